@@ -1,0 +1,126 @@
+//! The `linli` command line, as a library so that it can be tested.
+//!
+//! Exit codes: `0` success, `1` the command ran and found a difference or problem (e.g.
+//! `linli schema --check` found drift), `2` usage or I/O error.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+mod codes_cmd;
+mod schema_cmd;
+
+/// Errors of the command line.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CliError {
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Writing to standard output failed.
+    #[error("standard output: {0}")]
+    Stdout(#[source] std::io::Error),
+    /// An argument names something that does not exist.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl CliError {
+    /// Stable code of the error, for scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CliError::Io { .. } => "io",
+            CliError::Stdout(_) => "stdout",
+            CliError::Usage(_) => "usage",
+        }
+    }
+}
+
+/// Language of messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// 简体中文
+    Zh,
+    /// English
+    En,
+}
+
+impl Lang {
+    /// The language from `LC_ALL`, `LC_MESSAGES` or `LANG`: Chinese when it starts with `zh`.
+    pub fn from_env() -> Lang {
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Ok(v) = std::env::var(var) {
+                if !v.is_empty() {
+                    return if v.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En };
+                }
+            }
+        }
+        Lang::En
+    }
+}
+
+/// Linli (邻里): data-exchange standard for smart communities.
+#[derive(Debug, Parser)]
+#[command(name = "linli", version, about, long_about = None)]
+pub struct Cli {
+    /// Language of messages (default: from LANG / LC_ALL)
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+    /// What to do
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print or write the JSON Schemas generated from the canonical types.
+    Schema(schema_cmd::SchemaArgs),
+    /// List the code tables (codes never translated; labels in zh-CN and English).
+    Codes(codes_cmd::CodesArgs),
+}
+
+/// Run the command line with `args` (the first is the program name), writing to `out`.
+pub fn run(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let text = e.render().to_string();
+            if code == 0 {
+                out.write_all(text.as_bytes()).map_err(CliError::Stdout)?;
+            } else {
+                eprint!("{text}");
+            }
+            return Ok(ExitCode::from(code));
+        }
+    };
+    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    match cli.command {
+        Command::Schema(a) => schema_cmd::run(&a, lang, out),
+        Command::Codes(a) => codes_cmd::run(&a, lang, out),
+    }
+}
+
+/// Entry point used by `main`: runs, prints errors to stderr, maps them to exit code 2.
+pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    match run(args, &mut lock) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = lock.flush();
+            eprintln!("linli: error[{}]: {e}", e.code());
+            ExitCode::from(2)
+        }
+    }
+}

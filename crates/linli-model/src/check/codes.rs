@@ -1,0 +1,147 @@
+//! Stable finding codes of the semantic checks (spec `spec/20-findings.md`).
+//!
+//! A code never changes meaning and is never reused; each cites the requirement it enforces.
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Level {
+    /// Informational.
+    Info,
+    /// Probably wrong; the record is still conformant.
+    Warning,
+    /// Breaks a MUST: the record is not conformant.
+    Error,
+}
+
+impl Level {
+    /// `error`, `warning` or `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+macro_rules! finding_codes {
+    ($( $(#[$m:meta])* $variant:ident = $code:literal, $level:ident, $req:literal, $zh:literal, $en:literal; )+) => {
+        /// A semantic-check finding code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum FindingCode {
+            $( $(#[$m])* #[doc = concat!("`", $code, "` (", $req, "): ", $en)] $variant, )+
+        }
+
+        impl FindingCode {
+            /// Every code.
+            pub const ALL: &'static [FindingCode] = &[$(FindingCode::$variant),+];
+
+            /// The stable code string.
+            pub fn as_str(self) -> &'static str {
+                match self { $(FindingCode::$variant => $code,)+ }
+            }
+            /// Default level.
+            pub fn level(self) -> Level {
+                match self { $(FindingCode::$variant => Level::$level,)+ }
+            }
+            /// The spec requirement the check enforces.
+            pub fn requirement(self) -> &'static str {
+                match self { $(FindingCode::$variant => $req,)+ }
+            }
+            /// Short Chinese title of the rule.
+            pub fn title_zh(self) -> &'static str {
+                match self { $(FindingCode::$variant => $zh,)+ }
+            }
+            /// Short English title of the rule.
+            pub fn title_en(self) -> &'static str {
+                match self { $(FindingCode::$variant => $en,)+ }
+            }
+            /// Look a code string up.
+            pub fn from_code(s: &str) -> Option<Self> {
+                match s { $($code => Some(FindingCode::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+finding_codes! {
+    IdNumberShape = "id-number-shape", Error, "PER-008",
+        "居民身份证号码格式错误", "Resident ID number is not 17 digits plus a digit or X";
+    IdNumberCheckCharacter = "id-number-check-character", Error, "PER-008",
+        "居民身份证号码校验码错误", "Resident ID number check character is wrong";
+    IdNumberBirthDate = "id-number-birth-date", Error, "PER-008",
+        "居民身份证号码中的出生日期无效", "Birth date embedded in the resident ID number does not exist";
+    IdNumberRegion = "id-number-region", Warning, "PER-008",
+        "居民身份证号码地址码的省级代码未知", "Province prefix of the resident ID number is unknown";
+    IdNumberBirthDateMismatch = "id-number-birth-date-mismatch", Error, "PER-016",
+        "出生日期与居民身份证号码不一致", "Birth date disagrees with the resident ID number";
+    IdNumberGenderMismatch = "id-number-gender-mismatch", Error, "PER-016",
+        "性别与居民身份证号码不一致", "Gender disagrees with the resident ID number";
+    BirthDateInFuture = "birth-date-in-future", Error, "PER-006",
+        "出生日期晚于记录创建时间", "Birth date is after the record was created";
+    PhoneShape = "phone-shape", Error, "PER-010",
+        "电话号码格式错误", "Telephone number has no known shape";
+    HouseholdHeadRelationship = "household-relationship", Warning, "PER-013",
+        "与户主关系为大类代码", "Relationship to the household head is a group code, not a specific one";
+    CreditCodeCheckCharacter = "credit-code-check-character", Error, "ORG-003",
+        "统一社会信用代码校验码错误", "Unified social credit code check character is wrong";
+    DivisionCodeShape = "division-code-shape", Error, "PLA-006",
+        "行政区划代码格式错误", "Division code is not 6, 9 or 12 digits";
+    DivisionCodeProvince = "division-code-province", Error, "PLA-006",
+        "行政区划代码的省级代码不存在", "Division code has no such province prefix";
+    DivisionCodeUnknown = "division-code-unknown", Warning, "PLA-006",
+        "行政区划代码不在区划表中", "Division code is not in the division table";
+    PlaceParentSelf = "place-parent-self", Error, "PLA-004",
+        "地点的上级地点是其自身", "Place is its own parent";
+    PlaceArea = "place-area", Error, "PLA-011",
+        "面积必须大于零", "Area must be greater than zero";
+    CoordinateOutsideChina = "coordinate-outside-china", Warning, "CON-031",
+        "坐标不在中国范围内（可能经纬度颠倒或坐标系错误）", "Coordinates lie outside China (swapped or wrong datum?)";
+    GeometryRing = "geometry-ring", Error, "CON-032",
+        "多边形的环少于4个点或未闭合", "Polygon ring has fewer than 4 positions or is not closed";
+    TimeOrder = "time-order", Error, "CON-023",
+        "时间先后顺序错误", "Times are out of order";
+    ThingVehicleKind = "thing-vehicle-kind", Error, "THG-008",
+        "非车辆类物品不应有车辆信息", "Vehicle details on a thing that is not a vehicle";
+    ThingDeviceCodeKind = "thing-device-code-kind", Error, "THG-005",
+        "非设备类物品不应有国标设备编码", "National device code on a thing that is not a device";
+    CaseHistoryEmpty = "case-history-empty", Error, "CAS-007",
+        "案件流转记录为空", "Case history is empty";
+    CaseHistoryStart = "case-history-start", Error, "CAS-007",
+        "案件流转记录的第一步必须是上报", "Case history must start with a step to `reported` and no `from`";
+    CaseHistoryChain = "case-history-chain", Error, "CAS-007",
+        "流转记录的原状态与上一步的新状态不一致", "A history step's `from` differs from the previous step's `to`";
+    CaseTransitionIllegal = "case-transition-illegal", Error, "CAS-006",
+        "案件状态流转不合法", "Case status transition is not allowed by the state machine";
+    CaseStatusMismatch = "case-status-mismatch", Error, "CAS-005",
+        "案件当前状态与最后一步流转不一致", "Case status differs from the last history step";
+    CaseAnonymousReporter = "case-anonymous-reporter", Error, "CAS-009",
+        "匿名上报的案件不应有上报人", "Anonymous case names a reporter";
+    CaseAssigneeEmpty = "case-assignee-empty", Error, "CAS-010",
+        "处置责任方为空", "Assignee names neither an organization nor a person";
+    CaseEvaluationEarly = "case-evaluation-early", Error, "CAS-011",
+        "案件未处置完毕即有居民评价", "Evaluation given before the case was resolved";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_and_kebab_case() {
+        let mut seen = HashSet::new();
+        for c in FindingCode::ALL {
+            assert!(seen.insert(c.as_str()), "{} repeated", c.as_str());
+            assert!(
+                c.as_str().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{}",
+                c.as_str()
+            );
+            assert_eq!(FindingCode::from_code(c.as_str()), Some(*c));
+        }
+    }
+}

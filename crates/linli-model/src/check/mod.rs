@@ -1,0 +1,451 @@
+//! Semantic checks: the rules a JSON Schema cannot say (spec `spec/20-findings.md`).
+//!
+//! [`check_record`] runs every rule that concerns one record and returns [`Finding`]s, each with
+//! a stable [`FindingCode`], the requirement it enforces, a JSON pointer into the record, the
+//! offending value and a message in zh-CN and English. Rules that need the whole dataset
+//! (references, duplicates, households) live in the validator.
+
+mod codes;
+pub mod credit_code;
+mod division_table;
+pub mod id_number;
+pub mod phone;
+
+pub use codes::{FindingCode, Level};
+pub use division_table::DivisionTable;
+
+use crate::case::Case;
+use crate::codes::{CaseStatus, CodeTable, Gender, IdentifierScheme, Province, Sensitivity};
+use crate::event::Event;
+use crate::geo::{Geometry, Point, Position};
+use crate::organization::Organization;
+use crate::person::Person;
+use crate::place::Place;
+use crate::record::Record;
+use crate::thing::Thing;
+
+/// One problem found in a record.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Finding {
+    /// Stable code.
+    pub code: &'static str,
+    /// Level.
+    pub level: Level,
+    /// Requirement ID in `spec/`.
+    pub requirement: &'static str,
+    /// JSON pointer (RFC 6901) to the member concerned, from the record's root.
+    pub pointer: String,
+    /// The offending value as text, if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Sensitivity of the value: reports MUST mask it when set `[PRI-004]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<Sensitivity>,
+    /// Message in Chinese.
+    pub message_zh: String,
+    /// Message in English.
+    pub message_en: String,
+}
+
+impl Finding {
+    /// A finding with the code's own title as message.
+    pub fn new(code: FindingCode, pointer: impl Into<String>) -> Self {
+        Finding {
+            code: code.as_str(),
+            level: code.level(),
+            requirement: code.requirement(),
+            pointer: pointer.into(),
+            value: None,
+            sensitivity: None,
+            message_zh: code.title_zh().to_owned(),
+            message_en: code.title_en().to_owned(),
+        }
+    }
+
+    /// Attach the offending value.
+    pub fn value(mut self, v: impl ToString) -> Self {
+        self.value = Some(v.to_string());
+        self
+    }
+
+    /// Mark the value as personal or sensitive.
+    pub fn sensitive(mut self, s: Sensitivity) -> Self {
+        self.sensitivity = Some(s);
+        self
+    }
+
+    /// Append detail to both messages.
+    pub fn detail(mut self, zh: impl AsRef<str>, en: impl AsRef<str>) -> Self {
+        self.message_zh = format!("{}：{}", self.message_zh, zh.as_ref());
+        self.message_en = format!("{}: {}", self.message_en, en.as_ref());
+        self
+    }
+
+    /// The value for display: masked when sensitive, cut to 64 characters `[PRI-004]`.
+    pub fn display_value(&self) -> Option<String> {
+        let v = self.value.as_deref()?;
+        Some(match self.sensitivity {
+            Some(_) => mask_middle(v),
+            None => crate::text::truncate(v, 64),
+        })
+    }
+}
+
+/// Keep the first and last few characters and mask the middle: `3205**********1234`,
+/// `138****5678`, `张*`.
+pub fn mask_middle(v: &str) -> String {
+    let chars: Vec<char> = v.chars().collect();
+    let n = chars.len();
+    let (head, tail) = match n {
+        0 => return String::new(),
+        1 => (0, 0),
+        2 => (1, 0),
+        3..=6 => (1, 1),
+        7..=11 => (3, 4),
+        _ => (4, 4),
+    };
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < head || i >= n - tail { *c } else { '*' })
+        .collect()
+}
+
+/// What the checks may consult beyond the record.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Context<'a> {
+    /// A full division table, when the user supplied one: unknown codes are then reported.
+    pub divisions: Option<&'a DivisionTable>,
+}
+
+/// Run every single-record semantic check `[CON-050]`.
+pub fn check_record(record: &Record, ctx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let meta = record.meta();
+    if meta.updated_at.cmp_instant(&meta.created_at).is_lt() {
+        out.push(
+            Finding::new(FindingCode::TimeOrder, "/meta/updatedAt")
+                .value(meta.updated_at)
+                .detail("更新时间早于创建时间", "updatedAt is before createdAt"),
+        );
+    }
+    match record {
+        Record::Person(p) => check_person(p, &mut out),
+        Record::Organization(o) => check_organization(o, &mut out),
+        Record::Place(p) => check_place(p, ctx, &mut out),
+        Record::Thing(t) => check_thing(t, &mut out),
+        Record::Event(e) => check_event(e, &mut out),
+        Record::Case(c) => check_case(c, &mut out),
+    }
+    out
+}
+
+fn check_person(p: &Person, out: &mut Vec<Finding>) {
+    if let Some(b) = p.birth_date {
+        if b > p.meta.created_at.local_date() {
+            out.push(Finding::new(FindingCode::BirthDateInFuture, "/birthDate").value(b));
+        }
+    }
+    for (i, ident) in p.identifiers.iter().enumerate() {
+        if ident.scheme != IdentifierScheme::ResidentId {
+            continue;
+        }
+        let ptr = format!("/identifiers/{i}/value");
+        let v = ident.value.as_str();
+        let f = |code| Finding::new(code, ptr.clone()).value(v).sensitive(Sensitivity::Sensitive);
+        match id_number::parse(v) {
+            Err(id_number::IdNumberError::Shape) => out.push(f(FindingCode::IdNumberShape)),
+            Err(id_number::IdNumberError::BirthDate) => out.push(f(FindingCode::IdNumberBirthDate)),
+            Err(id_number::IdNumberError::CheckCharacter { .. }) => {
+                out.push(f(FindingCode::IdNumberCheckCharacter));
+            }
+            Ok(id) => {
+                if id.province.is_none() {
+                    out.push(f(FindingCode::IdNumberRegion));
+                }
+                if let Some(b) = p.birth_date {
+                    if b != id.birth_date {
+                        out.push(
+                            Finding::new(FindingCode::IdNumberBirthDateMismatch, "/birthDate")
+                                .value(b)
+                                .sensitive(Sensitivity::Personal)
+                                .detail(
+                                    format!("证件号码 {ptr} 中为 {}", id.birth_date),
+                                    format!("the number at {ptr} says {}", id.birth_date),
+                                ),
+                        );
+                    }
+                }
+                if let Some(g @ (Gender::Male | Gender::Female)) = p.gender {
+                    if g != id.gender {
+                        out.push(
+                            Finding::new(FindingCode::IdNumberGenderMismatch, "/gender")
+                                .value(g)
+                                .detail(
+                                    format!("证件号码 {ptr} 中为 {}", id.gender.label_zh()),
+                                    format!("the number at {ptr} says {}", id.gender.label_en()),
+                                ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for (i, phone) in p.phones.iter().enumerate() {
+        check_phone(phone.as_str(), format!("/phones/{i}"), out);
+    }
+    for (i, r) in p.residences.iter().enumerate() {
+        if let (Some(since), Some(until)) = (r.since, r.until) {
+            if until < since {
+                out.push(
+                    Finding::new(FindingCode::TimeOrder, format!("/residences/{i}/until"))
+                        .value(until)
+                        .detail("截止日期早于起始日期", "until is before since"),
+                );
+            }
+        }
+    }
+    if let Some(h) = &p.household {
+        if crate::codes::CodeTable::code(h.relationship).ends_with('0') {
+            out.push(Finding::new(FindingCode::HouseholdHeadRelationship, "/household/relationship").value(h.relationship));
+        }
+    }
+}
+
+fn check_phone(phone: &str, pointer: String, out: &mut Vec<Finding>) {
+    if phone::classify(phone).is_none() {
+        out.push(
+            Finding::new(FindingCode::PhoneShape, pointer)
+                .value(phone)
+                .sensitive(Sensitivity::Personal),
+        );
+    }
+}
+
+fn check_organization(o: &Organization, out: &mut Vec<Finding>) {
+    if let Some(code) = &o.credit_code {
+        if let Err(expected) = credit_code::verify(code.as_str()) {
+            let mut f = Finding::new(FindingCode::CreditCodeCheckCharacter, "/creditCode").value(code);
+            if let Some(e) = expected {
+                f = f.detail(format!("应为 {e}"), format!("expected {e}"));
+            }
+            out.push(f);
+        }
+    }
+    for (i, c) in o.contacts.iter().enumerate() {
+        if let Some(phone) = &c.phone {
+            check_phone(phone.as_str(), format!("/contacts/{i}/phone"), out);
+        }
+    }
+}
+
+fn check_place(p: &Place, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    if p.parent.as_ref().is_some_and(|r| r.id == p.id) {
+        out.push(Finding::new(FindingCode::PlaceParentSelf, "/parent/id").value(&p.id));
+    }
+    if let Some(code) = &p.division_code {
+        check_division_code(code.as_str(), "/divisionCode", ctx, out);
+    }
+    if let Some(a) = p.area {
+        if a <= 0.0 {
+            out.push(Finding::new(FindingCode::PlaceArea, "/area").value(a));
+        }
+    }
+    if let Some(g) = &p.geometry {
+        check_geometry(g, "/geometry", out);
+    }
+}
+
+/// Check an administrative division code's shape, province and (when a table is given)
+/// existence `[PLA-006]`.
+pub fn check_division_code(code: &str, pointer: &str, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    use crate::codes::DivisionShapeError as E;
+    match crate::codes::division_code_shape(code) {
+        Err(E::UnknownProvince) => out.push(Finding::new(FindingCode::DivisionCodeProvince, pointer).value(code)),
+        Err(_) => out.push(Finding::new(FindingCode::DivisionCodeShape, pointer).value(code)),
+        Ok(_) => {
+            if let Some(t) = ctx.divisions {
+                if !t.contains(code) {
+                    out.push(Finding::new(FindingCode::DivisionCodeUnknown, pointer).value(code));
+                }
+            }
+        }
+    }
+}
+
+fn check_position(p: &Position, pointer: String, out: &mut Vec<Finding>) {
+    if !p.in_china_bbox() {
+        out.push(
+            Finding::new(FindingCode::CoordinateOutsideChina, pointer).value(format!("[{}, {}]", p.lng, p.lat)),
+        );
+    }
+}
+
+fn check_point(p: &Point, pointer: &str, out: &mut Vec<Finding>) {
+    check_position(&p.coordinates, format!("{pointer}/coordinates"), out);
+}
+
+fn check_geometry(g: &Geometry, pointer: &str, out: &mut Vec<Finding>) {
+    match g {
+        Geometry::Point(p) => check_point(p, pointer, out),
+        Geometry::Polygon(poly) => {
+            if poly.coordinates.is_empty() {
+                out.push(
+                    Finding::new(FindingCode::GeometryRing, format!("{pointer}/coordinates"))
+                        .detail("多边形没有环", "the polygon has no ring"),
+                );
+            }
+            let mut outside = false;
+            for (i, ring) in poly.coordinates.iter().enumerate() {
+                if ring.len() < 4 || ring.first() != ring.last() {
+                    out.push(
+                        Finding::new(FindingCode::GeometryRing, format!("{pointer}/coordinates/{i}"))
+                            .value(format!("{} positions", ring.len())),
+                    );
+                }
+                if !outside {
+                    if let Some((j, p)) = ring.iter().enumerate().find(|(_, p)| !p.in_china_bbox()) {
+                        check_position(p, format!("{pointer}/coordinates/{i}/{j}"), out);
+                        outside = true;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn check_thing(t: &Thing, out: &mut Vec<Finding>) {
+    if t.vehicle.is_some() && t.kind.family() != "vehicle" {
+        out.push(Finding::new(FindingCode::ThingVehicleKind, "/vehicle").value(t.kind));
+    }
+    if t.device_code.is_some() && t.kind.family() != "device" {
+        out.push(Finding::new(FindingCode::ThingDeviceCodeKind, "/deviceCode").value(t.kind));
+    }
+    if let Some(p) = &t.location {
+        check_point(p, "/location", out);
+    }
+}
+
+fn check_event(e: &Event, out: &mut Vec<Finding>) {
+    if let Some(end) = e.ended_at {
+        if end.cmp_instant(&e.occurred_at).is_lt() {
+            out.push(
+                Finding::new(FindingCode::TimeOrder, "/endedAt")
+                    .value(end)
+                    .detail("结束时间早于发生时间", "endedAt is before occurredAt"),
+            );
+        }
+    }
+    if let Some(p) = &e.location {
+        check_point(p, "/location", out);
+    }
+}
+
+fn check_case(c: &Case, out: &mut Vec<Finding>) {
+    if c.anonymous && c.reporter.is_some() {
+        out.push(Finding::new(FindingCode::CaseAnonymousReporter, "/reporter"));
+    }
+    if let Some(a) = &c.assignee {
+        if a.organization.is_none() && a.person.is_none() {
+            out.push(Finding::new(FindingCode::CaseAssigneeEmpty, "/assignee"));
+        }
+    }
+    if let Some(p) = &c.location {
+        check_point(p, "/location", out);
+    }
+    check_case_history(c, out);
+    if let Some(ev) = &c.evaluation {
+        let resolved = c
+            .history
+            .iter()
+            .any(|t| matches!(t.to, CaseStatus::Resolved | CaseStatus::Verified | CaseStatus::Closed));
+        if !resolved {
+            out.push(Finding::new(FindingCode::CaseEvaluationEarly, "/evaluation").value(c.status));
+        }
+        if let (Some(at), Some(first)) = (ev.at, c.history.first()) {
+            if at.cmp_instant(&first.at).is_lt() {
+                out.push(
+                    Finding::new(FindingCode::TimeOrder, "/evaluation/at")
+                        .value(at)
+                        .detail("评价时间早于上报", "evaluation is before the report"),
+                );
+            }
+        }
+    }
+}
+
+/// The case state machine over the history `[CAS-005]`–`[CAS-008]`.
+fn check_case_history(c: &Case, out: &mut Vec<Finding>) {
+    let Some(first) = c.history.first() else {
+        out.push(Finding::new(FindingCode::CaseHistoryEmpty, "/history"));
+        return;
+    };
+    if first.from.is_some() || first.to != CaseStatus::INITIAL {
+        out.push(Finding::new(FindingCode::CaseHistoryStart, "/history/0").value(first.to));
+    }
+    if first.at.cmp_instant(&c.reported_at).is_lt() {
+        out.push(
+            Finding::new(FindingCode::TimeOrder, "/history/0/at")
+                .value(first.at)
+                .detail("第一步早于上报时间", "the first step is before reportedAt"),
+        );
+    }
+    for (i, pair) in c.history.windows(2).enumerate() {
+        let (prev, step) = (&pair[0], &pair[1]);
+        let i = i + 1;
+        match step.from {
+            None => out.push(
+                Finding::new(FindingCode::CaseHistoryChain, format!("/history/{i}/from"))
+                    .detail(format!("应为 {}", prev.to), format!("expected {}", prev.to)),
+            ),
+            Some(from) if from != prev.to => out.push(
+                Finding::new(FindingCode::CaseHistoryChain, format!("/history/{i}/from"))
+                    .value(from)
+                    .detail(format!("应为 {}", prev.to), format!("expected {}", prev.to)),
+            ),
+            Some(_) => {}
+        }
+        let from = step.from.unwrap_or(prev.to);
+        if !from.may_become(step.to) {
+            out.push(
+                Finding::new(FindingCode::CaseTransitionIllegal, format!("/history/{i}/to"))
+                    .value(format!("{from} → {}", step.to)),
+            );
+        }
+        if step.at.cmp_instant(&prev.at).is_lt() {
+            out.push(
+                Finding::new(FindingCode::TimeOrder, format!("/history/{i}/at"))
+                    .value(step.at)
+                    .detail("早于上一步", "before the previous step"),
+            );
+        }
+    }
+    if let Some(last) = c.history.last() {
+        if last.to != c.status {
+            out.push(
+                Finding::new(FindingCode::CaseStatusMismatch, "/status")
+                    .value(c.status)
+                    .detail(format!("最后一步为 {}", last.to), format!("the last step is {}", last.to)),
+            );
+        }
+    }
+}
+
+/// The province of a division code or resident ID address code, if known.
+pub fn province_of(code: &str) -> Option<Province> {
+    code.get(..2).and_then(Province::from_code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masking_keeps_only_the_ends() {
+        assert_eq!(mask_middle("320508199001011234"), "3205**********1234");
+        assert_eq!(mask_middle("13812345678"), "138****5678");
+        assert_eq!(mask_middle("张三"), "张*");
+        assert_eq!(mask_middle("欧阳娜娜"), "欧**娜");
+        assert_eq!(mask_middle(""), "");
+    }
+}

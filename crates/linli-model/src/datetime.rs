@@ -1,0 +1,404 @@
+//! Times and dates (spec `spec/02-conventions.md`, `[CON-020]`–`[CON-023]`).
+//!
+//! A [`Timestamp`] is an RFC 3339 date-time **with a mandatory offset** (`Z` or `±hh:mm`), an
+//! upper-case `T` separator, seconds `00`–`59` and at most nine fraction digits. A [`Date`] is an
+//! RFC 3339 full-date. The same rules are written into the schemas as a `pattern` next to
+//! `format`, because validators disagree on what `format: date-time` accepts.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::{OffsetDateTime, UtcOffset};
+
+/// The `pattern` written next to `format: date-time` `[CON-020]`.
+pub const TIMESTAMP_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$";
+/// The `pattern` written next to `format: date` `[CON-022]`.
+pub const DATE_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+
+/// Why a time or date string was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeError {
+    /// The text does not have the required shape (see the patterns).
+    Shape,
+    /// The shape is right but the day does not exist (e.g. `2023-02-29`).
+    Calendar,
+    /// No offset: times MUST carry `Z` or `±hh:mm` `[CON-021]`.
+    MissingOffset,
+}
+
+impl fmt::Display for TimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeError::Shape => "not in the form YYYY-MM-DDThh:mm:ss[.f](Z|±hh:mm)",
+            TimeError::Calendar => "no such calendar day",
+            TimeError::MissingOffset => "the time has no offset (Z or ±hh:mm)",
+        })
+    }
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')))
+}
+
+fn parse_date_bytes(b: &[u8]) -> Result<time::Date, TimeError> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(TimeError::Shape);
+    }
+    let (y, m, d) = match (digits(&b[0..4]), digits(&b[5..7]), digits(&b[8..10])) {
+        (Some(y), Some(m), Some(d)) => (y, m, d),
+        _ => return Err(TimeError::Shape),
+    };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(TimeError::Shape);
+    }
+    let month = u8::try_from(m)
+        .ok()
+        .and_then(|m| time::Month::try_from(m).ok())
+        .ok_or(TimeError::Shape)?;
+    let year = i32::try_from(y).map_err(|_| TimeError::Shape)?;
+    let day = u8::try_from(d).map_err(|_| TimeError::Shape)?;
+    time::Date::from_calendar_date(year, month, day).map_err(|_| TimeError::Calendar)
+}
+
+/// An RFC 3339 date-time with a mandatory offset `[CON-020]`, `[CON-021]`.
+///
+/// Equality and ordering compare the instant, then the offset, so that two timestamps that
+/// denote the same instant in different offsets are ordered by instant but still distinguishable.
+#[derive(Clone, Copy)]
+pub struct Timestamp(OffsetDateTime);
+
+impl PartialEq for Timestamp {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Timestamp {}
+
+impl std::hash::Hash for Timestamp {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.unix_timestamp_nanos().hash(state);
+        self.0.offset().whole_seconds().hash(state);
+    }
+}
+
+impl Timestamp {
+    /// Parse strictly (see the module documentation).
+    pub fn parse(s: &str) -> Result<Self, TimeError> {
+        let b = s.as_bytes();
+        if b.len() < 19 {
+            return Err(TimeError::Shape);
+        }
+        let date = parse_date_bytes(&b[..10])?;
+        if b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+            return Err(TimeError::Shape);
+        }
+        let (h, mi, se) = match (digits(&b[11..13]), digits(&b[14..16]), digits(&b[17..19])) {
+            (Some(h), Some(mi), Some(se)) if h < 24 && mi < 60 && se < 60 => (h, mi, se),
+            _ => return Err(TimeError::Shape),
+        };
+        let mut rest = &b[19..];
+        let mut nanos = 0u32;
+        if let Some(frac) = rest.strip_prefix(b".") {
+            let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+            if n == 0 || n > 9 {
+                return Err(TimeError::Shape);
+            }
+            let v = digits(&frac[..n]).ok_or(TimeError::Shape)?;
+            nanos = v * 10u32.pow(9 - u32::try_from(n).map_err(|_| TimeError::Shape)?);
+            rest = &frac[n..];
+        }
+        let offset = match rest {
+            [] => return Err(TimeError::MissingOffset),
+            [b'Z'] => UtcOffset::UTC,
+            [sign @ (b'+' | b'-'), oh1, oh2, b':', om1, om2] => {
+                let (oh, om) = match (digits(&[*oh1, *oh2]), digits(&[*om1, *om2])) {
+                    (Some(oh), Some(om)) if oh < 24 && om < 60 => (oh, om),
+                    _ => return Err(TimeError::Shape),
+                };
+                let secs = i32::try_from(oh * 3600 + om * 60).map_err(|_| TimeError::Shape)?;
+                let secs = if *sign == b'-' { -secs } else { secs };
+                UtcOffset::from_whole_seconds(secs).map_err(|_| TimeError::Shape)?
+            }
+            _ => return Err(TimeError::Shape),
+        };
+        let to_u8 = |v: u32| u8::try_from(v).map_err(|_| TimeError::Shape);
+        let t = time::Time::from_hms_nano(to_u8(h)?, to_u8(mi)?, to_u8(se)?, nanos)
+            .map_err(|_| TimeError::Shape)?;
+        Ok(Timestamp(
+            time::PrimitiveDateTime::new(date, t).assume_offset(offset),
+        ))
+    }
+
+    /// Build from a `time::OffsetDateTime` (sub-second precision is kept to the nanosecond).
+    pub fn from_offset_datetime(dt: OffsetDateTime) -> Self {
+        Timestamp(dt)
+    }
+
+    /// The underlying date-time.
+    pub fn as_offset_datetime(&self) -> OffsetDateTime {
+        self.0
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn unix_timestamp(&self) -> i64 {
+        self.0.unix_timestamp()
+    }
+
+    /// The calendar date in the timestamp's own offset.
+    pub fn local_date(&self) -> Date {
+        Date(self.0.date())
+    }
+
+    /// Compare the instants only (ignoring offsets).
+    pub fn cmp_instant(&self, other: &Timestamp) -> Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0
+            .cmp(&other.0)
+            .then_with(|| self.0.offset().cmp(&other.0.offset()))
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let dt = self.0;
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            dt.year(),
+            u8::from(dt.month()),
+            dt.day(),
+            dt.hour(),
+            dt.minute(),
+            dt.second()
+        )?;
+        let nanos = dt.nanosecond();
+        if nanos != 0 {
+            let mut frac = format!("{nanos:09}");
+            while frac.ends_with('0') {
+                frac.pop();
+            }
+            write!(f, ".{frac}")?;
+        }
+        let off = dt.offset();
+        if off.is_utc() {
+            f.write_str("Z")
+        } else {
+            let secs = off.whole_seconds();
+            let sign = if secs < 0 { '-' } else { '+' };
+            let secs = secs.unsigned_abs();
+            write!(f, "{sign}{:02}:{:02}", secs / 3600, (secs % 3600) / 60)
+        }
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({self})")
+    }
+}
+
+impl std::str::FromStr for Timestamp {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Timestamp::parse(s).map_err(|reason| crate::Error::InvalidTime {
+            value: crate::text::truncate(s, 64),
+            reason,
+        })
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Timestamp::parse(&s).map_err(|e| serde::de::Error::custom(format_args!("invalid timestamp: {e}")))
+    }
+}
+
+impl schemars::JsonSchema for Timestamp {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Timestamp".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date-time",
+            "pattern": TIMESTAMP_PATTERN,
+            "title": "Timestamp (RFC 3339 with offset)",
+            "x-linli-title-zh": "时间（RFC 3339，带时区偏移）",
+        })
+    }
+}
+
+/// An RFC 3339 full-date, `YYYY-MM-DD` `[CON-022]`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date(time::Date);
+
+impl Date {
+    /// Parse strictly.
+    pub fn parse(s: &str) -> Result<Self, TimeError> {
+        parse_date_bytes(s.as_bytes()).map(Date)
+    }
+
+    /// Build from year, month (1–12) and day; `None` for a day that does not exist.
+    pub fn from_ymd(year: i32, month: u8, day: u8) -> Option<Self> {
+        let month = time::Month::try_from(month).ok()?;
+        time::Date::from_calendar_date(year, month, day).ok().map(Date)
+    }
+
+    /// The year.
+    pub fn year(&self) -> i32 {
+        self.0.year()
+    }
+    /// The month, 1–12.
+    pub fn month(&self) -> u8 {
+        u8::from(self.0.month())
+    }
+    /// The day of the month.
+    pub fn day(&self) -> u8 {
+        self.0.day()
+    }
+    /// The underlying `time::Date`.
+    pub fn as_time_date(&self) -> time::Date {
+        self.0
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year(), self.month(), self.day())
+    }
+}
+
+impl fmt::Debug for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Date({self})")
+    }
+}
+
+impl std::str::FromStr for Date {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Date::parse(s).map_err(|reason| crate::Error::InvalidTime {
+            value: crate::text::truncate(s, 64),
+            reason,
+        })
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Date::parse(&s).map_err(|e| serde::de::Error::custom(format_args!("invalid date: {e}")))
+    }
+}
+
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": DATE_PATTERN,
+            "title": "Date (RFC 3339 full-date)",
+            "x-linli-title-zh": "日期",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_accept_offsets_and_round_trip() {
+        for s in [
+            "2024-05-01T10:00:00+08:00",
+            "2024-05-01T02:00:00Z",
+            "2024-05-01T10:00:00.5+08:00",
+            "2024-05-01T10:00:00.123456789-03:30",
+            "2024-02-29T23:59:59+14:00",
+        ] {
+            let t = Timestamp::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+            assert_eq!(t.to_string(), s);
+        }
+        assert_eq!(
+            Timestamp::parse("2024-05-01T00:00:00+00:00").map(|t| t.to_string()),
+            Ok("2024-05-01T00:00:00Z".to_owned())
+        );
+    }
+
+    #[test]
+    fn timestamps_refuse_what_the_pattern_refuses() {
+        let re = regex::Regex::new(TIMESTAMP_PATTERN).unwrap();
+        for (s, why) in [
+            ("2024-05-01T10:00:00", TimeError::MissingOffset),
+            ("2024-05-01 10:00:00+08:00", TimeError::Shape),
+            ("2024-05-01T10:00:00+0800", TimeError::Shape),
+            ("2024-05-01t10:00:00Z", TimeError::Shape),
+            ("2024-05-01T10:00:00z", TimeError::Shape),
+            ("2024-05-01T24:00:00Z", TimeError::Shape),
+            ("2024-05-01T23:59:60Z", TimeError::Shape),
+            ("2024-13-01T10:00:00Z", TimeError::Shape),
+            ("2024-05-01T10:00:00.Z", TimeError::Shape),
+            ("2024-05-01T10:00:00.1234567891Z", TimeError::Shape),
+            ("2023-02-29T10:00:00Z", TimeError::Calendar),
+            ("2024-04-31T10:00:00Z", TimeError::Calendar),
+            ("２024-05-01T10:00:00Z", TimeError::Shape),
+        ] {
+            assert_eq!(Timestamp::parse(s), Err(why), "{s}");
+            if why != TimeError::Calendar {
+                assert!(!re.is_match(s), "pattern accepts {s}");
+            } else {
+                assert!(re.is_match(s), "pattern refuses {s}");
+            }
+        }
+    }
+
+    #[test]
+    fn ordering_is_by_instant() {
+        let a = Timestamp::parse("2024-05-01T10:00:00+08:00").unwrap();
+        let b = Timestamp::parse("2024-05-01T03:00:00Z").unwrap();
+        assert!(a < b);
+        assert_eq!(a.cmp_instant(&b), Ordering::Less);
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(Date::parse("1949-12-31").map(|d| d.to_string()), Ok("1949-12-31".into()));
+        assert_eq!(Date::parse("2023-02-29"), Err(TimeError::Calendar));
+        assert_eq!(Date::parse("2023-2-28"), Err(TimeError::Shape));
+        assert_eq!(Date::parse("20230228"), Err(TimeError::Shape));
+        assert!(Date::from_ymd(2024, 2, 30).is_none());
+    }
+}

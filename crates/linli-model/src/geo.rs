@@ -1,0 +1,167 @@
+//! Geometry: a GeoJSON (RFC 7946) subset, `[CON-030]`–`[CON-033]`.
+//!
+//! Coordinates are `[longitude, latitude]` or `[longitude, latitude, altitude]` in WGS-84
+//! (CGCS2000 is accepted as equivalent at community scale). GCJ-02 and BD-09 are never
+//! canonical `[CON-031]`: adapters convert them.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A GeoJSON position: `[lng, lat]` or `[lng, lat, alt]` with `lng` in −180…180 and `lat` in
+/// −90…90 `[CON-030]`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(into = "Vec<f64>")]
+pub struct Position {
+    /// Longitude in degrees, −180…180.
+    pub lng: f64,
+    /// Latitude in degrees, −90…90.
+    pub lat: f64,
+    /// Altitude in metres, if known.
+    pub alt: Option<f64>,
+}
+
+impl Position {
+    /// A position, checked for range.
+    pub fn new(lng: f64, lat: f64) -> Result<Self, crate::Error> {
+        let p = Position { lng, lat, alt: None };
+        p.check().map(|()| p)
+    }
+
+    fn check(&self) -> Result<(), crate::Error> {
+        let ok = self.lng.is_finite()
+            && self.lat.is_finite()
+            && (-180.0..=180.0).contains(&self.lng)
+            && (-90.0..=90.0).contains(&self.lat)
+            && self.alt.is_none_or(f64::is_finite);
+        if ok {
+            Ok(())
+        } else {
+            Err(crate::Error::InvalidPosition {
+                lng: self.lng,
+                lat: self.lat,
+            })
+        }
+    }
+
+    /// Whether the position lies in the rough bounding box of China (73–136 °E, 3–54 °N): a
+    /// Linli dataset with points elsewhere usually has swapped or shifted coordinates.
+    pub fn in_china_bbox(&self) -> bool {
+        (73.0..=136.0).contains(&self.lng) && (3.0..=54.0).contains(&self.lat)
+    }
+}
+
+impl From<Position> for Vec<f64> {
+    fn from(p: Position) -> Self {
+        match p.alt {
+            Some(a) => vec![p.lng, p.lat, a],
+            None => vec![p.lng, p.lat],
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Position {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = <Vec<f64>>::deserialize(d)?;
+        let p = match v.as_slice() {
+            [lng, lat] => Position { lng: *lng, lat: *lat, alt: None },
+            [lng, lat, alt] => Position { lng: *lng, lat: *lat, alt: Some(*alt) },
+            _ => {
+                return Err(serde::de::Error::custom(
+                    "a position has 2 or 3 numbers: [longitude, latitude, altitude?]",
+                ));
+            }
+        };
+        p.check().map_err(serde::de::Error::custom)?;
+        Ok(p)
+    }
+}
+
+impl schemars::JsonSchema for Position {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Position".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let lng = serde_json::json!({ "type": "number", "minimum": -180, "maximum": 180 });
+        let lat = serde_json::json!({ "type": "number", "minimum": -90, "maximum": 90 });
+        schemars::json_schema!({
+            "type": "array",
+            "title": "Position [longitude, latitude, altitude?] (WGS-84)",
+            "x-linli-title-zh": "坐标 [经度, 纬度, 高程?]（WGS-84）",
+            "oneOf": [
+                { "prefixItems": [lng, lat], "items": false, "minItems": 2 },
+                { "prefixItems": [lng, lat, { "type": "number" }], "items": false, "minItems": 3 }
+            ],
+        })
+    }
+}
+
+/// A GeoJSON Point geometry `[CON-032]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Point (GeoJSON)", extend("x-linli-title-zh" = "点（GeoJSON）"))]
+pub struct Point {
+    /// Always `Point`.
+    #[serde(rename = "type")]
+    #[schemars(title = "Geometry type", extend("x-linli-title-zh" = "几何类型"))]
+    pub geometry_type: PointTag,
+    /// The position.
+    #[schemars(title = "Coordinates", extend("x-linli-title-zh" = "坐标"))]
+    pub coordinates: Position,
+}
+
+impl Point {
+    /// A point at `lng`, `lat` (checked for range).
+    pub fn new(lng: f64, lat: f64) -> Result<Self, crate::Error> {
+        Ok(Point {
+            geometry_type: PointTag,
+            coordinates: Position::new(lng, lat)?,
+        })
+    }
+}
+
+/// A linear ring: at least four positions, the last equal to the first `[CON-032]` (closure is
+/// a semantic check).
+pub type LinearRing = Vec<Position>;
+
+/// A GeoJSON Polygon geometry: an outer ring and optional holes `[CON-032]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Polygon (GeoJSON)", extend("x-linli-title-zh" = "多边形（GeoJSON）"))]
+pub struct Polygon {
+    /// Always `Polygon`.
+    #[serde(rename = "type")]
+    #[schemars(title = "Geometry type", extend("x-linli-title-zh" = "几何类型"))]
+    pub geometry_type: PolygonTag,
+    /// Rings: the first is the outer boundary, the others are holes.
+    #[schemars(title = "Rings", extend("x-linli-title-zh" = "环"))]
+    pub coordinates: Vec<LinearRing>,
+}
+
+/// The geometry of a place: a point or a polygon `[CON-032]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+#[schemars(title = "Geometry (GeoJSON Point or Polygon)", extend("x-linli-title-zh" = "几何（GeoJSON 点或多边形）"))]
+pub enum Geometry {
+    /// A point.
+    Point(Point),
+    /// A polygon.
+    Polygon(Polygon),
+}
+
+impl Geometry {
+    /// Every position of the geometry.
+    pub fn positions(&self) -> Vec<Position> {
+        match self {
+            Geometry::Point(p) => vec![p.coordinates],
+            Geometry::Polygon(p) => p.coordinates.iter().flatten().copied().collect(),
+        }
+    }
+}
+
+crate::tag::const_tag!(
+    /// The constant `"Point"`.
+    PointTag, "Point"
+);
+crate::tag::const_tag!(
+    /// The constant `"Polygon"`.
+    PolygonTag, "Polygon"
+);

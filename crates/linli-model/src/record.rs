@@ -1,0 +1,170 @@
+//! The six record types and the [`Record`] enum over them `[COR-001]`–`[COR-003]`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::Case;
+use crate::common::Meta;
+use crate::event::Event;
+use crate::organization::Organization;
+use crate::person::Person;
+use crate::place::Place;
+use crate::text::Id;
+use crate::thing::Thing;
+
+crate::code_table! {
+    /// The type of a record, the value of its `type` member `[COR-002]`.
+    pub enum RecordType: table "record-type", standard "Linli", zh "记录类型", en "Record type" {
+        Person = "Person", "人员", "Person";
+        Organization = "Organization", "组织", "Organization";
+        Place = "Place", "地点", "Place";
+        Thing = "Thing", "物品", "Thing";
+        Event = "Event", "事件", "Event";
+        Case = "Case", "案件", "Case";
+    }
+}
+
+impl RecordType {
+    /// File stem of the record type's schema, e.g. `person` for `person.schema.json`.
+    pub fn schema_stem(self) -> &'static str {
+        match self {
+            RecordType::Person => "person",
+            RecordType::Organization => "organization",
+            RecordType::Place => "place",
+            RecordType::Thing => "thing",
+            RecordType::Event => "event",
+            RecordType::Case => "case",
+        }
+    }
+}
+
+/// Any Linli record. Reads the `type` member first and then the record of that type, so a
+/// record is parsed once and errors name the real record type `[COR-002]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+pub enum Record {
+    /// 人员
+    Person(Person),
+    /// 组织
+    Organization(Organization),
+    /// 地点
+    Place(Place),
+    /// 物品
+    Thing(Thing),
+    /// 事件
+    Event(Event),
+    /// 案件
+    Case(Case),
+}
+
+impl Record {
+    /// The record's type.
+    pub fn record_type(&self) -> RecordType {
+        match self {
+            Record::Person(_) => RecordType::Person,
+            Record::Organization(_) => RecordType::Organization,
+            Record::Place(_) => RecordType::Place,
+            Record::Thing(_) => RecordType::Thing,
+            Record::Event(_) => RecordType::Event,
+            Record::Case(_) => RecordType::Case,
+        }
+    }
+
+    /// The record's id.
+    pub fn id(&self) -> &Id {
+        match self {
+            Record::Person(r) => &r.id,
+            Record::Organization(r) => &r.id,
+            Record::Place(r) => &r.id,
+            Record::Thing(r) => &r.id,
+            Record::Event(r) => &r.id,
+            Record::Case(r) => &r.id,
+        }
+    }
+
+    /// The record's metadata.
+    pub fn meta(&self) -> &Meta {
+        match self {
+            Record::Person(r) => &r.meta,
+            Record::Organization(r) => &r.meta,
+            Record::Place(r) => &r.meta,
+            Record::Thing(r) => &r.meta,
+            Record::Event(r) => &r.meta,
+            Record::Case(r) => &r.meta,
+        }
+    }
+
+    /// Parse one record from JSON text: the `type` member decides the record type.
+    pub fn from_json_str(s: &str) -> Result<Self, RecordParseError> {
+        #[derive(Deserialize)]
+        struct Peek<'a> {
+            #[serde(rename = "type", borrow)]
+            record_type: Option<std::borrow::Cow<'a, str>>,
+        }
+        let peek: Peek<'_> = serde_json::from_str(s).map_err(RecordParseError::Json)?;
+        let ty = peek.record_type.ok_or(RecordParseError::MissingType)?;
+        let ty = <RecordType as crate::codes::CodeTable>::from_code(&ty)
+            .ok_or_else(|| RecordParseError::UnknownType(crate::text::truncate(&ty, 64)))?;
+        let r = match ty {
+            RecordType::Person => serde_json::from_str(s).map(Record::Person),
+            RecordType::Organization => serde_json::from_str(s).map(Record::Organization),
+            RecordType::Place => serde_json::from_str(s).map(Record::Place),
+            RecordType::Thing => serde_json::from_str(s).map(Record::Thing),
+            RecordType::Event => serde_json::from_str(s).map(Record::Event),
+            RecordType::Case => serde_json::from_str(s).map(Record::Case),
+        };
+        r.map_err(RecordParseError::Json)
+    }
+
+    /// Parse one record from a JSON value.
+    pub fn from_value(v: serde_json::Value) -> Result<Self, RecordParseError> {
+        let ty = match v.get("type") {
+            Some(serde_json::Value::String(t)) => t.clone(),
+            _ => return Err(RecordParseError::MissingType),
+        };
+        let ty = <RecordType as crate::codes::CodeTable>::from_code(&ty)
+            .ok_or_else(|| RecordParseError::UnknownType(crate::text::truncate(&ty, 64)))?;
+        let r = match ty {
+            RecordType::Person => serde_json::from_value(v).map(Record::Person),
+            RecordType::Organization => serde_json::from_value(v).map(Record::Organization),
+            RecordType::Place => serde_json::from_value(v).map(Record::Place),
+            RecordType::Thing => serde_json::from_value(v).map(Record::Thing),
+            RecordType::Event => serde_json::from_value(v).map(Record::Event),
+            RecordType::Case => serde_json::from_value(v).map(Record::Case),
+        };
+        r.map_err(RecordParseError::Json)
+    }
+}
+
+/// Why a record could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordParseError {
+    /// The JSON is malformed or does not fit the record type.
+    #[error("{0}")]
+    Json(#[source] serde_json::Error),
+    /// No string `type` member.
+    #[error("the record has no string member `type`")]
+    MissingType,
+    /// `type` is not one of the six record types.
+    #[error("unknown record type `{0}`")]
+    UnknownType(String),
+}
+
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        Record::from_value(v).map_err(serde::de::Error::custom)
+    }
+}
+
+macro_rules! record_from {
+    ($($t:ident),+) => {$(
+        impl From<$t> for Record {
+            fn from(r: $t) -> Self {
+                Record::$t(r)
+            }
+        }
+    )+};
+}
+record_from!(Person, Organization, Place, Thing, Event, Case);

@@ -1,0 +1,114 @@
+//! Where personal information sits in each record type `[PRI-001]`–`[PRI-003]`.
+//!
+//! The marks are written once, on the fields of the Rust types (`x-linli-sensitivity`), and
+//! travel into the schemas from there. This module reads them back out of the generated schemas,
+//! so tools that mask, export or report data use exactly the marks the schemas publish.
+
+use std::sync::LazyLock;
+
+use crate::codes::{CodeTable, Sensitivity};
+use crate::record::RecordType;
+
+/// A member of a record type that holds personal information.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SensitiveField {
+    /// JSON pointer pattern from the record root; `*` stands for any array index, e.g.
+    /// `/identifiers/*/value`.
+    pub pointer: String,
+    /// Its class.
+    pub sensitivity: Sensitivity,
+}
+
+impl SensitiveField {
+    /// Whether a concrete JSON pointer (e.g. `/identifiers/0/value`) is this field or lies
+    /// inside it.
+    pub fn covers(&self, pointer: &str) -> bool {
+        let mut pat = self.pointer.split('/');
+        let mut ptr = pointer.split('/');
+        loop {
+            match (pat.next(), ptr.next()) {
+                (None, _) => return true,
+                (Some(_), None) => return false,
+                (Some("*"), Some(seg)) => {
+                    if seg.parse::<usize>().is_err() {
+                        return false;
+                    }
+                }
+                (Some(a), Some(b)) => {
+                    if a != b {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+}
+
+static FIELDS: LazyLock<Vec<(RecordType, Vec<SensitiveField>)>> = LazyLock::new(|| {
+    RecordType::ALL
+        .iter()
+        .map(|ty| {
+            let schema = crate::schema::schema_for(*ty);
+            let mut found: Vec<SensitiveField> = Vec::new();
+            crate::schema::walk_members(&schema, &mut |path, node| {
+                if let Some(s) = node
+                    .get("x-linli-sensitivity")
+                    .and_then(|v| v.as_str())
+                    .and_then(Sensitivity::from_code)
+                {
+                    if !found.iter().any(|f| f.pointer == path) {
+                        found.push(SensitiveField {
+                            pointer: path.to_owned(),
+                            sensitivity: s,
+                        });
+                    }
+                }
+            });
+            (*ty, found)
+        })
+        .collect()
+});
+
+/// The personal-information members of a record type, from its schema.
+pub fn fields(ty: RecordType) -> &'static [SensitiveField] {
+    FIELDS
+        .iter()
+        .find(|(t, _)| *t == ty)
+        .map(|(_, f)| f.as_slice())
+        .unwrap_or(&[])
+}
+
+/// The strongest class that covers a concrete pointer in a record of type `ty`, if any.
+pub fn classify(ty: RecordType, pointer: &str) -> Option<Sensitivity> {
+    fields(ty)
+        .iter()
+        .filter(|f| f.covers(pointer))
+        .map(|f| f.sensitivity)
+        .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn person_marks_come_from_the_types() {
+        let f = fields(RecordType::Person);
+        let get = |p: &str| f.iter().find(|x| x.pointer == p).map(|x| x.sensitivity);
+        assert_eq!(get("/name"), Some(Sensitivity::Personal));
+        assert_eq!(get("/identifiers"), Some(Sensitivity::Sensitive));
+        assert_eq!(get("/identifiers/*/value"), Some(Sensitivity::Sensitive));
+        assert_eq!(get("/careTags"), Some(Sensitivity::Sensitive));
+        assert_eq!(get("/phones"), Some(Sensitivity::Personal));
+        assert_eq!(get("/id"), None);
+    }
+
+    #[test]
+    fn classify_concrete_pointers() {
+        assert_eq!(classify(RecordType::Person, "/identifiers/0/value"), Some(Sensitivity::Sensitive));
+        assert_eq!(classify(RecordType::Person, "/phones/1"), Some(Sensitivity::Personal));
+        assert_eq!(classify(RecordType::Person, "/meta/version"), None);
+        assert_eq!(classify(RecordType::Event, "/media/0/uri"), Some(Sensitivity::Sensitive));
+        assert_eq!(classify(RecordType::Place, "/name"), None);
+    }
+}

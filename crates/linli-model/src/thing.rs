@@ -1,0 +1,137 @@
+//! 物 Thing (spec `spec/13-thing.md`, `[THG-001]`–`[THG-012]`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::codes::{PlateColor, ThingKind, ThingStatus};
+use crate::common::{Extensions, Meta};
+use crate::datetime::Date;
+use crate::geo::Point;
+use crate::reference::{ActorRef, OrganizationRef, PlaceRef};
+use crate::tag::const_tag;
+use crate::text::{DeviceCode, Id, Text};
+
+const_tag!(
+    /// The constant `"Thing"`.
+    ThingTag, "Thing"
+);
+
+/// A thing: a device, a vehicle or a public facility (部件) `[THG-001]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(
+    title = "Thing",
+    description = "A device, a vehicle or a public facility [THG-001].",
+    extend("x-linli-title-zh" = "物品")
+)]
+pub struct Thing {
+    /// Always `Thing`.
+    #[serde(rename = "type")]
+    #[schemars(title = "Record type", extend("x-linli-title-zh" = "记录类型"))]
+    pub record_type: ThingTag,
+    /// Identifier of the record `[CON-010]`.
+    #[schemars(title = "Id", extend("x-linli-title-zh" = "标识"))]
+    pub id: Id,
+    /// Record metadata.
+    #[schemars(title = "Metadata", extend("x-linli-title-zh" = "元数据"))]
+    pub meta: Meta,
+    /// Kind of thing `[THG-003]`.
+    #[schemars(title = "Kind", extend("x-linli-title-zh" = "物品类型"))]
+    pub kind: ThingKind,
+    /// Name or label, e.g. `3幢2单元门禁`.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Name", extend("x-linli-title-zh" = "名称"))]
+    pub name: Option<Text>,
+    /// Manufacturer.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Manufacturer", extend("x-linli-title-zh" = "制造商"))]
+    pub manufacturer: Option<Text>,
+    /// Model.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Model", extend("x-linli-title-zh" = "型号"))]
+    pub model: Option<Text>,
+    /// Serial number.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Serial number", extend("x-linli-title-zh" = "序列号"))]
+    pub serial_number: Option<Text>,
+    /// Firmware version.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Firmware version", extend("x-linli-title-zh" = "固件版本"))]
+    pub firmware_version: Option<Text>,
+    /// National device code (GB/T 28181 / GA/T 1400), for devices only `[THG-005]`.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "National device code", extend("x-linli-title-zh" = "国标设备编码"))]
+    pub device_code: Option<DeviceCode>,
+    /// Operating status `[THG-006]`.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Status", extend("x-linli-title-zh" = "运行状态"))]
+    pub status: Option<ThingStatus>,
+    /// Where the thing is installed or kept.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Place", extend("x-linli-title-zh" = "所在地点"))]
+    pub place: Option<PlaceRef>,
+    /// Exact location in WGS-84 `[CON-030]`.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Location", extend("x-linli-title-zh" = "位置"))]
+    pub location: Option<Point>,
+    /// Owner: an organization, or a person (a resident's car or e-bike) `[THG-007]`.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Owner", extend("x-linli-title-zh" = "所有者", "x-linli-sensitivity" = "personal"))]
+    pub owner: Option<ActorRef>,
+    /// Operator or maintainer.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Operator", extend("x-linli-title-zh" = "运维单位"))]
+    pub operator: Option<OrganizationRef>,
+    /// Date of installation.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Install date", extend("x-linli-title-zh" = "安装日期"))]
+    pub install_date: Option<Date>,
+    /// Vehicle details; present only for kinds `vehicle.*` `[THG-008]`.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Vehicle", extend("x-linli-title-zh" = "车辆信息"))]
+    pub vehicle: Option<Vehicle>,
+    /// Vendor extensions `[COR-040]`.
+    #[serde(default, skip_serializing_if = "Extensions::is_empty")]
+    #[schemars(title = "Extensions", extend("x-linli-title-zh" = "扩展"))]
+    pub extensions: Extensions,
+}
+
+/// Plate of a vehicle `[THG-008]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "Vehicle", extend("x-linli-title-zh" = "车辆信息"))]
+pub struct Vehicle {
+    /// Plate number, e.g. `苏E12345`; absent for a non-motor vehicle without a plate.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Plate number", extend("x-linli-title-zh" = "号牌号码", "x-linli-sensitivity" = "personal"))]
+    pub plate_number: Option<Text>,
+    /// Plate colour.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Plate colour", extend("x-linli-title-zh" = "号牌颜色"))]
+    pub plate_color: Option<PlateColor>,
+}
+
+impl Thing {
+    /// A thing with only the required members.
+    pub fn new(id: Id, meta: Meta, kind: ThingKind) -> Self {
+        Thing {
+            record_type: ThingTag,
+            id,
+            meta,
+            kind,
+            name: None,
+            manufacturer: None,
+            model: None,
+            serial_number: None,
+            firmware_version: None,
+            device_code: None,
+            status: None,
+            place: None,
+            location: None,
+            owner: None,
+            operator: None,
+            install_date: None,
+            vehicle: None,
+            extensions: Extensions::default(),
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! # linli-validate — checks records against the Linli standard
+//!
+//! Two layers: the published JSON Schemas (embedded in the binary, compiled once, no network
+//! access) and the semantic checks of `linli_model::check`. All use of the `jsonschema` crate is
+//! in [`schema_engine`].
+
+pub mod schema_engine;
+
+pub use schema_engine::{SchemaEngine, SchemaViolation};
+
+/// Errors of this crate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An embedded schema failed to compile (a build defect, never the user's input).
+    #[error("embedded schema {file} does not compile: {message}")]
+    SchemaCompile {
+        /// The schema file.
+        file: &'static str,
+        /// The compiler's message.
+        message: String,
+    },
+}

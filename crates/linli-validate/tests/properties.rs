@@ -1,0 +1,342 @@
+//! Serde, the schemas and the semantic checks agree (issue: canonical model, item 7).
+//!
+//! * Every generated record passes the semantic checks, is accepted by its schema, and
+//!   deserializes back equal.
+//! * Each kind of defect is rejected, and the tests say by which layer: serde (`S`), the JSON
+//!   Schema (`J`) or the semantic checks (`C`).
+//! * For any random mutation of a valid record: if serde and the semantic checks accept it,
+//!   the schema accepts it too. This is what lets a typed fast path stand in for the schema.
+
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use linli_model::check::{Context, check_record};
+use linli_model::codes::CaseStatus;
+use linli_model::{Case, Event, Person, Record};
+use linli_validate::SchemaEngine;
+use quickcheck::{Arbitrary, Gen, QuickCheck, TestResult};
+use serde_json::{Value, json};
+
+#[allow(clippy::expect_used)]
+static ENGINE: LazyLock<SchemaEngine> = LazyLock::new(|| SchemaEngine::new().expect("embedded schemas compile"));
+
+/// Which layers accept a JSON document.
+#[derive(Debug, PartialEq, Eq)]
+struct Verdict {
+    serde: bool,
+    schema: bool,
+    semantic: bool,
+    codes: Vec<String>,
+}
+
+fn verdict(v: &Value) -> Verdict {
+    let ty = v
+        .get("type")
+        .and_then(Value::as_str)
+        .and_then(|t| <linli_model::RecordType as linli_model::codes::CodeTable>::from_code(t));
+    let schema = ty.is_some_and(|ty| ENGINE.is_valid(ty, v));
+    match Record::from_value(v.clone()) {
+        Ok(r) => {
+            let findings = check_record(&r, &Context::default());
+            Verdict {
+                serde: true,
+                schema,
+                semantic: findings.is_empty(),
+                codes: findings.iter().map(|f| f.code.to_owned()).collect(),
+            }
+        }
+        Err(_) => Verdict {
+            serde: false,
+            schema,
+            semantic: false,
+            codes: Vec::new(),
+        },
+    }
+}
+
+fn qc() -> QuickCheck {
+    QuickCheck::new().tests(300).max_tests(3000)
+}
+
+#[test]
+fn generated_records_are_valid_in_every_layer_and_round_trip() {
+    fn prop(r: Record) -> TestResult {
+        let findings = check_record(&r, &Context::default());
+        if !findings.is_empty() {
+            return TestResult::error(format!("semantic findings on a generated record: {findings:?}"));
+        }
+        let v = match serde_json::to_value(&r) {
+            Ok(v) => v,
+            Err(e) => return TestResult::error(e.to_string()),
+        };
+        let violations = ENGINE.violations(r.record_type(), &v);
+        if !violations.is_empty() {
+            return TestResult::error(format!("schema violations: {violations:?}\n{v:#}"));
+        }
+        let text = v.to_string();
+        match (Record::from_value(v), Record::from_json_str(&text)) {
+            (Ok(a), Ok(b)) => TestResult::from_bool(a == r && b == r),
+            (a, b) => TestResult::error(format!("does not read back: {:?} {:?}", a.err(), b.err())),
+        }
+    }
+    qc().quickcheck(prop as fn(Record) -> TestResult);
+}
+
+fn set(v: &mut Value, pointer: &str, new: Value) {
+    match v.pointer_mut(pointer) {
+        Some(slot) => *slot = new,
+        None => panic!("no member at {pointer} in {v}"),
+    }
+}
+
+#[test]
+fn unknown_member_is_rejected_by_serde_and_schema() {
+    fn prop(r: Record, nested: bool) -> bool {
+        let mut v = serde_json::to_value(&r).unwrap();
+        let target = if nested { v.pointer_mut("/meta").unwrap() } else { &mut v };
+        target.as_object_mut().unwrap().insert("vendorField".into(), json!(1));
+        let got = verdict(&v);
+        !got.serde && !got.schema
+    }
+    qc().quickcheck(prop as fn(Record, bool) -> bool);
+}
+
+#[test]
+fn unknown_code_is_rejected_by_serde_and_schema() {
+    fn prop(r: Record) -> bool {
+        let mut v = serde_json::to_value(&r).unwrap();
+        set(&mut v, "/meta/classification", json!("secret"));
+        let got = verdict(&v);
+        !got.serde && !got.schema
+    }
+    qc().quickcheck(prop as fn(Record) -> bool);
+}
+
+#[test]
+fn null_is_rejected_by_serde_and_schema() {
+    fn prop(p: Person) -> bool {
+        let mut v = serde_json::to_value(&p).unwrap();
+        v.as_object_mut().unwrap().insert("gender".into(), Value::Null);
+        let got = verdict(&v);
+        !got.serde && !got.schema
+    }
+    qc().quickcheck(prop as fn(Person) -> bool);
+}
+
+#[test]
+fn time_without_offset_is_rejected_by_serde_and_schema() {
+    fn prop(e: Event) -> bool {
+        let mut v = serde_json::to_value(&e).unwrap();
+        let t = v["occurredAt"].as_str().unwrap();
+        let local = t[..19].to_owned();
+        set(&mut v, "/occurredAt", json!(local));
+        let got = verdict(&v);
+        !got.serde && !got.schema
+    }
+    qc().quickcheck(prop as fn(Event) -> bool);
+}
+
+#[test]
+fn reference_to_the_wrong_type_is_rejected_by_serde_and_schema() {
+    fn prop(e: Event) -> bool {
+        let mut v = serde_json::to_value(&e).unwrap();
+        v.as_object_mut().unwrap().insert("source".into(), json!({"type": "Person", "id": "P-1"}));
+        let got = verdict(&v);
+        !got.serde && !got.schema
+    }
+    qc().quickcheck(prop as fn(Event) -> bool);
+}
+
+#[test]
+fn broken_check_character_is_caught_by_the_semantic_checks_only() {
+    fn prop(p: Person) -> bool {
+        let mut v = serde_json::to_value(&p).unwrap();
+        // A valid number with its check character replaced by another valid character.
+        let good = "321083197812162119";
+        let bad = "321083197812162118";
+        v.as_object_mut()
+            .unwrap()
+            .insert("identifiers".into(), json!([{"scheme": "resident-id", "value": bad}]));
+        v.as_object_mut().unwrap().remove("birthDate");
+        v.as_object_mut().unwrap().remove("gender");
+        let got = verdict(&v);
+        let mut ok = v.clone();
+        ok["identifiers"][0]["value"] = json!(good);
+        got.serde
+            && got.schema
+            && !got.semantic
+            && got.codes == ["id-number-check-character"]
+            && verdict(&ok).semantic
+    }
+    qc().quickcheck(prop as fn(Person) -> bool);
+}
+
+#[test]
+fn time_reversed_is_caught_by_the_semantic_checks_only() {
+    fn prop(e: Event) -> bool {
+        let mut v = serde_json::to_value(&e).unwrap();
+        let occurred = e.occurred_at.as_offset_datetime();
+        let before = occurred - time::Duration::seconds(1);
+        let ended = linli_model::datetime::Timestamp::from_offset_datetime(before).to_string();
+        v.as_object_mut().unwrap().insert("endedAt".into(), json!(ended));
+        let got = verdict(&v);
+        got.serde && got.schema && !got.semantic && got.codes == ["time-order"]
+    }
+    qc().quickcheck(prop as fn(Event) -> bool);
+}
+
+#[test]
+fn illegal_transition_is_caught_by_the_semantic_checks_only() {
+    fn prop(c: Case, pick: usize) -> TestResult {
+        let illegal: Vec<CaseStatus> = <CaseStatus as linli_model::codes::CodeTable>::ALL
+            .iter()
+            .copied()
+            .filter(|s| !c.status.may_become(*s))
+            .collect();
+        let to = illegal[pick % illegal.len()];
+        let mut v = serde_json::to_value(&c).unwrap();
+        let last_at = c.history.last().unwrap().at.to_string();
+        v["history"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"at": last_at, "from": c.status.to_string(), "to": to.to_string()}));
+        v["status"] = json!(to.to_string());
+        let got = verdict(&v);
+        TestResult::from_bool(got.serde && got.schema && got.codes == ["case-transition-illegal"])
+    }
+    qc().quickcheck(prop as fn(Case, usize) -> TestResult);
+}
+
+/// A random change somewhere in a document.
+#[derive(Debug, Clone)]
+struct Mutation {
+    pick: usize,
+    kind: u8,
+    replacement: Value,
+}
+
+fn random_leaf(g: &mut Gen) -> Value {
+    let choices = [
+        json!(null),
+        json!(true),
+        json!(0),
+        json!(-1),
+        json!(1.5),
+        json!(1e300),
+        json!(4294967296u64),
+        json!(""),
+        json!(" "),
+        json!("\u{3000}"),
+        json!("X"),
+        json!("Person"),
+        json!("1"),
+        json!("2024-05-01T10:00:00+08:00"),
+        json!("2024-05-01 10:00:00+08:00"),
+        json!("1990-02-30"),
+        json!("13812345678"),
+        json!([]),
+        json!([1]),
+        json!({}),
+        json!({"type": "Place", "id": "L-1"}),
+        json!([120.6, 31.3]),
+        json!([120.6, 31.3, 4]),
+        json!([200, 31.3]),
+        json!("x".repeat(2001)),
+    ];
+    g.choose(&choices).unwrap().clone()
+}
+
+impl Arbitrary for Mutation {
+    fn arbitrary(g: &mut Gen) -> Self {
+        Mutation {
+            pick: usize::arbitrary(g),
+            kind: u8::arbitrary(g) % 3,
+            replacement: random_leaf(g),
+        }
+    }
+}
+
+fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, sub) in m {
+                let p = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                out.push(p.clone());
+                pointers(sub, p, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, sub) in a.iter().enumerate() {
+                let p = format!("{at}/{i}");
+                out.push(p.clone());
+                pointers(sub, p, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn apply(v: &mut Value, m: &Mutation) -> String {
+    let mut ps = Vec::new();
+    pointers(v, String::new(), &mut ps);
+    let p = ps[m.pick % ps.len()].clone();
+    let (parent, last) = p.rsplit_once('/').unwrap();
+    let parent_v = if parent.is_empty() { Some(&mut *v) } else { v.pointer_mut(parent) };
+    let Some(parent_v) = parent_v else { return p };
+    match (m.kind, parent_v) {
+        (0, slot) => {
+            if let Some(s) = slot.pointer_mut(&format!("/{last}")) {
+                *s = m.replacement.clone();
+            }
+        }
+        (1, Value::Object(map)) => {
+            map.remove(last);
+        }
+        (1, Value::Array(a)) => {
+            if let Ok(i) = last.parse::<usize>() {
+                a.remove(i);
+            }
+        }
+        (_, Value::Object(map)) => {
+            map.insert(format!("{last}X"), m.replacement.clone());
+        }
+        (_, Value::Array(a)) => a.push(m.replacement.clone()),
+        _ => {}
+    }
+    p
+}
+
+#[test]
+fn serde_and_semantic_acceptance_implies_schema_acceptance() {
+    fn prop(r: Record, muts: Vec<Mutation>) -> TestResult {
+        let mut v = serde_json::to_value(&r).unwrap();
+        let mut applied = Vec::new();
+        for m in muts.iter().take(1) {
+            applied.push(apply(&mut v, m));
+        }
+        let got = verdict(&v);
+        TRIED.fetch_add(1, Ordering::Relaxed);
+        if got.serde && got.semantic {
+            ACCEPTED.fetch_add(1, Ordering::Relaxed);
+        }
+        if got.serde && got.semantic && !got.schema {
+            let ty = r.record_type();
+            return TestResult::error(format!(
+                "typed+semantic accept but the schema rejects after mutating {applied:?}: {:?}\n{v}",
+                ENGINE.violations(ty, &v)
+            ));
+        }
+        TestResult::passed()
+    }
+    QuickCheck::new()
+        .tests(2000)
+        .max_tests(20000)
+        .quickcheck(prop as fn(Record, Vec<Mutation>) -> TestResult);
+    // Not vacuous: a fair share of the mutated documents must still be accepted by serde and the
+    // semantic checks, or the property would hold for lack of cases.
+    let (tried, accepted) = (TRIED.load(Ordering::Relaxed), ACCEPTED.load(Ordering::Relaxed));
+    assert!(accepted * 20 >= tried, "only {accepted} of {tried} mutated documents were accepted");
+}
+
+static TRIED: AtomicUsize = AtomicUsize::new(0);
+static ACCEPTED: AtomicUsize = AtomicUsize::new(0);

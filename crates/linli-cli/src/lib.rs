@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod codes_cmd;
+mod docs_cmd;
 mod schema_cmd;
 
 /// Errors of the command line.
@@ -60,7 +61,11 @@ impl Lang {
         for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
             if let Ok(v) = std::env::var(var) {
                 if !v.is_empty() {
-                    return if v.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En };
+                    return if v.to_ascii_lowercase().starts_with("zh") {
+                        Lang::Zh
+                    } else {
+                        Lang::En
+                    };
                 }
             }
         }
@@ -87,10 +92,15 @@ pub enum Command {
     Schema(schema_cmd::SchemaArgs),
     /// List the code tables (codes never translated; labels in zh-CN and English).
     Codes(codes_cmd::CodesArgs),
+    /// Write or check the generated chapters of spec/ (code tables, finding codes).
+    Docs(docs_cmd::DocsArgs),
 }
 
 /// Run the command line with `args` (the first is the program name), writing to `out`.
-pub fn run(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+pub fn run(
+    args: impl IntoIterator<Item = OsString>,
+    out: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
@@ -108,6 +118,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write) -> Res
     match cli.command {
         Command::Schema(a) => schema_cmd::run(&a, lang, out),
         Command::Codes(a) => codes_cmd::run(&a, lang, out),
+        Command::Docs(a) => docs_cmd::run(&a, lang, out),
     }
 }
 

@@ -45,13 +45,21 @@ fn select(files: Vec<SchemaFile>, ty: Option<&str>) -> Result<Vec<SchemaFile>, C
 }
 
 /// Run `linli schema`.
-pub(crate) fn run(args: &SchemaArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+pub(crate) fn run(
+    args: &SchemaArgs,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
     let files = select(all_schema_files(), args.record_type.as_deref())?;
     if let Some(dir) = &args.write {
-        std::fs::create_dir_all(dir).map_err(|source| CliError::Io { path: dir.clone(), source })?;
+        std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
+            path: dir.clone(),
+            source,
+        })?;
         for f in &files {
             let path = dir.join(&f.file_name);
-            std::fs::write(&path, f.to_pretty_json()).map_err(|source| CliError::Io { path, source })?;
+            std::fs::write(&path, f.to_pretty_json())
+                .map_err(|source| CliError::Io { path, source })?;
         }
         let msg = match lang {
             Lang::Zh => format!("已写入 {} 个文件到 {}\n", files.len(), dir.display()),
@@ -61,15 +69,15 @@ pub(crate) fn run(args: &SchemaArgs, lang: Lang, out: &mut dyn Write) -> Result<
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(dir) = &args.check {
-        let mut differ = Vec::new();
-        for f in &files {
-            let path = dir.join(&f.file_name);
-            match std::fs::read_to_string(&path) {
-                Ok(text) if text == f.to_pretty_json() => {}
-                Ok(_) => differ.push(format!("{}: differs", path.display())),
-                Err(e) => differ.push(format!("{}: {e}", path.display())),
-            }
-        }
+        let differ = if args.record_type.is_some() {
+            // One file only: do not report the others as extra.
+            linli_model::schema::drift(&files, dir)
+                .into_iter()
+                .filter(|d| !d.ends_with("not generated from the types"))
+                .collect()
+        } else {
+            linli_model::schema::drift(&files, dir)
+        };
         for d in &differ {
             writeln!(out, "{d}").map_err(CliError::Stdout)?;
         }
@@ -89,7 +97,8 @@ pub(crate) fn run(args: &SchemaArgs, lang: Lang, out: &mut dyn Write) -> Result<
         return Ok(ExitCode::from(1));
     }
     if files.len() == 1 {
-        out.write_all(files[0].to_pretty_json().as_bytes()).map_err(CliError::Stdout)?;
+        out.write_all(files[0].to_pretty_json().as_bytes())
+            .map_err(CliError::Stdout)?;
     } else {
         let bundle: serde_json::Map<String, serde_json::Value> =
             files.into_iter().map(|f| (f.file_name, f.schema)).collect();

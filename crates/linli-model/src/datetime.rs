@@ -233,7 +233,8 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Timestamp::parse(&s).map_err(|e| serde::de::Error::custom(format_args!("invalid timestamp: {e}")))
+        Timestamp::parse(&s)
+            .map_err(|e| serde::de::Error::custom(format_args!("invalid timestamp: {e}")))
     }
 }
 
@@ -265,7 +266,9 @@ impl Date {
     /// Build from year, month (1–12) and day; `None` for a day that does not exist.
     pub fn from_ymd(year: i32, month: u8, day: u8) -> Option<Self> {
         let month = time::Month::try_from(month).ok()?;
-        time::Date::from_calendar_date(year, month, day).ok().map(Date)
+        time::Date::from_calendar_date(year, month, day)
+            .ok()
+            .map(Date)
     }
 
     /// The year.
@@ -288,7 +291,13 @@ impl Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year(), self.month(), self.day())
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.year(),
+            self.month(),
+            self.day()
+        )
     }
 }
 
@@ -395,7 +404,10 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(Date::parse("1949-12-31").map(|d| d.to_string()), Ok("1949-12-31".into()));
+        assert_eq!(
+            Date::parse("1949-12-31").map(|d| d.to_string()),
+            Ok("1949-12-31".into())
+        );
         assert_eq!(Date::parse("2023-02-29"), Err(TimeError::Calendar));
         assert_eq!(Date::parse("2023-2-28"), Err(TimeError::Shape));
         assert_eq!(Date::parse("20230228"), Err(TimeError::Shape));

@@ -22,7 +22,11 @@ pub struct Position {
 impl Position {
     /// A position, checked for range.
     pub fn new(lng: f64, lat: f64) -> Result<Self, crate::Error> {
-        let p = Position { lng, lat, alt: None };
+        let p = Position {
+            lng,
+            lat,
+            alt: None,
+        };
         p.check().map(|()| p)
     }
 
@@ -62,8 +66,16 @@ impl<'de> Deserialize<'de> for Position {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = <Vec<f64>>::deserialize(d)?;
         let p = match v.as_slice() {
-            [lng, lat] => Position { lng: *lng, lat: *lat, alt: None },
-            [lng, lat, alt] => Position { lng: *lng, lat: *lat, alt: Some(*alt) },
+            [lng, lat] => Position {
+                lng: *lng,
+                lat: *lat,
+                alt: None,
+            },
+            [lng, lat, alt] => Position {
+                lng: *lng,
+                lat: *lat,
+                alt: Some(*alt),
+            },
             _ => {
                 return Err(serde::de::Error::custom(
                     "a position has 2 or 3 numbers: [longitude, latitude, altitude?]",

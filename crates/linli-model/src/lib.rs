@@ -40,6 +40,7 @@ pub mod check;
 pub mod codes;
 pub mod common;
 pub mod datetime;
+pub mod docs;
 mod error;
 pub mod event;
 pub mod geo;

@@ -148,13 +148,30 @@ impl<T: RefTarget> schemars::JsonSchema for Ref<T> {
         T::SCHEMA_NAME.into()
     }
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let id = generator.subschema_for::<Id>();
-        let types: Vec<&str> = T::ALLOWED.iter().map(|t| crate::codes::CodeTable::code(*t)).collect();
-        let type_schema = if types.len() == 1 {
+        let mut id = generator.subschema_for::<Id>();
+        id.insert("title".into(), "Id of the record referred to".into());
+        id.insert("x-linli-title-zh".into(), "被引用记录的标识".into());
+        let types: Vec<&str> = T::ALLOWED
+            .iter()
+            .map(|t| crate::codes::CodeTable::code(*t))
+            .collect();
+        let mut type_schema = if types.len() == 1 {
             serde_json::json!({ "type": "string", "const": types[0] })
         } else {
-            serde_json::json!({ "type": "string", "enum": types })
+            let labels: serde_json::Map<String, serde_json::Value> = T::ALLOWED
+                .iter()
+                .map(|t| {
+                    use crate::codes::CodeTable;
+                    (
+                        t.code().to_owned(),
+                        serde_json::json!({ "zh-CN": t.label_zh(), "en": t.label_en() }),
+                    )
+                })
+                .collect();
+            serde_json::json!({ "type": "string", "enum": types, "x-linli-labels": labels })
         };
+        type_schema["title"] = "Type of the record referred to".into();
+        type_schema["x-linli-title-zh"] = "被引用记录的类型".into();
         schemars::json_schema!({
             "type": "object",
             "title": T::TITLE_EN,

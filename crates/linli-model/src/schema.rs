@@ -122,7 +122,10 @@ fn common_schema() -> Value {
         "properties": {
             "type": {
                 "type": "string",
+                "title": "Record type",
+                "x-linli-title-zh": "记录类型",
                 "enum": RecordType::ALL.iter().map(|t| t.code()).collect::<Vec<_>>(),
+                "x-linli-labels": RecordType::ALL.iter().map(|t| (t.code().to_owned(), json!({"zh-CN": t.label_zh(), "en": t.label_en()}))).collect::<Map<String, Value>>(),
             }
         },
         "oneOf": refs,
@@ -153,6 +156,34 @@ pub fn all_schema_files() -> Vec<SchemaFile> {
     files
 }
 
+/// Compare `files` with the files of the same names in `dir`; returns one line per file that is
+/// missing or differs, and per `*.json` file in `dir` that is not generated (empty: no drift).
+pub fn drift(files: &[SchemaFile], dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in files {
+        let path = dir.join(&f.file_name);
+        match std::fs::read_to_string(&path) {
+            Ok(text) if text == f.to_pretty_json() => {}
+            Ok(_) => out.push(format!("{}: differs from the types", path.display())),
+            Err(e) => out.push(format!("{}: {e}", path.display())),
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let mut extra: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".json") && !files.iter().any(|f| &f.file_name == n))
+            .collect();
+        extra.sort();
+        out.extend(
+            extra
+                .into_iter()
+                .map(|n| format!("{}: not generated from the types", dir.join(n).display())),
+        );
+    }
+    out
+}
+
 /// The schema of one record type.
 pub fn schema_for(ty: RecordType) -> Value {
     match ty {
@@ -181,7 +212,13 @@ pub fn walk_members(root: &Value, f: &mut dyn FnMut(&str, &Map<String, Value>)) 
         }
         node
     }
-    fn go(root: &Value, node: &Value, path: &mut String, depth: usize, f: &mut dyn FnMut(&str, &Map<String, Value>)) {
+    fn go(
+        root: &Value,
+        node: &Value,
+        path: &mut String,
+        depth: usize,
+        f: &mut dyn FnMut(&str, &Map<String, Value>),
+    ) {
         if depth > 24 {
             return;
         }
@@ -231,7 +268,11 @@ mod tests {
             if f.file_name == "vocabulary.json" {
                 continue;
             }
-            assert_eq!(f.schema["$schema"], "https://json-schema.org/draft/2020-12/schema", "{}", f.file_name);
+            assert_eq!(
+                f.schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
+                "{}",
+                f.file_name
+            );
             assert_eq!(f.schema["$id"], format!("{SCHEMA_BASE}{}", f.file_name));
         }
     }
@@ -266,7 +307,8 @@ mod tests {
         for f in all_schema_files() {
             visit(&f.schema, &mut found);
         }
-        let declared: std::collections::BTreeSet<String> = VOCABULARY.iter().map(|s| s.to_string()).collect();
+        let declared: std::collections::BTreeSet<String> =
+            VOCABULARY.iter().map(|s| s.to_string()).collect();
         assert_eq!(found, declared);
     }
 }

@@ -105,10 +105,19 @@ mod tests {
 
     #[test]
     fn classify_concrete_pointers() {
-        assert_eq!(classify(RecordType::Person, "/identifiers/0/value"), Some(Sensitivity::Sensitive));
-        assert_eq!(classify(RecordType::Person, "/phones/1"), Some(Sensitivity::Personal));
+        assert_eq!(
+            classify(RecordType::Person, "/identifiers/0/value"),
+            Some(Sensitivity::Sensitive)
+        );
+        assert_eq!(
+            classify(RecordType::Person, "/phones/1"),
+            Some(Sensitivity::Personal)
+        );
         assert_eq!(classify(RecordType::Person, "/meta/version"), None);
-        assert_eq!(classify(RecordType::Event, "/media/0/uri"), Some(Sensitivity::Sensitive));
+        assert_eq!(
+            classify(RecordType::Event, "/media/0/uri"),
+            Some(Sensitivity::Sensitive)
+        );
         assert_eq!(classify(RecordType::Place, "/name"), None);
     }
 }

@@ -182,7 +182,7 @@ constrained_string! {
 }
 
 constrained_string! {
-    /// Vendor namespace of an `extensions` member `[CON-040]`: lower-case letters, digits and
+    /// Vendor namespace of an `extensions` member `[COR-040]`: lower-case letters, digits and
     /// `-`, 2–32 characters, starting with a letter.
     Namespace, pattern: Some("^[a-z][a-z0-9-]{1,31}$"), min: 2, max: 32,
     title: "Extension namespace", zh: "扩展命名空间"

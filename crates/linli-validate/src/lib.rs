@@ -4,8 +4,12 @@
 //! access) and the semantic checks of `linli_model::check`. All use of the `jsonschema` crate is
 //! in [`schema_engine`].
 
+pub mod finding;
+pub mod record;
 pub mod schema_engine;
 
+pub use finding::Finding;
+pub use record::{RecordOutcome, Validator};
 pub use schema_engine::{SchemaEngine, SchemaViolation};
 
 /// Errors of this crate.

@@ -7,6 +7,8 @@
 //! * For any random mutation of a valid record: if serde and the semantic checks accept it,
 //!   the schema accepts it too. This is what lets a typed fast path stand in for the schema.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -18,7 +20,8 @@ use quickcheck::{Arbitrary, Gen, QuickCheck, TestResult};
 use serde_json::{Value, json};
 
 #[allow(clippy::expect_used)]
-static ENGINE: LazyLock<SchemaEngine> = LazyLock::new(|| SchemaEngine::new().expect("embedded schemas compile"));
+static ENGINE: LazyLock<SchemaEngine> =
+    LazyLock::new(|| SchemaEngine::new().expect("embedded schemas compile"));
 
 /// Which layers accept a JSON document.
 #[derive(Debug, PartialEq, Eq)]
@@ -33,7 +36,7 @@ fn verdict(v: &Value) -> Verdict {
     let ty = v
         .get("type")
         .and_then(Value::as_str)
-        .and_then(|t| <linli_model::RecordType as linli_model::codes::CodeTable>::from_code(t));
+        .and_then(<linli_model::RecordType as linli_model::codes::CodeTable>::from_code);
     let schema = ty.is_some_and(|ty| ENGINE.is_valid(ty, v));
     match Record::from_value(v.clone()) {
         Ok(r) => {
@@ -63,7 +66,9 @@ fn generated_records_are_valid_in_every_layer_and_round_trip() {
     fn prop(r: Record) -> TestResult {
         let findings = check_record(&r, &Context::default());
         if !findings.is_empty() {
-            return TestResult::error(format!("semantic findings on a generated record: {findings:?}"));
+            return TestResult::error(format!(
+                "semantic findings on a generated record: {findings:?}"
+            ));
         }
         let v = match serde_json::to_value(&r) {
             Ok(v) => v,
@@ -93,8 +98,15 @@ fn set(v: &mut Value, pointer: &str, new: Value) {
 fn unknown_member_is_rejected_by_serde_and_schema() {
     fn prop(r: Record, nested: bool) -> bool {
         let mut v = serde_json::to_value(&r).unwrap();
-        let target = if nested { v.pointer_mut("/meta").unwrap() } else { &mut v };
-        target.as_object_mut().unwrap().insert("vendorField".into(), json!(1));
+        let target = if nested {
+            v.pointer_mut("/meta").unwrap()
+        } else {
+            &mut v
+        };
+        target
+            .as_object_mut()
+            .unwrap()
+            .insert("vendorField".into(), json!(1));
         let got = verdict(&v);
         !got.serde && !got.schema
     }
@@ -116,7 +128,9 @@ fn unknown_code_is_rejected_by_serde_and_schema() {
 fn null_is_rejected_by_serde_and_schema() {
     fn prop(p: Person) -> bool {
         let mut v = serde_json::to_value(&p).unwrap();
-        v.as_object_mut().unwrap().insert("gender".into(), Value::Null);
+        v.as_object_mut()
+            .unwrap()
+            .insert("gender".into(), Value::Null);
         let got = verdict(&v);
         !got.serde && !got.schema
     }
@@ -140,7 +154,9 @@ fn time_without_offset_is_rejected_by_serde_and_schema() {
 fn reference_to_the_wrong_type_is_rejected_by_serde_and_schema() {
     fn prop(e: Event) -> bool {
         let mut v = serde_json::to_value(&e).unwrap();
-        v.as_object_mut().unwrap().insert("source".into(), json!({"type": "Person", "id": "P-1"}));
+        v.as_object_mut()
+            .unwrap()
+            .insert("source".into(), json!({"type": "Person", "id": "P-1"}));
         let got = verdict(&v);
         !got.serde && !got.schema
     }
@@ -154,9 +170,10 @@ fn broken_check_character_is_caught_by_the_semantic_checks_only() {
         // A valid number with its check character replaced by another valid character.
         let good = "321083197812162119";
         let bad = "321083197812162118";
-        v.as_object_mut()
-            .unwrap()
-            .insert("identifiers".into(), json!([{"scheme": "resident-id", "value": bad}]));
+        v.as_object_mut().unwrap().insert(
+            "identifiers".into(),
+            json!([{"scheme": "resident-id", "value": bad}]),
+        );
         v.as_object_mut().unwrap().remove("birthDate");
         v.as_object_mut().unwrap().remove("gender");
         let got = verdict(&v);
@@ -178,7 +195,9 @@ fn time_reversed_is_caught_by_the_semantic_checks_only() {
         let occurred = e.occurred_at.as_offset_datetime();
         let before = occurred - time::Duration::seconds(1);
         let ended = linli_model::datetime::Timestamp::from_offset_datetime(before).to_string();
-        v.as_object_mut().unwrap().insert("endedAt".into(), json!(ended));
+        v.as_object_mut()
+            .unwrap()
+            .insert("endedAt".into(), json!(ended));
         let got = verdict(&v);
         got.serde && got.schema && !got.semantic && got.codes == ["time-order"]
     }
@@ -281,7 +300,11 @@ fn apply(v: &mut Value, m: &Mutation) -> String {
     pointers(v, String::new(), &mut ps);
     let p = ps[m.pick % ps.len()].clone();
     let (parent, last) = p.rsplit_once('/').unwrap();
-    let parent_v = if parent.is_empty() { Some(&mut *v) } else { v.pointer_mut(parent) };
+    let parent_v = if parent.is_empty() {
+        Some(&mut *v)
+    } else {
+        v.pointer_mut(parent)
+    };
     let Some(parent_v) = parent_v else { return p };
     match (m.kind, parent_v) {
         (0, slot) => {
@@ -334,8 +357,14 @@ fn serde_and_semantic_acceptance_implies_schema_acceptance() {
         .quickcheck(prop as fn(Record, Vec<Mutation>) -> TestResult);
     // Not vacuous: a fair share of the mutated documents must still be accepted by serde and the
     // semantic checks, or the property would hold for lack of cases.
-    let (tried, accepted) = (TRIED.load(Ordering::Relaxed), ACCEPTED.load(Ordering::Relaxed));
-    assert!(accepted * 20 >= tried, "only {accepted} of {tried} mutated documents were accepted");
+    let (tried, accepted) = (
+        TRIED.load(Ordering::Relaxed),
+        ACCEPTED.load(Ordering::Relaxed),
+    );
+    assert!(
+        accepted * 20 >= tried,
+        "only {accepted} of {tried} mutated documents were accepted"
+    );
 }
 
 static TRIED: AtomicUsize = AtomicUsize::new(0);

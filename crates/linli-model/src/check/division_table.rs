@@ -28,7 +28,11 @@ impl DivisionTable {
     pub fn from_csv_reader(r: impl std::io::Read) -> Result<Self, String> {
         let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(r);
         let headers = rdr.headers().map_err(|e| format!("line 1: {e}"))?.clone();
-        let col = |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}').trim() == name);
+        let col = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim_start_matches('\u{feff}').trim() == name)
+        };
         let (Some(code_col), Some(name_col)) = (col("code"), col("name")) else {
             return Err("line 1: the header needs `code` and `name` columns".into());
         };
@@ -38,8 +42,14 @@ impl DivisionTable {
             let row = row.map_err(|e| format!("line {line}: {e}"))?;
             let code = row.get(code_col).unwrap_or_default().trim();
             let name = row.get(name_col).unwrap_or_default().trim();
-            if crate::codes::division_code_shape(code).is_err() && code.len() != 2 && code.len() != 4 {
-                return Err(format!("line {line}: `{}` is not a division code", crate::text::truncate(code, 20)));
+            if crate::codes::division_code_shape(code).is_err()
+                && code.len() != 2
+                && code.len() != 4
+            {
+                return Err(format!(
+                    "line {line}: `{}` is not a division code",
+                    crate::text::truncate(code, 20)
+                ));
             }
             names.insert(code.to_owned(), name.to_owned());
         }
@@ -82,11 +92,13 @@ mod tests {
 
     #[test]
     fn bad_files_name_the_line() {
-        let e = DivisionTable::from_csv_reader("code,name\n320508,a\nabc,b\n".as_bytes()).unwrap_err();
+        let e =
+            DivisionTable::from_csv_reader("code,name\n320508,a\nabc,b\n".as_bytes()).unwrap_err();
         assert!(e.starts_with("line 3:"), "{e}");
         let e = DivisionTable::from_csv_reader("id,label\n".as_bytes()).unwrap_err();
         assert!(e.starts_with("line 1:"), "{e}");
-        let e = DivisionTable::from_csv_reader("code,name\n320508,a,extra\n".as_bytes()).unwrap_err();
+        let e =
+            DivisionTable::from_csv_reader("code,name\n320508,a,extra\n".as_bytes()).unwrap_err();
         assert!(e.starts_with("line 2:"), "{e}");
     }
 }

@@ -24,12 +24,16 @@ pub fn classify(s: &str) -> Option<PhoneShape> {
             // +86 then a mainland number without the trunk 0.
             return match classify(cn) {
                 Some(PhoneShape::Mobile) => Some(PhoneShape::Mobile),
-                _ if (9..=11).contains(&cn.len()) && all_digits(cn.as_bytes()) => Some(PhoneShape::Landline),
+                _ if (9..=11).contains(&cn.len()) && all_digits(cn.as_bytes()) => {
+                    Some(PhoneShape::Landline)
+                }
                 _ => None,
             };
         }
-        return ((8..=15).contains(&digits.len()) && all_digits(digits.as_bytes()) && !digits.starts_with('0'))
-            .then_some(PhoneShape::International);
+        return ((8..=15).contains(&digits.len())
+            && all_digits(digits.as_bytes())
+            && !digits.starts_with('0'))
+        .then_some(PhoneShape::International);
     }
     if b.len() == 11 && all_digits(b) && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) {
         return Some(PhoneShape::Mobile);

@@ -103,12 +103,27 @@ mod tests {
 
     #[test]
     fn malformed_codes_are_rejected() {
-        assert_eq!(division_code_shape("32050"), Err(DivisionShapeError::Length));
+        assert_eq!(
+            division_code_shape("32050"),
+            Err(DivisionShapeError::Length)
+        );
         assert_eq!(division_code_shape(""), Err(DivisionShapeError::Length));
-        assert_eq!(division_code_shape("3205080010"), Err(DivisionShapeError::Length));
-        assert_eq!(division_code_shape("32050a"), Err(DivisionShapeError::NotDigits));
-        assert_eq!(division_code_shape("32050\u{ff18}"), Err(DivisionShapeError::NotDigits));
-        assert_eq!(division_code_shape("990101"), Err(DivisionShapeError::UnknownProvince));
+        assert_eq!(
+            division_code_shape("3205080010"),
+            Err(DivisionShapeError::Length)
+        );
+        assert_eq!(
+            division_code_shape("32050a"),
+            Err(DivisionShapeError::NotDigits)
+        );
+        assert_eq!(
+            division_code_shape("32050\u{ff18}"),
+            Err(DivisionShapeError::NotDigits)
+        );
+        assert_eq!(
+            division_code_shape("990101"),
+            Err(DivisionShapeError::UnknownProvince)
+        );
     }
 
     #[test]

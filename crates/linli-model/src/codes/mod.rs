@@ -268,20 +268,30 @@ mod tests {
             let mut seen = HashSet::new();
             for (code, zh, en) in &t.codes {
                 assert!(seen.insert(*code), "{}: code {code} repeated", t.table);
-                assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{}: {code}", t.table);
+                assert!(
+                    !zh.trim().is_empty() && !en.trim().is_empty(),
+                    "{}: {code}",
+                    t.table
+                );
                 assert!(
                     zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
                     "{}: zh label of {code} has no Chinese: {zh}",
                     t.table
                 );
-                assert!(en.is_ascii(), "{}: en label of {code} is not ASCII: {en}", t.table);
+                assert!(
+                    en.is_ascii(),
+                    "{}: en label of {code} is not ASCII: {en}",
+                    t.table
+                );
             }
         }
     }
 
     #[test]
     fn codes_round_trip_through_serde_and_from_str() {
-        fn check<T: CodeTable + serde::Serialize + serde::de::DeserializeOwned + std::str::FromStr>() {
+        fn check<
+            T: CodeTable + serde::Serialize + serde::de::DeserializeOwned + std::str::FromStr,
+        >() {
             for c in T::ALL {
                 let json = serde_json::to_string(c).expect("serialize");
                 assert_eq!(json, format!("\"{}\"", c.code()));

@@ -1,0 +1,58 @@
+//! `linli docs`: write or check the generated chapters of `spec/`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use linli_model::docs::generated_chapters;
+
+use crate::{CliError, Lang};
+
+/// Arguments of `linli docs`.
+#[derive(Debug, clap::Args)]
+pub struct DocsArgs {
+    /// Write the generated chapters into DIR (normally `spec/`)
+    #[arg(long, value_name = "DIR", conflicts_with = "check")]
+    pub write: Option<PathBuf>,
+    /// Compare the chapters in DIR with the generated ones; exit 1 on any difference
+    #[arg(long, value_name = "DIR")]
+    pub check: Option<PathBuf>,
+}
+
+/// Run `linli docs`.
+pub(crate) fn run(args: &DocsArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let chapters = generated_chapters();
+    if let Some(dir) = &args.write {
+        for c in &chapters {
+            let path = dir.join(c.file_name);
+            std::fs::write(&path, &c.markdown).map_err(|source| CliError::Io { path, source })?;
+        }
+        let msg = match lang {
+            Lang::Zh => format!("已写入 {} 个章节到 {}\n", chapters.len(), dir.display()),
+            Lang::En => format!("wrote {} chapters to {}\n", chapters.len(), dir.display()),
+        };
+        out.write_all(msg.as_bytes()).map_err(CliError::Stdout)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(dir) = &args.check {
+        let mut differ = 0;
+        for c in &chapters {
+            let path = dir.join(c.file_name);
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(c.markdown.as_str()) {
+                differ += 1;
+                writeln!(out, "{}: differs / 与代码不一致", path.display())
+                    .map_err(CliError::Stdout)?;
+            }
+        }
+        return Ok(if differ == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    for c in &chapters {
+        out.write_all(c.markdown.as_bytes())
+            .map_err(CliError::Stdout)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

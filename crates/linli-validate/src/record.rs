@@ -1,0 +1,358 @@
+//! Validating one record: a typed fast path, and the schema to explain what is wrong.
+//!
+//! A record that the typed model reads is valid against its schema whenever the semantic checks
+//! also pass (a property test, `serde_and_semantic_acceptance_implies_schema_acceptance`, holds
+//! the two to that). So the validator first reads the record straight into the model types and
+//! runs the semantic checks. Only when that fails does it parse a `serde_json::Value` and ask the
+//! JSON Schema for every violation, so that each is reported with its pointer.
+
+use std::borrow::Cow;
+
+use linli_model::check::{self, Context, DivisionTable, Level};
+use linli_model::codes::CodeTable;
+use linli_model::record::RecordParseError;
+use linli_model::{Record, RecordType};
+use serde_json::Value;
+
+use crate::finding::Finding;
+use crate::schema_engine::SchemaEngine;
+
+/// What validating one record found.
+#[derive(Debug, Clone, Default)]
+pub struct RecordOutcome {
+    /// The record type, when the record names a known one.
+    pub record_type: Option<RecordType>,
+    /// The record id, when it has a string `id`.
+    pub id: Option<String>,
+    /// The parsed record, when the typed model could read it.
+    pub record: Option<Record>,
+    /// Findings, without file or line (the caller adds them).
+    pub findings: Vec<Finding>,
+}
+
+impl RecordOutcome {
+    /// Whether no finding is an error.
+    pub fn is_valid(&self) -> bool {
+        !self.findings.iter().any(|f| f.level == Level::Error)
+    }
+}
+
+/// Validates records: schema + semantic checks.
+#[derive(Debug)]
+pub struct Validator {
+    engine: SchemaEngine,
+    divisions: Option<DivisionTable>,
+}
+
+/// Code and requirement for a schema keyword.
+fn schema_code(keyword: &str, pointer: &str) -> (&'static str, &'static str) {
+    match keyword {
+        "additionalProperties" | "unevaluatedProperties" => ("schema-unknown-member", "COR-003"),
+        "required" => ("schema-required", "CON-006"),
+        "enum" => ("schema-code", "CON-034"),
+        "const" if pointer.is_empty() || pointer == "/type" => ("schema-record-type", "COR-002"),
+        "const" | "type" => ("schema-type", "CON-004"),
+        "format"
+            if pointer.ends_with("Date")
+                || pointer.ends_with("since")
+                || pointer.ends_with("until") =>
+        {
+            ("schema-date", "CON-022")
+        }
+        "format" => ("schema-timestamp", "CON-020"),
+        "pattern" | "minLength" | "maxLength" => ("schema-pattern", "CON-004"),
+        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => {
+            ("schema-range", "CON-004")
+        }
+        "propertyNames" => ("schema-extension-namespace", "COR-040"),
+        _ => ("schema-structure", "CON-004"),
+    }
+}
+
+impl Validator {
+    /// A validator with the embedded schemas.
+    pub fn new() -> Result<Self, crate::Error> {
+        Ok(Validator {
+            engine: SchemaEngine::new()?,
+            divisions: None,
+        })
+    }
+
+    /// Also report division codes absent from `table` `[PLA-006]`.
+    pub fn with_divisions(mut self, table: DivisionTable) -> Self {
+        self.divisions = Some(table);
+        self
+    }
+
+    /// The schema engine.
+    pub fn engine(&self) -> &SchemaEngine {
+        &self.engine
+    }
+
+    /// Validate one record given as JSON text.
+    pub fn validate_str(&self, text: &str) -> RecordOutcome {
+        match Record::from_json_str(text) {
+            Ok(record) => self.checked(record, None),
+            Err(RecordParseError::Json(e)) if e.is_syntax() || e.is_eof() => {
+                let mut f = Finding::new(
+                    "json-syntax",
+                    Level::Error,
+                    Some("CON-002"),
+                    format!("JSON 语法错误：{e}"),
+                    format!("malformed JSON: {e}"),
+                );
+                f.pointer = String::new();
+                RecordOutcome {
+                    findings: vec![f],
+                    ..Default::default()
+                }
+            }
+            Err(_) => match serde_json::from_str::<Value>(text) {
+                Ok(v) => self.explain(&v),
+                Err(e) => RecordOutcome {
+                    findings: vec![Finding::new(
+                        "json-syntax",
+                        Level::Error,
+                        Some("CON-002"),
+                        format!("JSON 语法错误：{e}"),
+                        format!("malformed JSON: {e}"),
+                    )],
+                    ..Default::default()
+                },
+            },
+        }
+    }
+
+    /// Validate one record given as a JSON value.
+    pub fn validate_value(&self, v: &Value) -> RecordOutcome {
+        match Record::from_value(v.clone()) {
+            Ok(record) => self.checked(record, Some(v)),
+            Err(_) => self.explain(v),
+        }
+    }
+
+    /// The record was read by the typed model: run the semantic checks. If they report an error,
+    /// also collect schema violations (a member may break both).
+    fn checked(&self, record: Record, value: Option<&Value>) -> RecordOutcome {
+        let ty = record.record_type();
+        let id = record.id().as_str().to_owned();
+        let ctx = Context {
+            divisions: self.divisions.as_ref(),
+        };
+        let mut findings: Vec<Finding> = check::check_record(&record, &ctx)
+            .iter()
+            .map(|f| Finding::from((f, Some(ty), Some(id.as_str()))))
+            .collect();
+        if findings.iter().any(|f| f.level == Level::Error) {
+            let owned;
+            let v = match value {
+                Some(v) => v,
+                None => {
+                    owned = serde_json::to_value(&record).unwrap_or(Value::Null);
+                    &owned
+                }
+            };
+            for s in self.schema_findings(ty, Some(&id), v) {
+                if !findings.iter().any(|f| f.pointer == s.pointer) {
+                    findings.push(s);
+                }
+            }
+        }
+        RecordOutcome {
+            record_type: Some(ty),
+            id: Some(id),
+            record: Some(record),
+            findings,
+        }
+    }
+
+    fn schema_findings(&self, ty: RecordType, id: Option<&str>, v: &Value) -> Vec<Finding> {
+        self.engine
+            .violations(ty, v)
+            .into_iter()
+            .map(|s| {
+                let (code, req) = schema_code(&s.keyword, &s.pointer);
+                let mut f = Finding::new(code, Level::Error, Some(req), s.message_zh, s.message_en);
+                f.pointer = s.pointer;
+                f.record_type = Some(ty);
+                f.record_id = id.map(str::to_owned);
+                if let Some(val) = v.pointer(&f.pointer) {
+                    let text = match val {
+                        Value::String(s) => Cow::Borrowed(s.as_str()),
+                        Value::Object(_) | Value::Array(_) => Cow::Borrowed(""),
+                        other => Cow::Owned(other.to_string()),
+                    };
+                    if !text.is_empty() {
+                        f = f.with_value(&text);
+                    }
+                }
+                f
+            })
+            .collect()
+    }
+
+    /// The typed model could not read the value: say why, member by member, from the schema.
+    fn explain(&self, v: &Value) -> RecordOutcome {
+        let Some(obj) = v.as_object() else {
+            return RecordOutcome {
+                findings: vec![Finding::new(
+                    "not-an-object",
+                    Level::Error,
+                    Some("COR-001"),
+                    "记录必须是 JSON 对象",
+                    "a record must be a JSON object",
+                )],
+                ..Default::default()
+            };
+        };
+        let id = obj.get("id").and_then(Value::as_str).map(str::to_owned);
+        let ty = match obj.get("type") {
+            Some(Value::String(t)) => match RecordType::from_code(t) {
+                Some(ty) => ty,
+                None => {
+                    let f = Finding::new(
+                        "unknown-record-type",
+                        Level::Error,
+                        Some("COR-002"),
+                        "未知的记录类型（应为 Person、Organization、Place、Thing、Event、Case 之一）",
+                        "unknown record type (expected one of Person, Organization, Place, Thing, Event, Case)",
+                    )
+                    .at("/type")
+                    .with_value(t);
+                    return RecordOutcome {
+                        id,
+                        findings: vec![f],
+                        ..Default::default()
+                    };
+                }
+            },
+            _ => {
+                let f = Finding::new(
+                    "missing-record-type",
+                    Level::Error,
+                    Some("COR-002"),
+                    "记录缺少字符串成员 `type`",
+                    "the record has no string member `type`",
+                )
+                .at("/type");
+                return RecordOutcome {
+                    id,
+                    findings: vec![f],
+                    ..Default::default()
+                };
+            }
+        };
+        let mut findings = self.schema_findings(ty, id.as_deref(), v);
+        if findings.is_empty() {
+            // The schema accepts what the typed model refuses (e.g. `1.0` where an integer
+            // belongs, or a member given twice): report the model's reason.
+            let reason = match Record::from_value(v.clone()) {
+                Err(e) => e.to_string(),
+                Ok(_) => String::from("unknown"),
+            };
+            let mut f = Finding::new(
+                "record-structure",
+                Level::Error,
+                Some("CON-004"),
+                format!("记录结构不符合标准：{reason}"),
+                format!("the record does not fit the standard: {reason}"),
+            );
+            f.record_type = Some(ty);
+            f.record_id = id.clone();
+            findings.push(f);
+        }
+        RecordOutcome {
+            record_type: Some(ty),
+            id,
+            record: None,
+            findings,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v() -> Validator {
+        Validator::new().unwrap()
+    }
+
+    const PERSON: &str = r#"{"type":"Person","id":"P-1","meta":{"source":{"vendor":"V","product":"P"},"createdAt":"2024-05-01T09:00:00+08:00","updatedAt":"2024-05-01T09:00:00+08:00","version":1,"classification":"restricted"},"name":"张三","identifiers":[{"scheme":"resident-id","value":"330502198807024471"}]}"#;
+
+    #[test]
+    fn wrong_check_character_is_found_and_masked() {
+        let out = v().validate_str(PERSON);
+        assert_eq!(out.record_type, Some(RecordType::Person));
+        assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
+        let f = &out.findings[0];
+        assert_eq!(f.code, "id-number-check-character");
+        assert_eq!(f.pointer, "/identifiers/0/value");
+        assert_eq!(f.value.as_deref(), Some("3305**********4471"));
+        assert!(!out.is_valid());
+    }
+
+    #[test]
+    fn schema_explains_what_serde_refuses() {
+        let text = PERSON.replace(
+            r#""name":"张三""#,
+            r#""name":"张三","nickname":"x","gender":"7""#,
+        );
+        let out = v().validate_str(&text);
+        let codes: Vec<&str> = out.findings.iter().map(|f| f.code.as_ref()).collect();
+        assert!(codes.contains(&"schema-unknown-member"), "{codes:?}");
+        assert!(codes.contains(&"schema-code"), "{codes:?}");
+        let g = out
+            .findings
+            .iter()
+            .find(|f| f.code == "schema-code")
+            .unwrap();
+        assert_eq!(g.pointer, "/gender");
+        // Gender is personal information: the value is masked even though it is one digit.
+        assert_eq!(g.value.as_deref(), Some("*"));
+    }
+
+    #[test]
+    fn sensitive_values_never_appear_in_messages() {
+        let text = PERSON.replace("330502198807024471", "33050219880702447");
+        let out = v().validate_str(&text);
+        for f in &out.findings {
+            assert!(!f.message_en.contains("33050219880702447"), "{f:?}");
+            assert!(!f.message_zh.contains("33050219880702447"), "{f:?}");
+            assert!(
+                f.value.as_deref().is_none_or(|v| !v.contains("0219880702")),
+                "{f:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_inputs_are_findings_not_panics() {
+        let val = v();
+        for (text, code) in [
+            ("{", "json-syntax"),
+            ("[]", "not-an-object"),
+            ("42", "not-an-object"),
+            (r#"{"id":"x"}"#, "missing-record-type"),
+            (r#"{"type":"Dog"}"#, "unknown-record-type"),
+            (r#"{"type":"Person"}"#, "schema-required"),
+        ] {
+            let out = val.validate_str(text);
+            assert!(
+                out.findings.iter().any(|f| f.code == code),
+                "{text}: {:?}",
+                out.findings
+            );
+        }
+    }
+
+    #[test]
+    fn integer_written_as_float_is_explained() {
+        let text = PERSON
+            .replace(r#""version":1"#, r#""version":1.0"#)
+            .replace("330502198807024471", "321083197812162119");
+        let out = v().validate_str(&text);
+        assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
+        assert_eq!(out.findings[0].code, "record-structure");
+    }
+}

@@ -44,6 +44,7 @@ pub mod docs;
 mod error;
 pub mod event;
 pub mod geo;
+pub mod manifest;
 pub mod organization;
 pub mod person;
 pub mod place;

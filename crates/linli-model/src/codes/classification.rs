@@ -21,3 +21,15 @@ crate::code_table! {
         Sensitive = "sensitive", "敏感个人信息", "Sensitive personal information";
     }
 }
+
+crate::code_table! {
+    /// Level at which a dataset is shared, declared in its manifest `[DAT-012]`.
+    pub enum SharingLevel: table "sharing-level", standard "Linli", zh "共享级别", en "Sharing level" {
+        /// Within the producing organization.
+        Internal = "internal", "内部使用", "Internal";
+        /// Between government departments (部门间共享).
+        InterDepartment = "inter-department", "部门间共享", "Inter-department";
+        /// Open data (公开).
+        Public = "public", "公开", "Public";
+    }
+}

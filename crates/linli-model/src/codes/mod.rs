@@ -29,7 +29,7 @@ mod thing;
 
 pub use care::CareTag;
 pub use case::{CaseCategory, CaseChannel, CaseStatus};
-pub use classification::{DataClassification, Sensitivity};
+pub use classification::{DataClassification, Sensitivity, SharingLevel};
 pub use division::{DivisionShapeError, Province, division_code_shape};
 pub use education::Education;
 pub use ethnic::EthnicGroup;
@@ -122,6 +122,7 @@ pub fn all_tables() -> Vec<TableInfo> {
         TableInfo::of::<CaseChannel>(),
         TableInfo::of::<DataClassification>(),
         TableInfo::of::<Sensitivity>(),
+        TableInfo::of::<SharingLevel>(),
         TableInfo::of::<Province>(),
     ]
 }

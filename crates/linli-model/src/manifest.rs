@@ -1,0 +1,135 @@
+//! The manifest of a dataset directory (spec `spec/17-datasets.md`).
+//!
+//! A dataset directory holds NDJSON files of records and one `manifest.json` that says who made
+//! the dataset, for what sharing level, and which files it holds with their record type, record
+//! count and SHA-256 digest `[DAT-010]`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::codes::SharingLevel;
+use crate::datetime::Timestamp;
+use crate::record::RecordType;
+use crate::text::{Id, Sha256, Text};
+
+/// File name of the manifest in a dataset directory `[DAT-010]`.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// The manifest of a dataset `[DAT-010]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(
+    title = "Dataset manifest",
+    description = "The manifest.json of a Linli dataset directory [DAT-010].",
+    extend("x-linli-title-zh" = "数据集清单")
+)]
+pub struct Manifest {
+    /// Version of the Linli standard the dataset follows, e.g. `0.1.0` `[DAT-011]`.
+    #[schemars(title = "Standard version", extend("x-linli-title-zh" = "标准版本", "pattern" = "^[0-9]+\\.[0-9]+\\.[0-9]+$"))]
+    pub standard_version: String,
+    /// Who produced the dataset.
+    #[schemars(title = "Producer", extend("x-linli-title-zh" = "生成方"))]
+    pub producer: Producer,
+    /// When the dataset was produced.
+    #[schemars(title = "Created at", extend("x-linli-title-zh" = "生成时间"))]
+    pub created_at: Timestamp,
+    /// The level at which the dataset may be shared `[DAT-012]`.
+    #[schemars(title = "Sharing level", extend("x-linli-title-zh" = "共享级别"))]
+    pub sharing_level: SharingLevel,
+    /// The files of the dataset `[DAT-013]`.
+    #[schemars(title = "Files", extend("x-linli-title-zh" = "文件"))]
+    pub files: Vec<ManifestFile>,
+    /// References that point outside the dataset on purpose `[DAT-016]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(title = "External references", extend("x-linli-title-zh" = "外部引用"))]
+    pub external_refs: Vec<ExternalRef>,
+}
+
+/// The product that produced a dataset `[DAT-010]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "Producer", extend("x-linli-title-zh" = "生成方"))]
+pub struct Producer {
+    /// Vendor.
+    #[schemars(title = "Vendor", extend("x-linli-title-zh" = "供应商"))]
+    pub vendor: Text,
+    /// Product.
+    #[schemars(title = "Product", extend("x-linli-title-zh" = "产品"))]
+    pub product: Text,
+    /// Product version; a real version, not `latest` or a branch name `[DAT-010]`.
+    #[schemars(title = "Product version", extend("x-linli-title-zh" = "产品版本"))]
+    pub product_version: Text,
+}
+
+/// One file of a dataset `[DAT-013]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "Dataset file", extend("x-linli-title-zh" = "数据文件"))]
+pub struct ManifestFile {
+    /// Path relative to the dataset directory, `/`-separated; MUST NOT be absolute, contain `..`
+    /// or pass through a symbolic link `[DAT-014]`.
+    #[schemars(title = "Path", extend("x-linli-title-zh" = "路径", "pattern" = "^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$"))]
+    pub path: String,
+    /// Type of every record in the file.
+    #[schemars(title = "Record type", extend("x-linli-title-zh" = "记录类型"))]
+    pub record_type: RecordType,
+    /// Number of records (lines) in the file.
+    #[schemars(title = "Record count", extend("x-linli-title-zh" = "记录数"))]
+    pub records: u64,
+    /// SHA-256 of the file's bytes.
+    #[schemars(title = "SHA-256", extend("x-linli-title-zh" = "摘要"))]
+    pub sha256: Sha256,
+}
+
+/// A reference that resolves outside the dataset `[DAT-016]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "External reference", extend("x-linli-title-zh" = "外部引用"))]
+pub struct ExternalRef {
+    /// Record type.
+    #[serde(rename = "type")]
+    #[schemars(title = "Record type", extend("x-linli-title-zh" = "记录类型"))]
+    pub record_type: RecordType,
+    /// Record id; absent: every record of the type is external.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Id", extend("x-linli-title-zh" = "标识"))]
+    pub id: Option<Id>,
+}
+
+/// Why a manifest path is refused `[DAT-014]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PathError {
+    /// Absolute, empty, or with a backslash or drive letter.
+    NotRelative,
+    /// Has a `..` or `.` segment, or an empty one.
+    Escapes,
+}
+
+/// Check a manifest path's text (symbolic links are checked against the file system by the
+/// validator) `[DAT-014]`.
+pub fn check_path(path: &str) -> Result<(), PathError> {
+    if path.is_empty() || path.starts_with('/') || path.contains('\\') || path.contains(':') {
+        return Err(PathError::NotRelative);
+    }
+    if path.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
+        return Err(PathError::Escapes);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(check_path("person.ndjson"), Ok(()));
+        assert_eq!(check_path("2024/05/event.ndjson"), Ok(()));
+        assert_eq!(check_path("../etc/passwd"), Err(PathError::Escapes));
+        assert_eq!(check_path("a/../../b"), Err(PathError::Escapes));
+        assert_eq!(check_path("a//b"), Err(PathError::Escapes));
+        assert_eq!(check_path("/etc/passwd"), Err(PathError::NotRelative));
+        assert_eq!(check_path("C:\\x"), Err(PathError::NotRelative));
+        assert_eq!(check_path(""), Err(PathError::NotRelative));
+    }
+}

@@ -186,7 +186,10 @@ function checkInstance(loc, instance) {
     return;
   }
   const t = instance.type;
-  const schemaName = Object.prototype.hasOwnProperty.call(SCHEMA_FOR_TYPE, t) ? SCHEMA_FOR_TYPE[t] : undefined;
+  // A dataset's manifest is checked against the manifest schema, not a record schema.
+  const schemaName = path.basename(loc) === "manifest.json"
+    ? "manifest.schema.json"
+    : Object.prototype.hasOwnProperty.call(SCHEMA_FOR_TYPE, t) ? SCHEMA_FOR_TYPE[t] : undefined;
   if (schemaName === undefined) {
     errs.push(`no schema for "type": ${JSON.stringify(t)} (known: ${Object.keys(SCHEMA_FOR_TYPE).join(", ")})`);
     return;

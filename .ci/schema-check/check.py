@@ -197,7 +197,10 @@ def main() -> int:
             errs.append("instance is not a JSON object")
             return
         t = instance.get("type")
-        schema_name = SCHEMA_FOR_TYPE.get(t) if isinstance(t, str) else None
+        if os.path.basename(loc) == "manifest.json":
+            schema_name = "manifest.schema.json"  # a dataset's manifest, not a record
+        else:
+            schema_name = SCHEMA_FOR_TYPE.get(t) if isinstance(t, str) else None
         if schema_name is None:
             errs.append(f'no schema for "type": {json.dumps(t)} (known: {", ".join(SCHEMA_FOR_TYPE)})')
             return

@@ -12,7 +12,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod codes_cmd;
 mod docs_cmd;
+mod manifest_cmd;
 mod schema_cmd;
+mod validate_cmd;
 
 /// Errors of the command line.
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +96,10 @@ pub enum Command {
     Codes(codes_cmd::CodesArgs),
     /// Write or check the generated chapters of spec/ (code tables, finding codes).
     Docs(docs_cmd::DocsArgs),
+    /// Validate records, NDJSON files and dataset directories against the standard.
+    Validate(validate_cmd::ValidateArgs),
+    /// Write the manifest.json of a dataset directory (file list, record types, counts, SHA-256).
+    Manifest(manifest_cmd::ManifestArgs),
 }
 
 /// Run the command line with `args` (the first is the program name), writing to `out`.
@@ -119,6 +125,8 @@ pub fn run(
         Command::Schema(a) => schema_cmd::run(&a, lang, out),
         Command::Codes(a) => codes_cmd::run(&a, lang, out),
         Command::Docs(a) => docs_cmd::run(&a, lang, out),
+        Command::Validate(a) => validate_cmd::run(&a, lang, out),
+        Command::Manifest(a) => manifest_cmd::run(&a, lang, out),
     }
 }
 

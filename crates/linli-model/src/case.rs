@@ -81,7 +81,7 @@ pub struct Case {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::some"
     )]
-    #[schemars(title = "Location", extend("x-linli-title-zh" = "位置"))]
+    #[schemars(title = "Location", extend("x-linli-title-zh" = "位置", "x-linli-sensitivity" = "personal"))]
     pub location: Option<Point>,
     /// Events that led to the case.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -52,7 +52,7 @@ pub struct Meta {
     #[schemars(title = "Updated at", extend("x-linli-title-zh" = "更新时间"))]
     pub updated_at: Timestamp,
     /// Version of the record, 1 for the first, increased by one on every change `[COR-014]`.
-    #[schemars(title = "Record version", extend("x-linli-title-zh" = "记录版本"), range(min = 1))]
+    #[schemars(title = "Record version", extend("x-linli-title-zh" = "记录版本"), range(min = 1, max = 4294967295u32))]
     pub version: std::num::NonZeroU32,
     /// Classification of the record as a whole `[COR-012]`.
     #[schemars(title = "Data classification", extend("x-linli-title-zh" = "数据分级"))]

@@ -90,7 +90,11 @@ pub struct ExternalRef {
     #[schemars(title = "Record type", extend("x-linli-title-zh" = "记录类型"))]
     pub record_type: RecordType,
     /// Record id; absent: every record of the type is external.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::some"
+    )]
     #[schemars(title = "Id", extend("x-linli-title-zh" = "标识"))]
     pub id: Option<Id>,
 }
@@ -111,7 +115,10 @@ pub fn check_path(path: &str) -> Result<(), PathError> {
     if path.is_empty() || path.starts_with('/') || path.contains('\\') || path.contains(':') {
         return Err(PathError::NotRelative);
     }
-    if path.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
+    if path
+        .split('/')
+        .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+    {
         return Err(PathError::Escapes);
     }
     Ok(())

@@ -168,3 +168,71 @@ macro_rules! record_from {
     )+};
 }
 record_from!(Person, Organization, Place, Thing, Event, Case);
+
+impl Record {
+    /// Call `f(pointer, type, id)` for every reference the record holds `[COR-020]`.
+    pub fn for_each_ref(&self, f: &mut dyn FnMut(String, RecordType, &Id)) {
+        use crate::reference::{Ref, RefTarget};
+        fn one<T: RefTarget>(
+            f: &mut dyn FnMut(String, RecordType, &Id),
+            ptr: &str,
+            r: &Option<Ref<T>>,
+        ) {
+            if let Some(r) = r {
+                f(ptr.to_owned(), r.record_type(), &r.id);
+            }
+        }
+        fn many<T: RefTarget>(
+            f: &mut dyn FnMut(String, RecordType, &Id),
+            ptr: &str,
+            rs: &[Ref<T>],
+        ) {
+            for (i, r) in rs.iter().enumerate() {
+                f(format!("{ptr}/{i}"), r.record_type(), &r.id);
+            }
+        }
+        match self {
+            Record::Person(p) => {
+                for (i, r) in p.residences.iter().enumerate() {
+                    f(
+                        format!("/residences/{i}/place"),
+                        r.place.record_type(),
+                        &r.place.id,
+                    );
+                }
+            }
+            Record::Organization(o) => {
+                one(f, "/place", &o.place);
+                one(f, "/parent", &o.parent);
+                one(f, "/legalRepresentative", &o.legal_representative);
+                for (i, c) in o.contacts.iter().enumerate() {
+                    one(f, &format!("/contacts/{i}/person"), &c.person);
+                }
+            }
+            Record::Place(p) => one(f, "/parent", &p.parent),
+            Record::Thing(t) => {
+                one(f, "/place", &t.place);
+                one(f, "/owner", &t.owner);
+                one(f, "/operator", &t.operator);
+            }
+            Record::Event(e) => {
+                one(f, "/place", &e.place);
+                one(f, "/source", &e.source);
+                many(f, "/subjects", &e.subjects);
+                one(f, "/case", &e.case);
+            }
+            Record::Case(c) => {
+                one(f, "/reporter", &c.reporter);
+                one(f, "/place", &c.place);
+                many(f, "/events", &c.events);
+                for (i, t) in c.history.iter().enumerate() {
+                    one(f, &format!("/history/{i}/actor"), &t.actor);
+                }
+                if let Some(a) = &c.assignee {
+                    one(f, "/assignee/organization", &a.organization);
+                    one(f, "/assignee/person", &a.person);
+                }
+            }
+        }
+    }
+}

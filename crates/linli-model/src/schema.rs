@@ -149,8 +149,13 @@ pub fn all_schema_files() -> Vec<SchemaFile> {
         file_name: "common.schema.json".into(),
         schema: common_schema(),
     });
-    let mut manifest = settings().into_generator().into_root_schema_for::<crate::manifest::Manifest>();
-    manifest.insert("$id".into(), format!("{SCHEMA_BASE}manifest.schema.json").into());
+    let mut manifest = settings()
+        .into_generator()
+        .into_root_schema_for::<crate::manifest::Manifest>();
+    manifest.insert(
+        "$id".into(),
+        format!("{SCHEMA_BASE}manifest.schema.json").into(),
+    );
     manifest.insert("x-linli-standard-version".into(), STANDARD_VERSION.into());
     files.push(SchemaFile {
         file_name: "manifest.schema.json".into(),

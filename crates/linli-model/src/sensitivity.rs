@@ -133,35 +133,67 @@ mod completeness {
         (RecordType::Person, "/gender", Sensitivity::Personal),
         (RecordType::Person, "/birthDate", Sensitivity::Personal),
         (RecordType::Person, "/identifiers", Sensitivity::Sensitive),
-        (RecordType::Person, "/identifiers/*/value", Sensitivity::Sensitive),
+        (
+            RecordType::Person,
+            "/identifiers/*/value",
+            Sensitivity::Sensitive,
+        ),
         (RecordType::Person, "/ethnicGroup", Sensitivity::Sensitive),
         (RecordType::Person, "/nationality", Sensitivity::Personal),
         (RecordType::Person, "/phones", Sensitivity::Personal),
         (RecordType::Person, "/residences", Sensitivity::Personal),
         (RecordType::Person, "/household", Sensitivity::Personal),
         (RecordType::Person, "/education", Sensitivity::Personal),
-        (RecordType::Person, "/politicalStatus", Sensitivity::Personal),
+        (
+            RecordType::Person,
+            "/politicalStatus",
+            Sensitivity::Personal,
+        ),
         (RecordType::Person, "/careTags", Sensitivity::Sensitive),
-        (RecordType::Organization, "/legalRepresentative", Sensitivity::Personal),
+        (
+            RecordType::Organization,
+            "/legalRepresentative",
+            Sensitivity::Personal,
+        ),
         (RecordType::Organization, "/contacts", Sensitivity::Personal),
-        (RecordType::Organization, "/contacts/*/name", Sensitivity::Personal),
-        (RecordType::Organization, "/contacts/*/phone", Sensitivity::Personal),
+        (
+            RecordType::Organization,
+            "/contacts/*/name",
+            Sensitivity::Personal,
+        ),
+        (
+            RecordType::Organization,
+            "/contacts/*/phone",
+            Sensitivity::Personal,
+        ),
         (RecordType::Thing, "/owner", Sensitivity::Personal),
-        (RecordType::Thing, "/vehicle/plateNumber", Sensitivity::Personal),
+        (
+            RecordType::Thing,
+            "/vehicle/plateNumber",
+            Sensitivity::Personal,
+        ),
         (RecordType::Event, "/subjects", Sensitivity::Sensitive),
         (RecordType::Event, "/media", Sensitivity::Sensitive),
         (RecordType::Event, "/location", Sensitivity::Personal),
         (RecordType::Event, "/description", Sensitivity::Personal),
         (RecordType::Case, "/reporter", Sensitivity::Personal),
+        (RecordType::Case, "/location", Sensitivity::Personal),
         (RecordType::Case, "/description", Sensitivity::Personal),
         (RecordType::Case, "/history/*/note", Sensitivity::Personal),
-        (RecordType::Case, "/evaluation/comment", Sensitivity::Personal),
+        (
+            RecordType::Case,
+            "/evaluation/comment",
+            Sensitivity::Personal,
+        ),
     ];
 
     #[test]
     fn every_personal_member_is_marked() {
         for (ty, ptr, class) in EXPECTED {
-            let got = fields(*ty).iter().find(|f| f.pointer == *ptr).map(|f| f.sensitivity);
+            let got = fields(*ty)
+                .iter()
+                .find(|f| f.pointer == *ptr)
+                .map(|f| f.sensitivity);
             assert_eq!(got, Some(*class), "{ty} {ptr}");
         }
     }

@@ -176,8 +176,10 @@ constrained_string! {
 }
 
 constrained_string! {
-    /// Free text that must not be blank: names, titles `[CON-005]`.
-    Text, pattern: Some("[^\\s]"), min: 1, max: 2000,
+    /// Free text that must not be blank: names, titles `[CON-005]`. "Blank" means made only of
+    /// Unicode `White_Space` characters and U+FEFF, spelled out as an explicit class because `\s`
+    /// differs between regex dialects.
+    Text, pattern: Some("[^\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]"), min: 1, max: 2000,
     title: "Text", zh: "文本"
 }
 

@@ -4,12 +4,19 @@
 //! access) and the semantic checks of `linli_model::check`. All use of the `jsonschema` crate is
 //! in [`schema_engine`].
 
+pub mod dataset;
 pub mod finding;
+pub mod input;
+pub mod members;
 pub mod record;
+pub mod report;
+pub mod run;
 pub mod schema_engine;
 
 pub use finding::Finding;
 pub use record::{RecordOutcome, Validator};
+pub use report::Report;
+pub use run::{Options, RunError, validate_paths};
 pub use schema_engine::{SchemaEngine, SchemaViolation};
 
 /// Errors of this crate.

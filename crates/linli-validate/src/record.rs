@@ -44,6 +44,29 @@ pub struct Validator {
     divisions: Option<DivisionTable>,
 }
 
+/// A finding for JSON that could not be read, with a specific code where serde says why.
+fn json_error(e: &serde_json::Error) -> Finding {
+    let msg = e.to_string();
+    let (code, zh) = if msg.contains("recursion limit") {
+        ("json-too-deep", "JSON 嵌套过深")
+    } else if msg.contains("number out of range") {
+        ("json-number-range", "数值超出可表示的范围")
+    } else if e.is_eof() {
+        ("json-truncated", "JSON 不完整（行或文件被截断）")
+    } else {
+        ("json-syntax", "JSON 语法错误")
+    };
+    let mut f = Finding::new(
+        code,
+        Level::Error,
+        Some("CON-002"),
+        format!("{zh}：{msg}"),
+        format!("malformed JSON: {msg}"),
+    );
+    f.pointer = String::new();
+    f
+}
+
 /// Code and requirement for a schema keyword.
 fn schema_code(keyword: &str, pointer: &str) -> (&'static str, &'static str) {
     match keyword {
@@ -93,30 +116,12 @@ impl Validator {
     pub fn validate_str(&self, text: &str) -> RecordOutcome {
         match Record::from_json_str(text) {
             Ok(record) => self.checked(record, None),
-            Err(RecordParseError::Json(e)) if e.is_syntax() || e.is_eof() => {
-                let mut f = Finding::new(
-                    "json-syntax",
-                    Level::Error,
-                    Some("CON-002"),
-                    format!("JSON 语法错误：{e}"),
-                    format!("malformed JSON: {e}"),
-                );
-                f.pointer = String::new();
-                RecordOutcome {
-                    findings: vec![f],
-                    ..Default::default()
-                }
-            }
-            Err(_) => match serde_json::from_str::<Value>(text) {
-                Ok(v) => self.explain(&v),
+            // The typed reader skips unknown members without a depth limit, so its syntax errors
+            // can be less precise: read the text again as a value to say exactly what is wrong.
+            Err(typed) => match serde_json::from_str::<Value>(text) {
+                Ok(v) => self.explain(&v, Some(&typed)),
                 Err(e) => RecordOutcome {
-                    findings: vec![Finding::new(
-                        "json-syntax",
-                        Level::Error,
-                        Some("CON-002"),
-                        format!("JSON 语法错误：{e}"),
-                        format!("malformed JSON: {e}"),
-                    )],
+                    findings: vec![json_error(&e)],
                     ..Default::default()
                 },
             },
@@ -127,7 +132,7 @@ impl Validator {
     pub fn validate_value(&self, v: &Value) -> RecordOutcome {
         match Record::from_value(v.clone()) {
             Ok(record) => self.checked(record, Some(v)),
-            Err(_) => self.explain(v),
+            Err(e) => self.explain(v, Some(&e)),
         }
     }
 
@@ -192,7 +197,7 @@ impl Validator {
     }
 
     /// The typed model could not read the value: say why, member by member, from the schema.
-    fn explain(&self, v: &Value) -> RecordOutcome {
+    fn explain(&self, v: &Value, typed: Option<&RecordParseError>) -> RecordOutcome {
         let Some(obj) = v.as_object() else {
             return RecordOutcome {
                 findings: vec![Finding::new(
@@ -246,14 +251,20 @@ impl Validator {
         if findings.is_empty() {
             // The schema accepts what the typed model refuses (e.g. `1.0` where an integer
             // belongs, or a member given twice): report the model's reason.
-            let reason = match Record::from_value(v.clone()) {
-                Err(e) => e.to_string(),
-                Ok(_) => String::from("unknown"),
+            let reason = match (typed, Record::from_value(v.clone())) {
+                (Some(e), _) => e.to_string(),
+                (None, Err(e)) => e.to_string(),
+                (None, Ok(_)) => String::from("unknown"),
+            };
+            let (code, req) = if reason.contains("duplicate field") {
+                ("json-duplicate-key", "CON-002")
+            } else {
+                ("record-structure", "CON-004")
             };
             let mut f = Finding::new(
-                "record-structure",
+                code,
                 Level::Error,
-                Some("CON-004"),
+                Some(req),
                 format!("记录结构不符合标准：{reason}"),
                 format!("the record does not fit the standard: {reason}"),
             );
@@ -330,7 +341,8 @@ mod tests {
     fn bad_inputs_are_findings_not_panics() {
         let val = v();
         for (text, code) in [
-            ("{", "json-syntax"),
+            ("{", "json-truncated"),
+            ("{]", "json-syntax"),
             ("[]", "not-an-object"),
             ("42", "not-an-object"),
             (r#"{"id":"x"}"#, "missing-record-type"),

@@ -369,3 +369,47 @@ fn serde_and_semantic_acceptance_implies_schema_acceptance() {
 
 static TRIED: AtomicUsize = AtomicUsize::new(0);
 static ACCEPTED: AtomicUsize = AtomicUsize::new(0);
+
+/// `Record::for_each_ref` lists exactly the `{type, id}` objects of the serialized record.
+#[test]
+fn for_each_ref_finds_every_reference() {
+    fn walk(v: &Value, at: String, out: &mut Vec<(String, String, String)>) {
+        match v {
+            Value::Object(m) => {
+                if !at.is_empty() && m.len() == 2 {
+                    if let (Some(Value::String(t)), Some(Value::String(id))) =
+                        (m.get("type"), m.get("id"))
+                    {
+                        out.push((at, t.clone(), id.clone()));
+                        return;
+                    }
+                }
+                for (k, sub) in m {
+                    if k != "extensions" {
+                        walk(sub, format!("{at}/{k}"), out);
+                    }
+                }
+            }
+            Value::Array(a) => {
+                for (i, sub) in a.iter().enumerate() {
+                    walk(sub, format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn prop(r: Record) -> bool {
+        let mut expected = Vec::new();
+        walk(
+            &serde_json::to_value(&r).unwrap(),
+            String::new(),
+            &mut expected,
+        );
+        let mut got = Vec::new();
+        r.for_each_ref(&mut |p, t, id| got.push((p, t.to_string(), id.to_string())));
+        expected.sort();
+        got.sort();
+        expected == got
+    }
+    qc().quickcheck(prop as fn(Record) -> bool);
+}

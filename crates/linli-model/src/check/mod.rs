@@ -101,7 +101,8 @@ pub fn mask_middle(v: &str) -> String {
         1 => (0, 0),
         2 => (1, 0),
         3..=6 => (1, 1),
-        7..=11 => (3, 4),
+        7..=10 => (2, 2),
+        11 => (3, 4),
         _ => (4, 4),
     };
     chars
@@ -136,6 +137,13 @@ pub fn check_record(record: &Record, ctx: &Context<'_>) -> Vec<Finding> {
         Record::Thing(t) => check_thing(t, &mut out),
         Record::Event(e) => check_event(e, &mut out),
         Record::Case(c) => check_case(c, &mut out),
+    }
+    // Mark every value that sits in a member holding personal information `[PRI-004]`.
+    let ty = record.record_type();
+    for f in &mut out {
+        if f.sensitivity.is_none() {
+            f.sensitivity = crate::sensitivity::classify(ty, &f.pointer);
+        }
     }
     out
 }
@@ -173,10 +181,7 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
                             Finding::new(FindingCode::IdNumberBirthDateMismatch, "/birthDate")
                                 .value(b)
                                 .sensitive(Sensitivity::Personal)
-                                .detail(
-                                    format!("证件号码 {ptr} 中为 {}", id.birth_date),
-                                    format!("the number at {ptr} says {}", id.birth_date),
-                                ),
+                                .detail(format!("见 {ptr}"), format!("see {ptr}")),
                         );
                     }
                 }
@@ -185,10 +190,7 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
                         out.push(
                             Finding::new(FindingCode::IdNumberGenderMismatch, "/gender")
                                 .value(g)
-                                .detail(
-                                    format!("证件号码 {ptr} 中为 {}", id.gender.label_zh()),
-                                    format!("the number at {ptr} says {}", id.gender.label_en()),
-                                ),
+                                .detail(format!("见 {ptr}"), format!("see {ptr}")),
                         );
                     }
                 }
@@ -475,6 +477,8 @@ mod tests {
         assert_eq!(mask_middle("13812345678"), "138****5678");
         assert_eq!(mask_middle("张三"), "张*");
         assert_eq!(mask_middle("欧阳娜娜"), "欧**娜");
+        assert_eq!(mask_middle("苏E12345"), "苏E***45");
+        assert_eq!(mask_middle("7"), "*");
         assert_eq!(mask_middle(""), "");
     }
 }

@@ -24,7 +24,12 @@ pub fn classify(s: &str) -> Option<PhoneShape> {
             // +86 then a mainland number without the trunk 0.
             return match classify(cn) {
                 Some(PhoneShape::Mobile) => Some(PhoneShape::Mobile),
-                _ if (9..=11).contains(&cn.len()) && all_digits(cn.as_bytes()) => {
+                // A landline without its trunk 0; of area codes starting with 1 only 10 (Beijing).
+                _ if (9..=11).contains(&cn.len())
+                    && all_digits(cn.as_bytes())
+                    && !cn.starts_with('0')
+                    && (!cn.starts_with('1') || cn.starts_with("10")) =>
+                {
                     Some(PhoneShape::Landline)
                 }
                 _ => None,
@@ -35,7 +40,13 @@ pub fn classify(s: &str) -> Option<PhoneShape> {
             && !digits.starts_with('0'))
         .then_some(PhoneShape::International);
     }
-    if b.len() == 11 && all_digits(b) && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) {
+    // Mobile numbers, also written with separators as 3-4-4 (138-1234-5678).
+    let compact: Vec<u8> = b.iter().copied().filter(|c| *c != b'-').collect();
+    if compact.len() == 11
+        && all_digits(&compact)
+        && compact[0] == b'1'
+        && (b'3'..=b'9').contains(&compact[1])
+    {
         return Some(PhoneShape::Mobile);
     }
     if let Some((area, local)) = s.split_once('-') {
@@ -81,6 +92,11 @@ mod tests {
         assert_eq!(classify("95588"), Some(PhoneShape::Service));
         assert_eq!(classify("4008123123"), Some(PhoneShape::Service));
         assert_eq!(classify("+14155552671"), Some(PhoneShape::International));
+        assert_eq!(classify("138-1234-5678"), Some(PhoneShape::Mobile));
+        assert_eq!(classify("+86-138-1234-5678"), Some(PhoneShape::Mobile));
+        assert_eq!(classify("+861065221234"), Some(PhoneShape::Landline));
+        assert_eq!(classify("+8651265221234"), Some(PhoneShape::Landline));
+        assert_eq!(classify("+8612812345678"), None);
         assert_eq!(classify("12812345678"), None);
         assert_eq!(classify("1381234567"), None);
         assert_eq!(classify("0512-0522123"), None);

@@ -5,7 +5,7 @@
 //! for people. All tables are declared here, in one place, with the [`code_table!`] macro, which
 //! gives each table the same behaviour:
 //!
-//! * serde (de)serialization as the code string, rejecting any other string `[CON-030]`;
+//! * serde (de)serialization as the code string, rejecting any other string `[CON-034]`;
 //! * a JSON Schema with `enum` plus the `x-linli-labels` keyword carrying both labels;
 //! * the [`CodeTable`] trait for lookup, iteration and labels;
 //! * a quickcheck `Arbitrary` impl behind the `quickcheck` feature.
@@ -100,6 +100,7 @@ impl TableInfo {
 /// Every code table of the standard, in spec order.
 pub fn all_tables() -> Vec<TableInfo> {
     vec![
+        TableInfo::of::<crate::record::RecordType>(),
         TableInfo::of::<Gender>(),
         TableInfo::of::<EthnicGroup>(),
         TableInfo::of::<Relationship>(),
@@ -129,7 +130,7 @@ pub fn all_tables() -> Vec<TableInfo> {
 
 /// Declare a code table: an enum whose variants are codes with zh-CN and English labels.
 ///
-/// ```ignore
+/// ```text
 /// code_table! {
 ///     /// Doc comment of the enum.
 ///     pub enum Gender: table "gender", standard "GB/T 2261.1-2003", zh "性别", en "Gender" {

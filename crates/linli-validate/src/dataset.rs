@@ -1,0 +1,369 @@
+//! Dataset-level checks: what no JSON Schema validator can see, because it spans records
+//! (spec `spec/17-datasets.md`).
+//!
+//! Memory is proportional to the number of distinct ids (records and the targets of
+//! references), persons with identifiers, households and places — never to the number of
+//! references or to the size of the input. For each id the index keeps its type and a few bytes
+//! of bookkeeping; references that do not resolve are reported once per missing target, with the
+//! number of times and the first place it was referred to.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use linli_model::check::Level;
+use linli_model::codes::{CodeTable, IdentifierScheme, PlaceKind};
+use linli_model::{Record, RecordType};
+
+use crate::finding::Finding;
+
+/// Where something is: file index (into the report's inputs) and line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Loc {
+    /// Index of the file in the run's file list.
+    pub file: u32,
+    /// 1-based line.
+    pub line: u64,
+}
+
+#[derive(Debug, Default)]
+struct Key {
+    defined: Option<Loc>,
+    /// First place the key was referred to, with the pointer, and how often.
+    first_ref: Option<(Loc, Box<str>)>,
+    refs: u32,
+    /// For places: kind and parent key.
+    place: Option<(PlaceKind, Option<u32>)>,
+}
+
+/// The dataset index, filled record by record in input order.
+#[derive(Debug)]
+pub struct DatasetIndex {
+    keys: HashMap<(RecordType, Box<str>), u32>,
+    entries: Vec<Key>,
+    /// Hash of (scheme, value) of person identifiers → first person that had it.
+    identities: HashMap<u64, (Loc, Box<str>)>,
+    households: HashMap<Box<str>, (u32, Loc)>,
+    external_types: Vec<RecordType>,
+    hash_state: std::collections::hash_map::RandomState,
+}
+
+impl Default for DatasetIndex {
+    fn default() -> Self {
+        DatasetIndex {
+            keys: HashMap::new(),
+            entries: Vec::new(),
+            identities: HashMap::new(),
+            households: HashMap::new(),
+            external_types: Vec::new(),
+            hash_state: std::collections::hash_map::RandomState::new(),
+        }
+    }
+}
+
+/// A finding located by file index and line; the caller turns the index into a file name.
+pub type LocatedFinding = (Option<Loc>, Finding);
+
+impl DatasetIndex {
+    /// Declare references to `ty` external (they need not resolve), or one `(ty, id)` when `id`
+    /// is given `[DAT-016]`.
+    pub fn declare_external(&mut self, ty: RecordType, id: Option<&str>) {
+        match id {
+            None => self.external_types.push(ty),
+            Some(id) => {
+                let k = self.key(ty, id);
+                self.entries[k as usize].defined.get_or_insert(Loc {
+                    file: u32::MAX,
+                    line: 0,
+                });
+            }
+        }
+    }
+
+    fn key(&mut self, ty: RecordType, id: &str) -> u32 {
+        if let Some(k) = self.keys.get(&(ty, Box::from(id))) {
+            return *k;
+        }
+        let k = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+        self.keys.insert((ty, Box::from(id)), k);
+        self.entries.push(Key::default());
+        k
+    }
+
+    /// Number of distinct ids known (records and reference targets).
+    pub fn distinct_ids(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Add one valid-or-not record that the typed model could read. Returns the findings that can
+    /// be decided at once (a repeated id, a person entered twice).
+    pub fn add(&mut self, record: &Record, loc: Loc, files: &[String]) -> Vec<Finding> {
+        let name = |l: &Loc| {
+            files
+                .get(l.file as usize)
+                .map_or("-", String::as_str)
+                .to_owned()
+        };
+        let mut out = Vec::new();
+        let ty = record.record_type();
+        let id = record.id().as_str();
+        let k = self.key(ty, id);
+        match self.entries[k as usize].defined {
+            Some(first) if first.file != u32::MAX => {
+                out.push(
+                    Finding::new(
+                        "duplicate-id",
+                        Level::Error,
+                        Some("DAT-003"),
+                        format!(
+                            "{ty} 标识 `{id}` 重复（首次出现于 {}:{}）",
+                            name(&first),
+                            first.line
+                        ),
+                        format!(
+                            "{ty} id `{id}` appears again (first at {}:{})",
+                            name(&first),
+                            first.line
+                        ),
+                    )
+                    .at("/id"),
+                );
+            }
+            _ => self.entries[k as usize].defined = Some(loc),
+        }
+        let mut refs = Vec::new();
+        record.for_each_ref(&mut |ptr, rty, rid| refs.push((ptr, rty, rid.as_str().to_owned())));
+        for (ptr, rty, rid) in refs {
+            let rk = self.key(rty, &rid);
+            let e = &mut self.entries[rk as usize];
+            e.refs = e.refs.saturating_add(1);
+            if e.first_ref.is_none() {
+                e.first_ref = Some((loc, ptr.into_boxed_str()));
+            }
+        }
+        match record {
+            Record::Person(p) => {
+                for (i, ident) in p.identifiers.iter().enumerate() {
+                    let mut h = self.hash_state.build_hasher();
+                    // Other documents than the resident ID are compared by scheme and value too.
+                    ident.scheme.code().hash(&mut h);
+                    ident.value.as_str().hash(&mut h);
+                    let hv = h.finish();
+                    match self.identities.get(&hv) {
+                        Some((first, first_id)) if first_id.as_ref() != id => {
+                            let scheme = if ident.scheme == IdentifierScheme::ResidentId {
+                                "居民身份证号码"
+                            } else {
+                                "证件号码"
+                            };
+                            out.push(
+                                Finding::new(
+                                    "duplicate-person",
+                                    Level::Warning,
+                                    Some("DAT-015"),
+                                    format!("重复录入：{scheme}与人员 `{first_id}`（{}:{}）相同", name(first), first.line),
+                                    format!("entered twice: same identifier as person `{first_id}` ({}:{})", name(first), first.line),
+                                )
+                                .at(format!("/identifiers/{i}/value")),
+                            );
+                        }
+                        Some(_) => {}
+                        None => {
+                            self.identities.insert(hv, (loc, Box::from(id)));
+                        }
+                    }
+                }
+                if let Some(h) = &p.household {
+                    let e = self
+                        .households
+                        .entry(Box::from(h.household_id.as_str()))
+                        .or_insert((0, loc));
+                    if h.is_head() {
+                        e.0 += 1;
+                    }
+                }
+            }
+            Record::Place(p) => {
+                let parent = p
+                    .parent
+                    .as_ref()
+                    .map(|r| self.key(RecordType::Place, r.id.as_str()));
+                self.entries[k as usize].place = Some((p.kind, parent));
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// The checks that need the whole dataset: unresolved references, households without exactly
+    /// one head, and the place hierarchy (order of kinds, cycles).
+    pub fn finish(&self, _files: &[String]) -> Vec<LocatedFinding> {
+        let mut out = Vec::new();
+        let mut by_key: Vec<(&(RecordType, Box<str>), &u32)> = self.keys.iter().collect();
+        by_key.sort_by_key(|(_, k)| **k);
+        for ((ty, id), k) in &by_key {
+            let e = &self.entries[**k as usize];
+            if e.defined.is_none() && !self.external_types.contains(ty) {
+                if let Some((loc, ptr)) = &e.first_ref {
+                    out.push((
+                        Some(*loc),
+                        Finding::new(
+                            "ref-unresolved",
+                            Level::Error,
+                            Some("DAT-004"),
+                            format!("引用的 {ty} `{id}` 不在数据集中（共被引用 {} 次，此处为第一次）", e.refs),
+                            format!("referenced {ty} `{id}` is not in the dataset ({} reference(s); this is the first)", e.refs),
+                        )
+                        .at(ptr.to_string()),
+                    ));
+                }
+            }
+        }
+        let mut households: Vec<_> = self.households.iter().collect();
+        households.sort_by_key(|(_, (_, loc))| (loc.file, loc.line));
+        for (hid, (heads, loc)) in households {
+            if *heads != 1 {
+                out.push((
+                    Some(*loc),
+                    Finding::new(
+                        "household-head",
+                        Level::Error,
+                        Some("PER-013"),
+                        format!("户 `{hid}` 有 {heads} 个户主（应恰好 1 个）"),
+                        format!("household `{hid}` has {heads} heads (exactly one is required)"),
+                    )
+                    .at("/household/householdId"),
+                ));
+            }
+        }
+        // Place hierarchy: the parent's kind must rank above; no cycles.
+        for (_, k) in &by_key {
+            let e = &self.entries[**k as usize];
+            let Some((kind, Some(parent))) = e.place else {
+                continue;
+            };
+            let loc = e.defined;
+            if let Some((pkind, _)) = self.entries[parent as usize].place {
+                if !kind.may_have_parent(pkind) {
+                    out.push((
+                        loc,
+                        Finding::new(
+                            "place-hierarchy-order",
+                            Level::Error,
+                            Some("PLA-004"),
+                            format!(
+                                "{}（{}）不能位于{}（{}）之下",
+                                kind.label_zh(),
+                                kind.code(),
+                                pkind.label_zh(),
+                                pkind.code()
+                            ),
+                            format!("a {} cannot sit under a {}", kind.code(), pkind.code()),
+                        )
+                        .at("/parent"),
+                    ));
+                }
+            }
+            // Walk up the parents; meeting ourselves is a cycle.
+            let mut cur = Some(parent);
+            let mut steps = 0usize;
+            while let Some(c) = cur {
+                if c == **k {
+                    out.push((
+                        loc,
+                        Finding::new(
+                            "place-hierarchy-cycle",
+                            Level::Error,
+                            Some("PLA-004"),
+                            "上级地点链构成循环",
+                            "the chain of parent places loops back to this place",
+                        )
+                        .at("/parent"),
+                    ));
+                    break;
+                }
+                steps += 1;
+                // The hierarchy has 11 ranks: a longer chain already breaks the order rule.
+                if steps > 64 {
+                    break;
+                }
+                cur = self.entries[c as usize].place.and_then(|(_, p)| p);
+            }
+        }
+        out
+    }
+}
+
+/// Build the manifest of a dataset directory from its data files (`*.ndjson`, `*.jsonl`,
+/// `*.ndjson.gz`): path, record type (all records of a file must share one), record count and
+/// SHA-256 `[DAT-013]`.
+pub fn build_manifest(
+    dir: &std::path::Path,
+    producer: linli_model::manifest::Producer,
+    sharing_level: linli_model::codes::SharingLevel,
+    created_at: linli_model::datetime::Timestamp,
+) -> Result<linli_model::manifest::Manifest, String> {
+    use linli_model::manifest::{Manifest, ManifestFile};
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".ndjson") || n.ends_with(".jsonl") || n.ends_with(".ndjson.gz"))
+        .collect();
+    names.sort();
+    let mut files = Vec::new();
+    for name in names {
+        let path = dir.join(&name);
+        let mut types: Vec<RecordType> = Vec::new();
+        let mut problem = None;
+        let stats =
+            crate::input::read_ndjson_file(&path, name.ends_with(".gz"), 16 << 20, &mut |item| {
+                if let crate::input::Item::Record(r) = item {
+                    #[derive(serde::Deserialize)]
+                    struct Peek {
+                        #[serde(rename = "type")]
+                        t: Option<String>,
+                    }
+                    match serde_json::from_str::<Peek>(&r.text)
+                        .ok()
+                        .and_then(|p| p.t)
+                        .and_then(|t| RecordType::from_code(&t))
+                    {
+                        Some(t) if !types.contains(&t) => types.push(t),
+                        Some(_) => {}
+                        None => {
+                            problem
+                                .get_or_insert(format!("{name}:{}: no known record type", r.line));
+                        }
+                    }
+                }
+            })
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Some(p) = problem {
+            return Err(p);
+        }
+        let record_type = match types.as_slice() {
+            [t] => *t,
+            [] => return Err(format!("{name}: holds no record")),
+            _ => {
+                return Err(format!(
+                    "{name}: mixes record types {types:?}; a dataset file holds one type"
+                ));
+            }
+        };
+        files.push(ManifestFile {
+            path: name,
+            record_type,
+            records: stats.records,
+            sha256: linli_model::text::Sha256::new(stats.sha256).map_err(|e| e.to_string())?,
+        });
+    }
+    Ok(Manifest {
+        standard_version: linli_model::STANDARD_VERSION.to_owned(),
+        producer,
+        created_at,
+        sharing_level,
+        files,
+        external_refs: Vec::new(),
+    })
+}

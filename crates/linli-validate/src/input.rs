@@ -1,0 +1,438 @@
+//! Reading inputs: NDJSON (plain or gzip), JSON documents (one record or an array), with
+//! bounded memory and a finding — never a panic — for every malformed line.
+
+use std::io::{BufRead, Read};
+use std::path::Path;
+
+use linli_model::check::Level;
+use sha2::{Digest, Sha256};
+
+use crate::finding::Finding;
+
+/// What kind of input a path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum InputKind {
+    /// A JSON document: one record, or an array of records.
+    Json,
+    /// Newline-delimited JSON, one record per line.
+    Ndjson,
+    /// Gzip-compressed NDJSON.
+    NdjsonGz,
+    /// A dataset directory with `manifest.json`.
+    Dataset,
+}
+
+impl InputKind {
+    /// Decide from the path: a directory is a dataset; `.gz` is gzip NDJSON; `.json` a JSON
+    /// document; anything else NDJSON.
+    pub fn of(path: &Path) -> InputKind {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if path.is_dir() {
+            InputKind::Dataset
+        } else if name.ends_with(".gz") {
+            InputKind::NdjsonGz
+        } else if name.ends_with(".json") {
+            InputKind::Json
+        } else {
+            InputKind::Ndjson
+        }
+    }
+}
+
+/// One record's text and where it starts.
+#[derive(Debug, Clone)]
+pub struct RawRecord {
+    /// 1-based line of the record's first character.
+    pub line: u64,
+    /// The JSON text.
+    pub text: String,
+}
+
+/// What reading a file produced, item by item.
+#[derive(Debug)]
+pub enum Item {
+    /// A record to validate.
+    Record(RawRecord),
+    /// A problem with the input itself (the line is skipped; reading goes on).
+    Finding(Finding),
+}
+
+/// Totals of one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileStats {
+    /// Bytes read (before decompression for gzip input, the decompressed byte count).
+    pub bytes: u64,
+    /// Lines read.
+    pub lines: u64,
+    /// Records handed on (non-blank lines, or array elements).
+    pub records: u64,
+    /// Blank lines skipped.
+    pub blank_lines: u64,
+    /// SHA-256 of the file's bytes as stored (compressed for gzip).
+    pub sha256: String,
+}
+
+fn input_finding(
+    code: &'static str,
+    level: Level,
+    req: &'static str,
+    line: u64,
+    zh: String,
+    en: String,
+) -> Finding {
+    let mut f = Finding::new(code, level, Some(req), zh, en);
+    f.line = Some(line);
+    f
+}
+
+/// A reader that hashes everything read through it.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// Read NDJSON from `reader`, calling `sink` for every record or input problem, in order. Lines
+/// longer than `max_line` bytes are skipped without being held in memory.
+pub fn read_ndjson<R: BufRead>(
+    mut reader: R,
+    max_line: usize,
+    sink: &mut dyn FnMut(Item),
+) -> std::io::Result<FileStats> {
+    let mut stats = FileStats::default();
+    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+    let mut line_no = 0u64;
+    let mut first_blank = None;
+    loop {
+        buf.clear();
+        let mut too_long = false;
+        let mut saw_any = false;
+        // Read one line, holding at most `max_line` bytes of it.
+        loop {
+            let available = match reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                break;
+            }
+            saw_any = true;
+            let (chunk, done) = match memchr(b'\n', available) {
+                Some(i) => (&available[..=i], true),
+                None => (available, false),
+            };
+            let n = chunk.len();
+            if !too_long {
+                if buf.len() + n > max_line.saturating_add(2) {
+                    too_long = true;
+                    buf.clear();
+                } else {
+                    buf.extend_from_slice(chunk);
+                }
+            }
+            stats.bytes += n as u64;
+            reader.consume(n);
+            if done {
+                break;
+            }
+        }
+        if !saw_any {
+            break;
+        }
+        line_no += 1;
+        stats.lines += 1;
+        if too_long {
+            sink(Item::Finding(input_finding(
+                "line-too-long",
+                Level::Error,
+                "DAT-002",
+                line_no,
+                format!("该行超过 {max_line} 字节，未校验"),
+                format!("line longer than {max_line} bytes; not checked"),
+            )));
+            stats.records += 1;
+            continue;
+        }
+        let mut bytes: &[u8] = &buf;
+        if line_no == 1 {
+            if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+                bytes = rest;
+                sink(Item::Finding(input_finding(
+                    "utf8-bom",
+                    Level::Warning,
+                    "CON-002",
+                    1,
+                    "文件以 UTF-8 BOM 开头（已忽略）".into(),
+                    "the file starts with a UTF-8 byte order mark (ignored)".into(),
+                )));
+            }
+        }
+        while let Some((last, rest)) = bytes.split_last() {
+            if *last == b'\n' || *last == b'\r' {
+                bytes = rest;
+            } else {
+                break;
+            }
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            stats.blank_lines += 1;
+            first_blank.get_or_insert(line_no);
+            continue;
+        }
+        stats.records += 1;
+        match std::str::from_utf8(bytes) {
+            Ok(s) => sink(Item::Record(RawRecord {
+                line: line_no,
+                text: s.to_owned(),
+            })),
+            Err(e) => sink(Item::Finding(input_finding(
+                "invalid-utf8",
+                Level::Error,
+                "CON-002",
+                line_no,
+                format!("第 {} 字节处不是有效的 UTF-8", e.valid_up_to() + 1),
+                format!(
+                    "not valid UTF-8 at byte {} of the line",
+                    e.valid_up_to() + 1
+                ),
+            ))),
+        }
+    }
+    if let Some(first) = first_blank {
+        sink(Item::Finding(input_finding(
+            "blank-lines",
+            Level::Info,
+            "DAT-002",
+            first,
+            format!(
+                "跳过了 {} 个空行（第一个在第 {first} 行）",
+                stats.blank_lines
+            ),
+            format!(
+                "{} blank line(s) skipped (the first at line {first})",
+                stats.blank_lines
+            ),
+        )));
+    }
+    if stats.records == 0 {
+        sink(Item::Finding(input_finding(
+            "empty-input",
+            Level::Warning,
+            "DAT-002",
+            line_no.max(1),
+            "输入中没有记录".into(),
+            "the input holds no record".into(),
+        )));
+    }
+    Ok(stats)
+}
+
+fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|b| *b == needle)
+}
+
+/// Read a file of NDJSON (gzip-compressed when `gz`), hashing the stored bytes.
+pub fn read_ndjson_file(
+    path: &Path,
+    gz: bool,
+    max_line: usize,
+    sink: &mut dyn FnMut(Item),
+) -> std::io::Result<FileStats> {
+    let file = std::fs::File::open(path)?;
+    let mut hashing = Hashing {
+        inner: file,
+        hasher: Sha256::new(),
+        bytes: 0,
+    };
+    let mut stats = if gz {
+        let decoder = flate2::read::MultiGzDecoder::new(&mut hashing);
+        read_ndjson(
+            std::io::BufReader::with_capacity(1 << 16, decoder),
+            max_line,
+            sink,
+        )?
+    } else {
+        read_ndjson(
+            std::io::BufReader::with_capacity(1 << 16, &mut hashing),
+            max_line,
+            sink,
+        )?
+    };
+    // Drain whatever a decoder left unread, so the digest covers the whole file.
+    std::io::copy(&mut hashing, &mut std::io::sink())?;
+    stats.sha256 = hex(&hashing.hasher.finalize());
+    Ok(stats)
+}
+
+/// Lower-case hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// Read a JSON document: one record, or an array of records (each element reported with the
+/// line where it starts).
+pub fn read_json_file(path: &Path, sink: &mut dyn FnMut(Item)) -> std::io::Result<FileStats> {
+    let bytes = std::fs::read(path)?;
+    let mut stats = FileStats {
+        bytes: bytes.len() as u64,
+        sha256: hex(&Sha256::digest(&bytes)),
+        ..Default::default()
+    };
+    let mut body: &[u8] = &bytes;
+    if let Some(rest) = body.strip_prefix(b"\xEF\xBB\xBF") {
+        body = rest;
+        sink(Item::Finding(input_finding(
+            "utf8-bom",
+            Level::Warning,
+            "CON-002",
+            1,
+            "文件以 UTF-8 BOM 开头（已忽略）".into(),
+            "the file starts with a UTF-8 byte order mark (ignored)".into(),
+        )));
+    }
+    let text = match std::str::from_utf8(body) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = 1 + body[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            sink(Item::Finding(input_finding(
+                "invalid-utf8",
+                Level::Error,
+                "CON-002",
+                line,
+                "文件不是有效的 UTF-8".into(),
+                "the file is not valid UTF-8".into(),
+            )));
+            return Ok(stats);
+        }
+    };
+    stats.lines = text.lines().count() as u64;
+    let line_of = |offset: usize| {
+        1 + text.as_bytes()[..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64
+    };
+    let start = text.len() - text.trim_start().len();
+    match text.as_bytes().get(start) {
+        None => sink(Item::Finding(input_finding(
+            "empty-input",
+            Level::Warning,
+            "DAT-002",
+            1,
+            "输入中没有记录".into(),
+            "the input holds no record".into(),
+        ))),
+        Some(b'[') => match serde_json::from_str::<Vec<&serde_json::value::RawValue>>(text) {
+            Ok(items) => {
+                for raw in items {
+                    let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+                    stats.records += 1;
+                    sink(Item::Record(RawRecord {
+                        line: line_of(offset),
+                        text: raw.get().to_owned(),
+                    }));
+                }
+            }
+            Err(e) => sink(Item::Finding(input_finding(
+                "json-syntax",
+                Level::Error,
+                "CON-002",
+                e.line() as u64,
+                format!("JSON 语法错误：{e}"),
+                format!("malformed JSON: {e}"),
+            ))),
+        },
+        Some(_) => {
+            stats.records = 1;
+            sink(Item::Record(RawRecord {
+                line: line_of(start),
+                text: text.to_owned(),
+            }));
+        }
+    }
+    Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Collected = (Vec<(u64, String)>, Vec<(String, Option<u64>)>, FileStats);
+
+    fn collect(input: &[u8], max: usize) -> Collected {
+        let mut recs = Vec::new();
+        let mut finds = Vec::new();
+        let stats = read_ndjson(input, max, &mut |i| match i {
+            Item::Record(r) => recs.push((r.line, r.text)),
+            Item::Finding(f) => finds.push((f.code.to_string(), f.line)),
+        })
+        .unwrap();
+        (recs, finds, stats)
+    }
+
+    #[test]
+    fn crlf_bom_blank_and_last_line() {
+        let (recs, finds, stats) = collect(b"\xEF\xBB\xBF{\"a\":1}\r\n\r\n  \n{\"b\":2}", 1 << 20);
+        assert_eq!(
+            recs,
+            vec![(1, "{\"a\":1}".to_owned()), (4, "{\"b\":2}".to_owned())]
+        );
+        assert_eq!(
+            finds,
+            vec![
+                ("utf8-bom".to_owned(), Some(1)),
+                ("blank-lines".to_owned(), Some(2))
+            ]
+        );
+        assert_eq!(stats.records, 2);
+        assert_eq!(stats.blank_lines, 2);
+    }
+
+    #[test]
+    fn invalid_utf8_and_long_lines_are_findings_and_reading_goes_on() {
+        let mut input = b"{\"a\":1}\n\xff\xfe\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 100));
+        input.extend(b"\n{\"c\":3}\n");
+        let (recs, finds, _) = collect(&input, 50);
+        assert_eq!(recs.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 4]);
+        assert_eq!(
+            finds,
+            vec![
+                ("invalid-utf8".to_owned(), Some(2)),
+                ("line-too-long".to_owned(), Some(3))
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_input_is_a_finding() {
+        let (recs, finds, _) = collect(b"", 100);
+        assert!(recs.is_empty());
+        assert_eq!(finds, vec![("empty-input".to_owned(), Some(1))]);
+    }
+}

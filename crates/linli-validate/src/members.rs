@@ -1,0 +1,172 @@
+//! Which top-level members a record has, for completeness statistics.
+//!
+//! Optional members that have no value are skipped when a record is serialized, so the names
+//! the serializer is handed are exactly the members present. This serializer collects those
+//! names and never serializes a value, so it costs a few comparisons per member.
+
+use serde::ser::{self, Impossible, Serialize, SerializeStruct};
+
+/// The top-level member names present in `record` (in declaration order).
+pub fn present_members<T: Serialize>(record: &T) -> Vec<&'static str> {
+    let mut names = Vec::new();
+    // Only structs reach here; anything else yields no names.
+    let _ = record.serialize(Collector { names: &mut names });
+    names
+}
+
+#[derive(Debug)]
+struct Unsupported;
+
+impl std::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not a struct")
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
+impl ser::Error for Unsupported {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Unsupported
+    }
+}
+
+struct Collector<'a> {
+    names: &'a mut Vec<&'static str>,
+}
+
+struct Fields<'a> {
+    names: &'a mut Vec<&'static str>,
+}
+
+impl SerializeStruct for Fields<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        _: &T,
+    ) -> Result<(), Unsupported> {
+        self.names.push(key);
+        Ok(())
+    }
+    fn end(self) -> Result<(), Unsupported> {
+        Ok(())
+    }
+}
+
+macro_rules! unsupported {
+    ($($f:ident($($t:ty),*)),* $(,)?) => {$(
+        fn $f(self, $(_: $t),*) -> Result<(), Unsupported> { Err(Unsupported) }
+    )*};
+}
+
+impl<'a> ser::Serializer for Collector<'a> {
+    type Ok = ();
+    type Error = Unsupported;
+    type SerializeSeq = Impossible<(), Unsupported>;
+    type SerializeTuple = Impossible<(), Unsupported>;
+    type SerializeTupleStruct = Impossible<(), Unsupported>;
+    type SerializeTupleVariant = Impossible<(), Unsupported>;
+    type SerializeMap = Impossible<(), Unsupported>;
+    type SerializeStruct = Fields<'a>;
+    type SerializeStructVariant = Impossible<(), Unsupported>;
+
+    unsupported!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_f32(f32),
+        serialize_f64(f64),
+        serialize_char(char),
+        serialize_str(&str),
+        serialize_bytes(&[u8]),
+        serialize_none(),
+        serialize_unit(),
+        serialize_unit_struct(&'static str),
+        serialize_unit_variant(&'static str, u32, &'static str),
+    );
+
+    fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<(), Unsupported> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), Unsupported> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), Unsupported> {
+        v.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, Unsupported> {
+        Ok(Fields { names: self.names })
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Unsupported> {
+        Err(Unsupported)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linli_model::Record;
+
+    #[test]
+    fn lists_exactly_the_members_present() {
+        let text = r#"{"type":"Thing","id":"T-1","meta":{"source":{"vendor":"V","product":"P"},"createdAt":"2024-05-01T09:00:00+08:00","updatedAt":"2024-05-01T09:00:00+08:00","version":1,"classification":"internal"},"kind":"device.camera","status":"online"}"#;
+        let r = Record::from_json_str(text).unwrap();
+        assert_eq!(
+            present_members(&r),
+            ["type", "id", "meta", "kind", "status"]
+        );
+    }
+}

@@ -1,0 +1,639 @@
+//! The validation report, and its renderings: text, JSON, JUnit XML and one self-contained HTML
+//! page (spec `spec/21-validation.md`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use linli_model::RecordType;
+use linli_model::check::{FindingCode, Level};
+use serde::Serialize;
+
+use crate::finding::Finding;
+use crate::input::InputKind;
+
+/// Version of the JSON report format (`schemas/validation-report.schema.json`).
+pub const REPORT_FORMAT: &str = "linli-validation-report/1";
+
+/// One input as given on the command line (a dataset directory expands into its files).
+#[derive(Debug, Clone, Serialize)]
+pub struct InputSummary {
+    /// The path.
+    pub path: String,
+    /// Its kind.
+    pub kind: InputKind,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Records read.
+    pub records: u64,
+    /// SHA-256 of the file as stored (empty for a directory).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sha256: String,
+}
+
+/// Statistics of one record type.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TypeStats {
+    /// Records of the type.
+    pub records: u64,
+    /// Records with no error.
+    pub valid: u64,
+    /// Records with at least one error.
+    pub invalid: u64,
+    /// For each member: in how many records the typed model read it was present.
+    pub completeness: BTreeMap<&'static str, u64>,
+    /// How many records the typed model could read (the base of `completeness`).
+    pub parsed: u64,
+}
+
+/// Count of one finding code.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeCount {
+    /// Level.
+    pub level: Level,
+    /// Requirement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<&'static str>,
+    /// Occurrences.
+    pub count: u64,
+    /// Title in Chinese.
+    pub title_zh: String,
+    /// Title in English.
+    pub title_en: String,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Format identifier, [`REPORT_FORMAT`].
+    pub format: &'static str,
+    /// `linli-validate` version.
+    pub tool_version: &'static str,
+    /// Standard version checked against.
+    pub standard_version: &'static str,
+    /// When the run started (RFC 3339).
+    pub started_at: String,
+    /// Wall time in milliseconds.
+    pub duration_ms: u64,
+    /// Inputs.
+    pub inputs: Vec<InputSummary>,
+    /// Whether dataset-level checks ran.
+    pub dataset_checks: bool,
+    /// Records read.
+    pub records: u64,
+    /// Records without an error.
+    pub valid: u64,
+    /// Records with an error.
+    pub invalid: u64,
+    /// Findings by level.
+    pub errors: u64,
+    /// Findings by level.
+    pub warnings: u64,
+    /// Findings by level.
+    pub infos: u64,
+    /// Per record type.
+    pub by_type: BTreeMap<String, TypeStats>,
+    /// Per finding code, all findings counted (also those beyond `max_findings`).
+    pub by_code: BTreeMap<String, CodeCount>,
+    /// The findings, in input order, at most `max_findings` of them.
+    pub findings: Vec<Finding>,
+    /// Findings not listed because of `max_findings` (they are still counted).
+    pub findings_omitted: u64,
+}
+
+impl Report {
+    /// An empty report.
+    pub fn new(started_at: String) -> Self {
+        Report {
+            format: REPORT_FORMAT,
+            tool_version: env!("CARGO_PKG_VERSION"),
+            standard_version: linli_model::STANDARD_VERSION,
+            started_at,
+            duration_ms: 0,
+            inputs: Vec::new(),
+            dataset_checks: false,
+            records: 0,
+            valid: 0,
+            invalid: 0,
+            errors: 0,
+            warnings: 0,
+            infos: 0,
+            by_type: BTreeMap::new(),
+            by_code: BTreeMap::new(),
+            findings: Vec::new(),
+            findings_omitted: 0,
+        }
+    }
+
+    /// Count a finding and keep it if there is room.
+    pub fn push(&mut self, f: Finding, max_findings: usize) {
+        match f.level {
+            Level::Error => self.errors += 1,
+            Level::Warning => self.warnings += 1,
+            _ => self.infos += 1,
+        }
+        let (zh, en) = match FindingCode::from_code(&f.code) {
+            Some(c) => (c.title_zh().to_owned(), c.title_en().to_owned()),
+            None => title_of(&f.code),
+        };
+        self.by_code
+            .entry(f.code.to_string())
+            .or_insert_with(|| CodeCount {
+                level: f.level,
+                requirement: f.requirement,
+                count: 0,
+                title_zh: zh,
+                title_en: en,
+            })
+            .count += 1;
+        if self.findings.len() < max_findings {
+            self.findings.push(f);
+        } else {
+            self.findings_omitted += 1;
+        }
+    }
+
+    /// Count a record of `ty` (or of unknown type) as valid or not.
+    pub fn count_record(
+        &mut self,
+        ty: Option<RecordType>,
+        valid: bool,
+        members: Option<&[&'static str]>,
+    ) {
+        self.records += 1;
+        if valid {
+            self.valid += 1;
+        } else {
+            self.invalid += 1;
+        }
+        let key = ty.map_or_else(|| "(unknown)".to_owned(), |t| t.to_string());
+        let s = self.by_type.entry(key).or_default();
+        s.records += 1;
+        if valid {
+            s.valid += 1;
+        } else {
+            s.invalid += 1;
+        }
+        if let Some(ms) = members {
+            s.parsed += 1;
+            for m in ms {
+                *s.completeness.entry(m).or_default() += 1;
+            }
+        }
+    }
+
+    /// The worst level found.
+    pub fn worst(&self) -> Option<Level> {
+        if self.errors > 0 {
+            Some(Level::Error)
+        } else if self.warnings > 0 {
+            Some(Level::Warning)
+        } else if self.infos > 0 {
+            Some(Level::Info)
+        } else {
+            None
+        }
+    }
+
+    /// The report as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// Titles of the validator's own codes (the semantic-check codes have theirs in the model).
+pub fn title_of(code: &str) -> (String, String) {
+    let (zh, en) = match code {
+        "json-syntax" => ("JSON 语法错误", "Malformed JSON"),
+        "json-too-deep" => ("JSON 嵌套过深", "JSON nested too deep"),
+        "json-number-range" => ("数值超出范围", "Number out of range"),
+        "json-truncated" => ("JSON 不完整", "Truncated JSON"),
+        "json-duplicate-key" => ("成员重复", "Member given twice"),
+        "not-an-object" => ("记录不是 JSON 对象", "Record is not a JSON object"),
+        "missing-record-type" => ("缺少记录类型", "Record type missing"),
+        "unknown-record-type" => ("未知记录类型", "Unknown record type"),
+        "record-structure" => ("记录结构不符合标准", "Record does not fit the standard"),
+        "schema-unknown-member" => ("未定义的成员", "Member not defined by the standard"),
+        "schema-required" => ("缺少必填成员", "Required member missing"),
+        "schema-code" => ("不是代码表中的代码", "Not a code of the table"),
+        "schema-record-type" => ("记录类型不符", "Wrong record type"),
+        "schema-type" => ("JSON 类型错误", "Wrong JSON type"),
+        "schema-date" => ("日期格式错误", "Malformed date"),
+        "schema-timestamp" => ("时间格式错误", "Malformed timestamp"),
+        "schema-pattern" => ("不符合格式或长度", "Breaks the pattern or length limits"),
+        "schema-range" => ("数值超出范围", "Number out of range"),
+        "schema-extension-namespace" => ("扩展命名空间不合法", "Invalid extension namespace"),
+        "schema-structure" => ("结构不符合模式", "Structure does not fit the schema"),
+        "utf8-bom" => ("UTF-8 BOM", "UTF-8 byte order mark"),
+        "invalid-utf8" => ("不是有效的 UTF-8", "Not valid UTF-8"),
+        "line-too-long" => ("行过长", "Line too long"),
+        "blank-lines" => ("空行", "Blank lines"),
+        "empty-input" => ("输入为空", "Empty input"),
+        "read-error" => ("读取失败", "Read error"),
+        "duplicate-id" => ("标识重复", "Duplicate id"),
+        "duplicate-person" => ("人员重复录入", "Person entered twice"),
+        "ref-unresolved" => ("引用无法解析", "Reference does not resolve"),
+        "household-head" => ("户主人数不为一", "Household without exactly one head"),
+        "place-hierarchy-order" => ("地点层级顺序错误", "Place hierarchy out of order"),
+        "place-hierarchy-cycle" => ("地点层级循环", "Place hierarchy loops"),
+        c if c.starts_with("manifest-") => ("数据集清单问题", "Manifest problem"),
+        _ => ("其他问题", "Other problem"),
+    };
+    (zh.to_owned(), en.to_owned())
+}
+
+/// Language of a rendering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// 简体中文
+    Zh,
+    /// English
+    En,
+}
+
+fn level_word(l: Level, lang: Lang) -> &'static str {
+    match (l, lang) {
+        (Level::Error, Lang::Zh) => "错误",
+        (Level::Warning, Lang::Zh) => "警告",
+        (_, Lang::Zh) => "提示",
+        (Level::Error, Lang::En) => "error",
+        (Level::Warning, Lang::En) => "warning",
+        (_, Lang::En) => "info",
+    }
+}
+
+/// `file:line` of a finding, or what there is of it.
+pub fn location(f: &Finding) -> String {
+    match (&f.file, f.line) {
+        (Some(file), Some(line)) => format!("{file}:{line}"),
+        (Some(file), None) => file.clone(),
+        (None, Some(line)) => format!("line {line}"),
+        (None, None) => String::from("-"),
+    }
+}
+
+/// Plain text: each finding on one line, then the summary. `color` adds ANSI colours.
+pub fn render_text(r: &Report, lang: Lang, color: bool) -> String {
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = String::new();
+    for f in &r.findings {
+        let lvl = level_word(f.level, lang);
+        let lvl = match f.level {
+            Level::Error => paint("1;31", lvl),
+            Level::Warning => paint("1;33", lvl),
+            _ => paint("36", lvl),
+        };
+        let msg = if lang == Lang::Zh {
+            &f.message_zh
+        } else {
+            &f.message_en
+        };
+        let _ = write!(out, "{}: {lvl}[{}]", location(f), f.code);
+        if !f.pointer.is_empty() {
+            let _ = write!(out, " {}", f.pointer);
+        }
+        let _ = write!(out, ": {msg}");
+        if let Some(v) = &f.value {
+            let _ = write!(
+                out,
+                " ({})",
+                if lang == Lang::Zh {
+                    format!("值：{v}")
+                } else {
+                    format!("value: {v}")
+                }
+            );
+        }
+        if let Some(req) = f.requirement {
+            let _ = write!(out, " [{req}]");
+        }
+        out.push('\n');
+    }
+    if r.findings_omitted > 0 {
+        let _ = writeln!(
+            out,
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "……另有 {} 条问题未列出（已计入统计；用 --max-findings 调整）",
+                    r.findings_omitted
+                ),
+                Lang::En => format!(
+                    "… {} more findings not listed (all are counted below; see --max-findings)",
+                    r.findings_omitted
+                ),
+            }
+        );
+    }
+    if !r.findings.is_empty() {
+        out.push('\n');
+    }
+    match lang {
+        Lang::Zh => {
+            let _ = writeln!(
+                out,
+                "记录 {}：合格 {}，不合格 {}",
+                r.records, r.valid, r.invalid
+            );
+            let _ = writeln!(
+                out,
+                "问题：错误 {}，警告 {}，提示 {}",
+                r.errors, r.warnings, r.infos
+            );
+        }
+        Lang::En => {
+            let _ = writeln!(
+                out,
+                "records {}: {} valid, {} invalid",
+                r.records, r.valid, r.invalid
+            );
+            let _ = writeln!(
+                out,
+                "findings: {} errors, {} warnings, {} info",
+                r.errors, r.warnings, r.infos
+            );
+        }
+    }
+    for (ty, s) in &r.by_type {
+        let line = match lang {
+            Lang::Zh => format!(
+                "  {ty:<13} 记录 {:>9}  合格 {:>9}  不合格 {:>9}",
+                s.records, s.valid, s.invalid
+            ),
+            Lang::En => format!(
+                "  {ty:<13} records {:>9}  valid {:>9}  invalid {:>9}",
+                s.records, s.valid, s.invalid
+            ),
+        };
+        let _ = writeln!(out, "{line}");
+    }
+    if !r.by_code.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            if lang == Lang::Zh {
+                "按规则："
+            } else {
+                "by rule:"
+            }
+        );
+        for (code, c) in &r.by_code {
+            let title = if lang == Lang::Zh {
+                &c.title_zh
+            } else {
+                &c.title_en
+            };
+            let _ = writeln!(
+                out,
+                "  {:>9}  {code} ({}) {title}",
+                c.count,
+                level_word(c.level, lang)
+            );
+        }
+    }
+    out
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JUnit XML: one test case per rule that was checked and failed (with every listed occurrence),
+/// and one passing test case per input with no error.
+pub fn render_junit(r: &Report, lang: Lang) -> String {
+    let mut cases = String::new();
+    let mut failures = 0u64;
+    let mut tests = 0u64;
+    for (code, c) in &r.by_code {
+        if c.level != Level::Error {
+            continue;
+        }
+        tests += 1;
+        failures += 1;
+        let title = if lang == Lang::Zh {
+            &c.title_zh
+        } else {
+            &c.title_en
+        };
+        let mut body = String::new();
+        for f in r.findings.iter().filter(|f| f.code == *code) {
+            let msg = if lang == Lang::Zh {
+                &f.message_zh
+            } else {
+                &f.message_en
+            };
+            let _ = writeln!(body, "{} {} {}", location(f), f.pointer, msg);
+        }
+        let _ = write!(
+            cases,
+            "    <testcase classname=\"linli.validate\" name=\"{}\">\n      <failure type=\"{}\" message=\"{} × {}\">{}</failure>\n    </testcase>\n",
+            xml_escape(code),
+            xml_escape(code),
+            c.count,
+            xml_escape(title),
+            xml_escape(&body)
+        );
+    }
+    for input in &r.inputs {
+        let has_error = r
+            .findings
+            .iter()
+            .any(|f| f.level == Level::Error && f.file.as_deref() == Some(input.path.as_str()));
+        if !has_error {
+            tests += 1;
+            let _ = writeln!(
+                cases,
+                "    <testcase classname=\"linli.validate.input\" name=\"{}\"/>",
+                xml_escape(&input.path)
+            );
+        }
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"linli validate\" tests=\"{tests}\" failures=\"{failures}\">\n  <testsuite name=\"linli-validate\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" time=\"{:.3}\">\n{cases}  </testsuite>\n</testsuites>\n",
+        r.duration_ms as f64 / 1000.0
+    )
+}
+
+/// One self-contained HTML page: summary first, then findings grouped by rule, with counts.
+pub fn render_html(r: &Report, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let t = |zh_s: &'static str, en_s: &'static str| if zh { zh_s } else { en_s };
+    let mut h = String::new();
+    let verdict = if r.errors == 0 {
+        t("通过", "PASS")
+    } else {
+        t("不通过", "FAIL")
+    };
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title>\n<style>\nbody{{font-family:system-ui,-apple-system,\"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",sans-serif;margin:2rem;color:#1a1a1a;max-width:72rem}}\ntable{{border-collapse:collapse;margin:1rem 0}}td,th{{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}}th{{background:#f3f3f3}}\n.pass{{color:#0a7a2f}}.fail{{color:#b00020}}.error{{color:#b00020}}.warning{{color:#a15c00}}.info{{color:#2a5db0}}\ncode{{background:#f6f6f6;padding:0 .2rem}}details{{margin:.4rem 0}}summary{{cursor:pointer;font-weight:600}}.num{{text-align:right}}\n</style></head><body>\n",
+        if zh { "zh-CN" } else { "en" },
+        t("邻里数据校验报告", "Linli validation report")
+    );
+    let _ = write!(
+        h,
+        "<h1>{}</h1>\n<p class=\"{}\" id=\"verdict\"><strong>{verdict}</strong> — {}</p>\n",
+        t("邻里数据校验报告", "Linli validation report"),
+        if r.errors == 0 { "pass" } else { "fail" },
+        if zh {
+            format!(
+                "共 {} 条记录：合格 {}，不合格 {}；错误 {}，警告 {}，提示 {}。",
+                r.records, r.valid, r.invalid, r.errors, r.warnings, r.infos
+            )
+        } else {
+            format!(
+                "{} records: {} valid, {} invalid; {} errors, {} warnings, {} info.",
+                r.records, r.valid, r.invalid, r.errors, r.warnings, r.infos
+            )
+        }
+    );
+    let _ = writeln!(
+        h,
+        "<p>{} {} · {} {} · {} {} · {} ms</p>",
+        t("标准版本", "Standard"),
+        r.standard_version,
+        t("校验器", "Validator"),
+        r.tool_version,
+        t("开始", "Started"),
+        xml_escape(&r.started_at),
+        r.duration_ms
+    );
+    let _ = write!(
+        h,
+        "<h2>{}</h2>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>SHA-256</th></tr>\n",
+        t("输入", "Inputs"),
+        t("路径", "Path"),
+        t("类型", "Kind"),
+        t("记录", "Records")
+    );
+    for i in &r.inputs {
+        let _ = writeln!(
+            h,
+            "<tr><td><code>{}</code></td><td>{:?}</td><td class=\"num\">{}</td><td><code>{}</code></td></tr>",
+            xml_escape(&i.path),
+            i.kind,
+            i.records,
+            i.sha256
+        );
+    }
+    h.push_str("</table>\n");
+    let _ = write!(
+        h,
+        "<h2>{}</h2>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+        t("按记录类型", "By record type"),
+        t("类型", "Type"),
+        t("记录", "Records"),
+        t("合格", "Valid"),
+        t("不合格", "Invalid")
+    );
+    for (ty, s) in &r.by_type {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            xml_escape(ty),
+            s.records,
+            s.valid,
+            s.invalid
+        );
+    }
+    h.push_str("</table>\n");
+    let _ = writeln!(h, "<h2>{}</h2>", t("字段填充率", "Completeness"));
+    for (ty, s) in &r.by_type {
+        if s.parsed == 0 {
+            continue;
+        }
+        let _ = writeln!(
+            h,
+            "<details><summary>{} ({})</summary><table><tr><th>{}</th><th>{}</th></tr>",
+            xml_escape(ty),
+            s.parsed,
+            t("成员", "Member"),
+            t("填充率", "Filled")
+        );
+        for (m, n) in &s.completeness {
+            let _ = writeln!(
+                h,
+                "<tr><td><code>{m}</code></td><td class=\"num\">{:.1}%</td></tr>",
+                100.0 * *n as f64 / s.parsed as f64
+            );
+        }
+        h.push_str("</table></details>\n");
+    }
+    let _ = writeln!(h, "<h2>{}</h2>", t("按规则分组的问题", "Findings by rule"));
+    if r.by_code.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"pass\">{}</p>",
+            t("未发现问题。", "No findings.")
+        );
+    }
+    let mut codes: Vec<(&String, &CodeCount)> = r.by_code.iter().collect();
+    codes.sort_by(|a, b| b.1.level.cmp(&a.1.level).then(b.1.count.cmp(&a.1.count)));
+    for (code, c) in codes {
+        let title = if zh { &c.title_zh } else { &c.title_en };
+        let lvl = c.level.as_str();
+        let _ = write!(
+            h,
+            "<details class=\"rule\" data-code=\"{}\"><summary><span class=\"{lvl}\">{}</span> <code>{}</code> {} — {} {}{}</summary>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+            xml_escape(code),
+            level_word(c.level, lang),
+            xml_escape(code),
+            xml_escape(title),
+            c.count,
+            t("处", "×"),
+            c.requirement.map(|r| format!(" [{r}]")).unwrap_or_default(),
+            t("位置", "Location"),
+            t("JSON 指针", "JSON pointer"),
+            t("说明", "Message"),
+            t("值", "Value"),
+        );
+        for f in r.findings.iter().filter(|f| f.code == *code) {
+            let msg = if zh { &f.message_zh } else { &f.message_en };
+            let _ = writeln!(
+                h,
+                "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td><code>{}</code></td></tr>",
+                xml_escape(&location(f)),
+                xml_escape(&f.pointer),
+                xml_escape(msg),
+                xml_escape(f.value.as_deref().unwrap_or(""))
+            );
+        }
+        h.push_str("</table></details>\n");
+    }
+    if r.findings_omitted > 0 {
+        let _ = writeln!(
+            h,
+            "<p>{}</p>",
+            if zh {
+                format!(
+                    "另有 {} 条问题未列出（已计入上面的统计）。",
+                    r.findings_omitted
+                )
+            } else {
+                format!(
+                    "{} more findings are not listed (they are counted above).",
+                    r.findings_omitted
+                )
+            }
+        );
+    }
+    h.push_str("</body></html>\n");
+    h
+}

@@ -1,0 +1,745 @@
+//! Validating inputs end to end: read in batches, check records on all cores, fold the results
+//! in input order into the report and the dataset index.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use linli_model::check::Level;
+use linli_model::manifest::{MANIFEST_FILE, Manifest};
+use rayon::prelude::*;
+
+use crate::dataset::{DatasetIndex, Loc};
+use crate::finding::Finding;
+use crate::input::{self, FileStats, InputKind, Item, RawRecord};
+use crate::members::present_members;
+use crate::record::{RecordOutcome, Validator};
+use crate::report::{InputSummary, Report};
+
+/// How to run.
+pub struct Options {
+    /// Findings listed in the report at most (all are counted).
+    pub max_findings: usize,
+    /// Worker threads; 0 = one per core.
+    pub threads: usize,
+    /// Longest line read, in bytes; longer lines are a finding and skipped.
+    pub max_line_bytes: usize,
+    /// Run the dataset-level checks over all inputs together even when none is a dataset
+    /// directory.
+    pub dataset_checks: bool,
+    /// Called with the number of bytes read so far (for a progress bar).
+    pub progress: Option<Box<dyn Fn(u64) + Sync + Send>>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_findings: 1000,
+            threads: 0,
+            max_line_bytes: 16 << 20,
+            dataset_checks: false,
+            progress: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("max_findings", &self.max_findings)
+            .field("threads", &self.threads)
+            .field("max_line_bytes", &self.max_line_bytes)
+            .field("dataset_checks", &self.dataset_checks)
+            .finish()
+    }
+}
+
+/// Errors that stop a run before it can report: the input does not exist or cannot be opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// An input path cannot be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The worker pool could not start.
+    #[error("worker threads: {0}")]
+    Threads(String),
+    /// A validator could not be built.
+    #[error(transparent)]
+    Validator(#[from] crate::Error),
+}
+
+const BATCH_RECORDS: usize = 4096;
+const BATCH_BYTES: usize = 8 << 20;
+
+struct Run<'a> {
+    validator: &'a Validator,
+    opts: &'a Options,
+    pool: Option<rayon::ThreadPool>,
+    report: Report,
+    index: Option<DatasetIndex>,
+    files: Vec<String>,
+    bytes_done: u64,
+}
+
+enum Pending {
+    Record(RawRecord),
+    Finding(Finding),
+}
+
+impl Run<'_> {
+    fn file_id(&mut self, label: &str) -> u32 {
+        self.files.push(label.to_owned());
+        u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// Run the whole-dataset checks of the current index, if any, and drop it.
+    fn finish_index(&mut self) {
+        if let Some(index) = self.index.take() {
+            for (loc, f) in index.finish(&self.files) {
+                let (file, line) = match loc {
+                    Some(l) if (l.file as usize) < self.files.len() => {
+                        (self.files[l.file as usize].clone(), Some(l.line))
+                    }
+                    _ => (String::from("-"), None),
+                };
+                self.push(f, &file, line);
+            }
+        }
+    }
+
+    fn push(&mut self, mut f: Finding, file: &str, line: Option<u64>) {
+        f.file = Some(file.to_owned());
+        if f.line.is_none() {
+            f.line = line;
+        }
+        self.report.push(f, self.opts.max_findings);
+    }
+
+    /// Validate a batch in parallel and fold it in order.
+    fn flush(
+        &mut self,
+        batch: &mut Vec<Pending>,
+        file: &str,
+        file_id: u32,
+        expect: Option<linli_model::RecordType>,
+    ) {
+        let validator = self.validator;
+        let check = |p: &Pending| match p {
+            Pending::Record(r) => Some(validator.validate_str(&r.text)),
+            Pending::Finding(_) => None,
+        };
+        let outcomes: Vec<Option<RecordOutcome>> = match &self.pool {
+            Some(pool) => pool.install(|| batch.par_iter().map(check).collect()),
+            None => batch.iter().map(check).collect(),
+        };
+        for (p, outcome) in batch.drain(..).zip(outcomes) {
+            match (p, outcome) {
+                (Pending::Finding(f), _) => {
+                    // A line that could not be read at all still counts as an invalid record.
+                    if matches!(f.code.as_ref(), "invalid-utf8" | "line-too-long") {
+                        self.report.count_record(None, false, None);
+                    }
+                    self.push(f, file, None);
+                }
+                (Pending::Record(raw), Some(mut out)) => {
+                    if let (Some(want), Some(got)) = (expect, out.record_type) {
+                        if want != got {
+                            let mut f = Finding::new(
+                                "manifest-record-type",
+                                Level::Error,
+                                Some("DAT-013"),
+                                format!("清单声明此文件为 {want}，但记录类型为 {got}"),
+                                format!("the manifest declares this file as {want}, but the record is a {got}"),
+                            )
+                            .at("/type");
+                            f.record_type = Some(got);
+                            f.record_id = out.id.clone();
+                            out.findings.push(f);
+                        }
+                    }
+                    if let (Some(index), Some(record)) = (self.index.as_mut(), out.record.as_ref())
+                    {
+                        for mut f in index.add(
+                            record,
+                            Loc {
+                                file: file_id,
+                                line: raw.line,
+                            },
+                            &self.files,
+                        ) {
+                            f.record_type = Some(record.record_type());
+                            f.record_id = Some(record.id().to_string());
+                            out.findings.push(f);
+                        }
+                    }
+                    let valid = out.is_valid();
+                    let members = out.record.as_ref().map(present_members);
+                    self.report
+                        .count_record(out.record_type, valid, members.as_deref());
+                    for f in out.findings {
+                        self.push(f, file, Some(raw.line));
+                    }
+                }
+                (Pending::Record(_), None) => {}
+            }
+        }
+    }
+
+    /// Read and validate one file.
+    fn file(
+        &mut self,
+        path: &Path,
+        label: &str,
+        kind: InputKind,
+        expect: Option<linli_model::RecordType>,
+    ) -> std::io::Result<FileStats> {
+        let file_id = self.file_id(label);
+        let mut batch: Vec<Pending> = Vec::with_capacity(BATCH_RECORDS);
+        let mut batch_bytes = 0usize;
+        let mut full: Vec<Vec<Pending>> = Vec::new();
+        let mut sink = |item: Item| {
+            match item {
+                Item::Record(r) => {
+                    batch_bytes += r.text.len();
+                    batch.push(Pending::Record(r));
+                }
+                Item::Finding(f) => batch.push(Pending::Finding(f)),
+            }
+            if batch.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES {
+                full.push(std::mem::take(&mut batch));
+                batch_bytes = 0;
+            }
+        };
+        // Reading hands over whole batches; validate each as soon as it is full so that memory
+        // stays flat in the size of the input.
+        let stats = match kind {
+            InputKind::Json => input::read_json_file(path, &mut |i| {
+                sink(i);
+            })?,
+            InputKind::Ndjson | InputKind::NdjsonGz => {
+                let gz = kind == InputKind::NdjsonGz;
+                let mut result = Ok(FileStats::default());
+                std::thread::scope(|scope| {
+                    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Pending>>(2);
+                    let max_line = self.opts.max_line_bytes;
+                    let reader = scope.spawn(move || {
+                        let mut local: Vec<Pending> = Vec::with_capacity(BATCH_RECORDS);
+                        let mut local_bytes = 0usize;
+                        let r = input::read_ndjson_file(path, gz, max_line, &mut |item| {
+                            match item {
+                                Item::Record(r) => {
+                                    local_bytes += r.text.len();
+                                    local.push(Pending::Record(r));
+                                }
+                                Item::Finding(f) => local.push(Pending::Finding(f)),
+                            }
+                            if local.len() >= BATCH_RECORDS || local_bytes >= BATCH_BYTES {
+                                let _ = tx.send(std::mem::take(&mut local));
+                                local_bytes = 0;
+                            }
+                        });
+                        if !local.is_empty() {
+                            let _ = tx.send(local);
+                        }
+                        r
+                    });
+                    for mut b in rx {
+                        let bytes: usize = b
+                            .iter()
+                            .map(|p| {
+                                if let Pending::Record(r) = p {
+                                    r.text.len() + 1
+                                } else {
+                                    0
+                                }
+                            })
+                            .sum();
+                        self.flush(&mut b, label, file_id, expect);
+                        self.bytes_done += bytes as u64;
+                        if let Some(p) = &self.opts.progress {
+                            p(self.bytes_done);
+                        }
+                    }
+                    result = reader
+                        .join()
+                        .unwrap_or_else(|_| Err(std::io::Error::other("reader thread failed")));
+                });
+                result?
+            }
+            InputKind::Dataset => FileStats::default(),
+        };
+        if !batch.is_empty() {
+            full.push(batch);
+        }
+        for mut b in full {
+            self.flush(&mut b, label, file_id, expect);
+        }
+        Ok(stats)
+    }
+}
+
+fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    linli_model::datetime::Timestamp::from_offset_datetime(now.replace_nanosecond(0).unwrap_or(now))
+        .to_string()
+}
+
+/// Validate `inputs` (files and dataset directories) and return the report.
+pub fn validate_paths(
+    inputs: &[PathBuf],
+    validator: &Validator,
+    opts: &Options,
+) -> Result<Report, RunError> {
+    let started = Instant::now();
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        opts.threads
+    };
+    let pool = if threads > 1 {
+        Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .map_err(|e| RunError::Threads(e.to_string()))?,
+        )
+    } else {
+        None
+    };
+    let mut run = Run {
+        validator,
+        opts,
+        pool,
+        report: Report::new(now_rfc3339()),
+        index: opts.dataset_checks.then(DatasetIndex::default),
+        files: Vec::new(),
+        bytes_done: 0,
+    };
+    run.report.dataset_checks = opts.dataset_checks;
+    for path in inputs {
+        let meta = std::fs::metadata(path).map_err(|source| RunError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let label = path.display().to_string();
+        if meta.is_dir() {
+            if path.join(MANIFEST_FILE).exists() || opts.dataset_checks {
+                run.report.dataset_checks = true;
+                // Each dataset directory is checked as a dataset of its own.
+                let outer = run.index.replace(DatasetIndex::default());
+                dataset_dir(&mut run, path, &label)?;
+                run.finish_index();
+                run.index = outer;
+            } else {
+                // A folder of record files: each file on its own.
+                let mut f = Finding::new(
+                    "manifest-missing",
+                    Level::Info,
+                    Some("DAT-010"),
+                    "目录中没有 manifest.json：逐个文件校验，不作为数据集（需要时用 --dataset）",
+                    "no manifest.json in the folder: its files are checked one by one, not as a dataset (use --dataset for that)",
+                );
+                f.file = Some(format!("{label}/{MANIFEST_FILE}"));
+                run.report.push(f, opts.max_findings);
+                for rel in data_files(path) {
+                    let p = path.join(&rel);
+                    plain_file(&mut run, &p, &format!("{label}/{rel}"));
+                }
+            }
+            continue;
+        }
+        plain_file(&mut run, path, &label);
+    }
+    run.finish_index();
+    let mut report = run.report;
+    report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    Ok(report)
+}
+
+fn plain_file(run: &mut Run<'_>, path: &Path, label: &str) {
+    let kind = InputKind::of(path);
+    match run.file(path, label, kind, None) {
+        Ok(stats) => run.report.inputs.push(InputSummary {
+            path: label.to_owned(),
+            kind,
+            bytes: stats.bytes,
+            records: stats.records,
+            sha256: stats.sha256,
+        }),
+        Err(e) => {
+            let f = Finding::new(
+                "read-error",
+                Level::Error,
+                Some("DAT-002"),
+                format!("读取失败：{e}"),
+                format!("read failed: {e}"),
+            );
+            run.push(f, label, None);
+            run.report.inputs.push(InputSummary {
+                path: label.to_owned(),
+                kind,
+                bytes: 0,
+                records: 0,
+                sha256: String::new(),
+            });
+        }
+    }
+}
+
+fn manifest_finding(
+    code: &'static str,
+    level: Level,
+    req: &'static str,
+    zh: String,
+    en: String,
+    pointer: String,
+) -> Finding {
+    Finding::new(code, level, Some(req), zh, en).at(pointer)
+}
+
+/// Whether any component of `rel` below `root` is a symbolic link.
+fn through_symlink(root: &Path, rel: &str) -> bool {
+    let mut p = root.to_path_buf();
+    for seg in rel.split('/') {
+        p.push(seg);
+        if std::fs::symlink_metadata(&p)
+            .map(|m| m.file_type().is_symlink())
+            .unwrap_or(false)
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Data files in a dataset directory (not following links), relative `/`-separated paths.
+fn data_files(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![(root.to_path_buf(), String::new())];
+    while let Some((dir, prefix)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let rel = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() {
+                stack.push((e.path(), rel));
+            } else if rel != MANIFEST_FILE {
+                out.push(rel);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunError> {
+    let manifest_path = root.join(MANIFEST_FILE);
+    let manifest_label = format!("{label}/{MANIFEST_FILE}");
+    run.report.inputs.push(InputSummary {
+        path: label.to_owned(),
+        kind: InputKind::Dataset,
+        bytes: 0,
+        records: 0,
+        sha256: String::new(),
+    });
+    let manifest: Option<Manifest> = match std::fs::read_to_string(&manifest_path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            run.push(
+                manifest_finding(
+                    "manifest-missing",
+                    Level::Error,
+                    "DAT-010",
+                    "数据集目录缺少 manifest.json；仍将校验其中的数据文件".into(),
+                    "the dataset directory has no manifest.json; its data files are still checked"
+                        .into(),
+                    String::new(),
+                ),
+                &manifest_label,
+                None,
+            );
+            None
+        }
+        Err(e) => {
+            return Err(RunError::Io {
+                path: manifest_path,
+                source: e,
+            });
+        }
+        Ok(text) => match serde_json::from_str::<Manifest>(text.trim_start_matches('\u{feff}')) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                let code = if e.is_syntax() || e.is_eof() {
+                    "manifest-syntax"
+                } else {
+                    "manifest-invalid"
+                };
+                let mut f = manifest_finding(
+                    code,
+                    Level::Error,
+                    "DAT-010",
+                    format!("manifest.json 无效：{e}"),
+                    format!("manifest.json is not valid: {e}"),
+                    String::new(),
+                );
+                f.line = Some(e.line() as u64);
+                run.push(f, &manifest_label, None);
+                None
+            }
+        },
+    };
+    let Some(manifest) = manifest else {
+        // Validate what is there, guessing each file's kind from its name.
+        for rel in data_files(root) {
+            let p = root.join(&rel);
+            let kind = InputKind::of(&p);
+            let file_label = format!("{label}/{rel}");
+            if let Ok(stats) = run.file(&p, &file_label, kind, None) {
+                run.report.inputs.push(InputSummary {
+                    path: file_label,
+                    kind,
+                    bytes: stats.bytes,
+                    records: stats.records,
+                    sha256: stats.sha256,
+                });
+            }
+        }
+        return Ok(());
+    };
+    check_manifest_header(run, &manifest, &manifest_label);
+    if let Some(index) = run.index.as_mut() {
+        for ext in &manifest.external_refs {
+            index.declare_external(ext.record_type, ext.id.as_ref().map(|i| i.as_str()));
+        }
+    }
+    let mut listed = Vec::new();
+    for (i, entry) in manifest.files.iter().enumerate() {
+        let ptr = format!("/files/{i}/path");
+        if listed.contains(&entry.path) {
+            run.push(
+                manifest_finding(
+                    "manifest-duplicate-file",
+                    Level::Error,
+                    "DAT-013",
+                    format!("文件 `{}` 在清单中重复列出", entry.path),
+                    format!("file `{}` is listed twice", entry.path),
+                    ptr,
+                ),
+                &manifest_label,
+                None,
+            );
+            continue;
+        }
+        listed.push(entry.path.clone());
+        if linli_model::manifest::check_path(&entry.path).is_err() {
+            run.push(
+                manifest_finding(
+                    "manifest-path-escapes",
+                    Level::Error,
+                    "DAT-014",
+                    format!("路径 `{}` 不是数据集目录内的相对路径", entry.path),
+                    format!(
+                        "path `{}` is not a relative path inside the dataset directory",
+                        entry.path
+                    ),
+                    ptr,
+                ),
+                &manifest_label,
+                None,
+            );
+            continue;
+        }
+        if through_symlink(root, &entry.path) {
+            run.push(
+                manifest_finding(
+                    "manifest-path-symlink",
+                    Level::Error,
+                    "DAT-014",
+                    format!("路径 `{}` 经过符号链接", entry.path),
+                    format!("path `{}` goes through a symbolic link", entry.path),
+                    ptr,
+                ),
+                &manifest_label,
+                None,
+            );
+            continue;
+        }
+        let p = root.join(&entry.path);
+        if !p.is_file() {
+            run.push(
+                manifest_finding(
+                    "manifest-file-missing",
+                    Level::Error,
+                    "DAT-013",
+                    format!("清单列出的文件 `{}` 不存在", entry.path),
+                    format!("listed file `{}` does not exist", entry.path),
+                    ptr,
+                ),
+                &manifest_label,
+                None,
+            );
+            continue;
+        }
+        let kind = InputKind::of(&p);
+        let kind = if kind == InputKind::Json {
+            InputKind::Ndjson
+        } else {
+            kind
+        };
+        let file_label = format!("{label}/{}", entry.path);
+        match run.file(&p, &file_label, kind, Some(entry.record_type)) {
+            Ok(stats) => {
+                if stats.sha256 != entry.sha256.as_str() {
+                    run.push(
+                        manifest_finding(
+                            "manifest-hash-mismatch",
+                            Level::Error,
+                            "DAT-013",
+                            format!(
+                                "文件 `{}` 的 SHA-256 与清单不符（实际 {}）",
+                                entry.path, stats.sha256
+                            ),
+                            format!(
+                                "SHA-256 of `{}` differs from the manifest (actual {})",
+                                entry.path, stats.sha256
+                            ),
+                            format!("/files/{i}/sha256"),
+                        ),
+                        &manifest_label,
+                        None,
+                    );
+                }
+                if stats.records != entry.records {
+                    run.push(
+                        manifest_finding(
+                            "manifest-count-mismatch",
+                            Level::Error,
+                            "DAT-013",
+                            format!(
+                                "文件 `{}` 有 {} 条记录，清单写 {}",
+                                entry.path, stats.records, entry.records
+                            ),
+                            format!(
+                                "`{}` holds {} records, the manifest says {}",
+                                entry.path, stats.records, entry.records
+                            ),
+                            format!("/files/{i}/records"),
+                        ),
+                        &manifest_label,
+                        None,
+                    );
+                }
+                run.report.inputs.push(InputSummary {
+                    path: file_label,
+                    kind,
+                    bytes: stats.bytes,
+                    records: stats.records,
+                    sha256: stats.sha256,
+                });
+            }
+            Err(e) => {
+                let f = Finding::new(
+                    "read-error",
+                    Level::Error,
+                    Some("DAT-002"),
+                    format!("读取失败：{e}"),
+                    format!("read failed: {e}"),
+                );
+                run.push(f, &file_label, None);
+            }
+        }
+    }
+    for rel in data_files(root) {
+        if !listed.contains(&rel) {
+            run.push(
+                manifest_finding(
+                    "manifest-extra-file",
+                    Level::Error,
+                    "DAT-013",
+                    format!("文件 `{rel}` 不在清单中"),
+                    format!("file `{rel}` is not listed in the manifest"),
+                    "/files".into(),
+                ),
+                &manifest_label,
+                None,
+            );
+        }
+    }
+    Ok(())
+}
+
+fn check_manifest_header(run: &mut Run<'_>, m: &Manifest, label: &str) {
+    let ours: Vec<&str> = linli_model::STANDARD_VERSION.split('.').collect();
+    let theirs: Vec<&str> = m.standard_version.split('.').collect();
+    if theirs.len() != 3 || theirs.iter().any(|p| p.parse::<u32>().is_err()) {
+        run.push(
+            manifest_finding(
+                "manifest-standard-version",
+                Level::Error,
+                "DAT-011",
+                format!("标准版本 `{}` 不是 主.次.修订 形式", m.standard_version),
+                format!(
+                    "standard version `{}` is not MAJOR.MINOR.PATCH",
+                    m.standard_version
+                ),
+                "/standardVersion".into(),
+            ),
+            label,
+            None,
+        );
+    } else if theirs[..2] != ours[..2] {
+        run.push(
+            manifest_finding(
+                "manifest-standard-version",
+                Level::Warning,
+                "DAT-011",
+                format!(
+                    "数据集遵循标准 {}，校验器实现 {}",
+                    m.standard_version,
+                    linli_model::STANDARD_VERSION
+                ),
+                format!(
+                    "the dataset follows standard {}, this validator implements {}",
+                    m.standard_version,
+                    linli_model::STANDARD_VERSION
+                ),
+                "/standardVersion".into(),
+            ),
+            label,
+            None,
+        );
+    }
+    let v = m.producer.product_version.as_str().to_ascii_lowercase();
+    if matches!(
+        v.as_str(),
+        "latest" | "main" | "master" | "head" | "dev" | "snapshot"
+    ) {
+        run.push(
+            manifest_finding(
+                "manifest-product-version",
+                Level::Warning,
+                "DAT-010",
+                format!("产品版本 `{v}` 不是确定的版本"),
+                format!("product version `{v}` is not a definite version"),
+                "/producer/productVersion".into(),
+            ),
+            label,
+            None,
+        );
+    }
+}

@@ -1,0 +1,318 @@
+//! Bad input, a test each: a finding with a stable code (or a clear error), never a panic or a
+//! hang, and the valid records around a bad line are still checked.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use linli_validate::{Options, Report, Validator, validate_paths};
+
+fn valid_line(id: &str) -> String {
+    format!(
+        r#"{{"type":"Thing","id":"{id}","meta":{{"source":{{"vendor":"V","product":"P"}},"createdAt":"2024-05-01T09:00:00+08:00","updatedAt":"2024-05-01T09:00:00+08:00","version":1,"classification":"internal"}},"kind":"device.camera"}}"#
+    )
+}
+
+struct Tmp(PathBuf);
+
+impl Tmp {
+    fn new(name: &str) -> Self {
+        let p = std::env::temp_dir().join(format!("linli-inputs-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Tmp(p)
+    }
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+}
+
+impl Drop for Tmp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(paths: &[PathBuf]) -> Report {
+    let v = Validator::new().unwrap();
+    validate_paths(
+        paths,
+        &v,
+        &Options {
+            threads: 2,
+            ..Options::default()
+        },
+    )
+    .unwrap()
+}
+
+fn codes(r: &Report) -> Vec<(String, Option<u64>)> {
+    r.findings
+        .iter()
+        .map(|f| (f.code.to_string(), f.line))
+        .collect()
+}
+
+/// `n` valid lines around one bad line (line 2).
+fn around(bad: &[u8]) -> Vec<u8> {
+    let mut v = Vec::new();
+    v.extend(valid_line("T-1").as_bytes());
+    v.push(b'\n');
+    v.extend(bad);
+    v.push(b'\n');
+    v.extend(valid_line("T-3").as_bytes());
+    v.push(b'\n');
+    v
+}
+
+fn expect_one(bad: &[u8], code: &str) {
+    let t = Tmp::new(code);
+    let p = t.file("in.ndjson", &around(bad));
+    let r = run(&[p]);
+    assert_eq!(
+        codes(&r),
+        vec![(code.to_owned(), Some(2))],
+        "{:#?}",
+        r.findings
+    );
+    assert_eq!(
+        r.valid, 2,
+        "the valid records around the bad line are checked"
+    );
+    assert_eq!(r.records, 3);
+}
+
+#[test]
+fn invalid_utf8() {
+    expect_one(b"{\"type\":\"Thing\",\"id\":\"\xff\xfe\"}", "invalid-utf8");
+}
+
+#[test]
+fn a_line_that_is_not_an_object() {
+    expect_one(b"[1,2,3]", "not-an-object");
+    expect_one(b"\"just a string\"", "not-an-object");
+}
+
+#[test]
+fn malformed_json() {
+    expect_one(b"{\"type\":\"Thing\",,}", "json-syntax");
+}
+
+#[test]
+fn number_too_large() {
+    let line = valid_line("T-2").replace(r#""version":1"#, r#""version":1e400"#);
+    expect_one(line.as_bytes(), "json-number-range");
+    // An integer beyond u32 parses as JSON but not as a record version.
+    let line = valid_line("T-2").replace(r#""version":1"#, r#""version":99999999999999999999"#);
+    expect_one(line.as_bytes(), "schema-range");
+}
+
+#[test]
+fn duplicate_keys() {
+    let line = valid_line("T-2").replace(
+        r#""kind":"device.camera""#,
+        r#""kind":"device.camera","kind":"device.elevator""#,
+    );
+    expect_one(line.as_bytes(), "json-duplicate-key");
+}
+
+#[test]
+fn nested_100000_deep() {
+    let mut bad = Vec::new();
+    bad.extend(std::iter::repeat_n(b'[', 100_000));
+    bad.extend(std::iter::repeat_n(b']', 100_000));
+    expect_one(&bad, "json-too-deep");
+    let mut bad = Vec::from(&b"{\"type\":\"Thing\",\"extensions\":{\"acme\":"[..]);
+    bad.extend(std::iter::repeat_n(b'[', 100_000));
+    expect_one(&bad, "json-too-deep");
+}
+
+#[test]
+fn utf8_bom_crlf_and_blank_lines() {
+    let t = Tmp::new("bom");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(valid_line("T-1").as_bytes());
+    bytes.extend(b"\r\n\r\n   \r\n");
+    bytes.extend(valid_line("T-2").as_bytes());
+    bytes.extend(b"\r\n");
+    let r = run(&[t.file("in.ndjson", &bytes)]);
+    assert_eq!(
+        codes(&r),
+        vec![
+            ("utf8-bom".to_owned(), Some(1)),
+            ("blank-lines".to_owned(), Some(2))
+        ]
+    );
+    assert_eq!(r.valid, 2);
+    assert_eq!(r.errors, 0);
+}
+
+#[test]
+fn truncated_last_line() {
+    let t = Tmp::new("trunc");
+    let mut bytes = format!("{}\n", valid_line("T-1")).into_bytes();
+    let last = valid_line("T-2");
+    bytes.extend(&last.as_bytes()[..last.len() / 2]);
+    let r = run(&[t.file("in.ndjson", &bytes)]);
+    assert_eq!(codes(&r), vec![("json-truncated".to_owned(), Some(2))]);
+    assert_eq!(r.valid, 1);
+}
+
+#[test]
+fn last_line_without_newline_is_fine() {
+    let t = Tmp::new("nonl");
+    let r = run(&[t.file("in.ndjson", valid_line("T-1").as_bytes())]);
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+    assert_eq!(r.valid, 1);
+}
+
+#[test]
+fn a_single_100_mb_line() {
+    let t = Tmp::new("huge");
+    let path = t.0.join("in.ndjson");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(f, "{}", valid_line("T-1")).unwrap();
+    let head = valid_line("T-2").replace(
+        r#""kind":"device.camera""#,
+        r#""kind":"device.camera","name":""#,
+    );
+    let head = head.trim_end_matches('}');
+    f.write_all(head.as_bytes()).unwrap();
+    let chunk = vec![b'x'; 1 << 20];
+    for _ in 0..100 {
+        f.write_all(&chunk).unwrap();
+    }
+    f.write_all(b"\"}\n").unwrap();
+    writeln!(f, "{}", valid_line("T-3")).unwrap();
+    drop(f);
+    let r = run(std::slice::from_ref(&path));
+    assert_eq!(codes(&r), vec![("line-too-long".to_owned(), Some(2))]);
+    assert_eq!(r.valid, 2);
+    assert_eq!(r.records, 3);
+    // With a higher limit the line is read, and its 100 MB name breaks the length limit.
+    let v = Validator::new().unwrap();
+    let opts = Options {
+        max_line_bytes: 200 << 20,
+        threads: 1,
+        ..Options::default()
+    };
+    let r = validate_paths(&[path], &v, &opts).unwrap();
+    assert_eq!(
+        codes(&r),
+        vec![("schema-pattern".to_owned(), Some(2))],
+        "{:?}",
+        r.findings
+    );
+    assert!(
+        r.findings[0].value.as_deref().unwrap().chars().count() <= 64,
+        "the value is cut in the report"
+    );
+}
+
+#[test]
+fn empty_file() {
+    let t = Tmp::new("empty");
+    let r = run(&[t.file("in.ndjson", b""), t.file("in.json", b"  \n")]);
+    assert_eq!(
+        codes(&r),
+        vec![
+            ("empty-input".to_owned(), Some(1)),
+            ("empty-input".to_owned(), Some(1))
+        ]
+    );
+    assert_eq!(r.errors, 0);
+}
+
+#[test]
+fn missing_input_is_a_clear_error() {
+    let v = Validator::new().unwrap();
+    let e = validate_paths(
+        &[PathBuf::from("/nonexistent/linli.ndjson")],
+        &v,
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("/nonexistent/linli.ndjson"), "{e}");
+}
+
+#[test]
+fn json_array_reports_the_line_of_each_element() {
+    let t = Tmp::new("array");
+    let bad = valid_line("T-2").replace("device.camera", "device.toaster");
+    let text = format!("[\n  {},\n\n  {}\n]\n", valid_line("T-1"), bad);
+    let r = run(&[t.file("in.json", text.as_bytes())]);
+    assert_eq!(codes(&r), vec![("schema-code".to_owned(), Some(4))]);
+    assert_eq!(r.valid, 1);
+}
+
+#[test]
+fn gzip_ndjson() {
+    let t = Tmp::new("gz");
+    let path = t.0.join("in.ndjson.gz");
+    let mut enc = flate2::write::GzEncoder::new(
+        std::fs::File::create(&path).unwrap(),
+        flate2::Compression::fast(),
+    );
+    enc.write_all(&around(b"{")).unwrap();
+    enc.finish().unwrap();
+    let r = run(&[path]);
+    assert_eq!(codes(&r), vec![("json-truncated".to_owned(), Some(2))]);
+    assert_eq!(r.valid, 2);
+}
+
+#[test]
+fn corrupt_gzip_is_a_finding() {
+    let t = Tmp::new("badgz");
+    let r = run(&[t.file("in.ndjson.gz", b"\x1f\x8b\x08\x00garbage")]);
+    assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+    assert_eq!(r.findings[0].code, "read-error");
+}
+
+#[test]
+fn findings_come_in_input_order_with_many_threads() {
+    let t = Tmp::new("order");
+    let mut text = String::new();
+    for i in 0..20_000 {
+        if i % 997 == 0 {
+            text.push_str("{\n");
+        } else {
+            text.push_str(&valid_line(&format!("T-{i}")));
+            text.push('\n');
+        }
+    }
+    let v = Validator::new().unwrap();
+    let opts = Options {
+        threads: 4,
+        max_findings: 100,
+        ..Options::default()
+    };
+    let r = validate_paths(&[t.file("in.ndjson", text.as_bytes())], &v, &opts).unwrap();
+    let lines: Vec<u64> = r.findings.iter().map(|f| f.line.unwrap()).collect();
+    let want: Vec<u64> = (0..20_000u64)
+        .filter(|i| i % 997 == 0)
+        .map(|i| i + 1)
+        .collect();
+    assert_eq!(lines, want);
+}
+
+#[test]
+fn max_findings_caps_the_list_not_the_counts() {
+    let t = Tmp::new("cap");
+    let text = "{\n".repeat(50);
+    let v = Validator::new().unwrap();
+    let opts = Options {
+        max_findings: 10,
+        ..Options::default()
+    };
+    let r = validate_paths(&[t.file("in.ndjson", text.as_bytes())], &v, &opts).unwrap();
+    assert_eq!(r.findings.len(), 10);
+    assert_eq!(r.findings_omitted, 40);
+    assert_eq!(r.errors, 50);
+    assert_eq!(r.by_code["json-truncated"].count, 50);
+}
+
+#[allow(dead_code)]
+fn unused(_: &Path) {}

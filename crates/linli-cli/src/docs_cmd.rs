@@ -40,19 +40,13 @@ pub(crate) fn run(args: &DocsArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
             let path = dir.join(c.file_name);
             if std::fs::read_to_string(&path).ok().as_deref() != Some(c.markdown.as_str()) {
                 differ += 1;
-                writeln!(out, "{}: differs / 与代码不一致", path.display())
-                    .map_err(CliError::Stdout)?;
+                writeln!(out, "{}: differs / 与代码不一致", path.display()).map_err(CliError::Stdout)?;
             }
         }
-        return Ok(if differ == 0 {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        });
+        return Ok(if differ == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) });
     }
     for c in &chapters {
-        out.write_all(c.markdown.as_bytes())
-            .map_err(CliError::Stdout)?;
+        out.write_all(c.markdown.as_bytes()).map_err(CliError::Stdout)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod codes_cmd;
 mod docs_cmd;
+mod generate_cmd;
 mod manifest_cmd;
 mod schema_cmd;
 mod validate_cmd;
@@ -63,11 +64,7 @@ impl Lang {
         for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
             if let Ok(v) = std::env::var(var) {
                 if !v.is_empty() {
-                    return if v.to_ascii_lowercase().starts_with("zh") {
-                        Lang::Zh
-                    } else {
-                        Lang::En
-                    };
+                    return if v.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En };
                 }
             }
         }
@@ -100,13 +97,12 @@ pub enum Command {
     Validate(validate_cmd::ValidateArgs),
     /// Write the manifest.json of a dataset directory (file list, record types, counts, SHA-256).
     Manifest(manifest_cmd::ManifestArgs),
+    /// Generate a synthetic community dataset, optionally with seeded defects of known kinds.
+    Generate(generate_cmd::GenerateArgs),
 }
 
 /// Run the command line with `args` (the first is the program name), writing to `out`.
-pub fn run(
-    args: impl IntoIterator<Item = OsString>,
-    out: &mut dyn Write,
-) -> Result<ExitCode, CliError> {
+pub fn run(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
@@ -127,6 +123,7 @@ pub fn run(
         Command::Docs(a) => docs_cmd::run(&a, lang, out),
         Command::Validate(a) => validate_cmd::run(&a, lang, out),
         Command::Manifest(a) => manifest_cmd::run(&a, lang, out),
+        Command::Generate(a) => generate_cmd::run(&a, lang, out),
     }
 }
 

@@ -41,11 +41,7 @@ fn text(s: &str, what: &str) -> Result<Text, CliError> {
 }
 
 /// Run `linli manifest`.
-pub(crate) fn run(
-    args: &ManifestArgs,
-    lang: Lang,
-    out: &mut dyn Write,
-) -> Result<ExitCode, CliError> {
+pub(crate) fn run(args: &ManifestArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let level = SharingLevel::from_code(&args.sharing_level).ok_or_else(|| {
         CliError::Usage(format!(
             "--sharing-level `{}`: expected internal, inter-department or public",
@@ -53,13 +49,9 @@ pub(crate) fn run(
         ))
     })?;
     let created_at = match &args.created_at {
-        Some(s) => s
-            .parse()
-            .map_err(|e: linli_model::Error| CliError::Usage(format!("--created-at: {e}")))?,
+        Some(s) => s.parse().map_err(|e: linli_model::Error| CliError::Usage(format!("--created-at: {e}")))?,
         None => linli_model::datetime::Timestamp::from_offset_datetime(
-            time::OffsetDateTime::now_utc()
-                .replace_nanosecond(0)
-                .unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
+            time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
         ),
     };
     let producer = Producer {
@@ -67,27 +59,16 @@ pub(crate) fn run(
         product: text(&args.product, "product")?,
         product_version: text(&args.product_version, "product-version")?,
     };
-    let manifest = linli_validate::dataset::build_manifest(&args.dir, producer, level, created_at)
-        .map_err(CliError::Usage)?;
+    let manifest =
+        linli_validate::dataset::build_manifest(&args.dir, producer, level, created_at).map_err(CliError::Usage)?;
     let mut json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     json.push('\n');
     if args.write {
         let path = args.dir.join(MANIFEST_FILE);
-        std::fs::write(&path, json).map_err(|source| CliError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        std::fs::write(&path, json).map_err(|source| CliError::Io { path: path.clone(), source })?;
         let msg = match lang {
-            Lang::Zh => format!(
-                "已写入 {}（{} 个文件）\n",
-                path.display(),
-                manifest.files.len()
-            ),
-            Lang::En => format!(
-                "wrote {} ({} files)\n",
-                path.display(),
-                manifest.files.len()
-            ),
+            Lang::Zh => format!("已写入 {}（{} 个文件）\n", path.display(), manifest.files.len()),
+            Lang::En => format!("wrote {} ({} files)\n", path.display(), manifest.files.len()),
         };
         out.write_all(msg.as_bytes()).map_err(CliError::Stdout)?;
     } else {

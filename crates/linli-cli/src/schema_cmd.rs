@@ -38,28 +38,17 @@ fn select(files: Vec<SchemaFile>, ty: Option<&str>) -> Result<Vec<SchemaFile>, C
                 ))
             })?
     };
-    Ok(files
-        .into_iter()
-        .filter(|f| f.file_name == format!("{stem}.schema.json"))
-        .collect())
+    Ok(files.into_iter().filter(|f| f.file_name == format!("{stem}.schema.json")).collect())
 }
 
 /// Run `linli schema`.
-pub(crate) fn run(
-    args: &SchemaArgs,
-    lang: Lang,
-    out: &mut dyn Write,
-) -> Result<ExitCode, CliError> {
+pub(crate) fn run(args: &SchemaArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let files = select(all_schema_files(), args.record_type.as_deref())?;
     if let Some(dir) = &args.write {
-        std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
-            path: dir.clone(),
-            source,
-        })?;
+        std::fs::create_dir_all(dir).map_err(|source| CliError::Io { path: dir.clone(), source })?;
         for f in &files {
             let path = dir.join(&f.file_name);
-            std::fs::write(&path, f.to_pretty_json())
-                .map_err(|source| CliError::Io { path, source })?;
+            std::fs::write(&path, f.to_pretty_json()).map_err(|source| CliError::Io { path, source })?;
         }
         let msg = match lang {
             Lang::Zh => format!("已写入 {} 个文件到 {}\n", files.len(), dir.display()),
@@ -97,8 +86,7 @@ pub(crate) fn run(
         return Ok(ExitCode::from(1));
     }
     if files.len() == 1 {
-        out.write_all(files[0].to_pretty_json().as_bytes())
-            .map_err(CliError::Stdout)?;
+        out.write_all(files[0].to_pretty_json().as_bytes()).map_err(CliError::Stdout)?;
     } else {
         let bundle: serde_json::Map<String, serde_json::Value> =
             files.into_iter().map(|f| (f.file_name, f.schema)).collect();

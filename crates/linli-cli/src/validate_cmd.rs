@@ -82,21 +82,15 @@ fn progress_bar(args: &ValidateArgs) -> Option<indicatif::ProgressBar> {
     let total: u64 = args
         .paths
         .iter()
-        .map(|p| {
-            if p.is_dir() {
-                dir_size(p)
-            } else {
-                std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
-            }
-        })
+        .map(|p| if p.is_dir() { dir_size(p) } else { std::fs::metadata(p).map(|m| m.len()).unwrap_or(0) })
         .sum();
     if total < (32 << 20) {
         return None;
     }
     let bar = indicatif::ProgressBar::new(total);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} {bytes}/{total_bytes} {bytes_per_sec} {wide_bar} {eta}",
-    ) {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {bytes_per_sec} {wide_bar} {eta}")
+    {
         bar.set_style(style);
     }
     Some(bar)
@@ -104,26 +98,15 @@ fn progress_bar(args: &ValidateArgs) -> Option<indicatif::ProgressBar> {
 
 fn dir_size(p: &std::path::Path) -> u64 {
     std::fs::read_dir(p)
-        .map(|rd| {
-            rd.flatten()
-                .filter_map(|e| e.metadata().ok())
-                .filter(|m| m.is_file())
-                .map(|m| m.len())
-                .sum()
-        })
+        .map(|rd| rd.flatten().filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum())
         .unwrap_or(0)
 }
 
 /// Run `linli validate`.
-pub(crate) fn run(
-    args: &ValidateArgs,
-    lang: Lang,
-    out: &mut dyn Write,
-) -> Result<ExitCode, CliError> {
+pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let mut validator = Validator::new().map_err(|e| CliError::Usage(e.to_string()))?;
     if let Some(path) = &args.divisions {
-        let table =
-            DivisionTable::from_csv_path(path).map_err(|e| CliError::Usage(e.to_string()))?;
+        let table = DivisionTable::from_csv_path(path).map_err(|e| CliError::Usage(e.to_string()))?;
         validator = validator.with_divisions(table);
     }
     let bar = progress_bar(args);
@@ -148,9 +131,7 @@ pub(crate) fn run(
         Lang::Zh => ReportLang::Zh,
         Lang::En => ReportLang::En,
     };
-    let color = args.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let text = match args.format {
         Format::Text => report::render_text(&report, rlang, color),
         Format::Json => {
@@ -162,10 +143,7 @@ pub(crate) fn run(
         Format::Html => report::render_html(&report, rlang),
     };
     match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(|source| CliError::Io {
-            path: path.clone(),
-            source,
-        })?,
+        Some(path) => std::fs::write(path, text).map_err(|source| CliError::Io { path: path.clone(), source })?,
         None => out.write_all(text.as_bytes()).map_err(CliError::Stdout)?,
     }
     let failing = match args.fail_on {
@@ -173,9 +151,5 @@ pub(crate) fn run(
         FailOn::Warning => report.errors > 0 || report.warnings > 0,
     };
     let _ = Level::Error;
-    Ok(if failing {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failing { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

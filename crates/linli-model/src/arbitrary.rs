@@ -18,12 +18,11 @@ use crate::reference::{Ref, RefTarget, SingleTarget};
 use crate::text::*;
 use crate::thing::{Thing, Vehicle};
 
-const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "朱", "欧阳", "司马",
-];
+const SURNAMES: &[&str] =
+    &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "朱", "欧阳", "司马"];
 const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
-    "涛", "明", "超", "秀兰", "霞",
+    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
+    "秀兰", "霞",
 ];
 const WORDS: &[&str] = &[
     "楼道",
@@ -51,8 +50,8 @@ const WORDS: &[&str] = &[
 ];
 /// Six-digit county-level codes with known provinces (Suzhou, Beijing, Shanghai, Shenzhen, ...).
 const AREAS: &[&str] = &[
-    "320508", "320505", "320506", "320507", "110105", "110101", "310115", "440305", "330102",
-    "500101", "650102", "810001",
+    "320508", "320505", "320506", "320507", "110105", "110101", "310115", "440305", "330102", "500101", "650102",
+    "810001",
 ];
 
 fn pick<T: Copy>(g: &mut Gen, xs: &[T]) -> T {
@@ -66,9 +65,7 @@ fn below(g: &mut Gen, n: u64) -> u64 {
 }
 
 fn digits(g: &mut Gen, n: usize) -> String {
-    (0..n)
-        .map(|_| char::from(b'0' + below(g, 10) as u8))
-        .collect()
+    (0..n).map(|_| char::from(b'0' + below(g, 10) as u8)).collect()
 }
 
 fn text_from(s: String) -> Text {
@@ -140,16 +137,11 @@ pub fn gen_timestamp(g: &mut Gen) -> Timestamp {
 
 fn ts_at(g: &mut Gen, secs: i64) -> Timestamp {
     let offset_secs = pick(g, &[8 * 3600, 8 * 3600, 0, -5 * 3600, 5 * 3600 + 1800]);
-    let nanos = if bool::arbitrary(g) {
-        0
-    } else {
-        below(g, 1_000) as i128 * 1_000_000
-    };
+    let nanos = if bool::arbitrary(g) { 0 } else { below(g, 1_000) as i128 * 1_000_000 };
     #[allow(clippy::expect_used)]
-    let dt =
-        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(secs) * 1_000_000_000 + nanos)
-            .expect("in range")
-            .to_offset(time::UtcOffset::from_whole_seconds(offset_secs).expect("valid offset"));
+    let dt = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(secs) * 1_000_000_000 + nanos)
+        .expect("in range")
+        .to_offset(time::UtcOffset::from_whole_seconds(offset_secs).expect("valid offset"));
     Timestamp::from_offset_datetime(dt)
 }
 
@@ -189,25 +181,17 @@ pub fn gen_ref<T: RefTarget>(g: &mut Gen) -> Ref<T> {
 impl Arbitrary for Meta {
     fn arbitrary(g: &mut Gen) -> Self {
         let created_at = gen_timestamp(g);
-        let updated_at = if bool::arbitrary(g) {
-            created_at
-        } else {
-            later(g, created_at, 400 * 86_400)
-        };
+        let updated_at = if bool::arbitrary(g) { created_at } else { later(g, created_at, 400 * 86_400) };
         Meta {
             source: SourceSystem {
-                vendor: text_from(
-                    pick(g, &["示例科技", "Acme Smart City", "苏州邻里信息"]).to_owned(),
-                ),
+                vendor: text_from(pick(g, &["示例科技", "Acme Smart City", "苏州邻里信息"]).to_owned()),
                 product: text_from(pick(g, &["智慧社区平台", "Grid Patrol", "门禁云"]).to_owned()),
-                version: bool::arbitrary(g)
-                    .then(|| text_from(format!("{}.{}", below(g, 9), below(g, 20)))),
+                version: bool::arbitrary(g).then(|| text_from(format!("{}.{}", below(g, 9), below(g, 20)))),
             },
             source_id: bool::arbitrary(g).then(|| text_from(digits(g, 8))),
             created_at,
             updated_at,
-            version: std::num::NonZeroU32::new(1 + below(g, 50) as u32)
-                .unwrap_or(std::num::NonZeroU32::MIN),
+            version: std::num::NonZeroU32::new(1 + below(g, 50) as u32).unwrap_or(std::num::NonZeroU32::MIN),
             classification: DataClassification::arbitrary(g),
         }
     }
@@ -218,8 +202,7 @@ impl Arbitrary for Extensions {
         let mut m = std::collections::BTreeMap::new();
         for _ in 0..below(g, 3) {
             #[allow(clippy::expect_used)]
-            let ns = Namespace::new(pick(g, &["acme", "hik-vision", "dahua", "vendor-x1"]))
-                .expect("valid");
+            let ns = Namespace::new(pick(g, &["acme", "hik-vision", "dahua", "vendor-x1"])).expect("valid");
             let mut obj = serde_json::Map::new();
             obj.insert("code".into(), serde_json::Value::String(digits(g, 4)));
             obj.insert("flag".into(), serde_json::Value::Bool(bool::arbitrary(g)));
@@ -252,12 +235,7 @@ pub fn gen_resident_id(g: &mut Gen, birth: Date, gender: Gender) -> String {
         _ => below(g, 2),
     };
     let last = pick(g, &[0u64, 2, 4, 6, 8]) + parity;
-    let first17 = format!(
-        "{area}{:04}{:02}{:02}{seq:02}{last}",
-        birth.year(),
-        birth.month(),
-        birth.day()
-    );
+    let first17 = format!("{area}{:04}{:02}{:02}{seq:02}{last}", birth.year(), birth.month(), birth.day());
     let check = crate::check::id_number::check_character(&first17).unwrap_or('0');
     format!("{first17}{check}")
 }
@@ -265,14 +243,8 @@ pub fn gen_resident_id(g: &mut Gen, birth: Date, gender: Gender) -> String {
 /// A valid unified social credit code.
 pub fn gen_credit_code(g: &mut Gen) -> String {
     const ALPHA: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-    let org: String = (0..9)
-        .map(|_| char::from(ALPHA[below(g, 31) as usize]))
-        .collect();
-    let first17 = format!(
-        "{}{}{org}",
-        pick(g, &["91", "92", "51", "11", "12", "52"]),
-        pick(g, AREAS)
-    );
+    let org: String = (0..9).map(|_| char::from(ALPHA[below(g, 31) as usize])).collect();
+    let first17 = format!("{}{}{org}", pick(g, &["91", "92", "51", "11", "12", "52"]), pick(g, AREAS));
     let check = crate::check::credit_code::check_character(&first17).unwrap_or('0');
     format!("{first17}{check}")
 }
@@ -301,11 +273,7 @@ impl Arbitrary for Person {
             p.identifiers.push(Identifier {
                 scheme: pick(
                     g,
-                    &[
-                        IdentifierScheme::Passport,
-                        IdentifierScheme::Other,
-                        IdentifierScheme::HongKongMacaoPermit,
-                    ],
+                    &[IdentifierScheme::Passport, IdentifierScheme::Other, IdentifierScheme::HongKongMacaoPermit],
                 ),
                 value: text_from(format!("E{}", digits(g, 8))),
                 issuer: None,
@@ -314,8 +282,8 @@ impl Arbitrary for Person {
         p.ethnic_group = bool::arbitrary(g).then(|| EthnicGroup::arbitrary(g));
         #[allow(clippy::expect_used)]
         {
-            p.nationality = bool::arbitrary(g)
-                .then(|| CountryCode::new(pick(g, &["CHN", "USA", "KOR"])).expect("valid"));
+            p.nationality =
+                bool::arbitrary(g).then(|| CountryCode::new(pick(g, &["CHN", "USA", "KOR"])).expect("valid"));
         }
         for _ in 0..below(g, 3) {
             p.phones.push(phone(g));
@@ -326,25 +294,14 @@ impl Arbitrary for Person {
                 Some(s) if bool::arbitrary(g) => Some(gen_date(g, s.year() + 1, 2024)),
                 _ => None,
             };
-            p.residences.push(Residence {
-                place: Ref::arbitrary(g),
-                kind: ResidenceKind::arbitrary(g),
-                since,
-                until,
-            });
+            p.residences.push(Residence { place: Ref::arbitrary(g), kind: ResidenceKind::arbitrary(g), since, until });
         }
         if bool::arbitrary(g) {
-            let specific: Vec<Relationship> = Relationship::ALL
-                .iter()
-                .copied()
-                .filter(|r| !r.code().ends_with('0'))
-                .collect();
+            let specific: Vec<Relationship> =
+                Relationship::ALL.iter().copied().filter(|r| !r.code().ends_with('0')).collect();
             #[allow(clippy::expect_used)]
             let hid = HouseholdId::new(digits(g, 9)).expect("valid");
-            p.household = Some(Household {
-                household_id: hid,
-                relationship: pick(g, &specific),
-            });
+            p.household = Some(Household { household_id: hid, relationship: pick(g, &specific) });
         }
         p.education = bool::arbitrary(g).then(|| Education::arbitrary(g));
         p.political_status = bool::arbitrary(g).then(|| PoliticalStatus::arbitrary(g));
@@ -364,23 +321,12 @@ impl Arbitrary for Organization {
         let mut o = Organization::new(
             gen_id(g, "O"),
             Meta::arbitrary(g),
-            text_from(
-                pick(
-                    g,
-                    &[
-                        "虎丘街道虎丘社区居民委员会",
-                        "苏州某物业服务有限公司",
-                        "姑苏区民政局",
-                    ],
-                )
-                .to_owned(),
-            ),
+            text_from(pick(g, &["虎丘街道虎丘社区居民委员会", "苏州某物业服务有限公司", "姑苏区民政局"]).to_owned()),
             OrganizationKind::arbitrary(g),
         );
         #[allow(clippy::expect_used)]
         {
-            o.credit_code =
-                bool::arbitrary(g).then(|| CreditCode::new(gen_credit_code(g)).expect("valid"));
+            o.credit_code = bool::arbitrary(g).then(|| CreditCode::new(gen_credit_code(g)).expect("valid"));
         }
         o.place = bool::arbitrary(g).then(|| Ref::arbitrary(g));
         o.parent = bool::arbitrary(g).then(|| Ref::arbitrary(g));
@@ -406,10 +352,7 @@ fn china_position(g: &mut Gen) -> Position {
 }
 
 fn point(g: &mut Gen) -> Point {
-    Point {
-        geometry_type: crate::geo::PointTag,
-        coordinates: china_position(g),
-    }
+    Point { geometry_type: crate::geo::PointTag, coordinates: china_position(g) }
 }
 
 impl Arbitrary for Place {
@@ -436,8 +379,7 @@ impl Arbitrary for Place {
                 sub_district: bool::arbitrary(g).then(|| text_from("虎丘街道".into())),
                 community: bool::arbitrary(g).then(|| text_from("虎丘社区".into())),
                 road: bool::arbitrary(g).then(|| text_from("山塘街".into())),
-                door_number: bool::arbitrary(g)
-                    .then(|| text_from(format!("{}号", 1 + below(g, 300)))),
+                door_number: bool::arbitrary(g).then(|| text_from(format!("{}号", 1 + below(g, 300)))),
                 compound: None,
                 building: bool::arbitrary(g).then(|| text_from(format!("{}幢", 1 + below(g, 30)))),
                 unit: None,
@@ -454,22 +396,11 @@ impl Arbitrary for Place {
                 let d = 0.001;
                 let ring = vec![
                     a,
-                    Position {
-                        lng: a.lng + d,
-                        lat: a.lat,
-                        alt: None,
-                    },
-                    Position {
-                        lng: a.lng + d,
-                        lat: a.lat + d,
-                        alt: None,
-                    },
+                    Position { lng: a.lng + d, lat: a.lat, alt: None },
+                    Position { lng: a.lng + d, lat: a.lat + d, alt: None },
                     a,
                 ];
-                Some(Geometry::Polygon(Polygon {
-                    geometry_type: PolygonTag,
-                    coordinates: vec![ring],
-                }))
+                Some(Geometry::Polygon(Polygon { geometry_type: PolygonTag, coordinates: vec![ring] }))
             }
         };
         p.room_use = bool::arbitrary(g).then(|| RoomUse::arbitrary(g));
@@ -485,18 +416,14 @@ impl Arbitrary for Thing {
         let kind = ThingKind::arbitrary(g);
         let mut t = Thing::new(gen_id(g, "T"), Meta::arbitrary(g), kind);
         t.name = bool::arbitrary(g).then(|| gen_text(g));
-        t.manufacturer = bool::arbitrary(g)
-            .then(|| text_from(pick(g, &["海康威视", "大华", "Acme"]).to_owned()));
+        t.manufacturer = bool::arbitrary(g).then(|| text_from(pick(g, &["海康威视", "大华", "Acme"]).to_owned()));
         t.model = bool::arbitrary(g).then(|| text_from(format!("DS-{}", digits(g, 4))));
         t.serial_number = bool::arbitrary(g).then(|| text_from(digits(g, 12)));
-        t.firmware_version =
-            bool::arbitrary(g).then(|| text_from(format!("V{}.{}", below(g, 5), below(g, 10))));
+        t.firmware_version = bool::arbitrary(g).then(|| text_from(format!("V{}.{}", below(g, 5), below(g, 10))));
         if kind.family() == "device" && bool::arbitrary(g) {
             #[allow(clippy::expect_used)]
             {
-                t.device_code = Some(
-                    DeviceCode::new(format!("{}{}", pick(g, AREAS), digits(g, 14))).expect("valid"),
-                );
+                t.device_code = Some(DeviceCode::new(format!("{}{}", pick(g, AREAS), digits(g, 14))).expect("valid"));
             }
         }
         t.status = bool::arbitrary(g).then(|| ThingStatus::arbitrary(g));
@@ -537,21 +464,16 @@ impl Arbitrary for Event {
         for _ in 0..below(g, 3) {
             #[allow(clippy::expect_used)]
             e.measurements.push(Measurement {
-                quantity: text_from(
-                    pick(g, &["temperature", "gasConcentration", "waterPressure"]).to_owned(),
-                ),
+                quantity: text_from(pick(g, &["temperature", "gasConcentration", "waterPressure"]).to_owned()),
                 value: finite(g),
                 unit_code: UnitCode::new(pick(g, &["CEL", "P1", "KPA", "59"])).expect("valid"),
             });
         }
         for _ in 0..below(g, 2) {
-            let hex: String = (0..64)
-                .map(|_| char::from(b"0123456789abcdef"[below(g, 16) as usize]))
-                .collect();
+            let hex: String = (0..64).map(|_| char::from(b"0123456789abcdef"[below(g, 16) as usize])).collect();
             #[allow(clippy::expect_used)]
             e.media.push(Media {
-                uri: Uri::new(format!("https://media.example.cn/{}.jpg", digits(g, 10)))
-                    .expect("valid"),
+                uri: Uri::new(format!("https://media.example.cn/{}.jpg", digits(g, 10))).expect("valid"),
                 sha256: Sha256::new(hex).expect("valid"),
                 media_type: MediaType::new(pick(g, &["image/jpeg", "video/mp4"])).expect("valid"),
             });
@@ -587,11 +509,7 @@ impl Arbitrary for Case {
         // A random walk through the state machine.
         let mut at = reported_at;
         for _ in 0..below(g, 10) {
-            let next: Vec<CaseStatus> = CaseStatus::ALL
-                .iter()
-                .copied()
-                .filter(|s| c.status.may_become(*s))
-                .collect();
+            let next: Vec<CaseStatus> = CaseStatus::ALL.iter().copied().filter(|s| c.status.may_become(*s)).collect();
             if next.is_empty() {
                 break;
             }
@@ -604,33 +522,19 @@ impl Arbitrary for Case {
         }
         if bool::arbitrary(g) {
             c.assignee = Some(match below(g, 3) {
-                0 => Assignee {
-                    organization: Some(Ref::arbitrary(g)),
-                    person: None,
-                },
-                1 => Assignee {
-                    organization: None,
-                    person: Some(Ref::arbitrary(g)),
-                },
-                _ => Assignee {
-                    organization: Some(Ref::arbitrary(g)),
-                    person: Some(Ref::arbitrary(g)),
-                },
+                0 => Assignee { organization: Some(Ref::arbitrary(g)), person: None },
+                1 => Assignee { organization: None, person: Some(Ref::arbitrary(g)) },
+                _ => Assignee { organization: Some(Ref::arbitrary(g)), person: Some(Ref::arbitrary(g)) },
             });
         }
         c.deadline = bool::arbitrary(g).then(|| later(g, reported_at, 30 * 86_400));
-        let resolved = c.history.iter().any(|t| {
-            matches!(
-                t.to,
-                CaseStatus::Resolved | CaseStatus::Verified | CaseStatus::Closed
-            )
-        });
+        let resolved =
+            c.history.iter().any(|t| matches!(t.to, CaseStatus::Resolved | CaseStatus::Verified | CaseStatus::Closed));
         if resolved {
             c.resolution = bool::arbitrary(g).then(|| gen_text(g));
             if bool::arbitrary(g) {
                 c.evaluation = Some(Evaluation {
-                    rating: Rating::new(1 + below(g, 5) as u8)
-                        .unwrap_or_else(|_| unreachable_rating()),
+                    rating: Rating::new(1 + below(g, 5) as u8).unwrap_or_else(|_| unreachable_rating()),
                     comment: bool::arbitrary(g).then(|| gen_text(g)),
                     at: bool::arbitrary(g).then(|| later(g, at, 86_400)),
                 });

@@ -45,22 +45,14 @@ pub struct Case {
     #[schemars(title = "Title", extend("x-linli-title-zh" = "标题"))]
     pub title: Text,
     /// Description as reported; MUST NOT hold identity numbers `[CAS-012]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Description", extend("x-linli-title-zh" = "描述", "x-linli-sensitivity" = "personal"))]
     pub description: Option<Text>,
     /// When it was reported `[CAS-008]`.
     #[schemars(title = "Reported at", extend("x-linli-title-zh" = "上报时间"))]
     pub reported_at: Timestamp,
     /// Who reported it; absent when reported anonymously `[CAS-009]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Reporter", extend("x-linli-title-zh" = "上报人", "x-linli-sensitivity" = "personal"))]
     pub reporter: Option<PersonRef>,
     /// `true` when the reporter asked to stay anonymous; then `reporter` MUST be absent `[CAS-009]`.
@@ -68,19 +60,11 @@ pub struct Case {
     #[schemars(title = "Anonymous", extend("x-linli-title-zh" = "匿名上报"))]
     pub anonymous: bool,
     /// Where.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Place", extend("x-linli-title-zh" = "地点"))]
     pub place: Option<PlaceRef>,
     /// Exact location in WGS-84 `[CON-030]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Location", extend("x-linli-title-zh" = "位置", "x-linli-sensitivity" = "personal"))]
     pub location: Option<Point>,
     /// Events that led to the case.
@@ -94,35 +78,19 @@ pub struct Case {
     #[schemars(title = "History", extend("x-linli-title-zh" = "流转记录"))]
     pub history: Vec<Transition>,
     /// Who handles the case `[CAS-010]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Assignee", extend("x-linli-title-zh" = "处置责任方"))]
     pub assignee: Option<Assignee>,
     /// When it must be resolved.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Deadline", extend("x-linli-title-zh" = "处置时限"))]
     pub deadline: Option<Timestamp>,
     /// How it was resolved.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Resolution", extend("x-linli-title-zh" = "处置结果"))]
     pub resolution: Option<Text>,
     /// The resident's evaluation (居民考评) `[CAS-011]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Evaluation", extend("x-linli-title-zh" = "居民评价"))]
     pub evaluation: Option<Evaluation>,
     /// Vendor extensions `[COR-040]`.
@@ -140,30 +108,18 @@ pub struct Transition {
     #[schemars(title = "At", extend("x-linli-title-zh" = "时间"))]
     pub at: Timestamp,
     /// Who made the change.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Actor", extend("x-linli-title-zh" = "操作方"))]
     pub actor: Option<ActorRef>,
     /// Status before; absent for the first step only.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "From", extend("x-linli-title-zh" = "原状态"))]
     pub from: Option<CaseStatus>,
     /// Status after.
     #[schemars(title = "To", extend("x-linli-title-zh" = "新状态"))]
     pub to: CaseStatus,
     /// Note, e.g. why it was rejected.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Note", extend("x-linli-title-zh" = "备注", "x-linli-sensitivity" = "personal"))]
     pub note: Option<Text>,
 }
@@ -174,19 +130,11 @@ pub struct Transition {
 #[schemars(title = "Assignee", extend("x-linli-title-zh" = "处置责任方"))]
 pub struct Assignee {
     /// Responsible organization.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Organization", extend("x-linli-title-zh" = "责任单位"))]
     pub organization: Option<OrganizationRef>,
     /// Responsible person.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Person", extend("x-linli-title-zh" = "责任人"))]
     pub person: Option<PersonRef>,
 }
@@ -200,19 +148,11 @@ pub struct Evaluation {
     #[schemars(title = "Rating", extend("x-linli-title-zh" = "评分"))]
     pub rating: Rating,
     /// Comment.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Comment", extend("x-linli-title-zh" = "评价内容", "x-linli-sensitivity" = "personal"))]
     pub comment: Option<Text>,
     /// When the evaluation was given.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "At", extend("x-linli-title-zh" = "评价时间"))]
     pub at: Option<Timestamp>,
 }
@@ -227,12 +167,7 @@ impl Rating {
         if (1..=5).contains(&v) {
             Ok(Rating(v))
         } else {
-            Err(crate::Error::OutOfRange {
-                what: "rating",
-                value: i64::from(v),
-                min: 1,
-                max: 5,
-            })
+            Err(crate::Error::OutOfRange { what: "rating", value: i64::from(v), min: 1, max: 5 })
         }
     }
     /// The value.
@@ -310,18 +245,9 @@ impl Case {
         note: Option<Text>,
     ) -> Result<(), crate::Error> {
         if !self.status.may_become(to) {
-            return Err(crate::Error::IllegalTransition {
-                from: self.status,
-                to,
-            });
+            return Err(crate::Error::IllegalTransition { from: self.status, to });
         }
-        self.history.push(Transition {
-            at,
-            actor,
-            from: Some(self.status),
-            to,
-            note,
-        });
+        self.history.push(Transition { at, actor, from: Some(self.status), to, note });
         self.status = to;
         Ok(())
     }

@@ -20,11 +20,7 @@ pub struct SourceSystem {
     #[schemars(title = "Product", extend("x-linli-title-zh" = "产品"))]
     pub product: Text,
     /// Product version.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Product version", extend("x-linli-title-zh" = "产品版本"))]
     pub version: Option<Text>,
 }
@@ -38,11 +34,7 @@ pub struct Meta {
     #[schemars(title = "Source system", extend("x-linli-title-zh" = "来源系统"))]
     pub source: SourceSystem,
     /// Identifier of the record in the source system, if it differs from `id`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Id in the source system", extend("x-linli-title-zh" = "源系统标识"))]
     pub source_id: Option<Text>,
     /// When the record was created `[COR-013]`.
@@ -61,18 +53,9 @@ pub struct Meta {
 
 impl Meta {
     /// Metadata for a first version created and updated at `at`.
-    pub fn new(
-        vendor: Text,
-        product: Text,
-        at: Timestamp,
-        classification: DataClassification,
-    ) -> Self {
+    pub fn new(vendor: Text, product: Text, at: Timestamp, classification: DataClassification) -> Self {
         Meta {
-            source: SourceSystem {
-                vendor,
-                product,
-                version: None,
-            },
+            source: SourceSystem { vendor, product, version: None },
             source_id: None,
             created_at: at,
             updated_at: at,

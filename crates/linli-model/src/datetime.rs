@@ -56,10 +56,7 @@ fn parse_date_bytes(b: &[u8]) -> Result<time::Date, TimeError> {
     if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return Err(TimeError::Shape);
     }
-    let month = u8::try_from(m)
-        .ok()
-        .and_then(|m| time::Month::try_from(m).ok())
-        .ok_or(TimeError::Shape)?;
+    let month = u8::try_from(m).ok().and_then(|m| time::Month::try_from(m).ok()).ok_or(TimeError::Shape)?;
     let year = i32::try_from(y).map_err(|_| TimeError::Shape)?;
     let day = u8::try_from(d).map_err(|_| TimeError::Shape)?;
     time::Date::from_calendar_date(year, month, day).map_err(|_| TimeError::Calendar)
@@ -128,11 +125,8 @@ impl Timestamp {
             _ => return Err(TimeError::Shape),
         };
         let to_u8 = |v: u32| u8::try_from(v).map_err(|_| TimeError::Shape);
-        let t = time::Time::from_hms_nano(to_u8(h)?, to_u8(mi)?, to_u8(se)?, nanos)
-            .map_err(|_| TimeError::Shape)?;
-        Ok(Timestamp(
-            time::PrimitiveDateTime::new(date, t).assume_offset(offset),
-        ))
+        let t = time::Time::from_hms_nano(to_u8(h)?, to_u8(mi)?, to_u8(se)?, nanos).map_err(|_| TimeError::Shape)?;
+        Ok(Timestamp(time::PrimitiveDateTime::new(date, t).assume_offset(offset)))
     }
 
     /// Build from a `time::OffsetDateTime` (sub-second precision is kept to the nanosecond).
@@ -169,9 +163,7 @@ impl PartialOrd for Timestamp {
 
 impl Ord for Timestamp {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.0
-            .cmp(&other.0)
-            .then_with(|| self.0.offset().cmp(&other.0.offset()))
+        self.0.cmp(&other.0).then_with(|| self.0.offset().cmp(&other.0.offset()))
     }
 }
 
@@ -217,10 +209,7 @@ impl fmt::Debug for Timestamp {
 impl std::str::FromStr for Timestamp {
     type Err = crate::Error;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Timestamp::parse(s).map_err(|reason| crate::Error::InvalidTime {
-            value: crate::text::truncate(s, 64),
-            reason,
-        })
+        Timestamp::parse(s).map_err(|reason| crate::Error::InvalidTime { value: crate::text::truncate(s, 64), reason })
     }
 }
 
@@ -233,8 +222,7 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Timestamp::parse(&s)
-            .map_err(|e| serde::de::Error::custom(format_args!("invalid timestamp: {e}")))
+        Timestamp::parse(&s).map_err(|e| serde::de::Error::custom(format_args!("invalid timestamp: {e}")))
     }
 }
 
@@ -266,9 +254,7 @@ impl Date {
     /// Build from year, month (1–12) and day; `None` for a day that does not exist.
     pub fn from_ymd(year: i32, month: u8, day: u8) -> Option<Self> {
         let month = time::Month::try_from(month).ok()?;
-        time::Date::from_calendar_date(year, month, day)
-            .ok()
-            .map(Date)
+        time::Date::from_calendar_date(year, month, day).ok().map(Date)
     }
 
     /// The year.
@@ -291,13 +277,7 @@ impl Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:04}-{:02}-{:02}",
-            self.year(),
-            self.month(),
-            self.day()
-        )
+        write!(f, "{:04}-{:02}-{:02}", self.year(), self.month(), self.day())
     }
 }
 
@@ -310,10 +290,7 @@ impl fmt::Debug for Date {
 impl std::str::FromStr for Date {
     type Err = crate::Error;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Date::parse(s).map_err(|reason| crate::Error::InvalidTime {
-            value: crate::text::truncate(s, 64),
-            reason,
-        })
+        Date::parse(s).map_err(|reason| crate::Error::InvalidTime { value: crate::text::truncate(s, 64), reason })
     }
 }
 
@@ -404,10 +381,7 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(
-            Date::parse("1949-12-31").map(|d| d.to_string()),
-            Ok("1949-12-31".into())
-        );
+        assert_eq!(Date::parse("1949-12-31").map(|d| d.to_string()), Ok("1949-12-31".into()));
         assert_eq!(Date::parse("2023-02-29"), Err(TimeError::Calendar));
         assert_eq!(Date::parse("2023-2-28"), Err(TimeError::Shape));
         assert_eq!(Date::parse("20230228"), Err(TimeError::Shape));

@@ -42,38 +42,22 @@ pub struct Event {
     #[schemars(title = "Occurred at", extend("x-linli-title-zh" = "发生时间"))]
     pub occurred_at: Timestamp,
     /// When it ended; not before `occurredAt` `[EVT-004]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Ended at", extend("x-linli-title-zh" = "结束时间"))]
     pub ended_at: Option<Timestamp>,
     /// Severity `[EVT-006]`.
     #[schemars(title = "Severity", extend("x-linli-title-zh" = "严重程度"))]
     pub severity: Severity,
     /// Where it happened.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Place", extend("x-linli-title-zh" = "发生地点"))]
     pub place: Option<PlaceRef>,
     /// Exact location in WGS-84 `[CON-030]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Location", extend("x-linli-title-zh" = "位置", "x-linli-sensitivity" = "personal"))]
     pub location: Option<Point>,
     /// The device or thing that reported it `[EVT-005]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Source", extend("x-linli-title-zh" = "来源设备"))]
     pub source: Option<ThingRef>,
     /// People and things the event is about. Together with time and place these form location
@@ -82,11 +66,7 @@ pub struct Event {
     #[schemars(title = "Subjects", extend("x-linli-title-zh" = "涉及对象", "x-linli-sensitivity" = "sensitive"))]
     pub subjects: Vec<SubjectRef>,
     /// Free-text description; MUST NOT hold identity numbers `[EVT-010]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Description", extend("x-linli-title-zh" = "描述", "x-linli-sensitivity" = "personal"))]
     pub description: Option<Text>,
     /// Measured values `[EVT-008]`.
@@ -99,11 +79,7 @@ pub struct Event {
     #[schemars(title = "Media", extend("x-linli-title-zh" = "媒体", "x-linli-sensitivity" = "sensitive"))]
     pub media: Vec<Media>,
     /// The case opened for this event, if any.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Case", extend("x-linli-title-zh" = "关联案件"))]
     pub case: Option<CaseRef>,
     /// Vendor extensions `[COR-040]`.
@@ -146,13 +122,7 @@ pub struct Media {
 
 impl Event {
     /// An event with only the required members.
-    pub fn new(
-        id: Id,
-        meta: Meta,
-        category: EventCategory,
-        occurred_at: Timestamp,
-        severity: Severity,
-    ) -> Self {
+    pub fn new(id: Id, meta: Meta, category: EventCategory, occurred_at: Timestamp, severity: Severity) -> Self {
         Event {
             record_type: EventTag,
             id,

@@ -22,11 +22,7 @@ pub struct Position {
 impl Position {
     /// A position, checked for range.
     pub fn new(lng: f64, lat: f64) -> Result<Self, crate::Error> {
-        let p = Position {
-            lng,
-            lat,
-            alt: None,
-        };
+        let p = Position { lng, lat, alt: None };
         p.check().map(|()| p)
     }
 
@@ -36,14 +32,7 @@ impl Position {
             && (-180.0..=180.0).contains(&self.lng)
             && (-90.0..=90.0).contains(&self.lat)
             && self.alt.is_none_or(f64::is_finite);
-        if ok {
-            Ok(())
-        } else {
-            Err(crate::Error::InvalidPosition {
-                lng: self.lng,
-                lat: self.lat,
-            })
-        }
+        if ok { Ok(()) } else { Err(crate::Error::InvalidPosition { lng: self.lng, lat: self.lat }) }
     }
 
     /// Whether the position lies in the rough bounding box of China (73–136 °E, 3–54 °N): a
@@ -66,16 +55,8 @@ impl<'de> Deserialize<'de> for Position {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = <Vec<f64>>::deserialize(d)?;
         let p = match v.as_slice() {
-            [lng, lat] => Position {
-                lng: *lng,
-                lat: *lat,
-                alt: None,
-            },
-            [lng, lat, alt] => Position {
-                lng: *lng,
-                lat: *lat,
-                alt: Some(*alt),
-            },
+            [lng, lat] => Position { lng: *lng, lat: *lat, alt: None },
+            [lng, lat, alt] => Position { lng: *lng, lat: *lat, alt: Some(*alt) },
             _ => {
                 return Err(serde::de::Error::custom(
                     "a position has 2 or 3 numbers: [longitude, latitude, altitude?]",
@@ -123,10 +104,7 @@ pub struct Point {
 impl Point {
     /// A point at `lng`, `lat` (checked for range).
     pub fn new(lng: f64, lat: f64) -> Result<Self, crate::Error> {
-        Ok(Point {
-            geometry_type: PointTag,
-            coordinates: Position::new(lng, lat)?,
-        })
+        Ok(Point { geometry_type: PointTag, coordinates: Position::new(lng, lat)? })
     }
 }
 

@@ -90,11 +90,7 @@ pub struct ExternalRef {
     #[schemars(title = "Record type", extend("x-linli-title-zh" = "记录类型"))]
     pub record_type: RecordType,
     /// Record id; absent: every record of the type is external.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Id", extend("x-linli-title-zh" = "标识"))]
     pub id: Option<Id>,
 }
@@ -107,6 +103,8 @@ pub enum PathError {
     NotRelative,
     /// Has a `..` or `.` segment, or an empty one.
     Escapes,
+    /// A segment has a character outside `A-Z a-z 0-9 . _ -` or starts with `.` or `-`.
+    Characters,
 }
 
 /// Check a manifest path's text (symbolic links are checked against the file system by the
@@ -115,11 +113,17 @@ pub fn check_path(path: &str) -> Result<(), PathError> {
     if path.is_empty() || path.starts_with('/') || path.contains('\\') || path.contains(':') {
         return Err(PathError::NotRelative);
     }
-    if path
-        .split('/')
-        .any(|seg| seg.is_empty() || seg == "." || seg == "..")
-    {
+    if path.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
         return Err(PathError::Escapes);
+    }
+    // The same rule as the schema's pattern for `path`.
+    let ok_segment = |seg: &str| {
+        let b = seg.as_bytes();
+        (b[0].is_ascii_alphanumeric() || b[0] == b'_')
+            && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+    };
+    if !path.split('/').all(ok_segment) {
+        return Err(PathError::Characters);
     }
     Ok(())
 }
@@ -138,5 +142,8 @@ mod tests {
         assert_eq!(check_path("/etc/passwd"), Err(PathError::NotRelative));
         assert_eq!(check_path("C:\\x"), Err(PathError::NotRelative));
         assert_eq!(check_path(""), Err(PathError::NotRelative));
+        assert_eq!(check_path("thing data.ndjson"), Err(PathError::Characters));
+        assert_eq!(check_path(".hidden"), Err(PathError::Characters));
+        assert_eq!(check_path("数据.ndjson"), Err(PathError::Characters));
     }
 }

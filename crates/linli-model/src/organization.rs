@@ -39,35 +39,19 @@ pub struct Organization {
     #[schemars(title = "Kind", extend("x-linli-title-zh" = "组织类型"))]
     pub kind: OrganizationKind,
     /// Unified social credit code, GB 32100 `[ORG-003]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Unified social credit code", extend("x-linli-title-zh" = "统一社会信用代码"))]
     pub credit_code: Option<CreditCode>,
     /// Where the organization sits.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Place", extend("x-linli-title-zh" = "所在地点"))]
     pub place: Option<PlaceRef>,
     /// Parent organization (e.g. the sub-district office of a resident committee).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Parent organization", extend("x-linli-title-zh" = "上级组织"))]
     pub parent: Option<OrganizationRef>,
     /// Legal representative `[ORG-005]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Legal representative", extend("x-linli-title-zh" = "法定代表人", "x-linli-sensitivity" = "personal"))]
     pub legal_representative: Option<PersonRef>,
     /// Contact points `[ORG-006]`.
@@ -89,27 +73,15 @@ pub struct Contact {
     #[schemars(title = "Role", extend("x-linli-title-zh" = "职务"))]
     pub role: Text,
     /// Name of the person (absent for a desk or hotline).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Name", extend("x-linli-title-zh" = "姓名", "x-linli-sensitivity" = "personal"))]
     pub name: Option<Text>,
     /// Telephone number `[PER-010]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Telephone", extend("x-linli-title-zh" = "电话", "x-linli-sensitivity" = "personal"))]
     pub phone: Option<PhoneNumber>,
     /// The person, if recorded as a Person.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Person", extend("x-linli-title-zh" = "人员"))]
     pub person: Option<PersonRef>,
 }

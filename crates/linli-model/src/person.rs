@@ -3,8 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::codes::{
-    CareTag, Education, EthnicGroup, Gender, IdentifierScheme, PoliticalStatus, Relationship,
-    ResidenceKind,
+    CareTag, Education, EthnicGroup, Gender, IdentifierScheme, PoliticalStatus, Relationship, ResidenceKind,
 };
 use crate::common::{Extensions, Meta};
 use crate::datetime::Date;
@@ -40,19 +39,11 @@ pub struct Person {
     #[schemars(title = "Name", extend("x-linli-title-zh" = "姓名", "x-linli-sensitivity" = "personal"))]
     pub name: Text,
     /// Gender, GB/T 2261.1 `[PER-005]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Gender", extend("x-linli-title-zh" = "性别", "x-linli-sensitivity" = "personal"))]
     pub gender: Option<Gender>,
     /// Date of birth `[PER-006]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Date of birth", extend("x-linli-title-zh" = "出生日期", "x-linli-sensitivity" = "personal"))]
     pub birth_date: Option<Date>,
     /// Identity documents `[PER-007]`, `[PER-008]`.
@@ -60,19 +51,11 @@ pub struct Person {
     #[schemars(title = "Identifiers", extend("x-linli-title-zh" = "证件", "x-linli-sensitivity" = "sensitive"))]
     pub identifiers: Vec<Identifier>,
     /// Ethnic group, GB/T 3304 `[PER-009]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Ethnic group", extend("x-linli-title-zh" = "民族", "x-linli-sensitivity" = "sensitive"))]
     pub ethnic_group: Option<EthnicGroup>,
     /// Nationality, ISO 3166-1 alpha-3 `[PER-009]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Nationality", extend("x-linli-title-zh" = "国籍", "x-linli-sensitivity" = "personal"))]
     pub nationality: Option<CountryCode>,
     /// Telephone numbers `[PER-010]`.
@@ -84,27 +67,15 @@ pub struct Person {
     #[schemars(title = "Residences", extend("x-linli-title-zh" = "居住信息", "x-linli-sensitivity" = "personal"))]
     pub residences: Vec<Residence>,
     /// Household membership `[PER-012]`, `[PER-013]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Household", extend("x-linli-title-zh" = "户", "x-linli-sensitivity" = "personal"))]
     pub household: Option<Household>,
     /// Education level, GB/T 4658.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Education", extend("x-linli-title-zh" = "学历", "x-linli-sensitivity" = "personal"))]
     pub education: Option<Education>,
     /// Political status, GB/T 4762.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Political status", extend("x-linli-title-zh" = "政治面貌", "x-linli-sensitivity" = "personal"))]
     pub political_status: Option<PoliticalStatus>,
     /// Care and assistance tags `[PER-014]`: health, disability, hardship, minors — sensitive.
@@ -129,11 +100,7 @@ pub struct Identifier {
     #[schemars(title = "Number", extend("x-linli-title-zh" = "证件号码", "x-linli-sensitivity" = "sensitive"))]
     pub value: Text,
     /// Issuing authority or country.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Issuer", extend("x-linli-title-zh" = "签发机关"))]
     pub issuer: Option<Text>,
 }
@@ -150,19 +117,11 @@ pub struct Residence {
     #[schemars(title = "Kind", extend("x-linli-title-zh" = "居住类型"))]
     pub kind: ResidenceKind,
     /// Since when.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Since", extend("x-linli-title-zh" = "起始日期"))]
     pub since: Option<Date>,
     /// Until when (absent while current); not before `since` `[PER-011]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Until", extend("x-linli-title-zh" = "截止日期"))]
     pub until: Option<Date>,
 }
@@ -183,10 +142,7 @@ pub struct Household {
 impl Household {
     /// Whether this member is the head of the household (GB/T 4761 `01` 本人 or `02` 户主).
     pub fn is_head(&self) -> bool {
-        matches!(
-            self.relationship,
-            Relationship::Oneself | Relationship::HouseholdHead
-        )
+        matches!(self.relationship, Relationship::Oneself | Relationship::HouseholdHead)
     }
 }
 
@@ -215,9 +171,6 @@ impl Person {
 
     /// The resident ID number, if the person has one.
     pub fn resident_id(&self) -> Option<&str> {
-        self.identifiers
-            .iter()
-            .find(|i| i.scheme == IdentifierScheme::ResidentId)
-            .map(|i| i.value.as_str())
+        self.identifiers.iter().find(|i| i.scheme == IdentifierScheme::ResidentId).map(|i| i.value.as_str())
     }
 }

@@ -173,20 +173,12 @@ impl Record {
     /// Call `f(pointer, type, id)` for every reference the record holds `[COR-020]`.
     pub fn for_each_ref(&self, f: &mut dyn FnMut(String, RecordType, &Id)) {
         use crate::reference::{Ref, RefTarget};
-        fn one<T: RefTarget>(
-            f: &mut dyn FnMut(String, RecordType, &Id),
-            ptr: &str,
-            r: &Option<Ref<T>>,
-        ) {
+        fn one<T: RefTarget>(f: &mut dyn FnMut(String, RecordType, &Id), ptr: &str, r: &Option<Ref<T>>) {
             if let Some(r) = r {
                 f(ptr.to_owned(), r.record_type(), &r.id);
             }
         }
-        fn many<T: RefTarget>(
-            f: &mut dyn FnMut(String, RecordType, &Id),
-            ptr: &str,
-            rs: &[Ref<T>],
-        ) {
+        fn many<T: RefTarget>(f: &mut dyn FnMut(String, RecordType, &Id), ptr: &str, rs: &[Ref<T>]) {
             for (i, r) in rs.iter().enumerate() {
                 f(format!("{ptr}/{i}"), r.record_type(), &r.id);
             }
@@ -194,11 +186,7 @@ impl Record {
         match self {
             Record::Person(p) => {
                 for (i, r) in p.residences.iter().enumerate() {
-                    f(
-                        format!("/residences/{i}/place"),
-                        r.place.record_type(),
-                        &r.place.id,
-                    );
+                    f(format!("/residences/{i}/place"), r.place.record_type(), &r.place.id);
                 }
             }
             Record::Organization(o) => {

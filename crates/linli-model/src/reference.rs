@@ -39,16 +39,9 @@ impl<T: RefTarget> Ref<T> {
     /// `record_type`.
     pub fn new(record_type: RecordType, id: Id) -> Result<Self, crate::Error> {
         if T::ALLOWED.contains(&record_type) {
-            Ok(Ref {
-                record_type,
-                id,
-                _target: PhantomData,
-            })
+            Ok(Ref { record_type, id, _target: PhantomData })
         } else {
-            Err(crate::Error::RefType {
-                expected: T::ALLOWED,
-                found: record_type,
-            })
+            Err(crate::Error::RefType { expected: T::ALLOWED, found: record_type })
         }
     }
 
@@ -59,22 +52,14 @@ impl<T: RefTarget> Ref<T> {
 
     /// Forget the target restriction.
     pub fn erase(&self) -> Ref<AnyRecord> {
-        Ref {
-            record_type: self.record_type,
-            id: self.id.clone(),
-            _target: PhantomData,
-        }
+        Ref { record_type: self.record_type, id: self.id.clone(), _target: PhantomData }
     }
 }
 
 impl<T: RefTarget + SingleTarget> Ref<T> {
     /// A reference to the record with `id` of the one type `T` names.
     pub fn to(id: Id) -> Self {
-        Ref {
-            record_type: T::ALLOWED[0],
-            id,
-            _target: PhantomData,
-        }
+        Ref { record_type: T::ALLOWED[0], id, _target: PhantomData }
     }
 }
 
@@ -83,11 +68,7 @@ pub trait SingleTarget {}
 
 impl<T: RefTarget> Clone for Ref<T> {
     fn clone(&self) -> Self {
-        Ref {
-            record_type: self.record_type,
-            id: self.id.clone(),
-            _target: PhantomData,
-        }
+        Ref { record_type: self.record_type, id: self.id.clone(), _target: PhantomData }
     }
 }
 
@@ -128,11 +109,7 @@ struct RawRef {
 
 impl<T: RefTarget> Serialize for Ref<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        RawRef {
-            record_type: self.record_type,
-            id: self.id.clone(),
-        }
-        .serialize(s)
+        RawRef { record_type: self.record_type, id: self.id.clone() }.serialize(s)
     }
 }
 
@@ -151,10 +128,7 @@ impl<T: RefTarget> schemars::JsonSchema for Ref<T> {
         let mut id = generator.subschema_for::<Id>();
         id.insert("title".into(), "Id of the record referred to".into());
         id.insert("x-linli-title-zh".into(), "被引用记录的标识".into());
-        let types: Vec<&str> = T::ALLOWED
-            .iter()
-            .map(|t| crate::codes::CodeTable::code(*t))
-            .collect();
+        let types: Vec<&str> = T::ALLOWED.iter().map(|t| crate::codes::CodeTable::code(*t)).collect();
         let mut type_schema = if types.len() == 1 {
             serde_json::json!({ "type": "string", "const": types[0] })
         } else {
@@ -162,10 +136,7 @@ impl<T: RefTarget> schemars::JsonSchema for Ref<T> {
                 .iter()
                 .map(|t| {
                     use crate::codes::CodeTable;
-                    (
-                        t.code().to_owned(),
-                        serde_json::json!({ "zh-CN": t.label_zh(), "en": t.label_en() }),
-                    )
+                    (t.code().to_owned(), serde_json::json!({ "zh-CN": t.label_zh(), "en": t.label_en() }))
                 })
                 .collect();
             serde_json::json!({ "type": "string", "enum": types, "x-linli-labels": labels })

@@ -22,12 +22,8 @@ pub const SCHEMA_BASE: &str = "https://schema.linli.org.cn/0.1/";
 
 /// The custom keywords the schemas use `[CON-062]`. Validators with a strict mode (ajv) must be
 /// told about them: `ajv.addVocabulary(require("./schemas/vocabulary.json"))`.
-pub const VOCABULARY: &[&str] = &[
-    "x-linli-title-zh",
-    "x-linli-labels",
-    "x-linli-sensitivity",
-    "x-linli-standard-version",
-];
+pub const VOCABULARY: &[&str] =
+    &["x-linli-title-zh", "x-linli-labels", "x-linli-sensitivity", "x-linli-standard-version"];
 
 /// One generated schema file.
 #[derive(Debug, Clone)]
@@ -62,11 +58,8 @@ impl Transform for NoNull {
                 }
             }
             if let Some(Value::Array(any)) = obj.get("anyOf") {
-                let kept: Vec<Value> = any
-                    .iter()
-                    .filter(|s| s.get("type") != Some(&Value::String("null".into())))
-                    .cloned()
-                    .collect();
+                let kept: Vec<Value> =
+                    any.iter().filter(|s| s.get("type") != Some(&Value::String("null".into()))).cloned().collect();
                 if kept.len() == 1 && any.len() == 2 {
                     obj.remove("anyOf");
                     if let Some(Value::Object(inner)) = kept.into_iter().next() {
@@ -85,9 +78,7 @@ impl Transform for NoNull {
 }
 
 fn settings() -> SchemaSettings {
-    SchemaSettings::draft2020_12()
-        .with_transform(NoNull)
-        .with_transform(RestrictFormats::default())
+    SchemaSettings::draft2020_12().with_transform(NoNull).with_transform(RestrictFormats::default())
 }
 
 fn record_schema<T: JsonSchema>(ty: RecordType) -> Value {
@@ -140,31 +131,14 @@ fn common_schema() -> Value {
 pub fn all_schema_files() -> Vec<SchemaFile> {
     let mut files: Vec<SchemaFile> = RecordType::ALL
         .iter()
-        .map(|ty| SchemaFile {
-            file_name: format!("{}.schema.json", ty.schema_stem()),
-            schema: schema_for(*ty),
-        })
+        .map(|ty| SchemaFile { file_name: format!("{}.schema.json", ty.schema_stem()), schema: schema_for(*ty) })
         .collect();
-    files.push(SchemaFile {
-        file_name: "common.schema.json".into(),
-        schema: common_schema(),
-    });
-    let mut manifest = settings()
-        .into_generator()
-        .into_root_schema_for::<crate::manifest::Manifest>();
-    manifest.insert(
-        "$id".into(),
-        format!("{SCHEMA_BASE}manifest.schema.json").into(),
-    );
+    files.push(SchemaFile { file_name: "common.schema.json".into(), schema: common_schema() });
+    let mut manifest = settings().into_generator().into_root_schema_for::<crate::manifest::Manifest>();
+    manifest.insert("$id".into(), format!("{SCHEMA_BASE}manifest.schema.json").into());
     manifest.insert("x-linli-standard-version".into(), STANDARD_VERSION.into());
-    files.push(SchemaFile {
-        file_name: "manifest.schema.json".into(),
-        schema: manifest.to_value(),
-    });
-    files.push(SchemaFile {
-        file_name: "vocabulary.json".into(),
-        schema: json!(VOCABULARY),
-    });
+    files.push(SchemaFile { file_name: "manifest.schema.json".into(), schema: manifest.to_value() });
+    files.push(SchemaFile { file_name: "vocabulary.json".into(), schema: json!(VOCABULARY) });
     files
 }
 
@@ -187,11 +161,7 @@ pub fn drift(files: &[SchemaFile], dir: &std::path::Path) -> Vec<String> {
             .filter(|n| n.ends_with(".json") && !files.iter().any(|f| &f.file_name == n))
             .collect();
         extra.sort();
-        out.extend(
-            extra
-                .into_iter()
-                .map(|n| format!("{}: not generated from the types", dir.join(n).display())),
-        );
+        out.extend(extra.into_iter().map(|n| format!("{}: not generated from the types", dir.join(n).display())));
     }
     out
 }
@@ -224,13 +194,7 @@ pub fn walk_members(root: &Value, f: &mut dyn FnMut(&str, &Map<String, Value>)) 
         }
         node
     }
-    fn go(
-        root: &Value,
-        node: &Value,
-        path: &mut String,
-        depth: usize,
-        f: &mut dyn FnMut(&str, &Map<String, Value>),
-    ) {
+    fn go(root: &Value, node: &Value, path: &mut String, depth: usize, f: &mut dyn FnMut(&str, &Map<String, Value>)) {
         if depth > 24 {
             return;
         }
@@ -280,11 +244,7 @@ mod tests {
             if f.file_name == "vocabulary.json" {
                 continue;
             }
-            assert_eq!(
-                f.schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
-                "{}",
-                f.file_name
-            );
+            assert_eq!(f.schema["$schema"], "https://json-schema.org/draft/2020-12/schema", "{}", f.file_name);
             assert_eq!(f.schema["$id"], format!("{SCHEMA_BASE}{}", f.file_name));
         }
     }
@@ -319,8 +279,7 @@ mod tests {
         for f in all_schema_files() {
             visit(&f.schema, &mut found);
         }
-        let declared: std::collections::BTreeSet<String> =
-            VOCABULARY.iter().map(|s| s.to_string()).collect();
+        let declared: std::collections::BTreeSet<String> = VOCABULARY.iter().map(|s| s.to_string()).collect();
         assert_eq!(found, declared);
     }
 }

@@ -51,16 +51,11 @@ static FIELDS: LazyLock<Vec<(RecordType, Vec<SensitiveField>)>> = LazyLock::new(
             let schema = crate::schema::schema_for(*ty);
             let mut found: Vec<SensitiveField> = Vec::new();
             crate::schema::walk_members(&schema, &mut |path, node| {
-                if let Some(s) = node
-                    .get("x-linli-sensitivity")
-                    .and_then(|v| v.as_str())
-                    .and_then(Sensitivity::from_code)
+                if let Some(s) =
+                    node.get("x-linli-sensitivity").and_then(|v| v.as_str()).and_then(Sensitivity::from_code)
                 {
                     if !found.iter().any(|f| f.pointer == path) {
-                        found.push(SensitiveField {
-                            pointer: path.to_owned(),
-                            sensitivity: s,
-                        });
+                        found.push(SensitiveField { pointer: path.to_owned(), sensitivity: s });
                     }
                 }
             });
@@ -71,20 +66,12 @@ static FIELDS: LazyLock<Vec<(RecordType, Vec<SensitiveField>)>> = LazyLock::new(
 
 /// The personal-information members of a record type, from its schema.
 pub fn fields(ty: RecordType) -> &'static [SensitiveField] {
-    FIELDS
-        .iter()
-        .find(|(t, _)| *t == ty)
-        .map(|(_, f)| f.as_slice())
-        .unwrap_or(&[])
+    FIELDS.iter().find(|(t, _)| *t == ty).map(|(_, f)| f.as_slice()).unwrap_or(&[])
 }
 
 /// The strongest class that covers a concrete pointer in a record of type `ty`, if any.
 pub fn classify(ty: RecordType, pointer: &str) -> Option<Sensitivity> {
-    fields(ty)
-        .iter()
-        .filter(|f| f.covers(pointer))
-        .map(|f| f.sensitivity)
-        .max()
+    fields(ty).iter().filter(|f| f.covers(pointer)).map(|f| f.sensitivity).max()
 }
 
 #[cfg(test)]
@@ -105,19 +92,10 @@ mod tests {
 
     #[test]
     fn classify_concrete_pointers() {
-        assert_eq!(
-            classify(RecordType::Person, "/identifiers/0/value"),
-            Some(Sensitivity::Sensitive)
-        );
-        assert_eq!(
-            classify(RecordType::Person, "/phones/1"),
-            Some(Sensitivity::Personal)
-        );
+        assert_eq!(classify(RecordType::Person, "/identifiers/0/value"), Some(Sensitivity::Sensitive));
+        assert_eq!(classify(RecordType::Person, "/phones/1"), Some(Sensitivity::Personal));
         assert_eq!(classify(RecordType::Person, "/meta/version"), None);
-        assert_eq!(
-            classify(RecordType::Event, "/media/0/uri"),
-            Some(Sensitivity::Sensitive)
-        );
+        assert_eq!(classify(RecordType::Event, "/media/0/uri"), Some(Sensitivity::Sensitive));
         assert_eq!(classify(RecordType::Place, "/name"), None);
     }
 }
@@ -133,45 +111,21 @@ mod completeness {
         (RecordType::Person, "/gender", Sensitivity::Personal),
         (RecordType::Person, "/birthDate", Sensitivity::Personal),
         (RecordType::Person, "/identifiers", Sensitivity::Sensitive),
-        (
-            RecordType::Person,
-            "/identifiers/*/value",
-            Sensitivity::Sensitive,
-        ),
+        (RecordType::Person, "/identifiers/*/value", Sensitivity::Sensitive),
         (RecordType::Person, "/ethnicGroup", Sensitivity::Sensitive),
         (RecordType::Person, "/nationality", Sensitivity::Personal),
         (RecordType::Person, "/phones", Sensitivity::Personal),
         (RecordType::Person, "/residences", Sensitivity::Personal),
         (RecordType::Person, "/household", Sensitivity::Personal),
         (RecordType::Person, "/education", Sensitivity::Personal),
-        (
-            RecordType::Person,
-            "/politicalStatus",
-            Sensitivity::Personal,
-        ),
+        (RecordType::Person, "/politicalStatus", Sensitivity::Personal),
         (RecordType::Person, "/careTags", Sensitivity::Sensitive),
-        (
-            RecordType::Organization,
-            "/legalRepresentative",
-            Sensitivity::Personal,
-        ),
+        (RecordType::Organization, "/legalRepresentative", Sensitivity::Personal),
         (RecordType::Organization, "/contacts", Sensitivity::Personal),
-        (
-            RecordType::Organization,
-            "/contacts/*/name",
-            Sensitivity::Personal,
-        ),
-        (
-            RecordType::Organization,
-            "/contacts/*/phone",
-            Sensitivity::Personal,
-        ),
+        (RecordType::Organization, "/contacts/*/name", Sensitivity::Personal),
+        (RecordType::Organization, "/contacts/*/phone", Sensitivity::Personal),
         (RecordType::Thing, "/owner", Sensitivity::Personal),
-        (
-            RecordType::Thing,
-            "/vehicle/plateNumber",
-            Sensitivity::Personal,
-        ),
+        (RecordType::Thing, "/vehicle/plateNumber", Sensitivity::Personal),
         (RecordType::Event, "/subjects", Sensitivity::Sensitive),
         (RecordType::Event, "/media", Sensitivity::Sensitive),
         (RecordType::Event, "/location", Sensitivity::Personal),
@@ -180,20 +134,13 @@ mod completeness {
         (RecordType::Case, "/location", Sensitivity::Personal),
         (RecordType::Case, "/description", Sensitivity::Personal),
         (RecordType::Case, "/history/*/note", Sensitivity::Personal),
-        (
-            RecordType::Case,
-            "/evaluation/comment",
-            Sensitivity::Personal,
-        ),
+        (RecordType::Case, "/evaluation/comment", Sensitivity::Personal),
     ];
 
     #[test]
     fn every_personal_member_is_marked() {
         for (ty, ptr, class) in EXPECTED {
-            let got = fields(*ty)
-                .iter()
-                .find(|f| f.pointer == *ptr)
-                .map(|f| f.sensitivity);
+            let got = fields(*ty).iter().find(|f| f.pointer == *ptr).map(|f| f.sensitivity);
             assert_eq!(got, Some(*class), "{ty} {ptr}");
         }
     }

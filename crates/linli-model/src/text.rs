@@ -136,12 +136,7 @@ macro_rules! constrained_string {
 
 /// Check a string against a pattern and length limits (in Unicode scalar values, as JSON Schema
 /// counts them). Returns a short English reason on failure.
-pub(crate) fn check_text(
-    value: &str,
-    pattern: Option<&regex::Regex>,
-    min: usize,
-    max: usize,
-) -> Result<(), String> {
+pub(crate) fn check_text(value: &str, pattern: Option<&regex::Regex>, min: usize, max: usize) -> Result<(), String> {
     let len = value.chars().count();
     if len < min {
         return Err(format!("shorter than {min} characters"));

@@ -38,107 +38,55 @@ pub struct Thing {
     #[schemars(title = "Kind", extend("x-linli-title-zh" = "物品类型"))]
     pub kind: ThingKind,
     /// Name or label, e.g. `3幢2单元门禁`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Name", extend("x-linli-title-zh" = "名称"))]
     pub name: Option<Text>,
     /// Manufacturer.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Manufacturer", extend("x-linli-title-zh" = "制造商"))]
     pub manufacturer: Option<Text>,
     /// Model.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Model", extend("x-linli-title-zh" = "型号"))]
     pub model: Option<Text>,
     /// Serial number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Serial number", extend("x-linli-title-zh" = "序列号"))]
     pub serial_number: Option<Text>,
     /// Firmware version.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Firmware version", extend("x-linli-title-zh" = "固件版本"))]
     pub firmware_version: Option<Text>,
     /// National device code (GB/T 28181 / GA/T 1400), for devices only `[THG-005]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "National device code", extend("x-linli-title-zh" = "国标设备编码"))]
     pub device_code: Option<DeviceCode>,
     /// Operating status `[THG-006]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Status", extend("x-linli-title-zh" = "运行状态"))]
     pub status: Option<ThingStatus>,
     /// Where the thing is installed or kept.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Place", extend("x-linli-title-zh" = "所在地点"))]
     pub place: Option<PlaceRef>,
     /// Exact location in WGS-84 `[CON-030]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Location", extend("x-linli-title-zh" = "位置"))]
     pub location: Option<Point>,
     /// Owner: an organization, or a person (a resident's car or e-bike) `[THG-007]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Owner", extend("x-linli-title-zh" = "所有者", "x-linli-sensitivity" = "personal"))]
     pub owner: Option<ActorRef>,
     /// Operator or maintainer.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Operator", extend("x-linli-title-zh" = "运维单位"))]
     pub operator: Option<OrganizationRef>,
     /// Date of installation.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Install date", extend("x-linli-title-zh" = "安装日期"))]
     pub install_date: Option<Date>,
     /// Vehicle details; present only for kinds `vehicle.*` `[THG-008]`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Vehicle", extend("x-linli-title-zh" = "车辆信息"))]
     pub vehicle: Option<Vehicle>,
     /// Vendor extensions `[COR-040]`.
@@ -153,19 +101,11 @@ pub struct Thing {
 #[schemars(title = "Vehicle", extend("x-linli-title-zh" = "车辆信息"))]
 pub struct Vehicle {
     /// Plate number, e.g. `苏E12345`; absent for a non-motor vehicle without a plate.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Plate number", extend("x-linli-title-zh" = "号牌号码", "x-linli-sensitivity" = "personal"))]
     pub plate_number: Option<Text>,
     /// Plate colour.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::serde_util::some"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Plate colour", extend("x-linli-title-zh" = "号牌颜色"))]
     pub plate_color: Option<PlateColor>,
 }

@@ -24,10 +24,7 @@ fn committed_schemas_match_the_types() {
 fn drift_is_detected_when_a_type_changes() {
     // Simulate a type that gained a member without regenerating the schemas.
     let mut files = all_schema_files();
-    let person = files
-        .iter_mut()
-        .find(|f| f.file_name == "person.schema.json")
-        .unwrap();
+    let person = files.iter_mut().find(|f| f.file_name == "person.schema.json").unwrap();
     person.schema["properties"]["nickname"] = serde_json::json!({"type": "string"});
     let problems = drift(&files, &schemas_dir());
     assert_eq!(problems.len(), 1, "{problems:?}");
@@ -55,14 +52,8 @@ fn every_record_type_field_and_code_has_both_labels() {
         let Some(obj) = v.as_object() else { return };
         if let Some(serde_json::Value::Object(props)) = obj.get("properties") {
             for (k, sub) in props {
-                let has_en = sub
-                    .get("title")
-                    .and_then(|t| t.as_str())
-                    .is_some_and(|t| !t.is_empty());
-                let has_zh = sub
-                    .get("x-linli-title-zh")
-                    .and_then(|t| t.as_str())
-                    .is_some_and(|t| !t.is_empty());
+                let has_en = sub.get("title").and_then(|t| t.as_str()).is_some_and(|t| !t.is_empty());
+                let has_zh = sub.get("x-linli-title-zh").and_then(|t| t.as_str()).is_some_and(|t| !t.is_empty());
                 if !(has_en && has_zh) {
                     problems.push(format!("{path}/properties/{k}"));
                 }
@@ -113,11 +104,6 @@ fn every_record_type_field_and_code_has_both_labels() {
         assert!(root_ok, "{} has no zh/en title", f.file_name);
         let mut problems = Vec::new();
         visit(&f.schema, &f.file_name, &mut problems);
-        assert!(
-            problems.is_empty(),
-            "{} lacks labels at:\n{}",
-            f.file_name,
-            problems.join("\n")
-        );
+        assert!(problems.is_empty(), "{} lacks labels at:\n{}", f.file_name, problems.join("\n"));
     }
 }

@@ -24,11 +24,7 @@ fn files(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
             if name != "target" && name != "node_modules" && !name.starts_with('.') {
                 files(&p, exts, out);
             }
-        } else if p
-            .extension()
-            .and_then(|x| x.to_str())
-            .is_some_and(|x| exts.contains(&x))
-        {
+        } else if p.extension().and_then(|x| x.to_str()).is_some_and(|x| exts.contains(&x)) {
             out.push(p);
         }
     }
@@ -47,40 +43,23 @@ fn definitions() -> BTreeMap<String, (PathBuf, String)> {
         for para in text.split("\n\n").flat_map(|p| p.split("\n- ")) {
             for c in def.captures_iter(para) {
                 let id = c[1].to_owned();
-                if out
-                    .insert(id.clone(), (f.clone(), para.to_owned()))
-                    .is_some()
-                {
+                if out.insert(id.clone(), (f.clone(), para.to_owned())).is_some() {
                     dupes.push(id);
                 }
             }
         }
     }
-    assert!(
-        dupes.is_empty(),
-        "requirement IDs defined more than once: {dupes:?}"
-    );
+    assert!(dupes.is_empty(), "requirement IDs defined more than once: {dupes:?}");
     out
 }
 
 #[test]
 fn requirement_ids_are_unique_and_normative() {
     let defs = definitions();
-    assert!(
-        defs.len() >= 50,
-        "only {} requirements defined in spec/",
-        defs.len()
-    );
+    assert!(defs.len() >= 50, "only {} requirements defined in spec/", defs.len());
     let rfc2119 = regex::Regex::new(r"(?-u:\b)(MUST|SHOULD|MAY|REQUIRED|SHALL)(?-u:\b)").unwrap();
-    let weak: Vec<&String> = defs
-        .iter()
-        .filter(|(_, (_, t))| !rfc2119.is_match(t))
-        .map(|(id, _)| id)
-        .collect();
-    assert!(
-        weak.is_empty(),
-        "requirements without an RFC 2119 keyword: {weak:?}"
-    );
+    let weak: Vec<&String> = defs.iter().filter(|(_, (_, t))| !rfc2119.is_match(t)).map(|(id, _)| id).collect();
+    assert!(weak.is_empty(), "requirements without an RFC 2119 keyword: {weak:?}");
 }
 
 #[test]
@@ -101,31 +80,18 @@ fn every_cited_id_is_defined() {
         let text = std::fs::read_to_string(&f).unwrap_or_default();
         for c in cite.captures_iter(&text) {
             if !defs.contains_key(&c[1]) {
-                missing.insert(format!(
-                    "{} cites [{}]",
-                    f.strip_prefix(root()).unwrap_or(&f).display(),
-                    &c[1]
-                ));
+                missing.insert(format!("{} cites [{}]", f.strip_prefix(root()).unwrap_or(&f).display(), &c[1]));
             }
         }
     }
-    assert!(
-        missing.is_empty(),
-        "undefined requirement IDs:\n{}",
-        missing.into_iter().collect::<Vec<_>>().join("\n")
-    );
+    assert!(missing.is_empty(), "undefined requirement IDs:\n{}", missing.into_iter().collect::<Vec<_>>().join("\n"));
 }
 
 #[test]
 fn every_finding_code_cites_a_defined_requirement() {
     let defs = definitions();
     for c in FindingCode::ALL {
-        assert!(
-            defs.contains_key(c.requirement()),
-            "{} cites undefined {}",
-            c.as_str(),
-            c.requirement()
-        );
+        assert!(defs.contains_key(c.requirement()), "{} cites undefined {}", c.as_str(), c.requirement());
     }
 }
 
@@ -158,15 +124,8 @@ fn privacy_chapter_lists_exactly_the_schema_marks() {
     let mut in_schema = BTreeSet::new();
     for ty in RecordType::ALL {
         for f in linli_model::sensitivity::fields(*ty) {
-            in_schema.insert((
-                ty.code().to_owned(),
-                f.pointer.clone(),
-                f.sensitivity.code().to_owned(),
-            ));
+            in_schema.insert((ty.code().to_owned(), f.pointer.clone(), f.sensitivity.code().to_owned()));
         }
     }
-    assert_eq!(
-        in_spec, in_schema,
-        "spec/16-privacy.md and the schema marks differ"
-    );
+    assert_eq!(in_spec, in_schema, "spec/16-privacy.md and the schema marks differ");
 }

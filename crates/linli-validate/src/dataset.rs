@@ -33,6 +33,8 @@ struct Key {
     refs: u32,
     /// For places: kind and parent key.
     place: Option<(PlaceKind, Option<u32>)>,
+    /// For organizations: parent key.
+    org_parent: Option<u32>,
 }
 
 /// The dataset index, filled record by record in input order.
@@ -71,10 +73,7 @@ impl DatasetIndex {
             None => self.external_types.push(ty),
             Some(id) => {
                 let k = self.key(ty, id);
-                self.entries[k as usize].defined.get_or_insert(Loc {
-                    file: u32::MAX,
-                    line: 0,
-                });
+                self.entries[k as usize].defined.get_or_insert(Loc { file: u32::MAX, line: 0 });
             }
         }
     }
@@ -94,42 +93,40 @@ impl DatasetIndex {
         self.entries.len()
     }
 
-    /// Add one valid-or-not record that the typed model could read. Returns the findings that can
-    /// be decided at once (a repeated id, a person entered twice).
-    pub fn add(&mut self, record: &Record, loc: Loc, files: &[String]) -> Vec<Finding> {
-        let name = |l: &Loc| {
-            files
-                .get(l.file as usize)
-                .map_or("-", String::as_str)
-                .to_owned()
-        };
-        let mut out = Vec::new();
-        let ty = record.record_type();
-        let id = record.id().as_str();
+    /// Register a record's id, also for a record that the typed model could not read but whose
+    /// `type` and `id` are known; returns a `duplicate-id` finding when the id was seen before
+    /// `[DAT-003]`.
+    pub fn add_id(&mut self, ty: RecordType, id: &str, loc: Loc, files: &[String]) -> Option<Finding> {
         let k = self.key(ty, id);
         match self.entries[k as usize].defined {
             Some(first) if first.file != u32::MAX => {
-                out.push(
+                let name = files.get(first.file as usize).map_or("-", String::as_str);
+                Some(
                     Finding::new(
                         "duplicate-id",
                         Level::Error,
                         Some("DAT-003"),
-                        format!(
-                            "{ty} 标识 `{id}` 重复（首次出现于 {}:{}）",
-                            name(&first),
-                            first.line
-                        ),
-                        format!(
-                            "{ty} id `{id}` appears again (first at {}:{})",
-                            name(&first),
-                            first.line
-                        ),
+                        format!("{ty} 标识 `{id}` 重复（首次出现于 {name}:{}）", first.line),
+                        format!("{ty} id `{id}` appears again (first at {name}:{})", first.line),
                     )
                     .at("/id"),
-                );
+                )
             }
-            _ => self.entries[k as usize].defined = Some(loc),
+            _ => {
+                self.entries[k as usize].defined = Some(loc);
+                None
+            }
         }
+    }
+
+    /// Add one record that the typed model could read. Returns the findings that can be decided
+    /// at once (a repeated id, a person entered twice).
+    pub fn add(&mut self, record: &Record, loc: Loc, files: &[String]) -> Vec<Finding> {
+        let name = |l: &Loc| files.get(l.file as usize).map_or("-", String::as_str).to_owned();
+        let ty = record.record_type();
+        let id = record.id().as_str();
+        let k = self.key(ty, id);
+        let mut out: Vec<Finding> = self.add_id(ty, id, loc, files).into_iter().collect();
         let mut refs = Vec::new();
         record.for_each_ref(&mut |ptr, rty, rid| refs.push((ptr, rty, rid.as_str().to_owned())));
         for (ptr, rty, rid) in refs {
@@ -160,8 +157,16 @@ impl DatasetIndex {
                                     "duplicate-person",
                                     Level::Warning,
                                     Some("DAT-015"),
-                                    format!("重复录入：{scheme}与人员 `{first_id}`（{}:{}）相同", name(first), first.line),
-                                    format!("entered twice: same identifier as person `{first_id}` ({}:{})", name(first), first.line),
+                                    format!(
+                                        "重复录入：{scheme}与人员 `{first_id}`（{}:{}）相同",
+                                        name(first),
+                                        first.line
+                                    ),
+                                    format!(
+                                        "entered twice: same identifier as person `{first_id}` ({}:{})",
+                                        name(first),
+                                        first.line
+                                    ),
                                 )
                                 .at(format!("/identifiers/{i}/value")),
                             );
@@ -173,21 +178,24 @@ impl DatasetIndex {
                     }
                 }
                 if let Some(h) = &p.household {
-                    let e = self
-                        .households
-                        .entry(Box::from(h.household_id.as_str()))
-                        .or_insert((0, loc));
+                    let e = self.households.entry(Box::from(h.household_id.as_str())).or_insert((0, loc));
                     if h.is_head() {
                         e.0 += 1;
                     }
                 }
             }
             Record::Place(p) => {
+                // A place that is its own parent is reported by the record check already.
                 let parent = p
                     .parent
                     .as_ref()
+                    .filter(|r| r.id.as_str() != id)
                     .map(|r| self.key(RecordType::Place, r.id.as_str()));
                 self.entries[k as usize].place = Some((p.kind, parent));
+            }
+            Record::Organization(o) => {
+                let parent = o.parent.as_ref().map(|r| self.key(RecordType::Organization, r.id.as_str()));
+                self.entries[k as usize].org_parent = parent;
             }
             _ => {}
         }
@@ -211,7 +219,10 @@ impl DatasetIndex {
                             Level::Error,
                             Some("DAT-004"),
                             format!("引用的 {ty} `{id}` 不在数据集中（共被引用 {} 次，此处为第一次）", e.refs),
-                            format!("referenced {ty} `{id}` is not in the dataset ({} reference(s); this is the first)", e.refs),
+                            format!(
+                                "referenced {ty} `{id}` is not in the dataset ({} reference(s); this is the first)",
+                                e.refs
+                            ),
                         )
                         .at(ptr.to_string()),
                     ));
@@ -263,7 +274,7 @@ impl DatasetIndex {
                     ));
                 }
             }
-            // Walk up the parents; meeting ourselves is a cycle.
+            // Walk up the parents; meeting ourselves is a cycle (reported for each place on it).
             let mut cur = Some(parent);
             let mut steps = 0usize;
             while let Some(c) = cur {
@@ -287,6 +298,29 @@ impl DatasetIndex {
                     break;
                 }
                 cur = self.entries[c as usize].place.and_then(|(_, p)| p);
+            }
+        }
+        for (_, k) in &by_key {
+            let e = &self.entries[**k as usize];
+            let Some(parent) = e.org_parent else { continue };
+            let mut cur = Some(parent);
+            for _ in 0..64 {
+                let Some(c) = cur else { break };
+                if c == **k {
+                    out.push((
+                        e.defined,
+                        Finding::new(
+                            "organization-parent-cycle",
+                            Level::Error,
+                            Some("ORG-008"),
+                            "上级组织链构成循环",
+                            "the chain of parent organizations loops back to this organization",
+                        )
+                        .at("/parent"),
+                    ));
+                    break;
+                }
+                cur = self.entries[c as usize].org_parent;
             }
         }
         out
@@ -313,32 +347,33 @@ pub fn build_manifest(
     names.sort();
     let mut files = Vec::new();
     for name in names {
+        if linli_model::manifest::check_path(&name).is_err() {
+            return Err(format!("{name}: a dataset file name may only use A-Z a-z 0-9 . _ - [DAT-014]"));
+        }
         let path = dir.join(&name);
         let mut types: Vec<RecordType> = Vec::new();
         let mut problem = None;
-        let stats =
-            crate::input::read_ndjson_file(&path, name.ends_with(".gz"), 16 << 20, &mut |item| {
-                if let crate::input::Item::Record(r) = item {
-                    #[derive(serde::Deserialize)]
-                    struct Peek {
-                        #[serde(rename = "type")]
-                        t: Option<String>,
-                    }
-                    match serde_json::from_str::<Peek>(&r.text)
-                        .ok()
-                        .and_then(|p| p.t)
-                        .and_then(|t| RecordType::from_code(&t))
-                    {
-                        Some(t) if !types.contains(&t) => types.push(t),
-                        Some(_) => {}
-                        None => {
-                            problem
-                                .get_or_insert(format!("{name}:{}: no known record type", r.line));
-                        }
+        let stats = crate::input::read_ndjson_file(&path, name.ends_with(".gz"), 16 << 20, &mut |item| {
+            if let crate::input::Item::Record(r) = item {
+                #[derive(serde::Deserialize)]
+                struct Peek {
+                    #[serde(rename = "type")]
+                    t: Option<String>,
+                }
+                match serde_json::from_str::<Peek>(&r.text)
+                    .ok()
+                    .and_then(|p| p.t)
+                    .and_then(|t| RecordType::from_code(&t))
+                {
+                    Some(t) if !types.contains(&t) => types.push(t),
+                    Some(_) => {}
+                    None => {
+                        problem.get_or_insert(format!("{name}:{}: no known record type", r.line));
                     }
                 }
-            })
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+        })
+        .map_err(|e| format!("{}: {e}", path.display()))?;
         if let Some(p) = problem {
             return Err(p);
         }
@@ -346,9 +381,7 @@ pub fn build_manifest(
             [t] => *t,
             [] => return Err(format!("{name}: holds no record")),
             _ => {
-                return Err(format!(
-                    "{name}: mixes record types {types:?}; a dataset file holds one type"
-                ));
+                return Err(format!("{name}: mixes record types {types:?}; a dataset file holds one type"));
             }
         };
         files.push(ManifestFile {

@@ -77,46 +77,27 @@ impl Finding {
             Some(ty) => linli_model::sensitivity::classify(ty, &self.pointer).is_some(),
             None => false,
         };
-        self.value = Some(if masked {
-            check::mask_middle(value)
-        } else {
-            linli_model::text::truncate(value, 64)
-        });
+        self.value = Some(if masked { check::mask_middle(value) } else { linli_model::text::truncate(value, 64) });
         self
     }
 
     /// The message in `lang` (`zh` or anything else for English).
     pub fn message(&self, zh: bool) -> &str {
-        if zh {
-            &self.message_zh
-        } else {
-            &self.message_en
-        }
+        if zh { &self.message_zh } else { &self.message_en }
     }
 }
 
 impl From<(&check::Finding, Option<RecordType>, Option<&str>)> for Finding {
     fn from((f, ty, id): (&check::Finding, Option<RecordType>, Option<&str>)) -> Self {
-        let mut out = Finding::new(
-            f.code,
-            f.level,
-            Some(f.requirement),
-            f.message_zh.clone(),
-            f.message_en.clone(),
-        );
+        let mut out = Finding::new(f.code, f.level, Some(f.requirement), f.message_zh.clone(), f.message_en.clone());
         out.pointer = f.pointer.clone();
         out.record_type = ty;
         out.record_id = id.map(str::to_owned);
         // Mask by the check's own mark or by the schema's mark for the member.
-        let marked = f.sensitivity.is_some()
-            || ty.is_some_and(|t| linli_model::sensitivity::classify(t, &f.pointer).is_some());
-        out.value = f.value.as_deref().map(|v| {
-            if marked {
-                check::mask_middle(v)
-            } else {
-                linli_model::text::truncate(v, 64)
-            }
-        });
+        let marked =
+            f.sensitivity.is_some() || ty.is_some_and(|t| linli_model::sensitivity::classify(t, &f.pointer).is_some());
+        out.value =
+            f.value.as_deref().map(|v| if marked { check::mask_middle(v) } else { linli_model::text::truncate(v, 64) });
         out
     }
 }

@@ -28,11 +28,7 @@ impl InputKind {
     /// Decide from the path: a directory is a dataset; `.gz` is gzip NDJSON; `.json` a JSON
     /// document; anything else NDJSON.
     pub fn of(path: &Path) -> InputKind {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
         if path.is_dir() {
             InputKind::Dataset
         } else if name.ends_with(".gz") {
@@ -78,14 +74,7 @@ pub struct FileStats {
     pub sha256: String,
 }
 
-fn input_finding(
-    code: &'static str,
-    level: Level,
-    req: &'static str,
-    line: u64,
-    zh: String,
-    en: String,
-) -> Finding {
+fn input_finding(code: &'static str, level: Level, req: &'static str, line: u64, zh: String, en: String) -> Finding {
     let mut f = Finding::new(code, level, Some(req), zh, en);
     f.line = Some(line);
     f
@@ -197,20 +186,14 @@ pub fn read_ndjson<R: BufRead>(
         }
         stats.records += 1;
         match std::str::from_utf8(bytes) {
-            Ok(s) => sink(Item::Record(RawRecord {
-                line: line_no,
-                text: s.to_owned(),
-            })),
+            Ok(s) => sink(Item::Record(RawRecord { line: line_no, text: s.to_owned() })),
             Err(e) => sink(Item::Finding(input_finding(
                 "invalid-utf8",
                 Level::Error,
                 "CON-002",
                 line_no,
                 format!("第 {} 字节处不是有效的 UTF-8", e.valid_up_to() + 1),
-                format!(
-                    "not valid UTF-8 at byte {} of the line",
-                    e.valid_up_to() + 1
-                ),
+                format!("not valid UTF-8 at byte {} of the line", e.valid_up_to() + 1),
             ))),
         }
     }
@@ -220,14 +203,8 @@ pub fn read_ndjson<R: BufRead>(
             Level::Info,
             "DAT-002",
             first,
-            format!(
-                "跳过了 {} 个空行（第一个在第 {first} 行）",
-                stats.blank_lines
-            ),
-            format!(
-                "{} blank line(s) skipped (the first at line {first})",
-                stats.blank_lines
-            ),
+            format!("跳过了 {} 个空行（第一个在第 {first} 行）", stats.blank_lines),
+            format!("{} blank line(s) skipped (the first at line {first})", stats.blank_lines),
         )));
     }
     if stats.records == 0 {
@@ -255,24 +232,12 @@ pub fn read_ndjson_file(
     sink: &mut dyn FnMut(Item),
 ) -> std::io::Result<FileStats> {
     let file = std::fs::File::open(path)?;
-    let mut hashing = Hashing {
-        inner: file,
-        hasher: Sha256::new(),
-        bytes: 0,
-    };
+    let mut hashing = Hashing { inner: file, hasher: Sha256::new(), bytes: 0 };
     let mut stats = if gz {
         let decoder = flate2::read::MultiGzDecoder::new(&mut hashing);
-        read_ndjson(
-            std::io::BufReader::with_capacity(1 << 16, decoder),
-            max_line,
-            sink,
-        )?
+        read_ndjson(std::io::BufReader::with_capacity(1 << 16, decoder), max_line, sink)?
     } else {
-        read_ndjson(
-            std::io::BufReader::with_capacity(1 << 16, &mut hashing),
-            max_line,
-            sink,
-        )?
+        read_ndjson(std::io::BufReader::with_capacity(1 << 16, &mut hashing), max_line, sink)?
     };
     // Drain whatever a decoder left unread, so the digest covers the whole file.
     std::io::copy(&mut hashing, &mut std::io::sink())?;
@@ -283,23 +248,17 @@ pub fn read_ndjson_file(
 /// Lower-case hexadecimal.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// Read a JSON document: one record, or an array of records (each element reported with the
 /// line where it starts).
 pub fn read_json_file(path: &Path, sink: &mut dyn FnMut(Item)) -> std::io::Result<FileStats> {
     let bytes = std::fs::read(path)?;
-    let mut stats = FileStats {
-        bytes: bytes.len() as u64,
-        sha256: hex(&Sha256::digest(&bytes)),
-        ..Default::default()
-    };
+    let mut stats = FileStats { bytes: bytes.len() as u64, sha256: hex(&Sha256::digest(&bytes)), ..Default::default() };
     let mut body: &[u8] = &bytes;
     if let Some(rest) = body.strip_prefix(b"\xEF\xBB\xBF") {
         body = rest;
@@ -315,10 +274,7 @@ pub fn read_json_file(path: &Path, sink: &mut dyn FnMut(Item)) -> std::io::Resul
     let text = match std::str::from_utf8(body) {
         Ok(t) => t,
         Err(e) => {
-            let line = 1 + body[..e.valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64;
+            let line = 1 + body[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64;
             sink(Item::Finding(input_finding(
                 "invalid-utf8",
                 Level::Error,
@@ -331,12 +287,7 @@ pub fn read_json_file(path: &Path, sink: &mut dyn FnMut(Item)) -> std::io::Resul
         }
     };
     stats.lines = text.lines().count() as u64;
-    let line_of = |offset: usize| {
-        1 + text.as_bytes()[..offset]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64
-    };
+    let line_of = |offset: usize| 1 + text.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count() as u64;
     let start = text.len() - text.trim_start().len();
     match text.as_bytes().get(start) {
         None => sink(Item::Finding(input_finding(
@@ -352,10 +303,7 @@ pub fn read_json_file(path: &Path, sink: &mut dyn FnMut(Item)) -> std::io::Resul
                 for raw in items {
                     let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
                     stats.records += 1;
-                    sink(Item::Record(RawRecord {
-                        line: line_of(offset),
-                        text: raw.get().to_owned(),
-                    }));
+                    sink(Item::Record(RawRecord { line: line_of(offset), text: raw.get().to_owned() }));
                 }
             }
             Err(e) => sink(Item::Finding(input_finding(
@@ -369,10 +317,7 @@ pub fn read_json_file(path: &Path, sink: &mut dyn FnMut(Item)) -> std::io::Resul
         },
         Some(_) => {
             stats.records = 1;
-            sink(Item::Record(RawRecord {
-                line: line_of(start),
-                text: text.to_owned(),
-            }));
+            sink(Item::Record(RawRecord { line: line_of(start), text: text.to_owned() }));
         }
     }
     Ok(stats)
@@ -398,17 +343,8 @@ mod tests {
     #[test]
     fn crlf_bom_blank_and_last_line() {
         let (recs, finds, stats) = collect(b"\xEF\xBB\xBF{\"a\":1}\r\n\r\n  \n{\"b\":2}", 1 << 20);
-        assert_eq!(
-            recs,
-            vec![(1, "{\"a\":1}".to_owned()), (4, "{\"b\":2}".to_owned())]
-        );
-        assert_eq!(
-            finds,
-            vec![
-                ("utf8-bom".to_owned(), Some(1)),
-                ("blank-lines".to_owned(), Some(2))
-            ]
-        );
+        assert_eq!(recs, vec![(1, "{\"a\":1}".to_owned()), (4, "{\"b\":2}".to_owned())]);
+        assert_eq!(finds, vec![("utf8-bom".to_owned(), Some(1)), ("blank-lines".to_owned(), Some(2))]);
         assert_eq!(stats.records, 2);
         assert_eq!(stats.blank_lines, 2);
     }
@@ -420,13 +356,7 @@ mod tests {
         input.extend(b"\n{\"c\":3}\n");
         let (recs, finds, _) = collect(&input, 50);
         assert_eq!(recs.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 4]);
-        assert_eq!(
-            finds,
-            vec![
-                ("invalid-utf8".to_owned(), Some(2)),
-                ("line-too-long".to_owned(), Some(3))
-            ]
-        );
+        assert_eq!(finds, vec![("invalid-utf8".to_owned(), Some(2)), ("line-too-long".to_owned(), Some(3))]);
     }
 
     #[test]

@@ -42,11 +42,7 @@ struct Fields<'a> {
 impl SerializeStruct for Fields<'_> {
     type Ok = ();
     type Error = Unsupported;
-    fn serialize_field<T: ?Sized + Serialize>(
-        &mut self,
-        key: &'static str,
-        _: &T,
-    ) -> Result<(), Unsupported> {
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, _: &T) -> Result<(), Unsupported> {
         self.names.push(key);
         Ok(())
     }
@@ -96,11 +92,7 @@ impl<'a> ser::Serializer for Collector<'a> {
     fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<(), Unsupported> {
         v.serialize(self)
     }
-    fn serialize_newtype_struct<T: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        v: &T,
-    ) -> Result<(), Unsupported> {
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, v: &T) -> Result<(), Unsupported> {
         v.serialize(self)
     }
     fn serialize_newtype_variant<T: ?Sized + Serialize>(
@@ -118,11 +110,7 @@ impl<'a> ser::Serializer for Collector<'a> {
     fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unsupported> {
         Err(Unsupported)
     }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, Unsupported> {
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Unsupported> {
         Err(Unsupported)
     }
     fn serialize_tuple_variant(
@@ -137,11 +125,7 @@ impl<'a> ser::Serializer for Collector<'a> {
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
         Err(Unsupported)
     }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, Unsupported> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Unsupported> {
         Ok(Fields { names: self.names })
     }
     fn serialize_struct_variant(
@@ -164,9 +148,6 @@ mod tests {
     fn lists_exactly_the_members_present() {
         let text = r#"{"type":"Thing","id":"T-1","meta":{"source":{"vendor":"V","product":"P"},"createdAt":"2024-05-01T09:00:00+08:00","updatedAt":"2024-05-01T09:00:00+08:00","version":1,"classification":"internal"},"kind":"device.camera","status":"online"}"#;
         let r = Record::from_json_str(text).unwrap();
-        assert_eq!(
-            present_members(&r),
-            ["type", "id", "meta", "kind", "status"]
-        );
+        assert_eq!(present_members(&r), ["type", "id", "meta", "kind", "status"]);
     }
 }

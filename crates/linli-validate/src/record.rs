@@ -56,13 +56,8 @@ fn json_error(e: &serde_json::Error) -> Finding {
     } else {
         ("json-syntax", "JSON 语法错误")
     };
-    let mut f = Finding::new(
-        code,
-        Level::Error,
-        Some("CON-002"),
-        format!("{zh}：{msg}"),
-        format!("malformed JSON: {msg}"),
-    );
+    let mut f =
+        Finding::new(code, Level::Error, Some("CON-002"), format!("{zh}：{msg}"), format!("malformed JSON: {msg}"));
     f.pointer = String::new();
     f
 }
@@ -75,18 +70,12 @@ fn schema_code(keyword: &str, pointer: &str) -> (&'static str, &'static str) {
         "enum" => ("schema-code", "CON-034"),
         "const" if pointer.is_empty() || pointer == "/type" => ("schema-record-type", "COR-002"),
         "const" | "type" => ("schema-type", "CON-004"),
-        "format"
-            if pointer.ends_with("Date")
-                || pointer.ends_with("since")
-                || pointer.ends_with("until") =>
-        {
+        "format" if pointer.ends_with("Date") || pointer.ends_with("since") || pointer.ends_with("until") => {
             ("schema-date", "CON-022")
         }
         "format" => ("schema-timestamp", "CON-020"),
         "pattern" | "minLength" | "maxLength" => ("schema-pattern", "CON-004"),
-        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => {
-            ("schema-range", "CON-004")
-        }
+        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => ("schema-range", "CON-004"),
         "propertyNames" => ("schema-extension-namespace", "COR-040"),
         _ => ("schema-structure", "CON-004"),
     }
@@ -95,10 +84,7 @@ fn schema_code(keyword: &str, pointer: &str) -> (&'static str, &'static str) {
 impl Validator {
     /// A validator with the embedded schemas.
     pub fn new() -> Result<Self, crate::Error> {
-        Ok(Validator {
-            engine: SchemaEngine::new()?,
-            divisions: None,
-        })
+        Ok(Validator { engine: SchemaEngine::new()?, divisions: None })
     }
 
     /// Also report division codes absent from `table` `[PLA-006]`.
@@ -120,10 +106,7 @@ impl Validator {
             // can be less precise: read the text again as a value to say exactly what is wrong.
             Err(typed) => match serde_json::from_str::<Value>(text) {
                 Ok(v) => self.explain(&v, Some(&typed)),
-                Err(e) => RecordOutcome {
-                    findings: vec![json_error(&e)],
-                    ..Default::default()
-                },
+                Err(e) => RecordOutcome { findings: vec![json_error(&e)], ..Default::default() },
             },
         }
     }
@@ -141,9 +124,7 @@ impl Validator {
     fn checked(&self, record: Record, value: Option<&Value>) -> RecordOutcome {
         let ty = record.record_type();
         let id = record.id().as_str().to_owned();
-        let ctx = Context {
-            divisions: self.divisions.as_ref(),
-        };
+        let ctx = Context { divisions: self.divisions.as_ref() };
         let mut findings: Vec<Finding> = check::check_record(&record, &ctx)
             .iter()
             .map(|f| Finding::from((f, Some(ty), Some(id.as_str()))))
@@ -163,17 +144,25 @@ impl Validator {
                 }
             }
         }
-        RecordOutcome {
-            record_type: Some(ty),
-            id: Some(id),
-            record: Some(record),
-            findings,
-        }
+        RecordOutcome { record_type: Some(ty), id: Some(id), record: Some(record), findings }
     }
 
+    /// Schema violations as findings, one per member: when a value breaks several keywords (a
+    /// time without offset breaks both `format` and `pattern`), the most telling one is kept.
     fn schema_findings(&self, ty: RecordType, id: Option<&str>, v: &Value) -> Vec<Finding> {
-        self.engine
-            .violations(ty, v)
+        let rank = |k: &str| match k {
+            "required" | "additionalProperties" | "enum" | "const" | "type" => 0,
+            "format" => 1,
+            "pattern" => 2,
+            _ => 3,
+        };
+        let mut violations = self.engine.violations(ty, v);
+        // Stable: keeps the validator's order among violations of equal rank.
+        violations.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(rank(&a.keyword).cmp(&rank(&b.keyword))));
+        violations.dedup_by(|later, first| {
+            later.pointer == first.pointer && later.keyword != "required" && later.keyword != "additionalProperties"
+        });
+        violations
             .into_iter()
             .map(|s| {
                 let (code, req) = schema_code(&s.keyword, &s.pointer);
@@ -224,11 +213,7 @@ impl Validator {
                     )
                     .at("/type")
                     .with_value(t);
-                    return RecordOutcome {
-                        id,
-                        findings: vec![f],
-                        ..Default::default()
-                    };
+                    return RecordOutcome { id, findings: vec![f], ..Default::default() };
                 }
             },
             _ => {
@@ -240,11 +225,7 @@ impl Validator {
                     "the record has no string member `type`",
                 )
                 .at("/type");
-                return RecordOutcome {
-                    id,
-                    findings: vec![f],
-                    ..Default::default()
-                };
+                return RecordOutcome { id, findings: vec![f], ..Default::default() };
             }
         };
         let mut findings = self.schema_findings(ty, id.as_deref(), v);
@@ -272,12 +253,7 @@ impl Validator {
             f.record_id = id.clone();
             findings.push(f);
         }
-        RecordOutcome {
-            record_type: Some(ty),
-            id,
-            record: None,
-            findings,
-        }
+        RecordOutcome { record_type: Some(ty), id, record: None, findings }
     }
 }
 
@@ -305,19 +281,12 @@ mod tests {
 
     #[test]
     fn schema_explains_what_serde_refuses() {
-        let text = PERSON.replace(
-            r#""name":"张三""#,
-            r#""name":"张三","nickname":"x","gender":"7""#,
-        );
+        let text = PERSON.replace(r#""name":"张三""#, r#""name":"张三","nickname":"x","gender":"7""#);
         let out = v().validate_str(&text);
         let codes: Vec<&str> = out.findings.iter().map(|f| f.code.as_ref()).collect();
         assert!(codes.contains(&"schema-unknown-member"), "{codes:?}");
         assert!(codes.contains(&"schema-code"), "{codes:?}");
-        let g = out
-            .findings
-            .iter()
-            .find(|f| f.code == "schema-code")
-            .unwrap();
+        let g = out.findings.iter().find(|f| f.code == "schema-code").unwrap();
         assert_eq!(g.pointer, "/gender");
         // Gender is personal information: the value is masked even though it is one digit.
         assert_eq!(g.value.as_deref(), Some("*"));
@@ -330,10 +299,7 @@ mod tests {
         for f in &out.findings {
             assert!(!f.message_en.contains("33050219880702447"), "{f:?}");
             assert!(!f.message_zh.contains("33050219880702447"), "{f:?}");
-            assert!(
-                f.value.as_deref().is_none_or(|v| !v.contains("0219880702")),
-                "{f:?}"
-            );
+            assert!(f.value.as_deref().is_none_or(|v| !v.contains("0219880702")), "{f:?}");
         }
     }
 
@@ -350,19 +316,14 @@ mod tests {
             (r#"{"type":"Person"}"#, "schema-required"),
         ] {
             let out = val.validate_str(text);
-            assert!(
-                out.findings.iter().any(|f| f.code == code),
-                "{text}: {:?}",
-                out.findings
-            );
+            assert!(out.findings.iter().any(|f| f.code == code), "{text}: {:?}", out.findings);
         }
     }
 
     #[test]
     fn integer_written_as_float_is_explained() {
-        let text = PERSON
-            .replace(r#""version":1"#, r#""version":1.0"#)
-            .replace("330502198807024471", "321083197812162119");
+        let text =
+            PERSON.replace(r#""version":1"#, r#""version":1.0"#).replace("330502198807024471", "321083197812162119");
         let out = v().validate_str(&text);
         assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
         assert_eq!(out.findings[0].code, "record-structure");

@@ -153,12 +153,7 @@ impl Report {
     }
 
     /// Count a record of `ty` (or of unknown type) as valid or not.
-    pub fn count_record(
-        &mut self,
-        ty: Option<RecordType>,
-        valid: bool,
-        members: Option<&[&'static str]>,
-    ) {
+    pub fn count_record(&mut self, ty: Option<RecordType>, valid: bool, members: Option<&[&'static str]>) {
         self.records += 1;
         if valid {
             self.valid += 1;
@@ -235,6 +230,7 @@ pub fn title_of(code: &str) -> (String, String) {
         "household-head" => ("户主人数不为一", "Household without exactly one head"),
         "place-hierarchy-order" => ("地点层级顺序错误", "Place hierarchy out of order"),
         "place-hierarchy-cycle" => ("地点层级循环", "Place hierarchy loops"),
+        "organization-parent-cycle" => ("上级组织循环", "Organization parents loop"),
         c if c.starts_with("manifest-") => ("数据集清单问题", "Manifest problem"),
         _ => ("其他问题", "Other problem"),
     };
@@ -274,11 +270,7 @@ pub fn location(f: &Finding) -> String {
 /// Plain text: each finding on one line, then the summary. `color` adds ANSI colours.
 pub fn render_text(r: &Report, lang: Lang, color: bool) -> String {
     let paint = |code: &str, s: &str| {
-        if color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_owned()
-        }
+        if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_owned() }
     };
     let mut out = String::new();
     for f in &r.findings {
@@ -288,26 +280,14 @@ pub fn render_text(r: &Report, lang: Lang, color: bool) -> String {
             Level::Warning => paint("1;33", lvl),
             _ => paint("36", lvl),
         };
-        let msg = if lang == Lang::Zh {
-            &f.message_zh
-        } else {
-            &f.message_en
-        };
+        let msg = if lang == Lang::Zh { &f.message_zh } else { &f.message_en };
         let _ = write!(out, "{}: {lvl}[{}]", location(f), f.code);
         if !f.pointer.is_empty() {
             let _ = write!(out, " {}", f.pointer);
         }
         let _ = write!(out, ": {msg}");
         if let Some(v) = &f.value {
-            let _ = write!(
-                out,
-                " ({})",
-                if lang == Lang::Zh {
-                    format!("值：{v}")
-                } else {
-                    format!("value: {v}")
-                }
-            );
+            let _ = write!(out, " ({})", if lang == Lang::Zh { format!("值：{v}") } else { format!("value: {v}") });
         }
         if let Some(req) = f.requirement {
             let _ = write!(out, " [{req}]");
@@ -319,10 +299,7 @@ pub fn render_text(r: &Report, lang: Lang, color: bool) -> String {
             out,
             "{}",
             match lang {
-                Lang::Zh => format!(
-                    "……另有 {} 条问题未列出（已计入统计；用 --max-findings 调整）",
-                    r.findings_omitted
-                ),
+                Lang::Zh => format!("……另有 {} 条问题未列出（已计入统计；用 --max-findings 调整）", r.findings_omitted),
                 Lang::En => format!(
                     "… {} more findings not listed (all are counted below; see --max-findings)",
                     r.findings_omitted
@@ -335,65 +312,26 @@ pub fn render_text(r: &Report, lang: Lang, color: bool) -> String {
     }
     match lang {
         Lang::Zh => {
-            let _ = writeln!(
-                out,
-                "记录 {}：合格 {}，不合格 {}",
-                r.records, r.valid, r.invalid
-            );
-            let _ = writeln!(
-                out,
-                "问题：错误 {}，警告 {}，提示 {}",
-                r.errors, r.warnings, r.infos
-            );
+            let _ = writeln!(out, "记录 {}：合格 {}，不合格 {}", r.records, r.valid, r.invalid);
+            let _ = writeln!(out, "问题：错误 {}，警告 {}，提示 {}", r.errors, r.warnings, r.infos);
         }
         Lang::En => {
-            let _ = writeln!(
-                out,
-                "records {}: {} valid, {} invalid",
-                r.records, r.valid, r.invalid
-            );
-            let _ = writeln!(
-                out,
-                "findings: {} errors, {} warnings, {} info",
-                r.errors, r.warnings, r.infos
-            );
+            let _ = writeln!(out, "records {}: {} valid, {} invalid", r.records, r.valid, r.invalid);
+            let _ = writeln!(out, "findings: {} errors, {} warnings, {} info", r.errors, r.warnings, r.infos);
         }
     }
     for (ty, s) in &r.by_type {
         let line = match lang {
-            Lang::Zh => format!(
-                "  {ty:<13} 记录 {:>9}  合格 {:>9}  不合格 {:>9}",
-                s.records, s.valid, s.invalid
-            ),
-            Lang::En => format!(
-                "  {ty:<13} records {:>9}  valid {:>9}  invalid {:>9}",
-                s.records, s.valid, s.invalid
-            ),
+            Lang::Zh => format!("  {ty:<13} 记录 {:>9}  合格 {:>9}  不合格 {:>9}", s.records, s.valid, s.invalid),
+            Lang::En => format!("  {ty:<13} records {:>9}  valid {:>9}  invalid {:>9}", s.records, s.valid, s.invalid),
         };
         let _ = writeln!(out, "{line}");
     }
     if !r.by_code.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}",
-            if lang == Lang::Zh {
-                "按规则："
-            } else {
-                "by rule:"
-            }
-        );
+        let _ = writeln!(out, "{}", if lang == Lang::Zh { "按规则：" } else { "by rule:" });
         for (code, c) in &r.by_code {
-            let title = if lang == Lang::Zh {
-                &c.title_zh
-            } else {
-                &c.title_en
-            };
-            let _ = writeln!(
-                out,
-                "  {:>9}  {code} ({}) {title}",
-                c.count,
-                level_word(c.level, lang)
-            );
+            let title = if lang == Lang::Zh { &c.title_zh } else { &c.title_en };
+            let _ = writeln!(out, "  {:>9}  {code} ({}) {title}", c.count, level_word(c.level, lang));
         }
     }
     out
@@ -427,18 +365,10 @@ pub fn render_junit(r: &Report, lang: Lang) -> String {
         }
         tests += 1;
         failures += 1;
-        let title = if lang == Lang::Zh {
-            &c.title_zh
-        } else {
-            &c.title_en
-        };
+        let title = if lang == Lang::Zh { &c.title_zh } else { &c.title_en };
         let mut body = String::new();
         for f in r.findings.iter().filter(|f| f.code == *code) {
-            let msg = if lang == Lang::Zh {
-                &f.message_zh
-            } else {
-                &f.message_en
-            };
+            let msg = if lang == Lang::Zh { &f.message_zh } else { &f.message_en };
             let _ = writeln!(body, "{} {} {}", location(f), f.pointer, msg);
         }
         let _ = write!(
@@ -452,10 +382,8 @@ pub fn render_junit(r: &Report, lang: Lang) -> String {
         );
     }
     for input in &r.inputs {
-        let has_error = r
-            .findings
-            .iter()
-            .any(|f| f.level == Level::Error && f.file.as_deref() == Some(input.path.as_str()));
+        let has_error =
+            r.findings.iter().any(|f| f.level == Level::Error && f.file.as_deref() == Some(input.path.as_str()));
         if !has_error {
             tests += 1;
             let _ = writeln!(
@@ -476,11 +404,7 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let t = |zh_s: &'static str, en_s: &'static str| if zh { zh_s } else { en_s };
     let mut h = String::new();
-    let verdict = if r.errors == 0 {
-        t("通过", "PASS")
-    } else {
-        t("不通过", "FAIL")
-    };
+    let verdict = if r.errors == 0 { t("通过", "PASS") } else { t("不通过", "FAIL") };
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title>\n<style>\nbody{{font-family:system-ui,-apple-system,\"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",sans-serif;margin:2rem;color:#1a1a1a;max-width:72rem}}\ntable{{border-collapse:collapse;margin:1rem 0}}td,th{{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}}th{{background:#f3f3f3}}\n.pass{{color:#0a7a2f}}.fail{{color:#b00020}}.error{{color:#b00020}}.warning{{color:#a15c00}}.info{{color:#2a5db0}}\ncode{{background:#f6f6f6;padding:0 .2rem}}details{{margin:.4rem 0}}summary{{cursor:pointer;font-weight:600}}.num{{text-align:right}}\n</style></head><body>\n",
@@ -578,11 +502,7 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
     }
     let _ = writeln!(h, "<h2>{}</h2>", t("按规则分组的问题", "Findings by rule"));
     if r.by_code.is_empty() {
-        let _ = writeln!(
-            h,
-            "<p class=\"pass\">{}</p>",
-            t("未发现问题。", "No findings.")
-        );
+        let _ = writeln!(h, "<p class=\"pass\">{}</p>", t("未发现问题。", "No findings."));
     }
     let mut codes: Vec<(&String, &CodeCount)> = r.by_code.iter().collect();
     codes.sort_by(|a, b| b.1.level.cmp(&a.1.level).then(b.1.count.cmp(&a.1.count)));
@@ -622,15 +542,9 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
             h,
             "<p>{}</p>",
             if zh {
-                format!(
-                    "另有 {} 条问题未列出（已计入上面的统计）。",
-                    r.findings_omitted
-                )
+                format!("另有 {} 条问题未列出（已计入上面的统计）。", r.findings_omitted)
             } else {
-                format!(
-                    "{} more findings are not listed (they are counted above).",
-                    r.findings_omitted
-                )
+                format!("{} more findings are not listed (they are counted above).", r.findings_omitted)
             }
         );
     }

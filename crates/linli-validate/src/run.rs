@@ -32,13 +32,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            max_findings: 1000,
-            threads: 0,
-            max_line_bytes: 16 << 20,
-            dataset_checks: false,
-            progress: None,
-        }
+        Options { max_findings: 1000, threads: 0, max_line_bytes: 16 << 20, dataset_checks: false, progress: None }
     }
 }
 
@@ -122,13 +116,7 @@ impl Run<'_> {
     }
 
     /// Validate a batch in parallel and fold it in order.
-    fn flush(
-        &mut self,
-        batch: &mut Vec<Pending>,
-        file: &str,
-        file_id: u32,
-        expect: Option<linli_model::RecordType>,
-    ) {
+    fn flush(&mut self, batch: &mut Vec<Pending>, file: &str, file_id: u32, expect: Option<linli_model::RecordType>) {
         let validator = self.validator;
         let check = |p: &Pending| match p {
             Pending::Record(r) => Some(validator.validate_str(&r.text)),
@@ -163,25 +151,31 @@ impl Run<'_> {
                             out.findings.push(f);
                         }
                     }
-                    if let (Some(index), Some(record)) = (self.index.as_mut(), out.record.as_ref())
-                    {
-                        for mut f in index.add(
-                            record,
-                            Loc {
-                                file: file_id,
-                                line: raw.line,
-                            },
-                            &self.files,
-                        ) {
-                            f.record_type = Some(record.record_type());
-                            f.record_id = Some(record.id().to_string());
-                            out.findings.push(f);
+                    if let Some(index) = self.index.as_mut() {
+                        let loc = Loc { file: file_id, line: raw.line };
+                        match (out.record.as_ref(), out.record_type, out.id.as_deref()) {
+                            (Some(record), _, _) => {
+                                for mut f in index.add(record, loc, &self.files) {
+                                    f.record_type = Some(record.record_type());
+                                    f.record_id = Some(record.id().to_string());
+                                    out.findings.push(f);
+                                }
+                            }
+                            // Not readable as a record, but its type and id are known: it still
+                            // takes its id, so references to it resolve and a repeat is caught.
+                            (None, Some(ty), Some(id)) => {
+                                if let Some(mut f) = index.add_id(ty, id, loc, &self.files) {
+                                    f.record_type = Some(ty);
+                                    f.record_id = Some(id.to_owned());
+                                    out.findings.push(f);
+                                }
+                            }
+                            _ => {}
                         }
                     }
                     let valid = out.is_valid();
                     let members = out.record.as_ref().map(present_members);
-                    self.report
-                        .count_record(out.record_type, valid, members.as_deref());
+                    self.report.count_record(out.record_type, valid, members.as_deref());
                     for f in out.findings {
                         self.push(f, file, Some(raw.line));
                     }
@@ -250,25 +244,15 @@ impl Run<'_> {
                         r
                     });
                     for mut b in rx {
-                        let bytes: usize = b
-                            .iter()
-                            .map(|p| {
-                                if let Pending::Record(r) = p {
-                                    r.text.len() + 1
-                                } else {
-                                    0
-                                }
-                            })
-                            .sum();
+                        let bytes: usize =
+                            b.iter().map(|p| if let Pending::Record(r) = p { r.text.len() + 1 } else { 0 }).sum();
                         self.flush(&mut b, label, file_id, expect);
                         self.bytes_done += bytes as u64;
                         if let Some(p) = &self.opts.progress {
                             p(self.bytes_done);
                         }
                     }
-                    result = reader
-                        .join()
-                        .unwrap_or_else(|_| Err(std::io::Error::other("reader thread failed")));
+                    result = reader.join().unwrap_or_else(|_| Err(std::io::Error::other("reader thread failed")));
                 });
                 result?
             }
@@ -286,22 +270,14 @@ impl Run<'_> {
 
 fn now_rfc3339() -> String {
     let now = time::OffsetDateTime::now_utc();
-    linli_model::datetime::Timestamp::from_offset_datetime(now.replace_nanosecond(0).unwrap_or(now))
-        .to_string()
+    linli_model::datetime::Timestamp::from_offset_datetime(now.replace_nanosecond(0).unwrap_or(now)).to_string()
 }
 
 /// Validate `inputs` (files and dataset directories) and return the report.
-pub fn validate_paths(
-    inputs: &[PathBuf],
-    validator: &Validator,
-    opts: &Options,
-) -> Result<Report, RunError> {
+pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options) -> Result<Report, RunError> {
     let started = Instant::now();
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        opts.threads
-    };
+    let threads =
+        if opts.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { opts.threads };
     let pool = if threads > 1 {
         Some(
             rayon::ThreadPoolBuilder::new()
@@ -323,10 +299,7 @@ pub fn validate_paths(
     };
     run.report.dataset_checks = opts.dataset_checks;
     for path in inputs {
-        let meta = std::fs::metadata(path).map_err(|source| RunError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let meta = std::fs::metadata(path).map_err(|source| RunError::Io { path: path.clone(), source })?;
         let label = path.display().to_string();
         if meta.is_dir() {
             if path.join(MANIFEST_FILE).exists() || opts.dataset_checks {
@@ -408,10 +381,7 @@ fn through_symlink(root: &Path, rel: &str) -> bool {
     let mut p = root.to_path_buf();
     for seg in rel.split('/') {
         p.push(seg);
-        if std::fs::symlink_metadata(&p)
-            .map(|m| m.file_type().is_symlink())
-            .unwrap_or(false)
-        {
+        if std::fs::symlink_metadata(&p).map(|m| m.file_type().is_symlink()).unwrap_or(false) {
             return true;
         }
     }
@@ -431,12 +401,12 @@ fn data_files(root: &Path) -> Vec<String> {
             if name.starts_with('.') {
                 continue;
             }
-            let rel = if prefix.is_empty() {
-                name.clone()
-            } else {
-                format!("{prefix}/{name}")
-            };
+            let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
             let Ok(ft) = e.file_type() else { continue };
+            // Links are never followed; a listed path through one is reported on its own.
+            if ft.is_symlink() {
+                continue;
+            }
             if ft.is_dir() {
                 stack.push((e.path(), rel));
             } else if rel != MANIFEST_FILE {
@@ -466,8 +436,7 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
                     Level::Error,
                     "DAT-010",
                     "数据集目录缺少 manifest.json；仍将校验其中的数据文件".into(),
-                    "the dataset directory has no manifest.json; its data files are still checked"
-                        .into(),
+                    "the dataset directory has no manifest.json; its data files are still checked".into(),
                     String::new(),
                 ),
                 &manifest_label,
@@ -476,19 +445,12 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
             None
         }
         Err(e) => {
-            return Err(RunError::Io {
-                path: manifest_path,
-                source: e,
-            });
+            return Err(RunError::Io { path: manifest_path, source: e });
         }
         Ok(text) => match serde_json::from_str::<Manifest>(text.trim_start_matches('\u{feff}')) {
             Ok(m) => Some(m),
             Err(e) => {
-                let code = if e.is_syntax() || e.is_eof() {
-                    "manifest-syntax"
-                } else {
-                    "manifest-invalid"
-                };
+                let code = if e.is_syntax() || e.is_eof() { "manifest-syntax" } else { "manifest-invalid" };
                 let mut f = manifest_finding(
                     code,
                     Level::Error,
@@ -546,23 +508,38 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
             continue;
         }
         listed.push(entry.path.clone());
-        if linli_model::manifest::check_path(&entry.path).is_err() {
-            run.push(
-                manifest_finding(
-                    "manifest-path-escapes",
-                    Level::Error,
-                    "DAT-014",
-                    format!("路径 `{}` 不是数据集目录内的相对路径", entry.path),
-                    format!(
-                        "path `{}` is not a relative path inside the dataset directory",
-                        entry.path
+        match linli_model::manifest::check_path(&entry.path) {
+            Ok(()) => {}
+            Err(linli_model::manifest::PathError::Characters) => {
+                run.push(
+                    manifest_finding(
+                        "manifest-path-characters",
+                        Level::Error,
+                        "DAT-014",
+                        format!("路径 `{}` 含有不允许的字符（只允许 A-Z a-z 0-9 . _ -）", entry.path),
+                        format!("path `{}` has characters outside A-Z a-z 0-9 . _ -", entry.path),
+                        ptr,
                     ),
-                    ptr,
-                ),
-                &manifest_label,
-                None,
-            );
-            continue;
+                    &manifest_label,
+                    None,
+                );
+                continue;
+            }
+            Err(_) => {
+                run.push(
+                    manifest_finding(
+                        "manifest-path-escapes",
+                        Level::Error,
+                        "DAT-014",
+                        format!("路径 `{}` 不是数据集目录内的相对路径", entry.path),
+                        format!("path `{}` is not a relative path inside the dataset directory", entry.path),
+                        ptr,
+                    ),
+                    &manifest_label,
+                    None,
+                );
+                continue;
+            }
         }
         if through_symlink(root, &entry.path) {
             run.push(
@@ -596,11 +573,7 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
             continue;
         }
         let kind = InputKind::of(&p);
-        let kind = if kind == InputKind::Json {
-            InputKind::Ndjson
-        } else {
-            kind
-        };
+        let kind = if kind == InputKind::Json { InputKind::Ndjson } else { kind };
         let file_label = format!("{label}/{}", entry.path);
         match run.file(&p, &file_label, kind, Some(entry.record_type)) {
             Ok(stats) => {
@@ -610,14 +583,8 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
                             "manifest-hash-mismatch",
                             Level::Error,
                             "DAT-013",
-                            format!(
-                                "文件 `{}` 的 SHA-256 与清单不符（实际 {}）",
-                                entry.path, stats.sha256
-                            ),
-                            format!(
-                                "SHA-256 of `{}` differs from the manifest (actual {})",
-                                entry.path, stats.sha256
-                            ),
+                            format!("文件 `{}` 的 SHA-256 与清单不符（实际 {}）", entry.path, stats.sha256),
+                            format!("SHA-256 of `{}` differs from the manifest (actual {})", entry.path, stats.sha256),
                             format!("/files/{i}/sha256"),
                         ),
                         &manifest_label,
@@ -630,10 +597,7 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
                             "manifest-count-mismatch",
                             Level::Error,
                             "DAT-013",
-                            format!(
-                                "文件 `{}` 有 {} 条记录，清单写 {}",
-                                entry.path, stats.records, entry.records
-                            ),
+                            format!("文件 `{}` 有 {} 条记录，清单写 {}", entry.path, stats.records, entry.records),
                             format!(
                                 "`{}` holds {} records, the manifest says {}",
                                 entry.path, stats.records, entry.records
@@ -693,10 +657,7 @@ fn check_manifest_header(run: &mut Run<'_>, m: &Manifest, label: &str) {
                 Level::Error,
                 "DAT-011",
                 format!("标准版本 `{}` 不是 主.次.修订 形式", m.standard_version),
-                format!(
-                    "standard version `{}` is not MAJOR.MINOR.PATCH",
-                    m.standard_version
-                ),
+                format!("standard version `{}` is not MAJOR.MINOR.PATCH", m.standard_version),
                 "/standardVersion".into(),
             ),
             label,
@@ -708,11 +669,7 @@ fn check_manifest_header(run: &mut Run<'_>, m: &Manifest, label: &str) {
                 "manifest-standard-version",
                 Level::Warning,
                 "DAT-011",
-                format!(
-                    "数据集遵循标准 {}，校验器实现 {}",
-                    m.standard_version,
-                    linli_model::STANDARD_VERSION
-                ),
+                format!("数据集遵循标准 {}，校验器实现 {}", m.standard_version, linli_model::STANDARD_VERSION),
                 format!(
                     "the dataset follows standard {}, this validator implements {}",
                     m.standard_version,
@@ -725,10 +682,7 @@ fn check_manifest_header(run: &mut Run<'_>, m: &Manifest, label: &str) {
         );
     }
     let v = m.producer.product_version.as_str().to_ascii_lowercase();
-    if matches!(
-        v.as_str(),
-        "latest" | "main" | "master" | "head" | "dev" | "snapshot"
-    ) {
+    if matches!(v.as_str(), "latest" | "main" | "master" | "head" | "dev" | "snapshot") {
         run.push(
             manifest_finding(
                 "manifest-product-version",

@@ -9,36 +9,12 @@ use crate::Error;
 
 /// The committed record schemas, embedded at build time.
 const EMBEDDED: [(RecordType, &str, &str); 6] = [
-    (
-        RecordType::Person,
-        "person.schema.json",
-        include_str!("../../../schemas/person.schema.json"),
-    ),
-    (
-        RecordType::Organization,
-        "organization.schema.json",
-        include_str!("../../../schemas/organization.schema.json"),
-    ),
-    (
-        RecordType::Place,
-        "place.schema.json",
-        include_str!("../../../schemas/place.schema.json"),
-    ),
-    (
-        RecordType::Thing,
-        "thing.schema.json",
-        include_str!("../../../schemas/thing.schema.json"),
-    ),
-    (
-        RecordType::Event,
-        "event.schema.json",
-        include_str!("../../../schemas/event.schema.json"),
-    ),
-    (
-        RecordType::Case,
-        "case.schema.json",
-        include_str!("../../../schemas/case.schema.json"),
-    ),
+    (RecordType::Person, "person.schema.json", include_str!("../../../schemas/person.schema.json")),
+    (RecordType::Organization, "organization.schema.json", include_str!("../../../schemas/organization.schema.json")),
+    (RecordType::Place, "place.schema.json", include_str!("../../../schemas/place.schema.json")),
+    (RecordType::Thing, "thing.schema.json", include_str!("../../../schemas/thing.schema.json")),
+    (RecordType::Event, "event.schema.json", include_str!("../../../schemas/event.schema.json")),
+    (RecordType::Case, "case.schema.json", include_str!("../../../schemas/case.schema.json")),
 ];
 
 /// One schema violation.
@@ -68,87 +44,44 @@ fn describe(kind: &jsonschema::error::ValidationErrorKind) -> (String, String) {
                 .collect::<Vec<_>>()
                 .join(", ");
             (
-                format!(
-                    "member(s) not defined by the standard: {list} (non-standard data belongs in `extensions`)"
-                ),
+                format!("member(s) not defined by the standard: {list} (non-standard data belongs in `extensions`)"),
                 format!("标准未定义的成员：{list}（非标准数据应放在 `extensions` 中）"),
             )
         }
         K::Required { property } => {
-            let p = property
-                .as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|| property.to_string());
-            (
-                format!("required member `{p}` is missing"),
-                format!("缺少必填成员 `{p}`"),
-            )
+            let p = property.as_str().map(str::to_owned).unwrap_or_else(|| property.to_string());
+            (format!("required member `{p}` is missing"), format!("缺少必填成员 `{p}`"))
         }
-        K::Enum { .. } => (
-            "not a code of the table".into(),
-            "不是代码表中的代码".into(),
-        ),
-        K::Constant { expected_value } => (
-            format!("must be {expected_value}"),
-            format!("必须为 {expected_value}"),
-        ),
-        K::Type { kind } => (
-            format!("wrong JSON type; expected {kind:?}"),
-            format!("JSON 类型错误，应为 {kind:?}"),
-        ),
-        K::Pattern { pattern } => (
-            format!("does not match the pattern {pattern}"),
-            format!("不符合格式 {pattern}"),
-        ),
-        K::Format { format } => (
-            format!("not a valid `{format}`"),
-            format!("不是有效的 `{format}`"),
-        ),
-        K::MinLength { limit: l } => (
-            format!("shorter than {} characters", limit(l)),
-            format!("少于 {} 个字符", limit(l)),
-        ),
-        K::MaxLength { limit: l } => (
-            format!("longer than {} characters", limit(l)),
-            format!("超过 {} 个字符", limit(l)),
-        ),
-        K::Minimum { limit: l } => (
-            format!("less than the minimum {l}"),
-            format!("小于最小值 {l}"),
-        ),
-        K::Maximum { limit: l } => (
-            format!("greater than the maximum {l}"),
-            format!("大于最大值 {l}"),
-        ),
-        K::ExclusiveMinimum { limit: l } => {
-            (format!("must be greater than {l}"), format!("必须大于 {l}"))
+        K::Enum { .. } => ("not a code of the table".into(), "不是代码表中的代码".into()),
+        K::Constant { expected_value } => (format!("must be {expected_value}"), format!("必须为 {expected_value}")),
+        K::Type { kind } => (format!("wrong JSON type; expected {kind:?}"), format!("JSON 类型错误，应为 {kind:?}")),
+        K::Pattern { pattern } => (format!("does not match the pattern {pattern}"), format!("不符合格式 {pattern}")),
+        K::Format { format } => (format!("not a valid `{format}`"), format!("不是有效的 `{format}`")),
+        K::MinLength { limit: l } => {
+            (format!("shorter than {} characters", limit(l)), format!("少于 {} 个字符", limit(l)))
         }
-        K::ExclusiveMaximum { limit: l } => {
-            (format!("must be less than {l}"), format!("必须小于 {l}"))
+        K::MaxLength { limit: l } => {
+            (format!("longer than {} characters", limit(l)), format!("超过 {} 个字符", limit(l)))
         }
+        K::Minimum { limit: l } => (format!("less than the minimum {l}"), format!("小于最小值 {l}")),
+        K::Maximum { limit: l } => (format!("greater than the maximum {l}"), format!("大于最大值 {l}")),
+        K::ExclusiveMinimum { limit: l } => (format!("must be greater than {l}"), format!("必须大于 {l}")),
+        K::ExclusiveMaximum { limit: l } => (format!("must be less than {l}"), format!("必须小于 {l}")),
         K::MinItems { limit: l } => (format!("fewer than {l} items"), format!("少于 {l} 项")),
         K::MaxItems { limit: l } => (format!("more than {l} items"), format!("多于 {l} 项")),
-        K::FalseSchema => (
-            "no value is allowed here (too many items?)".into(),
-            "此处不允许有值（项数过多？）".into(),
-        ),
-        K::OneOfNotValid { .. } | K::AnyOf { .. } => (
-            "matches none of the allowed forms".into(),
-            "不符合任何允许的形式".into(),
-        ),
-        K::OneOfMultipleValid { .. } => (
-            "matches more than one of the allowed forms".into(),
-            "同时符合多个允许的形式".into(),
-        ),
+        K::FalseSchema => ("no value is allowed here (too many items?)".into(), "此处不允许有值（项数过多？）".into()),
+        K::OneOfNotValid { .. } | K::AnyOf { .. } => {
+            ("matches none of the allowed forms".into(), "不符合任何允许的形式".into())
+        }
+        K::OneOfMultipleValid { .. } => {
+            ("matches more than one of the allowed forms".into(), "同时符合多个允许的形式".into())
+        }
         K::PropertyNames { .. } => (
             "a member name is not allowed (extension namespaces: ^[a-z][a-z0-9-]{1,31}$)".into(),
             "成员名称不合法（扩展命名空间须符合 ^[a-z][a-z0-9-]{1,31}$）".into(),
         ),
         K::UniqueItems => ("items are not unique".into(), "数组项重复".into()),
-        other => (
-            format!("violates `{}`", other.keyword()),
-            format!("违反 `{}` 约束", other.keyword()),
-        ),
+        other => (format!("violates `{}`", other.keyword()), format!("违反 `{}` 约束", other.keyword())),
     }
 }
 
@@ -159,9 +92,7 @@ pub struct SchemaEngine {
 
 impl std::fmt::Debug for SchemaEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SchemaEngine")
-            .field("schemas", &self.validators.len())
-            .finish()
+        f.debug_struct("SchemaEngine").field("schemas", &self.validators.len()).finish()
     }
 }
 
@@ -170,28 +101,20 @@ impl SchemaEngine {
     pub fn new() -> Result<Self, Error> {
         let mut validators = Vec::with_capacity(EMBEDDED.len());
         for (ty, file, text) in EMBEDDED {
-            let schema: Value = serde_json::from_str(text).map_err(|e| Error::SchemaCompile {
-                file,
-                message: e.to_string(),
-            })?;
+            let schema: Value =
+                serde_json::from_str(text).map_err(|e| Error::SchemaCompile { file, message: e.to_string() })?;
             let v = jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft202012)
                 .should_validate_formats(true)
                 .build(&schema)
-                .map_err(|e| Error::SchemaCompile {
-                    file,
-                    message: e.to_string(),
-                })?;
+                .map_err(|e| Error::SchemaCompile { file, message: e.to_string() })?;
             validators.push((ty, v));
         }
         Ok(SchemaEngine { validators })
     }
 
     fn validator(&self, ty: RecordType) -> Option<&jsonschema::Validator> {
-        self.validators
-            .iter()
-            .find(|(t, _)| *t == ty)
-            .map(|(_, v)| v)
+        self.validators.iter().find(|(t, _)| *t == ty).map(|(_, v)| v)
     }
 
     /// Whether `instance` is valid against the schema of `ty`.

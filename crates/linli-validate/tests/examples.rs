@@ -37,32 +37,21 @@ fn files_with(dir: &Path, ext: &str) -> Vec<PathBuf> {
 /// Problems with one record, as `file:line: message` strings.
 fn record_problems(engine: &SchemaEngine, where_: &str, v: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    let ty = v
-        .get("type")
-        .and_then(Value::as_str)
-        .and_then(RecordType::from_code);
+    let ty = v.get("type").and_then(Value::as_str).and_then(RecordType::from_code);
     let Some(ty) = ty else {
         return vec![format!("{where_}: no valid `type`")];
     };
     for violation in engine.violations(ty, v) {
-        out.push(format!(
-            "{where_}: schema: {} {}",
-            violation.pointer, violation.message_en
-        ));
+        out.push(format!("{where_}: schema: {} {}", violation.pointer, violation.message_en));
     }
     match Record::from_value(v.clone()) {
         Ok(r) => {
             for f in check_record(&r, &Context::default()) {
-                out.push(format!(
-                    "{where_}: {} at {}: {}",
-                    f.code, f.pointer, f.message_en
-                ));
+                out.push(format!("{where_}: {} at {}: {}", f.code, f.pointer, f.message_en));
             }
             let back = serde_json::to_value(&r).unwrap();
             if &back != v {
-                out.push(format!(
-                    "{where_}: does not round-trip unchanged (not in canonical form)"
-                ));
+                out.push(format!("{where_}: does not round-trip unchanged (not in canonical form)"));
             }
         }
         Err(e) => out.push(format!("{where_}: serde: {e}")),
@@ -78,22 +67,15 @@ fn record_examples_are_valid() {
     let mut problems = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
-        let v: Value =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         if let Some(t) = v.get("type").and_then(Value::as_str) {
             types.insert(t.to_owned());
         }
         problems.extend(record_problems(&engine, &f.display().to_string(), &v));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    let all: BTreeSet<String> = RecordType::ALL
-        .iter()
-        .map(|t| t.code().to_owned())
-        .collect();
-    assert_eq!(
-        types, all,
-        "examples/records must hold at least one record of every type"
-    );
+    let all: BTreeSet<String> = RecordType::ALL.iter().map(|t| t.code().to_owned()).collect();
+    assert_eq!(types, all, "examples/records must hold at least one record of every type");
 }
 
 /// Collect every `{type, id}` reference in a document, with its pointer.
@@ -101,9 +83,7 @@ fn refs(v: &Value, at: &str, out: &mut Vec<(String, String, String)>) {
     match v {
         Value::Object(m) => {
             if m.len() == 2 {
-                if let (Some(Value::String(t)), Some(Value::String(id))) =
-                    (m.get("type"), m.get("id"))
-                {
+                if let (Some(Value::String(t)), Some(Value::String(id))) = (m.get("type"), m.get("id")) {
                     if at.is_empty() {
                         // The record itself is not a reference.
                     } else {
@@ -173,9 +153,7 @@ fn example_datasets_are_valid_and_hold_together() {
         }
         for (where_, (ptr, ty, id)) in &all_refs {
             if !ids.get(ty).is_some_and(|s| s.contains(id)) {
-                problems.push(format!(
-                    "{where_}: reference {ptr} to {ty} {id} does not resolve"
-                ));
+                problems.push(format!("{where_}: reference {ptr} to {ty} {id} does not resolve"));
             }
         }
         for (hid, n) in &heads {
@@ -183,18 +161,9 @@ fn example_datasets_are_valid_and_hold_together() {
                 problems.push(format!("household {hid} has {n} heads"));
             }
         }
-        assert!(
-            problems.is_empty(),
-            "{}:\n{}",
-            dir.display(),
-            problems.join("\n")
-        );
+        assert!(problems.is_empty(), "{}:\n{}", dir.display(), problems.join("\n"));
         for t in RecordType::ALL {
-            assert!(
-                counts.get(t.code()).copied().unwrap_or(0) > 0,
-                "{}: no {t} records",
-                dir.display()
-            );
+            assert!(counts.get(t.code()).copied().unwrap_or(0) > 0, "{}: no {t} records", dir.display());
         }
     }
 }

@@ -38,22 +38,11 @@ impl Drop for Tmp {
 
 fn run(paths: &[PathBuf]) -> Report {
     let v = Validator::new().unwrap();
-    validate_paths(
-        paths,
-        &v,
-        &Options {
-            threads: 2,
-            ..Options::default()
-        },
-    )
-    .unwrap()
+    validate_paths(paths, &v, &Options { threads: 2, ..Options::default() }).unwrap()
 }
 
 fn codes(r: &Report) -> Vec<(String, Option<u64>)> {
-    r.findings
-        .iter()
-        .map(|f| (f.code.to_string(), f.line))
-        .collect()
+    r.findings.iter().map(|f| (f.code.to_string(), f.line)).collect()
 }
 
 /// `n` valid lines around one bad line (line 2).
@@ -72,16 +61,8 @@ fn expect_one(bad: &[u8], code: &str) {
     let t = Tmp::new(code);
     let p = t.file("in.ndjson", &around(bad));
     let r = run(&[p]);
-    assert_eq!(
-        codes(&r),
-        vec![(code.to_owned(), Some(2))],
-        "{:#?}",
-        r.findings
-    );
-    assert_eq!(
-        r.valid, 2,
-        "the valid records around the bad line are checked"
-    );
+    assert_eq!(codes(&r), vec![(code.to_owned(), Some(2))], "{:#?}", r.findings);
+    assert_eq!(r.valid, 2, "the valid records around the bad line are checked");
     assert_eq!(r.records, 3);
 }
 
@@ -112,10 +93,8 @@ fn number_too_large() {
 
 #[test]
 fn duplicate_keys() {
-    let line = valid_line("T-2").replace(
-        r#""kind":"device.camera""#,
-        r#""kind":"device.camera","kind":"device.elevator""#,
-    );
+    let line =
+        valid_line("T-2").replace(r#""kind":"device.camera""#, r#""kind":"device.camera","kind":"device.elevator""#);
     expect_one(line.as_bytes(), "json-duplicate-key");
 }
 
@@ -139,13 +118,7 @@ fn utf8_bom_crlf_and_blank_lines() {
     bytes.extend(valid_line("T-2").as_bytes());
     bytes.extend(b"\r\n");
     let r = run(&[t.file("in.ndjson", &bytes)]);
-    assert_eq!(
-        codes(&r),
-        vec![
-            ("utf8-bom".to_owned(), Some(1)),
-            ("blank-lines".to_owned(), Some(2))
-        ]
-    );
+    assert_eq!(codes(&r), vec![("utf8-bom".to_owned(), Some(1)), ("blank-lines".to_owned(), Some(2))]);
     assert_eq!(r.valid, 2);
     assert_eq!(r.errors, 0);
 }
@@ -175,10 +148,7 @@ fn a_single_100_mb_line() {
     let path = t.0.join("in.ndjson");
     let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
     writeln!(f, "{}", valid_line("T-1")).unwrap();
-    let head = valid_line("T-2").replace(
-        r#""kind":"device.camera""#,
-        r#""kind":"device.camera","name":""#,
-    );
+    let head = valid_line("T-2").replace(r#""kind":"device.camera""#, r#""kind":"device.camera","name":""#);
     let head = head.trim_end_matches('}');
     f.write_all(head.as_bytes()).unwrap();
     let chunk = vec![b'x'; 1 << 20];
@@ -194,47 +164,24 @@ fn a_single_100_mb_line() {
     assert_eq!(r.records, 3);
     // With a higher limit the line is read, and its 100 MB name breaks the length limit.
     let v = Validator::new().unwrap();
-    let opts = Options {
-        max_line_bytes: 200 << 20,
-        threads: 1,
-        ..Options::default()
-    };
+    let opts = Options { max_line_bytes: 200 << 20, threads: 1, ..Options::default() };
     let r = validate_paths(&[path], &v, &opts).unwrap();
-    assert_eq!(
-        codes(&r),
-        vec![("schema-pattern".to_owned(), Some(2))],
-        "{:?}",
-        r.findings
-    );
-    assert!(
-        r.findings[0].value.as_deref().unwrap().chars().count() <= 64,
-        "the value is cut in the report"
-    );
+    assert_eq!(codes(&r), vec![("schema-pattern".to_owned(), Some(2))], "{:?}", r.findings);
+    assert!(r.findings[0].value.as_deref().unwrap().chars().count() <= 64, "the value is cut in the report");
 }
 
 #[test]
 fn empty_file() {
     let t = Tmp::new("empty");
     let r = run(&[t.file("in.ndjson", b""), t.file("in.json", b"  \n")]);
-    assert_eq!(
-        codes(&r),
-        vec![
-            ("empty-input".to_owned(), Some(1)),
-            ("empty-input".to_owned(), Some(1))
-        ]
-    );
+    assert_eq!(codes(&r), vec![("empty-input".to_owned(), Some(1)), ("empty-input".to_owned(), Some(1))]);
     assert_eq!(r.errors, 0);
 }
 
 #[test]
 fn missing_input_is_a_clear_error() {
     let v = Validator::new().unwrap();
-    let e = validate_paths(
-        &[PathBuf::from("/nonexistent/linli.ndjson")],
-        &v,
-        &Options::default(),
-    )
-    .unwrap_err();
+    let e = validate_paths(&[PathBuf::from("/nonexistent/linli.ndjson")], &v, &Options::default()).unwrap_err();
     assert!(e.to_string().contains("/nonexistent/linli.ndjson"), "{e}");
 }
 
@@ -252,10 +199,7 @@ fn json_array_reports_the_line_of_each_element() {
 fn gzip_ndjson() {
     let t = Tmp::new("gz");
     let path = t.0.join("in.ndjson.gz");
-    let mut enc = flate2::write::GzEncoder::new(
-        std::fs::File::create(&path).unwrap(),
-        flate2::Compression::fast(),
-    );
+    let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(&path).unwrap(), flate2::Compression::fast());
     enc.write_all(&around(b"{")).unwrap();
     enc.finish().unwrap();
     let r = run(&[path]);
@@ -284,17 +228,10 @@ fn findings_come_in_input_order_with_many_threads() {
         }
     }
     let v = Validator::new().unwrap();
-    let opts = Options {
-        threads: 4,
-        max_findings: 100,
-        ..Options::default()
-    };
+    let opts = Options { threads: 4, max_findings: 100, ..Options::default() };
     let r = validate_paths(&[t.file("in.ndjson", text.as_bytes())], &v, &opts).unwrap();
     let lines: Vec<u64> = r.findings.iter().map(|f| f.line.unwrap()).collect();
-    let want: Vec<u64> = (0..20_000u64)
-        .filter(|i| i % 997 == 0)
-        .map(|i| i + 1)
-        .collect();
+    let want: Vec<u64> = (0..20_000u64).filter(|i| i % 997 == 0).map(|i| i + 1).collect();
     assert_eq!(lines, want);
 }
 
@@ -303,10 +240,7 @@ fn max_findings_caps_the_list_not_the_counts() {
     let t = Tmp::new("cap");
     let text = "{\n".repeat(50);
     let v = Validator::new().unwrap();
-    let opts = Options {
-        max_findings: 10,
-        ..Options::default()
-    };
+    let opts = Options { max_findings: 10, ..Options::default() };
     let r = validate_paths(&[t.file("in.ndjson", text.as_bytes())], &v, &opts).unwrap();
     assert_eq!(r.findings.len(), 10);
     assert_eq!(r.findings_omitted, 40);

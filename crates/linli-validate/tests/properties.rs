@@ -20,8 +20,7 @@ use quickcheck::{Arbitrary, Gen, QuickCheck, TestResult};
 use serde_json::{Value, json};
 
 #[allow(clippy::expect_used)]
-static ENGINE: LazyLock<SchemaEngine> =
-    LazyLock::new(|| SchemaEngine::new().expect("embedded schemas compile"));
+static ENGINE: LazyLock<SchemaEngine> = LazyLock::new(|| SchemaEngine::new().expect("embedded schemas compile"));
 
 /// Which layers accept a JSON document.
 #[derive(Debug, PartialEq, Eq)]
@@ -48,12 +47,7 @@ fn verdict(v: &Value) -> Verdict {
                 codes: findings.iter().map(|f| f.code.to_owned()).collect(),
             }
         }
-        Err(_) => Verdict {
-            serde: false,
-            schema,
-            semantic: false,
-            codes: Vec::new(),
-        },
+        Err(_) => Verdict { serde: false, schema, semantic: false, codes: Vec::new() },
     }
 }
 
@@ -66,9 +60,7 @@ fn generated_records_are_valid_in_every_layer_and_round_trip() {
     fn prop(r: Record) -> TestResult {
         let findings = check_record(&r, &Context::default());
         if !findings.is_empty() {
-            return TestResult::error(format!(
-                "semantic findings on a generated record: {findings:?}"
-            ));
+            return TestResult::error(format!("semantic findings on a generated record: {findings:?}"));
         }
         let v = match serde_json::to_value(&r) {
             Ok(v) => v,
@@ -98,15 +90,8 @@ fn set(v: &mut Value, pointer: &str, new: Value) {
 fn unknown_member_is_rejected_by_serde_and_schema() {
     fn prop(r: Record, nested: bool) -> bool {
         let mut v = serde_json::to_value(&r).unwrap();
-        let target = if nested {
-            v.pointer_mut("/meta").unwrap()
-        } else {
-            &mut v
-        };
-        target
-            .as_object_mut()
-            .unwrap()
-            .insert("vendorField".into(), json!(1));
+        let target = if nested { v.pointer_mut("/meta").unwrap() } else { &mut v };
+        target.as_object_mut().unwrap().insert("vendorField".into(), json!(1));
         let got = verdict(&v);
         !got.serde && !got.schema
     }
@@ -128,9 +113,7 @@ fn unknown_code_is_rejected_by_serde_and_schema() {
 fn null_is_rejected_by_serde_and_schema() {
     fn prop(p: Person) -> bool {
         let mut v = serde_json::to_value(&p).unwrap();
-        v.as_object_mut()
-            .unwrap()
-            .insert("gender".into(), Value::Null);
+        v.as_object_mut().unwrap().insert("gender".into(), Value::Null);
         let got = verdict(&v);
         !got.serde && !got.schema
     }
@@ -154,9 +137,7 @@ fn time_without_offset_is_rejected_by_serde_and_schema() {
 fn reference_to_the_wrong_type_is_rejected_by_serde_and_schema() {
     fn prop(e: Event) -> bool {
         let mut v = serde_json::to_value(&e).unwrap();
-        v.as_object_mut()
-            .unwrap()
-            .insert("source".into(), json!({"type": "Person", "id": "P-1"}));
+        v.as_object_mut().unwrap().insert("source".into(), json!({"type": "Person", "id": "P-1"}));
         let got = verdict(&v);
         !got.serde && !got.schema
     }
@@ -170,20 +151,13 @@ fn broken_check_character_is_caught_by_the_semantic_checks_only() {
         // A valid number with its check character replaced by another valid character.
         let good = "321083197812162119";
         let bad = "321083197812162118";
-        v.as_object_mut().unwrap().insert(
-            "identifiers".into(),
-            json!([{"scheme": "resident-id", "value": bad}]),
-        );
+        v.as_object_mut().unwrap().insert("identifiers".into(), json!([{"scheme": "resident-id", "value": bad}]));
         v.as_object_mut().unwrap().remove("birthDate");
         v.as_object_mut().unwrap().remove("gender");
         let got = verdict(&v);
         let mut ok = v.clone();
         ok["identifiers"][0]["value"] = json!(good);
-        got.serde
-            && got.schema
-            && !got.semantic
-            && got.codes == ["id-number-check-character"]
-            && verdict(&ok).semantic
+        got.serde && got.schema && !got.semantic && got.codes == ["id-number-check-character"] && verdict(&ok).semantic
     }
     qc().quickcheck(prop as fn(Person) -> bool);
 }
@@ -195,9 +169,7 @@ fn time_reversed_is_caught_by_the_semantic_checks_only() {
         let occurred = e.occurred_at.as_offset_datetime();
         let before = occurred - time::Duration::seconds(1);
         let ended = linli_model::datetime::Timestamp::from_offset_datetime(before).to_string();
-        v.as_object_mut()
-            .unwrap()
-            .insert("endedAt".into(), json!(ended));
+        v.as_object_mut().unwrap().insert("endedAt".into(), json!(ended));
         let got = verdict(&v);
         got.serde && got.schema && !got.semantic && got.codes == ["time-order"]
     }
@@ -267,11 +239,7 @@ fn random_leaf(g: &mut Gen) -> Value {
 
 impl Arbitrary for Mutation {
     fn arbitrary(g: &mut Gen) -> Self {
-        Mutation {
-            pick: usize::arbitrary(g),
-            kind: u8::arbitrary(g) % 3,
-            replacement: random_leaf(g),
-        }
+        Mutation { pick: usize::arbitrary(g), kind: u8::arbitrary(g) % 3, replacement: random_leaf(g) }
     }
 }
 
@@ -300,11 +268,7 @@ fn apply(v: &mut Value, m: &Mutation) -> String {
     pointers(v, String::new(), &mut ps);
     let p = ps[m.pick % ps.len()].clone();
     let (parent, last) = p.rsplit_once('/').unwrap();
-    let parent_v = if parent.is_empty() {
-        Some(&mut *v)
-    } else {
-        v.pointer_mut(parent)
-    };
+    let parent_v = if parent.is_empty() { Some(&mut *v) } else { v.pointer_mut(parent) };
     let Some(parent_v) = parent_v else { return p };
     match (m.kind, parent_v) {
         (0, slot) => {
@@ -351,20 +315,11 @@ fn serde_and_semantic_acceptance_implies_schema_acceptance() {
         }
         TestResult::passed()
     }
-    QuickCheck::new()
-        .tests(2000)
-        .max_tests(20000)
-        .quickcheck(prop as fn(Record, Vec<Mutation>) -> TestResult);
+    QuickCheck::new().tests(2000).max_tests(20000).quickcheck(prop as fn(Record, Vec<Mutation>) -> TestResult);
     // Not vacuous: a fair share of the mutated documents must still be accepted by serde and the
     // semantic checks, or the property would hold for lack of cases.
-    let (tried, accepted) = (
-        TRIED.load(Ordering::Relaxed),
-        ACCEPTED.load(Ordering::Relaxed),
-    );
-    assert!(
-        accepted * 20 >= tried,
-        "only {accepted} of {tried} mutated documents were accepted"
-    );
+    let (tried, accepted) = (TRIED.load(Ordering::Relaxed), ACCEPTED.load(Ordering::Relaxed));
+    assert!(accepted * 20 >= tried, "only {accepted} of {tried} mutated documents were accepted");
 }
 
 static TRIED: AtomicUsize = AtomicUsize::new(0);
@@ -377,9 +332,7 @@ fn for_each_ref_finds_every_reference() {
         match v {
             Value::Object(m) => {
                 if !at.is_empty() && m.len() == 2 {
-                    if let (Some(Value::String(t)), Some(Value::String(id))) =
-                        (m.get("type"), m.get("id"))
-                    {
+                    if let (Some(Value::String(t)), Some(Value::String(id))) = (m.get("type"), m.get("id")) {
                         out.push((at, t.clone(), id.clone()));
                         return;
                     }
@@ -400,11 +353,7 @@ fn for_each_ref_finds_every_reference() {
     }
     fn prop(r: Record) -> bool {
         let mut expected = Vec::new();
-        walk(
-            &serde_json::to_value(&r).unwrap(),
-            String::new(),
-            &mut expected,
-        );
+        walk(&serde_json::to_value(&r).unwrap(), String::new(), &mut expected);
         let mut got = Vec::new();
         r.for_each_ref(&mut |p, t, id| got.push((p, t.to_string(), id.to_string())));
         expected.sort();

@@ -3,9 +3,7 @@
 //! A code never changes meaning and is never reused; each cites the requirement it enforces.
 
 /// How bad a finding is.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Level {
@@ -139,9 +137,7 @@ mod tests {
         for c in FindingCode::ALL {
             assert!(seen.insert(c.as_str()), "{} repeated", c.as_str());
             assert!(
-                c.as_str()
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                c.as_str().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "{}",
                 c.as_str()
             );

@@ -6,15 +6,10 @@
 /// The code alphabet; a character's value is its index.
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Weights for the first 17 characters: 3^i mod 31.
-const WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 fn value(c: u8) -> Option<u32> {
-    ALPHABET
-        .iter()
-        .position(|a| *a == c)
-        .and_then(|p| u32::try_from(p).ok())
+    ALPHABET.iter().position(|a| *a == c).and_then(|p| u32::try_from(p).ok())
 }
 
 /// The check character for the first 17 characters, or `None` if they are not 17 characters
@@ -39,11 +34,7 @@ pub fn verify(code: &str) -> Result<(), Option<char>> {
         return Err(None);
     }
     let expected = check_character(&code[..17]).ok_or(None)?;
-    if code.as_bytes()[17] == expected as u8 {
-        Ok(())
-    } else {
-        Err(Some(expected))
-    }
+    if code.as_bytes()[17] == expected as u8 { Ok(()) } else { Err(Some(expected)) }
 }
 
 #[cfg(test)]

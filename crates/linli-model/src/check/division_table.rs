@@ -16,10 +16,7 @@ pub struct DivisionTable {
 impl DivisionTable {
     /// Read a CSV file whose header has `code` and `name` columns (other columns are ignored).
     pub fn from_csv_path(path: &Path) -> Result<Self, crate::Error> {
-        let err = |message: String| crate::Error::DivisionTable {
-            path: path.display().to_string(),
-            message,
-        };
+        let err = |message: String| crate::Error::DivisionTable { path: path.display().to_string(), message };
         let file = std::fs::File::open(path).map_err(|e| err(e.to_string()))?;
         Self::from_csv_reader(file).map_err(err)
     }
@@ -28,11 +25,7 @@ impl DivisionTable {
     pub fn from_csv_reader(r: impl std::io::Read) -> Result<Self, String> {
         let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(r);
         let headers = rdr.headers().map_err(|e| format!("line 1: {e}"))?.clone();
-        let col = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim_start_matches('\u{feff}').trim() == name)
-        };
+        let col = |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}').trim() == name);
         let (Some(code_col), Some(name_col)) = (col("code"), col("name")) else {
             return Err("line 1: the header needs `code` and `name` columns".into());
         };
@@ -42,14 +35,8 @@ impl DivisionTable {
             let row = row.map_err(|e| format!("line {line}: {e}"))?;
             let code = row.get(code_col).unwrap_or_default().trim();
             let name = row.get(name_col).unwrap_or_default().trim();
-            if crate::codes::division_code_shape(code).is_err()
-                && code.len() != 2
-                && code.len() != 4
-            {
-                return Err(format!(
-                    "line {line}: `{}` is not a division code",
-                    crate::text::truncate(code, 20)
-                ));
+            if crate::codes::division_code_shape(code).is_err() && code.len() != 2 && code.len() != 4 {
+                return Err(format!("line {line}: `{}` is not a division code", crate::text::truncate(code, 20)));
             }
             names.insert(code.to_owned(), name.to_owned());
         }
@@ -92,13 +79,11 @@ mod tests {
 
     #[test]
     fn bad_files_name_the_line() {
-        let e =
-            DivisionTable::from_csv_reader("code,name\n320508,a\nabc,b\n".as_bytes()).unwrap_err();
+        let e = DivisionTable::from_csv_reader("code,name\n320508,a\nabc,b\n".as_bytes()).unwrap_err();
         assert!(e.starts_with("line 3:"), "{e}");
         let e = DivisionTable::from_csv_reader("id,label\n".as_bytes()).unwrap_err();
         assert!(e.starts_with("line 1:"), "{e}");
-        let e =
-            DivisionTable::from_csv_reader("code,name\n320508,a,extra\n".as_bytes()).unwrap_err();
+        let e = DivisionTable::from_csv_reader("code,name\n320508,a,extra\n".as_bytes()).unwrap_err();
         assert!(e.starts_with("line 2:"), "{e}");
     }
 }

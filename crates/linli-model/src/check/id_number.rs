@@ -44,45 +44,25 @@ pub fn check_character(first17: &str) -> Option<char> {
     if b.len() != 17 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let sum: u32 = b
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
+    let sum: u32 = b.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
     CHECK.get((sum % 11) as usize).map(|c| char::from(*c))
 }
 
 /// Parse and check a resident ID number.
 pub fn parse(value: &str) -> Result<IdNumber, IdNumberError> {
     let b = value.as_bytes();
-    if b.len() != 18
-        || !b[..17].iter().all(u8::is_ascii_digit)
-        || !(b[17].is_ascii_digit() || b[17] == b'X')
-    {
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
         return Err(IdNumberError::Shape);
     }
     let birth = &value[6..14];
-    let birth_date = Date::parse(&format!(
-        "{}-{}-{}",
-        &birth[0..4],
-        &birth[4..6],
-        &birth[6..8]
-    ))
-    .map_err(|_| IdNumberError::BirthDate)?;
+    let birth_date = Date::parse(&format!("{}-{}-{}", &birth[0..4], &birth[4..6], &birth[6..8]))
+        .map_err(|_| IdNumberError::BirthDate)?;
     let expected = check_character(&value[..17]).ok_or(IdNumberError::Shape)?;
     if char::from(b[17]) != expected {
         return Err(IdNumberError::CheckCharacter { expected });
     }
-    let gender = if (b[16] - b'0') % 2 == 1 {
-        Gender::Male
-    } else {
-        Gender::Female
-    };
-    Ok(IdNumber {
-        birth_date,
-        gender,
-        province: Province::from_code(&value[..2]),
-    })
+    let gender = if (b[16] - b'0') % 2 == 1 { Gender::Male } else { Gender::Female };
+    Ok(IdNumber { birth_date, gender, province: Province::from_code(&value[..2]) })
 }
 
 #[cfg(test)]
@@ -107,9 +87,7 @@ mod tests {
     fn wrong_check_character_is_refused() {
         assert_eq!(
             parse("330502198807024471"),
-            Err(IdNumberError::CheckCharacter {
-                expected: check_character("33050219880702447").unwrap()
-            })
+            Err(IdNumberError::CheckCharacter { expected: check_character("33050219880702447").unwrap() })
         );
     }
 

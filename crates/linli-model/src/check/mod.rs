@@ -105,11 +105,7 @@ pub fn mask_middle(v: &str) -> String {
         11 => (3, 4),
         _ => (4, 4),
     };
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if i < head || i >= n - tail { *c } else { '*' })
-        .collect()
+    chars.iter().enumerate().map(|(i, c)| if i < head || i >= n - tail { *c } else { '*' }).collect()
 }
 
 /// What the checks may consult beyond the record.
@@ -160,11 +156,7 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
         }
         let ptr = format!("/identifiers/{i}/value");
         let v = ident.value.as_str();
-        let f = |code| {
-            Finding::new(code, ptr.clone())
-                .value(v)
-                .sensitive(Sensitivity::Sensitive)
-        };
+        let f = |code| Finding::new(code, ptr.clone()).value(v).sensitive(Sensitivity::Sensitive);
         match id_number::parse(v) {
             Err(id_number::IdNumberError::Shape) => out.push(f(FindingCode::IdNumberShape)),
             Err(id_number::IdNumberError::BirthDate) => out.push(f(FindingCode::IdNumberBirthDate)),
@@ -214,11 +206,7 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
     if let Some(h) = &p.household {
         if crate::codes::CodeTable::code(h.relationship).ends_with('0') {
             out.push(
-                Finding::new(
-                    FindingCode::HouseholdHeadRelationship,
-                    "/household/relationship",
-                )
-                .value(h.relationship),
+                Finding::new(FindingCode::HouseholdHeadRelationship, "/household/relationship").value(h.relationship),
             );
         }
     }
@@ -226,19 +214,14 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
 
 fn check_phone(phone: &str, pointer: String, out: &mut Vec<Finding>) {
     if phone::classify(phone).is_none() {
-        out.push(
-            Finding::new(FindingCode::PhoneShape, pointer)
-                .value(phone)
-                .sensitive(Sensitivity::Personal),
-        );
+        out.push(Finding::new(FindingCode::PhoneShape, pointer).value(phone).sensitive(Sensitivity::Personal));
     }
 }
 
 fn check_organization(o: &Organization, out: &mut Vec<Finding>) {
     if let Some(code) = &o.credit_code {
         if let Err(expected) = credit_code::verify(code.as_str()) {
-            let mut f =
-                Finding::new(FindingCode::CreditCodeCheckCharacter, "/creditCode").value(code);
+            let mut f = Finding::new(FindingCode::CreditCodeCheckCharacter, "/creditCode").value(code);
             if let Some(e) = expected {
                 f = f.detail(format!("应为 {e}"), format!("expected {e}"));
             }
@@ -274,9 +257,7 @@ fn check_place(p: &Place, ctx: &Context<'_>, out: &mut Vec<Finding>) {
 pub fn check_division_code(code: &str, pointer: &str, ctx: &Context<'_>, out: &mut Vec<Finding>) {
     use crate::codes::DivisionShapeError as E;
     match crate::codes::division_code_shape(code) {
-        Err(E::UnknownProvince) => {
-            out.push(Finding::new(FindingCode::DivisionCodeProvince, pointer).value(code))
-        }
+        Err(E::UnknownProvince) => out.push(Finding::new(FindingCode::DivisionCodeProvince, pointer).value(code)),
         Err(_) => out.push(Finding::new(FindingCode::DivisionCodeShape, pointer).value(code)),
         Ok(_) => {
             if let Some(t) = ctx.divisions {
@@ -290,10 +271,7 @@ pub fn check_division_code(code: &str, pointer: &str, ctx: &Context<'_>, out: &m
 
 fn check_position(p: &Position, pointer: String, out: &mut Vec<Finding>) {
     if !p.in_china_bbox() {
-        out.push(
-            Finding::new(FindingCode::CoordinateOutsideChina, pointer)
-                .value(format!("[{}, {}]", p.lng, p.lat)),
-        );
+        out.push(Finding::new(FindingCode::CoordinateOutsideChina, pointer).value(format!("[{}, {}]", p.lng, p.lat)));
     }
 }
 
@@ -315,16 +293,12 @@ fn check_geometry(g: &Geometry, pointer: &str, out: &mut Vec<Finding>) {
             for (i, ring) in poly.coordinates.iter().enumerate() {
                 if ring.len() < 4 || ring.first() != ring.last() {
                     out.push(
-                        Finding::new(
-                            FindingCode::GeometryRing,
-                            format!("{pointer}/coordinates/{i}"),
-                        )
-                        .value(format!("{} positions", ring.len())),
+                        Finding::new(FindingCode::GeometryRing, format!("{pointer}/coordinates/{i}"))
+                            .value(format!("{} positions", ring.len())),
                     );
                 }
                 if !outside {
-                    if let Some((j, p)) = ring.iter().enumerate().find(|(_, p)| !p.in_china_bbox())
-                    {
+                    if let Some((j, p)) = ring.iter().enumerate().find(|(_, p)| !p.in_china_bbox()) {
                         check_position(p, format!("{pointer}/coordinates/{i}/{j}"), out);
                         outside = true;
                     }
@@ -363,10 +337,7 @@ fn check_event(e: &Event, out: &mut Vec<Finding>) {
 
 fn check_case(c: &Case, out: &mut Vec<Finding>) {
     if c.anonymous && c.reporter.is_some() {
-        out.push(Finding::new(
-            FindingCode::CaseAnonymousReporter,
-            "/reporter",
-        ));
+        out.push(Finding::new(FindingCode::CaseAnonymousReporter, "/reporter"));
     }
     if let Some(a) = &c.assignee {
         if a.organization.is_none() && a.person.is_none() {
@@ -378,12 +349,8 @@ fn check_case(c: &Case, out: &mut Vec<Finding>) {
     }
     check_case_history(c, out);
     if let Some(ev) = &c.evaluation {
-        let resolved = c.history.iter().any(|t| {
-            matches!(
-                t.to,
-                CaseStatus::Resolved | CaseStatus::Verified | CaseStatus::Closed
-            )
-        });
+        let resolved =
+            c.history.iter().any(|t| matches!(t.to, CaseStatus::Resolved | CaseStatus::Verified | CaseStatus::Closed));
         if !resolved {
             out.push(Finding::new(FindingCode::CaseEvaluationEarly, "/evaluation").value(c.status));
         }
@@ -433,11 +400,8 @@ fn check_case_history(c: &Case, out: &mut Vec<Finding>) {
         let from = step.from.unwrap_or(prev.to);
         if !from.may_become(step.to) {
             out.push(
-                Finding::new(
-                    FindingCode::CaseTransitionIllegal,
-                    format!("/history/{i}/to"),
-                )
-                .value(format!("{from} → {}", step.to)),
+                Finding::new(FindingCode::CaseTransitionIllegal, format!("/history/{i}/to"))
+                    .value(format!("{from} → {}", step.to)),
             );
         }
         if step.at.cmp_instant(&prev.at).is_lt() {
@@ -453,10 +417,7 @@ fn check_case_history(c: &Case, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(FindingCode::CaseStatusMismatch, "/status")
                     .value(c.status)
-                    .detail(
-                        format!("最后一步为 {}", last.to),
-                        format!("the last step is {}", last.to),
-                    ),
+                    .detail(format!("最后一步为 {}", last.to), format!("the last step is {}", last.to)),
             );
         }
     }

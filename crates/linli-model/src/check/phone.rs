@@ -35,18 +35,12 @@ pub fn classify(s: &str) -> Option<PhoneShape> {
                 _ => None,
             };
         }
-        return ((8..=15).contains(&digits.len())
-            && all_digits(digits.as_bytes())
-            && !digits.starts_with('0'))
-        .then_some(PhoneShape::International);
+        return ((8..=15).contains(&digits.len()) && all_digits(digits.as_bytes()) && !digits.starts_with('0'))
+            .then_some(PhoneShape::International);
     }
     // Mobile numbers, also written with separators as 3-4-4 (138-1234-5678).
     let compact: Vec<u8> = b.iter().copied().filter(|c| *c != b'-').collect();
-    if compact.len() == 11
-        && all_digits(&compact)
-        && compact[0] == b'1'
-        && (b'3'..=b'9').contains(&compact[1])
-    {
+    if compact.len() == 11 && all_digits(&compact) && compact[0] == b'1' && (b'3'..=b'9').contains(&compact[1]) {
         return Some(PhoneShape::Mobile);
     }
     if let Some((area, local)) = s.split_once('-') {

@@ -80,9 +80,7 @@ pub fn division_code_shape(code: &str) -> Result<Province, DivisionShapeError> {
     if !matches!(code.len(), 6 | 9 | 12) {
         return Err(DivisionShapeError::Length);
     }
-    code.get(..2)
-        .and_then(Province::from_code)
-        .ok_or(DivisionShapeError::UnknownProvince)
+    code.get(..2).and_then(Province::from_code).ok_or(DivisionShapeError::UnknownProvince)
 }
 
 #[cfg(test)]
@@ -103,27 +101,12 @@ mod tests {
 
     #[test]
     fn malformed_codes_are_rejected() {
-        assert_eq!(
-            division_code_shape("32050"),
-            Err(DivisionShapeError::Length)
-        );
+        assert_eq!(division_code_shape("32050"), Err(DivisionShapeError::Length));
         assert_eq!(division_code_shape(""), Err(DivisionShapeError::Length));
-        assert_eq!(
-            division_code_shape("3205080010"),
-            Err(DivisionShapeError::Length)
-        );
-        assert_eq!(
-            division_code_shape("32050a"),
-            Err(DivisionShapeError::NotDigits)
-        );
-        assert_eq!(
-            division_code_shape("32050\u{ff18}"),
-            Err(DivisionShapeError::NotDigits)
-        );
-        assert_eq!(
-            division_code_shape("990101"),
-            Err(DivisionShapeError::UnknownProvince)
-        );
+        assert_eq!(division_code_shape("3205080010"), Err(DivisionShapeError::Length));
+        assert_eq!(division_code_shape("32050a"), Err(DivisionShapeError::NotDigits));
+        assert_eq!(division_code_shape("32050\u{ff18}"), Err(DivisionShapeError::NotDigits));
+        assert_eq!(division_code_shape("990101"), Err(DivisionShapeError::UnknownProvince));
     }
 
     #[test]

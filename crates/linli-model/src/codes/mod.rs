@@ -89,10 +89,7 @@ impl TableInfo {
             standard: T::STANDARD,
             title_zh: T::TITLE_ZH,
             title_en: T::TITLE_EN,
-            codes: T::ALL
-                .iter()
-                .map(|c| (c.code(), c.label_zh(), c.label_en()))
-                .collect(),
+            codes: T::ALL.iter().map(|c| (c.code(), c.label_zh(), c.label_en())).collect(),
         }
     }
 }
@@ -240,10 +237,7 @@ pub fn code_schema<T: CodeTable>() -> schemars::Schema {
     let codes: Vec<&str> = T::ALL.iter().map(|c| c.code()).collect();
     let mut labels = serde_json::Map::new();
     for c in T::ALL {
-        labels.insert(
-            c.code().to_owned(),
-            serde_json::json!({ "zh-CN": c.label_zh(), "en": c.label_en() }),
-        );
+        labels.insert(c.code().to_owned(), serde_json::json!({ "zh-CN": c.label_zh(), "en": c.label_en() }));
     }
     schemars::json_schema!({
         "type": "string",
@@ -270,30 +264,20 @@ mod tests {
             let mut seen = HashSet::new();
             for (code, zh, en) in &t.codes {
                 assert!(seen.insert(*code), "{}: code {code} repeated", t.table);
-                assert!(
-                    !zh.trim().is_empty() && !en.trim().is_empty(),
-                    "{}: {code}",
-                    t.table
-                );
+                assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{}: {code}", t.table);
                 assert!(
                     zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
                     "{}: zh label of {code} has no Chinese: {zh}",
                     t.table
                 );
-                assert!(
-                    en.is_ascii(),
-                    "{}: en label of {code} is not ASCII: {en}",
-                    t.table
-                );
+                assert!(en.is_ascii(), "{}: en label of {code} is not ASCII: {en}", t.table);
             }
         }
     }
 
     #[test]
     fn codes_round_trip_through_serde_and_from_str() {
-        fn check<
-            T: CodeTable + serde::Serialize + serde::de::DeserializeOwned + std::str::FromStr,
-        >() {
+        fn check<T: CodeTable + serde::Serialize + serde::de::DeserializeOwned + std::str::FromStr>() {
             for c in T::ALL {
                 let json = serde_json::to_string(c).expect("serialize");
                 assert_eq!(json, format!("\"{}\"", c.code()));

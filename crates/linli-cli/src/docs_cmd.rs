@@ -21,11 +21,13 @@ pub struct DocsArgs {
 
 /// Run `linli docs`.
 pub(crate) fn run(args: &DocsArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
-    let chapters = generated_chapters();
+    let mut chapters: Vec<(&str, String)> =
+        generated_chapters().into_iter().map(|c| (c.file_name, c.markdown)).collect();
+    chapters.push(linli_validate::codes::validation_chapter());
     if let Some(dir) = &args.write {
-        for c in &chapters {
-            let path = dir.join(c.file_name);
-            std::fs::write(&path, &c.markdown).map_err(|source| CliError::Io { path, source })?;
+        for (name, markdown) in &chapters {
+            let path = dir.join(name);
+            std::fs::write(&path, markdown).map_err(|source| CliError::Io { path, source })?;
         }
         let msg = match lang {
             Lang::Zh => format!("已写入 {} 个章节到 {}\n", chapters.len(), dir.display()),
@@ -36,17 +38,17 @@ pub(crate) fn run(args: &DocsArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     }
     if let Some(dir) = &args.check {
         let mut differ = 0;
-        for c in &chapters {
-            let path = dir.join(c.file_name);
-            if std::fs::read_to_string(&path).ok().as_deref() != Some(c.markdown.as_str()) {
+        for (name, markdown) in &chapters {
+            let path = dir.join(name);
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(markdown.as_str()) {
                 differ += 1;
                 writeln!(out, "{}: differs / 与代码不一致", path.display()).map_err(CliError::Stdout)?;
             }
         }
         return Ok(if differ == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) });
     }
-    for c in &chapters {
-        out.write_all(c.markdown.as_bytes()).map_err(CliError::Stdout)?;
+    for (_, markdown) in &chapters {
+        out.write_all(markdown.as_bytes()).map_err(CliError::Stdout)?;
     }
     Ok(ExitCode::SUCCESS)
 }

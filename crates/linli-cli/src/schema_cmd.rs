@@ -50,6 +50,15 @@ pub(crate) fn run(args: &SchemaArgs, lang: Lang, out: &mut dyn Write) -> Result<
             let path = dir.join(&f.file_name);
             std::fs::write(&path, f.to_pretty_json()).map_err(|source| CliError::Io { path, source })?;
         }
+        if args.record_type.is_none() {
+            // The tool schemas (the validator's JSON report) live beside the record schemas.
+            let reports = dir.join("reports");
+            std::fs::create_dir_all(&reports).map_err(|source| CliError::Io { path: reports.clone(), source })?;
+            let path = reports.join("validation-report.schema.json");
+            let mut text = serde_json::to_string_pretty(&linli_validate::report::report_schema()).unwrap_or_default();
+            text.push('\n');
+            std::fs::write(&path, text).map_err(|source| CliError::Io { path, source })?;
+        }
         let msg = match lang {
             Lang::Zh => format!("已写入 {} 个文件到 {}\n", files.len(), dir.display()),
             Lang::En => format!("wrote {} files to {}\n", files.len(), dir.display()),

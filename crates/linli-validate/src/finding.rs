@@ -9,7 +9,7 @@ use serde::Serialize;
 /// One problem found by the validator: where (file, line, JSON pointer), what (stable code,
 /// requirement), how bad (level), and a message in both languages. The offending value is cut
 /// to 64 characters and masked when the member holds personal information `[PRI-004]`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// Stable code, e.g. `id-number-check-character`, `schema-required`.
     pub code: Cow<'static, str>,

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::finding::Finding;
 
 /// What kind of input a path is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum InputKind {

@@ -4,6 +4,7 @@
 //! access) and the semantic checks of `linli_model::check`. All use of the `jsonschema` crate is
 //! in [`schema_engine`].
 
+pub mod codes;
 pub mod dataset;
 pub mod finding;
 pub mod input;

@@ -15,7 +15,7 @@ use crate::input::InputKind;
 pub const REPORT_FORMAT: &str = "linli-validation-report/1";
 
 /// One input as given on the command line (a dataset directory expands into its files).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct InputSummary {
     /// The path.
     pub path: String,
@@ -31,7 +31,7 @@ pub struct InputSummary {
 }
 
 /// Statistics of one record type.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct TypeStats {
     /// Records of the type.
     pub records: u64,
@@ -46,7 +46,7 @@ pub struct TypeStats {
 }
 
 /// Count of one finding code.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CodeCount {
     /// Level.
     pub level: Level,
@@ -62,7 +62,7 @@ pub struct CodeCount {
 }
 
 /// The whole report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     /// Format identifier, [`REPORT_FORMAT`].
     pub format: &'static str,
@@ -131,10 +131,7 @@ impl Report {
             Level::Warning => self.warnings += 1,
             _ => self.infos += 1,
         }
-        let (zh, en) = match FindingCode::from_code(&f.code) {
-            Some(c) => (c.title_zh().to_owned(), c.title_en().to_owned()),
-            None => title_of(&f.code),
-        };
+        let (zh, en) = title_of(&f.code);
         self.by_code
             .entry(f.code.to_string())
             .or_insert_with(|| CodeCount {
@@ -195,46 +192,25 @@ impl Report {
     }
 }
 
-/// Titles of the validator's own codes (the semantic-check codes have theirs in the model).
+/// The JSON Schema of the JSON report (`--format json`), committed as
+/// `schemas/reports/validation-report.schema.json`.
+pub fn report_schema() -> serde_json::Value {
+    let mut s = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<Report>();
+    s.insert("$id".into(), format!("{}reports/validation-report.schema.json", linli_model::schema::SCHEMA_BASE).into());
+    s.insert("title".into(), "Linli validation report".into());
+    s.to_value()
+}
+
+/// Titles of a code: the model's semantic codes and the validator's own table.
 pub fn title_of(code: &str) -> (String, String) {
-    let (zh, en) = match code {
-        "json-syntax" => ("JSON 语法错误", "Malformed JSON"),
-        "json-too-deep" => ("JSON 嵌套过深", "JSON nested too deep"),
-        "json-number-range" => ("数值超出范围", "Number out of range"),
-        "json-truncated" => ("JSON 不完整", "Truncated JSON"),
-        "json-duplicate-key" => ("成员重复", "Member given twice"),
-        "not-an-object" => ("记录不是 JSON 对象", "Record is not a JSON object"),
-        "missing-record-type" => ("缺少记录类型", "Record type missing"),
-        "unknown-record-type" => ("未知记录类型", "Unknown record type"),
-        "record-structure" => ("记录结构不符合标准", "Record does not fit the standard"),
-        "schema-unknown-member" => ("未定义的成员", "Member not defined by the standard"),
-        "schema-required" => ("缺少必填成员", "Required member missing"),
-        "schema-code" => ("不是代码表中的代码", "Not a code of the table"),
-        "schema-record-type" => ("记录类型不符", "Wrong record type"),
-        "schema-type" => ("JSON 类型错误", "Wrong JSON type"),
-        "schema-date" => ("日期格式错误", "Malformed date"),
-        "schema-timestamp" => ("时间格式错误", "Malformed timestamp"),
-        "schema-pattern" => ("不符合格式或长度", "Breaks the pattern or length limits"),
-        "schema-range" => ("数值超出范围", "Number out of range"),
-        "schema-extension-namespace" => ("扩展命名空间不合法", "Invalid extension namespace"),
-        "schema-structure" => ("结构不符合模式", "Structure does not fit the schema"),
-        "utf8-bom" => ("UTF-8 BOM", "UTF-8 byte order mark"),
-        "invalid-utf8" => ("不是有效的 UTF-8", "Not valid UTF-8"),
-        "line-too-long" => ("行过长", "Line too long"),
-        "blank-lines" => ("空行", "Blank lines"),
-        "empty-input" => ("输入为空", "Empty input"),
-        "read-error" => ("读取失败", "Read error"),
-        "duplicate-id" => ("标识重复", "Duplicate id"),
-        "duplicate-person" => ("人员重复录入", "Person entered twice"),
-        "ref-unresolved" => ("引用无法解析", "Reference does not resolve"),
-        "household-head" => ("户主人数不为一", "Household without exactly one head"),
-        "place-hierarchy-order" => ("地点层级顺序错误", "Place hierarchy out of order"),
-        "place-hierarchy-cycle" => ("地点层级循环", "Place hierarchy loops"),
-        "organization-parent-cycle" => ("上级组织循环", "Organization parents loop"),
-        c if c.starts_with("manifest-") => ("数据集清单问题", "Manifest problem"),
-        _ => ("其他问题", "Other problem"),
-    };
-    (zh.to_owned(), en.to_owned())
+    match (FindingCode::from_code(code), crate::codes::info(code)) {
+        (Some(c), _) => (c.title_zh().to_owned(), c.title_en().to_owned()),
+        (None, Some(c)) => (c.title_zh.to_owned(), c.title_en.to_owned()),
+        (None, None) => ("其他问题".to_owned(), "Other problem".to_owned()),
+    }
 }
 
 /// Language of a rendering.

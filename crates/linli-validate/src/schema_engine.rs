@@ -117,6 +117,19 @@ impl SchemaEngine {
         self.validators.iter().find(|(t, _)| *t == ty).map(|(_, v)| v)
     }
 
+    /// Violations of `instance` against any other schema (e.g. the report schema), compiled for
+    /// this call; an error when the schema does not compile.
+    pub fn violations_against(schema: &Value, instance: &Value) -> Result<Vec<String>, String> {
+        let v = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(schema)
+            .map_err(|e| e.to_string())?;
+        Ok(v.iter_errors(instance)
+            .map(|e| format!("{}: {}", e.instance_path().as_str(), describe(e.kind()).0))
+            .collect())
+    }
+
     /// Whether `instance` is valid against the schema of `ty`.
     pub fn is_valid(&self, ty: RecordType, instance: &Value) -> bool {
         self.validator(ty).is_some_and(|v| v.is_valid(instance))

@@ -60,6 +60,11 @@ fn every_dataset_vector_gives_exactly_its_findings() {
         let data = dir.join("dataset");
         let opts = Options { dataset_checks: case.dataset_checks, threads: 1, ..Options::default() };
         let report = validate_paths(std::slice::from_ref(&data), &validator, &opts).unwrap();
+        for f in &report.findings {
+            if let Err(e) = linli_validate::codes::check_documented(&f.code, f.requirement) {
+                failures.push(format!("{}: {e}", case.id));
+            }
+        }
         let prefix = format!("{}/", data.display());
         let got: Vec<Expected> = report
             .findings
@@ -99,4 +104,35 @@ fn every_dataset_vector_gives_exactly_its_findings() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn validation_chapter_is_up_to_date() {
+    let (name, markdown) = linli_validate::codes::validation_chapter();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(text == markdown, "{} is out of date; run `cargo run -p linli-cli -- docs --write spec/`", path.display());
+}
+
+#[test]
+fn json_reports_follow_the_committed_report_schema() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas/reports/validation-report.schema.json");
+    let committed: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        committed,
+        linli_validate::report::report_schema(),
+        "run `cargo run -p linli-cli -- schema --write schemas/`"
+    );
+    // A report with findings of every kind of location.
+    let v = Validator::new().unwrap();
+    let report =
+        validate_paths(&[cases_dir().join("manifest-path-characters/dataset")], &v, &Options::default()).unwrap();
+    assert!(!report.findings.is_empty());
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    let errors = linli_validate::SchemaEngine::violations_against(&committed, &json).unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    // And the schema is not vacuous.
+    let mut broken = json.clone();
+    broken["records"] = serde_json::json!("many");
+    assert!(!linli_validate::SchemaEngine::violations_against(&committed, &broken).unwrap().is_empty());
 }

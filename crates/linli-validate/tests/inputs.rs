@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use linli_validate::{Options, Report, Validator, validate_paths};
 
@@ -38,7 +38,11 @@ impl Drop for Tmp {
 
 fn run(paths: &[PathBuf]) -> Report {
     let v = Validator::new().unwrap();
-    validate_paths(paths, &v, &Options { threads: 2, ..Options::default() }).unwrap()
+    let r = validate_paths(paths, &v, &Options { threads: 2, ..Options::default() }).unwrap();
+    for f in &r.findings {
+        linli_validate::codes::check_documented(&f.code, f.requirement).unwrap();
+    }
+    r
 }
 
 fn codes(r: &Report) -> Vec<(String, Option<u64>)> {
@@ -247,6 +251,3 @@ fn max_findings_caps_the_list_not_the_counts() {
     assert_eq!(r.errors, 50);
     assert_eq!(r.by_code["json-truncated"].count, 50);
 }
-
-#[allow(dead_code)]
-fn unused(_: &Path) {}

@@ -1,0 +1,154 @@
+//! The validator's own finding codes, in one table (spec `spec/21-validation.md`, generated from
+//! this table). Record-level semantic codes live in `linli_model::check::FindingCode`.
+
+use linli_model::check::Level;
+
+/// One documented code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeInfo {
+    /// The stable code.
+    pub code: &'static str,
+    /// Its usual level (a few codes are reported at another level in a stated situation).
+    pub level: Level,
+    /// The requirement it enforces.
+    pub requirement: &'static str,
+    /// Group, for the spec table.
+    pub group: &'static str,
+    /// Chinese title.
+    pub title_zh: &'static str,
+    /// English title.
+    pub title_en: &'static str,
+}
+
+macro_rules! table {
+    ($($code:literal, $level:ident, $req:literal, $group:literal, $zh:literal, $en:literal;)+) => {
+        /// Every code the validator reports besides the model's semantic codes.
+        pub const CODES: &[CodeInfo] = &[$(CodeInfo {
+            code: $code,
+            level: Level::$level,
+            requirement: $req,
+            group: $group,
+            title_zh: $zh,
+            title_en: $en,
+        }),+];
+    };
+}
+
+table! {
+    "utf8-bom", Warning, "CON-002", "input", "文件以 UTF-8 BOM 开头", "The file starts with a UTF-8 byte order mark";
+    "invalid-utf8", Error, "CON-002", "input", "不是有效的 UTF-8", "Not valid UTF-8";
+    "line-too-long", Error, "DAT-002", "input", "行过长，未校验", "Line too long; not checked";
+    "blank-lines", Info, "DAT-002", "input", "跳过的空行", "Blank lines skipped";
+    "empty-input", Warning, "DAT-002", "input", "输入中没有记录", "The input holds no record";
+    "read-error", Error, "DAT-002", "input", "读取失败", "Read error";
+    "json-syntax", Error, "CON-002", "json", "JSON 语法错误", "Malformed JSON";
+    "json-truncated", Error, "CON-002", "json", "JSON 不完整（被截断）", "Truncated JSON";
+    "json-too-deep", Error, "CON-002", "json", "JSON 嵌套过深", "JSON nested too deep";
+    "json-number-range", Error, "CON-002", "json", "数值超出可表示的范围", "Number out of range";
+    "json-duplicate-key", Error, "CON-002", "json", "对象中成员重复", "Member given twice in an object";
+    "not-an-object", Error, "COR-001", "record", "记录不是 JSON 对象", "Record is not a JSON object";
+    "missing-record-type", Error, "COR-002", "record", "缺少记录类型", "Record type missing";
+    "unknown-record-type", Error, "COR-002", "record", "未知的记录类型", "Unknown record type";
+    "record-structure", Error, "CON-004", "record", "记录结构不符合标准", "Record does not fit the standard";
+    "schema-unknown-member", Error, "COR-003", "schema", "标准未定义的成员", "Member not defined by the standard";
+    "schema-required", Error, "CON-006", "schema", "缺少必填成员", "Required member missing";
+    "schema-code", Error, "CON-034", "schema", "不是代码表中的代码", "Not a code of the table";
+    "schema-record-type", Error, "COR-002", "schema", "记录类型不符", "Wrong record type";
+    "schema-type", Error, "CON-004", "schema", "JSON 类型错误", "Wrong JSON type";
+    "schema-date", Error, "CON-022", "schema", "日期格式错误", "Malformed date";
+    "schema-timestamp", Error, "CON-020", "schema", "时间格式错误（须带时区偏移）", "Malformed timestamp (an offset is required)";
+    "schema-pattern", Error, "CON-004", "schema", "不符合格式或长度限制", "Breaks the pattern or length limits";
+    "schema-range", Error, "CON-004", "schema", "数值超出范围", "Number out of range";
+    "schema-extension-namespace", Error, "COR-040", "schema", "扩展命名空间不合法", "Invalid extension namespace";
+    "schema-structure", Error, "CON-004", "schema", "结构不符合模式", "Structure does not fit the schema";
+    "duplicate-id", Error, "DAT-003", "dataset", "同类记录标识重复", "Id repeated within a record type";
+    "duplicate-person", Warning, "DAT-015", "dataset", "人员重复录入（证件号码相同）", "Person entered twice (same identifier)";
+    "ref-unresolved", Error, "DAT-004", "dataset", "引用的记录不在数据集中", "Referenced record is not in the dataset";
+    "household-head", Error, "PER-013", "dataset", "户主人数不为一", "Household without exactly one head";
+    "place-hierarchy-order", Error, "PLA-004", "dataset", "地点层级顺序错误", "Place hierarchy out of order";
+    "place-hierarchy-cycle", Error, "PLA-004", "dataset", "上级地点链构成循环", "Parent places loop";
+    "organization-parent-cycle", Error, "ORG-008", "dataset", "上级组织链构成循环", "Parent organizations loop";
+    "manifest-missing", Error, "DAT-010", "manifest", "缺少 manifest.json（未用 --dataset 的普通文件夹只给提示）", "manifest.json missing (info only for a plain folder without --dataset)";
+    "manifest-syntax", Error, "DAT-010", "manifest", "manifest.json 不是合法 JSON", "manifest.json is not well-formed JSON";
+    "manifest-invalid", Error, "DAT-010", "manifest", "manifest.json 不符合清单模式", "manifest.json breaks the manifest schema";
+    "manifest-standard-version", Warning, "DAT-011", "manifest", "标准版本与校验器不符（格式错误时为错误）", "Standard version differs from the validator's (an error when malformed)";
+    "manifest-product-version", Warning, "DAT-010", "manifest", "产品版本不是确定的版本", "Product version is not a definite version";
+    "manifest-duplicate-file", Error, "DAT-013", "manifest", "文件在清单中重复列出", "File listed twice";
+    "manifest-path-escapes", Error, "DAT-014", "manifest", "路径不是数据集目录内的相对路径", "Path is not relative inside the dataset directory";
+    "manifest-path-characters", Error, "DAT-014", "manifest", "路径含有不允许的字符", "Path has characters that are not allowed";
+    "manifest-path-symlink", Error, "DAT-014", "manifest", "路径经过符号链接", "Path goes through a symbolic link";
+    "manifest-file-missing", Error, "DAT-013", "manifest", "清单列出的文件不存在", "Listed file does not exist";
+    "manifest-hash-mismatch", Error, "DAT-013", "manifest", "文件摘要与清单不符", "File digest differs from the manifest";
+    "manifest-count-mismatch", Error, "DAT-013", "manifest", "记录数与清单不符", "Record count differs from the manifest";
+    "manifest-extra-file", Error, "DAT-013", "manifest", "文件不在清单中", "File not listed in the manifest";
+    "manifest-record-type", Error, "DAT-013", "manifest", "记录类型与清单声明不符", "Record type differs from the manifest";
+}
+
+/// Look a validator code up.
+pub fn info(code: &str) -> Option<&'static CodeInfo> {
+    CODES.iter().find(|c| c.code == code)
+}
+
+/// Whether `code` is documented, here or among the model's semantic codes.
+pub fn is_documented(code: &str) -> bool {
+    info(code).is_some() || linli_model::check::FindingCode::from_code(code).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_do_not_clash_with_the_model() {
+        let mut seen = std::collections::HashSet::new();
+        for c in CODES {
+            assert!(seen.insert(c.code), "{} repeated", c.code);
+            assert!(linli_model::check::FindingCode::from_code(c.code).is_none(), "{} clashes", c.code);
+        }
+    }
+}
+
+/// Whether a reported finding is documented with the requirement it cites; `Err` says what is
+/// wrong. Tests run every report through this.
+pub fn check_documented(code: &str, requirement: Option<&str>) -> Result<(), String> {
+    let want = match (info(code), linli_model::check::FindingCode::from_code(code)) {
+        (Some(c), _) => c.requirement,
+        (None, Some(c)) => c.requirement(),
+        (None, None) => return Err(format!("code `{code}` is not documented")),
+    };
+    if requirement == Some(want) {
+        Ok(())
+    } else {
+        Err(format!("code `{code}` cites {requirement:?}, the table says {want}"))
+    }
+}
+
+/// The generated chapter `spec/21-validation.md`.
+pub fn validation_chapter() -> (&'static str, String) {
+    use std::fmt::Write;
+    let mut md = String::from(
+        "<!-- Generated by `linli docs --write spec/` from crates/linli-validate/src/codes.rs. Do not edit by hand. -->\n\n",
+    );
+    md.push_str("# 21. The validator: inputs, findings, reports (校验器：输入、问题与报告)\n\n");
+    md.push_str("中文摘要：本章说明 `linli validate` 接受的输入、它报告的问题代码（除第 20 章的语义校验代码之外）、报告格式和退出码。\n\n");
+    md.push_str("## 21.1 Inputs\n\n");
+    md.push_str("`linli validate PATH...` accepts a record file (`.json`: one record, or an array of records), NDJSON (`.ndjson`, `.jsonl`, any other name: one record per line, LF or CRLF), gzip-compressed NDJSON (`.gz`), and dataset directories with a `manifest.json` ([DAT-010]). A folder without a manifest is read file by file; `--dataset` checks all inputs together as one dataset. Lines longer than `--max-line-bytes` (16 MiB by default) are reported and skipped without being held in memory.\n\n");
+    md.push_str("## 21.2 Findings\n\nEvery finding has a stable code (never reused, never translated), a level, the requirement it enforces, the file, the 1-based line, a JSON pointer (RFC 6901) into the record, a message in zh-CN and English, and the offending value, cut to 64 characters and masked when the member holds personal information ([PRI-004]). The semantic-check codes are listed in chapter 20; the validator adds these:\n\n");
+    md.push_str("| code | group | level | requirement | 中文 | English |\n|---|---|---|---|---|---|\n");
+    for c in CODES {
+        let _ = writeln!(
+            md,
+            "| `{}` | {} | {} | [{}] | {} | {} |",
+            c.code,
+            c.group,
+            c.level.as_str(),
+            c.requirement,
+            c.title_zh,
+            c.title_en
+        );
+    }
+    md.push_str("\n## 21.3 Reports and exit codes\n\n");
+    md.push_str("`--format text` (default; coloured on a terminal), `json` (the full report: schema `schemas/validation-report.schema.json`), `junit` (JUnit XML: one failing test case per error code, one passing test case per clean input) or `html` (one self-contained page: the verdict and summary first, then findings grouped by rule with counts). `--lang zh|en` chooses the language (default from `LANG`). `--max-findings N` caps the findings listed (default 1000); every finding is still counted, and the report says how many were not listed.\n\n");
+    md.push_str("| exit code | meaning |\n|---|---|\n| 0 | no finding at or above `--fail-on` (`error` by default, or `warning`) |\n| 1 | findings at or above `--fail-on` |\n| 2 | usage or I/O error: nothing was validated |\n");
+    ("21-validation.md", md)
+}

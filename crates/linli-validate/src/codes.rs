@@ -94,20 +94,6 @@ pub fn is_documented(code: &str) -> bool {
     info(code).is_some() || linli_model::check::FindingCode::from_code(code).is_some()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_unique_and_do_not_clash_with_the_model() {
-        let mut seen = std::collections::HashSet::new();
-        for c in CODES {
-            assert!(seen.insert(c.code), "{} repeated", c.code);
-            assert!(linli_model::check::FindingCode::from_code(c.code).is_none(), "{} clashes", c.code);
-        }
-    }
-}
-
 /// Whether a reported finding is documented with the requirement it cites; `Err` says what is
 /// wrong. Tests run every report through this.
 pub fn check_documented(code: &str, requirement: Option<&str>) -> Result<(), String> {
@@ -151,4 +137,18 @@ pub fn validation_chapter() -> (&'static str, String) {
     md.push_str("`--format text` (default; coloured on a terminal), `json` (the full report: schema `schemas/validation-report.schema.json`), `junit` (JUnit XML: one failing test case per error code, one passing test case per clean input) or `html` (one self-contained page: the verdict and summary first, then findings grouped by rule with counts). `--lang zh|en` chooses the language (default from `LANG`). `--max-findings N` caps the findings listed (default 1000); every finding is still counted, and the report says how many were not listed.\n\n");
     md.push_str("| exit code | meaning |\n|---|---|\n| 0 | no finding at or above `--fail-on` (`error` by default, or `warning`) |\n| 1 | findings at or above `--fail-on` |\n| 2 | usage or I/O error: nothing was validated |\n");
     ("21-validation.md", md)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_do_not_clash_with_the_model() {
+        let mut seen = std::collections::HashSet::new();
+        for c in CODES {
+            assert!(seen.insert(c.code), "{} repeated", c.code);
+            assert!(linli_model::check::FindingCode::from_code(c.code).is_none(), "{} clashes", c.code);
+        }
+    }
 }

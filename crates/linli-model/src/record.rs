@@ -95,16 +95,31 @@ impl Record {
     }
 
     /// Parse one record from JSON text: the `type` member decides the record type.
+    ///
+    /// Records written by Linli tools (and most others) start with `{"type":"…"`; for those the
+    /// type is read off the first bytes and the record is parsed once. Otherwise the `type`
+    /// member is looked up in a first pass.
     pub fn from_json_str(s: &str) -> Result<Self, RecordParseError> {
         #[derive(Deserialize)]
         struct Peek<'a> {
             #[serde(rename = "type", borrow)]
             record_type: Option<std::borrow::Cow<'a, str>>,
         }
-        let peek: Peek<'_> = serde_json::from_str(s).map_err(RecordParseError::Json)?;
-        let ty = peek.record_type.ok_or(RecordParseError::MissingType)?;
-        let ty = <RecordType as crate::codes::CodeTable>::from_code(&ty)
-            .ok_or_else(|| RecordParseError::UnknownType(crate::text::truncate(&ty, 64)))?;
+        let leading = s
+            .trim_start()
+            .strip_prefix("{\"type\":\"")
+            .and_then(|rest| rest.split_once('"'))
+            .map(|(t, _)| t)
+            .and_then(<RecordType as crate::codes::CodeTable>::from_code);
+        let ty = match leading {
+            Some(ty) => ty,
+            None => {
+                let peek: Peek<'_> = serde_json::from_str(s).map_err(RecordParseError::Json)?;
+                let ty = peek.record_type.ok_or(RecordParseError::MissingType)?;
+                <RecordType as crate::codes::CodeTable>::from_code(&ty)
+                    .ok_or_else(|| RecordParseError::UnknownType(crate::text::truncate(&ty, 64)))?
+            }
+        };
         let r = match ty {
             RecordType::Person => serde_json::from_str(s).map(Record::Person),
             RecordType::Organization => serde_json::from_str(s).map(Record::Organization),

@@ -353,7 +353,7 @@ pub fn build_manifest(
         let path = dir.join(&name);
         let mut types: Vec<RecordType> = Vec::new();
         let mut problem = None;
-        let stats = crate::input::read_ndjson_file(&path, name.ends_with(".gz"), 16 << 20, &mut |item| {
+        let stats = crate::input::read_ndjson_file(&path, name.ends_with(".gz"), 16 << 20, true, &mut |item| {
             if let crate::input::Item::Record(r) = item {
                 #[derive(serde::Deserialize)]
                 struct Peek {

@@ -70,6 +70,8 @@ pub struct FileStats {
     pub records: u64,
     /// Blank lines skipped.
     pub blank_lines: u64,
+    /// The first blank line, if any.
+    pub first_blank: Option<u64>,
     /// SHA-256 of the file's bytes as stored (compressed for gzip).
     pub sha256: String,
 }
@@ -83,14 +85,16 @@ fn input_finding(code: &'static str, level: Level, req: &'static str, line: u64,
 /// A reader that hashes everything read through it.
 struct Hashing<R> {
     inner: R,
-    hasher: Sha256,
+    hasher: Option<Sha256>,
     bytes: u64,
 }
 
 impl<R: Read> Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        if let Some(h) = &mut self.hasher {
+            h.update(&buf[..n]);
+        }
         self.bytes += n as u64;
         Ok(n)
     }
@@ -98,15 +102,51 @@ impl<R: Read> Read for Hashing<R> {
 
 /// Read NDJSON from `reader`, calling `sink` for every record or input problem, in order. Lines
 /// longer than `max_line` bytes are skipped without being held in memory.
-pub fn read_ndjson<R: BufRead>(
+pub fn read_ndjson<R: BufRead>(reader: R, max_line: usize, sink: &mut dyn FnMut(Item)) -> std::io::Result<FileStats> {
+    let stats = read_lines(reader, max_line, true, sink)?;
+    for f in tail_findings(&stats) {
+        sink(Item::Finding(f));
+    }
+    Ok(stats)
+}
+
+/// The findings about a whole file that can only be given at its end: blank lines, no record.
+pub fn tail_findings(stats: &FileStats) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(first) = stats.first_blank {
+        out.push(input_finding(
+            "blank-lines",
+            Level::Info,
+            "DAT-002",
+            first,
+            format!("跳过了 {} 个空行（第一个在第 {first} 行）", stats.blank_lines),
+            format!("{} blank line(s) skipped (the first at line {first})", stats.blank_lines),
+        ));
+    }
+    if stats.records == 0 {
+        out.push(input_finding(
+            "empty-input",
+            Level::Warning,
+            "DAT-002",
+            stats.lines.max(1),
+            "输入中没有记录".into(),
+            "the input holds no record".into(),
+        ));
+    }
+    out
+}
+
+/// Read lines of NDJSON; line numbers count from 1 at the start of `reader`. `at_file_start`
+/// says whether `reader` starts at the beginning of the file (where a byte order mark may be).
+pub fn read_lines<R: BufRead>(
     mut reader: R,
     max_line: usize,
+    at_file_start: bool,
     sink: &mut dyn FnMut(Item),
 ) -> std::io::Result<FileStats> {
     let mut stats = FileStats::default();
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
     let mut line_no = 0u64;
-    let mut first_blank = None;
     loop {
         buf.clear();
         let mut too_long = false;
@@ -122,7 +162,7 @@ pub fn read_ndjson<R: BufRead>(
                 break;
             }
             saw_any = true;
-            let (chunk, done) = match memchr(b'\n', available) {
+            let (chunk, done) = match memchr::memchr(b'\n', available) {
                 Some(i) => (&available[..=i], true),
                 None => (available, false),
             };
@@ -158,10 +198,9 @@ pub fn read_ndjson<R: BufRead>(
             stats.records += 1;
             continue;
         }
-        let mut bytes: &[u8] = &buf;
-        if line_no == 1 {
-            if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-                bytes = rest;
+        if at_file_start && line_no == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3);
+            {
                 sink(Item::Finding(input_finding(
                     "utf8-bom",
                     Level::Warning,
@@ -172,67 +211,47 @@ pub fn read_ndjson<R: BufRead>(
                 )));
             }
         }
-        while let Some((last, rest)) = bytes.split_last() {
-            if *last == b'\n' || *last == b'\r' {
-                bytes = rest;
-            } else {
-                break;
-            }
+        while matches!(buf.last(), Some(b'\n' | b'\r')) {
+            buf.pop();
         }
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        if buf.iter().all(u8::is_ascii_whitespace) {
             stats.blank_lines += 1;
-            first_blank.get_or_insert(line_no);
+            stats.first_blank.get_or_insert(line_no);
             continue;
         }
         stats.records += 1;
-        match std::str::from_utf8(bytes) {
-            Ok(s) => sink(Item::Record(RawRecord { line: line_no, text: s.to_owned() })),
-            Err(e) => sink(Item::Finding(input_finding(
+        // Hand the line over without copying it; the next line gets a fresh buffer.
+        let capacity = buf.len().max(256) + 64;
+        let line = std::mem::replace(&mut buf, Vec::with_capacity(capacity));
+        match String::from_utf8(line) {
+            Ok(text) => sink(Item::Record(RawRecord { line: line_no, text })),
+            Err(e) => {
+                let e = e.utf8_error();
+                sink(Item::Finding(input_finding(
                 "invalid-utf8",
                 Level::Error,
                 "CON-002",
                 line_no,
                 format!("第 {} 字节处不是有效的 UTF-8", e.valid_up_to() + 1),
                 format!("not valid UTF-8 at byte {} of the line", e.valid_up_to() + 1),
-            ))),
+            )))
+            }
         }
-    }
-    if let Some(first) = first_blank {
-        sink(Item::Finding(input_finding(
-            "blank-lines",
-            Level::Info,
-            "DAT-002",
-            first,
-            format!("跳过了 {} 个空行（第一个在第 {first} 行）", stats.blank_lines),
-            format!("{} blank line(s) skipped (the first at line {first})", stats.blank_lines),
-        )));
-    }
-    if stats.records == 0 {
-        sink(Item::Finding(input_finding(
-            "empty-input",
-            Level::Warning,
-            "DAT-002",
-            line_no.max(1),
-            "输入中没有记录".into(),
-            "the input holds no record".into(),
-        )));
     }
     Ok(stats)
 }
 
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|b| *b == needle)
-}
-
-/// Read a file of NDJSON (gzip-compressed when `gz`), hashing the stored bytes.
+/// Read a file of NDJSON (gzip-compressed when `gz`); with `hash`, also compute the SHA-256 of
+/// the stored bytes (for manifest checks).
 pub fn read_ndjson_file(
     path: &Path,
     gz: bool,
     max_line: usize,
+    hash: bool,
     sink: &mut dyn FnMut(Item),
 ) -> std::io::Result<FileStats> {
     let file = std::fs::File::open(path)?;
-    let mut hashing = Hashing { inner: file, hasher: Sha256::new(), bytes: 0 };
+    let mut hashing = Hashing { inner: file, hasher: hash.then(Sha256::new), bytes: 0 };
     let mut stats = if gz {
         let decoder = flate2::read::MultiGzDecoder::new(&mut hashing);
         read_ndjson(std::io::BufReader::with_capacity(1 << 16, decoder), max_line, sink)?
@@ -241,7 +260,9 @@ pub fn read_ndjson_file(
     };
     // Drain whatever a decoder left unread, so the digest covers the whole file.
     std::io::copy(&mut hashing, &mut std::io::sink())?;
-    stats.sha256 = hex(&hashing.hasher.finalize());
+    if let Some(h) = hashing.hasher {
+        stats.sha256 = hex(&h.finalize());
+    }
     Ok(stats)
 }
 

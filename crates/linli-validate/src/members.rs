@@ -6,12 +6,44 @@
 
 use serde::ser::{self, Impossible, Serialize, SerializeStruct};
 
-/// The top-level member names present in `record` (in declaration order).
-pub fn present_members<T: Serialize>(record: &T) -> Vec<&'static str> {
-    let mut names = Vec::new();
+/// The member names of a record type, from its schema, sorted; a record's members are reported
+/// as a bit mask over this list.
+pub fn member_names(ty: linli_model::RecordType) -> &'static [&'static str] {
+    use std::sync::LazyLock;
+    static NAMES: LazyLock<Vec<(linli_model::RecordType, Vec<&'static str>)>> = LazyLock::new(|| {
+        <linli_model::RecordType as linli_model::codes::CodeTable>::ALL
+            .iter()
+            .map(|ty| {
+                let schema = linli_model::schema::schema_for(*ty);
+                let mut names: Vec<&'static str> = schema
+                    .get("properties")
+                    .and_then(|p| p.as_object())
+                    .map(|p| p.keys().map(|k| &*Box::leak(k.clone().into_boxed_str())).collect())
+                    .unwrap_or_default();
+                names.sort_unstable();
+                (*ty, names)
+            })
+            .collect()
+    });
+    NAMES.iter().find(|(t, _)| *t == ty).map(|(_, n)| n.as_slice()).unwrap_or(&[])
+}
+
+/// The members present in `record` of type `ty`, as a bit mask over [`member_names`].
+pub fn present_mask<T: Serialize>(ty: linli_model::RecordType, record: &T) -> u64 {
+    let mut mask = Mask { names: member_names(ty), bits: 0 };
     // Only structs reach here; anything else yields no names.
-    let _ = record.serialize(Collector { names: &mut names });
-    names
+    let _ = record.serialize(Collector { names: &mut mask });
+    mask.bits
+}
+
+/// The names of the members in `mask`.
+pub fn names_in(ty: linli_model::RecordType, mask: u64) -> impl Iterator<Item = &'static str> {
+    member_names(ty).iter().enumerate().filter(move |(i, _)| *i < 64 && mask & (1 << i) != 0).map(|(_, n)| *n)
+}
+
+struct Mask {
+    names: &'static [&'static str],
+    bits: u64,
 }
 
 #[derive(Debug)]
@@ -32,18 +64,22 @@ impl ser::Error for Unsupported {
 }
 
 struct Collector<'a> {
-    names: &'a mut Vec<&'static str>,
+    names: &'a mut Mask,
 }
 
 struct Fields<'a> {
-    names: &'a mut Vec<&'static str>,
+    names: &'a mut Mask,
 }
 
 impl SerializeStruct for Fields<'_> {
     type Ok = ();
     type Error = Unsupported;
     fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, _: &T) -> Result<(), Unsupported> {
-        self.names.push(key);
+        if let Ok(i) = self.names.names.binary_search(&key) {
+            if i < 64 {
+                self.names.bits |= 1 << i;
+            }
+        }
         Ok(())
     }
     fn end(self) -> Result<(), Unsupported> {
@@ -148,6 +184,10 @@ mod tests {
     fn lists_exactly_the_members_present() {
         let text = r#"{"type":"Thing","id":"T-1","meta":{"source":{"vendor":"V","product":"P"},"createdAt":"2024-05-01T09:00:00+08:00","updatedAt":"2024-05-01T09:00:00+08:00","version":1,"classification":"internal"},"kind":"device.camera","status":"online"}"#;
         let r = Record::from_json_str(text).unwrap();
-        assert_eq!(present_members(&r), ["type", "id", "meta", "kind", "status"]);
+        let mask = present_mask(r.record_type(), &r);
+        let mut names: Vec<&str> = names_in(r.record_type(), mask).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["id", "kind", "meta", "status", "type"]);
+        assert!(member_names(r.record_type()).len() <= 64);
     }
 }

@@ -31,7 +31,7 @@ pub struct InputSummary {
 }
 
 /// Statistics of one record type.
-#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TypeStats {
     /// Records of the type.
     pub records: u64,
@@ -43,6 +43,26 @@ pub struct TypeStats {
     pub completeness: BTreeMap<&'static str, u64>,
     /// How many records the typed model could read (the base of `completeness`).
     pub parsed: u64,
+    /// Member counts while counting, by bit of `members::member_names`.
+    #[serde(skip)]
+    #[schemars(skip)]
+    counting: [u64; 64],
+}
+
+impl Default for TypeStats {
+    fn default() -> Self {
+        TypeStats { records: 0, valid: 0, invalid: 0, completeness: BTreeMap::new(), parsed: 0, counting: [0; 64] }
+    }
+}
+
+impl TypeStats {
+    fn count_members(&mut self, mut mask: u64) {
+        while mask != 0 {
+            let i = mask.trailing_zeros() as usize;
+            self.counting[i] += 1;
+            mask &= mask - 1;
+        }
+    }
 }
 
 /// Count of one finding code.
@@ -150,26 +170,40 @@ impl Report {
     }
 
     /// Count a record of `ty` (or of unknown type) as valid or not.
-    pub fn count_record(&mut self, ty: Option<RecordType>, valid: bool, members: Option<&[&'static str]>) {
+    pub fn count_record(&mut self, ty: Option<RecordType>, valid: bool, members: Option<u64>) {
         self.records += 1;
         if valid {
             self.valid += 1;
         } else {
             self.invalid += 1;
         }
-        let key = ty.map_or_else(|| "(unknown)".to_owned(), |t| t.to_string());
-        let s = self.by_type.entry(key).or_default();
+        let key = ty.map_or("(unknown)", |t| linli_model::codes::CodeTable::code(t));
+        if !self.by_type.contains_key(key) {
+            self.by_type.insert(key.to_owned(), TypeStats::default());
+        }
+        let Some(s) = self.by_type.get_mut(key) else { return };
         s.records += 1;
         if valid {
             s.valid += 1;
         } else {
             s.invalid += 1;
         }
-        if let Some(ms) = members {
+        if let Some(mask) = members {
             s.parsed += 1;
-            for m in ms {
-                *s.completeness.entry(m).or_default() += 1;
+            s.count_members(mask);
+        }
+    }
+
+    /// Fold the running counts into the reported statistics (call once, at the end).
+    pub fn finalize(&mut self) {
+        for (ty, s) in self.by_type.iter_mut() {
+            let Some(ty) = <RecordType as linli_model::codes::CodeTable>::from_code(ty) else { continue };
+            for (i, name) in crate::members::member_names(ty).iter().enumerate().take(64) {
+                if s.counting[i] > 0 {
+                    *s.completeness.entry(name).or_default() += s.counting[i];
+                }
             }
+            s.counting = [0; 64];
         }
     }
 

@@ -6,12 +6,11 @@ use std::time::Instant;
 
 use linli_model::check::Level;
 use linli_model::manifest::{MANIFEST_FILE, Manifest};
-use rayon::prelude::*;
 
 use crate::dataset::{DatasetIndex, Loc};
 use crate::finding::Finding;
 use crate::input::{self, FileStats, InputKind, Item, RawRecord};
-use crate::members::present_members;
+use crate::members::present_mask;
 use crate::record::{RecordOutcome, Validator};
 use crate::report::{InputSummary, Report};
 
@@ -68,13 +67,15 @@ pub enum RunError {
     Validator(#[from] crate::Error),
 }
 
-const BATCH_RECORDS: usize = 4096;
-const BATCH_BYTES: usize = 8 << 20;
+/// Records are handed from the reader to the checkers in batches small enough to stay in the
+/// processor's cache between reading and parsing.
+const BATCH_RECORDS: usize = 512;
+const BATCH_BYTES: usize = 512 << 10;
 
 struct Run<'a> {
     validator: &'a Validator,
     opts: &'a Options,
-    pool: Option<rayon::ThreadPool>,
+    threads: usize,
     report: Report,
     index: Option<DatasetIndex>,
     files: Vec<String>,
@@ -115,18 +116,9 @@ impl Run<'_> {
         self.report.push(f, self.opts.max_findings);
     }
 
-    /// Validate a batch in parallel and fold it in order.
-    fn flush(&mut self, batch: &mut Vec<Pending>, file: &str, file_id: u32, expect: Option<linli_model::RecordType>) {
-        let validator = self.validator;
-        let check = |p: &Pending| match p {
-            Pending::Record(r) => Some(validator.validate_str(&r.text)),
-            Pending::Finding(_) => None,
-        };
-        let outcomes: Vec<Option<RecordOutcome>> = match &self.pool {
-            Some(pool) => pool.install(|| batch.par_iter().map(check).collect()),
-            None => batch.iter().map(check).collect(),
-        };
-        for (p, outcome) in batch.drain(..).zip(outcomes) {
+    /// Fold one checked batch into the report and the dataset index, in input order.
+    fn fold(&mut self, batch: Vec<Pending>, outcomes: Vec<Option<Checked>>, file: &str, file_id: u32, expect: Option<linli_model::RecordType>) {
+        for (p, outcome) in batch.into_iter().zip(outcomes) {
             match (p, outcome) {
                 (Pending::Finding(f), _) => {
                     // A line that could not be read at all still counts as an invalid record.
@@ -153,7 +145,7 @@ impl Run<'_> {
                     }
                     if let Some(index) = self.index.as_mut() {
                         let loc = Loc { file: file_id, line: raw.line };
-                        match (out.record.as_ref(), out.record_type, out.id.as_deref()) {
+                        match (out.record.as_deref(), out.record_type, out.id.as_deref()) {
                             (Some(record), _, _) => {
                                 for mut f in index.add(record, loc, &self.files) {
                                     f.record_type = Some(record.record_type());
@@ -173,9 +165,8 @@ impl Run<'_> {
                             _ => {}
                         }
                     }
-                    let valid = out.is_valid();
-                    let members = out.record.as_ref().map(present_members);
-                    self.report.count_record(out.record_type, valid, members.as_deref());
+                    let valid = !out.findings.iter().any(|f| f.level == Level::Error);
+                    self.report.count_record(out.record_type, valid, out.members);
                     for f in out.findings {
                         self.push(f, file, Some(raw.line));
                     }
@@ -185,7 +176,9 @@ impl Run<'_> {
         }
     }
 
-    /// Read and validate one file.
+    /// Read and validate one file: a reader thread cuts the input into batches, `threads`
+    /// workers check whole batches, and this thread folds the results back in input order. All
+    /// channels are bounded, so memory stays flat in the size of the input.
     fn file(
         &mut self,
         path: &Path,
@@ -194,77 +187,366 @@ impl Run<'_> {
         expect: Option<linli_model::RecordType>,
     ) -> std::io::Result<FileStats> {
         let file_id = self.file_id(label);
-        let mut batch: Vec<Pending> = Vec::with_capacity(BATCH_RECORDS);
-        let mut batch_bytes = 0usize;
-        let mut full: Vec<Vec<Pending>> = Vec::new();
-        let mut sink = |item: Item| {
-            match item {
-                Item::Record(r) => {
-                    batch_bytes += r.text.len();
-                    batch.push(Pending::Record(r));
-                }
-                Item::Finding(f) => batch.push(Pending::Finding(f)),
-            }
-            if batch.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES {
-                full.push(std::mem::take(&mut batch));
-                batch_bytes = 0;
-            }
-        };
-        // Reading hands over whole batches; validate each as soon as it is full so that memory
-        // stays flat in the size of the input.
-        let stats = match kind {
-            InputKind::Json => input::read_json_file(path, &mut |i| {
-                sink(i);
-            })?,
-            InputKind::Ndjson | InputKind::NdjsonGz => {
-                let gz = kind == InputKind::NdjsonGz;
-                let mut result = Ok(FileStats::default());
-                std::thread::scope(|scope| {
-                    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Pending>>(2);
-                    let max_line = self.opts.max_line_bytes;
-                    let reader = scope.spawn(move || {
-                        let mut local: Vec<Pending> = Vec::with_capacity(BATCH_RECORDS);
-                        let mut local_bytes = 0usize;
-                        let r = input::read_ndjson_file(path, gz, max_line, &mut |item| {
-                            match item {
-                                Item::Record(r) => {
-                                    local_bytes += r.text.len();
-                                    local.push(Pending::Record(r));
-                                }
-                                Item::Finding(f) => local.push(Pending::Finding(f)),
-                            }
-                            if local.len() >= BATCH_RECORDS || local_bytes >= BATCH_BYTES {
-                                let _ = tx.send(std::mem::take(&mut local));
-                                local_bytes = 0;
-                            }
-                        });
-                        if !local.is_empty() {
-                            let _ = tx.send(local);
+        let workers = self.threads.max(1);
+        let validator = self.validator;
+        let keep_records = self.index.is_some();
+        let max_line = self.opts.max_line_bytes;
+        let hash = expect.is_some();
+        if workers == 1 {
+            return self.file_inline(path, label, file_id, kind, expect);
+        }
+        if kind == InputKind::Ndjson {
+            return self.file_chunks(path, label, file_id, expect);
+        }
+        let mut result = Ok(FileStats::default());
+        std::thread::scope(|scope| {
+            let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(u64, Vec<Pending>)>(workers * 2);
+            let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(u64, Vec<Pending>, Vec<Option<Checked>>)>(workers * 2);
+            let reader = scope.spawn(move || {
+                let mut batch: Vec<Pending> = Vec::with_capacity(BATCH_RECORDS);
+                let mut bytes = 0usize;
+                let mut seq = 0u64;
+                let mut sink = |item: Item| {
+                    match item {
+                        Item::Record(r) => {
+                            bytes += r.text.len();
+                            batch.push(Pending::Record(r));
                         }
-                        r
-                    });
-                    for mut b in rx {
-                        let bytes: usize =
-                            b.iter().map(|p| if let Pending::Record(r) = p { r.text.len() + 1 } else { 0 }).sum();
-                        self.flush(&mut b, label, file_id, expect);
-                        self.bytes_done += bytes as u64;
-                        if let Some(p) = &self.opts.progress {
-                            p(self.bytes_done);
+                        Item::Finding(f) => batch.push(Pending::Finding(f)),
+                    }
+                    if batch.len() >= BATCH_RECORDS || bytes >= BATCH_BYTES {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_RECORDS));
+                        let _ = work_tx.send((seq, full));
+                        seq += 1;
+                        bytes = 0;
+                    }
+                };
+                let r = match kind {
+                    InputKind::Json => input::read_json_file(path, &mut sink),
+                    InputKind::NdjsonGz => input::read_ndjson_file(path, true, max_line, hash, &mut sink),
+                    _ => input::read_ndjson_file(path, false, max_line, hash, &mut sink),
+                };
+                if !batch.is_empty() {
+                    let _ = work_tx.send((seq, batch));
+                }
+                r
+            });
+            let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
+            for _ in 0..workers {
+                let rx = std::sync::Arc::clone(&work_rx);
+                let tx = done_tx.clone();
+                scope.spawn(move || {
+                    loop {
+                        let job = match rx.lock() {
+                            Ok(guard) => guard.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok((seq, batch)) = job else { return };
+                        let mut batch = batch;
+                        let checked: Vec<Option<Checked>> = batch.iter().map(|p| check(validator, p, keep_records)).collect();
+                        for p in &mut batch {
+                            if let Pending::Record(r) = p {
+                                r.text = String::new();
+                            }
+                        }
+                        if tx.send((seq, batch, checked)).is_err() {
+                            return;
                         }
                     }
-                    result = reader.join().unwrap_or_else(|_| Err(std::io::Error::other("reader thread failed")));
                 });
-                result?
             }
-            InputKind::Dataset => FileStats::default(),
+            drop(done_tx);
+            // Fold in input order; batches that finish early wait in `ahead`.
+            let mut next = 0u64;
+            let mut ahead = std::collections::BTreeMap::new();
+            for (seq, batch, checked) in done_rx {
+                ahead.insert(seq, (batch, checked));
+                while let Some((batch, checked)) = ahead.remove(&next) {
+                    let bytes: u64 = batch.iter().map(|p| if let Pending::Record(r) = p { r.text.len() as u64 + 1 } else { 0 }).sum();
+                    self.fold(batch, checked, label, file_id, expect);
+                    self.bytes_done += bytes;
+                    if let Some(p) = &self.opts.progress {
+                        p(self.bytes_done);
+                    }
+                    next += 1;
+                }
+            }
+            result = reader.join().unwrap_or_else(|_| Err(std::io::Error::other("reader thread failed")));
+        });
+        result
+    }
+}
+
+impl Run<'_> {
+    /// One thread: read, check and fold a few records at a time, so that each line is parsed
+    /// while it is still in the cache.
+    fn file_inline(
+        &mut self,
+        path: &Path,
+        label: &str,
+        file_id: u32,
+        kind: InputKind,
+        expect: Option<linli_model::RecordType>,
+    ) -> std::io::Result<FileStats> {
+        const INLINE_BATCH: usize = 32;
+        let keep_records = self.index.is_some();
+        let max_line = self.opts.max_line_bytes;
+        let hash = expect.is_some();
+        let mut batch: Vec<Pending> = Vec::with_capacity(INLINE_BATCH);
+        let run_batch = |run: &mut Self, batch: Vec<Pending>| {
+            let validator = run.validator;
+            let bytes: u64 = batch.iter().map(|p| if let Pending::Record(r) = p { r.text.len() as u64 + 1 } else { 0 }).sum();
+            let checked: Vec<Option<Checked>> = batch.iter().map(|p| check(validator, p, keep_records)).collect();
+            run.fold(batch, checked, label, file_id, expect);
+            run.bytes_done += bytes;
+            if let Some(p) = &run.opts.progress {
+                p(run.bytes_done);
+            }
+        };
+        let mut sink = |item: Item| {
+            batch.push(match item {
+                Item::Record(r) => Pending::Record(r),
+                Item::Finding(f) => Pending::Finding(f),
+            });
+            if batch.len() >= INLINE_BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(INLINE_BATCH));
+                run_batch(self, full);
+            }
+        };
+        let stats = match kind {
+            InputKind::Json => input::read_json_file(path, &mut sink),
+            InputKind::NdjsonGz => input::read_ndjson_file(path, true, max_line, hash, &mut sink),
+            _ => input::read_ndjson_file(path, false, max_line, hash, &mut sink),
         };
         if !batch.is_empty() {
-            full.push(batch);
+            run_batch(self, batch);
         }
-        for mut b in full {
-            self.flush(&mut b, label, file_id, expect);
+        stats
+    }
+}
+
+/// Bytes per chunk of a plain NDJSON file checked in parallel.
+const CHUNK_BYTES: u64 = 1 << 20;
+
+/// One chunk as checked by a worker: its items with lines counted from the chunk's start.
+struct DoneChunk {
+    index: u64,
+    items: Vec<Pending>,
+    checked: Vec<Option<Checked>>,
+    stats: FileStats,
+}
+
+/// Where chunk `k` of a file of `len` bytes starts: just after the first newline at or after
+/// `k * CHUNK_BYTES - 1` (so that a chunk begins at a line start), or `len`.
+fn chunk_start(file: &std::fs::File, k: u64, len: u64) -> std::io::Result<u64> {
+    use std::io::{BufRead, Seek, SeekFrom};
+    if k == 0 {
+        return Ok(0);
+    }
+    let nominal = k.saturating_mul(CHUNK_BYTES);
+    if nominal >= len {
+        return Ok(len);
+    }
+    let mut f = file;
+    f.seek(SeekFrom::Start(nominal - 1))?;
+    let mut r = std::io::BufReader::with_capacity(1 << 16, f);
+    let mut pos = nominal - 1;
+    loop {
+        let buf = r.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(len);
         }
-        Ok(stats)
+        if let Some(i) = memchr::memchr(b'\n', buf) {
+            return Ok(pos + i as u64 + 1);
+        }
+        let n = buf.len();
+        pos += n as u64;
+        r.consume(n);
+    }
+}
+
+impl Run<'_> {
+    /// A plain NDJSON file on several cores: workers take 1 MiB chunks (cut at line starts),
+    /// each reads, parses and checks its chunk where it lies in the cache; this thread folds the
+    /// chunks in order, numbering lines as it goes. Workers stay at most a few chunks ahead of
+    /// the fold, so memory stays flat in the size of the file.
+    fn file_chunks(
+        &mut self,
+        path: &Path,
+        label: &str,
+        file_id: u32,
+        expect: Option<linli_model::RecordType>,
+    ) -> std::io::Result<FileStats> {
+        use std::io::{Read, Seek, SeekFrom};
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+        let workers = self.threads.max(1);
+        let len = std::fs::metadata(path)?.len();
+        let chunks = len.div_ceil(CHUNK_BYTES).max(1);
+        let validator = self.validator;
+        let keep_records = self.index.is_some();
+        let max_line = self.opts.max_line_bytes;
+        let next = AtomicU64::new(0);
+        let folded = std::sync::Mutex::new(0u64);
+        let advanced = std::sync::Condvar::new();
+        let failed = AtomicBool::new(false);
+        let window = (workers as u64) * 2;
+        let mut total = FileStats::default();
+        let mut error: Option<std::io::Error> = None;
+        let mut sha = None;
+        std::thread::scope(|scope| {
+            // The digest, when a manifest needs it, is one sequential pass of its own.
+            let hasher = expect.is_some().then(|| {
+                scope.spawn(move || -> std::io::Result<String> {
+                    let mut f = std::fs::File::open(path)?;
+                    let mut h = <sha2::Sha256 as sha2::Digest>::new();
+                    let mut buf = vec![0u8; 1 << 16];
+                    loop {
+                        let n = f.read(&mut buf)?;
+                        if n == 0 {
+                            break;
+                        }
+                        sha2::Digest::update(&mut h, &buf[..n]);
+                    }
+                    Ok(input::hex(&sha2::Digest::finalize(h)))
+                })
+            });
+            let (tx, rx) = std::sync::mpsc::channel::<std::io::Result<DoneChunk>>();
+            for _ in 0..workers {
+                let tx = tx.clone();
+                let (next, folded, advanced, failed) = (&next, &folded, &advanced, &failed);
+                scope.spawn(move || {
+                    let work = |k: u64| -> std::io::Result<DoneChunk> {
+                        let file = std::fs::File::open(path)?;
+                        let start = chunk_start(&file, k, len)?;
+                        let end = chunk_start(&file, k + 1, len)?;
+                        let mut f = &file;
+                        f.seek(SeekFrom::Start(start))?;
+                        let reader = std::io::BufReader::with_capacity(1 << 16, f.take(end.saturating_sub(start)));
+                        let mut items = Vec::with_capacity((end.saturating_sub(start) / 256) as usize + 8);
+                        let stats = input::read_lines(reader, max_line, start == 0, &mut |item| {
+                            items.push(match item {
+                                Item::Record(r) => Pending::Record(r),
+                                Item::Finding(f) => Pending::Finding(f),
+                            });
+                        })?;
+                        let checked = items.iter().map(|p| check(validator, p, keep_records)).collect();
+                        // The text is no longer needed: free it on the thread that made it.
+                        for p in &mut items {
+                            if let Pending::Record(r) = p {
+                                r.text = String::new();
+                            }
+                        }
+                        Ok(DoneChunk { index: k, items, checked, stats })
+                    };
+                    loop {
+                        let k = next.fetch_add(1, Ordering::SeqCst);
+                        if k >= chunks || failed.load(Ordering::SeqCst) {
+                            return;
+                        }
+                        // Stay within `window` chunks of the fold.
+                        if let Ok(mut done) = folded.lock() {
+                            while k >= *done + window && !failed.load(Ordering::SeqCst) {
+                                done = match advanced.wait(done) {
+                                    Ok(d) => d,
+                                    Err(_) => return,
+                                };
+                            }
+                        }
+                        let r = work(k);
+                        let stop = r.is_err();
+                        if tx.send(r).is_err() || stop {
+                            return;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            let mut ahead = std::collections::BTreeMap::new();
+            let mut want = 0u64;
+            for r in rx {
+                let chunk = match r {
+                    Ok(c) => c,
+                    Err(e) => {
+                        failed.store(true, Ordering::SeqCst);
+                        advanced.notify_all();
+                        error.get_or_insert(e);
+                        continue;
+                    }
+                };
+                ahead.insert(chunk.index, chunk);
+                while let Some(mut c) = ahead.remove(&want) {
+                    let offset = total.lines;
+                    for item in &mut c.items {
+                        match item {
+                            Pending::Record(r) => r.line += offset,
+                            Pending::Finding(f) => f.line = f.line.map(|l| l + offset),
+                        }
+                    }
+                    let bytes = c.stats.bytes;
+                    self.fold(c.items, c.checked, label, file_id, expect);
+                    total.bytes += c.stats.bytes;
+                    total.lines += c.stats.lines;
+                    total.records += c.stats.records;
+                    total.blank_lines += c.stats.blank_lines;
+                    if total.first_blank.is_none() {
+                        total.first_blank = c.stats.first_blank.map(|l| l + offset);
+                    }
+                    self.bytes_done += bytes;
+                    if let Some(p) = &self.opts.progress {
+                        p(self.bytes_done);
+                    }
+                    want += 1;
+                    if let Ok(mut done) = folded.lock() {
+                        *done = want;
+                    }
+                    advanced.notify_all();
+                }
+            }
+            if let Some(h) = hasher {
+                sha = Some(h.join().unwrap_or_else(|_| Err(std::io::Error::other("hasher thread failed"))));
+            }
+        });
+        if let Some(e) = error {
+            return Err(e);
+        }
+        if let Some(h) = sha {
+            total.sha256 = h?;
+        }
+        for f in input::tail_findings(&total) {
+            self.push(f, label, None);
+        }
+        Ok(total)
+    }
+}
+
+/// What a worker found for one record, in a compact form for the fold.
+struct Checked {
+    record_type: Option<linli_model::RecordType>,
+    /// The id, kept only for the dataset index.
+    id: Option<String>,
+    /// The record, kept only for the dataset index.
+    record: Option<Box<linli_model::Record>>,
+    findings: Vec<Finding>,
+    /// Members present, when the typed model read the record.
+    members: Option<u64>,
+}
+
+/// Check one pending item on a worker. Everything per record happens here: parse, check, note
+/// the members present; the record itself is dropped at once unless the dataset index needs it.
+fn check(validator: &Validator, p: &Pending, keep_records: bool) -> Option<Checked> {
+    match p {
+        Pending::Record(r) => {
+            let out: RecordOutcome = validator.validate_str(&r.text);
+            let members = out.record.as_ref().map(|rec| present_mask(rec.record_type(), rec));
+            Some(Checked {
+                record_type: out.record_type,
+                id: if keep_records { out.id } else { None },
+                record: if keep_records { out.record.map(Box::new) } else { None },
+                findings: out.findings,
+                members,
+            })
+        }
+        Pending::Finding(_) => None,
     }
 }
 
@@ -278,20 +560,10 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
     let started = Instant::now();
     let threads =
         if opts.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { opts.threads };
-    let pool = if threads > 1 {
-        Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .map_err(|e| RunError::Threads(e.to_string()))?,
-        )
-    } else {
-        None
-    };
     let mut run = Run {
         validator,
         opts,
-        pool,
+        threads,
         report: Report::new(now_rfc3339()),
         index: opts.dataset_checks.then(DatasetIndex::default),
         files: Vec::new(),
@@ -331,6 +603,7 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
     }
     run.finish_index();
     let mut report = run.report;
+    report.finalize();
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     Ok(report)
 }

@@ -54,9 +54,12 @@ pub fn parse(value: &str) -> Result<IdNumber, IdNumberError> {
     if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
         return Err(IdNumberError::Shape);
     }
-    let birth = &value[6..14];
-    let birth_date = Date::parse(&format!("{}-{}-{}", &birth[0..4], &birth[4..6], &birth[6..8]))
-        .map_err(|_| IdNumberError::BirthDate)?;
+    let num = |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+    let (year, month, day) = (num(6..10), num(10..12), num(12..14));
+    let birth_date = match (i32::try_from(year), u8::try_from(month), u8::try_from(day)) {
+        (Ok(y), Ok(m), Ok(d)) => Date::from_ymd(y, m, d).ok_or(IdNumberError::BirthDate)?,
+        _ => return Err(IdNumberError::BirthDate),
+    };
     let expected = check_character(&value[..17]).ok_or(IdNumberError::Shape)?;
     if char::from(b[17]) != expected {
         return Err(IdNumberError::CheckCharacter { expected });

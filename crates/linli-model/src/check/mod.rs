@@ -154,9 +154,9 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
         if ident.scheme != IdentifierScheme::ResidentId {
             continue;
         }
-        let ptr = format!("/identifiers/{i}/value");
+        let ptr = || format!("/identifiers/{i}/value");
         let v = ident.value.as_str();
-        let f = |code| Finding::new(code, ptr.clone()).value(v).sensitive(Sensitivity::Sensitive);
+        let f = |code| Finding::new(code, ptr()).value(v).sensitive(Sensitivity::Sensitive);
         match id_number::parse(v) {
             Err(id_number::IdNumberError::Shape) => out.push(f(FindingCode::IdNumberShape)),
             Err(id_number::IdNumberError::BirthDate) => out.push(f(FindingCode::IdNumberBirthDate)),
@@ -173,7 +173,7 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
                             Finding::new(FindingCode::IdNumberBirthDateMismatch, "/birthDate")
                                 .value(b)
                                 .sensitive(Sensitivity::Personal)
-                                .detail(format!("见 {ptr}"), format!("see {ptr}")),
+                                .detail(format!("见 {}", ptr()), format!("see {}", ptr())),
                         );
                     }
                 }
@@ -182,7 +182,7 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
                         out.push(
                             Finding::new(FindingCode::IdNumberGenderMismatch, "/gender")
                                 .value(g)
-                                .detail(format!("见 {ptr}"), format!("see {ptr}")),
+                                .detail(format!("见 {}", ptr()), format!("see {}", ptr())),
                         );
                     }
                 }
@@ -190,7 +190,7 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
         }
     }
     for (i, phone) in p.phones.iter().enumerate() {
-        check_phone(phone.as_str(), format!("/phones/{i}"), out);
+        check_phone(phone.as_str(), || format!("/phones/{i}"), out);
     }
     for (i, r) in p.residences.iter().enumerate() {
         if let (Some(since), Some(until)) = (r.since, r.until) {
@@ -212,9 +212,9 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
     }
 }
 
-fn check_phone(phone: &str, pointer: String, out: &mut Vec<Finding>) {
+fn check_phone(phone: &str, pointer: impl FnOnce() -> String, out: &mut Vec<Finding>) {
     if phone::classify(phone).is_none() {
-        out.push(Finding::new(FindingCode::PhoneShape, pointer).value(phone).sensitive(Sensitivity::Personal));
+        out.push(Finding::new(FindingCode::PhoneShape, pointer()).value(phone).sensitive(Sensitivity::Personal));
     }
 }
 
@@ -230,7 +230,7 @@ fn check_organization(o: &Organization, out: &mut Vec<Finding>) {
     }
     for (i, c) in o.contacts.iter().enumerate() {
         if let Some(phone) = &c.phone {
-            check_phone(phone.as_str(), format!("/contacts/{i}/phone"), out);
+            check_phone(phone.as_str(), || format!("/contacts/{i}/phone"), out);
         }
     }
 }

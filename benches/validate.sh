@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The validation benchmark: `linli validate` next to its floors and its peers, in one run.
+#
+#   bash benches/validate.sh            # 1,000,000 Person records, 3 runs of each case
+#   RECORDS=200000 REPS=5 bash benches/validate.sh
+#
+# Data: `linli generate --persons-only --defects 0.02` (about 2 % of records carry one seeded
+# defect). Cases, all on the same NDJSON file:
+#   typed floor     linli-bench typed: each line deserialized into the model's Person, nothing else
+#   Value floor     linli-bench value: each line parsed into serde_json::Value
+#   linli 1 core    linli validate --threads 1, pinned to one core (schema + semantic checks, every
+#                   finding collected, completeness statistics)
+#   linli 2 cores   linli validate --threads 2
+#   ajv             Node, Ajv2020 (strict) + ajv-formats, the committed Person schema compiled once
+#   py-jsonschema   Draft202012Validator + format checker, on the first PY_RECORDS records (it is
+#                   about 200x slower; its rate is per record all the same)
+# Then peak RSS of linli validate on a ~1 GB NDJSON file (BIG_RECORDS records).
+# Peers are installed here (npm ci, pip into .ci/.venv). Results: target/bench/results.json.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+RECORDS="${RECORDS:-1000000}"
+REPS="${REPS:-3}"
+PY_RECORDS="${PY_RECORDS:-20000}"
+BIG_RECORDS="${BIG_RECORDS:-1700000}"
+work="$root/target/bench"
+mkdir -p "$work"
+
+echo "== build (release)" >&2
+cargo build --release --locked -q -p linli-cli -p linli-bench
+linli="$root/target/release/linli"
+floor="$root/target/release/linli-bench"
+
+echo "== peers" >&2
+(cd benches/peers && npm ci --no-audit --no-fund --loglevel=error </dev/null >/dev/null)
+venv="$root/.ci/.venv"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -r .ci/schema-check/requirements.txt </dev/null
+
+data="$work/persons-$RECORDS"
+if [ ! -f "$data/person.ndjson" ]; then
+  echo "== generate $RECORDS Person records (2 % seeded defects)" >&2
+  "$linli" generate --records "$RECORDS" --seed 2026 --defects 0.02 --persons-only -o "$data" > "$data.summary.json"
+fi
+file="$data/person.ndjson"
+bytes=$(stat -c %s "$file")
+py_bytes=$(head -n "$PY_RECORDS" "$file" | wc -c)
+schema="$root/schemas/person.schema.json"
+vocab="$root/schemas/vocabulary.json"
+
+cat > "$work/spec.json" <<JSON
+{
+  "reps": $REPS,
+  "out": "$work/results.json",
+  "cases": [
+    {"name": "typed floor (1 core)", "records": $RECORDS, "bytes": $bytes, "cmd": ["taskset", "-c", "0", "$floor", "typed", "$file"]},
+    {"name": "Value floor (1 core)", "records": $RECORDS, "bytes": $bytes, "cmd": ["taskset", "-c", "0", "$floor", "value", "$file"]},
+    {"name": "linli validate (1 core)", "records": $RECORDS, "bytes": $bytes, "ok_codes": [1], "cmd": ["taskset", "-c", "0", "$linli", "validate", "--threads", "1", "--max-findings", "0", "--no-progress", "$file"]},
+    {"name": "linli validate (2 cores)", "records": $RECORDS, "bytes": $bytes, "ok_codes": [1], "cmd": ["$linli", "validate", "--threads", "2", "--max-findings", "0", "--no-progress", "$file"]},
+    {"name": "ajv 8 (1 core)", "records": $RECORDS, "bytes": $bytes, "reps": 2, "cmd": ["taskset", "-c", "0", "node", "$root/benches/peers/ajv-validate.mjs", "$schema", "$vocab", "$file"]},
+    {"name": "python-jsonschema (1 core)", "records": $PY_RECORDS, "bytes": $py_bytes, "reps": 1, "cmd": ["taskset", "-c", "0", "$venv/bin/python", "$root/benches/peers/pyjs-validate.py", "$schema", "$file", "$PY_RECORDS"]}
+  ],
+  "ratios": [
+    ["linli validate (1 core)", "typed floor (1 core)", "linli (1 core) / typed floor   (target >= 0.6)"],
+    ["linli validate (1 core)", "Value floor (1 core)", "linli (1 core) / Value floor"],
+    ["linli validate (2 cores)", "linli validate (1 core)", "speed-up on 2 cores            (target >= 1.7)"],
+    ["linli validate (1 core)", "ajv 8 (1 core)", "linli (1 core) / ajv            (target >= 5)"],
+    ["linli validate (1 core)", "python-jsonschema (1 core)", "linli (1 core) / python-jsonschema (target >= 50)"]
+  ]
+}
+JSON
+echo "== measure ($REPS runs each, interleaved)" >&2
+python3 benches/measure.py "$work/spec.json"
+
+big="$work/persons-big-$BIG_RECORDS"
+if [ ! -f "$big/person.ndjson" ]; then
+  echo "== generate $BIG_RECORDS Person records for the memory check" >&2
+  "$linli" generate --records "$BIG_RECORDS" --seed 7 --defects 0.02 --persons-only -o "$big" > /dev/null
+fi
+big_bytes=$(stat -c %s "$big/person.ndjson")
+cat > "$work/spec-big.json" <<JSON
+{
+  "reps": 1,
+  "out": "$work/results-big.json",
+  "cases": [
+    {"name": "linli validate, $(( big_bytes / 1000000 )) MB file (2 cores)", "records": $BIG_RECORDS, "bytes": $big_bytes, "ok_codes": [1], "cmd": ["$linli", "validate", "--max-findings", "100", "--no-progress", "$big/person.ndjson"]},
+    {"name": "linli validate, the same as a dataset (2 cores)", "records": $BIG_RECORDS, "bytes": $big_bytes, "ok_codes": [1], "cmd": ["$linli", "validate", "--max-findings", "100", "--no-progress", "$big"]}
+  ]
+}
+JSON
+echo "== memory on a large file" >&2
+python3 benches/measure.py "$work/spec-big.json"

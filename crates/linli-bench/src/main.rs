@@ -53,7 +53,9 @@ fn main() -> ExitCode {
         let ok = match mode.as_str() {
             "typed" => {
                 let ty = *first_type.get_or_insert_with(|| {
-                    linli_model::Record::from_json_str(text).map(|r| r.record_type()).unwrap_or(linli_model::RecordType::Person)
+                    linli_model::Record::from_json_str(text)
+                        .map(|r| r.record_type())
+                        .unwrap_or(linli_model::RecordType::Person)
                 });
                 typed(ty, text)
             }

@@ -228,13 +228,13 @@ pub fn read_lines<R: BufRead>(
             Err(e) => {
                 let e = e.utf8_error();
                 sink(Item::Finding(input_finding(
-                "invalid-utf8",
-                Level::Error,
-                "CON-002",
-                line_no,
-                format!("第 {} 字节处不是有效的 UTF-8", e.valid_up_to() + 1),
-                format!("not valid UTF-8 at byte {} of the line", e.valid_up_to() + 1),
-            )))
+                    "invalid-utf8",
+                    Level::Error,
+                    "CON-002",
+                    line_no,
+                    format!("第 {} 字节处不是有效的 UTF-8", e.valid_up_to() + 1),
+                    format!("not valid UTF-8 at byte {} of the line", e.valid_up_to() + 1),
+                )))
             }
         }
     }

@@ -28,9 +28,17 @@ pub fn member_names(ty: linli_model::RecordType) -> &'static [&'static str] {
     NAMES.iter().find(|(t, _)| *t == ty).map(|(_, n)| n.as_slice()).unwrap_or(&[])
 }
 
+/// For each record type, the addresses of the member-name strings seen so far, by index: serde
+/// hands over the same `&'static str` for a member every time, so after the first record a
+/// member is found by comparing one pointer.
+static SEEN: [[std::sync::atomic::AtomicUsize; 64]; 6] =
+    [const { [const { std::sync::atomic::AtomicUsize::new(0) }; 64] }; 6];
+
 /// The members present in `record` of type `ty`, as a bit mask over [`member_names`].
 pub fn present_mask<T: Serialize>(ty: linli_model::RecordType, record: &T) -> u64 {
-    let mut mask = Mask { names: member_names(ty), bits: 0 };
+    let slot =
+        <linli_model::RecordType as linli_model::codes::CodeTable>::ALL.iter().position(|t| *t == ty).unwrap_or(0);
+    let mut mask = Mask { names: member_names(ty), seen: &SEEN[slot.min(5)], bits: 0 };
     // Only structs reach here; anything else yields no names.
     let _ = record.serialize(Collector { names: &mut mask });
     mask.bits
@@ -43,7 +51,21 @@ pub fn names_in(ty: linli_model::RecordType, mask: u64) -> impl Iterator<Item = 
 
 struct Mask {
     names: &'static [&'static str],
+    seen: &'static [std::sync::atomic::AtomicUsize; 64],
     bits: u64,
+}
+
+impl Mask {
+    fn index(&self, key: &'static str) -> Option<usize> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let addr = key.as_ptr() as usize;
+        if let Some(i) = self.seen.iter().take(self.names.len()).position(|a| a.load(Relaxed) == addr) {
+            return Some(i);
+        }
+        let i = self.names.binary_search(&key).ok().filter(|i| *i < 64)?;
+        self.seen[i].store(addr, Relaxed);
+        Some(i)
+    }
 }
 
 #[derive(Debug)]
@@ -75,10 +97,8 @@ impl SerializeStruct for Fields<'_> {
     type Ok = ();
     type Error = Unsupported;
     fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, _: &T) -> Result<(), Unsupported> {
-        if let Ok(i) = self.names.names.binary_search(&key) {
-            if i < 64 {
-                self.names.bits |= 1 << i;
-            }
+        if let Some(i) = self.names.index(key) {
+            self.names.bits |= 1 << i;
         }
         Ok(())
     }

@@ -117,7 +117,14 @@ impl Run<'_> {
     }
 
     /// Fold one checked batch into the report and the dataset index, in input order.
-    fn fold(&mut self, batch: Vec<Pending>, outcomes: Vec<Option<Checked>>, file: &str, file_id: u32, expect: Option<linli_model::RecordType>) {
+    fn fold(
+        &mut self,
+        batch: Vec<Pending>,
+        outcomes: Vec<Option<Checked>>,
+        file: &str,
+        file_id: u32,
+        expect: Option<linli_model::RecordType>,
+    ) {
         for (p, outcome) in batch.into_iter().zip(outcomes) {
             match (p, outcome) {
                 (Pending::Finding(f), _) => {
@@ -201,7 +208,8 @@ impl Run<'_> {
         let mut result = Ok(FileStats::default());
         std::thread::scope(|scope| {
             let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(u64, Vec<Pending>)>(workers * 2);
-            let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(u64, Vec<Pending>, Vec<Option<Checked>>)>(workers * 2);
+            let (done_tx, done_rx) =
+                std::sync::mpsc::sync_channel::<(u64, Vec<Pending>, Vec<Option<Checked>>)>(workers * 2);
             let reader = scope.spawn(move || {
                 let mut batch: Vec<Pending> = Vec::with_capacity(BATCH_RECORDS);
                 let mut bytes = 0usize;
@@ -243,7 +251,8 @@ impl Run<'_> {
                         };
                         let Ok((seq, batch)) = job else { return };
                         let mut batch = batch;
-                        let checked: Vec<Option<Checked>> = batch.iter().map(|p| check(validator, p, keep_records)).collect();
+                        let checked: Vec<Option<Checked>> =
+                            batch.iter().map(|p| check(validator, p, keep_records)).collect();
                         for p in &mut batch {
                             if let Pending::Record(r) = p {
                                 r.text = String::new();
@@ -262,7 +271,10 @@ impl Run<'_> {
             for (seq, batch, checked) in done_rx {
                 ahead.insert(seq, (batch, checked));
                 while let Some((batch, checked)) = ahead.remove(&next) {
-                    let bytes: u64 = batch.iter().map(|p| if let Pending::Record(r) = p { r.text.len() as u64 + 1 } else { 0 }).sum();
+                    let bytes: u64 = batch
+                        .iter()
+                        .map(|p| if let Pending::Record(r) = p { r.text.len() as u64 + 1 } else { 0 })
+                        .sum();
                     self.fold(batch, checked, label, file_id, expect);
                     self.bytes_done += bytes;
                     if let Some(p) = &self.opts.progress {
@@ -295,7 +307,8 @@ impl Run<'_> {
         let mut batch: Vec<Pending> = Vec::with_capacity(INLINE_BATCH);
         let run_batch = |run: &mut Self, batch: Vec<Pending>| {
             let validator = run.validator;
-            let bytes: u64 = batch.iter().map(|p| if let Pending::Record(r) = p { r.text.len() as u64 + 1 } else { 0 }).sum();
+            let bytes: u64 =
+                batch.iter().map(|p| if let Pending::Record(r) = p { r.text.len() as u64 + 1 } else { 0 }).sum();
             let checked: Vec<Option<Checked>> = batch.iter().map(|p| check(validator, p, keep_records)).collect();
             run.fold(batch, checked, label, file_id, expect);
             run.bytes_done += bytes;

@@ -41,7 +41,11 @@ pub fn classify(s: &str) -> Option<PhoneShape> {
     // Mobile numbers, also written with separators as 3-4-4 (138-1234-5678).
     let mut digits = b.iter().copied().filter(|c| *c != b'-');
     let mobile_prefix = matches!((digits.next(), digits.next()), (Some(b'1'), Some(b'3'..=b'9')));
-    if mobile_prefix && b.iter().all(|c| c.is_ascii_digit() || *c == b'-') && b.iter().filter(|c| c.is_ascii_digit()).count() == 11 && !b.starts_with(b"-") {
+    if mobile_prefix
+        && b.iter().all(|c| c.is_ascii_digit() || *c == b'-')
+        && b.iter().filter(|c| c.is_ascii_digit()).count() == 11
+        && !b.starts_with(b"-")
+    {
         return Some(PhoneShape::Mobile);
     }
     if let Some((area, local)) = s.split_once('-') {

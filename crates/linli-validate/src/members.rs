@@ -28,11 +28,17 @@ pub fn member_names(ty: linli_model::RecordType) -> &'static [&'static str] {
     NAMES.iter().find(|(t, _)| *t == ty).map(|(_, n)| n.as_slice()).unwrap_or(&[])
 }
 
-/// For each record type, the addresses of the member-name strings seen so far, by index: serde
-/// hands over the same `&'static str` for a member every time, so after the first record a
-/// member is found by comparing one pointer.
-static SEEN: [[std::sync::atomic::AtomicUsize; 64]; 6] =
-    [const { [const { std::sync::atomic::AtomicUsize::new(0) }; 64] }; 6];
+/// For each record type, a direct-mapped cache from the address of a member-name string to its
+/// index: serde hands over the same `&'static str` for a member every time, so after the first
+/// record a member is found with one load and one comparison. Each entry packs the index (top
+/// byte) and the address (low 56 bits) into one atomic word, so concurrent updates never tear.
+struct Cache {
+    entries: [std::sync::atomic::AtomicU64; 256],
+}
+
+static SEEN: [Cache; 6] = [const { Cache { entries: [const { std::sync::atomic::AtomicU64::new(0) }; 256] } }; 6];
+
+const ADDR_BITS: u64 = (1 << 56) - 1;
 
 /// The members present in `record` of type `ty`, as a bit mask over [`member_names`].
 pub fn present_mask<T: Serialize>(ty: linli_model::RecordType, record: &T) -> u64 {
@@ -51,19 +57,21 @@ pub fn names_in(ty: linli_model::RecordType, mask: u64) -> impl Iterator<Item = 
 
 struct Mask {
     names: &'static [&'static str],
-    seen: &'static [std::sync::atomic::AtomicUsize; 64],
+    seen: &'static Cache,
     bits: u64,
 }
 
 impl Mask {
     fn index(&self, key: &'static str) -> Option<usize> {
         use std::sync::atomic::Ordering::Relaxed;
-        let addr = key.as_ptr() as usize;
-        if let Some(i) = self.seen.iter().take(self.names.len()).position(|a| a.load(Relaxed) == addr) {
-            return Some(i);
+        let addr = key.as_ptr() as u64 & ADDR_BITS;
+        let slot = ((addr ^ (addr >> 8) ^ key.len() as u64) & 255) as usize;
+        let entry = self.seen.entries[slot].load(Relaxed);
+        if entry != 0 && entry & ADDR_BITS == addr {
+            return Some((entry >> 56) as usize);
         }
         let i = self.names.binary_search(&key).ok().filter(|i| *i < 64)?;
-        self.seen[i].store(addr, Relaxed);
+        self.seen.entries[slot].store(addr | ((i as u64) << 56), Relaxed);
         Some(i)
     }
 }

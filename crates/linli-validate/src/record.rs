@@ -101,7 +101,7 @@ impl Validator {
     /// Validate one record given as JSON text.
     pub fn validate_str(&self, text: &str) -> RecordOutcome {
         match Record::from_json_str(text) {
-            Ok(record) => self.checked(record, None),
+            Ok(record) => self.checked(record),
             // The typed reader skips unknown members without a depth limit, so its syntax errors
             // can be less precise: read the text again as a value to say exactly what is wrong.
             Err(typed) => match serde_json::from_str::<Value>(text) {
@@ -114,36 +114,24 @@ impl Validator {
     /// Validate one record given as a JSON value.
     pub fn validate_value(&self, v: &Value) -> RecordOutcome {
         match Record::from_value(v.clone()) {
-            Ok(record) => self.checked(record, Some(v)),
+            Ok(record) => self.checked(record),
             Err(e) => self.explain(v, Some(&e)),
         }
     }
 
-    /// The record was read by the typed model: run the semantic checks. If they report an error,
-    /// also collect schema violations (a member may break both).
-    fn checked(&self, record: Record, value: Option<&Value>) -> RecordOutcome {
+    /// The record was read by the typed model: run the semantic checks. The schema has nothing
+    /// to add here: every constraint the schema states beyond what the typed model enforces is
+    /// also a semantic check (the property `serde_and_semantic_acceptance_implies_schema_acceptance`
+    /// holds the layers to that), so a typed record breaks the schema only where a semantic
+    /// finding already points.
+    fn checked(&self, record: Record) -> RecordOutcome {
         let ty = record.record_type();
         let id = record.id().as_str().to_owned();
         let ctx = Context { divisions: self.divisions.as_ref() };
-        let mut findings: Vec<Finding> = check::check_record(&record, &ctx)
+        let findings: Vec<Finding> = check::check_record(&record, &ctx)
             .iter()
             .map(|f| Finding::from((f, Some(ty), Some(id.as_str()))))
             .collect();
-        if findings.iter().any(|f| f.level == Level::Error) {
-            let owned;
-            let v = match value {
-                Some(v) => v,
-                None => {
-                    owned = serde_json::to_value(&record).unwrap_or(Value::Null);
-                    &owned
-                }
-            };
-            for s in self.schema_findings(ty, Some(&id), v) {
-                if !findings.iter().any(|f| f.pointer == s.pointer) {
-                    findings.push(s);
-                }
-            }
-        }
         RecordOutcome { record_type: Some(ty), id: Some(id), record: Some(record), findings }
     }
 

@@ -451,25 +451,6 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
     );
     let _ = write!(
         h,
-        "<h2>{}</h2>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>SHA-256</th></tr>\n",
-        t("输入", "Inputs"),
-        t("路径", "Path"),
-        t("类型", "Kind"),
-        t("记录", "Records")
-    );
-    for i in &r.inputs {
-        let _ = writeln!(
-            h,
-            "<tr><td><code>{}</code></td><td>{:?}</td><td class=\"num\">{}</td><td><code>{}</code></td></tr>",
-            xml_escape(&i.path),
-            i.kind,
-            i.records,
-            i.sha256
-        );
-    }
-    h.push_str("</table>\n");
-    let _ = write!(
-        h,
         "<h2>{}</h2>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
         t("按记录类型", "By record type"),
         t("类型", "Type"),
@@ -488,6 +469,55 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
         );
     }
     h.push_str("</table>\n");
+    let _ = writeln!(h, "<h2>{}</h2>", t("按规则分组的问题", "Findings by rule"));
+    if r.by_code.is_empty() {
+        let _ = writeln!(h, "<p class=\"pass\">{}</p>", t("未发现问题。", "No findings."));
+    }
+    let mut codes: Vec<(&String, &CodeCount)> = r.by_code.iter().collect();
+    codes.sort_by(|a, b| b.1.level.cmp(&a.1.level).then(b.1.count.cmp(&a.1.count)));
+    for (code, c) in codes {
+        let title = if zh { &c.title_zh } else { &c.title_en };
+        let lvl = c.level.as_str();
+        let _ = write!(
+            h,
+            "<details class=\"rule\" data-code=\"{}\"{}><summary><span class=\"{lvl}\">{}</span> <code>{}</code> {} — {} {}{}</summary>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+            xml_escape(code),
+            if c.level == Level::Error { " open" } else { "" },
+            level_word(c.level, lang),
+            xml_escape(code),
+            xml_escape(title),
+            c.count,
+            t("处", "×"),
+            c.requirement.map(|r| format!(" [{r}]")).unwrap_or_default(),
+            t("位置", "Location"),
+            t("JSON 指针", "JSON pointer"),
+            t("说明", "Message"),
+            t("值", "Value"),
+        );
+        for f in r.findings.iter().filter(|f| f.code == *code) {
+            let msg = if zh { &f.message_zh } else { &f.message_en };
+            let _ = writeln!(
+                h,
+                "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                xml_escape(&location(f)),
+                xml_escape(&f.pointer),
+                xml_escape(msg),
+                f.value.as_deref().map(|v| format!("<code>{}</code>", xml_escape(v))).unwrap_or_default()
+            );
+        }
+        h.push_str("</table></details>\n");
+    }
+    if r.findings_omitted > 0 {
+        let _ = writeln!(
+            h,
+            "<p>{}</p>",
+            if zh {
+                format!("另有 {} 条问题未列出（已计入上面的统计）。", r.findings_omitted)
+            } else {
+                format!("{} more findings are not listed (they are counted above).", r.findings_omitted)
+            }
+        );
+    }
     let _ = writeln!(h, "<h2>{}</h2>", t("字段填充率", "Completeness"));
     for (ty, s) in &r.by_type {
         if s.parsed == 0 {
@@ -510,54 +540,25 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
         }
         h.push_str("</table></details>\n");
     }
-    let _ = writeln!(h, "<h2>{}</h2>", t("按规则分组的问题", "Findings by rule"));
-    if r.by_code.is_empty() {
-        let _ = writeln!(h, "<p class=\"pass\">{}</p>", t("未发现问题。", "No findings."));
-    }
-    let mut codes: Vec<(&String, &CodeCount)> = r.by_code.iter().collect();
-    codes.sort_by(|a, b| b.1.level.cmp(&a.1.level).then(b.1.count.cmp(&a.1.count)));
-    for (code, c) in codes {
-        let title = if zh { &c.title_zh } else { &c.title_en };
-        let lvl = c.level.as_str();
-        let _ = write!(
-            h,
-            "<details class=\"rule\" data-code=\"{}\"><summary><span class=\"{lvl}\">{}</span> <code>{}</code> {} — {} {}{}</summary>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
-            xml_escape(code),
-            level_word(c.level, lang),
-            xml_escape(code),
-            xml_escape(title),
-            c.count,
-            t("处", "×"),
-            c.requirement.map(|r| format!(" [{r}]")).unwrap_or_default(),
-            t("位置", "Location"),
-            t("JSON 指针", "JSON pointer"),
-            t("说明", "Message"),
-            t("值", "Value"),
-        );
-        for f in r.findings.iter().filter(|f| f.code == *code) {
-            let msg = if zh { &f.message_zh } else { &f.message_en };
-            let _ = writeln!(
-                h,
-                "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td><code>{}</code></td></tr>",
-                xml_escape(&location(f)),
-                xml_escape(&f.pointer),
-                xml_escape(msg),
-                xml_escape(f.value.as_deref().unwrap_or(""))
-            );
-        }
-        h.push_str("</table></details>\n");
-    }
-    if r.findings_omitted > 0 {
+    let _ = write!(
+        h,
+        "<h2>{}</h2>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>SHA-256</th></tr>\n",
+        t("输入", "Inputs"),
+        t("路径", "Path"),
+        t("类型", "Kind"),
+        t("记录", "Records")
+    );
+    for i in &r.inputs {
         let _ = writeln!(
             h,
-            "<p>{}</p>",
-            if zh {
-                format!("另有 {} 条问题未列出（已计入上面的统计）。", r.findings_omitted)
-            } else {
-                format!("{} more findings are not listed (they are counted above).", r.findings_omitted)
-            }
+            "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td><code>{}</code></td></tr>",
+            xml_escape(&i.path),
+            serde_json::to_value(i.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            if i.kind == InputKind::Dataset { "—".to_owned() } else { i.records.to_string() },
+            i.sha256
         );
     }
+    h.push_str("</table>\n");
     h.push_str("</body></html>\n");
     h
 }

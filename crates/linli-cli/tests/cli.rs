@@ -1,0 +1,175 @@
+//! The `linli` command as a library: exit codes, formats, languages.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(args: &[&str]) -> (ExitCode, String) {
+    let mut out = Vec::new();
+    let argv: Vec<OsString> = std::iter::once("linli").chain(args.iter().copied()).map(OsString::from).collect();
+    let code = match linli_cli::run(argv, &mut out) {
+        Ok(c) => c,
+        Err(e) => {
+            out.extend(format!("error[{}]: {e}", e.code()).into_bytes());
+            ExitCode::from(2)
+        }
+    };
+    (code, String::from_utf8(out).unwrap())
+}
+
+fn path(p: &str) -> String {
+    root().join(p).display().to_string()
+}
+
+#[test]
+fn the_examples_validate_clean() {
+    let (code, out) =
+        run(&["--lang", "en", "validate", &path("examples/records"), &path("examples/datasets/gusu-huqiu")]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("0 invalid"), "{out}");
+}
+
+#[test]
+fn findings_give_exit_code_1_and_both_languages_read_well() {
+    let bad = path("conformance/datasets/record-bad-id-number/dataset");
+    let (code, en) = run(&["--lang", "en", "validate", &bad]);
+    assert_eq!(code, ExitCode::from(1));
+    assert!(en.contains("error[id-number-check-character] /identifiers/0/value"), "{en}");
+    assert!(en.contains("Resident ID number check character is wrong"), "{en}");
+    let (_, zh) = run(&["--lang", "zh", "validate", &bad]);
+    assert!(zh.contains("错误[id-number-check-character]"), "{zh}");
+    assert!(zh.contains("居民身份证号码校验码错误"), "{zh}");
+    // The ID number is never printed in full.
+    for text in [&en, &zh] {
+        assert!(text.contains("**********"), "{text}");
+    }
+}
+
+#[test]
+fn fail_on_warning_turns_warnings_into_exit_code_1() {
+    let warn = path("conformance/datasets/duplicate-person/dataset");
+    assert_eq!(run(&["validate", &warn]).0, ExitCode::SUCCESS);
+    assert_eq!(run(&["validate", "--fail-on", "warning", &warn]).0, ExitCode::from(1));
+}
+
+#[test]
+fn usage_and_io_errors_give_exit_code_2() {
+    assert_eq!(run(&["validate"]).0, ExitCode::from(2));
+    assert_eq!(run(&["validate", "--format", "pdf", &path("examples/records")]).0, ExitCode::from(2));
+    let (code, out) = run(&["validate", "/nonexistent/file.ndjson"]);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(out.contains("error[io]") && out.contains("/nonexistent/file.ndjson"), "{out}");
+    assert_eq!(run(&["no-such-command"]).0, ExitCode::from(2));
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let (code, out) = run(&["validate", "--help"]);
+    assert_eq!(code, ExitCode::SUCCESS);
+    assert!(out.contains("Exit codes: 0") && out.contains("退出码"), "{out}");
+}
+
+#[test]
+fn json_junit_and_html_reports() {
+    let bad = path("conformance/datasets/duplicate-id/dataset");
+    let (code, json) = run(&["validate", "--format", "json", &bad]);
+    assert_eq!(code, ExitCode::from(1));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["format"], "linli-validation-report/1");
+    assert_eq!(v["by_code"]["duplicate-id"]["count"], 1);
+
+    let (_, xml) = run(&["validate", "--format", "junit", &bad]);
+    assert!(
+        xml.starts_with("<?xml") && xml.contains("<testcase classname=\"linli.validate\" name=\"duplicate-id\">"),
+        "{xml}"
+    );
+    assert!(xml.contains("failures=\"1\""), "{xml}");
+
+    let (_, html) = run(&["--lang", "zh", "validate", "--format", "html", &bad]);
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("lang=\"zh-CN\""));
+    assert!(html.contains("不通过") && html.contains("data-code=\"duplicate-id\""), "{html}");
+    // Self-contained: no external resource.
+    assert!(!html.contains("src=") && !html.contains("href=\"http"), "{html}");
+}
+
+#[test]
+fn output_file_and_max_findings() {
+    let dir = std::env::temp_dir().join(format!("linli-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let report = dir.join("report.json");
+    let bad = path("conformance/datasets/place-hierarchy-cycle/dataset");
+    let (code, out) =
+        run(&["validate", "--format", "json", "--max-findings", "1", "-o", report.to_str().unwrap(), &bad]);
+    assert_eq!(code, ExitCode::from(1));
+    assert!(out.is_empty());
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(v["findings_omitted"], 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn schema_check_passes_on_the_committed_schemas_and_fails_on_drift() {
+    assert_eq!(run(&["schema", "--check", &path("schemas")]).0, ExitCode::SUCCESS);
+    let dir = std::env::temp_dir().join(format!("linli-cli-schemas-{}", std::process::id()));
+    assert_eq!(run(&["schema", "--write", dir.to_str().unwrap()]).0, ExitCode::SUCCESS);
+    std::fs::write(dir.join("person.schema.json"), "{}\n").unwrap();
+    let (code, out) = run(&["schema", "--check", dir.to_str().unwrap()]);
+    assert_eq!(code, ExitCode::from(1));
+    assert!(out.contains("person.schema.json"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+    let (code, one) = run(&["schema", "Person"]);
+    assert_eq!(code, ExitCode::SUCCESS);
+    assert!(one.contains("\"$id\": \"https://schema.linli.org.cn/0.1/person.schema.json\""));
+}
+
+#[test]
+fn codes_lists_tables_in_both_languages() {
+    let (code, out) = run(&["--lang", "zh", "codes", "gender"]);
+    assert_eq!(code, ExitCode::SUCCESS);
+    assert!(out.contains("男性") && out.contains("Male"), "{out}");
+    assert_eq!(run(&["codes", "no-such-table"]).0, ExitCode::from(2));
+}
+
+#[test]
+fn generate_then_validate_finds_exactly_the_seeded_defects() {
+    let dir = std::env::temp_dir().join(format!("linli-cli-gen-{}", std::process::id()));
+    let (code, summary) =
+        run(&["generate", "--records", "1500", "--seed", "5", "--defects", "0.05", "-o", dir.to_str().unwrap()]);
+    assert_eq!(code, ExitCode::SUCCESS);
+    let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    let (code, report) = run(&["validate", "--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(code, ExitCode::from(1));
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let seeded = summary["defects"].as_object().unwrap();
+    let found = report["by_code"].as_object().unwrap();
+    for (code, n) in seeded {
+        assert_eq!(&found[code]["count"], n, "{code}");
+    }
+    assert_eq!(seeded.len(), found.values().filter(|c| c["level"] != "info").count());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn manifest_writes_a_manifest_the_validator_accepts() {
+    let dir = std::env::temp_dir().join(format!("linli-cli-manifest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["person.ndjson", "place.ndjson"] {
+        std::fs::copy(root().join("examples/datasets/gusu-huqiu").join(f), dir.join(f)).unwrap();
+    }
+    let args =
+        ["manifest", dir.to_str().unwrap(), "--vendor", "V", "--product", "P", "--product-version", "1.0.0", "--write"];
+    assert_eq!(run(&args).0, ExitCode::SUCCESS);
+    let (code, out) = run(&["--lang", "en", "validate", dir.to_str().unwrap()]);
+    // Persons refer to organizations and places that are all present here except none: only
+    // places and persons were copied, so references to other types do not resolve.
+    assert!(matches!(code, c if c == ExitCode::SUCCESS || c == ExitCode::from(1)), "{out}");
+    assert!(!out.contains("manifest-"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

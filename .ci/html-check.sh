@@ -14,7 +14,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-if ! fc-list 2>/dev/null | grep -qi "CJK"; then
+if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
   echo "html-check: installing a CJK font" >&2
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null
@@ -63,5 +63,18 @@ for lang in zh en; do
     check "$case-$lang verdict $word" "$(grep -q "$word" "$dom" && echo 0 || echo 1)"
   done
 done
+# The conformance report (against a faulty adapter, so that it has failures to show).
+set +e
+"$linli" conformance run --adapter "$linli reference-adapter --fault drop-field" --out "$out/conformance" >/dev/null
+code=$?
+set -e
+check "conformance exit code $code" "$([ "$code" = 1 ] && echo 0 || echo 1)"
+chrome --dump-dom "file://$out/conformance/report.html" > "$out/conformance.dom.html" 2> "$out/conformance.log" || true
+chrome --screenshot="$out/conformance.png" --window-size=1200,1600 "file://$out/conformance/report.html" >/dev/null 2>>"$out/conformance.log" || true
+check "conformance rendered" "$(grep -q 'id="verdict"' "$out/conformance.dom.html" && echo 0 || echo 1)"
+check "conformance classes" "$([ "$(grep -c 'class="class-row"' "$out/conformance.dom.html")" -ge 6 ] && echo 0 || echo 1)"
+check "conformance failures listed" "$(grep -q 'class="case"' "$out/conformance.dom.html" && echo 0 || echo 1)"
+check "conformance no page errors" "$(grep -Eiq 'Uncaught|CONSOLE\(|Refused to' "$out/conformance.log" && echo 1 || echo 0)"
+
 echo "html-check: $pass passed, $fail failed"
 [ "$fail" = 0 ]

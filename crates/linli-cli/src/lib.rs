@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod codes_cmd;
+mod conformance_cmd;
 mod docs_cmd;
 mod generate_cmd;
 mod manifest_cmd;
@@ -99,6 +100,11 @@ pub enum Command {
     Manifest(manifest_cmd::ManifestArgs),
     /// Generate a synthetic community dataset, optionally with seeded defects of known kinds.
     Generate(generate_cmd::GenerateArgs),
+    /// Run the conformance suite against a vendor's adapter or an exported dataset.
+    Conformance(conformance_cmd::ConformanceArgs),
+    /// The bundled reference vendor adapter (speaks the harness protocol on stdin/stdout).
+    #[command(hide = true)]
+    ReferenceAdapter(conformance_cmd::AdapterArgs),
 }
 
 /// Run the command line with `args` (the first is the program name), writing to `out`.
@@ -124,6 +130,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write) -> Res
         Command::Validate(a) => validate_cmd::run(&a, lang, out),
         Command::Manifest(a) => manifest_cmd::run(&a, lang, out),
         Command::Generate(a) => generate_cmd::run(&a, lang, out),
+        Command::Conformance(a) => conformance_cmd::run_conformance(&a, lang, out),
+        Command::ReferenceAdapter(a) => conformance_cmd::run_adapter(&a),
     }
 }
 

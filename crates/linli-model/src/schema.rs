@@ -78,7 +78,13 @@ impl Transform for NoNull {
 }
 
 fn settings() -> SchemaSettings {
-    SchemaSettings::draft2020_12().with_transform(NoNull).with_transform(RestrictFormats::default())
+    // Only the formats Linli uses survive (each paired with a pattern); schemars' own
+    // (`uint32`, `double`, ...) are not JSON Schema formats. Explicit, so that the bundle's
+    // definitions keep theirs too.
+    let mut formats = RestrictFormats::default();
+    formats.infer_from_meta_schema = false;
+    formats.allowed_formats = ["date-time", "date"].into_iter().map(std::borrow::Cow::Borrowed).collect();
+    SchemaSettings::draft2020_12().with_transform(NoNull).with_transform(formats)
 }
 
 fn record_schema<T: JsonSchema>(ty: RecordType) -> Value {
@@ -247,6 +253,18 @@ mod tests {
             assert_eq!(f.schema["$schema"], "https://json-schema.org/draft/2020-12/schema", "{}", f.file_name);
             assert_eq!(f.schema["$id"], format!("{SCHEMA_BASE}{}", f.file_name));
         }
+    }
+
+    #[test]
+    fn the_bundle_keeps_the_formats_of_the_record_schemas() {
+        let files = all_schema_files();
+        let common = &files.iter().find(|f| f.file_name == "common.schema.json").unwrap().schema;
+        assert_eq!(common["$defs"]["Timestamp"]["format"], "date-time");
+        assert_eq!(common["$defs"]["Date"]["format"], "date");
+        let person = &files.iter().find(|f| f.file_name == "person.schema.json").unwrap().schema;
+        assert_eq!(person["$defs"]["Timestamp"], common["$defs"]["Timestamp"]);
+        let text = serde_json::to_string(common).unwrap();
+        assert!(!text.contains("uint32") && !text.contains("\"double\""));
     }
 
     #[test]

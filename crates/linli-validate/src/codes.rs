@@ -55,6 +55,7 @@ table! {
     "schema-code", Error, "CON-034", "schema", "不是代码表中的代码", "Not a code of the table";
     "schema-record-type", Error, "COR-002", "schema", "记录类型不符", "Wrong record type";
     "schema-type", Error, "CON-004", "schema", "JSON 类型错误", "Wrong JSON type";
+    "schema-ref-type", Error, "COR-021", "schema", "引用指向的记录类型不允许", "A reference names a record type the member does not allow";
     "schema-date", Error, "CON-022", "schema", "日期格式错误", "Malformed date";
     "schema-timestamp", Error, "CON-020", "schema", "时间格式错误（须带时区偏移）", "Malformed timestamp (an offset is required)";
     "schema-pattern", Error, "CON-004", "schema", "不符合格式或长度限制", "Breaks the pattern or length limits";

@@ -67,8 +67,15 @@ fn schema_code(keyword: &str, pointer: &str) -> (&'static str, &'static str) {
     match keyword {
         "additionalProperties" | "unevaluatedProperties" => ("schema-unknown-member", "COR-003"),
         "required" => ("schema-required", "CON-006"),
-        "enum" => ("schema-code", "CON-034"),
         "const" if pointer.is_empty() || pointer == "/type" => ("schema-record-type", "COR-002"),
+        "const" | "enum"
+            if pointer.ends_with("/type")
+                && !pointer.ends_with("/geometry/type")
+                && !pointer.ends_with("/location/type") =>
+        {
+            ("schema-ref-type", "COR-021")
+        }
+        "enum" => ("schema-code", "CON-034"),
         "const" | "type" => ("schema-type", "CON-004"),
         "format" if pointer.ends_with("Date") || pointer.ends_with("since") || pointer.ends_with("until") => {
             ("schema-date", "CON-022")

@@ -88,6 +88,8 @@ finding_codes! {
         "电话号码格式错误", "Telephone number has no known shape";
     HouseholdHeadRelationship = "household-relationship", Warning, "PER-013",
         "与户主关系为大类代码", "Relationship to the household head is a group code, not a specific one";
+    OrganizationParentSelf = "organization-parent-self", Error, "ORG-008",
+        "组织的上级组织是其自身", "Organization is its own parent";
     CreditCodeCheckCharacter = "credit-code-check-character", Error, "ORG-003",
         "统一社会信用代码校验码错误", "Unified social credit code check character is wrong";
     DivisionCodeShape = "division-code-shape", Error, "PLA-006",
@@ -110,6 +112,8 @@ finding_codes! {
         "非车辆类物品不应有车辆信息", "Vehicle details on a thing that is not a vehicle";
     ThingDeviceCodeKind = "thing-device-code-kind", Error, "THG-005",
         "非设备类物品不应有国标设备编码", "National device code on a thing that is not a device";
+    MediaEmbedded = "media-embedded", Error, "EVT-009",
+        "媒体内容直接嵌入记录（data: URI）", "Media content embedded in the record (data: URI)";
     CaseHistoryEmpty = "case-history-empty", Error, "CAS-007",
         "案件流转记录为空", "Case history is empty";
     CaseHistoryStart = "case-history-start", Error, "CAS-007",

@@ -219,6 +219,9 @@ fn check_phone(phone: &str, pointer: impl FnOnce() -> String, out: &mut Vec<Find
 }
 
 fn check_organization(o: &Organization, out: &mut Vec<Finding>) {
+    if o.parent.as_ref().is_some_and(|r| r.id == o.id) {
+        out.push(Finding::new(FindingCode::OrganizationParentSelf, "/parent/id").value(&o.id));
+    }
     if let Some(code) = &o.credit_code {
         if let Err(expected) = credit_code::verify(code.as_str()) {
             let mut f = Finding::new(FindingCode::CreditCodeCheckCharacter, "/creditCode").value(code);
@@ -332,6 +335,11 @@ fn check_event(e: &Event, out: &mut Vec<Finding>) {
     }
     if let Some(p) = &e.location {
         check_point(p, "/location", out);
+    }
+    for (i, m) in e.media.iter().enumerate() {
+        if m.uri.as_str().get(..5).is_some_and(|s| s.eq_ignore_ascii_case("data:")) {
+            out.push(Finding::new(FindingCode::MediaEmbedded, format!("/media/{i}/uri")).value(m.uri.as_str()));
+        }
     }
 }
 

@@ -38,14 +38,13 @@ pub fn classify(s: &str) -> Option<PhoneShape> {
         return ((8..=15).contains(&digits.len()) && all_digits(digits.as_bytes()) && !digits.starts_with('0'))
             .then_some(PhoneShape::International);
     }
-    // Mobile numbers, also written with separators as 3-4-4 (138-1234-5678).
-    let mut digits = b.iter().copied().filter(|c| *c != b'-');
-    let mobile_prefix = matches!((digits.next(), digits.next()), (Some(b'1'), Some(b'3'..=b'9')));
-    if mobile_prefix
-        && b.iter().all(|c| c.is_ascii_digit() || *c == b'-')
-        && b.iter().filter(|c| c.is_ascii_digit()).count() == 11
-        && !b.starts_with(b"-")
-    {
+    // Mobile numbers: 11 digits, or grouped 3-4-4 with hyphens (138-1234-5678).
+    let grouped = b.len() == 13
+        && b[3] == b'-'
+        && b[8] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 3 || i == 8 || c.is_ascii_digit());
+    let plain = b.len() == 11 && all_digits(b);
+    if (plain || grouped) && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) {
         return Some(PhoneShape::Mobile);
     }
     if let Some((area, local)) = s.split_once('-') {
@@ -92,6 +91,8 @@ mod tests {
         assert_eq!(classify("4008123123"), Some(PhoneShape::Service));
         assert_eq!(classify("+14155552671"), Some(PhoneShape::International));
         assert_eq!(classify("138-1234-5678"), Some(PhoneShape::Mobile));
+        assert_eq!(classify("1381-234-5678"), None);
+        assert_eq!(classify("13-81234-5678"), None);
         assert_eq!(classify("+86-138-1234-5678"), Some(PhoneShape::Mobile));
         assert_eq!(classify("+861065221234"), Some(PhoneShape::Landline));
         assert_eq!(classify("+8651265221234"), Some(PhoneShape::Landline));

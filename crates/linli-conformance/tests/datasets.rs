@@ -7,38 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use linli_validate::{Options, Validator, validate_paths};
-use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-struct Case {
-    id: String,
-    description: Description,
-    requirements: Vec<String>,
-    #[serde(default)]
-    dataset_checks: bool,
-    expected: Vec<Expected>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-struct Description {
-    zh: String,
-    en: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Expected {
-    code: String,
-    file: String,
-    #[serde(default)]
-    line: Option<u64>,
-    #[serde(default)]
-    pointer: Option<String>,
-}
+use linli_conformance::vector::{DatasetCase as Case, DatasetFinding as Expected};
 
 fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../conformance/datasets")
@@ -56,6 +26,7 @@ fn every_dataset_vector_gives_exactly_its_findings() {
     for dir in dirs {
         let case: Case = serde_json::from_str(&std::fs::read_to_string(dir.join("case.json")).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        assert!(!case.description.zh.is_empty() && !case.description.en.is_empty());
         assert!(ids.insert(case.id.clone()), "case id {} repeated", case.id);
         let data = dir.join("dataset");
         let opts = Options { dataset_checks: case.dataset_checks, threads: 1, ..Options::default() };

@@ -1,0 +1,152 @@
+//! `linli conformance` and `linli reference-adapter`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use linli_conformance::runner::{RunOptions, Target, run};
+
+use crate::{CliError, Lang};
+
+/// Arguments of `linli conformance`.
+#[derive(Debug, clap::Args)]
+pub struct ConformanceArgs {
+    /// What to do
+    #[command(subcommand)]
+    pub command: ConformanceCommand,
+}
+
+/// Subcommands of `linli conformance`.
+#[derive(Debug, clap::Subcommand)]
+pub enum ConformanceCommand {
+    /// Run the suite. With no target, against the bundled reference adapter.
+    #[command(
+        after_help = "Reports: events.jsonl (one event per line), summary.json, junit.xml and report.html in --out.\n\
+Exit codes: 0 every claimed class passes; 1 failures; 2 the suite could not run or ran nothing.\n\
+退出码：0 所有声明的类别通过；1 有失败；2 无法运行或未运行任何用例。"
+    )]
+    Run(RunArgs),
+    /// List the cases of the suite.
+    List,
+}
+
+/// Arguments of `linli conformance run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// A vendor's adapter program and its arguments, as one string (split on spaces)
+    #[arg(long, value_name = "CMD ARGS", conflicts_with = "dataset")]
+    pub adapter: Option<String>,
+    /// An exported dataset directory
+    #[arg(long, value_name = "DIR")]
+    pub dataset: Option<PathBuf>,
+    /// Folder for the reports
+    #[arg(long, value_name = "DIR", default_value = "target/conformance")]
+    pub out: PathBuf,
+    /// Seed for the order of the cases (written into the report)
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Time an adapter has for one answer, in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub timeout_ms: u64,
+    /// Restarts of a failing adapter before its remaining cases are given up
+    #[arg(long, default_value_t = 3)]
+    pub max_restarts: u32,
+    /// The suite folder (default: the `conformance/` folder this build came from)
+    #[arg(long, value_name = "DIR")]
+    pub suite: Option<PathBuf>,
+}
+
+/// Arguments of `linli reference-adapter`.
+#[derive(Debug, clap::Args)]
+pub struct AdapterArgs {
+    /// Misbehave in one known way: drop-field, no-offset, accept-bad-id, hang, garbage, latest
+    #[arg(long)]
+    pub fault: Option<String>,
+}
+
+fn suite_dir(arg: Option<&PathBuf>) -> PathBuf {
+    arg.cloned().unwrap_or_else(linli_conformance::vector::suite_dir)
+}
+
+/// Run `linli conformance ...`.
+pub(crate) fn run_conformance(args: &ConformanceArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    match &args.command {
+        ConformanceCommand::List => {
+            for (id, class) in linli_conformance::runner::list_cases(&suite_dir(None)) {
+                writeln!(out, "{id}\t{class}").map_err(CliError::Stdout)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ConformanceCommand::Run(a) => run_suite(a, lang, out),
+    }
+}
+
+fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let target = match (&a.adapter, &a.dataset) {
+        (Some(cmd), _) => Target::Adapter(cmd.split_whitespace().map(str::to_owned).collect()),
+        (None, Some(d)) => Target::Dataset(d.clone()),
+        (None, None) => {
+            let me =
+                std::env::current_exe().map_err(|e| CliError::Usage(format!("cannot find the linli binary: {e}")))?;
+            Target::Adapter(vec![me.display().to_string(), "reference-adapter".into()])
+        }
+    };
+    let mut opts = RunOptions::new(suite_dir(a.suite.as_ref()));
+    opts.seed = a.seed;
+    opts.case_timeout = Duration::from_millis(a.timeout_ms);
+    opts.max_restarts = a.max_restarts;
+    std::fs::create_dir_all(&a.out).map_err(|source| CliError::Io { path: a.out.clone(), source })?;
+    let log_path = a.out.join("events.jsonl");
+    let mut log = std::io::BufWriter::new(
+        std::fs::File::create(&log_path).map_err(|source| CliError::Io { path: log_path.clone(), source })?,
+    );
+    let summary = run(&target, &opts, &mut |e| {
+        let _ = writeln!(log, "{e}");
+    });
+    log.flush().map_err(|source| CliError::Io { path: log_path.clone(), source })?;
+    let reqs = linli_conformance::coverage::requirements(&opts.suite.join("../spec")).unwrap_or_default();
+    let text_of = |id: &str| reqs.iter().find(|r| r.id == id).map(|r| r.text.clone());
+    let files: [(&str, String); 3] = [
+        ("summary.json", format!("{}\n", serde_json::to_string_pretty(&summary).unwrap_or_default())),
+        ("junit.xml", linli_conformance::report::junit(&summary)),
+        ("report.html", linli_conformance::report::html(&summary, &text_of)),
+    ];
+    for (name, text) in &files {
+        let p = a.out.join(name);
+        std::fs::write(&p, text).map_err(|source| CliError::Io { path: p, source })?;
+    }
+    for e in &summary.run_errors {
+        writeln!(out, "{}: {e}", if lang == Lang::Zh { "运行错误" } else { "run error" }).map_err(CliError::Stdout)?;
+    }
+    for c in &summary.classes {
+        let verdict = match (lang, c.verdict) {
+            (Lang::Zh, "pass") => "通过",
+            (Lang::Zh, "fail") => "不通过",
+            (Lang::Zh, _) => "未声明",
+            (Lang::En, v) => v,
+        };
+        let counts: Vec<String> = c.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        writeln!(out, "{:<8} {verdict:<12} {}", c.class.name(), counts.join(", ")).map_err(CliError::Stdout)?;
+    }
+    let msg = match lang {
+        Lang::Zh => format!("报告已写入 {}（summary.json、events.jsonl、junit.xml、report.html）", a.out.display()),
+        Lang::En => format!("reports in {} (summary.json, events.jsonl, junit.xml, report.html)", a.out.display()),
+    };
+    writeln!(out, "{msg}").map_err(CliError::Stdout)?;
+    Ok(ExitCode::from(summary.exit_code()))
+}
+
+/// Run `linli reference-adapter`: the bundled vendor adapter, on standard input and output.
+pub(crate) fn run_adapter(a: &AdapterArgs) -> Result<ExitCode, CliError> {
+    let fault = match &a.fault {
+        None => None,
+        Some(f) => Some(linli_reference_adapter::Fault::parse(f).ok_or_else(|| {
+            CliError::Usage(format!("unknown fault `{f}`; one of {}", linli_reference_adapter::Fault::NAMES.join(", ")))
+        })?),
+    };
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    linli_reference_adapter::serve(stdin.lock(), stdout.lock(), fault).map_err(CliError::Stdout)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,151 @@
+//! The suite catches what it claims to catch: the reference adapter passes every class, and each
+//! deliberately faulty adapter gets exactly its expected verdicts.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use linli_conformance::runner::{Outcome, RunOptions, Summary, Target, run};
+use linli_conformance::vector::{Verdict, document_vectors, suite_dir};
+
+fn adapter(fault: Option<&str>, timeout_ms: u64, max_restarts: u32) -> Summary {
+    let mut cmd = vec![env!("CARGO_BIN_EXE_linli").to_owned(), "reference-adapter".to_owned()];
+    if let Some(f) = fault {
+        cmd.push("--fault".into());
+        cmd.push(f.into());
+    }
+    let mut opts = RunOptions::new(suite_dir());
+    opts.case_timeout = Duration::from_millis(timeout_ms);
+    opts.max_restarts = max_restarts;
+    opts.seed = 7;
+    run(&Target::Adapter(cmd), &opts, &mut |_| {})
+}
+
+fn outcomes(s: &Summary, op: &str) -> Vec<(String, Outcome)> {
+    s.cases.iter().filter(|c| c.op == op).map(|c| (c.case.clone(), c.outcome)).collect()
+}
+
+#[test]
+fn the_reference_adapter_passes_every_class() {
+    let s = adapter(None, 10_000, 0);
+    let bad: Vec<String> = s
+        .cases
+        .iter()
+        .filter(|c| c.outcome != Outcome::Pass)
+        .map(|c| format!("{} {} {:?}: {}", c.case, c.op, c.outcome, c.detail_en))
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert!(s.classes.iter().all(|c| c.claimed && c.verdict == "pass"), "{:?}", s.classes);
+    assert_eq!(s.exit_code(), 0);
+    assert_eq!(s.product.as_ref().map(|p| p.name.as_str()), Some("reference adapter"));
+}
+
+#[test]
+fn dropping_a_field_fails_every_round_trip_and_nothing_else() {
+    let s = adapter(Some("drop-field"), 10_000, 0);
+    let rt = outcomes(&s, "roundtrip");
+    assert!(!rt.is_empty());
+    assert!(rt.iter().all(|(_, o)| *o == Outcome::Fail), "{rt:?}");
+    assert!(s.cases.iter().filter(|c| c.op == "roundtrip").all(|c| c.detail_en.contains("lost [\"/")));
+    assert!(outcomes(&s, "validate").iter().all(|(_, o)| *o == Outcome::Pass));
+    assert_eq!(s.exit_code(), 1);
+}
+
+#[test]
+fn times_without_offset_fail_exactly_the_round_trips_with_top_level_times() {
+    let s = adapter(Some("no-offset"), 10_000, 0);
+    let vectors = document_vectors(&suite_dir()).unwrap();
+    for c in s.cases.iter().filter(|c| c.op == "roundtrip") {
+        let v = &vectors.iter().find(|(_, v)| v.id == c.case).unwrap().1;
+        let has_time = ["occurredAt", "endedAt", "reportedAt", "deadline"].iter().any(|k| v.record.get(k).is_some());
+        let want = if has_time { Outcome::Fail } else { Outcome::Pass };
+        assert_eq!(c.outcome, want, "{}: {}", c.case, c.detail_en);
+    }
+    assert!(outcomes(&s, "validate").iter().all(|(_, o)| *o == Outcome::Pass));
+}
+
+#[test]
+fn accepting_a_wrong_check_character_fails_exactly_those_cases() {
+    let s = adapter(Some("accept-bad-id"), 10_000, 0);
+    let vectors = document_vectors(&suite_dir()).unwrap();
+    let mut caught = 0;
+    for c in s.cases.iter().filter(|c| c.op == "validate") {
+        let v = &vectors.iter().find(|(_, v)| v.id == c.case).unwrap().1;
+        let only_check_char = v.verdict == Verdict::Invalid
+            && !v.findings.is_empty()
+            && v.findings.iter().all(|f| f.code == "id-number-check-character");
+        let want = if only_check_char { Outcome::Fail } else { Outcome::Pass };
+        assert_eq!(c.outcome, want, "{}", c.case);
+        caught += usize::from(only_check_char);
+    }
+    assert!(caught >= 1, "the suite has no vector whose only defect is a wrong check character");
+    assert!(s.classes.iter().any(|c| c.class.name() == "people" && c.verdict == "fail"));
+}
+
+#[test]
+fn a_hanging_adapter_is_cut_off_and_the_run_finishes() {
+    let t0 = Instant::now();
+    let s = adapter(Some("hang"), 300, 2);
+    let elapsed = t0.elapsed();
+    // Each start hangs on its first `validate`: 1 + 2 restarts = 3 cut-offs, then no more restarts.
+    let errors = s.cases.iter().filter(|c| c.outcome == Outcome::Error).count();
+    let timeouts = s.cases.iter().filter(|c| c.detail_en.contains("no answer within 300 ms")).count();
+    assert_eq!(
+        timeouts,
+        3,
+        "{:?}",
+        s.cases.iter().filter(|c| c.outcome == Outcome::Error).map(|c| &c.detail_en).collect::<Vec<_>>()
+    );
+    assert!(errors > 3, "after the last restart the remaining cases are errors");
+    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+    assert_eq!(s.exit_code(), 1);
+}
+
+#[test]
+fn garbage_answers_are_errors_and_contained() {
+    let s = adapter(Some("garbage"), 2_000, 1);
+    let malformed = s.cases.iter().filter(|c| c.detail_en.contains("malformed answer")).count();
+    assert_eq!(malformed, 2, "one per start (1 restart)");
+    assert!(s.cases.iter().all(|c| c.outcome != Outcome::Pass || c.op == "roundtrip"));
+    assert_eq!(s.exit_code(), 1);
+}
+
+#[test]
+fn a_product_that_calls_itself_latest_is_refused() {
+    let s = adapter(Some("latest"), 2_000, 0);
+    assert!(s.run_errors.iter().any(|e| e.contains("latest")), "{:?}", s.run_errors);
+    assert_eq!(s.exit_code(), 2);
+}
+
+#[test]
+fn the_seed_orders_the_run_and_is_reported() {
+    let a = adapter(None, 10_000, 0);
+    assert_eq!(a.seed, 7);
+    let b = adapter(None, 10_000, 0);
+    let ids = |s: &Summary| s.cases.iter().map(|c| (c.case.clone(), c.op, c.outcome)).collect::<Vec<_>>();
+    assert_eq!(ids(&a), ids(&b));
+    assert_eq!(a.vectors_sha256, b.vectors_sha256);
+    assert_eq!(a.vectors_sha256.len(), 64);
+}
+
+#[test]
+fn a_dataset_target_is_judged_per_requirement() {
+    let mut opts = RunOptions::new(suite_dir());
+    opts.seed = 1;
+    let good = run(&Target::Dataset(suite_dir().join("../examples/datasets/gusu-huqiu")), &opts, &mut |_| {});
+    assert_eq!(good.exit_code(), 0, "{:?}", good.classes);
+    let bad = run(&Target::Dataset(suite_dir().join("datasets/record-bad-id-number/dataset")), &opts, &mut |_| {});
+    assert_eq!(bad.exit_code(), 1);
+    assert_eq!(bad.requirements.get("PER-008"), Some(&"fail"));
+    assert!(bad.classes.iter().any(|c| c.class.name() == "people" && c.verdict == "fail"));
+    assert!(bad.classes.iter().any(|c| c.class.name() == "places" && c.verdict == "pass"));
+}
+
+#[test]
+fn reports_render() {
+    let s = adapter(Some("drop-field"), 10_000, 0);
+    let html = linli_conformance::report::html(&s, &|_| Some("requirement text".into()));
+    assert!(html.contains("不通过 / FAIL") && html.contains("data-class=\"people\""));
+    let xml = linli_conformance::report::junit(&s);
+    assert!(xml.contains("<failure") && xml.starts_with("<?xml"));
+}

@@ -1,0 +1,209 @@
+//! Requirement coverage: every MUST requirement of `spec/` has at least one valid and one
+//! invalid case, or a recorded reason why no vector can test it `[CNF-020]`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::vector::{Bilingual, DatasetCase, DocumentVector, Verdict};
+
+/// A normative statement of the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirement {
+    /// `PER-008`.
+    pub id: String,
+    /// `MUST` when the statement has MUST, MUST NOT, REQUIRED or SHALL; otherwise `SHOULD` or `MAY`.
+    pub level: &'static str,
+    /// The chapter file.
+    pub file: String,
+    /// The statement's text.
+    pub text: String,
+}
+
+/// Read the requirements of `spec/`: a paragraph or list item starting with a bold requirement ID.
+pub fn requirements(spec_dir: &Path) -> Result<Vec<Requirement>, Error> {
+    let def = regex::Regex::new(r"\*\*\[([A-Z]{3}-[0-9]{3})\]\*\*")
+        .map_err(|e| Error::Suite { path: "regex".into(), message: e.to_string() })?;
+    let must = regex::Regex::new(r"(?-u:\b)(MUST|REQUIRED|SHALL)(?-u:\b)")
+        .map_err(|e| Error::Suite { path: "regex".into(), message: e.to_string() })?;
+    let should = regex::Regex::new(r"(?-u:\b)SHOULD(?-u:\b)")
+        .map_err(|e| Error::Suite { path: "regex".into(), message: e.to_string() })?;
+    let mut files: Vec<_> = std::fs::read_dir(spec_dir)
+        .map_err(|e| Error::Suite { path: spec_dir.display().to_string(), message: e.to_string() })?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f)
+            .map_err(|e| Error::Suite { path: f.display().to_string(), message: e.to_string() })?;
+        for para in text.split("\n\n").flat_map(|p| p.split("\n- ")) {
+            if let Some(c) = def.captures(para) {
+                let level = if must.is_match(para) {
+                    "MUST"
+                } else if should.is_match(para) {
+                    "SHOULD"
+                } else {
+                    "MAY"
+                };
+                out.push(Requirement {
+                    id: c[1].to_owned(),
+                    level,
+                    file: f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                    text: para.split_whitespace().collect::<Vec<_>>().join(" "),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// Why a requirement is not tested by a vector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Exemption {
+    /// The requirement.
+    pub requirement: String,
+    /// What cannot be tested by a vector: `valid`, `invalid` or `both`.
+    pub untestable: Untestable,
+    /// Why.
+    pub reason: Bilingual,
+}
+
+/// Which half of the coverage an exemption excuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Untestable {
+    /// No valid case can show it.
+    Valid,
+    /// No invalid case can show it.
+    Invalid,
+    /// Neither.
+    Both,
+}
+
+/// The recorded reasons, `conformance/coverage-exemptions.json`.
+pub fn exemptions(dir: &Path) -> Result<Vec<Exemption>, Error> {
+    let p = dir.join("coverage-exemptions.json");
+    let text = std::fs::read_to_string(&p)
+        .map_err(|e| Error::Suite { path: p.display().to_string(), message: e.to_string() })?;
+    serde_json::from_str(&text).map_err(|e| Error::Suite { path: p.display().to_string(), message: e.to_string() })
+}
+
+/// Cases per requirement.
+#[derive(Debug, Clone, Default)]
+pub struct Coverage {
+    /// Valid cases citing the requirement.
+    pub valid: Vec<String>,
+    /// Invalid cases citing it.
+    pub invalid: Vec<String>,
+    /// Recorded reason, if any.
+    pub exemption: Option<Exemption>,
+}
+
+/// Coverage of every requirement by the document vectors and dataset cases.
+pub fn coverage(
+    reqs: &[Requirement],
+    vectors: &[DocumentVector],
+    datasets: &[DatasetCase],
+    exempt: &[Exemption],
+) -> BTreeMap<String, Coverage> {
+    let mut map: BTreeMap<String, Coverage> = reqs.iter().map(|r| (r.id.clone(), Coverage::default())).collect();
+    for v in vectors {
+        for r in &v.requirements {
+            if let Some(c) = map.get_mut(r) {
+                match v.verdict {
+                    Verdict::Valid => c.valid.push(v.id.clone()),
+                    Verdict::Invalid => c.invalid.push(v.id.clone()),
+                }
+            }
+        }
+    }
+    for d in datasets {
+        for r in &d.requirements {
+            if let Some(c) = map.get_mut(r) {
+                if d.expected.is_empty() {
+                    c.valid.push(d.id.clone());
+                } else {
+                    c.invalid.push(d.id.clone());
+                }
+            }
+        }
+    }
+    for e in exempt {
+        if let Some(c) = map.get_mut(&e.requirement) {
+            c.exemption = Some(e.clone());
+        }
+    }
+    map
+}
+
+/// The problems of the coverage gate: MUST requirements without a valid or an invalid case and
+/// without a reason; reasons for requirements that are covered after all, or unknown.
+pub fn gate(reqs: &[Requirement], cov: &BTreeMap<String, Coverage>, exempt: &[Exemption]) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in reqs.iter().filter(|r| r.level == "MUST") {
+        let Some(c) = cov.get(&r.id) else { continue };
+        let (need_valid, need_invalid) = match c.exemption.as_ref().map(|e| e.untestable) {
+            Some(Untestable::Both) => (false, false),
+            Some(Untestable::Valid) => (false, true),
+            Some(Untestable::Invalid) => (true, false),
+            None => (true, true),
+        };
+        if need_valid && c.valid.is_empty() {
+            out.push(format!("{} (MUST, {}) has no valid case", r.id, r.file));
+        }
+        if need_invalid && c.invalid.is_empty() {
+            out.push(format!("{} (MUST, {}) has no invalid case", r.id, r.file));
+        }
+    }
+    for e in exempt {
+        if !reqs.iter().any(|r| r.id == e.requirement) {
+            out.push(format!("exemption for unknown requirement {}", e.requirement));
+        }
+    }
+    out
+}
+
+/// The generated coverage table, `conformance/COVERAGE.md`.
+pub fn coverage_markdown(reqs: &[Requirement], cov: &BTreeMap<String, Coverage>) -> String {
+    let mut md = String::from(
+        "<!-- Generated by the conformance tests from spec/ and conformance/. Do not edit by hand. -->\n\n",
+    );
+    md.push_str("# Requirement coverage (条款覆盖)\n\n");
+    let musts = reqs.iter().filter(|r| r.level == "MUST").count();
+    let covered = reqs
+        .iter()
+        .filter(|r| r.level == "MUST")
+        .filter(|r| cov.get(&r.id).is_some_and(|c| !c.valid.is_empty() && !c.invalid.is_empty()))
+        .count();
+    let _ = writeln!(
+        md,
+        "{} requirements, {musts} of them MUST; {covered} MUST requirements have both a valid and an invalid case, the others a recorded reason (`coverage-exemptions.json`).\n",
+        reqs.len()
+    );
+    md.push_str(
+        "| requirement | level | valid cases | invalid cases | not testable by a vector |\n|---|---|---|---|---|\n",
+    );
+    for r in reqs {
+        let c = cov.get(&r.id).cloned().unwrap_or_default();
+        let list = |v: &[String]| if v.is_empty() { "—".to_owned() } else { v.join(", ") };
+        let reason = c.exemption.map(|e| format!("{:?}: {}", e.untestable, e.reason.en)).unwrap_or_default();
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} |",
+            r.id,
+            r.level,
+            list(&c.valid),
+            list(&c.invalid),
+            reason.replace('|', "\\|")
+        );
+    }
+    md
+}

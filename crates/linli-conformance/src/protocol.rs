@@ -1,0 +1,235 @@
+//! The harness protocol (spec `spec/30-conformance.md`, schemas in `conformance/protocol/`).
+//!
+//! The harness drives a vendor's adapter program over JSON lines: one request per line on the
+//! adapter's standard input, one response per line on its standard output (standard error is
+//! logs). The adapter never judges; the harness does. Every response echoes the request's `seq`
+//! and, for case operations, its `case`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::vector::Class;
+
+/// The protocol version spoken by this harness `[CNF-030]`.
+pub const PROTOCOL: &str = "linli-harness/1";
+
+/// A request from the harness.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "op", rename_all = "lowercase", deny_unknown_fields)]
+#[schemars(title = "Harness request", extend("x-linli-title-zh" = "测试工具请求"))]
+pub enum Request {
+    /// Begin a session.
+    Start {
+        /// Sequence number, echoed in the response.
+        seq: u64,
+        /// Protocol version, [`PROTOCOL`].
+        protocol: String,
+        /// Version of the suite.
+        suite: String,
+        /// Seed of anything randomised in the run.
+        seed: u64,
+    },
+    /// Does the product accept this record?
+    Validate {
+        /// Sequence number.
+        seq: u64,
+        /// Case ID.
+        case: String,
+        /// The record.
+        record: serde_json::Value,
+    },
+    /// Take this record into the product's own form and give it back.
+    Roundtrip {
+        /// Sequence number.
+        seq: u64,
+        /// Case ID.
+        case: String,
+        /// The record.
+        record: serde_json::Value,
+    },
+    /// End the session; the adapter answers and exits.
+    Stop {
+        /// Sequence number.
+        seq: u64,
+    },
+}
+
+impl Request {
+    /// The sequence number.
+    pub fn seq(&self) -> u64 {
+        match self {
+            Request::Start { seq, .. }
+            | Request::Validate { seq, .. }
+            | Request::Roundtrip { seq, .. }
+            | Request::Stop { seq } => *seq,
+        }
+    }
+}
+
+/// The product under test, as the adapter declares it `[CNF-031]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    /// Vendor.
+    pub vendor: String,
+    /// Product name.
+    pub name: String,
+    /// Product version: a definite version, never `latest`, `main` or the like.
+    pub version: String,
+}
+
+/// A case the vendor declares it skips, with a reason (counts against the class).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Skip {
+    /// Case ID.
+    pub case: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The answer to `start`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Answer to start", extend("x-linli-title-zh" = "对 start 的应答"))]
+pub struct StartResponse {
+    /// The request's `seq`.
+    pub seq: u64,
+    /// The product.
+    pub product: Product,
+    /// Versions of the standard the product implements.
+    pub standard_versions: Vec<String>,
+    /// The classes the vendor claims.
+    pub classes: Vec<Class>,
+    /// Cases the vendor skips.
+    #[serde(default)]
+    pub skips: Vec<Skip>,
+}
+
+/// The answer to a case operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Answer to a case", extend("x-linli-title-zh" = "对测试用例的应答"))]
+pub struct CaseResponse {
+    /// The request's `seq`.
+    pub seq: u64,
+    /// The request's `case`.
+    pub case: String,
+    /// For `validate`: whether the product accepts the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<bool>,
+    /// For `roundtrip`: the record as the product gives it back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<serde_json::Value>,
+    /// The product could not do what was asked (reported as an error of the case).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The answer to `stop`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StopResponse {
+    /// The request's `seq`.
+    pub seq: u64,
+}
+
+/// The protocol's JSON Schemas, committed in `conformance/protocol/`.
+pub fn protocol_schemas() -> Vec<(&'static str, serde_json::Value)> {
+    fn one<T: schemars::JsonSchema>(file: &str) -> serde_json::Value {
+        let mut s = schemars::generate::SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<T>();
+        s.insert("$id".into(), format!("{}conformance/protocol/{file}", linli_model::schema::SCHEMA_BASE).into());
+        s.insert("x-linli-protocol".into(), PROTOCOL.into());
+        s.to_value()
+    }
+    vec![
+        ("request.schema.json", one::<Request>("request.schema.json")),
+        ("start-response.schema.json", one::<StartResponse>("start-response.schema.json")),
+        ("case-response.schema.json", one::<CaseResponse>("case-response.schema.json")),
+        ("stop-response.schema.json", one::<StopResponse>("stop-response.schema.json")),
+    ]
+}
+
+/// Differences between the record sent and the record given back by a round trip: members lost,
+/// added or changed, as JSON pointers `[CNF-033]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Diff {
+    /// Present in what was sent, absent in what came back.
+    pub lost: Vec<String>,
+    /// Absent in what was sent, present in what came back.
+    pub added: Vec<String>,
+    /// Present in both with different values.
+    pub changed: Vec<String>,
+}
+
+impl Diff {
+    /// Whether the two were equal.
+    pub fn is_empty(&self) -> bool {
+        self.lost.is_empty() && self.added.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// Compare two JSON values member by member.
+pub fn diff(sent: &serde_json::Value, back: &serde_json::Value) -> Diff {
+    fn go(a: &serde_json::Value, b: &serde_json::Value, at: String, d: &mut Diff) {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                for (k, va) in x {
+                    let p = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                    match y.get(k) {
+                        Some(vb) => go(va, vb, p, d),
+                        None => d.lost.push(p),
+                    }
+                }
+                for k in y.keys() {
+                    if !x.contains_key(k) {
+                        d.added.push(format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")));
+                    }
+                }
+            }
+            (Value::Array(x), Value::Array(y)) => {
+                for (i, va) in x.iter().enumerate() {
+                    match y.get(i) {
+                        Some(vb) => go(va, vb, format!("{at}/{i}"), d),
+                        None => d.lost.push(format!("{at}/{i}")),
+                    }
+                }
+                for i in x.len()..y.len() {
+                    d.added.push(format!("{at}/{i}"));
+                }
+            }
+            (Value::Number(x), Value::Number(y)) if x.as_f64() == y.as_f64() => {}
+            (x, y) if x == y => {}
+            _ => d.changed.push(if at.is_empty() { "/".into() } else { at }),
+        }
+    }
+    let mut d = Diff::default();
+    go(sent, back, String::new(), &mut d);
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn diff_names_lost_added_and_changed_members() {
+        let a = json!({"type": "Person", "name": "张三", "phones": ["138", "139"], "meta": {"version": 1}});
+        let b = json!({"type": "Person", "phones": ["138"], "meta": {"version": 2}, "nick": "x"});
+        let d = diff(&a, &b);
+        assert_eq!(d.lost, vec!["/name", "/phones/1"]);
+        assert_eq!(d.added, vec!["/nick"]);
+        assert_eq!(d.changed, vec!["/meta/version"]);
+        assert!(diff(&a, &a).is_empty());
+        assert!(diff(&json!({"v": 1}), &json!({"v": 1.0})).is_empty());
+    }
+
+    #[test]
+    fn requests_are_tagged_by_op() {
+        let r = Request::Validate { seq: 3, case: "PER-V-0001".into(), record: json!({}) };
+        let s = serde_json::to_string(&r).unwrap_or_default();
+        assert_eq!(s, r#"{"op":"validate","seq":3,"case":"PER-V-0001","record":{}}"#);
+        assert!(serde_json::from_str::<Request>(r#"{"op":"explode","seq":1}"#).is_err());
+    }
+}

@@ -1,0 +1,148 @@
+//! Renderings of a run: JUnit XML and one self-contained bilingual HTML page for procurement.
+
+use std::fmt::Write as _;
+
+use crate::runner::{Outcome, Summary};
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn outcome_name(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "pass",
+        Outcome::Fail => "fail",
+        Outcome::Error => "error",
+        Outcome::Skip => "skip",
+        Outcome::NotApplicable => "not-applicable",
+    }
+}
+
+/// JUnit XML: a test suite per class, a test case per case and operation.
+pub fn junit(s: &Summary) -> String {
+    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"linli conformance\">\n");
+    for c in &s.classes {
+        let cases: Vec<_> = s.cases.iter().filter(|k| k.class == c.class).collect();
+        let failures = cases.iter().filter(|k| k.outcome == Outcome::Fail).count();
+        let errors = cases.iter().filter(|k| k.outcome == Outcome::Error).count();
+        let skipped = cases.iter().filter(|k| matches!(k.outcome, Outcome::Skip | Outcome::NotApplicable)).count();
+        let _ = writeln!(
+            x,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">",
+            c.class.name(),
+            cases.len()
+        );
+        for k in cases {
+            let _ = write!(
+                x,
+                "    <testcase classname=\"linli.conformance.{}\" name=\"{} {}\">",
+                c.class.name(),
+                esc(&k.case),
+                k.op
+            );
+            match k.outcome {
+                Outcome::Fail => {
+                    let _ = write!(x, "<failure message=\"{}\"/>", esc(&k.detail_en));
+                }
+                Outcome::Error => {
+                    let _ = write!(x, "<error message=\"{}\"/>", esc(&k.detail_en));
+                }
+                Outcome::Skip | Outcome::NotApplicable => {
+                    let _ = write!(x, "<skipped message=\"{}\"/>", esc(&k.detail_en));
+                }
+                Outcome::Pass => {}
+            }
+            x.push_str("</testcase>\n");
+        }
+        x.push_str("  </testsuite>\n");
+    }
+    x.push_str("</testsuites>\n");
+    x
+}
+
+/// One self-contained page, Chinese and English side by side: the verdict per class first, then
+/// every case that did not pass, with the requirement text and what happened.
+pub fn html(s: &Summary, requirement_text: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut h = String::new();
+    let code = s.exit_code();
+    let (verdict_zh, verdict_en, class) = match code {
+        0 => ("通过", "PASS", "pass"),
+        1 => ("不通过", "FAIL", "fail"),
+        _ => ("无法完成", "COULD NOT RUN", "fail"),
+    };
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>邻里一致性测试报告 / Linli conformance report</title>\n<style>body{{font-family:system-ui,\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;margin:2rem;max-width:72rem;color:#1a1a1a}}table{{border-collapse:collapse;margin:1rem 0}}td,th{{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}}th{{background:#f3f3f3}}.pass{{color:#0a7a2f}}.fail,.error{{color:#b00020}}.skip{{color:#a15c00}}.en{{color:#555}}code{{background:#f6f6f6;padding:0 .2rem}}</style></head><body>\n<h1>邻里一致性测试报告 <span class=\"en\">Linli conformance report</span></h1>\n<p id=\"verdict\" class=\"{class}\"><strong>{verdict_zh} / {verdict_en}</strong></p>\n"
+    );
+    let product =
+        s.product.as_ref().map(|p| format!("{} {} {}", p.vendor, p.name, p.version)).unwrap_or_else(|| "—".into());
+    let _ = writeln!(
+        h,
+        "<table><tr><th>被测对象 <span class=\"en\">Target</span></th><td>{}</td></tr><tr><th>产品 <span class=\"en\">Product</span></th><td>{}</td></tr><tr><th>测试套件 <span class=\"en\">Suite</span></th><td>{} · {} · seed {}</td></tr><tr><th>时间 <span class=\"en\">Time</span></th><td>{} — {}</td></tr><tr><th>摘要 <span class=\"en\">Digests</span></th><td>vectors <code>{}</code><br>schemas <code>{}</code></td></tr></table>",
+        esc(&s.target),
+        esc(&product),
+        s.suite_version,
+        s.protocol,
+        s.seed,
+        s.started_at,
+        s.finished_at,
+        s.vectors_sha256,
+        s.schemas_sha256
+    );
+    for e in &s.run_errors {
+        let _ = writeln!(h, "<p class=\"error\">运行错误 <span class=\"en\">Run error</span>: {}</p>", esc(e));
+    }
+    h.push_str("<h2>各测试类别结论 <span class=\"en\">Verdict per class</span></h2>\n<table><tr><th>类别 <span class=\"en\">Class</span></th><th>结论 <span class=\"en\">Verdict</span></th><th>通过 <span class=\"en\">pass</span></th><th>失败 <span class=\"en\">fail</span></th><th>出错 <span class=\"en\">error</span></th><th>跳过 <span class=\"en\">skip</span></th></tr>\n");
+    for c in &s.classes {
+        let n = |k: &str| c.counts.get(k).copied().unwrap_or(0);
+        let (zh, cls) = match c.verdict {
+            "pass" => ("通过", "pass"),
+            "fail" => ("不通过", "fail"),
+            _ => ("未声明", "skip"),
+        };
+        let _ = writeln!(
+            h,
+            "<tr class=\"class-row\" data-class=\"{}\"><td>{}</td><td class=\"{cls}\">{zh} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            c.class.name(),
+            c.class.name(),
+            c.verdict,
+            n("pass"),
+            n("fail"),
+            n("error"),
+            n("skip")
+        );
+    }
+    h.push_str("</table>\n<h2>未通过的用例 <span class=\"en\">Cases that did not pass</span></h2>\n");
+    let bad: Vec<_> =
+        s.cases.iter().filter(|c| matches!(c.outcome, Outcome::Fail | Outcome::Error | Outcome::Skip)).collect();
+    if bad.is_empty() {
+        h.push_str("<p class=\"pass\">无 <span class=\"en\">None</span></p>\n");
+    } else {
+        h.push_str("<table><tr><th>用例 <span class=\"en\">Case</span></th><th>结果 <span class=\"en\">Outcome</span></th><th>条款 <span class=\"en\">Requirements</span></th><th>情况 <span class=\"en\">What happened</span></th></tr>\n");
+        for c in bad {
+            let reqs: Vec<String> = c
+                .requirements
+                .iter()
+                .map(|r| {
+                    let t = requirement_text(r).unwrap_or_default();
+                    format!("<details><summary><code>{}</code></summary>{}</details>", esc(r), esc(&t))
+                })
+                .collect();
+            let _ = writeln!(
+                h,
+                "<tr class=\"case\" data-case=\"{}\"><td><code>{}</code> {}</td><td class=\"{}\">{}</td><td>{}</td><td>{}<br><span class=\"en\">{}</span></td></tr>",
+                esc(&c.case),
+                esc(&c.case),
+                c.op,
+                outcome_name(c.outcome),
+                outcome_name(c.outcome),
+                reqs.join(""),
+                esc(&c.detail_zh),
+                esc(&c.detail_en)
+            );
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str("</body></html>\n");
+    h
+}

@@ -1,0 +1,691 @@
+//! The runner: the suite against a vendor's adapter program or an exported dataset
+//! (spec `spec/30-conformance.md`).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use sha2::Digest;
+
+use crate::protocol::{CaseResponse, PROTOCOL, Product, Request, StartResponse, diff};
+use crate::vector::{Class, DocumentVector, Verdict, dataset_cases, document_vectors};
+
+/// Version of the suite (the standard version it tests).
+pub const SUITE_VERSION: &str = linli_model::STANDARD_VERSION;
+
+/// What to run the suite against.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A vendor's adapter program and its arguments.
+    Adapter(Vec<String>),
+    /// An exported dataset directory.
+    Dataset(PathBuf),
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The suite folder (`conformance/`).
+    pub suite: PathBuf,
+    /// Time an adapter has to answer one request.
+    pub case_timeout: Duration,
+    /// Times a crashed, hung or garbling adapter is restarted before the remaining cases are
+    /// given up as errors.
+    pub max_restarts: u32,
+    /// Longest answer line accepted from an adapter.
+    pub max_line_bytes: usize,
+    /// All the adapter may write to standard output in one run.
+    pub max_output_bytes: u64,
+    /// Seed of anything randomised (the order of cases); written into the report.
+    pub seed: u64,
+}
+
+impl RunOptions {
+    /// Defaults for the suite at `suite`.
+    pub fn new(suite: PathBuf) -> Self {
+        RunOptions {
+            suite,
+            case_timeout: Duration::from_secs(10),
+            max_restarts: 3,
+            max_line_bytes: 4 << 20,
+            max_output_bytes: 256 << 20,
+            seed: 1,
+        }
+    }
+}
+
+/// The outcome of one case `[CNF-040]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The product did what the case expects.
+    Pass,
+    /// It did not.
+    Fail,
+    /// The adapter crashed, hung, or answered something malformed.
+    Error,
+    /// The vendor declared it skips the case (counts against the class).
+    Skip,
+    /// The case's class is not claimed.
+    NotApplicable,
+}
+
+/// The result of one case and operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseResult {
+    /// Case ID.
+    pub case: String,
+    /// Operation (`validate`, `roundtrip`, `dataset`).
+    pub op: &'static str,
+    /// Class.
+    pub class: Class,
+    /// Requirements the case verifies.
+    pub requirements: Vec<String>,
+    /// Outcome.
+    pub outcome: Outcome,
+    /// What happened, in Chinese.
+    pub detail_zh: String,
+    /// What happened, in English.
+    pub detail_en: String,
+    /// Milliseconds the adapter took.
+    pub ms: u64,
+}
+
+/// Verdict of a class.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassVerdict {
+    /// The class.
+    pub class: Class,
+    /// Whether the vendor claims it.
+    pub claimed: bool,
+    /// `pass`, `fail` or `not-claimed`.
+    pub verdict: &'static str,
+    /// Outcome counts.
+    pub counts: BTreeMap<String, u64>,
+}
+
+/// The final summary, `summary.json` `[CNF-050]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Format of this file.
+    pub format: &'static str,
+    /// Suite version.
+    pub suite_version: &'static str,
+    /// Runner version.
+    pub runner_version: &'static str,
+    /// Protocol version.
+    pub protocol: &'static str,
+    /// SHA-256 over the vector files used.
+    pub vectors_sha256: String,
+    /// SHA-256 over the schemas used.
+    pub schemas_sha256: String,
+    /// The target.
+    pub target: String,
+    /// The product as declared (adapter runs).
+    pub product: Option<Product>,
+    /// The seed.
+    pub seed: u64,
+    /// Start (RFC 3339).
+    pub started_at: String,
+    /// End (RFC 3339).
+    pub finished_at: String,
+    /// Verdict per class.
+    pub classes: Vec<ClassVerdict>,
+    /// Verdict per requirement over the cases that ran: `pass` or `fail`.
+    pub requirements: BTreeMap<String, &'static str>,
+    /// Every case result.
+    pub cases: Vec<CaseResult>,
+    /// Problems with the run itself (the adapter could not be started, …).
+    pub run_errors: Vec<String>,
+}
+
+impl Summary {
+    /// 0 every claimed class passes; 1 failures; 2 the run could not run or ran nothing.
+    pub fn exit_code(&self) -> u8 {
+        let ran = self.cases.iter().any(|c| c.outcome != Outcome::NotApplicable);
+        if !self.run_errors.is_empty() || !ran {
+            2
+        } else if self.classes.iter().any(|c| c.claimed && c.verdict != "pass") {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+fn now() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    linli_model::datetime::Timestamp::from_offset_datetime(t.replace_nanosecond(0).unwrap_or(t)).to_string()
+}
+
+fn digest_files(mut files: Vec<PathBuf>) -> String {
+    files.sort();
+    let mut h = sha2::Sha256::new();
+    for f in files {
+        h.update(f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default().as_bytes());
+        h.update(std::fs::read(&f).unwrap_or_default());
+    }
+    linli_validate::input::hex(&h.finalize())
+}
+
+fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == ext) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// What the adapter's reader thread hands over.
+enum Line {
+    Text(String),
+    TooLong,
+    Eof,
+}
+
+/// A running adapter process.
+struct Session {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<Line>,
+}
+
+impl Session {
+    fn spawn(cmd: &[String], opts: &RunOptions) -> Result<Session, String> {
+        let (prog, args) = cmd.split_first().ok_or("empty adapter command")?;
+        let mut child = Command::new(prog)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start `{prog}`: {e}"))?;
+        let stdin = child.stdin.take().ok_or("no stdin")?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (max_line, max_total) = (opts.max_line_bytes, opts.max_output_bytes);
+        std::thread::spawn(move || {
+            let mut r = std::io::BufReader::new(stdout);
+            let mut total = 0u64;
+            loop {
+                let mut buf = Vec::new();
+                let mut too_long = false;
+                loop {
+                    let chunk = match r.fill_buf() {
+                        Ok(c) => c,
+                        Err(_) => {
+                            let _ = tx.send(Line::Eof);
+                            return;
+                        }
+                    };
+                    if chunk.is_empty() {
+                        let _ = tx.send(if buf.is_empty() {
+                            Line::Eof
+                        } else {
+                            Line::Text(String::from_utf8_lossy(&buf).into_owned())
+                        });
+                        return;
+                    }
+                    let (part, done) = match chunk.iter().position(|b| *b == b'\n') {
+                        Some(i) => (&chunk[..i], Some(i + 1)),
+                        None => (chunk, None),
+                    };
+                    if buf.len() + part.len() > max_line {
+                        too_long = true;
+                    } else if !too_long {
+                        buf.extend_from_slice(part);
+                    }
+                    let n = done.unwrap_or(chunk.len());
+                    total += n as u64;
+                    r.consume(n);
+                    if total > max_total {
+                        let _ = tx.send(Line::TooLong);
+                        return;
+                    }
+                    if done.is_some() {
+                        break;
+                    }
+                }
+                let msg = if too_long { Line::TooLong } else { Line::Text(String::from_utf8_lossy(&buf).into_owned()) };
+                if tx.send(msg).is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(Session { child, stdin, lines: rx })
+    }
+
+    /// Send a request and wait for one answer line.
+    fn ask(&mut self, req: &Request, timeout: Duration) -> Result<String, String> {
+        let mut line = serde_json::to_string(req).map_err(|e| e.to_string())?;
+        line.push('\n');
+        self.stdin
+            .write_all(line.as_bytes())
+            .and_then(|()| self.stdin.flush())
+            .map_err(|e| format!("the adapter stopped reading: {e}"))?;
+        match self.lines.recv_timeout(timeout) {
+            Ok(Line::Text(t)) => Ok(t),
+            Ok(Line::TooLong) => Err("the adapter wrote more than the output cap".into()),
+            Ok(Line::Eof) | Err(RecvTimeoutError::Disconnected) => Err("the adapter exited".into()),
+            Err(RecvTimeoutError::Timeout) => Err(format!("no answer within {} ms", timeout.as_millis())),
+        }
+    }
+
+    fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn class_of_requirement(r: &str) -> Class {
+    match &r[..3.min(r.len())] {
+        "PER" | "ORG" => Class::People,
+        "PLA" => Class::Places,
+        "THG" => Class::Things,
+        "EVT" => Class::Events,
+        "CAS" => Class::Cases,
+        "PRI" => Class::Privacy,
+        _ => Class::Core,
+    }
+}
+
+/// Run the suite against `target`, calling `event` with every case result as it is decided (the
+/// JSON-lines log), and return the summary.
+pub fn run(target: &Target, opts: &RunOptions, event: &mut dyn FnMut(&serde_json::Value)) -> Summary {
+    let started_at = now();
+    let vectors: Vec<DocumentVector> = match document_vectors(&opts.suite) {
+        Ok(v) => v.into_iter().map(|(_, v)| v).collect(),
+        Err(e) => return failed_run(target, opts, started_at, e.to_string()),
+    };
+    let mut summary = Summary {
+        format: "linli-conformance-summary/1",
+        suite_version: SUITE_VERSION,
+        runner_version: env!("CARGO_PKG_VERSION"),
+        protocol: PROTOCOL,
+        vectors_sha256: digest_files(files_under(&opts.suite.join("vectors"), "json")),
+        schemas_sha256: digest_files(files_under(&opts.suite.join("../schemas"), "json")),
+        target: match target {
+            Target::Adapter(cmd) => format!("adapter: {}", cmd.join(" ")),
+            Target::Dataset(d) => format!("dataset: {}", d.display()),
+        },
+        product: None,
+        seed: opts.seed,
+        started_at,
+        finished_at: String::new(),
+        classes: Vec::new(),
+        requirements: BTreeMap::new(),
+        cases: Vec::new(),
+        run_errors: Vec::new(),
+    };
+    event(
+        &serde_json::json!({"event": "run-started", "target": summary.target, "suite": SUITE_VERSION, "seed": opts.seed}),
+    );
+    let claimed = match target {
+        Target::Adapter(cmd) => run_adapter(cmd, opts, &vectors, &mut summary, event),
+        Target::Dataset(dir) => run_dataset(dir, &mut summary, event),
+    };
+    finish(&mut summary, &claimed);
+    summary.finished_at = now();
+    event(&serde_json::json!({"event": "run-finished", "exit_code": summary.exit_code()}));
+    summary
+}
+
+fn failed_run(target: &Target, opts: &RunOptions, started_at: String, why: String) -> Summary {
+    Summary {
+        format: "linli-conformance-summary/1",
+        suite_version: SUITE_VERSION,
+        runner_version: env!("CARGO_PKG_VERSION"),
+        protocol: PROTOCOL,
+        vectors_sha256: String::new(),
+        schemas_sha256: String::new(),
+        target: format!("{target:?}"),
+        product: None,
+        seed: opts.seed,
+        started_at,
+        finished_at: now(),
+        classes: Vec::new(),
+        requirements: BTreeMap::new(),
+        cases: Vec::new(),
+        run_errors: vec![why],
+    }
+}
+
+/// A small deterministic shuffle (splitmix64) so that the case order depends on the seed only.
+fn shuffle<T>(items: &mut [T], seed: u64) {
+    let mut s = seed;
+    let mut next = || {
+        s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = s;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    for i in (1..items.len()).rev() {
+        let j = (next() % (i as u64 + 1)) as usize;
+        items.swap(i, j);
+    }
+}
+
+fn start(cmd: &[String], opts: &RunOptions, seq: &mut u64) -> Result<(Session, StartResponse), String> {
+    let mut s = Session::spawn(cmd, opts)?;
+    *seq += 1;
+    let req = Request::Start { seq: *seq, protocol: PROTOCOL.into(), suite: SUITE_VERSION.into(), seed: opts.seed };
+    let answer = match s.ask(&req, opts.case_timeout) {
+        Ok(a) => a,
+        Err(e) => {
+            s.kill();
+            return Err(format!("start: {e}"));
+        }
+    };
+    match serde_json::from_str::<StartResponse>(&answer) {
+        Ok(r) if r.seq == *seq => Ok((s, r)),
+        Ok(r) => {
+            s.kill();
+            Err(format!("start: the answer echoes seq {} instead of {}", r.seq, *seq))
+        }
+        Err(e) => {
+            s.kill();
+            Err(format!("start: malformed answer: {e}"))
+        }
+    }
+}
+
+fn run_adapter(
+    cmd: &[String],
+    opts: &RunOptions,
+    vectors: &[DocumentVector],
+    summary: &mut Summary,
+    event: &mut dyn FnMut(&serde_json::Value),
+) -> Vec<Class> {
+    let mut seq = 0u64;
+    let (session, hello) = match start(cmd, opts, &mut seq) {
+        Ok(x) => x,
+        Err(e) => {
+            summary.run_errors.push(e);
+            return Vec::new();
+        }
+    };
+    let v = hello.product.version.trim().to_ascii_lowercase();
+    if v.is_empty() || matches!(v.as_str(), "latest" | "main" | "master" | "head" | "dev" | "snapshot" | "unknown") {
+        summary
+            .run_errors
+            .push(format!("product version `{}` is not a definite version [CNF-031]", hello.product.version));
+        session.kill();
+        return Vec::new();
+    }
+    summary.product = Some(hello.product.clone());
+    event(&serde_json::json!({"event": "adapter-started", "product": hello.product, "classes": hello.classes}));
+    let claimed = hello.classes.clone();
+    let skips: BTreeMap<String, String> = hello.skips.iter().map(|s| (s.case.clone(), s.reason.clone())).collect();
+    // Every vector is a `validate` case; every valid one also a `roundtrip` case.
+    let mut work: Vec<(&DocumentVector, &'static str)> = Vec::new();
+    for v in vectors {
+        work.push((v, "validate"));
+        if v.verdict == Verdict::Valid {
+            work.push((v, "roundtrip"));
+        }
+    }
+    shuffle(&mut work, opts.seed);
+    let mut session = Some(session);
+    let mut restarts = 0u32;
+    for (v, op) in work {
+        let mut result = CaseResult {
+            case: v.id.clone(),
+            op,
+            class: v.class,
+            requirements: v.requirements.clone(),
+            outcome: Outcome::NotApplicable,
+            detail_zh: String::new(),
+            detail_en: String::new(),
+            ms: 0,
+        };
+        if !claimed.contains(&v.class) {
+            result.detail_zh = "未声明该测试类别".into();
+            result.detail_en = "class not claimed".into();
+        } else if let Some(reason) = skips.get(&v.id) {
+            result.outcome = Outcome::Skip;
+            result.detail_zh = format!("厂商声明跳过：{reason}");
+            result.detail_en = format!("skipped by the vendor: {reason}");
+        } else if session.is_none() {
+            result.outcome = Outcome::Error;
+            result.detail_zh = "适配器已多次失败，不再重启".into();
+            result.detail_en = "the adapter failed too often and was not restarted again".into();
+        } else if let Some(s) = session.as_mut() {
+            seq += 1;
+            let req = match op {
+                "validate" => Request::Validate { seq, case: v.id.clone(), record: v.record.clone() },
+                _ => Request::Roundtrip { seq, case: v.id.clone(), record: v.record.clone() },
+            };
+            let t0 = Instant::now();
+            let answer = s.ask(&req, opts.case_timeout);
+            result.ms = u64::try_from(t0.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let judged = answer.and_then(|a| {
+                let r: CaseResponse = serde_json::from_str(&a).map_err(|e| format!("malformed answer: {e}"))?;
+                if r.seq != seq || r.case != v.id {
+                    return Err(format!("the answer echoes seq {} case {} instead of {seq} {}", r.seq, r.case, v.id));
+                }
+                Ok(r)
+            });
+            match judged {
+                Err(e) => {
+                    result.outcome = Outcome::Error;
+                    result.detail_zh = format!("适配器出错：{e}");
+                    result.detail_en = format!("adapter error: {e}");
+                    // Contain it: kill and restart, within the cap.
+                    if let Some(s) = session.take() {
+                        s.kill();
+                    }
+                    if restarts < opts.max_restarts {
+                        restarts += 1;
+                        event(&serde_json::json!({"event": "adapter-restarted", "after": v.id, "restarts": restarts}));
+                        match start(cmd, opts, &mut seq) {
+                            Ok((s, _)) => session = Some(s),
+                            Err(e) => summary.run_errors.push(format!("restart: {e}")),
+                        }
+                    }
+                }
+                Ok(r) => judge(v, op, &r, &mut result),
+            }
+        }
+        event(&serde_json::to_value(&result).unwrap_or_default());
+        summary.cases.push(result);
+    }
+    if let Some(mut s) = session {
+        seq += 1;
+        let _ = s.ask(&Request::Stop { seq }, Duration::from_secs(2));
+        s.kill();
+    }
+    summary.cases.sort_by(|a, b| a.case.cmp(&b.case).then(a.op.cmp(b.op)));
+    claimed
+}
+
+fn judge(v: &DocumentVector, op: &str, r: &CaseResponse, result: &mut CaseResult) {
+    if let Some(e) = &r.error {
+        result.outcome = Outcome::Fail;
+        result.detail_zh = format!("产品无法处理：{e}");
+        result.detail_en = format!("the product could not do it: {e}");
+        return;
+    }
+    match op {
+        "validate" => {
+            let want = v.verdict == Verdict::Valid;
+            match r.accepted {
+                Some(got) if got == want => {
+                    result.outcome = Outcome::Pass;
+                    result.detail_zh = if want {
+                        "正确地接受了有效记录".into()
+                    } else {
+                        "正确地拒绝了无效记录".into()
+                    };
+                    result.detail_en =
+                        if want { "accepted a valid record".into() } else { "rejected an invalid record".into() };
+                }
+                Some(got) => {
+                    result.outcome = Outcome::Fail;
+                    result.detail_zh =
+                        if got { "接受了无效记录".into() } else { "拒绝了有效记录".into() };
+                    result.detail_en =
+                        if got { "accepted an invalid record".into() } else { "rejected a valid record".into() };
+                }
+                None => {
+                    result.outcome = Outcome::Error;
+                    result.detail_zh = "应答缺少 accepted".into();
+                    result.detail_en = "the answer has no `accepted`".into();
+                }
+            }
+        }
+        _ => match &r.record {
+            Some(back) => {
+                let d = diff(&v.record, back);
+                if d.is_empty() {
+                    result.outcome = Outcome::Pass;
+                    result.detail_zh = "往返转换后记录不变".into();
+                    result.detail_en = "the record came back unchanged".into();
+                } else {
+                    result.outcome = Outcome::Fail;
+                    result.detail_zh =
+                        format!("往返转换改变了记录：丢失 {:?}，新增 {:?}，改变 {:?}", d.lost, d.added, d.changed);
+                    result.detail_en = format!(
+                        "the round trip changed the record: lost {:?}, added {:?}, changed {:?}",
+                        d.lost, d.added, d.changed
+                    );
+                }
+            }
+            None => {
+                result.outcome = Outcome::Error;
+                result.detail_zh = "应答缺少 record".into();
+                result.detail_en = "the answer has no `record`".into();
+            }
+        },
+    }
+}
+
+/// A dataset target: validate the export, and judge each class by the findings on its
+/// requirements.
+fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_json::Value)) -> Vec<Class> {
+    let validator = match linli_validate::Validator::new() {
+        Ok(v) => v,
+        Err(e) => {
+            summary.run_errors.push(e.to_string());
+            return Vec::new();
+        }
+    };
+    let opts = linli_validate::Options {
+        max_findings: usize::MAX,
+        dataset_checks: true,
+        ..linli_validate::Options::default()
+    };
+    let report = match linli_validate::validate_paths(&[dir.to_path_buf()], &validator, &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            summary.run_errors.push(e.to_string());
+            return Vec::new();
+        }
+    };
+    if report.records == 0 {
+        summary.run_errors.push("the dataset holds no record".into());
+    }
+    let mut by_req: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in report.findings.iter().filter(|f| f.level == linli_model::check::Level::Error) {
+        if let Some(r) = f.requirement {
+            by_req.entry(r.to_owned()).or_default().push(format!(
+                "{}:{} {} {}",
+                f.file.as_deref().unwrap_or("-"),
+                f.line.unwrap_or(0),
+                f.pointer,
+                f.code
+            ));
+        }
+    }
+    let reqs = crate::coverage::requirements(&summary_spec_dir()).unwrap_or_default();
+    for r in reqs {
+        let class = class_of_requirement(&r.id);
+        let fails = by_req.get(&r.id);
+        let result = CaseResult {
+            case: r.id.clone(),
+            op: "dataset",
+            class,
+            requirements: vec![r.id.clone()],
+            outcome: if fails.is_some() { Outcome::Fail } else { Outcome::Pass },
+            detail_zh: fails
+                .map(|f| format!("{} 处违反：{}", f.len(), f.iter().take(5).cloned().collect::<Vec<_>>().join("; ")))
+                .unwrap_or_else(|| "未发现违反".into()),
+            detail_en: fails
+                .map(|f| {
+                    format!("{} violations: {}", f.len(), f.iter().take(5).cloned().collect::<Vec<_>>().join("; "))
+                })
+                .unwrap_or_else(|| "no violation found".into()),
+            ms: 0,
+        };
+        event(&serde_json::to_value(&result).unwrap_or_default());
+        summary.cases.push(result);
+    }
+    Class::CURRENT.to_vec()
+}
+
+fn summary_spec_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec")
+}
+
+fn finish(summary: &mut Summary, claimed: &[Class]) {
+    for class in Class::CURRENT {
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        for c in summary.cases.iter().filter(|c| c.class == *class) {
+            let k =
+                serde_json::to_value(c.outcome).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            *counts.entry(k).or_default() += 1;
+        }
+        let is_claimed = claimed.contains(class);
+        let bad = summary
+            .cases
+            .iter()
+            .any(|c| c.class == *class && matches!(c.outcome, Outcome::Fail | Outcome::Error | Outcome::Skip));
+        let any = summary.cases.iter().any(|c| c.class == *class && c.outcome == Outcome::Pass);
+        summary.classes.push(ClassVerdict {
+            class: *class,
+            claimed: is_claimed,
+            verdict: if !is_claimed {
+                "not-claimed"
+            } else if bad || !any {
+                "fail"
+            } else {
+                "pass"
+            },
+            counts,
+        });
+    }
+    for c in &summary.cases {
+        if matches!(c.outcome, Outcome::NotApplicable) {
+            continue;
+        }
+        for r in &c.requirements {
+            let e = summary.requirements.entry(r.clone()).or_insert("pass");
+            if matches!(c.outcome, Outcome::Fail | Outcome::Error | Outcome::Skip) {
+                *e = "fail";
+            }
+        }
+    }
+}
+
+/// All cases of the suite, for listing: (id, class or dataset).
+pub fn list_cases(suite: &Path) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = document_vectors(suite)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(_, v)| (v.id, v.class.name().to_owned()))
+        .collect();
+    out.extend(dataset_cases(suite).unwrap_or_default().into_iter().map(|(_, c)| (c.id, "dataset".to_owned())));
+    out
+}

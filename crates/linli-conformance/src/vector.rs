@@ -1,0 +1,249 @@
+//! Vector files (spec `spec/30-conformance.md`): document vectors, the registry of case IDs.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// A conformance class: what a vendor claims to implement `[CNF-002]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Class {
+    /// Records frame, conventions, references, extensions.
+    Core,
+    /// Person and Organization.
+    People,
+    /// Place.
+    Places,
+    /// Thing.
+    Things,
+    /// Event.
+    Events,
+    /// Case and its state machine.
+    Cases,
+    /// Adapters from other formats (reserved).
+    Adapters,
+    /// Privacy: sharing levels, masking (reserved).
+    Privacy,
+    /// A vendor's API (reserved).
+    Api,
+}
+
+impl Class {
+    /// The classes that have vectors in this version.
+    pub const CURRENT: &'static [Class] =
+        &[Class::Core, Class::People, Class::Places, Class::Things, Class::Events, Class::Cases];
+
+    /// The class name as used in paths and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Core => "core",
+            Class::People => "people",
+            Class::Places => "places",
+            Class::Things => "things",
+            Class::Events => "events",
+            Class::Cases => "cases",
+            Class::Adapters => "adapters",
+            Class::Privacy => "privacy",
+            Class::Api => "api",
+        }
+    }
+}
+
+/// A text in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bilingual {
+    /// Chinese.
+    pub zh: String,
+    /// English.
+    pub en: String,
+}
+
+/// Valid or invalid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Conforms.
+    Valid,
+    /// Does not conform.
+    Invalid,
+}
+
+/// A finding a vector expects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedFinding {
+    /// Finding code (`spec/20-findings.md`, `spec/21-validation.md`).
+    pub code: String,
+    /// JSON pointer into the record.
+    pub pointer: String,
+}
+
+/// A document vector: one record and what a conforming validator says of it `[CNF-010]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Linli document vector", extend("x-linli-title-zh" = "邻里文档测试向量"))]
+pub struct DocumentVector {
+    /// Stable case ID, e.g. `PER-V-0007`: never derived from the description, never reused.
+    #[schemars(regex(pattern = r"^[A-Z]{3}-V-[0-9]{4}$"))]
+    pub id: String,
+    /// What the case shows.
+    pub description: Bilingual,
+    /// The class the case belongs to.
+    pub class: Class,
+    /// Requirement IDs the case verifies.
+    #[schemars(length(min = 1))]
+    pub requirements: Vec<String>,
+    /// The record.
+    pub record: serde_json::Value,
+    /// The verdict of a conforming validator (schema and semantic checks).
+    pub verdict: Verdict,
+    /// The verdict of the JSON Schema alone; every JSON Schema validator MUST agree with it.
+    pub schema_verdict: Verdict,
+    /// For invalid records: the findings with level `error` (codes and pointers), exactly.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<ExpectedFinding>,
+}
+
+/// One entry of the registry of case IDs `[CNF-011]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryEntry {
+    /// The case ID.
+    pub id: String,
+    /// `active`, or `retired` (kept so that the ID is never used again).
+    pub status: CaseStatus,
+    /// Where the case lives, relative to `conformance/`.
+    pub path: String,
+    /// Why it was retired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired_because: Option<String>,
+}
+
+/// Status of a case ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CaseStatus {
+    /// In use.
+    Active,
+    /// No longer in use; the ID stays taken.
+    Retired,
+}
+
+/// The registry of every case ID ever used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Registry {
+    /// The cases, by ID.
+    pub cases: Vec<RegistryEntry>,
+}
+
+/// The `conformance/` folder of the repository.
+pub fn suite_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../conformance")
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Error> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Suite { path: path.display().to_string(), message: e.to_string() })?;
+    serde_json::from_str(&text).map_err(|e| Error::Suite { path: path.display().to_string(), message: e.to_string() })
+}
+
+/// Every document vector under `dir/vectors/<class>/`, sorted by ID, with its path.
+pub fn document_vectors(dir: &Path) -> Result<Vec<(PathBuf, DocumentVector)>, Error> {
+    let mut out = Vec::new();
+    let vectors = dir.join("vectors");
+    let classes = std::fs::read_dir(&vectors)
+        .map_err(|e| Error::Suite { path: vectors.display().to_string(), message: e.to_string() })?;
+    for class in classes.flatten() {
+        if !class.path().is_dir() {
+            continue;
+        }
+        let files = std::fs::read_dir(class.path())
+            .map_err(|e| Error::Suite { path: class.path().display().to_string(), message: e.to_string() })?;
+        for f in files.flatten() {
+            let p = f.path();
+            if p.extension().is_some_and(|x| x == "json") {
+                let v: DocumentVector = read_json(&p)?;
+                out.push((p, v));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    Ok(out)
+}
+
+/// The registry, `dir/registry.json`.
+pub fn registry(dir: &Path) -> Result<Registry, Error> {
+    read_json(&dir.join("registry.json"))
+}
+
+/// A dataset case, `dir/datasets/<case>/case.json` (see `linli-validate`'s dataset tests).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Linli dataset case", extend("x-linli-title-zh" = "邻里数据集测试用例"))]
+pub struct DatasetCase {
+    /// Stable case ID, e.g. `DS-0007`.
+    #[schemars(regex(pattern = r"^DS-[0-9]{4}$"))]
+    pub id: String,
+    /// What the case shows.
+    pub description: Bilingual,
+    /// Requirement IDs the case verifies.
+    #[schemars(length(min = 1))]
+    pub requirements: Vec<String>,
+    /// Check all files together as one dataset even without a manifest (`--dataset`).
+    #[serde(default)]
+    pub dataset_checks: bool,
+    /// The findings of level warning or error, exactly; empty for a conforming dataset.
+    pub expected: Vec<DatasetFinding>,
+}
+
+/// A finding a dataset case expects.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetFinding {
+    /// Finding code.
+    pub code: String,
+    /// File relative to the dataset directory.
+    pub file: String,
+    /// 1-based line; absent: any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// JSON pointer; absent: any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+}
+
+/// Every dataset case under `dir/datasets/`, sorted by ID, with its folder.
+pub fn dataset_cases(dir: &Path) -> Result<Vec<(PathBuf, DatasetCase)>, Error> {
+    let mut out = Vec::new();
+    let root = dir.join("datasets");
+    let entries = std::fs::read_dir(&root)
+        .map_err(|e| Error::Suite { path: root.display().to_string(), message: e.to_string() })?;
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            let c: DatasetCase = read_json(&p.join("case.json"))?;
+            out.push((p, c));
+        }
+    }
+    out.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    Ok(out)
+}
+
+/// The JSON Schemas of the suite's own files, committed under `conformance/schemas/`.
+pub fn suite_schemas() -> Vec<(&'static str, serde_json::Value)> {
+    fn one<T: schemars::JsonSchema>(file: &str) -> serde_json::Value {
+        let mut s = schemars::generate::SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<T>();
+        s.insert("$id".into(), format!("{}conformance/{file}", linli_model::schema::SCHEMA_BASE).into());
+        s.to_value()
+    }
+    vec![
+        ("document-vector.schema.json", one::<DocumentVector>("document-vector.schema.json")),
+        ("dataset-case.schema.json", one::<DatasetCase>("dataset-case.schema.json")),
+        ("registry.schema.json", one::<Registry>("registry.schema.json")),
+    ]
+}

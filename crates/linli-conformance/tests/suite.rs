@@ -1,0 +1,210 @@
+//! The conformance suite holds together: vector files follow their schema, every case ID is in
+//! the registry (and none is reused), every document vector gets exactly its expected verdict
+//! and findings from Linli's validator and its expected schema-only verdict, every cited
+//! requirement exists, and every MUST requirement is covered (the coverage gate).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use linli_conformance::coverage::{coverage, coverage_markdown, exemptions, gate, requirements};
+use linli_conformance::vector::{
+    CaseStatus, Verdict, dataset_cases, document_vectors, registry, suite_dir, suite_schemas,
+};
+use linli_model::check::Level;
+use linli_model::codes::CodeTable;
+use linli_validate::{SchemaEngine, Validator};
+
+fn spec_dir() -> std::path::PathBuf {
+    suite_dir().join("../spec")
+}
+
+#[test]
+fn suite_schemas_are_generated_and_vector_files_follow_them() {
+    let dir = suite_dir().join("schemas");
+    if std::env::var_os("LINLI_WRITE_SUITE_SCHEMAS").is_some() {
+        for (name, schema) in suite_schemas() {
+            std::fs::write(dir.join(name), format!("{}\n", serde_json::to_string_pretty(&schema).unwrap())).unwrap();
+        }
+    }
+    for (name, schema) in suite_schemas() {
+        let committed: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap_or_default())
+                .unwrap_or(serde_json::Value::Null);
+        assert_eq!(
+            committed, schema,
+            "conformance/schemas/{name} is out of date; run `LINLI_WRITE_SUITE_SCHEMAS=1 cargo test -p linli-conformance --test suite`"
+        );
+    }
+    let schemas: BTreeMap<&str, serde_json::Value> = suite_schemas().into_iter().collect();
+    let mut problems = Vec::new();
+    for (path, _) in document_vectors(&suite_dir()).unwrap() {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for e in SchemaEngine::violations_against(&schemas["document-vector.schema.json"], &v).unwrap() {
+            problems.push(format!("{}: {e}", path.display()));
+        }
+    }
+    for (path, _) in dataset_cases(&suite_dir()).unwrap() {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path.join("case.json")).unwrap()).unwrap();
+        for e in SchemaEngine::violations_against(&schemas["dataset-case.schema.json"], &v).unwrap() {
+            problems.push(format!("{}: {e}", path.display()));
+        }
+    }
+    let reg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(suite_dir().join("registry.json")).unwrap()).unwrap();
+    for e in SchemaEngine::violations_against(&schemas["registry.schema.json"], &reg).unwrap() {
+        problems.push(format!("registry.json: {e}"));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_case_id_is_registered_and_never_reused() {
+    let dir = suite_dir();
+    let reg = registry(&dir).unwrap();
+    let mut seen = BTreeSet::new();
+    for e in &reg.cases {
+        assert!(seen.insert(e.id.clone()), "{} is registered twice", e.id);
+        let exists = dir.join(&e.path).exists();
+        match e.status {
+            CaseStatus::Active => assert!(exists, "{}: active but {} does not exist", e.id, e.path),
+            CaseStatus::Retired => {
+                assert!(!exists && e.retired_because.is_some(), "{}: retired but still present or without reason", e.id)
+            }
+        }
+    }
+    let active: BTreeMap<&str, &str> =
+        reg.cases.iter().filter(|e| e.status == CaseStatus::Active).map(|e| (e.id.as_str(), e.path.as_str())).collect();
+    let mut ids = BTreeSet::new();
+    for (path, v) in document_vectors(&dir).unwrap() {
+        assert!(ids.insert(v.id.clone()), "case id {} used twice", v.id);
+        let rel = path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+        assert_eq!(
+            active.get(v.id.as_str()).copied(),
+            Some(rel.as_str()),
+            "{} is not registered as active at {rel}",
+            v.id
+        );
+        let folder = path.parent().and_then(|p| p.file_name()).unwrap().to_string_lossy().into_owned();
+        assert_eq!(folder, v.class.name(), "{}: class {} but in folder {folder}", v.id, v.class.name());
+    }
+    for (path, c) in dataset_cases(&dir).unwrap() {
+        assert!(ids.insert(c.id.clone()), "case id {} used twice", c.id);
+        let rel = path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+        assert_eq!(
+            active.get(c.id.as_str()).copied(),
+            Some(rel.as_str()),
+            "{} is not registered as active at {rel}",
+            c.id
+        );
+    }
+    let unregistered: Vec<&&str> = active.keys().filter(|id| !ids.contains(**id)).collect();
+    assert!(unregistered.is_empty(), "registered as active but not found: {unregistered:?}");
+}
+
+#[test]
+fn every_document_vector_gets_its_expected_verdict_and_findings() {
+    let validator = Validator::new().unwrap();
+    let reqs: BTreeSet<String> = requirements(&spec_dir()).unwrap().into_iter().map(|r| r.id).collect();
+    let mut problems = Vec::new();
+    let vectors = document_vectors(&suite_dir()).unwrap();
+    assert!(!vectors.is_empty());
+    for (path, v) in &vectors {
+        let name = format!("{} ({})", v.id, path.file_name().unwrap().to_string_lossy());
+        for r in &v.requirements {
+            if !reqs.contains(r) {
+                problems.push(format!("{name}: cites unknown requirement {r}"));
+            }
+        }
+        let out = validator.validate_value(&v.record);
+        let errors: BTreeSet<(String, String)> = out
+            .findings
+            .iter()
+            .filter(|f| f.level == Level::Error)
+            .map(|f| (f.code.to_string(), f.pointer.clone()))
+            .collect();
+        let verdict = if errors.is_empty() { Verdict::Valid } else { Verdict::Invalid };
+        if verdict != v.verdict {
+            problems.push(format!("{name}: verdict {verdict:?}, expected {:?}; findings {errors:?}", v.verdict));
+        }
+        let want: BTreeSet<(String, String)> = v.findings.iter().map(|f| (f.code.clone(), f.pointer.clone())).collect();
+        if errors != want {
+            problems.push(format!("{name}: findings {errors:?}, expected {want:?}"));
+        }
+        let ty = v.record.get("type").and_then(|t| t.as_str()).and_then(linli_model::RecordType::from_code);
+        let schema_ok = ty.is_some_and(|ty| validator.engine().is_valid(ty, &v.record));
+        let schema_verdict = if schema_ok { Verdict::Valid } else { Verdict::Invalid };
+        if schema_verdict != v.schema_verdict {
+            problems.push(format!("{name}: schema-only verdict {schema_verdict:?}, expected {:?}", v.schema_verdict));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn coverage_gate_and_table() {
+    let dir = suite_dir();
+    let reqs = requirements(&spec_dir()).unwrap();
+    let vectors: Vec<_> = document_vectors(&dir).unwrap().into_iter().map(|(_, v)| v).collect();
+    let datasets: Vec<_> = dataset_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
+    let exempt = exemptions(&dir).unwrap();
+    let cov = coverage(&reqs, &vectors, &datasets, &exempt);
+    let md = coverage_markdown(&reqs, &cov);
+    let committed = std::fs::read_to_string(dir.join("COVERAGE.md")).unwrap_or_default();
+    if std::env::var_os("LINLI_WRITE_COVERAGE").is_some() {
+        std::fs::write(dir.join("COVERAGE.md"), &md).unwrap();
+    } else {
+        assert!(
+            committed == md,
+            "conformance/COVERAGE.md is out of date; run `LINLI_WRITE_COVERAGE=1 cargo test -p linli-conformance --test suite`"
+        );
+    }
+    let problems = gate(&reqs, &cov, &exempt);
+    assert!(problems.is_empty(), "coverage gate:\n{}", problems.join("\n"));
+}
+
+#[allow(dead_code)]
+fn unused(_: &Path) {}
+
+#[test]
+fn protocol_schemas_are_generated() {
+    let dir = suite_dir().join("protocol");
+    for (name, schema) in linli_conformance::protocol::protocol_schemas() {
+        let path = dir.join(name);
+        if std::env::var_os("LINLI_WRITE_SUITE_SCHEMAS").is_some() {
+            std::fs::write(&path, format!("{}\n", serde_json::to_string_pretty(&schema).unwrap())).unwrap();
+        }
+        let committed: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_default())
+            .unwrap_or(serde_json::Value::Null);
+        assert_eq!(
+            committed, schema,
+            "conformance/protocol/{name} is out of date; run `LINLI_WRITE_SUITE_SCHEMAS=1 cargo test -p linli-conformance --test suite`"
+        );
+    }
+}
+
+#[test]
+fn requests_and_answers_follow_the_protocol_schemas() {
+    use linli_conformance::protocol::{CaseResponse, Request, protocol_schemas};
+    let schemas: BTreeMap<&str, serde_json::Value> = protocol_schemas().into_iter().collect();
+    let req = serde_json::to_value(Request::Validate {
+        seq: 1,
+        case: "PER-V-0001".into(),
+        record: serde_json::json!({"type": "Person"}),
+    })
+    .unwrap();
+    assert!(SchemaEngine::violations_against(&schemas["request.schema.json"], &req).unwrap().is_empty());
+    let bad = serde_json::json!({"op": "validate", "seq": "one"});
+    assert!(!SchemaEngine::violations_against(&schemas["request.schema.json"], &bad).unwrap().is_empty());
+    let ans = serde_json::to_value(CaseResponse {
+        seq: 1,
+        case: "PER-V-0001".into(),
+        accepted: Some(true),
+        record: None,
+        error: None,
+    })
+    .unwrap();
+    assert!(SchemaEngine::violations_against(&schemas["case-response.schema.json"], &ans).unwrap().is_empty());
+}

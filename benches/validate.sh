@@ -26,10 +26,10 @@ BIG_RECORDS="${BIG_RECORDS:-1700000}"
 work="$root/target/bench"
 mkdir -p "$work"
 
-echo "== build (release)" >&2
-cargo build --release --locked -q -p linli-cli -p linli-bench
-linli="$root/target/release/linli"
-floor="$root/target/release/linli-bench"
+echo "== build (profile perf: release with fat LTO)" >&2
+cargo build --profile perf --locked -q -p linli-cli -p linli-bench
+linli="$root/target/perf/linli"
+floor="$root/target/perf/linli-bench"
 
 echo "== peers" >&2
 (cd benches/peers && npm ci --no-audit --no-fund --loglevel=error </dev/null >/dev/null)

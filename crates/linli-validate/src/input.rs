@@ -82,6 +82,18 @@ fn input_finding(code: &'static str, level: Level, req: &'static str, line: u64,
     f
 }
 
+/// The warning for a leading byte order mark.
+fn bom_finding() -> Finding {
+    input_finding(
+        "utf8-bom",
+        Level::Warning,
+        "CON-002",
+        1,
+        "文件以 UTF-8 BOM 开头（已忽略）".into(),
+        "the file starts with a UTF-8 byte order mark (ignored)".into(),
+    )
+}
+
 /// A reader that hashes everything read through it.
 struct Hashing<R> {
     inner: R,
@@ -201,14 +213,7 @@ pub fn read_lines<R: BufRead>(
         if at_file_start && line_no == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
             buf.drain(..3);
             {
-                sink(Item::Finding(input_finding(
-                    "utf8-bom",
-                    Level::Warning,
-                    "CON-002",
-                    1,
-                    "文件以 UTF-8 BOM 开头（已忽略）".into(),
-                    "the file starts with a UTF-8 byte order mark (ignored)".into(),
-                )));
+                sink(Item::Finding(bom_finding()));
             }
         }
         while matches!(buf.last(), Some(b'\n' | b'\r')) {
@@ -283,14 +288,7 @@ pub fn read_json_file(path: &Path, sink: &mut dyn FnMut(Item)) -> std::io::Resul
     let mut body: &[u8] = &bytes;
     if let Some(rest) = body.strip_prefix(b"\xEF\xBB\xBF") {
         body = rest;
-        sink(Item::Finding(input_finding(
-            "utf8-bom",
-            Level::Warning,
-            "CON-002",
-            1,
-            "文件以 UTF-8 BOM 开头（已忽略）".into(),
-            "the file starts with a UTF-8 byte order mark (ignored)".into(),
-        )));
+        sink(Item::Finding(bom_finding()));
     }
     let text = match std::str::from_utf8(body) {
         Ok(t) => t,

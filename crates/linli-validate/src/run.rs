@@ -621,24 +621,24 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
     Ok(report)
 }
 
+/// The finding for a file that could not be read to its end.
+fn read_error(e: &std::io::Error) -> Finding {
+    Finding::new("read-error", Level::Error, Some("DAT-002"), format!("读取失败：{e}"), format!("read failed: {e}"))
+}
+
+impl InputSummary {
+    /// An input that was read, with its statistics.
+    fn read(path: String, kind: InputKind, stats: FileStats) -> Self {
+        InputSummary { path, kind, bytes: stats.bytes, records: stats.records, sha256: stats.sha256 }
+    }
+}
+
 fn plain_file(run: &mut Run<'_>, path: &Path, label: &str) {
     let kind = InputKind::of(path);
     match run.file(path, label, kind, None) {
-        Ok(stats) => run.report.inputs.push(InputSummary {
-            path: label.to_owned(),
-            kind,
-            bytes: stats.bytes,
-            records: stats.records,
-            sha256: stats.sha256,
-        }),
+        Ok(stats) => run.report.inputs.push(InputSummary::read(label.to_owned(), kind, stats)),
         Err(e) => {
-            let f = Finding::new(
-                "read-error",
-                Level::Error,
-                Some("DAT-002"),
-                format!("读取失败：{e}"),
-                format!("read failed: {e}"),
-            );
+            let f = read_error(&e);
             run.push(f, label, None);
             run.report.inputs.push(InputSummary {
                 path: label.to_owned(),
@@ -754,18 +754,7 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
     let Some(manifest) = manifest else {
         // Validate what is there, guessing each file's kind from its name.
         for rel in data_files(root) {
-            let p = root.join(&rel);
-            let kind = InputKind::of(&p);
-            let file_label = format!("{label}/{rel}");
-            if let Ok(stats) = run.file(&p, &file_label, kind, None) {
-                run.report.inputs.push(InputSummary {
-                    path: file_label,
-                    kind,
-                    bytes: stats.bytes,
-                    records: stats.records,
-                    sha256: stats.sha256,
-                });
-            }
+            plain_file(run, &root.join(&rel), &format!("{label}/{rel}"));
         }
         return Ok(());
     };
@@ -894,22 +883,10 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
                         None,
                     );
                 }
-                run.report.inputs.push(InputSummary {
-                    path: file_label,
-                    kind,
-                    bytes: stats.bytes,
-                    records: stats.records,
-                    sha256: stats.sha256,
-                });
+                run.report.inputs.push(InputSummary::read(file_label, kind, stats));
             }
             Err(e) => {
-                let f = Finding::new(
-                    "read-error",
-                    Level::Error,
-                    Some("DAT-002"),
-                    format!("读取失败：{e}"),
-                    format!("read failed: {e}"),
-                );
+                let f = read_error(&e);
                 run.push(f, &file_label, None);
             }
         }

@@ -41,11 +41,14 @@ fn the_reference_adapter_passes_every_class() {
 }
 
 #[test]
-fn dropping_a_field_fails_every_round_trip_and_nothing_else() {
+fn dropping_a_field_fails_every_round_trip_and_export_and_nothing_else() {
     let s = adapter(Some("drop-field"), 10_000, 0);
     let rt = outcomes(&s, "roundtrip");
     assert!(!rt.is_empty());
     assert!(rt.iter().all(|(_, o)| *o == Outcome::Fail), "{rt:?}");
+    let ex = outcomes(&s, "export");
+    assert!(!ex.is_empty());
+    assert!(ex.iter().all(|(_, o)| *o == Outcome::Fail), "{ex:?}");
     assert!(s.cases.iter().filter(|c| c.op == "roundtrip").all(|c| c.detail_en.contains("lost [\"/")));
     assert!(outcomes(&s, "validate").iter().all(|(_, o)| *o == Outcome::Pass));
     assert_eq!(s.exit_code(), 1);
@@ -62,6 +65,11 @@ fn times_without_offset_fail_exactly_the_round_trips_with_top_level_times() {
         assert_eq!(c.outcome, want, "{}: {}", c.case, c.detail_en);
     }
     assert!(outcomes(&s, "validate").iter().all(|(_, o)| *o == Outcome::Pass));
+    // Exported datasets with events or cases carry top-level times: those exports fail.
+    for c in s.cases.iter().filter(|c| c.op == "export") {
+        assert_eq!(c.outcome, Outcome::Fail, "{}: {}", c.case, c.detail_en);
+        assert!(c.detail_en.contains("changed [\"/"), "{}", c.detail_en);
+    }
 }
 
 #[test]
@@ -139,6 +147,20 @@ fn a_dataset_target_is_judged_per_requirement() {
     assert_eq!(bad.requirements.get("PER-008"), Some(&"fail"));
     assert!(bad.classes.iter().any(|c| c.class.name() == "people" && c.verdict == "fail"));
     assert!(bad.classes.iter().any(|c| c.class.name() == "places" && c.verdict == "pass"));
+}
+
+#[test]
+fn the_summary_follows_its_schema() {
+    let s = adapter(Some("drop-field"), 10_000, 0);
+    let schemas = linli_conformance::vector::suite_schemas();
+    let schema = &schemas.iter().find(|(n, _)| *n == "summary.schema.json").unwrap().1;
+    let json = serde_json::to_value(&s).unwrap();
+    let errors = linli_validate::SchemaEngine::violations_against(schema, &json).unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    let committed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(suite_dir().join("schemas/summary.schema.json")).unwrap())
+            .unwrap();
+    assert_eq!(&committed, schema);
 }
 
 #[test]

@@ -46,6 +46,18 @@ pub enum Request {
         /// The record.
         record: serde_json::Value,
     },
+    /// Take these records in, then export them as a Linli dataset (NDJSON files and
+    /// `manifest.json`) into `directory`, which exists and is empty.
+    Export {
+        /// Sequence number.
+        seq: u64,
+        /// Case ID.
+        case: String,
+        /// The records.
+        records: Vec<serde_json::Value>,
+        /// Where to write the dataset.
+        directory: String,
+    },
     /// End the session; the adapter answers and exits.
     Stop {
         /// Sequence number.
@@ -60,6 +72,7 @@ impl Request {
             Request::Start { seq, .. }
             | Request::Validate { seq, .. }
             | Request::Roundtrip { seq, .. }
+            | Request::Export { seq, .. }
             | Request::Stop { seq } => *seq,
         }
     }

@@ -59,7 +59,7 @@ impl RunOptions {
 }
 
 /// The outcome of one case `[CNF-040]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// The product did what the case expects.
@@ -75,7 +75,7 @@ pub enum Outcome {
 }
 
 /// The result of one case and operation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CaseResult {
     /// Case ID.
     pub case: String,
@@ -96,7 +96,7 @@ pub struct CaseResult {
 }
 
 /// Verdict of a class.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ClassVerdict {
     /// The class.
     pub class: Class,
@@ -109,7 +109,8 @@ pub struct ClassVerdict {
 }
 
 /// The final summary, `summary.json` `[CNF-050]`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[schemars(title = "Linli conformance run summary", extend("x-linli-title-zh" = "邻里一致性测试结果摘要"))]
 pub struct Summary {
     /// Format of this file.
     pub format: &'static str,
@@ -429,13 +430,18 @@ fn run_adapter(
     event(&serde_json::json!({"event": "adapter-started", "product": hello.product, "classes": hello.classes}));
     let claimed = hello.classes.clone();
     let skips: BTreeMap<String, String> = hello.skips.iter().map(|s| (s.case.clone(), s.reason.clone())).collect();
-    // Every vector is a `validate` case; every valid one also a `roundtrip` case.
+    // Every vector is a `validate` case; every valid one also a `roundtrip` case; every valid
+    // dataset case an `export` case (class `core`).
+    let exports = export_cases(&opts.suite);
     let mut work: Vec<(&DocumentVector, &'static str)> = Vec::new();
     for v in vectors {
         work.push((v, "validate"));
         if v.verdict == Verdict::Valid {
             work.push((v, "roundtrip"));
         }
+    }
+    for v in &exports {
+        work.push((v, "export"));
     }
     shuffle(&mut work, opts.seed);
     let mut session = Some(session);
@@ -464,8 +470,19 @@ fn run_adapter(
             result.detail_en = "the adapter failed too often and was not restarted again".into();
         } else if let Some(s) = session.as_mut() {
             seq += 1;
+            let export_dir = export_dir(opts.seed, seq);
+            if op == "export" {
+                let _ = std::fs::remove_dir_all(&export_dir);
+                let _ = std::fs::create_dir_all(&export_dir);
+            }
             let req = match op {
                 "validate" => Request::Validate { seq, case: v.id.clone(), record: v.record.clone() },
+                "export" => Request::Export {
+                    seq,
+                    case: v.id.clone(),
+                    records: v.record.as_array().cloned().unwrap_or_default(),
+                    directory: export_dir.display().to_string(),
+                },
                 _ => Request::Roundtrip { seq, case: v.id.clone(), record: v.record.clone() },
             };
             let t0 = Instant::now();
@@ -496,7 +513,11 @@ fn run_adapter(
                         }
                     }
                 }
+                Ok(r) if op == "export" => judge_export(v, &r, &export_dir, &mut result),
                 Ok(r) => judge(v, op, &r, &mut result),
+            }
+            if op == "export" {
+                let _ = std::fs::remove_dir_all(&export_dir);
             }
         }
         event(&serde_json::to_value(&result).unwrap_or_default());
@@ -569,6 +590,113 @@ fn judge(v: &DocumentVector, op: &str, r: &CaseResponse, result: &mut CaseResult
                 result.detail_en = "the answer has no `record`".into();
             }
         },
+    }
+}
+
+/// The valid dataset cases, each as a pseudo-vector whose `record` is the array of its records.
+fn export_cases(suite: &Path) -> Vec<DocumentVector> {
+    let mut out = Vec::new();
+    for (dir, case) in dataset_cases(suite).unwrap_or_default() {
+        // Only self-contained valid datasets: the export request carries no external references.
+        let manifest = std::fs::read_to_string(dir.join("dataset/manifest.json")).unwrap_or_default();
+        let external = serde_json::from_str::<serde_json::Value>(&manifest)
+            .ok()
+            .and_then(|m| m.get("externalRefs").and_then(|x| x.as_array()).map(|a| !a.is_empty()))
+            .unwrap_or(false);
+        if !case.expected.is_empty() || case.dataset_checks || external {
+            continue;
+        }
+        let mut records = Vec::new();
+        for f in files_under(&dir.join("dataset"), "ndjson") {
+            let text = std::fs::read_to_string(&f).unwrap_or_default();
+            records.extend(
+                text.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()),
+            );
+        }
+        records
+            .sort_by_key(|r| (r["type"].as_str().unwrap_or("").to_owned(), r["id"].as_str().unwrap_or("").to_owned()));
+        out.push(DocumentVector {
+            id: case.id,
+            description: case.description,
+            class: Class::Core,
+            requirements: {
+                let mut r = case.requirements;
+                r.push("CNF-034".into());
+                r
+            },
+            record: serde_json::Value::Array(records),
+            verdict: Verdict::Valid,
+            schema_verdict: Verdict::Valid,
+            findings: Vec::new(),
+        });
+    }
+    out
+}
+
+fn export_dir(seed: u64, seq: u64) -> PathBuf {
+    std::env::temp_dir().join(format!("linli-conformance-{}-{seed}-{seq}", std::process::id()))
+}
+
+/// An export case: the directory must hold a dataset that `linli validate` accepts, with exactly
+/// the records sent, unchanged.
+fn judge_export(v: &DocumentVector, r: &CaseResponse, dir: &Path, result: &mut CaseResult) {
+    if let Some(e) = &r.error {
+        result.outcome = Outcome::Fail;
+        result.detail_zh = format!("产品无法导出：{e}");
+        result.detail_en = format!("the product could not export: {e}");
+        return;
+    }
+    let validator = match linli_validate::Validator::new() {
+        Ok(v) => v,
+        Err(e) => {
+            result.outcome = Outcome::Error;
+            result.detail_en = e.to_string();
+            return;
+        }
+    };
+    let opts = linli_validate::Options { max_findings: 20, threads: 1, ..linli_validate::Options::default() };
+    let report = match linli_validate::validate_paths(&[dir.to_path_buf()], &validator, &opts) {
+        Ok(rep) => rep,
+        Err(e) => {
+            result.outcome = Outcome::Fail;
+            result.detail_zh = format!("导出目录无法读取：{e}");
+            result.detail_en = format!("the export cannot be read: {e}");
+            return;
+        }
+    };
+    let errors: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.level != linli_model::check::Level::Info)
+        .map(|f| format!("{} {}:{} {}", f.code, f.file.as_deref().unwrap_or("-"), f.line.unwrap_or(0), f.pointer))
+        .collect();
+    let mut back = Vec::new();
+    for f in files_under(dir, "ndjson") {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        back.extend(
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()),
+        );
+    }
+    back.sort_by_key(|r| (r["type"].as_str().unwrap_or("").to_owned(), r["id"].as_str().unwrap_or("").to_owned()));
+    let d = diff(&v.record, &serde_json::Value::Array(back));
+    if errors.is_empty() && d.is_empty() {
+        result.outcome = Outcome::Pass;
+        result.detail_zh = "导出的数据集有效，记录完整无变化".into();
+        result.detail_en = "the export is a valid dataset holding the records unchanged".into();
+    } else {
+        result.outcome = Outcome::Fail;
+        result.detail_zh = format!(
+            "导出的数据集有问题：{:?}；记录差异：丢失 {:?}，新增 {:?}，改变 {:?}",
+            errors, d.lost, d.added, d.changed
+        );
+        result.detail_en = format!(
+            "the export has problems: {:?}; records: lost {:?}, added {:?}, changed {:?}",
+            errors, d.lost, d.added, d.changed
+        );
     }
 }
 

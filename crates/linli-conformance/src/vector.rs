@@ -245,5 +245,16 @@ pub fn suite_schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("document-vector.schema.json", one::<DocumentVector>("document-vector.schema.json")),
         ("dataset-case.schema.json", one::<DatasetCase>("dataset-case.schema.json")),
         ("registry.schema.json", one::<Registry>("registry.schema.json")),
+        ("summary.schema.json", {
+            let mut s = schemars::generate::SchemaSettings::draft2020_12()
+                .for_serialize()
+                .into_generator()
+                .into_root_schema_for::<crate::runner::Summary>();
+            s.insert(
+                "$id".into(),
+                format!("{}conformance/summary.schema.json", linli_model::schema::SCHEMA_BASE).into(),
+            );
+            s.to_value()
+        }),
     ]
 }

@@ -130,6 +130,36 @@ fn from_native(ty: RecordType, row: &Row, fault: Option<Fault>) -> Value {
     Value::Object(obj)
 }
 
+/// Take `records` in (through the native form) and export them as a dataset into `dir`.
+fn export(records: &[Value], dir: &std::path::Path, fault: Option<Fault>) -> Result<(), String> {
+    let mut files: BTreeMap<&'static str, String> = BTreeMap::new();
+    for r in records {
+        let (ty, mut row) = to_native(r)?;
+        if fault == Some(Fault::DropField) {
+            row.pop();
+        }
+        let back = from_native(ty, &row, fault);
+        let line = files.entry(ty.schema_stem()).or_default();
+        line.push_str(&back.to_string());
+        line.push('\n');
+    }
+    for (stem, text) in &files {
+        std::fs::write(dir.join(format!("{stem}.ndjson")), text).map_err(|e| e.to_string())?;
+    }
+    let text = |s: &str| linli_model::text::Text::new(s).map_err(|e| e.to_string());
+    let producer = linli_model::manifest::Producer {
+        vendor: text("Linli")?,
+        product: text("reference adapter")?,
+        product_version: text(env!("CARGO_PKG_VERSION"))?,
+    };
+    let created: linli_model::datetime::Timestamp =
+        "2024-05-22T08:00:00+08:00".parse().map_err(|e: linli_model::Error| e.to_string())?;
+    let manifest =
+        linli_validate::dataset::build_manifest(dir, producer, linli_model::codes::SharingLevel::Internal, created)?;
+    let json = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join(linli_model::manifest::MANIFEST_FILE), format!("{json}\n")).map_err(|e| e.to_string())
+}
+
 /// Serve the harness protocol on `input`/`output` until `stop` or the end of input.
 pub fn serve(input: impl BufRead, mut output: impl Write, fault: Option<Fault>) -> std::io::Result<()> {
     let validator = linli_validate::Validator::new().map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -195,6 +225,13 @@ pub fn serve(input: impl BufRead, mut output: impl Write, fault: Option<Fault>) 
                             error: None,
                         }
                     }
+                    Err(e) => CaseResponse { seq, case, accepted: None, record: None, error: Some(e) },
+                };
+                serde_json::to_string(&resp)
+            }
+            Request::Export { seq, case, records, directory } => {
+                let resp = match export(&records, std::path::Path::new(&directory), fault) {
+                    Ok(()) => CaseResponse { seq, case, accepted: None, record: None, error: None },
                     Err(e) => CaseResponse { seq, case, accepted: None, record: None, error: Some(e) },
                 };
                 serde_json::to_string(&resp)

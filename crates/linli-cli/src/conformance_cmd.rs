@@ -60,9 +60,15 @@ pub struct RunArgs {
 /// Arguments of `linli reference-adapter`.
 #[derive(Debug, clap::Args)]
 pub struct AdapterArgs {
-    /// Misbehave in one known way: drop-field, no-offset, accept-bad-id, hang, garbage, latest
+    /// Misbehave in one known way: drop-field, no-offset, accept-bad-id, hang, garbage, latest, flood
     #[arg(long)]
     pub fault: Option<String>,
+    /// Claim only these classes (comma-separated; default: all)
+    #[arg(long, value_delimiter = ',')]
+    pub classes: Vec<String>,
+    /// Declare a case skipped, as CASE=REASON (repeatable)
+    #[arg(long, value_name = "CASE=REASON")]
+    pub skip: Vec<String>,
 }
 
 fn suite_dir(arg: Option<&PathBuf>) -> PathBuf {
@@ -145,8 +151,19 @@ pub(crate) fn run_adapter(a: &AdapterArgs) -> Result<ExitCode, CliError> {
             CliError::Usage(format!("unknown fault `{f}`; one of {}", linli_reference_adapter::Fault::NAMES.join(", ")))
         })?),
     };
+    let mut declared = linli_reference_adapter::Declared::default();
+    for c in &a.classes {
+        let class = serde_json::from_value(serde_json::Value::String(c.clone()))
+            .map_err(|_| CliError::Usage(format!("unknown class `{c}`")))?;
+        declared.classes.push(class);
+    }
+    for s in &a.skip {
+        let (case, reason) =
+            s.split_once('=').ok_or_else(|| CliError::Usage(format!("--skip {s}: expected CASE=REASON")))?;
+        declared.skips.push((case.to_owned(), reason.to_owned()));
+    }
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
-    linli_reference_adapter::serve(stdin.lock(), stdout.lock(), fault).map_err(CliError::Stdout)?;
+    linli_reference_adapter::serve(stdin.lock(), stdout.lock(), fault, &declared).map_err(CliError::Stdout)?;
     Ok(ExitCode::SUCCESS)
 }

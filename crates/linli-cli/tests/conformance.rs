@@ -9,11 +9,16 @@ use linli_conformance::runner::{Outcome, RunOptions, Summary, Target, run};
 use linli_conformance::vector::{Verdict, document_vectors, suite_dir};
 
 fn adapter(fault: Option<&str>, timeout_ms: u64, max_restarts: u32) -> Summary {
+    adapter_with(fault, &[], timeout_ms, max_restarts)
+}
+
+fn adapter_with(fault: Option<&str>, extra: &[&str], timeout_ms: u64, max_restarts: u32) -> Summary {
     let mut cmd = vec![env!("CARGO_BIN_EXE_linli").to_owned(), "reference-adapter".to_owned()];
     if let Some(f) = fault {
         cmd.push("--fault".into());
         cmd.push(f.into());
     }
+    cmd.extend(extra.iter().map(|s| (*s).to_owned()));
     let mut opts = RunOptions::new(suite_dir());
     opts.case_timeout = Duration::from_millis(timeout_ms);
     opts.max_restarts = max_restarts;
@@ -115,6 +120,38 @@ fn garbage_answers_are_errors_and_contained() {
     let malformed = s.cases.iter().filter(|c| c.detail_en.contains("malformed answer")).count();
     assert_eq!(malformed, 2, "one per start (1 restart)");
     assert!(s.cases.iter().all(|c| c.outcome != Outcome::Pass || c.op == "roundtrip"));
+    assert_eq!(s.exit_code(), 1);
+}
+
+#[test]
+fn a_flood_of_output_is_cut_off() {
+    let mut opts = RunOptions::new(suite_dir());
+    opts.max_line_bytes = 1 << 20;
+    opts.max_restarts = 1;
+    let cmd =
+        vec![env!("CARGO_BIN_EXE_linli").to_owned(), "reference-adapter".into(), "--fault".into(), "flood".into()];
+    let s = run(&Target::Adapter(cmd), &opts, &mut |_| {});
+    let capped = s.cases.iter().filter(|c| c.detail_en.contains("output cap")).count();
+    assert_eq!(capped, 2, "one per start (1 restart)");
+    assert_eq!(s.exit_code(), 1);
+}
+
+#[test]
+fn unclaimed_classes_are_not_applicable_and_skips_count_against_the_class() {
+    let s = adapter_with(None, &["--classes", "core,people", "--skip", "PER-V-0001=not supported yet"], 10_000, 0);
+    for c in &s.classes {
+        match c.class.name() {
+            "core" => assert_eq!(c.verdict, "pass"),
+            "people" => assert_eq!(c.verdict, "fail", "a skip counts against the class"),
+            _ => assert!(!c.claimed && c.verdict == "not-claimed"),
+        }
+    }
+    assert!(s.cases.iter().filter(|c| c.class.name() == "places").all(|c| c.outcome == Outcome::NotApplicable));
+    assert!(
+        s.cases
+            .iter()
+            .any(|c| c.case == "PER-V-0001" && c.outcome == Outcome::Skip && c.detail_en.contains("not supported yet"))
+    );
     assert_eq!(s.exit_code(), 1);
 }
 

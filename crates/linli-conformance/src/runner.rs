@@ -383,7 +383,8 @@ fn start(cmd: &[String], opts: &RunOptions, seq: &mut u64) -> Result<(Session, S
     let mut s = Session::spawn(cmd, opts)?;
     *seq += 1;
     let req = Request::Start { seq: *seq, protocol: PROTOCOL.into(), suite: SUITE_VERSION.into(), seed: opts.seed };
-    let answer = match s.ask(&req, opts.case_timeout) {
+    // Starting may take longer than answering a case (loading, a busy machine): at least 10 s.
+    let answer = match s.ask(&req, opts.case_timeout.max(Duration::from_secs(10))) {
         Ok(a) => a,
         Err(e) => {
             s.kill();
@@ -636,7 +637,10 @@ fn export_cases(suite: &Path) -> Vec<DocumentVector> {
 }
 
 fn export_dir(seed: u64, seq: u64) -> PathBuf {
-    std::env::temp_dir().join(format!("linli-conformance-{}-{seed}-{seq}", std::process::id()))
+    // Unique per process and call: several runs may share a process (the tests do).
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("linli-conformance-{}-{n}-{seed}-{seq}", std::process::id()))
 }
 
 /// An export case: the directory must hold a dataset that `linli validate` accepts, with exactly

@@ -30,6 +30,17 @@ pub enum Fault {
     Garbage,
     /// Declares its version as `latest`.
     Latest,
+    /// Answers the first `validate` with a line of 64 MiB.
+    Flood,
+}
+
+/// What the adapter declares at `start` besides its product.
+#[derive(Debug, Clone, Default)]
+pub struct Declared {
+    /// The classes it claims; empty: every current class.
+    pub classes: Vec<Class>,
+    /// Cases it skips, with the reason.
+    pub skips: Vec<(String, String)>,
 }
 
 impl Fault {
@@ -42,13 +53,14 @@ impl Fault {
             "hang" => Fault::Hang,
             "garbage" => Fault::Garbage,
             "latest" => Fault::Latest,
+            "flood" => Fault::Flood,
             _ => return None,
         })
     }
 
     /// Every fault, by name.
     pub const NAMES: &'static [&'static str] =
-        &["drop-field", "no-offset", "accept-bad-id", "hang", "garbage", "latest"];
+        &["drop-field", "no-offset", "accept-bad-id", "hang", "garbage", "latest", "flood"];
 }
 
 /// Top-level members that hold a timestamp, kept natively as local time plus an offset column.
@@ -161,7 +173,12 @@ fn export(records: &[Value], dir: &std::path::Path, fault: Option<Fault>) -> Res
 }
 
 /// Serve the harness protocol on `input`/`output` until `stop` or the end of input.
-pub fn serve(input: impl BufRead, mut output: impl Write, fault: Option<Fault>) -> std::io::Result<()> {
+pub fn serve(
+    input: impl BufRead,
+    mut output: impl Write,
+    fault: Option<Fault>,
+    declared: &Declared,
+) -> std::io::Result<()> {
     let validator = linli_validate::Validator::new().map_err(|e| std::io::Error::other(e.to_string()))?;
     for line in input.lines() {
         let line = line?;
@@ -189,8 +206,19 @@ pub fn serve(input: impl BufRead, mut output: impl Write, fault: Option<Fault>) 
                         },
                     },
                     standard_versions: vec![linli_model::STANDARD_VERSION.into()],
-                    classes: Class::CURRENT.to_vec(),
-                    skips: Vec::new(),
+                    classes: if declared.classes.is_empty() {
+                        Class::CURRENT.to_vec()
+                    } else {
+                        declared.classes.clone()
+                    },
+                    skips: declared
+                        .skips
+                        .iter()
+                        .map(|(case, reason)| linli_conformance::protocol::Skip {
+                            case: case.clone(),
+                            reason: reason.clone(),
+                        })
+                        .collect(),
                 })
             }
             Request::Validate { seq, case, record } => {
@@ -198,6 +226,15 @@ pub fn serve(input: impl BufRead, mut output: impl Write, fault: Option<Fault>) 
                     loop {
                         std::thread::sleep(std::time::Duration::from_secs(3600));
                     }
+                }
+                if fault == Some(Fault::Flood) {
+                    let chunk = vec![b'x'; 1 << 20];
+                    for _ in 0..64 {
+                        output.write_all(&chunk)?;
+                    }
+                    writeln!(output)?;
+                    output.flush()?;
+                    continue;
                 }
                 if fault == Some(Fault::Garbage) {
                     writeln!(output, "<<< this is not JSON >>>")?;

@@ -1,0 +1,28 @@
+//! # linli-adapters — from what vendors speak today, to Linli and back
+//!
+//! One module per format. Every conversion returns the records together with a [`LossReport`]:
+//! source fields that had no canonical home (kept in `extensions`), fields that could not be
+//! represented in the target, and values that were normalised (a coordinate transformed, a
+//! local time given an offset). An adapter never drops a field silently.
+
+pub mod cloudevents;
+pub mod coords;
+pub mod geojson;
+mod loss;
+
+pub use loss::{Loss, LossKind, LossReport};
+
+/// Errors of the adapters: input that cannot be converted at all (individual problems are
+/// findings in the loss report).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input is not what the format requires.
+    #[error("{format}: {message}")]
+    Input {
+        /// The format.
+        format: &'static str,
+        /// What is wrong, with the JSON pointer or row where it applies.
+        message: String,
+    },
+}

@@ -7,8 +7,12 @@
 
 pub mod cloudevents;
 pub mod coords;
+pub mod csv_table;
+pub mod fiware;
+pub mod gat1400;
 pub mod geojson;
 mod loss;
+pub mod open311;
 
 pub use loss::{Loss, LossKind, LossReport};
 

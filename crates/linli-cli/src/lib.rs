@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod codes_cmd;
 mod conformance_cmd;
+mod convert_cmd;
 mod docs_cmd;
 mod generate_cmd;
 mod manifest_cmd;
@@ -102,6 +103,8 @@ pub enum Command {
     Generate(generate_cmd::GenerateArgs),
     /// Run the conformance suite against a vendor's adapter or an exported dataset.
     Conformance(conformance_cmd::ConformanceArgs),
+    /// Convert between Linli and what vendors speak (GeoJSON, CloudEvents, ...), with a loss report.
+    Convert(convert_cmd::ConvertArgs),
     /// The bundled reference vendor adapter (speaks the harness protocol on stdin/stdout).
     #[command(hide = true)]
     ReferenceAdapter(conformance_cmd::AdapterArgs),
@@ -131,6 +134,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write) -> Res
         Command::Manifest(a) => manifest_cmd::run(&a, lang, out),
         Command::Generate(a) => generate_cmd::run(&a, lang, out),
         Command::Conformance(a) => conformance_cmd::run_conformance(&a, lang, out),
+        Command::Convert(a) => convert_cmd::run(&a, lang, out),
         Command::ReferenceAdapter(a) => conformance_cmd::run_adapter(&a),
     }
 }

@@ -329,7 +329,8 @@ impl Arbitrary for Organization {
             o.credit_code = bool::arbitrary(g).then(|| CreditCode::new(gen_credit_code(g)).expect("valid"));
         }
         o.place = bool::arbitrary(g).then(|| Ref::arbitrary(g));
-        o.parent = bool::arbitrary(g).then(|| Ref::arbitrary(g));
+        // ORG-008: an organization is never its own parent.
+        o.parent = bool::arbitrary(g).then(|| Ref::arbitrary(g)).filter(|r: &Ref<_>| r.id != o.id);
         o.legal_representative = bool::arbitrary(g).then(|| Ref::arbitrary(g));
         for _ in 0..below(g, 3) {
             o.contacts.push(Contact {
@@ -359,7 +360,7 @@ impl Arbitrary for Place {
     fn arbitrary(g: &mut Gen) -> Self {
         let kind = PlaceKind::arbitrary(g);
         let mut p = Place::new(gen_id(g, "L"), Meta::arbitrary(g), kind, gen_text(g));
-        p.parent = bool::arbitrary(g).then(|| Ref::arbitrary(g));
+        p.parent = bool::arbitrary(g).then(|| Ref::arbitrary(g)).filter(|r: &Ref<_>| r.id != p.id);
         if bool::arbitrary(g) {
             let code = match below(g, 3) {
                 0 => pick(g, AREAS).to_owned(),

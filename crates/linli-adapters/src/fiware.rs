@@ -1,0 +1,1380 @@
+//! FIWARE Smart Data Models as NGSI-LD (and NGSI-v2) entities ⇄ canonical records.
+//!
+//! | FIWARE entity type                      | Linli record                                      |
+//! |-----------------------------------------|---------------------------------------------------|
+//! | `Building`                              | [`Place`](linli_model::Place) of kind `building`  |
+//! | `Device`                                | [`Thing`](linli_model::Thing), kind from `deviceCategory` / `controlledProperty` |
+//! | `Camera`                                | Thing of kind `device.camera`                     |
+//! | `Alert`                                 | [`Event`](linli_model::Event)                     |
+//! | `service_requests` (Open311), `IssueReporting` | [`Case`](linli_model::Case)                |
+//!
+//! Both representations are read: *normalized* (every attribute an object
+//! `{"type": "Property" | "Relationship" | "GeoProperty", "value" | "object": …, "observedAt"?, "unitCode"?}`,
+//! NGSI-v2 types such as `Text`, `DateTime` or `geo:json` are accepted too, as are JSON-LD
+//! `{"@type": "DateTime", "@value": …}` values) and *key-values* (plain values), one entity, a
+//! GeoJSON Feature whose `properties` are the attributes, or an array of them
+//! ([`from_ngsi_batch`]). [`to_ngsi`] writes NGSI-LD in either [`Form`].
+//!
+//! # Identifiers
+//!
+//! A record `X` of FIWARE type `T` is written with the id `urn:ngsi-ld:T:X`, except that an
+//! id that already starts with `urn:ngsi-ld:` but not with `urn:ngsi-ld:T:` is written as it
+//! is. Reading strips one leading `urn:ngsi-ld:T:` (T the entity's type) and otherwise keeps
+//! the id whole (Linli ids allow `:`). So canonical → NGSI → canonical always gives the same
+//! id back. An id that is not a URN (NGSI-v2 style, e.g. `Alert:1`) is kept whole and reported
+//! as normalised, since it is written back as `urn:ngsi-ld:Alert:Alert:1`. An id that is not a
+//! valid Linli id (a space, too long) has every other character replaced by `-`; the original
+//! goes to `meta.sourceId` (finding `fiware-id-invalid`). References are written as
+//! `urn:ngsi-ld:<type>:<id>` with the FIWARE type (`Building`, `Device`, `Alert`,
+//! `service_requests`, `Person`, `Organization`); reading also accepts the Linli type names.
+//!
+//! # Attributes
+//!
+//! | Linli member                    | FIWARE attribute                                              |
+//! |---------------------------------|---------------------------------------------------------------|
+//! | `meta.createdAt`, `updatedAt`   | `dateCreated`, `dateModified` (also NGSI-LD `createdAt`, `modifiedAt` when those are absent) |
+//! | Place `name`, `geometry`, `address` | `name`, `location`, `address` (schema.org PostalAddress: `addressRegion` ⇄ province, `addressLocality` ⇄ city, `district`, `streetAddress` ⇄ road, `streetNr` ⇄ doorNumber; `fullText` is derived from these) |
+//! | Thing `name`, `serialNumber`, `firmwareVersion`, `location` | the same names |
+//! | Thing `status`                  | `deviceState`, when it is a Linli status code                 |
+//! | Thing `owner`                   | `owner` (one URN of a Person or Organization)                 |
+//! | Thing `installDate`             | `dateInstalled` (date part; written at `T00:00:00Z`)          |
+//! | Thing `kind`                    | `deviceCategory` `meter` → smart meter; `controlledProperty` all `smoke` → smoke sensor, all `temperature` → temperature sensor, all consumption/energy → smart meter; otherwise `device.other`; `Camera` → `device.camera` |
+//! | Event `category`                | `category` + `subCategory`: a few pairs match (`health`/`fallenPatient` ⇄ `alarm.fall_detected`, `security`/`buildingFire` ⇄ `alarm.smoke`); a `subCategory` that is a Linli event category code is read as that code (and is how other categories are written); otherwise `other.other` with the originals kept |
+//! | Event `occurredAt`, `endedAt`   | `dateIssued`, `validTo`                                       |
+//! | Event `severity`                | `severity` (`informational` ⇄ `info`)                         |
+//! | Event `source`, `description`, `location` | `alertSource` (Relationship), `description`, `location` |
+//! | Case (service_requests) `description`, `reportedAt`, `deadline`, `location`, `category` | `description`, `requested_datetime`, `expected_datetime`, `location`, `service_code` when it is a Linli case category code |
+//! | Case (IssueReporting) `title`, `description`, `reportedAt`, `location`, `category` | `title`, `comments`, `observationDateTime`, `location`, `category` when it is a Linli case category code |
+//!
+//! Every other attribute is kept, exactly as it was given (normalized attribute object or
+//! plain value), in `extensions.fiware.<name>` ([`LossKind::KeptInExtensions`]); so is
+//! `@context` (`extensions.fiware.@context`), the members of `address` that have no Linli
+//! part (`extensions.fiware.address`), and the sub-attributes (`observedAt`, `unitCode`, …) of
+//! a mapped attribute (`extensions.fiware.@metadata.<name>`). On the way out these are written
+//! back; a kept attribute wins over the one derived from the record.
+//!
+//! # Defaults (reported as [`LossKind::Normalised`])
+//!
+//! `meta.source` vendor `FIWARE`, product the entity type; `meta.version` 1;
+//! `meta.classification` `internal`; a missing `dateCreated` is [`FromNgsi::default_time`],
+//! a missing `dateModified` is `dateCreated`; a Place without `name` is named by its id; a
+//! Device whose kind cannot be chosen is `device.other`; an Alert without `severity` is `info`,
+//! without `dateIssued` it occurred at `dateCreated`; a Case has channel `other`, status
+//! `reported` and one history step to `reported` at `reportedAt` (its report time, else
+//! `dateCreated`), category `other.other` unless given as above, and a title from
+//! `service_name`, else the description, else the id.
+//!
+//! # Faults in the input
+//!
+//! A value of the wrong JSON type (`fiware-attribute-type`, also for a `Property` where a
+//! `Relationship` is required, or a known attribute of the wrong type), a time without offset
+//! (`fiware-time-without-offset`: read as UTC, normalised), a malformed time
+//! (`fiware-time-invalid`), an invalid geometry (`fiware-geometry-invalid`), times out of order
+//! (`fiware-time-order`) or a bad id (`fiware-id-invalid`) give a warning [`Finding`] with the
+//! JSON pointer into the input; the value is then kept in `extensions.fiware`
+//! ([`LossKind::Rejected`]) and the record is still converted.
+//!
+//! # Writing
+//!
+//! [`to_ngsi`] writes the attributes above. Its loss report names, as
+//! [`LossKind::NotRepresentable`], exactly the members of the record that would not come back
+//! when the entity is read again: it reads its own output back and compares.
+
+use linli_model::check::{Finding, Level};
+use linli_model::codes::{CaseCategory, CodeTable, EventCategory, ThingStatus};
+use linli_model::datetime::{TimeError, Timestamp};
+use linli_model::geo::Geometry;
+use linli_model::text::{Id, Text};
+use linli_model::{Record, RecordType};
+use serde_json::{Map, Value, json};
+
+use crate::coords::Datum;
+use crate::{Error, Loss, LossKind, LossReport};
+
+const FORMAT: &str = "FIWARE NGSI-LD";
+/// The extension namespace FIWARE attributes are kept under.
+const NAMESPACE: &str = "fiware";
+const URN: &str = "urn:ngsi-ld:";
+/// Extension member holding the sub-attributes of mapped attributes.
+const METADATA: &str = "@metadata";
+/// Vendor written into `meta.source` of every record read.
+pub const VENDOR: &str = "FIWARE";
+
+/// Options of reading.
+#[derive(Debug, Clone, Copy)]
+pub struct FromNgsi {
+    /// The time used where the entity has none (`dateCreated` and what defaults to it),
+    /// typically the time of the conversion.
+    pub default_time: Timestamp,
+    /// The datum of the coordinates in the input (WGS-84 by default); GCJ-02 and BD-09 are
+    /// converted to WGS-84 and reported as normalised.
+    pub datum: Datum,
+}
+
+impl FromNgsi {
+    /// Options with a default time and WGS-84 coordinates.
+    pub fn new(default_time: Timestamp) -> Self {
+        FromNgsi { default_time, datum: Datum::Wgs84 }
+    }
+}
+
+/// The NGSI-LD representation written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// Every attribute an object with `type` and `value` or `object`.
+    Normalized,
+    /// Plain values (`options=keyValues`).
+    KeyValues,
+}
+
+/// The FIWARE entity types read and written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Model {
+    Building,
+    Device,
+    Camera,
+    Alert,
+    ServiceRequest,
+    IssueReporting,
+}
+
+impl Model {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "Building" => Model::Building,
+            "Device" => Model::Device,
+            "Camera" => Model::Camera,
+            "Alert" => Model::Alert,
+            "service_requests" => Model::ServiceRequest,
+            "IssueReporting" => Model::IssueReporting,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Model::Building => "Building",
+            Model::Device => "Device",
+            Model::Camera => "Camera",
+            Model::Alert => "Alert",
+            Model::ServiceRequest => "service_requests",
+            Model::IssueReporting => "IssueReporting",
+        }
+    }
+}
+
+/// JSON type expected of a known FIWARE attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Number,
+    Integer,
+    Boolean,
+    Array,
+    Object,
+    Time,
+}
+
+impl Kind {
+    fn fits(self, v: &Value) -> bool {
+        match self {
+            Kind::Text | Kind::Time => v.is_string(),
+            Kind::Number => v.is_number(),
+            Kind::Integer => v.is_i64() || v.is_u64(),
+            Kind::Boolean => v.is_boolean(),
+            Kind::Array => v.is_array(),
+            Kind::Object => v.is_object(),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Number => "number",
+            Kind::Integer => "integer",
+            Kind::Boolean => "boolean",
+            Kind::Array => "array",
+            Kind::Object => "object",
+            Kind::Time => "date-time text",
+        }
+    }
+}
+
+/// The type the Smart Data Models schemas give an attribute not mapped to a Linli member.
+fn known_kind(model: Model, name: &str) -> Option<Kind> {
+    use Kind::*;
+    let common = match name {
+        "name" | "description" | "alternateName" | "dataProvider" | "source" => Some(Text),
+        "dateCreated" | "dateModified" => Some(Time),
+        "owner" | "seeAlso" => Some(Array),
+        _ => None,
+    };
+    let specific = match (model, name) {
+        (Model::Building, "floorsAboveGround" | "floorsBelowGround") => Some(Integer),
+        (Model::Building, "collapseRisk" | "peopleCapacity" | "peopleOccupancy") => Some(Number),
+        (Model::Building, "category" | "occupier" | "openingHours") => Some(Array),
+        (Model::Building, "mapUrl") => Some(Text),
+        (
+            Model::Device,
+            "controlledAsset" | "ipAddress" | "configuration" | "controlledProperty" | "deviceCategory",
+        ) => Some(Array),
+        (
+            Model::Device,
+            "mnc" | "mcc" | "hardwareVersion" | "softwareVersion" | "osVersion" | "value" | "deviceState" | "provider"
+            | "relativePosition" | "direction",
+        ) => Some(Text),
+        (Model::Device, "distance" | "depth" | "rssi" | "batteryLevel") => Some(Number),
+        (Model::Device, "dstAware") => Some(Boolean),
+        (
+            Model::Device,
+            "dateFirstUsed" | "dateManufactured" | "dateLastCalibration" | "dateLastValueReported" | "dateObserved",
+        ) => Some(Time),
+        (
+            Model::Camera,
+            "cameraName" | "cameraUsage" | "streamURL" | "cameraType" | "streamName" | "mediaURL" | "imageSnapshot",
+        ) => Some(Text),
+        (Model::Camera, "startDateTime" | "endDateTime") => Some(Time),
+        (Model::Camera, "cameraOrientation") => Some(Object),
+        (Model::Camera, "cameraNum") => Some(Number),
+        (Model::Camera, "on") => Some(Boolean),
+        (Model::Alert, "data") => Some(Object),
+        (Model::Alert, "validFrom") => Some(Time),
+        (Model::Alert, "category" | "subCategory" | "alertSource") => Some(Text),
+        (Model::IssueReporting, "observationDateTime") => Some(Time),
+        (Model::IssueReporting, _) if common.is_none() && name != "location" && name != "address" => Some(Text),
+        (Model::ServiceRequest, "requested_datetime" | "updated_datetime" | "expected_datetime") => Some(Time),
+        (Model::ServiceRequest, "attributes") => Some(Array),
+        (
+            Model::ServiceRequest,
+            "service_request_id" | "jurisdiction_id" | "service_code" | "service_name" | "agency_responsible"
+            | "service_notice" | "status" | "status_notes" | "media_url" | "address_string",
+        ) => Some(Text),
+        _ => None,
+    };
+    specific.or(common)
+}
+
+/// Escape one JSON pointer reference token (RFC 6901).
+fn token(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+fn finding(code: &'static str, requirement: &'static str, pointer: &str, value: Option<&Value>, en: String) -> Finding {
+    let value = value.map(|v| match v {
+        Value::String(s) => linli_model::text::truncate(s, 64),
+        other => linli_model::text::truncate(&other.to_string(), 64),
+    });
+    let zh = match code {
+        "fiware-attribute-type" => "FIWARE 属性类型错误",
+        "fiware-time-without-offset" => "时间缺少时区偏移，按 UTC 处理",
+        "fiware-time-invalid" => "时间格式错误",
+        "fiware-time-order" => "时间先后顺序错误",
+        "fiware-geometry-invalid" => "几何无效",
+        _ => "FIWARE 标识不是有效的 Linli 标识",
+    };
+    Finding {
+        code,
+        level: Level::Warning,
+        requirement,
+        pointer: pointer.to_owned(),
+        value,
+        sensitivity: None,
+        message_zh: format!("{zh}：{en}"),
+        message_en: en,
+    }
+}
+
+/// Whether a value is a normalized attribute object.
+fn is_attribute(v: &Value) -> bool {
+    v.as_object().is_some_and(|o| {
+        o.get("type").is_some_and(Value::is_string)
+            && (o.contains_key("value") || o.contains_key("object") || o.contains_key("languageMap"))
+    })
+}
+
+/// `{"@type": …, "@value": v}` → `v`.
+fn unwrap_ld(v: &Value) -> &Value {
+    match v.as_object().and_then(|o| o.get("@value")) {
+        Some(inner) => inner,
+        None => v,
+    }
+}
+
+/// One attribute taken from the entity.
+struct Attr {
+    name: String,
+    /// As given.
+    raw: Value,
+    /// The plain value.
+    value: Value,
+    /// Declared `type` of a normalized attribute.
+    declared: Option<String>,
+    /// Sub-attributes of a normalized attribute (`observedAt`, `unitCode`, …).
+    metadata: Map<String, Value>,
+    /// Pointer to the attribute.
+    at: String,
+    /// Pointer to the plain value.
+    ptr: String,
+}
+
+impl Attr {
+    fn new(name: String, at: String, raw: Value) -> Self {
+        let mut a = Attr { name, value: raw.clone(), declared: None, metadata: Map::new(), ptr: at.clone(), at, raw };
+        if let (true, Some(o)) = (is_attribute(&a.raw), a.raw.as_object()) {
+            let key = if o.contains_key("value") {
+                "value"
+            } else if o.contains_key("object") {
+                "object"
+            } else {
+                ""
+            };
+            a.declared = o.get("type").and_then(Value::as_str).map(str::to_owned);
+            if !key.is_empty() {
+                a.ptr = format!("{}/{key}", a.at);
+                let v = o.get(key).unwrap_or(&Value::Null);
+                if v.get("@value").is_some() {
+                    a.ptr.push_str("/@value");
+                }
+                a.value = unwrap_ld(v).clone();
+            }
+            for (k, v) in o {
+                if !matches!(k.as_str(), "type" | "value" | "object") {
+                    a.metadata.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        a
+    }
+
+    /// What is kept in the extensions: the plain value when the attribute says nothing more
+    /// (no sub-attributes, a `Property` or NGSI-v2 value type), else the attribute as given.
+    fn kept(&self) -> Value {
+        let plain = self.declared.as_deref().is_none_or(|d| {
+            !d.starts_with("geo:")
+                && !matches!(
+                    d,
+                    "Relationship"
+                        | "Reference"
+                        | "GeoProperty"
+                        | "LanguageProperty"
+                        | "VocabProperty"
+                        | "ListProperty"
+                        | "ListRelationship"
+                )
+        });
+        if plain && self.metadata.is_empty() { self.value.clone() } else { self.raw.clone() }
+    }
+
+    /// Whether a normalized attribute is declared as an NGSI-LD kind other than `expected`.
+    fn misdeclared(&self, expected: &str) -> bool {
+        self.declared
+            .as_deref()
+            .is_some_and(|d| matches!(d, "Property" | "Relationship" | "GeoProperty") && d != expected)
+    }
+}
+
+/// The state of reading one entity.
+struct Reader<'a> {
+    opts: &'a FromNgsi,
+    model: Model,
+    attrs: Vec<Attr>,
+    ext: Map<String, Value>,
+    metadata: Map<String, Value>,
+    report: LossReport,
+    findings: Vec<Finding>,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, name: &str) -> Option<Attr> {
+        let i = self.attrs.iter().position(|a| a.name == name)?;
+        Some(self.attrs.remove(i))
+    }
+
+    fn peek(&self, name: &str) -> Option<&Value> {
+        self.attrs.iter().find(|a| a.name == name).map(|a| &a.value)
+    }
+
+    /// The attribute was mapped: keep its sub-attributes.
+    fn accept(&mut self, a: &Attr) {
+        if !a.metadata.is_empty() {
+            self.metadata.insert(a.name.clone(), Value::Object(a.metadata.clone()));
+            let target = format!("/extensions/{NAMESPACE}/{METADATA}/{}", token(&a.name));
+            self.loss(LossKind::KeptInExtensions, &a.at, Some(target), "fiware-metadata-kept", &a.name);
+        }
+    }
+
+    fn loss(&mut self, kind: LossKind, source: &str, target: Option<String>, code: &'static str, what: &str) {
+        let (zh, en) = match kind {
+            LossKind::KeptInExtensions => (
+                format!("FIWARE 属性 `{what}` 在 Linli 中没有对应成员，已保存在扩展 `{NAMESPACE}` 中"),
+                format!("FIWARE attribute `{what}` has no Linli member; kept in extensions `{NAMESPACE}`"),
+            ),
+            LossKind::Rejected => (
+                format!("FIWARE 属性 `{what}` 的值无法转换，已保存在扩展 `{NAMESPACE}` 中"),
+                format!(
+                    "the value of FIWARE attribute `{what}` could not be converted; kept in extensions `{NAMESPACE}`"
+                ),
+            ),
+            _ => (format!("已规范化：{what}"), format!("normalised: {what}")),
+        };
+        self.report.push(Loss { kind, source: source.to_owned(), target, code, message_zh: zh, message_en: en });
+    }
+
+    fn normalised(&mut self, source: &str, target: &str, code: &'static str, what: &str) {
+        self.loss(LossKind::Normalised, source, Some(target.to_owned()), code, what);
+    }
+
+    /// Keep an attribute without Linli home in the extensions, checking its type.
+    fn keep(&mut self, a: Attr) {
+        if let Some(kind) = known_kind(self.model, &a.name) {
+            if !kind.fits(&a.value) {
+                let en = format!("`{}` should be {}", a.name, kind.name());
+                self.findings.push(finding("fiware-attribute-type", "COR-040", &a.ptr, Some(&a.value), en));
+            } else if kind == Kind::Time {
+                if let Some(Err(TimeError::MissingOffset)) = a.value.as_str().map(Timestamp::parse) {
+                    let en = format!("`{}` has no time zone offset", a.name);
+                    self.findings.push(finding("fiware-time-without-offset", "CON-021", &a.ptr, Some(&a.value), en));
+                }
+            }
+        }
+        let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
+        self.loss(LossKind::KeptInExtensions, &a.at, Some(target), "fiware-attribute-kept", &a.name);
+        let v = a.kept();
+        self.ext.insert(a.name, v);
+    }
+
+    /// A mapped attribute whose value cannot be used: finding, kept in the extensions.
+    fn reject(&mut self, a: Attr, code: &'static str, requirement: &'static str, en: String) {
+        self.findings.push(finding(code, requirement, &a.ptr, Some(&a.value), en));
+        let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
+        self.loss(LossKind::Rejected, &a.at, Some(target), code, &a.name);
+        let v = a.kept();
+        self.ext.insert(a.name, v);
+    }
+
+    fn wrong_declaration(&mut self, a: &Attr, expected: &str) {
+        if a.misdeclared(expected) {
+            let en =
+                format!("`{}` is a {} where a {expected} is required", a.name, a.declared.as_deref().unwrap_or("?"));
+            let at = format!("{}/type", a.at);
+            self.findings.push(finding("fiware-attribute-type", "COR-040", &at, a.raw.get("type"), en));
+        }
+    }
+
+    fn text(&mut self, name: &str) -> Option<String> {
+        let a = self.take(name)?;
+        match a.value.as_str().map(Text::new) {
+            Some(Ok(t)) => {
+                self.wrong_declaration(&a, "Property");
+                self.accept(&a);
+                Some(t.into_string())
+            }
+            _ => {
+                let en = format!("`{name}` should be a non-blank text of at most 2000 characters");
+                self.reject(a, "fiware-attribute-type", "COR-040", en);
+                None
+            }
+        }
+    }
+
+    fn time(&mut self, name: &str) -> Option<Timestamp> {
+        let (t, a) = self.time_attr(name)?;
+        self.accept(&a);
+        Some(t)
+    }
+
+    /// A time attribute, not yet accepted (a time without offset is read as UTC).
+    fn time_attr(&mut self, name: &str) -> Option<(Timestamp, Attr)> {
+        let a = self.take(name)?;
+        let Some(s) = a.value.as_str() else {
+            self.reject(a, "fiware-attribute-type", "CON-020", format!("`{name}` should be a date-time text"));
+            return None;
+        };
+        let parsed = match Timestamp::parse(s) {
+            Err(TimeError::MissingOffset) => Timestamp::parse(&format!("{s}Z")).map(|t| (t, true)),
+            other => other.map(|t| (t, false)),
+        };
+        match parsed {
+            Ok((t, utc)) => {
+                if utc {
+                    let en = format!("`{name}` has no time zone offset; read as UTC (+00:00)");
+                    self.findings.push(finding("fiware-time-without-offset", "CON-021", &a.ptr, Some(&a.value), en));
+                    let what = format!("`{name}` {s} read as UTC: {t}");
+                    self.loss(LossKind::Normalised, &a.ptr, None, "fiware-time-without-offset", &what);
+                }
+                Some((t, a))
+            }
+            Err(_) => {
+                self.reject(a, "fiware-time-invalid", "CON-020", format!("`{name}` is not an RFC 3339 date-time"));
+                None
+            }
+        }
+    }
+
+    /// A GeoJSON geometry in WGS-84; `point_only` keeps a valid polygon in the extensions.
+    fn geometry(&mut self, name: &str, target: &str, point_only: bool) -> Option<Value> {
+        let a = self.take(name)?;
+        let parsed = serde_json::from_value::<Geometry>(a.value.clone()).ok().filter(|g| match g {
+            Geometry::Point(_) => true,
+            Geometry::Polygon(p) => {
+                !p.coordinates.is_empty() && p.coordinates.iter().all(|r| r.len() >= 4 && r.first() == r.last())
+            }
+        });
+        let Some(mut g) = parsed else {
+            let en = format!("`{name}` is not a valid GeoJSON Point or Polygon in WGS-84 range");
+            self.reject(a, "fiware-geometry-invalid", "CON-032", en);
+            return None;
+        };
+        if point_only && matches!(g, Geometry::Polygon(_)) {
+            self.keep(a);
+            return None;
+        }
+        self.wrong_declaration(&a, "GeoProperty");
+        if self.opts.datum != Datum::Wgs84 {
+            let f = |p: &mut linli_model::geo::Position| {
+                let (lng, lat) = self.opts.datum.to_wgs84(p.lng, p.lat);
+                p.lng = lng;
+                p.lat = lat;
+            };
+            match &mut g {
+                Geometry::Point(p) => f(&mut p.coordinates),
+                Geometry::Polygon(p) => p.coordinates.iter_mut().flatten().for_each(f),
+            }
+            self.normalised(&a.at, target, "fiware-coordinates-to-wgs84", &format!("{name} converted to WGS-84"));
+        }
+        self.accept(&a);
+        serde_json::to_value(g).ok()
+    }
+
+    /// A reference `{"type", "id"}` from a URN (or a one-element array of one) naming one of
+    /// `allowed`; anything else is kept in the extensions.
+    fn reference(&mut self, name: &str, allowed: &[RecordType]) -> Option<Value> {
+        let a = self.take(name)?;
+        let urn = match &a.value {
+            Value::String(s) => Some(s.as_str()),
+            Value::Array(xs) if xs.len() == 1 => xs.first().and_then(Value::as_str),
+            _ => None,
+        };
+        match urn.and_then(parse_ref).filter(|(t, _)| allowed.contains(t)) {
+            Some((t, id)) => {
+                self.wrong_declaration(&a, "Relationship");
+                self.accept(&a);
+                Some(json!({"type": t.code(), "id": id.as_str()}))
+            }
+            None => {
+                self.keep(a);
+                None
+            }
+        }
+    }
+
+    /// Keep every attribute not taken.
+    fn keep_rest(&mut self) {
+        for a in std::mem::take(&mut self.attrs) {
+            self.keep(a);
+        }
+    }
+}
+
+/// The Linli record type of a FIWARE (or Linli) type name in a reference.
+fn ref_type(t: &str) -> Option<RecordType> {
+    Some(match t {
+        "Building" | "Place" => RecordType::Place,
+        "Device" | "Camera" | "Thing" => RecordType::Thing,
+        "Alert" | "Event" => RecordType::Event,
+        "service_requests" | "IssueReporting" | "Open311ServiceRequest" | "Case" => RecordType::Case,
+        "Person" => RecordType::Person,
+        "Organization" => RecordType::Organization,
+        _ => return None,
+    })
+}
+
+/// The FIWARE type name written in references to a record type.
+fn fiware_ref_type(t: RecordType) -> &'static str {
+    match t {
+        RecordType::Place => "Building",
+        RecordType::Thing => "Device",
+        RecordType::Event => "Alert",
+        RecordType::Case => "service_requests",
+        RecordType::Person => "Person",
+        RecordType::Organization => "Organization",
+        other => other.code(),
+    }
+}
+
+fn parse_ref(urn: &str) -> Option<(RecordType, Id)> {
+    let (t, id) = urn.strip_prefix(URN)?.split_once(':')?;
+    Some((ref_type(t)?, Id::new(id).ok()?))
+}
+
+/// The NGSI id of a record id of FIWARE type `ty` (see the module documentation).
+fn entity_id(ty: &str, id: &str) -> String {
+    let prefix = format!("{URN}{ty}:");
+    if id.starts_with(URN) && !id.starts_with(&prefix) { id.to_owned() } else { format!("{prefix}{id}") }
+}
+
+/// `id` with every character not allowed in a Linli id replaced, cut to 128 characters.
+fn sanitize_id(id: &str) -> String {
+    let s: String = id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '~' | '-') { c } else { '-' })
+        .skip_while(|c| !c.is_ascii_alphanumeric())
+        .take(128)
+        .collect();
+    s
+}
+
+/// Event category pairs with a FIWARE counterpart.
+const EVENT_PAIRS: &[(&str, &str, &str)] =
+    &[("health", "fallenPatient", "alarm.fall_detected"), ("security", "buildingFire", "alarm.smoke")];
+
+/// The FIWARE `category` (and `subCategory`) written for a Linli event category.
+fn alert_category(code: &str) -> (&'static str, String) {
+    if let Some((c, s, _)) = EVENT_PAIRS.iter().find(|(_, _, l)| *l == code) {
+        return (c, (*s).to_owned());
+    }
+    let family = match code.split('.').next().unwrap_or_default() {
+        "vehicle" => "traffic",
+        "sensor" => "environment",
+        "care" => "health",
+        _ => "security",
+    };
+    (family, code.to_owned())
+}
+
+/// The Linli thing kind of a Device from its categories and controlled properties.
+fn device_kind(categories: Option<&Value>, properties: Option<&Value>) -> &'static str {
+    let strings = |v: Option<&Value>| -> Vec<String> {
+        match v {
+            Some(Value::Array(xs)) => xs.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+            Some(Value::String(s)) => vec![s.clone()],
+            _ => Vec::new(),
+        }
+    };
+    if strings(categories).iter().any(|c| c == "meter") {
+        return "device.smart-meter";
+    }
+    let kinds: Vec<&str> = strings(properties)
+        .iter()
+        .map(|p| match p.as_str() {
+            "smoke" => "device.smoke-sensor",
+            "temperature" => "device.temperature-sensor",
+            "electricityConsumption" | "gasConsumption" | "waterConsumption" | "energy" => "device.smart-meter",
+            _ => "device.other",
+        })
+        .collect();
+    match kinds.first() {
+        Some(first) if kinds.iter().all(|k| k == first) => first,
+        _ => "device.other",
+    }
+}
+
+/// `fullText` of an address from its parts: Chinese order without separators when any part
+/// is not ASCII, otherwise street first, comma-separated.
+fn full_text(parts: &Map<String, Value>) -> Option<String> {
+    let get = |k: &str| parts.get(k).and_then(Value::as_str);
+    let order = ["province", "city", "district", "road", "doorNumber"];
+    let present: Vec<&str> = order.iter().filter_map(|k| get(k)).collect();
+    if present.is_empty() {
+        return None;
+    }
+    if present.iter().any(|p| !p.is_ascii()) {
+        return Some(present.concat());
+    }
+    let street = match (get("road"), get("doorNumber")) {
+        (Some(r), Some(n)) => Some(format!("{n} {r}")),
+        (r, n) => r.or(n).map(str::to_owned),
+    };
+    let line: Vec<String> = street
+        .into_iter()
+        .chain(["district", "city", "province"].iter().filter_map(|k| get(k).map(str::to_owned)))
+        .collect();
+    Some(line.join(", "))
+}
+
+/// schema.org PostalAddress member ⇄ StandardAddress part.
+const ADDRESS_PARTS: &[(&str, &str)] = &[
+    ("addressRegion", "province"),
+    ("addressLocality", "city"),
+    ("district", "district"),
+    ("streetAddress", "road"),
+    ("streetNr", "doorNumber"),
+];
+
+/// Read `address` into a StandardAddress; members without a part are kept.
+fn read_address(r: &mut Reader<'_>) -> Option<Value> {
+    let a = r.take("address")?;
+    let Some(obj) = a.value.as_object() else {
+        let en = "`address` should be an object (schema.org PostalAddress)".to_owned();
+        r.reject(a, "fiware-attribute-type", "PLA-007", en);
+        return None;
+    };
+    let mut parts = Map::new();
+    let mut rest = Map::new();
+    for (k, v) in obj {
+        match (ADDRESS_PARTS.iter().find(|(f, _)| f == k), v.as_str().map(Text::new)) {
+            (Some((_, part)), Some(Ok(t))) => {
+                parts.insert((*part).to_owned(), Value::String(t.into_string()));
+            }
+            _ => {
+                rest.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    let Some(full) = full_text(&parts) else {
+        r.keep(a);
+        return None;
+    };
+    parts.insert("fullText".into(), Value::String(full));
+    for k in rest.keys() {
+        let target = format!("/extensions/{NAMESPACE}/address/{}", token(k));
+        r.loss(LossKind::KeptInExtensions, &format!("{}/{}", a.ptr, token(k)), Some(target), "fiware-address-kept", k);
+    }
+    if !rest.is_empty() {
+        r.ext.insert("address".into(), Value::Object(rest));
+    }
+    r.wrong_declaration(&a, "Property");
+    r.accept(&a);
+    Some(Value::Object(parts))
+}
+
+/// Read one NGSI entity into a canonical record, with the loss report and the findings about
+/// faults in the input (each with a JSON pointer into the entity).
+///
+/// Fails when the input is not an object, has no string `id` or `type`, or its type is not
+/// one of `Building`, `Device`, `Camera`, `Alert`, `service_requests`, `IssueReporting`.
+pub fn from_ngsi(entity: &Value, opts: &FromNgsi) -> Result<(Record, LossReport, Vec<Finding>), Error> {
+    convert(entity, "", opts).map_err(|message| Error::Input { format: FORMAT, message })
+}
+
+/// Read a JSON array of entities (or one entity). Pointers are prefixed with `/<i>`. Entities
+/// that cannot be converted give one message each (starting with the JSON pointer); the others
+/// are still converted.
+pub fn from_ngsi_batch(input: &Value, opts: &FromNgsi) -> (Vec<Record>, LossReport, Vec<Finding>, Vec<String>) {
+    let mut records = Vec::new();
+    let mut report = LossReport::default();
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    let one = [input.clone()];
+    let (items, prefix) = match input {
+        Value::Array(xs) => (xs.as_slice(), true),
+        _ => (&one[..], false),
+    };
+    for (i, e) in items.iter().enumerate() {
+        let base = if prefix { format!("/{i}") } else { String::new() };
+        match convert(e, &base, opts) {
+            Ok((r, mut l, mut f)) => {
+                records.push(r);
+                report.entries.append(&mut l.entries);
+                findings.append(&mut f);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    (records, report, findings, errors)
+}
+
+/// Convert one entity; pointers start with `base`.
+fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossReport, Vec<Finding>), String> {
+    let root = if base.is_empty() { "(root)" } else { base };
+    let Some(obj) = entity.as_object() else {
+        return Err(format!("{root}: an NGSI entity must be a JSON object"));
+    };
+    // A GeoJSON Feature: the attributes are its properties.
+    let feature = obj.get("type").and_then(Value::as_str) == Some("Feature");
+    let (attrs_obj, attrs_base) = match (feature, obj.get("properties").and_then(Value::as_object)) {
+        (true, Some(p)) => (p, format!("{base}/properties")),
+        _ => (obj, base.to_owned()),
+    };
+    let Some(ngsi_id) = obj.get("id").and_then(Value::as_str) else {
+        return Err(format!("{base}/id: an NGSI entity must have a string `id`"));
+    };
+    let Some(ty) = attrs_obj.get("type").and_then(Value::as_str) else {
+        return Err(format!("{attrs_base}/type: an NGSI entity must have a string `type`"));
+    };
+    let Some(model) = Model::parse(ty) else {
+        return Err(format!(
+            "{attrs_base}/type: unsupported entity type `{}` (Building, Device, Camera, Alert, service_requests, IssueReporting)",
+            linli_model::text::truncate(ty, 64)
+        ));
+    };
+    let mut attrs: Vec<Attr> = attrs_obj
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "id" | "type"))
+        .map(|(k, v)| Attr::new(k.clone(), format!("{attrs_base}/{}", token(k)), v.clone()))
+        .collect();
+    if feature {
+        for (k, v) in obj.iter().filter(|(k, _)| !matches!(k.as_str(), "id" | "type" | "properties")) {
+            let name = if k == "geometry" && !attrs_obj.contains_key("location") { "location" } else { k.as_str() };
+            let a = Attr::new(name.to_owned(), format!("{base}/{}", token(k)), v.clone());
+            if k == "geometry" && attrs_obj.get("location") == Some(v) {
+                continue; // The same as `location`: nothing is lost.
+            }
+            attrs.push(a);
+        }
+    }
+    let mut r = Reader {
+        opts,
+        model,
+        attrs,
+        ext: Map::new(),
+        metadata: Map::new(),
+        report: LossReport::default(),
+        findings: Vec::new(),
+    };
+    // An attribute without value is read as absent (Linli records hold no nulls).
+    for a in r.attrs.iter().filter(|a| a.value.is_null()) {
+        let (zh, en) =
+            (format!("属性 `{}` 为 null，视为缺失", a.name), format!("attribute `{}` is null; read as absent", a.name));
+        r.report.push(Loss {
+            kind: LossKind::Normalised,
+            source: a.at.clone(),
+            target: None,
+            code: "fiware-null-absent",
+            message_zh: zh,
+            message_en: en,
+        });
+    }
+    r.attrs.retain(|a| !a.value.is_null());
+
+    // Identifier.
+    let mut rec = Map::new();
+    let mut source_id = None;
+    let prefix = format!("{URN}{}:", model.name());
+    let id = match ngsi_id.strip_prefix(&prefix).filter(|rest| Id::new(*rest).is_ok()) {
+        Some(rest) => rest.to_owned(),
+        None if Id::new(ngsi_id).is_ok() => {
+            if !ngsi_id.starts_with(URN) {
+                let what = format!("id `{ngsi_id}` is not an NGSI-LD URN; written back as `{prefix}{ngsi_id}`");
+                r.normalised(&format!("{base}/id"), "/id", "fiware-id-not-urn", &what);
+            }
+            ngsi_id.to_owned()
+        }
+        None => {
+            let clean = sanitize_id(ngsi_id);
+            if Id::new(&clean).is_err() {
+                return Err(format!(
+                    "{base}/id: `{}` cannot be made a Linli id",
+                    linli_model::text::truncate(ngsi_id, 64)
+                ));
+            }
+            let en =
+                format!("`{ngsi_id}` is not a valid Linli id; read as `{clean}`, the original kept in meta.sourceId");
+            r.findings.push(finding("fiware-id-invalid", "CON-010", &format!("{base}/id"), obj.get("id"), en));
+            r.normalised(&format!("{base}/id"), "/id", "fiware-id-invalid", &format!("id `{ngsi_id}` → `{clean}`"));
+            source_id = Text::new(ngsi_id).ok().map(Text::into_string);
+            clean
+        }
+    };
+
+    // Metadata.
+    let created = r.time("dateCreated").or_else(|| r.time("createdAt"));
+    let created = created.unwrap_or_else(|| {
+        r.normalised(&format!("{attrs_base}/dateCreated"), "/meta/createdAt", "fiware-default-time", "dateCreated");
+        opts.default_time
+    });
+    let mut updated = r.time("dateModified").or_else(|| r.time("modifiedAt"));
+    if let Some(u) = updated.filter(|u| u.cmp_instant(&created).is_lt()) {
+        let at = format!("{attrs_base}/dateModified");
+        let en = format!("dateModified {u} is before dateCreated {created}");
+        r.findings.push(finding("fiware-time-order", "CON-023", &at, None, en));
+        r.report.push(Loss {
+            kind: LossKind::Rejected,
+            source: at,
+            target: Some("/meta/updatedAt".into()),
+            code: "fiware-time-order",
+            message_zh: "更新时间早于创建时间，已改为创建时间".into(),
+            message_en: format!("dateModified {u} is before dateCreated; updatedAt set to dateCreated"),
+        });
+        updated = None;
+    }
+    let updated = updated.unwrap_or_else(|| {
+        r.normalised(&format!("{attrs_base}/dateModified"), "/meta/updatedAt", "fiware-default-time", "dateModified");
+        created
+    });
+    r.normalised(base, "/meta/source", "fiware-default-source", &format!("meta.source = {VENDOR} / {}", model.name()));
+    r.normalised(base, "/meta/version", "fiware-default-version", "meta.version = 1");
+    r.normalised(base, "/meta/classification", "fiware-default-classification", "meta.classification = internal");
+    let mut meta = Map::new();
+    meta.insert("source".into(), json!({"vendor": VENDOR, "product": model.name()}));
+    if let Some(s) = source_id {
+        meta.insert("sourceId".into(), Value::String(s));
+    }
+    meta.insert("createdAt".into(), Value::String(created.to_string()));
+    meta.insert("updatedAt".into(), Value::String(updated.to_string()));
+    meta.insert("version".into(), json!(1));
+    meta.insert("classification".into(), json!("internal"));
+    rec.insert("id".into(), Value::String(id.clone()));
+    rec.insert("meta".into(), Value::Object(meta));
+
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            rec.insert(k.to_owned(), v);
+        }
+    };
+    let s = |v: Option<String>| v.map(Value::String);
+    let t = |v: Option<Timestamp>| v.map(|t| Value::String(t.to_string()));
+    let ab = attrs_base.as_str();
+    match model {
+        Model::Building => {
+            put("type", Some("Place".into()));
+            put("kind", Some("building".into()));
+            let name = r.text("name").unwrap_or_else(|| {
+                r.normalised(&format!("{ab}/name"), "/name", "fiware-default-name", "name = the id");
+                id.clone()
+            });
+            put("name", Some(Value::String(name)));
+            put("geometry", r.geometry("location", "/geometry", false));
+            put("address", read_address(&mut r));
+        }
+        Model::Device | Model::Camera => {
+            put("type", Some("Thing".into()));
+            let kind = if model == Model::Camera {
+                "device.camera"
+            } else {
+                device_kind(r.peek("deviceCategory"), r.peek("controlledProperty"))
+            };
+            if kind == "device.other" {
+                r.normalised(ab, "/kind", "fiware-default-kind", "kind = device.other");
+            }
+            put("kind", Some(kind.into()));
+            put("name", s(r.text("name")));
+            put("serialNumber", s(r.text("serialNumber")));
+            put("firmwareVersion", s(r.text("firmwareVersion")));
+            if r.peek("deviceState").and_then(Value::as_str).and_then(ThingStatus::from_code).is_some() {
+                put("status", s(r.text("deviceState")));
+            }
+            put("location", r.geometry("location", "/location", true));
+            put("owner", r.reference("owner", &[RecordType::Person, RecordType::Organization]));
+            if let Some(ts) = r.time("dateInstalled") {
+                if ts.as_offset_datetime().time() != time::Time::MIDNIGHT {
+                    r.normalised(
+                        &format!("{ab}/dateInstalled"),
+                        "/installDate",
+                        "fiware-date-from-time",
+                        "dateInstalled",
+                    );
+                }
+                put("installDate", Some(Value::String(ts.local_date().to_string())));
+            }
+        }
+        Model::Alert => {
+            put("type", Some("Event".into()));
+            let sub = r.peek("subCategory").and_then(Value::as_str).map(str::to_owned);
+            let cat = r.peek("category").and_then(Value::as_str).map(str::to_owned);
+            let code = match (&cat, &sub) {
+                (_, Some(s)) if EventCategory::from_code(s).is_some() => Some(s.clone()),
+                (Some(c), Some(s)) => {
+                    EVENT_PAIRS.iter().find(|(fc, fs, _)| fc == c && fs == s).map(|(_, _, l)| (*l).to_owned())
+                }
+                _ => None,
+            };
+            match code {
+                Some(code) => {
+                    let (fc, _) = alert_category(&code);
+                    if cat.as_deref() == Some(fc) {
+                        r.text("category");
+                    }
+                    r.text("subCategory");
+                    put("category", Some(Value::String(code)));
+                }
+                None => {
+                    r.normalised(
+                        &format!("{ab}/category"),
+                        "/category",
+                        "fiware-default-category",
+                        "category = other.other",
+                    );
+                    put("category", Some("other.other".into()));
+                }
+            }
+            let issued = r.time("dateIssued").unwrap_or_else(|| {
+                r.normalised(
+                    &format!("{ab}/dateIssued"),
+                    "/occurredAt",
+                    "fiware-default-time",
+                    "occurredAt = dateCreated",
+                );
+                created
+            });
+            put("occurredAt", t(Some(issued)));
+            match r.time_attr("validTo") {
+                Some((end, a)) if end.cmp_instant(&issued).is_lt() => {
+                    let en = format!("validTo {end} is before dateIssued {issued}");
+                    r.reject(a, "fiware-time-order", "CON-023", en);
+                }
+                Some((end, a)) => {
+                    r.accept(&a);
+                    put("endedAt", t(Some(end)));
+                }
+                None => {}
+            }
+            let severity = r.peek("severity").and_then(Value::as_str).and_then(|s| match s {
+                "informational" => Some("info"),
+                "low" => Some("low"),
+                "medium" => Some("medium"),
+                "high" => Some("high"),
+                "critical" => Some("critical"),
+                _ => None,
+            });
+            match severity {
+                Some(sev) => {
+                    r.text("severity");
+                    put("severity", Some(sev.into()));
+                }
+                None => {
+                    if let Some(a) = r.take("severity") {
+                        let en = "`severity` should be informational, low, medium, high or critical".to_owned();
+                        r.reject(a, "fiware-attribute-type", "EVT-006", en);
+                    }
+                    r.normalised(&format!("{ab}/severity"), "/severity", "fiware-default-severity", "severity = info");
+                    put("severity", Some("info".into()));
+                }
+            }
+            put("location", r.geometry("location", "/location", true));
+            put("source", r.reference("alertSource", &[RecordType::Thing]));
+            put("description", s(r.text("description")));
+        }
+        Model::ServiceRequest | Model::IssueReporting => {
+            put("type", Some("Case".into()));
+            let sr = model == Model::ServiceRequest;
+            let (title, description) =
+                if sr { (None, r.text("description")) } else { (r.text("title"), r.text("comments")) };
+            let reported = r.time(if sr { "requested_datetime" } else { "observationDateTime" }).unwrap_or(created);
+            if sr {
+                put("deadline", t(r.time("expected_datetime")));
+            }
+            let cat_attr = if sr { "service_code" } else { "category" };
+            let category = r.peek(cat_attr).and_then(Value::as_str).filter(|c| CaseCategory::from_code(c).is_some());
+            match category.map(str::to_owned) {
+                Some(c) => {
+                    r.text(cat_attr);
+                    put("category", Some(Value::String(c)));
+                }
+                None => {
+                    r.normalised(
+                        &format!("{ab}/{cat_attr}"),
+                        "/category",
+                        "fiware-default-category",
+                        "category = other.other",
+                    );
+                    put("category", Some("other.other".into()));
+                }
+            }
+            let title = match title {
+                Some(t) => t,
+                None => {
+                    let from_name = r.peek("service_name").and_then(Value::as_str).and_then(|s| Text::new(s).ok());
+                    let title = from_name
+                        .map(Text::into_string)
+                        .or_else(|| description.as_ref().map(|d| d.chars().take(100).collect::<String>()))
+                        .filter(|t| Text::new(t.as_str()).is_ok())
+                        .unwrap_or_else(|| id.clone());
+                    r.normalised(ab, "/title", "fiware-default-title", "title");
+                    title
+                }
+            };
+            put("title", Some(Value::String(title)));
+            put("description", s(description));
+            put("reportedAt", t(Some(reported)));
+            put("channel", Some("other".into()));
+            put("status", Some("reported".into()));
+            put("history", Some(json!([{"at": reported.to_string(), "to": "reported"}])));
+            r.normalised(ab, "/channel", "fiware-default-channel", "channel = other");
+            r.normalised(ab, "/status", "fiware-default-status", "status = reported");
+            r.normalised(ab, "/history", "fiware-default-history", "history = one step to reported at reportedAt");
+            put("location", r.geometry("location", "/location", true));
+        }
+    }
+    if let Some(ctx) = obj.get("@context").or_else(|| attrs_obj.get("@context")) {
+        r.attrs.retain(|a| a.name != "@context");
+        let at = if obj.contains_key("@context") { base } else { ab };
+        r.loss(
+            LossKind::KeptInExtensions,
+            &format!("{at}/@context"),
+            Some(format!("/extensions/{NAMESPACE}/@context")),
+            "fiware-context-kept",
+            "@context",
+        );
+        r.ext.insert("@context".into(), ctx.clone());
+    }
+    r.keep_rest();
+    if !r.metadata.is_empty() {
+        let m = std::mem::take(&mut r.metadata);
+        r.ext.insert(METADATA.into(), Value::Object(m));
+    }
+    if !r.ext.is_empty() {
+        rec.insert("extensions".into(), json!({ NAMESPACE: Value::Object(std::mem::take(&mut r.ext)) }));
+    }
+    let record =
+        Record::from_value(Value::Object(rec)).map_err(|e| format!("{root}: not a valid Linli record: {e}"))?;
+    Ok((record, r.report, r.findings))
+}
+
+/// Builds the attributes of one entity in one form.
+struct Writer {
+    form: Form,
+    out: Map<String, Value>,
+}
+
+impl Writer {
+    fn attr(&mut self, name: &str, kind: &str, key: &str, v: Value) {
+        let v = match self.form {
+            Form::Normalized => json!({ "type": kind, key: v }),
+            Form::KeyValues => v,
+        };
+        self.out.insert(name.to_owned(), v);
+    }
+
+    fn prop(&mut self, name: &str, v: Option<&Value>) {
+        if let Some(v) = v {
+            self.attr(name, "Property", "value", v.clone());
+        }
+    }
+
+    fn time(&mut self, name: &str, v: Option<&Value>) {
+        if let Some(v) = v {
+            let v = match self.form {
+                Form::Normalized => json!({"@type": "DateTime", "@value": v}),
+                Form::KeyValues => v.clone(),
+            };
+            self.attr(name, "Property", "value", v);
+        }
+    }
+
+    fn geo(&mut self, name: &str, v: Option<&Value>) {
+        if let Some(v) = v {
+            self.attr(name, "GeoProperty", "value", v.clone());
+        }
+    }
+
+    /// A relationship to the record named by a reference `{"type", "id"}`.
+    fn rel(&mut self, name: &str, reference: Option<&Value>, as_array: bool) {
+        let urn = reference.and_then(|r| {
+            let ty = r.get("type").and_then(Value::as_str).and_then(RecordType::from_code)?;
+            let id = r.get("id").and_then(Value::as_str)?;
+            Some(Value::String(entity_id(fiware_ref_type(ty), id)))
+        });
+        if let Some(urn) = urn {
+            self.attr(name, "Relationship", "object", if as_array { Value::Array(vec![urn]) } else { urn });
+        }
+    }
+}
+
+/// A kept attribute in the form written.
+fn encode(v: &Value, form: Form) -> Value {
+    match (form, v.as_object().filter(|_| is_attribute(v))) {
+        (Form::Normalized, Some(o)) => {
+            let mut o = o.clone();
+            let ty = o.get("type").and_then(Value::as_str).unwrap_or_default();
+            let ld = match ty {
+                "Property" | "Relationship" | "GeoProperty" | "LanguageProperty" | "VocabProperty" | "ListProperty" => {
+                    None
+                }
+                t if t.starts_with("geo:") => Some("GeoProperty"),
+                "Reference" => Some("Relationship"),
+                _ => Some("Property"),
+            };
+            if let Some(ld) = ld {
+                o.insert("type".into(), ld.into());
+            }
+            Value::Object(o)
+        }
+        (Form::Normalized, None) => json!({"type": "Property", "value": v}),
+        (Form::KeyValues, Some(o)) => {
+            let plain = o.get("value").or_else(|| o.get("object")).or_else(|| o.get("languageMap"));
+            plain.map(unwrap_ld).cloned().unwrap_or_else(|| v.clone())
+        }
+        (Form::KeyValues, None) => v.clone(),
+    }
+}
+
+/// Every pointer at which `a` and `b` differ (objects compared member by member).
+fn diff(a: &Value, b: &Value, at: &str, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                let (va, vb) = (x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null));
+                diff(va, vb, &format!("{at}/{}", token(k)), out);
+            }
+        }
+        _ if a != b => out.push(at.to_owned()),
+        _ => {}
+    }
+}
+
+/// Write a record as an NGSI-LD entity (see the module documentation), with the members of
+/// the record it cannot hold reported as [`LossKind::NotRepresentable`] (source pointers into
+/// the record). Person and Organization have no Smart Data Model here: only their `id` and
+/// `type` are written.
+pub fn to_ngsi(record: &Record, form: Form) -> (Value, LossReport) {
+    let r = match serde_json::to_value(record) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    let model = match record {
+        Record::Place(_) => Some(Model::Building),
+        Record::Thing(t) if t.kind.code() == "device.camera" => Some(Model::Camera),
+        Record::Thing(_) => Some(Model::Device),
+        Record::Event(_) => Some(Model::Alert),
+        Record::Case(c) if c.meta.source.product.as_str() == Model::IssueReporting.name() => {
+            Some(Model::IssueReporting)
+        }
+        Record::Case(_) => Some(Model::ServiceRequest),
+        Record::Person(_) | Record::Organization(_) => None,
+    };
+    let ty = model.map_or(record.record_type().code(), Model::name);
+    let mut w = Writer { form, out: Map::new() };
+    w.out.insert("id".into(), Value::String(entity_id(ty, record.id().as_str())));
+    w.out.insert("type".into(), Value::String(ty.to_owned()));
+    let Some(model) = model else {
+        let mut report = LossReport::default();
+        for k in r.keys().filter(|k| !matches!(k.as_str(), "id" | "type")) {
+            report.push(not_representable(&format!("/{}", token(k)), ty));
+        }
+        return (Value::Object(w.out), report);
+    };
+    let g = |k: &str| r.get(k);
+    let meta = g("meta");
+    w.time("dateCreated", meta.and_then(|m| m.get("createdAt")));
+    w.time("dateModified", meta.and_then(|m| m.get("updatedAt")));
+    match model {
+        Model::Building => {
+            w.prop("name", g("name"));
+            w.geo("location", g("geometry"));
+            let mut address = Map::new();
+            for (f, part) in ADDRESS_PARTS {
+                if let Some(v) = g("address").and_then(|a| a.get(*part)) {
+                    address.insert((*f).to_owned(), v.clone());
+                }
+            }
+            if !address.is_empty() {
+                w.prop("address", Some(&Value::Object(address)));
+            }
+        }
+        Model::Device | Model::Camera => {
+            w.prop("name", g("name"));
+            w.prop("serialNumber", g("serialNumber"));
+            w.prop("firmwareVersion", g("firmwareVersion"));
+            w.prop("deviceState", g("status"));
+            w.geo("location", g("location"));
+            w.rel("owner", g("owner"), true);
+            let installed = g("installDate").and_then(Value::as_str).map(|d| Value::String(format!("{d}T00:00:00Z")));
+            w.time("dateInstalled", installed.as_ref());
+            match g("kind").and_then(Value::as_str) {
+                Some("device.smoke-sensor") => w.prop("controlledProperty", Some(&json!(["smoke"]))),
+                Some("device.temperature-sensor") => w.prop("controlledProperty", Some(&json!(["temperature"]))),
+                Some("device.smart-meter") => w.prop("deviceCategory", Some(&json!(["meter"]))),
+                _ => {}
+            }
+        }
+        Model::Alert => {
+            if let Some(code) = g("category").and_then(Value::as_str) {
+                let (c, s) = alert_category(code);
+                w.prop("category", Some(&Value::String(c.to_owned())));
+                w.prop("subCategory", Some(&Value::String(s)));
+            }
+            w.time("dateIssued", g("occurredAt"));
+            w.time("validTo", g("endedAt"));
+            let severity = g("severity").map(|s| if s == "info" { json!("informational") } else { s.clone() });
+            w.prop("severity", severity.as_ref());
+            w.geo("location", g("location"));
+            w.rel("alertSource", g("source"), false);
+            w.prop("description", g("description"));
+        }
+        Model::ServiceRequest => {
+            w.prop("description", g("description"));
+            w.time("requested_datetime", g("reportedAt"));
+            w.time("expected_datetime", g("deadline"));
+            w.prop("service_code", g("category"));
+            w.geo("location", g("location"));
+        }
+        Model::IssueReporting => {
+            w.prop("title", g("title"));
+            w.prop("comments", g("description"));
+            w.time("observationDateTime", g("reportedAt"));
+            w.prop("category", g("category"));
+            w.geo("location", g("location"));
+        }
+    }
+    // Kept attributes, written back; they win over derived ones.
+    let kept = g("extensions").and_then(|e| e.get(NAMESPACE)).and_then(Value::as_object);
+    for (k, v) in kept.into_iter().flatten() {
+        match k.as_str() {
+            METADATA => {}
+            "@context" => {
+                w.out.insert(k.clone(), v.clone());
+            }
+            "address" if v.is_object() && w.out.contains_key("address") => {
+                let target = match (form, w.out.get_mut("address")) {
+                    (Form::Normalized, a) => a.and_then(|a| a.get_mut("value")),
+                    (Form::KeyValues, a) => a,
+                };
+                if let (Some(Value::Object(t)), Some(extra)) = (target, v.as_object()) {
+                    for (m, x) in extra {
+                        t.entry(m.clone()).or_insert_with(|| x.clone());
+                    }
+                }
+            }
+            _ => {
+                w.out.insert(k.clone(), encode(v, form));
+            }
+        }
+    }
+    if form == Form::Normalized {
+        for (name, m) in kept.and_then(|k| k.get(METADATA)).and_then(Value::as_object).into_iter().flatten() {
+            if let (Some(Value::Object(a)), Some(m)) = (w.out.get_mut(name), m.as_object()) {
+                for (k, v) in m {
+                    a.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+        }
+    }
+    let out = Value::Object(w.out);
+    // What does not come back when the entity is read again.
+    let mut lost = Vec::new();
+    match from_ngsi(&out, &FromNgsi::new(record.meta().created_at)) {
+        Ok((back, _, _)) => {
+            // Extensions are compared namespace by namespace.
+            let mut back = serde_json::to_value(back).unwrap_or(Value::Null);
+            let mut r = r;
+            r.entry("extensions").or_insert_with(|| json!({}));
+            if let Some(b) = back.as_object_mut() {
+                b.entry("extensions").or_insert_with(|| json!({}));
+            }
+            diff(&Value::Object(r), &back, "", &mut lost);
+        }
+        Err(_) => lost.extend(r.keys().map(|k| format!("/{}", token(k)))),
+    }
+    let mut report = LossReport::default();
+    for p in lost {
+        report.push(not_representable(&p, ty));
+    }
+    (out, report)
+}
+
+fn not_representable(pointer: &str, ty: &str) -> Loss {
+    Loss {
+        kind: LossKind::NotRepresentable,
+        source: pointer.to_owned(),
+        target: None,
+        code: "fiware-not-representable",
+        message_zh: format!("Linli 成员 `{pointer}` 无法在 FIWARE `{ty}` 实体中表示"),
+        message_en: format!("Linli member `{pointer}` cannot be represented in a FIWARE `{ty}` entity"),
+    }
+}
+
+/// Write records as a JSON array of NGSI-LD entities; loss pointers are prefixed with `/<i>`.
+pub fn to_ngsi_batch(records: &[Record], form: Form) -> (Value, LossReport) {
+    let mut report = LossReport::default();
+    let mut out = Vec::with_capacity(records.len());
+    for (i, r) in records.iter().enumerate() {
+        let (v, l) = to_ngsi(r, form);
+        out.push(v);
+        for mut e in l.entries {
+            e.source = format!("/{i}{}", e.source);
+            report.push(e);
+        }
+    }
+    (Value::Array(out), report)
+}

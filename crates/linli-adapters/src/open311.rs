@@ -1,0 +1,611 @@
+//! Open311 GeoReport v2 (JSON): service requests ⇄ [`Case`].
+//!
+//! # Field mapping
+//!
+//! | Open311               | Linli case                                                         |
+//! |-----------------------|--------------------------------------------------------------------|
+//! | `service_request_id`  | `id` (required; must be a valid Linli id)                          |
+//! | `status`, `status_notes` | `status` and a synthesised legal `history` (see below)          |
+//! | `service_code`        | `category`, through a [`CategoryMap`]                              |
+//! | `service_name`        | `title` on the way in; the category's Chinese label on the way out |
+//! | `description`         | `description`                                                      |
+//! | `requested_datetime`  | `reportedAt` (required)                                            |
+//! | `updated_datetime`    | `meta.updatedAt`                                                   |
+//! | `expected_datetime`   | `deadline`                                                         |
+//! | `lat`, `long`         | `location` (WGS-84)                                                |
+//! | everything else (`agency_responsible`, `service_notice`, `address`, `address_id`, `zipcode`, `media_url`, foreign members) | `extensions.open311.<name>` |
+//!
+//! # Status
+//!
+//! Open311 knows only `open` and `closed`. On the way out a case is `closed` when its status is
+//! `closed` and `open` otherwise; `status_notes` carries the detail: the Linli status code and
+//! its Chinese label, e.g. `in-progress 处置中` (plus `(rejected 不予受理)` for a case closed
+//! after a rejection).
+//!
+//! On the way in, `status_notes` starting with a Linli status code that agrees with `status`
+//! gives that status; otherwise `closed` becomes `closed` through `reported → accepted →
+//! dispatched → in-progress → resolved → verified → closed`, or through `reported → rejected →
+//! closed` when the notes say it was rejected (`rejected`, `不予受理`, `驳回`); `open` becomes
+//! `reported`, `accepted` when the notes say so (`accepted`, `已受理`) or `rejected` when they
+//! say it was rejected. Every synthesised step after `reported` is reported as
+//! [`LossKind::Normalised`]; the notes themselves become the note of the last step.
+//!
+//! # Times
+//!
+//! Times keep their offsets. A time without an offset is read in [`Options::default_offset`]
+//! (`+08:00` unless configured) and reported as [`LossKind::Normalised`].
+//! A space in place of the `T` between date and time is accepted.
+//!
+//! # Findings
+//!
+//! Problems are [`LossKind::Rejected`] entries of the loss report, with a JSON pointer into the
+//! input and a stable code: `open311-not-object`, `open311-missing-id`, `open311-bad-id`,
+//! `open311-missing-requested-datetime`, `open311-bad-time`, `open311-unknown-status`,
+//! `open311-bad-coordinate`, `open311-bad-text`. A request without a usable id or
+//! `requested_datetime` is not converted; any other rejected value is kept, as given, in
+//! `extensions.open311` and the request still converts.
+
+use linli_model::codes::{CaseCategory, CaseChannel, CaseStatus, CodeTable, DataClassification};
+use linli_model::datetime::{TimeError, Timestamp};
+use linli_model::geo::Point;
+use linli_model::text::{Id, Namespace, Text};
+use linli_model::{Case, Meta};
+use serde_json::{Map, Value};
+use time::UtcOffset;
+
+use crate::{Loss, LossKind, LossReport};
+
+/// The extension namespace Open311 fields are kept under.
+pub const NAMESPACE: &str = "open311";
+
+/// Members of an Open311 request converted into canonical members (the others are kept in
+/// extensions).
+const MAPPED: &[&str] = &[
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_code",
+    "service_name",
+    "description",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "lat",
+    "long",
+];
+
+/// Words in `status_notes` that say a request was rejected.
+const REJECTED_WORDS: &[&str] = &["rejected", "不予受理", "驳回"];
+/// Words in `status_notes` that say a request was accepted.
+const ACCEPTED_WORDS: &[&str] = &["accepted", "已受理"];
+
+/// Two-way table between Open311 `service_code`s and Linli case categories.
+///
+/// The default table maps every Linli case-category code to itself (`environment.garbage` ↔
+/// `environment.garbage`). Entries added with [`CategoryMap::insert`] take precedence on the way
+/// out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryMap {
+    /// `(service_code, category)` pairs, the preferred code of a category first.
+    entries: Vec<(String, CaseCategory)>,
+}
+
+impl Default for CategoryMap {
+    fn default() -> Self {
+        CategoryMap { entries: CaseCategory::ALL.iter().map(|c| (c.code().to_owned(), *c)).collect() }
+    }
+}
+
+impl CategoryMap {
+    /// A table without any entry: every service code is unknown and every category is written
+    /// as its Linli code.
+    pub fn empty() -> Self {
+        CategoryMap { entries: Vec::new() }
+    }
+
+    /// Map `service_code` to `category` (replacing an earlier entry for that code); the code
+    /// becomes the preferred one for the category on the way out.
+    pub fn insert(&mut self, service_code: impl Into<String>, category: CaseCategory) {
+        let code = service_code.into();
+        self.entries.retain(|(c, _)| *c != code);
+        self.entries.insert(0, (code, category));
+    }
+
+    /// The category of a service code, if the table knows the code.
+    pub fn category(&self, service_code: &str) -> Option<CaseCategory> {
+        self.entries.iter().find(|(c, _)| c == service_code).map(|(_, cat)| *cat)
+    }
+
+    /// The service code of a category: the preferred entry, else the Linli code.
+    pub fn service_code(&self, category: CaseCategory) -> String {
+        self.entries
+            .iter()
+            .find(|(_, cat)| *cat == category)
+            .map_or_else(|| category.code().to_owned(), |(c, _)| c.clone())
+    }
+}
+
+/// How Open311 requests are read.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Service codes ⇄ categories.
+    pub categories: CategoryMap,
+    /// Offset assumed for times written without one (default `+08:00`).
+    pub default_offset: UtcOffset,
+    /// `meta.source.vendor` of the cases produced.
+    pub vendor: Text,
+    /// `meta.source.product` of the cases produced.
+    pub product: Text,
+    /// `meta.classification` of the cases produced (default `restricted`).
+    pub classification: DataClassification,
+    /// `channel` of the cases produced (default `other`).
+    pub channel: CaseChannel,
+}
+
+impl Options {
+    /// Options for requests from the system `vendor` / `product`, with the default category
+    /// table, `+08:00` for times without an offset, classification `restricted` and channel
+    /// `other`.
+    pub fn new(vendor: Text, product: Text) -> Self {
+        Options {
+            categories: CategoryMap::default(),
+            default_offset: UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC),
+            vendor,
+            product,
+            classification: DataClassification::Restricted,
+            channel: CaseChannel::Other,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linli → Open311
+
+/// The Open311 service request of a case, with the members of the case Open311 cannot hold.
+pub fn case_to_request(case: &Case, categories: &CategoryMap) -> (Value, LossReport) {
+    let mut report = LossReport::default();
+    let req = write_request(case, categories, "", &mut report);
+    (req, report)
+}
+
+/// The Open311 JSON array of some cases; loss `source` pointers start with `/<i>`.
+pub fn cases_to_requests(cases: &[Case], categories: &CategoryMap) -> (Value, LossReport) {
+    let mut report = LossReport::default();
+    let reqs = cases.iter().enumerate().map(|(i, c)| write_request(c, categories, &format!("/{i}"), &mut report));
+    (Value::Array(reqs.collect()), report)
+}
+
+fn not_representable(report: &mut LossReport, base: &str, member: &str, zh: &str, en: &str) {
+    report.push(Loss {
+        kind: LossKind::NotRepresentable,
+        source: format!("{base}{member}"),
+        target: None,
+        code: "open311-not-representable",
+        message_zh: format!("Open311 服务请求无法表示{zh}"),
+        message_en: format!("an Open311 service request cannot hold {en}"),
+    });
+}
+
+/// The `status_notes` written for a case.
+fn status_notes(case: &Case) -> String {
+    let s = case.status;
+    let mut notes = format!("{} {}", s.code(), s.label_zh());
+    if s == CaseStatus::Closed && case.history.iter().any(|t| t.to == CaseStatus::Rejected) {
+        let r = CaseStatus::Rejected;
+        notes.push_str(&format!(" ({} {})", r.code(), r.label_zh()));
+    }
+    notes
+}
+
+fn write_request(case: &Case, categories: &CategoryMap, base: &str, report: &mut LossReport) -> Value {
+    let mut req = Map::new();
+    req.insert("service_request_id".into(), case.id.as_str().into());
+    let closed = case.status == CaseStatus::Closed;
+    req.insert("status".into(), if closed { "closed" } else { "open" }.into());
+    req.insert("status_notes".into(), status_notes(case).into());
+    let kept = case.extensions.0.iter().find(|(ns, _)| ns.as_str() == NAMESPACE).map(|(_, m)| m);
+    let kept_code = kept.and_then(|m| m.get("service_code")).and_then(Value::as_str);
+    let code = match kept_code {
+        Some(code) if case.category == CaseCategory::Other => code.to_owned(),
+        _ => categories.service_code(case.category),
+    };
+    req.insert("service_code".into(), code.into());
+    req.insert("service_name".into(), case.category.label_zh().into());
+    if let Some(d) = &case.description {
+        req.insert("description".into(), d.as_str().into());
+    }
+    req.insert("requested_datetime".into(), case.reported_at.to_string().into());
+    req.insert("updated_datetime".into(), case.meta.updated_at.to_string().into());
+    if let Some(d) = &case.deadline {
+        req.insert("expected_datetime".into(), d.to_string().into());
+    }
+    if let Some(p) = &case.location {
+        req.insert("lat".into(), p.coordinates.lat.into());
+        req.insert("long".into(), p.coordinates.lng.into());
+        if p.coordinates.alt.is_some() {
+            not_representable(report, base, "/location/coordinates/2", "高程", "an altitude");
+        }
+    }
+    // Fields kept from an earlier Open311 import go back where they came from.
+    for (name, v) in kept.into_iter().flatten() {
+        if req.contains_key(name) && !(name == "service_code" && kept_code.is_some()) {
+            report.push(Loss {
+                kind: LossKind::NotRepresentable,
+                source: format!("{base}/extensions/{NAMESPACE}/{}", token(name)),
+                target: None,
+                code: "open311-extension-conflict",
+                message_zh: format!("扩展字段 `{name}` 与已写出的 Open311 字段冲突"),
+                message_en: format!("extension field `{name}` conflicts with an Open311 field already written"),
+            });
+        } else if name != "service_code" {
+            req.insert(name.clone(), v.clone());
+        }
+    }
+    if case.title.as_str() != case.category.label_zh() {
+        not_representable(
+            report,
+            base,
+            "/title",
+            "标题（service_name 为类别名称）",
+            "a title (service_name is the category name)",
+        );
+    }
+    not_representable(report, base, "/meta", "元数据（仅更新时间）", "record metadata (only updatedAt)");
+    not_representable(report, base, "/channel", "来源渠道", "a channel");
+    not_representable(report, base, "/history", "流转记录（仅当前状态）", "a history (only the current status)");
+    let optional: [(&str, bool, &str, &str); 7] = [
+        ("/reporter", case.reporter.is_some(), "上报人", "a reporter"),
+        ("/anonymous", case.anonymous, "匿名标记", "the anonymous flag"),
+        ("/place", case.place.is_some(), "地点引用", "a place reference"),
+        ("/events", !case.events.is_empty(), "关联事件", "related events"),
+        ("/assignee", case.assignee.is_some(), "处置责任方", "an assignee"),
+        ("/resolution", case.resolution.is_some(), "处置结果", "a resolution"),
+        ("/evaluation", case.evaluation.is_some(), "居民评价", "an evaluation"),
+    ];
+    for (member, present, zh, en) in optional {
+        if present {
+            not_representable(report, base, member, zh, en);
+        }
+    }
+    for ns in case.extensions.0.keys().filter(|ns| ns.as_str() != NAMESPACE) {
+        not_representable(
+            report,
+            base,
+            &format!("/extensions/{}", token(ns.as_str())),
+            "厂商扩展",
+            "vendor extensions",
+        );
+    }
+    Value::Object(req)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Open311 → Linli
+
+/// The case of one Open311 service request, or `None` when it has no usable
+/// `service_request_id` or `requested_datetime`; findings are the
+/// [`LossKind::Rejected`] entries of the report.
+pub fn request_to_case(request: &Value, options: &Options) -> (Option<Case>, LossReport) {
+    let mut report = LossReport::default();
+    let case = convert(request, "", options, &mut report);
+    (case, report)
+}
+
+/// The cases of an Open311 JSON array of service requests (a single request object is accepted
+/// too); pointers start with `/<i>`. Requests that cannot be converted are left out with a
+/// finding; the others still convert.
+pub fn requests_to_cases(requests: &Value, options: &Options) -> (Vec<Case>, LossReport) {
+    let mut report = LossReport::default();
+    let cases = match requests {
+        Value::Array(items) => {
+            items.iter().enumerate().filter_map(|(i, r)| convert(r, &format!("/{i}"), options, &mut report)).collect()
+        }
+        other => convert(other, "", options, &mut report).into_iter().collect(),
+    };
+    (cases, report)
+}
+
+/// Escape one JSON pointer reference token (RFC 6901).
+fn token(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+fn reject(report: &mut LossReport, source: String, target: Option<String>, code: &'static str, zh: String, en: String) {
+    report.push(Loss { kind: LossKind::Rejected, source, target, code, message_zh: zh, message_en: en });
+}
+
+/// Reject the value of `name`, keeping it in `ext`.
+fn reject_kept(
+    report: &mut LossReport,
+    ext: &mut Map<String, Value>,
+    base: &str,
+    name: &str,
+    v: &Value,
+    code: &'static str,
+    why_en: &str,
+) {
+    ext.insert(name.to_owned(), v.clone());
+    reject(
+        report,
+        format!("{base}/{}", token(name)),
+        Some(format!("/extensions/{NAMESPACE}/{}", token(name))),
+        code,
+        format!("Open311 字段 `{name}` 无法转换（{why_en}），原值保存在扩展 `{NAMESPACE}` 中"),
+        format!("Open311 field `{name}` cannot be converted ({why_en}); kept as given in extensions `{NAMESPACE}`"),
+    );
+}
+
+fn offset_text(o: UtcOffset) -> String {
+    let secs = o.whole_seconds();
+    let sign = if secs < 0 { '-' } else { '+' };
+    let secs = secs.unsigned_abs();
+    format!("{sign}{:02}:{:02}", secs / 3600, (secs % 3600) / 60)
+}
+
+/// Read an Open311 time; `Err(why)` when it is not a time.
+fn read_time(v: &Value, ptr: &str, options: &Options, report: &mut LossReport) -> Result<Timestamp, &'static str> {
+    let Some(raw) = v.as_str() else { return Err("not a string") };
+    // `2024-04-22 23:10:05` (a space instead of `T`) is common: read it as ISO 8601.
+    let s = match (raw.get(..10), raw.get(10..11), raw.get(11..)) {
+        (Some(date), Some(" "), Some(rest)) => format!("{date}T{rest}"),
+        _ => raw.to_owned(),
+    };
+    let s = s.as_str();
+    match Timestamp::parse(s) {
+        Ok(t) => Ok(t),
+        Err(TimeError::MissingOffset) => {
+            let off = offset_text(options.default_offset);
+            let t = Timestamp::parse(&format!("{s}{off}")).map_err(|_| "not an ISO 8601 date-time")?;
+            report.push(Loss {
+                kind: LossKind::Normalised,
+                source: ptr.to_owned(),
+                target: None,
+                code: "open311-time-without-offset",
+                message_zh: format!("时间 `{raw}` 没有时区偏移，按 {off} 处理"),
+                message_en: format!("time `{raw}` has no offset; read as {off}"),
+            });
+            Ok(t)
+        }
+        Err(_) => Err("not an ISO 8601 date-time"),
+    }
+}
+
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn has_word(notes: &str, words: &[&str]) -> bool {
+    let lower = notes.to_lowercase();
+    words.iter().any(|w| lower.contains(w))
+}
+
+/// The Linli status a request is in, from `status` and `status_notes`.
+fn status_of(closed: bool, notes: Option<&str>) -> (CaseStatus, bool) {
+    let named = notes.and_then(|n| n.split_whitespace().next()).and_then(CaseStatus::from_code);
+    let rejected = notes.is_some_and(|n| has_word(n, REJECTED_WORDS));
+    match named {
+        Some(s) if (s == CaseStatus::Closed) == closed => (s, rejected),
+        _ if closed => (CaseStatus::Closed, rejected),
+        _ if rejected => (CaseStatus::Rejected, true),
+        _ if notes.is_some_and(|n| has_word(n, ACCEPTED_WORDS)) => (CaseStatus::Accepted, false),
+        _ => (CaseStatus::Reported, false),
+    }
+}
+
+/// The legal steps after `reported` that lead to `to`.
+fn path_to(to: CaseStatus, via_rejection: bool) -> Vec<CaseStatus> {
+    use CaseStatus::*;
+    const MAIN: [CaseStatus; 6] = [Accepted, Dispatched, InProgress, Resolved, Verified, Closed];
+    match to {
+        Reported => Vec::new(),
+        Rejected => vec![Rejected],
+        Closed if via_rejection => vec![Rejected, Closed],
+        Reopened => vec![Accepted, Dispatched, InProgress, Resolved, Verified, Reopened],
+        _ => {
+            let n = MAIN.iter().position(|s| *s == to).map_or(0, |i| i + 1);
+            MAIN.iter().take(n).copied().collect()
+        }
+    }
+}
+
+fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) -> Option<Case> {
+    let here = if base.is_empty() { "(root)".to_owned() } else { base.to_owned() };
+    let Some(obj) = v.as_object() else {
+        reject(
+            report,
+            base.to_owned(),
+            None,
+            "open311-not-object",
+            format!("{here}：服务请求必须是 JSON 对象"),
+            format!("{here}: a service request must be a JSON object"),
+        );
+        return None;
+    };
+    let field = |name: &str| obj.get(name).filter(|v| !v.is_null());
+    let ptr = |name: &str| format!("{base}/{name}");
+
+    let id = match field("service_request_id") {
+        None => {
+            let p = ptr("service_request_id");
+            let (zh, en) = ("缺少 service_request_id".to_owned(), "missing service_request_id".to_owned());
+            reject(report, p, None, "open311-missing-id", zh, en);
+            return None;
+        }
+        Some(Value::String(s)) => Id::new(s.as_str()).ok(),
+        Some(Value::Number(n)) => Id::new(n.to_string()).ok(),
+        Some(_) => None,
+    };
+    let Some(id) = id else {
+        let (zh, en) = (
+            "service_request_id 不是有效的 Linli 标识".to_owned(),
+            "service_request_id is not a valid Linli id".to_owned(),
+        );
+        reject(report, ptr("service_request_id"), None, "open311-bad-id", zh, en);
+        return None;
+    };
+    let reported_at =
+        match field("requested_datetime").map(|t| read_time(t, &ptr("requested_datetime"), options, report)) {
+            Some(Ok(t)) => t,
+            None => {
+                let (zh, en) = ("缺少 requested_datetime".to_owned(), "missing requested_datetime".to_owned());
+                reject(report, ptr("requested_datetime"), None, "open311-missing-requested-datetime", zh, en);
+                return None;
+            }
+            Some(Err(why)) => {
+                let (zh, en) = (format!("requested_datetime 无法解析（{why}）"), format!("requested_datetime: {why}"));
+                reject(report, ptr("requested_datetime"), None, "open311-bad-time", zh, en);
+                return None;
+            }
+        };
+
+    let mut ext = Map::new();
+    let text = |name: &str, ext: &mut Map<String, Value>, report: &mut LossReport| match field(name) {
+        None => None,
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        Some(v) => {
+            let t = v.as_str().and_then(|s| Text::new(s).ok());
+            if t.is_none() {
+                reject_kept(report, ext, base, name, v, "open311-bad-text", "not a valid text");
+            }
+            t
+        }
+    };
+
+    // Category.
+    let code = field("service_code").and_then(Value::as_str);
+    let category = match code {
+        Some(c) => options.categories.category(c).unwrap_or_else(|| {
+            ext.insert("service_code".into(), c.into());
+            report.push(Loss {
+                kind: LossKind::KeptInExtensions,
+                source: ptr("service_code"),
+                target: Some(format!("/extensions/{NAMESPACE}/service_code")),
+                code: "open311-unknown-service-code",
+                message_zh: format!("未知的服务代码 `{c}` 归入 other.other，原代码保存在扩展 `{NAMESPACE}` 中"),
+                message_en: format!(
+                    "unknown service code `{c}` mapped to other.other; kept in extensions `{NAMESPACE}`"
+                ),
+            });
+            CaseCategory::Other
+        }),
+        None => {
+            if let Some(v) = field("service_code") {
+                reject_kept(report, &mut ext, base, "service_code", v, "open311-bad-text", "not a string");
+            }
+            CaseCategory::Other
+        }
+    };
+    let title = text("service_name", &mut ext, report)
+        .unwrap_or_else(|| Text::new(category.label_zh()).unwrap_or_else(|_| options.product.clone()));
+    let description = text("description", &mut ext, report);
+
+    // Times.
+    let mut time = |name: &str, ext: &mut Map<String, Value>| {
+        let v = field(name)?;
+        match read_time(v, &ptr(name), options, report) {
+            Ok(t) => Some(t),
+            Err(why) => {
+                reject_kept(report, ext, base, name, v, "open311-bad-time", why);
+                None
+            }
+        }
+    };
+    let updated_at = time("updated_datetime", &mut ext);
+    let deadline = time("expected_datetime", &mut ext);
+
+    let mut meta = Meta::new(options.vendor.clone(), options.product.clone(), reported_at, options.classification);
+    if let Some(u) = updated_at {
+        meta.updated_at = u;
+        if u.cmp_instant(&reported_at).is_lt() {
+            meta.created_at = u;
+        }
+    }
+    let mut case = Case::reported(id, meta, category, options.channel, title, reported_at);
+    case.description = description;
+    case.deadline = deadline;
+
+    // Location.
+    match (field("lat"), field("long")) {
+        (None, None) => {}
+        (lat, lng) => match (lat.and_then(number), lng.and_then(number)) {
+            (Some(la), Some(lo)) if Point::new(lo, la).is_ok() => case.location = Point::new(lo, la).ok(),
+            _ => {
+                for (name, v) in [("lat", lat), ("long", lng)] {
+                    if let Some(v) = v {
+                        let why = "latitude must be −90…90 and longitude −180…180, both given";
+                        reject_kept(report, &mut ext, base, name, v, "open311-bad-coordinate", why);
+                    }
+                }
+                if lat.is_none() || lng.is_none() {
+                    let missing = if lat.is_none() { "lat" } else { "long" };
+                    let (zh, en) = (format!("缺少 `{missing}`"), format!("`{missing}` is missing"));
+                    reject(report, ptr(missing), None, "open311-bad-coordinate", zh, en);
+                }
+            }
+        },
+    }
+
+    // Status.
+    let notes = field("status_notes").and_then(Value::as_str).filter(|s| !s.trim().is_empty());
+    if let Some(v) = field("status_notes").filter(|v| !v.is_string()) {
+        reject_kept(report, &mut ext, base, "status_notes", v, "open311-bad-text", "not a string");
+    }
+    let closed = match field("status") {
+        Some(Value::String(s)) if s == "open" => Some(false),
+        Some(Value::String(s)) if s == "closed" => Some(true),
+        None => None,
+        Some(v) => {
+            reject_kept(report, &mut ext, base, "status", v, "open311-unknown-status", "status must be open or closed");
+            None
+        }
+    };
+    let (status, via_rejection) = status_of(closed.unwrap_or(false), notes);
+    let status = if closed.is_none() { CaseStatus::Reported } else { status };
+    let step_at = updated_at.filter(|u| u.cmp_instant(&reported_at).is_ge()).unwrap_or(reported_at);
+    for to in path_to(status, via_rejection) {
+        // Each step of the path is legal after the one before.
+        let _ = case.transition(to, step_at, None, None);
+        report.push(Loss {
+            kind: LossKind::Normalised,
+            source: ptr("status"),
+            target: Some(format!("/history/{}", case.history.len().saturating_sub(1))),
+            code: "open311-status-step-synthesised",
+            message_zh: format!("由 Open311 状态推定的流转步骤：{} {}", to.code(), to.label_zh()),
+            message_en: format!("status step synthesised from the Open311 status: {}", to.code()),
+        });
+    }
+    if let (Some(n), Some(last)) = (notes, case.history.last_mut()) {
+        last.note = Text::new(n).ok();
+    }
+
+    // Everything else is kept.
+    for (name, v) in obj.iter().filter(|(k, v)| !MAPPED.contains(&k.as_str()) && !v.is_null()) {
+        ext.insert(name.clone(), v.clone());
+        let code = if name == "media_url" { "open311-media-kept" } else { "open311-field-kept" };
+        let why_zh =
+            if name == "media_url" { "（Linli 媒体需要 SHA-256 摘要，案件没有媒体成员）" } else { "" };
+        let why_en = if name == "media_url" { " (Linli media need a SHA-256 digest; a case has no media)" } else { "" };
+        report.push(Loss {
+            kind: LossKind::KeptInExtensions,
+            source: format!("{base}/{}", token(name)),
+            target: Some(format!("/extensions/{NAMESPACE}/{}", token(name))),
+            code,
+            message_zh: format!(
+                "Open311 字段 `{name}` 在 Linli 案件中没有对应成员{why_zh}，已保存在扩展 `{NAMESPACE}` 中"
+            ),
+            message_en: format!(
+                "Open311 field `{name}` has no Linli case member{why_en}; kept in extensions `{NAMESPACE}`"
+            ),
+        });
+    }
+    if !ext.is_empty() {
+        if let Ok(ns) = Namespace::new(NAMESPACE) {
+            case.extensions.0.insert(ns, ext);
+        }
+    }
+    Some(case)
+}

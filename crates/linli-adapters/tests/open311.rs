@@ -1,0 +1,252 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Open311 GeoReport v2 adapter: fixtures, bad input and round trips.
+
+use std::collections::BTreeSet;
+
+use linli_adapters::open311::{self, CategoryMap, Options};
+use linli_adapters::{LossKind, LossReport};
+use linli_model::check::{Level, check_record};
+use linli_model::codes::{CaseCategory, CaseStatus, CodeTable};
+use linli_model::text::Text;
+use linli_model::{Case, Record};
+use quickcheck::QuickCheck;
+use serde_json::{Value, json};
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/../../examples/adapters/open311/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture readable")).expect("fixture is JSON")
+}
+
+fn options() -> Options {
+    Options::new(Text::new("姑苏区12345").unwrap(), Text::new("Open311 网关").unwrap())
+}
+
+fn assert_valid(case: &Case) {
+    let record = Record::from(case.clone());
+    let errors: Vec<_> =
+        check_record(&record, &Default::default()).into_iter().filter(|f| f.level == Level::Error).collect();
+    assert!(errors.is_empty(), "{}: {errors:?}", case.id);
+    let text = serde_json::to_string(&record).unwrap();
+    let back: Record = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, record);
+}
+
+fn rejected(report: &LossReport) -> Vec<(&str, &str)> {
+    report.of(LossKind::Rejected).map(|l| (l.source.as_str(), l.code)).collect()
+}
+
+fn statuses(c: &Case) -> Vec<CaseStatus> {
+    c.history.iter().map(|t| t.to).collect()
+}
+
+#[test]
+fn fixtures_convert_into_valid_cases() {
+    let (cases, report) = open311::requests_to_cases(&fixture("requests.json"), &options());
+    assert!(rejected(&report).is_empty(), "{report:?}");
+    assert_eq!(cases.len(), 3);
+    for c in &cases {
+        assert_valid(c);
+    }
+    use CaseStatus::*;
+    // open + 已受理 → accepted.
+    let c = &cases[0];
+    assert_eq!(c.id.as_str(), "HQ-2024-000123");
+    assert_eq!(statuses(c), [Reported, Accepted]);
+    assert_eq!(c.category, CaseCategory::Garbage);
+    assert_eq!(c.title.as_str(), "垃圾堆放");
+    assert_eq!(c.reported_at.to_string(), "2024-05-02T09:12:30+08:00");
+    assert_eq!(c.meta.updated_at.to_string(), "2024-05-02T10:05:00+08:00");
+    assert_eq!(c.deadline.unwrap().to_string(), "2024-05-05T18:00:00+08:00");
+    let p = c.location.as_ref().unwrap().coordinates;
+    assert_eq!((p.lng, p.lat), (120.5853, 31.3262));
+    let ext = &c.extensions.0.iter().find(|(ns, _)| ns.as_str() == "open311").unwrap().1;
+    for name in ["agency_responsible", "service_notice", "address", "address_id", "zipcode", "media_url"] {
+        assert!(ext.contains_key(name), "{name}");
+        assert!(
+            report.entries.iter().any(|l| l.source == format!("/0/{name}") && l.kind == LossKind::KeptInExtensions)
+        );
+    }
+    assert!(report.entries.iter().any(|l| l.source == "/0/media_url" && l.code == "open311-media-kept"));
+    // closed → the full legal path, each synthesised step reported.
+    assert_eq!(statuses(&cases[1]), [Reported, Accepted, Dispatched, InProgress, Resolved, Verified, Closed]);
+    let steps = report.entries.iter().filter(|l| l.source == "/1/status" && l.kind == LossKind::Normalised).count();
+    assert_eq!(steps, 6);
+    assert_eq!(cases[1].history.last().unwrap().note.as_ref().unwrap().as_str(), "路灯已修复，居民确认");
+    // closed + 不予受理 → rejected → closed; unknown service code; time without offset.
+    let c = &cases[2];
+    assert_eq!(statuses(c), [Reported, Rejected, Closed]);
+    assert_eq!(c.category, CaseCategory::Other);
+    let ext = &c.extensions.0.iter().find(|(ns, _)| ns.as_str() == "open311").unwrap().1;
+    assert_eq!(ext["service_code"], "N-07");
+    assert_eq!(c.reported_at.to_string(), "2024-04-22T23:10:05+08:00");
+    assert!(report.entries.iter().any(|l| l.source == "/2/requested_datetime"
+        && l.kind == LossKind::Normalised
+        && l.code == "open311-time-without-offset"));
+
+    // A single request object converts too.
+    let (one, report) = open311::request_to_case(&fixture("request.json"), &options());
+    assert!(rejected(&report).is_empty());
+    assert_eq!(one.as_ref(), Some(&cases[0]));
+}
+
+#[test]
+fn default_offset_is_configurable() {
+    let mut opts = options();
+    opts.default_offset = time::UtcOffset::from_hms(0, 0, 0).unwrap();
+    let req = json!({"service_request_id": "R1", "status": "open", "requested_datetime": "2024-04-22T23:10:05"});
+    let (c, _) = open311::request_to_case(&req, &opts);
+    assert_eq!(c.unwrap().reported_at.to_string(), "2024-04-22T23:10:05Z");
+}
+
+#[test]
+fn fixtures_go_back_out_with_their_extensions() {
+    let (cases, _) = open311::requests_to_cases(&fixture("requests.json"), &options());
+    let (out, report) = open311::cases_to_requests(&cases, &CategoryMap::default());
+    let original = fixture("requests.json");
+    for name in ["agency_responsible", "service_notice", "address", "address_id", "zipcode", "media_url", "lat", "long"]
+    {
+        assert_eq!(out[0][name], original[0][name], "{name}");
+    }
+    assert_eq!(out[0]["status"], "open");
+    assert_eq!(out[0]["status_notes"], "accepted 已受理");
+    assert_eq!(out[1]["status"], "closed");
+    assert_eq!(out[2]["status_notes"], "closed 已结案 (rejected 不予受理)");
+    assert_eq!(out[2]["service_code"], "N-07");
+    assert_eq!(out[2]["requested_datetime"], "2024-04-22T23:10:05+08:00");
+    assert!(report.entries.iter().all(|l| l.kind == LossKind::NotRepresentable));
+    // ... and in again: the same cases, except the title (service_name is the category name out)
+    // and the history notes (status_notes is the status out).
+    let (again, _) = open311::requests_to_cases(&out, &options());
+    for (a, c) in again.iter().zip(&cases) {
+        let strip = |c: &Case| {
+            let mut c = c.clone();
+            c.title = Text::new("-").unwrap();
+            c.history.iter_mut().for_each(|t| t.note = None);
+            c
+        };
+        assert_eq!(strip(a), strip(c));
+    }
+}
+
+#[test]
+fn category_map_is_two_way() {
+    let mut map = CategoryMap::default();
+    map.insert("LJ-01", CaseCategory::Garbage);
+    assert_eq!(map.category("LJ-01"), Some(CaseCategory::Garbage));
+    assert_eq!(map.category("environment.garbage"), Some(CaseCategory::Garbage));
+    assert_eq!(map.service_code(CaseCategory::Garbage), "LJ-01");
+    assert_eq!(map.service_code(CaseCategory::Noise), "environment.noise");
+    assert_eq!(CategoryMap::empty().category("environment.noise"), None);
+    let mut opts = options();
+    opts.categories = map;
+    let (c, _) = open311::request_to_case(
+        &json!({"service_request_id": "R1", "service_code": "LJ-01", "requested_datetime": "2024-04-22T23:10:05+08:00"}),
+        &opts,
+    );
+    assert_eq!(c.unwrap().category, CaseCategory::Garbage);
+}
+
+#[test]
+fn bad_requests_give_findings_and_good_ones_convert() {
+    let reqs = json!([
+        {"status": "open", "requested_datetime": "2024-05-02T09:12:30+08:00"},
+        {"service_request_id": "R-2", "status": "open", "requested_datetime": "2024-05-02T09:12:30+08:00", "lat": 95.0, "long": 120.5},
+        {"service_request_id": "R-3", "status": "pending", "requested_datetime": "2024-05-02T09:12:30+08:00"},
+        {"service_request_id": "R-4", "status": "open", "requested_datetime": "yesterday"},
+        {"service_request_id": "R 5", "status": "open", "requested_datetime": "2024-05-02T09:12:30+08:00"},
+        {"service_request_id": "R-6", "status": "closed", "requested_datetime": "2024-05-02T09:12:30+08:00", "expected_datetime": "soon"},
+        "not a request"
+    ]);
+    let (cases, report) = open311::requests_to_cases(&reqs, &options());
+    let found = rejected(&report);
+    for expected in [
+        ("/0/service_request_id", "open311-missing-id"),
+        ("/1/lat", "open311-bad-coordinate"),
+        ("/2/status", "open311-unknown-status"),
+        ("/3/requested_datetime", "open311-bad-time"),
+        ("/4/service_request_id", "open311-bad-id"),
+        ("/5/expected_datetime", "open311-bad-time"),
+        ("/6", "open311-not-object"),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} not in {found:?}");
+    }
+    let ids: Vec<&str> = cases.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["R-2", "R-3", "R-6"]);
+    for c in &cases {
+        assert_valid(c);
+    }
+    // Rejected values are kept as given.
+    let ext = |c: &Case| c.extensions.0.values().next().cloned().unwrap();
+    assert_eq!(ext(&cases[0])["lat"], 95.0);
+    assert!(cases[0].location.is_none());
+    assert_eq!(ext(&cases[1])["status"], "pending");
+    assert_eq!(cases[1].status, CaseStatus::Reported);
+    assert_eq!(cases[2].status, CaseStatus::Closed);
+    assert!(cases[2].deadline.is_none());
+}
+
+/// The members of a case an Open311 request cannot hold, as the outward loss report must name
+/// them.
+fn not_held(c: &Case) -> BTreeSet<String> {
+    let mut s: BTreeSet<String> = ["/meta", "/channel", "/history"].iter().map(|m| m.to_string()).collect();
+    let optional = [
+        ("/title", c.title.as_str() != c.category.label_zh()),
+        ("/reporter", c.reporter.is_some()),
+        ("/anonymous", c.anonymous),
+        ("/place", c.place.is_some()),
+        ("/events", !c.events.is_empty()),
+        ("/assignee", c.assignee.is_some()),
+        ("/resolution", c.resolution.is_some()),
+        ("/evaluation", c.evaluation.is_some()),
+        ("/location/coordinates/2", c.location.as_ref().is_some_and(|p| p.coordinates.alt.is_some())),
+    ];
+    s.extend(optional.iter().filter(|(_, p)| *p).map(|(m, _)| m.to_string()));
+    s.extend(c.extensions.0.keys().map(|ns| format!("/extensions/{ns}")));
+    s
+}
+
+fn round_trips(c: Case) -> bool {
+    let (req, loss) = open311::case_to_request(&c, &CategoryMap::default());
+    let named: BTreeSet<String> = loss.entries.iter().map(|l| l.source.clone()).collect();
+    assert!(loss.entries.iter().all(|l| l.kind == LossKind::NotRepresentable));
+    assert_eq!(named, not_held(&c), "{}", serde_json::to_string(&req).unwrap());
+    // Through text, as a peer would receive it.
+    let req: Value = serde_json::from_str(&serde_json::to_string(&req).unwrap()).unwrap();
+    let (back, loss) = open311::request_to_case(&req, &options());
+    assert!(rejected(&loss).is_empty(), "{loss:?}");
+    assert!(loss.entries.iter().all(|l| l.code == "open311-status-step-synthesised"));
+    let back = back.expect("converts");
+    assert_valid(&back);
+    assert_eq!(back.id, c.id);
+    assert_eq!(back.category, c.category);
+    assert_eq!(back.description, c.description);
+    assert_eq!(back.reported_at, c.reported_at);
+    assert_eq!(back.deadline, c.deadline);
+    assert_eq!(back.meta.updated_at, c.meta.updated_at);
+    assert_eq!(back.status, c.status);
+    assert_eq!(
+        back.history.iter().any(|t| t.to == CaseStatus::Rejected) && c.status == CaseStatus::Closed,
+        c.history.iter().any(|t| t.to == CaseStatus::Rejected) && c.status == CaseStatus::Closed
+    );
+    let lnglat = |c: &Case| c.location.as_ref().map(|p| (p.coordinates.lng, p.coordinates.lat));
+    assert_eq!(lnglat(&back), lnglat(&c));
+    assert_eq!(back.title.as_str(), c.category.label_zh());
+    true
+}
+
+#[test]
+fn quickcheck_cases_round_trip_through_open311() {
+    QuickCheck::new().tests(300).quickcheck(round_trips as fn(Case) -> bool);
+}
+
+#[test]
+fn arrays_round_trip() {
+    let cases: Vec<Case> = (0..5).map(|_| quickcheck::Arbitrary::arbitrary(&mut quickcheck::Gen::new(10))).collect();
+    let (reqs, loss) = open311::cases_to_requests(&cases, &CategoryMap::default());
+    assert_eq!(reqs.as_array().unwrap().len(), 5);
+    assert!(loss.entries.iter().any(|l| l.source.starts_with("/4/")));
+    let (back, loss) = open311::requests_to_cases(&reqs, &options());
+    assert!(rejected(&loss).is_empty());
+    let ids = |cs: &[Case]| cs.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&back), ids(&cases));
+}

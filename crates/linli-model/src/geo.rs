@@ -127,7 +127,7 @@ pub struct Polygon {
 }
 
 /// The geometry of a place: a point or a polygon `[CON-032]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 #[schemars(title = "Geometry (GeoJSON Point or Polygon)", extend("x-linli-title-zh" = "几何（GeoJSON 点或多边形）"))]
 pub enum Geometry {
@@ -135,6 +135,21 @@ pub enum Geometry {
     Point(Point),
     /// A polygon.
     Polygon(Polygon),
+}
+
+/// Reads a JSON object and picks the variant by its `type` member; the sequence form that
+/// serde's untagged enums would also accept is refused `[COR-001]`.
+impl<'de> Deserialize<'de> for Geometry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        let v = serde_json::Value::Object(map);
+        let read = match v.get("type").and_then(serde_json::Value::as_str) {
+            Some("Polygon") => crate::strict::from_value(v).map(Geometry::Polygon),
+            _ => crate::strict::from_value(v).map(Geometry::Point),
+        };
+        read.map_err(D::Error::custom)
+    }
 }
 
 impl Geometry {

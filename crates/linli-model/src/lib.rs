@@ -53,6 +53,7 @@ pub mod reference;
 pub mod schema;
 pub mod sensitivity;
 mod serde_util;
+mod strict;
 mod tag;
 pub mod text;
 pub mod thing;

@@ -121,12 +121,12 @@ impl Record {
             }
         };
         let r = match ty {
-            RecordType::Person => serde_json::from_str(s).map(Record::Person),
-            RecordType::Organization => serde_json::from_str(s).map(Record::Organization),
-            RecordType::Place => serde_json::from_str(s).map(Record::Place),
-            RecordType::Thing => serde_json::from_str(s).map(Record::Thing),
-            RecordType::Event => serde_json::from_str(s).map(Record::Event),
-            RecordType::Case => serde_json::from_str(s).map(Record::Case),
+            RecordType::Person => crate::strict::from_str(s).map(Record::Person),
+            RecordType::Organization => crate::strict::from_str(s).map(Record::Organization),
+            RecordType::Place => crate::strict::from_str(s).map(Record::Place),
+            RecordType::Thing => crate::strict::from_str(s).map(Record::Thing),
+            RecordType::Event => crate::strict::from_str(s).map(Record::Event),
+            RecordType::Case => crate::strict::from_str(s).map(Record::Case),
         };
         r.map_err(RecordParseError::Json)
     }
@@ -140,12 +140,12 @@ impl Record {
         let ty = <RecordType as crate::codes::CodeTable>::from_code(&ty)
             .ok_or_else(|| RecordParseError::UnknownType(crate::text::truncate(&ty, 64)))?;
         let r = match ty {
-            RecordType::Person => serde_json::from_value(v).map(Record::Person),
-            RecordType::Organization => serde_json::from_value(v).map(Record::Organization),
-            RecordType::Place => serde_json::from_value(v).map(Record::Place),
-            RecordType::Thing => serde_json::from_value(v).map(Record::Thing),
-            RecordType::Event => serde_json::from_value(v).map(Record::Event),
-            RecordType::Case => serde_json::from_value(v).map(Record::Case),
+            RecordType::Person => crate::strict::from_value(v).map(Record::Person),
+            RecordType::Organization => crate::strict::from_value(v).map(Record::Organization),
+            RecordType::Place => crate::strict::from_value(v).map(Record::Place),
+            RecordType::Thing => crate::strict::from_value(v).map(Record::Thing),
+            RecordType::Event => crate::strict::from_value(v).map(Record::Event),
+            RecordType::Case => crate::strict::from_value(v).map(Record::Case),
         };
         r.map_err(RecordParseError::Json)
     }

@@ -173,3 +173,44 @@ fn manifest_writes_a_manifest_the_validator_accepts() {
     assert!(!out.contains("manifest-"), "{out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `linli convert` turns each sample vendor file into Linli records that `linli validate`
+/// accepts, and writes a loss report listing what was kept aside.
+#[test]
+fn converted_vendor_files_validate_clean() {
+    let dir = std::env::temp_dir().join(format!("linli-convert-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases: [(&[&str], &str, usize); 3] = [
+        (
+            &["--from", "csv", "--mapping", "examples/adapters/csv/population-register.toml"],
+            "examples/adapters/csv/population-register-gbk.csv",
+            8,
+        ),
+        (&["--from", "gat1400"], "examples/adapters/gat1400/faces.json", 2),
+        (&["--from", "open311"], "examples/adapters/open311/requests.json", 3),
+    ];
+    for (i, (opts, input, expected)) in cases.iter().enumerate() {
+        let out_file = dir.join(format!("{i}.ndjson")).display().to_string();
+        let loss = dir.join(format!("{i}.loss.json")).display().to_string();
+        let mut args: Vec<String> = vec!["--lang".into(), "en".into(), "convert".into()];
+        for o in opts.iter() {
+            args.push(if o.starts_with("examples/") { path(o) } else { (*o).to_owned() });
+        }
+        args.extend([path(input), "-o".into(), out_file.clone(), "--loss-report".into(), loss.clone()]);
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, out) = run(&argv);
+        assert_eq!(code, ExitCode::SUCCESS, "{input}: {out}");
+        assert!(out.contains(&format!("converted {expected} records")), "{input}: {out}");
+        let lines = std::fs::read_to_string(&out_file).unwrap();
+        assert_eq!(lines.lines().count(), *expected, "{input}");
+        let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&loss).unwrap()).unwrap();
+        let entries = report.pointer("/loss/entries").and_then(|e| e.as_array()).unwrap();
+        assert!(entries.iter().any(|e| e["kind"] == "kept-in-extensions"), "{input}: {report}");
+        assert!(entries.iter().all(|e| e["message_zh"].is_string() && e["message_en"].is_string()), "{report}");
+        assert_eq!(report["errors"], serde_json::json!([]), "{input}");
+        let (code, out) = run(&["--lang", "en", "validate", &out_file]);
+        assert_eq!(code, ExitCode::SUCCESS, "{input}: {out}");
+        assert!(out.contains(&format!("{expected} valid, 0 invalid")), "{input}: {out}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -33,6 +33,7 @@
 //! Loss `source` pointers point into the CloudEvent (prefixed with `/<i>` in a batch);
 //! `target` pointers point into the converted event.
 
+use crate::loss::token;
 use linli_model::Event;
 use linli_model::codes::CodeTable;
 use linli_model::datetime::Timestamp;
@@ -135,11 +136,6 @@ pub fn batch_to_events(v: &Value) -> (Vec<Event>, LossReport, Vec<String>) {
         }
     }
     (events, report, errors)
-}
-
-/// Escape one JSON pointer reference token (RFC 6901).
-fn token(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 fn is_json_media_type(t: &str) -> bool {

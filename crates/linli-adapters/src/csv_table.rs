@@ -86,6 +86,7 @@
 //! Rows are numbered from 1, the header being row 1, as a spreadsheet shows them; row 0 means
 //! the file as a whole.
 
+use crate::loss::token;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -481,11 +482,6 @@ fn split_csv(text: &str, delimiter: u8, out: &mut TableResult) -> Vec<(usize, Ve
 
 // ---------------------------------------------------------------------------------------------
 // Rows to records
-
-/// Escape one JSON pointer reference token (RFC 6901).
-fn token(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
-}
 
 fn convert_rows(rows: Vec<(usize, Vec<String>)>, mapping: &Mapping, out: &mut TableResult) {
     let mut rows = rows.into_iter();

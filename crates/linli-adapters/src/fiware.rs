@@ -80,6 +80,7 @@
 //! [`LossKind::NotRepresentable`], exactly the members of the record that would not come back
 //! when the entity is read again: it reads its own output back and compares.
 
+use crate::loss::token;
 use linli_model::check::{Finding, Level};
 use linli_model::codes::{CaseCategory, CodeTable, EventCategory, ThingStatus};
 use linli_model::datetime::{TimeError, Timestamp};
@@ -252,11 +253,6 @@ fn known_kind(model: Model, name: &str) -> Option<Kind> {
         _ => None,
     };
     specific.or(common)
-}
-
-/// Escape one JSON pointer reference token (RFC 6901).
-fn token(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 fn finding(code: &'static str, requirement: &'static str, pointer: &str, value: Option<&Value>, en: String) -> Finding {

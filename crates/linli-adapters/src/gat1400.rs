@@ -52,6 +52,7 @@
 //! be restored ([`LossKind::NotRepresentable`]), nor can Linli members GA/T 1400 has no field
 //! for.
 
+use crate::loss::token;
 use std::collections::BTreeSet;
 
 use base64::Engine;
@@ -264,11 +265,6 @@ pub fn is_object_id(s: &str) -> bool {
 
 // ---------------------------------------------------------------------------------------------
 // Reading
-
-/// Escape one JSON pointer reference token (RFC 6901).
-fn token(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
-}
 
 fn finding(
     report: &mut LossReport,

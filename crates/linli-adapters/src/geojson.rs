@@ -20,6 +20,7 @@
 //! Loss `source` pointers point into the input (prefixed with `/features/<i>` in a
 //! collection); `target` pointers point into the converted place.
 
+use crate::loss::token;
 use linli_model::Place;
 use serde_json::{Map, Value};
 
@@ -110,11 +111,6 @@ pub fn collection_to_places(fc: &Value) -> (Vec<Place>, LossReport, Vec<String>)
         }
     }
     (places, report, errors)
-}
-
-/// Escape one JSON pointer reference token (RFC 6901).
-fn token(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 fn kept(report: &mut LossReport, base: &str, name: &str) {

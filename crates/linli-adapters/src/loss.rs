@@ -58,3 +58,9 @@ impl LossReport {
         self.entries.iter().filter(move |l| l.kind == kind)
     }
 }
+
+/// `name` as one JSON Pointer reference token (RFC 6901: `~` → `~0`, `/` → `~1`), for the
+/// `source` and `target` pointers of loss entries.
+pub(crate) fn token(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}

@@ -45,6 +45,7 @@
 //! `requested_datetime` is not converted; any other rejected value is kept, as given, in
 //! `extensions.open311` and the request still converts.
 
+use crate::loss::token;
 use linli_model::codes::{CaseCategory, CaseChannel, CaseStatus, CodeTable, DataClassification};
 use linli_model::datetime::{TimeError, Timestamp};
 use linli_model::geo::Point;
@@ -303,11 +304,6 @@ pub fn requests_to_cases(requests: &Value, options: &Options) -> (Vec<Case>, Los
         other => convert(other, "", options, &mut report).into_iter().collect(),
     };
     (cases, report)
-}
-
-/// Escape one JSON pointer reference token (RFC 6901).
-fn token(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 fn reject(report: &mut LossReport, source: String, target: Option<String>, code: &'static str, zh: String, en: String) {

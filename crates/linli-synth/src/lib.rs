@@ -369,29 +369,25 @@ impl Gen {
             return None;
         }
         let community = self.cfg.mix == Mix::Community;
+        // Record-level defects first (the persons-only mix draws from the first six), then the
+        // dataset-level ones that only a whole community dataset can show.
+        const ALL: [Defect; 9] = [
+            Defect::IdCheckCharacter,
+            Defect::PhoneShape,
+            Defect::UnknownGender,
+            Defect::MissingName,
+            Defect::UnknownMember,
+            Defect::TimeWithoutOffset,
+            Defect::DuplicatePerson,
+            Defect::UnresolvedRef,
+            Defect::DuplicateId,
+        ];
         let kinds: &[Defect] = match (community, rel_is_head(rel)) {
-            (true, false) => &[
-                Defect::IdCheckCharacter,
-                Defect::PhoneShape,
-                Defect::UnknownGender,
-                Defect::MissingName,
-                Defect::UnknownMember,
-                Defect::TimeWithoutOffset,
-                Defect::DuplicatePerson,
-                Defect::UnresolvedRef,
-                Defect::DuplicateId,
-            ],
+            (true, false) => &ALL,
             // Heads stay readable, so that every household keeps exactly one head.
             (true, true) => &[Defect::IdCheckCharacter, Defect::PhoneShape, Defect::UnresolvedRef],
-            (false, false) => &[
-                Defect::IdCheckCharacter,
-                Defect::PhoneShape,
-                Defect::UnknownGender,
-                Defect::MissingName,
-                Defect::UnknownMember,
-                Defect::TimeWithoutOffset,
-            ],
-            (false, true) => &[Defect::IdCheckCharacter, Defect::PhoneShape],
+            (false, false) => &ALL[..6],
+            (false, true) => &ALL[..2],
         };
         let d = *self.rng.pick(kinds);
         Some(d)

@@ -3,7 +3,7 @@
 //! rows and values, and a round trip of every field the format can hold.
 
 use linli_adapters::LossKind;
-use linli_adapters::csv_table::{Mapping, TableResult, read_table, read_xlsx};
+use linli_adapters::csv_table::{Mapping, TableResult, read_table, read_xlsx, write_table};
 use linli_model::codes::{CodeTable, EthnicGroup, Gender, IdentifierScheme, PoliticalStatus, Relationship};
 use linli_model::{Person, Record};
 use quickcheck::{QuickCheck, TestResult};
@@ -451,4 +451,91 @@ fn arbitrary_persons_round_trip() {
         TestResult::from_bool(r.findings.is_empty() && r.loss.is_empty() && r.records.len() == 1 && back == &expected)
     }
     QuickCheck::new().tests(300).quickcheck(prop as fn(Person) -> TestResult);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing: canonical → CSV (write_table) → canonical
+
+#[test]
+fn arbitrary_persons_written_and_read_back() {
+    fn prop(p: Person) -> TestResult {
+        let mapping = Mapping::from_toml(&round_trip_mapping()).unwrap();
+        let written = write_table(&[Record::Person(p.clone())], &mapping, None).unwrap();
+        let r = read_table(&written.bytes, &mapping, None);
+        let Some(Record::Person(back)) = r.records.first() else {
+            return TestResult::error(format!("no record: {:?}", r.findings));
+        };
+        let expected = projection(&p, &back.meta);
+        if back != &expected || r.records.len() != 1 || !r.findings.is_empty() {
+            return TestResult::error(format!("{back:?}\n!=\n{expected:?}\n{:?}", r.findings));
+        }
+        // The loss report names exactly the members the projection changed.
+        let (a, b) = (serde_json::to_value(&p).unwrap(), serde_json::to_value(&expected).unwrap());
+        let changed: std::collections::BTreeSet<String> =
+            a.as_object().unwrap().iter().filter(|(k, v)| b.get(k.as_str()) != Some(v)).map(|(k, _)| k.clone()).collect();
+        let reported: std::collections::BTreeSet<String> = written
+            .loss
+            .entries
+            .iter()
+            .map(|l| {
+                assert_eq!(l.kind, LossKind::NotRepresentable);
+                assert_eq!(l.code, "csv-not-representable");
+                l.source.trim_start_matches("/0/").split('/').next().unwrap().to_owned()
+            })
+            .collect();
+        if changed != reported {
+            return TestResult::error(format!("changed {changed:?}, reported {reported:?}"));
+        }
+        TestResult::passed()
+    }
+    QuickCheck::new().tests(300).quickcheck(prop as fn(Person) -> TestResult);
+}
+
+#[test]
+fn the_register_written_back_reads_the_same_in_utf8_and_gbk() {
+    let m = mapping();
+    let first = read_table(&fixture("population-register.csv"), &m, None);
+    assert!(first.records.len() >= 2);
+    for encoding in [None, Some("gbk"), Some("gb18030")] {
+        let written = write_table(&first.records, &m, encoding).unwrap();
+        assert!(written.loss.is_empty(), "{encoding:?}: {:?}", written.loss);
+        assert_eq!(written.rows, first.records.len());
+        if encoding.is_none() {
+            assert!(written.bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 is written with a BOM");
+        } else {
+            assert!(std::str::from_utf8(&written.bytes).is_err(), "GBK bytes are not UTF-8");
+        }
+        let again = read_table(&written.bytes, &m, encoding);
+        assert_eq!(again.records, first.records, "{encoding:?}");
+        // Nothing but the normalisations of the first import is reported the second time.
+        assert!(again.loss.of(LossKind::Normalised).count() < first.loss.of(LossKind::Normalised).count());
+        // The labels are written as the register writes them.
+        let text = encoding_rs::GB18030.decode(&written.bytes).0;
+        let header = text.lines().next().unwrap().trim_start_matches('\u{feff}');
+        assert!(header.starts_with("人员编号,姓名,性别,民族,出生日期,公民身份号码,联系电话"), "{header}");
+        assert!(text.contains(",男,") && text.contains("户主") && text.contains("楼长"), "{text}");
+    }
+}
+
+#[test]
+fn writing_reports_what_a_table_cannot_hold() {
+    let m = mapping();
+    let mut recs = read_table(&fixture("population-register.csv"), &m, None).records;
+    let Some(Record::Person(p)) = recs.first_mut() else { panic!() };
+    p.care_tags.push(linli_model::codes::CareTag::ALL[0]);
+    let place: Value = serde_json::from_str(include_str!("../../../examples/records/place-room.json")).unwrap();
+    recs.push(Record::from_value(place).unwrap());
+    let w = write_table(&recs, &m, None).unwrap();
+    let got: Vec<(&str, &str)> = w.loss.entries.iter().map(|l| (l.code, l.source.as_str())).collect();
+    assert_eq!(
+        got,
+        [("csv-not-representable", "/0/careTags"), ("csv-record-type-not-representable", &*format!("/{}", recs.len() - 1))]
+    );
+    assert_eq!(w.rows, recs.len() - 1);
+    // A character GBK lacks is reported, not silently replaced.
+    let Some(Record::Person(p)) = recs.first_mut() else { panic!() };
+    p.name = linli_model::text::Text::new("沈建国😀").unwrap();
+    let w = write_table(&recs[..1], &m, Some("gbk")).unwrap();
+    assert!(w.loss.entries.iter().any(|l| l.code == "csv-encoding-unrepresentable" && l.source == "row 2"), "{:?}", w.loss);
+    assert!(write_table(&recs, &m, Some("klingon")).is_err());
 }

@@ -55,10 +55,10 @@ pub struct ConvertArgs {
     /// Also write the full loss report as JSON to FILE
     #[arg(long, value_name = "FILE")]
     pub loss_report: Option<PathBuf>,
-    /// Column mapping (TOML) for --from csv / xlsx
+    /// Column mapping (TOML) for --from csv / xlsx and --to csv
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
-    /// Text encoding of a CSV input (default: detected; e.g. gbk, gb18030, utf-8)
+    /// Text encoding of CSV (input default: detected; output default: UTF-8 with BOM; e.g. gbk, gb18030, utf-8)
     #[arg(long)]
     pub encoding: Option<String>,
     /// Datum of the input coordinates for NGSI-LD: wgs84, gcj02 or bd09 (converted to WGS-84)
@@ -158,6 +158,14 @@ fn write_json(path: &Path, v: &Value) -> Result<(), CliError> {
     std::fs::write(path, format!("{t}\n")).map_err(|source| CliError::Io { path: path.to_path_buf(), source })
 }
 
+/// The column mapping of `--mapping`, required when CSV or Excel is read or written.
+fn read_mapping(a: &ConvertArgs) -> Result<linli_adapters::csv_table::Mapping, CliError> {
+    let path = a.mapping.as_ref().ok_or_else(|| CliError::Usage("--mapping FILE is required for csv and xlsx".into()))?;
+    let text = std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.clone(), source })?;
+    linli_adapters::csv_table::Mapping::from_toml(&text)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
+}
+
 /// Run `linli convert`.
 pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let mut loss = LossReport::default();
@@ -198,14 +206,7 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
             events.into_iter().map(Record::from).collect()
         }
         Format::Csv | Format::Xlsx => {
-            let mapping_path = a
-                .mapping
-                .as_ref()
-                .ok_or_else(|| CliError::Usage("--mapping FILE is required for csv and xlsx".into()))?;
-            let mapping_text = std::fs::read_to_string(mapping_path)
-                .map_err(|source| CliError::Io { path: mapping_path.clone(), source })?;
-            let mapping = linli_adapters::csv_table::Mapping::from_toml(&mapping_text)
-                .map_err(|e| CliError::Usage(e.to_string()))?;
+            let mapping = read_mapping(a)?;
             let bytes = std::fs::read(&a.input).map_err(|source| CliError::Io { path: a.input.clone(), source })?;
             let result = if a.from == Format::Xlsx {
                 linli_adapters::csv_table::read_xlsx(&bytes, &mapping)
@@ -325,9 +326,16 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
             loss.entries.extend(l.entries);
             write_json(&a.output, &v)?;
         }
-        Format::Csv | Format::Xlsx => {
+        Format::Csv => {
+            let mapping = read_mapping(a)?;
+            let written = linli_adapters::csv_table::write_table(&records, &mapping, a.encoding.as_deref())
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            loss.entries.extend(written.loss.entries);
+            std::fs::write(&a.output, &written.bytes).map_err(|source| CliError::Io { path: a.output.clone(), source })?;
+        }
+        Format::Xlsx => {
             return Err(CliError::Usage(
-                "writing CSV or Excel is not supported; convert to linli, geojson, cloudevents, ngsi-ld, open311 or gat1400"
+                "writing Excel is not supported; write --to csv (UTF-8 with BOM, or --encoding gbk), which spreadsheet programs open"
                     .into(),
             ));
         }

@@ -1028,7 +1028,11 @@ pub fn write_table(records: &[Record], mapping: &Mapping, encoding: Option<&str>
                 target: None,
                 code: "csv-record-type-not-representable",
                 message_zh: format!("表格只能容纳 Person 记录，{} 记录 `{}` 未写出", r.record_type(), r.id()),
-                message_en: format!("the table holds Person records only; {} `{}` not written", r.record_type(), r.id()),
+                message_en: format!(
+                    "the table holds Person records only; {} `{}` not written",
+                    r.record_type(),
+                    r.id()
+                ),
             });
             continue;
         };

@@ -471,8 +471,13 @@ fn arbitrary_persons_written_and_read_back() {
         }
         // The loss report names exactly the members the projection changed.
         let (a, b) = (serde_json::to_value(&p).unwrap(), serde_json::to_value(&expected).unwrap());
-        let changed: std::collections::BTreeSet<String> =
-            a.as_object().unwrap().iter().filter(|(k, v)| b.get(k.as_str()) != Some(v)).map(|(k, _)| k.clone()).collect();
+        let changed: std::collections::BTreeSet<String> = a
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(k, v)| b.get(k.as_str()) != Some(v))
+            .map(|(k, _)| k.clone())
+            .collect();
         let reported: std::collections::BTreeSet<String> = written
             .loss
             .entries
@@ -529,13 +534,20 @@ fn writing_reports_what_a_table_cannot_hold() {
     let got: Vec<(&str, &str)> = w.loss.entries.iter().map(|l| (l.code, l.source.as_str())).collect();
     assert_eq!(
         got,
-        [("csv-not-representable", "/0/careTags"), ("csv-record-type-not-representable", &*format!("/{}", recs.len() - 1))]
+        [
+            ("csv-not-representable", "/0/careTags"),
+            ("csv-record-type-not-representable", &*format!("/{}", recs.len() - 1))
+        ]
     );
     assert_eq!(w.rows, recs.len() - 1);
     // A character GBK lacks is reported, not silently replaced.
     let Some(Record::Person(p)) = recs.first_mut() else { panic!() };
     p.name = linli_model::text::Text::new("沈建国😀").unwrap();
     let w = write_table(&recs[..1], &m, Some("gbk")).unwrap();
-    assert!(w.loss.entries.iter().any(|l| l.code == "csv-encoding-unrepresentable" && l.source == "row 2"), "{:?}", w.loss);
+    assert!(
+        w.loss.entries.iter().any(|l| l.code == "csv-encoding-unrepresentable" && l.source == "row 2"),
+        "{:?}",
+        w.loss
+    );
     assert!(write_table(&recs, &m, Some("klingon")).is_err());
 }

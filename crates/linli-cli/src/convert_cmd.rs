@@ -160,7 +160,8 @@ fn write_json(path: &Path, v: &Value) -> Result<(), CliError> {
 
 /// The column mapping of `--mapping`, required when CSV or Excel is read or written.
 fn read_mapping(a: &ConvertArgs) -> Result<linli_adapters::csv_table::Mapping, CliError> {
-    let path = a.mapping.as_ref().ok_or_else(|| CliError::Usage("--mapping FILE is required for csv and xlsx".into()))?;
+    let path =
+        a.mapping.as_ref().ok_or_else(|| CliError::Usage("--mapping FILE is required for csv and xlsx".into()))?;
     let text = std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.clone(), source })?;
     linli_adapters::csv_table::Mapping::from_toml(&text)
         .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
@@ -331,7 +332,8 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
             let written = linli_adapters::csv_table::write_table(&records, &mapping, a.encoding.as_deref())
                 .map_err(|e| CliError::Usage(e.to_string()))?;
             loss.entries.extend(written.loss.entries);
-            std::fs::write(&a.output, &written.bytes).map_err(|source| CliError::Io { path: a.output.clone(), source })?;
+            std::fs::write(&a.output, &written.bytes)
+                .map_err(|source| CliError::Io { path: a.output.clone(), source })?;
         }
         Format::Xlsx => {
             return Err(CliError::Usage(

@@ -217,7 +217,8 @@ fn converted_vendor_files_validate_clean() {
     let mapping = path("examples/adapters/csv/population-register.toml");
     let (back, again) = (dir.join("back.csv").display().to_string(), dir.join("again.ndjson").display().to_string());
     let first = dir.join("0.ndjson").display().to_string();
-    let args = ["--lang", "en", "convert", "--from", "linli", "--to", "csv", "--mapping", &mapping, "--encoding", "gbk"];
+    let args =
+        ["--lang", "en", "convert", "--from", "linli", "--to", "csv", "--mapping", &mapping, "--encoding", "gbk"];
     let (code, out) = run(&[&args[..], &[&first, "-o", &back]].concat());
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.contains("converted 8 records; 0 loss report entries; 0 errors"), "{out}");

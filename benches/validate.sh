@@ -14,6 +14,8 @@
 #   ajv             Node, Ajv2020 (strict) + ajv-formats, the committed Person schema compiled once
 #   py-jsonschema   Draft202012Validator + format checker, on the first PY_RECORDS records (it is
 #                   about 200x slower; its rate is per record all the same)
+#   linli mask      linli mask --profile public / inter-department (key from a file): read, mask
+#                   and write every record (one thread), next to linli validate on one core
 # Then peak RSS of linli validate on a ~1 GB NDJSON file (BIG_RECORDS records).
 # Peers are installed here (npm ci, pip into .ci/.venv). Results: target/bench/results.json.
 set -euo pipefail
@@ -46,6 +48,8 @@ file="$data/person.ndjson"
 bytes=$(stat -c %s "$file")
 py_bytes=$(head -n "$PY_RECORDS" "$file" | wc -c)
 schema="$root/schemas/person.schema.json"
+mask_key="$work/mask.key"
+[ -f "$mask_key" ] || printf 'linli benchmark pseudonymisation key\n' > "$mask_key"
 vocab="$root/schemas/vocabulary.json"
 
 cat > "$work/spec.json" <<JSON
@@ -57,6 +61,8 @@ cat > "$work/spec.json" <<JSON
     {"name": "Value floor (1 core)", "records": $RECORDS, "bytes": $bytes, "cmd": ["taskset", "-c", "0", "$floor", "value", "$file"]},
     {"name": "linli validate (1 core)", "records": $RECORDS, "bytes": $bytes, "ok_codes": [1], "cmd": ["taskset", "-c", "0", "$linli", "validate", "--threads", "1", "--max-findings", "0", "--no-progress", "$file"]},
     {"name": "linli validate (2 cores)", "records": $RECORDS, "bytes": $bytes, "ok_codes": [1], "cmd": ["$linli", "validate", "--threads", "2", "--max-findings", "0", "--no-progress", "$file"]},
+    {"name": "linli mask public (1 core)", "records": $RECORDS, "bytes": $bytes, "cmd": ["taskset", "-c", "0", "$linli", "mask", "--profile", "public", "$file", "-o", "$work/masked-public.ndjson"]},
+    {"name": "linli mask inter-department (1 core)", "records": $RECORDS, "bytes": $bytes, "cmd": ["taskset", "-c", "0", "$linli", "mask", "--profile", "inter-department", "--key-file", "$mask_key", "$file", "-o", "$work/masked-inter.ndjson"]},
     {"name": "ajv 8 (1 core)", "records": $RECORDS, "bytes": $bytes, "reps": 2, "cmd": ["taskset", "-c", "0", "node", "$root/benches/peers/ajv-validate.mjs", "$schema", "$vocab", "$file"]},
     {"name": "python-jsonschema (1 core)", "records": $PY_RECORDS, "bytes": $py_bytes, "reps": 1, "cmd": ["taskset", "-c", "0", "$venv/bin/python", "$root/benches/peers/pyjs-validate.py", "$schema", "$file", "$PY_RECORDS"]}
   ],
@@ -64,6 +70,8 @@ cat > "$work/spec.json" <<JSON
     ["linli validate (1 core)", "typed floor (1 core)", "linli (1 core) / typed floor   (target >= 0.6)"],
     ["linli validate (1 core)", "Value floor (1 core)", "linli (1 core) / Value floor"],
     ["linli validate (2 cores)", "linli validate (1 core)", "speed-up on 2 cores            (target >= 1.7)"],
+    ["linli mask public (1 core)", "linli validate (1 core)", "linli mask public / validate (1 core)"],
+    ["linli mask inter-department (1 core)", "linli validate (1 core)", "linli mask inter-department / validate (1 core)"],
     ["linli validate (1 core)", "ajv 8 (1 core)", "linli (1 core) / ajv            (target >= 5)"],
     ["linli validate (1 core)", "python-jsonschema (1 core)", "linli (1 core) / python-jsonschema (target >= 50)"]
   ]

@@ -16,6 +16,7 @@ mod convert_cmd;
 mod docs_cmd;
 mod generate_cmd;
 mod manifest_cmd;
+mod mask_cmd;
 mod schema_cmd;
 mod validate_cmd;
 
@@ -105,6 +106,8 @@ pub enum Command {
     Conformance(conformance_cmd::ConformanceArgs),
     /// Convert between Linli and what vendors speak (GeoJSON, CloudEvents, ...), with a loss report.
     Convert(convert_cmd::ConvertArgs),
+    /// Apply a sharing profile (mask, generalise, pseudonymise, drop) to records or a dataset.
+    Mask(mask_cmd::MaskArgs),
     /// The bundled reference vendor adapter (speaks the harness protocol on stdin/stdout).
     #[command(hide = true)]
     ReferenceAdapter(conformance_cmd::AdapterArgs),
@@ -135,6 +138,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write) -> Res
         Command::Generate(a) => generate_cmd::run(&a, lang, out),
         Command::Conformance(a) => conformance_cmd::run_conformance(&a, lang, out),
         Command::Convert(a) => convert_cmd::run(&a, lang, out),
+        Command::Mask(a) => mask_cmd::run(&a, lang, out),
         Command::ReferenceAdapter(a) => conformance_cmd::run_adapter(&a),
     }
 }

@@ -229,3 +229,41 @@ fn converted_vendor_files_validate_clean() {
     assert_eq!(code, ExitCode::from(2), "{out}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn mask_the_example_dataset_with_each_profile_and_validate_it() {
+    let dir = std::env::temp_dir().join(format!("linli-cli-mask-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dir.join("key");
+    std::fs::write(&key, "a department key of enough bytes\n").unwrap();
+    let key = key.display().to_string();
+    let input = path("examples/datasets/gusu-huqiu");
+    let (code, out) = run(&["--lang", "en", "mask", "--list-profiles"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("inter-department") && out.contains("(needs a key)"), "{out}");
+    for profile in ["internal", "inter-department", "public"] {
+        let out_dir = dir.join(profile).display().to_string();
+        let (code, out) =
+            run(&["--lang", "en", "mask", "--profile", profile, "--key-file", &key, &input, "-o", &out_dir]);
+        assert_eq!(code, ExitCode::SUCCESS, "{profile}: {out}");
+        assert!(out.contains("masked 120 records"), "{out}");
+        let (code, out) = run(&["--lang", "en", "validate", &out_dir]);
+        assert_eq!(code, ExitCode::SUCCESS, "{profile}: {out}");
+        assert!(out.contains("120 valid, 0 invalid") && out.contains("0 warnings"), "{profile}: {out}");
+    }
+    // Chinese summary; a missing key is a usage error that names the way to give one.
+    let out_dir = dir.join("zh").display().to_string();
+    let (code, out) = run(&["--lang", "zh", "mask", "--profile", "public", &input, "-o", &out_dir]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("已按共享配置 `public`"), "{out}");
+    if std::env::var_os("LINLI_MASK_KEY").is_none() {
+        let out_dir = dir.join("nokey").display().to_string();
+        let (code, out) = run(&["--lang", "en", "mask", "--profile", "inter-department", &input, "-o", &out_dir]);
+        assert_eq!(code, ExitCode::from(2), "{out}");
+        assert!(out.contains("key-missing") && out.contains("LINLI_MASK_KEY"), "{out}");
+    }
+    // The key is not an accepted argument.
+    let (code, _) = run(&["mask", "--profile", "public", "--key", "secret", &input, "-o", &out_dir]);
+    assert_eq!(code, ExitCode::from(2));
+    std::fs::remove_dir_all(&dir).ok();
+}

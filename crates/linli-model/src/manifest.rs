@@ -42,6 +42,31 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(title = "External references", extend("x-linli-title-zh" = "外部引用"))]
     pub external_refs: Vec<ExternalRef>,
+    /// How the dataset was protected before sharing: the sharing profile applied `[DAT-017]`.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Protection", extend("x-linli-title-zh" = "保护处理"))]
+    pub protection: Option<Protection>,
+}
+
+/// The sharing profile applied to a dataset `[DAT-017]`, `[SHR-030]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "Protection", extend("x-linli-title-zh" = "保护处理"))]
+pub struct Protection {
+    /// Name of the sharing profile applied, e.g. `public`.
+    #[schemars(title = "Profile", extend("x-linli-title-zh" = "共享配置"))]
+    pub profile: Text,
+    /// Key identifier of the pseudonymisation key (not the key), when values were pseudonymised:
+    /// 16 lower-case hexadecimal digits `[SHR-022]`.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Key id", extend("x-linli-title-zh" = "密钥标识", "pattern" = "^[0-9a-f]{16}$"))]
+    pub key_id: Option<String>,
+    /// When the profile was applied.
+    #[schemars(title = "Applied at", extend("x-linli-title-zh" = "处理时间"))]
+    pub applied_at: Timestamp,
+    /// The tool that applied it, with its version.
+    #[schemars(title = "Tool", extend("x-linli-title-zh" = "处理工具"))]
+    pub tool: Text,
 }
 
 /// The product that produced a dataset `[DAT-010]`.

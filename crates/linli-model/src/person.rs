@@ -46,6 +46,11 @@ pub struct Person {
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Date of birth", extend("x-linli-title-zh" = "出生日期", "x-linli-sensitivity" = "personal"))]
     pub birth_date: Option<Date>,
+    /// A generalised date of birth: the period it lies in, e.g. a year or a five-year band
+    /// `[PER-017]`.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
+    #[schemars(title = "Birth period", extend("x-linli-title-zh" = "出生时段", "x-linli-sensitivity" = "personal"))]
+    pub birth_period: Option<BirthPeriod>,
     /// Identity documents `[PER-007]`, `[PER-008]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(title = "Identifiers", extend("x-linli-title-zh" = "证件", "x-linli-sensitivity" = "sensitive"))]
@@ -105,6 +110,19 @@ pub struct Identifier {
     pub issuer: Option<Text>,
 }
 
+/// A period a date of birth lies in, both ends included `[PER-017]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "Birth period", extend("x-linli-title-zh" = "出生时段"))]
+pub struct BirthPeriod {
+    /// First day of the period.
+    #[schemars(title = "Start", extend("x-linli-title-zh" = "起始日期"))]
+    pub start: Date,
+    /// Last day of the period; not before `start`.
+    #[schemars(title = "End", extend("x-linli-title-zh" = "截止日期"))]
+    pub end: Date,
+}
+
 /// A place a person lives at `[PER-011]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -156,6 +174,7 @@ impl Person {
             name,
             gender: None,
             birth_date: None,
+            birth_period: None,
             identifiers: Vec::new(),
             ethnic_group: None,
             nationality: None,

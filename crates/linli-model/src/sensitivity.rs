@@ -110,6 +110,7 @@ mod completeness {
         (RecordType::Person, "/name", Sensitivity::Personal),
         (RecordType::Person, "/gender", Sensitivity::Personal),
         (RecordType::Person, "/birthDate", Sensitivity::Personal),
+        (RecordType::Person, "/birthPeriod", Sensitivity::Personal),
         (RecordType::Person, "/identifiers", Sensitivity::Sensitive),
         (RecordType::Person, "/identifiers/*/value", Sensitivity::Sensitive),
         (RecordType::Person, "/ethnicGroup", Sensitivity::Sensitive),

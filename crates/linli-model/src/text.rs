@@ -198,10 +198,12 @@ mod fast {
             && b[0].is_ascii_lowercase()
             && b[1..].iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
     }
-    /// `^\+?[0-9][0-9-]{2,19}$`
+    /// `^\+?[0-9][0-9*-]{2,19}$`
     pub(super) fn phone(s: &str) -> bool {
         let b = s.strip_prefix('+').unwrap_or(s).as_bytes();
-        (3..=20).contains(&b.len()) && b[0].is_ascii_digit() && b[1..].iter().all(|c| c.is_ascii_digit() || *c == b'-')
+        (3..=20).contains(&b.len())
+            && b[0].is_ascii_digit()
+            && b[1..].iter().all(|c| c.is_ascii_digit() || *c == b'-' || *c == b'*')
     }
     /// `^[A-Z]{3}$`
     pub(super) fn country(s: &str) -> bool {
@@ -275,9 +277,9 @@ constrained_string! {
 
 constrained_string! {
     /// A telephone number as written `[PER-010]`: digits with an optional leading `+` and
-    /// optional `-` separators. Its finer shape (mainland mobile, landline, service number or
-    /// E.164) is a semantic check.
-    PhoneNumber, pattern: Some("^\\+?[0-9][0-9-]{2,19}$"), fast: Some(fast::phone), min: 3, max: 21,
+    /// optional `-` separators; digits after the first may be masked with `*` `[PER-018]`. Its
+    /// finer shape (mainland mobile, landline, service number or E.164) is a semantic check.
+    PhoneNumber, pattern: Some("^\\+?[0-9][0-9*-]{2,19}$"), fast: Some(fast::phone), min: 3, max: 21,
     title: "Telephone number", zh: "电话号码"
 }
 

@@ -857,6 +857,7 @@ fn finish(g: Gen, dir: &Path) -> Result<Summary, Error> {
         } else {
             Vec::new()
         },
+        protection: None,
     };
     let path = dir.join(MANIFEST_FILE);
     let mut json = serde_json::to_string_pretty(&manifest).unwrap_or_default();

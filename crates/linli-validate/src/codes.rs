@@ -83,6 +83,11 @@ table! {
     "manifest-count-mismatch", Error, "DAT-013", "manifest", "记录数与清单不符", "Record count differs from the manifest";
     "manifest-extra-file", Error, "DAT-013", "manifest", "文件不在清单中", "File not listed in the manifest";
     "manifest-record-type", Error, "DAT-013", "manifest", "记录类型与清单声明不符", "Record type differs from the manifest";
+    "event-text-id-number", Error, "EVT-010", "privacy", "事件描述中含有居民身份证号码", "Event description holds a resident ID number";
+    "case-text-id-number", Error, "CAS-012", "privacy", "案件描述中含有居民身份证号码", "Case description holds a resident ID number";
+    "free-text-id-number", Warning, "SHR-040", "privacy", "自由文本中含有居民身份证号码", "Free text holds a resident ID number";
+    "free-text-mobile", Warning, "SHR-041", "privacy", "自由文本中含有手机号码", "Free text holds a mobile telephone number";
+    "shared-raw-value", Error, "SHR-050", "privacy", "共享级别不允许的原始个人信息", "Raw personal information that the sharing level does not allow";
 }
 
 /// Look a validator code up.
@@ -143,6 +148,14 @@ pub fn validation_chapter() -> (&'static str, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leak_codes_are_in_the_table() {
+        for (code, level, req, zh, en) in linli_privacy::leak::CODES {
+            let c = info(code).unwrap_or_else(|| panic!("{code} missing"));
+            assert_eq!((c.level, c.requirement, c.title_zh, c.title_en), (*level, *req, *zh, *en), "{code}");
+        }
+    }
 
     #[test]
     fn codes_are_unique_and_do_not_clash_with_the_model() {

@@ -398,5 +398,6 @@ pub fn build_manifest(
         sharing_level,
         files,
         external_refs: Vec::new(),
+        protection: None,
     })
 }

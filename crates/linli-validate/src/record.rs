@@ -37,6 +37,31 @@ impl RecordOutcome {
     }
 }
 
+/// A leak as a finding; its value is already masked `[PRI-004]`.
+fn leak_finding(l: linli_privacy::leak::Leak, ty: RecordType, id: &str) -> Finding {
+    let mut f = Finding::new(l.code, l.level, Some(l.requirement), l.message_zh, l.message_en);
+    f.pointer = l.pointer;
+    f.record_type = Some(ty);
+    f.record_id = Some(id.to_owned());
+    f.value = l.value;
+    f
+}
+
+/// Values of a record in a shared dataset that the built-in profile of its sharing level would
+/// have changed `[SHR-050]`.
+pub fn raw_value_findings(
+    record: &Record,
+    profile: &linli_privacy::Profile,
+    today: linli_model::datetime::Date,
+) -> Vec<Finding> {
+    let ty = record.record_type();
+    let Ok(v) = serde_json::to_value(record) else { return Vec::new() };
+    linli_privacy::leak::raw_values(ty, &v, profile, today)
+        .into_iter()
+        .map(|l| leak_finding(l, ty, record.id().as_str()))
+        .collect()
+}
+
 /// Validates records: schema + semantic checks.
 #[derive(Debug)]
 pub struct Validator {
@@ -135,10 +160,13 @@ impl Validator {
         let ty = record.record_type();
         let id = record.id().as_str().to_owned();
         let ctx = Context { divisions: self.divisions.as_ref() };
-        let findings: Vec<Finding> = check::check_record(&record, &ctx)
+        let mut findings: Vec<Finding> = check::check_record(&record, &ctx)
             .iter()
             .map(|f| Finding::from((f, Some(ty), Some(id.as_str()))))
             .collect();
+        // Identity and mobile numbers in free text `[EVT-010]`, `[CAS-012]`, `[SHR-040]`, `[SHR-041]`.
+        findings
+            .extend(linli_privacy::leak::scan_record(&record).into_iter().map(|l| leak_finding(l, ty, id.as_str())));
         RecordOutcome { record_type: Some(ty), id: Some(id), record: Some(record), findings }
     }
 

@@ -80,6 +80,9 @@ struct Run<'a> {
     index: Option<DatasetIndex>,
     files: Vec<String>,
     bytes_done: u64,
+    /// In a dataset whose manifest declares a sharing level other than `internal`: the built-in
+    /// profile of that level and the day ages are computed on, for the leak check `[SHR-050]`.
+    sharing: Option<(linli_privacy::Profile, linli_model::datetime::Date)>,
 }
 
 enum Pending {
@@ -149,6 +152,9 @@ impl Run<'_> {
                             f.record_id = out.id.clone();
                             out.findings.push(f);
                         }
+                    }
+                    if let (Some((profile, today)), Some(record)) = (&self.sharing, out.record.as_deref()) {
+                        out.findings.extend(crate::record::raw_value_findings(record, profile, *today));
                     }
                     if let Some(index) = self.index.as_mut() {
                         let loc = Loc { file: file_id, line: raw.line };
@@ -581,6 +587,7 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
         index: opts.dataset_checks.then(DatasetIndex::default),
         files: Vec::new(),
         bytes_done: 0,
+        sharing: None,
     };
     run.report.dataset_checks = opts.dataset_checks;
     for path in inputs {
@@ -591,7 +598,9 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
                 run.report.dataset_checks = true;
                 // Each dataset directory is checked as a dataset of its own.
                 let outer = run.index.replace(DatasetIndex::default());
-                dataset_dir(&mut run, path, &label)?;
+                let done = dataset_dir(&mut run, path, &label);
+                run.sharing = None;
+                done?;
                 run.finish_index();
                 run.index = outer;
             } else {
@@ -759,6 +768,12 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
         return Ok(());
     };
     check_manifest_header(run, &manifest, &manifest_label);
+    if manifest.sharing_level != linli_model::codes::SharingLevel::Internal {
+        // The built-in profiles are part of the binary; one that does not load is a build defect
+        // that the tests of linli-privacy catch.
+        run.sharing =
+            linli_privacy::Profile::for_level(manifest.sharing_level).ok().map(|p| (p, linli_privacy::mask::today()));
+    }
     if let Some(index) = run.index.as_mut() {
         for ext in &manifest.external_refs {
             index.declare_external(ext.record_type, ext.id.as_ref().map(|i| i.as_str()));

@@ -84,6 +84,10 @@ finding_codes! {
         "性别与居民身份证号码不一致", "Gender disagrees with the resident ID number";
     BirthDateInFuture = "birth-date-in-future", Error, "PER-006",
         "出生日期晚于记录创建时间", "Birth date is after the record was created";
+    BirthPeriodOrder = "birth-period-order", Error, "PER-017",
+        "出生时段的截止日期早于起始日期", "Birth period ends before it starts";
+    BirthDateOutsidePeriod = "birth-date-outside-period", Error, "PER-017",
+        "出生日期不在出生时段内", "Birth date lies outside the birth period";
     PhoneShape = "phone-shape", Error, "PER-010",
         "电话号码格式错误", "Telephone number has no known shape";
     HouseholdHeadRelationship = "household-relationship", Warning, "PER-013",

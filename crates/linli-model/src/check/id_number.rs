@@ -48,6 +48,17 @@ pub fn check_character(first17: &str) -> Option<char> {
     CHECK.get((sum % 11) as usize).map(|c| char::from(*c))
 }
 
+/// Whether `value` is a masked resident ID number `[PER-019]`: 18 characters, at least one of
+/// them `*`, the others digits, and the last a digit, `X` or `*`. Its check character is not
+/// checked.
+pub fn is_masked(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.len() == 18
+        && b.contains(&b'*')
+        && b[..17].iter().all(|c| c.is_ascii_digit() || *c == b'*')
+        && (b[17].is_ascii_digit() || b[17] == b'X' || b[17] == b'*')
+}
+
 /// Parse and check a resident ID number.
 pub fn parse(value: &str) -> Result<IdNumber, IdNumberError> {
     let b = value.as_bytes();
@@ -92,6 +103,15 @@ mod tests {
             parse("330502198807024471"),
             Err(IdNumberError::CheckCharacter { expected: check_character("33050219880702447").unwrap() })
         );
+    }
+
+    #[test]
+    fn masked_numbers() {
+        assert!(is_masked("3205**********1234"));
+        assert!(is_masked("1101**********002X"));
+        assert!(!is_masked("11010519491231002X"));
+        assert!(!is_masked("3205*********1234"));
+        assert!(!is_masked("3205****A*****1234"));
     }
 
     #[test]

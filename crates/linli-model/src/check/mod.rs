@@ -150,8 +150,21 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
             out.push(Finding::new(FindingCode::BirthDateInFuture, "/birthDate").value(b));
         }
     }
+    if let Some(period) = p.birth_period {
+        if period.end < period.start {
+            out.push(
+                Finding::new(FindingCode::BirthPeriodOrder, "/birthPeriod/end")
+                    .value(period.end)
+                    .sensitive(Sensitivity::Personal),
+            );
+        } else if let Some(b) = p.birth_date {
+            if b < period.start || b > period.end {
+                out.push(Finding::new(FindingCode::BirthDateOutsidePeriod, "/birthDate").value(b));
+            }
+        }
+    }
     for (i, ident) in p.identifiers.iter().enumerate() {
-        if ident.scheme != IdentifierScheme::ResidentId {
+        if ident.scheme != IdentifierScheme::ResidentId || id_number::is_masked(ident.value.as_str()) {
             continue;
         }
         let ptr = || format!("/identifiers/{i}/value");
@@ -213,7 +226,7 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
 }
 
 fn check_phone(phone: &str, pointer: impl FnOnce() -> String, out: &mut Vec<Finding>) {
-    if phone::classify(phone).is_none() {
+    if !phone::is_masked(phone) && phone::classify(phone).is_none() {
         out.push(Finding::new(FindingCode::PhoneShape, pointer()).value(phone).sensitive(Sensitivity::Personal));
     }
 }
@@ -449,5 +462,42 @@ mod tests {
         assert_eq!(mask_middle("苏E12345"), "苏E***45");
         assert_eq!(mask_middle("7"), "*");
         assert_eq!(mask_middle(""), "");
+    }
+
+    fn person_codes(extra: &str) -> Vec<&'static str> {
+        let text = format!(
+            r#"{{"type":"Person","id":"P-1","meta":{{"source":{{"vendor":"V","product":"P"}},"createdAt":"2024-05-01T09:00:00+08:00","updatedAt":"2024-05-01T09:00:00+08:00","version":1,"classification":"restricted"}},"name":"张*"{extra}}}"#
+        );
+        let record = Record::from_json_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        check_record(&record, &Context::default()).iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn birth_period_rules() {
+        assert!(person_codes(r#","birthPeriod":{"start":"1975-01-01","end":"1979-12-31"}"#).is_empty());
+        assert_eq!(person_codes(r#","birthPeriod":{"start":"1979-12-31","end":"1975-01-01"}"#), ["birth-period-order"]);
+        assert!(
+            person_codes(r#","birthDate":"1978-06-23","birthPeriod":{"start":"1975-01-01","end":"1979-12-31"}"#)
+                .is_empty()
+        );
+        assert_eq!(
+            person_codes(r#","birthDate":"1980-01-01","birthPeriod":{"start":"1975-01-01","end":"1979-12-31"}"#),
+            ["birth-date-outside-period"]
+        );
+    }
+
+    #[test]
+    fn masked_values_are_valid() {
+        assert!(person_codes(r#","phones":["138****5678","0512*****1234"]"#).is_empty());
+        assert!(person_codes(r#","identifiers":[{"scheme":"resident-id","value":"3205**********1234"}]"#).is_empty());
+        assert!(person_codes(r#","identifiers":[{"scheme":"pseudonym","value":"d2637bc5"}]"#).is_empty());
+        // Masked, but not 18 characters.
+        assert_eq!(
+            person_codes(r#","identifiers":[{"scheme":"resident-id","value":"3205*********1234"}]"#),
+            ["id-number-shape"]
+        );
+        // The first character of a telephone number is never masked.
+        let bad = r#"{"type":"Person","id":"P-1","meta":{"source":{"vendor":"V","product":"P"},"createdAt":"2024-05-01T09:00:00+08:00","updatedAt":"2024-05-01T09:00:00+08:00","version":1,"classification":"restricted"},"name":"x","phones":["*38****5678"]}"#;
+        assert!(Record::from_json_str(bad).is_err());
     }
 }

@@ -14,6 +14,12 @@ pub enum PhoneShape {
     International,
 }
 
+/// Whether a telephone number is masked: some of its digits after the first character are
+/// replaced by `*` `[PER-018]`. A masked number's shape is not checked.
+pub fn is_masked(s: &str) -> bool {
+    s.contains('*')
+}
+
 /// Classify a telephone number, or `None` if it has no known shape.
 pub fn classify(s: &str) -> Option<PhoneShape> {
     let b = s.as_bytes();

@@ -12,6 +12,9 @@ crate::code_table! {
         HongKongMacaoTaiwanResidence = "hmt-residence-permit", "港澳台居民居住证", "Residence permit for Hong Kong, Macao and Taiwan residents";
         ForeignerPermanentResidence = "foreigner-permanent-residence", "外国人永久居留身份证", "Foreign permanent resident ID card";
         Other = "other", "其他证件", "Other identifier";
+        /// A pseudonymised identity number: `value` is the keyed-hash token, not a document
+        /// number `[SHR-020]`.
+        Pseudonym = "pseudonym", "假名化标识", "Pseudonym (keyed hash)";
     }
 }
 

@@ -1,0 +1,371 @@
+//! Masking files and dataset directories, streaming `[SHR-030]`, `[DAT-017]`: a record file, an
+//! NDJSON file or a dataset directory in, the same shape out. Memory grows with the number of
+//! places (for community ancestors), not with the input.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use linli_model::RecordType;
+use linli_model::datetime::{Date, Timestamp};
+use linli_model::manifest::{MANIFEST_FILE, Manifest, ManifestFile, Protection};
+use linli_model::text::{Sha256 as Sha256Text, Text};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::Error;
+use crate::key::{Key, hex};
+use crate::mask::{Counts, Masker, PlaceIndex};
+use crate::profile::Profile;
+
+/// Longest line read, as [DAT-002] allows producers to write.
+pub const MAX_LINE_BYTES: usize = 16 << 20;
+
+/// What was masked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum InputKind {
+    /// One record (or an array of records) in a `.json` file.
+    Record,
+    /// An NDJSON file.
+    Ndjson,
+    /// A dataset directory with a manifest.
+    Dataset,
+}
+
+/// The result of [`mask_path`].
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// Kind of input.
+    pub input: InputKind,
+    /// Data files written.
+    pub files: usize,
+    /// What was done.
+    pub counts: Counts,
+    /// Profile applied.
+    pub profile: String,
+    /// Sharing level of the result.
+    pub sharing_level: String,
+    /// Key id, when a key was used.
+    pub key_id: Option<String>,
+}
+
+/// How to mask.
+#[derive(Debug, Clone)]
+pub struct Options<'a> {
+    /// The profile.
+    pub profile: &'a Profile,
+    /// The key, when the profile pseudonymises.
+    pub key: Option<&'a Key>,
+    /// Day for ages (default: today in China).
+    pub today: Option<Date>,
+    /// Name and version of the tool, for the manifest's `protection`.
+    pub tool: Text,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io { path: path.display().to_string(), source }
+}
+
+fn bad_record(path: &Path, line: u64, en: impl Into<String>, zh: impl Into<String>) -> Error {
+    Error::Input { path: path.display().to_string(), line, zh: zh.into(), en: en.into() }
+}
+
+/// Read the non-blank lines of an NDJSON file (gzip when `gz`), calling `f` with line number and
+/// bytes.
+/// Called with the 1-based line number and the bytes of each non-blank line.
+type LineFn<'a> = dyn FnMut(u64, &[u8]) -> Result<(), Error> + 'a;
+
+fn each_line(path: &Path, gz: bool, f: &mut LineFn<'_>) -> Result<(), Error> {
+    let file = File::open(path).map_err(io(path))?;
+    let raw: Box<dyn Read> = if gz { Box::new(flate2::read::MultiGzDecoder::new(file)) } else { Box::new(file) };
+    let mut r = BufReader::with_capacity(1 << 20, raw);
+    let mut buf = Vec::new();
+    let mut n = 0u64;
+    loop {
+        buf.clear();
+        let got = r.by_ref().take(MAX_LINE_BYTES as u64 + 2).read_until(b'\n', &mut buf).map_err(io(path))?;
+        if got == 0 {
+            return Ok(());
+        }
+        n += 1;
+        if buf.len() > MAX_LINE_BYTES + 1 && !buf.ends_with(b"\n") {
+            return Err(bad_record(path, n, "line longer than 16 MiB", "行超过 16 MiB"));
+        }
+        let mut line: &[u8] = &buf;
+        if n == 1 {
+            line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+        }
+        while let [rest @ .., b'\n' | b'\r'] = line {
+            line = rest;
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        f(n, line)?;
+    }
+}
+
+fn parse(path: &Path, line: u64, bytes: &[u8]) -> Result<Value, Error> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| bad_record(path, line, format!("not JSON: {e}"), format!("不是合法的 JSON：{e}")))
+}
+
+/// Collect the places of an NDJSON file.
+fn places_of(path: &Path, gz: bool, index: &mut PlaceIndex) -> Result<(), Error> {
+    #[derive(serde::Deserialize)]
+    struct Peek {
+        #[serde(rename = "type")]
+        t: Option<String>,
+        id: Option<String>,
+        kind: Option<String>,
+        parent: Option<ParentPeek>,
+    }
+    #[derive(serde::Deserialize)]
+    struct ParentPeek {
+        id: Option<String>,
+    }
+    let place = memchr::memmem::Finder::new(b"\"Place\"");
+    each_line(path, gz, &mut |_, line| {
+        // Only a line that names the type Place somewhere can be a Place record.
+        if place.find(line).is_none() {
+            return Ok(());
+        }
+        if let Ok(p) = serde_json::from_slice::<Peek>(line) {
+            if let (Some("Place"), Some(id)) = (p.t.as_deref(), p.id) {
+                index.insert(id, p.kind, p.parent.and_then(|x| x.id));
+            }
+        }
+        Ok(())
+    })
+}
+
+/// A writer that counts and hashes what passes through.
+struct Hashing<W: Write> {
+    inner: W,
+    sha: Sha256,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.sha.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Mask an NDJSON file into `out`; returns the record count, the SHA-256 of what was written
+/// and the record types seen.
+fn mask_ndjson(
+    masker: &Masker<'_>,
+    input: &Path,
+    gz: bool,
+    out: &Path,
+    counts: &mut Counts,
+) -> Result<(u64, String, Vec<RecordType>), Error> {
+    let file = File::create(out).map_err(io(out))?;
+    let mut w = Hashing { inner: BufWriter::with_capacity(1 << 20, file), sha: Sha256::new() };
+    let mut records = 0u64;
+    let mut types: Vec<RecordType> = Vec::new();
+    // One line is serialized into this buffer and then written and hashed at once.
+    let mut line_buf: Vec<u8> = Vec::with_capacity(4096);
+    each_line(input, gz, &mut |n, line| {
+        let mut v = parse(input, n, line)?;
+        let ty =
+            masker.mask_value(&mut v, counts).map_err(|e| bad_record(input, n, e, "不是记录：缺少已知的 `type`"))?;
+        if !types.contains(&ty) {
+            types.push(ty);
+        }
+        line_buf.clear();
+        write_record(&mut line_buf, &v).map_err(io(out))?;
+        w.write_all(&line_buf).map_err(io(out))?;
+        records += 1;
+        Ok(())
+    })?;
+    w.flush().map_err(io(out))?;
+    Ok((records, hex(&w.sha.finalize()), types))
+}
+
+/// Write a record on one line with `type`, `id` and `meta` first, as producers usually do; the
+/// other members follow in name order.
+fn write_record(w: &mut dyn Write, v: &Value) -> std::io::Result<()> {
+    const FIRST: [&str; 3] = ["type", "id", "meta"];
+    let Value::Object(m) = v else {
+        serde_json::to_writer(&mut *w, v)?;
+        return w.write_all(b"\n");
+    };
+    let mut sep = b'{';
+    let keys = FIRST
+        .iter()
+        .copied()
+        .filter(|k| m.contains_key(*k))
+        .chain(m.keys().map(String::as_str).filter(|k| !FIRST.contains(k)));
+    for k in keys {
+        w.write_all(&[sep])?;
+        sep = b',';
+        serde_json::to_writer(&mut *w, k)?;
+        w.write_all(b":")?;
+        serde_json::to_writer(&mut *w, &m[k])?;
+    }
+    if sep == b'{' {
+        w.write_all(b"{")?;
+    }
+    w.write_all(b"}\n")
+}
+
+fn now() -> Timestamp {
+    let t = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8));
+    Timestamp::from_offset_datetime(t.replace_nanosecond(0).unwrap_or(t))
+}
+
+/// Mask `input` (a `.json` record file, an NDJSON file or a dataset directory) into `output`
+/// (a file, or a new directory for a dataset).
+pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summary, Error> {
+    let mut counts = Counts::default();
+    let mut places = PlaceIndex::default();
+    let mut summary = Summary {
+        input: InputKind::Ndjson,
+        files: 1,
+        counts,
+        profile: opts.profile.name.clone(),
+        sharing_level: linli_model::codes::CodeTable::code(opts.profile.sharing_level).to_owned(),
+        key_id: key_id(opts),
+    };
+    // Refused before anything is read: a profile that pseudonymises needs a key.
+    Masker::new(opts.profile, opts.key)?;
+    if same_place(input, output) {
+        return Err(Error::OutputIsInput { path: output.display().to_string() });
+    }
+    if input.is_dir() {
+        summary.input = InputKind::Dataset;
+        summary.files = mask_dataset(input, output, opts, &mut counts)?;
+    } else if input.extension().is_some_and(|e| e == "json") {
+        summary.input = InputKind::Record;
+        let text = std::fs::read_to_string(input).map_err(io(input))?;
+        let mut v = parse(input, 1, text.trim_start_matches('\u{feff}').as_bytes())?;
+        for item in v.as_array().into_iter().flatten() {
+            places.add(item);
+        }
+        places.add(&v);
+        let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places), opts);
+        let items: Vec<&mut Value> = match &mut v {
+            Value::Array(a) => a.iter_mut().collect(),
+            other => vec![other],
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            masker
+                .mask_value(item, &mut counts)
+                .map_err(|e| bad_record(input, i as u64 + 1, e, "不是记录：缺少已知的 `type`"))?;
+        }
+        let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
+        text.push('\n');
+        std::fs::write(output, text).map_err(io(output))?;
+    } else {
+        let gz = input.extension().is_some_and(|e| e == "gz");
+        places_of(input, gz, &mut places)?;
+        let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places), opts);
+        mask_ndjson(&masker, input, gz, output, &mut counts)?;
+    }
+    summary.counts = counts;
+    Ok(summary)
+}
+
+/// The key id, when the profile pseudonymises `[DAT-017]`.
+fn key_id(opts: &Options<'_>) -> Option<String> {
+    opts.key.filter(|_| opts.profile.needs_key()).map(|k| k.id().to_owned())
+}
+
+fn with_today<'a>(m: Masker<'a>, opts: &Options<'_>) -> Masker<'a> {
+    match opts.today {
+        Some(d) => m.with_today(d),
+        None => m,
+    }
+}
+
+fn same_place(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Counts) -> Result<usize, Error> {
+    let manifest_path = input.join(MANIFEST_FILE);
+    let text = std::fs::read_to_string(&manifest_path).map_err(io(&manifest_path))?;
+    let manifest: Manifest =
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| Error::Manifest {
+            path: manifest_path.display().to_string(),
+            zh: format!("清单无效：{e}"),
+            en: format!("invalid manifest: {e}"),
+        })?;
+    for f in &manifest.files {
+        if linli_model::manifest::check_path(&f.path).is_err() {
+            return Err(Error::Manifest {
+                path: manifest_path.display().to_string(),
+                zh: format!("路径 `{}` 不是数据集目录内的相对路径 [DAT-014]", f.path),
+                en: format!("path `{}` is not a relative path inside the dataset [DAT-014]", f.path),
+            });
+        }
+    }
+    if output.exists() && std::fs::read_dir(output).map_err(io(output))?.next().is_some() {
+        return Err(Error::OutputExists { path: output.display().to_string() });
+    }
+    std::fs::create_dir_all(output).map_err(io(output))?;
+    let mut places = PlaceIndex::default();
+    for f in manifest.files.iter().filter(|f| f.record_type == RecordType::Place) {
+        places_of(&input.join(&f.path), f.path.ends_with(".gz"), &mut places)?;
+    }
+    let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places), opts);
+    let mut files = Vec::new();
+    for f in &manifest.files {
+        let gz = f.path.ends_with(".gz");
+        // Output is written uncompressed.
+        let rel = f.path.strip_suffix(".gz").unwrap_or(&f.path).to_owned();
+        let out: PathBuf = output.join(&rel);
+        if let Some(dir) = out.parent() {
+            std::fs::create_dir_all(dir).map_err(io(dir))?;
+        }
+        let src = input.join(&f.path);
+        let (records, sha, types) = mask_ndjson(&masker, &src, gz, &out, counts)?;
+        if types.iter().any(|t| *t != f.record_type) {
+            return Err(Error::Manifest {
+                path: src.display().to_string(),
+                zh: format!("文件中有不是 {} 的记录 [DAT-013]", f.record_type),
+                en: format!("the file holds records that are not {} [DAT-013]", f.record_type),
+            });
+        }
+        let sha256 = Sha256Text::new(sha).map_err(|e| Error::Manifest {
+            path: out.display().to_string(),
+            zh: e.to_string(),
+            en: e.to_string(),
+        })?;
+        files.push(ManifestFile { path: rel, record_type: f.record_type, records, sha256 });
+    }
+    let tool = opts.tool.clone();
+    let profile = Text::new(opts.profile.name.as_str()).map_err(|e| Error::Profile {
+        file: opts.profile.name.clone(),
+        key: "name".into(),
+        zh: e.to_string(),
+        en: e.to_string(),
+    })?;
+    let at = now();
+    let out_manifest = Manifest {
+        standard_version: manifest.standard_version,
+        producer: manifest.producer,
+        created_at: at,
+        sharing_level: opts.profile.sharing_level,
+        files,
+        external_refs: manifest.external_refs,
+        protection: Some(Protection { profile, key_id: key_id(opts), applied_at: at, tool }),
+    };
+    let path = output.join(MANIFEST_FILE);
+    let mut json = serde_json::to_string_pretty(&out_manifest).unwrap_or_default();
+    json.push('\n');
+    std::fs::write(&path, json).map_err(io(&path))?;
+    Ok(out_manifest.files.len())
+}

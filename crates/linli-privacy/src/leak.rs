@@ -1,0 +1,359 @@
+//! Leak checks `[SHR-040]`–`[SHR-050]`: pure functions that find personal information where a
+//! shared dataset must not have it.
+//!
+//! * [`scan_text`] finds resident ID numbers (valid check character, plausible birth date) and
+//!   mainland mobile numbers in free text, and [`scan_record`] applies it to the free-text
+//!   members of a record (`[EVT-010]`, `[CAS-012]`, `[SHR-040]`, `[SHR-041]`).
+//! * [`raw_values`] finds, for a sharing level, values that the built-in profile of that level
+//!   would have changed and that are still there in raw form `[SHR-050]`.
+//!
+//! Every [`Leak`] carries the value masked by the [PRI-004] table, never in full.
+
+use linli_model::check::{Level, id_number, mask_middle};
+use linli_model::datetime::Date;
+use linli_model::{Record, RecordType};
+use serde_json::Value;
+
+use crate::key::is_token;
+use crate::mask::{band, is_minor, visit};
+use crate::profile::{Action, Generalisation, Kind, Profile};
+
+/// One leak found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Leak {
+    /// Stable code.
+    pub code: &'static str,
+    /// Level.
+    pub level: Level,
+    /// The requirement it breaks.
+    pub requirement: &'static str,
+    /// JSON pointer into the record.
+    pub pointer: String,
+    /// The value, masked `[PRI-004]`.
+    pub value: Option<String>,
+    /// Message in Chinese.
+    pub message_zh: String,
+    /// Message in English.
+    pub message_en: String,
+}
+
+/// Stable codes of the leak checks, with level, requirement and titles (for the validator's
+/// code table).
+pub const CODES: &[(&str, Level, &str, &str, &str)] = &[
+    (
+        "event-text-id-number",
+        Level::Error,
+        "EVT-010",
+        "事件描述中含有居民身份证号码",
+        "Event description holds a resident ID number",
+    ),
+    (
+        "case-text-id-number",
+        Level::Error,
+        "CAS-012",
+        "案件描述中含有居民身份证号码",
+        "Case description holds a resident ID number",
+    ),
+    (
+        "free-text-id-number",
+        Level::Warning,
+        "SHR-040",
+        "自由文本中含有居民身份证号码",
+        "Free text holds a resident ID number",
+    ),
+    (
+        "free-text-mobile",
+        Level::Warning,
+        "SHR-041",
+        "自由文本中含有手机号码",
+        "Free text holds a mobile telephone number",
+    ),
+    (
+        "shared-raw-value",
+        Level::Error,
+        "SHR-050",
+        "共享级别不允许的原始个人信息",
+        "Raw personal information that the sharing level does not allow",
+    ),
+];
+
+fn leak(code: &'static str, pointer: String, value: Option<String>) -> Leak {
+    let (level, requirement, zh, en) =
+        CODES.iter().find(|c| c.0 == code).map(|c| (c.1, c.2, c.3, c.4)).unwrap_or((Level::Error, "SHR-050", "", ""));
+    Leak { code, level, requirement, pointer, value, message_zh: zh.to_owned(), message_en: en.to_owned() }
+}
+
+/// What [`scan_text`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TextHitKind {
+    /// An 18-character resident ID number with a valid check character.
+    ResidentId,
+    /// A mainland mobile number.
+    Mobile,
+}
+
+/// A number found in free text: its kind and byte range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextHit {
+    /// Kind.
+    pub kind: TextHitKind,
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset after the last character.
+    pub end: usize,
+}
+
+fn is_mobile(d: &[u8]) -> bool {
+    d.len() == 11 && d[0] == b'1' && (b'3'..=b'9').contains(&d[1]) && d.iter().all(u8::is_ascii_digit)
+}
+
+/// Find resident ID numbers and mobile numbers in free text `[SHR-040]`, `[SHR-041]`.
+///
+/// A resident ID number is a run of exactly 17 ASCII digits followed by a digit, `X` or `x`, not
+/// part of a longer run of digits, whose check character is right and whose birth date exists and
+/// lies in 1900–2099. A mobile number is `1[3-9]` and nine more digits, alone, grouped 3-4-4 with
+/// `-` or spaces, or after `+86`, not part of a longer run of digits.
+pub fn scan_text(s: &str) -> Vec<TextHit> {
+    let b = s.as_bytes();
+    let mut hits = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let run = &b[start..i];
+        // A resident ID number.
+        let with_x = run.len() == 17 && matches!(b.get(i), Some(b'X' | b'x'));
+        if run.len() == 18 || with_x {
+            let end = if with_x { i + 1 } else { i };
+            let candidate = s[start..end].to_ascii_uppercase();
+            if let Ok(id) = id_number::parse(&candidate) {
+                if (1900..=2099).contains(&id.birth_date.year()) {
+                    hits.push(TextHit { kind: TextHitKind::ResidentId, start, end });
+                }
+            }
+            continue;
+        }
+        // A mobile number, plain or after +86.
+        if is_mobile(run) {
+            hits.push(TextHit { kind: TextHitKind::Mobile, start, end: i });
+            continue;
+        }
+        if run.len() == 13 && run.starts_with(b"86") && start > 0 && b[start - 1] == b'+' && is_mobile(&run[2..]) {
+            hits.push(TextHit { kind: TextHitKind::Mobile, start: start - 1, end: i });
+            continue;
+        }
+        // Grouped 3-4-4.
+        if run.len() == 3 && run[0] == b'1' && (b'3'..=b'9').contains(&run[1]) {
+            let sep = b.get(i).copied();
+            if matches!(sep, Some(b'-' | b' ')) {
+                let g = |from: usize| -> Option<usize> {
+                    let d = b.get(from..from + 4)?;
+                    d.iter().all(u8::is_ascii_digit).then_some(from + 4)
+                };
+                if let Some(j) = g(i + 1) {
+                    if b.get(j).copied() == sep {
+                        if let Some(k) = g(j + 1) {
+                            if !b.get(k).is_some_and(u8::is_ascii_digit) {
+                                hits.push(TextHit { kind: TextHitKind::Mobile, start, end: k });
+                                i = k;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    hits
+}
+
+/// The free-text members of a record, with their pointers `[SHR-040]`.
+pub fn free_text(record: &Record) -> Vec<(String, &str)> {
+    let mut out: Vec<(String, &str)> = Vec::new();
+    fn add<'r>(out: &mut Vec<(String, &'r str)>, p: String, t: Option<&'r linli_model::text::Text>) {
+        if let Some(t) = t {
+            out.push((p, t.as_str()));
+        }
+    }
+    let mut push = |p: String, t| add(&mut out, p, t);
+    match record {
+        Record::Person(_) => {}
+        Record::Organization(o) => {
+            push("/name".into(), Some(&o.name));
+            for (i, c) in o.contacts.iter().enumerate() {
+                push(format!("/contacts/{i}/role"), Some(&c.role));
+            }
+        }
+        Record::Place(p) => {
+            push("/name".into(), Some(&p.name));
+            push("/address/fullText".into(), p.address.as_ref().map(|a| &a.full_text));
+        }
+        Record::Thing(t) => push("/name".into(), t.name.as_ref()),
+        Record::Event(e) => push("/description".into(), e.description.as_ref()),
+        Record::Case(c) => {
+            push("/title".into(), Some(&c.title));
+            push("/description".into(), c.description.as_ref());
+            push("/resolution".into(), c.resolution.as_ref());
+            for (i, t) in c.history.iter().enumerate() {
+                push(format!("/history/{i}/note"), t.note.as_ref());
+            }
+            push("/evaluation/comment".into(), c.evaluation.as_ref().and_then(|e| e.comment.as_ref()));
+        }
+    }
+    out
+}
+
+/// Scan the free-text members of a record for identity and mobile numbers.
+pub fn scan_record(record: &Record) -> Vec<Leak> {
+    let ty = record.record_type();
+    let mut out = Vec::new();
+    for (pointer, text) in free_text(record) {
+        for hit in scan_text(text) {
+            let value = Some(mask_middle(&text[hit.start..hit.end]));
+            let code = match (hit.kind, ty, pointer.as_str()) {
+                (TextHitKind::ResidentId, RecordType::Event, "/description") => "event-text-id-number",
+                (TextHitKind::ResidentId, RecordType::Case, "/description") => "case-text-id-number",
+                (TextHitKind::ResidentId, _, _) => "free-text-id-number",
+                (TextHitKind::Mobile, _, _) => "free-text-mobile",
+            };
+            out.push(leak(code, pointer.clone(), value));
+        }
+    }
+    out
+}
+
+fn masked_string(v: &Value) -> Option<String> {
+    v.as_str().map(mask_middle)
+}
+
+fn has_more_decimals(x: f64, decimals: u8) -> bool {
+    let f = 10f64.powi(i32::from(decimals));
+    ((x * f).round() / f - x).abs() > 1e-9
+}
+
+fn aligned(g: Generalisation, p: &Value) -> bool {
+    let get = |k: &str| p.get(k).and_then(Value::as_str).and_then(|s| Date::parse(s).ok());
+    match (get("start"), get("end")) {
+        (Some(a), Some(b)) => band(g, a, b) == Some((a, b)),
+        _ => false,
+    }
+}
+
+/// Values of a record (type `ty`, as JSON) that `profile` would have changed and that are still
+/// there in raw form `[SHR-050]`. Residences generalised to a community cannot be told from the
+/// record alone and are not checked.
+pub fn raw_values(ty: RecordType, record: &Value, profile: &Profile, today: Date) -> Vec<Leak> {
+    let minor = ty == RecordType::Person && is_minor(record, today);
+    let mut out = Vec::new();
+    // `visit` wants a mutable value; work on a copy only when the record has marked members.
+    let mut v = record.clone();
+    for m in profile.members(ty) {
+        if m.kind == Kind::Covered {
+            continue;
+        }
+        let action = profile.resolve(m, minor);
+        if action == Action::Keep {
+            continue;
+        }
+        visit(&mut v, &m.segments, &mut |obj, name, parent| {
+            let at = &format!("{parent}/{name}");
+            let Some(val) = obj.get(name) else { return };
+            let base = |i: Option<usize>| match i {
+                Some(i) => format!("{at}/{i}"),
+                None => at.to_owned(),
+            };
+            let mut found = |p: String, value: Option<String>| out.push(leak("shared-raw-value", p, value));
+            match (m.kind, action) {
+                (_, Action::Drop) => found(base(None), masked_string(val)),
+                (Kind::Text | Kind::Phone, Action::Mask { .. }) => match val {
+                    Value::Array(items) => {
+                        for (i, s) in items.iter().enumerate() {
+                            if s.as_str().is_some_and(|s| !s.contains('*')) {
+                                found(base(Some(i)), masked_string(s));
+                            }
+                        }
+                    }
+                    s if s.as_str().is_some_and(|s| !s.contains('*')) => found(base(None), masked_string(s)),
+                    _ => {}
+                },
+                (Kind::Text, Action::Pseudonymise) if val.as_str().is_some_and(|s| !is_token(s)) => {
+                    found(base(None), masked_string(val));
+                }
+                (Kind::Identifiers, Action::Mask { .. } | Action::Pseudonymise) => {
+                    for (i, item) in val.as_array().into_iter().flatten().enumerate() {
+                        let scheme = item.get("scheme").and_then(Value::as_str);
+                        let value = item.get("value").and_then(Value::as_str).unwrap_or("");
+                        let raw = if scheme == Some("pseudonym") {
+                            false
+                        } else if action == Action::Pseudonymise {
+                            true
+                        } else {
+                            !value.contains('*')
+                        };
+                        if raw {
+                            found(format!("{at}/{i}/value"), Some(mask_middle(value)));
+                        }
+                    }
+                }
+                (Kind::Household, Action::Pseudonymise) => {
+                    let id = val.get("householdId").and_then(Value::as_str).unwrap_or("");
+                    if !(id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))) {
+                        found(format!("{at}/householdId"), Some(mask_middle(id)));
+                    }
+                }
+                (Kind::BirthDate, Action::Generalise(_)) => found(base(None), masked_string(val)),
+                (Kind::BirthPeriod, Action::Generalise(g)) if !aligned(g, val) => found(base(None), None),
+                (Kind::Point, Action::Generalise(Generalisation::Round { decimals })) => {
+                    let coords = val.get("coordinates").and_then(Value::as_array);
+                    if coords.is_some_and(|c| {
+                        c.len() > 2 || c.iter().any(|x| x.as_f64().is_some_and(|x| has_more_decimals(x, decimals)))
+                    }) {
+                        found(format!("{at}/coordinates"), None);
+                    }
+                }
+                _ => {}
+            }
+        });
+    }
+    if profile.extensions == Action::Drop
+        && record.get("extensions").is_some_and(|e| e.as_object().is_none_or(|o| !o.is_empty()))
+    {
+        out.push(leak("shared-raw-value", "/extensions".into(), None));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_valid_id_numbers_only() {
+        let hits = scan_text("住户身份证11010519491231002X，电话未通");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].kind, TextHitKind::ResidentId);
+        // Wrong check character.
+        assert!(scan_text("身份证110105194912310021").is_empty());
+        // Lower-case x is still a leak.
+        assert_eq!(scan_text("11010519491231002x").len(), 1);
+        // Inside a longer run of digits.
+        assert!(scan_text("1234567890110105194912310020").is_empty());
+    }
+
+    #[test]
+    fn finds_mobiles() {
+        assert_eq!(scan_text("请联系13812345678").len(), 1);
+        assert_eq!(scan_text("请联系138-1234-5678。").len(), 1);
+        assert_eq!(scan_text("请联系138 1234 5678").len(), 1);
+        assert_eq!(scan_text("+8613812345678").len(), 1);
+        assert!(scan_text("流水号913812345678").is_empty());
+        assert!(scan_text("12812345678").is_empty());
+        assert!(scan_text("拨打12345热线").is_empty());
+    }
+}

@@ -1,0 +1,161 @@
+//! # linli-privacy — share without exposing
+//!
+//! Sharing profiles (spec `spec/19-sharing.md`): TOML files that say, per sensitivity class and
+//! per member, whether personal information is kept, masked, generalised, pseudonymised with a
+//! keyed hash (HMAC-SHA256) or dropped before a Linli record, NDJSON file or dataset is shared —
+//! and leak checks that find what a shared dataset must not hold.
+//!
+//! The marks come from `linli_model::sensitivity`, that is from the published schemas
+//! `[PRI-001]`; this crate keeps no list of its own.
+//!
+//! ```
+//! use linli_privacy::{Masker, Profile, mask::Counts};
+//! let profile = Profile::built_in("public")?;
+//! let masker = Masker::new(&profile, None)?;
+//! let mut v = serde_json::json!({"type": "Person", "id": "P-1", "name": "张三", "birthDate": "1978-06-23",
+//!     "phones": ["13812345678"]});
+//! let mut counts = Counts::default();
+//! masker.mask_value(&mut v, &mut counts).map_err(|e| e.to_string()).ok();
+//! assert_eq!(v["name"], "**");
+//! assert!(v.get("phones").is_none());
+//! assert_eq!(v["birthPeriod"]["start"], "1975-01-01");
+//! # Ok::<(), linli_privacy::Error>(())
+//! ```
+
+pub mod dataset;
+pub mod key;
+pub mod leak;
+pub mod mask;
+pub mod profile;
+
+pub use dataset::{Options, Summary, mask_path};
+pub use key::Key;
+pub use mask::Masker;
+pub use profile::{Action, Profile};
+
+/// Errors of this crate. Each has a stable [`Error::code`] and a message in zh-CN and English
+/// ([`Error::message`]); none ever holds a key or a personal value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No built-in profile has this name and no such file exists.
+    #[error("unknown profile `{name}` (built-in: {known}; or the path of a TOML file)")]
+    UnknownProfile {
+        /// The name given.
+        name: String,
+        /// The built-in names.
+        known: String,
+    },
+    /// A profile file is wrong `[SHR-002]`.
+    #[error("{file}: {key}: {en}")]
+    Profile {
+        /// The file.
+        file: String,
+        /// TOML key path (`rule[3].action`) or position.
+        key: String,
+        /// What is wrong, in Chinese.
+        zh: String,
+        /// What is wrong, in English.
+        en: String,
+    },
+    /// The profile pseudonymises but no key was given `[SHR-021]`.
+    #[error(
+        "profile `{profile}` pseudonymises values and needs a key: give --key-file FILE or set LINLI_MASK_KEY (never on the command line)"
+    )]
+    MissingKey {
+        /// The profile.
+        profile: String,
+    },
+    /// The key is shorter than 16 bytes `[SHR-021]`.
+    #[error("the key from {source_name} is {len} bytes long; at least 16 are needed")]
+    KeyTooShort {
+        /// Where the key came from (a file name or the variable name).
+        source_name: String,
+        /// Its length.
+        len: usize,
+    },
+    /// An input line is not a record.
+    #[error("{path}:{line}: {en}")]
+    Input {
+        /// The file.
+        path: String,
+        /// 1-based line (or item of a JSON array).
+        line: u64,
+        /// What is wrong, in Chinese.
+        zh: String,
+        /// What is wrong, in English.
+        en: String,
+    },
+    /// The dataset's manifest is missing, invalid or disagrees with a file.
+    #[error("{path}: {en}")]
+    Manifest {
+        /// The file.
+        path: String,
+        /// What is wrong, in Chinese.
+        zh: String,
+        /// What is wrong, in English.
+        en: String,
+    },
+    /// The output directory exists and is not empty.
+    #[error("{path}: the output directory exists and is not empty")]
+    OutputExists {
+        /// The directory.
+        path: String,
+    },
+    /// The output is the input.
+    #[error("{path}: the output is the input")]
+    OutputIsInput {
+        /// The path.
+        path: String,
+    },
+}
+
+impl Error {
+    /// Stable code, never translated.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "io",
+            Error::UnknownProfile { .. } => "unknown-profile",
+            Error::Profile { .. } => "profile-invalid",
+            Error::MissingKey { .. } => "key-missing",
+            Error::KeyTooShort { .. } => "key-too-short",
+            Error::Input { .. } => "input-invalid",
+            Error::Manifest { .. } => "manifest-invalid",
+            Error::OutputExists { .. } => "output-exists",
+            Error::OutputIsInput { .. } => "output-is-input",
+        }
+    }
+
+    /// The message in Chinese (`zh`) or English.
+    pub fn message(&self, zh: bool) -> String {
+        if !zh {
+            return self.to_string();
+        }
+        match self {
+            Error::Io { path, source } => format!("{path}：读写失败：{source}"),
+            Error::UnknownProfile { name, known } => {
+                format!("未知的共享配置 `{name}`（内置：{known}；或给出 TOML 文件的路径）")
+            }
+            Error::Profile { file, key, zh, .. } => format!("{file}：{key}：{zh}"),
+            Error::MissingKey { profile } => format!(
+                "共享配置 `{profile}` 需要假名化密钥：请用 --key-file 文件 或环境变量 LINLI_MASK_KEY 提供（不得写在命令行上）"
+            ),
+            Error::KeyTooShort { source_name, len } => {
+                format!("来自 {source_name} 的密钥只有 {len} 字节，至少需要 16 字节")
+            }
+            Error::Input { path, line, zh, .. } => format!("{path}:{line}：{zh}"),
+            Error::Manifest { path, zh, .. } => format!("{path}：{zh}"),
+            Error::OutputExists { path } => format!("{path}：输出目录已存在且不为空"),
+            Error::OutputIsInput { path } => format!("{path}：输出与输入相同"),
+        }
+    }
+}

@@ -1,0 +1,493 @@
+//! Applying a profile to one record `[SHR-010]`–`[SHR-014]`: the record as a JSON value, its
+//! marked members from `linli_model::sensitivity` (through the profile), one action each.
+
+use std::collections::HashMap;
+
+use linli_model::RecordType;
+use linli_model::check::{id_number, mask_middle};
+use linli_model::codes::CodeTable;
+use linli_model::datetime::Date;
+use linli_model::text::PhoneNumber;
+use serde_json::{Map, Value};
+
+use crate::Error;
+use crate::key::Key;
+use crate::profile::{Action, Generalisation, Kind, Member, Profile};
+
+/// What masking did, counted per member occurrence.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Records masked.
+    pub records: u64,
+    /// Members left as they were.
+    pub kept: u64,
+    /// Members masked.
+    pub masked: u64,
+    /// Members generalised.
+    pub generalised: u64,
+    /// Members pseudonymised.
+    pub pseudonymised: u64,
+    /// Members dropped (including `extensions`).
+    pub dropped: u64,
+    /// Residences dropped because no community ancestor was known `[SHR-013]`.
+    pub residences_unresolved: u64,
+    /// Persons treated as under fourteen `[PRI-007]`.
+    pub minors: u64,
+}
+
+impl Counts {
+    /// Add another count.
+    pub fn add(&mut self, o: &Counts) {
+        self.records += o.records;
+        self.kept += o.kept;
+        self.masked += o.masked;
+        self.generalised += o.generalised;
+        self.pseudonymised += o.pseudonymised;
+        self.dropped += o.dropped;
+        self.residences_unresolved += o.residences_unresolved;
+        self.minors += o.minors;
+    }
+}
+
+/// Place ids with their kind and parent, to find the community a residence lies in `[SHR-013]`.
+/// Memory grows with the number of places only.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceIndex {
+    places: HashMap<String, (Option<String>, Option<String>)>,
+}
+
+impl PlaceIndex {
+    /// Remember a Place record (other values are ignored).
+    pub fn add(&mut self, v: &Value) {
+        if v.get("type").and_then(Value::as_str) != Some("Place") {
+            return;
+        }
+        let Some(id) = v.get("id").and_then(Value::as_str) else { return };
+        let kind = v.get("kind").and_then(Value::as_str).map(str::to_owned);
+        let parent = v.pointer("/parent/id").and_then(Value::as_str).map(str::to_owned);
+        self.places.insert(id.to_owned(), (kind, parent));
+    }
+
+    /// Remember a place from its parts.
+    pub fn insert(&mut self, id: String, kind: Option<String>, parent: Option<String>) {
+        self.places.insert(id, (kind, parent));
+    }
+
+    /// Number of places known.
+    pub fn len(&self) -> usize {
+        self.places.len()
+    }
+
+    /// Whether no place is known.
+    pub fn is_empty(&self) -> bool {
+        self.places.is_empty()
+    }
+
+    /// The id of the place itself or its nearest ancestor of kind `community`.
+    pub fn community_of<'a>(&'a self, id: &'a str) -> Option<&'a str> {
+        let mut cur = id;
+        for _ in 0..64 {
+            let (kind, parent) = self.places.get(cur)?;
+            if kind.as_deref() == Some("community") {
+                return Some(cur);
+            }
+            cur = parent.as_deref()?;
+        }
+        None
+    }
+}
+
+/// Today in China (UTC+8), for the age of persons `[PRI-007]`.
+pub fn today() -> Date {
+    let now = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8));
+    linli_model::datetime::Timestamp::from_offset_datetime(now).local_date()
+}
+
+/// The date of birth a Person value reveals: `birthDate`, else a valid resident ID number, else
+/// the start of `birthPeriod` (the oldest the person can be: a period is treated as that of a
+/// minor only when all of it is, so that a generalised adult stays an adult).
+fn birth_of(v: &Value) -> Option<Date> {
+    if let Some(d) = v.get("birthDate").and_then(Value::as_str).and_then(|s| Date::parse(s).ok()) {
+        return Some(d);
+    }
+    if let Some(ids) = v.get("identifiers").and_then(Value::as_array) {
+        for i in ids {
+            if i.get("scheme").and_then(Value::as_str) == Some("resident-id") {
+                if let Some(Ok(id)) = i.get("value").and_then(Value::as_str).map(id_number::parse) {
+                    return Some(id.birth_date);
+                }
+            }
+        }
+    }
+    v.pointer("/birthPeriod/start").and_then(Value::as_str).and_then(|s| Date::parse(s).ok())
+}
+
+/// Whether a Person value is of someone under fourteen on `today` `[PRI-007]`.
+pub fn is_minor(v: &Value, today: Date) -> bool {
+    birth_of(v).is_some_and(|b| (today.year() - 14, today.month(), today.day()) < (b.year(), b.month(), b.day()))
+}
+
+/// Mask a string, showing `start` and `end` characters (default: the [PRI-004] table).
+pub fn mask_text(s: &str, start: Option<usize>, end: Option<usize>) -> String {
+    match (start, end) {
+        (None, None) => mask_middle(s),
+        _ => {
+            let n = s.chars().count();
+            let (a, b) = (start.unwrap_or(0), end.unwrap_or(0));
+            if a + b >= n {
+                return mask_middle(s);
+            }
+            s.chars().enumerate().map(|(i, c)| if i < a || i >= n - b { c } else { '*' }).collect()
+        }
+    }
+}
+
+/// Mask a telephone number so that it stays a valid (masked) number `[PER-018]`.
+fn mask_phone(s: &str, start: Option<usize>, end: Option<usize>) -> String {
+    let m = mask_text(s, start, end);
+    if m.contains('*') && PhoneNumber::new(m.as_str()).is_ok() {
+        return m;
+    }
+    let m = mask_middle(s);
+    if m.contains('*') && PhoneNumber::new(m.as_str()).is_ok() {
+        return m;
+    }
+    // Keep only the first digit (and a leading `+`).
+    let keep = if s.starts_with('+') { 2 } else { 1 };
+    s.chars().enumerate().map(|(i, c)| if i < keep || c == '-' { c } else { '*' }).collect()
+}
+
+/// The period a date of birth is generalised to `[SHR-012]`.
+pub fn band(g: Generalisation, start: Date, end: Date) -> Option<(Date, Date)> {
+    let (y0, y1) = match g {
+        Generalisation::Year => (start.year(), end.year()),
+        Generalisation::FiveYearBand => (start.year().div_euclid(5) * 5, end.year().div_euclid(5) * 5 + 4),
+        _ => return None,
+    };
+    Some((Date::from_ymd(y0, 1, 1)?, Date::from_ymd(y1, 12, 31)?))
+}
+
+fn period_value(start: Date, end: Date) -> Value {
+    let mut m = Map::new();
+    m.insert("start".into(), Value::String(start.to_string()));
+    m.insert("end".into(), Value::String(end.to_string()));
+    Value::Object(m)
+}
+
+fn round(x: f64, decimals: u8) -> f64 {
+    let f = 10f64.powi(i32::from(decimals));
+    (x * f).round() / f
+}
+
+/// Call `f` with the object, member name and concrete JSON pointer of the object for every match
+/// of a pointer pattern (`*` matches every array index).
+/// Called with the object, the member name and the concrete pointer of the object (the
+/// member's pointer is that, `/` and the name).
+pub(crate) type MemberFn<'a> = dyn FnMut(&mut Map<String, Value>, &str, &str) + 'a;
+
+pub(crate) fn visit(v: &mut Value, segs: &[&str], f: &mut MemberFn<'_>) {
+    fn go(v: &mut Value, segs: &[&str], path: &mut String, f: &mut MemberFn<'_>) {
+        match segs {
+            [] => {}
+            [last] => {
+                if let Value::Object(m) = v {
+                    if m.contains_key(*last) {
+                        f(m, last, path);
+                    }
+                }
+            }
+            ["*", rest @ ..] => {
+                if let Value::Array(items) = v {
+                    for (i, item) in items.iter_mut().enumerate() {
+                        let len = path.len();
+                        path.push_str(&format!("/{i}"));
+                        go(item, rest, path, f);
+                        path.truncate(len);
+                    }
+                }
+            }
+            [seg, rest @ ..] => {
+                if let Some(child) = v.get_mut(*seg) {
+                    let len = path.len();
+                    path.push('/');
+                    path.push_str(seg);
+                    go(child, rest, path, f);
+                    path.truncate(len);
+                }
+            }
+        }
+    }
+    go(v, segs, &mut String::new(), f);
+}
+
+/// Applies a profile to records.
+#[derive(Debug)]
+pub struct Masker<'a> {
+    profile: &'a Profile,
+    key: Option<&'a Key>,
+    places: Option<&'a PlaceIndex>,
+    today: Date,
+}
+
+impl<'a> Masker<'a> {
+    /// A masker; a profile that pseudonymises needs a key `[SHR-021]`.
+    pub fn new(profile: &'a Profile, key: Option<&'a Key>) -> Result<Self, Error> {
+        if key.is_none() && profile.needs_key() {
+            return Err(Error::MissingKey { profile: profile.name.clone() });
+        }
+        Ok(Masker { profile, key, places: None, today: today() })
+    }
+
+    /// Resolve residences to communities with these places.
+    pub fn with_places(mut self, places: &'a PlaceIndex) -> Self {
+        self.places = Some(places);
+        self
+    }
+
+    /// Compute ages on this day instead of today.
+    pub fn with_today(mut self, today: Date) -> Self {
+        self.today = today;
+        self
+    }
+
+    /// The profile.
+    pub fn profile(&self) -> &Profile {
+        self.profile
+    }
+
+    /// Mask one record given as a JSON value; returns its type. A value that is not an object
+    /// with a known `type` is refused (the caller says where it was).
+    pub fn mask_value(&self, v: &mut Value, counts: &mut Counts) -> Result<RecordType, String> {
+        let ty = v
+            .get("type")
+            .and_then(Value::as_str)
+            .and_then(RecordType::from_code)
+            .ok_or_else(|| String::from("not a record: no known `type`"))?;
+        self.mask_record(ty, v, counts);
+        Ok(ty)
+    }
+
+    /// Mask one record of type `ty` in place.
+    pub fn mask_record(&self, ty: RecordType, v: &mut Value, counts: &mut Counts) {
+        counts.records += 1;
+        let minor = ty == RecordType::Person && is_minor(v, self.today);
+        if minor {
+            counts.minors += 1;
+        }
+        let members = self.profile.members(ty);
+        // `birthPeriod` first: a generalised `birthDate` then writes its band into it.
+        let order = members.iter().filter(|m| m.kind == Kind::BirthPeriod).chain(
+            members.iter().filter(|m| m.kind != Kind::BirthPeriod && m.kind != Kind::Covered && m.kind != Kind::Group),
+        );
+        for m in members.iter().filter(|m| m.kind == Kind::Group) {
+            if self.profile.resolve(m, minor) == Action::Drop {
+                self.apply(m, Action::Drop, v, counts);
+            }
+        }
+        for m in order {
+            let action = self.profile.resolve(m, minor);
+            self.apply(m, action, v, counts);
+        }
+        if self.profile.extensions == Action::Drop {
+            if let Some(obj) = v.as_object_mut() {
+                if obj.remove("extensions").is_some() {
+                    counts.dropped += 1;
+                }
+            }
+        }
+    }
+
+    fn token(&self, domain: &str, value: &str) -> String {
+        // `Masker::new` refuses a profile that pseudonymises without a key.
+        self.key.map(|k| k.token(domain, value)).unwrap_or_else(|| mask_middle(value))
+    }
+
+    fn apply(&self, m: &Member, action: Action, v: &mut Value, counts: &mut Counts) {
+        visit(v, &m.segments, &mut |obj, name, _| {
+            match action {
+                Action::Keep => {
+                    counts.kept += 1;
+                    return;
+                }
+                Action::Drop => {
+                    obj.remove(name);
+                    counts.dropped += 1;
+                    return;
+                }
+                _ => {}
+            }
+            let Some(val) = obj.get_mut(name) else { return };
+            match (m.kind, action) {
+                (Kind::Text, Action::Mask { keep_start, keep_end }) => {
+                    for_strings(val, &mut |s| mask_text(s, keep_start, keep_end));
+                    counts.masked += 1;
+                }
+                (Kind::Text, Action::Pseudonymise) => {
+                    for_strings(val, &mut |s| self.token("text", s));
+                    counts.pseudonymised += 1;
+                }
+                (Kind::Phone, Action::Mask { keep_start, keep_end }) => {
+                    for_strings(val, &mut |s| mask_phone(s, keep_start, keep_end));
+                    counts.masked += 1;
+                }
+                (Kind::Identifiers, Action::Mask { keep_start, keep_end }) => {
+                    for item in val.as_array_mut().into_iter().flatten() {
+                        if item.get("scheme").and_then(Value::as_str) == Some("pseudonym") {
+                            continue;
+                        }
+                        if let Some(Value::String(s)) = item.get_mut("value") {
+                            let mut masked = mask_text(s, keep_start, keep_end);
+                            if !masked.contains('*') {
+                                masked = mask_middle(s);
+                            }
+                            *s = masked;
+                        }
+                    }
+                    counts.masked += 1;
+                }
+                (Kind::Identifiers, Action::Pseudonymise) => {
+                    for item in val.as_array_mut().into_iter().flatten() {
+                        let scheme = item.get("scheme").and_then(Value::as_str).unwrap_or("").to_owned();
+                        if scheme == "pseudonym" {
+                            continue;
+                        }
+                        let value = item.get("value").and_then(Value::as_str).unwrap_or("");
+                        let token = self.token(&scheme, value);
+                        let mut out = Map::new();
+                        out.insert("scheme".into(), Value::String("pseudonym".into()));
+                        out.insert("value".into(), Value::String(token));
+                        *item = Value::Object(out);
+                    }
+                    counts.pseudonymised += 1;
+                }
+                (Kind::Household, Action::Pseudonymise) => {
+                    if let Some(Value::String(s)) = val.get_mut("householdId") {
+                        let token = self.token("household", s);
+                        *s = token.get(..32).unwrap_or(&token).to_owned();
+                    }
+                    counts.pseudonymised += 1;
+                }
+                (Kind::BirthPeriod, Action::Generalise(g)) => {
+                    let parsed = (
+                        val.get("start").and_then(Value::as_str).and_then(|s| Date::parse(s).ok()),
+                        val.get("end").and_then(Value::as_str).and_then(|s| Date::parse(s).ok()),
+                    );
+                    if let (Some(a), Some(b)) = parsed {
+                        if let Some((s, e)) = band(g, a, b) {
+                            *val = period_value(s, e);
+                            counts.generalised += 1;
+                        }
+                    }
+                }
+                (Kind::BirthDate, Action::Generalise(g)) => {
+                    let date = val.as_str().and_then(|s| Date::parse(s).ok());
+                    obj.remove(name);
+                    counts.generalised += 1;
+                    let Some(d) = date else { return };
+                    let (mut lo, mut hi) = (d, d);
+                    if let Some(p) = obj.get("birthPeriod") {
+                        let get = |k: &str| p.get(k).and_then(Value::as_str).and_then(|s| Date::parse(s).ok());
+                        if let (Some(a), Some(b)) = (get("start"), get("end")) {
+                            lo = lo.min(a);
+                            hi = hi.max(b);
+                        }
+                    }
+                    if let Some((s, e)) = band(g, lo, hi) {
+                        obj.insert("birthPeriod".into(), period_value(s, e));
+                    }
+                }
+                (Kind::Residences, Action::Generalise(Generalisation::Community)) => {
+                    let items = val.as_array().cloned().unwrap_or_default();
+                    let mut out: Vec<Value> = Vec::new();
+                    for item in items {
+                        let place = item.pointer("/place/id").and_then(Value::as_str);
+                        let community = place.and_then(|p| self.places.and_then(|ix| ix.community_of(p)));
+                        let Some(c) = community else {
+                            counts.residences_unresolved += 1;
+                            continue;
+                        };
+                        let mut r = Map::new();
+                        r.insert("place".into(), serde_json::json!({ "type": "Place", "id": c }));
+                        r.insert("kind".into(), item.get("kind").cloned().unwrap_or(Value::Null));
+                        let r = Value::Object(r);
+                        if !out.contains(&r) {
+                            out.push(r);
+                        }
+                    }
+                    counts.generalised += 1;
+                    if out.is_empty() {
+                        obj.remove(name);
+                    } else {
+                        *val = Value::Array(out);
+                    }
+                }
+                (Kind::Point, Action::Generalise(Generalisation::Round { decimals })) => {
+                    if let Some(Value::Array(c)) = val.get_mut("coordinates") {
+                        c.truncate(2);
+                        for x in c.iter_mut() {
+                            if let Some(f) = x.as_f64() {
+                                if let Some(n) = serde_json::Number::from_f64(round(f, decimals)) {
+                                    *x = Value::Number(n);
+                                }
+                            }
+                        }
+                    }
+                    counts.generalised += 1;
+                }
+                // Actions that do not apply to a kind are resolved to `drop` by the profile.
+                _ => {
+                    obj.remove(name);
+                    counts.dropped += 1;
+                }
+            }
+        });
+    }
+}
+
+/// Replace every string in `v` (a string or an array of strings) by `f(string)`.
+fn for_strings(v: &mut Value, f: &mut dyn FnMut(&str) -> String) {
+    match v {
+        Value::String(s) => *s = f(s),
+        Value::Array(items) => {
+            for item in items {
+                if let Value::String(s) = item {
+                    *s = f(s);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_values_valid() {
+        assert_eq!(mask_text("张三", None, None), "张*");
+        assert_eq!(mask_text("张三丰", Some(0), Some(0)), "***");
+        assert_eq!(mask_phone("13812345678", None, None), "138****5678");
+        assert_eq!(mask_phone("0512-65221234", Some(0), Some(0)), "0512*****1234");
+        assert!(PhoneNumber::new(mask_phone("110", Some(0), Some(0))).is_ok());
+        assert_eq!(round(120.5836, 3), 120.584);
+    }
+
+    #[test]
+    fn bands() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        let (s, e) = band(Generalisation::FiveYearBand, d("1978-06-23"), d("1978-06-23")).unwrap();
+        assert_eq!((s.to_string(), e.to_string()), ("1975-01-01".into(), "1979-12-31".into()));
+        let (s, e) = band(Generalisation::Year, d("1978-06-23"), d("1978-06-23")).unwrap();
+        assert_eq!((s.to_string(), e.to_string()), ("1978-01-01".into(), "1978-12-31".into()));
+    }
+
+    #[test]
+    fn minors() {
+        let today = Date::parse("2024-05-01").unwrap();
+        assert!(is_minor(&serde_json::json!({"birthDate": "2010-05-02"}), today));
+        assert!(!is_minor(&serde_json::json!({"birthDate": "2010-05-01"}), today));
+        assert!(!is_minor(&serde_json::json!({"birthPeriod": {"start": "2005-01-01", "end": "2014-12-31"}}), today));
+        assert!(is_minor(&serde_json::json!({"birthPeriod": {"start": "2015-01-01", "end": "2019-12-31"}}), today));
+    }
+}

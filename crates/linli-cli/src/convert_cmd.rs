@@ -220,7 +220,8 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     // The summary: counts by kind and code.
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for l in &loss.entries {
-        *counts.entry(format!("{:?} {}", l.kind, l.code)).or_default() += 1;
+        let kind = serde_json::to_value(l.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        *counts.entry(format!("{kind} {}", l.code)).or_default() += 1;
     }
     let head = match lang {
         Lang::Zh => {

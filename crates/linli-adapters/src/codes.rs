@@ -127,6 +127,7 @@ table! {
     "open311-not-object", Rejected, "ADP-003", "不是 JSON 对象", "Not a JSON object";
     "open311-not-representable", NotRepresentable, "ADP-030", "Open311 服务请求无法表示的成员", "A member an Open311 service request cannot hold";
     "open311-record-type-not-representable", NotRepresentable, "ADP-030", "Open311 只能容纳 Case 记录", "Open311 holds Case records only";
+    "open311-xml-json-text", Normalised, "ADP-031", "非标量成员在 XML 中写为 JSON 文本", "A non-scalar member written as JSON text in XML";
     "open311-extension-conflict", NotRepresentable, "ADP-030", "扩展中的字段与写出的字段冲突", "A kept field that clashes with a written one";
     // GA/T 1400
     "gat1400-field-kept", KeptInExtensions, "ADP-001", "没有对应成员的视图库字段，保存在扩展中", "A GA/T 1400 field without a Linli member, kept in extensions";
@@ -235,7 +236,14 @@ mod tests {
             }
             let text = std::fs::read_to_string(&path).expect("source");
             for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
-                used.extend(re.captures_iter(line).filter_map(|c| c.get(1)).map(|m| m.as_str().to_owned()));
+                used.extend(
+                    re.captures_iter(line)
+                        .filter_map(|c| c.get(1))
+                        .map(|m| m.as_str())
+                        // Format names (`open311-xml`) look like codes but are not.
+                        .filter(|c| crate::convert::Format::parse(c).is_none())
+                        .map(str::to_owned),
+                );
             }
         }
         let table: std::collections::BTreeSet<String> = CODES.iter().map(|c| c.code.to_owned()).collect();

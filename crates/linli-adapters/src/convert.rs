@@ -29,8 +29,10 @@ pub enum Format {
     NgsiLd,
     /// FIWARE NGSI-LD entities, key-values (read: either form).
     NgsiLdKeyValues,
-    /// Open311 GeoReport v2 service requests (Cases).
+    /// Open311 GeoReport v2 service requests, JSON (Cases).
     Open311,
+    /// Open311 GeoReport v2 service requests, XML (Cases).
+    Open311Xml,
     /// GA/T 1400 (视图库) objects: captures, devices, vehicles.
     Gat1400,
 }
@@ -45,6 +47,7 @@ impl Format {
         Format::NgsiLd,
         Format::NgsiLdKeyValues,
         Format::Open311,
+        Format::Open311Xml,
         Format::Gat1400,
     ];
 
@@ -58,6 +61,7 @@ impl Format {
             Format::NgsiLd => "ngsi-ld",
             Format::NgsiLdKeyValues => "ngsi-ld-key-values",
             Format::Open311 => "open311",
+            Format::Open311Xml => "open311-xml",
             Format::Gat1400 => "gat1400",
         }
     }
@@ -69,7 +73,7 @@ impl Format {
 
     /// Whether the format is JSON text.
     fn is_json(self) -> bool {
-        !matches!(self, Format::Csv | Format::Xlsx)
+        !matches!(self, Format::Csv | Format::Xlsx | Format::Open311Xml)
     }
 }
 
@@ -231,7 +235,11 @@ pub fn read(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Converte
                 .collect();
             out.findings.extend(not_converted("fiware-not-converted", errors));
         }
-        Format::Open311 => {
+        Format::Open311 | Format::Open311Xml => {
+            let json = match format {
+                Format::Open311Xml => crate::open311::requests_from_xml(&String::from_utf8_lossy(bytes))?,
+                _ => json,
+            };
             let o = crate::open311::Options::new(text("Open311")?, text("GeoReport v2")?);
             let (cases, loss) = crate::open311::requests_to_cases(&json, &o);
             out.findings = rejected_findings(&loss);
@@ -273,7 +281,7 @@ fn other_types(format: Format, records: &[Record], keep: &[RecordType], loss: &m
     let code = match format {
         Format::Geojson => "geojson-record-type-not-representable",
         Format::Cloudevents => "cloudevents-record-type-not-representable",
-        Format::Open311 => "open311-record-type-not-representable",
+        Format::Open311 | Format::Open311Xml => "open311-record-type-not-representable",
         _ => "gat1400-record-type-not-representable",
     };
     for (i, r) in records.iter().enumerate().filter(|(_, r)| !keep.contains(&r.record_type())) {
@@ -330,11 +338,19 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
                 if format == Format::NgsiLd { crate::fiware::Form::Normalized } else { crate::fiware::Form::KeyValues };
             crate::fiware::to_ngsi_batch(records, form)
         }
-        Format::Open311 => {
+        Format::Open311 | Format::Open311Xml => {
             other_types(format, records, &[RecordType::Case], &mut out.loss);
             let cases: Vec<_> =
                 records.iter().filter_map(|r| if let Record::Case(c) = r { Some(c.clone()) } else { None }).collect();
-            crate::open311::cases_to_requests(&cases, &crate::open311::CategoryMap::default())
+            let (v, loss) = crate::open311::cases_to_requests(&cases, &crate::open311::CategoryMap::default());
+            if format == Format::Open311Xml {
+                let (xml, more) = crate::open311::requests_to_xml(&v);
+                out.loss.entries.extend(loss.entries);
+                out.loss.entries.extend(more.entries);
+                out.bytes = xml.into_bytes();
+                return Ok(out);
+            }
+            (v, loss)
         }
         Format::Gat1400 => {
             other_types(format, records, &[RecordType::Thing, RecordType::Event], &mut out.loss);

@@ -28,8 +28,10 @@ pub enum Format {
     NgsiLd,
     /// FIWARE NGSI-LD, written in key-values form
     NgsiLdKeyValues,
-    /// Open311 GeoReport v2 service requests (Cases)
+    /// Open311 GeoReport v2 service requests, JSON (Cases)
     Open311,
+    /// Open311 GeoReport v2 service requests, XML (Cases)
+    Open311Xml,
     /// GA/T 1400 (视图库) objects: captures, devices, vehicles
     Gat1400,
 }
@@ -165,6 +167,7 @@ impl Format {
             Format::NgsiLd => F::NgsiLd,
             Format::NgsiLdKeyValues => F::NgsiLdKeyValues,
             Format::Open311 => F::Open311,
+            Format::Open311Xml => F::Open311Xml,
             Format::Gat1400 => F::Gat1400,
         })
     }

@@ -6,6 +6,8 @@
 //! local time given an offset). An adapter never drops a field silently.
 
 pub mod cloudevents;
+pub mod codes;
+pub mod convert;
 pub mod coords;
 pub mod csv_table;
 pub mod fiware;

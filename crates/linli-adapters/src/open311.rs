@@ -605,3 +605,84 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
     }
     Some(case)
 }
+
+// ---------------------------------------------------------------------------------------------
+// The XML form of GeoReport v2
+
+/// `<service_requests><request>…</request>…</service_requests>`.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename = "service_requests")]
+struct XmlRequests {
+    #[serde(rename = "request", default)]
+    request: Vec<std::collections::BTreeMap<String, String>>,
+}
+
+/// Read the XML form of GeoReport v2 (`<service_requests><request>…`) into the JSON form that
+/// [`requests_to_cases`] reads: one object per `request`, one member per child element, empty
+/// elements left out (they stand for absent values), `lat` and `long` as numbers when they
+/// read as numbers (otherwise kept as text and then rejected with a pointer). Child elements
+/// with elements of their own are not part of the request format and make the document
+/// unreadable (an error naming the cause).
+pub fn requests_from_xml(text: &str) -> Result<Value, crate::Error> {
+    let doc: XmlRequests = quick_xml::de::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| crate::Error::Input { format: "Open311 XML", message: e.to_string() })?;
+    let requests = doc
+        .request
+        .into_iter()
+        .map(|r| {
+            let obj: Map<String, Value> = r
+                .into_iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(k, v)| {
+                    let value = match k.as_str() {
+                        "lat" | "long" => v
+                            .trim()
+                            .parse::<f64>()
+                            .ok()
+                            .and_then(serde_json::Number::from_f64)
+                            .map_or(Value::String(v.clone()), Value::Number),
+                        _ => Value::String(v),
+                    };
+                    (k, value)
+                })
+                .collect();
+            Value::Object(obj)
+        })
+        .collect();
+    Ok(Value::Array(requests))
+}
+
+/// Write the JSON form of service requests (as [`cases_to_requests`] gives them) in the XML form.
+/// Every member is a scalar there; a member that is not (a foreign array or object kept in the
+/// extensions) is written as its JSON text and reported as [`LossKind::Normalised`]
+/// (`open311-xml-json-text`).
+pub fn requests_to_xml(requests: &Value) -> (String, LossReport) {
+    let mut report = LossReport::default();
+    let mut out = XmlRequests { request: Vec::new() };
+    for (i, r) in requests.as_array().into_iter().flatten().enumerate() {
+        let mut m = std::collections::BTreeMap::new();
+        for (k, v) in r.as_object().into_iter().flatten() {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                Value::Null => continue,
+                other => {
+                    report.push(Loss {
+                        kind: LossKind::Normalised,
+                        source: format!("/{i}/{}", token(k)),
+                        target: None,
+                        code: "open311-xml-json-text",
+                        message_zh: format!("`{k}` 不是标量，在 XML 中写为 JSON 文本"),
+                        message_en: format!("`{k}` is not a scalar; written as JSON text in XML"),
+                    });
+                    other.to_string()
+                }
+            };
+            m.insert(k.clone(), text);
+        }
+        out.request.push(m);
+    }
+    let xml = quick_xml::se::to_string(&out).unwrap_or_default();
+    (format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{xml}\n"), report)
+}

@@ -250,3 +250,72 @@ fn arrays_round_trip() {
     let ids = |cs: &[Case]| cs.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
     assert_eq!(ids(&back), ids(&cases));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The XML form
+
+/// Canonical → Open311 JSON → XML → JSON gives the same requests (empty members aside), and so
+/// the same cases.
+fn xml_round_trips(c: Case) -> bool {
+    let (json, _) = open311::cases_to_requests(std::slice::from_ref(&c), &CategoryMap::default());
+    let (xml, loss) = open311::requests_to_xml(&json);
+    let back = open311::requests_from_xml(&xml).unwrap();
+    let mut want = json.clone();
+    for r in want.as_array_mut().unwrap() {
+        r.as_object_mut().unwrap().retain(|_, v| v.as_str().is_none_or(|s| !s.trim().is_empty()));
+    }
+    let (a, _) = open311::requests_to_cases(&back, &options());
+    let (b, _) = open311::requests_to_cases(&want, &options());
+    back == want && loss.is_empty() && a == b
+}
+
+#[test]
+fn quickcheck_cases_round_trip_through_open311_xml() {
+    QuickCheck::new().tests(300).quickcheck(xml_round_trips as fn(Case) -> bool);
+}
+
+#[test]
+fn xml_requests_read_like_json_ones() {
+    let xml = r#"<?xml version="1.0" encoding="utf-8"?>
+<service_requests>
+  <request>
+    <service_request_id>HQ-2024-000123</service_request_id>
+    <status>open</status>
+    <status_notes/>
+    <service_code>environment.garbage</service_code>
+    <service_name>垃圾堆放 &amp; 杂物</service_name>
+    <requested_datetime>2024-05-02T09:12:30+08:00</requested_datetime>
+    <lat>31.3262</lat>
+    <long>120.5853</long>
+  </request>
+  <request>
+    <service_request_id>HQ-2024-000124</service_request_id>
+    <status>open</status>
+    <requested_datetime>2024-05-02T09:12:30+08:00</requested_datetime>
+    <lat>north</lat>
+    <long>120.5853</long>
+  </request>
+</service_requests>"#;
+    let v = open311::requests_from_xml(xml).unwrap();
+    assert_eq!(v[0]["lat"], json!(31.3262));
+    assert_eq!(v[0]["service_name"], json!("垃圾堆放 & 杂物"));
+    assert!(v[0].get("status_notes").is_none(), "an empty element is an absent value");
+    let (cases, report) = open311::requests_to_cases(&v, &options());
+    assert_eq!(cases.len(), 2);
+    assert_eq!(rejected(&report), [("/1/lat", "open311-bad-coordinate"), ("/1/long", "open311-bad-coordinate")]);
+    for bad in [
+        "<service_requests><request>",
+        "not xml at all <",
+        "<service_requests><request><a><b>1</b></a></request></service_requests>",
+    ] {
+        assert!(open311::requests_from_xml(bad).is_err(), "{bad}");
+    }
+    // A foreign non-scalar member is written as JSON text, and said so.
+    let (xml, loss) = open311::requests_to_xml(&json!([{"service_request_id": "X-1", "tags": ["a", "b"]}]));
+    assert!(
+        xml.contains("<tags>[&quot;a&quot;,&quot;b&quot;]</tags>") || xml.contains(r#"<tags>["a","b"]</tags>"#),
+        "{xml}"
+    );
+    assert_eq!(loss.entries.len(), 1);
+    assert_eq!((loss.entries[0].code, loss.entries[0].source.as_str()), ("open311-xml-json-text", "/0/tags"));
+}

@@ -28,8 +28,10 @@ pub enum Format {
     NgsiLd,
     /// FIWARE NGSI-LD, written in key-values form
     NgsiLdKeyValues,
-    /// Open311 GeoReport v2 service requests (Cases)
+    /// Open311 GeoReport v2 service requests, JSON (Cases)
     Open311,
+    /// Open311 GeoReport v2 service requests, XML (Cases)
+    Open311Xml,
     /// GA/T 1400 (视图库) objects: captures, devices, vehicles
     Gat1400,
 }
@@ -64,12 +66,6 @@ pub struct ConvertArgs {
     /// Datum of the input coordinates for NGSI-LD: wgs84, gcj02 or bd09 (converted to WGS-84)
     #[arg(long, default_value = "wgs84")]
     pub datum: String,
-}
-
-fn read_json(path: &Path) -> Result<Value, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.to_path_buf(), source })?;
-    serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| CliError::Usage(format!("{}: not JSON: {e}", path.display())))
 }
 
 /// Canonical records from a file: NDJSON, a JSON array, or one record.
@@ -149,15 +145,6 @@ fn now() -> linli_model::datetime::Timestamp {
     linli_model::datetime::Timestamp::from_offset_datetime(t.replace_nanosecond(0).unwrap_or(t))
 }
 
-fn text(s: &str) -> Result<linli_model::text::Text, CliError> {
-    linli_model::text::Text::new(s).map_err(|e| CliError::Usage(e.to_string()))
-}
-
-fn write_json(path: &Path, v: &Value) -> Result<(), CliError> {
-    let t = serde_json::to_string_pretty(v).unwrap_or_default();
-    std::fs::write(path, format!("{t}\n")).map_err(|source| CliError::Io { path: path.to_path_buf(), source })
-}
-
 /// The column mapping of `--mapping`, required when CSV or Excel is read or written.
 fn read_mapping(a: &ConvertArgs) -> Result<linli_adapters::csv_table::Mapping, CliError> {
     let path =
@@ -167,179 +154,65 @@ fn read_mapping(a: &ConvertArgs) -> Result<linli_adapters::csv_table::Mapping, C
         .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
 }
 
+impl Format {
+    /// The adapters' format, for everything but canonical Linli.
+    fn adapter(self) -> Option<linli_adapters::convert::Format> {
+        use linli_adapters::convert::Format as F;
+        Some(match self {
+            Format::Linli => return None,
+            Format::Geojson => F::Geojson,
+            Format::Cloudevents => F::Cloudevents,
+            Format::Csv => F::Csv,
+            Format::Xlsx => F::Xlsx,
+            Format::NgsiLd => F::NgsiLd,
+            Format::NgsiLdKeyValues => F::NgsiLdKeyValues,
+            Format::Open311 => F::Open311,
+            Format::Open311Xml => F::Open311Xml,
+            Format::Gat1400 => F::Gat1400,
+        })
+    }
+}
+
 /// Run `linli convert`.
 pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let mut loss = LossReport::default();
     let mut errors: Vec<String> = Vec::new();
+    let usage = |e: linli_adapters::Error| CliError::Usage(format!("{}: {e}", a.input.display()));
+    let needs_mapping = matches!(a.from, Format::Csv | Format::Xlsx) || a.to == Format::Csv;
+    let mapping = if needs_mapping { Some(read_mapping(a)?) } else { None };
     // Into canonical records.
-    let records: Vec<Record> = match a.from {
-        Format::Linli => {
+    let records: Vec<Record> = match a.from.adapter() {
+        None => {
             let (r, e) = read_linli(&a.input)?;
             errors.extend(e);
             r
         }
-        Format::Geojson => {
-            let v = read_json(&a.input)?;
-            let (places, l, e) = if v.get("type").and_then(Value::as_str) == Some("Feature") {
-                match linli_adapters::geojson::feature_to_place(&v) {
-                    Ok((p, l)) => (vec![p], l, Vec::new()),
-                    Err(e) => (Vec::new(), LossReport::default(), vec![e.to_string()]),
-                }
-            } else {
-                linli_adapters::geojson::collection_to_places(&v)
-            };
-            loss.entries.extend(l.entries);
-            errors.extend(e);
-            places.into_iter().map(Record::from).collect()
-        }
-        Format::Cloudevents => {
-            let v = read_json(&a.input)?;
-            let (events, l, e) = if v.is_array() {
-                linli_adapters::cloudevents::batch_to_events(&v)
-            } else {
-                match linli_adapters::cloudevents::cloudevent_to_event(&v) {
-                    Ok((ev, l)) => (vec![ev], l, Vec::new()),
-                    Err(e) => (Vec::new(), LossReport::default(), vec![e.to_string()]),
-                }
-            };
-            loss.entries.extend(l.entries);
-            errors.extend(e);
-            events.into_iter().map(Record::from).collect()
-        }
-        Format::Csv | Format::Xlsx => {
-            let mapping = read_mapping(a)?;
+        Some(format) => {
             let bytes = std::fs::read(&a.input).map_err(|source| CliError::Io { path: a.input.clone(), source })?;
-            let result = if a.from == Format::Xlsx {
-                linli_adapters::csv_table::read_xlsx(&bytes, &mapping)
-            } else {
-                linli_adapters::csv_table::read_table(&bytes, &mapping, a.encoding.as_deref())
-            };
-            loss.entries.extend(result.loss.entries);
-            errors.extend(result.findings.iter().map(|f| {
-                let col = f.column.as_deref().map(|c| format!(" column {c}")).unwrap_or_default();
-                let msg = if lang == Lang::Zh { &f.message_zh } else { &f.message_en };
-                format!("row {}{col}: {} {msg}", f.row, f.code)
-            }));
-            result.records
-        }
-        Format::NgsiLd | Format::NgsiLdKeyValues => {
-            let v = read_json(&a.input)?;
-            let datum = linli_adapters::coords::Datum::parse(&a.datum)
+            let mut opts = linli_adapters::convert::ReadOptions::new(now());
+            opts.mapping.clone_from(&mapping);
+            opts.encoding.clone_from(&a.encoding);
+            opts.datum = linli_adapters::coords::Datum::parse(&a.datum)
                 .ok_or_else(|| CliError::Usage(format!("--datum {}: expected wgs84, gcj02 or bd09", a.datum)))?;
-            let mut opts = linli_adapters::fiware::FromNgsi::new(now());
-            opts.datum = datum;
-            let (records, l, findings, errs) = linli_adapters::fiware::from_ngsi_batch(&v, &opts);
-            loss.entries.extend(l.entries);
-            errors.extend(errs);
-            for f in findings {
-                let msg = if lang == Lang::Zh { f.message_zh } else { f.message_en };
-                errors.push(format!("{} {}: {msg}", f.pointer, f.code));
-            }
-            records
-        }
-        Format::Open311 => {
-            let v = read_json(&a.input)?;
-            let opts = linli_adapters::open311::Options::new(text("Open311")?, text("GeoReport v2")?);
-            let (cases, l) = linli_adapters::open311::requests_to_cases(&v, &opts);
-            errors.extend(
-                l.of(linli_adapters::LossKind::Rejected).map(|x| format!("{} {}: {}", x.source, x.code, x.message_en)),
-            );
-            loss.entries.extend(l.entries);
-            cases.into_iter().map(Record::from).collect()
-        }
-        Format::Gat1400 => {
-            let v = read_json(&a.input)?;
-            let opts = linli_adapters::gat1400::Options::new(text("GA/T 1400")?, text("视图库")?, now());
-            let (recs, l) = linli_adapters::gat1400::read(&v, &opts);
-            errors.extend(
-                l.of(linli_adapters::LossKind::Rejected).map(|x| format!("{} {}: {}", x.source, x.code, x.message_en)),
-            );
-            loss.entries.extend(l.entries);
-            recs.things.into_iter().map(Record::from).chain(recs.events.into_iter().map(Record::from)).collect()
+            let converted = linli_adapters::convert::read(format, &bytes, &opts).map_err(usage)?;
+            loss.entries.extend(converted.loss.entries);
+            errors.extend(converted.findings.iter().map(|f| {
+                let msg = if lang == Lang::Zh { &f.message_zh } else { &f.message_en };
+                format!("{} {}: {msg}", f.at, f.code)
+            }));
+            converted.records
         }
     };
     // Out of canonical records.
-    match a.to {
-        Format::Linli => write_linli(&a.output, &records)?,
-        Format::Geojson => {
-            let places: Vec<linli_model::Place> = records
-                .iter()
-                .filter_map(|r| match r {
-                    Record::Place(p) => Some(p.clone()),
-                    _ => None,
-                })
-                .collect();
-            let skipped = records.len() - places.len();
-            if skipped > 0 {
-                errors.push(format!("{skipped} records are not Places; GeoJSON output holds Places only"));
-            }
-            let (v, l) = linli_adapters::geojson::places_to_collection(&places);
-            loss.entries.extend(l.entries);
-            let text = serde_json::to_string_pretty(&v).unwrap_or_default();
-            std::fs::write(&a.output, format!("{text}\n"))
-                .map_err(|source| CliError::Io { path: a.output.clone(), source })?;
-        }
-        Format::Cloudevents => {
-            let events: Vec<linli_model::Event> = records
-                .iter()
-                .filter_map(|r| match r {
-                    Record::Event(e) => Some(e.clone()),
-                    _ => None,
-                })
-                .collect();
-            let skipped = records.len() - events.len();
-            if skipped > 0 {
-                errors.push(format!("{skipped} records are not Events; CloudEvents output holds Events only"));
-            }
-            let v = linli_adapters::cloudevents::events_to_batch(&events);
-            write_json(&a.output, &v)?;
-        }
-        Format::NgsiLd | Format::NgsiLdKeyValues => {
-            let form = if a.to == Format::NgsiLd {
-                linli_adapters::fiware::Form::Normalized
-            } else {
-                linli_adapters::fiware::Form::KeyValues
-            };
-            let (v, l) = linli_adapters::fiware::to_ngsi_batch(&records, form);
-            loss.entries.extend(l.entries);
-            write_json(&a.output, &v)?;
-        }
-        Format::Open311 => {
-            let cases: Vec<linli_model::Case> =
-                records.iter().filter_map(|r| if let Record::Case(c) = r { Some(c.clone()) } else { None }).collect();
-            if cases.len() < records.len() {
-                errors.push(format!(
-                    "{} records are not Cases; Open311 output holds Cases only",
-                    records.len() - cases.len()
-                ));
-            }
-            let (v, l) =
-                linli_adapters::open311::cases_to_requests(&cases, &linli_adapters::open311::CategoryMap::default());
-            loss.entries.extend(l.entries);
-            write_json(&a.output, &v)?;
-        }
-        Format::Gat1400 => {
-            let things: Vec<linli_model::Thing> =
-                records.iter().filter_map(|r| if let Record::Thing(t) = r { Some(t.clone()) } else { None }).collect();
-            let events: Vec<linli_model::Event> =
-                records.iter().filter_map(|r| if let Record::Event(e) = r { Some(e.clone()) } else { None }).collect();
-            let (v, l) = linli_adapters::gat1400::write(&things, &events);
-            loss.entries.extend(l.entries);
-            write_json(&a.output, &v)?;
-        }
-        Format::Csv => {
-            let mapping = read_mapping(a)?;
-            let written = linli_adapters::csv_table::write_table(&records, &mapping, a.encoding.as_deref())
-                .map_err(|e| CliError::Usage(e.to_string()))?;
+    match a.to.adapter() {
+        None => write_linli(&a.output, &records)?,
+        Some(format) => {
+            let opts = linli_adapters::convert::WriteOptions { mapping, encoding: a.encoding.clone() };
+            let written =
+                linli_adapters::convert::write(format, &records, &opts).map_err(|e| CliError::Usage(e.to_string()))?;
             loss.entries.extend(written.loss.entries);
             std::fs::write(&a.output, &written.bytes)
                 .map_err(|source| CliError::Io { path: a.output.clone(), source })?;
-        }
-        Format::Xlsx => {
-            return Err(CliError::Usage(
-                "writing Excel is not supported; write --to csv (UTF-8 with BOM, or --encoding gbk), which spreadsheet programs open"
-                    .into(),
-            ));
         }
     }
     if let Some(p) = &a.loss_report {
@@ -350,7 +223,8 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     // The summary: counts by kind and code.
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for l in &loss.entries {
-        *counts.entry(format!("{:?} {}", l.kind, l.code)).or_default() += 1;
+        let kind = serde_json::to_value(l.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        *counts.entry(format!("{kind} {}", l.code)).or_default() += 1;
     }
     let head = match lang {
         Lang::Zh => {

@@ -24,6 +24,7 @@ pub(crate) fn run(args: &DocsArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     let mut chapters: Vec<(&str, String)> =
         generated_chapters().into_iter().map(|c| (c.file_name, c.markdown)).collect();
     chapters.push(linli_validate::codes::validation_chapter());
+    chapters.push(linli_adapters::codes::adapter_codes_chapter());
     if let Some(dir) = &args.write {
         for (name, markdown) in &chapters {
             let path = dir.join(name);

@@ -43,10 +43,16 @@ fn the_reference_adapter_passes_every_class() {
     assert!(s.classes.iter().all(|c| c.claimed && c.verdict == "pass"), "{:?}", s.classes);
     assert_eq!(s.exit_code(), 0);
     assert_eq!(s.product.as_ref().map(|p| p.name.as_str()), Some("reference adapter"));
+    // The adapters class ran: one convert case per adapter vector.
+    let converts = outcomes(&s, "convert");
+    let vectors = linli_conformance::vector::adapter_vectors(&suite_dir()).unwrap();
+    assert_eq!(converts.len(), vectors.len());
+    assert!(converts.len() >= 20);
+    assert!(s.classes.iter().any(|c| c.class.name() == "adapters" && c.verdict == "pass"));
 }
 
 #[test]
-fn dropping_a_field_fails_every_round_trip_and_export_and_nothing_else() {
+fn dropping_a_field_fails_every_round_trip_export_and_lossy_conversion_and_nothing_else() {
     let s = adapter(Some("drop-field"), 10_000, 0);
     let rt = outcomes(&s, "roundtrip");
     assert!(!rt.is_empty());
@@ -56,6 +62,15 @@ fn dropping_a_field_fails_every_round_trip_and_export_and_nothing_else() {
     assert!(ex.iter().all(|(_, o)| *o == Outcome::Fail), "{ex:?}");
     assert!(s.cases.iter().filter(|c| c.op == "roundtrip").all(|c| c.detail_en.contains("lost [\"/")));
     assert!(outcomes(&s, "validate").iter().all(|(_, o)| *o == Outcome::Pass));
+    // A conversion that leaves one loss entry unreported fails; one with nothing to report passes.
+    for a in linli_conformance::vector::adapter_vectors(&suite_dir()).unwrap().into_iter().map(|(_, a)| a) {
+        let c = s.cases.iter().find(|c| c.op == "convert" && c.case == a.id).unwrap();
+        let want = if a.expected.loss.is_empty() { Outcome::Pass } else { Outcome::Fail };
+        assert_eq!(c.outcome, want, "{}: {}", a.id, c.detail_en);
+        if want == Outcome::Fail {
+            assert!(c.detail_en.contains("loss report differs: missing ["), "{}", c.detail_en);
+        }
+    }
     assert_eq!(s.exit_code(), 1);
 }
 
@@ -184,6 +199,9 @@ fn a_dataset_target_is_judged_per_requirement() {
     assert_eq!(bad.requirements.get("PER-008"), Some(&"fail"));
     assert!(bad.classes.iter().any(|c| c.class.name() == "people" && c.verdict == "fail"));
     assert!(bad.classes.iter().any(|c| c.class.name() == "places" && c.verdict == "pass"));
+    // Conversions cannot be judged from a dataset: the adapters class is not claimed.
+    assert!(good.classes.iter().any(|c| c.class.name() == "adapters" && c.verdict == "not-claimed"));
+    assert!(!good.cases.iter().any(|c| c.class.name() == "adapters"));
 }
 
 #[test]

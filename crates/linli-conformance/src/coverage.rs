@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-use crate::vector::{Bilingual, DatasetCase, DocumentVector, Verdict};
+use crate::vector::{AdapterVector, Bilingual, DatasetCase, DocumentVector, Verdict};
 
 /// A normative statement of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +112,7 @@ pub fn coverage(
     reqs: &[Requirement],
     vectors: &[DocumentVector],
     datasets: &[DatasetCase],
+    adapters: &[AdapterVector],
     exempt: &[Exemption],
 ) -> BTreeMap<String, Coverage> {
     let mut map: BTreeMap<String, Coverage> = reqs.iter().map(|r| (r.id.clone(), Coverage::default())).collect();
@@ -132,6 +133,19 @@ pub fn coverage(
                     c.valid.push(d.id.clone());
                 } else {
                     c.invalid.push(d.id.clone());
+                }
+            }
+        }
+    }
+    // An adapter vector is a valid case when the conversion draws no finding, an invalid case
+    // (bad input, reported) when it does.
+    for a in adapters {
+        for r in &a.requirements {
+            if let Some(c) = map.get_mut(r) {
+                if a.expected.findings.is_empty() {
+                    c.valid.push(a.id.clone());
+                } else {
+                    c.invalid.push(a.id.clone());
                 }
             }
         }

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::vector::Class;
+use crate::vector::{Class, ConvertOptions};
 
 /// The protocol version spoken by this harness `[CNF-030]`.
 pub const PROTOCOL: &str = "linli-harness/1";
@@ -58,6 +58,30 @@ pub enum Request {
         /// Where to write the dataset.
         directory: String,
     },
+    /// Convert an input from one format to another (class `adapters`): from a vendor format to
+    /// canonical records (`to` = `linli`), or canonical records to a vendor format.
+    Convert {
+        /// Sequence number.
+        seq: u64,
+        /// Case ID.
+        case: String,
+        /// Source format.
+        from: String,
+        /// Target format.
+        to: String,
+        /// The input (a JSON document, CSV text as a string, or an array of records).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        input: Option<serde_json::Value>,
+        /// The input as bytes, base64 (instead of `input`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        input_base64: Option<String>,
+        /// Column mapping (TOML text), for tables.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mapping: Option<String>,
+        /// Options.
+        #[serde(default)]
+        options: ConvertOptions,
+    },
     /// End the session; the adapter answers and exits.
     Stop {
         /// Sequence number.
@@ -73,6 +97,7 @@ impl Request {
             | Request::Validate { seq, .. }
             | Request::Roundtrip { seq, .. }
             | Request::Export { seq, .. }
+            | Request::Convert { seq, .. }
             | Request::Stop { seq } => *seq,
         }
     }
@@ -133,9 +158,62 @@ pub struct CaseResponse {
     /// For `roundtrip`: the record as the product gives it back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record: Option<serde_json::Value>,
+    /// For `convert` to `linli`: the records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records: Option<Vec<serde_json::Value>>,
+    /// For `convert` to another format: the output document (a string for CSV text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<serde_json::Value>,
+    /// For `convert`: the loss report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<Vec<ReportedLoss>>,
+    /// For `convert`: the findings about the input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Vec<ReportedFinding>>,
     /// The product could not do what was asked (reported as an error of the case).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+impl CaseResponse {
+    /// An answer to case `case` that says nothing yet.
+    pub fn new(seq: u64, case: impl Into<String>) -> Self {
+        CaseResponse {
+            seq,
+            case: case.into(),
+            accepted: None,
+            record: None,
+            records: None,
+            output: None,
+            loss: None,
+            findings: None,
+            error: None,
+        }
+    }
+}
+
+/// A loss-report entry as an adapter reports it (`spec/18-adapters.md`, [ADP-002]); further
+/// members (messages) are allowed and ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ReportedLoss {
+    /// `kept-in-extensions`, `not-representable`, `normalised` or `rejected`.
+    pub kind: String,
+    /// Stable code.
+    pub code: String,
+    /// Where in the source.
+    pub source: String,
+    /// Where in the target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
+/// A finding about a conversion's input; further members (messages) are allowed and ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ReportedFinding {
+    /// Stable code.
+    pub code: String,
+    /// Where: JSON pointer, `row R`, `row R column C` or `file`.
+    pub at: String,
 }
 
 /// The answer to `stop`.

@@ -12,7 +12,7 @@ use serde::Serialize;
 use sha2::Digest;
 
 use crate::protocol::{CaseResponse, PROTOCOL, Product, Request, StartResponse, diff};
-use crate::vector::{Class, DocumentVector, Verdict, dataset_cases, document_vectors};
+use crate::vector::{AdapterVector, Class, DocumentVector, Verdict, adapter_vectors, dataset_cases, document_vectors};
 
 /// Version of the suite (the standard version it tests).
 pub const SUITE_VERSION: &str = linli_model::STANDARD_VERSION;
@@ -298,6 +298,7 @@ fn class_of_requirement(r: &str) -> Class {
         "EVT" => Class::Events,
         "CAS" => Class::Cases,
         "PRI" => Class::Privacy,
+        "ADP" => Class::Adapters,
         _ => Class::Core,
     }
 }
@@ -310,12 +311,19 @@ pub fn run(target: &Target, opts: &RunOptions, event: &mut dyn FnMut(&serde_json
         Ok(v) => v.into_iter().map(|(_, v)| v).collect(),
         Err(e) => return failed_run(target, opts, started_at, e.to_string()),
     };
+    let adapters: Vec<AdapterVector> = match adapter_vectors(&opts.suite) {
+        Ok(v) => v.into_iter().map(|(_, v)| v).collect(),
+        Err(e) => return failed_run(target, opts, started_at, e.to_string()),
+    };
     let mut summary = Summary {
         format: "linli-conformance-summary/1",
         suite_version: SUITE_VERSION,
         runner_version: env!("CARGO_PKG_VERSION"),
         protocol: PROTOCOL,
-        vectors_sha256: digest_files(files_under(&opts.suite.join("vectors"), "json")),
+        vectors_sha256: digest_files(
+            [files_under(&opts.suite.join("vectors"), "json"), files_under(&opts.suite.join("adapters"), "json")]
+                .concat(),
+        ),
         schemas_sha256: digest_files(files_under(&opts.suite.join("../schemas"), "json")),
         target: match target {
             Target::Adapter(cmd) => format!("adapter: {}", cmd.join(" ")),
@@ -334,7 +342,7 @@ pub fn run(target: &Target, opts: &RunOptions, event: &mut dyn FnMut(&serde_json
         &serde_json::json!({"event": "run-started", "target": summary.target, "suite": SUITE_VERSION, "seed": opts.seed}),
     );
     let claimed = match target {
-        Target::Adapter(cmd) => run_adapter(cmd, opts, &vectors, &mut summary, event),
+        Target::Adapter(cmd) => run_adapter(cmd, opts, &vectors, &adapters, &mut summary, event),
         Target::Dataset(dir) => run_dataset(dir, &mut summary, event),
     };
     finish(&mut summary, &claimed);
@@ -408,6 +416,7 @@ fn run_adapter(
     cmd: &[String],
     opts: &RunOptions,
     vectors: &[DocumentVector],
+    adapters: &[AdapterVector],
     summary: &mut Summary,
     event: &mut dyn FnMut(&serde_json::Value),
 ) -> Vec<Class> {
@@ -444,6 +453,24 @@ fn run_adapter(
     for v in &exports {
         work.push((v, "export"));
     }
+    // Every adapter vector a `convert` case (class `adapters`), as a pseudo-vector.
+    let converts: Vec<DocumentVector> = adapters
+        .iter()
+        .map(|a| DocumentVector {
+            id: a.id.clone(),
+            description: a.description.clone(),
+            class: Class::Adapters,
+            requirements: a.requirements.clone(),
+            record: serde_json::Value::Null,
+            verdict: Verdict::Valid,
+            schema_verdict: Verdict::Valid,
+            findings: Vec::new(),
+        })
+        .collect();
+    for v in &converts {
+        work.push((v, "convert"));
+    }
+    let by_id: BTreeMap<&str, &AdapterVector> = adapters.iter().map(|a| (a.id.as_str(), a)).collect();
     shuffle(&mut work, opts.seed);
     let mut session = Some(session);
     let mut restarts = 0u32;
@@ -476,9 +503,19 @@ fn run_adapter(
                 let _ = std::fs::remove_dir_all(&export_dir);
                 let _ = std::fs::create_dir_all(&export_dir);
             }
-            let req = match op {
-                "validate" => Request::Validate { seq, case: v.id.clone(), record: v.record.clone() },
-                "export" => Request::Export {
+            let req = match (op, by_id.get(v.id.as_str())) {
+                ("convert", Some(a)) => Request::Convert {
+                    seq,
+                    case: a.id.clone(),
+                    from: a.from.clone(),
+                    to: a.to.clone(),
+                    input: a.input.clone(),
+                    input_base64: a.input_base64.clone(),
+                    mapping: a.mapping.clone(),
+                    options: a.options.clone(),
+                },
+                ("validate", _) => Request::Validate { seq, case: v.id.clone(), record: v.record.clone() },
+                ("export", _) => Request::Export {
                     seq,
                     case: v.id.clone(),
                     records: v.record.as_array().cloned().unwrap_or_default(),
@@ -515,6 +552,10 @@ fn run_adapter(
                     }
                 }
                 Ok(r) if op == "export" => judge_export(v, &r, &export_dir, &mut result),
+                Ok(r) if op == "convert" => match by_id.get(v.id.as_str()) {
+                    Some(a) => judge_convert(a, &r, &mut result),
+                    None => result.outcome = Outcome::Error,
+                },
                 Ok(r) => judge(v, op, &r, &mut result),
             }
             if op == "export" {
@@ -531,6 +572,113 @@ fn run_adapter(
     }
     summary.cases.sort_by(|a, b| a.case.cmp(&b.case).then(a.op.cmp(b.op)));
     claimed
+}
+
+/// Members of a record that name its producer and are not compared in `convert` cases.
+fn without_meta(records: &[serde_json::Value]) -> serde_json::Value {
+    serde_json::Value::Array(
+        records
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                if let Some(o) = r.as_object_mut() {
+                    o.remove("meta");
+                }
+                r
+            })
+            .collect(),
+    )
+}
+
+/// Multiset difference: what `want` has that `got` lacks, and the reverse.
+fn missing_and_extra<T: Ord + Clone>(mut want: Vec<T>, mut got: Vec<T>) -> (Vec<T>, Vec<T>) {
+    want.sort();
+    got.sort();
+    let mut missing = Vec::new();
+    let mut extra = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < want.len() || j < got.len() {
+        match (want.get(i), got.get(j)) {
+            (Some(a), Some(b)) if a == b => {
+                i += 1;
+                j += 1;
+            }
+            (Some(a), Some(b)) if a < b => {
+                missing.push(a.clone());
+                i += 1;
+            }
+            (Some(a), None) => {
+                missing.push(a.clone());
+                i += 1;
+            }
+            (_, Some(b)) => {
+                extra.push(b.clone());
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    (missing, extra)
+}
+
+/// A `convert` case `[CNF-035]`: the records (without `meta`) or the output document, the loss
+/// report (kind, code, source) and the findings (code, place) must be exactly the expected ones.
+fn judge_convert(a: &AdapterVector, r: &CaseResponse, result: &mut CaseResult) {
+    if let Some(e) = &r.error {
+        result.outcome = Outcome::Fail;
+        result.detail_zh = format!("产品无法转换：{e}");
+        result.detail_en = format!("the product could not convert: {e}");
+        return;
+    }
+    let mut problems_zh = Vec::new();
+    let mut problems_en = Vec::new();
+    let content = match (&a.expected.records, &a.expected.output) {
+        (Some(want), _) => r.records.as_ref().map(|got| diff(&without_meta(want), &without_meta(got))),
+        (None, Some(want)) => r.output.as_ref().map(|got| diff(want, got)),
+        (None, None) => Some(crate::protocol::Diff::default()),
+    };
+    match content {
+        None => {
+            result.outcome = Outcome::Error;
+            result.detail_zh = "应答缺少 records 或 output".into();
+            result.detail_en = "the answer has no `records` or `output`".into();
+            return;
+        }
+        Some(d) if !d.is_empty() => {
+            problems_zh.push(format!("内容不同：丢失 {:?}，新增 {:?}，改变 {:?}", d.lost, d.added, d.changed));
+            problems_en
+                .push(format!("content differs: lost {:?}, added {:?}, changed {:?}", d.lost, d.added, d.changed));
+        }
+        Some(_) => {}
+    }
+    let want: Vec<(String, String, String)> =
+        a.expected.loss.iter().map(|l| (l.kind.clone(), l.code.clone(), l.source.clone())).collect();
+    let got: Vec<(String, String, String)> =
+        r.loss.iter().flatten().map(|l| (l.kind.clone(), l.code.clone(), l.source.clone())).collect();
+    let (missing, extra) = missing_and_extra(want, got);
+    if r.loss.is_none() {
+        problems_zh.push("应答缺少 loss（损失报告）".into());
+        problems_en.push("the answer has no `loss` (loss report)".into());
+    } else if !missing.is_empty() || !extra.is_empty() {
+        problems_zh.push(format!("损失报告不同：缺少 {missing:?}，多出 {extra:?}"));
+        problems_en.push(format!("loss report differs: missing {missing:?}, extra {extra:?}"));
+    }
+    let want: Vec<(String, String)> = a.expected.findings.iter().map(|f| (f.code.clone(), f.at.clone())).collect();
+    let got: Vec<(String, String)> = r.findings.iter().flatten().map(|f| (f.code.clone(), f.at.clone())).collect();
+    let (missing, extra) = missing_and_extra(want, got);
+    if !missing.is_empty() || !extra.is_empty() {
+        problems_zh.push(format!("问题不同：缺少 {missing:?}，多出 {extra:?}"));
+        problems_en.push(format!("findings differ: missing {missing:?}, extra {extra:?}"));
+    }
+    if problems_en.is_empty() {
+        result.outcome = Outcome::Pass;
+        result.detail_zh = format!("转换结果、损失报告（{} 项）和问题均符合预期", a.expected.loss.len());
+        result.detail_en = format!("output, loss report ({} entries) and findings as expected", a.expected.loss.len());
+    } else {
+        result.outcome = Outcome::Fail;
+        result.detail_zh = problems_zh.join("；");
+        result.detail_en = problems_en.join("; ");
+    }
 }
 
 fn judge(v: &DocumentVector, op: &str, r: &CaseResponse, result: &mut CaseResult) {
@@ -744,6 +892,10 @@ fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_j
     let reqs = crate::coverage::requirements(&summary_spec_dir()).unwrap_or_default();
     for r in reqs {
         let class = class_of_requirement(&r.id);
+        if !Class::DOCUMENT.contains(&class) {
+            // Requirements on conversions and processes are not judged from a dataset.
+            continue;
+        }
         let fails = by_req.get(&r.id);
         let result = CaseResult {
             case: r.id.clone(),
@@ -764,7 +916,7 @@ fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_j
         event(&serde_json::to_value(&result).unwrap_or_default());
         summary.cases.push(result);
     }
-    Class::CURRENT.to_vec()
+    Class::DOCUMENT.to_vec()
 }
 
 fn summary_spec_dir() -> PathBuf {
@@ -819,5 +971,6 @@ pub fn list_cases(suite: &Path) -> Vec<(String, String)> {
         .map(|(_, v)| (v.id, v.class.name().to_owned()))
         .collect();
     out.extend(dataset_cases(suite).unwrap_or_default().into_iter().map(|(_, c)| (c.id, "dataset".to_owned())));
+    out.extend(adapter_vectors(suite).unwrap_or_default().into_iter().map(|(_, a)| (a.id, "adapters".to_owned())));
     out
 }

@@ -23,7 +23,7 @@ pub enum Class {
     Events,
     /// Case and its state machine.
     Cases,
-    /// Adapters from other formats (reserved).
+    /// Adapters from other formats: source input → expected records and loss report.
     Adapters,
     /// Privacy: sharing levels, masking (reserved).
     Privacy,
@@ -32,8 +32,12 @@ pub enum Class {
 }
 
 impl Class {
-    /// The classes that have vectors in this version.
+    /// The classes that have cases in this version.
     pub const CURRENT: &'static [Class] =
+        &[Class::Core, Class::People, Class::Places, Class::Things, Class::Events, Class::Cases, Class::Adapters];
+
+    /// The classes of document vectors (what a dataset can be judged on).
+    pub const DOCUMENT: &'static [Class] =
         &[Class::Core, Class::People, Class::Places, Class::Things, Class::Events, Class::Cases];
 
     /// The class name as used in paths and reports.
@@ -234,6 +238,112 @@ pub fn dataset_cases(dir: &Path) -> Result<Vec<(PathBuf, DatasetCase)>, Error> {
     Ok(out)
 }
 
+/// An adapter vector, `conformance/adapters/<id>.json`: a source input in a vendor format, and
+/// the records, loss report and findings a conforming adapter gives for it `[CNF-012]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Linli adapter vector", extend("x-linli-title-zh" = "邻里适配器测试向量"))]
+pub struct AdapterVector {
+    /// Stable case ID, e.g. `AD-0007`: never derived from the description, never reused.
+    #[schemars(regex(pattern = r"^AD-[0-9]{4}$"))]
+    pub id: String,
+    /// What the case shows.
+    pub description: Bilingual,
+    /// Requirement IDs the case verifies.
+    #[schemars(length(min = 1))]
+    pub requirements: Vec<String>,
+    /// The source format (`csv`, `geojson`, `cloudevents`, `ngsi-ld`, `open311`, `gat1400`, …),
+    /// or `linli` when the input is canonical records to be written in `to`.
+    pub from: String,
+    /// The target format; `linli` for canonical records.
+    pub to: String,
+    /// The input: the JSON document, a CSV text as a string, or (from `linli`) an array of
+    /// records. Absent when `input_base64` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<serde_json::Value>,
+    /// The input as bytes (a GBK table, a workbook), base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_base64: Option<String>,
+    /// The column mapping (TOML text), for tables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<String>,
+    /// Conversion options.
+    #[serde(default)]
+    pub options: ConvertOptions,
+    /// What a conforming adapter gives.
+    pub expected: ExpectedConversion,
+}
+
+/// Options of a conversion.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConvertOptions {
+    /// Text encoding of a table (WHATWG label); detected when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Datum of the input coordinates: `wgs84` (default), `gcj02` or `bd09`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datum: Option<String>,
+    /// The time of the conversion (RFC 3339), used where the input has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<String>,
+}
+
+/// The expected result of a conversion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedConversion {
+    /// To `linli`: the records, in order (`meta` is not compared: it names the producer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records: Option<Vec<serde_json::Value>>,
+    /// To another format: the output document (a string for CSV text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<serde_json::Value>,
+    /// The loss report, exactly (order does not matter; `target` is not compared).
+    pub loss: Vec<ExpectedLoss>,
+    /// The findings, exactly (order does not matter). Empty for a clean conversion.
+    pub findings: Vec<ExpectedAdapterFinding>,
+}
+
+/// An expected loss-report entry.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedLoss {
+    /// `kept-in-extensions`, `not-representable`, `normalised` or `rejected`.
+    pub kind: String,
+    /// Code (`spec/22-adapter-codes.md`).
+    pub code: String,
+    /// Where in the source.
+    pub source: String,
+}
+
+/// An expected adapter finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedAdapterFinding {
+    /// Code (`spec/22-adapter-codes.md`).
+    pub code: String,
+    /// Where: JSON pointer, `row R`, `row R column C` or `file`.
+    pub at: String,
+}
+
+/// Every adapter vector under `dir/adapters/`, sorted by ID, with its path.
+pub fn adapter_vectors(dir: &Path) -> Result<Vec<(PathBuf, AdapterVector)>, Error> {
+    let root = dir.join("adapters");
+    let mut out = Vec::new();
+    let files = std::fs::read_dir(&root)
+        .map_err(|e| Error::Suite { path: root.display().to_string(), message: e.to_string() })?;
+    for f in files.flatten() {
+        let p = f.path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let v: AdapterVector = read_json(&p)?;
+            out.push((p, v));
+        }
+    }
+    out.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    Ok(out)
+}
+
 /// The JSON Schemas of the suite's own files, committed under `conformance/schemas/`.
 pub fn suite_schemas() -> Vec<(&'static str, serde_json::Value)> {
     fn one<T: schemars::JsonSchema>(file: &str) -> serde_json::Value {
@@ -244,6 +354,7 @@ pub fn suite_schemas() -> Vec<(&'static str, serde_json::Value)> {
     vec![
         ("document-vector.schema.json", one::<DocumentVector>("document-vector.schema.json")),
         ("dataset-case.schema.json", one::<DatasetCase>("dataset-case.schema.json")),
+        ("adapter-vector.schema.json", one::<AdapterVector>("adapter-vector.schema.json")),
         ("registry.schema.json", one::<Registry>("registry.schema.json")),
         ("summary.schema.json", {
             let mut s = schemars::generate::SchemaSettings::draft2020_12()

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use linli_conformance::coverage::{coverage, coverage_markdown, exemptions, gate, requirements};
 use linli_conformance::vector::{
-    CaseStatus, Verdict, dataset_cases, document_vectors, registry, suite_dir, suite_schemas,
+    CaseStatus, Verdict, adapter_vectors, dataset_cases, document_vectors, registry, suite_dir, suite_schemas,
 };
 use linli_model::check::Level;
 use linli_model::codes::CodeTable;
@@ -49,6 +49,12 @@ fn suite_schemas_are_generated_and_vector_files_follow_them() {
         let v: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(path.join("case.json")).unwrap()).unwrap();
         for e in SchemaEngine::violations_against(&schemas["dataset-case.schema.json"], &v).unwrap() {
+            problems.push(format!("{}: {e}", path.display()));
+        }
+    }
+    for (path, _) in adapter_vectors(&suite_dir()).unwrap() {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for e in SchemaEngine::violations_against(&schemas["adapter-vector.schema.json"], &v).unwrap() {
             problems.push(format!("{}: {e}", path.display()));
         }
     }
@@ -100,6 +106,25 @@ fn every_case_id_is_registered_and_never_reused() {
             c.id
         );
     }
+    let reqs: BTreeSet<String> = requirements(&spec_dir()).unwrap().into_iter().map(|r| r.id).collect();
+    for (path, a) in adapter_vectors(&dir).unwrap() {
+        assert!(ids.insert(a.id.clone()), "case id {} used twice", a.id);
+        let rel = path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+        assert_eq!(
+            active.get(a.id.as_str()).copied(),
+            Some(rel.as_str()),
+            "{} is not registered as active at {rel}",
+            a.id
+        );
+        assert_eq!(path.file_stem().unwrap().to_string_lossy(), a.id, "{}: the file is named after the case", a.id);
+        for r in &a.requirements {
+            assert!(reqs.contains(r), "{}: cites unknown requirement {r}", a.id);
+        }
+        // Exactly one of records (to linli) and output (to a format) is expected.
+        assert_eq!(a.expected.records.is_some(), a.to == "linli", "{}: records iff to linli", a.id);
+        assert_eq!(a.expected.output.is_some(), a.to != "linli", "{}: output iff to a format", a.id);
+        assert!(a.input.is_some() != a.input_base64.is_some(), "{}: one of input and input_base64", a.id);
+    }
     let unregistered: Vec<&&str> = active.keys().filter(|id| !ids.contains(**id)).collect();
     assert!(unregistered.is_empty(), "registered as active but not found: {unregistered:?}");
 }
@@ -149,8 +174,9 @@ fn coverage_gate_and_table() {
     let reqs = requirements(&spec_dir()).unwrap();
     let vectors: Vec<_> = document_vectors(&dir).unwrap().into_iter().map(|(_, v)| v).collect();
     let datasets: Vec<_> = dataset_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
+    let adapters: Vec<_> = adapter_vectors(&dir).unwrap().into_iter().map(|(_, a)| a).collect();
     let exempt = exemptions(&dir).unwrap();
-    let cov = coverage(&reqs, &vectors, &datasets, &exempt);
+    let cov = coverage(&reqs, &vectors, &datasets, &adapters, &exempt);
     let md = coverage_markdown(&reqs, &cov);
     let committed = std::fs::read_to_string(dir.join("COVERAGE.md")).unwrap_or_default();
     if std::env::var_os("LINLI_WRITE_COVERAGE").is_some() {
@@ -198,13 +224,25 @@ fn requests_and_answers_follow_the_protocol_schemas() {
     assert!(SchemaEngine::violations_against(&schemas["request.schema.json"], &req).unwrap().is_empty());
     let bad = serde_json::json!({"op": "validate", "seq": "one"});
     assert!(!SchemaEngine::violations_against(&schemas["request.schema.json"], &bad).unwrap().is_empty());
-    let ans = serde_json::to_value(CaseResponse {
-        seq: 1,
-        case: "PER-V-0001".into(),
-        accepted: Some(true),
-        record: None,
-        error: None,
+    let ans =
+        serde_json::to_value(CaseResponse { accepted: Some(true), ..CaseResponse::new(1, "PER-V-0001") }).unwrap();
+    assert!(SchemaEngine::violations_against(&schemas["case-response.schema.json"], &ans).unwrap().is_empty());
+    let convert = serde_json::to_value(Request::Convert {
+        seq: 2,
+        case: "AD-0001".into(),
+        from: "csv".into(),
+        to: "linli".into(),
+        input: Some(serde_json::json!("姓名\n张三\n")),
+        input_base64: None,
+        mapping: Some("record = \"Person\"".into()),
+        options: Default::default(),
     })
     .unwrap();
+    assert!(SchemaEngine::violations_against(&schemas["request.schema.json"], &convert).unwrap().is_empty());
+    let ans = serde_json::json!({"seq": 2, "case": "AD-0001", "records": [],
+        "loss": [{"kind": "normalised", "code": "csv-date-normalised", "source": "row 2 column 出生日期", "message_en": "…"}],
+        "findings": [{"code": "csv-malformed", "at": "row 3"}]});
     assert!(SchemaEngine::violations_against(&schemas["case-response.schema.json"], &ans).unwrap().is_empty());
+    let bad = serde_json::json!({"seq": 2, "case": "AD-0001", "loss": [{"kind": "normalised"}]});
+    assert!(!SchemaEngine::violations_against(&schemas["case-response.schema.json"], &bad).unwrap().is_empty());
 }

@@ -172,6 +172,106 @@ fn export(records: &[Value], dir: &std::path::Path, fault: Option<Fault>) -> Res
     std::fs::write(dir.join(linli_model::manifest::MANIFEST_FILE), format!("{json}\n")).map_err(|e| e.to_string())
 }
 
+/// A `convert` request's content.
+struct ConvertRequest {
+    from: String,
+    to: String,
+    input: Option<Value>,
+    input_base64: Option<String>,
+    mapping: Option<String>,
+    options: linli_conformance::vector::ConvertOptions,
+}
+
+/// What a conversion gives, in the protocol's terms.
+struct ConvertAnswer {
+    records: Option<Vec<Value>>,
+    output: Option<Value>,
+    loss: Vec<linli_conformance::protocol::ReportedLoss>,
+    findings: Vec<linli_conformance::protocol::ReportedFinding>,
+}
+
+impl ConvertAnswer {
+    fn into_response(self, seq: u64, case: String) -> CaseResponse {
+        CaseResponse {
+            records: self.records,
+            output: self.output,
+            loss: Some(self.loss),
+            findings: Some(self.findings),
+            ..CaseResponse::new(seq, case)
+        }
+    }
+}
+
+/// Convert with the reference adapters (`linli-adapters`).
+fn convert(r: &ConvertRequest) -> Result<ConvertAnswer, String> {
+    use base64::Engine;
+    use linli_adapters::convert::{self as c, Format};
+    let mapping = r
+        .mapping
+        .as_deref()
+        .map(linli_adapters::csv_table::Mapping::from_toml)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let bytes = match (&r.input_base64, &r.input) {
+        (Some(b), _) => base64::engine::general_purpose::STANDARD.decode(b).map_err(|e| e.to_string())?,
+        (None, Some(Value::String(s))) => s.clone().into_bytes(),
+        (None, Some(v)) => serde_json::to_vec(v).map_err(|e| e.to_string())?,
+        (None, None) => return Err("no input".into()),
+    };
+    let mut answer = ConvertAnswer { records: None, output: None, loss: Vec::new(), findings: Vec::new() };
+    let records = if r.from == "linli" {
+        let values: Vec<Value> = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        values
+            .into_iter()
+            .map(linli_model::Record::from_value)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?
+    } else {
+        let format = Format::parse(&r.from).ok_or_else(|| format!("unknown format `{}`", r.from))?;
+        let at = match &r.options.received_at {
+            Some(t) => linli_model::datetime::Timestamp::parse(t).map_err(|e| e.to_string())?,
+            None => linli_model::datetime::Timestamp::parse("2000-01-01T00:00:00Z").map_err(|e| e.to_string())?,
+        };
+        let mut opts = c::ReadOptions::new(at);
+        opts.mapping.clone_from(&mapping);
+        opts.encoding.clone_from(&r.options.encoding);
+        if let Some(d) = &r.options.datum {
+            opts.datum = linli_adapters::coords::Datum::parse(d).ok_or_else(|| format!("unknown datum `{d}`"))?;
+        }
+        let converted = c::read(format, &bytes, &opts).map_err(|e| e.to_string())?;
+        answer.loss.extend(converted.loss.entries.iter().map(reported));
+        answer.findings.extend(
+            converted
+                .findings
+                .iter()
+                .map(|f| linli_conformance::protocol::ReportedFinding { code: f.code.to_owned(), at: f.at.clone() }),
+        );
+        converted.records
+    };
+    if r.to == "linli" {
+        answer.records = Some(records.iter().map(|x| serde_json::to_value(x).unwrap_or(Value::Null)).collect());
+        return Ok(answer);
+    }
+    let format = Format::parse(&r.to).ok_or_else(|| format!("unknown format `{}`", r.to))?;
+    let opts = c::WriteOptions { mapping, encoding: r.options.encoding.clone() };
+    let written = c::write(format, &records, &opts).map_err(|e| e.to_string())?;
+    answer.loss.extend(written.loss.entries.iter().map(reported));
+    answer.output = Some(match serde_json::from_slice::<Value>(&written.bytes) {
+        Ok(v) if format != Format::Csv => v,
+        _ => Value::String(String::from_utf8_lossy(&written.bytes).into_owned()),
+    });
+    Ok(answer)
+}
+
+fn reported(l: &linli_adapters::Loss) -> linli_conformance::protocol::ReportedLoss {
+    linli_conformance::protocol::ReportedLoss {
+        kind: serde_json::to_value(l.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+        code: l.code.to_owned(),
+        source: l.source.clone(),
+        target: l.target.clone(),
+    }
+}
+
 /// Serve the harness protocol on `input`/`output` until `stop` or the end of input.
 pub fn serve(
     input: impl BufRead,
@@ -246,7 +346,7 @@ pub fn serve(
                     f.level == linli_model::check::Level::Error
                         && !(fault == Some(Fault::AcceptBadId) && f.code == "id-number-check-character")
                 });
-                serde_json::to_string(&CaseResponse { seq, case, accepted: Some(accepted), record: None, error: None })
+                serde_json::to_string(&CaseResponse { accepted: Some(accepted), ..CaseResponse::new(seq, case) })
             }
             Request::Roundtrip { seq, case, record } => {
                 let resp = match to_native(&record) {
@@ -254,23 +354,31 @@ pub fn serve(
                         if fault == Some(Fault::DropField) {
                             row.pop();
                         }
-                        CaseResponse {
-                            seq,
-                            case,
-                            accepted: None,
-                            record: Some(from_native(ty, &row, fault)),
-                            error: None,
-                        }
+                        CaseResponse { record: Some(from_native(ty, &row, fault)), ..CaseResponse::new(seq, case) }
                     }
-                    Err(e) => CaseResponse { seq, case, accepted: None, record: None, error: Some(e) },
+                    Err(e) => CaseResponse { error: Some(e), ..CaseResponse::new(seq, case) },
                 };
                 serde_json::to_string(&resp)
             }
             Request::Export { seq, case, records, directory } => {
                 let resp = match export(&records, std::path::Path::new(&directory), fault) {
-                    Ok(()) => CaseResponse { seq, case, accepted: None, record: None, error: None },
-                    Err(e) => CaseResponse { seq, case, accepted: None, record: None, error: Some(e) },
+                    Ok(()) => CaseResponse::new(seq, case),
+                    Err(e) => CaseResponse { error: Some(e), ..CaseResponse::new(seq, case) },
                 };
+                serde_json::to_string(&resp)
+            }
+            Request::Convert { seq, case, from, to, input, input_base64, mapping, options } => {
+                let request = ConvertRequest { from, to, input, input_base64, mapping, options };
+                let mut resp = match convert(&request) {
+                    Ok(r) => r.into_response(seq, case),
+                    Err(e) => CaseResponse { error: Some(e), ..CaseResponse::new(seq, case) },
+                };
+                if fault == Some(Fault::DropField) {
+                    // Loses a member silently: the last loss entry is not reported.
+                    if let Some(loss) = resp.loss.as_mut() {
+                        loss.pop();
+                    }
+                }
                 serde_json::to_string(&resp)
             }
             Request::Stop { seq } => {
@@ -302,5 +410,115 @@ mod tests {
         let (ty2, row2) = to_native(&odd).unwrap_or((RecordType::Person, Row::new()));
         assert_eq!(from_native(ty2, &row2, None), odd);
         assert_ne!(from_native(ty, &row, Some(Fault::NoOffset)), record);
+    }
+}
+
+/// The `adapters` vectors of `conformance/adapters/`, run through the reference adapters: the
+/// expected records, output, loss report and findings are exactly what they give (set
+/// `LINLI_WRITE_ADAPTER_VECTORS=1` to write them after a deliberate change, then review the diff).
+#[cfg(test)]
+mod adapter_vectors {
+    use super::*;
+    use linli_conformance::vector::{ExpectedAdapterFinding, ExpectedLoss, adapter_vectors, suite_dir};
+
+    #[test]
+    fn vectors_match_the_reference_adapters() {
+        let write = std::env::var_os("LINLI_WRITE_ADAPTER_VECTORS").is_some();
+        let validator = linli_validate::Validator::new().expect("validator");
+        let vectors = adapter_vectors(&suite_dir()).expect("adapter vectors");
+        assert!(vectors.len() >= 20, "{} vectors", vectors.len());
+        let mut failures = Vec::new();
+        for (path, mut v) in vectors {
+            let r = ConvertRequest {
+                from: v.from.clone(),
+                to: v.to.clone(),
+                input: v.input.clone(),
+                input_base64: v.input_base64.clone(),
+                mapping: v.mapping.clone(),
+                options: v.options.clone(),
+            };
+            let got = match convert(&r) {
+                Ok(a) => a,
+                Err(e) => {
+                    failures.push(format!("{}: {e}", v.id));
+                    continue;
+                }
+            };
+            // Every code is documented, with the kind it is documented with [ADP-002].
+            for l in &got.loss {
+                let doc = linli_adapters::codes::describe(&l.code);
+                match doc.map(|d| d.reported.as_str()) {
+                    Some(kind) if kind == l.kind => {}
+                    other => {
+                        failures.push(format!("{}: {} reported as {}, documented {other:?}", v.id, l.code, l.kind))
+                    }
+                }
+            }
+            for f in &got.findings {
+                if linli_adapters::codes::describe(&f.code).is_none() {
+                    failures.push(format!("{}: finding code {} not documented", v.id, f.code));
+                }
+            }
+            // Every record an adapter writes is valid Linli [ADP-004].
+            for rec in got.records.iter().flatten() {
+                let out = validator.validate_value(rec);
+                if out.findings.iter().any(|f| f.level == linli_model::check::Level::Error) {
+                    failures.push(format!("{}: invalid record {}: {:?}", v.id, rec["id"], out.findings));
+                }
+            }
+            let mut loss: Vec<ExpectedLoss> = got
+                .loss
+                .iter()
+                .map(|l| ExpectedLoss { kind: l.kind.clone(), code: l.code.clone(), source: l.source.clone() })
+                .collect();
+            let mut findings: Vec<ExpectedAdapterFinding> = got
+                .findings
+                .iter()
+                .map(|f| ExpectedAdapterFinding { code: f.code.clone(), at: f.at.clone() })
+                .collect();
+            let (mut want_loss, mut want_findings) = (v.expected.loss.clone(), v.expected.findings.clone());
+            for l in [&mut loss, &mut want_loss] {
+                l.sort();
+            }
+            for f in [&mut findings, &mut want_findings] {
+                f.sort();
+            }
+            let strip = |rs: &Option<Vec<Value>>| {
+                rs.as_ref().map(|rs| {
+                    rs.iter()
+                        .map(|r| {
+                            let mut r = r.clone();
+                            if let Some(o) = r.as_object_mut() {
+                                o.remove("meta");
+                            }
+                            r
+                        })
+                        .collect::<Vec<_>>()
+                })
+            };
+            let same = strip(&got.records) == strip(&v.expected.records)
+                && got.output == v.expected.output
+                && loss == want_loss
+                && findings == want_findings;
+            if write && !same {
+                v.expected.records = got.records;
+                v.expected.output = got.output;
+                v.expected.loss = got
+                    .loss
+                    .iter()
+                    .map(|l| ExpectedLoss { kind: l.kind.clone(), code: l.code.clone(), source: l.source.clone() })
+                    .collect();
+                v.expected.findings = got
+                    .findings
+                    .iter()
+                    .map(|f| ExpectedAdapterFinding { code: f.code.clone(), at: f.at.clone() })
+                    .collect();
+                let text = serde_json::to_string_pretty(&v).expect("serialise");
+                std::fs::write(&path, format!("{text}\n")).expect("write vector");
+            } else if !same {
+                failures.push(format!("{}: result differs from the vector ({})", v.id, path.display()));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }

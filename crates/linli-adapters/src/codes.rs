@@ -1,0 +1,266 @@
+//! Every code the adapters report, in one table: loss-report entries and findings alike
+//! (spec `spec/22-adapter-codes.md`, generated from this table; rules in `spec/18-adapters.md`).
+//!
+//! A code is stable: it is never reused for another meaning and never translated.
+
+use crate::LossKind;
+
+/// How a code is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reported {
+    /// As a loss-report entry of this kind (and, for `rejected`, also as a finding).
+    Loss(LossKind),
+    /// As a finding about the input as a whole or a row that was not converted; no loss entry.
+    Finding,
+}
+
+impl Reported {
+    /// The kind as the spec writes it (`kept-in-extensions`, …, or `finding`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reported::Loss(LossKind::KeptInExtensions) => "kept-in-extensions",
+            Reported::Loss(LossKind::NotRepresentable) => "not-representable",
+            Reported::Loss(LossKind::Normalised) => "normalised",
+            Reported::Loss(LossKind::Rejected) => "rejected",
+            Reported::Finding => "finding",
+        }
+    }
+}
+
+/// One documented adapter code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdapterCode {
+    /// The stable code; its prefix names the format.
+    pub code: &'static str,
+    /// How it is reported.
+    pub reported: Reported,
+    /// The requirement of `spec/18-adapters.md` it follows.
+    pub requirement: &'static str,
+    /// Chinese title.
+    pub title_zh: &'static str,
+    /// English title.
+    pub title_en: &'static str,
+}
+
+macro_rules! table {
+    ($($code:literal, $kind:ident, $req:literal, $zh:literal, $en:literal;)+) => {
+        /// Every code the adapters report.
+        pub const CODES: &[AdapterCode] = &[$(AdapterCode {
+            code: $code,
+            reported: table!(@kind $kind),
+            requirement: $req,
+            title_zh: $zh,
+            title_en: $en,
+        }),+];
+    };
+    (@kind Finding) => { Reported::Finding };
+    (@kind $k:ident) => { Reported::Loss(LossKind::$k) };
+}
+
+table! {
+    // CSV and Excel tables
+    "csv-column-kept", KeptInExtensions, "ADP-001", "没有映射目标的列，保存在扩展中", "A column without a mapping target, kept in extensions";
+    "csv-address-kept", KeptInExtensions, "ADP-011", "地址文本（无地点标识）作为标准地址保存在扩展中", "Address text without a place id, kept as a standard address in extensions";
+    "csv-date-normalised", Normalised, "ADP-012", "日期写法已规范", "A date written another way, normalised";
+    "csv-phone-cleaned", Normalised, "ADP-012", "电话号码已清理", "A telephone number cleaned";
+    "csv-id-number-normalised", Normalised, "ADP-012", "身份号码写法已规范（全角、小写 x、空格）", "An ID number written another way (full-width, lower-case x, spaces), normalised";
+    "csv-unknown-label", Rejected, "ADP-003", "不是代码表的代码或名称，也不在值映射中", "Neither a code nor a label of the code table, nor in the value map";
+    "csv-bad-date", Rejected, "ADP-003", "无法识别的日期", "Not a recognisable date";
+    "csv-bad-id-number", Rejected, "ADP-003", "无效的公民身份号码", "Invalid resident ID number";
+    "csv-bad-phone", Rejected, "ADP-003", "无法识别的电话号码", "Not a recognisable telephone number";
+    "csv-bad-value", Rejected, "ADP-003", "目标成员无法容纳的值", "A value the target member cannot hold";
+    "csv-bad-record-id", Rejected, "ADP-003", "无效的记录标识，改用生成的标识", "Invalid record id; the generated id is used";
+    "csv-household-incomplete", Rejected, "ADP-003", "只有户号或只有与户主关系", "Household number without relationship, or the reverse";
+    "csv-malformed", Finding, "ADP-003", "CSV 格式错误（字段数不符、引号未闭合），本行未转换", "Malformed CSV (ragged row, unclosed quote); the row is not converted";
+    "csv-encoding", Finding, "ADP-010", "无法解码的字节或未知的编码", "Undecodable bytes or an unknown encoding";
+    "csv-missing-required", Finding, "ADP-003", "缺少姓名，本行未转换", "No name; the row is not converted";
+    "csv-missing-column", Finding, "ADP-011", "映射中的列不在表头中", "A mapped column is not in the header";
+    "csv-duplicate-column", Finding, "ADP-001", "表头重复，后一列已改名", "A repeated header; the later column is renamed";
+    "csv-empty", Finding, "ADP-003", "表格没有表头行", "The table has no header row";
+    "xlsx-unreadable", Finding, "ADP-003", "不是可读取的 Excel 工作簿", "Not a readable Excel workbook";
+    "csv-not-representable", NotRepresentable, "ADP-013", "按此映射表格无法表示的成员", "A member the table cannot hold with this mapping";
+    "csv-record-type-not-representable", NotRepresentable, "ADP-013", "表格只能容纳 Person 记录", "The table holds Person records only";
+    "csv-encoding-unrepresentable", NotRepresentable, "ADP-013", "输出编码无法表示的字符", "A character the output encoding cannot represent";
+    // FIWARE NGSI-LD
+    "fiware-attribute-kept", KeptInExtensions, "ADP-001", "没有对应成员的 FIWARE 属性，保存在扩展中", "A FIWARE attribute without a Linli member, kept in extensions";
+    "fiware-metadata-kept", KeptInExtensions, "ADP-001", "属性的元数据（observedAt、unitCode 等）保存在扩展中", "Attribute metadata (observedAt, unitCode, …) kept in extensions";
+    "fiware-context-kept", KeptInExtensions, "ADP-001", "@context 保存在扩展中", "The @context kept in extensions";
+    "fiware-address-kept", KeptInExtensions, "ADP-001", "地址保存在扩展中", "The address kept in extensions";
+    "fiware-id-not-urn", Normalised, "ADP-020", "标识不是 urn:ngsi-ld: 形式，已直接使用", "The id is not an urn:ngsi-ld: URN; used as it is";
+    "fiware-coordinates-to-wgs84", Normalised, "ADP-070", "坐标已换算为 WGS-84", "Coordinates converted to WGS-84";
+    "fiware-date-from-time", Normalised, "ADP-020", "由时间取日期", "A date taken from a time";
+    "fiware-null-absent", Normalised, "ADP-020", "null 值按缺省处理", "A null value read as absent";
+    "fiware-default-category", Normalised, "ADP-020", "缺少类别，使用默认值", "No category; the default is used";
+    "fiware-default-channel", Normalised, "ADP-020", "缺少渠道，使用默认值", "No channel; the default is used";
+    "fiware-default-classification", Normalised, "ADP-020", "缺少数据分级，使用默认值", "No classification; the default is used";
+    "fiware-default-history", Normalised, "ADP-020", "缺少办理过程，按状态生成", "No history; generated from the status";
+    "fiware-default-kind", Normalised, "ADP-020", "缺少种类，使用默认值", "No kind; the default is used";
+    "fiware-default-name", Normalised, "ADP-020", "缺少名称，使用标识", "No name; the id is used";
+    "fiware-default-severity", Normalised, "ADP-020", "缺少严重程度，使用默认值", "No severity; the default is used";
+    "fiware-default-source", Normalised, "ADP-020", "缺少来源系统，使用默认值", "No source system; the default is used";
+    "fiware-default-status", Normalised, "ADP-020", "缺少状态，使用默认值", "No status; the default is used";
+    "fiware-default-time", Normalised, "ADP-020", "缺少时间，使用转换时间", "No time; the time of conversion is used";
+    "fiware-default-title", Normalised, "ADP-020", "缺少标题，使用默认值", "No title; the default is used";
+    "fiware-default-version", Normalised, "ADP-020", "缺少版本，使用默认值", "No version; the default is used";
+    "fiware-attribute-type", Rejected, "ADP-020", "FIWARE 属性类型错误", "A FIWARE attribute of the wrong type";
+    "fiware-time-without-offset", Normalised, "ADP-020", "时间缺少时区偏移，按 UTC 处理", "A time without a zone offset, read as UTC";
+    "fiware-time-invalid", Rejected, "ADP-020", "时间格式错误", "A malformed time";
+    "fiware-time-order", Rejected, "ADP-020", "时间先后顺序错误", "Times in the wrong order";
+    "fiware-geometry-invalid", Rejected, "ADP-020", "几何无效", "An invalid geometry";
+    "fiware-id-invalid", Normalised, "ADP-020", "FIWARE 标识不是有效的 Linli 标识", "A FIWARE id that is not a valid Linli id";
+    "fiware-not-converted", Finding, "ADP-003", "此实体未转换", "An entity that could not be converted";
+    "fiware-not-representable", NotRepresentable, "ADP-020", "NGSI-LD 实体无法表示的成员", "A member an NGSI-LD entity cannot hold";
+    // Open311 GeoReport v2
+    "open311-field-kept", KeptInExtensions, "ADP-001", "没有对应成员的 Open311 字段，保存在扩展中", "An Open311 field without a Linli member, kept in extensions";
+    "open311-media-kept", KeptInExtensions, "ADP-001", "media_url 保存在扩展中", "The media_url kept in extensions";
+    "open311-unknown-service-code", KeptInExtensions, "ADP-030", "映射表中没有的 service_code，类别记为其他", "A service_code not in the mapping table; category other";
+    "open311-unknown-status", KeptInExtensions, "ADP-030", "未知的 status，保存在扩展中", "An unknown status, kept in extensions";
+    "open311-status-step-synthesised", Normalised, "ADP-030", "由 status 生成的办理步骤", "A history step made from the status";
+    "open311-time-without-offset", Normalised, "ADP-030", "时间缺少时区偏移，按 UTC 处理", "A time without a zone offset, read as UTC";
+    "open311-bad-time", Rejected, "ADP-003", "时间格式错误", "A malformed time";
+    "open311-bad-coordinate", Rejected, "ADP-003", "坐标无效", "An invalid coordinate";
+    "open311-bad-text", Rejected, "ADP-003", "文本无效（空白或过长）", "Invalid text (blank or too long)";
+    "open311-bad-id", Rejected, "ADP-003", "service_request_id 不是有效的标识", "A service_request_id that is not a valid id";
+    "open311-missing-id", Rejected, "ADP-003", "缺少 service_request_id，请求未转换", "No service_request_id; the request is not converted";
+    "open311-missing-requested-datetime", Rejected, "ADP-003", "缺少 requested_datetime，请求未转换", "No requested_datetime; the request is not converted";
+    "open311-not-object", Rejected, "ADP-003", "不是 JSON 对象", "Not a JSON object";
+    "open311-not-representable", NotRepresentable, "ADP-030", "Open311 服务请求无法表示的成员", "A member an Open311 service request cannot hold";
+    "open311-record-type-not-representable", NotRepresentable, "ADP-030", "Open311 只能容纳 Case 记录", "Open311 holds Case records only";
+    "open311-xml-json-text", Normalised, "ADP-031", "非标量成员在 XML 中写为 JSON 文本", "A non-scalar member written as JSON text in XML";
+    "open311-extension-conflict", NotRepresentable, "ADP-030", "扩展中的字段与写出的字段冲突", "A kept field that clashes with a written one";
+    // GA/T 1400
+    "gat1400-field-kept", KeptInExtensions, "ADP-001", "没有对应成员的视图库字段，保存在扩展中", "A GA/T 1400 field without a Linli member, kept in extensions";
+    "gat1400-time-to-cst", Normalised, "ADP-040", "yyyyMMddHHmmss 按北京时间（+08:00）读取", "yyyyMMddHHmmss read as China Standard Time (+08:00)";
+    "gat1400-plate-color", Normalised, "ADP-040", "号牌颜色代码已转换", "Plate colour code converted";
+    "gat1400-image-by-reference", NotRepresentable, "ADP-041", "图像数据不复制，只保留 sha256 引用", "Image bytes not copied; a sha256 reference kept";
+    "gat1400-image-data-not-restorable", NotRepresentable, "ADP-041", "写出时无法恢复图像数据", "Image bytes cannot be restored when writing";
+    "gat1400-notification-field", NotRepresentable, "ADP-040", "通知包装中的字段", "A field of the notification wrapper";
+    "gat1400-not-representable", NotRepresentable, "ADP-040", "视图库对象无法表示的成员", "A member a GA/T 1400 object cannot hold";
+    "gat1400-record-type-not-representable", NotRepresentable, "ADP-040", "视图库只能容纳 Thing 和 Event 记录", "GA/T 1400 holds Thing and Event records only";
+    "gat1400-event-category", NotRepresentable, "ADP-040", "视图库无法表示的事件类别", "An event category GA/T 1400 cannot hold";
+    "gat1400-thing-kind", NotRepresentable, "ADP-040", "视图库无法表示的物品种类", "A thing kind GA/T 1400 cannot hold";
+    "gat1400-bad-id", Rejected, "ADP-040", "编号格式错误（设备 20 位、来源/图像 41 位、对象 48 位）", "A malformed ID (device 20, source/image 41, object 48 characters)";
+    "gat1400-bad-time", Rejected, "ADP-040", "时间不是有效的 yyyyMMddHHmmss", "Not a valid yyyyMMddHHmmss time";
+    "gat1400-missing-time", Rejected, "ADP-040", "缺少时间，对象未转换", "No time; the object is not converted";
+    "gat1400-missing-id", Rejected, "ADP-040", "缺少编号，对象未转换", "No ID; the object is not converted";
+    "gat1400-bad-base64", Rejected, "ADP-041", "图像数据不是有效的 base64", "Image data that is not valid base64";
+    "gat1400-bad-coordinate", Rejected, "ADP-003", "坐标无效", "An invalid coordinate";
+    "gat1400-not-object", Rejected, "ADP-003", "不是 JSON 对象", "Not a JSON object";
+    "gat1400-unknown-wrapper", Rejected, "ADP-040", "未知的包装对象", "An unknown wrapper object";
+    // CloudEvents and GeoJSON
+    "cloudevents-not-converted", Finding, "ADP-003", "此 CloudEvent 未转换", "A CloudEvent that could not be converted";
+    "cloudevents-record-type-not-representable", NotRepresentable, "ADP-050", "CloudEvents 只能容纳 Event 记录", "CloudEvents hold Event records only";
+    "cloudevents-attribute-kept", KeptInExtensions, "ADP-001", "扩展属性保存在扩展中", "An extension attribute kept in extensions";
+    "geojson-not-converted", Finding, "ADP-003", "此 Feature 未转换", "A Feature that could not be converted";
+    "geojson-record-type-not-representable", NotRepresentable, "ADP-060", "GeoJSON 只能容纳 Place 记录", "GeoJSON holds Place records only";
+    "geojson-property-kept", KeptInExtensions, "ADP-001", "没有对应成员的属性，保存在扩展中", "A property without a Linli member, kept in extensions";
+    "geojson-numeric-id", Normalised, "ADP-060", "数字标识已转为文本", "A numeric id turned into text";
+    "geojson-member-dropped", NotRepresentable, "ADP-060", "Feature 无法表示的成员", "A member a Feature cannot hold";
+    "geojson-geometry-not-representable", NotRepresentable, "ADP-060", "Linli 无法表示的几何类型", "A geometry type Linli cannot hold";
+}
+
+/// The entry of a code, if it is documented.
+pub fn describe(code: &str) -> Option<&'static AdapterCode> {
+    CODES.iter().find(|c| c.code == code)
+}
+
+/// The generated chapter `spec/22-adapter-codes.md`.
+pub fn adapter_codes_chapter() -> (&'static str, String) {
+    use std::fmt::Write;
+    let mut md = String::from(
+        "<!-- Generated by `linli docs --write spec/` from crates/linli-adapters/src/codes.rs. Do not edit by hand. -->\n\n",
+    );
+    md.push_str("# 22. Adapter codes (适配器代码)\n\n");
+    md.push_str("中文摘要：本章列出各适配器在损失报告和问题中使用的全部代码（由参考实现的代码表生成）。代码稳定，不翻译、不复用。\n\n");
+    md.push_str("Every code a reference adapter puts in a loss report ([ADP-002]) or reports as a finding ([ADP-003]), with how it is reported and the requirement of chapter 18 it follows. `rejected` entries are also findings, with the row or JSON pointer; `finding` codes concern a row or the input as a whole and have no loss entry. Another implementation SHOULD use these codes for the same situations.\n\n");
+    for (prefix, title) in [
+        ("csv-", "CSV and Excel (表格)"),
+        ("xlsx-", "Excel workbooks"),
+        ("fiware-", "FIWARE NGSI-LD"),
+        ("open311-", "Open311 GeoReport v2"),
+        ("gat1400-", "GA/T 1400 (视图库)"),
+        ("cloudevents-", "CloudEvents"),
+        ("geojson-", "GeoJSON"),
+    ] {
+        let _ =
+            write!(md, "## {title}\n\n| code | reported as | requirement | 中文 | English |\n|---|---|---|---|---|\n");
+        for c in CODES.iter().filter(|c| c.code.starts_with(prefix)) {
+            let _ = writeln!(
+                md,
+                "| `{}` | {} | [{}] | {} | {} |",
+                c.code,
+                c.reported.as_str(),
+                c.requirement,
+                c.title_zh,
+                c.title_en
+            );
+        }
+        md.push('\n');
+    }
+    ("22-adapter-codes.md", md)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_prefixed_by_their_format() {
+        let mut seen = std::collections::HashSet::new();
+        for c in CODES {
+            assert!(seen.insert(c.code), "{} twice", c.code);
+            assert!(
+                ["csv-", "xlsx-", "fiware-", "open311-", "gat1400-", "cloudevents-", "geojson-"]
+                    .iter()
+                    .any(|p| c.code.starts_with(p)),
+                "{}",
+                c.code
+            );
+            assert!(c.requirement.starts_with("ADP-"), "{}", c.code);
+        }
+    }
+
+    /// Every code literal in the adapters' sources is in the table, and every code of the table
+    /// is used somewhere: the table is complete and has no dead entries.
+    #[test]
+    fn the_table_matches_the_codes_the_sources_use() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let re = regex::Regex::new(r#""((?:csv|xlsx|fiware|open311|gat1400|cloudevents|geojson)-[a-z0-9-]+)""#)
+            .expect("pattern");
+        let mut used = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(dir).expect("src") {
+            let path = entry.expect("entry").path();
+            if path.file_name().is_some_and(|n| n == "codes.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("source");
+            for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                used.extend(
+                    re.captures_iter(line)
+                        .filter_map(|c| c.get(1))
+                        .map(|m| m.as_str())
+                        // Format names (`open311-xml`) look like codes but are not.
+                        .filter(|c| crate::convert::Format::parse(c).is_none())
+                        .map(str::to_owned),
+                );
+            }
+        }
+        let table: std::collections::BTreeSet<String> = CODES.iter().map(|c| c.code.to_owned()).collect();
+        let undocumented: Vec<_> = used.difference(&table).collect();
+        let unused: Vec<_> = table.difference(&used).collect();
+        assert!(undocumented.is_empty(), "used but not in the table: {undocumented:?}");
+        assert!(unused.is_empty(), "in the table but never used: {unused:?}");
+    }
+}
+
+#[cfg(test)]
+mod chapter {
+    #[test]
+    fn the_generated_chapter_is_up_to_date() {
+        let (name, markdown) = super::adapter_codes_chapter();
+        let path = format!("{}/../../spec/{name}", env!("CARGO_MANIFEST_DIR"));
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(committed == markdown, "{path} is out of date: run `cargo run -p linli-cli -- docs --write spec/`");
+    }
+}

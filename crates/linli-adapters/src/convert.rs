@@ -1,0 +1,367 @@
+//! One entry point for every format: read a vendor's bytes into canonical records, or write
+//! canonical records in a vendor's format, always with the loss report and the findings
+//! (`spec/18-adapters.md`). `linli convert`, the reference adapter of the conformance suite and
+//! the `adapters` conformance class all go through here.
+
+use linli_model::datetime::Timestamp;
+use linli_model::text::Text;
+use linli_model::{Record, RecordType};
+use serde_json::Value;
+
+use crate::coords::Datum;
+use crate::csv_table::Mapping;
+use crate::{Error, Loss, LossKind, LossReport};
+
+/// A format an adapter reads or writes (the `--from` / `--to` of `linli convert`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Format {
+    /// A CSV export read or written with a column mapping (Persons).
+    Csv,
+    /// An Excel workbook (`.xlsx`), first sheet, with a column mapping (read only).
+    Xlsx,
+    /// GeoJSON Feature or FeatureCollection (Places).
+    Geojson,
+    /// CloudEvents 1.0, structured JSON mode, one event or a batch (Events).
+    Cloudevents,
+    /// FIWARE NGSI-LD entities, normalized (read: either form).
+    NgsiLd,
+    /// FIWARE NGSI-LD entities, key-values (read: either form).
+    NgsiLdKeyValues,
+    /// Open311 GeoReport v2 service requests, JSON (Cases).
+    Open311,
+    /// Open311 GeoReport v2 service requests, XML (Cases).
+    Open311Xml,
+    /// GA/T 1400 (视图库) objects: captures, devices, vehicles.
+    Gat1400,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: &'static [Format] = &[
+        Format::Csv,
+        Format::Xlsx,
+        Format::Geojson,
+        Format::Cloudevents,
+        Format::NgsiLd,
+        Format::NgsiLdKeyValues,
+        Format::Open311,
+        Format::Open311Xml,
+        Format::Gat1400,
+    ];
+
+    /// The name used on the command line and in conformance vectors.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Geojson => "geojson",
+            Format::Cloudevents => "cloudevents",
+            Format::NgsiLd => "ngsi-ld",
+            Format::NgsiLdKeyValues => "ngsi-ld-key-values",
+            Format::Open311 => "open311",
+            Format::Open311Xml => "open311-xml",
+            Format::Gat1400 => "gat1400",
+        }
+    }
+
+    /// The format of a name.
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL.iter().copied().find(|f| f.name() == name)
+    }
+
+    /// Whether the format is JSON text.
+    fn is_json(self) -> bool {
+        !matches!(self, Format::Csv | Format::Xlsx | Format::Open311Xml)
+    }
+}
+
+/// A problem with the input, at a row or JSON pointer, with a stable code (`spec/22-adapter-codes.md`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AdapterFinding {
+    /// Stable code.
+    pub code: &'static str,
+    /// Where: a JSON pointer into the input, `row R`, `row R column C`, or `file`.
+    pub at: String,
+    /// Chinese explanation.
+    pub message_zh: String,
+    /// English explanation.
+    pub message_en: String,
+}
+
+/// How to read.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Column mapping, required for CSV and Excel.
+    pub mapping: Option<Mapping>,
+    /// Text encoding of a CSV input (WHATWG label); detected when absent.
+    pub encoding: Option<String>,
+    /// Datum of NGSI-LD coordinates.
+    pub datum: Datum,
+    /// The time of the conversion: used where the input has no time of its own (GA/T 1400
+    /// `meta.createdAt`, NGSI-LD `dateCreated`).
+    pub received_at: Timestamp,
+}
+
+impl ReadOptions {
+    /// Options with WGS-84 coordinates, a detected encoding and no mapping.
+    pub fn new(received_at: Timestamp) -> Self {
+        ReadOptions { mapping: None, encoding: None, datum: Datum::Wgs84, received_at }
+    }
+}
+
+/// What reading gives.
+#[derive(Debug, Clone, Default)]
+pub struct Converted {
+    /// The records, in input order.
+    pub records: Vec<Record>,
+    /// Everything not carried over unchanged.
+    pub loss: LossReport,
+    /// Problems with the input; records that are fine are converted all the same.
+    pub findings: Vec<AdapterFinding>,
+}
+
+fn text(s: &str) -> Result<Text, Error> {
+    Text::new(s).map_err(|e| Error::Input { format: "options", message: e.to_string() })
+}
+
+fn parse_json(format: Format, bytes: &[u8]) -> Result<Value, Error> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    serde_json::from_slice(body).map_err(|e| Error::Input { format: format.name(), message: format!("not JSON: {e}") })
+}
+
+/// Errors given as `"<pointer>: <message>"` strings → coded findings.
+fn not_converted(code: &'static str, errors: Vec<String>) -> impl Iterator<Item = AdapterFinding> {
+    errors.into_iter().map(move |e| {
+        let (at, msg) = match e.split_once(": ") {
+            Some((at, msg)) if at.starts_with('/') || at == "(root)" => (at.to_owned(), msg.to_owned()),
+            _ => (String::new(), e.clone()),
+        };
+        AdapterFinding {
+            code,
+            at,
+            message_zh: format!("此对象未转换：{msg}"),
+            message_en: format!("not converted: {msg}"),
+        }
+    })
+}
+
+/// Rejected loss entries as findings (formats that report problems only in the loss report).
+fn rejected_findings(loss: &LossReport) -> Vec<AdapterFinding> {
+    loss.of(LossKind::Rejected)
+        .map(|l| AdapterFinding {
+            code: l.code,
+            at: l.source.clone(),
+            message_zh: l.message_zh.clone(),
+            message_en: l.message_en.clone(),
+        })
+        .collect()
+}
+
+/// Read `bytes` of `format` into canonical records. Fails only when the input as a whole is
+/// unusable (not JSON, no mapping for a table); problems with parts are findings.
+pub fn read(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Converted, Error> {
+    let mut out = Converted::default();
+    let json = if format.is_json() { parse_json(format, bytes)? } else { Value::Null };
+    match format {
+        Format::Csv | Format::Xlsx => {
+            let mapping = opts.mapping.as_ref().ok_or_else(|| Error::Input {
+                format: format.name(),
+                message: "a column mapping is required".into(),
+            })?;
+            let r = if format == Format::Xlsx {
+                crate::csv_table::read_xlsx(bytes, mapping)
+            } else {
+                crate::csv_table::read_table(bytes, mapping, opts.encoding.as_deref())
+            };
+            out.findings = r
+                .findings
+                .into_iter()
+                .map(|f| AdapterFinding {
+                    code: f.code,
+                    at: match (f.row, f.column) {
+                        (0, _) => "file".to_owned(),
+                        (row, None) => format!("row {row}"),
+                        (row, Some(c)) => format!("row {row} column {c}"),
+                    },
+                    message_zh: f.message_zh,
+                    message_en: f.message_en,
+                })
+                .collect();
+            out.records = r.records;
+            out.loss = r.loss;
+        }
+        Format::Geojson => {
+            let (places, loss, errors) = if json.get("type").and_then(Value::as_str) == Some("Feature") {
+                match crate::geojson::feature_to_place(&json) {
+                    Ok((p, l)) => (vec![p], l, Vec::new()),
+                    Err(e) => (Vec::new(), LossReport::default(), vec![format!("(root): {e}")]),
+                }
+            } else {
+                crate::geojson::collection_to_places(&json)
+            };
+            out.records = places.into_iter().map(Record::from).collect();
+            out.loss = loss;
+            out.findings.extend(not_converted("geojson-not-converted", errors));
+        }
+        Format::Cloudevents => {
+            let (events, loss, errors) = if json.is_array() {
+                crate::cloudevents::batch_to_events(&json)
+            } else {
+                match crate::cloudevents::cloudevent_to_event(&json) {
+                    Ok((e, l)) => (vec![e], l, Vec::new()),
+                    Err(e) => (Vec::new(), LossReport::default(), vec![format!("(root): {e}")]),
+                }
+            };
+            out.records = events.into_iter().map(Record::from).collect();
+            out.loss = loss;
+            out.findings.extend(not_converted("cloudevents-not-converted", errors));
+        }
+        Format::NgsiLd | Format::NgsiLdKeyValues => {
+            let mut o = crate::fiware::FromNgsi::new(opts.received_at);
+            o.datum = opts.datum;
+            let (records, loss, findings, errors) = crate::fiware::from_ngsi_batch(&json, &o);
+            out.records = records;
+            out.loss = loss;
+            out.findings = findings
+                .into_iter()
+                .map(|f| AdapterFinding {
+                    code: f.code,
+                    at: f.pointer,
+                    message_zh: f.message_zh,
+                    message_en: f.message_en,
+                })
+                .collect();
+            out.findings.extend(not_converted("fiware-not-converted", errors));
+        }
+        Format::Open311 | Format::Open311Xml => {
+            let json = match format {
+                Format::Open311Xml => crate::open311::requests_from_xml(&String::from_utf8_lossy(bytes))?,
+                _ => json,
+            };
+            let o = crate::open311::Options::new(text("Open311")?, text("GeoReport v2")?);
+            let (cases, loss) = crate::open311::requests_to_cases(&json, &o);
+            out.findings = rejected_findings(&loss);
+            out.records = cases.into_iter().map(Record::from).collect();
+            out.loss = loss;
+        }
+        Format::Gat1400 => {
+            let o = crate::gat1400::Options::new(text("GA/T 1400")?, text("视图库")?, opts.received_at);
+            let (recs, loss) = crate::gat1400::read(&json, &o);
+            out.findings = rejected_findings(&loss);
+            out.records =
+                recs.things.into_iter().map(Record::from).chain(recs.events.into_iter().map(Record::from)).collect();
+            out.loss = loss;
+        }
+    }
+    Ok(out)
+}
+
+/// How to write.
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {
+    /// Column mapping, required for CSV.
+    pub mapping: Option<Mapping>,
+    /// Text encoding of a CSV output (default UTF-8 with a byte-order mark).
+    pub encoding: Option<String>,
+}
+
+/// What writing gives.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    /// The output document.
+    pub bytes: Vec<u8>,
+    /// Everything the format could not hold; records of a type the format cannot hold are
+    /// `<format>-record-type-not-representable` entries with `source` `/<i>`.
+    pub loss: LossReport,
+}
+
+fn other_types(format: Format, records: &[Record], keep: &[RecordType], loss: &mut LossReport) {
+    let code = match format {
+        Format::Geojson => "geojson-record-type-not-representable",
+        Format::Cloudevents => "cloudevents-record-type-not-representable",
+        Format::Open311 | Format::Open311Xml => "open311-record-type-not-representable",
+        _ => "gat1400-record-type-not-representable",
+    };
+    for (i, r) in records.iter().enumerate().filter(|(_, r)| !keep.contains(&r.record_type())) {
+        loss.push(Loss {
+            kind: LossKind::NotRepresentable,
+            source: format!("/{i}"),
+            target: None,
+            code,
+            message_zh: format!("{} 不能容纳 {} 记录，`{}` 未写出", format.name(), r.record_type(), r.id()),
+            message_en: format!("{} cannot hold {} records; `{}` not written", format.name(), r.record_type(), r.id()),
+        });
+    }
+}
+
+fn pretty(v: &Value) -> Vec<u8> {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s.into_bytes()
+}
+
+/// Write canonical records in `format`.
+pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<Written, Error> {
+    let mut out = Written::default();
+    let (v, loss) = match format {
+        Format::Csv => {
+            let mapping = opts
+                .mapping
+                .as_ref()
+                .ok_or_else(|| Error::Input { format: "csv", message: "a column mapping is required".into() })?;
+            let w = crate::csv_table::write_table(records, mapping, opts.encoding.as_deref())?;
+            return Ok(Written { bytes: w.bytes, loss: w.loss });
+        }
+        Format::Xlsx => {
+            return Err(Error::Input {
+                format: "xlsx",
+                message: "writing Excel is not supported; write csv (UTF-8 with BOM, or GBK), which spreadsheet programs open"
+                    .into(),
+            });
+        }
+        Format::Geojson => {
+            other_types(format, records, &[RecordType::Place], &mut out.loss);
+            let places: Vec<_> =
+                records.iter().filter_map(|r| if let Record::Place(p) = r { Some(p.clone()) } else { None }).collect();
+            crate::geojson::places_to_collection(&places)
+        }
+        Format::Cloudevents => {
+            other_types(format, records, &[RecordType::Event], &mut out.loss);
+            let events: Vec<_> =
+                records.iter().filter_map(|r| if let Record::Event(e) = r { Some(e.clone()) } else { None }).collect();
+            (crate::cloudevents::events_to_batch(&events), LossReport::default())
+        }
+        Format::NgsiLd | Format::NgsiLdKeyValues => {
+            let form =
+                if format == Format::NgsiLd { crate::fiware::Form::Normalized } else { crate::fiware::Form::KeyValues };
+            crate::fiware::to_ngsi_batch(records, form)
+        }
+        Format::Open311 | Format::Open311Xml => {
+            other_types(format, records, &[RecordType::Case], &mut out.loss);
+            let cases: Vec<_> =
+                records.iter().filter_map(|r| if let Record::Case(c) = r { Some(c.clone()) } else { None }).collect();
+            let (v, loss) = crate::open311::cases_to_requests(&cases, &crate::open311::CategoryMap::default());
+            if format == Format::Open311Xml {
+                let (xml, more) = crate::open311::requests_to_xml(&v);
+                out.loss.entries.extend(loss.entries);
+                out.loss.entries.extend(more.entries);
+                out.bytes = xml.into_bytes();
+                return Ok(out);
+            }
+            (v, loss)
+        }
+        Format::Gat1400 => {
+            other_types(format, records, &[RecordType::Thing, RecordType::Event], &mut out.loss);
+            let things: Vec<_> =
+                records.iter().filter_map(|r| if let Record::Thing(t) = r { Some(t.clone()) } else { None }).collect();
+            let events: Vec<_> =
+                records.iter().filter_map(|r| if let Record::Event(e) = r { Some(e.clone()) } else { None }).collect();
+            crate::gat1400::write(&things, &events)
+        }
+    };
+    out.loss.entries.extend(loss.entries);
+    out.bytes = pretty(&v);
+    Ok(out)
+}

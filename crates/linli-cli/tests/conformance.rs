@@ -49,6 +49,12 @@ fn the_reference_adapter_passes_every_class() {
     assert_eq!(converts.len(), vectors.len());
     assert!(converts.len() >= 20);
     assert!(s.classes.iter().any(|c| c.class.name() == "adapters" && c.verdict == "pass"));
+    // The privacy class ran: every export case shared at both levels.
+    let exports = outcomes(&s, "export").len();
+    assert!(exports >= 3);
+    assert_eq!(outcomes(&s, "share-inter-department").len(), exports);
+    assert_eq!(outcomes(&s, "share-public").len(), exports);
+    assert!(s.classes.iter().any(|c| c.class.name() == "privacy" && c.verdict == "pass"));
 }
 
 #[test]
@@ -225,4 +231,41 @@ fn reports_render() {
     assert!(html.contains("不通过 / FAIL") && html.contains("data-class=\"people\""));
     let xml = linli_conformance::report::junit(&s);
     assert!(xml.contains("<failure") && xml.starts_with("<?xml"));
+}
+
+#[test]
+fn a_product_that_shares_without_masking_fails_every_share_case_and_nothing_else() {
+    let s = adapter(Some("leak"), 10_000, 0);
+    let shares: Vec<_> = s.cases.iter().filter(|c| c.op.starts_with("share-")).collect();
+    assert!(shares.len() >= 6);
+    // The sharing level each source dataset is at already (a public dataset shared as public needs no treatment).
+    let mut level_of = std::collections::BTreeMap::new();
+    for (dir, case) in linli_conformance::vector::dataset_cases(&suite_dir()).unwrap() {
+        let m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("dataset/manifest.json")).unwrap_or_default())
+                .unwrap_or_default();
+        level_of.insert(case.id, m["sharingLevel"].as_str().unwrap_or("internal").to_owned());
+    }
+    let mut failed = 0;
+    for c in &shares {
+        let already = level_of.get(&c.case).map(String::as_str) == Some(c.op.trim_start_matches("share-"));
+        if already {
+            assert_eq!(c.outcome, Outcome::Pass, "{} {}: {}", c.case, c.op, c.detail_en);
+            continue;
+        }
+        failed += 1;
+        assert_eq!(c.outcome, Outcome::Fail, "{} {}", c.case, c.op);
+        assert!(
+            c.detail_en.contains("shared-raw-value") || c.detail_en.contains("raw personal information"),
+            "{}",
+            c.detail_en
+        );
+        // The report never carries a raw value: what it quotes is masked.
+        assert!(!c.detail_en.contains("320505194511200007"), "{}", c.detail_en);
+    }
+    assert!(failed >= 6, "{failed}");
+    assert!(s.cases.iter().filter(|c| !c.op.starts_with("share-")).all(|c| c.outcome == Outcome::Pass));
+    assert!(s.classes.iter().any(|c| c.class.name() == "privacy" && c.verdict == "fail"));
+    assert!(s.classes.iter().filter(|c| c.class.name() != "privacy").all(|c| c.verdict == "pass"));
+    assert_eq!(s.exit_code(), 1);
 }

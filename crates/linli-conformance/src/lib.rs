@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod protocol;
 pub mod report;
 pub mod runner;
+mod share;
 pub mod vector;
 
 /// Errors of the suite.

@@ -82,6 +82,21 @@ pub enum Request {
         #[serde(default)]
         options: ConvertOptions,
     },
+    /// Take these records in, then export them at a sharing level (class `privacy`): a Linli
+    /// dataset in `directory` whose manifest declares `level` and that holds nothing the level
+    /// forbids (`spec/19-sharing.md`).
+    Share {
+        /// Sequence number.
+        seq: u64,
+        /// Case ID.
+        case: String,
+        /// Sharing level: `inter-department` or `public`.
+        level: String,
+        /// The records.
+        records: Vec<serde_json::Value>,
+        /// Where to write the dataset (exists, empty).
+        directory: String,
+    },
     /// End the session; the adapter answers and exits.
     Stop {
         /// Sequence number.
@@ -98,6 +113,7 @@ impl Request {
             | Request::Roundtrip { seq, .. }
             | Request::Export { seq, .. }
             | Request::Convert { seq, .. }
+            | Request::Share { seq, .. }
             | Request::Stop { seq } => *seq,
         }
     }

@@ -173,7 +173,7 @@ fn digest_files(mut files: Vec<PathBuf>) -> String {
     linli_validate::input::hex(&h.finalize())
 }
 
-fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
+pub(crate) fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -297,7 +297,7 @@ fn class_of_requirement(r: &str) -> Class {
         "THG" => Class::Things,
         "EVT" => Class::Events,
         "CAS" => Class::Cases,
-        "PRI" => Class::Privacy,
+        "PRI" | "SHR" => Class::Privacy,
         "ADP" => Class::Adapters,
         _ => Class::Core,
     }
@@ -453,6 +453,21 @@ fn run_adapter(
     for v in &exports {
         work.push((v, "export"));
     }
+    // Every export case also a `share` case at each level above `internal` (class `privacy`).
+    let shares: Vec<DocumentVector> = exports
+        .iter()
+        .map(|v| DocumentVector {
+            class: Class::Privacy,
+            requirements: ["CNF-036", "SHR-003", "SHR-030", "SHR-050", "SHR-061", "SHR-062"]
+                .map(str::to_owned)
+                .to_vec(),
+            ..v.clone()
+        })
+        .collect();
+    for v in &shares {
+        work.push((v, "share-inter-department"));
+        work.push((v, "share-public"));
+    }
     // Every adapter vector a `convert` case (class `adapters`), as a pseudo-vector.
     let converts: Vec<DocumentVector> = adapters
         .iter()
@@ -499,7 +514,7 @@ fn run_adapter(
         } else if let Some(s) = session.as_mut() {
             seq += 1;
             let export_dir = export_dir(opts.seed, seq);
-            if op == "export" {
+            if op == "export" || op.starts_with("share-") {
                 let _ = std::fs::remove_dir_all(&export_dir);
                 let _ = std::fs::create_dir_all(&export_dir);
             }
@@ -515,6 +530,13 @@ fn run_adapter(
                     options: a.options.clone(),
                 },
                 ("validate", _) => Request::Validate { seq, case: v.id.clone(), record: v.record.clone() },
+                (op, _) if op.starts_with("share-") => Request::Share {
+                    seq,
+                    case: v.id.clone(),
+                    level: op.trim_start_matches("share-").to_owned(),
+                    records: v.record.as_array().cloned().unwrap_or_default(),
+                    directory: export_dir.display().to_string(),
+                },
                 ("export", _) => Request::Export {
                     seq,
                     case: v.id.clone(),
@@ -552,13 +574,16 @@ fn run_adapter(
                     }
                 }
                 Ok(r) if op == "export" => judge_export(v, &r, &export_dir, &mut result),
+                Ok(r) if op.starts_with("share-") => {
+                    crate::share::judge_share(v, op.trim_start_matches("share-"), &r, &export_dir, &mut result);
+                }
                 Ok(r) if op == "convert" => match by_id.get(v.id.as_str()) {
                     Some(a) => judge_convert(a, &r, &mut result),
                     None => result.outcome = Outcome::Error,
                 },
                 Ok(r) => judge(v, op, &r, &mut result),
             }
-            if op == "export" {
+            if op == "export" || op.starts_with("share-") {
                 let _ = std::fs::remove_dir_all(&export_dir);
             }
         }
@@ -892,7 +917,7 @@ fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_j
     let reqs = crate::coverage::requirements(&summary_spec_dir()).unwrap_or_default();
     for r in reqs {
         let class = class_of_requirement(&r.id);
-        if !Class::DOCUMENT.contains(&class) {
+        if !Class::DATASET.contains(&class) {
             // Requirements on conversions and processes are not judged from a dataset.
             continue;
         }
@@ -916,7 +941,7 @@ fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_j
         event(&serde_json::to_value(&result).unwrap_or_default());
         summary.cases.push(result);
     }
-    Class::DOCUMENT.to_vec()
+    Class::DATASET.to_vec()
 }
 
 fn summary_spec_dir() -> PathBuf {

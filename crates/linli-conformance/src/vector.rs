@@ -25,7 +25,7 @@ pub enum Class {
     Cases,
     /// Adapters from other formats: source input → expected records and loss report.
     Adapters,
-    /// Privacy: sharing levels, masking (reserved).
+    /// Privacy: sharing levels, masking, leak checks.
     Privacy,
     /// A vendor's API (reserved).
     Api,
@@ -33,12 +33,20 @@ pub enum Class {
 
 impl Class {
     /// The classes that have cases in this version.
-    pub const CURRENT: &'static [Class] =
-        &[Class::Core, Class::People, Class::Places, Class::Things, Class::Events, Class::Cases, Class::Adapters];
+    pub const CURRENT: &'static [Class] = &[
+        Class::Core,
+        Class::People,
+        Class::Places,
+        Class::Things,
+        Class::Events,
+        Class::Cases,
+        Class::Adapters,
+        Class::Privacy,
+    ];
 
-    /// The classes of document vectors (what a dataset can be judged on).
-    pub const DOCUMENT: &'static [Class] =
-        &[Class::Core, Class::People, Class::Places, Class::Things, Class::Events, Class::Cases];
+    /// The classes a dataset can be judged on (a dataset target).
+    pub const DATASET: &'static [Class] =
+        &[Class::Core, Class::People, Class::Places, Class::Things, Class::Events, Class::Cases, Class::Privacy];
 
     /// The class name as used in paths and reports.
     pub fn name(self) -> &'static str {

@@ -32,6 +32,8 @@ pub enum Fault {
     Latest,
     /// Answers the first `validate` with a line of 64 MiB.
     Flood,
+    /// Shares data at a sharing level without masking it (only the manifest says the level).
+    Leak,
 }
 
 /// What the adapter declares at `start` besides its product.
@@ -54,13 +56,14 @@ impl Fault {
             "garbage" => Fault::Garbage,
             "latest" => Fault::Latest,
             "flood" => Fault::Flood,
+            "leak" => Fault::Leak,
             _ => return None,
         })
     }
 
     /// Every fault, by name.
     pub const NAMES: &'static [&'static str] =
-        &["drop-field", "no-offset", "accept-bad-id", "hang", "garbage", "latest", "flood"];
+        &["drop-field", "no-offset", "accept-bad-id", "hang", "garbage", "latest", "flood", "leak"];
 }
 
 /// Top-level members that hold a timestamp, kept natively as local time plus an offset column.
@@ -170,6 +173,61 @@ fn export(records: &[Value], dir: &std::path::Path, fault: Option<Fault>) -> Res
         linli_validate::dataset::build_manifest(dir, producer, linli_model::codes::SharingLevel::Internal, created)?;
     let json = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
     std::fs::write(dir.join(linli_model::manifest::MANIFEST_FILE), format!("{json}\n")).map_err(|e| e.to_string())
+}
+
+/// The pseudonymisation key of this process: `LINLI_MASK_KEY` when set, otherwise a key made
+/// for this session only (never written anywhere; the manifest records its key id).
+fn session_key() -> Result<linli_privacy::Key, String> {
+    if let Some(k) = linli_privacy::Key::from_file_or_env(None).map_err(|e| e.to_string())? {
+        return Ok(k);
+    }
+    use std::hash::{BuildHasher, Hasher};
+    let mut bytes = Vec::with_capacity(32);
+    for i in 0..4u64 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(i);
+        h.write_u128(
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0),
+        );
+        bytes.extend_from_slice(&h.finish().to_le_bytes());
+    }
+    linli_privacy::Key::new(&bytes, "session").map_err(|e| e.to_string())
+}
+
+/// Take records in and export them at a sharing level: the native export, then the built-in
+/// profile of the level (`linli-privacy`) into `dir`.
+fn share(records: &[Value], level: &str, dir: &std::path::Path, fault: Option<Fault>) -> Result<(), String> {
+    let level = <linli_model::codes::SharingLevel as linli_model::codes::CodeTable>::from_code(level)
+        .ok_or_else(|| format!("unknown sharing level `{level}`"))?;
+    let staging = dir.with_extension("staging");
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).map_err(|e| e.to_string())?;
+    let done = (|| {
+        export(records, &staging, fault)?;
+        if fault == Some(Fault::Leak) {
+            // Declares the level but changes nothing.
+            for f in std::fs::read_dir(&staging).map_err(|e| e.to_string())?.flatten() {
+                std::fs::copy(f.path(), dir.join(f.file_name())).map_err(|e| e.to_string())?;
+            }
+            let path = dir.join(linli_model::manifest::MANIFEST_FILE);
+            let mut m: Value = serde_json::from_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?)
+                .map_err(|e| e.to_string())?;
+            m["sharingLevel"] = Value::String(linli_model::codes::CodeTable::code(level).to_owned());
+            return std::fs::write(&path, m.to_string()).map_err(|e| e.to_string());
+        }
+        let profile = linli_privacy::Profile::for_level(level).map_err(|e| e.to_string())?;
+        let key = if profile.needs_key() { Some(session_key()?) } else { None };
+        let opts = linli_privacy::Options {
+            profile: &profile,
+            key: key.as_ref(),
+            today: None,
+            tool: linli_model::text::Text::new(concat!("linli reference adapter ", env!("CARGO_PKG_VERSION")))
+                .map_err(|e| e.to_string())?,
+        };
+        linli_privacy::mask_path(&staging, dir, &opts).map(|_| ()).map_err(|e| e.to_string())
+    })();
+    let _ = std::fs::remove_dir_all(&staging);
+    done
 }
 
 /// A `convert` request's content.
@@ -379,6 +437,13 @@ pub fn serve(
                         loss.pop();
                     }
                 }
+                serde_json::to_string(&resp)
+            }
+            Request::Share { seq, case, level, records, directory } => {
+                let resp = match share(&records, &level, std::path::Path::new(&directory), fault) {
+                    Ok(()) => CaseResponse::new(seq, case),
+                    Err(e) => CaseResponse { error: Some(e), ..CaseResponse::new(seq, case) },
+                };
                 serde_json::to_string(&resp)
             }
             Request::Stop { seq } => {

@@ -39,6 +39,15 @@ pub enum CliError {
     /// An argument names something that does not exist.
     #[error("{0}")]
     Usage(String),
+    /// `linli mask` failed: the privacy crate's own stable code and its message in the chosen
+    /// language.
+    #[error("{message}")]
+    Privacy {
+        /// Stable code (`profile-invalid`, `key-missing`, `input-invalid`, ...).
+        code: &'static str,
+        /// The message, in zh-CN or English.
+        message: String,
+    },
 }
 
 impl CliError {
@@ -48,6 +57,7 @@ impl CliError {
             CliError::Io { .. } => "io",
             CliError::Stdout(_) => "stdout",
             CliError::Usage(_) => "usage",
+            CliError::Privacy { code, .. } => code,
         }
     }
 }

@@ -15,7 +15,10 @@ use crate::{CliError, Lang};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "The pseudonymisation key is read from --key-file FILE or the environment variable \
 LINLI_MASK_KEY (at least 16 bytes); it is never accepted on the command line and never written to the output.\n\
-Exit codes: 0 masked; 2 usage, profile, key or I/O error (nothing usable was written).")]
+An OUT ending in .gz is written gzip-compressed. Every record must read as a Linli record; one that does not \
+is refused.\n\
+Exit codes: 0 masked; 2 usage, profile, key, input or I/O error (nothing usable was written: a partial output \
+file, or the output directory the run created, is removed).")]
 pub struct MaskArgs {
     /// A built-in profile (internal, inter-department, public) or the path of a profile TOML file
     #[arg(long, value_name = "NAME|FILE", required_unless_present = "list_profiles")]
@@ -35,7 +38,7 @@ pub struct MaskArgs {
 }
 
 fn fail(e: &linli_privacy::Error, lang: Lang) -> CliError {
-    CliError::Usage(format!("[{}] {}", e.code(), e.message(lang == Lang::Zh)))
+    CliError::Privacy { code: e.code(), message: e.message(lang == Lang::Zh) }
 }
 
 /// Run `linli mask`.
@@ -60,7 +63,13 @@ pub(crate) fn run(args: &MaskArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
         return Err(CliError::Usage("--profile, IN and -o OUT are required".into()));
     };
     let profile = Profile::load(profile).map_err(|e| fail(&e, lang))?;
-    let key = Key::from_file_or_env(args.key_file.as_deref()).map_err(|e| fail(&e, lang))?;
+    // The key is read only when the profile pseudonymises: a key given for nothing (in the
+    // environment, say) is neither checked nor recorded.
+    let key = if profile.needs_key() {
+        Key::from_file_or_env(args.key_file.as_deref()).map_err(|e| fail(&e, lang))?
+    } else {
+        None
+    };
     let tool = linli_model::text::Text::new(format!("linli mask {}", env!("CARGO_PKG_VERSION")))
         .map_err(|e| CliError::Usage(e.to_string()))?;
     let opts = linli_privacy::Options { profile: &profile, key: key.as_ref(), today: None, tool };

@@ -260,10 +260,65 @@ fn mask_the_example_dataset_with_each_profile_and_validate_it() {
         let out_dir = dir.join("nokey").display().to_string();
         let (code, out) = run(&["--lang", "en", "mask", "--profile", "inter-department", &input, "-o", &out_dir]);
         assert_eq!(code, ExitCode::from(2), "{out}");
-        assert!(out.contains("key-missing") && out.contains("LINLI_MASK_KEY"), "{out}");
+        assert!(out.contains("error[key-missing]") && out.contains("LINLI_MASK_KEY"), "{out}");
+        assert!(!Path::new(&out_dir).exists(), "{out}");
     }
-    // The key is not an accepted argument.
-    let (code, _) = run(&["mask", "--profile", "public", "--key", "secret", &input, "-o", &out_dir]);
-    assert_eq!(code, ExitCode::from(2));
+    // The key is not an accepted argument: clap refuses it before anything runs (a fresh
+    // directory, so that an output-exists error cannot stand in for the refusal).
+    let out_dir = dir.join("key-arg").display().to_string();
+    let args = ["linli", "mask", "--profile", "public", "--key", "secret", &input, "-o", &out_dir];
+    let e = <linli_cli::Cli as clap::Parser>::try_parse_from(args).unwrap_err();
+    assert_eq!(e.kind(), clap::error::ErrorKind::UnknownArgument, "{e}");
+    assert!(e.to_string().contains("--key"), "{e}");
+    let (code, out) = run(&args[1..]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(out.is_empty(), "{out}");
+    assert!(!Path::new(&out_dir).exists());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn mask_reads_the_key_only_when_needed_and_reports_privacy_codes() {
+    let dir = std::env::temp_dir().join(format!("linli-cli-mask-codes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let short = dir.join("short-key");
+    std::fs::write(&short, "short\n").unwrap();
+    let short = short.display().to_string();
+    let input = path("examples/datasets/gusu-huqiu");
+    // `public` pseudonymises nothing: a short key is not read, let alone refused.
+    let out_dir = dir.join("public").display().to_string();
+    let (code, out) =
+        run(&["--lang", "en", "mask", "--profile", "public", "--key-file", &short, &input, "-o", &out_dir]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("key id -"), "{out}");
+    // `inter-department` does, and refuses it; the privacy code is in the code slot.
+    let out_dir = dir.join("inter").display().to_string();
+    let (code, out) =
+        run(&["--lang", "en", "mask", "--profile", "inter-department", "--key-file", &short, &input, "-o", &out_dir]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(out.starts_with("error[key-too-short]: ") && !out.contains("[usage]"), "{out}");
+    assert!(!Path::new(&out_dir).exists(), "{out}");
+    // Output exists, in both languages.
+    let taken = dir.join("public").display().to_string();
+    for lang in ["en", "zh"] {
+        let (code, out) = run(&["--lang", lang, "mask", "--profile", "public", &input, "-o", &taken]);
+        assert_eq!(code, ExitCode::from(2), "{out}");
+        assert!(out.starts_with("error[output-exists]: "), "{out}");
+        assert!(out.contains(if lang == "zh" { "输出目录已存在" } else { "exists and is not empty" }), "{out}");
+    }
+    // A profile whose keepStart is out of range names the file and the key.
+    let profile = dir.join("wide.toml");
+    std::fs::write(
+        &profile,
+        "name = \"wide\"\nsharingLevel = \"public\"\n[defaults]\npersonal = \"mask\"\nsensitive = \"drop\"\nextensions = \"drop\"\n\
+         [[rule]]\ntype = \"Person\"\npointer = \"/name\"\naction = \"mask\"\nkeepStart = 18446744073709551615\n",
+    )
+    .unwrap();
+    let profile = profile.display().to_string();
+    let out_dir = dir.join("wide").display().to_string();
+    let (code, out) = run(&["--lang", "en", "mask", "--profile", &profile, &input, "-o", &out_dir]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(out.starts_with("error[profile-invalid]: ") && out.contains("wide.toml: rule[0].keepStart"), "{out}");
     std::fs::remove_dir_all(&dir).ok();
 }

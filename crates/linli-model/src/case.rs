@@ -59,9 +59,9 @@ pub struct Case {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[schemars(title = "Anonymous", extend("x-linli-title-zh" = "匿名上报"))]
     pub anonymous: bool,
-    /// Where.
+    /// Where; personal, since a place may be a home `[PRI-001]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Place", extend("x-linli-title-zh" = "地点"))]
+    #[schemars(title = "Place", extend("x-linli-title-zh" = "地点", "x-linli-sensitivity" = "personal"))]
     pub place: Option<PlaceRef>,
     /// Exact location in WGS-84 `[CON-030]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]

@@ -48,9 +48,9 @@ pub struct Event {
     /// Severity `[EVT-006]`.
     #[schemars(title = "Severity", extend("x-linli-title-zh" = "严重程度"))]
     pub severity: Severity,
-    /// Where it happened.
+    /// Where it happened; personal, since a place may be a home `[PRI-001]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Place", extend("x-linli-title-zh" = "发生地点"))]
+    #[schemars(title = "Place", extend("x-linli-title-zh" = "发生地点", "x-linli-sensitivity" = "personal"))]
     pub place: Option<PlaceRef>,
     /// Exact location in WGS-84 `[CON-030]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]

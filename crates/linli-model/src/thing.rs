@@ -37,9 +37,10 @@ pub struct Thing {
     /// Kind of thing `[THG-003]`.
     #[schemars(title = "Kind", extend("x-linli-title-zh" = "物品类型"))]
     pub kind: ThingKind,
-    /// Name or label, e.g. `3幢2单元门禁`.
+    /// Name or label, e.g. `3幢2单元门禁`; personal, since vendors name a resident's own device
+    /// after its owner (`张三的智能手环`) `[PRI-001]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Name", extend("x-linli-title-zh" = "名称"))]
+    #[schemars(title = "Name", extend("x-linli-title-zh" = "名称", "x-linli-sensitivity" = "personal"))]
     pub name: Option<Text>,
     /// Manufacturer.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
@@ -65,9 +66,9 @@ pub struct Thing {
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Status", extend("x-linli-title-zh" = "运行状态"))]
     pub status: Option<ThingStatus>,
-    /// Where the thing is installed or kept.
+    /// Where the thing is installed or kept; personal, since a place may be a home `[PRI-001]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Place", extend("x-linli-title-zh" = "所在地点"))]
+    #[schemars(title = "Place", extend("x-linli-title-zh" = "所在地点", "x-linli-sensitivity" = "personal"))]
     pub place: Option<PlaceRef>,
     /// Exact location in WGS-84 `[CON-030]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]

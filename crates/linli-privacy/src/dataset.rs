@@ -113,6 +113,114 @@ fn parse(path: &Path, line: u64, bytes: &[u8]) -> Result<Value, Error> {
         .map_err(|e| bad_record(path, line, format!("not JSON: {e}"), format!("不是合法的 JSON：{e}")))
 }
 
+/// Refuse a value that does not read as a Linli record (a member of the wrong shape, an unknown
+/// member, no known `type`): masking works on the shapes the schemas give, and a member of any
+/// other shape would pass through unmasked. `text` is the value's JSON text when at hand.
+fn check_record(path: &Path, line: u64, v: &Value, text: Option<&[u8]>) -> Result<(), Error> {
+    let read = match text.and_then(|t| std::str::from_utf8(t).ok()) {
+        Some(t) => linli_model::Record::from_json_str(t),
+        None => linli_model::Record::from_value(v.clone()),
+    };
+    read.map(drop).map_err(|e| {
+        let why = match &e {
+            linli_model::record::RecordParseError::MissingType => {
+                ("no string member `type`".to_owned(), "缺少字符串成员 `type`".to_owned())
+            }
+            linli_model::record::RecordParseError::UnknownType(_) => {
+                ("unknown `type`".to_owned(), "`type` 不是记录类型".to_owned())
+            }
+            other => {
+                let detail = without_values(&other.to_string());
+                (detail.clone(), format!("形状不符合模式：{detail}"))
+            }
+        };
+        bad_record(
+            path,
+            line,
+            format!("not a Linli record, refused so that nothing passes unmasked: {}", why.0),
+            format!("不是 Linli 记录，为免未经处理的内容流出已拒绝：{}", why.1),
+        )
+    })
+}
+
+/// A reader's message with the values it quotes left out: a value of the wrong shape may be
+/// personal (an ID number given as a string, a phone number as an integer). Names of members and
+/// types (short ASCII words) stay; quoted text, numbers and long digit runs become `…`.
+fn without_values(msg: &str) -> String {
+    let (body, at) = match msg.rfind(" at line ") {
+        Some(i) => msg.split_at(i),
+        None => (msg, ""),
+    };
+    let word = |s: &str| {
+        s.len() <= 40
+            && s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '`' => {
+                let mut inner = String::new();
+                let mut escaped = false;
+                let mut closed = false;
+                for d in chars.by_ref() {
+                    if d == c && !escaped {
+                        closed = true;
+                        break;
+                    }
+                    escaped = c == '"' && d == '\\' && !escaped;
+                    inner.push(d);
+                }
+                out.push(c);
+                out.push_str(if closed && word(&inner) { &inner } else { "…" });
+                if closed {
+                    out.push(c);
+                }
+            }
+            '0'..='9' => {
+                let mut run = String::from(c);
+                while let Some(d) = chars.next_if(char::is_ascii_digit) {
+                    run.push(d);
+                }
+                out.push_str(if run.len() >= 6 { "…" } else { &run });
+            }
+            _ => out.push(c),
+        }
+    }
+    out.push_str(at);
+    out
+}
+
+/// Whether an output file is written gzip-compressed: its name ends in `.gz`.
+fn is_gz(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "gz")
+}
+
+/// Write an output file through `body` (gzip when its name ends in `.gz`); returns what `body`
+/// returned and the SHA-256 of the file's bytes. On any error the file is removed, so that
+/// nothing half-written is left.
+fn write_output<T>(out: &Path, body: impl FnOnce(&mut dyn Write) -> Result<T, Error>) -> Result<(T, String), Error> {
+    let file = File::create(out).map_err(io(out))?;
+    let result = (|| {
+        let mut w = Hashing { inner: BufWriter::with_capacity(1 << 20, file), sha: Sha256::new() };
+        let t = if is_gz(out) {
+            let mut gz = flate2::write::GzEncoder::new(&mut w, flate2::Compression::default());
+            let t = body(&mut gz)?;
+            gz.finish().map_err(io(out))?;
+            t
+        } else {
+            body(&mut w)?
+        };
+        w.inner.into_inner().map_err(|e| io(out)(e.into_error()))?;
+        Ok((t, hex(&w.sha.finalize())))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(out);
+    }
+    result
+}
+
 /// Collect the places of an NDJSON file.
 fn places_of(path: &Path, gz: bool, index: &mut PlaceIndex) -> Result<(), Error> {
     #[derive(serde::Deserialize)]
@@ -159,8 +267,8 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
-/// Mask an NDJSON file into `out`; returns the record count, the SHA-256 of what was written
-/// and the record types seen.
+/// Mask an NDJSON file into `out` (gzip when its name ends in `.gz`); returns the record count,
+/// the SHA-256 of the file written and the record types seen. On error `out` is removed.
 fn mask_ndjson(
     masker: &Masker<'_>,
     input: &Path,
@@ -168,14 +276,25 @@ fn mask_ndjson(
     out: &Path,
     counts: &mut Counts,
 ) -> Result<(u64, String, Vec<RecordType>), Error> {
-    let file = File::create(out).map_err(io(out))?;
-    let mut w = Hashing { inner: BufWriter::with_capacity(1 << 20, file), sha: Sha256::new() };
+    let ((records, types), sha) = write_output(out, |w| mask_lines(masker, input, gz, out, w, counts))?;
+    Ok((records, sha, types))
+}
+
+fn mask_lines(
+    masker: &Masker<'_>,
+    input: &Path,
+    gz: bool,
+    out: &Path,
+    w: &mut dyn Write,
+    counts: &mut Counts,
+) -> Result<(u64, Vec<RecordType>), Error> {
     let mut records = 0u64;
     let mut types: Vec<RecordType> = Vec::new();
     // One line is serialized into this buffer and then written and hashed at once.
     let mut line_buf: Vec<u8> = Vec::with_capacity(4096);
     each_line(input, gz, &mut |n, line| {
         let mut v = parse(input, n, line)?;
+        check_record(input, n, &v, Some(line))?;
         let ty =
             masker.mask_value(&mut v, counts).map_err(|e| bad_record(input, n, e, "不是记录：缺少已知的 `type`"))?;
         if !types.contains(&ty) {
@@ -188,7 +307,7 @@ fn mask_ndjson(
         Ok(())
     })?;
     w.flush().map_err(io(out))?;
-    Ok((records, hex(&w.sha.finalize()), types))
+    Ok((records, types))
 }
 
 /// Write a record on one line with `type`, `id` and `meta` first, as producers usually do; the
@@ -224,7 +343,11 @@ fn now() -> Timestamp {
 }
 
 /// Mask `input` (a `.json` record file, an NDJSON file or a dataset directory) into `output`
-/// (a file, or a new directory for a dataset).
+/// (a file, gzip-compressed when its name ends in `.gz`, or a new directory for a dataset).
+///
+/// Every record must read as a Linli record; one that does not is refused with
+/// [`Error::Input`]. On any error nothing usable is left: the output file, or the output
+/// directory this call created (or the contents it wrote into an empty one), is removed.
 pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summary, Error> {
     let mut counts = Counts::default();
     let mut places = PlaceIndex::default();
@@ -257,6 +380,9 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
             Value::Array(a) => a.iter_mut().collect(),
             other => vec![other],
         };
+        for (i, item) in items.iter().enumerate() {
+            check_record(input, i as u64 + 1, item, None)?;
+        }
         for (i, item) in items.into_iter().enumerate() {
             masker
                 .mask_value(item, &mut counts)
@@ -264,7 +390,7 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
         }
         let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
         text.push('\n');
-        std::fs::write(output, text).map_err(io(output))?;
+        write_output(output, |w| w.write_all(text.as_bytes()).map_err(io(output)))?;
     } else {
         let gz = input.extension().is_some_and(|e| e == "gz");
         places_of(input, gz, &mut places)?;
@@ -312,10 +438,63 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
             });
         }
     }
+    // Output is written uncompressed: `a.ndjson.gz` becomes `a.ndjson`, so a manifest that lists
+    // both (or two names that differ in case only, one file on Windows and macOS) is refused
+    // rather than have one overwrite the other.
+    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for f in &manifest.files {
+        let rel = out_rel(&f.path);
+        if let Some(first) = seen.insert(rel.to_lowercase(), &f.path) {
+            return Err(Error::Manifest {
+                path: manifest_path.display().to_string(),
+                zh: format!(
+                    "`{first}` 与 `{}` 都会写成 `{rel}`（输出不压缩，且不区分大小写）；数据集中只能有其中一个",
+                    f.path
+                ),
+                en: format!(
+                    "`{first}` and `{}` would both be written as `{rel}` (output is uncompressed; names are compared ignoring case); a dataset may hold only one of them",
+                    f.path
+                ),
+            });
+        }
+    }
     if output.exists() && std::fs::read_dir(output).map_err(io(output))?.next().is_some() {
         return Err(Error::OutputExists { path: output.display().to_string() });
     }
+    // The outermost directory this run creates, removed on error; when the output directory
+    // existed (empty), what was written into it is removed instead.
+    let created = output.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).last();
+    let created = created.map(Path::to_path_buf);
     std::fs::create_dir_all(output).map_err(io(output))?;
+    let result = write_dataset(input, output, opts, counts, manifest);
+    if result.is_err() {
+        match &created {
+            Some(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            None => {
+                for entry in std::fs::read_dir(output).into_iter().flatten().flatten() {
+                    let p = entry.path();
+                    let _ = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
+                }
+            }
+        }
+    }
+    result
+}
+
+/// The path a manifest entry is written to: `.gz` removed, as output is uncompressed.
+fn out_rel(path: &str) -> String {
+    path.strip_suffix(".gz").unwrap_or(path).to_owned()
+}
+
+fn write_dataset(
+    input: &Path,
+    output: &Path,
+    opts: &Options<'_>,
+    counts: &mut Counts,
+    manifest: Manifest,
+) -> Result<usize, Error> {
     let mut places = PlaceIndex::default();
     for f in manifest.files.iter().filter(|f| f.record_type == RecordType::Place) {
         places_of(&input.join(&f.path), f.path.ends_with(".gz"), &mut places)?;
@@ -325,7 +504,7 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
     for f in &manifest.files {
         let gz = f.path.ends_with(".gz");
         // Output is written uncompressed.
-        let rel = f.path.strip_suffix(".gz").unwrap_or(&f.path).to_owned();
+        let rel = out_rel(&f.path);
         let out: PathBuf = output.join(&rel);
         if let Some(dir) = out.parent() {
             std::fs::create_dir_all(dir).map_err(io(dir))?;

@@ -108,13 +108,49 @@ fn is_mobile(d: &[u8]) -> bool {
     d.len() == 11 && d[0] == b'1' && (b'3'..=b'9').contains(&d[1]) && d.iter().all(u8::is_ascii_digit)
 }
 
-/// Find resident ID numbers and mobile numbers in free text `[SHR-040]`, `[SHR-041]`.
+/// Full-width digits and `Ｘ`/`ｘ` read as their ASCII forms; every other character as one
+/// placeholder byte. Gives the folded bytes and, for each, the byte offset in `s` where its
+/// character starts (plus `s.len()` at the end).
+fn fold(s: &str) -> (String, Vec<usize>) {
+    let mut folded = String::with_capacity(s.len());
+    let mut at = Vec::with_capacity(s.len() + 1);
+    for (i, c) in s.char_indices() {
+        let f = match c {
+            '\u{ff10}'..='\u{ff19}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or('#'),
+            '\u{ff38}' => 'X',
+            '\u{ff58}' => 'x',
+            '\u{ff0d}' => '-',
+            '\u{ff0b}' => '+',
+            '\u{3000}' => ' ',
+            c if c.is_ascii() => c,
+            _ => '#',
+        };
+        folded.push(f);
+        at.push(i);
+    }
+    at.push(s.len());
+    (folded, at)
+}
+
+/// Find resident ID numbers and mobile numbers in free text `[SHR-040]`, `[SHR-041]`, written
+/// in ASCII or full-width digits.
 ///
-/// A resident ID number is a run of exactly 17 ASCII digits followed by a digit, `X` or `x`, not
+/// A resident ID number is a run of exactly 17 digits followed by a digit, `X` or `x`, not
 /// part of a longer run of digits, whose check character is right and whose birth date exists and
 /// lies in 1900–2099. A mobile number is `1[3-9]` and nine more digits, alone, grouped 3-4-4 with
-/// `-` or spaces, or after `+86`, not part of a longer run of digits.
+/// `-` or spaces, or after `+86`, not part of a longer run of digits. Offsets are into `s`.
 pub fn scan_text(s: &str) -> Vec<TextHit> {
+    let (folded, at) = fold(s);
+    let mut hits = scan_ascii(&folded);
+    for h in &mut hits {
+        h.start = at.get(h.start).copied().unwrap_or(s.len());
+        h.end = at.get(h.end).copied().unwrap_or(s.len());
+    }
+    hits
+}
+
+/// [`scan_text`] on text whose every character is one byte.
+fn scan_ascii(s: &str) -> Vec<TextHit> {
     let b = s.as_bytes();
     let mut hits = Vec::new();
     let mut i = 0;
@@ -290,7 +326,7 @@ pub fn raw_values(ty: RecordType, record: &Value, profile: &Profile, today: Date
                         let scheme = item.get("scheme").and_then(Value::as_str);
                         let value = item.get("value").and_then(Value::as_str).unwrap_or("");
                         let raw = if scheme == Some("pseudonym") {
-                            false
+                            !is_token(value)
                         } else if action == Action::Pseudonymise {
                             true
                         } else {
@@ -320,6 +356,17 @@ pub fn raw_values(ty: RecordType, record: &Value, profile: &Profile, today: Date
                 _ => {}
             }
         });
+    }
+    // Identity and mobile numbers left in free text the profile keeps `[SHR-042]`.
+    if profile.sharing_level != linli_model::codes::SharingLevel::Internal {
+        if let Ok(r) = Record::from_value(record.clone()) {
+            for (pointer, text) in free_text(&r) {
+                for hit in scan_text(text) {
+                    let value = text.get(hit.start..hit.end).map(mask_middle);
+                    out.push(leak("shared-raw-value", pointer.clone(), value));
+                }
+            }
+        }
     }
     if profile.extensions == Action::Drop
         && record.get("extensions").is_some_and(|e| e.as_object().is_none_or(|o| !o.is_empty()))

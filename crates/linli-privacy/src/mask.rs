@@ -134,7 +134,7 @@ pub fn mask_text(s: &str, start: Option<usize>, end: Option<usize>) -> String {
         _ => {
             let n = s.chars().count();
             let (a, b) = (start.unwrap_or(0), end.unwrap_or(0));
-            if a + b >= n {
+            if a.saturating_add(b) >= n {
                 return mask_middle(s);
             }
             s.chars().enumerate().map(|(i, c)| if i < a || i >= n - b { c } else { '*' }).collect()
@@ -295,6 +295,14 @@ impl<'a> Masker<'a> {
                 }
             }
         }
+        // Identity and mobile numbers in free text that is kept are masked where they stand
+        // `[SHR-042]`.
+        if self.profile.sharing_level != linli_model::codes::SharingLevel::Internal {
+            for pattern in free_text_members(ty) {
+                let segments: Vec<&str> = pattern.trim_start_matches('/').split('/').collect();
+                scrub(v, &segments, counts);
+            }
+        }
     }
 
     fn token(&self, domain: &str, value: &str) -> String {
@@ -444,6 +452,50 @@ impl<'a> Masker<'a> {
     }
 }
 
+/// The free-text members of a record type, as pointer patterns (`*`: any array index); the same
+/// members as [`crate::leak::free_text`].
+fn free_text_members(ty: RecordType) -> &'static [&'static str] {
+    match ty {
+        RecordType::Organization => &["/name", "/contacts/*/role"],
+        RecordType::Place => &["/name", "/address/fullText"],
+        RecordType::Thing => &["/name"],
+        RecordType::Event => &["/description"],
+        RecordType::Case => &["/title", "/description", "/resolution", "/history/*/note", "/evaluation/comment"],
+        _ => &[],
+    }
+}
+
+/// Mask the identity and mobile numbers in the strings at `segments` under `v`.
+fn scrub(v: &mut Value, segments: &[&str], counts: &mut Counts) {
+    match segments.split_first() {
+        None => {
+            if let Value::String(s) = v {
+                let hits = crate::leak::scan_text(s);
+                if !hits.is_empty() {
+                    let mut out = s.clone();
+                    for h in hits.iter().rev() {
+                        if let Some(found) = s.get(h.start..h.end) {
+                            out.replace_range(h.start..h.end, &mask_middle(found));
+                        }
+                    }
+                    *s = out;
+                    counts.masked += 1;
+                }
+            }
+        }
+        Some((&"*", rest)) => {
+            for item in v.as_array_mut().into_iter().flatten() {
+                scrub(item, rest, counts);
+            }
+        }
+        Some((name, rest)) => {
+            if let Some(next) = v.get_mut(*name) {
+                scrub(next, rest, counts);
+            }
+        }
+    }
+}
+
 /// Replace every string in `v` (a string or an array of strings) by `f(string)`.
 fn for_strings(v: &mut Value, f: &mut dyn FnMut(&str) -> String) {
     match v {
@@ -471,6 +523,8 @@ mod tests {
         assert_eq!(mask_phone("0512-65221234", Some(0), Some(0)), "0512*****1234");
         assert!(PhoneNumber::new(mask_phone("110", Some(0), Some(0))).is_ok());
         assert_eq!(round(120.5836, 3), 120.584);
+        // Shows no more than the default table, however large the profile's numbers.
+        assert_eq!(mask_text("顾福生", Some(usize::MAX), Some(1)), "顾*生");
     }
 
     #[test]

@@ -166,7 +166,8 @@ pub fn kind_of(ty: RecordType, pointer: &str) -> Option<Kind> {
         (T::Organization, "/contacts") => Kind::Group,
         (T::Organization, "/contacts/*/name") => Kind::Text,
         (T::Organization, "/contacts/*/phone") => Kind::Phone,
-        (T::Thing, "/owner") => Kind::Reference,
+        (T::Thing, "/owner") | (T::Thing | T::Event | T::Case, "/place") => Kind::Reference,
+        (T::Thing, "/name") => Kind::Text,
         (T::Thing, "/vehicle/plateNumber") => Kind::Text,
         (T::Event, "/location") | (T::Case, "/location") => Kind::Point,
         (T::Event, "/subjects") | (T::Case, "/reporter") => Kind::Reference,
@@ -260,10 +261,58 @@ struct RawRule {
     record_type: String,
     pointer: String,
     action: String,
-    keep_start: Option<usize>,
-    keep_end: Option<usize>,
+    keep_start: Option<Count>,
+    keep_end: Option<Count>,
     method: Option<String>,
     decimals: Option<u8>,
+}
+
+/// Most characters a `mask` rule may show at either end (`keepStart`, `keepEnd`) `[SHR-010]`;
+/// the bound also keeps `keepStart + keepEnd` far from overflowing.
+pub const MAX_KEEP: usize = 64;
+
+/// An integer as written in the TOML, of any sign and size, so that a value out of range is
+/// reported against its own key rather than as unreadable TOML.
+#[derive(Debug, Clone, Copy)]
+struct Count(i128);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Count;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an integer")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Count, E> {
+                Ok(Count(i128::from(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Count, E> {
+                Ok(Count(i128::from(v)))
+            }
+            fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Count, E> {
+                Ok(Count(v))
+            }
+            fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Count, E> {
+                Ok(Count(i128::try_from(v).unwrap_or(i128::MAX)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `keepStart` / `keepEnd`, checked against [`MAX_KEEP`].
+fn keep(v: Option<Count>, k: &'static str) -> Result<Option<usize>, RuleError> {
+    match v {
+        None => Ok(None),
+        Some(Count(n)) => usize::try_from(n).ok().filter(|n| *n <= MAX_KEEP).map(Some).ok_or_else(|| {
+            (
+                k,
+                format!("`{k}` 应为 0 到 {MAX_KEEP} 之间的整数"),
+                format!("`{k}` must be an integer from 0 to {MAX_KEEP}"),
+            )
+        }),
+    }
 }
 
 impl Profile {
@@ -526,7 +575,7 @@ fn rule_action(r: &RawRule) -> Result<Action, RuleError> {
         "keep" => Action::Keep,
         "drop" => Action::Drop,
         "pseudonymise" => Action::Pseudonymise,
-        "mask" => Action::Mask { keep_start: r.keep_start, keep_end: r.keep_end },
+        "mask" => Action::Mask { keep_start: keep(r.keep_start, "keepStart")?, keep_end: keep(r.keep_end, "keepEnd")? },
         "generalise" => Action::Generalise(match r.method.as_deref() {
             Some("year") => Generalisation::Year,
             Some("five-year-band") => Generalisation::FiveYearBand,

@@ -326,3 +326,58 @@ fn raw_values_in_a_shared_dataset_are_reported() {
     assert!(!raw.contains("/birthDate"), "{raw:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Stricter than the test above: the name of every person, every identity number and every
+/// telephone number of the input is looked for anywhere in the public output, inside unmarked
+/// text too (a device named after its owner, a title quoting a number).
+#[test]
+fn public_output_names_no_person_anywhere() {
+    let input = lines(&example());
+    let mut watched: Vec<String> = Vec::new();
+    for r in &input {
+        if r["type"] == "Person" {
+            watched.extend(r["name"].as_str().map(str::to_owned));
+        }
+        for i in r["identifiers"].as_array().into_iter().flatten() {
+            watched.extend(i["value"].as_str().map(str::to_owned));
+        }
+        for p in r["phones"].as_array().into_iter().flatten() {
+            watched.extend(p.as_str().map(str::to_owned));
+        }
+    }
+    assert!(watched.len() > 60, "{}", watched.len());
+    let out = tmp("public-names");
+    mask("public", None, &out).unwrap();
+    let bytes = output_bytes(&out);
+    let survived: Vec<&String> = watched.iter().filter(|s| bytes.contains(s.as_str())).collect();
+    assert!(survived.is_empty(), "{survived:?}");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+/// Numbers in kept free text are masked where they stand `[SHR-042]`, full-width ones too.
+#[test]
+fn numbers_in_kept_free_text_are_masked_at_every_shared_level() {
+    let dir = tmp("scrub-in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let case = r#"{"type":"Case","id":"C-1","meta":{"source":{"vendor":"V","product":"P"},"createdAt":"2024-05-01T09:00:00+08:00","updatedAt":"2024-05-01T09:00:00+08:00","version":1,"classification":"internal"},"category":"environment.garbage","channel":"hotline-12345","title":"居民 320505194511200007 反映","resolution":"已回电 139-6211-7845，另见 １３９６２１１７８４５","reportedAt":"2024-05-01T09:00:00+08:00","status":"reported","history":[{"at":"2024-05-01T09:00:00+08:00","to":"reported"}]}"#;
+    let input = dir.join("case.ndjson");
+    std::fs::write(&input, format!("{case}\n")).unwrap();
+    let k = key(b"an example key of 32 bytes......");
+    for name in ["inter-department", "public"] {
+        let out = dir.join(format!("{name}.ndjson"));
+        let profile = linli_privacy::Profile::built_in(name).unwrap();
+        let opts = linli_privacy::Options {
+            profile: &profile,
+            key: Some(&k),
+            today: None,
+            tool: linli_model::text::Text::new("test").unwrap(),
+        };
+        linli_privacy::mask_path(&input, &out, &opts).unwrap();
+        let text = std::fs::read_to_string(&out).unwrap();
+        for raw in ["320505194511200007", "139-6211-7845", "１３９６２１１７８４５"] {
+            assert!(!text.contains(raw), "{name}: {raw} in {text}");
+        }
+        assert!(text.contains("3205**********0007"), "{name}: {text}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

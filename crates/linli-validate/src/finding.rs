@@ -77,7 +77,8 @@ impl Finding {
             Some(ty) => linli_model::sensitivity::classify(ty, &self.pointer).is_some(),
             None => false,
         };
-        self.value = Some(if masked { check::mask_middle(value) } else { linli_model::text::truncate(value, 64) });
+        self.value =
+            Some(linli_model::text::truncate(&if masked { check::mask_middle(value) } else { value.to_owned() }, 64));
         self
     }
 
@@ -96,8 +97,10 @@ impl From<(&check::Finding, Option<RecordType>, Option<&str>)> for Finding {
         // Mask by the check's own mark or by the schema's mark for the member.
         let marked =
             f.sensitivity.is_some() || ty.is_some_and(|t| linli_model::sensitivity::classify(t, &f.pointer).is_some());
-        out.value =
-            f.value.as_deref().map(|v| if marked { check::mask_middle(v) } else { linli_model::text::truncate(v, 64) });
+        out.value = f
+            .value
+            .as_deref()
+            .map(|v| linli_model::text::truncate(&if marked { check::mask_middle(v) } else { v.to_owned() }, 64));
         out
     }
 }

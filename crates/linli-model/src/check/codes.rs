@@ -84,6 +84,8 @@ finding_codes! {
         "性别与居民身份证号码不一致", "Gender disagrees with the resident ID number";
     BirthDateInFuture = "birth-date-in-future", Error, "PER-006",
         "出生日期晚于记录创建时间", "Birth date is after the record was created";
+    PseudonymShape = "pseudonym-shape", Error, "PER-020",
+        "假名化标识不是 64 位小写十六进制标记", "A pseudonym is not a token of 64 lower-case hexadecimal digits";
     BirthPeriodOrder = "birth-period-order", Error, "PER-017",
         "出生时段的截止日期早于起始日期", "Birth period ends before it starts";
     BirthDateOutsidePeriod = "birth-date-outside-period", Error, "PER-017",

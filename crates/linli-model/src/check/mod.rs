@@ -164,6 +164,16 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
         }
     }
     for (i, ident) in p.identifiers.iter().enumerate() {
+        let v = ident.value.as_str();
+        if ident.scheme == IdentifierScheme::Pseudonym
+            && !(v.len() == 64 && v.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        {
+            out.push(
+                Finding::new(FindingCode::PseudonymShape, format!("/identifiers/{i}/value"))
+                    .value(v)
+                    .sensitive(Sensitivity::Sensitive),
+            );
+        }
         if ident.scheme != IdentifierScheme::ResidentId || id_number::is_masked(ident.value.as_str()) {
             continue;
         }
@@ -490,7 +500,13 @@ mod tests {
     fn masked_values_are_valid() {
         assert!(person_codes(r#","phones":["138****5678","0512*****1234"]"#).is_empty());
         assert!(person_codes(r#","identifiers":[{"scheme":"resident-id","value":"3205**********1234"}]"#).is_empty());
-        assert!(person_codes(r#","identifiers":[{"scheme":"pseudonym","value":"d2637bc5"}]"#).is_empty());
+        let token = "d2637bc5".repeat(8);
+        assert!(person_codes(&format!(r#","identifiers":[{{"scheme":"pseudonym","value":"{token}"}}]"#)).is_empty());
+        // A pseudonym is a token, never a raw number under another scheme's name.
+        for v in ["d2637bc5", "320504193802143112", &token.to_uppercase()] {
+            let extra = format!(r#","identifiers":[{{"scheme":"pseudonym","value":"{v}"}}]"#);
+            assert_eq!(person_codes(&extra), ["pseudonym-shape"], "{v}");
+        }
         // Masked, but not 18 characters.
         assert_eq!(
             person_codes(r#","identifiers":[{"scheme":"resident-id","value":"3205*********1234"}]"#),

@@ -1,0 +1,220 @@
+//! Bad input is refused and leaves nothing behind: profile bounds, records of unexpected shape,
+//! gzip output, colliding dataset paths.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use linli_privacy::mask::Counts;
+use linli_privacy::{Error, Key, Masker, Options, Profile, mask_path};
+use serde_json::Value;
+
+fn example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/datasets/gusu-huqiu")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("linli-privacy-hardening-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(profile: &str, input: &Path, output: &Path) -> Result<linli_privacy::Summary, Error> {
+    let profile = Profile::built_in(profile).unwrap();
+    let key = Key::new(b"hardening test key 0123", "test").unwrap();
+    let tool = linli_model::text::Text::new("linli-privacy tests").unwrap();
+    mask_path(input, output, &Options { profile: &profile, key: Some(&key), today: None, tool })
+}
+
+const HEAD: &str = "name = \"x\"\nsharingLevel = \"public\"\n[defaults]\npersonal = \"mask\"\nsensitive = \"drop\"\nextensions = \"drop\"\n";
+
+fn rule(extra: &str) -> String {
+    format!("{HEAD}[[rule]]\ntype = \"Person\"\npointer = \"/name\"\naction = \"mask\"\n{extra}")
+}
+
+fn profile_err(text: &str) -> (String, String, String) {
+    match Profile::from_toml(text, "my.toml") {
+        Err(e @ Error::Profile { .. }) => {
+            let Error::Profile { file, key, .. } = &e else { unreachable!() };
+            assert_eq!(file, "my.toml");
+            assert_eq!(e.code(), "profile-invalid");
+            (key.clone(), e.message(false), e.message(true))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn keep_start_and_keep_end_above_64_are_refused_when_the_profile_loads() {
+    for (extra, key) in [
+        ("keepStart = 18446744073709551615\n", "rule[0].keepStart"),
+        ("keepStart = 9223372036854775807\n", "rule[0].keepStart"),
+        ("keepStart = 65\n", "rule[0].keepStart"),
+        ("keepStart = 1\nkeepEnd = 9223372036854775807\n", "rule[0].keepEnd"),
+        ("keepEnd = 65\n", "rule[0].keepEnd"),
+        ("keepEnd = -1\n", "rule[0].keepEnd"),
+    ] {
+        let (k, en, zh) = profile_err(&rule(extra));
+        assert_eq!(k, key, "{extra}: {en}");
+        assert!(en.contains("my.toml") && en.contains(key) && en.contains("64"), "{en}");
+        assert!(zh.contains("my.toml") && zh.contains(key) && zh.contains("64"), "{zh}");
+    }
+    // 64 is allowed, and masking with the largest values neither panics nor unmasks wrongly.
+    let p = Profile::from_toml(&rule("keepStart = 64\nkeepEnd = 64\n"), "my.toml").unwrap();
+    let masker = Masker::new(&p, None).unwrap();
+    let mut v = serde_json::json!({"type": "Person", "id": "P-1", "name": "张三"});
+    masker.mask_value(&mut v, &mut Counts::default()).unwrap();
+    assert_ne!(v["name"], "张三");
+}
+
+/// An NDJSON file: a good Person first, then `bad` on line 2.
+fn ndjson_with(dir: &Path, bad: &str) -> PathBuf {
+    let good = std::fs::read_to_string(example().join("person.ndjson")).unwrap();
+    let input = dir.join("in.ndjson");
+    std::fs::write(&input, format!("{}\n{bad}\n", good.lines().next().unwrap())).unwrap();
+    input
+}
+
+const BAD_SHAPES: &[(&str, &str)] = &[
+    (r#"{"type":"Person","id":"P-9","name":"张三","identifiers":"11010519491231002X"}"#, "11010519491231002X"),
+    (r#"{"type":"Person","id":"P-9","name":"张三","phones":[13812345678]}"#, "13812345678"),
+    (r#"{"type":"Organization","id":"O-9","name":"某公司","kind":"enterprise","contacts":{"name":"张三"}}"#, "张三"),
+    (r#"{"type":"Person","id":"P-9","name":"张三","birthDate":19780623}"#, "19780623"),
+];
+
+#[test]
+fn records_of_unexpected_shape_are_refused_and_nothing_is_written() {
+    let dir = tmp("shape");
+    for (profile, gz) in [("public", false), ("inter-department", true), ("internal", false)] {
+        for (bad, secret) in BAD_SHAPES {
+            let input = ndjson_with(&dir, bad);
+            let output = dir.join(if gz { "out.ndjson.gz" } else { "out.ndjson" });
+            let e = run(profile, &input, &output).unwrap_err();
+            assert_eq!(e.code(), "input-invalid", "{profile} {bad}: {e}");
+            let (en, zh) = (e.message(false), e.message(true));
+            let at = format!("{}:2", input.display());
+            assert!(en.contains(&at) && en.contains("not a Linli record"), "{en}");
+            assert!(zh.contains(&at) && zh.contains("不是 Linli 记录"), "{zh}");
+            // The message never repeats the personal value.
+            assert!(!en.contains(secret) && !zh.contains(secret), "{en} / {zh}");
+            assert!(!output.exists(), "{profile} {bad}: partial output left behind");
+        }
+    }
+    // A record file (.json) likewise.
+    for (bad, _) in BAD_SHAPES {
+        let input = dir.join("in.json");
+        std::fs::write(&input, format!("[{bad}]")).unwrap();
+        let output = dir.join("out.json");
+        let e = run("public", &input, &output).unwrap_err();
+        assert_eq!(e.code(), "input-invalid", "{bad}: {e}");
+        assert!(e.message(false).contains(&format!("{}:1", input.display())), "{e}");
+        assert!(!output.exists());
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A copy of the example dataset with `bad` appended to person.ndjson and the manifest rebuilt.
+fn dataset_with(dir: &Path, bad: &str) -> PathBuf {
+    let input = dir.join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    for e in std::fs::read_dir(example()).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let mut f = std::fs::OpenOptions::new().append(true).open(input.join("person.ndjson")).unwrap();
+    writeln!(f, "{bad}").unwrap();
+    drop(f);
+    let m: Value = serde_json::from_str(&std::fs::read_to_string(example().join("manifest.json")).unwrap()).unwrap();
+    let mut built = serde_json::to_value(
+        linli_validate::dataset::build_manifest(
+            &input,
+            serde_json::from_value(m["producer"].clone()).unwrap(),
+            linli_model::codes::SharingLevel::Internal,
+            serde_json::from_value(m["createdAt"].clone()).unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    if !m["externalRefs"].is_null() {
+        built["externalRefs"] = m["externalRefs"].clone();
+    }
+    std::fs::write(input.join("manifest.json"), serde_json::to_string_pretty(&built).unwrap()).unwrap();
+    input
+}
+
+#[test]
+fn a_dataset_with_a_bad_record_leaves_no_output_behind() {
+    let dir = tmp("dataset-shape");
+    let input = dataset_with(&dir, BAD_SHAPES[0].0);
+    // A new directory (and the parents the run created) is removed.
+    let output = dir.join("new").join("out");
+    let e = run("public", &input, &output).unwrap_err();
+    assert_eq!(e.code(), "input-invalid", "{e}");
+    assert!(e.message(false).contains("person.ndjson:"), "{e}");
+    assert!(!dir.join("new").exists(), "partial output left behind");
+    // An empty directory that existed before stays, empty.
+    let output = dir.join("empty");
+    std::fs::create_dir_all(&output).unwrap();
+    let e = run("public", &input, &output).unwrap_err();
+    assert_eq!(e.code(), "input-invalid", "{e}");
+    assert!(output.is_dir());
+    assert_eq!(std::fs::read_dir(&output).unwrap().count(), 0, "partial output left behind");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_gz_output_is_gzip() {
+    let dir = tmp("gz");
+    let input = example().join("person.ndjson");
+    let plain = dir.join("out.ndjson");
+    let gz = dir.join("out.ndjson.gz");
+    let a = run("public", &input, &plain).unwrap();
+    let b = run("public", &input, &gz).unwrap();
+    assert_eq!(a.counts.records, b.counts.records);
+    let bytes = std::fs::read(&gz).unwrap();
+    assert_eq!(&bytes[..2], b"\x1f\x8b", "not gzip");
+    let mut text = String::new();
+    flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_string(&mut text).unwrap();
+    assert_eq!(text, std::fs::read_to_string(&plain).unwrap());
+    // A record file, too.
+    let record = dir.join("one.json");
+    std::fs::write(&record, std::fs::read_to_string(&input).unwrap().lines().next().unwrap()).unwrap();
+    run("public", &record, &dir.join("one.out.json.gz")).unwrap();
+    let mut text = String::new();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(dir.join("one.out.json.gz")).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    assert_ne!(serde_json::from_str::<Value>(&text).unwrap()["name"], "顾福生");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_manifest_with_colliding_output_paths_is_refused() {
+    let dir = tmp("collide");
+    let input = dir.join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    for e in std::fs::read_dir(example()).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let person = std::fs::read(input.join("person.ndjson")).unwrap();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(&person).unwrap();
+    std::fs::write(input.join("person.ndjson.gz"), enc.finish().unwrap()).unwrap();
+    let mut m: Value = serde_json::from_str(&std::fs::read_to_string(input.join("manifest.json")).unwrap()).unwrap();
+    let files = m["files"].as_array_mut().unwrap();
+    let mut twin = files.iter().find(|f| f["path"] == "person.ndjson").unwrap().clone();
+    twin["path"] = "person.ndjson.gz".into();
+    files.push(twin);
+    std::fs::write(input.join("manifest.json"), serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    let output = dir.join("out");
+    let e = run("public", &input, &output).unwrap_err();
+    assert_eq!(e.code(), "manifest-invalid", "{e}");
+    let (en, zh) = (e.message(false), e.message(true));
+    assert!(en.contains("person.ndjson.gz") && en.contains("person.ndjson`"), "{en}");
+    assert!(zh.contains("person.ndjson.gz"), "{zh}");
+    assert!(!output.exists());
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -69,6 +69,13 @@ pub const CODES: &[(&str, Level, &str, &str, &str)] = &[
         "Free text holds a mobile telephone number",
     ),
     (
+        "id-holds-personal-number",
+        Level::Error,
+        "CON-013",
+        "记录标识或来源标识中含有身份证号码或手机号码",
+        "A record id or meta.sourceId holds a resident ID or mobile number",
+    ),
+    (
         "shared-raw-value",
         Level::Error,
         "SHR-050",
@@ -249,6 +256,14 @@ pub fn free_text(record: &Record) -> Vec<(String, &str)> {
 pub fn scan_record(record: &Record) -> Vec<Leak> {
     let ty = record.record_type();
     let mut out = Vec::new();
+    // Ids are copied into every reference and carry no marks `[CON-013]`.
+    let meta_source = record.meta().source_id.as_ref().map(|t| t.as_str());
+    for (pointer, text) in [("/id", Some(record.id().as_str())), ("/meta/sourceId", meta_source)] {
+        for hit in text.map(scan_text).unwrap_or_default() {
+            let value = text.and_then(|t| t.get(hit.start..hit.end)).map(mask_middle);
+            out.push(leak("id-holds-personal-number", pointer.to_owned(), value));
+        }
+    }
     for (pointer, text) in free_text(record) {
         for hit in scan_text(text) {
             let value = Some(mask_middle(&text[hit.start..hit.end]));

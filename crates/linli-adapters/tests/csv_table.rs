@@ -413,11 +413,12 @@ fn row_of(p: &Person) -> (Vec<String>, Vec<String>) {
 }
 
 /// What of a person the format holds: one identifier per scheme without issuer, one residence
-/// per kind without dates, the mapping's meta, no extensions.
+/// per kind without dates, the mapping's meta, no extensions, no birth period.
 fn projection(p: &Person, meta: &linli_model::Meta) -> Person {
     let mut q = p.clone();
     q.meta = meta.clone();
     q.extensions = Default::default();
+    q.birth_period = None;
     q.identifiers = IdentifierScheme::ALL
         .iter()
         .filter_map(|s| p.identifiers.iter().find(|i| i.scheme == *s))

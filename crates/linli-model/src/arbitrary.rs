@@ -261,6 +261,19 @@ impl Arbitrary for Person {
         if bool::arbitrary(g) {
             p.birth_date = Some(birth);
         }
+        if below(g, 4) == 0 {
+            // A generalised birth date `[PER-017]`: the year, or the five-year band, around `birth`.
+            let year = birth.year();
+            let (from, to) = if bool::arbitrary(g) {
+                (year, year)
+            } else {
+                (year - year.rem_euclid(5), year - year.rem_euclid(5) + 4)
+            };
+            let day = |s: String| Date::parse(&s).ok();
+            if let (Some(start), Some(end)) = (day(format!("{from:04}-01-01")), day(format!("{to:04}-12-31"))) {
+                p.birth_period = Some(crate::person::BirthPeriod { start, end });
+            }
+        }
         if bool::arbitrary(g) {
             #[allow(clippy::expect_used)]
             p.identifiers.push(Identifier {

@@ -279,6 +279,39 @@ pub fn scan_record(record: &Record) -> Vec<Leak> {
     out
 }
 
+/// Characters [PRI-004] shows of a value of `n` characters.
+fn table_shows(n: usize) -> usize {
+    match n {
+        0 | 1 => 0,
+        2 => 1,
+        3..=6 => 2,
+        7..=10 => 4,
+        11 => 7,
+        _ => 8,
+    }
+}
+
+/// Whether a value that a `mask` action should have treated shows more characters than the action
+/// allows: no `*` at all, or more visible characters than `keepStart` + `keepEnd` (or the [PRI-004]
+/// table) `[SHR-011]`, `[SHR-050]`. A telephone number's `+` and `-` are not counted, and its
+/// masking may fall back to the table.
+fn shows_too_much(s: &str, keep_start: Option<usize>, keep_end: Option<usize>, phone: bool) -> bool {
+    if !s.contains('*') {
+        return true;
+    }
+    let n = s.chars().count();
+    let rule = match (keep_start, keep_end) {
+        (None, None) => table_shows(n),
+        (a, b) => {
+            let ab = a.unwrap_or(0).saturating_add(b.unwrap_or(0));
+            if ab >= n { table_shows(n) } else { ab }
+        }
+    };
+    let allowed = if phone { rule.max(table_shows(n)).max(1) } else { rule };
+    let visible = s.chars().filter(|c| *c != '*' && !(phone && matches!(c, '+' | '-'))).count();
+    visible > allowed
+}
+
 fn masked_string(v: &Value) -> Option<String> {
     v.as_str().map(mask_middle)
 }
@@ -322,17 +355,21 @@ pub fn raw_values(ty: RecordType, record: &Value, profile: &Profile, today: Date
             let mut found = |p: String, value: Option<String>| out.push(leak("shared-raw-value", p, value));
             match (m.kind, action) {
                 (_, Action::Drop) => found(base(None), masked_string(val)),
-                (Kind::Text | Kind::Phone, Action::Mask { .. }) => match val {
-                    Value::Array(items) => {
-                        for (i, s) in items.iter().enumerate() {
-                            if s.as_str().is_some_and(|s| !s.contains('*')) {
-                                found(base(Some(i)), masked_string(s));
+                (Kind::Text | Kind::Phone, Action::Mask { keep_start, keep_end }) => {
+                    let phone = m.kind == Kind::Phone;
+                    let raw = |s: &Value| s.as_str().is_some_and(|s| shows_too_much(s, keep_start, keep_end, phone));
+                    match val {
+                        Value::Array(items) => {
+                            for (i, s) in items.iter().enumerate() {
+                                if raw(s) {
+                                    found(base(Some(i)), masked_string(s));
+                                }
                             }
                         }
+                        s if raw(s) => found(base(None), masked_string(s)),
+                        _ => {}
                     }
-                    s if s.as_str().is_some_and(|s| !s.contains('*')) => found(base(None), masked_string(s)),
-                    _ => {}
-                },
+                }
                 (Kind::Text, Action::Pseudonymise) if val.as_str().is_some_and(|s| !is_token(s)) => {
                     found(base(None), masked_string(val));
                 }
@@ -342,10 +379,10 @@ pub fn raw_values(ty: RecordType, record: &Value, profile: &Profile, today: Date
                         let value = item.get("value").and_then(Value::as_str).unwrap_or("");
                         let raw = if scheme == Some("pseudonym") {
                             !is_token(value)
-                        } else if action == Action::Pseudonymise {
-                            true
+                        } else if let Action::Mask { keep_start, keep_end } = action {
+                            shows_too_much(value, keep_start, keep_end, false)
                         } else {
-                            !value.contains('*')
+                            true
                         };
                         if raw {
                             found(format!("{at}/{i}/value"), Some(mask_middle(value)));
@@ -394,6 +431,33 @@ pub fn raw_values(ty: RecordType, record: &Value, profile: &Profile, today: Date
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn person(extra: &str) -> Value {
+        let text = format!(
+            r#"{{"type":"Person","id":"P-1","meta":{{"source":{{"vendor":"V","product":"P"}},"createdAt":"2024-05-01T09:00:00+08:00","updatedAt":"2024-05-01T09:00:00+08:00","version":1,"classification":"restricted"}}{extra}}}"#
+        );
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    fn raw(level: &str, extra: &str) -> Vec<String> {
+        let profile = Profile::built_in(level).unwrap_or_else(|e| panic!("{e}"));
+        let today = Date::parse("2024-05-01").unwrap_or_else(|e| panic!("{e}"));
+        raw_values(RecordType::Person, &person(extra), &profile, today).into_iter().map(|l| l.pointer).collect()
+    }
+
+    #[test]
+    fn a_mask_that_shows_more_than_the_level_allows_is_raw() {
+        // public shows nothing of a name; inter-department follows the [PRI-004] table.
+        assert_eq!(raw("public", r#","name":"张*丰""#), ["/name"]);
+        assert!(raw("public", r#","name":"***""#).is_empty());
+        assert!(raw("inter-department", r#","name":"张*丰""#).is_empty());
+        assert_eq!(raw("inter-department", r#","name":"张三丰*""#), ["/name"]);
+        assert_eq!(raw("inter-department", r#","phones":["1381234567*"]"#), ["/phones/0"]);
+        assert!(raw("inter-department", r#","phones":["138****5678"]"#).is_empty());
+        // A masked identity number counts as raw where the level pseudonymises.
+        let masked = r#","identifiers":[{"scheme":"resident-id","value":"1101**********002X"}]"#;
+        assert_eq!(raw("inter-department", masked), ["/identifiers/0/value"]);
+    }
 
     #[test]
     fn finds_valid_id_numbers_only() {

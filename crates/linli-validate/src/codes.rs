@@ -82,6 +82,7 @@ table! {
     "manifest-hash-mismatch", Error, "DAT-013", "manifest", "文件摘要与清单不符", "File digest differs from the manifest";
     "manifest-count-mismatch", Error, "DAT-013", "manifest", "记录数与清单不符", "Record count differs from the manifest";
     "manifest-extra-file", Error, "DAT-013", "manifest", "文件不在清单中", "File not listed in the manifest";
+    "manifest-protection", Error, "DAT-017", "manifest", "protection 不符：密钥标识格式错误，或内置配置与共享级别不符", "protection is inconsistent: a malformed key id, or a built-in profile that does not give the sharing level";
     "manifest-record-type", Error, "DAT-013", "manifest", "记录类型与清单声明不符", "Record type differs from the manifest";
     "event-text-id-number", Error, "EVT-010", "privacy", "事件描述中含有居民身份证号码", "Event description holds a resident ID number";
     "case-text-id-number", Error, "CAS-012", "privacy", "案件描述中含有居民身份证号码", "Case description holds a resident ID number";

@@ -974,4 +974,44 @@ fn check_manifest_header(run: &mut Run<'_>, m: &Manifest, label: &str) {
             None,
         );
     }
+    // What the manifest says of how the data was treated `[DAT-017]`.
+    use linli_model::codes::CodeTable;
+    if let Some(p) = &m.protection {
+        if let Some(k) = &p.key_id {
+            if !(k.len() == 16 && k.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))) {
+                // Never quoted: a tool that writes something else here may have written the key.
+                run.push(
+                    manifest_finding(
+                        "manifest-protection",
+                        Level::Error,
+                        "DAT-017",
+                        "protection.keyId 不是密钥标识（16 位小写十六进制）；清单中不得写入密钥".into(),
+                        "protection.keyId is not a key id (16 lower-case hexadecimal digits); a manifest must never hold the key".into(),
+                        "/protection/keyId".into(),
+                    ),
+                    label,
+                    None,
+                );
+            }
+        }
+        let built_in = linli_model::codes::SharingLevel::from_code(p.profile.as_str());
+        if built_in.is_some_and(|level| level != m.sharing_level) {
+            run.push(
+                manifest_finding(
+                    "manifest-protection",
+                    Level::Error,
+                    "DAT-017",
+                    format!("内置共享配置 `{}` 与清单的共享级别 `{}` 不符", p.profile, m.sharing_level.code()),
+                    format!(
+                        "the built-in profile `{}` does not give the manifest's sharing level `{}`",
+                        p.profile,
+                        m.sharing_level.code()
+                    ),
+                    "/protection/profile".into(),
+                ),
+                label,
+                None,
+            );
+        }
+    }
 }

@@ -145,7 +145,8 @@ fn fold(s: &str) -> (String, Vec<usize>) {
 /// A resident ID number is a run of exactly 17 digits followed by a digit, `X` or `x`, not
 /// part of a longer run of digits, whose check character is right and whose birth date exists and
 /// lies in 1900–2099. A mobile number is `1[3-9]` and nine more digits, alone, grouped 3-4-4 with
-/// `-` or spaces, or after `+86`, not part of a longer run of digits. Offsets are into `s`.
+/// `-` or spaces, or after `+86`, not part of a longer run of digits. A resident ID number written
+/// in groups (`1101 0519 4912 3100 2X`) is found too. Offsets are into `s`.
 pub fn scan_text(s: &str) -> Vec<TextHit> {
     let (folded, at) = fold(s);
     let mut hits = scan_ascii(&folded);
@@ -212,6 +213,52 @@ fn scan_ascii(s: &str) -> Vec<TextHit> {
                 }
             }
         }
+    }
+    hits.extend(grouped_ids(b));
+    hits.sort_by_key(|h| h.start);
+    hits
+}
+
+/// Resident ID numbers written in groups (`3205 0419 3802 1431 1X`, `320504-19380214-311X`): a
+/// span of digits in groups joined by one space or hyphen each, ending in a digit or `X`, not
+/// next to another digit, whose digits are 17 plus a check character that is right.
+fn grouped_ids(b: &[u8]) -> Vec<TextHit> {
+    let mut hits = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let starts = b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_digit());
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let (mut j, mut digits, mut separated) = (i, String::new(), false);
+        loop {
+            while j < b.len() && b[j].is_ascii_digit() {
+                digits.push(char::from(b[j]));
+                j += 1;
+            }
+            match (b.get(j), b.get(j + 1)) {
+                (Some(b' ' | b'-'), Some(d)) if d.is_ascii_digit() && digits.len() < 18 => {
+                    separated = true;
+                    j += 1;
+                }
+                (Some(b'X' | b'x'), _) if digits.len() == 17 => {
+                    digits.push('X');
+                    j += 1;
+                    break;
+                }
+                _ => break,
+            }
+        }
+        let alone = !b.get(j).is_some_and(|c| c.is_ascii_digit() || c.is_ascii_alphabetic());
+        if separated && alone && digits.len() == 18 {
+            if let Ok(id) = id_number::parse(&digits) {
+                if (1900..=2099).contains(&id.birth_date.year()) {
+                    hits.push(TextHit { kind: TextHitKind::ResidentId, start: i, end: j });
+                }
+            }
+        }
+        i = j.max(i + 1);
     }
     hits
 }
@@ -466,6 +513,13 @@ mod tests {
         assert_eq!(hits[0].kind, TextHitKind::ResidentId);
         // Wrong check character.
         assert!(scan_text("身份证110105194912310021").is_empty());
+        // Written in groups, or in full-width digits.
+        assert_eq!(scan_text("证件 1101 0519 4912 3100 2X 已核").len(), 1);
+        assert_eq!(scan_text("证件 110105-19491231-002X").len(), 1);
+        assert_eq!(scan_text("证件 １１０１０５１９４９１２３１００２Ｘ").len(), 1);
+        // Grouped digits whose check character is wrong, or that run on, are not.
+        assert!(scan_text("1101 0519 4912 3100 21").is_empty());
+        assert!(scan_text("1101 0519 4912 3100 2X7").is_empty());
         // Lower-case x is still a leak.
         assert_eq!(scan_text("11010519491231002x").len(), 1);
         // Inside a longer run of digits.

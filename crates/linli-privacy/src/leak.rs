@@ -202,7 +202,7 @@ fn scan_ascii(s: &str) -> Vec<TextHit> {
                     d.iter().all(u8::is_ascii_digit).then_some(from + 4)
                 };
                 if let Some(j) = g(i + 1) {
-                    if b.get(j).copied() == sep {
+                    if matches!(b.get(j), Some(b'-' | b' ')) {
                         if let Some(k) = g(j + 1) {
                             if !b.get(k).is_some_and(u8::is_ascii_digit) {
                                 hits.push(TextHit { kind: TextHitKind::Mobile, start, end: k });
@@ -517,6 +517,10 @@ mod tests {
         assert_eq!(scan_text("证件 1101 0519 4912 3100 2X 已核").len(), 1);
         assert_eq!(scan_text("证件 110105-19491231-002X").len(), 1);
         assert_eq!(scan_text("证件 １１０１０５１９４９１２３１００２Ｘ").len(), 1);
+        // Mobiles grouped 3-4-4, with either separator.
+        assert_eq!(scan_text("回电 138-1234 5678").len(), 1);
+        assert_eq!(scan_text("回电 138 1234-5678").len(), 1);
+        assert!(scan_text("编号 138-1234-56789").is_empty());
         // Grouped digits whose check character is wrong, or that run on, are not.
         assert!(scan_text("1101 0519 4912 3100 21").is_empty());
         assert!(scan_text("1101 0519 4912 3100 2X7").is_empty());

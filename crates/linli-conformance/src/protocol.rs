@@ -275,6 +275,23 @@ impl Diff {
     }
 }
 
+/// The records without `meta`, which names the producer and is not compared in `convert` cases
+/// `[CNF-035]`.
+pub fn without_meta(records: &[serde_json::Value]) -> serde_json::Value {
+    serde_json::Value::Array(
+        records
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                if let Some(o) = r.as_object_mut() {
+                    o.remove("meta");
+                }
+                r
+            })
+            .collect(),
+    )
+}
+
 /// Compare two JSON values member by member.
 pub fn diff(sent: &serde_json::Value, back: &serde_json::Value) -> Diff {
     fn go(a: &serde_json::Value, b: &serde_json::Value, at: String, d: &mut Diff) {

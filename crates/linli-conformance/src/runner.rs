@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use sha2::Digest;
 
-use crate::protocol::{CaseResponse, PROTOCOL, Product, Request, StartResponse, diff};
+use crate::protocol::{CaseResponse, PROTOCOL, Product, Request, StartResponse, diff, without_meta};
 use crate::vector::{AdapterVector, Class, DocumentVector, Verdict, adapter_vectors, dataset_cases, document_vectors};
 
 /// Version of the suite (the standard version it tests).
@@ -173,7 +173,7 @@ fn digest_files(mut files: Vec<PathBuf>) -> String {
     linli_validate::input::hex(&h.finalize())
 }
 
-pub(crate) fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
+fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -599,22 +599,6 @@ fn run_adapter(
     claimed
 }
 
-/// Members of a record that name its producer and are not compared in `convert` cases.
-fn without_meta(records: &[serde_json::Value]) -> serde_json::Value {
-    serde_json::Value::Array(
-        records
-            .iter()
-            .map(|r| {
-                let mut r = r.clone();
-                if let Some(o) = r.as_object_mut() {
-                    o.remove("meta");
-                }
-                r
-            })
-            .collect(),
-    )
-}
-
 /// Multiset difference: what `want` has that `got` lacks, and the reverse.
 fn missing_and_extra<T: Ord + Clone>(mut want: Vec<T>, mut got: Vec<T>) -> (Vec<T>, Vec<T>) {
     want.sort();
@@ -780,17 +764,7 @@ fn export_cases(suite: &Path) -> Vec<DocumentVector> {
         if !case.expected.is_empty() || case.dataset_checks || external {
             continue;
         }
-        let mut records = Vec::new();
-        for f in files_under(&dir.join("dataset"), "ndjson") {
-            let text = std::fs::read_to_string(&f).unwrap_or_default();
-            records.extend(
-                text.lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()),
-            );
-        }
-        records
-            .sort_by_key(|r| (r["type"].as_str().unwrap_or("").to_owned(), r["id"].as_str().unwrap_or("").to_owned()));
+        let records = dataset_records(&dir.join("dataset"));
         out.push(DocumentVector {
             id: case.id,
             description: case.description,
@@ -816,6 +790,44 @@ fn export_dir(seed: u64, seq: u64) -> PathBuf {
     std::env::temp_dir().join(format!("linli-conformance-{}-{n}-{seed}-{seq}", std::process::id()))
 }
 
+/// Every record of the NDJSON files under `dir`, ordered by type and id.
+pub(crate) fn dataset_records(dir: &Path) -> Vec<serde_json::Value> {
+    let mut records = Vec::new();
+    for f in files_under(dir, "ndjson") {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        records.extend(
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()),
+        );
+    }
+    records.sort_by_key(|r| (r["type"].as_str().unwrap_or("").to_owned(), r["id"].as_str().unwrap_or("").to_owned()));
+    records
+}
+
+/// Why an exported directory could not be checked.
+pub(crate) enum ExportUnchecked {
+    /// The validator could not be built (a defect of the harness).
+    NoValidator(String),
+    /// The directory could not be read as a dataset.
+    Unreadable(String),
+}
+
+/// The warning- and error-level findings `linli validate` gives for the dataset in `dir`, one
+/// line each (code, file, line, pointer).
+pub(crate) fn dataset_findings(dir: &Path) -> Result<Vec<String>, ExportUnchecked> {
+    let validator = linli_validate::Validator::new().map_err(|e| ExportUnchecked::NoValidator(e.to_string()))?;
+    let opts = linli_validate::Options { max_findings: 20, threads: 1, ..linli_validate::Options::default() };
+    let report = linli_validate::validate_paths(&[dir.to_path_buf()], &validator, &opts)
+        .map_err(|e| ExportUnchecked::Unreadable(e.to_string()))?;
+    Ok(report
+        .findings
+        .iter()
+        .filter(|f| f.level != linli_model::check::Level::Info)
+        .map(|f| format!("{} {}:{} {}", f.code, f.file.as_deref().unwrap_or("-"), f.line.unwrap_or(0), f.pointer))
+        .collect())
+}
+
 /// An export case: the directory must hold a dataset that `linli validate` accepts, with exactly
 /// the records sent, unchanged.
 fn judge_export(v: &DocumentVector, r: &CaseResponse, dir: &Path, result: &mut CaseResult) {
@@ -825,41 +837,21 @@ fn judge_export(v: &DocumentVector, r: &CaseResponse, dir: &Path, result: &mut C
         result.detail_en = format!("the product could not export: {e}");
         return;
     }
-    let validator = match linli_validate::Validator::new() {
-        Ok(v) => v,
-        Err(e) => {
+    let errors = match dataset_findings(dir) {
+        Ok(found) => found,
+        Err(ExportUnchecked::NoValidator(e)) => {
             result.outcome = Outcome::Error;
-            result.detail_en = e.to_string();
+            result.detail_en = e;
             return;
         }
-    };
-    let opts = linli_validate::Options { max_findings: 20, threads: 1, ..linli_validate::Options::default() };
-    let report = match linli_validate::validate_paths(&[dir.to_path_buf()], &validator, &opts) {
-        Ok(rep) => rep,
-        Err(e) => {
+        Err(ExportUnchecked::Unreadable(e)) => {
             result.outcome = Outcome::Fail;
             result.detail_zh = format!("导出目录无法读取：{e}");
             result.detail_en = format!("the export cannot be read: {e}");
             return;
         }
     };
-    let errors: Vec<String> = report
-        .findings
-        .iter()
-        .filter(|f| f.level != linli_model::check::Level::Info)
-        .map(|f| format!("{} {}:{} {}", f.code, f.file.as_deref().unwrap_or("-"), f.line.unwrap_or(0), f.pointer))
-        .collect();
-    let mut back = Vec::new();
-    for f in files_under(dir, "ndjson") {
-        let text = std::fs::read_to_string(&f).unwrap_or_default();
-        back.extend(
-            text.lines()
-                .filter(|l| !l.trim().is_empty())
-                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()),
-        );
-    }
-    back.sort_by_key(|r| (r["type"].as_str().unwrap_or("").to_owned(), r["id"].as_str().unwrap_or("").to_owned()));
-    let d = diff(&v.record, &serde_json::Value::Array(back));
+    let d = diff(&v.record, &serde_json::Value::Array(dataset_records(dir)));
     if errors.is_empty() && d.is_empty() {
         result.outcome = Outcome::Pass;
         result.detail_zh = "导出的数据集有效，记录完整无变化".into();

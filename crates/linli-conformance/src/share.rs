@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::protocol::CaseResponse;
-use crate::runner::{CaseResult, Outcome, files_under};
+use crate::runner::{CaseResult, ExportUnchecked, Outcome, dataset_findings, dataset_records};
 use crate::vector::DocumentVector;
 
 /// The values that must not leave at any level above `internal`: identity numbers and
@@ -84,37 +84,18 @@ pub(crate) fn judge_share(v: &DocumentVector, level: &str, r: &CaseResponse, dir
         problems_en.push(format!("the manifest declares sharing level {declared}, not {level}"));
     }
     // The validator's checks, leak checks included (they follow the declared level).
-    let report = linli_validate::Validator::new().map_err(|e| e.to_string()).and_then(|validator| {
-        let opts = linli_validate::Options { max_findings: 20, threads: 1, ..linli_validate::Options::default() };
-        linli_validate::validate_paths(&[dir.to_path_buf()], &validator, &opts).map_err(|e| e.to_string())
-    });
-    match report {
-        Err(e) => {
+    match dataset_findings(dir) {
+        Err(ExportUnchecked::NoValidator(e) | ExportUnchecked::Unreadable(e)) => {
             problems_zh.push(format!("导出目录无法读取：{e}"));
             problems_en.push(format!("the export cannot be read: {e}"));
         }
-        Ok(rep) => {
-            let found: Vec<String> = rep
-                .findings
-                .iter()
-                .filter(|f| f.level != linli_model::check::Level::Info)
-                .map(|f| {
-                    format!("{} {}:{} {}", f.code, f.file.as_deref().unwrap_or("-"), f.line.unwrap_or(0), f.pointer)
-                })
-                .collect();
-            if !found.is_empty() {
-                problems_zh.push(format!("校验发现问题：{found:?}"));
-                problems_en.push(format!("validation findings: {found:?}"));
-            }
+        Ok(found) if !found.is_empty() => {
+            problems_zh.push(format!("校验发现问题：{found:?}"));
+            problems_en.push(format!("validation findings: {found:?}"));
         }
+        Ok(_) => {}
     }
-    let mut back = Vec::new();
-    for f in files_under(dir, "ndjson") {
-        let text = std::fs::read_to_string(&f).unwrap_or_default();
-        back.extend(
-            text.lines().filter(|l| !l.trim().is_empty()).filter_map(|l| serde_json::from_str::<Value>(l).ok()),
-        );
-    }
+    let back = dataset_records(dir);
     let sent: Vec<Value> = v.record.as_array().cloned().unwrap_or_default();
     let mut want: Vec<_> = sent.iter().map(key).collect();
     let mut got: Vec<_> = back.iter().map(key).collect();

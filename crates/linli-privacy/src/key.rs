@@ -95,7 +95,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// Whether `s` looks like a token: 64 lower-case hex digits.
 pub fn is_token(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    linli_model::check::is_pseudonym_token(s)
 }
 
 #[cfg(test)]

@@ -298,7 +298,7 @@ impl<'a> Masker<'a> {
         // Identity and mobile numbers in free text that is kept are masked where they stand
         // `[SHR-042]`.
         if self.profile.sharing_level != linli_model::codes::SharingLevel::Internal {
-            for pattern in free_text_members(ty) {
+            for pattern in crate::leak::free_text_members(ty) {
                 let segments: Vec<&str> = pattern.trim_start_matches('/').split('/').collect();
                 scrub(v, &segments, counts);
             }
@@ -449,19 +449,6 @@ impl<'a> Masker<'a> {
                 }
             }
         });
-    }
-}
-
-/// The free-text members of a record type, as pointer patterns (`*`: any array index); the same
-/// members as [`crate::leak::free_text`].
-fn free_text_members(ty: RecordType) -> &'static [&'static str] {
-    match ty {
-        RecordType::Organization => &["/name", "/contacts/*/role"],
-        RecordType::Place => &["/name", "/address/fullText"],
-        RecordType::Thing => &["/name"],
-        RecordType::Event => &["/description"],
-        RecordType::Case => &["/title", "/description", "/resolution", "/history/*/note", "/evaluation/comment"],
-        _ => &[],
     }
 }
 

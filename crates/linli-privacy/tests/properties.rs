@@ -52,8 +52,7 @@ fn masking_keeps_type_and_id_and_validity() {
                 return TestResult::error(format!("{name}: not idempotent\n{v}\n{again}"));
             }
             // What the profile of the level would change is gone.
-            let leaks =
-                linli_privacy::leak::raw_values(masked.record_type(), &v, &profile, linli_privacy::mask::today());
+            let leaks = linli_privacy::leak::raw_values(&masked, &profile, linli_privacy::mask::today());
             if !leaks.is_empty() {
                 return TestResult::error(format!("{name}: {leaks:?}\n{v}"));
             }

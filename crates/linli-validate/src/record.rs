@@ -55,8 +55,7 @@ pub fn raw_value_findings(
     today: linli_model::datetime::Date,
 ) -> Vec<Finding> {
     let ty = record.record_type();
-    let Ok(v) = serde_json::to_value(record) else { return Vec::new() };
-    linli_privacy::leak::raw_values(ty, &v, profile, today)
+    linli_privacy::leak::raw_values(record, profile, today)
         .into_iter()
         .map(|l| leak_finding(l, ty, record.id().as_str()))
         .collect()

@@ -548,19 +548,7 @@ mod adapter_vectors {
             for f in [&mut findings, &mut want_findings] {
                 f.sort();
             }
-            let strip = |rs: &Option<Vec<Value>>| {
-                rs.as_ref().map(|rs| {
-                    rs.iter()
-                        .map(|r| {
-                            let mut r = r.clone();
-                            if let Some(o) = r.as_object_mut() {
-                                o.remove("meta");
-                            }
-                            r
-                        })
-                        .collect::<Vec<_>>()
-                })
-            };
+            let strip = |rs: &Option<Vec<Value>>| rs.as_deref().map(linli_conformance::protocol::without_meta);
             let same = strip(&got.records) == strip(&v.expected.records)
                 && got.output == v.expected.output
                 && loss == want_loss

@@ -91,20 +91,29 @@ impl Finding {
     }
 }
 
-/// Keep the first and last few characters and mask the middle: `3205**********1234`,
-/// `138****5678`, `张*`.
-pub fn mask_middle(v: &str) -> String {
-    let chars: Vec<char> = v.chars().collect();
-    let n = chars.len();
-    let (head, tail) = match n {
-        0 => return String::new(),
-        1 => (0, 0),
+/// Whether `s` is a pseudonymisation token: 64 lower-case hexadecimal digits `[PER-020]`.
+pub fn is_pseudonym_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The characters [PRI-004] shows of a value of `n` characters: (at the start, at the end).
+pub fn mask_shown(n: usize) -> (usize, usize) {
+    match n {
+        0 | 1 => (0, 0),
         2 => (1, 0),
         3..=6 => (1, 1),
         7..=10 => (2, 2),
         11 => (3, 4),
         _ => (4, 4),
-    };
+    }
+}
+
+/// Keep the first and last few characters and mask the middle: `3205**********1234`,
+/// `138****5678`, `张*`.
+pub fn mask_middle(v: &str) -> String {
+    let chars: Vec<char> = v.chars().collect();
+    let n = chars.len();
+    let (head, tail) = mask_shown(n);
     chars.iter().enumerate().map(|(i, c)| if i < head || i >= n - tail { *c } else { '*' }).collect()
 }
 
@@ -165,9 +174,7 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
     }
     for (i, ident) in p.identifiers.iter().enumerate() {
         let v = ident.value.as_str();
-        if ident.scheme == IdentifierScheme::Pseudonym
-            && !(v.len() == 64 && v.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
-        {
+        if ident.scheme == IdentifierScheme::Pseudonym && !is_pseudonym_token(v) {
             out.push(
                 Finding::new(FindingCode::PseudonymShape, format!("/identifiers/{i}/value"))
                     .value(v)

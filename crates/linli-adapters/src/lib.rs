@@ -32,3 +32,21 @@ pub enum Error {
         message: String,
     },
 }
+
+impl Error {
+    /// Stable code of the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Input { .. } => "adapter-input",
+        }
+    }
+
+    /// The message in Chinese (`zh`) or English; the detail (from the parser that refused the
+    /// input) is quoted as it is.
+    pub fn message(&self, zh: bool) -> String {
+        match self {
+            Error::Input { format, message } if zh => format!("{format}：输入无法转换：{message}"),
+            Error::Input { .. } => self.to_string(),
+        }
+    }
+}

@@ -146,12 +146,16 @@ fn now() -> linli_model::datetime::Timestamp {
 }
 
 /// The column mapping of `--mapping`, required when CSV or Excel is read or written.
-fn read_mapping(a: &ConvertArgs) -> Result<linli_adapters::csv_table::Mapping, CliError> {
+/// An adapter error as a command-line error naming `path`, in `lang`.
+fn adapter_error(path: &Path, lang: Lang, e: &linli_adapters::Error) -> CliError {
+    CliError::Adapter { code: e.code(), message: format!("{}: {}", path.display(), e.message(lang == Lang::Zh)) }
+}
+
+fn read_mapping(a: &ConvertArgs, lang: Lang) -> Result<linli_adapters::csv_table::Mapping, CliError> {
     let path =
         a.mapping.as_ref().ok_or_else(|| CliError::Usage("--mapping FILE is required for csv and xlsx".into()))?;
     let text = std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.clone(), source })?;
-    linli_adapters::csv_table::Mapping::from_toml(&text)
-        .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
+    linli_adapters::csv_table::Mapping::from_toml(&text).map_err(|e| adapter_error(path, lang, &e))
 }
 
 impl Format {
@@ -177,9 +181,9 @@ impl Format {
 pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let mut loss = LossReport::default();
     let mut errors: Vec<String> = Vec::new();
-    let usage = |e: linli_adapters::Error| CliError::Usage(format!("{}: {e}", a.input.display()));
+    let usage = |e: linli_adapters::Error| adapter_error(&a.input, lang, &e);
     let needs_mapping = matches!(a.from, Format::Csv | Format::Xlsx) || a.to == Format::Csv;
-    let mapping = if needs_mapping { Some(read_mapping(a)?) } else { None };
+    let mapping = if needs_mapping { Some(read_mapping(a, lang)?) } else { None };
     // Into canonical records.
     let records: Vec<Record> = match a.from.adapter() {
         None => {
@@ -208,8 +212,8 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
         None => write_linli(&a.output, &records)?,
         Some(format) => {
             let opts = linli_adapters::convert::WriteOptions { mapping, encoding: a.encoding.clone() };
-            let written =
-                linli_adapters::convert::write(format, &records, &opts).map_err(|e| CliError::Usage(e.to_string()))?;
+            let written = linli_adapters::convert::write(format, &records, &opts)
+                .map_err(|e| adapter_error(&a.output, lang, &e))?;
             loss.entries.extend(written.loss.entries);
             std::fs::write(&a.output, &written.bytes)
                 .map_err(|source| CliError::Io { path: a.output.clone(), source })?;

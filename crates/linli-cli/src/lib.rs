@@ -48,6 +48,15 @@ pub enum CliError {
         /// The message, in zh-CN or English.
         message: String,
     },
+    /// `linli convert` could not read its input or mapping at all: the adapters' own stable code
+    /// (`adapter-input`) and the message in the chosen language.
+    #[error("{message}")]
+    Adapter {
+        /// Stable code.
+        code: &'static str,
+        /// The message, in zh-CN or English.
+        message: String,
+    },
 }
 
 impl CliError {
@@ -57,7 +66,7 @@ impl CliError {
             CliError::Io { .. } => "io",
             CliError::Stdout(_) => "stdout",
             CliError::Usage(_) => "usage",
-            CliError::Privacy { code, .. } => code,
+            CliError::Privacy { code, .. } | CliError::Adapter { code, .. } => code,
         }
     }
 }

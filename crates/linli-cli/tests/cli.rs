@@ -322,3 +322,20 @@ fn mask_reads_the_key_only_when_needed_and_reports_privacy_codes() {
     assert!(out.starts_with("error[profile-invalid]: ") && out.contains("wide.toml: rule[0].keepStart"), "{out}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn unreadable_convert_input_has_the_adapters_code_in_both_languages() {
+    let dir = std::env::temp_dir().join(format!("linli-convert-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("not.geojson");
+    std::fs::write(&input, "this is not JSON").unwrap();
+    let out = dir.join("out.ndjson").display().to_string();
+    let input = input.display().to_string();
+    let (code, text) = run(&["--lang", "en", "convert", "--from", "geojson", &input, "-o", &out]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.starts_with("error[adapter-input]:") && text.contains("not JSON") && text.contains(&input), "{text}");
+    let (code, text) = run(&["--lang", "zh", "convert", "--from", "geojson", &input, "-o", &out]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.starts_with("error[adapter-input]:") && text.contains("输入无法转换"), "{text}");
+    std::fs::remove_dir_all(&dir).ok();
+}

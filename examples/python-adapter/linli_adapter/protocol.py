@@ -20,7 +20,7 @@ from .validate import Validator
 PROTOCOL = "linli-harness/1"
 
 # The classes this product claims ([CNF-002]).
-CLASSES = ["core", "people", "places", "things", "events", "cases"]
+CLASSES = ["core", "people", "places", "things", "events", "cases", "privacy"]
 
 
 def log(*parts) -> None:

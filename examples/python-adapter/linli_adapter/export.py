@@ -34,7 +34,8 @@ def now_beijing() -> str:
 
 
 def write_dataset(directory: str, records: list[dict], sharing_level: str = "internal",
-                  protection: dict | None = None, external: list | None = None) -> dict:
+                  protection: dict | None = None, external: list | None = None,
+                  created_at: str | None = None) -> dict:
     """Write `records` into `directory` as a dataset; returns the manifest.
 
     References that do not resolve among `records` are declared external one by one
@@ -65,7 +66,7 @@ def write_dataset(directory: str, records: list[dict], sharing_level: str = "int
         "standardVersion": STANDARD_VERSION,
         "producer": {"vendor": PRODUCT["vendor"], "product": PRODUCT["name"],
                      "productVersion": PRODUCT["version"]},
-        "createdAt": now_beijing(),
+        "createdAt": created_at or now_beijing(),
         "sharingLevel": sharing_level,
         "files": files,
     }

@@ -180,19 +180,13 @@ def key_id(key: bytes) -> str:
 
 _SESSION_KEY = os.urandom(32).hex().encode("ascii")
 
-# Request members the harness may use for the test key and the reference time; the first
-# present is taken. (The protocol is being extended; see SPEC-GAPS.md.)
-_KEY_MEMBERS = ("key", "mask_key", "test_key", "pseudonym_key")
-_TIME_MEMBERS = ("reference_time", "reference_date", "now", "at", "as_of")
 
 
 def product_key(req: dict) -> bytes:
     """The key to pseudonymise with: the one the harness gives for the case, else the product's
     own (`LINLI_MASK_KEY`, a file named by `LINLI_MASK_KEY_FILE`, else a key of this session)."""
-    for name in _KEY_MEMBERS:
-        if isinstance(req.get(name), str):
-            key = req[name].encode("utf-8")
-            break
+    if isinstance(req.get("key"), str):
+        key = req["key"].encode("utf-8")  # the test key of the case ([CNF-036])
     else:
         if os.environ.get("LINLI_MASK_KEY"):
             key = os.environ["LINLI_MASK_KEY"].encode("utf-8")
@@ -211,14 +205,9 @@ def product_key(req: dict) -> bytes:
 
 
 def reference_date(req: dict) -> datetime.date:
-    """The day ages are judged on ([PRI-007]): the harness's reference time, else today."""
-    for name in _TIME_MEMBERS:
-        value = req.get(name)
-        if isinstance(value, str):
-            d = timeutil.local_date(value) or timeutil.date(value)
-            if d:
-                return d
-    return datetime.date.today()
+    """The day ages are judged on ([PRI-007]): the date of the harness's `reference_time`, else today."""
+    d = timeutil.local_date(req.get("reference_time"))
+    return d if d else datetime.date.today()
 
 
 # -- applying a profile -------------------------------------------------------------------------
@@ -482,11 +471,13 @@ def share(req: dict, records: list[dict], schemas) -> dict:
     sharer = Sharer(level, product_key(req) if level != "internal" else b"", reference_date(req),
                     records, schemas)
     out = [sharer.apply(r) for r in records]
+    created = req.get("reference_time") if timeutil.parse(req.get("reference_time")) else now_beijing()
     protection = {
         "profile": level,
-        "appliedAt": now_beijing(),
+        "appliedAt": created,
         "tool": f"{PRODUCT['name']} {PRODUCT['version']}",
     }
     if sharer.pseudonymised:
         protection["keyId"] = key_id(sharer.key)
-    return write_dataset(req["directory"], out, sharing_level=level, protection=protection)
+    return write_dataset(req["directory"], out, sharing_level=level, protection=protection,
+                         created_at=created)

@@ -8,6 +8,7 @@ are ignored, so that a newer harness can add members without breaking the produc
 from __future__ import annotations
 
 import json
+import re
 import sys
 import traceback
 
@@ -52,7 +53,10 @@ class Adapter:
         answer = {"seq": seq, "case": req.get("case", "")}
         try:
             if op == "validate":
-                answer["accepted"] = self.validator.accepts(req["record"])
+                try:
+                    answer["accepted"] = self.validator.accepts(req["record"])
+                except RecursionError:
+                    answer["accepted"] = False  # deeper than any Linli record can be
             elif op == "roundtrip":
                 record = req["record"]
                 self.store.clear()
@@ -78,6 +82,10 @@ class Adapter:
         return answer
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
 def serve(stdin=None, stdout=None) -> int:
     """Read requests until `stop` or end of input."""
     stdin = stdin or sys.stdin
@@ -88,11 +96,24 @@ def serve(stdin=None, stdout=None) -> int:
         if not line:
             continue
         try:
-            req = json.loads(line)
-        except json.JSONDecodeError:
+            req = json.loads(line, parse_constant=_no_constant)
+        except (ValueError, RecursionError):
             log("unreadable request line")
+            seq = re.search(r'"seq"\s*:\s*([0-9]+)', line)
+            case = re.search(r'"case"\s*:\s*"([^"\\]*)"', line)
+            if seq and case:  # answer what can be answered: the product could not read it
+                stdout.write(json.dumps({"seq": int(seq.group(1)), "case": case.group(1),
+                                         "error": "the request could not be read by this product"}) + "\n")
+                stdout.flush()
             continue
-        answer = adapter.handle(req)
+        if not isinstance(req, dict):
+            log("request is not a JSON object")
+            continue
+        try:
+            answer = adapter.handle(req)
+        except RecursionError:
+            answer = {"seq": req.get("seq", 0), "case": req.get("case", ""),
+                      "error": "the record is nested too deeply for this product"}
         stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
         stdout.flush()
         if adapter.stopped:

@@ -250,6 +250,7 @@ class Sharer:
         self.pseudonymised = False
         self.places = {r["id"]: r for r in records if r["type"] == "Place"}
         self.residences_removed = 0
+        self._marked: dict[str, list] = {}
 
     def action(self, rtype: str, pointer: str, mark: str, minor: bool):
         """[SHR-004], [SHR-005]: the rule, else the default of the mark; for a minor the
@@ -266,6 +267,11 @@ class Sharer:
     def marked_members(self, rtype: str) -> list[tuple[str, str]]:
         """(pointer pattern, mark) of the marked members of a record type, from the schemas,
         outermost first ([PRI-001])."""
+        if rtype not in self._marked:
+            self._marked[rtype] = self._find_marked(rtype)
+        return list(self._marked[rtype])
+
+    def _find_marked(self, rtype: str) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []
 
         def walk(schema, ptr, depth):

@@ -71,3 +71,16 @@ fn the_python_adapter_passes_every_class_it_claims() {
     }
     assert_eq!(s.exit_code(), 0);
 }
+
+#[test]
+fn the_python_adapter_reproduces_the_worked_examples_of_the_spec() {
+    let tests = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/python-adapter/tests");
+    let out = Command::new(python())
+        .args(["-m", "unittest", "discover", "-s"])
+        .arg(&tests)
+        .output()
+        .expect("run python3 -m unittest");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the Python adapter's known-answer tests failed:\n{log}");
+    assert!(log.contains("OK"), "{log}");
+}

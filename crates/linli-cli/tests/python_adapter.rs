@@ -30,7 +30,8 @@ fn adapter_path() -> PathBuf {
 }
 
 fn run_python_adapter() -> Summary {
-    let cmd = vec![python(), adapter_path().display().to_string()];
+    // `-B`: no bytecode files written into the source tree.
+    let cmd = vec![python(), "-B".to_owned(), adapter_path().display().to_string()];
     let mut opts = RunOptions::new(suite_dir());
     opts.case_timeout = Duration::from_secs(20);
     opts.max_restarts = 0;
@@ -76,7 +77,7 @@ fn the_python_adapter_passes_every_class_it_claims() {
 fn the_python_adapter_reproduces_the_worked_examples_of_the_spec() {
     let tests = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/python-adapter/tests");
     let out = Command::new(python())
-        .args(["-m", "unittest", "discover", "-s"])
+        .args(["-B", "-m", "unittest", "discover", "-s"])
         .arg(&tests)
         .output()
         .expect("run python3 -m unittest");

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 from . import codes, timeutil
-from .schema import escape
 
 ERROR, WARNING = "error", "warning"
 
@@ -41,13 +40,6 @@ def resident_id_findings(value: str, ptr: str) -> list:
     if value[:2] not in codes.PROVINCES:
         out.append(("id-number-region", WARNING, ptr))
     return out
-
-
-def valid_resident_id(value: str) -> bool:
-    """A resident ID number valid by [PER-008] (not masked)."""
-    return isinstance(value, str) and not resident_id_findings(value, "") or (
-        isinstance(value, str) and [f for f in resident_id_findings(value, "") if f[1] == ERROR] == []
-        and "*" not in value)
 
 
 # -- free text scans ([SHR-040], [SHR-041]) ------------------------------------------------------
@@ -345,5 +337,3 @@ def _free_text(rec: dict, pointers: list, out: list) -> None:
         if mobiles_in(text):
             out.append(("free-text-mobile", WARNING, ptr))
 
-
-__all__ = ["check_record", "escape", "phone_ok", "credit_code_ok", "id_numbers_in", "mobiles_in"]

@@ -27,9 +27,6 @@ CASE_TRANSITIONS = frozenset({
 # spec/15-case.md [CAS-011]: statuses that show the case was handled
 HANDLED = frozenset({"resolved", "verified", "closed"})
 
-# spec/10-person.md [PER-013]: head of household
-HEAD_CODES = frozenset({"01", "02"})
-
 # spec/10-person.md [PER-008]
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"

@@ -33,7 +33,7 @@ def now_beijing() -> str:
     return datetime.datetime.now(tz).replace(microsecond=0).isoformat()
 
 
-def write_dataset(directory: str, records: list[dict], sharing_level: str = "internal",
+def write_dataset(directory: str, records: list[dict], schemas, sharing_level: str = "internal",
                   protection: dict | None = None, external: list | None = None,
                   created_at: str | None = None) -> dict:
     """Write `records` into `directory` as a dataset; returns the manifest.
@@ -74,6 +74,9 @@ def write_dataset(directory: str, records: list[dict], sharing_level: str = "int
         manifest["externalRefs"] = external
     if protection:
         manifest["protection"] = protection
+    problems = schemas.validate_manifest(manifest)
+    if problems:  # never write a manifest the standard refuses ([DAT-010])
+        raise ValueError(f"the product built an invalid manifest: {problems}")
     (root / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return manifest

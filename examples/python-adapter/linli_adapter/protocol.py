@@ -66,7 +66,7 @@ class Adapter:
                 self.store.clear()
                 for record in req["records"]:
                     self.store.put(record)
-                write_dataset(req["directory"], self.store.all())
+                write_dataset(req["directory"], self.store.all(), self.schemas)
             elif op == "share":
                 from .share import share  # noqa: PLC0415 (loaded only when asked)
                 self.store.clear()

@@ -160,11 +160,6 @@ class Schemas:
             chain.append(schema)
         return chain
 
-    def def_name(self, schema: dict) -> str | None:
-        """The `$defs` name of a `$ref` schema, if it is one."""
-        ref = schema.get("$ref", "") if isinstance(schema, dict) else ""
-        return ref[len("#/$defs/"):] if ref.startswith("#/$defs/") else None
-
     # -- evaluation -------------------------------------------------------------------------
 
     def validate_record(self, record) -> list[tuple[str, str]]:
@@ -201,7 +196,6 @@ class Schemas:
         for key in schema:
             if key not in _ANNOTATIONS and key not in _ASSERTIONS:
                 raise ValueError(f"unsupported schema keyword {key!r} at {ptr or '/'}")
-        name = self.def_name(schema)
         if "$ref" in schema:
             self._eval(value, self.resolve({"$ref": schema["$ref"]}, root), root, ptr, out)
         jt = json_type(value)
@@ -271,7 +265,6 @@ class Schemas:
                     passing += not probe
                 if passing == 0 or (key == "oneOf" and passing > 1):
                     out.append(("schema-structure", ptr))
-        del name
 
 
 def _same(a, b) -> bool:

@@ -485,5 +485,5 @@ def share(req: dict, records: list[dict], schemas) -> dict:
     }
     if sharer.pseudonymised:
         protection["keyId"] = key_id(sharer.key)
-    return write_dataset(req["directory"], out, sharing_level=level, protection=protection,
+    return write_dataset(req["directory"], out, schemas, sharing_level=level, protection=protection,
                          created_at=created)

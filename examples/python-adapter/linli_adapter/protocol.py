@@ -88,8 +88,12 @@ def _no_constant(name: str):
 
 def serve(stdin=None, stdout=None) -> int:
     """Read requests until `stop` or end of input."""
-    stdin = stdin or sys.stdin
-    stdout = stdout or sys.stdout
+    if stdin is None:  # JSON text is UTF-8 (RFC 8259), whatever the locale says
+        sys.stdin.reconfigure(encoding="utf-8", errors="surrogateescape")  # bad bytes: rejected later
+        stdin = sys.stdin
+    if stdout is None:
+        sys.stdout.reconfigure(encoding="utf-8", newline="\n")
+        stdout = sys.stdout
     adapter = Adapter()
     for line in stdin:
         line = line.strip()

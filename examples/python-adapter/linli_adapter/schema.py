@@ -95,6 +95,25 @@ def json_type(value) -> str:
     return "object"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogates(value, ptr: str):
+    """[CON-002] (I-JSON): strings and member names must not hold unpaired surrogates. Python's
+    `json` reads a lone `\\uD800` escape into the string, so it is looked for here."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            yield ("json-syntax", ptr)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from lone_surrogates(item, f"{ptr}/{i}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if _SURROGATE.search(key):
+                yield ("json-syntax", ptr)
+            yield from lone_surrogates(item, f"{ptr}/{escape(key)}")
+
+
 def escape(segment) -> str:
     """One JSON pointer segment (RFC 6901)."""
     return str(segment).replace("~", "~0").replace("/", "~1")
@@ -171,7 +190,7 @@ class Schemas:
             return [("missing-record-type", "")]
         if rtype not in RECORD_TYPES:
             return [("unknown-record-type", "/type")]
-        out: list[tuple[str, str]] = []
+        out: list[tuple[str, str]] = list(lone_surrogates(record, ""))
         self._eval(record, self.record_schema(rtype), self.common, "", out)
         return out
 

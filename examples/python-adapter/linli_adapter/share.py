@@ -9,6 +9,7 @@ The profiles below restate the table of [SHR-060] (spec/19-sharing.md §19.6). T
 from __future__ import annotations
 
 import datetime
+import decimal
 import hashlib
 import hmac
 import os
@@ -204,10 +205,10 @@ def product_key(req: dict) -> bytes:
     return key
 
 
-def reference_date(req: dict) -> datetime.date:
-    """The day ages are judged on ([PRI-007]): the date of the harness's `reference_time`, else today."""
-    d = timeutil.local_date(req.get("reference_time"))
-    return d if d else datetime.date.today()
+def reference_time(req: dict) -> str:
+    """The export's `createdAt`: the harness's `reference_time`, else now ([SHR-007])."""
+    given = req.get("reference_time")
+    return given if timeutil.parse(given) else now_beijing()
 
 
 # -- applying a profile -------------------------------------------------------------------------
@@ -216,8 +217,8 @@ def reference_date(req: dict) -> datetime.date:
 def _add_years(d: datetime.date, years: int) -> datetime.date:
     try:
         return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
+    except ValueError:  # 29 February: in a common year the anniversary is 1 March (SPEC-GAPS)
+        return datetime.date(d.year + years, 3, 1)
 
 
 def birth_of(person: dict) -> datetime.date | None:
@@ -320,7 +321,7 @@ class Sharer:
                     text = checks.get(rec, ptr)
                     if isinstance(text, str) and not _is_token(text):
                         _set(rec, ptr, mask_numbers_in_text(text))
-        return _tidy(rec)
+        return rec
 
     def _act(self, rec, rtype, pattern, ptr, act, opts, minor) -> None:
         value = checks.get(rec, ptr)
@@ -369,8 +370,8 @@ class Sharer:
                 self._generalise_residences(rec, ptr)
             elif leaf == "location" and method == "round":
                 coords = value.get("coordinates", [])
-                value["coordinates"] = [round(coords[0], opts.get("decimals", 3)),
-                                        round(coords[1], opts.get("decimals", 3))]
+                places = opts.get("decimals", 3)
+                value["coordinates"] = [round_decimal(coords[0], places), round_decimal(coords[1], places)]
             else:
                 _remove(rec, ptr)
 
@@ -420,6 +421,14 @@ class Sharer:
         return None
 
 
+def round_decimal(number, places: int):
+    """[SHR-014]: a coordinate rounded to `places` decimals, half away from zero on the number as
+    written in JSON (its shortest decimal form), not on its binary value: 120.5855 → 120.586."""
+    quantum = decimal.Decimal(1).scaleb(-places)
+    rounded = decimal.Decimal(repr(number)).quantize(quantum, rounding=decimal.ROUND_HALF_UP)
+    return int(rounded) if places == 0 else float(rounded)
+
+
 def _is_token(text: str) -> bool:
     return bool(re.fullmatch(r"[0-9a-f]{64}", text))
 
@@ -464,20 +473,14 @@ def _remove(rec: dict, ptr: str) -> None:
         parent.pop(leaf, None)
 
 
-def _tidy(rec: dict) -> dict:
-    """[CON-007]: an optional array left empty is written absent."""
-    for key in [k for k, v in rec.items() if isinstance(v, list) and not v and k != "history"]:
-        del rec[key]
-    return rec
-
-
 def share(req: dict, records: list[dict], schemas) -> dict:
     """Export `records` to `req["directory"]` at `req["level"]`; returns the manifest."""
     level = req["level"]
-    sharer = Sharer(level, product_key(req) if level != "internal" else b"", reference_date(req),
+    created = reference_time(req)
+    # [SHR-007]: ages are judged on the date of the createdAt the export states
+    sharer = Sharer(level, product_key(req) if level != "internal" else b"", timeutil.local_date(created),
                     records, schemas)
     out = [sharer.apply(r) for r in records]
-    created = req.get("reference_time") if timeutil.parse(req.get("reference_time")) else now_beijing()
     protection = {
         "profile": level,
         "appliedAt": created,

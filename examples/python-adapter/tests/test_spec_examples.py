@@ -44,6 +44,18 @@ class SpecExamples(unittest.TestCase):
         self.assertEqual(share.mask("320508199001011234"), "3205**********1234")
         self.assertEqual(share.mask_phone("0512-65221234"), "0512*****1234")  # [PER-018]
 
+    def test_minor_on_the_reference_date_pri_007(self):
+        # [PRI-007] with the reference date of the dataset: born 2010-06-01 is fourteen on 2024-06-01
+        sharer = share.Sharer("public", b"0123456789abcdef", timeutil.date("2024-05-31"), [], Schemas())
+        child = {"type": "Person", "id": "p", "meta": {}, "name": "李小明", "gender": "1", "birthDate": "2010-06-01"}
+        self.assertNotIn("gender", sharer.apply(child))  # under fourteen: keep gives way to drop
+        sharer.today = timeutil.date("2024-06-01")
+        self.assertEqual(sharer.apply(child)["gender"], "1")
+
+    def test_rounding_shr_014(self):
+        self.assertEqual(share.round_decimal(120.58605, 3), 120.586)
+        self.assertEqual(share.round_decimal(31.3304, 3), 31.33)
+
     def test_phone_shapes_per_010(self):
         for ok in ["13812345678", "138-1234-5678", "0512-65221234", "051265221234", "65221234",
                    "12345", "95588", "4008123123", "110", "+8613812345678", "+86-512-65221234", "+14155552671"]:

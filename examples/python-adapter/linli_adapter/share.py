@@ -250,6 +250,7 @@ class Sharer:
         self.schemas = schemas
         self.pseudonymised = False
         self.places = {r["id"]: r for r in records if r["type"] == "Place"}
+        self.minors = {r["id"] for r in records if r["type"] == "Person" and self.is_minor(r)}
         self.residences_removed = 0
         self._marked: dict[str, list] = {}
 
@@ -298,10 +299,7 @@ class Sharer:
         """The record as the level allows it."""
         rec = _copy(rec)
         rtype = rec["type"]
-        minor = False
-        if rtype == "Person":
-            birth = birth_of(rec)
-            minor = birth is not None and self.today < _add_years(birth, 14)
+        minor = rtype == "Person" and rec["id"] in self.minors
         members = self.marked_members(rtype)
         # [SHR-012]: birthPeriod before birthDate
         members.sort(key=lambda m: 0 if m[0] == "/birthPeriod" else 1)
@@ -321,7 +319,27 @@ class Sharer:
                     text = checks.get(rec, ptr)
                     if isinstance(text, str) and not _is_token(text):
                         _set(rec, ptr, mask_numbers_in_text(text))
+        self._references_to_minors(rec)
         return rec
+
+    def is_minor(self, person: dict) -> bool:
+        """Under fourteen on the reference date ([PRI-007], [SHR-005], [SHR-007])."""
+        birth = birth_of(person)
+        return birth is not None and self.today < _add_years(birth, 14)
+
+    def _references_to_minors(self, rec: dict) -> None:
+        """[PRI-007] SHOULD: Event `subjects` and Case `reporter` that point to a child are treated
+        as `sensitive`: they take the sensitive default (every built-in profile drops them)."""
+        if self.profile["defaults"]["sensitive"] != DROP:
+            return
+        if rec["type"] == "Event" and "subjects" in rec:
+            kept = [s for s in rec["subjects"] if not (s["type"] == "Person" and s["id"] in self.minors)]
+            if kept:
+                rec["subjects"] = kept
+            else:
+                del rec["subjects"]
+        if rec["type"] == "Case" and rec.get("reporter", {}).get("id") in self.minors:
+            del rec["reporter"]
 
     def _act(self, rec, rtype, pattern, ptr, act, opts, minor) -> None:
         value = checks.get(rec, ptr)

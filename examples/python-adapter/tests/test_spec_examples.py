@@ -46,11 +46,19 @@ class SpecExamples(unittest.TestCase):
 
     def test_minor_on_the_reference_date_pri_007(self):
         # [PRI-007] with the reference date of the dataset: born 2010-06-01 is fourteen on 2024-06-01
-        sharer = share.Sharer("public", b"0123456789abcdef", timeutil.date("2024-05-31"), [], Schemas())
         child = {"type": "Person", "id": "p", "meta": {}, "name": "李小明", "gender": "1", "birthDate": "2010-06-01"}
-        self.assertNotIn("gender", sharer.apply(child))  # under fourteen: keep gives way to drop
-        sharer.today = timeutil.date("2024-06-01")
-        self.assertEqual(sharer.apply(child)["gender"], "1")
+        case = {"type": "Case", "id": "c", "reporter": {"type": "Person", "id": "p"}}
+
+        def shared(day):
+            sharer = share.Sharer("inter-department", b"0123456789abcdef", timeutil.date(day), [child], Schemas())
+            return sharer.apply(child), sharer.apply(case)
+
+        person, reported = shared("2024-05-31")  # under fourteen: a keep rule gives way to drop
+        self.assertNotIn("gender", person)
+        self.assertNotIn("reporter", reported)
+        person, reported = shared("2024-06-01")  # fourteen
+        self.assertEqual(person["gender"], "1")
+        self.assertIn("reporter", reported)
 
     def test_rounding_shr_014(self):
         self.assertEqual(share.round_decimal(120.58605, 3), 120.586)

@@ -179,8 +179,9 @@ def key_id(key: bytes) -> str:
     return hashlib.sha256(b"linli-key-id\x1f" + key).hexdigest()[:16]
 
 
+# The product's own key when none is configured: random, for this session only, so its tokens
+# link records within the session's exports and nowhere else.
 _SESSION_KEY = os.urandom(32).hex().encode("ascii")
-
 
 
 def product_key(req: dict) -> bytes:

@@ -11,11 +11,12 @@ calendar rule of [CON-020] / [CON-022]). Annotations (`x-linli-*`, titles) are i
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import re
 from pathlib import Path
+
+from . import timeutil
 
 RECORD_TYPES = ("Person", "Organization", "Place", "Thing", "Event", "Case")
 
@@ -71,11 +72,7 @@ def ecma_pattern(pattern: str) -> re.Pattern:
 
 def is_calendar_date(text: str) -> bool:
     """True when YYYY-MM-DD at the start of `text` is a day of the Gregorian calendar."""
-    try:
-        datetime.date(int(text[0:4]), int(text[5:7]), int(text[8:10]))
-    except ValueError:
-        return False
-    return True
+    return timeutil.is_day(int(text[0:4]), int(text[5:7]), int(text[8:10]))
 
 
 def json_type(value) -> str:

@@ -8,7 +8,6 @@ The profiles below restate the table of [SHR-060] (spec/19-sharing.md §19.6). T
 
 from __future__ import annotations
 
-import datetime
 import decimal
 import hashlib
 import hmac
@@ -215,14 +214,14 @@ def reference_time(req: dict) -> str:
 # -- applying a profile -------------------------------------------------------------------------
 
 
-def _add_years(d: datetime.date, years: int) -> datetime.date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February: in a common year the anniversary is 1 March (SPEC-GAPS)
-        return datetime.date(d.year + years, 3, 1)
+def _add_years(d: timeutil.Day, years: int) -> timeutil.Day:
+    if timeutil.is_day(d.year + years, d.month, d.day):
+        return timeutil.Day(d.year + years, d.month, d.day)
+    # 29 February: in a common year the anniversary is 1 March (SPEC-GAPS)
+    return timeutil.Day(d.year + years, 3, 1)
 
 
-def birth_of(person: dict) -> datetime.date | None:
+def birth_of(person: dict) -> timeutil.Day | None:
     """Birth date by `birthDate`, a valid resident ID, or the start of `birthPeriod` ([SHR-005])."""
     d = timeutil.date(person.get("birthDate"))
     if d:
@@ -241,7 +240,7 @@ def birth_of(person: dict) -> datetime.date | None:
 class Sharer:
     """Applies one built-in profile to the records of one export."""
 
-    def __init__(self, level: str, key: bytes, today: datetime.date, records: list[dict], schemas):
+    def __init__(self, level: str, key: bytes, today: timeutil.Day, records: list[dict], schemas):
         if level not in PROFILES:
             raise ValueError(f"no built-in profile for sharing level {level!r}")
         self.level = level
@@ -395,11 +394,11 @@ class Sharer:
                 _remove(rec, ptr)
 
     def _generalise_birth(self, rec: dict, leaf: str, method: str) -> None:
-        def band(d: datetime.date, first: bool) -> datetime.date:
+        def band(d: timeutil.Day, first: bool) -> timeutil.Day:
             y = d.year if method == "year" else d.year - d.year % 5
             if first:
-                return datetime.date(y, 1, 1)
-            return datetime.date(y if method == "year" else y + 4, 12, 31)
+                return timeutil.Day(y, 1, 1)
+            return timeutil.Day(y if method == "year" else y + 4, 12, 31)
 
         if leaf == "birthPeriod":
             p = rec["birthPeriod"]

@@ -136,7 +136,11 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
             (Lang::En, v) => v,
         };
         let counts: Vec<String> = c.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        writeln!(out, "{:<8} {verdict:<12} {}", c.class.name(), counts.join(", ")).map_err(CliError::Stdout)?;
+        let name = match lang {
+            Lang::Zh => format!("{}（{}）", c.class.name_zh(), c.class.name()),
+            Lang::En => c.class.name().to_owned(),
+        };
+        writeln!(out, "{name:<12} {verdict:<12} {}", counts.join(", ")).map_err(CliError::Stdout)?;
     }
     let msg = match lang {
         Lang::Zh => format!("报告已写入 {}（summary.json、events.jsonl、junit.xml、report.html）", a.out.display()),

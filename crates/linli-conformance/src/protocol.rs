@@ -172,8 +172,9 @@ pub struct CaseResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "bool")]
     pub accepted: Option<bool>,
-    /// For `roundtrip`: the record as the product gives it back.
+    /// For `roundtrip`: the record as the product gives it back (a JSON object).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
     pub record: Option<serde_json::Value>,
     /// For `convert` to `linli`: the records.
     #[serde(default, skip_serializing_if = "Option::is_none")]

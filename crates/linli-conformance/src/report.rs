@@ -3,7 +3,6 @@
 use std::fmt::Write as _;
 
 use crate::runner::{Outcome, Summary};
-use crate::vector::Class;
 
 /// Escape for XML and HTML text and attributes; control characters (which XML 1.0 forbids and a
 /// terminal would obey) become U+FFFD.
@@ -21,21 +20,6 @@ fn esc(s: &str) -> String {
         }
     }
     out
-}
-
-/// The class's name in Chinese.
-fn class_zh(c: Class) -> &'static str {
-    match c {
-        Class::Core => "核心",
-        Class::People => "人员与组织",
-        Class::Places => "地点",
-        Class::Things => "物品",
-        Class::Events => "事件",
-        Class::Cases => "案件",
-        Class::Adapters => "适配器",
-        Class::Privacy => "隐私与共享",
-        _ => "接口",
-    }
 }
 
 fn outcome_name(o: Outcome) -> &'static str {
@@ -141,7 +125,7 @@ pub fn html(s: &Summary, requirement_text: &dyn Fn(&str) -> Option<String>) -> S
             h,
             "<tr class=\"class-row\" data-class=\"{}\"><td>{} <span class=\"en\">{}</span></td><td class=\"{cls}\">{zh} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             c.class.name(),
-            class_zh(c.class),
+            c.class.name_zh(),
             c.class.name(),
             c.verdict,
             n("pass"),

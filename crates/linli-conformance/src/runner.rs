@@ -1100,3 +1100,42 @@ pub fn list_outcomes(suite: &Path) -> Result<Vec<(String, Class)>, crate::Error>
     out.sort();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_are_no_class_are_named_in_the_refusal() {
+        let answer = r#"{"seq":1,"product":{"vendor":"v","name":"n","version":"1"},"standard_versions":["0.1.0"],"classes":["core","dataset","API"]}"#;
+        assert_eq!(unknown_classes(answer).as_deref(), Some(r#""dataset", "API""#));
+        assert_eq!(unknown_classes(r#"{"classes":["core","api"]}"#), None, "api is a class, refused later as reserved");
+    }
+
+    #[test]
+    fn the_plan_follows_the_table_of_operations_per_class() {
+        let suite = crate::vector::suite_dir();
+        let outcomes = list_outcomes(&suite).expect("suite");
+        let ids: BTreeMap<&str, Class> = outcomes.iter().map(|(id, c)| (id.as_str(), *c)).collect();
+        assert_eq!(ids.len(), outcomes.len(), "outcome IDs are unique");
+        for (id, class) in &outcomes {
+            let (_, op) = id.split_once('/').expect("CASE/OP");
+            let expected: &[Class] = match op {
+                "export" => &[Class::Core],
+                "share-inter-department" | "share-public" => &[Class::Privacy],
+                "convert" => &[Class::Adapters],
+                "validate" | "roundtrip" => {
+                    &[Class::Core, Class::People, Class::Places, Class::Things, Class::Events, Class::Cases]
+                }
+                other => panic!("unknown operation {other}"),
+            };
+            assert!(expected.contains(class), "{id} in class {}", class.name());
+        }
+        // Every export case is also shared at both levels.
+        for (id, _) in outcomes.iter().filter(|(id, _)| id.ends_with("/export")) {
+            let case = id.trim_end_matches("/export");
+            assert!(ids.contains_key(format!("{case}/share-public").as_str()));
+            assert!(ids.contains_key(format!("{case}/share-inter-department").as_str()));
+        }
+    }
+}

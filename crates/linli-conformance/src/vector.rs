@@ -48,6 +48,21 @@ impl Class {
     pub const DATASET: &'static [Class] =
         &[Class::Core, Class::People, Class::Places, Class::Things, Class::Events, Class::Cases, Class::Privacy];
 
+    /// The class name in Chinese, for reports.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Class::Core => "核心",
+            Class::People => "人员与组织",
+            Class::Places => "地点",
+            Class::Things => "物品",
+            Class::Events => "事件",
+            Class::Cases => "案件",
+            Class::Adapters => "适配器",
+            Class::Privacy => "隐私与共享",
+            Class::Api => "接口",
+        }
+    }
+
     /// The class name as used in paths and reports.
     pub fn name(self) -> &'static str {
         match self {

@@ -250,6 +250,12 @@ fn requests_and_answers_follow_the_protocol_schemas() {
     let ans =
         serde_json::to_value(CaseResponse { accepted: Some(true), ..CaseResponse::new(1, "PER-V-0001") }).unwrap();
     assert!(SchemaEngine::violations_against(&schemas["case-response.schema.json"], &ans).unwrap().is_empty());
+    // `null` is no answer: the schema refuses it, as the runner does [CNF-030].
+    for member in ["accepted", "record", "records", "loss", "findings", "error"] {
+        let null = serde_json::json!({"seq": 1, "case": "PER-V-0001", member: null});
+        let problems = SchemaEngine::violations_against(&schemas["case-response.schema.json"], &null).unwrap();
+        assert!(!problems.is_empty(), "{member}: null accepted by the schema");
+    }
     let convert = serde_json::to_value(Request::Convert {
         seq: 2,
         case: "AD-0001".into(),

@@ -60,6 +60,9 @@ pub struct VerifyArgs {
     /// The exported dataset folder of a dataset run, to check its digest against the product subject
     #[arg(long, value_name = "DIR")]
     pub dataset: Option<PathBuf>,
+    /// A file the adapter command named (a script, a configuration), to check its SHA-256 (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub adapter_file: Vec<PathBuf>,
 }
 
 /// Arguments of `linli conformance keygen`.
@@ -168,7 +171,8 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
         std::fs::write(&p, text).map_err(|source| CliError::Io { path: p, source })?;
     }
     if let Some(key) = &sign_key {
-        crate::statement_cmd::write_statement(key, &summary, &target, &opts.suite, files[0].1.as_bytes(), &a.out)?;
+        let summary_json = (&summary, files[0].1.as_bytes());
+        crate::statement_cmd::write_statement(key, summary_json, &target, &opts.suite, &a.out, (lang, out))?;
     }
     for e in &summary.run_errors {
         writeln!(out, "{}: {e}", if lang == Lang::Zh { "运行错误" } else { "run error" }).map_err(CliError::Stdout)?;

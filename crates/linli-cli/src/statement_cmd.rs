@@ -25,16 +25,22 @@ pub(crate) fn read_key(path: &Path, lang: Lang) -> Result<SigningKey, CliError> 
 /// Write `statement.intoto.json` into `out_dir` for a finished run `[CNF-060]`.
 pub(crate) fn write_statement(
     key: &SigningKey,
-    summary: &Summary,
+    (summary, summary_json): (&Summary, &[u8]),
     target: &Target,
     suite: &Path,
-    summary_json: &[u8],
     out_dir: &Path,
+    (lang, out): (Lang, &mut dyn Write),
 ) -> Result<(), CliError> {
     let envelope = statement::sign(&statement::statement(summary, target, suite, summary_json), key);
     let path = out_dir.join(STATEMENT_FILE);
     let text = format!("{}\n", serde_json::to_string_pretty(&envelope).unwrap_or_default());
-    std::fs::write(&path, text).map_err(|source| CliError::Io { path, source })
+    std::fs::write(&path, text).map_err(|source| CliError::Io { path: path.clone(), source })?;
+    let keyid = statement::keyid(&key.verifying_key());
+    let line = match lang {
+        Lang::Zh => format!("已签名的结果声明：{}（公钥标识 {keyid}）", path.display()),
+        Lang::En => format!("signed statement: {} (key id {keyid})", path.display()),
+    };
+    writeln!(out, "{line}").map_err(CliError::Stdout)
 }
 
 /// `linli conformance verify`: 0 valid, 1 invalid, 2 unreadable input (an `Err`).
@@ -54,18 +60,17 @@ pub(crate) fn verify(a: &VerifyArgs, lang: Lang, out: &mut dyn Write) -> Result<
         Some(p) => Some(std::fs::read(p).map_err(|source| CliError::Io { path: p.clone(), source })?),
         None => None,
     };
-    let against =
-        Against { suite: Some(suite), summary, adapter_binary: a.adapter_binary.clone(), dataset: a.dataset.clone() };
+    let against = Against {
+        suite: Some(suite),
+        summary,
+        adapter_binary: a.adapter_binary.clone(),
+        dataset: a.dataset.clone(),
+        adapter_files: a.adapter_file.clone(),
+    };
     match statement::verify(&envelope, &key, &against) {
         Ok(v) => {
             let p = &v.statement.predicate;
-            let product = v
-                .statement
-                .subject
-                .iter()
-                .map(|s| s.name.as_str())
-                .find(|n| *n != statement::SUBJECT_VECTORS && *n != statement::SUBJECT_SCHEMAS)
-                .unwrap_or("-");
+            let product = statement::product_name(&v.statement).unwrap_or("-");
             let lines = if zh {
                 [
                     format!("有效：签名可用公钥 {} 验证", v.keyid),

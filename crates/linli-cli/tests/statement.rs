@@ -464,3 +464,40 @@ fn openssl_keys_sign_and_openssl_verifies() {
         .unwrap();
     assert!(!refused.status.success());
 }
+
+/// An adapter run by an interpreter (`sh adapter.sh`): the program is found on `PATH`, and the
+/// script the command names is bound too, so that a changed script is caught.
+#[test]
+fn an_interpreted_adapter_binds_its_script() {
+    let r = signed();
+    let d = scratch("script");
+    let script = d.join("adapter.sh");
+    std::fs::write(&script, format!("exec {} reference-adapter --classes core\n", linli())).unwrap();
+    let out = d.join("out");
+    let adapter = format!("sh {}", s(&script));
+    let key = s(&r.dir.join("keys/signing-key.pem"));
+    let (code, text) =
+        run(&["--lang", "en", "conformance", "run", "--adapter", &adapter, "--out", &s(&out), "--sign-key", &key]);
+    assert_eq!(code, ExitCode::SUCCESS, "{text}");
+    assert!(text.contains("signed statement: "), "{text}");
+    let statement = out.join("statement.intoto.json");
+    let st = payload(&serde_json::from_str(&std::fs::read_to_string(&statement).unwrap()).unwrap());
+    let sh =
+        std::env::split_paths(&std::env::var_os("PATH").unwrap()).map(|p| p.join("sh")).find(|p| p.is_file()).unwrap();
+    assert_eq!(st["subject"][2]["digest"]["sha256"].as_str().unwrap(), sha256_of(&sh));
+    assert_eq!(st["subject"][3]["name"].as_str().unwrap(), s(&script));
+    assert_eq!(st["subject"][3]["annotations"]["role"], "adapter-file");
+    let (code, text) = verify(&statement, &r.public(), &["--adapter-binary", &s(&sh), "--adapter-file", &s(&script)]);
+    assert_eq!(code, ExitCode::SUCCESS, "{text}");
+    assert!(text.contains(&format!("Linli/reference adapter@0.1.0, {}", s(&script))), "{text}");
+    // The same script elsewhere is found by its file name; a changed one is not accepted.
+    let moved = scratch("script-moved").join("adapter.sh");
+    std::fs::write(&moved, format!("exec {} reference-adapter\n", linli())).unwrap();
+    let (code, text) = verify(&statement, &r.public(), &["--adapter-file", &s(&moved)]);
+    assert_eq!(code, ExitCode::from(1), "{text}");
+    assert!(text.contains("error[statement-digest-mismatch]"), "{text}");
+    let (code, text) =
+        verify(&statement, &r.public(), &["--adapter-file", &root().join("Cargo.toml").display().to_string()]);
+    assert_eq!(code, ExitCode::from(1), "{text}");
+    assert!(text.contains("error[statement-subject-missing]"), "{text}");
+}

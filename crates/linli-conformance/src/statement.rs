@@ -236,6 +236,29 @@ fn product_subject(summary: &Summary, target: &Target) -> Option<ResourceDescrip
     Some(ResourceDescriptor { name, digest, media_type: None, annotations: notes })
 }
 
+/// Annotation `role` of the subjects that are files named in the adapter command.
+pub const ROLE_ADAPTER_FILE: &str = "adapter-file";
+
+/// The files the adapter command names after its program (a script run by an interpreter, a
+/// configuration file), each a subject with its SHA-256, named by the argument as given.
+fn adapter_files(target: &Target) -> Vec<ResourceDescriptor> {
+    let Target::Adapter(cmd) = target else { return Vec::new() };
+    let mut out: Vec<ResourceDescriptor> = Vec::new();
+    for arg in cmd.iter().skip(1) {
+        if out.iter().any(|d| &d.name == arg) {
+            continue;
+        }
+        let Some(bytes) = Path::new(arg).is_file().then(|| std::fs::read(arg).ok()).flatten() else { continue };
+        out.push(ResourceDescriptor {
+            name: arg.clone(),
+            digest: digest_set(SHA256, sha256_hex(&bytes)),
+            media_type: None,
+            annotations: annotations(&[("role", Value::from(ROLE_ADAPTER_FILE))]),
+        });
+    }
+    out
+}
+
 /// The statement of a finished run `[CNF-060]`–`[CNF-063]`: `summary_json` is the exact content of
 /// the `summary.json` written for `summary`, `suite` the suite folder the run used.
 pub fn statement(summary: &Summary, target: &Target, suite: &Path, summary_json: &[u8]) -> Statement {
@@ -254,6 +277,7 @@ pub fn statement(summary: &Summary, target: &Target, suite: &Path, summary_json:
         },
     ];
     subject.extend(product_subject(summary, target));
+    subject.extend(adapter_files(target));
     let id = |c: &crate::runner::CaseResult| format!("{}/{}", c.case, c.op);
     let mut passed: Vec<String> = summary.cases.iter().filter(|c| c.outcome == Outcome::Pass).map(id).collect();
     let mut failed: Vec<String> = summary
@@ -323,6 +347,9 @@ pub struct Against {
     pub adapter_binary: Option<PathBuf>,
     /// The exported dataset folder of a dataset run.
     pub dataset: Option<PathBuf>,
+    /// Files the adapter command named (a script, a configuration): each must be an
+    /// adapter-file subject of the same file name and SHA-256.
+    pub adapter_files: Vec<PathBuf>,
 }
 
 /// A statement that verified.
@@ -414,12 +441,7 @@ pub fn verify(envelope: &[u8], key: &VerifyingKey, against: &Against) -> Result<
         expect_digest(&statement, SUMMARY_NAME, SHA256, sha256_hex(summary), true)?;
         checked.push(SUMMARY_NAME.to_owned());
     }
-    let product = statement
-        .subject
-        .iter()
-        .map(|s| s.name.clone())
-        .find(|n| n != SUBJECT_VECTORS && n != SUBJECT_SCHEMAS)
-        .unwrap_or_else(|| "product".into());
+    let product = product_name(&statement).unwrap_or("product").to_owned();
     if let Some(bin) = &against.adapter_binary {
         let bytes = std::fs::read(bin)
             .map_err(|e| Error::Unreadable { path: bin.display().to_string(), message: e.to_string() })?;
@@ -430,7 +452,44 @@ pub fn verify(envelope: &[u8], key: &VerifyingKey, against: &Against) -> Result<
         expect_digest(&statement, &product, FILES_DIGEST, tree_digest(dir), false)?;
         checked.push(product);
     }
+    for file in &against.adapter_files {
+        let bytes = std::fs::read(file)
+            .map_err(|e| Error::Unreadable { path: file.display().to_string(), message: e.to_string() })?;
+        let actual = sha256_hex(&bytes);
+        let same_name: Vec<&ResourceDescriptor> = statement
+            .subject
+            .iter()
+            .filter(|d| d.annotations.get("role").and_then(Value::as_str) == Some(ROLE_ADAPTER_FILE))
+            .filter(|d| Path::new(&d.name).file_name() == file.file_name())
+            .collect();
+        let Some(first) = same_name.first() else {
+            return Err(Error::StatementSubjectMissing { subject: file.display().to_string() });
+        };
+        if !same_name.iter().any(|d| d.digest.get(SHA256).is_some_and(|h| h.eq_ignore_ascii_case(&actual))) {
+            return Err(Error::StatementDigestMismatch {
+                subject: first.name.clone(),
+                algorithm: SHA256.to_owned(),
+                expected: first.digest.get(SHA256).cloned().unwrap_or_default(),
+                actual,
+            });
+        }
+        checked.push(first.name.clone());
+    }
     Ok(Verified { statement, keyid: want, checked })
+}
+
+/// The name of the product subject: the first that is neither the vectors, nor the schemas,
+/// nor a file of the adapter command.
+pub fn product_name(statement: &Statement) -> Option<&str> {
+    statement
+        .subject
+        .iter()
+        .find(|d| {
+            d.name != SUBJECT_VECTORS
+                && d.name != SUBJECT_SCHEMAS
+                && d.annotations.get("role").and_then(Value::as_str) != Some(ROLE_ADAPTER_FILE)
+        })
+        .map(|d| d.name.as_str())
 }
 
 #[cfg(test)]

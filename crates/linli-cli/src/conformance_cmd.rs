@@ -34,43 +34,9 @@ Exit codes: 0 every claimed class passes; 1 failures; 2 the suite could not run 
         after_help = "Exit codes: 0 valid; 1 invalid (error[CODE] and the reason); 2 unreadable input or usage.\n\
 退出码：0 有效；1 无效（给出错误代码与原因）；2 输入无法读取或用法错误。"
     )]
-    Verify(VerifyArgs),
+    Verify(crate::statement_cmd::VerifyArgs),
     /// Write a new Ed25519 key pair for `run --sign-key`: PKCS#8 PEM (mode 0600) and SPKI PEM.
-    Keygen(KeygenArgs),
-}
-
-/// Arguments of `linli conformance verify`.
-#[derive(Debug, clap::Args)]
-pub struct VerifyArgs {
-    /// The statement written by `run --sign-key` (statement.intoto.json)
-    #[arg(value_name = "STATEMENT")]
-    pub statement: PathBuf,
-    /// The signer's public key (SPKI PEM, `-----BEGIN PUBLIC KEY-----`)
-    #[arg(long, value_name = "PUB")]
-    pub public_key: PathBuf,
-    /// The suite folder to recompute the suite and schema digests from (default: the one `run` uses)
-    #[arg(long, value_name = "DIR")]
-    pub suite: Option<PathBuf>,
-    /// The run's summary.json, to check its SHA-256
-    #[arg(long, value_name = "FILE")]
-    pub summary: Option<PathBuf>,
-    /// The adapter's program, to check its SHA-256 against the product subject
-    #[arg(long, value_name = "PATH", conflicts_with = "dataset")]
-    pub adapter_binary: Option<PathBuf>,
-    /// The exported dataset folder of a dataset run, to check its digest against the product subject
-    #[arg(long, value_name = "DIR")]
-    pub dataset: Option<PathBuf>,
-    /// A file the adapter command named (a script, a configuration), to check its SHA-256 (repeatable)
-    #[arg(long, value_name = "FILE")]
-    pub adapter_file: Vec<PathBuf>,
-}
-
-/// Arguments of `linli conformance keygen`.
-#[derive(Debug, clap::Args)]
-pub struct KeygenArgs {
-    /// Folder for signing-key.pem (private) and signing-key.pub.pem (public); existing keys are never overwritten
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    Keygen(crate::statement_cmd::KeygenArgs),
 }
 
 /// Arguments of `linli conformance run`.

@@ -10,8 +10,41 @@ use std::process::ExitCode;
 use linli_conformance::runner::{Summary, Target};
 use linli_conformance::statement::{self, Against, STATEMENT_FILE, SigningKey};
 
-use crate::conformance_cmd::{KeygenArgs, VerifyArgs};
 use crate::{CliError, Lang};
+
+/// Arguments of `linli conformance verify`.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The statement written by `run --sign-key` (statement.intoto.json)
+    #[arg(value_name = "STATEMENT")]
+    pub statement: PathBuf,
+    /// The signer's public key (SPKI PEM, `-----BEGIN PUBLIC KEY-----`)
+    #[arg(long, value_name = "PUB")]
+    pub public_key: PathBuf,
+    /// The suite folder to recompute the suite and schema digests from (default: the one `run` uses)
+    #[arg(long, value_name = "DIR")]
+    pub suite: Option<PathBuf>,
+    /// The run's summary.json, to check its SHA-256
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    /// The adapter's program, to check its SHA-256 against the product subject
+    #[arg(long, value_name = "PATH", conflicts_with = "dataset")]
+    pub adapter_binary: Option<PathBuf>,
+    /// The exported dataset folder of a dataset run, to check its digest against the product subject
+    #[arg(long, value_name = "DIR")]
+    pub dataset: Option<PathBuf>,
+    /// A file the adapter command named (a script, a configuration), to check its SHA-256 (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub adapter_file: Vec<PathBuf>,
+}
+
+/// Arguments of `linli conformance keygen`.
+#[derive(Debug, clap::Args)]
+pub struct KeygenArgs {
+    /// Folder for signing-key.pem (private) and signing-key.pub.pem (public); existing keys are never overwritten
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
 
 fn fail(e: &linli_conformance::Error, lang: Lang) -> CliError {
     CliError::Conformance { code: e.code(), message: e.message(lang == Lang::Zh) }

@@ -501,3 +501,41 @@ fn an_interpreted_adapter_binds_its_script() {
     assert_eq!(code, ExitCode::from(1), "{text}");
     assert!(text.contains("error[statement-subject-missing]"), "{text}");
 }
+
+/// A failing run and a refused run are signed too: the statement says FAILED and lists the
+/// failed outcomes, and it verifies (valid means authentic and unchanged, not passed).
+#[test]
+fn failed_and_refused_runs_are_signed_as_failed() {
+    let r = signed();
+    let key = s(&r.dir.join("keys/signing-key.pem"));
+    for (fault, exit) in [("drop-field", 1u8), ("latest", 2)] {
+        let out = scratch(fault).join("out");
+        let adapter = format!("{} reference-adapter --classes core --fault {fault}", linli());
+        let (code, text) =
+            run(&["--lang", "en", "conformance", "run", "--adapter", &adapter, "--out", &s(&out), "--sign-key", &key]);
+        assert_eq!(code, ExitCode::from(exit), "{fault}: {text}");
+        let statement = out.join("statement.intoto.json");
+        let st = payload(&serde_json::from_str(&std::fs::read_to_string(&statement).unwrap()).unwrap());
+        assert_eq!(st["predicate"]["result"], "FAILED", "{fault}");
+        assert_eq!(st["predicate"]["configuration"][0]["annotations"]["exitCode"], exit, "{fault}");
+        let summary: Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+        let mut bad: Vec<String> = summary["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| ["fail", "error", "skip"].contains(&c["outcome"].as_str().unwrap()))
+            .map(|c| format!("{}/{}", c["case"].as_str().unwrap(), c["op"].as_str().unwrap()))
+            .collect();
+        bad.sort();
+        let failed: Vec<String> =
+            st["predicate"]["failedTests"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_owned()).collect();
+        assert_eq!(failed, bad, "{fault}");
+        if fault == "drop-field" {
+            assert!(!failed.is_empty());
+        }
+        let summary_path = s(&out.join("summary.json"));
+        let (code, text) = verify(&statement, &r.public(), &["--summary", &summary_path]);
+        assert_eq!(code, ExitCode::SUCCESS, "{fault}: {text}");
+        assert!(text.contains("result: FAILED"), "{text}");
+    }
+}

@@ -128,8 +128,8 @@ pub(crate) fn verify(a: &VerifyArgs, lang: Lang, out: &mut dyn Write) -> Result<
             Err(fail(&e, lang))
         }
         Err(e) => {
-            let word = if zh { "无效" } else { "invalid" };
-            writeln!(out, "{word}: error[{}]: {}", e.code(), e.message(zh)).map_err(CliError::Stdout)?;
+            let word = if zh { "无效：" } else { "invalid: " };
+            writeln!(out, "{word}error[{}]: {}", e.code(), e.message(zh)).map_err(CliError::Stdout)?;
             Ok(ExitCode::from(1))
         }
     }

@@ -326,7 +326,7 @@ fn unreadable_inputs_exit_2_and_garbage_is_invalid() {
     let st = s(&garbage);
     let (code, text) = run(&["--lang", "zh", "conformance", "verify", &st, "--public-key", &r.public()]);
     assert_eq!(code, ExitCode::from(1), "{text}");
-    assert!(text.starts_with("无效: error[statement-malformed]: 结果声明无法读取"), "{text}");
+    assert!(text.starts_with("无效：error[statement-malformed]: 结果声明无法读取"), "{text}");
 }
 
 #[test]

@@ -71,7 +71,7 @@ pub struct RunArgs {
 /// Arguments of `linli reference-adapter`.
 #[derive(Debug, clap::Args)]
 pub struct AdapterArgs {
-    /// Misbehave in one known way: drop-field, no-offset, accept-bad-id, hang, garbage, latest, flood
+    /// Behave as a known variant (see `Fault::NAMES`): drop-field, no-offset, accept-bad-id, hang, garbage, latest, flood, leak, utc, drop-empty, float-int, error-answer, old-standard, lowercase-ids, reject-extensions, order-dependent
     #[arg(long)]
     pub fault: Option<String>,
     /// Claim only these classes (comma-separated; default: all)
@@ -90,8 +90,11 @@ fn suite_dir(arg: Option<&PathBuf>) -> PathBuf {
 pub(crate) fn run_conformance(args: &ConformanceArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     match &args.command {
         ConformanceCommand::List => {
-            for (id, class) in linli_conformance::runner::list_cases(&suite_dir(None)) {
-                writeln!(out, "{id}\t{class}").map_err(CliError::Stdout)?;
+            let suite = suite_dir(None);
+            let outcomes = linli_conformance::runner::list_outcomes(&suite)
+                .map_err(|e| CliError::Usage(format!("{}: {e}", suite.display())))?;
+            for (id, class) in outcomes {
+                writeln!(out, "{id}\t{}", class.name()).map_err(CliError::Stdout)?;
             }
             Ok(ExitCode::SUCCESS)
         }

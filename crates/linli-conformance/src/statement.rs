@@ -278,7 +278,7 @@ pub fn statement(summary: &Summary, target: &Target, suite: &Path, summary_json:
     ];
     subject.extend(product_subject(summary, target));
     subject.extend(adapter_files(target));
-    let id = |c: &crate::runner::CaseResult| format!("{}/{}", c.case, c.op);
+    let id = |c: &crate::runner::CaseResult| c.id.clone();
     let mut passed: Vec<String> = summary.cases.iter().filter(|c| c.outcome == Outcome::Pass).map(id).collect();
     let mut failed: Vec<String> = summary
         .cases

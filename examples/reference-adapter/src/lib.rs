@@ -34,6 +34,32 @@ pub enum Fault {
     Flood,
     /// Shares data at a sharing level without masking it (only the manifest says the level).
     Leak,
+    /// Conforming: keeps every Timestamp in UTC and gives it back with `Z` ([CON-024]).
+    Utc,
+    /// Conforming: drops empty arrays, empty `extensions` and a Case's `anonymous: false`
+    /// ([CON-007]).
+    DropEmpty,
+    /// Keeps every number as a double and gives integers back as `2.0` ([CON-008]).
+    FloatInt,
+    /// Answers every `roundtrip` with `error` (the product cannot give records back).
+    ErrorAnswer,
+    /// Declares that it implements standard version 9.9.9 only.
+    OldStandard,
+    /// Folds ids to lower case ([CON-011]: ids are compared exactly).
+    LowercaseIds,
+    /// Rejects records whose `extensions` hold anything ([COR-041]).
+    RejectExtensions,
+    /// Resolves references while it reads, in the order it is given, and silently loses a
+    /// reference to a record it has not read yet ([DAT-005]).
+    OrderDependent,
+    /// Rejects records that hold an empty array, an empty `extensions` or `anonymous: false`
+    /// ([CON-007]: they must be accepted as if absent).
+    RejectEmpty,
+    /// A streaming reader that rejects a record whose first member is not `type` ([COR-004]).
+    TypeFirst,
+    /// Keeps records by id alone: a record replaces an earlier one of another type with the same
+    /// id ([COR-023]).
+    IndexById,
 }
 
 /// What the adapter declares at `start` besides its product.
@@ -57,13 +83,161 @@ impl Fault {
             "latest" => Fault::Latest,
             "flood" => Fault::Flood,
             "leak" => Fault::Leak,
+            "utc" => Fault::Utc,
+            "drop-empty" => Fault::DropEmpty,
+            "float-int" => Fault::FloatInt,
+            "error-answer" => Fault::ErrorAnswer,
+            "old-standard" => Fault::OldStandard,
+            "lowercase-ids" => Fault::LowercaseIds,
+            "reject-extensions" => Fault::RejectExtensions,
+            "order-dependent" => Fault::OrderDependent,
+            "reject-empty" => Fault::RejectEmpty,
+            "type-first" => Fault::TypeFirst,
+            "index-by-id" => Fault::IndexById,
             _ => return None,
         })
     }
 
     /// Every fault, by name.
-    pub const NAMES: &'static [&'static str] =
-        &["drop-field", "no-offset", "accept-bad-id", "hang", "garbage", "latest", "flood", "leak"];
+    pub const NAMES: &'static [&'static str] = &[
+        "drop-field",
+        "no-offset",
+        "accept-bad-id",
+        "hang",
+        "garbage",
+        "latest",
+        "flood",
+        "leak",
+        "utc",
+        "drop-empty",
+        "float-int",
+        "error-answer",
+        "old-standard",
+        "lowercase-ids",
+        "reject-extensions",
+        "order-dependent",
+        "reject-empty",
+        "type-first",
+        "index-by-id",
+    ];
+}
+
+/// How a variant changes a record on its way out of the native store.
+fn variant_out(record: Value, fault: Option<Fault>) -> Value {
+    fn walk(v: Value, f: &dyn Fn(Value) -> Value) -> Value {
+        let v = match v {
+            Value::Object(o) => Value::Object(o.into_iter().map(|(k, x)| (k, walk(x, f))).collect()),
+            Value::Array(a) => Value::Array(a.into_iter().map(|x| walk(x, f)).collect()),
+            other => other,
+        };
+        f(v)
+    }
+    match fault {
+        Some(Fault::Utc) => walk(record, &|v| match v {
+            Value::String(s) => match linli_model::datetime::Timestamp::parse(&s) {
+                Ok(t) => Value::String(
+                    linli_model::datetime::Timestamp::from_offset_datetime(
+                        t.as_offset_datetime().to_offset(time::UtcOffset::UTC),
+                    )
+                    .to_string(),
+                ),
+                Err(_) => Value::String(s),
+            },
+            other => other,
+        }),
+        Some(Fault::DropEmpty) => {
+            let is_case = record.get("type").and_then(Value::as_str) == Some("Case");
+            let mut out = walk(record, &|v| match v {
+                Value::Object(o) => Value::Object(
+                    o.into_iter()
+                        .filter(|(k, x)| match x {
+                            Value::Array(a) => !a.is_empty(),
+                            Value::Object(m) => !(k == "extensions" && m.is_empty()),
+                            _ => true,
+                        })
+                        .collect(),
+                ),
+                other => other,
+            });
+            if is_case && out.get("anonymous") == Some(&Value::Bool(false)) {
+                if let Some(o) = out.as_object_mut() {
+                    o.remove("anonymous");
+                }
+            }
+            out
+        }
+        Some(Fault::FloatInt) => walk(record, &|v| match v {
+            Value::Number(n) if !n.is_f64() => {
+                n.as_f64().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or(Value::Number(n))
+            }
+            other => other,
+        }),
+        Some(Fault::LowercaseIds) => {
+            let mut r = record;
+            if let Some(Value::String(id)) = r.get_mut("id") {
+                *id = id.to_lowercase();
+            }
+            r
+        }
+        _ => record,
+    }
+}
+
+/// [`Fault::RejectEmpty`]: whether a record holds an empty array, an empty `extensions` or a
+/// Case's `anonymous: false`.
+fn holds_empty(v: &Value) -> bool {
+    match v {
+        Value::Object(o) => o.iter().any(|(k, x)| match x {
+            Value::Array(a) if a.is_empty() => true,
+            Value::Object(m) if k == "extensions" && m.is_empty() => true,
+            Value::Bool(false) if k == "anonymous" => true,
+            other => holds_empty(other),
+        }),
+        Value::Array(a) => a.iter().any(holds_empty),
+        _ => false,
+    }
+}
+
+/// [`Fault::TypeFirst`]: whether the record in a raw `validate` request line starts with `type`.
+fn type_first(line: &str) -> bool {
+    line.split_once("\"record\":")
+        .is_some_and(|(_, rest)| rest.trim_start().trim_start_matches('{').trim_start().starts_with("\"type\""))
+}
+
+/// [`Fault::OrderDependent`]: drop every reference (`{"type", "id"}` object) to a record that
+/// comes later in `records`.
+fn drop_forward_references(records: &mut [Value]) {
+    fn is_ref(v: &Value) -> Option<(String, String)> {
+        let o = v.as_object()?;
+        if o.len() != 2 {
+            return None;
+        }
+        Some((o.get("type")?.as_str()?.to_owned(), o.get("id")?.as_str()?.to_owned()))
+    }
+    fn prune(v: &mut Value, later: &std::collections::BTreeSet<(String, String)>) {
+        match v {
+            Value::Object(o) => {
+                o.retain(|_, x| !is_ref(x).is_some_and(|k| later.contains(&k)));
+                o.values_mut().for_each(|x| prune(x, later));
+            }
+            Value::Array(a) => {
+                a.retain(|x| !is_ref(x).is_some_and(|k| later.contains(&k)));
+                a.iter_mut().for_each(|x| prune(x, later));
+            }
+            _ => {}
+        }
+    }
+    let key = |r: &Value| {
+        (
+            r.get("type").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            r.get("id").and_then(Value::as_str).unwrap_or_default().to_owned(),
+        )
+    };
+    let mut later: std::collections::BTreeSet<(String, String)> = records.iter().map(key).collect();
+    for r in records.iter_mut() {
+        later.remove(&key(r));
+        prune(r, &later);
+    }
 }
 
 /// Top-level members that hold a timestamp, kept natively as local time plus an offset column.
@@ -148,12 +322,27 @@ fn from_native(ty: RecordType, row: &Row, fault: Option<Fault>) -> Value {
 /// Take `records` in (through the native form) and export them as a dataset into `dir`.
 fn export(records: &[Value], dir: &std::path::Path, fault: Option<Fault>) -> Result<(), String> {
     let mut files: BTreeMap<&'static str, String> = BTreeMap::new();
-    for r in records {
+    let mut records = records.to_vec();
+    if fault == Some(Fault::OrderDependent) {
+        drop_forward_references(&mut records);
+    }
+    if fault == Some(Fault::IndexById) {
+        // The last record with an id wins, whatever its type.
+        let mut seen = std::collections::BTreeSet::new();
+        let mut kept: Vec<Value> = records
+            .into_iter()
+            .rev()
+            .filter(|r| seen.insert(r.get("id").and_then(Value::as_str).unwrap_or_default().to_owned()))
+            .collect();
+        kept.reverse();
+        records = kept;
+    }
+    for r in &records {
         let (ty, mut row) = to_native(r)?;
         if fault == Some(Fault::DropField) {
             row.pop();
         }
-        let back = from_native(ty, &row, fault);
+        let back = variant_out(from_native(ty, &row, fault), fault);
         let line = files.entry(ty.schema_stem()).or_default();
         line.push_str(&back.to_string());
         line.push('\n');
@@ -363,7 +552,11 @@ pub fn serve(
                             env!("CARGO_PKG_VERSION").into()
                         },
                     },
-                    standard_versions: vec![linli_model::STANDARD_VERSION.into()],
+                    standard_versions: vec![if fault == Some(Fault::OldStandard) {
+                        "9.9.9".into()
+                    } else {
+                        linli_model::STANDARD_VERSION.into()
+                    }],
                     classes: if declared.classes.is_empty() {
                         Class::CURRENT.to_vec()
                     } else {
@@ -400,19 +593,28 @@ pub fn serve(
                     continue;
                 }
                 let out = validator.validate_value(&record);
-                let accepted = !out.findings.iter().any(|f| {
+                let has_extensions = record.get("extensions").and_then(Value::as_object).is_some_and(|e| !e.is_empty());
+                let refused = out.findings.iter().any(|f| {
                     f.level == linli_model::check::Level::Error
                         && !(fault == Some(Fault::AcceptBadId) && f.code == "id-number-check-character")
-                });
+                }) || (fault == Some(Fault::RejectExtensions) && has_extensions)
+                    || (fault == Some(Fault::RejectEmpty) && holds_empty(&record))
+                    || (fault == Some(Fault::TypeFirst) && !type_first(&line));
+                let accepted = !refused;
                 serde_json::to_string(&CaseResponse { accepted: Some(accepted), ..CaseResponse::new(seq, case) })
             }
             Request::Roundtrip { seq, case, record } => {
                 let resp = match to_native(&record) {
+                    _ if fault == Some(Fault::ErrorAnswer) => CaseResponse {
+                        error: Some("round trips are not supported".into()),
+                        ..CaseResponse::new(seq, case)
+                    },
                     Ok((ty, mut row)) => {
                         if fault == Some(Fault::DropField) {
                             row.pop();
                         }
-                        CaseResponse { record: Some(from_native(ty, &row, fault)), ..CaseResponse::new(seq, case) }
+                        let back = variant_out(from_native(ty, &row, fault), fault);
+                        CaseResponse { record: Some(back), ..CaseResponse::new(seq, case) }
                     }
                     Err(e) => CaseResponse { error: Some(e), ..CaseResponse::new(seq, case) },
                 };

@@ -29,6 +29,14 @@ Exit codes: 0 every claimed class passes; 1 failures; 2 the suite could not run 
     Run(RunArgs),
     /// List the cases of the suite.
     List,
+    /// Check a signed result statement: signature, type, and digests against the files.
+    #[command(
+        after_help = "Exit codes: 0 valid; 1 invalid (error[CODE] and the reason); 2 unreadable input or usage.\n\
+退出码：0 有效；1 无效（给出错误代码与原因）；2 输入无法读取或用法错误。"
+    )]
+    Verify(crate::statement_cmd::VerifyArgs),
+    /// Write a new Ed25519 key pair for `run --sign-key`: PKCS#8 PEM (mode 0600) and SPKI PEM.
+    Keygen(crate::statement_cmd::KeygenArgs),
 }
 
 /// Arguments of `linli conformance run`.
@@ -55,6 +63,9 @@ pub struct RunArgs {
     /// The suite folder (default: the `conformance/` folder this build came from)
     #[arg(long, value_name = "DIR")]
     pub suite: Option<PathBuf>,
+    /// Also write statement.intoto.json: the result signed with this Ed25519 key (PKCS#8 PEM)
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign_key: Option<PathBuf>,
 }
 
 /// Arguments of `linli reference-adapter`.
@@ -88,6 +99,8 @@ pub(crate) fn run_conformance(args: &ConformanceArgs, lang: Lang, out: &mut dyn 
             Ok(ExitCode::SUCCESS)
         }
         ConformanceCommand::Run(a) => run_suite(a, lang, out),
+        ConformanceCommand::Verify(a) => crate::statement_cmd::verify(a, lang, out),
+        ConformanceCommand::Keygen(a) => crate::statement_cmd::keygen(a, lang, out),
     }
 }
 
@@ -101,6 +114,7 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
             Target::Adapter(vec![me.display().to_string(), "reference-adapter".into()])
         }
     };
+    let sign_key = a.sign_key.as_deref().map(|k| crate::statement_cmd::read_key(k, lang)).transpose()?;
     let mut opts = RunOptions::new(suite_dir(a.suite.as_ref()));
     opts.seed = a.seed;
     opts.case_timeout = Duration::from_millis(a.timeout_ms);
@@ -124,6 +138,10 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
     for (name, text) in &files {
         let p = a.out.join(name);
         std::fs::write(&p, text).map_err(|source| CliError::Io { path: p, source })?;
+    }
+    if let Some(key) = &sign_key {
+        let summary_json = (&summary, files[0].1.as_bytes());
+        crate::statement_cmd::write_statement(key, summary_json, &target, &opts.suite, &a.out, (lang, out))?;
     }
     for e in &summary.run_errors {
         writeln!(out, "{}: {e}", if lang == Lang::Zh { "运行错误" } else { "run error" }).map_err(CliError::Stdout)?;

@@ -177,6 +177,23 @@ fn digest_files(mut files: Vec<PathBuf>) -> String {
     linli_validate::input::hex(&h.finalize())
 }
 
+/// The digest of the vector files of the suite folder `suite` (`vectors_sha256` of the summary,
+/// `[CNF-050]`; the suite subject of a result statement, `[CNF-062]`).
+pub fn vectors_digest(suite: &Path) -> String {
+    digest_files([files_under(&suite.join("vectors"), "json"), files_under(&suite.join("adapters"), "json")].concat())
+}
+
+/// The digest of the schemas next to the suite folder `suite` (`schemas_sha256`, `[CNF-050]`, `[CNF-062]`).
+pub fn schemas_digest(suite: &Path) -> String {
+    digest_files(files_under(&suite.join("../schemas"), "json"))
+}
+
+/// The same digest over every file under `dir` (an exported dataset, `[CNF-062]`).
+pub fn tree_digest(dir: &Path) -> String {
+    digest_files(files_under(dir, ""))
+}
+
+/// Files under `dir` with extension `ext` (every file when `ext` is empty).
 fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -185,7 +202,7 @@ fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == ext) {
+            } else if ext.is_empty() || p.extension().is_some_and(|x| x == ext) {
                 out.push(p);
             }
         }
@@ -328,11 +345,8 @@ pub fn run(target: &Target, opts: &RunOptions, event: &mut dyn FnMut(&serde_json
         suite_version: SUITE_VERSION,
         runner_version: env!("CARGO_PKG_VERSION"),
         protocol: PROTOCOL,
-        vectors_sha256: digest_files(
-            [files_under(&opts.suite.join("vectors"), "json"), files_under(&opts.suite.join("adapters"), "json")]
-                .concat(),
-        ),
-        schemas_sha256: digest_files(files_under(&opts.suite.join("../schemas"), "json")),
+        vectors_sha256: vectors_digest(&opts.suite),
+        schemas_sha256: schemas_digest(&opts.suite),
         target: target_name(target),
         product: None,
         seed: opts.seed,

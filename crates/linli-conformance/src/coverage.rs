@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-use crate::vector::{AdapterVector, Bilingual, DatasetCase, DocumentVector, RunnerCase, Verdict};
+use crate::vector::{AdapterVector, Bilingual, DatasetCase, DocumentVector, RunnerCase, StatementCase, Verdict};
 
 /// A normative statement of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,11 +122,13 @@ pub struct Cases<'a> {
     pub adapters: &'a [AdapterVector],
     /// Runner cases.
     pub runner: &'a [RunnerCase],
+    /// Statement vectors.
+    pub statements: &'a [StatementCase],
 }
 
 /// Coverage of every requirement by the cases of the suite `[CNF-020]`.
 pub fn coverage(reqs: &[Requirement], cases: Cases<'_>, exempt: &[Exemption]) -> BTreeMap<String, Coverage> {
-    let Cases { vectors, datasets, adapters, runner } = cases;
+    let Cases { vectors, datasets, adapters, runner, statements } = cases;
     let mut map: BTreeMap<String, Coverage> = reqs.iter().map(|r| (r.id.clone(), Coverage::default())).collect();
     for v in vectors {
         for r in &v.requirements {
@@ -162,13 +164,18 @@ pub fn coverage(reqs: &[Requirement], cases: Cases<'_>, exempt: &[Exemption]) ->
             }
         }
     }
-    // A runner case is valid when the product it runs conforms, invalid when the run must catch it.
-    for k in runner {
-        for r in &k.requirements {
+    // A runner case is valid when the product it runs conforms, invalid when the run must catch it;
+    // a statement vector is valid when it verifies.
+    let judged = runner
+        .iter()
+        .map(|k| (&k.id, &k.requirements, k.verdict))
+        .chain(statements.iter().map(|k| (&k.id, &k.requirements, k.verdict)));
+    for (id, requirements, verdict) in judged {
+        for r in requirements {
             if let Some(c) = map.get_mut(r) {
-                match k.verdict {
-                    Verdict::Valid => c.valid.push(k.id.clone()),
-                    Verdict::Invalid => c.invalid.push(k.id.clone()),
+                match verdict {
+                    Verdict::Valid => c.valid.push(id.clone()),
+                    Verdict::Invalid => c.invalid.push(id.clone()),
                 }
             }
         }

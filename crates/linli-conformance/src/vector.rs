@@ -463,6 +463,74 @@ pub fn runner_cases(dir: &Path) -> Result<Vec<(PathBuf, RunnerCase)>, Error> {
     Ok(out)
 }
 
+/// A statement vector, `conformance/statements/<ID>.json`: a signed result statement (30.7) and
+/// the verdict every verifier MUST reach on it `[CNF-066]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Linli statement vector", extend("x-linli-title-zh" = "邻里结果声明测试向量"))]
+pub struct StatementCase {
+    /// Stable case ID, e.g. `ST-0003`.
+    #[schemars(regex(pattern = r"^ST-[0-9]{4}$"))]
+    pub id: String,
+    /// What the case shows.
+    pub description: Bilingual,
+    /// Requirement IDs the case verifies.
+    #[schemars(length(min = 1))]
+    pub requirements: Vec<String>,
+    /// `valid`: the statement verifies; `invalid`: a verifier must reject it.
+    pub verdict: Verdict,
+    /// The trusted public key (SPKI PEM).
+    pub public_key: String,
+    /// The DSSE envelope.
+    pub envelope: serde_json::Value,
+    /// What the statement is checked against, besides the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub against: Option<StatementAgainst>,
+    /// The verdict.
+    pub expected: StatementExpectation,
+}
+
+/// Files a statement vector's digests are checked against, given as their text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatementAgainst {
+    /// The text of the run's `summary.json`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Files the adapter command named: file name → text.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub adapter_files: std::collections::BTreeMap<String, String>,
+}
+
+/// What a verifier must say of a statement vector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatementExpectation {
+    /// For a valid vector: the predicate's `result` (`PASSED` or `FAILED`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    /// For an invalid vector: the code of the first failure ([CNF-064]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// Every statement vector under `dir/statements/`, sorted by ID, with its path.
+pub fn statement_cases(dir: &Path) -> Result<Vec<(PathBuf, StatementCase)>, Error> {
+    let root = dir.join("statements");
+    let mut out = Vec::new();
+    let files = std::fs::read_dir(&root)
+        .map_err(|e| Error::Suite { path: root.display().to_string(), message: e.to_string() })?;
+    for f in files.flatten() {
+        let p = f.path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let v: StatementCase = read_json(&p)?;
+            out.push((p, v));
+        }
+    }
+    out.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    Ok(out)
+}
+
 /// The JSON Schemas of the suite's own files, committed under `conformance/schemas/`.
 pub fn suite_schemas() -> Vec<(&'static str, serde_json::Value)> {
     fn one<T: schemars::JsonSchema>(file: &str) -> serde_json::Value {
@@ -476,6 +544,7 @@ pub fn suite_schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("adapter-vector.schema.json", one::<AdapterVector>("adapter-vector.schema.json")),
         ("registry.schema.json", one::<Registry>("registry.schema.json")),
         ("runner-case.schema.json", one::<RunnerCase>("runner-case.schema.json")),
+        ("statement-vector.schema.json", one::<StatementCase>("statement-vector.schema.json")),
         ("summary.schema.json", {
             let mut s = schemars::generate::SchemaSettings::draft2020_12()
                 .for_serialize()

@@ -37,7 +37,7 @@ pub(crate) fn missing_and_extra<T: Ord + Clone>(mut want: Vec<T>, mut got: Vec<T
 }
 
 /// A `convert` case `[CNF-035]`: the records (without `meta`) or the output document, the loss
-/// report (kind, code, source) and the findings (code, place) must be exactly the expected ones.
+/// report (kind, code, pointer; a product's `source` text is informative) and the findings (code, place) must be exactly the expected ones.
 pub(crate) fn judge_convert(a: &AdapterVector, r: &CaseResponse, result: &mut CaseResult) {
     if let Some(e) = &r.error {
         result.outcome = Outcome::Fail;
@@ -67,9 +67,9 @@ pub(crate) fn judge_convert(a: &AdapterVector, r: &CaseResponse, result: &mut Ca
         Some(_) => {}
     }
     let want: Vec<(String, String, String)> =
-        a.expected.loss.iter().map(|l| (l.kind.clone(), l.code.clone(), l.source.clone())).collect();
+        a.expected.loss.iter().map(|l| (l.kind.clone(), l.code.clone(), l.pointer.clone())).collect();
     let got: Vec<(String, String, String)> =
-        r.loss.iter().flatten().map(|l| (l.kind.clone(), l.code.clone(), l.source.clone())).collect();
+        r.loss.iter().flatten().map(|l| (l.kind.clone(), l.code.clone(), l.pointer.clone())).collect();
     let (missing, extra) = missing_and_extra(want, got);
     if r.loss.is_none() {
         problems_zh.push("应答缺少 loss（损失报告）".into());
@@ -93,5 +93,83 @@ pub(crate) fn judge_convert(a: &AdapterVector, r: &CaseResponse, result: &mut Ca
         result.outcome = Outcome::Fail;
         result.detail_zh = problems_zh.join("；");
         result.detail_en = problems_en.join("; ");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::ReportedLoss;
+    use crate::vector::{Class, ExpectedConversion, ExpectedLoss};
+
+    fn vector() -> AdapterVector {
+        let mut a: AdapterVector = serde_json::from_value(serde_json::json!({
+            "id": "AD-9999",
+            "description": {"zh": "测试", "en": "test"},
+            "requirements": ["ADP-002"],
+            "from": "geojson",
+            "to": "linli",
+            "input": {},
+            "expected": {"records": [], "loss": [], "findings": []}
+        }))
+        .expect("vector");
+        a.expected = ExpectedConversion {
+            records: Some(vec![]),
+            output: None,
+            loss: vec![ExpectedLoss {
+                kind: "kept-in-extensions".into(),
+                code: "geojson-property-kept".into(),
+                pointer: "/features/0/properties/osm_id".into(),
+            }],
+            findings: vec![],
+        };
+        a
+    }
+
+    fn judged(loss: ReportedLoss) -> CaseResult {
+        let r = CaseResponse {
+            records: Some(vec![]),
+            loss: Some(vec![loss]),
+            findings: Some(vec![]),
+            ..CaseResponse::new(1, "AD-9999")
+        };
+        let mut result = CaseResult {
+            case: "AD-9999".into(),
+            op: "convert",
+            class: Class::Adapters,
+            requirements: vec![],
+            outcome: Outcome::Error,
+            detail_zh: String::new(),
+            detail_en: String::new(),
+            ms: 0,
+        };
+        judge_convert(&vector(), &r, &mut result);
+        result
+    }
+
+    fn loss(pointer: &str, source: Option<&str>) -> ReportedLoss {
+        ReportedLoss {
+            kind: "kept-in-extensions".into(),
+            code: "geojson-property-kept".into(),
+            pointer: pointer.into(),
+            source: source.map(str::to_owned),
+            target: Some("/0/extensions/geojson/osm_id".into()),
+        }
+    }
+
+    #[test]
+    fn source_text_is_informative_kind_code_and_pointer_are_compared() {
+        for source in [None, Some("feature 1, property osm_id"), Some("/features/0/properties/osm_id")] {
+            let r = judged(loss("/features/0/properties/osm_id", source));
+            assert_eq!(r.outcome, Outcome::Pass, "{source:?}: {}", r.detail_en);
+        }
+        let r = judged(loss("/features/1/properties/osm_id", Some("/features/0/properties/osm_id")));
+        assert_eq!(r.outcome, Outcome::Fail, "a wrong pointer must fail");
+        assert!(r.detail_en.contains("/features/1/properties/osm_id"), "{}", r.detail_en);
+        let r = judged(ReportedLoss {
+            code: "geojson-member-dropped".into(),
+            ..loss("/features/0/properties/osm_id", None)
+        });
+        assert_eq!(r.outcome, Outcome::Fail, "a wrong code must fail");
     }
 }

@@ -818,7 +818,9 @@ fn convert_phones(ctx: &mut RowCtx<'_>, p: &mut Person, column: &str, raw: &str)
         let cleaned = clean_phone(item);
         match PhoneNumber::new(cleaned.as_str()) {
             Ok(n) if phone::classify(n.as_str()).is_some() => {
-                if cleaned != item {
+                // Compared with the cell as written: full-width digits made half-width are a
+                // change too [ADP-012].
+                if cleaned != item || !raw.contains(item) {
                     let pointer = format!("/phones/{}", p.phones.len());
                     ctx.normalised(column, &pointer, item, &cleaned, "csv-phone-cleaned");
                 }

@@ -140,6 +140,10 @@ fn gbk_register_converts() {
     assert!(normalised.iter().any(|l| l.source == "row 2 column 出生日期" && l.code == "csv-date-normalised"));
     assert!(normalised.iter().any(|l| l.source == "row 3 column 联系电话" && l.code == "csv-phone-cleaned"));
     assert!(!normalised.iter().any(|l| l.source == "row 4 column 出生日期")); // already 2005-07-21
+    // Full-width digits made half-width are a change of how the number is written [ADP-012].
+    assert!(normalised.iter().any(|l| l.source == "row 4 column 联系电话" && l.code == "csv-phone-cleaned"));
+    // A landline already written the canonical way is not.
+    assert!(!normalised.iter().any(|l| l.source == "row 5 column 联系电话"));
 
     // Forcing the encoding gives the same records.
     let forced = read_table(&bytes, &mapping(), Some("gbk"));

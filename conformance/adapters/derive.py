@@ -1,0 +1,771 @@
+#!/usr/bin/env python3
+"""Independent truth for the adapter vectors (conformance/adapters/AD-*.json).
+
+This script implements the field tables of spec/18-adapters.md and the pointer rules of
+spec/22-adapter-codes.md with the Python standard library, reading only the spec's artefacts
+(schemas/*.schema.json for members and code tables) and each vector's input. It never runs or
+imports the Rust adapters under test. For every vector it derives the loss report (kind, code,
+pointer) and the findings (code, at) and, where the spec's table fixes them completely, the
+records or the output document; then it compares them with the vector's `expected`.
+
+    python3 conformance/adapters/derive.py           # report, exit 1 on any difference
+    python3 conformance/adapters/derive.py --verbose # also list what was derived per vector
+
+What is derived for which vector is listed in conformance/adapters/REVIEW.md; everything the
+script does not derive there was reviewed by hand against the same tables.
+"""
+
+import base64
+import hashlib
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+VECTORS = ROOT / "conformance" / "adapters"
+SCHEMAS = ROOT / "schemas"
+
+
+def token(name):
+    """One JSON pointer reference token (RFC 6901)."""
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def members(record_type):
+    """The members of a record type, from its JSON Schema."""
+    s = json.loads((SCHEMAS / f"{record_type}.schema.json").read_text(encoding="utf-8"))
+    return set(s["properties"])
+
+
+def code_table(schema, name):
+    """Codes and Chinese labels of a code table defined in a record schema."""
+    s = json.loads((SCHEMAS / f"{schema}.schema.json").read_text(encoding="utf-8"))
+    d = s["$defs"][name]
+    labels = d.get("x-linli-labels", {})
+    return {c: labels.get(c, {}).get("zh-CN") for c in d["enum"]}
+
+
+class Result:
+    def __init__(self):
+        self.records = None  # None: not derived (reviewed by hand)
+        self.output = None
+        self.loss = []
+        self.findings = []
+
+    def lost(self, kind, code, pointer):
+        self.loss.append((kind, code, pointer))
+
+    def finding(self, code, at):
+        self.findings.append((code, at))
+
+
+# ---------------------------------------------------------------------------------------------
+# GeoJSON (spec 18.7, [ADP-060])
+
+PLACE = members("place")
+
+
+def geojson_read(doc):
+    r = Result()
+    r.records = []
+    props_members = PLACE - {"id", "geometry"}
+    feats = doc["features"] if doc.get("type") == "FeatureCollection" else [doc]
+    for i, f in enumerate(feats):
+        base = f"/features/{i}" if doc.get("type") == "FeatureCollection" else ""
+        props = dict(f.get("properties") or {})
+        missing = [m for m in ("type", "meta", "kind", "name") if m not in props]
+        if missing:
+            r.finding("geojson-not-converted", f"{base}/properties/{missing[0]}")
+            continue
+        rec = {k: v for k, v in props.items() if k in props_members}
+        foreign = {k: v for k, v in props.items() if k not in props_members}
+        local = []
+        for k in foreign:
+            local.append(("kept-in-extensions", "geojson-property-kept", f"{base}/properties/{token(k)}"))
+        for k in f:
+            if k not in ("type", "id", "geometry", "properties"):
+                local.append(("not-representable", "geojson-member-dropped", f"{base}/{token(k)}"))
+        g = f.get("geometry")
+        if g is not None:
+            if g.get("type") in ("Point", "Polygon"):
+                rec["geometry"] = g
+            else:
+                local.append(("not-representable", "geojson-geometry-not-representable", f"{base}/geometry"))
+                foreign["geometry"] = g
+        if foreign:
+            rec.setdefault("extensions", {}).setdefault("geojson", {}).update(foreign)
+        rec["id"] = f["id"] if isinstance(f["id"], str) else str(f["id"])
+        if not isinstance(f["id"], str):
+            local.append(("normalised", "geojson-numeric-id", f"{base}/id"))
+        r.loss += local
+        r.records.append(rec)
+    return r
+
+
+def geojson_write(records):
+    r = Result()
+    feats = []
+    for i, rec in enumerate(records):
+        if rec["type"] != "Place":
+            r.lost("not-representable", "geojson-record-type-not-representable", f"/{i}")
+            continue
+        props = {k: v for k, v in rec.items() if k not in ("id", "geometry")}
+        feats.append({"type": "Feature", "id": rec["id"], "geometry": rec.get("geometry"), "properties": props})
+    r.output = {"type": "FeatureCollection", "features": feats}
+    return r
+
+
+# ---------------------------------------------------------------------------------------------
+# CloudEvents (spec 18.6, [ADP-050])
+
+CE_CORE = {"id", "source", "specversion", "type", "datacontenttype", "dataschema", "subject", "time", "data", "data_base64"}
+EVENT_SCHEMA_ID = "https://schema.linli.org.cn/0.1/event.schema.json"
+
+
+def pct(segment):
+    safe = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-")
+    return "".join(chr(b) if chr(b) in safe else "%%%02X" % b for b in segment.encode("utf-8"))
+
+
+def cloudevent_of(e):
+    if e.get("source"):
+        source = "/linli/things/" + pct(e["source"]["id"])
+    else:
+        s = e["meta"]["source"]
+        source = "/linli/" + pct(s["vendor"]) + "/" + pct(s["product"])
+    ce = {
+        "specversion": "1.0",
+        "id": e["id"],
+        "type": "org.linli.event." + e["category"],
+        "source": source,
+        "time": e["occurredAt"],
+        "datacontenttype": "application/json",
+        "dataschema": EVENT_SCHEMA_ID,
+    }
+    if e.get("place"):
+        ce["subject"] = e["place"]["id"]
+    ce["data"] = e
+    return ce
+
+
+def cloudevents_read(doc):
+    r = Result()
+    r.records = []
+    batch = doc if isinstance(doc, list) else [doc]
+    for i, ce in enumerate(batch):
+        base = f"/{i}" if isinstance(doc, list) else ""
+        data = ce.get("data")
+        # Agreement of id, type and time with data ([ADP-050]); the first disagreement is the finding.
+        if ce.get("id") != data.get("id"):
+            r.finding("cloudevents-not-converted", f"{base}/id")
+            continue
+        if ce.get("type") != "org.linli.event." + data.get("category", ""):
+            r.finding("cloudevents-not-converted", f"{base}/type")
+            continue
+        if "time" in ce and ce["time"] != data.get("occurredAt"):
+            r.finding("cloudevents-not-converted", f"{base}/time")
+            continue
+        derived = cloudevent_of(data)
+        rec = json.loads(json.dumps(data))
+        for name, v in ce.items():
+            keep = name not in CE_CORE or (
+                name in ("source", "subject", "dataschema", "datacontenttype") and derived.get(name) != v
+            )
+            if keep:
+                rec.setdefault("extensions", {}).setdefault("cloudevents", {})[name] = v
+                r.lost("kept-in-extensions", "cloudevents-attribute-kept", f"{base}/{token(name)}")
+        r.records.append(rec)
+    return r
+
+
+def cloudevents_write(records):
+    r = Result()
+    out = []
+    for i, rec in enumerate(records):
+        if rec["type"] != "Event":
+            r.lost("not-representable", "cloudevents-record-type-not-representable", f"/{i}")
+            continue
+        out.append(cloudevent_of(rec))
+    r.output = out
+    return r
+
+
+# ---------------------------------------------------------------------------------------------
+# Open311 GeoReport v2 (spec 18.4, [ADP-030], [ADP-031])
+
+CASE_CATEGORY = code_table("case", "CaseCategory")
+CASE_STATUS = code_table("case", "CaseStatus")
+OPEN311_MAPPED = {
+    "service_request_id", "status", "status_notes", "service_code", "service_name", "description",
+    "requested_datetime", "updated_datetime", "expected_datetime", "lat", "long",
+}
+MAIN_PATH = ["accepted", "dispatched", "in-progress", "resolved", "verified", "closed"]
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?$")
+
+
+def open311_time(v, ptr, r):
+    """(time or None, why); a time without offset is read at +08:00 and reported."""
+    if not isinstance(v, str):
+        return None
+    if RFC3339.match(v.replace(" ", "T", 1) if len(v) > 10 and v[10] == " " else v):
+        return v[:10] + "T" + v[11:] if v[10] == " " else v
+    if LOCAL.match(v):
+        r.lost("normalised", "open311-time-without-offset", ptr)
+        return v[:10] + "T" + v[11:] + "+08:00"
+    return None
+
+
+def open311_status(closed, notes):
+    words = (notes or "").lower()
+    first = (notes or "").split()[0] if (notes or "").split() else None
+    rejected = any(w in words for w in ("rejected", "不予受理", "驳回"))
+    if first in CASE_STATUS and (first == "closed") == closed:
+        return first, rejected
+    if closed:
+        return "closed", rejected
+    if rejected:
+        return "rejected", True
+    if any(w in words for w in ("accepted", "已受理")):
+        return "accepted", False
+    return "reported", False
+
+
+def open311_path(to, via_rejection):
+    if to == "reported":
+        return []
+    if to == "rejected":
+        return ["rejected"]
+    if to == "closed" and via_rejection:
+        return ["rejected", "closed"]
+    if to == "reopened":
+        return MAIN_PATH[:5] + ["reopened"]
+    return MAIN_PATH[: MAIN_PATH.index(to) + 1] if to in MAIN_PATH else []
+
+
+def open311_read(doc):
+    r = Result()
+    r.records = []
+    items = doc if isinstance(doc, list) else [doc]
+    for i, q in enumerate(items):
+        base = f"/{i}" if isinstance(doc, list) else ""
+        if not isinstance(q, dict):
+            r.lost("rejected", "open311-not-object", base)
+            r.finding("open311-not-object", base)
+            continue
+        q = {k: v for k, v in q.items() if v is not None}
+        if "service_request_id" not in q:
+            r.lost("rejected", "open311-missing-id", f"{base}/service_request_id")
+            r.finding("open311-missing-id", f"{base}/service_request_id")
+            continue
+        reported = open311_time(q.get("requested_datetime"), f"{base}/requested_datetime", r)
+        if "requested_datetime" not in q:
+            r.lost("rejected", "open311-missing-requested-datetime", f"{base}/requested_datetime")
+            r.finding("open311-missing-requested-datetime", f"{base}/requested_datetime")
+            continue
+        if reported is None:
+            r.lost("rejected", "open311-bad-time", f"{base}/requested_datetime")
+            r.finding("open311-bad-time", f"{base}/requested_datetime")
+            continue
+        ext = {}
+        code = q.get("service_code")
+        if code in CASE_CATEGORY:
+            category = code
+        else:
+            category = "other.other"
+            ext["service_code"] = code
+            r.lost("kept-in-extensions", "open311-unknown-service-code", f"{base}/service_code")
+        updated = open311_time(q["updated_datetime"], f"{base}/updated_datetime", r) if "updated_datetime" in q else None
+        deadline = open311_time(q["expected_datetime"], f"{base}/expected_datetime", r) if "expected_datetime" in q else None
+        rec = {
+            "type": "Case",
+            "id": str(q["service_request_id"]),
+            "meta": {
+                "source": {"vendor": "Open311", "product": "GeoReport v2"},
+                "createdAt": reported,
+                "updatedAt": updated or reported,
+                "version": 1,
+                "classification": "restricted",
+            },
+            "category": category,
+            "channel": "other",
+            "title": q.get("service_name") or CASE_CATEGORY[category],
+            "reportedAt": reported,
+        }
+        if q.get("description"):
+            rec["description"] = q["description"]
+        if deadline:
+            rec["deadline"] = deadline
+        lat, lng = q.get("lat"), q.get("long")
+        if lat is not None or lng is not None:
+            ok = isinstance(lat, (int, float)) and isinstance(lng, (int, float)) and -90 <= lat <= 90 and -180 <= lng <= 180
+            if ok:
+                rec["location"] = {"type": "Point", "coordinates": [lng, lat]}
+            else:
+                for name, v in (("lat", lat), ("long", lng)):
+                    if v is not None:
+                        ext[name] = v
+                        r.lost("rejected", "open311-bad-coordinate", f"{base}/{name}")
+                        r.finding("open311-bad-coordinate", f"{base}/{name}")
+        closed = q.get("status") == "closed"
+        status, via = open311_status(closed, q.get("status_notes"))
+        if "status" not in q:
+            status = "reported"
+        step_at = updated if updated and updated >= reported else reported
+        history = [{"at": reported, "to": "reported"}]
+        prev = "reported"
+        for to in open311_path(status, via):
+            history.append({"at": step_at, "from": prev, "to": to})
+            prev = to
+            r.lost("normalised", "open311-status-step-synthesised", f"{base}/status")
+        if q.get("status_notes"):
+            history[-1]["note"] = q["status_notes"]
+        rec["status"] = status
+        rec["history"] = history
+        for name, v in q.items():
+            if name not in OPEN311_MAPPED:
+                ext[name] = v
+                code = "open311-media-kept" if name == "media_url" else "open311-field-kept"
+                r.lost("kept-in-extensions", code, f"{base}/{token(name)}")
+        if ext:
+            rec["extensions"] = {"open311": ext}
+        r.records.append(rec)
+    return r
+
+
+def open311_requests(records):
+    r = Result()
+    out = []
+    for i, c in enumerate(records):
+        base = f"/{i}"
+        if c["type"] != "Case":
+            r.lost("not-representable", "open311-record-type-not-representable", base)
+            continue
+        notes = c["status"] + " " + CASE_STATUS[c["status"]]
+        if c["status"] == "closed" and any(h["to"] == "rejected" for h in c["history"]):
+            notes += " (rejected " + CASE_STATUS["rejected"] + ")"
+        kept = c.get("extensions", {}).get("open311", {})
+        q = {
+            "service_request_id": c["id"],
+            "status": "closed" if c["status"] == "closed" else "open",
+            "status_notes": notes,
+            "service_code": kept["service_code"] if c["category"] == "other.other" and "service_code" in kept else c["category"],
+            "service_name": CASE_CATEGORY[c["category"]],
+            "requested_datetime": c["reportedAt"],
+            "updated_datetime": c["meta"]["updatedAt"],
+        }
+        if c.get("description"):
+            q["description"] = c["description"]
+        if c.get("deadline"):
+            q["expected_datetime"] = c["deadline"]
+        if c.get("location"):
+            q["lat"], q["long"] = c["location"]["coordinates"][1], c["location"]["coordinates"][0]
+            if len(c["location"]["coordinates"]) > 2:
+                r.lost("not-representable", "open311-not-representable", f"{base}/location/coordinates/2")
+        for name, v in kept.items():
+            if name in q and name != "service_code":
+                r.lost("not-representable", "open311-extension-conflict", f"{base}/extensions/open311/{token(name)}")
+            elif name != "service_code":
+                q[name] = v
+        if c["title"] != CASE_CATEGORY[c["category"]]:
+            r.lost("not-representable", "open311-not-representable", f"{base}/title")
+        for m in ("meta", "channel", "history"):
+            r.lost("not-representable", "open311-not-representable", f"{base}/{m}")
+        for m in ("reporter", "anonymous", "place", "events", "assignee", "resolution", "evaluation"):
+            if c.get(m) not in (None, False, []):
+                r.lost("not-representable", "open311-not-representable", f"{base}/{m}")
+        for ns in c.get("extensions", {}):
+            if ns != "open311":
+                r.lost("not-representable", "open311-not-representable", f"{base}/extensions/{token(ns)}")
+        out.append(q)
+    return r, out
+
+
+def open311_write(records):
+    r, out = open311_requests(records)
+    r.output = out
+    return r
+
+
+def xml_requests(text):
+    """The members of the XML form, as the JSON form has them ([ADP-031])."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(text.encode("utf-8"))
+    out = []
+    for req in root:
+        q = {}
+        for el in req:
+            v = el.text
+            if v is None or v == "":
+                continue
+            if el.tag in ("lat", "long"):
+                v = float(v)
+            q[el.tag] = v
+        out.append(q)
+    return out
+
+
+def open311_xml_read(text):
+    return open311_read(xml_requests(text))
+
+
+def xml_text(requests):
+    from xml.sax.saxutils import escape
+
+    parts = ['<?xml version="1.0" encoding="utf-8"?>\n<service_requests>']
+    for q in requests:
+        parts.append("<request>")
+        for k in sorted(q):
+            v = q[k]
+            parts.append(f"<{k}>{escape(v if isinstance(v, str) else json.dumps(v))}</{k}>")
+        parts.append("</request>")
+    parts.append("</service_requests>\n")
+    return "".join(parts)
+
+
+def open311_xml_write(records):
+    r, out = open311_requests(records)
+    for i, q in enumerate(out):
+        for k, v in q.items():
+            if isinstance(v, (dict, list)):
+                r.lost("normalised", "open311-xml-json-text", f"/{i}/extensions/open311/{token(k)}")
+    r.output = xml_text(out)
+    return r
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables: CSV (spec 18.2, [ADP-010]–[ADP-013])
+
+PERSON_TABLES = {
+    "gender": "Gender",
+    "ethnicGroup": "EthnicGroup",
+    "education": "Education",
+    "politicalStatus": "PoliticalStatus",
+    "household.relationship": "Relationship",
+    "careTags": "CareTag",
+}
+
+
+def person_table(name):
+    s = json.loads((SCHEMAS / "person.schema.json").read_text(encoding="utf-8"))
+    d = s["$defs"][name]
+    labels = d.get("x-linli-labels", {})
+    return [(c, labels.get(c, {}).get("zh-CN"), labels.get(c, {}).get("en")) for c in d["enum"]]
+
+
+def lookup(raw, table, value_map):
+    """Code lookup ([ADP-011]): value map, code, Chinese label, English label (any case)."""
+    if value_map and raw in value_map:
+        return value_map[raw]
+    for code, zh, en in table:
+        if raw == code:
+            return code
+    for code, zh, en in table:
+        if raw == zh:
+            return code
+    for code, zh, en in table:
+        if en and raw.lower() == en.lower():
+            return code
+    return None
+
+
+def half_width(s):
+    return "".join(" " if c == "\u3000" else chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in s)
+
+
+def phone_shape(n):
+    """The shapes of [PER-010] (items 2-4); None when it has none."""
+    if re.fullmatch(r"1[3-9]\d{9}|1[3-9]\d-\d{4}-\d{4}", n):
+        return "mobile"
+    if re.fullmatch(r"0\d{2,3}-[1-9]\d{6,7}", n):
+        return "landline"
+    if re.fullmatch(r"0[1-9]\d{8,10}", n):
+        return "landline"
+    if re.fullmatch(r"[2-9]\d{6,7}", n):
+        return "local"
+    if re.fullmatch(r"1\d{4}|9[56]\d{3}|(400|800)\d{7}|110|119|120|122", n):
+        return "service"
+    if n.startswith("+"):
+        return "international"
+    return None
+
+
+def clean_phone(item):
+    s = "".join(c for c in item if not c.isspace() and c not in "()").replace("—", "-").replace("–", "-")
+    for prefix in ("+86-", "+86", "0086-", "0086", "86-"):
+        if s.startswith(prefix) and phone_shape(s[len(prefix):]) in ("mobile", "landline"):
+            return s[len(prefix):]
+    if len(s) == 13 and s.startswith("86") and phone_shape(s[2:]) == "mobile":
+        return s[2:]
+    return s
+
+
+def parse_date(raw):
+    s = re.split(r"[ T]", half_width(raw))[0]
+    if re.fullmatch(r"\d{8}", s):
+        y, m, d = s[:4], s[4:6], s[6:]
+    else:
+        s = s[:-1] if s.endswith("日") else s
+        parts = re.split(r"[-/.年月]", s)
+        if len(parts) != 3 or len(parts[0]) != 4 or not (1 <= len(parts[1]) <= 2) or not (1 <= len(parts[2]) <= 2):
+            return None
+        y, m, d = parts
+    if not (y.isdigit() and m.isdigit() and d.isdigit()):
+        return None
+    import datetime
+
+    try:
+        return datetime.date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def id_number_ok(v):
+    """GB 11643: 17 digits, a check character, an existing birth date."""
+    if not re.fullmatch(r"\d{17}[\dX]", v):
+        return False
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    check = "10X98765432"[sum(int(a) * w for a, w in zip(v[:17], weights)) % 11]
+    return check == v[17] and parse_date(v[6:14]) is not None
+
+
+def decode_table(data, forced, r):
+    """(text) — BOM, then a forced encoding, then UTF-8 if the bytes are UTF-8, else GB18030."""
+    body = data
+    enc = None
+    if data.startswith(b"\xef\xbb\xbf"):
+        enc, body = "utf-8", data[3:]
+    elif forced:
+        enc = {"utf-8": "utf-8", "utf8": "utf-8", "gbk": "gb18030", "gb18030": "gb18030"}[forced.lower()]
+    else:
+        try:
+            body.decode("utf-8")
+            enc = "utf-8"
+        except UnicodeDecodeError:
+            enc = "gb18030"
+    lines = body.split(b"\n")
+    out = []
+    for i, line in enumerate(lines):
+        try:
+            out.append(line.decode(enc))
+        except UnicodeDecodeError:
+            r.finding("csv-encoding", f"row {i + 1}")
+            out.append(line.decode(enc, errors="replace"))
+    return "\n".join(out)
+
+
+def split_rows(text, delimiter, r):
+    """(row number, cells); a ragged row is reported later, an unclosed quote costs its line."""
+    import csv
+    import io
+
+    rows = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        line = line.rstrip("\r")
+        if line == "" and n == len(text.split("\n")):
+            continue
+        if line.count('"') % 2 == 1:
+            r.finding("csv-malformed", f"row {n}")
+            continue
+        rows.append((n, next(csv.reader(io.StringIO(line), delimiter=delimiter), [])))
+    return rows
+
+
+def csv_read(v):
+    import tomllib
+
+    r = Result()
+    r.records = []
+    m = tomllib.loads(v["mapping"])
+    data = base64.b64decode(v["input_base64"]) if v.get("input_base64") else v["input"].encode("utf-8")
+    text = decode_table(data, v.get("options", {}).get("encoding"), r)
+    rows = split_rows(text, m.get("delimiter", ","), r)
+    header = [h.lstrip("\ufeff").strip() for h in rows[0][1]]
+    columns = m["columns"]
+    values = m.get("values", {})
+    for n, cells in rows[1:]:
+        if all(not c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            r.finding("csv-malformed", f"row {n}")
+            continue
+        row = [(h, c.strip()) for h, c in zip(header, cells)]
+        name = next((c for h, c in row if columns.get(h) == "name" and c), None)
+        if not name:
+            r.finding("csv-missing-required", f"row {n}")
+            continue
+        meta = m["meta"]
+        rec = {"type": "Person", "id": f"{m.get('idPrefix', 'row')}-{n}", "name": name}
+        ext = {}
+        hh_id = rel = None
+
+        def at(h):
+            return f"/{n}/{token(h)}"
+
+        def reject(h, raw, code):
+            ext[h] = raw
+            r.lost("rejected", code, at(h))
+            r.finding(code, f"row {n} column {h}")
+
+        for h, raw in row:
+            if not raw:
+                continue
+            t = columns.get(h)
+            if t is None:
+                ext[h] = raw
+                r.lost("kept-in-extensions", "csv-column-kept", at(h))
+                continue
+            if t == "name":
+                continue
+            if t == "id":
+                if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}", raw):
+                    rec["id"] = raw
+                else:
+                    reject(h, raw, "csv-bad-record-id")
+            elif t in PERSON_TABLES and t != "careTags":
+                code = lookup(raw, person_table(PERSON_TABLES[t]), values.get(h))
+                if code is None:
+                    reject(h, raw, "csv-unknown-label")
+                elif t == "household.relationship":
+                    rel = code
+                else:
+                    rec[t] = code
+            elif t == "birthDate":
+                d = parse_date(raw)
+                if d is None:
+                    reject(h, raw, "csv-bad-date")
+                else:
+                    if d != raw:
+                        r.lost("normalised", "csv-date-normalised", at(h))
+                    rec["birthDate"] = d
+            elif t == "identifiers.resident-id":
+                val = half_width(raw).replace(" ", "").upper()
+                if not id_number_ok(val):
+                    reject(h, raw, "csv-bad-id-number")
+                else:
+                    if val != raw:
+                        r.lost("normalised", "csv-id-number-normalised", at(h))
+                    rec.setdefault("identifiers", []).append({"scheme": "resident-id", "value": val})
+            elif t == "phones":
+                phones, bad = [], False
+                for item in re.split(r"[;；,，、/]", half_width(raw)):
+                    item = item.strip()
+                    if not item:
+                        continue
+                    cleaned = clean_phone(item)
+                    if phone_shape(cleaned):
+                        # A change of how it is written: cleaning, or full-width digits in the cell.
+                        if cleaned != item or item not in raw:
+                            r.lost("normalised", "csv-phone-cleaned", at(h))
+                        phones.append(cleaned)
+                    else:
+                        bad = True
+                if bad:
+                    reject(h, raw, "csv-bad-phone")
+                if phones:
+                    rec["phones"] = phones
+            elif t.startswith("residences.") and not t.endswith(".place"):
+                ext[h] = {"residenceKind": t.split(".")[1], "address": {"fullText": raw}}
+                r.lost("kept-in-extensions", "csv-address-kept", at(h))
+            elif t == "household.householdId":
+                hh_id = (h, raw)
+            else:
+                raise ValueError(f"target {t} not derived")
+        if hh_id and rel:
+            rec["household"] = {"householdId": hh_id[1], "relationship": rel}
+        elif hh_id:
+            reject(hh_id[0], hh_id[1], "csv-household-incomplete")
+        if ext:
+            rec["extensions"] = {"csv": ext}
+        r.records.append(rec)
+    return r
+
+
+def address_text_only(records):
+    """Records with each kept address reduced to its full text (address parsing is reviewed by hand)."""
+    out = json.loads(json.dumps(records))
+    for rec in out:
+        for v in rec.get("extensions", {}).get("csv", {}).values():
+            if isinstance(v, dict) and "address" in v:
+                v["address"] = {"fullText": v["address"]["fullText"]}
+    return out
+
+# ---------------------------------------------------------------------------------------------
+
+READERS = {
+    "csv": csv_read,
+    "geojson": geojson_read,
+    "cloudevents": cloudevents_read,
+    "open311": open311_read,
+    "open311-xml": open311_xml_read,
+}
+WRITERS = {
+    "geojson": geojson_write,
+    "cloudevents": cloudevents_write,
+    "open311": open311_write,
+    "open311-xml": open311_xml_write,
+}
+
+
+def without_meta(records):
+    return [{k: v for k, v in rec.items() if k != "meta"} for rec in records]
+
+
+def derive(v):
+    if v["from"] == "linli":
+        w = WRITERS.get(v["to"])
+        return w(v["input"]) if w else None
+    rd = READERS.get(v["from"])
+    if v["from"] == "csv":
+        return rd(v)
+    return rd(v["input"]) if rd else None
+
+
+def main():
+    verbose = "--verbose" in sys.argv
+    problems = 0
+    for path in sorted(VECTORS.glob("AD-*.json")):
+        v = json.loads(path.read_text(encoding="utf-8"))
+        got = derive(v)
+        if got is None:
+            if verbose:
+                print(f"{v['id']}: {v['from']} -> {v['to']}: not derived by this script (reviewed by hand)")
+            continue
+        want = v["expected"]
+        diffs = []
+        wl = Counter((l["kind"], l["code"], l["pointer"]) for l in want["loss"])
+        gl = Counter(got.loss)
+        if wl != gl:
+            diffs.append(f"loss: vector has {sorted((wl - gl).elements())}, spec gives {sorted((gl - wl).elements())}")
+        wf = Counter((f["code"], f["at"]) for f in want["findings"])
+        gf = Counter(got.findings)
+        if wf != gf:
+            diffs.append(f"findings: vector has {sorted((wf - gf).elements())}, spec gives {sorted((gf - wf).elements())}")
+        want_records = want.get("records") or []
+        if v["from"] == "csv":
+            want_records = address_text_only(want_records)
+        if got.records is not None and without_meta(got.records) != without_meta(want_records):
+            diffs.append("records differ (without meta)")
+        if got.output is not None and got.output != want.get("output"):
+            diffs.append("output differs")
+        derived = ["loss", "findings"] + (["records"] if got.records is not None else []) + (
+            ["output"] if got.output is not None else [])
+        if diffs:
+            problems += 1
+            print(f"{v['id']}: DIFFERS from the spec-derived truth")
+            for d in diffs:
+                print(f"    {d}")
+        elif verbose:
+            print(f"{v['id']}: {v['from']} -> {v['to']}: {', '.join(derived)} agree with the spec tables")
+    if problems:
+        print(f"{problems} vector(s) differ from the spec-derived truth")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

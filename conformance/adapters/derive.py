@@ -575,14 +575,15 @@ def split_rows(text, delimiter, r):
     return rows
 
 
-def csv_read(v):
+def csv_read(v, text=None):
     import tomllib
 
     r = Result()
     r.records = []
     m = tomllib.loads(v["mapping"])
-    data = base64.b64decode(v["input_base64"]) if v.get("input_base64") else v["input"].encode("utf-8")
-    text = decode_table(data, v.get("options", {}).get("encoding"), r)
+    if text is None:
+        data = base64.b64decode(v["input_base64"]) if v.get("input_base64") else v["input"].encode("utf-8")
+        text = decode_table(data, v.get("options", {}).get("encoding"), r)
     rows = split_rows(text, m.get("delimiter", ","), r)
     header = [h.lstrip("\ufeff").strip() for h in rows[0][1]]
     columns = m["columns"]
@@ -598,8 +599,13 @@ def csv_read(v):
         if not name:
             r.finding("csv-missing-required", f"row {n}")
             continue
-        meta = m["meta"]
-        rec = {"type": "Person", "id": f"{m.get('idPrefix', 'row')}-{n}", "name": name}
+        mm = m["meta"]
+        source = {"vendor": mm["vendor"], "product": mm["product"]}
+        if "version" in mm:
+            source["version"] = mm["version"]
+        meta = {"source": source, "classification": mm["classification"], "createdAt": mm["createdAt"],
+                "updatedAt": mm["createdAt"], "version": 1}
+        rec = {"type": "Person", "id": f"{m.get('idPrefix', 'row')}-{n}", "meta": meta, "name": name}
         ext = {}
         hh_id = rel = None
 
@@ -685,6 +691,124 @@ def csv_read(v):
     return r
 
 
+def column_rank(target):
+    """Column order of a written table ([ADP-013]): the order of the targets' table."""
+    order = ["id", "name", "gender", "ethnicGroup", "birthDate", "identifiers.", "phones", "residences.",
+             "residences.place", "household.householdId", "household.relationship", "nationality", "education",
+             "politicalStatus", "careTags"]
+    if target.startswith("identifiers."):
+        return 5
+    if target.startswith("residences."):
+        return 8 if target.endswith(".place") else 7
+    return order.index(target)
+
+
+def code_cell(code, table, value_map):
+    """A code as written: the first value-map label (code point order) that reads back as the
+    code, else the Chinese label, else the code."""
+    candidates = sorted(k for k, c in (value_map or {}).items() if c == code)
+    candidates += [zh for c, zh, _ in table if c == code] + [code]
+    return next(x for x in candidates if lookup(x, table, value_map) == code)
+
+
+def lost_members(a, b, at=""):
+    """The pointers of `a` whose values `b` does not give back ([ADP-013], [ADP-020])."""
+    out = []
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k, v in a.items():
+            p = f"{at}/{token(k)}"
+            out += lost_members(v, b[k], p) if k in b else [p]
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            out += lost_members(x, y, f"{at}/{i}")
+    elif isinstance(a, list) and isinstance(b, list):
+        out += [f"{at}/{i}" for i, x in enumerate(a) if x not in b]
+    elif a != b:
+        out.append(at or "/")
+    return out
+
+
+def csv_write(v):
+    import csv
+    import io
+    import tomllib
+
+    r = Result()
+    m = tomllib.loads(v["mapping"])
+    values = m.get("values", {})
+    cols = sorted(m["columns"].items(), key=lambda hc: (column_rank(hc[1]), hc[0]))
+    header = [h for h, _ in cols]
+    for rec in v["input"]:
+        if rec["type"] == "Person":
+            for k in rec.get("extensions", {}).get("csv", {}):
+                if k not in header:
+                    header.append(k)
+    rows = []
+    people = []
+    for i, rec in enumerate(v["input"]):
+        if rec["type"] != "Person":
+            r.lost("not-representable", "csv-record-type-not-representable", f"/{i}")
+            continue
+        ext = rec.get("extensions", {}).get("csv", {})
+        cells = [""] * len(header)
+        used_ids, used_res, phones_done = [], [], False
+        for n, (h, t) in enumerate(cols):
+            vm = values.get(h)
+            if t == "id":
+                c = rec["id"]
+            elif t == "name":
+                c = rec["name"]
+            elif t in ("gender", "ethnicGroup", "education", "politicalStatus"):
+                c = code_cell(rec[t], person_table(PERSON_TABLES[t]), vm) if t in rec else ""
+            elif t == "household.relationship":
+                hh = rec.get("household")
+                c = code_cell(hh["relationship"], person_table("Relationship"), vm) if hh else ""
+            elif t == "household.householdId":
+                c = rec["household"]["householdId"] if rec.get("household") else ""
+            elif t == "careTags":
+                c = "；".join(code_cell(x, person_table("CareTag"), vm) for x in rec.get("careTags", []))
+            elif t == "birthDate":
+                c = rec.get("birthDate", "")
+            elif t == "phones":
+                c = ";".join(rec.get("phones", [])) if not phones_done else ""
+                phones_done = True
+            elif t.startswith("identifiers."):
+                scheme = t.split(".", 1)[1]
+                k = next((k for k, x in enumerate(rec.get("identifiers", [])) if k not in used_ids and x["scheme"] == scheme), None)
+                c = "" if k is None else rec["identifiers"][k]["value"]
+                if k is not None:
+                    used_ids.append(k)
+            elif t.startswith("residences.") and t.endswith(".place"):
+                kind = t.split(".")[1]
+                k = next((k for k, x in enumerate(rec.get("residences", [])) if k not in used_res and x["kind"] == kind), None)
+                c = "" if k is None else rec["residences"][k]["place"]["id"]
+                if k is not None:
+                    used_res.append(k)
+            elif t.startswith("residences."):
+                kept = ext.get(h)
+                ok = isinstance(kept, dict) and kept.get("residenceKind") == t.split(".")[1]
+                c = kept["address"]["fullText"] if ok else ""
+            else:
+                raise ValueError(t)
+            cells[n] = c
+        for n, h in enumerate(header):
+            if not cells[n] and isinstance(ext.get(h), str):
+                cells[n] = ext[h]
+        rows.append(cells)
+        people.append((i, rec))
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=m.get("delimiter", ","), lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    text = buf.getvalue()
+    back = csv_read(v, text=text)
+    for (i, rec), got in zip(people, back.records):
+        for ptr in lost_members(rec, got):
+            r.lost("not-representable", "csv-not-representable", f"/{i}{ptr}")
+    r.output = "\ufeff" + text
+    return r
+
+
 def address_text_only(records):
     """Records with each kept address reduced to its full text (address parsing is reviewed by hand)."""
     out = json.loads(json.dumps(records))
@@ -693,6 +817,166 @@ def address_text_only(records):
             if isinstance(v, dict) and "address" in v:
                 v["address"] = {"fullText": v["address"]["fullText"]}
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# FIWARE NGSI-LD (spec 18.3, [ADP-020]): Building, Device, Alert — loss report and findings
+
+NGSI_KINDS = {  # attribute types of the Smart Data Models the adapter checks (spec 18.3 table)
+    ("*", "name"): "text", ("*", "description"): "text", ("*", "alternateName"): "text",
+    ("*", "dataProvider"): "text", ("*", "source"): "text", ("*", "dateCreated"): "time",
+    ("*", "dateModified"): "time", ("*", "owner"): "array", ("*", "seeAlso"): "array",
+    ("Building", "floorsAboveGround"): "integer", ("Building", "floorsBelowGround"): "integer",
+    ("Building", "collapseRisk"): "number", ("Building", "peopleCapacity"): "number",
+    ("Building", "peopleOccupancy"): "number", ("Building", "category"): "array",
+    ("Building", "occupier"): "array", ("Building", "openingHours"): "array", ("Building", "mapUrl"): "text",
+    ("Device", "batteryLevel"): "number", ("Device", "controlledProperty"): "array",
+    ("Device", "deviceCategory"): "array", ("Device", "dstAware"): "boolean",
+    ("Alert", "validFrom"): "time", ("Alert", "category"): "text", ("Alert", "subCategory"): "text",
+    ("Alert", "alertSource"): "text", ("Alert", "data"): "object",
+}
+EVENT_PAIRS = {("health", "fallenPatient"): "alarm.fall_detected", ("security", "buildingFire"): "alarm.smoke"}
+EVENT_CATEGORY = code_table("event", "EventCategory")
+ADDRESS_PARTS = {"addressRegion", "addressLocality", "district", "streetAddress", "streetNr"}
+
+
+def fits(kind, v):
+    return {
+        "text": isinstance(v, str), "time": isinstance(v, str), "array": isinstance(v, list),
+        "object": isinstance(v, dict), "boolean": isinstance(v, bool),
+        "integer": isinstance(v, int) and not isinstance(v, bool),
+        "number": isinstance(v, (int, float)) and not isinstance(v, bool),
+    }[kind]
+
+
+def ngsi_value(raw, key_values):
+    if key_values or not isinstance(raw, dict) or not ({"value", "object"} & set(raw)):
+        return raw, ""
+    return (raw.get("object") if "object" in raw else raw["value"]), ("/object" if "object" in raw else "/value")
+
+
+def valid_geometry(g):
+    def pos(p):
+        return isinstance(p, list) and len(p) >= 2 and -180 <= p[0] <= 180 and -90 <= p[1] <= 90
+    if not isinstance(g, dict):
+        return False
+    if g.get("type") == "Point":
+        return pos(g.get("coordinates"))
+    if g.get("type") == "Polygon":
+        rings = g.get("coordinates") or []
+        return bool(rings) and all(len(r) >= 4 and r[0] == r[-1] and all(pos(p) for p in r) for r in rings)
+    return False
+
+
+def fiware_read(doc, key_values, datum="wgs84"):
+    r = Result()
+    for i, e in enumerate(doc if isinstance(doc, list) else [doc]):
+        base = f"/{i}" if isinstance(doc, list) else ""
+        model = e["type"]
+        attrs = {k: v for k, v in e.items() if k not in ("id", "type")}
+
+        def val(name):
+            return ngsi_value(attrs[name], key_values)[0]
+
+        def ptr(name):
+            return f"{base}/{token(name)}" + ngsi_value(attrs[name], key_values)[1]
+
+        used = set()
+        if not e["id"].startswith("urn:ngsi-ld:"):
+            r.lost("normalised", "fiware-id-not-urn", f"{base}/id")
+        for t in ("dateCreated", "dateModified"):
+            if t in attrs:
+                used.add(t)
+            else:
+                r.lost("normalised", "fiware-default-time", f"{base}/{t}")
+        for code in ("fiware-default-source", "fiware-default-version", "fiware-default-classification"):
+            r.lost("normalised", code, base)
+
+        def time_attr(name):
+            used.add(name)
+            v = val(name)
+            if not isinstance(v, str):
+                r.lost("rejected", "fiware-attribute-type", f"{base}/{token(name)}")
+                r.finding("fiware-attribute-type", ptr(name))
+            elif not re.search(r"(Z|[+-]\d{2}:\d{2})$", v):
+                r.lost("normalised", "fiware-time-without-offset", f"{base}/{token(name)}")
+                r.finding("fiware-time-without-offset", ptr(name))
+
+        if "location" in attrs:
+            used.add("location")
+            if not valid_geometry(val("location")):
+                r.lost("rejected", "fiware-geometry-invalid", f"{base}/location")
+                r.finding("fiware-geometry-invalid", ptr("location"))
+            elif datum != "wgs84":
+                # [ADP-070]: every geometry read under a declared GCJ-02 or BD-09 datum.
+                r.lost("normalised", "fiware-coordinates-to-wgs84", f"{base}/location")
+        if model == "Building":
+            used |= {"name", "address"}
+            if "name" not in attrs:
+                r.lost("normalised", "fiware-default-name", f"{base}/name")
+            if "address" in attrs:
+                for k in val("address"):
+                    if k not in ADDRESS_PARTS:
+                        r.lost("kept-in-extensions", "fiware-address-kept", f"{ptr('address')}/{token(k)}")
+        elif model == "Device":
+            used |= {"name", "serialNumber", "firmwareVersion", "owner", "dateInstalled"}
+            if isinstance(attrs.get("deviceState"), str):
+                used.add("deviceState")
+            cats = val("deviceCategory") if "deviceCategory" in attrs else []
+            props = val("controlledProperty") if "controlledProperty" in attrs else []
+            props = [props] if isinstance(props, str) else props
+            kinds = {"smoke": "device.smoke-sensor", "temperature": "device.temperature-sensor"}
+            meters = {"electricityConsumption", "gasConsumption", "waterConsumption", "energy"}
+            ks = ["device.smart-meter" if p in meters else kinds.get(p, "device.other") for p in props]
+            kind = "device.smart-meter" if "meter" in cats else (ks[0] if ks and len(set(ks)) == 1 else "device.other")
+            if kind == "device.other":
+                r.lost("normalised", "fiware-default-kind", base)
+        elif model == "Alert":
+            cat = val("category") if "category" in attrs else None
+            sub = val("subCategory") if "subCategory" in attrs else None
+            code = sub if sub in EVENT_CATEGORY else EVENT_PAIRS.get((cat, sub))
+            if code:
+                used.add("subCategory")
+                if cat == next((c for (c, s2), l in EVENT_PAIRS.items() if l == code), code.split(".")[0]):
+                    used.add("category")
+            else:
+                r.lost("normalised", "fiware-default-category", f"{base}/category")
+            if "dateIssued" in attrs:
+                time_attr("dateIssued")
+            else:
+                r.lost("normalised", "fiware-default-time", f"{base}/dateIssued")
+            if "validTo" in attrs:
+                time_attr("validTo")
+            sev = {"informational": "info", "low": "low", "medium": "medium", "high": "high", "critical": "critical"}
+            if "severity" in attrs and val("severity") in sev:
+                used.add("severity")
+            else:
+                if "severity" in attrs:
+                    used.add("severity")
+                    r.lost("rejected", "fiware-attribute-type", f"{base}/severity")
+                    r.finding("fiware-attribute-type", ptr("severity"))
+                r.lost("normalised", "fiware-default-severity", f"{base}/severity")
+            used |= {"alertSource", "description"}
+        for name, raw in attrs.items():
+            if name == "@context":
+                r.lost("kept-in-extensions", "fiware-context-kept", f"{base}/@context")
+                continue
+            if name in used:
+                v, _ = ngsi_value(raw, key_values)
+                if not key_values and isinstance(raw, dict) and set(raw) - {"type", "value", "object"}:
+                    r.lost("kept-in-extensions", "fiware-metadata-kept", f"{base}/{token(name)}")
+                continue
+            v = val(name)
+            kind = NGSI_KINDS.get((model, name)) or NGSI_KINDS.get(("*", name))
+            if kind and not fits(kind, v):
+                # A known attribute of the wrong type: rejected, kept as given (spec 18.3).
+                r.lost("rejected", "fiware-attribute-type", f"{base}/{token(name)}")
+                r.finding("fiware-attribute-type", ptr(name))
+                continue
+            if kind == "time" and not re.search(r"(Z|[+-]\d{2}:\d{2})$", v):
+                r.finding("fiware-time-without-offset", ptr(name))
+            r.lost("kept-in-extensions", "fiware-attribute-kept", f"{base}/{token(name)}")
+    return r
 
 # ---------------------------------------------------------------------------------------------
 
@@ -704,11 +988,55 @@ READERS = {
     "open311-xml": open311_xml_read,
 }
 WRITERS = {
+    "csv": csv_write,
     "geojson": geojson_write,
     "cloudevents": cloudevents_write,
     "open311": open311_write,
     "open311-xml": open311_xml_write,
 }
+
+
+def gcj02_of_wgs84(lng, lat):
+    """The widely published GCJ-02 forward transform (Krasovsky 1940), for positions in China."""
+    import math
+
+    if not (72.004 <= lng <= 137.8347 and 0.8293 <= lat <= 55.8271):
+        return lng, lat
+    a, ee = 6378245.0, 0.00669342162296594323
+    x, y = lng - 105.0, lat - 35.0
+    dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+    dlat += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    dlat += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+    dlat += (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    dlng = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+    dlng += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    dlng += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+    dlng += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    rad = lat / 180.0 * math.pi
+    magic = 1 - ee * math.sin(rad) ** 2
+    sq = math.sqrt(magic)
+    dlat = (dlat * 180.0) / ((a * (1 - ee)) / (magic * sq) * math.pi)
+    dlng = (dlng * 180.0) / (a / sq * math.cos(rad) * math.pi)
+    return lng + dlng, lat + dlat
+
+
+def check_datum(v, r):
+    """[ADP-070]: the WGS-84 position a vector expects must map forward onto the GCJ-02 input
+    within 0.5 m (about 5e-6 degrees); positions outside China are unchanged."""
+    if v.get("options", {}).get("datum") != "gcj02":
+        return
+    ins = v["input"] if isinstance(v["input"], list) else [v["input"]]
+    outs = {rec["id"]: rec for rec in v["expected"]["records"]}
+    for e in ins:
+        loc = e.get("location")
+        loc = loc.get("value", loc) if isinstance(loc, dict) and "value" in loc else loc
+        rec = outs.get(e["id"].split(":")[-1])
+        if not (rec and valid_geometry(loc) and loc["type"] == "Point"):
+            continue
+        got = rec.get("location") or rec.get("geometry")
+        lng, lat = gcj02_of_wgs84(*got["coordinates"][:2])
+        if abs(lng - loc["coordinates"][0]) > 5e-6 or abs(lat - loc["coordinates"][1]) > 5e-6:
+            r.finding("derive-datum-mismatch", f"{e['id']} {got['coordinates']} -> {(lng, lat)}")
 
 
 def without_meta(records):
@@ -718,8 +1046,14 @@ def without_meta(records):
 def derive(v):
     if v["from"] == "linli":
         w = WRITERS.get(v["to"])
+        if v["to"] == "csv":
+            return w(v)
         return w(v["input"]) if w else None
     rd = READERS.get(v["from"])
+    if v["from"] in ("ngsi-ld", "ngsi-ld-key-values"):
+        r = fiware_read(v["input"], v["from"] == "ngsi-ld-key-values", v.get("options", {}).get("datum", "wgs84"))
+        check_datum(v, r)
+        return r
     if v["from"] == "csv":
         return rd(v)
     return rd(v["input"]) if rd else None

@@ -424,8 +424,11 @@ impl Reader<'_> {
     fn keep(&mut self, a: Attr) {
         if let Some(kind) = known_kind(self.model, &a.name) {
             if !kind.fits(&a.value) {
+                // A known attribute of the wrong type is rejected (kept as given, with a
+                // finding), like a mapped one: one loss entry, `rejected` [ADP-020].
                 let en = format!("`{}` should be {}", a.name, kind.name());
-                self.findings.push(finding("fiware-attribute-type", "COR-040", &a.ptr, Some(&a.value), en));
+                self.reject(a, "fiware-attribute-type", "COR-040", en);
+                return;
             } else if kind == Kind::Time {
                 if let Some(Err(TimeError::MissingOffset)) = a.value.as_str().map(Timestamp::parse) {
                     let en = format!("`{}` has no time zone offset", a.name);
@@ -496,7 +499,7 @@ impl Reader<'_> {
                     let en = format!("`{name}` has no time zone offset; read as UTC (+00:00)");
                     self.findings.push(finding("fiware-time-without-offset", "CON-021", &a.ptr, Some(&a.value), en));
                     let what = format!("`{name}` {s} read as UTC: {t}");
-                    self.loss(LossKind::Normalised, &a.ptr, None, "fiware-time-without-offset", &what);
+                    self.loss(LossKind::Normalised, &a.at, None, "fiware-time-without-offset", &what);
                 }
                 Some((t, a))
             }

@@ -978,6 +978,174 @@ def fiware_read(doc, key_values, datum="wgs84"):
             r.lost("kept-in-extensions", "fiware-attribute-kept", f"{base}/{token(name)}")
     return r
 
+
+# ---------------------------------------------------------------------------------------------
+# GA/T 1400 (spec 18.5, [ADP-040], [ADP-041]): captures — records, loss report, findings
+
+GAT_KINDS = {  # wrapper, object, notified list: id field, id prefix, time fields, end field
+    "Face": ("FaceID", "gat1400:face:", ["FaceAppearTime", "LocationMarkTime"], "FaceDisAppearTime"),
+    "Person": ("PersonID", "gat1400:person:", ["PersonAppearTime", "LocationMarkTime"], "PersonDisAppearTime"),
+    "MotorVehicle": ("MotorVehicleID", "gat1400:motor:", ["PassTime", "AppearTime", "MarkTime"], "DisappearTime"),
+    "NonMotorVehicle": ("NonMotorVehicleID", "gat1400:non-motor:", ["AppearTime", "MarkTime"], "DisappearTime"),
+}
+PLATE_COLORS = {"1": "black", "2": "white", "5": "blue", "6": "yellow", "9": "green"}
+MEDIA_TYPES = {"jpeg": "image/jpeg", "jpg": "image/jpeg", "png": "image/png", "bmp": "image/bmp", "gif": "image/gif",
+               "tiff": "image/tiff", "tif": "image/tiff"}
+
+
+def gat_time(s):
+    import datetime
+
+    if not (isinstance(s, str) and re.fullmatch(r"\d{14}", s)):
+        return None
+    try:
+        t = datetime.datetime(int(s[:4]), int(s[4:6]), int(s[6:8]), int(s[8:10]), int(s[10:12]), int(s[12:14]))
+    except ValueError:
+        return None
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + "+08:00"
+
+
+def is_device_id(s):
+    return isinstance(s, str) and re.fullmatch(r"\d{20}", s) is not None
+
+
+def is_source_id(s):
+    return isinstance(s, str) and re.fullmatch(r"\d{41}", s) is not None and gat_time(s[22:36]) is not None
+
+
+def is_object_id(s):
+    return isinstance(s, str) and re.fullmatch(r"\d{48}", s) is not None and is_source_id(s[:41])
+
+
+def linli_id(s):
+    return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}", s) is not None
+
+
+def gat1400_read(doc, received_at):
+    r = Result()
+    things, events, plates = [], [], set()
+    meta = {"source": {"vendor": "GA/T 1400", "product": "视图库"}, "createdAt": received_at,
+            "updatedAt": received_at, "version": 1, "classification": "restricted"}
+
+    def rejected(code, ptr):
+        r.lost("rejected", code, ptr)
+        r.finding(code, ptr)
+
+    def capture(kind, obj, ptr):
+        id_field, prefix, times, end_field = GAT_KINDS[kind]
+        raw = obj.get(id_field)
+        rejected_fields = set()
+        for field, shape in ((id_field, is_object_id), ("SourceID", is_source_id), ("DeviceID", is_device_id)):
+            if field in obj and not shape(obj[field]):
+                rejected("gat1400-bad-id", f"{ptr}/{field}")
+                rejected_fields.add(field)
+        if raw is None:
+            rejected("gat1400-missing-id", f"{ptr}/{id_field}")
+            return
+        if not (isinstance(raw, str) and linli_id(prefix + raw)):
+            return
+        consumed = {id_field} if is_object_id(raw) else set()
+        time_field = next((f for f in times if f in obj), None)
+        if time_field is None:
+            rejected("gat1400-missing-time", ptr)
+            return
+        occurred = gat_time(obj[time_field])
+        if occurred is None:
+            rejected("gat1400-bad-time", f"{ptr}/{time_field}")
+            return
+        consumed.add(time_field)
+        e = {"type": "Event", "id": prefix + raw, "meta": meta,
+             "category": "capture.face" if kind in ("Face", "Person") else "capture.vehicle",
+             "occurredAt": occurred, "severity": "info"}
+        if end_field in obj:
+            end = gat_time(obj[end_field])
+            if end and end >= occurred:
+                e["endedAt"] = end
+                consumed.add(end_field)
+            else:
+                rejected("gat1400-bad-time", f"{ptr}/{end_field}")
+                rejected_fields.add(end_field)
+        dev = obj.get("DeviceID")
+        if isinstance(dev, str) and is_device_id(dev[:20]):
+            e["source"] = {"type": "Thing", "id": "gat1400:" + dev[:20]}
+            if is_device_id(dev):
+                consumed.add("DeviceID")
+        if kind in ("MotorVehicle", "NonMotorVehicle"):
+            plate = obj.get("PlateNo") if obj.get("HasPlate") != "0" else None
+            tid = ("gat1400:plate:" + hashlib.sha256(plate.encode()).hexdigest()[:16]) if plate else (
+                "gat1400:vehicle:" + raw)
+            e["subjects"] = [{"type": "Thing", "id": tid}]
+            color = obj.get("PlateColor")
+            if plate:
+                consumed.add("PlateNo")
+            if color in PLATE_COLORS:
+                consumed.add("PlateColor")
+            if tid not in plates:
+                plates.add(tid)
+                t = {"type": "Thing", "id": tid, "meta": meta,
+                     "kind": "vehicle.motor" if kind == "MotorVehicle" else "vehicle.non-motor"}
+                vehicle = {}
+                if plate:
+                    vehicle["plateNumber"] = plate
+                if color is not None:
+                    vehicle["plateColor"] = PLATE_COLORS.get(color, "other")
+                if vehicle:
+                    t["vehicle"] = vehicle
+                things.append(t)
+        media = []
+        for j, img in enumerate((obj.get("SubImageList") or {}).get("SubImageInfoObject") or []):
+            p = f"{ptr}/SubImageList/SubImageInfoObject/{j}"
+            if "ImageID" in img and not is_source_id(img["ImageID"]):
+                rejected("gat1400-bad-id", f"{p}/ImageID")
+            if "Data" not in img:
+                continue
+            try:
+                data = base64.b64decode("".join(str(img["Data"]).split()), validate=True)
+            except ValueError:
+                rejected("gat1400-bad-base64", f"{p}/Data")
+                continue
+            sha = hashlib.sha256(data).hexdigest()
+            uri = f"urn:gat1400:image:{img['ImageID']}" if "ImageID" in img else f"urn:gat1400:image:sha256:{sha}"
+            media.append({"uri": uri, "sha256": sha,
+                          "mediaType": MEDIA_TYPES.get(str(img.get("FileFormat", "Jpeg")).lower(), "application/octet-stream")})
+            r.lost("not-representable", "gat1400-image-by-reference", f"{p}/Data")
+        if media:
+            e["media"] = media
+        ext = {}
+        for name, v in obj.items():
+            if name in consumed:
+                continue
+            if name == "SubImageList":
+                v = json.loads(json.dumps(v))
+                for img in v.get("SubImageInfoObject") or []:
+                    img.pop("Data", None)
+            ext[name] = v
+            if name not in rejected_fields:  # a rejected value has its one entry already
+                r.lost("kept-in-extensions", "gat1400-field-kept", f"{ptr}/{token(name)}")
+        if ext:
+            e["extensions"] = {"gat1400": ext}
+        events.append(e)
+
+    def upload(kind, v, ptr):
+        for i, obj in enumerate(v[kind + "Object"]):
+            capture(kind, obj, f"{ptr}/{kind}Object/{i}")
+
+    for name, v in doc.items():
+        if name.endswith("ListObject") and name[: -len("ListObject")] in GAT_KINDS:
+            upload(name[: -len("ListObject")], v, f"/{name}")
+        elif name == "SubscribeNotificationListObject":
+            for i, n in enumerate(v["SubscribeNotificationObject"]):
+                p = f"/{name}/SubscribeNotificationObject/{i}"
+                for field, w in n.items():
+                    if field.endswith("ObjectList") and field[: -len("ObjectList")] in GAT_KINDS:
+                        upload(field[: -len("ObjectList")], w, f"{p}/{field}")
+                    else:
+                        r.lost("not-representable", "gat1400-notification-field", f"{p}/{token(field)}")
+        else:
+            rejected("gat1400-unknown-wrapper", f"/{token(name)}")
+    r.records = things + events
+    return r
+
 # ---------------------------------------------------------------------------------------------
 
 READERS = {
@@ -1054,6 +1222,8 @@ def derive(v):
         r = fiware_read(v["input"], v["from"] == "ngsi-ld-key-values", v.get("options", {}).get("datum", "wgs84"))
         check_datum(v, r)
         return r
+    if v["from"] == "gat1400":
+        return gat1400_read(v["input"], v["options"]["received_at"])
     if v["from"] == "csv":
         return rd(v)
     return rd(v["input"]) if rd else None

@@ -437,9 +437,14 @@ impl Reader<'_> {
         for (name, v) in obj.iter().filter(|(k, _)| !consumed.contains(&k.as_str())) {
             let v = if name == "SubImageList" { strip_data(v) } else { v.clone() };
             ext.insert(name.clone(), v);
+            let at = format!("{ptr}/{}", token(name));
+            // A rejected value is kept as given and has its one loss entry already [ADP-004].
+            if self.report.entries.iter().any(|l| l.kind == LossKind::Rejected && l.source == at) {
+                continue;
+            }
             self.report.push(Loss {
                 kind: LossKind::KeptInExtensions,
-                source: format!("{ptr}/{}", token(name)),
+                source: at,
                 target: Some(format!("/extensions/{NAMESPACE}/{}", token(name))),
                 code: "gat1400-field-kept",
                 message_zh: format!("GA/T 1400 字段 `{name}` 已保存在扩展 `{NAMESPACE}` 中"),

@@ -1146,6 +1146,62 @@ def gat1400_read(doc, received_at):
     r.records = things + events
     return r
 
+
+def gat1400_write(records):
+    """Writing GA/T 1400 upload wrappers (spec 18.5): cameras, barrier gates and captures."""
+    r = Result()
+    lists = {}
+    things = {rec["id"]: rec for rec in records if rec["type"] == "Thing"}
+    referenced = set()
+    for i, rec in enumerate(records):
+        base = f"/{i}"
+        if rec["type"] not in ("Thing", "Event"):
+            r.lost("not-representable", "gat1400-record-type-not-representable", base)
+        elif rec["type"] == "Event":
+            if rec["category"] not in ("capture.face", "capture.vehicle"):
+                r.lost("not-representable", "gat1400-event-category", base)
+                continue
+            raise ValueError("captures are not derived by this script yet")
+    for i, rec in enumerate(records):
+        base = f"/{i}"
+        if rec["type"] != "Thing":
+            continue
+        kind = {"device.camera": "APE", "device.barrier-gate": "Tollgate"}.get(rec["kind"])
+        if kind is None:
+            if rec["kind"] in ("vehicle.motor", "vehicle.non-motor") and rec["id"] in referenced:
+                continue
+            r.lost("not-representable", "gat1400-thing-kind", base)
+            continue
+        obj = dict(rec.get("extensions", {}).get("gat1400", {}))
+        code = rec.get("deviceCode") or rec["id"].removeprefix("gat1400:")
+        if not is_device_id(code):
+            r.lost("normalised", "gat1400-bad-id", f"{base}/id")
+        obj["ApeID" if kind == "APE" else "TollgateID"] = code
+        if rec.get("name"):
+            obj["Name"] = rec["name"]
+        if rec.get("location"):
+            obj["Longitude"], obj["Latitude"] = rec["location"]["coordinates"][:2]
+        lost = ["id"] if rec["id"] != "gat1400:" + code else []
+        lost += ["meta"] + [m for m in ("manufacturer", "serialNumber", "firmwareVersion", "place", "owner",
+                                         "operator", "installDate") if m in rec]
+        if kind == "APE":
+            if rec.get("model"):
+                obj["Model"] = rec["model"]
+            if rec.get("status") in ("online", "offline"):
+                obj["IsOnline"] = "1" if rec["status"] == "online" else "2"
+            elif "status" in rec:
+                lost.append("status")
+        else:
+            lost += [m for m in ("model", "status") if m in rec]
+        for m in lost:
+            r.lost("not-representable", "gat1400-not-representable", f"{base}/{m}")
+        for ns in rec.get("extensions", {}):
+            if ns != "gat1400":
+                r.lost("not-representable", "gat1400-not-representable", f"{base}/extensions/{token(ns)}")
+        lists.setdefault(kind, []).append(obj)
+    r.output = {f"{k}ListObject": {f"{k}Object": v} for k, v in lists.items()}
+    return r
+
 # ---------------------------------------------------------------------------------------------
 
 READERS = {
@@ -1156,6 +1212,7 @@ READERS = {
     "open311-xml": open311_xml_read,
 }
 WRITERS = {
+    "gat1400": gat1400_write,
     "csv": csv_write,
     "geojson": geojson_write,
     "cloudevents": cloudevents_write,

@@ -559,19 +559,30 @@ def decode_table(data, forced, r):
 
 
 def split_rows(text, delimiter, r):
-    """(row number, cells); a ragged row is reported later, an unclosed quote costs its line."""
+    """(row number, cells) with RFC 4180 quoting; a quote still open at the end of the text is
+    malformed at its row, and reading resumes on the line after the one where it opened."""
     import csv
     import io
 
-    rows = []
-    for n, line in enumerate(text.split("\n"), start=1):
-        line = line.rstrip("\r")
-        if line == "" and n == len(text.split("\n")):
-            continue
-        if line.count('"') % 2 == 1:
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    rows, n, k = [], 0, 0
+    while k < len(lines):
+        n += 1
+        chunk, j = lines[k], k
+        # A quote opens a cell when it starts the line or follows the delimiter.
+        def open_quote(t):
+            return t.count('"') % 2 == 1 and (t.startswith('"') or (delimiter + '"') in t)
+        while open_quote(chunk) and j + 1 < len(lines):
+            j += 1
+            chunk += "\n" + lines[j]
+        if open_quote(chunk):
             r.finding("csv-malformed", f"row {n}")
+            k += 1
             continue
-        rows.append((n, next(csv.reader(io.StringIO(line), delimiter=delimiter), [])))
+        rows.append((n, next(csv.reader(io.StringIO(chunk.rstrip("\r")), delimiter=delimiter), [])))
+        k = j + 1
     return rows
 
 
@@ -1175,7 +1186,7 @@ def gat1400_write(records):
         obj = dict(rec.get("extensions", {}).get("gat1400", {}))
         code = rec.get("deviceCode") or rec["id"].removeprefix("gat1400:")
         if not is_device_id(code):
-            r.lost("normalised", "gat1400-bad-id", f"{base}/id")
+            r.lost("normalised", "gat1400-no-device-code", f"{base}/id")
         obj["ApeID" if kind == "APE" else "TollgateID"] = code
         if rec.get("name"):
             obj["Name"] = rec["name"]

@@ -135,7 +135,9 @@ fn parse_json(format: Format, bytes: &[u8]) -> Result<Value, Error> {
 fn not_converted(code: &'static str, errors: Vec<String>) -> impl Iterator<Item = AdapterFinding> {
     errors.into_iter().map(move |e| {
         let (at, msg) = match e.split_once(": ") {
-            Some((at, msg)) if at.starts_with('/') || at == "(root)" => (at.to_owned(), msg.to_owned()),
+            // The input as a whole is the empty JSON pointer (RFC 6901), chapter 22.
+            Some(("(root)", msg)) => (String::new(), msg.to_owned()),
+            Some((at, msg)) if at.starts_with('/') => (at.to_owned(), msg.to_owned()),
             _ => (String::new(), e.clone()),
         };
         AdapterFinding {

@@ -1022,6 +1022,8 @@ pub fn write_table(records: &[Record], mapping: &Mapping, encoding: Option<&str>
     let mut w = csv::WriterBuilder::new().delimiter(mapping.delimiter).from_writer(Vec::new());
     let io = |e: csv::Error| Error::Input { format: FORMAT, message: e.to_string() };
     w.write_record(&header).map_err(io)?;
+    // The record each written row comes from, for the loss pointers [ADP-002].
+    let mut row_record: Vec<usize> = Vec::new();
     for (i, r) in records.iter().enumerate() {
         let Record::Person(p) = r else {
             out.loss.push(Loss {
@@ -1039,6 +1041,7 @@ pub fn write_table(records: &[Record], mapping: &Mapping, encoding: Option<&str>
             continue;
         };
         let row = out.rows + 2;
+        row_record.push(i);
         let cells = person_cells(p, &columns, &header, mapping);
         lost_in_row(p, &header, &cells, row, mapping, &format!("/{i}"), &mut out.loss);
         w.write_record(&cells).map_err(io)?;
@@ -1052,10 +1055,15 @@ pub fn write_table(records: &[Record], mapping: &Mapping, encoding: Option<&str>
         for (n, line) in text.split_inclusive('\n').enumerate() {
             let (bytes, _, unmappable) = enc.encode(line);
             if unmappable {
+                // The header comes from the mapping and the kept columns: the input as a whole.
+                let source = match n.checked_sub(1).and_then(|k| row_record.get(k)) {
+                    Some(i) => format!("/{i}"),
+                    None => String::new(),
+                };
                 out.loss.push(Loss {
                     kind: LossKind::NotRepresentable,
-                    source: format!("row {}", n + 1),
-                    target: None,
+                    source,
+                    target: Some(format!("row {}", n + 1)),
                     code: "csv-encoding-unrepresentable",
                     message_zh: format!("第 {} 行有 {} 无法表示的字符，已写为 &#NNNN;", n + 1, enc.name()),
                     message_en: format!(

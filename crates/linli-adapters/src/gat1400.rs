@@ -790,7 +790,7 @@ fn write_device(kind: Kind, t: &Thing, base: &str, report: &mut LossReport) -> V
             kind: LossKind::Normalised,
             source: format!("{base}/id"),
             target: None,
-            code: "gat1400-bad-id",
+            code: "gat1400-no-device-code",
             message_zh: zh,
             message_en: en,
         });

@@ -36,6 +36,45 @@ pub(crate) fn missing_and_extra<T: Ord + Clone>(mut want: Vec<T>, mut got: Vec<T
     (missing, extra)
 }
 
+/// How far (in degrees, about 0.5 m) a converted coordinate may be from the expected one
+/// `[CNF-035]`, `[ADP-070]`.
+pub(crate) const COORDINATE_TOLERANCE: f64 = 5e-6;
+
+/// Where `want` and `got` both hold a `coordinates` member whose numbers all lie within
+/// [`COORDINATE_TOLERANCE`] of each other, give `got` the expected numbers: a datum
+/// transformation need only be accurate to 0.5 m, not to the last bit.
+fn snap_coordinates(want: &serde_json::Value, got: &mut serde_json::Value) {
+    use serde_json::Value;
+    fn close(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| close(a, b)),
+            (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
+                (Some(x), Some(y)) => (x - y).abs() <= COORDINATE_TOLERANCE,
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+    match (want, got) {
+        (Value::Object(w), Value::Object(g)) => {
+            for (k, wv) in w {
+                let Some(gv) = g.get_mut(k) else { continue };
+                if k == "coordinates" && close(wv, gv) {
+                    *gv = wv.clone();
+                } else {
+                    snap_coordinates(wv, gv);
+                }
+            }
+        }
+        (Value::Array(w), Value::Array(g)) => {
+            for (wv, gv) in w.iter().zip(g.iter_mut()) {
+                snap_coordinates(wv, gv);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// A `convert` case `[CNF-035]`: the records (without `meta`) or the output document, the loss
 /// report (kind, code, pointer; a product's `source` text is informative) and the findings (code, place) must be exactly the expected ones.
 pub(crate) fn judge_convert(a: &AdapterVector, r: &CaseResponse, result: &mut CaseResult) {
@@ -48,7 +87,11 @@ pub(crate) fn judge_convert(a: &AdapterVector, r: &CaseResponse, result: &mut Ca
     let mut problems_zh = Vec::new();
     let mut problems_en = Vec::new();
     let content = match (&a.expected.records, &a.expected.output) {
-        (Some(want), _) => r.records.as_ref().map(|got| diff(&without_meta(want), &without_meta(got))),
+        (Some(want), _) => r.records.as_ref().map(|got| {
+            let (want, mut got) = (without_meta(want), without_meta(got));
+            snap_coordinates(&want, &mut got);
+            diff(&want, &got)
+        }),
         (None, Some(want)) => r.output.as_ref().map(|got| diff(want, got)),
         (None, None) => Some(crate::protocol::Diff::default()),
     };
@@ -155,6 +198,21 @@ mod tests {
             source: source.map(str::to_owned),
             target: Some("/0/extensions/geojson/osm_id".into()),
         }
+    }
+
+    #[test]
+    fn converted_coordinates_are_compared_within_half_a_metre() {
+        let want = serde_json::json!({"location": {"type": "Point", "coordinates": [120.58643357005495, 31.3236039]}});
+        let mut near =
+            serde_json::json!({"location": {"type": "Point", "coordinates": [120.586433570055, 31.3236041]}});
+        snap_coordinates(&want, &mut near);
+        assert_eq!(near, want);
+        let mut far = serde_json::json!({"location": {"type": "Point", "coordinates": [120.5865, 31.3236039]}});
+        snap_coordinates(&want, &mut far);
+        assert_ne!(far, want, "7 m off must not pass");
+        let mut other = serde_json::json!({"area": 75.6000001});
+        snap_coordinates(&serde_json::json!({"area": 75.6}), &mut other);
+        assert_ne!(other["area"], 75.6, "only coordinates are compared with a tolerance");
     }
 
     #[test]

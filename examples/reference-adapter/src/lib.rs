@@ -559,6 +559,22 @@ mod adapter_vectors {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// The expectations agree with what `conformance/adapters/derive.py` derives from the
+    /// spec's tables (Python standard library only; it never runs the adapters under test).
+    #[test]
+    fn vectors_agree_with_the_spec_derived_truth() {
+        let script = suite_dir().join("adapters/derive.py");
+        let out = std::process::Command::new("python3").arg(&script).output().unwrap_or_else(|e| {
+            panic!("python3 是运行 {} 所必需的 / python3 is needed to run {}: {e}", script.display(), script.display())
+        });
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     #[test]
     fn vectors_match_the_reference_adapters() {
         let write = bless_mode(std::env::var_os("LINLI_WRITE_ADAPTER_VECTORS"), std::env::var_os("CI"))

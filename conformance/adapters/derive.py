@@ -723,20 +723,15 @@ def code_cell(code, table, value_map):
 
 
 def lost_members(a, b, at=""):
-    """The pointers of `a` whose values `b` does not give back ([ADP-013], [ADP-020])."""
-    out = []
+    """The lost members of `a` against the read-back `b` ([ADP-002]): objects member by member,
+    everything else (arrays included) as a whole; members only `b` has are no loss."""
     if isinstance(a, dict) and isinstance(b, dict):
+        out = []
         for k, v in a.items():
             p = f"{at}/{token(k)}"
             out += lost_members(v, b[k], p) if k in b else [p]
-    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        for i, (x, y) in enumerate(zip(a, b)):
-            out += lost_members(x, y, f"{at}/{i}")
-    elif isinstance(a, list) and isinstance(b, list):
-        out += [f"{at}/{i}" for i, x in enumerate(a) if x not in b]
-    elif a != b:
-        out.append(at or "/")
-    return out
+        return out
+    return [at or "/"] if a != b else []
 
 
 def csv_write(v):

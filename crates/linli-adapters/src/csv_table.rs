@@ -1185,8 +1185,9 @@ fn lost_in_row(
     }
 }
 
-/// The pointers of `a` (under `at`) whose values `b` does not have. Arrays of equal length are
-/// compared item by item; otherwise each item of `a` not found in `b` is reported.
+/// The lost members of `a` (under `at`) against the read-back `b` ([ADP-002], chapter 18): a
+/// member `b` lacks, or whose value differs; objects are compared member by member, every
+/// other value (arrays included) as a whole. Members only `b` has are not losses.
 fn diff(a: &Value, b: &Value, at: String, out: &mut Vec<String>) {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
@@ -1197,14 +1198,6 @@ fn diff(a: &Value, b: &Value, at: String, out: &mut Vec<String>) {
                     None => out.push(p),
                 }
             }
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            for (i, (v, w)) in x.iter().zip(y).enumerate() {
-                diff(v, w, format!("{at}/{i}"), out);
-            }
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            out.extend(x.iter().enumerate().filter(|(_, v)| !y.contains(v)).map(|(i, _)| format!("{at}/{i}")));
         }
         _ if a != b => out.push(if at.is_empty() { "/".to_owned() } else { at }),
         _ => {}

@@ -1188,13 +1188,14 @@ fn encode(v: &Value, form: Form) -> Value {
     }
 }
 
-/// Every pointer at which `a` and `b` differ (objects compared member by member).
+/// The lost members of `a` against the read-back `b` ([ADP-002], chapter 18): a member `b`
+/// lacks or whose value differs; objects are compared member by member, every other value
+/// (arrays included) as a whole. Members only `b` has are not losses.
 fn diff(a: &Value, b: &Value, at: &str, out: &mut Vec<String>) {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
-            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
-                let (va, vb) = (x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null));
-                diff(va, vb, &format!("{at}/{}", token(k)), out);
+            for (k, va) in x {
+                diff(va, y.get(k).unwrap_or(&Value::Null), &format!("{at}/{}", token(k)), out);
             }
         }
         _ if a != b => out.push(at.to_owned()),

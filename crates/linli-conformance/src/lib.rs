@@ -7,6 +7,7 @@
 //! requirements, and runs them.
 
 pub mod compare;
+mod convert;
 pub mod coverage;
 pub mod protocol;
 pub mod report;

@@ -215,16 +215,21 @@ impl CaseResponse {
 }
 
 /// A loss-report entry as an adapter reports it (`spec/18-adapters.md`, [ADP-002]); further
-/// members (messages) are allowed and ignored.
+/// members (messages) are allowed and ignored. The harness compares `kind`, `code` and
+/// `pointer` `[CNF-035]`; `source` and `target` are informative.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReportedLoss {
     /// `kept-in-extensions`, `not-representable`, `normalised` or `rejected`.
     pub kind: String,
-    /// Stable code.
+    /// Stable code (`spec/22-adapter-codes.md`).
     pub code: String,
-    /// Where in the source.
-    pub source: String,
-    /// Where in the target.
+    /// Where in the source, as the JSON pointer `spec/22-adapter-codes.md` defines (for a table,
+    /// `/R/C`: row number as a spreadsheet shows it, column header).
+    pub pointer: String,
+    /// Where in the source, as people read it (informative, not compared).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Where in the target (informative, not compared).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }

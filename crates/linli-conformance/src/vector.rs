@@ -322,7 +322,8 @@ pub struct ExpectedConversion {
     /// To another format: the output document (a string for CSV text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<serde_json::Value>,
-    /// The loss report, exactly (order does not matter; `target` is not compared).
+    /// The loss report as a multiset of (`kind`, `code`, `pointer`), exactly; order does not
+    /// matter, and a product's informative `source` text and `target` are not compared.
     pub loss: Vec<ExpectedLoss>,
     /// The findings, exactly (order does not matter). Empty for a clean conversion.
     pub findings: Vec<ExpectedAdapterFinding>,
@@ -336,8 +337,9 @@ pub struct ExpectedLoss {
     pub kind: String,
     /// Code (`spec/22-adapter-codes.md`).
     pub code: String,
-    /// Where in the source.
-    pub source: String,
+    /// Where in the source, as the JSON pointer `spec/22-adapter-codes.md` defines for the
+    /// format (for a table `/R/C`: the row number as a spreadsheet shows it, the column header).
+    pub pointer: String,
 }
 
 /// An expected adapter finding.

@@ -285,7 +285,7 @@ fn requests_and_answers_follow_the_protocol_schemas() {
     .unwrap();
     assert!(SchemaEngine::violations_against(&schemas["request.schema.json"], &convert).unwrap().is_empty());
     let ans = serde_json::json!({"seq": 2, "case": "AD-0001", "records": [],
-        "loss": [{"kind": "normalised", "code": "csv-date-normalised", "source": "row 2 column 出生日期", "message_en": "…"}],
+        "loss": [{"kind": "normalised", "code": "csv-date-normalised", "pointer": "/2/出生日期", "source": "row 2 column 出生日期", "message_en": "…"}],
         "findings": [{"code": "csv-malformed", "at": "row 3"}]});
     assert!(SchemaEngine::violations_against(&schemas["case-response.schema.json"], &ans).unwrap().is_empty());
     let bad = serde_json::json!({"seq": 2, "case": "AD-0001", "loss": [{"kind": "normalised"}]});

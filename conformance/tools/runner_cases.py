@@ -97,7 +97,7 @@ def main():
     cases.append(case(
         "RUN-0001", "参考适配器声明全部类别，全部通过；种子写入报告",
         "The reference adapter claims every class and passes all of them; the seed is in the report",
-        ["CNF-002", "CNF-003", "CNF-010", "CNF-011", "CNF-013", "CNF-021", "CNF-030", "CNF-031", "CNF-033", "CNF-034", "CNF-035", "CNF-036", "CNF-040", "CNF-041",
+        ["CNF-002", "CNF-003", "CNF-010", "CNF-011", "CNF-013", "CNF-020", "CNF-021", "CNF-030", "CNF-031", "CNF-033", "CNF-034", "CNF-035", "CNF-036", "CNF-040", "CNF-041",
          "CNF-050"],
         "valid", ["reference-adapter"],
         {"exit_code": 0, "classes": {c: "pass" for c in ALL}, "others": "pass"}, seed=7))
@@ -339,6 +339,14 @@ def main():
         ["CNF-013"], "invalid", ["reference-adapter", "--classes", "adapters"],
         {"exit_code": 2, "run_errors": ["CNF-013"]},
         suite_patch=[{"file": first_adapter, "pointer": "/expected"}]))
+
+    cases.append(case(
+        "RUN-0027", "豁免了已有用例覆盖的条款的套件（覆盖门禁不通过）被拒绝运行（退出码 2）",
+        "A suite that exempts a requirement its cases cover (the coverage gate fails) is refused (exit 2)",
+        ["CNF-020"], "invalid", ["reference-adapter", "--classes", "core"],
+        {"exit_code": 2, "run_errors": ["CNF-020"]},
+        suite_patch=[{"file": "coverage-exemptions.json", "pointer": "/0/requirement", "value": "CON-002"},
+                     {"file": "coverage-exemptions.json", "pointer": "/0/untestable", "value": "both"}]))
 
     os.makedirs(os.path.join(ROOT, "runner"), exist_ok=True)
     for c in cases:

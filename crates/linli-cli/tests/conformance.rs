@@ -142,7 +142,9 @@ fn garbage_answers_are_errors_and_contained() {
     let s = adapter(Some("garbage"), 2_000, 1);
     let malformed = s.cases.iter().filter(|c| c.detail_en.contains("malformed answer")).count();
     assert_eq!(malformed, 2, "one per start (1 restart)");
-    assert!(s.cases.iter().all(|c| c.outcome != Outcome::Pass || c.op == "roundtrip"));
+    // Only `validate` is answered with garbage: no validate outcome passes; the others may, until
+    // the restarts are used up.
+    assert!(s.cases.iter().all(|c| c.outcome != Outcome::Pass || c.op != "validate"));
     assert_eq!(s.exit_code(), 1);
 }
 

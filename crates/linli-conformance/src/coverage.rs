@@ -8,7 +8,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-use crate::vector::{AdapterVector, Bilingual, DatasetCase, DocumentVector, RunnerCase, StatementCase, Verdict};
+use crate::vector::{
+    AdapterVector, Bilingual, DatasetCase, DocumentVector, ProfileCase, RunnerCase, StatementCase, Verdict,
+};
 
 /// A normative statement of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,11 +126,13 @@ pub struct Cases<'a> {
     pub runner: &'a [RunnerCase],
     /// Statement vectors.
     pub statements: &'a [StatementCase],
+    /// Profile vectors.
+    pub profiles: &'a [ProfileCase],
 }
 
 /// Coverage of every requirement by the cases of the suite `[CNF-020]`.
 pub fn coverage(reqs: &[Requirement], cases: Cases<'_>, exempt: &[Exemption]) -> BTreeMap<String, Coverage> {
-    let Cases { vectors, datasets, adapters, runner, statements } = cases;
+    let Cases { vectors, datasets, adapters, runner, statements, profiles } = cases;
     let mut map: BTreeMap<String, Coverage> = reqs.iter().map(|r| (r.id.clone(), Coverage::default())).collect();
     for v in vectors {
         for r in &v.requirements {
@@ -165,11 +169,12 @@ pub fn coverage(reqs: &[Requirement], cases: Cases<'_>, exempt: &[Exemption]) ->
         }
     }
     // A runner case is valid when the product it runs conforms, invalid when the run must catch it;
-    // a statement vector is valid when it verifies.
+    // a statement vector is valid when it verifies, a profile vector when a tool loads it.
     let judged = runner
         .iter()
         .map(|k| (&k.id, &k.requirements, k.verdict))
-        .chain(statements.iter().map(|k| (&k.id, &k.requirements, k.verdict)));
+        .chain(statements.iter().map(|k| (&k.id, &k.requirements, k.verdict)))
+        .chain(profiles.iter().map(|k| (&k.id, &k.requirements, k.verdict)));
     for (id, requirements, verdict) in judged {
         for r in requirements {
             if let Some(c) = map.get_mut(r) {

@@ -340,6 +340,9 @@ pub fn run(target: &Target, opts: &RunOptions, event: &mut dyn FnMut(&serde_json
     if let Some(dup) = duplicate_case_id(&opts.suite, &vectors, &adapters) {
         return failed_run(target, opts, started_at, format!("suite: case ID {dup} is used twice [CNF-011]"));
     }
+    if let Err(problems) = coverage_gate(&opts.suite, &vectors, &adapters) {
+        return failed_run(target, opts, started_at, format!("suite: the coverage gate fails: {problems} [CNF-020]"));
+    }
     let mut summary = Summary {
         format: "linli-conformance-summary/1",
         suite_version: SUITE_VERSION,
@@ -368,6 +371,23 @@ pub fn run(target: &Target, opts: &RunOptions, event: &mut dyn FnMut(&serde_json
     summary.finished_at = now();
     event(&serde_json::json!({"event": "run-finished", "exit_code": summary.exit_code()}));
     summary
+}
+
+/// The coverage gate over the suite and the spec beside it (`SUITE/../spec`) `[CNF-020]`: the
+/// problems, joined, when it fails.
+fn coverage_gate(suite: &Path, vectors: &[DocumentVector], adapters: &[AdapterVector]) -> Result<(), String> {
+    use crate::coverage::{Cases, coverage, exemptions, gate, requirements};
+    let text = |e: crate::Error| e.to_string();
+    let reqs = requirements(&suite.join("../spec")).map_err(text)?;
+    let datasets: Vec<_> = dataset_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
+    let runner: Vec<_> = crate::vector::runner_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
+    let statements: Vec<_> = crate::vector::statement_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
+    let profiles: Vec<_> = crate::vector::profile_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
+    let exempt = exemptions(suite).map_err(text)?;
+    let cases =
+        Cases { vectors, datasets: &datasets, adapters, runner: &runner, statements: &statements, profiles: &profiles };
+    let problems = gate(&reqs, &coverage(&reqs, cases, &exempt), &exempt);
+    if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
 }
 
 /// A case ID used by two cases of the suite, if any `[CNF-011]`.

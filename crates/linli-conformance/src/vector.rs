@@ -533,6 +533,58 @@ pub fn statement_cases(dir: &Path) -> Result<Vec<(PathBuf, StatementCase)>, Erro
     Ok(out)
 }
 
+/// A profile vector, `conformance/profiles/<ID>.json`: a sharing profile (chapter 19) and whether a
+/// tool MUST load it or refuse it, and with which key named `[SHR-002]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Linli profile vector", extend("x-linli-title-zh" = "邻里共享配置测试向量"))]
+pub struct ProfileCase {
+    /// Stable case ID, e.g. `PF-0003`.
+    #[schemars(regex(pattern = r"^PF-[0-9]{4}$"))]
+    pub id: String,
+    /// What the case shows.
+    pub description: Bilingual,
+    /// Requirement IDs the case verifies.
+    #[schemars(length(min = 1))]
+    pub requirements: Vec<String>,
+    /// `valid`: a tool loads the profile; `invalid`: it refuses it before reading any record.
+    pub verdict: Verdict,
+    /// The profile, TOML text.
+    pub profile: String,
+    /// What the tool says.
+    pub expected: ProfileExpectation,
+}
+
+/// What a tool must say of a profile vector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileExpectation {
+    /// For a valid profile: its sharing level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sharing_level: Option<String>,
+    /// For an invalid profile: the TOML key the refusal names (`rule[0].action`); absent: the
+    /// refusal names the file and a key or a position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+/// Every profile vector under `dir/profiles/`, sorted by ID, with its path.
+pub fn profile_cases(dir: &Path) -> Result<Vec<(PathBuf, ProfileCase)>, Error> {
+    let root = dir.join("profiles");
+    let mut out = Vec::new();
+    let files = std::fs::read_dir(&root)
+        .map_err(|e| Error::Suite { path: root.display().to_string(), message: e.to_string() })?;
+    for f in files.flatten() {
+        let p = f.path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let v: ProfileCase = read_json(&p)?;
+            out.push((p, v));
+        }
+    }
+    out.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    Ok(out)
+}
+
 /// The JSON Schemas of the suite's own files, committed under `conformance/schemas/`.
 pub fn suite_schemas() -> Vec<(&'static str, serde_json::Value)> {
     fn one<T: schemars::JsonSchema>(file: &str) -> serde_json::Value {
@@ -547,6 +599,7 @@ pub fn suite_schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("registry.schema.json", one::<Registry>("registry.schema.json")),
         ("runner-case.schema.json", one::<RunnerCase>("runner-case.schema.json")),
         ("statement-vector.schema.json", one::<StatementCase>("statement-vector.schema.json")),
+        ("profile-vector.schema.json", one::<ProfileCase>("profile-vector.schema.json")),
         ("summary.schema.json", {
             let mut s = schemars::generate::SchemaSettings::draft2020_12()
                 .for_serialize()

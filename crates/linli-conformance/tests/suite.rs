@@ -10,8 +10,8 @@ use std::path::Path;
 
 use linli_conformance::coverage::{Cases, coverage, coverage_markdown, exemptions, gate, requirements};
 use linli_conformance::vector::{
-    CaseStatus, Verdict, adapter_vectors, dataset_cases, document_vectors, registry, runner_cases, statement_cases,
-    suite_dir, suite_schemas,
+    CaseStatus, Verdict, adapter_vectors, dataset_cases, document_vectors, profile_cases, registry, runner_cases,
+    statement_cases, suite_dir, suite_schemas,
 };
 use linli_model::check::Level;
 use linli_model::codes::CodeTable;
@@ -62,6 +62,12 @@ fn suite_schemas_are_generated_and_vector_files_follow_them() {
     for (path, _) in runner_cases(&suite_dir()).unwrap() {
         let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         for e in SchemaEngine::violations_against(&schemas["runner-case.schema.json"], &v).unwrap() {
+            problems.push(format!("{}: {e}", path.display()));
+        }
+    }
+    for (path, _) in profile_cases(&suite_dir()).unwrap() {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for e in SchemaEngine::violations_against(&schemas["profile-vector.schema.json"], &v).unwrap() {
             problems.push(format!("{}: {e}", path.display()));
         }
     }
@@ -138,6 +144,14 @@ fn every_case_id_is_registered_and_never_reused() {
         assert_eq!(a.expected.output.is_some(), a.to != "linli", "{}: output iff to a format", a.id);
         assert!(a.input.is_some() != a.input_base64.is_some(), "{}: one of input and input_base64", a.id);
     }
+    for (path, k) in profile_cases(&dir).unwrap() {
+        assert!(ids.insert(k.id.clone()), "case id {} used twice", k.id);
+        let rel = path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+        assert_eq!(active.get(k.id.as_str()).copied(), Some(rel.as_str()), "{} is not registered at {rel}", k.id);
+        for r in &k.requirements {
+            assert!(reqs.contains(r), "{}: cites unknown requirement {r}", k.id);
+        }
+    }
     for (path, k) in statement_cases(&dir).unwrap() {
         assert!(ids.insert(k.id.clone()), "case id {} used twice", k.id);
         let rel = path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
@@ -213,8 +227,15 @@ fn coverage_gate_and_table() {
     let runner: Vec<_> = runner_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
     let exempt = exemptions(&dir).unwrap();
     let statements: Vec<_> = statement_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
-    let cases =
-        Cases { vectors: &vectors, datasets: &datasets, adapters: &adapters, runner: &runner, statements: &statements };
+    let profiles: Vec<_> = profile_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
+    let cases = Cases {
+        vectors: &vectors,
+        datasets: &datasets,
+        adapters: &adapters,
+        runner: &runner,
+        statements: &statements,
+        profiles: &profiles,
+    };
     let cov = coverage(&reqs, cases, &exempt);
     let md = coverage_markdown(&reqs, &cov);
     let committed = std::fs::read_to_string(dir.join("COVERAGE.md")).unwrap_or_default();

@@ -454,17 +454,8 @@ fn run_adapter(
         work.push((v, "export"));
     }
     // Every export case also a `share` case at each level above `internal` (class `privacy`).
-    let shares: Vec<DocumentVector> = exports
-        .iter()
-        .map(|v| DocumentVector {
-            class: Class::Privacy,
-            requirements: ["CNF-036", "SHR-003", "SHR-030", "SHR-050", "SHR-061", "SHR-062"]
-                .map(str::to_owned)
-                .to_vec(),
-            ..v.clone()
-        })
-        .collect();
-    for v in &shares {
+    let shares = crate::share::Shares::new(&opts.suite, &exports);
+    for v in &shares.vectors {
         work.push((v, "share-inter-department"));
         work.push((v, "share-public"));
     }
@@ -530,13 +521,9 @@ fn run_adapter(
                     options: a.options.clone(),
                 },
                 ("validate", _) => Request::Validate { seq, case: v.id.clone(), record: v.record.clone() },
-                (op, _) if op.starts_with("share-") => Request::Share {
-                    seq,
-                    case: v.id.clone(),
-                    level: op.trim_start_matches("share-").to_owned(),
-                    records: v.record.as_array().cloned().unwrap_or_default(),
-                    directory: export_dir.display().to_string(),
-                },
+                (op, _) if op.starts_with("share-") => {
+                    shares.request(v, op.trim_start_matches("share-"), seq, &export_dir)
+                }
                 ("export", _) => Request::Export {
                     seq,
                     case: v.id.clone(),
@@ -575,7 +562,7 @@ fn run_adapter(
                 }
                 Ok(r) if op == "export" => judge_export(v, &r, &export_dir, &mut result),
                 Ok(r) if op.starts_with("share-") => {
-                    crate::share::judge_share(v, op.trim_start_matches("share-"), &r, &export_dir, &mut result);
+                    shares.judge(v, op.trim_start_matches("share-"), &r, &export_dir, &mut result);
                 }
                 Ok(r) if op == "convert" => match by_id.get(v.id.as_str()) {
                     Some(a) => judge_convert(a, &r, &mut result),

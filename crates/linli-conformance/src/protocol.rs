@@ -99,9 +99,13 @@ pub enum Request {
         directory: String,
         /// The test key for this case: its UTF-8 bytes (at least 16) are the pseudonymisation
         /// key `[SHR-020]`, instead of the product's own key `[SHR-021]`; never written out.
+        #[schemars(length(min = 16))]
         key: String,
         /// The reference time (a Timestamp): ages (under fourteen, `[PRI-007]`) are judged on
         /// its date, and the export's manifest states it as `createdAt` `[SHR-007]`.
+        #[schemars(regex(
+            pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"
+        ))]
         reference_time: String,
     },
     /// End the session; the adapter answers and exits.

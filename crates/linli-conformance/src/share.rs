@@ -724,4 +724,35 @@ mod tests {
         assert!(dropped_for_minors("inter-department").contains(&"residences"));
         assert!(dropped_for_minors("public").contains(&"gender"));
     }
+
+    /// Every share request the harness sends follows the committed protocol schema, carries the
+    /// case's test key and, as reference time, the `createdAt` of the case's dataset manifest.
+    #[test]
+    fn share_requests_follow_the_protocol_and_carry_key_and_reference_time() {
+        let suite = crate::vector::suite_dir();
+        let schema: Value = serde_json::from_str(
+            &std::fs::read_to_string(suite.join("protocol/request.schema.json")).unwrap_or_default(),
+        )
+        .unwrap_or(Value::Null);
+        let shares = Shares::new(&suite, &[]);
+        // Without export cases, the sources are the free-text ones (DS-0039).
+        assert!(shares.vectors.iter().any(|v| v.id == "DS-0039"), "no free-text source");
+        let every = Shares::new(&suite, &shares.vectors);
+        for v in &every.vectors {
+            for level in ["inter-department", "public"] {
+                let req = serde_json::to_value(every.request(v, level, 9, Path::new("/tmp/x"))).unwrap_or(Value::Null);
+                let errors = linli_validate::SchemaEngine::violations_against(&schema, &req).unwrap_or_default();
+                assert!(errors.is_empty(), "{}: {errors:?}", v.id);
+                assert_eq!(req["key"], test_key(&v.id));
+                assert!(req["key"].as_str().is_some_and(|k| k.len() >= 16));
+            }
+        }
+        let ds39 = every
+            .vectors
+            .iter()
+            .find(|v| v.id == "DS-0039")
+            .map(|v| every.request(v, "public", 1, Path::new("/tmp/x")));
+        let Some(Request::Share { reference_time, .. }) = ds39 else { panic!("no share request") };
+        assert_eq!(reference_time, "2024-06-01T09:00:00+08:00");
+    }
 }

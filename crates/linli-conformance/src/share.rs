@@ -338,6 +338,40 @@ fn untouched(ty: &str, member: &str) -> bool {
     !touched.contains(&member) && member != "meta" && member != "extensions"
 }
 
+/// Whether a member came back as it was sent, as a consumer reads it: an absent member is the
+/// same as an empty array, an empty object or `false` `[CON-007]`.
+fn same_member(sent: Option<&Value>, back: Option<&Value>) -> bool {
+    let empty = |v: &Value| match v {
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::Bool(b) => !b,
+        _ => false,
+    };
+    match (sent, back) {
+        (Some(a), Some(b)) => same(a, b),
+        (Some(v), None) | (None, Some(v)) => empty(v),
+        (None, None) => true,
+    }
+}
+
+/// Equal values, with timestamps compared as instants `[CON-024]` and numbers by value
+/// `[CON-008]`; object members by [`same_member`].
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) if x != y => {
+            let t = |s: &str| linli_model::datetime::Timestamp::parse(s).ok();
+            t(x).zip(t(y)).is_some_and(|(x, y)| x.cmp_instant(&y) == std::cmp::Ordering::Equal)
+        }
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.iter().all(|(k, v)| same_member(Some(v), y.get(k)))
+                && y.iter().all(|(k, v)| x.contains_key(k) || same_member(None, Some(v)))
+        }
+        _ => a == b,
+    }
+}
+
 /// The nearest Place of kind `community` on the parent chain of `id` (itself included), from the
 /// Places sent `[SHR-013]`.
 fn community_of<'a>(places: &'a BTreeMap<&str, &Value>, id: &'a str) -> Option<&'a str> {
@@ -434,7 +468,7 @@ fn judge_values(sent: &[Value], back: &[Value], j: &Judged<'_>, p: &mut Problems
         let mut bad = |what_zh: &str, what_en: &str| p.add(format!("{at}：{what_zh}"), format!("{at}: {what_en}"));
         // Untouched members unchanged.
         for (m, sv) in s.as_object().into_iter().flatten() {
-            if untouched(&ty, m) && b.get(m) != Some(sv) {
+            if untouched(&ty, m) && !same_member(Some(sv), b.get(m)) {
                 bad(&format!("未标注的成员 /{m} 被改变或删除"), &format!("unmarked member /{m} changed or removed"));
             }
         }
@@ -520,7 +554,7 @@ fn judge_values(sent: &[Value], back: &[Value], j: &Judged<'_>, p: &mut Problems
                         }) && r.get("since").is_none()
                             && r.get("until").is_none()
                     } else {
-                        sent_rs.contains(&r)
+                        sent_rs.iter().any(|x| same(x, r))
                     };
                     if !ok {
                         bad(
@@ -754,5 +788,26 @@ mod tests {
             .map(|v| every.request(v, "public", 1, Path::new("/tmp/x")));
         let Some(Request::Share { reference_time, .. }) = ds39 else { panic!("no share request") };
         assert_eq!(reference_time, "2024-06-01T09:00:00+08:00");
+    }
+
+    /// Untouched members are compared as a consumer reads them: times as instants, absent as
+    /// empty or `false` `[CON-007]`, `[CON-024]`; a real change still counts.
+    #[test]
+    fn untouched_members_compare_as_consumers_read_them() {
+        let sent = vec![serde_json::json!({"type": "Case", "id": "C1", "anonymous": false, "events": [],
+            "reportedAt": "2024-05-21T10:48:40+08:00", "channel": "hotline-12345"})];
+        let utc = vec![
+            serde_json::json!({"type": "Case", "id": "C1", "reportedAt": "2024-05-21T02:48:40Z", "channel": "hotline-12345"}),
+        ];
+        let j = Judged { level: "public", key: b"k", reference_date: None };
+        let mut p = Problems::default();
+        judge_values(&sent, &utc, &j, &mut p);
+        assert!(p.en.is_empty(), "{:?}", p.en);
+        let moved = vec![
+            serde_json::json!({"type": "Case", "id": "C1", "reportedAt": "2024-05-21T02:48:41Z", "channel": "resident-app"}),
+        ];
+        let mut p = Problems::default();
+        judge_values(&sent, &moved, &j, &mut p);
+        assert_eq!(p.en.len(), 2, "{:?}", p.en);
     }
 }

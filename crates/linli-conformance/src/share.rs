@@ -246,8 +246,6 @@ impl Problems {
     }
 }
 
-/// The manifest: the level, the reference time as `createdAt`, `protection` with the key id of
-/// the key sent `[DAT-017]`, `[SHR-022]`, `[SHR-007]`.
 /// What the manifest of a share export must state.
 struct Expected<'a> {
     level: &'a str,
@@ -257,6 +255,8 @@ struct Expected<'a> {
     pseudonymised: bool,
 }
 
+/// The manifest: the level, the reference time as `createdAt`, `protection` with the key id of
+/// the key sent `[DAT-017]`, `[DAT-018]`, `[SHR-022]`, `[SHR-007]`.
 fn judge_manifest(dir: &Path, e: &Expected<'_>, p: &mut Problems) {
     let (level, reference, key) = (e.level, e.reference, e.key);
     let manifest: Value = std::fs::read_to_string(dir.join(linli_model::manifest::MANIFEST_FILE))
@@ -691,7 +691,30 @@ mod tests {
             assert!((round_to(x, 3) - r["rounded"].as_f64().unwrap_or(f64::NAN)).abs() < 1e-9, "{x}");
             checked += 1;
         }
-        assert!(checked >= 20, "only {checked} known answers");
+        // Communities and minors of DS-0038, from its records.
+        let records = dataset_records(&crate::vector::suite_dir().join("datasets/share-every-member/dataset"));
+        let places: BTreeMap<&str, &Value> = records
+            .iter()
+            .filter(|r| r["type"] == "Place")
+            .filter_map(|r| r["id"].as_str().map(|id| (id, r)))
+            .collect();
+        for (room, community) in ka["communities"].as_object().into_iter().flatten() {
+            assert_eq!(community_of(&places, room), community.as_str(), "community of {room}");
+            checked += 1;
+        }
+        let on = ka["minorsAt"]["referenceTime"]
+            .as_str()
+            .and_then(|t| linli_model::datetime::Timestamp::parse(t).ok())
+            .map(|t| t.local_date());
+        for (list, minor) in [("under14", true), ("adults", false)] {
+            for id in ka["minorsAt"][list].as_array().into_iter().flatten() {
+                let r = records.iter().find(|r| r["type"] == "Person" && r["id"] == *id);
+                let got = r.and_then(birth_of).zip(on).map(|(b, on)| under_fourteen(b, on));
+                assert_eq!(got, Some(minor), "{id}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 25, "only {checked} known answers");
     }
 
     /// The example of spec chapter 19 `[SHR-022]`, `[SHR-020]`.

@@ -11,7 +11,7 @@ def rule(**kw):
     return out
 V=[]
 def add(id_,zh,en,reqs,verdict,profile,**exp):
-    V.append({"id":id_,"description":{"zh":zh,"en":en},"requirements":reqs,"verdict":verdict,"profile":profile,"expected":exp})
+    V.append({"id":id_,"description":{"zh":zh,"en":en},"requirements":reqs+["CNF-014"],"verdict":verdict,"profile":profile,"expected":exp})
 add("PF-0001","第 19 章的示例配置：可加载，共享级别为 inter-department","The example profile of chapter 19 loads, at level inter-department",
     ["SHR-001","SHR-002"],"valid",HEAD+rule(type="Person",pointer="/birthDate",action="generalise",method="year"),sharing_level="inter-department")
 add("PF-0002","公开级别配置：掩码保留首尾字符、事件位置取 3 位小数、居住地泛化到社区、证件号假名化","A public profile: masking with kept characters, event locations rounded to 3 decimals, residences generalised to the community, identifiers pseudonymised",

@@ -52,8 +52,11 @@ fn the_reference_adapter_passes_every_class() {
     // The privacy class ran: every export case shared at both levels.
     let exports = outcomes(&s, "export").len();
     assert!(exports >= 3);
-    assert_eq!(outcomes(&s, "share-inter-department").len(), exports);
-    assert_eq!(outcomes(&s, "share-public").len(), exports);
+    // The privacy class also shares the dataset whose free text holds numbers (DS-0039).
+    assert_eq!(outcomes(&s, "share-inter-department").len(), exports + 1);
+    assert_eq!(outcomes(&s, "share-public").len(), exports + 1);
+    assert!(outcomes(&s, "share-public").iter().any(|(c, _)| c == "DS-0039"));
+    assert!(outcomes(&s, "share-public").iter().any(|(c, _)| c == "DS-0038"));
     assert!(s.classes.iter().any(|c| c.class.name() == "privacy" && c.verdict == "pass"));
 }
 
@@ -142,9 +145,9 @@ fn garbage_answers_are_errors_and_contained() {
     let s = adapter(Some("garbage"), 2_000, 1);
     let malformed = s.cases.iter().filter(|c| c.detail_en.contains("malformed answer")).count();
     assert_eq!(malformed, 2, "one per start (1 restart)");
-    // Only `validate` is answered with garbage: no validate outcome passes; the others may, until
-    // the restarts are used up.
-    assert!(s.cases.iter().all(|c| c.outcome != Outcome::Pass || c.op != "validate"));
+    // Garbage answers `validate`: no validate case passes (other operations answer properly
+    // until the restart cap is reached, and may pass).
+    assert!(s.cases.iter().filter(|c| c.op == "validate").all(|c| c.outcome != Outcome::Pass));
     assert_eq!(s.exit_code(), 1);
 }
 
@@ -297,24 +300,113 @@ fn a_product_that_shares_without_masking_fails_every_share_case_and_nothing_else
     }
     let mut failed = 0;
     for c in &shares {
+        // Every share case fails: the manifest has no `protection`.
+        assert_eq!(c.outcome, Outcome::Fail, "{} {}", c.case, c.op);
+        assert!(c.detail_en.contains("manifest-protection-missing"), "{}", c.detail_en);
+        // The report never carries a raw value: what it quotes is masked.
+        assert!(!c.detail_en.contains("320505194511200007"), "{}", c.detail_en);
         let already = level_of.get(&c.case).map(String::as_str) == Some(c.op.trim_start_matches("share-"));
         if already {
-            assert_eq!(c.outcome, Outcome::Pass, "{} {}: {}", c.case, c.op, c.detail_en);
             continue;
         }
         failed += 1;
-        assert_eq!(c.outcome, Outcome::Fail, "{} {}", c.case, c.op);
         assert!(
             c.detail_en.contains("shared-raw-value") || c.detail_en.contains("raw personal information"),
             "{}",
             c.detail_en
         );
-        // The report never carries a raw value: what it quotes is masked.
-        assert!(!c.detail_en.contains("320505194511200007"), "{}", c.detail_en);
     }
     assert!(failed >= 6, "{failed}");
     assert!(s.cases.iter().filter(|c| !c.op.starts_with("share-")).all(|c| c.outcome == Outcome::Pass));
     assert!(s.classes.iter().any(|c| c.class.name() == "privacy" && c.verdict == "fail"));
     assert!(s.classes.iter().filter(|c| c.class.name() != "privacy").all(|c| c.verdict == "pass"));
     assert_eq!(s.exit_code(), 1);
+}
+
+/// The share cases of a run of the reference adapter with `fault`, claiming only `privacy`.
+fn shares_with(fault: &str) -> Summary {
+    let s = adapter_with(Some(fault), &["--classes", "privacy"], 10_000, 0);
+    assert!(s.cases.iter().filter(|c| c.op.starts_with("share-")).count() >= 10);
+    assert!(s.cases.iter().filter(|c| !c.op.starts_with("share-")).all(|c| c.outcome == Outcome::NotApplicable));
+    s
+}
+
+fn share_outcome<'a>(s: &'a Summary, case: &str, op: &str) -> &'a linli_conformance::runner::CaseResult {
+    s.cases.iter().find(|c| c.case == case && c.op == op).unwrap_or_else(|| panic!("no {case} {op}"))
+}
+
+#[test]
+fn keeping_face_pictures_fails_exactly_the_shares_of_data_with_media() {
+    let s = shares_with("keep-media");
+    for c in s.cases.iter().filter(|c| c.op.starts_with("share-")) {
+        let has_media = c.case == "DS-0038";
+        let want = if has_media { Outcome::Fail } else { Outcome::Pass };
+        assert_eq!(c.outcome, want, "{} {}: {}", c.case, c.op, c.detail_en);
+        if has_media {
+            assert!(c.detail_en.contains("event.ndjson:1 /media"), "{}", c.detail_en);
+            assert!(c.detail_en.contains("raw personal information"), "{}", c.detail_en);
+        }
+    }
+    assert_eq!(s.exit_code(), 1);
+}
+
+#[test]
+fn keeping_room_level_residences_fails_at_public_and_for_minors() {
+    let s = shares_with("keep-residences");
+    // At public a room is not a community [SHR-051], [SHR-013].
+    let c = share_outcome(&s, "DS-0038", "share-public");
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(c.detail_en.contains("shared-residence-not-community"), "{}", c.detail_en);
+    assert!(c.detail_en.contains("nearest community"), "{}", c.detail_en);
+    // At inter-department residences are kept, but not those of persons under fourteen at the
+    // reference time [SHR-005], [SHR-007].
+    let c = share_outcome(&s, "DS-0038", "share-inter-department");
+    assert_eq!(c.outcome, Outcome::Fail);
+    // Nothing left in the exported record shows the age: the judge knows it from what it sent.
+    for p in ["P-B", "P-C"] {
+        let want =
+            format!("Person `{p}`: /residences of a person under fourteen at the reference time must be dropped");
+        assert!(c.detail_en.contains(&want), "{}", c.detail_en);
+    }
+    assert!(!c.detail_en.contains("Person `P-A`"), "{}", c.detail_en);
+    // Data whose residences are communities already is not affected.
+    assert_eq!(share_outcome(&s, "DS-0033", "share-public").outcome, Outcome::Pass);
+    for c in s.cases.iter().filter(|c| c.outcome == Outcome::Fail) {
+        assert!(c.detail_en.contains("residence"), "{} {}: {}", c.case, c.op, c.detail_en);
+    }
+}
+
+#[test]
+fn ignoring_the_sent_key_fails_every_share_that_pseudonymises() {
+    let s = shares_with("own-key");
+    let want = linli_conformance_key_id("linli-conformance-test-key/DS-0038");
+    let c = share_outcome(&s, "DS-0038", "share-inter-department");
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(c.detail_en.contains(&format!("protection.keyId is not {want}")), "{}", c.detail_en);
+    assert!(c.detail_en.contains("not the HMAC-SHA256 under the key sent"), "{}", c.detail_en);
+    assert!(c.detail_en.contains("household pseudonym"), "{}", c.detail_en);
+    for c in s.cases.iter().filter(|c| c.op.starts_with("share-")) {
+        if c.op == "share-public" {
+            // The public profile pseudonymises nothing: no key is used.
+            assert_eq!(c.outcome, Outcome::Pass, "{} {}: {}", c.case, c.op, c.detail_en);
+        }
+    }
+    assert!(s.cases.iter().filter(|c| c.outcome == Outcome::Fail).count() >= 3);
+}
+
+#[test]
+fn judging_ages_today_instead_of_at_the_reference_time_fails_every_share() {
+    let s = shares_with("wall-clock");
+    for c in s.cases.iter().filter(|c| c.op.starts_with("share-")) {
+        assert_eq!(c.outcome, Outcome::Fail, "{} {}", c.case, c.op);
+        assert!(c.detail_en.contains("is not the reference time"), "{}", c.detail_en);
+    }
+}
+
+/// The key id of spec [SHR-022], from Python: `hashlib.sha256(b"linli-key-id\x1f" + key).hexdigest()[:16]`.
+fn linli_conformance_key_id(key: &str) -> String {
+    let ka: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(suite_dir().join("tools/share-known-answers.json")).unwrap())
+            .unwrap();
+    ka["keys"].as_array().unwrap().iter().find(|k| k["key"] == key).unwrap()["keyId"].as_str().unwrap().to_owned()
 }

@@ -84,7 +84,8 @@ pub enum Request {
     },
     /// Take these records in, then export them at a sharing level (class `privacy`): a Linli
     /// dataset in `directory` whose manifest declares `level` and that holds nothing the level
-    /// forbids (`spec/19-sharing.md`).
+    /// forbids (`spec/19-sharing.md`), pseudonymised with `key` and with ages judged at
+    /// `reference_time`, which is also the manifest's `createdAt` `[CNF-036]`.
     Share {
         /// Sequence number.
         seq: u64,
@@ -96,6 +97,16 @@ pub enum Request {
         records: Vec<serde_json::Value>,
         /// Where to write the dataset (exists, empty).
         directory: String,
+        /// The test key for this case: its UTF-8 bytes (at least 16) are the pseudonymisation
+        /// key `[SHR-020]`, instead of the product's own key `[SHR-021]`; never written out.
+        #[schemars(length(min = 16))]
+        key: String,
+        /// The reference time (a Timestamp): ages (under fourteen, `[PRI-007]`) are judged on
+        /// its date, and the export's manifest states it as `createdAt` `[SHR-007]`.
+        #[schemars(regex(
+            pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"
+        ))]
+        reference_time: String,
     },
     /// End the session; the adapter answers and exits.
     Stop {

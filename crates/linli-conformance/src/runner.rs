@@ -605,13 +605,9 @@ fn run_adapter(
                     options: a.options.clone(),
                 },
                 ("validate", _) => Request::Validate { seq, case: v.id.clone(), record: v.record.clone() },
-                (op, _) if op.starts_with("share-") => Request::Share {
-                    seq,
-                    case: v.id.clone(),
-                    level: op.trim_start_matches("share-").to_owned(),
-                    records: v.record.as_array().cloned().unwrap_or_default(),
-                    directory: export_dir.display().to_string(),
-                },
+                (op, _) if op.starts_with("share-") => {
+                    plan.shares.request(v, op.trim_start_matches("share-"), seq, &export_dir)
+                }
                 ("export", _) => Request::Export {
                     seq,
                     case: v.id.clone(),
@@ -657,7 +653,7 @@ fn run_adapter(
                 }
                 Ok(r) if op == "export" => judge_export(v, &r, &export_dir, &mut result),
                 Ok(r) if op.starts_with("share-") => {
-                    crate::share::judge_share(v, op.trim_start_matches("share-"), &r, &export_dir, &mut result);
+                    plan.shares.judge(v, op.trim_start_matches("share-"), &r, &export_dir, &mut result);
                 }
                 Ok(r) if op == "convert" => match by_id.get(v.id.as_str()) {
                     Some(a) => crate::convert::judge_convert(a, &r, &mut result),
@@ -749,8 +745,8 @@ struct Plan<'a> {
     vectors: &'a [DocumentVector],
     /// Valid self-contained dataset cases as `export` cases (class `core`).
     exports: Vec<DocumentVector>,
-    /// The same dataset cases as `share` cases (class `privacy`).
-    shares: Vec<DocumentVector>,
+    /// The share cases (class `privacy`) with their keys and reference times.
+    shares: crate::share::Shares,
     /// Adapter vectors as `convert` cases (class `adapters`).
     converts: Vec<DocumentVector>,
 }
@@ -758,16 +754,7 @@ struct Plan<'a> {
 impl<'a> Plan<'a> {
     fn new(suite: &Path, vectors: &'a [DocumentVector], adapters: &[AdapterVector]) -> Self {
         let exports = export_cases(suite);
-        let shares = exports
-            .iter()
-            .map(|v| DocumentVector {
-                class: Class::Privacy,
-                requirements: ["CNF-036", "SHR-003", "SHR-030", "SHR-050", "SHR-061", "SHR-062"]
-                    .map(str::to_owned)
-                    .to_vec(),
-                ..v.clone()
-            })
-            .collect();
+        let shares = crate::share::Shares::new(suite, &exports);
         let converts = adapters
             .iter()
             .map(|a| DocumentVector {
@@ -794,7 +781,7 @@ impl<'a> Plan<'a> {
             }
         }
         work.extend(self.exports.iter().map(|v| (v, "export")));
-        for v in &self.shares {
+        for v in &self.shares.vectors {
             work.push((v, "share-inter-department"));
             work.push((v, "share-public"));
         }

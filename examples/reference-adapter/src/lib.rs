@@ -60,6 +60,15 @@ pub enum Fault {
     /// Keeps records by id alone: a record replaces an earlier one of another type with the same
     /// id ([COR-023]).
     IndexById,
+    /// Shares with the profile of the level but keeps the Events' media (face pictures).
+    KeepMedia,
+    /// Shares with the profile of the level but keeps the Persons' residences as they are (room
+    /// level at `public`).
+    KeepResidences,
+    /// Ignores the key the harness sends and pseudonymises with a key of its own.
+    OwnKey,
+    /// Ignores the reference time the harness sends: `createdAt` is now, and ages are judged today.
+    WallClock,
 }
 
 /// What the adapter declares at `start` besides its product.
@@ -94,6 +103,10 @@ impl Fault {
             "reject-empty" => Fault::RejectEmpty,
             "type-first" => Fault::TypeFirst,
             "index-by-id" => Fault::IndexById,
+            "keep-media" => Fault::KeepMedia,
+            "keep-residences" => Fault::KeepResidences,
+            "own-key" => Fault::OwnKey,
+            "wall-clock" => Fault::WallClock,
             _ => return None,
         })
     }
@@ -119,6 +132,10 @@ impl Fault {
         "reject-empty",
         "type-first",
         "index-by-id",
+        "keep-media",
+        "keep-residences",
+        "own-key",
+        "wall-clock",
     ];
 }
 
@@ -364,12 +381,9 @@ fn export(records: &[Value], dir: &std::path::Path, fault: Option<Fault>) -> Res
     std::fs::write(dir.join(linli_model::manifest::MANIFEST_FILE), format!("{json}\n")).map_err(|e| e.to_string())
 }
 
-/// The pseudonymisation key of this process: `LINLI_MASK_KEY` when set, otherwise a key made
-/// for this session only (never written anywhere; the manifest records its key id).
+/// A key of this process's own, made for this session only (never written anywhere): what a
+/// product that ignores the test key would use (fault `own-key`).
 fn session_key() -> Result<linli_privacy::Key, String> {
-    if let Some(k) = linli_privacy::Key::from_file_or_env(None).map_err(|e| e.to_string())? {
-        return Ok(k);
-    }
     use std::hash::{BuildHasher, Hasher};
     let mut bytes = Vec::with_capacity(32);
     for i in 0..4u64 {
@@ -383,11 +397,22 @@ fn session_key() -> Result<linli_privacy::Key, String> {
     linli_privacy::Key::new(&bytes, "session").map_err(|e| e.to_string())
 }
 
+/// What a `share` request asks besides the records `[CNF-036]`.
+struct ShareRequest<'a> {
+    level: &'a str,
+    dir: &'a std::path::Path,
+    /// The test key: the pseudonymisation key for this case.
+    key: &'a str,
+    /// The reference time: the manifest's `createdAt`, and the date ages are judged on.
+    reference_time: &'a str,
+}
+
 /// Take records in and export them at a sharing level: the native export, then the built-in
-/// profile of the level (`linli-privacy`) into `dir`.
-fn share(records: &[Value], level: &str, dir: &std::path::Path, fault: Option<Fault>) -> Result<(), String> {
-    let level = <linli_model::codes::SharingLevel as linli_model::codes::CodeTable>::from_code(level)
-        .ok_or_else(|| format!("unknown sharing level `{level}`"))?;
+/// profile of the level (`linli-privacy`) into `dir`, with the key and the reference time sent.
+fn share(records: &[Value], req: &ShareRequest<'_>, fault: Option<Fault>) -> Result<(), String> {
+    let dir = req.dir;
+    let level = <linli_model::codes::SharingLevel as linli_model::codes::CodeTable>::from_code(req.level)
+        .ok_or_else(|| format!("unknown sharing level `{}`", req.level))?;
     let staging = dir.with_extension("staging");
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| e.to_string())?;
@@ -405,18 +430,65 @@ fn share(records: &[Value], level: &str, dir: &std::path::Path, fault: Option<Fa
             return std::fs::write(&path, m.to_string()).map_err(|e| e.to_string());
         }
         let profile = linli_privacy::Profile::for_level(level).map_err(|e| e.to_string())?;
-        let key = if profile.needs_key() { Some(session_key()?) } else { None };
+        let key = match (profile.needs_key(), fault) {
+            (false, _) => None,
+            (true, Some(Fault::OwnKey)) => Some(session_key()?),
+            (true, _) => {
+                Some(linli_privacy::Key::new(req.key.as_bytes(), "the share request").map_err(|e| e.to_string())?)
+            }
+        };
+        let created_at = match fault {
+            Some(Fault::WallClock) => None,
+            _ => Some(
+                linli_model::datetime::Timestamp::parse(req.reference_time)
+                    .map_err(|e| format!("reference_time: {e}"))?,
+            ),
+        };
         let opts = linli_privacy::Options {
             profile: &profile,
             key: key.as_ref(),
-            today: None,
+            created_at,
             tool: linli_model::text::Text::new(concat!("linli reference adapter ", env!("CARGO_PKG_VERSION")))
                 .map_err(|e| e.to_string())?,
         };
-        linli_privacy::mask_path(&staging, dir, &opts).map(|_| ()).map_err(|e| e.to_string())
+        linli_privacy::mask_path(&staging, dir, &opts).map_err(|e| e.to_string())?;
+        match fault {
+            Some(Fault::KeepMedia) => restore(records, dir, "Event", "media"),
+            Some(Fault::KeepResidences) => restore(records, dir, "Person", "residences"),
+            _ => Ok(()),
+        }
     })();
     let _ = std::fs::remove_dir_all(&staging);
     done
+}
+
+/// Put member `member` of the records of type `ty` back as it was sent, into the shared dataset
+/// in `dir`, and write the manifest's counts and digests again (faults `keep-media`,
+/// `keep-residences`).
+fn restore(records: &[Value], dir: &std::path::Path, ty: &str, member: &str) -> Result<(), String> {
+    let sent: BTreeMap<&str, &Value> =
+        records.iter().filter(|r| r["type"] == ty).filter_map(|r| Some((r["id"].as_str()?, r.get(member)?))).collect();
+    let path = dir.join(linli_model::manifest::MANIFEST_FILE);
+    let mut manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    for f in manifest["files"].as_array_mut().into_iter().flatten() {
+        let file = dir.join(f["path"].as_str().unwrap_or_default());
+        let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
+        let mut out = String::new();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let mut r: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+            if let Some(v) = r["id"].as_str().and_then(|id| sent.get(id)).filter(|_| r["type"] == ty) {
+                r[member] = (*v).clone();
+            }
+            out.push_str(&r.to_string());
+            out.push('\n');
+        }
+        std::fs::write(&file, &out).map_err(|e| e.to_string())?;
+        use sha2::Digest;
+        let digest: String = sha2::Sha256::digest(out.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        f["sha256"] = Value::String(digest);
+    }
+    std::fs::write(&path, format!("{:#}\n", manifest)).map_err(|e| e.to_string())
 }
 
 /// A `convert` request's content.
@@ -642,8 +714,14 @@ pub fn serve(
                 }
                 serde_json::to_string(&resp)
             }
-            Request::Share { seq, case, level, records, directory } => {
-                let resp = match share(&records, &level, std::path::Path::new(&directory), fault) {
+            Request::Share { seq, case, level, records, directory, key, reference_time } => {
+                let req = ShareRequest {
+                    level: &level,
+                    dir: std::path::Path::new(&directory),
+                    key: &key,
+                    reference_time: &reference_time,
+                };
+                let resp = match share(&records, &req, fault) {
                     Ok(()) => CaseResponse::new(seq, case),
                     Err(e) => CaseResponse { error: Some(e), ..CaseResponse::new(seq, case) },
                 };

@@ -4,11 +4,12 @@
 The expectations are derived here from the suite's data and the variants' documented behaviour
 (spec 30.8), independently of the Rust runner: which vectors hold a Timestamp at the top level,
 which ids have upper-case letters, which dataset records reference a later record, and so on.
-Run from the repository root: python3 conformance/tools/runner_cases.py
+Run from the repository root: python3 conformance/tools/runner_cases.py (--check: only compare)
 """
 import glob
 import json
 import os
+import sys
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 DOMAIN = ["core", "people", "places", "things", "events", "cases"]
@@ -349,10 +350,23 @@ def main():
                      {"file": "coverage-exemptions.json", "pointer": "/0/untestable", "value": "both"}]))
 
     os.makedirs(os.path.join(ROOT, "runner"), exist_ok=True)
+    stale = []
     for c in cases:
-        with open(os.path.join(ROOT, "runner", c["id"] + ".json"), "w", encoding="utf-8") as f:
-            json.dump(c, f, ensure_ascii=False, indent=2)
-            f.write("\n")
+        path = os.path.join(ROOT, "runner", c["id"] + ".json")
+        text = json.dumps(c, ensure_ascii=False, indent=2) + "\n"
+        if "--check" in sys.argv:
+            try:
+                same = open(path, encoding="utf-8").read() == text
+            except OSError:
+                same = False
+            if not same:
+                stale.append(c["id"])
+            continue
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    if stale:
+        print("runner cases out of date (run python3 conformance/tools/runner_cases.py): " + ", ".join(stale))
+        sys.exit(1)
     print(f"{len(cases)} runner cases")
 
 

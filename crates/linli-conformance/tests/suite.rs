@@ -312,3 +312,15 @@ fn requests_and_answers_follow_the_protocol_schemas() {
     let bad = serde_json::json!({"seq": 2, "case": "AD-0001", "loss": [{"kind": "normalised"}]});
     assert!(!SchemaEngine::violations_against(&schemas["case-response.schema.json"], &bad).unwrap().is_empty());
 }
+
+#[test]
+fn runner_cases_are_derived_from_the_suite_data() {
+    // The expectations of the runner cases follow from the vectors and datasets they run over; a
+    // change to those must be carried into them (conformance/tools/runner_cases.py).
+    let out = std::process::Command::new("python3")
+        .arg(suite_dir().join("tools/runner_cases.py"))
+        .arg("--check")
+        .output()
+        .expect("python3 is needed to check the runner cases");
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}

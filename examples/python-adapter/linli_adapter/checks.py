@@ -199,6 +199,16 @@ def _person(p: dict, out: list) -> None:
             out.append(("birth-period-order", ERROR, "/birthPeriod/end"))
         elif birth and start and end and not start <= birth <= end:
             out.append(("birth-date-outside-period", ERROR, "/birthDate"))
+    # [PER-001]: one natural person has one citizen identity number; a second, different
+    # (unmasked) resident ID number is reported where it stands.
+    first_id = None
+    for i, ident in enumerate(p.get("identifiers", [])):
+        if ident["scheme"] == "resident-id" and "*" not in ident["value"]:
+            value = ident["value"].upper()
+            if first_id is None:
+                first_id = value
+            elif value != first_id:
+                out.append(("person-two-resident-ids", ERROR, f"/identifiers/{i}/value"))
     for i, ident in enumerate(p.get("identifiers", [])):
         ptr = f"/identifiers/{i}/value"
         if ident["scheme"] == "resident-id":

@@ -91,7 +91,7 @@ table! {
     "fiware-coordinates-to-wgs84", Normalised, "ADP-070", "坐标已换算为 WGS-84", "Coordinates converted to WGS-84";
     "fiware-date-from-time", Normalised, "ADP-020", "由时间取日期", "A date taken from a time";
     "fiware-null-absent", Normalised, "ADP-020", "null 值按缺省处理", "A null value read as absent";
-    "fiware-default-category", Normalised, "ADP-020", "缺少类别，使用默认值", "No category; the default is used";
+    "fiware-default-category", Normalised, "ADP-020", "缺少类别或类别没有对应的 Linli 代码，使用 other.other", "No category, or one without a Linli code; other.other is used";
     "fiware-default-channel", Normalised, "ADP-020", "缺少渠道，使用默认值", "No channel; the default is used";
     "fiware-default-classification", Normalised, "ADP-020", "缺少数据分级，使用默认值", "No classification; the default is used";
     "fiware-default-history", Normalised, "ADP-020", "缺少办理过程，按状态生成", "No history; generated from the status";
@@ -117,7 +117,7 @@ table! {
     "open311-unknown-service-code", KeptInExtensions, "ADP-030", "映射表中没有的 service_code，类别记为其他", "A service_code not in the mapping table; category other";
     "open311-unknown-status", KeptInExtensions, "ADP-030", "未知的 status，保存在扩展中", "An unknown status, kept in extensions";
     "open311-status-step-synthesised", Normalised, "ADP-030", "由 status 生成的办理步骤", "A history step made from the status";
-    "open311-time-without-offset", Normalised, "ADP-030", "时间缺少时区偏移，按 UTC 处理", "A time without a zone offset, read as UTC";
+    "open311-time-without-offset", Normalised, "ADP-030", "时间缺少时区偏移，按北京时间（+08:00）处理", "A time without a zone offset, read as China Standard Time (+08:00)";
     "open311-bad-time", Rejected, "ADP-003", "时间格式错误", "A malformed time";
     "open311-bad-coordinate", Rejected, "ADP-003", "坐标无效", "An invalid coordinate";
     "open311-bad-text", Rejected, "ADP-003", "文本无效（空白或过长）", "Invalid text (blank or too long)";
@@ -141,6 +141,7 @@ table! {
     "gat1400-event-category", NotRepresentable, "ADP-040", "视图库无法表示的事件类别", "An event category GA/T 1400 cannot hold";
     "gat1400-thing-kind", NotRepresentable, "ADP-040", "视图库无法表示的物品种类", "A thing kind GA/T 1400 cannot hold";
     "gat1400-bad-id", Rejected, "ADP-040", "编号格式错误（设备 20 位、来源/图像 41 位、对象 48 位）", "A malformed ID (device 20, source/image 41, object 48 characters)";
+    "gat1400-no-device-code", Normalised, "ADP-040", "没有 20 位国标设备编码，写出记录标识", "No 20-digit national device code; the record id is written instead";
     "gat1400-bad-time", Rejected, "ADP-040", "时间不是有效的 yyyyMMddHHmmss", "Not a valid yyyyMMddHHmmss time";
     "gat1400-missing-time", Rejected, "ADP-040", "缺少时间，对象未转换", "No time; the object is not converted";
     "gat1400-missing-id", Rejected, "ADP-040", "缺少编号，对象未转换", "No ID; the object is not converted";
@@ -160,6 +161,30 @@ table! {
     "geojson-geometry-not-representable", NotRepresentable, "ADP-060", "Linli 无法表示的几何类型", "A geometry type Linli cannot hold";
 }
 
+/// Section 22.1 of the generated chapter: the pointers loss entries and findings carry
+/// ([ADP-005]).
+const POINTERS: &str = r#"## 22.1 Where: pointers (位置指针)
+
+Every loss entry carries `pointer` and every finding `at` ([ADP-005]). They are JSON pointers (RFC 6901: in a member name `~` is written `~0` and `/` is written `~1`; the empty pointer is the input as a whole), except the `at` of a table finding.
+
+| conversion | loss entry `pointer` | finding `at` |
+|---|---|---|
+| reading a table (`csv`, `xlsx`) | `/R/C` for a cell: R the row number as a spreadsheet shows it (the header is row 1), C the column header as one reference token; `/R` for a row | `row R column C` for a cell, `row R` for a row that was not converted, `file` for the input as a whole |
+| reading JSON (`geojson`, `cloudevents`, `ngsi-ld`, `ngsi-ld-key-values`, `open311`, `gat1400`) | into the input as given: `/<i>/…` in a top-level array, `/features/<i>/…` in a FeatureCollection, `/<wrapper>/<list>/<i>/…` in GA/T 1400 | the same pointer |
+| reading `open311-xml` | into the JSON form of the same requests: `/<i>/<element name>` | the same pointer |
+| writing from `linli` (every format) | into the input array of records: `/<i>` for a whole record (`*-record-type-not-representable`, `gat1400-event-category`, `gat1400-thing-kind`), `/<i><member pointer>` for a member of it | — (writing draws no findings) |
+
+What each kind of entry points at:
+
+- a member kept in extensions, normalised or rejected: the member as the source has it (`/0/properties/osm_id`, `/4/联系电话`, `/2/requested_datetime`); a FIWARE loss entry points at the attribute (`/0/location`), a FIWARE finding at its value (`/0/location/value` in the normalized form, `/0/location` in key-values);
+- a member the source lacks and a default replaced (`fiware-default-time`, `-name`, `-category`, `-severity`): the pointer the attribute would have (`/0/dateCreated`, `/0/category`); a default of the entity as a whole (`fiware-default-source`, `-version`, `-classification`, `-kind`): the entity (`/0`);
+- `open311-status-step-synthesised`: `/<i>/status`, once per synthesised step; `open311-xml-json-text`: the member of the case's `extensions.open311` written as JSON text;
+- `gat1400-image-by-reference` and `gat1400-bad-base64`: the image's `Data` (`…/SubImageList/SubImageInfoObject/<j>/Data`); `gat1400-bad-coordinate`: the object's `Latitude`; `gat1400-missing-time`: the object; `gat1400-notification-field`: the field of the `SubscribeNotificationObject`;
+- `csv-encoding-unrepresentable`: the record whose row holds the character (`/<i>`), or the empty pointer for the header;
+- a `*-not-converted` finding (`geojson-`, `cloudevents-`, `fiware-not-converted`): the member that prevents the conversion, where it is or where it would be when it is missing (`/features/0/properties/name` for a Feature without `name`; `/1/id`, `/1/type` or `/1/time` for a CloudEvent that disagrees with its `data`; `/0/specversion`, `/0/data`); the item itself when it is not an object; the empty pointer when the input as a whole cannot be read as the format.
+
+"#;
+
 /// The entry of a code, if it is documented.
 pub fn describe(code: &str) -> Option<&'static AdapterCode> {
     CODES.iter().find(|c| c.code == code)
@@ -173,7 +198,9 @@ pub fn adapter_codes_chapter() -> (&'static str, String) {
     );
     md.push_str("# 22. Adapter codes (适配器代码)\n\n");
     md.push_str("中文摘要：本章列出各适配器在损失报告和问题中使用的全部代码（由参考实现的代码表生成）。代码稳定，不翻译、不复用。\n\n");
-    md.push_str("Every code a reference adapter puts in a loss report ([ADP-002]) or reports as a finding ([ADP-003]), with how it is reported and the requirement of chapter 18 it follows. `rejected` entries are also findings, with the row or JSON pointer; `finding` codes concern a row or the input as a whole and have no loss entry. Another implementation SHOULD use these codes for the same situations.\n\n");
+    md.push_str("Every code a reference adapter puts in a loss report ([ADP-002]) or reports as a finding ([ADP-003]), with how it is reported and the requirement of chapter 18 it follows. A `rejected` entry is also a finding with the same code; `finding` codes concern a row, an object that was not converted or the input as a whole and have no loss entry. Two FIWARE codes are findings besides their loss entry of another kind: `fiware-time-without-offset` (the time read as UTC is `normalised`; a time attribute kept in extensions has only its `fiware-attribute-kept` entry) and `fiware-attribute-type` for an attribute declared `Property` where a `Relationship` is required (the value is used; the finding points at its `type`). Another implementation SHOULD use these codes for the same situations; the conformance suite compares them ([CNF-035]).\n\n");
+    md.push_str(POINTERS);
+    let mut section = 1;
     for (prefix, title) in [
         ("csv-", "CSV and Excel (表格)"),
         ("xlsx-", "Excel workbooks"),
@@ -183,8 +210,11 @@ pub fn adapter_codes_chapter() -> (&'static str, String) {
         ("cloudevents-", "CloudEvents"),
         ("geojson-", "GeoJSON"),
     ] {
-        let _ =
-            write!(md, "## {title}\n\n| code | reported as | requirement | 中文 | English |\n|---|---|---|---|---|\n");
+        section += 1;
+        let _ = write!(
+            md,
+            "## 22.{section} {title}\n\n| code | reported as | requirement | 中文 | English |\n|---|---|---|---|---|\n"
+        );
         for c in CODES.iter().filter(|c| c.code.starts_with(prefix)) {
             let _ = writeln!(
                 md,

@@ -135,7 +135,9 @@ fn parse_json(format: Format, bytes: &[u8]) -> Result<Value, Error> {
 fn not_converted(code: &'static str, errors: Vec<String>) -> impl Iterator<Item = AdapterFinding> {
     errors.into_iter().map(move |e| {
         let (at, msg) = match e.split_once(": ") {
-            Some((at, msg)) if at.starts_with('/') || at == "(root)" => (at.to_owned(), msg.to_owned()),
+            // The input as a whole is the empty JSON pointer (RFC 6901), chapter 22.
+            Some(("(root)", msg)) => (String::new(), msg.to_owned()),
+            Some((at, msg)) if at.starts_with('/') => (at.to_owned(), msg.to_owned()),
             _ => (String::new(), e.clone()),
         };
         AdapterFinding {
@@ -296,6 +298,20 @@ fn other_types(format: Format, records: &[Record], keep: &[RecordType], loss: &m
     }
 }
 
+/// `/<prefix><k>/rest` → `/<at[k]>/rest`: a pointer into a filtered list of records made a
+/// pointer into the records given.
+fn input_pointer(source: &str, maps: &[(&str, &[usize])]) -> String {
+    for (prefix, at) in maps {
+        let Some(rest) = source.strip_prefix(prefix) else { continue };
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        let (k, tail) = rest.split_at(digits);
+        if let Some(i) = k.parse::<usize>().ok().and_then(|k| at.get(k)) {
+            return format!("/{i}{tail}");
+        }
+    }
+    source.to_owned()
+}
+
 fn pretty(v: &Value) -> Vec<u8> {
     let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
     s.push('\n');
@@ -342,9 +358,28 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
             other_types(format, records, &[RecordType::Case], &mut out.loss);
             let cases: Vec<_> =
                 records.iter().filter_map(|r| if let Record::Case(c) = r { Some(c.clone()) } else { None }).collect();
-            let (v, loss) = crate::open311::cases_to_requests(&cases, &crate::open311::CategoryMap::default());
+            let (v, mut loss) = crate::open311::cases_to_requests(&cases, &crate::open311::CategoryMap::default());
+            // Loss pointers name the record in `records`, not in the cases alone [ADP-002].
+            let case_at: Vec<usize> = records
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.record_type() == RecordType::Case)
+                .map(|(i, _)| i)
+                .collect();
+            for l in &mut loss.entries {
+                l.source = input_pointer(&l.source, &[("/", &case_at)]);
+            }
             if format == Format::Open311Xml {
-                let (xml, more) = crate::open311::requests_to_xml(&v);
+                let (xml, mut more) = crate::open311::requests_to_xml(&v);
+                for l in &mut more.entries {
+                    // A non-scalar request member can only come from the case's
+                    // `extensions.open311`: that is where it is in the records given.
+                    let p = input_pointer(&l.source, &[("/", &case_at)]);
+                    l.source = match p.get(1..).and_then(|r| r.split_once('/')) {
+                        Some((i, k)) => format!("/{i}/extensions/{}/{k}", crate::open311::NAMESPACE),
+                        None => p,
+                    };
+                }
                 out.loss.entries.extend(loss.entries);
                 out.loss.entries.extend(more.entries);
                 out.bytes = xml.into_bytes();
@@ -358,7 +393,16 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
                 records.iter().filter_map(|r| if let Record::Thing(t) = r { Some(t.clone()) } else { None }).collect();
             let events: Vec<_> =
                 records.iter().filter_map(|r| if let Record::Event(e) = r { Some(e.clone()) } else { None }).collect();
-            crate::gat1400::write(&things, &events)
+            let (v, mut loss) = crate::gat1400::write(&things, &events);
+            // Loss pointers name the record in `records`, as for every other writer [ADP-002].
+            let index = |ty: RecordType| -> Vec<usize> {
+                records.iter().enumerate().filter(|(_, r)| r.record_type() == ty).map(|(i, _)| i).collect()
+            };
+            let (thing_at, event_at) = (index(RecordType::Thing), index(RecordType::Event));
+            for l in &mut loss.entries {
+                l.source = input_pointer(&l.source, &[("/things/", &thing_at), ("/events/", &event_at)]);
+            }
+            (v, loss)
         }
     };
     out.loss.entries.extend(loss.entries);

@@ -818,7 +818,9 @@ fn convert_phones(ctx: &mut RowCtx<'_>, p: &mut Person, column: &str, raw: &str)
         let cleaned = clean_phone(item);
         match PhoneNumber::new(cleaned.as_str()) {
             Ok(n) if phone::classify(n.as_str()).is_some() => {
-                if cleaned != item {
+                // Compared with the cell as written: full-width digits made half-width are a
+                // change too [ADP-012].
+                if cleaned != item || !raw.contains(item) {
                     let pointer = format!("/phones/{}", p.phones.len());
                     ctx.normalised(column, &pointer, item, &cleaned, "csv-phone-cleaned");
                 }
@@ -1020,6 +1022,8 @@ pub fn write_table(records: &[Record], mapping: &Mapping, encoding: Option<&str>
     let mut w = csv::WriterBuilder::new().delimiter(mapping.delimiter).from_writer(Vec::new());
     let io = |e: csv::Error| Error::Input { format: FORMAT, message: e.to_string() };
     w.write_record(&header).map_err(io)?;
+    // The record each written row comes from, for the loss pointers [ADP-002].
+    let mut row_record: Vec<usize> = Vec::new();
     for (i, r) in records.iter().enumerate() {
         let Record::Person(p) = r else {
             out.loss.push(Loss {
@@ -1037,6 +1041,7 @@ pub fn write_table(records: &[Record], mapping: &Mapping, encoding: Option<&str>
             continue;
         };
         let row = out.rows + 2;
+        row_record.push(i);
         let cells = person_cells(p, &columns, &header, mapping);
         lost_in_row(p, &header, &cells, row, mapping, &format!("/{i}"), &mut out.loss);
         w.write_record(&cells).map_err(io)?;
@@ -1050,10 +1055,15 @@ pub fn write_table(records: &[Record], mapping: &Mapping, encoding: Option<&str>
         for (n, line) in text.split_inclusive('\n').enumerate() {
             let (bytes, _, unmappable) = enc.encode(line);
             if unmappable {
+                // The header comes from the mapping and the kept columns: the input as a whole.
+                let source = match n.checked_sub(1).and_then(|k| row_record.get(k)) {
+                    Some(i) => format!("/{i}"),
+                    None => String::new(),
+                };
                 out.loss.push(Loss {
                     kind: LossKind::NotRepresentable,
-                    source: format!("row {}", n + 1),
-                    target: None,
+                    source,
+                    target: Some(format!("row {}", n + 1)),
                     code: "csv-encoding-unrepresentable",
                     message_zh: format!("第 {} 行有 {} 无法表示的字符，已写为 &#NNNN;", n + 1, enc.name()),
                     message_en: format!(
@@ -1175,8 +1185,9 @@ fn lost_in_row(
     }
 }
 
-/// The pointers of `a` (under `at`) whose values `b` does not have. Arrays of equal length are
-/// compared item by item; otherwise each item of `a` not found in `b` is reported.
+/// The lost members of `a` (under `at`) against the read-back `b` ([ADP-002], chapter 18): a
+/// member `b` lacks, or whose value differs; objects are compared member by member, every
+/// other value (arrays included) as a whole. Members only `b` has are not losses.
 fn diff(a: &Value, b: &Value, at: String, out: &mut Vec<String>) {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
@@ -1187,14 +1198,6 @@ fn diff(a: &Value, b: &Value, at: String, out: &mut Vec<String>) {
                     None => out.push(p),
                 }
             }
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            for (i, (v, w)) in x.iter().zip(y).enumerate() {
-                diff(v, w, format!("{at}/{i}"), out);
-            }
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            out.extend(x.iter().enumerate().filter(|(_, v)| !y.contains(v)).map(|(i, _)| format!("{at}/{i}")));
         }
         _ if a != b => out.push(if at.is_empty() { "/".to_owned() } else { at }),
         _ => {}

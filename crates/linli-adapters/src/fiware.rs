@@ -424,8 +424,11 @@ impl Reader<'_> {
     fn keep(&mut self, a: Attr) {
         if let Some(kind) = known_kind(self.model, &a.name) {
             if !kind.fits(&a.value) {
+                // A known attribute of the wrong type is rejected (kept as given, with a
+                // finding), like a mapped one: one loss entry, `rejected` [ADP-020].
                 let en = format!("`{}` should be {}", a.name, kind.name());
-                self.findings.push(finding("fiware-attribute-type", "COR-040", &a.ptr, Some(&a.value), en));
+                self.reject(a, "fiware-attribute-type", "COR-040", en);
+                return;
             } else if kind == Kind::Time {
                 if let Some(Err(TimeError::MissingOffset)) = a.value.as_str().map(Timestamp::parse) {
                     let en = format!("`{}` has no time zone offset", a.name);
@@ -496,7 +499,7 @@ impl Reader<'_> {
                     let en = format!("`{name}` has no time zone offset; read as UTC (+00:00)");
                     self.findings.push(finding("fiware-time-without-offset", "CON-021", &a.ptr, Some(&a.value), en));
                     let what = format!("`{name}` {s} read as UTC: {t}");
-                    self.loss(LossKind::Normalised, &a.ptr, None, "fiware-time-without-offset", &what);
+                    self.loss(LossKind::Normalised, &a.at, None, "fiware-time-without-offset", &what);
                 }
                 Some((t, a))
             }
@@ -1185,13 +1188,14 @@ fn encode(v: &Value, form: Form) -> Value {
     }
 }
 
-/// Every pointer at which `a` and `b` differ (objects compared member by member).
+/// The lost members of `a` against the read-back `b` ([ADP-002], chapter 18): a member `b`
+/// lacks or whose value differs; objects are compared member by member, every other value
+/// (arrays included) as a whole. Members only `b` has are not losses.
 fn diff(a: &Value, b: &Value, at: &str, out: &mut Vec<String>) {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
-            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
-                let (va, vb) = (x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null));
-                diff(va, vb, &format!("{at}/{}", token(k)), out);
+            for (k, va) in x {
+                diff(va, y.get(k).unwrap_or(&Value::Null), &format!("{at}/{}", token(k)), out);
             }
         }
         _ if a != b => out.push(at.to_owned()),

@@ -437,9 +437,14 @@ impl Reader<'_> {
         for (name, v) in obj.iter().filter(|(k, _)| !consumed.contains(&k.as_str())) {
             let v = if name == "SubImageList" { strip_data(v) } else { v.clone() };
             ext.insert(name.clone(), v);
+            let at = format!("{ptr}/{}", token(name));
+            // A rejected value is kept as given and has its one loss entry already [ADP-004].
+            if self.report.entries.iter().any(|l| l.kind == LossKind::Rejected && l.source == at) {
+                continue;
+            }
             self.report.push(Loss {
                 kind: LossKind::KeptInExtensions,
-                source: format!("{ptr}/{}", token(name)),
+                source: at,
                 target: Some(format!("/extensions/{NAMESPACE}/{}", token(name))),
                 code: "gat1400-field-kept",
                 message_zh: format!("GA/T 1400 字段 `{name}` 已保存在扩展 `{NAMESPACE}` 中"),
@@ -731,7 +736,8 @@ fn strip_prefix<'a>(id: &'a str, prefix: &str) -> &'a str {
 /// The GA/T 1400 upload document of some Things and Events: `APEListObject`,
 /// `TollgateListObject`, `FaceListObject`, `PersonListObject`, `MotorVehicleListObject` and
 /// `NonMotorVehicleListObject` (only those that have objects). Loss `source` pointers are
-/// `/things/<i>/…` and `/events/<i>/…`.
+/// `/things/<i>/…` and `/events/<i>/…` (indexes into `things` and `events`; `convert::write`
+/// turns them into pointers into the records it was given).
 pub fn write(things: &[Thing], events: &[Event]) -> (Value, LossReport) {
     let mut report = LossReport::default();
     let mut lists: Vec<(Kind, Vec<Value>)> = Kind::ALL.iter().map(|k| (*k, Vec::new())).collect();
@@ -784,12 +790,12 @@ fn write_device(kind: Kind, t: &Thing, base: &str, report: &mut LossReport) -> V
             kind: LossKind::Normalised,
             source: format!("{base}/id"),
             target: None,
-            code: "gat1400-bad-id",
+            code: "gat1400-no-device-code",
             message_zh: zh,
             message_en: en,
         });
     }
-    obj.insert(kind.id_field().into(), code.into());
+    obj.insert(kind.id_field().into(), code.as_str().into());
     if let Some(n) = &t.name {
         obj.insert("Name".into(), n.as_str().into());
     }
@@ -797,7 +803,10 @@ fn write_device(kind: Kind, t: &Thing, base: &str, report: &mut LossReport) -> V
         obj.insert("Longitude".into(), p.coordinates.lng.into());
         obj.insert("Latitude".into(), p.coordinates.lat.into());
     }
+    // Reading the object back gives the id `gat1400:<device ID>` and GA/T 1400's own `meta`.
     let mut missing: Vec<(&str, bool)> = vec![
+        ("/id", t.id.as_str() != format!("gat1400:{code}")),
+        ("/meta", true),
         ("/manufacturer", t.manufacturer.is_some()),
         ("/serialNumber", t.serial_number.is_some()),
         ("/firmwareVersion", t.firmware_version.is_some()),
@@ -933,6 +942,8 @@ fn write_event(e: &Event, things: &[Thing], base: &str, report: &mut LossReport)
     }
     let subjects_lost = e.subjects.iter().any(|s| subject.is_none_or(|t| t.id != s.id));
     let missing = [
+        // Reading the object back gives the id `<prefix><object ID>`.
+        ("/id", !id.starts_with(kind.id_prefix())),
         ("/meta", true),
         ("/severity", true),
         ("/place", e.place.is_some()),

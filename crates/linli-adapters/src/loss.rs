@@ -22,7 +22,9 @@ pub enum LossKind {
 pub struct Loss {
     /// What happened.
     pub kind: LossKind,
-    /// Where, in the source (JSON pointer, or `row N column C` for tables).
+    /// Where, in the source, as people read it: a JSON pointer, or `row R column C` / `row R`
+    /// for tables. [`Loss::pointer`] gives it as the JSON pointer that `spec/22-adapter-codes.md`
+    /// defines (what the conformance suite compares).
     pub source: String,
     /// Where, in the target (JSON pointer), if anywhere.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -33,6 +35,28 @@ pub struct Loss {
     pub message_zh: String,
     /// English explanation.
     pub message_en: String,
+}
+
+impl Loss {
+    /// Where, in the source, as a JSON pointer (RFC 6901) as `spec/22-adapter-codes.md` defines
+    /// it: unchanged for JSON sources and for canonical records being written; for a table,
+    /// `row R column C` becomes `/R/C` and `row R` becomes `/R` (R the row number as a
+    /// spreadsheet shows it, the header being row 1; C the column header as one reference token).
+    pub fn pointer(&self) -> String {
+        let Some(rest) = self.source.strip_prefix("row ") else {
+            return self.source.clone();
+        };
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        let (row, tail) = rest.split_at(digits);
+        if row.is_empty() {
+            return self.source.clone();
+        }
+        match tail.strip_prefix(" column ") {
+            Some(column) => format!("/{row}/{}", token(column)),
+            None if tail.is_empty() => format!("/{row}"),
+            None => self.source.clone(),
+        }
+    }
 }
 
 /// Everything a conversion did not carry over unchanged.
@@ -63,4 +87,31 @@ impl LossReport {
 /// `source` and `target` pointers of loss entries.
 pub(crate) fn token(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(source: &str) -> String {
+        Loss {
+            kind: LossKind::Normalised,
+            source: source.into(),
+            target: None,
+            code: "x",
+            message_zh: String::new(),
+            message_en: String::new(),
+        }
+        .pointer()
+    }
+
+    #[test]
+    fn pointers_of_table_cells_rows_and_json_members() {
+        assert_eq!(at("row 2 column 出生日期"), "/2/出生日期");
+        assert_eq!(at("row 12 column a/b~c"), "/12/a~1b~0c");
+        assert_eq!(at("row 7"), "/7");
+        assert_eq!(at("/features/0/properties/fill~1colour"), "/features/0/properties/fill~1colour");
+        assert_eq!(at("/0"), "/0");
+        assert_eq!(at("row x"), "row x");
+    }
 }

@@ -140,6 +140,10 @@ fn gbk_register_converts() {
     assert!(normalised.iter().any(|l| l.source == "row 2 column 出生日期" && l.code == "csv-date-normalised"));
     assert!(normalised.iter().any(|l| l.source == "row 3 column 联系电话" && l.code == "csv-phone-cleaned"));
     assert!(!normalised.iter().any(|l| l.source == "row 4 column 出生日期")); // already 2005-07-21
+    // Full-width digits made half-width are a change of how the number is written [ADP-012].
+    assert!(normalised.iter().any(|l| l.source == "row 4 column 联系电话" && l.code == "csv-phone-cleaned"));
+    // A landline already written the canonical way is not.
+    assert!(!normalised.iter().any(|l| l.source == "row 5 column 联系电话"));
 
     // Forcing the encoding gives the same records.
     let forced = read_table(&bytes, &mapping(), Some("gbk"));
@@ -546,7 +550,10 @@ fn writing_reports_what_a_table_cannot_hold() {
     p.name = linli_model::text::Text::new("沈建国😀").unwrap();
     let w = write_table(&recs[..1], &m, Some("gbk")).unwrap();
     assert!(
-        w.loss.entries.iter().any(|l| l.code == "csv-encoding-unrepresentable" && l.source == "row 2"),
+        // The pointer names the record in the input (chapter 22); the output row is its target.
+        w.loss.entries.iter().any(|l| l.code == "csv-encoding-unrepresentable"
+            && l.source == "/0"
+            && l.target.as_deref() == Some("row 2")),
         "{:?}",
         w.loss
     );

@@ -34,6 +34,11 @@ pub enum Fault {
     Flood,
     /// Shares data at a sharing level without masking it (only the manifest says the level).
     Leak,
+    /// Writes the `source` of every loss entry as free text of its own and leaves out `target`:
+    /// legal, since only kind, code and pointer are compared `[CNF-035]`.
+    LossSourceText,
+    /// Reports the first loss entry of a conversion with a wrong pointer (one level too deep).
+    WrongLossPointer,
 }
 
 /// What the adapter declares at `start` besides its product.
@@ -57,13 +62,25 @@ impl Fault {
             "latest" => Fault::Latest,
             "flood" => Fault::Flood,
             "leak" => Fault::Leak,
+            "loss-source-text" => Fault::LossSourceText,
+            "wrong-loss-pointer" => Fault::WrongLossPointer,
             _ => return None,
         })
     }
 
     /// Every fault, by name.
-    pub const NAMES: &'static [&'static str] =
-        &["drop-field", "no-offset", "accept-bad-id", "hang", "garbage", "latest", "flood", "leak"];
+    pub const NAMES: &'static [&'static str] = &[
+        "drop-field",
+        "no-offset",
+        "accept-bad-id",
+        "hang",
+        "garbage",
+        "latest",
+        "flood",
+        "leak",
+        "loss-source-text",
+        "wrong-loss-pointer",
+    ];
 }
 
 /// Top-level members that hold a timestamp, kept natively as local time plus an offset column.
@@ -432,11 +449,24 @@ pub fn serve(
                     Ok(r) => r.into_response(seq, case),
                     Err(e) => CaseResponse { error: Some(e), ..CaseResponse::new(seq, case) },
                 };
-                if fault == Some(Fault::DropField) {
+                let loss = resp.loss.as_mut();
+                match fault {
                     // Loses a member silently: the last loss entry is not reported.
-                    if let Some(loss) = resp.loss.as_mut() {
-                        loss.pop();
+                    Some(Fault::DropField) => {
+                        loss.map(Vec::pop);
                     }
+                    Some(Fault::LossSourceText) => {
+                        for (n, l) in loss.into_iter().flatten().enumerate() {
+                            l.source = Some(format!("第 {} 项 / entry {}", n + 1, n + 1));
+                            l.target = None;
+                        }
+                    }
+                    Some(Fault::WrongLossPointer) => {
+                        if let Some(l) = loss.and_then(|l| l.first_mut()) {
+                            l.pointer.push_str("/0");
+                        }
+                    }
+                    _ => {}
                 }
                 serde_json::to_string(&resp)
             }

@@ -29,6 +29,14 @@ Exit codes: 0 every claimed class passes; 1 failures; 2 the suite could not run 
     Run(RunArgs),
     /// List the cases of the suite.
     List,
+    /// Check a signed result statement: signature, type, and digests against the files.
+    #[command(
+        after_help = "Exit codes: 0 valid; 1 invalid (error[CODE] and the reason); 2 unreadable input or usage.\n\
+退出码：0 有效；1 无效（给出错误代码与原因）；2 输入无法读取或用法错误。"
+    )]
+    Verify(crate::statement_cmd::VerifyArgs),
+    /// Write a new Ed25519 key pair for `run --sign-key`: PKCS#8 PEM (mode 0600) and SPKI PEM.
+    Keygen(crate::statement_cmd::KeygenArgs),
 }
 
 /// Arguments of `linli conformance run`.
@@ -55,12 +63,15 @@ pub struct RunArgs {
     /// The suite folder (default: the `conformance/` folder this build came from)
     #[arg(long, value_name = "DIR")]
     pub suite: Option<PathBuf>,
+    /// Also write statement.intoto.json: the result signed with this Ed25519 key (PKCS#8 PEM)
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign_key: Option<PathBuf>,
 }
 
 /// Arguments of `linli reference-adapter`.
 #[derive(Debug, clap::Args)]
 pub struct AdapterArgs {
-    /// Misbehave in one known way: drop-field, no-offset, accept-bad-id, hang, garbage, latest, flood
+    /// Behave as a known variant (see `Fault::NAMES`): drop-field, no-offset, accept-bad-id, hang, garbage, latest, flood, leak, utc, drop-empty, float-int, error-answer, old-standard, lowercase-ids, reject-extensions, order-dependent
     #[arg(long)]
     pub fault: Option<String>,
     /// Claim only these classes (comma-separated; default: all)
@@ -79,12 +90,17 @@ fn suite_dir(arg: Option<&PathBuf>) -> PathBuf {
 pub(crate) fn run_conformance(args: &ConformanceArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     match &args.command {
         ConformanceCommand::List => {
-            for (id, class) in linli_conformance::runner::list_cases(&suite_dir(None)) {
-                writeln!(out, "{id}\t{class}").map_err(CliError::Stdout)?;
+            let suite = suite_dir(None);
+            let outcomes = linli_conformance::runner::list_outcomes(&suite)
+                .map_err(|e| CliError::Usage(format!("{}: {e}", suite.display())))?;
+            for (id, class) in outcomes {
+                writeln!(out, "{id}\t{}", class.name()).map_err(CliError::Stdout)?;
             }
             Ok(ExitCode::SUCCESS)
         }
         ConformanceCommand::Run(a) => run_suite(a, lang, out),
+        ConformanceCommand::Verify(a) => crate::statement_cmd::verify(a, lang, out),
+        ConformanceCommand::Keygen(a) => crate::statement_cmd::keygen(a, lang, out),
     }
 }
 
@@ -98,6 +114,7 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
             Target::Adapter(vec![me.display().to_string(), "reference-adapter".into()])
         }
     };
+    let sign_key = a.sign_key.as_deref().map(|k| crate::statement_cmd::read_key(k, lang)).transpose()?;
     let mut opts = RunOptions::new(suite_dir(a.suite.as_ref()));
     opts.seed = a.seed;
     opts.case_timeout = Duration::from_millis(a.timeout_ms);
@@ -122,6 +139,10 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
         let p = a.out.join(name);
         std::fs::write(&p, text).map_err(|source| CliError::Io { path: p, source })?;
     }
+    if let Some(key) = &sign_key {
+        let summary_json = (&summary, files[0].1.as_bytes());
+        crate::statement_cmd::write_statement(key, summary_json, &target, &opts.suite, &a.out, (lang, out))?;
+    }
     for e in &summary.run_errors {
         writeln!(out, "{}: {e}", if lang == Lang::Zh { "运行错误" } else { "run error" }).map_err(CliError::Stdout)?;
     }
@@ -133,7 +154,11 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
             (Lang::En, v) => v,
         };
         let counts: Vec<String> = c.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        writeln!(out, "{:<8} {verdict:<12} {}", c.class.name(), counts.join(", ")).map_err(CliError::Stdout)?;
+        let name = match lang {
+            Lang::Zh => format!("{}（{}）", c.class.name_zh(), c.class.name()),
+            Lang::En => c.class.name().to_owned(),
+        };
+        writeln!(out, "{name:<12} {verdict:<12} {}", counts.join(", ")).map_err(CliError::Stdout)?;
     }
     let msg = match lang {
         Lang::Zh => format!("报告已写入 {}（summary.json、events.jsonl、junit.xml、report.html）", a.out.display()),

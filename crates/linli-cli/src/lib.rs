@@ -18,6 +18,7 @@ mod generate_cmd;
 mod manifest_cmd;
 mod mask_cmd;
 mod schema_cmd;
+mod statement_cmd;
 mod validate_cmd;
 
 /// Errors of the command line.
@@ -57,6 +58,15 @@ pub enum CliError {
         /// The message, in zh-CN or English.
         message: String,
     },
+    /// `linli conformance` could not read a key, a statement or a file to check it against: the
+    /// conformance crate's own stable code (`key-invalid`, `input-unreadable`) and the message.
+    #[error("{message}")]
+    Conformance {
+        /// Stable code.
+        code: &'static str,
+        /// The message, in zh-CN or English.
+        message: String,
+    },
 }
 
 impl CliError {
@@ -66,7 +76,9 @@ impl CliError {
             CliError::Io { .. } => "io",
             CliError::Stdout(_) => "stdout",
             CliError::Usage(_) => "usage",
-            CliError::Privacy { code, .. } | CliError::Adapter { code, .. } => code,
+            CliError::Privacy { code, .. } | CliError::Adapter { code, .. } | CliError::Conformance { code, .. } => {
+                code
+            }
         }
     }
 }

@@ -72,7 +72,7 @@ pub(crate) fn run(args: &MaskArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     };
     let tool = linli_model::text::Text::new(format!("linli mask {}", env!("CARGO_PKG_VERSION")))
         .map_err(|e| CliError::Usage(e.to_string()))?;
-    let opts = linli_privacy::Options { profile: &profile, key: key.as_ref(), today: None, tool };
+    let opts = linli_privacy::Options { profile: &profile, key: key.as_ref(), created_at: None, tool };
     let s = linli_privacy::mask_path(input, output, &opts).map_err(|e| fail(&e, lang))?;
     let c = &s.counts;
     let key_text = s.key_id.as_deref().unwrap_or("-");

@@ -339,3 +339,20 @@ fn unreadable_convert_input_has_the_adapters_code_in_both_languages() {
     assert!(text.starts_with("error[adapter-input]:") && text.contains("输入无法转换"), "{text}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn conformance_list_names_outcomes_and_spec_classes_only() {
+    let (code, out) = run(&["conformance", "list"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let classes = ["core", "people", "places", "things", "events", "cases", "adapters", "privacy"];
+    let mut n = 0;
+    for line in out.lines() {
+        let (id, class) = line.split_once('\t').unwrap();
+        assert!(classes.contains(&class), "{line}: not a class of the spec");
+        assert!(id.contains('/'), "{line}: an outcome ID is CASE/OP");
+        n += 1;
+    }
+    assert!(n > 400, "{n} outcomes");
+    assert!(out.contains("DS-0032/share-public\tprivacy"), "{out}");
+    assert!(out.contains("DS-0032/export\tcore"), "{out}");
+}

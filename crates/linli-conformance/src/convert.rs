@@ -177,6 +177,7 @@ mod tests {
             ..CaseResponse::new(1, "AD-9999")
         };
         let mut result = CaseResult {
+            id: "AD-9999/convert".into(),
             case: "AD-9999".into(),
             op: "convert",
             class: Class::Adapters,

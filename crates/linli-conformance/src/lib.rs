@@ -6,12 +6,14 @@
 //! expected verdict. This crate reads the vectors, checks their coverage of the spec's MUST
 //! requirements, and runs them.
 
+pub mod compare;
 mod convert;
 pub mod coverage;
 pub mod protocol;
 pub mod report;
 pub mod runner;
 mod share;
+pub mod statement;
 pub mod vector;
 
 /// Errors of the suite.
@@ -26,4 +28,107 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A key file is missing or not an Ed25519 key in PEM (`[CNF-061]`). Never quotes the file.
+    #[error("{path}: {message}")]
+    Key {
+        /// The key file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A file to check a statement against could not be read.
+    #[error("{path}: {message}")]
+    Unreadable {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A result statement is not a DSSE envelope holding an in-toto statement (`[CNF-064]`).
+    #[error("the statement cannot be read: {detail}")]
+    StatementMalformed {
+        /// What is wrong.
+        detail: String,
+    },
+    /// The envelope's `payloadType` is not `application/vnd.in-toto+json` (`[CNF-064]`).
+    #[error("the envelope's payloadType is `{found}`, not application/vnd.in-toto+json")]
+    StatementPayloadType {
+        /// The payload type found.
+        found: String,
+    },
+    /// No signature of the envelope verifies with the public key (`[CNF-064]`).
+    #[error("no signature verifies with the public key (key id {keyid}; signatures name {found:?})")]
+    StatementSignatureInvalid {
+        /// Key id of the public key given.
+        keyid: String,
+        /// Key ids the signatures name (hints only).
+        found: Vec<String>,
+    },
+    /// The statement's `_type` or `predicateType` is not the one of `[CNF-060]`.
+    #[error("the statement's {member} is `{found}`")]
+    StatementType {
+        /// `_type` or `predicateType`.
+        member: &'static str,
+        /// The value found.
+        found: String,
+    },
+    /// A subject or `configuration` entry to check is not in the statement (`[CNF-064]`).
+    #[error("the statement has no subject `{subject}`")]
+    StatementSubjectMissing {
+        /// The subject or entry name.
+        subject: String,
+    },
+    /// A digest recomputed from the files differs from the statement's (`[CNF-064]`).
+    #[error("{subject}: the statement says {algorithm} {expected}, the files give {actual}")]
+    StatementDigestMismatch {
+        /// The subject or entry name.
+        subject: String,
+        /// The digest algorithm (`sha256`, `linliFiles1`).
+        algorithm: String,
+        /// The digest in the statement.
+        expected: String,
+        /// The digest of the files.
+        actual: String,
+    },
+}
+
+impl Error {
+    /// Stable code of the error, for scripts and reports.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Suite { .. } => "suite-unreadable",
+            Error::Key { .. } => "key-invalid",
+            Error::Unreadable { .. } => "input-unreadable",
+            Error::StatementMalformed { .. } => "statement-malformed",
+            Error::StatementPayloadType { .. } => "statement-payload-type",
+            Error::StatementSignatureInvalid { .. } => "statement-signature-invalid",
+            Error::StatementType { .. } => "statement-type-invalid",
+            Error::StatementSubjectMissing { .. } => "statement-subject-missing",
+            Error::StatementDigestMismatch { .. } => "statement-digest-mismatch",
+        }
+    }
+
+    /// The message in Chinese (`zh`) or English.
+    pub fn message(&self, zh: bool) -> String {
+        if !zh {
+            return self.to_string();
+        }
+        match self {
+            Error::Suite { path, message } => format!("{path}：套件文件无法读取：{message}"),
+            Error::Key { path, message } => format!("{path}：密钥文件无效（{message}）"),
+            Error::Unreadable { path, message } => format!("{path}：无法读取：{message}"),
+            Error::StatementMalformed { detail } => format!("结果声明无法读取：{detail}"),
+            Error::StatementPayloadType { found } => {
+                format!("信封的 payloadType 为 `{found}`，应为 application/vnd.in-toto+json")
+            }
+            Error::StatementSignatureInvalid { keyid, found } => {
+                format!("没有任何签名能用该公钥验证通过（公钥标识 {keyid}；签名所称标识 {found:?}）")
+            }
+            Error::StatementType { member, found } => format!("结果声明的 {member} 为 `{found}`"),
+            Error::StatementSubjectMissing { subject } => format!("结果声明中没有 `{subject}` 这一项"),
+            Error::StatementDigestMismatch { subject, algorithm, expected, actual } => {
+                format!("{subject}：结果声明中的 {algorithm} 为 {expected}，文件实际为 {actual}")
+            }
+        }
+    }
 }

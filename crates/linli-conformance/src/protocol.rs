@@ -84,7 +84,8 @@ pub enum Request {
     },
     /// Take these records in, then export them at a sharing level (class `privacy`): a Linli
     /// dataset in `directory` whose manifest declares `level` and that holds nothing the level
-    /// forbids (`spec/19-sharing.md`).
+    /// forbids (`spec/19-sharing.md`), pseudonymised with `key` and with ages judged at
+    /// `reference_time`, which is also the manifest's `createdAt` `[CNF-036]`.
     Share {
         /// Sequence number.
         seq: u64,
@@ -96,6 +97,16 @@ pub enum Request {
         records: Vec<serde_json::Value>,
         /// Where to write the dataset (exists, empty).
         directory: String,
+        /// The test key for this case: its UTF-8 bytes (at least 16) are the pseudonymisation
+        /// key `[SHR-020]`, instead of the product's own key `[SHR-021]`; never written out.
+        #[schemars(length(min = 16))]
+        key: String,
+        /// The reference time (a Timestamp): ages (under fourteen, `[PRI-007]`) are judged on
+        /// its date, and the export's manifest states it as `createdAt` `[SHR-007]`.
+        #[schemars(regex(
+            pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"
+        ))]
+        reference_time: String,
     },
     /// End the session; the adapter answers and exits.
     Stop {
@@ -168,26 +179,32 @@ pub struct CaseResponse {
     pub seq: u64,
     /// The request's `case`.
     pub case: String,
-    /// For `validate`: whether the product accepts the record.
+    /// For `validate`: whether the product accepts the record (`true` or `false`, never `null`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "bool")]
     pub accepted: Option<bool>,
-    /// For `roundtrip`: the record as the product gives it back.
+    /// For `roundtrip`: the record as the product gives it back (a JSON object).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
     pub record: Option<serde_json::Value>,
     /// For `convert` to `linli`: the records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<serde_json::Value>")]
     pub records: Option<Vec<serde_json::Value>>,
     /// For `convert` to another format: the output document (a string for CSV text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<serde_json::Value>,
     /// For `convert`: the loss report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<ReportedLoss>")]
     pub loss: Option<Vec<ReportedLoss>>,
     /// For `convert`: the findings about the input.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<ReportedFinding>")]
     pub findings: Option<Vec<ReportedFinding>>,
-    /// The product could not do what was asked (reported as an error of the case).
+    /// The product could not do what was asked: the outcome of the case is `error` `[CNF-040]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub error: Option<String>,
 }
 
@@ -297,44 +314,11 @@ pub fn without_meta(records: &[serde_json::Value]) -> serde_json::Value {
     )
 }
 
-/// Compare two JSON values member by member.
+/// Compare what was sent with what came back, under the comparison rules of chapter 30
+/// ([CNF-033]: [CON-007] empty members as absent, [CON-024] Timestamps as instants, [CON-008]
+/// integers as integers); see [`crate::compare`].
 pub fn diff(sent: &serde_json::Value, back: &serde_json::Value) -> Diff {
-    fn go(a: &serde_json::Value, b: &serde_json::Value, at: String, d: &mut Diff) {
-        use serde_json::Value;
-        match (a, b) {
-            (Value::Object(x), Value::Object(y)) => {
-                for (k, va) in x {
-                    let p = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
-                    match y.get(k) {
-                        Some(vb) => go(va, vb, p, d),
-                        None => d.lost.push(p),
-                    }
-                }
-                for k in y.keys() {
-                    if !x.contains_key(k) {
-                        d.added.push(format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")));
-                    }
-                }
-            }
-            (Value::Array(x), Value::Array(y)) => {
-                for (i, va) in x.iter().enumerate() {
-                    match y.get(i) {
-                        Some(vb) => go(va, vb, format!("{at}/{i}"), d),
-                        None => d.lost.push(format!("{at}/{i}")),
-                    }
-                }
-                for i in x.len()..y.len() {
-                    d.added.push(format!("{at}/{i}"));
-                }
-            }
-            (Value::Number(x), Value::Number(y)) if x.as_f64() == y.as_f64() => {}
-            (x, y) if x == y => {}
-            _ => d.changed.push(if at.is_empty() { "/".into() } else { at }),
-        }
-    }
-    let mut d = Diff::default();
-    go(sent, back, String::new(), &mut d);
-    d
+    crate::compare::diff(sent, back)
 }
 
 #[cfg(test)]
@@ -352,6 +336,7 @@ mod tests {
         assert_eq!(d.changed, vec!["/meta/version"]);
         assert!(diff(&a, &a).is_empty());
         assert!(diff(&json!({"v": 1}), &json!({"v": 1.0})).is_empty());
+        assert!(diff(&json!({"v": 1, "e": []}), &json!({"v": 1.0})).is_empty());
     }
 
     #[test]

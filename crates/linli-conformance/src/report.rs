@@ -4,8 +4,22 @@ use std::fmt::Write as _;
 
 use crate::runner::{Outcome, Summary};
 
+/// Escape for XML and HTML text and attributes; control characters (which XML 1.0 forbids and a
+/// terminal would obey) become U+FFFD.
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn outcome_name(o: Outcome) -> &'static str {
@@ -18,14 +32,23 @@ fn outcome_name(o: Outcome) -> &'static str {
     }
 }
 
-/// JUnit XML: a test suite per class, a test case per case and operation.
+/// JUnit XML: a test suite per class, a test case per outcome. It never disagrees with the
+/// verdicts `[CNF-050]`: a `fail` or a `skip` of a claimed class is a failure, an `error` an error,
+/// and a run that was refused or could not run is one test case in error.
 pub fn junit(s: &Summary) -> String {
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"linli conformance\">\n");
+    if !s.run_errors.is_empty() {
+        let _ = writeln!(
+            x,
+            "  <testsuite name=\"run\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    <testcase classname=\"linli.conformance\" name=\"run\"><error message=\"{}\"/></testcase>\n  </testsuite>",
+            esc(&s.run_errors.join("; "))
+        );
+    }
     for c in &s.classes {
         let cases: Vec<_> = s.cases.iter().filter(|k| k.class == c.class).collect();
-        let failures = cases.iter().filter(|k| k.outcome == Outcome::Fail).count();
+        let failures = cases.iter().filter(|k| matches!(k.outcome, Outcome::Fail | Outcome::Skip)).count();
         let errors = cases.iter().filter(|k| k.outcome == Outcome::Error).count();
-        let skipped = cases.iter().filter(|k| matches!(k.outcome, Outcome::Skip | Outcome::NotApplicable)).count();
+        let skipped = cases.iter().filter(|k| k.outcome == Outcome::NotApplicable).count();
         let _ = writeln!(
             x,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">",
@@ -33,21 +56,19 @@ pub fn junit(s: &Summary) -> String {
             cases.len()
         );
         for k in cases {
-            let _ = write!(
-                x,
-                "    <testcase classname=\"linli.conformance.{}\" name=\"{} {}\">",
-                c.class.name(),
-                esc(&k.case),
-                k.op
-            );
+            let _ =
+                write!(x, "    <testcase classname=\"linli.conformance.{}\" name=\"{}\">", c.class.name(), esc(&k.id));
             match k.outcome {
                 Outcome::Fail => {
                     let _ = write!(x, "<failure message=\"{}\"/>", esc(&k.detail_en));
                 }
+                Outcome::Skip => {
+                    let _ = write!(x, "<failure type=\"skip\" message=\"{}\"/>", esc(&k.detail_en));
+                }
                 Outcome::Error => {
                     let _ = write!(x, "<error message=\"{}\"/>", esc(&k.detail_en));
                 }
-                Outcome::Skip | Outcome::NotApplicable => {
+                Outcome::NotApplicable => {
                     let _ = write!(x, "<skipped message=\"{}\"/>", esc(&k.detail_en));
                 }
                 Outcome::Pass => {}
@@ -102,8 +123,9 @@ pub fn html(s: &Summary, requirement_text: &dyn Fn(&str) -> Option<String>) -> S
         };
         let _ = writeln!(
             h,
-            "<tr class=\"class-row\" data-class=\"{}\"><td>{}</td><td class=\"{cls}\">{zh} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr class=\"class-row\" data-class=\"{}\"><td>{} <span class=\"en\">{}</span></td><td class=\"{cls}\">{zh} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             c.class.name(),
+            c.class.name_zh(),
             c.class.name(),
             c.verdict,
             n("pass"),
@@ -118,30 +140,39 @@ pub fn html(s: &Summary, requirement_text: &dyn Fn(&str) -> Option<String>) -> S
     if bad.is_empty() {
         h.push_str("<p class=\"pass\">无 <span class=\"en\">None</span></p>\n");
     } else {
-        h.push_str("<table><tr><th>用例 <span class=\"en\">Case</span></th><th>结果 <span class=\"en\">Outcome</span></th><th>条款 <span class=\"en\">Requirements</span></th><th>情况 <span class=\"en\">What happened</span></th></tr>\n");
+        h.push_str("<table><tr><th>结果编号 <span class=\"en\">Outcome</span></th><th>结果 <span class=\"en\">Result</span></th><th>条款 <span class=\"en\">Requirements</span></th><th>情况 <span class=\"en\">What happened</span></th></tr>\n");
+        let mut cited: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
         for c in bad {
             let reqs: Vec<String> = c
                 .requirements
                 .iter()
                 .map(|r| {
-                    let t = requirement_text(r).unwrap_or_default();
-                    format!("<details><summary><code>{}</code></summary>{}</details>", esc(r), esc(&t))
+                    cited.insert(r);
+                    format!("<a href=\"#req-{0}\"><code>{0}</code></a>", esc(r))
                 })
                 .collect();
             let _ = writeln!(
                 h,
-                "<tr class=\"case\" data-case=\"{}\"><td><code>{}</code> {}</td><td class=\"{}\">{}</td><td>{}</td><td>{}<br><span class=\"en\">{}</span></td></tr>",
-                esc(&c.case),
-                esc(&c.case),
-                c.op,
+                "<tr class=\"case\" data-case=\"{}\"><td><code>{}</code></td><td class=\"{}\">{}</td><td>{}</td><td>{}<br><span class=\"en\">{}</span></td></tr>",
+                esc(&c.id),
+                esc(&c.id),
                 outcome_name(c.outcome),
                 outcome_name(c.outcome),
-                reqs.join(""),
+                reqs.join(" "),
                 esc(&c.detail_zh),
                 esc(&c.detail_en)
             );
         }
-        h.push_str("</table>\n");
+        h.push_str("</table>\n<h2>所涉条款 <span class=\"en\">Requirements cited</span></h2>\n<dl>\n");
+        for r in cited {
+            let _ = writeln!(
+                h,
+                "<dt id=\"req-{0}\"><code>{0}</code></dt><dd>{1}</dd>",
+                esc(r),
+                esc(&requirement_text(r).unwrap_or_default())
+            );
+        }
+        h.push_str("</dl>\n");
     }
     h.push_str("</body></html>\n");
     h

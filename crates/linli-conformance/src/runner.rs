@@ -77,9 +77,13 @@ pub enum Outcome {
 /// The result of one case and operation.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CaseResult {
+    /// Outcome ID, `CASE/OP` (`DS-0032/share-public`): what a vendor skip names exactly
+    /// `[CNF-003]`.
+    pub id: String,
     /// Case ID.
     pub case: String,
-    /// Operation (`validate`, `roundtrip`, `dataset`).
+    /// Operation (`validate`, `roundtrip`, `export`, `convert`, `share-inter-department`,
+    /// `share-public`; `dataset` for a requirement judged on a dataset target).
     pub op: &'static str,
     /// Class.
     pub class: Class,
@@ -173,6 +177,23 @@ fn digest_files(mut files: Vec<PathBuf>) -> String {
     linli_validate::input::hex(&h.finalize())
 }
 
+/// The digest of the vector files of the suite folder `suite` (`vectors_sha256` of the summary,
+/// `[CNF-050]`; the suite subject of a result statement, `[CNF-062]`).
+pub fn vectors_digest(suite: &Path) -> String {
+    digest_files([files_under(&suite.join("vectors"), "json"), files_under(&suite.join("adapters"), "json")].concat())
+}
+
+/// The digest of the schemas next to the suite folder `suite` (`schemas_sha256`, `[CNF-050]`, `[CNF-062]`).
+pub fn schemas_digest(suite: &Path) -> String {
+    digest_files(files_under(&suite.join("../schemas"), "json"))
+}
+
+/// The same digest over every file under `dir` (an exported dataset, `[CNF-062]`).
+pub fn tree_digest(dir: &Path) -> String {
+    digest_files(files_under(dir, ""))
+}
+
+/// Files under `dir` with extension `ext` (every file when `ext` is empty).
 fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -181,7 +202,7 @@ fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == ext) {
+            } else if ext.is_empty() || p.extension().is_some_and(|x| x == ext) {
                 out.push(p);
             }
         }
@@ -307,28 +328,29 @@ fn class_of_requirement(r: &str) -> Class {
 /// JSON-lines log), and return the summary.
 pub fn run(target: &Target, opts: &RunOptions, event: &mut dyn FnMut(&serde_json::Value)) -> Summary {
     let started_at = now();
+    // A suite whose files break their rules is refused: nothing is judged by a broken judge.
     let vectors: Vec<DocumentVector> = match document_vectors(&opts.suite) {
         Ok(v) => v.into_iter().map(|(_, v)| v).collect(),
-        Err(e) => return failed_run(target, opts, started_at, e.to_string()),
+        Err(e) => return failed_run(target, opts, started_at, format!("suite: {e} [CNF-010]")),
     };
     let adapters: Vec<AdapterVector> = match adapter_vectors(&opts.suite) {
         Ok(v) => v.into_iter().map(|(_, v)| v).collect(),
-        Err(e) => return failed_run(target, opts, started_at, e.to_string()),
+        Err(e) => return failed_run(target, opts, started_at, format!("suite: {e} [CNF-013]")),
     };
+    if let Some(dup) = duplicate_case_id(&opts.suite, &vectors, &adapters) {
+        return failed_run(target, opts, started_at, format!("suite: case ID {dup} is used twice [CNF-011]"));
+    }
+    if let Err(problems) = coverage_gate(&opts.suite, &vectors, &adapters) {
+        return failed_run(target, opts, started_at, format!("suite: the coverage gate fails: {problems} [CNF-020]"));
+    }
     let mut summary = Summary {
         format: "linli-conformance-summary/1",
         suite_version: SUITE_VERSION,
         runner_version: env!("CARGO_PKG_VERSION"),
         protocol: PROTOCOL,
-        vectors_sha256: digest_files(
-            [files_under(&opts.suite.join("vectors"), "json"), files_under(&opts.suite.join("adapters"), "json")]
-                .concat(),
-        ),
-        schemas_sha256: digest_files(files_under(&opts.suite.join("../schemas"), "json")),
-        target: match target {
-            Target::Adapter(cmd) => format!("adapter: {}", cmd.join(" ")),
-            Target::Dataset(d) => format!("dataset: {}", d.display()),
-        },
+        vectors_sha256: vectors_digest(&opts.suite),
+        schemas_sha256: schemas_digest(&opts.suite),
+        target: target_name(target),
         product: None,
         seed: opts.seed,
         started_at,
@@ -351,6 +373,47 @@ pub fn run(target: &Target, opts: &RunOptions, event: &mut dyn FnMut(&serde_json
     summary
 }
 
+/// The coverage gate over the suite and the spec beside it (`SUITE/../spec`) `[CNF-020]`: the
+/// problems, joined, when it fails.
+fn coverage_gate(suite: &Path, vectors: &[DocumentVector], adapters: &[AdapterVector]) -> Result<(), String> {
+    use crate::coverage::{Cases, coverage, exemptions, gate, requirements};
+    let text = |e: crate::Error| e.to_string();
+    let reqs = requirements(&suite.join("../spec")).map_err(text)?;
+    let datasets: Vec<_> = dataset_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
+    let runner: Vec<_> = crate::vector::runner_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
+    let statements: Vec<_> = crate::vector::statement_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
+    let profiles: Vec<_> = crate::vector::profile_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
+    let exempt = exemptions(suite).map_err(text)?;
+    let cases =
+        Cases { vectors, datasets: &datasets, adapters, runner: &runner, statements: &statements, profiles: &profiles };
+    let problems = gate(&reqs, &coverage(&reqs, cases, &exempt), &exempt);
+    if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
+}
+
+/// A case ID used by two cases of the suite, if any `[CNF-011]`.
+fn duplicate_case_id(suite: &Path, vectors: &[DocumentVector], adapters: &[AdapterVector]) -> Option<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let datasets = dataset_cases(suite).unwrap_or_default();
+    let ids = vectors
+        .iter()
+        .map(|v| v.id.as_str())
+        .chain(adapters.iter().map(|a| a.id.as_str()))
+        .chain(datasets.iter().map(|(_, c)| c.id.as_str()));
+    for id in ids {
+        if !seen.insert(id) {
+            return Some(id.to_owned());
+        }
+    }
+    None
+}
+
+fn target_name(target: &Target) -> String {
+    match target {
+        Target::Adapter(cmd) => format!("adapter: {}", cmd.join(" ")),
+        Target::Dataset(d) => format!("dataset: {}", d.display()),
+    }
+}
+
 fn failed_run(target: &Target, opts: &RunOptions, started_at: String, why: String) -> Summary {
     Summary {
         format: "linli-conformance-summary/1",
@@ -359,7 +422,7 @@ fn failed_run(target: &Target, opts: &RunOptions, started_at: String, why: Strin
         protocol: PROTOCOL,
         vectors_sha256: String::new(),
         schemas_sha256: String::new(),
-        target: format!("{target:?}"),
+        target: target_name(target),
         product: None,
         seed: opts.seed,
         started_at,
@@ -387,6 +450,19 @@ fn shuffle<T>(items: &mut [T], seed: u64) {
     }
 }
 
+/// Class names in a `start` answer that are no class of the specification (e.g. `dataset`), quoted.
+fn unknown_classes(answer: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(answer).ok()?;
+    let bad: Vec<String> = v
+        .get("classes")?
+        .as_array()?
+        .iter()
+        .filter(|c| serde_json::from_value::<Class>((*c).clone()).is_err())
+        .map(|c| c.to_string())
+        .collect();
+    (!bad.is_empty()).then(|| bad.join(", "))
+}
+
 fn start(cmd: &[String], opts: &RunOptions, seq: &mut u64) -> Result<(Session, StartResponse), String> {
     let mut s = Session::spawn(cmd, opts)?;
     *seq += 1;
@@ -399,6 +475,13 @@ fn start(cmd: &[String], opts: &RunOptions, seq: &mut u64) -> Result<(Session, S
             return Err(format!("start: {e}"));
         }
     };
+    if let Some(unknown) = unknown_classes(&answer) {
+        s.kill();
+        return Err(format!(
+            "start: {unknown} is not a class of this specification; the classes are {} [CNF-002]",
+            Class::CURRENT.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
+        ));
+    }
     match serde_json::from_str::<StartResponse>(&answer) {
         Ok(r) if r.seq == *seq => Ok((s, r)),
         Ok(r) => {
@@ -410,6 +493,41 @@ fn start(cmd: &[String], opts: &RunOptions, seq: &mut u64) -> Result<(Session, S
             Err(format!("start: malformed answer: {e}"))
         }
     }
+}
+
+/// Why the suite cannot run against what the adapter declared at `start` `[CNF-031]`: a version
+/// that is not definite, a standard version the suite does not test, no class or a reserved one,
+/// a skip that names no case or outcome of the suite, or one without a reason.
+fn refuse_start(hello: &StartResponse, plan: &Plan<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let v = hello.product.version.trim().to_ascii_lowercase();
+    if v.is_empty() || matches!(v.as_str(), "latest" | "main" | "master" | "head" | "dev" | "snapshot" | "unknown") {
+        out.push(format!("product version `{}` is not a definite version [CNF-031]", hello.product.version));
+    }
+    if !hello.standard_versions.iter().any(|s| s == SUITE_VERSION) {
+        out.push(format!(
+            "the product implements standard versions {:?}; this suite tests version {SUITE_VERSION} [CNF-031]",
+            hello.standard_versions
+        ));
+    }
+    if hello.classes.is_empty() {
+        out.push("the product claims no class [CNF-002]".into());
+    }
+    for c in &hello.classes {
+        if !Class::CURRENT.contains(c) {
+            out.push(format!("class `{}` is reserved: this suite has no cases for it yet [CNF-002]", c.name()));
+        }
+    }
+    let outcomes = plan.outcomes();
+    for s in &hello.skips {
+        if !outcomes.iter().any(|(v, op)| s.case == v.id || s.case == format!("{}/{op}", v.id)) {
+            out.push(format!("skip `{}` names no case or outcome of this suite [CNF-003]", s.case));
+        }
+        if s.reason.trim().is_empty() {
+            out.push(format!("skip `{}` has no reason [CNF-003]", s.case));
+        }
+    }
+    out
 }
 
 fn run_adapter(
@@ -428,69 +546,26 @@ fn run_adapter(
             return Vec::new();
         }
     };
-    let v = hello.product.version.trim().to_ascii_lowercase();
-    if v.is_empty() || matches!(v.as_str(), "latest" | "main" | "master" | "head" | "dev" | "snapshot" | "unknown") {
-        summary
-            .run_errors
-            .push(format!("product version `{}` is not a definite version [CNF-031]", hello.product.version));
+    // The product as declared goes into the summary even when the run is refused [CNF-050].
+    summary.product = Some(hello.product.clone());
+    event(&serde_json::json!({"event": "adapter-started", "product": hello.product, "classes": hello.classes}));
+    let plan = Plan::new(&opts.suite, vectors, adapters);
+    let refusals = refuse_start(&hello, &plan);
+    if !refusals.is_empty() {
+        summary.run_errors.extend(refusals);
         session.kill();
         return Vec::new();
     }
-    summary.product = Some(hello.product.clone());
-    event(&serde_json::json!({"event": "adapter-started", "product": hello.product, "classes": hello.classes}));
     let claimed = hello.classes.clone();
     let skips: BTreeMap<String, String> = hello.skips.iter().map(|s| (s.case.clone(), s.reason.clone())).collect();
-    // Every vector is a `validate` case; every valid one also a `roundtrip` case; every valid
-    // dataset case an `export` case (class `core`).
-    let exports = export_cases(&opts.suite);
-    let mut work: Vec<(&DocumentVector, &'static str)> = Vec::new();
-    for v in vectors {
-        work.push((v, "validate"));
-        if v.verdict == Verdict::Valid {
-            work.push((v, "roundtrip"));
-        }
-    }
-    for v in &exports {
-        work.push((v, "export"));
-    }
-    // Every export case also a `share` case at each level above `internal` (class `privacy`).
-    let shares: Vec<DocumentVector> = exports
-        .iter()
-        .map(|v| DocumentVector {
-            class: Class::Privacy,
-            requirements: ["CNF-036", "SHR-003", "SHR-030", "SHR-050", "SHR-061", "SHR-062"]
-                .map(str::to_owned)
-                .to_vec(),
-            ..v.clone()
-        })
-        .collect();
-    for v in &shares {
-        work.push((v, "share-inter-department"));
-        work.push((v, "share-public"));
-    }
-    // Every adapter vector a `convert` case (class `adapters`), as a pseudo-vector.
-    let converts: Vec<DocumentVector> = adapters
-        .iter()
-        .map(|a| DocumentVector {
-            id: a.id.clone(),
-            description: a.description.clone(),
-            class: Class::Adapters,
-            requirements: a.requirements.clone(),
-            record: serde_json::Value::Null,
-            verdict: Verdict::Valid,
-            schema_verdict: Verdict::Valid,
-            findings: Vec::new(),
-        })
-        .collect();
-    for v in &converts {
-        work.push((v, "convert"));
-    }
+    let mut work = plan.outcomes();
     let by_id: BTreeMap<&str, &AdapterVector> = adapters.iter().map(|a| (a.id.as_str(), a)).collect();
     shuffle(&mut work, opts.seed);
     let mut session = Some(session);
     let mut restarts = 0u32;
     for (v, op) in work {
         let mut result = CaseResult {
+            id: format!("{}/{op}", v.id),
             case: v.id.clone(),
             op,
             class: v.class,
@@ -503,7 +578,7 @@ fn run_adapter(
         if !claimed.contains(&v.class) {
             result.detail_zh = "未声明该测试类别".into();
             result.detail_en = "class not claimed".into();
-        } else if let Some(reason) = skips.get(&v.id) {
+        } else if let Some(reason) = skips.get(&result.id).or_else(|| skips.get(&v.id)) {
             result.outcome = Outcome::Skip;
             result.detail_zh = format!("厂商声明跳过：{reason}");
             result.detail_en = format!("skipped by the vendor: {reason}");
@@ -530,13 +605,9 @@ fn run_adapter(
                     options: a.options.clone(),
                 },
                 ("validate", _) => Request::Validate { seq, case: v.id.clone(), record: v.record.clone() },
-                (op, _) if op.starts_with("share-") => Request::Share {
-                    seq,
-                    case: v.id.clone(),
-                    level: op.trim_start_matches("share-").to_owned(),
-                    records: v.record.as_array().cloned().unwrap_or_default(),
-                    directory: export_dir.display().to_string(),
-                },
+                (op, _) if op.starts_with("share-") => {
+                    plan.shares.request(v, op.trim_start_matches("share-"), seq, &export_dir)
+                }
                 ("export", _) => Request::Export {
                     seq,
                     case: v.id.clone(),
@@ -573,9 +644,16 @@ fn run_adapter(
                         }
                     }
                 }
+                Ok(r) if r.error.is_some() => {
+                    // The product said it could not do it: an error of the case [CNF-040].
+                    let e = r.error.as_deref().unwrap_or_default();
+                    result.outcome = Outcome::Error;
+                    result.detail_zh = format!("产品报告无法完成：{e}");
+                    result.detail_en = format!("the product reported it could not do it: {e}");
+                }
                 Ok(r) if op == "export" => judge_export(v, &r, &export_dir, &mut result),
                 Ok(r) if op.starts_with("share-") => {
-                    crate::share::judge_share(v, op.trim_start_matches("share-"), &r, &export_dir, &mut result);
+                    plan.shares.judge(v, op.trim_start_matches("share-"), &r, &export_dir, &mut result);
                 }
                 Ok(r) if op == "convert" => match by_id.get(v.id.as_str()) {
                     Some(a) => crate::convert::judge_convert(a, &r, &mut result),
@@ -595,7 +673,7 @@ fn run_adapter(
         let _ = s.ask(&Request::Stop { seq }, Duration::from_secs(2));
         s.kill();
     }
-    summary.cases.sort_by(|a, b| a.case.cmp(&b.case).then(a.op.cmp(b.op)));
+    summary.cases.sort_by(|a, b| a.id.cmp(&b.id));
     claimed
 }
 
@@ -657,6 +735,58 @@ fn judge(v: &DocumentVector, op: &str, r: &CaseResponse, result: &mut CaseResult
                 result.detail_en = "the answer has no `record`".into();
             }
         },
+    }
+}
+
+/// What a run against an adapter sends: every outcome of the suite, by the table of operations
+/// per class in chapter 30 `[CNF-003]`.
+struct Plan<'a> {
+    /// Document vectors: `validate` each, `roundtrip` each valid one (their own class).
+    vectors: &'a [DocumentVector],
+    /// Valid self-contained dataset cases as `export` cases (class `core`).
+    exports: Vec<DocumentVector>,
+    /// The share cases (class `privacy`) with their keys and reference times.
+    shares: crate::share::Shares,
+    /// Adapter vectors as `convert` cases (class `adapters`).
+    converts: Vec<DocumentVector>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(suite: &Path, vectors: &'a [DocumentVector], adapters: &[AdapterVector]) -> Self {
+        let exports = export_cases(suite);
+        let shares = crate::share::Shares::new(suite, &exports);
+        let converts = adapters
+            .iter()
+            .map(|a| DocumentVector {
+                id: a.id.clone(),
+                description: a.description.clone(),
+                class: Class::Adapters,
+                requirements: a.requirements.clone(),
+                record: serde_json::Value::Null,
+                verdict: Verdict::Valid,
+                schema_verdict: Verdict::Valid,
+                findings: Vec::new(),
+            })
+            .collect();
+        Plan { vectors, exports, shares, converts }
+    }
+
+    /// Every (case, operation) of the suite, in file order.
+    fn outcomes(&self) -> Vec<(&DocumentVector, &'static str)> {
+        let mut work: Vec<(&DocumentVector, &'static str)> = Vec::new();
+        for v in self.vectors {
+            work.push((v, "validate"));
+            if v.verdict == Verdict::Valid {
+                work.push((v, "roundtrip"));
+            }
+        }
+        work.extend(self.exports.iter().map(|v| (v, "export")));
+        for v in &self.shares.vectors {
+            work.push((v, "share-inter-department"));
+            work.push((v, "share-public"));
+        }
+        work.extend(self.converts.iter().map(|v| (v, "convert")));
+        work
     }
 }
 
@@ -824,6 +954,7 @@ fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_j
         }
         let fails = by_req.get(&r.id);
         let result = CaseResult {
+            id: format!("{}/dataset", r.id),
             case: r.id.clone(),
             op: "dataset",
             class,
@@ -889,14 +1020,52 @@ fn finish(summary: &mut Summary, claimed: &[Class]) {
     }
 }
 
-/// All cases of the suite, for listing: (id, class or dataset).
-pub fn list_cases(suite: &Path) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = document_vectors(suite)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(_, v)| (v.id, v.class.name().to_owned()))
-        .collect();
-    out.extend(dataset_cases(suite).unwrap_or_default().into_iter().map(|(_, c)| (c.id, "dataset".to_owned())));
-    out.extend(adapter_vectors(suite).unwrap_or_default().into_iter().map(|(_, a)| (a.id, "adapters".to_owned())));
-    out
+/// Every outcome of the suite against an adapter, for listing: (outcome ID, class) `[CNF-003]`.
+pub fn list_outcomes(suite: &Path) -> Result<Vec<(String, Class)>, crate::Error> {
+    let vectors: Vec<DocumentVector> = document_vectors(suite)?.into_iter().map(|(_, v)| v).collect();
+    let adapters: Vec<AdapterVector> = adapter_vectors(suite)?.into_iter().map(|(_, a)| a).collect();
+    let plan = Plan::new(suite, &vectors, &adapters);
+    let mut out: Vec<(String, Class)> =
+        plan.outcomes().into_iter().map(|(v, op)| (format!("{}/{op}", v.id), v.class)).collect();
+    out.sort();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_are_no_class_are_named_in_the_refusal() {
+        let answer = r#"{"seq":1,"product":{"vendor":"v","name":"n","version":"1"},"standard_versions":["0.1.0"],"classes":["core","dataset","API"]}"#;
+        assert_eq!(unknown_classes(answer).as_deref(), Some(r#""dataset", "API""#));
+        assert_eq!(unknown_classes(r#"{"classes":["core","api"]}"#), None, "api is a class, refused later as reserved");
+    }
+
+    #[test]
+    fn the_plan_follows_the_table_of_operations_per_class() {
+        let suite = crate::vector::suite_dir();
+        let outcomes = list_outcomes(&suite).expect("suite");
+        let ids: BTreeMap<&str, Class> = outcomes.iter().map(|(id, c)| (id.as_str(), *c)).collect();
+        assert_eq!(ids.len(), outcomes.len(), "outcome IDs are unique");
+        for (id, class) in &outcomes {
+            let (_, op) = id.split_once('/').expect("CASE/OP");
+            let expected: &[Class] = match op {
+                "export" => &[Class::Core],
+                "share-inter-department" | "share-public" => &[Class::Privacy],
+                "convert" => &[Class::Adapters],
+                "validate" | "roundtrip" => {
+                    &[Class::Core, Class::People, Class::Places, Class::Things, Class::Events, Class::Cases]
+                }
+                other => panic!("unknown operation {other}"),
+            };
+            assert!(expected.contains(class), "{id} in class {}", class.name());
+        }
+        // Every export case is also shared at both levels.
+        for (id, _) in outcomes.iter().filter(|(id, _)| id.ends_with("/export")) {
+            let case = id.trim_end_matches("/export");
+            assert!(ids.contains_key(format!("{case}/share-public").as_str()));
+            assert!(ids.contains_key(format!("{case}/share-inter-department").as_str()));
+        }
+    }
 }

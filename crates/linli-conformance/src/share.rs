@@ -1,26 +1,606 @@
 //! Judging a `share` case (class `privacy`, `[CNF-036]`): the product exported records at a
-//! sharing level; the export must be a clean dataset at that level holding the same records, and
-//! none of the identity numbers, telephone numbers (nor, for `public`, names) it was given.
+//! sharing level, pseudonymising with the test key the harness sent and judging ages at the
+//! reference time the harness sent. The export must be a clean dataset at that level holding the
+//! same records, whose manifest states the reference time, the profile and the key id of the key
+//! sent; its pseudonyms, birth periods, rounded coordinates and communities must be those the
+//! spec's rules give for the values sent; the members no profile touches must come back unchanged;
+//! and none of the raw values the level forbids may appear anywhere in it.
+//!
+//! The expectations are computed here from the rules of chapter 19 (HMAC-SHA256 with the `hmac`
+//! crate directly, not through `linli-privacy`, the implementation the reference adapter uses);
+//! `conformance/tools/share_known_answers.py` computes the same values with Python's standard
+//! library, and the tests hold the two together.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use hmac::{Hmac, Mac};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
-use crate::protocol::CaseResponse;
+use crate::protocol::{CaseResponse, Request};
 use crate::runner::{CaseResult, ExportUnchecked, Outcome, dataset_findings, dataset_records};
-use crate::vector::DocumentVector;
+use crate::vector::{Class, DocumentVector, Verdict, dataset_cases};
 
-/// The values that must not leave at any level above `internal`: identity numbers and
-/// telephone numbers (Person `identifiers`, `phones`; Organization contact phones); at `public`
-/// also the names of persons and contacts. Values masked (`*`) or pseudonymised already are not
-/// raw and are left out.
+/// The requirements every share case verifies, besides those its dataset case cites.
+const SHARE_REQUIREMENTS: &[&str] = &[
+    "CNF-036", "DAT-017", "DAT-018", "SHR-003", "SHR-015", "SHR-020", "SHR-021", "SHR-022", "SHR-024", "SHR-030",
+    "SHR-050", "SHR-007", "SHR-060", "SHR-061", "SHR-062",
+];
+
+/// The test key the harness sends for a case `[CNF-036]`: different per case, so that a product
+/// that keeps a key of its own is caught by the key id and by the tokens.
+pub(crate) fn test_key(case: &str) -> String {
+    format!("linli-conformance-test-key/{case}")
+}
+
+/// The key id of `key` `[SHR-022]`: the first 16 lower-case hexadecimal digits of
+/// SHA-256(`linli-key-id` 0x1F key).
+pub(crate) fn key_id(key: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(b"linli-key-id\x1f");
+    h.update(key);
+    hex(&h.finalize())[..16].to_owned()
+}
+
+/// The token of `value` in `domain` under `key` `[SHR-020]`: HMAC-SHA256(key, domain 0x1F value)
+/// in 64 lower-case hexadecimal digits.
+pub(crate) fn token(key: &[u8], domain: &str, value: &str) -> String {
+    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(key) else {
+        return String::new();
+    };
+    mac.update(domain.as_bytes());
+    mac.update(b"\x1f");
+    mac.update(value.as_bytes());
+    hex(&mac.finalize().into_bytes())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The five-year band `[SHR-012]` holding `year`: from the year divisible by five at or before it.
+pub(crate) fn five_year_band(year: i32) -> (i32, i32) {
+    let start = year - year.rem_euclid(5);
+    (start, start + 4)
+}
+
+/// `x` rounded to `decimals` places, halves away from zero `[SHR-014]`.
+pub(crate) fn round_to(x: f64, decimals: i32) -> f64 {
+    let f = 10f64.powi(decimals);
+    (x * f).round() / f
+}
+
+/// The share cases of a suite, with the reference time of each.
+pub(crate) struct Shares {
+    /// One pseudo-vector per share case (class `privacy`), its `record` the records to send.
+    pub(crate) vectors: Vec<DocumentVector>,
+    /// Case ID → the reference time: the `createdAt` of the case's dataset manifest.
+    times: BTreeMap<String, String>,
+}
+
+/// The share sources: the export cases, and the `internal` dataset cases whose only findings
+/// are the free-text warnings of [SHR-040] and [SHR-041] (free text holding numbers, which a
+/// product must mask when it shares `[SHR-042]`).
+fn sources(suite: &Path, exports: &[DocumentVector]) -> (Vec<DocumentVector>, BTreeMap<String, String>) {
+    let mut out: Vec<DocumentVector> = exports.to_vec();
+    let mut times = BTreeMap::new();
+    for (dir, case) in dataset_cases(suite).unwrap_or_default() {
+        let manifest: Value = std::fs::read_to_string(dir.join("dataset/manifest.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(Value::Null);
+        if let Some(t) = manifest.get("createdAt").and_then(Value::as_str) {
+            times.insert(case.id.clone(), t.to_owned());
+        }
+        let free_text_only = !case.expected.is_empty()
+            && case.expected.iter().all(|f| matches!(f.code.as_str(), "free-text-mobile" | "free-text-id-number"));
+        let internal = manifest.get("sharingLevel").and_then(Value::as_str) == Some("internal");
+        let external = manifest.get("externalRefs").and_then(Value::as_array).is_some_and(|a| !a.is_empty());
+        if free_text_only && internal && !external && !case.dataset_checks {
+            out.push(DocumentVector {
+                id: case.id,
+                description: case.description,
+                class: Class::Core,
+                requirements: case.requirements,
+                record: Value::Array(dataset_records(&dir.join("dataset"))),
+                verdict: Verdict::Valid,
+                schema_verdict: Verdict::Valid,
+                findings: Vec::new(),
+            });
+        }
+    }
+    (out, times)
+}
+
+impl Shares {
+    /// Every export case, and every dataset case of [`sources`], as a share case.
+    pub(crate) fn new(suite: &Path, exports: &[DocumentVector]) -> Shares {
+        let (sources, times) = sources(suite, exports);
+        let vectors = sources
+            .into_iter()
+            .map(|v| {
+                let mut requirements: Vec<String> = SHARE_REQUIREMENTS.iter().map(|s| (*s).to_owned()).collect();
+                for r in &v.requirements {
+                    if (r.starts_with("PRI-") || r.starts_with("SHR-")) && !requirements.contains(r) {
+                        requirements.push(r.clone());
+                    }
+                }
+                DocumentVector { class: Class::Privacy, requirements, ..v }
+            })
+            .collect();
+        Shares { vectors, times }
+    }
+
+    /// The reference time of a case: its dataset's `createdAt`.
+    fn reference_time(&self, case: &str) -> String {
+        self.times.get(case).cloned().unwrap_or_else(|| "2024-05-22T00:00:00+08:00".to_owned())
+    }
+
+    /// The `share` request of a case at `level` `[CNF-036]`.
+    pub(crate) fn request(&self, v: &DocumentVector, level: &str, seq: u64, dir: &Path) -> Request {
+        Request::Share {
+            seq,
+            case: v.id.clone(),
+            level: level.to_owned(),
+            records: v.record.as_array().cloned().unwrap_or_default(),
+            directory: dir.display().to_string(),
+            key: test_key(&v.id),
+            reference_time: self.reference_time(&v.id),
+        }
+    }
+
+    /// Judge the dataset the product wrote into `dir` for a `share` case at `level`.
+    pub(crate) fn judge(&self, v: &DocumentVector, level: &str, r: &CaseResponse, dir: &Path, result: &mut CaseResult) {
+        if let Some(e) = &r.error {
+            result.outcome = Outcome::Fail;
+            result.detail_zh = format!("产品无法按共享级别导出：{e}");
+            result.detail_en = format!("the product could not share: {e}");
+            return;
+        }
+        let key = test_key(&v.id);
+        let reference = self.reference_time(&v.id);
+        let sent: Vec<Value> = v.record.as_array().cloned().unwrap_or_default();
+        let mut p = Problems::default();
+        let back = dataset_records(dir);
+        // A key id is needed when the export holds a pseudonymised value `[DAT-017]`.
+        let pseudonymised = back.iter().any(|b| {
+            b.get("household").is_some()
+                || b.get("identifiers")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .any(|i| i["scheme"] == "pseudonym")
+        });
+        judge_manifest(dir, &Expected { level, reference: &reference, key: &key, pseudonymised }, &mut p);
+        // The validator's checks, leak checks included (they follow the declared level).
+        match dataset_findings(dir) {
+            Err(ExportUnchecked::NoValidator(e) | ExportUnchecked::Unreadable(e)) => {
+                p.add(format!("导出目录无法读取：{e}"), format!("the export cannot be read: {e}"));
+            }
+            Ok(found) if !found.is_empty() => {
+                p.add(format!("校验发现问题：{found:?}"), format!("validation findings: {found:?}"));
+            }
+            Ok(_) => {}
+        }
+        let mut want: Vec<_> = sent.iter().map(type_id).collect();
+        let mut got: Vec<_> = back.iter().map(type_id).collect();
+        want.sort();
+        got.sort();
+        if want != got {
+            p.add(
+                format!("记录的类型与标识不同：发出 {} 条，导出 {} 条", want.len(), got.len()),
+                format!("record types and ids differ: {} sent, {} exported", want.len(), got.len()),
+            );
+        }
+        let reference_date = linli_model::datetime::Timestamp::parse(&reference).ok().map(|t| t.local_date());
+        judge_values(&sent, &back, &Judged { level, key: key.as_bytes(), reference_date }, &mut p);
+        // The key itself never in the export `[SHR-021]`.
+        if files_contain(dir, key.as_bytes()) {
+            p.add("导出中出现了密钥本身".into(), "the key itself appears in the export".into());
+        }
+        let leaked: BTreeSet<String> = {
+            let forbidden = forbidden(&sent, level);
+            let mut texts = Vec::new();
+            for b in &back {
+                strings(b, &mut texts);
+            }
+            forbidden
+                .iter()
+                .filter(|f| texts.iter().any(|t| t.contains(f.as_str())))
+                .map(|f| linli_model::check::mask_middle(f))
+                .collect()
+        };
+        if !leaked.is_empty() {
+            p.add(
+                format!("导出中仍有原始的个人信息：{leaked:?}"),
+                format!("raw personal information left in the export: {leaked:?}"),
+            );
+        }
+        if p.en.is_empty() {
+            result.outcome = Outcome::Pass;
+            result.detail_zh = format!("按 {level} 级别导出的数据集有效、无泄露，记录完整，假名、泛化与密钥标识正确");
+            result.detail_en = format!(
+                "a clean dataset at level {level}: no leak, every record present, pseudonyms, generalisations and key id right"
+            );
+        } else {
+            result.outcome = Outcome::Fail;
+            result.detail_zh = p.zh.join("；");
+            result.detail_en = p.en.join("; ");
+        }
+    }
+}
+
+/// What is wrong with an export, in Chinese and English. No message quotes a personal value in
+/// full `[PRI-004]`.
+#[derive(Default)]
+struct Problems {
+    zh: Vec<String>,
+    en: Vec<String>,
+}
+
+impl Problems {
+    fn add(&mut self, zh: String, en: String) {
+        self.zh.push(zh);
+        self.en.push(en);
+    }
+}
+
+/// What the manifest of a share export must state.
+struct Expected<'a> {
+    level: &'a str,
+    reference: &'a str,
+    key: &'a str,
+    /// Whether the export holds pseudonymised values (then `protection.keyId` is required).
+    pseudonymised: bool,
+}
+
+/// The manifest: the level, the reference time as `createdAt`, `protection` with the key id of
+/// the key sent `[DAT-017]`, `[DAT-018]`, `[SHR-022]`, `[SHR-007]`.
+fn judge_manifest(dir: &Path, e: &Expected<'_>, p: &mut Problems) {
+    let (level, reference, key) = (e.level, e.reference, e.key);
+    let manifest: Value = std::fs::read_to_string(dir.join(linli_model::manifest::MANIFEST_FILE))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or(Value::Null);
+    let declared = manifest.get("sharingLevel").and_then(Value::as_str).unwrap_or("(none)");
+    if declared != level {
+        p.add(
+            format!("清单声明的共享级别为 {declared}，应为 {level}"),
+            format!("the manifest declares sharing level {declared}, not {level}"),
+        );
+    }
+    let ts = |s: Option<&str>| s.and_then(|s| linli_model::datetime::Timestamp::parse(s).ok());
+    let created = ts(manifest.get("createdAt").and_then(Value::as_str));
+    let want = ts(Some(reference));
+    if created.is_none() || created.zip(want).is_some_and(|(a, b)| a.cmp_instant(&b) != std::cmp::Ordering::Equal) {
+        p.add(
+            format!("清单的 createdAt 不是请求给出的参考时间 {reference}"),
+            format!("the manifest's createdAt is not the reference time {reference} of the request"),
+        );
+    }
+    match manifest.get("protection") {
+        None => p.add("清单缺少 protection".into(), "the manifest has no protection".into()),
+        Some(prot) => {
+            let want = key_id(key.as_bytes());
+            match prot.get("keyId").and_then(Value::as_str) {
+                // Never quoted: it may be a key.
+                Some(k) if k != want => p.add(
+                    format!("protection.keyId 不是所发测试密钥的密钥标识 {want}"),
+                    format!("protection.keyId is not {want}, the key id of the test key sent"),
+                ),
+                None if e.pseudonymised => p.add(
+                    format!("导出含假名化的值，但 protection 缺少 keyId（应为 {want}）"),
+                    format!("the export holds pseudonymised values but protection has no keyId (it should be {want})"),
+                ),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn type_id(r: &Value) -> (String, String) {
+    let s = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    (s("type"), s("id"))
+}
+
+fn date_of(s: &str) -> Option<linli_model::datetime::Date> {
+    linli_model::datetime::Date::parse(s).ok()
+}
+
+/// The members of each record type that no built-in profile touches: neither marked (chapter
+/// 16) nor free text (which [SHR-042] may mask), nor `meta` or `extensions`. They come back as
+/// they were sent `[SHR-015]`, `[SHR-024]`.
+fn untouched(ty: &str, member: &str) -> bool {
+    let touched: &[&str] = match ty {
+        "Person" => &[
+            "name",
+            "gender",
+            "birthDate",
+            "birthPeriod",
+            "identifiers",
+            "ethnicGroup",
+            "nationality",
+            "phones",
+            "residences",
+            "household",
+            "education",
+            "politicalStatus",
+            "careTags",
+        ],
+        "Organization" => &["name", "legalRepresentative", "contacts"],
+        "Place" => &["name", "address"],
+        "Thing" => &["name", "place", "owner", "vehicle"],
+        "Event" => &["place", "location", "subjects", "description", "media"],
+        "Case" => &["title", "description", "resolution", "reporter", "place", "location", "history", "evaluation"],
+        _ => &[],
+    };
+    !touched.contains(&member) && member != "meta" && member != "extensions"
+}
+
+/// Whether a member came back as it was sent, as a consumer reads it: an absent member is the
+/// same as an empty array, an empty object or `false` `[CON-007]`.
+fn same_member(sent: Option<&Value>, back: Option<&Value>) -> bool {
+    let empty = |v: &Value| match v {
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::Bool(b) => !b,
+        _ => false,
+    };
+    match (sent, back) {
+        (Some(a), Some(b)) => same(a, b),
+        (Some(v), None) | (None, Some(v)) => empty(v),
+        (None, None) => true,
+    }
+}
+
+/// Equal values, with timestamps compared as instants `[CON-024]` and numbers by value
+/// `[CON-008]`; object members by [`same_member`].
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) if x != y => {
+            let t = |s: &str| linli_model::datetime::Timestamp::parse(s).ok();
+            t(x).zip(t(y)).is_some_and(|(x, y)| x.cmp_instant(&y) == std::cmp::Ordering::Equal)
+        }
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.iter().all(|(k, v)| same_member(Some(v), y.get(k)))
+                && y.iter().all(|(k, v)| x.contains_key(k) || same_member(None, Some(v)))
+        }
+        _ => a == b,
+    }
+}
+
+/// The nearest Place of kind `community` on the parent chain of `id` (itself included), from the
+/// Places sent `[SHR-013]`.
+fn community_of<'a>(places: &'a BTreeMap<&str, &Value>, id: &'a str) -> Option<&'a str> {
+    let mut cur = id;
+    for _ in 0..64 {
+        let p = places.get(cur)?;
+        if p.get("kind").and_then(Value::as_str) == Some("community") {
+            return Some(cur);
+        }
+        cur = p.pointer("/parent/id").and_then(Value::as_str)?;
+    }
+    None
+}
+
+/// Whether `coords` are `sent` rounded to `decimals` (or, with `None`, unchanged), and 2-D
+/// when rounded.
+fn coordinates_right(sent: &Value, back: &Value, decimals: Option<i32>) -> bool {
+    let nums = |v: &Value| -> Vec<f64> {
+        v.get("coordinates").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_f64).collect()
+    };
+    let (s, b) = (nums(sent), nums(back));
+    match decimals {
+        None => s == b,
+        Some(d) => b.len() == 2 && s.len() >= 2 && (0..2).all(|i| (round_to(s[i], d) - b[i]).abs() < 1e-9),
+    }
+}
+
+/// The values the spec's rules give for what was sent: tokens with the key sent `[SHR-020]`,
+/// `[SHR-023]`; birth periods holding the birth date `[SHR-012]`; coordinates rounded to three
+/// decimals at `public` `[SHR-014]`; residences at `public` the right community `[SHR-013]`;
+/// untouched members unchanged `[SHR-015]`. A member the export lacks is not judged here: a
+/// product may treat more strongly than the built-in profile `[SHR-060]`, and what the level
+/// requires to be gone the validator checks.
+/// The level, key and reference date a share case is judged by.
+struct Judged<'a> {
+    level: &'a str,
+    key: &'a [u8],
+    /// The date of the reference time, for ages `[SHR-007]`.
+    reference_date: Option<linli_model::datetime::Date>,
+}
+
+/// The birth date a sent Person shows: `birthDate`, else a valid resident ID number, else the
+/// start of `birthPeriod` `[SHR-005]`.
+fn birth_of(r: &Value) -> Option<linli_model::datetime::Date> {
+    if let Some(d) = r.get("birthDate").and_then(Value::as_str).and_then(date_of) {
+        return Some(d);
+    }
+    for i in r.get("identifiers").and_then(Value::as_array).into_iter().flatten() {
+        if i["scheme"] == "resident-id" {
+            if let Some(Ok(id)) = i["value"].as_str().map(linli_model::check::id_number::parse) {
+                return Some(id.birth_date);
+            }
+        }
+    }
+    r.pointer("/birthPeriod/start").and_then(Value::as_str).and_then(date_of)
+}
+
+/// Under fourteen on `on`: the fourteenth birthday falls after it `[PRI-007]`, `[SHR-007]`.
+fn under_fourteen(birth: linli_model::datetime::Date, on: linli_model::datetime::Date) -> bool {
+    (on.year() - 14, on.month(), on.day()) < (birth.year(), birth.month(), birth.day())
+}
+
+/// The top-level members of a Person that the built-in profile of `level` drops for a person
+/// under fourteen `[SHR-005]`: what the export of a minor must not hold, even when nothing left
+/// in the exported record shows the age any more (the validator cannot tell; the judge knows
+/// what was sent).
+fn dropped_for_minors(level: &str) -> Vec<&'static str> {
+    let Some(level) = <linli_model::codes::SharingLevel as linli_model::codes::CodeTable>::from_code(level) else {
+        return Vec::new();
+    };
+    let Ok(profile) = linli_privacy::Profile::for_level(level) else { return Vec::new() };
+    profile
+        .members(linli_model::RecordType::Person)
+        .iter()
+        .filter(|m| m.segments.len() == 1 && profile.resolve(m, true) == linli_privacy::Action::Drop)
+        .filter_map(|m| m.segments.first().copied())
+        .collect()
+}
+
+fn judge_values(sent: &[Value], back: &[Value], j: &Judged<'_>, p: &mut Problems) {
+    let (level, key) = (j.level, j.key);
+    let public = level == "public";
+    let minor_drops = dropped_for_minors(level);
+    let by_key: BTreeMap<(String, String), &Value> = back.iter().map(|b| (type_id(b), b)).collect();
+    let places: BTreeMap<&str, &Value> = sent
+        .iter()
+        .filter(|r| r.get("type").and_then(Value::as_str) == Some("Place"))
+        .filter_map(|r| r.get("id").and_then(Value::as_str).map(|id| (id, r)))
+        .collect();
+    for s in sent {
+        let (ty, id) = type_id(s);
+        let Some(b) = by_key.get(&(ty.clone(), id.clone())) else { continue };
+        let at = format!("{ty} `{id}`");
+        let mut bad = |what_zh: &str, what_en: &str| p.add(format!("{at}：{what_zh}"), format!("{at}: {what_en}"));
+        // Untouched members unchanged.
+        for (m, sv) in s.as_object().into_iter().flatten() {
+            if untouched(&ty, m) && !same_member(Some(sv), b.get(m)) {
+                bad(&format!("未标注的成员 /{m} 被改变或删除"), &format!("unmarked member /{m} changed or removed"));
+            }
+        }
+        if ty == "Person" {
+            // A person under fourteen at the reference time: what the level drops for minors is gone.
+            if birth_of(s).zip(j.reference_date).is_some_and(|(b, on)| under_fourteen(b, on)) {
+                for m in minor_drops.iter().filter(|m| b.get(**m).is_some()) {
+                    bad(
+                        &format!("参考时间时未满十四周岁者的 /{m} 应删除"),
+                        &format!("/{m} of a person under fourteen at the reference time must be dropped"),
+                    );
+                }
+            }
+            // Pseudonyms: each `pseudonym` identifier the export holds is the token of one sent.
+            let tokens: BTreeSet<String> = s
+                .get("identifiers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|i| {
+                    let scheme = i.get("scheme").and_then(Value::as_str)?;
+                    let value = i.get("value").and_then(Value::as_str)?;
+                    Some(if scheme == "pseudonym" { value.to_owned() } else { token(key, scheme, value) })
+                })
+                .collect();
+            for i in b.get("identifiers").and_then(Value::as_array).into_iter().flatten() {
+                if i.get("scheme").and_then(Value::as_str) == Some("pseudonym")
+                    && !i.get("value").and_then(Value::as_str).is_some_and(|v| tokens.contains(v))
+                {
+                    bad(
+                        "假名不是以所发密钥计算的 HMAC-SHA256",
+                        "a pseudonym is not the HMAC-SHA256 under the key sent",
+                    );
+                }
+            }
+            let sent_household = s.pointer("/household/householdId").and_then(Value::as_str);
+            if let (Some(h), Some(got)) = (sent_household, b.pointer("/household/householdId").and_then(Value::as_str))
+            {
+                if got != &token(key, "household", h)[..32] {
+                    bad(
+                        "户号假名不是以所发密钥计算的标记前 32 位",
+                        "the household pseudonym is not the first 32 digits of its token under the key sent",
+                    );
+                }
+            }
+            // Birth periods hold the birth date (or the period) sent.
+            let birth = s.get("birthDate").and_then(Value::as_str).and_then(date_of).map(|d| (d, d)).or_else(|| {
+                let g = |k: &str| s.pointer(&format!("/birthPeriod/{k}")).and_then(Value::as_str).and_then(date_of);
+                g("start").zip(g("end"))
+            });
+            let period = {
+                let g = |k: &str| b.pointer(&format!("/birthPeriod/{k}")).and_then(Value::as_str).and_then(date_of);
+                g("start").zip(g("end"))
+            };
+            if let (Some((a, z)), Some((start, end))) = (birth, period) {
+                // At `public` a birth date becomes exactly its five-year band.
+                let band = s.get("birthDate").and_then(Value::as_str).and_then(date_of).filter(|_| public).map(|d| {
+                    let (y0, y1) = five_year_band(d.year());
+                    (linli_model::datetime::Date::from_ymd(y0, 1, 1), linli_model::datetime::Date::from_ymd(y1, 12, 31))
+                });
+                let wrong = match band {
+                    Some((y0, y1)) => y0 != Some(start) || y1 != Some(end),
+                    None => !(start <= a && z <= end),
+                };
+                if wrong {
+                    bad(
+                        "出生时段不是所发出生日期的时段（公开级别：其五年区间）",
+                        "the birth period is not that of the birth date sent (at public: its five-year band)",
+                    );
+                }
+            }
+            // Residences: unchanged below `public`; at `public` the nearest community of one sent.
+            if let Some(rs) = b.get("residences").and_then(Value::as_array) {
+                let sent_rs: Vec<&Value> =
+                    s.get("residences").and_then(Value::as_array).into_iter().flatten().collect();
+                for r in rs {
+                    let place = r.pointer("/place/id").and_then(Value::as_str).unwrap_or_default();
+                    let ok = if public {
+                        sent_rs.iter().any(|x| {
+                            x.pointer("/place/id").and_then(Value::as_str).and_then(|pid| community_of(&places, pid))
+                                == Some(place)
+                                && x.get("kind") == r.get("kind")
+                        }) && r.get("since").is_none()
+                            && r.get("until").is_none()
+                    } else {
+                        sent_rs.iter().any(|x| same(x, r))
+                    };
+                    if !ok {
+                        bad(
+                            "居住地不是所发居住地（公开级别：其最近的社区）",
+                            "a residence is not one sent (at public: the nearest community of one sent)",
+                        );
+                    }
+                }
+            }
+        }
+        if ty == "Event" || ty == "Case" {
+            if let (Some(sl), Some(bl)) = (s.get("location"), b.get("location")) {
+                if !coordinates_right(sl, bl, public.then_some(3)) {
+                    bad(
+                        "坐标不是所发坐标（公开级别：取整到三位小数且无高度）",
+                        "the coordinates are not those sent (at public: rounded to three decimals, no altitude)",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Whether any file under `dir` holds `needle`.
+fn files_contain(dir: &Path, needle: &[u8]) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    entries.flatten().any(|e| {
+        let p = e.path();
+        if p.is_dir() {
+            files_contain(&p, needle)
+        } else {
+            std::fs::read(&p).is_ok_and(|b| !needle.is_empty() && b.windows(needle.len()).any(|w| w == needle))
+        }
+    })
+}
+
+/// The values that must not leave, raw, at any level above `internal`: identity numbers,
+/// telephone numbers (persons' and contacts'), contact names, plate numbers, whatever a media
+/// item or `extensions` holds (dropped at both levels), and the identity and mobile numbers in
+/// free text `[SHR-042]`; at `public` also the names of persons. Values masked (`*`) or
+/// pseudonymised already are not raw and are left out.
 fn forbidden(records: &[Value], level: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let mut add = |v: Option<&Value>| {
+    let mut add = |v: Option<&Value>, min: usize| {
         if let Some(s) = v.and_then(Value::as_str) {
-            // A value masked or pseudonymised already is not raw.
-            if s.chars().count() >= 2 && !s.contains('*') {
+            if s.chars().count() >= min && !s.contains('*') {
                 out.insert(s.to_owned());
             }
         }
@@ -28,26 +608,41 @@ fn forbidden(records: &[Value], level: &str) -> BTreeSet<String> {
     for r in records {
         for i in r.get("identifiers").and_then(Value::as_array).into_iter().flatten() {
             if i.get("scheme").and_then(Value::as_str) != Some("pseudonym") {
-                add(i.get("value"));
+                add(i.get("value"), 2);
             }
         }
         for p in r.get("phones").and_then(Value::as_array).into_iter().flatten() {
-            add(Some(p));
+            add(Some(p), 2);
         }
         for c in r.get("contacts").and_then(Value::as_array).into_iter().flatten() {
-            add(c.get("phone"));
-            if level == "public" {
-                add(c.get("name"));
+            add(c.get("phone"), 2);
+            add(c.get("name"), 2);
+        }
+        add(r.pointer("/vehicle/plateNumber"), 2);
+        let mut held = Vec::new();
+        for m in ["media", "extensions"] {
+            if let Some(v) = r.get(m) {
+                strings(v, &mut held);
             }
         }
+        for s in held {
+            add(Some(&Value::String(s.to_owned())), 6);
+        }
         if level == "public" && r.get("type").and_then(Value::as_str) == Some("Person") {
-            add(r.get("name"));
+            add(r.get("name"), 2);
+        }
+        if let Ok(typed) = serde_json::from_value::<linli_model::Record>(r.clone()) {
+            for (_, text) in linli_privacy::leak::free_text(&typed) {
+                for hit in linli_privacy::leak::scan_text(text) {
+                    add(text.get(hit.start..hit.end).map(|n| Value::String(n.to_owned())).as_ref(), 2);
+                }
+            }
         }
     }
     out
 }
 
-/// Every string in a JSON value, and every string inside a string (free text quoting a number).
+/// Every string in a JSON value.
 fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
     match v {
         Value::String(s) => out.push(s),
@@ -57,73 +652,185 @@ fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
     }
 }
 
-fn key(r: &Value) -> (String, String) {
-    let s = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
-    (s("type"), s("id"))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Judge the dataset the product wrote into `dir` for a `share` case at `level`.
-pub(crate) fn judge_share(v: &DocumentVector, level: &str, r: &CaseResponse, dir: &Path, result: &mut CaseResult) {
-    let fail = |result: &mut CaseResult, zh: String, en: String| {
-        result.outcome = Outcome::Fail;
-        result.detail_zh = zh;
-        result.detail_en = en;
-    };
-    if let Some(e) = &r.error {
-        return fail(result, format!("产品无法按共享级别导出：{e}"), format!("the product could not share: {e}"));
+    /// The known answers of `conformance/tools/share-known-answers.json`, computed with Python's
+    /// `hmac` and `hashlib` by `conformance/tools/share_known_answers.py`, never by this code.
+    #[test]
+    fn the_judge_computes_what_python_computes() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../conformance/tools/share-known-answers.json");
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let ka: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let mut checked = 0;
+        for k in ka["keys"].as_array().into_iter().flatten() {
+            let key = k["key"].as_str().unwrap_or_default();
+            assert_eq!(key_id(key.as_bytes()), k["keyId"].as_str().unwrap_or_default(), "key id of {key}");
+            checked += 1;
+        }
+        for t in ka["tokens"].as_array().into_iter().flatten() {
+            let s = |n: &str| t[n].as_str().unwrap_or_default().to_owned();
+            assert_eq!(token(s("key").as_bytes(), &s("domain"), &s("value")), s("token"), "token {}", s("domain"));
+            checked += 1;
+        }
+        for c in ka["cases"].as_array().into_iter().flatten() {
+            let case = c["case"].as_str().unwrap_or_default();
+            assert_eq!(test_key(case), c["key"].as_str().unwrap_or_default());
+            checked += 1;
+        }
+        for b in ka["bands"].as_array().into_iter().flatten() {
+            let y = b["year"].as_i64().and_then(|y| i32::try_from(y).ok()).unwrap_or(0);
+            let want = (b["start"].as_i64().unwrap_or(0), b["end"].as_i64().unwrap_or(0));
+            let got = five_year_band(y);
+            assert_eq!((i64::from(got.0), i64::from(got.1)), want, "band of {y}");
+            checked += 1;
+        }
+        for r in ka["rounded"].as_array().into_iter().flatten() {
+            let x = r["value"].as_f64().unwrap_or(f64::NAN);
+            assert!((round_to(x, 3) - r["rounded"].as_f64().unwrap_or(f64::NAN)).abs() < 1e-9, "{x}");
+            checked += 1;
+        }
+        // Communities and minors of DS-0038, from its records.
+        let records = dataset_records(&crate::vector::suite_dir().join("datasets/share-every-member/dataset"));
+        let places: BTreeMap<&str, &Value> = records
+            .iter()
+            .filter(|r| r["type"] == "Place")
+            .filter_map(|r| r["id"].as_str().map(|id| (id, r)))
+            .collect();
+        for (room, community) in ka["communities"].as_object().into_iter().flatten() {
+            assert_eq!(community_of(&places, room), community.as_str(), "community of {room}");
+            checked += 1;
+        }
+        let on = ka["minorsAt"]["referenceTime"]
+            .as_str()
+            .and_then(|t| linli_model::datetime::Timestamp::parse(t).ok())
+            .map(|t| t.local_date());
+        for (list, minor) in [("under14", true), ("adults", false)] {
+            for id in ka["minorsAt"][list].as_array().into_iter().flatten() {
+                let r = records.iter().find(|r| r["type"] == "Person" && r["id"] == *id);
+                let got = r.and_then(birth_of).zip(on).map(|(b, on)| under_fourteen(b, on));
+                assert_eq!(got, Some(minor), "{id}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 25, "only {checked} known answers");
     }
-    let manifest: Value = std::fs::read_to_string(dir.join(linli_model::manifest::MANIFEST_FILE))
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
+
+    /// The example of spec chapter 19 `[SHR-022]`, `[SHR-020]`.
+    #[test]
+    fn the_example_of_the_spec() {
+        assert_eq!(key_id(b"0123456789abcdef"), "1eb13412fef3131c");
+        assert_eq!(
+            token(b"0123456789abcdef", "resident-id", "11010519491231002X"),
+            "9c948c2ac0931d56892843d5888e2785a8af40619406fed123d53cf6bab0626e"
+        );
+    }
+
+    #[test]
+    fn a_wrong_token_a_wrong_band_and_unrounded_coordinates_are_caught() {
+        let key = b"linli-conformance-test-key/DS-9999";
+        let sent = vec![
+            serde_json::json!({"type": "Person", "id": "P1", "name": "张三", "birthDate": "1978-06-23",
+                "identifiers": [{"scheme": "resident-id", "value": "11010519491231002X"}]}),
+            serde_json::json!({"type": "Event", "id": "E1", "category": "x", "location": {"type": "Point", "coordinates": [120.123456, 31.654321]}}),
+        ];
+        let right = vec![
+            serde_json::json!({"type": "Person", "id": "P1", "name": "**", "birthPeriod": {"start": "1975-01-01", "end": "1979-12-31"},
+                "identifiers": [{"scheme": "pseudonym", "value": token(key, "resident-id", "11010519491231002X")}]}),
+            serde_json::json!({"type": "Event", "id": "E1", "category": "x", "location": {"type": "Point", "coordinates": [120.123, 31.654]}}),
+        ];
+        let mut p = Problems::default();
+        let j = Judged { level: "public", key, reference_date: linli_model::datetime::Date::parse("2024-06-01").ok() };
+        judge_values(&sent, &right, &j, &mut p);
+        assert!(p.en.is_empty(), "{:?}", p.en);
+        let wrong = vec![
+            serde_json::json!({"type": "Person", "id": "P1", "name": "**", "birthPeriod": {"start": "1980-01-01", "end": "1984-12-31"},
+                "identifiers": [{"scheme": "pseudonym", "value": token(b"another-key-of-16-bytes", "resident-id", "11010519491231002X")}]}),
+            serde_json::json!({"type": "Event", "id": "E1", "category": "y", "location": {"type": "Point", "coordinates": [120.1235, 31.654]}}),
+        ];
+        let mut p = Problems::default();
+        judge_values(&sent, &wrong, &j, &mut p);
+        assert_eq!(p.en.len(), 4, "{:?}", p.en);
+        assert!(p.en.iter().all(|m| !m.contains("11010519491231002X")), "{:?}", p.en);
+    }
+
+    /// A person under fourteen at the reference time whose export keeps what the level drops
+    /// for minors fails, even though nothing left in the record shows the age `[SHR-005]`,
+    /// `[SHR-007]`; the same record two months later (fourteen) passes.
+    #[test]
+    fn minors_are_judged_at_the_reference_date_from_what_was_sent() {
+        let sent = vec![
+            serde_json::json!({"type": "Person", "id": "P-C", "name": "王芳芳", "gender": "2", "birthDate": "2010-07-15"}),
+        ];
+        let back = vec![serde_json::json!({"type": "Person", "id": "P-C", "name": "王*芳", "gender": "2"})];
+        let at = |d: &str| Judged {
+            level: "inter-department",
+            key: b"k",
+            reference_date: linli_model::datetime::Date::parse(d).ok(),
+        };
+        let mut p = Problems::default();
+        judge_values(&sent, &back, &at("2024-06-01"), &mut p);
+        assert_eq!(
+            p.en,
+            vec!["Person `P-C`: /gender of a person under fourteen at the reference time must be dropped"]
+        );
+        let mut p = Problems::default();
+        judge_values(&sent, &back, &at("2024-07-15"), &mut p);
+        assert!(p.en.is_empty(), "{:?}", p.en);
+        assert!(dropped_for_minors("inter-department").contains(&"residences"));
+        assert!(dropped_for_minors("public").contains(&"gender"));
+    }
+
+    /// Every share request the harness sends follows the committed protocol schema, carries the
+    /// case's test key and, as reference time, the `createdAt` of the case's dataset manifest.
+    #[test]
+    fn share_requests_follow_the_protocol_and_carry_key_and_reference_time() {
+        let suite = crate::vector::suite_dir();
+        let schema: Value = serde_json::from_str(
+            &std::fs::read_to_string(suite.join("protocol/request.schema.json")).unwrap_or_default(),
+        )
         .unwrap_or(Value::Null);
-    let declared = manifest.get("sharingLevel").and_then(Value::as_str).unwrap_or("(none)");
-    let mut problems_zh: Vec<String> = Vec::new();
-    let mut problems_en: Vec<String> = Vec::new();
-    if declared != level {
-        problems_zh.push(format!("清单声明的共享级别为 {declared}，应为 {level}"));
-        problems_en.push(format!("the manifest declares sharing level {declared}, not {level}"));
-    }
-    // The validator's checks, leak checks included (they follow the declared level).
-    match dataset_findings(dir) {
-        Err(ExportUnchecked::NoValidator(e) | ExportUnchecked::Unreadable(e)) => {
-            problems_zh.push(format!("导出目录无法读取：{e}"));
-            problems_en.push(format!("the export cannot be read: {e}"));
+        let shares = Shares::new(&suite, &[]);
+        // Without export cases, the sources are the free-text ones (DS-0039).
+        assert!(shares.vectors.iter().any(|v| v.id == "DS-0039"), "no free-text source");
+        let every = Shares::new(&suite, &shares.vectors);
+        for v in &every.vectors {
+            for level in ["inter-department", "public"] {
+                let req = serde_json::to_value(every.request(v, level, 9, Path::new("/tmp/x"))).unwrap_or(Value::Null);
+                let errors = linli_validate::SchemaEngine::violations_against(&schema, &req).unwrap_or_default();
+                assert!(errors.is_empty(), "{}: {errors:?}", v.id);
+                assert_eq!(req["key"], test_key(&v.id));
+                assert!(req["key"].as_str().is_some_and(|k| k.len() >= 16));
+            }
         }
-        Ok(found) if !found.is_empty() => {
-            problems_zh.push(format!("校验发现问题：{found:?}"));
-            problems_en.push(format!("validation findings: {found:?}"));
-        }
-        Ok(_) => {}
+        let ds39 = every
+            .vectors
+            .iter()
+            .find(|v| v.id == "DS-0039")
+            .map(|v| every.request(v, "public", 1, Path::new("/tmp/x")));
+        let Some(Request::Share { reference_time, .. }) = ds39 else { panic!("no share request") };
+        assert_eq!(reference_time, "2024-06-01T09:00:00+08:00");
     }
-    let back = dataset_records(dir);
-    let sent: Vec<Value> = v.record.as_array().cloned().unwrap_or_default();
-    let mut want: Vec<_> = sent.iter().map(key).collect();
-    let mut got: Vec<_> = back.iter().map(key).collect();
-    want.sort();
-    got.sort();
-    if want != got {
-        problems_zh.push(format!("记录的类型与标识不同：发出 {} 条，导出 {} 条", want.len(), got.len()));
-        problems_en.push(format!("record types and ids differ: {} sent, {} exported", want.len(), got.len()));
-    }
-    let forbidden = forbidden(&sent, level);
-    let mut texts = Vec::new();
-    for b in &back {
-        strings(b, &mut texts);
-    }
-    let leaked: BTreeSet<String> = forbidden
-        .iter()
-        .filter(|f| texts.iter().any(|t| t.contains(f.as_str())))
-        .map(|f| linli_model::check::mask_middle(f))
-        .collect();
-    if !leaked.is_empty() {
-        problems_zh.push(format!("导出中仍有原始的个人信息：{leaked:?}"));
-        problems_en.push(format!("raw personal information left in the export: {leaked:?}"));
-    }
-    if problems_en.is_empty() {
-        result.outcome = Outcome::Pass;
-        result.detail_zh = format!("按 {level} 级别导出的数据集有效、无泄露，记录完整");
-        result.detail_en = format!("a clean dataset at level {level}, no leak, every record present");
-    } else {
-        fail(result, problems_zh.join("；"), problems_en.join("; "));
+
+    /// Untouched members are compared as a consumer reads them: times as instants, absent as
+    /// empty or `false` `[CON-007]`, `[CON-024]`; a real change still counts.
+    #[test]
+    fn untouched_members_compare_as_consumers_read_them() {
+        let sent = vec![serde_json::json!({"type": "Case", "id": "C1", "anonymous": false, "events": [],
+            "reportedAt": "2024-05-21T10:48:40+08:00", "channel": "hotline-12345"})];
+        let utc = vec![
+            serde_json::json!({"type": "Case", "id": "C1", "reportedAt": "2024-05-21T02:48:40Z", "channel": "hotline-12345"}),
+        ];
+        let j = Judged { level: "public", key: b"k", reference_date: None };
+        let mut p = Problems::default();
+        judge_values(&sent, &utc, &j, &mut p);
+        assert!(p.en.is_empty(), "{:?}", p.en);
+        let moved = vec![
+            serde_json::json!({"type": "Case", "id": "C1", "reportedAt": "2024-05-21T02:48:41Z", "channel": "resident-app"}),
+        ];
+        let mut p = Problems::default();
+        judge_values(&sent, &moved, &j, &mut p);
+        assert_eq!(p.en.len(), 2, "{:?}", p.en);
     }
 }

@@ -48,6 +48,21 @@ impl Class {
     pub const DATASET: &'static [Class] =
         &[Class::Core, Class::People, Class::Places, Class::Things, Class::Events, Class::Cases, Class::Privacy];
 
+    /// The class name in Chinese, for reports.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Class::Core => "核心",
+            Class::People => "人员与组织",
+            Class::Places => "地点",
+            Class::Things => "物品",
+            Class::Events => "事件",
+            Class::Cases => "案件",
+            Class::Adapters => "适配器",
+            Class::Privacy => "隐私与共享",
+            Class::Api => "接口",
+        }
+    }
+
     /// The class name as used in paths and reports.
     pub fn name(self) -> &'static str {
         match self {
@@ -356,6 +371,222 @@ pub fn adapter_vectors(dir: &Path) -> Result<Vec<(PathBuf, AdapterVector)>, Erro
     Ok(out)
 }
 
+/// A runner case, `conformance/runner/<ID>.json`: the judge's own test. A known variant of the
+/// reference adapter (a conforming product that behaves differently, or one with a known fault)
+/// is run through the suite, and the runner MUST reach the verdicts the case states `[CNF-021]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Linli runner case", extend("x-linli-title-zh" = "邻里测试工具自检用例"))]
+pub struct RunnerCase {
+    /// Stable case ID, e.g. `RUN-0007`.
+    #[schemars(regex(pattern = r"^RUN-[0-9]{4}$"))]
+    pub id: String,
+    /// What the case shows.
+    pub description: Bilingual,
+    /// Requirement IDs the case verifies.
+    #[schemars(length(min = 1))]
+    pub requirements: Vec<String>,
+    /// `valid`: the product conforms (the run must not fail it); `invalid`: it does not (the run
+    /// must catch it, exactly where the case says).
+    pub verdict: Verdict,
+    /// The arguments of `linli reference-adapter` that make the product (`--fault NAME`,
+    /// `--classes a,b`, `--skip ID=REASON`).
+    pub adapter: Vec<String>,
+    /// The seed of the run.
+    #[serde(default = "one")]
+    pub seed: u64,
+    /// The deadline of one answer, in milliseconds (default 10 000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// Restarts of a failing adapter (default 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_restarts: Option<u32>,
+    /// Changes made to a copy of the suite before the run (a broken vector file, a reused case
+    /// ID), to show that the runner refuses a suite that breaks its own rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suite_patch: Vec<SuitePatch>,
+    /// What the runner must report.
+    pub expected: RunnerExpectation,
+}
+
+/// One change to a JSON file of a copy of the suite.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuitePatch {
+    /// The file, relative to `conformance/`.
+    pub file: String,
+    /// JSON pointer of the member to set or remove.
+    pub pointer: String,
+    /// The new value; absent: the member is removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+}
+
+fn one() -> u64 {
+    1
+}
+
+/// The verdicts a runner case expects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunnerExpectation {
+    /// The exit code of the run (0, 1 or 2, [CNF-050]).
+    pub exit_code: u8,
+    /// The verdict of each class named (`pass`, `fail` or `not-claimed`); classes not named are
+    /// not checked.
+    #[serde(default)]
+    pub classes: std::collections::BTreeMap<String, String>,
+    /// Outcomes of single outcome IDs (`EVT-V-0001/roundtrip`).
+    #[serde(default)]
+    pub outcomes: std::collections::BTreeMap<String, String>,
+    /// The outcome of every outcome of an operation (`roundtrip`) that `outcomes` does not name.
+    #[serde(default)]
+    pub ops: std::collections::BTreeMap<String, String>,
+    /// The outcome of every other outcome of a claimed class; absent: not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub others: Option<String>,
+    /// Texts (requirement IDs) each of which some run error must contain; empty: no run error.
+    #[serde(default)]
+    pub run_errors: Vec<String>,
+}
+
+/// Every runner case under `dir/runner/`, sorted by ID, with its path.
+pub fn runner_cases(dir: &Path) -> Result<Vec<(PathBuf, RunnerCase)>, Error> {
+    let root = dir.join("runner");
+    let mut out = Vec::new();
+    let files = std::fs::read_dir(&root)
+        .map_err(|e| Error::Suite { path: root.display().to_string(), message: e.to_string() })?;
+    for f in files.flatten() {
+        let p = f.path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let v: RunnerCase = read_json(&p)?;
+            out.push((p, v));
+        }
+    }
+    out.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    Ok(out)
+}
+
+/// A statement vector, `conformance/statements/<ID>.json`: a signed result statement (30.7) and
+/// the verdict every verifier MUST reach on it `[CNF-066]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Linli statement vector", extend("x-linli-title-zh" = "邻里结果声明测试向量"))]
+pub struct StatementCase {
+    /// Stable case ID, e.g. `ST-0003`.
+    #[schemars(regex(pattern = r"^ST-[0-9]{4}$"))]
+    pub id: String,
+    /// What the case shows.
+    pub description: Bilingual,
+    /// Requirement IDs the case verifies.
+    #[schemars(length(min = 1))]
+    pub requirements: Vec<String>,
+    /// `valid`: the statement verifies; `invalid`: a verifier must reject it.
+    pub verdict: Verdict,
+    /// The trusted public key (SPKI PEM).
+    pub public_key: String,
+    /// The DSSE envelope.
+    pub envelope: serde_json::Value,
+    /// What the statement is checked against, besides the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub against: Option<StatementAgainst>,
+    /// The verdict.
+    pub expected: StatementExpectation,
+}
+
+/// Files a statement vector's digests are checked against, given as their text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatementAgainst {
+    /// The text of the run's `summary.json`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Files the adapter command named: file name → text.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub adapter_files: std::collections::BTreeMap<String, String>,
+}
+
+/// What a verifier must say of a statement vector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatementExpectation {
+    /// For a valid vector: the predicate's `result` (`PASSED` or `FAILED`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    /// For an invalid vector: the code of the first failure ([CNF-064]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// Every statement vector under `dir/statements/`, sorted by ID, with its path.
+pub fn statement_cases(dir: &Path) -> Result<Vec<(PathBuf, StatementCase)>, Error> {
+    let root = dir.join("statements");
+    let mut out = Vec::new();
+    let files = std::fs::read_dir(&root)
+        .map_err(|e| Error::Suite { path: root.display().to_string(), message: e.to_string() })?;
+    for f in files.flatten() {
+        let p = f.path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let v: StatementCase = read_json(&p)?;
+            out.push((p, v));
+        }
+    }
+    out.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    Ok(out)
+}
+
+/// A profile vector, `conformance/profiles/<ID>.json`: a sharing profile (chapter 19) and whether a
+/// tool MUST load it or refuse it, and with which key named `[SHR-002]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Linli profile vector", extend("x-linli-title-zh" = "邻里共享配置测试向量"))]
+pub struct ProfileCase {
+    /// Stable case ID, e.g. `PF-0003`.
+    #[schemars(regex(pattern = r"^PF-[0-9]{4}$"))]
+    pub id: String,
+    /// What the case shows.
+    pub description: Bilingual,
+    /// Requirement IDs the case verifies.
+    #[schemars(length(min = 1))]
+    pub requirements: Vec<String>,
+    /// `valid`: a tool loads the profile; `invalid`: it refuses it before reading any record.
+    pub verdict: Verdict,
+    /// The profile, TOML text.
+    pub profile: String,
+    /// What the tool says.
+    pub expected: ProfileExpectation,
+}
+
+/// What a tool must say of a profile vector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileExpectation {
+    /// For a valid profile: its sharing level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sharing_level: Option<String>,
+    /// For an invalid profile: the TOML key the refusal names (`rule[0].action`); absent: the
+    /// refusal names the file and a key or a position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+/// Every profile vector under `dir/profiles/`, sorted by ID, with its path.
+pub fn profile_cases(dir: &Path) -> Result<Vec<(PathBuf, ProfileCase)>, Error> {
+    let root = dir.join("profiles");
+    let mut out = Vec::new();
+    let files = std::fs::read_dir(&root)
+        .map_err(|e| Error::Suite { path: root.display().to_string(), message: e.to_string() })?;
+    for f in files.flatten() {
+        let p = f.path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let v: ProfileCase = read_json(&p)?;
+            out.push((p, v));
+        }
+    }
+    out.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    Ok(out)
+}
+
 /// The JSON Schemas of the suite's own files, committed under `conformance/schemas/`.
 pub fn suite_schemas() -> Vec<(&'static str, serde_json::Value)> {
     fn one<T: schemars::JsonSchema>(file: &str) -> serde_json::Value {
@@ -368,6 +599,9 @@ pub fn suite_schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("dataset-case.schema.json", one::<DatasetCase>("dataset-case.schema.json")),
         ("adapter-vector.schema.json", one::<AdapterVector>("adapter-vector.schema.json")),
         ("registry.schema.json", one::<Registry>("registry.schema.json")),
+        ("runner-case.schema.json", one::<RunnerCase>("runner-case.schema.json")),
+        ("statement-vector.schema.json", one::<StatementCase>("statement-vector.schema.json")),
+        ("profile-vector.schema.json", one::<ProfileCase>("profile-vector.schema.json")),
         ("summary.schema.json", {
             let mut s = schemars::generate::SchemaSettings::draft2020_12()
                 .for_serialize()

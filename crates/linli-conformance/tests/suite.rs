@@ -8,9 +8,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use linli_conformance::coverage::{coverage, coverage_markdown, exemptions, gate, requirements};
+use linli_conformance::coverage::{Cases, coverage, coverage_markdown, exemptions, gate, requirements};
 use linli_conformance::vector::{
-    CaseStatus, Verdict, adapter_vectors, dataset_cases, document_vectors, registry, suite_dir, suite_schemas,
+    CaseStatus, Verdict, adapter_vectors, dataset_cases, document_vectors, profile_cases, registry, runner_cases,
+    statement_cases, suite_dir, suite_schemas,
 };
 use linli_model::check::Level;
 use linli_model::codes::CodeTable;
@@ -55,6 +56,24 @@ fn suite_schemas_are_generated_and_vector_files_follow_them() {
     for (path, _) in adapter_vectors(&suite_dir()).unwrap() {
         let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         for e in SchemaEngine::violations_against(&schemas["adapter-vector.schema.json"], &v).unwrap() {
+            problems.push(format!("{}: {e}", path.display()));
+        }
+    }
+    for (path, _) in runner_cases(&suite_dir()).unwrap() {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for e in SchemaEngine::violations_against(&schemas["runner-case.schema.json"], &v).unwrap() {
+            problems.push(format!("{}: {e}", path.display()));
+        }
+    }
+    for (path, _) in profile_cases(&suite_dir()).unwrap() {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for e in SchemaEngine::violations_against(&schemas["profile-vector.schema.json"], &v).unwrap() {
+            problems.push(format!("{}: {e}", path.display()));
+        }
+    }
+    for (path, _) in statement_cases(&suite_dir()).unwrap() {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for e in SchemaEngine::violations_against(&schemas["statement-vector.schema.json"], &v).unwrap() {
             problems.push(format!("{}: {e}", path.display()));
         }
     }
@@ -125,6 +144,36 @@ fn every_case_id_is_registered_and_never_reused() {
         assert_eq!(a.expected.output.is_some(), a.to != "linli", "{}: output iff to a format", a.id);
         assert!(a.input.is_some() != a.input_base64.is_some(), "{}: one of input and input_base64", a.id);
     }
+    for (path, k) in profile_cases(&dir).unwrap() {
+        assert!(ids.insert(k.id.clone()), "case id {} used twice", k.id);
+        let rel = path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+        assert_eq!(active.get(k.id.as_str()).copied(), Some(rel.as_str()), "{} is not registered at {rel}", k.id);
+        for r in &k.requirements {
+            assert!(reqs.contains(r), "{}: cites unknown requirement {r}", k.id);
+        }
+    }
+    for (path, k) in statement_cases(&dir).unwrap() {
+        assert!(ids.insert(k.id.clone()), "case id {} used twice", k.id);
+        let rel = path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+        assert_eq!(active.get(k.id.as_str()).copied(), Some(rel.as_str()), "{} is not registered at {rel}", k.id);
+        for r in &k.requirements {
+            assert!(reqs.contains(r), "{}: cites unknown requirement {r}", k.id);
+        }
+    }
+    for (path, k) in runner_cases(&dir).unwrap() {
+        assert!(ids.insert(k.id.clone()), "case id {} used twice", k.id);
+        let rel = path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+        assert_eq!(
+            active.get(k.id.as_str()).copied(),
+            Some(rel.as_str()),
+            "{} is not registered as active at {rel}",
+            k.id
+        );
+        assert_eq!(path.file_stem().unwrap().to_string_lossy(), k.id, "{}: the file is named after the case", k.id);
+        for r in &k.requirements {
+            assert!(reqs.contains(r), "{}: cites unknown requirement {r}", k.id);
+        }
+    }
     let unregistered: Vec<&&str> = active.keys().filter(|id| !ids.contains(**id)).collect();
     assert!(unregistered.is_empty(), "registered as active but not found: {unregistered:?}");
 }
@@ -175,8 +224,19 @@ fn coverage_gate_and_table() {
     let vectors: Vec<_> = document_vectors(&dir).unwrap().into_iter().map(|(_, v)| v).collect();
     let datasets: Vec<_> = dataset_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
     let adapters: Vec<_> = adapter_vectors(&dir).unwrap().into_iter().map(|(_, a)| a).collect();
+    let runner: Vec<_> = runner_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
     let exempt = exemptions(&dir).unwrap();
-    let cov = coverage(&reqs, &vectors, &datasets, &adapters, &exempt);
+    let statements: Vec<_> = statement_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
+    let profiles: Vec<_> = profile_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
+    let cases = Cases {
+        vectors: &vectors,
+        datasets: &datasets,
+        adapters: &adapters,
+        runner: &runner,
+        statements: &statements,
+        profiles: &profiles,
+    };
+    let cov = coverage(&reqs, cases, &exempt);
     let md = coverage_markdown(&reqs, &cov);
     let committed = std::fs::read_to_string(dir.join("COVERAGE.md")).unwrap_or_default();
     if std::env::var_os("LINLI_WRITE_COVERAGE").is_some() {
@@ -227,6 +287,12 @@ fn requests_and_answers_follow_the_protocol_schemas() {
     let ans =
         serde_json::to_value(CaseResponse { accepted: Some(true), ..CaseResponse::new(1, "PER-V-0001") }).unwrap();
     assert!(SchemaEngine::violations_against(&schemas["case-response.schema.json"], &ans).unwrap().is_empty());
+    // `null` is no answer: the schema refuses it, as the runner does [CNF-030].
+    for member in ["accepted", "record", "records", "loss", "findings", "error"] {
+        let null = serde_json::json!({"seq": 1, "case": "PER-V-0001", member: null});
+        let problems = SchemaEngine::violations_against(&schemas["case-response.schema.json"], &null).unwrap();
+        assert!(!problems.is_empty(), "{member}: null accepted by the schema");
+    }
     let convert = serde_json::to_value(Request::Convert {
         seq: 2,
         case: "AD-0001".into(),

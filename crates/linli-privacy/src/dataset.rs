@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use linli_model::RecordType;
-use linli_model::datetime::{Date, Timestamp};
+use linli_model::datetime::Timestamp;
 use linli_model::manifest::{MANIFEST_FILE, Manifest, ManifestFile, Protection};
 use linli_model::text::{Sha256 as Sha256Text, Text};
 use serde_json::Value;
@@ -59,8 +59,10 @@ pub struct Options<'a> {
     pub profile: &'a Profile,
     /// The key, when the profile pseudonymises.
     pub key: Option<&'a Key>,
-    /// Day for ages (default: today in China).
-    pub today: Option<Date>,
+    /// The time of the run (default: now, in China Standard Time): the `createdAt` and
+    /// `protection.appliedAt` of a dataset written, and the reference time whose date ages are
+    /// judged on `[SHR-007]`.
+    pub created_at: Option<Timestamp>,
     /// Name and version of the tool, for the manifest's `protection`.
     pub tool: Text,
 }
@@ -406,11 +408,14 @@ fn key_id(opts: &Options<'_>) -> Option<String> {
     opts.key.filter(|_| opts.profile.needs_key()).map(|k| k.id().to_owned())
 }
 
+/// Ages are judged on the date of the run's time, the `createdAt` of what is written `[SHR-007]`.
 fn with_today<'a>(m: Masker<'a>, opts: &Options<'_>) -> Masker<'a> {
-    match opts.today {
-        Some(d) => m.with_today(d),
-        None => m,
-    }
+    m.with_today(run_time(opts).local_date())
+}
+
+/// The run's time: [`Options::created_at`], else now.
+fn run_time(opts: &Options<'_>) -> Timestamp {
+    opts.created_at.unwrap_or_else(now)
 }
 
 fn same_place(a: &Path, b: &Path) -> bool {
@@ -532,7 +537,7 @@ fn write_dataset(
         zh: e.to_string(),
         en: e.to_string(),
     })?;
-    let at = now();
+    let at = run_time(opts);
     let out_manifest = Manifest {
         standard_version: manifest.standard_version,
         producer: manifest.producer,

@@ -32,7 +32,7 @@ fn tool() -> linli_model::text::Text {
 
 fn mask(profile: &str, k: Option<&Key>, out: &Path) -> Result<linli_privacy::Summary, Error> {
     let profile = Profile::built_in(profile).unwrap();
-    let opts = Options { profile: &profile, key: k, today: None, tool: tool() };
+    let opts = Options { profile: &profile, key: k, created_at: None, tool: tool() };
     mask_path(&example(), out, &opts)
 }
 
@@ -369,7 +369,7 @@ fn numbers_in_kept_free_text_are_masked_at_every_shared_level() {
         let opts = linli_privacy::Options {
             profile: &profile,
             key: Some(&k),
-            today: None,
+            created_at: None,
             tool: linli_model::text::Text::new("test").unwrap(),
         };
         linli_privacy::mask_path(&input, &out, &opts).unwrap();
@@ -380,4 +380,41 @@ fn numbers_in_kept_free_text_are_masked_at_every_shared_level() {
         assert!(text.contains("3205**********0007"), "{name}: {text}");
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Ages are judged on the date of the `createdAt` written, never on the day the tool runs
+/// `[SHR-007]`: DS-0038's P-C is 13 on 2024-06-01 (fourteen from 2024-07-15).
+#[test]
+fn ages_are_judged_on_the_date_of_the_created_at_written() {
+    let input = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../conformance/datasets/share-every-member/dataset");
+    let profile = Profile::built_in("inter-department").unwrap();
+    let k = key(b"linli-conformance-test-key/DS-0038");
+    let person = |at: &str| -> Value {
+        let out = tmp(&format!("age-{}", &at[..10]));
+        let created_at = Some(linli_model::datetime::Timestamp::parse(at).unwrap());
+        mask_path(&input, &out, &Options { profile: &profile, key: Some(&k), created_at, tool: tool() }).unwrap();
+        let manifest: Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(manifest["createdAt"], at);
+        assert_eq!(manifest["protection"]["appliedAt"], at);
+        // The key id of the key, from Python (conformance/tools/share-known-answers.json).
+        assert_eq!(manifest["protection"]["keyId"], known_key_id("linli-conformance-test-key/DS-0038"));
+        let p = lines(&out).into_iter().find(|r| r["id"] == "P-C").unwrap();
+        let _ = std::fs::remove_dir_all(&out);
+        p
+    };
+    // Under fourteen: every marked member sensitive, so gender, birth date and residences go.
+    let minor = person("2024-06-01T09:00:00+08:00");
+    assert!(minor.get("gender").is_none() && minor.get("birthDate").is_none() && minor.get("residences").is_none());
+    // Fourteen: an adult, whose gender, birth date and residences inter-department keeps.
+    let adult = person("2024-07-15T09:00:00+08:00");
+    assert_eq!(adult["gender"], "2");
+    assert_eq!(adult["birthDate"], "2010-07-15");
+    assert!(adult.get("residences").is_some());
+}
+
+fn known_key_id(key: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../conformance/tools/share-known-answers.json");
+    let ka: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    ka["keys"].as_array().unwrap().iter().find(|k| k["key"] == key).unwrap()["keyId"].as_str().unwrap().to_owned()
 }

@@ -83,6 +83,7 @@ table! {
     "manifest-count-mismatch", Error, "DAT-013", "manifest", "记录数与清单不符", "Record count differs from the manifest";
     "manifest-extra-file", Error, "DAT-013", "manifest", "文件不在清单中", "File not listed in the manifest";
     "manifest-protection", Error, "DAT-017", "manifest", "protection 不符：密钥标识格式错误，或内置配置与共享级别不符", "protection is inconsistent: a malformed key id, or a built-in profile that does not give the sharing level";
+    "manifest-protection-missing", Error, "DAT-018", "manifest", "共享级别高于 internal 的数据集清单缺少 protection", "A dataset above internal whose manifest has no protection";
     "manifest-record-type", Error, "DAT-013", "manifest", "记录类型与清单声明不符", "Record type differs from the manifest";
     "event-text-id-number", Error, "EVT-010", "privacy", "事件描述中含有居民身份证号码", "Event description holds a resident ID number";
     "case-text-id-number", Error, "CAS-012", "privacy", "案件描述中含有居民身份证号码", "Case description holds a resident ID number";
@@ -90,6 +91,7 @@ table! {
     "free-text-mobile", Warning, "SHR-041", "privacy", "自由文本中含有手机号码", "Free text holds a mobile telephone number";
     "id-holds-personal-number", Error, "CON-013", "privacy", "记录标识或来源标识中含有身份证号码或手机号码", "A record id or meta.sourceId holds a resident ID or mobile number";
     "shared-raw-value", Error, "SHR-050", "privacy", "共享级别不允许的原始个人信息", "Raw personal information that the sharing level does not allow";
+    "shared-residence-not-community", Error, "SHR-051", "privacy", "公开级别的居住地不是社区", "A residence at public that is not a community";
 }
 
 /// Look a validator code up.

@@ -35,6 +35,10 @@ struct Key {
     place: Option<(PlaceKind, Option<u32>)>,
     /// For organizations: parent key.
     org_parent: Option<u32>,
+    /// For places in a dataset at `public`: the first residence that refers to it (with its
+    /// pointer), and how many do `[SHR-051]`.
+    residence_ref: Option<(Loc, Box<str>)>,
+    residence_refs: u32,
 }
 
 /// The dataset index, filled record by record in input order.
@@ -47,6 +51,8 @@ pub struct DatasetIndex {
     households: HashMap<Box<str>, (u32, Loc)>,
     external_types: Vec<RecordType>,
     hash_state: std::collections::hash_map::RandomState,
+    /// Whether residences must refer to communities (a dataset at `public`, `[SHR-051]`).
+    residences_at_community: bool,
 }
 
 impl Default for DatasetIndex {
@@ -58,6 +64,7 @@ impl Default for DatasetIndex {
             households: HashMap::new(),
             external_types: Vec::new(),
             hash_state: std::collections::hash_map::RandomState::new(),
+            residences_at_community: false,
         }
     }
 }
@@ -76,6 +83,12 @@ impl DatasetIndex {
                 self.entries[k as usize].defined.get_or_insert(Loc { file: u32::MAX, line: 0 });
             }
         }
+    }
+
+    /// Require every residence to refer to a Place of kind `community`: the dataset is shared
+    /// at `public` `[SHR-051]`.
+    pub fn require_community_residences(&mut self) {
+        self.residences_at_community = true;
     }
 
     fn key(&mut self, ty: RecordType, id: &str) -> u32 {
@@ -177,6 +190,16 @@ impl DatasetIndex {
                         }
                     }
                 }
+                if self.residences_at_community {
+                    for (i, r) in p.residences.iter().enumerate() {
+                        let rk = self.key(RecordType::Place, r.place.id.as_str());
+                        let e = &mut self.entries[rk as usize];
+                        e.residence_refs = e.residence_refs.saturating_add(1);
+                        if e.residence_ref.is_none() {
+                            e.residence_ref = Some((loc, format!("/residences/{i}/place").into_boxed_str()));
+                        }
+                    }
+                }
                 if let Some(h) = &p.household {
                     let e = self.households.entry(Box::from(h.household_id.as_str())).or_insert((0, loc));
                     if h.is_head() {
@@ -222,6 +245,36 @@ impl DatasetIndex {
                             format!(
                                 "referenced {ty} `{id}` is not in the dataset ({} reference(s); this is the first)",
                                 e.refs
+                            ),
+                        )
+                        .at(ptr.to_string()),
+                    ));
+                }
+            }
+        }
+        // At `public`, a residence refers to a community: one finding per place of another kind,
+        // at the first residence that refers to it `[SHR-051]`. A place not in the dataset
+        // cannot be judged (it is unresolved, or declared external).
+        for (_, k) in &by_key {
+            let e = &self.entries[**k as usize];
+            if let (Some((loc, ptr)), Some((kind, _))) = (&e.residence_ref, e.place) {
+                if kind != PlaceKind::Community {
+                    out.push((
+                        Some(*loc),
+                        Finding::new(
+                            "shared-residence-not-community",
+                            Level::Error,
+                            Some("SHR-051"),
+                            format!(
+                                "公开级别的数据集中，居住地须泛化到社区，此处为{}（{}）（共 {} 处居住地指向该地点）",
+                                kind.label_zh(),
+                                kind.code(),
+                                e.residence_refs
+                            ),
+                            format!(
+                                "in a dataset at public a residence is generalised to its community; this one is a {} ({} residence(s) refer to that place)",
+                                kind.code(),
+                                e.residence_refs
                             ),
                         )
                         .at(ptr.to_string()),

@@ -81,7 +81,8 @@ struct Run<'a> {
     files: Vec<String>,
     bytes_done: u64,
     /// In a dataset whose manifest declares a sharing level other than `internal`: the built-in
-    /// profile of that level and the day ages are computed on, for the leak check `[SHR-050]`.
+    /// profile of that level and the day ages are computed on (the date of the manifest's
+    /// `createdAt`, `[SHR-007]`), for the leak check `[SHR-050]`.
     sharing: Option<(linli_privacy::Profile, linli_model::datetime::Date)>,
 }
 
@@ -771,10 +772,16 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
     if manifest.sharing_level != linli_model::codes::SharingLevel::Internal {
         // The built-in profiles are part of the binary; one that does not load is a build defect
         // that the tests of linli-privacy catch.
-        run.sharing =
-            linli_privacy::Profile::for_level(manifest.sharing_level).ok().map(|p| (p, linli_privacy::mask::today()));
+        // Ages are judged on the date of the manifest's `createdAt`, never on the day the
+        // validator runs `[SHR-007]`.
+        run.sharing = linli_privacy::Profile::for_level(manifest.sharing_level)
+            .ok()
+            .map(|p| (p, manifest.created_at.local_date()));
     }
     if let Some(index) = run.index.as_mut() {
+        if manifest.sharing_level == linli_model::codes::SharingLevel::Public {
+            index.require_community_residences();
+        }
         for ext in &manifest.external_refs {
             index.declare_external(ext.record_type, ext.id.as_ref().map(|i| i.as_str()));
         }
@@ -974,8 +981,26 @@ fn check_manifest_header(run: &mut Run<'_>, m: &Manifest, label: &str) {
             None,
         );
     }
-    // What the manifest says of how the data was treated `[DAT-017]`.
+    // What the manifest says of how the data was treated `[DAT-017]`; above `internal` it must
+    // say it `[DAT-018]`.
     use linli_model::codes::CodeTable;
+    if m.protection.is_none() && m.sharing_level != linli_model::codes::SharingLevel::Internal {
+        run.push(
+            manifest_finding(
+                "manifest-protection-missing",
+                Level::Error,
+                "DAT-018",
+                format!("共享级别为 `{}` 的数据集清单缺少 protection（所用共享配置）", m.sharing_level.code()),
+                format!(
+                    "a dataset at sharing level `{}` has no protection in its manifest (the profile applied)",
+                    m.sharing_level.code()
+                ),
+                "/protection".into(),
+            ),
+            label,
+            None,
+        );
+    }
     if let Some(p) = &m.protection {
         if let Some(k) = &p.key_id {
             if !(k.len() == 16 && k.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))) {

@@ -34,6 +34,41 @@ pub enum Fault {
     Flood,
     /// Shares data at a sharing level without masking it (only the manifest says the level).
     Leak,
+    /// Conforming: keeps every Timestamp in UTC and gives it back with `Z` ([CON-024]).
+    Utc,
+    /// Conforming: drops empty arrays, empty `extensions` and a Case's `anonymous: false`
+    /// ([CON-007]).
+    DropEmpty,
+    /// Keeps every number as a double and gives integers back as `2.0` ([CON-008]).
+    FloatInt,
+    /// Answers every `roundtrip` with `error` (the product cannot give records back).
+    ErrorAnswer,
+    /// Declares that it implements standard version 9.9.9 only.
+    OldStandard,
+    /// Folds ids to lower case ([CON-011]: ids are compared exactly).
+    LowercaseIds,
+    /// Rejects records whose `extensions` hold anything ([COR-041]).
+    RejectExtensions,
+    /// Resolves references while it reads, in the order it is given, and silently loses a
+    /// reference to a record it has not read yet ([DAT-005]).
+    OrderDependent,
+    /// Rejects records that hold an empty array, an empty `extensions` or `anonymous: false`
+    /// ([CON-007]: they must be accepted as if absent).
+    RejectEmpty,
+    /// A streaming reader that rejects a record whose first member is not `type` ([COR-004]).
+    TypeFirst,
+    /// Keeps records by id alone: a record replaces an earlier one of another type with the same
+    /// id ([COR-023]).
+    IndexById,
+    /// Shares with the profile of the level but keeps the Events' media (face pictures).
+    KeepMedia,
+    /// Shares with the profile of the level but keeps the Persons' residences as they are (room
+    /// level at `public`).
+    KeepResidences,
+    /// Ignores the key the harness sends and pseudonymises with a key of its own.
+    OwnKey,
+    /// Ignores the reference time the harness sends: `createdAt` is now, and ages are judged today.
+    WallClock,
     /// Writes the `source` of every loss entry as free text of its own and leaves out `target`:
     /// legal, since only kind, code and pointer are compared `[CNF-035]`.
     LossSourceText,
@@ -62,6 +97,21 @@ impl Fault {
             "latest" => Fault::Latest,
             "flood" => Fault::Flood,
             "leak" => Fault::Leak,
+            "utc" => Fault::Utc,
+            "drop-empty" => Fault::DropEmpty,
+            "float-int" => Fault::FloatInt,
+            "error-answer" => Fault::ErrorAnswer,
+            "old-standard" => Fault::OldStandard,
+            "lowercase-ids" => Fault::LowercaseIds,
+            "reject-extensions" => Fault::RejectExtensions,
+            "order-dependent" => Fault::OrderDependent,
+            "reject-empty" => Fault::RejectEmpty,
+            "type-first" => Fault::TypeFirst,
+            "index-by-id" => Fault::IndexById,
+            "keep-media" => Fault::KeepMedia,
+            "keep-residences" => Fault::KeepResidences,
+            "own-key" => Fault::OwnKey,
+            "wall-clock" => Fault::WallClock,
             "loss-source-text" => Fault::LossSourceText,
             "wrong-loss-pointer" => Fault::WrongLossPointer,
             _ => return None,
@@ -78,9 +128,142 @@ impl Fault {
         "latest",
         "flood",
         "leak",
+        "utc",
+        "drop-empty",
+        "float-int",
+        "error-answer",
+        "old-standard",
+        "lowercase-ids",
+        "reject-extensions",
+        "order-dependent",
+        "reject-empty",
+        "type-first",
+        "index-by-id",
+        "keep-media",
+        "keep-residences",
+        "own-key",
+        "wall-clock",
         "loss-source-text",
         "wrong-loss-pointer",
     ];
+}
+
+/// How a variant changes a record on its way out of the native store.
+fn variant_out(record: Value, fault: Option<Fault>) -> Value {
+    fn walk(v: Value, f: &dyn Fn(Value) -> Value) -> Value {
+        let v = match v {
+            Value::Object(o) => Value::Object(o.into_iter().map(|(k, x)| (k, walk(x, f))).collect()),
+            Value::Array(a) => Value::Array(a.into_iter().map(|x| walk(x, f)).collect()),
+            other => other,
+        };
+        f(v)
+    }
+    match fault {
+        Some(Fault::Utc) => walk(record, &|v| match v {
+            Value::String(s) => match linli_model::datetime::Timestamp::parse(&s) {
+                Ok(t) => Value::String(
+                    linli_model::datetime::Timestamp::from_offset_datetime(
+                        t.as_offset_datetime().to_offset(time::UtcOffset::UTC),
+                    )
+                    .to_string(),
+                ),
+                Err(_) => Value::String(s),
+            },
+            other => other,
+        }),
+        Some(Fault::DropEmpty) => {
+            let is_case = record.get("type").and_then(Value::as_str) == Some("Case");
+            let mut out = walk(record, &|v| match v {
+                Value::Object(o) => Value::Object(
+                    o.into_iter()
+                        .filter(|(k, x)| match x {
+                            Value::Array(a) => !a.is_empty(),
+                            Value::Object(m) => !(k == "extensions" && m.is_empty()),
+                            _ => true,
+                        })
+                        .collect(),
+                ),
+                other => other,
+            });
+            if is_case && out.get("anonymous") == Some(&Value::Bool(false)) {
+                if let Some(o) = out.as_object_mut() {
+                    o.remove("anonymous");
+                }
+            }
+            out
+        }
+        Some(Fault::FloatInt) => walk(record, &|v| match v {
+            Value::Number(n) if !n.is_f64() => {
+                n.as_f64().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or(Value::Number(n))
+            }
+            other => other,
+        }),
+        Some(Fault::LowercaseIds) => {
+            let mut r = record;
+            if let Some(Value::String(id)) = r.get_mut("id") {
+                *id = id.to_lowercase();
+            }
+            r
+        }
+        _ => record,
+    }
+}
+
+/// [`Fault::RejectEmpty`]: whether a record holds an empty array, an empty `extensions` or a
+/// Case's `anonymous: false`.
+fn holds_empty(v: &Value) -> bool {
+    match v {
+        Value::Object(o) => o.iter().any(|(k, x)| match x {
+            Value::Array(a) if a.is_empty() => true,
+            Value::Object(m) if k == "extensions" && m.is_empty() => true,
+            Value::Bool(false) if k == "anonymous" => true,
+            other => holds_empty(other),
+        }),
+        Value::Array(a) => a.iter().any(holds_empty),
+        _ => false,
+    }
+}
+
+/// [`Fault::TypeFirst`]: whether the record in a raw `validate` request line starts with `type`.
+fn type_first(line: &str) -> bool {
+    line.split_once("\"record\":")
+        .is_some_and(|(_, rest)| rest.trim_start().trim_start_matches('{').trim_start().starts_with("\"type\""))
+}
+
+/// [`Fault::OrderDependent`]: drop every reference (`{"type", "id"}` object) to a record that
+/// comes later in `records`.
+fn drop_forward_references(records: &mut [Value]) {
+    fn is_ref(v: &Value) -> Option<(String, String)> {
+        let o = v.as_object()?;
+        if o.len() != 2 {
+            return None;
+        }
+        Some((o.get("type")?.as_str()?.to_owned(), o.get("id")?.as_str()?.to_owned()))
+    }
+    fn prune(v: &mut Value, later: &std::collections::BTreeSet<(String, String)>) {
+        match v {
+            Value::Object(o) => {
+                o.retain(|_, x| !is_ref(x).is_some_and(|k| later.contains(&k)));
+                o.values_mut().for_each(|x| prune(x, later));
+            }
+            Value::Array(a) => {
+                a.retain(|x| !is_ref(x).is_some_and(|k| later.contains(&k)));
+                a.iter_mut().for_each(|x| prune(x, later));
+            }
+            _ => {}
+        }
+    }
+    let key = |r: &Value| {
+        (
+            r.get("type").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            r.get("id").and_then(Value::as_str).unwrap_or_default().to_owned(),
+        )
+    };
+    let mut later: std::collections::BTreeSet<(String, String)> = records.iter().map(key).collect();
+    for r in records.iter_mut() {
+        later.remove(&key(r));
+        prune(r, &later);
+    }
 }
 
 /// Top-level members that hold a timestamp, kept natively as local time plus an offset column.
@@ -165,12 +348,27 @@ fn from_native(ty: RecordType, row: &Row, fault: Option<Fault>) -> Value {
 /// Take `records` in (through the native form) and export them as a dataset into `dir`.
 fn export(records: &[Value], dir: &std::path::Path, fault: Option<Fault>) -> Result<(), String> {
     let mut files: BTreeMap<&'static str, String> = BTreeMap::new();
-    for r in records {
+    let mut records = records.to_vec();
+    if fault == Some(Fault::OrderDependent) {
+        drop_forward_references(&mut records);
+    }
+    if fault == Some(Fault::IndexById) {
+        // The last record with an id wins, whatever its type.
+        let mut seen = std::collections::BTreeSet::new();
+        let mut kept: Vec<Value> = records
+            .into_iter()
+            .rev()
+            .filter(|r| seen.insert(r.get("id").and_then(Value::as_str).unwrap_or_default().to_owned()))
+            .collect();
+        kept.reverse();
+        records = kept;
+    }
+    for r in &records {
         let (ty, mut row) = to_native(r)?;
         if fault == Some(Fault::DropField) {
             row.pop();
         }
-        let back = from_native(ty, &row, fault);
+        let back = variant_out(from_native(ty, &row, fault), fault);
         let line = files.entry(ty.schema_stem()).or_default();
         line.push_str(&back.to_string());
         line.push('\n');
@@ -192,12 +390,9 @@ fn export(records: &[Value], dir: &std::path::Path, fault: Option<Fault>) -> Res
     std::fs::write(dir.join(linli_model::manifest::MANIFEST_FILE), format!("{json}\n")).map_err(|e| e.to_string())
 }
 
-/// The pseudonymisation key of this process: `LINLI_MASK_KEY` when set, otherwise a key made
-/// for this session only (never written anywhere; the manifest records its key id).
+/// A key of this process's own, made for this session only (never written anywhere): what a
+/// product that ignores the test key would use (fault `own-key`).
 fn session_key() -> Result<linli_privacy::Key, String> {
-    if let Some(k) = linli_privacy::Key::from_file_or_env(None).map_err(|e| e.to_string())? {
-        return Ok(k);
-    }
     use std::hash::{BuildHasher, Hasher};
     let mut bytes = Vec::with_capacity(32);
     for i in 0..4u64 {
@@ -211,11 +406,22 @@ fn session_key() -> Result<linli_privacy::Key, String> {
     linli_privacy::Key::new(&bytes, "session").map_err(|e| e.to_string())
 }
 
+/// What a `share` request asks besides the records `[CNF-036]`.
+struct ShareRequest<'a> {
+    level: &'a str,
+    dir: &'a std::path::Path,
+    /// The test key: the pseudonymisation key for this case.
+    key: &'a str,
+    /// The reference time: the manifest's `createdAt`, and the date ages are judged on.
+    reference_time: &'a str,
+}
+
 /// Take records in and export them at a sharing level: the native export, then the built-in
-/// profile of the level (`linli-privacy`) into `dir`.
-fn share(records: &[Value], level: &str, dir: &std::path::Path, fault: Option<Fault>) -> Result<(), String> {
-    let level = <linli_model::codes::SharingLevel as linli_model::codes::CodeTable>::from_code(level)
-        .ok_or_else(|| format!("unknown sharing level `{level}`"))?;
+/// profile of the level (`linli-privacy`) into `dir`, with the key and the reference time sent.
+fn share(records: &[Value], req: &ShareRequest<'_>, fault: Option<Fault>) -> Result<(), String> {
+    let dir = req.dir;
+    let level = <linli_model::codes::SharingLevel as linli_model::codes::CodeTable>::from_code(req.level)
+        .ok_or_else(|| format!("unknown sharing level `{}`", req.level))?;
     let staging = dir.with_extension("staging");
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| e.to_string())?;
@@ -233,18 +439,65 @@ fn share(records: &[Value], level: &str, dir: &std::path::Path, fault: Option<Fa
             return std::fs::write(&path, m.to_string()).map_err(|e| e.to_string());
         }
         let profile = linli_privacy::Profile::for_level(level).map_err(|e| e.to_string())?;
-        let key = if profile.needs_key() { Some(session_key()?) } else { None };
+        let key = match (profile.needs_key(), fault) {
+            (false, _) => None,
+            (true, Some(Fault::OwnKey)) => Some(session_key()?),
+            (true, _) => {
+                Some(linli_privacy::Key::new(req.key.as_bytes(), "the share request").map_err(|e| e.to_string())?)
+            }
+        };
+        let created_at = match fault {
+            Some(Fault::WallClock) => None,
+            _ => Some(
+                linli_model::datetime::Timestamp::parse(req.reference_time)
+                    .map_err(|e| format!("reference_time: {e}"))?,
+            ),
+        };
         let opts = linli_privacy::Options {
             profile: &profile,
             key: key.as_ref(),
-            today: None,
+            created_at,
             tool: linli_model::text::Text::new(concat!("linli reference adapter ", env!("CARGO_PKG_VERSION")))
                 .map_err(|e| e.to_string())?,
         };
-        linli_privacy::mask_path(&staging, dir, &opts).map(|_| ()).map_err(|e| e.to_string())
+        linli_privacy::mask_path(&staging, dir, &opts).map_err(|e| e.to_string())?;
+        match fault {
+            Some(Fault::KeepMedia) => restore(records, dir, "Event", "media"),
+            Some(Fault::KeepResidences) => restore(records, dir, "Person", "residences"),
+            _ => Ok(()),
+        }
     })();
     let _ = std::fs::remove_dir_all(&staging);
     done
+}
+
+/// Put member `member` of the records of type `ty` back as it was sent, into the shared dataset
+/// in `dir`, and write the manifest's counts and digests again (faults `keep-media`,
+/// `keep-residences`).
+fn restore(records: &[Value], dir: &std::path::Path, ty: &str, member: &str) -> Result<(), String> {
+    let sent: BTreeMap<&str, &Value> =
+        records.iter().filter(|r| r["type"] == ty).filter_map(|r| Some((r["id"].as_str()?, r.get(member)?))).collect();
+    let path = dir.join(linli_model::manifest::MANIFEST_FILE);
+    let mut manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    for f in manifest["files"].as_array_mut().into_iter().flatten() {
+        let file = dir.join(f["path"].as_str().unwrap_or_default());
+        let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
+        let mut out = String::new();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let mut r: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+            if let Some(v) = r["id"].as_str().and_then(|id| sent.get(id)).filter(|_| r["type"] == ty) {
+                r[member] = (*v).clone();
+            }
+            out.push_str(&r.to_string());
+            out.push('\n');
+        }
+        std::fs::write(&file, &out).map_err(|e| e.to_string())?;
+        use sha2::Digest;
+        let digest: String = sha2::Sha256::digest(out.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        f["sha256"] = Value::String(digest);
+    }
+    std::fs::write(&path, format!("{:#}\n", manifest)).map_err(|e| e.to_string())
 }
 
 /// A `convert` request's content.
@@ -381,7 +634,11 @@ pub fn serve(
                             env!("CARGO_PKG_VERSION").into()
                         },
                     },
-                    standard_versions: vec![linli_model::STANDARD_VERSION.into()],
+                    standard_versions: vec![if fault == Some(Fault::OldStandard) {
+                        "9.9.9".into()
+                    } else {
+                        linli_model::STANDARD_VERSION.into()
+                    }],
                     classes: if declared.classes.is_empty() {
                         Class::CURRENT.to_vec()
                     } else {
@@ -418,19 +675,28 @@ pub fn serve(
                     continue;
                 }
                 let out = validator.validate_value(&record);
-                let accepted = !out.findings.iter().any(|f| {
+                let has_extensions = record.get("extensions").and_then(Value::as_object).is_some_and(|e| !e.is_empty());
+                let refused = out.findings.iter().any(|f| {
                     f.level == linli_model::check::Level::Error
                         && !(fault == Some(Fault::AcceptBadId) && f.code == "id-number-check-character")
-                });
+                }) || (fault == Some(Fault::RejectExtensions) && has_extensions)
+                    || (fault == Some(Fault::RejectEmpty) && holds_empty(&record))
+                    || (fault == Some(Fault::TypeFirst) && !type_first(&line));
+                let accepted = !refused;
                 serde_json::to_string(&CaseResponse { accepted: Some(accepted), ..CaseResponse::new(seq, case) })
             }
             Request::Roundtrip { seq, case, record } => {
                 let resp = match to_native(&record) {
+                    _ if fault == Some(Fault::ErrorAnswer) => CaseResponse {
+                        error: Some("round trips are not supported".into()),
+                        ..CaseResponse::new(seq, case)
+                    },
                     Ok((ty, mut row)) => {
                         if fault == Some(Fault::DropField) {
                             row.pop();
                         }
-                        CaseResponse { record: Some(from_native(ty, &row, fault)), ..CaseResponse::new(seq, case) }
+                        let back = variant_out(from_native(ty, &row, fault), fault);
+                        CaseResponse { record: Some(back), ..CaseResponse::new(seq, case) }
                     }
                     Err(e) => CaseResponse { error: Some(e), ..CaseResponse::new(seq, case) },
                 };
@@ -470,8 +736,14 @@ pub fn serve(
                 }
                 serde_json::to_string(&resp)
             }
-            Request::Share { seq, case, level, records, directory } => {
-                let resp = match share(&records, &level, std::path::Path::new(&directory), fault) {
+            Request::Share { seq, case, level, records, directory, key, reference_time } => {
+                let req = ShareRequest {
+                    level: &level,
+                    dir: std::path::Path::new(&directory),
+                    key: &key,
+                    reference_time: &reference_time,
+                };
+                let resp = match share(&records, &req, fault) {
                     Ok(()) => CaseResponse::new(seq, case),
                     Err(e) => CaseResponse { error: Some(e), ..CaseResponse::new(seq, case) },
                 };

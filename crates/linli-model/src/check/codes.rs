@@ -76,6 +76,8 @@ finding_codes! {
         "居民身份证号码校验码错误", "Resident ID number check character is wrong";
     IdNumberBirthDate = "id-number-birth-date", Error, "PER-008",
         "居民身份证号码中的出生日期无效", "Birth date embedded in the resident ID number does not exist";
+    PersonTwoResidentIds = "person-two-resident-ids", Error, "PER-001",
+        "同一人员记录含两个不同的居民身份证号码", "One Person record holds two different resident ID numbers";
     IdNumberRegion = "id-number-region", Warning, "PER-008",
         "居民身份证号码地址码的省级代码未知", "Province prefix of the resident ID number is unknown";
     IdNumberBirthDateMismatch = "id-number-birth-date-mismatch", Error, "PER-016",

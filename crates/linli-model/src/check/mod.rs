@@ -172,6 +172,25 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
             }
         }
     }
+    // One natural person has one citizen identity number [PER-001]: a second, different resident
+    // ID number means the record describes two persons (or a household).
+    let mut first_resident_id: Option<String> = None;
+    for (i, ident) in p.identifiers.iter().enumerate() {
+        let v = ident.value.as_str();
+        if ident.scheme != IdentifierScheme::ResidentId || id_number::is_masked(v) {
+            continue;
+        }
+        let norm = v.to_ascii_uppercase();
+        match &first_resident_id {
+            None => first_resident_id = Some(norm),
+            Some(first) if *first != norm => out.push(
+                Finding::new(FindingCode::PersonTwoResidentIds, format!("/identifiers/{i}/value"))
+                    .value(v)
+                    .sensitive(Sensitivity::Sensitive),
+            ),
+            Some(_) => {}
+        }
+    }
     for (i, ident) in p.identifiers.iter().enumerate() {
         let v = ident.value.as_str();
         if ident.scheme == IdentifierScheme::Pseudonym && !is_pseudonym_token(v) {

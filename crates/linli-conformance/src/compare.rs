@@ -1,0 +1,266 @@
+//! How the harness compares a record sent with the record a product gives back (spec
+//! `spec/30-conformance.md`, [CNF-033]): member by member, under the equivalences the standard
+//! itself defines, so that the judge never fails a product the spec allows.
+//!
+//! - [CON-007]: an empty array, an empty `extensions` object and a Case's `anonymous: false` are
+//!   the same as the member being absent.
+//! - [CON-024]: two Timestamps (members whose schema has `format: date-time`) are equal when they
+//!   denote the same instant, whatever their offsets.
+//! - [CON-008]: numbers compare by value, except that a member whose schema type is `integer`
+//!   must come back as a JSON integer (`2`, never `2.0`).
+//!
+//! Which members are Timestamps or integers is read from the record schemas (the types), never
+//! listed here.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use linli_model::RecordType;
+use linli_model::codes::CodeTable;
+use serde_json::Value;
+
+use crate::protocol::Diff;
+
+/// Member pointer patterns (`/meta/version`, `/history/*/at`) of one record type.
+#[derive(Debug, Default)]
+struct TypeRules {
+    timestamps: BTreeSet<String>,
+    integers: BTreeSet<String>,
+}
+
+fn rules() -> &'static BTreeMap<&'static str, TypeRules> {
+    static RULES: OnceLock<BTreeMap<&'static str, TypeRules>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut out = BTreeMap::new();
+        for ty in RecordType::ALL {
+            let schema = linli_model::schema::schema_for(*ty);
+            let mut r = TypeRules::default();
+            linli_model::schema::walk_members(&schema, &mut |path, node| {
+                if node.get("format").and_then(Value::as_str) == Some("date-time") {
+                    r.timestamps.insert(path.to_owned());
+                }
+                let is_int = match node.get("type") {
+                    Some(Value::String(t)) => t == "integer",
+                    Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
+                    _ => false,
+                };
+                if is_int {
+                    r.integers.insert(path.to_owned());
+                }
+            });
+            out.insert(ty.code(), r);
+        }
+        out
+    })
+}
+
+/// A concrete pointer's pattern: array indices become `*`.
+fn pattern(tokens: &[String]) -> String {
+    let mut p = String::new();
+    for t in tokens {
+        p.push('/');
+        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+            p.push('*');
+        } else {
+            p.push_str(t);
+        }
+    }
+    p
+}
+
+/// [CON-007]: drop the members that are the same as absent.
+fn normalise(v: &Value, at_root_of_case: bool) -> Value {
+    match v {
+        Value::Object(o) => {
+            let mut out = serde_json::Map::new();
+            for (k, x) in o {
+                let empty = match x {
+                    Value::Array(a) => a.is_empty(),
+                    Value::Object(m) => k == "extensions" && m.is_empty(),
+                    Value::Bool(false) => at_root_of_case && k == "anonymous",
+                    _ => false,
+                };
+                if !empty {
+                    out.insert(k.clone(), normalise(x, false));
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(|x| normalise(x, false)).collect()),
+        other => other.clone(),
+    }
+}
+
+fn token(k: &str) -> String {
+    k.replace('~', "~0").replace('/', "~1")
+}
+
+fn pointer(tokens: &[String]) -> String {
+    if tokens.is_empty() { "/".into() } else { tokens.iter().map(|t| format!("/{}", token(t))).collect() }
+}
+
+struct Walk<'a> {
+    rules: Option<&'a TypeRules>,
+    /// Tokens of the record's own root, within the compared value (a record array has one).
+    root_len: usize,
+}
+
+impl Walk<'_> {
+    fn leaf_equal(&self, a: &Value, b: &Value, tokens: &[String]) -> bool {
+        let pat = || pattern(&tokens[self.root_len..]);
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => {
+                let int = |n: &serde_json::Number| n.is_i64() || n.is_u64();
+                if self.rules.is_some_and(|r| r.integers.contains(&pat())) && int(x) != int(y) {
+                    return false;
+                }
+                x.as_f64() == y.as_f64()
+            }
+            (Value::String(x), Value::String(y)) if x != y => {
+                if !self.rules.is_some_and(|r| r.timestamps.contains(&pat())) {
+                    return false;
+                }
+                use linli_model::datetime::Timestamp;
+                match (Timestamp::parse(x), Timestamp::parse(y)) {
+                    (Ok(p), Ok(q)) => p.cmp_instant(&q) == std::cmp::Ordering::Equal,
+                    _ => false,
+                }
+            }
+            (x, y) => x == y,
+        }
+    }
+
+    fn go(&self, a: &Value, b: &Value, tokens: &mut Vec<String>, d: &mut Diff) {
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                for (k, va) in x {
+                    tokens.push(k.clone());
+                    match y.get(k) {
+                        Some(vb) => self.go(va, vb, tokens, d),
+                        None => d.lost.push(pointer(tokens)),
+                    }
+                    tokens.pop();
+                }
+                for k in y.keys().filter(|k| !x.contains_key(*k)) {
+                    tokens.push(k.clone());
+                    d.added.push(pointer(tokens));
+                    tokens.pop();
+                }
+            }
+            (Value::Array(x), Value::Array(y)) => {
+                for (i, va) in x.iter().enumerate() {
+                    tokens.push(i.to_string());
+                    match y.get(i) {
+                        Some(vb) => self.go(va, vb, tokens, d),
+                        None => d.lost.push(pointer(tokens)),
+                    }
+                    tokens.pop();
+                }
+                for i in x.len()..y.len() {
+                    tokens.push(i.to_string());
+                    d.added.push(pointer(tokens));
+                    tokens.pop();
+                }
+            }
+            (x, y) if self.leaf_equal(x, y, tokens) => {}
+            _ => d.changed.push(pointer(tokens)),
+        }
+    }
+}
+
+fn record_type(v: &Value) -> Option<&'static str> {
+    let code = v.get("type").and_then(Value::as_str)?;
+    RecordType::from_code(code).map(|t| t.code())
+}
+
+/// Compare what was sent with what came back: a record, or an array of records (an export, the
+/// records of a conversion), under the rules of this module. Anything else is compared member by
+/// member with numbers by value.
+pub fn diff(sent: &Value, back: &Value) -> Diff {
+    let mut d = Diff::default();
+    let one = |a: &Value, b: &Value, prefix: Vec<String>, d: &mut Diff| {
+        let ty = record_type(a);
+        let is_case = ty == Some("Case");
+        let (a, b) = (normalise(a, is_case), normalise(b, record_type(b) == Some("Case")));
+        let w = Walk { rules: ty.and_then(|t| rules().get(t)), root_len: prefix.len() };
+        let mut tokens = prefix;
+        w.go(&a, &b, &mut tokens, d);
+    };
+    match (sent, back) {
+        (Value::Array(x), Value::Array(y)) if x.iter().all(|r| record_type(r).is_some()) => {
+            for (i, a) in x.iter().enumerate() {
+                match y.get(i) {
+                    Some(b) => one(a, b, vec![i.to_string()], &mut d),
+                    None => d.lost.push(format!("/{i}")),
+                }
+            }
+            for i in x.len()..y.len() {
+                d.added.push(format!("/{i}"));
+            }
+        }
+        _ => one(sent, back, Vec::new(), &mut d),
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn event() -> Value {
+        json!({"type": "Event", "id": "E1", "occurredAt": "2024-05-01T10:00:00+08:00",
+               "meta": {"version": 2, "createdAt": "2024-05-01T10:00:00+08:00"}, "tags": ["a"]})
+    }
+
+    #[test]
+    fn timestamps_compare_as_instants_con_024() {
+        let mut utc = event();
+        utc["occurredAt"] = json!("2024-05-01T02:00:00Z");
+        utc["meta"]["createdAt"] = json!("2024-05-01T02:00:00.000+00:00");
+        assert!(diff(&event(), &utc).is_empty(), "{:?}", diff(&event(), &utc));
+        let mut later = event();
+        later["occurredAt"] = json!("2024-05-01T10:00:00Z");
+        assert_eq!(diff(&event(), &later).changed, vec!["/occurredAt"]);
+        // A member that is not a Timestamp is compared as text.
+        let mut text = event();
+        text["id"] = json!("E1 ");
+        assert_eq!(diff(&event(), &text).changed, vec!["/id"]);
+    }
+
+    #[test]
+    fn integers_must_come_back_as_integers_con_008() {
+        let mut float = event();
+        float["meta"]["version"] = json!(2.0);
+        assert_eq!(diff(&event(), &float).changed, vec!["/meta/version"]);
+        // Other numbers compare by value.
+        let a = json!({"type": "Place", "id": "P", "geometry": {"type": "Point", "coordinates": [120, 31]}});
+        let b = json!({"type": "Place", "id": "P", "geometry": {"type": "Point", "coordinates": [120.0, 31.0]}});
+        assert!(diff(&a, &b).is_empty());
+    }
+
+    #[test]
+    fn empty_members_are_the_same_as_absent_con_007() {
+        let a = json!({"type": "Case", "id": "C", "anonymous": false, "tags": [], "extensions": {}});
+        let b = json!({"type": "Case", "id": "C"});
+        assert!(diff(&a, &b).is_empty());
+        assert!(diff(&b, &a).is_empty());
+        let c = json!({"type": "Case", "id": "C", "anonymous": true});
+        assert_eq!(diff(&c, &b).lost, vec!["/anonymous"]);
+        // `false` elsewhere is a value like any other.
+        let p = json!({"type": "Person", "id": "P", "x": {"anonymous": false}});
+        assert_eq!(diff(&p, &json!({"type": "Person", "id": "P", "x": {}})).lost, vec!["/x/anonymous"]);
+    }
+
+    #[test]
+    fn arrays_of_records_are_compared_record_by_record() {
+        let mut utc = event();
+        utc["occurredAt"] = json!("2024-05-01T02:00:00Z");
+        assert!(diff(&json!([event()]), &json!([utc])).is_empty());
+        let d = diff(&json!([event(), event()]), &json!([event()]));
+        assert_eq!(d.lost, vec!["/1"]);
+        let mut float = event();
+        float["meta"]["version"] = json!(2.0);
+        assert_eq!(diff(&json!([event()]), &json!([float])).changed, vec!["/0/meta/version"]);
+    }
+}

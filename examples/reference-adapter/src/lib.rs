@@ -877,6 +877,39 @@ mod adapter_vectors {
         );
     }
 
+    /// The script can fail: a vector whose loss pointer, finding or record disagrees with the
+    /// spec's tables is named.
+    #[test]
+    fn the_spec_derived_truth_catches_a_wrong_expectation() {
+        let dir = std::env::temp_dir().join(format!("linli-derive-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (path, _) in adapter_vectors(&suite_dir()).unwrap() {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+        let tamper = |id: &str, f: &dyn Fn(&mut Value)| {
+            let p = dir.join(format!("{id}.json"));
+            let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            f(&mut v);
+            std::fs::write(&p, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+        };
+        tamper("AD-0006", &|v| v["expected"]["loss"][0]["pointer"] = "/features/0/properties/osm_id2".into());
+        tamper("AD-0017", &|v| v["expected"]["findings"][0]["at"] = "/0".into());
+        tamper("AD-0009", &|v| v["expected"]["records"][0]["severity"] = "low".into());
+        let out = std::process::Command::new("python3")
+            .arg(suite_dir().join("adapters/derive.py"))
+            .arg("--dir")
+            .arg(&dir)
+            .output()
+            .expect("python3");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!out.status.success(), "{text}");
+        for id in ["AD-0006", "AD-0017", "AD-0009"] {
+            assert!(text.contains(&format!("{id}: DIFFERS")), "{id}: {text}");
+        }
+        assert!(text.contains("3 vector(s) differ"), "{text}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn vectors_match_the_reference_adapters() {
         let write = bless_mode(std::env::var_os("LINLI_WRITE_ADAPTER_VECTORS"), std::env::var_os("CI"))

@@ -17,8 +17,9 @@ pub enum LossKind {
     Rejected,
 }
 
-/// One entry of a loss report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One entry of a loss report. Serialised with `pointer` ([`Loss::pointer`], what chapter 22
+/// defines and the conformance suite compares) besides the fields below.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Loss {
     /// What happened.
     pub kind: LossKind,
@@ -27,7 +28,6 @@ pub struct Loss {
     /// defines (what the conformance suite compares).
     pub source: String,
     /// Where, in the target (JSON pointer), if anywhere.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Stable code, e.g. `coordinate-gcj02-to-wgs84`.
     pub code: &'static str,
@@ -35,6 +35,23 @@ pub struct Loss {
     pub message_zh: String,
     /// English explanation.
     pub message_en: String,
+}
+
+impl Serialize for Loss {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Loss", 7)?;
+        s.serialize_field("kind", &self.kind)?;
+        s.serialize_field("pointer", &self.pointer())?;
+        s.serialize_field("source", &self.source)?;
+        if let Some(t) = &self.target {
+            s.serialize_field("target", t)?;
+        }
+        s.serialize_field("code", self.code)?;
+        s.serialize_field("message_zh", &self.message_zh)?;
+        s.serialize_field("message_en", &self.message_en)?;
+        s.end()
+    }
 }
 
 impl Loss {
@@ -113,5 +130,24 @@ mod tests {
         assert_eq!(at("/features/0/properties/fill~1colour"), "/features/0/properties/fill~1colour");
         assert_eq!(at("/0"), "/0");
         assert_eq!(at("row x"), "row x");
+    }
+
+    #[test]
+    fn a_serialised_entry_carries_its_pointer() {
+        let l = Loss {
+            kind: LossKind::Normalised,
+            source: "row 2 column 出生日期".into(),
+            target: Some("/birthDate".into()),
+            code: "csv-date-normalised",
+            message_zh: "日期".into(),
+            message_en: "date".into(),
+        };
+        let v = serde_json::to_value(&l).unwrap_or_default();
+        assert_eq!(v["pointer"], "/2/出生日期");
+        assert_eq!(v["source"], "row 2 column 出生日期");
+        assert_eq!(v["kind"], "normalised");
+        assert_eq!(v["target"], "/birthDate");
+        let none = Loss { target: None, ..l };
+        assert!(serde_json::to_value(&none).unwrap_or_default().get("target").is_none());
     }
 }

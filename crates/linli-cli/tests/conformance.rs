@@ -410,3 +410,28 @@ fn linli_conformance_key_id(key: &str) -> String {
             .unwrap();
     ka["keys"].as_array().unwrap().iter().find(|k| k["key"] == key).unwrap()["keyId"].as_str().unwrap().to_owned()
 }
+
+/// `[CNF-035]`: a loss entry's `source` text is informative — a product that words it its own
+/// way passes every class; one that reports a wrong pointer fails exactly the conversions that
+/// have a loss report.
+#[test]
+fn loss_entries_are_matched_by_kind_code_and_pointer_not_by_source_text() {
+    let s = adapter(Some("loss-source-text"), 10_000, 0);
+    let bad: Vec<String> = s
+        .cases
+        .iter()
+        .filter(|c| c.outcome != Outcome::Pass)
+        .map(|c| format!("{} {}: {}", c.case, c.op, c.detail_en))
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    let s = adapter(Some("wrong-loss-pointer"), 10_000, 0);
+    for a in linli_conformance::vector::adapter_vectors(&suite_dir()).unwrap().into_iter().map(|(_, a)| a) {
+        let c = s.cases.iter().find(|c| c.op == "convert" && c.case == a.id).unwrap();
+        let want = if a.expected.loss.is_empty() { Outcome::Pass } else { Outcome::Fail };
+        assert_eq!(c.outcome, want, "{}: {}", a.id, c.detail_en);
+        if want == Outcome::Fail {
+            assert!(c.detail_en.contains("loss report differs"), "{}", c.detail_en);
+        }
+    }
+    assert!(s.cases.iter().filter(|c| c.op != "convert").all(|c| c.outcome == Outcome::Pass));
+}

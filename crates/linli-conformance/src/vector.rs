@@ -262,7 +262,9 @@ pub fn dataset_cases(dir: &Path) -> Result<Vec<(PathBuf, DatasetCase)>, Error> {
 }
 
 /// An adapter vector, `conformance/adapters/<id>.json`: a source input in a vendor format, and
-/// the records, loss report and findings a conforming adapter gives for it `[CNF-012]`.
+/// the records, loss report and findings a conforming adapter gives for it `[CNF-013]`; its
+/// expectations are derived from the tables of `spec/18-adapters.md` (see
+/// `conformance/adapters/REVIEW.md`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "Linli adapter vector", extend("x-linli-title-zh" = "邻里适配器测试向量"))]

@@ -69,6 +69,11 @@ pub enum Fault {
     OwnKey,
     /// Ignores the reference time the harness sends: `createdAt` is now, and ages are judged today.
     WallClock,
+    /// Writes the `source` of every loss entry as free text of its own and leaves out `target`:
+    /// legal, since only kind, code and pointer are compared `[CNF-035]`.
+    LossSourceText,
+    /// Reports the first loss entry of a conversion with a wrong pointer (one level too deep).
+    WrongLossPointer,
 }
 
 /// What the adapter declares at `start` besides its product.
@@ -107,6 +112,8 @@ impl Fault {
             "keep-residences" => Fault::KeepResidences,
             "own-key" => Fault::OwnKey,
             "wall-clock" => Fault::WallClock,
+            "loss-source-text" => Fault::LossSourceText,
+            "wrong-loss-pointer" => Fault::WrongLossPointer,
             _ => return None,
         })
     }
@@ -136,6 +143,8 @@ impl Fault {
         "keep-residences",
         "own-key",
         "wall-clock",
+        "loss-source-text",
+        "wrong-loss-pointer",
     ];
 }
 
@@ -706,11 +715,24 @@ pub fn serve(
                     Ok(r) => r.into_response(seq, case),
                     Err(e) => CaseResponse { error: Some(e), ..CaseResponse::new(seq, case) },
                 };
-                if fault == Some(Fault::DropField) {
+                let loss = resp.loss.as_mut();
+                match fault {
                     // Loses a member silently: the last loss entry is not reported.
-                    if let Some(loss) = resp.loss.as_mut() {
-                        loss.pop();
+                    Some(Fault::DropField) => {
+                        loss.map(Vec::pop);
                     }
+                    Some(Fault::LossSourceText) => {
+                        for (n, l) in loss.into_iter().flatten().enumerate() {
+                            l.source = Some(format!("第 {} 项 / entry {}", n + 1, n + 1));
+                            l.target = None;
+                        }
+                    }
+                    Some(Fault::WrongLossPointer) => {
+                        if let Some(l) = loss.and_then(|l| l.first_mut()) {
+                            l.pointer.push_str("/0");
+                        }
+                    }
+                    _ => {}
                 }
                 serde_json::to_string(&resp)
             }
@@ -853,6 +875,39 @@ mod adapter_vectors {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+
+    /// The script can fail: a vector whose loss pointer, finding or record disagrees with the
+    /// spec's tables is named.
+    #[test]
+    fn the_spec_derived_truth_catches_a_wrong_expectation() {
+        let dir = std::env::temp_dir().join(format!("linli-derive-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (path, _) in adapter_vectors(&suite_dir()).unwrap() {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+        let tamper = |id: &str, f: &dyn Fn(&mut Value)| {
+            let p = dir.join(format!("{id}.json"));
+            let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            f(&mut v);
+            std::fs::write(&p, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+        };
+        tamper("AD-0006", &|v| v["expected"]["loss"][0]["pointer"] = "/features/0/properties/osm_id2".into());
+        tamper("AD-0017", &|v| v["expected"]["findings"][0]["at"] = "/0".into());
+        tamper("AD-0009", &|v| v["expected"]["records"][0]["severity"] = "low".into());
+        let out = std::process::Command::new("python3")
+            .arg(suite_dir().join("adapters/derive.py"))
+            .arg("--dir")
+            .arg(&dir)
+            .output()
+            .expect("python3");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!out.status.success(), "{text}");
+        for id in ["AD-0006", "AD-0017", "AD-0009"] {
+            assert!(text.contains(&format!("{id}: DIFFERS")), "{id}: {text}");
+        }
+        assert!(text.contains("3 vector(s) differ"), "{text}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 """Three validators agree, the python-jsonschema side: every conformance document vector's
 `record` is validated against the schema of its record type (Draft202012Validator with the
-format checker) and the verdict must equal the vector's `schema_verdict`.
+format checker, and `pattern` read as ECMA-262 reads it: see ecma_pattern.py) and the verdict must
+equal the vector's `schema_verdict`.
 usage: python vectors.py SCHEMAS_DIR VECTORS_DIR"""
 import glob
 import json
@@ -9,12 +10,14 @@ import sys
 
 from jsonschema import Draft202012Validator
 
+from ecma_pattern import validator_class
+
 schemas_dir, vectors_dir = sys.argv[1], sys.argv[2]
 TYPES = {"Person": "person", "Organization": "organization", "Place": "place", "Thing": "thing", "Event": "event", "Case": "case"}
 validators = {}
 for t, stem in TYPES.items():
     with open(os.path.join(schemas_dir, f"{stem}.schema.json"), encoding="utf-8") as f:
-        validators[t] = Draft202012Validator(json.load(f), format_checker=Draft202012Validator.FORMAT_CHECKER)
+        validators[t] = validator_class()(json.load(f), format_checker=Draft202012Validator.FORMAT_CHECKER)
 passed = failed = 0
 for path in sorted(glob.glob(os.path.join(vectors_dir, "**", "*.json"), recursive=True)):
     with open(path, encoding="utf-8") as f:

@@ -12,9 +12,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::{OffsetDateTime, UtcOffset};
 
 /// The `pattern` written next to `format: date-time` `[CON-020]`.
-pub const TIMESTAMP_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$";
+pub const TIMESTAMP_PATTERN: &str = "^(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$";
 /// The `pattern` written next to `format: date` `[CON-022]`.
-pub const DATE_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+pub const DATE_PATTERN: &str =
+    "^(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 
 /// Why a time or date string was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +54,8 @@ fn parse_date_bytes(b: &[u8]) -> Result<time::Date, TimeError> {
         (Some(y), Some(m), Some(d)) => (y, m, d),
         _ => return Err(TimeError::Shape),
     };
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    // Years 0001–9999: the patterns leave out the year 0000 `[CON-022]`.
+    if y == 0 || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return Err(TimeError::Shape);
     }
     let month = u8::try_from(m).ok().and_then(|m| time::Month::try_from(m).ok()).ok_or(TimeError::Shape)?;
@@ -251,8 +253,12 @@ impl Date {
         parse_date_bytes(s.as_bytes()).map(Date)
     }
 
-    /// Build from year, month (1–12) and day; `None` for a day that does not exist.
+    /// Build from year (0001–9999, `[CON-022]`), month (1–12) and day; `None` for a day that does
+    /// not exist or a year outside that range.
     pub fn from_ymd(year: i32, month: u8, day: u8) -> Option<Self> {
+        if !(1..=9999).contains(&year) {
+            return None;
+        }
         let month = time::Month::try_from(month).ok()?;
         time::Date::from_calendar_date(year, month, day).ok().map(Date)
     }
@@ -361,6 +367,11 @@ mod tests {
             ("2023-02-29T10:00:00Z", TimeError::Calendar),
             ("2024-04-31T10:00:00Z", TimeError::Calendar),
             ("２024-05-01T10:00:00Z", TimeError::Shape),
+            ("0000-01-01T00:00:00Z", TimeError::Shape),
+            ("0000-02-29T00:00:00Z", TimeError::Shape),
+            ("0001-02-29T00:00:00Z", TimeError::Calendar),
+            ("1900-02-29T00:00:00Z", TimeError::Calendar),
+            ("2024-05-01T10:00:00Z\n", TimeError::Shape),
         ] {
             assert_eq!(Timestamp::parse(s), Err(why), "{s}");
             if why != TimeError::Calendar {
@@ -369,6 +380,20 @@ mod tests {
                 assert!(re.is_match(s), "pattern refuses {s}");
             }
         }
+    }
+
+    #[test]
+    fn years_0001_to_9999_proleptic() {
+        let re = regex::Regex::new(DATE_PATTERN).unwrap();
+        for ok in ["0001-01-01", "0004-02-29", "1600-02-29", "9999-12-31"] {
+            assert!(Date::parse(ok).is_ok() && re.is_match(ok), "{ok}");
+        }
+        for bad in ["0000-01-01", "0000-02-29", "0100-02-29", "1900-02-29", "2024-05-01\n"] {
+            assert!(Date::parse(bad).is_err(), "{bad}");
+        }
+        assert!(!re.is_match("0000-01-01") && !re.is_match("2024-05-01\n"));
+        assert!(Date::from_ymd(0, 1, 1).is_none() && Date::from_ymd(10_000, 1, 1).is_none());
+        assert!(Date::from_ymd(1, 1, 1).is_some());
     }
 
     #[test]

@@ -62,15 +62,16 @@ pub fn findings_chapter() -> Chapter {
     let mut md = String::from(GENERATED);
     md.push_str("# 20. Semantic checks and finding codes (语义校验与问题代码)\n\n");
     md.push_str("中文摘要：JSON Schema 无法表达的规则由语义校验完成。每条问题都有稳定代码、级别、所依据的条款编号、JSON 指针，以及中英文说明。\n\n");
-    md.push_str("A conforming validator applies these checks in addition to the schemas [CON-050]. Each finding has a stable code (never reused, never translated), a level (`error`: the record does not conform; `warning`: probably wrong, still conformant; `info`), the requirement it enforces, a JSON pointer (RFC 6901) into the record, the offending value — masked when the member is sensitive [PRI-004] — and a message in zh-CN and English.\n\n");
-    md.push_str("| code | level | requirement | 中文 | English |\n|---|---|---|---|---|\n");
+    md.push_str("A conforming validator applies these checks in addition to the schemas [CON-050]. Each finding has a stable code (never reused, never translated), a level (`error`: the record does not conform; `warning`: probably wrong, still conformant; `info`), the requirement it enforces, a JSON pointer (RFC 6901) into the record, the offending value — masked when the member is sensitive [PRI-004] — and a message in zh-CN and English. The column *pointer* gives the JSON pointer a finding MUST carry [CON-071]: `N`, `R` and `P` stand for the index of the array item concerned; a check that finds several items at fault reports one finding for each.\n\n");
+    md.push_str("| code | level | requirement | pointer | 中文 | English |\n|---|---|---|---|---|---|\n");
     for c in FindingCode::ALL {
         let _ = writeln!(
             md,
-            "| `{}` | {} | [{}] | {} | {} |",
+            "| `{}` | {} | [{}] | {} | {} | {} |",
             c.as_str(),
             c.level().as_str(),
             c.requirement(),
+            escape(c.pointer_rule()),
             escape(c.title_zh()),
             escape(c.title_en())
         );

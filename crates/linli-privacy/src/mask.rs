@@ -161,7 +161,8 @@ fn mask_phone(s: &str, start: Option<usize>, end: Option<usize>) -> String {
 pub fn band(g: Generalisation, start: Date, end: Date) -> Option<(Date, Date)> {
     let (y0, y1) = match g {
         Generalisation::Year => (start.year(), end.year()),
-        Generalisation::FiveYearBand => (start.year().div_euclid(5) * 5, end.year().div_euclid(5) * 5 + 4),
+        // Years begin at 0001 `[CON-022]`: the first band is 0001–0004.
+        Generalisation::FiveYearBand => ((start.year().div_euclid(5) * 5).max(1), end.year().div_euclid(5) * 5 + 4),
         _ => return None,
     };
     Some((Date::from_ymd(y0, 1, 1)?, Date::from_ymd(y1, 12, 31)?))
@@ -517,6 +518,8 @@ mod tests {
     #[test]
     fn bands() {
         let d = |s: &str| Date::parse(s).unwrap();
+        let (s, e) = band(Generalisation::FiveYearBand, d("0003-06-23"), d("0003-06-23")).unwrap();
+        assert_eq!((s.to_string(), e.to_string()), ("0001-01-01".to_owned(), "0004-12-31".to_owned()));
         let (s, e) = band(Generalisation::FiveYearBand, d("1978-06-23"), d("1978-06-23")).unwrap();
         assert_eq!((s.to_string(), e.to_string()), ("1975-01-01".into(), "1979-12-31".into()));
         let (s, e) = band(Generalisation::Year, d("1978-06-23"), d("1978-06-23")).unwrap();

@@ -47,7 +47,7 @@ table! {
     "json-number-range", Error, "CON-002", "json", "数值超出可表示的范围", "Number out of range";
     "json-duplicate-key", Error, "CON-002", "json", "对象中成员重复", "Member given twice in an object";
     "not-an-object", Error, "COR-001", "record", "记录不是 JSON 对象", "Record is not a JSON object";
-    "missing-record-type", Error, "COR-002", "record", "缺少记录类型", "Record type missing";
+    "missing-record-type", Error, "COR-002", "record", "缺少记录类型或记录类型不是字符串", "Record type missing or not a string";
     "unknown-record-type", Error, "COR-002", "record", "未知的记录类型", "Unknown record type";
     "record-structure", Error, "CON-004", "record", "记录结构不符合标准", "Record does not fit the standard";
     "schema-unknown-member", Error, "COR-003", "schema", "标准未定义的成员", "Member not defined by the standard";
@@ -129,7 +129,7 @@ pub fn validation_chapter() -> (&'static str, String) {
     md.push_str("中文摘要：本章说明 `linli validate` 接受的输入、它报告的问题代码（除第 20 章的语义校验代码之外）、报告格式和退出码。\n\n");
     md.push_str("## 21.1 Inputs\n\n");
     md.push_str("`linli validate PATH...` accepts a record file (`.json`: one record, or an array of records), NDJSON (`.ndjson`, `.jsonl`, any other name: one record per line, LF or CRLF), gzip-compressed NDJSON (`.gz`), and dataset directories with a `manifest.json` ([DAT-010]). A folder without a manifest is read file by file; `--dataset` checks all inputs together as one dataset. Lines longer than `--max-line-bytes` (16 MiB by default) are reported and skipped without being held in memory.\n\n");
-    md.push_str("## 21.2 Findings\n\nEvery finding has a stable code (never reused, never translated), a level, the requirement it enforces, the file, the 1-based line, a JSON pointer (RFC 6901) into the record, a message in zh-CN and English, and the offending value, cut to 64 characters and masked when the member holds personal information ([PRI-004]). The semantic-check codes are listed in chapter 20; the validator adds these:\n\n");
+    md.push_str("## 21.2 Findings\n\nEvery finding has a stable code (never reused, never translated), a level, the requirement it enforces, the file, the 1-based line, a JSON pointer (RFC 6901) into the record, a message in zh-CN and English, and the offending value, cut to 64 characters and masked when the member holds personal information ([PRI-004]). The semantic-check codes are listed in chapter 20; the validator adds these. Which of them a record that does not fit its schema draws, and at which pointer, is fixed by [CON-070]:\n\n");
     md.push_str("| code | group | level | requirement | 中文 | English |\n|---|---|---|---|---|---|\n");
     for c in CODES {
         let _ = writeln!(

@@ -86,31 +86,49 @@ fn json_error(e: &serde_json::Error) -> Finding {
     f
 }
 
-/// Code and requirement for a schema keyword.
-fn schema_code(keyword: &str, pointer: &str) -> (&'static str, &'static str) {
-    match keyword {
-        "additionalProperties" | "unevaluatedProperties" => ("schema-unknown-member", "COR-003"),
-        "required" => ("schema-required", "CON-006"),
-        "const" if pointer.is_empty() || pointer == "/type" => ("schema-record-type", "COR-002"),
-        "const" | "enum"
+/// Code and requirement for a schema violation, by the table of `[CON-070]`.
+fn schema_code(keyword: &str, pointer: &str, time_form: Option<&str>) -> (&'static str, &'static str) {
+    match (keyword, time_form) {
+        ("additionalProperties" | "unevaluatedProperties", _) => ("schema-unknown-member", "COR-003"),
+        ("required", _) => ("schema-required", "CON-006"),
+        ("type", _) => ("schema-type", "CON-004"),
+        ("const", _) if pointer.is_empty() || pointer == "/type" => ("schema-record-type", "COR-002"),
+        // The `type` of a geometry is a GeoJSON type, not a record type.
+        ("const" | "enum", _)
             if pointer.ends_with("/type")
                 && !pointer.ends_with("/geometry/type")
                 && !pointer.ends_with("/location/type") =>
         {
             ("schema-ref-type", "COR-021")
         }
-        "enum" => ("schema-code", "CON-034"),
-        "const" | "type" => ("schema-type", "CON-004"),
-        "format" if pointer.ends_with("Date") || pointer.ends_with("since") || pointer.ends_with("until") => {
-            ("schema-date", "CON-022")
-        }
-        "format" => ("schema-timestamp", "CON-020"),
-        "pattern" | "minLength" | "maxLength" => ("schema-pattern", "CON-004"),
-        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => ("schema-range", "CON-004"),
-        "propertyNames" => ("schema-extension-namespace", "COR-040"),
+        ("enum", _) => ("schema-code", "CON-034"),
+        ("const", _) => ("schema-type", "CON-004"),
+        (_, Some("date")) => ("schema-date", "CON-022"),
+        (_, Some(_)) => ("schema-timestamp", "CON-020"),
+        ("pattern" | "minLength" | "maxLength", _) => ("schema-pattern", "CON-004"),
+        // The schema's bound on a Place's area is the semantic check `place-area`.
+        ("exclusiveMinimum", _) if pointer == "/area" => ("place-area", "PLA-011"),
+        ("minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum", _) => ("schema-range", "CON-004"),
+        ("propertyNames", _) => ("schema-extension-namespace", "COR-040"),
         _ => ("schema-structure", "CON-004"),
     }
 }
+
+/// Which of several violations at one location is reported `[CON-070]`: the lowest rank.
+fn schema_rank(keyword: &str, time_form: Option<&str>) -> u8 {
+    match (keyword, time_form) {
+        ("required" | "additionalProperties", _) => 0,
+        ("type", _) => 1,
+        ("const" | "enum", _) => 2,
+        (_, Some(_)) => 3,
+        ("pattern" | "minLength" | "maxLength", _) => 4,
+        ("minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum", _) => 5,
+        _ => 6,
+    }
+}
+
+/// The members whose schema type is `integer` `[CON-008]`.
+const INTEGER_MEMBERS: [&str; 2] = ["/meta/version", "/evaluation/rating"];
 
 impl Validator {
     /// A validator with the embedded schemas.
@@ -172,22 +190,21 @@ impl Validator {
     /// Schema violations as findings, one per member: when a value breaks several keywords (a
     /// time without offset breaks both `format` and `pattern`), the most telling one is kept.
     fn schema_findings(&self, ty: RecordType, id: Option<&str>, v: &Value) -> Vec<Finding> {
-        let rank = |k: &str| match k {
-            "required" | "additionalProperties" | "enum" | "const" | "type" => 0,
-            "format" => 1,
-            "pattern" => 2,
-            _ => 3,
-        };
         let mut violations = self.engine.violations(ty, v);
-        // Stable: keeps the validator's order among violations of equal rank.
-        violations.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(rank(&a.keyword).cmp(&rank(&b.keyword))));
+        // Stable: keeps the validator's order among violations of equal rank (only `required`,
+        // which are all kept, and keywords that map to one code).
+        violations.sort_by(|a, b| {
+            a.pointer
+                .cmp(&b.pointer)
+                .then(schema_rank(&a.keyword, a.time_form).cmp(&schema_rank(&b.keyword, b.time_form)))
+        });
         violations.dedup_by(|later, first| {
             later.pointer == first.pointer && later.keyword != "required" && later.keyword != "additionalProperties"
         });
         violations
             .into_iter()
             .map(|s| {
-                let (code, req) = schema_code(&s.keyword, &s.pointer);
+                let (code, req) = schema_code(&s.keyword, &s.pointer, s.time_form);
                 let mut f = Finding::new(code, Level::Error, Some(req), s.message_zh, s.message_en);
                 f.pointer = s.pointer;
                 f.record_type = Some(ty);
@@ -271,6 +288,15 @@ impl Validator {
                 format!("记录结构不符合标准：{reason}"),
                 format!("the record does not fit the standard: {reason}"),
             );
+            // An integer written with a fraction or an exponent is the one such case in this
+            // version: point at it `[CON-070]`.
+            if let Some(p) = INTEGER_MEMBERS
+                .iter()
+                .filter(|_| code == "record-structure")
+                .find(|p| v.pointer(p).and_then(Value::as_number).is_some_and(|n| n.is_f64()))
+            {
+                f.pointer = (*p).to_owned();
+            }
             f.record_type = Some(ty);
             f.record_id = id.clone();
             findings.push(f);
@@ -349,5 +375,52 @@ mod tests {
         let out = v().validate_str(&text);
         assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
         assert_eq!(out.findings[0].code, "record-structure");
+        assert_eq!(out.findings[0].pointer, "/meta/version");
+    }
+
+    /// `[CON-070]`: one code per location, chosen by the table; `[CON-009]`: `$` is the end.
+    #[test]
+    fn schema_findings_follow_the_table() {
+        let val = v();
+        let ok = PERSON.replace("330502198807024471", "321083197812162119");
+        assert!(val.validate_str(&ok).findings.is_empty());
+        for (from, to, code, pointer) in [
+            (r#""id":"P-1""#, r#""id":"P-1\n""#, "schema-pattern", "/id"),
+            (r#""id":"P-1""#, r#""id":"P-1\r\n""#, "schema-pattern", "/id"),
+            (
+                r#""createdAt":"2024-05-01T09:00:00+08:00""#,
+                r#""createdAt":"2024-05-01t09:00:00+08:00""#,
+                "schema-timestamp",
+                "/meta/createdAt",
+            ),
+            (
+                r#""createdAt":"2024-05-01T09:00:00+08:00""#,
+                r#""createdAt":"2024-05-01T09:00:00+08:00\n""#,
+                "schema-timestamp",
+                "/meta/createdAt",
+            ),
+            (
+                r#""createdAt":"2024-05-01T09:00:00+08:00""#,
+                r#""createdAt":"2024-05-01T09:00:00""#,
+                "schema-timestamp",
+                "/meta/createdAt",
+            ),
+            (r#""name":"张三""#, r#""name":"张三","birthDate":"1978-12-16\n""#, "schema-date", "/birthDate"),
+            (r#""name":"张三""#, r#""name":"张三","gender":1"#, "schema-type", "/gender"),
+            (r#""version":1,"#, r#""version":1,"tenant":"x","shard":2,"#, "schema-unknown-member", "/meta"),
+            (
+                r#""name":"张三""#,
+                r#""name":"张三","extensions":{"Hik":{},"X":{}}"#,
+                "schema-extension-namespace",
+                "/extensions",
+            ),
+            (r#""type":"Person""#, r#""type":1"#, "missing-record-type", "/type"),
+        ] {
+            let text = ok.replace(from, to);
+            assert_ne!(text, ok, "{to}");
+            let out = val.validate_str(&text);
+            let got: Vec<(&str, &str)> = out.findings.iter().map(|f| (f.code.as_ref(), f.pointer.as_str())).collect();
+            assert_eq!(got, vec![(code, pointer)], "{to}");
+        }
     }
 }

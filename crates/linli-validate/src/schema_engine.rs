@@ -30,6 +30,23 @@ pub struct SchemaViolation {
     pub message_en: String,
     /// What is wrong, in Chinese; never contains the instance value.
     pub message_zh: String,
+    /// `date-time` or `date` when the failing keyword is the `pattern` or the `format` of a
+    /// Timestamp or a Date `[CON-070]`.
+    pub time_form: Option<&'static str>,
+}
+
+/// Whether a failing keyword belongs to a Timestamp (`date-time`) or a Date (`date`): its
+/// `format`, or its `pattern`, which is the Timestamp or the Date pattern `[CON-070]`.
+fn time_form(kind: &jsonschema::error::ValidationErrorKind) -> Option<&'static str> {
+    use jsonschema::error::ValidationErrorKind as K;
+    use linli_model::datetime::{DATE_PATTERN, TIMESTAMP_PATTERN};
+    match kind {
+        K::Format { format } if format == "date-time" => Some("date-time"),
+        K::Format { format } if format == "date" => Some("date"),
+        K::Pattern { pattern } if pattern == TIMESTAMP_PATTERN => Some("date-time"),
+        K::Pattern { pattern } if pattern == DATE_PATTERN => Some("date"),
+        _ => None,
+    }
 }
 
 /// Messages for a violation, without the offending value `[PRI-004]`.
@@ -149,6 +166,7 @@ impl SchemaEngine {
                     schema_path: e.schema_path().as_str().to_owned(),
                     message_en,
                     message_zh,
+                    time_form: time_form(e.kind()),
                 }
             })
             .collect()

@@ -397,7 +397,7 @@ class Sharer:
         def band(d: timeutil.Day, first: bool) -> timeutil.Day:
             y = d.year if method == "year" else d.year - d.year % 5
             if first:
-                return timeutil.Day(y, 1, 1)
+                return timeutil.Day(max(y, 1), 1, 1)  # years begin at 0001 [CON-022]
             return timeutil.Day(y if method == "year" else y + 4, 12, 31)
 
         if leaf == "birthPeriod":

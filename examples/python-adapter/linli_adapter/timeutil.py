@@ -26,7 +26,7 @@ def days_in_month(year: int, month: int) -> int:
 
 
 def is_day(year: int, month: int, day: int) -> bool:
-    """A day of the (proleptic) Gregorian calendar; years 0000–9999 as the patterns allow."""
+    """A day of the (proleptic) Gregorian calendar; the patterns allow years 0001–9999 ([CON-020])."""
     return 1 <= day <= days_in_month(year, month)
 
 

@@ -193,21 +193,67 @@ pub fn tree_digest(dir: &Path) -> String {
     digest_files(files_under(dir, ""))
 }
 
-/// Files under `dir` with extension `ext` (every file when `ext` is empty).
+/// Regular files under `dir` with extension `ext` (every one when `ext` is empty). Links are
+/// never followed, and FIFOs, sockets and devices are left out: a product writes the folders
+/// the judge reads, and a link to `/` or a FIFO named `x.ndjson` must not hang it.
 fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            // The entry's own type: a link is a link, whatever it points to.
+            let Ok(ft) = e.file_type() else { continue };
             let p = e.path();
-            if p.is_dir() {
+            if ft.is_dir() {
                 stack.push(p);
-            } else if ext.is_empty() || p.extension().is_some_and(|x| x == ext) {
+            } else if ft.is_file() && (ext.is_empty() || p.extension().is_some_and(|x| x == ext)) {
                 out.push(p);
             }
         }
     }
     out
+}
+
+/// Most entries an export or share directory may hold.
+const MAX_EXPORT_ENTRIES: usize = 10_000;
+
+/// Why the directory a product wrote for an `export` or `share` case is not judged at all
+/// `[CNF-034]`: it is no longer a directory of its own (replaced by a link), or it holds a link,
+/// a FIFO, a socket or a device (reading one could block the judge or leave the folder), more
+/// than [`MAX_EXPORT_ENTRIES`] entries, or more bytes than `max_bytes`.
+pub(crate) fn export_not_plain(dir: &Path, max_bytes: u64) -> Option<String> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_dir() => {}
+        _ => return Some(format!("{} is no longer a directory (removed or replaced by a link)", dir.display())),
+    }
+    let (mut entries, mut bytes) = (0usize, 0u64);
+    let mut odd = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            entries += 1;
+            if entries > MAX_EXPORT_ENTRIES {
+                return Some(format!("more than {MAX_EXPORT_ENTRIES} entries"));
+            }
+            let rel = e.path().strip_prefix(dir).map(|p| p.display().to_string()).unwrap_or_default();
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(e.path()),
+                Ok(t) if t.is_file() => {
+                    bytes = bytes.saturating_add(e.metadata().map(|m| m.len()).unwrap_or(0));
+                    if bytes > max_bytes {
+                        return Some(format!("more than {max_bytes} bytes"));
+                    }
+                }
+                _ => odd.push(rel),
+            }
+        }
+    }
+    if odd.is_empty() {
+        None
+    } else {
+        odd.sort();
+        Some(format!("entries that are neither regular files nor folders (links, FIFOs, sockets, devices): {odd:?}"))
+    }
 }
 
 /// What the adapter's reader thread hands over.
@@ -610,6 +656,10 @@ fn run_adapter(
                 }
                 Ok(r)
             });
+            // What the product wrote is looked at without following anything first [CNF-034].
+            let plain_dir = (op == "export" || op.starts_with("share-"))
+                .then(|| export_not_plain(&export_dir, opts.max_output_bytes))
+                .flatten();
             match judged {
                 Err(e) => {
                     result.outcome = Outcome::Error;
@@ -634,6 +684,13 @@ fn run_adapter(
                     result.outcome = Outcome::Error;
                     result.detail_zh = format!("产品报告无法完成：{e}");
                     result.detail_en = format!("the product reported it could not do it: {e}");
+                }
+                Ok(_) if (op == "export" || op.starts_with("share-")) && plain_dir.is_some() => {
+                    let why = plain_dir.unwrap_or_default();
+                    result.outcome = Outcome::Fail;
+                    result.detail_zh = format!("导出目录不是普通的数据集目录，未读取：{why} [CNF-034]");
+                    result.detail_en =
+                        format!("the export directory is not a plain dataset folder and was not read: {why} [CNF-034]");
                 }
                 Ok(r) if op == "export" => judge_export(v, &r, &export_dir, &mut result),
                 Ok(r) if op.starts_with("share-") => {
@@ -1029,6 +1086,14 @@ fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_j
             ));
         }
     }
+    // A class is judged when the dataset holds what it is about, or when a finding cites it.
+    let mut judged = dataset_classes(dir);
+    for r in by_req.keys() {
+        let class = class_of_requirement(r);
+        if Class::DATASET.contains(&class) && !judged.contains(&class) {
+            judged.push(class);
+        }
+    }
     let reqs = crate::coverage::requirements(&summary_spec_dir()).unwrap_or_default();
     for r in reqs {
         let class = class_of_requirement(&r.id);
@@ -1037,27 +1102,81 @@ fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_j
             continue;
         }
         let fails = by_req.get(&r.id);
+        let outcome = if !judged.contains(&class) {
+            Outcome::NotApplicable
+        } else if fails.is_some() {
+            Outcome::Fail
+        } else {
+            Outcome::Pass
+        };
         let result = CaseResult {
             id: format!("{}/dataset", r.id),
             case: r.id.clone(),
             op: "dataset",
             class,
             requirements: vec![r.id.clone()],
-            outcome: if fails.is_some() { Outcome::Fail } else { Outcome::Pass },
-            detail_zh: fails
-                .map(|f| format!("{} 处违反：{}", f.len(), f.iter().take(5).cloned().collect::<Vec<_>>().join("; ")))
-                .unwrap_or_else(|| "未发现违反".into()),
-            detail_en: fails
-                .map(|f| {
-                    format!("{} violations: {}", f.len(), f.iter().take(5).cloned().collect::<Vec<_>>().join("; "))
-                })
-                .unwrap_or_else(|| "no violation found".into()),
+            outcome,
+            detail_zh: if outcome == Outcome::NotApplicable {
+                "数据集中没有该类别涉及的内容，不评判".into()
+            } else {
+                fails
+                    .map(|f| {
+                        format!("{} 处违反：{}", f.len(), f.iter().take(5).cloned().collect::<Vec<_>>().join("; "))
+                    })
+                    .unwrap_or_else(|| "未发现违反".into())
+            },
+            detail_en: if outcome == Outcome::NotApplicable {
+                "the dataset holds nothing this class is about: not judged".into()
+            } else {
+                fails
+                    .map(|f| {
+                        format!("{} violations: {}", f.len(), f.iter().take(5).cloned().collect::<Vec<_>>().join("; "))
+                    })
+                    .unwrap_or_else(|| "no violation found".into())
+            },
             ms: 0,
         };
         event(&serde_json::to_value(&result).unwrap_or_default());
         summary.cases.push(result);
     }
-    Class::DATASET.to_vec()
+    judged
+}
+
+/// The classes a dataset target holds evidence for `[CNF-003]`, so
+/// that a dataset of one Place does not pass `people` for want of people. `core`: any record;
+/// `people`: a Person or an Organization; `places`: a Place; `things`: a Thing; `events`: an
+/// Event; `cases`: a Case; `privacy`: a manifest that declares a sharing level other than
+/// `internal` (the leak checks apply only then).
+fn dataset_classes(dir: &Path) -> Vec<Class> {
+    let records = dataset_records(dir);
+    let has = |types: &[&str]| records.iter().any(|r| r["type"].as_str().is_some_and(|t| types.contains(&t)));
+    let manifest = std::fs::symlink_metadata(dir.join(linli_model::manifest::MANIFEST_FILE))
+        .ok()
+        .filter(|m| m.file_type().is_file())
+        .and_then(|_| std::fs::read_to_string(dir.join(linli_model::manifest::MANIFEST_FILE)).ok())
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t.trim_start_matches('\u{feff}')).ok());
+    let shared = manifest
+        .as_ref()
+        .and_then(|m| m.get("sharingLevel"))
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|l| l != "internal");
+    let mut out = Vec::new();
+    for class in Class::DATASET {
+        let evidence = match class {
+            Class::Core => !records.is_empty(),
+            Class::People => has(&["Person", "Organization"]),
+            Class::Places => has(&["Place"]),
+            Class::Things => has(&["Thing"]),
+            Class::Events => has(&["Event"]),
+            Class::Cases => has(&["Case"]),
+            Class::Privacy => shared,
+            Class::Adapters | Class::Api => false,
+        };
+        if evidence {
+            out.push(*class);
+        }
+    }
+    out
 }
 
 fn summary_spec_dir() -> PathBuf {

@@ -1,0 +1,86 @@
+//! A hostile product against the judge: adapters that try to hang the runner, or to make it read
+//! outside the folder it handed out, through what they leave in an `export` directory. The
+//! adapters are small shell scripts (POSIX `sh`, `sed`, `mkfifo`, `ln`), written here.
+
+#![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use linli_conformance::runner::{Outcome, RunOptions, SUITE_VERSION, Summary, Target, run};
+
+/// An adapter that claims `core`, accepts every record, echoes every round trip as `{}` (a
+/// failure, which does not matter here) and, for an `export`, does what `$1` says to the
+/// directory instead of writing a dataset.
+fn script(dir: &std::path::Path) -> PathBuf {
+    let path = dir.join("adapter.sh");
+    let text = format!(
+        r#"#!/bin/sh
+mode="$1"
+while IFS= read -r line; do
+  op=$(printf '%s' "$line" | sed -n 's/^{{"op":"\([a-z-]*\)".*/\1/p')
+  seq=$(printf '%s' "$line" | sed -n 's/^{{"op":"[a-z-]*","seq":\([0-9]*\).*/\1/p')
+  case=$(printf '%s' "$line" | sed -n 's/^{{"op":"[a-z-]*","seq":[0-9]*,"case":"\([^"]*\)".*/\1/p')
+  dir=$(printf '%s' "$line" | sed -n 's/.*"directory":"\([^"]*\)"}}$/\1/p')
+  case "$op" in
+    start) printf '{{"seq":%s,"product":{{"vendor":"v","name":"n","version":"1.0"}},"standard_versions":["{SUITE_VERSION}"],"classes":["core"]}}\n' "$seq" ;;
+    stop) printf '{{"seq":%s}}\n' "$seq"; exit 0 ;;
+    export)
+      case "$mode" in
+        fifo) mkfifo "$dir/zz.ndjson"; mkfifo "$dir/manifest.json" ;;
+        links) ln -s / "$dir/root"; ln -s . "$dir/a"; ln -s . "$dir/b" ;;
+        replace) rm -rf "$dir"; ln -s / "$dir" ;;
+      esac
+      printf '{{"seq":%s,"case":"%s"}}\n' "$seq" "$case" ;;
+    roundtrip) printf '{{"seq":%s,"case":"%s","record":{{}}}}\n' "$seq" "$case" ;;
+    *) printf '{{"seq":%s,"case":"%s","accepted":true}}\n' "$seq" "$case" ;;
+  esac
+done
+"#
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Run the suite against the script in `mode`, in a thread: a judge that hangs fails the test
+/// instead of the test run.
+fn run_in(mode: &str) -> Summary {
+    let dir = std::env::temp_dir().join(format!("linli-hostile-{}-{mode}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = Target::Adapter(vec!["sh".into(), script(&dir).display().to_string(), mode.into()]);
+    let mut opts = RunOptions::new(linli_conformance::vector::suite_dir());
+    opts.case_timeout = Duration::from_secs(20);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(run(&target, &opts, &mut |_| {}));
+    });
+    let summary = rx.recv_timeout(Duration::from_secs(240)).unwrap_or_else(|_| panic!("mode {mode}: the judge hangs"));
+    let _ = std::fs::remove_dir_all(&dir);
+    summary
+}
+
+fn exports_fail_unread(s: &Summary, mode: &str) {
+    assert!(s.run_errors.is_empty(), "{mode}: {:?}", s.run_errors);
+    let exports: Vec<_> = s.cases.iter().filter(|c| c.op == "export").collect();
+    assert!(!exports.is_empty());
+    for c in exports {
+        assert_eq!(c.outcome, Outcome::Fail, "{mode}: {} {}", c.id, c.detail_en);
+        assert!(c.detail_en.contains("not a plain dataset folder"), "{mode}: {} {}", c.id, c.detail_en);
+    }
+}
+
+#[test]
+fn fifos_in_an_export_do_not_hang_the_judge() {
+    exports_fail_unread(&run_in("fifo"), "fifo");
+}
+
+#[test]
+fn links_in_an_export_are_not_followed() {
+    exports_fail_unread(&run_in("links"), "links");
+}
+
+#[test]
+fn an_export_directory_replaced_by_a_link_is_not_read() {
+    exports_fail_unread(&run_in("replace"), "replace");
+}

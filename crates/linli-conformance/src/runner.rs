@@ -521,14 +521,29 @@ fn start(cmd: &[String], opts: &RunOptions, seq: &mut u64) -> Result<(Session, S
     }
 }
 
+/// A control character (C0, DEL, C1) or an invisible formatting one (zero-width, bidirectional
+/// overrides, soft hyphen, byte order mark).
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
 /// Why the suite cannot run against what the adapter declared at `start` `[CNF-031]`: a version
 /// that is not definite, a standard version the suite does not test, no class or a reserved one,
 /// a skip that names no case or outcome of the suite, or one without a reason.
 fn refuse_start(hello: &StartResponse, plan: &Plan<'_>) -> Vec<String> {
     let mut out = Vec::new();
-    let v = hello.product.version.trim().to_ascii_lowercase();
+    let p = &hello.product;
+    for (member, text) in [("vendor", &p.vendor), ("name", &p.name), ("version", &p.version)] {
+        // Terminal escapes, carriage returns and invisible characters make a report show what
+        // is not there (`latest` followed by a zero-width space is not a definite version).
+        if text.chars().any(invisible) {
+            out.push(format!("product {member} {text:?} holds control or invisible characters [CNF-031]"));
+        }
+    }
+    let v = p.version.trim().to_ascii_lowercase();
     if v.is_empty() || matches!(v.as_str(), "latest" | "main" | "master" | "head" | "dev" | "snapshot" | "unknown") {
-        out.push(format!("product version `{}` is not a definite version [CNF-031]", hello.product.version));
+        out.push(format!("product version {:?} is not a definite version [CNF-031]", p.version));
     }
     if !hello.standard_versions.iter().any(|s| s == SUITE_VERSION) {
         out.push(format!(
@@ -547,10 +562,10 @@ fn refuse_start(hello: &StartResponse, plan: &Plan<'_>) -> Vec<String> {
     let outcomes = plan.outcomes();
     for s in &hello.skips {
         if !outcomes.iter().any(|(v, op)| s.case == v.id || s.case == format!("{}/{op}", v.id)) {
-            out.push(format!("skip `{}` names no case or outcome of this suite [CNF-003]", s.case));
+            out.push(format!("skip {:?} names no case or outcome of this suite [CNF-003]", s.case));
         }
         if s.reason.trim().is_empty() {
-            out.push(format!("skip `{}` has no reason [CNF-003]", s.case));
+            out.push(format!("skip {:?} has no reason [CNF-003]", s.case));
         }
     }
     out
@@ -1243,6 +1258,33 @@ mod tests {
         let answer = r#"{"seq":1,"product":{"vendor":"v","name":"n","version":"1"},"standard_versions":["0.1.0"],"classes":["core","dataset","API"]}"#;
         assert_eq!(unknown_classes(answer).as_deref(), Some(r#""dataset", "API""#));
         assert_eq!(unknown_classes(r#"{"classes":["core","api"]}"#), None, "api is a class, refused later as reserved");
+    }
+
+    #[test]
+    fn a_product_declared_with_control_or_invisible_characters_is_refused() {
+        let suite = crate::vector::suite_dir();
+        let vectors: Vec<DocumentVector> =
+            document_vectors(&suite).expect("suite").into_iter().map(|(_, v)| v).collect();
+        let plan = Plan::new(&suite, &vectors, &[]);
+        let hello = |vendor: &str, name: &str, version: &str| StartResponse {
+            seq: 1,
+            product: Product { vendor: vendor.into(), name: name.into(), version: version.into() },
+            standard_versions: vec![SUITE_VERSION.into()],
+            classes: vec![Class::Places],
+            skips: Vec::new(),
+        };
+        assert!(refuse_start(&hello("v", "n", "1.0"), &plan).is_empty());
+        for (vendor, name, version) in [
+            ("v", "n", "latest\u{200b}"),
+            ("v", "n", "latest\r\u{1b}[2K1.0"),
+            ("v", "n\u{1b}[31m", "1.0"),
+            ("v\u{202e}", "n", "1.0"),
+            ("v", "n", "1.0\u{0}"),
+        ] {
+            let why = refuse_start(&hello(vendor, name, version), &plan);
+            assert!(!why.is_empty(), "{vendor:?} {name:?} {version:?} accepted");
+            assert!(why.iter().all(|w| !w.chars().any(char::is_control)), "{why:?}");
+        }
     }
 
     #[test]

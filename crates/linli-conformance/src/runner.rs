@@ -42,6 +42,10 @@ pub struct RunOptions {
     pub max_output_bytes: u64,
     /// Seed of anything randomised (the order of cases); written into the report.
     pub seed: u64,
+    /// Time the whole run against an adapter may take: an adapter that answers just under the
+    /// per-answer deadline every time would otherwise hold the judge for hours. Outcomes not
+    /// reached in time end `error` `[CNF-040]`.
+    pub run_timeout: Duration,
 }
 
 impl RunOptions {
@@ -54,6 +58,7 @@ impl RunOptions {
             max_line_bytes: 4 << 20,
             max_output_bytes: 256 << 20,
             seed: 1,
+            run_timeout: Duration::from_secs(3600),
         }
     }
 }
@@ -604,7 +609,18 @@ fn run_adapter(
     shuffle(&mut work, opts.seed);
     let mut session = Some(session);
     let mut restarts = 0u32;
+    let deadline = Instant::now() + opts.run_timeout;
     for (v, op) in work {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero()
+            && let Some(s) = session.take()
+        {
+            s.kill();
+            summary.run_errors.push(format!(
+                "the run took longer than its deadline of {} s; the outcomes not reached are errors [CNF-040]",
+                opts.run_timeout.as_secs()
+            ));
+        }
         let mut result = CaseResult {
             id: format!("{}/{op}", v.id),
             case: v.id.clone(),
@@ -623,6 +639,10 @@ fn run_adapter(
             result.outcome = Outcome::Skip;
             result.detail_zh = format!("厂商声明跳过：{reason}");
             result.detail_en = format!("skipped by the vendor: {reason}");
+        } else if left.is_zero() {
+            result.outcome = Outcome::Error;
+            result.detail_zh = "运行已超过总时限，未执行".into();
+            result.detail_en = "not run: the run had passed its deadline".into();
         } else if session.is_none() {
             result.outcome = Outcome::Error;
             result.detail_zh = "适配器已多次失败，不再重启".into();
@@ -662,7 +682,7 @@ fn run_adapter(
                 _ => Request::Roundtrip { seq, case: v.id.clone(), record: v.record.clone() },
             };
             let t0 = Instant::now();
-            let answer = s.ask(&req, opts.case_timeout);
+            let answer = s.ask(&req, opts.case_timeout.min(left));
             result.ms = u64::try_from(t0.elapsed().as_millis()).unwrap_or(u64::MAX);
             let judged = answer.and_then(|a| {
                 let r: CaseResponse = serde_json::from_str(&a).map_err(|e| format!("malformed answer: {e}"))?;

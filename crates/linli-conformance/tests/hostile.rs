@@ -33,8 +33,8 @@ while IFS= read -r line; do
         replace) rm -rf "$dir"; ln -s / "$dir" ;;
       esac
       printf '{{"seq":%s,"case":"%s"}}\n' "$seq" "$case" ;;
-    roundtrip) printf '{{"seq":%s,"case":"%s","record":{{}}}}\n' "$seq" "$case" ;;
-    *) printf '{{"seq":%s,"case":"%s","accepted":true}}\n' "$seq" "$case" ;;
+    roundtrip) [ "$mode" = slow ] && sleep 0.5; printf '{{"seq":%s,"case":"%s","record":{{}}}}\n' "$seq" "$case" ;;
+    *) [ "$mode" = slow ] && sleep 0.5; printf '{{"seq":%s,"case":"%s","accepted":true}}\n' "$seq" "$case" ;;
   esac
 done
 "#
@@ -46,11 +46,16 @@ done
 /// Run the suite against the script in `mode`, in a thread: a judge that hangs fails the test
 /// instead of the test run.
 fn run_in(mode: &str) -> Summary {
+    run_with(mode, Duration::from_secs(3600))
+}
+
+fn run_with(mode: &str, run_timeout: Duration) -> Summary {
     let dir = std::env::temp_dir().join(format!("linli-hostile-{}-{mode}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let target = Target::Adapter(vec!["sh".into(), script(&dir).display().to_string(), mode.into()]);
     let mut opts = RunOptions::new(linli_conformance::vector::suite_dir());
     opts.case_timeout = Duration::from_secs(20);
+    opts.run_timeout = run_timeout;
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(run(&target, &opts, &mut |_| {}));
@@ -83,4 +88,17 @@ fn links_in_an_export_are_not_followed() {
 #[test]
 fn an_export_directory_replaced_by_a_link_is_not_read() {
     exports_fail_unread(&run_in("replace"), "replace");
+}
+
+#[test]
+fn an_adapter_that_answers_slowly_every_time_cannot_hold_the_judge_past_the_run_deadline() {
+    // 180 outcomes at 0.5 s each would take 90 s; the run's deadline is 3 s.
+    let t0 = std::time::Instant::now();
+    let s = run_with("slow", Duration::from_secs(3));
+    assert!(t0.elapsed() < Duration::from_secs(30), "took {:?}", t0.elapsed());
+    assert_eq!(s.exit_code(), 2, "{:?}", s.run_errors);
+    assert!(s.run_errors.iter().any(|e| e.contains("deadline")), "{:?}", s.run_errors);
+    let late = s.cases.iter().filter(|c| c.detail_en.contains("passed its deadline")).count();
+    assert!(late > 100, "{late} outcomes not run");
+    assert!(s.cases.iter().all(|c| c.class.name() != "core" || c.outcome != Outcome::NotApplicable));
 }

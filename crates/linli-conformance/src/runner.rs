@@ -278,13 +278,12 @@ struct Session {
 impl Session {
     fn spawn(cmd: &[String], opts: &RunOptions) -> Result<Session, String> {
         let (prog, args) = cmd.split_first().ok_or("empty adapter command")?;
-        let mut child = Command::new(prog)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start `{prog}`: {e}"))?;
+        let mut command = Command::new(prog);
+        command.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+        // A process group of its own, so that whatever the adapter starts is stopped with it.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn().map_err(|e| format!("cannot start `{prog}`: {e}"))?;
         let stdin = child.stdin.take().ok_or("no stdin")?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
         let (tx, rx) = std::sync::mpsc::channel();
@@ -356,7 +355,16 @@ impl Session {
         }
     }
 
+    /// Stop the adapter and every process it started (its process group): a child left running
+    /// could keep writing into the export directories of a later run.
     fn kill(mut self) {
+        #[cfg(unix)]
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -651,8 +659,7 @@ fn run_adapter(
             seq += 1;
             let export_dir = export_dir(opts.seed, seq);
             if op == "export" || op.starts_with("share-") {
-                let _ = std::fs::remove_dir_all(&export_dir);
-                let _ = std::fs::create_dir_all(&export_dir);
+                let _ = create_export_dir(&export_dir);
             }
             let req = match (op, by_id.get(v.id.as_str())) {
                 ("convert", Some(a)) => Request::Convert {
@@ -999,10 +1006,23 @@ fn export_cases(suite: &Path) -> Vec<DocumentVector> {
 }
 
 fn export_dir(seed: u64, seq: u64) -> PathBuf {
-    // Unique per process and call: several runs may share a process (the tests do).
+    // Unique per process and call: several runs may share a process (the tests do). The random
+    // part makes the name unguessable, so that nothing can be planted there before the case.
     static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    std::env::temp_dir().join(format!("linli-conformance-{}-{n}-{seed}-{seq}", std::process::id()))
+    let mut r = [0u8; 8];
+    let _ = getrandom::fill(&mut r);
+    let r = linli_validate::input::hex(&r);
+    std::env::temp_dir().join(format!("linli-conformance-{}-{n}-{seed}-{seq}-{r}", std::process::id()))
+}
+
+/// Create the empty directory of an `export` or `share` case: new (never one found there), and
+/// readable by its owner only where the platform has modes.
+fn create_export_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
 }
 
 /// Every record of the NDJSON files under `dir`, ordered by type and id.
@@ -1272,6 +1292,18 @@ pub fn list_outcomes(suite: &Path) -> Result<Vec<(String, Class)>, crate::Error>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn export_directories_are_new_unguessable_and_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let (a, b) = (export_dir(1, 5), export_dir(1, 5));
+        assert_ne!(a.file_name(), b.file_name());
+        create_export_dir(&a).expect("new");
+        assert_eq!(std::fs::metadata(&a).expect("dir").permissions().mode() & 0o777, 0o700);
+        assert!(create_export_dir(&a).is_err(), "an existing directory is never reused");
+        let _ = std::fs::remove_dir(&a);
+    }
 
     #[test]
     fn names_that_are_no_class_are_named_in_the_refusal() {

@@ -24,7 +24,8 @@ while IFS= read -r line; do
   case=$(printf '%s' "$line" | sed -n 's/^{{"op":"[a-z-]*","seq":[0-9]*,"case":"\([^"]*\)".*/\1/p')
   dir=$(printf '%s' "$line" | sed -n 's/.*"directory":"\([^"]*\)"}}$/\1/p')
   case "$op" in
-    start) printf '{{"seq":%s,"product":{{"vendor":"v","name":"n","version":"1.0"}},"standard_versions":["{SUITE_VERSION}"],"classes":["core"]}}\n' "$seq" ;;
+    start) if [ "$mode" = orphan ]; then (while :; do sleep 0.2; done) >/dev/null 2>&1 & echo $! > "$0.orphan"; fi
+      printf '{{"seq":%s,"product":{{"vendor":"v","name":"n","version":"1.0"}},"standard_versions":["{SUITE_VERSION}"],"classes":["core"]}}\n' "$seq" ;;
     stop) printf '{{"seq":%s}}\n' "$seq"; exit 0 ;;
     export)
       case "$mode" in
@@ -61,6 +62,27 @@ fn run_with(mode: &str, run_timeout: Duration) -> Summary {
         let _ = tx.send(run(&target, &opts, &mut |_| {}));
     });
     let summary = rx.recv_timeout(Duration::from_secs(240)).unwrap_or_else(|_| panic!("mode {mode}: the judge hangs"));
+    if mode == "orphan" {
+        // What the adapter started must not outlive the run: it could write into the export
+        // directories of the next vendor's run.
+        let pid = std::fs::read_to_string(dir.join("adapter.sh.orphan")).unwrap();
+        // Running: `kill -0` succeeds and, where /proc tells, the process is no zombie waiting
+        // for a parent to reap it. A kill takes a moment to land.
+        let running = || {
+            let exists = std::process::Command::new("kill").args(["-0", pid.trim()]).status().unwrap().success();
+            let zombie = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+                .map(|st| st.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')))
+                .unwrap_or(false);
+            exists && !zombie
+        };
+        let t0 = std::time::Instant::now();
+        while running() && t0.elapsed() < Duration::from_secs(3) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let alive = running();
+        let _ = std::process::Command::new("kill").args(["-KILL", pid.trim()]).status();
+        assert!(!alive, "the adapter's child {} outlived the run", pid.trim());
+    }
     let _ = std::fs::remove_dir_all(&dir);
     summary
 }
@@ -101,4 +123,10 @@ fn an_adapter_that_answers_slowly_every_time_cannot_hold_the_judge_past_the_run_
     let late = s.cases.iter().filter(|c| c.detail_en.contains("passed its deadline")).count();
     assert!(late > 100, "{late} outcomes not run");
     assert!(s.cases.iter().all(|c| c.class.name() != "core" || c.outcome != Outcome::NotApplicable));
+}
+
+#[test]
+fn children_of_the_adapter_do_not_outlive_the_run() {
+    let s = run_in("orphan");
+    assert!(s.run_errors.is_empty(), "{:?}", s.run_errors);
 }

@@ -60,6 +60,9 @@ pub struct RunArgs {
     /// Restarts of a failing adapter before its remaining cases are given up
     #[arg(long, default_value_t = 3)]
     pub max_restarts: u32,
+    /// Time the whole run against an adapter may take, in seconds; outcomes not reached by then are errors
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    pub max_run_secs: u64,
     /// The suite folder (default: the `conformance/` folder this build came from)
     #[arg(long, value_name = "DIR")]
     pub suite: Option<PathBuf>,
@@ -119,6 +122,7 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
     opts.seed = a.seed;
     opts.case_timeout = Duration::from_millis(a.timeout_ms);
     opts.max_restarts = a.max_restarts;
+    opts.run_timeout = Duration::from_secs(a.max_run_secs);
     std::fs::create_dir_all(&a.out).map_err(|source| CliError::Io { path: a.out.clone(), source })?;
     let log_path = a.out.join("events.jsonl");
     let mut log = std::io::BufWriter::new(
@@ -144,6 +148,7 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
         crate::statement_cmd::write_statement(key, summary_json, &target, &opts.suite, &a.out, (lang, out))?;
     }
     for e in &summary.run_errors {
+        let e = crate::printable(e);
         writeln!(out, "{}: {e}", if lang == Lang::Zh { "运行错误" } else { "run error" }).map_err(CliError::Stdout)?;
     }
     for c in &summary.classes {

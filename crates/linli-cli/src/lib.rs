@@ -174,6 +174,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write) -> Res
     }
 }
 
+/// Text that came from outside (an adapter's answer, a statement not yet verified) made safe for
+/// a terminal: control characters (escape sequences, carriage returns, bell) are written as
+/// `\u{..}` escapes instead of being obeyed.
+pub(crate) fn printable(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+}
+
 /// Entry point used by `main`: runs, prints errors to stderr, maps them to exit code 2.
 pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let stdout = std::io::stdout();

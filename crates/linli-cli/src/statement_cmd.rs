@@ -120,7 +120,7 @@ pub(crate) fn verify(a: &VerifyArgs, lang: Lang, out: &mut dyn Write) -> Result<
                 ]
             };
             for l in lines {
-                writeln!(out, "{l}").map_err(CliError::Stdout)?;
+                writeln!(out, "{}", crate::printable(&l)).map_err(CliError::Stdout)?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -129,7 +129,9 @@ pub(crate) fn verify(a: &VerifyArgs, lang: Lang, out: &mut dyn Write) -> Result<
         }
         Err(e) => {
             let word = if zh { "无效：" } else { "invalid: " };
-            writeln!(out, "{word}error[{}]: {}", e.code(), e.message(zh)).map_err(CliError::Stdout)?;
+            // The envelope is not trusted: what it says is quoted, never obeyed.
+            writeln!(out, "{word}error[{}]: {}", e.code(), crate::printable(&e.message(zh)))
+                .map_err(CliError::Stdout)?;
             Ok(ExitCode::from(1))
         }
     }

@@ -114,7 +114,14 @@ impl Walk<'_> {
                 if self.rules.is_some_and(|r| r.integers.contains(&pat())) && int(x) != int(y) {
                     return false;
                 }
-                x.as_f64() == y.as_f64()
+                // Two integers compare exactly: as doubles, 2^53 + 1 would equal 2^53.
+                match (
+                    x.as_i64().map(i128::from).or(x.as_u64().map(i128::from)),
+                    y.as_i64().map(i128::from).or(y.as_u64().map(i128::from)),
+                ) {
+                    (Some(p), Some(q)) => p == q,
+                    _ => x.as_f64() == y.as_f64(),
+                }
             }
             (Value::String(x), Value::String(y)) if x != y => {
                 if !self.rules.is_some_and(|r| r.timestamps.contains(&pat())) {
@@ -237,6 +244,23 @@ mod tests {
         let a = json!({"type": "Place", "id": "P", "geometry": {"type": "Point", "coordinates": [120, 31]}});
         let b = json!({"type": "Place", "id": "P", "geometry": {"type": "Point", "coordinates": [120.0, 31.0]}});
         assert!(diff(&a, &b).is_empty());
+    }
+
+    #[test]
+    fn integers_compare_exactly_beyond_f64_precision() {
+        // 2^53 + 1 and 2^53 are the same double; as integers they differ.
+        let mut big = event();
+        big["meta"]["version"] = json!(9_007_199_254_740_993_u64);
+        let mut near = event();
+        near["meta"]["version"] = json!(9_007_199_254_740_992_u64);
+        assert_eq!(diff(&big, &near).changed, vec!["/meta/version"]);
+        let a = json!({"type": "Place", "id": "P", "x": 9_007_199_254_740_993_i64});
+        let b = json!({"type": "Place", "id": "P", "x": 9_007_199_254_740_992_i64});
+        assert_eq!(diff(&a, &b).changed, vec!["/x"]);
+        // An integer member given back with a fraction is a change however close it is.
+        let mut close = event();
+        close["meta"]["version"] = json!(2.000_000_1);
+        assert_eq!(diff(&event(), &close).changed, vec!["/meta/version"]);
     }
 
     #[test]

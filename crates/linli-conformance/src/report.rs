@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use crate::runner::{Outcome, Summary};
 
 /// Escape for XML and HTML text and attributes; control characters (which XML 1.0 forbids and a
-/// terminal would obey) become U+FFFD.
+/// terminal would obey) and U+FFFE, U+FFFF (not XML characters either) become U+FFFD.
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -15,7 +15,8 @@ fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\n' | '\t' => out.push(c),
-            c if c.is_control() => out.push('\u{FFFD}'),
+            // Controls (a terminal would obey them) and the two noncharacters XML 1.0 forbids.
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -176,4 +177,23 @@ pub fn html(s: &Summary, requirement_text: &dyn Fn(&str) -> Option<String>) -> S
     }
     h.push_str("</body></html>\n");
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_a_vendor_writes_cannot_break_the_xml() {
+        // A skip reason or an `error` answer is vendor text: every character XML 1.0 forbids
+        // (C0 controls but tab and newline, U+FFFE, U+FFFF) is replaced, markup is escaped.
+        let s = esc("a\u{0}\u{1b}[2K\r\u{fffe}\u{ffff}\"<x>&");
+        assert!(
+            !s.chars().any(
+                |c| matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+            ),
+            "{s:?}"
+        );
+        assert!(s.ends_with("&quot;&lt;x&gt;&amp;"), "{s}");
+    }
 }

@@ -42,6 +42,10 @@ pub struct RunOptions {
     pub max_output_bytes: u64,
     /// Seed of anything randomised (the order of cases); written into the report.
     pub seed: u64,
+    /// Time the whole run against an adapter may take: an adapter that answers just under the
+    /// per-answer deadline every time would otherwise hold the judge for hours. Outcomes not
+    /// reached in time end `error` `[CNF-040]`.
+    pub run_timeout: Duration,
 }
 
 impl RunOptions {
@@ -54,6 +58,7 @@ impl RunOptions {
             max_line_bytes: 4 << 20,
             max_output_bytes: 256 << 20,
             seed: 1,
+            run_timeout: Duration::from_secs(3600),
         }
     }
 }
@@ -193,21 +198,67 @@ pub fn tree_digest(dir: &Path) -> String {
     digest_files(files_under(dir, ""))
 }
 
-/// Files under `dir` with extension `ext` (every file when `ext` is empty).
+/// Regular files under `dir` with extension `ext` (every one when `ext` is empty). Links are
+/// never followed, and FIFOs, sockets and devices are left out: a product writes the folders
+/// the judge reads, and a link to `/` or a FIFO named `x.ndjson` must not hang it.
 fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            // The entry's own type: a link is a link, whatever it points to.
+            let Ok(ft) = e.file_type() else { continue };
             let p = e.path();
-            if p.is_dir() {
+            if ft.is_dir() {
                 stack.push(p);
-            } else if ext.is_empty() || p.extension().is_some_and(|x| x == ext) {
+            } else if ft.is_file() && (ext.is_empty() || p.extension().is_some_and(|x| x == ext)) {
                 out.push(p);
             }
         }
     }
     out
+}
+
+/// Most entries an export or share directory may hold.
+const MAX_EXPORT_ENTRIES: usize = 10_000;
+
+/// Why the directory a product wrote for an `export` or `share` case is not judged at all
+/// `[CNF-034]`: it is no longer a directory of its own (replaced by a link), or it holds a link,
+/// a FIFO, a socket or a device (reading one could block the judge or leave the folder), more
+/// than [`MAX_EXPORT_ENTRIES`] entries, or more bytes than `max_bytes`.
+pub(crate) fn export_not_plain(dir: &Path, max_bytes: u64) -> Option<String> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_dir() => {}
+        _ => return Some(format!("{} is no longer a directory (removed or replaced by a link)", dir.display())),
+    }
+    let (mut entries, mut bytes) = (0usize, 0u64);
+    let mut odd = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            entries += 1;
+            if entries > MAX_EXPORT_ENTRIES {
+                return Some(format!("more than {MAX_EXPORT_ENTRIES} entries"));
+            }
+            let rel = e.path().strip_prefix(dir).map(|p| p.display().to_string()).unwrap_or_default();
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(e.path()),
+                Ok(t) if t.is_file() => {
+                    bytes = bytes.saturating_add(e.metadata().map(|m| m.len()).unwrap_or(0));
+                    if bytes > max_bytes {
+                        return Some(format!("more than {max_bytes} bytes"));
+                    }
+                }
+                _ => odd.push(rel),
+            }
+        }
+    }
+    if odd.is_empty() {
+        None
+    } else {
+        odd.sort();
+        Some(format!("entries that are neither regular files nor folders (links, FIFOs, sockets, devices): {odd:?}"))
+    }
 }
 
 /// What the adapter's reader thread hands over.
@@ -227,13 +278,12 @@ struct Session {
 impl Session {
     fn spawn(cmd: &[String], opts: &RunOptions) -> Result<Session, String> {
         let (prog, args) = cmd.split_first().ok_or("empty adapter command")?;
-        let mut child = Command::new(prog)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start `{prog}`: {e}"))?;
+        let mut command = Command::new(prog);
+        command.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+        // A process group of its own, so that whatever the adapter starts is stopped with it.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn().map_err(|e| format!("cannot start `{prog}`: {e}"))?;
         let stdin = child.stdin.take().ok_or("no stdin")?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
         let (tx, rx) = std::sync::mpsc::channel();
@@ -305,7 +355,16 @@ impl Session {
         }
     }
 
+    /// Stop the adapter and every process it started (its process group): a child left running
+    /// could keep writing into the export directories of a later run.
     fn kill(mut self) {
+        #[cfg(unix)]
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -495,14 +554,29 @@ fn start(cmd: &[String], opts: &RunOptions, seq: &mut u64) -> Result<(Session, S
     }
 }
 
+/// A control character (C0, DEL, C1) or an invisible formatting one (zero-width, bidirectional
+/// overrides, soft hyphen, byte order mark).
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
 /// Why the suite cannot run against what the adapter declared at `start` `[CNF-031]`: a version
 /// that is not definite, a standard version the suite does not test, no class or a reserved one,
 /// a skip that names no case or outcome of the suite, or one without a reason.
 fn refuse_start(hello: &StartResponse, plan: &Plan<'_>) -> Vec<String> {
     let mut out = Vec::new();
-    let v = hello.product.version.trim().to_ascii_lowercase();
+    let p = &hello.product;
+    for (member, text) in [("vendor", &p.vendor), ("name", &p.name), ("version", &p.version)] {
+        // Terminal escapes, carriage returns and invisible characters make a report show what
+        // is not there (`latest` followed by a zero-width space is not a definite version).
+        if text.chars().any(invisible) {
+            out.push(format!("product {member} {text:?} holds control or invisible characters [CNF-031]"));
+        }
+    }
+    let v = p.version.trim().to_ascii_lowercase();
     if v.is_empty() || matches!(v.as_str(), "latest" | "main" | "master" | "head" | "dev" | "snapshot" | "unknown") {
-        out.push(format!("product version `{}` is not a definite version [CNF-031]", hello.product.version));
+        out.push(format!("product version {:?} is not a definite version [CNF-031]", p.version));
     }
     if !hello.standard_versions.iter().any(|s| s == SUITE_VERSION) {
         out.push(format!(
@@ -521,10 +595,10 @@ fn refuse_start(hello: &StartResponse, plan: &Plan<'_>) -> Vec<String> {
     let outcomes = plan.outcomes();
     for s in &hello.skips {
         if !outcomes.iter().any(|(v, op)| s.case == v.id || s.case == format!("{}/{op}", v.id)) {
-            out.push(format!("skip `{}` names no case or outcome of this suite [CNF-003]", s.case));
+            out.push(format!("skip {:?} names no case or outcome of this suite [CNF-003]", s.case));
         }
         if s.reason.trim().is_empty() {
-            out.push(format!("skip `{}` has no reason [CNF-003]", s.case));
+            out.push(format!("skip {:?} has no reason [CNF-003]", s.case));
         }
     }
     out
@@ -563,7 +637,18 @@ fn run_adapter(
     shuffle(&mut work, opts.seed);
     let mut session = Some(session);
     let mut restarts = 0u32;
+    let deadline = Instant::now() + opts.run_timeout;
     for (v, op) in work {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero()
+            && let Some(s) = session.take()
+        {
+            s.kill();
+            summary.run_errors.push(format!(
+                "the run took longer than its deadline of {} s; the outcomes not reached are errors [CNF-040]",
+                opts.run_timeout.as_secs()
+            ));
+        }
         let mut result = CaseResult {
             id: format!("{}/{op}", v.id),
             case: v.id.clone(),
@@ -582,6 +667,10 @@ fn run_adapter(
             result.outcome = Outcome::Skip;
             result.detail_zh = format!("厂商声明跳过：{reason}");
             result.detail_en = format!("skipped by the vendor: {reason}");
+        } else if left.is_zero() {
+            result.outcome = Outcome::Error;
+            result.detail_zh = "运行已超过总时限，未执行".into();
+            result.detail_en = "not run: the run had passed its deadline".into();
         } else if session.is_none() {
             result.outcome = Outcome::Error;
             result.detail_zh = "适配器已多次失败，不再重启".into();
@@ -590,8 +679,7 @@ fn run_adapter(
             seq += 1;
             let export_dir = export_dir(opts.seed, seq);
             if op == "export" || op.starts_with("share-") {
-                let _ = std::fs::remove_dir_all(&export_dir);
-                let _ = std::fs::create_dir_all(&export_dir);
+                let _ = create_export_dir(&export_dir);
             }
             let req = match (op, by_id.get(v.id.as_str())) {
                 ("convert", Some(a)) => Request::Convert {
@@ -617,7 +705,7 @@ fn run_adapter(
                 _ => Request::Roundtrip { seq, case: v.id.clone(), record: v.record.clone() },
             };
             let t0 = Instant::now();
-            let answer = s.ask(&req, opts.case_timeout);
+            let answer = s.ask(&req, opts.case_timeout.min(left));
             result.ms = u64::try_from(t0.elapsed().as_millis()).unwrap_or(u64::MAX);
             let judged = answer.and_then(|a| {
                 let r: CaseResponse = serde_json::from_str(&a).map_err(|e| format!("malformed answer: {e}"))?;
@@ -626,6 +714,10 @@ fn run_adapter(
                 }
                 Ok(r)
             });
+            // What the product wrote is looked at without following anything first [CNF-034].
+            let plain_dir = (op == "export" || op.starts_with("share-"))
+                .then(|| export_not_plain(&export_dir, opts.max_output_bytes))
+                .flatten();
             match judged {
                 Err(e) => {
                     result.outcome = Outcome::Error;
@@ -650,6 +742,13 @@ fn run_adapter(
                     result.outcome = Outcome::Error;
                     result.detail_zh = format!("产品报告无法完成：{e}");
                     result.detail_en = format!("the product reported it could not do it: {e}");
+                }
+                Ok(_) if (op == "export" || op.starts_with("share-")) && plain_dir.is_some() => {
+                    let why = plain_dir.unwrap_or_default();
+                    result.outcome = Outcome::Fail;
+                    result.detail_zh = format!("导出目录不是普通的数据集目录，未读取：{why} [CNF-034]");
+                    result.detail_en =
+                        format!("the export directory is not a plain dataset folder and was not read: {why} [CNF-034]");
                 }
                 Ok(r) if op == "export" => judge_export(v, &r, &export_dir, &mut result),
                 Ok(r) if op.starts_with("share-") => {
@@ -823,10 +922,23 @@ fn export_cases(suite: &Path) -> Vec<DocumentVector> {
 }
 
 fn export_dir(seed: u64, seq: u64) -> PathBuf {
-    // Unique per process and call: several runs may share a process (the tests do).
+    // Unique per process and call: several runs may share a process (the tests do). The random
+    // part makes the name unguessable, so that nothing can be planted there before the case.
     static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    std::env::temp_dir().join(format!("linli-conformance-{}-{n}-{seed}-{seq}", std::process::id()))
+    let mut r = [0u8; 8];
+    let _ = getrandom::fill(&mut r);
+    let r = linli_validate::input::hex(&r);
+    std::env::temp_dir().join(format!("linli-conformance-{}-{n}-{seed}-{seq}-{r}", std::process::id()))
+}
+
+/// Create the empty directory of an `export` or `share` case: new (never one found there), and
+/// readable by its owner only where the platform has modes.
+fn create_export_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
 }
 
 /// Every record of the NDJSON files under `dir`, ordered by type and id.
@@ -945,6 +1057,14 @@ fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_j
             ));
         }
     }
+    // A class is judged when the dataset holds what it is about, or when a finding cites it.
+    let mut judged = dataset_classes(dir);
+    for r in by_req.keys() {
+        let class = class_of_requirement(r);
+        if Class::DATASET.contains(&class) && !judged.contains(&class) {
+            judged.push(class);
+        }
+    }
     let reqs = crate::coverage::requirements(&summary_spec_dir()).unwrap_or_default();
     for r in reqs {
         let class = class_of_requirement(&r.id);
@@ -953,27 +1073,81 @@ fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_j
             continue;
         }
         let fails = by_req.get(&r.id);
+        let outcome = if !judged.contains(&class) {
+            Outcome::NotApplicable
+        } else if fails.is_some() {
+            Outcome::Fail
+        } else {
+            Outcome::Pass
+        };
         let result = CaseResult {
             id: format!("{}/dataset", r.id),
             case: r.id.clone(),
             op: "dataset",
             class,
             requirements: vec![r.id.clone()],
-            outcome: if fails.is_some() { Outcome::Fail } else { Outcome::Pass },
-            detail_zh: fails
-                .map(|f| format!("{} 处违反：{}", f.len(), f.iter().take(5).cloned().collect::<Vec<_>>().join("; ")))
-                .unwrap_or_else(|| "未发现违反".into()),
-            detail_en: fails
-                .map(|f| {
-                    format!("{} violations: {}", f.len(), f.iter().take(5).cloned().collect::<Vec<_>>().join("; "))
-                })
-                .unwrap_or_else(|| "no violation found".into()),
+            outcome,
+            detail_zh: if outcome == Outcome::NotApplicable {
+                "数据集中没有该类别涉及的内容，不评判".into()
+            } else {
+                fails
+                    .map(|f| {
+                        format!("{} 处违反：{}", f.len(), f.iter().take(5).cloned().collect::<Vec<_>>().join("; "))
+                    })
+                    .unwrap_or_else(|| "未发现违反".into())
+            },
+            detail_en: if outcome == Outcome::NotApplicable {
+                "the dataset holds nothing this class is about: not judged".into()
+            } else {
+                fails
+                    .map(|f| {
+                        format!("{} violations: {}", f.len(), f.iter().take(5).cloned().collect::<Vec<_>>().join("; "))
+                    })
+                    .unwrap_or_else(|| "no violation found".into())
+            },
             ms: 0,
         };
         event(&serde_json::to_value(&result).unwrap_or_default());
         summary.cases.push(result);
     }
-    Class::DATASET.to_vec()
+    judged
+}
+
+/// The classes a dataset target holds evidence for `[CNF-003]`, so
+/// that a dataset of one Place does not pass `people` for want of people. `core`: any record;
+/// `people`: a Person or an Organization; `places`: a Place; `things`: a Thing; `events`: an
+/// Event; `cases`: a Case; `privacy`: a manifest that declares a sharing level other than
+/// `internal` (the leak checks apply only then).
+fn dataset_classes(dir: &Path) -> Vec<Class> {
+    let records = dataset_records(dir);
+    let has = |types: &[&str]| records.iter().any(|r| r["type"].as_str().is_some_and(|t| types.contains(&t)));
+    let manifest = std::fs::symlink_metadata(dir.join(linli_model::manifest::MANIFEST_FILE))
+        .ok()
+        .filter(|m| m.file_type().is_file())
+        .and_then(|_| std::fs::read_to_string(dir.join(linli_model::manifest::MANIFEST_FILE)).ok())
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t.trim_start_matches('\u{feff}')).ok());
+    let shared = manifest
+        .as_ref()
+        .and_then(|m| m.get("sharingLevel"))
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|l| l != "internal");
+    let mut out = Vec::new();
+    for class in Class::DATASET {
+        let evidence = match class {
+            Class::Core => !records.is_empty(),
+            Class::People => has(&["Person", "Organization"]),
+            Class::Places => has(&["Place"]),
+            Class::Things => has(&["Thing"]),
+            Class::Events => has(&["Event"]),
+            Class::Cases => has(&["Case"]),
+            Class::Privacy => shared,
+            Class::Adapters | Class::Api => false,
+        };
+        if evidence {
+            out.push(*class);
+        }
+    }
+    out
 }
 
 fn summary_spec_dir() -> PathBuf {
@@ -1035,11 +1209,50 @@ pub fn list_outcomes(suite: &Path) -> Result<Vec<(String, Class)>, crate::Error>
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
+    #[test]
+    fn export_directories_are_new_unguessable_and_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let (a, b) = (export_dir(1, 5), export_dir(1, 5));
+        assert_ne!(a.file_name(), b.file_name());
+        create_export_dir(&a).expect("new");
+        assert_eq!(std::fs::metadata(&a).expect("dir").permissions().mode() & 0o777, 0o700);
+        assert!(create_export_dir(&a).is_err(), "an existing directory is never reused");
+        let _ = std::fs::remove_dir(&a);
+    }
+
     #[test]
     fn names_that_are_no_class_are_named_in_the_refusal() {
         let answer = r#"{"seq":1,"product":{"vendor":"v","name":"n","version":"1"},"standard_versions":["0.1.0"],"classes":["core","dataset","API"]}"#;
         assert_eq!(unknown_classes(answer).as_deref(), Some(r#""dataset", "API""#));
         assert_eq!(unknown_classes(r#"{"classes":["core","api"]}"#), None, "api is a class, refused later as reserved");
+    }
+
+    #[test]
+    fn a_product_declared_with_control_or_invisible_characters_is_refused() {
+        let suite = crate::vector::suite_dir();
+        let vectors: Vec<DocumentVector> =
+            document_vectors(&suite).expect("suite").into_iter().map(|(_, v)| v).collect();
+        let plan = Plan::new(&suite, &vectors, &[]);
+        let hello = |vendor: &str, name: &str, version: &str| StartResponse {
+            seq: 1,
+            product: Product { vendor: vendor.into(), name: name.into(), version: version.into() },
+            standard_versions: vec![SUITE_VERSION.into()],
+            classes: vec![Class::Places],
+            skips: Vec::new(),
+        };
+        assert!(refuse_start(&hello("v", "n", "1.0"), &plan).is_empty());
+        for (vendor, name, version) in [
+            ("v", "n", "latest\u{200b}"),
+            ("v", "n", "latest\r\u{1b}[2K1.0"),
+            ("v", "n\u{1b}[31m", "1.0"),
+            ("v\u{202e}", "n", "1.0"),
+            ("v", "n", "1.0\u{0}"),
+        ] {
+            let why = refuse_start(&hello(vendor, name, version), &plan);
+            assert!(!why.is_empty(), "{vendor:?} {name:?} {version:?} accepted");
+            assert!(why.iter().all(|w| !w.chars().any(char::is_control)), "{why:?}");
+        }
     }
 
     #[test]

@@ -617,7 +617,7 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
                 run.report.push(f, opts.max_findings);
                 for rel in data_files(path) {
                     let p = path.join(&rel);
-                    plain_file(&mut run, &p, &format!("{label}/{rel}"));
+                    folder_file(&mut run, &p, &format!("{label}/{rel}"));
                 }
             }
             continue;
@@ -641,6 +641,16 @@ impl InputSummary {
     fn read(path: String, kind: InputKind, stats: FileStats) -> Self {
         InputSummary { path, kind, bytes: stats.bytes, records: stats.records, sha256: stats.sha256 }
     }
+}
+
+/// A file found in a folder: read only when it is a regular file. A FIFO, a socket or a device
+/// would block the validator or never end; it is reported as unreadable instead.
+fn folder_file(run: &mut Run<'_>, path: &Path, label: &str) {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file()) {
+        return plain_file(run, path, label);
+    }
+    let e = std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file (a FIFO, socket or device)");
+    run.push(read_error(&e), label, None);
 }
 
 fn plain_file(run: &mut Run<'_>, path: &Path, label: &str) {
@@ -724,7 +734,14 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
         records: 0,
         sha256: String::new(),
     });
-    let manifest: Option<Manifest> = match std::fs::read_to_string(&manifest_path) {
+    // A manifest that is a FIFO, a socket or a device is not opened: reading it could block.
+    let special = std::fs::metadata(&manifest_path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    let read = if special {
+        Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file (a FIFO, socket or device)"))
+    } else {
+        std::fs::read_to_string(&manifest_path)
+    };
+    let manifest: Option<Manifest> = match read {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             run.push(
                 manifest_finding(
@@ -764,7 +781,7 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
     let Some(manifest) = manifest else {
         // Validate what is there, guessing each file's kind from its name.
         for rel in data_files(root) {
-            plain_file(run, &root.join(&rel), &format!("{label}/{rel}"));
+            folder_file(run, &root.join(&rel), &format!("{label}/{rel}"));
         }
         return Ok(());
     };

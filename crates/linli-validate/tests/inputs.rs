@@ -251,3 +251,38 @@ fn max_findings_caps_the_list_not_the_counts() {
     assert_eq!(r.errors, 50);
     assert_eq!(r.by_code["json-truncated"].count, 50);
 }
+
+/// Validate `dir` in a thread: a FIFO that the validator opens would block it forever.
+#[cfg(unix)]
+fn validate_within(dir: PathBuf, dataset_checks: bool) -> Result<Report, String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let v = Validator::new().unwrap();
+        let opts = Options { dataset_checks, threads: 1, ..Options::default() };
+        let _ = tx.send(validate_paths(&[dir], &v, &opts).map_err(|e| e.to_string()));
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(30)).expect("the validator hangs on a FIFO")
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    assert!(std::process::Command::new("mkfifo").arg(path).status().unwrap().success());
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_in_a_folder_are_reported_not_opened() {
+    // A FIFO as manifest.json: the dataset cannot be read (an error, not a hang).
+    let t = Tmp::new("fifo-manifest");
+    t.file("thing.ndjson", format!("{}\n", valid_line("T1")).as_bytes());
+    mkfifo(&t.0.join("manifest.json"));
+    assert!(validate_within(t.0.clone(), false).is_err());
+    // A FIFO among the data files of a folder without a manifest, or of a dataset: a finding.
+    for dataset in [false, true] {
+        let t = Tmp::new(if dataset { "fifo-data-ds" } else { "fifo-data" });
+        t.file("thing.ndjson", format!("{}\n", valid_line("T1")).as_bytes());
+        mkfifo(&t.0.join("zz.ndjson"));
+        let r = validate_within(t.0.clone(), dataset).unwrap();
+        assert!(r.findings.iter().any(|f| f.code == "read-error"), "{:?}", r.findings);
+    }
+}

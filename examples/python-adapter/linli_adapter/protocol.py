@@ -86,6 +86,18 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
+def _line(answer: dict) -> str:
+    """An answer as one line of UTF-8 JSON. Text the product could not hold as UTF-8 (a lone
+    surrogate from a `\\ud800` escape, a bad byte kept by `surrogateescape`) is written as an
+    escape instead of crashing the adapter; the harness then judges the answer malformed."""
+    text = json.dumps(answer, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(answer, ensure_ascii=True)
+    return text + "\n"
+
+
 def serve(stdin=None, stdout=None) -> int:
     """Read requests until `stop` or end of input."""
     if stdin is None:  # JSON text is UTF-8 (RFC 8259), whatever the locale says
@@ -118,7 +130,7 @@ def serve(stdin=None, stdout=None) -> int:
         except RecursionError:
             answer = {"seq": req.get("seq", 0), "case": req.get("case", ""),
                       "error": "the record is nested too deeply for this product"}
-        stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        stdout.write(_line(answer))
         stdout.flush()
         if adapter.stopped:
             break

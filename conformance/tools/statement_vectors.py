@@ -55,9 +55,9 @@ def statement(result="PASSED", statement_type=STATEMENT_TYPE, predicate_type=PRE
     return {
         "_type": statement_type,
         "subject": [
-            {"name": "linli-conformance-vectors", "digest": {"linliFiles1": "0" * 64},
+            {"name": "linli-conformance-vectors", "digest": {"linliFiles2": "0" * 64},
              "annotations": {"suiteVersion": "0.1.0"}},
-            {"name": "linli-schemas", "digest": {"linliFiles1": "1" * 64}},
+            {"name": "linli-schemas", "digest": {"linliFiles2": "1" * 64}},
             {"name": "示例科技/社区平台@2.3.1", "digest": {"sha256": hashlib.sha256(b"python3").hexdigest()},
              "annotations": {"vendor": "示例科技", "name": "社区平台", "version": "2.3.1", "program": "python3"}},
             {"name": "adapter.py", "digest": {"sha256": hashlib.sha256(ADAPTER).hexdigest()},

@@ -27,7 +27,7 @@ Exit codes: 0 every claimed class passes; 1 failures; 2 the suite could not run 
 退出码：0 所有声明的类别通过；1 有失败；2 无法运行或未运行任何用例。"
     )]
     Run(RunArgs),
-    /// List the cases of the suite.
+    /// List every outcome of the suite (`CASE/OP`) with its class.
     List,
     /// Check a signed result statement: signature, type, and digests against the files.
     #[command(
@@ -42,7 +42,8 @@ Exit codes: 0 every claimed class passes; 1 failures; 2 the suite could not run 
 /// Arguments of `linli conformance run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// A vendor's adapter program and its arguments, as one string (split on spaces)
+    /// A vendor's adapter program and its arguments, as one string (split as a POSIX shell
+    /// would: quotes group words). Its standard error goes to adapter-stderr.log in --out
     #[arg(long, value_name = "CMD ARGS", conflicts_with = "dataset")]
     pub adapter: Option<String>,
     /// An exported dataset directory
@@ -109,7 +110,9 @@ pub(crate) fn run_conformance(args: &ConformanceArgs, lang: Lang, out: &mut dyn 
 
 fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let target = match (&a.adapter, &a.dataset) {
-        (Some(cmd), _) => Target::Adapter(cmd.split_whitespace().map(str::to_owned).collect()),
+        (Some(cmd), _) => Target::Adapter(shlex::split(cmd).filter(|w| !w.is_empty()).ok_or_else(|| {
+            CliError::Usage(format!("--adapter {cmd:?}: unbalanced quotes; give the command as a shell would read it"))
+        })?),
         (None, Some(d)) => Target::Dataset(d.clone()),
         (None, None) => {
             let me =
@@ -124,6 +127,9 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
     opts.max_restarts = a.max_restarts;
     opts.run_timeout = Duration::from_secs(a.max_run_secs);
     std::fs::create_dir_all(&a.out).map_err(|source| CliError::Io { path: a.out.clone(), source })?;
+    let stderr_log = a.out.join("adapter-stderr.log");
+    std::fs::write(&stderr_log, b"").map_err(|source| CliError::Io { path: stderr_log.clone(), source })?;
+    opts.stderr_log = Some(stderr_log);
     let log_path = a.out.join("events.jsonl");
     let mut log = std::io::BufWriter::new(
         std::fs::File::create(&log_path).map_err(|source| CliError::Io { path: log_path.clone(), source })?,

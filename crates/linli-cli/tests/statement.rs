@@ -158,8 +158,8 @@ fn a_signed_statement_from_a_run_verifies() {
     let names: Vec<&str> = st["subject"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["linli-conformance-vectors", "linli-schemas", "Linli/reference adapter@0.1.0"]);
     let summary_json: Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
-    assert_eq!(st["subject"][0]["digest"]["linliFiles1"], summary_json["vectors_sha256"]);
-    assert_eq!(st["subject"][1]["digest"]["linliFiles1"], summary_json["schemas_sha256"]);
+    assert_eq!(st["subject"][0]["digest"]["linliFiles2"], summary_json["vectors_sha256"]);
+    assert_eq!(st["subject"][1]["digest"]["linliFiles2"], summary_json["schemas_sha256"]);
     assert_eq!(st["subject"][2]["digest"]["sha256"].as_str().unwrap(), sha256_of(Path::new(&linli())));
     let p = &st["predicate"];
     assert_eq!(p["result"], "PASSED");

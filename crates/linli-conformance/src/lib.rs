@@ -83,7 +83,7 @@ pub enum Error {
     StatementDigestMismatch {
         /// The subject or entry name.
         subject: String,
-        /// The digest algorithm (`sha256`, `linliFiles1`).
+        /// The digest algorithm (`sha256`, `linliFiles2`).
         algorithm: String,
         /// The digest in the statement.
         expected: String,

@@ -46,6 +46,9 @@ pub struct RunOptions {
     /// per-answer deadline every time would otherwise hold the judge for hours. Outcomes not
     /// reached in time end `error` `[CNF-040]`.
     pub run_timeout: Duration,
+    /// A file that receives everything the adapter writes to its standard error (its logs,
+    /// `[CNF-030]`); the last lines are also quoted in the outcome of a crash.
+    pub stderr_log: Option<PathBuf>,
 }
 
 impl RunOptions {
@@ -59,6 +62,7 @@ impl RunOptions {
             max_output_bytes: 256 << 20,
             seed: 1,
             run_timeout: Duration::from_secs(3600),
+            stderr_log: None,
         }
     }
 }
@@ -172,12 +176,31 @@ fn now() -> String {
     linli_model::datetime::Timestamp::from_offset_datetime(t.replace_nanosecond(0).unwrap_or(t)).to_string()
 }
 
-fn digest_files(mut files: Vec<PathBuf>) -> String {
-    files.sort();
+/// The `linliFiles2` digest `[CNF-062]`: SHA-256 over, for each file in order of its path
+/// relative to `root` (`/`-separated, byte-wise), the path's length (8 bytes, big-endian), the
+/// path, the content's length and the content. An unreadable file has the length 2^64 − 1 and no
+/// content. Lengths make the digest unambiguous: no two different sets of files share it.
+fn digest_files(root: &Path, files: Vec<PathBuf>) -> String {
+    let mut named: Vec<(String, PathBuf)> = files
+        .into_iter()
+        .map(|f| {
+            let rel = f.strip_prefix(root).unwrap_or(&f);
+            let name = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>();
+            (name.join("/"), f)
+        })
+        .collect();
+    named.sort();
     let mut h = sha2::Sha256::new();
-    for f in files {
-        h.update(f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default().as_bytes());
-        h.update(std::fs::read(&f).unwrap_or_default());
+    for (name, f) in named {
+        h.update((name.len() as u64).to_be_bytes());
+        h.update(name.as_bytes());
+        match std::fs::read(&f) {
+            Ok(bytes) => {
+                h.update((bytes.len() as u64).to_be_bytes());
+                h.update(&bytes);
+            }
+            Err(_) => h.update(u64::MAX.to_be_bytes()),
+        }
     }
     linli_validate::input::hex(&h.finalize())
 }
@@ -185,17 +208,21 @@ fn digest_files(mut files: Vec<PathBuf>) -> String {
 /// The digest of the vector files of the suite folder `suite` (`vectors_sha256` of the summary,
 /// `[CNF-050]`; the suite subject of a result statement, `[CNF-062]`).
 pub fn vectors_digest(suite: &Path) -> String {
-    digest_files([files_under(&suite.join("vectors"), "json"), files_under(&suite.join("adapters"), "json")].concat())
+    digest_files(
+        suite,
+        [files_under(&suite.join("vectors"), "json"), files_under(&suite.join("adapters"), "json")].concat(),
+    )
 }
 
 /// The digest of the schemas next to the suite folder `suite` (`schemas_sha256`, `[CNF-050]`, `[CNF-062]`).
 pub fn schemas_digest(suite: &Path) -> String {
-    digest_files(files_under(&suite.join("../schemas"), "json"))
+    let schemas = suite.join("../schemas");
+    digest_files(&schemas, files_under(&schemas, "json"))
 }
 
 /// The same digest over every file under `dir` (an exported dataset, `[CNF-062]`).
 pub fn tree_digest(dir: &Path) -> String {
-    digest_files(files_under(dir, ""))
+    digest_files(dir, files_under(dir, ""))
 }
 
 /// Regular files under `dir` with extension `ext` (every one when `ext` is empty). Links are
@@ -273,19 +300,48 @@ struct Session {
     child: Child,
     stdin: ChildStdin,
     lines: Receiver<Line>,
+    /// The last bytes the adapter wrote to its standard error.
+    stderr_tail: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
 }
+
+/// How much of the adapter's standard error is kept to quote when it crashes.
+const STDERR_TAIL: usize = 2048;
 
 impl Session {
     fn spawn(cmd: &[String], opts: &RunOptions) -> Result<Session, String> {
         let (prog, args) = cmd.split_first().ok_or("empty adapter command")?;
         let mut command = Command::new(prog);
-        command.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+        command.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         // A process group of its own, so that whatever the adapter starts is stopped with it.
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let mut child = command.spawn().map_err(|e| format!("cannot start `{prog}`: {e}"))?;
         let stdin = child.stdin.take().ok_or("no stdin")?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
+        let stderr = child.stderr.take().ok_or("no stderr")?;
+        let stderr_tail = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let tail = std::sync::Arc::clone(&stderr_tail);
+        let mut log = opts.stderr_log.as_ref().and_then(|p| {
+            std::fs::OpenOptions::new().create(true).append(true).open(p).ok().map(std::io::BufWriter::new)
+        });
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut r = stderr;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = r.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Some(w) = log.as_mut() {
+                    let _ = w.write_all(&buf[..n]).and_then(|()| w.flush());
+                }
+                if let Ok(mut t) = tail.lock() {
+                    t.extend_from_slice(&buf[..n]);
+                    let excess = t.len().saturating_sub(STDERR_TAIL);
+                    t.drain(..excess);
+                }
+            }
+        });
         let (tx, rx) = std::sync::mpsc::channel();
         let (max_line, max_total) = (opts.max_line_bytes, opts.max_output_bytes);
         std::thread::spawn(move || {
@@ -336,7 +392,7 @@ impl Session {
                 }
             }
         });
-        Ok(Session { child, stdin, lines: rx })
+        Ok(Session { child, stdin, lines: rx, stderr_tail })
     }
 
     /// Send a request and wait for one answer line.
@@ -350,8 +406,26 @@ impl Session {
         match self.lines.recv_timeout(timeout) {
             Ok(Line::Text(t)) => Ok(t),
             Ok(Line::TooLong) => Err("the adapter wrote more than the output cap".into()),
-            Ok(Line::Eof) | Err(RecvTimeoutError::Disconnected) => Err("the adapter exited".into()),
+            Ok(Line::Eof) | Err(RecvTimeoutError::Disconnected) => Err(self.exited()),
             Err(RecvTimeoutError::Timeout) => Err(format!("no answer within {} ms", timeout.as_millis())),
+        }
+    }
+
+    /// Why the adapter stopped answering: its exit status and the last lines of its standard error.
+    fn exited(&mut self) -> String {
+        // The stderr reader may still be draining what the adapter wrote just before it died.
+        std::thread::sleep(Duration::from_millis(50));
+        let status = match self.child.try_wait() {
+            Ok(Some(s)) => format!(" ({s})"),
+            _ => String::new(),
+        };
+        let tail = self.stderr_tail.lock().map(|t| String::from_utf8_lossy(&t).into_owned()).unwrap_or_default();
+        let lines: Vec<&str> = tail.lines().filter(|l| !l.trim().is_empty()).collect();
+        let last = lines[lines.len().saturating_sub(5)..].join(" | ");
+        if last.is_empty() {
+            format!("the adapter exited{status}")
+        } else {
+            format!("the adapter exited{status}; its standard error ends: {last}")
         }
     }
 
@@ -798,11 +872,20 @@ fn judge(v: &DocumentVector, op: &str, r: &CaseResponse, result: &mut CaseResult
                         if want { "accepted a valid record".into() } else { "rejected an invalid record".into() };
                 }
                 Some(got) => {
+                    // Say what the vector is about, so that the vendor need not look it up.
+                    let expected: Vec<String> =
+                        v.findings.iter().map(|f| format!("{} {}", f.code, f.pointer)).collect();
+                    let (zh, en) = if got {
+                        (
+                            format!("接受了无效记录（应报告：{}）", expected.join("；")),
+                            format!("accepted an invalid record (expected: {})", expected.join("; ")),
+                        )
+                    } else {
+                        ("拒绝了有效记录".to_owned(), "rejected a valid record".to_owned())
+                    };
                     result.outcome = Outcome::Fail;
-                    result.detail_zh =
-                        if got { "接受了无效记录".into() } else { "拒绝了有效记录".into() };
-                    result.detail_en =
-                        if got { "accepted an invalid record".into() } else { "rejected a valid record".into() };
+                    result.detail_zh = format!("{zh} — {}", v.description.zh);
+                    result.detail_en = format!("{en} — {}", v.description.en);
                 }
                 None => {
                     result.outcome = Outcome::Error;
@@ -1219,6 +1302,36 @@ mod tests {
         assert_eq!(std::fs::metadata(&a).expect("dir").permissions().mode() & 0o777, 0o700);
         assert!(create_export_dir(&a).is_err(), "an existing directory is never reused");
         let _ = std::fs::remove_dir(&a);
+    }
+
+    #[test]
+    fn the_files_digest_is_unambiguous() {
+        let root = std::env::temp_dir().join(format!("linli-digest-{}", std::process::id()));
+        let one = root.join("one");
+        let two = root.join("two");
+        let three = root.join("three/sub");
+        for d in [&one, &two, &three] {
+            std::fs::create_dir_all(d).expect("dir");
+        }
+        // The same bytes, split differently between two files, or moved to another folder.
+        std::fs::write(one.join("a.ndjson"), "b.ndjson{\"x\":1}\n").expect("write");
+        std::fs::write(two.join("a.ndjson"), "").expect("write");
+        std::fs::write(two.join("b.ndjson"), "{\"x\":1}\n").expect("write");
+        std::fs::write(three.join("a.ndjson"), "b.ndjson{\"x\":1}\n").expect("write");
+        let (d1, d2, d3) = (tree_digest(&one), tree_digest(&two), tree_digest(&root.join("three")));
+        assert_ne!(d1, d2);
+        assert_ne!(d1, d3, "a file moved into a sub-folder changes the digest");
+        // Known answer, computed by hand from the definition: one file `a` holding `x`.
+        std::fs::remove_dir_all(&one).expect("rm");
+        std::fs::create_dir_all(&one).expect("dir");
+        std::fs::write(one.join("a"), "x").expect("write");
+        let mut input = Vec::new();
+        input.extend_from_slice(&1u64.to_be_bytes());
+        input.extend_from_slice(b"a");
+        input.extend_from_slice(&1u64.to_be_bytes());
+        input.extend_from_slice(b"x");
+        assert_eq!(tree_digest(&one), linli_validate::input::hex(&sha2::Sha256::digest(&input)));
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub const SUBJECT_SCHEMAS: &str = "linli-schemas";
 pub const SUMMARY_NAME: &str = "summary.json";
 /// Digest algorithm name of the runner's digest over a set of files `[CNF-062]`: lowercase hex
 /// SHA-256 over, for each file in path order, its file name (UTF-8) and then its bytes.
-pub const FILES_DIGEST: &str = "linliFiles1";
+pub const FILES_DIGEST: &str = "linliFiles2";
 /// Digest algorithm name of plain SHA-256 over one file's bytes.
 pub const SHA256: &str = "sha256";
 

@@ -354,21 +354,30 @@ pub struct ExpectedAdapterFinding {
     pub at: String,
 }
 
-/// Every adapter vector under `dir/adapters/`, sorted by ID, with its path.
-pub fn adapter_vectors(dir: &Path) -> Result<Vec<(PathBuf, AdapterVector)>, Error> {
-    let root = dir.join("adapters");
+/// Every JSON file directly under `dir/sub`, read as `T`, sorted by case ID, with its path.
+fn cases_in<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    sub: &str,
+    id: fn(&T) -> &str,
+) -> Result<Vec<(PathBuf, T)>, Error> {
+    let root = dir.join(sub);
     let mut out = Vec::new();
     let files = std::fs::read_dir(&root)
         .map_err(|e| Error::Suite { path: root.display().to_string(), message: e.to_string() })?;
     for f in files.flatten() {
         let p = f.path();
         if p.extension().is_some_and(|x| x == "json") {
-            let v: AdapterVector = read_json(&p)?;
+            let v: T = read_json(&p)?;
             out.push((p, v));
         }
     }
-    out.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    out.sort_by(|a, b| id(&a.1).cmp(id(&b.1)));
     Ok(out)
+}
+
+/// Every adapter vector under `dir/adapters/`, sorted by ID, with its path.
+pub fn adapter_vectors(dir: &Path) -> Result<Vec<(PathBuf, AdapterVector)>, Error> {
+    cases_in(dir, "adapters", |c: &AdapterVector| c.id.as_str())
 }
 
 /// A runner case, `conformance/runner/<ID>.json`: the judge's own test. A known variant of the
@@ -452,19 +461,7 @@ pub struct RunnerExpectation {
 
 /// Every runner case under `dir/runner/`, sorted by ID, with its path.
 pub fn runner_cases(dir: &Path) -> Result<Vec<(PathBuf, RunnerCase)>, Error> {
-    let root = dir.join("runner");
-    let mut out = Vec::new();
-    let files = std::fs::read_dir(&root)
-        .map_err(|e| Error::Suite { path: root.display().to_string(), message: e.to_string() })?;
-    for f in files.flatten() {
-        let p = f.path();
-        if p.extension().is_some_and(|x| x == "json") {
-            let v: RunnerCase = read_json(&p)?;
-            out.push((p, v));
-        }
-    }
-    out.sort_by(|a, b| a.1.id.cmp(&b.1.id));
-    Ok(out)
+    cases_in(dir, "runner", |c: &RunnerCase| c.id.as_str())
 }
 
 /// A statement vector, `conformance/statements/<ID>.json`: a signed result statement (30.7) and
@@ -520,19 +517,7 @@ pub struct StatementExpectation {
 
 /// Every statement vector under `dir/statements/`, sorted by ID, with its path.
 pub fn statement_cases(dir: &Path) -> Result<Vec<(PathBuf, StatementCase)>, Error> {
-    let root = dir.join("statements");
-    let mut out = Vec::new();
-    let files = std::fs::read_dir(&root)
-        .map_err(|e| Error::Suite { path: root.display().to_string(), message: e.to_string() })?;
-    for f in files.flatten() {
-        let p = f.path();
-        if p.extension().is_some_and(|x| x == "json") {
-            let v: StatementCase = read_json(&p)?;
-            out.push((p, v));
-        }
-    }
-    out.sort_by(|a, b| a.1.id.cmp(&b.1.id));
-    Ok(out)
+    cases_in(dir, "statements", |c: &StatementCase| c.id.as_str())
 }
 
 /// A profile vector, `conformance/profiles/<ID>.json`: a sharing profile (chapter 19) and whether a
@@ -572,19 +557,7 @@ pub struct ProfileExpectation {
 
 /// Every profile vector under `dir/profiles/`, sorted by ID, with its path.
 pub fn profile_cases(dir: &Path) -> Result<Vec<(PathBuf, ProfileCase)>, Error> {
-    let root = dir.join("profiles");
-    let mut out = Vec::new();
-    let files = std::fs::read_dir(&root)
-        .map_err(|e| Error::Suite { path: root.display().to_string(), message: e.to_string() })?;
-    for f in files.flatten() {
-        let p = f.path();
-        if p.extension().is_some_and(|x| x == "json") {
-            let v: ProfileCase = read_json(&p)?;
-            out.push((p, v));
-        }
-    }
-    out.sort_by(|a, b| a.1.id.cmp(&b.1.id));
-    Ok(out)
+    cases_in(dir, "profiles", |c: &ProfileCase| c.id.as_str())
 }
 
 /// The JSON Schemas of the suite's own files, committed under `conformance/schemas/`.

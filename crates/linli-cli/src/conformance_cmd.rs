@@ -75,7 +75,11 @@ pub struct RunArgs {
 /// Arguments of `linli reference-adapter`.
 #[derive(Debug, clap::Args)]
 pub struct AdapterArgs {
-    /// Behave as a known variant (see `Fault::NAMES`): drop-field, no-offset, accept-bad-id, hang, garbage, latest, flood, leak, utc, drop-empty, float-int, error-answer, old-standard, lowercase-ids, reject-extensions, order-dependent
+    /// Behave as a known variant, used by the runner cases (spec 30.6; an unknown name lists them all):
+    /// utc and drop-empty conform; drop-field, no-offset, float-int, accept-bad-id, lowercase-ids,
+    /// reject-extensions, reject-empty, type-first, index-by-id, order-dependent, error-answer, leak,
+    /// keep-media, keep-residences, own-key, wall-clock, loss-source-text, wrong-loss-pointer, latest,
+    /// old-standard, hang, garbage and flood do not
     #[arg(long)]
     pub fault: Option<String>,
     /// Claim only these classes (comma-separated; default: all)

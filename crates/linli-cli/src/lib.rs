@@ -187,6 +187,8 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let mut lock = stdout.lock();
     match run(args, &mut lock) {
         Ok(code) => code,
+        // A reader that stopped reading (`linli conformance list | head`) is no error.
+        Err(CliError::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             let _ = lock.flush();
             eprintln!("linli: error[{}]: {e}", e.code());

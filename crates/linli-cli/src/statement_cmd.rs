@@ -36,6 +36,10 @@ pub struct VerifyArgs {
     /// A file the adapter command named (a script, a configuration), to check its SHA-256 (repeatable)
     #[arg(long, value_name = "FILE")]
     pub adapter_file: Vec<PathBuf>,
+    /// Also require the result to be PASSED: a valid statement of a failed run exits 1
+    /// (statement-result-failed), so that `verify --require-pass && admit` admits only passes
+    #[arg(long)]
+    pub require_pass: bool,
 }
 
 /// Arguments of `linli conformance keygen`.
@@ -121,6 +125,16 @@ pub(crate) fn verify(a: &VerifyArgs, lang: Lang, out: &mut dyn Write) -> Result<
             };
             for l in lines {
                 writeln!(out, "{}", crate::printable(&l)).map_err(CliError::Stdout)?;
+            }
+            if a.require_pass && p.result != "PASSED" {
+                let msg = if zh {
+                    format!("结论：声明有效，但运行结果为 {}，未通过（--require-pass）", p.result)
+                } else {
+                    format!("the statement is valid but the run's result is {}, not PASSED (--require-pass)", p.result)
+                };
+                writeln!(out, "error[statement-result-failed]: {}", crate::printable(&msg))
+                    .map_err(CliError::Stdout)?;
+                return Ok(ExitCode::from(1));
             }
             Ok(ExitCode::SUCCESS)
         }

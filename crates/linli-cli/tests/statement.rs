@@ -544,5 +544,12 @@ fn failed_and_refused_runs_are_signed_as_failed() {
         let (code, text) = verify(&statement, &r.public(), &["--summary", &summary_path]);
         assert_eq!(code, ExitCode::SUCCESS, "{fault}: {text}");
         assert!(text.contains("result: FAILED"), "{text}");
+        // An office that admits on the exit code asks for a pass.
+        let (code, text) = verify(&statement, &r.public(), &["--summary", &summary_path, "--require-pass"]);
+        assert_eq!(code, ExitCode::from(1), "{fault}: {text}");
+        assert!(text.contains("error[statement-result-failed]"), "{text}");
     }
+    // A passed run passes --require-pass.
+    let (code, text) = verify(&r.statement(), &r.public(), &["--require-pass"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{text}");
 }

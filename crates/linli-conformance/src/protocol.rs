@@ -146,7 +146,7 @@ pub struct Product {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Skip {
-    /// Case ID.
+    /// A case ID (every outcome of the case) or an outcome ID `CASE/OP` (that outcome) `[CNF-003]`.
     pub case: String,
     /// Why.
     pub reason: String,

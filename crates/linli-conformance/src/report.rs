@@ -33,6 +33,11 @@ fn outcome_name(o: Outcome) -> &'static str {
     }
 }
 
+/// A requirement's text as a reader sees it: without the Markdown marks of bold and code.
+fn plain(markdown: &str) -> String {
+    markdown.replace("**", "").replace('`', "")
+}
+
 /// JUnit XML: a test suite per class, a test case per outcome. It never disagrees with the
 /// verdicts `[CNF-050]`: a `fail` or a `skip` of a claimed class is a failure, an `error` an error,
 /// and a run that was refused or could not run is one test case in error.
@@ -170,7 +175,7 @@ pub fn html(s: &Summary, requirement_text: &dyn Fn(&str) -> Option<String>) -> S
                 h,
                 "<dt id=\"req-{0}\"><code>{0}</code></dt><dd>{1}</dd>",
                 esc(r),
-                esc(&requirement_text(r).unwrap_or_default())
+                esc(&plain(&requirement_text(r).unwrap_or_default()))
             );
         }
         h.push_str("</dl>\n");

@@ -158,8 +158,11 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
         crate::statement_cmd::write_statement(key, summary_json, &target, &opts.suite, &a.out, (lang, out))?;
     }
     for e in &summary.run_errors {
-        let e = crate::printable(e);
-        writeln!(out, "{}: {e}", if lang == Lang::Zh { "运行错误" } else { "run error" }).map_err(CliError::Stdout)?;
+        let (word, text) = match lang {
+            Lang::Zh => ("运行错误", crate::printable(&e.zh)),
+            Lang::En => ("run error", crate::printable(&e.en)),
+        };
+        writeln!(out, "{word} error[{}]: {text}", e.code).map_err(CliError::Stdout)?;
     }
     for c in &summary.classes {
         let verdict = match (lang, c.verdict) {

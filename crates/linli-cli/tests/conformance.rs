@@ -186,7 +186,13 @@ fn unclaimed_classes_are_not_applicable_and_skips_count_against_the_class() {
 #[test]
 fn a_product_that_calls_itself_latest_is_refused() {
     let s = adapter(Some("latest"), 2_000, 0);
-    assert!(s.run_errors.iter().any(|e| e.contains("latest")), "{:?}", s.run_errors);
+    assert!(
+        s.run_errors
+            .iter()
+            .any(|e| e.en.contains("latest") && e.zh.contains("不是确定的版本号") && e.code == "start-refused"),
+        "{:?}",
+        s.run_errors
+    );
     assert_eq!(s.exit_code(), 2);
 }
 

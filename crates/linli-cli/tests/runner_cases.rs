@@ -115,7 +115,7 @@ fn check(k: &RunnerCase, s: &Summary) -> Vec<String> {
         out.push(format!("unexpected run errors {:?}", s.run_errors));
     }
     for want in &e.run_errors {
-        if !s.run_errors.iter().any(|r| r.contains(want.as_str())) {
+        if !s.run_errors.iter().any(|r| r.en.contains(want.as_str()) && r.zh.contains(want.as_str())) {
             out.push(format!("no run error cites {want}: {:?}", s.run_errors));
         }
     }

@@ -47,7 +47,7 @@ pub fn junit(s: &Summary) -> String {
         let _ = writeln!(
             x,
             "  <testsuite name=\"run\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    <testcase classname=\"linli.conformance\" name=\"run\"><error message=\"{}\"/></testcase>\n  </testsuite>",
-            esc(&s.run_errors.join("; "))
+            esc(&s.run_errors.iter().map(|e| format!("error[{}]: {}", e.code, e.en)).collect::<Vec<_>>().join("; "))
         );
     }
     for c in &s.classes {
@@ -117,7 +117,13 @@ pub fn html(s: &Summary, requirement_text: &dyn Fn(&str) -> Option<String>) -> S
         s.schemas_sha256
     );
     for e in &s.run_errors {
-        let _ = writeln!(h, "<p class=\"error\">运行错误 <span class=\"en\">Run error</span>: {}</p>", esc(e));
+        let _ = writeln!(
+            h,
+            "<p class=\"error\">运行错误 <span class=\"en\">Run error</span> <code>{}</code>: {}<br><span class=\"en\">{}</span></p>",
+            e.code,
+            esc(&e.zh),
+            esc(&e.en)
+        );
     }
     h.push_str("<h2>各测试类别结论 <span class=\"en\">Verdict per class</span></h2>\n<table><tr><th>类别 <span class=\"en\">Class</span></th><th>结论 <span class=\"en\">Verdict</span></th><th>通过 <span class=\"en\">pass</span></th><th>失败 <span class=\"en\">fail</span></th><th>出错 <span class=\"en\">error</span></th><th>跳过 <span class=\"en\">skip</span></th></tr>\n");
     for c in &s.classes {

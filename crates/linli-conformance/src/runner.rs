@@ -121,6 +121,25 @@ pub struct ClassVerdict {
     pub counts: BTreeMap<String, u64>,
 }
 
+/// A problem with the run itself rather than with one outcome `[CNF-050]`: it makes the exit
+/// code 2.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct RunError {
+    /// Stable code, never translated: `suite-refused`, `adapter-start`, `start-refused`,
+    /// `adapter-restart`, `run-deadline`, `dataset-unreadable`, `dataset-empty`.
+    pub code: &'static str,
+    /// What happened, in Chinese.
+    pub zh: String,
+    /// What happened, in English.
+    pub en: String,
+}
+
+impl RunError {
+    fn new(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        RunError { code, zh: zh.into(), en: en.into() }
+    }
+}
+
 /// The final summary, `summary.json` `[CNF-050]`.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[schemars(title = "Linli conformance run summary", extend("x-linli-title-zh" = "邻里一致性测试结果摘要"))]
@@ -153,8 +172,9 @@ pub struct Summary {
     pub requirements: BTreeMap<String, &'static str>,
     /// Every case result.
     pub cases: Vec<CaseResult>,
-    /// Problems with the run itself (the adapter could not be started, …).
-    pub run_errors: Vec<String>,
+    /// Problems with the run itself (the adapter could not be started, the suite or the
+    /// product was refused, …), each with a stable code and a message in both languages.
+    pub run_errors: Vec<RunError>,
 }
 
 impl Summary {
@@ -464,17 +484,22 @@ pub fn run(target: &Target, opts: &RunOptions, event: &mut dyn FnMut(&serde_json
     // A suite whose files break their rules is refused: nothing is judged by a broken judge.
     let vectors: Vec<DocumentVector> = match document_vectors(&opts.suite) {
         Ok(v) => v.into_iter().map(|(_, v)| v).collect(),
-        Err(e) => return failed_run(target, opts, started_at, format!("suite: {e} [CNF-010]")),
+        Err(e) => return failed_run(target, opts, started_at, suite_refused(format!("{e} [CNF-010]"))),
     };
     let adapters: Vec<AdapterVector> = match adapter_vectors(&opts.suite) {
         Ok(v) => v.into_iter().map(|(_, v)| v).collect(),
-        Err(e) => return failed_run(target, opts, started_at, format!("suite: {e} [CNF-013]")),
+        Err(e) => return failed_run(target, opts, started_at, suite_refused(format!("{e} [CNF-013]"))),
     };
     if let Some(dup) = duplicate_case_id(&opts.suite, &vectors, &adapters) {
-        return failed_run(target, opts, started_at, format!("suite: case ID {dup} is used twice [CNF-011]"));
+        return failed_run(target, opts, started_at, suite_refused(format!("case ID {dup} is used twice [CNF-011]")));
     }
     if let Err(problems) = coverage_gate(&opts.suite, &vectors, &adapters) {
-        return failed_run(target, opts, started_at, format!("suite: the coverage gate fails: {problems} [CNF-020]"));
+        return failed_run(
+            target,
+            opts,
+            started_at,
+            suite_refused(format!("the coverage gate fails: {problems} [CNF-020]")),
+        );
     }
     let mut summary = Summary {
         format: "linli-conformance-summary/1",
@@ -547,7 +572,16 @@ fn target_name(target: &Target) -> String {
     }
 }
 
-fn failed_run(target: &Target, opts: &RunOptions, started_at: String, why: String) -> Summary {
+/// The suite breaks its own rules: nothing is judged by a broken judge.
+fn suite_refused(detail: String) -> RunError {
+    RunError::new(
+        "suite-refused",
+        format!("测试套件不符合其自身规则，拒绝运行：{detail}"),
+        format!("the suite breaks its own rules and is not run: {detail}"),
+    )
+}
+
+fn failed_run(target: &Target, opts: &RunOptions, started_at: String, why: RunError) -> Summary {
     Summary {
         format: "linli-conformance-summary/1",
         suite_version: SUITE_VERSION,
@@ -638,41 +672,63 @@ fn invisible(c: char) -> bool {
 /// Why the suite cannot run against what the adapter declared at `start` `[CNF-031]`: a version
 /// that is not definite, a standard version the suite does not test, no class or a reserved one,
 /// a skip that names no case or outcome of the suite, or one without a reason.
-fn refuse_start(hello: &StartResponse, plan: &Plan<'_>) -> Vec<String> {
+fn refuse_start(hello: &StartResponse, plan: &Plan<'_>) -> Vec<RunError> {
     let mut out = Vec::new();
+    let mut refuse = |zh: String, en: String| out.push(RunError::new("start-refused", zh, en));
     let p = &hello.product;
     for (member, text) in [("vendor", &p.vendor), ("name", &p.name), ("version", &p.version)] {
         // Terminal escapes, carriage returns and invisible characters make a report show what
         // is not there (`latest` followed by a zero-width space is not a definite version).
         if text.chars().any(invisible) {
-            out.push(format!("product {member} {text:?} holds control or invisible characters [CNF-031]"));
+            refuse(
+                format!("产品声明的 {member} {text:?} 含控制字符或不可见字符 [CNF-031]"),
+                format!("product {member} {text:?} holds control or invisible characters [CNF-031]"),
+            );
         }
     }
     let v = p.version.trim().to_ascii_lowercase();
     if v.is_empty() || matches!(v.as_str(), "latest" | "main" | "master" | "head" | "dev" | "snapshot" | "unknown") {
-        out.push(format!("product version {:?} is not a definite version [CNF-031]", p.version));
+        refuse(
+            format!("产品版本 {:?} 不是确定的版本号 [CNF-031]", p.version),
+            format!("product version {:?} is not a definite version [CNF-031]", p.version),
+        );
     }
     if !hello.standard_versions.iter().any(|s| s == SUITE_VERSION) {
-        out.push(format!(
-            "the product implements standard versions {:?}; this suite tests version {SUITE_VERSION} [CNF-031]",
-            hello.standard_versions
-        ));
+        refuse(
+            format!(
+                "产品声明实现的标准版本为 {:?}；本测试套件检验的是 {SUITE_VERSION} 版 [CNF-031]",
+                hello.standard_versions
+            ),
+            format!(
+                "the product implements standard versions {:?}; this suite tests version {SUITE_VERSION} [CNF-031]",
+                hello.standard_versions
+            ),
+        );
     }
     if hello.classes.is_empty() {
-        out.push("the product claims no class [CNF-002]".into());
+        refuse("产品未声明任何测试类别 [CNF-002]".into(), "the product claims no class [CNF-002]".into());
     }
     for c in &hello.classes {
         if !Class::CURRENT.contains(c) {
-            out.push(format!("class `{}` is reserved: this suite has no cases for it yet [CNF-002]", c.name()));
+            refuse(
+                format!("测试类别 `{}` 为保留类别，本测试套件尚无其用例 [CNF-002]", c.name()),
+                format!("class `{}` is reserved: this suite has no cases for it yet [CNF-002]", c.name()),
+            );
         }
     }
     let outcomes = plan.outcomes();
     for s in &hello.skips {
         if !outcomes.iter().any(|(v, op)| s.case == v.id || s.case == format!("{}/{op}", v.id)) {
-            out.push(format!("skip {:?} names no case or outcome of this suite [CNF-003]", s.case));
+            refuse(
+                format!("跳过声明 {:?} 未指向本测试套件的任何用例或结果 [CNF-003]", s.case),
+                format!("skip {:?} names no case or outcome of this suite [CNF-003]", s.case),
+            );
         }
         if s.reason.trim().is_empty() {
-            out.push(format!("skip {:?} has no reason [CNF-003]", s.case));
+            refuse(
+                format!("跳过声明 {:?} 没有给出理由 [CNF-003]", s.case),
+                format!("skip {:?} has no reason [CNF-003]", s.case),
+            );
         }
     }
     out
@@ -690,7 +746,7 @@ fn run_adapter(
     let (session, hello) = match start(cmd, opts, &mut seq) {
         Ok(x) => x,
         Err(e) => {
-            summary.run_errors.push(e);
+            summary.run_errors.push(RunError::new("adapter-start", format!("适配器未能开始会话：{e}"), e));
             return Vec::new();
         }
     };
@@ -718,9 +774,13 @@ fn run_adapter(
             && let Some(s) = session.take()
         {
             s.kill();
-            summary.run_errors.push(format!(
-                "the run took longer than its deadline of {} s; the outcomes not reached are errors [CNF-040]",
-                opts.run_timeout.as_secs()
+            let secs = opts.run_timeout.as_secs();
+            summary.run_errors.push(RunError::new(
+                "run-deadline",
+                format!("运行超过了 {secs} 秒的时限，未执行的结果记为出错 [CNF-040]"),
+                format!(
+                    "the run took longer than its deadline of {secs} s; the outcomes not reached are errors [CNF-040]"
+                ),
             ));
         }
         let mut result = CaseResult {
@@ -806,7 +866,11 @@ fn run_adapter(
                         event(&serde_json::json!({"event": "adapter-restarted", "after": v.id, "restarts": restarts}));
                         match start(cmd, opts, &mut seq) {
                             Ok((s, _)) => session = Some(s),
-                            Err(e) => summary.run_errors.push(format!("restart: {e}")),
+                            Err(e) => summary.run_errors.push(RunError::new(
+                                "adapter-restart",
+                                format!("适配器重启失败：{e}"),
+                                format!("restart: {e}"),
+                            )),
                         }
                     }
                 }
@@ -1109,7 +1173,7 @@ fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_j
     let validator = match linli_validate::Validator::new() {
         Ok(v) => v,
         Err(e) => {
-            summary.run_errors.push(e.to_string());
+            summary.run_errors.push(RunError::new("dataset-unreadable", format!("无法建立校验器：{e}"), e.to_string()));
             return Vec::new();
         }
     };
@@ -1121,12 +1185,12 @@ fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_j
     let report = match linli_validate::validate_paths(&[dir.to_path_buf()], &validator, &opts) {
         Ok(r) => r,
         Err(e) => {
-            summary.run_errors.push(e.to_string());
+            summary.run_errors.push(RunError::new("dataset-unreadable", format!("数据集无法读取：{e}"), e.to_string()));
             return Vec::new();
         }
     };
     if report.records == 0 {
-        summary.run_errors.push("the dataset holds no record".into());
+        summary.run_errors.push(RunError::new("dataset-empty", "数据集中没有任何记录", "the dataset holds no record"));
     }
     let mut by_req: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in report.findings.iter().filter(|f| f.level == linli_model::check::Level::Error) {
@@ -1364,7 +1428,11 @@ mod tests {
         ] {
             let why = refuse_start(&hello(vendor, name, version), &plan);
             assert!(!why.is_empty(), "{vendor:?} {name:?} {version:?} accepted");
-            assert!(why.iter().all(|w| !w.chars().any(char::is_control)), "{why:?}");
+            assert!(
+                why.iter().all(|w| !w.en.chars().any(char::is_control) && !w.zh.chars().any(char::is_control)),
+                "{why:?}"
+            );
+            assert!(why.iter().all(|w| w.code == "start-refused"));
         }
     }
 

@@ -28,7 +28,11 @@ Exit codes: 0 every claimed class passes; 1 failures; 2 the suite could not run 
     )]
     Run(RunArgs),
     /// List every outcome of the suite (`CASE/OP`) with its class.
-    List,
+    List {
+        /// The suite folder (default: the `conformance/` folder this build came from)
+        #[arg(long, value_name = "DIR")]
+        suite: Option<PathBuf>,
+    },
     /// Check a signed result statement: signature, type, and digests against the files.
     #[command(
         after_help = "Exit codes: 0 valid; 1 invalid (error[CODE] and the reason); 2 unreadable input or usage.\n\
@@ -97,8 +101,8 @@ fn suite_dir(arg: Option<&PathBuf>) -> PathBuf {
 /// Run `linli conformance ...`.
 pub(crate) fn run_conformance(args: &ConformanceArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     match &args.command {
-        ConformanceCommand::List => {
-            let suite = suite_dir(None);
+        ConformanceCommand::List { suite } => {
+            let suite = suite_dir(suite.as_ref());
             let outcomes = linli_conformance::runner::list_outcomes(&suite)
                 .map_err(|e| CliError::Usage(format!("{}: {e}", suite.display())))?;
             for (id, class) in outcomes {

@@ -355,4 +355,11 @@ fn conformance_list_names_outcomes_and_spec_classes_only() {
     assert!(n > 400, "{n} outcomes");
     assert!(out.contains("DS-0032/share-public\tprivacy"), "{out}");
     assert!(out.contains("DS-0032/export\tcore"), "{out}");
+    // Another suite folder is listed when named; one that is not a suite is an error.
+    let suite = env!("CARGO_MANIFEST_DIR").to_owned() + "/../../conformance";
+    let (code, again) = run(&["conformance", "list", "--suite", &suite]);
+    assert_eq!(code, ExitCode::SUCCESS);
+    assert_eq!(again, out);
+    let (code, _) = run(&["conformance", "list", "--suite", "/nonexistent-suite"]);
+    assert_eq!(code, ExitCode::from(2));
 }

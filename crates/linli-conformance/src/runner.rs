@@ -324,6 +324,31 @@ struct Session {
     stderr_tail: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
 }
 
+/// An adapter's log may quote the records it was sent: every run of 11 or more digits (a phone
+/// or an identity number, with a final `X`) is masked before the log reaches a report [PRI-004].
+fn mask_long_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().count() >= 11 {
+            out.push_str(&linli_model::check::mask_middle(run));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() || (matches!(c, 'X' | 'x') && !run.is_empty()) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 /// How much of the adapter's standard error is kept to quote when it crashes.
 const STDERR_TAIL: usize = 2048;
 
@@ -441,7 +466,7 @@ impl Session {
         };
         let tail = self.stderr_tail.lock().map(|t| String::from_utf8_lossy(&t).into_owned()).unwrap_or_default();
         let lines: Vec<&str> = tail.lines().filter(|l| !l.trim().is_empty()).collect();
-        let last = lines[lines.len().saturating_sub(5)..].join(" | ");
+        let last = mask_long_numbers(&lines[lines.len().saturating_sub(5)..].join(" | "));
         if last.is_empty() {
             format!("the adapter exited{status}")
         } else {
@@ -1366,6 +1391,14 @@ mod tests {
         assert_eq!(std::fs::metadata(&a).expect("dir").permissions().mode() & 0o777, 0o700);
         assert!(create_export_dir(&a).is_err(), "an existing directory is never reused");
         let _ = std::fs::remove_dir(&a);
+    }
+
+    #[test]
+    fn long_numbers_in_an_adapter_log_are_masked() {
+        let masked = mask_long_numbers("bad record 32050819800315462X phone 13812345678 seq 42 at 2024");
+        assert!(!masked.contains("32050819800315462X") && !masked.contains("13812345678"), "{masked}");
+        assert!(masked.contains("seq 42 at 2024"), "{masked}");
+        assert!(masked.contains('*'), "{masked}");
     }
 
     #[test]

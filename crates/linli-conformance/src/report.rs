@@ -4,24 +4,7 @@ use std::fmt::Write as _;
 
 use crate::runner::{Outcome, Summary};
 
-/// Escape for XML and HTML text and attributes; control characters (which XML 1.0 forbids and a
-/// terminal would obey) and U+FFFE, U+FFFF (not XML characters either) become U+FFFD.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' | '\t' => out.push(c),
-            // Controls (a terminal would obey them) and the two noncharacters XML 1.0 forbids.
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use linli_validate::report::escape_markup as esc;
 
 fn outcome_name(o: Outcome) -> &'static str {
     match o {

@@ -40,41 +40,26 @@ fn suite_schemas_are_generated_and_vector_files_follow_them() {
     }
     let schemas: BTreeMap<&str, serde_json::Value> = suite_schemas().into_iter().collect();
     let mut problems = Vec::new();
-    for (path, _) in document_vectors(&suite_dir()).unwrap() {
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        for e in SchemaEngine::violations_against(&schemas["document-vector.schema.json"], &v).unwrap() {
-            problems.push(format!("{}: {e}", path.display()));
-        }
-    }
-    for (path, _) in dataset_cases(&suite_dir()).unwrap() {
-        let v: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(path.join("case.json")).unwrap()).unwrap();
-        for e in SchemaEngine::violations_against(&schemas["dataset-case.schema.json"], &v).unwrap() {
-            problems.push(format!("{}: {e}", path.display()));
-        }
-    }
-    for (path, _) in adapter_vectors(&suite_dir()).unwrap() {
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        for e in SchemaEngine::violations_against(&schemas["adapter-vector.schema.json"], &v).unwrap() {
-            problems.push(format!("{}: {e}", path.display()));
-        }
-    }
-    for (path, _) in runner_cases(&suite_dir()).unwrap() {
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        for e in SchemaEngine::violations_against(&schemas["runner-case.schema.json"], &v).unwrap() {
-            problems.push(format!("{}: {e}", path.display()));
-        }
-    }
-    for (path, _) in profile_cases(&suite_dir()).unwrap() {
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        for e in SchemaEngine::violations_against(&schemas["profile-vector.schema.json"], &v).unwrap() {
-            problems.push(format!("{}: {e}", path.display()));
-        }
-    }
-    for (path, _) in statement_cases(&suite_dir()).unwrap() {
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        for e in SchemaEngine::violations_against(&schemas["statement-vector.schema.json"], &v).unwrap() {
-            problems.push(format!("{}: {e}", path.display()));
+    // Every case file of every kind against the schema of its kind.
+    let dir = suite_dir();
+    let files: Vec<(&str, Vec<std::path::PathBuf>)> = vec![
+        ("document-vector.schema.json", (document_vectors(&dir).unwrap().into_iter().map(|(p, _)| p).collect())),
+        (
+            "dataset-case.schema.json",
+            (dataset_cases(&dir).unwrap().into_iter().map(|(p, _)| p.join("case.json")).collect()),
+        ),
+        ("adapter-vector.schema.json", (adapter_vectors(&dir).unwrap().into_iter().map(|(p, _)| p).collect())),
+        ("runner-case.schema.json", (runner_cases(&dir).unwrap().into_iter().map(|(p, _)| p).collect())),
+        ("profile-vector.schema.json", (profile_cases(&dir).unwrap().into_iter().map(|(p, _)| p).collect())),
+        ("statement-vector.schema.json", (statement_cases(&dir).unwrap().into_iter().map(|(p, _)| p).collect())),
+    ];
+    for (schema, list) in files {
+        assert!(!list.is_empty(), "no files for {schema}");
+        for path in list {
+            let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            for e in SchemaEngine::violations_against(&schemas[schema], &v).unwrap() {
+                problems.push(format!("{}: {e}", path.display()));
+            }
         }
     }
     let reg: serde_json::Value =

@@ -347,7 +347,10 @@ pub fn render_text(r: &Report, lang: Lang, color: bool) -> String {
     out
 }
 
-fn xml_escape(s: &str) -> String {
+/// Escape text for XML and HTML (text and attribute values). Control characters — which XML 1.0
+/// forbids and a terminal would obey — and the noncharacters U+FFFE and U+FFFF become U+FFFD;
+/// line feeds and tabs stay. One escaper for every report of the workspace.
+pub fn escape_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -356,7 +359,8 @@ fn xml_escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -384,11 +388,11 @@ pub fn render_junit(r: &Report, lang: Lang) -> String {
         let _ = write!(
             cases,
             "    <testcase classname=\"linli.validate\" name=\"{}\">\n      <failure type=\"{}\" message=\"{} × {}\">{}</failure>\n    </testcase>\n",
-            xml_escape(code),
-            xml_escape(code),
+            escape_markup(code),
+            escape_markup(code),
             c.count,
-            xml_escape(title),
-            xml_escape(&body)
+            escape_markup(title),
+            escape_markup(&body)
         );
     }
     for input in &r.inputs {
@@ -399,7 +403,7 @@ pub fn render_junit(r: &Report, lang: Lang) -> String {
             let _ = writeln!(
                 cases,
                 "    <testcase classname=\"linli.validate.input\" name=\"{}\"/>",
-                xml_escape(&input.path)
+                escape_markup(&input.path)
             );
         }
     }
@@ -446,7 +450,7 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
         t("校验器", "Validator"),
         r.tool_version,
         t("开始", "Started"),
-        xml_escape(&r.started_at),
+        escape_markup(&r.started_at),
         r.duration_ms
     );
     let _ = write!(
@@ -462,7 +466,7 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            xml_escape(ty),
+            escape_markup(ty),
             s.records,
             s.valid,
             s.invalid
@@ -481,11 +485,11 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
         let _ = write!(
             h,
             "<details class=\"rule\" data-code=\"{}\"{}><summary><span class=\"{lvl}\">{}</span> <code>{}</code> {} — {} {}{}</summary>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
-            xml_escape(code),
+            escape_markup(code),
             if c.level == Level::Error { " open" } else { "" },
             level_word(c.level, lang),
-            xml_escape(code),
-            xml_escape(title),
+            escape_markup(code),
+            escape_markup(title),
             c.count,
             t("处", "×"),
             c.requirement.map(|r| format!(" [{r}]")).unwrap_or_default(),
@@ -499,10 +503,10 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
             let _ = writeln!(
                 h,
                 "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-                xml_escape(&location(f)),
-                xml_escape(&f.pointer),
-                xml_escape(msg),
-                f.value.as_deref().map(|v| format!("<code>{}</code>", xml_escape(v))).unwrap_or_default()
+                escape_markup(&location(f)),
+                escape_markup(&f.pointer),
+                escape_markup(msg),
+                f.value.as_deref().map(|v| format!("<code>{}</code>", escape_markup(v))).unwrap_or_default()
             );
         }
         h.push_str("</table></details>\n");
@@ -526,7 +530,7 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
         let _ = writeln!(
             h,
             "<details><summary>{} ({})</summary><table><tr><th>{}</th><th>{}</th></tr>",
-            xml_escape(ty),
+            escape_markup(ty),
             s.parsed,
             t("成员", "Member"),
             t("填充率", "Filled")
@@ -552,7 +556,7 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
         let _ = writeln!(
             h,
             "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td><code>{}</code></td></tr>",
-            xml_escape(&i.path),
+            escape_markup(&i.path),
             serde_json::to_value(i.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
             if i.kind == InputKind::Dataset { "—".to_owned() } else { i.records.to_string() },
             i.sha256
@@ -561,4 +565,15 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
     h.push_str("</table>\n");
     h.push_str("</body></html>\n");
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_markup;
+
+    #[test]
+    fn markup_escaping_leaves_no_control_character_and_no_xml_noncharacter() {
+        let s = escape_markup("a<b>&\"'\u{1b}[2K\r\u{7f}\u{85}\u{fffe}\u{ffff}\n\tz");
+        assert_eq!(s, "a&lt;b&gt;&amp;&quot;&#39;\u{fffd}[2K\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\n\tz");
+    }
 }

@@ -26,6 +26,9 @@ use crate::protocol::Diff;
 struct TypeRules {
     timestamps: BTreeSet<String>,
     integers: BTreeSet<String>,
+    /// Members the schema requires: an empty array there is not "absent" ([CON-007] speaks of
+    /// optional members only).
+    required: BTreeSet<String>,
 }
 
 fn rules() -> &'static BTreeMap<&'static str, TypeRules> {
@@ -46,6 +49,11 @@ fn rules() -> &'static BTreeMap<&'static str, TypeRules> {
                 };
                 if is_int {
                     r.integers.insert(path.to_owned());
+                }
+                for name in node.get("required").and_then(Value::as_array).into_iter().flatten() {
+                    if let Some(name) = name.as_str() {
+                        r.required.insert(format!("{path}/{name}"));
+                    }
                 }
             });
             out.insert(ty.code(), r);
@@ -68,25 +76,39 @@ fn pattern(tokens: &[String]) -> String {
     p
 }
 
-/// [CON-007]: drop the members that are the same as absent.
-fn normalise(v: &Value, at_root_of_case: bool) -> Value {
+/// [CON-007]: drop the optional members that are the same as absent (`tokens` is the path of
+/// `v` within its record).
+fn normalise(v: &Value, rules: Option<&TypeRules>, is_case: bool, tokens: &mut Vec<String>) -> Value {
     match v {
         Value::Object(o) => {
             let mut out = serde_json::Map::new();
             for (k, x) in o {
+                tokens.push(k.clone());
+                let optional = !rules.is_some_and(|r| r.required.contains(&pattern(tokens)));
                 let empty = match x {
-                    Value::Array(a) => a.is_empty(),
+                    Value::Array(a) => a.is_empty() && optional,
                     Value::Object(m) => k == "extensions" && m.is_empty(),
-                    Value::Bool(false) => at_root_of_case && k == "anonymous",
+                    Value::Bool(false) => is_case && tokens.len() == 1 && k == "anonymous",
                     _ => false,
                 };
                 if !empty {
-                    out.insert(k.clone(), normalise(x, false));
+                    out.insert(k.clone(), normalise(x, rules, is_case, tokens));
                 }
+                tokens.pop();
             }
             Value::Object(out)
         }
-        Value::Array(a) => Value::Array(a.iter().map(|x| normalise(x, false)).collect()),
+        Value::Array(a) => Value::Array(
+            a.iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    tokens.push(i.to_string());
+                    let n = normalise(x, rules, is_case, tokens);
+                    tokens.pop();
+                    n
+                })
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -187,9 +209,12 @@ pub fn diff(sent: &Value, back: &Value) -> Diff {
     let mut d = Diff::default();
     let one = |a: &Value, b: &Value, prefix: Vec<String>, d: &mut Diff| {
         let ty = record_type(a);
-        let is_case = ty == Some("Case");
-        let (a, b) = (normalise(a, is_case), normalise(b, record_type(b) == Some("Case")));
-        let w = Walk { rules: ty.and_then(|t| rules().get(t)), root_len: prefix.len() };
+        let type_rules = ty.and_then(|t| rules().get(t));
+        let (a, b) = (
+            normalise(a, type_rules, ty == Some("Case"), &mut Vec::new()),
+            normalise(b, type_rules, record_type(b) == Some("Case"), &mut Vec::new()),
+        );
+        let w = Walk { rules: type_rules, root_len: prefix.len() };
         let mut tokens = prefix;
         w.go(&a, &b, &mut tokens, d);
     };
@@ -271,6 +296,9 @@ mod tests {
         assert!(diff(&b, &a).is_empty());
         let c = json!({"type": "Case", "id": "C", "anonymous": true});
         assert_eq!(diff(&c, &b).lost, vec!["/anonymous"]);
+        // An empty array where the schema requires the member is not "absent".
+        let h = json!({"type": "Case", "id": "C", "history": []});
+        assert_eq!(diff(&h, &json!({"type": "Case", "id": "C"})).lost, vec!["/history"]);
         // `false` elsewhere is a value like any other.
         let p = json!({"type": "Person", "id": "P", "x": {"anonymous": false}});
         assert_eq!(diff(&p, &json!({"type": "Person", "id": "P", "x": {}})).lost, vec!["/x/anonymous"]);

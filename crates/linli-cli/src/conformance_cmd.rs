@@ -136,7 +136,10 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
     opts.run_timeout = Duration::from_secs(a.max_run_secs);
     std::fs::create_dir_all(&a.out).map_err(|source| CliError::Io { path: a.out.clone(), source })?;
     let stderr_log = a.out.join("adapter-stderr.log");
-    std::fs::write(&stderr_log, b"").map_err(|source| CliError::Io { path: stderr_log.clone(), source })?;
+    // A fresh, private log (the adapter's logs may quote the records it was sent).
+    let _ = std::fs::remove_file(&stderr_log);
+    crate::statement_cmd::create_private(&stderr_log)
+        .map_err(|source| CliError::Io { path: stderr_log.clone(), source })?;
     opts.stderr_log = Some(stderr_log);
     let log_path = a.out.join("events.jsonl");
     let mut log = std::io::BufWriter::new(
@@ -181,6 +184,17 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
             Lang::En => c.class.name().to_owned(),
         };
         writeln!(out, "{name:<12} {verdict:<12} {}", counts.join(", ")).map_err(CliError::Stdout)?;
+    }
+    let errors = summary.cases.iter().filter(|c| c.outcome == linli_conformance::runner::Outcome::Error).count();
+    let log = a.out.join("adapter-stderr.log");
+    if errors > 0 && std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
+        let note = match lang {
+            Lang::Zh => format!("{errors} 个结果出错；适配器的标准错误输出见 {}", log.display()),
+            Lang::En => {
+                format!("{errors} outcomes ended in error; the adapter's standard error is in {}", log.display())
+            }
+        };
+        writeln!(out, "{}", crate::printable(&note)).map_err(CliError::Stdout)?;
     }
     let msg = match lang {
         Lang::Zh => format!("报告已写入 {}（summary.json、events.jsonl、junit.xml、report.html）", a.out.display()),

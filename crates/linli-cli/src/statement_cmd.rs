@@ -153,7 +153,7 @@ pub(crate) fn verify(a: &VerifyArgs, lang: Lang, out: &mut dyn Write) -> Result<
 
 /// Create `path` for writing with mode 0600 (owner only) where the platform has modes; never
 /// overwrites.
-fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]

@@ -363,3 +363,28 @@ fn conformance_list_names_outcomes_and_spec_classes_only() {
     let (code, _) = run(&["conformance", "list", "--suite", "/nonexistent-suite"]);
     assert_eq!(code, ExitCode::from(2));
 }
+
+#[test]
+fn an_adapters_log_is_kept_private_and_masked() {
+    let out = std::env::temp_dir().join(format!("linli-stderr-log-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    // The numbers are put together by the adapter: the command itself holds none of them.
+    let adapter = "sh -c 'printf \"record %s%s phone %s%s\\n\" 110105194912 31002X 138123 45678 >&2; exit 3'";
+    let (code, text) =
+        run(&["--lang", "en", "conformance", "run", "--adapter", adapter, "--out", &out.display().to_string()]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.contains("error[adapter-start]"), "{text}");
+    let log_path = out.join("adapter-stderr.log");
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(log.contains("record ") && log.contains('*'), "{log}");
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    for raw in ["11010519491231002X", "13812345678"] {
+        assert!(!log.contains(raw) && !summary.contains(raw) && !text.contains(raw), "{raw} left raw");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&log_path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -187,8 +187,9 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let mut lock = stdout.lock();
     match run(args, &mut lock) {
         Ok(code) => code,
-        // A reader that stopped reading (`linli conformance list | head`) is no error.
-        Err(CliError::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        // A reader that stopped reading (`linli conformance list | head`): no message, but not a
+        // success either — what was to be said was not said (the shell's 128 + SIGPIPE).
+        Err(CliError::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(141),
         Err(e) => {
             let _ = lock.flush();
             eprintln!("linli: error[{}]: {e}", e.code());

@@ -46,8 +46,8 @@ pub struct RunOptions {
     /// per-answer deadline every time would otherwise hold the judge for hours. Outcomes not
     /// reached in time end `error` `[CNF-040]`.
     pub run_timeout: Duration,
-    /// A file that receives everything the adapter writes to its standard error (its logs,
-    /// `[CNF-030]`); the last lines are also quoted in the outcome of a crash.
+    /// A file that receives what the adapter writes to its standard error (its logs,
+    /// `[CNF-030]`), long digit runs masked, at most 16 MiB.
     pub stderr_log: Option<PathBuf>,
 }
 
@@ -320,8 +320,8 @@ struct Session {
     child: Child,
     stdin: ChildStdin,
     lines: Receiver<Line>,
-    /// The last bytes the adapter wrote to its standard error.
-    stderr_tail: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    /// How many bytes the adapter wrote to its standard error.
+    stderr_bytes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// An adapter's log may quote the records it was sent: every run of 11 or more digits (a phone
@@ -355,9 +355,6 @@ const STDERR_LINE: u64 = 64 << 10;
 /// Most bytes of the adapter's standard error written to the log.
 const STDERR_LOG_MAX: u64 = 16 << 20;
 
-/// How much of the adapter's standard error is kept to quote when it crashes.
-const STDERR_TAIL: usize = 2048;
-
 impl Session {
     fn spawn(cmd: &[String], opts: &RunOptions) -> Result<Session, String> {
         let (prog, args) = cmd.split_first().ok_or("empty adapter command")?;
@@ -370,8 +367,8 @@ impl Session {
         let stdin = child.stdin.take().ok_or("no stdin")?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
         let stderr = child.stderr.take().ok_or("no stderr")?;
-        let stderr_tail = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let tail = std::sync::Arc::clone(&stderr_tail);
+        let stderr_bytes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counted = std::sync::Arc::clone(&stderr_bytes);
         let mut log = opts.stderr_log.as_ref().and_then(|p| {
             let mut o = std::fs::OpenOptions::new();
             o.create(true).append(true);
@@ -403,11 +400,7 @@ impl Session {
                         }
                     }
                 }
-                if let Ok(mut t) = tail.lock() {
-                    t.extend_from_slice(masked.as_bytes());
-                    let excess = t.len().saturating_sub(STDERR_TAIL);
-                    t.drain(..excess);
-                }
+                counted.fetch_add(line.len() as u64, std::sync::atomic::Ordering::Relaxed);
             }
         });
         let (tx, rx) = std::sync::mpsc::channel();
@@ -460,7 +453,7 @@ impl Session {
                 }
             }
         });
-        Ok(Session { child, stdin, lines: rx, stderr_tail })
+        Ok(Session { child, stdin, lines: rx, stderr_bytes })
     }
 
     /// Send a request and wait for one answer line.
@@ -487,13 +480,11 @@ impl Session {
             Ok(Some(s)) => format!(" ({s})"),
             _ => String::new(),
         };
-        let tail = self.stderr_tail.lock().map(|t| String::from_utf8_lossy(&t).into_owned()).unwrap_or_default();
-        let lines: Vec<&str> = tail.lines().filter(|l| !l.trim().is_empty()).collect();
-        let last = lines[lines.len().saturating_sub(5)..].join(" | ");
-        if last.is_empty() {
-            format!("the adapter exited{status}")
-        } else {
-            format!("the adapter exited{status}; its standard error ends: {last}")
+        // Its logs are not quoted: they may hold the records it was sent (names, numbers in any
+        // form). They are in the private log file of the run.
+        match self.stderr_bytes.load(std::sync::atomic::Ordering::Relaxed) {
+            0 => format!("the adapter exited{status}"),
+            n => format!("the adapter exited{status}; it wrote {n} bytes to its standard error (adapter-stderr.log)"),
         }
     }
 
@@ -772,6 +763,12 @@ fn refuse_start(hello: &StartResponse, plan: &Plan<'_>) -> Vec<RunError> {
                 format!("skip {:?} names no case or outcome of this suite [CNF-003]", s.case),
             );
         }
+        if s.reason.chars().any(invisible) {
+            refuse(
+                format!("跳过声明 {:?} 的理由含控制字符或不可见字符 [CNF-003]", s.case),
+                format!("the reason of skip {:?} holds control or invisible characters [CNF-003]", s.case),
+            );
+        }
         if s.reason.trim().is_empty() {
             refuse(
                 format!("跳过声明 {:?} 没有给出理由 [CNF-003]", s.case),
@@ -815,7 +812,10 @@ fn run_adapter(
     shuffle(&mut work, opts.seed);
     let mut session = Some(session);
     let mut restarts = 0u32;
-    let deadline = Instant::now() + opts.run_timeout;
+    // A deadline beyond what the clock can hold is no deadline.
+    let deadline = Instant::now()
+        .checked_add(opts.run_timeout)
+        .unwrap_or_else(|| Instant::now() + Duration::from_secs(100 * 365 * 24 * 3600));
     for (v, op) in work {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero()
@@ -847,6 +847,8 @@ fn run_adapter(
             result.detail_en = "class not claimed".into();
         } else if let Some(reason) = skips.get(&result.id).or_else(|| skips.get(&v.id)) {
             result.outcome = Outcome::Skip;
+            // The vendor's own words, with long digit runs masked as in every report [PRI-004].
+            let reason = mask_long_numbers(reason);
             result.detail_zh = format!("厂商声明跳过：{reason}");
             result.detail_en = format!("skipped by the vendor: {reason}");
         } else if left.is_zero() {
@@ -913,7 +915,21 @@ fn run_adapter(
                         restarts += 1;
                         event(&serde_json::json!({"event": "adapter-restarted", "after": v.id, "restarts": restarts}));
                         match start(cmd, opts, &mut seq) {
-                            Ok((s, _)) => session = Some(s),
+                            // The product that comes back must still be one the run accepts [CNF-031].
+                            Ok((s, again)) => {
+                                let refusals = refuse_start(&again, &plan);
+                                if refusals.is_empty() && again.product == hello.product {
+                                    session = Some(s);
+                                } else {
+                                    s.kill();
+                                    summary.run_errors.extend(refusals);
+                                    summary.run_errors.push(RunError::new(
+                                        "adapter-restart",
+                                        "重启后的适配器声明了另一产品或不可接受的内容，不再继续 [CNF-031]",
+                                        "the restarted adapter declared another product or what the run refuses; it is not used [CNF-031]",
+                                    ));
+                                }
+                            }
                             Err(e) => summary.run_errors.push(RunError::new(
                                 "adapter-restart",
                                 format!("适配器重启失败：{e}"),
@@ -1476,6 +1492,13 @@ mod tests {
             skips: Vec::new(),
         };
         assert!(refuse_start(&hello("v", "n", "1.0"), &plan).is_empty());
+        // A skip reason is the vendor's text too: no control or invisible characters in it.
+        let case = plan.outcomes()[0].0.id.clone();
+        for (reason, refused) in [("not yet", false), ("not\u{202e}yet", true), ("\u{1b}[2Kok", true)] {
+            let mut h = hello("v", "n", "1.0");
+            h.skips = vec![crate::protocol::Skip { case: case.clone(), reason: reason.into() }];
+            assert_eq!(!refuse_start(&h, &plan).is_empty(), refused, "{reason:?}");
+        }
         for (vendor, name, version) in [
             ("v", "n", "latest\u{200b}"),
             ("v", "n", "latest\r\u{1b}[2K1.0"),

@@ -83,7 +83,9 @@ pub(crate) fn write_statement(
 /// `linli conformance verify`: 0 valid, 1 invalid, 2 unreadable input (an `Err`).
 pub(crate) fn verify(a: &VerifyArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let zh = lang == Lang::Zh;
-    let envelope = std::fs::read(&a.statement).map_err(|source| CliError::Io { path: a.statement.clone(), source })?;
+    // Regular files of bounded size only: a FIFO or a device must not hang the verifier.
+    let envelope = linli_conformance::read_regular(&a.statement, 64 << 20)
+        .map_err(|source| CliError::Io { path: a.statement.clone(), source })?;
     let key = statement::read_verifying_key(&a.public_key).map_err(|e| fail(&e, lang))?;
     let suite = a.suite.clone().unwrap_or_else(linli_conformance::vector::suite_dir);
     if !suite.join("vectors").is_dir() {
@@ -94,7 +96,9 @@ pub(crate) fn verify(a: &VerifyArgs, lang: Lang, out: &mut dyn Write) -> Result<
         }));
     }
     let summary = match &a.summary {
-        Some(p) => Some(std::fs::read(p).map_err(|source| CliError::Io { path: p.clone(), source })?),
+        Some(p) => Some(
+            linli_conformance::read_regular(p, 256 << 20).map_err(|source| CliError::Io { path: p.clone(), source })?,
+        ),
         None => None,
     };
     let against = Against {

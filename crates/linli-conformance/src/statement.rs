@@ -144,14 +144,17 @@ fn key_error(path: &Path, message: &str) -> Error {
 /// Read an Ed25519 private key from a PKCS#8 PEM file (`-----BEGIN PRIVATE KEY-----`). The
 /// file's text is wiped from memory after parsing; errors never quote it.
 pub fn read_signing_key(path: &Path) -> Result<SigningKey, Error> {
-    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| key_error(path, &e.to_string()))?);
+    let bytes = Zeroizing::new(crate::read_regular(path, 64 << 10).map_err(|e| key_error(path, &e.to_string()))?);
+    let text = Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned());
     SigningKey::from_pkcs8_pem(text.trim())
         .map_err(|_| key_error(path, "not an Ed25519 private key in PKCS#8 PEM (`openssl genpkey -algorithm ed25519`)"))
 }
 
 /// Read an Ed25519 public key from an SPKI PEM file (`-----BEGIN PUBLIC KEY-----`).
 pub fn read_verifying_key(path: &Path) -> Result<VerifyingKey, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| key_error(path, &e.to_string()))?;
+    let text =
+        String::from_utf8_lossy(&crate::read_regular(path, 64 << 10).map_err(|e| key_error(path, &e.to_string()))?)
+            .into_owned();
     VerifyingKey::from_public_key_pem(text.trim())
         .map_err(|_| key_error(path, "not an Ed25519 public key in SPKI PEM (`openssl pkey -pubout`)"))
 }
@@ -443,7 +446,7 @@ pub fn verify(envelope: &[u8], key: &VerifyingKey, against: &Against) -> Result<
     }
     let product = product_name(&statement).unwrap_or("product").to_owned();
     if let Some(bin) = &against.adapter_binary {
-        let bytes = std::fs::read(bin)
+        let bytes = crate::read_regular(bin, 4 << 30)
             .map_err(|e| Error::Unreadable { path: bin.display().to_string(), message: e.to_string() })?;
         expect_digest(&statement, &product, SHA256, sha256_hex(&bytes), false)?;
         checked.push(product.clone());
@@ -453,7 +456,7 @@ pub fn verify(envelope: &[u8], key: &VerifyingKey, against: &Against) -> Result<
         checked.push(product);
     }
     for file in &against.adapter_files {
-        let bytes = std::fs::read(file)
+        let bytes = crate::read_regular(file, 4 << 30)
             .map_err(|e| Error::Unreadable { path: file.display().to_string(), message: e.to_string() })?;
         let actual = sha256_hex(&bytes);
         let same_name: Vec<&ResourceDescriptor> = statement

@@ -174,9 +174,11 @@ pub fn suite_dir() -> PathBuf {
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Error> {
-    let text = std::fs::read_to_string(path)
+    // A suite file is a regular file of at most 64 MiB: a FIFO among the vectors must not hang.
+    let bytes = crate::read_regular(path, 64 << 20)
         .map_err(|e| Error::Suite { path: path.display().to_string(), message: e.to_string() })?;
-    serde_json::from_str(&text).map_err(|e| Error::Suite { path: path.display().to_string(), message: e.to_string() })
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Suite { path: path.display().to_string(), message: e.to_string() })
 }
 
 /// Every document vector under `dir/vectors/<class>/`, sorted by ID, with its path.

@@ -97,8 +97,13 @@ pub struct ReadOptions {
     pub mapping: Option<Mapping>,
     /// Text encoding of a CSV input (WHATWG label); detected when absent.
     pub encoding: Option<String>,
-    /// Datum of NGSI-LD coordinates.
+    /// Datum of the input's coordinates [ADP-070]; every reader that carries coordinates
+    /// converts them to WGS-84.
     pub datum: Datum,
+    /// A format's own mapping file (TOML text), besides the built-in one: Open311 `service_code`
+    /// → category, NGSI entity types, CloudEvents types, GeoJSON properties (chapter 18, the
+    /// format's section). CSV and Excel use [`ReadOptions::mapping`] instead.
+    pub format_mapping: Option<String>,
     /// The time of the conversion: used where the input has no time of its own (GA/T 1400
     /// `meta.createdAt`, NGSI-LD `dateCreated`).
     pub received_at: Timestamp,
@@ -107,7 +112,7 @@ pub struct ReadOptions {
 impl ReadOptions {
     /// Options with WGS-84 coordinates, a detected encoding and no mapping.
     pub fn new(received_at: Timestamp) -> Self {
-        ReadOptions { mapping: None, encoding: None, datum: Datum::Wgs84, received_at }
+        ReadOptions { mapping: None, encoding: None, datum: Datum::Wgs84, format_mapping: None, received_at }
     }
 }
 

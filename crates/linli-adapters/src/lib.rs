@@ -15,6 +15,7 @@ pub mod gat1400;
 pub mod geojson;
 mod loss;
 pub mod open311;
+pub mod rules;
 
 pub use loss::{Loss, LossKind, LossReport};
 

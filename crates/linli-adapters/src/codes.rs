@@ -131,7 +131,7 @@ table! {
     "open311-extension-conflict", NotRepresentable, "ADP-030", "扩展中的字段与写出的字段冲突", "A kept field that clashes with a written one";
     // GA/T 1400
     "gat1400-field-kept", KeptInExtensions, "ADP-001", "没有对应成员的视图库字段，保存在扩展中", "A GA/T 1400 field without a Linli member, kept in extensions";
-    "gat1400-time-to-cst", Normalised, "ADP-040", "yyyyMMddHHmmss 按北京时间（+08:00）读取", "yyyyMMddHHmmss read as China Standard Time (+08:00)";
+    "gat1400-time-to-cst", Normalised, "ADP-040", "写出时时间转为北京时间 yyyyMMddHHmmss", "A time written as yyyyMMddHHmmss in China Standard Time";
     "gat1400-plate-color", Normalised, "ADP-040", "号牌颜色代码已转换", "Plate colour code converted";
     "gat1400-image-by-reference", NotRepresentable, "ADP-041", "图像数据不复制，只保留 sha256 引用", "Image bytes not copied; a sha256 reference kept";
     "gat1400-image-data-not-restorable", NotRepresentable, "ADP-041", "写出时无法恢复图像数据", "Image bytes cannot be restored when writing";
@@ -149,6 +149,21 @@ table! {
     "gat1400-bad-coordinate", Rejected, "ADP-003", "坐标无效", "An invalid coordinate";
     "gat1400-not-object", Rejected, "ADP-003", "不是 JSON 对象", "Not a JSON object";
     "gat1400-unknown-wrapper", Rejected, "ADP-040", "未知的包装对象", "An unknown wrapper object";
+    "gat1400-null-absent", Normalised, "ADP-074", "null 或空字符串按缺失处理", "A null or empty value read as absent";
+    "gat1400-time-zone-assumed", Normalised, "ADP-072", "无时区的时间按北京时间（+08:00）读取", "A time without a zone read as China Standard Time (+08:00)";
+    "gat1400-time-epoch", Normalised, "ADP-071", "Unix 时间戳转为 RFC 3339", "A Unix timestamp converted to RFC 3339";
+    "gat1400-time-from-image", Normalised, "ADP-040", "对象没有抓拍时间，取图像拍摄时间", "No capture time; the image's ShotTime used";
+    "gat1400-location-unknown", Normalised, "ADP-073", "经纬度 0,0 表示未知，不作为位置", "Longitude/Latitude 0,0 means unknown: no location";
+    "gat1400-coordinate-datum", Normalised, "ADP-070", "坐标按声明的坐标系转换为 WGS-84", "Coordinates converted from the declared datum to WGS-84";
+    "gat1400-coordinate-swapped", Normalised, "ADP-073", "经纬度写反，已交换", "Longitude and latitude given the other way round; swapped";
+    "gat1400-image-url-only", Normalised, "ADP-041", "图像只有存储地址，媒体引用没有摘要", "An image given only by its URL: a media reference without digest";
+    "gat1400-bad-image-uri", Rejected, "ADP-041", "图像地址不是绝对 URI", "An image location that is not an absolute URI";
+    "gat1400-sensitive-not-kept", NotRepresentable, "ADP-042", "无处标记的个人信息字段，不保存", "A personal field no member can mark, not kept";
+    "gat1400-photo-not-copied", NotRepresentable, "ADP-041", "图像数据不复制进记录", "Image bytes not copied into the record";
+    "gat1400-missing-name", Rejected, "ADP-043", "人员登记缺少姓名，对象未转换", "A registered person without a name; not converted";
+    "gat1400-bad-id-number", Rejected, "ADP-042", "证件号码无效，未保留", "An invalid identity number, not kept";
+    "gat1400-gender-mismatch", Rejected, "ADP-042", "性别与证件号码不一致", "A gender that disagrees with the identity number";
+    "gat1400-bad-phone", Rejected, "ADP-042", "电话号码无效，未保留", "An invalid telephone number, not kept";
     // CloudEvents and GeoJSON
     "cloudevents-not-converted", Finding, "ADP-003", "此 CloudEvent 未转换", "A CloudEvent that could not be converted";
     "cloudevents-record-type-not-representable", NotRepresentable, "ADP-050", "CloudEvents 只能容纳 Event 记录", "CloudEvents hold Event records only";
@@ -179,7 +194,7 @@ What each kind of entry points at:
 - a member kept in extensions, normalised or rejected: the member as the source has it (`/0/properties/osm_id`, `/4/联系电话`, `/2/requested_datetime`); a FIWARE loss entry points at the attribute (`/0/location`), a FIWARE finding at its value (`/0/location/value` in the normalized form, `/0/location` in key-values);
 - a member the source lacks and a default replaced (`fiware-default-time`, `-name`, `-category`, `-severity`): the pointer the attribute would have (`/0/dateCreated`, `/0/category`); a default of the entity as a whole (`fiware-default-source`, `-version`, `-classification`, `-kind`): the entity (`/0`);
 - `open311-status-step-synthesised`: `/<i>/status`, once per synthesised step; `open311-xml-json-text`: the member of the case's `extensions.open311` written as JSON text;
-- `gat1400-image-by-reference` and `gat1400-bad-base64`: the image's `Data` (`…/SubImageList/SubImageInfoObject/<j>/Data`); `gat1400-bad-coordinate`: the object's `Latitude`; `gat1400-missing-time`: the object; `gat1400-notification-field`: the field of the `SubscribeNotificationObject`;
+- `gat1400-image-by-reference` and `gat1400-bad-base64`: the image's `Data` (`…/SubImageList/SubImageInfoObject/<j>/Data`); `gat1400-bad-coordinate`: the object's `Latitude`; `gat1400-missing-time`: the object; `gat1400-notification-field`: the field of the `SubscribeNotificationObject`; `gat1400-time-from-image`: the image's `ShotTime`; `gat1400-image-url-only` and `gat1400-bad-image-uri`: the image's `StoragePath` or the URL member; `gat1400-location-unknown`, `-coordinate-datum`, `-coordinate-swapped`: the object's `Latitude`; `gat1400-null-absent`: the absent member; `gat1400-missing-name`: the object's `Name`;
 - `csv-encoding-unrepresentable`: the record whose row holds the character (`/<i>`), or the empty pointer for the header;
 - a `*-not-converted` finding (`geojson-`, `cloudevents-`, `fiware-not-converted`): the member that prevents the conversion, where it is or where it would be when it is missing (`/features/0/properties/name` for a Feature without `name`; `/1/id`, `/1/type` or `/1/time` for a CloudEvent that disagrees with its `data`; `/0/specversion`, `/0/data`); the item itself when it is not an object; the empty pointer when the input as a whole cannot be read as the format.
 

@@ -254,11 +254,17 @@ pub fn read(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Converte
             out.loss = loss;
         }
         Format::Gat1400 => {
-            let o = crate::gat1400::Options::new(text("GA/T 1400")?, text("视图库")?, opts.received_at);
+            let mut o = crate::gat1400::Options::new(text("GA/T 1400")?, text("视图库")?, opts.received_at);
+            o.datum = opts.datum;
             let (recs, loss) = crate::gat1400::read(&json, &o);
             out.findings = rejected_findings(&loss);
-            out.records =
-                recs.things.into_iter().map(Record::from).chain(recs.events.into_iter().map(Record::from)).collect();
+            out.records = recs
+                .things
+                .into_iter()
+                .map(Record::from)
+                .chain(recs.persons.into_iter().map(Record::from))
+                .chain(recs.events.into_iter().map(Record::from))
+                .collect();
             out.loss = loss;
         }
     }

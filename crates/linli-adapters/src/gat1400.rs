@@ -53,28 +53,33 @@
 //! for.
 
 use crate::loss::token;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine;
-use linli_model::codes::{CodeTable, DataClassification, EventCategory, PlateColor, Severity, ThingKind, ThingStatus};
+use linli_model::check::id_number;
+use linli_model::codes::{
+    CodeTable, DataClassification, EventCategory, Gender, IdentifierScheme, PlateColor, Severity, ThingKind,
+    ThingStatus,
+};
+use linli_model::datetime::Date;
 use linli_model::datetime::Timestamp;
 use linli_model::event::Media;
 use linli_model::geo::Point;
 use linli_model::reference::Ref;
-use linli_model::text::{DeviceCode, Id, MediaType, Namespace, Sha256, Text, Uri};
+use linli_model::text::{DeviceCode, Id, MediaType, Namespace, PhoneNumber, Sha256, Text, Uri};
 use linli_model::thing::Vehicle;
-use linli_model::{Event, Meta, Thing};
+use linli_model::{Event, Meta, Person, Thing};
 use serde_json::{Map, Value};
 use sha2::Digest;
-use time::UtcOffset;
-use time::macros::offset;
 
+use crate::coords::Datum;
+use crate::rules::{self, ZoneRule};
 use crate::{Loss, LossKind, LossReport};
 
 /// The extension namespace GA/T 1400 fields are kept under.
 pub const NAMESPACE: &str = "gat1400";
-/// China Standard Time, the offset of every GA/T 1400 time.
-const CST: UtcOffset = offset!(+8);
+/// China Standard Time, the zone of GA/T 1400 times without one.
+const CST: time::UtcOffset = rules::CST;
 
 /// How GA/T 1400 documents are read.
 #[derive(Debug, Clone)]
@@ -87,12 +92,14 @@ pub struct Options {
     pub received_at: Timestamp,
     /// `meta.classification` of the records produced (default `restricted`: faces and plates).
     pub classification: DataClassification,
+    /// The datum of `Longitude` / `Latitude` (platforms often use GCJ-02 or BD-09) [ADP-070].
+    pub datum: Datum,
 }
 
 impl Options {
     /// Options for data from `vendor` / `product` received at `received_at`.
     pub fn new(vendor: Text, product: Text, received_at: Timestamp) -> Self {
-        Options { vendor, product, received_at, classification: DataClassification::Restricted }
+        Options { vendor, product, received_at, classification: DataClassification::Restricted, datum: Datum::Wgs84 }
     }
 }
 
@@ -101,7 +108,9 @@ impl Options {
 pub struct Records {
     /// Capture devices, checkpoints and captured vehicles.
     pub things: Vec<Thing>,
-    /// Captures.
+    /// Residents of the community person register and owners of registered vehicles.
+    pub persons: Vec<Person>,
+    /// Captures and access passages.
     pub events: Vec<Event>,
 }
 
@@ -141,17 +150,6 @@ impl Kind {
             Kind::Tollgate => "TollgateListObject",
         }
     }
-    /// The list inside a notification, e.g. `FaceObjectList`.
-    fn notified(self) -> &'static str {
-        match self {
-            Kind::Face => "FaceObjectList",
-            Kind::Person => "PersonObjectList",
-            Kind::Motor => "MotorVehicleObjectList",
-            Kind::NonMotor => "NonMotorVehicleObjectList",
-            Kind::Ape => "APEObjectList",
-            Kind::Tollgate => "TollgateObjectList",
-        }
-    }
     /// The ID field.
     fn id_field(self) -> &'static str {
         match self {
@@ -176,10 +174,10 @@ impl Kind {
     /// Capture-time fields, the preferred first, and the end-time field.
     fn times(self) -> (&'static [&'static str], &'static str) {
         match self {
-            Kind::Face => (&["FaceAppearTime", "LocationMarkTime"], "FaceDisAppearTime"),
-            Kind::Person => (&["PersonAppearTime", "LocationMarkTime"], "PersonDisAppearTime"),
-            Kind::Motor => (&["PassTime", "AppearTime", "MarkTime"], "DisappearTime"),
-            Kind::NonMotor => (&["AppearTime", "MarkTime"], "DisappearTime"),
+            Kind::Face => (&["FaceAppearTime", "LocationMarkTime", "ShotTime"], "FaceDisAppearTime"),
+            Kind::Person => (&["PersonAppearTime", "LocationMarkTime", "ShotTime"], "PersonDisAppearTime"),
+            Kind::Motor => (&["PassTime", "AppearTime", "MarkTime", "ShotTime"], "DisappearTime"),
+            Kind::NonMotor => (&["AppearTime", "MarkTime", "ShotTime"], "DisappearTime"),
             Kind::Ape | Kind::Tollgate => (&[], ""),
         }
     }
@@ -207,23 +205,12 @@ pub fn plate_color_code(color: PlateColor) -> &'static str {
     PLATE_COLORS.iter().find(|(_, p)| *p == color).map_or("99", |(c, _)| c)
 }
 
-/// A `yyyyMMddHHmmss` time in China Standard Time.
+/// A `yyyyMMddHHmmss` time (exactly 14 digits) in China Standard Time, as IDs embed it.
 pub fn parse_time(s: &str) -> Option<Timestamp> {
-    if s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.len() != 14 || !digits(s) {
         return None;
     }
-    let n = |a: usize, b: usize| s.get(a..b).and_then(|x| x.parse::<u16>().ok());
-    let year = i32::from(n(0, 4)?);
-    let month = time::Month::try_from(u8::try_from(n(4, 6)?).ok()?).ok()?;
-    let day = u8::try_from(n(6, 8)?).ok()?;
-    let date = time::Date::from_calendar_date(year, month, day).ok()?;
-    let t = time::Time::from_hms(
-        u8::try_from(n(8, 10)?).ok()?,
-        u8::try_from(n(10, 12)?).ok()?,
-        u8::try_from(n(12, 14)?).ok()?,
-    )
-    .ok()?;
-    Some(Timestamp::from_offset_datetime(time::PrimitiveDateTime::new(date, t).assume_offset(CST)))
+    rules::read_time_str(s, ZoneRule::ChinaStandardTime).map(|t| t.at)
 }
 
 /// A timestamp as `yyyyMMddHHmmss` in China Standard Time, and whether that changed it (another
@@ -277,34 +264,205 @@ fn finding(
     report.push(Loss { kind: LossKind::Rejected, source, target, code, message_zh: zh, message_en: en });
 }
 
+fn note(
+    report: &mut LossReport,
+    kind: LossKind,
+    source: String,
+    target: Option<String>,
+    code: &'static str,
+    zh: String,
+    en: String,
+) {
+    report.push(Loss { kind, source, target, code, message_zh: zh, message_en: en });
+}
+
+/// The kinds of objects read, the capture and device objects of [`Kind`] and the
+/// smart-community extension (`/VIID/Community/*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReadKind {
+    /// An object of the base standard.
+    Base(Kind),
+    /// `PersonInfoObject`: a resident of the person register.
+    Resident,
+    /// `CarInfo`: a vehicle of the vehicle register.
+    CarInfo,
+    /// `DoorDeviceObject`: an access controller.
+    DoorDevice,
+    /// `DoorInfoObject`: a door (access point).
+    DoorInfo,
+    /// `AccessRecordObject`: one passage through a door.
+    Access,
+}
+
+impl ReadKind {
+    const ALL: [ReadKind; 11] = [
+        ReadKind::Base(Kind::Face),
+        ReadKind::Base(Kind::Person),
+        ReadKind::Base(Kind::Motor),
+        ReadKind::Base(Kind::NonMotor),
+        ReadKind::Base(Kind::Ape),
+        ReadKind::Base(Kind::Tollgate),
+        ReadKind::Resident,
+        ReadKind::CarInfo,
+        ReadKind::DoorDevice,
+        ReadKind::DoorInfo,
+        ReadKind::Access,
+    ];
+
+    /// Upload wrapper names (compared without regard to ASCII case).
+    fn wrappers(self) -> &'static [&'static str] {
+        match self {
+            ReadKind::Base(Kind::Face) => &["FaceListObject", "FaceList"],
+            ReadKind::Base(Kind::Person) => &["PersonListObject", "PersonList"],
+            ReadKind::Base(Kind::Motor) => &["MotorVehicleListObject", "MotorVehicleList"],
+            ReadKind::Base(Kind::NonMotor) => &["NonMotorVehicleListObject", "NonMotorVehicleList"],
+            ReadKind::Base(Kind::Ape) => &["APEListObject", "APEList", "DeviceListObject", "DeviceList"],
+            ReadKind::Base(Kind::Tollgate) => &["TollgateListObject", "TollgateList"],
+            ReadKind::Resident => {
+                &["PersonInfoListObject", "PersonInfoList", "CommunityPersonListObject", "CommunityPersonList"]
+            }
+            ReadKind::CarInfo => &["CarInfoListObject", "CarInfoList"],
+            ReadKind::DoorDevice => &["DoorDeviceListObject", "DoorDeviceList"],
+            ReadKind::DoorInfo => &["DoorInfoListObject", "DoorInfoList"],
+            ReadKind::Access => &["AccessRecordListObject", "AccessRecordList"],
+        }
+    }
+
+    /// The array member inside the wrapper.
+    fn items(self) -> &'static [&'static str] {
+        match self {
+            ReadKind::Base(Kind::Ape) => &["APEObject", "APE", "DeviceObject", "Device"],
+            ReadKind::Base(k) => match k {
+                Kind::Face => &["FaceObject", "Face"],
+                Kind::Person => &["PersonObject", "Person"],
+                Kind::Motor => &["MotorVehicleObject", "MotorVehicle"],
+                Kind::NonMotor => &["NonMotorVehicleObject", "NonMotorVehicle"],
+                _ => &["TollgateObject", "Tollgate"],
+            },
+            ReadKind::Resident => &["PersonInfoObject", "PersonInfo", "CommunityPersonObject", "CommunityPerson"],
+            ReadKind::CarInfo => &["CarInfo", "CarInfoObject"],
+            ReadKind::DoorDevice => &["DoorDeviceObject", "DoorDevice"],
+            ReadKind::DoorInfo => &["DoorInfoObject", "DoorInfo"],
+            ReadKind::Access => &["AccessRecordObject", "AccessRecord"],
+        }
+    }
+
+    /// The list member of a `SubscribeNotificationObject`.
+    fn notified(self) -> &'static [&'static str] {
+        match self {
+            ReadKind::Base(Kind::Face) => &["FaceObjectList"],
+            ReadKind::Base(Kind::Person) => &["PersonObjectList"],
+            ReadKind::Base(Kind::Motor) => &["MotorVehicleObjectList"],
+            ReadKind::Base(Kind::NonMotor) => &["NonMotorVehicleObjectList"],
+            ReadKind::Base(Kind::Ape) => &["APEObjectList", "DeviceList"],
+            ReadKind::Base(Kind::Tollgate) => &["TollgateObjectList"],
+            ReadKind::Resident => &["PersonInfoObjectList"],
+            ReadKind::CarInfo => &["CarInfoObjectList"],
+            ReadKind::DoorDevice => &["DoorDeviceObjectList"],
+            ReadKind::DoorInfo => &["DoorInfoObjectList"],
+            ReadKind::Access => &["AccessRecordObjectList"],
+        }
+    }
+
+    /// The object name used in messages.
+    fn object(self) -> &'static str {
+        self.items().first().copied().unwrap_or("object")
+    }
+
+    /// Fields holding values about a person that no member of the record produced marks:
+    /// never kept in extensions [ADP-042].
+    fn sensitive(self) -> &'static [&'static str] {
+        match self {
+            ReadKind::Base(Kind::Face | Kind::Person | Kind::Motor | Kind::NonMotor) => &[
+                "Name",
+                "UsedName",
+                "Alias",
+                "IDNumber",
+                "Phone",
+                "OwnerName",
+                "OwnerIDNumber",
+                "OwnerPhone",
+                "DriverName",
+                "DriverIDNumber",
+            ],
+            ReadKind::Resident => &["UsedName", "Alias"],
+            ReadKind::Access => &["Name", "PersonName", "IDNumber", "CredentialNo", "Phone", "PhoneNo", "CardNo"],
+            _ => &[],
+        }
+    }
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+/// The members of one object, without those that count as absent ([`rules::is_absent`]); names
+/// are looked up exactly, then without regard to ASCII case (platforms write `deviceID`,
+/// `faceAppearTime`).
+struct Fields<'a> {
+    members: Vec<(&'a str, &'a Value)>,
+}
+
+impl<'a> Fields<'a> {
+    fn get(&self, name: &str) -> Option<&'a Value> {
+        self.entry(name).map(|(_, v)| v)
+    }
+    fn key(&self, name: &str) -> Option<&'a str> {
+        self.entry(name).map(|(k, _)| k)
+    }
+    fn entry(&self, name: &str) -> Option<(&'a str, &'a Value)> {
+        self.members
+            .iter()
+            .find(|(k, _)| *k == name)
+            .or_else(|| self.members.iter().find(|(k, _)| same(k, name)))
+            .copied()
+    }
+    /// A string member, or a number written as digits (platforms write both).
+    fn text(&self, name: &str) -> Option<String> {
+        match self.get(name)? {
+            Value::String(s) => Some(s.trim().to_owned()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+    /// The first of `names` present, with its value.
+    fn first(&self, names: &[&str]) -> Option<(&'a str, &'a Value)> {
+        names.iter().find_map(|n| self.entry(n))
+    }
+}
+
 /// State of one reading.
 struct Reader<'a> {
     options: &'a Options,
     report: LossReport,
     records: Records,
-    /// Ids of the vehicle Things already produced.
-    vehicles: BTreeSet<String>,
+    /// Ids of the vehicle Things already produced, with their index in `records.things`.
+    vehicles: BTreeMap<String, usize>,
 }
 
-/// The records of a GA/T 1400 document (upload or notification wrappers), with the loss report;
-/// findings are its [`LossKind::Rejected`] entries. Objects that cannot be converted are left
-/// out; the others still convert.
+/// The records of a GA/T 1400 document (upload or notification wrappers, and the
+/// smart-community extension), with the loss report; findings are its [`LossKind::Rejected`]
+/// entries. Objects that cannot be converted are left out; the others still convert.
 pub fn read(doc: &Value, options: &Options) -> (Records, LossReport) {
     let mut r =
-        Reader { options, report: LossReport::default(), records: Records::default(), vehicles: BTreeSet::new() };
+        Reader { options, report: LossReport::default(), records: Records::default(), vehicles: BTreeMap::new() };
     let Some(root) = doc.as_object() else {
         let (zh, en) = ("文档必须是 JSON 对象".to_owned(), "the document must be a JSON object".to_owned());
         finding(&mut r.report, String::new(), None, "gat1400-not-object", zh, en);
         return (r.records, r.report);
     };
     for (name, v) in root {
-        if let Some(kind) = Kind::ALL.iter().copied().find(|k| k.upload() == name) {
-            r.list(kind, v, &format!("/{}", token(name)));
-        } else if name == "SubscribeNotificationListObject" {
-            r.notifications(v, "/SubscribeNotificationListObject");
+        let p = format!("/{}", token(name));
+        if let Some(kind) = ReadKind::ALL.iter().copied().find(|k| k.wrappers().iter().any(|w| same(w, name))) {
+            r.list(kind, v, &p);
+        } else if same(name, "SubscribeNotificationListObject") || same(name, "SubscribeNotificationList") {
+            r.notifications(v, &p);
         } else {
-            let (zh, en) = (format!("未知的 GA/T 1400 对象 `{name}`"), format!("unknown GA/T 1400 wrapper `{name}`"));
-            finding(&mut r.report, format!("/{}", token(name)), None, "gat1400-unknown-wrapper", zh, en);
+            let (zh, en) = (
+                format!("未知的 GA/T 1400 包装对象 `{name}`，其内容未转换"),
+                format!("unknown GA/T 1400 wrapper `{name}`; its content is not converted"),
+            );
+            finding(&mut r.report, p, None, "gat1400-unknown-wrapper", zh, en);
         }
     }
     (r.records, r.report)
@@ -316,28 +474,55 @@ impl Reader<'_> {
         finding(&mut self.report, ptr.to_owned(), None, "gat1400-not-object", zh, en);
     }
 
-    /// A `{"<Kind>Object": [...]}` list at `ptr`.
-    fn list(&mut self, kind: Kind, v: &Value, ptr: &str) {
-        let items = v.get(kind.object());
-        let Some(items) = items.and_then(Value::as_array) else {
-            let (zh, en) = (format!("缺少数组 `{}`", kind.object()), format!("missing array `{}`", kind.object()));
-            finding(&mut self.report, format!("{ptr}/{}", kind.object()), None, "gat1400-not-object", zh, en);
+    /// A wrapper `{"<Kind>Object": [...]}` (or the array itself) at `ptr`.
+    fn list(&mut self, kind: ReadKind, v: &Value, ptr: &str) {
+        let (items, base): (Vec<&Value>, String) = match v {
+            Value::Array(a) => (a.iter().collect(), ptr.to_owned()),
+            Value::Object(o) => match o.iter().find(|(k, _)| kind.items().iter().any(|n| same(n, k))) {
+                Some((k, Value::Array(a))) => (a.iter().collect(), format!("{ptr}/{}", token(k))),
+                Some((k, one @ Value::Object(_))) => {
+                    let p = format!("{ptr}/{}", token(k));
+                    self.object(kind, one, &p);
+                    return;
+                }
+                _ => {
+                    let obj = kind.object();
+                    let (zh, en) = (format!("缺少数组 `{obj}`"), format!("missing array `{obj}`"));
+                    finding(&mut self.report, format!("{ptr}/{obj}"), None, "gat1400-not-object", zh, en);
+                    return;
+                }
+            },
+            _ => {
+                self.not_object(ptr, kind.wrappers().first().copied().unwrap_or("wrapper"));
+                return;
+            }
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            self.object(kind, item, &format!("{base}/{i}"));
+        }
+    }
+
+    fn object(&mut self, kind: ReadKind, item: &Value, p: &str) {
+        let Some(obj) = item.as_object() else {
+            self.not_object(p, kind.object());
             return;
         };
-        for (i, item) in items.iter().enumerate() {
-            let p = format!("{ptr}/{}/{i}", kind.object());
-            match item.as_object() {
-                Some(obj) => match kind {
-                    Kind::Ape | Kind::Tollgate => self.device(kind, obj, &p),
-                    _ => self.capture(kind, obj, &p),
-                },
-                None => self.not_object(&p, kind.object()),
-            }
+        let f = self.fields(obj, p);
+        match kind {
+            ReadKind::Base(k @ (Kind::Ape | Kind::Tollgate)) => self.device(k, &f, p),
+            ReadKind::Base(k) => self.capture(k, &f, p),
+            ReadKind::Resident => self.resident(&f, p),
+            ReadKind::CarInfo => self.car(&f, p),
+            ReadKind::DoorDevice | ReadKind::DoorInfo => self.door(kind, &f, p),
+            ReadKind::Access => self.access(&f, p),
         }
     }
 
     fn notifications(&mut self, v: &Value, ptr: &str) {
-        let Some(items) = v.get("SubscribeNotificationObject").and_then(Value::as_array) else {
+        let items = v
+            .as_object()
+            .and_then(|o| o.iter().find(|(k, _)| same(k, "SubscribeNotificationObject")).map(|(k, v)| (k.clone(), v)));
+        let Some((key, Value::Array(items))) = items else {
             let (zh, en) = (
                 "缺少数组 `SubscribeNotificationObject`".to_owned(),
                 "missing array `SubscribeNotificationObject`".to_owned(),
@@ -346,26 +531,56 @@ impl Reader<'_> {
             return;
         };
         for (i, n) in items.iter().enumerate() {
-            let p = format!("{ptr}/SubscribeNotificationObject/{i}");
+            let p = format!("{ptr}/{}/{i}", token(&key));
             let Some(obj) = n.as_object() else {
                 self.not_object(&p, "SubscribeNotificationObject");
                 continue;
             };
             for (name, v) in obj {
-                if let Some(kind) = Kind::ALL.iter().copied().find(|k| k.notified() == name) {
+                if rules::is_absent(v) {
+                    self.absent(&format!("{p}/{}", token(name)), name);
+                } else if let Some(kind) =
+                    ReadKind::ALL.iter().copied().find(|k| k.notified().iter().any(|w| same(w, name)))
+                {
                     self.list(kind, v, &format!("{p}/{}", token(name)));
                 } else {
-                    self.report.push(Loss {
-                        kind: LossKind::NotRepresentable,
-                        source: format!("{p}/{}", token(name)),
-                        target: None,
-                        code: "gat1400-notification-field",
-                        message_zh: format!("通知字段 `{name}` 不属于任何 Linli 记录"),
-                        message_en: format!("notification field `{name}` belongs to no Linli record"),
-                    });
+                    note(
+                        &mut self.report,
+                        LossKind::NotRepresentable,
+                        format!("{p}/{}", token(name)),
+                        None,
+                        "gat1400-notification-field",
+                        format!("通知字段 `{name}` 不属于任何 Linli 记录"),
+                        format!("notification field `{name}` belongs to no Linli record"),
+                    );
                 }
             }
         }
+    }
+
+    fn absent(&mut self, at: &str, name: &str) {
+        note(
+            &mut self.report,
+            LossKind::Normalised,
+            at.to_owned(),
+            None,
+            "gat1400-null-absent",
+            format!("字段 `{name}` 为 null 或空字符串，按缺失处理"),
+            format!("field `{name}` is null or empty and is read as absent"),
+        );
+    }
+
+    /// The members of `obj` that are present; each absent one reported [ADP-074].
+    fn fields<'o>(&mut self, obj: &'o Map<String, Value>, ptr: &str) -> Fields<'o> {
+        let mut members = Vec::new();
+        for (k, v) in obj {
+            if rules::is_absent(v) {
+                self.absent(&format!("{ptr}/{}", token(k)), k);
+            } else {
+                members.push((k.as_str(), v));
+            }
+        }
+        Fields { members }
     }
 
     fn meta(&self) -> Meta {
@@ -373,71 +588,134 @@ impl Reader<'_> {
         Meta::new(o.vendor.clone(), o.product.clone(), o.received_at, o.classification)
     }
 
-    /// Check an ID field; `Some(id)` when present as a string. A malformed ID gets a finding.
-    fn check_id(
-        &mut self,
-        obj: &Map<String, Value>,
-        field: &str,
-        shape: fn(&str) -> bool,
-        ptr: &str,
-    ) -> Option<String> {
-        let v = obj.get(field)?;
-        let s = v.as_str().map(str::to_owned);
+    /// Check an ID field; `Some(id)` when present. A malformed ID gets a finding.
+    fn check_id(&mut self, f: &Fields<'_>, field: &str, shape: fn(&str) -> bool, ptr: &str) -> Option<String> {
+        let key = f.key(field)?;
+        let s = f.text(field);
         if !s.as_deref().is_some_and(shape) {
             finding(
                 &mut self.report,
-                format!("{ptr}/{field}"),
-                Some(format!("/extensions/{NAMESPACE}/{field}")),
+                format!("{ptr}/{}", token(key)),
+                Some(format!("/extensions/{NAMESPACE}/{}", token(key))),
                 "gat1400-bad-id",
-                format!("`{field}` 不符合 GA/T 1400 编码规则，原值保存在扩展中"),
-                format!("`{field}` does not have the GA/T 1400 shape; kept in extensions"),
+                format!("`{key}` 不符合 GA/T 1400 编码规则，原值保存在扩展中"),
+                format!("`{key}` does not have the GA/T 1400 shape; kept in extensions"),
             );
         }
         s
     }
 
-    /// A decimal degree from a number or a numeric string.
-    fn coordinate(v: Option<&Value>) -> Option<f64> {
-        match v? {
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        }
-    }
-
-    /// `location` from `Longitude` / `Latitude`; both fields are consumed when they convert.
-    fn location(&mut self, obj: &Map<String, Value>, ptr: &str, consumed: &mut Vec<&'static str>) -> Option<Point> {
-        if obj.get("Longitude").is_none() && obj.get("Latitude").is_none() {
+    /// `location` from `Longitude` / `Latitude` in the declared datum [ADP-070], [ADP-073];
+    /// both fields are consumed unless they are out of range.
+    fn location(&mut self, f: &Fields<'_>, ptr: &str, consumed: &mut Vec<String>) -> Option<Point> {
+        let (lng_key, lat_key) = (f.key("Longitude"), f.key("Latitude"));
+        if lng_key.is_none() && lat_key.is_none() {
             return None;
         }
-        let lng = Self::coordinate(obj.get("Longitude"));
-        let lat = Self::coordinate(obj.get("Latitude"));
-        match (lng, lat) {
-            (Some(lng), Some(lat)) if Point::new(lng, lat).is_ok() => {
-                consumed.extend(["Longitude", "Latitude"]);
-                Point::new(lng, lat).ok()
+        let lng = f.get("Longitude").and_then(rules::number);
+        let lat = f.get("Latitude").and_then(rules::number);
+        let at = format!("{ptr}/{}", token(lat_key.or(lng_key).unwrap_or("Latitude")));
+        let bad = |r: &mut Self| {
+            finding(
+                &mut r.report,
+                at.clone(),
+                Some(format!("/extensions/{NAMESPACE}/Latitude")),
+                "gat1400-bad-coordinate",
+                "经纬度缺失或超出范围，原值保存在扩展中".to_owned(),
+                "Longitude/Latitude missing or out of range; kept in extensions".to_owned(),
+            );
+        };
+        let (Some(lng), Some(lat)) = (lng, lat) else {
+            bad(self);
+            return None;
+        };
+        let located = rules::locate(lng, lat, self.options.datum);
+        consumed.extend([lng_key, lat_key].into_iter().flatten().map(str::to_owned));
+        match located {
+            rules::Located::At { lng, lat, converted, swapped } => {
+                let Ok(point) = Point::new(lng, lat) else {
+                    bad(self);
+                    return None;
+                };
+                if converted {
+                    note(
+                        &mut self.report,
+                        LossKind::Normalised,
+                        at.clone(),
+                        Some("/location".into()),
+                        "gat1400-coordinate-datum",
+                        format!("坐标按声明的 {} 转换为 WGS-84", datum_label(self.options.datum)),
+                        format!(
+                            "coordinates converted from the declared {} to WGS-84",
+                            datum_label(self.options.datum)
+                        ),
+                    );
+                }
+                if swapped {
+                    note(
+                        &mut self.report,
+                        LossKind::Normalised,
+                        at,
+                        Some("/location".into()),
+                        "gat1400-coordinate-swapped",
+                        "经度和纬度写反，已交换".to_owned(),
+                        "longitude and latitude were given the other way round; swapped".to_owned(),
+                    );
+                }
+                Some(point)
+            }
+            rules::Located::Unknown => {
+                note(
+                    &mut self.report,
+                    LossKind::Normalised,
+                    at,
+                    None,
+                    "gat1400-location-unknown",
+                    "经纬度 0,0 表示未知，不作为位置".to_owned(),
+                    "Longitude/Latitude 0,0 means unknown; no location".to_owned(),
+                );
+                None
             }
             _ => {
-                finding(
-                    &mut self.report,
-                    format!("{ptr}/Latitude"),
-                    Some(format!("/extensions/{NAMESPACE}/Latitude")),
-                    "gat1400-bad-coordinate",
-                    "经纬度缺失或超出范围，原值保存在扩展中".to_owned(),
-                    "Longitude/Latitude missing or out of range; kept in extensions".to_owned(),
-                );
+                consumed.retain(|k| Some(k.as_str()) != lng_key && Some(k.as_str()) != lat_key);
+                bad(self);
                 None
             }
         }
     }
 
-    /// Everything not consumed goes to `extensions.gat1400`.
-    fn keep(&mut self, obj: &Map<String, Value>, consumed: &[&str], ptr: &str) -> linli_model::Extensions {
+    /// Everything present and not consumed goes to `extensions.gat1400`; values about a person
+    /// that no member marks are not kept [ADP-042].
+    fn keep(&mut self, kind: ReadKind, f: &Fields<'_>, consumed: &[String], ptr: &str) -> linli_model::Extensions {
         let mut ext = Map::new();
-        for (name, v) in obj.iter().filter(|(k, _)| !consumed.contains(&k.as_str())) {
-            let v = if name == "SubImageList" { strip_data(v) } else { v.clone() };
-            ext.insert(name.clone(), v);
+        for (name, v) in f.members.iter().filter(|(k, _)| !consumed.iter().any(|c| c == k)) {
             let at = format!("{ptr}/{}", token(name));
+            if kind.sensitive().iter().any(|s| same(s, name)) {
+                note(
+                    &mut self.report,
+                    LossKind::NotRepresentable,
+                    at,
+                    None,
+                    "gat1400-sensitive-not-kept",
+                    format!("个人信息字段 `{name}` 不保存在扩展中（扩展无法标记敏感级别）"),
+                    format!("personal field `{name}` is not kept in extensions (extensions cannot mark it sensitive)"),
+                );
+                continue;
+            }
+            if same(name, "PhotoData") || same(name, "Data") || same(name, "FaceData") {
+                note(
+                    &mut self.report,
+                    LossKind::NotRepresentable,
+                    at,
+                    None,
+                    "gat1400-photo-not-copied",
+                    format!("图像数据 `{name}` 不复制进记录"),
+                    format!("image bytes `{name}` are not copied into the record"),
+                );
+                continue;
+            }
+            let v = if same(name, "SubImageList") { strip_data(v) } else { (*v).clone() };
+            ext.insert((*name).to_owned(), v);
             // A rejected value is kept as given and has its one loss entry already [ADP-004].
             if self.report.entries.iter().any(|l| l.kind == LossKind::Rejected && l.source == at) {
                 continue;
@@ -458,16 +736,15 @@ impl Reader<'_> {
         out
     }
 
-    /// The Linli id of an object: `<prefix><ID>` when that is a valid id.
-    fn record_id(&mut self, kind: Kind, raw: Option<&str>, ptr: &str) -> Option<Id> {
-        let id = raw.and_then(|r| Id::new(format!("{}{r}", kind.id_prefix())).ok());
+    /// The Linli id `<prefix><ID>` of an object, when that is a valid id; else a finding.
+    fn record_id(&mut self, object: &str, field: &str, prefix: &str, raw: Option<&str>, ptr: &str) -> Option<Id> {
+        let id = raw.and_then(|r| Id::new(format!("{prefix}{r}")).ok());
         if id.is_none() {
-            let field = kind.id_field();
             let (code, zh, en) = match raw {
                 None => (
                     "gat1400-missing-id",
-                    format!("缺少 `{field}`，对象未转换"),
-                    format!("missing `{field}`; object not converted"),
+                    format!("{object} 缺少 `{field}`，对象未转换"),
+                    format!("{object} without `{field}`; object not converted"),
                 ),
                 Some(_) => (
                     "gat1400-bad-id",
@@ -480,124 +757,191 @@ impl Reader<'_> {
         id
     }
 
-    fn device(&mut self, kind: Kind, obj: &Map<String, Value>, ptr: &str) {
+    /// A time member read by the format's zone rule (China Standard Time) [ADP-071],
+    /// [ADP-072]; `Err(())` when present but not a time.
+    fn time(&mut self, key: &str, v: &Value, ptr: &str, target: &str) -> Result<Timestamp, ()> {
+        let Some(t) = rules::read_time(v, ZoneRule::ChinaStandardTime) else { return Err(()) };
+        let at = format!("{ptr}/{}", token(key));
+        if t.zone_assumed {
+            note(
+                &mut self.report,
+                LossKind::Normalised,
+                at,
+                Some(target.to_owned()),
+                "gat1400-time-zone-assumed",
+                format!("`{key}` 没有时区，按北京时间（+08:00）读取"),
+                format!("`{key}` has no zone; read as China Standard Time (+08:00)"),
+            );
+        } else if t.form != rules::TimeForm::Rfc3339 {
+            note(
+                &mut self.report,
+                LossKind::Normalised,
+                at,
+                Some(target.to_owned()),
+                "gat1400-time-epoch",
+                format!("`{key}` 是 Unix 时间戳，已转为 RFC 3339"),
+                format!("`{key}` is a Unix timestamp; converted to RFC 3339"),
+            );
+        }
+        Ok(t.at)
+    }
+
+    /// The capture time from the first present of `candidates`, else the `ShotTime` of the first
+    /// image that has one (a `gat1400-time-from-image` entry). `None` after a finding.
+    fn occurred(
+        &mut self,
+        object: &str,
+        f: &Fields<'_>,
+        candidates: &[&str],
+        ptr: &str,
+        consumed: &mut Vec<String>,
+    ) -> Option<Timestamp> {
+        if let Some((key, v)) = f.first(candidates) {
+            let Ok(t) = self.time(key, v, ptr, "/occurredAt") else {
+                let (zh, en) = (
+                    format!("`{key}` 不是可识别的时间，对象未转换"),
+                    format!("`{key}` is not a time in a known form; object not converted"),
+                );
+                finding(&mut self.report, format!("{ptr}/{}", token(key)), None, "gat1400-bad-time", zh, en);
+                return None;
+            };
+            consumed.push(key.to_owned());
+            return Some(t);
+        }
+        let images = f.get("SubImageList").and_then(|l| l.get("SubImageInfoObject")).and_then(Value::as_array);
+        for (j, img) in images.into_iter().flatten().enumerate() {
+            let Some(shot) = img.get("ShotTime").filter(|v| !rules::is_absent(v)) else { continue };
+            let Some(t) = rules::read_time(shot, ZoneRule::ChinaStandardTime) else { continue };
+            let key = f.key("SubImageList").unwrap_or("SubImageList");
+            note(
+                &mut self.report,
+                LossKind::Normalised,
+                format!("{ptr}/{}/SubImageInfoObject/{j}/ShotTime", token(key)),
+                Some("/occurredAt".into()),
+                "gat1400-time-from-image",
+                format!("{object} 没有抓拍时间（{}），取图像的拍摄时间（北京时间）", candidates.join("/")),
+                format!(
+                    "{object} has no capture time ({}); the image's ShotTime is used (China Standard Time)",
+                    candidates.join("/")
+                ),
+            );
+            return Some(t.at);
+        }
+        let (zh, en) = (
+            format!("缺少时间（{}），对象未转换", candidates.join("/")),
+            format!("no time ({}); object not converted", candidates.join("/")),
+        );
+        finding(&mut self.report, ptr.to_owned(), None, "gat1400-missing-time", zh, en);
+        None
+    }
+
+    fn device(&mut self, kind: Kind, f: &Fields<'_>, ptr: &str) {
         let field = kind.id_field();
-        let raw = self.check_id(obj, field, is_device_id, ptr);
-        let Some(id) = self.record_id(kind, raw.as_deref(), ptr) else { return };
+        let raw = self.check_id(f, field, is_device_id, ptr);
+        let Some(id) = self.record_id(kind.object(), field, "gat1400:", raw.as_deref(), ptr) else { return };
         let thing_kind = if kind == Kind::Ape { ThingKind::Camera } else { ThingKind::BarrierGate };
         let mut t = Thing::new(id, self.meta(), thing_kind);
-        let mut consumed: Vec<&'static str> = Vec::new();
-        if let Some(code) = raw.as_deref().and_then(|r| DeviceCode::new(r).ok()) {
+        let mut consumed: Vec<String> = Vec::new();
+        let take = |name: &str, consumed: &mut Vec<String>| -> Option<Text> {
+            let key = f.key(name)?;
+            let v = f.text(name).and_then(|s| Text::new(s).ok())?;
+            consumed.push(key.to_owned());
+            Some(v)
+        };
+        if let Some(code) = raw.as_deref().filter(|r| is_device_id(r)).and_then(|r| DeviceCode::new(r).ok()) {
             t.device_code = Some(code);
-            consumed.push(field);
+            consumed.extend(f.key(field).map(str::to_owned));
         }
-        let text = |name: &str| obj.get(name).and_then(Value::as_str).and_then(|s| Text::new(s).ok());
-        if let Some(name) = text("Name") {
-            t.name = Some(name);
-            consumed.push("Name");
-        }
-        if let (Kind::Ape, Some(model)) = (kind, text("Model")) {
-            t.model = Some(model);
-            consumed.push("Model");
-        }
+        t.name = take("Name", &mut consumed);
         if kind == Kind::Ape {
-            let status = match obj.get("IsOnline").and_then(Value::as_str) {
+            t.model = take("Model", &mut consumed);
+            let status = match f.text("IsOnline").as_deref() {
                 Some("1") => Some(ThingStatus::Online),
-                Some("2") => Some(ThingStatus::Offline),
+                Some("2" | "0") => Some(ThingStatus::Offline),
                 _ => None,
             };
             if status.is_some() {
                 t.status = status;
-                consumed.push("IsOnline");
+                consumed.extend(f.key("IsOnline").map(str::to_owned));
             }
         }
-        t.location = self.location(obj, ptr, &mut consumed);
-        t.extensions = self.keep(obj, &consumed, ptr);
+        t.location = self.location(f, ptr, &mut consumed);
+        t.extensions = self.keep(ReadKind::Base(kind), f, &consumed, ptr);
         self.records.things.push(t);
     }
 
-    fn capture(&mut self, kind: Kind, obj: &Map<String, Value>, ptr: &str) {
+    fn capture(&mut self, kind: Kind, f: &Fields<'_>, ptr: &str) {
         let field = kind.id_field();
-        let raw = self.check_id(obj, field, is_object_id, ptr);
-        if obj.contains_key("SourceID") {
-            self.check_id(obj, "SourceID", is_source_id, ptr);
+        let raw = self.check_id(f, field, is_object_id, ptr);
+        if f.key("SourceID").is_some() {
+            self.check_id(f, "SourceID", is_source_id, ptr);
         }
-        let device = self.check_id(obj, "DeviceID", is_device_id, ptr);
-        let Some(id) = self.record_id(kind, raw.as_deref(), ptr) else { return };
-        let mut consumed: Vec<&'static str> = Vec::new();
+        let device = self.check_id(f, "DeviceID", is_device_id, ptr);
+        let Some(id) = self.record_id(kind.object(), field, kind.id_prefix(), raw.as_deref(), ptr) else { return };
+        let mut consumed: Vec<String> = Vec::new();
         if raw.as_deref().is_some_and(is_object_id) {
-            consumed.push(field);
+            consumed.extend(f.key(field).map(str::to_owned));
         }
-
-        // Capture time.
         let (candidates, end_field) = kind.times();
-        let Some(&time_field) = candidates.iter().find(|f| obj.contains_key(**f)) else {
-            let (zh, en) = (
-                format!("缺少抓拍时间（{}），对象未转换", candidates.join("/")),
-                format!("no capture time ({}); object not converted", candidates.join("/")),
-            );
-            finding(&mut self.report, ptr.to_owned(), None, "gat1400-missing-time", zh, en);
-            return;
-        };
-        let Some(occurred_at) = obj.get(time_field).and_then(Value::as_str).and_then(parse_time) else {
-            let (zh, en) = (
-                format!("`{time_field}` 不是合法的 yyyyMMddHHmmss 时间，对象未转换"),
-                format!("`{time_field}` is not a valid yyyyMMddHHmmss time; object not converted"),
-            );
-            finding(&mut self.report, format!("{ptr}/{time_field}"), None, "gat1400-bad-time", zh, en);
-            return;
-        };
-        consumed.push(time_field);
+        let Some(occurred_at) = self.occurred(kind.object(), f, candidates, ptr, &mut consumed) else { return };
         let category = if matches!(kind, Kind::Face | Kind::Person) {
             EventCategory::FaceCapture
         } else {
             EventCategory::VehicleCapture
         };
         let mut e = Event::new(id, self.meta(), category, occurred_at, Severity::Info);
-        if let Some(end) = obj.get(end_field) {
-            match end.as_str().and_then(parse_time) {
-                Some(t) if t.cmp_instant(&occurred_at).is_ge() => {
-                    e.ended_at = Some(t);
-                    consumed.push(end_field);
-                }
-                _ => finding(
-                    &mut self.report,
-                    format!("{ptr}/{end_field}"),
-                    Some(format!("/extensions/{NAMESPACE}/{end_field}")),
-                    "gat1400-bad-time",
-                    format!("`{end_field}` 不是合法时间或早于抓拍时间，原值保存在扩展中"),
-                    format!("`{end_field}` is not a valid time or is before the capture; kept in extensions"),
-                ),
-            }
-        }
+        self.ended(f, end_field, ptr, &mut e, &mut consumed);
         // The capturing device: the first 20 characters of DeviceID.
         if let Some(dev) = device.as_deref().and_then(|d| d.get(..20)).filter(|d| is_device_id(d)) {
             if let Ok(tid) = Id::new(format!("gat1400:{dev}")) {
                 e.source = Some(Ref::to(tid));
                 if device.as_deref().is_some_and(is_device_id) {
-                    consumed.push("DeviceID");
+                    consumed.extend(f.key("DeviceID").map(str::to_owned));
                 }
             }
         }
         if matches!(kind, Kind::Motor | Kind::NonMotor) {
-            self.vehicle(kind, obj, raw.as_deref().unwrap_or_default(), &mut e, &mut consumed);
+            self.vehicle(kind, f, raw.as_deref().unwrap_or_default(), &mut e, &mut consumed);
         }
-        self.images(obj, ptr, &mut e);
-        e.extensions = self.keep(obj, &consumed, ptr);
+        self.images(f, ptr, &mut e, &mut consumed);
+        e.extensions = self.keep(ReadKind::Base(kind), f, &consumed, ptr);
         self.records.events.push(e);
     }
 
-    /// The vehicle Thing of a vehicle capture, as the event's subject.
-    fn vehicle(
+    /// `endedAt` from `end_field`; a bad one is a finding, the value kept.
+    fn ended(&mut self, f: &Fields<'_>, end_field: &str, ptr: &str, e: &mut Event, consumed: &mut Vec<String>) {
+        let Some((key, end)) = f.entry(end_field) else { return };
+        let mut scratch = LossReport::default();
+        std::mem::swap(&mut scratch, &mut self.report);
+        let t = self.time(key, end, ptr, "/endedAt");
+        std::mem::swap(&mut scratch, &mut self.report);
+        match t {
+            Ok(t) if t.cmp_instant(&e.occurred_at).is_ge() => {
+                self.report.entries.extend(scratch.entries);
+                e.ended_at = Some(t);
+                consumed.push(key.to_owned());
+            }
+            _ => finding(
+                &mut self.report,
+                format!("{ptr}/{}", token(key)),
+                Some(format!("/extensions/{NAMESPACE}/{}", token(key))),
+                "gat1400-bad-time",
+                format!("`{key}` 不是可识别的时间或早于开始时间，原值保存在扩展中"),
+                format!("`{key}` is not a time in a known form or is before the start; kept in extensions"),
+            ),
+        }
+    }
+
+    /// The vehicle Thing of a vehicle capture or register entry: its id, created once.
+    fn vehicle_thing(
         &mut self,
         kind: Kind,
-        obj: &Map<String, Value>,
+        f: &Fields<'_>,
         object_id: &str,
-        e: &mut Event,
-        consumed: &mut Vec<&'static str>,
-    ) {
-        let no_plate = obj.get("HasPlate").and_then(Value::as_str) == Some("0");
-        let plate = obj.get("PlateNo").and_then(Value::as_str).and_then(|s| Text::new(s).ok()).filter(|_| !no_plate);
+        consumed: &mut Vec<String>,
+    ) -> Option<(Id, usize)> {
+        let no_plate = f.text("HasPlate").as_deref() == Some("0");
+        let plate = f.text("PlateNo").and_then(|s| Text::new(s).ok()).filter(|_| !no_plate);
         let id = match &plate {
             Some(p) => {
                 let hash = hex(&sha2::Sha256::digest(p.as_str().as_bytes()));
@@ -605,70 +949,432 @@ impl Reader<'_> {
             }
             None => Id::new(format!("gat1400:vehicle:{object_id}")),
         };
-        let Ok(id) = id else { return };
-        if let Ok(r) = Ref::new(linli_model::RecordType::Thing, id.clone()) {
-            e.subjects.push(r);
-        }
-        let color_code = obj.get("PlateColor").and_then(Value::as_str);
-        let color = color_code.map(|c| plate_color(c).unwrap_or(PlateColor::Other));
+        let id = id.ok()?;
+        let color_code = f.text("PlateColor");
+        let color = color_code.as_deref().map(|c| plate_color(c).unwrap_or(PlateColor::Other));
         if plate.is_some() {
-            consumed.push("PlateNo");
+            consumed.extend(f.key("PlateNo").map(str::to_owned));
         }
         // An unknown colour code becomes `other`; the code itself stays in extensions.
         if color.is_some_and(|c| c != PlateColor::Other) {
-            consumed.push("PlateColor");
+            consumed.extend(f.key("PlateColor").map(str::to_owned));
         }
-        if !self.vehicles.insert(id.as_str().to_owned()) {
-            return;
+        if let Some(&i) = self.vehicles.get(id.as_str()) {
+            return Some((id, i));
         }
         let thing_kind = if kind == Kind::Motor { ThingKind::MotorVehicle } else { ThingKind::NonMotorVehicle };
-        let mut t = Thing::new(id, self.meta(), thing_kind);
+        let mut t = Thing::new(id.clone(), self.meta(), thing_kind);
         if plate.is_some() || color.is_some() {
             t.vehicle = Some(Vehicle { plate_number: plate, plate_color: color });
         }
         self.records.things.push(t);
+        let i = self.records.things.len() - 1;
+        self.vehicles.insert(id.as_str().to_owned(), i);
+        Some((id, i))
     }
 
-    /// Media references for `SubImageList.SubImageInfoObject[]`.
-    fn images(&mut self, obj: &Map<String, Value>, ptr: &str, e: &mut Event) {
-        let list = obj.get("SubImageList").and_then(|l| l.get("SubImageInfoObject")).and_then(Value::as_array);
+    /// The vehicle Thing of a vehicle capture, as the event's subject.
+    fn vehicle(&mut self, kind: Kind, f: &Fields<'_>, object_id: &str, e: &mut Event, consumed: &mut Vec<String>) {
+        let Some((id, _)) = self.vehicle_thing(kind, f, object_id, consumed) else { return };
+        if let Ok(r) = Ref::new(linli_model::RecordType::Thing, id) {
+            e.subjects.push(r);
+        }
+    }
+
+    /// Media references for `SubImageList.SubImageInfoObject[]` and the URL fields
+    /// (`StorageUrl1`…`5`, `FaceUrl`, …) [ADP-041].
+    fn images(&mut self, f: &Fields<'_>, ptr: &str, e: &mut Event, consumed: &mut Vec<String>) {
+        let list_key = f.key("SubImageList").unwrap_or("SubImageList");
+        let list = f.get("SubImageList").and_then(|l| l.get("SubImageInfoObject")).and_then(Value::as_array);
         for (j, img) in list.into_iter().flatten().enumerate() {
-            let p = format!("{ptr}/SubImageList/SubImageInfoObject/{j}");
-            let image_id = img.get("ImageID").and_then(Value::as_str);
-            if img.get("ImageID").is_some() && !image_id.is_some_and(is_source_id) {
+            let p = format!("{ptr}/{}/SubImageInfoObject/{j}", token(list_key));
+            let present = |name: &str| img.get(name).filter(|v| !rules::is_absent(v));
+            let image_id = present("ImageID").and_then(Value::as_str);
+            if present("ImageID").is_some() && !image_id.is_some_and(is_source_id) {
                 let (zh, en) = (
                     "`ImageID` 不符合 GA/T 1400 编码规则".to_owned(),
                     "`ImageID` does not have the GA/T 1400 shape".to_owned(),
                 );
                 finding(&mut self.report, format!("{p}/ImageID"), None, "gat1400-bad-id", zh, en);
             }
-            let Some(data) = img.get("Data") else { continue };
-            let compact: String = data.as_str().unwrap_or("!").chars().filter(|c| !c.is_ascii_whitespace()).collect();
-            let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) else {
-                let (zh, en) = ("图片数据不是合法的 base64".to_owned(), "image Data is not valid base64".to_owned());
-                finding(&mut self.report, format!("{p}/Data"), None, "gat1400-bad-base64", zh, en);
-                continue;
-            };
-            let sha = hex(&sha2::Sha256::digest(&bytes));
-            let uri = match image_id.filter(|i| Uri::new(format!("urn:gat1400:image:{i}")).is_ok()) {
-                Some(i) => format!("urn:gat1400:image:{i}"),
-                None => format!("urn:gat1400:image:sha256:{sha}"),
-            };
-            let format = img.get("FileFormat").and_then(Value::as_str).unwrap_or("Jpeg");
-            let media = (Uri::new(uri), Sha256::new(sha), MediaType::new(media_type(format)));
-            if let (Ok(uri), Ok(sha256), Ok(media_type)) = media {
-                e.media.push(Media { uri, sha256, media_type });
-                self.report.push(Loss {
-                    kind: LossKind::NotRepresentable,
-                    source: format!("{p}/Data"),
-                    target: Some(format!("/media/{}", e.media.len().saturating_sub(1))),
-                    code: "gat1400-image-by-reference",
-                    message_zh: "图片数据不复制进记录，仅保留引用和 SHA-256 摘要".to_owned(),
-                    message_en: "image bytes are not copied into the record; kept by reference with a SHA-256 digest"
-                        .to_owned(),
-                });
+            let format = present("FileFormat").and_then(Value::as_str);
+            let url = present("StoragePath").and_then(Value::as_str);
+            if let Some(data) = present("Data") {
+                let compact: String =
+                    data.as_str().unwrap_or("!").chars().filter(|c| !c.is_ascii_whitespace()).collect();
+                match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
+                    Ok(bytes) => {
+                        self.embedded(&bytes, image_id, format.unwrap_or("Jpeg"), &p, e);
+                        continue;
+                    }
+                    Err(_) => {
+                        let (zh, en) =
+                            ("图片数据不是合法的 base64".to_owned(), "image Data is not valid base64".to_owned());
+                        finding(&mut self.report, format!("{p}/Data"), None, "gat1400-bad-base64", zh, en);
+                    }
+                }
+            }
+            if let Some(url) = url {
+                self.by_url(url, format, &format!("{p}/StoragePath"), e);
             }
         }
+        let urls: Vec<(&str, &Value)> =
+            f.members.iter().filter(|(k, _)| is_url_field(k)).map(|(k, v)| (*k, *v)).collect();
+        for (k, v) in urls {
+            if let Some(url) = v.as_str() {
+                if self.by_url(url, None, &format!("{ptr}/{}", token(k)), e) {
+                    consumed.push(k.to_owned());
+                }
+            }
+        }
+    }
+
+    /// A media item for decoded image bytes: `urn:gat1400:image:<ImageID>` with the digest.
+    fn embedded(&mut self, bytes: &[u8], image_id: Option<&str>, format: &str, p: &str, e: &mut Event) {
+        let sha = hex(&sha2::Sha256::digest(bytes));
+        let uri = match image_id.filter(|i| Uri::new(format!("urn:gat1400:image:{i}")).is_ok()) {
+            Some(i) => format!("urn:gat1400:image:{i}"),
+            None => format!("urn:gat1400:image:sha256:{sha}"),
+        };
+        let media = (Uri::new(uri), Sha256::new(sha), MediaType::new(media_type(format)));
+        if let (Ok(uri), Ok(sha256), Ok(media_type)) = media {
+            e.media.push(Media { uri, sha256: Some(sha256), media_type });
+            self.report.push(Loss {
+                kind: LossKind::NotRepresentable,
+                source: format!("{p}/Data"),
+                target: Some(format!("/media/{}", e.media.len().saturating_sub(1))),
+                code: "gat1400-image-by-reference",
+                message_zh: "图片数据不复制进记录，仅保留引用和 SHA-256 摘要".to_owned(),
+                message_en: "image bytes are not copied into the record; kept by reference with a SHA-256 digest"
+                    .to_owned(),
+            });
+        }
+    }
+
+    /// A media item for an image known only by its URL (no digest, [EVT-009]); `false` after a
+    /// finding.
+    fn by_url(&mut self, url: &str, format: Option<&str>, at: &str, e: &mut Event) -> bool {
+        let mt = format.map_or_else(|| media_type_of_url(url), media_type);
+        let uri = Uri::new(url.trim()).ok().filter(|u| !u.as_str().to_ascii_lowercase().starts_with("data:"));
+        let (Some(uri), Ok(media_type)) = (uri, MediaType::new(mt)) else {
+            let (zh, en) = (
+                "图像地址不是绝对 URI，未作为媒体引用（原值保存在扩展中）".to_owned(),
+                "the image location is not an absolute URI; no media reference (kept in extensions)".to_owned(),
+            );
+            finding(&mut self.report, at.to_owned(), None, "gat1400-bad-image-uri", zh, en);
+            return false;
+        };
+        if e.media.iter().any(|m| m.uri == uri) {
+            return true;
+        }
+        e.media.push(Media { uri, sha256: None, media_type });
+        note(
+            &mut self.report,
+            LossKind::Normalised,
+            at.to_owned(),
+            Some(format!("/media/{}", e.media.len().saturating_sub(1))),
+            "gat1400-image-url-only",
+            "图像只有存储地址，媒体引用没有 SHA-256 摘要".to_owned(),
+            "the image is given only by its storage URL; the media reference has no SHA-256 digest".to_owned(),
+        );
+        true
+    }
+
+    /// A person of the community person register (`PersonInfoObject`) → Person.
+    fn resident(&mut self, f: &Fields<'_>, ptr: &str) {
+        let object = "PersonInfoObject";
+        let raw = self.check_id(f, "PersonID", is_device_id, ptr);
+        let Some(id) = self.record_id(object, "PersonID", "gat1400:resident:", raw.as_deref(), ptr) else { return };
+        let mut consumed: Vec<String> = f.key("PersonID").map(str::to_owned).into_iter().collect();
+        let Some(name) = f.text("Name").and_then(|n| Text::new(n).ok()) else {
+            let (zh, en) =
+                (format!("{object} 缺少 `Name`，对象未转换"), format!("{object} without `Name`; object not converted"));
+            finding(&mut self.report, format!("{ptr}/Name"), None, "gat1400-missing-name", zh, en);
+            return;
+        };
+        consumed.extend(f.key("Name").map(str::to_owned));
+        let mut p = Person::new(id, self.meta(), name);
+        self.personal(f, ptr, ["IDType", "IDNumber", "GenderCode", "Phone", "Birthday"], &mut p, &mut consumed);
+        p.extensions = self.keep(ReadKind::Resident, f, &consumed, ptr);
+        self.records.persons.push(p);
+    }
+
+    /// Identity document, gender, telephone and date of birth of a person, from the fields
+    /// `[type, number, gender, phone, birthday]`; a value that fails its check is a finding and
+    /// is not kept (it is sensitive) [ADP-042].
+    fn personal(&mut self, f: &Fields<'_>, ptr: &str, names: [&str; 5], p: &mut Person, consumed: &mut Vec<String>) {
+        let [type_field, number_field, gender_field, phone_field, birth_field] = names;
+        let mut id_gender = None;
+        if let (Some(key), Some(number)) = (f.key(number_field), f.text(number_field)) {
+            consumed.push(key.to_owned());
+            consumed.extend(f.key(type_field).map(str::to_owned));
+            let scheme = match f.text(type_field).as_deref() {
+                None | Some("111" | "112" | "113" | "114") => Some(IdentifierScheme::ResidentId),
+                Some("414" | "411" | "412" | "413" | "415") => Some(IdentifierScheme::Passport),
+                Some(_) => Some(IdentifierScheme::Other),
+            };
+            let ok = match scheme {
+                Some(IdentifierScheme::ResidentId) => match id_number::parse(&number) {
+                    Ok(parsed) => {
+                        id_gender = Some(parsed.gender);
+                        if p.birth_date.is_none() {
+                            p.birth_date = Some(parsed.birth_date);
+                        }
+                        true
+                    }
+                    Err(_) => false,
+                },
+                _ => true,
+            };
+            match (ok, scheme, Text::new(number)) {
+                (true, Some(scheme), Ok(value)) => {
+                    p.identifiers.push(linli_model::person::Identifier { scheme, value, issuer: None });
+                }
+                _ => finding(
+                    &mut self.report,
+                    format!("{ptr}/{}", token(key)),
+                    None,
+                    "gat1400-bad-id-number",
+                    format!("`{key}` 不是有效的证件号码，未保留（敏感信息）"),
+                    format!("`{key}` is not a valid identity number; not kept (sensitive)"),
+                ),
+            }
+        }
+        if let (Some(key), Some(code)) = (f.key(gender_field), f.text(gender_field)) {
+            match Gender::from_code(&code) {
+                Some(g @ (Gender::Male | Gender::Female)) if id_gender.is_some_and(|i| i != g) => finding(
+                    &mut self.report,
+                    format!("{ptr}/{}", token(key)),
+                    Some(format!("/extensions/{NAMESPACE}/{}", token(key))),
+                    "gat1400-gender-mismatch",
+                    format!("`{key}` 与证件号码不一致，原值保存在扩展中"),
+                    format!("`{key}` disagrees with the identity number; kept in extensions"),
+                ),
+                Some(g) => {
+                    p.gender = Some(g);
+                    consumed.push(key.to_owned());
+                }
+                None => {}
+            }
+        }
+        if p.gender.is_none() {
+            p.gender = id_gender;
+        }
+        if let (Some(key), Some(phone)) = (f.key(phone_field), f.text(phone_field)) {
+            consumed.push(key.to_owned());
+            match PhoneNumber::new(phone) {
+                Ok(n) => p.phones.push(n),
+                Err(_) => finding(
+                    &mut self.report,
+                    format!("{ptr}/{}", token(key)),
+                    None,
+                    "gat1400-bad-phone",
+                    format!("`{key}` 不是有效的电话号码，未保留（个人信息）"),
+                    format!("`{key}` is not a valid telephone number; not kept (personal)"),
+                ),
+            }
+        }
+        if let (Some(key), Some(b)) = (f.key(birth_field), f.text(birth_field)) {
+            let date = b.get(..10).and_then(|d| Date::parse(d).ok()).or_else(|| {
+                let d = b.get(..8)?;
+                Date::parse(&format!("{}-{}-{}", d.get(..4)?, d.get(4..6)?, d.get(6..8)?)).ok()
+            });
+            match date {
+                Some(d) if p.birth_date.is_none_or(|x| x == d) => {
+                    p.birth_date = Some(d);
+                    consumed.push(key.to_owned());
+                }
+                _ => finding(
+                    &mut self.report,
+                    format!("{ptr}/{}", token(key)),
+                    Some(format!("/extensions/{NAMESPACE}/{}", token(key))),
+                    "gat1400-bad-time",
+                    format!("`{key}` 不是有效日期或与证件号码不一致，原值保存在扩展中"),
+                    format!("`{key}` is not a valid date or disagrees with the identity number; kept in extensions"),
+                ),
+            }
+        }
+    }
+
+    /// A vehicle of the community vehicle register (`CarInfo`) → Thing `vehicle.motor`, with its
+    /// owner as a Person when the owner is named.
+    fn car(&mut self, f: &Fields<'_>, ptr: &str) {
+        let raw = self.check_id(f, "CarInfoID", is_device_id, ptr);
+        let mut consumed: Vec<String> = Vec::new();
+        if f.text("PlateNo").is_none() && raw.is_none() {
+            let (zh, en) = (
+                "CarInfo 既无 `PlateNo` 也无 `CarInfoID`，对象未转换".to_owned(),
+                "CarInfo with neither `PlateNo` nor `CarInfoID`; object not converted".to_owned(),
+            );
+            finding(&mut self.report, format!("{ptr}/CarInfoID"), None, "gat1400-missing-id", zh, en);
+            return;
+        }
+        let Some((_, i)) = self.vehicle_thing(Kind::Motor, f, raw.as_deref().unwrap_or_default(), &mut consumed) else {
+            let (zh, en) = (
+                "`CarInfoID` 无法作为标识，对象未转换".to_owned(),
+                "`CarInfoID` cannot be an id; object not converted".to_owned(),
+            );
+            finding(&mut self.report, format!("{ptr}/CarInfoID"), None, "gat1400-bad-id", zh, en);
+            return;
+        };
+        if raw.as_deref().is_some_and(is_device_id) && f.text("PlateNo").is_some() {
+            // The register's own ID stays in extensions; the plate names the vehicle.
+        }
+        if let Some(owner) = f.text("OwnerName").and_then(|n| Text::new(n).ok()) {
+            let owner_id = f
+                .text("OwnerID")
+                .map(|o| format!("gat1400:resident:{o}"))
+                .or_else(|| raw.as_ref().map(|r| format!("gat1400:owner:{r}")));
+            if let Some(pid) = owner_id.and_then(|o| Id::new(o).ok()) {
+                consumed.extend(f.key("OwnerName").map(str::to_owned));
+                consumed.extend(f.key("OwnerID").map(str::to_owned));
+                let mut p = Person::new(pid.clone(), self.meta(), owner);
+                self.personal(
+                    f,
+                    ptr,
+                    ["OwnerIDType", "OwnerIDNumber", "GenderCode", "OwnerPhone", "OwnerBirthday"],
+                    &mut p,
+                    &mut consumed,
+                );
+                self.records.persons.push(p);
+                if let (Some(t), Ok(r)) =
+                    (self.records.things.get_mut(i), Ref::new(linli_model::RecordType::Person, pid))
+                {
+                    t.owner = Some(r);
+                }
+            }
+        }
+        for s in ["OwnerName", "OwnerIDNumber", "OwnerPhone", "OwnerIDType"] {
+            if let Some(k) = f.key(s).filter(|k| !consumed.iter().any(|c| c == k)) {
+                note(
+                    &mut self.report,
+                    LossKind::NotRepresentable,
+                    format!("{ptr}/{}", token(k)),
+                    None,
+                    "gat1400-sensitive-not-kept",
+                    format!("个人信息字段 `{k}` 没有车主人员记录可容纳，不保存"),
+                    format!("personal field `{k}` has no owner Person to hold it; not kept"),
+                );
+                consumed.push(k.to_owned());
+            }
+        }
+        let ext = self.keep(ReadKind::CarInfo, f, &consumed, ptr);
+        if let Some(t) = self.records.things.get_mut(i) {
+            for (ns, m) in ext.0 {
+                t.extensions.0.entry(ns).or_default().extend(m);
+            }
+        }
+    }
+
+    /// An access controller (`DoorDeviceObject`) or a door (`DoorInfoObject`) → Thing
+    /// `device.access-gate`.
+    fn door(&mut self, kind: ReadKind, f: &Fields<'_>, ptr: &str) {
+        let (object, field, prefix) = if kind == ReadKind::DoorDevice {
+            ("DoorDeviceObject", "DeviceID", "gat1400:")
+        } else {
+            ("DoorInfoObject", "DoorID", "gat1400:door:")
+        };
+        let raw = self.check_id(f, field, is_device_id, ptr);
+        let Some(id) = self.record_id(object, field, prefix, raw.as_deref(), ptr) else { return };
+        let mut t = Thing::new(id, self.meta(), ThingKind::AccessGate);
+        let mut consumed: Vec<String> = Vec::new();
+        if kind == ReadKind::DoorDevice {
+            if let Some(code) = raw.as_deref().filter(|r| is_device_id(r)).and_then(|r| DeviceCode::new(r).ok()) {
+                t.device_code = Some(code);
+                consumed.extend(f.key(field).map(str::to_owned));
+            }
+        } else if raw.as_deref().is_some_and(is_device_id) {
+            consumed.extend(f.key(field).map(str::to_owned));
+        }
+        let take = |name: &str, consumed: &mut Vec<String>| -> Option<Text> {
+            let key = f.key(name)?;
+            let v = f.text(name).and_then(|s| Text::new(s).ok())?;
+            consumed.push(key.to_owned());
+            Some(v)
+        };
+        t.name = take("Name", &mut consumed);
+        if kind == ReadKind::DoorDevice {
+            t.manufacturer = take("Manufacturer", &mut consumed);
+            t.model = take("DeviceType", &mut consumed);
+            t.firmware_version = take("DeviceVersion", &mut consumed);
+            t.serial_number = take("DeviceNo", &mut consumed);
+        }
+        t.location = self.location(f, ptr, &mut consumed);
+        t.extensions = self.keep(kind, f, &consumed, ptr);
+        self.records.things.push(t);
+    }
+
+    /// One passage through a door (`AccessRecordObject`) → Event `access.pass` (`OpenResult`
+    /// absent or `0`) or `access.denied`.
+    fn access(&mut self, f: &Fields<'_>, ptr: &str) {
+        let object = "AccessRecordObject";
+        let Some((field, _)) = f.first(&["RecordID", "AccessRecordID", "ID"]) else {
+            let (zh, en) = (
+                format!("{object} 缺少 `RecordID`，对象未转换"),
+                format!("{object} without `RecordID`; object not converted"),
+            );
+            finding(&mut self.report, format!("{ptr}/RecordID"), None, "gat1400-missing-id", zh, en);
+            return;
+        };
+        let raw = f.text(field);
+        let Some(id) = self.record_id(object, field, "gat1400:access:", raw.as_deref(), ptr) else { return };
+        let mut consumed = vec![field.to_owned()];
+        let times = ["PassTime", "OpenTime", "AccessTime", "RecordTime"];
+        let Some(occurred_at) = self.occurred(object, f, &times, ptr, &mut consumed) else { return };
+        let denied = match f.get("OpenResult") {
+            None => false,
+            Some(v) => rules::number(v).is_none_or(|n| n != 0.0),
+        };
+        consumed.extend(f.key("OpenResult").map(str::to_owned));
+        let category = if denied { EventCategory::AccessDenied } else { EventCategory::AccessPass };
+        let mut e = Event::new(id, self.meta(), category, occurred_at, Severity::Info);
+        let device = self.check_id(f, "DeviceID", is_device_id, ptr);
+        let source = match device.as_deref().filter(|d| is_device_id(d)) {
+            Some(d) => {
+                consumed.extend(f.key("DeviceID").map(str::to_owned));
+                Id::new(format!("gat1400:{d}")).ok()
+            }
+            None => f.text("DoorID").and_then(|d| Id::new(format!("gat1400:door:{d}")).ok()),
+        };
+        e.source = source.map(Ref::to);
+        if let Some(pid) = f.text("PersonID").and_then(|p| Id::new(format!("gat1400:resident:{p}")).ok()) {
+            if let Ok(r) = Ref::new(linli_model::RecordType::Person, pid) {
+                e.subjects.push(r);
+                consumed.extend(f.key("PersonID").map(str::to_owned));
+            }
+        }
+        e.location = self.location(f, ptr, &mut consumed);
+        self.images(f, ptr, &mut e, &mut consumed);
+        e.extensions = self.keep(ReadKind::Access, f, &consumed, ptr);
+        self.records.events.push(e);
+    }
+}
+
+/// How a datum is written in messages.
+fn datum_label(d: Datum) -> &'static str {
+    match d {
+        Datum::Wgs84 => "WGS-84",
+        Datum::Gcj02 => "GCJ-02",
+        Datum::Bd09 => "BD-09",
+    }
+}
+
+/// Whether a member names an image URL: `StorageUrl1`…`StorageUrl5`, `FaceUrl`, `BkgUrl`,
+/// `PicUrl`, `ImageUrl`, `PhotoUrl`, `SceneUrl`.
+fn is_url_field(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    (l.starts_with("storageurl") && l.len() <= 11)
+        || ["faceurl", "bkgurl", "picurl", "imageurl", "photourl", "sceneurl"].contains(&l.as_str())
+}
+
+/// The media type of an image URL by its file extension (`application/octet-stream` when there
+/// is none known).
+fn media_type_of_url(url: &str) -> &'static str {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let ext = path.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match media_type(ext) {
+        "application/octet-stream" if ext.is_empty() => "application/octet-stream",
+        m => m,
     }
 }
 

@@ -111,7 +111,7 @@ fn face_captures() {
             .to_owned();
     let bytes = base64::engine::general_purpose::STANDARD.decode(&data).unwrap();
     let hex: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(m.sha256.as_str(), hex);
+    assert_eq!(m.sha256.as_ref().map(|s| s.as_str()), Some(hex.as_str()));
     let json = serde_json::to_string(e).unwrap();
     assert!(!json.contains(&data));
     assert!(json.contains("StoragePath"), "the image metadata is kept");
@@ -197,6 +197,8 @@ fn bad_objects_give_findings_and_good_ones_convert() {
     let mut no_time = good.clone();
     no_time.as_object_mut().unwrap().remove("FaceAppearTime");
     no_time.as_object_mut().unwrap().remove("LocationMarkTime");
+    // (without images, whose `ShotTime` would be the fall-back)
+    no_time.as_object_mut().unwrap().remove("SubImageList");
     // 7: not an object.
     objs.extend([bad_time, bad_ids, bad_data, bad_end, no_time, json!(42)]);
     doc["Unknown"] = json!({});
@@ -225,7 +227,9 @@ fn bad_objects_give_findings_and_good_ones_convert() {
     assert_eq!(kept(&bad_ids.extensions)["FaceID"], "3205080000132000001702");
     assert_eq!(kept(&bad_ids.extensions)["DeviceID"], "3205-0800");
     assert!(bad_ids.source.is_none());
-    assert_eq!(r.events[3].media.len(), 1);
+    // The image whose Data is not base64 is still referenced by its StoragePath, without digest.
+    assert_eq!(r.events[3].media.len(), 2);
+    assert!(r.events[3].media[0].sha256.is_none() && r.events[3].media[0].uri.as_str().starts_with("http"));
     assert!(r.events[4].ended_at.is_none());
     assert_eq!(kept(&r.events[4].extensions)["FaceDisAppearTime"], "2024-05-01 08:30");
 }

@@ -112,9 +112,11 @@ pub struct Media {
     /// Where the object can be fetched.
     #[schemars(title = "URI", extend("x-linli-title-zh" = "地址"))]
     pub uri: Uri,
-    /// SHA-256 of the object's bytes.
+    /// SHA-256 of the object's bytes: required when the producer had the bytes, absent when it
+    /// knows the object only by its URI `[EVT-009]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(title = "SHA-256", extend("x-linli-title-zh" = "摘要"))]
-    pub sha256: Sha256,
+    pub sha256: Option<Sha256>,
     /// Media type, e.g. `image/jpeg`.
     #[schemars(title = "Media type", extend("x-linli-title-zh" = "媒体类型"))]
     pub media_type: MediaType,

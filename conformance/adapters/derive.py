@@ -987,29 +987,90 @@ def fiware_read(doc, key_values, datum="wgs84"):
 
 
 # ---------------------------------------------------------------------------------------------
-# GA/T 1400 (spec 18.5, [ADP-040], [ADP-041]): captures — records, loss report, findings
+# GA/T 1400 (spec 18.5, [ADP-040]-[ADP-043], 18.8): captures and access records — records, loss report, findings
 
 GAT_KINDS = {  # wrapper, object, notified list: id field, id prefix, time fields, end field
-    "Face": ("FaceID", "gat1400:face:", ["FaceAppearTime", "LocationMarkTime"], "FaceDisAppearTime"),
-    "Person": ("PersonID", "gat1400:person:", ["PersonAppearTime", "LocationMarkTime"], "PersonDisAppearTime"),
-    "MotorVehicle": ("MotorVehicleID", "gat1400:motor:", ["PassTime", "AppearTime", "MarkTime"], "DisappearTime"),
-    "NonMotorVehicle": ("NonMotorVehicleID", "gat1400:non-motor:", ["AppearTime", "MarkTime"], "DisappearTime"),
+    "Face": ("FaceID", "gat1400:face:", ["FaceAppearTime", "LocationMarkTime", "ShotTime"], "FaceDisAppearTime"),
+    "Person": ("PersonID", "gat1400:person:", ["PersonAppearTime", "LocationMarkTime", "ShotTime"],
+               "PersonDisAppearTime"),
+    "MotorVehicle": ("MotorVehicleID", "gat1400:motor:", ["PassTime", "AppearTime", "MarkTime", "ShotTime"],
+                     "DisappearTime"),
+    "NonMotorVehicle": ("NonMotorVehicleID", "gat1400:non-motor:", ["AppearTime", "MarkTime", "ShotTime"],
+                        "DisappearTime"),
 }
+GAT_SENSITIVE = {  # Table 18-10a / 18-10c, [ADP-042]
+    "capture": {"name", "usedname", "alias", "idnumber", "phone", "ownername", "owneridnumber", "ownerphone",
+                "drivername", "driveridnumber"},
+    "access": {"name", "personname", "idnumber", "credentialno", "phone", "phoneno", "cardno"},
+}
+GAT_URL_FIELDS = {"storageurl1", "storageurl2", "storageurl3", "storageurl4", "storageurl5", "faceurl", "bkgurl",
+                  "picurl", "imageurl", "photourl", "sceneurl"}
 PLATE_COLORS = {"1": "black", "2": "white", "5": "blue", "6": "yellow", "9": "green"}
 MEDIA_TYPES = {"jpeg": "image/jpeg", "jpg": "image/jpeg", "png": "image/png", "bmp": "image/bmp", "gif": "image/gif",
                "tiff": "image/tiff", "tif": "image/tiff"}
 
 
-def gat_time(s):
+def gat_absent(v):
+    """[ADP-074]: null, or a string that is empty or only white space."""
+    return v is None or (isinstance(v, str) and v.strip() == "")
+
+
+def rfc3339(dt, offset):
+    frac = f"{dt.microsecond:06d}".rstrip("0")
+    return dt.strftime("%Y-%m-%dT%H:%M:%S") + (f".{frac}" if frac else "") + offset
+
+
+def gat_read_time(v):
+    """18.5 'Times': (RFC 3339 text, zone assumed, epoch) or None."""
     import datetime
 
+    def epoch(n, millis):
+        secs = n // 1000 if millis else n
+        if not 0 <= secs <= 4102444800:
+            return None
+        dt = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=secs, milliseconds=(n % 1000) if millis else 0)
+        return rfc3339(dt, "Z"), False, True
+
+    def local(y, mo, d, h, mi, se, frac):
+        try:
+            if frac and not re.fullmatch(r"\d{1,9}", frac):
+                return None
+            us = int((frac + "000000")[:6]) if frac else 0
+            dt = datetime.datetime(int(y), int(mo), int(d), int(h), int(mi), int(se), us)
+        except ValueError:
+            return None
+        return rfc3339(dt, "+08:00"), True, False
+
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return epoch(v, v > 4102444800)
+    if not isinstance(v, str):
+        return None
+    s = v.strip()
+    m = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)", s)
+    if m:
+        return s.replace(" ", "T", 1), False, False
+    if re.fullmatch(r"\d+", s):
+        if len(s) == 10:
+            return epoch(int(s), False)
+        if len(s) == 13:
+            return epoch(int(s), True)
+        if 14 <= len(s) <= 17:
+            return local(s[:4], s[4:6], s[6:8], s[8:10], s[10:12], s[12:14], s[14:])
+        return None
+    m = re.fullmatch(r"(\d{4})([-/])(\d\d)\2(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?", s)
+    if m:
+        return local(m[1], m[3], m[4], m[5], m[6], m[7], m[8] or "")
+    return None
+
+
+def gat_time(s):
+    """`yyyyMMddHHmmss` exactly (the time inside IDs)."""
     if not (isinstance(s, str) and re.fullmatch(r"\d{14}", s)):
         return None
-    try:
-        t = datetime.datetime(int(s[:4]), int(s[4:6]), int(s[6:8]), int(s[8:10]), int(s[10:12]), int(s[12:14]))
-    except ValueError:
-        return None
-    return t.strftime("%Y-%m-%dT%H:%M:%S") + "+08:00"
+    t = gat_read_time(s)
+    return t[0] if t else None
 
 
 def is_device_id(s):
@@ -1028,6 +1089,16 @@ def linli_id(s):
     return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}", s) is not None
 
 
+def absolute_uri(u):
+    return re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7e]+", u) is not None and not u.lower().startswith("data:")
+
+
+def instant(t):
+    import datetime
+
+    return datetime.datetime.fromisoformat(t.replace("Z", "+00:00"))
+
+
 def gat1400_read(doc, received_at):
     r = Result()
     things, events, plates = [], [], set()
@@ -1038,8 +1109,110 @@ def gat1400_read(doc, received_at):
         r.lost("rejected", code, ptr)
         r.finding(code, ptr)
 
+    def present(obj, ptr):
+        """The members that are present; each absent one `gat1400-null-absent` [ADP-074]."""
+        out = {}
+        for k, v in obj.items():
+            if gat_absent(v):
+                r.lost("normalised", "gat1400-null-absent", f"{ptr}/{token(k)}")
+            else:
+                out[k] = v
+        return out
+
+    def time_entry(key, v, ptr):
+        t = gat_read_time(v)
+        if t and t[1]:
+            r.lost("normalised", "gat1400-time-zone-assumed", f"{ptr}/{token(key)}")
+        elif t and t[2]:
+            r.lost("normalised", "gat1400-time-epoch", f"{ptr}/{token(key)}")
+        return t[0] if t else None
+
+    def occurred_at(obj, times, ptr, consumed):
+        key = next((f for f in times if f in obj), None)
+        if key is not None:
+            t = gat_read_time(obj[key])
+            if t is None:
+                rejected("gat1400-bad-time", f"{ptr}/{key}")
+                return None
+            consumed.add(key)
+            return time_entry(key, obj[key], ptr)
+        for j, img in enumerate((obj.get("SubImageList") or {}).get("SubImageInfoObject") or []):
+            shot = img.get("ShotTime")
+            t = None if gat_absent(shot) else gat_read_time(shot)
+            if t:
+                r.lost("normalised", "gat1400-time-from-image", f"{ptr}/SubImageList/SubImageInfoObject/{j}/ShotTime")
+                return t[0]
+        rejected("gat1400-missing-time", ptr)
+        return None
+
+    def by_url(url, fmt, at, media):
+        if not absolute_uri(url.strip()):
+            rejected("gat1400-bad-image-uri", at)
+            return False
+        if any(m["uri"] == url.strip() for m in media):
+            return True
+        if fmt is not None:
+            mt = MEDIA_TYPES.get(str(fmt).lower(), "application/octet-stream")
+        else:
+            path = re.split(r"[?#]", url)[0]
+            ext = path.rsplit(".", 1)[1] if "." in path else ""
+            mt = MEDIA_TYPES.get(ext.lower(), "application/octet-stream")
+        media.append({"uri": url.strip(), "mediaType": mt})
+        r.lost("normalised", "gat1400-image-url-only", at)
+        return True
+
+    def images(obj, ptr, consumed):
+        media = []
+        for j, img in enumerate((obj.get("SubImageList") or {}).get("SubImageInfoObject") or []):
+            p = f"{ptr}/SubImageList/SubImageInfoObject/{j}"
+            img = {k: v for k, v in img.items() if not gat_absent(v)}
+            if "ImageID" in img and not is_source_id(img["ImageID"]):
+                rejected("gat1400-bad-id", f"{p}/ImageID")
+            if "Data" in img:
+                try:
+                    data = base64.b64decode("".join(str(img["Data"]).split()), validate=True)
+                except ValueError:
+                    rejected("gat1400-bad-base64", f"{p}/Data")
+                else:
+                    sha = hashlib.sha256(data).hexdigest()
+                    uri = (f"urn:gat1400:image:{img['ImageID']}" if "ImageID" in img
+                           else f"urn:gat1400:image:sha256:{sha}")
+                    media.append({"uri": uri, "sha256": sha, "mediaType": MEDIA_TYPES.get(
+                        str(img.get("FileFormat", "Jpeg")).lower(), "application/octet-stream")})
+                    r.lost("not-representable", "gat1400-image-by-reference", f"{p}/Data")
+                    continue
+            if isinstance(img.get("StoragePath"), str):
+                by_url(img["StoragePath"], img.get("FileFormat"), f"{p}/StoragePath", media)
+        for k, v in obj.items():
+            if k.lower() in GAT_URL_FIELDS and isinstance(v, str):
+                if by_url(v, None, f"{ptr}/{token(k)}", media):
+                    consumed.add(k)
+        return media
+
+    def keep(obj, ptr, consumed, rejected_fields, sensitive, e):
+        ext = {}
+        for name, v in obj.items():
+            if name in consumed:
+                continue
+            if name.lower() in sensitive:
+                r.lost("not-representable", "gat1400-sensitive-not-kept", f"{ptr}/{token(name)}")
+                continue
+            if name.lower() in ("photodata", "data", "facedata"):
+                r.lost("not-representable", "gat1400-photo-not-copied", f"{ptr}/{token(name)}")
+                continue
+            if name == "SubImageList":
+                v = json.loads(json.dumps(v))
+                for img in v.get("SubImageInfoObject") or []:
+                    img.pop("Data", None)
+            ext[name] = v
+            if name not in rejected_fields:  # a rejected value has its one entry already
+                r.lost("kept-in-extensions", "gat1400-field-kept", f"{ptr}/{token(name)}")
+        if ext:
+            e["extensions"] = {"gat1400": ext}
+
     def capture(kind, obj, ptr):
         id_field, prefix, times, end_field = GAT_KINDS[kind]
+        obj = present(obj, ptr)
         raw = obj.get(id_field)
         rejected_fields = set()
         for field, shape in ((id_field, is_object_id), ("SourceID", is_source_id), ("DeviceID", is_device_id)):
@@ -1052,22 +1225,16 @@ def gat1400_read(doc, received_at):
         if not (isinstance(raw, str) and linli_id(prefix + raw)):
             return
         consumed = {id_field} if is_object_id(raw) else set()
-        time_field = next((f for f in times if f in obj), None)
-        if time_field is None:
-            rejected("gat1400-missing-time", ptr)
-            return
-        occurred = gat_time(obj[time_field])
+        occurred = occurred_at(obj, times, ptr, consumed)
         if occurred is None:
-            rejected("gat1400-bad-time", f"{ptr}/{time_field}")
             return
-        consumed.add(time_field)
         e = {"type": "Event", "id": prefix + raw, "meta": meta,
              "category": "capture.face" if kind in ("Face", "Person") else "capture.vehicle",
              "occurredAt": occurred, "severity": "info"}
         if end_field in obj:
-            end = gat_time(obj[end_field])
-            if end and end >= occurred:
-                e["endedAt"] = end
+            end_t = gat_read_time(obj[end_field])
+            if end_t and instant(end_t[0]) >= instant(occurred):
+                e["endedAt"] = time_entry(end_field, obj[end_field], ptr)
                 consumed.add(end_field)
             else:
                 rejected("gat1400-bad-time", f"{ptr}/{end_field}")
@@ -1099,52 +1266,73 @@ def gat1400_read(doc, received_at):
                 if vehicle:
                     t["vehicle"] = vehicle
                 things.append(t)
-        media = []
-        for j, img in enumerate((obj.get("SubImageList") or {}).get("SubImageInfoObject") or []):
-            p = f"{ptr}/SubImageList/SubImageInfoObject/{j}"
-            if "ImageID" in img and not is_source_id(img["ImageID"]):
-                rejected("gat1400-bad-id", f"{p}/ImageID")
-            if "Data" not in img:
-                continue
-            try:
-                data = base64.b64decode("".join(str(img["Data"]).split()), validate=True)
-            except ValueError:
-                rejected("gat1400-bad-base64", f"{p}/Data")
-                continue
-            sha = hashlib.sha256(data).hexdigest()
-            uri = f"urn:gat1400:image:{img['ImageID']}" if "ImageID" in img else f"urn:gat1400:image:sha256:{sha}"
-            media.append({"uri": uri, "sha256": sha,
-                          "mediaType": MEDIA_TYPES.get(str(img.get("FileFormat", "Jpeg")).lower(), "application/octet-stream")})
-            r.lost("not-representable", "gat1400-image-by-reference", f"{p}/Data")
+        media = images(obj, ptr, consumed)
         if media:
             e["media"] = media
-        ext = {}
-        for name, v in obj.items():
-            if name in consumed:
-                continue
-            if name == "SubImageList":
-                v = json.loads(json.dumps(v))
-                for img in v.get("SubImageInfoObject") or []:
-                    img.pop("Data", None)
-            ext[name] = v
-            if name not in rejected_fields:  # a rejected value has its one entry already
-                r.lost("kept-in-extensions", "gat1400-field-kept", f"{ptr}/{token(name)}")
-        if ext:
-            e["extensions"] = {"gat1400": ext}
+        keep(obj, ptr, consumed, rejected_fields, GAT_SENSITIVE["capture"], e)
+        events.append(e)
+
+    def access(obj, ptr):
+        """Table 18-10c, AccessRecordObject (positions: only the 0,0 rule is derived here)."""
+        obj = present(obj, ptr)
+        field = next((f for f in ("RecordID", "AccessRecordID", "ID") if f in obj), None)
+        if field is None:
+            rejected("gat1400-missing-id", f"{ptr}/RecordID")
+            return
+        consumed, rejected_fields = {field}, set()
+        occurred = occurred_at(obj, ["PassTime", "OpenTime", "AccessTime", "RecordTime"], ptr, consumed)
+        if occurred is None:
+            return
+        result = obj.get("OpenResult")
+        consumed.add("OpenResult")
+        denied = result is not None and not (isinstance(result, (int, float, str)) and str(result).strip() in ("0", "0.0"))
+        e = {"type": "Event", "id": "gat1400:access:" + str(obj[field]), "meta": meta,
+             "category": "access.denied" if denied else "access.pass", "occurredAt": occurred, "severity": "info"}
+        dev = obj.get("DeviceID")
+        if dev is not None and not is_device_id(dev):
+            rejected("gat1400-bad-id", f"{ptr}/DeviceID")
+            rejected_fields.add("DeviceID")
+        if is_device_id(dev):
+            e["source"] = {"type": "Thing", "id": "gat1400:" + dev}
+            consumed.add("DeviceID")
+        elif "DoorID" in obj:
+            e["source"] = {"type": "Thing", "id": "gat1400:door:" + str(obj["DoorID"])}
+            consumed.add("DoorID")
+        if "PersonID" in obj:
+            e["subjects"] = [{"type": "Person", "id": "gat1400:resident:" + str(obj["PersonID"])}]
+            consumed.add("PersonID")
+        if "Longitude" in obj or "Latitude" in obj:
+            if obj.get("Longitude") in (0, "0") and obj.get("Latitude") in (0, "0"):
+                consumed.update({"Longitude", "Latitude"})
+                r.lost("normalised", "gat1400-location-unknown", f"{ptr}/Latitude")
+            else:
+                lng, lat = float(obj["Longitude"]), float(obj["Latitude"])
+                consumed.update({"Longitude", "Latitude"})
+                e["location"] = {"type": "Point", "coordinates": [lng, lat]}
+        media = images(obj, ptr, consumed)
+        if media:
+            e["media"] = media
+        keep(obj, ptr, consumed, rejected_fields, GAT_SENSITIVE["access"], e)
         events.append(e)
 
     def upload(kind, v, ptr):
         for i, obj in enumerate(v[kind + "Object"]):
-            capture(kind, obj, f"{ptr}/{kind}Object/{i}")
+            if kind == "AccessRecord":
+                access(obj, f"{ptr}/{kind}Object/{i}")
+            else:
+                capture(kind, obj, f"{ptr}/{kind}Object/{i}")
 
+    kinds = set(GAT_KINDS) | {"AccessRecord"}
     for name, v in doc.items():
-        if name.endswith("ListObject") and name[: -len("ListObject")] in GAT_KINDS:
+        if name.endswith("ListObject") and name[: -len("ListObject")] in kinds:
             upload(name[: -len("ListObject")], v, f"/{name}")
         elif name == "SubscribeNotificationListObject":
             for i, n in enumerate(v["SubscribeNotificationObject"]):
                 p = f"/{name}/SubscribeNotificationObject/{i}"
                 for field, w in n.items():
-                    if field.endswith("ObjectList") and field[: -len("ObjectList")] in GAT_KINDS:
+                    if gat_absent(w):
+                        r.lost("normalised", "gat1400-null-absent", f"{p}/{token(field)}")
+                    elif field.endswith("ObjectList") and field[: -len("ObjectList")] in kinds:
                         upload(field[: -len("ObjectList")], w, f"{p}/{field}")
                     else:
                         r.lost("not-representable", "gat1400-notification-field", f"{p}/{token(field)}")

@@ -1334,7 +1334,13 @@ impl Reader<'_> {
                 consumed.extend(f.key("DeviceID").map(str::to_owned));
                 Id::new(format!("gat1400:{d}")).ok()
             }
-            None => f.text("DoorID").and_then(|d| Id::new(format!("gat1400:door:{d}")).ok()),
+            None => {
+                let door = f.text("DoorID").and_then(|d| Id::new(format!("gat1400:door:{d}")).ok());
+                if door.is_some() {
+                    consumed.extend(f.key("DoorID").map(str::to_owned));
+                }
+                door
+            }
         };
         e.source = source.map(Ref::to);
         if let Some(pid) = f.text("PersonID").and_then(|p| Id::new(format!("gat1400:resident:{p}")).ok()) {

@@ -3,45 +3,31 @@
 //!
 //! # Reading
 //!
-//! [`read()`] accepts the upload wrappers `FaceListObject`, `PersonListObject`,
-//! `MotorVehicleListObject`, `NonMotorVehicleListObject`, `APEListObject` and
-//! `TollgateListObject` (several may sit side by side in one document), and the notification
-//! wrapper `SubscribeNotificationListObject`, whose `SubscribeNotificationObject` items carry
-//! `FaceObjectList`, `PersonObjectList`, `MotorVehicleObjectList`,
-//! `NonMotorVehicleObjectList`, `APEObjectList` and `TollgateObjectList`. A notification gives
-//! the same records as the upload wrapper of the same objects; the notification's own fields
-//! (`NotificationID`, `SubscribeID`, …) are reported as [`LossKind::NotRepresentable`].
+//! [`read()`] follows `spec/18-adapters.md` section 18.5 ([ADP-040]–[ADP-043], Tables 18-10 to
+//! 18-10c): the upload wrappers (`FaceListObject`, `PersonListObject`,
+//! `MotorVehicleListObject`, `NonMotorVehicleListObject`, `APEListObject` / `DeviceList`,
+//! `TollgateListObject`), the notification wrapper `SubscribeNotificationListObject`, and the
+//! smart-community extension (`/VIID/Community/*`: `PersonInfoListObject` → Person,
+//! `CarInfoList` → vehicle Thing with its owner, `DoorDeviceListObject` / `DoorInfoListObject` →
+//! `device.access-gate`, `AccessRecordListObject` → `access.pass` / `access.denied` Events).
+//! Names are matched exactly, else without regard to ASCII case (Java and Go platforms write
+//! `faceListObject`, `deviceID`).
 //!
-//! | GA/T 1400                        | Linli                                                     |
-//! |----------------------------------|-----------------------------------------------------------|
-//! | `APEObject`                      | Thing `device.camera`, id `gat1400:<ApeID>`, `deviceCode` = `ApeID`, `name`, `model`, `location` from `Longitude`/`Latitude`, `status` from `IsOnline` (`1` online, `2` offline) |
-//! | `TollgateObject`                 | Thing `device.barrier-gate`, id `gat1400:<TollgateID>`, `deviceCode`, `name`, `location` |
-//! | `FaceObject`                     | Event `capture.face`, id `gat1400:face:<FaceID>`, `occurredAt` from `FaceAppearTime` (else `LocationMarkTime`), `endedAt` from `FaceDisAppearTime` |
-//! | `PersonObject`                   | Event `capture.face`, id `gat1400:person:<PersonID>`, `occurredAt` from `PersonAppearTime` (else `LocationMarkTime`), `endedAt` from `PersonDisAppearTime` |
-//! | `MotorVehicleObject`             | Event `capture.vehicle`, id `gat1400:motor:<MotorVehicleID>`, `occurredAt` from `PassTime` (else `AppearTime`, `MarkTime`), `endedAt` from `DisappearTime`; plus a Thing `vehicle.motor` with `PlateNo`/`PlateColor`, as the event's subject |
-//! | `NonMotorVehicleObject`          | Event `capture.vehicle`, id `gat1400:non-motor:<NonMotorVehicleID>`, times as for motor vehicles; plus a Thing `vehicle.non-motor` |
-//! | `DeviceID` (first 20 characters) | the event's `source`, a reference to Thing `gat1400:<DeviceID>` |
-//! | `SubImageList.SubImageInfoObject[]` | `media`: `{uri: "urn:gat1400:image:<ImageID>", sha256 of the decoded Data, mediaType from FileFormat}`; the image bytes are never copied |
-//! | any other field                  | `extensions.gat1400.<field>` (with `SubImageList` kept without `Data`) |
+//! What platforms actually send is read by the shared rules of [`crate::rules`]: `null` and `""`
+//! are absent (`gat1400-null-absent`, so `FaceAppearTime` → `LocationMarkTime` → `ShotTime` →
+//! the image's `ShotTime` fall-backs are taken); every time form (`yyyyMMddHHmmss[SSS]`,
+//! `yyyy-MM-dd HH:mm:ss`, epoch milliseconds) with China Standard Time for a time without zone
+//! (`gat1400-time-zone-assumed`); `0,0` is unknown; `Longitude` / `Latitude` in the declared
+//! datum. Images with base64 `Data` are referenced by `urn:gat1400:image:<ImageID>` and the
+//! digest of the bytes; images given only by `StoragePath` or a URL member are media without
+//! digest ([EVT-009]); the bytes are never copied ([ADP-041]). Names, identity numbers and
+//! telephone numbers are carried only in Person members that mark them, never in extensions
+//! ([ADP-042]), and no message quotes them. Everything else is kept in `extensions.gat1400`.
 //!
-//! A vehicle Thing's id is `gat1400:plate:<16 hex digits of the SHA-256 of the plate>`, so
-//! every capture of one plate refers to one Thing; a vehicle without a plate gets
-//! `gat1400:vehicle:<object id>`. GA/T 1400 colour codes (GA 24.8) map to plate colours: `1`
-//! black, `2` white, `5` blue, `6` yellow, `9` green; any other code becomes `other`, the code
+//! Problems are [`LossKind::Rejected`] entries with a JSON pointer and a stable code (the
+//! `gat1400-*` codes of [`crate::codes`]); a malformed ID (`DeviceID` `"11111"`, a 33-character
+//! `FaceID`) is a finding but the object converts when its id is a usable Linli id, the raw ID
 //! kept in extensions.
-//!
-//! Times are `yyyyMMddHHmmss` in China Standard Time and become RFC 3339 with `+08:00`.
-//!
-//! # Findings
-//!
-//! Problems are [`LossKind::Rejected`] entries with a JSON pointer and a stable code:
-//! `gat1400-bad-time` (an object whose capture time is illegal is not converted; a bad end time
-//! is kept in extensions), `gat1400-missing-time`, `gat1400-bad-id` (an ID not of the GA/T 1400
-//! shape: 20-digit device IDs; 41-character image/source IDs = device ID + 2-digit type +
-//! 14-digit time + 5-digit serial; 48-character object IDs = source ID + 2-digit object type +
-//! 5-digit serial — the object still converts when its ID is a usable Linli id, the ID kept in
-//! extensions), `gat1400-missing-id`, `gat1400-bad-base64`, `gat1400-bad-coordinate`,
-//! `gat1400-not-object`, `gat1400-unknown-wrapper`.
 //!
 //! # Writing
 //!
@@ -431,6 +417,9 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// No images.
+static EMPTY: Vec<Value> = Vec::new();
+
 /// State of one reading.
 struct Reader<'a> {
     options: &'a Options,
@@ -808,15 +797,16 @@ impl Reader<'_> {
             consumed.push(key.to_owned());
             return Some(t);
         }
-        let images = f.get("SubImageList").and_then(|l| l.get("SubImageInfoObject")).and_then(Value::as_array);
-        for (j, img) in images.into_iter().flatten().enumerate() {
-            let Some(shot) = img.get("ShotTime").filter(|v| !rules::is_absent(v)) else { continue };
+        let (key, inner, images) = sub_images(f).unwrap_or(("", "", &EMPTY));
+        for (j, img) in images.iter().enumerate() {
+            let Some(shot) = image_member(img, "ShotTime") else { continue };
             let Some(t) = rules::read_time(shot, ZoneRule::ChinaStandardTime) else { continue };
-            let key = f.key("SubImageList").unwrap_or("SubImageList");
+            let shot_key =
+                img.as_object().and_then(|o| o.keys().find(|k| same(k, "ShotTime"))).map_or("ShotTime", String::as_str);
             note(
                 &mut self.report,
                 LossKind::Normalised,
-                format!("{ptr}/{}/SubImageInfoObject/{j}/ShotTime", token(key)),
+                format!("{ptr}/{}/{}/{j}/{}", token(key), token(inner), token(shot_key)),
                 Some("/occurredAt".into()),
                 "gat1400-time-from-image",
                 format!("{object} 没有抓拍时间（{}），取图像的拍摄时间（北京时间）", candidates.join("/")),
@@ -984,18 +974,20 @@ impl Reader<'_> {
     /// Media references for `SubImageList.SubImageInfoObject[]` and the URL fields
     /// (`StorageUrl1`…`5`, `FaceUrl`, …) [ADP-041].
     fn images(&mut self, f: &Fields<'_>, ptr: &str, e: &mut Event, consumed: &mut Vec<String>) {
-        let list_key = f.key("SubImageList").unwrap_or("SubImageList");
-        let list = f.get("SubImageList").and_then(|l| l.get("SubImageInfoObject")).and_then(Value::as_array);
-        for (j, img) in list.into_iter().flatten().enumerate() {
-            let p = format!("{ptr}/{}/SubImageInfoObject/{j}", token(list_key));
-            let present = |name: &str| img.get(name).filter(|v| !rules::is_absent(v));
+        let (list_key, inner, list) = sub_images(f).unwrap_or(("", "", &EMPTY));
+        for (j, img) in list.iter().enumerate() {
+            let p = format!("{ptr}/{}/{}/{j}", token(list_key), token(inner));
+            let present = |name: &str| image_member(img, name);
+            let key_of = |name: &str| {
+                img.as_object().and_then(|o| o.keys().find(|k| same(k, name))).map_or(name, String::as_str).to_owned()
+            };
             let image_id = present("ImageID").and_then(Value::as_str);
             if present("ImageID").is_some() && !image_id.is_some_and(is_source_id) {
                 let (zh, en) = (
                     "`ImageID` 不符合 GA/T 1400 编码规则".to_owned(),
                     "`ImageID` does not have the GA/T 1400 shape".to_owned(),
                 );
-                finding(&mut self.report, format!("{p}/ImageID"), None, "gat1400-bad-id", zh, en);
+                finding(&mut self.report, format!("{p}/{}", token(&key_of("ImageID"))), None, "gat1400-bad-id", zh, en);
             }
             let format = present("FileFormat").and_then(Value::as_str);
             let url = present("StoragePath").and_then(Value::as_str);
@@ -1004,18 +996,20 @@ impl Reader<'_> {
                     data.as_str().unwrap_or("!").chars().filter(|c| !c.is_ascii_whitespace()).collect();
                 match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
                     Ok(bytes) => {
-                        self.embedded(&bytes, image_id, format.unwrap_or("Jpeg"), &p, e);
+                        let at = format!("{p}/{}", token(&key_of("Data")));
+                        self.embedded(&bytes, image_id, format.unwrap_or("Jpeg"), &at, e);
                         continue;
                     }
                     Err(_) => {
                         let (zh, en) =
                             ("图片数据不是合法的 base64".to_owned(), "image Data is not valid base64".to_owned());
-                        finding(&mut self.report, format!("{p}/Data"), None, "gat1400-bad-base64", zh, en);
+                        let at = format!("{p}/{}", token(&key_of("Data")));
+                        finding(&mut self.report, at, None, "gat1400-bad-base64", zh, en);
                     }
                 }
             }
             if let Some(url) = url {
-                self.by_url(url, format, &format!("{p}/StoragePath"), e);
+                self.by_url(url, format, &format!("{p}/{}", token(&key_of("StoragePath"))), e);
             }
         }
         let urls: Vec<(&str, &Value)> =
@@ -1029,8 +1023,9 @@ impl Reader<'_> {
         }
     }
 
-    /// A media item for decoded image bytes: `urn:gat1400:image:<ImageID>` with the digest.
-    fn embedded(&mut self, bytes: &[u8], image_id: Option<&str>, format: &str, p: &str, e: &mut Event) {
+    /// A media item for decoded image bytes: `urn:gat1400:image:<ImageID>` with the digest; `at`
+    /// is the `Data` member.
+    fn embedded(&mut self, bytes: &[u8], image_id: Option<&str>, format: &str, at: &str, e: &mut Event) {
         let sha = hex(&sha2::Sha256::digest(bytes));
         let uri = match image_id.filter(|i| Uri::new(format!("urn:gat1400:image:{i}")).is_ok()) {
             Some(i) => format!("urn:gat1400:image:{i}"),
@@ -1041,7 +1036,7 @@ impl Reader<'_> {
             e.media.push(Media { uri, sha256: Some(sha256), media_type });
             self.report.push(Loss {
                 kind: LossKind::NotRepresentable,
-                source: format!("{p}/Data"),
+                source: at.to_owned(),
                 target: Some(format!("/media/{}", e.media.len().saturating_sub(1))),
                 code: "gat1400-image-by-reference",
                 message_zh: "图片数据不复制进记录，仅保留引用和 SHA-256 摘要".to_owned(),
@@ -1096,7 +1091,11 @@ impl Reader<'_> {
         let mut p = Person::new(id, self.meta(), name);
         self.personal(f, ptr, ["IDType", "IDNumber", "GenderCode", "Phone", "Birthday"], &mut p, &mut consumed);
         p.extensions = self.keep(ReadKind::Resident, f, &consumed, ptr);
-        self.records.persons.push(p);
+        // A vehicle owner read earlier with the same id is the same person: the register wins.
+        match self.records.persons.iter_mut().find(|q| q.id == p.id) {
+            Some(q) => *q = p,
+            None => self.records.persons.push(p),
+        }
     }
 
     /// Identity document, gender, telephone and date of birth of a person, from the fields
@@ -1236,7 +1235,9 @@ impl Reader<'_> {
                     &mut p,
                     &mut consumed,
                 );
-                self.records.persons.push(p);
+                if !self.records.persons.iter().any(|q| q.id == p.id) {
+                    self.records.persons.push(p);
+                }
                 if let (Some(t), Ok(r)) =
                     (self.records.things.get_mut(i), Ref::new(linli_model::RecordType::Person, pid))
                 {
@@ -1365,6 +1366,20 @@ fn datum_label(d: Datum) -> &'static str {
     }
 }
 
+/// The `SubImageList.SubImageInfoObject` array of an object, with the names as the source wrote
+/// them (matched without regard to ASCII case).
+fn sub_images<'a>(f: &Fields<'a>) -> Option<(&'a str, &'a str, &'a Vec<Value>)> {
+    let (list_key, list) = f.entry("SubImageList")?;
+    let (inner, items) = list.as_object()?.iter().find(|(k, _)| same(k, "SubImageInfoObject"))?;
+    Some((list_key, inner.as_str(), items.as_array()?))
+}
+
+/// A member of an image object, exactly or without regard to ASCII case, unless absent.
+fn image_member<'a>(img: &'a Value, name: &str) -> Option<&'a Value> {
+    let o = img.as_object()?;
+    o.get(name).or_else(|| o.iter().find(|(k, _)| same(k, name)).map(|(_, v)| v)).filter(|v| !rules::is_absent(v))
+}
+
 /// Whether a member names an image URL: `StorageUrl1`…`StorageUrl5`, `FaceUrl`, `BkgUrl`,
 /// `PicUrl`, `ImageUrl`, `PhotoUrl`, `SceneUrl`.
 fn is_url_field(name: &str) -> bool {
@@ -1414,9 +1429,10 @@ fn file_format(media_type: &str) -> &'static str {
 /// `SubImageList` without the image bytes.
 fn strip_data(v: &Value) -> Value {
     let mut v = v.clone();
-    if let Some(list) = v.get_mut("SubImageInfoObject").and_then(Value::as_array_mut) {
-        for img in list.iter_mut().filter_map(Value::as_object_mut) {
-            img.remove("Data");
+    let Some(obj) = v.as_object_mut() else { return v };
+    for (_, list) in obj.iter_mut().filter(|(k, _)| same(k, "SubImageInfoObject")) {
+        for img in list.as_array_mut().into_iter().flatten().filter_map(Value::as_object_mut) {
+            img.retain(|k, _| !same(k, "Data"));
         }
     }
     v
@@ -1637,7 +1653,11 @@ fn write_event(e: &Event, things: &[Thing], base: &str, report: &mut LossReport)
                 .map(|m| {
                     let mut img = Map::new();
                     let uri = m.uri.as_str();
-                    img.insert("ImageID".into(), strip_prefix(uri, "urn:gat1400:image:").into());
+                    match uri.strip_prefix("urn:gat1400:image:") {
+                        Some(id) => img.insert("ImageID".into(), id.into()),
+                        // An image known by its URL (no digest) is written as its storage path.
+                        None => img.insert("StoragePath".into(), uri.into()),
+                    };
                     img.insert("FileFormat".into(), file_format(m.media_type.as_str()).into());
                     Value::Object(img)
                 })

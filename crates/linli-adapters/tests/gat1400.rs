@@ -23,7 +23,13 @@ fn options() -> Options {
 }
 
 fn assert_valid(records: &Records) {
-    let all = records.things.iter().cloned().map(Record::from).chain(records.events.iter().cloned().map(Record::from));
+    let all = records
+        .things
+        .iter()
+        .cloned()
+        .map(Record::from)
+        .chain(records.persons.iter().cloned().map(Record::from))
+        .chain(records.events.iter().cloned().map(Record::from));
     for record in all {
         let errors: Vec<_> =
             check_record(&record, &Default::default()).into_iter().filter(|f| f.level == Level::Error).collect();
@@ -331,4 +337,171 @@ fn other_offsets_are_converted_to_china_time() {
     assert_eq!(out, json!({}));
     assert!(loss.entries.iter().any(|l| l.source == "/events/0" && l.code == "gat1400-event-category"));
     assert!(loss.entries.iter().any(|l| l.source == "/things/0" && l.code == "gat1400-thing-kind"));
+}
+
+fn codes(report: &LossReport) -> Vec<(&str, &str)> {
+    report.entries.iter().map(|l| (l.source.as_str(), l.code)).collect()
+}
+
+/// [ADP-074], Table 18-10a: `null` and `""` are absent, so the documented fall-back is taken, and
+/// empty IDs draw no bad-id finding; every time form by the +08:00 rule.
+#[test]
+fn nulls_are_absent_and_fall_backs_are_taken() {
+    let doc = json!({"FaceListObject": {"FaceObject": [
+        {"FaceID": "330106000013200000110220240315083012000010600001", "DeviceID": "", "SourceID": null,
+         "FaceAppearTime": null, "LocationMarkTime": "2024-03-15 08:30:12", "FaceDisAppearTime": 1_710_462_614_000_i64},
+        {"FaceID": "330106000013200000110220240315083012000010600002", "faceAppearTime": "20240315083012345"},
+        {"FaceID": "330106000013200000110220240315083012000010600003",
+         "SubImageList": {"SubImageInfoObject": [{"ShotTime": "", "Data": null}, {"ShotTime": "20240315083013"}]}}
+    ]}});
+    let (r, report) = gat1400::read(&doc, &options());
+    assert!(rejected(&report).is_empty(), "{report:?}");
+    assert_valid(&r);
+    assert_eq!(r.events[0].occurred_at.to_string(), "2024-03-15T08:30:12+08:00");
+    assert_eq!(r.events[0].ended_at.map(|t| t.to_string()).as_deref(), Some("2024-03-15T00:30:14Z"));
+    assert_eq!(r.events[1].occurred_at.to_string(), "2024-03-15T08:30:12.345+08:00");
+    assert_eq!(r.events[2].occurred_at.to_string(), "2024-03-15T08:30:13+08:00");
+    let c = codes(&report);
+    let p = "/FaceListObject/FaceObject";
+    for want in [
+        (format!("{p}/0/FaceAppearTime"), "gat1400-null-absent"),
+        (format!("{p}/0/DeviceID"), "gat1400-null-absent"),
+        (format!("{p}/0/LocationMarkTime"), "gat1400-time-zone-assumed"),
+        (format!("{p}/0/FaceDisAppearTime"), "gat1400-time-epoch"),
+        (format!("{p}/2/SubImageList/SubImageInfoObject/1/ShotTime"), "gat1400-time-from-image"),
+    ] {
+        assert!(c.contains(&(want.0.as_str(), want.1)), "{want:?} not in {c:?}");
+    }
+    assert!(r.events.iter().all(|e| e.extensions.0.values().all(|m| !m.contains_key("FaceAppearTime"))));
+}
+
+/// [ADP-041], [EVT-009]: an image known only by its URL is a media item without digest; written
+/// back as a `StoragePath`.
+#[test]
+fn url_only_images_are_media_without_digest() {
+    let doc = json!({"FaceListObject": {"FaceObject": [{
+        "FaceID": "330106000013200000110220240315083012000010600001", "FaceAppearTime": "20240315083012",
+        "SubImageList": {"SubImageInfoObject": [
+            {"ImageID": "33010600001320000011022024031508301200001", "StoragePath": "http://10.1.2.3/a.png", "Data": null},
+            {"StoragePath": "relative/path.jpg"}]}}]}});
+    let (r, report) = gat1400::read(&doc, &options());
+    assert_valid(&r);
+    let m = &r.events[0].media;
+    assert_eq!(m.len(), 1);
+    assert_eq!(
+        (m[0].uri.as_str(), m[0].media_type.as_str(), m[0].sha256.is_none()),
+        ("http://10.1.2.3/a.png", "image/png", true)
+    );
+    assert!(codes(&report).iter().any(|(_, c)| *c == "gat1400-image-url-only"));
+    assert_eq!(
+        rejected(&report),
+        vec![("/FaceListObject/FaceObject/0/SubImageList/SubImageInfoObject/1/StoragePath", "gat1400-bad-image-uri")]
+    );
+    let mut e = r.events[0].clone();
+    e.extensions = Default::default();
+    let (out, _) = gat1400::write(&[], &[e]);
+    let img = &out["FaceListObject"]["FaceObject"][0]["SubImageList"]["SubImageInfoObject"][0];
+    assert_eq!(img["StoragePath"], "http://10.1.2.3/a.png");
+    assert!(img.get("ImageID").is_none());
+}
+
+/// [ADP-073], [ADP-070]: 0,0 is unknown; a declared GCJ-02 position is converted.
+#[test]
+fn zero_zero_is_unknown_and_the_datum_is_honoured() {
+    let doc = json!({"APEListObject": {"APEObject": [
+        {"ApeID": "33010600001320000011", "Longitude": 0, "Latitude": 0},
+        {"ApeID": "33010600001320000012", "Longitude": "120.1551", "Latitude": "30.2741"}]}});
+    let mut o = options();
+    o.datum = linli_adapters::coords::Datum::Gcj02;
+    let (r, report) = gat1400::read(&doc, &o);
+    assert_valid(&r);
+    assert!(r.things[0].location.is_none());
+    let p = r.things[1].location.as_ref().unwrap();
+    assert!((p.coordinates.lng - 120.1551).abs() > 1e-4 && (p.coordinates.lng - 120.1551).abs() < 0.01);
+    let c = codes(&report);
+    assert!(c.contains(&("/APEListObject/APEObject/0/Latitude", "gat1400-location-unknown")));
+    assert!(c.contains(&("/APEListObject/APEObject/1/Latitude", "gat1400-coordinate-datum")));
+    assert!(r.things[1].extensions.0.is_empty(), "both coordinates consumed");
+}
+
+/// [ADP-043], [ADP-042]: the smart-community registers and access records; personal values are
+/// marked in Person members and never kept in extensions or quoted in messages.
+#[test]
+fn community_registers_and_access_records() {
+    let id = "330106198506123021";
+    let doc = json!({
+        "CarInfoList": {"CarInfo": [{"CarInfoID": "33010600007020000001", "PlateNo": "浙A9Z3Q7", "PlateColor": "5",
+            "OwnerID": "33010600007010000001", "OwnerName": "测试居民甲", "OwnerIDNumber": id, "OwnerPhone": "13900001234"}]},
+        "PersonInfoListObject": {"PersonInfoObject": [{"PersonID": "33010600007010000001", "Name": "测试居民甲",
+            "IDType": "111", "IDNumber": id, "Phone": "13900001234", "PhotoData": "aGVsbG8="}]},
+        "DoorDeviceListObject": {"DoorDeviceObject": [{"DeviceID": "33010600001250000002", "Name": "东门",
+            "Manufacturer": "dihu", "DeviceNo": "10D07A002224002", "Longitude": 0, "Latitude": 0}]},
+        "AccessRecordListObject": {"AccessRecordObject": [{"RecordID": "1", "DeviceID": "33010600001250000002",
+            "PersonID": "33010600007010000001", "Name": "测试居民甲", "IDNumber": id, "OpenTime": "2024-03-15 20:51:06",
+            "OpenResult": "1"}]}
+    });
+    let (r, report) = gat1400::read(&doc, &options());
+    assert_valid(&r);
+    // One Person although the owner and the resident are the same person.
+    assert_eq!(r.persons.len(), 1, "{:?}", r.persons);
+    let person = &r.persons[0];
+    assert_eq!(person.id.as_str(), "gat1400:resident:33010600007010000001");
+    assert!(person.extensions.0.values().all(|m| !m.contains_key("PhotoData")));
+    let car = r.things.iter().find(|t| t.kind == ThingKind::MotorVehicle).unwrap();
+    assert_eq!(car.owner.as_ref().map(|o| o.id.as_str()), Some(person.id.as_str()));
+    let door = r.things.iter().find(|t| t.kind == ThingKind::AccessGate).unwrap();
+    assert!(door.location.is_none() && door.serial_number.is_some());
+    assert_eq!(r.events[0].category, EventCategory::AccessDenied);
+    let json = serde_json::to_string(&r.events).unwrap() + &serde_json::to_string(&r.things).unwrap();
+    assert!(!json.contains(id) && !json.contains("测试居民甲") && !json.contains("13900001234"));
+    for l in &report.entries {
+        for text in [&l.message_zh, &l.message_en] {
+            assert!(!text.contains(id) && !text.contains("测试居民甲") && !text.contains("1390000"), "{text}");
+        }
+    }
+}
+
+/// Wrappers in other spellings, and unknown ones refused by name.
+#[test]
+fn wrapper_spellings() {
+    let doc = json!({
+        "faceListObject": {"faceObject": {"faceID": "330106000013200000110220240315083012000010600001",
+            "faceAppearTime": "20240315083012"}},
+        "DeviceList": {"Device": [{"ApeID": "33010600001320000011"}]},
+        "ResponseStatusListObject": {}
+    });
+    let (r, report) = gat1400::read(&doc, &options());
+    assert_eq!((r.events.len(), r.things.len()), (1, 1));
+    assert_eq!(rejected(&report), vec![("/ResponseStatusListObject", "gat1400-unknown-wrapper")]);
+    assert!(report.entries.iter().any(|l| l.message_en.contains("ResponseStatusListObject")));
+}
+
+/// No input panics the reader, and whatever it returns is valid: the fixtures with members set
+/// to `null`, `""`, numbers and odd strings.
+#[test]
+fn mutated_fixtures_never_panic_quickcheck() {
+    fn prop(seed: Vec<(u8, u8)>) -> bool {
+        let mut doc = fixture("faces.json");
+        let replacements = [
+            json!(null),
+            json!(""),
+            json!(0),
+            json!("2024-02-30 25:00:00"),
+            json!(1_710_462_614_000_i64),
+            json!("图片数据"),
+            json!([]),
+            json!({}),
+        ];
+        if let Some(obj) = doc["FaceListObject"]["FaceObject"][0].as_object_mut() {
+            let keys: Vec<String> = obj.keys().cloned().collect();
+            for (k, v) in seed {
+                let key = &keys[usize::from(k) % keys.len()];
+                obj.insert(key.clone(), replacements[usize::from(v) % replacements.len()].clone());
+            }
+        }
+        let (r, _) = gat1400::read(&doc, &options());
+        assert_valid(&r);
+        true
+    }
+    quickcheck::QuickCheck::new().tests(300).quickcheck(prop as fn(Vec<(u8, u8)>) -> bool);
 }

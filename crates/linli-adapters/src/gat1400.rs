@@ -52,7 +52,7 @@ use linli_model::datetime::Timestamp;
 use linli_model::event::Media;
 use linli_model::geo::Point;
 use linli_model::reference::Ref;
-use linli_model::text::{DeviceCode, Id, MediaType, Namespace, PhoneNumber, Sha256, Text, Uri};
+use linli_model::text::{CountryCode, DeviceCode, Id, MediaType, Namespace, PhoneNumber, Sha256, Text, Uri};
 use linli_model::thing::Vehicle;
 use linli_model::{Event, Meta, Person, Thing};
 use serde_json::{Map, Value};
@@ -1090,6 +1090,10 @@ impl Reader<'_> {
         consumed.extend(f.key("Name").map(str::to_owned));
         let mut p = Person::new(id, self.meta(), name);
         self.personal(f, ptr, ["IDType", "IDNumber", "GenderCode", "Phone", "Birthday"], &mut p, &mut consumed);
+        if let Some(c) = f.text("NationalityCode").and_then(|c| CountryCode::new(c).ok()) {
+            p.nationality = Some(c);
+            consumed.extend(f.key("NationalityCode").map(str::to_owned));
+        }
         p.extensions = self.keep(ReadKind::Resident, f, &consumed, ptr);
         // A vehicle owner read earlier with the same id is the same person: the register wins.
         match self.records.persons.iter_mut().find(|q| q.id == p.id) {

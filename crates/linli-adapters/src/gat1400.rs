@@ -1187,14 +1187,20 @@ impl Reader<'_> {
                     p.birth_date = Some(d);
                     consumed.push(key.to_owned());
                 }
-                _ => finding(
-                    &mut self.report,
-                    format!("{ptr}/{}", token(key)),
-                    Some(format!("/extensions/{NAMESPACE}/{}", token(key))),
-                    "gat1400-bad-time",
-                    format!("`{key}` 不是有效日期或与证件号码不一致，原值保存在扩展中"),
-                    format!("`{key}` is not a valid date or disagrees with the identity number; kept in extensions"),
-                ),
+                _ => {
+                    // A date of birth is personal: not kept where nothing marks it [ADP-042].
+                    consumed.push(key.to_owned());
+                    finding(
+                        &mut self.report,
+                        format!("{ptr}/{}", token(key)),
+                        None,
+                        "gat1400-bad-time",
+                        format!("`{key}` 不是有效日期或与证件号码不一致，未保留（个人信息）"),
+                        format!(
+                            "`{key}` is not a valid date or disagrees with the identity number; not kept (personal)"
+                        ),
+                    );
+                }
             }
         }
     }

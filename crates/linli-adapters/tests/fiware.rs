@@ -137,7 +137,8 @@ fn fixture_faults_are_reported() {
 
     // dateCreated without time zone: read as UTC, reported and normalised.
     let (r, loss, f) = fiware::from_ngsi(&fixture("Alert/examples/example-normalized.json"), &opts()).unwrap();
-    assert!(has(&f, "fiware-time-without-offset", "/dateCreated/value"), "{}", list(&f));
+    // A time without offset is read as UTC and reported as normalised, not as a fault [ADP-072].
+    assert!(!has(&f, "fiware-time-without-offset", "/dateCreated/value"), "{}", list(&f));
     assert!(loss.of(LossKind::Normalised).any(|l| l.code == "fiware-time-without-offset"));
     assert_eq!(r.meta().created_at.to_string(), "2019-06-06T12:06:06Z");
     let Record::Event(e) = &r else { panic!() };
@@ -157,9 +158,13 @@ fn fixture_faults_are_reported() {
     assert_eq!(fiware_ext(&r)["validTo"], "2017-03-28T10:25:55.00Z");
     assert!(fiware_ext(&r)["location"]["type"] == "Polygon", "a polygon is no event location");
 
-    // Latitude 91, and an id with spaces.
-    let (r, _, f) = fiware::from_ngsi(&fixture("Camera/examples/example-normalized.json"), &opts()).unwrap();
-    assert!(has(&f, "fiware-geometry-invalid", "/location/value"), "{}", list(&f));
+    // Latitude 91 where the longitude fits as latitude: swapped (Agartala), and an id with
+    // spaces.
+    let (r, loss, f) = fiware::from_ngsi(&fixture("Camera/examples/example-normalized.json"), &opts()).unwrap();
+    assert!(loss.of(LossKind::Normalised).any(|l| l.code == "fiware-coordinates-swapped" && l.source == "/location"));
+    let Record::Thing(t) = &r else { panic!() };
+    let p = t.location.as_ref().unwrap().coordinates;
+    assert_eq!((p.lng, p.lat), (91.28076, 23.831796));
     assert!(has(&f, "fiware-id-invalid", "/id"), "{}", list(&f));
     assert_eq!(r.id().as_str(), "urn:ngsi-ld:Smart-Data-Models-Camera");
     assert_eq!(r.meta().source_id.as_ref().unwrap().as_str(), "urn:ngsi-ld:Smart Data Models-Camera");
@@ -450,7 +455,8 @@ fn unconvertible_entities_are_errors() {
     assert!(err(json!(42)).contains("(root)"));
     assert!(err(json!({"type": "Building"})).contains("/id"));
     assert!(err(json!({"id": "x"})).contains("/type"));
-    assert!(err(json!({"id": "x", "type": "WeatherObserved"})).contains("/type"));
+    assert!(err(json!({"id": "x", "type": "Beekeeper"})).contains("/type"));
+    assert!(err(json!({"id": "x", "type": "DeviceModel"})).contains("no Linli record"));
     assert!(err(json!({"id": "   ", "type": "Building"})).contains("/id"));
 }
 

@@ -83,7 +83,7 @@
 use crate::loss::token;
 use linli_model::check::{Finding, Level};
 use linli_model::codes::{CaseCategory, CodeTable, EventCategory, ThingStatus};
-use linli_model::datetime::{TimeError, Timestamp};
+use linli_model::datetime::Timestamp;
 use linli_model::geo::Geometry;
 use linli_model::text::{Id, Text};
 use linli_model::{Record, RecordType};
@@ -498,11 +498,6 @@ impl Reader<'_> {
                 let en = format!("`{}` should be {}", a.name, kind.name());
                 self.reject(a, "fiware-attribute-type", "COR-040", en);
                 return;
-            } else if kind == Kind::Time {
-                if let Some(Err(TimeError::MissingOffset)) = a.value.as_str().map(Timestamp::parse) {
-                    let en = format!("`{}` has no time zone offset", a.name);
-                    self.findings.push(finding("fiware-time-without-offset", "CON-021", &a.ptr, Some(&a.value), en));
-                }
             }
         }
         let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
@@ -990,11 +985,13 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
 
     // Metadata.
     let created = r.time("dateCreated").or_else(|| r.time("createdAt"));
-    let created = created.unwrap_or_else(|| {
-        r.normalised(&format!("{attrs_base}/dateCreated"), "/meta/createdAt", "fiware-default-time", "dateCreated");
-        opts.default_time
-    });
     let mut updated = r.time("dateModified").or_else(|| r.time("modifiedAt"));
+    // Without dateCreated the entity is as old as its last modification, else the conversion.
+    let created = created.unwrap_or_else(|| {
+        let what = if updated.is_some() { "dateCreated = dateModified" } else { "dateCreated = time of conversion" };
+        r.normalised(&format!("{attrs_base}/dateCreated"), "/meta/createdAt", "fiware-default-time", what);
+        updated.unwrap_or(opts.default_time)
+    });
     if let Some(u) = updated.filter(|u| u.cmp_instant(&created).is_lt()) {
         let at = format!("{attrs_base}/dateModified");
         let en = format!("dateModified {u} is before dateCreated {created}");

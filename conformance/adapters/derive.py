@@ -906,8 +906,8 @@ def fiware_read(doc, key_values, datum="wgs84"):
                 r.lost("rejected", "fiware-attribute-type", f"{base}/{token(name)}")
                 r.finding("fiware-attribute-type", ptr(name))
             elif not re.search(r"(Z|[+-]\d{2}:\d{2})$", v):
+                # [ADP-072]: read as UTC and reported as normalised; not a fault of the input.
                 r.lost("normalised", "fiware-time-without-offset", f"{base}/{token(name)}")
-                r.finding("fiware-time-without-offset", ptr(name))
 
         if "location" in attrs:
             used.add("location")
@@ -980,8 +980,6 @@ def fiware_read(doc, key_values, datum="wgs84"):
                 r.lost("rejected", "fiware-attribute-type", f"{base}/{token(name)}")
                 r.finding("fiware-attribute-type", ptr(name))
                 continue
-            if kind == "time" and not re.search(r"(Z|[+-]\d{2}:\d{2})$", v):
-                r.finding("fiware-time-without-offset", ptr(name))
             r.lost("kept-in-extensions", "fiware-attribute-kept", f"{base}/{token(name)}")
     return r
 

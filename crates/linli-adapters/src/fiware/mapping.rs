@@ -1,4 +1,4 @@
-//! Which Linli record a FIWARE entity type becomes: the mapping files ([ADP-080]–[ADP-083],
+//! Which Linli record a FIWARE entity type becomes: the mapping files ([ADP-021], [ADP-023],
 //! `spec/18-adapters.md` section 18.3).
 //!
 //! The mapping lives in data, one TOML file per Smart Data Models family, under
@@ -34,7 +34,7 @@ use linli_model::codes::{CaseCategory, CodeTable, EventCategory, OrganizationKin
 use linli_model::text::UnitCode;
 use serde::Deserialize;
 
-/// The built-in mapping files: family name and TOML text [ADP-080].
+/// The built-in mapping files: family name and TOML text [ADP-021].
 pub const FAMILIES: &[(&str, &str)] = &[
     ("Alert", include_str!("../../mappings/fiware/alert.toml")),
     ("Building", include_str!("../../mappings/fiware/building.toml")),
@@ -172,7 +172,7 @@ impl Registry {
     }
 
     /// The built-in files with a user's file added; its types override built-in ones
-    /// [ADP-081]. Fails with a message naming the first fault of the file.
+    /// [ADP-021]. Fails with a message naming the first fault of the file.
     pub fn with_user(text: &str) -> Result<Registry, String> {
         let mut r = Registry::builtin().clone();
         r.add(text, "user")?;
@@ -194,6 +194,46 @@ impl Registry {
     /// The mapping of an entity type, by its short name or an IRI ending in `#Name` or `/Name`.
     pub fn get(&self, ty: &str) -> Option<&TypeMapping> {
         self.types.get(ty).or_else(|| self.types.get(short_type(ty)))
+    }
+
+    /// The built-in mapping files as the table of `spec/18-adapters.md` section 18.3 (Table
+    /// 18-5b): one row per type, by family; the spec reproduces it and a test keeps the two equal.
+    pub fn markdown_table(&self) -> String {
+        let mut rows: Vec<(&str, &str, &TypeMapping)> =
+            self.types.iter().map(|(n, m)| (m.family.as_str(), n.as_str(), m)).collect();
+        rows.sort_by(|a, b| (a.0, a.1.to_lowercase()).cmp(&(b.0, b.1.to_lowercase())));
+        let mut md = String::from(
+            "| family | entity type | record | kind / category / severity | members (Linli ← attributes, first present) | measurements (attribute → quantity [unit]) |\n|---|---|---|---|---|---|\n",
+        );
+        for (family, name, m) in rows {
+            let record = match (m.target, &m.builtin) {
+                (Target::None, _) => "none".to_owned(),
+                (Target::Record(rt), Some(b)) => format!("{} (Table 18-5, `{b}`)", rt.code()),
+                (Target::Record(rt), None) => rt.code().to_owned(),
+            };
+            let codes: Vec<String> = [&m.kind, &m.category, &m.severity]
+                .iter()
+                .filter_map(|c| c.as_ref().map(|c| format!("`{c}`")))
+                .collect();
+            let members: Vec<String> = m
+                .members
+                .iter()
+                .map(|(k, v)| {
+                    let names: Vec<String> = v.iter().map(|n| format!("`{n}`")).collect();
+                    format!("`{k}` ← {}", names.join(", "))
+                })
+                .collect();
+            let measures: Vec<String> =
+                m.measurements.iter().map(|(a, x)| format!("`{a}` → {} [{}]", x.quantity, x.unit)).collect();
+            let reason = m.reason.as_ref().map(|(en, _)| format!("refused: {en}"));
+            md.push_str(&format!(
+                "| {family} | `{name}` | {record} | {} | {} | {} |\n",
+                codes.join(", "),
+                reason.unwrap_or_else(|| members.join("; ")),
+                measures.join("; ")
+            ));
+        }
+        md
     }
 
     /// Every mapped type, sorted by name.
@@ -314,6 +354,18 @@ mod tests {
         assert!(r.get("OffStreetParking").is_some());
         assert!(r.get("https://smartdatamodels.org/dataModel.Parking/OffStreetParking").is_some());
         assert_eq!(r.get("Building").and_then(|t| t.builtin.as_deref()), Some("Building"));
+    }
+
+    /// The spec reproduces the built-in files' table (section 18.3, Table 18-5b).
+    #[test]
+    fn the_spec_reproduces_the_mapping_files() {
+        let table = Registry::builtin().markdown_table();
+        let spec_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/18-adapters.md");
+        let spec = std::fs::read_to_string(spec_path).unwrap_or_default();
+        if std::env::var_os("LINLI_PRINT_FIWARE_TABLE").is_some() {
+            println!("{table}");
+        }
+        assert!(spec.contains(&table), "spec/18-adapters.md section 18.3 must reproduce Table 18-5b:\n{table}");
     }
 
     #[test]

@@ -553,7 +553,7 @@ impl Reader<'_> {
             self.reject(a, "fiware-attribute-type", "CON-020", format!("`{name}` should be a date-time text"));
             return None;
         };
-        // Times without an offset are UTC in NGSI [ADP-072]; the shared reading rules.
+        // Times without an offset are UTC in NGSI [ADP-025]; the shared reading rules.
         match read_time_str(s, ZoneRule::Utc) {
             Some(t) => {
                 if t.zone_assumed {
@@ -575,7 +575,7 @@ impl Reader<'_> {
     /// A GeoJSON geometry in WGS-84; `point_only` keeps a valid polygon in the extensions.
     /// An NGSI-v2 `geo:point` (`"lat, lng"`) is read as a Point; a valid GeoJSON geometry of
     /// another type (LineString, MultiPolygon, …) is kept in the extensions; a point at `0,0`
-    /// is no location [ADP-073].
+    /// is no location [ADP-025].
     fn geometry(&mut self, name: &str, target: &str, point_only: bool) -> Option<Value> {
         let mut a = self.take(name)?;
         if let Some(p) = geo_point(&a) {
@@ -902,7 +902,7 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
         }
     };
     let registry = opts.registry();
-    // A multi-typed entity is read as its first mapped type [ADP-082].
+    // A multi-typed entity is read as its first mapped type [ADP-022].
     let Some((ty_given, tm)) = types.iter().find_map(|t| registry.get(t).map(|m| (*t, m))) else {
         return Err(Refusal::unmapped(&type_at, &types));
     };
@@ -935,7 +935,7 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
         report: LossReport::default(),
         findings: Vec::new(),
     };
-    // An attribute without value (`null`, `""`) is read as absent [ADP-074].
+    // An attribute without value (`null`, `""`) is read as absent [ADP-025].
     for a in r.attrs.iter().filter(|a| is_absent(&a.value)) {
         let (zh, en) = (
             format!("属性 `{}` 为 null 或空，视为缺失", a.name),
@@ -1284,7 +1284,7 @@ impl Refusal {
         Refusal { code: "fiware-not-converted", at: at.to_owned(), en: en.to_owned(), zh: zh.to_owned() }
     }
 
-    /// No mapping file maps any of the entity's types [ADP-081].
+    /// No mapping file maps any of the entity's types [ADP-021].
     fn unmapped(at: &str, types: &[&str]) -> Self {
         let names: Vec<String> =
             types.iter().map(|t| format!("`{}`", linli_model::text::truncate(mapping::short_type(t), 64))).collect();
@@ -1301,7 +1301,7 @@ impl Refusal {
         }
     }
 
-    /// A mapped type with no Linli home [ADP-081].
+    /// A mapped type with no Linli home [ADP-021].
     fn no_home(at: &str, ty: &str, m: &TypeMapping) -> Self {
         let (en, zh) = m.reason.clone().unwrap_or_default();
         Refusal {

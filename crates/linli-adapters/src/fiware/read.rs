@@ -26,7 +26,7 @@ pub struct Entities {
     /// Faults in the input of records that were converted.
     pub findings: Vec<Finding>,
     /// Entities not converted, one per reason: entities of the same unmapped type give one
-    /// refusal, at the first of them [ADP-081].
+    /// refusal, at the first of them [ADP-021].
     pub refused: Vec<Refusal>,
 }
 

@@ -506,3 +506,75 @@ fn sub_attributes_are_kept_and_written_back() {
     assert_eq!(out["batteryLevel"], 0.5);
     assert!(lost.of(LossKind::NotRepresentable).any(|l| l.source.starts_with("/extensions/fiware/")));
 }
+
+// Mapping files, bodies and NGSI-v2 (spec 18.3.1-18.3.5, issue 11)
+
+fn read_with(input: Value, mapping: Option<&str>) -> Result<linli_adapters::convert::Converted, linli_adapters::Error> {
+    use linli_adapters::convert::{Format, ReadOptions, read};
+    let mut o = ReadOptions::new("2024-05-01T09:00:00+08:00".parse().unwrap());
+    o.format_mapping = mapping.map(str::to_owned);
+    read(Format::NgsiLd, input.to_string().as_bytes(), &o)
+}
+
+#[test]
+fn a_user_mapping_file_adds_and_overrides_types() {
+    let hive = json!({"id": "urn:ngsi-ld:Beehive:h3", "type": "Beehive",
+        "temperature": {"type": "Property", "value": 34.6, "unitCode": "CEL"}});
+    let refused = read_with(hive.clone(), None).unwrap();
+    assert!(refused.records.is_empty());
+    assert_eq!(refused.findings.len(), 1);
+    assert_eq!(refused.findings[0].code, "fiware-unmapped-type");
+    assert!(refused.findings[0].message_en.contains("Beehive") && refused.findings[0].message_en.contains("--mapping"));
+    let file = "[types.Beehive]\nrecord = \"Event\"\ncategory = \"sensor.reading\"\n\
+                measurements = { temperature = { quantity = \"temperature\", unit = \"CEL\" } }\n\
+                [types.WasteContainer]\nrecord = \"Thing\"\nkind = \"facility.other\"\n";
+    let got = read_with(hive, Some(file)).unwrap();
+    let Record::Event(e) = &got.records[0] else { panic!("{:?}", got.records) };
+    assert_eq!((e.measurements[0].value, e.measurements[0].unit_code.as_str()), (34.6, "CEL"));
+    let bin = json!({"id": "b", "type": "WasteContainer"});
+    let Record::Thing(t) = &read_with(bin, Some(file)).unwrap().records[0] else { panic!() };
+    assert_eq!(t.kind.to_string(), "facility.other");
+    let err = read_with(json!({"id": "x", "type": "X"}), Some("[types.X]\nrecord = \"Spaceship\"")).unwrap_err();
+    assert_eq!(err.code(), "adapter-input");
+}
+
+#[test]
+fn a_notification_of_unknown_entities_gives_one_finding() {
+    let data: Vec<Value> = (0..20)
+        .map(|i| {
+            json!({"id": format!("Room{i}"), "type": "Room",
+        "temperature": {"type": "Float", "value": "26.5", "metadata": {}}})
+        })
+        .collect();
+    let got = read_with(json!({"subscriptionId": "s1", "data": data}), None).unwrap();
+    assert!(got.records.is_empty());
+    assert_eq!(got.findings.len(), 1, "{:?}", got.findings);
+    assert_eq!(got.findings[0].at, "/data/0/type");
+    assert!(got.findings[0].message_en.contains("20 entities"));
+}
+
+#[test]
+fn ngsi_v2_geo_point_and_metadata() {
+    let e = json!({"subscriptionId": "s", "data": [{"id": "WeatherObserved-1", "type": "WeatherObserved",
+        "location": {"type": "geo:point", "value": "41.64, -4.75", "metadata": {}},
+        "temperature": {"type": "Number", "value": 19.6, "metadata": {"unitCode": {"type": "Text", "value": "FAH"}}},
+        "dateObserved": {"type": "DateTime", "value": "2024-05-01T18:00:00.00Z", "metadata": {}}}]});
+    let got = read_with(e, None).unwrap();
+    assert!(got.findings.is_empty(), "{:?}", got.findings);
+    let Record::Event(ev) = &got.records[0] else { panic!() };
+    let p = ev.location.as_ref().unwrap().coordinates;
+    assert_eq!((p.lng, p.lat), (-4.75, 41.64));
+    assert_eq!(ev.measurements[0].unit_code.as_str(), "FAH", "the attribute's unitCode wins");
+    assert_eq!(serde_json::to_value(&ev.extensions).unwrap()["fiware"]["@envelope"]["subscriptionId"], "s");
+}
+
+#[test]
+fn findings_about_people_do_not_quote_values() {
+    let got =
+        read_with(json!({"id": "p1", "type": "Person", "name": "张三", "dateCreated": "Zhang San"}), None).unwrap();
+    assert_eq!(got.records.len(), 1);
+    assert!(!got.findings.is_empty());
+    for f in &got.findings {
+        assert!(!f.message_en.contains("Zhang") && !f.message_zh.contains("Zhang"), "{f:?}");
+    }
+}

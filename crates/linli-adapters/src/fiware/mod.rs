@@ -1,4 +1,14 @@
-//! FIWARE Smart Data Models as NGSI-LD (and NGSI-v2) entities ⇄ canonical records.
+//! FIWARE Smart Data Models as NGSI-LD (and NGSI-v2) entities ⇄ canonical records
+//! (`spec/18-adapters.md` section 18.3).
+//!
+//! Which record an entity type becomes is data: the mapping files of [`mapping`] (one TOML file
+//! per Smart Data Models family, plus a user's file) [ADP-021]. Types mapped with `builtin` are
+//! read by the detailed readers documented below; every other mapped type by the generic reader
+//! of section 18.3.3 (Place, Thing, Event with measurements, Person, Organization, Case). Bodies
+//! (one entity, arrays, notifications, NGSI-v2 batch operations, FeatureCollections) are read by
+//! [`read_entities`] [ADP-022]; NGSI-v2 attributes by the same code [ADP-024].
+//!
+//! The built-in types:
 //!
 //! | FIWARE entity type                      | Linli record                                      |
 //! |-----------------------------------------|---------------------------------------------------|
@@ -442,6 +452,8 @@ impl Attr {
 struct Reader<'a> {
     opts: &'a FromNgsi,
     model: Option<Model>,
+    /// The record is a Person or Organization: finding values are not quoted.
+    personal: bool,
     attrs: Vec<Attr>,
     ext: Map<String, Value>,
     metadata: Map<String, Value>,
@@ -508,7 +520,9 @@ impl Reader<'_> {
 
     /// A mapped attribute whose value cannot be used: finding, kept in the extensions.
     fn reject(&mut self, a: Attr, code: &'static str, requirement: &'static str, en: String) {
-        self.findings.push(finding(code, requirement, &a.ptr, Some(&a.value), en));
+        // The value of a Person's or Organization's attribute may be a name: never quoted.
+        let value = if self.personal { None } else { Some(&a.value) };
+        self.findings.push(finding(code, requirement, &a.ptr, value, en));
         let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
         self.loss(LossKind::Rejected, &a.at, Some(target), code, &a.name);
         let v = a.kept();
@@ -929,6 +943,7 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
     let mut r = Reader {
         opts,
         model,
+        personal: matches!(tm.target, Target::Record(RecordType::Person | RecordType::Organization)),
         attrs,
         ext: Map::new(),
         metadata: Map::new(),

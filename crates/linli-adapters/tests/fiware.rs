@@ -578,3 +578,15 @@ fn findings_about_people_do_not_quote_values() {
         assert!(!f.message_en.contains("Zhang") && !f.message_zh.contains("Zhang"), "{f:?}");
     }
 }
+
+#[test]
+fn a_language_property_gives_its_chinese_text() {
+    let e = json!({"id": "urn:ngsi-ld:Museum:m1", "type": "Museum",
+        "name": {"type": "LanguageProperty", "languageMap": {"en": "Zhejiang Museum", "zh": "浙江省博物馆"}}});
+    let got = read_with(e, None).unwrap();
+    assert!(got.findings.is_empty(), "{:?}", got.findings);
+    let Record::Place(p) = &got.records[0] else { panic!() };
+    assert_eq!(p.name.as_str(), "浙江省博物馆");
+    let ext = serde_json::to_value(&p.extensions).unwrap();
+    assert_eq!(ext["fiware"]["@metadata"]["name"]["languageMap"]["en"], "Zhejiang Museum");
+}

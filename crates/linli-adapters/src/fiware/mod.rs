@@ -413,6 +413,19 @@ impl Attr {
                     a.metadata.insert(k.clone(), v.clone());
                 }
             }
+            // A LanguageProperty: its text in Chinese, else English, else the first language;
+            // the whole map stays in the metadata kept.
+            if key.is_empty() {
+                if let Some((lang, text)) = o.get("languageMap").and_then(Value::as_object).and_then(|m| {
+                    ["zh", "zh-CN", "en"]
+                        .iter()
+                        .find_map(|l| m.get(*l).filter(|t| t.is_string()).map(|t| ((*l).to_owned(), t)))
+                        .or_else(|| m.iter().find(|(_, t)| t.is_string()).map(|(l, t)| (l.clone(), t)))
+                }) {
+                    a.ptr = format!("{}/languageMap/{}", a.at, token(&lang));
+                    a.value = text.clone();
+                }
+            }
         } else if let Some((k, inner)) = ld_value(&a.raw) {
             // Key-values with a JSON-LD value object.
             a.ptr = format!("{}/{k}", a.at);

@@ -110,6 +110,17 @@ table! {
     "fiware-geometry-invalid", Rejected, "ADP-020", "几何无效", "An invalid geometry";
     "fiware-id-invalid", Normalised, "ADP-020", "FIWARE 标识不是有效的 Linli 标识", "A FIWARE id that is not a valid Linli id";
     "fiware-not-converted", Finding, "ADP-003", "此实体未转换", "An entity that could not be converted";
+    "fiware-unmapped-type", Finding, "ADP-021", "实体类型没有映射文件映射，未转换；可用 --mapping 文件添加", "An entity type no mapping file maps; not converted (a --mapping file adds it)";
+    "fiware-type-no-linli-home", Finding, "ADP-021", "映射文件声明该实体类型没有对应的 Linli 记录，未转换", "An entity type the mapping files declare to have no Linli record; not converted";
+    "fiware-type-kept", KeptInExtensions, "ADP-022", "多类型实体的其他类型保存在扩展中", "The other types of a multi-typed entity, kept in extensions";
+    "fiware-envelope-kept", KeptInExtensions, "ADP-022", "通知或批量包装的成员保存在每条记录的扩展中", "A member of a notification or batch wrapper, kept in each record's extensions";
+    "fiware-geometry-kept", KeptInExtensions, "ADP-025", "Linli 几何不能容纳的 GeoJSON 几何（LineString、MultiPolygon 等）保存在扩展中", "A GeoJSON geometry a Linli geometry cannot hold (LineString, MultiPolygon, …), kept in extensions";
+    "fiware-location-unknown", Normalised, "ADP-025", "坐标 0,0 表示未知，不作为位置，原值保存在扩展中", "Coordinates 0,0 mean unknown: no location; the value kept in extensions";
+    "fiware-coordinates-swapped", Normalised, "ADP-025", "纬度写在经度之前，已交换", "Latitude given before longitude; swapped";
+    "fiware-geo-point", Normalised, "ADP-024", "NGSI-v2 geo:point（\"纬度, 经度\"）读为 GeoJSON 点", "An NGSI-v2 geo:point (\"lat, lng\") read as a GeoJSON Point";
+    "fiware-time-normalised", Normalised, "ADP-025", "时间由其他写法转换为 RFC 3339", "A time written in another form, read as RFC 3339";
+    "fiware-time-interval", Normalised, "ADP-023", "ISO 8601 时间区间拆分为开始和结束时间", "An ISO 8601 interval split into start and end";
+    "fiware-unit-default", Normalised, "ADP-023", "测量值没有 unitCode，使用映射文件中的单位", "A measurement without unitCode; the mapping file's unit is used";
     "fiware-not-representable", NotRepresentable, "ADP-020", "NGSI-LD 实体无法表示的成员", "A member an NGSI-LD entity cannot hold";
     // Open311 GeoReport v2
     "open311-field-kept", KeptInExtensions, "ADP-001", "没有对应成员的 Open311 字段，保存在扩展中", "An Open311 field without a Linli member, kept in extensions";
@@ -213,7 +224,7 @@ pub fn adapter_codes_chapter() -> (&'static str, String) {
     );
     md.push_str("# 22. Adapter codes (适配器代码)\n\n");
     md.push_str("中文摘要：本章列出各适配器在损失报告和问题中使用的全部代码（由参考实现的代码表生成）。代码稳定，不翻译、不复用。\n\n");
-    md.push_str("Every code a reference adapter puts in a loss report ([ADP-002]) or reports as a finding ([ADP-003]), with how it is reported and the requirement of chapter 18 it follows. A `rejected` entry is also a finding with the same code; `finding` codes concern a row, an object that was not converted or the input as a whole and have no loss entry. Two FIWARE codes are findings besides their loss entry of another kind: `fiware-time-without-offset` (the time read as UTC is `normalised`; a time attribute kept in extensions has only its `fiware-attribute-kept` entry) and `fiware-attribute-type` for an attribute declared `Property` where a `Relationship` is required (the value is used; the finding points at its `type`). Another implementation SHOULD use these codes for the same situations; the conformance suite compares them ([CNF-035]).\n\n");
+    md.push_str("Every code a reference adapter puts in a loss report ([ADP-002]) or reports as a finding ([ADP-003]), with how it is reported and the requirement of chapter 18 it follows. A `rejected` entry is also a finding with the same code; `finding` codes concern a row, an object that was not converted or the input as a whole and have no loss entry. One FIWARE code is a finding besides its loss entry of another kind: `fiware-attribute-type` for an attribute declared `Property` where a `Relationship` is required (the value is used; the finding points at its `type`). Another implementation SHOULD use these codes for the same situations; the conformance suite compares them ([CNF-035]).\n\n");
     md.push_str(POINTERS);
     let mut section = 1;
     for (prefix, title) in [
@@ -274,8 +285,20 @@ mod tests {
         let re = regex::Regex::new(r#""((?:csv|xlsx|fiware|open311|gat1400|cloudevents|geojson)-[a-z0-9-]+)""#)
             .expect("pattern");
         let mut used = std::collections::BTreeSet::new();
-        for entry in std::fs::read_dir(dir).expect("src") {
-            let path = entry.expect("entry").path();
+        // Every source file, modules split into directories included.
+        let mut files = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(dir)];
+        while let Some(d) = dirs.pop() {
+            for entry in std::fs::read_dir(&d).expect("src") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        for path in files {
             if path.file_name().is_some_and(|n| n == "codes.rs") {
                 continue;
             }

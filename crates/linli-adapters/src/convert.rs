@@ -228,10 +228,16 @@ pub fn read(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Converte
         Format::NgsiLd | Format::NgsiLdKeyValues => {
             let mut o = crate::fiware::FromNgsi::new(opts.received_at);
             o.datum = opts.datum;
-            let (records, loss, findings, errors) = crate::fiware::from_ngsi_batch(&json, &o);
-            out.records = records;
-            out.loss = loss;
-            out.findings = findings
+            if let Some(text) = &opts.format_mapping {
+                let registry = crate::fiware::mapping::Registry::with_user(text)
+                    .map_err(|message| Error::Input { format: format.name(), message })?;
+                o.mapping = Some(std::sync::Arc::new(registry));
+            }
+            let got = crate::fiware::read_entities(&json, &o);
+            out.records = got.records;
+            out.loss = got.loss;
+            out.findings = got
+                .findings
                 .into_iter()
                 .map(|f| AdapterFinding {
                     code: f.code,
@@ -240,7 +246,12 @@ pub fn read(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Converte
                     message_en: f.message_en,
                 })
                 .collect();
-            out.findings.extend(not_converted("fiware-not-converted", errors));
+            out.findings.extend(got.refused.into_iter().map(|r| AdapterFinding {
+                code: r.code,
+                at: r.at,
+                message_zh: format!("此实体未转换：{}", r.zh),
+                message_en: format!("not converted: {}", r.en),
+            }));
         }
         Format::Open311 | Format::Open311Xml => {
             let json = match format {

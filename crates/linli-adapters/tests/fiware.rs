@@ -137,7 +137,8 @@ fn fixture_faults_are_reported() {
 
     // dateCreated without time zone: read as UTC, reported and normalised.
     let (r, loss, f) = fiware::from_ngsi(&fixture("Alert/examples/example-normalized.json"), &opts()).unwrap();
-    assert!(has(&f, "fiware-time-without-offset", "/dateCreated/value"), "{}", list(&f));
+    // A time without offset is read as UTC and reported as normalised, not as a fault [ADP-072].
+    assert!(!has(&f, "fiware-time-without-offset", "/dateCreated/value"), "{}", list(&f));
     assert!(loss.of(LossKind::Normalised).any(|l| l.code == "fiware-time-without-offset"));
     assert_eq!(r.meta().created_at.to_string(), "2019-06-06T12:06:06Z");
     let Record::Event(e) = &r else { panic!() };
@@ -157,9 +158,13 @@ fn fixture_faults_are_reported() {
     assert_eq!(fiware_ext(&r)["validTo"], "2017-03-28T10:25:55.00Z");
     assert!(fiware_ext(&r)["location"]["type"] == "Polygon", "a polygon is no event location");
 
-    // Latitude 91, and an id with spaces.
-    let (r, _, f) = fiware::from_ngsi(&fixture("Camera/examples/example-normalized.json"), &opts()).unwrap();
-    assert!(has(&f, "fiware-geometry-invalid", "/location/value"), "{}", list(&f));
+    // Latitude 91 where the longitude fits as latitude: swapped (Agartala), and an id with
+    // spaces.
+    let (r, loss, f) = fiware::from_ngsi(&fixture("Camera/examples/example-normalized.json"), &opts()).unwrap();
+    assert!(loss.of(LossKind::Normalised).any(|l| l.code == "fiware-coordinates-swapped" && l.source == "/location"));
+    let Record::Thing(t) = &r else { panic!() };
+    let p = t.location.as_ref().unwrap().coordinates;
+    assert_eq!((p.lng, p.lat), (91.28076, 23.831796));
     assert!(has(&f, "fiware-id-invalid", "/id"), "{}", list(&f));
     assert_eq!(r.id().as_str(), "urn:ngsi-ld:Smart-Data-Models-Camera");
     assert_eq!(r.meta().source_id.as_ref().unwrap().as_str(), "urn:ngsi-ld:Smart Data Models-Camera");
@@ -450,7 +455,8 @@ fn unconvertible_entities_are_errors() {
     assert!(err(json!(42)).contains("(root)"));
     assert!(err(json!({"type": "Building"})).contains("/id"));
     assert!(err(json!({"id": "x"})).contains("/type"));
-    assert!(err(json!({"id": "x", "type": "WeatherObserved"})).contains("/type"));
+    assert!(err(json!({"id": "x", "type": "Beekeeper"})).contains("/type"));
+    assert!(err(json!({"id": "x", "type": "DeviceModel"})).contains("no Linli record"));
     assert!(err(json!({"id": "   ", "type": "Building"})).contains("/id"));
 }
 
@@ -499,4 +505,88 @@ fn sub_attributes_are_kept_and_written_back() {
     assert_eq!(out["serialNumber"], "S1");
     assert_eq!(out["batteryLevel"], 0.5);
     assert!(lost.of(LossKind::NotRepresentable).any(|l| l.source.starts_with("/extensions/fiware/")));
+}
+
+// Mapping files, bodies and NGSI-v2 (spec 18.3.1-18.3.5, issue 11)
+
+fn read_with(input: Value, mapping: Option<&str>) -> Result<linli_adapters::convert::Converted, linli_adapters::Error> {
+    use linli_adapters::convert::{Format, ReadOptions, read};
+    let mut o = ReadOptions::new("2024-05-01T09:00:00+08:00".parse().unwrap());
+    o.format_mapping = mapping.map(str::to_owned);
+    read(Format::NgsiLd, input.to_string().as_bytes(), &o)
+}
+
+#[test]
+fn a_user_mapping_file_adds_and_overrides_types() {
+    let hive = json!({"id": "urn:ngsi-ld:Beehive:h3", "type": "Beehive",
+        "temperature": {"type": "Property", "value": 34.6, "unitCode": "CEL"}});
+    let refused = read_with(hive.clone(), None).unwrap();
+    assert!(refused.records.is_empty());
+    assert_eq!(refused.findings.len(), 1);
+    assert_eq!(refused.findings[0].code, "fiware-unmapped-type");
+    assert!(refused.findings[0].message_en.contains("Beehive") && refused.findings[0].message_en.contains("--mapping"));
+    let file = "[types.Beehive]\nrecord = \"Event\"\ncategory = \"sensor.reading\"\n\
+                measurements = { temperature = { quantity = \"temperature\", unit = \"CEL\" } }\n\
+                [types.WasteContainer]\nrecord = \"Thing\"\nkind = \"facility.other\"\n";
+    let got = read_with(hive, Some(file)).unwrap();
+    let Record::Event(e) = &got.records[0] else { panic!("{:?}", got.records) };
+    assert_eq!((e.measurements[0].value, e.measurements[0].unit_code.as_str()), (34.6, "CEL"));
+    let bin = json!({"id": "b", "type": "WasteContainer"});
+    let Record::Thing(t) = &read_with(bin, Some(file)).unwrap().records[0] else { panic!() };
+    assert_eq!(t.kind.to_string(), "facility.other");
+    let err = read_with(json!({"id": "x", "type": "X"}), Some("[types.X]\nrecord = \"Spaceship\"")).unwrap_err();
+    assert_eq!(err.code(), "adapter-input");
+}
+
+#[test]
+fn a_notification_of_unknown_entities_gives_one_finding() {
+    let data: Vec<Value> = (0..20)
+        .map(|i| {
+            json!({"id": format!("Room{i}"), "type": "Room",
+        "temperature": {"type": "Float", "value": "26.5", "metadata": {}}})
+        })
+        .collect();
+    let got = read_with(json!({"subscriptionId": "s1", "data": data}), None).unwrap();
+    assert!(got.records.is_empty());
+    assert_eq!(got.findings.len(), 1, "{:?}", got.findings);
+    assert_eq!(got.findings[0].at, "/data/0/type");
+    assert!(got.findings[0].message_en.contains("20 entities"));
+}
+
+#[test]
+fn ngsi_v2_geo_point_and_metadata() {
+    let e = json!({"subscriptionId": "s", "data": [{"id": "WeatherObserved-1", "type": "WeatherObserved",
+        "location": {"type": "geo:point", "value": "41.64, -4.75", "metadata": {}},
+        "temperature": {"type": "Number", "value": 19.6, "metadata": {"unitCode": {"type": "Text", "value": "FAH"}}},
+        "dateObserved": {"type": "DateTime", "value": "2024-05-01T18:00:00.00Z", "metadata": {}}}]});
+    let got = read_with(e, None).unwrap();
+    assert!(got.findings.is_empty(), "{:?}", got.findings);
+    let Record::Event(ev) = &got.records[0] else { panic!() };
+    let p = ev.location.as_ref().unwrap().coordinates;
+    assert_eq!((p.lng, p.lat), (-4.75, 41.64));
+    assert_eq!(ev.measurements[0].unit_code.as_str(), "FAH", "the attribute's unitCode wins");
+    assert_eq!(serde_json::to_value(&ev.extensions).unwrap()["fiware"]["@envelope"]["subscriptionId"], "s");
+}
+
+#[test]
+fn findings_about_people_do_not_quote_values() {
+    let got =
+        read_with(json!({"id": "p1", "type": "Person", "name": "张三", "dateCreated": "Zhang San"}), None).unwrap();
+    assert_eq!(got.records.len(), 1);
+    assert!(!got.findings.is_empty());
+    for f in &got.findings {
+        assert!(!f.message_en.contains("Zhang") && !f.message_zh.contains("Zhang"), "{f:?}");
+    }
+}
+
+#[test]
+fn a_language_property_gives_its_chinese_text() {
+    let e = json!({"id": "urn:ngsi-ld:Museum:m1", "type": "Museum",
+        "name": {"type": "LanguageProperty", "languageMap": {"en": "Zhejiang Museum", "zh": "浙江省博物馆"}}});
+    let got = read_with(e, None).unwrap();
+    assert!(got.findings.is_empty(), "{:?}", got.findings);
+    let Record::Place(p) = &got.records[0] else { panic!() };
+    assert_eq!(p.name.as_str(), "浙江省博物馆");
+    let ext = serde_json::to_value(&p.extensions).unwrap();
+    assert_eq!(ext["fiware"]["@metadata"]["name"]["languageMap"]["en"], "Zhejiang Museum");
 }

@@ -1,4 +1,14 @@
-//! FIWARE Smart Data Models as NGSI-LD (and NGSI-v2) entities ⇄ canonical records.
+//! FIWARE Smart Data Models as NGSI-LD (and NGSI-v2) entities ⇄ canonical records
+//! (`spec/18-adapters.md` section 18.3).
+//!
+//! Which record an entity type becomes is data: the mapping files of [`mapping`] (one TOML file
+//! per Smart Data Models family, plus a user's file) [ADP-021]. Types mapped with `builtin` are
+//! read by the detailed readers documented below; every other mapped type by the generic reader
+//! of section 18.3.3 (Place, Thing, Event with measurements, Person, Organization, Case). Bodies
+//! (one entity, arrays, notifications, NGSI-v2 batch operations, FeatureCollections) are read by
+//! [`read_entities`] [ADP-022]; NGSI-v2 attributes by the same code [ADP-024].
+//!
+//! The built-in types:
 //!
 //! | FIWARE entity type                      | Linli record                                      |
 //! |-----------------------------------------|---------------------------------------------------|
@@ -83,14 +93,21 @@
 use crate::loss::token;
 use linli_model::check::{Finding, Level};
 use linli_model::codes::{CaseCategory, CodeTable, EventCategory, ThingStatus};
-use linli_model::datetime::{TimeError, Timestamp};
+use linli_model::datetime::Timestamp;
 use linli_model::geo::Geometry;
 use linli_model::text::{Id, Text};
 use linli_model::{Record, RecordType};
 use serde_json::{Map, Value, json};
 
 use crate::coords::Datum;
+use crate::rules::{Located, ZoneRule, is_absent, locate, read_time_str};
 use crate::{Error, Loss, LossKind, LossReport};
+
+pub mod mapping;
+mod read;
+
+use mapping::{Registry, Target, TypeMapping};
+pub use read::{Entities, read_entities};
 
 const FORMAT: &str = "FIWARE NGSI-LD";
 /// The extension namespace FIWARE attributes are kept under.
@@ -102,7 +119,7 @@ const METADATA: &str = "@metadata";
 pub const VENDOR: &str = "FIWARE";
 
 /// Options of reading.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct FromNgsi {
     /// The time used where the entity has none (`dateCreated` and what defaults to it),
     /// typically the time of the conversion.
@@ -110,12 +127,19 @@ pub struct FromNgsi {
     /// The datum of the coordinates in the input (WGS-84 by default); GCJ-02 and BD-09 are
     /// converted to WGS-84 and reported as normalised.
     pub datum: Datum,
+    /// The type mappings (section 18.3); `None` is the built-in files ([`Registry::builtin`]).
+    pub mapping: Option<std::sync::Arc<Registry>>,
 }
 
 impl FromNgsi {
-    /// Options with a default time and WGS-84 coordinates.
+    /// Options with a default time, WGS-84 coordinates and the built-in mapping files.
     pub fn new(default_time: Timestamp) -> Self {
-        FromNgsi { default_time, datum: Datum::Wgs84 }
+        FromNgsi { default_time, datum: Datum::Wgs84, mapping: None }
+    }
+
+    /// The registry of mapped types in use.
+    pub fn registry(&self) -> &Registry {
+        self.mapping.as_deref().unwrap_or_else(|| Registry::builtin())
     }
 }
 
@@ -202,7 +226,7 @@ impl Kind {
 }
 
 /// The type the Smart Data Models schemas give an attribute not mapped to a Linli member.
-fn known_kind(model: Model, name: &str) -> Option<Kind> {
+fn known_kind(model: Option<Model>, name: &str) -> Option<Kind> {
     use Kind::*;
     let common = match name {
         "name" | "description" | "alternateName" | "dataProvider" | "source" => Some(Text),
@@ -210,6 +234,7 @@ fn known_kind(model: Model, name: &str) -> Option<Kind> {
         "owner" | "seeAlso" => Some(Array),
         _ => None,
     };
+    let Some(model) = model else { return common };
     let specific = match (model, name) {
         (Model::Building, "floorsAboveGround" | "floorsBelowGround") => Some(Integer),
         (Model::Building, "collapseRisk" | "peopleCapacity" | "peopleOccupancy") => Some(Number),
@@ -280,19 +305,66 @@ fn finding(code: &'static str, requirement: &'static str, pointer: &str, value: 
     }
 }
 
-/// Whether a value is a normalized attribute object.
+/// Whether a value is a normalized attribute object: NGSI-LD (`type` and `value`, `object` or
+/// `languageMap`) or NGSI-v2 (`value` with only `type` and `metadata` beside it; Orion writes
+/// `{"value": …}` without `type` too).
 fn is_attribute(v: &Value) -> bool {
     v.as_object().is_some_and(|o| {
-        o.get("type").is_some_and(Value::is_string)
-            && (o.contains_key("value") || o.contains_key("object") || o.contains_key("languageMap"))
+        let ld = o.get("type").is_some_and(Value::is_string)
+            && (o.contains_key("value") || o.contains_key("object") || o.contains_key("languageMap"));
+        let v2 = o.contains_key("value")
+            && o.keys().all(|k| matches!(k.as_str(), "type" | "value" | "metadata"))
+            && o.get("type").is_none_or(Value::is_string)
+            && o.get("metadata").is_none_or(Value::is_object);
+        ld || v2
     })
 }
 
-/// `{"@type": …, "@value": v}` → `v`.
+/// `{"@type": …, "@value": v}` → `v`; also `{"@type": "DateTime", "value": v}`, which several
+/// Smart Data Models examples write.
 fn unwrap_ld(v: &Value) -> &Value {
-    match v.as_object().and_then(|o| o.get("@value")) {
-        Some(inner) => inner,
-        None => v,
+    ld_value(v).map_or(v, |(_, inner)| inner)
+}
+
+/// The key (`@value` or `value`) and the value of a JSON-LD value object.
+fn ld_value(v: &Value) -> Option<(&'static str, &Value)> {
+    let o = v.as_object()?;
+    if let Some(inner) = o.get("@value") {
+        return Some(("@value", inner));
+    }
+    match (o.get("@type"), o.get("value")) {
+        (Some(Value::String(_)), Some(inner)) if o.len() == 2 => Some(("value", inner)),
+        _ => None,
+    }
+}
+
+/// An NGSI-v2 `geo:point` (`"lat, lng"`, declared or as a key-value string) as a GeoJSON
+/// Point (`[lng, lat]`).
+fn geo_point(a: &Attr) -> Option<Value> {
+    let s = a.value.as_str()?;
+    if a.declared.as_deref().is_some_and(|d| d != "geo:point") {
+        return None;
+    }
+    let (lat, lng) = s.split_once(',')?;
+    let (lat, lng) = (lat.trim().parse::<f64>().ok()?, lng.trim().parse::<f64>().ok()?);
+    Some(json!({"type": "Point", "coordinates": [lng, lat]}))
+}
+
+/// A well-formed GeoJSON geometry of a type a Linli geometry cannot hold (yet).
+fn other_geometry(v: &Value) -> bool {
+    let ty = v.get("type").and_then(Value::as_str);
+    matches!(ty, Some("LineString" | "MultiPoint" | "MultiLineString" | "MultiPolygon" | "GeometryCollection"))
+        && (v.get("coordinates").is_some_and(Value::is_array) || v.get("geometries").is_some_and(Value::is_array))
+}
+
+/// The two numbers of a GeoJSON Point.
+fn point_coordinates(v: &Value) -> Option<(f64, f64)> {
+    if v.get("type").and_then(Value::as_str) != Some("Point") {
+        return None;
+    }
+    match v.get("coordinates").and_then(Value::as_array).map(Vec::as_slice) {
+        Some([x, y, ..]) => Some((x.as_f64()?, y.as_f64()?)),
+        _ => None,
     }
 }
 
@@ -328,16 +400,36 @@ impl Attr {
             if !key.is_empty() {
                 a.ptr = format!("{}/{key}", a.at);
                 let v = o.get(key).unwrap_or(&Value::Null);
-                if v.get("@value").is_some() {
-                    a.ptr.push_str("/@value");
+                if let Some((k, _)) = ld_value(v) {
+                    a.ptr.push('/');
+                    a.ptr.push_str(k);
                 }
                 a.value = unwrap_ld(v).clone();
             }
             for (k, v) in o {
-                if !matches!(k.as_str(), "type" | "value" | "object") {
+                // An empty NGSI-v2 `metadata` says nothing.
+                let empty = k == "metadata" && v.as_object().is_some_and(Map::is_empty);
+                if !matches!(k.as_str(), "type" | "value" | "object") && !empty {
                     a.metadata.insert(k.clone(), v.clone());
                 }
             }
+            // A LanguageProperty: its text in Chinese, else English, else the first language;
+            // the whole map stays in the metadata kept.
+            if key.is_empty() {
+                if let Some((lang, text)) = o.get("languageMap").and_then(Value::as_object).and_then(|m| {
+                    ["zh", "zh-CN", "en"]
+                        .iter()
+                        .find_map(|l| m.get(*l).filter(|t| t.is_string()).map(|t| ((*l).to_owned(), t)))
+                        .or_else(|| m.iter().find(|(_, t)| t.is_string()).map(|(l, t)| (l.clone(), t)))
+                }) {
+                    a.ptr = format!("{}/languageMap/{}", a.at, token(&lang));
+                    a.value = text.clone();
+                }
+            }
+        } else if let Some((k, inner)) = ld_value(&a.raw) {
+            // Key-values with a JSON-LD value object.
+            a.ptr = format!("{}/{k}", a.at);
+            a.value = inner.clone();
         }
         a
     }
@@ -372,7 +464,9 @@ impl Attr {
 /// The state of reading one entity.
 struct Reader<'a> {
     opts: &'a FromNgsi,
-    model: Model,
+    model: Option<Model>,
+    /// The record is a Person or Organization: finding values are not quoted.
+    personal: bool,
     attrs: Vec<Attr>,
     ext: Map<String, Value>,
     metadata: Map<String, Value>,
@@ -429,11 +523,6 @@ impl Reader<'_> {
                 let en = format!("`{}` should be {}", a.name, kind.name());
                 self.reject(a, "fiware-attribute-type", "COR-040", en);
                 return;
-            } else if kind == Kind::Time {
-                if let Some(Err(TimeError::MissingOffset)) = a.value.as_str().map(Timestamp::parse) {
-                    let en = format!("`{}` has no time zone offset", a.name);
-                    self.findings.push(finding("fiware-time-without-offset", "CON-021", &a.ptr, Some(&a.value), en));
-                }
             }
         }
         let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
@@ -444,7 +533,9 @@ impl Reader<'_> {
 
     /// A mapped attribute whose value cannot be used: finding, kept in the extensions.
     fn reject(&mut self, a: Attr, code: &'static str, requirement: &'static str, en: String) {
-        self.findings.push(finding(code, requirement, &a.ptr, Some(&a.value), en));
+        // The value of a Person's or Organization's attribute may be a name: never quoted.
+        let value = if self.personal { None } else { Some(&a.value) };
+        self.findings.push(finding(code, requirement, &a.ptr, value, en));
         let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
         self.loss(LossKind::Rejected, &a.at, Some(target), code, &a.name);
         let v = a.kept();
@@ -489,21 +580,19 @@ impl Reader<'_> {
             self.reject(a, "fiware-attribute-type", "CON-020", format!("`{name}` should be a date-time text"));
             return None;
         };
-        let parsed = match Timestamp::parse(s) {
-            Err(TimeError::MissingOffset) => Timestamp::parse(&format!("{s}Z")).map(|t| (t, true)),
-            other => other.map(|t| (t, false)),
-        };
-        match parsed {
-            Ok((t, utc)) => {
-                if utc {
-                    let en = format!("`{name}` has no time zone offset; read as UTC (+00:00)");
-                    self.findings.push(finding("fiware-time-without-offset", "CON-021", &a.ptr, Some(&a.value), en));
-                    let what = format!("`{name}` {s} read as UTC: {t}");
+        // Times without an offset are UTC in NGSI [ADP-025]; the shared reading rules.
+        match read_time_str(s, ZoneRule::Utc) {
+            Some(t) => {
+                if t.zone_assumed {
+                    let what = format!("`{name}` has no time zone offset; read as UTC: {}", t.at);
                     self.loss(LossKind::Normalised, &a.at, None, "fiware-time-without-offset", &what);
+                } else if t.changed_form() {
+                    let what = format!("`{name}` read as an RFC 3339 time: {}", t.at);
+                    self.loss(LossKind::Normalised, &a.at, None, "fiware-time-normalised", &what);
                 }
-                Some((t, a))
+                Some((t.at, a))
             }
-            Err(_) => {
+            None => {
                 self.reject(a, "fiware-time-invalid", "CON-020", format!("`{name}` is not an RFC 3339 date-time"));
                 None
             }
@@ -511,8 +600,42 @@ impl Reader<'_> {
     }
 
     /// A GeoJSON geometry in WGS-84; `point_only` keeps a valid polygon in the extensions.
+    /// An NGSI-v2 `geo:point` (`"lat, lng"`) is read as a Point; a valid GeoJSON geometry of
+    /// another type (LineString, MultiPolygon, …) is kept in the extensions; a point at `0,0`
+    /// is no location [ADP-025].
     fn geometry(&mut self, name: &str, target: &str, point_only: bool) -> Option<Value> {
-        let a = self.take(name)?;
+        let mut a = self.take(name)?;
+        if let Some(p) = geo_point(&a) {
+            a.value = p;
+            let what = format!("`{name}` is an NGSI-v2 geo:point \"lat, lng\"; read as a GeoJSON Point [lng, lat]");
+            self.normalised(&a.at, target, "fiware-geo-point", &what);
+        }
+        if other_geometry(&a.value) {
+            let what = format!("`{name}` is a GeoJSON {}", a.value.get("type").and_then(Value::as_str).unwrap_or("?"));
+            let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
+            self.loss(LossKind::KeptInExtensions, &a.at, Some(target), "fiware-geometry-kept", &what);
+            let v = a.kept();
+            self.ext.insert(a.name, v);
+            return None;
+        }
+        if let Some((lng, lat)) = point_coordinates(&a.value) {
+            match locate(lng, lat, Datum::Wgs84) {
+                Located::Unknown => {
+                    let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
+                    let what = format!("`{name}` is 0,0, which means unknown: no location");
+                    self.loss(LossKind::Normalised, &a.at, Some(target), "fiware-location-unknown", &what);
+                    let v = a.kept();
+                    self.ext.insert(a.name, v);
+                    return None;
+                }
+                Located::At { lng: x, lat: y, swapped: true, .. } => {
+                    a.value = json!({"type": "Point", "coordinates": [x, y]});
+                    let what = format!("`{name}` gave latitude before longitude; swapped");
+                    self.normalised(&a.at, target, "fiware-coordinates-swapped", &what);
+                }
+                _ => {}
+            }
+        }
         let parsed = serde_json::from_value::<Geometry>(a.value.clone()).ok().filter(|g| match g {
             Geometry::Point(_) => true,
             Geometry::Polygon(p) => {
@@ -743,7 +866,7 @@ fn read_address(r: &mut Reader<'_>) -> Option<Value> {
 /// Fails when the input is not an object, has no string `id` or `type`, or its type is not
 /// one of `Building`, `Device`, `Camera`, `Alert`, `service_requests`, `IssueReporting`.
 pub fn from_ngsi(entity: &Value, opts: &FromNgsi) -> Result<(Record, LossReport, Vec<Finding>), Error> {
-    convert(entity, "", opts).map_err(|message| Error::Input { format: FORMAT, message })
+    convert(entity, "", opts).map_err(|r| Error::Input { format: FORMAT, message: r.line() })
 }
 
 /// Read a JSON array of entities (or one entity). Pointers are prefixed with `/<i>`. Entities
@@ -767,17 +890,16 @@ pub fn from_ngsi_batch(input: &Value, opts: &FromNgsi) -> (Vec<Record>, LossRepo
                 report.entries.append(&mut l.entries);
                 findings.append(&mut f);
             }
-            Err(e) => errors.push(e),
+            Err(e) => errors.push(e.line()),
         }
     }
     (records, report, findings, errors)
 }
 
 /// Convert one entity; pointers start with `base`.
-fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossReport, Vec<Finding>), String> {
-    let root = if base.is_empty() { "(root)" } else { base };
+fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossReport, Vec<Finding>), Refusal> {
     let Some(obj) = entity.as_object() else {
-        return Err(format!("{root}: an NGSI entity must be a JSON object"));
+        return Err(Refusal::new(base, "an NGSI entity must be a JSON object", "NGSI 实体必须是 JSON 对象"));
     };
     // A GeoJSON Feature: the attributes are its properties.
     let feature = obj.get("type").and_then(Value::as_str) == Some("Feature");
@@ -786,17 +908,36 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
         _ => (obj, base.to_owned()),
     };
     let Some(ngsi_id) = obj.get("id").and_then(Value::as_str) else {
-        return Err(format!("{base}/id: an NGSI entity must have a string `id`"));
-    };
-    let Some(ty) = attrs_obj.get("type").and_then(Value::as_str) else {
-        return Err(format!("{attrs_base}/type: an NGSI entity must have a string `type`"));
-    };
-    let Some(model) = Model::parse(ty) else {
-        return Err(format!(
-            "{attrs_base}/type: unsupported entity type `{}` (Building, Device, Camera, Alert, service_requests, IssueReporting)",
-            linli_model::text::truncate(ty, 64)
+        return Err(Refusal::new(
+            &format!("{base}/id"),
+            "an NGSI entity must have a string `id`",
+            "NGSI 实体必须有字符串 `id`",
         ));
     };
+    let type_at = format!("{attrs_base}/type");
+    let types: Vec<&str> = match attrs_obj.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(xs)) if !xs.is_empty() && xs.iter().all(Value::is_string) => {
+            xs.iter().filter_map(Value::as_str).collect()
+        }
+        _ => {
+            return Err(Refusal::new(
+                &type_at,
+                "an NGSI entity must have a string `type` (or an array of them)",
+                "NGSI 实体必须有字符串 `type`（或其数组）",
+            ));
+        }
+    };
+    let registry = opts.registry();
+    // A multi-typed entity is read as its first mapped type [ADP-022].
+    let Some((ty_given, tm)) = types.iter().find_map(|t| registry.get(t).map(|m| (*t, m))) else {
+        return Err(Refusal::unmapped(&type_at, &types));
+    };
+    let ty = mapping::short_type(ty_given).to_owned();
+    if tm.target == Target::None {
+        return Err(Refusal::no_home(&type_at, &ty, tm));
+    }
+    let model = tm.builtin.as_deref().and_then(Model::parse);
     let mut attrs: Vec<Attr> = attrs_obj
         .iter()
         .filter(|(k, _)| !matches!(k.as_str(), "id" | "type"))
@@ -815,16 +956,19 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
     let mut r = Reader {
         opts,
         model,
+        personal: matches!(tm.target, Target::Record(RecordType::Person | RecordType::Organization)),
         attrs,
         ext: Map::new(),
         metadata: Map::new(),
         report: LossReport::default(),
         findings: Vec::new(),
     };
-    // An attribute without value is read as absent (Linli records hold no nulls).
-    for a in r.attrs.iter().filter(|a| a.value.is_null()) {
-        let (zh, en) =
-            (format!("属性 `{}` 为 null，视为缺失", a.name), format!("attribute `{}` is null; read as absent", a.name));
+    // An attribute without value (`null`, `""`) is read as absent [ADP-025].
+    for a in r.attrs.iter().filter(|a| is_absent(&a.value)) {
+        let (zh, en) = (
+            format!("属性 `{}` 为 null 或空，视为缺失", a.name),
+            format!("attribute `{}` is null or empty; read as absent", a.name),
+        );
         r.report.push(Loss {
             kind: LossKind::Normalised,
             source: a.at.clone(),
@@ -834,12 +978,12 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
             message_en: en,
         });
     }
-    r.attrs.retain(|a| !a.value.is_null());
+    r.attrs.retain(|a| !is_absent(&a.value));
 
     // Identifier.
     let mut rec = Map::new();
     let mut source_id = None;
-    let prefix = format!("{URN}{}:", model.name());
+    let prefix = format!("{URN}{ty}:");
     let id = match ngsi_id.strip_prefix(&prefix).filter(|rest| Id::new(*rest).is_ok()) {
         Some(rest) => rest.to_owned(),
         None if Id::new(ngsi_id).is_ok() => {
@@ -852,9 +996,10 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
         None => {
             let clean = sanitize_id(ngsi_id);
             if Id::new(&clean).is_err() {
-                return Err(format!(
-                    "{base}/id: `{}` cannot be made a Linli id",
-                    linli_model::text::truncate(ngsi_id, 64)
+                return Err(Refusal::new(
+                    &format!("{base}/id"),
+                    "the id cannot be made a Linli id",
+                    "该标识无法转换为 Linli 标识",
                 ));
             }
             let en =
@@ -868,11 +1013,13 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
 
     // Metadata.
     let created = r.time("dateCreated").or_else(|| r.time("createdAt"));
-    let created = created.unwrap_or_else(|| {
-        r.normalised(&format!("{attrs_base}/dateCreated"), "/meta/createdAt", "fiware-default-time", "dateCreated");
-        opts.default_time
-    });
     let mut updated = r.time("dateModified").or_else(|| r.time("modifiedAt"));
+    // Without dateCreated the entity is as old as its last modification, else the conversion.
+    let created = created.unwrap_or_else(|| {
+        let what = if updated.is_some() { "dateCreated = dateModified" } else { "dateCreated = time of conversion" };
+        r.normalised(&format!("{attrs_base}/dateCreated"), "/meta/createdAt", "fiware-default-time", what);
+        updated.unwrap_or(opts.default_time)
+    });
     if let Some(u) = updated.filter(|u| u.cmp_instant(&created).is_lt()) {
         let at = format!("{attrs_base}/dateModified");
         let en = format!("dateModified {u} is before dateCreated {created}");
@@ -891,11 +1038,11 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
         r.normalised(&format!("{attrs_base}/dateModified"), "/meta/updatedAt", "fiware-default-time", "dateModified");
         created
     });
-    r.normalised(base, "/meta/source", "fiware-default-source", &format!("meta.source = {VENDOR} / {}", model.name()));
+    r.normalised(base, "/meta/source", "fiware-default-source", &format!("meta.source = {VENDOR} / {ty}"));
     r.normalised(base, "/meta/version", "fiware-default-version", "meta.version = 1");
     r.normalised(base, "/meta/classification", "fiware-default-classification", "meta.classification = internal");
     let mut meta = Map::new();
-    meta.insert("source".into(), json!({"vendor": VENDOR, "product": model.name()}));
+    meta.insert("source".into(), json!({"vendor": VENDOR, "product": ty.as_str()}));
     if let Some(s) = source_id {
         meta.insert("sourceId".into(), Value::String(s));
     }
@@ -914,6 +1061,24 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
     let s = |v: Option<String>| v.map(Value::String);
     let t = |v: Option<Timestamp>| v.map(|t| Value::String(t.to_string()));
     let ab = attrs_base.as_str();
+    if types.len() > 1 {
+        let others: Vec<Value> = types.iter().filter(|t| **t != ty_given).map(|t| json!(t)).collect();
+        let what = format!("the entity's other types besides `{ty}`");
+        r.loss(
+            LossKind::KeptInExtensions,
+            &type_at,
+            Some(format!("/extensions/{NAMESPACE}/@otherTypes")),
+            "fiware-type-kept",
+            &what,
+        );
+        r.ext.insert("@otherTypes".into(), Value::Array(others));
+    }
+    let Some(model) = model else {
+        for (k, v) in read::mapped(&mut r, tm, &id, created, ab) {
+            put(&k, Some(v));
+        }
+        return finish(r, rec, obj, attrs_obj, base, ab, root_label(base));
+    };
     match model {
         Model::Building => {
             put("type", Some("Place".into()));
@@ -1085,6 +1250,23 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
             put("location", r.geometry("location", "/location", true));
         }
     }
+    finish(r, rec, obj, attrs_obj, base, ab, root_label(base))
+}
+
+fn root_label(base: &str) -> &str {
+    if base.is_empty() { "(root)" } else { base }
+}
+
+/// The context, the attributes not taken and the metadata kept; the record checked.
+fn finish(
+    mut r: Reader<'_>,
+    mut rec: Map<String, Value>,
+    obj: &Map<String, Value>,
+    attrs_obj: &Map<String, Value>,
+    base: &str,
+    ab: &str,
+    root: &str,
+) -> Result<(Record, LossReport, Vec<Finding>), Refusal> {
     if let Some(ctx) = obj.get("@context").or_else(|| attrs_obj.get("@context")) {
         r.attrs.retain(|a| a.name != "@context");
         let at = if obj.contains_key("@context") { base } else { ab };
@@ -1105,9 +1287,63 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
     if !r.ext.is_empty() {
         rec.insert("extensions".into(), json!({ NAMESPACE: Value::Object(std::mem::take(&mut r.ext)) }));
     }
-    let record =
-        Record::from_value(Value::Object(rec)).map_err(|e| format!("{root}: not a valid Linli record: {e}"))?;
+    let record = Record::from_value(Value::Object(rec)).map_err(|e| {
+        let _ = root;
+        Refusal::new(base, &format!("not a valid Linli record: {e}"), &format!("不是有效的 Linli 记录：{e}"))
+    })?;
     Ok((record, r.report, r.findings))
+}
+
+/// Why an entity is not converted: a stable code, the JSON pointer and the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// `fiware-not-converted`, `fiware-unmapped-type` or `fiware-type-no-linli-home`.
+    pub code: &'static str,
+    /// JSON pointer into the input.
+    pub at: String,
+    /// English message.
+    pub en: String,
+    /// Chinese message.
+    pub zh: String,
+}
+
+impl Refusal {
+    fn new(at: &str, en: &str, zh: &str) -> Self {
+        Refusal { code: "fiware-not-converted", at: at.to_owned(), en: en.to_owned(), zh: zh.to_owned() }
+    }
+
+    /// No mapping file maps any of the entity's types [ADP-021].
+    fn unmapped(at: &str, types: &[&str]) -> Self {
+        let names: Vec<String> =
+            types.iter().map(|t| format!("`{}`", linli_model::text::truncate(mapping::short_type(t), 64))).collect();
+        let names = names.join(", ");
+        Refusal {
+            code: "fiware-unmapped-type",
+            at: at.to_owned(),
+            en: format!(
+                "entity type {names} is not mapped: no FIWARE mapping file maps it to a Linli record; add it with a mapping file (`linli convert --mapping FILE`, spec chapter 18 section 18.3)"
+            ),
+            zh: format!(
+                "实体类型 {names} 没有映射：没有 FIWARE 映射文件把它映射到 Linli 记录；可用映射文件添加（`linli convert --mapping FILE`，规范第 18 章 18.3 节）"
+            ),
+        }
+    }
+
+    /// A mapped type with no Linli home [ADP-021].
+    fn no_home(at: &str, ty: &str, m: &TypeMapping) -> Self {
+        let (en, zh) = m.reason.clone().unwrap_or_default();
+        Refusal {
+            code: "fiware-type-no-linli-home",
+            at: at.to_owned(),
+            en: format!("entity type `{ty}` has no Linli record: {en}"),
+            zh: format!("实体类型 `{ty}` 没有对应的 Linli 记录：{zh}"),
+        }
+    }
+
+    /// `<pointer>: <message>`, `(root)` for the input as a whole.
+    pub fn line(&self) -> String {
+        format!("{}: {}", root_label(&self.at), self.en)
+    }
 }
 
 /// Builds the attributes of one entity in one form.

@@ -120,7 +120,7 @@ table! {
     "open311-field-kept", KeptInExtensions, "ADP-001", "没有对应成员的 Open311 字段，保存在扩展中", "An Open311 field without a Linli member, kept in extensions";
     "open311-media-kept", KeptInExtensions, "ADP-001", "media_url 保存在扩展中", "The media_url kept in extensions";
     "open311-unknown-service-code", KeptInExtensions, "ADP-030", "映射表中没有的 service_code，类别记为其他", "A service_code not in the mapping table; category other";
-    "open311-unknown-status", KeptInExtensions, "ADP-030", "未知的 status，保存在扩展中", "An unknown status, kept in extensions";
+    "open311-unknown-status", Rejected, "ADP-030", "未知的 status（既非 open 也非 closed），保存在扩展中", "A status neither open nor closed, kept in extensions";
     "open311-status-step-synthesised", Normalised, "ADP-030", "由 status 生成的办理步骤", "A history step made from the status";
     "open311-time-without-offset", Normalised, "ADP-072", "时间缺少时区偏移，按 UTC 处理（映射文件可声明 +08:00）", "A time without a zone offset, read as UTC (or +08:00 when the mapping file declares it)";
     "open311-time-form", Normalised, "ADP-071", "纪元秒/毫秒或纯数字时间，已转为 RFC 3339", "A time written as epoch seconds/milliseconds or digits, converted to RFC 3339";

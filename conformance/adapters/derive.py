@@ -542,12 +542,27 @@ def xml_requests(text):
     """The members of the XML form, as the JSON form has them ([ADP-031])."""
     import xml.etree.ElementTree as ET
 
+    def value(el):
+        """Text, trimmed; an element with elements of its own: an object, repeated names as arrays."""
+        if len(el) == 0:
+            return (el.text or "").strip()
+        obj = {}
+        for c in el:
+            v = value(c)
+            if c.tag in obj:
+                obj[c.tag] = (obj[c.tag] if isinstance(obj[c.tag], list) else [obj[c.tag]]) + [v]
+            else:
+                obj[c.tag] = v
+        return obj
+
     root = ET.fromstring(text.encode("utf-8"))
     out = []
     for req in root:
+        if req.tag != "request":
+            continue
         q = {}
         for el in req:
-            v = el.text or ""
+            v = value(el)
             if el.tag in ("lat", "long"):
                 try:
                     v = float(v)

@@ -765,36 +765,119 @@ struct XmlRequests {
 
 /// Read the XML form of GeoReport v2 (`<service_requests><request>…`) into the JSON form that
 /// [`requests_to_cases`] reads: one object per `request`, one member per child element, an
-/// empty element as `""` (absent, reported `open311-null-absent` [ADP-074]), `lat` and `long` as numbers when they
-/// read as numbers (otherwise kept as text and then rejected with a pointer). Child elements
-/// with elements of their own are not part of the request format and make the document
-/// unreadable (an error naming the cause).
+/// empty element as `""` (absent, reported `open311-null-absent` [ADP-074]), `lat` and `long`
+/// as numbers when they read as numbers (otherwise kept as text and then rejected with a
+/// pointer). A child element with elements of its own (`extended_attributes`, `media_urls` of
+/// servers with extensions) becomes an object of its children, a name repeated becoming an
+/// array, and is kept in the extensions like any other member ([ADP-031]). Text is trimmed;
+/// character and predefined entity references are resolved. A document that is not well-formed
+/// XML is an error naming the cause.
 pub fn requests_from_xml(text: &str) -> Result<Value, crate::Error> {
-    let doc: XmlRequests = quick_xml::de::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| crate::Error::Input { format: "Open311 XML", message: e.to_string() })?;
-    let requests = doc
-        .request
+    use quick_xml::events::Event;
+    let bad = |message: String| crate::Error::Input { format: "Open311 XML", message };
+    let mut reader = quick_xml::Reader::from_str(text.trim_start_matches('\u{feff}'));
+    let mut stack: Vec<XmlFrame> = Vec::new();
+    let mut root: Option<(String, Value)> = None;
+    let name_of = |raw: &[u8]| String::from_utf8_lossy(raw).into_owned();
+    loop {
+        let event = reader.read_event().map_err(|e| bad(e.to_string()))?;
+        match event {
+            Event::Start(e) => stack.push((name_of(e.name().as_ref()), Vec::new(), String::new())),
+            Event::Empty(e) => match stack.last_mut() {
+                Some(top) => top.1.push((name_of(e.name().as_ref()), Value::String(String::new()))),
+                None => root = Some((name_of(e.name().as_ref()), Value::Object(Map::new()))),
+            },
+            Event::Text(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.2.push_str(&t.decode().map_err(|e| bad(e.to_string()))?);
+                }
+            }
+            Event::CData(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.2.push_str(&t.decode().map_err(|e| bad(e.to_string()))?);
+                }
+            }
+            Event::GeneralRef(r) => {
+                let Some(top) = stack.last_mut() else { continue };
+                match r.resolve_char_ref().map_err(|e| bad(e.to_string()))? {
+                    Some(c) => top.2.push(c),
+                    None => {
+                        let name = r.decode().map_err(|e| bad(e.to_string()))?;
+                        let resolved = quick_xml::escape::resolve_predefined_entity(&name)
+                            .ok_or_else(|| bad(format!("unknown entity `&{name};`")))?;
+                        top.2.push_str(resolved);
+                    }
+                }
+            }
+            Event::End(_) => {
+                let Some((name, children, text)) = stack.pop() else { return Err(bad("unbalanced end tag".into())) };
+                let value = if children.is_empty() { Value::String(text.trim().to_owned()) } else { grouped(children) };
+                match stack.last_mut() {
+                    Some(top) => top.1.push((name, value)),
+                    None => root = Some((name, value)),
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !stack.is_empty() {
+        return Err(bad("the document ends inside an element".into()));
+    }
+    let Some((_, Value::Object(doc))) = root else {
+        return Err(bad("no <service_requests> element with <request> elements".into()));
+    };
+    let requests = match doc.get("request") {
+        Some(Value::Array(items)) => items.clone(),
+        Some(one) => vec![one.clone()],
+        None => Vec::new(),
+    };
+    let requests = requests
         .into_iter()
-        .map(|r| {
-            let obj: Map<String, Value> = r
-                .into_iter()
-                .map(|(k, v)| {
-                    let value = match k.as_str() {
-                        "lat" | "long" => v
-                            .trim()
-                            .parse::<f64>()
-                            .ok()
-                            .and_then(serde_json::Number::from_f64)
-                            .map_or(Value::String(v.clone()), Value::Number),
-                        _ => Value::String(v),
-                    };
-                    (k, value)
-                })
-                .collect();
-            Value::Object(obj)
+        .map(|r| match r {
+            Value::Object(obj) => Value::Object(
+                obj.into_iter()
+                    .map(|(k, v)| {
+                        let v = match (k.as_str(), v) {
+                            ("lat" | "long", Value::String(t)) => t
+                                .trim()
+                                .parse::<f64>()
+                                .ok()
+                                .and_then(serde_json::Number::from_f64)
+                                .map_or(Value::String(t), Value::Number),
+                            (_, v) => v,
+                        };
+                        (k, v)
+                    })
+                    .collect(),
+            ),
+            // `<request/>` or `<request>text</request>`: a request without members.
+            _ => Value::Object(Map::new()),
         })
         .collect();
     Ok(Value::Array(requests))
+}
+
+/// An XML element being read: its name, its children in order, its text.
+type XmlFrame = (String, Vec<(String, Value)>, String);
+
+/// Children of an XML element as a JSON object; a name given more than once becomes an array.
+fn grouped(children: Vec<(String, Value)>) -> Value {
+    let mut out = Map::new();
+    for (k, v) in children {
+        match out.get_mut(&k) {
+            // XML gives no arrays of its own: an array here is a name already repeated.
+            Some(Value::Array(items)) => items.push(v),
+            Some(existing) => {
+                let first = existing.take();
+                *existing = Value::Array(vec![first, v]);
+            }
+            None => {
+                out.insert(k, v);
+            }
+        }
+    }
+    Value::Object(out)
 }
 
 /// Write the JSON form of service requests (as [`cases_to_requests`] gives them) in the XML form.

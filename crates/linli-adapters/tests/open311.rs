@@ -346,10 +346,19 @@ fn xml_requests_read_like_json_ones() {
     for bad in [
         "<service_requests><request>",
         "not xml at all <",
-        "<service_requests><request><a><b>1</b></a></request></service_requests>",
+        "<service_requests><request><a>1</b></request></service_requests>",
     ] {
         assert!(open311::requests_from_xml(bad).is_err(), "{bad}");
     }
+    // Nested elements (servers with extensions) are read as objects, repeated names as arrays.
+    let nested = "<service_requests><request><service_request_id>7</service_request_id><extended_attributes>\
+        <title>Roska</title><media_urls><media_url>https://e.example/a.jpg</media_url>\
+        <media_url>https://e.example/b.jpg</media_url></media_urls></extended_attributes></request></service_requests>";
+    let v = open311::requests_from_xml(nested).unwrap();
+    assert_eq!(
+        v[0]["extended_attributes"],
+        json!({"title": "Roska", "media_urls": {"media_url": ["https://e.example/a.jpg", "https://e.example/b.jpg"]}})
+    );
     // A foreign non-scalar member is written as JSON text, and said so.
     let (xml, loss) = open311::requests_to_xml(&json!([{"service_request_id": "X-1", "tags": ["a", "b"]}]));
     assert!(

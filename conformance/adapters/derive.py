@@ -204,19 +204,115 @@ OPEN311_MAPPED = {
 }
 MAIN_PATH = ["accepted", "dispatched", "in-progress", "resolved", "verified", "closed"]
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
-LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?$")
+LOCAL = re.compile(r"^(\d{4})([-/])(\d{2})\2(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?$")
+COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{0,3})$")
 
 
-def open311_time(v, ptr, r):
-    """(time or None, why); a time without offset is read at +08:00 and reported."""
+def valid_date_time(y, mo, d, h, mi, se):
+    import datetime
+
+    try:
+        datetime.datetime(int(y), int(mo), int(d), int(h), int(mi), int(se))
+        return True
+    except ValueError:
+        return False
+
+
+def shared_time(v, zone):
+    """[ADP-071], [ADP-072]: (RFC 3339 text, form) or None; form is "rfc3339", "local" (the zone
+    rule supplied the offset) or "other" (epoch, digits). Only the forms the vectors use are
+    written out in full (RFC 3339, local date-times, compact digits); epoch values give "other"."""
+    import datetime
+
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        secs = v // 1000 if v > 4102444800 else v
+        if not 0 <= secs <= 4102444800:
+            return None
+        t = datetime.datetime.fromtimestamp(secs, datetime.timezone.utc)
+        return t.strftime("%Y-%m-%dT%H:%M:%SZ"), "other"
     if not isinstance(v, str):
         return None
-    if RFC3339.match(v.replace(" ", "T", 1) if len(v) > 10 and v[10] == " " else v):
-        return v[:10] + "T" + v[11:] if v[10] == " " else v
-    if LOCAL.match(v):
-        r.lost("normalised", "open311-time-without-offset", ptr)
-        return v[:10] + "T" + v[11:] + "+08:00"
+    v = v.strip()
+    t = v[:10] + "T" + v[11:] if len(v) > 19 and v[10] == " " else v
+    if RFC3339.match(t):
+        return t, "rfc3339"
+    m = LOCAL.match(v)
+    if m and valid_date_time(m[1], m[3], m[4], m[5], m[6], m[7]):
+        off = "Z" if zone == "UTC" else "+08:00"
+        return f"{m[1]}-{m[3]}-{m[4]}T{m[5]}:{m[6]}:{m[7]}{(m[8] or '').rstrip('0').rstrip('.')}{off}", "local"
+    m = COMPACT.match(v)
+    if m and len(v) >= 14 and valid_date_time(*m.groups()[:6]):
+        off = "Z" if zone == "UTC" else "+08:00"
+        frac = ("." + m[7]).rstrip("0").rstrip(".") if m[7] else ""
+        return f"{m[1]}-{m[2]}-{m[3]}T{m[4]}:{m[5]}:{m[6]}{frac}{off}", "other"
     return None
+
+
+def open311_time(v, ptr, r, zone="UTC"):
+    """A time by [ADP-071]; one without offset is read by the Open311 zone rule (UTC unless the
+    mapping file declares +08:00, [ADP-072]) and reported; another form is reported too."""
+    t = shared_time(v, zone)
+    if t is None:
+        return None
+    if t[1] == "local":
+        r.lost("normalised", "open311-time-without-offset", ptr)
+    elif t[1] == "other":
+        r.lost("normalised", "open311-time-form", ptr)
+    return t[0]
+
+
+def absent(v):
+    """[ADP-074]: null, or a string that is empty or only white space."""
+    return v is None or (isinstance(v, str) and v.strip() == "")
+
+
+def number(v):
+    """A JSON number or a numeric string ([ADP-073])."""
+    import math
+
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            f = float(v.strip())
+        except ValueError:
+            return None
+        return f if math.isfinite(f) else None
+    return None
+
+
+def locate(lng, lat, datum):
+    """[ADP-073], [ADP-070]: ("unknown"|"out"|"at", lng, lat, converted, swapped)."""
+    if lng == 0 and lat == 0:
+        return ("unknown", None, None, False, False)
+    ok = lambda x, y: -180 <= x <= 180 and -90 <= y <= 90
+    if ok(lng, lat):
+        x, y, swapped = lng, lat, False
+    elif ok(lat, lng):
+        x, y, swapped = lat, lng, True
+    else:
+        return ("out", None, None, False, False)
+    wx, wy = (x, y)
+    if datum == "gcj02" and 72.004 <= x <= 137.8347 and 0.8293 <= y <= 55.8271:
+        wx, wy = wgs84_of_gcj02(x, y)
+    return ("at", wx, wy, (wx, wy) != (x, y), swapped)
+
+
+def open311_mapping(text):
+    """[ADP-032]: (service_code -> category, zone)."""
+    import tomllib
+
+    m = tomllib.loads(text or "")
+    assert set(m) <= {"zone", "service_code"}, m
+    z = str(m.get("zone", "UTC")).strip()
+    zone = "UTC" if z.upper() in ("UTC", "Z", "+00:00") else {"+08:00": "+08:00", "+0800": "+08:00", "Asia/Shanghai": "+08:00"}[z]
+    codes = dict(m.get("service_code", {}))
+    assert all(c in CASE_CATEGORY for c in codes.values()), codes
+    return codes, zone
 
 
 def open311_status(closed, notes):
@@ -246,7 +342,11 @@ def open311_path(to, via_rejection):
     return MAIN_PATH[: MAIN_PATH.index(to) + 1] if to in MAIN_PATH else []
 
 
-def open311_read(doc):
+POST_RESPONSE = {"service_request_id", "token", "service_notice", "account_id"}
+
+
+def open311_read(doc, mapping=None, datum="wgs84"):
+    codes, zone = open311_mapping(mapping)
     r = Result()
     r.records = []
     items = doc if isinstance(doc, list) else [doc]
@@ -256,30 +356,58 @@ def open311_read(doc):
             r.lost("rejected", "open311-not-object", base)
             r.finding("open311-not-object", base)
             continue
-        q = {k: v for k, v in q.items() if v is not None}
+        for name, v in q.items():
+            if absent(v):
+                r.lost("normalised", "open311-null-absent", f"{base}/{token(name)}")
+        q = {k: v for k, v in q.items() if not absent(v)}
+        # [ADP-033]: a POST response or an error response is not a request.
+        if q and set(q) <= POST_RESPONSE:
+            r.lost("rejected", "open311-post-response", base)
+            r.finding("open311-post-response", base)
+            continue
+        if q and set(q) <= {"code", "description"} and "code" in q:
+            r.lost("rejected", "open311-error-response", base)
+            r.finding("open311-error-response", base)
+            continue
         if "service_request_id" not in q:
             r.lost("rejected", "open311-missing-id", f"{base}/service_request_id")
             r.finding("open311-missing-id", f"{base}/service_request_id")
             continue
-        reported = open311_time(q.get("requested_datetime"), f"{base}/requested_datetime", r)
         if "requested_datetime" not in q:
             r.lost("rejected", "open311-missing-requested-datetime", f"{base}/requested_datetime")
             r.finding("open311-missing-requested-datetime", f"{base}/requested_datetime")
             continue
+        reported = open311_time(q.get("requested_datetime"), f"{base}/requested_datetime", r, zone)
         if reported is None:
             r.lost("rejected", "open311-bad-time", f"{base}/requested_datetime")
             r.finding("open311-bad-time", f"{base}/requested_datetime")
             continue
         ext = {}
         code = q.get("service_code")
-        if code in CASE_CATEGORY:
+        if code in codes:
+            category = codes[code]
+        elif code in CASE_CATEGORY:
             category = code
         else:
             category = "other.other"
-            ext["service_code"] = code
-            r.lost("kept-in-extensions", "open311-unknown-service-code", f"{base}/service_code")
-        updated = open311_time(q["updated_datetime"], f"{base}/updated_datetime", r) if "updated_datetime" in q else None
-        deadline = open311_time(q["expected_datetime"], f"{base}/expected_datetime", r) if "expected_datetime" in q else None
+            if code is not None:
+                ext["service_code"] = code
+                r.lost("kept-in-extensions", "open311-unknown-service-code", f"{base}/service_code")
+        if "service_name" not in q:
+            r.lost("normalised", "open311-default-title", f"{base}/service_name")
+        def later_time(name):
+            """A time that is not one is rejected and kept (Table 18-8)."""
+            if name not in q:
+                return None
+            t = open311_time(q[name], f"{base}/{name}", r, zone)
+            if t is None:
+                ext[name] = q[name]
+                r.lost("rejected", "open311-bad-time", f"{base}/{name}")
+                r.finding("open311-bad-time", f"{base}/{name}")
+            return t
+
+        updated = later_time("updated_datetime")
+        deadline = later_time("expected_datetime")
         rec = {
             "type": "Case",
             "id": str(q["service_request_id"]),
@@ -301,18 +429,38 @@ def open311_read(doc):
             rec["deadline"] = deadline
         lat, lng = q.get("lat"), q.get("long")
         if lat is not None or lng is not None:
-            ok = isinstance(lat, (int, float)) and isinstance(lng, (int, float)) and -90 <= lat <= 90 and -180 <= lng <= 180
-            if ok:
-                rec["location"] = {"type": "Point", "coordinates": [lng, lat]}
-            else:
+            la, lo = number(lat), number(lng)
+            where = "out"
+            if la is not None and lo is not None:
+                if isinstance(lat, str) or isinstance(lng, str):
+                    r.lost("normalised", "open311-coordinate-text", f"{base}/lat")
+                where, x, y, converted, swapped = locate(lo, la, datum)
+                if where == "unknown":
+                    r.lost("normalised", "open311-position-unknown", f"{base}/lat")
+                elif where == "at":
+                    if swapped:
+                        r.lost("normalised", "open311-coordinates-swapped", f"{base}/lat")
+                    if converted:
+                        r.lost("normalised", "open311-coordinates-to-wgs84", f"{base}/lat")
+                    rec["location"] = {"type": "Point", "coordinates": [x, y]}
+            if where == "out":
                 for name, v in (("lat", lat), ("long", lng)):
                     if v is not None:
                         ext[name] = v
                         r.lost("rejected", "open311-bad-coordinate", f"{base}/{name}")
                         r.finding("open311-bad-coordinate", f"{base}/{name}")
+                if la is None or lo is None:
+                    for name, v in (("lat", lat), ("long", lng)):
+                        if v is None:
+                            r.lost("rejected", "open311-bad-coordinate", f"{base}/{name}")
+                            r.finding("open311-bad-coordinate", f"{base}/{name}")
+        if "status" in q and q["status"] not in ("open", "closed"):
+            ext["status"] = q["status"]
+            r.lost("rejected", "open311-unknown-status", f"{base}/status")
+            r.finding("open311-unknown-status", f"{base}/status")
         closed = q.get("status") == "closed"
         status, via = open311_status(closed, q.get("status_notes"))
-        if "status" not in q:
+        if q.get("status") not in ("open", "closed"):
             status = "reported"
         step_at = updated if updated and updated >= reported else reported
         history = [{"at": reported, "to": "reported"}]
@@ -394,23 +542,39 @@ def xml_requests(text):
     """The members of the XML form, as the JSON form has them ([ADP-031])."""
     import xml.etree.ElementTree as ET
 
+    def value(el):
+        """Text, trimmed; an element with elements of its own: an object, repeated names as arrays."""
+        if len(el) == 0:
+            return (el.text or "").strip()
+        obj = {}
+        for c in el:
+            v = value(c)
+            if c.tag in obj:
+                obj[c.tag] = (obj[c.tag] if isinstance(obj[c.tag], list) else [obj[c.tag]]) + [v]
+            else:
+                obj[c.tag] = v
+        return obj
+
     root = ET.fromstring(text.encode("utf-8"))
     out = []
     for req in root:
+        if req.tag != "request":
+            continue
         q = {}
         for el in req:
-            v = el.text
-            if v is None or v == "":
-                continue
+            v = value(el)
             if el.tag in ("lat", "long"):
-                v = float(v)
+                try:
+                    v = float(v)
+                except ValueError:
+                    pass
             q[el.tag] = v
         out.append(q)
     return out
 
 
-def open311_xml_read(text):
-    return open311_read(xml_requests(text))
+def open311_xml_read(text, mapping=None, datum="wgs84"):
+    return open311_read(xml_requests(text), mapping, datum)
 
 
 def xml_text(requests):
@@ -1895,6 +2059,10 @@ def derive(v):
         return gat1400_read(v["input"], v["options"]["received_at"])
     if v["from"] == "csv":
         return rd(v)
+    if v["from"] in ("open311", "open311-xml"):
+        r = rd(v["input"], v.get("mapping"), v.get("options", {}).get("datum", "wgs84"))
+        snap_coordinates(without_meta(v["expected"]["records"]), r.records)
+        return r
     return rd(v["input"]) if rd else None
 
 

@@ -13,6 +13,9 @@ pub enum Reported {
     Loss(LossKind),
     /// As a finding about the input as a whole or a row that was not converted; no loss entry.
     Finding,
+    /// As the error of a conversion that reads nothing: the input as a whole is refused
+    /// (`linli convert` exits 2) [ADP-075], [ADP-076].
+    Refused,
 }
 
 impl Reported {
@@ -24,6 +27,7 @@ impl Reported {
             Reported::Loss(LossKind::Normalised) => "normalised",
             Reported::Loss(LossKind::Rejected) => "rejected",
             Reported::Finding => "finding",
+            Reported::Refused => "refused",
         }
     }
 }
@@ -55,6 +59,7 @@ macro_rules! table {
         }),+];
     };
     (@kind Finding) => { Reported::Finding };
+    (@kind Refused) => { Reported::Refused };
     (@kind $k:ident) => { Reported::Loss(LossKind::$k) };
 }
 
@@ -126,9 +131,18 @@ table! {
     "open311-field-kept", KeptInExtensions, "ADP-001", "没有对应成员的 Open311 字段，保存在扩展中", "An Open311 field without a Linli member, kept in extensions";
     "open311-media-kept", KeptInExtensions, "ADP-001", "media_url 保存在扩展中", "The media_url kept in extensions";
     "open311-unknown-service-code", KeptInExtensions, "ADP-030", "映射表中没有的 service_code，类别记为其他", "A service_code not in the mapping table; category other";
-    "open311-unknown-status", KeptInExtensions, "ADP-030", "未知的 status，保存在扩展中", "An unknown status, kept in extensions";
+    "open311-unknown-status", Rejected, "ADP-030", "未知的 status（既非 open 也非 closed），保存在扩展中", "A status neither open nor closed, kept in extensions";
     "open311-status-step-synthesised", Normalised, "ADP-030", "由 status 生成的办理步骤", "A history step made from the status";
-    "open311-time-without-offset", Normalised, "ADP-030", "时间缺少时区偏移，按北京时间（+08:00）处理", "A time without a zone offset, read as China Standard Time (+08:00)";
+    "open311-time-without-offset", Normalised, "ADP-072", "时间缺少时区偏移，按 UTC 处理（映射文件可声明 +08:00）", "A time without a zone offset, read as UTC (or +08:00 when the mapping file declares it)";
+    "open311-time-form", Normalised, "ADP-071", "纪元秒/毫秒或纯数字时间，已转为 RFC 3339", "A time written as epoch seconds/milliseconds or digits, converted to RFC 3339";
+    "open311-null-absent", Normalised, "ADP-074", "null 或空字符串按缺省处理", "A null or empty value read as absent";
+    "open311-default-title", Normalised, "ADP-030", "没有 service_name，标题取类别名称", "No service_name; the title is the category's label";
+    "open311-coordinate-text", Normalised, "ADP-073", "坐标以文本写出，已读为数值", "Coordinates written as text, read as numbers";
+    "open311-coordinates-swapped", Normalised, "ADP-073", "lat 与 long 写反，已交换", "lat and long given the other way round, swapped";
+    "open311-coordinates-to-wgs84", Normalised, "ADP-070", "坐标已换算为 WGS-84", "Coordinates converted to WGS-84";
+    "open311-position-unknown", Normalised, "ADP-073", "坐标 0,0 表示未知，不作为位置", "Coordinates 0,0 mean unknown; no location";
+    "open311-post-response", Rejected, "ADP-033", "提交请求（POST）的回应，不是服务请求，未转换", "A POST response, not a service request; not converted";
+    "open311-error-response", Rejected, "ADP-033", "错误回应（code、description），不是服务请求，未转换", "An error response (code, description), not a service request; not converted";
     "open311-bad-time", Rejected, "ADP-003", "时间格式错误", "A malformed time";
     "open311-bad-coordinate", Rejected, "ADP-003", "坐标无效", "An invalid coordinate";
     "open311-bad-text", Rejected, "ADP-003", "文本无效（空白或过长）", "Invalid text (blank or too long)";
@@ -185,6 +199,11 @@ table! {
     "geojson-numeric-id", Normalised, "ADP-060", "数字标识已转为文本", "A numeric id turned into text";
     "geojson-member-dropped", NotRepresentable, "ADP-060", "Feature 无法表示的成员", "A member a Feature cannot hold";
     "geojson-geometry-not-representable", NotRepresentable, "ADP-060", "Linli 无法表示的几何类型", "A geometry type Linli cannot hold";
+    // Every format
+    "adapter-record-invalid", Finding, "ADP-004", "读取的记录未通过语义检查，未写出", "A record read fails the semantic checks; not written";
+    "adapter-input", Refused, "ADP-003", "输入无法读取（不是 JSON/XML、缺少列映射或映射文件错误）", "The input cannot be read at all (not JSON/XML, no column mapping, a bad mapping file)";
+    "adapter-wrong-format", Refused, "ADP-076", "输入不是所选格式；若像另一已知格式则提示 --from", "The input is not the format asked for; a hint at --from when it looks like another known format";
+    "adapter-datum-not-honoured", Refused, "ADP-075", "此格式不含坐标，不能按非 WGS-84 的 --datum 处理", "The format carries no coordinates; a --datum other than WGS-84 is refused";
 }
 
 /// Section 22.1 of the generated chapter: the pointers loss entries and findings carry
@@ -204,8 +223,10 @@ What each kind of entry points at:
 
 - a member kept in extensions, normalised or rejected: the member as the source has it (`/0/properties/osm_id`, `/4/联系电话`, `/2/requested_datetime`); a FIWARE loss entry points at the attribute (`/0/location`), a FIWARE finding at its value (`/0/location/value` in the normalized form, `/0/location` in key-values);
 - a member the source lacks and a default replaced (`fiware-default-time`, `-name`, `-category`, `-severity`): the pointer the attribute would have (`/0/dateCreated`, `/0/category`); a default of the entity as a whole (`fiware-default-source`, `-version`, `-classification`, `-kind`): the entity (`/0`);
+- `open311-post-response`, `open311-error-response`: the item (`/<i>`); `open311-null-absent`: the member; `open311-default-title`: `/<i>/service_name`; `open311-coordinate-text`, `open311-position-unknown`, `open311-coordinates-swapped`, `open311-coordinates-to-wgs84`: `/<i>/lat` (the pair as a whole);
 - `open311-status-step-synthesised`: `/<i>/status`, once per synthesised step; `open311-xml-json-text`: the member of the case's `extensions.open311` written as JSON text;
 - `gat1400-image-by-reference` and `gat1400-bad-base64`: the image's `Data` (`…/SubImageList/SubImageInfoObject/<j>/Data`); `gat1400-bad-coordinate`: the object's `Latitude`; `gat1400-missing-time`: the object; `gat1400-notification-field`: the field of the `SubscribeNotificationObject`; `gat1400-time-from-image`: the image's `ShotTime`; `gat1400-image-url-only` and `gat1400-bad-image-uri`: the image's `StoragePath` or the URL member; `gat1400-location-unknown`, `-coordinate-datum`, `-coordinate-swapped`: the object's `Latitude`; `gat1400-null-absent`: the absent member; `gat1400-missing-name`: the object's `Name`;
+- `adapter-record-invalid` ([ADP-004]): the empty pointer (`file` for a table); the message names the record's position among the records read (from 0), its type, the semantic check's code and the member it concerns, never a value;
 - `csv-encoding-unrepresentable`: the record whose row holds the character (`/<i>`), or the empty pointer for the header;
 - a `*-not-converted` finding (`geojson-`, `cloudevents-`, `fiware-not-converted`): the member that prevents the conversion, where it is or where it would be when it is missing (`/features/0/properties/name` for a Feature without `name`; `/1/id`, `/1/type` or `/1/time` for a CloudEvent that disagrees with its `data`; `/0/specversion`, `/0/data`); the item itself when it is not an object; the empty pointer when the input as a whole cannot be read as the format.
 
@@ -224,7 +245,7 @@ pub fn adapter_codes_chapter() -> (&'static str, String) {
     );
     md.push_str("# 22. Adapter codes (适配器代码)\n\n");
     md.push_str("中文摘要：本章列出各适配器在损失报告和问题中使用的全部代码（由参考实现的代码表生成）。代码稳定，不翻译、不复用。\n\n");
-    md.push_str("Every code a reference adapter puts in a loss report ([ADP-002]) or reports as a finding ([ADP-003]), with how it is reported and the requirement of chapter 18 it follows. A `rejected` entry is also a finding with the same code; `finding` codes concern a row, an object that was not converted or the input as a whole and have no loss entry. One FIWARE code is a finding besides its loss entry of another kind: `fiware-attribute-type` for an attribute declared `Property` where a `Relationship` is required (the value is used; the finding points at its `type`). Another implementation SHOULD use these codes for the same situations; the conformance suite compares them ([CNF-035]).\n\n");
+    md.push_str("Every code a reference adapter puts in a loss report ([ADP-002]) or reports as a finding ([ADP-003]), with how it is reported and the requirement of chapter 18 it follows. A `rejected` entry is also a finding with the same code; `finding` codes concern a row, an object that was not converted or the input as a whole and have no loss entry; `refused` codes are the error of a conversion that reads nothing at all (`linli convert` exits 2, [ADP-077]). One FIWARE code is a finding besides its loss entry of another kind: `fiware-attribute-type` for an attribute declared `Property` where a `Relationship` is required (the value is used; the finding points at its `type`). Another implementation SHOULD use these codes for the same situations; the conformance suite compares them ([CNF-035]).\n\n");
     md.push_str(POINTERS);
     let mut section = 1;
     for (prefix, title) in [
@@ -235,6 +256,7 @@ pub fn adapter_codes_chapter() -> (&'static str, String) {
         ("gat1400-", "GA/T 1400 (视图库)"),
         ("cloudevents-", "CloudEvents"),
         ("geojson-", "GeoJSON"),
+        ("adapter-", "Every format (所有格式)"),
     ] {
         section += 1;
         let _ = write!(
@@ -267,7 +289,7 @@ mod tests {
         for c in CODES {
             assert!(seen.insert(c.code), "{} twice", c.code);
             assert!(
-                ["csv-", "xlsx-", "fiware-", "open311-", "gat1400-", "cloudevents-", "geojson-"]
+                ["csv-", "xlsx-", "fiware-", "open311-", "gat1400-", "cloudevents-", "geojson-", "adapter-"]
                     .iter()
                     .any(|p| c.code.starts_with(p)),
                 "{}",
@@ -282,7 +304,7 @@ mod tests {
     #[test]
     fn the_table_matches_the_codes_the_sources_use() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
-        let re = regex::Regex::new(r#""((?:csv|xlsx|fiware|open311|gat1400|cloudevents|geojson)-[a-z0-9-]+)""#)
+        let re = regex::Regex::new(r#""((?:csv|xlsx|fiware|open311|gat1400|cloudevents|geojson|adapter)-[a-z0-9-]+)""#)
             .expect("pattern");
         let mut used = std::collections::BTreeSet::new();
         // Every source file, modules split into directories included.

@@ -75,6 +75,120 @@ impl Format {
     fn is_json(self) -> bool {
         !matches!(self, Format::Csv | Format::Xlsx | Format::Open311Xml)
     }
+
+    /// Whether records read from the format can carry coordinates, so that `--datum` applies
+    /// [ADP-075]. CSV and Excel tables map no column to a location.
+    pub fn carries_coordinates(self) -> bool {
+        !matches!(self, Format::Csv | Format::Xlsx)
+    }
+
+    /// Whether `other` is read by the same reader (the two NGSI-LD forms, the two Open311
+    /// syntaxes are not: a JSON reader cannot read XML), so a hint at it would be no hint.
+    fn same_reader(self, other: Format) -> bool {
+        self == other
+            || matches!(
+                (self, other),
+                (Format::NgsiLd, Format::NgsiLdKeyValues) | (Format::NgsiLdKeyValues, Format::NgsiLd)
+            )
+    }
+}
+
+/// The datum's name as `--datum` writes it.
+fn datum_name(d: Datum) -> &'static str {
+    match d {
+        Datum::Gcj02 => "gcj02",
+        Datum::Bd09 => "bd09",
+        _ => "wgs84",
+    }
+}
+
+/// Members of a GeoReport v2 service request (any one of them makes an object look like one).
+const OPEN311_MEMBERS: &[&str] =
+    &["service_request_id", "service_code", "service_name", "requested_datetime", "status_notes", "token"];
+
+/// The format the bytes look like, from their shape alone [ADP-076]: what `linli convert`
+/// names in its hint when the input has none of the shapes of the format asked for. The test
+/// is cheap and conservative: `None` when nothing is clear.
+///
+/// - `PK\x03\x04` (a ZIP container) → [`Format::Xlsx`];
+/// - XML with a `<service_requests>`, `<service_request>`, `<request>` or `<services>` element → [`Format::Open311Xml`];
+/// - JSON (an object, or the first object of an array; a `data` array of a notification is looked into):
+///   `specversion` → [`Format::Cloudevents`]; `type` `Feature`, `FeatureCollection` or a geometry type with
+///   `coordinates` → [`Format::Geojson`]; `@context`, an `id` starting `urn:ngsi-ld:`, `type`
+///   `Notification`, or `id` and `type` with attributes shaped `{"type","value"}` (NGSI-v2) →
+///   [`Format::NgsiLd`]; a member of a GeoReport v2 request (`service_request_id`, `service_code`, …) →
+///   [`Format::Open311`]; a member ending `ListObject` or `Object` whose name is a GA/T 1400 wrapper
+///   (`FaceListObject`, `APEListObject`, `SubscribeNotificationListObject`, …) or a `DeviceID` /
+///   `ApeID` / `FaceID` / `MotorVehicleID` member → [`Format::Gat1400`];
+/// - other text whose first line has a comma, a tab or a semicolon between two non-empty fields and
+///   is neither JSON nor XML → [`Format::Csv`].
+pub fn sniff(bytes: &[u8]) -> Option<Format> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Some(Format::Xlsx);
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = body.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(body.len());
+    let body = &body[start..];
+    match body.first() {
+        Some(b'<') => {
+            let head = String::from_utf8_lossy(&body[..body.len().min(4096)]).to_ascii_lowercase();
+            let open311 = ["<service_requests", "<service_request>", "<request>", "<services>", "<service>"];
+            open311.iter().any(|t| head.contains(t)).then_some(Format::Open311Xml)
+        }
+        Some(b'{' | b'[') => {
+            let v: Value = serde_json::from_slice(body).ok()?;
+            sniff_json(&v)
+        }
+        Some(_) => {
+            let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+            let line = text.lines().next().unwrap_or("");
+            let fields = |sep: char| line.split(sep).filter(|f| !f.trim().is_empty()).count() >= 2;
+            (fields(',') || fields('\t') || fields(';') || fields('，')).then_some(Format::Csv)
+        }
+        None => None,
+    }
+}
+
+/// [`sniff`] of a parsed JSON document.
+fn sniff_json(v: &Value) -> Option<Format> {
+    let obj = match v {
+        Value::Array(items) => items.iter().find_map(Value::as_object)?,
+        Value::Object(o) => o,
+        _ => return None,
+    };
+    let ty = obj.get("type").and_then(Value::as_str).unwrap_or("");
+    if obj.contains_key("specversion") {
+        return Some(Format::Cloudevents);
+    }
+    const GEOMETRIES: &[&str] =
+        &["Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"];
+    if ty == "Feature" || ty == "FeatureCollection" || (GEOMETRIES.contains(&ty) && obj.contains_key("coordinates")) {
+        return Some(Format::Geojson);
+    }
+    if ty == "Notification" {
+        if let Some(Value::Array(data)) = obj.get("data") {
+            return data.first().map_or(Some(Format::NgsiLd), |d| sniff_json(d).or(Some(Format::NgsiLd)));
+        }
+    }
+    let id = obj.get("id").and_then(Value::as_str).unwrap_or("");
+    let v2_attribute = |m: &Value| m.as_object().is_some_and(|a| a.contains_key("type") && a.contains_key("value"));
+    if obj.contains_key("@context")
+        || id.starts_with("urn:ngsi-ld:")
+        || (!id.is_empty() && !ty.is_empty() && obj.values().any(v2_attribute))
+    {
+        return Some(Format::NgsiLd);
+    }
+    if OPEN311_MEMBERS.iter().any(|m| obj.contains_key(*m)) {
+        return Some(Format::Open311);
+    }
+    const GAT1400_IDS: &[&str] = &["DeviceID", "ApeID", "FaceID", "MotorVehicleID", "PersonID", "NonMotorVehicleID"];
+    let gat_wrapper = |k: &String| {
+        (k.ends_with("ListObject") || k.ends_with("Object")) && k.chars().next().is_some_and(char::is_uppercase)
+    };
+    if obj.keys().any(gat_wrapper) || GAT1400_IDS.iter().any(|k| obj.contains_key(*k)) {
+        return Some(Format::Gat1400);
+    }
+    None
 }
 
 /// A problem with the input, at a row or JSON pointer, with a stable code (`spec/22-adapter-codes.md`).
@@ -168,12 +282,110 @@ fn rejected_findings(loss: &LossReport) -> Vec<AdapterFinding> {
 
 /// Read `bytes` of `format` into canonical records. Fails only when the input as a whole is
 /// unusable (not JSON, no mapping for a table); problems with parts are findings.
+///
+/// The rules every reader shares (`spec/18-adapters.md` 18.8) are applied here, once:
+/// - a datum other than WGS-84 for a format without coordinates is refused
+///   ([`Error::DatumNotHonoured`], [ADP-075]);
+/// - input that is not the format at all ([`Error::NotThisFormat`], [ADP-076]): bytes that do
+///   not parse and look like another format, or a document from which the reader read nothing
+///   while [`sniff`] recognises another format;
+/// - every record the reader returns passes the semantic checks of `linli_model::check` or is
+///   not returned: an `adapter-record-invalid` finding names its position and the check's code
+///   [ADP-004].
 pub fn read(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Converted, Error> {
+    if !format.carries_coordinates() && opts.datum != Datum::Wgs84 {
+        return Err(Error::DatumNotHonoured { format: format.name(), datum: datum_name(opts.datum) });
+    }
+    // Another format the bytes look like (never the one asked for, nor one its reader also reads).
+    let other = sniff(bytes).filter(|f| !format.same_reader(*f));
+    let wrong = |detail: &str| Error::NotThisFormat { format: format.name(), looks_like: other, detail: detail.into() };
+    let json = if format.is_json() {
+        match parse_json(format, bytes) {
+            Ok(v) => v,
+            Err(_) if other.is_some() => return Err(wrong("not JSON")),
+            Err(e) => return Err(e),
+        }
+    } else {
+        Value::Null
+    };
+    let mut out = match read_with(format, bytes, json, opts) {
+        Err(Error::Input { .. }) if other.is_some() && opts.mapping.is_none() => {
+            return Err(wrong("not readable as this format"));
+        }
+        r => r?,
+    };
+    if out.records.is_empty() && other.is_some() {
+        return Err(wrong("nothing of it could be read as this format"));
+    }
+    enforce_valid_records(format, &mut out);
+    Ok(out)
+}
+
+/// [ADP-004]: a record with an error-level finding of the semantic checks is not returned; an
+/// `adapter-record-invalid` finding names its position among the records read, its type, the
+/// check's code and the member it concerns — never a value (it may be personal).
+fn enforce_valid_records(format: Format, out: &mut Converted) {
+    let ctx = linli_model::check::Context::default();
+    let at = if matches!(format, Format::Csv | Format::Xlsx) { "file" } else { "" };
+    let mut kept = Vec::with_capacity(out.records.len());
+    for (i, record) in std::mem::take(&mut out.records).into_iter().enumerate() {
+        let errors: Vec<_> = linli_model::check::check_record(&record, &ctx)
+            .into_iter()
+            .filter(|f| f.level == linli_model::check::Level::Error)
+            .collect();
+        if errors.is_empty() {
+            kept.push(record);
+            continue;
+        }
+        let ty = record.record_type();
+        for f in errors {
+            out.findings.push(AdapterFinding {
+                code: "adapter-record-invalid",
+                at: at.to_owned(),
+                message_zh: format!(
+                    "读取的第 {i} 条记录（{ty}，从 0 起计）未通过语义检查 `{}`（{}），未写出",
+                    f.code, f.pointer
+                ),
+                message_en: format!(
+                    "record {i} read ({ty}, counting from 0) fails the semantic check `{}` at `{}`; not written",
+                    f.code, f.pointer
+                ),
+            });
+        }
+    }
+    out.records = kept;
+}
+
+/// Whether a finding concerns something not converted (exit code 1 of `linli convert`)
+/// rather than a note about a value that was converted [ADP-077]: every finding counts but
+/// those whose code chapter 22 lists as `normalised` or `kept-in-extensions`.
+pub fn is_refusal(finding: &AdapterFinding) -> bool {
+    use crate::codes::Reported;
+    !matches!(
+        crate::codes::describe(finding.code).map(|c| c.reported),
+        Some(Reported::Loss(LossKind::Normalised | LossKind::KeptInExtensions))
+    )
+}
+
+impl Converted {
+    /// Whether every record converted: no finding is a refusal ([`is_refusal`]). Loss entries,
+    /// notes and normalised values do not count [ADP-077].
+    pub fn all_converted(&self) -> bool {
+        !self.findings.iter().any(is_refusal)
+    }
+}
+
+fn read_with(format: Format, bytes: &[u8], json: Value, opts: &ReadOptions) -> Result<Converted, Error> {
     let mut out = Converted::default();
-    let json = if format.is_json() { parse_json(format, bytes)? } else { Value::Null };
     match format {
         Format::Csv | Format::Xlsx => {
-            let mapping = opts.mapping.as_ref().ok_or_else(|| Error::Input {
+            // The harness and the conformance protocol pass every format's mapping file as
+            // `format_mapping`; for tables it is the column mapping.
+            let parsed = match (&opts.mapping, &opts.format_mapping) {
+                (None, Some(text)) => Some(Mapping::from_toml(text)?),
+                _ => None,
+            };
+            let mapping = opts.mapping.as_ref().or(parsed.as_ref()).ok_or_else(|| Error::Input {
                 format: format.name(),
                 message: "a column mapping is required".into(),
             })?;
@@ -258,7 +470,16 @@ pub fn read(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Converte
                 Format::Open311Xml => crate::open311::requests_from_xml(&String::from_utf8_lossy(bytes))?,
                 _ => json,
             };
-            let o = crate::open311::Options::new(text("Open311")?, text("GeoReport v2")?);
+            let mut o = crate::open311::Options::new(text("Open311")?, text("GeoReport v2")?);
+            o.datum = opts.datum;
+            if let Some(toml) = &opts.format_mapping {
+                o.apply_mapping(toml)?;
+            }
+            if !crate::open311::looks_like_requests(&json) {
+                let looks_like = sniff(bytes).filter(|f| !format.same_reader(*f));
+                let detail = "no GeoReport v2 service request in it".to_owned();
+                return Err(Error::NotThisFormat { format: format.name(), looks_like, detail });
+            }
             let (cases, loss) = crate::open311::requests_to_cases(&json, &o);
             out.findings = rejected_findings(&loss);
             out.records = cases.into_iter().map(Record::from).collect();

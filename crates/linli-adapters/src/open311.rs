@@ -45,16 +45,16 @@
 //! `requested_datetime` is not converted; any other rejected value is kept, as given, in
 //! `extensions.open311` and the request still converts.
 
+use crate::coords::Datum;
 use crate::loss::token;
+use crate::rules::{self, Located, ZoneRule};
+use crate::{Loss, LossKind, LossReport};
 use linli_model::codes::{CaseCategory, CaseChannel, CaseStatus, CodeTable, DataClassification};
-use linli_model::datetime::{TimeError, Timestamp};
+use linli_model::datetime::Timestamp;
 use linli_model::geo::Point;
 use linli_model::text::{Id, Namespace, Text};
 use linli_model::{Case, Meta};
 use serde_json::{Map, Value};
-use time::UtcOffset;
-
-use crate::{Loss, LossKind, LossReport};
 
 /// The extension namespace Open311 fields are kept under.
 pub const NAMESPACE: &str = "open311";
@@ -131,8 +131,11 @@ impl CategoryMap {
 pub struct Options {
     /// Service codes ⇄ categories.
     pub categories: CategoryMap,
-    /// Offset assumed for times written without one (default `+08:00`).
-    pub default_offset: UtcOffset,
+    /// The zone of times written without an offset [ADP-072]: UTC unless the mapping file
+    /// declares `zone = "+08:00"` (section 18.4).
+    pub zone: ZoneRule,
+    /// The datum of `lat` / `long` (WGS-84 unless `--datum` says otherwise) [ADP-070].
+    pub datum: Datum,
     /// `meta.source.vendor` of the cases produced.
     pub vendor: Text,
     /// `meta.source.product` of the cases produced.
@@ -145,17 +148,79 @@ pub struct Options {
 
 impl Options {
     /// Options for requests from the system `vendor` / `product`, with the default category
-    /// table, `+08:00` for times without an offset, classification `restricted` and channel
-    /// `other`.
+    /// table, UTC for times without an offset, WGS-84 coordinates, classification `restricted`
+    /// and channel `other`.
     pub fn new(vendor: Text, product: Text) -> Self {
         Options {
             categories: CategoryMap::default(),
-            default_offset: UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC),
+            zone: ZoneRule::Utc,
+            datum: Datum::Wgs84,
             vendor,
             product,
             classification: DataClassification::Restricted,
             channel: CaseChannel::Other,
         }
+    }
+}
+
+/// The mapping file of `linli convert --from open311 --mapping FILE` (section 18.4, [ADP-032]).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MappingFile {
+    /// `UTC` (the default) or `+08:00`: the zone of times without an offset.
+    #[serde(default)]
+    zone: Option<String>,
+    /// `service_code` → Linli case-category code.
+    #[serde(default)]
+    service_code: std::collections::BTreeMap<String, String>,
+}
+
+impl Options {
+    /// Apply a mapping file (TOML) [ADP-032]: `[service_code]` entries (`"<service_code>" =
+    /// "<Linli case-category code>"`) take precedence over the built-in table, and `zone`
+    /// (`"UTC"` or `"+08:00"`) sets the zone of times without an offset. An unknown key, an
+    /// unknown category code or zone is an error naming it.
+    pub fn apply_mapping(&mut self, toml_text: &str) -> Result<(), crate::Error> {
+        let bad = |message: String| crate::Error::Input { format: "open311 mapping", message };
+        let file: MappingFile = toml::from_str(toml_text).map_err(|e| bad(e.to_string()))?;
+        for (code, category) in file.service_code {
+            let c = CaseCategory::from_code(&category).ok_or_else(|| {
+                bad(format!("service_code.\"{code}\": `{category}` is not a Linli case-category code"))
+            })?;
+            self.categories.insert(code, c);
+        }
+        match file.zone.as_deref().map(str::trim) {
+            None => {}
+            Some(z) if z.eq_ignore_ascii_case("utc") || z == "Z" || z == "+00:00" => self.zone = ZoneRule::Utc,
+            Some("+08:00" | "+0800" | "Asia/Shanghai") => self.zone = ZoneRule::ChinaStandardTime,
+            Some(z) => return Err(bad(format!("zone: `{z}` is not UTC or +08:00"))),
+        }
+        Ok(())
+    }
+}
+
+/// Members of a GeoReport v2 service request, of a POST response or of an error response: a
+/// document with none of them is not Open311 ([ADP-076]).
+const SHAPE_MEMBERS: &[&str] = &[
+    "service_request_id",
+    "service_code",
+    "service_name",
+    "requested_datetime",
+    "updated_datetime",
+    "status",
+    "status_notes",
+    "token",
+    "service_notice",
+    "description",
+];
+
+/// Whether a JSON document has the shape of GeoReport v2 service requests (an array, empty or
+/// with an object with a request member, or one such object) [ADP-076].
+pub fn looks_like_requests(doc: &Value) -> bool {
+    let request = |v: &Value| v.as_object().is_some_and(|o| SHAPE_MEMBERS.iter().any(|m| o.contains_key(*m)));
+    match doc {
+        Value::Array(items) => items.is_empty() || items.iter().any(request),
+        other => request(other),
     }
 }
 
@@ -331,47 +396,35 @@ fn reject_kept(
     );
 }
 
-fn offset_text(o: UtcOffset) -> String {
-    let secs = o.whole_seconds();
-    let sign = if secs < 0 { '-' } else { '+' };
-    let secs = secs.unsigned_abs();
-    format!("{sign}{:02}:{:02}", secs / 3600, (secs % 3600) / 60)
-}
-
-/// Read an Open311 time; `Err(why)` when it is not a time.
+/// Read an Open311 time by the shared rules ([`rules::read_time`], [ADP-071]); a time without an
+/// offset is read in [`Options::zone`] and reported (`open311-time-without-offset`), one in
+/// another form (epoch, compact digits) is reported (`open311-time-form`); `Err(why)` when it is
+/// not a time.
 fn read_time(v: &Value, ptr: &str, options: &Options, report: &mut LossReport) -> Result<Timestamp, &'static str> {
-    let Some(raw) = v.as_str() else { return Err("not a string") };
-    // `2024-04-22 23:10:05` (a space instead of `T`) is common: read it as ISO 8601.
-    let s = match (raw.get(..10), raw.get(10..11), raw.get(11..)) {
-        (Some(date), Some(" "), Some(rest)) => format!("{date}T{rest}"),
-        _ => raw.to_owned(),
+    let Some(t) = rules::read_time(v, options.zone) else {
+        return Err(if v.is_string() { "not an ISO 8601 date-time" } else { "not a string" });
     };
-    let s = s.as_str();
-    match Timestamp::parse(s) {
-        Ok(t) => Ok(t),
-        Err(TimeError::MissingOffset) => {
-            let off = offset_text(options.default_offset);
-            let t = Timestamp::parse(&format!("{s}{off}")).map_err(|_| "not an ISO 8601 date-time")?;
-            report.push(Loss {
-                kind: LossKind::Normalised,
-                source: ptr.to_owned(),
-                target: None,
-                code: "open311-time-without-offset",
-                message_zh: format!("时间 `{raw}` 没有时区偏移，按 {off} 处理"),
-                message_en: format!("time `{raw}` has no offset; read as {off}"),
-            });
-            Ok(t)
-        }
-        Err(_) => Err("not an ISO 8601 date-time"),
+    if t.zone_assumed {
+        let zone = options.zone.label();
+        report.push(Loss {
+            kind: LossKind::Normalised,
+            source: ptr.to_owned(),
+            target: None,
+            code: "open311-time-without-offset",
+            message_zh: format!("时间没有时区偏移，按 {zone} 处理（Open311 的时区规则）"),
+            message_en: format!("the time has no offset; read as {zone} (the Open311 zone rule)"),
+        });
+    } else if t.changed_form() {
+        report.push(Loss {
+            kind: LossKind::Normalised,
+            source: ptr.to_owned(),
+            target: None,
+            code: "open311-time-form",
+            message_zh: "时间以纪元秒/毫秒或纯数字写出，已转为 RFC 3339".to_owned(),
+            message_en: "the time is written as epoch seconds/milliseconds or digits; converted to RFC 3339".to_owned(),
+        });
     }
-}
-
-fn number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+    Ok(t.at)
 }
 
 fn has_word(notes: &str, words: &[&str]) -> bool {
@@ -421,8 +474,43 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
         );
         return None;
     };
-    let field = |name: &str| obj.get(name).filter(|v| !v.is_null());
+    // `null` and `""` stand for absent [ADP-074]: each is reported once and then ignored.
+    for (name, _) in obj.iter().filter(|(_, v)| rules::is_absent(v)) {
+        report.push(Loss {
+            kind: LossKind::Normalised,
+            source: format!("{base}/{}", token(name)),
+            target: None,
+            code: "open311-null-absent",
+            message_zh: format!("`{name}` 为 null 或空，按缺省处理"),
+            message_en: format!("`{name}` is null or empty; read as absent"),
+        });
+    }
+    let field = |name: &str| obj.get(name).filter(|v| !rules::is_absent(v));
     let ptr = |name: &str| format!("{base}/{name}");
+    // A POST response ([ADP-033]): an id or token, perhaps a notice and an account, nothing a
+    // request has besides; an error response: `code` and `description` only.
+    let present: Vec<&str> = obj.iter().filter(|(_, v)| !rules::is_absent(v)).map(|(k, _)| k.as_str()).collect();
+    let only = |allowed: &[&str]| !present.is_empty() && present.iter().all(|k| allowed.contains(k));
+    if only(&["service_request_id", "token", "service_notice", "account_id"]) {
+        let (zh, en) = (
+            format!(
+                "{here}：这是 GeoReport v2 提交请求（POST）的回应（编号或令牌、通知），不是服务请求；请读取 GET /requests 的结果"
+            ),
+            format!(
+                "{here}: a GeoReport v2 POST response (an id or token and a notice), not a service request; read the result of GET /requests"
+            ),
+        );
+        reject(report, base.to_owned(), None, "open311-post-response", zh, en);
+        return None;
+    }
+    if only(&["code", "description"]) && field("code").is_some() {
+        let (zh, en) = (
+            format!("{here}：这是 GeoReport v2 错误回应（code、description），不是服务请求"),
+            format!("{here}: a GeoReport v2 error response (code, description), not a service request"),
+        );
+        reject(report, base.to_owned(), None, "open311-error-response", zh, en);
+        return None;
+    }
 
     let id = match field("service_request_id") {
         None => {
@@ -461,7 +549,6 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
     let mut ext = Map::new();
     let text = |name: &str, ext: &mut Map<String, Value>, report: &mut LossReport| match field(name) {
         None => None,
-        Some(Value::String(s)) if s.trim().is_empty() => None,
         Some(v) => {
             let t = v.as_str().and_then(|s| Text::new(s).ok());
             if t.is_none() {
@@ -495,8 +582,17 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
             CaseCategory::Other
         }
     };
-    let title = text("service_name", &mut ext, report)
-        .unwrap_or_else(|| Text::new(category.label_zh()).unwrap_or_else(|_| options.product.clone()));
+    let title = text("service_name", &mut ext, report).unwrap_or_else(|| {
+        report.push(Loss {
+            kind: LossKind::Normalised,
+            source: ptr("service_name"),
+            target: Some("/title".to_owned()),
+            code: "open311-default-title",
+            message_zh: "没有可用的 service_name，标题取类别的中文名称".to_owned(),
+            message_en: "no usable service_name; the title is the category's Chinese label".to_owned(),
+        });
+        Text::new(category.label_zh()).unwrap_or_else(|_| options.product.clone())
+    });
     let description = text("description", &mut ext, report);
 
     // Times.
@@ -524,11 +620,61 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
     case.description = description;
     case.deadline = deadline;
 
-    // Location.
+    // Location, by the shared rules [ADP-070], [ADP-073].
     match (field("lat"), field("long")) {
         (None, None) => {}
-        (lat, lng) => match (lat.and_then(number), lng.and_then(number)) {
-            (Some(la), Some(lo)) if Point::new(lo, la).is_ok() => case.location = Point::new(lo, la).ok(),
+        (lat, lng) => match (lat.and_then(rules::number), lng.and_then(rules::number)) {
+            (Some(la), Some(lo)) => {
+                let mut note = |code: &'static str, zh: &str, en: &str| {
+                    report.push(Loss {
+                        kind: LossKind::Normalised,
+                        source: ptr("lat"),
+                        target: Some("/location".to_owned()),
+                        code,
+                        message_zh: zh.to_owned(),
+                        message_en: en.to_owned(),
+                    });
+                };
+                if lat.is_some_and(Value::is_string) || lng.is_some_and(Value::is_string) {
+                    note(
+                        "open311-coordinate-text",
+                        "坐标以文本写出，已读为数值",
+                        "coordinates written as text; read as numbers",
+                    );
+                }
+                match rules::locate(lo, la, options.datum) {
+                    Located::At { lng, lat, converted, swapped } => {
+                        if swapped {
+                            note(
+                                "open311-coordinates-swapped",
+                                "lat 与 long 写反（纬度超出 ±90），已交换",
+                                "lat and long given the other way round (the latitude is beyond ±90); swapped",
+                            );
+                        }
+                        if converted {
+                            note(
+                                "open311-coordinates-to-wgs84",
+                                "坐标已按声明的坐标系换算为 WGS-84",
+                                "coordinates converted from the declared datum to WGS-84",
+                            );
+                        }
+                        case.location = Point::new(lng, lat).ok();
+                    }
+                    Located::Unknown => note(
+                        "open311-position-unknown",
+                        "坐标为 0,0（表示未知），不作为位置",
+                        "coordinates 0,0 (the usual way of writing unknown); no location",
+                    ),
+                    _ => {
+                        for (name, v) in [("lat", lat), ("long", lng)] {
+                            if let Some(v) = v {
+                                let why = "latitude must be −90…90 and longitude −180…180";
+                                reject_kept(report, &mut ext, base, name, v, "open311-bad-coordinate", why);
+                            }
+                        }
+                    }
+                }
+            }
             _ => {
                 for (name, v) in [("lat", lat), ("long", lng)] {
                     if let Some(v) = v {
@@ -579,7 +725,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
     }
 
     // Everything else is kept.
-    for (name, v) in obj.iter().filter(|(k, v)| !MAPPED.contains(&k.as_str()) && !v.is_null()) {
+    for (name, v) in obj.iter().filter(|(k, v)| !MAPPED.contains(&k.as_str()) && !rules::is_absent(v)) {
         ext.insert(name.clone(), v.clone());
         let code = if name == "media_url" { "open311-media-kept" } else { "open311-field-kept" };
         let why_zh =
@@ -618,38 +764,120 @@ struct XmlRequests {
 }
 
 /// Read the XML form of GeoReport v2 (`<service_requests><request>…`) into the JSON form that
-/// [`requests_to_cases`] reads: one object per `request`, one member per child element, empty
-/// elements left out (they stand for absent values), `lat` and `long` as numbers when they
-/// read as numbers (otherwise kept as text and then rejected with a pointer). Child elements
-/// with elements of their own are not part of the request format and make the document
-/// unreadable (an error naming the cause).
+/// [`requests_to_cases`] reads: one object per `request`, one member per child element, an
+/// empty element as `""` (absent, reported `open311-null-absent` [ADP-074]), `lat` and `long`
+/// as numbers when they read as numbers (otherwise kept as text and then rejected with a
+/// pointer). A child element with elements of its own (`extended_attributes`, `media_urls` of
+/// servers with extensions) becomes an object of its children, a name repeated becoming an
+/// array, and is kept in the extensions like any other member ([ADP-031]). Text is trimmed;
+/// character and predefined entity references are resolved. A document that is not well-formed
+/// XML is an error naming the cause.
 pub fn requests_from_xml(text: &str) -> Result<Value, crate::Error> {
-    let doc: XmlRequests = quick_xml::de::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| crate::Error::Input { format: "Open311 XML", message: e.to_string() })?;
-    let requests = doc
-        .request
+    use quick_xml::events::Event;
+    let bad = |message: String| crate::Error::Input { format: "Open311 XML", message };
+    let mut reader = quick_xml::Reader::from_str(text.trim_start_matches('\u{feff}'));
+    let mut stack: Vec<XmlFrame> = Vec::new();
+    let mut root: Option<(String, Value)> = None;
+    let name_of = |raw: &[u8]| String::from_utf8_lossy(raw).into_owned();
+    loop {
+        let event = reader.read_event().map_err(|e| bad(e.to_string()))?;
+        match event {
+            Event::Start(e) => stack.push((name_of(e.name().as_ref()), Vec::new(), String::new())),
+            Event::Empty(e) => match stack.last_mut() {
+                Some(top) => top.1.push((name_of(e.name().as_ref()), Value::String(String::new()))),
+                None => root = Some((name_of(e.name().as_ref()), Value::Object(Map::new()))),
+            },
+            Event::Text(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.2.push_str(&t.decode().map_err(|e| bad(e.to_string()))?);
+                }
+            }
+            Event::CData(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.2.push_str(&t.decode().map_err(|e| bad(e.to_string()))?);
+                }
+            }
+            Event::GeneralRef(r) => {
+                let Some(top) = stack.last_mut() else { continue };
+                match r.resolve_char_ref().map_err(|e| bad(e.to_string()))? {
+                    Some(c) => top.2.push(c),
+                    None => {
+                        let name = r.decode().map_err(|e| bad(e.to_string()))?;
+                        let resolved = quick_xml::escape::resolve_predefined_entity(&name)
+                            .ok_or_else(|| bad(format!("unknown entity `&{name};`")))?;
+                        top.2.push_str(resolved);
+                    }
+                }
+            }
+            Event::End(_) => {
+                let Some((name, children, text)) = stack.pop() else { return Err(bad("unbalanced end tag".into())) };
+                let value = if children.is_empty() { Value::String(text.trim().to_owned()) } else { grouped(children) };
+                match stack.last_mut() {
+                    Some(top) => top.1.push((name, value)),
+                    None => root = Some((name, value)),
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !stack.is_empty() {
+        return Err(bad("the document ends inside an element".into()));
+    }
+    let Some((_, Value::Object(doc))) = root else {
+        return Err(bad("no <service_requests> element with <request> elements".into()));
+    };
+    let requests = match doc.get("request") {
+        Some(Value::Array(items)) => items.clone(),
+        Some(one) => vec![one.clone()],
+        None => Vec::new(),
+    };
+    let requests = requests
         .into_iter()
-        .map(|r| {
-            let obj: Map<String, Value> = r
-                .into_iter()
-                .filter(|(_, v)| !v.trim().is_empty())
-                .map(|(k, v)| {
-                    let value = match k.as_str() {
-                        "lat" | "long" => v
-                            .trim()
-                            .parse::<f64>()
-                            .ok()
-                            .and_then(serde_json::Number::from_f64)
-                            .map_or(Value::String(v.clone()), Value::Number),
-                        _ => Value::String(v),
-                    };
-                    (k, value)
-                })
-                .collect();
-            Value::Object(obj)
+        .map(|r| match r {
+            Value::Object(obj) => Value::Object(
+                obj.into_iter()
+                    .map(|(k, v)| {
+                        let v = match (k.as_str(), v) {
+                            ("lat" | "long", Value::String(t)) => t
+                                .trim()
+                                .parse::<f64>()
+                                .ok()
+                                .and_then(serde_json::Number::from_f64)
+                                .map_or(Value::String(t), Value::Number),
+                            (_, v) => v,
+                        };
+                        (k, v)
+                    })
+                    .collect(),
+            ),
+            // `<request/>` or `<request>text</request>`: a request without members.
+            _ => Value::Object(Map::new()),
         })
         .collect();
     Ok(Value::Array(requests))
+}
+
+/// An XML element being read: its name, its children in order, its text.
+type XmlFrame = (String, Vec<(String, Value)>, String);
+
+/// Children of an XML element as a JSON object; a name given more than once becomes an array.
+fn grouped(children: Vec<(String, Value)>) -> Value {
+    let mut out = Map::new();
+    for (k, v) in children {
+        match out.get_mut(&k) {
+            // XML gives no arrays of its own: an array here is a name already repeated.
+            Some(Value::Array(items)) => items.push(v),
+            Some(existing) => {
+                let first = existing.take();
+                *existing = Value::Array(vec![first, v]);
+            }
+            None => {
+                out.insert(k, v);
+            }
+        }
+    }
+    Value::Object(out)
 }
 
 /// Write the JSON form of service requests (as [`cases_to_requests`] gives them) in the XML form.

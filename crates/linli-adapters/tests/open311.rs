@@ -78,7 +78,8 @@ fn fixtures_convert_into_valid_cases() {
     assert_eq!(c.category, CaseCategory::Other);
     let ext = &c.extensions.0.iter().find(|(ns, _)| ns.as_str() == "open311").unwrap().1;
     assert_eq!(ext["service_code"], "N-07");
-    assert_eq!(c.reported_at.to_string(), "2024-04-22T23:10:05+08:00");
+    // Zone-less: the Open311 rule is UTC unless the mapping file declares +08:00 [ADP-072].
+    assert_eq!(c.reported_at.to_string(), "2024-04-22T23:10:05Z");
     assert!(report.entries.iter().any(|l| l.source == "/2/requested_datetime"
         && l.kind == LossKind::Normalised
         && l.code == "open311-time-without-offset"));
@@ -90,12 +91,50 @@ fn fixtures_convert_into_valid_cases() {
 }
 
 #[test]
-fn default_offset_is_configurable() {
+fn the_mapping_file_gives_categories_and_the_zone() {
     let mut opts = options();
-    opts.default_offset = time::UtcOffset::from_hms(0, 0, 0).unwrap();
-    let req = json!({"service_request_id": "R1", "status": "open", "requested_datetime": "2024-04-22T23:10:05"});
-    let (c, _) = open311::request_to_case(&req, &opts);
-    assert_eq!(c.unwrap().reported_at.to_string(), "2024-04-22T23:10:05Z");
+    let toml = "zone = \"+08:00\"\n[service_code]\n\"4ffa9cad6018277d4000007b\" = \"facility.damage\"\n";
+    opts.apply_mapping(toml).unwrap();
+    let req = json!({"service_request_id": "R1", "status": "open", "requested_datetime": "2024-04-22T23:10:05",
+        "service_code": "4ffa9cad6018277d4000007b", "service_name": "Alley Light Out"});
+    let (c, report) = open311::request_to_case(&req, &opts);
+    let c = c.unwrap();
+    assert_eq!(c.reported_at.to_string(), "2024-04-22T23:10:05+08:00");
+    assert_eq!(c.category, CaseCategory::FacilityDamage);
+    assert!(report.entries.iter().all(|l| l.code != "open311-unknown-service-code"));
+    for bad in ["zone = \"+09:00\"", "[service_code]\nx = \"road.pothole\"", "colour = 1"] {
+        assert!(options().apply_mapping(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn zero_swapped_and_text_coordinates_empty_names_and_responses_are_reported() {
+    let reqs = json!([
+        {"service_request_id": "A", "requested_datetime": "2024-05-02T09:12:30Z", "lat": 0, "long": 0, "service_name": ""},
+        {"service_request_id": "B", "requested_datetime": "2024-05-02T09:12:30Z", "lat": "121.4", "long": "31.2", "service_name": null},
+        {"service_request_id": "C", "requested_datetime": 1714640000, "lat": 31.3, "long": 120.6},
+        {"service_request_id": "293944", "service_notice": "inspect within 24 hours", "account_id": null},
+        {"code": 403, "description": "Invalid api_key"}
+    ]);
+    let mut opts = options();
+    opts.datum = linli_adapters::coords::Datum::Gcj02;
+    let (cases, report) = open311::requests_to_cases(&reqs, &opts);
+    assert_eq!(cases.len(), 3);
+    assert!(cases[0].location.is_none());
+    let p = cases[1].location.as_ref().unwrap().coordinates;
+    assert!((p.lng - 121.4).abs() < 0.01 && (p.lat - 31.2).abs() < 0.01, "swapped, then converted");
+    let q = cases[2].location.as_ref().unwrap().coordinates;
+    assert!((q.lng - 120.6).abs() > 1e-4, "GCJ-02 converted");
+    let has = |at: &str, code: &str| report.entries.iter().any(|l| l.source == at && l.code == code);
+    assert!(has("/0/lat", "open311-position-unknown"));
+    assert!(has("/0/service_name", "open311-null-absent") && has("/0/service_name", "open311-default-title"));
+    assert!(has("/1/lat", "open311-coordinate-text") && has("/1/lat", "open311-coordinates-swapped"));
+    assert!(has("/1/service_name", "open311-null-absent"));
+    assert!(has("/2/lat", "open311-coordinates-to-wgs84") && has("/2/requested_datetime", "open311-time-form"));
+    assert_eq!(rejected(&report), [("/3", "open311-post-response"), ("/4", "open311-error-response")]);
+    for c in &cases {
+        assert_valid(c);
+    }
 }
 
 #[test]
@@ -112,7 +151,7 @@ fn fixtures_go_back_out_with_their_extensions() {
     assert_eq!(out[1]["status"], "closed");
     assert_eq!(out[2]["status_notes"], "closed 已结案 (rejected 不予受理)");
     assert_eq!(out[2]["service_code"], "N-07");
-    assert_eq!(out[2]["requested_datetime"], "2024-04-22T23:10:05+08:00");
+    assert_eq!(out[2]["requested_datetime"], "2024-04-22T23:10:05Z");
     assert!(report.entries.iter().all(|l| l.kind == LossKind::NotRepresentable));
     // ... and in again: the same cases, except the title (service_name is the category name out)
     // and the history notes (status_notes is the status out).
@@ -299,17 +338,27 @@ fn xml_requests_read_like_json_ones() {
     let v = open311::requests_from_xml(xml).unwrap();
     assert_eq!(v[0]["lat"], json!(31.3262));
     assert_eq!(v[0]["service_name"], json!("垃圾堆放 & 杂物"));
-    assert!(v[0].get("status_notes").is_none(), "an empty element is an absent value");
+    assert_eq!(v[0]["status_notes"], json!(""), "an empty element is kept as empty text");
     let (cases, report) = open311::requests_to_cases(&v, &options());
+    assert!(report.entries.iter().any(|l| l.source == "/0/status_notes" && l.code == "open311-null-absent"));
     assert_eq!(cases.len(), 2);
     assert_eq!(rejected(&report), [("/1/lat", "open311-bad-coordinate"), ("/1/long", "open311-bad-coordinate")]);
     for bad in [
         "<service_requests><request>",
         "not xml at all <",
-        "<service_requests><request><a><b>1</b></a></request></service_requests>",
+        "<service_requests><request><a>1</b></request></service_requests>",
     ] {
         assert!(open311::requests_from_xml(bad).is_err(), "{bad}");
     }
+    // Nested elements (servers with extensions) are read as objects, repeated names as arrays.
+    let nested = "<service_requests><request><service_request_id>7</service_request_id><extended_attributes>\
+        <title>Roska</title><media_urls><media_url>https://e.example/a.jpg</media_url>\
+        <media_url>https://e.example/b.jpg</media_url></media_urls></extended_attributes></request></service_requests>";
+    let v = open311::requests_from_xml(nested).unwrap();
+    assert_eq!(
+        v[0]["extended_attributes"],
+        json!({"title": "Roska", "media_urls": {"media_url": ["https://e.example/a.jpg", "https://e.example/b.jpg"]}})
+    );
     // A foreign non-scalar member is written as JSON text, and said so.
     let (xml, loss) = open311::requests_to_xml(&json!([{"service_request_id": "X-1", "tags": ["a", "b"]}]));
     assert!(

@@ -40,7 +40,9 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 #[command(after_help = "With --to linli (the default), OUT ending in .ndjson is one NDJSON file; any other OUT is a \
 dataset directory (one NDJSON file per record type and manifest.json).\n\
-Exit codes: 0 converted with no error; 1 some input could not be converted (reported); 2 usage or I/O error.")]
+Exit codes: 0 every record converted (loss-report entries, notes and normalised values included); 1 some records \
+or values were refused (reported); 2 the input is not this format at all (with a hint at the right --from when it \
+looks like another), a usage or an I/O error.")]
 pub struct ConvertArgs {
     /// The input format
     #[arg(long, value_enum)]
@@ -57,13 +59,15 @@ pub struct ConvertArgs {
     /// Also write the full loss report as JSON to FILE
     #[arg(long, value_name = "FILE")]
     pub loss_report: Option<PathBuf>,
-    /// Column mapping (TOML) for --from csv / xlsx and --to csv
+    /// Mapping file (TOML) of the format: the column mapping for --from csv / xlsx and --to csv; the format's own
+    /// table for the other formats read (open311: `[service_code]` → Linli case category, `zone`)
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
     /// Text encoding of CSV (input default: detected; output default: UTF-8 with BOM; e.g. gbk, gb18030, utf-8)
     #[arg(long)]
     pub encoding: Option<String>,
-    /// Datum of the input coordinates for NGSI-LD: wgs84, gcj02 or bd09 (converted to WGS-84)
+    /// Datum of the input coordinates: wgs84, gcj02 or bd09 (converted to WGS-84); refused for formats without
+    /// coordinates (csv, xlsx)
     #[arg(long, default_value = "wgs84")]
     pub datum: String,
 }
@@ -182,27 +186,43 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     let mut loss = LossReport::default();
     let mut errors: Vec<String> = Vec::new();
     let usage = |e: linli_adapters::Error| adapter_error(&a.input, lang, &e);
+    // --mapping is per format: the column mapping of a table, else the format's own mapping
+    // file, passed as its TOML text.
     let needs_mapping = matches!(a.from, Format::Csv | Format::Xlsx) || a.to == Format::Csv;
     let mapping = if needs_mapping { Some(read_mapping(a, lang)?) } else { None };
+    let format_mapping = match &a.mapping {
+        Some(path) if !matches!(a.from, Format::Csv | Format::Xlsx | Format::Linli) => {
+            Some(std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.clone(), source })?)
+        }
+        _ => None,
+    };
+    if a.mapping.is_some() && a.from == Format::Linli && a.to != Format::Csv {
+        return Err(CliError::Usage("--mapping applies when reading a vendor format or writing csv".into()));
+    }
+    let mut refused = false;
     // Into canonical records.
     let records: Vec<Record> = match a.from.adapter() {
         None => {
             let (r, e) = read_linli(&a.input)?;
-            errors.extend(e);
+            refused |= !e.is_empty();
+            errors.extend(e.into_iter().map(|e| format!("error: {e}")));
             r
         }
         Some(format) => {
             let bytes = std::fs::read(&a.input).map_err(|source| CliError::Io { path: a.input.clone(), source })?;
             let mut opts = linli_adapters::convert::ReadOptions::new(now());
             opts.mapping.clone_from(&mapping);
+            opts.format_mapping = format_mapping;
             opts.encoding.clone_from(&a.encoding);
             opts.datum = linli_adapters::coords::Datum::parse(&a.datum)
                 .ok_or_else(|| CliError::Usage(format!("--datum {}: expected wgs84, gcj02 or bd09", a.datum)))?;
             let converted = linli_adapters::convert::read(format, &bytes, &opts).map_err(usage)?;
+            refused |= !converted.all_converted();
             loss.entries.extend(converted.loss.entries);
             errors.extend(converted.findings.iter().map(|f| {
                 let msg = if lang == Lang::Zh { &f.message_zh } else { &f.message_en };
-                format!("{} {}: {msg}", f.at, f.code)
+                let what = if linli_adapters::convert::is_refusal(f) { "error" } else { "note" };
+                format!("{what}[{}] {}: {msg}", f.code, f.at)
             }));
             converted.records
         }
@@ -246,7 +266,8 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
         writeln!(out, "  {n:>6}  {k}").map_err(CliError::Stdout)?;
     }
     for e in errors.iter().take(20) {
-        writeln!(out, "  error: {e}").map_err(CliError::Stdout)?;
+        writeln!(out, "  {e}").map_err(CliError::Stdout)?;
     }
-    Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    // Exit code 1 when something was refused [ADP-077]; notes and normalised values are not.
+    Ok(if refused { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -75,7 +75,9 @@ pub enum Request {
         /// The input as bytes, base64 (instead of `input`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         input_base64: Option<String>,
-        /// Column mapping (TOML text), for tables.
+        /// The mapping file (TOML text), per format: the column mapping of a table (`csv`, `xlsx`,
+        /// or writing `csv`); the format's own mapping file otherwise (Open311: `service_code` →
+        /// category and `zone`, `spec/18-adapters.md` [ADP-032]).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         mapping: Option<String>,
         /// Options.

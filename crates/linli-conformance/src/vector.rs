@@ -291,7 +291,9 @@ pub struct AdapterVector {
     /// The input as bytes (a GBK table, a workbook), base64.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_base64: Option<String>,
-    /// The column mapping (TOML text), for tables.
+    /// The mapping file (TOML text), per format: the column mapping of a table (`csv`, `xlsx`,
+    /// or writing `csv`); the format's own mapping file otherwise (Open311: `service_code` →
+    /// category and `zone`, `spec/18-adapters.md` [ADP-032]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping: Option<String>,
     /// Conversion options.

@@ -534,12 +534,17 @@ impl ConvertAnswer {
 fn convert(r: &ConvertRequest) -> Result<ConvertAnswer, String> {
     use base64::Engine;
     use linli_adapters::convert::{self as c, Format};
+    // The mapping is per format [ADP-032]: a table's column mapping, else the format's own
+    // mapping file (TOML text) given to the reader as it is.
+    let table = ["csv", "xlsx"].contains(&r.from.as_str()) || r.to == "csv";
     let mapping = r
         .mapping
         .as_deref()
+        .filter(|_| table)
         .map(linli_adapters::csv_table::Mapping::from_toml)
         .transpose()
         .map_err(|e| e.to_string())?;
+    let format_mapping = r.mapping.clone().filter(|_| !table);
     let bytes = match (&r.input_base64, &r.input) {
         (Some(b), _) => base64::engine::general_purpose::STANDARD.decode(b).map_err(|e| e.to_string())?,
         (None, Some(Value::String(s))) => s.clone().into_bytes(),
@@ -562,6 +567,7 @@ fn convert(r: &ConvertRequest) -> Result<ConvertAnswer, String> {
         };
         let mut opts = c::ReadOptions::new(at);
         opts.mapping.clone_from(&mapping);
+        opts.format_mapping = format_mapping;
         opts.encoding.clone_from(&r.options.encoding);
         if let Some(d) = &r.options.datum {
             opts.datum = linli_adapters::coords::Datum::parse(d).ok_or_else(|| format!("unknown datum `{d}`"))?;

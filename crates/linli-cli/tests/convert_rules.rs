@@ -1,0 +1,146 @@
+//! `linli convert`: exit codes 0/1/2, the `--from` hint, `--datum` refusal and the per-format
+//! `--mapping` (`spec/18-adapters.md` 18.8, [ADP-075]–[ADP-077]; 18.4 [ADP-032]).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn corpus(name: &str) -> String {
+    root().join("crates/linli-adapters/tests/corpus/open311").join(name).display().to_string()
+}
+
+fn run(args: &[&str]) -> (ExitCode, String) {
+    let mut out = Vec::new();
+    let argv: Vec<OsString> = std::iter::once("linli").chain(args.iter().copied()).map(OsString::from).collect();
+    let code = match linli_cli::run(argv, &mut out) {
+        Ok(c) => c,
+        Err(e) => {
+            out.extend(format!("error[{}]: {e}", e.code()).into_bytes());
+            ExitCode::from(2)
+        }
+    };
+    (code, String::from_utf8(out).unwrap())
+}
+
+fn temp(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("linli-convert-rules-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn exit_0_when_every_record_converted_with_notes_and_a_mapping_gives_categories() {
+    let dir = temp("ok");
+    let out = dir.join("out.ndjson");
+    let o = out.display().to_string();
+    let (code, text) = run(&[
+        "--lang",
+        "en",
+        "convert",
+        "--from",
+        "open311",
+        "--mapping",
+        &corpus("chicago-mapping.toml"),
+        &corpus("chicago-requests.json"),
+        "-o",
+        &o,
+    ]);
+    assert_eq!(code, ExitCode::SUCCESS, "{text}");
+    assert!(text.contains("converted 3 records"), "{text}");
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.contains("\"category\":\"facility.damage\""), "{written}");
+    assert!(written.contains("\"category\":\"environment.sanitation\""), "{written}");
+    // Zone-less times, 0,0 and text coordinates are notes: still exit 0.
+    let (code, text) = run(&[
+        "convert",
+        "--from",
+        "open311",
+        "--mapping",
+        &corpus("platform-mapping.toml"),
+        "--datum",
+        "gcj02",
+        &corpus("platform-zoneless.json"),
+        "-o",
+        &o,
+    ]);
+    assert_eq!(code, ExitCode::SUCCESS, "{text}");
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.contains("\"reportedAt\":\"2024-05-03T08:41:09+08:00\""), "{written}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn exit_1_when_records_were_refused() {
+    let dir = temp("refused");
+    let o = dir.join("out.ndjson").display().to_string();
+    let (code, text) = run(&["--lang", "en", "convert", "--from", "open311", &corpus("post-response.json"), "-o", &o]);
+    assert_eq!(code, ExitCode::from(1), "{text}");
+    assert!(text.contains("error[open311-post-response]"), "{text}");
+    let (code, text) = run(&["convert", "--from", "open311-xml", &corpus("fixmystreet-requests.xml"), "-o", &o]);
+    assert_eq!(code, ExitCode::from(1), "{text}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn exit_2_with_a_hint_when_the_input_is_another_format() {
+    let dir = temp("wrong");
+    let o = dir.join("out.ndjson").display().to_string();
+    let input = corpus("wrong-format-cloudevent.json");
+    let (code, text) = run(&["--lang", "en", "convert", "--from", "open311", &input, "-o", &o]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.starts_with("error[adapter-wrong-format]:") && text.contains("try --from cloudevents"), "{text}");
+    let (code, text) = run(&["--lang", "zh", "convert", "--from", "open311", &input, "-o", &o]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.contains("请改用 --from cloudevents"), "{text}");
+    // Open311 XML read as JSON: the hint names the XML form.
+    let (code, text) = run(&["convert", "--from", "open311", &corpus("toronto-requests.xml"), "-o", &o]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.contains("--from open311-xml"), "{text}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_datum_is_refused_where_there_are_no_coordinates() {
+    let dir = temp("datum");
+    let o = dir.join("out.ndjson").display().to_string();
+    let mapping = root().join("examples/adapters/csv/population-register.toml").display().to_string();
+    let input = root().join("examples/adapters/csv/population-register.csv").display().to_string();
+    let (code, text) =
+        run(&["--lang", "en", "convert", "--from", "csv", "--mapping", &mapping, "--datum", "gcj02", &input, "-o", &o]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.starts_with("error[adapter-datum-not-honoured]:") && text.contains("--datum gcj02"), "{text}");
+    let (code, text) =
+        run(&["convert", "--from", "open311", "--datum", "mars", &corpus("chicago-single.json"), "-o", &o]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_bad_open311_mapping_is_a_usage_error_naming_the_entry() {
+    let dir = temp("mapping");
+    let o = dir.join("out.ndjson").display().to_string();
+    let m = dir.join("bad.toml");
+    std::fs::write(&m, "[service_code]\n\"4ffa\" = \"road.pothole\"\n").unwrap();
+    let m = m.display().to_string();
+    let (code, text) = run(&[
+        "--lang",
+        "en",
+        "convert",
+        "--from",
+        "open311",
+        "--mapping",
+        &m,
+        &corpus("chicago-single.json"),
+        "-o",
+        &o,
+    ]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.starts_with("error[adapter-input]:") && text.contains("road.pothole"), "{text}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,16 @@
+//! Fuzz target: `linli_adapters::convert::read(Format::Geojson, ..)` with fixed options; the
+//! invariants are those of `crates/linli-adapters/tests/support/fuzz_invariants.rs`.
+#![no_main]
+
+#[path = "../../crates/linli-adapters/tests/support/fuzz_invariants.rs"]
+mod invariants;
+
+use libfuzzer_sys::fuzz_target;
+use linli_adapters::convert::{Format, ReadOptions};
+use std::sync::LazyLock;
+
+static OPTIONS: LazyLock<ReadOptions> = LazyLock::new(|| invariants::options(Format::Geojson));
+
+fuzz_target!(|data: &[u8]| {
+    invariants::check(Format::Geojson, data, &OPTIONS);
+});

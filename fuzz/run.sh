@@ -12,7 +12,8 @@
 # public payloads are seeds too; that run writes to fuzz/run/corpus-shared/ instead, which must
 # never be copied into the repository (the payloads are not ours to redistribute).
 # libFuzzer runs in fork mode so that one crash does not end the run: every distinct crash is
-# kept. A hang is an input that takes more than FUZZ_TIMEOUT seconds (default 10).
+# kept. A hang is an input that takes more than FUZZ_TIMEOUT seconds (default 10). With
+# LINLI_FUZZ_ADP004=1 the targets also check that no record has a semantic error [ADP-004].
 # Exit status: 0 when no target found anything, 1 otherwise.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"

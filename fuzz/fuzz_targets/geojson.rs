@@ -9,8 +9,9 @@ use libfuzzer_sys::fuzz_target;
 use linli_adapters::convert::{Format, ReadOptions};
 use std::sync::LazyLock;
 
+static ADP004: LazyLock<bool> = LazyLock::new(invariants::adp004_from_env);
 static OPTIONS: LazyLock<ReadOptions> = LazyLock::new(|| invariants::options(Format::Geojson));
 
 fuzz_target!(|data: &[u8]| {
-    invariants::check(Format::Geojson, data, &OPTIONS);
+    invariants::check_valid(Format::Geojson, data, &OPTIONS, *ADP004);
 });

@@ -3,8 +3,9 @@
 //! every file of `fuzz/corpus/<target>/` (the minimised corpus of the cargo-fuzz target of that
 //! name) and of `tests/regressions/<target>/` (minimised inputs that once broke a reader) is read
 //! with the target's format and fixed options, and the invariants the fuzz targets assert are
-//! checked (`tests/support/fuzz_invariants.rs`, shared with the targets). A corpus directory that
-//! is missing or empty fails the test: the replay must never pass by reading nothing.
+//! checked (`tests/support/fuzz_invariants.rs`, shared with the targets; with `LINLI_FUZZ_ADP004`
+//! set, also [ADP-004]). A corpus directory that is missing or empty fails the test: the replay
+//! must never pass by reading nothing.
 
 #[path = "support/fuzz_invariants.rs"]
 mod invariants;
@@ -23,9 +24,10 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 
 fn replay(target: &str, format: linli_adapters::convert::Format, paths: &[PathBuf]) {
     let opts = invariants::options(format);
+    let adp004 = invariants::adp004_from_env();
     for path in paths {
         let bytes = std::fs::read(path).expect("corpus file readable");
-        let outcome = std::panic::catch_unwind(|| invariants::check(format, &bytes, &opts));
+        let outcome = std::panic::catch_unwind(|| invariants::check_valid(format, &bytes, &opts, adp004));
         assert!(outcome.is_ok(), "{target}: invariant broken by {}", path.display());
     }
 }

@@ -7,6 +7,10 @@
 //! to an equal value; every finding and every loss entry has a non-empty code that is in
 //! [`linli_adapters::codes::CODES`] and a message in both languages; the loss report serialises.
 //! A hang is caught by the fuzzer's `-timeout`.
+//!
+//! [`check_valid`] adds [ADP-004]: no record has a semantic finding of level error
+//! (`linli_model::check::check_record`). The fuzz targets check it when the environment variable
+//! `LINLI_FUZZ_ADP004` is set (issue 11, item 7, makes every reader refuse such records).
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -85,6 +89,16 @@ fn known(code: &str) -> bool {
 /// Read `bytes` as `format` and check every invariant; panics (naming the one that failed) when
 /// one does not hold.
 pub fn check(format: Format, bytes: &[u8], opts: &ReadOptions) {
+    check_valid(format, bytes, opts, false);
+}
+
+/// Whether the fuzz targets also check [ADP-004] (`LINLI_FUZZ_ADP004` set).
+pub fn adp004_from_env() -> bool {
+    std::env::var_os("LINLI_FUZZ_ADP004").is_some()
+}
+
+/// [`check`], and with `adp004` also: no record has a semantic finding of level error [ADP-004].
+pub fn check_valid(format: Format, bytes: &[u8], opts: &ReadOptions, adp004: bool) {
     let converted = match read(format, bytes, opts) {
         Ok(c) => c,
         Err(e) => {
@@ -101,6 +115,14 @@ pub fn check(format: Format, bytes: &[u8], opts: &ReadOptions) {
         match Record::from_json_str(&json) {
             Ok(back) => assert!(&back == record, "record {i} re-parses to a different value: {json}"),
             Err(e) => panic!("record {i} does not re-parse ({e}): {json}"),
+        }
+        if adp004 {
+            let errors: Vec<_> = linli_model::check::check_record(record, &Default::default())
+                .into_iter()
+                .filter(|f| f.level == linli_model::check::Level::Error)
+                .map(|f| (f.code, f.pointer)) // never the value: it may be personal data
+                .collect();
+            assert!(errors.is_empty(), "record {i} is not valid [ADP-004]: {errors:?}");
         }
     }
     for f in &converted.findings {

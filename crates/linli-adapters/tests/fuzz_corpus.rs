@@ -3,7 +3,7 @@
 //! every file of `fuzz/corpus/<target>/` (the minimised corpus of the cargo-fuzz target of that
 //! name) and of `tests/regressions/<target>/` (minimised inputs that once broke a reader) is read
 //! with the target's format and fixed options, and the invariants the fuzz targets assert are
-//! checked (`tests/support/fuzz_invariants.rs`, shared with the targets; with `LINLI_FUZZ_ADP004`
+//! checked (`tests/support/fuzz_invariants.rs`, shared with the targets; ADP-004 checked too
 //! set, also [ADP-004]). A corpus directory that is missing or empty fails the test: the replay
 //! must never pass by reading nothing.
 

@@ -9,8 +9,9 @@
 //! A hang is caught by the fuzzer's `-timeout`.
 //!
 //! [`check_valid`] adds [ADP-004]: no record has a semantic finding of level error
-//! (`linli_model::check::check_record`). The fuzz targets check it when the environment variable
-//! `LINLI_FUZZ_ADP004` is set (issue 11, item 7, makes every reader refuse such records).
+//! (`linli_model::check::check_record`; `convert::read` refuses such records). The fuzz targets
+//! and the replay test check it always, unless the environment variable `LINLI_FUZZ_SKIP_ADP004`
+//! is set (to look for crashes alone).
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -89,12 +90,12 @@ fn known(code: &str) -> bool {
 /// Read `bytes` as `format` and check every invariant; panics (naming the one that failed) when
 /// one does not hold.
 pub fn check(format: Format, bytes: &[u8], opts: &ReadOptions) {
-    check_valid(format, bytes, opts, false);
+    check_valid(format, bytes, opts, true);
 }
 
-/// Whether the fuzz targets also check [ADP-004] (`LINLI_FUZZ_ADP004` set).
+/// Whether the fuzz targets also check [ADP-004] (yes, unless `LINLI_FUZZ_SKIP_ADP004` is set).
 pub fn adp004_from_env() -> bool {
-    std::env::var_os("LINLI_FUZZ_ADP004").is_some()
+    std::env::var_os("LINLI_FUZZ_SKIP_ADP004").is_none()
 }
 
 /// [`check`], and with `adp004` also: no record has a semantic finding of level error [ADP-004].

@@ -179,12 +179,43 @@ table! {
     "cloudevents-not-converted", Finding, "ADP-003", "此 CloudEvent 未转换", "A CloudEvent that could not be converted";
     "cloudevents-record-type-not-representable", NotRepresentable, "ADP-050", "CloudEvents 只能容纳 Event 记录", "CloudEvents hold Event records only";
     "cloudevents-attribute-kept", KeptInExtensions, "ADP-001", "扩展属性保存在扩展中", "An extension attribute kept in extensions";
+    "cloudevents-missing-attribute", Finding, "ADP-052", "缺少必需属性（specversion、id、source、type），未转换", "A required attribute (specversion, id, source, type) missing; not converted";
+    "cloudevents-unsupported-specversion", Finding, "ADP-052", "specversion 不是 1.0，未转换", "A specversion other than 1.0; not converted";
+    "cloudevents-id-generated", Normalised, "ADP-054", "id 不是有效的 Linli 标识，使用生成的标识", "An id that is not a valid Linli id; a generated id used";
+    "cloudevents-default-category", Normalised, "ADP-053", "类型映射中没有的类型，类别记为其他", "A type no mapping names; category other.other";
+    "cloudevents-default-severity", Normalised, "ADP-053", "映射没有给出严重程度，使用 info", "No severity from the mapping; info used";
+    "cloudevents-time-without-offset", Normalised, "ADP-055", "时间缺少时区偏移，按 UTC 处理", "A time without a zone offset, read as UTC";
+    "cloudevents-time-normalised", Normalised, "ADP-055", "时间改写为 RFC 3339", "A time rewritten as RFC 3339";
+    "cloudevents-bad-time", Rejected, "ADP-055", "time 无效，保存在扩展中", "An invalid time, kept in extensions";
+    "cloudevents-default-time", Normalised, "ADP-055", "没有 time，取转换时间", "No time; the time of conversion used";
+    "cloudevents-null-absent", Normalised, "ADP-074", "null 或空属性按缺失处理", "A null or empty attribute read as absent";
+    "cloudevents-data-base64-decoded", Normalised, "ADP-056", "data_base64 解码为 JSON", "data_base64 decoded as JSON";
+    "cloudevents-bad-base64", Rejected, "ADP-056", "data_base64 不是有效的 base64", "data_base64 that is not valid base64";
     "geojson-not-converted", Finding, "ADP-003", "此 Feature 未转换", "A Feature that could not be converted";
     "geojson-record-type-not-representable", NotRepresentable, "ADP-060", "GeoJSON 只能容纳 Place 记录", "GeoJSON holds Place records only";
     "geojson-property-kept", KeptInExtensions, "ADP-001", "没有对应成员的属性，保存在扩展中", "A property without a Linli member, kept in extensions";
     "geojson-numeric-id", Normalised, "ADP-060", "数字标识已转为文本", "A numeric id turned into text";
     "geojson-member-dropped", NotRepresentable, "ADP-060", "Feature 无法表示的成员", "A member a Feature cannot hold";
-    "geojson-geometry-not-representable", NotRepresentable, "ADP-060", "Linli 无法表示的几何类型", "A geometry type Linli cannot hold";
+    "geojson-geometry-not-representable", NotRepresentable, "ADP-066", "Linli 无法表示的几何类型", "A geometry type Linli cannot hold";
+    "geojson-duplicate-member", Finding, "ADP-062", "同一对象中成员名重复，输入未转换", "A member name twice in one object; nothing converted";
+    "geojson-bad-properties", Finding, "ADP-062", "properties 不是对象或 null，Feature 未转换", "properties neither an object nor null; the Feature is not converted";
+    "geojson-bad-id", Finding, "ADP-065", "Feature 的 id 不是字符串或数字，Feature 未转换", "A Feature id neither a string nor a number; the Feature is not converted";
+    "geojson-echarts-decoded", Normalised, "ADP-068", "ECharts 压缩坐标已解码", "ECharts compressed coordinates decoded";
+    "geojson-echarts-undecodable", Finding, "ADP-068", "ECharts 压缩坐标无法解码，输入未转换", "ECharts compressed coordinates that cannot be decoded; nothing converted";
+    "geojson-null-absent", Normalised, "ADP-074", "null 或空值按缺失处理", "A null or empty value read as absent";
+    "geojson-bad-property-value", Rejected, "ADP-063", "属性值不能作为地点成员，保存在扩展中", "A property value that cannot be the place member, kept in extensions";
+    "geojson-bad-geometry", Rejected, "ADP-066", "几何无效，保存在扩展中", "An invalid geometry, kept in extensions";
+    "geojson-bad-coordinate", Rejected, "ADP-066", "坐标无效，几何保存在扩展中", "An invalid position; the geometry kept in extensions";
+    "geojson-id-generated", Normalised, "ADP-065", "缺少有效标识，使用生成的标识", "No valid id; a generated id is used";
+    "geojson-default-name", Normalised, "ADP-064", "没有名称，以标识作为名称", "No name; the id is the name";
+    "geojson-default-kind", Normalised, "ADP-064", "没有地点类型，使用默认值 poi", "No place kind; the default poi is used";
+    "geojson-geometry-merged", Normalised, "ADP-066", "多边形组成的 GeometryCollection 合并为多多边形", "A GeometryCollection of polygons merged into a MultiPolygon";
+    "geojson-zero-position", Normalised, "ADP-073", "坐标 0,0 表示未知，没有几何", "Position 0,0 means unknown; no geometry";
+    "geojson-swapped-position", Normalised, "ADP-073", "经纬度颠倒，已纠正", "Latitude and longitude swapped; put right";
+    "geojson-coordinates-to-wgs84", Normalised, "ADP-070", "坐标已转换为 WGS-84", "Coordinates converted to WGS-84";
+    "geojson-ngsi-ld-entity", Finding, "ADP-062", "GeoJSON 形式的 NGSI-LD 实体，请用 --from ngsi-ld", "An NGSI-LD entity in GeoJSON form; read it with --from ngsi-ld";
+    "geojson-empty-feature", Finding, "ADP-062", "既无几何也无属性的 Feature，未转换", "A Feature with neither geometry nor properties; not converted";
+    "geojson-ring-closed", Normalised, "ADP-066", "未闭合的环已闭合", "An open ring closed";
 }
 
 /// Section 22.1 of the generated chapter: the pointers loss entries and findings carry

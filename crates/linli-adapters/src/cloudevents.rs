@@ -230,7 +230,7 @@ fn convert(ce: &Value, base: &str, report: &mut LossReport) -> Result<Event, Str
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading any CloudEvent [ADP-051]–[ADP-058]
+// Reading any CloudEvent [ADP-051]–[ADP-057]
 
 /// The built-in type-mapping file [ADP-053].
 pub const BUILTIN_TYPES: &str = include_str!("../mappings/cloudevents/types.toml");
@@ -397,7 +397,7 @@ fn note(
     loss.push(Loss { kind, source, target: target.map(str::to_owned), code, message_zh: zh, message_en: en });
 }
 
-/// A foreign CloudEvent [ADP-052]–[ADP-058].
+/// A foreign CloudEvent [ADP-052]–[ADP-057].
 fn foreign(
     ce: &Value,
     base: &str,
@@ -446,7 +446,7 @@ fn foreign(
         }
     }
     for attr in ["id", "source", "type"] {
-        if !obj.get(attr).and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
+        if obj.get(attr).and_then(Value::as_str).is_none_or(str::is_empty) {
             return fail(
                 out,
                 "cloudevents-missing-attribute",

@@ -1,5 +1,5 @@
 //! GeoJSON (RFC 7946): [`Place`] ⇄ Feature / FeatureCollection (`spec/18-adapters.md` §18.7,
-//! [ADP-060]–[ADP-069]).
+//! [ADP-060]–[ADP-068]).
 //!
 //! # Writing
 //!
@@ -238,7 +238,7 @@ fn convert_feature(feature: &Value, base: &str, report: &mut LossReport) -> Resu
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading any GeoJSON [ADP-062]–[ADP-069]
+// Reading any GeoJSON [ADP-062]–[ADP-068]
 
 /// The built-in property table [ADP-063]: property keys (exact, case-sensitive) and the place
 /// member each gives, in order of precedence. The first key present with a value wins; the
@@ -748,7 +748,7 @@ impl Ctx<'_> {
         for key in keys {
             let v = &props[key];
             let at = here(&format!("/properties/{}", token(key)));
-            let member = member_of(key).filter(|m| !taken.contains(m) && !(*m == Member::Id && id.is_some()));
+            let member = member_of(key).filter(|m| !(taken.contains(m) || (*m == Member::Id && id.is_some())));
             let Some(member) = member else {
                 foreign.insert(key.clone(), v.clone());
                 continue;

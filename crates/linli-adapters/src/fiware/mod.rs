@@ -641,15 +641,19 @@ impl Reader<'_> {
             Geometry::Polygon(p) => {
                 !p.coordinates.is_empty() && p.coordinates.iter().all(|r| r.len() >= 4 && r.first() == r.last())
             }
-            // Not read from NGSI (yet): refused as before MultiPolygon joined the model.
-            Geometry::MultiPolygon(_) => false,
+            Geometry::MultiPolygon(m) => {
+                !m.coordinates.is_empty()
+                    && m.coordinates
+                        .iter()
+                        .all(|p| !p.is_empty() && p.iter().all(|r| r.len() >= 4 && r.first() == r.last()))
+            }
         });
         let Some(mut g) = parsed else {
             let en = format!("`{name}` is not a valid GeoJSON Point or Polygon in WGS-84 range");
             self.reject(a, "fiware-geometry-invalid", "CON-032", en);
             return None;
         };
-        if point_only && matches!(g, Geometry::Polygon(_)) {
+        if point_only && matches!(g, Geometry::Polygon(_) | Geometry::MultiPolygon(_)) {
             self.keep(a);
             return None;
         }

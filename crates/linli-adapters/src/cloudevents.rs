@@ -19,16 +19,23 @@
 //! In `source` every path segment (thing id, vendor, product) is percent-encoded: each UTF-8
 //! byte outside `A-Z a-z 0-9 . _ ~ -` becomes `%XX` (upper-case hex).
 //!
-//! # Reading
+//! # Reading (`spec/18-adapters.md` §18.6)
 //!
-//! `specversion` must be `1.0`; `data` must be a Linli Event (`data_base64` is refused: Linli
-//! events are JSON); `id`, `type` and (when present) `time` must agree with `data.id`,
-//! `data.category` and `data.occurredAt`, otherwise the CloudEvent is an error. Extension
-//! attributes (any attribute other than `id`, `source`, `specversion`, `type`,
-//! `datacontenttype`, `dataschema`, `subject`, `time`, `data`, `data_base64`) are kept in the
-//! event's `extensions.cloudevents`, as are `source`, `subject`, `dataschema` and
-//! `datacontenttype` when they differ from what the scheme above derives from the event
-//! ([`LossKind::KeptInExtensions`]). A `datacontenttype` that is not JSON is an error.
+//! [`read`] takes one CloudEvent or a batch. A *Linli-shaped* CloudEvent (`type` starting
+//! [`TYPE_PREFIX`], `data` an object with `type` `"Event"`) is read strictly
+//! ([`cloudevent_to_event`], [ADP-050]): `specversion` must be `1.0`; `data` must be a Linli Event;
+//! `id`, `type` and (when present) `time` must agree with `data.id`, `data.category` and
+//! `data.occurredAt`, otherwise the CloudEvent is an error. Extension attributes and `source`,
+//! `subject`, `dataschema`, `datacontenttype` when they differ from what writing derives are kept in
+//! `extensions.cloudevents` ([`LossKind::KeptInExtensions`]).
+//!
+//! Any other CloudEvent is *foreign* ([ADP-051]–[ADP-057]): its category comes from the user's
+//! type-mapping file, then the built-in one ([`BUILTIN_TYPES`], [`TypeMapping`]), else
+//! [`DEFAULT_CATEGORY`]; its time is read with [`crate::rules::read_time`] (zone rule UTC; absent →
+//! the time of conversion); `data` (any JSON type) and a decoded `data_base64`, `source`, `subject`
+//! and every other attribute are kept in `extensions.cloudevents`; an id that is not a Linli id is
+//! replaced by `ce-<hash>` (the original in `meta.sourceId`). A JSON object without `specversion`
+//! is not CloudEvents (the Azure Event Grid schema is named when recognised).
 //!
 //! Loss `source` pointers point into the CloudEvent (prefixed with `/<i>` in a batch);
 //! `target` pointers point into the converted event.

@@ -353,7 +353,7 @@ fn geo_point(a: &Attr) -> Option<Value> {
 /// A well-formed GeoJSON geometry of a type a Linli geometry cannot hold (yet).
 fn other_geometry(v: &Value) -> bool {
     let ty = v.get("type").and_then(Value::as_str);
-    matches!(ty, Some("LineString" | "MultiPoint" | "MultiLineString" | "MultiPolygon" | "GeometryCollection"))
+    matches!(ty, Some("LineString" | "MultiPoint" | "MultiLineString" | "GeometryCollection"))
         && (v.get("coordinates").is_some_and(Value::is_array) || v.get("geometries").is_some_and(Value::is_array))
 }
 
@@ -601,7 +601,7 @@ impl Reader<'_> {
 
     /// A GeoJSON geometry in WGS-84; `point_only` keeps a valid polygon in the extensions.
     /// An NGSI-v2 `geo:point` (`"lat, lng"`) is read as a Point; a valid GeoJSON geometry of
-    /// another type (LineString, MultiPolygon, …) is kept in the extensions; a point at `0,0`
+    /// another type (LineString, MultiPoint, …) is kept in the extensions; a point at `0,0`
     /// is no location [ADP-025].
     fn geometry(&mut self, name: &str, target: &str, point_only: bool) -> Option<Value> {
         let mut a = self.take(name)?;

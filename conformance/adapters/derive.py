@@ -2200,7 +2200,7 @@ def mapped_read(doc, datum="wgs84"):
                 lat, lng = (float(x) for x in v.split(","))
                 v = {"type": "Point", "coordinates": [lng, lat]}
                 r.lost("normalised", "fiware-geo-point", f"{base}/{token(name)}")
-            if isinstance(v, dict) and v.get("type") in ("LineString", "MultiPoint", "MultiLineString", "MultiPolygon"):
+            if isinstance(v, dict) and v.get("type") in ("LineString", "MultiPoint", "MultiLineString"):
                 r.lost("kept-in-extensions", "fiware-geometry-kept", f"{base}/{token(name)}")
                 return
             if isinstance(v, dict) and v.get("type") == "Point":

@@ -251,7 +251,7 @@ fn parse_json(format: Format, bytes: &[u8]) -> Result<Value, Error> {
 }
 
 /// Errors given as `"<pointer>: <message>"` strings → coded findings.
-fn not_converted(code: &'static str, errors: Vec<String>) -> impl Iterator<Item = AdapterFinding> {
+pub(crate) fn not_converted(code: &'static str, errors: Vec<String>) -> impl Iterator<Item = AdapterFinding> {
     errors.into_iter().map(move |e| {
         let (at, msg) = match e.split_once(": ") {
             // The input as a whole is the empty JSON pointer (RFC 6901), chapter 22.
@@ -412,30 +412,16 @@ fn read_with(format: Format, bytes: &[u8], json: Value, opts: &ReadOptions) -> R
             out.loss = r.loss;
         }
         Format::Geojson => {
-            let (places, loss, errors) = if json.get("type").and_then(Value::as_str) == Some("Feature") {
-                match crate::geojson::feature_to_place(&json) {
-                    Ok((p, l)) => (vec![p], l, Vec::new()),
-                    Err(e) => (Vec::new(), LossReport::default(), vec![format!("(root): {e}")]),
-                }
-            } else {
-                crate::geojson::collection_to_places(&json)
-            };
-            out.records = places.into_iter().map(Record::from).collect();
-            out.loss = loss;
-            out.findings.extend(not_converted("geojson-not-converted", errors));
+            let r = crate::geojson::read(&json, bytes, opts)?;
+            out.records = r.places.into_iter().map(Record::from).collect();
+            out.loss = r.loss;
+            out.findings = r.findings;
         }
         Format::Cloudevents => {
-            let (events, loss, errors) = if json.is_array() {
-                crate::cloudevents::batch_to_events(&json)
-            } else {
-                match crate::cloudevents::cloudevent_to_event(&json) {
-                    Ok((e, l)) => (vec![e], l, Vec::new()),
-                    Err(e) => (Vec::new(), LossReport::default(), vec![format!("(root): {e}")]),
-                }
-            };
-            out.records = events.into_iter().map(Record::from).collect();
-            out.loss = loss;
-            out.findings.extend(not_converted("cloudevents-not-converted", errors));
+            let r = crate::cloudevents::read(&json, opts)?;
+            out.records = r.events.into_iter().map(Record::from).collect();
+            out.loss = r.loss;
+            out.findings = r.findings;
         }
         Format::NgsiLd | Format::NgsiLdKeyValues => {
             let mut o = crate::fiware::FromNgsi::new(opts.received_at);

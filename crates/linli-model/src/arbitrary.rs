@@ -9,7 +9,7 @@ use crate::codes::*;
 use crate::common::{Extensions, Meta, SourceSystem};
 use crate::datetime::{Date, Timestamp};
 use crate::event::{Event, Measurement, Media};
-use crate::geo::{Geometry, Point, Polygon, PolygonTag, Position};
+use crate::geo::{Geometry, MultiPolygon, MultiPolygonTag, Point, Polygon, PolygonTag, Position};
 use crate::organization::{Contact, Organization};
 use crate::person::{Household, Identifier, Person, Residence};
 use crate::place::{Place, StandardAddress};
@@ -402,9 +402,23 @@ impl Arbitrary for Place {
                 full_text: text_from("江苏省苏州市姑苏区虎丘街道山塘街".into()),
             });
         }
-        p.geometry = match below(g, 3) {
+        p.geometry = match below(g, 4) {
             0 => None,
             1 => Some(Geometry::Point(point(g))),
+            3 => {
+                let square = |a: Position, d: f64| {
+                    vec![
+                        a,
+                        Position { lng: a.lng + d, lat: a.lat, alt: None },
+                        Position { lng: a.lng + d, lat: a.lat + d, alt: None },
+                        Position { lng: a.lng, lat: a.lat + d, alt: None },
+                        a,
+                    ]
+                };
+                let parts = 1 + below(g, 3);
+                let coordinates = (0..parts).map(|_| vec![square(china_position(g), 0.002)]).collect();
+                Some(Geometry::MultiPolygon(MultiPolygon { geometry_type: MultiPolygonTag, coordinates }))
+            }
             _ => {
                 let a = china_position(g);
                 let d = 0.001;

@@ -126,15 +126,35 @@ pub struct Polygon {
     pub coordinates: Vec<LinearRing>,
 }
 
-/// The geometry of a place: a point or a polygon `[CON-032]`.
+/// A GeoJSON MultiPolygon geometry: several polygons, each an outer ring and optional holes,
+/// e.g. a district made of a mainland part and islands `[CON-032]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "MultiPolygon (GeoJSON)", extend("x-linli-title-zh" = "多多边形（GeoJSON）"))]
+pub struct MultiPolygon {
+    /// Always `MultiPolygon`.
+    #[serde(rename = "type")]
+    #[schemars(title = "Geometry type", extend("x-linli-title-zh" = "几何类型"))]
+    pub geometry_type: MultiPolygonTag,
+    /// Polygons, each a list of rings: the first the outer boundary, the others holes.
+    #[schemars(title = "Polygons", extend("x-linli-title-zh" = "多边形"))]
+    pub coordinates: Vec<Vec<LinearRing>>,
+}
+
+/// The geometry of a place: a point, a polygon or a multi-polygon `[CON-032]`.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
-#[schemars(title = "Geometry (GeoJSON Point or Polygon)", extend("x-linli-title-zh" = "几何（GeoJSON 点或多边形）"))]
+#[schemars(
+    title = "Geometry (GeoJSON Point, Polygon or MultiPolygon)",
+    extend("x-linli-title-zh" = "几何（GeoJSON 点、多边形或多多边形）")
+)]
 pub enum Geometry {
     /// A point.
     Point(Point),
     /// A polygon.
     Polygon(Polygon),
+    /// Several polygons (a boundary in parts) `[CON-032]`.
+    MultiPolygon(MultiPolygon),
 }
 
 /// Reads a JSON object and picks the variant by its `type` member; the sequence form that
@@ -146,6 +166,7 @@ impl<'de> Deserialize<'de> for Geometry {
         let v = serde_json::Value::Object(map);
         let read = match v.get("type").and_then(serde_json::Value::as_str) {
             Some("Polygon") => crate::strict::from_value(v).map(Geometry::Polygon),
+            Some("MultiPolygon") => crate::strict::from_value(v).map(Geometry::MultiPolygon),
             _ => crate::strict::from_value(v).map(Geometry::Point),
         };
         read.map_err(D::Error::custom)
@@ -158,6 +179,31 @@ impl Geometry {
         match self {
             Geometry::Point(p) => vec![p.coordinates],
             Geometry::Polygon(p) => p.coordinates.iter().flatten().copied().collect(),
+            Geometry::MultiPolygon(m) => m.coordinates.iter().flatten().flatten().copied().collect(),
+        }
+    }
+
+    /// Every position of the geometry, to change in place (e.g. a datum conversion).
+    pub fn positions_mut(&mut self) -> Vec<&mut Position> {
+        match self {
+            Geometry::Point(p) => vec![&mut p.coordinates],
+            Geometry::Polygon(p) => p.coordinates.iter_mut().flatten().collect(),
+            Geometry::MultiPolygon(m) => m.coordinates.iter_mut().flatten().flatten().collect(),
+        }
+    }
+
+    /// The rings of the geometry as (polygon index, ring index, ring): a Point has none, a
+    /// Polygon's polygon index is always 0.
+    pub fn rings(&self) -> Vec<(usize, usize, &LinearRing)> {
+        match self {
+            Geometry::Point(_) => Vec::new(),
+            Geometry::Polygon(p) => p.coordinates.iter().enumerate().map(|(i, r)| (0, i, r)).collect(),
+            Geometry::MultiPolygon(m) => m
+                .coordinates
+                .iter()
+                .enumerate()
+                .flat_map(|(k, poly)| poly.iter().enumerate().map(move |(i, r)| (k, i, r)))
+                .collect(),
         }
     }
 }
@@ -169,4 +215,8 @@ crate::tag::const_tag!(
 crate::tag::const_tag!(
     /// The constant `"Polygon"`.
     PolygonTag, "Polygon"
+);
+crate::tag::const_tag!(
+    /// The constant `"MultiPolygon"`.
+    MultiPolygonTag, "MultiPolygon"
 );

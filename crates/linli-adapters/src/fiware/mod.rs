@@ -353,7 +353,7 @@ fn geo_point(a: &Attr) -> Option<Value> {
 /// A well-formed GeoJSON geometry of a type a Linli geometry cannot hold (yet).
 fn other_geometry(v: &Value) -> bool {
     let ty = v.get("type").and_then(Value::as_str);
-    matches!(ty, Some("LineString" | "MultiPoint" | "MultiLineString" | "MultiPolygon" | "GeometryCollection"))
+    matches!(ty, Some("LineString" | "MultiPoint" | "MultiLineString" | "GeometryCollection"))
         && (v.get("coordinates").is_some_and(Value::is_array) || v.get("geometries").is_some_and(Value::is_array))
 }
 
@@ -601,7 +601,7 @@ impl Reader<'_> {
 
     /// A GeoJSON geometry in WGS-84; `point_only` keeps a valid polygon in the extensions.
     /// An NGSI-v2 `geo:point` (`"lat, lng"`) is read as a Point; a valid GeoJSON geometry of
-    /// another type (LineString, MultiPolygon, …) is kept in the extensions; a point at `0,0`
+    /// another type (LineString, MultiPoint, …) is kept in the extensions; a point at `0,0`
     /// is no location [ADP-025].
     fn geometry(&mut self, name: &str, target: &str, point_only: bool) -> Option<Value> {
         let mut a = self.take(name)?;
@@ -641,13 +641,19 @@ impl Reader<'_> {
             Geometry::Polygon(p) => {
                 !p.coordinates.is_empty() && p.coordinates.iter().all(|r| r.len() >= 4 && r.first() == r.last())
             }
+            Geometry::MultiPolygon(m) => {
+                !m.coordinates.is_empty()
+                    && m.coordinates
+                        .iter()
+                        .all(|p| !p.is_empty() && p.iter().all(|r| r.len() >= 4 && r.first() == r.last()))
+            }
         });
         let Some(mut g) = parsed else {
             let en = format!("`{name}` is not a valid GeoJSON Point or Polygon in WGS-84 range");
             self.reject(a, "fiware-geometry-invalid", "CON-032", en);
             return None;
         };
-        if point_only && matches!(g, Geometry::Polygon(_)) {
+        if point_only && matches!(g, Geometry::Polygon(_) | Geometry::MultiPolygon(_)) {
             self.keep(a);
             return None;
         }
@@ -658,10 +664,7 @@ impl Reader<'_> {
                 p.lng = lng;
                 p.lat = lat;
             };
-            match &mut g {
-                Geometry::Point(p) => f(&mut p.coordinates),
-                Geometry::Polygon(p) => p.coordinates.iter_mut().flatten().for_each(f),
-            }
+            g.positions_mut().into_iter().for_each(f);
             self.normalised(&a.at, target, "fiware-coordinates-to-wgs84", &format!("{name} converted to WGS-84"));
         }
         self.accept(&a);

@@ -137,10 +137,10 @@ finding_codes! {
         "`/area`";
     CoordinateOutsideChina = "coordinate-outside-china", Warning, "CON-031",
         "坐标不在中国范围内（可能经纬度颠倒或坐标系错误）", "Coordinates lie outside China (swapped or wrong datum?)",
-        "the position: `/location/coordinates`, `/geometry/coordinates`, or of a Polygon only the first position outside, `/geometry/coordinates/R/P`";
+        "the position: `/location/coordinates`, `/geometry/coordinates`, or of a Polygon only the first position outside, `/geometry/coordinates/R/P` (of a MultiPolygon `/geometry/coordinates/K/R/P`)";
     GeometryRing = "geometry-ring", Error, "CON-032",
         "多边形的环少于4个点或未闭合", "Polygon ring has fewer than 4 positions or is not closed",
-        "the ring, `/geometry/coordinates/R`; `/geometry/coordinates` when there is no ring";
+        "the ring, `/geometry/coordinates/R` (of a MultiPolygon `/geometry/coordinates/K/R`); `/geometry/coordinates` (`/geometry/coordinates/K`) when there is no ring or no polygon";
     TimeOrder = "time-order", Error, "CON-023",
         "时间先后顺序错误", "Times are out of order",
         "the later of the two times: `/meta/updatedAt`, `/residences/N/until`, `/endedAt`, `/history/0/at` (before `reportedAt`), `/history/N/at`, `/evaluation/at`";

@@ -17,7 +17,7 @@ pub use division_table::DivisionTable;
 use crate::case::Case;
 use crate::codes::{CaseStatus, CodeTable, Gender, IdentifierScheme, Province, Sensitivity};
 use crate::event::Event;
-use crate::geo::{Geometry, Point, Position};
+use crate::geo::{Geometry, LinearRing, Point, Position};
 use crate::organization::Organization;
 use crate::person::Person;
 use crate::place::Place;
@@ -331,30 +331,43 @@ fn check_point(p: &Point, pointer: &str, out: &mut Vec<Finding>) {
     check_position(&p.coordinates, format!("{pointer}/coordinates"), out);
 }
 
+fn check_rings(rings: &[LinearRing], pointer: &str, out: &mut Vec<Finding>, outside: &mut bool) {
+    if rings.is_empty() {
+        out.push(
+            Finding::new(FindingCode::GeometryRing, pointer.to_owned())
+                .detail("多边形没有环", "the polygon has no ring"),
+        );
+    }
+    for (i, ring) in rings.iter().enumerate() {
+        if ring.len() < 4 || ring.first() != ring.last() {
+            out.push(
+                Finding::new(FindingCode::GeometryRing, format!("{pointer}/{i}"))
+                    .value(format!("{} positions", ring.len())),
+            );
+        }
+        if !*outside {
+            if let Some((j, p)) = ring.iter().enumerate().find(|(_, p)| !p.in_china_bbox()) {
+                check_position(p, format!("{pointer}/{i}/{j}"), out);
+                *outside = true;
+            }
+        }
+    }
+}
+
 fn check_geometry(g: &Geometry, pointer: &str, out: &mut Vec<Finding>) {
+    let mut outside = false;
     match g {
         Geometry::Point(p) => check_point(p, pointer, out),
-        Geometry::Polygon(poly) => {
-            if poly.coordinates.is_empty() {
+        Geometry::Polygon(poly) => check_rings(&poly.coordinates, &format!("{pointer}/coordinates"), out, &mut outside),
+        Geometry::MultiPolygon(m) => {
+            if m.coordinates.is_empty() {
                 out.push(
                     Finding::new(FindingCode::GeometryRing, format!("{pointer}/coordinates"))
-                        .detail("多边形没有环", "the polygon has no ring"),
+                        .detail("多多边形没有多边形", "the multi-polygon has no polygon"),
                 );
             }
-            let mut outside = false;
-            for (i, ring) in poly.coordinates.iter().enumerate() {
-                if ring.len() < 4 || ring.first() != ring.last() {
-                    out.push(
-                        Finding::new(FindingCode::GeometryRing, format!("{pointer}/coordinates/{i}"))
-                            .value(format!("{} positions", ring.len())),
-                    );
-                }
-                if !outside {
-                    if let Some((j, p)) = ring.iter().enumerate().find(|(_, p)| !p.in_china_bbox()) {
-                        check_position(p, format!("{pointer}/coordinates/{i}/{j}"), out);
-                        outside = true;
-                    }
-                }
+            for (k, poly) in m.coordinates.iter().enumerate() {
+                check_rings(poly, &format!("{pointer}/coordinates/{k}"), out, &mut outside);
             }
         }
     }

@@ -2257,7 +2257,7 @@ def ngsi_write_loss(v):
 # vectors are reviewed by hand (REVIEW.md). Only the generic reader of 18.3.3 for Place, Thing and
 # Event is implemented here: a vector needing more fails loudly.
 
-MAPPED_VECTORS = {"AD-0030", "AD-0031", "AD-0032", "AD-0033"}
+MAPPED_VECTORS = {"AD-0030", "AD-0031", "AD-0032", "AD-0033", "AD-0034", "AD-0035"}
 ZONED = re.compile(r"(Z|[+-]\d{2}:\d{2})$")
 NGSI_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 

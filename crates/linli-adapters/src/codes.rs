@@ -227,6 +227,7 @@ table! {
     "geojson-zero-position", Normalised, "ADP-073", "坐标 0,0 表示未知，没有几何", "Position 0,0 means unknown; no geometry";
     "geojson-swapped-position", Normalised, "ADP-073", "经纬度颠倒，已纠正", "Latitude and longitude swapped; put right";
     "geojson-coordinates-to-wgs84", Normalised, "ADP-070", "坐标已转换为 WGS-84", "Coordinates converted to WGS-84";
+    "geojson-read-as-ngsi-ld", Normalised, "ADP-062", "GeoJSON 形式的 NGSI-LD 实体，按 NGSI-LD 读取", "NGSI-LD entities in their GeoJSON form, read as NGSI-LD";
     "geojson-ngsi-ld-entity", Finding, "ADP-062", "GeoJSON 形式的 NGSI-LD 实体，请用 --from ngsi-ld", "An NGSI-LD entity in GeoJSON form; read it with --from ngsi-ld";
     "geojson-empty-feature", Finding, "ADP-062", "既无几何也无属性的 Feature，未转换", "A Feature with neither geometry nor properties; not converted";
     "geojson-ring-closed", Normalised, "ADP-066", "未闭合的环已闭合", "An open ring closed";

@@ -411,6 +411,19 @@ fn read_with(format: Format, bytes: &[u8], json: Value, opts: &ReadOptions) -> R
             out.records = r.records;
             out.loss = r.loss;
         }
+        Format::Geojson if crate::geojson::is_ngsi_ld_body(&json) => {
+            // NGSI-LD entities in their GeoJSON form: read by what they are [ADP-062].
+            read_ngsi(Format::NgsiLd, &json, opts, &mut out)?;
+            out.loss.push(Loss {
+                kind: LossKind::Normalised,
+                source: String::new(),
+                target: None,
+                code: "geojson-read-as-ngsi-ld",
+                message_zh: "输入是 GeoJSON 形式的 NGSI-LD 实体，已按 NGSI-LD 读取（第 18.3 节）".into(),
+                message_en: "the input is NGSI-LD entities in their GeoJSON form, read as NGSI-LD (section 18.3)"
+                    .into(),
+            });
+        }
         Format::Geojson => {
             let r = crate::geojson::read(&json, bytes, opts)?;
             out.records = r.places.into_iter().map(Record::from).collect();
@@ -423,34 +436,7 @@ fn read_with(format: Format, bytes: &[u8], json: Value, opts: &ReadOptions) -> R
             out.loss = r.loss;
             out.findings = r.findings;
         }
-        Format::NgsiLd | Format::NgsiLdKeyValues => {
-            let mut o = crate::fiware::FromNgsi::new(opts.received_at);
-            o.datum = opts.datum;
-            if let Some(text) = &opts.format_mapping {
-                let registry = crate::fiware::mapping::Registry::with_user(text)
-                    .map_err(|message| Error::Input { format: format.name(), message })?;
-                o.mapping = Some(std::sync::Arc::new(registry));
-            }
-            let got = crate::fiware::read_entities(&json, &o);
-            out.records = got.records;
-            out.loss = got.loss;
-            out.findings = got
-                .findings
-                .into_iter()
-                .map(|f| AdapterFinding {
-                    code: f.code,
-                    at: f.pointer,
-                    message_zh: f.message_zh,
-                    message_en: f.message_en,
-                })
-                .collect();
-            out.findings.extend(got.refused.into_iter().map(|r| AdapterFinding {
-                code: r.code,
-                at: r.at,
-                message_zh: format!("此实体未转换：{}", r.zh),
-                message_en: format!("not converted: {}", r.en),
-            }));
-        }
+        Format::NgsiLd | Format::NgsiLdKeyValues => read_ngsi(format, &json, opts, &mut out)?,
         Format::Open311 | Format::Open311Xml => {
             let json = match format {
                 Format::Open311Xml => crate::open311::requests_from_xml(&String::from_utf8_lossy(bytes))?,
@@ -487,6 +473,33 @@ fn read_with(format: Format, bytes: &[u8], json: Value, opts: &ReadOptions) -> R
         }
     }
     Ok(out)
+}
+
+/// The NGSI-LD / NGSI-v2 reader (18.3), also used for GeoJSON input that is NGSI-LD entities in
+/// their GeoJSON form [ADP-062].
+fn read_ngsi(format: Format, json: &Value, opts: &ReadOptions, out: &mut Converted) -> Result<(), Error> {
+    let mut o = crate::fiware::FromNgsi::new(opts.received_at);
+    o.datum = opts.datum;
+    if let Some(text) = &opts.format_mapping {
+        let registry = crate::fiware::mapping::Registry::with_user(text)
+            .map_err(|message| Error::Input { format: format.name(), message })?;
+        o.mapping = Some(std::sync::Arc::new(registry));
+    }
+    let got = crate::fiware::read_entities(json, &o);
+    out.records = got.records;
+    out.loss = got.loss;
+    out.findings = got
+        .findings
+        .into_iter()
+        .map(|f| AdapterFinding { code: f.code, at: f.pointer, message_zh: f.message_zh, message_en: f.message_en })
+        .collect();
+    out.findings.extend(got.refused.into_iter().map(|r| AdapterFinding {
+        code: r.code,
+        at: r.at,
+        message_zh: format!("此实体未转换：{}", r.zh),
+        message_en: format!("not converted: {}", r.en),
+    }));
+    Ok(())
 }
 
 /// How to write.

@@ -600,6 +600,20 @@ fn linli_shaped(f: &Value) -> bool {
         && p.and_then(|p| p.get("meta")).is_some_and(Value::is_object)
 }
 
+/// Whether the whole input is NGSI-LD entities in their GeoJSON representation: such a Feature,
+/// or a non-empty FeatureCollection of nothing else; `convert::read` reads it with the NGSI-LD
+/// reader [ADP-062].
+pub fn is_ngsi_ld_body(json: &Value) -> bool {
+    let one = |f: &Value| !linli_shaped(f) && ngsi_ld_shaped(f);
+    match json.get("type").and_then(Value::as_str) {
+        Some("Feature") => one(json),
+        Some("FeatureCollection") => json.get("features").and_then(Value::as_array).is_some_and(|fs| {
+            !fs.is_empty() && fs.iter().all(|f| f.get("type").and_then(Value::as_str) == Some("Feature") && one(f))
+        }),
+        _ => false,
+    }
+}
+
 /// Whether a Feature is an NGSI-LD entity in its GeoJSON representation (ETSI GS CIM 009): an
 /// id starting `urn:ngsi-ld:`, or a geometry `{"type": "GeoProperty", "value": …}` [ADP-062].
 fn ngsi_ld_shaped(f: &Value) -> bool {

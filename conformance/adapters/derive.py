@@ -553,7 +553,7 @@ def ce_foreign(ce, base, received_at, types, r):
     json_ct = ct is None or (isinstance(ct, str) and (ct.split(";")[0].strip().lower() == "application/json"
                                                       or ct.split(";")[0].strip().lower().endswith("+json")))
     for k, v in ce.items():
-        if k in ("specversion", "id", "type", "time"):
+        if k in ("specversion", "id", "time"):
             continue
         at = f"{base}/{token(k)}"
         if absent(v):

@@ -582,7 +582,8 @@ fn foreign(
     let json_content = content_type.is_none_or(is_json_media_type);
     for (name, v) in obj {
         match name.as_str() {
-            "specversion" | "id" | "type" | "time" => {}
+            // `type` is kept too: the category it gave may be shared by many types [ADP-057].
+            "specversion" | "id" | "time" => {}
             _ if crate::rules::is_absent(v) => {
                 note(
                     &mut loss,

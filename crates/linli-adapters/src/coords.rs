@@ -183,6 +183,16 @@ impl Datum {
         }
     }
 
+    /// The datum's name as people write it: `WGS-84`, `GCJ-02` or `BD-09`.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Wgs84 => "WGS-84",
+            Self::Gcj02 => "GCJ-02",
+            Self::Bd09 => "BD-09",
+        }
+    }
+
     /// Converts a point `(lng, lat)` given in this datum to WGS-84.
     #[must_use]
     pub fn to_wgs84(self, lng: f64, lat: f64) -> (f64, f64) {

@@ -1233,7 +1233,7 @@ fn coordinates_converted(at: &str, datum: Datum) -> Loss {
         source: at.to_owned(),
         target: Some("/geometry".into()),
         code: "geojson-coordinates-to-wgs84",
-        message_zh: format!("坐标已从 {datum:?} 转换为 WGS-84"),
-        message_en: format!("coordinates converted from {datum:?} to WGS-84"),
+        message_zh: format!("坐标已从 {} 转换为 WGS-84", datum.label()),
+        message_en: format!("coordinates converted from {} to WGS-84", datum.label()),
     }
 }

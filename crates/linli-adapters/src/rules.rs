@@ -61,7 +61,8 @@ pub enum TimeForm {
     /// Digits only: `yyyyMMddHHmmss`, with 1–3 more digits for a fraction of a second
     /// (`yyyyMMddHHmmssSSS`, GA/T 1400 platforms).
     CompactDigits,
-    /// Milliseconds since 1970-01-01T00:00:00Z: a JSON number or a string of 13 digits.
+    /// Milliseconds since 1970-01-01T00:00:00Z: a JSON number or a string of 13 digits (written
+    /// in the offset of the zone rule).
     EpochMillis,
     /// Seconds since 1970-01-01T00:00:00Z: a JSON number or a string of 10 digits.
     EpochSeconds,
@@ -97,7 +98,7 @@ pub fn read_time(v: &Value, rule: ZoneRule) -> Option<TimeRead> {
     match v {
         Value::Number(n) => {
             let n = n.as_i64()?;
-            epoch(n, if n > EPOCH_SECONDS_MAX { TimeForm::EpochMillis } else { TimeForm::EpochSeconds })
+            epoch(n, if n > EPOCH_SECONDS_MAX { TimeForm::EpochMillis } else { TimeForm::EpochSeconds }, rule)
         }
         Value::String(s) => read_time_str(s, rule),
         _ => None,
@@ -113,8 +114,8 @@ pub fn read_time_str(s: &str, rule: ZoneRule) -> Option<TimeRead> {
     let b = s.as_bytes();
     if !b.is_empty() && b.iter().all(u8::is_ascii_digit) {
         return match b.len() {
-            10 => epoch(s.parse().ok()?, TimeForm::EpochSeconds),
-            13 => epoch(s.parse().ok()?, TimeForm::EpochMillis),
+            10 => epoch(s.parse().ok()?, TimeForm::EpochSeconds, rule),
+            13 => epoch(s.parse().ok()?, TimeForm::EpochMillis, rule),
             14..=17 => compact(s, rule),
             _ => None,
         };
@@ -130,7 +131,9 @@ pub fn read_time_str(s: &str, rule: ZoneRule) -> Option<TimeRead> {
     local(s, rule)
 }
 
-fn epoch(n: i64, form: TimeForm) -> Option<TimeRead> {
+/// An epoch time is an instant; it is written in the offset of the format's zone rule, as the
+/// format's other times are.
+fn epoch(n: i64, form: TimeForm, rule: ZoneRule) -> Option<TimeRead> {
     let secs = if form == TimeForm::EpochMillis { n.div_euclid(1000) } else { n };
     if !(0..=EPOCH_SECONDS_MAX).contains(&secs) {
         return None;
@@ -226,6 +229,9 @@ pub enum Located {
     OutOfRange,
 }
 
+/// Latitudes beyond this (degrees) are polar: no community reports from there [ADP-073].
+pub const POLAR_LATITUDE: f64 = 84.0;
+
 /// Reads a longitude and a latitude declared in `datum` [ADP-070], [ADP-073].
 pub fn locate(lng: f64, lat: f64, datum: Datum) -> Located {
     if !lng.is_finite() || !lat.is_finite() {
@@ -235,7 +241,10 @@ pub fn locate(lng: f64, lat: f64, datum: Datum) -> Located {
         return Located::Unknown;
     }
     let ok = |x: f64, y: f64| (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y);
-    let (x, y, swapped) = if ok(lng, lat) {
+    // Beyond 84° of latitude there is no settlement to report from: a pair in range both ways
+    // whose given latitude is polar and whose other order is not is taken as swapped.
+    let polar = |y: f64| y.abs() > POLAR_LATITUDE;
+    let (x, y, swapped) = if ok(lng, lat) && !(polar(lat) && ok(lat, lng) && !polar(lng)) {
         (lng, lat, false)
     } else if ok(lat, lng) {
         (lat, lng, true)
@@ -316,6 +325,12 @@ mod tests {
         assert_eq!(locate(f64::NAN, 1.0, Datum::Wgs84), Located::OutOfRange);
         assert_eq!(locate(200.0, 100.0, Datum::Wgs84), Located::OutOfRange);
         assert!(matches!(locate(31.2, 121.4, Datum::Wgs84), Located::At { swapped: true, lng, .. } if lng == 121.4));
+        // Chicago given as long=-87.6, lat=41.9 the wrong way round: a polar latitude.
+        assert!(
+            matches!(locate(41.8781, -87.6298, Datum::Wgs84), Located::At { swapped: true, lat, .. } if lat == 41.8781)
+        );
+        assert!(matches!(locate(15.6, 78.2, Datum::Wgs84), Located::At { swapped: false, .. }), "Longyearbyen stays");
+        assert!(matches!(locate(86.0, 88.0, Datum::Wgs84), Located::At { swapped: false, .. }), "both polar: as given");
         assert!(matches!(locate(121.4, 31.2, Datum::Gcj02), Located::At { converted: true, swapped: false, .. }));
         assert!(matches!(locate(2.35, 48.85, Datum::Gcj02), Located::At { converted: false, .. }));
     }

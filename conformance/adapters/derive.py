@@ -276,7 +276,8 @@ def geo_foreign(f, base, datum, r):
         pid = "geojson-" + short_hash(ident[0])
         local.append(("normalised", "geojson-id-generated", ident[1]))
     else:
-        pid = rec.get("divisionCode") or "geojson-" + short_hash(
+        division = kind in ("province", "city", "district", "sub-district", "community")
+        pid = (rec.get("divisionCode") if division else None) or "geojson-" + short_hash(
             json.dumps(f, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
         local.append(("normalised", "geojson-id-generated", f"{base}/id"))
     if "name" not in rec:

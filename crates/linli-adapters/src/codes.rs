@@ -232,6 +232,8 @@ table! {
     "geojson-empty-feature", Finding, "ADP-062", "既无几何也无属性的 Feature，未转换", "A Feature with neither geometry nor properties; not converted";
     "geojson-ring-closed", Normalised, "ADP-066", "未闭合的环已闭合", "An open ring closed";
     // Every format
+    "adapter-duplicate-id", Finding, "ADP-004", "与前面同类记录标识相同的记录，未写出", "A record with the id of an earlier record of its type; not written";
+    "adapter-record-too-large", Finding, "ADP-004", "嵌套过深或超过 16 MiB、无法作为一行 NDJSON 写出的记录，未写出", "A record nested too deep or larger than 16 MiB, which cannot be one NDJSON line; not written";
     "adapter-record-invalid", Finding, "ADP-004", "读取的记录未通过语义检查，未写出", "A record read fails the semantic checks; not written";
     "adapter-input", Refused, "ADP-003", "输入无法读取（不是 JSON/XML、缺少列映射或映射文件错误）", "The input cannot be read at all (not JSON/XML, no column mapping, a bad mapping file)";
     "adapter-wrong-format", Refused, "ADP-076", "输入不是所选格式；若像另一已知格式则提示 --from", "The input is not the format asked for; a hint at --from when it looks like another known format";

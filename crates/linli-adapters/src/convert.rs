@@ -324,11 +324,78 @@ pub fn read(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Converte
 /// [ADP-004]: a record with an error-level finding of the semantic checks is not returned; an
 /// `adapter-record-invalid` finding names its position among the records read, its type, the
 /// check's code and the member it concerns — never a value (it may be personal).
+/// The largest record an adapter writes: one NDJSON line a validator reads ([DAT-002]: 16 MiB).
+pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
+
+/// The deepest nesting of arrays and objects in a record an adapter writes, well within what a
+/// validator parses ([CON-002]; serde_json and most parsers stop at 128).
+pub const MAX_RECORD_DEPTH: usize = 100;
+
+fn depth(v: &Value) -> usize {
+    // Iterative, so that no input can exhaust the stack.
+    let mut deepest = 0;
+    let mut stack = vec![(v, 1usize)];
+    while let Some((v, d)) = stack.pop() {
+        match v {
+            Value::Array(a) => {
+                deepest = deepest.max(d);
+                stack.extend(a.iter().map(|x| (x, d + 1)));
+            }
+            Value::Object(o) => {
+                deepest = deepest.max(d);
+                stack.extend(o.values().map(|x| (x, d + 1)));
+            }
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Why a record cannot be written whole as one NDJSON line a validator reads, if it cannot.
+fn unwritable(record: &Record) -> Option<(String, String)> {
+    let v = serde_json::to_value(record).ok()?;
+    let d = depth(&v);
+    if d > MAX_RECORD_DEPTH {
+        return Some((
+            format!("嵌套深度 {d} 超过 {MAX_RECORD_DEPTH}"),
+            format!("nested {d} deep, more than {MAX_RECORD_DEPTH}"),
+        ));
+    }
+    let n = serde_json::to_vec(&v).map(|b| b.len()).unwrap_or(0);
+    (n > MAX_RECORD_BYTES).then(|| (format!("长度 {n} 字节超过 16 MiB"), format!("{n} bytes long, more than 16 MiB")))
+}
+
 fn enforce_valid_records(format: Format, out: &mut Converted) {
     let ctx = linli_model::check::Context::default();
     let at = if matches!(format, Format::Csv | Format::Xlsx) { "file" } else { "" };
     let mut kept = Vec::with_capacity(out.records.len());
+    let mut seen = std::collections::HashSet::new();
     for (i, record) in std::mem::take(&mut out.records).into_iter().enumerate() {
+        let ty = record.record_type();
+        // One id once per record type: a second record of the same id is not written
+        // ([DAT-003]; e.g. two NGSI entities whose URNs end alike).
+        if !seen.insert((ty, record.id().to_owned())) {
+            out.findings.push(AdapterFinding {
+                code: "adapter-duplicate-id",
+                at: at.to_owned(),
+                message_zh: format!("读取的第 {i} 条记录（{ty}，从 0 起计）的标识与前面的同类记录相同，未写出"),
+                message_en: format!(
+                    "record {i} read ({ty}, counting from 0) has the id of an earlier {ty} record; not written"
+                ),
+            });
+            continue;
+        }
+        if let Some((zh, en)) = unwritable(&record) {
+            out.findings.push(AdapterFinding {
+                code: "adapter-record-too-large",
+                at: at.to_owned(),
+                message_zh: format!("读取的第 {i} 条记录（{ty}，从 0 起计）{zh}，无法作为一行 NDJSON 写出，未写出"),
+                message_en: format!(
+                    "record {i} read ({ty}, counting from 0) is {en}: it cannot be written as one NDJSON line; not written"
+                ),
+            });
+            continue;
+        }
         let errors: Vec<_> = linli_model::check::check_record(&record, &ctx)
             .into_iter()
             .filter(|f| f.level == linli_model::check::Level::Error)
@@ -337,7 +404,6 @@ fn enforce_valid_records(format: Format, out: &mut Converted) {
             kept.push(record);
             continue;
         }
-        let ty = record.record_type();
         for f in errors {
             out.findings.push(AdapterFinding {
                 code: "adapter-record-invalid",

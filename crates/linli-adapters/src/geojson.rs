@@ -452,8 +452,11 @@ pub fn decode_echarts(fc: &mut Value) -> Result<Vec<String>, (String, String)> {
                     let v = i64::from(u) - 64;
                     (v >> 1) ^ -(v & 1)
                 };
-                x += zz(pair[0]);
-                y += zz(pair[1]);
+                // Offsets come from the input: an overflow is bad input, not a panic.
+                let (Some(nx), Some(ny)) = (x.checked_add(zz(pair[0])), y.checked_add(zz(pair[1]))) else {
+                    return Err(bad("an encoded ring runs out of range"));
+                };
+                (x, y) = (nx, ny);
                 out.push(serde_json::json!([x as f64 / scale, y as f64 / scale]));
             }
             Ok(Value::Array(out))
@@ -906,7 +909,10 @@ impl Ctx<'_> {
                 made
             }
             None => {
-                let made = match record.get("divisionCode").and_then(Value::as_str) {
+                // A division code identifies a division, not a facility within it [ADP-065].
+                let kind = self.mapping.kind.as_deref().or(kind_from.as_ref().map(|(k, _)| k.as_str()));
+                let division = matches!(kind, Some("province" | "city" | "district" | "sub-district" | "community"));
+                let made = match record.get("divisionCode").and_then(Value::as_str).filter(|_| division) {
                     Some(code) => code.to_owned(),
                     None => format!("geojson-{}", short_hash(&serde_json::to_string(f).unwrap_or_default())),
                 };
@@ -956,6 +962,24 @@ impl Ctx<'_> {
                 message_zh: format!("Feature 成员 `{name}` 在 Linli 地点中没有对应位置"),
                 message_en: format!("Feature member `{name}` has no place in a Linli place"),
             });
+        }
+        // Positions kept among the properties (DataV's `center` and `centroid`, ECharts' `cp`)
+        // are in the declared datum too: converted like the geometry [ADP-066].
+        if self.datum != Datum::Wgs84 {
+            for key in POSITION_PROPERTIES {
+                let Some(v) = foreign.get_mut(*key) else { continue };
+                let pair = v.as_array().filter(|a| a.len() == 2).and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?)));
+                if let Some((x, y)) = pair {
+                    if let crate::rules::Located::At { lng, lat, converted: true, swapped: false } =
+                        crate::rules::locate(x, y, self.datum)
+                    {
+                        *v = serde_json::json!([lng, lat]);
+                        let mut l = coordinates_converted(&here(&format!("/properties/{}", token(key))), self.datum);
+                        l.target = Some(format!("/extensions/{NAMESPACE}/{}", token(key)));
+                        loss.push(l);
+                    }
+                }
+            }
         }
         for name in foreign.keys().filter(|k| !rejected_keys.contains(*k)) {
             kept(&mut loss, base, name);
@@ -1226,6 +1250,9 @@ fn not_representable(at: &str, ty: &str) -> Loss {
         ),
     }
 }
+
+/// Properties that hold a `[lng, lat]` position in the input's datum (DataV, ECharts).
+const POSITION_PROPERTIES: &[&str] = &["center", "centroid", "cp"];
 
 fn coordinates_converted(at: &str, datum: Datum) -> Loss {
     Loss {

@@ -139,7 +139,8 @@ fn epoch(n: i64, form: TimeForm, rule: ZoneRule) -> Option<TimeRead> {
         return None;
     }
     let nanos = if form == TimeForm::EpochMillis { n.rem_euclid(1000) * 1_000_000 } else { 0 };
-    let dt = time::OffsetDateTime::from_unix_timestamp(secs).ok()? + time::Duration::nanoseconds(nanos);
+    let dt = (time::OffsetDateTime::from_unix_timestamp(secs).ok()? + time::Duration::nanoseconds(nanos))
+        .to_offset(rule.offset());
     Some(TimeRead { at: Timestamp::from_offset_datetime(dt), form, zone_assumed: false })
 }
 
@@ -302,8 +303,9 @@ mod tests {
         assert_eq!(t(json!("2020120900164532"), cst).map(|x| x.0), Some("2020-12-09T00:16:45.32+08:00".into()));
         assert_eq!(
             t(json!(1_714_525_200_000_i64), cst).map(|x| (x.0, x.1)),
-            Some(("2024-05-01T01:00:00Z".into(), TimeForm::EpochMillis))
+            Some(("2024-05-01T09:00:00+08:00".into(), TimeForm::EpochMillis))
         );
+        assert_eq!(t(json!(1_714_525_200_000_i64), ZoneRule::Utc).map(|x| x.0), Some("2024-05-01T01:00:00Z".into()));
         assert_eq!(t(json!("1714525200"), cst).map(|x| x.1), Some(TimeForm::EpochSeconds));
         assert_eq!(t(json!("2024-05-01 09:00:00+08:00"), cst).map(|x| x.2), Some(false));
         for bad in [

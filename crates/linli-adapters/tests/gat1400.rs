@@ -358,7 +358,11 @@ fn nulls_are_absent_and_fall_backs_are_taken() {
     assert!(rejected(&report).is_empty(), "{report:?}");
     assert_valid(&r);
     assert_eq!(r.events[0].occurred_at.to_string(), "2024-03-15T08:30:12+08:00");
-    assert_eq!(r.events[0].ended_at.map(|t| t.to_string()).as_deref(), Some("2024-03-15T00:30:14Z"));
+    assert_eq!(
+        r.events[0].ended_at.map(|t| t.to_string()).as_deref(),
+        Some("2024-03-15T08:30:14+08:00"),
+        "an epoch time in the zone rule's offset"
+    );
     assert_eq!(r.events[1].occurred_at.to_string(), "2024-03-15T08:30:12.345+08:00");
     assert_eq!(r.events[2].occurred_at.to_string(), "2024-03-15T08:30:13+08:00");
     let c = codes(&report);

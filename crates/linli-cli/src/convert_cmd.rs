@@ -266,7 +266,7 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
         writeln!(out, "  {n:>6}  {k}").map_err(CliError::Stdout)?;
     }
     for e in errors.iter().take(20) {
-        writeln!(out, "  {e}").map_err(CliError::Stdout)?;
+        writeln!(out, "  {}", crate::printable(e)).map_err(CliError::Stdout)?;
     }
     // Exit code 1 when something was refused [ADP-077]; notes and normalised values are not.
     Ok(if refused { ExitCode::from(1) } else { ExitCode::SUCCESS })

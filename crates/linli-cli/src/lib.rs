@@ -192,7 +192,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Err(CliError::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(141),
         Err(e) => {
             let _ = lock.flush();
-            eprintln!("linli: error[{}]: {e}", e.code());
+            eprintln!("linli: error[{}]: {}", e.code(), printable(&e.to_string()));
             ExitCode::from(2)
         }
     }

@@ -381,6 +381,18 @@ pub fn read(json: &Value, opts: &crate::convert::ReadOptions) -> Result<ReadOutc
     Ok(out)
 }
 
+/// A personal or secret member left out [ADP-078].
+fn not_kept(loss: &mut LossReport, at: String) {
+    loss.push(Loss {
+        kind: LossKind::NotRepresentable,
+        source: at,
+        target: None,
+        code: "cloudevents-sensitive-not-kept",
+        message_zh: "成员名表明是个人信息或密钥，不保存在扩展中（扩展没有敏感标记）".into(),
+        message_en: "the member's name marks it as personal or secret; not kept in extensions (which carry no sensitivity mark)".into(),
+    });
+}
+
 fn kept_attr(loss: &mut LossReport, base: &str, name: &str) {
     loss.push(Loss {
         kind: LossKind::KeptInExtensions,
@@ -630,10 +642,20 @@ fn foreign(
                     }
                 }
             }
+            _ if crate::rules::is_sensitive_member(name) => {
+                not_kept(&mut loss, format!("{base}/{}", token(name)));
+            }
             _ => {
                 kept_attr(&mut loss, base, name);
                 ext.insert(name.clone(), v.clone());
             }
+        }
+    }
+    // Personal or secret members inside `data` are not kept either [ADP-078] (pointers of
+    // decoded `data_base64` are into the decoded value, under `/data`).
+    if let Some(data) = ext.get_mut("data") {
+        for at in crate::rules::strip_sensitive(data, &format!("{base}/data")) {
+            not_kept(&mut loss, at);
         }
     }
     let mut meta = serde_json::json!({

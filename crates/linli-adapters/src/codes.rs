@@ -190,6 +190,7 @@ table! {
     "gat1400-gender-mismatch", Rejected, "ADP-042", "性别与证件号码不一致", "A gender that disagrees with the identity number";
     "gat1400-bad-phone", Rejected, "ADP-042", "电话号码无效，未保留", "An invalid telephone number, not kept";
     // CloudEvents and GeoJSON
+    "cloudevents-sensitive-not-kept", NotRepresentable, "ADP-078", "个人信息或密钥成员，不保存在扩展中", "A personal or secret member, not kept in extensions";
     "cloudevents-not-converted", Finding, "ADP-003", "此 CloudEvent 未转换", "A CloudEvent that could not be converted";
     "cloudevents-record-type-not-representable", NotRepresentable, "ADP-050", "CloudEvents 只能容纳 Event 记录", "CloudEvents hold Event records only";
     "cloudevents-attribute-kept", KeptInExtensions, "ADP-001", "扩展属性保存在扩展中", "An extension attribute kept in extensions";
@@ -227,6 +228,7 @@ table! {
     "geojson-zero-position", Normalised, "ADP-073", "坐标 0,0 表示未知，没有几何", "Position 0,0 means unknown; no geometry";
     "geojson-swapped-position", Normalised, "ADP-073", "经纬度颠倒，已纠正", "Latitude and longitude swapped; put right";
     "geojson-coordinates-to-wgs84", Normalised, "ADP-070", "坐标已转换为 WGS-84", "Coordinates converted to WGS-84";
+    "geojson-sensitive-not-kept", NotRepresentable, "ADP-078", "个人信息或密钥属性，不保存在扩展中", "A personal or secret property, not kept in extensions";
     "geojson-read-as-ngsi-ld", Normalised, "ADP-062", "GeoJSON 形式的 NGSI-LD 实体，按 NGSI-LD 读取", "NGSI-LD entities in their GeoJSON form, read as NGSI-LD";
     "geojson-ngsi-ld-entity", Finding, "ADP-062", "GeoJSON 形式的 NGSI-LD 实体，请用 --from ngsi-ld", "An NGSI-LD entity in GeoJSON form; read it with --from ngsi-ld";
     "geojson-empty-feature", Finding, "ADP-062", "既无几何也无属性的 Feature，未转换", "A Feature with neither geometry nor properties; not converted";

@@ -344,3 +344,116 @@ mod tests {
         assert_eq!(number(&json!("NaN")), None);
     }
 }
+
+/// Whether a source member's name marks it as personal or secret [ADP-078]: credentials
+/// (`password`, `token`, `secret`, keys), identity document numbers (`IDNumber`, `IDCardNo`,
+/// `passport`), telephone numbers (`phone`, `mobile`, `tel`), e-mail addresses and the names of
+/// people (`firstName`, `surname`, `contact`, `姓名`, `联系人`). Such a member MUST NOT be kept in
+/// `extensions`, where no sensitivity mark protects it: a reader maps it to the member that
+/// carries the mark (a Person's `phones`, `identifiers`, `name`) or leaves it out and reports it
+/// `not-representable` with its format's `*-sensitive-not-kept` code.
+///
+/// The name is compared case-insensitively, with `_`, `-`, `.` and spaces removed.
+pub fn is_sensitive_member(name: &str) -> bool {
+    const CONTAINS: &[&str] = &[
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "accesskey",
+        "privatekey",
+        "credential",
+        "idnumber",
+        "idcard",
+        "identitycard",
+        "passport",
+        "socialsecurity",
+        "phone",
+        "mobile",
+        "email",
+        "firstname",
+        "lastname",
+        "givenname",
+        "familyname",
+        "surname",
+        "realname",
+        "contact",
+        "身份证",
+        "证件号",
+        "电话",
+        "手机",
+        "邮箱",
+        "姓名",
+        "联系人",
+        "密码",
+    ];
+    const EQUALS: &[&str] = &["pwd", "tel", "ssn", "mail", "idno", "certno"];
+    let n: String = name.chars().filter(|c| !matches!(c, '_' | '-' | '.' | ' ')).flat_map(char::to_lowercase).collect();
+    EQUALS.contains(&n.as_str()) || CONTAINS.iter().any(|p| n.contains(p))
+}
+
+#[cfg(test)]
+mod sensitive_tests {
+    use super::is_sensitive_member;
+
+    #[test]
+    fn personal_and_secret_member_names() {
+        for n in [
+            "Password",
+            "IDCardNo",
+            "IDNumber",
+            "MobilePhone",
+            "EmergencyPhone",
+            "EmergencyContact",
+            "email",
+            "first_name",
+            "last_name",
+            "telephone",
+            "tel",
+            "Pwd",
+            "access_token",
+            "联系电话",
+            "身份证号",
+            "姓名",
+        ] {
+            assert!(is_sensitive_member(n), "{n}");
+        }
+        for n in
+            ["name", "Name", "address", "status", "service_code", "DeviceID", "Longitude", "title", "video", "标题"]
+        {
+            assert!(!is_sensitive_member(n), "{n}");
+        }
+    }
+}
+
+/// Removes, at any depth of `v`, the object members whose names are sensitive
+/// ([`is_sensitive_member`]) and returns the JSON pointers (under `at`) of those removed, for the
+/// reader to report [ADP-078].
+pub fn strip_sensitive(v: &mut Value, at: &str) -> Vec<String> {
+    let mut removed = Vec::new();
+    let mut stack: Vec<(&mut Value, String)> = vec![(v, at.to_owned())];
+    while let Some((v, at)) = stack.pop() {
+        match v {
+            Value::Object(o) => {
+                let gone: Vec<String> = o.keys().filter(|k| is_sensitive_member(k)).cloned().collect();
+                for k in gone {
+                    o.remove(&k);
+                    removed.push(format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")));
+                }
+                for (k, x) in o.iter_mut() {
+                    let p = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                    stack.push((x, p));
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter_mut().enumerate() {
+                    stack.push((x, format!("{at}/{i}")));
+                }
+            }
+            _ => {}
+        }
+    }
+    removed.sort();
+    removed
+}

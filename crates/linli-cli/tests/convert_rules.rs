@@ -141,6 +141,9 @@ fn a_bad_open311_mapping_is_a_usage_error_naming_the_entry() {
         &o,
     ]);
     assert_eq!(code, ExitCode::from(2), "{text}");
-    assert!(text.starts_with("error[adapter-input]:") && text.contains("road.pothole"), "{text}");
+    assert!(text.starts_with("error[adapter-mapping]:") && text.contains("road.pothole"), "{text}");
+    // The mapping file is named, not the input, with the code table and the command listing it.
+    assert!(text.contains(&m) && !text.contains("chicago-single.json"), "{text}");
+    assert!(text.contains("linli codes case-category"), "{text}");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -295,7 +295,10 @@ impl TypeMapping {
                 }
                 if let Some(s) = &severity {
                     if serde_json::from_value::<linli_model::codes::Severity>(Value::String(s.clone())).is_err() {
-                        return Err(bad(crate::not_in_table::<linli_model::codes::Severity>(&format!("types.{pattern}"), s)));
+                        return Err(bad(crate::not_in_table::<linli_model::codes::Severity>(
+                            &format!("types.{pattern}"),
+                            s,
+                        )));
                     }
                 }
                 let (pattern, prefix) = match pattern.strip_suffix('*') {

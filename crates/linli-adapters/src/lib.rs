@@ -124,9 +124,10 @@ impl Error {
             Error::Mapping { format, problems } if zh => {
                 format!("{format} 映射文件有误（共 {} 处）：{}", problems.len(), problems.join("；"))
             }
-            Error::Input { .. } | Error::NotThisFormat { .. } | Error::DatumNotHonoured { .. } | Error::Mapping { .. } => {
-                self.to_string()
-            }
+            Error::Input { .. }
+            | Error::NotThisFormat { .. }
+            | Error::DatumNotHonoured { .. }
+            | Error::Mapping { .. } => self.to_string(),
         }
     }
 }

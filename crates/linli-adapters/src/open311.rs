@@ -182,15 +182,16 @@ impl Options {
     /// unknown category code or zone is an error naming it.
     pub fn apply_mapping(&mut self, toml_text: &str) -> Result<(), crate::Error> {
         let bad = |problems: Vec<String>| crate::Error::Mapping { format: "open311", problems };
-        let file: MappingFile =
-            toml::from_str(toml_text).map_err(|e| bad(vec![crate::toml_problem(toml_text, &e)]))?;
+        let file: MappingFile = toml::from_str(toml_text).map_err(|e| bad(vec![crate::toml_problem(toml_text, &e)]))?;
         // Every problem of the file is reported; nothing is applied unless there is none.
         let mut problems = Vec::new();
         let mut categories = Vec::new();
         for (code, category) in file.service_code {
             match CaseCategory::from_code(&category) {
                 Some(c) => categories.push((code, c)),
-                None => problems.push(crate::not_in_table::<CaseCategory>(&format!("service_code.\"{code}\""), &category)),
+                None => {
+                    problems.push(crate::not_in_table::<CaseCategory>(&format!("service_code.\"{code}\""), &category))
+                }
             }
         }
         let zone = match file.zone.as_deref().map(str::trim) {

@@ -28,7 +28,7 @@ fn longest_english_run(text: &str) -> (usize, String) {
     let (mut best, mut best_run, mut run, mut words) = (0, String::new(), String::new(), 0);
     for token in outside.split(|c: char| c.is_whitespace() || ",;:.()=/".contains(c)) {
         let word = !token.is_empty() && token.len() >= 2 && token.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
-        let breaks = token.chars().any(|c| !c.is_ascii());
+        let breaks = !token.is_ascii();
         if word {
             words += 1;
             run.push_str(token);

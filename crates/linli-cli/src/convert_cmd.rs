@@ -27,7 +27,8 @@ pub enum Format {
     /// FIWARE NGSI-LD or NGSI-v2 entities, normalized or key-values, bare or in a notification or batch: the Smart
     /// Data Models types of the built-in FIWARE mapping files (Building, Device, Alert, environment, parking,
     /// street lighting, waste management, points of interest, persons and organizations, issue reporting, Open311
-    /// service_requests) plus the types a --mapping file adds
+    /// service_requests) plus the types a --mapping file adds; written as normalized NGSI-LD Building, Device,
+    /// Camera, Alert or service_requests entities
     NgsiLd,
     /// FIWARE NGSI-LD, written in key-values form
     NgsiLdKeyValues,
@@ -72,7 +73,7 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub encoding: Option<String>,
     /// Datum of the input coordinates: wgs84, gcj02 or bd09, converted to WGS-84 by every format that carries
-    /// coordinates (geojson, cloudevents, ngsi-ld, open311, gat1400); csv and xlsx carry none and refuse a datum
+    /// coordinates (geojson, cloudevents, ngsi-ld, open311, open311-xml, gat1400); csv and xlsx carry none and refuse a datum
     /// other than wgs84
     #[arg(long, default_value = "wgs84")]
     pub datum: String,

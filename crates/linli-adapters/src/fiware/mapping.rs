@@ -275,9 +275,7 @@ fn check(name: &str, family: &str, t: RawType) -> Result<TypeMapping, Vec<String
             Some(rt) => Target::Record(rt),
             None => {
                 let given = &t.record;
-                bad(format!(
-                    "`record` `{given}` must be Place, Thing, Event, Person, Organization, Case or none"
-                ));
+                bad(format!("`record` `{given}` must be Place, Thing, Event, Person, Organization, Case or none"));
                 Target::None
             }
         }
@@ -295,8 +293,12 @@ fn check(name: &str, family: &str, t: RawType) -> Result<TypeMapping, Vec<String
     let ctx = |key: &str| format!("types.{name}.{key}");
     if let Some(k) = &t.kind {
         let problem = match rt {
-            Some(RecordType::Place) => PlaceKind::from_code(k).is_none().then(|| crate::not_in_table::<PlaceKind>(&ctx("kind"), k)),
-            Some(RecordType::Thing) => ThingKind::from_code(k).is_none().then(|| crate::not_in_table::<ThingKind>(&ctx("kind"), k)),
+            Some(RecordType::Place) => {
+                PlaceKind::from_code(k).is_none().then(|| crate::not_in_table::<PlaceKind>(&ctx("kind"), k))
+            }
+            Some(RecordType::Thing) => {
+                ThingKind::from_code(k).is_none().then(|| crate::not_in_table::<ThingKind>(&ctx("kind"), k))
+            }
             Some(RecordType::Organization) => OrganizationKind::from_code(k)
                 .is_none()
                 .then(|| crate::not_in_table::<OrganizationKind>(&ctx("kind"), k)),
@@ -306,12 +308,12 @@ fn check(name: &str, family: &str, t: RawType) -> Result<TypeMapping, Vec<String
     }
     if let Some(c) = &t.category {
         let problem = match rt {
-            Some(RecordType::Event) => EventCategory::from_code(c)
-                .is_none()
-                .then(|| crate::not_in_table::<EventCategory>(&ctx("category"), c)),
-            Some(RecordType::Case) => CaseCategory::from_code(c)
-                .is_none()
-                .then(|| crate::not_in_table::<CaseCategory>(&ctx("category"), c)),
+            Some(RecordType::Event) => {
+                EventCategory::from_code(c).is_none().then(|| crate::not_in_table::<EventCategory>(&ctx("category"), c))
+            }
+            Some(RecordType::Case) => {
+                CaseCategory::from_code(c).is_none().then(|| crate::not_in_table::<CaseCategory>(&ctx("category"), c))
+            }
             _ => Some(format!("{}: a `category` is only given to an Event or Case", ctx("category"))),
         };
         problems.extend(problem);
@@ -424,7 +426,8 @@ mod tests {
     /// code table of a code not in it.
     #[test]
     fn a_bad_user_file_reports_every_problem() {
-        let text = "[types.A]\nrecord = \"Thing\"\nkind = \"nope\"\n[types.B]\nrecord = \"Event\"\ncategory = \"bogus\"\n";
+        let text =
+            "[types.A]\nrecord = \"Thing\"\nkind = \"nope\"\n[types.B]\nrecord = \"Event\"\ncategory = \"bogus\"\n";
         let problems = Registry::with_user(text).err().unwrap_or_default();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].contains("types.A.kind") && problems[0].contains("linli codes thing-kind"), "{problems:?}");

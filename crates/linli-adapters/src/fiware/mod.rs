@@ -511,7 +511,8 @@ impl Reader<'_> {
         if !a.metadata.is_empty() {
             self.metadata.insert(a.name.clone(), Value::Object(a.metadata.clone()));
             let target = format!("/extensions/{NAMESPACE}/{METADATA}/{}", token(&a.name));
-            let zh = format!("FIWARE 属性 `{}` 的元数据（子属性）已保存在扩展 `{NAMESPACE}` 的 `{METADATA}` 中", a.name);
+            let zh =
+                format!("FIWARE 属性 `{}` 的元数据（子属性）已保存在扩展 `{NAMESPACE}` 的 `{METADATA}` 中", a.name);
             let en = format!(
                 "the metadata (sub-attributes) of FIWARE attribute `{}` kept in extensions `{NAMESPACE}` under `{METADATA}`",
                 a.name
@@ -538,12 +539,27 @@ impl Reader<'_> {
     }
 
     /// A loss entry with its own Chinese and English message.
-    fn note(&mut self, kind: LossKind, source: &str, target: Option<String>, code: &'static str, zh: String, en: String) {
+    fn note(
+        &mut self,
+        kind: LossKind,
+        source: &str,
+        target: Option<String>,
+        code: &'static str,
+        zh: String,
+        en: String,
+    ) {
         self.report.push(Loss { kind, source: source.to_owned(), target, code, message_zh: zh, message_en: en });
     }
 
     /// A normalised value: `zh` and `en` say what was done.
-    fn normalised(&mut self, source: &str, target: &str, code: &'static str, zh: impl Into<String>, en: impl Into<String>) {
+    fn normalised(
+        &mut self,
+        source: &str,
+        target: &str,
+        code: &'static str,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) {
         self.note(LossKind::Normalised, source, Some(target.to_owned()), code, zh.into(), en.into());
     }
 
@@ -1094,7 +1110,10 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
     // Without dateCreated the entity is as old as its last modification, else the conversion.
     let created = created.unwrap_or_else(|| {
         let (zh, en) = if updated.is_some() {
-            ("没有 `dateCreated`：创建时间 `meta.createdAt` 取 `dateModified`", "no `dateCreated`: meta.createdAt = dateModified")
+            (
+                "没有 `dateCreated`：创建时间 `meta.createdAt` 取 `dateModified`",
+                "no `dateCreated`: meta.createdAt = dateModified",
+            )
         } else {
             (
                 "没有 `dateCreated` 和 `dateModified`：创建时间 `meta.createdAt` 取转换时间",
@@ -1153,7 +1172,8 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
     if types.len() > 1 {
         let others: Vec<Value> = types.iter().filter(|t| **t != ty_given).map(|t| json!(t)).collect();
         let zh = format!("实体除 `{ty}` 外的其他类型已保存在扩展 `{NAMESPACE}` 的 `@otherTypes` 中");
-        let en = format!("the entity's other types besides `{ty}` kept in extensions `{NAMESPACE}` under `@otherTypes`");
+        let en =
+            format!("the entity's other types besides `{ty}` kept in extensions `{NAMESPACE}` under `@otherTypes`");
         let target = Some(format!("/extensions/{NAMESPACE}/@otherTypes"));
         r.note(LossKind::KeptInExtensions, &type_at, target, "fiware-type-kept", zh, en);
         r.ext.insert("@otherTypes".into(), Value::Array(others));
@@ -1284,7 +1304,8 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
                         let en = "`severity` should be informational, low, medium, high or critical".to_owned();
                         r.reject(a, "fiware-attribute-type", "EVT-006", zh, en);
                     }
-                    let (zh, en) = ("没有可用的 `severity`：严重程度设为 `info`", "no usable `severity`: severity = info");
+                    let (zh, en) =
+                        ("没有可用的 `severity`：严重程度设为 `info`", "no usable `severity`: severity = info");
                     r.normalised(&format!("{ab}/severity"), "/severity", "fiware-default-severity", zh, en);
                     put("severity", Some("info".into()));
                 }

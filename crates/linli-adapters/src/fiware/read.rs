@@ -185,7 +185,8 @@ fn interval(r: &mut Reader<'_>, names: &[String]) -> Option<(Timestamp, Timestam
     let en = format!("`{n}` is an interval: its start is occurredAt, its end endedAt");
     r.normalised(&attr.at, "/occurredAt", "fiware-time-interval", zh, en);
     if start.zone_assumed || end.zone_assumed {
-        let (zh, en) = (format!("`{n}` 没有时区偏移，按 UTC 读取"), format!("`{n}` has no time zone offset; read as UTC"));
+        let (zh, en) =
+            (format!("`{n}` 没有时区偏移，按 UTC 读取"), format!("`{n}` has no time zone offset; read as UTC"));
         r.note(LossKind::Normalised, &attr.at, None, "fiware-time-without-offset", zh, en);
     }
     r.accept(&attr);

@@ -742,11 +742,7 @@ impl Reader<'_> {
                 p.lat = lat;
             };
             g.positions_mut().into_iter().for_each(f);
-            let datum = match self.opts.datum {
-                Datum::Gcj02 => "GCJ-02",
-                Datum::Bd09 => "BD-09",
-                _ => "WGS-84",
-            };
+            let datum = self.opts.datum.label();
             let zh = format!("`{name}` 已从 {datum} 转换为 WGS-84");
             let en = format!("`{name}` converted from {datum} to WGS-84");
             self.normalised(&a.at, target, "fiware-coordinates-to-wgs84", zh, en);

@@ -270,8 +270,8 @@ pub struct TypeMapping {
 impl TypeMapping {
     /// Parses a mapping file; the error names the key that is wrong.
     pub fn parse(text: &str) -> Result<Self, Error> {
-        let bad = |m: String| Error::Input { format: "CloudEvents mapping", message: m };
-        let v: toml::Table = text.parse().map_err(|e| bad(format!("not TOML: {e}")))?;
+        let bad = |m: String| Error::Mapping { format: FORMAT, problems: vec![m] };
+        let v: toml::Table = text.parse().map_err(|e| bad(crate::toml_problem(text, &e)))?;
         let mut out = TypeMapping::default();
         for (k, v) in &v {
             let Some(t) = v.as_table().filter(|_| k == "types") else {
@@ -288,11 +288,17 @@ impl TypeMapping {
                 };
                 if serde_json::from_value::<linli_model::codes::EventCategory>(Value::String(category.clone())).is_err()
                 {
-                    return Err(bad(format!("types.{pattern}: `{category}` is not an event category code")));
+                    return Err(bad(crate::not_in_table::<linli_model::codes::EventCategory>(
+                        &format!("types.{pattern}"),
+                        &category,
+                    )));
                 }
                 if let Some(s) = &severity {
                     if serde_json::from_value::<linli_model::codes::Severity>(Value::String(s.clone())).is_err() {
-                        return Err(bad(format!("types.{pattern}: `{s}` is not a severity code")));
+                        return Err(bad(crate::not_in_table::<linli_model::codes::Severity>(
+                            &format!("types.{pattern}"),
+                            s,
+                        )));
                     }
                 }
                 let (pattern, prefix) = match pattern.strip_suffix('*') {

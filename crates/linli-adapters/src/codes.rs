@@ -240,6 +240,7 @@ table! {
     "adapter-input", Refused, "ADP-003", "输入无法读取（不是 JSON/XML、缺少列映射或映射文件错误）", "The input cannot be read at all (not JSON/XML, no column mapping, a bad mapping file)";
     "adapter-wrong-format", Refused, "ADP-076", "输入不是所选格式；若像另一已知格式则提示 --from", "The input is not the format asked for; a hint at --from when it looks like another known format";
     "adapter-datum-not-honoured", Refused, "ADP-075", "此格式不含坐标，不能按非 WGS-84 的 --datum 处理", "The format carries no coordinates; a --datum other than WGS-84 is refused";
+    "adapter-mapping", Refused, "ADP-003", "--mapping 给出的映射文件有误：列出其中每一处问题（TOML 行号和列号，不在代码表中的代码及其代码表）", "The mapping file given with --mapping is wrong: every problem in it (TOML line and column, a code not in its code table and the table)";
 }
 
 /// Section 22.1 of the generated chapter: the pointers loss entries and findings carry

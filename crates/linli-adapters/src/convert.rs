@@ -548,7 +548,7 @@ fn read_ngsi(format: Format, json: &Value, opts: &ReadOptions, out: &mut Convert
     o.datum = opts.datum;
     if let Some(text) = &opts.format_mapping {
         let registry = crate::fiware::mapping::Registry::with_user(text)
-            .map_err(|message| Error::Input { format: format.name(), message })?;
+            .map_err(|problems| Error::Mapping { format: format.name(), problems })?;
         o.mapping = Some(std::sync::Arc::new(registry));
     }
     let got = crate::fiware::read_entities(json, &o);

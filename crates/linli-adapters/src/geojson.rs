@@ -317,14 +317,14 @@ pub struct PropertyMapping {
 impl PropertyMapping {
     /// Parses a mapping file; the error names what is wrong.
     pub fn parse(text: &str) -> Result<Self, Error> {
-        let bad = |m: String| Error::Input { format: "GeoJSON mapping", message: m };
-        let v: toml::Table = text.parse().map_err(|e| bad(format!("not TOML: {e}")))?;
+        let bad = |m: String| Error::Mapping { format: "geojson", problems: vec![m] };
+        let v: toml::Table = text.parse().map_err(|e| bad(crate::toml_problem(text, &e)))?;
         let mut out = PropertyMapping::default();
         for (k, v) in &v {
             match (k.as_str(), v) {
                 ("kind", toml::Value::String(s)) => {
                     if serde_json::from_value::<linli_model::codes::PlaceKind>(Value::String(s.clone())).is_err() {
-                        return Err(bad(format!("kind: `{s}` is not a place-kind code")));
+                        return Err(bad(crate::not_in_table::<linli_model::codes::PlaceKind>("kind", s)));
                     }
                     out.kind = Some(s.clone());
                 }

@@ -53,6 +53,44 @@ pub enum Error {
         /// The datum given.
         datum: &'static str,
     },
+    /// The mapping file given for the format (`linli convert --mapping FILE`) is wrong: every
+    /// problem found in it, each with its TOML line and column where the parser gives one, and,
+    /// for a code not in a code table, the table's name (`linli codes <table>` lists it).
+    #[error("{format} mapping file: {}", problems.join("; "))]
+    Mapping {
+        /// The format whose mapping file it is.
+        format: &'static str,
+        /// Every problem found, in file order (at least one).
+        problems: Vec<String>,
+    },
+}
+
+/// A TOML syntax or shape error of a mapping file as a problem of [`Error::Mapping`], with the
+/// line and column (1-based) of its span when the parser gives one.
+pub(crate) fn toml_problem(text: &str, e: &toml::de::Error) -> String {
+    let msg = e.message().trim_end();
+    match e.span() {
+        Some(span) => {
+            let (line, column) = line_column(text, span.start);
+            format!("line {line} column {column}: {msg}")
+        }
+        None => msg.to_owned(),
+    }
+}
+
+/// The 1-based line and column (in characters) of a byte offset of `text`.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// The problem "`value` is not a code of the table `T`", naming the table and the command that
+/// lists it (for [`Error::Mapping`]).
+pub(crate) fn not_in_table<T: linli_model::codes::CodeTable>(at: &str, value: &str) -> String {
+    let table = T::TABLE;
+    format!("{at}: `{value}` is not a code of the table `{table}` (list it with `linli codes {table}`)")
 }
 
 fn hint_en(f: Option<convert::Format>) -> String {
@@ -66,6 +104,7 @@ impl Error {
             Error::Input { .. } => "adapter-input",
             Error::NotThisFormat { .. } => "adapter-wrong-format",
             Error::DatumNotHonoured { .. } => "adapter-datum-not-honoured",
+            Error::Mapping { .. } => "adapter-mapping",
         }
     }
 
@@ -82,7 +121,13 @@ impl Error {
             Error::DatumNotHonoured { format, datum } if zh => {
                 format!("{format}：无法按 --datum {datum} 处理：此格式不含坐标")
             }
-            Error::Input { .. } | Error::NotThisFormat { .. } | Error::DatumNotHonoured { .. } => self.to_string(),
+            Error::Mapping { format, problems } if zh => {
+                format!("{format} 映射文件有误（共 {} 处）：{}", problems.len(), problems.join("；"))
+            }
+            Error::Input { .. }
+            | Error::NotThisFormat { .. }
+            | Error::DatumNotHonoured { .. }
+            | Error::Mapping { .. } => self.to_string(),
         }
     }
 }

@@ -181,19 +181,36 @@ impl Options {
     /// (`"UTC"` or `"+08:00"`) sets the zone of times without an offset. An unknown key, an
     /// unknown category code or zone is an error naming it.
     pub fn apply_mapping(&mut self, toml_text: &str) -> Result<(), crate::Error> {
-        let bad = |message: String| crate::Error::Input { format: "open311 mapping", message };
-        let file: MappingFile = toml::from_str(toml_text).map_err(|e| bad(e.to_string()))?;
+        let bad = |problems: Vec<String>| crate::Error::Mapping { format: "open311", problems };
+        let file: MappingFile = toml::from_str(toml_text).map_err(|e| bad(vec![crate::toml_problem(toml_text, &e)]))?;
+        // Every problem of the file is reported; nothing is applied unless there is none.
+        let mut problems = Vec::new();
+        let mut categories = Vec::new();
         for (code, category) in file.service_code {
-            let c = CaseCategory::from_code(&category).ok_or_else(|| {
-                bad(format!("service_code.\"{code}\": `{category}` is not a Linli case-category code"))
-            })?;
+            match CaseCategory::from_code(&category) {
+                Some(c) => categories.push((code, c)),
+                None => {
+                    problems.push(crate::not_in_table::<CaseCategory>(&format!("service_code.\"{code}\""), &category))
+                }
+            }
+        }
+        let zone = match file.zone.as_deref().map(str::trim) {
+            None => None,
+            Some(z) if z.eq_ignore_ascii_case("utc") || z == "Z" || z == "+00:00" => Some(ZoneRule::Utc),
+            Some("+08:00" | "+0800" | "Asia/Shanghai") => Some(ZoneRule::ChinaStandardTime),
+            Some(z) => {
+                problems.push(format!("zone: `{z}` is not UTC or +08:00"));
+                None
+            }
+        };
+        if !problems.is_empty() {
+            return Err(bad(problems));
+        }
+        for (code, c) in categories {
             self.categories.insert(code, c);
         }
-        match file.zone.as_deref().map(str::trim) {
-            None => {}
-            Some(z) if z.eq_ignore_ascii_case("utc") || z == "Z" || z == "+00:00" => self.zone = ZoneRule::Utc,
-            Some("+08:00" | "+0800" | "Asia/Shanghai") => self.zone = ZoneRule::ChinaStandardTime,
-            Some(z) => return Err(bad(format!("zone: `{z}` is not UTC or +08:00"))),
+        if let Some(z) = zone {
+            self.zone = z;
         }
         Ok(())
     }

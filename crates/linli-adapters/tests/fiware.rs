@@ -535,7 +535,7 @@ fn a_user_mapping_file_adds_and_overrides_types() {
     let Record::Thing(t) = &read_with(bin, Some(file)).unwrap().records[0] else { panic!() };
     assert_eq!(t.kind.to_string(), "facility.other");
     let err = read_with(json!({"id": "x", "type": "X"}), Some("[types.X]\nrecord = \"Spaceship\"")).unwrap_err();
-    assert_eq!(err.code(), "adapter-input");
+    assert_eq!(err.code(), "adapter-mapping");
 }
 
 #[test]
@@ -589,4 +589,38 @@ fn a_language_property_gives_its_chinese_text() {
     assert_eq!(p.name.as_str(), "浙江省博物馆");
     let ext = serde_json::to_value(&p.extensions).unwrap();
     assert_eq!(ext["fiware"]["@metadata"]["name"]["languageMap"]["en"], "Zhejiang Museum");
+}
+
+/// The messages say what happened: metadata of a measured attribute kept, a measured value that
+/// is not a number kept, the default used for a missing time, an NGSI-v2 id kept whole.
+#[test]
+fn fiware_messages_say_what_happened() {
+    let input = json!({
+        "id": "AirQualityObserved:Plaza1",
+        "type": "AirQualityObserved",
+        "dateObserved": {"type": "DateTime", "value": "2024-05-01T08:00:00Z"},
+        "no2": {"type": "Number", "value": 22, "metadata": {"unitCode": {"type": "Text", "value": "GQ"}}},
+        "so2": {"type": "Text", "value": "12.4"}
+    });
+    let got = read_with(input, None).unwrap();
+    let msg = |code: &str, at: &str| {
+        got.loss
+            .entries
+            .iter()
+            .find(|l| l.code == code && l.source.ends_with(at))
+            .map(|l| (l.message_en.clone(), l.message_zh.clone()))
+            .unwrap_or_else(|| panic!("no {code} at {at}: {:?}", got.loss.entries))
+    };
+    let (en, zh) = msg("fiware-metadata-kept", "/no2");
+    assert!(en.contains("metadata") && !en.contains("no Linli member"), "{en}");
+    assert!(zh.contains("元数据"), "{zh}");
+    let (en, zh) = msg("fiware-attribute-kept", "/so2");
+    assert!(en.contains("not a number") && !en.contains("no Linli member"), "{en}");
+    assert!(zh.contains("不是数值"), "{zh}");
+    let (en, zh) = msg("fiware-default-time", "/dateModified");
+    assert!(en.contains("meta.updatedAt = meta.createdAt"), "{en}");
+    assert!(zh.contains("更新时间") && zh.contains("创建时间"), "{zh}");
+    let (en, zh) = msg("fiware-id-not-urn", "/id");
+    assert!(!en.contains("AirQualityObserved:AirQualityObserved"), "{en}");
+    assert!(zh.contains("不是 NGSI-LD URN"), "{zh}");
 }

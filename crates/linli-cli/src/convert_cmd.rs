@@ -24,7 +24,11 @@ pub enum Format {
     Csv,
     /// An Excel workbook with a column mapping (--mapping), first sheet (Persons)
     Xlsx,
-    /// FIWARE NGSI-LD entities, normalized or key-values (Building, Device, Camera, Alert, IssueReporting, service_requests)
+    /// FIWARE NGSI-LD or NGSI-v2 entities, normalized or key-values, bare or in a notification or batch: the Smart
+    /// Data Models types of the built-in FIWARE mapping files (Building, Device, Alert, environment, parking,
+    /// street lighting, waste management, points of interest, persons and organizations, issue reporting, Open311
+    /// service_requests) plus the types a --mapping file adds; written as normalized NGSI-LD Building, Device,
+    /// Camera, Alert or service_requests entities
     NgsiLd,
     /// FIWARE NGSI-LD, written in key-values form
     NgsiLdKeyValues,
@@ -59,15 +63,18 @@ pub struct ConvertArgs {
     /// Also write the full loss report as JSON to FILE
     #[arg(long, value_name = "FILE")]
     pub loss_report: Option<PathBuf>,
-    /// Mapping file (TOML) of the format: the column mapping for --from csv / xlsx and --to csv; the format's own
-    /// table for the other formats read (open311: `[service_code]` → Linli case category, `zone`)
+    /// Mapping file (TOML), per format: csv / xlsx (and --to csv): the column mapping (required); open311: the
+    /// `[service_code]` table (service_code → Linli case category) and `zone`; ngsi-ld: entity types to add or
+    /// override (type → Linli record type and members, as the built-in FIWARE mapping files); cloudevents: event
+    /// `type` → Linli event category; geojson: Feature properties → Place members. An error in it names this file
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
     /// Text encoding of CSV (input default: detected; output default: UTF-8 with BOM; e.g. gbk, gb18030, utf-8)
     #[arg(long)]
     pub encoding: Option<String>,
-    /// Datum of the input coordinates: wgs84, gcj02 or bd09 (converted to WGS-84); refused for formats without
-    /// coordinates (csv, xlsx)
+    /// Datum of the input coordinates: wgs84, gcj02 or bd09, converted to WGS-84 by every format that carries
+    /// coordinates (geojson, cloudevents, ngsi-ld, open311, open311-xml, gat1400); csv and xlsx carry none and refuse a datum
+    /// other than wgs84
     #[arg(long, default_value = "wgs84")]
     pub datum: String,
 }
@@ -185,7 +192,11 @@ impl Format {
 pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let mut loss = LossReport::default();
     let mut errors: Vec<String> = Vec::new();
-    let usage = |e: linli_adapters::Error| adapter_error(&a.input, lang, &e);
+    // An error of the mapping file names the mapping file; any other the input.
+    let usage = |e: linli_adapters::Error| match (&e, &a.mapping) {
+        (linli_adapters::Error::Mapping { .. }, Some(m)) => adapter_error(m, lang, &e),
+        _ => adapter_error(&a.input, lang, &e),
+    };
     // --mapping is per format: the column mapping of a table, else the format's own mapping
     // file, passed as its TOML text.
     let needs_mapping = matches!(a.from, Format::Csv | Format::Xlsx) || a.to == Format::Csv;

@@ -141,6 +141,34 @@ fn a_bad_open311_mapping_is_a_usage_error_naming_the_entry() {
         &o,
     ]);
     assert_eq!(code, ExitCode::from(2), "{text}");
-    assert!(text.starts_with("error[adapter-input]:") && text.contains("road.pothole"), "{text}");
+    assert!(text.starts_with("error[adapter-mapping]:") && text.contains("road.pothole"), "{text}");
+    // The mapping file is named, not the input, with the code table and the command listing it.
+    assert!(text.contains(&m) && !text.contains("chicago-single.json"), "{text}");
+    assert!(text.contains("linli codes case-category"), "{text}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_bad_ngsi_ld_mapping_names_the_mapping_file_and_every_problem() {
+    let dir = temp("ngsi-mapping");
+    let o = dir.join("out.ndjson").display().to_string();
+    let input = dir.join("in.json");
+    std::fs::write(&input, r#"{"id": "urn:ngsi-ld:Hive:1", "type": "Hive"}"#).unwrap();
+    let input = input.display().to_string();
+    let m = dir.join("types.toml");
+    let bad =
+        "[types.Hive]\nrecord = \"Thing\"\nkind = \"nope\"\n[types.Swarm]\nrecord = \"Event\"\ncategory = \"bogus\"\n";
+    std::fs::write(&m, bad).unwrap();
+    let m = m.display().to_string();
+    let args = ["--lang", "en", "convert", "--from", "ngsi-ld", "--mapping", &m, &input, "-o", &o];
+    let (code, text) = run(&args);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.starts_with("error[adapter-mapping]:") && text.contains(&m) && !text.contains("in.json"), "{text}");
+    assert!(text.contains("linli codes thing-kind") && text.contains("linli codes event-category"), "{text}");
+    // A TOML syntax error gives its line and column.
+    std::fs::write(&m, "[types.Hive]\nrecord = \"Thing\"\nkind = \n").unwrap();
+    let (code, text) = run(&args);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.contains("line 3 column"), "{text}");
     std::fs::remove_dir_all(&dir).ok();
 }

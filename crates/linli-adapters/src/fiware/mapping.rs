@@ -172,20 +172,29 @@ impl Registry {
     }
 
     /// The built-in files with a user's file added; its types override built-in ones
-    /// [ADP-021]. Fails with a message naming the first fault of the file.
-    pub fn with_user(text: &str) -> Result<Registry, String> {
+    /// [ADP-021]. Fails with every problem of the file (TOML line and column where the parser
+    /// gives one; a code not in its code table with the table's name).
+    pub fn with_user(text: &str) -> Result<Registry, Vec<String>> {
         let mut r = Registry::builtin().clone();
         r.add(text, "user")?;
         Ok(r)
     }
 
-    /// Parse one mapping file and add its types.
-    pub fn add(&mut self, text: &str, default_family: &str) -> Result<(), String> {
-        let raw: RawFile = toml::from_str(text).map_err(|e| format!("mapping file: {}", e.message()))?;
+    /// Parse one mapping file and add its types; on error nothing is added and every problem
+    /// of the file is returned.
+    pub fn add(&mut self, text: &str, default_family: &str) -> Result<(), Vec<String>> {
+        let raw: RawFile = toml::from_str(text).map_err(|e| vec![crate::toml_problem(text, &e)])?;
         let family = raw.family.unwrap_or_else(|| default_family.to_owned());
         let mut parsed = Vec::new();
+        let mut problems = Vec::new();
         for (name, t) in raw.types {
-            parsed.push((name.clone(), check(&name, &family, t)?));
+            match check(&name, &family, t) {
+                Ok(m) => parsed.push((name.clone(), m)),
+                Err(mut p) => problems.append(&mut p),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
         }
         self.types.extend(parsed);
         Ok(())
@@ -252,62 +261,77 @@ pub fn short_type(ty: &str) -> &str {
     }
 }
 
-fn check(name: &str, family: &str, t: RawType) -> Result<TypeMapping, String> {
-    let bad = |what: &str| format!("mapping file: type `{name}`: {what}");
+fn check(name: &str, family: &str, t: RawType) -> Result<TypeMapping, Vec<String>> {
+    let at = format!("types.{name}");
+    let mut problems: Vec<String> = Vec::new();
+    let mut bad = |what: String| problems.push(format!("{at}: {what}"));
     let target = if t.record == "none" {
         if t.reason.is_none() {
-            return Err(bad("`record = \"none\"` needs a `reason`"));
+            bad("`record = \"none\"` needs a `reason`".into());
         }
         Target::None
     } else {
-        let rt = RecordType::from_code(&t.record)
-            .filter(|r| !allowed_members(*r).is_empty())
-            .ok_or_else(|| bad("`record` must be Place, Thing, Event, Person, Organization, Case or none"))?;
-        Target::Record(rt)
+        match RecordType::from_code(&t.record).filter(|r| !allowed_members(*r).is_empty()) {
+            Some(rt) => Target::Record(rt),
+            None => {
+                let given = &t.record;
+                bad(format!("`record` `{given}` must be Place, Thing, Event, Person, Organization, Case or none"));
+                Target::None
+            }
+        }
     };
     if let Some(b) = &t.builtin {
         match BUILTINS.iter().find(|(n, _)| n == b) {
             Some((_, rt)) if target == Target::Record(*rt) => {}
-            _ => return Err(bad("`builtin` names no built-in reader of that record type")),
+            _ => bad(format!("`builtin` `{b}` names no built-in reader of that record type")),
         }
     }
     let rt = match target {
         Target::Record(rt) => Some(rt),
         Target::None => None,
     };
+    let ctx = |key: &str| format!("types.{name}.{key}");
     if let Some(k) = &t.kind {
-        let ok = match rt {
-            Some(RecordType::Place) => PlaceKind::from_code(k).is_some(),
-            Some(RecordType::Thing) => ThingKind::from_code(k).is_some(),
-            Some(RecordType::Organization) => OrganizationKind::from_code(k).is_some(),
-            _ => false,
+        let problem = match rt {
+            Some(RecordType::Place) => {
+                PlaceKind::from_code(k).is_none().then(|| crate::not_in_table::<PlaceKind>(&ctx("kind"), k))
+            }
+            Some(RecordType::Thing) => {
+                ThingKind::from_code(k).is_none().then(|| crate::not_in_table::<ThingKind>(&ctx("kind"), k))
+            }
+            Some(RecordType::Organization) => OrganizationKind::from_code(k)
+                .is_none()
+                .then(|| crate::not_in_table::<OrganizationKind>(&ctx("kind"), k)),
+            _ => Some(format!("{}: a `kind` is only given to a Place, Thing or Organization", ctx("kind"))),
         };
-        if !ok {
-            return Err(bad(&format!("`kind` {k} is not a kind code of the record type")));
-        }
+        problems.extend(problem);
     }
     if let Some(c) = &t.category {
-        let ok = match rt {
-            Some(RecordType::Event) => EventCategory::from_code(c).is_some(),
-            Some(RecordType::Case) => CaseCategory::from_code(c).is_some(),
-            _ => false,
+        let problem = match rt {
+            Some(RecordType::Event) => {
+                EventCategory::from_code(c).is_none().then(|| crate::not_in_table::<EventCategory>(&ctx("category"), c))
+            }
+            Some(RecordType::Case) => {
+                CaseCategory::from_code(c).is_none().then(|| crate::not_in_table::<CaseCategory>(&ctx("category"), c))
+            }
+            _ => Some(format!("{}: a `category` is only given to an Event or Case", ctx("category"))),
         };
-        if !ok {
-            return Err(bad(&format!("`category` {c} is not a category code of the record type")));
-        }
+        problems.extend(problem);
     }
     if let Some(s) = &t.severity {
-        if rt != Some(RecordType::Event) || Severity::from_code(s).is_none() {
-            return Err(bad(&format!("`severity` {s} is not an event severity code")));
+        if rt != Some(RecordType::Event) {
+            problems.push(format!("{}: a `severity` is only given to an Event", ctx("severity")));
+        } else if Severity::from_code(s).is_none() {
+            problems.push(crate::not_in_table::<Severity>(&ctx("severity"), s));
         }
     }
     if t.builtin.is_none() && matches!(rt, Some(RecordType::Place | RecordType::Thing)) && t.kind.is_none() {
-        return Err(bad("a Place or Thing needs a `kind`"));
+        problems.push(format!("{at}: a Place or Thing needs a `kind`"));
     }
     let mut members = BTreeMap::new();
     for (m, names) in t.members {
         if t.builtin.is_some() || !rt.is_some_and(|r| allowed_members(r).contains(&m.as_str())) {
-            return Err(bad(&format!("member `{m}` cannot be mapped for this record type")));
+            problems.push(format!("{}: member `{m}` cannot be mapped for this record type", ctx("members")));
         }
         let names = match names {
             Names::One(n) => vec![n],
@@ -317,11 +341,20 @@ fn check(name: &str, family: &str, t: RawType) -> Result<TypeMapping, String> {
     }
     for (a, m) in &t.measurements {
         if rt != Some(RecordType::Event) || t.builtin.is_some() {
-            return Err(bad(&format!("measurement `{a}`: only an Event read by mapping holds measurements")));
+            problems.push(format!(
+                "{}: measurement `{a}`: only an Event read by mapping holds measurements",
+                ctx("measurements")
+            ));
         }
         if UnitCode::new(&m.unit).is_err() || m.quantity.trim().is_empty() {
-            return Err(bad(&format!("measurement `{a}`: unit must be a UN/CEFACT code, quantity non-empty")));
+            problems.push(format!(
+                "{}: measurement `{a}`: unit must be a UN/CEFACT code, quantity non-empty",
+                ctx("measurements")
+            ));
         }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
     }
     let reason = t.reason.map(|en| {
         let zh = t.reason_zh.unwrap_or_else(|| en.clone());
@@ -387,5 +420,19 @@ mod tests {
         ] {
             assert!(Registry::with_user(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Every problem of a user file is reported, with the TOML line of a syntax error and the
+    /// code table of a code not in it.
+    #[test]
+    fn a_bad_user_file_reports_every_problem() {
+        let text =
+            "[types.A]\nrecord = \"Thing\"\nkind = \"nope\"\n[types.B]\nrecord = \"Event\"\ncategory = \"bogus\"\n";
+        let problems = Registry::with_user(text).err().unwrap_or_default();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("types.A.kind") && problems[0].contains("linli codes thing-kind"), "{problems:?}");
+        assert!(problems[1].contains("types.B.category") && problems[1].contains("linli codes event-category"));
+        let problems = Registry::with_user("[types.A]\nrecord = \"Thing\"\nkind = \n").err().unwrap_or_default();
+        assert!(problems.first().is_some_and(|p| p.starts_with("line 3 column")), "{problems:?}");
     }
 }

@@ -32,7 +32,8 @@
 //! is. Reading strips one leading `urn:ngsi-ld:T:` (T the entity's type) and otherwise keeps
 //! the id whole (Linli ids allow `:`). So canonical → NGSI → canonical always gives the same
 //! id back. An id that is not a URN (NGSI-v2 style, e.g. `Alert:1`) is kept whole and reported
-//! as normalised, since it is written back as `urn:ngsi-ld:Alert:Alert:1`. An id that is not a
+//! as normalised (`fiware-id-not-urn`); written as NGSI-LD it becomes `urn:ngsi-ld:<T>:Alert:1`
+//! with `T` the type the record is written as, so that the round trip keeps it. An id that is not a
 //! valid Linli id (a space, too long) has every other character replaced by `-`; the original
 //! goes to `meta.sourceId` (finding `fiware-id-invalid`). References are written as
 //! `urn:ngsi-ld:<type>:<id>` with the FIWARE type (`Building`, `Device`, `Alert`,
@@ -223,6 +224,18 @@ impl Kind {
             Kind::Time => "date-time text",
         }
     }
+
+    fn name_zh(self) -> &'static str {
+        match self {
+            Kind::Text => "文本",
+            Kind::Number => "数值",
+            Kind::Integer => "整数",
+            Kind::Boolean => "布尔值",
+            Kind::Array => "数组",
+            Kind::Object => "对象",
+            Kind::Time => "日期时间文本",
+        }
+    }
 }
 
 /// The type the Smart Data Models schemas give an attribute not mapped to a Linli member.
@@ -280,12 +293,21 @@ fn known_kind(model: Option<Model>, name: &str) -> Option<Kind> {
     specific.or(common)
 }
 
-fn finding(code: &'static str, requirement: &'static str, pointer: &str, value: Option<&Value>, en: String) -> Finding {
+/// A finding with its Chinese and English detail (the Chinese one is prefixed with the code's
+/// Chinese title).
+fn finding(
+    code: &'static str,
+    requirement: &'static str,
+    pointer: &str,
+    value: Option<&Value>,
+    zh: String,
+    en: String,
+) -> Finding {
     let value = value.map(|v| match v {
         Value::String(s) => linli_model::text::truncate(s, 64),
         other => linli_model::text::truncate(&other.to_string(), 64),
     });
-    let zh = match code {
+    let title = match code {
         "fiware-attribute-type" => "FIWARE 属性类型错误",
         "fiware-time-without-offset" => "时间缺少时区偏移，按 UTC 处理",
         "fiware-time-invalid" => "时间格式错误",
@@ -300,7 +322,7 @@ fn finding(code: &'static str, requirement: &'static str, pointer: &str, value: 
         pointer: pointer.to_owned(),
         value,
         sensitivity: None,
-        message_zh: format!("{zh}：{en}"),
+        message_zh: format!("{title}：{zh}"),
         message_en: en,
     }
 }
@@ -489,7 +511,13 @@ impl Reader<'_> {
         if !a.metadata.is_empty() {
             self.metadata.insert(a.name.clone(), Value::Object(a.metadata.clone()));
             let target = format!("/extensions/{NAMESPACE}/{METADATA}/{}", token(&a.name));
-            self.loss(LossKind::KeptInExtensions, &a.at, Some(target), "fiware-metadata-kept", &a.name);
+            let zh =
+                format!("FIWARE 属性 `{}` 的元数据（子属性）已保存在扩展 `{NAMESPACE}` 的 `{METADATA}` 中", a.name);
+            let en = format!(
+                "the metadata (sub-attributes) of FIWARE attribute `{}` kept in extensions `{NAMESPACE}` under `{METADATA}`",
+                a.name
+            );
+            self.note(LossKind::KeptInExtensions, &a.at, Some(target), "fiware-metadata-kept", zh, en);
         }
     }
 
@@ -505,13 +533,34 @@ impl Reader<'_> {
                     "the value of FIWARE attribute `{what}` could not be converted; kept in extensions `{NAMESPACE}`"
                 ),
             ),
-            _ => (format!("已规范化：{what}"), format!("normalised: {what}")),
+            _ => (format!("FIWARE 属性 `{what}` 已规范化"), format!("FIWARE attribute `{what}` normalised")),
         };
+        self.note(kind, source, target, code, zh, en);
+    }
+
+    /// A loss entry with its own Chinese and English message.
+    fn note(
+        &mut self,
+        kind: LossKind,
+        source: &str,
+        target: Option<String>,
+        code: &'static str,
+        zh: String,
+        en: String,
+    ) {
         self.report.push(Loss { kind, source: source.to_owned(), target, code, message_zh: zh, message_en: en });
     }
 
-    fn normalised(&mut self, source: &str, target: &str, code: &'static str, what: &str) {
-        self.loss(LossKind::Normalised, source, Some(target.to_owned()), code, what);
+    /// A normalised value: `zh` and `en` say what was done.
+    fn normalised(
+        &mut self,
+        source: &str,
+        target: &str,
+        code: &'static str,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) {
+        self.note(LossKind::Normalised, source, Some(target.to_owned()), code, zh.into(), en.into());
     }
 
     /// Keep an attribute without Linli home in the extensions, checking its type.
@@ -520,8 +569,9 @@ impl Reader<'_> {
             if !kind.fits(&a.value) {
                 // A known attribute of the wrong type is rejected (kept as given, with a
                 // finding), like a mapped one: one loss entry, `rejected` [ADP-020].
+                let zh = format!("`{}` 应为{}", a.name, kind.name_zh());
                 let en = format!("`{}` should be {}", a.name, kind.name());
-                self.reject(a, "fiware-attribute-type", "COR-040", en);
+                self.reject(a, "fiware-attribute-type", "COR-040", zh, en);
                 return;
             }
         }
@@ -531,11 +581,24 @@ impl Reader<'_> {
         self.ext.insert(a.name, v);
     }
 
+    /// A measured attribute whose value is not a number: kept in the extensions.
+    fn keep_not_number(&mut self, a: Attr) {
+        let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
+        let zh = format!("测量属性 `{}` 的值不是数值，不作为测量值，已保存在扩展 `{NAMESPACE}` 中", a.name);
+        let en = format!(
+            "the value of measured attribute `{}` is not a number: not a measurement; kept in extensions `{NAMESPACE}`",
+            a.name
+        );
+        self.note(LossKind::KeptInExtensions, &a.at, Some(target), "fiware-attribute-kept", zh, en);
+        let v = a.kept();
+        self.ext.insert(a.name, v);
+    }
+
     /// A mapped attribute whose value cannot be used: finding, kept in the extensions.
-    fn reject(&mut self, a: Attr, code: &'static str, requirement: &'static str, en: String) {
+    fn reject(&mut self, a: Attr, code: &'static str, requirement: &'static str, zh: String, en: String) {
         // The value of a Person's or Organization's attribute may be a name: never quoted.
         let value = if self.personal { None } else { Some(&a.value) };
-        self.findings.push(finding(code, requirement, &a.ptr, value, en));
+        self.findings.push(finding(code, requirement, &a.ptr, value, zh, en));
         let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
         self.loss(LossKind::Rejected, &a.at, Some(target), code, &a.name);
         let v = a.kept();
@@ -544,10 +607,11 @@ impl Reader<'_> {
 
     fn wrong_declaration(&mut self, a: &Attr, expected: &str) {
         if a.misdeclared(expected) {
-            let en =
-                format!("`{}` is a {} where a {expected} is required", a.name, a.declared.as_deref().unwrap_or("?"));
+            let declared = a.declared.as_deref().unwrap_or("?");
+            let zh = format!("`{}` 声明为 `{declared}`，此处要求 `{expected}`", a.name);
+            let en = format!("`{}` is a {declared} where a {expected} is required", a.name);
             let at = format!("{}/type", a.at);
-            self.findings.push(finding("fiware-attribute-type", "COR-040", &at, a.raw.get("type"), en));
+            self.findings.push(finding("fiware-attribute-type", "COR-040", &at, a.raw.get("type"), zh, en));
         }
     }
 
@@ -560,8 +624,9 @@ impl Reader<'_> {
                 Some(t.into_string())
             }
             _ => {
+                let zh = format!("`{name}` 应为非空白、至多 2000 个字符的文本");
                 let en = format!("`{name}` should be a non-blank text of at most 2000 characters");
-                self.reject(a, "fiware-attribute-type", "COR-040", en);
+                self.reject(a, "fiware-attribute-type", "COR-040", zh, en);
                 None
             }
         }
@@ -577,23 +642,27 @@ impl Reader<'_> {
     fn time_attr(&mut self, name: &str) -> Option<(Timestamp, Attr)> {
         let a = self.take(name)?;
         let Some(s) = a.value.as_str() else {
-            self.reject(a, "fiware-attribute-type", "CON-020", format!("`{name}` should be a date-time text"));
+            let (zh, en) = (format!("`{name}` 应为日期时间文本"), format!("`{name}` should be a date-time text"));
+            self.reject(a, "fiware-attribute-type", "CON-020", zh, en);
             return None;
         };
         // Times without an offset are UTC in NGSI [ADP-025]; the shared reading rules.
         match read_time_str(s, ZoneRule::Utc) {
             Some(t) => {
                 if t.zone_assumed {
-                    let what = format!("`{name}` has no time zone offset; read as UTC: {}", t.at);
-                    self.loss(LossKind::Normalised, &a.at, None, "fiware-time-without-offset", &what);
+                    let zh = format!("`{name}` 没有时区偏移，按 UTC 读取：{}", t.at);
+                    let en = format!("`{name}` has no time zone offset; read as UTC: {}", t.at);
+                    self.note(LossKind::Normalised, &a.at, None, "fiware-time-without-offset", zh, en);
                 } else if t.changed_form() {
-                    let what = format!("`{name}` read as an RFC 3339 time: {}", t.at);
-                    self.loss(LossKind::Normalised, &a.at, None, "fiware-time-normalised", &what);
+                    let zh = format!("`{name}` 已按 RFC 3339 时间读取：{}", t.at);
+                    let en = format!("`{name}` read as an RFC 3339 time: {}", t.at);
+                    self.note(LossKind::Normalised, &a.at, None, "fiware-time-normalised", zh, en);
                 }
                 Some((t.at, a))
             }
             None => {
-                self.reject(a, "fiware-time-invalid", "CON-020", format!("`{name}` is not an RFC 3339 date-time"));
+                let zh = format!("`{name}` 不是 RFC 3339 日期时间");
+                self.reject(a, "fiware-time-invalid", "CON-020", zh, format!("`{name}` is not an RFC 3339 date-time"));
                 None
             }
         }
@@ -607,13 +676,18 @@ impl Reader<'_> {
         let mut a = self.take(name)?;
         if let Some(p) = geo_point(&a) {
             a.value = p;
-            let what = format!("`{name}` is an NGSI-v2 geo:point \"lat, lng\"; read as a GeoJSON Point [lng, lat]");
-            self.normalised(&a.at, target, "fiware-geo-point", &what);
+            let zh = format!("`{name}` 是 NGSI-v2 的 geo:point（\"纬度, 经度\"），已读作 GeoJSON Point [经度, 纬度]");
+            let en = format!("`{name}` is an NGSI-v2 geo:point \"lat, lng\"; read as a GeoJSON Point [lng, lat]");
+            self.normalised(&a.at, target, "fiware-geo-point", zh, en);
         }
         if other_geometry(&a.value) {
-            let what = format!("`{name}` is a GeoJSON {}", a.value.get("type").and_then(Value::as_str).unwrap_or("?"));
+            let gt = a.value.get("type").and_then(Value::as_str).unwrap_or("?");
+            let zh = format!("`{name}` 是 GeoJSON `{gt}`，Linli 此处只接受点或面，已保存在扩展 `{NAMESPACE}` 中");
+            let en = format!(
+                "`{name}` is a GeoJSON `{gt}`, which Linli does not take here; kept in extensions `{NAMESPACE}`"
+            );
             let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
-            self.loss(LossKind::KeptInExtensions, &a.at, Some(target), "fiware-geometry-kept", &what);
+            self.note(LossKind::KeptInExtensions, &a.at, Some(target), "fiware-geometry-kept", zh, en);
             let v = a.kept();
             self.ext.insert(a.name, v);
             return None;
@@ -622,16 +696,18 @@ impl Reader<'_> {
             match locate(lng, lat, Datum::Wgs84) {
                 Located::Unknown => {
                     let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
-                    let what = format!("`{name}` is 0,0, which means unknown: no location");
-                    self.loss(LossKind::Normalised, &a.at, Some(target), "fiware-location-unknown", &what);
+                    let zh = format!("`{name}` 为 0,0，表示位置未知：不设位置");
+                    let en = format!("`{name}` is 0,0, which means unknown: no location");
+                    self.note(LossKind::Normalised, &a.at, Some(target), "fiware-location-unknown", zh, en);
                     let v = a.kept();
                     self.ext.insert(a.name, v);
                     return None;
                 }
                 Located::At { lng: x, lat: y, swapped: true, .. } => {
                     a.value = json!({"type": "Point", "coordinates": [x, y]});
-                    let what = format!("`{name}` gave latitude before longitude; swapped");
-                    self.normalised(&a.at, target, "fiware-coordinates-swapped", &what);
+                    let zh = format!("`{name}` 把纬度写在经度之前，已交换");
+                    let en = format!("`{name}` gave latitude before longitude; swapped");
+                    self.normalised(&a.at, target, "fiware-coordinates-swapped", zh, en);
                 }
                 _ => {}
             }
@@ -649,8 +725,9 @@ impl Reader<'_> {
             }
         });
         let Some(mut g) = parsed else {
+            let zh = format!("`{name}` 不是 WGS-84 范围内有效的 GeoJSON 点或面");
             let en = format!("`{name}` is not a valid GeoJSON Point or Polygon in WGS-84 range");
-            self.reject(a, "fiware-geometry-invalid", "CON-032", en);
+            self.reject(a, "fiware-geometry-invalid", "CON-032", zh, en);
             return None;
         };
         if point_only && matches!(g, Geometry::Polygon(_) | Geometry::MultiPolygon(_)) {
@@ -665,7 +742,10 @@ impl Reader<'_> {
                 p.lat = lat;
             };
             g.positions_mut().into_iter().for_each(f);
-            self.normalised(&a.at, target, "fiware-coordinates-to-wgs84", &format!("{name} converted to WGS-84"));
+            let datum = self.opts.datum.label();
+            let zh = format!("`{name}` 已从 {datum} 转换为 WGS-84");
+            let en = format!("`{name}` converted from {datum} to WGS-84");
+            self.normalised(&a.at, target, "fiware-coordinates-to-wgs84", zh, en);
         }
         self.accept(&a);
         serde_json::to_value(g).ok()
@@ -830,8 +910,9 @@ const ADDRESS_PARTS: &[(&str, &str)] = &[
 fn read_address(r: &mut Reader<'_>) -> Option<Value> {
     let a = r.take("address")?;
     let Some(obj) = a.value.as_object() else {
+        let zh = "`address` 应为对象（schema.org PostalAddress）".to_owned();
         let en = "`address` should be an object (schema.org PostalAddress)".to_owned();
-        r.reject(a, "fiware-attribute-type", "PLA-007", en);
+        r.reject(a, "fiware-attribute-type", "PLA-007", zh, en);
         return None;
     };
     let mut parts = Map::new();
@@ -991,8 +1072,11 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
         Some(rest) => rest.to_owned(),
         None if Id::new(ngsi_id).is_ok() => {
             if !ngsi_id.starts_with(URN) {
-                let what = format!("id `{ngsi_id}` is not an NGSI-LD URN; written back as `{prefix}{ngsi_id}`");
-                r.normalised(&format!("{base}/id"), "/id", "fiware-id-not-urn", &what);
+                // Kept whole (section 18.3): no claim about the URN a writer makes of it, which
+                // depends on the record type it is written as, not on this entity's type.
+                let zh = format!("标识 `{ngsi_id}` 不是 NGSI-LD URN：原样作为 Linli 标识");
+                let en = format!("id `{ngsi_id}` is not an NGSI-LD URN: kept whole as the Linli id");
+                r.normalised(&format!("{base}/id"), "/id", "fiware-id-not-urn", zh, en);
             }
             ngsi_id.to_owned()
         }
@@ -1005,10 +1089,12 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
                     "该标识无法转换为 Linli 标识",
                 ));
             }
+            let zh = format!("`{ngsi_id}` 不是有效的 Linli 标识；读作 `{clean}`，原值保存在 `meta.sourceId`");
             let en =
                 format!("`{ngsi_id}` is not a valid Linli id; read as `{clean}`, the original kept in meta.sourceId");
-            r.findings.push(finding("fiware-id-invalid", "CON-010", &format!("{base}/id"), obj.get("id"), en));
-            r.normalised(&format!("{base}/id"), "/id", "fiware-id-invalid", &format!("id `{ngsi_id}` → `{clean}`"));
+            r.findings.push(finding("fiware-id-invalid", "CON-010", &format!("{base}/id"), obj.get("id"), zh, en));
+            let (zh, en) = (format!("标识 `{ngsi_id}` 改为 `{clean}`"), format!("id `{ngsi_id}` → `{clean}`"));
+            r.normalised(&format!("{base}/id"), "/id", "fiware-id-invalid", zh, en);
             source_id = Text::new(ngsi_id).ok().map(Text::into_string);
             clean
         }
@@ -1019,14 +1105,25 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
     let mut updated = r.time("dateModified").or_else(|| r.time("modifiedAt"));
     // Without dateCreated the entity is as old as its last modification, else the conversion.
     let created = created.unwrap_or_else(|| {
-        let what = if updated.is_some() { "dateCreated = dateModified" } else { "dateCreated = time of conversion" };
-        r.normalised(&format!("{attrs_base}/dateCreated"), "/meta/createdAt", "fiware-default-time", what);
+        let (zh, en) = if updated.is_some() {
+            (
+                "没有 `dateCreated`：创建时间 `meta.createdAt` 取 `dateModified`",
+                "no `dateCreated`: meta.createdAt = dateModified",
+            )
+        } else {
+            (
+                "没有 `dateCreated` 和 `dateModified`：创建时间 `meta.createdAt` 取转换时间",
+                "no `dateCreated` nor `dateModified`: meta.createdAt = the time of conversion",
+            )
+        };
+        r.normalised(&format!("{attrs_base}/dateCreated"), "/meta/createdAt", "fiware-default-time", zh, en);
         updated.unwrap_or(opts.default_time)
     });
     if let Some(u) = updated.filter(|u| u.cmp_instant(&created).is_lt()) {
         let at = format!("{attrs_base}/dateModified");
+        let zh = format!("`dateModified` {u} 早于 `dateCreated` {created}");
         let en = format!("dateModified {u} is before dateCreated {created}");
-        r.findings.push(finding("fiware-time-order", "CON-023", &at, None, en));
+        r.findings.push(finding("fiware-time-order", "CON-023", &at, None, zh, en));
         r.report.push(Loss {
             kind: LossKind::Rejected,
             source: at,
@@ -1038,12 +1135,16 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
         updated = None;
     }
     let updated = updated.unwrap_or_else(|| {
-        r.normalised(&format!("{attrs_base}/dateModified"), "/meta/updatedAt", "fiware-default-time", "dateModified");
+        let zh = "没有可用的 `dateModified`：更新时间 `meta.updatedAt` 取创建时间 `meta.createdAt`";
+        let en = "no usable `dateModified`: meta.updatedAt = meta.createdAt";
+        r.normalised(&format!("{attrs_base}/dateModified"), "/meta/updatedAt", "fiware-default-time", zh, en);
         created
     });
-    r.normalised(base, "/meta/source", "fiware-default-source", &format!("meta.source = {VENDOR} / {ty}"));
-    r.normalised(base, "/meta/version", "fiware-default-version", "meta.version = 1");
-    r.normalised(base, "/meta/classification", "fiware-default-classification", "meta.classification = internal");
+    let zh = format!("来源 `meta.source` 设为 `{VENDOR}` / `{ty}`");
+    r.normalised(base, "/meta/source", "fiware-default-source", zh, format!("meta.source = {VENDOR} / {ty}"));
+    r.normalised(base, "/meta/version", "fiware-default-version", "版本 `meta.version` 设为 1", "meta.version = 1");
+    let zh = "密级 `meta.classification` 设为 `internal`";
+    r.normalised(base, "/meta/classification", "fiware-default-classification", zh, "meta.classification = internal");
     let mut meta = Map::new();
     meta.insert("source".into(), json!({"vendor": VENDOR, "product": ty.as_str()}));
     if let Some(s) = source_id {
@@ -1066,14 +1167,11 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
     let ab = attrs_base.as_str();
     if types.len() > 1 {
         let others: Vec<Value> = types.iter().filter(|t| **t != ty_given).map(|t| json!(t)).collect();
-        let what = format!("the entity's other types besides `{ty}`");
-        r.loss(
-            LossKind::KeptInExtensions,
-            &type_at,
-            Some(format!("/extensions/{NAMESPACE}/@otherTypes")),
-            "fiware-type-kept",
-            &what,
-        );
+        let zh = format!("实体除 `{ty}` 外的其他类型已保存在扩展 `{NAMESPACE}` 的 `@otherTypes` 中");
+        let en =
+            format!("the entity's other types besides `{ty}` kept in extensions `{NAMESPACE}` under `@otherTypes`");
+        let target = Some(format!("/extensions/{NAMESPACE}/@otherTypes"));
+        r.note(LossKind::KeptInExtensions, &type_at, target, "fiware-type-kept", zh, en);
         r.ext.insert("@otherTypes".into(), Value::Array(others));
     }
     let Some(model) = model else {
@@ -1087,7 +1185,8 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
             put("type", Some("Place".into()));
             put("kind", Some("building".into()));
             let name = r.text("name").unwrap_or_else(|| {
-                r.normalised(&format!("{ab}/name"), "/name", "fiware-default-name", "name = the id");
+                let zh = "没有 `name`：名称取实体标识";
+                r.normalised(&format!("{ab}/name"), "/name", "fiware-default-name", zh, "no `name`: name = the id");
                 id.clone()
             });
             put("name", Some(Value::String(name)));
@@ -1102,7 +1201,9 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
                 device_kind(r.peek("deviceCategory"), r.peek("controlledProperty"))
             };
             if kind == "device.other" {
-                r.normalised(ab, "/kind", "fiware-default-kind", "kind = device.other");
+                let zh = "设备类别无法从 `deviceCategory` 或 `controlledProperty` 得出：`kind` 设为 `device.other`";
+                let en = "no device kind from `deviceCategory` or `controlledProperty`: kind = device.other";
+                r.normalised(ab, "/kind", "fiware-default-kind", zh, en);
             }
             put("kind", Some(kind.into()));
             put("name", s(r.text("name")));
@@ -1119,7 +1220,8 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
                         &format!("{ab}/dateInstalled"),
                         "/installDate",
                         "fiware-date-from-time",
-                        "dateInstalled",
+                        "`dateInstalled` 含一天中的时间：只取其日期作为 `installDate`",
+                        "`dateInstalled` has a time of day: installDate = its date only",
                     );
                 }
                 put("installDate", Some(Value::String(ts.local_date().to_string())));
@@ -1150,7 +1252,8 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
                         &format!("{ab}/category"),
                         "/category",
                         "fiware-default-category",
-                        "category = other.other",
+                        "类别无法映射：`category` 设为 `other.other`",
+                        "no mappable category: category = other.other",
                     );
                     put("category", Some("other.other".into()));
                 }
@@ -1160,15 +1263,17 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
                     &format!("{ab}/dateIssued"),
                     "/occurredAt",
                     "fiware-default-time",
-                    "occurredAt = dateCreated",
+                    "没有 `dateIssued`：发生时间 `occurredAt` 取 `meta.createdAt`",
+                    "no `dateIssued`: occurredAt = meta.createdAt",
                 );
                 created
             });
             put("occurredAt", t(Some(issued)));
             match r.time_attr("validTo") {
                 Some((end, a)) if end.cmp_instant(&issued).is_lt() => {
+                    let zh = format!("`validTo` {end} 早于 `dateIssued` {issued}");
                     let en = format!("validTo {end} is before dateIssued {issued}");
-                    r.reject(a, "fiware-time-order", "CON-023", en);
+                    r.reject(a, "fiware-time-order", "CON-023", zh, en);
                 }
                 Some((end, a)) => {
                     r.accept(&a);
@@ -1191,10 +1296,13 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
                 }
                 None => {
                     if let Some(a) = r.take("severity") {
+                        let zh = "`severity` 应为 `informational`、`low`、`medium`、`high` 或 `critical`".to_owned();
                         let en = "`severity` should be informational, low, medium, high or critical".to_owned();
-                        r.reject(a, "fiware-attribute-type", "EVT-006", en);
+                        r.reject(a, "fiware-attribute-type", "EVT-006", zh, en);
                     }
-                    r.normalised(&format!("{ab}/severity"), "/severity", "fiware-default-severity", "severity = info");
+                    let (zh, en) =
+                        ("没有可用的 `severity`：严重程度设为 `info`", "no usable `severity`: severity = info");
+                    r.normalised(&format!("{ab}/severity"), "/severity", "fiware-default-severity", zh, en);
                     put("severity", Some("info".into()));
                 }
             }
@@ -1223,7 +1331,8 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
                         &format!("{ab}/{cat_attr}"),
                         "/category",
                         "fiware-default-category",
-                        "category = other.other",
+                        "类别无法映射：`category` 设为 `other.other`",
+                        "no mappable category: category = other.other",
                     );
                     put("category", Some("other.other".into()));
                 }
@@ -1237,7 +1346,9 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
                         .or_else(|| description.as_ref().map(|d| d.chars().take(100).collect::<String>()))
                         .filter(|t| Text::new(t.as_str()).is_ok())
                         .unwrap_or_else(|| id.clone());
-                    r.normalised(ab, "/title", "fiware-default-title", "title");
+                    let zh = "没有标题：`title` 取 `service_name`、描述的前 100 个字符或实体标识";
+                    let en = "no title: title = service_name, the first 100 characters of the description, or the id";
+                    r.normalised(ab, "/title", "fiware-default-title", zh, en);
                     title
                 }
             };
@@ -1247,13 +1358,21 @@ fn convert(entity: &Value, base: &str, opts: &FromNgsi) -> Result<(Record, LossR
             put("channel", Some("other".into()));
             put("status", Some("reported".into()));
             put("history", Some(json!([{"at": reported.to_string(), "to": "reported"}])));
-            r.normalised(ab, "/channel", "fiware-default-channel", "channel = other");
-            r.normalised(ab, "/status", "fiware-default-status", "status = reported");
-            r.normalised(ab, "/history", "fiware-default-history", "history = one step to reported at reportedAt");
+            defaults_of_case(&mut r, ab);
             put("location", r.geometry("location", "/location", true));
         }
     }
     finish(r, rec, obj, attrs_obj, base, ab, root_label(base))
+}
+
+/// The defaults every Case read from FIWARE gets: channel, status and history [ADP-025].
+fn defaults_of_case(r: &mut Reader<'_>, ab: &str) {
+    let zh = "受理渠道 `channel` 设为 `other`";
+    r.normalised(ab, "/channel", "fiware-default-channel", zh, "channel = other");
+    let zh = "状态 `status` 设为 `reported`";
+    r.normalised(ab, "/status", "fiware-default-status", zh, "status = reported");
+    let zh = "处理历史 `history` 设为一步：于 `reportedAt` 变为 `reported`";
+    r.normalised(ab, "/history", "fiware-default-history", zh, "history = one step to reported at reportedAt");
 }
 
 fn root_label(base: &str) -> &str {

@@ -181,10 +181,13 @@ fn interval(r: &mut Reader<'_>, names: &[String]) -> Option<(Timestamp, Timestam
         return None;
     }
     let attr = r.take(n)?;
-    let what = format!("`{n}` is an interval: its start is occurredAt, its end endedAt");
-    r.normalised(&attr.at, "/occurredAt", "fiware-time-interval", &what);
+    let zh = format!("`{n}` 是时间区间：起点作为 `occurredAt`，终点作为 `endedAt`");
+    let en = format!("`{n}` is an interval: its start is occurredAt, its end endedAt");
+    r.normalised(&attr.at, "/occurredAt", "fiware-time-interval", zh, en);
     if start.zone_assumed || end.zone_assumed {
-        r.loss(LossKind::Normalised, &attr.at, None, "fiware-time-without-offset", &format!("`{n}` read as UTC"));
+        let (zh, en) =
+            (format!("`{n}` 没有时区偏移，按 UTC 读取"), format!("`{n}` has no time zone offset; read as UTC"));
+        r.note(LossKind::Normalised, &attr.at, None, "fiware-time-without-offset", zh, en);
     }
     r.accept(&attr);
     Some((start.at, end.at))
@@ -221,7 +224,8 @@ pub(super) fn mapped(
     let named = |r: &mut Reader<'_>, member: &str| -> String {
         text(r, tm.member(member)).unwrap_or_else(|| {
             let at = format!("{ab}/{}", tm.member(member).first().map_or("name", String::as_str));
-            r.normalised(&at, &format!("/{member}"), "fiware-default-name", &format!("{member} = the id"));
+            let zh = format!("没有名称：`{member}` 取实体标识");
+            r.normalised(&at, &format!("/{member}"), "fiware-default-name", zh, format!("no name: {member} = the id"));
             id.to_owned()
         })
     };
@@ -269,7 +273,9 @@ pub(super) fn mapped(
                 Some(t) => t,
                 None => {
                     let at = format!("{ab}/{}", tm.member("occurredAt").first().map_or("dateObserved", String::as_str));
-                    r.normalised(&at, "/occurredAt", "fiware-default-time", "occurredAt = dateCreated");
+                    let zh = "没有观测时间：发生时间 `occurredAt` 取 `meta.createdAt`";
+                    let en = "no time of observation: occurredAt = meta.createdAt";
+                    r.normalised(&at, "/occurredAt", "fiware-default-time", zh, en);
                     created
                 }
             };
@@ -279,8 +285,9 @@ pub(super) fn mapped(
             }
             match time(r, tm.member("endedAt")).filter(|_| interval.is_none()) {
                 Some((end, a)) if end.cmp_instant(&occurred).is_lt() => {
+                    let zh = format!("`{}` {end} 早于观测时间 {occurred}", a.name);
                     let en = format!("`{}` {end} is before the time of the observation {occurred}", a.name);
-                    r.reject(a, "fiware-time-order", "CON-023", en);
+                    r.reject(a, "fiware-time-order", "CON-023", zh, en);
                 }
                 Some((end, a)) => {
                     r.accept(&a);
@@ -291,7 +298,9 @@ pub(super) fn mapped(
             let severity = match &tm.severity {
                 Some(sev) => sev.clone(),
                 None => {
-                    r.normalised(ab, "/severity", "fiware-default-severity", "severity = info");
+                    let zh = "映射文件未给出严重程度：`severity` 设为 `info`";
+                    let en = "the mapping file gives no severity: severity = info";
+                    r.normalised(ab, "/severity", "fiware-default-severity", zh, en);
                     "info".into()
                 }
             };
@@ -305,13 +314,14 @@ pub(super) fn mapped(
             for (attr, m) in &tm.measurements {
                 let Some(a) = r.take(attr) else { continue };
                 let Some(value) = a.value.as_f64().filter(|v| v.is_finite()) else {
-                    r.keep(a);
+                    r.keep_not_number(a);
                     continue;
                 };
                 let target = format!("/measurements/{}/unitCode", readings.len());
                 let unit = unit_of(&a).unwrap_or_else(|| {
-                    let what = format!("`{attr}` has no unitCode; the mapping file's unit {} is used", m.unit);
-                    r.normalised(&a.at, &target, "fiware-unit-default", &what);
+                    let zh = format!("`{attr}` 没有 `unitCode`：使用映射文件给出的单位 `{}`", m.unit);
+                    let en = format!("`{attr}` has no unitCode; the mapping file's unit `{}` is used", m.unit);
+                    r.normalised(&a.at, &target, "fiware-unit-default", zh, en);
                     m.unit.clone()
                 });
                 r.accept(&a);
@@ -327,7 +337,8 @@ pub(super) fn mapped(
                     &format!("{ab}/category"),
                     "/category",
                     "fiware-default-category",
-                    "category = other.other",
+                    "映射文件未给出类别：`category` 设为 `other.other`",
+                    "the mapping file gives no category: category = other.other",
                 );
                 "other.other".into()
             });
@@ -341,7 +352,9 @@ pub(super) fn mapped(
                         .map(|d| d.chars().take(100).collect::<String>())
                         .filter(|t| Text::new(t.as_str()).is_ok())
                         .unwrap_or_else(|| id.to_owned());
-                    r.normalised(ab, "/title", "fiware-default-title", "title");
+                    let zh = "没有标题：`title` 取描述的前 100 个字符或实体标识";
+                    let en = "no title: title = the first 100 characters of the description, or the id";
+                    r.normalised(ab, "/title", "fiware-default-title", zh, en);
                     t
                 }
             };
@@ -353,7 +366,9 @@ pub(super) fn mapped(
                     t
                 }
                 None => {
-                    r.normalised(ab, "/reportedAt", "fiware-default-time", "reportedAt = dateCreated");
+                    let zh = "没有上报时间：`reportedAt` 取 `meta.createdAt`";
+                    let en = "no time of report: reportedAt = meta.createdAt";
+                    r.normalised(ab, "/reportedAt", "fiware-default-time", zh, en);
                     created
                 }
             };
@@ -361,9 +376,7 @@ pub(super) fn mapped(
             put("channel", Some("other".into()));
             put("status", Some("reported".into()));
             put("history", Some(json!([{"at": reported.to_string(), "to": "reported"}])));
-            r.normalised(ab, "/channel", "fiware-default-channel", "channel = other");
-            r.normalised(ab, "/status", "fiware-default-status", "status = reported");
-            r.normalised(ab, "/history", "fiware-default-history", "history = one step to reported at reportedAt");
+            super::defaults_of_case(r, ab);
             if let Some(n) = present(r, tm.member("location")).map(str::to_owned) {
                 put("location", r.geometry(&n, "/location", true));
             }

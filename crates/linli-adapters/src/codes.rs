@@ -88,6 +88,7 @@ table! {
     "csv-record-type-not-representable", NotRepresentable, "ADP-013", "表格只能容纳 Person 记录", "The table holds Person records only";
     "csv-encoding-unrepresentable", NotRepresentable, "ADP-013", "输出编码无法表示的字符", "A character the output encoding cannot represent";
     // FIWARE NGSI-LD
+    "fiware-sensitive-not-kept", NotRepresentable, "ADP-078", "个人信息或密钥属性，不保存在扩展中", "A personal or secret attribute, not kept in extensions";
     "fiware-attribute-kept", KeptInExtensions, "ADP-001", "没有对应成员的 FIWARE 属性，保存在扩展中", "A FIWARE attribute without a Linli member, kept in extensions";
     "fiware-metadata-kept", KeptInExtensions, "ADP-001", "属性的元数据（observedAt、unitCode 等）保存在扩展中", "Attribute metadata (observedAt, unitCode, …) kept in extensions";
     "fiware-context-kept", KeptInExtensions, "ADP-001", "@context 保存在扩展中", "The @context kept in extensions";

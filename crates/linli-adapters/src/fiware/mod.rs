@@ -563,8 +563,13 @@ impl Reader<'_> {
         self.note(LossKind::Normalised, source, Some(target.to_owned()), code, zh.into(), en.into());
     }
 
-    /// Keep an attribute without Linli home in the extensions, checking its type.
+    /// Keep an attribute without Linli home in the extensions, checking its type; a personal or
+    /// secret one is left out [ADP-078].
     fn keep(&mut self, a: Attr) {
+        if crate::rules::is_sensitive_member(&a.name) {
+            self.not_kept(&a.at);
+            return;
+        }
         if let Some(kind) = known_kind(self.model, &a.name) {
             if !kind.fits(&a.value) {
                 // A known attribute of the wrong type is rejected (kept as given, with a
@@ -577,8 +582,24 @@ impl Reader<'_> {
         }
         let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
         self.loss(LossKind::KeptInExtensions, &a.at, Some(target), "fiware-attribute-kept", &a.name);
-        let v = a.kept();
+        let mut v = a.kept();
+        for at in crate::rules::strip_sensitive(&mut v, &a.at) {
+            self.not_kept(&at);
+        }
         self.ext.insert(a.name, v);
+    }
+
+    /// A personal or secret member left out of the extensions [ADP-078].
+    fn not_kept(&mut self, at: &str) {
+        self.note(
+            LossKind::NotRepresentable,
+            at,
+            None,
+            "fiware-sensitive-not-kept",
+            "成员名表明是个人信息或密钥，不保存在扩展中（扩展没有敏感标记）".into(),
+            "the member's name marks it as personal or secret; not kept in extensions (which carry no sensitivity mark)"
+                .into(),
+        );
     }
 
     /// A measured attribute whose value is not a number: kept in the extensions.

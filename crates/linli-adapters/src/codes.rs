@@ -131,6 +131,7 @@ table! {
     // Open311 GeoReport v2
     "open311-field-kept", KeptInExtensions, "ADP-001", "没有对应成员的 Open311 字段，保存在扩展中", "An Open311 field without a Linli member, kept in extensions";
     "open311-media-kept", KeptInExtensions, "ADP-001", "media_url 保存在扩展中", "The media_url kept in extensions";
+    "open311-service-code-kept", KeptInExtensions, "ADP-032", "映射文件将 service_code 归入类别，原 service_code 和 service_name 保存在扩展中，写出时还原", "A service_code the mapping file turned into a category; the code and service_name kept in extensions and written back";
     "open311-unknown-service-code", KeptInExtensions, "ADP-030", "映射表中没有的 service_code，类别记为其他", "A service_code not in the mapping table; category other";
     "open311-unknown-status", Rejected, "ADP-030", "未知的 status（既非 open 也非 closed），保存在扩展中", "A status neither open nor closed, kept in extensions";
     "open311-status-step-synthesised", Normalised, "ADP-030", "由 status 生成的办理步骤", "A history step made from the status";

@@ -575,6 +575,10 @@ pub struct WriteOptions {
     pub mapping: Option<Mapping>,
     /// Text encoding of a CSV output (default UTF-8 with a byte-order mark).
     pub encoding: Option<String>,
+    /// The target format's own mapping file (TOML text): for Open311 (JSON and XML) the
+    /// mapping file of [ADP-032], whose `[service_code]` entries give the preferred
+    /// `service_code` of a category. Other formats ignore it; CSV uses [`WriteOptions::mapping`].
+    pub format_mapping: Option<String>,
 }
 
 /// What writing gives.
@@ -666,7 +670,11 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
             other_types(format, records, &[RecordType::Case], &mut out.loss);
             let cases: Vec<_> =
                 records.iter().filter_map(|r| if let Record::Case(c) = r { Some(c.clone()) } else { None }).collect();
-            let (v, mut loss) = crate::open311::cases_to_requests(&cases, &crate::open311::CategoryMap::default());
+            let mut o = crate::open311::Options::new(text("Open311")?, text("GeoReport v2")?);
+            if let Some(toml) = &opts.format_mapping {
+                o.apply_mapping(toml)?;
+            }
+            let (v, mut loss) = crate::open311::cases_to_requests(&cases, &o.categories);
             // Loss pointers name the record in `records`, not in the cases alone [ADP-002].
             let case_at: Vec<usize> = records
                 .iter()

@@ -703,7 +703,7 @@ impl Reader<'_> {
                 );
                 continue;
             }
-            let v = if same(name, "SubImageList") { strip_data(v) } else { (*v).clone() };
+            let v = if same(name, "SubImageList") { self.kept_sub_images(v, &at) } else { (*v).clone() };
             ext.insert((*name).to_owned(), v);
             // A rejected value is kept as given and has its one loss entry already [ADP-004].
             if self.report.entries.iter().any(|l| l.kind == LossKind::Rejected && l.source == at) {
@@ -723,6 +723,53 @@ impl Reader<'_> {
             out.0.insert(ns, ext);
         }
         out
+    }
+
+    /// `SubImageList` as it is kept in extensions: without the image bytes (`Data`) and without
+    /// the members of its `SubImageInfoObject`s that are absent. Each absent member is reported
+    /// `gat1400-null-absent`, and `Data` that no media entry reported (an object whose images
+    /// are not read as media) `gat1400-photo-not-copied`: nothing leaves silently [ADP-041],
+    /// [ADP-074]. `at` is the pointer of the `SubImageList` member.
+    fn kept_sub_images(&mut self, v: &Value, at: &str) -> Value {
+        let mut v = v.clone();
+        let Some(obj) = v.as_object_mut() else { return v };
+        for (inner, list) in obj.iter_mut().filter(|(k, _)| same(k, "SubImageInfoObject")) {
+            let base = format!("{at}/{}", token(inner));
+            let images: Vec<(String, &mut Map<String, Value>)> = match list {
+                Value::Array(items) => items
+                    .iter_mut()
+                    .enumerate()
+                    .filter_map(|(j, img)| img.as_object_mut().map(|o| (format!("{base}/{j}"), o)))
+                    .collect(),
+                Value::Object(one) => vec![(base.clone(), one)],
+                _ => Vec::new(),
+            };
+            for (p, img) in images {
+                img.retain(|k, member| {
+                    let here = format!("{p}/{}", token(k));
+                    if rules::is_absent(member) {
+                        self.absent(&here, k);
+                        return false;
+                    }
+                    if same(k, "Data") {
+                        if !self.report.entries.iter().any(|l| l.source == here) {
+                            note(
+                                &mut self.report,
+                                LossKind::NotRepresentable,
+                                here,
+                                None,
+                                "gat1400-photo-not-copied",
+                                format!("图像数据 `{k}` 不复制进记录"),
+                                format!("image bytes `{k}` are not copied into the record"),
+                            );
+                        }
+                        return false;
+                    }
+                    true
+                });
+            }
+        }
+        v
     }
 
     /// The Linli id `<prefix><ID>` of an object, when that is a valid id; else a finding.
@@ -893,6 +940,8 @@ impl Reader<'_> {
         if matches!(kind, Kind::Motor | Kind::NonMotor) {
             self.vehicle(kind, f, raw.as_deref().unwrap_or_default(), &mut e, &mut consumed);
         }
+        // Where the capture was taken, in the declared datum [ADP-070], [ADP-073].
+        e.location = self.location(f, ptr, &mut consumed);
         self.images(f, ptr, &mut e, &mut consumed);
         e.extensions = self.keep(ReadKind::Base(kind), f, &consumed, ptr);
         self.records.events.push(e);
@@ -1436,18 +1485,6 @@ fn file_format(media_type: &str) -> &'static str {
     }
 }
 
-/// `SubImageList` without the image bytes.
-fn strip_data(v: &Value) -> Value {
-    let mut v = v.clone();
-    let Some(obj) = v.as_object_mut() else { return v };
-    for (_, list) in obj.iter_mut().filter(|(k, _)| same(k, "SubImageInfoObject")) {
-        for img in list.as_array_mut().into_iter().flatten().filter_map(Value::as_object_mut) {
-            img.retain(|k, _| !same(k, "Data"));
-        }
-    }
-    v
-}
-
 // ---------------------------------------------------------------------------------------------
 // Writing
 
@@ -1655,6 +1692,15 @@ fn write_event(e: &Event, things: &[Thing], base: &str, report: &mut LossReport)
             }
         }
     }
+    if let Some(p) = &e.location {
+        obj.insert("Longitude".into(), p.coordinates.lng.into());
+        obj.insert("Latitude".into(), p.coordinates.lat.into());
+        if p.coordinates.alt.is_some() {
+            let (zh, en) =
+                (format!("{} 无法表示高程", kind.object()), format!("{} cannot hold an altitude", kind.object()));
+            lost(report, format!("{base}/location/coordinates/2"), "gat1400-not-representable", zh, en);
+        }
+    }
     if !e.media.is_empty() {
         if !obj.contains_key("SubImageList") {
             let images: Vec<Value> = e
@@ -1689,7 +1735,6 @@ fn write_event(e: &Event, things: &[Thing], base: &str, report: &mut LossReport)
         ("/meta", true),
         ("/severity", true),
         ("/place", e.place.is_some()),
-        ("/location", e.location.is_some()),
         ("/description", e.description.is_some()),
         ("/measurements", !e.measurements.is_empty()),
         ("/case", e.case.is_some()),

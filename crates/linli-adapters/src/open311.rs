@@ -287,13 +287,18 @@ fn write_request(case: &Case, categories: &CategoryMap, base: &str, report: &mut
     req.insert("status".into(), if closed { "closed" } else { "open" }.into());
     req.insert("status_notes".into(), status_notes(case).into());
     let kept = case.extensions.0.iter().find(|(ns, _)| ns.as_str() == NAMESPACE).map(|(_, m)| m);
-    let kept_code = kept.and_then(|m| m.get("service_code")).and_then(Value::as_str);
-    let code = match kept_code {
-        Some(code) if case.category == CaseCategory::Other => code.to_owned(),
-        _ => categories.service_code(case.category),
-    };
+    // A kept `service_code` is the city's own code: written back when the case is still in
+    // `other.other` or when the table maps that code to the case's category [ADP-032]; the kept
+    // `service_name` goes with it.
+    let kept_code = kept
+        .and_then(|m| m.get("service_code"))
+        .and_then(Value::as_str)
+        .filter(|c| case.category == CaseCategory::Other || categories.category(c) == Some(case.category));
+    let kept_name = kept.and_then(|m| m.get("service_name")).and_then(Value::as_str).filter(|_| kept_code.is_some());
+    let code = kept_code.map_or_else(|| categories.service_code(case.category), str::to_owned);
+    let service_name = kept_name.unwrap_or(case.category.label_zh());
     req.insert("service_code".into(), code.into());
-    req.insert("service_name".into(), case.category.label_zh().into());
+    req.insert("service_name".into(), service_name.into());
     if let Some(d) = &case.description {
         req.insert("description".into(), d.as_str().into());
     }
@@ -311,7 +316,15 @@ fn write_request(case: &Case, categories: &CategoryMap, base: &str, report: &mut
     }
     // Fields kept from an earlier Open311 import go back where they came from.
     for (name, v) in kept.into_iter().flatten() {
-        if req.contains_key(name) && !(name == "service_code" && kept_code.is_some()) {
+        let written = match name.as_str() {
+            "service_code" => kept_code.is_some(),
+            "service_name" => kept_name.is_some(),
+            _ => false,
+        };
+        if written {
+            continue;
+        }
+        if req.contains_key(name) {
             report.push(Loss {
                 kind: LossKind::NotRepresentable,
                 source: format!("{base}/extensions/{NAMESPACE}/{}", token(name)),
@@ -320,11 +333,11 @@ fn write_request(case: &Case, categories: &CategoryMap, base: &str, report: &mut
                 message_zh: format!("扩展字段 `{name}` 与已写出的 Open311 字段冲突"),
                 message_en: format!("extension field `{name}` conflicts with an Open311 field already written"),
             });
-        } else if name != "service_code" {
+        } else {
             req.insert(name.clone(), v.clone());
         }
     }
-    if case.title.as_str() != case.category.label_zh() {
+    if case.title.as_str() != service_name {
         not_representable(
             report,
             base,
@@ -578,6 +591,28 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
     // Category.
     let code = field("service_code").and_then(Value::as_str);
     let category = match code {
+        Some(c) if options.categories.category(c).is_some_and(|cat| cat.code() != c) => {
+            // The mapping file turned the city's code into a category: the code (and the name
+            // the city gives the service) are kept, so that two codes of one category can be
+            // told apart and written back [ADP-032].
+            for name in ["service_code", "service_name"] {
+                let Some(v) = field(name).filter(|v| v.is_string()) else { continue };
+                ext.insert(name.to_owned(), v.clone());
+                report.push(Loss {
+                    kind: LossKind::KeptInExtensions,
+                    source: ptr(name),
+                    target: Some(format!("/extensions/{NAMESPACE}/{name}")),
+                    code: "open311-service-code-kept",
+                    message_zh: format!(
+                        "映射文件将服务代码归入类别，原 `{name}` 保存在扩展 `{NAMESPACE}` 中，写出时还原"
+                    ),
+                    message_en: format!(
+                        "the mapping file turned the service code into a category; the original `{name}` is kept in extensions `{NAMESPACE}` and written back"
+                    ),
+                });
+            }
+            options.categories.category(c).unwrap_or(CaseCategory::Other)
+        }
         Some(c) => options.categories.category(c).unwrap_or_else(|| {
             ext.insert("service_code".into(), c.into());
             report.push(Loss {
@@ -745,9 +780,8 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
     for (name, v) in obj.iter().filter(|(k, v)| !MAPPED.contains(&k.as_str()) && !rules::is_absent(v)) {
         ext.insert(name.clone(), v.clone());
         let code = if name == "media_url" { "open311-media-kept" } else { "open311-field-kept" };
-        let why_zh =
-            if name == "media_url" { "（Linli 媒体需要 SHA-256 摘要，案件没有媒体成员）" } else { "" };
-        let why_en = if name == "media_url" { " (Linli media need a SHA-256 digest; a case has no media)" } else { "" };
+        let why_zh = if name == "media_url" { "（Linli 案件没有媒体成员）" } else { "" };
+        let why_en = if name == "media_url" { " (a Linli case has no media member)" } else { "" };
         report.push(Loss {
             kind: LossKind::KeptInExtensions,
             source: format!("{base}/{}", token(name)),

@@ -63,10 +63,12 @@ pub struct ConvertArgs {
     /// Also write the full loss report as JSON to FILE
     #[arg(long, value_name = "FILE")]
     pub loss_report: Option<PathBuf>,
-    /// Mapping file (TOML), per format: csv / xlsx (and --to csv): the column mapping (required); open311: the
-    /// `[service_code]` table (service_code → Linli case category) and `zone`; ngsi-ld: entity types to add or
-    /// override (type → Linli record type and members, as the built-in FIWARE mapping files); cloudevents: event
-    /// `type` → Linli event category; geojson: Feature properties → Place members. An error in it names this file
+    /// Mapping file (TOML), per format: csv / xlsx (and --to csv): the column mapping (required); open311 /
+    /// open311-xml: the `[service_code]` table (service_code → Linli case category) and `zone`, also for --to
+    /// open311 / open311-xml from linli or open311 (the preferred `service_code` of each category); ngsi-ld: entity
+    /// types to add or override (type → Linli record type and members, as the built-in FIWARE mapping files);
+    /// cloudevents: event `type` → Linli event category; geojson: Feature properties → Place members. An error in it
+    /// names this file
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
     /// Text encoding of CSV (input default: detected; output default: UTF-8 with BOM; e.g. gbk, gb18030, utf-8)
@@ -207,8 +209,19 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
         }
         _ => None,
     };
-    if a.mapping.is_some() && a.from == Format::Linli && a.to != Format::Csv {
-        return Err(CliError::Usage("--mapping applies when reading a vendor format or writing csv".into()));
+    // An Open311 mapping file also names the preferred `service_code`s on writing [ADP-032]:
+    // given to the writer when the records come from canonical Linli or from Open311.
+    let open311 = |f: Format| matches!(f, Format::Open311 | Format::Open311Xml);
+    let write_format_mapping = match &a.mapping {
+        Some(path) if open311(a.to) && (a.from == Format::Linli || open311(a.from)) => {
+            Some(std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.clone(), source })?)
+        }
+        _ => None,
+    };
+    if a.mapping.is_some() && a.from == Format::Linli && a.to != Format::Csv && write_format_mapping.is_none() {
+        return Err(CliError::Usage(
+            "--mapping applies when reading a vendor format or writing csv, open311 or open311-xml".into(),
+        ));
     }
     let mut refused = false;
     // Into canonical records.
@@ -242,7 +255,11 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     match a.to.adapter() {
         None => write_linli(&a.output, &records)?,
         Some(format) => {
-            let opts = linli_adapters::convert::WriteOptions { mapping, encoding: a.encoding.clone() };
+            let opts = linli_adapters::convert::WriteOptions {
+                mapping,
+                encoding: a.encoding.clone(),
+                format_mapping: write_format_mapping,
+            };
             let written = linli_adapters::convert::write(format, &records, &opts)
                 .map_err(|e| adapter_error(&a.output, lang, &e))?;
             loss.entries.extend(written.loss.entries);

@@ -509,3 +509,89 @@ fn mutated_fixtures_never_panic_quickcheck() {
     }
     quickcheck::QuickCheck::new().tests(300).quickcheck(prop as fn(Vec<(u8, u8)>) -> bool);
 }
+
+/// [ADP-070], [ADP-073], section 18.5 "Positions": every capture kind gives `location` from
+/// `Longitude` / `Latitude` (any ASCII case, numbers or numeric strings) in the declared datum;
+/// `0,0` is unknown, a converted or swapped pair is reported, and nothing stays in extensions.
+#[test]
+fn captures_give_a_location_in_the_declared_datum() {
+    let doc = json!({
+        "MotorVehicleListObject": {"MotorVehicleObject": [
+            {"MotorVehicleID": "650100000011900000010220230512093012000010200001", "InfoKind": 1,
+             "DeviceID": "65010000001190000001", "PlateNo": "苏E12345", "PassTime": "20230512093012",
+             "Longitude": 120.62, "Latitude": 31.31}]},
+        "FaceListObject": {"FaceObject": [
+            {"FaceID": "650100000011900000010220230512093012000010600001", "FaceAppearTime": "20230512093012",
+             "longitude": "0", "latitude": "0"}]},
+        "PersonListObject": {"PersonObject": [
+            {"PersonID": "650100000011900000010220230512093012000010100001", "PersonAppearTime": "20230512093012",
+             "Longitude": "31.31", "Latitude": "120.62"}]},
+        "NonMotorVehicleListObject": {"NonMotorVehicleObject": [
+            {"NonMotorVehicleID": "650100000011900000010220230512093012000010300001", "AppearTime": "20230512093012",
+             "LONGITUDE": 120.62, "LATITUDE": 31.31}]}
+    });
+    let mut o = options();
+    o.datum = linli_adapters::coords::Datum::Gcj02;
+    let (r, report) = gat1400::read(&doc, &o);
+    assert!(rejected(&report).is_empty(), "{report:?}");
+    assert_valid(&r);
+    let at = |prefix: &str| r.events.iter().find(|e| e.id.as_str().starts_with(prefix)).unwrap();
+    for prefix in ["gat1400:motor:", "gat1400:person:", "gat1400:non-motor:"] {
+        let p = at(prefix).location.as_ref().unwrap_or_else(|| panic!("{prefix} has a location")).coordinates;
+        // GCJ-02 → WGS-84 moves the point a few hundred metres, no more.
+        assert!((p.lng - 120.62).abs() > 1e-4 && (p.lng - 120.62).abs() < 0.01, "{prefix}: {p:?}");
+        assert!((p.lat - 31.31).abs() < 0.01, "{prefix}: {p:?}");
+        let ext = at(prefix).extensions.0.values().flat_map(|m| m.keys()).map(|k| k.to_ascii_lowercase());
+        assert!(ext.clone().all(|k| k != "longitude" && k != "latitude"), "{prefix} consumed both");
+    }
+    assert!(at("gat1400:face:").location.is_none());
+    let c = codes(&report);
+    for want in [
+        ("/MotorVehicleListObject/MotorVehicleObject/0/Latitude", "gat1400-coordinate-datum"),
+        ("/FaceListObject/FaceObject/0/latitude", "gat1400-location-unknown"),
+        ("/PersonListObject/PersonObject/0/Latitude", "gat1400-coordinate-swapped"),
+        ("/NonMotorVehicleListObject/NonMotorVehicleObject/0/LATITUDE", "gat1400-coordinate-datum"),
+    ] {
+        assert!(c.contains(&want), "{want:?} not in {c:?}");
+    }
+    // Written back, the capture carries its (WGS-84) position again.
+    let motor = at("gat1400:motor:").clone();
+    let (out, loss) = gat1400::write(&r.things, std::slice::from_ref(&motor));
+    let obj = &out["MotorVehicleListObject"]["MotorVehicleObject"][0];
+    let p = motor.location.as_ref().unwrap().coordinates;
+    assert_eq!((obj["Longitude"].as_f64(), obj["Latitude"].as_f64()), (Some(p.lng), Some(p.lat)));
+    assert!(loss.entries.iter().all(|l| !l.source.ends_with("/location")), "{loss:?}");
+}
+
+/// [ADP-074], [ADP-041]: an absent member of a `SubImageInfoObject` (a nested `"Data": null`
+/// included) is reported and left out of the kept `SubImageList`; image bytes of an object whose
+/// images are not read as media are reported too. Nothing leaves silently.
+#[test]
+fn absent_sub_image_members_are_reported() {
+    let doc = json!({
+        "FaceListObject": {"FaceObject": [{
+            "FaceID": "650100000011900000010220230512093012000010600001", "FaceAppearTime": "20230512093012",
+            "SubImageList": {"SubImageInfoObject": [
+                {"ImageID": "65010000001190000001022023051209301200001", "Data": null, "Type": "14",
+                 "StoragePath": "http://img.example.cn/a.jpg", "ShotTime": ""}]}}]},
+        "APEListObject": {"APEObject": [{
+            "ApeID": "65010000001190000001",
+            "SubImageList": {"SubImageInfoObject": {"Type": "01", "Data": "aGVsbG8="}}}]}
+    });
+    let (r, report) = gat1400::read(&doc, &options());
+    assert!(rejected(&report).is_empty(), "{report:?}");
+    assert_valid(&r);
+    let c = codes(&report);
+    let img = "/FaceListObject/FaceObject/0/SubImageList/SubImageInfoObject/0";
+    for want in [
+        (format!("{img}/Data"), "gat1400-null-absent"),
+        (format!("{img}/ShotTime"), "gat1400-null-absent"),
+        ("/APEListObject/APEObject/0/SubImageList/SubImageInfoObject/Data".to_owned(), "gat1400-photo-not-copied"),
+    ] {
+        assert!(c.contains(&(want.0.as_str(), want.1)), "{want:?} not in {c:?}");
+    }
+    let kept_list = &kept(&r.events[0].extensions)["SubImageList"]["SubImageInfoObject"][0];
+    assert_eq!(kept_list.as_object().unwrap().keys().collect::<Vec<_>>(), ["ImageID", "StoragePath", "Type"]);
+    let ape = &kept(&r.things[0].extensions)["SubImageList"]["SubImageInfoObject"];
+    assert_eq!(ape, &json!({"Type": "01"}));
+}

@@ -368,3 +368,63 @@ fn xml_requests_read_like_json_ones() {
     assert_eq!(loss.entries.len(), 1);
     assert_eq!((loss.entries[0].code, loss.entries[0].source.as_str()), ("open311-xml-json-text", "/0/tags"));
 }
+
+/// [ADP-032]: a mapping file turns city codes into categories on reading, keeping the original
+/// `service_code` and `service_name`, so that two codes of one category are told apart; on
+/// writing with the same file, each case gets its city's code back.
+#[test]
+fn mapped_service_codes_are_kept_and_written_back() {
+    let toml = "[service_code]\n\"SAN-01\" = \"environment.garbage\"\n\"SAN-02\" = \"environment.garbage\"\n";
+    let mut opts = options();
+    opts.apply_mapping(toml).unwrap();
+    let reqs = json!([
+        {"service_request_id": "R1", "service_code": "SAN-01", "service_name": "Missed pickup",
+         "requested_datetime": "2024-05-01T09:00:00Z", "status": "open"},
+        {"service_request_id": "R2", "service_code": "SAN-02", "service_name": "Overflowing bin",
+         "requested_datetime": "2024-05-01T09:00:00Z", "status": "open"},
+        {"service_request_id": "R3", "service_code": "environment.garbage",
+         "requested_datetime": "2024-05-01T09:00:00Z", "status": "open"}
+    ]);
+    let (cases, report) = open311::requests_to_cases(&reqs, &opts);
+    assert!(rejected(&report).is_empty(), "{report:?}");
+    assert!(cases.iter().all(|c| c.category == CaseCategory::Garbage));
+    let has = |at: &str, code: &str| report.entries.iter().any(|l| l.source == at && l.code == code);
+    for at in ["/0/service_code", "/0/service_name", "/1/service_code", "/1/service_name"] {
+        assert!(has(at, "open311-service-code-kept"), "{at}");
+    }
+    // A Linli code maps to itself: nothing to keep.
+    assert!(report.entries.iter().all(|l| !(l.source.starts_with("/2/") && l.kind == LossKind::KeptInExtensions)));
+
+    let mut table = options();
+    table.apply_mapping(toml).unwrap();
+    let (out, loss) = open311::cases_to_requests(&cases, &table.categories);
+    let pairs: Vec<(&str, &str)> = out
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| (q["service_code"].as_str().unwrap(), q["service_name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(pairs, [("SAN-01", "Missed pickup"), ("SAN-02", "Overflowing bin"), ("SAN-02", "垃圾堆放")]);
+    assert!(loss.entries.iter().all(|l| l.code != "open311-extension-conflict" && !l.source.ends_with("/title")));
+
+    // Without the table the category's code is written and the kept code reported, not dropped.
+    let (out, loss) = open311::cases_to_requests(&cases, &CategoryMap::default());
+    assert_eq!(out[0]["service_code"], "environment.garbage");
+    assert!(
+        loss.entries
+            .iter()
+            .any(|l| l.source == "/0/extensions/open311/service_code" && l.code == "open311-extension-conflict")
+    );
+}
+
+/// `open311-media-kept` says why the URL is kept: a case has no media member (a digest is
+/// optional since [EVT-009]).
+#[test]
+fn media_url_message_names_the_real_reason() {
+    let req = json!({"service_request_id": "R1", "requested_datetime": "2024-05-01T09:00:00Z",
+        "media_url": "http://x.example/a.jpg"});
+    let (_, report) = open311::request_to_case(&req, &options());
+    let l = report.entries.iter().find(|l| l.code == "open311-media-kept").unwrap();
+    assert!(l.message_en.contains("no media member") && !l.message_en.contains("SHA-256"), "{}", l.message_en);
+    assert!(l.message_zh.contains("没有媒体成员") && !l.message_zh.contains("SHA-256"), "{}", l.message_zh);
+}

@@ -172,3 +172,53 @@ fn a_bad_ngsi_ld_mapping_names_the_mapping_file_and_every_problem() {
     assert!(text.contains("line 3 column"), "{text}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// [ADP-032]: `--mapping` works when writing Open311 (JSON and XML) from canonical records: a
+/// read → write round trip with the city's mapping file gives each request its own code back,
+/// also where two codes share one category (Street Light Out and Pothole are both
+/// `facility.damage`).
+#[test]
+fn an_open311_mapping_restores_the_city_codes_on_writing() {
+    let dir = temp("open311-back");
+    let cases = dir.join("cases.ndjson").display().to_string();
+    let mapping = corpus("chicago-mapping.toml");
+    let (code, text) =
+        run(&["convert", "--from", "open311", "--mapping", &mapping, &corpus("chicago-requests.json"), "-o", &cases]);
+    assert_eq!(code, ExitCode::SUCCESS, "{text}");
+    let original: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(corpus("chicago-requests.json")).unwrap()).unwrap();
+    let codes = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|q| q["service_code"].as_str().unwrap().to_owned()).collect()
+    };
+    for to in ["open311", "open311-xml"] {
+        let back = dir.join(format!("back.{to}")).display().to_string();
+        let (code, text) = run(&[
+            "--lang",
+            "en",
+            "convert",
+            "--from",
+            "linli",
+            "--to",
+            to,
+            "--mapping",
+            &mapping,
+            &cases,
+            "-o",
+            &back,
+        ]);
+        assert_eq!(code, ExitCode::SUCCESS, "{to}: {text}");
+        let written = std::fs::read_to_string(&back).unwrap();
+        if to == "open311" {
+            assert_eq!(codes(&serde_json::from_str(&written).unwrap()), codes(&original));
+        } else {
+            for c in codes(&original) {
+                assert!(written.contains(&format!("<service_code>{c}</service_code>")), "{c}: {written}");
+            }
+        }
+    }
+    // A mapping for another writer is still a usage error.
+    let (code, text) =
+        run(&["convert", "--from", "linli", "--to", "geojson", "--mapping", &mapping, &cases, "-o", &cases]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -824,6 +824,12 @@ def open311_read(doc, mapping=None, datum="wgs84"):
         code = q.get("service_code")
         if code in codes:
             category = codes[code]
+            if category != code:
+                # [ADP-032], Table 18-8: the city's code (and its name) kept, to be written back.
+                for name in ("service_code", "service_name"):
+                    if isinstance(q.get(name), str):
+                        ext[name] = q[name]
+                        r.lost("kept-in-extensions", "open311-service-code-kept", f"{base}/{name}")
         elif code in CASE_CATEGORY:
             category = code
         else:
@@ -922,7 +928,17 @@ def open311_read(doc, mapping=None, datum="wgs84"):
     return r
 
 
-def open311_requests(records):
+def open311_requests(records, mapping=None):
+    codes, _ = open311_mapping(mapping)
+
+    def category_of(code):
+        """The writer's table [ADP-032]: the mapping file's entries, then every category code itself."""
+        return codes.get(code, code if code in CASE_CATEGORY else None)
+
+    def preferred(category):
+        mine = sorted(code for code, c in codes.items() if c == category)
+        return mine[0] if mine else category
+
     r = Result()
     out = []
     for i, c in enumerate(records):
@@ -934,12 +950,16 @@ def open311_requests(records):
         if c["status"] == "closed" and any(h["to"] == "rejected" for h in c["history"]):
             notes += " (rejected " + CASE_STATUS["rejected"] + ")"
         kept = c.get("extensions", {}).get("open311", {})
+        kept_code = kept.get("service_code") if isinstance(kept.get("service_code"), str) and (
+            c["category"] == "other.other" or category_of(kept["service_code"]) == c["category"]) else None
+        kept_name = kept.get("service_name") if kept_code and isinstance(kept.get("service_name"), str) else None
+        service_name = kept_name or CASE_CATEGORY[c["category"]]
         q = {
             "service_request_id": c["id"],
             "status": "closed" if c["status"] == "closed" else "open",
             "status_notes": notes,
-            "service_code": kept["service_code"] if c["category"] == "other.other" and "service_code" in kept else c["category"],
-            "service_name": CASE_CATEGORY[c["category"]],
+            "service_code": kept_code or preferred(c["category"]),
+            "service_name": service_name,
             "requested_datetime": c["reportedAt"],
             "updated_datetime": c["meta"]["updatedAt"],
         }
@@ -952,11 +972,13 @@ def open311_requests(records):
             if len(c["location"]["coordinates"]) > 2:
                 r.lost("not-representable", "open311-not-representable", f"{base}/location/coordinates/2")
         for name, v in kept.items():
-            if name in q and name != "service_code":
+            if (name == "service_code" and kept_code) or (name == "service_name" and kept_name):
+                continue
+            if name in q:
                 r.lost("not-representable", "open311-extension-conflict", f"{base}/extensions/open311/{token(name)}")
-            elif name != "service_code":
+            else:
                 q[name] = v
-        if c["title"] != CASE_CATEGORY[c["category"]]:
+        if c["title"] != service_name:
             r.lost("not-representable", "open311-not-representable", f"{base}/title")
         for m in ("meta", "channel", "history"):
             r.lost("not-representable", "open311-not-representable", f"{base}/{m}")
@@ -970,8 +992,8 @@ def open311_requests(records):
     return r, out
 
 
-def open311_write(records):
-    r, out = open311_requests(records)
+def open311_write(records, mapping=None):
+    r, out = open311_requests(records, mapping)
     r.output = out
     return r
 
@@ -1029,8 +1051,8 @@ def xml_text(requests):
     return "".join(parts)
 
 
-def open311_xml_write(records):
-    r, out = open311_requests(records)
+def open311_xml_write(records, mapping=None):
+    r, out = open311_requests(records, mapping)
     for i, q in enumerate(out):
         for k, v in q.items():
             if isinstance(v, (dict, list)):
@@ -1699,7 +1721,7 @@ def instant(t):
     return datetime.datetime.fromisoformat(t.replace("Z", "+00:00"))
 
 
-def gat1400_read(doc, received_at):
+def gat1400_read(doc, received_at, datum="wgs84"):
     r = Result()
     things, events, plates = [], [], set()
     meta = {"source": {"vendor": "GA/T 1400", "product": "视图库"}, "createdAt": received_at,
@@ -1801,14 +1823,52 @@ def gat1400_read(doc, received_at):
                 r.lost("not-representable", "gat1400-photo-not-copied", f"{ptr}/{token(name)}")
                 continue
             if name == "SubImageList":
+                # [ADP-041], [ADP-074]: kept without Data and without absent members, each reported.
                 v = json.loads(json.dumps(v))
-                for img in v.get("SubImageInfoObject") or []:
+                inner = v.get("SubImageInfoObject")
+                imgs = ([(f"/{j}", img) for j, img in enumerate(inner)] if isinstance(inner, list)
+                        else [("", inner)] if isinstance(inner, dict) else [])
+                for j, img in imgs:
+                    if not isinstance(img, dict):
+                        continue
+                    for k in list(img):
+                        if gat_absent(img[k]):
+                            r.lost("normalised", "gat1400-null-absent",
+                                   f"{ptr}/SubImageList/SubImageInfoObject{j}/{token(k)}")
+                            del img[k]
                     img.pop("Data", None)
             ext[name] = v
             if name not in rejected_fields:  # a rejected value has its one entry already
                 r.lost("kept-in-extensions", "gat1400-field-kept", f"{ptr}/{token(name)}")
         if ext:
             e["extensions"] = {"gat1400": ext}
+
+    def position(obj, ptr, consumed, rejected_fields, e):
+        """18.5 Positions, [ADP-070], [ADP-073]: Longitude/Latitude in any ASCII case."""
+        def key(name):
+            return name if name in obj else next((k for k in obj if k.lower() == name.lower()), None)
+        lk, ak = key("Longitude"), key("Latitude")
+        if lk is None and ak is None:
+            return
+        at = f"{ptr}/{token(ak or lk)}"
+        lng = number(obj[lk]) if lk else None
+        lat = number(obj[ak]) if ak else None
+        where = "out"
+        if lng is not None and lat is not None:
+            where, x, y, converted, swapped = locate(lng, lat, datum)
+        if where == "out":
+            rejected("gat1400-bad-coordinate", at)
+            rejected_fields.add(ak or lk)
+            return
+        consumed.update({lk, ak})
+        if where == "unknown":
+            r.lost("normalised", "gat1400-location-unknown", at)
+            return
+        if converted:
+            r.lost("normalised", "gat1400-coordinate-datum", at)
+        if swapped:
+            r.lost("normalised", "gat1400-coordinate-swapped", at)
+        e["location"] = {"type": "Point", "coordinates": [x, y]}
 
     def capture(kind, obj, ptr):
         id_field, prefix, times, end_field = GAT_KINDS[kind]
@@ -1866,6 +1926,7 @@ def gat1400_read(doc, received_at):
                 if vehicle:
                     t["vehicle"] = vehicle
                 things.append(t)
+        position(obj, ptr, consumed, rejected_fields, e)
         media = images(obj, ptr, consumed)
         if media:
             e["media"] = media
@@ -1873,7 +1934,7 @@ def gat1400_read(doc, received_at):
         events.append(e)
 
     def access(obj, ptr):
-        """Table 18-10c, AccessRecordObject (positions: only the 0,0 rule is derived here)."""
+        """Table 18-10c, AccessRecordObject."""
         obj = present(obj, ptr)
         field = next((f for f in ("RecordID", "AccessRecordID", "ID") if f in obj), None)
         if field is None:
@@ -1901,14 +1962,7 @@ def gat1400_read(doc, received_at):
         if "PersonID" in obj:
             e["subjects"] = [{"type": "Person", "id": "gat1400:resident:" + str(obj["PersonID"])}]
             consumed.add("PersonID")
-        if "Longitude" in obj or "Latitude" in obj:
-            if obj.get("Longitude") in (0, "0") and obj.get("Latitude") in (0, "0"):
-                consumed.update({"Longitude", "Latitude"})
-                r.lost("normalised", "gat1400-location-unknown", f"{ptr}/Latitude")
-            else:
-                lng, lat = float(obj["Longitude"]), float(obj["Latitude"])
-                consumed.update({"Longitude", "Latitude"})
-                e["location"] = {"type": "Point", "coordinates": [lng, lat]}
+        position(obj, ptr, consumed, rejected_fields, e)
         media = images(obj, ptr, consumed)
         if media:
             e["media"] = media
@@ -2484,6 +2538,8 @@ def derive(v):
         w = WRITERS.get(v["to"])
         if v["to"] == "csv":
             return w(v)
+        if v["to"] in ("open311", "open311-xml"):
+            return w(v["input"], v.get("mapping"))
         return w(v["input"]) if w else None
     rd = READERS.get(v["from"])
     if v["from"] in ("ngsi-ld", "ngsi-ld-key-values"):
@@ -2494,7 +2550,9 @@ def derive(v):
         snap_coordinates(without_meta(v["expected"]["records"]), r.records)
         return r
     if v["from"] == "gat1400":
-        return gat1400_read(v["input"], v["options"]["received_at"])
+        r = gat1400_read(v["input"], v["options"]["received_at"], v.get("options", {}).get("datum", "wgs84"))
+        snap_coordinates(without_meta(v["expected"]["records"]), r.records)
+        return r
     if v["from"] == "csv":
         return rd(v)
     if v["from"] in ("open311", "open311-xml"):

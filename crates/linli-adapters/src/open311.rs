@@ -177,7 +177,8 @@ struct MappingFile {
 
 impl Options {
     /// Apply a mapping file (TOML) [ADP-032]: `[service_code]` entries (`"<service_code>" =
-    /// "<Linli case-category code>"`) take precedence over the built-in table, and `zone`
+    /// "<Linli case-category code>"`) take precedence over the built-in table (of several codes
+    /// of one category, the first in code point order is the one written), and `zone`
     /// (`"UTC"` or `"+08:00"`) sets the zone of times without an offset. An unknown key, an
     /// unknown category code or zone is an error naming it.
     pub fn apply_mapping(&mut self, toml_text: &str) -> Result<(), crate::Error> {
@@ -206,7 +207,9 @@ impl Options {
         if !problems.is_empty() {
             return Err(bad(problems));
         }
-        for (code, c) in categories {
+        // Inserted last to first, so that of several codes of one category the first in code
+        // point order is the preferred one on writing [ADP-032].
+        for (code, c) in categories.into_iter().rev() {
             self.categories.insert(code, c);
         }
         if let Some(z) = zone {

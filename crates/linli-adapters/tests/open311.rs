@@ -404,7 +404,7 @@ fn mapped_service_codes_are_kept_and_written_back() {
         .iter()
         .map(|q| (q["service_code"].as_str().unwrap(), q["service_name"].as_str().unwrap()))
         .collect();
-    assert_eq!(pairs, [("SAN-01", "Missed pickup"), ("SAN-02", "Overflowing bin"), ("SAN-02", "垃圾堆放")]);
+    assert_eq!(pairs, [("SAN-01", "Missed pickup"), ("SAN-02", "Overflowing bin"), ("SAN-01", "垃圾堆放")]);
     assert!(loss.entries.iter().all(|l| l.code != "open311-extension-conflict" && !l.source.ends_with("/title")));
 
     // Without the table the category's code is written and the kept code reported, not dropped.

@@ -34,6 +34,34 @@ def token(name):
     return name.replace("~", "~0").replace("/", "~1")
 
 
+SENSITIVE_CONTAINS = ("password", "passwd", "secret", "token", "apikey", "accesskey", "privatekey", "credential",
+                      "idnumber", "idcard", "identitycard", "passport", "socialsecurity", "phone", "mobile", "email",
+                      "firstname", "lastname", "givenname", "familyname", "surname", "realname", "contact", "身份证",
+                      "证件号", "电话", "手机", "邮箱", "姓名", "联系人", "密码")
+SENSITIVE_EQUALS = ("pwd", "tel", "ssn", "mail", "idno", "certno")
+
+
+def sensitive(name):
+    """[ADP-078]: a member name that marks a personal or secret value."""
+    n = "".join(c for c in name if c not in "_-. ").lower()
+    return n in SENSITIVE_EQUALS or any(p in n for p in SENSITIVE_CONTAINS)
+
+
+def strip_sensitive(v, at):
+    """[ADP-078]: remove sensitive members at any depth; the pointers removed."""
+    out = []
+    if isinstance(v, dict):
+        for k in [k for k in v if sensitive(k)]:
+            del v[k]
+            out.append(f"{at}/{token(k)}")
+        for k, x in v.items():
+            out += strip_sensitive(x, f"{at}/{token(k)}")
+    elif isinstance(v, list):
+        for i, x in enumerate(v):
+            out += strip_sensitive(x, f"{at}/{i}")
+    return out
+
+
 def members(record_type):
     """The members of a record type, from its JSON Schema."""
     s = json.loads((SCHEMAS / f"{record_type}.schema.json").read_text(encoding="utf-8"))
@@ -289,6 +317,9 @@ def geo_foreign(f, base, datum, r):
     for k in f:
         if k not in ("type", "id", "geometry", "properties"):
             local.append(("not-representable", "geojson-member-dropped", f"{base}/{token(k)}"))
+    for k in [k for k in foreign if sensitive(k)]:
+        del foreign[k]
+        local.append(("not-representable", "geojson-sensitive-not-kept", f"{base}/properties/{token(k)}"))
     for k in foreign:
         if k not in rejected and not (k == "geometry" and k not in props):
             local.append(("kept-in-extensions", "geojson-property-kept", f"{base}/properties/{token(k)}"))
@@ -579,9 +610,14 @@ def ce_foreign(ce, base, received_at, types, r):
             else:
                 local.append(("kept-in-extensions", "cloudevents-attribute-kept", at))
                 ext[k] = v
+        elif sensitive(k):
+            local.append(("not-representable", "cloudevents-sensitive-not-kept", at))
         else:
             local.append(("kept-in-extensions", "cloudevents-attribute-kept", at))
             ext[k] = v
+    if "data" in ext:
+        for ptr in strip_sensitive(ext["data"], f"{base}/data"):
+            local.append(("not-representable", "cloudevents-sensitive-not-kept", ptr))
     rec = {"type": "Event", "id": eid, "category": cat, "occurredAt": occurred, "severity": sev}
     if ext:
         rec["extensions"] = {"cloudevents": ext}

@@ -395,7 +395,9 @@ fn not_kept(loss: &mut LossReport, at: String) {
         target: None,
         code: "cloudevents-sensitive-not-kept",
         message_zh: "成员名表明是个人信息或密钥，不保存在扩展中（扩展没有敏感标记）".into(),
-        message_en: "the member's name marks it as personal or secret; not kept in extensions (which carry no sensitivity mark)".into(),
+        message_en:
+            "the member's name marks it as personal or secret; not kept in extensions (which carry no sensitivity mark)"
+                .into(),
     });
 }
 

@@ -129,6 +129,7 @@ table! {
     "fiware-unit-default", Normalised, "ADP-023", "测量值没有 unitCode，使用映射文件中的单位", "A measurement without unitCode; the mapping file's unit is used";
     "fiware-not-representable", NotRepresentable, "ADP-020", "NGSI-LD 实体无法表示的成员", "A member an NGSI-LD entity cannot hold";
     // Open311 GeoReport v2
+    "open311-sensitive-not-kept", NotRepresentable, "ADP-078", "个人信息或密钥字段（请求人的 email、phone、姓名），不保存在扩展中", "A personal or secret field (the requester's email, phone, names), not kept in extensions";
     "open311-field-kept", KeptInExtensions, "ADP-001", "没有对应成员的 Open311 字段，保存在扩展中", "An Open311 field without a Linli member, kept in extensions";
     "open311-media-kept", KeptInExtensions, "ADP-001", "media_url 保存在扩展中", "The media_url kept in extensions";
     "open311-service-code-kept", KeptInExtensions, "ADP-032", "映射文件将 service_code 归入类别，原 service_code 和 service_name 保存在扩展中，写出时还原", "A service_code the mapping file turned into a category; the code and service_name kept in extensions and written back";

@@ -679,7 +679,7 @@ impl Reader<'_> {
         let mut ext = Map::new();
         for (name, v) in f.members.iter().filter(|(k, _)| !consumed.iter().any(|c| c == k)) {
             let at = format!("{ptr}/{}", token(name));
-            if kind.sensitive().iter().any(|s| same(s, name)) {
+            if kind.sensitive().iter().any(|s| same(s, name)) || crate::rules::is_sensitive_member(name) {
                 note(
                     &mut self.report,
                     LossKind::NotRepresentable,

@@ -963,24 +963,6 @@ impl Ctx<'_> {
                 message_en: format!("Feature member `{name}` has no place in a Linli place"),
             });
         }
-        // Positions kept among the properties (DataV's `center` and `centroid`, ECharts' `cp`)
-        // are in the declared datum too: converted like the geometry [ADP-066].
-        if self.datum != Datum::Wgs84 {
-            for key in POSITION_PROPERTIES {
-                let Some(v) = foreign.get_mut(*key) else { continue };
-                let pair = v.as_array().filter(|a| a.len() == 2).and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?)));
-                if let Some((x, y)) = pair {
-                    if let crate::rules::Located::At { lng, lat, converted: true, swapped: false } =
-                        crate::rules::locate(x, y, self.datum)
-                    {
-                        *v = serde_json::json!([lng, lat]);
-                        let mut l = coordinates_converted(&here(&format!("/properties/{}", token(key))), self.datum);
-                        l.target = Some(format!("/extensions/{NAMESPACE}/{}", token(key)));
-                        loss.push(l);
-                    }
-                }
-            }
-        }
         // Personal or secret properties are not kept [ADP-078].
         for name in foreign.keys().filter(|k| crate::rules::is_sensitive_member(k)).cloned().collect::<Vec<_>>() {
             foreign.remove(&name);
@@ -1262,9 +1244,6 @@ fn not_representable(at: &str, ty: &str) -> Loss {
         ),
     }
 }
-
-/// Properties that hold a `[lng, lat]` position in the input's datum (DataV, ECharts).
-const POSITION_PROPERTIES: &[&str] = &["center", "centroid", "cp"];
 
 fn coordinates_converted(at: &str, datum: Datum) -> Loss {
     Loss {

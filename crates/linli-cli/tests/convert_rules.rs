@@ -222,3 +222,41 @@ fn an_open311_mapping_restores_the_city_codes_on_writing() {
     assert_eq!(code, ExitCode::from(2), "{text}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_given_conversion_time_makes_the_output_reproducible() {
+    let dir = temp("received-at");
+    let input = root().join("crates/linli-adapters/tests/corpus/geojson/datav-district-multipolygon.json");
+    let input = input.display().to_string();
+    let (a, b) = (dir.join("a.ndjson"), dir.join("b.ndjson"));
+    for out in [&a, &b] {
+        let (code, text) = run(&[
+            "--lang",
+            "en",
+            "convert",
+            "--from",
+            "geojson",
+            "--received-at",
+            "2024-05-22T09:00:00+08:00",
+            &input,
+            "-o",
+            &out.display().to_string(),
+        ]);
+        assert_eq!(code, ExitCode::SUCCESS, "{text}");
+    }
+    let (a, b) = (std::fs::read_to_string(&a).unwrap(), std::fs::read_to_string(&b).unwrap());
+    assert_eq!(a, b);
+    assert!(a.contains("\"createdAt\":\"2024-05-22T09:00:00+08:00\""), "{a}");
+    let (code, text) = run(&[
+        "convert",
+        "--from",
+        "geojson",
+        "--received-at",
+        "yesterday",
+        &input,
+        "-o",
+        &dir.join("c.ndjson").display().to_string(),
+    ]);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(text.contains("--received-at"), "{text}");
+}

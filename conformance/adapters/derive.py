@@ -2552,7 +2552,12 @@ def mapped_read(doc, datum="wgs84"):
                 attrs.pop(a)
                 unit = meta.get("unitCode")
                 unit = unit if isinstance(unit, str) else ((meta.get("metadata") or {}).get("unitCode") or {}).get("value")
-                if not (isinstance(unit, str) and re.fullmatch(r"[A-Z0-9]{2,3}", unit)):
+                if isinstance(unit, str) and not re.fullmatch(r"[A-Z0-9]{2,3}", unit):
+                    # A unit given that is no unit code: rejected, kept as given (18.3.3).
+                    r.lost("rejected", "fiware-bad-unit", f"{base}/{token(a)}")
+                    r.finding("fiware-bad-unit", f"{base}/{token(a)}{plain(raw)[1]}")
+                    continue
+                if not isinstance(unit, str):
                     r.lost("normalised", "fiware-unit-default", f"{base}/{token(a)}")
                 accept(a, raw)
         for k in attrs:

@@ -88,6 +88,7 @@ table! {
     "csv-record-type-not-representable", NotRepresentable, "ADP-013", "表格只能容纳 Person 记录", "The table holds Person records only";
     "csv-encoding-unrepresentable", NotRepresentable, "ADP-013", "输出编码无法表示的字符", "A character the output encoding cannot represent";
     // FIWARE NGSI-LD
+    "fiware-bad-unit", Rejected, "ADP-023", "属性给出的 unitCode 不是 UN/CEFACT 单位代码，不作为测量值，原样保存在扩展中", "An attribute's unitCode that is not a UN/CEFACT unit code; not a measurement, kept as given in extensions";
     "fiware-sensitive-not-kept", NotRepresentable, "ADP-078", "个人信息或密钥属性，不保存在扩展中", "A personal or secret attribute, not kept in extensions";
     "fiware-attribute-kept", KeptInExtensions, "ADP-001", "没有对应成员的 FIWARE 属性，保存在扩展中", "A FIWARE attribute without a Linli member, kept in extensions";
     "fiware-metadata-kept", KeptInExtensions, "ADP-001", "属性的元数据（observedAt、unitCode 等）保存在扩展中", "Attribute metadata (observedAt, unitCode, …) kept in extensions";

@@ -624,3 +624,23 @@ fn fiware_messages_say_what_happened() {
     assert!(!en.contains("AirQualityObserved:AirQualityObserved"), "{en}");
     assert!(zh.contains("不是 NGSI-LD URN"), "{zh}");
 }
+
+/// A unit the source gives that is no UN/CEFACT code is never relabelled with the mapping file's
+/// unit: the attribute is rejected and kept (spec 18.3.3, attack review).
+#[test]
+fn a_measurement_with_a_unit_that_is_no_unit_code_is_rejected_not_relabelled() {
+    use linli_adapters::convert::{Format, ReadOptions, read};
+    let doc = serde_json::json!({"id": "urn:ngsi-ld:AirQualityObserved:gusu-01", "type": "AirQualityObserved",
+        "dateObserved": {"type": "Property", "value": {"@type": "DateTime", "@value": "2024-05-01T08:00:00Z"}},
+        "no2": {"type": "Property", "value": 22, "unitCode": "ppb-ish"},
+        "temperature": {"type": "Property", "value": 21.5, "unitCode": "CEL"}});
+    let opts = ReadOptions::new(linli_model::datetime::Timestamp::parse("2024-05-22T09:00:00+08:00").unwrap());
+    let c = read(Format::NgsiLd, doc.to_string().as_bytes(), &opts).unwrap();
+    assert_eq!(
+        c.findings.iter().map(|f| (f.code, f.at.as_str())).collect::<Vec<_>>(),
+        [("fiware-bad-unit", "/no2/value")]
+    );
+    let v = serde_json::to_value(&c.records[0]).unwrap();
+    assert_eq!(v["measurements"], serde_json::json!([{"quantity": "temperature", "value": 21.5, "unitCode": "CEL"}]));
+    assert_eq!(v["extensions"]["fiware"]["no2"]["unitCode"], "ppb-ish");
+}

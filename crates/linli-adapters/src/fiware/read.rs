@@ -195,13 +195,18 @@ fn interval(r: &mut Reader<'_>, names: &[String]) -> Option<(Timestamp, Timestam
 
 /// The unit of a measured attribute: its `unitCode` (NGSI-LD) or `metadata.unitCode.value`
 /// (NGSI-v2) when that is a UN/CEFACT code.
-fn unit_of(a: &super::Attr) -> Option<String> {
+/// The attribute's own unit: `Ok(None)` when it gives none, `Err(())` when the one it gives is
+/// not a UN/CEFACT Rec. 20 code.
+fn unit_of(a: &super::Attr) -> Result<Option<String>, ()> {
     let m = &a.metadata;
     let given = m.get("unitCode").and_then(Value::as_str).or_else(|| {
         let u = m.get("metadata")?.get("unitCode")?;
         u.get("value").and_then(Value::as_str).or_else(|| u.as_str())
-    })?;
-    UnitCode::new(given).ok().map(|_| given.to_owned())
+    });
+    match given {
+        None => Ok(None),
+        Some(g) => UnitCode::new(g).map(|_| Some(g.to_owned())).map_err(|_| ()),
+    }
 }
 
 /// The members of a record of a type read by mapping file (section 18.3.3).
@@ -318,7 +323,14 @@ pub(super) fn mapped(
                     continue;
                 };
                 let target = format!("/measurements/{}/unitCode", readings.len());
-                let unit = unit_of(&a).unwrap_or_else(|| {
+                let Ok(given) = unit_of(&a) else {
+                    // A unit the source gives but that is no unit code: never relabelled.
+                    let zh = format!("`{attr}` 的 `unitCode` 不是 UN/CEFACT 单位代码：不作为测量值");
+                    let en = format!("the unitCode of `{attr}` is not a UN/CEFACT unit code: not a measurement");
+                    r.reject(a, "fiware-bad-unit", "EVT-008", zh, en);
+                    continue;
+                };
+                let unit = given.unwrap_or_else(|| {
                     let zh = format!("`{attr}` 没有 `unitCode`：使用映射文件给出的单位 `{}`", m.unit);
                     let en = format!("`{attr}` has no unitCode; the mapping file's unit `{}` is used", m.unit);
                     r.normalised(&a.at, &target, "fiware-unit-default", zh, en);

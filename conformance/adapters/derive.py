@@ -1686,8 +1686,10 @@ def gat_read_time(v):
         secs = n // 1000 if millis else n
         if not 0 <= secs <= 4102444800:
             return None
-        dt = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=secs, milliseconds=(n % 1000) if millis else 0)
-        return rfc3339(dt, "Z"), False, True
+        # An epoch time is written in the zone rule's offset, +08:00 ([ADP-071]).
+        dt = datetime.datetime(1970, 1, 1) + datetime.timedelta(hours=8, seconds=secs,
+                                                                milliseconds=(n % 1000) if millis else 0)
+        return rfc3339(dt, "+08:00"), False, True
 
     def local(y, mo, d, h, mi, se, frac):
         try:

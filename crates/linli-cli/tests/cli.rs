@@ -2,26 +2,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn run(args: &[&str]) -> (ExitCode, String) {
-    let mut out = Vec::new();
-    let argv: Vec<OsString> = std::iter::once("linli").chain(args.iter().copied()).map(OsString::from).collect();
-    let code = match linli_cli::run(argv, &mut out) {
-        Ok(c) => c,
-        Err(e) => {
-            out.extend(format!("error[{}]: {e}", e.code()).into_bytes());
-            ExitCode::from(2)
-        }
-    };
-    (code, String::from_utf8(out).unwrap())
-}
+mod support;
+use support::{root, run};
 
 fn path(p: &str) -> String {
     root().join(p).display().to_string()

@@ -3,29 +3,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod support;
+use support::{root, run};
 
 fn corpus(name: &str) -> String {
     root().join("crates/linli-adapters/tests/corpus/open311").join(name).display().to_string()
-}
-
-fn run(args: &[&str]) -> (ExitCode, String) {
-    let mut out = Vec::new();
-    let argv: Vec<OsString> = std::iter::once("linli").chain(args.iter().copied()).map(OsString::from).collect();
-    let code = match linli_cli::run(argv, &mut out) {
-        Ok(c) => c,
-        Err(e) => {
-            out.extend(format!("error[{}]: {e}", e.code()).into_bytes());
-            ExitCode::from(2)
-        }
-    };
-    (code, String::from_utf8(out).unwrap())
 }
 
 fn temp(tag: &str) -> PathBuf {

@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::OnceLock;
@@ -14,22 +13,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn run(args: &[&str]) -> (ExitCode, String) {
-    let mut out = Vec::new();
-    let argv: Vec<OsString> = std::iter::once("linli").chain(args.iter().copied()).map(OsString::from).collect();
-    let code = match linli_cli::run(argv, &mut out) {
-        Ok(c) => c,
-        Err(e) => {
-            out.extend(format!("error[{}]: {e}", e.code()).into_bytes());
-            ExitCode::from(2)
-        }
-    };
-    (code, String::from_utf8(out).unwrap())
-}
+mod support;
+use support::{root, run};
 
 /// A fresh folder under the target directory.
 fn scratch(name: &str) -> PathBuf {

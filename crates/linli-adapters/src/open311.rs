@@ -839,8 +839,10 @@ struct XmlRequests {
 /// servers with extensions) becomes an object of its children, a name repeated becoming an
 /// array, and is kept in the extensions like any other member ([ADP-031]). Text is trimmed;
 /// character and predefined entity references are resolved. A document that is not well-formed
-/// XML is an error naming the cause.
+/// XML is an error naming the cause; so is nesting deeper than 64 elements.
 pub fn requests_from_xml(text: &str) -> Result<Value, crate::Error> {
+    /// The deepest element nesting read.
+    const MAX_XML_DEPTH: usize = 64;
     use quick_xml::events::Event;
     let bad = |message: String| crate::Error::Input { format: "Open311 XML", message };
     let mut reader = quick_xml::Reader::from_str(text.trim_start_matches('\u{feff}'));
@@ -850,6 +852,11 @@ pub fn requests_from_xml(text: &str) -> Result<Value, crate::Error> {
     loop {
         let event = reader.read_event().map_err(|e| bad(e.to_string()))?;
         match event {
+            // GeoReport v2 nests a few levels; deeper input would build a value too deep to hold
+            // or drop without exhausting the stack.
+            Event::Start(_) if stack.len() >= MAX_XML_DEPTH => {
+                return Err(bad(format!("elements nested deeper than {MAX_XML_DEPTH}")));
+            }
             Event::Start(e) => stack.push((name_of(e.name().as_ref()), Vec::new(), String::new())),
             Event::Empty(e) => match stack.last_mut() {
                 Some(top) => top.1.push((name_of(e.name().as_ref()), Value::String(String::new()))),

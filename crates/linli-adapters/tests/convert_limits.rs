@@ -62,3 +62,15 @@ fn echarts_offsets_that_overflow_are_bad_input() {
     assert!(c.records.is_empty());
     assert_eq!(codes(&c), ["geojson-echarts-undecodable"]);
 }
+
+#[test]
+fn deeply_nested_open311_xml_is_bad_input_not_a_stack_overflow() {
+    let n = 200_000;
+    let doc = format!(
+        "<service_requests><request><service_request_id>1</service_request_id>{}x{}</request></service_requests>",
+        "<a>".repeat(n),
+        "</a>".repeat(n)
+    );
+    let e = read(Format::Open311Xml, doc.as_bytes(), &opts()).expect_err("refused");
+    assert_eq!(e.code(), "adapter-input");
+}

@@ -37,7 +37,8 @@ def token(name):
 SENSITIVE_CONTAINS = ("password", "passwd", "secret", "token", "apikey", "accesskey", "privatekey", "credential",
                       "idnumber", "idcard", "identitycard", "passport", "socialsecurity", "phone", "mobile", "email",
                       "firstname", "lastname", "givenname", "familyname", "surname", "realname", "contact", "身份证",
-                      "证件号", "电话", "手机", "邮箱", "姓名", "联系人", "密码")
+                      "证件号", "电话", "手机", "邮箱", "姓名", "联系人", "密码", "telno", "msisdn", "sfzh",
+                      "gmsfhm", "lxdh", "公民身份", "联系方式")
 SENSITIVE_EQUALS = ("pwd", "tel", "ssn", "mail", "idno", "certno")
 
 
@@ -320,6 +321,9 @@ def geo_foreign(f, base, datum, r):
     for k in [k for k in foreign if sensitive(k)]:
         del foreign[k]
         local.append(("not-representable", "geojson-sensitive-not-kept", f"{base}/properties/{token(k)}"))
+    for k, v in foreign.items():
+        for ptr in strip_sensitive(v, f"{base}/properties/{token(k)}"):
+            local.append(("not-representable", "geojson-sensitive-not-kept", ptr))
     for k in foreign:
         if k not in rejected and not (k == "geometry" and k not in props):
             local.append(("kept-in-extensions", "geojson-property-kept", f"{base}/properties/{token(k)}"))

@@ -389,16 +389,7 @@ pub fn read(json: &Value, opts: &crate::convert::ReadOptions) -> Result<ReadOutc
 
 /// A personal or secret member left out [ADP-078].
 fn not_kept(loss: &mut LossReport, at: String) {
-    loss.push(Loss {
-        kind: LossKind::NotRepresentable,
-        source: at,
-        target: None,
-        code: "cloudevents-sensitive-not-kept",
-        message_zh: "成员名表明是个人信息或密钥，不保存在扩展中（扩展没有敏感标记）".into(),
-        message_en:
-            "the member's name marks it as personal or secret; not kept in extensions (which carry no sensitivity mark)"
-                .into(),
-    });
+    loss.push(crate::rules::sensitive_not_kept("cloudevents-sensitive-not-kept", at));
 }
 
 fn kept_attr(loss: &mut LossReport, base: &str, name: &str) {

@@ -703,7 +703,10 @@ impl Reader<'_> {
                 );
                 continue;
             }
-            let v = if same(name, "SubImageList") { self.kept_sub_images(v, &at) } else { (*v).clone() };
+            let mut v = if same(name, "SubImageList") { self.kept_sub_images(v, &at) } else { (*v).clone() };
+            for p in crate::rules::strip_sensitive(&mut v, &at) {
+                self.report.push(crate::rules::sensitive_not_kept("gat1400-sensitive-not-kept", p));
+            }
             ext.insert((*name).to_owned(), v);
             // A rejected value is kept as given and has its one loss entry already [ADP-004].
             if self.report.entries.iter().any(|l| l.kind == LossKind::Rejected && l.source == at) {

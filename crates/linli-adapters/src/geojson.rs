@@ -966,14 +966,15 @@ impl Ctx<'_> {
         // Personal or secret properties are not kept [ADP-078].
         for name in foreign.keys().filter(|k| crate::rules::is_sensitive_member(k)).cloned().collect::<Vec<_>>() {
             foreign.remove(&name);
-            loss.push(Loss {
-                kind: LossKind::NotRepresentable,
-                source: here(&format!("/properties/{}", token(&name))),
-                target: None,
-                code: "geojson-sensitive-not-kept",
-                message_zh: "属性名表明是个人信息或密钥，不保存在扩展中（扩展没有敏感标记）".into(),
-                message_en: "the property's name marks it as personal or secret; not kept in extensions (which carry no sensitivity mark)".into(),
-            });
+            loss.push(crate::rules::sensitive_not_kept(
+                "geojson-sensitive-not-kept",
+                here(&format!("/properties/{}", token(&name))),
+            ));
+        }
+        for (name, v) in foreign.iter_mut() {
+            for p in crate::rules::strip_sensitive(v, &here(&format!("/properties/{}", token(name)))) {
+                loss.push(crate::rules::sensitive_not_kept("geojson-sensitive-not-kept", p));
+            }
         }
         for name in foreign.keys().filter(|k| !rejected_keys.contains(*k)) {
             kept(&mut loss, base, name);

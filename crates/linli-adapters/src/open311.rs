@@ -782,20 +782,16 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
     // Everything else is kept, but for personal or secret members (the requester's `email`,
     // `phone`, `first_name`, `last_name`), which extensions cannot mark [ADP-078].
     for (name, v) in obj.iter().filter(|(k, v)| !MAPPED.contains(&k.as_str()) && !rules::is_absent(v)) {
+        let at = format!("{base}/{}", token(name));
         if rules::is_sensitive_member(name) {
-            report.push(Loss {
-                kind: LossKind::NotRepresentable,
-                source: format!("{base}/{}", token(name)),
-                target: None,
-                code: "open311-sensitive-not-kept",
-                message_zh: format!("Open311 字段 `{name}` 是个人信息或密钥，不保存在扩展中（扩展没有敏感标记）"),
-                message_en: format!(
-                    "Open311 field `{name}` is personal or secret; not kept in extensions (which carry no sensitivity mark)"
-                ),
-            });
+            report.push(rules::sensitive_not_kept("open311-sensitive-not-kept", at));
             continue;
         }
-        ext.insert(name.clone(), v.clone());
+        let mut v = v.clone();
+        for p in rules::strip_sensitive(&mut v, &at) {
+            report.push(rules::sensitive_not_kept("open311-sensitive-not-kept", p));
+        }
+        ext.insert(name.clone(), v);
         let code = if name == "media_url" { "open311-media-kept" } else { "open311-field-kept" };
         let why_zh = if name == "media_url" { "（Linli 案件没有媒体成员）" } else { "" };
         let why_en = if name == "media_url" { " (a Linli case has no media member)" } else { "" };

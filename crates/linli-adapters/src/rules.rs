@@ -387,6 +387,13 @@ pub fn is_sensitive_member(name: &str) -> bool {
         "姓名",
         "联系人",
         "密码",
+        "telno",
+        "msisdn",
+        "sfzh",
+        "gmsfhm",
+        "lxdh",
+        "公民身份",
+        "联系方式",
     ];
     const EQUALS: &[&str] = &["pwd", "tel", "ssn", "mail", "idno", "certno"];
     let n: String = name.chars().filter(|c| !matches!(c, '_' | '-' | '.' | ' ')).flat_map(char::to_lowercase).collect();
@@ -416,6 +423,13 @@ mod sensitive_tests {
             "联系电话",
             "身份证号",
             "姓名",
+            "tel_no",
+            "MSISDN",
+            "SFZH",
+            "GMSFHM",
+            "LXDH",
+            "公民身份号码",
+            "联系方式",
         ] {
             assert!(is_sensitive_member(n), "{n}");
         }
@@ -424,6 +438,21 @@ mod sensitive_tests {
         {
             assert!(!is_sensitive_member(n), "{n}");
         }
+    }
+}
+
+/// The loss entry of a personal or secret member left out [ADP-078]: `code` is the format's
+/// `*-sensitive-not-kept`, `at` the member's pointer in the source.
+pub fn sensitive_not_kept(code: &'static str, at: String) -> crate::Loss {
+    crate::Loss {
+        kind: crate::LossKind::NotRepresentable,
+        source: at,
+        target: None,
+        code,
+        message_zh: "成员名表明是个人信息或密钥，不保存在扩展中（扩展没有敏感标记）".into(),
+        message_en:
+            "the member's name marks it as personal or secret; not kept in extensions (which carry no sensitivity mark)"
+                .into(),
     }
 }
 

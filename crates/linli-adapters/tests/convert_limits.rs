@@ -74,3 +74,34 @@ fn deeply_nested_open311_xml_is_bad_input_not_a_stack_overflow() {
     let e = read(Format::Open311Xml, doc.as_bytes(), &opts()).expect_err("refused");
     assert_eq!(e.code(), "adapter-input");
 }
+
+/// [ADP-078] at any depth, in every reader that keeps members in extensions (attack review).
+#[test]
+fn nested_personal_members_are_never_kept() {
+    let phone = "13800138003";
+    let cases = [
+        (
+            Format::Geojson,
+            json!({"type": "Feature", "id": "a", "geometry": {"type": "Point", "coordinates": [116.4, 39.9]},
+                   "properties": {"name": "x", "owner": {"phone": phone, "note": "ok"}, "list": [{"password": "hunter2"}]}}),
+        ),
+        (
+            Format::Open311,
+            json!([{"service_request_id": "1", "status": "open", "requested_datetime": "2024-05-01T10:00:00+08:00",
+                    "attributes": {"tel_no": phone, "note": "ok"}}]),
+        ),
+        (
+            Format::Gat1400,
+            json!({"APEListObject": {"APEObject": [{"ApeID": "33010299011190000253", "Name": "东门",
+                   "Ext": {"LXDH": phone, "note": "ok"}}]}}),
+        ),
+    ];
+    for (format, doc) in cases {
+        let c = read(format, doc.to_string().as_bytes(), &opts()).expect("reads");
+        assert_eq!(c.records.len(), 1, "{format:?}: {:?}", codes(&c));
+        let out = serde_json::to_string(&c.records).expect("json");
+        assert!(!out.contains(phone) && !out.contains("hunter2"), "{format:?}: {out}");
+        assert!(out.contains("\"note\":\"ok\""), "{format:?}: the rest is kept: {out}");
+        assert!(c.loss.entries.iter().any(|l| l.code.ends_with("-sensitive-not-kept")), "{format:?}");
+    }
+}

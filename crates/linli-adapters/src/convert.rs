@@ -456,9 +456,9 @@ fn read_with(format: Format, bytes: &[u8], json: Value, opts: &ReadOptions) -> R
                 message: "a column mapping is required".into(),
             })?;
             let r = if format == Format::Xlsx {
-                crate::csv_table::read_xlsx(bytes, mapping)
+                crate::csv_table::read_xlsx(bytes, mapping)?
             } else {
-                crate::csv_table::read_table(bytes, mapping, opts.encoding.as_deref())
+                crate::csv_table::read_table(bytes, mapping, opts.encoding.as_deref())?
             };
             out.findings = r
                 .findings

@@ -63,6 +63,28 @@ pub enum Error {
         /// Every problem found, in file order (at least one).
         problems: Vec<String>,
     },
+    /// A register's header lacks more than half of the mapping's columns, or the column of the
+    /// row's required name [ADP-017]: nothing is converted. Each missing column comes with the
+    /// register's header that looks most like it, if any.
+    #[error("csv: {} of the mapping's {mapped} columns are not in the header; nothing converted: {}", missing.len(), missing_list(missing, false))]
+    ColumnsMissing {
+        /// How many columns the mapping maps.
+        mapped: usize,
+        /// Each missing column, with the register header it probably is.
+        missing: Vec<(String, Option<String>)>,
+    },
+}
+
+fn missing_list(missing: &[(String, Option<String>)], zh: bool) -> String {
+    missing
+        .iter()
+        .map(|(h, s)| match (s, zh) {
+            (Some(s), true) => format!("`{h}`（表中是否为 `{s}`？）"),
+            (Some(s), false) => format!("`{h}` (is it `{s}`?)"),
+            (None, _) => format!("`{h}`"),
+        })
+        .collect::<Vec<_>>()
+        .join(if zh { "、" } else { ", " })
 }
 
 /// A TOML syntax or shape error of a mapping file as a problem of [`Error::Mapping`], with the
@@ -105,6 +127,7 @@ impl Error {
             Error::NotThisFormat { .. } => "adapter-wrong-format",
             Error::DatumNotHonoured { .. } => "adapter-datum-not-honoured",
             Error::Mapping { .. } => "adapter-mapping",
+            Error::ColumnsMissing { .. } => "csv-columns-missing",
         }
     }
 
@@ -124,7 +147,13 @@ impl Error {
             Error::Mapping { format, problems } if zh => {
                 format!("{format} 映射文件有误（共 {} 处）：{}", problems.len(), problems.join("；"))
             }
-            Error::Input { .. }
+            Error::ColumnsMissing { mapped, missing } if zh => format!(
+                "csv：映射的 {mapped} 列中有 {} 列不在表头中，未转换任何行：{}。请按表头修改映射，或用 --init-mapping 重新生成",
+                missing.len(),
+                missing_list(missing, true)
+            ),
+            Error::ColumnsMissing { .. }
+            | Error::Input { .. }
             | Error::NotThisFormat { .. }
             | Error::DatumNotHonoured { .. }
             | Error::Mapping { .. } => self.to_string(),

@@ -20,9 +20,10 @@ pub enum Format {
     Geojson,
     /// CloudEvents 1.0, structured JSON mode, one event or a batch (Events)
     Cloudevents,
-    /// A CSV export with a column mapping (--mapping); GBK/GB18030 detected (Persons)
+    /// A register (台账) in CSV with a column mapping (--mapping): Persons, Places (community → room),
+    /// Things (vehicles, devices), Organizations; GBK/GB18030 detected; a workbook given here is read as one
     Csv,
-    /// An Excel workbook with a column mapping (--mapping), first sheet (Persons)
+    /// A register in an Excel workbook (.xlsx, .xls) with a column mapping (--mapping); --sheet or the first
     Xlsx,
     /// FIWARE NGSI-LD or NGSI-v2 entities, normalized or key-values, bare or in a notification or batch: the Smart
     /// Data Models types of the built-in FIWARE mapping files (Building, Device, Alert, environment, parking,
@@ -49,17 +50,35 @@ or values were refused (reported); 2 the input is not this format at all (with a
 looks like another), a usage or an I/O error.")]
 pub struct ConvertArgs {
     /// The input format
-    #[arg(long, value_enum)]
-    pub from: Format,
+    #[arg(long, value_enum, required_unless_present_any = ["init_mapping", "list_targets"])]
+    pub from: Option<Format>,
     /// The output format
     #[arg(long, value_enum, default_value_t = Format::Linli)]
     pub to: Format,
     /// The input file
-    #[arg(value_name = "IN")]
-    pub input: PathBuf,
-    /// The output file or directory
-    #[arg(short, long, value_name = "OUT")]
-    pub output: PathBuf,
+    #[arg(value_name = "IN", required_unless_present_any = ["init_mapping", "list_targets"])]
+    pub input: Option<PathBuf>,
+    /// The output file or directory (with --init-mapping: the mapping file; default: standard output)
+    #[arg(short, long, value_name = "OUT", required_unless_present_any = ["init_mapping", "list_targets"])]
+    pub output: Option<PathBuf>,
+    /// Write a mapping skeleton for the register REGISTER (.csv, .xlsx, .xls) from its header row and sample rows:
+    /// every column matched to a target by the built-in synonyms of Chinese and English titles or guessed from its
+    /// values, value maps proposed for labels, unmatched columns listed as comments
+    #[arg(long, value_name = "REGISTER", conflicts_with_all = ["from", "input", "list_targets"])]
+    pub init_mapping: Option<PathBuf>,
+    /// List every column target of a register mapping (record, member, how a cell is read)
+    #[arg(long, conflicts_with_all = ["from", "input", "output"])]
+    pub list_targets: bool,
+    /// The sheet of a workbook to read (name or 1-based number; default: the mapping's `sheet`, else the first)
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Where refused register rows go: a CSV with the register's columns and the reason (in Chinese), to correct
+    /// and convert again with the same mapping (default: OUT.rejects.csv, written only when a row is refused)
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// No progress bar (shown on a terminal while a large register converts)
+    #[arg(long)]
+    pub no_progress: bool,
     /// Also write the full loss report as JSON to FILE
     #[arg(long, value_name = "FILE")]
     pub loss_report: Option<PathBuf>,
@@ -119,7 +138,7 @@ fn read_linli(path: &Path) -> Result<(Vec<Record>, Vec<String>), CliError> {
     Ok((records, errors))
 }
 
-fn write_linli(out: &Path, records: &[Record]) -> Result<(), CliError> {
+pub(crate) fn write_linli(out: &Path, records: &[Record]) -> Result<(), CliError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| CliError::Io { path, source }
@@ -143,6 +162,15 @@ fn write_linli(out: &Path, records: &[Record]) -> Result<(), CliError> {
         let p = out.join(format!("{stem}.ndjson"));
         std::fs::write(&p, text).map_err(io(&p))?;
     }
+    write_manifest(out)
+}
+
+/// The manifest of a dataset directory whose NDJSON files are written.
+pub(crate) fn write_manifest(out: &Path) -> Result<(), CliError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| CliError::Io { path, source }
+    };
     let text = |s: &str| linli_model::text::Text::new(s).map_err(|e| CliError::Usage(e.to_string()));
     let producer = linli_model::manifest::Producer {
         vendor: text("Linli")?,
@@ -158,14 +186,14 @@ fn write_linli(out: &Path, records: &[Record]) -> Result<(), CliError> {
     std::fs::write(&p, format!("{}\n", serde_json::to_string_pretty(&manifest).unwrap_or_default())).map_err(io(&p))
 }
 
-fn now() -> linli_model::datetime::Timestamp {
+pub(crate) fn now() -> linli_model::datetime::Timestamp {
     let t = time::OffsetDateTime::now_utc();
     linli_model::datetime::Timestamp::from_offset_datetime(t.replace_nanosecond(0).unwrap_or(t))
 }
 
 /// The column mapping of `--mapping`, required when CSV or Excel is read or written.
 /// An adapter error as a command-line error naming `path`, in `lang`.
-fn adapter_error(path: &Path, lang: Lang, e: &linli_adapters::Error) -> CliError {
+pub(crate) fn adapter_error(path: &Path, lang: Lang, e: &linli_adapters::Error) -> CliError {
     CliError::Adapter { code: e.code(), message: format!("{}: {}", path.display(), e.message(lang == Lang::Zh)) }
 }
 
@@ -197,19 +225,46 @@ impl Format {
 
 /// Run `linli convert`.
 pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    if a.list_targets {
+        return crate::register_cmd::list_targets(lang, out);
+    }
+    if let Some(register) = &a.init_mapping {
+        return crate::register_cmd::init_mapping(register, a, lang, out);
+    }
+    let (Some(from), Some(input), Some(output)) = (a.from, a.input.as_deref(), a.output.as_deref()) else {
+        return Err(CliError::Usage("--from, IN and -o OUT are required".into()));
+    };
+    if matches!(from, Format::Csv | Format::Xlsx) && a.to == Format::Linli {
+        let mapping = read_mapping(a, lang)?;
+        return crate::register_cmd::convert(a, &mapping, input, output, lang, out);
+    }
+    if a.sheet.is_some() || a.rejects.is_some() {
+        return Err(CliError::Usage("--sheet and --rejects apply when a register (csv, xlsx) is read".into()));
+    }
+    run_other(a, from, input, output, lang, out)
+}
+
+fn run_other(
+    a: &ConvertArgs,
+    from: Format,
+    input: &Path,
+    output: &Path,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
     let mut loss = LossReport::default();
     let mut errors: Vec<String> = Vec::new();
     // An error of the mapping file names the mapping file; any other the input.
     let usage = |e: linli_adapters::Error| match (&e, &a.mapping) {
         (linli_adapters::Error::Mapping { .. }, Some(m)) => adapter_error(m, lang, &e),
-        _ => adapter_error(&a.input, lang, &e),
+        _ => adapter_error(input, lang, &e),
     };
     // --mapping is per format: the column mapping of a table, else the format's own mapping
     // file, passed as its TOML text.
-    let needs_mapping = matches!(a.from, Format::Csv | Format::Xlsx) || a.to == Format::Csv;
+    let needs_mapping = matches!(from, Format::Csv | Format::Xlsx) || a.to == Format::Csv;
     let mapping = if needs_mapping { Some(read_mapping(a, lang)?) } else { None };
     let format_mapping = match &a.mapping {
-        Some(path) if !matches!(a.from, Format::Csv | Format::Xlsx | Format::Linli) => {
+        Some(path) if !matches!(from, Format::Csv | Format::Xlsx | Format::Linli) => {
             Some(std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.clone(), source })?)
         }
         _ => None,
@@ -218,27 +273,27 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     // given to the writer when the records come from canonical Linli or from Open311.
     let open311 = |f: Format| matches!(f, Format::Open311 | Format::Open311Xml);
     let write_format_mapping = match &a.mapping {
-        Some(path) if open311(a.to) && (a.from == Format::Linli || open311(a.from)) => {
+        Some(path) if open311(a.to) && (from == Format::Linli || open311(from)) => {
             Some(std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.clone(), source })?)
         }
         _ => None,
     };
-    if a.mapping.is_some() && a.from == Format::Linli && a.to != Format::Csv && write_format_mapping.is_none() {
+    if a.mapping.is_some() && from == Format::Linli && a.to != Format::Csv && write_format_mapping.is_none() {
         return Err(CliError::Usage(
             "--mapping applies when reading a vendor format or writing csv, open311 or open311-xml".into(),
         ));
     }
     let mut refused = false;
     // Into canonical records.
-    let records: Vec<Record> = match a.from.adapter() {
+    let records: Vec<Record> = match from.adapter() {
         None => {
-            let (r, e) = read_linli(&a.input)?;
+            let (r, e) = read_linli(input)?;
             refused |= !e.is_empty();
             errors.extend(e.into_iter().map(|e| format!("error: {e}")));
             r
         }
         Some(format) => {
-            let bytes = std::fs::read(&a.input).map_err(|source| CliError::Io { path: a.input.clone(), source })?;
+            let bytes = std::fs::read(input).map_err(|source| CliError::Io { path: input.to_path_buf(), source })?;
             let received_at = match &a.received_at {
                 Some(t) => linli_model::datetime::Timestamp::parse(t.trim()).map_err(|e| {
                     CliError::Usage(format!(
@@ -267,18 +322,18 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     };
     // Out of canonical records.
     match a.to.adapter() {
-        None => write_linli(&a.output, &records)?,
+        None => write_linli(output, &records)?,
         Some(format) => {
             let opts = linli_adapters::convert::WriteOptions {
                 mapping,
                 encoding: a.encoding.clone(),
                 format_mapping: write_format_mapping,
             };
-            let written = linli_adapters::convert::write(format, &records, &opts)
-                .map_err(|e| adapter_error(&a.output, lang, &e))?;
+            let written =
+                linli_adapters::convert::write(format, &records, &opts).map_err(|e| adapter_error(output, lang, &e))?;
             loss.entries.extend(written.loss.entries);
-            std::fs::write(&a.output, &written.bytes)
-                .map_err(|source| CliError::Io { path: a.output.clone(), source })?;
+            std::fs::write(output, &written.bytes)
+                .map_err(|source| CliError::Io { path: output.to_path_buf(), source })?;
         }
     }
     if let Some(p) = &a.loss_report {

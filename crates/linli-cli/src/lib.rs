@@ -17,6 +17,7 @@ mod docs_cmd;
 mod generate_cmd;
 mod manifest_cmd;
 mod mask_cmd;
+mod register_cmd;
 mod schema_cmd;
 mod statement_cmd;
 mod validate_cmd;

@@ -1,0 +1,535 @@
+//! Department registers (台账) in CSV and Excel ⇄ canonical records, driven by a column mapping
+//! (`spec/18-adapters.md` 18.2).
+//!
+//! Communities and departments keep their registers as spreadsheets: 人口信息登记表, 房屋信息表,
+//! 出租房屋台账, 车辆登记表, 单位（场所）登记表, 养老服务对象名册 — one row per person, room, vehicle
+//! or organization, Chinese headers that differ from office to office, labels instead of codes,
+//! dates and phone numbers written every which way, often in GBK, often with a title row above
+//! the header.
+//!
+//! - A [`Mapping`] (TOML) says which column goes to which *target* ([`targets::catalogue`],
+//!   `linli convert --list-targets`): Person, the row's Place chain (community → compound →
+//!   building → unit → floor → room, de-duplicated over the whole register), Thing (vehicles,
+//!   devices) and Organization targets. One row may give several records, which refer to each
+//!   other (the person lives in the row's room; the vehicle belongs to the person).
+//! - [`init::init_mapping`] writes a mapping skeleton from a register's header and sample rows
+//!   (`linli convert --init-mapping`).
+//! - [`Register`] reads a register as a stream: memory stays flat in the number of rows (what it
+//!   keeps is the set of places written and, when an id column is mapped, a hash per id).
+//!   [`read_register`] collects everything for small inputs.
+//! - A row converts whole or not at all: a refused row (every reason a [`RowFinding`]) goes to a
+//!   rejects file the clerk can open and correct ([`write_rejects_row`]), never into the output.
+//! - [`write_table`] writes Persons back as a table with the same mapping.
+//!
+//! The mapping file format, every target, and the reading rules are normative in chapter 18;
+//! Table 18-1 there is generated from [`targets::catalogue_markdown`].
+
+pub mod init;
+mod mapping;
+mod row;
+mod source;
+pub mod targets;
+mod values;
+mod write;
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Seek, Write};
+
+pub use mapping::Mapping;
+pub use row::{Converter, REASON_COLUMN, RowOutcome, header_key};
+pub use source::{MAX_QUOTED_LINES, TableKind};
+pub use write::{WrittenTable, write_table};
+
+use linli_model::Record;
+use source::Item;
+
+use crate::{Error, LossReport};
+
+/// The extension namespace unmapped cells are kept under.
+pub(crate) const NAMESPACE: &str = "csv";
+
+/// The number of rows at the top of a register searched for the header row (title rows above
+/// it are skipped) [ADP-015].
+pub const HEADER_SEARCH_ROWS: usize = 10;
+
+/// A problem with one row (or, with `row` 0, the whole file).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowFinding {
+    /// Row number, 1-based as a spreadsheet shows it; 0 for the file as a whole.
+    pub row: usize,
+    /// The column header, when one column is concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// Stable code, e.g. `csv-bad-date`.
+    pub code: &'static str,
+    /// Chinese explanation (never a cell value: values may be personal).
+    pub message_zh: String,
+    /// English explanation.
+    pub message_en: String,
+}
+
+impl RowFinding {
+    pub(crate) fn new(row: usize, column: Option<&str>, code: &'static str, zh: String, en: String) -> Self {
+        RowFinding { row, column: column.map(str::to_owned), code, message_zh: zh, message_en: en }
+    }
+}
+
+/// A refused row: its number, its cells as read, and why.
+#[derive(Debug, Clone)]
+pub struct RefusedRow {
+    /// Row number.
+    pub row: usize,
+    /// The cells as read.
+    pub cells: Vec<String>,
+    /// The reasons (at least one).
+    pub reasons: Vec<RowFinding>,
+}
+
+/// What reading a whole register gives ([`read_register`]).
+#[derive(Debug, Clone, Default)]
+pub struct TableResult {
+    /// The records of the converted rows, in row order (a row's new places first).
+    pub records: Vec<Record>,
+    /// Everything not carried over unchanged.
+    pub loss: LossReport,
+    /// Problems and notes, by row.
+    pub findings: Vec<RowFinding>,
+    /// The text encoding read (`UTF-8`, `GBK`, `gb18030`, …); `xlsx` or `xls` for a workbook.
+    pub encoding: &'static str,
+    /// The header as read (repeated titles renamed).
+    pub header: Vec<String>,
+    /// The refused rows, for a rejects file.
+    pub refused: Vec<RefusedRow>,
+}
+
+/// How to read a register.
+#[derive(Debug, Clone, Default)]
+pub struct RegisterOptions {
+    /// Force a text encoding (WHATWG label) for CSV; a byte-order mark wins over it.
+    pub encoding: Option<String>,
+    /// The sheet of a workbook (name or 1-based number); else the mapping's `sheet`, else the
+    /// first.
+    pub sheet: Option<String>,
+    /// The kind of file the caller expects (`--from`); the bytes decide, and a different kind
+    /// gives a note `csv-format-detected`.
+    pub expected: Option<TableKind>,
+}
+
+/// One item of a register stream.
+#[derive(Debug)]
+pub enum RegisterItem {
+    /// A data row and what it gave.
+    Row {
+        /// Row number as a spreadsheet shows it.
+        row: usize,
+        /// The cells as read.
+        cells: Vec<String>,
+        /// The conversion.
+        outcome: RowOutcome,
+    },
+    /// A finding about the file or a line (undecodable bytes, an unclosed quote).
+    Finding(RowFinding),
+}
+
+trait RowSource: Iterator<Item = Item> {
+    fn consumed(&self) -> u64;
+}
+
+impl<R: BufRead> RowSource for source::CsvRows<R> {
+    fn consumed(&self) -> u64 {
+        source::CsvRows::consumed(self)
+    }
+}
+
+struct ExcelRows {
+    rows: std::iter::Enumerate<std::vec::IntoIter<Vec<String>>>,
+    total: u64,
+    done: u64,
+}
+
+impl Iterator for ExcelRows {
+    type Item = Item;
+    fn next(&mut self) -> Option<Item> {
+        let (i, r) = self.rows.next()?;
+        self.done += 1;
+        Some(Item::Row(i + 1, r))
+    }
+}
+
+impl RowSource for ExcelRows {
+    fn consumed(&self) -> u64 {
+        self.done.min(self.total)
+    }
+}
+
+/// A register opened for reading: the header found and planned, the rows streamed
+/// ([`Iterator`] of [`RegisterItem`]).
+pub struct Register<'a> {
+    rows: Box<dyn RowSource + 'a>,
+    pending: VecDeque<Item>,
+    converter: Converter,
+    /// Findings about the header and the rows above it (title rows skipped, duplicate or
+    /// missing columns, personal columns not kept, the kind of file detected).
+    pub header_findings: Vec<RowFinding>,
+    /// The encoding read, or `xlsx`/`xls`.
+    pub encoding: &'static str,
+    /// The kind of file read.
+    pub kind: TableKind,
+    /// The row number of the header.
+    pub header_row: usize,
+    total: u64,
+}
+
+/// A reader that can be read and rewound (a file, a byte slice).
+pub trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
+impl<'a> Register<'a> {
+    /// Open a register for reading with `mapping`. `input` is read as a stream when it is CSV;
+    /// a workbook is read whole. Fails when the input is unusable as a whole: an unreadable
+    /// workbook, no header row, or a header lacking most of the mapping's columns
+    /// ([`Error::ColumnsMissing`], [ADP-017]), before any row is converted.
+    pub fn open(mut input: Box<dyn ReadSeek + 'a>, mapping: &Mapping, opts: &RegisterOptions) -> Result<Self, Error> {
+        let io = |e: std::io::Error| Error::Input { format: "csv", message: e.to_string() };
+        let total = input.seek(std::io::SeekFrom::End(0)).map_err(io)?;
+        input.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+        let mut head = [0u8; 8];
+        let mut got = 0;
+        while got < head.len() {
+            match input.read(head.get_mut(got..).unwrap_or_default()).map_err(io)? {
+                0 => break,
+                n => got += n,
+            }
+        }
+        input.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+        let kind = TableKind::sniff(head.get(..got).unwrap_or_default());
+        let mut header_findings = Vec::new();
+        if let Some(expected) = opts.expected.filter(|e| *e != kind) {
+            header_findings.push(RowFinding::new(
+                0,
+                None,
+                "csv-format-detected",
+                format!(
+                    "按 --from {} 读取，但文件内容是 {}，已按 {} 读取",
+                    expected.name(),
+                    kind_zh(kind),
+                    kind.name()
+                ),
+                format!(
+                    "read as --from {}, but the bytes are {}; read as {}",
+                    expected.name(),
+                    kind_en(kind),
+                    kind.name()
+                ),
+            ));
+        }
+        let (rows, encoding, merges): (Box<dyn RowSource + 'a>, &'static str, Vec<calamine::Dimensions>) = match kind {
+            TableKind::Csv => {
+                let (enc, bom, f) = source::detect_encoding(&mut input, opts.encoding.as_deref()).map_err(io)?;
+                header_findings.extend(f);
+                let reader = BufReader::with_capacity(1 << 16, input);
+                (Box::new(source::CsvRows::new(reader, enc, bom, mapping.delimiter)), enc.name(), Vec::new())
+            }
+            TableKind::Xlsx | TableKind::Xls => {
+                let mut bytes = Vec::new();
+                input.read_to_end(&mut bytes).map_err(io)?;
+                let sheet = opts.sheet.as_deref().or(mapping.sheet());
+                let s = source::excel_rows(&bytes, sheet).map_err(|e| Error::Input {
+                    format: kind.name(),
+                    message: format!("not a readable workbook: {e}"),
+                })?;
+                let n = s.rows.len() as u64;
+                let rows = ExcelRows { rows: s.rows.into_iter().enumerate(), total: n, done: 0 };
+                let enc = if kind == TableKind::Xls { "xls" } else { "xlsx" };
+                (Box::new(rows), enc, s.merges)
+            }
+        };
+        let total = if kind == TableKind::Csv { total } else { 0 };
+        let mut rows = rows;
+        // The header: the row among the first few that carries most of the mapping's headers.
+        let mut head: Vec<Item> = Vec::new();
+        let mut data_rows = 0;
+        for item in rows.by_ref() {
+            if matches!(item, Item::Row(..)) {
+                data_rows += 1;
+            }
+            head.push(item);
+            if data_rows >= HEADER_SEARCH_ROWS {
+                break;
+            }
+        }
+        // Merged cells above and in the header: every cell of a merged region reads as its
+        // top-left cell.
+        for d in &merges {
+            let text = head.iter().find_map(|i| match i {
+                Item::Row(n, cells) if *n == d.start.0 as usize + 1 => cells.get(d.start.1 as usize).cloned(),
+                _ => None,
+            });
+            let Some(text) = text else { continue };
+            for item in &mut head {
+                if let Item::Row(n, cells) = item {
+                    let r = *n as u32 - 1;
+                    if (d.start.0..=d.end.0).contains(&r) {
+                        for c in d.start.1..=d.end.1 {
+                            if let Some(cell) = cells.get_mut(c as usize) {
+                                cell.clone_from(&text);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let keys: Vec<String> = mapping.columns.keys().map(|h| header_key(h)).collect();
+        let score = |cells: &[String]| cells.iter().filter(|c| keys.contains(&header_key(c))).count();
+        let candidates: Vec<(usize, usize)> = head
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| match item {
+                Item::Row(n, cells) if !cells.iter().all(|c| c.trim().is_empty()) => Some((i, *n)),
+                _ => None,
+            })
+            .collect();
+        let chosen = match mapping.header_row {
+            Some(h) => candidates.iter().find(|(_, n)| *n == h).map(|(i, _)| *i),
+            None => {
+                let best = candidates
+                    .iter()
+                    .map(|(i, _)| match head.get(*i) {
+                        Some(Item::Row(_, cells)) => (score(cells), *i),
+                        _ => (0, *i),
+                    })
+                    .fold(None::<(usize, usize)>, |acc, (s, i)| match acc {
+                        Some((bs, _)) if bs >= s => acc,
+                        _ => Some((s, i)),
+                    });
+                match best {
+                    Some((s, i)) if s > 0 => Some(i),
+                    _ => candidates.first().map(|(i, _)| *i),
+                }
+            }
+        };
+        let Some(chosen) = chosen else {
+            return Err(Error::Input {
+                format: kind.name(),
+                message: match mapping.header_row {
+                    Some(h) => format!("row {h} (headerRow) is not a non-empty row of the table"),
+                    None => "the table has no header row".to_owned(),
+                },
+            });
+        };
+        let mut pending: VecDeque<Item> = VecDeque::new();
+        let mut header: Option<(usize, Vec<String>)> = None;
+        for (i, item) in head.into_iter().enumerate() {
+            match item {
+                Item::Row(n, cells) if i < chosen => {
+                    if !cells.iter().all(|c| c.trim().is_empty()) {
+                        header_findings.push(RowFinding::new(
+                            n,
+                            None,
+                            "csv-title-row-skipped",
+                            "表头之上的标题行，已跳过".into(),
+                            "a title row above the header; skipped".into(),
+                        ));
+                    }
+                }
+                Item::Row(n, cells) if i == chosen => header = Some((n, cells)),
+                Item::Finding(f) if i < chosen => header_findings.push(f),
+                other => pending.push_back(other),
+            }
+        }
+        let Some((header_row, mut header_cells)) = header else {
+            return Err(Error::Input { format: kind.name(), message: "the table has no header row".into() });
+        };
+        // A two-level header: a merged cell over several columns with their own titles in the
+        // row below; those columns are titled `parent/child` [ADP-015].
+        let spans: Vec<&calamine::Dimensions> = merges
+            .iter()
+            .filter(|d| d.start.0 as usize + 1 == header_row && d.end.1 > d.start.1 && d.end.0 == d.start.0)
+            .collect();
+        if !spans.is_empty() {
+            if let Some(Item::Row(_, below)) = pending.front() {
+                let below = below.clone();
+                let mut used = false;
+                for d in &spans {
+                    for c in d.start.1..=d.end.1 {
+                        let (Some(child), Some(parent)) = (below.get(c as usize), header_cells.get_mut(c as usize))
+                        else {
+                            continue;
+                        };
+                        if !child.trim().is_empty() {
+                            *parent = format!("{}/{}", parent.trim(), child.trim());
+                            used = true;
+                        }
+                    }
+                }
+                if used {
+                    pending.pop_front();
+                }
+            }
+        }
+        let (converter, findings) = Converter::new(mapping, &header_cells, header_row);
+        header_findings.extend(findings);
+        check_columns(mapping, &converter)?;
+        Ok(Register { rows, pending, converter, header_findings, encoding, kind, header_row, total })
+    }
+
+    /// The header as read.
+    pub fn header(&self) -> Vec<String> {
+        self.converter.header()
+    }
+
+    /// Bytes of the input read so far and the total (CSV; a workbook reports 0).
+    pub fn progress(&self) -> (u64, u64) {
+        (self.rows.consumed(), self.total)
+    }
+}
+
+fn kind_zh(k: TableKind) -> &'static str {
+    match k {
+        TableKind::Csv => "文本表格（CSV）",
+        TableKind::Xlsx => "Excel 工作簿（xlsx）",
+        TableKind::Xls => "旧版 Excel 工作簿（xls）",
+    }
+}
+
+fn kind_en(k: TableKind) -> &'static str {
+    match k {
+        TableKind::Csv => "a text table (CSV)",
+        TableKind::Xlsx => "an Excel workbook (xlsx)",
+        TableKind::Xls => "a legacy Excel workbook (xls)",
+    }
+}
+
+/// [ADP-017]: when more than half of the mapping's columns, or the column of the row's
+/// required name, are not in the header, nothing is converted; the error names each missing
+/// column with the header that looks most like it.
+fn check_columns(mapping: &Mapping, conv: &Converter) -> Result<(), Error> {
+    let header = conv.header();
+    let present: Vec<targets::Target> = conv.targets();
+    let missing: Vec<(&String, &targets::Target)> =
+        mapping.columns.iter().filter(|(_, t)| !present.contains(t)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let required = match mapping.primary {
+        targets::Slot::Person => Some(targets::Target::Name),
+        targets::Slot::Organization => Some(targets::Target::OrgName),
+        _ => None,
+    };
+    let lacks_required = required.is_some_and(|r| missing.iter().any(|(_, t)| **t == r));
+    if missing.len() * 2 <= mapping.columns.len() && !lacks_required {
+        return Ok(());
+    }
+    let unmapped: Vec<&String> = header.iter().filter(|h| !conv.is_mapped(h)).collect();
+    let suggestions = missing
+        .iter()
+        .map(|(h, t)| {
+            let by_synonym = unmapped.iter().find(|u| init::guess_target(u) == Some(**t));
+            let key = header_key(h);
+            let by_spelling = unmapped
+                .iter()
+                .map(|u| (targets::distance(&key, &header_key(u)), u))
+                .filter(|(d, _)| *d <= 2.max(key.chars().count() / 3))
+                .min_by_key(|(d, _)| *d)
+                .map(|(_, u)| u);
+            ((*h).clone(), by_synonym.or(by_spelling).map(|u| (**u).clone()))
+        })
+        .collect();
+    Err(Error::ColumnsMissing { mapped: mapping.columns.len(), missing: suggestions })
+}
+
+impl Iterator for Register<'_> {
+    type Item = RegisterItem;
+
+    fn next(&mut self) -> Option<RegisterItem> {
+        let item = match self.pending.pop_front() {
+            Some(i) => i,
+            None => self.rows.next()?,
+        };
+        Some(match item {
+            Item::Finding(f) => RegisterItem::Finding(f),
+            Item::Row(row, cells) => {
+                let outcome = self.converter.row(row, &cells);
+                RegisterItem::Row { row, cells, outcome }
+            }
+        })
+    }
+}
+
+/// Read a whole register (CSV or a workbook, recognised by its bytes) into memory: for small
+/// inputs, tests and the conformance suite. Large registers are read with [`Register`].
+pub fn read_register(bytes: &[u8], mapping: &Mapping, opts: &RegisterOptions) -> Result<TableResult, Error> {
+    let reg = Register::open(Box::new(std::io::Cursor::new(bytes)), mapping, opts)?;
+    let mut out = TableResult {
+        encoding: reg.encoding,
+        header: reg.header(),
+        findings: reg.header_findings.clone(),
+        ..TableResult::default()
+    };
+    for item in reg {
+        match item {
+            RegisterItem::Finding(f) => out.findings.push(f),
+            RegisterItem::Row { outcome: RowOutcome::Empty, .. } => {}
+            RegisterItem::Row { outcome: RowOutcome::Converted { records, loss, notes }, .. } => {
+                out.records.extend(records);
+                out.loss.entries.extend(loss);
+                out.findings.extend(notes);
+            }
+            RegisterItem::Row { row, cells, outcome: RowOutcome::Refused(reasons) } => {
+                out.findings.extend(reasons.iter().cloned());
+                out.refused.push(RefusedRow { row, cells, reasons });
+            }
+        }
+    }
+    out.findings.sort_by_key(|f| f.row);
+    Ok(out)
+}
+
+/// Read a CSV register with `mapping` (the encoding forced by its WHATWG label, else detected).
+/// A workbook given here is recognised by its bytes and read as one, with a note.
+pub fn read_table(bytes: &[u8], mapping: &Mapping, encoding: Option<&str>) -> Result<TableResult, Error> {
+    let opts = RegisterOptions { encoding: encoding.map(str::to_owned), sheet: None, expected: Some(TableKind::Csv) };
+    read_register(bytes, mapping, &opts)
+}
+
+/// Read an Excel workbook (`.xlsx`, `.xls`) with `mapping`, the mapping's sheet or the first.
+pub fn read_xlsx(bytes: &[u8], mapping: &Mapping) -> Result<TableResult, Error> {
+    let opts = RegisterOptions { encoding: None, sheet: None, expected: Some(TableKind::Xlsx) };
+    let kind = TableKind::sniff(bytes);
+    let opts = if kind == TableKind::Xls { RegisterOptions { expected: None, ..opts } } else { opts };
+    read_register(bytes, mapping, &opts)
+}
+
+/// The reasons of a refused row as one cell of the rejects file, in Chinese: `列「C」：…；…`.
+pub fn reasons_zh(reasons: &[RowFinding]) -> String {
+    reasons
+        .iter()
+        .map(|r| match &r.column {
+            Some(c) => format!("列「{c}」：{}（{}）", r.message_zh, r.code),
+            None => format!("{}（{}）", r.message_zh, r.code),
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+/// Write one line of a rejects file: the cells as read and the reason, as CSV in `enc`
+/// [ADP-016]. The header line is written the same way, with [`REASON_COLUMN`] as its reason.
+pub fn write_rejects_row(
+    out: &mut dyn Write,
+    enc: &'static encoding_rs::Encoding,
+    cells: &[String],
+    reason: &str,
+) -> std::io::Result<()> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let mut record: Vec<&str> = cells.iter().map(String::as_str).collect();
+    record.push(reason);
+    w.write_record(&record).map_err(std::io::Error::other)?;
+    let line = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
+    if enc == encoding_rs::UTF_8 {
+        out.write_all(&line)
+    } else {
+        let text = String::from_utf8_lossy(&line);
+        let (bytes, _, _) = enc.encode(&text);
+        out.write_all(&bytes)
+    }
+}

@@ -1,0 +1,1042 @@
+//! One register row → its records (Table 18-1) `[ADP-011]`, `[ADP-014]`, `[ADP-016]`.
+//!
+//! A row is converted whole or refused whole: a mapped cell that cannot be converted, a missing
+//! required cell, or a record that fails the semantic checks refuses the row, and every reason
+//! is a finding; the row goes to the rejects file, never into the output [ADP-004].
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+use linli_model::check::{credit_code, id_number, phone};
+use linli_model::codes::{
+    CareTag, CodeTable, Education, EthnicGroup, Gender, IdentifierScheme, OrganizationKind, PlaceKind, PlateColor,
+    PoliticalStatus, Relationship, RentalStatus, ResidenceKind, RoomUse, ThingKind, ThingStatus,
+};
+use linli_model::datetime::Date;
+use linli_model::organization::Contact;
+use linli_model::person::{Household, Identifier, Residence};
+use linli_model::reference::{ActorRef, PersonRef, PlaceRef};
+use linli_model::text::{
+    CountryCode, CreditCode, DeviceCode, DivisionCode, HouseholdId, Id, Namespace, PhoneNumber, Text,
+};
+use linli_model::thing::Vehicle;
+use linli_model::{Organization, Person, Place, Record, RecordType, Thing};
+use serde_json::{Map, Value};
+use sha2::Digest;
+
+use super::mapping::Mapping;
+use super::targets::{PLACE_LEVELS, Slot, Target};
+use super::values::{clean_phone, half_width, items, lookup, parse_address, parse_date};
+use super::{NAMESPACE, RowFinding};
+use crate::loss::token;
+use crate::{Loss, LossKind};
+
+/// The header of the rejects file's reason column; a register column of this title is ignored
+/// on reading, so that a corrected rejects file converts with the same mapping [ADP-016].
+pub const REASON_COLUMN: &str = "拒收原因";
+
+/// What one row gives.
+#[derive(Debug)]
+pub enum RowOutcome {
+    /// The records of the row (new places first), and its loss entries.
+    Converted {
+        /// The records.
+        records: Vec<Record>,
+        /// Loss entries (kept columns, normalised values).
+        loss: Vec<Loss>,
+        /// Notes about the row that do not refuse it (a personal-looking value not kept).
+        notes: Vec<RowFinding>,
+    },
+    /// The row is refused: why (at least one finding).
+    Refused(Vec<RowFinding>),
+    /// A row whose cells are all empty: skipped.
+    Empty,
+}
+
+/// Normalised header text for matching a mapping's headers to a register's: full-width forms
+/// made ASCII, stars, blanks and bracketed remarks (`(必填)`, `【】`) removed, lower case.
+pub fn header_key(h: &str) -> String {
+    let h = half_width(h.trim_start_matches('\u{feff}'));
+    let mut out = String::with_capacity(h.len());
+    let mut depth = 0usize;
+    for c in h.chars() {
+        match c {
+            '(' | '[' | '【' | '〔' | '（' | '［' => depth += 1,
+            ')' | ']' | '】' | '〕' | '）' | '］' => depth = depth.saturating_sub(1),
+            '*' | '※' | '★' | '＊' | ':' | '：' => {}
+            c if c.is_whitespace() => {}
+            c if depth == 0 => out.extend(c.to_lowercase()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Per-column plan, fixed once the header is known.
+#[derive(Debug, Clone)]
+struct Column {
+    header: String,
+    target: Option<Target>,
+    /// An unmapped column whose header marks it personal, or the reason column: not kept.
+    skip: bool,
+}
+
+/// The conversion state of one register: the header plan and what has been written so far
+/// (places and ids), which is all the memory a stream of rows needs.
+pub struct Converter {
+    /// The mapping, its columns and value maps keyed by the register's own headers.
+    mapping: Mapping,
+    columns: Vec<Column>,
+    /// Per column: a finding about a personal-looking value of this unmapped column was made.
+    reported: Vec<bool>,
+    /// Defaults for targets without a column in this register.
+    defaults: Vec<(Target, String)>,
+    /// Places written: id hash → hash of the attributes written with it.
+    places: HashMap<u64, u64>,
+    /// Ids given by id columns (hashes), per slot, for the duplicate check.
+    ids: HashSet<(Slot, u64)>,
+    has_id_column: bool,
+}
+
+fn hash64(parts: &[&str]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
+}
+
+/// The cells of one slot of a row, converted.
+#[derive(Default)]
+struct Cells<'a> {
+    values: BTreeMap<Target, (&'a str, &'a str)>,
+}
+
+impl Converter {
+    /// Plan the conversion for a header row. Returns the converter and the header findings
+    /// (duplicate columns, missing mapped columns, personal columns not kept).
+    pub fn new(mapping: &Mapping, header_cells: &[String], header_row: usize) -> (Converter, Vec<RowFinding>) {
+        let mut findings = Vec::new();
+        let mut names: Vec<String> = Vec::with_capacity(header_cells.len());
+        for h in header_cells {
+            let h = h.trim_start_matches('\u{feff}').trim();
+            let name = (1..)
+                .map(|n| if n == 1 { h.to_owned() } else { format!("{h} ({n})") })
+                .find(|c| !names.contains(c))
+                .unwrap_or_default();
+            if name != h {
+                findings.push(RowFinding::new(
+                    header_row,
+                    Some(h),
+                    "csv-duplicate-column",
+                    format!("列 `{h}` 重复，后一列改名为 `{name}`"),
+                    format!("column `{h}` repeats; the later one is renamed `{name}`"),
+                ));
+            }
+            names.push(name);
+        }
+        // Each mapped header to a register column: the same title, else the same title once
+        // stars, blanks, full-width forms and bracketed remarks are set aside.
+        let mut rekeyed = mapping.clone();
+        rekeyed.columns.clear();
+        rekeyed.values.clear();
+        let mut target_of: Vec<Option<Target>> = vec![None; names.len()];
+        let mut missing: Vec<&str> = Vec::new();
+        for (h, t) in &mapping.columns {
+            let at = names.iter().position(|n| n == h).or_else(|| {
+                let k = header_key(h);
+                names.iter().enumerate().position(|(i, n)| {
+                    target_of.get(i).is_some_and(Option::is_none)
+                        && !mapping.columns.contains_key(n)
+                        && header_key(n) == k
+                })
+            });
+            match at.filter(|i| target_of.get(*i).is_some_and(Option::is_none)) {
+                Some(i) => {
+                    if let Some(slot) = target_of.get_mut(i) {
+                        *slot = Some(*t);
+                    }
+                    if let Some(name) = names.get(i) {
+                        rekeyed.columns.insert(name.clone(), *t);
+                        if let Some(v) = mapping.values.get(h) {
+                            rekeyed.values.insert(name.clone(), v.clone());
+                        }
+                    }
+                }
+                None => missing.push(h),
+            }
+        }
+        let mut columns: Vec<Column> =
+            names.iter().zip(&target_of).map(|(h, t)| Column { header: h.clone(), target: *t, skip: false }).collect();
+        for c in &mut columns {
+            if c.target.is_some() {
+                continue;
+            }
+            if c.header == REASON_COLUMN {
+                c.skip = true;
+            } else if crate::rules::is_sensitive_member(&c.header) {
+                c.skip = true;
+                findings.push(RowFinding::new(
+                    header_row,
+                    Some(&c.header),
+                    "csv-sensitive-column-not-kept",
+                    "列名表明是个人信息，但映射没有为它指定目标：此列不保存（扩展没有敏感标记）；请在映射中指定目标".to_owned(),
+                    "the column's title marks it personal but the mapping gives it no target: not kept (extensions carry no sensitivity mark); map it".to_owned(),
+                ));
+            }
+        }
+        for header in missing {
+            findings.push(RowFinding::new(
+                header_row,
+                Some(header),
+                "csv-missing-column",
+                format!("映射中的列 `{header}` 不在表头中"),
+                format!("mapped column `{header}` is not in the header"),
+            ));
+        }
+        let mapped: Vec<Target> = columns.iter().filter_map(|c| c.target).collect();
+        let defaults = mapping.defaults.iter().map(|(t, v)| (*t, v.clone())).collect();
+        let has_id_column = mapped.iter().any(|t| matches!(t, Target::PersonId | Target::ThingId | Target::OrgId));
+        (
+            Converter {
+                mapping: rekeyed,
+                reported: vec![false; columns.len()],
+                columns,
+                defaults,
+                places: HashMap::new(),
+                ids: HashSet::new(),
+                has_id_column,
+            },
+            findings,
+        )
+    }
+
+    /// The targets of the register's columns.
+    pub fn targets(&self) -> Vec<Target> {
+        self.columns.iter().filter_map(|c| c.target).collect()
+    }
+
+    /// Whether a register column has a target.
+    pub fn is_mapped(&self, header: &str) -> bool {
+        self.columns.iter().any(|c| c.header == header && c.target.is_some())
+    }
+
+    /// The header as read (repeated titles renamed).
+    pub fn header(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.header.clone()).collect()
+    }
+
+    /// Convert one data row.
+    pub fn row(&mut self, row: usize, raw: &[String]) -> RowOutcome {
+        if raw.iter().all(|c| c.trim().is_empty()) {
+            return RowOutcome::Empty;
+        }
+        if raw.len() != self.columns.len() {
+            return RowOutcome::Refused(vec![RowFinding::new(
+                row,
+                None,
+                "csv-malformed",
+                format!("本行有 {} 个字段，表头有 {} 个；本行未转换", raw.len(), self.columns.len()),
+                format!(
+                    "the row has {} fields, the header {}; the row is not converted",
+                    raw.len(),
+                    self.columns.len()
+                ),
+            )]);
+        }
+        let mut b = RowBuild { row, reasons: Vec::new(), loss: Vec::new(), notes: Vec::new(), ext: Map::new() };
+        let mut cells: Cells<'_> = Cells::default();
+        let mut multi: Vec<(Target, &str, &str)> = Vec::new();
+        for (i, (col, cell)) in self.columns.iter().zip(raw).enumerate() {
+            let v = cell.trim();
+            if v.is_empty() || col.skip {
+                continue;
+            }
+            match col.target {
+                Some(t) => {
+                    if matches!(
+                        t,
+                        Target::Identifier(_)
+                            | Target::ResidenceAddress(_)
+                            | Target::ResidencePlace(_)
+                            | Target::Phones
+                    ) {
+                        multi.push((t, col.header.as_str(), v));
+                    } else {
+                        cells.values.insert(t, (col.header.as_str(), v));
+                    }
+                }
+                None => {
+                    if looks_personal(v) {
+                        b.loss.push(Loss {
+                            kind: LossKind::NotRepresentable,
+                            source: format!("row {row} column {}", col.header),
+                            target: None,
+                            code: "csv-sensitive-value-not-kept",
+                            message_zh: "未映射的列中的值像身份号码或手机号码，不保存在扩展中".into(),
+                            message_en: "a value of an unmapped column looks like an ID or mobile number; not kept in extensions".into(),
+                        });
+                        if let Some(seen @ false) = self.reported.get_mut(i) {
+                            *seen = true;
+                            b.notes.push(RowFinding::new(
+                                row,
+                                Some(&col.header),
+                                "csv-sensitive-value-not-kept",
+                                "未映射的列中有像身份号码或手机号码的值：这些值不保存（本列其后各行同样处理，见损失报告）；请在映射中为此列指定目标".into(),
+                                "an unmapped column holds values that look like ID or mobile numbers: they are not kept (nor in later rows; see the loss report); map the column".into(),
+                            ));
+                        }
+                    } else {
+                        b.ext.insert(col.header.clone(), Value::String(v.to_owned()));
+                        b.loss.push(Loss {
+                            kind: LossKind::KeptInExtensions,
+                            source: format!("row {row} column {}", col.header),
+                            target: Some(format!("/extensions/{NAMESPACE}/{}", token(&col.header))),
+                            code: "csv-column-kept",
+                            message_zh: format!("列 `{}` 没有映射目标，已保存在扩展 `{NAMESPACE}` 中", col.header),
+                            message_en: format!(
+                                "column `{}` has no mapping target; kept in extensions `{NAMESPACE}`",
+                                col.header
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        for (t, v) in &self.defaults {
+            cells.values.entry(*t).or_insert(("", v.as_str()));
+        }
+        let slots: Vec<Slot> = Slot::ALL
+            .into_iter()
+            .filter(|s| {
+                cells.values.keys().any(|t| t.slot() == *s && !is_defaulted(&cells, *t))
+                    || multi.iter().any(|(t, _, _)| t.slot() == *s)
+                    || *s == self.mapping.primary
+            })
+            .collect();
+        let mapping = &self.mapping;
+        let mut records: Vec<Record> = Vec::new();
+        // Places first: the others refer to the row's place.
+        let mut row_place: Option<Id> = None;
+        let mut new_places: Vec<Place> = Vec::new();
+        let mut place_attrs: Option<(u64, u64)> = None;
+        if slots.contains(&Slot::Place) {
+            match self.places_of(&mut b, &cells) {
+                Some((places, deepest, attrs)) => {
+                    row_place = Some(deepest);
+                    new_places = places;
+                    place_attrs = Some(attrs);
+                }
+                None if mapping.primary == Slot::Place => {}
+                None => {}
+            }
+        }
+        let mut person_id: Option<Id> = None;
+        if slots.contains(&Slot::Person) {
+            if let Some(p) = person(&mut b, mapping, &cells, &multi, row_place.as_ref()) {
+                person_id = Some(p.id.clone());
+                records.push(Record::Person(p));
+            }
+        }
+        if slots.contains(&Slot::Organization) {
+            if let Some(o) = organization(&mut b, mapping, &cells, person_id.as_ref(), row_place.as_ref()) {
+                records.push(Record::Organization(o));
+            }
+        }
+        if slots.contains(&Slot::Thing) {
+            if let Some(t) = thing(&mut b, mapping, &cells, person_id.as_ref(), row_place.as_ref()) {
+                records.push(Record::Thing(t));
+            }
+        }
+        // The unmapped columns go with the row's primary record.
+        if !b.ext.is_empty() {
+            let ext = std::mem::take(&mut b.ext);
+            let ns = Namespace::new(NAMESPACE).ok();
+            let target = records.iter_mut().find(|r| slot_of(r) == mapping.primary);
+            match (target, ns) {
+                (Some(r), Some(ns)) => {
+                    extensions_of(r).0.insert(ns, ext);
+                }
+                (None, Some(ns)) if mapping.primary == Slot::Place => match new_places.last_mut() {
+                    Some(p) if Some(&p.id) == row_place.as_ref() => {
+                        p.extensions.0.insert(ns, ext);
+                    }
+                    _ => b.reason(
+                        None,
+                        "csv-duplicate-place",
+                        "本行的地点已由前面的行写出，本行其余各列无处保存".into(),
+                        "the row's place was written by an earlier row; the row's other columns have nowhere to go"
+                            .into(),
+                    ),
+                },
+                _ => {}
+            }
+        }
+        let ctx = linli_model::check::Context::default();
+        let mut all: Vec<Record> = new_places.into_iter().map(Record::Place).collect();
+        all.extend(records);
+        for r in &all {
+            for f in linli_model::check::check_record(r, &ctx) {
+                if f.level == linli_model::check::Level::Error {
+                    b.reason(
+                        None,
+                        "adapter-record-invalid",
+                        format!("{} 记录未通过语义检查 `{}`（{}）", r.record_type(), f.code, f.pointer),
+                        format!(
+                            "the {} record fails the semantic check `{}` at `{}`",
+                            r.record_type(),
+                            f.code,
+                            f.pointer
+                        ),
+                    );
+                }
+            }
+        }
+        // Ids from id columns: one record per id and type [DAT-003].
+        if self.has_id_column && b.reasons.is_empty() {
+            for r in &all {
+                let slot = slot_of(r);
+                if slot != Slot::Place && !self.ids.insert((slot, hash64(&[r.id().as_str()]))) {
+                    b.reason(
+                        None,
+                        "adapter-duplicate-id",
+                        format!("{} 记录的标识与前面的行相同", r.record_type()),
+                        format!("the {} record has the id of an earlier row's", r.record_type()),
+                    );
+                }
+            }
+        }
+        if !b.reasons.is_empty() {
+            return RowOutcome::Refused(b.reasons);
+        }
+        // Only now are the row's places recorded as written.
+        if let Some((id, attrs)) = place_attrs {
+            self.places.insert(id, attrs);
+        }
+        for r in &all {
+            if let Record::Place(p) = r {
+                self.places.entry(hash64(&[p.id.as_str()])).or_insert(0);
+            }
+        }
+        RowOutcome::Converted { records: all, loss: b.loss, notes: b.notes }
+    }
+
+    /// The row's place chain: the places not written yet (largest first), the id of the row's
+    /// place, and (its id hash, the hash of its attributes).
+    fn places_of(&self, b: &mut RowBuild, cells: &Cells<'_>) -> Option<(Vec<Place>, Id, (u64, u64))> {
+        let m = &self.mapping;
+        let levels: Vec<(PlaceKind, String)> = PLACE_LEVELS
+            .iter()
+            .filter_map(|k| cells.values.get(&Target::PlaceLevel(*k)).map(|(_, v)| (*k, level_name(*k, v))))
+            .collect();
+        if levels.is_empty() {
+            if cells.values.keys().any(|t| t.slot() == Slot::Place && !is_defaulted(cells, *t)) {
+                b.reason(
+                    None,
+                    "csv-missing-required",
+                    "本行有地点属性，但没有任何一级地点名称（小区、楼栋、单元、房号等）".into(),
+                    "the row has place attributes but no place level (compound, building, unit, room …)".into(),
+                );
+            } else if m.primary == Slot::Place {
+                b.reason(None, "csv-missing-required", "本行没有地点名称".into(), "the row names no place".into());
+            }
+            return None;
+        }
+        let prefix = m.id_prefix.get(&Slot::Place).map_or("place", String::as_str);
+        let mut path: Vec<&str> = Vec::new();
+        let mut out = Vec::new();
+        let mut parent: Option<Id> = None;
+        let mut address_parts: Vec<&str> = Vec::new();
+        let n = levels.len();
+        let mut deepest_id = None;
+        let mut attrs_hash = (0, 0);
+        for (i, (kind, name)) in levels.iter().enumerate() {
+            path.push(kind.code());
+            path.push(name);
+            address_parts.push(name);
+            let last = i + 1 == n;
+            let explicit = if last { cells.values.get(&Target::PlaceId) } else { None };
+            let id = match explicit {
+                Some((h, v)) => match Id::new(*v) {
+                    Ok(id) => id,
+                    Err(_) => {
+                        b.reason(
+                            Some(h),
+                            "csv-bad-record-id",
+                            "不是有效的地点标识".into(),
+                            "not a valid place id".into(),
+                        );
+                        return None;
+                    }
+                },
+                None => {
+                    let digest = sha2::Sha256::digest(path.join("\u{1f}").as_bytes());
+                    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+                    match Id::new(format!("{prefix}-{hex}")) {
+                        Ok(id) => id,
+                        Err(_) => return None,
+                    }
+                }
+            };
+            let Ok(name_text) = Text::new(name.as_str()) else {
+                b.reason(None, "csv-bad-value", "地点名称无效".into(), "not a valid place name".into());
+                return None;
+            };
+            let id_hash = hash64(&[id.as_str()]);
+            let mut place = Place::new(id.clone(), m.meta.clone(), *kind, name_text);
+            place.parent = parent.clone().map(PlaceRef::to);
+            let full: String = address_parts.concat();
+            place.address = parse_address(&full).map(|mut a| {
+                a.community = None;
+                a.compound = None;
+                a.building = None;
+                a.unit = None;
+                a.floor = None;
+                a.room = None;
+                fill_levels(&mut a, &levels, i);
+                a
+            });
+            if i == 0 {
+                if let Some((h, v)) = cells.values.get(&Target::DivisionCode) {
+                    match DivisionCode::new(half_width(v)) {
+                        Ok(d) => place.division_code = Some(d),
+                        Err(_) => b.reason(
+                            Some(h),
+                            "csv-bad-value",
+                            "不是有效的区划代码（6、9 或 12 位数字）".into(),
+                            "not a division code (6, 9 or 12 digits)".into(),
+                        ),
+                    }
+                }
+            }
+            if last {
+                place_attributes(b, cells, &mut place);
+                let attrs = hash64(&[
+                    &format!("{:?}", place.room_use),
+                    &format!("{:?}", place.rental_status),
+                    &format!("{:?}", place.area.map(f64::to_bits)),
+                    &format!("{:?}", place.address.as_ref().map(|a| a.full_text.as_str())),
+                ]);
+                attrs_hash = (id_hash, attrs);
+                if let Some(seen) = self.places.get(&id_hash) {
+                    if *seen != 0 && *seen != attrs {
+                        b.reason(
+                            None,
+                            "csv-place-conflict",
+                            "本行地点的属性（用途、出租状态、面积、地址）与前面行的同一地点不同".into(),
+                            "the attributes of the row's place (use, rental status, area, address) differ from an earlier row's for the same place".into(),
+                        );
+                    }
+                }
+                deepest_id = Some(id.clone());
+            }
+            if !self.places.contains_key(&id_hash) {
+                out.push(place);
+            }
+            parent = Some(id);
+        }
+        deepest_id.map(|d| (out, d, attrs_hash))
+    }
+}
+
+/// Whether a target's value in `cells` comes from `[defaults]` (no header).
+fn is_defaulted(cells: &Cells<'_>, t: Target) -> bool {
+    cells.values.get(&t).is_some_and(|(h, _)| h.is_empty())
+}
+
+/// The name of a place level: a bare number gets its level's suffix (3 → 3栋).
+fn level_name(kind: PlaceKind, v: &str) -> String {
+    let v = v.trim();
+    let bare = !v.is_empty() && half_width(v).chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let suffix = match kind {
+        PlaceKind::Building => "栋",
+        PlaceKind::Unit => "单元",
+        PlaceKind::Floor => "层",
+        PlaceKind::Room => "室",
+        _ => "",
+    };
+    if bare { format!("{v}{suffix}") } else { v.to_owned() }
+}
+
+fn fill_levels(a: &mut linli_model::place::StandardAddress, levels: &[(PlaceKind, String)], upto: usize) {
+    for (kind, name) in levels.iter().take(upto + 1) {
+        let t = Text::new(name.as_str()).ok();
+        match kind {
+            PlaceKind::Community => a.community = t,
+            PlaceKind::Compound => a.compound = t,
+            PlaceKind::Building => a.building = t,
+            PlaceKind::Unit => a.unit = t,
+            PlaceKind::Floor => a.floor = t,
+            PlaceKind::Room => a.room = t,
+            _ => {}
+        }
+    }
+}
+
+fn place_attributes(b: &mut RowBuild, cells: &Cells<'_>, place: &mut Place) {
+    let get = |t| cells.values.get(&t).copied();
+    if let Some((h, v)) = get(Target::RoomUse) {
+        match b.code::<RoomUse>(h, v, None) {
+            Some(c) => place.room_use = Some(c),
+            None => {}
+        }
+    }
+    if let Some((h, v)) = get(Target::RentalStatus) {
+        if let Some(c) = b.code::<RentalStatus>(h, v, None) {
+            place.rental_status = Some(c);
+        }
+    }
+    if let Some((h, v)) = get(Target::Area) {
+        let t = half_width(v);
+        let t = t.trim_end_matches("平方米").trim_end_matches("㎡").trim_end_matches("m2").trim();
+        match t.parse::<f64>() {
+            Ok(a) if a.is_finite() && a >= 0.0 => place.area = Some(a),
+            _ => b.reason(
+                Some(h),
+                "csv-bad-value",
+                "面积应为非负数（平方米）".into(),
+                "an area is a number of square metres, not negative".into(),
+            ),
+        }
+    }
+    if let Some((_, v)) = get(Target::PlaceAddress) {
+        place.address = parse_address(v);
+    }
+}
+
+/// The slot a record fills.
+fn slot_of(r: &Record) -> Slot {
+    match r.record_type() {
+        RecordType::Place => Slot::Place,
+        RecordType::Thing => Slot::Thing,
+        RecordType::Organization => Slot::Organization,
+        _ => Slot::Person,
+    }
+}
+
+fn extensions_of(r: &mut Record) -> &mut linli_model::Extensions {
+    match r {
+        Record::Person(p) => &mut p.extensions,
+        Record::Place(p) => &mut p.extensions,
+        Record::Thing(t) => &mut t.extensions,
+        Record::Organization(o) => &mut o.extensions,
+        Record::Event(e) => &mut e.extensions,
+        Record::Case(c) => &mut c.extensions,
+    }
+}
+
+/// Whether a cell of an unmapped column looks like a resident ID number or a mobile number.
+fn looks_personal(v: &str) -> bool {
+    let s: String = half_width(v).chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let s = s.to_ascii_uppercase();
+    match s.len() {
+        18 => id_number::parse(&s).is_ok(),
+        11 | 13 | 14 => matches!(phone::classify(&clean_phone(&s)), Some(phone::PhoneShape::Mobile)),
+        _ => false,
+    }
+}
+
+/// A row being converted: its reasons for refusal, loss entries and kept columns.
+struct RowBuild {
+    row: usize,
+    reasons: Vec<RowFinding>,
+    loss: Vec<Loss>,
+    notes: Vec<RowFinding>,
+    ext: Map<String, Value>,
+}
+
+impl RowBuild {
+    fn reason(&mut self, column: Option<&str>, code: &'static str, zh: String, en: String) {
+        let column = column.filter(|c| !c.is_empty());
+        self.reasons.push(RowFinding::new(self.row, column, code, zh, en));
+    }
+
+    fn normalised(&mut self, column: &str, target: String, code: &'static str) {
+        if column.is_empty() {
+            return;
+        }
+        self.loss.push(Loss {
+            kind: LossKind::Normalised,
+            source: format!("row {} column {column}", self.row),
+            target: Some(target),
+            code,
+            message_zh: "写法已规范".into(),
+            message_en: "written another way; normalised".into(),
+        });
+    }
+
+    /// Code lookup; an unknown label refuses the row (the value is not printed: it may be
+    /// personal, and the rejects file has it).
+    fn code<C: CodeTable>(&mut self, column: &str, v: &str, map: Option<&BTreeMap<String, String>>) -> Option<C> {
+        let c = lookup::<C>(v, map);
+        if c.is_none() {
+            self.reason(
+                Some(column),
+                "csv-unknown-label",
+                format!("不是代码表 {} 的代码或名称，也不在值映射中（`linli codes {0}` 列出代码；可在映射的 [values] 中补充）", C::TABLE),
+                format!("neither a code nor a label of code table {}, nor in the value map (`linli codes {0}` lists it; add it under [values])", C::TABLE),
+            );
+        }
+        c
+    }
+
+    fn date(&mut self, column: &str, v: &str, pointer: &str) -> Option<Date> {
+        match parse_date(v) {
+            Some(d) => {
+                if d.to_string() != v {
+                    self.normalised(column, pointer.to_owned(), "csv-date-normalised");
+                }
+                Some(d)
+            }
+            None => {
+                self.reason(Some(column), "csv-bad-date", "不是可识别的日期".into(), "not a recognisable date".into());
+                None
+            }
+        }
+    }
+
+    fn phone(&mut self, column: &str, item: &str, raw: &str, pointer: String) -> Option<PhoneNumber> {
+        let cleaned = clean_phone(item);
+        match PhoneNumber::new(cleaned.as_str()) {
+            Ok(n) if phone::classify(n.as_str()).is_some() => {
+                if cleaned != item || !raw.contains(item) {
+                    self.normalised(column, pointer, "csv-phone-cleaned");
+                }
+                Some(n)
+            }
+            _ => {
+                self.reason(
+                    Some(column),
+                    "csv-bad-phone",
+                    "不是可识别的电话号码".into(),
+                    "not a recognisable telephone number".into(),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn values<'a>(m: &'a Mapping, column: &str) -> Option<&'a BTreeMap<String, String>> {
+    m.values.get(column)
+}
+
+fn row_id(b: &mut RowBuild, m: &Mapping, slot: Slot, cell: Option<(&str, &str)>) -> Option<Id> {
+    match cell {
+        Some((h, v)) => match Id::new(v) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                b.reason(Some(h), "csv-bad-record-id", "不是有效的记录标识".into(), "not a valid record id".into());
+                None
+            }
+        },
+        None => {
+            let prefix = m.id_prefix.get(&slot).map_or("row", String::as_str);
+            Id::new(format!("{prefix}-{}", b.row)).ok()
+        }
+    }
+}
+
+fn person(
+    b: &mut RowBuild,
+    m: &Mapping,
+    cells: &Cells<'_>,
+    multi: &[(Target, &str, &str)],
+    place: Option<&Id>,
+) -> Option<Person> {
+    let get = |t| cells.values.get(&t).copied();
+    let Some((name_col, name)) = get(Target::Name) else {
+        b.reason(None, "csv-missing-required", "缺少姓名".into(), "no name".into());
+        return None;
+    };
+    let name = match Text::new(name) {
+        Ok(n) => n,
+        Err(_) => {
+            b.reason(Some(name_col), "csv-bad-value", "姓名无效".into(), "not a valid name".into());
+            return None;
+        }
+    };
+    let id = row_id(b, m, Slot::Person, get(Target::PersonId))?;
+    let mut p = Person::new(id, m.meta.clone(), name);
+    if let Some((h, v)) = get(Target::Gender) {
+        p.gender = b.code::<Gender>(h, v, values(m, h));
+    }
+    if let Some((h, v)) = get(Target::EthnicGroup) {
+        p.ethnic_group = b.code::<EthnicGroup>(h, v, values(m, h));
+    }
+    if let Some((h, v)) = get(Target::Education) {
+        p.education = b.code::<Education>(h, v, values(m, h));
+    }
+    if let Some((h, v)) = get(Target::PoliticalStatus) {
+        p.political_status = b.code::<PoliticalStatus>(h, v, values(m, h));
+    }
+    if let Some((h, v)) = get(Target::CareTags) {
+        let tags: Option<Vec<CareTag>> = items(v).map(|i| lookup::<CareTag>(i, values(m, h))).collect();
+        match tags {
+            Some(t) => p.care_tags = t,
+            None => b.reason(
+                Some(h),
+                "csv-unknown-label",
+                format!("有一项不是代码表 {} 的代码或名称，也不在值映射中", CareTag::TABLE),
+                format!("an item is neither a code nor a label of code table {}, nor in the value map", CareTag::TABLE),
+            ),
+        }
+    }
+    if let Some((h, v)) = get(Target::Nationality) {
+        let code = values(m, h).and_then(|x| x.get(v)).map_or(v, String::as_str);
+        match CountryCode::new(code) {
+            Ok(c) => p.nationality = Some(c),
+            Err(_) => b.reason(
+                Some(h),
+                "csv-unknown-label",
+                "不是 ISO 3166-1 三字母国家代码，也不在值映射中".into(),
+                "not an ISO 3166-1 alpha-3 country code, nor in the value map".into(),
+            ),
+        }
+    }
+    if let Some((h, v)) = get(Target::BirthDate) {
+        p.birth_date = b.date(h, v, "/birthDate");
+    }
+    for (t, h, v) in multi {
+        match t {
+            Target::Identifier(scheme) => identifier(b, &mut p, h, v, *scheme),
+            Target::Phones => {
+                let hw = half_width(v);
+                for item in items(&hw) {
+                    let pointer = format!("/phones/{}", p.phones.len());
+                    if let Some(n) = b.phone(h, item, v, pointer) {
+                        p.phones.push(n);
+                    }
+                }
+            }
+            Target::ResidenceAddress(kind) => {
+                let mut x = Map::new();
+                x.insert("residenceKind".into(), Value::String(kind.code().to_owned()));
+                x.insert("address".into(), serde_json::to_value(parse_address(v)).unwrap_or(Value::Null));
+                b.ext.insert((*h).to_owned(), Value::Object(x));
+                b.loss.push(Loss {
+                    kind: LossKind::KeptInExtensions,
+                    source: format!("row {} column {h}", b.row),
+                    target: Some(format!("/extensions/{NAMESPACE}/{}", token(h))),
+                    code: "csv-address-kept",
+                    message_zh: format!("地址文本没有地点标识，已作为标准地址保存在扩展 `{NAMESPACE}` 中"),
+                    message_en: format!(
+                        "address text without a place id; kept as a standard address in extensions `{NAMESPACE}`"
+                    ),
+                });
+            }
+            Target::ResidencePlace(kind) => match Id::new(*v) {
+                Ok(id) => {
+                    p.residences.push(Residence { place: PlaceRef::to(id), kind: *kind, since: None, until: None })
+                }
+                Err(_) => {
+                    b.reason(Some(h), "csv-bad-value", "不是有效的地点标识".into(), "not a valid place id".into())
+                }
+            },
+            _ => {}
+        }
+    }
+    if let Some(place) = place {
+        let kind = match get(Target::ResidenceKind) {
+            Some((h, v)) => b.code::<ResidenceKind>(h, v, values(m, h)),
+            None => Some(ResidenceKind::Permanent),
+        };
+        if let Some(kind) = kind {
+            p.residences.push(Residence { place: PlaceRef::to(place.clone()), kind, since: None, until: None });
+        }
+    }
+    let hid = get(Target::HouseholdId);
+    let rel = get(Target::Relationship);
+    match (hid, rel) {
+        (Some((hh, hv)), Some((rh, rv))) => {
+            let r = b.code::<Relationship>(rh, rv, values(m, rh));
+            match (HouseholdId::new(half_width(hv)), r) {
+                (Ok(household_id), Some(relationship)) => p.household = Some(Household { household_id, relationship }),
+                (Err(_), _) => b.reason(
+                    Some(hh),
+                    "csv-bad-value",
+                    "户号只能由字母、数字和 - 组成（至多 32 个）".into(),
+                    "a household number is letters, digits and - (at most 32)".into(),
+                ),
+                _ => {}
+            }
+        }
+        (Some((h, _)), None) | (None, Some((h, _))) => b.reason(
+            Some(h),
+            "csv-household-incomplete",
+            "户籍关系需要户号和与户主关系两项，本行只有一项".into(),
+            "a household membership needs both the household number and the relationship; the row has one".into(),
+        ),
+        (None, None) => {}
+    }
+    Some(p)
+}
+
+fn identifier(b: &mut RowBuild, p: &mut Person, column: &str, raw: &str, scheme: IdentifierScheme) {
+    let pointer = format!("/identifiers/{}/value", p.identifiers.len());
+    let value = match scheme {
+        IdentifierScheme::ResidentId => {
+            let v = half_width(raw).replace(' ', "").to_ascii_uppercase();
+            if let Err(e) = id_number::parse(&v) {
+                let (zh, en) = match e {
+                    id_number::IdNumberError::CheckCharacter { .. } => ("校验码错误", "wrong check character"),
+                    id_number::IdNumberError::BirthDate => ("出生日期不存在", "the birth date does not exist"),
+                    _ => ("应为 17 位数字加 1 位数字或 X", "expected 17 digits and a digit or X"),
+                };
+                b.reason(
+                    Some(column),
+                    "csv-bad-id-number",
+                    format!("公民身份号码无效：{zh}"),
+                    format!("invalid resident ID number: {en}"),
+                );
+                return;
+            }
+            if v != raw {
+                b.normalised(column, pointer, "csv-id-number-normalised");
+            }
+            v
+        }
+        _ => raw.to_owned(),
+    };
+    match Text::new(value) {
+        Ok(value) => p.identifiers.push(Identifier { scheme, value, issuer: None }),
+        Err(_) => b.reason(Some(column), "csv-bad-value", "证件号码无效".into(), "not a valid identifier".into()),
+    }
+}
+
+fn organization(
+    b: &mut RowBuild,
+    m: &Mapping,
+    cells: &Cells<'_>,
+    person: Option<&Id>,
+    place: Option<&Id>,
+) -> Option<Organization> {
+    let get = |t| cells.values.get(&t).copied();
+    let Some((nh, name)) = get(Target::OrgName) else {
+        b.reason(None, "csv-missing-required", "缺少机构名称".into(), "no organization name".into());
+        return None;
+    };
+    let Ok(name) = Text::new(name) else {
+        b.reason(Some(nh), "csv-bad-value", "机构名称无效".into(), "not a valid organization name".into());
+        return None;
+    };
+    let kind = match get(Target::OrgKind) {
+        Some((h, v)) => b.code::<OrganizationKind>(h, v, values(m, h))?,
+        None => {
+            b.reason(
+                None,
+                "csv-missing-required",
+                "缺少组织类型（列或 [defaults] 中的 organization.kind）".into(),
+                "no organization kind (a column or organization.kind under [defaults])".into(),
+            );
+            return None;
+        }
+    };
+    let id = row_id(b, m, Slot::Organization, get(Target::OrgId))?;
+    let mut o = Organization::new(id, m.meta.clone(), name, kind);
+    if let Some((h, v)) = get(Target::CreditCode) {
+        let c = half_width(v).replace(' ', "").to_ascii_uppercase();
+        match (CreditCode::new(c.as_str()), credit_code::verify(&c)) {
+            (Ok(code), Ok(())) => {
+                if c != v {
+                    b.normalised(h, "/creditCode".into(), "csv-credit-code-normalised");
+                }
+                o.credit_code = Some(code);
+            }
+            _ => b.reason(
+                Some(h),
+                "csv-bad-credit-code",
+                "统一社会信用代码无效（18 位，校验码按 GB 32100）".into(),
+                "not a valid unified social credit code (18 characters, GB 32100 check)".into(),
+            ),
+        }
+    }
+    let contact_name = get(Target::ContactName);
+    let contact_phone = get(Target::ContactPhone);
+    if contact_name.is_some() || contact_phone.is_some() {
+        let name = contact_name.and_then(|(h, v)| match Text::new(v) {
+            Ok(t) => Some(t),
+            Err(_) => {
+                b.reason(Some(h), "csv-bad-value", "联系人姓名无效".into(), "not a valid contact name".into());
+                None
+            }
+        });
+        let phone = contact_phone.and_then(|(h, v)| b.phone(h, &half_width(v), v, "/contacts/0/phone".into()));
+        if let Ok(role) = Text::new("联系人") {
+            o.contacts.push(Contact { role, name, phone, person: None });
+        }
+    }
+    o.legal_representative = person.cloned().map(PersonRef::to);
+    o.place = place.cloned().map(PlaceRef::to);
+    Some(o)
+}
+
+fn thing(b: &mut RowBuild, m: &Mapping, cells: &Cells<'_>, person: Option<&Id>, place: Option<&Id>) -> Option<Thing> {
+    let get = |t| cells.values.get(&t).copied();
+    let kind = match get(Target::ThingKind) {
+        Some((h, v)) => b.code::<ThingKind>(h, v, values(m, h))?,
+        None => {
+            b.reason(
+                None,
+                "csv-missing-required",
+                "缺少物品类型（列或 [defaults] 中的 thing.kind）".into(),
+                "no thing kind (a column or thing.kind under [defaults])".into(),
+            );
+            return None;
+        }
+    };
+    let id = row_id(b, m, Slot::Thing, get(Target::ThingId))?;
+    let mut t = Thing::new(id, m.meta.clone(), kind);
+    let text = |b: &mut RowBuild, cell: Option<(&str, &str)>| -> Option<Text> {
+        let (h, v) = cell?;
+        match Text::new(v) {
+            Ok(t) => Some(t),
+            Err(_) => {
+                b.reason(Some(h), "csv-bad-value", "文本无效".into(), "not valid text".into());
+                None
+            }
+        }
+    };
+    t.name = text(b, get(Target::ThingName));
+    t.manufacturer = text(b, get(Target::Manufacturer));
+    t.model = text(b, get(Target::Model));
+    t.serial_number = text(b, get(Target::SerialNumber));
+    if let Some((h, v)) = get(Target::DeviceCode) {
+        match DeviceCode::new(half_width(v)) {
+            Ok(c) => t.device_code = Some(c),
+            Err(_) => {
+                b.reason(Some(h), "csv-bad-value", "设备编码应为 20 位数字".into(), "a device code is 20 digits".into())
+            }
+        }
+    }
+    if let Some((h, v)) = get(Target::ThingStatus) {
+        t.status = b.code::<ThingStatus>(h, v, values(m, h));
+    }
+    if let Some((h, v)) = get(Target::InstallDate) {
+        t.install_date = b.date(h, v, "/installDate");
+    }
+    let plate = get(Target::PlateNumber);
+    let color = get(Target::PlateColor);
+    if plate.is_some() || color.is_some() {
+        let plate_number = plate.and_then(|(h, v)| {
+            let p: String =
+                half_width(v).chars().filter(|c| !c.is_whitespace() && !matches!(c, '·' | '-' | '•')).collect();
+            let p = p.to_uppercase();
+            if p != v {
+                b.normalised(h, "/vehicle/plateNumber".into(), "csv-plate-normalised");
+            }
+            match Text::new(p) {
+                Ok(t) => Some(t),
+                Err(_) => {
+                    b.reason(Some(h), "csv-bad-value", "号牌号码无效".into(), "not a valid plate number".into());
+                    None
+                }
+            }
+        });
+        let plate_color = color.and_then(|(h, v)| b.code::<PlateColor>(h, v, values(m, h)));
+        t.vehicle = Some(Vehicle { plate_number, plate_color });
+    }
+    if let Some(p) = person {
+        t.owner = ActorRef::new(RecordType::Person, p.clone()).ok();
+    }
+    t.place = place.cloned().map(PlaceRef::to);
+    Some(t)
+}

@@ -1,0 +1,152 @@
+//! Reading cell values written every which way (Table 18-2 of `spec/18-adapters.md`): code
+//! lookup, lists, full-width forms, dates, telephone numbers, addresses.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use linli_model::check::phone;
+use linli_model::codes::CodeTable;
+use linli_model::datetime::Date;
+use linli_model::place::StandardAddress;
+use linli_model::text::Text;
+use regex::Regex;
+
+/// Look a cell up in a code table: value map, code, Chinese label, English label.
+pub(crate) fn lookup<T: CodeTable>(raw: &str, map: Option<&BTreeMap<String, String>>) -> Option<T> {
+    if let Some(code) = map.and_then(|m| m.get(raw)) {
+        return T::from_code(code);
+    }
+    T::from_code(raw)
+        .or_else(|| T::ALL.iter().copied().find(|c| c.label_zh() == raw))
+        .or_else(|| T::ALL.iter().copied().find(|c| c.label_en().eq_ignore_ascii_case(raw)))
+}
+
+/// Split a list cell into its items.
+pub(crate) fn items(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split([';', '；', ',', '，', '、', '/']).map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Full-width ASCII forms (`０`–`９`, `Ａ`, `－`, `＋`, U+3000) to ASCII.
+pub(crate) fn half_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Clean one telephone number (already half-width): drop blanks and brackets, and a country
+/// prefix when a mainland number is left.
+pub(crate) fn clean_phone(s: &str) -> String {
+    let s: String = s.chars().filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')')).collect();
+    let s = s.replace(['—', '–'], "-");
+    let mainland =
+        |n: &str| matches!(phone::classify(n), Some(phone::PhoneShape::Mobile | phone::PhoneShape::Landline));
+    for prefix in ["+86-", "+86", "0086-", "0086", "86-"] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            if mainland(rest) {
+                return rest.to_owned();
+            }
+        }
+    }
+    // `86` glued to a mobile number: 8613812345678.
+    if s.len() == 13 {
+        if let Some(rest) = s.strip_prefix("86") {
+            if matches!(phone::classify(rest), Some(phone::PhoneShape::Mobile)) {
+                return rest.to_owned();
+            }
+        }
+    }
+    s
+}
+
+/// Parse a date written as `1990-01-02`, `1990/1/2`, `1990.1.2`, `19900102` or `1990年1月2日`.
+pub(crate) fn parse_date(raw: &str) -> Option<Date> {
+    let s = half_width(raw);
+    let s = s.split([' ', 'T']).next().unwrap_or_default();
+    let num = |t: &str| t.parse::<u32>().ok().filter(|_| t.bytes().all(|b| b.is_ascii_digit()));
+    let (y, m, d) = if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        (s.get(..4)?, s.get(4..6)?, s.get(6..)?)
+    } else {
+        let s = s.strip_suffix('日').unwrap_or(s);
+        let mut parts = s.split(['-', '/', '.', '年', '月']);
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || y.len() != 4 || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {
+            return None;
+        }
+        (y, m, d)
+    };
+    let (y, m, d) = (num(y)?, num(m)?, num(d)?);
+    Date::from_ymd(i32::try_from(y).ok()?, u8::try_from(m).ok()?, u8::try_from(d).ok()?)
+}
+
+static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?P<province>.+?(?:省|自治区|特别行政区))?",
+        r"(?P<city>.+?(?:市|自治州|地区|盟))?",
+        r"(?P<district>.+?(?:区|县|旗|市))?",
+        r"(?P<subDistrict>.+?(?:街道|镇|乡))?",
+        r"(?P<community>.+?(?:社区|村))?",
+        r"(?P<road>.+?(?:路|街|巷|弄|道))?",
+        r"(?P<doorNumber>[0-9０-９]+(?:[-之][0-9０-９]+)?号)?",
+        r"(?P<compound>.+?(?:小区|花园|家园|新村|公寓|苑))?",
+        r"(?P<building>[0-9０-９A-Za-z一二三四五六七八九十]+(?:幢|栋|号楼))?",
+        r"(?P<unit>[0-9０-９一二三四五六七八九十]+单元)?",
+        r"(?P<floor>[0-9０-９]+层)?",
+        r"(?P<room>[0-9０-９A-Za-z-]+室?)?$",
+    ))
+    .ok()
+});
+
+/// A standard address from address text: always `fullText`, the parts where the text allows.
+pub(crate) fn parse_address(raw: &str) -> Option<StandardAddress> {
+    let full_text = Text::new(raw).ok()?;
+    let mut a = StandardAddress {
+        province: None,
+        city: None,
+        district: None,
+        sub_district: None,
+        community: None,
+        road: None,
+        door_number: None,
+        compound: None,
+        building: None,
+        unit: None,
+        floor: None,
+        room: None,
+        full_text,
+    };
+    if let Some(caps) = ADDRESS.as_ref().and_then(|re| re.captures(raw)) {
+        let part = |name: &str| caps.name(name).and_then(|m| Text::new(m.as_str()).ok());
+        a.province = part("province");
+        a.city = part("city");
+        a.district = part("district");
+        a.sub_district = part("subDistrict");
+        a.community = part("community");
+        a.road = part("road");
+        a.door_number = part("doorNumber");
+        a.compound = part("compound");
+        a.building = part("building");
+        a.unit = part("unit");
+        a.floor = part("floor");
+        a.room = part("room");
+    }
+    Some(a)
+}
+
+/// An Excel serial date (1900 date system) as `YYYY-MM-DD`, with `THH:MM:SS` when it has a time.
+pub(crate) fn excel_date(serial: f64) -> Option<String> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let epoch = time::Date::from_calendar_date(1899, time::Month::December, 30).ok()?;
+    let secs = (serial * 86_400.0).round() as i64;
+    let dt = epoch.midnight().checked_add(time::Duration::seconds(secs))?;
+    let date = format!("{:04}-{:02}-{:02}", dt.year(), u8::from(dt.month()), dt.day());
+    Some(match dt.time() == time::Time::MIDNIGHT {
+        true => date,
+        false => format!("{date}T{:02}:{:02}:{:02}", dt.hour(), dt.minute(), dt.second()),
+    })
+}

@@ -25,6 +25,20 @@ pub(crate) fn run(args: &DocsArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
         generated_chapters().into_iter().map(|c| (c.file_name, c.markdown)).collect();
     chapters.push(linli_validate::codes::validation_chapter());
     chapters.push(linli_adapters::codes::adapter_codes_chapter());
+    // Chapter 18 is written by hand but for Table 18-1, spliced in between its markers.
+    let spliced_18 = |dir: &std::path::Path| -> Result<(&'static str, String), CliError> {
+        let name = linli_adapters::csv_table::targets::CHAPTER;
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path).map_err(|source| CliError::Io { path: path.clone(), source })?;
+        let spliced = linli_adapters::csv_table::targets::splice_chapter(&text)
+            .ok_or_else(|| CliError::Usage(format!("{}: the markers of Table 18-1 are missing", path.display())))?;
+        Ok((name, spliced))
+    };
+    if let Some(dir) = args.write.as_ref().or(args.check.as_ref()) {
+        if dir.join(linli_adapters::csv_table::targets::CHAPTER).exists() {
+            chapters.push(spliced_18(dir)?);
+        }
+    }
     if let Some(dir) = &args.write {
         for (name, markdown) in &chapters {
             let path = dir.join(name);

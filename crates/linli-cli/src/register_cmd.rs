@@ -119,7 +119,8 @@ impl Sink {
     }
 }
 
-/// The loss report written as it grows: `{"loss": [...], "errors": [...], "records": N}`.
+/// The loss report written as it grows, in the form `linli convert --loss-report` always writes:
+/// `{"loss": {"entries": [...]}, "errors": [...], "records": N}`.
 struct LossFile {
     w: BufWriter<File>,
     path: PathBuf,
@@ -167,7 +168,7 @@ pub(crate) fn convert(
     let mut loss_file = match &a.loss_report {
         Some(p) => {
             let mut w = BufWriter::new(File::create(p).map_err(io(p))?);
-            w.write_all(b"{\n  \"loss\": [").map_err(io(p))?;
+            w.write_all(b"{\n  \"loss\": {\n  \"entries\": [").map_err(io(p))?;
             let mut errors_path = p.as_os_str().to_owned();
             errors_path.push(".errors.tmp");
             let errors_path = PathBuf::from(errors_path);
@@ -328,7 +329,7 @@ impl LossFile {
         use std::io::BufRead;
         self.errors.flush().map_err(io(&self.errors_path))?;
         drop(self.errors);
-        self.w.write_all(b"\n  ],\n  \"errors\": [").map_err(io(&self.path))?;
+        self.w.write_all(b"\n  ]\n  },\n  \"errors\": [").map_err(io(&self.path))?;
         let f = File::open(&self.errors_path).map_err(io(&self.errors_path))?;
         for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
             let line = line.map_err(io(&self.errors_path))?;

@@ -103,7 +103,7 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
     ("thing.status", &["设备状态", "运行状态"]),
     ("thing.installDate", &["安装日期", "安装时间", "登记日期"]),
     ("organization.id", &["单位编号", "机构编号", "场所编号"]),
-    ("organization.name", &["单位名称", "机构名称", "企业名称", "组织名称", "场所名称", "名称（单位）"]),
+    ("organization.name", &["单位名称", "机构名称", "企业名称", "组织名称", "场所名称"]),
     ("organization.kind", &["单位类型", "机构类型", "组织类型", "单位性质", "场所类型"]),
     ("organization.creditCode", &["统一社会信用代码", "社会信用代码", "信用代码", "creditcode", "uscc"]),
     ("organization.contact.name", &["联系人", "联系人姓名", "负责人"]),

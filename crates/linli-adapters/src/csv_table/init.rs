@@ -181,28 +181,8 @@ fn is_plate(v: &str) -> bool {
 /// The code a label probably means, when exactly one code's label contains it, or it contains
 /// exactly one label (`户籍人口` → `registered`, `汉` → `01`), or a common alias says so.
 fn guess_code<C: CodeTable>(v: &str) -> Option<&'static str> {
-    const ALIASES: &[(&str, &str, &str)] = &[
-        ("political-status", "党员", "01"),
-        ("political-status", "中共党员", "01"),
-        ("political-status", "预备党员", "02"),
-        ("political-status", "中共预备党员", "02"),
-        ("political-status", "团员", "03"),
-        ("political-status", "共青团员", "03"),
-        ("political-status", "无党派人士", "12"),
-        ("gender", "男", "1"),
-        ("gender", "女", "2"),
-        ("relationship", "丈夫", "11"),
-        ("relationship", "妻子", "12"),
-        ("relationship", "儿子", "20"),
-        ("relationship", "女儿", "30"),
-        ("residence-kind", "流动人口", "floating"),
-        ("residence-kind", "外来人口", "floating"),
-        ("residence-kind", "暂住人口", "floating"),
-        ("residence-kind", "承租人", "tenant"),
-        ("residence-kind", "租客", "tenant"),
-    ];
-    if let Some((_, _, c)) = ALIASES.iter().find(|(t, a, _)| *t == C::TABLE && *a == v) {
-        return C::from_code(c).map(CodeTable::code);
+    if let Some(c) = lookup::<C>(v, None) {
+        return Some(c.code());
     }
     if v.chars().count() < 1 {
         return None;
@@ -450,11 +430,8 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
         if h.is_empty() {
             continue;
         }
-        match matched.get(i).copied().flatten() {
-            Some((t, why)) => {
-                let _ = writeln!(out, "{} = {}  # {why}", toml_str(h), toml_str(&t.name()));
-            }
-            None => {}
+        if let Some((t, why)) = matched.get(i).copied().flatten() {
+            let _ = writeln!(out, "{} = {}  # {why}", toml_str(h), toml_str(&t.name()));
         }
     }
     let unmatched: Vec<&String> = header

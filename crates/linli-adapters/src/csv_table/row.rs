@@ -508,7 +508,7 @@ impl Converter {
                 }
             }
             if last {
-                place_attributes(b, cells, &mut place);
+                place_attributes(b, m, cells, &mut place);
                 let attrs = hash64(&[
                     &format!("{:?}", place.room_use),
                     &format!("{:?}", place.rental_status),
@@ -571,16 +571,15 @@ fn fill_levels(a: &mut linli_model::place::StandardAddress, levels: &[(PlaceKind
     }
 }
 
-fn place_attributes(b: &mut RowBuild, cells: &Cells<'_>, place: &mut Place) {
+fn place_attributes(b: &mut RowBuild, m: &Mapping, cells: &Cells<'_>, place: &mut Place) {
     let get = |t| cells.values.get(&t).copied();
     if let Some((h, v)) = get(Target::RoomUse) {
-        match b.code::<RoomUse>(h, v, None) {
-            Some(c) => place.room_use = Some(c),
-            None => {}
+        if let Some(c) = b.code::<RoomUse>(h, v, values(m, h)) {
+            place.room_use = Some(c);
         }
     }
     if let Some((h, v)) = get(Target::RentalStatus) {
-        if let Some(c) = b.code::<RentalStatus>(h, v, None) {
+        if let Some(c) = b.code::<RentalStatus>(h, v, values(m, h)) {
             place.rental_status = Some(c);
         }
     }

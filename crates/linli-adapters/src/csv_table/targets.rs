@@ -508,7 +508,12 @@ const END: &str = "<!-- END GENERATED: register targets -->";
 pub fn splice_chapter(chapter: &str) -> Option<String> {
     let a = chapter.find(BEGIN)? + BEGIN.len();
     let b = chapter.get(a..)?.find(END)? + a;
-    Some(format!("{}{}{}", chapter.get(..a)?, catalogue_markdown(), chapter.get(b..)?))
+    let tables = format!(
+        "{}\nTable 18-4 — labels registers write for codes, understood besides the code tables' own labels (after them in\ncode lookup):\n\n{}",
+        catalogue_markdown(),
+        super::values::aliases_markdown()
+    );
+    Some(format!("{}{}{}", chapter.get(..a)?, tables, chapter.get(b..)?))
 }
 
 /// The targets closest to an unknown one, best first (for error messages).

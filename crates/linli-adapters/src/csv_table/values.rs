@@ -11,7 +11,54 @@ use linli_model::place::StandardAddress;
 use linli_model::text::Text;
 use regex::Regex;
 
-/// Look a cell up in a code table: value map, code, Chinese label, English label.
+/// Labels registers write for codes, besides the code tables' own labels (Table 18-4 of
+/// `spec/18-adapters.md`): (code table, label, code).
+pub(crate) const ALIASES: &[(&str, &str, &str)] = &[
+    ("gender", "男", "1"),
+    ("gender", "女", "2"),
+    ("political-status", "党员", "01"),
+    ("political-status", "中共党员", "01"),
+    ("political-status", "预备党员", "02"),
+    ("political-status", "中共预备党员", "02"),
+    ("political-status", "团员", "03"),
+    ("political-status", "共青团员", "03"),
+    ("political-status", "无党派人士", "12"),
+    ("relationship", "丈夫", "11"),
+    ("relationship", "妻子", "12"),
+    ("relationship", "儿子", "20"),
+    ("relationship", "女儿", "30"),
+    ("residence-kind", "户籍人口", "registered"),
+    ("residence-kind", "常住人口", "permanent"),
+    ("residence-kind", "流动人口", "floating"),
+    ("residence-kind", "外来人口", "floating"),
+    ("residence-kind", "暂住人口", "floating"),
+    ("residence-kind", "承租人", "tenant"),
+    ("residence-kind", "租客", "tenant"),
+    ("rental-status", "是", "rented"),
+    ("rental-status", "否", "owner-occupied"),
+    ("plate-color", "蓝", "blue"),
+    ("plate-color", "蓝色", "blue"),
+    ("plate-color", "黄", "yellow"),
+    ("plate-color", "黄色", "yellow"),
+    ("plate-color", "绿", "green"),
+    ("plate-color", "绿色", "green"),
+    ("plate-color", "白", "white"),
+    ("plate-color", "白色", "white"),
+    ("plate-color", "黑", "black"),
+    ("plate-color", "黑色", "black"),
+];
+
+/// Table 18-4 as Markdown (generated into chapter 18).
+pub(crate) fn aliases_markdown() -> String {
+    let mut md = String::from("| code table | label | code |\n|---|---|---|\n");
+    for (t, l, c) in ALIASES {
+        md.push_str(&format!("| `{t}` | {l} | `{c}` |\n"));
+    }
+    md
+}
+
+/// Look a cell up in a code table: value map, code, Chinese label, English label, then the
+/// built-in aliases ([`ALIASES`]).
 pub(crate) fn lookup<T: CodeTable>(raw: &str, map: Option<&BTreeMap<String, String>>) -> Option<T> {
     if let Some(code) = map.and_then(|m| m.get(raw)) {
         return T::from_code(code);
@@ -19,6 +66,7 @@ pub(crate) fn lookup<T: CodeTable>(raw: &str, map: Option<&BTreeMap<String, Stri
     T::from_code(raw)
         .or_else(|| T::ALL.iter().copied().find(|c| c.label_zh() == raw))
         .or_else(|| T::ALL.iter().copied().find(|c| c.label_en().eq_ignore_ascii_case(raw)))
+        .or_else(|| ALIASES.iter().find(|(t, l, _)| *t == T::TABLE && *l == raw).and_then(|(_, _, c)| T::from_code(c)))
 }
 
 /// Split a list cell into its items.

@@ -365,6 +365,25 @@ fn unwritable(record: &Record) -> Option<(String, String)> {
     (n > MAX_RECORD_BYTES).then(|| (format!("长度 {n} 字节超过 16 MiB"), format!("{n} bytes long, more than 16 MiB")))
 }
 
+/// The error-level findings a validator raises on one record by itself [ADP-004]: the semantic
+/// checks of chapter 9 and the record-level privacy errors (an id or `meta.sourceId` holding a
+/// resident ID or mobile number [CON-013]; an ID number in an event's or case's description
+/// [EVT-010], [CAS-012]), as (code, JSON pointer). Never a value.
+pub(crate) fn record_errors(record: &Record, ctx: &linli_model::check::Context<'_>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = linli_model::check::check_record(record, ctx)
+        .into_iter()
+        .filter(|f| f.level == linli_model::check::Level::Error)
+        .map(|f| (f.code.to_string(), f.pointer))
+        .collect();
+    const ERRORS: &[&str] = &["id-holds-personal-number", "event-text-id-number", "case-text-id-number"];
+    for l in linli_privacy::leak::scan_record(record) {
+        if ERRORS.contains(&l.code) {
+            out.push((l.code.to_owned(), l.pointer));
+        }
+    }
+    out
+}
+
 fn enforce_valid_records(format: Format, out: &mut Converted) {
     let ctx = linli_model::check::Context::default();
     let at = if matches!(format, Format::Csv | Format::Xlsx) { "file" } else { "" };
@@ -396,25 +415,18 @@ fn enforce_valid_records(format: Format, out: &mut Converted) {
             });
             continue;
         }
-        let errors: Vec<_> = linli_model::check::check_record(&record, &ctx)
-            .into_iter()
-            .filter(|f| f.level == linli_model::check::Level::Error)
-            .collect();
+        let errors = record_errors(&record, &ctx);
         if errors.is_empty() {
             kept.push(record);
             continue;
         }
-        for f in errors {
+        for (code, pointer) in errors {
             out.findings.push(AdapterFinding {
                 code: "adapter-record-invalid",
                 at: at.to_owned(),
-                message_zh: format!(
-                    "读取的第 {i} 条记录（{ty}，从 0 起计）未通过语义检查 `{}`（{}），未写出",
-                    f.code, f.pointer
-                ),
+                message_zh: format!("读取的第 {i} 条记录（{ty}，从 0 起计）未通过语义检查 `{code}`（{pointer}），未写出"),
                 message_en: format!(
-                    "record {i} read ({ty}, counting from 0) fails the semantic check `{}` at `{}`; not written",
-                    f.code, f.pointer
+                    "record {i} read ({ty}, counting from 0) fails the semantic check `{code}` at `{pointer}`; not written"
                 ),
             });
         }

@@ -212,7 +212,9 @@ pub(crate) fn convert(
         let what = if refusal { "error" } else { "note" };
         let msg = if lang == Lang::Zh { &af.message_zh } else { &af.message_en };
         let line = format!("{what}[{}] {}: {msg}", af.code, af.at);
-        *error_total += 1;
+        if refusal {
+            *error_total += 1;
+        }
         if errors.len() < 20 {
             errors.push(line.clone());
         }

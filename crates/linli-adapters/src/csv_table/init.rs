@@ -15,7 +15,7 @@ use linli_model::codes::{
 
 use super::row::header_key;
 use super::source::{self, Item, TableKind};
-use super::targets::{Slot, Target, closest};
+use super::targets::{Slot, Target};
 use super::values::{clean_phone, half_width, lookup, parse_date};
 use crate::Error;
 
@@ -118,6 +118,29 @@ pub fn guess_target(header: &str) -> Option<Target> {
         SYNONYMS.iter().find(|(_, syns)| syns.iter().any(|s| header_key(s) == k)).and_then(|(t, _)| Target::parse(t))
     };
     find(&key).or_else(|| key.rsplit_once('/').and_then(|(_, last)| find(last)))
+}
+
+/// The targets whose synonyms are closest to a title (edit distance on normalised titles), best
+/// first, each once.
+fn closest_by_synonym(header: &str, n: usize) -> Vec<String> {
+    let key = header_key(header);
+    let mut scored: Vec<(usize, &str)> = Vec::new();
+    for (t, syns) in SYNONYMS {
+        for s in *syns {
+            scored.push((super::targets::distance(&key, &header_key(s)), t));
+        }
+    }
+    scored.sort();
+    let mut out: Vec<String> = Vec::new();
+    for (_, t) in scored {
+        if !out.iter().any(|o| o == t) {
+            out.push(t.to_owned());
+        }
+        if out.len() == n {
+            break;
+        }
+    }
+    out
 }
 
 /// Legal representatives: in an organization register, these columns are the Person's.
@@ -449,7 +472,7 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
             "# Unmatched columns (kept in extensions.csv unless mapped; personal-looking ones are not kept):"
         );
         for h in unmatched {
-            let near = closest(&header_key(h), 3);
+            let near = closest_by_synonym(h, 3);
             let _ = writeln!(out, "# {} = \"?\"   # 最接近 / closest: {}", toml_str(h), near.join(", "));
         }
     }

@@ -374,20 +374,13 @@ impl Converter {
         let mut all: Vec<Record> = new_places.into_iter().map(Record::Place).collect();
         all.extend(records);
         for r in &all {
-            for f in linli_model::check::check_record(r, &ctx) {
-                if f.level == linli_model::check::Level::Error {
-                    b.reason(
-                        None,
-                        "adapter-record-invalid",
-                        format!("{} 记录未通过语义检查 `{}`（{}）", r.record_type(), f.code, f.pointer),
-                        format!(
-                            "the {} record fails the semantic check `{}` at `{}`",
-                            r.record_type(),
-                            f.code,
-                            f.pointer
-                        ),
-                    );
-                }
+            for (code, pointer) in crate::convert::record_errors(r, &ctx) {
+                b.reason(
+                    None,
+                    "adapter-record-invalid",
+                    format!("{} 记录未通过语义检查 `{code}`（{pointer}）", r.record_type()),
+                    format!("the {} record fails the semantic check `{code}` at `{pointer}`", r.record_type()),
+                );
             }
         }
         // Ids from id columns: one record per id and type [DAT-003].
@@ -468,8 +461,11 @@ impl Converter {
                     }
                 },
                 None => {
+                    // Letters only, so that no id can hold a run of digits that reads as an ID or
+                    // mobile number [CON-013].
                     let digest = sha2::Sha256::digest(path.join("\u{1f}").as_bytes());
-                    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+                    let hex: String =
+                        digest.iter().take(8).flat_map(|b| [b >> 4, b & 0xf]).map(|n| char::from(b'a' + n)).collect();
                     match Id::new(format!("{prefix}-{hex}")) {
                         Ok(id) => id,
                         Err(_) => return None,

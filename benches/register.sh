@@ -52,11 +52,12 @@ fi
 bytes=$(stat -c %s "$register")
 echo "   $(cat "$register.summary" 2>/dev/null || echo "rows=$ROWS") ($register)" >&2
 mapping="$root/benches/register/population.toml"
-schema="$root/benches/peers/register.tableschema.json"
+# frictionless refuses absolute paths ("not safe"): it is given paths relative to the project root.
+schema="benches/peers/register.tableschema.json"
 out="$work/register-$ROWS.ndjson"
 
 # frictionless: the whole file if it fits in FR_LIMIT_S seconds, else the first FR_ROWS rows.
-probe="$work/register-probe.csv"
+probe="target/bench/register-probe.csv"
 head -n $((FR_PROBE + 1)) "$register" > "$probe"
 t0=$(date +%s.%N)
 taskset -c 0 "$frictionless" validate --schema "$schema" "$probe" > "$work/frictionless-probe.txt" || {
@@ -68,11 +69,11 @@ if [ -z "${FR_ROWS:-}" ]; then
 fi
 [ "$FR_ROWS" -gt "$ROWS" ] && FR_ROWS="$ROWS"
 if [ "$FR_ROWS" -lt "$ROWS" ]; then
-  fr_file="$work/register-$ROWS-$SEED-first-$FR_ROWS.csv"
+  fr_file="target/bench/register-$ROWS-$SEED-first-$FR_ROWS.csv"
   head -n $((FR_ROWS + 1)) "$register" > "$fr_file"
   echo "   frictionless would take ~${fr_estimate} s on the whole file: it runs on the first $FR_ROWS rows" >&2
 else
-  fr_file="$register"
+  fr_file="target/bench/register-$ROWS-$SEED.csv"
 fi
 fr_bytes=$(stat -c %s "$fr_file")
 rm -f "$probe"

@@ -188,7 +188,7 @@ pub(crate) fn convert(
     let mut records = 0usize;
     let mut rows_converted = 0usize;
     let mut rows_refused = 0usize;
-    let mut loss_count: BTreeMap<String, usize> = BTreeMap::new();
+    let mut loss_count: BTreeMap<(linli_adapters::LossKind, &'static str), usize> = BTreeMap::new();
     let mut loss_total = 0usize;
     let mut errors: Vec<String> = Vec::new();
     let mut error_total = 0usize;
@@ -246,8 +246,7 @@ pub(crate) fn convert(
                 records += rs.len();
                 for l in &loss {
                     loss_total += 1;
-                    let kind = serde_json::to_value(l.kind).ok().and_then(|v| v.as_str().map(str::to_owned));
-                    *loss_count.entry(format!("{} {}", kind.unwrap_or_default(), l.code)).or_default() += 1;
+                    *loss_count.entry((l.kind, l.code)).or_default() += 1;
                     if let Some(lf) = &mut loss_file {
                         lf.entry(l)?;
                     }
@@ -298,7 +297,9 @@ pub(crate) fn convert(
         ),
     };
     writeln!(out, "{head}").map_err(CliError::Stdout)?;
-    for (k, n) in &loss_count {
+    for ((kind, code), n) in &loss_count {
+        let kind = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let k = format!("{kind} {code}");
         writeln!(out, "  {n:>6}  {k}").map_err(CliError::Stdout)?;
     }
     for e in &errors {

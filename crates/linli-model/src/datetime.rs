@@ -170,35 +170,68 @@ impl Ord for Timestamp {
 }
 
 impl fmt::Display for Timestamp {
+    /// RFC 3339: `YYYY-MM-DDTHH:MM:SS`, the fraction without trailing zeros when there is one,
+    /// then `Z` or the offset. Written digit by digit into one buffer: every record carries two
+    /// timestamps, and writers print millions of them.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn two(buf: &mut [u8; 40], at: &mut usize, n: u32) {
+            push(buf, at, b'0' + (n / 10 % 10) as u8);
+            push(buf, at, b'0' + (n % 10) as u8);
+        }
+        fn push(buf: &mut [u8; 40], at: &mut usize, b: u8) {
+            if let Some(slot) = buf.get_mut(*at) {
+                *slot = b;
+                *at += 1;
+            }
+        }
         let dt = self.0;
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            dt.year(),
-            u8::from(dt.month()),
-            dt.day(),
-            dt.hour(),
-            dt.minute(),
-            dt.second()
-        )?;
+        let mut buf = [0u8; 40];
+        let mut at = 0;
+        let year = dt.year();
+        if !(0..=9999).contains(&year) {
+            return write!(f, "{year:04}-{:02}-{:02}T", u8::from(dt.month()), dt.day())
+                .and_then(|()| write!(f, "{:02}:{:02}:{:02}", dt.hour(), dt.minute(), dt.second()));
+        }
+        let y = year.unsigned_abs();
+        two(&mut buf, &mut at, y / 100);
+        two(&mut buf, &mut at, y % 100);
+        push(&mut buf, &mut at, b'-');
+        two(&mut buf, &mut at, u32::from(u8::from(dt.month())));
+        push(&mut buf, &mut at, b'-');
+        two(&mut buf, &mut at, u32::from(dt.day()));
+        push(&mut buf, &mut at, b'T');
+        two(&mut buf, &mut at, u32::from(dt.hour()));
+        push(&mut buf, &mut at, b':');
+        two(&mut buf, &mut at, u32::from(dt.minute()));
+        push(&mut buf, &mut at, b':');
+        two(&mut buf, &mut at, u32::from(dt.second()));
         let nanos = dt.nanosecond();
         if nanos != 0 {
-            let mut frac = format!("{nanos:09}");
-            while frac.ends_with('0') {
-                frac.pop();
+            push(&mut buf, &mut at, b'.');
+            let mut digits = [0u8; 9];
+            let mut n = nanos;
+            for d in digits.iter_mut().rev() {
+                *d = b'0' + (n % 10) as u8;
+                n /= 10;
             }
-            write!(f, ".{frac}")?;
+            let len = 9 - digits.iter().rev().take_while(|d| **d == b'0').count();
+            for d in digits.iter().take(len) {
+                push(&mut buf, &mut at, *d);
+            }
         }
         let off = dt.offset();
         if off.is_utc() {
-            f.write_str("Z")
+            push(&mut buf, &mut at, b'Z');
         } else {
             let secs = off.whole_seconds();
-            let sign = if secs < 0 { '-' } else { '+' };
+            push(&mut buf, &mut at, if secs < 0 { b'-' } else { b'+' });
             let secs = secs.unsigned_abs();
-            write!(f, "{sign}{:02}:{:02}", secs / 3600, (secs % 3600) / 60)
+            two(&mut buf, &mut at, secs / 3600);
+            push(&mut buf, &mut at, b':');
+            two(&mut buf, &mut at, (secs % 3600) / 60);
         }
+        // Only ASCII digits and punctuation were written.
+        f.write_str(std::str::from_utf8(buf.get(..at).unwrap_or_default()).map_err(|_| fmt::Error)?)
     }
 }
 

@@ -15,6 +15,7 @@ use linli_model::codes::{
 use linli_model::datetime::Date;
 use linli_model::organization::Contact;
 use linli_model::person::{Household, Identifier, Residence};
+use linli_model::place::StandardAddress;
 use linli_model::reference::{ActorRef, PersonRef, PlaceRef};
 use linli_model::text::{
     CountryCode, CreditCode, DeviceCode, DivisionCode, HouseholdId, Id, Namespace, PhoneNumber, Text,
@@ -91,11 +92,13 @@ pub struct Converter {
     reported: Vec<bool>,
     /// Defaults for targets without a column in this register.
     defaults: Vec<(Target, String)>,
-    /// Places written: id hash → hash of the attributes written with it.
-    places: HashMap<u64, u64>,
+    /// The places written so far.
+    places: PlaceState,
     /// Ids given by id columns (hashes), per slot, for the duplicate check.
     ids: HashSet<(Slot, u64)>,
     has_id_column: bool,
+    /// The previous row's address text read for a `residences.<kind>` cell, and what it read as.
+    address_cache: Option<(String, Value)>,
 }
 
 fn hash64(parts: &[&str]) -> u64 {
@@ -201,9 +204,10 @@ impl Converter {
                 reported: vec![false; columns.len()],
                 columns,
                 defaults,
-                places: HashMap::new(),
+                places: PlaceState::default(),
                 ids: HashSet::new(),
                 has_id_column,
+                address_cache: None,
             },
             findings,
         )
@@ -319,7 +323,7 @@ impl Converter {
         let mut new_places: Vec<Place> = Vec::new();
         let mut place_attrs: Option<(u64, u64)> = None;
         if slots.contains(&Slot::Place) {
-            match self.places_of(&mut b, &cells) {
+            match self.places.places_of(&self.mapping, &mut b, &cells) {
                 Some((places, deepest, attrs)) => {
                     row_place = Some(deepest);
                     new_places = places;
@@ -331,7 +335,7 @@ impl Converter {
         }
         let mut person_id: Option<Id> = None;
         if slots.contains(&Slot::Person) {
-            if let Some(p) = person(&mut b, mapping, &cells, &multi, row_place.as_ref()) {
+            if let Some(p) = person(&mut b, mapping, &cells, &multi, row_place.as_ref(), &mut self.address_cache) {
                 person_id = Some(p.id.clone());
                 records.push(Record::Person(p));
             }
@@ -402,20 +406,32 @@ impl Converter {
         }
         // Only now are the row's places recorded as written.
         if let Some((id, attrs)) = place_attrs {
-            self.places.insert(id, attrs);
+            self.places.written.insert(id, attrs);
         }
         for r in &all {
             if let Record::Place(p) = r {
-                self.places.entry(hash64(&[p.id.as_str()])).or_insert(0);
+                self.places.written.entry(hash64(&[p.id.as_str()])).or_insert(0);
             }
         }
         RowOutcome::Converted { records: all, loss: b.loss, notes: b.notes }
     }
+}
 
+/// The places of a register written so far: all the memory de-duplication needs.
+#[derive(Default)]
+struct PlaceState {
+    /// Id hash → hash of the attribute cells written with it (0 for a place written as a larger
+    /// level of another row's place).
+    written: HashMap<u64, u64>,
+    /// The previous row's place levels and their ids.
+    level_cache: Vec<(PlaceKind, String, Id)>,
+}
+
+impl PlaceState {
     /// The row's place chain: the places not written yet (largest first), the id of the row's
-    /// place, and (its id hash, the hash of its attributes).
-    fn places_of(&self, b: &mut RowBuild, cells: &Cells<'_>) -> Option<(Vec<Place>, Id, (u64, u64))> {
-        let m = &self.mapping;
+    /// place, and (its id hash, the hash of its attribute cells). Only places not written yet
+    /// are built; the ids of the previous row's levels are reused while the levels agree.
+    fn places_of(&mut self, m: &Mapping, b: &mut RowBuild, cells: &Cells<'_>) -> Option<(Vec<Place>, Id, (u64, u64))> {
         let levels: Vec<(PlaceKind, String)> = PLACE_LEVELS
             .iter()
             .filter_map(|k| cells.values.get(&Target::PlaceLevel(*k)).map(|(_, v)| (*k, level_name(*k, v))))
@@ -434,21 +450,23 @@ impl Converter {
             return None;
         }
         let prefix = m.id_prefix.get(&Slot::Place).map_or("place", String::as_str);
-        let mut path: Vec<&str> = Vec::new();
-        let mut out = Vec::new();
-        let mut parent: Option<Id> = None;
-        let mut address_parts: Vec<&str> = Vec::new();
         let n = levels.len();
-        let mut deepest_id = None;
-        let mut attrs_hash = (0, 0);
+        // The ids of the levels: generated from the path, reused from the previous row while
+        // its levels are the same.
+        let mut ids: Vec<Id> = Vec::with_capacity(n);
+        let mut path = String::new();
+        let mut same = true;
         for (i, (kind, name)) in levels.iter().enumerate() {
-            path.push(kind.code());
-            path.push(name);
-            address_parts.push(name);
-            let last = i + 1 == n;
-            let explicit = if last { cells.values.get(&Target::PlaceId) } else { None };
-            let id = match explicit {
-                Some((h, v)) => match Id::new(*v) {
+            if i > 0 {
+                path.push('\u{1f}');
+            }
+            path.push_str(kind.code());
+            path.push('\u{1f}');
+            path.push_str(name);
+            same &= self.level_cache.get(i).is_some_and(|(k, nm, _)| k == kind && nm == name);
+            let explicit = if i + 1 == n { cells.values.get(&Target::PlaceId) } else { None };
+            let id = match (explicit, same) {
+                (Some((h, v)), _) => match Id::new(*v) {
                     Ok(id) => id,
                     Err(_) => {
                         b.reason(
@@ -460,33 +478,77 @@ impl Converter {
                         return None;
                     }
                 },
-                None => {
+                (None, true) => match self.level_cache.get(i) {
+                    Some((_, _, id)) => id.clone(),
+                    None => return None,
+                },
+                (None, false) => {
                     // Letters only, so that no id can hold a run of digits that reads as an ID or
                     // mobile number [CON-013].
-                    let digest = sha2::Sha256::digest(path.join("\u{1f}").as_bytes());
-                    let hex: String =
-                        digest.iter().take(8).flat_map(|b| [b >> 4, b & 0xf]).map(|n| char::from(b'a' + n)).collect();
-                    match Id::new(format!("{prefix}-{hex}")) {
+                    let digest = sha2::Sha256::digest(path.as_bytes());
+                    let mut id = String::with_capacity(prefix.len() + 17);
+                    id.push_str(prefix);
+                    id.push('-');
+                    id.extend(digest.iter().take(8).flat_map(|b| [b >> 4, b & 0xf]).map(|n| char::from(b'a' + n)));
+                    match Id::new(id) {
                         Ok(id) => id,
                         Err(_) => return None,
                     }
                 }
             };
+            ids.push(id);
+        }
+        self.level_cache = levels.iter().zip(&ids).map(|((k, nm), id)| (*k, nm.clone(), id.clone())).collect();
+        // The smallest place's attribute cells, compared with what was written with it.
+        let cell = |t| cells.values.get(&t).map_or("", |(_, v)| *v);
+        let attrs = hash64(&[
+            cell(Target::RoomUse),
+            cell(Target::RentalStatus),
+            cell(Target::Area),
+            cell(Target::PlaceAddress),
+        ])
+        .max(1);
+        let deepest = ids.last().cloned()?;
+        let deepest_hash = hash64(&[deepest.as_str()]);
+        if let Some(seen) = self.written.get(&deepest_hash) {
+            if *seen != 0 && *seen != attrs {
+                b.reason(
+                    None,
+                    "csv-place-conflict",
+                    "本行地点的属性单元格（用途、出租状态、面积、地址）与前面行的同一地点不同".into(),
+                    "the attribute cells of the row's place (use, rental status, area, address) differ from an earlier row's for the same place".into(),
+                );
+            }
+        }
+        let mut out = Vec::new();
+        let mut address_parts = String::new();
+        for (i, ((kind, name), id)) in levels.iter().zip(&ids).enumerate() {
+            address_parts.push_str(name);
+            if self.written.contains_key(&hash64(&[id.as_str()])) {
+                continue;
+            }
             let Ok(name_text) = Text::new(name.as_str()) else {
                 b.reason(None, "csv-bad-value", "地点名称无效".into(), "not a valid place name".into());
                 return None;
             };
-            let id_hash = hash64(&[id.as_str()]);
             let mut place = Place::new(id.clone(), m.meta.clone(), *kind, name_text);
-            place.parent = parent.clone().map(PlaceRef::to);
-            let full: String = address_parts.concat();
-            place.address = parse_address(&full).map(|mut a| {
-                a.community = None;
-                a.compound = None;
-                a.building = None;
-                a.unit = None;
-                a.floor = None;
-                a.room = None;
+            place.parent = i.checked_sub(1).and_then(|p| ids.get(p)).cloned().map(PlaceRef::to);
+            place.address = Text::new(address_parts.as_str()).ok().map(|full_text| {
+                let mut a = StandardAddress {
+                    province: None,
+                    city: None,
+                    district: None,
+                    sub_district: None,
+                    community: None,
+                    road: None,
+                    door_number: None,
+                    compound: None,
+                    building: None,
+                    unit: None,
+                    floor: None,
+                    room: None,
+                    full_text,
+                };
                 fill_levels(&mut a, &levels, i);
                 a
             });
@@ -503,33 +565,12 @@ impl Converter {
                     }
                 }
             }
-            if last {
+            if i + 1 == n {
                 place_attributes(b, m, cells, &mut place);
-                let attrs = hash64(&[
-                    &format!("{:?}", place.room_use),
-                    &format!("{:?}", place.rental_status),
-                    &format!("{:?}", place.area.map(f64::to_bits)),
-                    &format!("{:?}", place.address.as_ref().map(|a| a.full_text.as_str())),
-                ]);
-                attrs_hash = (id_hash, attrs);
-                if let Some(seen) = self.places.get(&id_hash) {
-                    if *seen != 0 && *seen != attrs {
-                        b.reason(
-                            None,
-                            "csv-place-conflict",
-                            "本行地点的属性（用途、出租状态、面积、地址）与前面行的同一地点不同".into(),
-                            "the attributes of the row's place (use, rental status, area, address) differ from an earlier row's for the same place".into(),
-                        );
-                    }
-                }
-                deepest_id = Some(id.clone());
             }
-            if !self.places.contains_key(&id_hash) {
-                out.push(place);
-            }
-            parent = Some(id);
+            out.push(place);
         }
-        deepest_id.map(|d| (out, d, attrs_hash))
+        Some((out, deepest, (deepest_hash, attrs)))
     }
 }
 
@@ -736,6 +777,7 @@ fn person(
     cells: &Cells<'_>,
     multi: &[(Target, &str, &str)],
     place: Option<&Id>,
+    address_cache: &mut Option<(String, Value)>,
 ) -> Option<Person> {
     let get = |t| cells.values.get(&t).copied();
     let Some((name_col, name)) = get(Target::Name) else {
@@ -805,7 +847,16 @@ fn person(
             Target::ResidenceAddress(kind) => {
                 let mut x = Map::new();
                 x.insert("residenceKind".into(), Value::String(kind.code().to_owned()));
-                x.insert("address".into(), serde_json::to_value(parse_address(v)).unwrap_or(Value::Null));
+                // Members of a household share an address: the previous row's reading is reused.
+                let address = match address_cache {
+                    Some((text, value)) if text == v => value.clone(),
+                    _ => {
+                        let value = serde_json::to_value(parse_address(v)).unwrap_or(Value::Null);
+                        *address_cache = Some(((*v).to_owned(), value.clone()));
+                        value
+                    }
+                };
+                x.insert("address".into(), address);
                 b.ext.insert((*h).to_owned(), Value::Object(x));
                 b.loss.push(Loss {
                     kind: LossKind::KeptInExtensions,

@@ -1436,7 +1436,7 @@ def csv_read(v, text=None):
     if data is not None and data.startswith(b"PK\x03\x04"):
         # A workbook, whatever `from` says [ADP-015].
         if v["from"] != "xlsx":
-            r.lost("normalised", "csv-format-detected", "")
+            r.finding("csv-format-detected", "file")
         rows = xlsx_rows(data, m.get("sheet"))
     else:
         if text is None:
@@ -1462,14 +1462,14 @@ def csv_read(v, text=None):
     hn = rows[hi][0]
     for n, cells in rows[:hi]:
         if any(c.strip() for c in cells):
-            r.lost("normalised", "csv-title-row-skipped", f"/{n}")
+            r.finding("csv-title-row-skipped", f"row {n}")
     titles, seen = [], Counter()
     for c in rows[hi][1]:
         t = c.lstrip("\ufeff").strip()
         seen[t] += 1
         if seen[t] > 1:
-            t = f"{t} ({seen[t]})"
             r.finding("csv-duplicate-column", f"row {hn} column {t}")
+            t = f"{t} ({seen[t]})"
         titles.append(t)
     col_of = {}  # mapped header → column index
     missing = []
@@ -1489,6 +1489,7 @@ def csv_read(v, text=None):
         r.records, r.loss, r.findings = [], [], [("csv-columns-missing", "file")]
         return r
     mapped_cols = {i: h for h, i in col_of.items()}
+    title_of = {h: titles[i] for h, i in col_of.items()}  # where a cell is: its column's title
     unmapped = [i for i, t in enumerate(titles) if i not in mapped_cols and t != "拒收原因"]
     for i in unmapped:
         if sensitive(titles[i]):
@@ -1507,10 +1508,10 @@ def csv_read(v, text=None):
         reasons, loss, notes = [], [], []
 
         def at(h):
-            return f"/{n}/{token(h)}"
+            return f"/{n}/{token(title_of.get(h, h))}"
 
         def bad(h, code):
-            reasons.append((code, f"row {n} column {h}"))
+            reasons.append((code, f"row {n} column {title_of.get(h, h)}"))
 
         # The cells of each target (a target may have several columns).
         got = {}
@@ -1802,7 +1803,7 @@ def csv_read(v, text=None):
                     now = (p.get("roomUse"), p.get("rentalStatus"), p.get("area"), p["address"]["fullText"])
                     if any(x is not None and x != y for x, y in zip(now, before)):
                         reasons.append(("csv-place-conflict", f"row {n}"))
-                    if primary == "Place":
+                    elif primary == "Place":
                         reasons.append(("csv-duplicate-place", f"row {n}"))
             else:
                 new_places.append(p)

@@ -1251,12 +1251,34 @@ def split_rows(text, delimiter, r):
     return rows
 
 
+def register_aliases():
+    """Table 18-4 of spec/18-adapters.md (labels registers write for codes), read from the spec
+    text: code table name → [(label, code)]."""
+    text = (ROOT / "spec" / "18-adapters.md").read_text(encoding="utf-8")
+    start = text.index("Table 18-4 — labels registers write")
+    out = {}
+    for line in text[start:].split("\n")[1:]:
+        m = re.fullmatch(r"\| `([a-z-]+)` \| (.+?) \| `(.+?)` \|", line.strip())
+        if m:
+            out.setdefault(m.group(1), []).append((m.group(2), m.group(3)))
+        elif line.startswith("<!--") or (out and not line.strip()):
+            break
+    return out
+
+
+ALIASES = register_aliases()
+
+
 def schema_table(schema, name):
-    """(code, Chinese label, English label) of a code table defined in a record schema."""
+    """(code, Chinese label, English label) of a code table defined in a record schema, then the
+    aliases of Table 18-4 as (code, alias, None): code lookup tries them after the English labels,
+    and no alias is an English label."""
     s = json.loads((SCHEMAS / f"{schema}.schema.json").read_text(encoding="utf-8"))
     d = s["$defs"][name]
     labels = d.get("x-linli-labels", {})
-    return [(c, labels.get(c, {}).get("zh-CN"), labels.get(c, {}).get("en")) for c in d["enum"]]
+    kebab = re.sub(r"(?<!^)([A-Z])", r"-\1", name).lower()
+    return [(c, labels.get(c, {}).get("zh-CN"), labels.get(c, {}).get("en")) for c in d["enum"]] + [
+        (code, alias, None) for alias, code in ALIASES.get(kebab, [])]
 
 
 # Targets of Table 18-1 that are a code lookup: target → (schema, code table).

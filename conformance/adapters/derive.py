@@ -1500,7 +1500,7 @@ def csv_read(v, text=None):
             (k for k, t in enumerate(titles) if title_key(t) == title_key(h)), None)
         if i is None:
             missing.append(h)
-            r.finding("csv-missing-column", "file")
+            r.finding("csv-missing-column", f"row {hn} column {h}")
         else:
             col_of[h] = i
     names = {"Person": "person.name", "Organization": "organization.name"}

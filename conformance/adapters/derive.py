@@ -1351,7 +1351,9 @@ def read_area(raw):
 
 def place_id(prefix, path):
     text = "\x1f".join(f"{k}\x1f{n}" for k, n in path)
-    return f"{prefix}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    # Each half-byte n as the letter at position n of `abcdefghijklmnop` (no digits in the id).
+    return f"{prefix}-{''.join('abcdefghijklmnop'[int(c, 16)] for c in digest)}"
 
 
 def find_header(rows, columns, header_row):

@@ -1251,119 +1251,614 @@ def split_rows(text, delimiter, r):
     return rows
 
 
+def register_aliases():
+    """Table 18-4 of spec/18-adapters.md (labels registers write for codes), read from the spec
+    text: code table name → [(label, code)]."""
+    text = (ROOT / "spec" / "18-adapters.md").read_text(encoding="utf-8")
+    start = text.index("Table 18-4 — labels registers write")
+    out = {}
+    for line in text[start:].split("\n")[1:]:
+        m = re.fullmatch(r"\| `([a-z-]+)` \| (.+?) \| `(.+?)` \|", line.strip())
+        if m:
+            out.setdefault(m.group(1), []).append((m.group(2), m.group(3)))
+        elif line.startswith("<!--") or (out and not line.strip()):
+            break
+    return out
+
+
+ALIASES = register_aliases()
+
+
+def schema_table(schema, name):
+    """(code, Chinese label, English label) of a code table defined in a record schema, then the
+    aliases of Table 18-4 as (code, alias, None): code lookup tries them after the English labels,
+    and no alias is an English label."""
+    s = json.loads((SCHEMAS / f"{schema}.schema.json").read_text(encoding="utf-8"))
+    d = s["$defs"][name]
+    labels = d.get("x-linli-labels", {})
+    kebab = re.sub(r"(?<!^)([A-Z])", r"-\1", name).lower()
+    return [(c, labels.get(c, {}).get("zh-CN"), labels.get(c, {}).get("en")) for c in d["enum"]] + [
+        (code, alias, None) for alias, code in ALIASES.get(kebab, [])]
+
+
+# Targets of Table 18-1 that are a code lookup: target → (schema, code table).
+CODE_TARGETS = {
+    "person.gender": ("person", "Gender"),
+    "person.ethnicGroup": ("person", "EthnicGroup"),
+    "person.education": ("person", "Education"),
+    "person.politicalStatus": ("person", "PoliticalStatus"),
+    "person.household.relationship": ("person", "Relationship"),
+    "person.careTags": ("person", "CareTag"),
+    "person.residence.kind": ("person", "ResidenceKind"),
+    "place.roomUse": ("place", "RoomUse"),
+    "place.rentalStatus": ("place", "RentalStatus"),
+    "thing.kind": ("thing", "ThingKind"),
+    "thing.plateColor": ("thing", "PlateColor"),
+    "thing.status": ("thing", "ThingStatus"),
+    "organization.kind": ("organization", "OrganizationKind"),
+}
+LEVELS_18 = [("place.community", "community", ""), ("place.compound", "compound", ""),
+             ("place.building", "building", "栋"), ("place.unit", "unit", "单元"), ("place.floor", "floor", "层"),
+             ("place.room", "room", "室")]
+PLACE_ATTRS = ("place.id", "place.divisionCode", "place.address", "place.roomUse", "place.rentalStatus", "place.area")
+RECORD_OF = {"person": "Person", "place": "Place", "thing": "Thing", "organization": "Organization"}
+# Targets a default may not be given to: ids and the personal ones (Table 18-1, column personal).
+PERSONAL_TARGETS = {"person.name", "person.ethnicGroup", "person.birthDate", "person.phones", "thing.plateNumber",
+                    "organization.contact.name", "organization.contact.phone"}
+
+
+def full_target(t):
+    """A Person target may be written without `person.` (the first mapping format)."""
+    return t if t.split(".")[0] in RECORD_OF else f"person.{t}"
+
+
+def title_key(t):
+    """Header matching ([ADP-015] Header): full-width forms made ASCII; stars, colons, blanks and
+    bracketed remarks removed; letters lower-cased."""
+    s = half_width(t)
+    s = re.sub(r"\([^)]*\)|【[^】]*】", "", s)
+    s = "".join(c for c in s if c not in "*＊※★:：" and not c.isspace())
+    return s.lower()
+
+
+def credit_code_ok(v):
+    """GB 32100: 18 characters, the check character of the first 17."""
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    if len(v) != 18 or any(c not in alphabet for c in v):
+        return False
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    check = (31 - sum(alphabet.index(c) * w for c, w in zip(v[:17], weights)) % 31) % 31
+    return alphabet[check] == v[17]
+
+
+def read_date(raw):
+    """Table 18-2 dates, with the Excel serial date."""
+    s = re.split(r"[ T]", half_width(raw))[0]
+    if re.fullmatch(r"\d{5}", s):
+        import datetime
+
+        return (datetime.date(1899, 12, 30) + datetime.timedelta(days=int(s))).isoformat()
+    return parse_date(raw)
+
+
+def read_area(raw):
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:平方米|㎡|m2)?", half_width(raw))
+    if not m:
+        return None
+    x = float(m.group(1))
+    return int(x) if x == int(x) else x
+
+
+def place_id(prefix, path):
+    text = "\x1f".join(f"{k}\x1f{n}" for k, n in path)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    # Each half-byte n as the letter at position n of `abcdefghijklmnop` (no digits in the id).
+    return f"{prefix}-{''.join('abcdefghijklmnop'[int(c, 16)] for c in digest)}"
+
+
+def find_header(rows, columns, header_row):
+    """[ADP-015]: `headerRow`, else among the first 10 non-empty rows the one with most titles
+    matching a mapped header (the first such), else the first non-empty row."""
+    non_empty = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
+    if header_row is not None:
+        return next(i for i, (n, _) in enumerate(rows) if n == header_row)
+    keys = {title_key(h) for h in columns}
+    best, best_score = None, 0
+    for n, cells in non_empty[:10]:
+        score = sum(1 for c in cells if c.strip() in columns or title_key(c.strip()) in keys)
+        if score > best_score:
+            best, best_score = n, score
+    if best is None and non_empty:
+        best = non_empty[0][0]
+    return next(i for i, (n, _) in enumerate(rows) if n == best)
+
+
+def xlsx_rows(data, sheet=None):
+    """The rows of a workbook's sheet as text ([ADP-015]): shared, inline and formula strings as
+    they are, whole numbers without a fraction, other numbers in their shortest decimal form,
+    merged cells read as their top-left cell. (Date styles are not derived: a vector gives dates
+    as plain serial numbers, which Table 18-2 reads.)"""
+    import io
+    import zipfile
+    import xml.etree.ElementTree as ET
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    z = zipfile.ZipFile(io.BytesIO(data))
+    shared = []
+    if "xl/sharedStrings.xml" in z.namelist():
+        for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns):
+            shared.append("".join(t.text or "" for t in si.iter(f"{{{ns['m']}}}t")))
+    wb = ET.fromstring(z.read("xl/workbook.xml"))
+    sheets = wb.findall("m:sheets/m:sheet", ns)
+    if isinstance(sheet, int):
+        chosen = sheets[sheet - 1]
+    elif isinstance(sheet, str):
+        chosen = next(x for x in sheets if x.get("name") == sheet)
+    else:
+        chosen = sheets[0]
+    rid = chosen.get(f"{{{ns['r']}}}id")
+    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    target = next(x.get("Target") for x in rels.findall("p:Relationship", ns) if x.get("Id") == rid)
+    ws = ET.fromstring(z.read("xl/" + target.lstrip("/").removeprefix("xl/")))
+
+    def col_of(ref):
+        letters = re.match(r"[A-Z]+", ref).group(0)
+        n = 0
+        for ch in letters:
+            n = n * 26 + ord(ch) - 64
+        return n - 1
+
+    cells = {}
+    for row in ws.findall("m:sheetData/m:row", ns):
+        rn = int(row.get("r"))
+        for c in row.findall("m:c", ns):
+            t, v = c.get("t"), c.find("m:v", ns)
+            if t == "s":
+                text = shared[int(v.text)]
+            elif t == "inlineStr":
+                text = "".join(x.text or "" for x in c.iter(f"{{{ns['m']}}}t"))
+            elif v is None:
+                text = ""
+            elif t in ("str", "e"):
+                text = v.text or ""
+            elif t == "b":
+                text = "TRUE" if v.text == "1" else "FALSE"
+            else:
+                x = float(v.text)
+                text = str(int(x)) if x == int(x) else repr(x)
+            cells[(rn, col_of(c.get("r")))] = text
+    for mc in ws.findall("m:mergeCells/m:mergeCell", ns):
+        a, b = mc.get("ref").split(":")
+        r0, c0 = int(re.search(r"\d+", a).group(0)), col_of(a)
+        r1, c1 = int(re.search(r"\d+", b).group(0)), col_of(b)
+        for rr in range(r0, r1 + 1):
+            for cc in range(c0, c1 + 1):
+                cells[(rr, cc)] = cells.get((r0, c0), "")
+    if not cells:
+        return []
+    width = max(c for _, c in cells) + 1
+    last = max(rn for rn, _ in cells)
+    return [(rn, [cells.get((rn, c), "") for c in range(width)]) for rn in range(1, last + 1)]
+
+
+MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
 def csv_read(v, text=None):
+    """Spec 18.2 ([ADP-010]–[ADP-019]): rows converted whole or refused whole."""
     import tomllib
 
     r = Result()
     r.records = []
+    r.refused = None
     m = tomllib.loads(v["mapping"])
+    data = None
     if text is None:
         data = base64.b64decode(v["input_base64"]) if v.get("input_base64") else v["input"].encode("utf-8")
-        text = decode_table(data, v.get("options", {}).get("encoding"), r)
-    rows = split_rows(text, m.get("delimiter", ","), r)
-    header = [h.lstrip("\ufeff").strip() for h in rows[0][1]]
-    columns = m["columns"]
+    if data is not None and data.startswith(b"PK\x03\x04"):
+        # A workbook, whatever `from` says [ADP-015].
+        if v["from"] != "xlsx":
+            r.lost("normalised", "csv-format-detected", "")
+        rows = xlsx_rows(data, m.get("sheet"))
+    else:
+        if text is None:
+            text = decode_table(data, v.get("options", {}).get("encoding"), r)
+        rows = split_rows(text, m.get("delimiter", ","), r)
+    columns = {h: full_target(t) for h, t in m["columns"].items()}
     values = m.get("values", {})
-    for n, cells in rows[1:]:
+    defaults = {full_target(t): x for t, x in m.get("defaults", {}).items()}
+    ids = m.get("ids", {})
+    prefix = {"Person": ids.get("person", m.get("idPrefix", "row")), "Place": ids.get("place", "place"),
+              "Thing": ids.get("thing", "thing"), "Organization": ids.get("organization", "org")}
+    fed = {RECORD_OF[t.split(".")[0]] for t in columns.values()}
+    primary = m.get("record") or next(t for t in ("Person", "Organization", "Thing", "Place") if t in fed)
+    mm = m["meta"]
+    source = {"vendor": mm["vendor"], "product": mm["product"]}
+    if "version" in mm:
+        source["version"] = mm["version"]
+    meta = {"source": source, "classification": mm["classification"], "createdAt": mm["createdAt"],
+            "updatedAt": mm["createdAt"], "version": 1}
+
+    # Header [ADP-015].
+    hi = find_header(rows, columns, m.get("headerRow"))
+    hn = rows[hi][0]
+    for n, cells in rows[:hi]:
+        if any(c.strip() for c in cells):
+            r.lost("normalised", "csv-title-row-skipped", f"/{n}")
+    titles, seen = [], Counter()
+    for c in rows[hi][1]:
+        t = c.lstrip("\ufeff").strip()
+        seen[t] += 1
+        if seen[t] > 1:
+            r.finding("csv-duplicate-column", f"row {hn} column {t}")
+            t = f"{t} ({seen[t]})"
+        titles.append(t)
+    col_of = {}  # mapped header → column index
+    missing = []
+    for h in columns:
+        i = titles.index(h) if h in titles else next(
+            (k for k, t in enumerate(titles) if title_key(t) == title_key(h)), None)
+        if i is None:
+            missing.append(h)
+            r.finding("csv-missing-column", f"row {hn} column {h}")
+        else:
+            col_of[h] = i
+    names = {"Person": "person.name", "Organization": "organization.name"}
+    if len(missing) * 2 > len(columns) or any(columns[h] == names.get(primary) for h in missing):
+        # Nothing is converted [ADP-017]: in a vector, no record and the one finding of the
+        # refusal at `file` (the conversion as a whole).
+        r.refused = "csv-columns-missing"
+        r.records, r.loss, r.findings = [], [], [("csv-columns-missing", "file")]
+        return r
+    mapped_cols = {i: h for h, i in col_of.items()}
+    title_of = {h: titles[i] for h, i in col_of.items()}  # where a cell is: its column's title
+    unmapped = [i for i, t in enumerate(titles) if i not in mapped_cols and t != "拒收原因"]
+    for i in unmapped:
+        if sensitive(titles[i]):
+            r.finding("csv-sensitive-column-not-kept", f"row {hn} column {titles[i]}")
+    sensitive_seen = set()
+    written_places = {}  # id → (roomUse, rentalStatus, area, address text)
+    written_ids = set()
+
+    for n, cells in rows[hi + 1:]:
         if all(not c.strip() for c in cells):
             continue
-        if len(cells) != len(header):
+        if len(cells) != len(titles):
             r.finding("csv-malformed", f"row {n}")
             continue
-        row = [(h, c.strip()) for h, c in zip(header, cells)]
-        name = next((c for h, c in row if columns.get(h) == "name" and c), None)
-        if not name:
-            r.finding("csv-missing-required", f"row {n}")
-            continue
-        mm = m["meta"]
-        source = {"vendor": mm["vendor"], "product": mm["product"]}
-        if "version" in mm:
-            source["version"] = mm["version"]
-        meta = {"source": source, "classification": mm["classification"], "createdAt": mm["createdAt"],
-                "updatedAt": mm["createdAt"], "version": 1}
-        rec = {"type": "Person", "id": f"{m.get('idPrefix', 'row')}-{n}", "meta": meta, "name": name}
-        ext = {}
-        hh_id = rel = None
+        cells = [c.strip() for c in cells]
+        reasons, loss, notes = [], [], []
 
         def at(h):
-            return f"/{n}/{token(h)}"
+            return f"/{n}/{token(title_of.get(h, h))}"
 
-        def reject(h, raw, code):
-            ext[h] = raw
-            r.lost("rejected", code, at(h))
-            r.finding(code, f"row {n} column {h}")
+        def bad(h, code):
+            reasons.append((code, f"row {n} column {title_of.get(h, h)}"))
 
-        for h, raw in row:
-            if not raw:
+        # The cells of each target (a target may have several columns).
+        got = {}
+        for h, i in col_of.items():
+            if cells[i]:
+                got.setdefault(columns[h], []).append((h, cells[i]))
+        present = {RECORD_OF[t.split(".")[0]] for t in got}
+        if primary not in present and any(t.split(".")[0] == primary.lower() for t in defaults):
+            present.add(primary)
+
+        def code_of(t):
+            """(code, header) of a code target from its cell or its default."""
+            if t in got:
+                h, raw = got[t][0]
+                c = lookup(raw, schema_table(*CODE_TARGETS[t]), values.get(h))
+                if c is None:
+                    bad(h, "csv-unknown-label")
+                return c, h
+            return defaults.get(t), None
+
+        def one(t):
+            return got[t][0] if t in got else (None, None)
+
+        def phone(h, raw):
+            out = []
+            for item in re.split(r"[;；,，、/]", half_width(raw)):
+                item = item.strip()
+                if not item:
+                    continue
+                cleaned = clean_phone(item)
+                if not phone_shape(cleaned):
+                    bad(h, "csv-bad-phone")
+                    return None
+                if cleaned != item or item not in raw:
+                    loss.append(("normalised", "csv-phone-cleaned", at(h)))
+                out.append(cleaned)
+            return out
+
+        def record_id(t, rtype):
+            h, raw = one(t)
+            if raw is None:
+                return f"{prefix[rtype]}-{n}"
+            if not ID_RE.fullmatch(raw):
+                bad(h, "csv-bad-record-id")
+            return raw
+
+        # Place chain [ADP-014].
+        chain = []
+        for t, kind, suffix in LEVELS_18:
+            h, raw = one(t)
+            if raw is None:
                 continue
-            t = columns.get(h)
-            if t is None:
-                ext[h] = raw
-                r.lost("kept-in-extensions", "csv-column-kept", at(h))
-                continue
-            if t == "name":
-                continue
-            if t == "id":
-                if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}", raw):
-                    rec["id"] = raw
+            name = raw + suffix if suffix and re.fullmatch(r"[A-Za-z0-9-]+", raw) else raw
+            chain.append((kind, name))
+        places = []
+        if chain:
+            for k in range(len(chain)):
+                kind, name = chain[k]
+                p = {"type": "Place", "id": place_id(prefix["Place"], chain[:k + 1]), "meta": meta, "kind": kind,
+                     "name": name, "address": {"fullText": "".join(x for _, x in chain[:k + 1])}}
+                if k:
+                    p["parent"] = {"type": "Place", "id": places[-1]["id"]}
+                places.append(p)
+            first, small = places[0], places[-1]
+            h, raw = one("place.id")
+            if raw is not None:
+                if ID_RE.fullmatch(raw):
+                    small["id"] = raw
                 else:
-                    reject(h, raw, "csv-bad-record-id")
-            elif t in PERSON_TABLES and t != "careTags":
-                code = lookup(raw, person_table(PERSON_TABLES[t]), values.get(h))
-                if code is None:
-                    reject(h, raw, "csv-unknown-label")
-                elif t == "household.relationship":
-                    rel = code
+                    bad(h, "csv-bad-record-id")
+                if len(places) > 1:
+                    pass
+            h, raw = one("place.address")
+            if raw is not None:
+                small["address"] = {"fullText": raw}
+            h, raw = one("place.divisionCode")
+            if raw is not None:
+                if re.fullmatch(r"\d{6}|\d{9}|\d{12}", raw):
+                    first["divisionCode"] = raw
                 else:
-                    rec[t] = code
-            elif t == "birthDate":
-                d = parse_date(raw)
+                    bad(h, "csv-bad-value")
+            for t, member in (("place.roomUse", "roomUse"), ("place.rentalStatus", "rentalStatus")):
+                c, _ = code_of(t)
+                if c is not None:
+                    small[member] = c
+            h, raw = one("place.area")
+            if raw is not None:
+                a = read_area(raw)
+                if a is None:
+                    bad(h, "csv-bad-value")
+                else:
+                    small["area"] = a
+        elif any(t in got for t in PLACE_ATTRS):
+            reasons.append(("csv-missing-required", f"row {n}"))
+
+        # Person.
+        person = None
+        if "Person" in present:
+            person = {"type": "Person", "id": record_id("person.id", "Person"), "meta": meta}
+            h, raw = one("person.name")
+            if raw is None:
+                reasons.append(("csv-missing-required", f"row {n}"))
+            else:
+                person["name"] = raw
+            for t in ("person.gender", "person.ethnicGroup", "person.education", "person.politicalStatus"):
+                c, _ = code_of(t)
+                if c is not None:
+                    person[t.split(".")[1]] = c
+            h, raw = one("person.birthDate")
+            if raw is not None:
+                d = read_date(raw)
                 if d is None:
-                    reject(h, raw, "csv-bad-date")
+                    bad(h, "csv-bad-date")
                 else:
                     if d != raw:
-                        r.lost("normalised", "csv-date-normalised", at(h))
-                    rec["birthDate"] = d
-            elif t == "identifiers.resident-id":
+                        loss.append(("normalised", "csv-date-normalised", at(h)))
+                    person["birthDate"] = d
+            for t in sorted(x for x in got if x.startswith("person.identifiers.")):
+                scheme = t.split(".", 2)[2]
+                for h, raw in got[t]:
+                    val = half_width(raw).replace(" ", "")
+                    if scheme == "resident-id":
+                        val = val.upper()
+                        if not id_number_ok(val):
+                            bad(h, "csv-bad-id-number")
+                            continue
+                        if val != raw:
+                            loss.append(("normalised", "csv-id-number-normalised", at(h)))
+                    person.setdefault("identifiers", []).append({"scheme": scheme, "value": val})
+            for h, raw in got.get("person.phones", []):
+                ps = phone(h, raw)
+                if ps:
+                    person.setdefault("phones", []).extend(ps)
+            tags = []
+            for h, raw in got.get("person.careTags", []):
+                for item in re.split(r"[;；,，、/]", raw):
+                    item = item.strip()
+                    if item:
+                        c = lookup(item, schema_table("person", "CareTag"), values.get(h))
+                        if c is None:
+                            bad(h, "csv-unknown-label")
+                        else:
+                            tags.append(c)
+            if tags:
+                person["careTags"] = tags
+            h, raw = one("person.nationality")
+            if raw is not None:
+                x = (values.get(h) or {}).get(raw, raw)
+                if re.fullmatch(r"[A-Z]{3}", x):
+                    person["nationality"] = x
+                else:
+                    bad(h, "csv-bad-value")
+            hh, rel = one("person.household.householdId"), code_of("person.household.relationship")
+            if hh[1] is not None and rel[0] is not None:
+                person["household"] = {"householdId": hh[1], "relationship": rel[0]}
+            elif hh[1] is not None and "person.household.relationship" not in got:
+                bad(hh[0], "csv-household-incomplete")
+            elif rel[1] is not None and hh[1] is None:
+                bad(rel[1], "csv-household-incomplete")
+            residences = []
+            for t in sorted(x for x in got if x.startswith("person.residences.") and x.endswith(".place")):
+                for h, raw in got[t]:
+                    if ID_RE.fullmatch(raw):
+                        residences.append({"place": {"type": "Place", "id": raw}, "kind": t.split(".")[2]})
+                    else:
+                        bad(h, "csv-bad-record-id")
+            if places:
+                kind, _ = code_of("person.residence.kind")
+                residences.append({"place": {"type": "Place", "id": places[-1]["id"]}, "kind": kind or "permanent"})
+            if residences:
+                person["residences"] = residences
+            for t in got:
+                if t.startswith("person.residences.") and not t.endswith(".place"):
+                    for h, raw in got[t]:
+                        person.setdefault("extensions", {}).setdefault("csv", {})[h] = {
+                            "residenceKind": t.split(".")[2], "address": {"fullText": raw}}
+                        loss.append(("kept-in-extensions", "csv-address-kept", at(h)))
+
+        # Organization.
+        org = None
+        if "Organization" in present:
+            org = {"type": "Organization", "id": record_id("organization.id", "Organization"), "meta": meta}
+            h, raw = one("organization.name")
+            if raw is None:
+                reasons.append(("csv-missing-required", f"row {n}"))
+            else:
+                org["name"] = raw
+            c, _ = code_of("organization.kind")
+            if c is None and "organization.kind" not in got:
+                reasons.append(("csv-missing-required", f"row {n}"))
+            elif c is not None:
+                org["kind"] = c
+            h, raw = one("organization.creditCode")
+            if raw is not None:
                 val = half_width(raw).replace(" ", "").upper()
-                if not id_number_ok(val):
-                    reject(h, raw, "csv-bad-id-number")
+                if not credit_code_ok(val):
+                    bad(h, "csv-bad-credit-code")
                 else:
                     if val != raw:
-                        r.lost("normalised", "csv-id-number-normalised", at(h))
-                    rec.setdefault("identifiers", []).append({"scheme": "resident-id", "value": val})
-            elif t == "phones":
-                phones, bad = [], False
-                for item in re.split(r"[;；,，、/]", half_width(raw)):
-                    item = item.strip()
-                    if not item:
-                        continue
-                    cleaned = clean_phone(item)
-                    if phone_shape(cleaned):
-                        # A change of how it is written: cleaning, or full-width digits in the cell.
-                        if cleaned != item or item not in raw:
-                            r.lost("normalised", "csv-phone-cleaned", at(h))
-                        phones.append(cleaned)
-                    else:
-                        bad = True
-                if bad:
-                    reject(h, raw, "csv-bad-phone")
-                if phones:
-                    rec["phones"] = phones
-            elif t.startswith("residences.") and not t.endswith(".place"):
-                ext[h] = {"residenceKind": t.split(".")[1], "address": {"fullText": raw}}
-                r.lost("kept-in-extensions", "csv-address-kept", at(h))
-            elif t == "household.householdId":
-                hh_id = (h, raw)
+                        loss.append(("normalised", "csv-credit-code-normalised", at(h)))
+                    org["creditCode"] = val
+            if person is not None:
+                org["legalRepresentative"] = {"type": "Person", "id": person["id"]}
+            if places:
+                org["place"] = {"type": "Place", "id": places[-1]["id"]}
+            contact = {}
+            h, raw = one("organization.contact.name")
+            if raw is not None:
+                contact["name"] = raw
+            h, raw = one("organization.contact.phone")
+            if raw is not None:
+                ps = phone(h, raw)
+                if ps:
+                    contact["phone"] = ps[0]
+            if contact:
+                org["contacts"] = [{"role": "联系人", **contact}]
+
+        # Thing.
+        thing = None
+        if "Thing" in present:
+            thing = {"type": "Thing", "id": record_id("thing.id", "Thing"), "meta": meta}
+            c, _ = code_of("thing.kind")
+            if c is None and "thing.kind" not in got:
+                reasons.append(("csv-missing-required", f"row {n}"))
+            elif c is not None:
+                thing["kind"] = c
+            for t in ("thing.name", "thing.manufacturer", "thing.model", "thing.serialNumber"):
+                h, raw = one(t)
+                if raw is not None:
+                    thing[t.split(".")[1]] = raw
+            h, raw = one("thing.deviceCode")
+            if raw is not None:
+                if re.fullmatch(r"\d{20}", raw):
+                    thing["deviceCode"] = raw
+                else:
+                    bad(h, "csv-bad-value")
+            c, _ = code_of("thing.status")
+            if c is not None:
+                thing["status"] = c
+            h, raw = one("thing.installDate")
+            if raw is not None:
+                d = read_date(raw)
+                if d is None:
+                    bad(h, "csv-bad-date")
+                else:
+                    if d != raw:
+                        loss.append(("normalised", "csv-date-normalised", at(h)))
+                    thing["installDate"] = d
+            if person is not None:
+                thing["owner"] = {"type": "Person", "id": person["id"]}
+            if places:
+                thing["place"] = {"type": "Place", "id": places[-1]["id"]}
+            vehicle = {}
+            h, raw = one("thing.plateNumber")
+            if raw is not None:
+                val = "".join(c for c in half_width(raw) if not c.isspace() and c not in "·-•").upper()
+                if val != raw:
+                    loss.append(("normalised", "csv-plate-normalised", at(h)))
+                vehicle["plateNumber"] = val
+            c, _ = code_of("thing.plateColor")
+            if c is not None:
+                vehicle["plateColor"] = c
+            if vehicle:
+                thing["vehicle"] = vehicle
+
+        # Unmapped columns [ADP-014], [ADP-019], kept in the primary record.
+        target = {"Person": person, "Organization": org, "Thing": thing,
+                  "Place": places[-1] if places else None}[primary]
+        for i in unmapped:
+            raw, title = cells[i], titles[i]
+            if not raw or sensitive(title):
+                continue
+            val = half_width(raw).replace(" ", "")
+            if id_number_ok(val.upper()) or MOBILE.fullmatch(clean_phone(val)):
+                loss.append(("not-representable", "csv-sensitive-value-not-kept", at(title)))
+                if i not in sensitive_seen:
+                    notes.append(("csv-sensitive-value-not-kept", f"row {n} column {title}", i))
+                continue
+            if target is not None:
+                target.setdefault("extensions", {}).setdefault("csv", {})[title] = raw
+                loss.append(("kept-in-extensions", "csv-column-kept", at(title)))
+
+        # Conflicts and semantic checks [ADP-014], [ADP-016].
+        new_places = []
+        for p in places:
+            if p["id"] in written_places:
+                if p is places[-1]:
+                    before = written_places[p["id"]]
+                    now = (p.get("roomUse"), p.get("rentalStatus"), p.get("area"), p["address"]["fullText"])
+                    if any(x is not None and x != y for x, y in zip(now, before)):
+                        reasons.append(("csv-place-conflict", f"row {n}"))
+                    elif primary == "Place":
+                        reasons.append(("csv-duplicate-place", f"row {n}"))
             else:
-                raise ValueError(f"target {t} not derived")
-        if hh_id and rel:
-            rec["household"] = {"householdId": hh_id[1], "relationship": rel}
-        elif hh_id:
-            reject(hh_id[0], hh_id[1], "csv-household-incomplete")
-        if ext:
-            rec["extensions"] = {"csv": ext}
-        r.records.append(rec)
+                new_places.append(p)
+        for rec in [person, org, thing]:
+            if rec is None:
+                continue
+            if (rec["type"], rec["id"]) in written_ids:
+                reasons.append(("adapter-duplicate-id", f"row {n}"))
+        if person is not None:
+            ident = next((x["value"] for x in person.get("identifiers", []) if x["scheme"] == "resident-id"), None)
+            if ident and "birthDate" in person and person["birthDate"] != read_date(ident[6:14]):
+                reasons.append(("adapter-record-invalid", f"row {n}"))
+            if ident and person.get("gender") in ("1", "2") and person["gender"] != ("1" if int(ident[16]) % 2 else "2"):
+                reasons.append(("adapter-record-invalid", f"row {n}"))
+        if thing is not None and "vehicle" in thing and not thing.get("kind", "").startswith("vehicle."):
+            reasons.append(("adapter-record-invalid", f"row {n}"))
+        if reasons:
+            for code, where in reasons:
+                r.finding(code, where)
+            continue
+        for kind, code, ptr in loss:
+            r.lost(kind, code, ptr)
+        for code, where, i in notes:
+            sensitive_seen.add(i)
+            r.finding(code, where)
+        for p in new_places:
+            written_places[p["id"]] = (p.get("roomUse"), p.get("rentalStatus"), p.get("area"), p["address"]["fullText"])
+        for rec in new_places + [person, org, thing]:
+            if rec is not None:
+                written_ids.add((rec["type"], rec["id"]))
+                r.records.append(rec)
     return r
 
 
@@ -1484,6 +1979,8 @@ def address_text_only(records):
     """Records with each kept address reduced to its full text (address parsing is reviewed by hand)."""
     out = json.loads(json.dumps(records))
     for rec in out:
+        if isinstance(rec.get("address"), dict):
+            rec["address"] = {"fullText": rec["address"]["fullText"]}
         for v in rec.get("extensions", {}).get("csv", {}).values():
             if isinstance(v, dict) and "address" in v:
                 v["address"] = {"fullText": v["address"]["fullText"]}
@@ -2275,6 +2772,7 @@ def snap_coordinates(want, got):
 
 READERS = {
     "csv": csv_read,
+    "xlsx": csv_read,
     "geojson": geojson_read,
     "cloudevents": cloudevents_read,
     "open311": open311_read,
@@ -2600,7 +3098,7 @@ def derive(v):
         r = gat1400_read(v["input"], v["options"]["received_at"], v.get("options", {}).get("datum", "wgs84"))
         snap_coordinates(without_meta(v["expected"]["records"]), r.records)
         return r
-    if v["from"] == "csv":
+    if v["from"] in ("csv", "xlsx"):
         return rd(v)
     if v["from"] in ("open311", "open311-xml"):
         r = rd(v["input"], v.get("mapping"), v.get("options", {}).get("datum", "wgs84"))
@@ -2638,7 +3136,7 @@ def main():
         if wf != gf:
             diffs.append(f"findings: vector has {sorted((wf - gf).elements())}, spec gives {sorted((gf - wf).elements())}")
         want_records = want.get("records") or []
-        if v["from"] == "csv":
+        if v["from"] in ("csv", "xlsx"):
             want_records = address_text_only(want_records)
         if got.records is not None and without_meta(got.records) != without_meta(want_records):
             diffs.append("records differ (without meta)")

@@ -29,9 +29,6 @@ const KINDS: &[(&str, RecordType)] = &[
 /// The three forms of each sample.
 const FORMS: &[&str] = &["{}.csv", "{}-gbk.csv", "{}.xlsx"];
 
-/// Findings that are notes about the file, not about a row.
-const NOTES: &[&str] = &["csv-title-row-skipped", "csv-format-detected"];
-
 const CREATED_AT: &str = "2024-06-01T09:00:00+08:00";
 
 fn dir() -> PathBuf {
@@ -58,12 +55,8 @@ fn convert(name: &str, mapping: &Mapping) -> TableResult {
     let r = read_register(&bytes(name), mapping, &RegisterOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
     let rows: Vec<String> = r.refused.iter().map(|x| format!("row {}: {:?}", x.row, x.reasons)).collect();
     assert!(rows.is_empty(), "{name}: rows refused:\n{}", rows.join("\n"));
-    let findings: Vec<String> = r
-        .findings
-        .iter()
-        .filter(|f| !NOTES.contains(&f.code))
-        .map(|f| format!("row {} {:?} {}: {}", f.row, f.column, f.code, f.message_en))
-        .collect();
+    let findings: Vec<String> =
+        r.findings.iter().map(|f| format!("row {} {:?} {}: {}", f.row, f.column, f.code, f.message_en)).collect();
     assert!(findings.is_empty(), "{name}: findings:\n{}", findings.join("\n"));
     r
 }
@@ -112,24 +105,8 @@ fn validate(name: &str, r: &TableResult) -> Vec<String> {
         .findings
         .iter()
         .filter(|f| f.level != Level::Info)
-        .filter(|f| !known_place_id_bug(f))
         .map(|f| format!("{} {} {}: {}", f.code, f.record_id.as_deref().unwrap_or("-"), f.pointer, f.message_en))
         .collect()
-}
-
-/// KNOWN BUG in the reader, reported to the lead (issue 12), allowed here only until fixed: a
-/// place id generated from the place path (`PL-` and 16 hex digits of its SHA-256) can hold 11
-/// digits of a mobile number's shape (`PL-19176558963d63f2`, the community 虎丘社区), which
-/// `linli validate` refuses as `id-holds-personal-number` [CON-013]; the reader's own check of
-/// each row does not run this scan, so the record is written [ADP-004]. Remove this allowance
-/// when generated ids can no longer look like a personal number.
-fn known_place_id_bug(f: &linli_validate::Finding) -> bool {
-    f.code == "id-holds-personal-number"
-        && f.pointer == "/id"
-        && f.record_type == Some(RecordType::Place)
-        && f.record_id.as_deref().is_some_and(|id| {
-            id.strip_prefix("PL-").is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-        })
 }
 
 #[test]

@@ -223,6 +223,13 @@ pub(crate) fn convert(
         }
         Ok(refusal)
     };
+    for l in std::mem::take(&mut reg.header_loss) {
+        loss_total += 1;
+        *loss_count.entry((l.kind, l.code)).or_default() += 1;
+        if let Some(lf) = &mut loss_file {
+            lf.entry(&l)?;
+        }
+    }
     let header_findings = std::mem::take(&mut reg.header_findings);
     for f in &header_findings {
         refused_any |= note(f, &mut errors, &mut error_total, &mut loss_file)?;

@@ -572,7 +572,21 @@ fn convert(r: &ConvertRequest) -> Result<ConvertAnswer, String> {
         if let Some(d) = &r.options.datum {
             opts.datum = linli_adapters::coords::Datum::parse(d).ok_or_else(|| format!("unknown datum `{d}`"))?;
         }
-        let converted = c::read(format, &bytes, &opts).map_err(|e| e.to_string())?;
+        let converted = match c::read(format, &bytes, &opts) {
+            Ok(c) => c,
+            // A register refused as a whole because most mapped columns are missing [ADP-017]:
+            // in the protocol, no record and the one finding of the refusal at `file` (the input
+            // as a whole, chapter 22.1), as the adapter vectors express it.
+            Err(e) if e.code() == "csv-columns-missing" => {
+                answer.records = Some(Vec::new());
+                answer.findings.push(linli_conformance::protocol::ReportedFinding {
+                    code: e.code().to_owned(),
+                    at: "file".to_owned(),
+                });
+                return Ok(answer);
+            }
+            Err(e) => return Err(e.to_string()),
+        };
         answer.loss.extend(converted.loss.entries.iter().map(reported));
         answer.findings.extend(
             converted

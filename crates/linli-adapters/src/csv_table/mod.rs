@@ -168,9 +168,12 @@ pub struct Register<'a> {
     rows: Box<dyn RowSource + 'a>,
     pending: VecDeque<Item>,
     converter: Converter,
-    /// Findings about the header and the rows above it (title rows skipped, duplicate or
-    /// missing columns, personal columns not kept, the kind of file detected).
+    /// Findings about the header (duplicate or missing columns, personal columns not kept, an
+    /// unknown forced encoding).
     pub header_findings: Vec<RowFinding>,
+    /// Loss entries about the file and the rows above the header (`csv-title-row-skipped` at
+    /// `/N`, `csv-format-detected` at the empty pointer).
+    pub header_loss: Vec<crate::Loss>,
     /// The encoding read, or `xlsx`/`xls`.
     pub encoding: &'static str,
     /// The kind of file read.
@@ -204,24 +207,26 @@ impl<'a> Register<'a> {
         input.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
         let kind = TableKind::sniff(head.get(..got).unwrap_or_default());
         let mut header_findings = Vec::new();
+        let mut header_loss = Vec::new();
         if let Some(expected) = opts.expected.filter(|e| *e != kind) {
-            header_findings.push(RowFinding::new(
-                0,
-                None,
-                "csv-format-detected",
-                format!(
+            header_loss.push(crate::Loss {
+                kind: crate::LossKind::Normalised,
+                source: String::new(),
+                target: None,
+                code: "csv-format-detected",
+                message_zh: format!(
                     "按 --from {} 读取，但文件内容是 {}，已按 {} 读取",
                     expected.name(),
                     kind_zh(kind),
                     kind.name()
                 ),
-                format!(
+                message_en: format!(
                     "read as --from {}, but the bytes are {}; read as {}",
                     expected.name(),
                     kind_en(kind),
                     kind.name()
                 ),
-            ));
+            });
         }
         let (rows, encoding, merges): (Box<dyn RowSource + 'a>, &'static str, Vec<calamine::Dimensions>) = match kind {
             TableKind::Csv => {
@@ -323,13 +328,14 @@ impl<'a> Register<'a> {
             match item {
                 Item::Row(n, cells) if i < chosen => {
                     if !cells.iter().all(|c| c.trim().is_empty()) {
-                        header_findings.push(RowFinding::new(
-                            n,
-                            None,
-                            "csv-title-row-skipped",
-                            "表头之上的标题行，已跳过".into(),
-                            "a title row above the header; skipped".into(),
-                        ));
+                        header_loss.push(crate::Loss {
+                            kind: crate::LossKind::Normalised,
+                            source: format!("row {n}"),
+                            target: None,
+                            code: "csv-title-row-skipped",
+                            message_zh: "表头之上的标题行，已跳过".into(),
+                            message_en: "a title row above the header; skipped".into(),
+                        });
                     }
                 }
                 Item::Row(n, cells) if i == chosen => header = Some((n, cells)),
@@ -370,7 +376,7 @@ impl<'a> Register<'a> {
         let (converter, findings) = Converter::new(mapping, &header_cells, header_row);
         header_findings.extend(findings);
         check_columns(mapping, &converter)?;
-        Ok(Register { rows, pending, converter, header_findings, encoding, kind, header_row, total })
+        Ok(Register { rows, pending, converter, header_findings, header_loss, encoding, kind, header_row, total })
     }
 
     /// The header as read.
@@ -464,6 +470,7 @@ pub fn read_register(bytes: &[u8], mapping: &Mapping, opts: &RegisterOptions) ->
         encoding: reg.encoding,
         header: reg.header(),
         findings: reg.header_findings.clone(),
+        loss: LossReport { entries: reg.header_loss.clone() },
         ..TableResult::default()
     };
     for item in reg {

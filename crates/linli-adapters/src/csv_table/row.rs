@@ -321,7 +321,7 @@ impl Converter {
         // Places first: the others refer to the row's place.
         let mut row_place: Option<Id> = None;
         let mut new_places: Vec<Place> = Vec::new();
-        let mut place_attrs: Option<(u64, u64)> = None;
+        let mut place_attrs: Option<(u64, [u64; 4])> = None;
         if slots.contains(&Slot::Place) {
             match self.places.places_of(&self.mapping, &mut b, &cells) {
                 Some((places, deepest, attrs)) => {
@@ -359,18 +359,12 @@ impl Converter {
                 (Some(r), Some(ns)) => {
                     extensions_of(r).0.insert(ns, ext);
                 }
-                (None, Some(ns)) if mapping.primary == Slot::Place => match new_places.last_mut() {
-                    Some(p) if Some(&p.id) == row_place.as_ref() => {
+                (None, Some(ns)) if mapping.primary == Slot::Place => {
+                    // A place written earlier is refused above (csv-duplicate-place).
+                    if let Some(p) = new_places.last_mut().filter(|p| Some(&p.id) == row_place.as_ref()) {
                         p.extensions.0.insert(ns, ext);
                     }
-                    _ => b.reason(
-                        None,
-                        "csv-duplicate-place",
-                        "本行的地点已由前面的行写出，本行其余各列无处保存".into(),
-                        "the row's place was written by an earlier row; the row's other columns have nowhere to go"
-                            .into(),
-                    ),
-                },
+                }
                 _ => {}
             }
         }
@@ -410,19 +404,24 @@ impl Converter {
         }
         for r in &all {
             if let Record::Place(p) = r {
-                self.places.written.entry(hash64(&[p.id.as_str()])).or_insert(0);
+                self.places.written.entry(hash64(&[p.id.as_str()])).or_insert([0; 4]);
             }
         }
         RowOutcome::Converted { records: all, loss: b.loss, notes: b.notes }
     }
 }
 
+/// The places of a row not written yet (largest first), the id of the row's place, and (its id
+/// hash, the hashes of its attributes).
+type RowPlaces = (Vec<Place>, Id, (u64, [u64; 4]));
+
 /// The places of a register written so far: all the memory de-duplication needs.
 #[derive(Default)]
 struct PlaceState {
-    /// Id hash → hash of the attribute cells written with it (0 for a place written as a larger
+    /// Id hash → hashes of the use, rental status, area and address written with it (0: none;
+    /// all 0 for a place written as a larger level of another row's place).
     /// level of another row's place).
-    written: HashMap<u64, u64>,
+    written: HashMap<u64, [u64; 4]>,
     /// The previous row's place levels and their ids.
     level_cache: Vec<(PlaceKind, String, Id)>,
 }
@@ -431,7 +430,7 @@ impl PlaceState {
     /// The row's place chain: the places not written yet (largest first), the id of the row's
     /// place, and (its id hash, the hash of its attribute cells). Only places not written yet
     /// are built; the ids of the previous row's levels are reused while the levels agree.
-    fn places_of(&mut self, m: &Mapping, b: &mut RowBuild, cells: &Cells<'_>) -> Option<(Vec<Place>, Id, (u64, u64))> {
+    fn places_of(&mut self, m: &Mapping, b: &mut RowBuild, cells: &Cells<'_>) -> Option<RowPlaces> {
         let levels: Vec<(PlaceKind, String)> = PLACE_LEVELS
             .iter()
             .filter_map(|k| cells.values.get(&Target::PlaceLevel(*k)).map(|(_, v)| (*k, level_name(*k, v))))
@@ -499,24 +498,37 @@ impl PlaceState {
             ids.push(id);
         }
         self.level_cache = levels.iter().zip(&ids).map(|((k, nm), id)| (*k, nm.clone(), id.clone())).collect();
-        // The smallest place's attribute cells, compared with what was written with it.
-        let cell = |t| cells.values.get(&t).map_or("", |(_, v)| *v);
-        let attrs = hash64(&[
-            cell(Target::RoomUse),
-            cell(Target::RentalStatus),
-            cell(Target::Area),
-            cell(Target::PlaceAddress),
-        ])
-        .max(1);
+        // The smallest place's attributes, compared with what was written with it: a value this
+        // row gives that differs (none written included) is a conflict [ADP-014].
         let deepest = ids.last().cloned()?;
         let deepest_hash = hash64(&[deepest.as_str()]);
+        let name = levels.last().map(|(_, n)| n.as_str()).unwrap_or_default();
+        let kind = levels.last().map_or(PlaceKind::Room, |(k, _)| *k);
+        let mut scratch = Place::new(deepest.clone(), m.meta.clone(), kind, Text::new(name).ok()?);
+        scratch.address = None;
+        place_attributes(b, m, cells, &mut scratch);
+        let h = |present: bool, text: String| if present { hash64(&[&text]).max(1) } else { 0 };
+        let attrs = [
+            h(scratch.room_use.is_some(), format!("{:?}", scratch.room_use)),
+            h(scratch.rental_status.is_some(), format!("{:?}", scratch.rental_status)),
+            h(scratch.area.is_some(), scratch.area.map(f64::to_bits).unwrap_or_default().to_string()),
+            h(scratch.address.is_some(), scratch.address.as_ref().map(|a| a.full_text.to_string()).unwrap_or_default()),
+        ];
         if let Some(seen) = self.written.get(&deepest_hash) {
-            if *seen != 0 && *seen != attrs {
+            if attrs.iter().zip(seen).any(|(now, before)| *now != 0 && now != before) {
                 b.reason(
                     None,
                     "csv-place-conflict",
-                    "本行地点的属性单元格（用途、出租状态、面积、地址）与前面行的同一地点不同".into(),
-                    "the attribute cells of the row's place (use, rental status, area, address) differ from an earlier row's for the same place".into(),
+                    "本行给出的地点属性（用途、出租状态、面积、地址）与前面行写出的同一地点不同".into(),
+                    "the row gives its place a use, rental status, area or address other than an earlier row wrote"
+                        .into(),
+                );
+            } else if m.primary == Slot::Place {
+                b.reason(
+                    None,
+                    "csv-duplicate-place",
+                    "本行的地点已由前面的行写出".into(),
+                    "the row's place was written by an earlier row".into(),
                 );
             }
         }
@@ -566,7 +578,12 @@ impl PlaceState {
                 }
             }
             if i + 1 == n {
-                place_attributes(b, m, cells, &mut place);
+                place.room_use = scratch.room_use;
+                place.rental_status = scratch.rental_status;
+                place.area = scratch.area;
+                if scratch.address.is_some() {
+                    place.address = scratch.address.take();
+                }
             }
             out.push(place);
         }

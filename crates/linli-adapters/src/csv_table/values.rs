@@ -138,11 +138,12 @@ pub(crate) fn parse_date(raw: &str) -> Option<Date> {
     Date::from_ymd(i32::try_from(y).ok()?, u8::try_from(m).ok()?, u8::try_from(d).ok()?)
 }
 
-static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(concat!(
+/// The address pattern, with or without its district part.
+fn address_pattern(district: bool) -> Option<Regex> {
+    let parts = [
         r"^(?P<province>.+?(?:省|自治区|特别行政区))?",
         r"(?P<city>.+?(?:市|自治州|地区|盟))?",
-        r"(?P<district>.+?(?:区|县|旗|市))?",
+        if district { r"(?P<district>.+?(?:区|县|旗|市))?" } else { "" },
         r"(?P<subDistrict>.+?(?:街道|镇|乡))?",
         r"(?P<community>.+?(?:社区|村))?",
         r"(?P<road>.+?(?:路|街|巷|弄|道))?",
@@ -152,9 +153,13 @@ static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
         r"(?P<unit>[0-9０-９一二三四五六七八九十]+单元)?",
         r"(?P<floor>[0-9０-９]+层)?",
         r"(?P<room>[0-9０-９A-Za-z-]+室?)?$",
-    ))
-    .ok()
-});
+    ];
+    Regex::new(&parts.concat()).ok()
+}
+
+static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| address_pattern(true));
+/// For a text whose "district" would end in 小区 or 社区: those are a compound and a community.
+static ADDRESS_NO_DISTRICT: LazyLock<Option<Regex>> = LazyLock::new(|| address_pattern(false));
 
 /// A standard address from address text: always `fullText`, the parts where the text allows.
 pub(crate) fn parse_address(raw: &str) -> Option<StandardAddress> {
@@ -174,7 +179,15 @@ pub(crate) fn parse_address(raw: &str) -> Option<StandardAddress> {
         room: None,
         full_text,
     };
-    if let Some(caps) = ADDRESS.as_ref().and_then(|re| re.captures(raw)) {
+    let caps = ADDRESS.as_ref().and_then(|re| re.captures(raw)).and_then(|c| {
+        let district = c.name("district").map(|m| m.as_str());
+        if district.is_some_and(|d| d.ends_with("小区") || d.ends_with("社区")) {
+            ADDRESS_NO_DISTRICT.as_ref().and_then(|re| re.captures(raw))
+        } else {
+            Some(c)
+        }
+    });
+    if let Some(caps) = caps {
         let part = |name: &str| caps.name(name).and_then(|m| Text::new(m.as_str()).ok());
         a.province = part("province");
         a.city = part("city");

@@ -195,7 +195,8 @@ const LEGAL_REPRESENTATIVE: &[(&str, &[&str])] = &[
 
 /// A value guess from sample cells: what every non-empty sampled cell of a column looks like.
 fn guess_from_values(header: &str, values: &[String]) -> Option<(Target, &'static str)> {
-    let vals: Vec<String> = values.iter().map(|v| half_width(v.trim())).filter(|v| !v.is_empty()).collect();
+    let vals: Vec<String> =
+        values.iter().map(|v| half_width(v.trim()).into_owned()).filter(|v| !v.is_empty()).collect();
     if vals.is_empty() {
         return None;
     }

@@ -396,11 +396,17 @@ impl Converter {
             }
         }
         if !b.reasons.is_empty() {
+            self.places.last_row = None;
+            self.places.pending = None;
             return RowOutcome::Refused(b.reasons);
         }
+        if let Some(p) = self.places.pending.take() {
+            self.places.last_row = Some(p);
+        }
         // Only now are the row's places recorded as written.
+        // What was written first stays: a row that gives other attributes is refused above.
         if let Some((id, attrs)) = place_attrs {
-            self.places.written.insert(id, attrs);
+            self.places.written.entry(id).or_insert(attrs);
         }
         for r in &all {
             if let Record::Place(p) = r {
@@ -424,6 +430,11 @@ struct PlaceState {
     written: HashMap<u64, [u64; 4]>,
     /// The previous row's place levels and their ids.
     level_cache: Vec<(PlaceKind, String, Id)>,
+    /// The previous converted row's place cells, the id of its place and that id's hash (only
+    /// when the row gave nothing but the levels).
+    last_row: Option<([String; 6], Id, u64)>,
+    /// This row's, until the row converts.
+    pending: Option<([String; 6], Id, u64)>,
 }
 
 impl PlaceState {
@@ -431,6 +442,35 @@ impl PlaceState {
     /// place, and (its id hash, the hash of its attribute cells). Only places not written yet
     /// are built; the ids of the previous row's levels are reused while the levels agree.
     fn places_of(&mut self, m: &Mapping, b: &mut RowBuild, cells: &Cells<'_>) -> Option<RowPlaces> {
+        // The members of a household follow each other: a row that names the same places as the
+        // previous converted row, and nothing else about them, needs nothing computed.
+        let raw = PLACE_LEVELS.map(|k| cells.values.get(&Target::PlaceLevel(k)).map_or("", |(_, v)| *v));
+        let other = [
+            Target::PlaceId,
+            Target::DivisionCode,
+            Target::PlaceAddress,
+            Target::RoomUse,
+            Target::RentalStatus,
+            Target::Area,
+        ]
+        .iter()
+        .any(|t| cells.values.contains_key(t));
+        if !other && m.primary != Slot::Place {
+            if let Some((last_raw, id, hash)) = &self.last_row {
+                if last_raw.iter().zip(raw).all(|(a, b)| a == b) {
+                    return Some((Vec::new(), id.clone(), (*hash, [0; 4])));
+                }
+            }
+        }
+        self.pending = None;
+        let found = self.chain(m, b, cells)?;
+        if !other && m.primary != Slot::Place {
+            self.pending = Some((raw.map(str::to_owned), found.1.clone(), found.2.0));
+        }
+        Some(found)
+    }
+
+    fn chain(&mut self, m: &Mapping, b: &mut RowBuild, cells: &Cells<'_>) -> Option<RowPlaces> {
         let levels: Vec<(PlaceKind, String)> = PLACE_LEVELS
             .iter()
             .filter_map(|k| cells.values.get(&Target::PlaceLevel(*k)).map(|(_, v)| (*k, level_name(*k, v))))
@@ -497,7 +537,9 @@ impl PlaceState {
             };
             ids.push(id);
         }
-        self.level_cache = levels.iter().zip(&ids).map(|((k, nm), id)| (*k, nm.clone(), id.clone())).collect();
+        if !same || self.level_cache.len() != n {
+            self.level_cache = levels.iter().zip(&ids).map(|((k, nm), id)| (*k, nm.clone(), id.clone())).collect();
+        }
         // The smallest place's attributes, compared with what was written with it: a value this
         // row gives that differs (none written included) is a conflict [ADP-014].
         let deepest = ids.last().cloned()?;
@@ -507,12 +549,13 @@ impl PlaceState {
         let mut scratch = Place::new(deepest.clone(), m.meta.clone(), kind, Text::new(name).ok()?);
         scratch.address = None;
         place_attributes(b, m, cells, &mut scratch);
-        let h = |present: bool, text: String| if present { hash64(&[&text]).max(1) } else { 0 };
+        let h = |text: Option<&str>| text.map_or(0, |t| hash64(&[t]).max(1));
+        let area = scratch.area.map(|a| a.to_bits().to_string());
         let attrs = [
-            h(scratch.room_use.is_some(), format!("{:?}", scratch.room_use)),
-            h(scratch.rental_status.is_some(), format!("{:?}", scratch.rental_status)),
-            h(scratch.area.is_some(), scratch.area.map(f64::to_bits).unwrap_or_default().to_string()),
-            h(scratch.address.is_some(), scratch.address.as_ref().map(|a| a.full_text.to_string()).unwrap_or_default()),
+            h(scratch.room_use.map(|c| c.code())),
+            h(scratch.rental_status.map(|c| c.code())),
+            h(area.as_deref()),
+            h(scratch.address.as_ref().map(|a| a.full_text.as_str())),
         ];
         if let Some(seen) = self.written.get(&deepest_hash) {
             if attrs.iter().zip(seen).any(|(now, before)| *now != 0 && now != before) {
@@ -566,7 +609,7 @@ impl PlaceState {
             });
             if i == 0 {
                 if let Some((h, v)) = cells.values.get(&Target::DivisionCode) {
-                    match DivisionCode::new(half_width(v)) {
+                    match DivisionCode::new(half_width(v).into_owned()) {
                         Ok(d) => place.division_code = Some(d),
                         Err(_) => b.reason(
                             Some(h),
@@ -911,7 +954,7 @@ fn person(
     match (hid, rel) {
         (Some((hh, hv)), Some((rh, rv))) => {
             let r = b.code::<Relationship>(rh, rv, values(m, rh));
-            match (HouseholdId::new(half_width(hv)), r) {
+            match (HouseholdId::new(half_width(hv).into_owned()), r) {
                 (Ok(household_id), Some(relationship)) => p.household = Some(Household { household_id, relationship }),
                 (Err(_), _) => b.reason(
                     Some(hh),
@@ -1063,7 +1106,7 @@ fn thing(b: &mut RowBuild, m: &Mapping, cells: &Cells<'_>, person: Option<&Id>, 
     t.model = text(b, get(Target::Model));
     t.serial_number = text(b, get(Target::SerialNumber));
     if let Some((h, v)) = get(Target::DeviceCode) {
-        match DeviceCode::new(half_width(v)) {
+        match DeviceCode::new(half_width(v).into_owned()) {
             Ok(c) => t.device_code = Some(c),
             Err(_) => {
                 b.reason(Some(h), "csv-bad-value", "设备编码应为 20 位数字".into(), "a device code is 20 digits".into())

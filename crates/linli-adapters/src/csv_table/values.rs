@@ -74,15 +74,22 @@ pub(crate) fn items(raw: &str) -> impl Iterator<Item = &str> {
     raw.split([';', '；', ',', '，', '、', '/']).map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// Full-width ASCII forms (`０`–`９`, `Ａ`, `－`, `＋`, U+3000) to ASCII.
-pub(crate) fn half_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
+/// Full-width ASCII forms (`０`–`９`, `Ａ`, `－`, `＋`, U+3000) to ASCII; borrowed when there is
+/// none (most cells).
+pub(crate) fn half_width(s: &str) -> std::borrow::Cow<'_, str> {
+    let full = |c: char| matches!(c, '\u{3000}' | '\u{ff01}'..='\u{ff5e}');
+    if s.is_ascii() || !s.chars().any(full) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\u{3000}' => ' ',
+                '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
+                _ => c,
+            })
+            .collect(),
+    )
 }
 
 /// Clean one telephone number (already half-width): drop blanks and brackets, and a country

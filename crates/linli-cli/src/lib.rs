@@ -175,6 +175,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write) -> Res
     }
 }
 
+/// A progress bar over `total` bytes, on standard error.
+pub(crate) fn bytes_bar(total: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {bytes_per_sec} {wide_bar} {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
 /// Text that came from outside (an adapter's answer, a statement not yet verified) made safe for
 /// a terminal: control characters (escape sequences, carriage returns, bell) are written as
 /// `\u{..}` escapes instead of being obeyed.

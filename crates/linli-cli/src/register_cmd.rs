@@ -54,6 +54,13 @@ pub(crate) fn init_mapping(
     };
     let text = csv_table::init::init_mapping(&bytes, &opts).map_err(|e| adapter_error(register, lang, &e))?;
     match &a.output {
+        Some(p) if p.exists() => Err(CliError::Usage(match lang {
+            Lang::Zh => format!("{} 已存在：不覆盖（可能是改过的映射）；请换一个文件名或先删除它", p.display()),
+            Lang::En => format!(
+                "{} exists: not overwritten (it may be an edited mapping); choose another name or remove it",
+                p.display()
+            ),
+        })),
         Some(p) => {
             std::fs::write(p, &text).map_err(io(p))?;
             let msg = match lang {
@@ -63,10 +70,13 @@ pub(crate) fn init_mapping(
                 }
             };
             writeln!(out, "{msg}").map_err(CliError::Stdout)?;
+            Ok(ExitCode::SUCCESS)
         }
-        None => out.write_all(text.as_bytes()).map_err(CliError::Stdout)?,
+        None => {
+            out.write_all(text.as_bytes()).map_err(CliError::Stdout)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Where the records go: one NDJSON file, or one file per record type in a dataset directory.
@@ -177,11 +187,16 @@ pub(crate) fn convert(
         }
         None => None,
     };
-    let rejects_path = a.rejects.clone().unwrap_or_else(|| {
-        let mut s = output.as_os_str().to_owned();
-        s.push(".rejects.csv");
-        PathBuf::from(s)
-    });
+    // Beside the output, named after it (`out/` → `out.rejects.csv`, visible in a file browser).
+    let default_rejects = match (output.parent(), output.file_name()) {
+        (Some(dir), Some(name)) => {
+            let mut n = name.to_owned();
+            n.push(".rejects.csv");
+            dir.join(n)
+        }
+        _ => PathBuf::from("rejects.csv"),
+    };
+    let rejects_path = a.rejects.clone().unwrap_or_else(|| default_rejects.clone());
     let mut rejects: Option<BufWriter<File>> = None;
     let bar = progress_bar(a, reg.progress().1);
 
@@ -274,12 +289,12 @@ pub(crate) fn convert(
                     if text_enc == encoding_rs::UTF_8 {
                         w.write_all(b"\xEF\xBB\xBF").map_err(io(&rejects_path))?;
                     }
-                    csv_table::write_rejects_row(&mut w, text_enc, &header, csv_table::REASON_COLUMN)
+                    csv_table::write_rejects_row(&mut w, text_enc, header.len(), &header, csv_table::REASON_COLUMN)
                         .map_err(io(&rejects_path))?;
                     rejects = Some(w);
                 }
                 if let Some(w) = &mut rejects {
-                    csv_table::write_rejects_row(w, text_enc, &cells, &csv_table::reasons_zh(&reasons))
+                    csv_table::write_rejects_row(w, text_enc, header.len(), &cells, &csv_table::reasons_zh(&reasons))
                         .map_err(io(&rejects_path))?;
                 }
             }
@@ -289,8 +304,13 @@ pub(crate) fn convert(
         b.finish_and_clear();
     }
     sink.finish(output)?;
-    if let Some(mut w) = rejects {
-        w.flush().map_err(io(&rejects_path))?;
+    match rejects {
+        Some(mut w) => w.flush().map_err(io(&rejects_path))?,
+        // A rejects file of an earlier run of the same output would mislead: it goes.
+        None if a.rejects.is_none() && rejects_path.is_file() => {
+            std::fs::remove_file(&rejects_path).map_err(io(&rejects_path))?;
+        }
+        None => {}
     }
     if let Some(lf) = loss_file {
         lf.finish(records)?;
@@ -358,11 +378,5 @@ fn progress_bar(a: &ConvertArgs, total: u64) -> Option<indicatif::ProgressBar> {
     if a.no_progress || total < (8 << 20) || !std::io::stderr().is_terminal() {
         return None;
     }
-    let bar = indicatif::ProgressBar::new(total);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {bytes_per_sec} {wide_bar} {eta}")
-    {
-        bar.set_style(style);
-    }
-    Some(bar)
+    Some(crate::bytes_bar(total))
 }

@@ -87,13 +87,7 @@ fn progress_bar(args: &ValidateArgs) -> Option<indicatif::ProgressBar> {
     if total < (32 << 20) {
         return None;
     }
-    let bar = indicatif::ProgressBar::new(total);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {bytes_per_sec} {wide_bar} {eta}")
-    {
-        bar.set_style(style);
-    }
-    Some(bar)
+    Some(crate::bytes_bar(total))
 }
 
 fn dir_size(p: &std::path::Path) -> u64 {

@@ -175,7 +175,7 @@ fn init_mapping_writes_a_skeleton_that_converts_the_register() {
     assert_eq!(code, ExitCode::SUCCESS, "{text}");
     let toml = std::fs::read_to_string(&skeleton).expect("skeleton");
     for line in [
-        "headerRow = 2",
+        "# 表头在第 2 行",
         "\"姓名*\" = \"person.name\"",
         "\"身份证号*\" = \"person.identifiers.resident-id\"",
         "\"房号\" = \"place.room\"",
@@ -186,6 +186,10 @@ fn init_mapping_writes_a_skeleton_that_converts_the_register() {
     }
     let m = linli_adapters::csv_table::Mapping::from_toml(&toml).expect("the skeleton is a valid mapping");
     assert_eq!(m.columns().count(), 10, "{toml}");
+    // An existing file (perhaps an edited mapping) is never overwritten.
+    let (code, text) = run(&["--lang", "en", "convert", "--init-mapping", &r, "-o", &skeleton.display().to_string()]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.contains("exists: not overwritten"), "{text}");
     // Standard output without -o.
     let (code, text) = run(&["convert", "--init-mapping", &r]);
     assert_eq!(code, ExitCode::SUCCESS);
@@ -254,5 +258,67 @@ fn a_workbook_named_csv_is_read_as_a_workbook_with_a_note() {
     assert!(text.contains("converted 2 records"), "{text}");
     // The three columns the workbook lacks are reported; nothing else is refused.
     assert_eq!(code, ExitCode::from(1), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_column_left_out_on_purpose_a_ragged_row_and_an_unclosed_quote_in_the_rejects_file() {
+    let dir = tmp("ragged");
+    // 备注 is left out on purpose; a short row and an unclosed quote are refused into the rejects file.
+    let mapping = format!("{MAPPING}\"备注\" = \"-\"\n");
+    let m2 = dir.join("m2.toml");
+    std::fs::write(
+        &m2,
+        mapping
+            .replace("[values.\"人口类型\"]\n", "")
+            .replace("\"户籍人口\" = \"registered\"\n\"流动人口\" = \"floating\"\n", ""),
+    )
+    .expect("write");
+    let register = "姓名*,身份证号*,性别,手机号,出生日期,小区,楼栋,单元,房号,人口类型,备注\n\
+沈建国,321083197812162119,男,13812345678,1978/12/16,幸福小区,3,2,502,户籍人口,楼长\n\
+李秀英,11010519491231002X,女\n\
+\"王五,11010519491231002X,女,13912345678,1949-12-31,幸福小区,3,2,601,流动人口,\n\
+赵六,110105195001010012,男,13712345678,1950-01-01,幸福小区,5,1,101,户籍人口,\n";
+    let r = dir.join("ragged.csv");
+    std::fs::write(&r, register).expect("write");
+    let out = dir.join("out");
+    let (code, text) = run(&[
+        "--lang",
+        "en",
+        "convert",
+        "--from",
+        "csv",
+        "--mapping",
+        &m2.display().to_string(),
+        &r.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, ExitCode::from(1), "{text}");
+    assert!(text.contains("(2 rows; 2 rows refused)"), "{text}");
+    let persons = std::fs::read_to_string(out.join("person.ndjson")).expect("persons");
+    assert!(!persons.contains("楼长"), "a column mapped to - is not kept");
+    let rejects = std::fs::read_to_string(dir.join("out.rejects.csv")).expect("rejects beside the directory");
+    let lines: Vec<&str> = rejects.lines().collect();
+    assert_eq!(lines.len(), 3, "{rejects}");
+    // The short row is padded: the reason stands in the 12th column, under 拒收原因.
+    assert!(lines[1].starts_with("李秀英,11010519491231002X,女,,,,,,,,,"), "{rejects}");
+    assert!(lines[2].contains("王五") && lines[2].contains("csv-malformed"), "{rejects}");
+    // A later run that refuses nothing removes the stale rejects file.
+    let clean = "姓名*,身份证号*,性别,手机号,出生日期,小区,楼栋,单元,房号,人口类型,备注\n\
+沈建国,321083197812162119,男,13812345678,1978/12/16,幸福小区,3,2,502,户籍人口,楼长\n";
+    std::fs::write(&r, clean).expect("write");
+    let (code, text) = run(&[
+        "convert",
+        "--from",
+        "csv",
+        "--mapping",
+        &m2.display().to_string(),
+        &r.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, ExitCode::SUCCESS, "{text}");
+    assert!(!dir.join("out.rejects.csv").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -117,7 +117,7 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
         ],
     ),
     ("place.id", &["房屋编号", "房屋编码", "房屋id", "地址编码", "房屋代码"]),
-    ("place.community", &["社区", "所属社区", "社区名称", "村社区", "村居", "所属村居"]),
+    ("place.community", &["社区", "所属社区", "所在社区", "社区名称", "村社区", "村居", "所属村居"]),
     ("place.compound", &["小区", "小区名称", "所属小区", "小区名", "住宅小区", "楼盘"]),
     (
         "place.building",
@@ -229,6 +229,17 @@ fn guess_from_values(header: &str, values: &[String]) -> Option<(Target, &'stati
     None
 }
 
+/// Whether a title reads as a Chinese personal name rather than a column title: two to four Han
+/// characters starting with a common surname, and no synonym knows it.
+pub(crate) fn looks_like_name(v: &str) -> bool {
+    const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
+    let n = v.chars().count();
+    (2..=4).contains(&n)
+        && v.chars().next().is_some_and(|c| SURNAMES.contains(c))
+        && v.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        && guess_target(v).is_none()
+}
+
 /// A Chinese vehicle plate: a province character, a letter, then 5 or 6 letters and digits.
 fn is_plate(v: &str) -> bool {
     const PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领";
@@ -289,6 +300,31 @@ fn value_map(target: Target, labels: &BTreeSet<String>) -> Vec<(String, Option<&
     }
 }
 
+/// The sheet of a workbook whose first rows hold most titles the synonym table knows (a
+/// workbook often opens with a sheet of instructions, 填表说明); `None` for the first sheet.
+fn best_sheet(bytes: &[u8]) -> Option<String> {
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).ok()?;
+    let names = wb.sheet_names();
+    if names.len() < 2 {
+        return None;
+    }
+    let mut best: Option<(usize, String)> = None;
+    for name in names {
+        let Ok(range) = wb.worksheet_range(&name) else { continue };
+        let score = range
+            .rows()
+            .take(super::HEADER_SEARCH_ROWS)
+            .map(|r| r.iter().filter(|c| guess_target(&c.to_string()).is_some()).count())
+            .max()
+            .unwrap_or(0);
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, name));
+        }
+    }
+    best.filter(|(s, _)| *s > 0).map(|(_, n)| n)
+}
+
 /// How many data rows `--init-mapping` reads for value guesses and labels.
 pub const SAMPLE_ROWS: usize = 10_000;
 
@@ -328,6 +364,7 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut delimiter = b',';
     let mut row_numbers: Vec<usize> = Vec::new();
+    let mut chosen_sheet: Option<String> = None;
     match kind {
         TableKind::Csv => {
             let mut cur = std::io::Cursor::new(bytes);
@@ -355,7 +392,12 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
             }
         }
         TableKind::Xlsx | TableKind::Xls => {
-            let s = source::excel_rows(bytes, opts.sheet.as_deref())
+            let sheet = match &opts.sheet {
+                Some(sheet) => Some(sheet.clone()),
+                None => best_sheet(bytes),
+            };
+            chosen_sheet.clone_from(&sheet);
+            let s = source::excel_rows(bytes, sheet.as_deref())
                 .map_err(|e| Error::Input { format: kind.name(), message: format!("not a readable workbook: {e}") })?;
             for (i, r) in s.rows.into_iter().enumerate().take(SAMPLE_ROWS + super::HEADER_SEARCH_ROWS) {
                 rows.push(r);
@@ -426,6 +468,15 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
             }
         }
     }
+    // Contact columns are an organization's only in a register of organizations.
+    if !taken.contains_key(&Target::OrgName) {
+        for m in matched.iter_mut() {
+            if m.is_some_and(|(t, _)| t.slot() == Slot::Organization) {
+                *m = None;
+            }
+        }
+        taken.retain(|t, _| t.slot() != Slot::Organization);
+    }
     let slots: BTreeSet<Slot> = matched.iter().flatten().map(|(t, _)| t.slot()).collect();
     let has = |t: Target| taken.contains_key(&t);
 
@@ -448,13 +499,18 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
         "# 目标清单 / every target: `linli convert --list-targets`; 规范 / spec: spec/18-adapters.md 18.2."
     );
     if header_at > 0 {
-        let _ = writeln!(out, "# 表头在第 {} 行（其上为标题行）/ the header is row {}.", header_at + 1, header_at + 1);
-        let _ = writeln!(out, "headerRow = {}", row_numbers.get(header_at).copied().unwrap_or(header_at + 1));
+        // No `headerRow`: the reader finds the header by its titles, so the same mapping also
+        // reads a corrected rejects file, whose header is row 1.
+        let n = row_numbers.get(header_at).copied().unwrap_or(header_at + 1);
+        let _ = writeln!(
+            out,
+            "# 表头在第 {n} 行，其上为标题行（读取时自动识别）/ the header is row {n}, title rows above it (found when reading)."
+        );
     }
     if delimiter != b',' {
         let _ = writeln!(out, "delimiter = {}", toml_str(&char::from(delimiter).to_string()));
     }
-    if let Some(s) = &opts.sheet {
+    if let Some(s) = &chosen_sheet {
         let _ = writeln!(out, "sheet = {}", toml_str(s));
     }
     let primary = [Slot::Organization, Slot::Thing, Slot::Person, Slot::Place].into_iter().find(|s| slots.contains(s));

@@ -62,6 +62,8 @@ pub struct Mapping {
     pub(crate) columns: BTreeMap<String, Target>,
     pub(crate) values: BTreeMap<String, BTreeMap<String, String>>,
     pub(crate) defaults: BTreeMap<Target, String>,
+    /// Columns left out on purpose (target `-`).
+    pub(crate) ignored: BTreeSet<String>,
 }
 
 impl Mapping {
@@ -106,8 +108,13 @@ impl Mapping {
         }
 
         let mut columns = BTreeMap::new();
+        let mut ignored = BTreeSet::new();
         let mut unknown = false;
         for (header, target) in &file.columns {
+            if target.trim() == "-" {
+                ignored.insert(header.clone());
+                continue;
+            }
             match Target::parse(target) {
                 Some(t) => {
                     columns.insert(header.clone(), t);
@@ -157,7 +164,9 @@ impl Mapping {
         }
         for (header, map) in &file.values {
             let Some(target) = columns.get(header) else {
-                if !file.columns.contains_key(header) {
+                if ignored.contains(header) {
+                    problems.push(format!("values.\"{header}\": the column is left out (`-`)"));
+                } else if !file.columns.contains_key(header) {
                     problems.push(format!("values.\"{header}\": the column has no target in [columns]"));
                 }
                 continue;
@@ -202,6 +211,9 @@ impl Mapping {
         };
         if !slots.is_empty() && !slots.contains(&primary) {
             problems.push(format!("record: `{}` but no column maps to it", primary.record_type()));
+        }
+        if file.columns.is_empty() {
+            problems.push("[columns] maps no column".into());
         }
         if slots.contains(&Slot::Person) && !columns.values().any(|t| *t == Target::Name) {
             problems.push("a Person needs a `person.name` column".into());
@@ -260,6 +272,7 @@ impl Mapping {
             columns,
             values: file.values,
             defaults,
+            ignored,
         })
     }
 

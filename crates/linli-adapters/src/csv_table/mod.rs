@@ -339,7 +339,7 @@ impl<'a> Register<'a> {
                     }
                 }
                 Item::Row(n, cells) if i == chosen => header = Some((n, cells)),
-                Item::Finding(f) if i < chosen => header_findings.push(f),
+                Item::Finding(f) | Item::Broken(_, _, f) if i < chosen => header_findings.push(f),
                 other => pending.push_back(other),
             }
         }
@@ -432,10 +432,14 @@ fn check_columns(mapping: &Mapping, conv: &Converter) -> Result<(), Error> {
         .map(|(h, t)| {
             let by_synonym = unmapped.iter().find(|u| init::guess_target(u) == Some(**t));
             let key = header_key(h);
+            let len = key.chars().count();
+            // A title within a third of its length of edits (at least one), and never one that
+            // reads as a personal value: a wrong header row holds data.
             let by_spelling = unmapped
                 .iter()
+                .filter(|u| !row::looks_personal(u) && !init::looks_like_name(u))
                 .map(|u| (targets::distance(&key, &header_key(u)), u))
-                .filter(|(d, _)| *d <= 2.max(key.chars().count() / 3))
+                .filter(|(d, _)| *d <= 1.max(len / 3) && *d < len)
                 .min_by_key(|(d, _)| *d)
                 .map(|(_, u)| u);
             ((*h).clone(), by_synonym.or(by_spelling).map(|u| (**u).clone()))
@@ -454,6 +458,9 @@ impl Iterator for Register<'_> {
         };
         Some(match item {
             Item::Finding(f) => RegisterItem::Finding(f),
+            Item::Broken(row, line, f) => {
+                RegisterItem::Row { row, cells: vec![line], outcome: RowOutcome::Refused(vec![f]) }
+            }
             Item::Row(row, cells) => {
                 let outcome = self.converter.row(row, &cells);
                 RegisterItem::Row { row, cells, outcome }
@@ -519,16 +526,23 @@ pub fn reasons_zh(reasons: &[RowFinding]) -> String {
         .join("；")
 }
 
-/// Write one line of a rejects file: the cells as read and the reason, as CSV in `enc`
-/// [ADP-016]. The header line is written the same way, with [`REASON_COLUMN`] as its reason.
+/// Write one line of a rejects file: the cells as read (a row shorter than the header's `width`
+/// padded with empty cells; a row that could not be split is its first line as one cell) and
+/// the reason, as CSV in `enc` [ADP-016]. The header line is written the same way, with
+/// [`REASON_COLUMN`] as its reason.
 pub fn write_rejects_row(
     out: &mut dyn Write,
     enc: &'static encoding_rs::Encoding,
+    width: usize,
     cells: &[String],
     reason: &str,
 ) -> std::io::Result<()> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     let mut record: Vec<&str> = cells.iter().map(String::as_str).collect();
+    // A row shorter than the header is padded, so that the reason stands under its title.
+    while record.len() < width {
+        record.push("");
+    }
     record.push(reason);
     w.write_record(&record).map_err(std::io::Error::other)?;
     let line = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;

@@ -15,7 +15,6 @@ use linli_model::codes::{
 use linli_model::datetime::Date;
 use linli_model::organization::Contact;
 use linli_model::person::{Household, Identifier, Residence};
-use linli_model::place::StandardAddress;
 use linli_model::reference::{ActorRef, PersonRef, PlaceRef};
 use linli_model::text::{
     CountryCode, CreditCode, DeviceCode, DivisionCode, HouseholdId, Id, Namespace, PhoneNumber, Text,
@@ -27,7 +26,7 @@ use sha2::Digest;
 
 use super::mapping::Mapping;
 use super::targets::{PLACE_LEVELS, Slot, Target};
-use super::values::{clean_phone, half_width, items, lookup, parse_address, parse_date};
+use super::values::{bare_address, clean_phone, half_width, items, lookup, parse_address, parse_date};
 use super::{NAMESPACE, RowFinding};
 use crate::loss::token;
 use crate::{Loss, LossKind};
@@ -173,7 +172,9 @@ impl Converter {
             if c.target.is_some() {
                 continue;
             }
-            if c.header == REASON_COLUMN {
+            let ignored = mapping.ignored.contains(&c.header)
+                || mapping.ignored.iter().any(|i| header_key(i) == header_key(&c.header));
+            if c.header == REASON_COLUMN || ignored {
                 c.skip = true;
             } else if crate::rules::is_sensitive_member(&c.header) {
                 c.skip = true;
@@ -589,21 +590,7 @@ impl PlaceState {
             let mut place = Place::new(id.clone(), m.meta.clone(), *kind, name_text);
             place.parent = i.checked_sub(1).and_then(|p| ids.get(p)).cloned().map(PlaceRef::to);
             place.address = Text::new(address_parts.as_str()).ok().map(|full_text| {
-                let mut a = StandardAddress {
-                    province: None,
-                    city: None,
-                    district: None,
-                    sub_district: None,
-                    community: None,
-                    road: None,
-                    door_number: None,
-                    compound: None,
-                    building: None,
-                    unit: None,
-                    floor: None,
-                    room: None,
-                    full_text,
-                };
+                let mut a = bare_address(full_text);
                 fill_levels(&mut a, &levels, i);
                 a
             });
@@ -720,7 +707,7 @@ fn extensions_of(r: &mut Record) -> &mut linli_model::Extensions {
 }
 
 /// Whether a cell of an unmapped column looks like a resident ID number or a mobile number.
-fn looks_personal(v: &str) -> bool {
+pub(crate) fn looks_personal(v: &str) -> bool {
     let s: String = half_width(v).chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     let s = s.to_ascii_uppercase();
     match s.len() {

@@ -119,6 +119,9 @@ pub(crate) enum Item {
     Row(usize, Vec<String>),
     /// A problem with a row or a line.
     Finding(RowFinding),
+    /// A row that cannot be split (an unclosed quote): its number, the text of its first line,
+    /// and why.
+    Broken(usize, String, RowFinding),
 }
 
 /// CSV rows read as a stream: memory holds one row (and, while a quoted cell spans lines, the
@@ -315,16 +318,23 @@ impl<R: BufRead> Iterator for CsvRows<R> {
             // Unclosed: the row is not converted; reading resumes on the line after the one the
             // quote opened on [ADP-011].
             let row = self.row;
-            let mut rest = lines.into_iter().skip(1).collect::<VecDeque<_>>();
+            let mut lines = lines.into_iter();
+            let first = lines.next().map(|(_, l)| l).unwrap_or_default();
+            let mut rest = lines.collect::<VecDeque<_>>();
             rest.extend(std::mem::take(&mut self.replay));
             self.replay = rest;
-            return Some(Item::Finding(RowFinding::new(
+            let first = first.trim_end_matches(['\r', '\n']).to_owned();
+            return Some(Item::Broken(
                 row,
-                None,
-                "csv-malformed",
-                "引号未闭合，本行未转换".to_owned(),
-                "unclosed quote; the row is not converted".to_owned(),
-            )));
+                first,
+                RowFinding::new(
+                    row,
+                    None,
+                    "csv-malformed",
+                    "引号未闭合，本行未转换".to_owned(),
+                    "unclosed quote; the row is not converted".to_owned(),
+                ),
+            ));
         }
         let text: String = lines.into_iter().map(|(_, l)| l).collect();
         let mut fields = Vec::new();
@@ -399,7 +409,7 @@ mod tests {
         let r = CsvRows::new(std::io::Cursor::new(text.as_bytes().to_vec()), encoding_rs::UTF_8, 0, b',');
         r.map(|i| match i {
             Item::Row(n, c) => format!("{n}:{}", c.join("|")),
-            Item::Finding(f) => format!("{}!{}", f.row, f.code),
+            Item::Finding(f) | Item::Broken(_, _, f) => format!("{}!{}", f.row, f.code),
         })
         .collect()
     }

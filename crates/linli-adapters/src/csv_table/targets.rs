@@ -385,15 +385,16 @@ impl Target {
                 ),
             ),
             T::BirthDate => ("birthDate".into(), ("日期（表 18-2）".into(), "date (Table 18-2)".into())),
-            T::Identifier(s) => (
+            T::Identifier(IdentifierScheme::ResidentId) => (
                 "identifiers[]".into(),
                 (
-                    format!("证件类型 `{}`；公民身份号码：全角转半角、去空格、x 转 X，校验 GB 11643", s.code()),
-                    format!(
-                        "scheme `{}`; resident IDs: full-width → ASCII, spaces removed, x → X, GB 11643 check",
-                        s.code()
-                    ),
+                    "证件类型 `resident-id`：全角转半角、去空格、x 转 X，校验 GB 11643 校验码和出生日期".into(),
+                    "scheme `resident-id`: full-width → ASCII, spaces removed, x → X, GB 11643 check character and birth date".into(),
                 ),
+            ),
+            T::Identifier(s) => (
+                "identifiers[]".into(),
+                (format!("证件类型 `{}`：原样", s.code()), format!("scheme `{}`: as written", s.code())),
             ),
             T::Phones => {
                 ("phones".into(), ("列表；电话清理（表 18-2）".into(), "list; phone cleaning (Table 18-2)".into()))

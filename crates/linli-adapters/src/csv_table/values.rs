@@ -168,10 +168,9 @@ static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| address_pattern(true)
 /// For a text whose "district" would end in 小区 or 社区: those are a compound and a community.
 static ADDRESS_NO_DISTRICT: LazyLock<Option<Regex>> = LazyLock::new(|| address_pattern(false));
 
-/// A standard address from address text: always `fullText`, the parts where the text allows.
-pub(crate) fn parse_address(raw: &str) -> Option<StandardAddress> {
-    let full_text = Text::new(raw).ok()?;
-    let mut a = StandardAddress {
+/// A standard address of its full text alone.
+pub(crate) fn bare_address(full_text: Text) -> StandardAddress {
+    StandardAddress {
         province: None,
         city: None,
         district: None,
@@ -185,7 +184,12 @@ pub(crate) fn parse_address(raw: &str) -> Option<StandardAddress> {
         floor: None,
         room: None,
         full_text,
-    };
+    }
+}
+
+/// A standard address from address text: always `fullText`, the parts where the text allows.
+pub(crate) fn parse_address(raw: &str) -> Option<StandardAddress> {
+    let mut a = bare_address(Text::new(raw).ok()?);
     let caps = ADDRESS.as_ref().and_then(|re| re.captures(raw)).and_then(|c| {
         let district = c.name("district").map(|m| m.as_str());
         if district.is_some_and(|d| d.ends_with("小区") || d.ends_with("社区")) {

@@ -86,6 +86,7 @@ table! {
     "csv-sensitive-value-not-kept", NotRepresentable, "ADP-019", "未映射的列中像身份号码或手机号码的值，不保存", "A value of an unmapped column that looks like an ID or mobile number, not kept";
     "csv-title-row-skipped", Normalised, "ADP-015", "表头之上的标题行，已跳过", "A title row above the header, skipped";
     "csv-format-detected", Normalised, "ADP-015", "文件内容与 --from 不符（CSV 或 Excel），按内容读取", "The bytes are another kind of table than --from says (CSV or Excel); read as what they are";
+    "csv-cells-beyond-columns", NotRepresentable, "ADP-015", "工作表中超出读取范围（第 1024 列以右）的非空单元格，未读取", "Non-empty cells of a sheet beyond what is read (right of column 1024), not read";
     "csv-columns-missing", Refused, "ADP-017", "表头缺少映射中过半的列或必需的姓名列，未转换任何行", "The header lacks most of the mapping's columns or the required name column; nothing converted";
     "csv-malformed", Finding, "ADP-011", "CSV 格式错误（字段数不符、引号未闭合），本行未转换", "Malformed CSV (ragged row, unclosed quote); the row is not converted";
     "csv-encoding", Finding, "ADP-010", "无法解码的字节或未知的编码", "Undecodable bytes or an unknown encoding";

@@ -174,6 +174,37 @@ pub(crate) fn convert(
     let text_enc: &'static encoding_rs::Encoding = encoding_rs::Encoding::for_label(reg.encoding.as_bytes())
         .filter(|e| *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE)
         .unwrap_or(encoding_rs::UTF_8);
+    // Beside the output, named after it (`out/` → `out.rejects.csv`, visible in a file browser).
+    let default_rejects = match (output.parent(), output.file_name()) {
+        (Some(dir), Some(name)) => {
+            let mut n = name.to_owned();
+            n.push(".rejects.csv");
+            dir.join(n)
+        }
+        _ => PathBuf::from("rejects.csv"),
+    };
+    let rejects_path = a.rejects.clone().unwrap_or_else(|| default_rejects.clone());
+    // The rejects file never replaces anything but an earlier rejects file of the same output:
+    // not the register, not the mapping, not a file named with --rejects, not a link's target.
+    let same = |p: &Path, q: &Path| match (std::fs::canonicalize(p), std::fs::canonicalize(q)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    };
+    let refuse = |why_zh: &str, why_en: &str| {
+        Err(CliError::Usage(match lang {
+            Lang::Zh => format!("拒收文件 {}：{why_zh}", rejects_path.display()),
+            Lang::En => format!("rejects file {}: {why_en}", rejects_path.display()),
+        }))
+    };
+    if std::fs::symlink_metadata(&rejects_path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return refuse("是符号链接，不写入", "is a symbolic link; not written");
+    }
+    if same(&rejects_path, input) || a.mapping.as_deref().is_some_and(|m| same(&rejects_path, m)) {
+        return refuse("与输入或映射文件相同，不覆盖", "is the input or the mapping; not overwritten");
+    }
+    if a.rejects.is_some() && rejects_path.exists() {
+        return refuse("已存在，不覆盖", "exists; not overwritten");
+    }
     let mut sink = Sink::open(output)?;
     let mut loss_file = match &a.loss_report {
         Some(p) => {
@@ -187,16 +218,6 @@ pub(crate) fn convert(
         }
         None => None,
     };
-    // Beside the output, named after it (`out/` → `out.rejects.csv`, visible in a file browser).
-    let default_rejects = match (output.parent(), output.file_name()) {
-        (Some(dir), Some(name)) => {
-            let mut n = name.to_owned();
-            n.push(".rejects.csv");
-            dir.join(n)
-        }
-        _ => PathBuf::from("rejects.csv"),
-    };
-    let rejects_path = a.rejects.clone().unwrap_or_else(|| default_rejects.clone());
     let mut rejects: Option<BufWriter<File>> = None;
     let bar = progress_bar(a, reg.progress().1);
 

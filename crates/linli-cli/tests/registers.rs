@@ -322,3 +322,29 @@ fn a_column_left_out_on_purpose_a_ragged_row_and_an_unclosed_quote_in_the_reject
     assert!(!dir.join("out.rejects.csv").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_rejects_file_never_replaces_the_register_the_mapping_or_a_link_target() {
+    let dir = tmp("rejects-safety");
+    let (m, r) = write_inputs(&dir);
+    let before = std::fs::read(&r).expect("register");
+    let out = dir.join("o.ndjson").display().to_string();
+    for target in [r.clone(), m.clone()] {
+        let (code, text) =
+            run(&["--lang", "en", "convert", "--from", "csv", "--mapping", &m, &r, "-o", &out, "--rejects", &target]);
+        assert_eq!(code, ExitCode::from(2), "{text}");
+        assert!(text.contains("is the input or the mapping"), "{text}");
+    }
+    assert_eq!(std::fs::read(&r).expect("register"), before);
+    #[cfg(unix)]
+    {
+        let victim = dir.join("victim.txt");
+        std::fs::write(&victim, "keep").expect("write");
+        std::os::unix::fs::symlink(&victim, dir.join("o.ndjson.rejects.csv")).expect("link");
+        let (code, text) = run(&["--lang", "en", "convert", "--from", "csv", "--mapping", &m, &r, "-o", &out]);
+        assert_eq!(code, ExitCode::from(2), "{text}");
+        assert!(text.contains("symbolic link"), "{text}");
+        assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

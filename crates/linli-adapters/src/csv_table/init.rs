@@ -229,6 +229,12 @@ fn guess_from_values(header: &str, values: &[String]) -> Option<(Target, &'stati
     None
 }
 
+/// Whether a text reads as a personal value: an ID or mobile number in it, or a Chinese
+/// personal name.
+fn personal_text(v: &str) -> bool {
+    super::row::looks_personal(v) || !linli_privacy::leak::scan_text(v).is_empty() || looks_like_name(v)
+}
+
 /// Whether a title reads as a Chinese personal name rather than a column title: two to four Han
 /// characters starting with a common surname, and no synonym knows it.
 pub(crate) fn looks_like_name(v: &str) -> bool {
@@ -431,6 +437,16 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
     };
     let header: Vec<String> =
         rows.get(header_at).cloned().unwrap_or_default().iter().map(|h| h.trim().to_owned()).collect();
+    // Titles that read as personal values mean the "header" is a row of data: no skeleton is
+    // written from it (it would copy personal data into a file meant to be shared).
+    if header.iter().any(|h| personal_text(h)) {
+        return Err(Error::Input {
+            format: kind.name(),
+            message:
+                "no header row: the first rows hold data (ID numbers, phones or names), not titles; add a header row"
+                    .into(),
+        });
+    }
     let data: Vec<&Vec<String>> = rows.iter().skip(header_at + 1).collect();
     let column = |i: usize| -> Vec<String> { data.iter().filter_map(|r| r.get(i).cloned()).collect() };
 
@@ -613,6 +629,13 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
                 }
             })
             .filter(|v| !v.is_empty())
+            // A label is a short word, never a personal value (a column of numbers or names is
+            // no code column): such cells are not written into the skeleton.
+            .filter(|v| {
+                v.chars().count() <= 20
+                    && !super::row::looks_personal(v)
+                    && linli_privacy::leak::scan_text(v).is_empty()
+            })
             .take(200)
             .collect();
         let map = value_map(t, &labels);
@@ -626,6 +649,8 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
                 Some(c) => {
                     let _ = writeln!(out, "{} = {}  # 推测 / guessed", toml_str(&label), toml_str(c));
                 }
+                // A label no code fits that reads as a name is left out: it is a person's.
+                None if looks_like_name(&label) => {}
                 None => {
                     let _ = writeln!(
                         out,

@@ -128,6 +128,25 @@ impl Mapping {
                 }
             }
         }
+        // A target other than a list (phones, identifiers, residences) takes one column: a second
+        // column's cells would have nowhere to go.
+        let mut by_target: BTreeMap<Target, Vec<&str>> = BTreeMap::new();
+        for (h, t) in &columns {
+            by_target.entry(*t).or_default().push(h.as_str());
+        }
+        for (t, hs) in &by_target {
+            let list = matches!(
+                t,
+                Target::Phones | Target::Identifier(_) | Target::ResidenceAddress(_) | Target::ResidencePlace(_)
+            );
+            if hs.len() > 1 && !list {
+                problems.push(format!(
+                    "columns {}: {} takes one column (map the others to another target, or to \"-\" to leave them out)",
+                    hs.iter().map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(", "),
+                    t.name()
+                ));
+            }
+        }
         let mut defaults = BTreeMap::new();
         for (target, value) in &file.defaults {
             match Target::parse(target) {

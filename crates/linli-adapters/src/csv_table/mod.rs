@@ -37,7 +37,7 @@ use std::io::{BufRead, BufReader, Read, Seek, Write};
 
 pub use mapping::Mapping;
 pub use row::{Converter, REASON_COLUMN, RowOutcome, header_key};
-pub use source::{MAX_QUOTED_LINES, TableKind};
+pub use source::{MAX_COLUMNS, MAX_QUOTED_LINES, MAX_UNCLOSED_QUOTES, TableKind};
 pub use write::{WrittenTable, write_table};
 
 use linli_model::Record;
@@ -181,6 +181,20 @@ pub struct Register<'a> {
     /// The row number of the header.
     pub header_row: usize,
     total: u64,
+    /// The header's width (workbook rows are fitted to it).
+    width: usize,
+}
+
+/// A workbook row made as wide as the header: a sheet keeps no trailing empty cells, and a
+/// cell right of the header's last title that is empty is no cell at all.
+fn fit(mut cells: Vec<String>, width: usize) -> Vec<String> {
+    while cells.len() > width && cells.last().is_some_and(|c| c.trim().is_empty()) {
+        cells.pop();
+    }
+    if cells.len() < width && !cells.iter().all(|c| c.trim().is_empty()) {
+        cells.resize(width, String::new());
+    }
+    cells
 }
 
 /// A reader that can be read and rewound (a file, a byte slice).
@@ -243,6 +257,24 @@ impl<'a> Register<'a> {
                     format: kind.name(),
                     message: format!("not a readable workbook: {e}"),
                 })?;
+                if s.beyond > 0 {
+                    header_loss.push(crate::Loss {
+                        kind: crate::LossKind::NotRepresentable,
+                        source: String::new(),
+                        target: None,
+                        code: "csv-cells-beyond-columns",
+                        message_zh: format!(
+                            "工作表第 {} 列以右（或第 1048576 行以下）有 {} 个非空单元格，未读取",
+                            source::MAX_COLUMNS,
+                            s.beyond
+                        ),
+                        message_en: format!(
+                            "{} non-empty cells right of column {} (or below row 1048576) not read",
+                            s.beyond,
+                            source::MAX_COLUMNS
+                        ),
+                    });
+                }
                 let n = s.rows.len() as u64;
                 let rows = ExcelRows { rows: s.rows.into_iter().enumerate(), total: n, done: 0 };
                 let enc = if kind == TableKind::Xls { "xls" } else { "xlsx" };
@@ -373,10 +405,27 @@ impl<'a> Register<'a> {
                 }
             }
         }
+        if kind != TableKind::Csv {
+            while header_cells.last().is_some_and(|c| c.trim().is_empty()) {
+                header_cells.pop();
+            }
+        }
         let (converter, findings) = Converter::new(mapping, &header_cells, header_row);
         header_findings.extend(findings);
         check_columns(mapping, &converter)?;
-        Ok(Register { rows, pending, converter, header_findings, header_loss, encoding, kind, header_row, total })
+        let width = converter.header().len();
+        Ok(Register {
+            rows,
+            pending,
+            converter,
+            header_findings,
+            header_loss,
+            encoding,
+            kind,
+            header_row,
+            total,
+            width,
+        })
     }
 
     /// The header as read.
@@ -462,6 +511,7 @@ impl Iterator for Register<'_> {
                 RegisterItem::Row { row, cells: vec![line], outcome: RowOutcome::Refused(vec![f]) }
             }
             Item::Row(row, cells) => {
+                let cells = if self.kind == TableKind::Csv { cells } else { fit(cells, self.width) };
                 let outcome = self.converter.row(row, &cells);
                 RegisterItem::Row { row, cells, outcome }
             }

@@ -94,7 +94,7 @@ pub struct Converter {
     /// The places written so far.
     places: PlaceState,
     /// Ids given by id columns (hashes), per slot, for the duplicate check.
-    ids: HashSet<(Slot, u64)>,
+    ids: HashSet<u64>,
     has_id_column: bool,
     /// The previous row's address text read for a `residences.<kind>` cell, and what it read as.
     address_cache: Option<(String, Value)>,
@@ -118,12 +118,25 @@ impl Converter {
     pub fn new(mapping: &Mapping, header_cells: &[String], header_row: usize) -> (Converter, Vec<RowFinding>) {
         let mut findings = Vec::new();
         let mut names: Vec<String> = Vec::with_capacity(header_cells.len());
+        // Titles taken, and the next suffix to try for each title: linear in the number of
+        // columns, however many repeat.
+        let mut taken: HashSet<String> = HashSet::new();
+        let mut next: HashMap<String, usize> = HashMap::new();
         for h in header_cells {
             let h = h.trim_start_matches('\u{feff}').trim();
-            let name = (1..)
-                .map(|n| if n == 1 { h.to_owned() } else { format!("{h} ({n})") })
-                .find(|c| !names.contains(c))
-                .unwrap_or_default();
+            let name = if taken.contains(h) {
+                let n = next.entry(h.to_owned()).or_insert(2);
+                loop {
+                    let candidate = format!("{h} ({n})");
+                    *n += 1;
+                    if !taken.contains(&candidate) {
+                        break candidate;
+                    }
+                }
+            } else {
+                h.to_owned()
+            };
+            taken.insert(name.clone());
             if name != h {
                 findings.push(RowFinding::new(
                     header_row,
@@ -142,13 +155,12 @@ impl Converter {
         rekeyed.values.clear();
         let mut target_of: Vec<Option<Target>> = vec![None; names.len()];
         let mut missing: Vec<&str> = Vec::new();
+        let keys: Vec<String> = names.iter().map(|n| header_key(n)).collect();
         for (h, t) in &mapping.columns {
             let at = names.iter().position(|n| n == h).or_else(|| {
                 let k = header_key(h);
-                names.iter().enumerate().position(|(i, n)| {
-                    target_of.get(i).is_some_and(Option::is_none)
-                        && !mapping.columns.contains_key(n)
-                        && header_key(n) == k
+                names.iter().zip(&keys).enumerate().position(|(i, (n, nk))| {
+                    target_of.get(i).is_some_and(Option::is_none) && !mapping.columns.contains_key(n) && *nk == k
                 })
             });
             match at.filter(|i| target_of.get(*i).is_some_and(Option::is_none)) {
@@ -168,12 +180,13 @@ impl Converter {
         }
         let mut columns: Vec<Column> =
             names.iter().zip(&target_of).map(|(h, t)| Column { header: h.clone(), target: *t, skip: false }).collect();
+        let ignored_keys: HashSet<String> = mapping.ignored.iter().map(|i| header_key(i)).collect();
         for c in &mut columns {
             if c.target.is_some() {
                 continue;
             }
             let ignored = mapping.ignored.contains(&c.header)
-                || mapping.ignored.iter().any(|i| header_key(i) == header_key(&c.header));
+                || (!mapping.ignored.is_empty() && ignored_keys.contains(&header_key(&c.header)));
             if c.header == REASON_COLUMN || ignored {
                 c.skip = true;
             } else if crate::rules::is_sensitive_member(&c.header) {
@@ -251,12 +264,22 @@ impl Converter {
         let mut cells: Cells<'_> = Cells::default();
         let mut multi: Vec<(Target, &str, &str)> = Vec::new();
         for (i, (col, cell)) in self.columns.iter().zip(raw).enumerate() {
-            let v = cell.trim();
+            // Zero-width characters and byte-order marks around a cell are no content.
+            let v = cell.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}'));
             if v.is_empty() || col.skip {
                 continue;
             }
             match col.target {
                 Some(t) => {
+                    // The row is refused; the cell still counts as given (no "missing" reason).
+                    if has_control(v) {
+                        b.reason(
+                            Some(&col.header),
+                            "csv-bad-value",
+                            "含有控制字符或文字方向控制符".into(),
+                            "holds control characters or text-direction controls".into(),
+                        );
+                    }
                     if matches!(
                         t,
                         Target::Identifier(_)
@@ -270,7 +293,7 @@ impl Converter {
                     }
                 }
                 None => {
-                    if looks_personal(v) {
+                    if looks_personal(v) || !linli_privacy::leak::scan_text(v).is_empty() {
                         b.loss.push(Loss {
                             kind: LossKind::NotRepresentable,
                             source: format!("row {row} column {}", col.header),
@@ -386,7 +409,7 @@ impl Converter {
         if self.has_id_column && b.reasons.is_empty() {
             for r in &all {
                 let slot = slot_of(r);
-                if slot != Slot::Place && !self.ids.insert((slot, hash64(&[r.id().as_str()]))) {
+                if slot != Slot::Place && !self.ids.insert(hash64(&[slot.prefix(), r.id().as_str()])) {
                     b.reason(
                         None,
                         "adapter-duplicate-id",
@@ -587,6 +610,15 @@ impl PlaceState {
                 b.reason(None, "csv-bad-value", "地点名称无效".into(), "not a valid place name".into());
                 return None;
             };
+            if !linli_privacy::leak::scan_text(name).is_empty() {
+                b.reason(
+                    None,
+                    "csv-bad-value",
+                    "地点名称中有像身份号码或手机号码的数字".into(),
+                    "a place name holds digits that read as an ID or mobile number".into(),
+                );
+                return None;
+            }
             let mut place = Place::new(id.clone(), m.meta.clone(), *kind, name_text);
             place.parent = i.checked_sub(1).and_then(|p| ids.get(p)).cloned().map(PlaceRef::to);
             place.address = Text::new(address_parts.as_str()).ok().map(|full_text| {
@@ -704,6 +736,15 @@ fn extensions_of(r: &mut Record) -> &mut linli_model::Extensions {
         Record::Event(e) => &mut e.extensions,
         Record::Case(c) => &mut c.extensions,
     }
+}
+
+/// Whether a cell holds control characters (a tab and line breaks aside) or text-direction
+/// controls, which no register value needs and which can disguise what a value reads as.
+fn has_control(v: &str) -> bool {
+    v.chars().any(|c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    })
 }
 
 /// Whether a cell of an unmapped column looks like a resident ID number or a mobile number.

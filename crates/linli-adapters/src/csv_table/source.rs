@@ -10,7 +10,11 @@ use super::RowFinding;
 /// The most lines one quoted cell may span: a quote still open after that many lines is an
 /// unclosed quote, so that one stray quote cannot make the reader hold the rest of a large file
 /// [ADP-011].
-pub const MAX_QUOTED_LINES: usize = 1000;
+pub const MAX_QUOTED_LINES: usize = 100;
+
+/// After this many unclosed quotes, quotes no longer span lines: every later line is one row
+/// (text that is full of stray quotes would otherwise be read again and again) [ADP-011].
+pub const MAX_UNCLOSED_QUOTES: usize = 100;
 
 /// The kind of file, from its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +84,11 @@ pub(crate) fn detect_encoding<R: Read + Seek>(
     let bom = encoding_rs::Encoding::for_bom(head.get(..got).unwrap_or_default());
     input.seek(SeekFrom::Start(0))?;
     if let Some((e, n)) = bom {
+        if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE {
+            return Err(std::io::Error::other(
+                "UTF-16 text (Excel's \"Unicode text\") is not read: save the register as CSV in UTF-8 or GBK, or as xlsx",
+            ));
+        }
         return Ok((e, n, finding));
     }
     if let Some(e) = forced {
@@ -141,6 +150,8 @@ pub(crate) struct CsvRows<R> {
     findings: VecDeque<RowFinding>,
     skip_bom: usize,
     raw: Vec<u8>,
+    /// Unclosed quotes met so far.
+    unclosed: usize,
 }
 
 impl<R: BufRead> CsvRows<R> {
@@ -156,6 +167,7 @@ impl<R: BufRead> CsvRows<R> {
             findings: VecDeque::new(),
             skip_bom: bom_len,
             raw: Vec::new(),
+            unclosed: 0,
         }
     }
 
@@ -300,7 +312,7 @@ impl<R: BufRead> Iterator for CsvRows<R> {
         let delimiter = char::from(self.delimiter);
         let (first_line, first) = self.next_line()?;
         let mut open = still_open(&first, delimiter, false);
-        if !open {
+        if !open || self.unclosed >= MAX_UNCLOSED_QUOTES {
             self.row += 1;
             let mut fields = Vec::new();
             split_record(&first, delimiter, &mut fields);
@@ -317,6 +329,7 @@ impl<R: BufRead> Iterator for CsvRows<R> {
         if open {
             // Unclosed: the row is not converted; reading resumes on the line after the one the
             // quote opened on [ADP-011].
+            self.unclosed += 1;
             let row = self.row;
             let mut lines = lines.into_iter();
             let first = lines.next().map(|(_, l)| l).unwrap_or_default();
@@ -359,24 +372,63 @@ pub(crate) fn excel_rows(bytes: &[u8], sheet: Option<&str>) -> Result<ExcelSheet
             },
         },
     };
-    let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
     let merges: Vec<calamine::Dimensions> = match &mut wb {
         calamine::Sheets::Xlsx(x) => x.worksheet_merge_cells(&name).and_then(Result::ok).unwrap_or_default(),
         calamine::Sheets::Xls(x) => x.worksheet_merge_cells(&name).unwrap_or_default(),
         _ => Vec::new(),
     };
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut rows: Vec<Vec<String>> = Vec::with_capacity(range.height());
-    for r in range.rows() {
-        let mut cells = vec![String::new(); c0 as usize];
-        cells.extend(r.iter().map(cell_text));
-        rows.push(cells);
+    // Rows hold their cells up to the last non-empty one, and no further than MAX_COLUMNS: a
+    // stray cell far to the right or below costs nothing (a dense grid of such a sheet would
+    // not fit in memory).
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut beyond = 0usize;
+    let mut put = |rows: &mut Vec<Vec<String>>, (r, c): (u32, u32), text: String| {
+        if text.is_empty() {
+            return;
+        }
+        let (r, c) = (r as usize, c as usize);
+        if c >= MAX_COLUMNS || r >= MAX_ROWS {
+            beyond += 1;
+            return;
+        }
+        if rows.len() <= r {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        if let Some(row) = rows.get_mut(r) {
+            if row.len() <= c {
+                row.resize(c + 1, String::new());
+            }
+            if let Some(cell) = row.get_mut(c) {
+                *cell = text;
+            }
+        }
+    };
+    match &mut wb {
+        calamine::Sheets::Xlsx(x) => {
+            let mut cells = x.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
+            while let Some(cell) = cells.next_cell().map_err(|e| e.to_string())? {
+                let text = cell_text(&calamine::Data::from(cell.get_value().clone()));
+                put(&mut rows, cell.get_position(), text);
+            }
+        }
+        _ => {
+            let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
+            for cell in range.used_cells() {
+                let (r, c, v) = cell;
+                let (r0, c0) = range.start().unwrap_or((0, 0));
+                put(&mut rows, (r as u32 + r0, c as u32 + c0), cell_text(v));
+            }
+        }
     }
-    // Absolute row index 0 is spreadsheet row 1.
-    let mut all: Vec<Vec<String>> = vec![Vec::new(); r0 as usize];
-    all.extend(rows);
-    Ok(ExcelSheet { rows: all, merges })
+    Ok(ExcelSheet { rows, merges, beyond })
 }
+
+/// The most columns read from a workbook sheet (a register has far fewer); non-empty cells
+/// beyond are counted and reported [ADP-015].
+pub const MAX_COLUMNS: usize = 1024;
+
+/// The most rows read from a workbook sheet (Excel's own limit).
+pub(crate) const MAX_ROWS: usize = 1_048_576;
 
 /// An Excel sheet read whole (a sheet holds at most 1,048,576 rows).
 pub(crate) struct ExcelSheet {
@@ -384,6 +436,8 @@ pub(crate) struct ExcelSheet {
     pub rows: Vec<Vec<String>>,
     /// Merged regions, 0-based (row, column).
     pub merges: Vec<calamine::Dimensions>,
+    /// Non-empty cells beyond [`MAX_COLUMNS`] or [`MAX_ROWS`], not read.
+    pub beyond: usize,
 }
 
 /// The text of one Excel cell: whole numbers without a fraction, dates as `YYYY-MM-DD`.

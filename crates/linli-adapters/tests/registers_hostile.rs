@@ -91,3 +91,12 @@ fn two_columns_on_one_single_valued_target_are_a_mapping_error() {
     let e = Mapping::from_toml(&format!("{MAPPING}\"名字\" = \"name\"\n")).expect_err("refused");
     assert!(e.to_string().contains("person.name takes one column"), "{e}");
 }
+
+#[test]
+fn one_place_id_given_to_two_places_refuses_the_later_row() {
+    let m = mapping("\"房号\" = \"place.room\"\n\"房屋编号\" = \"place.id\"\n");
+    let text = "姓名,社区,房号,房屋编号\n张三,虎丘社区,301,R1\n李四,虎丘社区,301,R1\n王五,枫桥社区,101,R1\n";
+    let r = read(text.as_bytes(), &m);
+    assert_eq!(codes(&r), ["csv-place-conflict"]);
+    assert_eq!(r.refused.iter().map(|x| x.row).collect::<Vec<_>>(), [4]);
+}

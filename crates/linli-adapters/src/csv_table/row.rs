@@ -345,7 +345,7 @@ impl Converter {
         // Places first: the others refer to the row's place.
         let mut row_place: Option<Id> = None;
         let mut new_places: Vec<Place> = Vec::new();
-        let mut place_attrs: Option<(u64, [u64; 4])> = None;
+        let mut place_attrs: Option<(u64, [u64; 5])> = None;
         if slots.contains(&Slot::Place) {
             match self.places.places_of(&self.mapping, &mut b, &cells) {
                 Some((places, deepest, attrs)) => {
@@ -434,7 +434,7 @@ impl Converter {
         }
         for r in &all {
             if let Record::Place(p) = r {
-                self.places.written.entry(hash64(&[p.id.as_str()])).or_insert([0; 4]);
+                self.places.written.entry(hash64(&[p.id.as_str()])).or_insert([0; 5]);
             }
         }
         RowOutcome::Converted { records: all, loss: b.loss, notes: b.notes }
@@ -443,7 +443,7 @@ impl Converter {
 
 /// The places of a row not written yet (largest first), the id of the row's place, and (its id
 /// hash, the hashes of its attributes).
-type RowPlaces = (Vec<Place>, Id, (u64, [u64; 4]));
+type RowPlaces = (Vec<Place>, Id, (u64, [u64; 5]));
 
 /// The places of a register written so far: all the memory de-duplication needs.
 #[derive(Default)]
@@ -451,7 +451,7 @@ struct PlaceState {
     /// Id hash → hashes of the use, rental status, area and address written with it (0: none;
     /// all 0 for a place written as a larger level of another row's place).
     /// level of another row's place).
-    written: HashMap<u64, [u64; 4]>,
+    written: HashMap<u64, [u64; 5]>,
     /// The previous row's place levels and their ids.
     level_cache: Vec<(PlaceKind, String, Id)>,
     /// The previous converted row's place cells, the id of its place and that id's hash (only
@@ -482,7 +482,7 @@ impl PlaceState {
         if !other && m.primary != Slot::Place {
             if let Some((last_raw, id, hash)) = &self.last_row {
                 if last_raw.iter().zip(raw).all(|(a, b)| a == b) {
-                    return Some((Vec::new(), id.clone(), (*hash, [0; 4])));
+                    return Some((Vec::new(), id.clone(), (*hash, [0; 5])));
                 }
             }
         }
@@ -580,9 +580,20 @@ impl PlaceState {
             h(scratch.rental_status.map(|c| c.code())),
             h(area.as_deref()),
             h(scratch.address.as_ref().map(|a| a.full_text.as_str())),
+            // The path of levels: one `place.id` given to places of another path is a conflict.
+            h(Some(path.as_str())),
         ];
         if let Some(seen) = self.written.get(&deepest_hash) {
-            if attrs.iter().zip(seen).any(|(now, before)| *now != 0 && now != before) {
+            let other_path = seen[4] != 0 && seen[4] != attrs[4];
+            let other_attrs = attrs.iter().zip(seen).take(4).any(|(now, before)| *now != 0 && now != before);
+            if other_path {
+                b.reason(
+                    None,
+                    "csv-place-conflict",
+                    "本行的地点标识已由前面的行用于另一地点（小区、楼栋、单元、房号不同）".into(),
+                    "the row's place id was given by an earlier row to another place (other compound, building, unit or room)".into(),
+                );
+            } else if other_attrs {
                 b.reason(
                     None,
                     "csv-place-conflict",

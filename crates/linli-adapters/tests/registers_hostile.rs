@@ -100,3 +100,11 @@ fn one_place_id_given_to_two_places_refuses_the_later_row() {
     assert_eq!(codes(&r), ["csv-place-conflict"]);
     assert_eq!(r.refused.iter().map(|x| x.row).collect::<Vec<_>>(), [4]);
 }
+
+#[test]
+fn a_refused_row_debug_form_carries_no_cell_value() {
+    let text = "姓名,社区\n张三\u{202e},X\n";
+    let r = read(text.as_bytes(), &mapping(""));
+    let debug = format!("{:?}", r.refused);
+    assert!(debug.contains("cells: 2") && !debug.contains("张三"), "{debug}");
+}

@@ -74,8 +74,9 @@ impl RowFinding {
     }
 }
 
-/// A refused row: its number, its cells as read, and why.
-#[derive(Debug, Clone)]
+/// A refused row: its number, its cells as read, and why. Its `Debug` form shows the number of
+/// cells, never their values (they may be personal).
+#[derive(Clone)]
 pub struct RefusedRow {
     /// Row number.
     pub row: usize,
@@ -83,6 +84,16 @@ pub struct RefusedRow {
     pub cells: Vec<String>,
     /// The reasons (at least one).
     pub reasons: Vec<RowFinding>,
+}
+
+impl std::fmt::Debug for RefusedRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefusedRow")
+            .field("row", &self.row)
+            .field("cells", &self.cells.len())
+            .field("reasons", &self.reasons)
+            .finish()
+    }
 }
 
 /// What reading a whole register gives ([`read_register`]).
@@ -115,8 +126,8 @@ pub struct RegisterOptions {
     pub expected: Option<TableKind>,
 }
 
-/// One item of a register stream.
-#[derive(Debug)]
+/// One item of a register stream. Its `Debug` form shows a row's number of cells, never their
+/// values.
 pub enum RegisterItem {
     /// A data row and what it gave.
     Row {
@@ -129,6 +140,17 @@ pub enum RegisterItem {
     },
     /// A finding about the file or a line (undecodable bytes, an unclosed quote).
     Finding(RowFinding),
+}
+
+impl std::fmt::Debug for RegisterItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RegisterItem::Row { row, cells, outcome } => {
+                f.debug_struct("Row").field("row", row).field("cells", &cells.len()).field("outcome", outcome).finish()
+            }
+            RegisterItem::Finding(x) => f.debug_tuple("Finding").field(x).finish(),
+        }
+    }
 }
 
 trait RowSource: Iterator<Item = Item> {

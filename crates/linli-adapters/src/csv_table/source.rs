@@ -122,7 +122,6 @@ pub(crate) fn detect_encoding<R: Read + Seek>(
 }
 
 /// One item a row source yields.
-#[derive(Debug)]
 pub(crate) enum Item {
     /// A row: its number (the header is row 1 when it is the first) and its cells, untrimmed.
     Row(usize, Vec<String>),
@@ -131,6 +130,17 @@ pub(crate) enum Item {
     /// A row that cannot be split (an unclosed quote): its number, the text of its first line,
     /// and why.
     Broken(usize, String, RowFinding),
+}
+
+impl std::fmt::Debug for Item {
+    /// The number of a row and of its cells, never their values.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Item::Row(n, cells) => write!(f, "Row({n}, {} cells)", cells.len()),
+            Item::Finding(x) => write!(f, "Finding({x:?})"),
+            Item::Broken(n, _, x) => write!(f, "Broken({n}, {x:?})"),
+        }
+    }
 }
 
 /// CSV rows read as a stream: memory holds one row (and, while a quoted cell spans lines, the

@@ -108,3 +108,16 @@ fn a_refused_row_debug_form_carries_no_cell_value() {
     let debug = format!("{:?}", r.refused);
     assert!(debug.contains("cells: 2") && !debug.contains("张三"), "{debug}");
 }
+
+#[test]
+fn an_overlong_place_name_refuses_the_row_and_a_mapping_of_left_out_columns_only_is_an_error() {
+    let m = mapping("\"房号\" = \"place.room\"\n");
+    let text = format!("姓名,社区,房号\n张三,X,{}\n", "9".repeat(3000));
+    let r = read(text.as_bytes(), &m);
+    assert_eq!(codes(&r), ["csv-bad-value"]);
+    assert!(r.records.is_empty());
+    let only_left_out = "[meta]\nvendor = \"v\"\nproduct = \"p\"\nclassification = \"restricted\"\n\
+        createdAt = \"2024-06-01T09:00:00+08:00\"\n[columns]\n\"序号\" = \"-\"\n";
+    let e = Mapping::from_toml(only_left_out).expect_err("refused");
+    assert!(e.to_string().contains("maps no column to a target"), "{e}");
+}

@@ -639,6 +639,7 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
             .take(200)
             .collect();
         let map = value_map(t, &labels);
+        let mut hidden = 0usize;
         if map.is_empty() {
             continue;
         }
@@ -649,8 +650,9 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
                 Some(c) => {
                     let _ = writeln!(out, "{} = {}  # 推测 / guessed", toml_str(&label), toml_str(c));
                 }
-                // A label no code fits that reads as a name is left out: it is a person's.
-                None if looks_like_name(&label) => {}
+                // A label no code fits that reads as a name is not copied (it may be a person's),
+                // but it is counted, so that the clerk knows a label is still missing.
+                None if looks_like_name(&label) => hidden += 1,
                 None => {
                     let _ = writeln!(
                         out,
@@ -660,6 +662,12 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
                     );
                 }
             }
+        }
+        if hidden > 0 {
+            let _ = writeln!(
+                out,
+                "# 另有 {hidden} 个像姓名的取值未列出（可能是个人信息），请核对此列 / {hidden} more value(s) that read as names are not shown: check this column"
+            );
         }
     }
     Ok(out)

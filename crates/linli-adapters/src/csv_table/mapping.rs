@@ -231,8 +231,8 @@ impl Mapping {
         if !slots.is_empty() && !slots.contains(&primary) {
             problems.push(format!("record: `{}` but no column maps to it", primary.record_type()));
         }
-        if file.columns.is_empty() {
-            problems.push("[columns] maps no column".into());
+        if columns.is_empty() && !unknown {
+            problems.push("[columns] maps no column to a target (`-` only leaves columns out)".into());
         }
         if slots.contains(&Slot::Person) && !columns.values().any(|t| *t == Target::Name) {
             problems.push("a Person needs a `person.name` column".into());

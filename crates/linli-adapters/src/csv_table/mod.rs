@@ -338,7 +338,8 @@ impl<'a> Register<'a> {
                 }
             }
         }
-        let keys: Vec<String> = mapping.columns.keys().map(|h| header_key(h)).collect();
+        // Columns left out (`-`) are titles of the register too.
+        let keys: Vec<String> = mapping.columns.keys().chain(&mapping.ignored).map(|h| header_key(h)).collect();
         let score = |cells: &[String]| cells.iter().filter(|c| keys.contains(&header_key(c))).count();
         let candidates: Vec<(usize, usize)> = head
             .iter()

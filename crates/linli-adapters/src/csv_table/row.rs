@@ -570,7 +570,16 @@ impl PlaceState {
         let deepest_hash = hash64(&[deepest.as_str()]);
         let name = levels.last().map(|(_, n)| n.as_str()).unwrap_or_default();
         let kind = levels.last().map_or(PlaceKind::Room, |(k, _)| *k);
-        let mut scratch = Place::new(deepest.clone(), m.meta.clone(), kind, Text::new(name).ok()?);
+        let Ok(name_text) = Text::new(name) else {
+            b.reason(
+                None,
+                "csv-bad-value",
+                "地点名称无效（过长或为空）".into(),
+                "not a valid place name (too long or empty)".into(),
+            );
+            return None;
+        };
+        let mut scratch = Place::new(deepest.clone(), m.meta.clone(), kind, name_text);
         scratch.address = None;
         place_attributes(b, m, cells, &mut scratch);
         let h = |text: Option<&str>| text.map_or(0, |t| hash64(&[t]).max(1));

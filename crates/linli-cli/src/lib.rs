@@ -186,11 +186,12 @@ pub(crate) fn bytes_bar(total: u64) -> indicatif::ProgressBar {
     bar
 }
 
-/// Text that came from outside (an adapter's answer, a statement not yet verified) made safe for
-/// a terminal: control characters (escape sequences, carriage returns, bell) are written as
-/// `\u{..}` escapes instead of being obeyed.
+/// Text that came from outside (an adapter's answer, a statement not yet verified, an error that
+/// quotes an input) made safe to print: personal numbers masked `[PRI-011]` and control characters
+/// (escape sequences, carriage returns, bell) written as `\u{..}` escapes instead of being obeyed
+/// `[CON-072]` — [`linli_model::redact::for_output`].
 pub(crate) fn printable(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+    linli_model::redact::for_output(text).into_owned()
 }
 
 /// Entry point used by `main`: runs, prints errors to stderr, maps them to exit code 2.

@@ -99,7 +99,11 @@ impl Record {
     /// Records written by Linli tools (and most others) start with `{"type":"…"`; for those the
     /// type is read off the first bytes and the record is parsed once. Otherwise the `type`
     /// member is looked up in a first pass.
+    ///
+    /// The text is first checked for member names given twice and for nesting deeper than
+    /// [`crate::json::MAX_DEPTH`] at any depth `[CON-002]` ([`crate::json::check_text`]).
     pub fn from_json_str(s: &str) -> Result<Self, RecordParseError> {
+        crate::json::check_text(s).map_err(RecordParseError::Text)?;
         #[derive(Deserialize)]
         struct Peek<'a> {
             #[serde(rename = "type", borrow)]
@@ -158,6 +162,9 @@ pub enum RecordParseError {
     /// The JSON is malformed or does not fit the record type.
     #[error("{0}")]
     Json(#[source] serde_json::Error),
+    /// A member name given twice, or nesting too deep `[CON-002]`.
+    #[error("{0}")]
+    Text(crate::json::TextProblem),
     /// No string `type` member.
     #[error("the record has no string member `type`")]
     MissingType,

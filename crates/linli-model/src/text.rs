@@ -253,6 +253,41 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
 }
 
+/// Whether `c` may change what a terminal shows beyond itself: C0 and C1 control characters,
+/// DEL, line and paragraph separators, and the bidirectional controls (U+061C, U+200E, U+200F,
+/// U+202A–U+202E, U+2066–U+2069).
+pub fn is_terminal_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}')
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// Writes every character of [`is_terminal_control`] as an escape (`\n`, `\r`, `\t`, else
+/// `\u{1b}`), so that text taken from an input can never move the cursor, erase a line or forge
+/// a line of a report `[CON-072]`. A backslash is doubled only when the text holds an escaped
+/// character, so that ordinary text reads as it is.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_terminal_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\\' => out.push_str("\\\\"),
+            c if is_terminal_control(c) => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 constrained_string! {
     /// Identifier of a record `[CON-010]`: 1–128 characters from `A–Z a–z 0–9 . _ : ~ -`,
     /// starting with a letter or digit. Unique per record type within a dataset.

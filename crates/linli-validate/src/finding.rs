@@ -82,6 +82,25 @@ impl Finding {
         self
     }
 
+    /// The finding as every report prints it: a personal number anywhere in it — file, pointer
+    /// (member names), record id, value or message — masked by [`linli_model::redact::redact`]
+    /// `[PRI-011]`. [`crate::report::Report::push`] applies it to every finding it keeps.
+    pub fn redacted(mut self) -> Self {
+        use linli_model::redact::redact;
+        fn fix(s: &mut String) {
+            if let std::borrow::Cow::Owned(o) = redact(s) {
+                *s = o;
+            }
+        }
+        for s in [self.file.as_mut(), self.record_id.as_mut(), self.value.as_mut()].into_iter().flatten() {
+            fix(s);
+        }
+        fix(&mut self.pointer);
+        fix(&mut self.message_zh);
+        fix(&mut self.message_en);
+        self
+    }
+
     /// The message in `lang` (`zh` or anything else for English).
     pub fn message(&self, zh: bool) -> &str {
         if zh { &self.message_zh } else { &self.message_en }

@@ -86,6 +86,45 @@ fn json_error(e: &serde_json::Error) -> Finding {
     f
 }
 
+/// The one finding of a record whose text breaks [`linli_model::json::check_text`] `[CON-002]`;
+/// its type and id are kept when neither is the member at fault (for the dataset checks).
+fn text_problem(p: &linli_model::json::TextProblem, text: &str) -> RecordOutcome {
+    use linli_model::json::{MAX_DEPTH, TextProblem};
+    let f = match p {
+        TextProblem::DuplicateMember { pointer } => Finding::new(
+            "json-duplicate-key",
+            Level::Error,
+            Some("CON-002"),
+            "对象中同一成员名出现两次（各读取方可能取不同的值）",
+            "a member name is given twice in one object (readers may take different values)",
+        )
+        .at(pointer.clone()),
+        TextProblem::TooDeep { .. } => Finding::new(
+            "json-too-deep",
+            Level::Error,
+            Some("CON-002"),
+            format!("JSON 数组与对象嵌套超过 {MAX_DEPTH} 层"),
+            format!("arrays and objects nest deeper than {MAX_DEPTH} levels"),
+        ),
+        _ => Finding::new("json-syntax", Level::Error, Some("CON-002"), p.to_string(), p.to_string()),
+    };
+    let at_fault = |m: &str| matches!(p, TextProblem::DuplicateMember { pointer } if pointer == m);
+    let mut out = RecordOutcome { findings: vec![f], ..Default::default() };
+    if let Ok(Value::Object(obj)) = serde_json::from_str(text) {
+        if !at_fault("/type") {
+            out.record_type = obj.get("type").and_then(Value::as_str).and_then(RecordType::from_code);
+        }
+        if !at_fault("/id") {
+            out.id = obj.get("id").and_then(Value::as_str).map(str::to_owned);
+        }
+    }
+    for f in &mut out.findings {
+        f.record_type = out.record_type;
+        f.record_id.clone_from(&out.id);
+    }
+    out
+}
+
 /// Code and requirement for a schema violation, by the table of `[CON-070]`.
 fn schema_code(keyword: &str, pointer: &str, time_form: Option<&str>) -> (&'static str, &'static str) {
     match (keyword, time_form) {
@@ -151,6 +190,9 @@ impl Validator {
     pub fn validate_str(&self, text: &str) -> RecordOutcome {
         match Record::from_json_str(text) {
             Ok(record) => self.checked(record),
+            // A member given twice or nesting too deep: the record means nothing certain, so
+            // nothing else is reported `[CON-070]` item 5.
+            Err(RecordParseError::Text(p)) => text_problem(&p, text),
             // The typed reader skips unknown members without a depth limit, so its syntax errors
             // can be less precise: read the text again as a value to say exactly what is wrong.
             Err(typed) => match serde_json::from_str::<Value>(text) {

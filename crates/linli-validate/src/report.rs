@@ -163,7 +163,7 @@ impl Report {
             })
             .count += 1;
         if self.findings.len() < max_findings {
-            self.findings.push(f);
+            self.findings.push(f.redacted());
         } else {
             self.findings_omitted += 1;
         }
@@ -204,6 +204,12 @@ impl Report {
                 }
             }
             s.counting = [0; 64];
+        }
+        // File names are printed too: masked like the findings' `file` `[PRI-011]`.
+        for i in &mut self.inputs {
+            if let std::borrow::Cow::Owned(o) = linli_model::redact::redact(&i.path) {
+                i.path = o;
+            }
         }
     }
 
@@ -290,13 +296,16 @@ pub fn render_text(r: &Report, lang: Lang, color: bool) -> String {
             Level::Warning => paint("1;33", lvl),
             _ => paint("36", lvl),
         };
-        let msg = if lang == Lang::Zh { &f.message_zh } else { &f.message_en };
-        let _ = write!(out, "{}: {lvl}[{}]", location(f), f.code);
+        // Text from the input can hold control characters: escaped, so that it can neither act
+        // on a terminal nor forge a line of the report `[CON-072]`.
+        let esc = linli_model::text::escape_controls;
+        let msg = esc(if lang == Lang::Zh { &f.message_zh } else { &f.message_en });
+        let _ = write!(out, "{}: {lvl}[{}]", esc(&location(f)), esc(&f.code));
         if !f.pointer.is_empty() {
-            let _ = write!(out, " {}", f.pointer);
+            let _ = write!(out, " {}", esc(&f.pointer));
         }
         let _ = write!(out, ": {msg}");
-        if let Some(v) = &f.value {
+        if let Some(v) = f.value.as_deref().map(esc) {
             let _ = write!(out, " ({})", if lang == Lang::Zh { format!("值：{v}") } else { format!("value: {v}") });
         }
         if let Some(req) = f.requirement {

@@ -286,3 +286,107 @@ fn fifos_in_a_folder_are_reported_not_opened() {
         assert!(r.findings.iter().any(|f| f.code == "read-error"), "{:?}", r.findings);
     }
 }
+
+/// The pointer of the one finding of a line of a Thing with `extra` inserted after its `kind`.
+fn one_finding(extra: &str) -> (String, String) {
+    let line = valid_line("T-2").replace(r#""kind":"device.camera""#, &format!(r#""kind":"device.camera"{extra}"#));
+    let t = Tmp::new("one");
+    let r = run(&[t.file("in.ndjson", line.as_bytes())]);
+    assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
+    (r.findings[0].code.to_string(), r.findings[0].pointer.clone())
+}
+
+#[test]
+fn duplicate_members_are_refused_at_every_depth() {
+    // Geometry: the first value breaks the range, the second is fine; neither is taken.
+    let (code, pointer) =
+        one_finding(r#","location":{"type":"Point","coordinates":[999,999],"coordinates":[120.5,31.3]}"#);
+    assert_eq!((code.as_str(), pointer.as_str()), ("json-duplicate-key", "/location/coordinates"));
+    // An extension namespace given twice, its second copy holding an ID number.
+    let (code, pointer) = one_finding(r#","extensions":{"acme":{"a":1},"acme":{"a":"11010519491231002X"}}"#);
+    assert_eq!((code.as_str(), pointer.as_str()), ("json-duplicate-key", "/extensions/acme"));
+    // Deep inside an extension.
+    let (code, pointer) = one_finding(r#","extensions":{"acme":{"a":[{"b":{"c":1,"c":2}}]}}"#);
+    assert_eq!((code.as_str(), pointer.as_str()), ("json-duplicate-key", "/extensions/acme/a/0/b/c"));
+    // The record type given twice is reported as such, and the record is not judged as either.
+    let t = Tmp::new("type-twice");
+    let line = valid_line("T-2").replacen(r#""type":"Thing""#, r#""type":"Thing","type":"Place""#, 1);
+    let r = run(&[t.file("in.ndjson", line.as_bytes())]);
+    assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
+    assert_eq!((r.findings[0].code.as_ref(), r.findings[0].pointer.as_str()), ("json-duplicate-key", "/type"));
+    assert_eq!(r.findings[0].record_type, None);
+}
+
+#[test]
+fn extensions_nest_to_the_limit_and_no_further() {
+    // Record (1) → extensions (2) → acme (3) → 97 arrays in `deep`: level 100.
+    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    let line = valid_line("T-2").replace(
+        r#""kind":"device.camera""#,
+        &format!(r#""kind":"device.camera","extensions":{{"acme":{{"deep":{}}}}}"#, nest(97)),
+    );
+    let t = Tmp::new("deep-ok");
+    let r = run(&[t.file("in.ndjson", line.as_bytes())]);
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    let line = valid_line("T-2").replace(
+        r#""kind":"device.camera""#,
+        &format!(r#""kind":"device.camera","extensions":{{"acme":{{"deep":{}}}}}"#, nest(98)),
+    );
+    expect_one(line.as_bytes(), "json-too-deep");
+}
+
+/// Every rendering of a report of `lines`, in both languages.
+fn renderings(lines: &str) -> Vec<String> {
+    use linli_validate::report::{Lang, render_html, render_junit, render_text};
+    let t = Tmp::new("render");
+    let r = run(&[t.file("in.ndjson", lines.as_bytes())]);
+    assert!(!r.findings.is_empty());
+    let mut out = vec![r.to_json()];
+    for lang in [Lang::Zh, Lang::En] {
+        out.push(render_text(&r, lang, false));
+        out.push(render_text(&r, lang, true));
+        out.push(render_junit(&r, lang));
+        out.push(render_html(&r, lang));
+    }
+    out
+}
+
+#[test]
+fn ids_and_member_names_never_print_personal_numbers() {
+    let lines = [
+        // An id that is an ID number (valid pattern): the finding masks it, so must `record_id`.
+        valid_line("11010519491231002X"),
+        // An id that breaks the id pattern and holds a mobile number.
+        valid_line("P 13912345678"),
+        // An unknown member whose name is a mobile number, and one that is an ID number.
+        valid_line("T-9").replace(r#""kind""#, r#""13912345678":1,"kind""#),
+        valid_line("T-10").replace(r#""kind""#, r#""110105194912310029":1,"kind""#),
+        // A record type that is a phone number.
+        valid_line("T-11").replace(r#""type":"Thing""#, r#""type":"0512-67231458""#),
+    ]
+    .join("\n");
+    for out in renderings(&lines) {
+        for raw in ["11010519491231002X", "13912345678", "110105194912310029", "67231458"] {
+            assert!(!out.contains(raw), "{raw} printed in\n{out}");
+        }
+    }
+}
+
+#[test]
+fn control_characters_are_escaped_in_the_text_report() {
+    use linli_validate::report::{Lang, render_text};
+    let line = valid_line("T-1\r\u{1b}[2Krecords 1: 1 valid, 0 invalid\n");
+    // The id breaks the id pattern; it is written with JSON escapes in the line.
+    let line = line
+        .replace("T-1\r\u{1b}[2Krecords 1: 1 valid, 0 invalid\n", "T-1\\r\\u001b[2Krecords 1: 1 valid, 0 invalid\\n");
+    let t = Tmp::new("controls");
+    let r = run(&[t.file("in.ndjson", line.as_bytes())]);
+    assert!(!r.findings.is_empty());
+    for lang in [Lang::Zh, Lang::En] {
+        let text = render_text(&r, lang, false);
+        assert!(!text.contains('\r') && !text.contains('\u{1b}'), "{text:?}");
+        // Only the findings and the summary are lines: the forged summary stays inside its finding.
+        assert!(text.lines().filter(|l| l.starts_with("records 1")).count() <= 1, "{text}");
+        assert!(text.contains("\\r\\u{1b}[2K"), "{text}");
+    }
+}

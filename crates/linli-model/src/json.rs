@@ -1,0 +1,286 @@
+//! What JSON text must be before any reader looks at its values `[CON-002]`.
+//!
+//! serde_json, like most JSON readers, keeps the last of two members with one name, and a typed
+//! reader that buffers its input (an untagged enum, a map of extensions) never sees the first. So
+//! a record `{"type":"Point","coordinates":[999,999],"coordinates":[120.5,31.3]}` would be judged
+//! by its last member while a consumer that keeps the first reads a value nobody checked.
+//! [`check_text`] walks the text once, before it is read, and refuses a member name given twice
+//! in any object at any depth — the record, a geometry, an extension — and nesting deeper than
+//! [`MAX_DEPTH`]. Every Linli reader of records calls it (through [`crate::Record::from_json_str`]).
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// The deepest nesting of arrays and objects a record may have, the record object itself being
+/// level 1 `[CON-002]`. Readers accept every record within it, extensions included `[COR-041]`.
+pub const MAX_DEPTH: usize = 100;
+
+/// What is wrong with JSON text before its values are read `[CON-002]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TextProblem {
+    /// A member name is given twice in one object: `pointer` is the second occurrence.
+    DuplicateMember {
+        /// JSON pointer (RFC 6901) to the repeated member.
+        pointer: String,
+    },
+    /// Arrays and objects nest deeper than [`MAX_DEPTH`]: `pointer` is the first value too deep.
+    TooDeep {
+        /// JSON pointer to the first array or object beyond the limit.
+        pointer: String,
+    },
+}
+
+impl fmt::Display for TextProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TextProblem::DuplicateMember { pointer } => {
+                write!(f, "member given twice in one object at `{}`", crate::text::escape_controls(pointer))
+            }
+            TextProblem::TooDeep { pointer } => write!(
+                f,
+                "arrays and objects nest deeper than {MAX_DEPTH} levels at `{}`",
+                crate::text::escape_controls(pointer)
+            ),
+        }
+    }
+}
+
+/// Checks JSON text for repeated member names and excessive nesting `[CON-002]`.
+///
+/// Returns `Ok(())` when neither is found, including for text that is not JSON at all: its
+/// syntax is the parser's to report.
+pub fn check_text(text: &str) -> Result<(), TextProblem> {
+    let mut state = State { path: Vec::new(), keys: Vec::new(), found: None };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let _ = Walk { state: &mut state, depth: 0 }.deserialize(&mut de);
+    match state.found {
+        Some(p) => Err(p),
+        None => Ok(()),
+    }
+}
+
+/// A step of the path to the value being read.
+enum Step<'de> {
+    Member(Cow<'de, str>),
+    Index(usize),
+}
+
+struct State<'de> {
+    path: Vec<Step<'de>>,
+    /// The member names of every object being read, innermost last.
+    keys: Vec<Cow<'de, str>>,
+    found: Option<TextProblem>,
+}
+
+impl State<'_> {
+    fn pointer(&self, last: Option<&str>) -> String {
+        let mut out = String::new();
+        let mut push = |s: &str| {
+            out.push('/');
+            for c in s.chars() {
+                match c {
+                    '~' => out.push_str("~0"),
+                    '/' => out.push_str("~1"),
+                    c => out.push(c),
+                }
+            }
+        };
+        for step in &self.path {
+            match step {
+                Step::Member(m) => push(m),
+                Step::Index(i) => push(&i.to_string()),
+            }
+        }
+        if let Some(l) = last {
+            push(l);
+        }
+        out
+    }
+}
+
+/// Objects with more members than this are checked with a hash set; smaller ones by a scan.
+const SCAN_LIMIT: usize = 16;
+
+struct Walk<'a, 'de> {
+    state: &'a mut State<'de>,
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Walk<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// Reads a member name, borrowed from the text when it has no escapes.
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(Key)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+}
+
+impl<'de> Walk<'_, 'de> {
+    /// Enters an array or object; refuses one level too deep.
+    fn enter<E: de::Error>(&mut self) -> Result<usize, E> {
+        let depth = self.depth + 1;
+        if depth > MAX_DEPTH {
+            self.state.found = Some(TextProblem::TooDeep { pointer: self.state.pointer(None) });
+            return Err(E::custom("too deep"));
+        }
+        Ok(depth)
+    }
+}
+
+impl<'de> Visitor<'de> for Walk<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        let depth = self.enter()?;
+        let mut i = 0;
+        loop {
+            self.state.path.push(Step::Index(i));
+            let more = seq.next_element_seed(Walk { state: self.state, depth })?;
+            self.state.path.pop();
+            if more.is_none() {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        let depth = self.enter()?;
+        let start = self.state.keys.len();
+        let mut set: Option<HashSet<Cow<'de, str>>> = None;
+        while let Some(key) = map.next_key_seed(Key)? {
+            let seen = match &mut set {
+                Some(s) => !s.insert(key.clone()),
+                None => self.state.keys[start..].contains(&key),
+            };
+            if seen {
+                self.state.found = Some(TextProblem::DuplicateMember { pointer: self.state.pointer(Some(&key)) });
+                return Err(de::Error::custom("duplicate member"));
+            }
+            if set.is_none() && self.state.keys.len() - start >= SCAN_LIMIT {
+                let mut s: HashSet<Cow<'de, str>> = self.state.keys.drain(start..).collect();
+                s.insert(key.clone());
+                set = Some(s);
+            } else if set.is_none() {
+                self.state.keys.push(key.clone());
+            }
+            self.state.path.push(Step::Member(key));
+            map.next_value_seed(Walk { state: self.state, depth })?;
+            self.state.path.pop();
+        }
+        self.state.keys.truncate(start);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dup(text: &str) -> Option<String> {
+        match check_text(text) {
+            Err(TextProblem::DuplicateMember { pointer }) => Some(pointer),
+            Err(other) => panic!("{other}"),
+            Ok(()) => None,
+        }
+    }
+
+    #[test]
+    fn duplicates_are_found_at_every_depth() {
+        assert_eq!(dup(r#"{"type":"Person","type":"Place"}"#).as_deref(), Some("/type"));
+        assert_eq!(
+            dup(r#"{"geometry":{"type":"Point","coordinates":[999,999],"coordinates":[120.5,31.3]}}"#).as_deref(),
+            Some("/geometry/coordinates")
+        );
+        assert_eq!(dup(r#"{"extensions":{"acme":{"a":1},"acme":{"b":2}}}"#).as_deref(), Some("/extensions/acme"));
+        assert_eq!(dup(r#"{"a":[{"x":1},{"x":1,"y":2,"x":3}]}"#).as_deref(), Some("/a/1/x"));
+        // An escaped name is the same name.
+        assert_eq!(dup(r#"{"type":1,"\u0074ype":2}"#).as_deref(), Some("/type"));
+        // `/` and `~` in names are escaped in the pointer.
+        assert_eq!(dup(r#"{"a/b~":{"k":1,"k":1}}"#).as_deref(), Some("/a~1b~0/k"));
+        assert_eq!(dup(r#"{"a":{"k":1},"b":{"k":1}}"#), None);
+        assert_eq!(dup(r#"[{"k":1},{"k":1}]"#), None);
+    }
+
+    #[test]
+    fn large_objects_are_checked_too() {
+        let members: Vec<String> = (0..1000).map(|i| format!("\"m{i}\":{i}")).collect();
+        let ok = format!("{{{}}}", members.join(","));
+        assert_eq!(dup(&ok), None);
+        let bad = format!("{{{},\"m17\":0}}", members.join(","));
+        assert_eq!(dup(&bad).as_deref(), Some("/m17"));
+        let bad = format!("{{{},\"m999\":0}}", members.join(","));
+        assert_eq!(dup(&bad).as_deref(), Some("/m999"));
+    }
+
+    #[test]
+    fn nesting_is_limited() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(check_text(&deep(MAX_DEPTH)), Ok(()));
+        assert!(matches!(check_text(&deep(MAX_DEPTH + 1)), Err(TextProblem::TooDeep { .. })));
+        assert!(matches!(check_text(&deep(100_000)), Err(TextProblem::TooDeep { .. })));
+    }
+
+    #[test]
+    fn malformed_text_is_left_to_the_parser() {
+        assert_eq!(check_text("{\"a\":"), Ok(()));
+        assert_eq!(check_text(""), Ok(()));
+        assert_eq!(check_text("{\"a\":1,,}"), Ok(()));
+    }
+}

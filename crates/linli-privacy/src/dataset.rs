@@ -111,8 +111,33 @@ fn each_line(path: &Path, gz: bool, f: &mut LineFn<'_>) -> Result<(), Error> {
 }
 
 fn parse(path: &Path, line: u64, bytes: &[u8]) -> Result<Value, Error> {
+    // A member given twice would be read as its last value only: refused before it is read
+    // `[CON-002]` (nesting is checked record by record, in `check_record`).
+    if let Err(p @ linli_model::json::TextProblem::DuplicateMember { .. }) =
+        std::str::from_utf8(bytes).map_or(Ok(()), linli_model::json::check_text)
+    {
+        return Err(text_problem(path, line, &p));
+    }
     serde_json::from_slice(bytes)
         .map_err(|e| bad_record(path, line, format!("not JSON: {e}"), format!("不是合法的 JSON：{e}")))
+}
+
+/// A record refused for a member given twice or nesting too deep `[CON-002]`; the pointer's
+/// personal numbers masked `[PRI-011]`.
+fn text_problem(path: &Path, line: u64, p: &linli_model::json::TextProblem) -> Error {
+    let en = linli_model::redact::redact(&p.to_string()).into_owned();
+    let zh = match p {
+        linli_model::json::TextProblem::DuplicateMember { pointer } => {
+            format!("同一对象中成员名出现两次（`{}`），无法确定取哪个值", linli_model::redact::for_output(pointer))
+        }
+        _ => format!("数组与对象嵌套超过 {} 层", linli_model::json::MAX_DEPTH),
+    };
+    bad_record(
+        path,
+        line,
+        format!("not a Linli record, refused so that nothing passes unmasked: {en}"),
+        format!("不是 Linli 记录，为免未经处理的内容流出已拒绝：{zh}"),
+    )
 }
 
 /// Refuse a value that does not read as a Linli record (a member of the wrong shape, an unknown
@@ -124,6 +149,9 @@ fn check_record(path: &Path, line: u64, v: &Value, text: Option<&[u8]>) -> Resul
         None => linli_model::Record::from_value(v.clone()),
     };
     read.map(drop).map_err(|e| {
+        if let linli_model::record::RecordParseError::Text(p) = &e {
+            return text_problem(path, line, p);
+        }
         let why = match &e {
             linli_model::record::RecordParseError::MissingType => {
                 ("no string member `type`".to_owned(), "缺少字符串成员 `type`".to_owned())

@@ -218,3 +218,28 @@ fn a_manifest_with_colliding_output_paths_is_refused() {
     assert!(!output.exists());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_member_given_twice_is_refused_not_read_as_its_last_value() {
+    // The first `name` would be kept unmasked by a reader that takes the last value only, or
+    // the validator and the masker would disagree on what the record says [CON-002].
+    let dir = tmp("dup");
+    for bad in [
+        r#"{"type":"Person","id":"P-9","name":"张三","name":"李四"}"#,
+        r#"{"type":"Person","id":"P-9","name":"张三","extensions":{"x.y":{"a":"13912345678","a":"1"}}}"#,
+    ] {
+        for file in ["in.ndjson", "in.json"] {
+            let input = dir.join(file);
+            let text = if file.ends_with(".json") { format!("[{bad}]") } else { format!("{bad}\n") };
+            std::fs::write(&input, text).unwrap();
+            let output = dir.join(file.replace("in", "out"));
+            let e = run("public", &input, &output).unwrap_err();
+            assert_eq!(e.code(), "input-invalid", "{bad}: {e}");
+            let (en, zh) = (e.message(false), e.message(true));
+            assert!(en.contains("twice") && zh.contains("两次"), "{en} / {zh}");
+            assert!(!en.contains("13912345678") && !zh.contains("张三"), "{en} / {zh}");
+            assert!(!output.exists());
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

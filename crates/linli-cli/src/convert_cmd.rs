@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use linli_adapters::LossReport;
 use linli_model::Record;
-use serde_json::Value;
 
 use crate::{CliError, Lang};
 
@@ -105,34 +104,43 @@ pub struct ConvertArgs {
     pub received_at: Option<String>,
 }
 
-/// Canonical records from a file: NDJSON, a JSON array, or one record.
+/// Canonical records from a file: NDJSON, a JSON array, or one record. Each record is read from
+/// its own text, so that a member given twice is refused `[CON-002]`; errors never repeat a
+/// personal number `[PRI-011]`.
 fn read_linli(path: &Path) -> Result<(Vec<Record>, Vec<String>), CliError> {
     let text = std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.to_path_buf(), source })?;
     let mut records = Vec::new();
     let mut errors = Vec::new();
+    let say = |at: &str, e: &dyn std::fmt::Display| linli_model::redact::for_output(&format!("{at}: {e}")).into_owned();
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    let values: Vec<(String, Value)> = if trimmed.starts_with('[') {
-        match serde_json::from_str::<Vec<Value>>(trimmed) {
-            Ok(v) => v.into_iter().enumerate().map(|(i, v)| (format!("/{i}"), v)).collect(),
-            Err(e) => return Err(CliError::Usage(format!("{}: {e}", path.display()))),
+    if trimmed.starts_with('[') {
+        if let Err(e) = linli_model::json::check_text(trimmed) {
+            return Err(CliError::Usage(say(&path.display().to_string(), &e)));
+        }
+        let items = serde_json::from_str::<Vec<&serde_json::value::RawValue>>(trimmed)
+            .map_err(|e| CliError::Usage(say(&path.display().to_string(), &e)))?;
+        for (i, raw) in items.into_iter().enumerate() {
+            match Record::from_json_str(raw.get()) {
+                Ok(r) => records.push(r),
+                Err(e) => errors.push(say(&format!("/{i}"), &e)),
+            }
+        }
+    } else if trimmed.contains('\n') && serde_json::from_str::<serde::de::IgnoredAny>(trimmed).is_ok() {
+        // One record written over several lines.
+        match Record::from_json_str(trimmed) {
+            Ok(r) => records.push(r),
+            Err(e) => errors.push(say("/", &e)),
         }
     } else {
-        let mut out = Vec::new();
         for (i, line) in text.lines().enumerate() {
+            let line = if i == 0 { line.trim_start_matches('\u{feff}') } else { line };
             if line.trim().is_empty() {
                 continue;
             }
-            match serde_json::from_str::<Value>(line) {
-                Ok(v) => out.push((format!("line {}", i + 1), v)),
-                Err(e) => errors.push(format!("line {}: {e}", i + 1)),
+            match Record::from_json_str(line) {
+                Ok(r) => records.push(r),
+                Err(e) => errors.push(say(&format!("line {}", i + 1), &e)),
             }
-        }
-        out
-    };
-    for (at, v) in values {
-        match Record::from_value(v) {
-            Ok(r) => records.push(r),
-            Err(e) => errors.push(format!("{at}: {e}")),
         }
     }
     Ok((records, errors))

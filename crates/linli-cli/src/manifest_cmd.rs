@@ -13,7 +13,8 @@ use crate::{CliError, Lang};
 /// Arguments of `linli manifest`.
 #[derive(Debug, clap::Args)]
 pub struct ManifestArgs {
-    /// The dataset directory (its *.ndjson, *.jsonl and *.ndjson.gz files are listed)
+    /// The dataset directory (its *.ndjson, *.jsonl and *.ndjson.gz files are listed, in sub-folders too;
+    /// symbolic links, FIFOs and devices are left out and named on standard error)
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
     /// Vendor that produced the dataset
@@ -61,6 +62,20 @@ pub(crate) fn run(args: &ManifestArgs, lang: Lang, out: &mut dyn Write) -> Resul
     };
     let manifest =
         linli_validate::dataset::build_manifest(&args.dir, producer, level, created_at).map_err(CliError::Usage)?;
+    // What a manifest may not list is left out, and said [DAT-014].
+    let (_, skipped) = linli_validate::dataset::data_file_paths(&args.dir);
+    for (rel, why) in &skipped {
+        let rel = crate::printable(rel);
+        let msg = match (lang, *why) {
+            (Lang::Zh, "symlink") => format!("未列出 `{rel}`：是符号链接（数据集中的路径不得经过符号链接）[DAT-014]\n"),
+            (Lang::Zh, _) => format!("未列出 `{rel}`：不是普通文件（命名管道、套接字或设备）[DAT-014]\n"),
+            (_, "symlink") => {
+                format!("not listed `{rel}`: a symbolic link (a dataset path must not go through one) [DAT-014]\n")
+            }
+            _ => format!("not listed `{rel}`: not a regular file (a FIFO, socket or device) [DAT-014]\n"),
+        };
+        eprint!("{msg}");
+    }
     let mut json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     json.push('\n');
     if args.write {

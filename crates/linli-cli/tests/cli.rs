@@ -145,12 +145,20 @@ fn generate_then_validate_finds_exactly_the_seeded_defects() {
 fn manifest_writes_a_manifest_the_validator_accepts() {
     let dir = std::env::temp_dir().join(format!("linli-cli-manifest-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    for f in ["person.ndjson", "place.ndjson"] {
-        std::fs::copy(root().join("examples/datasets/gusu-huqiu").join(f), dir.join(f)).unwrap();
+    // One file in a sub-folder: listed as `2024/place.ndjson` [DAT-014].
+    std::fs::create_dir_all(dir.join("2024")).unwrap();
+    for (f, to) in [("person.ndjson", "person.ndjson"), ("place.ndjson", "2024/place.ndjson")] {
+        std::fs::copy(root().join("examples/datasets/gusu-huqiu").join(f), dir.join(to)).unwrap();
     }
+    // A link is not listed (and not followed).
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root().join("examples/datasets/gusu-huqiu/thing.ndjson"), dir.join("thing.ndjson"))
+        .unwrap();
     let args =
         ["manifest", dir.to_str().unwrap(), "--vendor", "V", "--product", "P", "--product-version", "1.0.0", "--write"];
     assert_eq!(run(&args).0, ExitCode::SUCCESS);
+    let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"2024/place.ndjson\"") && !manifest.contains("thing.ndjson"), "{manifest}");
     let (code, out) = run(&["--lang", "en", "validate", dir.to_str().unwrap()]);
     // Persons refer to organizations and places that are all present here except none: only
     // places and persons were copied, so references to other types do not resolve.

@@ -214,7 +214,7 @@ fn digest_files(root: &Path, files: Vec<PathBuf>) -> String {
     for (name, f) in named {
         h.update((name.len() as u64).to_be_bytes());
         h.update(name.as_bytes());
-        match std::fs::read(&f) {
+        match linli_model::member::read_regular(&f) {
             Ok(bytes) => {
                 h.update((bytes.len() as u64).to_be_bytes());
                 h.update(&bytes);
@@ -243,6 +243,17 @@ pub fn schemas_digest(suite: &Path) -> String {
 /// The same digest over every file under `dir` (an exported dataset, `[CNF-062]`).
 pub fn tree_digest(dir: &Path) -> String {
     digest_files(dir, files_under(dir, ""))
+}
+
+/// The text of a file the product wrote: only a regular file, never through a link, never
+/// blocking on a FIFO ([`linli_model::member::open_regular`], `[DAT-014]`); empty when refused.
+pub(crate) fn read_text(path: &Path) -> String {
+    read_text_result(path).unwrap_or_default()
+}
+
+/// [`read_text`], with the reason when the file is not read.
+pub(crate) fn read_text_result(path: &Path) -> Result<String, linli_model::member::MemberError> {
+    linli_model::member::read_regular(path).map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
 /// Regular files under `dir` with extension `ext` (every one when `ext` is empty). Links are
@@ -1105,7 +1116,7 @@ fn export_cases(suite: &Path) -> Vec<DocumentVector> {
     let mut out = Vec::new();
     for (dir, case) in dataset_cases(suite).unwrap_or_default() {
         // Only self-contained valid datasets: the export request carries no external references.
-        let manifest = std::fs::read_to_string(dir.join("dataset/manifest.json")).unwrap_or_default();
+        let manifest = read_text(&dir.join("dataset/manifest.json"));
         let external = serde_json::from_str::<serde_json::Value>(&manifest)
             .ok()
             .and_then(|m| m.get("externalRefs").and_then(|x| x.as_array()).map(|a| !a.is_empty()))
@@ -1156,7 +1167,7 @@ fn create_export_dir(dir: &Path) -> std::io::Result<()> {
 pub(crate) fn dataset_records(dir: &Path) -> Vec<serde_json::Value> {
     let mut records = Vec::new();
     for f in files_under(dir, "ndjson") {
-        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        let text = read_text(&f);
         records.extend(
             text.lines()
                 .filter(|l| !l.trim().is_empty())
@@ -1333,10 +1344,7 @@ fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_j
 fn dataset_classes(dir: &Path) -> Vec<Class> {
     let records = dataset_records(dir);
     let has = |types: &[&str]| records.iter().any(|r| r["type"].as_str().is_some_and(|t| types.contains(&t)));
-    let manifest = std::fs::symlink_metadata(dir.join(linli_model::manifest::MANIFEST_FILE))
-        .ok()
-        .filter(|m| m.file_type().is_file())
-        .and_then(|_| std::fs::read_to_string(dir.join(linli_model::manifest::MANIFEST_FILE)).ok())
+    let manifest = Some(read_text(&dir.join(linli_model::manifest::MANIFEST_FILE)))
         .and_then(|t| serde_json::from_str::<serde_json::Value>(t.trim_start_matches('\u{feff}')).ok());
     let shared = manifest
         .as_ref()

@@ -86,7 +86,7 @@ fn sources(suite: &Path, exports: &[DocumentVector]) -> (Vec<DocumentVector>, BT
     let mut out: Vec<DocumentVector> = exports.to_vec();
     let mut times = BTreeMap::new();
     for (dir, case) in dataset_cases(suite).unwrap_or_default() {
-        let manifest: Value = std::fs::read_to_string(dir.join("dataset/manifest.json"))
+        let manifest: Value = crate::runner::read_text_result(&dir.join("dataset/manifest.json"))
             .ok()
             .and_then(|t| serde_json::from_str(&t).ok())
             .unwrap_or(Value::Null);
@@ -259,7 +259,7 @@ struct Expected<'a> {
 /// the key sent `[DAT-017]`, `[DAT-018]`, `[SHR-022]`, `[SHR-007]`.
 fn judge_manifest(dir: &Path, e: &Expected<'_>, p: &mut Problems) {
     let (level, reference, key) = (e.level, e.reference, e.key);
-    let manifest: Value = std::fs::read_to_string(dir.join(linli_model::manifest::MANIFEST_FILE))
+    let manifest: Value = crate::runner::read_text_result(&dir.join(linli_model::manifest::MANIFEST_FILE))
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or(Value::Null);
@@ -586,7 +586,8 @@ fn files_contain(dir: &Path, needle: &[u8]) -> bool {
         if p.is_dir() {
             files_contain(&p, needle)
         } else {
-            std::fs::read(&p).is_ok_and(|b| !needle.is_empty() && b.windows(needle.len()).any(|w| w == needle))
+            linli_model::member::read_regular(&p)
+                .is_ok_and(|b| !needle.is_empty() && b.windows(needle.len()).any(|w| w == needle))
         }
     })
 }
@@ -661,7 +662,7 @@ mod tests {
     #[test]
     fn the_judge_computes_what_python_computes() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../conformance/tools/share-known-answers.json");
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let text = crate::runner::read_text(&path);
         let ka: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
         let mut checked = 0;
         for k in ka["keys"].as_array().into_iter().flatten() {

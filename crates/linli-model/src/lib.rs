@@ -46,6 +46,7 @@ pub mod event;
 pub mod geo;
 pub mod json;
 pub mod manifest;
+pub mod member;
 pub mod organization;
 pub mod person;
 pub mod place;

@@ -80,8 +80,34 @@ fn bad_record(path: &Path, line: u64, en: impl Into<String>, zh: impl Into<Strin
 /// Called with the 1-based line number and the bytes of each non-blank line.
 type LineFn<'a> = dyn FnMut(u64, &[u8]) -> Result<(), Error> + 'a;
 
+/// A file of the input that is not opened `[DAT-014]`: the message names it and says why.
+fn refused(path: &Path, e: &linli_model::member::MemberError) -> Error {
+    use linli_model::member::Refusal;
+    if matches!(e.refusal, Refusal::Unreadable) {
+        return Error::Io { path: path.display().to_string(), source: std::io::Error::other(e.message_en()) };
+    }
+    Error::Refused {
+        path: path.display().to_string(),
+        zh: format!("{}；未读取，未写出任何内容 [DAT-014]", e.message_zh()),
+        en: format!("{}; not read, nothing written [DAT-014]", e.message_en()),
+    }
+}
+
+/// Open a file to read: only a regular file, never through a link at its last component (a
+/// dataset's paths were checked whole by [`linli_model::member::check_member`]; a file named on
+/// the command line was resolved first), never blocking on a FIFO.
+fn open_source(path: &Path) -> Result<File, Error> {
+    linli_model::member::open_regular(path).map_err(|e| refused(path, &e))
+}
+
+/// A file named on the command line: a link to it is followed here, once, so that what is
+/// opened is the regular file it names.
+fn resolve_input(path: &Path) -> Result<PathBuf, Error> {
+    path.canonicalize().map_err(io(path))
+}
+
 fn each_line(path: &Path, gz: bool, f: &mut LineFn<'_>) -> Result<(), Error> {
-    let file = File::open(path).map_err(io(path))?;
+    let file = open_source(path)?;
     let raw: Box<dyn Read> = if gz { Box::new(flate2::read::MultiGzDecoder::new(file)) } else { Box::new(file) };
     let mut r = BufReader::with_capacity(1 << 20, raw);
     let mut buf = Vec::new();
@@ -399,7 +425,8 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
         summary.files = mask_dataset(input, output, opts, &mut counts)?;
     } else if input.extension().is_some_and(|e| e == "json") {
         summary.input = InputKind::Record;
-        let text = std::fs::read_to_string(input).map_err(io(input))?;
+        let mut text = String::new();
+        open_source(&resolve_input(input)?)?.read_to_string(&mut text).map_err(io(input))?;
         let mut v = parse(input, 1, text.trim_start_matches('\u{feff}').as_bytes())?;
         for item in v.as_array().into_iter().flatten() {
             places.add(item);
@@ -423,9 +450,10 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
         write_output(output, |w| w.write_all(text.as_bytes()).map_err(io(output)))?;
     } else {
         let gz = input.extension().is_some_and(|e| e == "gz");
-        places_of(input, gz, &mut places)?;
+        let real = resolve_input(input)?;
+        places_of(&real, gz, &mut places)?;
         let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places), opts);
-        mask_ndjson(&masker, input, gz, output, &mut counts)?;
+        mask_ndjson(&masker, &real, gz, output, &mut counts)?;
     }
     summary.counts = counts;
     Ok(summary)
@@ -455,7 +483,14 @@ fn same_place(a: &Path, b: &Path) -> bool {
 
 fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Counts) -> Result<usize, Error> {
     let manifest_path = input.join(MANIFEST_FILE);
-    let text = std::fs::read_to_string(&manifest_path).map_err(io(&manifest_path))?;
+    // The manifest and every file it lists: regular files inside the directory, reached
+    // without a link, checked before anything is read or written `[DAT-014]`.
+    let bytes = linli_model::member::read_member(input, MANIFEST_FILE).map_err(|e| refused(&manifest_path, &e))?;
+    let text = String::from_utf8(bytes).map_err(|e| Error::Manifest {
+        path: manifest_path.display().to_string(),
+        zh: format!("清单不是 UTF-8：{e}"),
+        en: format!("the manifest is not UTF-8: {e}"),
+    })?;
     let manifest: Manifest =
         serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| Error::Manifest {
             path: manifest_path.display().to_string(),
@@ -463,11 +498,11 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
             en: format!("invalid manifest: {e}"),
         })?;
     for f in &manifest.files {
-        if linli_model::manifest::check_path(&f.path).is_err() {
-            return Err(Error::Manifest {
+        if let Err(e) = linli_model::member::check_member(input, &f.path) {
+            return Err(Error::Refused {
                 path: manifest_path.display().to_string(),
-                zh: format!("路径 `{}` 不是数据集目录内的相对路径 [DAT-014]", f.path),
-                en: format!("path `{}` is not a relative path inside the dataset [DAT-014]", f.path),
+                zh: format!("清单列出的文件 {}；未读取，未写出任何内容 [DAT-014]", e.message_zh()),
+                en: format!("listed file {}; not read, nothing written [DAT-014]", e.message_en()),
             });
         }
     }

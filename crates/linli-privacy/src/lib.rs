@@ -105,6 +105,17 @@ pub enum Error {
         /// What is wrong, in English.
         en: String,
     },
+    /// A file of the input is not opened: a symbolic link, a FIFO, a socket, a device, a
+    /// directory, or a path that leaves the dataset directory `[DAT-014]`.
+    #[error("{path}: {en}")]
+    Refused {
+        /// The file (the dataset directory joined with the listed path).
+        path: String,
+        /// Why, in Chinese.
+        zh: String,
+        /// Why, in English.
+        en: String,
+    },
     /// The output directory exists and is not empty.
     #[error("{path}: the output directory exists and is not empty")]
     OutputExists {
@@ -130,6 +141,7 @@ impl Error {
             Error::KeyTooShort { .. } => "key-too-short",
             Error::Input { .. } => "input-invalid",
             Error::Manifest { .. } => "manifest-invalid",
+            Error::Refused { .. } => "input-refused",
             Error::OutputExists { .. } => "output-exists",
             Error::OutputIsInput { .. } => "output-is-input",
         }
@@ -154,6 +166,7 @@ impl Error {
             }
             Error::Input { path, line, zh, .. } => format!("{path}:{line}：{zh}"),
             Error::Manifest { path, zh, .. } => format!("{path}：{zh}"),
+            Error::Refused { path, zh, .. } => format!("{path}：{zh}"),
             Error::OutputExists { path } => format!("{path}：输出目录已存在且不为空"),
             Error::OutputIsInput { path } => format!("{path}：输出与输入相同"),
         }

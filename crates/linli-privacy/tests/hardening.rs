@@ -243,3 +243,84 @@ fn a_member_given_twice_is_refused_not_read_as_its_last_value() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A copy of the example dataset in `dir/in`, its `person.ndjson` moved to `dir/outside/` and
+/// `make` applied; the manifest's entry for it renamed to `listed`.
+#[cfg(unix)]
+fn dataset_reaching_out(dir: &Path, listed: &str, make: &dyn Fn(&Path, &Path)) -> PathBuf {
+    let input = dir.join("in");
+    let outside = dir.join("outside");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    for e in std::fs::read_dir(example()).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    std::fs::rename(input.join("person.ndjson"), outside.join("person.ndjson")).unwrap();
+    make(&input, &outside);
+    let m = std::fs::read_to_string(input.join("manifest.json")).unwrap();
+    std::fs::write(input.join("manifest.json"), m.replace("\"person.ndjson\"", &format!("\"{listed}\""))).unwrap();
+    input
+}
+
+/// Mask in a thread: a FIFO opened by the masker would block it for ever.
+#[cfg(unix)]
+fn run_within(profile: &'static str, input: PathBuf, output: PathBuf) -> Result<linli_privacy::Summary, Error> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(run(profile, &input, &output));
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60)).expect("mask hangs")
+}
+
+#[cfg(unix)]
+#[test]
+fn mask_reads_nothing_outside_the_dataset() {
+    use std::os::unix::fs::symlink;
+    type Make = dyn Fn(&Path, &Path);
+    let kinds: &[(&str, &str, &Make)] = &[
+        // The hole: a link to a file outside was copied, unmasked at `internal`.
+        ("link to a file outside", "person.ndjson", &|i, o| {
+            symlink(o.join("person.ndjson"), i.join("person.ndjson")).unwrap()
+        }),
+        ("link to a file inside", "p.ndjson", &|i, o| {
+            std::fs::copy(o.join("person.ndjson"), i.join("person.ndjson")).unwrap();
+            symlink(i.join("person.ndjson"), i.join("p.ndjson")).unwrap();
+        }),
+        ("folder link leading out", "escape/person.ndjson", &|i, o| symlink(o, i.join("escape")).unwrap()),
+        ("FIFO", "person.ndjson", &|i, _| {
+            assert!(std::process::Command::new("mkfifo").arg(i.join("person.ndjson")).status().unwrap().success());
+        }),
+        ("directory", "person.ndjson", &|i, _| std::fs::create_dir(i.join("person.ndjson")).unwrap()),
+        ("dot-dot", "../outside/person.ndjson", &|_, _| {}),
+        ("absolute", "/etc/passwd", &|_, _| {}),
+    ];
+    for (what, listed, make) in kinds {
+        for profile in ["internal", "public"] {
+            let dir = tmp("outside");
+            let input = dataset_reaching_out(&dir, listed, make);
+            let output = dir.join("out");
+            let e = run_within(profile, input.clone(), output.clone()).unwrap_err();
+            assert_eq!(e.code(), "input-refused", "{what} {profile}: {e}");
+            let (en, zh) = (e.message(false), e.message(true));
+            assert!(en.contains(listed) && en.contains("DAT-014"), "{what}: {en}");
+            assert!(zh.contains(listed) && zh.contains("DAT-014"), "{what}: {zh}");
+            assert!(!output.exists(), "{what} {profile}: output written");
+            std::fs::remove_dir_all(&dir).ok();
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_named_on_the_command_line_may_be_a_link_but_not_a_fifo() {
+    let dir = tmp("cmdline");
+    std::os::unix::fs::symlink(example().join("person.ndjson"), dir.join("link.ndjson")).unwrap();
+    run("public", &dir.join("link.ndjson"), &dir.join("out.ndjson")).unwrap();
+    assert!(dir.join("out.ndjson").is_file());
+    assert!(std::process::Command::new("mkfifo").arg(dir.join("pipe.ndjson")).status().unwrap().success());
+    let e = run_within("public", dir.join("pipe.ndjson"), dir.join("out2.ndjson")).unwrap_err();
+    assert_eq!(e.code(), "input-refused", "{e}");
+    assert!(!dir.join("out2.ndjson").exists());
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -78,6 +78,7 @@ table! {
     "manifest-path-escapes", Error, "DAT-014", "manifest", "路径不是数据集目录内的相对路径", "Path is not relative inside the dataset directory";
     "manifest-path-characters", Error, "DAT-014", "manifest", "路径含有不允许的字符", "Path has characters that are not allowed";
     "manifest-path-symlink", Error, "DAT-014", "manifest", "路径经过符号链接", "Path goes through a symbolic link";
+    "manifest-path-not-regular", Error, "DAT-014", "manifest", "路径指向的不是普通文件（目录、命名管道、套接字或设备），未打开", "Path names something other than a regular file (a directory, FIFO, socket or device); not opened";
     "manifest-file-missing", Error, "DAT-013", "manifest", "清单列出的文件不存在", "Listed file does not exist";
     "manifest-hash-mismatch", Error, "DAT-013", "manifest", "文件摘要与清单不符", "File digest differs from the manifest";
     "manifest-count-mismatch", Error, "DAT-013", "manifest", "记录数与清单不符", "Record count differs from the manifest";

@@ -380,6 +380,40 @@ impl DatasetIndex {
     }
 }
 
+/// The data files of a dataset directory (`*.ndjson`, `*.jsonl`, `*.ndjson.gz`), in sub-folders
+/// too, as sorted `/`-separated relative paths; and what was left out because a manifest may
+/// not list it `[DAT-014]`: symbolic links (never followed), FIFOs, sockets and devices, each
+/// with the reason's code (`symlink`, `fifo`, …). Names starting with `.` are not looked at.
+pub fn data_file_paths(dir: &std::path::Path) -> (Vec<String>, Vec<(String, &'static str)>) {
+    let (mut names, mut skipped) = (Vec::new(), Vec::new());
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    while let Some((d, prefix)) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+            let Ok(t) = e.file_type() else { continue };
+            let data = name.ends_with(".ndjson") || name.ends_with(".jsonl") || name.ends_with(".ndjson.gz");
+            if t.is_dir() {
+                stack.push((e.path(), rel));
+            } else if t.is_file() {
+                if data {
+                    names.push(rel);
+                }
+            } else if t.is_symlink() {
+                skipped.push((rel, "symlink"));
+            } else if data {
+                skipped.push((rel, "not-regular"));
+            }
+        }
+    }
+    names.sort();
+    skipped.sort();
+    (names, skipped)
+}
+
 /// Build the manifest of a dataset directory from its data files (`*.ndjson`, `*.jsonl`,
 /// `*.ndjson.gz`): path, record type (all records of a file must share one), record count and
 /// SHA-256 `[DAT-013]`.
@@ -390,20 +424,14 @@ pub fn build_manifest(
     created_at: linli_model::datetime::Timestamp,
 ) -> Result<linli_model::manifest::Manifest, String> {
     use linli_model::manifest::{Manifest, ManifestFile};
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".ndjson") || n.ends_with(".jsonl") || n.ends_with(".ndjson.gz"))
-        .collect();
-    names.sort();
+    std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let (names, _) = data_file_paths(dir);
     let mut files = Vec::new();
     for name in names {
         if linli_model::manifest::check_path(&name).is_err() {
             return Err(format!("{name}: a dataset file name may only use A-Z a-z 0-9 . _ - [DAT-014]"));
         }
-        let path = dir.join(&name);
+        let path = linli_model::member::check_member(dir, &name).map_err(|e| e.message_en())?;
         let mut types: Vec<RecordType> = Vec::new();
         let mut problem = None;
         let stats = crate::input::read_ndjson_file(&path, name.ends_with(".gz"), 16 << 20, true, &mut |item| {

@@ -83,7 +83,7 @@ fn input_finding(code: &'static str, level: Level, req: &'static str, line: u64,
 }
 
 /// The warning for a leading byte order mark.
-fn bom_finding() -> Finding {
+pub(crate) fn bom_finding() -> Finding {
     input_finding(
         "utf8-bom",
         Level::Warning,

@@ -682,16 +682,18 @@ fn manifest_finding(
     Finding::new(code, level, Some(req), zh, en).at(pointer)
 }
 
-/// Whether any component of `rel` below `root` is a symbolic link.
-fn through_symlink(root: &Path, rel: &str) -> bool {
-    let mut p = root.to_path_buf();
-    for seg in rel.split('/') {
-        p.push(seg);
-        if std::fs::symlink_metadata(&p).map(|m| m.file_type().is_symlink()).unwrap_or(false) {
-            return true;
-        }
-    }
-    false
+/// The finding for a dataset file that is not opened [DAT-013] [DAT-014].
+fn member_finding(e: &linli_model::member::MemberError, pointer: String) -> Finding {
+    use linli_model::member::Refusal;
+    let (code, req) = match e.refusal {
+        Refusal::Characters => ("manifest-path-characters", "DAT-014"),
+        Refusal::NotRelative | Refusal::Escapes | Refusal::Outside => ("manifest-path-escapes", "DAT-014"),
+        Refusal::Symlink | Refusal::Changed => ("manifest-path-symlink", "DAT-014"),
+        Refusal::Missing => ("manifest-file-missing", "DAT-013"),
+        Refusal::Unreadable => ("read-error", "DAT-002"),
+        _ => ("manifest-path-not-regular", "DAT-014"),
+    };
+    manifest_finding(code, Level::Error, req, e.message_zh(), e.message_en(), pointer)
 }
 
 /// Data files in a dataset directory (not following links), relative `/`-separated paths.
@@ -734,12 +736,22 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
         records: 0,
         sha256: String::new(),
     });
-    // A manifest that is a FIFO, a socket or a device is not opened: reading it could block.
-    let special = std::fs::metadata(&manifest_path).is_ok_and(|m| !m.is_file() && !m.is_dir());
-    let read = if special {
-        Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file (a FIFO, socket or device)"))
-    } else {
-        std::fs::read_to_string(&manifest_path)
+    // The manifest is opened like the files it lists: a regular file, not a link, never a FIFO
+    // that could block [DAT-014].
+    let read = match linli_model::member::read_member(root, MANIFEST_FILE) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not UTF-8: {e}"))),
+        Err(e) if e.refusal == linli_model::member::Refusal::Missing => {
+            Err(std::io::Error::new(std::io::ErrorKind::NotFound, e.message_en()))
+        }
+        Err(e) if matches!(e.refusal, linli_model::member::Refusal::Unreadable) => Err(e.into_io()),
+        Err(e) => {
+            run.push(member_finding(&e, String::new()), &manifest_label, None);
+            for rel in data_files(root) {
+                folder_file(run, &root.join(&rel), &format!("{label}/{rel}"));
+            }
+            return Ok(());
+        }
     };
     let manifest: Option<Manifest> = match read {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -760,23 +772,17 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
         Err(e) => {
             return Err(RunError::Io { path: manifest_path, source: e });
         }
-        Ok(text) => match serde_json::from_str::<Manifest>(text.trim_start_matches('\u{feff}')) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                let code = if e.is_syntax() || e.is_eof() { "manifest-syntax" } else { "manifest-invalid" };
-                let mut f = manifest_finding(
-                    code,
-                    Level::Error,
-                    "DAT-010",
-                    format!("manifest.json 无效：{e}"),
-                    format!("manifest.json is not valid: {e}"),
-                    String::new(),
-                );
-                f.line = Some(e.line() as u64);
-                run.push(f, &manifest_label, None);
-                None
-            }
-        },
+        Ok(text) => {
+            // A byte order mark is reported as for a data file [CON-002].
+            let body = match text.strip_prefix('\u{feff}') {
+                Some(rest) => {
+                    run.push(input::bom_finding(), &manifest_label, None);
+                    rest
+                }
+                None => text.as_str(),
+            };
+            read_manifest(run, body, &manifest_label)
+        }
     };
     let Some(manifest) = manifest else {
         // Validate what is there, guessing each file's kind from its name.
@@ -822,70 +828,14 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
             continue;
         }
         listed.push(entry.path.clone());
-        match linli_model::manifest::check_path(&entry.path) {
-            Ok(()) => {}
-            Err(linli_model::manifest::PathError::Characters) => {
-                run.push(
-                    manifest_finding(
-                        "manifest-path-characters",
-                        Level::Error,
-                        "DAT-014",
-                        format!("路径 `{}` 含有不允许的字符（只允许 A-Z a-z 0-9 . _ -）", entry.path),
-                        format!("path `{}` has characters outside A-Z a-z 0-9 . _ -", entry.path),
-                        ptr,
-                    ),
-                    &manifest_label,
-                    None,
-                );
+        // Only a regular file inside the directory, reached without a link, is opened [DAT-014].
+        let p = match linli_model::member::check_member(root, &entry.path) {
+            Ok(p) => p,
+            Err(e) => {
+                run.push(member_finding(&e, ptr), &manifest_label, None);
                 continue;
             }
-            Err(_) => {
-                run.push(
-                    manifest_finding(
-                        "manifest-path-escapes",
-                        Level::Error,
-                        "DAT-014",
-                        format!("路径 `{}` 不是数据集目录内的相对路径", entry.path),
-                        format!("path `{}` is not a relative path inside the dataset directory", entry.path),
-                        ptr,
-                    ),
-                    &manifest_label,
-                    None,
-                );
-                continue;
-            }
-        }
-        if through_symlink(root, &entry.path) {
-            run.push(
-                manifest_finding(
-                    "manifest-path-symlink",
-                    Level::Error,
-                    "DAT-014",
-                    format!("路径 `{}` 经过符号链接", entry.path),
-                    format!("path `{}` goes through a symbolic link", entry.path),
-                    ptr,
-                ),
-                &manifest_label,
-                None,
-            );
-            continue;
-        }
-        let p = root.join(&entry.path);
-        if !p.is_file() {
-            run.push(
-                manifest_finding(
-                    "manifest-file-missing",
-                    Level::Error,
-                    "DAT-013",
-                    format!("清单列出的文件 `{}` 不存在", entry.path),
-                    format!("listed file `{}` does not exist", entry.path),
-                    ptr,
-                ),
-                &manifest_label,
-                None,
-            );
-            continue;
-        }
+        };
         let kind = InputKind::of(&p);
         let kind = if kind == InputKind::Json { InputKind::Ndjson } else { kind };
         let file_label = format!("{label}/{}", entry.path);
@@ -947,6 +897,42 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
         }
     }
     Ok(())
+}
+
+/// Read the manifest's text: a member given twice is refused like in a record [CON-002].
+fn read_manifest(run: &mut Run<'_>, body: &str, manifest_label: &str) -> Option<Manifest> {
+    if let Err(linli_model::json::TextProblem::DuplicateMember { pointer }) = linli_model::json::check_text(body) {
+        run.push(
+            manifest_finding(
+                "manifest-invalid",
+                Level::Error,
+                "DAT-010",
+                format!("manifest.json 中同一对象的成员名 `{pointer}` 出现两次"),
+                format!("manifest.json gives the member `{pointer}` twice in one object"),
+                pointer,
+            ),
+            manifest_label,
+            None,
+        );
+        return None;
+    }
+    match serde_json::from_str::<Manifest>(body) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            let code = if e.is_syntax() || e.is_eof() { "manifest-syntax" } else { "manifest-invalid" };
+            let mut f = manifest_finding(
+                code,
+                Level::Error,
+                "DAT-010",
+                format!("manifest.json 无效：{e}"),
+                format!("manifest.json is not valid: {e}"),
+                String::new(),
+            );
+            f.line = Some(e.line() as u64);
+            run.push(f, manifest_label, None);
+            None
+        }
+    }
 }
 
 fn check_manifest_header(run: &mut Run<'_>, m: &Manifest, label: &str) {

@@ -909,7 +909,8 @@ fn read_manifest(run: &mut Run<'_>, body: &str, manifest_label: &str) -> Option<
                 "DAT-010",
                 format!("manifest.json 中同一对象的成员名 `{pointer}` 出现两次"),
                 format!("manifest.json gives the member `{pointer}` twice in one object"),
-                pointer,
+                // Manifest-wide findings point at the manifest itself [CON-071].
+                String::new(),
             ),
             manifest_label,
             None,

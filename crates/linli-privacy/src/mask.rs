@@ -463,7 +463,7 @@ fn scrub(v: &mut Value, segments: &[&str], counts: &mut Counts) {
                     let mut out = s.clone();
                     for h in hits.iter().rev() {
                         if let Some(found) = s.get(h.start..h.end) {
-                            out.replace_range(h.start..h.end, &mask_middle(found));
+                            out.replace_range(h.start..h.end, &crate::leak::mask_number(found));
                         }
                     }
                     *s = out;

@@ -398,9 +398,12 @@ fn masked_string(v: &Value) -> Option<String> {
     v.as_str().map(mask_middle)
 }
 
-fn has_more_decimals(x: f64, decimals: u8) -> bool {
-    let f = 10f64.powi(i32::from(decimals));
-    ((x * f).round() / f - x).abs() > 1e-9
+/// Whether `x` has more than `decimals` decimals, counted exactly: the digits after the point of
+/// the shortest text that reads back as `x` (Rust's `Display` of `f64`, never in exponent form),
+/// so that `120.5840000001` has ten and `120.584` three `[SHR-014]`, `[SHR-050]`.
+pub(crate) fn has_more_decimals(x: f64, decimals: u8) -> bool {
+    let text = format!("{x}");
+    text.split_once('.').is_some_and(|(_, frac)| frac.len() > usize::from(decimals))
 }
 
 fn aligned(g: Generalisation, p: &Value) -> bool {
@@ -562,6 +565,25 @@ mod tests {
         // A masked identity number counts as raw where the level pseudonymises.
         let masked = r#","identifiers":[{"scheme":"resident-id","value":"1101**********002X"}]"#;
         assert_eq!(raw("inter-department", masked), ["/identifiers/0/value"]);
+    }
+
+    #[test]
+    fn decimals_are_counted_exactly() {
+        assert!(!has_more_decimals(120.584, 3));
+        assert!(!has_more_decimals(31.3, 3));
+        assert!(!has_more_decimals(120.0, 0));
+        assert!(!has_more_decimals(-0.001, 3));
+        // Within 1e-9 of three decimals, yet ten of them.
+        assert!(has_more_decimals(120.5840000001, 3));
+        assert!(has_more_decimals(31.2990000000005, 3));
+        assert!(has_more_decimals(0.0001, 3));
+        assert!(has_more_decimals(1e-7, 6));
+        // Every coordinate the masker rounds passes.
+        for x in [120.58361234, -179.99951, 0.00049, 89.9999999, 31.2985] {
+            for d in 0..=6u8 {
+                assert!(!has_more_decimals(crate::mask::round(x, d), d), "{x} {d}");
+            }
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@
 //!     "phones": ["13812345678"]});
 //! let mut counts = Counts::default();
 //! masker.mask_value(&mut v, &mut counts).map_err(|e| e.to_string()).ok();
-//! assert_eq!(v["name"], "**");
+//! assert_eq!(v["name"], "***");
 //! assert!(v.get("phones").is_none());
 //! assert_eq!(v["birthPeriod"]["start"], "1975-01-01");
 //! # Ok::<(), linli_privacy::Error>(())

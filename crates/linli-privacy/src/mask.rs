@@ -142,6 +142,40 @@ pub fn mask_text(s: &str, start: Option<usize>, end: Option<usize>) -> String {
     }
 }
 
+/// Mask a name or a free text `[SHR-011]`: the characters shown at the start and the end, and
+/// between them a run of `*` whose length does not depend on how many characters it hides — `***`
+/// when `keepStart`/`keepEnd` decide or nothing is shown, else as many `*` as the shortest value
+/// of the [PRI-004] table's row hides (`张*`; `王*英` for 3 to 6 characters; `苏E***45` for 7 to
+/// 10; four `*` from 11). A masked name tells no more of the length than the row of the table.
+pub fn mask_name(s: &str, start: Option<usize>, end: Option<usize>) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let n = chars.len();
+    if n == 0 {
+        return String::new();
+    }
+    let explicit = match (start, end) {
+        (None, None) => None,
+        (a, b) => Some((a.unwrap_or(0), b.unwrap_or(0))).filter(|(a, b)| a.saturating_add(*b) < n),
+    };
+    let (head, tail, stars) = match explicit {
+        Some((a, b)) => (a, b, 3),
+        None => {
+            let (a, b) = linli_model::check::mask_shown(n);
+            let stars = match n {
+                1 => 3,
+                2..=6 => 1,
+                7..=10 => 3,
+                _ => 4,
+            };
+            (a, b, stars)
+        }
+    };
+    let mut out: String = chars[..head].iter().collect();
+    out.extend(std::iter::repeat_n('*', stars));
+    out.extend(&chars[n - tail..]);
+    out
+}
+
 /// Mask a telephone number so that it stays a valid (masked) number `[PER-018]`.
 fn mask_phone(s: &str, start: Option<usize>, end: Option<usize>) -> String {
     let m = mask_text(s, start, end);
@@ -175,9 +209,13 @@ fn period_value(start: Date, end: Date) -> Value {
     Value::Object(m)
 }
 
-fn round(x: f64, decimals: u8) -> f64 {
+/// `x` rounded to `decimals` decimals `[SHR-014]`; the result's shortest text has at most that
+/// many (what [`crate::leak`] counts).
+pub(crate) fn round(x: f64, decimals: u8) -> f64 {
     let f = 10f64.powi(i32::from(decimals));
-    (x * f).round() / f
+    let r = (x * f).round() / f;
+    // Read back from its text with `decimals` places, so that no binary remainder is left.
+    format!("{r:.prec$}", prec = usize::from(decimals)).parse().unwrap_or(r)
 }
 
 /// Call `f` with the object, member name and concrete JSON pointer of the object for every match
@@ -328,7 +366,7 @@ impl<'a> Masker<'a> {
             let Some(val) = obj.get_mut(name) else { return };
             match (m.kind, action) {
                 (Kind::Text, Action::Mask { keep_start, keep_end }) => {
-                    for_strings(val, &mut |s| mask_text(s, keep_start, keep_end));
+                    for_strings(val, &mut |s| mask_name(s, keep_start, keep_end));
                     counts.masked += 1;
                 }
                 (Kind::Text, Action::Pseudonymise) => {
@@ -513,6 +551,25 @@ mod tests {
         assert_eq!(round(120.5836, 3), 120.584);
         // Shows no more than the default table, however large the profile's numbers.
         assert_eq!(mask_text("顾福生", Some(usize::MAX), Some(1)), "顾*生");
+    }
+
+    #[test]
+    fn masked_names_do_not_tell_their_length() {
+        // Nothing shown: always three stars.
+        for name in ["张", "张三", "欧阳秀英", "爱新觉罗·溥仪"] {
+            assert_eq!(mask_name(name, Some(0), Some(0)), "***", "{name}");
+        }
+        assert_eq!(mask_name("张", None, None), "***");
+        // The table's row decides what is shown; the stars are those of the row's shortest value.
+        assert_eq!(mask_name("张三", None, None), "张*");
+        assert_eq!(mask_name("王秀英", None, None), "王*英");
+        assert_eq!(mask_name("欧阳秀英", None, None), "欧*英");
+        assert_eq!(mask_name("阿不都热合曼", None, None), "阿*曼");
+        assert_eq!(mask_name("苏E12345", None, None), "苏E***45");
+        assert_eq!(mask_name("苏州塔影物业管理有限公司", None, None), "苏州塔影****有限公司");
+        // keepStart / keepEnd: fixed three stars; showing everything falls back to the table.
+        assert_eq!(mask_name("欧阳秀英", Some(1), Some(0)), "欧***");
+        assert_eq!(mask_name("张三", Some(1), Some(1)), "张*");
     }
 
     #[test]

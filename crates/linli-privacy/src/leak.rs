@@ -83,6 +83,13 @@ pub const CODES: &[(&str, Level, &str, &str, &str)] = &[
         "共享级别不允许的原始个人信息",
         "Raw personal information that the sharing level does not allow",
     ),
+    (
+        "shared-person-name",
+        Level::Error,
+        "SHR-052",
+        "自由文本中含有本数据集人员或联系人的姓名",
+        "Free text holds the name of a person or contact of the dataset",
+    ),
 ];
 
 fn leak(code: &'static str, pointer: String, value: Option<String>) -> Leak {
@@ -365,6 +372,106 @@ pub fn scan_record(record: &Record) -> Vec<Leak> {
         }
     }
     out
+}
+
+/// The names of a dataset's own persons and contacts — a Person's `name`, an Organization's
+/// `/contacts/*/name` — to find them in free text `[SHR-043]`, `[SHR-052]`. A name shorter than
+/// two characters is not looked for (one character is part of too many words), nor one already
+/// masked (holding `*`) or pseudonymised; a name of ASCII letters is found only as a whole word,
+/// ignoring case. Its `Debug` shows how many names it holds, never a name `[PRI-004]`.
+#[derive(Clone, Default)]
+pub struct Names {
+    names: std::collections::HashSet<String>,
+    automaton: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
+}
+
+impl std::fmt::Debug for Names {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Names").field("count", &self.names.len()).finish()
+    }
+}
+
+impl Names {
+    /// Remember one name (ignored when too short, masked or a token).
+    pub fn add(&mut self, name: &str) {
+        let name = name.trim();
+        if name.chars().count() < 2 || name.contains('*') || is_token(name) {
+            return;
+        }
+        if self.names.insert(name.to_owned()) {
+            self.automaton = std::sync::OnceLock::new();
+        }
+    }
+
+    /// Remember the names a record gives: a Person's `name`, an Organization's contacts' names.
+    pub fn add_record(&mut self, v: &Value) {
+        match v.get("type").and_then(Value::as_str) {
+            Some("Person") => {
+                if let Some(n) = v.get("name").and_then(Value::as_str) {
+                    self.add(n);
+                }
+            }
+            Some("Organization") => {
+                for c in v.get("contacts").and_then(Value::as_array).into_iter().flatten() {
+                    if let Some(n) = c.get("name").and_then(Value::as_str) {
+                        self.add(n);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Number of different names held.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether no name is held.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Byte ranges of the names in `text`, leftmost-longest, not overlapping. The automaton is
+    /// built at the first call after the last [`Names::add`].
+    pub fn find(&self, text: &str) -> Vec<(usize, usize)> {
+        if self.names.is_empty() {
+            return Vec::new();
+        }
+        let built = self.automaton.get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
+                .build(&self.names)
+                .ok()
+        });
+        let Some(ac) = built else { return Vec::new() };
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        ac.find_iter(text)
+            .filter(|m| {
+                let (a, b) = (m.start(), m.end());
+                let first = text[a..].chars().next();
+                let last = text[..b].chars().next_back();
+                let before = text[..a].chars().next_back();
+                let after = text[b..].chars().next();
+                !(word(first) && word(before)) && !(word(last) && word(after))
+            })
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    }
+}
+
+/// The names of `names` in the free-text members of a record of a shared dataset
+/// (`shared-person-name`, `[SHR-052]`): one leak per member holding any, the name never shown.
+pub fn names_in_text(record: &Record, names: &Names) -> Vec<Leak> {
+    if names.is_empty() {
+        return Vec::new();
+    }
+    free_text(record)
+        .into_iter()
+        .filter(|(_, text)| !names.find(text).is_empty())
+        .map(|(pointer, _)| leak("shared-person-name", pointer, None))
+        .collect()
 }
 
 /// Characters [PRI-004] shows of a value of `n` characters.

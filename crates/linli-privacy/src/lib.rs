@@ -117,6 +117,27 @@ pub enum Error {
         /// The path.
         path: String,
     },
+    /// A masked record would not pass the leak checks of the sharing level the profile declares
+    /// (those of the level's built-in profile) `[SHR-032]`: nothing is written.
+    #[error(
+        "{path}:{line}: profile `{profile}` declares the sharing level {level}, but the record masked with it would still hold, at `{pointer}`, what that level does not allow ({finding}, [{requirement}]); nothing was written"
+    )]
+    NotConforming {
+        /// The input file.
+        path: String,
+        /// 1-based line (or item of a JSON array).
+        line: u64,
+        /// The profile's name, escaped for a terminal.
+        profile: String,
+        /// The sharing level it declares.
+        level: String,
+        /// JSON pointer of the first value at fault, personal numbers masked `[PRI-011]`.
+        pointer: String,
+        /// The finding code a validator would report (`shared-raw-value`, ...).
+        finding: &'static str,
+        /// The requirement it breaks.
+        requirement: &'static str,
+    },
 }
 
 impl Error {
@@ -132,6 +153,7 @@ impl Error {
             Error::Manifest { .. } => "manifest-invalid",
             Error::OutputExists { .. } => "output-exists",
             Error::OutputIsInput { .. } => "output-is-input",
+            Error::NotConforming { .. } => "output-not-conforming",
         }
     }
 
@@ -156,6 +178,9 @@ impl Error {
             Error::Manifest { path, zh, .. } => format!("{path}：{zh}"),
             Error::OutputExists { path } => format!("{path}：输出目录已存在且不为空"),
             Error::OutputIsInput { path } => format!("{path}：输出与输入相同"),
+            Error::NotConforming { path, line, profile, level, pointer, finding, requirement } => format!(
+                "{path}:{line}：共享配置 `{profile}` 声明的共享级别为 {level}，但按它处理后的记录在 `{pointer}` 处仍有该级别不允许的内容（{finding}，[{requirement}]）；未写入任何内容"
+            ),
         }
     }
 }

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::Error;
 use crate::key::Key;
+use crate::leak::Names;
 use crate::profile::{Action, Generalisation, Kind, Member, Profile};
 
 /// What masking did, counted per member occurrence.
@@ -71,6 +72,11 @@ impl PlaceIndex {
     /// Remember a place from its parts.
     pub fn insert(&mut self, id: String, kind: Option<String>, parent: Option<String>) {
         self.places.insert(id, (kind, parent));
+    }
+
+    /// The `kind` of a known place.
+    pub fn kind_of(&self, id: &str) -> Option<&str> {
+        self.places.get(id).and_then(|(kind, _)| kind.as_deref())
     }
 
     /// Number of places known.
@@ -265,6 +271,7 @@ pub struct Masker<'a> {
     profile: &'a Profile,
     key: Option<&'a Key>,
     places: Option<&'a PlaceIndex>,
+    names: Option<&'a Names>,
     today: Date,
 }
 
@@ -274,12 +281,19 @@ impl<'a> Masker<'a> {
         if key.is_none() && profile.needs_key() {
             return Err(Error::MissingKey { profile: profile.name.clone() });
         }
-        Ok(Masker { profile, key, places: None, today: today() })
+        Ok(Masker { profile, key, places: None, names: None, today: today() })
     }
 
     /// Resolve residences to communities with these places.
     pub fn with_places(mut self, places: &'a PlaceIndex) -> Self {
         self.places = Some(places);
+        self
+    }
+
+    /// Mask these names (of the dataset's persons and contacts) wherever they stand in free text
+    /// that is kept, at every level but `internal` `[SHR-043]`.
+    pub fn with_names(mut self, names: &'a Names) -> Self {
+        self.names = Some(names);
         self
     }
 
@@ -339,7 +353,18 @@ impl<'a> Masker<'a> {
         if self.profile.sharing_level != linli_model::codes::SharingLevel::Internal {
             for pattern in crate::leak::free_text_members(ty) {
                 let segments: Vec<&str> = pattern.trim_start_matches('/').split('/').collect();
-                scrub(v, &segments, counts);
+                scrub(v, &segments, counts, &|s| {
+                    crate::leak::scan_text(s)
+                        .into_iter()
+                        .filter_map(|h| Some((h.start, h.end, crate::leak::mask_number(s.get(h.start..h.end)?))))
+                        .collect()
+                });
+                // The names of the dataset's persons and contacts, as a fixed mask `[SHR-043]`.
+                if let Some(names) = self.names.filter(|n| !n.is_empty()) {
+                    scrub(v, &segments, counts, &|s| {
+                        names.find(s).into_iter().map(|(a, b)| (a, b, String::from("***"))).collect()
+                    });
+                }
             }
         }
     }
@@ -491,17 +516,21 @@ impl<'a> Masker<'a> {
     }
 }
 
-/// Mask the identity and mobile numbers in the strings at `segments` under `v`.
-fn scrub(v: &mut Value, segments: &[&str], counts: &mut Counts) {
+/// Replacements in one string: byte ranges, in order and not overlapping, with their new text.
+type Replacements<'f> = dyn Fn(&str) -> Vec<(usize, usize, String)> + 'f;
+
+/// Replace, in the strings at `segments` under `v`, what `find` finds (identity and mobile
+/// numbers, names).
+fn scrub(v: &mut Value, segments: &[&str], counts: &mut Counts, find: &Replacements<'_>) {
     match segments.split_first() {
         None => {
             if let Value::String(s) = v {
-                let hits = crate::leak::scan_text(s);
+                let hits = find(s);
                 if !hits.is_empty() {
                     let mut out = s.clone();
-                    for h in hits.iter().rev() {
-                        if let Some(found) = s.get(h.start..h.end) {
-                            out.replace_range(h.start..h.end, &crate::leak::mask_number(found));
+                    for (start, end, with) in hits.iter().rev() {
+                        if out.get(*start..*end).is_some() {
+                            out.replace_range(*start..*end, with);
                         }
                     }
                     *s = out;
@@ -511,12 +540,12 @@ fn scrub(v: &mut Value, segments: &[&str], counts: &mut Counts) {
         }
         Some((&"*", rest)) => {
             for item in v.as_array_mut().into_iter().flatten() {
-                scrub(item, rest, counts);
+                scrub(item, rest, counts, find);
             }
         }
         Some((name, rest)) => {
             if let Some(next) = v.get_mut(*name) {
-                scrub(next, rest, counts);
+                scrub(next, rest, counts, find);
             }
         }
     }

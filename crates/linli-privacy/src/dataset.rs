@@ -282,8 +282,10 @@ fn places_of(path: &Path, gz: bool, index: &mut PlaceIndex) -> Result<(), Error>
     })
 }
 
-/// Collect the names of the persons and contacts of an NDJSON file `[SHR-043]`.
-pub(crate) fn names_of(path: &Path, gz: bool, names: &mut Names) -> Result<(), Error> {
+/// Collect the names of the persons and contacts of an NDJSON file (gzip when `gz`) `[SHR-043]`,
+/// `[SHR-052]`: a Person's `name`, an Organization's `/contacts/*/name`. Lines that do not read
+/// as such records are passed over.
+pub fn names_of(path: &Path, gz: bool, names: &mut Names) -> Result<(), Error> {
     #[derive(serde::Deserialize)]
     struct Peek {
         #[serde(rename = "type")]

@@ -338,27 +338,26 @@ impl<'a> SelfCheck<'a> {
 
     fn check(&self, path: &Path, line: u64, v: &Value) -> Result<(), Error> {
         let Some(built_in) = &self.built_in else { return Ok(()) };
-        let fail = |pointer: &str, finding: &'static str, requirement: &'static str| Error::NotConforming {
+        let fail = |pointer: &str, finding: &'static str| Error::NotConforming {
             path: path.display().to_string(),
             line,
             profile: linli_model::redact::for_output(&self.declared.name).into_owned(),
-            level: CodeTable::code(self.declared.sharing_level).to_owned(),
+            level: CodeTable::code(self.declared.sharing_level),
             pointer: linli_model::redact::for_output(pointer).into_owned(),
             finding,
-            requirement,
         };
-        let record = linli_model::Record::from_value(v.clone()).map_err(|_| fail("", "record-structure", "SHR-030"))?;
+        let record = linli_model::Record::from_value(v.clone()).map_err(|_| fail("", "record-structure"))?;
         let leaks = crate::leak::raw_values(&record, built_in, self.today);
         let names = crate::leak::names_in_text(&record, self.names);
         if let Some(l) = leaks.into_iter().chain(names).next() {
-            return Err(fail(&l.pointer, l.code, l.requirement));
+            return Err(fail(&l.pointer, l.code));
         }
         // At `public`, residences refer to communities `[SHR-051]`.
         if self.declared.sharing_level == linli_model::codes::SharingLevel::Public {
             for (i, r) in v.get("residences").and_then(Value::as_array).into_iter().flatten().enumerate() {
                 let kind = r.pointer("/place/id").and_then(Value::as_str).and_then(|id| self.places.kind_of(id));
                 if kind.is_some_and(|k| k != "community") {
-                    return Err(fail(&format!("/residences/{i}/place"), "shared-residence-not-community", "SHR-051"));
+                    return Err(fail(&format!("/residences/{i}/place"), "shared-residence-not-community"));
                 }
             }
         }

@@ -10,8 +10,8 @@
 //! Every [`Leak`] carries the value masked by the [PRI-004] table, never in full.
 
 use linli_model::check::{Level, id_number, mask_middle};
-use linli_model::redact::is_number_separator;
 use linli_model::datetime::Date;
+use linli_model::redact::is_number_separator;
 use linli_model::{Record, RecordType};
 use serde_json::Value;
 
@@ -454,7 +454,7 @@ impl Names {
                 let last = text[..b].chars().next_back();
                 let before = text[..a].chars().next_back();
                 let after = text[b..].chars().next();
-                !(word(first) && word(before)) && !(word(last) && word(after))
+                !((word(first) && word(before)) || (word(last) && word(after)))
             })
             .map(|m| (m.start(), m.end()))
             .collect()

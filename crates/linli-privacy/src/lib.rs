@@ -120,7 +120,8 @@ pub enum Error {
     /// A masked record would not pass the leak checks of the sharing level the profile declares
     /// (those of the level's built-in profile) `[SHR-032]`: nothing is written.
     #[error(
-        "{path}:{line}: profile `{profile}` declares the sharing level {level}, but the record masked with it would still hold, at `{pointer}`, what that level does not allow ({finding}, [{requirement}]); nothing was written"
+        "{path}:{line}: profile `{profile}` declares the sharing level {level}, but the record masked with it would still hold, at `{pointer}`, what that level does not allow ({finding}, [{}]); nothing was written",
+        requirement_of(finding)
     )]
     NotConforming {
         /// The input file.
@@ -130,17 +131,33 @@ pub enum Error {
         /// The profile's name, escaped for a terminal.
         profile: String,
         /// The sharing level it declares.
-        level: String,
+        level: &'static str,
         /// JSON pointer of the first value at fault, personal numbers masked `[PRI-011]`.
         pointer: String,
-        /// The finding code a validator would report (`shared-raw-value`, ...).
+        /// The finding code a validator would report (`shared-raw-value`, ...); its requirement
+        /// is [`Error::requirement`].
         finding: &'static str,
-        /// The requirement it breaks.
-        requirement: &'static str,
     },
 }
 
+/// The requirement a finding code of [`Error::NotConforming`] stands for.
+fn requirement_of(finding: &str) -> &'static str {
+    match finding {
+        "shared-residence-not-community" => "SHR-051",
+        "record-structure" => "SHR-030",
+        other => leak::CODES.iter().find(|c| c.0 == other).map_or("SHR-032", |c| c.2),
+    }
+}
+
 impl Error {
+    /// For [`Error::NotConforming`], the requirement its finding breaks.
+    pub fn requirement(&self) -> Option<&'static str> {
+        match self {
+            Error::NotConforming { finding, .. } => Some(requirement_of(finding)),
+            _ => None,
+        }
+    }
+
     /// Stable code, never translated.
     pub fn code(&self) -> &'static str {
         match self {
@@ -178,8 +195,9 @@ impl Error {
             Error::Manifest { path, zh, .. } => format!("{path}：{zh}"),
             Error::OutputExists { path } => format!("{path}：输出目录已存在且不为空"),
             Error::OutputIsInput { path } => format!("{path}：输出与输入相同"),
-            Error::NotConforming { path, line, profile, level, pointer, finding, requirement } => format!(
-                "{path}:{line}：共享配置 `{profile}` 声明的共享级别为 {level}，但按它处理后的记录在 `{pointer}` 处仍有该级别不允许的内容（{finding}，[{requirement}]）；未写入任何内容"
+            Error::NotConforming { path, line, profile, level, pointer, finding } => format!(
+                "{path}:{line}：共享配置 `{profile}` 声明的共享级别为 {level}，但按它处理后的记录在 `{pointer}` 处仍有该级别不允许的内容（{finding}，[{}]）；未写入任何内容",
+                requirement_of(finding)
             ),
         }
     }

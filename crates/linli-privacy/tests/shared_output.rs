@@ -39,7 +39,10 @@ fn validate(dir: &Path) -> linli_validate::Report {
 
 /// The example dataset with the first line of some files edited, and a fresh manifest at
 /// `level`.
-fn variant(name: &str, edits: &[(&str, &dyn Fn(&mut Value))], level: &str) -> PathBuf {
+/// An edit of the first record of a file.
+type Edit<'a> = (&'a str, &'a dyn Fn(&mut Value));
+
+fn variant(name: &str, edits: &[Edit<'_>], level: &str) -> PathBuf {
     let dir = tmp(name);
     std::fs::create_dir_all(&dir).unwrap();
     for e in std::fs::read_dir(example()).unwrap() {
@@ -155,7 +158,7 @@ fn validate_reports_names_given_in_full_in_free_text_without_printing_them() {
         found.iter().map(|f| (f.record_id.as_deref().unwrap_or(""), f.pointer.as_str())).collect();
     assert!(pointers.contains(&("C-2024-0517", "/title")), "{pointers:?}");
     assert!(pointers.contains(&("C-2024-0517", "/resolution")), "{pointers:?}");
-    assert!(found.iter().all(|f| f.requirement.as_deref() == Some("SHR-052") && f.value.is_none()));
+    assert!(found.iter().all(|f| f.requirement == Some("SHR-052") && f.value.is_none()));
     let json = serde_json::to_string(&report).unwrap();
     for name in ["顾福生", "沈建华", "黄志刚"] {
         assert!(!json.contains(name), "{name} printed");
@@ -226,10 +229,8 @@ fn public_masks_do_not_tell_the_length_of_a_name() {
     let out = tmp("public-mask-length");
     mask_with(&Profile::built_in("public").unwrap(), &example(), &out).unwrap();
     let text = std::fs::read_to_string(out.join("person.ndjson")).unwrap();
-    let names: std::collections::BTreeSet<String> = text
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["name"].as_str().unwrap().to_owned())
-        .collect();
+    let names: std::collections::BTreeSet<String> =
+        text.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["name"].as_str().unwrap().to_owned()).collect();
     assert_eq!(names.into_iter().collect::<Vec<_>>(), ["***"]);
     let _ = std::fs::remove_dir_all(&out);
 }
@@ -270,8 +271,8 @@ fn mask_refuses_to_write_what_the_declared_level_does_not_allow() {
         "weak.toml",
     )
     .unwrap();
-    let e = mask_with(&profile, &example().join("person.ndjson"), &tmp("weak-msg").with_extension("ndjson"))
-        .unwrap_err();
+    let e =
+        mask_with(&profile, &example().join("person.ndjson"), &tmp("weak-msg").with_extension("ndjson")).unwrap_err();
     let en = e.message(false);
     assert!(en.contains("person.ndjson:1") && en.contains("shared-raw-value"), "{en}");
     assert!(!en.contains("顾福生") && !en.contains("32050419380214311X"), "{en}");

@@ -805,7 +805,8 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
         // A first pass over the persons and organizations: the names still given in full
         // `[SHR-052]`. Only files the main pass will read; what fails there is reported there.
         for entry in &manifest.files {
-            let named = matches!(entry.record_type, linli_model::RecordType::Person | linli_model::RecordType::Organization);
+            let named =
+                matches!(entry.record_type, linli_model::RecordType::Person | linli_model::RecordType::Organization);
             if named && linli_model::manifest::check_path(&entry.path).is_ok() && !through_symlink(root, &entry.path) {
                 let p = root.join(&entry.path);
                 if p.is_file() {

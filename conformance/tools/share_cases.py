@@ -5,7 +5,8 @@ Standard library only (hashlib, hmac, json), written from spec chapters 16, 17 a
 the Rust code under test. It writes:
 
 * conformance/datasets/<slug>/dataset/ (NDJSON files and manifest.json, digests computed here)
-  for the cases DS-0038 to DS-0050; each case.json is written by hand and kept as it is;
+  for the cases DS-0038 to DS-0050 and DS-0140 to DS-0142; each case.json is written by hand and kept
+  as it is;
 * conformance/tools/share-known-answers.json: the test key the harness sends for each share
   case ([CNF-036]), its key id ([SHR-022]), the token of every identifier and household of the
   share sources under that key ([SHR-020]), five-year bands ([SHR-012]) and coordinates rounded
@@ -294,6 +295,36 @@ def shared_cases():
     ], level="inter-department", protection=prot("inter-department", test_key("DS-0038")))
 
 
+def leak_cases():
+    """DS-0140 to DS-0142: names and split numbers in kept free text, coordinates near three decimals."""
+    pl = places()
+    # DS-0140: public, a person whose name is still given in full and written into a case's title
+    # and a place's address: the name is found in the free text ([SHR-052]).
+    write_dataset("shared-public-person-name", pl + [
+        {"type": "Person", "id": "P-A", "meta": meta(), "name": "欧阳秀英", "gender": "2",
+         "residences": [{"place": ref("Place", "L-SQ"), "kind": "registered"}]},
+        {"type": "Place", "id": "L-SHOP", "meta": meta("public"), "kind": "facility", "name": "便民小卖部",
+         "parent": ref("Place", "L-SQ"), "address": {"fullText": "虎丘路 88 号（欧阳秀英代收）"}},
+        {"type": "Case", "id": "C-LEAK", "meta": meta(), "category": "environment.garbage", "channel": "hotline-12345",
+         "title": "欧阳秀英反映楼道堆放杂物", "reportedAt": "2024-05-21T10:48:40+08:00", "status": "reported",
+         "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
+    ], level="public", protection=prot("public"))
+    # DS-0141: public, an ID number split by zero-width spaces, a mobile split by no-break
+    # spaces and an ID number written with dots, in a case's resolution ([SHR-041], [SHR-062]).
+    dotted = ID_A[:6] + "." + ID_A[6:14] + "." + ID_A[14:]
+    write_dataset("shared-public-split-numbers", pl + [
+        {"type": "Case", "id": "C-LEAK", "meta": meta(), "category": "environment.garbage", "channel": "hotline-12345",
+         "title": "楼道堆放杂物", "reportedAt": "2024-05-21T10:48:40+08:00", "status": "reported",
+         "resolution": "来电人 " + "\u200b".join(ID_A[i:i + 4] for i in range(0, 18, 4)) + "，回电 139\u00a06215\u00a05820，证件 " + dotted,
+         "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
+    ], level="public", protection=prot("public"))
+    # DS-0142: public, coordinates within 1e-9 of three decimals, yet with ten ([SHR-014]).
+    write_dataset("shared-public-coordinates-near", pl + [
+        {"type": "Event", "id": "E-GATE", "meta": meta(), "category": "access.pass", "occurredAt": "2024-05-21T06:02:31+08:00",
+         "severity": "info", "location": {"type": "Point", "coordinates": [120.5850000001, 31.324]}},
+    ], level="public", protection=prot("public"))
+
+
 def known_answers():
     cases = ["DS-0038", "DS-0039"]
     keys = [{"key": "0123456789abcdef", "keyId": key_id(b"0123456789abcdef")}]
@@ -325,6 +356,7 @@ def main():
     write_dataset("share-every-member", every_member())
     write_dataset("share-free-text-numbers", free_text_numbers())
     shared_cases()
+    leak_cases()
     with open(os.path.join(ROOT, "tools", "share-known-answers.json"), "w", encoding="utf-8") as f:
         f.write(json.dumps(known_answers(), ensure_ascii=False, indent=2) + "\n")
     return 0

@@ -17,8 +17,11 @@ use crate::{CliError, Lang};
 LINLI_MASK_KEY (at least 16 bytes); it is never accepted on the command line and never written to the output.\n\
 An OUT ending in .gz is written gzip-compressed. Every record must read as a Linli record; one that does not \
 is refused.\n\
-Exit codes: 0 masked; 2 usage, profile, key, input or I/O error (nothing usable was written: a partial output \
-file, or the output directory the run created, is removed).")]
+Every masked record is checked against the leak checks of the sharing level the profile declares (those of the \
+built-in profile of that level, whatever the profile is named); a record that would fail stops the run \
+(output-not-conforming) and nothing is written.\n\
+Exit codes: 0 masked; 2 usage, profile, key, input, output-not-conforming or I/O error (nothing usable was \
+written: a partial output file, or the output directory the run created, is removed).")]
 pub struct MaskArgs {
     /// A built-in profile (internal, inter-department, public) or the path of a profile TOML file
     #[arg(long, value_name = "NAME|FILE", required_unless_present = "list_profiles")]

@@ -316,6 +316,37 @@ fn mask_reads_the_key_only_when_needed_and_reports_privacy_codes() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A custom profile named `public` that keeps everything, and one named like a built-in profile with
+/// another level, exit 2 with a bilingual message and write nothing `[SHR-032]`.
+#[test]
+fn mask_refuses_a_profile_whose_output_its_declared_level_would_reject() {
+    let dir = std::env::temp_dir().join(format!("linli-cli-mask-weak-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = path("examples/datasets/gusu-huqiu");
+    for (i, (name, level)) in [("public", "public"), ("internal", "inter-department")].iter().enumerate() {
+        let profile = dir.join(format!("weak-{i}.toml"));
+        std::fs::write(
+            &profile,
+            format!(
+                "name = \"{name}\"\nsharingLevel = \"{level}\"\n[defaults]\npersonal = \"keep\"\nsensitive = \"keep\"\nextensions = \"keep\"\n"
+            ),
+        )
+        .unwrap();
+        let profile = profile.display().to_string();
+        for lang in ["en", "zh"] {
+            let out_dir = dir.join(format!("out-{i}-{lang}")).display().to_string();
+            let (code, out) = run(&["--lang", lang, "mask", "--profile", &profile, &input, "-o", &out_dir]);
+            assert_eq!(code, ExitCode::from(2), "{out}");
+            assert!(out.starts_with("error[output-not-conforming]: "), "{out}");
+            assert!(out.contains(if lang == "zh" { "未写入任何内容" } else { "nothing was written" }), "{out}");
+            assert!(out.contains(level), "{out}");
+            assert!(!Path::new(&out_dir).exists(), "{out}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn unreadable_convert_input_has_the_adapters_code_in_both_languages() {
     let dir = std::env::temp_dir().join(format!("linli-convert-bad-{}", std::process::id()));

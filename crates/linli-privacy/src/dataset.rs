@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use linli_model::RecordType;
+use linli_model::codes::CodeTable;
 use linli_model::datetime::Timestamp;
 use linli_model::manifest::{MANIFEST_FILE, Manifest, ManifestFile, Protection};
 use linli_model::text::{Sha256 as Sha256Text, Text};
@@ -15,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::Error;
 use crate::key::{Key, hex};
+use crate::leak::Names;
 use crate::mask::{Counts, Masker, PlaceIndex};
 use crate::profile::Profile;
 
@@ -306,6 +308,89 @@ fn places_of(path: &Path, gz: bool, index: &mut PlaceIndex) -> Result<(), Error>
     })
 }
 
+/// Collect the names of the persons and contacts of an NDJSON file (gzip when `gz`) `[SHR-043]`,
+/// `[SHR-052]`: a Person's `name`, an Organization's `/contacts/*/name`. Lines that do not read
+/// as such records are passed over.
+pub fn names_of(path: &Path, gz: bool, names: &mut Names) -> Result<(), Error> {
+    #[derive(serde::Deserialize)]
+    struct Peek {
+        #[serde(rename = "type")]
+        t: Option<String>,
+        name: Option<String>,
+        #[serde(default)]
+        contacts: Vec<ContactPeek>,
+    }
+    #[derive(serde::Deserialize)]
+    struct ContactPeek {
+        name: Option<String>,
+    }
+    let name = memchr::memmem::Finder::new(b"\"name\"");
+    each_line(path, gz, &mut |_, line| {
+        if name.find(line).is_none() {
+            return Ok(());
+        }
+        // A line of another shape is refused by the masking pass itself.
+        if let Ok(p) = serde_json::from_slice::<Peek>(line) {
+            match p.t.as_deref() {
+                Some("Person") => names.add(p.name.as_deref().unwrap_or("")),
+                Some("Organization") => p.contacts.iter().filter_map(|c| c.name.as_deref()).for_each(|n| names.add(n)),
+                _ => {}
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The leak checks of the sharing level a profile declares — those of the level's built-in
+/// profile, whatever the profile's name —, run on every masked record before it is written, so
+/// that `mask` never writes what a validator of that level rejects `[SHR-032]`.
+struct SelfCheck<'a> {
+    declared: &'a Profile,
+    built_in: Option<Profile>,
+    today: linli_model::datetime::Date,
+    names: &'a Names,
+    places: &'a PlaceIndex,
+}
+
+impl<'a> SelfCheck<'a> {
+    fn new(opts: &'a Options<'_>, names: &'a Names, places: &'a PlaceIndex) -> Result<Self, Error> {
+        let level = opts.profile.sharing_level;
+        let built_in = match level {
+            linli_model::codes::SharingLevel::Internal => None,
+            _ => Some(Profile::for_level(level)?),
+        };
+        Ok(SelfCheck { declared: opts.profile, built_in, today: run_time(opts).local_date(), names, places })
+    }
+
+    fn check(&self, path: &Path, line: u64, v: &Value) -> Result<(), Error> {
+        let Some(built_in) = &self.built_in else { return Ok(()) };
+        let fail = |pointer: &str, finding: &'static str| Error::NotConforming {
+            path: path.display().to_string(),
+            line,
+            profile: linli_model::redact::for_output(&self.declared.name).into_owned(),
+            level: CodeTable::code(self.declared.sharing_level),
+            pointer: linli_model::redact::for_output(pointer).into_owned(),
+            finding,
+        };
+        let record = linli_model::Record::from_value(v.clone()).map_err(|_| fail("", "record-structure"))?;
+        let leaks = crate::leak::raw_values(&record, built_in, self.today);
+        let names = crate::leak::names_in_text(&record, self.names);
+        if let Some(l) = leaks.into_iter().chain(names).next() {
+            return Err(fail(&l.pointer, l.code));
+        }
+        // At `public`, residences refer to communities `[SHR-051]`.
+        if self.declared.sharing_level == linli_model::codes::SharingLevel::Public {
+            for (i, r) in v.get("residences").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                let kind = r.pointer("/place/id").and_then(Value::as_str).and_then(|id| self.places.kind_of(id));
+                if kind.is_some_and(|k| k != "community") {
+                    return Err(fail(&format!("/residences/{i}/place"), "shared-residence-not-community"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A writer that counts and hashes what passes through.
 struct Hashing<W: Write> {
     inner: W,
@@ -327,17 +412,19 @@ impl<W: Write> Write for Hashing<W> {
 /// the SHA-256 of the file written and the record types seen. On error `out` is removed.
 fn mask_ndjson(
     masker: &Masker<'_>,
+    check: &SelfCheck<'_>,
     input: &Path,
     gz: bool,
     out: &Path,
     counts: &mut Counts,
 ) -> Result<(u64, String, Vec<RecordType>), Error> {
-    let ((records, types), sha) = write_output(out, |w| mask_lines(masker, input, gz, out, w, counts))?;
+    let ((records, types), sha) = write_output(out, |w| mask_lines(masker, check, input, gz, out, w, counts))?;
     Ok((records, sha, types))
 }
 
 fn mask_lines(
     masker: &Masker<'_>,
+    check: &SelfCheck<'_>,
     input: &Path,
     gz: bool,
     out: &Path,
@@ -353,6 +440,7 @@ fn mask_lines(
         check_record(input, n, &v, Some(line))?;
         let ty =
             masker.mask_value(&mut v, counts).map_err(|e| bad_record(input, n, e, "不是记录：缺少已知的 `type`"))?;
+        check.check(input, n, &v)?;
         if !types.contains(&ty) {
             types.push(ty);
         }
@@ -428,11 +516,15 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
         let mut text = String::new();
         open_source(&resolve_input(input)?)?.read_to_string(&mut text).map_err(io(input))?;
         let mut v = parse(input, 1, text.trim_start_matches('\u{feff}').as_bytes())?;
+        let mut names = Names::default();
         for item in v.as_array().into_iter().flatten() {
             places.add(item);
+            names.add_record(item);
         }
         places.add(&v);
-        let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places), opts);
+        names.add_record(&v);
+        let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places).with_names(&names), opts);
+        let check = SelfCheck::new(opts, &names, &places)?;
         let items: Vec<&mut Value> = match &mut v {
             Value::Array(a) => a.iter_mut().collect(),
             other => vec![other],
@@ -444,6 +536,7 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
             masker
                 .mask_value(item, &mut counts)
                 .map_err(|e| bad_record(input, i as u64 + 1, e, "不是记录：缺少已知的 `type`"))?;
+            check.check(input, i as u64 + 1, item)?;
         }
         let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
         text.push('\n');
@@ -452,11 +545,21 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
         let gz = input.extension().is_some_and(|e| e == "gz");
         let real = resolve_input(input)?;
         places_of(&real, gz, &mut places)?;
-        let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places), opts);
-        mask_ndjson(&masker, &real, gz, output, &mut counts)?;
+        let mut names = Names::default();
+        if shares(opts) {
+            names_of(&real, gz, &mut names)?;
+        }
+        let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places).with_names(&names), opts);
+        let check = SelfCheck::new(opts, &names, &places)?;
+        mask_ndjson(&masker, &check, &real, gz, output, &mut counts)?;
     }
     summary.counts = counts;
     Ok(summary)
+}
+
+/// Whether the profile's level is above `internal`: names are then looked for in free text.
+fn shares(opts: &Options<'_>) -> bool {
+    opts.profile.sharing_level != linli_model::codes::SharingLevel::Internal
 }
 
 /// The key id, when the profile pseudonymises `[DAT-017]`.
@@ -567,7 +670,16 @@ fn write_dataset(
     for f in manifest.files.iter().filter(|f| f.record_type == RecordType::Place) {
         places_of(&input.join(&f.path), f.path.ends_with(".gz"), &mut places)?;
     }
-    let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places), opts);
+    // The names of the persons and contacts, to mask them in free text `[SHR-043]`.
+    let mut names = Names::default();
+    if shares(opts) {
+        let named = |t: RecordType| matches!(t, RecordType::Person | RecordType::Organization);
+        for f in manifest.files.iter().filter(|f| named(f.record_type)) {
+            names_of(&input.join(&f.path), f.path.ends_with(".gz"), &mut names)?;
+        }
+    }
+    let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places).with_names(&names), opts);
+    let check = SelfCheck::new(opts, &names, &places)?;
     let mut files = Vec::new();
     for f in &manifest.files {
         let gz = f.path.ends_with(".gz");
@@ -578,7 +690,7 @@ fn write_dataset(
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
         let src = input.join(&f.path);
-        let (records, sha, types) = mask_ndjson(&masker, &src, gz, &out, counts)?;
+        let (records, sha, types) = mask_ndjson(&masker, &check, &src, gz, &out, counts)?;
         if types.iter().any(|t| *t != f.record_type) {
             return Err(Error::Manifest {
                 path: src.display().to_string(),

@@ -11,6 +11,7 @@
 
 use linli_model::check::{Level, id_number, mask_middle};
 use linli_model::datetime::Date;
+use linli_model::redact::is_number_separator;
 use linli_model::{Record, RecordType};
 use serde_json::Value;
 
@@ -82,6 +83,13 @@ pub const CODES: &[(&str, Level, &str, &str, &str)] = &[
         "共享级别不允许的原始个人信息",
         "Raw personal information that the sharing level does not allow",
     ),
+    (
+        "shared-person-name",
+        Level::Error,
+        "SHR-052",
+        "自由文本中含有本数据集人员或联系人的姓名",
+        "Free text holds the name of a person or contact of the dataset",
+    ),
 ];
 
 fn leak(code: &'static str, pointer: String, value: Option<String>) -> Leak {
@@ -115,9 +123,16 @@ fn is_mobile(d: &[u8]) -> bool {
     d.len() == 11 && d[0] == b'1' && (b'3'..=b'9').contains(&d[1]) && d.iter().all(u8::is_ascii_digit)
 }
 
-/// Full-width digits and `Ｘ`/`ｘ` read as their ASCII forms; every other character as one
-/// placeholder byte. Gives the folded bytes and, for each, the byte offset in `s` where its
-/// character starts (plus `s.len()` at the end).
+/// Zero-width characters: invisible, so a number split by them reads as one run of digits. They
+/// are among the separators of [`is_number_separator`] `[SHR-062]`.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}') && is_number_separator(c)
+}
+
+/// Full-width digits and `Ｘ`/`ｘ` read as their ASCII forms, every separator of
+/// [`is_number_separator`] as one space — the zero-width ones as nothing at all —, every other
+/// character as one placeholder byte. Gives the folded bytes and, for each, the byte offset in `s`
+/// where its character starts (plus `s.len()` at the end).
 fn fold(s: &str) -> (String, Vec<usize>) {
     let mut folded = String::with_capacity(s.len());
     let mut at = Vec::with_capacity(s.len() + 1);
@@ -126,9 +141,10 @@ fn fold(s: &str) -> (String, Vec<usize>) {
             '\u{ff10}'..='\u{ff19}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or('#'),
             '\u{ff38}' => 'X',
             '\u{ff58}' => 'x',
-            '\u{ff0d}' => '-',
             '\u{ff0b}' => '+',
-            '\u{3000}' => ' ',
+            c if is_invisible(c) => continue,
+            c if is_number_separator(c) => ' ',
+            // Other ASCII spacing (none is left: ASCII white space is a separator) and letters.
             c if c.is_ascii() => c,
             _ => '#',
         };
@@ -139,14 +155,33 @@ fn fold(s: &str) -> (String, Vec<usize>) {
     (folded, at)
 }
 
+/// A number found by [`scan_text`], written for a report or for the masked text: its digits (and
+/// a leading `+`, a final `X`) without separators, masked by the [PRI-004] table.
+pub fn mask_number(found: &str) -> String {
+    let plain: String = found
+        .chars()
+        .filter_map(|c| match c {
+            '0'..='9' | '+' => Some(c),
+            '\u{ff10}'..='\u{ff19}' => char::from_u32(u32::from(c) - 0xfee0),
+            '\u{ff0b}' => Some('+'),
+            'X' | 'x' | '\u{ff38}' | '\u{ff58}' => Some('X'),
+            _ => None,
+        })
+        .collect();
+    mask_middle(&plain)
+}
+
 /// Find resident ID numbers and mobile numbers in free text `[SHR-040]`, `[SHR-041]`, written
 /// in ASCII or full-width digits.
 ///
 /// A resident ID number is a run of exactly 17 digits followed by a digit, `X` or `x`, not
 /// part of a longer run of digits, whose check character is right and whose birth date exists and
-/// lies in 1900–2099. A mobile number is `1[3-9]` and nine more digits, alone, grouped 3-4-4 with
-/// `-` or spaces, or after `+86`, not part of a longer run of digits. A resident ID number written
-/// in groups (`1101 0519 4912 3100 2X`) is found too. Offsets are into `s`.
+/// lies in 1900–2099. A mobile number is `1[3-9]` and nine more digits, alone, grouped 3-4-4, or
+/// after `+86`, not part of a longer run of digits. A resident ID number written in groups
+/// (`1101 0519 4912 3100 2X`, `110105.19491231.002X`) is found too. Groups are joined by one
+/// separator of [`is_number_separator`] (spaces of every kind, dots, hyphens and dashes); the
+/// zero-width separators are invisible and read as nothing, so that digits split by them are one
+/// run `[SHR-041]`. Offsets are into `s`.
 pub fn scan_text(s: &str) -> Vec<TextHit> {
     let (folded, at) = fold(s);
     let mut hits = scan_ascii(&folded);
@@ -196,13 +231,13 @@ fn scan_ascii(s: &str) -> Vec<TextHit> {
         // Grouped 3-4-4.
         if run.len() == 3 && run[0] == b'1' && (b'3'..=b'9').contains(&run[1]) {
             let sep = b.get(i).copied();
-            if matches!(sep, Some(b'-' | b' ')) {
+            if sep == Some(b' ') {
                 let g = |from: usize| -> Option<usize> {
                     let d = b.get(from..from + 4)?;
                     d.iter().all(u8::is_ascii_digit).then_some(from + 4)
                 };
                 if let Some(j) = g(i + 1) {
-                    if matches!(b.get(j), Some(b'-' | b' ')) {
+                    if b.get(j) == Some(&b' ') {
                         if let Some(k) = g(j + 1) {
                             if !b.get(k).is_some_and(u8::is_ascii_digit) {
                                 hits.push(TextHit { kind: TextHitKind::Mobile, start, end: k });
@@ -220,7 +255,7 @@ fn scan_ascii(s: &str) -> Vec<TextHit> {
 }
 
 /// Resident ID numbers written in groups (`3205 0419 3802 1431 1X`, `320504-19380214-311X`): a
-/// span of digits in groups joined by one space or hyphen each, ending in a digit or `X`, not
+/// span of digits in groups joined by one separator each (folded to a space), ending in a digit or `X`, not
 /// next to another digit, whose digits are 17 plus a check character that is right.
 fn grouped_ids(b: &[u8]) -> Vec<TextHit> {
     let mut hits = Vec::new();
@@ -238,7 +273,7 @@ fn grouped_ids(b: &[u8]) -> Vec<TextHit> {
                 j += 1;
             }
             match (b.get(j), b.get(j + 1)) {
-                (Some(b' ' | b'-'), Some(d)) if d.is_ascii_digit() && digits.len() < 18 => {
+                (Some(b' '), Some(d)) if d.is_ascii_digit() && digits.len() < 18 => {
                     separated = true;
                     j += 1;
                 }
@@ -320,13 +355,13 @@ pub fn scan_record(record: &Record) -> Vec<Leak> {
     let meta_source = record.meta().source_id.as_ref().map(|t| t.as_str());
     for (pointer, text) in [("/id", Some(record.id().as_str())), ("/meta/sourceId", meta_source)] {
         for hit in text.map(scan_text).unwrap_or_default() {
-            let value = text.and_then(|t| t.get(hit.start..hit.end)).map(mask_middle);
+            let value = text.and_then(|t| t.get(hit.start..hit.end)).map(mask_number);
             out.push(leak("id-holds-personal-number", pointer.to_owned(), value));
         }
     }
     for (pointer, text) in free_text(record) {
         for hit in scan_text(text) {
-            let value = Some(mask_middle(&text[hit.start..hit.end]));
+            let value = text.get(hit.start..hit.end).map(mask_number);
             let code = match (hit.kind, ty, pointer.as_str()) {
                 (TextHitKind::ResidentId, RecordType::Event, "/description") => "event-text-id-number",
                 (TextHitKind::ResidentId, RecordType::Case, "/description") => "case-text-id-number",
@@ -337,6 +372,106 @@ pub fn scan_record(record: &Record) -> Vec<Leak> {
         }
     }
     out
+}
+
+/// The names of a dataset's own persons and contacts — a Person's `name`, an Organization's
+/// `/contacts/*/name` — to find them in free text `[SHR-043]`, `[SHR-052]`. A name shorter than
+/// two characters is not looked for (one character is part of too many words), nor one already
+/// masked (holding `*`) or pseudonymised; a name of ASCII letters is found only as a whole word,
+/// ignoring case. Its `Debug` shows how many names it holds, never a name `[PRI-004]`.
+#[derive(Clone, Default)]
+pub struct Names {
+    names: std::collections::HashSet<String>,
+    automaton: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
+}
+
+impl std::fmt::Debug for Names {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Names").field("count", &self.names.len()).finish()
+    }
+}
+
+impl Names {
+    /// Remember one name (ignored when too short, masked or a token).
+    pub fn add(&mut self, name: &str) {
+        let name = name.trim();
+        if name.chars().count() < 2 || name.contains('*') || is_token(name) {
+            return;
+        }
+        if self.names.insert(name.to_owned()) {
+            self.automaton = std::sync::OnceLock::new();
+        }
+    }
+
+    /// Remember the names a record gives: a Person's `name`, an Organization's contacts' names.
+    pub fn add_record(&mut self, v: &Value) {
+        match v.get("type").and_then(Value::as_str) {
+            Some("Person") => {
+                if let Some(n) = v.get("name").and_then(Value::as_str) {
+                    self.add(n);
+                }
+            }
+            Some("Organization") => {
+                for c in v.get("contacts").and_then(Value::as_array).into_iter().flatten() {
+                    if let Some(n) = c.get("name").and_then(Value::as_str) {
+                        self.add(n);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Number of different names held.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether no name is held.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Byte ranges of the names in `text`, leftmost-longest, not overlapping. The automaton is
+    /// built at the first call after the last [`Names::add`].
+    pub fn find(&self, text: &str) -> Vec<(usize, usize)> {
+        if self.names.is_empty() {
+            return Vec::new();
+        }
+        let built = self.automaton.get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
+                .build(&self.names)
+                .ok()
+        });
+        let Some(ac) = built else { return Vec::new() };
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        ac.find_iter(text)
+            .filter(|m| {
+                let (a, b) = (m.start(), m.end());
+                let first = text[a..].chars().next();
+                let last = text[..b].chars().next_back();
+                let before = text[..a].chars().next_back();
+                let after = text[b..].chars().next();
+                !((word(first) && word(before)) || (word(last) && word(after)))
+            })
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    }
+}
+
+/// The names of `names` in the free-text members of a record of a shared dataset
+/// (`shared-person-name`, `[SHR-052]`): one leak per member holding any, the name never shown.
+pub fn names_in_text(record: &Record, names: &Names) -> Vec<Leak> {
+    if names.is_empty() {
+        return Vec::new();
+    }
+    free_text(record)
+        .into_iter()
+        .filter(|(_, text)| !names.find(text).is_empty())
+        .map(|(pointer, _)| leak("shared-person-name", pointer, None))
+        .collect()
 }
 
 /// Characters [PRI-004] shows of a value of `n` characters.
@@ -370,9 +505,12 @@ fn masked_string(v: &Value) -> Option<String> {
     v.as_str().map(mask_middle)
 }
 
-fn has_more_decimals(x: f64, decimals: u8) -> bool {
-    let f = 10f64.powi(i32::from(decimals));
-    ((x * f).round() / f - x).abs() > 1e-9
+/// Whether `x` has more than `decimals` decimals, counted exactly: the digits after the point of
+/// the shortest text that reads back as `x` (Rust's `Display` of `f64`, never in exponent form),
+/// so that `120.5840000001` has ten and `120.584` three `[SHR-014]`, `[SHR-050]`.
+pub(crate) fn has_more_decimals(x: f64, decimals: u8) -> bool {
+    let text = format!("{x}");
+    text.split_once('.').is_some_and(|(_, frac)| frac.len() > usize::from(decimals))
 }
 
 fn aligned(g: Generalisation, p: &Value) -> bool {
@@ -469,7 +607,7 @@ pub fn raw_values(typed: &Record, profile: &Profile, today: Date) -> Vec<Leak> {
     if profile.sharing_level != linli_model::codes::SharingLevel::Internal {
         for (pointer, text) in free_text(typed) {
             for hit in scan_text(text) {
-                let value = text.get(hit.start..hit.end).map(mask_middle);
+                let value = text.get(hit.start..hit.end).map(mask_number);
                 out.push(leak("shared-raw-value", pointer.clone(), value));
             }
         }
@@ -537,6 +675,25 @@ mod tests {
     }
 
     #[test]
+    fn decimals_are_counted_exactly() {
+        assert!(!has_more_decimals(120.584, 3));
+        assert!(!has_more_decimals(31.3, 3));
+        assert!(!has_more_decimals(120.0, 0));
+        assert!(!has_more_decimals(-0.001, 3));
+        // Within 1e-9 of three decimals, yet ten of them.
+        assert!(has_more_decimals(120.5840000001, 3));
+        assert!(has_more_decimals(31.2990000000005, 3));
+        assert!(has_more_decimals(0.0001, 3));
+        assert!(has_more_decimals(1e-7, 6));
+        // Every coordinate the masker rounds passes.
+        for x in [120.58361234, -179.99951, 0.00049, 89.9999999, 31.2985] {
+            for d in 0..=6u8 {
+                assert!(!has_more_decimals(crate::mask::round(x, d), d), "{x} {d}");
+            }
+        }
+    }
+
+    #[test]
     fn finds_valid_id_numbers_only() {
         let hits = scan_text("住户身份证11010519491231002X，电话未通");
         assert_eq!(hits.len(), 1);
@@ -558,6 +715,36 @@ mod tests {
         assert_eq!(scan_text("11010519491231002x").len(), 1);
         // Inside a longer run of digits.
         assert!(scan_text("1234567890110105194912310020").is_empty());
+    }
+
+    #[test]
+    fn numbers_split_by_any_separator_of_the_one_set_are_found() {
+        // Zero-width spaces anywhere: invisible, the digits read as one run.
+        let id = "1101\u{200b}0519\u{200b}4912\u{200b}3100\u{200b}2X";
+        assert_eq!(scan_text(id).len(), 1);
+        assert_eq!(scan_text("住户110\u{feff}10519491231002X").len(), 1);
+        assert_eq!(scan_text("电话1381\u{200d}2345678").len(), 1);
+        // No-break spaces, ideographic spaces, thin spaces, dots, dashes between groups.
+        assert_eq!(scan_text("回电 138\u{a0}1234\u{a0}5678").len(), 1);
+        assert_eq!(scan_text("回电 138\u{3000}1234\u{202f}5678").len(), 1);
+        assert_eq!(scan_text("回电 138.1234.5678").len(), 1);
+        assert_eq!(scan_text("回电 138\u{2014}1234\u{2212}5678").len(), 1);
+        assert_eq!(scan_text("证件 110105.19491231.002X").len(), 1);
+        assert_eq!(scan_text("证件 1101・0519・4912・3100・2X").len(), 1);
+        assert_eq!(scan_text("证件 110105\u{2010}19491231\u{2010}002X").len(), 1);
+        // The value reported or written shows the masked digits only, never a separator.
+        let hit = scan_text(id)[0];
+        assert_eq!(mask_number(&id[hit.start..hit.end]), "1101**********002X");
+        let m = "138\u{a0}1234\u{a0}5678";
+        let hit = scan_text(m)[0];
+        assert_eq!(mask_number(&m[hit.start..hit.end]), "138****5678");
+        // Dates, decimals and numbers that fail the checksum or the prefix are not numbers.
+        assert!(scan_text("2024.05.01 处理 12.5 平方米").is_empty());
+        assert!(scan_text("坐标 120.58361234 31.29871234").is_empty());
+        assert!(scan_text("110105.19491231.0021").is_empty());
+        assert!(scan_text("128.1234.5678").is_empty());
+        // A slash is not a separator.
+        assert!(scan_text("138/1234/5678").is_empty());
     }
 
     #[test]

@@ -16,7 +16,7 @@
 //!     "phones": ["13812345678"]});
 //! let mut counts = Counts::default();
 //! masker.mask_value(&mut v, &mut counts).map_err(|e| e.to_string()).ok();
-//! assert_eq!(v["name"], "**");
+//! assert_eq!(v["name"], "***");
 //! assert!(v.get("phones").is_none());
 //! assert_eq!(v["birthPeriod"]["start"], "1975-01-01");
 //! # Ok::<(), linli_privacy::Error>(())
@@ -128,9 +128,47 @@ pub enum Error {
         /// The path.
         path: String,
     },
+    /// A masked record would not pass the leak checks of the sharing level the profile declares
+    /// (those of the level's built-in profile) `[SHR-032]`: nothing is written.
+    #[error(
+        "{path}:{line}: profile `{profile}` declares the sharing level {level}, but the record masked with it would still hold, at `{pointer}`, what that level does not allow ({finding}, [{}]); nothing was written",
+        requirement_of(finding)
+    )]
+    NotConforming {
+        /// The input file.
+        path: String,
+        /// 1-based line (or item of a JSON array).
+        line: u64,
+        /// The profile's name, escaped for a terminal.
+        profile: String,
+        /// The sharing level it declares.
+        level: &'static str,
+        /// JSON pointer of the first value at fault, personal numbers masked `[PRI-011]`.
+        pointer: String,
+        /// The finding code a validator would report (`shared-raw-value`, ...); its requirement
+        /// is [`Error::requirement`].
+        finding: &'static str,
+    },
+}
+
+/// The requirement a finding code of [`Error::NotConforming`] stands for.
+fn requirement_of(finding: &str) -> &'static str {
+    match finding {
+        "shared-residence-not-community" => "SHR-051",
+        "record-structure" => "SHR-030",
+        other => leak::CODES.iter().find(|c| c.0 == other).map_or("SHR-032", |c| c.2),
+    }
 }
 
 impl Error {
+    /// For [`Error::NotConforming`], the requirement its finding breaks.
+    pub fn requirement(&self) -> Option<&'static str> {
+        match self {
+            Error::NotConforming { finding, .. } => Some(requirement_of(finding)),
+            _ => None,
+        }
+    }
+
     /// Stable code, never translated.
     pub fn code(&self) -> &'static str {
         match self {
@@ -144,6 +182,7 @@ impl Error {
             Error::Refused { .. } => "input-refused",
             Error::OutputExists { .. } => "output-exists",
             Error::OutputIsInput { .. } => "output-is-input",
+            Error::NotConforming { .. } => "output-not-conforming",
         }
     }
 
@@ -169,6 +208,10 @@ impl Error {
             Error::Refused { path, zh, .. } => format!("{path}：{zh}"),
             Error::OutputExists { path } => format!("{path}：输出目录已存在且不为空"),
             Error::OutputIsInput { path } => format!("{path}：输出与输入相同"),
+            Error::NotConforming { path, line, profile, level, pointer, finding } => format!(
+                "{path}:{line}：共享配置 `{profile}` 声明的共享级别为 {level}，但按它处理后的记录在 `{pointer}` 处仍有该级别不允许的内容（{finding}，[{}]）；未写入任何内容",
+                requirement_of(finding)
+            ),
         }
     }
 }

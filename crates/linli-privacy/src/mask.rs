@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::Error;
 use crate::key::Key;
+use crate::leak::Names;
 use crate::profile::{Action, Generalisation, Kind, Member, Profile};
 
 /// What masking did, counted per member occurrence.
@@ -71,6 +72,11 @@ impl PlaceIndex {
     /// Remember a place from its parts.
     pub fn insert(&mut self, id: String, kind: Option<String>, parent: Option<String>) {
         self.places.insert(id, (kind, parent));
+    }
+
+    /// The `kind` of a known place.
+    pub fn kind_of(&self, id: &str) -> Option<&str> {
+        self.places.get(id).and_then(|(kind, _)| kind.as_deref())
     }
 
     /// Number of places known.
@@ -142,6 +148,40 @@ pub fn mask_text(s: &str, start: Option<usize>, end: Option<usize>) -> String {
     }
 }
 
+/// Mask a name or a free text `[SHR-011]`: the characters shown at the start and the end, and
+/// between them a run of `*` whose length does not depend on how many characters it hides — `***`
+/// when `keepStart`/`keepEnd` decide or nothing is shown, else as many `*` as the shortest value
+/// of the [PRI-004] table's row hides (`张*`; `王*英` for 3 to 6 characters; `苏E***45` for 7 to
+/// 10; four `*` from 11). A masked name tells no more of the length than the row of the table.
+pub fn mask_name(s: &str, start: Option<usize>, end: Option<usize>) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let n = chars.len();
+    if n == 0 {
+        return String::new();
+    }
+    let explicit = match (start, end) {
+        (None, None) => None,
+        (a, b) => Some((a.unwrap_or(0), b.unwrap_or(0))).filter(|(a, b)| a.saturating_add(*b) < n),
+    };
+    let (head, tail, stars) = match explicit {
+        Some((a, b)) => (a, b, 3),
+        None => {
+            let (a, b) = linli_model::check::mask_shown(n);
+            let stars = match n {
+                1 => 3,
+                2..=6 => 1,
+                7..=10 => 3,
+                _ => 4,
+            };
+            (a, b, stars)
+        }
+    };
+    let mut out: String = chars[..head].iter().collect();
+    out.extend(std::iter::repeat_n('*', stars));
+    out.extend(&chars[n - tail..]);
+    out
+}
+
 /// Mask a telephone number so that it stays a valid (masked) number `[PER-018]`.
 fn mask_phone(s: &str, start: Option<usize>, end: Option<usize>) -> String {
     let m = mask_text(s, start, end);
@@ -175,9 +215,13 @@ fn period_value(start: Date, end: Date) -> Value {
     Value::Object(m)
 }
 
-fn round(x: f64, decimals: u8) -> f64 {
+/// `x` rounded to `decimals` decimals `[SHR-014]`; the result's shortest text has at most that
+/// many (what [`crate::leak`] counts).
+pub(crate) fn round(x: f64, decimals: u8) -> f64 {
     let f = 10f64.powi(i32::from(decimals));
-    (x * f).round() / f
+    let r = (x * f).round() / f;
+    // Read back from its text with `decimals` places, so that no binary remainder is left.
+    format!("{r:.prec$}", prec = usize::from(decimals)).parse().unwrap_or(r)
 }
 
 /// Call `f` with the object, member name and concrete JSON pointer of the object for every match
@@ -227,6 +271,7 @@ pub struct Masker<'a> {
     profile: &'a Profile,
     key: Option<&'a Key>,
     places: Option<&'a PlaceIndex>,
+    names: Option<&'a Names>,
     today: Date,
 }
 
@@ -236,12 +281,19 @@ impl<'a> Masker<'a> {
         if key.is_none() && profile.needs_key() {
             return Err(Error::MissingKey { profile: profile.name.clone() });
         }
-        Ok(Masker { profile, key, places: None, today: today() })
+        Ok(Masker { profile, key, places: None, names: None, today: today() })
     }
 
     /// Resolve residences to communities with these places.
     pub fn with_places(mut self, places: &'a PlaceIndex) -> Self {
         self.places = Some(places);
+        self
+    }
+
+    /// Mask these names (of the dataset's persons and contacts) wherever they stand in free text
+    /// that is kept, at every level but `internal` `[SHR-043]`.
+    pub fn with_names(mut self, names: &'a Names) -> Self {
+        self.names = Some(names);
         self
     }
 
@@ -301,7 +353,18 @@ impl<'a> Masker<'a> {
         if self.profile.sharing_level != linli_model::codes::SharingLevel::Internal {
             for pattern in crate::leak::free_text_members(ty) {
                 let segments: Vec<&str> = pattern.trim_start_matches('/').split('/').collect();
-                scrub(v, &segments, counts);
+                scrub(v, &segments, counts, &|s| {
+                    crate::leak::scan_text(s)
+                        .into_iter()
+                        .filter_map(|h| Some((h.start, h.end, crate::leak::mask_number(s.get(h.start..h.end)?))))
+                        .collect()
+                });
+                // The names of the dataset's persons and contacts, as a fixed mask `[SHR-043]`.
+                if let Some(names) = self.names.filter(|n| !n.is_empty()) {
+                    scrub(v, &segments, counts, &|s| {
+                        names.find(s).into_iter().map(|(a, b)| (a, b, String::from("***"))).collect()
+                    });
+                }
             }
         }
     }
@@ -328,7 +391,7 @@ impl<'a> Masker<'a> {
             let Some(val) = obj.get_mut(name) else { return };
             match (m.kind, action) {
                 (Kind::Text, Action::Mask { keep_start, keep_end }) => {
-                    for_strings(val, &mut |s| mask_text(s, keep_start, keep_end));
+                    for_strings(val, &mut |s| mask_name(s, keep_start, keep_end));
                     counts.masked += 1;
                 }
                 (Kind::Text, Action::Pseudonymise) => {
@@ -453,17 +516,21 @@ impl<'a> Masker<'a> {
     }
 }
 
-/// Mask the identity and mobile numbers in the strings at `segments` under `v`.
-fn scrub(v: &mut Value, segments: &[&str], counts: &mut Counts) {
+/// Replacements in one string: byte ranges, in order and not overlapping, with their new text.
+type Replacements<'f> = dyn Fn(&str) -> Vec<(usize, usize, String)> + 'f;
+
+/// Replace, in the strings at `segments` under `v`, what `find` finds (identity and mobile
+/// numbers, names).
+fn scrub(v: &mut Value, segments: &[&str], counts: &mut Counts, find: &Replacements<'_>) {
     match segments.split_first() {
         None => {
             if let Value::String(s) = v {
-                let hits = crate::leak::scan_text(s);
+                let hits = find(s);
                 if !hits.is_empty() {
                     let mut out = s.clone();
-                    for h in hits.iter().rev() {
-                        if let Some(found) = s.get(h.start..h.end) {
-                            out.replace_range(h.start..h.end, &mask_middle(found));
+                    for (start, end, with) in hits.iter().rev() {
+                        if out.get(*start..*end).is_some() {
+                            out.replace_range(*start..*end, with);
                         }
                     }
                     *s = out;
@@ -473,12 +540,12 @@ fn scrub(v: &mut Value, segments: &[&str], counts: &mut Counts) {
         }
         Some((&"*", rest)) => {
             for item in v.as_array_mut().into_iter().flatten() {
-                scrub(item, rest, counts);
+                scrub(item, rest, counts, find);
             }
         }
         Some((name, rest)) => {
             if let Some(next) = v.get_mut(*name) {
-                scrub(next, rest, counts);
+                scrub(next, rest, counts, find);
             }
         }
     }
@@ -513,6 +580,25 @@ mod tests {
         assert_eq!(round(120.5836, 3), 120.584);
         // Shows no more than the default table, however large the profile's numbers.
         assert_eq!(mask_text("顾福生", Some(usize::MAX), Some(1)), "顾*生");
+    }
+
+    #[test]
+    fn masked_names_do_not_tell_their_length() {
+        // Nothing shown: always three stars.
+        for name in ["张", "张三", "欧阳秀英", "爱新觉罗·溥仪"] {
+            assert_eq!(mask_name(name, Some(0), Some(0)), "***", "{name}");
+        }
+        assert_eq!(mask_name("张", None, None), "***");
+        // The table's row decides what is shown; the stars are those of the row's shortest value.
+        assert_eq!(mask_name("张三", None, None), "张*");
+        assert_eq!(mask_name("王秀英", None, None), "王*英");
+        assert_eq!(mask_name("欧阳秀英", None, None), "欧*英");
+        assert_eq!(mask_name("阿不都热合曼", None, None), "阿*曼");
+        assert_eq!(mask_name("苏E12345", None, None), "苏E***45");
+        assert_eq!(mask_name("苏州塔影物业管理有限公司", None, None), "苏州塔影****有限公司");
+        // keepStart / keepEnd: fixed three stars; showing everything falls back to the table.
+        assert_eq!(mask_name("欧阳秀英", Some(1), Some(0)), "欧***");
+        assert_eq!(mask_name("张三", Some(1), Some(1)), "张*");
     }
 
     #[test]

@@ -93,6 +93,7 @@ table! {
     "id-holds-personal-number", Error, "CON-013", "privacy", "记录标识或来源标识中含有身份证号码或手机号码", "A record id or meta.sourceId holds a resident ID or mobile number";
     "shared-raw-value", Error, "SHR-050", "privacy", "共享级别不允许的原始个人信息", "Raw personal information that the sharing level does not allow";
     "shared-residence-not-community", Error, "SHR-051", "privacy", "公开级别的居住地不是社区", "A residence at public that is not a community";
+    "shared-person-name", Error, "SHR-052", "privacy", "自由文本中含有本数据集人员或联系人的姓名", "Free text holds the name of a person or contact of the dataset";
 }
 
 /// Look a validator code up.

@@ -61,6 +61,16 @@ pub fn raw_value_findings(
         .collect()
 }
 
+/// The names of a shared dataset's persons and contacts that a record's free text holds
+/// (`shared-person-name`) `[SHR-052]`; the name is never part of the finding.
+pub fn name_findings(record: &Record, names: &linli_privacy::leak::Names) -> Vec<Finding> {
+    let ty = record.record_type();
+    linli_privacy::leak::names_in_text(record, names)
+        .into_iter()
+        .map(|l| leak_finding(l, ty, record.id().as_str()))
+        .collect()
+}
+
 /// Validates records: schema + semantic checks.
 #[derive(Debug)]
 pub struct Validator {

@@ -84,6 +84,9 @@ struct Run<'a> {
     /// profile of that level and the day ages are computed on (the date of the manifest's
     /// `createdAt`, `[SHR-007]`), for the leak check `[SHR-050]`.
     sharing: Option<(linli_privacy::Profile, linli_model::datetime::Date)>,
+    /// In such a dataset: the names its persons and contacts still give in full, looked for in
+    /// free text `[SHR-052]`.
+    names: linli_privacy::leak::Names,
 }
 
 enum Pending {
@@ -156,6 +159,7 @@ impl Run<'_> {
                     }
                     if let (Some((profile, today)), Some(record)) = (&self.sharing, out.record.as_deref()) {
                         out.findings.extend(crate::record::raw_value_findings(record, profile, *today));
+                        out.findings.extend(crate::record::name_findings(record, &self.names));
                     }
                     if let Some(index) = self.index.as_mut() {
                         let loc = Loc { file: file_id, line: raw.line };
@@ -589,6 +593,7 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
         files: Vec::new(),
         bytes_done: 0,
         sharing: None,
+        names: linli_privacy::leak::Names::default(),
     };
     run.report.dataset_checks = opts.dataset_checks;
     for path in inputs {
@@ -601,6 +606,7 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
                 let outer = run.index.replace(DatasetIndex::default());
                 let done = dataset_dir(&mut run, path, &label);
                 run.sharing = None;
+                run.names = linli_privacy::leak::Names::default();
                 done?;
                 run.finish_index();
                 run.index = outer;
@@ -800,6 +806,20 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
         run.sharing = linli_privacy::Profile::for_level(manifest.sharing_level)
             .ok()
             .map(|p| (p, manifest.created_at.local_date()));
+    }
+    if run.sharing.is_some() {
+        // A first pass over the persons and organizations: the names still given in full
+        // `[SHR-052]`. Only files the main pass will read; what fails there is reported there.
+        for entry in &manifest.files {
+            let named =
+                matches!(entry.record_type, linli_model::RecordType::Person | linli_model::RecordType::Organization);
+            if !named {
+                continue;
+            }
+            if let Ok(p) = linli_model::member::check_member(root, &entry.path) {
+                let _ = linli_privacy::dataset::names_of(&p, entry.path.ends_with(".gz"), &mut run.names);
+            }
+        }
     }
     if let Some(index) = run.index.as_mut() {
         if manifest.sharing_level == linli_model::codes::SharingLevel::Public {

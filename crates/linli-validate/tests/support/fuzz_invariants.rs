@@ -163,7 +163,8 @@ fn personal(run: &str) -> bool {
 
 /// The personal numbers of an input (read as UTF-8, invalid bytes replaced).
 pub fn secrets(input: &[u8]) -> Vec<String> {
-    let mut out: Vec<String> = digit_runs(&String::from_utf8_lossy(input)).into_iter().filter(|r| personal(r)).collect();
+    let mut out: Vec<String> =
+        digit_runs(&String::from_utf8_lossy(input)).into_iter().filter(|r| personal(r)).collect();
     out.sort();
     out.dedup();
     out
@@ -191,9 +192,10 @@ pub fn check_finding(f: &Finding, secrets: &[String]) {
     assert!(!f.message_zh.is_empty() && !f.message_en.is_empty(), "finding `{}` without a message", f.code);
     let shown = f.clone().redacted();
     let what = format!("finding `{}`", f.code);
-    for s in [&shown.pointer, &shown.message_zh, &shown.message_en].into_iter().chain(
-        [shown.file.as_ref(), shown.record_id.as_ref(), shown.value.as_ref()].into_iter().flatten(),
-    ) {
+    for s in [&shown.pointer, &shown.message_zh, &shown.message_en]
+        .into_iter()
+        .chain([shown.file.as_ref(), shown.record_id.as_ref(), shown.value.as_ref()].into_iter().flatten())
+    {
         assert_no_secret(secrets, s, &what);
     }
 }
@@ -224,7 +226,12 @@ fn check_text(fx: &Fixture, text: &str, secrets: &[String]) {
         let record = out.record.as_ref().expect("a record the validator calls valid was read");
         let json = round_trip(record, "valid record");
         let again = fx.validator.validate_str(&json);
-        let errors: Vec<_> = again.findings.iter().filter(|f| f.level == linli_model::check::Level::Error).map(|f| (f.code.clone(), linli_model::redact::redact(&f.pointer).into_owned())).collect();
+        let errors: Vec<_> = again
+            .findings
+            .iter()
+            .filter(|f| f.level == linli_model::check::Level::Error)
+            .map(|f| (f.code.clone(), linli_model::redact::redact(&f.pointer).into_owned()))
+            .collect();
         assert!(errors.is_empty(), "a valid record serialised is no longer valid: {errors:?}");
     }
 }
@@ -321,7 +328,8 @@ fn listed_paths(manifest: &[u8], n: usize) -> Vec<String> {
     for i in 0..n {
         let name = listed.get(i).cloned().unwrap_or_else(|| format!("data-{i}.ndjson"));
         // A path that is a prefix directory of another, or listed twice, gets its own name.
-        let clash = out.iter().any(|o| *o == name || o.starts_with(&format!("{name}/")) || name.starts_with(&format!("{o}/")));
+        let clash =
+            out.iter().any(|o| *o == name || o.starts_with(&format!("{name}/")) || name.starts_with(&format!("{o}/")));
         out.push(if clash { format!("data-{i}.ndjson") } else { name });
     }
     out
@@ -389,10 +397,14 @@ pub fn check_mask(fx: &Fixture, bytes: &[u8]) {
             first_type.get_or_insert(ty);
             let masked = match Record::from_value(v) {
                 Ok(m) => m,
-                Err(e) => panic!("{name}: a masked record does not read: {}", linli_model::redact::redact(&e.to_string())),
+                Err(e) => {
+                    panic!("{name}: a masked record does not read: {}", linli_model::redact::redact(&e.to_string()))
+                }
             };
-            let leaks: Vec<_> =
-                linli_privacy::leak::raw_values(&masked, profile, today).into_iter().map(|l| (l.code, linli_model::redact::redact(&l.pointer).into_owned())).collect();
+            let leaks: Vec<_> = linli_privacy::leak::raw_values(&masked, profile, today)
+                .into_iter()
+                .map(|l| (l.code, linli_model::redact::redact(&l.pointer).into_owned()))
+                .collect();
             assert!(leaks.is_empty(), "{name}: masked record keeps raw values [SHR-050]: {leaks:?}");
         }
     }
@@ -446,7 +458,10 @@ fn mask_dataset(
                 for line in data.lines().filter(|l| !l.trim().is_empty()) {
                     let record = match Record::from_json_str(line) {
                         Ok(r) => r,
-                        Err(e) => panic!("{name}: a masked record does not read: {}", linli_model::redact::redact(&e.to_string())),
+                        Err(e) => panic!(
+                            "{name}: a masked record does not read: {}",
+                            linli_model::redact::redact(&e.to_string())
+                        ),
                     };
                     let leaks: Vec<_> = linli_privacy::leak::raw_values(&record, profile, today)
                         .into_iter()

@@ -8,13 +8,14 @@
 #
 #   fuzz/refresh-corpus.sh [TARGET...]
 #
-# Toolchain as in fuzz/run.sh (nightly, else stable with RUSTC_BOOTSTRAP=1).
+# Toolchain as in fuzz/run.sh (nightly, else or with FUZZ_TOOLCHAIN=stable: stable with
+# RUSTC_BOOTSTRAP=1).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 ALL=(ngsi_ld gat1400 geojson cloudevents open311 open311_xml csv record manifest dataset mask)
 TARGETS=("${@:-${ALL[@]}}")
 unset CARGO_TARGET_DIR
-if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+if [[ "${FUZZ_TOOLCHAIN:-}" != stable ]] && rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     FUZZ=(cargo +nightly fuzz)
 else
     export RUSTC_BOOTSTRAP=1

@@ -9,7 +9,8 @@
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz --locked`) and a nightly toolchain; without one
 # (`rustup toolchain list` shows none) the stable toolchain is used with RUSTC_BOOTSTRAP=1, which
-# lets it take the nightly flags cargo-fuzz passes (-Z sanitizer=address and others). The build
+# lets it take the nightly flags cargo-fuzz passes (-Z sanitizer=address and others);
+# FUZZ_TOOLCHAIN=stable chooses that even where a nightly is installed. The build
 # goes to fuzz/target/ (CARGO_TARGET_DIR is ignored here: the sanitizer build must not share the
 # workspace's target directory). Inputs are cut to FUZZ_MAX_LEN bytes (default: 262144 for the
 # adapters, 16384 for record and mask, 4096 for manifest, 16384 for dataset). Each target starts from
@@ -31,7 +32,7 @@ ALL=(ngsi_ld gat1400 geojson cloudevents open311 open311_xml csv record manifest
 TARGETS=("${@:-${ALL[@]}}")
 TIMEOUT=${FUZZ_TIMEOUT:-10}
 unset CARGO_TARGET_DIR
-if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+if [[ "${FUZZ_TOOLCHAIN:-}" != stable ]] && rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     FUZZ=(cargo +nightly fuzz)
 else
     export RUSTC_BOOTSTRAP=1

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Fuzz every reader of linli-adapters for SECONDS each (default 60), one target after another,
-# and print a per-target summary: executions, crashes (and timeouts / out-of-memory), time.
+# Fuzz every reader of linli-adapters, the record, manifest and dataset readers of `linli
+# validate` and the masker for SECONDS each (default 60), one target after another, with one
+# worker, and print a per-target summary: executions, crashes (and timeouts / out-of-memory), time.
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]          # all targets, or the ones named
+#   fuzz/run.sh 300 record manifest dataset mask
 #   FUZZ_SHARED=../shared/fixtures/real-payloads fuzz/run.sh 600
 #
-# Needs a nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). Each target starts from
+# Needs cargo-fuzz (`cargo install cargo-fuzz --locked`) and a nightly toolchain; without one
+# (`rustup toolchain list` shows none) the stable toolchain is used with RUSTC_BOOTSTRAP=1, which
+# lets it take the nightly flags cargo-fuzz passes (-Z sanitizer=address and others);
+# FUZZ_TOOLCHAIN=stable chooses that even where a nightly is installed. The build
+# goes to fuzz/target/ (CARGO_TARGET_DIR is ignored here: the sanitizer build must not share the
+# workspace's target directory). Inputs are cut to FUZZ_MAX_LEN bytes (default: 262144 for the
+# adapters, 16384 for record and mask, 4096 for manifest, 16384 for dataset). Each target starts from
 # the committed corpus fuzz/corpus/<target>/ and the seeds fuzz/seed.py collects from the
 # repository; what the fuzzer finds goes to the working corpus fuzz/run/corpus/<target>/ (ignored
 # by git), inputs that break an invariant to fuzz/artifacts/<target>/. With FUZZ_SHARED the real
@@ -20,9 +28,23 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 SECONDS_EACH=${1:-60}
 shift || true
-ALL=(ngsi_ld gat1400 geojson cloudevents open311 open311_xml csv)
+ALL=(ngsi_ld gat1400 geojson cloudevents open311 open311_xml csv record manifest dataset mask)
 TARGETS=("${@:-${ALL[@]}}")
 TIMEOUT=${FUZZ_TIMEOUT:-10}
+unset CARGO_TARGET_DIR
+if [[ "${FUZZ_TOOLCHAIN:-}" != stable ]] && rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    FUZZ=(cargo +nightly fuzz)
+else
+    export RUSTC_BOOTSTRAP=1
+    FUZZ=(cargo fuzz)
+fi
+max_len() {
+    case "$1" in
+        record | mask | dataset) echo "${FUZZ_MAX_LEN:-16384}" ;;
+        manifest) echo "${FUZZ_MAX_LEN:-4096}" ;;
+        *) echo "${FUZZ_MAX_LEN:-262144}" ;;
+    esac
+}
 
 if [[ -n "${FUZZ_SHARED:-}" ]]; then
     python3 seed.py --out run/seeds-shared --shared "$FUZZ_SHARED" >/dev/null
@@ -32,7 +54,7 @@ else
     SEEDS=run/seeds WORK=run/corpus
 fi
 
-cargo +nightly fuzz build -O
+"${FUZZ[@]}" build -O
 
 mkdir -p run/logs
 summary=()
@@ -44,9 +66,9 @@ for t in "${TARGETS[@]}"; do
     log="run/logs/$t.log"
     echo "== $t: ${SECONDS_EACH}s" >&2
     # Status 0 or the fork-mode status after crashes: the summary below says what happened.
-    cargo +nightly fuzz run -O "$t" "$WORK/$t" "corpus/$t" "$SEEDS/$t" -- \
+    "${FUZZ[@]}" run -O "$t" "$WORK/$t" "corpus/$t" "$SEEDS/$t" -- \
         -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-        -max_total_time="$SECONDS_EACH" -timeout="$TIMEOUT" -rss_limit_mb=2048 -max_len=262144 \
+        -max_total_time="$SECONDS_EACH" -timeout="$TIMEOUT" -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
         -print_final_stats=1 >"$log" 2>&1 || true
     took=$(($(date +%s) - start))
     after=$(find "artifacts/$t" -type f | wc -l)

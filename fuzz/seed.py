@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Collect seed inputs for the cargo-fuzz targets of linli-adapters (issue 11, item 9).
+"""Collect seed inputs for the cargo-fuzz targets (issue 11, item 9; issue 13, item 9).
 
 Writes one file per seed (named by the SHA-1 of its bytes, as libFuzzer does) under
 OUT/<target>/ (default: fuzz/run/seeds/), from what is in the repository:
@@ -9,6 +9,16 @@ OUT/<target>/ (default: fuzz/run/seeds/), from what is in the repository:
   - conformance/adapters/AD-*.json                   (`input` / `input_base64` of vectors read `from` a format)
   - crates/linli-adapters/tests/*.rs                 (JSON given to `json!(...)` and raw-string literals)
   - the small hand-written seeds below
+
+For the targets of the record reader, manifest reader, dataset reader and masker (issue 13):
+
+  - record:   examples/records/*.json (as written and on one line), the `record` of every
+              conformance/vectors/**/*.json, the lines and small files of examples/datasets/*/ and
+              conformance/datasets/*/dataset/
+  - manifest: every manifest.json of those datasets
+  - dataset:  each of those datasets as manifest.json, byte 0xFF, then its files in manifest
+              order, each cut to its first lines (fuzz_invariants.rs: `check_dataset`)
+  - mask:     the records and small NDJSON files above
 
 With --shared DIR, also the real public payloads of DIR (../shared/fixtures/real-payloads): for a
 LOCAL run only. Those files are not ours to redistribute: never write them (or a minimised corpus
@@ -28,7 +38,15 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TARGETS = ["ngsi_ld", "gat1400", "geojson", "cloudevents", "open311", "open311_xml", "csv"]
+TARGETS = ["ngsi_ld", "gat1400", "geojson", "cloudevents", "open311", "open311_xml", "csv",
+           "record", "manifest", "dataset", "mask"]
+
+# The byte between the manifest and the data files of a `dataset` input (SEPARATOR in
+# crates/linli-validate/tests/support/fuzz_invariants.rs).
+DATASET_SEPARATOR = b"\xff"
+# Lines of each data file kept in a `dataset` seed, and the largest NDJSON file kept whole.
+DATASET_LINES = 3
+SMALL_FILE = 8192
 
 # Format name (as `--from` and conformance vectors spell it) -> target.
 FROM = {
@@ -236,6 +254,76 @@ def add_tests(out, counts):
                     pass
 
 
+# Records with personal numbers where reports might show them (ids, member names, free text,
+# separators), for the privacy invariant of the record, dataset and mask targets.
+PLANTED = [
+    '{"type":"Person","id":"11010519491231002X"}',
+    '{"type":"Person","id":"P-1","13812345678":1}',
+    '{"type":"Event","id":"E-1","description":"\u5c45\u6c11 11010519491231002X \u7535\u8bdd 138\u00a01234\u00a05678"}',
+    '{"type":"Person","id":"P-2","phones":["13812345678"],"identifiers":[{"scheme":"resident-id","value":"110105194912310021"}]}',
+    '{"type":"Place","id":"L-1","kind":"room","name":"1101\u200b0519\u200b4912\u200b3100\u200b2X"}',
+    '{"type":"Person","id":"P-3","extensions":{"acme":{"x":"138-1234-5678","x":"1"}}}',
+]
+
+
+def add_records(out, counts):
+    """Records, manifests and datasets of the repository for record, manifest, dataset, mask."""
+    for path in sorted(glob.glob(os.path.join(ROOT, "examples/records/*.json"))):
+        with open(path, "rb") as f:
+            data = f.read()
+        add(out, "record", data, counts)
+        try:
+            line = json_bytes(json.loads(data))
+        except ValueError:
+            continue
+        add(out, "record", line, counts)
+        add(out, "mask", line, counts)
+    for path in sorted(glob.glob(os.path.join(ROOT, "conformance/vectors/**/*.json"), recursive=True)):
+        with open(path, encoding="utf-8") as f:
+            v = json.load(f)
+        if "record" in v:
+            add(out, "record", json_bytes(v["record"]), counts)
+            add(out, "mask", json_bytes(v["record"]), counts)
+    for s in PLANTED:
+        add(out, "record", s, counts)
+        add(out, "mask", s, counts)
+    dirs = sorted(glob.glob(os.path.join(ROOT, "examples/datasets/*")))
+    dirs += sorted(glob.glob(os.path.join(ROOT, "conformance/datasets/*/dataset")))
+    for d in dirs:
+        manifest_path = os.path.join(d, "manifest.json")
+        if not os.path.isfile(manifest_path):
+            continue
+        with open(manifest_path, "rb") as f:
+            manifest = f.read()
+        add(out, "manifest", manifest, counts)
+        try:
+            listed = [f["path"] for f in json.loads(manifest).get("files", []) if isinstance(f, dict)]
+        except (ValueError, AttributeError):
+            listed = []
+        names = listed + sorted(
+            n for n in os.listdir(d) if n != "manifest.json" and n not in listed and os.path.isfile(os.path.join(d, n))
+        )
+        parts = [manifest]
+        for name in names[:4]:
+            p = os.path.join(d, name)
+            if not os.path.isfile(p) or os.path.islink(p):
+                parts.append(b"")
+                continue
+            with open(p, "rb") as f:
+                data = f.read()
+            parts.append(b"".join(data.splitlines(keepends=True)[:DATASET_LINES]))
+            if name.endswith(".gz"):
+                continue
+            for line in data.splitlines()[:20]:
+                if line.strip():
+                    add(out, "record", line, counts)
+                    add(out, "mask", line, counts)
+            if len(data) <= SMALL_FILE:
+                add(out, "record", data, counts)
+                add(out, "mask", data, counts)
+        add(out, "dataset", DATASET_SEPARATOR.join(parts), counts)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--out", default=os.path.join(ROOT, "fuzz/run/seeds"))
@@ -249,6 +337,7 @@ def main():
     add_tree(a.out, os.path.join(ROOT, "examples/adapters"), counts)
     add_vectors(a.out, counts)
     add_tests(a.out, counts)
+    add_records(a.out, counts)
     if a.shared:
         if os.path.realpath(a.out).startswith(os.path.realpath(os.path.join(ROOT, "fuzz/corpus"))):
             sys.exit("--shared seeds must not go into the committed corpus")

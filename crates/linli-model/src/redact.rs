@@ -104,17 +104,37 @@ pub fn redact(s: &str) -> Cow<'_, str> {
             }
         }
         if personal(&digits, x) {
-            let start = chars[i].0;
-            let end = chars.get(j).map_or(s.len(), |c| c.0);
-            out.push_str(&s[copied..start]);
-            let mut plain: String = digits.iter().map(|d| char::from(*d)).collect();
-            if x {
-                plain.push('X');
+            mask_span(s, &chars, (i, j), &digits, x, &mut out, &mut copied);
+        } else {
+            // The run as a whole is no personal number, but a part of it between separators
+            // may be one: `2023-32050819800315462X09` is a year, an ID number and more digits
+            // (here a final `X` may be followed by a digit, not by a letter).
+            let mut k = i;
+            while k < j {
+                if digit(chars[k].1).is_none() {
+                    k += 1;
+                    continue;
+                }
+                let mut end = k;
+                let mut part = Vec::new();
+                while end < j {
+                    match digit(chars[end].1) {
+                        Some(d) => part.push(d),
+                        None => break,
+                    }
+                    end += 1;
+                }
+                let part_x = part.len() == 17
+                    && matches!(chars.get(end).map(|c| c.1), Some('X' | 'x' | '\u{ff38}' | '\u{ff58}'))
+                    && !chars.get(end + 1).is_some_and(|n| n.1.is_alphabetic());
+                let end = if part_x { end + 1 } else { end };
+                if part.len() < digits.len() && personal(&part, part_x) {
+                    mask_span(s, &chars, (k, end), &part, part_x, &mut out, &mut copied);
+                }
+                k = end;
             }
-            out.push_str(&crate::check::mask_middle(&plain));
-            copied = end;
         }
-        i = j;
+        i = j.max(i + 1);
     }
     if copied == 0 {
         Cow::Borrowed(s)
@@ -122,6 +142,31 @@ pub fn redact(s: &str) -> Cow<'_, str> {
         out.push_str(&s[copied..]);
         Cow::Owned(out)
     }
+}
+
+/// Append to `out` the text of `s` from `copied` to the span (`chars` indices, end excluded),
+/// then the span's number masked.
+fn mask_span(
+    s: &str,
+    chars: &[(usize, char)],
+    (from, to): (usize, usize),
+    digits: &[u8],
+    x: bool,
+    out: &mut String,
+    copied: &mut usize,
+) {
+    let start = chars[from].0;
+    let end = chars.get(to).map_or(s.len(), |c| c.0);
+    if start < *copied {
+        return;
+    }
+    out.push_str(&s[*copied..start]);
+    let mut plain: String = digits.iter().map(|d| char::from(*d)).collect();
+    if x {
+        plain.push('X');
+    }
+    out.push_str(&crate::check::mask_middle(&plain));
+    *copied = end;
 }
 
 /// [`redact`], then [`crate::text::escape_controls`]: what every plain-text output prints of a
@@ -148,6 +193,9 @@ mod tests {
         assert_eq!(redact("3.3050.2198.8070.2447.1"), "3305**********4471");
         assert_eq!(redact("０５１２－６７８９１２３４"), "0512****1234");
         assert_eq!(redact("6222 0212 3456 7890 123"), "6222***********0123");
+        // A number glued by a separator to other digits (found by the `record` fuzz target).
+        assert_eq!(redact("2023-32050819800315462X09-12"), "2023-3205**********462X09-12");
+        assert_eq!(redact("1-13812345678-2"), "1-138****5678-2");
     }
 
     #[test]

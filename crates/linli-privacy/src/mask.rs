@@ -420,10 +420,12 @@ impl<'a> Masker<'a> {
                 (Kind::Identifiers, Action::Pseudonymise) => {
                     for item in val.as_array_mut().into_iter().flatten() {
                         let scheme = item.get("scheme").and_then(Value::as_str).unwrap_or("").to_owned();
-                        if scheme == "pseudonym" {
+                        let value = item.get("value").and_then(Value::as_str).unwrap_or("");
+                        // Already a token: kept. A `pseudonym` whose value is no token may be a
+                        // raw number under another name: pseudonymised like any other [SHR-050].
+                        if scheme == "pseudonym" && crate::key::is_token(value) {
                             continue;
                         }
-                        let value = item.get("value").and_then(Value::as_str).unwrap_or("");
                         let token = self.token(&scheme, value);
                         let mut out = Map::new();
                         out.insert("scheme".into(), Value::String("pseudonym".into()));

@@ -775,6 +775,23 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
             );
             None
         }
+        // Bytes that are not UTF-8 are no JSON text: a finding about the dataset, not a failure
+        // to read it (its data files are still checked).
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            run.push(
+                manifest_finding(
+                    "manifest-syntax",
+                    Level::Error,
+                    "DAT-010",
+                    "manifest.json 无效：不是有效的 UTF-8".into(),
+                    "manifest.json is not valid: not valid UTF-8".into(),
+                    String::new(),
+                ),
+                &manifest_label,
+                None,
+            );
+            None
+        }
         Err(e) => {
             return Err(RunError::Io { path: manifest_path, source: e });
         }

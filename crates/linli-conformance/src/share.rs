@@ -375,8 +375,10 @@ fn same(a: &Value, b: &Value) -> bool {
 /// The nearest Place of kind `community` on the parent chain of `id` (itself included), from the
 /// Places sent `[SHR-013]`.
 fn community_of<'a>(places: &'a BTreeMap<&str, &Value>, id: &'a str) -> Option<&'a str> {
+    // However far up; a loop ends the walk.
     let mut cur = id;
-    for _ in 0..64 {
+    let mut seen = std::collections::HashSet::new();
+    while seen.insert(cur) {
         let p = places.get(cur)?;
         if p.get("kind").and_then(Value::as_str) == Some("community") {
             return Some(cur);

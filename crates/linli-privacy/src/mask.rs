@@ -55,6 +55,8 @@ impl Counts {
 #[derive(Debug, Clone, Default)]
 pub struct PlaceIndex {
     places: HashMap<String, (Option<String>, Option<String>)>,
+    /// The community of every place, worked out once on first use.
+    communities: std::sync::OnceLock<HashMap<String, String>>,
 }
 
 impl PlaceIndex {
@@ -67,11 +69,13 @@ impl PlaceIndex {
         let kind = v.get("kind").and_then(Value::as_str).map(str::to_owned);
         let parent = v.pointer("/parent/id").and_then(Value::as_str).map(str::to_owned);
         self.places.insert(id.to_owned(), (kind, parent));
+        self.communities = std::sync::OnceLock::new();
     }
 
     /// Remember a place from its parts.
     pub fn insert(&mut self, id: String, kind: Option<String>, parent: Option<String>) {
         self.places.insert(id, (kind, parent));
+        self.communities = std::sync::OnceLock::new();
     }
 
     /// The `kind` of a known place.
@@ -89,17 +93,48 @@ impl PlaceIndex {
         self.places.is_empty()
     }
 
-    /// The id of the place itself or its nearest ancestor of kind `community`.
-    pub fn community_of<'a>(&'a self, id: &'a str) -> Option<&'a str> {
-        let mut cur = id;
-        for _ in 0..64 {
-            let (kind, parent) = self.places.get(cur)?;
-            if kind.as_deref() == Some("community") {
-                return Some(cur);
+    /// The id of the place itself or its nearest ancestor of kind `community`, however far up
+    /// `[SHR-020]`; `None` when the chain ends, leaves the known places or loops first.
+    pub fn community_of(&self, id: &str) -> Option<&str> {
+        self.communities.get_or_init(|| self.all_communities()).get(id).map(String::as_str)
+    }
+
+    /// Each place's community: every place is walked over once (a walk stops at a place already
+    /// answered), so the work is linear in the number of places, whatever the depth.
+    fn all_communities(&self) -> HashMap<String, String> {
+        let mut answer: HashMap<&str, Option<&str>> = HashMap::with_capacity(self.places.len());
+        let mut path: Vec<&str> = Vec::new();
+        let mut on_path: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for start in self.places.keys() {
+            if answer.contains_key(start.as_str()) {
+                continue;
             }
-            cur = parent.as_deref()?;
+            path.clear();
+            on_path.clear();
+            let mut cur = start.as_str();
+            let found = loop {
+                if let Some(a) = answer.get(cur) {
+                    break *a;
+                }
+                let Some((kind, parent)) = self.places.get(cur) else { break None };
+                if kind.as_deref() == Some("community") {
+                    answer.insert(cur, Some(cur));
+                    break Some(cur);
+                }
+                if !on_path.insert(cur) {
+                    break None; // a loop: no community above
+                }
+                path.push(cur);
+                match parent.as_deref() {
+                    Some(p) => cur = p,
+                    None => break None,
+                }
+            };
+            for p in &path {
+                answer.insert(p, found);
+            }
         }
-        None
+        answer.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))).collect()
     }
 }
 

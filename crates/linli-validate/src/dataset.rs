@@ -327,57 +327,83 @@ impl DatasetIndex {
                     ));
                 }
             }
-            // Walk up the parents; meeting ourselves is a cycle (reported for each place on it).
-            let mut cur = Some(parent);
-            let mut steps = 0usize;
-            while let Some(c) = cur {
-                if c == **k {
-                    out.push((
-                        loc,
-                        Finding::new(
-                            "place-hierarchy-cycle",
-                            Level::Error,
-                            Some("PLA-004"),
-                            "上级地点链构成循环",
-                            "the chain of parent places loops back to this place",
-                        )
-                        .at("/parent"),
-                    ));
-                    break;
-                }
-                steps += 1;
-                // The hierarchy has 11 ranks: a longer chain already breaks the order rule.
-                if steps > 64 {
-                    break;
-                }
-                cur = self.entries[c as usize].place.and_then(|(_, p)| p);
+        }
+        // Cycles: every place on one is reported, however long the loop `[PLA-004]`.
+        let on_place_cycle = on_cycle(self.entries.len(), |k| self.entries[k].place.and_then(|(_, p)| p));
+        for (_, k) in &by_key {
+            if on_place_cycle[**k as usize] {
+                out.push((
+                    self.entries[**k as usize].defined,
+                    Finding::new(
+                        "place-hierarchy-cycle",
+                        Level::Error,
+                        Some("PLA-004"),
+                        "上级地点链构成循环",
+                        "the chain of parent places loops back to this place",
+                    )
+                    .at("/parent"),
+                ));
             }
         }
+        // And every organization on a loop of parents `[ORG-008]`.
+        let on_org_cycle = on_cycle(self.entries.len(), |k| self.entries[k].org_parent);
         for (_, k) in &by_key {
-            let e = &self.entries[**k as usize];
-            let Some(parent) = e.org_parent else { continue };
-            let mut cur = Some(parent);
-            for _ in 0..64 {
-                let Some(c) = cur else { break };
-                if c == **k {
-                    out.push((
-                        e.defined,
-                        Finding::new(
-                            "organization-parent-cycle",
-                            Level::Error,
-                            Some("ORG-008"),
-                            "上级组织链构成循环",
-                            "the chain of parent organizations loops back to this organization",
-                        )
-                        .at("/parent"),
-                    ));
-                    break;
-                }
-                cur = self.entries[c as usize].org_parent;
+            if on_org_cycle[**k as usize] && self.entries[**k as usize].org_parent.is_some() {
+                out.push((
+                    self.entries[**k as usize].defined,
+                    Finding::new(
+                        "organization-parent-cycle",
+                        Level::Error,
+                        Some("ORG-008"),
+                        "上级组织链构成循环",
+                        "the chain of parent organizations loops back to this organization",
+                    )
+                    .at("/parent"),
+                ));
             }
         }
         out
     }
+}
+
+/// Which of `n` nodes lie on a cycle of the graph where each node has at most one successor
+/// (`next`): each node is visited once, without recursion, so a chain of any length costs time
+/// linear in its length and no stack `[PLA-004]`, `[ORG-008]`.
+pub fn on_cycle(n: usize, next: impl Fn(usize) -> Option<u32>) -> Vec<bool> {
+    // 0: not seen; 1: on the path being walked; 2: done.
+    let mut state = vec![0u8; n];
+    let mut cycle = vec![false; n];
+    let mut path: Vec<usize> = Vec::new();
+    for start in 0..n {
+        if state[start] != 0 {
+            continue;
+        }
+        path.clear();
+        let mut cur = Some(start);
+        while let Some(c) = cur {
+            match state[c] {
+                0 => {
+                    state[c] = 1;
+                    path.push(c);
+                    cur = next(c).map(|x| x as usize).filter(|&x| x < n);
+                }
+                1 => {
+                    // Back on the path: the nodes from `c` to the end form the loop.
+                    if let Some(at) = path.iter().position(|&p| p == c) {
+                        for &p in &path[at..] {
+                            cycle[p] = true;
+                        }
+                    }
+                    break;
+                }
+                _ => break,
+            }
+        }
+        for &p in &path {
+            state[p] = 2;
+        }
+    }
+    cycle
 }
 
 /// The data files of a dataset directory (`*.ndjson`, `*.jsonl`, `*.ndjson.gz`), in sub-folders

@@ -169,8 +169,8 @@ finding_codes! {
         "案件当前状态与最后一步流转不一致", "Case status differs from the last history step",
         "`/status`";
     CaseAnonymousReporter = "case-anonymous-reporter", Error, "CAS-009",
-        "匿名上报的案件不应有上报人", "Anonymous case names a reporter",
-        "`/reporter`";
+        "匿名上报的案件记录了上报人（reporter，或第一步的处理主体为人员）", "Anonymous case names its reporter (`reporter`, or a Person as actor of the first step)",
+        "`/reporter`; `/history/0/actor`";
     CaseAssigneeEmpty = "case-assignee-empty", Error, "CAS-010",
         "处置责任方为空", "Assignee names neither an organization nor a person",
         "`/assignee`";

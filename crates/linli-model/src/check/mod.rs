@@ -409,6 +409,14 @@ fn check_case(c: &Case, out: &mut Vec<Finding>) {
     if c.anonymous && c.reporter.is_some() {
         out.push(Finding::new(FindingCode::CaseAnonymousReporter, "/reporter"));
     }
+    // The first step is the report: a Person as its actor names the anonymous reporter.
+    if c.anonymous {
+        if let Some(a) = c.history.first().and_then(|t| t.actor.as_ref()) {
+            if a.record_type() == crate::RecordType::Person {
+                out.push(Finding::new(FindingCode::CaseAnonymousReporter, "/history/0/actor"));
+            }
+        }
+    }
     if let Some(a) = &c.assignee {
         if a.organization.is_none() && a.person.is_none() {
             out.push(Finding::new(FindingCode::CaseAssigneeEmpty, "/assignee"));

@@ -219,6 +219,9 @@ def _person(p: dict, out: list) -> None:
                 embedded = timeutil.date(f"{value[6:10]}-{value[10:12]}-{value[12:14]}")
                 if birth and embedded and birth != embedded:
                     out.append(("id-number-birth-date-mismatch", ERROR, "/birthDate"))
+                # [PER-006]: without birthDate, the encoded date is not after the record's date
+                if not birth and embedded and created and embedded > created:
+                    out.append(("birth-date-in-future", ERROR, ptr))
                 gender = p.get("gender")
                 if gender in ("1", "2") and gender != ("1" if int(value[16]) % 2 else "2"):
                     out.append(("id-number-gender-mismatch", ERROR, "/gender"))
@@ -305,6 +308,9 @@ def _case(c: dict, out: list) -> None:
             out.append(("case-status-mismatch", ERROR, "/status"))
     if c.get("anonymous") is True and "reporter" in c:
         out.append(("case-anonymous-reporter", ERROR, "/reporter"))
+    # [CAS-009]: the first step is the report; a Person as its actor names the reporter
+    if c.get("anonymous") is True and history and (history[0].get("actor") or {}).get("type") == "Person":
+        out.append(("case-anonymous-reporter", ERROR, "/history/0/actor"))
     if "assignee" in c and not c["assignee"]:
         out.append(("case-assignee-empty", ERROR, "/assignee"))
     ev = c.get("evaluation")

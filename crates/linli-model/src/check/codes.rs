@@ -98,7 +98,7 @@ finding_codes! {
         "`/gender`";
     BirthDateInFuture = "birth-date-in-future", Error, "PER-006",
         "出生日期晚于记录创建时间", "Birth date is after the record was created",
-        "`/birthDate`";
+        "`/birthDate`; `/identifiers/N/value` (the date a resident ID number encodes, when there is no `birthDate`)";
     PseudonymShape = "pseudonym-shape", Error, "PER-020",
         "假名化标识不是 64 位小写十六进制标记", "A pseudonym is not a token of 64 lower-case hexadecimal digits",
         "`/identifiers/N/value`";

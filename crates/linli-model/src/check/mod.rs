@@ -159,6 +159,25 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
             out.push(Finding::new(FindingCode::BirthDateInFuture, "/birthDate").value(b));
         }
     }
+    // Without `birthDate`, the birth date a resident ID number gives must not be after the
+    // record's date either `[PER-006]`.
+    if p.birth_date.is_none() {
+        let created = p.meta.created_at.local_date();
+        for (i, ident) in p.identifiers.iter().enumerate() {
+            if ident.scheme != IdentifierScheme::ResidentId {
+                continue;
+            }
+            if let Ok(id) = id_number::parse(ident.value.as_str()) {
+                if id.birth_date > created {
+                    out.push(
+                        Finding::new(FindingCode::BirthDateInFuture, format!("/identifiers/{i}/value"))
+                            .value(ident.value.as_str())
+                            .sensitive(Sensitivity::Sensitive),
+                    );
+                }
+            }
+        }
+    }
     if let Some(period) = p.birth_period {
         if period.end < period.start {
             out.push(

@@ -73,8 +73,8 @@ pub const CODES: &[(&str, Level, &str, &str, &str)] = &[
         "id-holds-personal-number",
         Level::Error,
         "CON-013",
-        "记录标识或来源标识中含有身份证号码或手机号码",
-        "A record id or meta.sourceId holds a resident ID or mobile number",
+        "记录标识、来源标识或引用的标识中含有身份证号码或手机号码",
+        "A record id, meta.sourceId or reference id holds a resident ID or mobile number",
     ),
     (
         "shared-raw-value",
@@ -353,10 +353,16 @@ pub fn scan_record(record: &Record) -> Vec<Leak> {
     let mut out = Vec::new();
     // Ids are copied into every reference and carry no marks `[CON-013]`.
     let meta_source = record.meta().source_id.as_ref().map(|t| t.as_str());
-    for (pointer, text) in [("/id", Some(record.id().as_str())), ("/meta/sourceId", meta_source)] {
-        for hit in text.map(scan_text).unwrap_or_default() {
-            let value = text.and_then(|t| t.get(hit.start..hit.end)).map(mask_number);
-            out.push(leak("id-holds-personal-number", pointer.to_owned(), value));
+    // A reference repeats the id of the record it names: the same rule at its `id` member.
+    let mut ids: Vec<(String, String)> = vec![("/id".to_owned(), record.id().as_str().to_owned())];
+    if let Some(s) = meta_source {
+        ids.push(("/meta/sourceId".to_owned(), s.to_owned()));
+    }
+    record.for_each_ref(&mut |ptr, _, rid| ids.push((format!("{ptr}/id"), rid.as_str().to_owned())));
+    for (pointer, text) in &ids {
+        for hit in scan_text(text) {
+            let value = text.get(hit.start..hit.end).map(mask_number);
+            out.push(leak("id-holds-personal-number", pointer.clone(), value));
         }
     }
     for (pointer, text) in free_text(record) {

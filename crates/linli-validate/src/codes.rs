@@ -90,7 +90,7 @@ table! {
     "case-text-id-number", Error, "CAS-012", "privacy", "案件描述中含有居民身份证号码", "Case description holds a resident ID number";
     "free-text-id-number", Warning, "SHR-040", "privacy", "自由文本中含有居民身份证号码", "Free text holds a resident ID number";
     "free-text-mobile", Warning, "SHR-041", "privacy", "自由文本中含有手机号码", "Free text holds a mobile telephone number";
-    "id-holds-personal-number", Error, "CON-013", "privacy", "记录标识或来源标识中含有身份证号码或手机号码", "A record id or meta.sourceId holds a resident ID or mobile number";
+    "id-holds-personal-number", Error, "CON-013", "privacy", "记录标识、来源标识或引用的标识中含有身份证号码或手机号码", "A record id, meta.sourceId or reference id holds a resident ID or mobile number";
     "shared-raw-value", Error, "SHR-050", "privacy", "共享级别不允许的原始个人信息", "Raw personal information that the sharing level does not allow";
     "shared-residence-not-community", Error, "SHR-051", "privacy", "公开级别的居住地不是社区", "A residence at public that is not a community";
     "shared-person-name", Error, "SHR-052", "privacy", "自由文本中含有本数据集人员或联系人的姓名", "Free text holds the name of a person or contact of the dataset";

@@ -180,6 +180,10 @@ def check_record(rec: dict) -> list:
         out.append(("id-holds-personal-number", ERROR, "/id"))
     if "sourceId" in meta and _personal_number(meta["sourceId"]):
         out.append(("id-holds-personal-number", ERROR, "/meta/sourceId"))
+    # [CON-013]: a reference repeats the id it names; the same rule at its `id`
+    for ptr, ref_id in _reference_ids(rec):
+        if _personal_number(ref_id):
+            out.append(("id-holds-personal-number", ERROR, ptr + "/id"))
     {
         "Person": _person, "Organization": _organization, "Place": _place,
         "Thing": _thing, "Event": _event, "Case": _case,
@@ -353,3 +357,28 @@ def _free_text(rec: dict, pointers: list, out: list) -> None:
         if mobiles_in(text):
             out.append(("free-text-mobile", WARNING, ptr))
 
+
+
+_RECORD_TYPES = {"Person", "Organization", "Place", "Thing", "Event", "Case"}
+
+
+def _reference_ids(rec: dict) -> list[tuple[str, str]]:
+    """(pointer of the reference, its id) for every reference of a record ([COR-030]): an object of
+    exactly `type` (a record type) and `id`, outside `extensions`."""
+    out = []
+
+    def walk(v, ptr):
+        if isinstance(v, dict):
+            if ptr and set(v) == {"type", "id"} and v.get("type") in _RECORD_TYPES and isinstance(v["id"], str):
+                out.append((ptr, v["id"]))
+                return
+            for k, x in v.items():
+                if not ptr and k in ("extensions", "id", "type", "meta"):
+                    continue
+                walk(x, ptr + "/" + k.replace("~", "~0").replace("/", "~1"))
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                walk(x, f"{ptr}/{i}")
+
+    walk(rec, "")
+    return out

@@ -72,11 +72,6 @@ impl Refusal {
         }
     }
 
-    /// Whether the file is there but is not a regular file.
-    pub fn is_special(self) -> bool {
-        matches!(self, Refusal::Directory | Refusal::Fifo | Refusal::Socket | Refusal::Device | Refusal::NotRegular)
-    }
-
     fn zh(self) -> &'static str {
         match self {
             Refusal::NotRelative => "不是数据集目录内的相对路径",

@@ -744,23 +744,9 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
     });
     // The manifest is opened like the files it lists: a regular file, not a link, never a FIFO
     // that could block [DAT-014].
-    let read = match linli_model::member::read_member(root, MANIFEST_FILE) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not UTF-8: {e}"))),
+    let manifest: Option<Manifest> = match linli_model::member::read_member(root, MANIFEST_FILE).map(String::from_utf8)
+    {
         Err(e) if e.refusal == linli_model::member::Refusal::Missing => {
-            Err(std::io::Error::new(std::io::ErrorKind::NotFound, e.message_en()))
-        }
-        Err(e) if matches!(e.refusal, linli_model::member::Refusal::Unreadable) => Err(e.into_io()),
-        Err(e) => {
-            run.push(member_finding(&e, String::new()), &manifest_label, None);
-            for rel in data_files(root) {
-                folder_file(run, &root.join(&rel), &format!("{label}/{rel}"));
-            }
-            return Ok(());
-        }
-    };
-    let manifest: Option<Manifest> = match read {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             run.push(
                 manifest_finding(
                     "manifest-missing",
@@ -775,9 +761,17 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
             );
             None
         }
+        Err(e) if e.refusal == linli_model::member::Refusal::Unreadable => {
+            return Err(RunError::Io { path: manifest_path, source: e.into_io() });
+        }
+        // A link, a FIFO, a directory …: not opened [DAT-014]; the files are checked one by one.
+        Err(e) => {
+            run.push(member_finding(&e, String::new()), &manifest_label, None);
+            None
+        }
         // Bytes that are not UTF-8 are no JSON text: a finding about the dataset, not a failure
         // to read it (its data files are still checked).
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+        Ok(Err(_)) => {
             run.push(
                 manifest_finding(
                     "manifest-syntax",
@@ -792,10 +786,7 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
             );
             None
         }
-        Err(e) => {
-            return Err(RunError::Io { path: manifest_path, source: e });
-        }
-        Ok(text) => {
+        Ok(Ok(text)) => {
             // A byte order mark is reported as for a data file [CON-002].
             let body = match text.strip_prefix('\u{feff}') {
                 Some(rest) => {

@@ -1,8 +1,11 @@
 //! Opening the files of a dataset directory without ever reading outside it `[DAT-014]`.
 //!
-//! Every tool that reads a dataset — the validator, the masker, the converter, the conformance
-//! runner — opens `manifest.json` and the data files the manifest lists through
-//! [`open_member`], and nothing else. It opens only a *regular file inside the dataset
+//! Every tool that reads a dataset — the validator, the masker, the conformance runner — checks
+//! `manifest.json` and the data files the manifest lists here before reading them: the masker
+//! and the manifest readers open through [`open_member`] / [`open_regular`]; the validator
+//! checks each listed file with [`check_member`] and then reads it by path (several threads
+//! read one file), which leaves a short window in which a writer of the dataset directory could
+//! swap the file. It opens only a *regular file inside the dataset
 //! directory*: it refuses a path that is not a relative path of the allowed characters
 //! ([`crate::manifest::check_path`]), a path any of whose components is a symbolic link (even
 //! one that points inside the directory: [DAT-014] says a path MUST NOT pass through one), a

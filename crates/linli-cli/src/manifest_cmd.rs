@@ -67,6 +67,12 @@ pub(crate) fn run(args: &ManifestArgs, lang: Lang, out: &mut dyn Write) -> Resul
     for (rel, why) in &skipped {
         let rel = crate::printable(rel);
         let msg = match (lang, *why) {
+            (Lang::Zh, "not-data") => format!(
+                "未列出 `{rel}`：不是数据文件（*.ndjson、*.jsonl、*.ndjson.gz）；validate 会报告 manifest-extra-file [DAT-013]\n"
+            ),
+            (_, "not-data") => format!(
+                "not listed `{rel}`: not a data file (*.ndjson, *.jsonl, *.ndjson.gz); validate will report manifest-extra-file [DAT-013]\n"
+            ),
             (Lang::Zh, "symlink") => format!("未列出 `{rel}`：是符号链接（数据集中的路径不得经过符号链接）[DAT-014]\n"),
             (Lang::Zh, _) => format!("未列出 `{rel}`：不是普通文件（命名管道、套接字或设备）[DAT-014]\n"),
             (_, "symlink") => {

@@ -409,7 +409,8 @@ pub fn on_cycle(n: usize, next: impl Fn(usize) -> Option<u32>) -> Vec<bool> {
 /// The data files of a dataset directory (`*.ndjson`, `*.jsonl`, `*.ndjson.gz`), in sub-folders
 /// too, as sorted `/`-separated relative paths; and what was left out because a manifest may
 /// not list it `[DAT-014]`: symbolic links (never followed), FIFOs, sockets and devices, each
-/// with the reason's code (`symlink`, `fifo`, …). Names starting with `.` are not looked at.
+/// with the reason's code (`symlink`, `not-regular`), and other files (`not-data`). Names
+/// starting with `.` are not looked at.
 pub fn data_file_paths(dir: &std::path::Path) -> (Vec<String>, Vec<(String, &'static str)>) {
     let (mut names, mut skipped) = (Vec::new(), Vec::new());
     let mut stack = vec![(dir.to_path_buf(), String::new())];
@@ -427,6 +428,8 @@ pub fn data_file_paths(dir: &std::path::Path) -> (Vec<String>, Vec<(String, &'st
             } else if t.is_file() {
                 if data {
                     names.push(rel);
+                } else if rel != linli_model::manifest::MANIFEST_FILE {
+                    skipped.push((rel, "not-data"));
                 }
             } else if t.is_symlink() {
                 skipped.push((rel, "symlink"));

@@ -1,19 +1,24 @@
 //! Opening the files of a dataset directory without ever reading outside it `[DAT-014]`.
 //!
-//! Every tool that reads a dataset — the validator, the masker, the conformance runner — checks
-//! `manifest.json` and the data files the manifest lists here before reading them: the masker
-//! and the manifest readers open through [`open_member`] / [`open_regular`]; the validator
-//! checks each listed file with [`check_member`] and then reads it by path (several threads
-//! read one file), which leaves a short window in which a writer of the dataset directory could
-//! swap the file. It opens only a *regular file inside the dataset
-//! directory*: it refuses a path that is not a relative path of the allowed characters
-//! ([`crate::manifest::check_path`]), a path any of whose components is a symbolic link (even
-//! one that points inside the directory: [DAT-014] says a path MUST NOT pass through one), a
-//! directory, a FIFO, a socket, a device, and a path whose real location lies outside the
-//! directory. A FIFO is never opened in a way that could block: the type is checked before
-//! opening, the file is opened with `O_NONBLOCK` and `O_NOFOLLOW` where the platform has them,
-//! and the opened handle is checked again (it must be the regular file that was checked), which
-//! closes the race of a file swapped between the check and the open.
+//! Every tool that reads a dataset — the validator, the masker, the conformance runner — opens
+//! `manifest.json` and the data files the manifest lists here. It opens only a *regular file
+//! inside the dataset directory*: it refuses a path that is not a relative path of the allowed
+//! characters ([`crate::manifest::check_path`]), a path any of whose components is a symbolic
+//! link (even one that points inside the directory: [DAT-014] says a path MUST NOT pass through
+//! one), a directory, a FIFO, a socket and a device.
+//!
+//! There is no window between the check and the read. [`check_member`] opens the path one
+//! folder at a time, each relative to the folder opened before and with `O_NOFOLLOW`
+//! (`openat`), so no link is followed below the dataset directory even when a folder is
+//! swapped for a link meanwhile; the file itself is opened with `O_NOFOLLOW | O_NONBLOCK` (a
+//! FIFO never blocks) and its handle checked to be the regular file that was looked at. A
+//! reader that needs the file again — the validator's threads each read a part of it, the
+//! masker reads a file in several passes — opens it through [`Checked::open`], which refuses
+//! anything but that very file (same device and inode).
+//!
+//! A hard link is an ordinary regular file, the same file under a second name; it is read like
+//! any other (Linux lets a user hard-link only files that user may read and write, unless
+//! `fs.protected_hardlinks` is off).
 //!
 //! [`open_regular`] is the same without the path rules, for a file found by listing a directory
 //! (its name may not follow [DAT-014], but it must still be a regular file and not a link).
@@ -223,25 +228,33 @@ fn same_file(a: &Metadata, b: &Metadata) -> bool {
     }
 }
 
+/// The flags of every open here: read only, never through a link at the last component, never
+/// blocking on a FIFO, never becoming the controlling terminal, not inherited by a child.
+#[cfg(unix)]
+fn read_flags() -> rustix::fs::OFlags {
+    use rustix::fs::OFlags;
+    OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC
+}
+
+/// The refusal for an `open` with `O_NOFOLLOW` that failed.
+#[cfg(unix)]
+fn open_error(label: &str, e: rustix::io::Errno) -> MemberError {
+    // `O_NOFOLLOW` on a link that appeared since the check.
+    if e == rustix::io::Errno::LOOP {
+        return MemberError::new(label, Refusal::Symlink);
+    }
+    MemberError::io(label, e.into())
+}
+
 /// Open `path` for reading without following a link at its last component and without
 /// blocking on a FIFO; the handle's own metadata is checked: a regular file, the one `before`
 /// describes.
 fn open_checked(path: &Path, label: &str, before: &Metadata) -> Result<File, MemberError> {
-    let mut o = std::fs::OpenOptions::new();
-    o.read(true);
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY);
-    }
-    let file = o.open(path).map_err(|e| {
-        // `O_NOFOLLOW` on a link that appeared since the check.
-        #[cfg(unix)]
-        if e.raw_os_error() == Some(libc::ELOOP) {
-            return MemberError::new(label, Refusal::Symlink);
-        }
-        MemberError::io(label, e)
-    })?;
+    let file =
+        File::from(rustix::fs::open(path, read_flags(), rustix::fs::Mode::empty()).map_err(|e| open_error(label, e))?);
+    #[cfg(not(unix))]
+    let file = File::open(path).map_err(|e| MemberError::io(label, e))?;
     let after = file.metadata().map_err(|e| MemberError::io(label, e))?;
     if let Some(r) = refusal_of(&after) {
         return Err(MemberError::new(label, r));
@@ -252,22 +265,125 @@ fn open_checked(path: &Path, label: &str, before: &Metadata) -> Result<File, Mem
     Ok(file)
 }
 
+/// A file that was checked and opened once, and that readers may open again — several
+/// threads, several passes — as *that same file*: each [`Checked::open`] opens the path again
+/// and refuses what it gets unless it is the very file (device and inode) opened first
+/// (`Refusal::Changed`), so a file, or a folder on the way, swapped for a link, a FIFO or
+/// another file after the check is never read.
+#[derive(Debug)]
+pub struct Checked {
+    path: PathBuf,
+    label: String,
+    meta: Metadata,
+    /// Held open so that the file's inode is not reused while this lives.
+    _pin: File,
+}
+
+impl Checked {
+    /// The full path (the dataset directory joined with the member's path).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The size in bytes when it was checked.
+    pub fn len(&self) -> u64 {
+        self.meta.len()
+    }
+
+    /// Whether the file was empty when it was checked.
+    pub fn is_empty(&self) -> bool {
+        self.meta.len() == 0
+    }
+
+    /// Open the file again: only when the path still leads to the file that was checked.
+    pub fn open(&self) -> Result<File, MemberError> {
+        open_checked(&self.path, &self.label, &self.meta)
+    }
+
+    /// Open the file again, as an I/O error when that fails.
+    pub fn open_io(&self) -> std::io::Result<File> {
+        self.open().map_err(MemberError::into_io)
+    }
+}
+
 /// Open a file found by listing a directory: only a regular file, never through a link at its
 /// last component, never blocking on a FIFO. `path` is used as given (no dataset path rules).
 pub fn open_regular(path: &Path) -> Result<File, MemberError> {
+    Ok(check_regular(path)?.1)
+}
+
+/// [`open_regular`], keeping what is needed to open the same file again.
+pub fn check_regular(path: &Path) -> Result<(Checked, File), MemberError> {
     let label = path.display().to_string();
     let before = std::fs::symlink_metadata(path).map_err(|e| MemberError::io(&label, e))?;
     if let Some(r) = refusal_of(&before) {
         return Err(MemberError::new(&label, r));
     }
-    open_checked(path, &label, &before)
+    let file = open_checked(path, &label, &before)?;
+    let meta = file.metadata().map_err(|e| MemberError::io(&label, e))?;
+    let pin = file.try_clone().map_err(|e| MemberError::io(&label, e))?;
+    Ok((Checked { path: path.to_path_buf(), label, meta, _pin: pin }, file))
 }
 
-/// Check that `rel` names a regular file inside the dataset directory `root` and return its
-/// full path, without opening it: the path rules of [DAT-014], no symbolic link on the way (the
-/// file and every folder below `root`), a regular file, and a real path inside `root`.
-pub fn check_member(root: &Path, rel: &str) -> Result<PathBuf, MemberError> {
-    check_path(rel).map_err(|e| MemberError::new(rel, e.into()))?;
+/// Open `rel` below `root` one folder at a time, each opened relative to the one before with
+/// `O_NOFOLLOW`: no symbolic link is ever followed below `root`, and what the walk reaches lies
+/// inside `root` whatever is renamed or swapped meanwhile.
+#[cfg(unix)]
+fn walk(root: &Path, rel: &str) -> Result<File, MemberError> {
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+    let io = |e: rustix::io::Errno| MemberError::io(rel, e.into());
+    let dir_flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    // The root itself may be reached through a link.
+    let mut dir = rustix::fs::open(root, dir_flags, Mode::empty()).map_err(io)?;
+    let segments: Vec<&str> = rel.split('/').collect();
+    for (i, seg) in segments.iter().enumerate() {
+        let st = rustix::fs::statat(&dir, *seg, AtFlags::SYMLINK_NOFOLLOW).map_err(io)?;
+        let kind = FileType::from_raw_mode(st.st_mode);
+        if i + 1 < segments.len() {
+            match kind {
+                FileType::Directory => {}
+                FileType::Symlink => return Err(MemberError::new(rel, Refusal::Symlink)),
+                _ => return Err(MemberError::new(rel, Refusal::Missing)),
+            }
+            dir = rustix::fs::openat(&dir, *seg, dir_flags | OFlags::NOFOLLOW, Mode::empty()).map_err(|e| {
+                if e == rustix::io::Errno::NOTDIR {
+                    MemberError::new(rel, Refusal::Changed)
+                } else {
+                    open_error(rel, e)
+                }
+            })?;
+            continue;
+        }
+        let refusal = match kind {
+            FileType::RegularFile => None,
+            FileType::Symlink => Some(Refusal::Symlink),
+            FileType::Directory => Some(Refusal::Directory),
+            FileType::Fifo => Some(Refusal::Fifo),
+            FileType::Socket => Some(Refusal::Socket),
+            FileType::BlockDevice | FileType::CharacterDevice => Some(Refusal::Device),
+            FileType::Unknown => Some(Refusal::NotRegular),
+        };
+        if let Some(r) = refusal {
+            return Err(MemberError::new(rel, r));
+        }
+        let file =
+            File::from(rustix::fs::openat(&dir, *seg, read_flags(), Mode::empty()).map_err(|e| open_error(rel, e))?);
+        let after = file.metadata().map_err(|e| MemberError::io(rel, e))?;
+        if let Some(r) = refusal_of(&after) {
+            return Err(MemberError::new(rel, r));
+        }
+        use std::os::unix::fs::MetadataExt;
+        if (after.dev(), after.ino()) != (st.st_dev as u64, st.st_ino as u64) {
+            return Err(MemberError::new(rel, Refusal::Changed));
+        }
+        return Ok(file);
+    }
+    Err(MemberError::new(rel, Refusal::NotRelative))
+}
+
+/// Without `openat`: check every component, then open the file and check the handle.
+#[cfg(not(unix))]
+fn walk(root: &Path, rel: &str) -> Result<File, MemberError> {
     let mut p = root.to_path_buf();
     let segments: Vec<&str> = rel.split('/').collect();
     for (i, seg) in segments.iter().enumerate() {
@@ -286,26 +402,33 @@ pub fn check_member(root: &Path, rel: &str) -> Result<PathBuf, MemberError> {
             }
         }
     }
-    // No component is a link; the real path must still lie inside the real root (a bind mount,
-    // or a change since the walk, could say otherwise).
     let real_root = root.canonicalize().map_err(|e| MemberError::io(rel, e))?;
     let real = p.canonicalize().map_err(|e| MemberError::io(rel, e))?;
     if !real.starts_with(&real_root) || real == real_root {
         return Err(MemberError::new(rel, Refusal::Outside));
     }
-    Ok(p)
+    let before = std::fs::symlink_metadata(&p).map_err(|e| MemberError::io(rel, e))?;
+    open_checked(&p, rel, &before)
+}
+
+/// Check and open the file `rel` (a manifest path, `/`-separated) of the dataset directory
+/// `root` — only when it is a regular file inside `root` reached without a symbolic link
+/// `[DAT-014]` — and keep what is needed to open that same file again ([`Checked::open`]).
+/// Never blocks on a FIFO.
+pub fn check_member(root: &Path, rel: &str) -> Result<(Checked, File), MemberError> {
+    check_path(rel).map_err(|e| MemberError::new(rel, e.into()))?;
+    let file = walk(root, rel)?;
+    let meta = file.metadata().map_err(|e| MemberError::io(rel, e))?;
+    let path = rel.split('/').fold(root.to_path_buf(), |p, seg| p.join(seg));
+    let pin = file.try_clone().map_err(|e| MemberError::io(rel, e))?;
+    Ok((Checked { path, label: rel.to_owned(), meta, _pin: pin }, file))
 }
 
 /// Open the file `rel` (a manifest path, `/`-separated) of the dataset directory `root` for
 /// reading — only when it is a regular file inside `root` reached without a symbolic link
 /// `[DAT-014]`; see the module documentation. Never blocks on a FIFO.
 pub fn open_member(root: &Path, rel: &str) -> Result<File, MemberError> {
-    let p = check_member(root, rel)?;
-    let before = std::fs::symlink_metadata(&p).map_err(|e| MemberError::io(rel, e))?;
-    if let Some(r) = refusal_of(&before) {
-        return Err(MemberError::new(rel, r));
-    }
-    open_checked(&p, rel, &before)
+    Ok(check_member(root, rel)?.1)
 }
 
 /// Read the whole of a dataset file as bytes, opened by [`open_member`].
@@ -400,6 +523,31 @@ mod tests {
         let t = Tmp::new("root-link");
         symlink(t.ds(), t.0.join("ds-link")).unwrap();
         assert!(open_member(&t.0.join("ds-link"), "sub/b.ndjson").is_ok());
+    }
+
+    #[test]
+    fn a_checked_file_is_never_read_once_swapped() {
+        let t = Tmp::new("swap");
+        let ds = t.ds();
+        std::fs::write(t.0.join("elsewhere/b.ndjson"), "secret\n").unwrap();
+        let (checked, _) = check_member(&ds, "sub/b.ndjson").unwrap();
+        assert!(checked.open().is_ok(), "the same file opens again");
+        // The folder on the way swapped for a link to a folder outside holding a file of that name.
+        std::fs::rename(ds.join("sub"), ds.join("sub-old")).unwrap();
+        symlink(t.0.join("elsewhere"), ds.join("sub")).unwrap();
+        assert_eq!(checked.open().unwrap_err().refusal, Refusal::Changed);
+        assert_eq!(refusal(&ds, "sub/b.ndjson"), Refusal::Symlink);
+        // The file swapped for a FIFO: refused, and the open does not block.
+        std::fs::remove_file(ds.join("sub")).unwrap();
+        std::fs::rename(ds.join("sub-old"), ds.join("sub")).unwrap();
+        let (checked, _) = check_member(&ds, "sub/b.ndjson").unwrap();
+        std::fs::remove_file(ds.join("sub/b.ndjson")).unwrap();
+        assert!(std::process::Command::new("mkfifo").arg(ds.join("sub/b.ndjson")).status().unwrap().success());
+        assert_eq!(checked.open().unwrap_err().refusal, Refusal::Fifo);
+        // Swapped for another regular file: the same name is not the same file.
+        std::fs::remove_file(ds.join("sub/b.ndjson")).unwrap();
+        std::fs::write(ds.join("sub/b.ndjson"), "{}\n").unwrap();
+        assert_eq!(checked.open().unwrap_err().refusal, Refusal::Changed);
     }
 
     #[test]

@@ -95,28 +95,106 @@ fn refused(path: &Path, e: &linli_model::member::MemberError) -> Error {
     }
 }
 
-/// Open a file to read: only a regular file, never through a link at its last component (a
-/// dataset's paths were checked whole by [`linli_model::member::check_member`]; a file named on
-/// the command line was resolved first), never blocking on a FIFO.
-fn open_source(path: &Path) -> Result<File, Error> {
-    linli_model::member::open_regular(path).map_err(|e| refused(path, &e))
+/// A file to read, in one or more passes `[DAT-014]`: opened once (a dataset's file by
+/// [`linli_model::member::check_member`], one folder at a time and never through a link; a file
+/// named on the command line as the regular file it names), and opened again for each pass as
+/// that very file. Every pass must read the same bytes — those the manifest's `sha256` gives,
+/// for a dataset's file: a file that changes while it is masked, or that is not the file the
+/// manifest describes, is refused rather than masked by indexes built from other content.
+pub struct Source {
+    shown: PathBuf,
+    checked: linli_model::member::Checked,
+    gz: bool,
+    sha256: std::cell::RefCell<Option<String>>,
 }
 
-/// A file named on the command line: a link to it is followed here, once, so that what is
-/// opened is the regular file it names.
-fn resolve_input(path: &Path) -> Result<PathBuf, Error> {
-    path.canonicalize().map_err(io(path))
+impl Source {
+    /// The file `rel` of the dataset directory `root`, whose manifest gives `sha256`.
+    pub fn member(root: &Path, rel: &str, sha256: Option<&str>) -> Result<Self, Error> {
+        let shown = root.join(rel);
+        let (checked, _) = linli_model::member::check_member(root, rel).map_err(|e| refused(&shown, &e))?;
+        Ok(Source {
+            shown,
+            checked,
+            gz: rel.ends_with(".gz"),
+            sha256: std::cell::RefCell::new(sha256.map(str::to_owned)),
+        })
+    }
+
+    /// A file named on the command line: a link to it is followed here, once, so that what is
+    /// opened is the regular file it names; never a FIFO.
+    pub fn named(path: &Path) -> Result<Self, Error> {
+        let real = path.canonicalize().map_err(io(path))?;
+        let (checked, _) = linli_model::member::check_regular(&real).map_err(|e| refused(path, &e))?;
+        let gz = path.extension().is_some_and(|e| e == "gz");
+        Ok(Source { shown: path.to_path_buf(), checked, gz, sha256: std::cell::RefCell::new(None) })
+    }
+
+    /// The path shown in messages.
+    pub fn path(&self) -> &Path {
+        &self.shown
+    }
+
+    fn open(&self) -> Result<File, Error> {
+        self.checked.open().map_err(|e| refused(&self.shown, &e))
+    }
+
+    /// Call `f` on every line (1-based number, bytes without the line end); then check that the
+    /// bytes read are those of every other pass, and of the manifest.
+    fn each_line(&self, f: &mut LineFn<'_>) -> Result<(), Error> {
+        let sha = each_line(&self.shown, self.open()?, self.gz, f)?;
+        let mut expected = self.sha256.borrow_mut();
+        match expected.as_deref() {
+            Some(e) if e != sha => Err(Error::Refused {
+                path: self.shown.display().to_string(),
+                zh: "文件内容与清单的 SHA-256 不符，或在读取过程中被改动；未写出任何内容（先用 `linli validate` 检查数据集）[DAT-013]"
+                    .into(),
+                en: "the file's bytes differ from the manifest's SHA-256, or changed while being read; nothing written (check the dataset with `linli validate` first) [DAT-013]"
+                    .into(),
+            }),
+            Some(_) => Ok(()),
+            None => {
+                *expected = Some(sha);
+                Ok(())
+            }
+        }
+    }
 }
 
-fn each_line(path: &Path, gz: bool, f: &mut LineFn<'_>) -> Result<(), Error> {
-    let file = open_source(path)?;
-    let raw: Box<dyn Read> = if gz { Box::new(flate2::read::MultiGzDecoder::new(file)) } else { Box::new(file) };
+/// Reads through, hashing what it reads.
+struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Call `f` on every line of `file`; returns the SHA-256 of the file's bytes (all of them, read
+/// to the end).
+fn each_line(path: &Path, file: File, gz: bool, f: &mut LineFn<'_>) -> Result<String, Error> {
+    let mut hashing = HashingReader { inner: file, hasher: Sha256::new() };
+    let raw: Box<dyn Read + '_> =
+        if gz { Box::new(flate2::read::MultiGzDecoder::new(&mut hashing)) } else { Box::new(&mut hashing) };
     let mut r = BufReader::with_capacity(1 << 20, raw);
+    lines(path, &mut r, f)?;
+    drop(r);
+    // What a decoder left unread still counts.
+    std::io::copy(&mut hashing, &mut std::io::sink()).map_err(io(path))?;
+    Ok(hex(&hashing.hasher.finalize()))
+}
+
+fn lines(path: &Path, r: &mut dyn BufRead, f: &mut LineFn<'_>) -> Result<(), Error> {
     let mut buf = Vec::new();
     let mut n = 0u64;
     loop {
         buf.clear();
-        let got = r.by_ref().take(MAX_LINE_BYTES as u64 + 2).read_until(b'\n', &mut buf).map_err(io(path))?;
+        let got = (&mut *r).take(MAX_LINE_BYTES as u64 + 2).read_until(b'\n', &mut buf).map_err(io(path))?;
         if got == 0 {
             return Ok(());
         }
@@ -280,7 +358,7 @@ fn write_output<T>(out: &Path, body: impl FnOnce(&mut dyn Write) -> Result<T, Er
 }
 
 /// Collect the places of an NDJSON file.
-fn places_of(path: &Path, gz: bool, index: &mut PlaceIndex) -> Result<(), Error> {
+fn places_of(src: &Source, index: &mut PlaceIndex) -> Result<(), Error> {
     #[derive(serde::Deserialize)]
     struct Peek {
         #[serde(rename = "type")]
@@ -294,7 +372,7 @@ fn places_of(path: &Path, gz: bool, index: &mut PlaceIndex) -> Result<(), Error>
         id: Option<String>,
     }
     let place = memchr::memmem::Finder::new(b"\"Place\"");
-    each_line(path, gz, &mut |_, line| {
+    src.each_line(&mut |_, line| {
         // Only a line that names the type Place somewhere can be a Place record.
         if place.find(line).is_none() {
             return Ok(());
@@ -311,7 +389,7 @@ fn places_of(path: &Path, gz: bool, index: &mut PlaceIndex) -> Result<(), Error>
 /// Collect the names of the persons and contacts of an NDJSON file (gzip when `gz`) `[SHR-043]`,
 /// `[SHR-052]`: a Person's `name`, an Organization's `/contacts/*/name`. Lines that do not read
 /// as such records are passed over.
-pub fn names_of(path: &Path, gz: bool, names: &mut Names) -> Result<(), Error> {
+pub fn names_of(src: &Source, names: &mut Names) -> Result<(), Error> {
     #[derive(serde::Deserialize)]
     struct Peek {
         #[serde(rename = "type")]
@@ -325,7 +403,7 @@ pub fn names_of(path: &Path, gz: bool, names: &mut Names) -> Result<(), Error> {
         name: Option<String>,
     }
     let name = memchr::memmem::Finder::new(b"\"name\"");
-    each_line(path, gz, &mut |_, line| {
+    src.each_line(&mut |_, line| {
         if name.find(line).is_none() {
             return Ok(());
         }
@@ -413,29 +491,28 @@ impl<W: Write> Write for Hashing<W> {
 fn mask_ndjson(
     masker: &Masker<'_>,
     check: &SelfCheck<'_>,
-    input: &Path,
-    gz: bool,
+    src: &Source,
     out: &Path,
     counts: &mut Counts,
 ) -> Result<(u64, String, Vec<RecordType>), Error> {
-    let ((records, types), sha) = write_output(out, |w| mask_lines(masker, check, input, gz, out, w, counts))?;
+    let ((records, types), sha) = write_output(out, |w| mask_lines(masker, check, src, out, w, counts))?;
     Ok((records, sha, types))
 }
 
 fn mask_lines(
     masker: &Masker<'_>,
     check: &SelfCheck<'_>,
-    input: &Path,
-    gz: bool,
+    src: &Source,
     out: &Path,
     w: &mut dyn Write,
     counts: &mut Counts,
 ) -> Result<(u64, Vec<RecordType>), Error> {
+    let input = src.path();
     let mut records = 0u64;
     let mut types: Vec<RecordType> = Vec::new();
     // One line is serialized into this buffer and then written and hashed at once.
     let mut line_buf: Vec<u8> = Vec::with_capacity(4096);
-    each_line(input, gz, &mut |n, line| {
+    src.each_line(&mut |n, line| {
         let mut v = parse(input, n, line)?;
         check_record(input, n, &v, Some(line))?;
         let ty =
@@ -514,7 +591,7 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
     } else if input.extension().is_some_and(|e| e == "json") {
         summary.input = InputKind::Record;
         let mut text = String::new();
-        open_source(&resolve_input(input)?)?.read_to_string(&mut text).map_err(io(input))?;
+        Source::named(input)?.open()?.read_to_string(&mut text).map_err(io(input))?;
         let mut v = parse(input, 1, text.trim_start_matches('\u{feff}').as_bytes())?;
         let mut names = Names::default();
         for item in v.as_array().into_iter().flatten() {
@@ -542,16 +619,15 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
         text.push('\n');
         write_output(output, |w| w.write_all(text.as_bytes()).map_err(io(output)))?;
     } else {
-        let gz = input.extension().is_some_and(|e| e == "gz");
-        let real = resolve_input(input)?;
-        places_of(&real, gz, &mut places)?;
+        let src = Source::named(input)?;
+        places_of(&src, &mut places)?;
         let mut names = Names::default();
         if shares(opts) {
-            names_of(&real, gz, &mut names)?;
+            names_of(&src, &mut names)?;
         }
         let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places).with_names(&names), opts);
         let check = SelfCheck::new(opts, &names, &places)?;
-        mask_ndjson(&masker, &check, &real, gz, output, &mut counts)?;
+        mask_ndjson(&masker, &check, &src, output, &mut counts)?;
     }
     summary.counts = counts;
     Ok(summary)
@@ -600,13 +676,18 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
             zh: format!("清单无效：{e}"),
             en: format!("invalid manifest: {e}"),
         })?;
+    let mut sources = Vec::with_capacity(manifest.files.len());
     for f in &manifest.files {
-        if let Err(e) = linli_model::member::check_member(input, &f.path) {
-            return Err(Error::Refused {
-                path: manifest_path.display().to_string(),
-                zh: format!("清单列出的文件 {}；未读取，未写出任何内容 [DAT-014]", e.message_zh()),
-                en: format!("listed file {}; not read, nothing written [DAT-014]", e.message_en()),
-            });
+        match Source::member(input, &f.path, Some(f.sha256.as_str())) {
+            Ok(src) => sources.push(src),
+            Err(Error::Refused { zh, en, .. }) => {
+                return Err(Error::Refused {
+                    path: manifest_path.display().to_string(),
+                    zh: format!("清单列出的文件 {zh}"),
+                    en: format!("listed file {en}"),
+                });
+            }
+            Err(e) => return Err(e),
         }
     }
     // Output is written uncompressed: `a.ndjson.gz` becomes `a.ndjson`, so a manifest that lists
@@ -637,7 +718,7 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
     let created = output.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).last();
     let created = created.map(Path::to_path_buf);
     std::fs::create_dir_all(output).map_err(io(output))?;
-    let result = write_dataset(input, output, opts, counts, manifest);
+    let result = write_dataset(&sources, output, opts, counts, manifest);
     if result.is_err() {
         match &created {
             Some(dir) => {
@@ -660,40 +741,42 @@ fn out_rel(path: &str) -> String {
 }
 
 fn write_dataset(
-    input: &Path,
+    sources: &[Source],
     output: &Path,
     opts: &Options<'_>,
     counts: &mut Counts,
     manifest: Manifest,
 ) -> Result<usize, Error> {
     let mut places = PlaceIndex::default();
-    for f in manifest.files.iter().filter(|f| f.record_type == RecordType::Place) {
-        places_of(&input.join(&f.path), f.path.ends_with(".gz"), &mut places)?;
+    for (f, src) in manifest.files.iter().zip(sources) {
+        if f.record_type == RecordType::Place {
+            places_of(src, &mut places)?;
+        }
     }
     // The names of the persons and contacts, to mask them in free text `[SHR-043]`.
     let mut names = Names::default();
     if shares(opts) {
         let named = |t: RecordType| matches!(t, RecordType::Person | RecordType::Organization);
-        for f in manifest.files.iter().filter(|f| named(f.record_type)) {
-            names_of(&input.join(&f.path), f.path.ends_with(".gz"), &mut names)?;
+        for (f, src) in manifest.files.iter().zip(sources) {
+            if named(f.record_type) {
+                names_of(src, &mut names)?;
+            }
         }
     }
     let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places).with_names(&names), opts);
     let check = SelfCheck::new(opts, &names, &places)?;
     let mut files = Vec::new();
-    for f in &manifest.files {
-        let gz = f.path.ends_with(".gz");
+    for (f, src) in manifest.files.iter().zip(sources) {
         // Output is written uncompressed.
         let rel = out_rel(&f.path);
         let out: PathBuf = output.join(&rel);
         if let Some(dir) = out.parent() {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
-        let src = input.join(&f.path);
-        let (records, sha, types) = mask_ndjson(&masker, &check, &src, gz, &out, counts)?;
+        let (records, sha, types) = mask_ndjson(&masker, &check, src, &out, counts)?;
         if types.iter().any(|t| *t != f.record_type) {
             return Err(Error::Manifest {
-                path: src.display().to_string(),
+                path: src.path().display().to_string(),
                 zh: format!("文件中有不是 {} 的记录 [DAT-013]", f.record_type),
                 en: format!("the file holds records that are not {} [DAT-013]", f.record_type),
             });

@@ -324,3 +324,26 @@ fn a_file_named_on_the_command_line_may_be_a_link_but_not_a_fifo() {
     assert!(!dir.join("out2.ndjson").exists());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// What is masked is the file the manifest describes: a file whose bytes differ from the
+/// manifest's SHA-256 (edited after the manifest was written, or while the run reads it in
+/// several passes) is refused, rather than masked by place and name indexes built from other
+/// bytes and then given a fresh, matching manifest.
+#[test]
+fn a_file_that_is_not_the_one_the_manifest_describes_is_refused() {
+    let dir = tmp("sha");
+    let input = dataset_with(&dir, "");
+    run("internal", &input, &dir.join("ok")).expect("the dataset as its manifest describes it is masked");
+    let mut f = std::fs::OpenOptions::new().append(true).open(input.join("place.ndjson")).unwrap();
+    writeln!(f).unwrap();
+    drop(f);
+    for profile in ["internal", "public"] {
+        let output = dir.join(format!("out-{profile}"));
+        let e = run(profile, &input, &output).unwrap_err();
+        assert_eq!(e.code(), "input-refused", "{e}");
+        assert!(e.message(false).contains("place.ndjson") && e.message(false).contains("SHA-256"), "{e}");
+        assert!(e.message(true).contains("SHA-256"), "{e}");
+        assert!(!output.exists(), "{profile}: output written");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

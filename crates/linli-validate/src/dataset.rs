@@ -460,10 +460,10 @@ pub fn build_manifest(
         if linli_model::manifest::check_path(&name).is_err() {
             return Err(format!("{name}: a dataset file name may only use A-Z a-z 0-9 . _ - [DAT-014]"));
         }
-        let path = linli_model::member::check_member(dir, &name).map_err(|e| e.message_en())?;
+        let (_, file) = linli_model::member::check_member(dir, &name).map_err(|e| e.message_en())?;
         let mut types: Vec<RecordType> = Vec::new();
         let mut problem = None;
-        let stats = crate::input::read_ndjson_file(&path, name.ends_with(".gz"), 16 << 20, true, &mut |item| {
+        let stats = crate::input::read_ndjson_file(file, name.ends_with(".gz"), 16 << 20, true, &mut |item| {
             if let crate::input::Item::Record(r) = item {
                 #[derive(serde::Deserialize)]
                 struct Peek {
@@ -483,7 +483,7 @@ pub fn build_manifest(
                 }
             }
         })
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|e| format!("{}: {e}", dir.join(&name).display()))?;
         if let Some(p) = problem {
             return Err(p);
         }

@@ -249,13 +249,12 @@ pub fn read_lines<R: BufRead>(
 /// Read a file of NDJSON (gzip-compressed when `gz`); with `hash`, also compute the SHA-256 of
 /// the stored bytes (for manifest checks).
 pub fn read_ndjson_file(
-    path: &Path,
+    file: std::fs::File,
     gz: bool,
     max_line: usize,
     hash: bool,
     sink: &mut dyn FnMut(Item),
 ) -> std::io::Result<FileStats> {
-    let file = std::fs::File::open(path)?;
     let mut hashing = Hashing { inner: file, hasher: hash.then(Sha256::new), bytes: 0 };
     let mut stats = if gz {
         let decoder = flate2::read::MultiGzDecoder::new(&mut hashing);
@@ -282,8 +281,9 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Read a JSON document: one record, or an array of records (each element reported with the
 /// line where it starts).
-pub fn read_json_file(path: &Path, sink: &mut dyn FnMut(Item)) -> std::io::Result<FileStats> {
-    let bytes = std::fs::read(path)?;
+pub fn read_json_file(mut file: std::fs::File, sink: &mut dyn FnMut(Item)) -> std::io::Result<FileStats> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes)?;
     let mut stats = FileStats { bytes: bytes.len() as u64, sha256: hex(&Sha256::digest(&bytes)), ..Default::default() };
     let mut body: &[u8] = &bytes;
     if let Some(rest) = body.strip_prefix(b"\xEF\xBB\xBF") {

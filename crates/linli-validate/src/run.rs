@@ -199,7 +199,7 @@ impl Run<'_> {
     /// channels are bounded, so memory stays flat in the size of the input.
     fn file(
         &mut self,
-        path: &Path,
+        path: Source<'_>,
         label: &str,
         kind: InputKind,
         expect: Option<linli_model::RecordType>,
@@ -241,9 +241,9 @@ impl Run<'_> {
                     }
                 };
                 let r = match kind {
-                    InputKind::Json => input::read_json_file(path, &mut sink),
-                    InputKind::NdjsonGz => input::read_ndjson_file(path, true, max_line, hash, &mut sink),
-                    _ => input::read_ndjson_file(path, false, max_line, hash, &mut sink),
+                    InputKind::Json => input::read_json_file(path.open()?, &mut sink),
+                    InputKind::NdjsonGz => input::read_ndjson_file(path.open()?, true, max_line, hash, &mut sink),
+                    _ => input::read_ndjson_file(path.open()?, false, max_line, hash, &mut sink),
                 };
                 if !batch.is_empty() {
                     let _ = work_tx.send((seq, batch));
@@ -305,7 +305,7 @@ impl Run<'_> {
     /// while it is still in the cache.
     fn file_inline(
         &mut self,
-        path: &Path,
+        path: Source<'_>,
         label: &str,
         file_id: u32,
         kind: InputKind,
@@ -338,9 +338,9 @@ impl Run<'_> {
             }
         };
         let stats = match kind {
-            InputKind::Json => input::read_json_file(path, &mut sink),
-            InputKind::NdjsonGz => input::read_ndjson_file(path, true, max_line, hash, &mut sink),
-            _ => input::read_ndjson_file(path, false, max_line, hash, &mut sink),
+            InputKind::Json => input::read_json_file(path.open()?, &mut sink),
+            InputKind::NdjsonGz => input::read_ndjson_file(path.open()?, true, max_line, hash, &mut sink),
+            _ => input::read_ndjson_file(path.open()?, false, max_line, hash, &mut sink),
         };
         if !batch.is_empty() {
             run_batch(self, batch);
@@ -396,7 +396,7 @@ impl Run<'_> {
     /// the fold, so memory stays flat in the size of the file.
     fn file_chunks(
         &mut self,
-        path: &Path,
+        path: Source<'_>,
         label: &str,
         file_id: u32,
         expect: Option<linli_model::RecordType>,
@@ -404,7 +404,7 @@ impl Run<'_> {
         use std::io::{Read, Seek, SeekFrom};
         use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
         let workers = self.threads.max(1);
-        let len = std::fs::metadata(path)?.len();
+        let len = path.len()?;
         let chunks = len.div_ceil(CHUNK_BYTES).max(1);
         let validator = self.validator;
         let keep_records = self.index.is_some();
@@ -421,7 +421,7 @@ impl Run<'_> {
             // The digest, when a manifest needs it, is one sequential pass of its own.
             let hasher = expect.is_some().then(|| {
                 scope.spawn(move || -> std::io::Result<String> {
-                    let mut f = std::fs::File::open(path)?;
+                    let mut f = path.open()?;
                     let mut h = <sha2::Sha256 as sha2::Digest>::new();
                     let mut buf = vec![0u8; 1 << 16];
                     loop {
@@ -440,7 +440,7 @@ impl Run<'_> {
                 let (next, folded, advanced, failed) = (&next, &folded, &advanced, &failed);
                 scope.spawn(move || {
                     let work = |k: u64| -> std::io::Result<DoneChunk> {
-                        let file = std::fs::File::open(path)?;
+                        let file = path.open()?;
                         let start = chunk_start(&file, k, len)?;
                         let end = chunk_start(&file, k + 1, len)?;
                         let mut f = &file;
@@ -628,13 +628,39 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
             }
             continue;
         }
-        plain_file(&mut run, path, &label);
+        plain_file(&mut run, path, Source::Named(path), &label);
     }
     run.finish_index();
     let mut report = run.report;
     report.finalize();
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     Ok(report)
+}
+
+/// A file to read, and how to open it (again: several threads each read a part of a file).
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    /// A file named on the command line, opened as named.
+    Named(&'a Path),
+    /// A file of a dataset or a folder, checked and opened once: opened again only as that very
+    /// file `[DAT-014]`.
+    Checked(&'a linli_model::member::Checked),
+}
+
+impl Source<'_> {
+    fn open(self) -> std::io::Result<std::fs::File> {
+        match self {
+            Source::Named(p) => std::fs::File::open(p),
+            Source::Checked(c) => c.open_io(),
+        }
+    }
+
+    fn len(self) -> std::io::Result<u64> {
+        match self {
+            Source::Named(p) => Ok(std::fs::metadata(p)?.len()),
+            Source::Checked(c) => Ok(c.len()),
+        }
+    }
 }
 
 /// The finding for a file that could not be read to its end.
@@ -652,16 +678,18 @@ impl InputSummary {
 /// A file found in a folder: read only when it is a regular file. A FIFO, a socket or a device
 /// would block the validator or never end; it is reported as unreadable instead.
 fn folder_file(run: &mut Run<'_>, path: &Path, label: &str) {
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file()) {
-        return plain_file(run, path, label);
+    match linli_model::member::check_regular(path) {
+        Ok((checked, _)) => plain_file(run, path, Source::Checked(&checked), label),
+        Err(e) => {
+            let e = std::io::Error::new(std::io::ErrorKind::InvalidInput, e.message_en());
+            run.push(read_error(&e), label, None);
+        }
     }
-    let e = std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file (a FIFO, socket or device)");
-    run.push(read_error(&e), label, None);
 }
 
-fn plain_file(run: &mut Run<'_>, path: &Path, label: &str) {
+fn plain_file(run: &mut Run<'_>, path: &Path, src: Source<'_>, label: &str) {
     let kind = InputKind::of(path);
-    match run.file(path, label, kind, None) {
+    match run.file(src, label, kind, None) {
         Ok(stats) => run.report.inputs.push(InputSummary::read(label.to_owned(), kind, stats)),
         Err(e) => {
             let f = read_error(&e);
@@ -824,8 +852,8 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
             if !named {
                 continue;
             }
-            if let Ok(p) = linli_model::member::check_member(root, &entry.path) {
-                let _ = linli_privacy::dataset::names_of(&p, entry.path.ends_with(".gz"), &mut run.names);
+            if let Ok(src) = linli_privacy::dataset::Source::member(root, &entry.path, None) {
+                let _ = linli_privacy::dataset::names_of(&src, &mut run.names);
             }
         }
     }
@@ -857,17 +885,17 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
         }
         listed.push(entry.path.clone());
         // Only a regular file inside the directory, reached without a link, is opened [DAT-014].
-        let p = match linli_model::member::check_member(root, &entry.path) {
-            Ok(p) => p,
+        let (checked, _) = match linli_model::member::check_member(root, &entry.path) {
+            Ok(c) => c,
             Err(e) => {
                 run.push(member_finding(&e, ptr), &manifest_label, None);
                 continue;
             }
         };
-        let kind = InputKind::of(&p);
+        let kind = InputKind::of(checked.path());
         let kind = if kind == InputKind::Json { InputKind::Ndjson } else { kind };
         let file_label = format!("{label}/{}", entry.path);
-        match run.file(&p, &file_label, kind, Some(entry.record_type)) {
+        match run.file(Source::Checked(&checked), &file_label, kind, Some(entry.record_type)) {
             Ok(stats) => {
                 if stats.sha256 != entry.sha256.as_str() {
                     run.push(

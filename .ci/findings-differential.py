@@ -10,6 +10,8 @@ from collections import Counter
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema-check"))
 from ecma_pattern import validator_class
 from jsonschema import Draft202012Validator
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples", "python-adapter"))
+from linli_adapter.checks import _personal_number
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TYPES = {"Person": "person", "Organization": "organization", "Place": "place", "Thing": "thing", "Event": "event", "Case": "case"}
 VAL = {t: validator_class()(json.load(open(f"{ROOT}/schemas/{s}.schema.json")), format_checker=Draft202012Validator.FORMAT_CHECKER) for t, s in TYPES.items()}
@@ -74,6 +76,9 @@ def findings(rec):
         elif p not in best or ROWS.index(r) < ROWS.index(best[p]): best[p] = r
     for p, r in best.items():
         out.add((CODE[r], p))
+    # item 4: ids are scanned for personal numbers whatever else is wrong [CON-013]
+    for p, v in (("/id", rec.get("id")), ("/meta/sourceId", (rec.get("meta") or {}).get("sourceId") if isinstance(rec.get("meta"), dict) else None)):
+        if isinstance(v, str) and _personal_number(v): out.add(("id-holds-personal-number", p))
     return out
 
 def linli(recs):

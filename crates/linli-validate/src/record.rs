@@ -47,6 +47,27 @@ fn leak_finding(l: linli_privacy::leak::Leak, ty: RecordType, id: &str) -> Findi
     f
 }
 
+/// `id-holds-personal-number` for the record's `/id` and `/meta/sourceId` of a record read only
+/// as JSON (it breaks its schema) `[CON-013]`; the value masked `[PRI-004]`.
+fn id_leaks(v: &Value, ty: RecordType, id: Option<&str>) -> Vec<Finding> {
+    let Some((_, level, req, zh, en)) = linli_privacy::leak::CODES.iter().find(|c| c.0 == "id-holds-personal-number")
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for pointer in ["/id", "/meta/sourceId"] {
+        let Some(text) = v.pointer(pointer).and_then(Value::as_str) else { continue };
+        for hit in linli_privacy::leak::scan_text(text) {
+            let mut f = Finding::new("id-holds-personal-number", *level, Some(*req), *zh, *en).at(pointer);
+            f.record_type = Some(ty);
+            f.record_id = id.map(str::to_owned);
+            f.value = text.get(hit.start..hit.end).map(linli_privacy::leak::mask_number);
+            out.push(f);
+        }
+    }
+    out
+}
+
 /// Values of a record in a shared dataset that the built-in profile of its sharing level would
 /// have changed `[SHR-050]`.
 pub fn raw_value_findings(
@@ -320,6 +341,11 @@ impl Validator {
             }
         };
         let mut findings = self.schema_findings(ty, id.as_deref(), v);
+        if !findings.is_empty() {
+            // A personal number in an id is reported whatever else is wrong: an id that breaks
+            // the id pattern is the likeliest to hold one `[CON-013]`, `[CON-070]` item 4.
+            findings.extend(id_leaks(v, ty, id.as_deref()));
+        }
         if findings.is_empty() {
             // The schema accepts what the typed model refuses (e.g. `1.0` where an integer
             // belongs, or a member given twice): report the model's reason.
@@ -333,6 +359,11 @@ impl Validator {
             } else {
                 ("record-structure", "CON-004")
             };
+            // serde's position is that of the value as re-read, not of the input: left out.
+            let reason = match reason.rfind(" at line ") {
+                Some(i) if reason[i..].contains(" column ") => reason[..i].to_owned(),
+                _ => reason,
+            };
             let mut f = Finding::new(
                 code,
                 Level::Error,
@@ -341,13 +372,20 @@ impl Validator {
                 format!("the record does not fit the standard: {reason}"),
             );
             // An integer written with a fraction or an exponent is the one such case in this
-            // version: point at it `[CON-070]`.
+            // version: point at it and say so `[CON-008]`, `[CON-070]`.
             if let Some(p) = INTEGER_MEMBERS
                 .iter()
                 .filter(|_| code == "record-structure")
                 .find(|p| v.pointer(p).and_then(Value::as_number).is_some_and(|n| n.is_f64()))
             {
-                f.pointer = (*p).to_owned();
+                f = Finding::new(
+                    code,
+                    Level::Error,
+                    Some("CON-008"),
+                    "整数必须只用数字书写，不带小数部分或指数（写 `1`，不写 `1.0` 或 `1e0`）",
+                    "an integer must be written with digits only, without a fraction or an exponent (`1`, not `1.0` or `1e0`)",
+                )
+                .at(*p);
             }
             f.record_type = Some(ty);
             f.record_id = id.clone();
@@ -366,6 +404,37 @@ mod tests {
     }
 
     const PERSON: &str = r#"{"type":"Person","id":"P-1","meta":{"source":{"vendor":"V","product":"P"},"createdAt":"2024-05-01T09:00:00+08:00","updatedAt":"2024-05-01T09:00:00+08:00","version":1,"classification":"restricted"},"name":"张三","identifiers":[{"scheme":"resident-id","value":"330502198807024471"}]}"#;
+
+    #[test]
+    fn an_integer_written_with_a_fraction_is_named_as_such() {
+        let out = v().validate_str(&PERSON.replace(r#""version":1,"#, r#""version":1.0,"#));
+        assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
+        let f = &out.findings[0];
+        assert_eq!((f.code.as_ref(), f.pointer.as_str()), ("record-structure", "/meta/version"));
+        assert_eq!(f.requirement, Some("CON-008"));
+        assert!(f.message_en.contains("digits only") && !f.message_en.contains("line 1"), "{}", f.message_en);
+        assert!(f.message_zh.contains("整数"), "{}", f.message_zh);
+    }
+
+    #[test]
+    fn an_id_that_breaks_its_pattern_is_still_scanned_for_personal_numbers() {
+        let out = v().validate_str(&PERSON.replace(r#""id":"P-1""#, r#""id":"P 11010519491231002X""#));
+        let codes: Vec<(&str, &str)> = out.findings.iter().map(|f| (f.code.as_ref(), f.pointer.as_str())).collect();
+        assert!(codes.contains(&("schema-pattern", "/id")), "{codes:?}");
+        let leak = out.findings.iter().find(|f| f.code == "id-holds-personal-number").expect("CON-013 finding");
+        assert_eq!((leak.pointer.as_str(), leak.requirement), ("/id", Some("CON-013")));
+        let shown = leak.value.as_deref().unwrap_or_default();
+        assert!(!shown.contains("19491231"), "value not masked: {shown}");
+    }
+
+    #[test]
+    fn a_wrong_json_type_is_named_in_words() {
+        let out = v().validate_str(&PERSON.replace(r#""name":"张三""#, r#""name":"张三","gender":1"#));
+        let f = out.findings.iter().find(|f| f.code == "schema-type").expect("schema-type");
+        assert_eq!(f.pointer, "/gender");
+        assert!(f.message_en.ends_with("expected a string"), "{}", f.message_en);
+        assert!(f.message_zh.ends_with("应为字符串"), "{}", f.message_zh);
+    }
 
     #[test]
     fn wrong_check_character_is_found_and_masked() {

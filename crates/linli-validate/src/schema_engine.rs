@@ -49,6 +49,41 @@ fn time_form(kind: &jsonschema::error::ValidationErrorKind) -> Option<&'static s
     }
 }
 
+/// The JSON type(s) a `type` keyword asks for, in words: English and Chinese.
+fn type_names(kind: &jsonschema::error::TypeKind) -> (String, String) {
+    use jsonschema::JsonType as T;
+    let one = |t: T| match t {
+        T::Null => ("null", "null"),
+        T::Boolean => ("a boolean (true or false)", "布尔值（true 或 false）"),
+        T::Integer => ("an integer", "整数"),
+        T::Number => ("a number", "数值"),
+        T::String => ("a string", "字符串"),
+        T::Array => ("an array", "数组"),
+        T::Object => ("an object", "对象"),
+    };
+    let types: Vec<T> = match kind {
+        jsonschema::error::TypeKind::Single(t) => vec![*t],
+        jsonschema::error::TypeKind::Multiple(set) => set.iter().collect(),
+    };
+    let en: Vec<&str> = types.iter().map(|t| one(*t).0).collect();
+    let zh: Vec<&str> = types.iter().map(|t| one(*t).1).collect();
+    (en.join(" or "), zh.join("或"))
+}
+
+/// Of the forms an `anyOf`/`oneOf` offers, the one whose `type` member the value matched (the
+/// only form with no error at a `/type`): its first error; `None` when that is not one form.
+fn chosen_form<'c>(
+    context: &'c [Vec<jsonschema::ValidationError<'static>>],
+) -> Option<&'c jsonschema::ValidationError<'static>> {
+    let at_type = |e: &jsonschema::ValidationError<'_>| e.instance_path().as_str().ends_with("/type");
+    let mut matched = context.iter().filter(|errors| !errors.iter().any(&at_type));
+    let errors = matched.next()?;
+    if matched.next().is_some() {
+        return None;
+    }
+    errors.first()
+}
+
 /// Messages for a violation, without the offending value `[PRI-004]`.
 fn describe(kind: &jsonschema::error::ValidationErrorKind) -> (String, String) {
     use jsonschema::error::ValidationErrorKind as K;
@@ -71,7 +106,10 @@ fn describe(kind: &jsonschema::error::ValidationErrorKind) -> (String, String) {
         }
         K::Enum { .. } => ("not a code of the table".into(), "不是代码表中的代码".into()),
         K::Constant { expected_value } => (format!("must be {expected_value}"), format!("必须为 {expected_value}")),
-        K::Type { kind } => (format!("wrong JSON type; expected {kind:?}"), format!("JSON 类型错误，应为 {kind:?}")),
+        K::Type { kind } => {
+            let (en, zh) = type_names(kind);
+            (format!("wrong JSON type; expected {en}"), format!("JSON 类型错误，应为{zh}"))
+        }
         K::Pattern { pattern } => (format!("does not match the pattern {pattern}"), format!("不符合格式 {pattern}")),
         K::Format { format } => (format!("not a valid `{format}`"), format!("不是有效的 `{format}`")),
         K::MinLength { limit: l } => {
@@ -87,9 +125,18 @@ fn describe(kind: &jsonschema::error::ValidationErrorKind) -> (String, String) {
         K::MinItems { limit: l } => (format!("fewer than {l} items"), format!("少于 {l} 项")),
         K::MaxItems { limit: l } => (format!("more than {l} items"), format!("多于 {l} 项")),
         K::FalseSchema => ("no value is allowed here (too many items?)".into(), "此处不允许有值（项数过多？）".into()),
-        K::OneOfNotValid { .. } | K::AnyOf { .. } => {
-            ("matches none of the allowed forms".into(), "不符合任何允许的形式".into())
-        }
+        K::OneOfNotValid { context } | K::AnyOf { context } => match chosen_form(context) {
+            // The form whose `type` the value names (a GeoJSON `Point`, say): what is wrong in it.
+            Some(e) => {
+                let (en, zh) = describe(e.kind());
+                let at = e.instance_path().as_str().to_owned();
+                (
+                    format!("matches none of the allowed forms; in the form its `type` names, {at}: {en}"),
+                    format!("不符合任何允许的形式；按其 `type` 所指的形式，{at}：{zh}"),
+                )
+            }
+            None => ("matches none of the allowed forms".into(), "不符合任何允许的形式".into()),
+        },
         K::OneOfMultipleValid { .. } => {
             ("matches more than one of the allowed forms".into(), "同时符合多个允许的形式".into())
         }

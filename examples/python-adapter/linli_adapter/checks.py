@@ -169,6 +169,18 @@ def _personal_number(value: str) -> bool:
     return bool(id_numbers_in(value) or mobiles_in(value))
 
 
+def id_leaks(rec) -> list:
+    """[CON-013] on the record's own ids, for a record that breaks its schema ([CON-070] item 4)."""
+    if not isinstance(rec, dict):
+        return []
+    meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
+    out = []
+    for ptr, value in (("/id", rec.get("id")), ("/meta/sourceId", meta.get("sourceId"))):
+        if isinstance(value, str) and _personal_number(value):
+            out.append(("id-holds-personal-number", ERROR, ptr))
+    return out
+
+
 def check_record(rec: dict) -> list:
     """All semantic findings of one schema-valid record."""
     out: list = []

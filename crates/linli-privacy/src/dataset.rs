@@ -337,9 +337,17 @@ fn is_gz(path: &Path) -> bool {
 /// returned and the SHA-256 of the file's bytes. On any error the file is removed, so that
 /// nothing half-written is left.
 fn write_output<T>(out: &Path, body: impl FnOnce(&mut dyn Write) -> Result<T, Error>) -> Result<(T, String), Error> {
-    let file = File::create(out).map_err(io(out))?;
-    let result = (|| {
-        let mut w = Hashing { inner: BufWriter::with_capacity(1 << 20, file), sha: Sha256::new() };
+    // Written beside its place and renamed into it when whole: a run that fails leaves the file
+    // that was there (if any) as it was, and never a part of the output `[SHR-032]`.
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".linli-mask-").suffix(".part");
+    // The mode a plain create gives (0666 less the umask), not a temporary file's 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut part = builder.tempfile_in(dir).map_err(io(out))?;
+    let (t, sha) = {
+        let mut w = Hashing { inner: BufWriter::with_capacity(1 << 20, part.as_file_mut()), sha: Sha256::new() };
         let t = if is_gz(out) {
             let mut gz = flate2::write::GzEncoder::new(&mut w, flate2::Compression::default());
             let t = body(&mut gz)?;
@@ -349,12 +357,11 @@ fn write_output<T>(out: &Path, body: impl FnOnce(&mut dyn Write) -> Result<T, Er
             body(&mut w)?
         };
         w.inner.into_inner().map_err(|e| io(out)(e.into_error()))?;
-        Ok((t, hex(&w.sha.finalize())))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(out);
-    }
-    result
+        (t, hex(&w.sha.finalize()))
+    };
+    part.as_file().sync_all().map_err(io(out))?;
+    part.persist(out).map_err(|e| io(out)(e.error))?;
+    Ok((t, sha))
 }
 
 /// Collect the places of an NDJSON file.
@@ -713,23 +720,28 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
     if output.exists() && std::fs::read_dir(output).map_err(io(output))?.next().is_some() {
         return Err(Error::OutputExists { path: output.display().to_string() });
     }
-    // The outermost directory this run creates, removed on error; when the output directory
-    // existed (empty), what was written into it is removed instead.
-    let created = output.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).last();
+    // Written into a new folder beside the output and renamed into place when whole: a run that
+    // fails leaves no part of its output `[SHR-032]`. Parents this run creates are removed then.
+    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let created = parent.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).last();
     let created = created.map(Path::to_path_buf);
-    std::fs::create_dir_all(output).map_err(io(output))?;
-    let result = write_dataset(&sources, output, opts, counts, manifest);
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let result = (|| {
+        let part =
+            tempfile::Builder::new().prefix(".linli-mask-").suffix(".part").tempdir_in(parent).map_err(io(output))?;
+        let files = write_dataset(&sources, part.path(), opts, counts, manifest)?;
+        // An empty output folder that exists is replaced.
+        if output.is_dir() {
+            std::fs::remove_dir(output).map_err(io(output))?;
+        }
+        std::fs::rename(part.path(), output).map_err(io(output))?;
+        // Renamed away: nothing left for the guard to remove.
+        let _ = part.keep();
+        Ok(files)
+    })();
     if result.is_err() {
-        match &created {
-            Some(dir) => {
-                let _ = std::fs::remove_dir_all(dir);
-            }
-            None => {
-                for entry in std::fs::read_dir(output).into_iter().flatten().flatten() {
-                    let p = entry.path();
-                    let _ = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
-                }
-            }
+        if let Some(dir) = &created {
+            let _ = std::fs::remove_dir_all(dir);
         }
     }
     result

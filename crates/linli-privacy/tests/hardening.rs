@@ -347,3 +347,38 @@ fn a_file_that_is_not_the_one_the_manifest_describes_is_refused() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Output is written beside its place and renamed into it when whole: a run that fails leaves an
+/// output file that was there as it was, and no part file anywhere.
+#[test]
+fn a_failed_run_leaves_the_previous_output_as_it_was() {
+    let dir = tmp("atomic");
+    let output = dir.join("out.ndjson");
+    std::fs::write(&output, "previous\n").unwrap();
+    let input = ndjson_with(&dir, BAD_SHAPES[0].0);
+    run("public", &input, &output).unwrap_err();
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "previous\n", "the previous output was lost");
+    // A dataset: an empty output folder stays, and nothing is left beside it.
+    let input = dataset_with(&dir, BAD_SHAPES[1].0);
+    let out_dir = dir.join("out-dataset");
+    std::fs::create_dir(&out_dir).unwrap();
+    run("public", &input, &out_dir).unwrap_err();
+    assert_eq!(std::fs::read_dir(&out_dir).unwrap().count(), 0);
+    let left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".part") || n.starts_with(".linli"))
+        .collect();
+    assert!(left.is_empty(), "part files left: {left:?}");
+    // And a run that succeeds replaces the file and fills the empty folder.
+    let good = dir.join("good.ndjson");
+    std::fs::copy(example().join("person.ndjson"), &good).unwrap();
+    run("public", &good, &output).unwrap();
+    assert_ne!(std::fs::read_to_string(&output).unwrap(), "previous\n");
+    std::fs::remove_dir_all(&out_dir).unwrap();
+    std::fs::create_dir(&out_dir).unwrap();
+    let input = dataset_with(&dir.join("again"), "");
+    run("public", &input, &out_dir).unwrap();
+    assert!(out_dir.join("manifest.json").is_file());
+    std::fs::remove_dir_all(&dir).ok();
+}

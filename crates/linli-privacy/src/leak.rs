@@ -204,9 +204,11 @@ pub fn free_text(record: &Record) -> Vec<(String, &str)> {
     out
 }
 
-/// Scan the free-text members of a record for identity and mobile numbers.
-pub fn scan_record(record: &Record) -> Vec<Leak> {
-    let ty = record.record_type();
+/// The ids of a record that hold a resident ID or mobile number (`id-holds-personal-number`,
+/// `[CON-013]`): its `id`, its `meta.sourceId` and the `id` of every reference, as [`scan_text`]
+/// reads them. The validator reports these at every level, and the masker's self-check refuses
+/// them, since no profile changes an id `[SHR-024]`, `[SHR-032]`.
+pub fn ids_holding_numbers(record: &Record) -> Vec<Leak> {
     let mut out = Vec::new();
     // Ids are copied into every reference and carry no marks `[CON-013]`.
     let meta_source = record.meta().source_id.as_ref().map(|t| t.as_str());
@@ -222,6 +224,14 @@ pub fn scan_record(record: &Record) -> Vec<Leak> {
             out.push(leak("id-holds-personal-number", pointer.clone(), value));
         }
     }
+    out
+}
+
+/// Scan the ids of a record ([`ids_holding_numbers`]) and its free-text members for identity and
+/// mobile numbers.
+pub fn scan_record(record: &Record) -> Vec<Leak> {
+    let ty = record.record_type();
+    let mut out = ids_holding_numbers(record);
     for (pointer, text) in free_text(record) {
         for hit in scan_text(text) {
             let value = text.get(hit.start..hit.end).map(mask_number);

@@ -5,7 +5,7 @@ Standard library only (hashlib, hmac, json), written from spec chapters 16, 17 a
 the Rust code under test. It writes:
 
 * conformance/datasets/<slug>/dataset/ (NDJSON files and manifest.json, digests computed here)
-  for the cases DS-0038 to DS-0050 and DS-0140 to DS-0142; each case.json is written by hand and kept
+  for the cases DS-0038 to DS-0050 and DS-0140 to DS-0143; each case.json is written by hand and kept
   as it is;
 * conformance/tools/share-known-answers.json: the test key the harness sends for each share
   case ([CNF-036]), its key id ([SHR-022]), the token of every identifier and household of the
@@ -296,7 +296,7 @@ def shared_cases():
 
 
 def leak_cases():
-    """DS-0140 to DS-0142: names and split numbers in kept free text, coordinates near three decimals."""
+    """DS-0140 to DS-0143: names and split numbers in kept free text, coordinates near three decimals."""
     pl = places()
     # DS-0140: public, a person whose name is still given in full and written into a case's title
     # and a place's address: the name is found in the free text ([SHR-052]).
@@ -316,6 +316,17 @@ def leak_cases():
         {"type": "Case", "id": "C-LEAK", "meta": meta(), "category": "environment.garbage", "channel": "hotline-12345",
          "title": "楼道堆放杂物", "reportedAt": "2024-05-21T10:48:40+08:00", "status": "reported",
          "resolution": "来电人 " + "\u200b".join(ID_A[i:i + 4] for i in range(0, 18, 4)) + "，回电 139\u00a06215\u00a05820，证件 " + dotted,
+         "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
+    ], level="public", protection=prot("public"))
+    # DS-0143: public, mobiles grouped 3-8 with an ideographic space, 4-4-3 with soft hyphens and
+    # written 86 without `+`, an ID number written 17-1 with its X after a hyphen, and one written
+    # 6-12, which holds no mobile number ([SHR-041], [SHR-062]).
+    id_x = resident_id("32050819850412105")
+    write_dataset("shared-public-any-grouping", pl + [
+        {"type": "Case", "id": "C-LEAK", "meta": meta(), "category": "environment.garbage", "channel": "hotline-12345",
+         "title": "楼道堆放杂物", "reportedAt": "2024-05-21T10:48:40+08:00", "status": "reported",
+         "resolution": "回电 138\u300012345678，备用 1391\u00ad6215\u00ad582，国际 8613712345678，证件 "
+                       + id_x[:17] + "-" + id_x[17] + "，旧证 110105 19491231002X",
          "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
     ], level="public", protection=prot("public"))
     # DS-0142: public, coordinates within 1e-9 of three decimals, yet with ten ([SHR-014]).

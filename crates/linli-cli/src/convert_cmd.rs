@@ -146,6 +146,37 @@ fn read_linli(path: &Path) -> Result<(Vec<Record>, Vec<String>), CliError> {
     Ok((records, errors))
 }
 
+/// The canonical records read that may be written, and one error per record-level privacy error
+/// of the others, as an adapter refuses them `[ADP-004]`: an id, `meta.sourceId` or reference id
+/// holding a resident ID or mobile number `[CON-013]`, an ID number in an event's or case's
+/// description `[EVT-010]`, `[CAS-012]`. The messages give the code and pointer, never a value.
+fn refuse_privacy_errors(records: Vec<Record>, lang: Lang) -> (Vec<Record>, Vec<String>) {
+    const ERRORS: &[&str] = &["id-holds-personal-number", "event-text-id-number", "case-text-id-number"];
+    let mut kept = Vec::with_capacity(records.len());
+    let mut errors = Vec::new();
+    for (i, record) in records.into_iter().enumerate() {
+        let ty = record.record_type();
+        let found: Vec<_> =
+            linli_privacy::leak::scan_record(&record).into_iter().filter(|l| ERRORS.contains(&l.code)).collect();
+        if found.is_empty() {
+            kept.push(record);
+            continue;
+        }
+        for l in found {
+            let (code, at) = (l.code, linli_model::redact::for_output(&l.pointer));
+            errors.push(match lang {
+                Lang::Zh => format!(
+                    "error[adapter-record-invalid] 读取的第 {i} 条记录（{ty}，从 0 起计）未通过检查 `{code}`（{at}），未写出"
+                ),
+                Lang::En => format!(
+                    "error[adapter-record-invalid] record {i} read ({ty}, counting from 0) fails the check `{code}` at `{at}`; not written"
+                ),
+            });
+        }
+    }
+    (kept, errors)
+}
+
 pub(crate) fn write_linli(out: &Path, records: &[Record]) -> Result<(), CliError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
@@ -298,6 +329,9 @@ fn run_other(
             let (r, e) = read_linli(input)?;
             refused |= !e.is_empty();
             errors.extend(e.into_iter().map(|e| format!("error: {e}")));
+            let (r, e) = refuse_privacy_errors(r, lang);
+            refused |= !e.is_empty();
+            errors.extend(e);
             r
         }
         Some(format) => {

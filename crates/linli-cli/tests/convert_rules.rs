@@ -245,3 +245,40 @@ fn a_given_conversion_time_makes_the_output_reproducible() {
     assert_eq!(code, ExitCode::from(2));
     assert!(text.contains("--received-at"), "{text}");
 }
+
+/// `convert --from linli` refuses, as an adapter does [ADP-004], a record whose id, source id or
+/// reference id holds a personal number [CON-013]: it is not written, exit 1, and the message
+/// gives the code and pointer, never the number.
+#[test]
+fn convert_from_linli_refuses_ids_holding_personal_numbers() {
+    let dir = temp("personal-ids");
+    let text = std::fs::read_to_string(root().join("examples/datasets/gusu-huqiu/case.ndjson")).unwrap();
+    let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let mut by_id = first.clone();
+    by_id["id"] = "C-11010519491231002X".into();
+    let mut by_ref = first.clone();
+    by_ref["id"] = "C-2".into();
+    by_ref["events"][0]["id"] = "E-138.1234.5678".into();
+    let input = dir.join("in.ndjson");
+    let lines: Vec<String> = [&first, &by_id, &by_ref].iter().map(|v| v.to_string()).collect();
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = dir.join("out.ndjson");
+    let (code, text) = run(&[
+        "--lang",
+        "en",
+        "convert",
+        "--from",
+        "linli",
+        &input.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, ExitCode::from(1), "{text}");
+    assert!(text.contains("id-holds-personal-number") && text.contains("`/id`"), "{text}");
+    assert!(text.contains("`/events/0/id`"), "{text}");
+    assert!(!text.contains("11010519491231002X") && !text.contains("1234.5678"), "{text}");
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(written.lines().count(), 1, "{written}");
+    assert!(written.contains("C-2024-0517") && !written.contains("11010519491231002X") && !written.contains("5678"));
+    std::fs::remove_dir_all(&dir).ok();
+}

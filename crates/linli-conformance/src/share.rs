@@ -217,6 +217,14 @@ impl Shares {
                 format!("raw personal information left in the export: {leaked:?}"),
             );
         }
+        // Names of the persons and contacts sent, in kept free text: the check `linli mask`
+        // runs on what it writes `[SHR-043]`, `[SHR-052]`.
+        for (ty, id, pointer) in names_left(&sent, &back, level) {
+            p.add(
+                format!("{ty} `{id}`：{pointer} 中仍有所发人员或联系人的姓名"),
+                format!("{ty} `{id}`: {pointer} still holds the name of a person or contact sent"),
+            );
+        }
         if p.en.is_empty() {
             result.outcome = Outcome::Pass;
             result.detail_zh = format!("按 {level} 级别导出的数据集有效、无泄露，记录完整，假名、泛化与密钥标识正确");
@@ -645,6 +653,27 @@ fn forbidden(records: &[Value], level: &str) -> BTreeSet<String> {
     out
 }
 
+/// The free-text members of the records exported that hold the name of a person or contact
+/// sent (type, id, pointer; never the name), as the self-check of `linli mask` finds them
+/// (`linli_privacy::leak::names_in_text` with the names of [`linli_privacy::leak::Names`])
+/// `[SHR-043]`, `[SHR-052]`. At `internal` names may stay.
+fn names_left(sent: &[Value], back: &[Value], level: &str) -> Vec<(String, String, String)> {
+    if level == "internal" {
+        return Vec::new();
+    }
+    let mut names = linli_privacy::leak::Names::default();
+    sent.iter().for_each(|r| names.add_record(r));
+    let mut out = Vec::new();
+    for b in back {
+        let Ok(typed) = serde_json::from_value::<linli_model::Record>(b.clone()) else { continue };
+        for l in linli_privacy::leak::names_in_text(&typed, &names) {
+            let (ty, id) = type_id(b);
+            out.push((ty, linli_model::redact::for_output(&id).into_owned(), l.pointer));
+        }
+    }
+    out
+}
+
 /// Every string in a JSON value.
 fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
     match v {
@@ -756,6 +785,45 @@ mod tests {
         judge_values(&sent, &wrong, &j, &mut p);
         assert_eq!(p.en.len(), 4, "{:?}", p.en);
         assert!(p.en.iter().all(|m| !m.contains("11010519491231002X")), "{:?}", p.en);
+    }
+
+    /// Names of the persons and contacts sent, left in kept free text of the export, are found
+    /// at both levels, also an ASCII name in another case; the problem names the member, not the
+    /// name `[SHR-052]`.
+    #[test]
+    fn names_sent_left_in_kept_free_text_are_caught() {
+        let sent = vec![
+            serde_json::json!({"type": "Person", "id": "P1", "name": "顾福生"}),
+            serde_json::json!({"type": "Person", "id": "P2", "name": "Li Lei"}),
+            serde_json::json!({"type": "Organization", "id": "O1", "name": "物业", "contacts": [{"name": "黄志刚", "role": "经理"}]}),
+            serde_json::json!({"type": "Case", "id": "C1", "category": "x", "title": "顾福生家烟感报警"}),
+        ];
+        let case = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/datasets/gusu-huqiu/case.ndjson"),
+        )
+        .unwrap_or_default();
+        let case: Value = serde_json::from_str(case.lines().next().unwrap_or_default()).unwrap_or(Value::Null);
+        let back = |title: &str| {
+            let mut c = case.clone();
+            c["id"] = "C1".into();
+            c["title"] = title.into();
+            c["resolution"] = "已处理".into();
+            vec![
+                serde_json::json!({"type": "Person", "id": "P1", "name": "***"}),
+                serde_json::json!({"type": "Person", "id": "P2", "name": "***"}),
+                serde_json::json!({"type": "Organization", "id": "O1", "name": "物业"}),
+                c,
+            ]
+        };
+        for level in ["inter-department", "public"] {
+            for title in ["顾福生家烟感报警", "物业黄志刚到场", "called LI LEI back"] {
+                let found = names_left(&sent, &back(title), level);
+                assert_eq!(found, vec![("Case".to_owned(), "C1".to_owned(), "/title".to_owned())], "{level} {title}");
+            }
+            assert!(names_left(&sent, &back("***家烟感报警"), level).is_empty());
+            assert!(names_left(&sent, &back("ALILEIA"), level).is_empty());
+        }
+        assert!(names_left(&sent, &back("顾福生家烟感报警"), "internal").is_empty());
     }
 
     /// A person under fourteen at the reference time whose export keeps what the level drops

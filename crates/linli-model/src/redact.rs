@@ -1,18 +1,29 @@
-//! One redaction for every output of every tool `[PRI-011]`, `[CON-072]`.
+//! One recognition of personal numbers in text, for every output of every tool `[PRI-011]`,
+//! `[CON-072]`, and for the leak checks and the masker `[SHR-040]`–`[SHR-042]`.
 //!
 //! Findings mask the values of marked members by their marks (`[PRI-004]`), but a personal number
 //! can sit anywhere else: in an id that breaks the id pattern, in an unknown member name, in a
-//! value of an unmarked member, in a file name. [`redact`] masks, in any text a tool prints, every
-//! run of digits that reads as a personal number — whatever its check character — and
-//! [`for_output`] also escapes the characters that would act on a terminal.
+//! value of an unmarked member, in a file name, in free text. [`personal_numbers`] finds them all,
+//! with their byte spans and what they read as; [`redact`] masks every one of them and
+//! [`for_output`] also escapes the characters that would act on a terminal. The leak checks of
+//! `linli-privacy` report (and its masker masks) those that read as a resident ID number or a
+//! mobile number — the same function, so that what one finds the other finds.
 //!
-//! A *digit run* is a maximal sequence of digits (ASCII or full-width) in which two digits may be
-//! separated by one separator of [`is_number_separator`], optionally ended by `X`/`x` after 17
-//! digits. A run is masked with the table of `[PRI-004]` (by its count of digits, separators
-//! dropped) when it has:
-//! * 11 digits starting `1[3-9]` (a mainland mobile number), or 13 starting `861[3-9]`;
-//! * 10 to 12 digits starting `0` (a landline with its area code);
-//! * 15 to 19 digits or 17 and an `X` (a resident ID number of either generation, a bank card).
+//! A *digit group* is a maximal sequence of digits (ASCII or full-width); a *digit run* is a
+//! sequence of groups where two groups are joined by invisible characters ([`is_invisible`]) and
+//! at most one other separator of [`is_number_separator`], optionally ended by `X`/`x` (after at
+//! most one separator, whatever follows it). A number is a run of whole groups
+//! (never part of a group: `913812345678` holds no mobile number); its digits are counted with
+//! the separators dropped. First, from the left and the longest first, the runs that read as
+//! * a resident ID number: 17 digits and a check character (a digit, or that final `X`) that is
+//!   right, with a birth date that exists and lies in 1900–2099 ([`NumberKind::ResidentId`]);
+//! * a mainland mobile number: 11 digits starting `1[3-9]`, or 13 starting `86` and then such a
+//!   number ([`NumberKind::Mobile`]);
+//!
+//! then, in the groups left, each run that as a whole (or else each group alone) has
+//! * 10 to 12 digits starting `0` (a landline with its area code), or 15 to 19 digits, or 17
+//!   and an `X` (a resident ID number of either generation whatever its check character, a bank
+//!   card) ([`NumberKind::Other`]).
 //!
 //! Division codes (6, 9 or 12 digits never starting with `0`), device codes (20 digits), times and
 //! coordinates are left as they are.
@@ -20,26 +31,24 @@
 use std::borrow::Cow;
 
 /// Whether `c` may stand between two digits of one number `[SHR-062]`: every Unicode `White_Space`
-/// character, the zero-width characters (U+200B–U+200D, U+2060, U+FEFF), dots (`.` U+002E,
-/// U+00B7, U+30FB, U+FF0E, U+FF65), hyphens and dashes (`-` U+002D, U+2010–U+2015, U+2212,
-/// U+FE58, U+FE63, U+FF0D), and `/` is not one.
+/// character, the invisible characters of [`is_invisible`], dots (`.` U+002E, U+00B7, U+30FB,
+/// U+FF0E, U+FF65), hyphens and dashes (`-` U+002D, U+2010–U+2015, U+2212, U+FE58, U+FE63,
+/// U+FF0D), and `/` is not one.
 pub fn is_number_separator(c: char) -> bool {
     c.is_whitespace()
+        || is_invisible(c)
         || matches!(
             c,
-            '\u{200b}'
-                | '\u{200c}'
-                | '\u{200d}'
-                | '\u{2060}'
-                | '\u{feff}'
-                | '.'
-                | '\u{b7}'
-                | '\u{30fb}'
-                | '\u{ff0e}'
-                | '\u{ff65}'
-                | '-'
-                | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}'
+            '.' | '\u{b7}' | '\u{30fb}' | '\u{ff0e}' | '\u{ff65}' | '-' | '\u{2010}'
+                ..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}'
         )
+}
+
+/// The invisible separators `[SHR-062]`: the zero-width characters U+200B–U+200D, U+2060, U+FEFF
+/// and the soft hyphen U+00AD. They read as nothing: any number of them may stand between two
+/// digits, besides one other separator.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}')
 }
 
 /// The ASCII digit of an ASCII or full-width digit.
@@ -51,122 +60,255 @@ fn digit(c: char) -> Option<u8> {
     }
 }
 
-/// Whether a run of these digits (and a final `X` when `x`) is a personal number.
-fn personal(d: &[u8], x: bool) -> bool {
-    let n = d.len();
-    if x {
-        return n == 17;
-    }
-    let mobile = |d: &[u8]| d.len() == 11 && d[0] == b'1' && (b'3'..=b'9').contains(&d[1]);
-    mobile(d)
-        || (n == 13 && d.starts_with(b"86") && mobile(&d[2..]))
-        || (d[0] == b'0' && (10..=12).contains(&n))
-        || (15..=19).contains(&n)
+/// `X` or `x`, ASCII or full-width: the check character 10 of a resident ID number.
+fn is_x(c: char) -> bool {
+    matches!(c, 'X' | 'x' | '\u{ff38}' | '\u{ff58}')
 }
 
-/// `s` with every personal number masked by the table of `[PRI-004]`.
-pub fn redact(s: &str) -> Cow<'_, str> {
-    // Fast path: fewer than ten digits cannot hold a personal number.
-    if s.chars().filter(|c| digit(*c).is_some()).take(10).count() < 10 {
-        return Cow::Borrowed(s);
+/// What a personal number found in text reads as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NumberKind {
+    /// A resident ID number whose check character is right and whose birth date exists and lies
+    /// in 1900–2099 `[SHR-040]`.
+    ResidentId,
+    /// A mainland mobile number, or `86` and one `[SHR-041]`.
+    Mobile,
+    /// Another number that reads as personal `[PRI-011]`: a landline with its area code, 15 to
+    /// 19 digits (an older or wrong resident ID number, a bank card), 17 digits and an `X`.
+    Other,
+}
+
+/// A personal number in a text: what it reads as, where it stands, its characters. Its `Debug`
+/// shows the number masked, never in full `[PRI-011]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PersonalNumber {
+    /// What it reads as.
+    pub kind: NumberKind,
+    /// Byte offset of its first character (a digit) in the text.
+    pub start: usize,
+    /// Byte offset after its last character (a digit or the `X`).
+    pub end: usize,
+    plain: [u8; 20],
+    len: u8,
+}
+
+impl PersonalNumber {
+    /// Its ASCII digits, separators dropped, and a final `X` — the number in full: never print
+    /// it, print [`PersonalNumber::masked`].
+    pub fn plain(&self) -> &str {
+        std::str::from_utf8(&self.plain[..usize::from(self.len)]).unwrap_or("")
     }
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let mut out = String::new();
-    let mut copied = 0; // byte offset in `s` up to which `out` holds the text
-    let mut i = 0;
-    while i < chars.len() {
-        let Some(first) = digit(chars[i].1) else {
-            i += 1;
-            continue;
+
+    /// The number masked by the table of `[PRI-004]`, applied to [`PersonalNumber::plain`].
+    pub fn masked(&self) -> String {
+        crate::check::mask_middle(self.plain())
+    }
+}
+
+impl std::fmt::Debug for PersonalNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonalNumber")
+            .field("kind", &self.kind)
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .field("masked", &self.masked())
+            .finish()
+    }
+}
+
+/// One digit group of a run: its byte span and its digits in the run's buffer.
+#[derive(Clone, Copy)]
+struct Group {
+    start: usize,
+    end: usize,
+    from: usize,
+    to: usize,
+}
+
+/// A digit run being read: its groups, their digits, and the byte offset after a final `X`.
+#[derive(Default)]
+struct Run {
+    groups: Vec<Group>,
+    digits: Vec<u8>,
+    x_end: Option<usize>,
+}
+
+/// What the digits `d` (and a final `X` when `x`) read as first: a resident ID number or a
+/// mobile number.
+fn strong(d: &[u8], x: bool) -> Option<NumberKind> {
+    let mobile = |d: &[u8]| d.len() == 11 && d[0] == b'1' && (b'3'..=b'9').contains(&d[1]);
+    match d.len() {
+        17 | 18 if (d.len() == 17) == x => {
+            let mut id = [b'X'; 18];
+            id[..d.len()].copy_from_slice(d);
+            let id = std::str::from_utf8(&id).ok()?;
+            let parsed = crate::check::id_number::parse(id).ok()?;
+            (1900..=2099).contains(&parsed.birth_date.year()).then_some(NumberKind::ResidentId)
+        }
+        11 if mobile(d) => Some(NumberKind::Mobile),
+        13 if d.starts_with(b"86") && mobile(&d[2..]) => Some(NumberKind::Mobile),
+        _ => None,
+    }
+}
+
+/// Whether the digits `d` (and a final `X` when `x`) read as another personal number.
+fn weak(d: &[u8], x: bool) -> bool {
+    let n = d.len();
+    (x && n == 17) || (n > 0 && d[0] == b'0' && (10..=12).contains(&n)) || (15..=19).contains(&n)
+}
+
+impl Run {
+    fn digits_of(&self, a: usize, b: usize) -> &[u8] {
+        &self.digits[self.groups[a].from..self.groups[b].to]
+    }
+
+    fn number(&self, kind: NumberKind, a: usize, b: usize, x: bool) -> PersonalNumber {
+        let d = self.digits_of(a, b);
+        let mut plain = [0u8; 20];
+        plain[..d.len()].copy_from_slice(d);
+        let mut len = d.len();
+        if x {
+            plain[len] = b'X';
+            len += 1;
+        }
+        let end = match (x, self.x_end) {
+            (true, Some(e)) => e,
+            _ => self.groups[b].end,
         };
-        // A run starts here unless a digit and a separator precede it (then it was scanned).
-        let mut digits = vec![first];
-        let mut j = i + 1;
-        let mut x = false;
-        loop {
-            match chars.get(j).map(|c| c.1) {
-                Some(c) if digit(c).is_some() => {
-                    digits.extend(digit(c));
-                    j += 1;
-                }
-                Some(c) if is_number_separator(c) && chars.get(j + 1).is_some_and(|n| digit(n.1).is_some()) => {
-                    j += 1;
-                }
-                Some('X' | 'x' | '\u{ff38}' | '\u{ff58}') if digits.len() == 17 => {
-                    // Only when no letter or digit follows: `…X` ends the number.
-                    if !chars.get(j + 1).is_some_and(|n| n.1.is_alphanumeric()) {
-                        x = true;
-                        j += 1;
-                    }
+        PersonalNumber { kind, start: self.groups[a].start, end, plain, len: len as u8 }
+    }
+
+    /// The personal numbers of the run, appended to `out`; the run is emptied.
+    fn finish(&mut self, out: &mut Vec<PersonalNumber>) {
+        let n = self.groups.len();
+        if n == 0 {
+            return;
+        }
+        let x_after = |b: usize, len: usize| b == n - 1 && self.x_end.is_some() && len == 17;
+        let first = out.len();
+        // Resident ID and mobile numbers, from the left, the longest first.
+        let mut covered = vec![false; n];
+        let mut a = 0;
+        while a < n {
+            let mut best = None;
+            for b in a..n {
+                let d = self.digits_of(a, b);
+                if d.len() > 18 {
                     break;
                 }
-                _ => break,
+                let x = x_after(b, d.len());
+                if let Some(kind) = strong(d, x) {
+                    best = Some((b, kind, x));
+                }
+            }
+            match best {
+                Some((b, kind, x)) => {
+                    out.push(self.number(kind, a, b, x));
+                    covered[a..=b].iter_mut().for_each(|c| *c = true);
+                    a = b + 1;
+                }
+                None => a += 1,
             }
         }
-        if personal(&digits, x) {
-            mask_span(s, &chars, (i, j), &digits, x, &mut out, &mut copied);
-        } else {
-            // The run as a whole is no personal number, but a part of it between separators
-            // may be one: `2023-32050819800315462X09` is a year, an ID number and more digits
-            // (here a final `X` may be followed by a digit, not by a letter).
-            let mut k = i;
-            while k < j {
-                if digit(chars[k].1).is_none() {
-                    k += 1;
-                    continue;
-                }
-                let mut end = k;
-                let mut part = Vec::new();
-                while end < j {
-                    match digit(chars[end].1) {
-                        Some(d) => part.push(d),
-                        None => break,
+        // Other numbers in what is left: a stretch of groups as a whole, else each group alone.
+        let mut a = 0;
+        while a < n {
+            if covered[a] {
+                a += 1;
+                continue;
+            }
+            let mut b = a;
+            while b + 1 < n && !covered[b + 1] {
+                b += 1;
+            }
+            let d = self.digits_of(a, b);
+            let x = x_after(b, d.len());
+            if d.len() <= 19 && weak(d, x) {
+                out.push(self.number(NumberKind::Other, a, b, x));
+            } else if b > a {
+                for g in a..=b {
+                    let d = self.digits_of(g, g);
+                    let x = x_after(g, d.len());
+                    if weak(d, x) {
+                        out.push(self.number(NumberKind::Other, g, g, x));
                     }
-                    end += 1;
                 }
-                let part_x = part.len() == 17
-                    && matches!(chars.get(end).map(|c| c.1), Some('X' | 'x' | '\u{ff38}' | '\u{ff58}'))
-                    && !chars.get(end + 1).is_some_and(|n| n.1.is_alphabetic());
-                let end = if part_x { end + 1 } else { end };
-                if part.len() < digits.len() && personal(&part, part_x) {
-                    mask_span(s, &chars, (k, end), &part, part_x, &mut out, &mut copied);
-                }
-                k = end;
             }
+            a = b + 1;
         }
-        i = j.max(i + 1);
-    }
-    if copied == 0 {
-        Cow::Borrowed(s)
-    } else {
-        out.push_str(&s[copied..]);
-        Cow::Owned(out)
+        out[first..].sort_by_key(|p| p.start);
+        self.groups.clear();
+        self.digits.clear();
+        self.x_end = None;
     }
 }
 
-/// Append to `out` the text of `s` from `copied` to the span (`chars` indices, end excluded),
-/// then the span's number masked.
-fn mask_span(
-    s: &str,
-    chars: &[(usize, char)],
-    (from, to): (usize, usize),
-    digits: &[u8],
-    x: bool,
-    out: &mut String,
-    copied: &mut usize,
-) {
-    let start = chars[from].0;
-    let end = chars.get(to).map_or(s.len(), |c| c.0);
-    if start < *copied {
-        return;
+/// Every personal number in `s`, in the order they stand, not overlapping (see the module
+/// documentation for what is one) `[PRI-011]`, `[SHR-040]`, `[SHR-041]`.
+pub fn personal_numbers(s: &str) -> Vec<PersonalNumber> {
+    let mut out = Vec::new();
+    // Fewer than ten digits cannot hold a personal number.
+    if s.chars().filter(|c| digit(*c).is_some()).take(10).count() < 10 {
+        return out;
     }
-    out.push_str(&s[*copied..start]);
-    let mut plain: String = digits.iter().map(|d| char::from(*d)).collect();
-    if x {
-        plain.push('X');
+    let mut run = Run::default();
+    // Between two groups: whether a separator was seen, and whether a visible one.
+    let (mut gap, mut visible) = (false, false);
+    for (i, c) in s.char_indices() {
+        let end = i + c.len_utf8();
+        if let Some(d) = digit(c) {
+            match run.groups.last_mut() {
+                Some(g) if !gap => {
+                    g.end = end;
+                    g.to += 1;
+                }
+                _ => {
+                    let at = run.digits.len();
+                    run.groups.push(Group { start: i, end, from: at, to: at + 1 });
+                }
+            }
+            run.digits.push(d);
+            (gap, visible) = (false, false);
+            continue;
+        }
+        if run.groups.is_empty() {
+            continue;
+        }
+        if is_invisible(c) {
+            gap = true;
+            continue;
+        }
+        if is_number_separator(c) && !visible {
+            (gap, visible) = (true, true);
+            continue;
+        }
+        if is_x(c) {
+            run.x_end = Some(end);
+        }
+        run.finish(&mut out);
+        (gap, visible) = (false, false);
     }
-    out.push_str(&crate::check::mask_middle(&plain));
-    *copied = end;
+    run.finish(&mut out);
+    out
+}
+
+/// `s` with every personal number of [`personal_numbers`] masked by the table of `[PRI-004]`
+/// (its digits, separators dropped).
+pub fn redact(s: &str) -> Cow<'_, str> {
+    let found = personal_numbers(s);
+    if found.is_empty() {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut copied = 0;
+    for p in &found {
+        out.push_str(&s[copied..p.start]);
+        out.push_str(&p.masked());
+        copied = p.end;
+    }
+    out.push_str(&s[copied..]);
+    Cow::Owned(out)
 }
 
 /// [`redact`], then [`crate::text::escape_controls`]: what every plain-text output prints of a
@@ -196,6 +338,52 @@ mod tests {
         // A number glued by a separator to other digits (found by the `record` fuzz target).
         assert_eq!(redact("2023-32050819800315462X09-12"), "2023-3205**********462X09-12");
         assert_eq!(redact("1-13812345678-2"), "1-138****5678-2");
+    }
+
+    #[test]
+    fn numbers_in_any_grouping_and_separator_of_the_set_are_masked() {
+        // Mobiles grouped 3-8, 7-4, 4-4-3, 3-3-5, one separator per digit; tab and newline.
+        for s in [
+            "138 12345678",
+            "1381234-5678",
+            "1381-2345-678",
+            "138.123.45678",
+            "1 3 8 1 2 3 4 5 6 7 8",
+            "138\t1234\n5678",
+            "138\u{3000}12345678",
+            "138\u{ff0e}1234\u{ff0e}5678",
+            "138\u{ad}1234\u{ad}5678",
+            "138\u{ad} 1234\u{200b}-\u{ad}5678",
+        ] {
+            assert_eq!(redact(&format!("电话{s}。")), "电话138****5678。", "{s:?}");
+        }
+        assert_eq!(redact("8613912345678"), "8613*****5678");
+        // An ID number 17-1, and its X after a separator.
+        assert_eq!(redact("证件11010519491231002-X号"), "证件1101**********002X号");
+        assert_eq!(redact("证件11010519491231002X号"), "证件1101**********002X号");
+        // Two separators in a row end a number.
+        assert_eq!(redact("138  1234 5678"), "138  1234 5678");
+    }
+
+    #[test]
+    fn what_a_number_reads_as() {
+        let kinds = |s: &str| personal_numbers(s).iter().map(|p| (p.kind, p.masked())).collect::<Vec<_>>();
+        // An ID number is not also a mobile inside it (`19491231002`).
+        assert_eq!(kinds("110105 19491231002X"), [(NumberKind::ResidentId, "1101**********002X".to_owned())]);
+        assert_eq!(kinds("110105-19491231002-X"), [(NumberKind::ResidentId, "1101**********002X".to_owned())]);
+        // A year glued to a mobile: the mobile.
+        assert_eq!(kinds("2023-138-1234-5678"), [(NumberKind::Mobile, "138****5678".to_owned())]);
+        // A wrong check character: another number, masked all the same.
+        assert_eq!(kinds("110105194912310021"), [(NumberKind::Other, "1101**********0021".to_owned())]);
+        assert_eq!(kinds("0512-6789-1234"), [(NumberKind::Other, "0512****1234".to_owned())]);
+        // An `X` is the check character whatever follows it: a word cannot hide the number.
+        assert_eq!(kinds("11010519491231002Xiao"), [(NumberKind::ResidentId, "1101**********002X".to_owned())]);
+        assert_eq!(kinds("12345678901234567 x"), [(NumberKind::Other, "1234**********567X".to_owned())]);
+        // Debug never shows the number.
+        let p = &personal_numbers("电话13812345678")[0];
+        assert!(!format!("{p:?}").contains("13812345678"));
+        assert_eq!(p.plain(), "13812345678");
+        assert_eq!((p.start, p.end), (6, 17));
     }
 
     #[test]

@@ -427,8 +427,9 @@ pub fn names_of(src: &Source, names: &mut Names) -> Result<(), Error> {
 }
 
 /// The leak checks of the sharing level a profile declares — those of the level's built-in
-/// profile, whatever the profile's name —, run on every masked record before it is written, so
-/// that `mask` never writes what a validator of that level rejects `[SHR-032]`.
+/// profile, whatever the profile's name —, and the check of ids `[CON-013]`, run on every masked
+/// record before it is written, so that `mask` never writes what a validator of that level
+/// rejects `[SHR-032]`.
 struct SelfCheck<'a> {
     declared: &'a Profile,
     built_in: Option<Profile>,
@@ -458,9 +459,12 @@ impl<'a> SelfCheck<'a> {
             finding,
         };
         let record = linli_model::Record::from_value(v.clone()).map_err(|_| fail("", "record-structure"))?;
+        // Ids are never changed `[SHR-024]`: one that holds a personal number is refused, as a
+        // validator reports it at every level `[CON-013]`.
+        let ids = crate::leak::ids_holding_numbers(&record);
         let leaks = crate::leak::raw_values(&record, built_in, self.today);
         let names = crate::leak::names_in_text(&record, self.names);
-        if let Some(l) = leaks.into_iter().chain(names).next() {
+        if let Some(l) = ids.into_iter().chain(leaks).chain(names).next() {
             return Err(fail(&l.pointer, l.code));
         }
         // At `public`, residences refer to communities `[SHR-051]`.

@@ -9,9 +9,9 @@
 //!
 //! Every [`Leak`] carries the value masked by the [PRI-004] table, never in full.
 
-use linli_model::check::{Level, id_number, mask_middle};
+use linli_model::check::{Level, mask_middle};
 use linli_model::datetime::Date;
-use linli_model::redact::is_number_separator;
+use linli_model::redact::{NumberKind, personal_numbers};
 use linli_model::{Record, RecordType};
 use serde_json::Value;
 
@@ -119,42 +119,6 @@ pub struct TextHit {
     pub end: usize,
 }
 
-fn is_mobile(d: &[u8]) -> bool {
-    d.len() == 11 && d[0] == b'1' && (b'3'..=b'9').contains(&d[1]) && d.iter().all(u8::is_ascii_digit)
-}
-
-/// Zero-width characters: invisible, so a number split by them reads as one run of digits. They
-/// are among the separators of [`is_number_separator`] `[SHR-062]`.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}') && is_number_separator(c)
-}
-
-/// Full-width digits and `Ｘ`/`ｘ` read as their ASCII forms, every separator of
-/// [`is_number_separator`] as one space — the zero-width ones as nothing at all —, every other
-/// character as one placeholder byte. Gives the folded bytes and, for each, the byte offset in `s`
-/// where its character starts (plus `s.len()` at the end).
-fn fold(s: &str) -> (String, Vec<usize>) {
-    let mut folded = String::with_capacity(s.len());
-    let mut at = Vec::with_capacity(s.len() + 1);
-    for (i, c) in s.char_indices() {
-        let f = match c {
-            '\u{ff10}'..='\u{ff19}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or('#'),
-            '\u{ff38}' => 'X',
-            '\u{ff58}' => 'x',
-            '\u{ff0b}' => '+',
-            c if is_invisible(c) => continue,
-            c if is_number_separator(c) => ' ',
-            // Other ASCII spacing (none is left: ASCII white space is a separator) and letters.
-            c if c.is_ascii() => c,
-            _ => '#',
-        };
-        folded.push(f);
-        at.push(i);
-    }
-    at.push(s.len());
-    (folded, at)
-}
-
 /// A number found by [`scan_text`], written for a report or for the masked text: its digits (and
 /// a leading `+`, a final `X`) without separators, masked by the [PRI-004] table.
 pub fn mask_number(found: &str) -> String {
@@ -171,131 +135,24 @@ pub fn mask_number(found: &str) -> String {
     mask_middle(&plain)
 }
 
-/// Find resident ID numbers and mobile numbers in free text `[SHR-040]`, `[SHR-041]`, written
-/// in ASCII or full-width digits.
-///
-/// A resident ID number is a run of exactly 17 digits followed by a digit, `X` or `x`, not
-/// part of a longer run of digits, whose check character is right and whose birth date exists and
-/// lies in 1900–2099. A mobile number is `1[3-9]` and nine more digits, alone, grouped 3-4-4, or
-/// after `+86`, not part of a longer run of digits. A resident ID number written in groups
-/// (`1101 0519 4912 3100 2X`, `110105.19491231.002X`) is found too. Groups are joined by one
-/// separator of [`is_number_separator`] (spaces of every kind, dots, hyphens and dashes); the
-/// zero-width separators are invisible and read as nothing, so that digits split by them are one
-/// run `[SHR-041]`. Offsets are into `s`.
+/// Find resident ID numbers and mobile numbers in free text `[SHR-040]`, `[SHR-041]`: the
+/// numbers of [`linli_model::redact::personal_numbers`] — the one recognition that redaction
+/// uses too `[PRI-011]` — that read as a resident ID number (check character right, birth date in
+/// 1900–2099) or a mobile number, in ASCII or full-width digits, their groups joined by invisible
+/// characters and at most one other separator of the set of `[SHR-062]`, not part of a longer
+/// group of digits. Offsets are into `s`, from the first digit to the last digit or `X`.
 pub fn scan_text(s: &str) -> Vec<TextHit> {
-    let (folded, at) = fold(s);
-    let mut hits = scan_ascii(&folded);
-    for h in &mut hits {
-        h.start = at.get(h.start).copied().unwrap_or(s.len());
-        h.end = at.get(h.end).copied().unwrap_or(s.len());
-    }
-    hits
-}
-
-/// [`scan_text`] on text whose every character is one byte.
-fn scan_ascii(s: &str) -> Vec<TextHit> {
-    let b = s.as_bytes();
-    let mut hits = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        let run = &b[start..i];
-        // A resident ID number.
-        let with_x = run.len() == 17 && matches!(b.get(i), Some(b'X' | b'x'));
-        if run.len() == 18 || with_x {
-            let end = if with_x { i + 1 } else { i };
-            let candidate = s[start..end].to_ascii_uppercase();
-            if let Ok(id) = id_number::parse(&candidate) {
-                if (1900..=2099).contains(&id.birth_date.year()) {
-                    hits.push(TextHit { kind: TextHitKind::ResidentId, start, end });
-                }
-            }
-            continue;
-        }
-        // A mobile number, plain or after +86.
-        if is_mobile(run) {
-            hits.push(TextHit { kind: TextHitKind::Mobile, start, end: i });
-            continue;
-        }
-        if run.len() == 13 && run.starts_with(b"86") && start > 0 && b[start - 1] == b'+' && is_mobile(&run[2..]) {
-            hits.push(TextHit { kind: TextHitKind::Mobile, start: start - 1, end: i });
-            continue;
-        }
-        // Grouped 3-4-4.
-        if run.len() == 3 && run[0] == b'1' && (b'3'..=b'9').contains(&run[1]) {
-            let sep = b.get(i).copied();
-            if sep == Some(b' ') {
-                let g = |from: usize| -> Option<usize> {
-                    let d = b.get(from..from + 4)?;
-                    d.iter().all(u8::is_ascii_digit).then_some(from + 4)
-                };
-                if let Some(j) = g(i + 1) {
-                    if b.get(j) == Some(&b' ') {
-                        if let Some(k) = g(j + 1) {
-                            if !b.get(k).is_some_and(u8::is_ascii_digit) {
-                                hits.push(TextHit { kind: TextHitKind::Mobile, start, end: k });
-                                i = k;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    hits.extend(grouped_ids(b));
-    hits.sort_by_key(|h| h.start);
-    hits
-}
-
-/// Resident ID numbers written in groups (`3205 0419 3802 1431 1X`, `320504-19380214-311X`): a
-/// span of digits in groups joined by one separator each (folded to a space), ending in a digit or `X`, not
-/// next to another digit, whose digits are 17 plus a check character that is right.
-fn grouped_ids(b: &[u8]) -> Vec<TextHit> {
-    let mut hits = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let starts = b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_digit());
-        if !starts {
-            i += 1;
-            continue;
-        }
-        let (mut j, mut digits, mut separated) = (i, String::new(), false);
-        loop {
-            while j < b.len() && b[j].is_ascii_digit() {
-                digits.push(char::from(b[j]));
-                j += 1;
-            }
-            match (b.get(j), b.get(j + 1)) {
-                (Some(b' '), Some(d)) if d.is_ascii_digit() && digits.len() < 18 => {
-                    separated = true;
-                    j += 1;
-                }
-                (Some(b'X' | b'x'), _) if digits.len() == 17 => {
-                    digits.push('X');
-                    j += 1;
-                    break;
-                }
-                _ => break,
-            }
-        }
-        let alone = !b.get(j).is_some_and(|c| c.is_ascii_digit() || c.is_ascii_alphabetic());
-        if separated && alone && digits.len() == 18 {
-            if let Ok(id) = id_number::parse(&digits) {
-                if (1900..=2099).contains(&id.birth_date.year()) {
-                    hits.push(TextHit { kind: TextHitKind::ResidentId, start: i, end: j });
-                }
-            }
-        }
-        i = j.max(i + 1);
-    }
-    hits
+    personal_numbers(s)
+        .into_iter()
+        .filter_map(|p| {
+            let kind = match p.kind {
+                NumberKind::ResidentId => TextHitKind::ResidentId,
+                NumberKind::Mobile => TextHitKind::Mobile,
+                _ => return None,
+            };
+            Some(TextHit { kind, start: p.start, end: p.end })
+        })
+        .collect()
 }
 
 /// The free-text members of a record type, as pointer patterns (`*`: any array index); the same
@@ -347,9 +204,11 @@ pub fn free_text(record: &Record) -> Vec<(String, &str)> {
     out
 }
 
-/// Scan the free-text members of a record for identity and mobile numbers.
-pub fn scan_record(record: &Record) -> Vec<Leak> {
-    let ty = record.record_type();
+/// The ids of a record that hold a resident ID or mobile number (`id-holds-personal-number`,
+/// `[CON-013]`): its `id`, its `meta.sourceId` and the `id` of every reference, as [`scan_text`]
+/// reads them. The validator reports these at every level, and the masker's self-check refuses
+/// them, since no profile changes an id `[SHR-024]`, `[SHR-032]`.
+pub fn ids_holding_numbers(record: &Record) -> Vec<Leak> {
     let mut out = Vec::new();
     // Ids are copied into every reference and carry no marks `[CON-013]`.
     let meta_source = record.meta().source_id.as_ref().map(|t| t.as_str());
@@ -365,6 +224,14 @@ pub fn scan_record(record: &Record) -> Vec<Leak> {
             out.push(leak("id-holds-personal-number", pointer.clone(), value));
         }
     }
+    out
+}
+
+/// Scan the ids of a record ([`ids_holding_numbers`]) and its free-text members for identity and
+/// mobile numbers.
+pub fn scan_record(record: &Record) -> Vec<Leak> {
+    let ty = record.record_type();
+    let mut out = ids_holding_numbers(record);
     for (pointer, text) in free_text(record) {
         for hit in scan_text(text) {
             let value = text.get(hit.start..hit.end).map(mask_number);
@@ -716,7 +583,10 @@ mod tests {
         assert!(scan_text("编号 138-1234-56789").is_empty());
         // Grouped digits whose check character is wrong, or that run on, are not.
         assert!(scan_text("1101 0519 4912 3100 21").is_empty());
-        assert!(scan_text("1101 0519 4912 3100 2X7").is_empty());
+        // An `X` after 17 digits is their check character whatever follows: a word or a digit
+        // after it does not hide the number.
+        assert_eq!(scan_text("1101 0519 4912 3100 2Xiao").len(), 1);
+        assert_eq!(scan_text("1101 0519 4912 3100 2X7").len(), 1);
         // Lower-case x is still a leak.
         assert_eq!(scan_text("11010519491231002x").len(), 1);
         // Inside a longer run of digits.
@@ -751,6 +621,39 @@ mod tests {
         assert!(scan_text("128.1234.5678").is_empty());
         // A slash is not a separator.
         assert!(scan_text("138/1234/5678").is_empty());
+    }
+
+    #[test]
+    fn scan_finds_what_redact_masks_in_any_grouping() {
+        // Mobiles grouped 3-8, 7-4, 4-4-3, 3-3-5, one separator per digit; U+3000, U+FF0E,
+        // the soft hyphen, tab and newline between groups; 86 without `+`.
+        for s in [
+            "138 12345678",
+            "1381234-5678",
+            "1381-2345-678",
+            "138.123.45678",
+            "1 3 8 1 2 3 4 5 6 7 8",
+            "138\t1234\n5678",
+            "138\u{3000}12345678",
+            "138\u{ff0e}1234\u{ff0e}5678",
+            "138\u{ad}1234\u{ad}5678",
+            "8613812345678",
+        ] {
+            let text = format!("回电{s}。");
+            let hits = scan_text(&text);
+            assert_eq!(hits.len(), 1, "{s:?}");
+            assert_eq!(hits[0].kind, TextHitKind::Mobile, "{s:?}");
+            let masked = mask_number(&text[hits[0].start..hits[0].end]);
+            assert!(masked == "138****5678" || masked == "8613*****5678", "{s:?}: {masked}");
+            assert_eq!(linli_model::redact::redact(&text), format!("回电{masked}。"));
+        }
+        // An ID number 17-1; no mobile reported inside an ID number.
+        for s in ["11010519491231002-X", "110105 19491231002X", "110105\u{ad}19491231002X"] {
+            let hits = scan_text(s);
+            assert_eq!(hits.len(), 1, "{s:?}");
+            assert_eq!(hits[0].kind, TextHitKind::ResidentId, "{s:?}");
+            assert_eq!(mask_number(&s[hits[0].start..hits[0].end]), "1101**********002X");
+        }
     }
 
     #[test]

@@ -88,3 +88,122 @@ fn masking_a_file_keeps_the_number_of_records() {
     }
     QuickCheck::new().tests(30).quickcheck(prop as fn(Vec<Record>) -> TestResult);
 }
+
+/// A small deterministic generator (SplitMix64), seeded by quickcheck.
+struct Mix(u64);
+
+impl Mix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// A resident ID number with a right check character, or a mobile number (perhaps after `86`).
+fn planted_number(m: &mut Mix) -> (String, bool) {
+    let digits = |m: &mut Mix, n: usize| (0..n).map(|_| char::from(b'0' + m.below(10) as u8)).collect::<String>();
+    if m.below(2) == 0 {
+        let area = format!("{}{}", 1 + m.below(6), digits(m, 5));
+        let birth = format!("{}{:02}{:02}", 1930 + m.below(90), 1 + m.below(12), 1 + m.below(28));
+        let first17 = format!("{area}{birth}{}", digits(m, 3));
+        let check = linli_model::check::id_number::check_character(&first17).unwrap();
+        (format!("{first17}{check}"), true)
+    } else {
+        let prefix = if m.below(4) == 0 { "86" } else { "" };
+        (format!("{prefix}1{}{}", 3 + m.below(7), digits(m, 9)), false)
+    }
+}
+
+/// The number written with separators of the one set `[SHR-062]` between random digits (at
+/// most one visible separator per gap, any invisible ones), in ASCII or full-width digits.
+fn write_split(m: &mut Mix, plain: &str) -> String {
+    const VISIBLE: &[char] = &[
+        ' ', '\t', '\n', '\u{a0}', '\u{3000}', '\u{202f}', '\u{2009}', '.', '\u{b7}', '\u{30fb}', '\u{ff0e}',
+        '\u{ff65}', '-', '\u{2010}', '\u{2013}', '\u{2014}', '\u{2212}', '\u{fe58}', '\u{fe63}', '\u{ff0d}',
+    ];
+    const INVISIBLE: &[char] = &['\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}', '\u{ad}'];
+    let wide = m.below(4) == 0;
+    let mut out = String::new();
+    for (i, c) in plain.chars().enumerate() {
+        if i > 0 && m.below(3) == 0 {
+            for _ in 0..m.below(2) {
+                out.push(m.pick(INVISIBLE));
+            }
+            if m.below(3) != 0 {
+                out.push(m.pick(VISIBLE));
+            }
+            for _ in 0..m.below(2) {
+                out.push(m.pick(INVISIBLE));
+            }
+        }
+        out.push(match (wide, c) {
+            (true, 'X') => '\u{ff38}',
+            (true, d) => char::from_u32(u32::from(d) + 0xfee0).unwrap(),
+            (false, d) => d,
+        });
+    }
+    out
+}
+
+/// For random text with planted ID and mobile numbers split by random separators of the set,
+/// `scan_text` finds every plant, at its place and of its kind, and `redact` leaves none of
+/// their digit sequences: the leak checks and the redaction recognise the same numbers
+/// `[SHR-041]`, `[PRI-011]`.
+#[test]
+fn scan_and_redact_find_every_planted_number() {
+    fn prop(seed: u64) -> TestResult {
+        const FILLER: &[&str] = &["电话", "，", "身份证：", "/", "联系人王先生", "（", "）", "号楼，", "abc：", "。"];
+        let mut m = Mix(seed);
+        let mut text = String::new();
+        let mut plants = Vec::new();
+        for _ in 0..1 + m.below(4) {
+            text.push_str(m.pick(FILLER));
+            let (plain, id) = planted_number(&mut m);
+            let written = write_split(&mut m, &plain);
+            plants.push((text.len(), text.len() + written.len(), plain, id));
+            text.push_str(&written);
+            text.push_str(m.pick(FILLER));
+        }
+        let hits = linli_privacy::leak::scan_text(&text);
+        for (start, end, plain, id) in &plants {
+            let kind = if *id {
+                linli_privacy::leak::TextHitKind::ResidentId
+            } else {
+                linli_privacy::leak::TextHitKind::Mobile
+            };
+            if !hits.iter().any(|h| h.start == *start && h.end == *end && h.kind == kind) {
+                return TestResult::error(format!("{:?} not found in {text:?}: {hits:?}", mask(plain)));
+            }
+        }
+        if hits.len() != plants.len() {
+            return TestResult::error(format!("{} hits for {} plants in {text:?}", hits.len(), plants.len()));
+        }
+        let redacted: String = linli_model::redact::redact(&text)
+            .chars()
+            .filter(|c| !linli_model::redact::is_number_separator(*c))
+            .map(|c| match c {
+                '\u{ff10}'..='\u{ff19}' | '\u{ff38}' => char::from_u32(u32::from(c) - 0xfee0).unwrap(),
+                c => c,
+            })
+            .collect();
+        for (_, _, plain, _) in &plants {
+            if redacted.contains(plain.as_str()) || !redacted.contains(&mask(plain)) {
+                return TestResult::error(format!("{:?} not masked in {text:?}", mask(plain)));
+            }
+        }
+        TestResult::passed()
+    }
+    fn mask(plain: &str) -> String {
+        linli_model::check::mask_middle(plain)
+    }
+    QuickCheck::new().tests(2000).quickcheck(prop as fn(u64) -> TestResult);
+}

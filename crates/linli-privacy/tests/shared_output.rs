@@ -283,3 +283,37 @@ fn mask_refuses_to_write_what_the_declared_level_does_not_allow() {
         let _ = std::fs::remove_dir_all(&out);
     }
 }
+
+/// An id, a `meta.sourceId` or a reference id that holds a personal number is never written at
+/// a level above `internal`: no profile changes ids `[SHR-024]`, and a validator reports them at
+/// every level `[CON-013]`, so the self-check refuses them `[SHR-032]` — with the pointer, never
+/// the number.
+#[test]
+fn mask_refuses_ids_that_hold_personal_numbers() {
+    let cases: &[(&str, Edit<'_>, &str)] = &[
+        ("id", ("person.ndjson", &|v: &mut Value| v["id"] = "P-11010519491231002X".into()), "/id"),
+        (
+            "source",
+            ("person.ndjson", &|v: &mut Value| v["meta"]["sourceId"] = "户籍-138 1234 5678".into()),
+            "/meta/sourceId",
+        ),
+        ("ref", ("case.ndjson", &|v: &mut Value| v["events"][0]["id"] = "E-13812345678".into()), "/events/0/id"),
+    ];
+    for (name, edit, pointer) in cases {
+        for level in ["inter-department", "public"] {
+            let input = variant(&format!("id-{name}-{level}"), &[*edit], "internal");
+            let out = tmp(&format!("id-{name}-{level}-out"));
+            let Err(e) = mask_with(&Profile::built_in(level).unwrap(), &input, &out) else {
+                panic!("{name} {level}: written")
+            };
+            assert_eq!(e.code(), "output-not-conforming", "{name} {level}: {e}");
+            let en = e.message(false);
+            assert!(en.contains("id-holds-personal-number") && en.contains(pointer), "{en}");
+            assert!(en.contains("[CON-013]"), "{en}");
+            assert!(!en.contains("11010519491231002X") && !en.contains("13812345678"), "{en}");
+            assert!(!e.message(true).contains("13812345678"));
+            assert!(!out.exists(), "{name} {level}: output left");
+            let _ = std::fs::remove_dir_all(&input);
+        }
+    }
+}

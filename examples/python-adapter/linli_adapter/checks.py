@@ -45,10 +45,10 @@ def resident_id_findings(value: str, ptr: str) -> list:
 # -- free text scans ([SHR-040], [SHR-041]) ------------------------------------------------------
 
 _FULLWIDTH = {ord("０") + i: ord("0") + i for i in range(10)} | {ord("Ｘ"): ord("X"), ord("ｘ"): ord("x")}
-_ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9](?:[ -]?[0-9]){16}[ -]?[0-9Xx](?![0-9])")
-_MOBILE_IN_TEXT = re.compile(
-    r"(?<![0-9])(?:\+86[ -]?)?1[3-9][0-9](?:[0-9]{8}|[ -][0-9]{4}[ -][0-9]{4})(?![0-9])"
-)
+# The separator set of [SHR-062]: White_Space, the invisible separators, dots, hyphens and dashes.
+_WHITE_SPACE = set("\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | {chr(c) for c in range(0x2000, 0x200B)}
+_INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_DOTS_DASHES = set(".\u00b7\u30fb\uff0e\uff65-\u2212\ufe58\ufe63\uff0d") | {chr(c) for c in range(0x2010, 0x2016)}
 
 
 def normalise_digits(text: str) -> str:
@@ -56,29 +56,89 @@ def normalise_digits(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
+def _id_ok(number: str) -> bool:
+    """17 digits and the right check character, birth date existing and in 1900-2099 ([SHR-040])."""
+    year = int(number[6:10])
+    return (1900 <= year <= 2099
+            and timeutil.date(f"{number[6:10]}-{number[10:12]}-{number[12:14]}") is not None
+            and id_check_char(number[:17]) == number[17])
+
+
+def _reads_as(digits: str, x: bool):
+    if (len(digits) == 17 and x) or (len(digits) == 18 and not x):
+        return "id" if _id_ok(digits + ("X" if x else "")) else None
+    mobile = lambda d: len(d) == 11 and d[0] == "1" and d[1] in "3456789"  # noqa: E731
+    if mobile(digits) or (len(digits) == 13 and digits.startswith("86") and mobile(digits[2:])):
+        return "mobile"
+    return None
+
+
+def numbers_in(text: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of the resident ID numbers ("id") and mobile numbers ("mobile") in free
+    text ([SHR-040], [SHR-041]): digit groups joined by any number of invisible separators and at
+    most one other separator of [SHR-062], an X after 17 digits (after one separator at most);
+    read from the left, whole groups only, the longest first."""
+    norm = normalise_digits(text)
+    out: list = []
+    groups: list = []  # [start, end, digits]
+    state = {"x_end": None}
+
+    def finish():
+        n = len(groups)
+        a = 0
+        while a < n:
+            best, digits = None, ""
+            for b in range(a, n):
+                digits += groups[b][2]
+                if len(digits) > 18:
+                    break
+                x = b == n - 1 and state["x_end"] is not None and len(digits) == 17
+                kind = _reads_as(digits, x)
+                if kind:
+                    best = (b, kind, x)
+            if best:
+                b, kind, x = best
+                out.append((kind, groups[a][0], state["x_end"] if x else groups[b][1]))
+                a = b + 1
+            else:
+                a += 1
+        groups.clear()
+        state["x_end"] = None
+
+    gap = visible = False
+    for i, c in enumerate(norm):
+        if "0" <= c <= "9":
+            if groups and not gap:
+                groups[-1][1] = i + 1
+                groups[-1][2] += c
+            else:
+                groups.append([i, i + 1, c])
+            gap = visible = False
+            continue
+        if not groups:
+            continue
+        if c in _INVISIBLE:
+            gap = True
+            continue
+        if (c in _WHITE_SPACE or c in _DOTS_DASHES) and not visible:
+            gap = visible = True
+            continue
+        if c in "Xx":
+            state["x_end"] = i + 1
+        finish()
+        gap = visible = False
+    finish()
+    return out
+
+
 def id_numbers_in(text: str) -> list[tuple[int, int]]:
     """Spans of resident ID numbers in free text ([SHR-040])."""
-    norm = normalise_digits(text)
-    spans = []
-    for m in _ID_IN_TEXT.finditer(norm):
-        raw = m.group(0)
-        if re.search(r"[ -]{2}", raw):
-            continue
-        digits = raw.replace(" ", "").replace("-", "").upper()
-        year = int(digits[6:10])
-        if not 1900 <= year <= 2099:
-            continue
-        if timeutil.date(f"{digits[6:10]}-{digits[10:12]}-{digits[12:14]}") is None:
-            continue
-        if id_check_char(digits[:17]) != digits[17]:
-            continue
-        spans.append(m.span())
-    return spans
+    return [(a, b) for kind, a, b in numbers_in(text) if kind == "id"]
 
 
 def mobiles_in(text: str) -> list[tuple[int, int]]:
     """Spans of mainland mobile numbers in free text ([SHR-041])."""
-    return [m.span() for m in _MOBILE_IN_TEXT.finditer(normalise_digits(text))]
+    return [(a, b) for kind, a, b in numbers_in(text) if kind == "mobile"]
 
 
 # -- telephone numbers ([PER-010]) ---------------------------------------------------------------

@@ -159,7 +159,9 @@ def mask_numbers_in_text(text: str) -> str:
         if a < last:
             continue
         out.append(text[last:a])
-        out.append(mask(text[a:b]))
+        # Its digits (and X) masked, separators dropped ([SHR-042]).
+        found = checks.normalise_digits(text[a:b])
+        out.append(mask("".join(c.upper() for c in found if c.isascii() and (c.isdigit() or c in "Xx"))))
         last = b
     out.append(text[last:])
     return "".join(out)

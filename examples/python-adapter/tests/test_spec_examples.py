@@ -85,6 +85,16 @@ class SpecExamples(unittest.TestCase):
         self.assertFalse(checks.id_numbers_in("9110105194912310022X"))  # part of a longer run
         self.assertTrue(checks.mobiles_in("电话 138 1234 5678"))
         self.assertFalse(checks.mobiles_in("编号 913812345678"))
+        # Any grouping, any separator of the set, 86 without +, X after a separator ([SHR-041]).
+        for text in ["138 12345678", "1381-2345-678", "1 3 8 1 2 3 4 5 6 7 8", "138\u300012345678",
+                     "138\u00ad1234\u00ad5678", "138\t1234\n5678", "8613912345678"]:
+            self.assertEqual(len(checks.mobiles_in(text)), 1, text)
+        self.assertEqual(checks.numbers_in("证件 11010519491231002-X"), [("id", 3, 22)])
+        # No mobile inside an ID number grouped 6-12; two visible separators end a number.
+        self.assertEqual(checks.numbers_in("110105 19491231002X"), [("id", 0, 19)])
+        self.assertFalse(checks.mobiles_in("138  1234 5678"))
+        self.assertEqual(share.mask_numbers_in_text("回电 138\u3000 1234"), "回电 138\u3000 1234")
+        self.assertEqual(share.mask_numbers_in_text("回电 138\u300012345678。"), "回电 138****5678。")
 
 
 class Product(unittest.TestCase):

@@ -381,9 +381,9 @@ impl Validator {
                 f = Finding::new(
                     code,
                     Level::Error,
-                    Some("CON-008"),
-                    "整数必须只用数字书写，不带小数部分或指数（写 `1`，不写 `1.0` 或 `1e0`）",
-                    "an integer must be written with digits only, without a fraction or an exponent (`1`, not `1.0` or `1e0`)",
+                    Some(req),
+                    "整数必须只用数字书写，不带小数部分或指数（写 `1`，不写 `1.0` 或 `1e0`）[CON-008]",
+                    "an integer must be written with digits only, without a fraction or an exponent (`1`, not `1.0` or `1e0`) [CON-008]",
                 )
                 .at(*p);
             }
@@ -411,7 +411,7 @@ mod tests {
         assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
         let f = &out.findings[0];
         assert_eq!((f.code.as_ref(), f.pointer.as_str()), ("record-structure", "/meta/version"));
-        assert_eq!(f.requirement, Some("CON-008"));
+        assert!(f.message_en.contains("[CON-008]") && f.message_zh.contains("[CON-008]"), "{}", f.message_en);
         assert!(f.message_en.contains("digits only") && !f.message_en.contains("line 1"), "{}", f.message_en);
         assert!(f.message_zh.contains("整数"), "{}", f.message_zh);
     }

@@ -356,9 +356,11 @@ pub fn render_text(r: &Report, lang: Lang, color: bool) -> String {
     out
 }
 
-/// Escape text for XML and HTML (text and attribute values). Control characters — which XML 1.0
-/// forbids and a terminal would obey — and the noncharacters U+FFFE and U+FFFF become U+FFFD;
-/// line feeds and tabs stay. One escaper for every report of the workspace.
+/// Escape text for XML and HTML (text and attribute values). Every character of
+/// [`linli_model::text::is_terminal_control`] — control characters, which XML 1.0 forbids and a
+/// terminal would obey, and the bidirectional controls that reorder what a reader or a terminal
+/// shows `[CON-072]` — and the noncharacters U+FFFE and U+FFFF become U+FFFD; line feeds and tabs
+/// stay. One escaper for every report of the workspace.
 pub fn escape_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -369,7 +371,9 @@ pub fn escape_markup(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\n' | '\t' => out.push(c),
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c if linli_model::text::is_terminal_control(c) || c == '\u{FFFE}' || c == '\u{FFFF}' => {
+                out.push('\u{FFFD}');
+            }
             c => out.push(c),
         }
     }
@@ -584,5 +588,13 @@ mod tests {
     fn markup_escaping_leaves_no_control_character_and_no_xml_noncharacter() {
         let s = escape_markup("a<b>&\"'\u{1b}[2K\r\u{7f}\u{85}\u{fffe}\u{ffff}\n\tz");
         assert_eq!(s, "a&lt;b&gt;&amp;&quot;&#39;\u{fffd}[2K\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\n\tz");
+    }
+
+    /// A bidirectional override in an id or a file name would reorder what the JUnit viewer or
+    /// the HTML page shows `[CON-072]`.
+    #[test]
+    fn markup_escaping_replaces_bidirectional_controls_and_line_separators() {
+        let s = escape_markup("P\u{202e}1\u{2066}2\u{2069}3\u{200f}4\u{61c}5\u{2028}6\u{2029}7");
+        assert_eq!(s, "P\u{fffd}1\u{fffd}2\u{fffd}3\u{fffd}4\u{fffd}5\u{fffd}6\u{fffd}7");
     }
 }

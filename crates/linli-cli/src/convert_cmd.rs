@@ -175,6 +175,27 @@ pub(crate) fn write_linli(out: &Path, records: &[Record]) -> Result<(), CliError
     write_manifest(out)
 }
 
+/// What the summary says when every record was refused and so nothing was written [ADP-077].
+pub(crate) fn not_written(output: &Path, lang: Lang) -> String {
+    let o = crate::printable(&output.display().to_string());
+    match lang {
+        Lang::Zh => format!("所有记录均被拒绝，未写出 {o}"),
+        Lang::En => format!("every record was refused: {o} not written"),
+    }
+}
+
+/// A loss entry as a loss report file shows it: its messages and pointers quote ids, member names
+/// and values of the input, so no personal number in full `[PRI-011]` (control characters are
+/// escaped by JSON `[CON-072]`).
+pub(crate) fn shown(l: &linli_adapters::Loss) -> linli_adapters::Loss {
+    let mut l = l.clone();
+    l.message_zh = redact(&l.message_zh).into_owned();
+    l.message_en = redact(&l.message_en).into_owned();
+    l.source = redact(&l.source).into_owned();
+    l.target = l.target.as_deref().map(|t| redact(t).into_owned());
+    l
+}
+
 /// The manifest of a dataset directory whose NDJSON files are written.
 pub(crate) fn write_manifest(out: &Path) -> Result<(), CliError> {
     let io = |path: &Path| {
@@ -353,15 +374,7 @@ fn run_other(
     if let Some(p) = &a.loss_report {
         // Entries and errors quote ids, member names and values of the input: no personal number
         // in full [PRI-011] (control characters are escaped by JSON [CON-072]).
-        let mut shown = LossReport::default();
-        for l in &loss.entries {
-            let mut l = l.clone();
-            l.message_zh = redact(&l.message_zh).into_owned();
-            l.message_en = redact(&l.message_en).into_owned();
-            l.source = redact(&l.source).into_owned();
-            l.target = l.target.as_deref().map(|t| redact(t).into_owned());
-            shown.entries.push(l);
-        }
+        let shown = LossReport { entries: loss.entries.iter().map(shown).collect() };
         let errors: Vec<String> = errors.iter().map(|e| redact(e).into_owned()).collect();
         let json = serde_json::json!({"records": records.len(), "loss": shown, "errors": errors});
         std::fs::write(p, format!("{}\n", serde_json::to_string_pretty(&json).unwrap_or_default()))
@@ -386,13 +399,7 @@ fn run_other(
     };
     writeln!(out, "{head}").map_err(CliError::Stdout)?;
     if nothing {
-        let said = match lang {
-            Lang::Zh => format!("  所有记录均被拒绝，未写出 {}", crate::printable(&output.display().to_string())),
-            Lang::En => {
-                format!("  every record was refused: {} not written", crate::printable(&output.display().to_string()))
-            }
-        };
-        writeln!(out, "{said}").map_err(CliError::Stdout)?;
+        writeln!(out, "  {}", not_written(output, lang)).map_err(CliError::Stdout)?;
     }
     for (k, n) in &counts {
         writeln!(out, "  {n:>6}  {k}").map_err(CliError::Stdout)?;

@@ -92,6 +92,25 @@ fn no_output_is_written_when_every_record_is_refused() {
             assert!(!o.exists(), "{lang} {out}: {text}");
         }
     }
+    // A register whose every row is refused (streamed: the output is opened before the first row).
+    let mapping = root().join("examples/adapters/csv/population-register.toml").display().to_string();
+    let register = dir.join("bad.csv");
+    std::fs::write(
+        &register,
+        "人员编号,姓名,性别,民族,出生日期,公民身份号码,联系电话,户籍地址,现住址,户号,与户主关系,政治面貌\n\
+         RK1,王丽,火星人,汉,明天,1,2,,,3,4,5\n",
+    )
+    .unwrap();
+    let register = register.display().to_string();
+    for out in ["reg.ndjson", "reg-dir"] {
+        let o = dir.join(out);
+        let os = o.display().to_string();
+        let (code, text) =
+            run(&["--lang", "en", "convert", "--from", "csv", "--mapping", &mapping, &register, "-o", &os]);
+        assert_eq!(code, ExitCode::from(1), "{text}");
+        assert!(text.contains("every record was refused"), "{text}");
+        assert!(!o.exists(), "{out}: {text}");
+    }
     // Refused with some records converted: those are written.
     let input2 = dir.join("some.ndjson");
     let good = std::fs::read_to_string(root().join("examples/datasets/gusu-huqiu/organization.ndjson")).unwrap();

@@ -630,6 +630,57 @@ fn mask_prints_no_planted_value_and_shares_no_number_or_name() {
     report(failures);
 }
 
+/// A profile file's `name` is printed in the summary of `linli mask`.
+#[test]
+fn mask_prints_no_planted_profile_name() {
+    let mut failures = BTreeSet::new();
+    let dir = scratch().join("mask-profile");
+    std::fs::create_dir_all(&dir).unwrap();
+    let records = dir.join("records.ndjson");
+    let lines: Vec<String> = base_lines().into_iter().map(|(_, l)| l).collect();
+    std::fs::write(&records, lines.join("\n") + "\n").unwrap();
+    for (i, plant) in plants().iter().enumerate() {
+        let profile = dir.join(format!("profile-{i}.toml"));
+        let name = toml_string(&plant.text);
+        std::fs::write(
+            &profile,
+            format!(
+                "name = {name}\nsharingLevel = \"internal\"\n[defaults]\npersonal = \"keep\"\nsensitive = \"keep\"\nextensions = \"keep\"\n"
+            ),
+        )
+        .unwrap();
+        for lang in ["zh", "en"] {
+            let out = linli()
+                .args(["--lang", lang, "mask", "--profile"])
+                .arg(&profile)
+                .arg(&records)
+                .arg("-o")
+                .arg(dir.join(format!("out-{i}-{lang}.ndjson")))
+                .output()
+                .unwrap();
+            check_output(&mut failures, &format!("mask --lang {lang} [{}]", plant.name), "profile name", &out);
+        }
+    }
+    report(failures);
+}
+
+/// `s` as a TOML basic string.
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[test]
 fn convert_prints_no_planted_value_in_messages_or_loss_report() {
     let mut failures = BTreeSet::new();

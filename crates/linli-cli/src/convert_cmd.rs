@@ -186,7 +186,7 @@ pub(crate) fn not_written(output: &Path, lang: Lang) -> String {
 
 /// A loss entry as a loss report file shows it: its messages and pointers quote ids, member names
 /// and values of the input, so no personal number in full `[PRI-011]` (control characters are
-/// escaped by JSON `[CON-072]`).
+/// escaped when the JSON is written, [`linli_validate::report::escape_json_controls`]).
 pub(crate) fn shown(l: &linli_adapters::Loss) -> linli_adapters::Loss {
     let mut l = l.clone();
     l.message_zh = redact(&l.message_zh).into_owned();
@@ -373,12 +373,13 @@ fn run_other(
     }
     if let Some(p) = &a.loss_report {
         // Entries and errors quote ids, member names and values of the input: no personal number
-        // in full [PRI-011] (control characters are escaped by JSON [CON-072]).
+        // in full [PRI-011], no control character raw [CON-072].
         let shown = LossReport { entries: loss.entries.iter().map(shown).collect() };
         let errors: Vec<String> = errors.iter().map(|e| redact(e).into_owned()).collect();
         let json = serde_json::json!({"records": records.len(), "loss": shown, "errors": errors});
-        std::fs::write(p, format!("{}\n", serde_json::to_string_pretty(&json).unwrap_or_default()))
-            .map_err(|source| CliError::Io { path: p.clone(), source })?;
+        let text =
+            linli_validate::report::escape_json_controls(&serde_json::to_string_pretty(&json).unwrap_or_default());
+        std::fs::write(p, format!("{text}\n")).map_err(|source| CliError::Io { path: p.clone(), source })?;
     }
     // The summary: counts by kind and code.
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();

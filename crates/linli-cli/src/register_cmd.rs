@@ -161,8 +161,9 @@ impl LossFile {
         let sep: &[u8] = if self.first { b"\n    " } else { b",\n    " };
         self.first = false;
         self.w.write_all(sep).map_err(io(&self.path))?;
-        serde_json::to_writer(&mut self.w, &crate::convert_cmd::shown(l))
-            .map_err(|e| CliError::Io { path: self.path.clone(), source: e.into() })
+        let text = serde_json::to_string(&crate::convert_cmd::shown(l)).unwrap_or_default();
+        let text = linli_validate::report::escape_json_controls(&text);
+        self.w.write_all(text.as_bytes()).map_err(io(&self.path))
     }
 }
 
@@ -399,8 +400,9 @@ pub(crate) fn convert(
 impl LossFile {
     /// One error line, its personal numbers masked `[PRI-011]`.
     fn error(&mut self, line: &str) -> Result<(), CliError> {
-        serde_json::to_writer(&mut self.errors, &linli_model::redact::redact(line))
-            .map_err(|e| CliError::Io { path: self.errors_path.clone(), source: e.into() })?;
+        let text = serde_json::to_string(&linli_model::redact::redact(line)).unwrap_or_default();
+        let text = linli_validate::report::escape_json_controls(&text);
+        self.errors.write_all(text.as_bytes()).map_err(io(&self.errors_path))?;
         self.errors.write_all(b"\n").map_err(io(&self.errors_path))
     }
 

@@ -455,7 +455,7 @@ fn check_names(failures: &mut BTreeSet<String>, what: &str, place: &str, bytes: 
     }
     let bad = |c: char| match kind {
         Kind::Text => linli_model::text::is_terminal_control(c) && c != '\n' && c != '\t',
-        Kind::Json => c.is_control() && (c as u32) < 0x20 && c != '\n' && c != '\t',
+        Kind::Json => linli_model::text::is_terminal_control(c) && c != '\n' && c != '\t',
         Kind::Shared => false,
     };
     let found: BTreeSet<String> = text.chars().filter(|c| bad(*c)).map(control_name).collect();

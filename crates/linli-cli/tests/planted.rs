@@ -2,17 +2,22 @@
 //! place of a record an attacker controls must not come out of any tool in any format
 //! `[PRI-011]`, `[PRI-004]`, `[CON-072]`, `[SHR-062]`.
 //!
-//! The test is a table of plants × places. Each place is a dataset (the example dataset plus one
-//! planted record per plant, in that place) and, for the tools that refuse a whole input at its
-//! first bad record, one NDJSON file per plant. Every output of `linli validate` (text, json,
-//! junit, html × zh, en; standard output, standard error, `--output` files), `linli mask` (its
-//! messages; every file it writes at `public` and `inter-department`), `linli convert` (messages
-//! and loss report) and `linli conformance run --dataset` (every file in `--out`, the signed
-//! statement, standard output and error) is searched, after dropping every separator of
-//! [SHR-062] (and the spellings of the planted separators as escapes), for the digits of each
-//! planted number and for the planted name; plain-text, XML and HTML outputs are searched for
-//! terminal control characters, JSON outputs for raw C0 controls. A failure names the tool, the
-//! format or file, the plant and the place — never the planted value itself.
+//! The test is a table of plants × places. Each place is a dataset (the example dataset, a Person
+//! named [`NAME`] and one planted record per plant, in that place) and one NDJSON file per plant,
+//! for the tools that stop at a record they refuse. Searched are every output of `linli validate`
+//! (text, json, junit, html × zh, en; standard output, standard error, `--output` files),
+//! `linli mask` (its messages, also for a planted profile name; every file it writes at `public`
+//! and `inter-department`, and their names), `linli convert` (messages and loss report, from
+//! Linli records to Linli, GeoJSON and CloudEvents, and from GeoJSON, CloudEvents, NGSI-LD,
+//! Open311 and a CSV register with plants in their own places) and `linli conformance run
+//! --dataset` (every file in `--out`, the signed statement included, standard output and error).
+//!
+//! An output is searched, after dropping every separator of [SHR-062] (and the escaped spellings
+//! of the planted separators), for the digits of each planted number; the planted name is searched
+//! for in shared data and in the messages of `linli mask` (a report quotes an id or a member name
+//! as it is, its numbers masked). Plain-text, XML, HTML and JSON outputs must hold no terminal
+//! control character but line feed and tab. A failure names the tool, the format or file, the
+//! plant and the place — never the planted value itself.
 
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -699,7 +704,7 @@ fn convert_prints_no_planted_value_in_messages_or_loss_report() {
                     let out = linli()
                         .args(["--lang", lang, "convert", "--no-progress", "--from", "linli", "--to", to])
                         .args(["--received-at", "2024-06-01T00:00:00+08:00"])
-                        .arg(&path)
+                        .arg(path)
                         .arg("-o")
                         .arg(&out_path)
                         .arg("--loss-report")

@@ -318,6 +318,8 @@ struct Input {
     place: Place,
     dataset: PathBuf,
     files: Vec<(usize, PathBuf)>,
+    /// Every plant's record in one JSON array (the reader of `.json` files).
+    array: PathBuf,
 }
 
 fn inputs() -> &'static [Input] {
@@ -377,7 +379,13 @@ fn inputs() -> &'static [Input] {
                     std::fs::copy(planted.join("manifest.json"), dataset.join("manifest.json")).unwrap();
                 }
                 append(&dataset, &late);
-                Input { place, dataset, files }
+                let mut lines = Vec::new();
+                for (_, file) in &files {
+                    lines.extend(std::fs::read_to_string(file).unwrap().lines().map(str::to_owned));
+                }
+                let array = scratch().join(format!("array-{}.json", place.slug()));
+                std::fs::write(&array, format!("[\n{}\n]\n", lines.join(",\n"))).unwrap();
+                Input { place, dataset, files, array }
             })
             .collect()
     })
@@ -534,6 +542,18 @@ fn validate_prints_no_planted_value_in_any_format_or_language() {
         // The report on standard output is the one written to a file.
         let out = linli().args(["--lang", "en", "validate", "--no-progress"]).arg(&input.dataset).output().unwrap();
         check_output(&mut failures, "validate", place, &out);
+        // The JSON array reader (an array with a broken member is one syntax error).
+        for format in ["text", "json"] {
+            let kind = if format == "json" { Kind::Json } else { Kind::Text };
+            let out = linli()
+                .args(["--lang", "en", "validate", "--no-progress", "--format", format])
+                .arg(&input.array)
+                .output()
+                .unwrap();
+            let what = format!("validate --format {format} ARRAY.json");
+            check(&mut failures, &format!("{what} (stdout)"), place, &out.stdout, kind);
+            check(&mut failures, &format!("{what} (stderr)"), place, &out.stderr, Kind::Text);
+        }
         // A file named on the command line: its name is in every finding.
         if input.place == Place::FileName {
             for (_, file) in &input.files {
@@ -693,12 +713,14 @@ fn convert_prints_no_planted_value_in_messages_or_loss_report() {
     std::fs::create_dir_all(&dir).unwrap();
     for input in inputs() {
         let place = input.place.name();
-        // `convert --from linli` reads a file (NDJSON, a JSON array, a record): each plant's.
-        for (plant, path) in &input.files {
+        // `convert --from linli` reads a file (NDJSON, a JSON array, a record): each plant's, and
+        // all of them in one array (refused whole, exit 2, when a member is no JSON or repeats a key).
+        let runs = input.files.iter().map(|(i, f)| (format!("FILE[{i}]"), f)).chain([("ARRAY".into(), &input.array)]);
+        for (name, path) in runs {
             for (to, ext) in [("linli", ".ndjson"), ("geojson", ".geojson"), ("cloudevents", ".json")] {
                 for lang in ["zh", "en"] {
-                    let what = format!("convert --to {to} --lang {lang} FILE[{plant}]");
-                    let stem = format!("{}-{plant}-{to}-{lang}", input.place.slug());
+                    let what = format!("convert --to {to} --lang {lang} {name}");
+                    let stem = format!("{}-{name}-{to}-{lang}", input.place.slug());
                     let out_path = dir.join(format!("{stem}{ext}"));
                     let loss = dir.join(format!("{stem}.loss.json"));
                     let out = linli()
@@ -711,7 +733,9 @@ fn convert_prints_no_planted_value_in_messages_or_loss_report() {
                         .arg(&loss)
                         .output()
                         .unwrap();
-                    assert!(matches!(out.status.code(), Some(0 | 1)), "{what} on the {place}: {:?}", out.status);
+                    let whole = name == "ARRAY" && matches!(input.place, Place::BadJsonLine | Place::DuplicateKey);
+                    let expected = if whole { Some(2) } else { out.status.code().filter(|c| *c < 2) };
+                    assert_eq!(out.status.code(), expected, "{what} on the {place}");
                     check_output(&mut failures, &what, place, &out);
                     if let Ok(bytes) = std::fs::read(&loss) {
                         check(&mut failures, &format!("{what} (loss report)"), place, &bytes, Kind::Json);

@@ -897,9 +897,19 @@ fn conformance_run_on_a_dataset_prints_no_planted_value() {
                 let events = std::fs::read_to_string(out_dir.join("events.jsonl")).unwrap();
                 assert!(events.contains("id-holds-personal-number"), "{what}: the planted ids are not seen");
             }
+            assert!(written.iter().any(|(rel, _)| rel == "statement.intoto.json"), "{what}: no signed statement");
             for (rel, file) in written {
                 let kind = if rel.ends_with(".json") || rel.ends_with(".jsonl") { Kind::Json } else { Kind::Text };
-                check(&mut failures, &format!("{what} ({rel})"), place, &std::fs::read(&file).unwrap(), kind);
+                let bytes = std::fs::read(&file).unwrap();
+                check(&mut failures, &format!("{what} ({rel})"), place, &bytes, kind);
+                // The signed statement carries its payload in base64: searched decoded too.
+                if rel == "statement.intoto.json" {
+                    use base64::Engine as _;
+                    let envelope: Value = serde_json::from_slice(&bytes).unwrap();
+                    let payload = envelope["payload"].as_str().expect("a DSSE envelope has a payload");
+                    let payload = base64::engine::general_purpose::STANDARD.decode(payload).unwrap();
+                    check(&mut failures, &format!("{what} ({rel} payload)"), place, &payload, Kind::Json);
+                }
             }
         }
     }

@@ -145,14 +145,16 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
     let mut log = std::io::BufWriter::new(
         std::fs::File::create(&log_path).map_err(|source| CliError::Io { path: log_path.clone(), source })?,
     );
+    // JSON reports: no control character raw, whatever a vendor's answer held [CON-072].
+    let json = linli_validate::report::escape_json_controls;
     let summary = run(&target, &opts, &mut |e| {
-        let _ = writeln!(log, "{e}");
+        let _ = writeln!(log, "{}", json(&e.to_string()));
     });
     log.flush().map_err(|source| CliError::Io { path: log_path.clone(), source })?;
     let reqs = linli_conformance::coverage::requirements(&opts.suite.join("../spec")).unwrap_or_default();
     let text_of = |id: &str| reqs.iter().find(|r| r.id == id).map(|r| r.text.clone());
     let files: [(&str, String); 3] = [
-        ("summary.json", format!("{}\n", serde_json::to_string_pretty(&summary).unwrap_or_default())),
+        ("summary.json", format!("{}\n", json(&serde_json::to_string_pretty(&summary).unwrap_or_default()))),
         ("junit.xml", linli_conformance::report::junit(&summary)),
         ("report.html", linli_conformance::report::html(&summary, &text_of)),
     ];

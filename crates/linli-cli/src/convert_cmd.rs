@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use linli_adapters::LossReport;
 use linli_model::Record;
+use linli_model::redact::redact;
 
 use crate::{CliError, Lang};
 
@@ -45,7 +46,8 @@ pub enum Format {
 #[command(after_help = "With --to linli (the default), OUT ending in .ndjson is one NDJSON file; any other OUT is a \
 dataset directory (one NDJSON file per record type and manifest.json).\n\
 Exit codes: 0 every record converted (loss-report entries, notes and normalised values included); 1 some records \
-or values were refused (reported); 2 the input is not this format at all (with a hint at the right --from when it \
+or values were refused (reported; when every record was refused, OUT is not written and the summary says \
+so); 2 the input is not this format at all (with a hint at the right --from when it \
 looks like another), a usage or an I/O error.")]
 pub struct ConvertArgs {
     /// The input format
@@ -202,6 +204,27 @@ pub(crate) fn write_linli(out: &Path, records: &[Record]) -> Result<(), CliError
         std::fs::write(&p, text).map_err(io(&p))?;
     }
     write_manifest(out)
+}
+
+/// What the summary says when every record was refused and so nothing was written [ADP-077].
+pub(crate) fn not_written(output: &Path, lang: Lang) -> String {
+    let o = crate::printable(&output.display().to_string());
+    match lang {
+        Lang::Zh => format!("所有记录均被拒绝，未写出 {o}"),
+        Lang::En => format!("every record was refused: {o} not written"),
+    }
+}
+
+/// A loss entry as a loss report file shows it: its messages and pointers quote ids, member names
+/// and values of the input, so no personal number in full `[PRI-011]` (control characters are
+/// escaped when the JSON is written, [`linli_validate::report::escape_json_controls`]).
+pub(crate) fn shown(l: &linli_adapters::Loss) -> linli_adapters::Loss {
+    let mut l = l.clone();
+    l.message_zh = redact(&l.message_zh).into_owned();
+    l.message_en = redact(&l.message_en).into_owned();
+    l.source = redact(&l.source).into_owned();
+    l.target = l.target.as_deref().map(|t| redact(t).into_owned());
+    l
 }
 
 /// The manifest of a dataset directory whose NDJSON files are written.
@@ -362,8 +385,12 @@ fn run_other(
             converted.records
         }
     };
-    // Out of canonical records.
+    // Out of canonical records. When every record was refused there is nothing to write: no
+    // output is created (an empty file would read as a conversion that found nothing), and the
+    // summary says so.
+    let nothing = records.is_empty() && refused;
     match a.to.adapter() {
+        _ if nothing => {}
         None => write_linli(output, &records)?,
         Some(format) => {
             let opts = linli_adapters::convert::WriteOptions {
@@ -379,9 +406,14 @@ fn run_other(
         }
     }
     if let Some(p) = &a.loss_report {
-        let json = serde_json::json!({"records": records.len(), "loss": loss, "errors": errors});
-        std::fs::write(p, format!("{}\n", serde_json::to_string_pretty(&json).unwrap_or_default()))
-            .map_err(|source| CliError::Io { path: p.clone(), source })?;
+        // Entries and errors quote ids, member names and values of the input: no personal number
+        // in full [PRI-011], no control character raw [CON-072].
+        let shown = LossReport { entries: loss.entries.iter().map(shown).collect() };
+        let errors: Vec<String> = errors.iter().map(|e| redact(e).into_owned()).collect();
+        let json = serde_json::json!({"records": records.len(), "loss": shown, "errors": errors});
+        let text =
+            linli_validate::report::escape_json_controls(&serde_json::to_string_pretty(&json).unwrap_or_default());
+        std::fs::write(p, format!("{text}\n")).map_err(|source| CliError::Io { path: p.clone(), source })?;
     }
     // The summary: counts by kind and code.
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
@@ -401,6 +433,9 @@ fn run_other(
         ),
     };
     writeln!(out, "{head}").map_err(CliError::Stdout)?;
+    if nothing {
+        writeln!(out, "  {}", not_written(output, lang)).map_err(CliError::Stdout)?;
+    }
     for (k, n) in &counts {
         writeln!(out, "  {n:>6}  {k}").map_err(CliError::Stdout)?;
     }

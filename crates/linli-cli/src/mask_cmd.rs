@@ -79,13 +79,17 @@ pub(crate) fn run(args: &MaskArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     let s = linli_privacy::mask_path(input, output, &opts).map_err(|e| fail(&e, lang))?;
     let c = &s.counts;
     let key_text = s.key_id.as_deref().unwrap_or("-");
+    // The profile's name comes from its file, the output's from the command line: printed as
+    // every text from outside is [PRI-011] [CON-072].
+    let profile_name = crate::printable(&s.profile);
+    let output_name = crate::printable(&output.display().to_string());
     let msg = if zh {
         format!(
             "已按共享配置 `{}`（共享级别 {}）处理 {} 条记录，写入 {}（{} 个文件）\n  保留 {}，掩码 {}，泛化 {}，假名化 {}，删除 {}；无法归入社区而删除的居住信息 {}；按未满十四周岁处理的人员 {}\n  密钥标识 {}\n",
-            s.profile,
+            profile_name,
             s.sharing_level,
             c.records,
-            output.display(),
+            output_name,
             s.files,
             c.kept,
             c.masked,
@@ -100,9 +104,9 @@ pub(crate) fn run(args: &MaskArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
         format!(
             "masked {} records with profile `{}` (sharing level {}) into {} ({} files)\n  kept {}, masked {}, generalised {}, pseudonymised {}, dropped {}; residences dropped for want of a community {}; persons treated as under 14 {}\n  key id {}\n",
             c.records,
-            s.profile,
+            profile_name,
             s.sharing_level,
-            output.display(),
+            output_name,
             s.files,
             c.kept,
             c.masked,

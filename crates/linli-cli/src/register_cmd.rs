@@ -116,6 +116,21 @@ impl Sink {
         w.write_all(b"\n").map_err(err)
     }
 
+    /// Remove what [`Sink::open`] made when no record was written: the file, or the folder when
+    /// the run created it.
+    fn discard(self, output: &Path, existed: bool) -> Result<(), CliError> {
+        match self {
+            Sink::One(w) => {
+                drop(w);
+                std::fs::remove_file(output).map_err(io(output))
+            }
+            Sink::Dataset { dir, files } => {
+                debug_assert!(files.is_empty());
+                if existed { Ok(()) } else { std::fs::remove_dir(&dir).map_err(io(&dir)) }
+            }
+        }
+    }
+
     fn finish(self, output: &Path) -> Result<(), CliError> {
         match self {
             Sink::One(mut w) => w.flush().map_err(io(output)),
@@ -141,11 +156,14 @@ struct LossFile {
 }
 
 impl LossFile {
-    fn entry(&mut self, v: &impl serde::Serialize) -> Result<(), CliError> {
+    /// One entry, as [`crate::convert_cmd::shown`] shows it.
+    fn entry(&mut self, l: &linli_adapters::Loss) -> Result<(), CliError> {
         let sep: &[u8] = if self.first { b"\n    " } else { b",\n    " };
         self.first = false;
         self.w.write_all(sep).map_err(io(&self.path))?;
-        serde_json::to_writer(&mut self.w, v).map_err(|e| CliError::Io { path: self.path.clone(), source: e.into() })
+        let text = serde_json::to_string(&crate::convert_cmd::shown(l)).unwrap_or_default();
+        let text = linli_validate::report::escape_json_controls(&text);
+        self.w.write_all(text.as_bytes()).map_err(io(&self.path))
     }
 }
 
@@ -205,6 +223,7 @@ pub(crate) fn convert(
     if a.rejects.is_some() && rejects_path.exists() {
         return refuse("已存在，不覆盖", "exists; not overwritten");
     }
+    let existed = output.exists();
     let mut sink = Sink::open(output)?;
     let mut loss_file = match &a.loss_report {
         Some(p) => {
@@ -324,7 +343,14 @@ pub(crate) fn convert(
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    sink.finish(output)?;
+    // Every row refused: nothing to write, so no output is left (no empty file or folder) and the
+    // summary says so [ADP-077].
+    let nothing = records == 0 && refused_any;
+    if nothing {
+        sink.discard(output, existed)?;
+    } else {
+        sink.finish(output)?;
+    }
     match rejects {
         Some(mut w) => w.flush().map_err(io(&rejects_path))?,
         // A rejects file of an earlier run of the same output would mislead: it goes.
@@ -345,6 +371,9 @@ pub(crate) fn convert(
         ),
     };
     writeln!(out, "{head}").map_err(CliError::Stdout)?;
+    if nothing {
+        writeln!(out, "  {}", crate::convert_cmd::not_written(output, lang)).map_err(CliError::Stdout)?;
+    }
     for ((kind, code), n) in &loss_count {
         let kind = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
         let k = format!("{kind} {code}");
@@ -369,9 +398,11 @@ pub(crate) fn convert(
 }
 
 impl LossFile {
+    /// One error line, its personal numbers masked `[PRI-011]`.
     fn error(&mut self, line: &str) -> Result<(), CliError> {
-        serde_json::to_writer(&mut self.errors, line)
-            .map_err(|e| CliError::Io { path: self.errors_path.clone(), source: e.into() })?;
+        let text = serde_json::to_string(&linli_model::redact::redact(line)).unwrap_or_default();
+        let text = linli_validate::report::escape_json_controls(&text);
+        self.errors.write_all(text.as_bytes()).map_err(io(&self.errors_path))?;
         self.errors.write_all(b"\n").map_err(io(&self.errors_path))
     }
 

@@ -72,6 +72,66 @@ fn exit_1_when_records_were_refused() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Every record refused: nothing to write, so no output — neither an empty file nor an empty
+/// dataset directory, which would read as a conversion that found nothing — and the summary says
+/// so, in both languages.
+#[test]
+fn no_output_is_written_when_every_record_is_refused() {
+    let dir = temp("all-refused");
+    let input = dir.join("bad.ndjson");
+    std::fs::write(&input, "{\"type\":\"Person\",\"id\":\"P-1\"}\nnot json\n").unwrap();
+    let input = input.display().to_string();
+    for (lang, said) in [("en", "every record was refused"), ("zh", "所有记录均被拒绝")] {
+        for out in ["out.ndjson", "out-dir", "out.geojson"] {
+            let o = dir.join(format!("{lang}-{out}"));
+            let to = if out.ends_with("geojson") { "geojson" } else { "linli" };
+            let os = o.display().to_string();
+            let (code, text) = run(&["--lang", lang, "convert", "--from", "linli", "--to", to, &input, "-o", &os]);
+            assert_eq!(code, ExitCode::from(1), "{text}");
+            assert!(text.contains(said) && text.contains("converted 0 records") == (lang == "en"), "{text}");
+            assert!(!o.exists(), "{lang} {out}: {text}");
+        }
+    }
+    // A register whose every row is refused (streamed: the output is opened before the first row).
+    let mapping = root().join("examples/adapters/csv/population-register.toml").display().to_string();
+    let register = dir.join("bad.csv");
+    std::fs::write(
+        &register,
+        "人员编号,姓名,性别,民族,出生日期,公民身份号码,联系电话,户籍地址,现住址,户号,与户主关系,政治面貌\n\
+         RK1,王丽,火星人,汉,明天,1,2,,,3,4,5\n",
+    )
+    .unwrap();
+    let register = register.display().to_string();
+    for out in ["reg.ndjson", "reg-dir"] {
+        let o = dir.join(out);
+        let os = o.display().to_string();
+        let (code, text) =
+            run(&["--lang", "en", "convert", "--from", "csv", "--mapping", &mapping, &register, "-o", &os]);
+        assert_eq!(code, ExitCode::from(1), "{text}");
+        assert!(text.contains("every record was refused"), "{text}");
+        assert!(!o.exists(), "{out}: {text}");
+    }
+    // Refused with some records converted: those are written.
+    let input2 = dir.join("some.ndjson");
+    let good = std::fs::read_to_string(root().join("examples/datasets/gusu-huqiu/organization.ndjson")).unwrap();
+    std::fs::write(&input2, format!("{good}not json\n")).unwrap();
+    let o = dir.join("some.ndjson.out.ndjson");
+    let (code, text) = run(&[
+        "--lang",
+        "en",
+        "convert",
+        "--from",
+        "linli",
+        &input2.display().to_string(),
+        "-o",
+        &o.display().to_string(),
+    ]);
+    assert_eq!(code, ExitCode::from(1), "{text}");
+    assert!(!text.contains("every record was refused"), "{text}");
+    assert_eq!(std::fs::read_to_string(&o).unwrap().lines().count(), 2, "{text}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn exit_2_with_a_hint_when_the_input_is_another_format() {
     let dir = temp("wrong");

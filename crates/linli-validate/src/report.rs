@@ -228,7 +228,7 @@ impl Report {
 
     /// The report as pretty JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        escape_json_controls(&serde_json::to_string_pretty(self).unwrap_or_default())
     }
 }
 
@@ -356,9 +356,11 @@ pub fn render_text(r: &Report, lang: Lang, color: bool) -> String {
     out
 }
 
-/// Escape text for XML and HTML (text and attribute values). Control characters — which XML 1.0
-/// forbids and a terminal would obey — and the noncharacters U+FFFE and U+FFFF become U+FFFD;
-/// line feeds and tabs stay. One escaper for every report of the workspace.
+/// Escape text for XML and HTML (text and attribute values). Every character of
+/// [`linli_model::text::is_terminal_control`] — control characters, which XML 1.0 forbids and a
+/// terminal would obey, and the bidirectional controls that reorder what a reader or a terminal
+/// shows `[CON-072]` — and the noncharacters U+FFFE and U+FFFF become U+FFFD; line feeds and tabs
+/// stay. One escaper for every report of the workspace.
 pub fn escape_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -369,8 +371,33 @@ pub fn escape_markup(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\n' | '\t' => out.push(c),
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c if linli_model::text::is_terminal_control(c) || c == '\u{FFFE}' || c == '\u{FFFF}' => {
+                out.push('\u{FFFD}');
+            }
             c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON text (as `serde_json` writes it) with every character of
+/// [`linli_model::text::is_terminal_control`] that JSON leaves raw — DEL, the C1 controls, U+2028,
+/// U+2029 and the bidirectional controls — written as a `\uXXXX` escape, as JSON escapes the C0
+/// controls, so that a JSON report printed on a terminal or shown by a viewer cannot reorder or
+/// act on what is read `[CON-072]`. Outside strings JSON text holds only ASCII punctuation, digits,
+/// letters and white space, so every such character is in a string, where the escape reads back
+/// as the same character. One escaper for every JSON report of the workspace.
+pub fn escape_json_controls(json: &str) -> String {
+    if !json.chars().any(|c| linli_model::text::is_terminal_control(c) && !c.is_ascii_whitespace()) {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if linli_model::text::is_terminal_control(c) && !c.is_ascii_whitespace() {
+            use std::fmt::Write as _;
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
         }
     }
     out
@@ -584,5 +611,22 @@ mod tests {
     fn markup_escaping_leaves_no_control_character_and_no_xml_noncharacter() {
         let s = escape_markup("a<b>&\"'\u{1b}[2K\r\u{7f}\u{85}\u{fffe}\u{ffff}\n\tz");
         assert_eq!(s, "a&lt;b&gt;&amp;&quot;&#39;\u{fffd}[2K\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\n\tz");
+    }
+
+    #[test]
+    fn json_escaping_writes_what_json_leaves_raw_as_escapes_that_read_back() {
+        let v = serde_json::json!({"id": "P\u{202e}1\u{85}2\u{7f}3\u{2028}4\u{1b}5\n"});
+        let text = super::escape_json_controls(&serde_json::to_string_pretty(&v).unwrap());
+        assert!(!text.chars().any(|c| linli_model::text::is_terminal_control(c) && c != '\n'), "{text}");
+        assert!(text.contains("P\\u202e1\\u00852\\u007f3\\u20284\\u001b5\\n"), "{text}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), v);
+    }
+
+    /// A bidirectional override in an id or a file name would reorder what the JUnit viewer or
+    /// the HTML page shows `[CON-072]`.
+    #[test]
+    fn markup_escaping_replaces_bidirectional_controls_and_line_separators() {
+        let s = escape_markup("P\u{202e}1\u{2066}2\u{2069}3\u{200f}4\u{61c}5\u{2028}6\u{2029}7");
+        assert_eq!(s, "P\u{fffd}1\u{fffd}2\u{fffd}3\u{fffd}4\u{fffd}5\u{fffd}6\u{fffd}7");
     }
 }

@@ -340,12 +340,9 @@ fn write_output<T>(out: &Path, body: impl FnOnce(&mut dyn Write) -> Result<T, Er
     // Written beside its place and renamed into it when whole: a run that fails leaves the file
     // that was there (if any) as it was, and never a part of the output `[SHR-032]`.
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".linli-mask-").suffix(".part");
-    // The mode a plain create gives (0666 less the umask), not a temporary file's 0600.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut part = builder.tempfile_in(dir).map_err(io(out))?;
+    // Readable by its owner only (0600), while it is written and after: it may hold personal data
+    // until its owner decides who may read it `[SHR-030]`.
+    let mut part = tempfile::Builder::new().prefix(".linli-mask-").suffix(".part").tempfile_in(dir).map_err(io(out))?;
     let (t, sha) = {
         let mut w = Hashing { inner: BufWriter::with_capacity(1 << 20, part.as_file_mut()), sha: Sha256::new() };
         let t = if is_gz(out) {
@@ -706,7 +703,7 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
     // rather than have one overwrite the other.
     let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
     for f in &manifest.files {
-        let rel = out_rel(&f.path);
+        let rel = out_rel(&f.path, shares(opts));
         if let Some(first) = seen.insert(rel.to_lowercase(), &f.path) {
             return Err(Error::Manifest {
                 path: manifest_path.display().to_string(),
@@ -731,8 +728,12 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
     let created = created.map(Path::to_path_buf);
     std::fs::create_dir_all(parent).map_err(io(parent))?;
     let result = (|| {
-        let part =
-            tempfile::Builder::new().prefix(".linli-mask-").suffix(".part").tempdir_in(parent).map_err(io(output))?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".linli-mask-").suffix(".part");
+        // Its owner only (0700): see `write_output`.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+        let part = builder.tempdir_in(parent).map_err(io(output))?;
         let files = write_dataset(&sources, part.path(), opts, counts, manifest)?;
         // An empty output folder that exists is replaced.
         if output.is_dir() {
@@ -751,9 +752,24 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
     result
 }
 
-/// The path a manifest entry is written to: `.gz` removed, as output is uncompressed.
-fn out_rel(path: &str) -> String {
-    path.strip_suffix(".gz").unwrap_or(path).to_owned()
+/// The path a manifest entry is written to: `.gz` removed, as output is uncompressed; above
+/// `internal` (`shared`), every personal number in it masked with `x` — a path allows no `*`
+/// ([DAT-014]) — so that a file named after a resident does not carry the number into the shared
+/// dataset `[SHR-030]`.
+fn out_rel(path: &str, shared: bool) -> String {
+    let path = path.strip_suffix(".gz").unwrap_or(path);
+    if !shared {
+        return path.to_owned();
+    }
+    let mut out = String::with_capacity(path.len());
+    let mut at = 0;
+    for n in linli_model::redact::personal_numbers(path) {
+        out.push_str(&path[at..n.start]);
+        out.push_str(&n.masked().replace('*', "x"));
+        at = n.end;
+    }
+    out.push_str(&path[at..]);
+    out
 }
 
 fn write_dataset(
@@ -784,7 +800,7 @@ fn write_dataset(
     let mut files = Vec::new();
     for (f, src) in manifest.files.iter().zip(sources) {
         // Output is written uncompressed.
-        let rel = out_rel(&f.path);
+        let rel = out_rel(&f.path, shares(opts));
         let out: PathBuf = output.join(&rel);
         if let Some(dir) = out.parent() {
             std::fs::create_dir_all(dir).map_err(io(dir))?;

@@ -383,16 +383,14 @@ impl<'a> Masker<'a> {
                 }
             }
         }
-        // Identity and mobile numbers in free text that is kept are masked where they stand
-        // `[SHR-042]`.
+        // Every number that reads as personal — identity and mobile numbers, and also landlines,
+        // 15 to 19 digits (a resident ID number with a wrong check character, a bank card) — in
+        // free text that is kept is masked where it stands `[SHR-042]`, `[PRI-011]`.
         if self.profile.sharing_level != linli_model::codes::SharingLevel::Internal {
             for pattern in crate::leak::free_text_members(ty) {
                 let segments: Vec<&str> = pattern.trim_start_matches('/').split('/').collect();
                 scrub(v, &segments, counts, &|s| {
-                    crate::leak::scan_text(s)
-                        .into_iter()
-                        .filter_map(|h| Some((h.start, h.end, crate::leak::mask_number(s.get(h.start..h.end)?))))
-                        .collect()
+                    linli_model::redact::personal_numbers(s).into_iter().map(|n| (n.start, n.end, n.masked())).collect()
                 });
                 // The names of the dataset's persons and contacts, as a fixed mask `[SHR-043]`.
                 if let Some(names) = self.names.filter(|n| !n.is_empty()) {

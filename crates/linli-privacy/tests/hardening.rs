@@ -382,3 +382,20 @@ fn a_failed_run_leaves_the_previous_output_as_it_was() {
     assert!(out_dir.join("manifest.json").is_file());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// What mask writes — and its part while it writes — is readable by its owner only.
+#[cfg(unix)]
+#[test]
+fn output_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tmp("mode");
+    let input = dataset_with(&dir, "");
+    let output = dir.join("out");
+    run("internal", &input, &output).unwrap();
+    assert_eq!(std::fs::metadata(&output).unwrap().permissions().mode() & 0o777, 0o700);
+    assert_eq!(std::fs::metadata(output.join("person.ndjson")).unwrap().permissions().mode() & 0o777, 0o600);
+    let file = dir.join("one.ndjson");
+    run("internal", &example().join("person.ndjson"), &file).unwrap();
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    std::fs::remove_dir_all(&dir).ok();
+}

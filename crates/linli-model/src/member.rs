@@ -84,7 +84,7 @@ impl Refusal {
         match self {
             Refusal::NotRelative => "不是数据集目录内的相对路径",
             Refusal::Escapes => "含有 `..`、`.` 或空的路径段，会越出数据集目录",
-            Refusal::Characters => "含有不允许的字符（只允许 A-Z a-z 0-9 . _ -）",
+            Refusal::Characters => "含有不允许的字符（只允许 A-Z a-z 0-9 . _ -），或有路径段以 `.` 或 `-` 开头",
             Refusal::Symlink => "经过符号链接（数据集中的路径不得经过符号链接）",
             Refusal::Missing => "不存在",
             Refusal::Directory => "是目录，不是普通文件",
@@ -102,7 +102,7 @@ impl Refusal {
         match self {
             Refusal::NotRelative => "is not a relative path inside the dataset directory",
             Refusal::Escapes => "has a `..`, `.` or empty segment and would leave the dataset directory",
-            Refusal::Characters => "has characters outside A-Z a-z 0-9 . _ -",
+            Refusal::Characters => "has characters outside A-Z a-z 0-9 . _ -, or a segment that starts with `.` or `-`",
             Refusal::Symlink => "goes through a symbolic link (a dataset path must not)",
             Refusal::Missing => "does not exist",
             Refusal::Directory => "is a directory, not a regular file",

@@ -325,14 +325,24 @@ pub fn read_json_file(mut file: std::fs::File, sink: &mut dyn FnMut(Item)) -> st
                     sink(Item::Record(RawRecord { line: line_of(offset), text: raw.get().to_owned() }));
                 }
             }
-            Err(e) => sink(Item::Finding(input_finding(
-                "json-syntax",
-                Level::Error,
-                "CON-002",
-                e.line() as u64,
-                format!("JSON 语法错误：{e}"),
-                format!("malformed JSON: {e}"),
-            ))),
+            // The array as a whole does not read: the same codes as for one record `[CON-070]`.
+            Err(e) => {
+                let (code, zh) = if e.to_string().contains("recursion limit") {
+                    ("json-too-deep", "JSON 嵌套过深")
+                } else if e.is_eof() {
+                    ("json-truncated", "JSON 不完整（文件被截断）")
+                } else {
+                    ("json-syntax", "JSON 语法错误")
+                };
+                sink(Item::Finding(input_finding(
+                    code,
+                    Level::Error,
+                    "CON-002",
+                    e.line() as u64,
+                    format!("{zh}：{e}"),
+                    format!("malformed JSON: {e}"),
+                )))
+            }
         },
         Some(_) => {
             stats.records = 1;
@@ -347,6 +357,25 @@ mod tests {
     use super::*;
 
     type Collected = (Vec<(u64, String)>, Vec<(String, Option<u64>)>, FileStats);
+
+    #[test]
+    fn an_array_file_that_does_not_read_gets_the_code_of_why() {
+        let dir = std::env::temp_dir().join(format!("linli-input-array-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (text, code) in [(r#"[{"type":"Person"}"#, "json-truncated"), ("[1,,2]", "json-syntax")] {
+            let p = dir.join("a.json");
+            std::fs::write(&p, text).unwrap();
+            let mut codes = Vec::new();
+            read_json_file(std::fs::File::open(&p).unwrap(), &mut |item| {
+                if let Item::Finding(f) = item {
+                    codes.push(f.code.to_string());
+                }
+            })
+            .unwrap();
+            assert_eq!(codes, [code], "{text:.20}");
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     fn collect(input: &[u8], max: usize) -> Collected {
         let mut recs = Vec::new();

@@ -222,10 +222,16 @@ fn planted_name(m: &mut Mix) -> (String, String) {
     ];
     let cjk = m.below(2) == 0;
     let len = 2 + m.below(4) as usize;
-    // Names from U+4E00–U+4FFF and `a`–`m`, fillers from other characters: a filler never holds a
+    // Names from U+4E00–U+51FF and `a`–`m`, fillers from other characters: a filler never holds a
     // name.
     let chars: Vec<char> = (0..len)
-        .map(|_| if cjk { char::from_u32(0x4e00 + m.below(0x200) as u32).unwrap() } else { char::from(b'a' + m.below(13) as u8) })
+        .map(|_| {
+            if cjk {
+                char::from_u32(0x4e00 + m.below(0x200) as u32).unwrap()
+            } else {
+                char::from(b'a' + m.below(13) as u8)
+            }
+        })
         .collect();
     let mut name: String = chars.iter().collect();
     if m.below(3) == 0 {

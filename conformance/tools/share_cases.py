@@ -5,7 +5,7 @@ Standard library only (hashlib, hmac, json), written from spec chapters 16, 17 a
 the Rust code under test. It writes:
 
 * conformance/datasets/<slug>/dataset/ (NDJSON files and manifest.json, digests computed here)
-  for the cases DS-0038 to DS-0050 and DS-0140 to DS-0143; each case.json is written by hand and kept
+  for the cases DS-0038 to DS-0050 and DS-0140 to DS-0145; each case.json is written by hand and kept
   as it is;
 * conformance/tools/share-known-answers.json: the test key the harness sends for each share
   case ([CNF-036]), its key id ([SHR-022]), the token of every identifier and household of the
@@ -296,7 +296,7 @@ def shared_cases():
 
 
 def leak_cases():
-    """DS-0140 to DS-0143: names and split numbers in kept free text, coordinates near three decimals."""
+    """DS-0140 to DS-0145: names and split numbers in kept free text, coordinates near three decimals."""
     pl = places()
     # DS-0140: public, a person whose name is still given in full and written into a case's title
     # and a place's address: the name is found in the free text ([SHR-052]).
@@ -327,6 +327,28 @@ def leak_cases():
          "title": "楼道堆放杂物", "reportedAt": "2024-05-21T10:48:40+08:00", "status": "reported",
          "resolution": "回电 138\u300012345678，备用 1391\u00ad6215\u00ad582，国际 8613712345678，证件 "
                        + id_x[:17] + "-" + id_x[17] + "，旧证 110105 19491231002X",
+         "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
+    ], level="public", protection=prot("public"))
+    # DS-0144: public, the names of the dataset's persons written slightly differently in kept
+    # free text: a zero-width space inside, spaces between the characters, another name dot
+    # ([SHR-043], [SHR-052]).
+    write_dataset("shared-public-names-written-differently", pl + [
+        {"type": "Person", "id": "P-A", "meta": meta(), "name": "朱秀兰", "gender": "2",
+         "residences": [{"place": ref("Place", "L-SQ"), "kind": "registered"}]},
+        {"type": "Person", "id": "P-B", "meta": meta(), "name": "阿卜杜·热合曼", "gender": "1",
+         "residences": [{"place": ref("Place", "L-SQ"), "kind": "registered"}]},
+        {"type": "Place", "id": "L-SHOP", "meta": meta("public"), "kind": "facility", "name": "便民小卖部",
+         "parent": ref("Place", "L-SQ"), "address": {"fullText": "虎丘路 88 号（阿卜杜•热合曼代收）"}},
+        {"type": "Case", "id": "C-LEAK", "meta": meta(), "category": "environment.garbage", "channel": "hotline-12345",
+         "title": "朱\u200b秀兰反映楼道堆放杂物", "reportedAt": "2024-05-21T10:48:40+08:00", "status": "reported",
+         "resolution": "已回复朱 秀 兰，杂物已清", "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
+    ], level="public", protection=prot("public"))
+    # DS-0145: public, a mobile and an ID number written with spaces around one dash; a number
+    # divided by slashes is none ([SHR-041], [SHR-062]).
+    write_dataset("shared-public-spaced-separators", pl + [
+        {"type": "Case", "id": "C-LEAK", "meta": meta(), "category": "environment.garbage", "channel": "hotline-12345",
+         "title": "楼道堆放杂物", "reportedAt": "2024-05-21T10:48:40+08:00", "status": "reported",
+         "resolution": "回电 139 - 6215 - 5820，证件 " + id_x[:17] + " - " + id_x[17] + "，单号 139/6215/5820",
          "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
     ], level="public", protection=prot("public"))
     # DS-0142: public, coordinates within 1e-9 of three decimals, yet with ten ([SHR-014]).

@@ -10,9 +10,12 @@
 //! mobile number — the same function, so that what one finds the other finds.
 //!
 //! A *digit group* is a maximal sequence of digits (ASCII or full-width); a *digit run* is a
-//! sequence of groups where two groups are joined by invisible characters ([`is_invisible`]) and
-//! at most one other separator of [`is_number_separator`], optionally ended by `X`/`x` (after at
-//! most one separator, whatever follows it). A number is a run of whole groups
+//! sequence of groups where two groups are joined by a *joiner*: any number of white-space and
+//! invisible characters ([`is_soft_separator`]) around at most one visible separator (a dot or a
+//! dash of [`is_number_separator`]) — `139 - 1234 - 5678`, `139 -1234-5678`, `138  1234`,
+//! `138\r\n1234` —, optionally ended by `X`/`x` after such a joiner or none (whatever follows
+//! the `X`). Two visible separators (`138--1234`, `138-.1234`) and any other character (`/`, `,`,
+//! `_`, `(`) end a run. A number is a run of whole groups
 //! (never part of a group: `913812345678` holds no mobile number); its digits are counted with
 //! the separators dropped. First, from the left and the longest first, the runs that read as
 //! * a resident ID number: 17 digits and a check character (a digit, or that final `X`) that is
@@ -46,9 +49,17 @@ pub fn is_number_separator(c: char) -> bool {
 
 /// The invisible separators `[SHR-062]`: the zero-width characters U+200B–U+200D, U+2060, U+FEFF
 /// and the soft hyphen U+00AD. They read as nothing: any number of them may stand between two
-/// digits, besides one other separator.
+/// digits, besides one visible separator.
 pub fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}')
+}
+
+/// The separators of which any number may stand between two digit groups `[SHR-062]`: every
+/// Unicode `White_Space` character (`\r\n` among them) and the invisible ones of
+/// [`is_invisible`]. The other separators of [`is_number_separator`] — dots and dashes — are
+/// *visible*: at most one of them joins two groups.
+pub fn is_soft_separator(c: char) -> bool {
+    c.is_whitespace() || is_invisible(c)
 }
 
 /// The ASCII digit of an ASCII or full-width digit.
@@ -253,7 +264,8 @@ pub fn personal_numbers(s: &str) -> Vec<PersonalNumber> {
         return out;
     }
     let mut run = Run::default();
-    // Between two groups: whether a separator was seen, and whether a visible one.
+    // Between two groups: whether a separator was seen, and whether a visible one (a dot or a
+    // dash; white space and invisible characters may stand around it in any number).
     let (mut gap, mut visible) = (false, false);
     for (i, c) in s.char_indices() {
         let end = i + c.len_utf8();
@@ -275,7 +287,7 @@ pub fn personal_numbers(s: &str) -> Vec<PersonalNumber> {
         if run.groups.is_empty() {
             continue;
         }
-        if is_invisible(c) {
+        if is_soft_separator(c) {
             gap = true;
             continue;
         }
@@ -361,8 +373,35 @@ mod tests {
         // An ID number 17-1, and its X after a separator.
         assert_eq!(redact("证件11010519491231002-X号"), "证件1101**********002X号");
         assert_eq!(redact("证件11010519491231002X号"), "证件1101**********002X号");
-        // Two separators in a row end a number.
-        assert_eq!(redact("138  1234 5678"), "138  1234 5678");
+        // Two visible separators in a row end a number.
+        assert_eq!(redact("138--1234-5678"), "138--1234-5678");
+        assert_eq!(redact("138-.1234-5678"), "138-.1234-5678");
+    }
+
+    #[test]
+    fn white_space_around_one_visible_separator_joins_groups() {
+        // Spaces around one dash, on one side or both, several spaces, a line break.
+        for s in [
+            "139 - 1234 - 5678",
+            "139 -1234-5678",
+            "139- 1234 -5678",
+            "139  1234   5678",
+            "139\r\n1234\r\n5678",
+            "139 \u{200b}-\u{a0} 1234\u{3000}\u{3000}5678",
+            "139 \u{ff0d} 1234 \u{30fb} 5678",
+        ] {
+            assert_eq!(redact(&format!("电话{s}。")), "电话139****5678。", "{s:?}");
+        }
+        assert_eq!(redact("证件11010519491231002 - X号"), "证件1101**********002X号");
+        assert_eq!(redact("证件110105 - 19491231 - 002 X号"), "证件1101**********002X号");
+        // Not joiners: a slash, a comma, an underscore, a parenthesis; two visible separators
+        // even with spaces between them.
+        for s in ["139/1234/5678", "139,1234,5678", "139_1234_5678", "139(1234)5678", "139 - - 1234 - 5678"] {
+            assert_eq!(redact(s), s, "{s:?}");
+        }
+        // 17 digits whose `X` stands after two visible separators: no resident ID number.
+        let kinds: Vec<NumberKind> = personal_numbers("11010519491231002 - - X").iter().map(|p| p.kind).collect();
+        assert_eq!(kinds, [NumberKind::Other]);
     }
 
     #[test]

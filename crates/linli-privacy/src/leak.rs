@@ -247,13 +247,103 @@ pub fn scan_record(record: &Record) -> Vec<Leak> {
     out
 }
 
+/// Whether `c` is dropped when names are matched `[SHR-043]`: a Unicode `Default_Ignorable_Code_Point`
+/// (zero-width characters, the soft hyphen, joiners, direction marks, variation selectors, the
+/// invisible separators of `[SHR-062]` among them) — it does not show, so it cannot tell two
+/// spellings apart.
+fn is_ignorable(c: char) -> bool {
+    linli_model::redact::is_invisible(c)
+        || matches!(
+            c,
+            '\u{34f}'
+                | '\u{61c}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{17b4}'
+                | '\u{17b5}'
+                | '\u{180b}'..='\u{180f}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{3164}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{ffa0}'
+                | '\u{fff0}'..='\u{fff8}'
+                | '\u{1bca0}'..='\u{1bca3}'
+                | '\u{1d173}'..='\u{1d17a}'
+                | '\u{e0000}'..='\u{e0fff}'
+        )
+}
+
+/// Whether `c` is a dot that stands between the parts of a name (`阿卜杜·热合曼`) `[SHR-043]`:
+/// `.` U+002E, `·` U+00B7, U+0387, U+16EB, `•` U+2022, `‧` U+2027, U+2219, U+22C5, U+2E31,
+/// `・` U+30FB, `．` U+FF0E, `･` U+FF65.
+fn is_name_dot(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '\u{b7}'
+            | '\u{387}'
+            | '\u{16eb}'
+            | '\u{2022}'
+            | '\u{2027}'
+            | '\u{2219}'
+            | '\u{22c5}'
+            | '\u{2e31}'
+            | '\u{30fb}'
+            | '\u{ff0e}'
+            | '\u{ff65}'
+    )
+}
+
+/// The character a name is matched on `[SHR-043]`: `None` for one that is dropped (an ignorable
+/// character, white space, a name dot), full-width ASCII (U+FF01–U+FF5E) as ASCII, ASCII letters
+/// in lower case.
+fn fold_char(c: char) -> Option<char> {
+    if is_ignorable(c) || c.is_whitespace() || is_name_dot(c) {
+        return None;
+    }
+    let c = match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
+        c => c,
+    };
+    Some(c.to_ascii_lowercase())
+}
+
+/// `s` folded for matching names ([`fold_char`]), and for each byte of the folded text the byte
+/// span in `s` of the character it came from.
+struct Folded {
+    text: String,
+    spans: Vec<(usize, usize)>,
+}
+
+impl Folded {
+    fn new(s: &str) -> Self {
+        let mut text = String::with_capacity(s.len());
+        let mut spans = Vec::with_capacity(s.len());
+        for (i, c) in s.char_indices() {
+            if let Some(f) = fold_char(c) {
+                text.push(f);
+                spans.extend(std::iter::repeat_n((i, i + c.len_utf8()), f.len_utf8()));
+            }
+        }
+        Folded { text, spans }
+    }
+}
+
 /// The names of a dataset's own persons and contacts — a Person's `name`, an Organization's
-/// `/contacts/*/name` — to find them in free text `[SHR-043]`, `[SHR-052]`. A name shorter than
-/// two characters is not looked for (one character is part of too many words), nor one already
-/// masked (holding `*`) or pseudonymised; a name of ASCII letters is found only as a whole word,
-/// ignoring case. Its `Debug` shows how many names it holds, never a name `[PRI-004]`.
+/// `/contacts/*/name` — to find them in free text `[SHR-043]`, `[SHR-052]`. Names and text are
+/// matched folded ([`fold_char`]): invisible characters, white space and name dots dropped,
+/// full-width ASCII as ASCII, ASCII letters in either case — so that `朱\u{200b}秀兰`, `朱 秀 兰`,
+/// `LiLei`, `Li\u{a0}Lei`, `ＬＩ ＬＥＩ`, `阿卜杜•热合曼` are found for `朱秀兰`, `Li Lei` and
+/// `阿卜杜·热合曼`, and the whole span they cover in the text is given. A name of fewer than two
+/// characters so folded is not looked for (one character is part of too many words), nor one
+/// already masked (holding `*`) or pseudonymised; a name that begins (ends) with an ASCII letter or
+/// digit is found only where no ASCII letter or digit (full-width ones too, invisible characters
+/// passed over) stands before (after) it. Its `Debug` shows how many names it holds, never a name
+/// `[PRI-004]`.
 #[derive(Clone, Default)]
 pub struct Names {
+    /// The names, folded.
     names: std::collections::HashSet<String>,
     automaton: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
 }
@@ -265,13 +355,17 @@ impl std::fmt::Debug for Names {
 }
 
 impl Names {
-    /// Remember one name (ignored when too short, masked or a token).
+    /// Remember one name (ignored when too short once folded, masked or a token).
     pub fn add(&mut self, name: &str) {
         let name = name.trim();
-        if name.chars().count() < 2 || name.contains('*') || is_token(name) {
+        if name.contains('*') || is_token(name) {
             return;
         }
-        if self.names.insert(name.to_owned()) {
+        let folded = Folded::new(name).text;
+        if folded.chars().count() < 2 {
+            return;
+        }
+        if self.names.insert(folded) {
             self.automaton = std::sync::OnceLock::new();
         }
     }
@@ -295,7 +389,7 @@ impl Names {
         }
     }
 
-    /// Number of different names held.
+    /// Number of different names held (as folded).
     pub fn len(&self) -> usize {
         self.names.len()
     }
@@ -305,8 +399,9 @@ impl Names {
         self.names.is_empty()
     }
 
-    /// Byte ranges of the names in `text`, leftmost-longest, not overlapping. The automaton is
-    /// built at the first call after the last [`Names::add`].
+    /// Byte ranges of the names in `text`, leftmost-longest, not overlapping, each from the first
+    /// to the last character of the name as written (what was dropped between them included).
+    /// The automaton is built at the first call after the last [`Names::add`].
     pub fn find(&self, text: &str) -> Vec<(usize, usize)> {
         if self.names.is_empty() {
             return Vec::new();
@@ -314,23 +409,34 @@ impl Names {
         let built = self.automaton.get_or_init(|| {
             aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .ascii_case_insensitive(true)
                 .build(&self.names)
                 .ok()
         });
         let Some(ac) = built else { return Vec::new() };
-        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-        ac.find_iter(text)
-            .filter(|m| {
-                let (a, b) = (m.start(), m.end());
-                let first = text[a..].chars().next();
-                let last = text[..b].chars().next_back();
-                let before = text[..a].chars().next_back();
-                let after = text[b..].chars().next();
-                !((word(first) && word(before)) || (word(last) && word(after)))
-            })
-            .map(|m| (m.start(), m.end()))
-            .collect()
+        let folded = Folded::new(text);
+        // An ASCII letter or digit, full-width or not.
+        let word = |c: Option<char>| c.and_then(fold_char).is_some_and(|c| c.is_ascii_alphanumeric());
+        // The character before (after) a byte offset of `text`, ignorable characters passed over.
+        let before = |at: usize| text[..at].chars().rev().find(|c| !is_ignorable(*c));
+        let after = |at: usize| text[at..].chars().find(|c| !is_ignorable(*c));
+        let mut out = Vec::new();
+        let mut from = 0;
+        while from < folded.text.len() {
+            let input = aho_corasick::Input::new(&folded.text).range(from..);
+            let Some(m) = ac.find(input) else { break };
+            let (a, b) = (folded.spans[m.start()].0, folded.spans[m.end() - 1].1);
+            let first = folded.text[m.start()..].chars().next();
+            let last = folded.text[..m.end()].chars().next_back();
+            let glued = (word(first) && word(before(a))) || (word(last) && word(after(b)));
+            if glued {
+                // Look again from the next character: a shorter name may start inside.
+                from = m.start() + first.map_or(1, char::len_utf8);
+            } else {
+                out.push((a, b));
+                from = m.end();
+            }
+        }
+        out
     }
 }
 
@@ -654,6 +760,62 @@ mod tests {
             assert_eq!(hits[0].kind, TextHitKind::ResidentId, "{s:?}");
             assert_eq!(mask_number(&s[hits[0].start..hits[0].end]), "1101**********002X");
         }
+    }
+
+    fn found<'t>(names: &Names, text: &'t str) -> Vec<&'t str> {
+        names.find(text).into_iter().map(|(a, b)| &text[a..b]).collect()
+    }
+
+    #[test]
+    fn names_written_slightly_differently_are_found_whole() {
+        let mut names = Names::default();
+        for n in ["朱秀兰", "Li Lei", "欧阳 娜娜", "阿卜杜·热合曼", "AB"] {
+            names.add(n);
+        }
+        for (text, name) in [
+            ("来电人朱\u{200b}秀兰反映", "朱\u{200b}秀兰"),
+            ("来电人朱\u{ad}秀\u{2060}兰反映", "朱\u{ad}秀\u{2060}兰"),
+            ("来电人朱 秀 兰反映", "朱 秀 兰"),
+            ("来电人朱\u{3000}秀兰反映", "朱\u{3000}秀兰"),
+            ("caller Li\u{a0}Lei said", "Li\u{a0}Lei"),
+            ("caller LiLei said", "LiLei"),
+            ("caller Li  Lei said", "Li  Lei"),
+            ("caller LI LEI said", "LI LEI"),
+            ("caller ＬＩ ＬＥＩ said", "ＬＩ ＬＥＩ"),
+            ("来电人欧阳娜娜反映", "欧阳娜娜"),
+            ("来电人阿卜杜热合曼反映", "阿卜杜热合曼"),
+            ("来电人阿卜杜•热合曼反映", "阿卜杜•热合曼"),
+            ("来电人阿卜杜‧热合曼反映", "阿卜杜‧热合曼"),
+            ("来电人阿卜杜.热合曼反映", "阿卜杜.热合曼"),
+            ("户主ＡＢ已搬离", "ＡＢ"),
+            ("户主ab已搬离", "ab"),
+        ] {
+            assert_eq!(found(&names, text), [name], "{text:?}");
+        }
+        // What stands around the name is kept: the span is from its first to its last character.
+        assert_eq!(names.find(" \u{200b}朱秀兰\u{200b} "), [(4, 13)]);
+        // An ASCII name still only as a whole word, invisible characters passed over.
+        for text in ["ABC", "xAB", "LiLeiming", "CaliLei", "Ａ\u{200b}AB", "ＡＢ\u{200b}c"] {
+            assert!(names.find(text).is_empty(), "{text:?}");
+        }
+        // A glued match does not hide a whole one after it.
+        assert_eq!(found(&names, "LiLeim Li Lei"), ["Li Lei"]);
+        // Other text is left alone.
+        for text in ["朱秀", "秀兰花开", "Li, Lei", "Li-Lei", "阿卜杜/热合曼"] {
+            assert!(names.find(text).is_empty(), "{text:?}");
+        }
+        // Names of fewer than two characters once folded are not looked for.
+        let mut short = Names::default();
+        for n in ["朱", "A ", "·李", "Ｂ\u{200b}", " . "] {
+            short.add(n);
+        }
+        assert!(short.is_empty());
+        // Different spellings of one name are one name.
+        let mut one = Names::default();
+        for n in ["Li Lei", "LiLei", "ＬＩ\u{3000}ＬＥＩ"] {
+            one.add(n);
+        }
+        assert_eq!(one.len(), 1);
     }
 
     #[test]

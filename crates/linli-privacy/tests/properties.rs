@@ -123,26 +123,30 @@ fn planted_number(m: &mut Mix) -> (String, bool) {
     }
 }
 
-/// The number written with separators of the one set `[SHR-062]` between random digits (at
-/// most one visible separator per gap, any invisible ones), in ASCII or full-width digits.
+/// The number written with separators of the one set `[SHR-062]` between random digits (a joiner:
+/// any white space and invisible ones around at most one dot or dash), in ASCII or full-width
+/// digits.
 fn write_split(m: &mut Mix, plain: &str) -> String {
     const VISIBLE: &[char] = &[
-        ' ', '\t', '\n', '\u{a0}', '\u{3000}', '\u{202f}', '\u{2009}', '.', '\u{b7}', '\u{30fb}', '\u{ff0e}',
-        '\u{ff65}', '-', '\u{2010}', '\u{2013}', '\u{2014}', '\u{2212}', '\u{fe58}', '\u{fe63}', '\u{ff0d}',
+        '.', '\u{b7}', '\u{30fb}', '\u{ff0e}', '\u{ff65}', '-', '\u{2010}', '\u{2013}', '\u{2014}', '\u{2212}',
+        '\u{fe58}', '\u{fe63}', '\u{ff0d}',
     ];
-    const INVISIBLE: &[char] = &['\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}', '\u{ad}'];
+    const SOFT: &[char] = &[
+        '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}', '\u{ad}', ' ', '\t', '\n', '\r', '\u{a0}',
+        '\u{3000}', '\u{202f}', '\u{2009}',
+    ];
     let wide = m.below(4) == 0;
     let mut out = String::new();
     for (i, c) in plain.chars().enumerate() {
         if i > 0 && m.below(3) == 0 {
-            for _ in 0..m.below(2) {
-                out.push(m.pick(INVISIBLE));
+            for _ in 0..m.below(3) {
+                out.push(m.pick(SOFT));
             }
-            if m.below(3) != 0 {
+            if m.below(2) == 0 {
                 out.push(m.pick(VISIBLE));
             }
-            for _ in 0..m.below(2) {
-                out.push(m.pick(INVISIBLE));
+            for _ in 0..m.below(3) {
+                out.push(m.pick(SOFT));
             }
         }
         out.push(match (wide, c) {
@@ -206,4 +210,93 @@ fn scan_and_redact_find_every_planted_number() {
         linli_model::check::mask_middle(plain)
     }
     QuickCheck::new().tests(2000).quickcheck(prop as fn(u64) -> TestResult);
+}
+
+/// A name of the dataset (CJK or ASCII letters, perhaps in two parts joined by a space or a name
+/// dot) and the same name written slightly differently: invisible characters, white space and
+/// name dots between its characters, ASCII letters in another case or full-width `[SHR-043]`.
+fn planted_name(m: &mut Mix) -> (String, String) {
+    const INSERTED: &[char] = &[
+        '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}', '\u{ad}', '\u{200e}', '\u{fe0f}', ' ', '\u{a0}',
+        '\u{3000}', '\u{2009}', '\u{202f}', '\t', '\u{b7}', '\u{2022}', '\u{2027}', '\u{30fb}', '\u{ff65}', '.',
+    ];
+    let cjk = m.below(2) == 0;
+    let len = 2 + m.below(4) as usize;
+    // Names from U+4E00–U+51FF and `a`–`m`, fillers from other characters: a filler never holds a
+    // name.
+    let chars: Vec<char> = (0..len)
+        .map(|_| {
+            if cjk {
+                char::from_u32(0x4e00 + m.below(0x200) as u32).unwrap()
+            } else {
+                char::from(b'a' + m.below(13) as u8)
+            }
+        })
+        .collect();
+    let mut name: String = chars.iter().collect();
+    if m.below(3) == 0 {
+        name.insert(name.char_indices().nth(1 + m.below(len as u64 - 1) as usize).unwrap().0, m.pick(&[' ', '\u{b7}']));
+    }
+    let wide = m.below(3) == 0;
+    let mut written = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        if i > 0 {
+            for _ in 0..m.below(3) {
+                written.push(m.pick(INSERTED));
+            }
+        }
+        let c = if m.below(2) == 0 { c.to_ascii_uppercase() } else { *c };
+        written.push(if wide && c.is_ascii_alphabetic() { char::from_u32(u32::from(c) + 0xfee0).unwrap() } else { c });
+    }
+    (name, written)
+}
+
+/// For random text with names of the dataset planted, written with random invisible characters,
+/// spaces and dots between their characters, in another case or full-width, every plant is found
+/// whole and masked as `***` by the `public` masker, the validator's check finds none left, and
+/// the text around them is not changed `[SHR-043]`, `[SHR-052]`.
+#[test]
+fn names_written_differently_are_found_and_masked() {
+    fn prop(seed: u64) -> TestResult {
+        // Each filler holds a character that is neither dropped nor in a name: no name can be
+        // read across two plants.
+        const FILLER: &[&str] = &["来电称", "，", "反映：", "（", "）", "已处理。", " xyz ", "楼道", " 、 ", "、"];
+        let mut m = Mix(seed);
+        let mut names = linli_privacy::leak::Names::default();
+        let (mut text, mut expected) = (String::new(), String::new());
+        let mut spans = Vec::new();
+        for _ in 0..1 + m.below(3) {
+            let filler = m.pick(FILLER);
+            text.push_str(filler);
+            expected.push_str(filler);
+            let (name, written) = planted_name(&mut m);
+            names.add(&name);
+            spans.push((text.len(), text.len() + written.len()));
+            text.push_str(&written);
+            expected.push_str("***");
+        }
+        let filler = m.pick(FILLER);
+        text.push_str(filler);
+        expected.push_str(filler);
+        if names.find(&text) != spans {
+            return TestResult::error(format!("{spans:?} expected, {:?} found in {text:?}", names.find(&text)));
+        }
+        let mut v: serde_json::Value =
+            serde_json::from_str(include_str!("../../../examples/records/case-resolved-evaluated.json")).unwrap();
+        v["title"] = serde_json::Value::String(text.clone());
+        let profile = Profile::built_in("public").unwrap();
+        let k = key();
+        let masker = Masker::new(&profile, Some(&k)).unwrap().with_names(&names);
+        masker.mask_value(&mut v, &mut Counts::default()).unwrap();
+        if v["title"] != expected.as_str() {
+            return TestResult::error(format!("{text:?} masked as {}, not {expected:?}", v["title"]));
+        }
+        let masked = Record::from_value(v).unwrap();
+        let left = linli_privacy::leak::names_in_text(&masked, &names);
+        if !left.is_empty() {
+            return TestResult::error(format!("{left:?} in {expected:?}"));
+        }
+        TestResult::passed()
+    }
+    QuickCheck::new().tests(300).quickcheck(prop as fn(u64) -> TestResult);
 }

@@ -75,8 +75,9 @@ def _reads_as(digits: str, x: bool):
 
 def numbers_in(text: str) -> list[tuple[str, int, int]]:
     """(kind, start, end) of the resident ID numbers ("id") and mobile numbers ("mobile") in free
-    text ([SHR-040], [SHR-041]): digit groups joined by any number of invisible separators and at
-    most one other separator of [SHR-062], an X after 17 digits (after one separator at most);
+    text ([SHR-040], [SHR-041]): digit groups joined by any number of white-space and invisible
+    separators around at most one dot or dash of [SHR-062] ("139 - 1234 - 5678"; not "/", ",",
+    "_", "("), an X after 17 digits (after such a joiner at most);
     read from the left, whole groups only, the longest first."""
     norm = normalise_digits(text)
     out: list = []
@@ -117,10 +118,10 @@ def numbers_in(text: str) -> list[tuple[str, int, int]]:
             continue
         if not groups:
             continue
-        if c in _INVISIBLE:
+        if c in _INVISIBLE or c in _WHITE_SPACE:
             gap = True
             continue
-        if (c in _WHITE_SPACE or c in _DOTS_DASHES) and not visible:
+        if c in _DOTS_DASHES and not visible:
             gap = visible = True
             continue
         if c in "Xx":

@@ -92,7 +92,16 @@ class SpecExamples(unittest.TestCase):
         self.assertEqual(checks.numbers_in("证件 11010519491231002-X"), [("id", 3, 22)])
         # No mobile inside an ID number grouped 6-12; two visible separators end a number.
         self.assertEqual(checks.numbers_in("110105 19491231002X"), [("id", 0, 19)])
-        self.assertFalse(checks.mobiles_in("138  1234 5678"))
+        self.assertFalse(checks.mobiles_in("138--1234-5678"))
+        self.assertFalse(checks.mobiles_in("138 - - 1234 5678"))
+        # White space and invisible characters, any number, around one dot or dash join groups;
+        # a slash, comma, underscore or parenthesis does not ([SHR-041], [SHR-062]).
+        for text in ["139 - 1234 - 5678", "139 -1234-5678", "138  1234 5678", "139\r\n1234\r\n5678"]:
+            self.assertEqual(len(checks.mobiles_in(text)), 1, text)
+        for text in ["139/1234/5678", "139,1234,5678", "139_1234_5678", "139(1234)5678"]:
+            self.assertFalse(checks.mobiles_in(text), text)
+        self.assertEqual(checks.numbers_in("证件 11010519491231002 - X"), [("id", 3, 24)])
+        self.assertEqual(share.mask_numbers_in_text("电话139 - 1234 - 5678。"), "电话139****5678。")
         self.assertEqual(share.mask_numbers_in_text("回电 138\u3000 1234"), "回电 138\u3000 1234")
         self.assertEqual(share.mask_numbers_in_text("回电 138\u300012345678。"), "回电 138****5678。")
 

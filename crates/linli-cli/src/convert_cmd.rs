@@ -542,10 +542,13 @@ fn run_other(
             let converted = linli_adapters::convert::read(format, &bytes, &opts).map_err(usage)?;
             refused |= !converted.all_converted();
             loss.entries.extend(converted.loss.entries);
+            // Each finding names the input file and where in it (`at`: a pointer into it, `row N`).
+            let file = input.display().to_string();
             errors.extend(converted.findings.iter().map(|f| {
                 let msg = if lang == Lang::Zh { &f.message_zh } else { &f.message_en };
                 let what = if linli_adapters::convert::is_refusal(f) { "error" } else { "note" };
-                format!("{what}[{}] {}: {msg}", f.code, f.at)
+                let at = if f.at.is_empty() { String::new() } else { format!(" {}", f.at) };
+                format!("{file}: {what}[{}]{at}: {msg}", f.code)
             }));
             converted.records
         }

@@ -226,8 +226,7 @@ impl LinliReader {
         let line_of = |offset: usize| 1 + text[..offset.min(text.len())].matches('\n').count() as u64;
         if trimmed.starts_with('[') {
             linli_model::json::check_text(trimmed).map_err(|e| say(&e))?;
-            let items =
-                serde_json::from_str::<Vec<&serde_json::value::RawValue>>(trimmed).map_err(|e| say(&e))?;
+            let items = serde_json::from_str::<Vec<&serde_json::value::RawValue>>(trimmed).map_err(|e| say(&e))?;
             for (i, raw) in items.into_iter().enumerate() {
                 let at = lead + (raw.get().as_ptr() as usize).saturating_sub(trimmed.as_ptr() as usize);
                 self.record(raw.get(), Origin { file: file.clone(), line: line_of(at), item: Some(i) });
@@ -255,10 +254,7 @@ impl LinliReader {
         let label = dir.display().to_string();
         let zh = self.lang == Lang::Zh;
         let refused = |e: &linli_model::member::MemberError| {
-            CliError::Usage(crate::printable(&format!(
-                "{label}: {}",
-                if zh { e.message_zh() } else { e.message_en() }
-            )))
+            CliError::Usage(crate::printable(&format!("{label}: {}", if zh { e.message_zh() } else { e.message_en() })))
         };
         let bytes = linli_model::member::read_member(dir, MANIFEST_FILE).map_err(|e| refused(&e))?;
         let manifest: Manifest = std::str::from_utf8(&bytes)

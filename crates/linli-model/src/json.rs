@@ -235,11 +235,7 @@ impl<'de> Visitor<'de> for Walk<'_, 'de> {
 /// For a reader's error that names no member (`invalid type: …`, `unknown field …`): what it
 /// concerns, so that a message can point at it instead of quoting a position or a value.
 pub fn pointer_at(text: &str, line: usize, column: usize) -> String {
-    let start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1)
-    };
+    let start = if line <= 1 { 0 } else { text.match_indices('\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1) };
     let end = start.saturating_add(column).min(text.len());
     pointer_before(&text.as_bytes()[..end])
 }
@@ -268,9 +264,8 @@ fn pointer_before(b: &[u8]) -> String {
                     && *want
                 {
                     let raw = std::str::from_utf8(&b[from..(i + 1).min(b.len())]).unwrap_or("\"\"");
-                    *key = Some(serde_json::from_str::<String>(raw).unwrap_or_else(|_| {
-                        raw.trim_matches('"').to_owned()
-                    }));
+                    *key =
+                        Some(serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.trim_matches('"').to_owned()));
                     *want = false;
                 }
             }

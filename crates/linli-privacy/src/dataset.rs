@@ -305,7 +305,8 @@ fn check_record(path: &Path, line: u64, v: &Value, text: Option<&[u8]>) -> Resul
 /// What a reader's message says, in English (its words, values left out, no position) and in
 /// Chinese (by the kind of error).
 fn reader_words(msg: &str) -> (String, String) {
-    let en = without_values(msg);
+    // A member name the reader quotes can hold a number: masked like a value [PRI-011].
+    let en = linli_model::redact::redact(&without_values(msg)).into_owned();
     let en = match en.rfind(" at line ") {
         Some(i) if en[i..].contains(" column ") => en[..i].to_owned(),
         _ => en,

@@ -279,7 +279,7 @@ fn check_record(path: &Path, line: u64, v: &Value, text: Option<&[u8]>) -> Resul
             }
         }
     };
-    let pointer = linli_model::redact::for_output(&pointer).into_owned();
+    let pointer = linli_model::redact::for_output(&pointer_without_values(&pointer)).into_owned();
     let (en, zh) = match &e {
         linli_model::record::RecordParseError::MissingType => {
             ("no string member `type`".to_owned(), "缺少字符串成员 `type`".to_owned())
@@ -300,6 +300,23 @@ fn check_record(path: &Path, line: u64, v: &Value, text: Option<&[u8]>) -> Resul
         format!("not a Linli record, refused so that nothing passes unmasked: {en}{at_en}"),
         format!("不是 Linli 记录，为免未经处理的内容流出已拒绝：{zh}{at_zh}"),
     ))
+}
+
+/// A JSON pointer with each member name that is not a short ASCII word (as the schemas' names
+/// are) shown as `…`: an unknown member's name may be personal — a name, a number — and the
+/// messages of the masker hold none `[PRI-011]`. Array indices stay.
+fn pointer_without_values(pointer: &str) -> String {
+    let word = |s: &str| {
+        s.len() <= 40
+            && (s.bytes().all(|b| b.is_ascii_digit())
+                || s.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+    };
+    pointer.split('/').skip(1).fold(String::new(), |mut out, token| {
+        out.push('/');
+        out.push_str(if word(token) { token } else { "…" });
+        out
+    })
 }
 
 /// What a reader's message says, in English (its words, values left out, no position) and in

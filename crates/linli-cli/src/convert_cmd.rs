@@ -295,14 +295,14 @@ impl LinliReader {
 /// Canonical records from a file or a dataset directory, each with where it stands, and one
 /// line per error of the records that do not read; errors never repeat a personal number
 /// `[PRI-011]`.
-fn read_linli(path: &Path, lang: Lang) -> Result<(Vec<(Record, Origin)>, Vec<String>), CliError> {
+fn read_linli(path: &Path, lang: Lang) -> Result<LinliReader, CliError> {
     let mut reader = LinliReader::new(lang);
     if path.is_dir() {
         reader.dataset(path)?;
     } else {
         reader.file(path)?;
     }
-    Ok((reader.records, reader.errors))
+    Ok(reader)
 }
 
 /// The canonical records read that may be written, and one error per record-level privacy error
@@ -510,10 +510,10 @@ fn run_other(
     // Into canonical records.
     let records: Vec<Record> = match from.adapter() {
         None => {
-            let (r, e) = read_linli(input, lang)?;
-            refused |= !e.is_empty();
-            errors.extend(e);
-            let (r, e) = refuse_privacy_errors(r, lang);
+            let read = read_linli(input, lang)?;
+            refused |= !read.errors.is_empty();
+            errors.extend(read.errors);
+            let (r, e) = refuse_privacy_errors(read.records, lang);
             refused |= !e.is_empty();
             errors.extend(e);
             r

@@ -239,6 +239,9 @@ pub struct Converted {
     pub loss: LossReport,
     /// Problems with the input; records that are fine are converted all the same.
     pub findings: Vec<AdapterFinding>,
+    /// Where each record was read from, when the reader says (Open311: the request's pointer
+    /// into the input, `/<i>`): parallel to `records`, or empty.
+    pub sources: Vec<String>,
 }
 
 fn text(s: &str) -> Result<Text, Error> {
@@ -386,20 +389,30 @@ pub(crate) fn record_errors(record: &Record, ctx: &linli_model::check::Context<'
 
 fn enforce_valid_records(format: Format, out: &mut Converted) {
     let ctx = linli_model::check::Context::default();
-    let at = if matches!(format, Format::Csv | Format::Xlsx) { "file" } else { "" };
+    let whole = if matches!(format, Format::Csv | Format::Xlsx) { "file" } else { "" };
     let mut kept = Vec::with_capacity(out.records.len());
+    let sources = std::mem::take(&mut out.sources);
+    let mut kept_sources = Vec::with_capacity(sources.len());
     let mut seen = std::collections::HashSet::new();
     for (i, record) in std::mem::take(&mut out.records).into_iter().enumerate() {
         let ty = record.record_type();
+        // The item of the input the record was read from, when the reader says; else the
+        // position among the records read.
+        let source = sources.get(i);
+        let at = source.map_or(whole, String::as_str);
+        let (i_zh, i_en) = match source {
+            Some(s) if !s.is_empty() => (format!("（输入 `{s}`）"), format!(" (input `{s}`)")),
+            _ => (String::new(), String::new()),
+        };
         // One id once per record type: a second record of the same id is not written
         // ([DAT-003]; e.g. two NGSI entities whose URNs end alike).
         if !seen.insert((ty, record.id().to_owned())) {
             out.findings.push(AdapterFinding {
                 code: "adapter-duplicate-id",
                 at: at.to_owned(),
-                message_zh: format!("读取的第 {i} 条记录（{ty}，从 0 起计）的标识与前面的同类记录相同，未写出"),
+                message_zh: format!("读取的第 {i} 条记录（{ty}，从 0 起计）{i_zh}的标识与前面的同类记录相同，未写出"),
                 message_en: format!(
-                    "record {i} read ({ty}, counting from 0) has the id of an earlier {ty} record; not written"
+                    "record {i} read ({ty}, counting from 0){i_en} has the id of an earlier {ty} record; not written"
                 ),
             });
             continue;
@@ -408,9 +421,11 @@ fn enforce_valid_records(format: Format, out: &mut Converted) {
             out.findings.push(AdapterFinding {
                 code: "adapter-record-too-large",
                 at: at.to_owned(),
-                message_zh: format!("读取的第 {i} 条记录（{ty}，从 0 起计）{zh}，无法作为一行 NDJSON 写出，未写出"),
+                message_zh: format!(
+                    "读取的第 {i} 条记录（{ty}，从 0 起计）{i_zh}{zh}，无法作为一行 NDJSON 写出，未写出"
+                ),
                 message_en: format!(
-                    "record {i} read ({ty}, counting from 0) is {en}: it cannot be written as one NDJSON line; not written"
+                    "record {i} read ({ty}, counting from 0){i_en} is {en}: it cannot be written as one NDJSON line; not written"
                 ),
             });
             continue;
@@ -418,20 +433,24 @@ fn enforce_valid_records(format: Format, out: &mut Converted) {
         let errors = record_errors(&record, &ctx);
         if errors.is_empty() {
             kept.push(record);
+            kept_sources.extend(source.cloned());
             continue;
         }
         for (code, pointer) in errors {
             out.findings.push(AdapterFinding {
                 code: "adapter-record-invalid",
                 at: at.to_owned(),
-                message_zh: format!("读取的第 {i} 条记录（{ty}，从 0 起计）未通过语义检查 `{code}`（{pointer}），未写出"),
+                message_zh: format!(
+                    "读取的第 {i} 条记录（{ty}，从 0 起计）{i_zh}未通过语义检查 `{code}`（{pointer}），未写出"
+                ),
                 message_en: format!(
-                    "record {i} read ({ty}, counting from 0) fails the semantic check `{code}` at `{pointer}`; not written"
+                    "record {i} read ({ty}, counting from 0){i_en} fails the semantic check `{code}` at `{pointer}`; not written"
                 ),
             });
         }
     }
     out.records = kept;
+    out.sources = kept_sources;
 }
 
 /// Whether a finding concerns something not converted (exit code 1 of `linli convert`)
@@ -530,9 +549,9 @@ fn read_with(format: Format, bytes: &[u8], json: Value, opts: &ReadOptions) -> R
                 let detail = "no GeoReport v2 service request in it".to_owned();
                 return Err(Error::NotThisFormat { format: format.name(), looks_like, detail });
             }
-            let (cases, loss) = crate::open311::requests_to_cases(&json, &o);
+            let (cases, loss) = crate::open311::requests_to_cases_at(&json, &o);
             out.findings = rejected_findings(&loss);
-            out.records = cases.into_iter().map(Record::from).collect();
+            (out.records, out.sources) = cases.into_iter().map(|(c, at)| (Record::from(c), at)).unzip();
             out.loss = loss;
         }
         Format::Gat1400 => {

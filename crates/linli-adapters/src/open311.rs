@@ -394,12 +394,24 @@ pub fn request_to_case(request: &Value, options: &Options) -> (Option<Case>, Los
 /// too); pointers start with `/<i>`. Requests that cannot be converted are left out with a
 /// finding; the others still convert.
 pub fn requests_to_cases(requests: &Value, options: &Options) -> (Vec<Case>, LossReport) {
+    let (cases, report) = requests_to_cases_at(requests, options);
+    (cases.into_iter().map(|(c, _)| c).collect(), report)
+}
+
+/// [`requests_to_cases`], each case with the pointer of the request it was read from (`/<i>` in
+/// an array, `""` for one request).
+pub(crate) fn requests_to_cases_at(requests: &Value, options: &Options) -> (Vec<(Case, String)>, LossReport) {
     let mut report = LossReport::default();
     let cases = match requests {
-        Value::Array(items) => {
-            items.iter().enumerate().filter_map(|(i, r)| convert(r, &format!("/{i}"), options, &mut report)).collect()
-        }
-        other => convert(other, "", options, &mut report).into_iter().collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let at = format!("/{i}");
+                convert(r, &at, options, &mut report).map(|c| (c, at))
+            })
+            .collect(),
+        other => convert(other, "", options, &mut report).into_iter().map(|c| (c, String::new())).collect(),
     };
     (cases, report)
 }

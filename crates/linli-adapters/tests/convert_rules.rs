@@ -97,6 +97,26 @@ fn a_record_that_fails_the_semantic_checks_is_not_returned() {
     assert!(!c.all_converted());
 }
 
+/// A refused Open311 request is named by its place in the input, not by its place among the
+/// records read (requests refused before it are not records) [ADP-004].
+#[test]
+fn a_refused_open311_request_is_named_by_its_place_in_the_input() {
+    let ok = |id: &str, description: &str| {
+        json!({"service_request_id": id, "requested_datetime": "2024-05-01T09:00:00+08:00", "status": "open",
+               "description": description, "lat": 31.3, "long": 120.6})
+    };
+    let post = json!({"service_request_id": "638344", "service_notice": "x", "account_id": null});
+    let doc =
+        json!([ok("R0", "路灯坏了"), post, ok("R2", "井盖缺失"), post, ok("R4", "报修人身份证 11010519491231002X")]);
+    let c = read(Format::Open311, doc.to_string().as_bytes(), &opts()).unwrap();
+    assert_eq!(c.records.len(), 2);
+    assert_eq!(c.sources, ["/0", "/2"], "the records kept, with where they were read from");
+    let f = c.findings.iter().find(|f| f.code == "adapter-record-invalid").expect("finding");
+    assert_eq!(f.at, "/4");
+    assert!(f.message_en.contains("input `/4`") && f.message_zh.contains("输入 `/4`"), "{}", f.message_en);
+    assert!(f.message_en.contains("case-text-id-number") && !f.message_en.contains("19491231"), "{}", f.message_en);
+}
+
 #[test]
 fn notes_and_normalised_values_do_not_count_as_refusals() {
     let req = br#"[{"service_request_id":"R1","requested_datetime":"2024-05-01 09:00:00","lat":0,"long":0}]"#;

@@ -106,57 +106,215 @@ pub struct ConvertArgs {
     pub received_at: Option<String>,
 }
 
-/// Canonical records from a file: NDJSON, a JSON array, or one record. Each record is read from
-/// its own text, so that a member given twice is refused `[CON-002]`; errors never repeat a
-/// personal number `[PRI-011]`.
-fn read_linli(path: &Path) -> Result<(Vec<Record>, Vec<String>), CliError> {
-    let text = std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.to_path_buf(), source })?;
-    let mut records = Vec::new();
-    let mut errors = Vec::new();
-    let say = |at: &str, e: &dyn std::fmt::Display| linli_model::redact::for_output(&format!("{at}: {e}")).into_owned();
-    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    if trimmed.starts_with('[') {
-        if let Err(e) = linli_model::json::check_text(trimmed) {
-            return Err(CliError::Usage(say(&path.display().to_string(), &e)));
-        }
-        let items = serde_json::from_str::<Vec<&serde_json::value::RawValue>>(trimmed)
-            .map_err(|e| CliError::Usage(say(&path.display().to_string(), &e)))?;
-        for (i, raw) in items.into_iter().enumerate() {
-            match Record::from_json_str(raw.get()) {
-                Ok(r) => records.push(r),
-                Err(e) => errors.push(say(&format!("/{i}"), &e)),
-            }
-        }
-    } else if trimmed.contains('\n') && serde_json::from_str::<serde::de::IgnoredAny>(trimmed).is_ok() {
-        // One record written over several lines.
-        match Record::from_json_str(trimmed) {
-            Ok(r) => records.push(r),
-            Err(e) => errors.push(say("/", &e)),
-        }
-    } else {
-        for (i, line) in text.lines().enumerate() {
-            let line = if i == 0 { line.trim_start_matches('\u{feff}') } else { line };
-            if line.trim().is_empty() {
-                continue;
-            }
-            match Record::from_json_str(line) {
-                Ok(r) => records.push(r),
-                Err(e) => errors.push(say(&format!("line {}", i + 1), &e)),
-            }
+/// Where a canonical record stands in the input: the file (as given, or the dataset directory
+/// and the manifest's path), the 1-based line of its first character, and its index when the
+/// file is a JSON array.
+#[derive(Debug, Clone)]
+struct Origin {
+    file: String,
+    line: u64,
+    item: Option<usize>,
+}
+
+impl Origin {
+    /// A pointer into the record as a pointer into the input: `/<i>…` in a JSON array.
+    fn pointer(&self, inner: &str) -> String {
+        match self.item {
+            Some(i) => format!("/{i}{inner}"),
+            None => inner.to_owned(),
         }
     }
-    Ok((records, errors))
+}
+
+/// A finding as `linli validate` prints it, one line: `file:line: error[code] pointer: message
+/// (value: …) [requirement]`; every personal number masked first, then control characters
+/// escaped `[PRI-011]`, `[CON-072]`.
+fn finding_line(f: linli_validate::finding::Finding, lang: Lang) -> String {
+    let f = f.redacted();
+    let zh = lang == Lang::Zh;
+    let level = match (f.level, zh) {
+        (linli_model::check::Level::Error, true) => "错误",
+        (linli_model::check::Level::Error, false) => "error",
+        (linli_model::check::Level::Warning, true) => "警告",
+        (linli_model::check::Level::Warning, false) => "warning",
+        (_, true) => "提示",
+        (_, false) => "info",
+    };
+    let mut out = format!("{}: {level}[{}]", linli_validate::report::location(&f), f.code);
+    if !f.pointer.is_empty() {
+        out.push(' ');
+        out.push_str(&f.pointer);
+    }
+    out.push_str(": ");
+    out.push_str(f.message(zh));
+    if let Some(v) = &f.value {
+        out.push_str(&if zh { format!("（值：{v}）") } else { format!(" (value: {v})") });
+    }
+    if let Some(req) = f.requirement {
+        out.push_str(&format!(" [{req}]"));
+    }
+    crate::printable(&out)
+}
+
+/// Reads canonical records, explaining each one that does not read as `linli validate` does:
+/// the validator's findings (its codes, both languages, the member's JSON pointer, the value
+/// masked), located in the input.
+struct LinliReader {
+    lang: Lang,
+    validator: Option<Option<linli_validate::record::Validator>>,
+    records: Vec<(Record, Origin)>,
+    errors: Vec<String>,
+}
+
+impl LinliReader {
+    fn new(lang: Lang) -> Self {
+        LinliReader { lang, validator: None, records: Vec::new(), errors: Vec::new() }
+    }
+
+    /// One record's JSON text at `origin`.
+    fn record(&mut self, text: &str, origin: Origin) {
+        let e = match Record::from_json_str(text) {
+            Ok(r) => return self.records.push((r, origin)),
+            Err(e) => e,
+        };
+        let validator = self.validator.get_or_insert_with(|| linli_validate::record::Validator::new().ok());
+        let mut findings: Vec<_> = validator
+            .as_ref()
+            .map(|v| v.validate_str(text).findings)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| f.level == linli_model::check::Level::Error)
+            .collect();
+        if findings.is_empty() {
+            // The validator found nothing the reader refused (it should not happen): the
+            // reader's member, never its words, which quote values.
+            findings.push(
+                linli_validate::finding::Finding::new(
+                    "record-structure",
+                    linli_model::check::Level::Error,
+                    Some("CON-004"),
+                    "记录结构不符合标准",
+                    "the record does not fit the standard",
+                )
+                .at(e.pointer_in(text)),
+            );
+        }
+        for mut f in findings {
+            f.file = Some(origin.file.clone());
+            f.line = Some(origin.line);
+            f.pointer = origin.pointer(&f.pointer);
+            self.errors.push(finding_line(f, self.lang));
+        }
+    }
+
+    /// An error about the input at `file` and `line` itself (not JSON, not a dataset).
+    fn input_error(&mut self, f: linli_validate::finding::Finding) {
+        self.errors.push(finding_line(f, self.lang));
+    }
+
+    /// Records from a file: NDJSON, a JSON array, or one record. Each record is read from its
+    /// own text, so that a member given twice is refused `[CON-002]`.
+    fn file(&mut self, path: &Path) -> Result<(), CliError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.to_path_buf(), source })?;
+        let file = path.display().to_string();
+        let say = |e: &dyn std::fmt::Display| {
+            CliError::Usage(linli_model::redact::for_output(&format!("{file}: {e}")).into_owned())
+        };
+        let bom = text.len() - text.trim_start_matches('\u{feff}').len();
+        let trimmed = text[bom..].trim_start();
+        let lead = text.len() - trimmed.len();
+        let line_of = |offset: usize| 1 + text[..offset.min(text.len())].matches('\n').count() as u64;
+        if trimmed.starts_with('[') {
+            linli_model::json::check_text(trimmed).map_err(|e| say(&e))?;
+            let items = serde_json::from_str::<Vec<&serde_json::value::RawValue>>(trimmed).map_err(|e| say(&e))?;
+            for (i, raw) in items.into_iter().enumerate() {
+                let at = lead + (raw.get().as_ptr() as usize).saturating_sub(trimmed.as_ptr() as usize);
+                self.record(raw.get(), Origin { file: file.clone(), line: line_of(at), item: Some(i) });
+            }
+        } else if trimmed.contains('\n') && serde_json::from_str::<serde::de::IgnoredAny>(trimmed).is_ok() {
+            // One record written over several lines.
+            self.record(trimmed, Origin { file: file.clone(), line: line_of(lead), item: None });
+        } else {
+            for (i, line) in text.lines().enumerate() {
+                let line = if i == 0 { line.trim_start_matches('\u{feff}') } else { line };
+                if line.trim().is_empty() {
+                    continue;
+                }
+                self.record(line, Origin { file: file.clone(), line: i as u64 + 1, item: None });
+            }
+        }
+        Ok(())
+    }
+
+    /// Records from a dataset directory: `manifest.json` and each NDJSON file it lists (gzip
+    /// when its name ends in `.gz`), opened only as regular files inside the directory, never
+    /// through a link `[DAT-014]`.
+    fn dataset(&mut self, dir: &Path) -> Result<(), CliError> {
+        use linli_model::manifest::{MANIFEST_FILE, Manifest};
+        let label = dir.display().to_string();
+        let zh = self.lang == Lang::Zh;
+        let refused = |e: &linli_model::member::MemberError| {
+            CliError::Usage(crate::printable(&format!("{label}: {}", if zh { e.message_zh() } else { e.message_en() })))
+        };
+        let bytes = linli_model::member::read_member(dir, MANIFEST_FILE).map_err(|e| refused(&e))?;
+        let manifest: Manifest = std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|t| serde_json::from_str(t.trim_start_matches('\u{feff}')).ok())
+            .ok_or_else(|| {
+                CliError::Usage(crate::printable(&if zh {
+                    format!("{label}/{MANIFEST_FILE}：不是数据集清单（请先用 linli validate 检查）[DAT-010]")
+                } else {
+                    format!("{label}/{MANIFEST_FILE}: not a dataset manifest (check it with linli validate) [DAT-010]")
+                }))
+            })?;
+        for entry in &manifest.files {
+            let file = linli_model::member::open_member(dir, &entry.path).map_err(|e| refused(&e))?;
+            let name = format!("{label}/{}", entry.path);
+            let mut items = Vec::new();
+            linli_validate::input::read_ndjson_file(file, entry.path.ends_with(".gz"), 16 << 20, false, &mut |i| {
+                items.push(i)
+            })
+            .map_err(|source| CliError::Io { path: dir.join(&entry.path), source })?;
+            for item in items {
+                match item {
+                    linli_validate::input::Item::Record(r) => {
+                        self.record(&r.text, Origin { file: name.clone(), line: r.line, item: None });
+                    }
+                    linli_validate::input::Item::Finding(mut f) if f.level == linli_model::check::Level::Error => {
+                        f.file = Some(name.clone());
+                        self.input_error(f);
+                    }
+                    linli_validate::input::Item::Finding(_) => {}
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Canonical records from a file or a dataset directory, each with where it stands, and one
+/// line per error of the records that do not read; errors never repeat a personal number
+/// `[PRI-011]`.
+fn read_linli(path: &Path, lang: Lang) -> Result<LinliReader, CliError> {
+    let mut reader = LinliReader::new(lang);
+    if path.is_dir() {
+        reader.dataset(path)?;
+    } else {
+        reader.file(path)?;
+    }
+    Ok(reader)
 }
 
 /// The canonical records read that may be written, and one error per record-level privacy error
 /// of the others, as an adapter refuses them `[ADP-004]`: an id, `meta.sourceId` or reference id
 /// holding a resident ID or mobile number `[CON-013]`, an ID number in an event's or case's
-/// description `[EVT-010]`, `[CAS-012]`. The messages give the code and pointer, never a value.
-fn refuse_privacy_errors(records: Vec<Record>, lang: Lang) -> (Vec<Record>, Vec<String>) {
+/// description `[EVT-010]`, `[CAS-012]`. Each error names the input file, the record's line and
+/// the member's pointer into the input (`/<i>/…` in a JSON array), never a value.
+fn refuse_privacy_errors(records: Vec<(Record, Origin)>, lang: Lang) -> (Vec<Record>, Vec<String>) {
     const ERRORS: &[&str] = &["id-holds-personal-number", "event-text-id-number", "case-text-id-number"];
     let mut kept = Vec::with_capacity(records.len());
     let mut errors = Vec::new();
-    for (i, record) in records.into_iter().enumerate() {
+    for (record, origin) in records {
         let ty = record.record_type();
         let found: Vec<_> =
             linli_privacy::leak::scan_record(&record).into_iter().filter(|l| ERRORS.contains(&l.code)).collect();
@@ -165,15 +323,18 @@ fn refuse_privacy_errors(records: Vec<Record>, lang: Lang) -> (Vec<Record>, Vec<
             continue;
         }
         for l in found {
-            let (code, at) = (l.code, linli_model::redact::for_output(&l.pointer));
-            errors.push(match lang {
-                Lang::Zh => format!(
-                    "error[adapter-record-invalid] 读取的第 {i} 条记录（{ty}，从 0 起计）未通过检查 `{code}`（{at}），未写出"
-                ),
-                Lang::En => format!(
-                    "error[adapter-record-invalid] record {i} read ({ty}, counting from 0) fails the check `{code}` at `{at}`; not written"
-                ),
-            });
+            let code = l.code;
+            let mut f = linli_validate::finding::Finding::new(
+                "adapter-record-invalid",
+                linli_model::check::Level::Error,
+                Some("ADP-004"),
+                format!("记录（{ty}）未通过检查 `{code}`，未写出"),
+                format!("the record ({ty}) fails the check `{code}`; not written"),
+            )
+            .at(origin.pointer(&l.pointer));
+            f.file = Some(origin.file.clone());
+            f.line = Some(origin.line);
+            errors.push(finding_line(f, lang));
         }
     }
     (kept, errors)
@@ -349,10 +510,10 @@ fn run_other(
     // Into canonical records.
     let records: Vec<Record> = match from.adapter() {
         None => {
-            let (r, e) = read_linli(input)?;
-            refused |= !e.is_empty();
-            errors.extend(e.into_iter().map(|e| format!("error: {e}")));
-            let (r, e) = refuse_privacy_errors(r, lang);
+            let read = read_linli(input, lang)?;
+            refused |= !read.errors.is_empty();
+            errors.extend(read.errors);
+            let (r, e) = refuse_privacy_errors(read.records, lang);
             refused |= !e.is_empty();
             errors.extend(e);
             r
@@ -377,10 +538,13 @@ fn run_other(
             let converted = linli_adapters::convert::read(format, &bytes, &opts).map_err(usage)?;
             refused |= !converted.all_converted();
             loss.entries.extend(converted.loss.entries);
+            // Each finding names the input file and where in it (`at`: a pointer into it, `row N`).
+            let file = input.display().to_string();
             errors.extend(converted.findings.iter().map(|f| {
                 let msg = if lang == Lang::Zh { &f.message_zh } else { &f.message_en };
                 let what = if linli_adapters::convert::is_refusal(f) { "error" } else { "note" };
-                format!("{what}[{}] {}: {msg}", f.code, f.at)
+                let at = if f.at.is_empty() { String::new() } else { format!(" {}", f.at) };
+                format!("{file}: {what}[{}]{at}: {msg}", f.code)
             }));
             converted.records
         }

@@ -229,6 +229,76 @@ impl<'de> Visitor<'de> for Walk<'_, 'de> {
     }
 }
 
+/// The JSON pointer (RFC 6901) of the value a reader was at when it stopped at `line` and
+/// `column` of `text` (serde_json's position of an error: 1-based line, column in bytes). The
+/// member whose name or value was last read, or the array element; `""` for the whole text.
+/// For a reader's error that names no member (`invalid type: …`, `unknown field …`): what it
+/// concerns, so that a message can point at it instead of quoting a position or a value.
+pub fn pointer_at(text: &str, line: usize, column: usize) -> String {
+    let start = if line <= 1 { 0 } else { text.match_indices('\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1) };
+    let end = start.saturating_add(column).min(text.len());
+    pointer_before(&text.as_bytes()[..end])
+}
+
+/// One level of the path [`pointer_before`] reads.
+enum Frame {
+    /// An object: the member name last read, and whether a name comes next.
+    Object(Option<String>, bool),
+    /// An array: the index of the element being read.
+    Array(usize),
+}
+
+/// The pointer of the value being read after the bytes `b` of a JSON text.
+fn pointer_before(b: &[u8]) -> String {
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let from = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object(key, want)) = stack.last_mut()
+                    && *want
+                {
+                    let raw = std::str::from_utf8(&b[from..(i + 1).min(b.len())]).unwrap_or("\"\"");
+                    *key =
+                        Some(serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.trim_matches('"').to_owned()));
+                    *want = false;
+                }
+            }
+            b'{' => stack.push(Frame::Object(None, true)),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object(key, want)) => {
+                    *key = None;
+                    *want = true;
+                }
+                Some(Frame::Array(n)) => *n += 1,
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut out = String::new();
+    for f in &stack {
+        let step = match f {
+            Frame::Object(Some(k), _) => k.replace('~', "~0").replace('/', "~1"),
+            Frame::Object(None, _) => break,
+            Frame::Array(n) => n.to_string(),
+        };
+        out.push('/');
+        out.push_str(&step);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,6 +345,24 @@ mod tests {
         assert_eq!(check_text(&deep(MAX_DEPTH)), Ok(()));
         assert!(matches!(check_text(&deep(MAX_DEPTH + 1)), Err(TextProblem::TooDeep { .. })));
         assert!(matches!(check_text(&deep(100_000)), Err(TextProblem::TooDeep { .. })));
+    }
+
+    #[test]
+    fn the_pointer_of_a_readers_position() {
+        let text = "{\"type\":\"Person\",\"meta\":{\"version\":\"1 2\"},\"a/b\":[1,{\"x\":2}]}";
+        let at = |needle: &str| {
+            let end = text.find(needle).unwrap() + needle.len();
+            pointer_at(text, 1, end)
+        };
+        assert_eq!(at("\"1 2\""), "/meta/version");
+        assert_eq!(at("\"a/b\""), "/a~1b");
+        assert_eq!(at("{\"x\""), "/a~1b/1/x");
+        assert_eq!(at("\"type\""), "/type");
+        assert_eq!(pointer_at(text, 1, 1), "");
+        // Later lines: the column counts from the line's start.
+        assert_eq!(pointer_at("[\n{\"k\":\n\"v\"}]", 3, 3), "/0/k");
+        // Past the end or on a line that is not there: the end of the text.
+        assert_eq!(pointer_at("{\"k\":1", 9, 9), "/k");
     }
 
     #[test]

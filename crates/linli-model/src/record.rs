@@ -173,6 +173,22 @@ pub enum RecordParseError {
     UnknownType(String),
 }
 
+impl RecordParseError {
+    /// The JSON pointer of what the error concerns in `text`, the JSON text the record was read
+    /// from by [`Record::from_json_str`]: the member a reader stopped at ([`crate::json::pointer_at`]),
+    /// the repeated or too deep member, `/type`; `""` for the record as a whole.
+    pub fn pointer_in(&self, text: &str) -> String {
+        match self {
+            RecordParseError::Json(e) if e.line() > 0 => crate::json::pointer_at(text, e.line(), e.column()),
+            RecordParseError::Json(_) => String::new(),
+            RecordParseError::Text(
+                crate::json::TextProblem::DuplicateMember { pointer } | crate::json::TextProblem::TooDeep { pointer },
+            ) => pointer.clone(),
+            RecordParseError::MissingType | RecordParseError::UnknownType(_) => "/type".to_owned(),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Record {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = serde_json::Value::deserialize(d)?;

@@ -248,35 +248,102 @@ fn text_problem(path: &Path, line: u64, p: &linli_model::json::TextProblem) -> E
 
 /// Refuse a value that does not read as a Linli record (a member of the wrong shape, an unknown
 /// member, no known `type`): masking works on the shapes the schemas give, and a member of any
-/// other shape would pass through unmasked. `text` is the value's JSON text when at hand.
+/// other shape would pass through unmasked. `text` is the value's JSON text when at hand. The
+/// message names the member by its JSON pointer and says what is wrong in both languages,
+/// never quoting a value `[PRI-011]`.
 fn check_record(path: &Path, line: u64, v: &Value, text: Option<&[u8]>) -> Result<(), Error> {
-    let read = match text.and_then(|t| std::str::from_utf8(t).ok()) {
+    let text = text.and_then(|t| std::str::from_utf8(t).ok());
+    let read = match text {
         Some(t) => linli_model::Record::from_json_str(t),
         None => linli_model::Record::from_value(v.clone()),
     };
-    read.map(drop).map_err(|e| {
-        if let linli_model::record::RecordParseError::Text(p) = &e {
-            return text_problem(path, line, p);
+    let Err(e) = read else { return Ok(()) };
+    if let linli_model::record::RecordParseError::Text(p) = &e {
+        return Err(text_problem(path, line, p));
+    }
+    // Where the reader stopped, as a JSON pointer: read from the text (a value of a JSON array is
+    // written out and read again, so that its position is known).
+    let (e, pointer) = match text {
+        Some(t) => {
+            let p = e.pointer_in(t);
+            (e, p)
         }
-        let why = match &e {
-            linli_model::record::RecordParseError::MissingType => {
-                ("no string member `type`".to_owned(), "缺少字符串成员 `type`".to_owned())
+        None => {
+            let t = serde_json::to_string(v).unwrap_or_default();
+            match linli_model::Record::from_json_str(&t) {
+                Err(again) => {
+                    let p = again.pointer_in(&t);
+                    (again, p)
+                }
+                Ok(_) => (e, String::new()),
             }
-            linli_model::record::RecordParseError::UnknownType(_) => {
-                ("unknown `type`".to_owned(), "`type` 不是记录类型".to_owned())
-            }
-            other => {
-                let detail = without_values(&other.to_string());
-                (detail.clone(), format!("形状不符合模式：{detail}"))
-            }
-        };
-        bad_record(
-            path,
-            line,
-            format!("not a Linli record, refused so that nothing passes unmasked: {}", why.0),
-            format!("不是 Linli 记录，为免未经处理的内容流出已拒绝：{}", why.1),
-        )
+        }
+    };
+    let pointer = linli_model::redact::for_output(&pointer_without_values(&pointer)).into_owned();
+    let (en, zh) = match &e {
+        linli_model::record::RecordParseError::MissingType => {
+            ("no string member `type`".to_owned(), "缺少字符串成员 `type`".to_owned())
+        }
+        linli_model::record::RecordParseError::UnknownType(_) => {
+            ("unknown `type`".to_owned(), "`type` 不是记录类型".to_owned())
+        }
+        other => reader_words(&other.to_string()),
+    };
+    let (at_en, at_zh) = if pointer.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (format!(" at `{pointer}`"), format!("（`{pointer}`）"))
+    };
+    Err(bad_record(
+        path,
+        line,
+        format!("not a Linli record, refused so that nothing passes unmasked: {en}{at_en}"),
+        format!("不是 Linli 记录，为免未经处理的内容流出已拒绝：{zh}{at_zh}"),
+    ))
+}
+
+/// A JSON pointer with each member name that is not a short ASCII word (as the schemas' names
+/// are) shown as `…`: an unknown member's name may be personal — a name, a number — and the
+/// messages of the masker hold none `[PRI-011]`. Array indices stay.
+fn pointer_without_values(pointer: &str) -> String {
+    let word = |s: &str| {
+        s.len() <= 40
+            && (s.bytes().all(|b| b.is_ascii_digit())
+                || s.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+    };
+    pointer.split('/').skip(1).fold(String::new(), |mut out, token| {
+        out.push('/');
+        out.push_str(if word(token) { token } else { "…" });
+        out
     })
+}
+
+/// What a reader's message says, in English (its words, values left out, no position) and in
+/// Chinese (by the kind of error).
+fn reader_words(msg: &str) -> (String, String) {
+    // A member name the reader quotes can hold a number: masked like a value [PRI-011].
+    let en = linli_model::redact::redact(&without_values(msg)).into_owned();
+    let en = match en.rfind(" at line ") {
+        Some(i) if en[i..].contains(" column ") => en[..i].to_owned(),
+        _ => en,
+    };
+    let zh = if en.starts_with("unknown field") {
+        "标准未定义的成员（非标准数据应放在 `extensions` 中）".to_owned()
+    } else if let Some(rest) = en.strip_prefix("missing field ") {
+        format!("缺少必需的成员 {rest}")
+    } else if en.starts_with("invalid type") {
+        "JSON 类型错误".to_owned()
+    } else if en.starts_with("unknown variant") {
+        "不是允许的代码值".to_owned()
+    } else if en.starts_with("invalid length") {
+        "数组长度不符合要求".to_owned()
+    } else if en.starts_with("invalid") {
+        "值不符合要求".to_owned()
+    } else {
+        "形状不符合模式".to_owned()
+    };
+    (en, zh)
 }
 
 /// A reader's message with the values it quotes left out: a value of the wrong shape may be

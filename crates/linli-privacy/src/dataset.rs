@@ -349,7 +349,7 @@ fn reader_words(msg: &str) -> (String, String) {
 /// A reader's message with the values it quotes left out: a value of the wrong shape may be
 /// personal (an ID number given as a string, a phone number as an integer). Names of members and
 /// types (short ASCII words) stay; quoted text, numbers and long digit runs become `…`.
-fn without_values(msg: &str) -> String {
+pub fn without_values(msg: &str) -> String {
     let (body, at) = match msg.rfind(" at line ") {
         Some(i) => msg.split_at(i),
         None => (msg, ""),

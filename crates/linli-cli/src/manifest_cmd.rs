@@ -17,18 +17,20 @@ pub struct ManifestArgs {
     /// symbolic links, FIFOs and devices are left out and named on standard error)
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Vendor that produced the dataset
+    /// Vendor that produced the dataset (default: the existing manifest's)
     #[arg(long)]
-    pub vendor: String,
-    /// Product that produced the dataset
+    pub vendor: Option<String>,
+    /// Product that produced the dataset (default: the existing manifest's)
     #[arg(long)]
-    pub product: String,
-    /// Product version (a real version, not `latest`)
+    pub product: Option<String>,
+    /// Product version, a real version, not `latest` (default: the existing manifest's)
     #[arg(long)]
-    pub product_version: String,
-    /// Sharing level: internal, inter-department or public
-    #[arg(long, default_value = "internal")]
-    pub sharing_level: String,
+    pub product_version: Option<String>,
+    /// Sharing level: internal, inter-department or public (default: the existing manifest's, else
+    /// internal). An existing manifest's `protection` and `externalRefs` are kept too, so that
+    /// `validate` still checks a shared dataset at its level after its files were relisted [DAT-017]
+    #[arg(long)]
+    pub sharing_level: Option<String>,
     /// Creation time (RFC 3339 with offset); default: now
     #[arg(long)]
     pub created_at: Option<String>,
@@ -43,25 +45,66 @@ fn text(s: &str, what: &str) -> Result<Text, CliError> {
 
 /// Run `linli manifest`.
 pub(crate) fn run(args: &ManifestArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
-    let level = SharingLevel::from_code(&args.sharing_level).ok_or_else(|| {
-        CliError::Usage(format!(
-            "--sharing-level `{}`: expected internal, inter-department or public",
-            args.sharing_level
-        ))
-    })?;
+    // An existing manifest is the base: its producer, level, protection and external references
+    // stay unless an option says otherwise; only the files (and the time) are new.
+    let existing: Option<linli_model::manifest::Manifest> =
+        match linli_model::member::read_member(&args.dir, MANIFEST_FILE) {
+            Ok(bytes) => {
+                Some(serde_json::from_slice(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).map_err(|e| {
+                    CliError::Usage(format!(
+                        "{}: the existing manifest does not read ({e}); remove it, or fix it, to write a new one",
+                        args.dir.join(MANIFEST_FILE).display()
+                    ))
+                })?)
+            }
+            Err(e) if e.refusal == linli_model::member::Refusal::Missing => None,
+            Err(e) => return Err(CliError::Usage(format!("{}: {}", MANIFEST_FILE, e.message_en()))),
+        };
+    let level = match (&args.sharing_level, &existing) {
+        (Some(code), _) => SharingLevel::from_code(code).ok_or_else(|| {
+            CliError::Usage(format!("--sharing-level `{code}`: expected internal, inter-department or public"))
+        })?,
+        (None, Some(m)) => m.sharing_level,
+        (None, None) => SharingLevel::Internal,
+    };
     let created_at = match &args.created_at {
         Some(s) => s.parse().map_err(|e: linli_model::Error| CliError::Usage(format!("--created-at: {e}")))?,
         None => linli_model::datetime::Timestamp::from_offset_datetime(
             time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
         ),
     };
-    let producer = Producer {
-        vendor: text(&args.vendor, "vendor")?,
-        product: text(&args.product, "product")?,
-        product_version: text(&args.product_version, "product-version")?,
+    let field = |given: &Option<String>, what: &str, old: Option<&Text>| -> Result<Text, CliError> {
+        match (given, old) {
+            (Some(s), _) => text(s, what),
+            (None, Some(t)) => Ok(t.clone()),
+            (None, None) => Err(CliError::Usage(format!(
+                "--{what} is needed: {} has no manifest to take it from",
+                args.dir.display()
+            ))),
+        }
     };
-    let manifest =
+    let old = existing.as_ref().map(|m| &m.producer);
+    let producer = Producer {
+        vendor: field(&args.vendor, "vendor", old.map(|p| &p.vendor))?,
+        product: field(&args.product, "product", old.map(|p| &p.product))?,
+        product_version: field(&args.product_version, "product-version", old.map(|p| &p.product_version))?,
+    };
+    let mut manifest =
         linli_validate::dataset::build_manifest(&args.dir, producer, level, created_at).map_err(CliError::Usage)?;
+    if let Some(old) = existing {
+        manifest.external_refs = old.external_refs;
+        // The statement of how the data was treated stays with the level it was made for.
+        if old.sharing_level == level {
+            manifest.protection = old.protection;
+        }
+        let kept = match lang {
+            Lang::Zh => "沿用现有清单的生产者、共享级别、protection 与 externalRefs（可用选项覆盖）\n",
+            Lang::En => {
+                "kept from the existing manifest: producer, sharing level, protection and externalRefs (options override them)\n"
+            }
+        };
+        eprint!("{kept}");
+    }
     // What a manifest may not list is left out, and said [DAT-014].
     let (_, skipped) = linli_validate::dataset::data_file_paths(&args.dir);
     for (rel, why) in &skipped {

@@ -167,6 +167,51 @@ fn manifest_writes_a_manifest_the_validator_accepts() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Relisting the files of a shared dataset keeps its level, `protection` and `externalRefs`:
+/// a steward who edits a public dataset and writes its manifest again does not turn it into an
+/// `internal` one that `validate` no longer checks for what was shared [DAT-017].
+#[test]
+fn manifest_write_keeps_the_level_of_a_shared_dataset() {
+    let dir = std::env::temp_dir().join(format!("linli-cli-remanifest-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dir.join("key.txt");
+    std::fs::write(&key, "a department key of enough bytes\n").unwrap();
+    let input = root().join("examples/datasets/gusu-huqiu");
+    let out = dir.join("pub");
+    let args = [
+        "mask",
+        "--profile",
+        "public",
+        "--key-file",
+        key.to_str().unwrap(),
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    assert_eq!(run(&args).0, ExitCode::SUCCESS);
+    // A resident's mobile number put back by hand into the shared data.
+    let persons = out.join("person.ndjson");
+    let text = std::fs::read_to_string(&persons).unwrap();
+    let first = text.lines().next().unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(first).unwrap();
+    v["phones"] = serde_json::json!(["13962117845"]);
+    std::fs::write(&persons, text.replacen(first, &v.to_string(), 1)).unwrap();
+    assert_eq!(run(&["manifest", out.to_str().unwrap(), "--write"]).0, ExitCode::SUCCESS);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["sharingLevel"], "public");
+    assert!(manifest["protection"].is_object(), "{manifest}");
+    let (code, report) = run(&["--lang", "en", "validate", out.to_str().unwrap()]);
+    assert_eq!(code, ExitCode::from(1), "{report}");
+    assert!(report.contains("shared-raw-value") && report.contains("/phones"), "{report}");
+    // Without a manifest to take them from, the producer's fields are needed.
+    std::fs::remove_file(out.join("manifest.json")).unwrap();
+    let (code, _) = run(&["manifest", out.to_str().unwrap(), "--write"]);
+    assert_ne!(code, ExitCode::SUCCESS);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// `linli convert` turns each sample vendor file into Linli records that `linli validate`
 /// accepts, and writes a loss report listing what was kept aside.
 #[test]

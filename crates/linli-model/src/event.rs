@@ -114,7 +114,7 @@ pub struct Media {
     pub uri: Uri,
     /// SHA-256 of the object's bytes: required when the producer had the bytes, absent when it
     /// knows the object only by its URI `[EVT-009]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "SHA-256", extend("x-linli-title-zh" = "摘要"))]
     pub sha256: Option<Sha256>,
     /// Media type, e.g. `image/jpeg`.

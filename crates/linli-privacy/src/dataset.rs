@@ -395,6 +395,16 @@ pub fn without_values(msg: &str) -> String {
     out
 }
 
+/// Create `dir` and the folders above it that are missing, readable by their owner only (0700 on
+/// Unix), as the output folder itself `[SHR-030]`.
+fn owner_only_dirs(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+}
+
 /// Whether an output file is written gzip-compressed: its name ends in `.gz`.
 fn is_gz(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "gz")
@@ -870,7 +880,7 @@ fn write_dataset(
         let rel = out_rel(&f.path, shares(opts));
         let out: PathBuf = output.join(&rel);
         if let Some(dir) = out.parent() {
-            std::fs::create_dir_all(dir).map_err(io(dir))?;
+            owner_only_dirs(dir).map_err(io(dir))?;
         }
         let (records, sha, types) = mask_ndjson(&masker, &check, src, &out, counts)?;
         if types.iter().any(|t| *t != f.record_type) {
@@ -907,6 +917,6 @@ fn write_dataset(
     let path = output.join(MANIFEST_FILE);
     let mut json = serde_json::to_string_pretty(&out_manifest).unwrap_or_default();
     json.push('\n');
-    std::fs::write(&path, json).map_err(io(&path))?;
+    write_output(&path, |w| w.write_all(json.as_bytes()).map_err(io(&path)))?;
     Ok(out_manifest.files.len())
 }

@@ -525,7 +525,10 @@ pub fn raw_values(typed: &Record, profile: &Profile, today: Date) -> Vec<Leak> {
                 Some(i) => format!("{at}/{i}"),
                 None => at.to_owned(),
             };
-            let mut found = |p: String, value: Option<String>| out.push(leak("shared-raw-value", p, value));
+            // A name is never shown, not even masked (`钱*敏` tells two of its three characters).
+            let shown = m.kind != Kind::Text;
+            let mut found =
+                |p: String, value: Option<String>| out.push(leak("shared-raw-value", p, value.filter(|_| shown)));
             match (m.kind, action) {
                 (_, Action::Drop) => found(base(None), masked_string(val)),
                 (Kind::Text | Kind::Phone, Action::Mask { keep_start, keep_end }) => {

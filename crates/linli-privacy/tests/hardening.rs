@@ -393,7 +393,9 @@ fn output_is_readable_by_its_owner_only() {
     let output = dir.join("out");
     run("internal", &input, &output).unwrap();
     assert_eq!(std::fs::metadata(&output).unwrap().permissions().mode() & 0o777, 0o700);
-    assert_eq!(std::fs::metadata(output.join("person.ndjson")).unwrap().permissions().mode() & 0o777, 0o600);
+    for f in ["person.ndjson", "manifest.json"] {
+        assert_eq!(std::fs::metadata(output.join(f)).unwrap().permissions().mode() & 0o777, 0o600, "{f}");
+    }
     let file = dir.join("one.ndjson");
     run("internal", &example().join("person.ndjson"), &file).unwrap();
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);

@@ -16,7 +16,7 @@ use crate::{CliError, Lang};
 pub enum Format {
     /// Human-readable text (coloured on a terminal)
     Text,
-    /// The full report as JSON (schema: schemas/validation-report.schema.json)
+    /// The full report as JSON (schema: schemas/reports/validation-report.schema.json)
     Json,
     /// JUnit XML, for CI systems
     Junit,

@@ -146,7 +146,7 @@ pub fn validation_chapter() -> (&'static str, String) {
         );
     }
     md.push_str("\n## 21.3 Reports and exit codes\n\n");
-    md.push_str("`--format text` (default; coloured on a terminal), `json` (the full report: schema `schemas/validation-report.schema.json`), `junit` (JUnit XML: one failing test case per error code, one passing test case per clean input) or `html` (one self-contained page: the verdict and summary first, then findings grouped by rule with counts). `--lang zh|en` chooses the language (default from `LANG`). `--max-findings N` caps the findings listed (default 1000); every finding is still counted, and the report says how many were not listed.\n\n");
+    md.push_str("`--format text` (default; coloured on a terminal), `json` (the full report: schema `schemas/reports/validation-report.schema.json`), `junit` (JUnit XML: one failing test case per error code, one passing test case per clean input) or `html` (one self-contained page: the verdict and summary first, then findings grouped by rule with counts). `--lang zh|en` chooses the language (default from `LANG`). `--max-findings N` caps the findings listed (default 1000); every finding is still counted, and the report says how many were not listed.\n\n");
     md.push_str("| exit code | meaning |\n|---|---|\n| 0 | no finding at or above `--fail-on` (`error` by default, or `warning`) |\n| 1 | findings at or above `--fail-on` |\n| 2 | usage or I/O error: nothing was validated |\n");
     ("21-validation.md", md)
 }

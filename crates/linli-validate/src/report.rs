@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::finding::Finding;
 use crate::input::InputKind;
 
-/// Version of the JSON report format (`schemas/validation-report.schema.json`).
+/// Version of the JSON report format (`schemas/reports/validation-report.schema.json`).
 pub const REPORT_FORMAT: &str = "linli-validation-report/1";
 
 /// One input as given on the command line (a dataset directory expands into its files).

@@ -133,10 +133,12 @@ let vocabulary = null;
 }
 
 // --- schemas ----------------------------------------------------------------
-const schemaFiles = fs
-  .readdirSync(args.schemasDir)
-  .filter((n) => n.endsWith(".json") && n !== VOCABULARY_FILE && isFile(path.join(args.schemasDir, n)))
-  .sort();
+// The record schemas, and the tool schemas under reports/ (the validator's JSON report).
+const listed = (sub) =>
+  (fs.existsSync(path.join(args.schemasDir, sub)) ? fs.readdirSync(path.join(args.schemasDir, sub)) : [])
+    .map((n) => (sub ? `${sub}/${n}` : n))
+    .filter((n) => n.endsWith(".json") && n !== VOCABULARY_FILE && isFile(path.join(args.schemasDir, n)));
+const schemaFiles = [...listed(""), ...listed("reports")].sort();
 if (schemaFiles.length === 0) schemaResults["(schemas)"] = [`no *.json schema files in ${args.schemasDir}`];
 
 const validators = {}; // file name -> compiled validate function

@@ -150,9 +150,15 @@ def main() -> int:
         schema_results[VOCABULARY_FILE] = vocab_errs
 
     # --- schemas -------------------------------------------------------------
+    # The record schemas, and the tool schemas under reports/ (the validator's JSON report).
+    def listed(sub: str) -> list[str]:
+        d = os.path.join(args.schemas_dir, sub)
+        names = os.listdir(d) if os.path.isdir(d) else []
+        return [f"{sub}/{n}" if sub else n for n in names]
+
     schema_files = sorted(
         n
-        for n in os.listdir(args.schemas_dir)
+        for n in listed("") + listed("reports")
         if n.endswith(".json") and n != VOCABULARY_FILE and os.path.isfile(os.path.join(args.schemas_dir, n))
     )
     if not schema_files:

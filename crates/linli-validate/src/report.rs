@@ -235,8 +235,14 @@ impl Report {
 /// The JSON Schema of the JSON report (`--format json`), committed as
 /// `schemas/reports/validation-report.schema.json`.
 pub fn report_schema() -> serde_json::Value {
+    // Only JSON Schema's own formats: schemars' `uint64` and the like are not, and ajv's strict
+    // mode refuses a schema that uses them.
+    let mut formats = schemars::transform::RestrictFormats::default();
+    formats.infer_from_meta_schema = false;
+    formats.allowed_formats = ["date-time", "date"].into_iter().map(std::borrow::Cow::Borrowed).collect();
     let mut s = schemars::generate::SchemaSettings::draft2020_12()
         .for_serialize()
+        .with_transform(formats)
         .into_generator()
         .into_root_schema_for::<Report>();
     s.insert("$id".into(), format!("{}reports/validation-report.schema.json", linli_model::schema::SCHEMA_BASE).into());

@@ -218,7 +218,15 @@ pub fn ids_holding_numbers(record: &Record) -> Vec<Leak> {
         ids.push(("/meta/sourceId".to_owned(), s.to_owned()));
     }
     record.for_each_ref(&mut |ptr, _, rid| ids.push((format!("{ptr}/id"), rid.as_str().to_owned())));
-    for (pointer, text) in &ids {
+    out.extend(id_texts_holding_numbers(&ids));
+    out
+}
+
+/// [`ids_holding_numbers`] for ids given as (pointer, text) — those of a record read only as
+/// JSON, because it breaks its schema (`[CON-070]` item 4).
+pub fn id_texts_holding_numbers(ids: &[(String, String)]) -> Vec<Leak> {
+    let mut out = Vec::new();
+    for (pointer, text) in ids {
         for hit in scan_text(text) {
             let value = text.get(hit.start..hit.end).map(mask_number);
             out.push(leak("id-holds-personal-number", pointer.clone(), value));

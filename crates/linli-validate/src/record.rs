@@ -50,22 +50,18 @@ fn leak_finding(l: linli_privacy::leak::Leak, ty: RecordType, id: &str) -> Findi
 /// `id-holds-personal-number` for the record's `/id` and `/meta/sourceId` of a record read only
 /// as JSON (it breaks its schema) `[CON-013]`; the value masked `[PRI-004]`.
 fn id_leaks(v: &Value, ty: RecordType, id: Option<&str>) -> Vec<Finding> {
-    let Some((_, level, req, zh, en)) = linli_privacy::leak::CODES.iter().find(|c| c.0 == "id-holds-personal-number")
-    else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for pointer in ["/id", "/meta/sourceId"] {
-        let Some(text) = v.pointer(pointer).and_then(Value::as_str) else { continue };
-        for hit in linli_privacy::leak::scan_text(text) {
-            let mut f = Finding::new("id-holds-personal-number", *level, Some(*req), *zh, *en).at(pointer);
-            f.record_type = Some(ty);
+    let ids: Vec<(String, String)> = ["/id", "/meta/sourceId"]
+        .into_iter()
+        .filter_map(|p| Some((p.to_owned(), v.pointer(p)?.as_str()?.to_owned())))
+        .collect();
+    linli_privacy::leak::id_texts_holding_numbers(&ids)
+        .into_iter()
+        .map(|l| {
+            let mut f = leak_finding(l, ty, id.unwrap_or_default());
             f.record_id = id.map(str::to_owned);
-            f.value = text.get(hit.start..hit.end).map(linli_privacy::leak::mask_number);
-            out.push(f);
-        }
-    }
-    out
+            f
+        })
+        .collect()
 }
 
 /// Values of a record in a shared dataset that the built-in profile of its sharing level would

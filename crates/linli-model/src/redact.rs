@@ -135,6 +135,9 @@ struct Group {
     end: usize,
     from: usize,
     to: usize,
+    /// Joined to the group before by a dot (in a run of two groups: a decimal fraction,
+    /// `2.1668771521199393`, never an *other* number).
+    after_dot: bool,
 }
 
 /// A digit run being read: its groups, their digits, and the byte offset after a final `X`.
@@ -222,7 +225,12 @@ impl Run {
                 None => a += 1,
             }
         }
-        // Other numbers in what is left: a stretch of groups as a whole, else each group alone.
+        // Other numbers in what is left: a stretch of groups as a whole, else each group alone. A
+        // run of two groups joined by a dot is a decimal number (a coordinate, a measurement):
+        // its fraction is no other number (a number written with several dots still is one).
+        if n == 2 && self.groups[1].after_dot {
+            covered[1] = true;
+        }
         let mut a = 0;
         while a < n {
             if covered[a] {
@@ -266,7 +274,7 @@ pub fn personal_numbers(s: &str) -> Vec<PersonalNumber> {
     let mut run = Run::default();
     // Between two groups: whether a separator was seen, and whether a visible one (a dot or a
     // dash; white space and invisible characters may stand around it in any number).
-    let (mut gap, mut visible) = (false, false);
+    let (mut gap, mut visible, mut dot) = (false, false, false);
     for (i, c) in s.char_indices() {
         let end = i + c.len_utf8();
         if let Some(d) = digit(c) {
@@ -277,11 +285,11 @@ pub fn personal_numbers(s: &str) -> Vec<PersonalNumber> {
                 }
                 _ => {
                     let at = run.digits.len();
-                    run.groups.push(Group { start: i, end, from: at, to: at + 1 });
+                    run.groups.push(Group { start: i, end, from: at, to: at + 1, after_dot: dot });
                 }
             }
             run.digits.push(d);
-            (gap, visible) = (false, false);
+            (gap, visible, dot) = (false, false, false);
             continue;
         }
         if run.groups.is_empty() {
@@ -292,14 +300,14 @@ pub fn personal_numbers(s: &str) -> Vec<PersonalNumber> {
             continue;
         }
         if is_number_separator(c) && !visible {
-            (gap, visible) = (true, true);
+            (gap, visible, dot) = (true, true, matches!(c, '.' | '\u{b7}' | '\u{30fb}' | '\u{ff0e}' | '\u{ff65}'));
             continue;
         }
         if is_x(c) {
             run.x_end = Some(end);
         }
         run.finish(&mut out);
-        (gap, visible) = (false, false);
+        (gap, visible, dot) = (false, false, false);
     }
     run.finish(&mut out);
     out
@@ -376,6 +384,17 @@ mod tests {
         // Two visible separators in a row end a number.
         assert_eq!(redact("138--1234-5678"), "138--1234-5678");
         assert_eq!(redact("138-.1234-5678"), "138-.1234-5678");
+    }
+
+    #[test]
+    fn decimal_fractions_are_no_other_numbers() {
+        // Coordinates and measurements are left as they are; ID and mobile numbers written with
+        // dots are still found.
+        for s in ["[2.1668771521199393, 41.38302235796602]", "[40.0,11.0]", "温度 23.123456789012345 度"] {
+            assert_eq!(redact(s), s, "{s}");
+        }
+        assert_eq!(redact("电话 139.1234.5678"), "电话 139****5678");
+        assert_eq!(redact("0512-6789-1234"), "0512****1234");
     }
 
     #[test]

@@ -94,13 +94,20 @@ pub(crate) fn run(args: &ManifestArgs, lang: Lang, out: &mut dyn Write) -> Resul
     if let Some(old) = existing {
         manifest.external_refs = old.external_refs;
         // The statement of how the data was treated stays with the level it was made for.
-        if old.sharing_level == level {
+        let same_level = old.sharing_level == level;
+        if same_level {
             manifest.protection = old.protection;
         }
-        let kept = match lang {
-            Lang::Zh => "沿用现有清单的生产者、共享级别、protection 与 externalRefs（可用选项覆盖）\n",
-            Lang::En => {
+        let kept = match (lang, same_level) {
+            (Lang::Zh, true) => "沿用现有清单的生产者、共享级别、protection 与 externalRefs（可用选项覆盖）\n",
+            (Lang::Zh, false) => {
+                "沿用现有清单的生产者与 externalRefs；共享级别已改变，原 protection 不再适用，未写入 [DAT-017]\n"
+            }
+            (Lang::En, true) => {
                 "kept from the existing manifest: producer, sharing level, protection and externalRefs (options override them)\n"
+            }
+            (Lang::En, false) => {
+                "kept from the existing manifest: producer and externalRefs; the sharing level changed, so its protection no longer applies and is not written [DAT-017]\n"
             }
         };
         eprint!("{kept}");
@@ -129,7 +136,12 @@ pub(crate) fn run(args: &ManifestArgs, lang: Lang, out: &mut dyn Write) -> Resul
     json.push('\n');
     if args.write {
         let path = args.dir.join(MANIFEST_FILE);
-        std::fs::write(&path, json).map_err(|source| CliError::Io { path: path.clone(), source })?;
+        // Written beside its place and renamed in: a link put where the manifest was is replaced,
+        // never written through, and a failed write leaves the old manifest whole.
+        let io = |source| CliError::Io { path: path.clone(), source };
+        let mut part = tempfile::Builder::new().prefix(".linli-manifest-").tempfile_in(&args.dir).map_err(io)?;
+        part.write_all(json.as_bytes()).map_err(io)?;
+        part.persist(&path).map_err(|e| io(e.error))?;
         let msg = match lang {
             Lang::Zh => format!("已写入 {}（{} 个文件）\n", path.display(), manifest.files.len()),
             Lang::En => format!("wrote {} ({} files)\n", path.display(), manifest.files.len()),

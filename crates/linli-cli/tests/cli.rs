@@ -205,6 +205,15 @@ fn manifest_write_keeps_the_level_of_a_shared_dataset() {
     let (code, report) = run(&["--lang", "en", "validate", out.to_str().unwrap()]);
     assert_eq!(code, ExitCode::from(1), "{report}");
     assert!(report.contains("shared-raw-value") && report.contains("/phones"), "{report}");
+    // Another level: the protection made for the old one is not carried over.
+    assert_eq!(
+        run(&["manifest", out.to_str().unwrap(), "--sharing-level", "internal", "--write"]).0,
+        ExitCode::SUCCESS
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["sharingLevel"], "internal");
+    assert!(manifest.get("protection").is_none(), "{manifest}");
     // Without a manifest to take them from, the producer's fields are needed.
     std::fs::remove_file(out.join("manifest.json")).unwrap();
     let (code, _) = run(&["manifest", out.to_str().unwrap(), "--write"]);

@@ -56,9 +56,9 @@ for lang in zh en; do
     if [ "$case" = findings ]; then
       codes=$(grep -o 'data-code="[a-z0-9-]*"' "$dom" | sort -u | wc -l)
       check "$case-$lang rule sections ($codes)" "$([ "$codes" -ge 2 ] && echo 0 || echo 1)"
-      if [ "$lang" = zh ]; then word="不通过"; else word="FAIL"; fi
+      if [ "$lang" = zh ]; then word="不合格"; else word="FAIL"; fi
     else
-      if [ "$lang" = zh ]; then word="通过"; else word="PASS"; fi
+      if [ "$lang" = zh ]; then word="合格"; else word="PASS"; fi
     fi
     check "$case-$lang verdict $word" "$(grep -q "$word" "$dom" && echo 0 || echo 1)"
   done

@@ -16,10 +16,49 @@ pub struct CodesArgs {
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
+    /// List the validator's finding codes (the rules of `linli validate --pick/--skip`) instead
+    #[arg(long, conflicts_with = "table")]
+    pub findings: bool,
+}
+
+/// The finding codes: code, level, requirement and titles, in the order of the spec's tables.
+fn findings(args: &CodesArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let mut rows: Vec<(&str, &str, &str, String, String)> = linli_model::check::FindingCode::ALL
+        .iter()
+        .map(|c| (c.as_str(), c.level().as_str(), c.requirement(), c.title_zh().to_owned(), c.title_en().to_owned()))
+        .collect();
+    rows.extend(
+        linli_validate::codes::CODES
+            .iter()
+            .map(|c| (c.code, c.level.as_str(), c.requirement, c.title_zh.to_owned(), c.title_en.to_owned())),
+    );
+    rows.sort_by(|a, b| a.0.cmp(b.0));
+    if args.json {
+        let v: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(code, level, req, zh, en)| {
+                serde_json::json!({"code": code, "level": level, "requirement": req, "title_zh": zh, "title_en": en})
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+        writeln!(out, "{text}").map_err(CliError::Stdout)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (code, level, req, zh, en) in &rows {
+        let line = match lang {
+            Lang::Zh => format!("{code:<40} {level:<8} {req:<8} {zh}  {en}"),
+            Lang::En => format!("{code:<40} {level:<8} {req:<8} {en}  {zh}"),
+        };
+        writeln!(out, "{line}").map_err(CliError::Stdout)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Run `linli codes`.
 pub(crate) fn run(args: &CodesArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    if args.findings {
+        return findings(args, lang, out);
+    }
     let mut tables = all_tables();
     if let Some(name) = &args.table {
         tables.retain(|t| t.table == name);

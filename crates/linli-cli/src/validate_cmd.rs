@@ -22,15 +22,38 @@ pub enum Format {
     Junit,
     /// One self-contained HTML page
     Html,
+    /// The problem list as CSV (UTF-8 with BOM; opens in Excel and WPS): every finding, one row each
+    Csv,
+    /// The problem list as an Excel workbook, with a summary sheet (needs -o or a pipe)
+    Xlsx,
 }
 
-/// Level at which findings make the exit code 1.
+impl Format {
+    /// Problem lists list every finding unless told otherwise; reports list examples.
+    fn is_problem_list(self) -> bool {
+        matches!(self, Format::Csv | Format::Xlsx)
+    }
+}
+
+/// Level at which findings make the verdict FAIL and the exit code 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     /// Only errors fail (default)
     Error,
     /// Warnings fail too
     Warning,
+    /// Every finding fails, information too
+    Info,
+}
+
+impl FailOn {
+    fn level(self) -> Level {
+        match self {
+            FailOn::Error => Level::Error,
+            FailOn::Warning => Level::Warning,
+            FailOn::Info => Level::Info,
+        }
+    }
 }
 
 /// Arguments of `linli validate`.
@@ -38,8 +61,12 @@ pub enum FailOn {
 #[command(
     after_help = "Inputs: a record (.json, one object or an array), NDJSON (.ndjson, .jsonl; one record per line), \
 gzip-compressed NDJSON (.gz), or a dataset directory with manifest.json.\n\n\
+Every report format gives the same verdict: exit code, the text's last line (结论 / Result), the JSON's \
+`valid`, JUnit's failures and the HTML page all follow --fail-on.\n\
 Exit codes: 0 no findings at or above --fail-on; 1 such findings; 2 usage or I/O error.\n\
-退出码：0 无达到 --fail-on 级别的问题；1 有此类问题；2 用法或读写错误。"
+退出码：0 无达到 --fail-on 级别的问题；1 有此类问题；2 用法或读写错误。\n\n\
+Rules for --pick/--skip: a finding code (schema-required), a requirement ID (PER-003) or either with * \
+(schema-*); `linli codes --findings` lists them."
 )]
 pub struct ValidateArgs {
     /// Files or dataset directories to validate
@@ -51,10 +78,21 @@ pub struct ValidateArgs {
     /// Write the report to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// List at most N findings (all are counted)
-    #[arg(long, value_name = "N", default_value_t = 1000)]
-    pub max_findings: usize,
-    /// Exit with 1 when there are findings at or above this level
+    /// List at most N findings in all; every rule found still gets one example (all are counted)
+    /// [default: 1000; csv, xlsx: 1000000]
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<usize>,
+    /// List at most N findings of each rule, 0 for no limit (all are counted)
+    /// [default: 20; csv, xlsx: 0]
+    #[arg(long, value_name = "N")]
+    pub max_per_rule: Option<usize>,
+    /// Check only these rules (codes, requirement IDs, `*` patterns; comma-separated or repeated)
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub pick: Vec<String>,
+    /// Do not check these rules (codes, requirement IDs, `*` patterns)
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// The verdict is FAIL (exit code 1) when there are findings at or above this level
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
     /// Worker threads (0: one per core)
@@ -103,9 +141,27 @@ pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Resul
         let table = DivisionTable::from_csv_path(path).map_err(|e| CliError::Usage(e.to_string()))?;
         validator = validator.with_divisions(table);
     }
+    let rules = linli_validate::report::RuleFilter::new(args.pick.clone(), args.skip.clone()).map_err(|e| {
+        CliError::Usage(match lang {
+            Lang::Zh => {
+                format!("`{}` 不是校验器的问题代码或要求编号（--pick/--skip；见 linli codes --findings）", e.pattern)
+            }
+            Lang::En => format!("{e} (--pick/--skip; see linli codes --findings)"),
+        })
+    })?;
+    if args.format == Format::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
+        return Err(CliError::Usage(match lang {
+            Lang::Zh => "xlsx 是二进制文件，不能输出到终端：请用 -o 文件.xlsx".to_owned(),
+            Lang::En => "xlsx is a binary file and is not written to a terminal: give -o FILE.xlsx".to_owned(),
+        }));
+    }
+    let list_all = args.format.is_problem_list();
     let bar = progress_bar(args);
     let mut opts = Options {
-        max_findings: args.max_findings,
+        max_findings: args.max_findings.unwrap_or(if list_all { 1_000_000 } else { 1000 }),
+        max_per_rule: args.max_per_rule.unwrap_or(if list_all { 0 } else { 20 }),
+        rules,
+        fail_on: args.fail_on.level(),
         threads: args.threads,
         max_line_bytes: args.max_line_bytes,
         dataset_checks: args.dataset,
@@ -126,24 +182,40 @@ pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Resul
         Lang::En => ReportLang::En,
     };
     let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let text = match args.format {
-        Format::Text => report::render_text(&report, rlang, color),
+    let bytes: Vec<u8> = match args.format {
+        Format::Text => report::render_text(&report, rlang, color).into_bytes(),
         Format::Json => {
             let mut s = report.to_json();
             s.push('\n');
-            s
+            s.into_bytes()
         }
-        Format::Junit => report::render_junit(&report, rlang),
-        Format::Html => report::render_html(&report, rlang),
+        Format::Junit => report::render_junit(&report, rlang).into_bytes(),
+        Format::Html => report::render_html(&report, rlang).into_bytes(),
+        Format::Csv => report::render_csv(&report, rlang),
+        Format::Xlsx => report::render_xlsx(&report, rlang).map_err(|e| CliError::Usage(e.to_string()))?,
     };
     match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(|source| CliError::Io { path: path.clone(), source })?,
-        None => out.write_all(text.as_bytes()).map_err(CliError::Stdout)?,
+        Some(path) => std::fs::write(path, bytes).map_err(|source| CliError::Io { path: path.clone(), source })?,
+        None => out.write_all(&bytes).map_err(CliError::Stdout)?,
     }
-    let failing = match args.fail_on {
-        FailOn::Error => report.errors > 0,
-        FailOn::Warning => report.errors > 0 || report.warnings > 0,
-    };
-    let _ = Level::Error;
-    Ok(if failing { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    if list_all && report.findings_omitted > 0 {
+        // The problem list is not the whole story: say so where a person looks.
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "linli: 问题清单只列出了 {} 处，另有 {} 处未列出（用 --max-findings、--max-per-rule 调整）",
+                    report.findings.len(),
+                    report.findings_omitted
+                ),
+                Lang::En => format!(
+                    "linli: the problem list holds {} findings; {} more are not listed (see --max-findings, --max-per-rule)",
+                    report.findings.len(),
+                    report.findings_omitted
+                ),
+            }
+        );
+    }
+    // One verdict: the exit code says what every report says `[VAL-020]`.
+    Ok(if report.valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -25,7 +25,7 @@ fn findings_give_exit_code_1_and_both_languages_read_well() {
     let bad = path("conformance/datasets/record-bad-id-number/dataset");
     let (code, en) = run(&["--lang", "en", "validate", &bad]);
     assert_eq!(code, ExitCode::from(1));
-    assert!(en.contains("error[id-number-check-character] /identifiers/0/value"), "{en}");
+    assert!(en.contains("error[id-number-check-character] Person P-0002 /identifiers/0/value"), "{en}");
     assert!(en.contains("Resident ID number check character is wrong"), "{en}");
     let (_, zh) = run(&["--lang", "zh", "validate", &bad]);
     assert!(zh.contains("错误[id-number-check-character]"), "{zh}");
@@ -66,19 +66,22 @@ fn json_junit_and_html_reports() {
     let (code, json) = run(&["validate", "--format", "json", &bad]);
     assert_eq!(code, ExitCode::from(1));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["format"], "linli-validation-report/1");
-    assert_eq!(v["by_code"]["duplicate-id"]["count"], 1);
+    assert_eq!(v["format"], "linli-validation-report/2");
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["rules"][0]["code"], "duplicate-id");
+    assert_eq!(v["rules"][0]["count"], 1);
 
     let (_, xml) = run(&["validate", "--format", "junit", &bad]);
     assert!(
-        xml.starts_with("<?xml") && xml.contains("<testcase classname=\"linli.validate\" name=\"duplicate-id\">"),
+        xml.starts_with("<?xml") && xml.contains("<testcase classname=\"linli.validate.error\" name=\"duplicate-id — "),
         "{xml}"
     );
-    assert!(xml.contains("failures=\"1\""), "{xml}");
+    // The rule and the verdict.
+    assert!(xml.contains("failures=\"2\""), "{xml}");
 
     let (_, html) = run(&["--lang", "zh", "validate", "--format", "html", &bad]);
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("lang=\"zh-CN\""));
-    assert!(html.contains("不通过") && html.contains("data-code=\"duplicate-id\""), "{html}");
+    assert!(html.contains("不合格") && html.contains("data-code=\"duplicate-id\""), "{html}");
     // Self-contained: no external resource.
     assert!(!html.contains("src=") && !html.contains("href=\"http"), "{html}");
 }
@@ -133,9 +136,10 @@ fn generate_then_validate_finds_exactly_the_seeded_defects() {
     assert_eq!(code, ExitCode::from(1));
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
     let seeded = summary["defects"].as_object().unwrap();
-    let found = report["by_code"].as_object().unwrap();
+    let found: std::collections::BTreeMap<&str, &serde_json::Value> =
+        report["rules"].as_array().unwrap().iter().map(|r| (r["code"].as_str().unwrap(), r)).collect();
     for (code, n) in seeded {
-        assert_eq!(&found[code]["count"], n, "{code}");
+        assert_eq!(&found[code.as_str()]["count"], n, "{code}");
     }
     assert_eq!(seeded.len(), found.values().filter(|c| c["level"] != "info").count());
     std::fs::remove_dir_all(&dir).unwrap();
@@ -163,7 +167,7 @@ fn manifest_writes_a_manifest_the_validator_accepts() {
     // Persons refer to organizations and places that are all present here except none: only
     // places and persons were copied, so references to other types do not resolve.
     assert!(matches!(code, c if c == ExitCode::SUCCESS || c == ExitCode::from(1)), "{out}");
-    assert!(!out.contains("manifest-"), "{out}");
+    assert!(!out.contains("[manifest-"), "{out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::vector::{
-    AdapterVector, Bilingual, DatasetCase, DocumentVector, ProfileCase, RunnerCase, StatementCase, Verdict,
+    AdapterVector, Bilingual, DatasetCase, DocumentVector, ProfileCase, ReportCase, RunnerCase, StatementCase, Verdict,
 };
 
 /// A normative statement of the spec.
@@ -128,11 +128,13 @@ pub struct Cases<'a> {
     pub statements: &'a [StatementCase],
     /// Profile vectors.
     pub profiles: &'a [ProfileCase],
+    /// Report cases.
+    pub reports: &'a [ReportCase],
 }
 
 /// Coverage of every requirement by the cases of the suite `[CNF-020]`.
 pub fn coverage(reqs: &[Requirement], cases: Cases<'_>, exempt: &[Exemption]) -> BTreeMap<String, Coverage> {
-    let Cases { vectors, datasets, adapters, runner, statements, profiles } = cases;
+    let Cases { vectors, datasets, adapters, runner, statements, profiles, reports } = cases;
     let mut map: BTreeMap<String, Coverage> = reqs.iter().map(|r| (r.id.clone(), Coverage::default())).collect();
     for v in vectors {
         for r in &v.requirements {
@@ -174,7 +176,8 @@ pub fn coverage(reqs: &[Requirement], cases: Cases<'_>, exempt: &[Exemption]) ->
         .iter()
         .map(|k| (&k.id, &k.requirements, k.verdict))
         .chain(statements.iter().map(|k| (&k.id, &k.requirements, k.verdict)))
-        .chain(profiles.iter().map(|k| (&k.id, &k.requirements, k.verdict)));
+        .chain(profiles.iter().map(|k| (&k.id, &k.requirements, k.verdict)))
+        .chain(reports.iter().map(|k| (&k.id, &k.requirements, k.verdict)));
     for (id, requirements, verdict) in judged {
         for r in requirements {
             if let Some(c) = map.get_mut(r) {

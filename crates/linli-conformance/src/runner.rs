@@ -591,9 +591,17 @@ fn coverage_gate(suite: &Path, vectors: &[DocumentVector], adapters: &[AdapterVe
     let runner: Vec<_> = crate::vector::runner_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
     let statements: Vec<_> = crate::vector::statement_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
     let profiles: Vec<_> = crate::vector::profile_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
+    let reports: Vec<_> = crate::vector::report_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
     let exempt = exemptions(suite).map_err(text)?;
-    let cases =
-        Cases { vectors, datasets: &datasets, adapters, runner: &runner, statements: &statements, profiles: &profiles };
+    let cases = Cases {
+        vectors,
+        datasets: &datasets,
+        adapters,
+        runner: &runner,
+        statements: &statements,
+        profiles: &profiles,
+        reports: &reports,
+    };
     let problems = gate(&reqs, &coverage(&reqs, cases, &exempt), &exempt);
     if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
 }
@@ -1254,6 +1262,7 @@ fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_j
     };
     let opts = linli_validate::Options {
         max_findings: usize::MAX,
+        max_per_rule: 0,
         dataset_checks: true,
         ..linli_validate::Options::default()
     };

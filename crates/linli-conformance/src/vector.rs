@@ -564,6 +564,104 @@ pub fn profile_cases(dir: &Path) -> Result<Vec<(PathBuf, ProfileCase)>, Error> {
     cases_in(dir, "profiles", |c: &ProfileCase| c.id.as_str())
 }
 
+/// A report case, `conformance/reports/<ID>.json`: inputs of the suite, the options of
+/// `linli validate`, and what its report MUST say in every format `[VAL-020]`–`[VAL-024]`. A
+/// validator written in another language can run the same cases against its own reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Linli report case", extend("x-linli-title-zh" = "邻里校验报告测试用例"))]
+pub struct ReportCase {
+    /// Stable case ID, e.g. `REP-0003`.
+    #[schemars(regex(pattern = r"^REP-[0-9]{4}$"))]
+    pub id: String,
+    /// What the case shows.
+    pub description: Bilingual,
+    /// Requirement IDs the case verifies.
+    #[schemars(length(min = 1))]
+    pub requirements: Vec<String>,
+    /// `valid`: the report's verdict is PASS; `invalid`: it is FAIL, or the options are refused.
+    pub verdict: Verdict,
+    /// Inputs, relative to `conformance/` (dataset directories or files).
+    #[schemars(length(min = 1))]
+    pub inputs: Vec<String>,
+    /// Options of the run.
+    #[serde(default)]
+    pub options: ReportOptions,
+    /// What the report says.
+    pub expected: ReportExpectation,
+}
+
+/// The options of a report case's run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportOptions {
+    /// `--fail-on` (`error`, `warning`, `info`); absent: `error`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_on: Option<String>,
+    /// `--max-per-rule`; absent: the default (20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_rule: Option<u64>,
+    /// `--max-findings`; absent: the default (1000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_findings: Option<u64>,
+    /// `--pick` patterns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pick: Vec<String>,
+    /// `--skip` patterns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skip: Vec<String>,
+}
+
+/// One rule of a report, as a report case expects it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedRule {
+    /// Finding code.
+    pub code: String,
+    /// Level shown.
+    pub level: String,
+    /// Findings counted.
+    pub count: u64,
+    /// Findings listed.
+    pub listed: u64,
+}
+
+/// What a report case's report says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportExpectation {
+    /// Exit code: 0 PASS, 1 FAIL, 2 the options or inputs are refused (then nothing else is
+    /// checked).
+    pub exit_code: u8,
+    /// The rules found, exactly and in report order `[VAL-022]`.
+    #[serde(default)]
+    pub rules: Vec<ExpectedRule>,
+    /// Records with an error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records_invalid: Option<u64>,
+    /// Findings of rules not checked (`--pick`, `--skip`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub findings_filtered: Option<u64>,
+    /// The vendor and sharing level of each dataset's manifest, in input order `[VAL-022]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub datasets: Vec<ExpectedDataset>,
+}
+
+/// What a report shows of a dataset's manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedDataset {
+    /// The producer's vendor.
+    pub vendor: String,
+    /// The sharing level's code.
+    pub sharing_level: String,
+}
+
+/// Every report case under `dir/reports/`, sorted by ID, with its path.
+pub fn report_cases(dir: &Path) -> Result<Vec<(PathBuf, ReportCase)>, Error> {
+    cases_in(dir, "reports", |c: &ReportCase| c.id.as_str())
+}
+
 /// The JSON Schemas of the suite's own files, committed under `conformance/schemas/`.
 pub fn suite_schemas() -> Vec<(&'static str, serde_json::Value)> {
     fn one<T: schemars::JsonSchema>(file: &str) -> serde_json::Value {
@@ -579,6 +677,7 @@ pub fn suite_schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("runner-case.schema.json", one::<RunnerCase>("runner-case.schema.json")),
         ("statement-vector.schema.json", one::<StatementCase>("statement-vector.schema.json")),
         ("profile-vector.schema.json", one::<ProfileCase>("profile-vector.schema.json")),
+        ("report-case.schema.json", one::<ReportCase>("report-case.schema.json")),
         ("summary.schema.json", {
             let mut s = schemars::generate::SchemaSettings::draft2020_12()
                 .for_serialize()

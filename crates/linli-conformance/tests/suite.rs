@@ -10,8 +10,8 @@ use std::path::Path;
 
 use linli_conformance::coverage::{Cases, coverage, coverage_markdown, exemptions, gate, requirements};
 use linli_conformance::vector::{
-    CaseStatus, Verdict, adapter_vectors, dataset_cases, document_vectors, profile_cases, registry, runner_cases,
-    statement_cases, suite_dir, suite_schemas,
+    CaseStatus, Verdict, adapter_vectors, dataset_cases, document_vectors, profile_cases, registry, report_cases,
+    runner_cases, statement_cases, suite_dir, suite_schemas,
 };
 use linli_model::check::Level;
 use linli_model::codes::CodeTable;
@@ -52,6 +52,7 @@ fn suite_schemas_are_generated_and_vector_files_follow_them() {
         ("runner-case.schema.json", (runner_cases(&dir).unwrap().into_iter().map(|(p, _)| p).collect())),
         ("profile-vector.schema.json", (profile_cases(&dir).unwrap().into_iter().map(|(p, _)| p).collect())),
         ("statement-vector.schema.json", (statement_cases(&dir).unwrap().into_iter().map(|(p, _)| p).collect())),
+        ("report-case.schema.json", (report_cases(&dir).unwrap().into_iter().map(|(p, _)| p).collect())),
     ];
     for (schema, list) in files {
         assert!(!list.is_empty(), "no files for {schema}");
@@ -145,6 +146,18 @@ fn every_case_id_is_registered_and_never_reused() {
             assert!(reqs.contains(r), "{}: cites unknown requirement {r}", k.id);
         }
     }
+    for (path, k) in report_cases(&dir).unwrap() {
+        assert!(ids.insert(k.id.clone()), "case id {} used twice", k.id);
+        let rel = path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+        assert_eq!(active.get(k.id.as_str()).copied(), Some(rel.as_str()), "{} is not registered at {rel}", k.id);
+        assert_eq!(path.file_stem().unwrap().to_string_lossy(), k.id, "{}: the file is named after the case", k.id);
+        for r in &k.requirements {
+            assert!(reqs.contains(r), "{}: cites unknown requirement {r}", k.id);
+        }
+        for input in &k.inputs {
+            assert!(dir.join(input).exists(), "{}: input {input} is not in the suite", k.id);
+        }
+    }
     for (path, k) in runner_cases(&dir).unwrap() {
         assert!(ids.insert(k.id.clone()), "case id {} used twice", k.id);
         let rel = path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
@@ -213,6 +226,7 @@ fn coverage_gate_and_table() {
     let exempt = exemptions(&dir).unwrap();
     let statements: Vec<_> = statement_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
     let profiles: Vec<_> = profile_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
+    let reports: Vec<_> = report_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
     let cases = Cases {
         vectors: &vectors,
         datasets: &datasets,
@@ -220,6 +234,7 @@ fn coverage_gate_and_table() {
         runner: &runner,
         statements: &statements,
         profiles: &profiles,
+        reports: &reports,
     };
     let cov = coverage(&reqs, cases, &exempt);
     let md = coverage_markdown(&reqs, &cov);

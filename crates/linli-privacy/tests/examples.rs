@@ -38,7 +38,7 @@ fn mask(profile: &str, k: Option<&Key>, out: &Path) -> Result<linli_privacy::Sum
 
 fn validate(dir: &Path) -> linli_validate::Report {
     let validator = linli_validate::Validator::new().unwrap();
-    let opts = linli_validate::Options { max_findings: 100_000, ..Default::default() };
+    let opts = linli_validate::Options { max_findings: 100_000, max_per_rule: 0, ..Default::default() };
     linli_validate::validate_paths(&[dir.to_path_buf()], &validator, &opts).unwrap()
 }
 

@@ -33,7 +33,7 @@ fn mask_with(profile: &Profile, input: &Path, out: &Path) -> Result<linli_privac
 
 fn validate(dir: &Path) -> linli_validate::Report {
     let validator = linli_validate::Validator::new().unwrap();
-    let opts = linli_validate::Options { max_findings: 100_000, ..Default::default() };
+    let opts = linli_validate::Options { max_findings: 100_000, max_per_rule: 0, ..Default::default() };
     linli_validate::validate_paths(&[dir.to_path_buf()], &validator, &opts).unwrap()
 }
 

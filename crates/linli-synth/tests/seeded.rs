@@ -23,10 +23,10 @@ fn counts(dir: &PathBuf) -> (BTreeMap<String, u64>, u64) {
         linli_validate::codes::check_documented(&f.code, f.requirement).unwrap();
     }
     let by_code = r
-        .by_code
+        .rules
         .iter()
-        .filter(|(_, c)| c.level != linli_model::check::Level::Info)
-        .map(|(k, c)| (k.clone(), c.count))
+        .filter(|c| c.level != linli_model::check::Level::Info)
+        .map(|c| (c.code.clone(), c.count))
         .collect();
     (by_code, r.records)
 }

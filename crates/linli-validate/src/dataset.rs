@@ -17,7 +17,7 @@ use linli_model::{Record, RecordType};
 use crate::finding::Finding;
 
 /// Where something is: file index (into the report's inputs) and line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Loc {
     /// Index of the file in the run's file list.
     pub file: u32,
@@ -221,6 +221,22 @@ impl DatasetIndex {
                 self.entries[k as usize].org_parent = parent;
             }
             _ => {}
+        }
+        out
+    }
+
+    /// The type and id of the records defined at `locs` (one pass over the index).
+    pub fn records_at(&self, locs: &std::collections::HashSet<Loc>) -> HashMap<Loc, (RecordType, &str)> {
+        let mut out = HashMap::new();
+        if locs.is_empty() {
+            return out;
+        }
+        for ((ty, id), k) in &self.keys {
+            if let Some(loc) = self.entries[*k as usize].defined {
+                if locs.contains(&loc) {
+                    out.insert(loc, (*ty, &**id));
+                }
+            }
         }
         out
     }

@@ -6,6 +6,7 @@
 
 pub mod codes;
 pub mod dataset;
+pub mod fields;
 pub mod finding;
 pub mod input;
 pub mod members;
@@ -30,6 +31,14 @@ pub enum Error {
         /// The schema file.
         file: &'static str,
         /// The compiler's message.
+        message: String,
+    },
+    /// A report could not be rendered in a format.
+    #[error("the report cannot be written as {format}: {message}")]
+    Render {
+        /// The format (`xlsx`).
+        format: &'static str,
+        /// Why.
         message: String,
     },
 }

@@ -12,12 +12,19 @@ use crate::finding::Finding;
 use crate::input::{self, FileStats, InputKind, Item, RawRecord};
 use crate::members::present_mask;
 use crate::record::{RecordOutcome, Validator};
-use crate::report::{InputSummary, Report};
+use crate::report::{DatasetSummary, InputSummary, Limits, Report, RuleFilter};
 
 /// How to run.
 pub struct Options {
-    /// Findings listed in the report at most (all are counted).
+    /// Findings listed in the report at most (all are counted); the first finding of every rule
+    /// is listed even beyond it `[VAL-021]`.
     pub max_findings: usize,
+    /// Findings listed per rule at most; `0` for no limit per rule `[VAL-021]`.
+    pub max_per_rule: usize,
+    /// The rules checked (`--pick`, `--skip`) `[VAL-023]`.
+    pub rules: RuleFilter,
+    /// The level at which a finding makes the verdict FAIL (`--fail-on`) `[VAL-020]`.
+    pub fail_on: Level,
     /// Worker threads; 0 = one per core.
     pub threads: usize,
     /// Longest line read, in bytes; longer lines are a finding and skipped.
@@ -31,7 +38,16 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { max_findings: 1000, threads: 0, max_line_bytes: 16 << 20, dataset_checks: false, progress: None }
+        Options {
+            max_findings: 1000,
+            max_per_rule: 20,
+            rules: RuleFilter::default(),
+            fail_on: Level::Error,
+            threads: 0,
+            max_line_bytes: 16 << 20,
+            dataset_checks: false,
+            progress: None,
+        }
     }
 }
 
@@ -39,6 +55,9 @@ impl std::fmt::Debug for Options {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Options")
             .field("max_findings", &self.max_findings)
+            .field("max_per_rule", &self.max_per_rule)
+            .field("rules", &self.rules)
+            .field("fail_on", &self.fail_on)
             .field("threads", &self.threads)
             .field("max_line_bytes", &self.max_line_bytes)
             .field("dataset_checks", &self.dataset_checks)
@@ -87,6 +106,9 @@ struct Run<'a> {
     /// In such a dataset: the names its persons and contacts still give in full, looked for in
     /// free text `[SHR-052]`.
     names: linli_privacy::leak::Names,
+    /// In a dataset: where the records counted invalid are, so that a record the dataset-level
+    /// checks find in error is counted invalid once.
+    invalid_at: std::collections::HashSet<Loc>,
 }
 
 enum Pending {
@@ -103,7 +125,25 @@ impl Run<'_> {
     /// Run the whole-dataset checks of the current index, if any, and drop it.
     fn finish_index(&mut self) {
         if let Some(index) = self.index.take() {
-            for (loc, f) in index.finish(&self.files) {
+            let found = index.finish(&self.files);
+            // The record each finding is at, by its place: type and id on every finding `[VAL-022]`.
+            let at: std::collections::HashSet<Loc> = found.iter().filter_map(|(loc, _)| *loc).collect();
+            let records = index.records_at(&at);
+            for (loc, mut f) in found {
+                if let (Some(l), Some((ty, _))) = (loc, loc.and_then(|l| records.get(&l))) {
+                    // A record in error at the level of the dataset is an invalid record.
+                    if f.level == Level::Error && self.report.checks(&f) && self.invalid_at.insert(l) {
+                        self.report.recount_invalid(Some(*ty));
+                    }
+                }
+                if let Some((ty, id)) = loc.and_then(|l| records.get(&l)) {
+                    if f.record_type.is_none() {
+                        f.record_type = Some(*ty);
+                    }
+                    if f.record_id.is_none() {
+                        f.record_id = Some(id.to_string());
+                    }
+                }
                 let (file, line) = match loc {
                     Some(l) if (l.file as usize) < self.files.len() => {
                         (self.files[l.file as usize].clone(), Some(l.line))
@@ -120,7 +160,7 @@ impl Run<'_> {
         if f.line.is_none() {
             f.line = line;
         }
-        self.report.push(f, self.opts.max_findings);
+        self.report.push(f);
     }
 
     /// Fold one checked batch into the report and the dataset index, in input order.
@@ -137,7 +177,8 @@ impl Run<'_> {
                 (Pending::Finding(f), _) => {
                     // A line that could not be read at all still counts as an invalid record.
                     if matches!(f.code.as_ref(), "invalid-utf8" | "line-too-long") {
-                        self.report.count_record(None, false, None);
+                        let checked = self.report.checks(&f);
+                        self.report.count_record(None, !checked, None);
                     }
                     self.push(f, file, None);
                 }
@@ -183,7 +224,23 @@ impl Run<'_> {
                             _ => {}
                         }
                     }
+                    // Rules not checked (`--pick`, `--skip`) neither count nor make the record
+                    // invalid `[VAL-023]`; every finding names its record `[VAL-022]`.
+                    let before = out.findings.len();
+                    out.findings.retain(|f| self.report.checks(f));
+                    self.report.findings_filtered += (before - out.findings.len()) as u64;
+                    for f in &mut out.findings {
+                        if f.record_type.is_none() {
+                            f.record_type = out.record_type;
+                        }
+                        if f.record_id.is_none() {
+                            f.record_id.clone_from(&out.id);
+                        }
+                    }
                     let valid = !out.findings.iter().any(|f| f.level == Level::Error);
+                    if !valid && self.index.is_some() {
+                        self.invalid_at.insert(Loc { file: file_id, line: raw.line });
+                    }
                     self.report.count_record(out.record_type, valid, out.members);
                     for f in out.findings {
                         self.push(f, file, Some(raw.line));
@@ -594,8 +651,12 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
         bytes_done: 0,
         sharing: None,
         names: linli_privacy::leak::Names::default(),
+        invalid_at: std::collections::HashSet::new(),
     };
     run.report.dataset_checks = opts.dataset_checks;
+    run.report.limits = Limits { max_findings: opts.max_findings as u64, max_per_rule: opts.max_per_rule as u64 };
+    run.report.rule_filter = opts.rules.clone();
+    run.report.fail_on = opts.fail_on;
     for path in inputs {
         let meta = std::fs::metadata(path).map_err(|source| RunError::Io { path: path.clone(), source })?;
         let label = path.display().to_string();
@@ -620,7 +681,7 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
                     "no manifest.json in the folder: its files are checked one by one, not as a dataset (use --dataset for that)",
                 );
                 f.file = Some(format!("{label}/{MANIFEST_FILE}"));
-                run.report.push(f, opts.max_findings);
+                run.report.push(f);
                 for rel in data_files(path) {
                     let p = path.join(&rel);
                     folder_file(&mut run, &p, &format!("{label}/{rel}"));
@@ -666,6 +727,21 @@ impl Source<'_> {
 /// The finding for a file that could not be read to its end.
 fn read_error(e: &std::io::Error) -> Finding {
     Finding::new("read-error", Level::Error, Some("DAT-002"), format!("读取失败：{e}"), format!("read failed: {e}"))
+}
+
+impl DatasetSummary {
+    /// What a manifest says about its dataset.
+    fn of(label: &str, m: &Manifest) -> Self {
+        DatasetSummary {
+            path: label.to_owned(),
+            vendor: m.producer.vendor.to_string(),
+            product: m.producer.product.to_string(),
+            product_version: m.producer.product_version.to_string(),
+            sharing_level: m.sharing_level,
+            created_at: m.created_at.to_string(),
+            standard_version: m.standard_version.clone(),
+        }
+    }
 }
 
 impl InputSummary {
@@ -834,6 +910,7 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
         return Ok(());
     };
     check_manifest_header(run, &manifest, &manifest_label);
+    run.report.datasets.push(DatasetSummary::of(label, &manifest));
     if manifest.sharing_level != linli_model::codes::SharingLevel::Internal {
         // The built-in profiles are part of the binary; one that does not load is a build defect
         // that the tests of linli-privacy catch.

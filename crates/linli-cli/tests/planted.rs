@@ -521,6 +521,39 @@ fn report(failures: BTreeSet<String>) {
     );
 }
 
+/// Every field of a CSV problem list, one per line: its CRLF record ends are the format's, not a
+/// planted carriage return; one inside a field would still be seen.
+fn csv_text(file: &Path) -> Vec<u8> {
+    let bytes = std::fs::read(file).unwrap();
+    let body = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    let mut out = String::new();
+    for rec in csv::ReaderBuilder::new().has_headers(false).from_reader(body).records() {
+        for field in rec.unwrap().iter() {
+            out.push_str(field);
+            out.push('\n');
+        }
+    }
+    out.into_bytes()
+}
+
+/// Every cell of every sheet of a workbook, one per line: what a person opening it reads.
+fn xlsx_text(file: &Path) -> Vec<u8> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(file).unwrap();
+    let mut out = String::new();
+    for name in book.sheet_names() {
+        out.push_str(&name);
+        out.push('\n');
+        for row in book.worksheet_range(&name).unwrap().rows() {
+            for cell in row {
+                out.push_str(&cell.to_string());
+                out.push('\n');
+            }
+        }
+    }
+    out.into_bytes()
+}
+
 #[test]
 fn validate_prints_no_planted_value_in_any_format_or_language() {
     let mut failures = BTreeSet::new();
@@ -528,7 +561,7 @@ fn validate_prints_no_planted_value_in_any_format_or_language() {
     std::fs::create_dir_all(&dir).unwrap();
     for input in inputs() {
         let place = input.place.name();
-        for format in ["text", "json", "junit", "html"] {
+        for format in ["text", "json", "junit", "html", "csv", "xlsx"] {
             let kind = if format == "json" { Kind::Json } else { Kind::Text };
             for lang in ["zh", "en"] {
                 let what = format!("validate --format {format} --lang {lang}");
@@ -541,7 +574,12 @@ fn validate_prints_no_planted_value_in_any_format_or_language() {
                     .unwrap();
                 assert!(matches!(out.status.code(), Some(0 | 1)), "{what} on the {place}: {:?}", out.status);
                 check_output(&mut failures, &format!("{what} --output"), place, &out);
-                check(&mut failures, &format!("{what} --output (file)"), place, &std::fs::read(&file).unwrap(), kind);
+                let written = match format {
+                    "xlsx" => xlsx_text(&file),
+                    "csv" => csv_text(&file),
+                    _ => std::fs::read(&file).unwrap(),
+                };
+                check(&mut failures, &format!("{what} --output (file)"), place, &written, kind);
             }
         }
         // Not a blind test: the planted ids are seen (and reported masked).

@@ -90,6 +90,8 @@ pub enum Error {
         path: String,
         /// 1-based line (or item of a JSON array).
         line: u64,
+        /// The code `linli validate` reports for it (`json-syntax`, `schema-required`, ...).
+        finding: &'static str,
         /// What is wrong, in Chinese.
         zh: String,
         /// What is wrong, in English.
@@ -115,6 +117,17 @@ pub enum Error {
         zh: String,
         /// Why, in English.
         en: String,
+    },
+    /// Records of the input do not read as Linli records `[SHR-033]`: how many, and where the first
+    /// few are, with the validator's code and what is wrong (never a value); nothing is written.
+    #[error("{}", invalid_records(input, *count, first, false))]
+    InvalidRecords {
+        /// The input as given.
+        input: String,
+        /// How many records do not read.
+        count: u64,
+        /// The first few of them.
+        first: Vec<InvalidRecord>,
     },
     /// The output directory exists and is not empty.
     #[error("{path}: the output directory exists and is not empty")]
@@ -151,6 +164,50 @@ pub enum Error {
     },
 }
 
+/// A record that does not read as a Linli record `[SHR-033]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidRecord {
+    /// The file.
+    pub path: String,
+    /// 1-based line (or item of a JSON array).
+    pub line: u64,
+    /// The code `linli validate` reports for it.
+    pub finding: &'static str,
+    /// What is wrong, in Chinese (never a value).
+    pub zh: String,
+    /// What is wrong, in English (never a value).
+    pub en: String,
+}
+
+/// How many invalid records [`Error::InvalidRecords`] lists.
+pub const INVALID_SHOWN: usize = 5;
+
+/// The message of [`Error::InvalidRecords`], in one language.
+fn invalid_records(input: &str, count: u64, first: &[InvalidRecord], zh: bool) -> String {
+    let list = first
+        .iter()
+        .map(|r| {
+            let what = if zh { &r.zh } else { &r.en };
+            format!("{}:{}: [{}] {what}", r.path, r.line, r.finding)
+        })
+        .collect::<Vec<_>>()
+        .join(if zh { "；" } else { "; " });
+    let shown = first.len();
+    match (zh, count) {
+        (true, _) => format!(
+            "{input}：{count} 条记录不是 Linli 记录，无法处理，未写出任何内容。{}：{list}。请先用 `linli validate {input}` 查看全部问题，更正或移除这些记录后再运行 `linli mask` [SHR-033]",
+            if (shown as u64) < count { format!("前 {shown} 条") } else { "出错位置".to_owned() }
+        ),
+        (false, 1) => format!(
+            "{input}: 1 record is not a Linli record and cannot be masked; nothing written: {list}. Check the input with `linli validate {input}`, correct or remove that record, and run `linli mask` again [SHR-033]"
+        ),
+        (false, _) => format!(
+            "{input}: {count} records are not Linli records and cannot be masked; nothing written. {}: {list}. Check the input with `linli validate {input}` to see them all, correct or remove them, and run `linli mask` again [SHR-033]",
+            if (shown as u64) < count { format!("The first {shown}") } else { "They are".to_owned() }
+        ),
+    }
+}
+
 /// The requirement a finding code of [`Error::NotConforming`] stands for.
 fn requirement_of(finding: &str) -> &'static str {
     match finding {
@@ -177,7 +234,7 @@ impl Error {
             Error::Profile { .. } => "profile-invalid",
             Error::MissingKey { .. } => "key-missing",
             Error::KeyTooShort { .. } => "key-too-short",
-            Error::Input { .. } => "input-invalid",
+            Error::Input { .. } | Error::InvalidRecords { .. } => "input-invalid",
             Error::Manifest { .. } => "manifest-invalid",
             Error::Refused { .. } => "input-refused",
             Error::OutputExists { .. } => "output-exists",
@@ -206,6 +263,7 @@ impl Error {
             Error::Input { path, line, zh, .. } => format!("{path}:{line}：{zh}"),
             Error::Manifest { path, zh, .. } => format!("{path}：{zh}"),
             Error::Refused { path, zh, .. } => format!("{path}：{zh}"),
+            Error::InvalidRecords { input, count, first } => invalid_records(input, *count, first, true),
             Error::OutputExists { path } => format!("{path}：输出目录已存在且不为空"),
             Error::OutputIsInput { path } => format!("{path}：输出与输入相同"),
             Error::NotConforming { path, line, profile, level, pointer, finding } => format!(

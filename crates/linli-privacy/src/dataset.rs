@@ -44,6 +44,14 @@ pub struct Summary {
     pub input: InputKind,
     /// Data files written.
     pub files: usize,
+    /// Data files whose name was written with its personal numbers masked (`x`) `[SHR-030]`.
+    pub renamed: usize,
+    /// Files of the dataset directory that its manifest does not list, neither read nor written
+    /// `[SHR-033]`: their paths relative to the directory (to be printed with personal numbers
+    /// masked), at most [`UNLISTED_SHOWN`].
+    pub unlisted: Vec<String>,
+    /// How many such files there are.
+    pub unlisted_count: usize,
     /// What was done.
     pub counts: Counts,
     /// Profile applied.
@@ -299,13 +307,7 @@ fn text_problem(path: &Path, line: u64, p: &linli_model::json::TextProblem) -> E
         ),
         _ => ("json-too-deep", format!("数组与对象嵌套超过 {} 层", linli_model::json::MAX_DEPTH)),
     };
-    bad_record(
-        path,
-        line,
-        finding,
-        format!("{NOT_A_RECORD_EN}{en}"),
-        format!("{NOT_A_RECORD_ZH}{zh}"),
-    )
+    bad_record(path, line, finding, format!("{NOT_A_RECORD_EN}{en}"), format!("{NOT_A_RECORD_ZH}{zh}"))
 }
 
 /// Refuse a value that does not read as a Linli record (a member of the wrong shape, an unknown
@@ -682,8 +684,9 @@ fn mask_lines(
             // Nothing will be written: what is left is only read.
             return Ok(());
         }
-        let ty =
-            masker.mask_value(&mut v, counts).map_err(|e| bad_record(input, n, "missing-record-type", e, "不是记录：缺少已知的 `type`"))?;
+        let ty = masker
+            .mask_value(&mut v, counts)
+            .map_err(|e| bad_record(input, n, "missing-record-type", e, "不是记录：缺少已知的 `type`"))?;
         check.check(input, n, &v)?;
         if !types.contains(&ty) {
             types.push(ty);
@@ -742,6 +745,9 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
     let mut summary = Summary {
         input: InputKind::Ndjson,
         files: 1,
+        renamed: 0,
+        unlisted: Vec::new(),
+        unlisted_count: 0,
         counts,
         profile: opts.profile.name.clone(),
         sharing_level: linli_model::codes::CodeTable::code(opts.profile.sharing_level).to_owned(),
@@ -752,9 +758,18 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
     if same_place(input, output) {
         return Err(Error::OutputIsInput { path: output.display().to_string() });
     }
+    if input.is_dir() && inside(input, output) {
+        return Err(Error::OutputInsideInput {
+            path: output.display().to_string(),
+            input: input.display().to_string(),
+        });
+    }
     if input.is_dir() {
         summary.input = InputKind::Dataset;
-        summary.files = mask_dataset(input, output, opts, &mut counts)?;
+        let (files, renamed, listed) = mask_dataset(input, output, opts, &mut counts)?;
+        summary.files = files;
+        summary.renamed = renamed;
+        (summary.unlisted, summary.unlisted_count) = unlisted(input, &listed);
     } else if input.extension().is_some_and(|e| e == "json") {
         summary.input = InputKind::Record;
         let mut text = String::new();
@@ -783,9 +798,9 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
             return Err(e);
         }
         for (i, item) in items.into_iter().enumerate() {
-            masker
-                .mask_value(item, &mut counts)
-                .map_err(|e| bad_record(input, i as u64 + 1, "missing-record-type", e, "不是记录：缺少已知的 `type`"))?;
+            masker.mask_value(item, &mut counts).map_err(|e| {
+                bad_record(input, i as u64 + 1, "missing-record-type", e, "不是记录：缺少已知的 `type`")
+            })?;
             check.check(input, i as u64 + 1, item)?;
         }
         let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
@@ -827,6 +842,66 @@ fn run_time(opts: &Options<'_>) -> Timestamp {
     opts.created_at.unwrap_or_else(now)
 }
 
+/// How many unlisted files a [`Summary`] names.
+pub const UNLISTED_SHOWN: usize = 10;
+
+/// The files of the dataset directory `dir` that are neither its manifest nor listed in it (paths
+/// relative to `dir`, `/`-separated, sorted; at most [`UNLISTED_SHOWN`]) and how many there are.
+/// Links are not followed; hidden files and folders (a name starting with `.`) are left out, as
+/// are more than a few thousand entries.
+fn unlisted(dir: &Path, listed: &[String]) -> (Vec<String>, usize) {
+    let mut found = Vec::new();
+    let mut todo = vec![(dir.to_path_buf(), String::new())];
+    let mut seen = 0usize;
+    while let Some((d, prefix)) = todo.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            seen += 1;
+            if seen > 10_000 {
+                break;
+            }
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let rel = format!("{prefix}{name}");
+            match e.file_type() {
+                Ok(t) if t.is_dir() => todo.push((e.path(), format!("{rel}/"))),
+                Ok(_) if rel != MANIFEST_FILE && !listed.iter().any(|l| *l == rel) => found.push(rel),
+                _ => {}
+            }
+        }
+    }
+    found.sort();
+    let count = found.len();
+    found.truncate(UNLISTED_SHOWN);
+    (found, count)
+}
+
+/// Whether `output` (existing or not) lies inside the directory `dir`.
+fn inside(dir: &Path, output: &Path) -> bool {
+    let Ok(dir) = dir.canonicalize() else { return false };
+    let output = if output.is_absolute() {
+        output.to_path_buf()
+    } else {
+        match std::env::current_dir() {
+            Ok(cwd) => cwd.join(output),
+            Err(_) => return false,
+        }
+    };
+    // The nearest ancestor that exists, resolved; the rest as written.
+    for a in output.ancestors() {
+        if let Ok(real) = a.canonicalize() {
+            let rest = output.strip_prefix(a).unwrap_or(Path::new(""));
+            if rest.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+                return false;
+            }
+            return real.join(rest).starts_with(&dir);
+        }
+    }
+    false
+}
+
 fn same_place(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(x), Ok(y)) => x == y,
@@ -834,7 +909,14 @@ fn same_place(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Counts) -> Result<usize, Error> {
+/// Mask a dataset directory: returns the data files written, how many of their names were masked,
+/// and the paths the manifest lists.
+fn mask_dataset(
+    input: &Path,
+    output: &Path,
+    opts: &Options<'_>,
+    counts: &mut Counts,
+) -> Result<(usize, usize, Vec<String>), Error> {
     let manifest_path = input.join(MANIFEST_FILE);
     // The manifest and every file it lists: regular files inside the directory, reached
     // without a link, checked before anything is read or written `[DAT-014]`.
@@ -867,23 +949,28 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
     // Output is written uncompressed: `a.ndjson.gz` becomes `a.ndjson`, so a manifest that lists
     // both (or two names that differ in case only, one file on Windows and macOS) is refused
     // rather than have one overwrite the other.
-    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
-    for f in &manifest.files {
+    // Above `internal`, two names that differ only in a personal number are written alike.
+    let mut seen: std::collections::HashMap<String, (usize, &str)> = std::collections::HashMap::new();
+    let mut renamed = 0;
+    for (i, f) in manifest.files.iter().enumerate() {
         let rel = out_rel(&f.path, shares(opts));
-        if let Some(first) = seen.insert(rel.to_lowercase(), &f.path) {
-            return Err(Error::Manifest {
+        if rel != f.path.strip_suffix(".gz").unwrap_or(&f.path) {
+            renamed += 1;
+        }
+        if let Some((first, first_name)) = seen.insert(rel.to_lowercase(), (i + 1, &f.path)) {
+            return Err(Error::OutputNamesCollide {
                 path: manifest_path.display().to_string(),
-                zh: format!(
-                    "`{first}` 与 `{}` 都会写成 `{rel}`（输出不压缩，且不区分大小写）；数据集中只能有其中一个",
-                    f.path
-                ),
-                en: format!(
-                    "`{first}` and `{}` would both be written as `{rel}` (output is uncompressed; names are compared ignoring case); a dataset may hold only one of them",
-                    f.path
-                ),
+                first,
+                second: i + 1,
+                // Names from the manifest: personal numbers masked, as in every message of this
+                // crate; the positions tell the two apart [PRI-011].
+                first_name: linli_model::redact::for_output(first_name).into_owned(),
+                second_name: linli_model::redact::for_output(&f.path).into_owned(),
+                rel,
             });
         }
     }
+    let listed: Vec<String> = manifest.files.iter().map(|f| f.path.clone()).collect();
     if output.exists() && std::fs::read_dir(output).map_err(io(output))?.next().is_some() {
         return Err(Error::OutputExists { path: output.display().to_string() });
     }
@@ -892,7 +979,8 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
     let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let created = parent.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).last();
     let created = created.map(Path::to_path_buf);
-    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    // Created readable by their owner only, as the output folder itself `[SHR-030]`.
+    owner_only_dirs(parent).map_err(io(parent))?;
     let result = (|| {
         let mut builder = tempfile::Builder::new();
         builder.prefix(".linli-mask-").suffix(".part");
@@ -915,7 +1003,7 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
             let _ = std::fs::remove_dir_all(dir);
         }
     }
-    result
+    result.map(|files| (files, renamed, listed))
 }
 
 /// The path a manifest entry is written to: `.gz` removed, as output is uncompressed; above

@@ -141,6 +141,36 @@ pub enum Error {
         /// The path.
         path: String,
     },
+    /// The output of a dataset would be written inside the dataset directory read `[SHR-033]`.
+    #[error(
+        "{path}: the output lies inside the input dataset directory {input}; write it outside (a dataset folder holds only the files its manifest lists)"
+    )]
+    OutputInsideInput {
+        /// The output.
+        path: String,
+        /// The input directory.
+        input: String,
+    },
+    /// Two files of a manifest would be written under one name `[SHR-033]`: once compressed and
+    /// not, names differing in case only, or names that read the same once personal numbers are
+    /// masked with `x` ([SHR-030]).
+    #[error(
+        "{path}: files {first} and {second} of the manifest (`{first_name}` and `{second_name}`) would both be written as `{rel}` (output is uncompressed; above internal personal numbers in names are masked with x; names are compared ignoring case); rename one of them"
+    )]
+    OutputNamesCollide {
+        /// The manifest.
+        path: String,
+        /// 1-based position of the first file in the manifest's `files`.
+        first: usize,
+        /// 1-based position of the second.
+        second: usize,
+        /// The first file's path.
+        first_name: String,
+        /// The second file's path.
+        second_name: String,
+        /// The name both would be written as.
+        rel: String,
+    },
     /// A masked record would not pass the leak checks of the sharing level the profile declares
     /// (those of the level's built-in profile) `[SHR-032]`: nothing is written.
     #[error(
@@ -239,6 +269,8 @@ impl Error {
             Error::Refused { .. } => "input-refused",
             Error::OutputExists { .. } => "output-exists",
             Error::OutputIsInput { .. } => "output-is-input",
+            Error::OutputInsideInput { .. } => "output-inside-input",
+            Error::OutputNamesCollide { .. } => "output-name-collision",
             Error::NotConforming { .. } => "output-not-conforming",
         }
     }
@@ -266,6 +298,12 @@ impl Error {
             Error::InvalidRecords { input, count, first } => invalid_records(input, *count, first, true),
             Error::OutputExists { path } => format!("{path}：输出目录已存在且不为空"),
             Error::OutputIsInput { path } => format!("{path}：输出与输入相同"),
+            Error::OutputInsideInput { path, input } => format!(
+                "{path}：输出位于输入的数据集目录 {input} 之内；请写到它之外（数据集目录只应包含清单列出的文件）"
+            ),
+            Error::OutputNamesCollide { path, first, second, first_name, second_name, rel } => format!(
+                "{path}：清单中第 {first} 个和第 {second} 个文件（`{first_name}` 与 `{second_name}`）都会写成 `{rel}`（输出不压缩；高于 internal 级别时名称中的个人号码以 x 掩码；名称比较不区分大小写）；请重命名其中一个"
+            ),
             Error::NotConforming { path, line, profile, level, pointer, finding } => format!(
                 "{path}:{line}：共享配置 `{profile}` 声明的共享级别为 {level}，但按它处理后的记录在 `{pointer}` 处仍有该级别不允许的内容（{finding}，[{}]）；未写入任何内容",
                 requirement_of(finding)

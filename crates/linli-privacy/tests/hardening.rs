@@ -211,7 +211,7 @@ fn a_manifest_with_colliding_output_paths_is_refused() {
     std::fs::write(input.join("manifest.json"), serde_json::to_string_pretty(&m).unwrap()).unwrap();
     let output = dir.join("out");
     let e = run("public", &input, &output).unwrap_err();
-    assert_eq!(e.code(), "manifest-invalid", "{e}");
+    assert_eq!(e.code(), "output-name-collision", "{e}");
     let (en, zh) = (e.message(false), e.message(true));
     assert!(en.contains("person.ndjson.gz") && en.contains("person.ndjson`"), "{en}");
     assert!(zh.contains("person.ndjson.gz"), "{zh}");

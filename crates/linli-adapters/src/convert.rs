@@ -620,6 +620,22 @@ pub struct Written {
     /// Everything the format could not hold; records of a type the format cannot hold are
     /// `<format>-record-type-not-representable` entries with `source` `/<i>`.
     pub loss: LossReport,
+    /// Records given that the output holds: those without a not-representable entry for the whole
+    /// record (`source` `/<i>`) [ADP-077].
+    pub records_written: usize,
+}
+
+/// The records given that `loss` does not say were left out whole: no not-representable entry
+/// whose `source` is `/<i>`.
+fn records_held(count: usize, loss: &LossReport) -> usize {
+    let left_out: std::collections::BTreeSet<usize> = loss
+        .entries
+        .iter()
+        .filter(|l| l.kind == LossKind::NotRepresentable)
+        .filter_map(|l| l.source.strip_prefix('/')?.parse::<usize>().ok())
+        .filter(|i| *i < count)
+        .collect();
+    count - left_out.len()
 }
 
 fn other_types(format: Format, records: &[Record], keep: &[RecordType], loss: &mut LossReport) {
@@ -671,7 +687,8 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
                 .as_ref()
                 .ok_or_else(|| Error::Input { format: "csv", message: "a column mapping is required".into() })?;
             let w = crate::csv_table::write_table(records, mapping, opts.encoding.as_deref())?;
-            return Ok(Written { bytes: w.bytes, loss: w.loss });
+            let records_written = records_held(records.len(), &w.loss);
+            return Ok(Written { bytes: w.bytes, loss: w.loss, records_written });
         }
         Format::Xlsx => {
             return Err(Error::Input {
@@ -730,6 +747,7 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
                 out.loss.entries.extend(loss.entries);
                 out.loss.entries.extend(more.entries);
                 out.bytes = xml.into_bytes();
+                out.records_written = records_held(records.len(), &out.loss);
                 return Ok(out);
             }
             (v, loss)
@@ -754,5 +772,6 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
     };
     out.loss.entries.extend(loss.entries);
     out.bytes = pretty(&v);
+    out.records_written = records_held(records.len(), &out.loss);
     Ok(out)
 }

@@ -239,8 +239,9 @@ pub struct Converted {
     pub loss: LossReport,
     /// Problems with the input; records that are fine are converted all the same.
     pub findings: Vec<AdapterFinding>,
-    /// Where each record was read from, when the reader says (Open311: the request's pointer
-    /// into the input, `/<i>`): parallel to `records`, or empty.
+    /// Where each record was read from, when the reader says (the JSON pointer of the request,
+    /// Feature, CloudEvent, entity or GA/T 1400 object in the input, `/features/3`; empty for an
+    /// input that is one item): parallel to `records`, or empty.
     pub sources: Vec<String>,
 }
 
@@ -524,12 +525,14 @@ fn read_with(format: Format, bytes: &[u8], json: Value, opts: &ReadOptions) -> R
         Format::Geojson => {
             let r = crate::geojson::read(&json, bytes, opts)?;
             out.records = r.places.into_iter().map(Record::from).collect();
+            out.sources = if r.sources.len() == out.records.len() { r.sources } else { Vec::new() };
             out.loss = r.loss;
             out.findings = r.findings;
         }
         Format::Cloudevents => {
             let r = crate::cloudevents::read(&json, opts)?;
             out.records = r.events.into_iter().map(Record::from).collect();
+            out.sources = if r.sources.len() == out.records.len() { r.sources } else { Vec::new() };
             out.loss = r.loss;
             out.findings = r.findings;
         }
@@ -566,6 +569,11 @@ fn read_with(format: Format, bytes: &[u8], json: Value, opts: &ReadOptions) -> R
                 .chain(recs.persons.into_iter().map(Record::from))
                 .chain(recs.events.into_iter().map(Record::from))
                 .collect();
+            // Where each record was read from, so that an error names the input's object.
+            out.sources = recs.thing_at.into_iter().chain(recs.person_at).chain(recs.event_at).collect();
+            if out.sources.len() != out.records.len() {
+                out.sources.clear();
+            }
             out.loss = loss;
         }
     }
@@ -584,6 +592,7 @@ fn read_ngsi(format: Format, json: &Value, opts: &ReadOptions, out: &mut Convert
     }
     let got = crate::fiware::read_entities(json, &o);
     out.records = got.records;
+    out.sources = if got.sources.len() == out.records.len() { got.sources } else { Vec::new() };
     out.loss = got.loss;
     out.findings = got
         .findings

@@ -248,6 +248,8 @@ pub(crate) fn convert(
     let mut errors: Vec<String> = Vec::new();
     let mut error_total = 0usize;
     let mut refused_any = false;
+    // Each error names the register, as every other reader's errors name their input.
+    let file = input.display().to_string();
     let note = |f: &csv_table::RowFinding,
                 errors: &mut Vec<String>,
                 error_total: &mut usize,
@@ -266,7 +268,7 @@ pub(crate) fn convert(
         let refusal = linli_adapters::convert::is_refusal(&af);
         let what = if refusal { "error" } else { "note" };
         let msg = if lang == Lang::Zh { &af.message_zh } else { &af.message_en };
-        let line = format!("{what}[{}] {}: {msg}", af.code, af.at);
+        let line = format!("{file}: {what}[{}] {}: {msg}", af.code, af.at);
         if refusal {
             *error_total += 1;
         }

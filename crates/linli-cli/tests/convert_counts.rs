@@ -172,3 +172,25 @@ fn a_linked_dataset_file_is_refused_with_its_code() {
     assert!(!text.contains("error[usage]") && !o.exists(), "{text}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// An error of a register row names the register, as every other reader's errors name their
+/// input, in both languages.
+#[test]
+fn a_register_error_names_the_register() {
+    let dir = tmp("register");
+    let registers = root().join("examples/adapters/registers");
+    let text = std::fs::read_to_string(registers.join("elderly.csv")).unwrap();
+    let bad = dir.join("elderly-bad.csv");
+    let mut lines: Vec<&str> = text.lines().take(3).collect();
+    lines.push("99,王五,男,x");
+    std::fs::write(&bad, lines.join("\n") + "\n").unwrap();
+    let mapping = s(&registers.join("elderly.toml"));
+    for lang in ["en", "zh"] {
+        let o = dir.join(format!("out-{lang}.ndjson"));
+        let (code, out) =
+            run(&["--lang", lang, "convert", "--from", "csv", "--mapping", &mapping, &s(&bad), "-o", &s(&o)]);
+        assert_eq!(code, ExitCode::from(1), "{out}");
+        assert!(out.contains(&format!("{}: error[csv-malformed] row 4", s(&bad))), "{out}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -194,3 +194,32 @@ fn a_register_error_names_the_register() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The education labels registers write (大学本科, 初中, 大专, 高中, …) are understood: the
+/// mapping skeleton leaves no gap for them, and the register converts with it unedited.
+#[test]
+fn common_education_labels_are_mapped() {
+    let dir = tmp("education");
+    let reg = dir.join("reg.csv");
+    std::fs::write(&reg, "姓名,性别,文化程度\n赵一,男,大学本科\n钱二,女,初中\n孙三,男,大专\n李四,女,高中\n").unwrap();
+    let mapping = dir.join("reg.toml");
+    let (code, out) = run(&["--lang", "en", "convert", "--init-mapping", &s(&reg), "-o", &s(&mapping)]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let skeleton = std::fs::read_to_string(&mapping).unwrap();
+    assert!(skeleton.contains("person.education"), "{skeleton}");
+    // No label left for the clerk to fill in, none held back as a possible name.
+    assert!(!skeleton.contains("to fill in:") && !skeleton.contains("read as names"), "{skeleton}");
+    let o = dir.join("out.ndjson");
+    let (code, out) =
+        run(&["--lang", "en", "convert", "--from", "csv", "--mapping", &s(&mapping), &s(&reg), "-o", &s(&o)]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let education: Vec<String> = std::fs::read_to_string(&o)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["type"] == "Person")
+        .map(|v| v["education"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(education, ["20", "70", "30", "60"], "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}

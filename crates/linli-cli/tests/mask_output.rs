@@ -224,3 +224,27 @@ fn a_dataset_with_records_that_do_not_read_is_refused_with_a_count_in_one_langua
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `meta.classification` is the owner's grading of the record: masking leaves it as it is, while
+/// the manifest gets the profile's sharing level [SHR-003], [COR-012].
+#[test]
+fn masking_leaves_the_classification_of_records_as_it_is() {
+    let dir = tmp("classification");
+    let o = dir.join("o");
+    let (code, out) = run(&["--lang", "en", "mask", "--profile", "public", &s(&example()), "-o", &s(&o)]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let grades = |p: &Path| -> Vec<String> {
+        std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["meta"]["classification"].to_string())
+            .collect()
+    };
+    let before = grades(&example().join("person.ndjson"));
+    assert!(before.iter().any(|g| g == "\"restricted\""));
+    assert_eq!(grades(&o.join("person.ndjson")), before);
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(o.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["sharingLevel"], "public");
+    std::fs::remove_dir_all(&dir).ok();
+}

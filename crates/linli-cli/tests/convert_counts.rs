@@ -26,11 +26,14 @@ fn s(p: &Path) -> String {
     p.display().to_string()
 }
 
+/// How to count the records a written document holds.
+type Count = fn(&serde_json::Value) -> usize;
+
 #[test]
 fn the_summary_says_how_many_records_were_read_written_and_left_out() {
     let dir = tmp("summary");
     // (format, records the output holds, how to count them in the output)
-    let cases: [(&str, usize, fn(&serde_json::Value) -> usize); 3] = [
+    let cases: [(&str, usize, Count); 3] = [
         ("open311", 6, |v| v.as_array().unwrap().len()),
         ("geojson", 28, |v| v["features"].as_array().unwrap().len()),
         ("cloudevents", 30, |v| v.as_array().unwrap().len()),

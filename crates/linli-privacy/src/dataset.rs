@@ -867,7 +867,7 @@ fn unlisted(dir: &Path, listed: &[String]) -> (Vec<String>, usize) {
             let rel = format!("{prefix}{name}");
             match e.file_type() {
                 Ok(t) if t.is_dir() => todo.push((e.path(), format!("{rel}/"))),
-                Ok(_) if rel != MANIFEST_FILE && !listed.iter().any(|l| *l == rel) => found.push(rel),
+                Ok(_) if rel != MANIFEST_FILE && !listed.contains(&rel) => found.push(rel),
                 _ => {}
             }
         }

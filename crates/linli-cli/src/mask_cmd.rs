@@ -101,6 +101,24 @@ pub(crate) fn run(args: &MaskArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
+/// The name of a file a manifest does not list, as printed: personal numbers masked, and each
+/// run of characters other than ASCII letters, digits, `.`, `_`, `-` and `/` shown as `…`.
+fn unlisted_name(name: &str) -> String {
+    let masked = crate::printable(name);
+    let mut out = String::with_capacity(masked.len());
+    let mut hidden = false;
+    for c in masked.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | '*') {
+            out.push(c);
+            hidden = false;
+        } else if !hidden {
+            out.push('…');
+            hidden = true;
+        }
+    }
+    out
+}
+
 /// What `linli mask` says it did, in one language: the records, the output (as given, or said to
 /// be shown masked when its name holds a personal number), the files of a dataset, the counters
 /// that are not zero, the key id when a key was used, the files renamed and those not listed.
@@ -177,8 +195,10 @@ fn summary(s: &linli_privacy::Summary, output: &std::path::Path, zh: bool) -> St
         });
     }
     if s.unlisted_count > 0 {
-        // Names from the folder: personal numbers masked [PRI-011].
-        let names: Vec<String> = s.unlisted.iter().map(|n| crate::printable(n)).collect();
+        // Names from the folder may be a resident's: personal numbers masked [PRI-011], and
+        // every run of characters a dataset path may not hold ([DAT-014]: a Chinese name, say)
+        // shown as `…`.
+        let names: Vec<String> = s.unlisted.iter().map(|n| unlisted_name(n)).collect();
         let more = s.unlisted_count - names.len();
         let list = names.join(", ");
         text.push_str(&match (zh, more) {

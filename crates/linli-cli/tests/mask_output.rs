@@ -135,7 +135,7 @@ fn an_existing_output_file_is_replaced_only_with_force() {
 fn an_output_inside_the_input_dataset_is_refused() {
     let dir = tmp("inside");
     let input = dataset(&dir, &["person.ndjson"], &[]);
-    for out_dir in [input.join("masked"), input.join("sub/deeper/masked")] {
+    for out_dir in [input.join("masked"), input.join("sub/deeper/masked"), input.join("new/../masked")] {
         for lang in ["en", "zh"] {
             let (code, out) = run(&["--lang", lang, "mask", "--profile", "public", &s(&input), "-o", &s(&out_dir)]);
             assert_eq!(code, ExitCode::from(2), "{out}");

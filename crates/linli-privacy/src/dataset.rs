@@ -892,11 +892,18 @@ fn inside(dir: &Path, output: &Path) -> bool {
     // The nearest ancestor that exists, resolved; the rest as written.
     for a in output.ancestors() {
         if let Ok(real) = a.canonicalize() {
-            let rest = output.strip_prefix(a).unwrap_or(Path::new(""));
-            if rest.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
-                return false;
+            // What is left is resolved as written: `..` steps up (nothing on the way exists).
+            let mut at = real;
+            for c in output.strip_prefix(a).unwrap_or(Path::new("")).components() {
+                match c {
+                    std::path::Component::ParentDir => {
+                        at.pop();
+                    }
+                    std::path::Component::Normal(n) => at.push(n),
+                    _ => {}
+                }
             }
-            return real.join(rest).starts_with(&dir);
+            return at.starts_with(&dir);
         }
     }
     false

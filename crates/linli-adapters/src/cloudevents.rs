@@ -324,6 +324,9 @@ impl TypeMapping {
 pub struct ReadOutcome {
     /// The events, in input order.
     pub events: Vec<Event>,
+    /// The JSON pointer of the CloudEvent each event was read from (`/<i>` in a batch, empty for
+    /// one CloudEvent), parallel to `events`.
+    pub sources: Vec<String>,
     /// Everything not carried over unchanged.
     pub loss: LossReport,
     /// CloudEvents not converted and rejected values.
@@ -380,9 +383,10 @@ pub fn read(json: &Value, opts: &crate::convert::ReadOptions) -> Result<ReadOutc
                 }
                 Err(e) => out.findings.extend(crate::convert::not_converted("cloudevents-not-converted", vec![e])),
             }
-            continue;
+        } else {
+            foreign(ce, &base, &user, &builtin, opts, &mut out);
         }
-        foreign(ce, &base, &user, &builtin, opts, &mut out);
+        out.sources.resize(out.events.len(), base);
     }
     Ok(out)
 }

@@ -239,8 +239,9 @@ pub struct Converted {
     pub loss: LossReport,
     /// Problems with the input; records that are fine are converted all the same.
     pub findings: Vec<AdapterFinding>,
-    /// Where each record was read from, when the reader says (Open311: the request's pointer
-    /// into the input, `/<i>`): parallel to `records`, or empty.
+    /// Where each record was read from, when the reader says (the JSON pointer of the request,
+    /// Feature, CloudEvent, entity or GA/T 1400 object in the input, `/features/3`; empty for an
+    /// input that is one item): parallel to `records`, or empty.
     pub sources: Vec<String>,
 }
 
@@ -524,12 +525,14 @@ fn read_with(format: Format, bytes: &[u8], json: Value, opts: &ReadOptions) -> R
         Format::Geojson => {
             let r = crate::geojson::read(&json, bytes, opts)?;
             out.records = r.places.into_iter().map(Record::from).collect();
+            out.sources = if r.sources.len() == out.records.len() { r.sources } else { Vec::new() };
             out.loss = r.loss;
             out.findings = r.findings;
         }
         Format::Cloudevents => {
             let r = crate::cloudevents::read(&json, opts)?;
             out.records = r.events.into_iter().map(Record::from).collect();
+            out.sources = if r.sources.len() == out.records.len() { r.sources } else { Vec::new() };
             out.loss = r.loss;
             out.findings = r.findings;
         }
@@ -566,6 +569,11 @@ fn read_with(format: Format, bytes: &[u8], json: Value, opts: &ReadOptions) -> R
                 .chain(recs.persons.into_iter().map(Record::from))
                 .chain(recs.events.into_iter().map(Record::from))
                 .collect();
+            // Where each record was read from, so that an error names the input's object.
+            out.sources = recs.thing_at.into_iter().chain(recs.person_at).chain(recs.event_at).collect();
+            if out.sources.len() != out.records.len() {
+                out.sources.clear();
+            }
             out.loss = loss;
         }
     }
@@ -584,6 +592,7 @@ fn read_ngsi(format: Format, json: &Value, opts: &ReadOptions, out: &mut Convert
     }
     let got = crate::fiware::read_entities(json, &o);
     out.records = got.records;
+    out.sources = if got.sources.len() == out.records.len() { got.sources } else { Vec::new() };
     out.loss = got.loss;
     out.findings = got
         .findings
@@ -620,6 +629,22 @@ pub struct Written {
     /// Everything the format could not hold; records of a type the format cannot hold are
     /// `<format>-record-type-not-representable` entries with `source` `/<i>`.
     pub loss: LossReport,
+    /// Records given that the output holds: those without a not-representable entry for the whole
+    /// record (`source` `/<i>`) [ADP-077].
+    pub records_written: usize,
+}
+
+/// The records given that `loss` does not say were left out whole: no not-representable entry
+/// whose `source` is `/<i>`.
+fn records_held(count: usize, loss: &LossReport) -> usize {
+    let left_out: std::collections::BTreeSet<usize> = loss
+        .entries
+        .iter()
+        .filter(|l| l.kind == LossKind::NotRepresentable)
+        .filter_map(|l| l.source.strip_prefix('/')?.parse::<usize>().ok())
+        .filter(|i| *i < count)
+        .collect();
+    count - left_out.len()
 }
 
 fn other_types(format: Format, records: &[Record], keep: &[RecordType], loss: &mut LossReport) {
@@ -671,7 +696,8 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
                 .as_ref()
                 .ok_or_else(|| Error::Input { format: "csv", message: "a column mapping is required".into() })?;
             let w = crate::csv_table::write_table(records, mapping, opts.encoding.as_deref())?;
-            return Ok(Written { bytes: w.bytes, loss: w.loss });
+            let records_written = records_held(records.len(), &w.loss);
+            return Ok(Written { bytes: w.bytes, loss: w.loss, records_written });
         }
         Format::Xlsx => {
             return Err(Error::Input {
@@ -730,6 +756,7 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
                 out.loss.entries.extend(loss.entries);
                 out.loss.entries.extend(more.entries);
                 out.bytes = xml.into_bytes();
+                out.records_written = records_held(records.len(), &out.loss);
                 return Ok(out);
             }
             (v, loss)
@@ -754,5 +781,6 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
     };
     out.loss.entries.extend(loss.entries);
     out.bytes = pretty(&v);
+    out.records_written = records_held(records.len(), &out.loss);
     Ok(out)
 }

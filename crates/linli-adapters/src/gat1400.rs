@@ -98,6 +98,13 @@ pub struct Records {
     pub persons: Vec<Person>,
     /// Captures and access passages.
     pub events: Vec<Event>,
+    /// Where each Thing was read from: the JSON pointer of its object (of the capture, for a
+    /// captured vehicle), parallel to `things`.
+    pub thing_at: Vec<String>,
+    /// Where each Person was read from, parallel to `persons`.
+    pub person_at: Vec<String>,
+    /// Where each Event was read from, parallel to `events`.
+    pub event_at: Vec<String>,
 }
 
 /// The kinds of objects GA/T 1400 carries.
@@ -427,14 +434,21 @@ struct Reader<'a> {
     records: Records,
     /// Ids of the vehicle Things already produced, with their index in `records.things`.
     vehicles: BTreeMap<String, usize>,
+    /// The JSON pointer of the object being read.
+    at: String,
 }
 
 /// The records of a GA/T 1400 document (upload or notification wrappers, and the
 /// smart-community extension), with the loss report; findings are its [`LossKind::Rejected`]
 /// entries. Objects that cannot be converted are left out; the others still convert.
 pub fn read(doc: &Value, options: &Options) -> (Records, LossReport) {
-    let mut r =
-        Reader { options, report: LossReport::default(), records: Records::default(), vehicles: BTreeMap::new() };
+    let mut r = Reader {
+        options,
+        report: LossReport::default(),
+        records: Records::default(),
+        vehicles: BTreeMap::new(),
+        at: String::new(),
+    };
     let Some(root) = doc.as_object() else {
         let (zh, en) = ("文档必须是 JSON 对象".to_owned(), "the document must be a JSON object".to_owned());
         finding(&mut r.report, String::new(), None, "gat1400-not-object", zh, en);
@@ -492,6 +506,7 @@ impl Reader<'_> {
     }
 
     fn object(&mut self, kind: ReadKind, item: &Value, p: &str) {
+        p.clone_into(&mut self.at);
         let Some(obj) = item.as_object() else {
             self.not_object(p, kind.object());
             return;
@@ -908,6 +923,7 @@ impl Reader<'_> {
         t.location = self.location(f, ptr, &mut consumed);
         t.extensions = self.keep(ReadKind::Base(kind), f, &consumed, ptr);
         self.records.things.push(t);
+        self.records.thing_at.push(self.at.clone());
     }
 
     fn capture(&mut self, kind: Kind, f: &Fields<'_>, ptr: &str) {
@@ -948,6 +964,7 @@ impl Reader<'_> {
         self.images(f, ptr, &mut e, &mut consumed);
         e.extensions = self.keep(ReadKind::Base(kind), f, &consumed, ptr);
         self.records.events.push(e);
+        self.records.event_at.push(self.at.clone());
     }
 
     /// `endedAt` from `end_field`; a bad one is a finding, the value kept.
@@ -1010,6 +1027,7 @@ impl Reader<'_> {
             t.vehicle = Some(Vehicle { plate_number: plate, plate_color: color });
         }
         self.records.things.push(t);
+        self.records.thing_at.push(self.at.clone());
         let i = self.records.things.len() - 1;
         self.vehicles.insert(id.as_str().to_owned(), i);
         Some((id, i))
@@ -1148,9 +1166,17 @@ impl Reader<'_> {
         }
         p.extensions = self.keep(ReadKind::Resident, f, &consumed, ptr);
         // A vehicle owner read earlier with the same id is the same person: the register wins.
-        match self.records.persons.iter_mut().find(|q| q.id == p.id) {
-            Some(q) => *q = p,
-            None => self.records.persons.push(p),
+        match self.records.persons.iter().position(|q| q.id == p.id) {
+            Some(i) => {
+                self.records.persons[i] = p;
+                if let Some(at) = self.records.person_at.get_mut(i) {
+                    at.clone_from(&self.at);
+                }
+            }
+            None => {
+                self.records.persons.push(p);
+                self.records.person_at.push(self.at.clone());
+            }
         }
     }
 
@@ -1299,6 +1325,7 @@ impl Reader<'_> {
                 );
                 if !self.records.persons.iter().any(|q| q.id == p.id) {
                     self.records.persons.push(p);
+                    self.records.person_at.push(self.at.clone());
                 }
                 if let (Some(t), Ok(r)) =
                     (self.records.things.get_mut(i), Ref::new(linli_model::RecordType::Person, pid))
@@ -1365,6 +1392,7 @@ impl Reader<'_> {
         t.location = self.location(f, ptr, &mut consumed);
         t.extensions = self.keep(kind, f, &consumed, ptr);
         self.records.things.push(t);
+        self.records.thing_at.push(self.at.clone());
     }
 
     /// One passage through a door (`AccessRecordObject`) → Event `access.pass` (`OpenResult`
@@ -1416,6 +1444,7 @@ impl Reader<'_> {
         self.images(f, ptr, &mut e, &mut consumed);
         e.extensions = self.keep(ReadKind::Access, f, &consumed, ptr);
         self.records.events.push(e);
+        self.records.event_at.push(self.at.clone());
     }
 }
 

@@ -350,6 +350,9 @@ impl PropertyMapping {
 pub struct ReadOutcome {
     /// The places, in input order.
     pub places: Vec<Place>,
+    /// The JSON pointer of the Feature each place was read from (`/features/<i>`, empty for a
+    /// lone Feature or geometry), parallel to `places`.
+    pub sources: Vec<String>,
     /// Everything not carried over unchanged.
     pub loss: LossReport,
     /// Features not converted and rejected values.
@@ -559,7 +562,9 @@ pub fn read(json: &Value, bytes: &[u8], opts: &ReadOptions) -> Result<ReadOutcom
                 return Ok(out);
             };
             for (i, f) in features.iter().enumerate() {
-                ctx.one(f, &format!("/features/{i}"), &mut out);
+                let at = format!("/features/{i}");
+                ctx.one(f, &at, &mut out);
+                out.sources.resize(out.places.len(), at);
             }
         }
         "Feature" if !linli_shaped(json) && ngsi_ld_shaped(json) => {
@@ -586,6 +591,7 @@ pub fn read(json: &Value, bytes: &[u8], opts: &ReadOptions) -> Result<ReadOutcom
             });
         }
     }
+    out.sources.resize(out.places.len(), String::new());
     Ok(out)
 }
 

@@ -172,7 +172,9 @@ fn notification_gives_the_upload_result() {
         upload.extend(fixture(name).as_object().unwrap().clone());
     }
     let (from_upload, _) = gat1400::read(&Value::Object(upload), &options());
-    assert_eq!(from_notification, from_upload);
+    // The same records (read from other places of the input).
+    let records = |r: &gat1400::Records| (r.things.clone(), r.persons.clone(), r.events.clone());
+    assert_eq!(records(&from_notification), records(&from_upload));
     assert_eq!(from_notification.events.len(), 4);
     let p = "/SubscribeNotificationListObject/SubscribeNotificationObject/0/NotificationID";
     assert!(report.entries.iter().any(|l| l.source == p && l.kind == LossKind::NotRepresentable));

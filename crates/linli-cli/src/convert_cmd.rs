@@ -253,10 +253,26 @@ impl LinliReader {
         use linli_model::manifest::{MANIFEST_FILE, Manifest};
         let label = dir.display().to_string();
         let zh = self.lang == Lang::Zh;
-        let refused = |e: &linli_model::member::MemberError| {
-            CliError::Usage(crate::printable(&format!("{label}: {}", if zh { e.message_zh() } else { e.message_en() })))
+        // A file that is not opened [DAT-013] [DAT-014]: the validator's code for it, the file and
+        // the reason in the language of the run; nothing is converted.
+        let refused = |rel: &str, e: &linli_model::member::MemberError| {
+            use linli_model::member::Refusal;
+            let (code, req) = match e.refusal {
+                Refusal::Characters => ("manifest-path-characters", "DAT-014"),
+                Refusal::NotRelative | Refusal::Escapes | Refusal::Outside => ("manifest-path-escapes", "DAT-014"),
+                Refusal::Symlink | Refusal::Changed => ("manifest-path-symlink", "DAT-014"),
+                Refusal::Missing => ("manifest-file-missing", "DAT-013"),
+                Refusal::Unreadable => ("read-error", "DAT-002"),
+                _ => ("manifest-path-not-regular", "DAT-014"),
+            };
+            let message = if zh {
+                format!("{label}/{rel}：{}；未转换任何记录 [{req}]", e.message_zh())
+            } else {
+                format!("{label}/{rel}: {}; nothing converted [{req}]", e.message_en())
+            };
+            CliError::Adapter { code, message: crate::printable(&message) }
         };
-        let bytes = linli_model::member::read_member(dir, MANIFEST_FILE).map_err(|e| refused(&e))?;
+        let bytes = linli_model::member::read_member(dir, MANIFEST_FILE).map_err(|e| refused(MANIFEST_FILE, &e))?;
         let manifest: Manifest = std::str::from_utf8(&bytes)
             .ok()
             .and_then(|t| serde_json::from_str(t.trim_start_matches('\u{feff}')).ok())
@@ -267,14 +283,78 @@ impl LinliReader {
                     format!("{label}/{MANIFEST_FILE}: not a dataset manifest (check it with linli validate) [DAT-010]")
                 }))
             })?;
+        // The dataset is what its manifest says, as `linli mask` and `linli validate` check it
+        // [DAT-013]: each file listed once, holding the bytes of its `sha256`, its `records`
+        // records, all of its `recordType`; else nothing is converted.
+        let mismatch = |code: &'static str, rel: &str, zh_what: String, en_what: String| {
+            let message = if zh {
+                format!(
+                    "{label}/{rel}：{zh_what}；未转换任何记录（请先用 `linli validate {label}` 检查数据集）[DAT-013]"
+                )
+            } else {
+                format!(
+                    "{label}/{rel}: {en_what}; nothing converted (check the dataset with `linli validate {label}` first) [DAT-013]"
+                )
+            };
+            CliError::Adapter { code, message: crate::printable(&message) }
+        };
+        let mut listed = std::collections::BTreeSet::new();
         for entry in &manifest.files {
-            let file = linli_model::member::open_member(dir, &entry.path).map_err(|e| refused(&e))?;
+            if !listed.insert(entry.path.as_str()) {
+                return Err(mismatch(
+                    "manifest-duplicate-file",
+                    &entry.path,
+                    "在清单中列出了两次".into(),
+                    "listed twice in the manifest".into(),
+                ));
+            }
+        }
+        for entry in &manifest.files {
+            let file = linli_model::member::open_member(dir, &entry.path).map_err(|e| refused(&entry.path, &e))?;
             let name = format!("{label}/{}", entry.path);
             let mut items = Vec::new();
-            linli_validate::input::read_ndjson_file(file, entry.path.ends_with(".gz"), 16 << 20, false, &mut |i| {
-                items.push(i)
-            })
-            .map_err(|source| CliError::Io { path: dir.join(&entry.path), source })?;
+            let stats =
+                linli_validate::input::read_ndjson_file(file, entry.path.ends_with(".gz"), 16 << 20, true, &mut |i| {
+                    items.push(i)
+                })
+                .map_err(|source| CliError::Io { path: dir.join(&entry.path), source })?;
+            if stats.sha256 != entry.sha256.as_str() {
+                return Err(mismatch(
+                    "manifest-hash-mismatch",
+                    &entry.path,
+                    "文件内容与清单的 SHA-256 不符".into(),
+                    "the file's bytes differ from the manifest's SHA-256".into(),
+                ));
+            }
+            if stats.records != entry.records {
+                return Err(mismatch(
+                    "manifest-count-mismatch",
+                    &entry.path,
+                    format!("文件有 {} 条记录，清单写的是 {} 条", stats.records, entry.records),
+                    format!("the file holds {} records, the manifest says {}", stats.records, entry.records),
+                ));
+            }
+            let other = items.iter().find_map(|i| match i {
+                linli_validate::input::Item::Record(r) => {
+                    #[derive(serde::Deserialize)]
+                    struct Peek<'a> {
+                        #[serde(rename = "type", borrow)]
+                        t: Option<std::borrow::Cow<'a, str>>,
+                    }
+                    let t = serde_json::from_str::<Peek<'_>>(&r.text).ok()?.t?;
+                    let t = <linli_model::RecordType as linli_model::codes::CodeTable>::from_code(&t)?;
+                    (t != entry.record_type).then_some((r.line, t))
+                }
+                linli_validate::input::Item::Finding(_) => None,
+            });
+            if let Some((line, t)) = other {
+                return Err(mismatch(
+                    "manifest-record-type",
+                    &format!("{}:{line}", entry.path),
+                    format!("记录类型为 {t}，清单声明该文件为 {}", entry.record_type),
+                    format!("a {t} record in a file the manifest declares as {}", entry.record_type),
+                ));
+            }
             for item in items {
                 match item {
                     linli_validate::input::Item::Record(r) => {
@@ -340,20 +420,47 @@ fn refuse_privacy_errors(records: Vec<(Record, Origin)>, lang: Lang) -> (Vec<Rec
     (kept, errors)
 }
 
+/// Create (or truncate) a file readable by its owner only (0600 on Unix): what `convert` writes
+/// may hold personal data, as what `mask` writes `[SHR-030]`, `[ADP-079]`.
+pub(crate) fn create_private(path: &Path) -> Result<std::fs::File, CliError> {
+    let io = |source| CliError::Io { path: path.to_path_buf(), source };
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let f = o.open(path).map_err(io)?;
+    // A file that was there keeps its mode through `open`: set it.
+    #[cfg(unix)]
+    f.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600)).map_err(io)?;
+    Ok(f)
+}
+
+/// Write `bytes` to a file readable by its owner only ([`create_private`]).
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let mut f = create_private(path)?;
+    f.write_all(bytes).map_err(|source| CliError::Io { path: path.to_path_buf(), source })
+}
+
+/// Create `dir` and the folders above it that are missing, readable by their owner only (0700 on
+/// Unix).
+pub(crate) fn private_dirs(dir: &Path) -> Result<(), CliError> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir).map_err(|source| CliError::Io { path: dir.to_path_buf(), source })
+}
+
 pub(crate) fn write_linli(out: &Path, records: &[Record]) -> Result<(), CliError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| CliError::Io { path, source }
-    };
     if out.extension().is_some_and(|x| x == "ndjson") {
         let mut text = String::new();
         for r in records {
             text.push_str(&serde_json::to_string(r).unwrap_or_default());
             text.push('\n');
         }
-        return std::fs::write(out, text).map_err(io(out));
+        return write_private(out, text.as_bytes());
     }
-    std::fs::create_dir_all(out).map_err(io(out))?;
+    private_dirs(out)?;
     let mut files: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
     for r in records {
         let f = files.entry(r.record_type().schema_stem()).or_default();
@@ -362,7 +469,7 @@ pub(crate) fn write_linli(out: &Path, records: &[Record]) -> Result<(), CliError
     }
     for (stem, text) in &files {
         let p = out.join(format!("{stem}.ndjson"));
-        std::fs::write(&p, text).map_err(io(&p))?;
+        write_private(&p, text.as_bytes())?;
     }
     write_manifest(out)
 }
@@ -390,10 +497,6 @@ pub(crate) fn shown(l: &linli_adapters::Loss) -> linli_adapters::Loss {
 
 /// The manifest of a dataset directory whose NDJSON files are written.
 pub(crate) fn write_manifest(out: &Path) -> Result<(), CliError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| CliError::Io { path, source }
-    };
     let text = |s: &str| linli_model::text::Text::new(s).map_err(|e| CliError::Usage(e.to_string()));
     let producer = linli_model::manifest::Producer {
         vendor: text("Linli")?,
@@ -406,7 +509,7 @@ pub(crate) fn write_manifest(out: &Path) -> Result<(), CliError> {
         linli_validate::dataset::build_manifest(out, producer, linli_model::codes::SharingLevel::Internal, created)
             .map_err(CliError::Usage)?;
     let p = out.join(linli_model::manifest::MANIFEST_FILE);
-    std::fs::write(&p, format!("{}\n", serde_json::to_string_pretty(&manifest).unwrap_or_default())).map_err(io(&p))
+    write_private(&p, format!("{}\n", serde_json::to_string_pretty(&manifest).unwrap_or_default()).as_bytes())
 }
 
 pub(crate) fn now() -> linli_model::datetime::Timestamp {
@@ -553,6 +656,9 @@ fn run_other(
     // output is created (an empty file would read as a conversion that found nothing), and the
     // summary says so.
     let nothing = records.is_empty() && refused;
+    // Records the output holds, and the types of those it cannot hold [ADP-077].
+    let mut held = if nothing { 0 } else { records.len() };
+    let mut left_out: std::collections::BTreeMap<linli_model::RecordType, usize> = std::collections::BTreeMap::new();
     match a.to.adapter() {
         _ if nothing => {}
         None => write_linli(output, &records)?,
@@ -564,9 +670,18 @@ fn run_other(
             };
             let written =
                 linli_adapters::convert::write(format, &records, &opts).map_err(|e| adapter_error(output, lang, &e))?;
+            let mut seen = std::collections::BTreeSet::new();
+            for l in &written.loss.entries {
+                let Some(i) = l.source.strip_prefix('/').and_then(|i| i.parse::<usize>().ok()) else { continue };
+                if l.kind == linli_adapters::LossKind::NotRepresentable && seen.insert(i) {
+                    if let Some(r) = records.get(i) {
+                        *left_out.entry(r.record_type()).or_default() += 1;
+                    }
+                }
+            }
+            held = written.records_written;
             loss.entries.extend(written.loss.entries);
-            std::fs::write(output, &written.bytes)
-                .map_err(|source| CliError::Io { path: output.to_path_buf(), source })?;
+            write_private(output, &written.bytes)?;
         }
     }
     if let Some(p) = &a.loss_report {
@@ -577,7 +692,7 @@ fn run_other(
         let json = serde_json::json!({"records": records.len(), "loss": shown, "errors": errors});
         let text =
             linli_validate::report::escape_json_controls(&serde_json::to_string_pretty(&json).unwrap_or_default());
-        std::fs::write(p, format!("{text}\n")).map_err(|source| CliError::Io { path: p.clone(), source })?;
+        write_private(p, format!("{text}\n").as_bytes())?;
     }
     // The summary: counts by kind and code.
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
@@ -585,18 +700,37 @@ fn run_other(
         let kind = serde_json::to_value(l.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
         *counts.entry(format!("{kind} {}", l.code)).or_default() += 1;
     }
+    // Records read (those that read as canonical records), written, and left out because the
+    // output format cannot hold them [ADP-077].
     let head = match lang {
-        Lang::Zh => {
-            format!("已转换 {} 条记录；损失报告 {} 项；错误 {} 项", records.len(), loss.entries.len(), errors.len())
-        }
+        Lang::Zh => format!(
+            "读取 {} 条记录，写出 {held} 条；损失报告 {} 项；错误 {} 项",
+            records.len(),
+            loss.entries.len(),
+            errors.len()
+        ),
         Lang::En => format!(
-            "converted {} records; {} loss report entries; {} errors",
+            "read {} records, wrote {held}; {} loss report entries; {} errors",
             records.len(),
             loss.entries.len(),
             errors.len()
         ),
     };
     writeln!(out, "{head}").map_err(CliError::Stdout)?;
+    let lost: usize = left_out.values().sum();
+    if lost > 0 {
+        let to = a.to.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();
+        let types = left_out.iter().map(|(t, n)| format!("{t} {n}")).collect::<Vec<_>>().join(", ");
+        let line = match lang {
+            Lang::Zh => {
+                format!("  {lost} 条记录无法以 {to} 表示，未写出（{types}；原因见损失报告的 not-representable 项）")
+            }
+            Lang::En => format!(
+                "  {lost} records not written: {to} cannot represent them ({types}; the reason is in the loss report's not-representable entries)"
+            ),
+        };
+        writeln!(out, "{line}").map_err(CliError::Stdout)?;
+    }
     if nothing {
         writeln!(out, "  {}", not_written(output, lang)).map_err(CliError::Stdout)?;
     }

@@ -20,6 +20,9 @@ is refused.\n\
 Every masked record is checked against the leak checks of the sharing level the profile declares (those of the \
 built-in profile of that level, whatever the profile is named); a record that would fail stops the run \
 (output-not-conforming) and nothing is written.\n\
+An existing output file is refused unless --force is given; a dataset is written into a new or empty \
+folder (a folder that holds anything is never replaced, nor one inside the input dataset). Files of a dataset \
+folder that its manifest does not list are neither read nor written; the summary names them.\n\
 Exit codes: 0 masked; 2 usage, profile, key, input, output-not-conforming or I/O error (nothing usable was \
 written: a partial output file, or the output directory the run created, is removed).")]
 pub struct MaskArgs {
@@ -38,6 +41,9 @@ pub struct MaskArgs {
     /// The output file, or a new directory for a dataset
     #[arg(short, long, value_name = "OUT", required_unless_present = "list_profiles")]
     pub output: Option<PathBuf>,
+    /// Replace an existing output file (a folder that holds anything is never replaced)
+    #[arg(long)]
+    pub force: bool,
 }
 
 fn fail(e: &linli_privacy::Error, lang: Lang) -> CliError {
@@ -65,6 +71,20 @@ pub(crate) fn run(args: &MaskArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     let (Some(profile), Some(input), Some(output)) = (&args.profile, &args.input, &args.output) else {
         return Err(CliError::Usage("--profile, IN and -o OUT are required".into()));
     };
+    // An output file that exists is replaced only when asked, as a non-empty output folder is
+    // never replaced [SHR-033].
+    if output.is_file() && (!args.force || input.is_dir()) {
+        let shown = crate::printable(&output.display().to_string());
+        let message = match (zh, input.is_dir()) {
+            (true, true) => format!("{shown}：已存在同名文件；数据集写入一个新的或空的目录"),
+            (false, true) => {
+                format!("{shown}: a file of this name exists; a dataset is written into a new or empty folder")
+            }
+            (true, false) => format!("{shown}：输出文件已存在；如要替换，请加 --force"),
+            (false, false) => format!("{shown}: the output file exists; give --force to replace it"),
+        };
+        return Err(CliError::Privacy { code: "output-exists", message });
+    }
     let profile = Profile::load(profile).map_err(|e| fail(&e, lang))?;
     // The key is read only when the profile pseudonymises: a key given for nothing (in the
     // environment, say) is neither checked nor recorded.
@@ -77,47 +97,129 @@ pub(crate) fn run(args: &MaskArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
         .map_err(|e| CliError::Usage(e.to_string()))?;
     let opts = linli_privacy::Options { profile: &profile, key: key.as_ref(), created_at: None, tool };
     let s = linli_privacy::mask_path(input, output, &opts).map_err(|e| fail(&e, lang))?;
+    out.write_all(summary(&s, output, zh).as_bytes()).map_err(CliError::Stdout)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The name of a file a manifest does not list, as printed: personal numbers masked, and each
+/// run of characters other than ASCII letters, digits, `.`, `_`, `-` and `/` shown as `…`.
+fn unlisted_name(name: &str) -> String {
+    let masked = crate::printable(name);
+    let mut out = String::with_capacity(masked.len());
+    let mut hidden = false;
+    for c in masked.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | '*') {
+            out.push(c);
+            hidden = false;
+        } else if !hidden {
+            out.push('…');
+            hidden = true;
+        }
+    }
+    out
+}
+
+/// What `linli mask` says it did, in one language: the records, the output (as given, or said to
+/// be shown masked when its name holds a personal number), the files of a dataset, the counters
+/// that are not zero, the key id when a key was used, the files renamed and those not listed.
+fn summary(s: &linli_privacy::Summary, output: &std::path::Path, zh: bool) -> String {
     let c = &s.counts;
-    let key_text = s.key_id.as_deref().unwrap_or("-");
     // The profile's name comes from its file, the output's from the command line: printed as
     // every text from outside is [PRI-011] [CON-072].
     let profile_name = crate::printable(&s.profile);
-    let output_name = crate::printable(&output.display().to_string());
-    let msg = if zh {
+    let given = output.display().to_string();
+    let output_name = crate::printable(&given);
+    let masked_note = match (output_name != given, zh) {
+        (false, _) => "",
+        (true, true) => "（此处显示时已掩码其中的个人号码；磁盘上的名称与命令行所给的相同）",
+        (true, false) => " (shown here with its personal numbers masked; on disk it has the name you gave)",
+    };
+    let dataset = s.input == linli_privacy::dataset::InputKind::Dataset;
+    let files = match (dataset, zh, s.files) {
+        (false, _, _) => String::new(),
+        (true, true, n) => format!("（{n} 个文件）"),
+        (true, false, 1) => " (1 file)".to_owned(),
+        (true, false, n) => format!(" ({n} files)"),
+    };
+    let mut text = if zh {
         format!(
-            "已按共享配置 `{}`（共享级别 {}）处理 {} 条记录，写入 {}（{} 个文件）\n  保留 {}，掩码 {}，泛化 {}，假名化 {}，删除 {}；无法归入社区而删除的居住信息 {}；按未满十四周岁处理的人员 {}\n  密钥标识 {}\n",
-            profile_name,
-            s.sharing_level,
-            c.records,
-            output_name,
-            s.files,
-            c.kept,
-            c.masked,
-            c.generalised,
-            c.pseudonymised,
-            c.dropped,
-            c.residences_unresolved,
-            c.minors,
-            key_text
+            "已按共享配置 `{profile_name}`（共享级别 {}）处理 {} 条记录，写入 {output_name}{masked_note}{files}\n",
+            s.sharing_level, c.records
         )
     } else {
+        let records = if c.records == 1 { "record" } else { "records" };
         format!(
-            "masked {} records with profile `{}` (sharing level {}) into {} ({} files)\n  kept {}, masked {}, generalised {}, pseudonymised {}, dropped {}; residences dropped for want of a community {}; persons treated as under 14 {}\n  key id {}\n",
-            c.records,
-            profile_name,
-            s.sharing_level,
-            output_name,
-            s.files,
-            c.kept,
-            c.masked,
-            c.generalised,
-            c.pseudonymised,
-            c.dropped,
-            c.residences_unresolved,
-            c.minors,
-            key_text
+            "masked {} {records} with profile `{profile_name}` (sharing level {}) into {output_name}{masked_note}{files}\n",
+            c.records, s.sharing_level
         )
     };
-    out.write_all(msg.as_bytes()).map_err(CliError::Stdout)?;
-    Ok(ExitCode::SUCCESS)
+    // Members: kept always; the others only when something was done.
+    let mut parts = vec![if zh { format!("保留 {}", c.kept) } else { format!("kept {}", c.kept) }];
+    for (n, zh_word, en_word) in [
+        (c.masked, "掩码", "masked"),
+        (c.generalised, "泛化", "generalised"),
+        (c.pseudonymised, "假名化", "pseudonymised"),
+        (c.dropped, "删除", "dropped"),
+    ] {
+        if n > 0 {
+            parts.push(if zh { format!("{zh_word} {n}") } else { format!("{en_word} {n}") });
+        }
+    }
+    if zh {
+        text.push_str(&format!("  成员：{}\n", parts.join("，")));
+    } else {
+        text.push_str(&format!("  members: {}\n", parts.join(", ")));
+    }
+    if c.residences_unresolved > 0 {
+        text.push_str(&if zh {
+            format!("  无法归入社区而删除的居住信息 {}\n", c.residences_unresolved)
+        } else {
+            format!("  residences dropped for want of a community: {}\n", c.residences_unresolved)
+        });
+    }
+    if c.minors > 0 {
+        text.push_str(&if zh {
+            format!("  按未满十四周岁处理的人员 {}\n", c.minors)
+        } else {
+            format!("  persons treated as under 14: {}\n", c.minors)
+        });
+    }
+    if let Some(k) = &s.key_id {
+        text.push_str(&if zh { format!("  密钥标识 {k}\n") } else { format!("  key id {k}\n") });
+    }
+    if s.renamed > 0 {
+        text.push_str(&if zh {
+            format!("  {} 个文件名中的个人号码已以 x 掩码 [SHR-030]\n", s.renamed)
+        } else {
+            format!("  {} file names had their personal numbers masked with x [SHR-030]\n", s.renamed)
+        });
+    }
+    if s.unlisted_count > 0 {
+        // Names from the folder may be a resident's: personal numbers masked [PRI-011], and
+        // every run of characters a dataset path may not hold ([DAT-014]: a Chinese name, say)
+        // shown as `…`.
+        let names: Vec<String> = s.unlisted.iter().map(|n| unlisted_name(n)).collect();
+        let more = s.unlisted_count - names.len();
+        let list = names.join(", ");
+        text.push_str(&match (zh, more) {
+            (true, 0) => format!(
+                "  跳过清单未列出的 {} 个文件（未读取、未写出）：{list} [SHR-033]\n",
+                s.unlisted_count
+            ),
+            (true, m) => format!(
+                "  跳过清单未列出的 {} 个文件（未读取、未写出）：{list} 等（另有 {m} 个）[SHR-033]\n",
+                s.unlisted_count
+            ),
+            (false, 0) => format!(
+                "  skipped {} file{} of the folder that the manifest does not list (not read, not written): {list} [SHR-033]\n",
+                s.unlisted_count,
+                if s.unlisted_count == 1 { "" } else { "s" }
+            ),
+            (false, m) => format!(
+                "  skipped {} files of the folder that the manifest does not list (not read, not written): {list} and {m} more [SHR-033]\n",
+                s.unlisted_count
+            ),
+        });
+    }
+    text
 }

@@ -88,10 +88,10 @@ enum Sink {
 impl Sink {
     fn open(output: &Path) -> Result<Sink, CliError> {
         if output.extension().is_some_and(|x| x == "ndjson") {
-            let f = File::create(output).map_err(io(output))?;
+            let f = crate::convert_cmd::create_private(output)?;
             return Ok(Sink::One(BufWriter::with_capacity(1 << 16, f)));
         }
-        std::fs::create_dir_all(output).map_err(io(output))?;
+        crate::convert_cmd::private_dirs(output)?;
         Ok(Sink::Dataset { dir: output.to_path_buf(), files: BTreeMap::new() })
     }
 
@@ -104,7 +104,7 @@ impl Sink {
                 let w = match files.entry(ty) {
                     std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                     std::collections::btree_map::Entry::Vacant(e) => {
-                        let f = File::create(&path).map_err(io(&path))?;
+                        let f = crate::convert_cmd::create_private(&path)?;
                         e.insert(BufWriter::with_capacity(1 << 16, f))
                     }
                 };
@@ -227,12 +227,12 @@ pub(crate) fn convert(
     let mut sink = Sink::open(output)?;
     let mut loss_file = match &a.loss_report {
         Some(p) => {
-            let mut w = BufWriter::new(File::create(p).map_err(io(p))?);
+            let mut w = BufWriter::new(crate::convert_cmd::create_private(p)?);
             w.write_all(b"{\n  \"loss\": {\n  \"entries\": [").map_err(io(p))?;
             let mut errors_path = p.as_os_str().to_owned();
             errors_path.push(".errors.tmp");
             let errors_path = PathBuf::from(errors_path);
-            let errors = BufWriter::new(File::create(&errors_path).map_err(io(&errors_path))?);
+            let errors = BufWriter::new(crate::convert_cmd::create_private(&errors_path)?);
             Some(LossFile { w, path: p.clone(), first: true, errors, errors_path })
         }
         None => None,
@@ -248,6 +248,8 @@ pub(crate) fn convert(
     let mut errors: Vec<String> = Vec::new();
     let mut error_total = 0usize;
     let mut refused_any = false;
+    // Each error names the register, as every other reader's errors name their input.
+    let file = input.display().to_string();
     let note = |f: &csv_table::RowFinding,
                 errors: &mut Vec<String>,
                 error_total: &mut usize,
@@ -266,7 +268,7 @@ pub(crate) fn convert(
         let refusal = linli_adapters::convert::is_refusal(&af);
         let what = if refusal { "error" } else { "note" };
         let msg = if lang == Lang::Zh { &af.message_zh } else { &af.message_en };
-        let line = format!("{what}[{}] {}: {msg}", af.code, af.at);
+        let line = format!("{file}: {what}[{}] {}: {msg}", af.code, af.at);
         if refusal {
             *error_total += 1;
         }
@@ -324,7 +326,7 @@ pub(crate) fn convert(
                     note(f, &mut errors, &mut error_total, &mut loss_file)?;
                 }
                 if rejects.is_none() {
-                    let f = File::create(&rejects_path).map_err(io(&rejects_path))?;
+                    let f = crate::convert_cmd::create_private(&rejects_path)?;
                     let mut w = BufWriter::new(f);
                     if text_enc == encoding_rs::UTF_8 {
                         w.write_all(b"\xEF\xBB\xBF").map_err(io(&rejects_path))?;

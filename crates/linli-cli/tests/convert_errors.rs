@@ -77,7 +77,7 @@ fn refused_records_of_a_json_array_are_named_by_their_place_in_the_input() {
     let o = dir.join("out.ndjson").display().to_string();
     let (code, text) = run(&["--lang", "en", "convert", "--from", "linli", &input, "-o", &o]);
     assert_eq!(code, ExitCode::from(1), "{text}");
-    assert!(text.contains("converted 2 records"), "{text}");
+    assert!(text.contains("read 2 records, wrote 2"), "{text}");
     // The line each item starts on in the pretty-printed array.
     let pretty = serde_json::to_string_pretty(&items).unwrap();
     let starts: Vec<usize> = pretty.lines().enumerate().filter(|(_, l)| *l == "  {").map(|(i, _)| i + 1).collect();
@@ -108,7 +108,7 @@ fn a_dataset_directory_is_read_through_its_manifest() {
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dataset.join("manifest.json")).unwrap()).unwrap();
     let listed: u64 = manifest["files"].as_array().unwrap().iter().map(|f| f["records"].as_u64().unwrap()).sum();
-    assert!(text.contains(&format!("converted {listed} records")), "{text}");
+    assert!(text.contains(&format!("read {listed} records, wrote {listed}")), "{text}");
     assert_eq!(std::fs::read_to_string(&o).unwrap().lines().count() as u64, listed);
 
     // A listed file that is a symbolic link is not followed [DAT-014].

@@ -37,7 +37,7 @@ fn exit_0_when_every_record_converted_with_notes_and_a_mapping_gives_categories(
         &o,
     ]);
     assert_eq!(code, ExitCode::SUCCESS, "{text}");
-    assert!(text.contains("converted 3 records"), "{text}");
+    assert!(text.contains("read 3 records, wrote 3"), "{text}");
     let written = std::fs::read_to_string(&out).unwrap();
     assert!(written.contains("\"category\":\"facility.damage\""), "{written}");
     assert!(written.contains("\"category\":\"environment.sanitation\""), "{written}");
@@ -88,7 +88,7 @@ fn no_output_is_written_when_every_record_is_refused() {
             let os = o.display().to_string();
             let (code, text) = run(&["--lang", lang, "convert", "--from", "linli", "--to", to, &input, "-o", &os]);
             assert_eq!(code, ExitCode::from(1), "{text}");
-            assert!(text.contains(said) && text.contains("converted 0 records") == (lang == "en"), "{text}");
+            assert!(text.contains(said) && text.contains("read 0 records, wrote 0") == (lang == "en"), "{text}");
             assert!(!o.exists(), "{lang} {out}: {text}");
         }
     }

@@ -44,6 +44,14 @@ pub struct Summary {
     pub input: InputKind,
     /// Data files written.
     pub files: usize,
+    /// Data files whose name was written with its personal numbers masked (`x`) `[SHR-030]`.
+    pub renamed: usize,
+    /// Files of the dataset directory that its manifest does not list, neither read nor written
+    /// `[SHR-033]`: their paths relative to the directory (to be printed with personal numbers
+    /// masked), at most [`UNLISTED_SHOWN`].
+    pub unlisted: Vec<String>,
+    /// How many such files there are.
+    pub unlisted_count: usize,
     /// What was done.
     pub counts: Counts,
     /// Profile applied.
@@ -73,8 +81,43 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Io { path: path.display().to_string(), source }
 }
 
-fn bad_record(path: &Path, line: u64, en: impl Into<String>, zh: impl Into<String>) -> Error {
-    Error::Input { path: path.display().to_string(), line, zh: zh.into(), en: en.into() }
+fn bad_record(path: &Path, line: u64, finding: &'static str, en: impl Into<String>, zh: impl Into<String>) -> Error {
+    Error::Input { path: path.display().to_string(), line, finding, zh: zh.into(), en: en.into() }
+}
+
+const NOT_A_RECORD_EN: &str = "not a Linli record, refused so that nothing passes unmasked: ";
+const NOT_A_RECORD_ZH: &str = "不是 Linli 记录，为免未经处理的内容流出已拒绝：";
+
+/// The records of the input that do not read as Linli records, counted over the whole input so
+/// that one run says how many there are and where the first few are `[SHR-033]`.
+#[derive(Debug, Default)]
+struct Invalid {
+    count: u64,
+    first: Vec<crate::InvalidRecord>,
+}
+
+impl Invalid {
+    /// Note `e` when it is a record that does not read; any other error is returned.
+    fn note(&mut self, e: Error) -> Result<(), Error> {
+        let Error::Input { path, line, finding, zh, en } = e else { return Err(e) };
+        self.count += 1;
+        if self.first.len() < crate::INVALID_SHOWN {
+            // The list says what is wrong; that nothing passes unmasked, the message around it.
+            let en = en.strip_prefix(NOT_A_RECORD_EN).map_or(en.clone(), str::to_owned);
+            let zh = zh.strip_prefix(NOT_A_RECORD_ZH).map_or(zh.clone(), str::to_owned);
+            self.first.push(crate::InvalidRecord { path, line, finding, zh, en });
+        }
+        Ok(())
+    }
+
+    /// The error to stop with, when a record did not read.
+    fn error(&mut self, input: &Path) -> Option<Error> {
+        (self.count > 0).then(|| Error::InvalidRecords {
+            input: input.display().to_string(),
+            count: self.count,
+            first: std::mem::take(&mut self.first),
+        })
+    }
 }
 
 /// Read the non-blank lines of an NDJSON file (gzip when `gz`), calling `f` with line number and
@@ -200,7 +243,7 @@ fn lines(path: &Path, r: &mut dyn BufRead, f: &mut LineFn<'_>) -> Result<(), Err
         }
         n += 1;
         if buf.len() > MAX_LINE_BYTES + 1 && !buf.ends_with(b"\n") {
-            return Err(bad_record(path, n, "line longer than 16 MiB", "行超过 16 MiB"));
+            return Err(bad_record(path, n, "line-too-long", "line longer than 16 MiB", "行超过 16 MiB"));
         }
         let mut line: &[u8] = &buf;
         if n == 1 {
@@ -224,26 +267,47 @@ fn parse(path: &Path, line: u64, bytes: &[u8]) -> Result<Value, Error> {
     {
         return Err(text_problem(path, line, &p));
     }
-    serde_json::from_slice(bytes)
-        .map_err(|e| bad_record(path, line, format!("not JSON: {e}"), format!("不是合法的 JSON：{e}")))
+    serde_json::from_slice(bytes).map_err(|e| {
+        // The parser's own words quote no value, but they are English: the Chinese message says
+        // the same by the kind of error and the column.
+        let col = e.column();
+        if e.is_eof() {
+            bad_record(
+                path,
+                line,
+                "json-truncated",
+                format!("JSON ends early (truncated) at column {col}"),
+                format!("JSON 不完整（在第 {col} 列中断）"),
+            )
+        } else {
+            let en = linli_model::redact::redact(&without_values(&e.to_string())).into_owned();
+            let en = match en.rfind(" at line ") {
+                Some(i) => en[..i].to_owned(),
+                None => en,
+            };
+            bad_record(
+                path,
+                line,
+                "json-syntax",
+                format!("not JSON: {en} at column {col}"),
+                format!("JSON 语法错误（第 {col} 列）"),
+            )
+        }
+    })
 }
 
 /// A record refused for a member given twice or nesting too deep `[CON-002]`; the pointer's
 /// personal numbers masked `[PRI-011]`.
 fn text_problem(path: &Path, line: u64, p: &linli_model::json::TextProblem) -> Error {
     let en = linli_model::redact::redact(&p.to_string()).into_owned();
-    let zh = match p {
-        linli_model::json::TextProblem::DuplicateMember { pointer } => {
-            format!("同一对象中成员名出现两次（`{}`），无法确定取哪个值", linli_model::redact::for_output(pointer))
-        }
-        _ => format!("数组与对象嵌套超过 {} 层", linli_model::json::MAX_DEPTH),
+    let (finding, zh) = match p {
+        linli_model::json::TextProblem::DuplicateMember { pointer } => (
+            "json-duplicate-key",
+            format!("同一对象中成员名出现两次（`{}`），无法确定取哪个值", linli_model::redact::for_output(pointer)),
+        ),
+        _ => ("json-too-deep", format!("数组与对象嵌套超过 {} 层", linli_model::json::MAX_DEPTH)),
     };
-    bad_record(
-        path,
-        line,
-        format!("not a Linli record, refused so that nothing passes unmasked: {en}"),
-        format!("不是 Linli 记录，为免未经处理的内容流出已拒绝：{zh}"),
-    )
+    bad_record(path, line, finding, format!("{NOT_A_RECORD_EN}{en}"), format!("{NOT_A_RECORD_ZH}{zh}"))
 }
 
 /// Refuse a value that does not read as a Linli record (a member of the wrong shape, an unknown
@@ -280,12 +344,12 @@ fn check_record(path: &Path, line: u64, v: &Value, text: Option<&[u8]>) -> Resul
         }
     };
     let pointer = linli_model::redact::for_output(&pointer_without_values(&pointer)).into_owned();
-    let (en, zh) = match &e {
+    let (finding, en, zh) = match &e {
         linli_model::record::RecordParseError::MissingType => {
-            ("no string member `type`".to_owned(), "缺少字符串成员 `type`".to_owned())
+            ("missing-record-type", "no string member `type`".to_owned(), "缺少字符串成员 `type`".to_owned())
         }
         linli_model::record::RecordParseError::UnknownType(_) => {
-            ("unknown `type`".to_owned(), "`type` 不是记录类型".to_owned())
+            ("unknown-record-type", "unknown `type`".to_owned(), "`type` 不是记录类型".to_owned())
         }
         other => reader_words(&other.to_string()),
     };
@@ -297,8 +361,9 @@ fn check_record(path: &Path, line: u64, v: &Value, text: Option<&[u8]>) -> Resul
     Err(bad_record(
         path,
         line,
-        format!("not a Linli record, refused so that nothing passes unmasked: {en}{at_en}"),
-        format!("不是 Linli 记录，为免未经处理的内容流出已拒绝：{zh}{at_zh}"),
+        finding,
+        format!("{NOT_A_RECORD_EN}{en}{at_en}"),
+        format!("{NOT_A_RECORD_ZH}{zh}{at_zh}"),
     ))
 }
 
@@ -319,31 +384,31 @@ fn pointer_without_values(pointer: &str) -> String {
     })
 }
 
-/// What a reader's message says, in English (its words, values left out, no position) and in
-/// Chinese (by the kind of error).
-fn reader_words(msg: &str) -> (String, String) {
+/// What a reader's message says: the code `linli validate` gives that kind of error, in English
+/// (its words, values left out, no position) and in Chinese (by the kind of error).
+fn reader_words(msg: &str) -> (&'static str, String, String) {
     // A member name the reader quotes can hold a number: masked like a value [PRI-011].
     let en = linli_model::redact::redact(&without_values(msg)).into_owned();
     let en = match en.rfind(" at line ") {
         Some(i) if en[i..].contains(" column ") => en[..i].to_owned(),
         _ => en,
     };
-    let zh = if en.starts_with("unknown field") {
-        "标准未定义的成员（非标准数据应放在 `extensions` 中）".to_owned()
+    let (finding, zh) = if en.starts_with("unknown field") {
+        ("schema-unknown-member", "标准未定义的成员（非标准数据应放在 `extensions` 中）".to_owned())
     } else if let Some(rest) = en.strip_prefix("missing field ") {
-        format!("缺少必需的成员 {rest}")
+        ("schema-required", format!("缺少必需的成员 {rest}"))
     } else if en.starts_with("invalid type") {
-        "JSON 类型错误".to_owned()
-    } else if en.starts_with("unknown variant") {
-        "不是允许的代码值".to_owned()
+        ("schema-type", "JSON 类型错误".to_owned())
+    } else if en.starts_with("unknown variant") || en.starts_with("unknown code") {
+        ("schema-code", "不是允许的代码值".to_owned())
     } else if en.starts_with("invalid length") {
-        "数组长度不符合要求".to_owned()
+        ("schema-structure", "数组长度不符合要求".to_owned())
     } else if en.starts_with("invalid") {
-        "值不符合要求".to_owned()
+        ("schema-pattern", "值不符合要求".to_owned())
     } else {
-        "形状不符合模式".to_owned()
+        ("record-structure", "形状不符合模式".to_owned())
     };
-    (en, zh)
+    (finding, en, zh)
 }
 
 /// A reader's message with the values it quotes left out: a value of the wrong shape may be
@@ -572,15 +637,25 @@ impl<W: Write> Write for Hashing<W> {
 }
 
 /// Mask an NDJSON file into `out` (gzip when its name ends in `.gz`); returns the record count,
-/// the SHA-256 of the file written and the record types seen. On error `out` is removed.
+/// the SHA-256 of the file written and the record types seen. A record that does not read is
+/// noted in `invalid` and the file read to its end; when `stop`, the file is then not written.
+/// On error `out` is removed.
 fn mask_ndjson(
     masker: &Masker<'_>,
     check: &SelfCheck<'_>,
     src: &Source,
     out: &Path,
     counts: &mut Counts,
+    invalid: &mut Invalid,
+    stop: bool,
 ) -> Result<(u64, String, Vec<RecordType>), Error> {
-    let ((records, types), sha) = write_output(out, |w| mask_lines(masker, check, src, out, w, counts))?;
+    let ((records, types), sha) = write_output(out, |w| {
+        let done = mask_lines(masker, check, src, out, w, counts, invalid)?;
+        match stop.then(|| invalid.error(src.path())).flatten() {
+            Some(e) => Err(e),
+            None => Ok(done),
+        }
+    })?;
     Ok((records, sha, types))
 }
 
@@ -591,6 +666,7 @@ fn mask_lines(
     out: &Path,
     w: &mut dyn Write,
     counts: &mut Counts,
+    invalid: &mut Invalid,
 ) -> Result<(u64, Vec<RecordType>), Error> {
     let input = src.path();
     let mut records = 0u64;
@@ -598,10 +674,19 @@ fn mask_lines(
     // One line is serialized into this buffer and then written and hashed at once.
     let mut line_buf: Vec<u8> = Vec::with_capacity(4096);
     src.each_line(&mut |n, line| {
-        let mut v = parse(input, n, line)?;
-        check_record(input, n, &v, Some(line))?;
-        let ty =
-            masker.mask_value(&mut v, counts).map_err(|e| bad_record(input, n, e, "不是记录：缺少已知的 `type`"))?;
+        let read = parse(input, n, line).and_then(|v| check_record(input, n, &v, Some(line)).map(|()| v));
+        let mut v = match read {
+            Ok(v) => v,
+            // Noted, and the input read on, so that the run says how many there are `[SHR-033]`.
+            Err(e) => return invalid.note(e),
+        };
+        if invalid.count > 0 {
+            // Nothing will be written: what is left is only read.
+            return Ok(());
+        }
+        let ty = masker
+            .mask_value(&mut v, counts)
+            .map_err(|e| bad_record(input, n, "missing-record-type", e, "不是记录：缺少已知的 `type`"))?;
         check.check(input, n, &v)?;
         if !types.contains(&ty) {
             types.push(ty);
@@ -660,6 +745,9 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
     let mut summary = Summary {
         input: InputKind::Ndjson,
         files: 1,
+        renamed: 0,
+        unlisted: Vec::new(),
+        unlisted_count: 0,
         counts,
         profile: opts.profile.name.clone(),
         sharing_level: linli_model::codes::CodeTable::code(opts.profile.sharing_level).to_owned(),
@@ -670,9 +758,18 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
     if same_place(input, output) {
         return Err(Error::OutputIsInput { path: output.display().to_string() });
     }
+    if input.is_dir() && inside(input, output) {
+        return Err(Error::OutputInsideInput {
+            path: output.display().to_string(),
+            input: input.display().to_string(),
+        });
+    }
     if input.is_dir() {
         summary.input = InputKind::Dataset;
-        summary.files = mask_dataset(input, output, opts, &mut counts)?;
+        let (files, renamed, listed) = mask_dataset(input, output, opts, &mut counts)?;
+        summary.files = files;
+        summary.renamed = renamed;
+        (summary.unlisted, summary.unlisted_count) = unlisted(input, &listed);
     } else if input.extension().is_some_and(|e| e == "json") {
         summary.input = InputKind::Record;
         let mut text = String::new();
@@ -691,13 +788,19 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
             Value::Array(a) => a.iter_mut().collect(),
             other => vec![other],
         };
+        let mut invalid = Invalid::default();
         for (i, item) in items.iter().enumerate() {
-            check_record(input, i as u64 + 1, item, None)?;
+            if let Err(e) = check_record(input, i as u64 + 1, item, None) {
+                invalid.note(e)?;
+            }
+        }
+        if let Some(e) = invalid.error(input) {
+            return Err(e);
         }
         for (i, item) in items.into_iter().enumerate() {
-            masker
-                .mask_value(item, &mut counts)
-                .map_err(|e| bad_record(input, i as u64 + 1, e, "不是记录：缺少已知的 `type`"))?;
+            masker.mask_value(item, &mut counts).map_err(|e| {
+                bad_record(input, i as u64 + 1, "missing-record-type", e, "不是记录：缺少已知的 `type`")
+            })?;
             check.check(input, i as u64 + 1, item)?;
         }
         let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
@@ -712,7 +815,8 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
         }
         let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places).with_names(&names), opts);
         let check = SelfCheck::new(opts, &names, &places)?;
-        mask_ndjson(&masker, &check, &src, output, &mut counts)?;
+        let mut invalid = Invalid::default();
+        mask_ndjson(&masker, &check, &src, output, &mut counts, &mut invalid, true)?;
     }
     summary.counts = counts;
     Ok(summary)
@@ -738,6 +842,73 @@ fn run_time(opts: &Options<'_>) -> Timestamp {
     opts.created_at.unwrap_or_else(now)
 }
 
+/// How many unlisted files a [`Summary`] names.
+pub const UNLISTED_SHOWN: usize = 10;
+
+/// The files of the dataset directory `dir` that are neither its manifest nor listed in it (paths
+/// relative to `dir`, `/`-separated, sorted; at most [`UNLISTED_SHOWN`]) and how many there are.
+/// Links are not followed; hidden files and folders (a name starting with `.`) are left out, as
+/// are more than a few thousand entries.
+fn unlisted(dir: &Path, listed: &[String]) -> (Vec<String>, usize) {
+    let mut found = Vec::new();
+    let mut todo = vec![(dir.to_path_buf(), String::new())];
+    let mut seen = 0usize;
+    while let Some((d, prefix)) = todo.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            seen += 1;
+            if seen > 10_000 {
+                break;
+            }
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let rel = format!("{prefix}{name}");
+            match e.file_type() {
+                Ok(t) if t.is_dir() => todo.push((e.path(), format!("{rel}/"))),
+                Ok(_) if rel != MANIFEST_FILE && !listed.contains(&rel) => found.push(rel),
+                _ => {}
+            }
+        }
+    }
+    found.sort();
+    let count = found.len();
+    found.truncate(UNLISTED_SHOWN);
+    (found, count)
+}
+
+/// Whether `output` (existing or not) lies inside the directory `dir`.
+fn inside(dir: &Path, output: &Path) -> bool {
+    let Ok(dir) = dir.canonicalize() else { return false };
+    let output = if output.is_absolute() {
+        output.to_path_buf()
+    } else {
+        match std::env::current_dir() {
+            Ok(cwd) => cwd.join(output),
+            Err(_) => return false,
+        }
+    };
+    // The nearest ancestor that exists, resolved; the rest as written.
+    for a in output.ancestors() {
+        if let Ok(real) = a.canonicalize() {
+            // What is left is resolved as written: `..` steps up (nothing on the way exists).
+            let mut at = real;
+            for c in output.strip_prefix(a).unwrap_or(Path::new("")).components() {
+                match c {
+                    std::path::Component::ParentDir => {
+                        at.pop();
+                    }
+                    std::path::Component::Normal(n) => at.push(n),
+                    _ => {}
+                }
+            }
+            return at.starts_with(&dir);
+        }
+    }
+    false
+}
+
 fn same_place(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(x), Ok(y)) => x == y,
@@ -745,7 +916,14 @@ fn same_place(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Counts) -> Result<usize, Error> {
+/// Mask a dataset directory: returns the data files written, how many of their names were masked,
+/// and the paths the manifest lists.
+fn mask_dataset(
+    input: &Path,
+    output: &Path,
+    opts: &Options<'_>,
+    counts: &mut Counts,
+) -> Result<(usize, usize, Vec<String>), Error> {
     let manifest_path = input.join(MANIFEST_FILE);
     // The manifest and every file it lists: regular files inside the directory, reached
     // without a link, checked before anything is read or written `[DAT-014]`.
@@ -778,23 +956,28 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
     // Output is written uncompressed: `a.ndjson.gz` becomes `a.ndjson`, so a manifest that lists
     // both (or two names that differ in case only, one file on Windows and macOS) is refused
     // rather than have one overwrite the other.
-    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
-    for f in &manifest.files {
+    // Above `internal`, two names that differ only in a personal number are written alike.
+    let mut seen: std::collections::HashMap<String, (usize, &str)> = std::collections::HashMap::new();
+    let mut renamed = 0;
+    for (i, f) in manifest.files.iter().enumerate() {
         let rel = out_rel(&f.path, shares(opts));
-        if let Some(first) = seen.insert(rel.to_lowercase(), &f.path) {
-            return Err(Error::Manifest {
+        if rel != f.path.strip_suffix(".gz").unwrap_or(&f.path) {
+            renamed += 1;
+        }
+        if let Some((first, first_name)) = seen.insert(rel.to_lowercase(), (i + 1, &f.path)) {
+            return Err(Error::OutputNamesCollide {
                 path: manifest_path.display().to_string(),
-                zh: format!(
-                    "`{first}` 与 `{}` 都会写成 `{rel}`（输出不压缩，且不区分大小写）；数据集中只能有其中一个",
-                    f.path
-                ),
-                en: format!(
-                    "`{first}` and `{}` would both be written as `{rel}` (output is uncompressed; names are compared ignoring case); a dataset may hold only one of them",
-                    f.path
-                ),
+                first,
+                second: i + 1,
+                // Names from the manifest: personal numbers masked, as in every message of this
+                // crate; the positions tell the two apart [PRI-011].
+                first_name: linli_model::redact::for_output(first_name).into_owned(),
+                second_name: linli_model::redact::for_output(&f.path).into_owned(),
+                rel,
             });
         }
     }
+    let listed: Vec<String> = manifest.files.iter().map(|f| f.path.clone()).collect();
     if output.exists() && std::fs::read_dir(output).map_err(io(output))?.next().is_some() {
         return Err(Error::OutputExists { path: output.display().to_string() });
     }
@@ -803,7 +986,8 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
     let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let created = parent.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).last();
     let created = created.map(Path::to_path_buf);
-    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    // Created readable by their owner only, as the output folder itself `[SHR-030]`.
+    owner_only_dirs(parent).map_err(io(parent))?;
     let result = (|| {
         let mut builder = tempfile::Builder::new();
         builder.prefix(".linli-mask-").suffix(".part");
@@ -811,7 +995,7 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
         let part = builder.tempdir_in(parent).map_err(io(output))?;
-        let files = write_dataset(&sources, part.path(), opts, counts, manifest)?;
+        let files = write_dataset(input, &sources, part.path(), opts, counts, manifest)?;
         // An empty output folder that exists is replaced.
         if output.is_dir() {
             std::fs::remove_dir(output).map_err(io(output))?;
@@ -826,7 +1010,7 @@ fn mask_dataset(input: &Path, output: &Path, opts: &Options<'_>, counts: &mut Co
             let _ = std::fs::remove_dir_all(dir);
         }
     }
-    result
+    result.map(|files| (files, renamed, listed))
 }
 
 /// The path a manifest entry is written to: `.gz` removed, as output is uncompressed; above
@@ -850,6 +1034,7 @@ fn out_rel(path: &str, shared: bool) -> String {
 }
 
 fn write_dataset(
+    input: &Path,
     sources: &[Source],
     output: &Path,
     opts: &Options<'_>,
@@ -875,6 +1060,7 @@ fn write_dataset(
     let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places).with_names(&names), opts);
     let check = SelfCheck::new(opts, &names, &places)?;
     let mut files = Vec::new();
+    let mut invalid = Invalid::default();
     for (f, src) in manifest.files.iter().zip(sources) {
         // Output is written uncompressed.
         let rel = out_rel(&f.path, shares(opts));
@@ -882,7 +1068,7 @@ fn write_dataset(
         if let Some(dir) = out.parent() {
             owner_only_dirs(dir).map_err(io(dir))?;
         }
-        let (records, sha, types) = mask_ndjson(&masker, &check, src, &out, counts)?;
+        let (records, sha, types) = mask_ndjson(&masker, &check, src, &out, counts, &mut invalid, false)?;
         if types.iter().any(|t| *t != f.record_type) {
             return Err(Error::Manifest {
                 path: src.path().display().to_string(),
@@ -896,6 +1082,9 @@ fn write_dataset(
             en: e.to_string(),
         })?;
         files.push(ManifestFile { path: rel, record_type: f.record_type, records, sha256 });
+    }
+    if let Some(e) = invalid.error(input) {
+        return Err(e);
     }
     let tool = opts.tool.clone();
     let profile = Text::new(opts.profile.name.as_str()).map_err(|e| Error::Profile {

@@ -90,6 +90,8 @@ pub enum Error {
         path: String,
         /// 1-based line (or item of a JSON array).
         line: u64,
+        /// The code `linli validate` reports for it (`json-syntax`, `schema-required`, ...).
+        finding: &'static str,
         /// What is wrong, in Chinese.
         zh: String,
         /// What is wrong, in English.
@@ -116,6 +118,17 @@ pub enum Error {
         /// Why, in English.
         en: String,
     },
+    /// Records of the input do not read as Linli records `[SHR-033]`: how many, and where the first
+    /// few are, with the validator's code and what is wrong (never a value); nothing is written.
+    #[error("{}", invalid_records(input, *count, first, false))]
+    InvalidRecords {
+        /// The input as given.
+        input: String,
+        /// How many records do not read.
+        count: u64,
+        /// The first few of them.
+        first: Vec<InvalidRecord>,
+    },
     /// The output directory exists and is not empty.
     #[error("{path}: the output directory exists and is not empty")]
     OutputExists {
@@ -127,6 +140,36 @@ pub enum Error {
     OutputIsInput {
         /// The path.
         path: String,
+    },
+    /// The output of a dataset would be written inside the dataset directory read `[SHR-033]`.
+    #[error(
+        "{path}: the output lies inside the input dataset directory {input}; write it outside (a dataset folder holds only the files its manifest lists)"
+    )]
+    OutputInsideInput {
+        /// The output.
+        path: String,
+        /// The input directory.
+        input: String,
+    },
+    /// Two files of a manifest would be written under one name `[SHR-033]`: once compressed and
+    /// not, names differing in case only, or names that read the same once personal numbers are
+    /// masked with `x` ([SHR-030]).
+    #[error(
+        "{path}: files {first} and {second} of the manifest (`{first_name}` and `{second_name}`) would both be written as `{rel}` (output is uncompressed; above internal personal numbers in names are masked with x; names are compared ignoring case); rename one of them"
+    )]
+    OutputNamesCollide {
+        /// The manifest.
+        path: String,
+        /// 1-based position of the first file in the manifest's `files`.
+        first: usize,
+        /// 1-based position of the second.
+        second: usize,
+        /// The first file's path.
+        first_name: String,
+        /// The second file's path.
+        second_name: String,
+        /// The name both would be written as.
+        rel: String,
     },
     /// A masked record would not pass the leak checks of the sharing level the profile declares
     /// (those of the level's built-in profile) `[SHR-032]`: nothing is written.
@@ -149,6 +192,50 @@ pub enum Error {
         /// is [`Error::requirement`].
         finding: &'static str,
     },
+}
+
+/// A record that does not read as a Linli record `[SHR-033]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidRecord {
+    /// The file.
+    pub path: String,
+    /// 1-based line (or item of a JSON array).
+    pub line: u64,
+    /// The code `linli validate` reports for it.
+    pub finding: &'static str,
+    /// What is wrong, in Chinese (never a value).
+    pub zh: String,
+    /// What is wrong, in English (never a value).
+    pub en: String,
+}
+
+/// How many invalid records [`Error::InvalidRecords`] lists.
+pub const INVALID_SHOWN: usize = 5;
+
+/// The message of [`Error::InvalidRecords`], in one language.
+fn invalid_records(input: &str, count: u64, first: &[InvalidRecord], zh: bool) -> String {
+    let list = first
+        .iter()
+        .map(|r| {
+            let what = if zh { &r.zh } else { &r.en };
+            format!("{}:{}: [{}] {what}", r.path, r.line, r.finding)
+        })
+        .collect::<Vec<_>>()
+        .join(if zh { "；" } else { "; " });
+    let shown = first.len();
+    match (zh, count) {
+        (true, _) => format!(
+            "{input}：{count} 条记录不是 Linli 记录，无法处理，未写出任何内容。{}：{list}。请先用 `linli validate {input}` 查看全部问题，更正或移除这些记录后再运行 `linli mask` [SHR-033]",
+            if (shown as u64) < count { format!("前 {shown} 条") } else { "出错位置".to_owned() }
+        ),
+        (false, 1) => format!(
+            "{input}: 1 record is not a Linli record and cannot be masked; nothing written: {list}. Check the input with `linli validate {input}`, correct or remove that record, and run `linli mask` again [SHR-033]"
+        ),
+        (false, _) => format!(
+            "{input}: {count} records are not Linli records and cannot be masked; nothing written. {}: {list}. Check the input with `linli validate {input}` to see them all, correct or remove them, and run `linli mask` again [SHR-033]",
+            if (shown as u64) < count { format!("The first {shown}") } else { "They are".to_owned() }
+        ),
+    }
 }
 
 /// The requirement a finding code of [`Error::NotConforming`] stands for.
@@ -177,11 +264,13 @@ impl Error {
             Error::Profile { .. } => "profile-invalid",
             Error::MissingKey { .. } => "key-missing",
             Error::KeyTooShort { .. } => "key-too-short",
-            Error::Input { .. } => "input-invalid",
+            Error::Input { .. } | Error::InvalidRecords { .. } => "input-invalid",
             Error::Manifest { .. } => "manifest-invalid",
             Error::Refused { .. } => "input-refused",
             Error::OutputExists { .. } => "output-exists",
             Error::OutputIsInput { .. } => "output-is-input",
+            Error::OutputInsideInput { .. } => "output-inside-input",
+            Error::OutputNamesCollide { .. } => "output-name-collision",
             Error::NotConforming { .. } => "output-not-conforming",
         }
     }
@@ -206,8 +295,15 @@ impl Error {
             Error::Input { path, line, zh, .. } => format!("{path}:{line}：{zh}"),
             Error::Manifest { path, zh, .. } => format!("{path}：{zh}"),
             Error::Refused { path, zh, .. } => format!("{path}：{zh}"),
+            Error::InvalidRecords { input, count, first } => invalid_records(input, *count, first, true),
             Error::OutputExists { path } => format!("{path}：输出目录已存在且不为空"),
             Error::OutputIsInput { path } => format!("{path}：输出与输入相同"),
+            Error::OutputInsideInput { path, input } => format!(
+                "{path}：输出位于输入的数据集目录 {input} 之内；请写到它之外（数据集目录只应包含清单列出的文件）"
+            ),
+            Error::OutputNamesCollide { path, first, second, first_name, second_name, rel } => format!(
+                "{path}：清单中第 {first} 个和第 {second} 个文件（`{first_name}` 与 `{second_name}`）都会写成 `{rel}`（输出不压缩；高于 internal 级别时名称中的个人号码以 x 掩码；名称比较不区分大小写）；请重命名其中一个"
+            ),
             Error::NotConforming { path, line, profile, level, pointer, finding } => format!(
                 "{path}:{line}：共享配置 `{profile}` 声明的共享级别为 {level}，但按它处理后的记录在 `{pointer}` 处仍有该级别不允许的内容（{finding}，[{}]）；未写入任何内容",
                 requirement_of(finding)

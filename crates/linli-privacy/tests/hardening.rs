@@ -211,7 +211,7 @@ fn a_manifest_with_colliding_output_paths_is_refused() {
     std::fs::write(input.join("manifest.json"), serde_json::to_string_pretty(&m).unwrap()).unwrap();
     let output = dir.join("out");
     let e = run("public", &input, &output).unwrap_err();
-    assert_eq!(e.code(), "manifest-invalid", "{e}");
+    assert_eq!(e.code(), "output-name-collision", "{e}");
     let (en, zh) = (e.message(false), e.message(true));
     assert!(en.contains("person.ndjson.gz") && en.contains("person.ndjson`"), "{en}");
     assert!(zh.contains("person.ndjson.gz"), "{zh}");
@@ -399,5 +399,58 @@ fn output_is_readable_by_its_owner_only() {
     let file = dir.join("one.ndjson");
     run("internal", &example().join("person.ndjson"), &file).unwrap();
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Every record that does not read is counted, over every file of a dataset; the first few are
+/// listed with their line and the validator's code, each message in one language and without a
+/// value, and the message says to run `linli validate` `[SHR-033]`.
+#[test]
+fn every_invalid_record_is_counted_and_the_first_few_are_listed_in_one_language() {
+    let dir = tmp("many-invalid");
+    let bad = [
+        BAD_SHAPES[0].0,
+        BAD_SHAPES[1].0,
+        r#"{"type":"Person","id":"P-7"}"#,
+        BAD_SHAPES[3].0,
+        r#"{"type":"Person","id":"P-6","name":"王五","extra":1}"#,
+        r#"{"type":"Person","id":"P-5","name":"赵六","gender":"unknown-code"}"#,
+    ];
+    let input = dataset_with(&dir, &bad.join("\n"));
+    // And one in another file, that does not even parse: the manifest given its new digest.
+    let mut f = std::fs::OpenOptions::new().append(true).open(input.join("place.ndjson")).unwrap();
+    writeln!(f, r#"{{"type":"Place","id":"PL-9","name":"李四","phones":["13812345678"]"#).unwrap();
+    drop(f);
+    let digest = {
+        use sha2::Digest;
+        let bytes = std::fs::read(input.join("place.ndjson")).unwrap();
+        sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let mut m: Value = serde_json::from_str(&std::fs::read_to_string(input.join("manifest.json")).unwrap()).unwrap();
+    for f in m["files"].as_array_mut().unwrap() {
+        if f["path"] == "place.ndjson" {
+            f["sha256"] = Value::from(digest.clone());
+        }
+    }
+    std::fs::write(input.join("manifest.json"), serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    let output = dir.join("out");
+    let e = run("public", &input, &output).unwrap_err();
+    assert_eq!(e.code(), "input-invalid", "{e}");
+    let Error::InvalidRecords { count, first, .. } = &e else { panic!("{e:?}") };
+    assert_eq!(*count, 7, "{e}");
+    assert_eq!(first.len(), linli_privacy::INVALID_SHOWN, "{e}");
+    let codes: Vec<&str> = first.iter().map(|r| r.finding).collect();
+    assert_eq!(codes, ["schema-type", "schema-type", "schema-required", "schema-type", "schema-unknown-member"], "{e}");
+    let (en, zh) = (e.message(false), e.message(true));
+    assert!(en.contains("7 records are not Linli records") && en.contains("linli validate"), "{en}");
+    assert!(zh.contains("7 条记录不是 Linli 记录") && zh.contains("linli validate") && zh.contains("前 5 条"), "{zh}");
+    // One language each: the Chinese message quotes none of the parser's English words.
+    for english in ["missing field", "invalid type", "EOF", "not JSON", "expected"] {
+        assert!(!zh.contains(english), "{zh}");
+    }
+    for secret in ["11010519491231002X", "13812345678", "19780623", "李四", "张三"] {
+        assert!(!en.contains(secret) && !zh.contains(secret), "{en} / {zh}");
+    }
+    assert!(!output.exists(), "partial output left behind");
     std::fs::remove_dir_all(&dir).ok();
 }

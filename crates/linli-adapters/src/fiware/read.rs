@@ -28,6 +28,8 @@ pub struct Entities {
     /// Entities not converted, one per reason: entities of the same unmapped type give one
     /// refusal, at the first of them [ADP-021].
     pub refused: Vec<Refusal>,
+    /// The JSON pointer of the entity each record was read from, parallel to `records`.
+    pub sources: Vec<String>,
 }
 
 /// Members of a wrapper kept with every record it carried.
@@ -69,6 +71,7 @@ pub fn read_entities(input: &Value, opts: &FromNgsi) -> Entities {
             Ok((r, mut l, mut f)) => {
                 let r = if envelope.is_empty() { r } else { with_envelope(r, &envelope, &mut l) };
                 out.records.push(r);
+                out.sources.push(base.clone());
                 out.loss.entries.append(&mut l.entries);
                 out.findings.append(&mut f);
             }

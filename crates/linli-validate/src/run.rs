@@ -142,14 +142,61 @@ struct Run<'a> {
     repeats: Vec<Repeat>,
 }
 
-/// One manifest-level mistake seen in records of a file: the first finding, its line, and how
-/// many records show it `[DAT-023]`.
+/// One manifest- or file-level mistake seen in records of a file: the first finding, its line,
+/// and how many records show it `[DAT-023]`.
 struct Repeat {
-    want: linli_model::RecordType,
-    got: linli_model::RecordType,
+    what: Repeated,
     first: Finding,
     line: u64,
     count: u64,
+}
+
+/// The mistakes collapsed `[DAT-023]`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Repeated {
+    /// The manifest declares the file as `want`, its records are `got` (`manifest-record-type`).
+    RecordType { want: linli_model::RecordType, got: linli_model::RecordType },
+    /// Lines that are not UTF-8: a file in another encoding (`invalid-utf8`).
+    Encoding,
+}
+
+impl Run<'_> {
+    /// Note one more record showing `what`; `first` makes the finding when it is the first.
+    fn repeat(&mut self, what: Repeated, line: u64, first: impl FnOnce() -> Finding) {
+        match self.repeats.iter_mut().find(|r| r.what == what) {
+            Some(r) => r.count += 1,
+            None => self.repeats.push(Repeat { what, first: first(), line, count: 1 }),
+        }
+    }
+
+    /// The findings of the repeats of the file that ended, one each with its count.
+    fn flush_repeats(&mut self, label: &str) {
+        for r in std::mem::take(&mut self.repeats) {
+            let (n, line) = (r.count, r.line);
+            let mut f = r.first;
+            match r.what {
+                Repeated::RecordType { want, got } => {
+                    f.message_zh = format!(
+                        "清单声明此文件为 {want}，但其中 {n} 条记录的类型为 {got}（第一条在第 {line} 行）：清单的 recordType 或文件有误"
+                    );
+                    f.message_en = format!(
+                        "the manifest declares this file as {want}, but {n} record(s) of this file are {got} records (the first at line {line}): the manifest's recordType or the file is wrong"
+                    );
+                }
+                // One bad line keeps its own message (where in the line).
+                Repeated::Encoding if n == 1 => {}
+                Repeated::Encoding => {
+                    f.message_zh = format!(
+                        "{n} 行不是有效的 UTF-8（第一处在第 {line} 行）：文件可能是 GBK、GB18030 等其他编码，请另存为 UTF-8"
+                    );
+                    f.message_en = format!(
+                        "{n} lines are not valid UTF-8 (the first at line {line}): the file is probably in another encoding such as GBK or GB18030; save it as UTF-8"
+                    );
+                }
+            }
+            self.push(f, label, Some(line));
+        }
+    }
 }
 
 enum Pending {
@@ -206,6 +253,11 @@ impl Run<'_> {
                     if f.code == "empty-input" && expect.is_some() {
                         f.level = Level::Warning;
                     }
+                    // Lines in another encoding: one finding with a count [DAT-023].
+                    if let ("invalid-utf8", Some(line)) = (f.code.as_ref(), f.line) {
+                        self.repeat(Repeated::Encoding, line, || f);
+                        continue;
+                    }
                     self.push(f, file, None);
                 }
                 (Pending::Record(raw), Some(mut out)) => {
@@ -216,22 +268,20 @@ impl Run<'_> {
                     if let (Some(want), Some(got)) = (expect, out.record_type) {
                         if want != got {
                             wrong_type = true;
-                            match self.repeats.iter_mut().find(|r| r.want == want && r.got == got) {
-                                Some(r) => r.count += 1,
-                                None => {
-                                    let mut f = Finding::new(
-                                        "manifest-record-type",
-                                        Level::Error,
-                                        Some("DAT-013"),
-                                        String::new(),
-                                        String::new(),
-                                    )
-                                    .at("/type");
-                                    f.record_type = Some(got);
-                                    f.record_id = out.id.clone();
-                                    self.repeats.push(Repeat { want, got, first: f, line: raw.line, count: 1 });
-                                }
-                            }
+                            let id = out.id.clone();
+                            self.repeat(Repeated::RecordType { want, got }, raw.line, || {
+                                let mut f = Finding::new(
+                                    "manifest-record-type",
+                                    Level::Error,
+                                    Some("DAT-013"),
+                                    String::new(),
+                                    String::new(),
+                                )
+                                .at("/type");
+                                f.record_type = Some(got);
+                                f.record_id = id;
+                                f
+                            });
                         }
                     }
                     if let (Some((profile, today)), Some(record)) = (&self.sharing, out.record.as_deref()) {
@@ -282,17 +332,7 @@ impl Run<'_> {
     ) -> std::io::Result<FileStats> {
         self.repeats.clear();
         let stats = self.file_read(path, label, kind, expect);
-        for r in std::mem::take(&mut self.repeats) {
-            let (want, got, n, line) = (r.want, r.got, r.count, r.line);
-            let mut f = r.first;
-            f.message_zh = format!(
-                "清单声明此文件为 {want}，但其中 {n} 条记录的类型为 {got}（第一条在第 {line} 行）：清单的 recordType 或文件有误"
-            );
-            f.message_en = format!(
-                "the manifest declares this file as {want}, but {n} record(s) of this file are {got} records (the first at line {line}): the manifest's recordType or the file is wrong"
-            );
-            self.push(f, label, Some(line));
-        }
+        self.flush_repeats(label);
         stats
     }
 

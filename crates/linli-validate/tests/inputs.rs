@@ -707,3 +707,35 @@ fn gzip_by_its_bytes_and_json_ld_as_a_document() {
     assert_eq!(codes(&r), vec![]);
     assert_eq!(r.valid, 1);
 }
+
+#[test]
+fn a_file_in_another_encoding_is_one_finding_with_a_count() {
+    let t = Tmp::new("gbk");
+    // `{"name":"张三"}` written in GBK, three times, around one good line.
+    let gbk: &[u8] = b"{\"type\":\"Thing\",\"id\":\"\xd5\xc5\xc8\xfd\"}\n";
+    let mut text = gbk.repeat(2);
+    text.extend(format!("{}\n", valid_line("T-1")).as_bytes());
+    text.extend(gbk);
+    let r = run(&[t.file("gbk.ndjson", &text)]);
+    assert_eq!(codes(&r), vec![("invalid-utf8".to_owned(), Some(1))]);
+    assert!(r.findings[0].message_en.contains("3 lines") && r.findings[0].message_en.contains("GBK"));
+    assert_eq!((r.records, r.valid), (4, 1), "each such line is still an invalid record");
+}
+
+#[test]
+fn a_link_in_a_zip_is_refused() {
+    let dir = workspace().join("examples/datasets/gusu-huqiu");
+    let t = Tmp::new("zip-link");
+    let p = t.0.join("link.zip");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&p).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, bytes) in files_of(&dir) {
+        w.start_file(name, opts).unwrap();
+        w.write_all(&bytes).unwrap();
+    }
+    w.add_symlink("passwd.ndjson", "/etc/passwd", opts).unwrap();
+    w.finish().unwrap();
+    let r = run(&[p]);
+    assert_eq!(placed(&r).into_iter().map(|x| x.0).collect::<Vec<_>>(), ["archive-entry-type"]);
+    assert!(r.findings[0].file.as_deref().unwrap().ends_with("link.zip!/passwd.ndjson"));
+}

@@ -182,6 +182,12 @@ pub fn validation_chapter() -> (&'static str, String) {
     md.push_str("中文摘要：本章说明 `linli validate` 接受的输入、它报告的问题代码（除第 20 章的语义校验代码之外）、报告格式和退出码。\n\n");
     md.push_str("## 21.1 Inputs\n\n");
     md.push_str("`linli validate PATH...` accepts a record file (`.json`: one record, or an array of records), NDJSON (`.ndjson`, `.jsonl`, any other name: one record per line, LF or CRLF), gzip-compressed NDJSON (`.gz`), and dataset directories with a `manifest.json` ([DAT-010]). A folder without a manifest is read file by file; `--dataset` checks all inputs together as one dataset. Lines longer than `--max-line-bytes` (16 MiB by default) are reported and skipped without being held in memory.\n\n");
+    md.push_str("Every input is recognised by its leading bytes before it is read ([DAT-019]): gzip is read as gzip whatever its name; a `manifest.json` named on its own validates its folder ([DAT-020]); a zip, tar or tar.gz holding a dataset is validated as that dataset, its files labelled `ARCHIVE!/path` ([DAT-021]), within limits against archive bombs ([DAT-022]; `--max-archive-bytes`, 1 GiB by default). What is not read stops the run with exit code 2 and one of these codes, its message in zh-CN and English saying what the input is and what to do instead:\n\n");
+    md.push_str("| code | requirement | 中文 | English |\n|---|---|---|---|\n");
+    for (code, req, zh, en) in RUN_ERRORS {
+        let _ = writeln!(md, "| `{code}` | [{req}] | {zh} | {en} |");
+    }
+    md.push('\n');
     md.push_str("## 21.2 Findings\n\nEvery finding has a stable code (never reused, never translated), a level, the requirement it enforces, the file, the 1-based line, a JSON pointer (RFC 6901) into the record, a message in zh-CN and English, and the offending value, cut to 64 characters and masked when the member holds personal information ([PRI-004]). The semantic-check codes are listed in chapter 20; the validator adds these. Which of them a record that does not fit its schema draws, and at which pointer, is fixed by [CON-070]:\n\n");
     md.push_str("| code | group | level | requirement | 中文 | English |\n|---|---|---|---|---|---|\n");
     for c in CODES {

@@ -100,15 +100,15 @@ fn refusal(code: &'static str, zh: String, en: String, name: &str) -> Finding {
 }
 
 /// The checked components of an entry name, or why it is refused.
-fn entry_components(name: &str) -> Result<Vec<&str>, Finding> {
+fn entry_components(name: &str) -> Result<Vec<&str>, Box<Finding>> {
     let trimmed = name.strip_suffix('/').unwrap_or(name);
     let bad = |why_zh: &str, why_en: &str| {
-        refusal(
+        Box::new(refusal(
             "archive-entry-path",
             format!("压缩包条目的路径{why_zh}，未解压"),
             format!("the archive entry's path {why_en}; not extracted"),
             name,
-        )
+        ))
     };
     if trimmed.starts_with('/') {
         return Err(bad("为绝对路径", "is absolute"));
@@ -181,7 +181,7 @@ impl Sink {
             Ok(p) => p,
             // `./`: the archive's root, already there.
             Err(_) if name.split('/').all(|p| p.is_empty() || p == ".") && !name.starts_with('/') => return,
-            Err(f) => return self.refuse(f),
+            Err(f) => return self.refuse(*f),
         };
         let path = parts.iter().fold(self.dir.path().to_path_buf(), |p, c| p.join(c));
         if std::fs::create_dir_all(&path).is_err() {
@@ -194,7 +194,7 @@ impl Sink {
         let parts = match entry_components(name) {
             Ok(p) => p,
             Err(f) => {
-                self.refuse(f);
+                self.refuse(*f);
                 return Ok(());
             }
         };

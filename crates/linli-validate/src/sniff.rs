@@ -153,12 +153,12 @@ fn zip_kind(file: &mut std::fs::File) -> Sniffed {
         return Sniffed::Zip;
     };
     let names: Vec<&str> = archive.file_names().collect();
-    let office = names.iter().any(|n| *n == "[Content_Types].xml");
+    let office = names.contains(&"[Content_Types].xml");
     if office && names.iter().any(|n| n.starts_with("xl/")) {
         Sniffed::Foreign(Foreign::Xlsx)
     } else if office {
         Sniffed::Foreign(Foreign::OfficeDocument)
-    } else if names.iter().any(|n| *n == "mimetype") && names.iter().any(|n| *n == "content.xml") {
+    } else if names.contains(&"mimetype") && names.contains(&"content.xml") {
         // OpenDocument (WPS and LibreOffice spreadsheets saved as .ods).
         Sniffed::Foreign(Foreign::OfficeDocument)
     } else {

@@ -123,15 +123,26 @@ pub(crate) fn sniff(file: &mut std::fs::File) -> std::io::Result<Sniffed> {
     }
     if bytes.starts_with(&[0x1f, 0x8b]) {
         file.seek(SeekFrom::Start(0))?;
+        // What decompresses before the stream ends or breaks is judged: a cut tar.gz is still
+        // a tar; a stream that yields nothing is read as gzip NDJSON and reported there.
         let mut inner = Vec::with_capacity(HEAD);
-        // A gzip stream that does not decompress is read as gzip NDJSON and reported there.
-        if flate2::read::MultiGzDecoder::new(&mut *file).take(HEAD as u64).read_to_end(&mut inner).is_err() {
-            return Ok(Sniffed::GzipJson);
-        }
+        let mut decoder = flate2::read::MultiGzDecoder::new(&mut *file).take(HEAD as u64);
+        let mut buf = [0u8; 4096];
+        let broken = loop {
+            match decoder.read(&mut buf) {
+                Ok(0) => break false,
+                Ok(n) => inner.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break true,
+            }
+        };
         if is_tar(&inner) {
             return Ok(Sniffed::Tar { gz: true });
         }
-        return Ok(match text_kind(&inner, inner.len() < HEAD) {
+        if broken && inner.is_empty() {
+            return Ok(Sniffed::GzipJson);
+        }
+        return Ok(match text_kind(&inner, !broken && inner.len() < HEAD) {
             Sniffed::Foreign(f) => Sniffed::Foreign(f),
             _ => Sniffed::GzipJson,
         });

@@ -739,3 +739,39 @@ fn a_link_in_a_zip_is_refused() {
     assert_eq!(placed(&r).into_iter().map(|x| x.0).collect::<Vec<_>>(), ["archive-entry-type"]);
     assert!(r.findings[0].file.as_deref().unwrap().ends_with("link.zip!/passwd.ndjson"));
 }
+
+#[test]
+fn cut_and_damaged_archives_are_errors_never_panics() {
+    let dir = workspace().join("examples/datasets/gusu-huqiu");
+    let t = Tmp::new("damaged");
+    let zip = t.0.join("d.zip");
+    let entries = files_of(&dir);
+    let entries: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    zip_of(&zip, &entries);
+    let tgz = t.0.join("d.tar.gz");
+    let mut b = tar::Builder::new(flate2::write::GzEncoder::new(
+        std::fs::File::create(&tgz).unwrap(),
+        flate2::Compression::default(),
+    ));
+    b.append_dir_all("d", &dir).unwrap();
+    b.into_inner().unwrap().finish().unwrap();
+    let v = Validator::new().unwrap();
+    for whole in [std::fs::read(&zip).unwrap(), std::fs::read(&tgz).unwrap()] {
+        let n = whole.len();
+        for k in 1..24 {
+            let cut = n * k / 24;
+            let mut bytes = whole[..cut].to_vec();
+            // Every other one: a byte flipped in the middle as well.
+            if k % 2 == 0 && cut > 600 {
+                bytes[cut / 2] ^= 0x5a;
+            }
+            let p = t.0.join(format!("cut-{k}.bin"));
+            std::fs::write(&p, &bytes).unwrap();
+            match validate_paths(&[p], &v, &Options { threads: 1, ..Options::default() }) {
+                Ok(r) => assert!(r.errors > 0, "a damaged archive cut at {cut} of {n} passed"),
+                Err(linli_validate::RunError::Input { .. }) => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+}

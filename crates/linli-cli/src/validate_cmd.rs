@@ -60,7 +60,8 @@ impl FailOn {
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Inputs: a record (.json, one object or an array), NDJSON (.ndjson, .jsonl; one record per line), \
-gzip-compressed NDJSON (.gz), or a dataset directory with manifest.json.\n\n\
+gzip-compressed NDJSON (.gz), a dataset directory with manifest.json (or that manifest.json), or a zip, tar or \
+tar.gz archive of a dataset. CSV, Excel, PDF and other files are recognised by their bytes and refused (exit 2).\n\n\
 Every report format gives the same verdict: exit code, the text's last line (结论 / Result), the JSON's \
 `valid`, JUnit's failures and the HTML page all follow --fail-on.\n\
 Exit codes: 0 no findings at or above --fail-on; 1 such findings; 2 usage or I/O error.\n\
@@ -111,6 +112,9 @@ pub struct ValidateArgs {
     /// Never show a progress bar
     #[arg(long)]
     pub no_progress: bool,
+    /// Most bytes a zip or tar(.gz) archive of a dataset may hold uncompressed (default 1 GiB)
+    #[arg(long, value_name = "BYTES", default_value_t = linli_validate::archive::DEFAULT_MAX_BYTES)]
+    pub max_archive_bytes: u64,
 }
 
 fn progress_bar(args: &ValidateArgs) -> Option<indicatif::ProgressBar> {
@@ -166,12 +170,16 @@ pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Resul
         max_line_bytes: args.max_line_bytes,
         dataset_checks: args.dataset,
         progress: None,
+        max_archive_bytes: args.max_archive_bytes,
     };
     if let Some(b) = bar.clone() {
         opts.progress = Some(Box::new(move |n| b.set_position(n)));
     }
     let report = validate_paths(&args.paths, &validator, &opts).map_err(|e| match e {
         linli_validate::RunError::Io { path, source } => CliError::Io { path, source },
+        e @ linli_validate::RunError::Input { code, .. } => {
+            CliError::Adapter { code, message: e.message(lang == Lang::Zh) }
+        }
         other => CliError::Usage(other.to_string()),
     })?;
     if let Some(b) = bar {

@@ -39,7 +39,11 @@ table! {
     "invalid-utf8", Error, "CON-002", "input", "不是有效的 UTF-8", "Not valid UTF-8";
     "line-too-long", Error, "DAT-002", "input", "行过长，未校验", "Line too long; not checked";
     "blank-lines", Info, "DAT-002", "input", "跳过的空行", "Blank lines skipped";
-    "empty-input", Warning, "DAT-002", "input", "输入中没有记录", "The input holds no record";
+    "empty-input", Error, "DAT-002", "input", "输入中没有记录：空文件或只有空白（清单列出的数据集文件为警告）", "The input holds no record: an empty file or only white space (a warning for a file a manifest lists)";
+    "input-not-linli", Error, "DAT-019", "input", "文件夹或数据集中的文件不是 Linli 记录（CSV、Excel、PDF、压缩包等），未读取", "A file in a folder or dataset is not Linli records (CSV, Excel, PDF, an archive ...); not read";
+    "archive-entry-path", Error, "DAT-021", "input", "压缩包条目的路径为绝对路径、含 `..` 或不允许的字符，未解压", "Archive entry path is absolute, climbs with `..` or has characters not allowed; not extracted";
+    "archive-entry-type", Error, "DAT-021", "input", "压缩包条目是链接、硬链接、设备或管道，未解压", "Archive entry is a link, hard link, device or FIFO; not extracted";
+    "archive-entry-duplicate", Error, "DAT-021", "input", "压缩包中条目名称重复，后者未解压", "Archive entry name given twice; the later one not extracted";
     "read-error", Error, "DAT-002", "input", "读取失败", "Read error";
     "json-syntax", Error, "CON-002", "json", "JSON 语法错误", "Malformed JSON";
     "json-truncated", Error, "CON-002", "json", "JSON 不完整（被截断）", "Truncated JSON";
@@ -85,7 +89,7 @@ table! {
     "manifest-extra-file", Error, "DAT-013", "manifest", "文件不在清单中", "File not listed in the manifest";
     "manifest-protection", Error, "DAT-017", "manifest", "protection 不符：密钥标识格式错误，或内置配置与共享级别不符", "protection is inconsistent: a malformed key id, or a built-in profile that does not give the sharing level";
     "manifest-protection-missing", Error, "DAT-018", "manifest", "共享级别高于 internal 的数据集清单缺少 protection", "A dataset above internal whose manifest has no protection";
-    "manifest-record-type", Error, "DAT-013", "manifest", "记录类型与清单声明不符", "Record type differs from the manifest";
+    "manifest-record-type", Error, "DAT-013", "manifest", "记录类型与清单声明不符（每个文件每种类型报告一次，附记录数）", "Record type differs from the manifest (once per file and type, with the number of records)";
     "event-text-id-number", Error, "EVT-010", "privacy", "事件描述中含有居民身份证号码", "Event description holds a resident ID number";
     "case-text-id-number", Error, "CAS-012", "privacy", "案件描述中含有居民身份证号码", "Case description holds a resident ID number";
     "free-text-id-number", Warning, "SHR-040", "privacy", "自由文本中含有居民身份证号码", "Free text holds a resident ID number";
@@ -95,6 +99,53 @@ table! {
     "shared-residence-not-community", Error, "SHR-051", "privacy", "公开级别的居住地不是社区", "A residence at public that is not a community";
     "shared-person-name", Error, "SHR-052", "privacy", "自由文本中含有本数据集人员或联系人的姓名", "Free text holds the name of a person or contact of the dataset";
 }
+
+/// The codes of the errors that stop `linli validate` before it reports (exit code 2) because an
+/// input is not something it reads `[DAT-019]` `[DAT-020]` `[DAT-021]` `[DAT-022]`:
+/// `(code, requirement, 中文, English)`.
+pub const RUN_ERRORS: &[(&str, &str, &str, &str)] = &[
+    (
+        "input-csv",
+        "DAT-019",
+        "CSV 或制表符分隔的表格：先用 linli convert 转换",
+        "A CSV or tab-separated table: convert it with linli convert first",
+    ),
+    (
+        "input-excel",
+        "DAT-019",
+        "Excel 工作簿（.xlsx、.xls）：先用 linli convert 转换",
+        "An Excel workbook (.xlsx, .xls): convert it with linli convert first",
+    ),
+    ("input-office", "DAT-019", "Word、PowerPoint 或 OpenDocument 文档", "A Word, PowerPoint or OpenDocument document"),
+    ("input-pdf", "DAT-019", "PDF 文档", "A PDF document"),
+    ("input-xml", "DAT-019", "XML 或 HTML 文档", "An XML or HTML document"),
+    ("input-encoding", "DAT-019", "UTF-16 或 UTF-32 文本：须为 UTF-8", "UTF-16 or UTF-32 text: UTF-8 is required"),
+    (
+        "input-archive",
+        "DAT-021",
+        "压缩包中没有数据集（根目录或唯一顶层文件夹中没有 manifest.json）",
+        "An archive that holds no dataset (no manifest.json at its root or in its one top folder)",
+    ),
+    ("input-empty-folder", "DAT-020", "文件夹为空", "The folder is empty"),
+    (
+        "input-no-data",
+        "DAT-020",
+        "文件夹中既没有 manifest.json 也没有 Linli 数据文件",
+        "The folder has neither manifest.json nor Linli data files",
+    ),
+    (
+        "archive-limit",
+        "DAT-022",
+        "压缩包超出解压限制（总字节数、条目数或压缩比）",
+        "The archive exceeds an extraction limit (total bytes, entries or compression ratio)",
+    ),
+    (
+        "archive-unreadable",
+        "DAT-021",
+        "压缩包无法读取（损坏、加密或压缩方法不受支持）",
+        "The archive cannot be read (damaged, encrypted or an unsupported compression method)",
+    ),
+];
 
 /// Look a validator code up.
 pub fn info(code: &str) -> Option<&'static CodeInfo> {
@@ -131,6 +182,12 @@ pub fn validation_chapter() -> (&'static str, String) {
     md.push_str("中文摘要：本章说明 `linli validate` 接受的输入、它报告的问题代码（除第 20 章的语义校验代码之外）、报告格式和退出码。\n\n");
     md.push_str("## 21.1 Inputs\n\n");
     md.push_str("`linli validate PATH...` accepts a record file (`.json`: one record, or an array of records), NDJSON (`.ndjson`, `.jsonl`, any other name: one record per line, LF or CRLF), gzip-compressed NDJSON (`.gz`), and dataset directories with a `manifest.json` ([DAT-010]). A folder without a manifest is read file by file; `--dataset` checks all inputs together as one dataset. Lines longer than `--max-line-bytes` (16 MiB by default) are reported and skipped without being held in memory.\n\n");
+    md.push_str("Every input is recognised by its leading bytes before it is read ([DAT-019]): gzip is read as gzip whatever its name; a `manifest.json` named on its own validates its folder ([DAT-020]); a zip, tar or tar.gz holding a dataset is validated as that dataset, its files labelled `ARCHIVE!/path` ([DAT-021]), within limits against archive bombs ([DAT-022]; `--max-archive-bytes`, 1 GiB by default). What is not read stops the run with exit code 2 and one of these codes, its message in zh-CN and English saying what the input is and what to do instead:\n\n");
+    md.push_str("| code | requirement | 中文 | English |\n|---|---|---|---|\n");
+    for (code, req, zh, en) in RUN_ERRORS {
+        let _ = writeln!(md, "| `{code}` | [{req}] | {zh} | {en} |");
+    }
+    md.push('\n');
     md.push_str("## 21.2 Findings\n\nEvery finding has a stable code (never reused, never translated), a level, the requirement it enforces, the file, the 1-based line, a JSON pointer (RFC 6901) into the record, a message in zh-CN and English, and the offending value, cut to 64 characters and masked when the member holds personal information ([PRI-004]). The semantic-check codes are listed in chapter 20; the validator adds these. Which of them a record that does not fit its schema draws, and at which pointer, is fixed by [CON-070]:\n\n");
     md.push_str("| code | group | level | requirement | 中文 | English |\n|---|---|---|---|---|---|\n");
     for c in CODES {

@@ -25,15 +25,18 @@ pub enum InputKind {
 }
 
 impl InputKind {
-    /// Decide from the path: a directory is a dataset; `.gz` is gzip NDJSON; `.json` a JSON
-    /// document; anything else NDJSON.
+    /// Decide from the path: a directory is a dataset; `.gz` is gzip NDJSON; `.json`, `.jsonld`
+    /// and `.geojson` a JSON document; anything else NDJSON. The validator looks at the bytes
+    /// first (`crate::sniff`): gzip is recognised by its magic number whatever the name.
     pub fn of(path: &Path) -> InputKind {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
         if path.is_dir() {
             InputKind::Dataset
         } else if name.ends_with(".gz") {
             InputKind::NdjsonGz
-        } else if name.ends_with(".json") {
+        } else if [".json", ".jsonld", ".geojson"].iter().any(|ext| name.ends_with(ext)) {
+            // NGSI-LD and GeoJSON documents are JSON documents; read as such (their records are
+            // then judged as Linli records).
             InputKind::Json
         } else {
             InputKind::Ndjson
@@ -94,6 +97,19 @@ pub(crate) fn bom_finding() -> Finding {
     )
 }
 
+/// The error for an input without a single record `[DAT-002]`: an empty file, or one of only
+/// white space (a dataset's listed file draws it as a warning, see `run`).
+pub(crate) fn empty_finding(line: u64) -> Finding {
+    input_finding(
+        "empty-input",
+        Level::Error,
+        "DAT-002",
+        line,
+        "输入中没有记录（文件为空或只有空白）：Linli 数据文件每行一条 JSON 记录".into(),
+        "the input holds no record (the file is empty or only white space): a Linli data file holds one JSON record per line".into(),
+    )
+}
+
 /// A reader that hashes everything read through it.
 struct Hashing<R> {
     inner: R,
@@ -136,14 +152,7 @@ pub fn tail_findings(stats: &FileStats) -> Vec<Finding> {
         ));
     }
     if stats.records == 0 {
-        out.push(input_finding(
-            "empty-input",
-            Level::Warning,
-            "DAT-002",
-            stats.lines.max(1),
-            "输入中没有记录".into(),
-            "the input holds no record".into(),
-        ));
+        out.push(empty_finding(stats.lines.max(1)));
     }
     out
 }
@@ -309,14 +318,7 @@ pub fn read_json_file(mut file: std::fs::File, sink: &mut dyn FnMut(Item)) -> st
     let line_of = |offset: usize| 1 + text.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count() as u64;
     let start = text.len() - text.trim_start().len();
     match text.as_bytes().get(start) {
-        None => sink(Item::Finding(input_finding(
-            "empty-input",
-            Level::Warning,
-            "DAT-002",
-            1,
-            "输入中没有记录".into(),
-            "the input holds no record".into(),
-        ))),
+        None => sink(Item::Finding(empty_finding(1))),
         Some(b'[') => match serde_json::from_str::<Vec<&serde_json::value::RawValue>>(text) {
             Ok(items) => {
                 for raw in items {

@@ -4,6 +4,7 @@
 //! access) and the semantic checks of `linli_model::check`. All use of the `jsonschema` crate is
 //! in [`schema_engine`].
 
+pub mod archive;
 pub mod codes;
 pub mod dataset;
 pub mod fields;
@@ -14,6 +15,7 @@ pub mod record;
 pub mod report;
 pub mod run;
 pub mod schema_engine;
+mod sniff;
 
 pub use finding::Finding;
 pub use record::{RecordOutcome, Validator};

@@ -34,6 +34,8 @@ pub struct Options {
     pub dataset_checks: bool,
     /// Called with the number of bytes read so far (for a progress bar).
     pub progress: Option<Box<dyn Fn(u64) + Sync + Send>>,
+    /// Most bytes a zip or tar archive may hold uncompressed `[DAT-022]`.
+    pub max_archive_bytes: u64,
 }
 
 impl Default for Options {
@@ -47,6 +49,7 @@ impl Default for Options {
             max_line_bytes: 16 << 20,
             dataset_checks: false,
             progress: None,
+            max_archive_bytes: crate::archive::DEFAULT_MAX_BYTES,
         }
     }
 }
@@ -61,6 +64,7 @@ impl std::fmt::Debug for Options {
             .field("threads", &self.threads)
             .field("max_line_bytes", &self.max_line_bytes)
             .field("dataset_checks", &self.dataset_checks)
+            .field("max_archive_bytes", &self.max_archive_bytes)
             .finish()
     }
 }
@@ -84,6 +88,46 @@ pub enum RunError {
     /// A validator could not be built.
     #[error(transparent)]
     Validator(#[from] crate::Error),
+    /// An input is not something the validator reads — a CSV table, a workbook, a PDF, an
+    /// archive without a dataset, an empty folder — or an archive breaks a limit `[DAT-019]`
+    /// `[DAT-020]` `[DAT-021]` `[DAT-022]`. The code is one of [`crate::codes::RUN_ERRORS`]; the
+    /// messages name the input (personal numbers in its name masked) and say what to do.
+    #[error("{label}: {en}")]
+    Input {
+        /// The input as named, personal numbers masked.
+        label: String,
+        /// Stable code.
+        code: &'static str,
+        /// Message in Chinese, with the hint.
+        zh: String,
+        /// Message in English, with the hint.
+        en: String,
+    },
+}
+
+impl RunError {
+    /// The message in Chinese (`zh`) or English, naming the input.
+    pub fn message(&self, zh: bool) -> String {
+        match self {
+            RunError::Input { label, zh: z, en, .. } => format!("{label}: {}", if zh { z } else { en }),
+            other => other.to_string(),
+        }
+    }
+
+    fn input(label: &str, code: &'static str, zh: String, en: String) -> Self {
+        RunError::Input { label: linli_model::redact::redact(label).into_owned(), code, zh, en }
+    }
+
+    fn foreign(label: &str, f: crate::sniff::Foreign) -> Self {
+        let (what_zh, what_en) = f.what();
+        let (hint_zh, hint_en) = f.hint();
+        RunError::input(
+            label,
+            f.code(),
+            format!("这是{what_zh}，不是 Linli 记录（NDJSON 或 JSON），未校验。{hint_zh}"),
+            format!("this is {what_en}, not Linli records (NDJSON or JSON); not validated. Hint: {hint_en}"),
+        )
+    }
 }
 
 /// Records are handed from the reader to the checkers in batches small enough to stay in the
@@ -109,6 +153,66 @@ struct Run<'a> {
     /// In a dataset: where the records counted invalid are, so that a record the dataset-level
     /// checks find in error is counted invalid once.
     invalid_at: std::collections::HashSet<Loc>,
+    /// The manifest-level mistakes of the file being read, reported once each with a count when
+    /// the file ends `[DAT-023]`.
+    repeats: Vec<Repeat>,
+}
+
+/// One manifest- or file-level mistake seen in records of a file: the first finding, its line,
+/// and how many records show it `[DAT-023]`.
+struct Repeat {
+    what: Repeated,
+    first: Finding,
+    line: u64,
+    count: u64,
+}
+
+/// The mistakes collapsed `[DAT-023]`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Repeated {
+    /// The manifest declares the file as `want`, its records are `got` (`manifest-record-type`).
+    RecordType { want: linli_model::RecordType, got: linli_model::RecordType },
+    /// Lines that are not UTF-8: a file in another encoding (`invalid-utf8`).
+    Encoding,
+}
+
+impl Run<'_> {
+    /// Note one more record showing `what`; `first` makes the finding when it is the first.
+    fn repeat(&mut self, what: Repeated, line: u64, first: impl FnOnce() -> Finding) {
+        match self.repeats.iter_mut().find(|r| r.what == what) {
+            Some(r) => r.count += 1,
+            None => self.repeats.push(Repeat { what, first: first(), line, count: 1 }),
+        }
+    }
+
+    /// The findings of the repeats of the file that ended, one each with its count.
+    fn flush_repeats(&mut self, label: &str) {
+        for r in std::mem::take(&mut self.repeats) {
+            let (n, line) = (r.count, r.line);
+            let mut f = r.first;
+            match r.what {
+                Repeated::RecordType { want, got } => {
+                    f.message_zh = format!(
+                        "清单声明此文件为 {want}，但其中 {n} 条记录的类型为 {got}（第一条在第 {line} 行）：清单的 recordType 或文件有误"
+                    );
+                    f.message_en = format!(
+                        "the manifest declares this file as {want}, but {n} record(s) of this file are {got} records (the first at line {line}): the manifest's recordType or the file is wrong"
+                    );
+                }
+                // One bad line keeps its own message (where in the line).
+                Repeated::Encoding if n == 1 => {}
+                Repeated::Encoding => {
+                    f.message_zh = format!(
+                        "{n} 行不是有效的 UTF-8（第一处在第 {line} 行）：文件可能是 GBK、GB18030 等其他编码，请另存为 UTF-8"
+                    );
+                    f.message_en = format!(
+                        "{n} lines are not valid UTF-8 (the first at line {line}): the file is probably in another encoding such as GBK or GB18030; save it as UTF-8"
+                    );
+                }
+            }
+            self.push(f, label, Some(line));
+        }
+    }
 }
 
 enum Pending {
@@ -174,28 +278,46 @@ impl Run<'_> {
     ) {
         for (p, outcome) in batch.into_iter().zip(outcomes) {
             match (p, outcome) {
-                (Pending::Finding(f), _) => {
+                (Pending::Finding(mut f), _) => {
                     // A line that could not be read at all still counts as an invalid record.
                     if matches!(f.code.as_ref(), "invalid-utf8" | "line-too-long") {
                         let checked = self.report.checks(&f);
                         self.report.count_record(None, !checked, None);
                     }
+                    // A file that a manifest lists may hold no record: [DAT-002] says SHOULD.
+                    if f.code == "empty-input" && expect.is_some() {
+                        f.level = Level::Warning;
+                    }
+                    // Lines in another encoding: one finding with a count [DAT-023].
+                    if let ("invalid-utf8", Some(line)) = (f.code.as_ref(), f.line) {
+                        self.repeat(Repeated::Encoding, line, || f);
+                        continue;
+                    }
                     self.push(f, file, None);
                 }
                 (Pending::Record(raw), Some(mut out)) => {
+                    // The manifest says another type: one mistake of the manifest (or of the
+                    // file), reported once with a count when the file ends [DAT-023]; the record
+                    // is still invalid.
+                    let mut wrong_type = false;
                     if let (Some(want), Some(got)) = (expect, out.record_type) {
                         if want != got {
-                            let mut f = Finding::new(
-                                "manifest-record-type",
-                                Level::Error,
-                                Some("DAT-013"),
-                                format!("清单声明此文件为 {want}，但记录类型为 {got}"),
-                                format!("the manifest declares this file as {want}, but the record is a {got}"),
-                            )
-                            .at("/type");
-                            f.record_type = Some(got);
-                            f.record_id = out.id.clone();
-                            out.findings.push(f);
+                            // Unless that rule is not checked (`--skip`) [VAL-023].
+                            wrong_type = self.report.rule_filter.keeps("manifest-record-type", Some("DAT-013"));
+                            let id = out.id.clone();
+                            self.repeat(Repeated::RecordType { want, got }, raw.line, || {
+                                let mut f = Finding::new(
+                                    "manifest-record-type",
+                                    Level::Error,
+                                    Some("DAT-013"),
+                                    String::new(),
+                                    String::new(),
+                                )
+                                .at("/type");
+                                f.record_type = Some(got);
+                                f.record_id = id;
+                                f
+                            });
                         }
                     }
                     if let (Some((profile, today)), Some(record)) = (&self.sharing, out.record.as_deref()) {
@@ -237,7 +359,7 @@ impl Run<'_> {
                             f.record_id.clone_from(&out.id);
                         }
                     }
-                    let valid = !out.findings.iter().any(|f| f.level == Level::Error);
+                    let valid = !wrong_type && !out.findings.iter().any(|f| f.level == Level::Error);
                     if !valid && self.index.is_some() {
                         self.invalid_at.insert(Loc { file: file_id, line: raw.line });
                     }
@@ -251,10 +373,25 @@ impl Run<'_> {
         }
     }
 
+    /// Read and validate one file ([`Run::file_read`]), then report the manifest-level
+    /// mistakes seen in its records once each, with a count `[DAT-023]`.
+    fn file(
+        &mut self,
+        path: Source<'_>,
+        label: &str,
+        kind: InputKind,
+        expect: Option<linli_model::RecordType>,
+    ) -> std::io::Result<FileStats> {
+        self.repeats.clear();
+        let stats = self.file_read(path, label, kind, expect);
+        self.flush_repeats(label);
+        stats
+    }
+
     /// Read and validate one file: a reader thread cuts the input into batches, `threads`
     /// workers check whole batches, and this thread folds the results back in input order. All
     /// channels are bounded, so memory stays flat in the size of the input.
-    fn file(
+    fn file_read(
         &mut self,
         path: Source<'_>,
         label: &str,
@@ -593,7 +730,10 @@ impl Run<'_> {
         if let Some(h) = sha {
             total.sha256 = h?;
         }
-        for f in input::tail_findings(&total) {
+        for mut f in input::tail_findings(&total) {
+            if f.code == "empty-input" && expect.is_some() {
+                f.level = Level::Warning;
+            }
             self.push(f, label, None);
         }
         Ok(total)
@@ -652,6 +792,7 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
         sharing: None,
         names: linli_privacy::leak::Names::default(),
         invalid_at: std::collections::HashSet::new(),
+        repeats: Vec::new(),
     };
     run.report.dataset_checks = opts.dataset_checks;
     run.report.limits = Limits { max_findings: opts.max_findings as u64, max_per_rule: opts.max_per_rule as u64 };
@@ -660,17 +801,24 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
     for path in inputs {
         let meta = std::fs::metadata(path).map_err(|source| RunError::Io { path: path.clone(), source })?;
         let label = path.display().to_string();
+        // A bare `manifest.json`: its folder is the dataset, labelled as when the folder is
+        // given [DAT-020].
+        if meta.is_file() && path.file_name().is_some_and(|n| n == MANIFEST_FILE) {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let label = dir.display().to_string();
+            dataset(&mut run, &dir, &label, Vec::new())?;
+            continue;
+        }
         if meta.is_dir() {
-            if path.join(MANIFEST_FILE).exists() || opts.dataset_checks {
-                run.report.dataset_checks = true;
-                // Each dataset directory is checked as a dataset of its own.
-                let outer = run.index.replace(DatasetIndex::default());
-                let done = dataset_dir(&mut run, path, &label);
-                run.sharing = None;
-                run.names = linli_privacy::leak::Names::default();
-                done?;
-                run.finish_index();
-                run.index = outer;
+            let has_manifest = std::fs::symlink_metadata(path.join(MANIFEST_FILE)).is_ok();
+            if !has_manifest {
+                folder_has_data(path, &label)?;
+            }
+            if has_manifest || opts.dataset_checks {
+                dataset(&mut run, path, &label, Vec::new())?;
             } else {
                 // A folder of record files: each file on its own.
                 let mut f = Finding::new(
@@ -684,18 +832,85 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
                 run.report.push(f);
                 for rel in data_files(path) {
                     let p = path.join(&rel);
-                    folder_file(&mut run, &p, &format!("{label}/{rel}"));
+                    folder_file(&mut run, &p, &format!("{label}/{rel}"))?;
                 }
             }
             continue;
         }
-        plain_file(&mut run, path, Source::Named(path), &label);
+        plain_file(&mut run, path, Source::Named(path), &label, true)?;
     }
     run.finish_index();
     let mut report = run.report;
     report.finalize();
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     Ok(report)
+}
+
+/// Check `root` as a dataset of its own (`before`: findings about how it was found, such as the
+/// refused entries of an archive).
+fn dataset(run: &mut Run<'_>, root: &Path, label: &str, before: Vec<Finding>) -> Result<(), RunError> {
+    run.report.dataset_checks = true;
+    let outer = run.index.replace(DatasetIndex::default());
+    for f in before {
+        let file = f.file.clone().unwrap_or_default();
+        run.push(f, &file, None);
+    }
+    let done = dataset_dir(run, root, label);
+    run.sharing = None;
+    run.names = linli_privacy::leak::Names::default();
+    done?;
+    run.finish_index();
+    run.index = outer;
+    Ok(())
+}
+
+/// A folder without a manifest must hold data to check: a run error otherwise, saying what was
+/// expected [DAT-020].
+fn folder_has_data(root: &Path, label: &str) -> Result<(), RunError> {
+    const EXPECTED_ZH: &str =
+        "应为含 manifest.json 的数据集目录，或含 Linli 记录文件（.ndjson、.json、.ndjson.gz）的文件夹";
+    const EXPECTED_EN: &str = "expected a dataset directory with manifest.json, or a folder of Linli record files (.ndjson, .json, .ndjson.gz)";
+    let files = data_files(root);
+    if files.is_empty() {
+        return Err(RunError::input(
+            label,
+            "input-empty-folder",
+            format!("文件夹中没有文件：{EXPECTED_ZH}"),
+            format!("the folder holds no file: {EXPECTED_EN}"),
+        ));
+    }
+    let mut foreign = Vec::new();
+    for rel in &files {
+        let Ok((_, mut file)) = linli_model::member::check_regular(&root.join(rel)) else {
+            // A FIFO or a device: reported when the folder is read.
+            return Ok(());
+        };
+        match crate::sniff::sniff(&mut file) {
+            Ok(crate::sniff::Sniffed::Foreign(f)) => foreign.push(f),
+            _ => return Ok(()),
+        }
+    }
+    let mut kinds: Vec<&str> = foreign.iter().map(|f| f.what().1).collect();
+    kinds.dedup();
+    let mut kinds_zh: Vec<&str> = foreign.iter().map(|f| f.what().0).collect();
+    kinds_zh.dedup();
+    let hint = foreign[0].hint();
+    Err(RunError::input(
+        label,
+        "input-no-data",
+        format!(
+            "文件夹中没有 manifest.json，也没有 Linli 数据文件（{} 个文件：{}）：{EXPECTED_ZH}。{}",
+            files.len(),
+            kinds_zh.join("、"),
+            hint.0
+        ),
+        format!(
+            "the folder has no manifest.json and no Linli data file ({} file(s): {}): {EXPECTED_EN}. Hint: {}",
+            files.len(),
+            kinds.join(", "),
+            hint.1
+        ),
+    ))
 }
 
 /// A file to read, and how to open it (again: several threads each read a part of a file).
@@ -753,32 +968,112 @@ impl InputSummary {
 
 /// A file found in a folder: read only when it is a regular file. A FIFO, a socket or a device
 /// would block the validator or never end; it is reported as unreadable instead.
-fn folder_file(run: &mut Run<'_>, path: &Path, label: &str) {
+fn folder_file(run: &mut Run<'_>, path: &Path, label: &str) -> Result<(), RunError> {
     match linli_model::member::check_regular(path) {
-        Ok((checked, _)) => plain_file(run, path, Source::Checked(&checked), label),
+        Ok((checked, _)) => plain_file(run, path, Source::Checked(&checked), label, false),
         Err(e) => {
             let e = std::io::Error::new(std::io::ErrorKind::InvalidInput, e.message_en());
             run.push(read_error(&e), label, None);
+            Ok(())
         }
     }
 }
 
-fn plain_file(run: &mut Run<'_>, path: &Path, src: Source<'_>, label: &str) {
-    let kind = InputKind::of(path);
+/// The finding for a file of a folder or a dataset that is not read: it is not Linli records
+/// [DAT-019].
+fn not_linli_finding(err: RunError) -> Finding {
+    let (zh, en) = match err {
+        RunError::Input { zh, en, .. } => (zh, en),
+        other => (other.to_string(), other.to_string()),
+    };
+    Finding::new("input-not-linli", Level::Error, Some("DAT-019"), zh, en)
+}
+
+/// Read one file given on the command line (`top`) or found in a folder without a manifest,
+/// after looking at its first bytes [DAT-019]: what is not Linli records stops the run when
+/// given on the command line, and is a finding about the file in a folder.
+fn plain_file(run: &mut Run<'_>, path: &Path, src: Source<'_>, label: &str, top: bool) -> Result<(), RunError> {
+    use crate::sniff::Sniffed;
+    let by_name = InputKind::of(path);
+    let summary = |kind| InputSummary { path: label.to_owned(), kind, bytes: 0, records: 0, sha256: String::new() };
+    let sniffed = match src.open().and_then(|mut f| crate::sniff::sniff(&mut f)) {
+        Ok(s) => s,
+        Err(e) => {
+            run.push(read_error(&e), label, None);
+            run.report.inputs.push(summary(by_name));
+            return Ok(());
+        }
+    };
+    let kind = match sniffed {
+        // Nothing to read: an error about the file [DAT-020].
+        Sniffed::Empty => {
+            run.file_id(label);
+            run.push(input::empty_finding(1), label, None);
+            run.report.inputs.push(summary(by_name));
+            return Ok(());
+        }
+        Sniffed::GzipJson => InputKind::NdjsonGz,
+        Sniffed::Json if by_name == InputKind::NdjsonGz => InputKind::Ndjson,
+        Sniffed::Json => by_name,
+        Sniffed::Zip | Sniffed::Tar { .. } => {
+            let kind = match sniffed {
+                Sniffed::Tar { gz } => crate::archive::Kind::Tar { gz },
+                _ => crate::archive::Kind::Zip,
+            };
+            return match archive(run, src, label, kind) {
+                Err(e @ RunError::Input { .. }) if !top => {
+                    run.push(not_linli_finding(e), label, None);
+                    Ok(())
+                }
+                other => other,
+            };
+        }
+        Sniffed::Foreign(f) if top => return Err(RunError::foreign(label, f)),
+        Sniffed::Foreign(f) => {
+            run.push(not_linli_finding(RunError::foreign(label, f)), label, None);
+            run.report.inputs.push(summary(by_name));
+            return Ok(());
+        }
+    };
     match run.file(src, label, kind, None) {
         Ok(stats) => run.report.inputs.push(InputSummary::read(label.to_owned(), kind, stats)),
         Err(e) => {
             let f = read_error(&e);
             run.push(f, label, None);
-            run.report.inputs.push(InputSummary {
-                path: label.to_owned(),
-                kind,
-                bytes: 0,
-                records: 0,
-                sha256: String::new(),
-            });
+            run.report.inputs.push(summary(kind));
         }
     }
+    Ok(())
+}
+
+/// A zip or tar(.gz) archive: written out under limits and checked as the dataset it holds
+/// [DAT-021] [DAT-022]. Its files are labelled `ARCHIVE!/path`.
+fn archive(run: &mut Run<'_>, src: Source<'_>, label: &str, kind: crate::archive::Kind) -> Result<(), RunError> {
+    let limits = crate::archive::Limits { max_bytes: run.opts.max_archive_bytes, ..Default::default() };
+    let file = src.open().map_err(|source| RunError::Io { path: PathBuf::from(label), source })?;
+    let extracted =
+        crate::archive::extract(file, kind, limits).map_err(|e| RunError::input(label, e.code, e.zh, e.en))?;
+    let Some(root) = extracted.root.as_deref() else {
+        return Err(RunError::input(
+            label,
+            "input-archive",
+            "压缩包中没有数据集：根目录或唯一的顶层文件夹中没有 manifest.json，未校验。请解压后校验其中的文件，或用 `linli manifest` 为数据集目录写清单后重新打包".into(),
+            "the archive holds no dataset: no manifest.json at its root or in its one top folder; not validated. Extract it and validate its files, or write the dataset directory's manifest with `linli manifest` and pack it again".into(),
+        ));
+    };
+    let inner = if root.is_empty() { format!("{label}!") } else { format!("{label}!/{root}") };
+    let before = extracted
+        .refused
+        .into_iter()
+        .map(|mut f| {
+            f.file = Some(format!("{label}!/{}", f.file.as_deref().unwrap_or_default()));
+            f
+        })
+        .collect();
+    let dir = extracted.dir.path().join(root);
+    let done = dataset(run, &dir, &inner, before);
+    drop(extracted.dir);
+    done
 }
 
 fn manifest_finding(
@@ -905,7 +1200,7 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
     let Some(manifest) = manifest else {
         // Validate what is there, guessing each file's kind from its name.
         for rel in data_files(root) {
-            folder_file(run, &root.join(&rel), &format!("{label}/{rel}"));
+            folder_file(run, &root.join(&rel), &format!("{label}/{rel}"))?;
         }
         return Ok(());
     };
@@ -962,16 +1257,36 @@ fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result<(), RunErr
         }
         listed.push(entry.path.clone());
         // Only a regular file inside the directory, reached without a link, is opened [DAT-014].
-        let (checked, _) = match linli_model::member::check_member(root, &entry.path) {
+        let (checked, mut opened) = match linli_model::member::check_member(root, &entry.path) {
             Ok(c) => c,
             Err(e) => {
                 run.push(member_finding(&e, ptr), &manifest_label, None);
                 continue;
             }
         };
-        let kind = InputKind::of(checked.path());
-        let kind = if kind == InputKind::Json { InputKind::Ndjson } else { kind };
         let file_label = format!("{label}/{}", entry.path);
+        // Its bytes say what it is, whatever its name [DAT-019]: gzip is read as gzip, and a
+        // table, a workbook or an archive is not read at all.
+        use crate::sniff::Sniffed;
+        let kind = match crate::sniff::sniff(&mut opened) {
+            Ok(Sniffed::GzipJson) => InputKind::NdjsonGz,
+            Ok(Sniffed::Foreign(f)) => {
+                run.push(not_linli_finding(RunError::foreign(&file_label, f)), &file_label, None);
+                continue;
+            }
+            Ok(Sniffed::Zip | Sniffed::Tar { .. }) => {
+                let e = RunError::input(
+                    &file_label,
+                    "input-archive",
+                    "这是压缩包，不是数据文件：数据集中的数据文件须为 NDJSON（可用 gzip 压缩）".into(),
+                    "this is an archive, not a data file: the data files of a dataset are NDJSON (gzip allowed)".into(),
+                );
+                run.push(not_linli_finding(e), &file_label, None);
+                continue;
+            }
+            _ => InputKind::Ndjson,
+        };
+        drop(opened);
         match run.file(Source::Checked(&checked), &file_label, kind, Some(entry.record_type)) {
             Ok(stats) => {
                 if stats.sha256 != entry.sha256.as_str() {

@@ -103,8 +103,12 @@ pub(crate) fn run_conformance(args: &ConformanceArgs, lang: Lang, out: &mut dyn 
     match &args.command {
         ConformanceCommand::List { suite } => {
             let suite = suite_dir(suite.as_ref());
-            let outcomes = linli_conformance::runner::list_outcomes(&suite)
-                .map_err(|e| CliError::Usage(format!("{}: {e}", suite.display())))?;
+            let outcomes = linli_conformance::runner::list_outcomes(&suite).map_err(|e| {
+                CliError::usage(
+                    format!("{}：测试套件无法读取：{e}", suite.display()),
+                    format!("{}: {e}", suite.display()),
+                )
+            })?;
             for (id, class) in outcomes {
                 writeln!(out, "{id}\t{}", class.name()).map_err(CliError::Stdout)?;
             }
@@ -119,12 +123,19 @@ pub(crate) fn run_conformance(args: &ConformanceArgs, lang: Lang, out: &mut dyn 
 fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let target = match (&a.adapter, &a.dataset) {
         (Some(cmd), _) => Target::Adapter(shlex::split(cmd).filter(|w| !w.is_empty()).ok_or_else(|| {
-            CliError::Usage(format!("--adapter {cmd:?}: unbalanced quotes; give the command as a shell would read it"))
+            CliError::usage(
+                format!("--adapter {cmd:?}：引号不成对；请按 shell 的读法给出命令"),
+                format!("--adapter {cmd:?}: unbalanced quotes; give the command as a shell would read it"),
+            )
         })?),
         (None, Some(d)) => Target::Dataset(d.clone()),
         (None, None) => {
-            let me =
-                std::env::current_exe().map_err(|e| CliError::Usage(format!("cannot find the linli binary: {e}")))?;
+            let me = std::env::current_exe().map_err(|e| {
+                CliError::usage(
+                    format!("找不到 linli 程序本身{}", crate::io_message(&e, true)),
+                    format!("cannot find the linli binary{}", crate::io_message(&e, false)),
+                )
+            })?;
             Target::Adapter(vec![me.display().to_string(), "reference-adapter".into()])
         }
     };
@@ -211,18 +222,25 @@ pub(crate) fn run_adapter(a: &AdapterArgs) -> Result<ExitCode, CliError> {
     let fault = match &a.fault {
         None => None,
         Some(f) => Some(linli_reference_adapter::Fault::parse(f).ok_or_else(|| {
-            CliError::Usage(format!("unknown fault `{f}`; one of {}", linli_reference_adapter::Fault::NAMES.join(", ")))
+            CliError::usage(
+                format!("未知故障 `{f}`；应为 {} 之一", linli_reference_adapter::Fault::NAMES.join("、")),
+                format!("unknown fault `{f}`; one of {}", linli_reference_adapter::Fault::NAMES.join(", ")),
+            )
         })?),
     };
     let mut declared = linli_reference_adapter::Declared::default();
     for c in &a.classes {
         let class = serde_json::from_value(serde_json::Value::String(c.clone()))
-            .map_err(|_| CliError::Usage(format!("unknown class `{c}`")))?;
+            .map_err(|_| CliError::usage(format!("未知的一致性类别 `{c}`"), format!("unknown class `{c}`")))?;
         declared.classes.push(class);
     }
     for s in &a.skip {
-        let (case, reason) =
-            s.split_once('=').ok_or_else(|| CliError::Usage(format!("--skip {s}: expected CASE=REASON")))?;
+        let (case, reason) = s.split_once('=').ok_or_else(|| {
+            CliError::usage(
+                format!("--skip {s}：应为 用例=理由（CASE=REASON）"),
+                format!("--skip {s}: expected CASE=REASON"),
+            )
+        })?;
         declared.skips.push((case.to_owned(), reason.to_owned()));
     }
     let stdin = std::io::stdin();

@@ -98,9 +98,16 @@ fn dir_size(p: &std::path::Path) -> u64 {
 
 /// Run `linli validate`.
 pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
-    let mut validator = Validator::new().map_err(|e| CliError::Usage(e.to_string()))?;
+    let mut validator = Validator::new()
+        .map_err(|e| CliError::usage(format!("无法建立校验器：{e}"), format!("cannot build the validator: {e}")))?;
     if let Some(path) = &args.divisions {
-        let table = DivisionTable::from_csv_path(path).map_err(|e| CliError::Usage(e.to_string()))?;
+        let table = DivisionTable::from_csv_path(path).map_err(|e| match e {
+            linli_model::Error::DivisionTable { path, message } => CliError::usage(
+                format!("{path}：行政区划表无法读取：{message}"),
+                format!("division table {path}: {message}"),
+            ),
+            other => CliError::usage(format!("行政区划表无法读取：{other}"), other.to_string()),
+        })?;
         validator = validator.with_divisions(table);
     }
     let bar = progress_bar(args);
@@ -116,7 +123,7 @@ pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Resul
     }
     let report = validate_paths(&args.paths, &validator, &opts).map_err(|e| match e {
         linli_validate::RunError::Io { path, source } => CliError::Io { path, source },
-        other => CliError::Usage(other.to_string()),
+        other => CliError::usage(format!("无法校验：{other}"), other.to_string()),
     })?;
     if let Some(b) = bar {
         b.finish_and_clear();

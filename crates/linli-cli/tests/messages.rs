@@ -1,6 +1,8 @@
 //! Every error of the command line in the run's language `[CON-055]`: usage errors, files that
 //! are missing, profiles and manifests that do not read, and what clap itself refuses.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::process::{Command, ExitCode};

@@ -107,8 +107,17 @@ fn json_error(e: &serde_json::Error) -> Finding {
     } else {
         ("json-syntax", "JSON 语法错误")
     };
-    let mut f =
-        Finding::new(code, Level::Error, Some("CON-002"), format!("{zh}：{msg}"), format!("malformed JSON: {msg}"));
+    // serde's place is within the record's own text (line 1 of an NDJSON line), not the file's:
+    // said so in each language, serde's own words after it [CON-055].
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    let (zh_text, en_text) = match msg.strip_suffix(&at) {
+        Some(words) if e.line() > 0 => (
+            format!("{zh}：记录内第 {} 行第 {} 列（{words}）", e.line(), e.column()),
+            format!("malformed JSON at line {} column {} of the record: {words}", e.line(), e.column()),
+        ),
+        _ => (format!("{zh}：{msg}"), format!("malformed JSON: {msg}")),
+    };
+    let mut f = Finding::new(code, Level::Error, Some("CON-002"), zh_text, en_text);
     f.pointer = String::new();
     f
 }
@@ -538,6 +547,23 @@ mod tests {
                 assert!(!m.contains("3305021988") && !m.contains("999999999999"), "{m}");
             }
         }
+    }
+
+    #[test]
+    fn truncated_json_gives_its_place_within_the_record_in_each_language() {
+        let out = v().validate_str(r#"{"type":"Person","id":"P-1""#);
+        let f = &out.findings[0];
+        assert_eq!(f.code, "json-truncated");
+        assert!(
+            f.message_en.starts_with("malformed JSON at line 1 column 27 of the record: EOF while parsing"),
+            "{}",
+            f.message_en
+        );
+        assert!(
+            f.message_zh.starts_with("JSON 不完整（行或文件被截断）：记录内第 1 行第 27 列（EOF while parsing"),
+            "{}",
+            f.message_zh
+        );
     }
 
     #[test]

@@ -142,3 +142,52 @@ fn what_clap_refuses_has_a_line_in_chinese_under_zh() {
     assert_eq!(code, Some(2));
     assert!(err.starts_with("error: the following required arguments were not provided"), "{err}");
 }
+
+#[test]
+fn the_conformance_console_table_has_a_header_and_aligned_columns_in_one_language() {
+    let dataset = root().join("examples/datasets/gusu-huqiu");
+    for (lang, header, words, foreign) in [
+        (
+            "zh",
+            ["类别", "结论", "通过", "不通过", "出错", "跳过", "不适用"],
+            ["核心（core）", "未声明"],
+            ["pass", "not claimed"],
+        ),
+        (
+            "en",
+            ["class", "verdict", "pass", "fail", "error", "skip", "n/a"],
+            ["core", "not claimed"],
+            ["通过", "未声明"],
+        ),
+    ] {
+        let out_dir = tmp(&format!("console-{lang}"));
+        let (code, out) = run(&[
+            "conformance",
+            "run",
+            "--dataset",
+            dataset.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--lang",
+            lang,
+        ]);
+        assert_eq!(code, ExitCode::SUCCESS, "{out}");
+        let lines: Vec<&str> =
+            out.lines().take_while(|l| !l.starts_with("报告") && !l.starts_with("reports")).collect();
+        let head: Vec<&str> = lines[0].split_whitespace().collect();
+        assert_eq!(head, header, "{out}");
+        for w in words {
+            assert!(out.contains(w), "{lang}: {w}: {out}");
+        }
+        let table: String = lines.join("\n");
+        for f in foreign {
+            assert!(!table.contains(f), "{lang}: {f} in {table}");
+        }
+        // Every row ends at the same display column (the counts are right-aligned), a Chinese
+        // character counting two.
+        let width = |s: &str| s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<usize>();
+        let w0 = width(lines[0]);
+        assert!(lines.len() > 6 && lines.iter().all(|l| width(l) == w0), "{lang}:\n{table}");
+        std::fs::remove_dir_all(&out_dir).ok();
+    }
+}

@@ -101,6 +101,8 @@ pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Resul
     let mut validator = Validator::new()
         .map_err(|e| CliError::usage(format!("无法建立校验器：{e}"), format!("cannot build the validator: {e}")))?;
     if let Some(path) = &args.divisions {
+        // A table that cannot be opened is an I/O error, said by its kind [CON-055].
+        std::fs::File::open(path).map_err(|source| CliError::Io { path: path.clone(), source })?;
         let table = DivisionTable::from_csv_path(path).map_err(|e| match e {
             linli_model::Error::DivisionTable { path, message } => CliError::usage(
                 format!("{path}：行政区划表无法读取：{message}"),

@@ -58,6 +58,10 @@ fn a_missing_file_says_so_in_words_keeping_the_system_error_number() {
     let (code, zh) = binary(&["validate", "/nonexistent/file.ndjson"], "zh_CN.UTF-8");
     assert_eq!(code, Some(2));
     assert_eq!(zh.trim_end(), "linli: error[io]: /nonexistent/file.ndjson：文件或文件夹不存在（os error 2）");
+    // A division table that is not there.
+    let (code, zh) = run(&["validate", "--divisions", "/nonexistent/d.csv", "x", "--lang", "zh"]);
+    assert_eq!(code, ExitCode::from(2));
+    assert_eq!(zh, "error[io]: /nonexistent/d.csv：文件或文件夹不存在（os error 2）");
     // A profile file that is not there, read by the privacy crate.
     let (_, zh) = run(&["mask", "--profile", "/nonexistent/p.toml", "x", "-o", "y", "--lang", "zh"]);
     assert!(zh.contains("/nonexistent/p.toml：文件或文件夹不存在") && !zh.contains("No such file"), "{zh}");

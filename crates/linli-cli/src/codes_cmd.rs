@@ -64,7 +64,10 @@ pub(crate) fn run(args: &CodesArgs, lang: Lang, out: &mut dyn Write) -> Result<E
         tables.retain(|t| t.table == name);
         if tables.is_empty() {
             let names: Vec<&str> = all_tables().iter().map(|t| t.table).collect();
-            return Err(CliError::Usage(format!("unknown table `{name}` / 未知代码表; tables: {}", names.join(", "))));
+            return Err(CliError::usage(
+                format!("未知代码表 `{name}`；代码表有：{}", names.join("、")),
+                format!("unknown table `{name}`; tables: {}", names.join(", ")),
+            ));
         }
     }
     if args.json {

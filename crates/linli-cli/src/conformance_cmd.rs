@@ -103,8 +103,12 @@ pub(crate) fn run_conformance(args: &ConformanceArgs, lang: Lang, out: &mut dyn 
     match &args.command {
         ConformanceCommand::List { suite } => {
             let suite = suite_dir(suite.as_ref());
-            let outcomes = linli_conformance::runner::list_outcomes(&suite)
-                .map_err(|e| CliError::Usage(format!("{}: {e}", suite.display())))?;
+            let outcomes = linli_conformance::runner::list_outcomes(&suite).map_err(|e| {
+                CliError::usage(
+                    format!("{}：测试套件无法读取：{e}", suite.display()),
+                    format!("{}: {e}", suite.display()),
+                )
+            })?;
             for (id, class) in outcomes {
                 writeln!(out, "{id}\t{}", class.name()).map_err(CliError::Stdout)?;
             }
@@ -119,12 +123,19 @@ pub(crate) fn run_conformance(args: &ConformanceArgs, lang: Lang, out: &mut dyn 
 fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let target = match (&a.adapter, &a.dataset) {
         (Some(cmd), _) => Target::Adapter(shlex::split(cmd).filter(|w| !w.is_empty()).ok_or_else(|| {
-            CliError::Usage(format!("--adapter {cmd:?}: unbalanced quotes; give the command as a shell would read it"))
+            CliError::usage(
+                format!("--adapter {cmd:?}：引号不成对；请按 shell 的读法给出命令"),
+                format!("--adapter {cmd:?}: unbalanced quotes; give the command as a shell would read it"),
+            )
         })?),
         (None, Some(d)) => Target::Dataset(d.clone()),
         (None, None) => {
-            let me =
-                std::env::current_exe().map_err(|e| CliError::Usage(format!("cannot find the linli binary: {e}")))?;
+            let me = std::env::current_exe().map_err(|e| {
+                CliError::usage(
+                    format!("找不到 linli 程序本身{}", crate::io_message(&e, true)),
+                    format!("cannot find the linli binary{}", crate::io_message(&e, false)),
+                )
+            })?;
             Target::Adapter(vec![me.display().to_string(), "reference-adapter".into()])
         }
     };
@@ -173,20 +184,8 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
         };
         writeln!(out, "{word} error[{}]: {text}", e.code).map_err(CliError::Stdout)?;
     }
-    for c in &summary.classes {
-        let verdict = match (lang, c.verdict) {
-            (Lang::Zh, "pass") => "通过",
-            (Lang::Zh, "fail") => "不通过",
-            (Lang::Zh, _) => "未声明",
-            (Lang::En, v) => v,
-        };
-        let counts: Vec<String> = c.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        let name = match lang {
-            Lang::Zh => format!("{}（{}）", c.class.name_zh(), c.class.name()),
-            Lang::En => c.class.name().to_owned(),
-        };
-        writeln!(out, "{name:<12} {verdict:<12} {}", counts.join(", ")).map_err(CliError::Stdout)?;
-    }
+    let table = class_table(&summary.classes, lang);
+    out.write_all(table.as_bytes()).map_err(CliError::Stdout)?;
     let errors = summary.cases.iter().filter(|c| c.outcome == linli_conformance::runner::Outcome::Error).count();
     let log = a.out.join("adapter-stderr.log");
     if errors > 0 && std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
@@ -206,23 +205,83 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
     Ok(ExitCode::from(summary.exit_code()))
 }
 
+/// The verdict of each class as a table with a header row, in one language, its columns aligned
+/// by display width (a Chinese character takes two columns).
+fn class_table(classes: &[linli_conformance::runner::ClassVerdict], lang: Lang) -> String {
+    use unicode_width::UnicodeWidthStr;
+    const OUTCOMES: [&str; 5] = ["pass", "fail", "error", "skip", "not-applicable"];
+    let zh = lang == Lang::Zh;
+    let word = |w: &str| -> String {
+        match (zh, w) {
+            (true, "pass") => "通过",
+            (true, "fail") => "不通过",
+            (true, "error") => "出错",
+            (true, "skip") => "跳过",
+            (true, "not-claimed") => "未声明",
+            (true, "not-applicable") => "不适用",
+            (false, "not-applicable") => "n/a",
+            (false, "not-claimed") => "not claimed",
+            _ => w,
+        }
+        .to_owned()
+    };
+    let mut rows: Vec<Vec<String>> = vec![
+        [if zh { "类别" } else { "class" }, if zh { "结论" } else { "verdict" }]
+            .into_iter()
+            .map(str::to_owned)
+            .chain(OUTCOMES.iter().map(|o| word(o)))
+            .collect(),
+    ];
+    for c in classes {
+        let name =
+            if zh { format!("{}（{}）", c.class.name_zh(), c.class.name()) } else { c.class.name().to_owned() };
+        let mut row = vec![name, word(c.verdict)];
+        row.extend(OUTCOMES.iter().map(|o| c.counts.get(*o).copied().unwrap_or(0).to_string()));
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len()).map(|i| rows.iter().map(|r| r[i].width()).max().unwrap_or(0)).collect();
+    let mut text = String::new();
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (cell, w))| {
+                let pad = " ".repeat(w - cell.width());
+                // Names and verdicts to the left, counts to the right.
+                if i < 2 { format!("{cell}{pad}") } else { format!("{pad}{cell}") }
+            })
+            .collect();
+        text.push_str(cells.join("  ").trim_end());
+        text.push('\n');
+    }
+    text
+}
+
 /// Run `linli reference-adapter`: the bundled vendor adapter, on standard input and output.
 pub(crate) fn run_adapter(a: &AdapterArgs) -> Result<ExitCode, CliError> {
     let fault = match &a.fault {
         None => None,
         Some(f) => Some(linli_reference_adapter::Fault::parse(f).ok_or_else(|| {
-            CliError::Usage(format!("unknown fault `{f}`; one of {}", linli_reference_adapter::Fault::NAMES.join(", ")))
+            CliError::usage(
+                format!("未知故障 `{f}`；应为 {} 之一", linli_reference_adapter::Fault::NAMES.join("、")),
+                format!("unknown fault `{f}`; one of {}", linli_reference_adapter::Fault::NAMES.join(", ")),
+            )
         })?),
     };
     let mut declared = linli_reference_adapter::Declared::default();
     for c in &a.classes {
         let class = serde_json::from_value(serde_json::Value::String(c.clone()))
-            .map_err(|_| CliError::Usage(format!("unknown class `{c}`")))?;
+            .map_err(|_| CliError::usage(format!("未知的一致性类别 `{c}`"), format!("unknown class `{c}`")))?;
         declared.classes.push(class);
     }
     for s in &a.skip {
-        let (case, reason) =
-            s.split_once('=').ok_or_else(|| CliError::Usage(format!("--skip {s}: expected CASE=REASON")))?;
+        let (case, reason) = s.split_once('=').ok_or_else(|| {
+            CliError::usage(
+                format!("--skip {s}：应为 用例=理由（CASE=REASON）"),
+                format!("--skip {s}: expected CASE=REASON"),
+            )
+        })?;
         declared.skips.push((case.to_owned(), reason.to_owned()));
     }
     let stdin = std::io::stdin();

@@ -217,16 +217,17 @@ impl LinliReader {
     fn file(&mut self, path: &Path) -> Result<(), CliError> {
         let text = std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.to_path_buf(), source })?;
         let file = path.display().to_string();
-        let say = |e: &dyn std::fmt::Display| {
-            CliError::Usage(linli_model::redact::for_output(&format!("{file}: {e}")).into_owned())
+        let say = |zh: String, en: String| {
+            CliError::usage(crate::printable(&format!("{file}：{zh}")), crate::printable(&format!("{file}: {en}")))
         };
         let bom = text.len() - text.trim_start_matches('\u{feff}').len();
         let trimmed = text[bom..].trim_start();
         let lead = text.len() - trimmed.len();
         let line_of = |offset: usize| 1 + text[..offset.min(text.len())].matches('\n').count() as u64;
         if trimmed.starts_with('[') {
-            linli_model::json::check_text(trimmed).map_err(|e| say(&e))?;
-            let items = serde_json::from_str::<Vec<&serde_json::value::RawValue>>(trimmed).map_err(|e| say(&e))?;
+            linli_model::json::check_text(trimmed).map_err(|e| say(format!("JSON 不合要求：{e}"), e.to_string()))?;
+            let items = serde_json::from_str::<Vec<&serde_json::value::RawValue>>(trimmed)
+                .map_err(|e| say(crate::json_error_zh(&e), e.to_string()))?;
             for (i, raw) in items.into_iter().enumerate() {
                 let at = lead + (raw.get().as_ptr() as usize).saturating_sub(trimmed.as_ptr() as usize);
                 self.record(raw.get(), Origin { file: file.clone(), line: line_of(at), item: Some(i) });
@@ -277,11 +278,14 @@ impl LinliReader {
             .ok()
             .and_then(|t| serde_json::from_str(t.trim_start_matches('\u{feff}')).ok())
             .ok_or_else(|| {
-                CliError::Usage(crate::printable(&if zh {
-                    format!("{label}/{MANIFEST_FILE}：不是数据集清单（请先用 linli validate 检查）[DAT-010]")
-                } else {
-                    format!("{label}/{MANIFEST_FILE}: not a dataset manifest (check it with linli validate) [DAT-010]")
-                }))
+                CliError::usage(
+                    crate::printable(&format!(
+                        "{label}/{MANIFEST_FILE}：不是数据集清单（请先用 linli validate 检查）[DAT-010]"
+                    )),
+                    crate::printable(&format!(
+                        "{label}/{MANIFEST_FILE}: not a dataset manifest (check it with linli validate) [DAT-010]"
+                    )),
+                )
             })?;
         // The dataset is what its manifest says, as `linli mask` and `linli validate` check it
         // [DAT-013]: each file listed once, holding the bytes of its `sha256`, its `records`
@@ -497,7 +501,9 @@ pub(crate) fn shown(l: &linli_adapters::Loss) -> linli_adapters::Loss {
 
 /// The manifest of a dataset directory whose NDJSON files are written.
 pub(crate) fn write_manifest(out: &Path) -> Result<(), CliError> {
-    let text = |s: &str| linli_model::text::Text::new(s).map_err(|e| CliError::Usage(e.to_string()));
+    let text = |s: &str| {
+        linli_model::text::Text::new(s).map_err(|e| CliError::usage(crate::model_error_zh(&e), e.to_string()))
+    };
     let producer = linli_model::manifest::Producer {
         vendor: text("Linli")?,
         product: text("linli convert")?,
@@ -507,7 +513,7 @@ pub(crate) fn write_manifest(out: &Path) -> Result<(), CliError> {
     let created = linli_model::datetime::Timestamp::from_offset_datetime(now.replace_nanosecond(0).unwrap_or(now));
     let manifest =
         linli_validate::dataset::build_manifest(out, producer, linli_model::codes::SharingLevel::Internal, created)
-            .map_err(CliError::Usage)?;
+            .map_err(|e| CliError::usage(e.zh, e.en))?;
     let p = out.join(linli_model::manifest::MANIFEST_FILE);
     write_private(&p, format!("{}\n", serde_json::to_string_pretty(&manifest).unwrap_or_default()).as_bytes())
 }
@@ -524,8 +530,9 @@ pub(crate) fn adapter_error(path: &Path, lang: Lang, e: &linli_adapters::Error) 
 }
 
 fn read_mapping(a: &ConvertArgs, lang: Lang) -> Result<linli_adapters::csv_table::Mapping, CliError> {
-    let path =
-        a.mapping.as_ref().ok_or_else(|| CliError::Usage("--mapping FILE is required for csv and xlsx".into()))?;
+    let path = a.mapping.as_ref().ok_or_else(|| {
+        CliError::usage("读取 csv 和 xlsx 需要 --mapping 映射文件", "--mapping FILE is required for csv and xlsx")
+    })?;
     let text = std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.clone(), source })?;
     linli_adapters::csv_table::Mapping::from_toml(&text).map_err(|e| adapter_error(path, lang, &e))
 }
@@ -558,14 +565,17 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
         return crate::register_cmd::init_mapping(register, a, lang, out);
     }
     let (Some(from), Some(input), Some(output)) = (a.from, a.input.as_deref(), a.output.as_deref()) else {
-        return Err(CliError::Usage("--from, IN and -o OUT are required".into()));
+        return Err(CliError::usage("需要 --from、输入 IN 和 -o 输出 OUT", "--from, IN and -o OUT are required"));
     };
     if matches!(from, Format::Csv | Format::Xlsx) && a.to == Format::Linli {
         let mapping = read_mapping(a, lang)?;
         return crate::register_cmd::convert(a, &mapping, input, output, lang, out);
     }
     if a.sheet.is_some() || a.rejects.is_some() {
-        return Err(CliError::Usage("--sheet and --rejects apply when a register (csv, xlsx) is read".into()));
+        return Err(CliError::usage(
+            "--sheet 和 --rejects 只在读取登记表（csv、xlsx）时适用",
+            "--sheet and --rejects apply when a register (csv, xlsx) is read",
+        ));
     }
     run_other(a, from, input, output, lang, out)
 }
@@ -605,8 +615,9 @@ fn run_other(
         _ => None,
     };
     if a.mapping.is_some() && from == Format::Linli && a.to != Format::Csv && write_format_mapping.is_none() {
-        return Err(CliError::Usage(
-            "--mapping applies when reading a vendor format or writing csv, open311 or open311-xml".into(),
+        return Err(CliError::usage(
+            "--mapping 只在读取厂商格式或写出 csv、open311、open311-xml 时适用",
+            "--mapping applies when reading a vendor format or writing csv, open311 or open311-xml",
         ));
     }
     let mut refused = false;
@@ -625,10 +636,14 @@ fn run_other(
             let bytes = std::fs::read(input).map_err(|source| CliError::Io { path: input.to_path_buf(), source })?;
             let received_at = match &a.received_at {
                 Some(t) => linli_model::datetime::Timestamp::parse(t.trim()).map_err(|e| {
-                    CliError::Usage(format!(
-                        "--received-at {}: {e} (expected RFC 3339 with an offset)",
-                        crate::printable(t)
-                    ))
+                    CliError::usage(
+                        format!(
+                            "--received-at {}：{}（应为带时区偏移的 RFC 3339 时间）",
+                            crate::printable(t),
+                            e.message_zh()
+                        ),
+                        format!("--received-at {}: {e} (expected RFC 3339 with an offset)", crate::printable(t)),
+                    )
                 })?,
                 None => now(),
             };
@@ -636,8 +651,12 @@ fn run_other(
             opts.mapping.clone_from(&mapping);
             opts.format_mapping = format_mapping;
             opts.encoding.clone_from(&a.encoding);
-            opts.datum = linli_adapters::coords::Datum::parse(&a.datum)
-                .ok_or_else(|| CliError::Usage(format!("--datum {}: expected wgs84, gcj02 or bd09", a.datum)))?;
+            opts.datum = linli_adapters::coords::Datum::parse(&a.datum).ok_or_else(|| {
+                CliError::usage(
+                    format!("--datum {}：应为 wgs84、gcj02 或 bd09", a.datum),
+                    format!("--datum {}: expected wgs84, gcj02 or bd09", a.datum),
+                )
+            })?;
             let converted = linli_adapters::convert::read(format, &bytes, &opts).map_err(usage)?;
             refused |= !converted.all_converted();
             loss.entries.extend(converted.loss.entries);

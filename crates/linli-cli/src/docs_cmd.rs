@@ -30,8 +30,12 @@ pub(crate) fn run(args: &DocsArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
         let name = linli_adapters::csv_table::targets::CHAPTER;
         let path = dir.join(name);
         let text = std::fs::read_to_string(&path).map_err(|source| CliError::Io { path: path.clone(), source })?;
-        let spliced = linli_adapters::csv_table::targets::splice_chapter(&text)
-            .ok_or_else(|| CliError::Usage(format!("{}: the markers of Table 18-1 are missing", path.display())))?;
+        let spliced = linli_adapters::csv_table::targets::splice_chapter(&text).ok_or_else(|| {
+            CliError::usage(
+                format!("{}：缺少表 18-1 的起止标记", path.display()),
+                format!("{}: the markers of Table 18-1 are missing", path.display()),
+            )
+        })?;
         Ok((name, spliced))
     };
     if let Some(dir) = args.write.as_ref().or(args.check.as_ref()) {

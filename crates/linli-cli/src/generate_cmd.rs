@@ -39,7 +39,7 @@ pub(crate) fn run(args: &GenerateArgs, lang: Lang, out: &mut dyn Write) -> Resul
     };
     let summary = generate(&cfg, &args.output).map_err(|e| match e {
         linli_synth::Error::Io { path, source } => CliError::Io { path, source },
-        other => CliError::Usage(other.to_string()),
+        other => CliError::usage(format!("生成设置超出范围：{other}"), other.to_string()),
     })?;
     let total: u64 = summary.records.values().sum();
     let defects: u64 = summary.defects.values().sum();

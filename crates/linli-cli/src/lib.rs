@@ -38,9 +38,29 @@ pub enum CliError {
     /// Writing to standard output failed.
     #[error("standard output: {0}")]
     Stdout(#[source] std::io::Error),
-    /// An argument names something that does not exist.
+    /// A usage error whose text is already in the run's language, or has no words to translate.
+    /// Prefer [`CliError::usage`], which carries both languages.
     #[error("{0}")]
     Usage(String),
+    /// A usage error (an argument names something that does not exist, options that do not go
+    /// together, an input that does not read) in both languages; [`run`] keeps the run's language
+    /// `[CON-055]`. Made by [`CliError::usage`].
+    #[error("{en}")]
+    UsageIn {
+        /// The message in Chinese.
+        zh: String,
+        /// The message in English.
+        en: String,
+    },
+    /// An error already put into the run's language by [`run`] (an I/O error, say): its stable
+    /// code and the message.
+    #[error("{message}")]
+    Said {
+        /// Stable code (`io`, `stdout`).
+        code: &'static str,
+        /// The message in the run's language.
+        message: String,
+    },
     /// `linli mask` failed: the privacy crate's own stable code and its message in the chosen
     /// language.
     #[error("{message}")]
@@ -76,12 +96,80 @@ impl CliError {
         match self {
             CliError::Io { .. } => "io",
             CliError::Stdout(_) => "stdout",
-            CliError::Usage(_) => "usage",
-            CliError::Privacy { code, .. } | CliError::Adapter { code, .. } | CliError::Conformance { code, .. } => {
-                code
-            }
+            CliError::Usage(_) | CliError::UsageIn { .. } => "usage",
+            CliError::Privacy { code, .. }
+            | CliError::Adapter { code, .. }
+            | CliError::Conformance { code, .. }
+            | CliError::Said { code, .. } => code,
         }
     }
+
+    /// A usage error in Chinese and English `[CON-055]`.
+    pub fn usage(zh: impl Into<String>, en: impl Into<String>) -> CliError {
+        CliError::UsageIn { zh: zh.into(), en: en.into() }
+    }
+
+    /// The error in `lang` `[CON-055]`: a usage error keeps the message of that language; an I/O
+    /// error says in that language what went wrong, by its kind ([`io_message`]), keeping the
+    /// system's error number for support. Other errors are already in the run's language.
+    pub fn in_lang(self, lang: Lang) -> CliError {
+        let zh = lang == Lang::Zh;
+        match self {
+            CliError::UsageIn { zh: z, en } => CliError::Usage(if zh { z } else { en }),
+            CliError::Io { path, source } => {
+                CliError::Said { code: "io", message: format!("{}{}", path.display(), io_message(&source, zh)) }
+            }
+            // A reader that stopped reading is no error to put into words (see `main_with_args`).
+            CliError::Stdout(e) if e.kind() != std::io::ErrorKind::BrokenPipe => CliError::Said {
+                code: "stdout",
+                message: format!("{}{}", if zh { "标准输出" } else { "standard output" }, io_message(&e, zh)),
+            },
+            other => other,
+        }
+    }
+}
+
+/// A model error (an option's value that breaks its type) in Chinese: what is wrong and what is
+/// expected; the English is its `Display`.
+pub(crate) fn model_error_zh(e: &linli_model::Error) -> String {
+    use linli_model::Error as E;
+    match e {
+        E::InvalidText { value, reason, .. } => {
+            let why = if let Some(n) = reason.strip_prefix("shorter than ").and_then(|r| r.strip_suffix(" characters"))
+            {
+                format!("少于 {n} 个字符")
+            } else if let Some(n) = reason.strip_prefix("longer than ").and_then(|r| r.strip_suffix(" characters")) {
+                format!("多于 {n} 个字符")
+            } else if let Some(p) = reason.strip_prefix("does not match pattern ") {
+                format!("不符合格式 {p}")
+            } else {
+                reason.clone()
+            };
+            format!("文本 `{value}` 不合要求：{why}")
+        }
+        E::InvalidTime { value, reason } => format!("时间 `{value}` 无效：{}", reason.message_zh()),
+        E::UnknownCode { table, code } => format!("代码表 `{table}` 中没有代码 `{code}`"),
+        other => other.to_string(),
+    }
+}
+
+/// Where and why JSON did not read, in Chinese (`第 1 行第 691 列：JSON 不完整（被截断）`),
+/// serde's own English words kept after it for the detail; the English is serde's text.
+pub(crate) fn json_error_zh(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Io => "读取失败",
+        Category::Syntax => "JSON 语法错误",
+        Category::Data => "内容与要求的结构不符",
+        Category::Eof => "JSON 不完整（被截断）",
+    };
+    format!("第 {} 行第 {} 列：{what}（{e}）", e.line(), e.column())
+}
+
+/// What an I/O error says, in Chinese (`zh`) or English, starting with its separator: see
+/// [`linli_model::io_text::describe`] `[CON-055]`.
+pub fn io_message(e: &std::io::Error, zh: bool) -> String {
+    linli_model::io_text::describe(e, zh)
 }
 
 /// Language of messages.
@@ -146,8 +234,12 @@ pub enum Command {
 }
 
 /// Run the command line with `args` (the first is the program name), writing to `out`.
+///
+/// An error comes back in the run's language (`--lang`, else `LC_ALL` / `LC_MESSAGES` / `LANG`)
+/// `[CON-055]`: its `Display` is the message to print after `error[code]: `.
 pub fn run(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write) -> Result<ExitCode, CliError> {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -155,13 +247,89 @@ pub fn run(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write) -> Res
             if code == 0 {
                 out.write_all(text.as_bytes()).map_err(CliError::Stdout)?;
             } else {
+                // clap speaks English only: under Chinese, a line in Chinese first, with the
+                // stable code, then clap's own text (its usage line and hints).
+                if lang_of_args(&args) == Lang::Zh {
+                    eprintln!("linli: error[usage]: {}", printable(&clap_zh(&e)));
+                }
                 eprint!("{text}");
             }
             return Ok(ExitCode::from(code));
         }
     };
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
-    match cli.command {
+    dispatch(cli.command, lang, out).map_err(|e| e.in_lang(lang))
+}
+
+/// The language of a command line clap could not read: the last `--lang zh|en` (`--lang=zh`)
+/// among the arguments, else the environment's.
+pub fn lang_of_args(args: &[OsString]) -> Lang {
+    let mut lang = None;
+    let mut it = args.iter().skip(1).map(|a| a.to_str().unwrap_or(""));
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        let v = if a == "--lang" { it.next() } else { a.strip_prefix("--lang=") };
+        match v {
+            Some("zh") => lang = Some(Lang::Zh),
+            Some("en") => lang = Some(Lang::En),
+            _ => {}
+        }
+    }
+    lang.unwrap_or_else(Lang::from_env)
+}
+
+/// One line in Chinese saying what clap found wrong with the command line (clap has no Chinese
+/// messages): the common kinds by name, with the argument and value concerned.
+fn clap_zh(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind as K};
+    let ctx = |k: ContextKind| -> String {
+        match e.get(k) {
+            Some(ContextValue::String(s)) => s.clone(),
+            Some(ContextValue::Strings(v)) => v.join("、"),
+            Some(ContextValue::StyledStr(s)) => s.to_string(),
+            Some(ContextValue::StyledStrs(v)) => v.iter().map(ToString::to_string).collect::<Vec<_>>().join("、"),
+            Some(ContextValue::Number(n)) => n.to_string(),
+            _ => String::new(),
+        }
+    };
+    let arg = ctx(ContextKind::InvalidArg);
+    let with_arg = |s: &str| if arg.is_empty() { s.to_owned() } else { format!("{s}：{arg}") };
+    let mut line = match e.kind() {
+        K::MissingRequiredArgument => with_arg("缺少必需的参数"),
+        K::UnknownArgument => with_arg("未知的选项或参数"),
+        K::InvalidSubcommand => format!("未知的子命令：{}", ctx(ContextKind::InvalidSubcommand)),
+        K::MissingSubcommand | K::DisplayHelpOnMissingArgumentOrSubcommand => "缺少子命令".to_owned(),
+        K::InvalidValue | K::ValueValidation => {
+            let value = ctx(ContextKind::InvalidValue);
+            let mut s = format!("参数 {arg} 的值 `{value}` 无效");
+            let valid = ctx(ContextKind::ValidValue);
+            if !valid.is_empty() {
+                s.push_str(&format!("；可选值：{valid}"));
+            }
+            s
+        }
+        K::ArgumentConflict => format!("参数 {arg} 不能与 {} 同时使用", ctx(ContextKind::PriorArg)),
+        K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues => with_arg("参数的值的个数不对"),
+        K::NoEquals => with_arg("参数的值须用 `=` 给出"),
+        K::InvalidUtf8 => "参数不是有效的 UTF-8 文本".to_owned(),
+        _ => "命令行有误".to_owned(),
+    };
+    let suggested = ctx(ContextKind::SuggestedArg);
+    if !suggested.is_empty() {
+        line.push_str(&format!("（是否想用 {suggested}？）"));
+    }
+    let suggested = ctx(ContextKind::SuggestedSubcommand);
+    if !suggested.is_empty() {
+        line.push_str(&format!("（是否想用 {suggested}？）"));
+    }
+    line.push_str("；以下为英文说明");
+    line
+}
+
+fn dispatch(command: Command, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    match command {
         Command::Schema(a) => schema_cmd::run(&a, lang, out),
         Command::Codes(a) => codes_cmd::run(&a, lang, out),
         Command::Docs(a) => docs_cmd::run(&a, lang, out),

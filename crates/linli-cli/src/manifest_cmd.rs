@@ -40,7 +40,8 @@ pub struct ManifestArgs {
 }
 
 fn text(s: &str, what: &str) -> Result<Text, CliError> {
-    Text::new(s).map_err(|e| CliError::Usage(format!("--{what}: {e}")))
+    Text::new(s)
+        .map_err(|e| CliError::usage(format!("--{what}：{}", crate::model_error_zh(&e)), format!("--{what}: {e}")))
 }
 
 /// Run `linli manifest`.
@@ -51,24 +52,42 @@ pub(crate) fn run(args: &ManifestArgs, lang: Lang, out: &mut dyn Write) -> Resul
         match linli_model::member::read_member(&args.dir, MANIFEST_FILE) {
             Ok(bytes) => {
                 Some(serde_json::from_slice(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).map_err(|e| {
-                    CliError::Usage(format!(
-                        "{}: the existing manifest does not read ({e}); remove it, or fix it, to write a new one",
-                        args.dir.join(MANIFEST_FILE).display()
-                    ))
+                    let path = args.dir.join(MANIFEST_FILE);
+                    CliError::usage(
+                        format!(
+                            "{}：现有的清单无法读取（{}）；删除或修正它后才能写新的清单",
+                            path.display(),
+                            crate::json_error_zh(&e)
+                        ),
+                        format!(
+                            "{}: the existing manifest does not read ({e}); remove it, or fix it, to write a new one",
+                            path.display()
+                        ),
+                    )
                 })?)
             }
             Err(e) if e.refusal == linli_model::member::Refusal::Missing => None,
-            Err(e) => return Err(CliError::Usage(format!("{}: {}", MANIFEST_FILE, e.message_en()))),
+            Err(e) => {
+                return Err(CliError::usage(
+                    format!("{}：{}", MANIFEST_FILE, e.message_zh()),
+                    format!("{}: {}", MANIFEST_FILE, e.message_en()),
+                ));
+            }
         };
     let level = match (&args.sharing_level, &existing) {
         (Some(code), _) => SharingLevel::from_code(code).ok_or_else(|| {
-            CliError::Usage(format!("--sharing-level `{code}`: expected internal, inter-department or public"))
+            CliError::usage(
+                format!("--sharing-level `{code}`：应为 internal、inter-department 或 public"),
+                format!("--sharing-level `{code}`: expected internal, inter-department or public"),
+            )
         })?,
         (None, Some(m)) => m.sharing_level,
         (None, None) => SharingLevel::Internal,
     };
     let created_at = match &args.created_at {
-        Some(s) => s.parse().map_err(|e: linli_model::Error| CliError::Usage(format!("--created-at: {e}")))?,
+        Some(s) => s.parse().map_err(|e: linli_model::Error| {
+            CliError::usage(format!("--created-at：{}", crate::model_error_zh(&e)), format!("--created-at: {e}"))
+        })?,
         None => linli_model::datetime::Timestamp::from_offset_datetime(
             time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
         ),
@@ -77,10 +96,10 @@ pub(crate) fn run(args: &ManifestArgs, lang: Lang, out: &mut dyn Write) -> Resul
         match (given, old) {
             (Some(s), _) => text(s, what),
             (None, Some(t)) => Ok(t.clone()),
-            (None, None) => Err(CliError::Usage(format!(
-                "--{what} is needed: {} has no manifest to take it from",
-                args.dir.display()
-            ))),
+            (None, None) => Err(CliError::usage(
+                format!("需要 --{what}：{} 中没有可从中读取它的清单（manifest.json）", args.dir.display()),
+                format!("--{what} is needed: {} has no manifest to take it from", args.dir.display()),
+            )),
         }
     };
     let old = existing.as_ref().map(|m| &m.producer);
@@ -89,8 +108,8 @@ pub(crate) fn run(args: &ManifestArgs, lang: Lang, out: &mut dyn Write) -> Resul
         product: field(&args.product, "product", old.map(|p| &p.product))?,
         product_version: field(&args.product_version, "product-version", old.map(|p| &p.product_version))?,
     };
-    let mut manifest =
-        linli_validate::dataset::build_manifest(&args.dir, producer, level, created_at).map_err(CliError::Usage)?;
+    let mut manifest = linli_validate::dataset::build_manifest(&args.dir, producer, level, created_at)
+        .map_err(|e| CliError::usage(e.zh, e.en))?;
     if let Some(old) = existing {
         manifest.external_refs = old.external_refs;
         // The statement of how the data was treated stays with the level it was made for.

@@ -47,6 +47,13 @@ pub struct MaskArgs {
 }
 
 fn fail(e: &linli_privacy::Error, lang: Lang) -> CliError {
+    // An I/O error says in the run's language what went wrong, by its kind [CON-055].
+    if let linli_privacy::Error::Io { path, source } = e {
+        return CliError::Privacy {
+            code: e.code(),
+            message: format!("{path}{}", crate::io_message(source, lang == Lang::Zh)),
+        };
+    }
     CliError::Privacy { code: e.code(), message: e.message(lang == Lang::Zh) }
 }
 
@@ -69,7 +76,7 @@ pub(crate) fn run(args: &MaskArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
         return Ok(ExitCode::SUCCESS);
     }
     let (Some(profile), Some(input), Some(output)) = (&args.profile, &args.input, &args.output) else {
-        return Err(CliError::Usage("--profile, IN and -o OUT are required".into()));
+        return Err(CliError::usage("需要 --profile、输入 IN 和 -o 输出 OUT", "--profile, IN and -o OUT are required"));
     };
     // An output file that exists is replaced only when asked, as a non-empty output folder is
     // never replaced [SHR-033].
@@ -94,7 +101,7 @@ pub(crate) fn run(args: &MaskArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
         None
     };
     let tool = linli_model::text::Text::new(format!("linli mask {}", env!("CARGO_PKG_VERSION")))
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+        .map_err(|e| CliError::usage(crate::model_error_zh(&e), e.to_string()))?;
     let opts = linli_privacy::Options { profile: &profile, key: key.as_ref(), created_at: None, tool };
     let s = linli_privacy::mask_path(input, output, &opts).map_err(|e| fail(&e, lang))?;
     out.write_all(summary(&s, output, zh).as_bytes()).map_err(CliError::Stdout)?;

@@ -33,9 +33,10 @@ fn select(files: Vec<SchemaFile>, ty: Option<&str>) -> Result<Vec<SchemaFile>, C
             .find(|t| t.code().eq_ignore_ascii_case(ty))
             .map(|t| t.schema_stem().to_owned())
             .ok_or_else(|| {
-                CliError::Usage(format!(
-                    "unknown record type `{ty}` / 未知记录类型; expected one of Person, Organization, Place, Thing, Event, Case, common"
-                ))
+                CliError::usage(
+                    format!("未知记录类型 `{ty}`；应为 Person、Organization、Place、Thing、Event、Case、common 之一"),
+                    format!("unknown record type `{ty}`; expected one of Person, Organization, Place, Thing, Event, Case, common"),
+                )
             })?
     };
     Ok(files.into_iter().filter(|f| f.file_name == format!("{stem}.schema.json")).collect())

@@ -89,11 +89,10 @@ pub(crate) fn verify(a: &VerifyArgs, lang: Lang, out: &mut dyn Write) -> Result<
     let key = statement::read_verifying_key(&a.public_key).map_err(|e| fail(&e, lang))?;
     let suite = a.suite.clone().unwrap_or_else(linli_conformance::vector::suite_dir);
     if !suite.join("vectors").is_dir() {
-        return Err(CliError::Usage(if zh {
-            format!("{}：不是测试套件文件夹（没有 vectors/）", suite.display())
-        } else {
-            format!("{}: not a suite folder (no vectors/)", suite.display())
-        }));
+        return Err(CliError::usage(
+            format!("{}：不是测试套件文件夹（没有 vectors/）", suite.display()),
+            format!("{}: not a suite folder (no vectors/)", suite.display()),
+        ));
     }
     let summary = match &a.summary {
         Some(p) => Some(

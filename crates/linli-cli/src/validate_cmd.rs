@@ -140,9 +140,18 @@ fn dir_size(p: &std::path::Path) -> u64 {
 
 /// Run `linli validate`.
 pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
-    let mut validator = Validator::new().map_err(|e| CliError::Usage(e.to_string()))?;
+    let mut validator = Validator::new()
+        .map_err(|e| CliError::usage(format!("无法建立校验器：{e}"), format!("cannot build the validator: {e}")))?;
     if let Some(path) = &args.divisions {
-        let table = DivisionTable::from_csv_path(path).map_err(|e| CliError::Usage(e.to_string()))?;
+        // A table that cannot be opened is an I/O error, said by its kind [CON-055].
+        std::fs::File::open(path).map_err(|source| CliError::Io { path: path.clone(), source })?;
+        let table = DivisionTable::from_csv_path(path).map_err(|e| match e {
+            linli_model::Error::DivisionTable { path, message } => CliError::usage(
+                format!("{path}：行政区划表无法读取：{message}"),
+                format!("division table {path}: {message}"),
+            ),
+            other => CliError::usage(format!("行政区划表无法读取：{other}"), other.to_string()),
+        })?;
         validator = validator.with_divisions(table);
     }
     let rules = linli_validate::report::RuleFilter::new(args.pick.clone(), args.skip.clone()).map_err(|e| {
@@ -180,7 +189,7 @@ pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Resul
         e @ linli_validate::RunError::Input { code, .. } => {
             CliError::Adapter { code, message: e.message(lang == Lang::Zh) }
         }
-        other => CliError::Usage(other.to_string()),
+        other => CliError::usage(format!("无法校验：{other}"), other.to_string()),
     })?;
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -200,7 +209,9 @@ pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Resul
         Format::Junit => report::render_junit(&report, rlang).into_bytes(),
         Format::Html => report::render_html(&report, rlang).into_bytes(),
         Format::Csv => report::render_csv(&report, rlang),
-        Format::Xlsx => report::render_xlsx(&report, rlang).map_err(|e| CliError::Usage(e.to_string()))?,
+        Format::Xlsx => report::render_xlsx(&report, rlang).map_err(|e| {
+            CliError::usage(format!("无法写出 xlsx 工作簿：{e}"), format!("cannot write the xlsx workbook: {e}"))
+        })?,
     };
     match &args.output {
         Some(path) => std::fs::write(path, bytes).map_err(|source| CliError::Io { path: path.clone(), source })?,

@@ -16,6 +16,17 @@ fn outcome_name(o: Outcome) -> &'static str {
     }
 }
 
+/// The outcome in Chinese.
+fn outcome_zh(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "通过",
+        Outcome::Fail => "不通过",
+        Outcome::Error => "出错",
+        Outcome::Skip => "跳过",
+        Outcome::NotApplicable => "不适用",
+    }
+}
+
 /// A requirement's text as a reader sees it: without the Markdown marks of bold and code.
 fn plain(markdown: &str) -> String {
     markdown.replace("**", "").replace('`', "")
@@ -148,17 +159,20 @@ pub fn html(s: &Summary, requirement_text: &dyn Fn(&str) -> Option<String>) -> S
                 .collect();
             let _ = writeln!(
                 h,
-                "<tr class=\"case\" data-case=\"{}\"><td><code>{}</code></td><td class=\"{}\">{}</td><td>{}</td><td>{}<br><span class=\"en\">{}</span></td></tr>",
+                "<tr class=\"case\" data-case=\"{}\"><td><code>{}</code></td><td class=\"{}\">{} <span class=\"en\">{}</span></td><td>{}</td><td>{}<br><span class=\"en\">{}</span></td></tr>",
                 esc(&c.id),
                 esc(&c.id),
                 outcome_name(c.outcome),
+                outcome_zh(c.outcome),
                 outcome_name(c.outcome),
                 reqs.join(" "),
                 esc(&c.detail_zh),
                 esc(&c.detail_en)
             );
         }
-        h.push_str("</table>\n<h2>所涉条款 <span class=\"en\">Requirements cited</span></h2>\n<dl>\n");
+        // The specification is written in English only: its text is quoted as it stands, and the
+        // reader told so in Chinese.
+        h.push_str("</table>\n<h2>所涉条款 <span class=\"en\">Requirements cited</span></h2>\n<p>条款原文摘自规范（规范正文为英文）。 <span class=\"en\">Quoted from the specification.</span></p>\n<dl>\n");
         for r in cited {
             let _ = writeln!(
                 h,

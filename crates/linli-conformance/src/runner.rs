@@ -1205,8 +1205,18 @@ pub(crate) fn dataset_findings(dir: &Path) -> Result<Vec<String>, ExportUnchecke
         .findings
         .iter()
         .filter(|f| f.level != linli_model::check::Level::Info)
-        .map(|f| format!("{} {}:{} {}", f.code, f.file.as_deref().unwrap_or("-"), f.line.unwrap_or(0), f.pointer))
+        .map(|f| format!("{} {} {}", f.code, place(f), f.pointer))
         .collect())
+}
+
+/// Where a finding is: `file:line`, or the file alone for a finding of a whole file (a manifest's,
+/// which has no line), never `file:0`.
+fn place(f: &linli_validate::finding::Finding) -> String {
+    let file = f.file.as_deref().unwrap_or("-");
+    match f.line {
+        Some(line) if line > 0 => format!("{file}:{line}"),
+        _ => file.to_owned(),
+    }
 }
 
 /// An export case: the directory must hold a dataset that `linli validate` accepts, with exactly
@@ -1279,13 +1289,7 @@ fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_j
     let mut by_req: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in report.findings.iter().filter(|f| f.level == linli_model::check::Level::Error) {
         if let Some(r) = f.requirement {
-            by_req.entry(r.to_owned()).or_default().push(format!(
-                "{}:{} {} {}",
-                f.file.as_deref().unwrap_or("-"),
-                f.line.unwrap_or(0),
-                f.pointer,
-                f.code
-            ));
+            by_req.entry(r.to_owned()).or_default().push(format!("{} {} {}", place(f), f.pointer, f.code));
         }
     }
     // A class is judged when the dataset holds what it is about, or when a finding cites it.

@@ -53,3 +53,28 @@ fn a_dataset_of_one_place_passes_places_and_core_only() {
     assert_eq!(verdict(&s, "privacy"), "not-claimed");
     assert!(Path::new(&minimal).is_dir());
 }
+
+#[test]
+fn a_manifest_finding_is_placed_at_the_manifest_without_a_line_zero() {
+    let suite = linli_conformance::vector::suite_dir();
+    let minimal = suite.join("datasets/valid-minimal/dataset");
+    let dir = std::env::temp_dir().join(format!("linli-manifest-place-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir(&minimal).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    let mut m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    m["files"][0]["records"] = serde_json::json!(m["files"][0]["records"].as_u64().unwrap() + 1);
+    std::fs::write(dir.join("manifest.json"), m.to_string()).unwrap();
+    let s = run(&Target::Dataset(dir.clone()), &RunOptions::new(suite), &mut |_| {});
+    let _ = std::fs::remove_dir_all(&dir);
+    let details: Vec<&str> = s.cases.iter().map(|c| c.detail_en.as_str()).filter(|d| d.contains("manifest")).collect();
+    assert!(
+        details.iter().any(|d| d.contains("manifest.json /files/0/records manifest-count-mismatch")),
+        "{details:?}"
+    );
+    assert!(details.iter().all(|d| !d.contains("manifest.json:0")), "{details:?}");
+}

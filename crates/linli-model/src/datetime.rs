@@ -34,8 +34,19 @@ impl fmt::Display for TimeError {
         f.write_str(match self {
             TimeError::Shape => "not in the form YYYY-MM-DDThh:mm:ss[.f](Z|±hh:mm)",
             TimeError::Calendar => "no such calendar day",
-            TimeError::MissingOffset => "the time has no offset (Z or ±hh:mm)",
+            TimeError::MissingOffset => "the time has no offset: add Z or one such as +08:00",
         })
+    }
+}
+
+impl TimeError {
+    /// What is wrong and what is expected, in Chinese (the `Display` text is the English).
+    pub fn message_zh(&self) -> &'static str {
+        match self {
+            TimeError::Shape => "不是 YYYY-MM-DDThh:mm:ss[.f](Z|±hh:mm) 的形式",
+            TimeError::Calendar => "日历上没有这一天",
+            TimeError::MissingOffset => "时间缺少时区偏移：请加 Z 或 +08:00 这样的偏移",
+        }
     }
 }
 

@@ -44,6 +44,7 @@ pub mod docs;
 mod error;
 pub mod event;
 pub mod geo;
+pub mod io_text;
 pub mod json;
 pub mod manifest;
 pub mod member;

@@ -154,7 +154,9 @@ impl MemberError {
     /// The message in Chinese: the path, and why it was not opened.
     pub fn message_zh(&self) -> String {
         match &self.source {
-            Some(e) if self.refusal == Refusal::Unreadable => format!("`{}` {}：{e}", self.path, self.refusal.zh()),
+            Some(e) if self.refusal == Refusal::Unreadable => {
+                format!("`{}` {}{}", self.path, self.refusal.zh(), crate::io_text::describe(e, true))
+            }
             _ => format!("`{}` {}", self.path, self.refusal.zh()),
         }
     }
@@ -170,8 +172,10 @@ impl MemberError {
     /// As an I/O error (kind `InvalidInput`, or the underlying error's kind), for readers whose
     /// interface is `std::io`.
     pub fn into_io(self) -> std::io::Error {
+        // The refusal itself is the payload (its text is the English message), so that a reader
+        // who wants the Chinese message can take it back out with `downcast_ref`.
         let kind = self.source.as_ref().map_or(std::io::ErrorKind::InvalidInput, std::io::Error::kind);
-        std::io::Error::new(kind, self.message_en())
+        std::io::Error::new(kind, self)
     }
 }
 

@@ -348,9 +348,23 @@ impl Profile {
     pub fn from_toml(text: &str, file: &str) -> Result<Profile, Error> {
         let bad = |key: String, zh: String, en: String| Error::Profile { file: file.to_owned(), key, zh, en };
         let raw: RawProfile = toml::from_str(text).map_err(|e| {
-            let msg = e.message().to_owned();
+            let msg = e.message().trim_end().to_owned();
             let at = e.span().map(|s| line_col(text, s.start)).unwrap_or_default();
-            bad(at, format!("TOML 无法读取：{msg}"), format!("cannot read the TOML: {msg}"))
+            // A lead in each language saying what kind of mistake it is (and what a profile
+            // needs, when a key is missing), the parser's own words after it.
+            let (lead_zh, lead_en) = if msg.starts_with("missing field") {
+                (
+                    "缺少必需的键（共享配置须有 name、sharingLevel 和 [defaults] 表，表中须有 personal、sensitive、extensions）",
+                    "a required key is missing (a profile needs name, sharingLevel and a [defaults] table with personal, sensitive and extensions)",
+                )
+            } else if msg.starts_with("unknown field") {
+                ("有未知的键", "an unknown key")
+            } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
+                ("值的类型或取值不对", "a value of the wrong type")
+            } else {
+                ("TOML 语法错误", "a TOML syntax error")
+            };
+            bad(at, format!("TOML 无法读取，{lead_zh}：{msg}"), format!("cannot read the TOML, {lead_en}: {msg}"))
         })?;
         if raw.name.trim().is_empty() {
             return Err(bad("name".into(), "名称为空".into(), "the name is empty".into()));
@@ -544,11 +558,12 @@ fn leak_str(s: &str) -> &'static str {
     ""
 }
 
+/// `line:column` (1-based) of `offset`, in no language.
 fn line_col(text: &str, offset: usize) -> String {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("line {line}, column {col}")
+    format!("{line}:{col}")
 }
 
 type RuleError = (&'static str, String, String);
@@ -692,8 +707,11 @@ mod tests {
         assert_eq!(k, "rule[0].action");
         let (k, _) = err(&format!("{HEAD}[[rule]]\ntype = \"Person\"\npointer = \"/gender\"\naction = \"mask\"\n"));
         assert_eq!(k, "rule[0].action");
-        let (k, _) = err(&format!("{HEAD}colour = \"red\"\n"));
-        assert!(k.starts_with("line "), "{k}");
+        // A TOML error is placed by `line:column`, in no language; the message leads with the
+        // kind of mistake [CON-055].
+        let (k, e) = err(&format!("{HEAD}colour = \"red\"\n"));
+        assert_eq!(k, "7:1");
+        assert!(e.starts_with("cannot read the TOML, an unknown key: unknown field `colour`"), "{e}");
         let (k, _) = err(&HEAD.replace("personal = \"mask\"", "personal = \"drop\""));
         assert_eq!(k, "defaults.personal");
         let (k, _) = err(&HEAD.replace("extensions = \"drop\"", "extensions = \"mask\""));

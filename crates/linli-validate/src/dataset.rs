@@ -459,6 +459,28 @@ pub fn data_file_paths(dir: &std::path::Path) -> (Vec<String>, Vec<(String, &'st
     (names, skipped)
 }
 
+/// Why [`build_manifest`] could not build a manifest, in Chinese and English (the `Display` text).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{en}")]
+pub struct ManifestError {
+    /// The message in Chinese.
+    pub zh: String,
+    /// The message in English.
+    pub en: String,
+}
+
+impl From<ManifestError> for String {
+    fn from(e: ManifestError) -> String {
+        e.en
+    }
+}
+
+impl ManifestError {
+    fn new(zh: String, en: String) -> Self {
+        ManifestError { zh, en }
+    }
+}
+
 /// Build the manifest of a dataset directory from its data files (`*.ndjson`, `*.jsonl`,
 /// `*.ndjson.gz`): path, record type (all records of a file must share one), record count and
 /// SHA-256 `[DAT-013]`.
@@ -467,16 +489,25 @@ pub fn build_manifest(
     producer: linli_model::manifest::Producer,
     sharing_level: linli_model::codes::SharingLevel,
     created_at: linli_model::datetime::Timestamp,
-) -> Result<linli_model::manifest::Manifest, String> {
+) -> Result<linli_model::manifest::Manifest, ManifestError> {
     use linli_model::manifest::{Manifest, ManifestFile};
-    std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::read_dir(dir).map_err(|e| {
+        ManifestError::new(
+            format!("{}{}", dir.display(), linli_model::io_text::describe(&e, true)),
+            format!("{}: {e}", dir.display()),
+        )
+    })?;
     let (names, _) = data_file_paths(dir);
     let mut files = Vec::new();
     for name in names {
         if linli_model::manifest::check_path(&name).is_err() {
-            return Err(format!("{name}: a dataset file name may only use A-Z a-z 0-9 . _ - [DAT-014]"));
+            return Err(ManifestError::new(
+                format!("{name}：数据集文件名只能用 A-Z a-z 0-9 . _ - [DAT-014]"),
+                format!("{name}: a dataset file name may only use A-Z a-z 0-9 . _ - [DAT-014]"),
+            ));
         }
-        let (_, file) = linli_model::member::check_member(dir, &name).map_err(|e| e.message_en())?;
+        let (_, file) = linli_model::member::check_member(dir, &name)
+            .map_err(|e| ManifestError::new(e.message_zh(), e.message_en()))?;
         let mut types: Vec<RecordType> = Vec::new();
         let mut problem = None;
         let stats = crate::input::read_ndjson_file(file, name.ends_with(".gz"), 16 << 20, true, &mut |item| {
@@ -494,27 +525,48 @@ pub fn build_manifest(
                     Some(t) if !types.contains(&t) => types.push(t),
                     Some(_) => {}
                     None => {
-                        problem.get_or_insert(format!("{name}:{}: no known record type", r.line));
+                        problem.get_or_insert(ManifestError::new(
+                            format!(
+                                "{name}:{}：记录没有已知的类型（`type` 应为 {}之一）",
+                                r.line,
+                                RecordType::ALL.iter().map(|t| format!("{} ", t.code())).collect::<String>()
+                            ),
+                            format!(
+                                "{name}:{}: no known record type (`type` should be one of {})",
+                                r.line,
+                                RecordType::ALL.iter().map(|t| t.code()).collect::<Vec<_>>().join(", ")
+                            ),
+                        ));
                     }
                 }
             }
         })
-        .map_err(|e| format!("{}: {e}", dir.join(&name).display()))?;
+        .map_err(|e| {
+            let path = dir.join(&name);
+            ManifestError::new(
+                format!("{}{}", path.display(), linli_model::io_text::describe(&e, true)),
+                format!("{}: {e}", path.display()),
+            )
+        })?;
         if let Some(p) = problem {
             return Err(p);
         }
         let record_type = match types.as_slice() {
             [t] => *t,
-            [] => return Err(format!("{name}: holds no record")),
+            [] => return Err(ManifestError::new(format!("{name}：没有记录"), format!("{name}: holds no record"))),
             _ => {
-                return Err(format!("{name}: mixes record types {types:?}; a dataset file holds one type"));
+                return Err(ManifestError::new(
+                    format!("{name}：混有多种记录类型 {types:?}；一个数据集文件只能有一种类型"),
+                    format!("{name}: mixes record types {types:?}; a dataset file holds one type"),
+                ));
             }
         };
         files.push(ManifestFile {
             path: name,
             record_type,
             records: stats.records,
-            sha256: linli_model::text::Sha256::new(stats.sha256).map_err(|e| e.to_string())?,
+            sha256: linli_model::text::Sha256::new(stats.sha256)
+                .map_err(|e| ManifestError::new(e.to_string(), e.to_string()))?,
         });
     }
     Ok(Manifest {

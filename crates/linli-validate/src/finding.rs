@@ -82,6 +82,18 @@ impl Finding {
         self
     }
 
+    /// Set the value given where a code of `table` belongs (an `enum` of the schemas): shown in
+    /// full when [`shown_as_code`] says it cannot hold personal data, else as [`Finding::with_value`]
+    /// masks it `[PRI-004]`.
+    pub fn with_code_value(mut self, value: &str, table: Option<&linli_model::codes::TableInfo>) -> Self {
+        if shown_as_code(value, table) {
+            self.value = Some(linli_model::text::truncate(value, 64));
+            self
+        } else {
+            self.with_value(value)
+        }
+    }
+
     /// The finding as every report prints it: a personal number anywhere in it — file, pointer
     /// (member names), record id, value or message — masked by [`linli_model::redact::redact`]
     /// `[PRI-011]`. [`crate::report::Report::push`] applies it to every finding it keeps.
@@ -107,15 +119,47 @@ impl Finding {
     }
 }
 
+/// Whether a value found where a code belongs is shown in full although its member is marked
+/// `[PRI-004]`: a code is no personal data. It is when it is a code or a label of `table` (any
+/// table when `None`), or — `table` given — when it has the form of a code and cannot be a
+/// name or a personal number: 1 to 32 characters `A-Z a-z 0-9 . _ -`, no more than 6 digits in a
+/// row, holding a digit or one of `. _ -` or no longer than 4 characters, and nothing in it
+/// that [`linli_model::redact`] masks `[PRI-011]`.
+pub fn shown_as_code(value: &str, table: Option<&linli_model::codes::TableInfo>) -> bool {
+    if value.is_empty() || value.chars().count() > 32 || linli_model::redact::redact(value) != value {
+        return false;
+    }
+    let in_table = |t: &linli_model::codes::TableInfo| {
+        t.codes.iter().any(|(c, zh, en)| *c == value || *zh == value || en.eq_ignore_ascii_case(value))
+    };
+    let Some(table) = table else {
+        // Without a table only a code of some table, which has a code's form.
+        return code_form(value)
+            && linli_model::codes::all_tables().iter().any(|t| t.codes.iter().any(|c| c.0 == value));
+    };
+    in_table(table) || code_form(value)
+}
+
+/// `A-Z a-z 0-9 . _ -` only, at most 6 digits in a row, and a digit, a separator or at most 4
+/// characters (a word of 5 letters or more could be a name written in pinyin).
+fn code_form(value: &str) -> bool {
+    let allowed = value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    let longest_digits = value.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
+    let marked = value.bytes().any(|b| b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+    allowed && longest_digits <= 6 && (marked || value.len() <= 4)
+}
+
 impl From<(&check::Finding, Option<RecordType>, Option<&str>)> for Finding {
     fn from((f, ty, id): (&check::Finding, Option<RecordType>, Option<&str>)) -> Self {
         let mut out = Finding::new(f.code, f.level, Some(f.requirement), f.message_zh.clone(), f.message_en.clone());
         out.pointer = f.pointer.clone();
         out.record_type = ty;
         out.record_id = id.map(str::to_owned);
-        // Mask by the check's own mark or by the schema's mark for the member.
-        let marked =
-            f.sensitivity.is_some() || ty.is_some_and(|t| linli_model::sensitivity::classify(t, &f.pointer).is_some());
+        // Mask by the check's own mark or by the schema's mark for the member — but a code of a
+        // code table, unmarked by the check, is no personal data and is shown in full.
+        let marked = f.sensitivity.is_some()
+            || (ty.is_some_and(|t| linli_model::sensitivity::classify(t, &f.pointer).is_some())
+                && !f.value.as_deref().is_some_and(|v| shown_as_code(v, None)));
         out.value = f
             .value
             .as_deref()

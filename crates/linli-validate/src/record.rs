@@ -107,8 +107,17 @@ fn json_error(e: &serde_json::Error) -> Finding {
     } else {
         ("json-syntax", "JSON 语法错误")
     };
-    let mut f =
-        Finding::new(code, Level::Error, Some("CON-002"), format!("{zh}：{msg}"), format!("malformed JSON: {msg}"));
+    // serde's place is within the record's own text (line 1 of an NDJSON line), not the file's:
+    // said so in each language, serde's own words after it [CON-055].
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    let (zh_text, en_text) = match msg.strip_suffix(&at) {
+        Some(words) if e.line() > 0 => (
+            format!("{zh}：记录内第 {} 行第 {} 列（{words}）", e.line(), e.column()),
+            format!("malformed JSON at line {} column {} of the record: {words}", e.line(), e.column()),
+        ),
+        _ => (format!("{zh}：{msg}"), format!("malformed JSON: {msg}")),
+    };
+    let mut f = Finding::new(code, Level::Error, Some("CON-002"), zh_text, en_text);
     f.pointer = String::new();
     f
 }
@@ -285,7 +294,14 @@ impl Validator {
                         other => Cow::Owned(other.to_string()),
                     };
                     if !text.is_empty() {
-                        f = f.with_value(&text);
+                        f = if s.keyword == "enum" {
+                            // A code is shown in full where it cannot be personal data [PRI-004].
+                            let table =
+                                s.code_table.and_then(|n| crate::schema_engine::tables().iter().find(|t| t.table == n));
+                            f.with_code_value(&text, table)
+                        } else {
+                            f.with_value(&text)
+                        };
                     }
                 }
                 f
@@ -456,8 +472,107 @@ mod tests {
         assert!(codes.contains(&"schema-code"), "{codes:?}");
         let g = out.findings.iter().find(|f| f.code == "schema-code").unwrap();
         assert_eq!(g.pointer, "/gender");
-        // Gender is personal information: the value is masked even though it is one digit.
-        assert_eq!(g.value.as_deref(), Some("*"));
+        // Gender is personal information, but a code is not: the value is shown in full
+        // [PRI-004], and the message lists the codes the table has [CON-054].
+        assert_eq!(g.value.as_deref(), Some("7"));
+        assert!(
+            g.message_en.contains("table `gender`") && g.message_en.contains("1 (Male), 2 (Female)"),
+            "{}",
+            g.message_en
+        );
+        assert!(
+            g.message_zh.contains("代码表 `gender`") && g.message_zh.contains("1（男性）、2（女性）"),
+            "{}",
+            g.message_zh
+        );
+    }
+
+    #[test]
+    fn a_code_is_shown_in_full_and_what_could_be_personal_stays_masked() {
+        // (value in `gender`, as shown)
+        let cases = [
+            ("M", "M"),
+            ("男性", "男性"),
+            ("female", "female"),
+            ("unknown-x", "unknown-x"),
+            // An ID number, a mobile number, a name, a word that could be a name in pinyin.
+            ("330502198807024471", "3305**********4471"),
+            ("13812345678", "138****5678"),
+            ("王秀英", "王*英"),
+            ("王", "*"),
+            ("wangxiuying", "wan****ying"),
+        ];
+        for (given, shown) in cases {
+            let text = PERSON.replace(r#""name":"张三""#, &format!(r#""name":"张三","gender":"{given}""#));
+            let out = v().validate_str(&text);
+            let g = out.findings.iter().find(|f| f.code == "schema-code").unwrap_or_else(|| panic!("{given}: {out:?}"));
+            assert_eq!(g.value.as_deref(), Some(shown), "{given}");
+        }
+        // The ID number itself, where a finding quotes it, stays masked.
+        let out = v().validate_str(PERSON);
+        assert_eq!(out.findings[0].value.as_deref(), Some("3305**********4471"));
+    }
+
+    #[test]
+    fn semantic_findings_say_what_was_expected_without_the_value() {
+        // (change to the record, code, expected words en, zh) [CON-054]
+        let cases = [
+            (
+                "330502198807024471",
+                "33050219880702447",
+                "id-number-shape",
+                "expected 18 characters: 17 digits",
+                "应为 18 位",
+            ),
+            (
+                "330502198807024471",
+                "330502198807024472",
+                "id-number-check-character",
+                "the last character should be the GB 11643 check",
+                "最后一位应为前 17 位按 GB 11643 算出的校验码",
+            ),
+            (
+                r#""name":"张三""#,
+                r#""name":"张三","phones":["999999999999"]"#,
+                "phone-shape",
+                "expected an 11-digit mobile number",
+                "应为 11 位手机号码",
+            ),
+        ];
+        for (from, to, code, en, zh) in cases {
+            let out = v().validate_str(&PERSON.replace(from, to));
+            let f = out.findings.iter().find(|f| f.code == code).unwrap_or_else(|| panic!("{code}: {out:?}"));
+            assert!(f.message_en.contains(en) && f.message_zh.contains(zh), "{f:?}");
+            for m in [&f.message_en, &f.message_zh] {
+                assert!(!m.contains("3305021988") && !m.contains("999999999999"), "{m}");
+            }
+        }
+    }
+
+    #[test]
+    fn truncated_json_gives_its_place_within_the_record_in_each_language() {
+        let out = v().validate_str(r#"{"type":"Person","id":"P-1""#);
+        let f = &out.findings[0];
+        assert_eq!(f.code, "json-truncated");
+        assert!(
+            f.message_en.starts_with("malformed JSON at line 1 column 27 of the record: EOF while parsing"),
+            "{}",
+            f.message_en
+        );
+        assert!(
+            f.message_zh.starts_with("JSON 不完整（行或文件被截断）：记录内第 1 行第 27 列（EOF while parsing"),
+            "{}",
+            f.message_zh
+        );
+    }
+
+    #[test]
+    fn a_time_without_offset_is_told_to_add_one() {
+        let meta = PERSON.replacen("+08:00", "", 1);
+        let out = v().validate_str(&meta);
+        let f = out.findings.iter().find(|f| f.code == "schema-timestamp").unwrap_or_else(|| panic!("{out:?}"));
+        assert!(f.message_en.starts_with("time without offset: add +08:00"), "{}", f.message_en);
+        assert!(f.message_zh.starts_with("时间缺少时区偏移：请加 +08:00"), "{}", f.message_zh);
     }
 
     #[test]

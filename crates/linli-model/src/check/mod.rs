@@ -156,7 +156,12 @@ pub fn check_record(record: &Record, ctx: &Context<'_>) -> Vec<Finding> {
 fn check_person(p: &Person, out: &mut Vec<Finding>) {
     if let Some(b) = p.birth_date {
         if b > p.meta.created_at.local_date() {
-            out.push(Finding::new(FindingCode::BirthDateInFuture, "/birthDate").value(b));
+            out.push(
+                Finding::new(FindingCode::BirthDateInFuture, "/birthDate").value(b).detail(
+                    "应不晚于记录的创建时间 meta.createdAt",
+                    "expected on or before the record's meta.createdAt",
+                ),
+            );
         }
     }
     // Without `birthDate`, the birth date a resident ID number gives must not be after the
@@ -172,7 +177,11 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
                     out.push(
                         Finding::new(FindingCode::BirthDateInFuture, format!("/identifiers/{i}/value"))
                             .value(ident.value.as_str())
-                            .sensitive(Sensitivity::Sensitive),
+                            .sensitive(Sensitivity::Sensitive)
+                            .detail(
+                                "号码中的出生日期应不晚于记录的创建时间 meta.createdAt",
+                                "the birth date in the number should be on or before the record's meta.createdAt",
+                            ),
                     );
                 }
             }
@@ -183,11 +192,15 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(FindingCode::BirthPeriodOrder, "/birthPeriod/end")
                     .value(period.end)
-                    .sensitive(Sensitivity::Personal),
+                    .sensitive(Sensitivity::Personal)
+                    .detail("end 应不早于 start", "end should be on or after start"),
             );
         } else if let Some(b) = p.birth_date {
             if b < period.start || b > period.end {
-                out.push(Finding::new(FindingCode::BirthDateOutsidePeriod, "/birthDate").value(b));
+                out.push(Finding::new(FindingCode::BirthDateOutsidePeriod, "/birthDate").value(b).detail(
+                    "应在 birthPeriod 的 start 与 end 之间",
+                    "expected between the start and the end of birthPeriod",
+                ));
             }
         }
     }
@@ -225,15 +238,28 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
         let ptr = || format!("/identifiers/{i}/value");
         let v = ident.value.as_str();
         let f = |code| Finding::new(code, ptr()).value(v).sensitive(Sensitivity::Sensitive);
+        // What is expected, in words that tell nothing of the number itself [PRI-004] [CON-054].
         match id_number::parse(v) {
-            Err(id_number::IdNumberError::Shape) => out.push(f(FindingCode::IdNumberShape)),
-            Err(id_number::IdNumberError::BirthDate) => out.push(f(FindingCode::IdNumberBirthDate)),
+            Err(id_number::IdNumberError::Shape) => out.push(f(FindingCode::IdNumberShape).detail(
+                "应为 18 位：17 位数字加 1 位数字或 X",
+                "expected 18 characters: 17 digits, then a digit or X",
+            )),
+            Err(id_number::IdNumberError::BirthDate) => out.push(f(FindingCode::IdNumberBirthDate).detail(
+                "第 7 至 14 位应为日历上存在的日期（YYYYMMDD）",
+                "digits 7 to 14 should be a date YYYYMMDD that exists",
+            )),
             Err(id_number::IdNumberError::CheckCharacter { .. }) => {
-                out.push(f(FindingCode::IdNumberCheckCharacter));
+                out.push(f(FindingCode::IdNumberCheckCharacter).detail(
+                    "最后一位应为前 17 位按 GB 11643 算出的校验码；请与证件核对号码",
+                    "the last character should be the GB 11643 check of the first 17; check the number against the card",
+                ));
             }
             Ok(id) => {
                 if id.province.is_none() {
-                    out.push(f(FindingCode::IdNumberRegion));
+                    out.push(f(FindingCode::IdNumberRegion).detail(
+                        "前两位应为省级行政区划代码（11–65、71、81、82）",
+                        "the first two digits should be a province code (11–65, 71, 81, 82)",
+                    ));
                 }
                 if let Some(b) = p.birth_date {
                     if b != id.birth_date {
@@ -241,16 +267,28 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
                             Finding::new(FindingCode::IdNumberBirthDateMismatch, "/birthDate")
                                 .value(b)
                                 .sensitive(Sensitivity::Personal)
-                                .detail(format!("见 {}", ptr()), format!("see {}", ptr())),
+                                .detail(
+                                    format!("应与证件号码中的出生日期相同，见 {}", ptr()),
+                                    format!("expected the date the ID number gives, see {}", ptr()),
+                                ),
                         );
                     }
                 }
                 if let Some(g @ (Gender::Male | Gender::Female)) = p.gender {
                     if g != id.gender {
                         out.push(
+                            // Masked although a code: with the mismatch it would tell the
+                            // ID number's gender digit [PRI-004].
                             Finding::new(FindingCode::IdNumberGenderMismatch, "/gender")
                                 .value(g)
-                                .detail(format!("见 {}", ptr()), format!("see {}", ptr())),
+                                .sensitive(Sensitivity::Personal)
+                                .detail(
+                                    format!("应与证件号码第 17 位相符（奇数为 1 男性，偶数为 2 女性），见 {}", ptr()),
+                                    format!(
+                                        "expected what digit 17 of the ID number says (odd: 1 male, even: 2 female), see {}",
+                                        ptr()
+                                    ),
+                                ),
                         );
                     }
                 }
@@ -274,7 +312,12 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
     if let Some(h) = &p.household {
         if crate::codes::CodeTable::code(h.relationship).ends_with('0') {
             out.push(
-                Finding::new(FindingCode::HouseholdHeadRelationship, "/household/relationship").value(h.relationship),
+                Finding::new(FindingCode::HouseholdHeadRelationship, "/household/relationship")
+                    .value(h.relationship)
+                    .detail(
+                        "应为具体的关系代码，不是以 0 结尾的大类代码（见 linli codes relationship）",
+                        "expected a specific code, not a group code ending in 0 (see linli codes relationship)",
+                    ),
             );
         }
     }
@@ -282,13 +325,20 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
 
 fn check_phone(phone: &str, pointer: impl FnOnce() -> String, out: &mut Vec<Finding>) {
     if !phone::is_masked(phone) && phone::classify(phone).is_none() {
-        out.push(Finding::new(FindingCode::PhoneShape, pointer()).value(phone).sensitive(Sensitivity::Personal));
+        out.push(Finding::new(FindingCode::PhoneShape, pointer()).value(phone).sensitive(Sensitivity::Personal).detail(
+            "应为 11 位手机号码（如 13812345678）、带区号的固定电话（如 0512-67238840）、服务号码（如 12345）或 + 开头的国际号码",
+            "expected an 11-digit mobile number (such as 13812345678), a landline with its area code (such as 0512-67238840), a service number (such as 12345) or + and an international number",
+        ));
     }
 }
 
 fn check_organization(o: &Organization, out: &mut Vec<Finding>) {
     if o.parent.as_ref().is_some_and(|r| r.id == o.id) {
-        out.push(Finding::new(FindingCode::OrganizationParentSelf, "/parent/id").value(&o.id));
+        out.push(
+            Finding::new(FindingCode::OrganizationParentSelf, "/parent/id")
+                .value(&o.id)
+                .detail("parent 应指向另一个组织", "parent should name another organization"),
+        );
     }
     if let Some(code) = &o.credit_code {
         if let Err(expected) = credit_code::verify(code.as_str()) {
@@ -308,7 +358,11 @@ fn check_organization(o: &Organization, out: &mut Vec<Finding>) {
 
 fn check_place(p: &Place, ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if p.parent.as_ref().is_some_and(|r| r.id == p.id) {
-        out.push(Finding::new(FindingCode::PlaceParentSelf, "/parent/id").value(&p.id));
+        out.push(
+            Finding::new(FindingCode::PlaceParentSelf, "/parent/id")
+                .value(&p.id)
+                .detail("parent 应指向另一个地点", "parent should name another place"),
+        );
     }
     if let Some(code) = &p.division_code {
         check_division_code(code.as_str(), "/divisionCode", ctx, out);
@@ -328,12 +382,23 @@ fn check_place(p: &Place, ctx: &Context<'_>, out: &mut Vec<Finding>) {
 pub fn check_division_code(code: &str, pointer: &str, ctx: &Context<'_>, out: &mut Vec<Finding>) {
     use crate::codes::DivisionShapeError as E;
     match crate::codes::division_code_shape(code) {
-        Err(E::UnknownProvince) => out.push(Finding::new(FindingCode::DivisionCodeProvince, pointer).value(code)),
-        Err(_) => out.push(Finding::new(FindingCode::DivisionCodeShape, pointer).value(code)),
+        Err(E::UnknownProvince) => {
+            out.push(Finding::new(FindingCode::DivisionCodeProvince, pointer).value(code).detail(
+                "前两位应为省级代码（11–65、71、81、82）",
+                "the first two digits should be a province code (11–65, 71, 81, 82)",
+            ))
+        }
+        Err(_) => out.push(Finding::new(FindingCode::DivisionCodeShape, pointer).value(code).detail(
+            "应为 6、9 或 12 位数字（GB/T 2260），如 320508",
+            "expected 6, 9 or 12 digits (GB/T 2260), such as 320508",
+        )),
         Ok(_) => {
             if let Some(t) = ctx.divisions {
                 if !t.contains(code) {
-                    out.push(Finding::new(FindingCode::DivisionCodeUnknown, pointer).value(code));
+                    out.push(Finding::new(FindingCode::DivisionCodeUnknown, pointer).value(code).detail(
+                        "应为 --divisions 所给区划表中的代码",
+                        "expected a code of the division table given with --divisions",
+                    ));
                 }
             }
         }
@@ -342,7 +407,12 @@ pub fn check_division_code(code: &str, pointer: &str, ctx: &Context<'_>, out: &m
 
 fn check_position(p: &Position, pointer: String, out: &mut Vec<Finding>) {
     if !p.in_china_bbox() {
-        out.push(Finding::new(FindingCode::CoordinateOutsideChina, pointer).value(format!("[{}, {}]", p.lng, p.lat)));
+        out.push(
+            Finding::new(FindingCode::CoordinateOutsideChina, pointer).value(format!("[{}, {}]", p.lng, p.lat)).detail(
+                "应为 WGS-84 的 [经度, 纬度]，经度在前（中国约在东经 73–136 度、北纬 3–54 度）",
+                "expected WGS-84 [longitude, latitude], longitude first (China lies within about 73–136 E, 3–54 N)",
+            ),
+        );
     }
 }
 
@@ -361,7 +431,11 @@ fn check_rings(rings: &[LinearRing], pointer: &str, out: &mut Vec<Finding>, outs
         if ring.len() < 4 || ring.first() != ring.last() {
             out.push(
                 Finding::new(FindingCode::GeometryRing, format!("{pointer}/{i}"))
-                    .value(format!("{} positions", ring.len())),
+                    .value(format!("{} positions", ring.len()))
+                    .detail(
+                        "每个环应至少有 4 个点，且最后一个点与第一个相同",
+                        "each ring needs at least 4 positions, the last equal to the first",
+                    ),
             );
         }
         if !*outside {
@@ -394,10 +468,16 @@ fn check_geometry(g: &Geometry, pointer: &str, out: &mut Vec<Finding>) {
 
 fn check_thing(t: &Thing, out: &mut Vec<Finding>) {
     if t.vehicle.is_some() && t.kind.family() != "vehicle" {
-        out.push(Finding::new(FindingCode::ThingVehicleKind, "/vehicle").value(t.kind));
+        out.push(Finding::new(FindingCode::ThingVehicleKind, "/vehicle").value(t.kind).detail(
+            "vehicle 只用于 kind 为车辆类代码的物品",
+            "vehicle belongs only to a thing whose kind is a vehicle code",
+        ));
     }
     if t.device_code.is_some() && t.kind.family() != "device" {
-        out.push(Finding::new(FindingCode::ThingDeviceCodeKind, "/deviceCode").value(t.kind));
+        out.push(Finding::new(FindingCode::ThingDeviceCodeKind, "/deviceCode").value(t.kind).detail(
+            "deviceCode 只用于 kind 为设备类代码的物品",
+            "deviceCode belongs only to a thing whose kind is a device code",
+        ));
     }
     if let Some(p) = &t.location {
         check_point(p, "/location", out);
@@ -419,7 +499,10 @@ fn check_event(e: &Event, out: &mut Vec<Finding>) {
     }
     for (i, m) in e.media.iter().enumerate() {
         if m.uri.as_str().get(..5).is_some_and(|s| s.eq_ignore_ascii_case("data:")) {
-            out.push(Finding::new(FindingCode::MediaEmbedded, format!("/media/{i}/uri")).value(m.uri.as_str()));
+            out.push(Finding::new(FindingCode::MediaEmbedded, format!("/media/{i}/uri")).value(m.uri.as_str()).detail(
+                "应为指向媒体文件的链接（如 https://…），不嵌入内容",
+                "expected a link to the media (such as https://…), not the content",
+            ));
         }
     }
 }
@@ -498,7 +581,11 @@ fn check_case_history(c: &Case, out: &mut Vec<Finding>) {
         if !from.may_become(step.to) {
             out.push(
                 Finding::new(FindingCode::CaseTransitionIllegal, format!("/history/{i}/to"))
-                    .value(format!("{from} → {}", step.to)),
+                    .value(format!("{from} → {}", step.to))
+                    .detail(
+                        format!("{from} 之后只能是 {}", next_statuses(from, "、")),
+                        format!("after {from} only {} may follow", next_statuses(from, ", ")),
+                    ),
             );
         }
         if step.at.cmp_instant(&prev.at).is_lt() {
@@ -518,6 +605,12 @@ fn check_case_history(c: &Case, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The statuses a case may go to from `from` (chapter 15's state machine), joined by `sep`.
+fn next_statuses(from: CaseStatus, sep: &str) -> String {
+    let next: Vec<&str> = CaseStatus::ALL.iter().filter(|s| from.may_become(**s)).map(|s| s.code()).collect();
+    if next.is_empty() { "—".to_owned() } else { next.join(sep) }
 }
 
 /// The province of a division code or resident ID address code, if known.

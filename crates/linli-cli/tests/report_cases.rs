@@ -49,8 +49,9 @@ fn check(case: &ReportCase) -> Result<(), String> {
         return Err(format!("{id}: exit code {code:?}, expected {}: {json}", case.expected.exit_code));
     }
     if case.expected.exit_code == 2 {
-        if !json.contains("error[usage]") {
-            return Err(format!("{id}: refused without a usage error: {json}"));
+        let want = format!("error[{}]", case.expected.run_error.as_deref().unwrap_or("usage"));
+        if !json.contains(&want) {
+            return Err(format!("{id}: refused without {want}: {json}"));
         }
         return Ok(());
     }

@@ -565,7 +565,7 @@ pub fn profile_cases(dir: &Path) -> Result<Vec<(PathBuf, ProfileCase)>, Error> {
 }
 
 /// A report case, `conformance/reports/<ID>.json`: inputs of the suite, the options of
-/// `linli validate`, and what its report MUST say in every format `[VAL-020]`–`[VAL-024]`. A
+/// `linli validate`, and what its report MUST say in every format `[CNF-015]` `[VAL-020]`–`[VAL-024]`. A
 /// validator written in another language can run the same cases against its own reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -633,6 +633,10 @@ pub struct ReportExpectation {
     /// Exit code: 0 PASS, 1 FAIL, 2 the options or inputs are refused (then nothing else is
     /// checked).
     pub exit_code: u8,
+    /// With exit code 2: the code of the run error the tool prints (`error[CODE]`); absent:
+    /// `usage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_error: Option<String>,
     /// The rules found, exactly and in report order `[VAL-022]`.
     #[serde(default)]
     pub rules: Vec<ExpectedRule>,

@@ -63,6 +63,32 @@ for lang in zh en; do
     check "$case-$lang verdict $word" "$(grep -q "$word" "$dom" && echo 0 || echo 1)"
   done
 done
+# A large export: 50,000 records, 10 % with a seeded defect. The page must stay usable: every rule
+# has its section with at least one example listed, and says how many it does not list.
+big="$out/big-dataset"
+rm -rf "$big"
+"$linli" generate --records 50000 --defects 0.1 --seed 14 -o "$big" >/dev/null
+for lang in zh en; do
+  html="$out/report-big-$lang.html"
+  set +e
+  "$linli" --lang "$lang" validate --format html -o "$html" "$big"
+  code=$?
+  set -e
+  check "big-$lang exit code $code" "$([ "$code" = 1 ] && echo 0 || echo 1)"
+  dom="$out/report-big-$lang.dom.html"
+  log="$out/report-big-$lang.log"
+  chrome --dump-dom "file://$html" > "$dom" 2> "$log" || true
+  chrome --screenshot="$out/report-big-$lang.png" --window-size=1200,1600 "file://$html" >/dev/null 2>>"$log" || true
+  check "big-$lang rendered" "$(grep -q 'id="verdict"' "$dom" && echo 0 || echo 1)"
+  check "big-$lang screenshot" "$([ -s "$out/report-big-$lang.png" ] && echo 0 || echo 1)"
+  check "big-$lang no page errors" "$(grep -Eiq 'Uncaught|CONSOLE\(|Refused to' "$log" && echo 1 || echo 0)"
+  set +e
+  python3 .ci/html-rules-check.py "$dom"
+  check "big-$lang every rule listed with examples" "$?"
+  set -e
+  echo "html-check: big-$lang $(du -k "$html" | cut -f1) KiB, $(grep -o '<details class="rule' "$dom" | wc -l) rule sections, $(grep -o 'class="finding' "$dom" | wc -l) findings listed"
+done
+
 # The conformance report (against a faulty adapter, so that it has failures to show).
 set +e
 "$linli" conformance run --adapter "$linli reference-adapter --fault drop-field" --out "$out/conformance" >/dev/null

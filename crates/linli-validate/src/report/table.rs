@@ -18,13 +18,13 @@ pub const CSV_COLUMNS: &[(&str, &str)] = &[
     ("记录类型", "Record type"),
     ("记录编号", "Record ID"),
     ("成员（JSON 指针）", "Member (JSON pointer)"),
-    ("成员名称", "Member name"),
-    ("Member name", "Member name (English)"),
+    ("成员名称", "Member name (Chinese)"),
+    ("成员名称（英文）", "Member name (English)"),
     ("级别", "Level"),
     ("规则", "Rule"),
     ("要求", "Requirement"),
-    ("说明", "Message"),
-    ("Message", "Message (English)"),
+    ("说明", "Message (Chinese)"),
+    ("说明（英文）", "Message (English)"),
     ("值（如显示）", "Value (as shown)"),
 ];
 

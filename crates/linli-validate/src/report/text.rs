@@ -112,7 +112,15 @@ pub fn render_text(r: &Report, lang: Lang, color: bool) -> String {
         }
         Lang::En => {
             let _ = writeln!(out, "records {}: {} valid, {} invalid", r.records, r.records_valid, r.records_invalid);
-            let _ = writeln!(out, "findings: {} errors, {} warnings, {} info", r.errors, r.warnings, r.infos);
+            let _ = writeln!(
+                out,
+                "findings: {} error{}, {} warning{}, {} info",
+                r.errors,
+                if r.errors == 1 { "" } else { "s" },
+                r.warnings,
+                if r.warnings == 1 { "" } else { "s" },
+                r.infos
+            );
         }
     }
     for (ty, s) in &r.by_type {

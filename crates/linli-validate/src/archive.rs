@@ -154,8 +154,16 @@ struct Sink {
 
 impl Sink {
     fn new(limits: Limits) -> Result<Self, ArchiveError> {
-        // tempfile creates the folder with mode 0700 on Unix.
-        let dir = tempfile::Builder::new().prefix("linli-archive-").tempdir().map_err(ArchiveError::io)?;
+        // The entries are personal data: the folder is the user's alone (mode 0700 on Unix;
+        // tempfile would otherwise create it with the default mode, 0755 under umask 022).
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("linli-archive-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o700));
+        }
+        let dir = builder.tempdir().map_err(ArchiveError::io)?;
         Ok(Sink { dir, limits, entries: 0, bytes: 0, files: HashSet::new(), refused: Vec::new() })
     }
 
@@ -390,4 +398,18 @@ fn extract_tar<R: Read>(
         }
     }
     Ok(sink.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_private_folder_is_mode_0700() {
+        use std::os::unix::fs::PermissionsExt;
+        let sink = Sink::new(Limits::default()).unwrap();
+        let mode = std::fs::metadata(sink.dir.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{mode:o}");
+    }
 }

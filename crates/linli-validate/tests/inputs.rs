@@ -775,3 +775,31 @@ fn cut_and_damaged_archives_are_errors_never_panics() {
         }
     }
 }
+
+#[test]
+fn a_name_twice_in_a_zip_is_refused_not_shadowed() {
+    let dir = workspace().join("examples/datasets/gusu-huqiu");
+    let t = Tmp::new("zip-twice");
+    let p = t.0.join("twice.zip");
+    let files = files_of(&dir);
+    let mut entries: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    // The writer refuses a name twice: the second `person.ndjson` is renamed in the bytes.
+    let planted = format!("{}\n", valid_line("T-9"));
+    entries.push(("person.ndjsoX", planted.as_bytes()));
+    zip_of(&p, &entries);
+    let mut bytes = std::fs::read(&p).unwrap();
+    let mut at = 0;
+    while let Some(i) = bytes[at..].windows(13).position(|w| w == b"person.ndjsoX") {
+        bytes[at + i + 12] = b'n';
+        at += i + 13;
+    }
+    std::fs::write(&p, &bytes).unwrap();
+    let r = run(&[p]);
+    let got: Vec<_> = placed(&r).into_iter().filter(|(c, _, _)| c.starts_with("archive-")).collect();
+    assert_eq!(got.len(), 1, "{:?}", placed(&r));
+    assert_eq!(got[0].0, "archive-entry-duplicate");
+    assert!(got[0].1.ends_with("twice.zip!/person.ndjson"), "{:?}", got[0]);
+    assert!(r.findings.iter().any(|f| f.message_en.contains("2 entries of this name")));
+    // Neither copy is read: the planted record never counts as valid.
+    assert!(r.inputs.iter().all(|i| !i.path.ends_with("!/person.ndjson")), "{:?}", r.inputs);
+}

@@ -803,3 +803,18 @@ fn a_name_twice_in_a_zip_is_refused_not_shadowed() {
     // Neither copy is read: the planted record never counts as valid.
     assert!(r.inputs.iter().all(|i| !i.path.ends_with("!/person.ndjson")), "{:?}", r.inputs);
 }
+
+#[test]
+fn a_fifo_or_a_device_named_on_the_command_line_is_refused() {
+    let t = Tmp::new("not-file");
+    let fifo = t.0.join("export.ndjson");
+    mkfifo(&fifo);
+    // `/dev/zero` named `.json` was read into memory without end.
+    let zero = t.0.join("zero.json");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    for p in [fifo, zero, PathBuf::from("/dev/null")] {
+        let (code, en) = refused(std::slice::from_ref(&p));
+        assert_eq!(code, "input-not-file", "{}: {en}", p.display());
+        assert!(en.contains("neither a regular file nor a folder"), "{en}");
+    }
+}

@@ -168,6 +168,16 @@ pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Resul
             Lang::En => "xlsx is a binary file and is not written to a terminal: give -o FILE.xlsx".to_owned(),
         }));
     }
+    // The report written over an input would destroy the data it reports on.
+    if let Some(out) = args.output.as_deref().and_then(|o| std::fs::canonicalize(o).ok()) {
+        if let Some(input) = args.paths.iter().find(|p| std::fs::canonicalize(p).is_ok_and(|p| p == out)) {
+            let name = crate::printable(&input.display().to_string());
+            return Err(CliError::Usage(match lang {
+                Lang::Zh => format!("-o 指向输入文件 {name}：报告会覆盖它，请另选输出文件"),
+                Lang::En => format!("-o names the input {name}: the report would overwrite it; choose another file"),
+            }));
+        }
+    }
     let list_all = args.format.is_problem_list();
     let bar = progress_bar(args);
     let mut opts = Options {

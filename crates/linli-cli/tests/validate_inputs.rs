@@ -113,3 +113,21 @@ fn a_zipped_dataset_and_a_bare_manifest_validate_as_the_dataset() {
     assert_eq!(code, ExitCode::from(2));
     assert!(out.starts_with("error[archive-limit]") && out.contains("--max-archive-bytes"), "{out}");
 }
+
+#[test]
+fn the_report_is_never_written_over_an_input() {
+    let t = Tmp::new("overwrite");
+    let data = "{\"type\":\"Thing\"}\n";
+    let input = t.file("export.ndjson", data.as_bytes());
+    for format in ["text", "csv"] {
+        let (code, out) = run(&["--lang", "en", "validate", "--format", format, "-o", &input, &input]);
+        assert_eq!(code, ExitCode::from(2), "{out}");
+        assert!(out.contains("-o names the input") && out.contains("export.ndjson"), "{out}");
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), data, "the input is untouched");
+    }
+    // The same file by another spelling.
+    let other = t.0.join(".").join("export.ndjson").display().to_string();
+    let (code, _) = run(&["--lang", "zh", "validate", "-o", &other, &input]);
+    assert_eq!(code, ExitCode::from(2));
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), data);
+}

@@ -154,8 +154,16 @@ struct Sink {
 
 impl Sink {
     fn new(limits: Limits) -> Result<Self, ArchiveError> {
-        // tempfile creates the folder with mode 0700 on Unix.
-        let dir = tempfile::Builder::new().prefix("linli-archive-").tempdir().map_err(ArchiveError::io)?;
+        // The entries are personal data: the folder is the user's alone (mode 0700 on Unix;
+        // tempfile would otherwise create it with the default mode, 0755 under umask 022).
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("linli-archive-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o700));
+        }
+        let dir = builder.tempdir().map_err(ArchiveError::io)?;
         Ok(Sink { dir, limits, entries: 0, bytes: 0, files: HashSet::new(), refused: Vec::new() })
     }
 
@@ -319,17 +327,59 @@ pub(crate) fn extract(file: std::fs::File, kind: Kind, limits: Limits) -> Result
     }
 }
 
+/// The names of the central directory starting at `start`, as stored (at most `max` + 1 of
+/// them). The zip reader keeps one entry per name — the last — so a name stored twice is only
+/// seen here.
+fn central_names(reader: &mut (impl Read + std::io::Seek), start: u64, max: u64) -> std::io::Result<Vec<String>> {
+    reader.seek(std::io::SeekFrom::Start(start))?;
+    let mut names = Vec::new();
+    let mut header = [0u8; 46];
+    while (names.len() as u64) <= max {
+        if reader.read_exact(&mut header).is_err() || header[..4] != *b"PK\x01\x02" {
+            break;
+        }
+        let field = |at: usize| u64::from(u16::from_le_bytes([header[at], header[at + 1]]));
+        let mut name = vec![0u8; field(28) as usize];
+        reader.read_exact(&mut name)?;
+        names.push(String::from_utf8_lossy(&name).into_owned());
+        let skip = field(30) + field(32);
+        reader.seek(std::io::SeekFrom::Current(skip as i64))?;
+    }
+    Ok(names)
+}
+
 fn extract_zip(file: std::fs::File, limits: Limits) -> Result<Extracted, ArchiveError> {
-    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(ArchiveError::unreadable)?;
+    let archive = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(ArchiveError::unreadable)?;
+    let start = archive.central_directory_start();
+    let mut reader = archive.into_inner();
+    let names = central_names(&mut reader, start, limits.max_entries).map_err(ArchiveError::io)?;
+    let mut archive = zip::ZipArchive::new(reader).map_err(ArchiveError::unreadable)?;
     let mut sink = Sink::new(limits)?;
-    if archive.len() as u64 > limits.max_entries {
+    if archive.len().max(names.len()) as u64 > limits.max_entries {
         return Err(too_many(limits.max_entries));
+    }
+    // A name stored twice: unzip tools differ on which entry they keep, so neither is.
+    let mut seen = std::collections::HashMap::<&str, usize>::new();
+    for n in &names {
+        *seen.entry(n.as_str()).or_default() += 1;
+    }
+    for _ in archive.len()..names.len() {
+        sink.count_entry()?;
     }
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(ArchiveError::unreadable)?;
         let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
         sink.count_entry()?;
         if Sink::ignored(&name) {
+            continue;
+        }
+        if let Some(&times) = seen.get(name.as_str()).filter(|n| **n > 1) {
+            sink.refuse(refusal(
+                "archive-entry-duplicate",
+                format!("压缩包中有 {times} 个同名条目，无法确定取哪一个，均未解压"),
+                format!("the archive holds {times} entries of this name; which one is meant cannot be told, none is extracted"),
+                &name,
+            ));
             continue;
         }
         // The Unix file type, when the archive states one: only folders and regular files.
@@ -390,4 +440,18 @@ fn extract_tar<R: Read>(
         }
     }
     Ok(sink.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_private_folder_is_mode_0700() {
+        use std::os::unix::fs::PermissionsExt;
+        let sink = Sink::new(Limits::default()).unwrap();
+        let mode = std::fs::metadata(sink.dir.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{mode:o}");
+    }
 }

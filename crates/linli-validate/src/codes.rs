@@ -128,6 +128,12 @@ pub const RUN_ERRORS: &[(&str, &str, &str, &str)] = &[
     ),
     ("input-empty-folder", "DAT-020", "文件夹为空", "The folder is empty"),
     (
+        "input-not-file",
+        "DAT-019",
+        "既不是普通文件也不是文件夹（命名管道、设备等）",
+        "Neither a regular file nor a folder (a FIFO, a device and the like)",
+    ),
+    (
         "input-no-data",
         "DAT-020",
         "文件夹中既没有 manifest.json 也没有 Linli 数据文件",

@@ -801,6 +801,16 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
     for path in inputs {
         let meta = std::fs::metadata(path).map_err(|source| RunError::Io { path: path.clone(), source })?;
         let label = path.display().to_string();
+        // A FIFO, a socket or a device (`/dev/zero`, `<(zcat …)`) cannot be looked at and read
+        // again, and may never end: refused by its kind, as in a folder [DAT-019].
+        if !meta.is_file() && !meta.is_dir() {
+            return Err(RunError::input(
+                &label,
+                "input-not-file",
+                "既不是普通文件也不是文件夹（命名管道、设备等），未校验：请先把数据保存为文件".into(),
+                "neither a regular file nor a folder (a FIFO, a device or the like); not validated: save the data to a file first".into(),
+            ));
+        }
         // A bare `manifest.json`: its folder is the dataset, labelled as when the folder is
         // given [DAT-020].
         if meta.is_file() && path.file_name().is_some_and(|n| n == MANIFEST_FILE) {

@@ -364,6 +364,13 @@ pub(crate) fn printable(text: &str) -> String {
 
 /// Entry point used by `main`: runs, prints errors to stderr, maps them to exit code 2.
 pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    // Interrupted (Ctrl-C, SIGTERM): archives being validated were extracted to private folders
+    // that would outlive the process; they are removed, then the shell's 128 + SIGINT [DAT-022].
+    // A second installation (the library run twice in one process) is refused and not needed.
+    let _ = ctrlc::set_handler(|| {
+        linli_validate::archive::remove_extracted();
+        std::process::exit(130);
+    });
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     match run(args, &mut lock) {

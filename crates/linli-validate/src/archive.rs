@@ -75,10 +75,55 @@ impl ArchiveError {
     }
 }
 
+/// The folders extracted archives are in while they live: what [`remove_extracted`] removes.
+static LIVE: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A private folder holding an archive's entries: removed when dropped, and listed meanwhile so
+/// that an interrupted run can remove it too ([`remove_extracted`]).
+pub(crate) struct PrivateDir(Option<tempfile::TempDir>);
+
+impl PrivateDir {
+    fn new(dir: tempfile::TempDir) -> Self {
+        if let Ok(mut live) = LIVE.lock() {
+            live.push(dir.path().to_path_buf());
+        }
+        PrivateDir(Some(dir))
+    }
+
+    /// The folder.
+    pub(crate) fn path(&self) -> &Path {
+        self.0.as_ref().map_or(Path::new(""), |d| d.path())
+    }
+}
+
+impl Drop for PrivateDir {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.take() {
+            if let Ok(mut live) = LIVE.lock() {
+                live.retain(|p| p != dir.path());
+            }
+            drop(dir);
+        }
+    }
+}
+
+/// Remove every folder that archives are extracted into at this moment, for a run that is
+/// interrupted (Ctrl-C) before it could drop them: the entries are personal data `[DAT-022]`.
+/// A program calls it from its signal handler, then exits.
+pub fn remove_extracted() {
+    // A lock held by the interrupted thread is not waited for: the folders are then left, as
+    // they would be without this call.
+    if let Ok(live) = LIVE.try_lock() {
+        for p in live.iter() {
+            let _ = std::fs::remove_dir_all(p);
+        }
+    }
+}
+
 /// An archive written out: the folder, where in it the dataset is, and the entries refused.
 pub(crate) struct Extracted {
     /// The private folder; removed when dropped.
-    pub(crate) dir: tempfile::TempDir,
+    pub(crate) dir: PrivateDir,
     /// The dataset's folder inside the archive: `""` for the root, or its one top folder;
     /// `None` when no `manifest.json` is at either place.
     pub(crate) root: Option<String>,
@@ -144,7 +189,7 @@ enum Ratio<'a> {
 
 /// Where entries go: checked names, the budget, the folder.
 struct Sink {
-    dir: tempfile::TempDir,
+    dir: PrivateDir,
     limits: Limits,
     entries: u64,
     bytes: u64,
@@ -163,7 +208,7 @@ impl Sink {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(std::fs::Permissions::from_mode(0o700));
         }
-        let dir = builder.tempdir().map_err(ArchiveError::io)?;
+        let dir = PrivateDir::new(builder.tempdir().map_err(ArchiveError::io)?);
         Ok(Sink { dir, limits, entries: 0, bytes: 0, files: HashSet::new(), refused: Vec::new() })
     }
 

@@ -167,3 +167,13 @@ impl From<(&check::Finding, Option<RecordType>, Option<&str>)> for Finding {
         out
     }
 }
+
+/// Chinese text followed by `rest`, with a space between when `rest` starts with a Latin letter
+/// or a digit (`应为 3 至 20 位`, `这是 CSV 表格`), as everywhere in the Chinese messages.
+pub(crate) fn zh_then(head: &str, rest: &str) -> String {
+    if rest.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        format!("{head} {rest}")
+    } else {
+        format!("{head}{rest}")
+    }
+}

@@ -95,6 +95,56 @@ pub struct Validator {
     divisions: Option<DivisionTable>,
 }
 
+/// The vendor format a JSON object that is no Linli record looks like, by the members its format
+/// requires, and the `linli convert --from` value that reads it [DAT-019].
+fn vendor_format(obj: &serde_json::Map<String, Value>) -> Option<(&'static str, &'static str)> {
+    const GEOJSON: &[&str] = &[
+        "Feature",
+        "FeatureCollection",
+        "Point",
+        "MultiPoint",
+        "LineString",
+        "MultiLineString",
+        "Polygon",
+        "MultiPolygon",
+        "GeometryCollection",
+    ];
+    let ty = obj.get("type").and_then(Value::as_str);
+    if ty.is_some_and(|t| GEOJSON.contains(&t)) {
+        Some(("GeoJSON", "geojson"))
+    } else if obj.contains_key("specversion") {
+        Some(("CloudEvents", "cloudevents"))
+    } else if obj.contains_key("@context")
+        || obj.get("id").and_then(Value::as_str).is_some_and(|id| id.starts_with("urn:ngsi-ld:"))
+        || obj.contains_key("subscriptionId")
+        || obj.values().any(|v| v.as_object().is_some_and(|a| a.contains_key("type") && a.contains_key("value")))
+    {
+        Some(("NGSI-LD / NGSI-v2", "ngsi-ld"))
+    } else if obj.contains_key("service_request_id") || obj.contains_key("service_code") {
+        Some(("Open311", "open311"))
+    } else if obj.keys().any(|k| k.ends_with("ListObject") || k.ends_with("InfoList")) {
+        Some(("GA/T 1400", "gat1400"))
+    } else {
+        None
+    }
+}
+
+/// The message of a record without a Linli type, with what to do when it looks like a vendor
+/// format: convert it first.
+fn with_vendor_hint(zh: &str, en: &str, obj: &serde_json::Map<String, Value>) -> (String, String) {
+    match vendor_format(obj) {
+        Some((name, from)) => (
+            format!(
+                "{zh}；这像是 {name} 数据，不是 Linli 记录：请先用 `linli convert --from {from}` 转换，再校验其输出"
+            ),
+            format!(
+                "{en}; this looks like {name}, not a Linli record: convert it first with `linli convert --from {from}`, then validate the output"
+            ),
+        ),
+        None => (zh.to_owned(), en.to_owned()),
+    }
+}
+
 /// A finding for JSON that could not be read, with a specific code where serde says why.
 fn json_error(e: &serde_json::Error) -> Finding {
     let msg = e.to_string();
@@ -328,27 +378,21 @@ impl Validator {
             Some(Value::String(t)) => match RecordType::from_code(t) {
                 Some(ty) => ty,
                 None => {
-                    let f = Finding::new(
-                        "unknown-record-type",
-                        Level::Error,
-                        Some("COR-002"),
+                    let (zh, en) = with_vendor_hint(
                         "未知的记录类型（应为 Person、Organization、Place、Thing、Event、Case 之一）",
                         "unknown record type (expected one of Person, Organization, Place, Thing, Event, Case)",
-                    )
-                    .at("/type")
-                    .with_value(t);
+                        obj,
+                    );
+                    let f = Finding::new("unknown-record-type", Level::Error, Some("COR-002"), zh, en)
+                        .at("/type")
+                        .with_value(t);
                     return RecordOutcome { id, findings: vec![f], ..Default::default() };
                 }
             },
             _ => {
-                let f = Finding::new(
-                    "missing-record-type",
-                    Level::Error,
-                    Some("COR-002"),
-                    "记录缺少字符串成员 `type`",
-                    "the record has no string member `type`",
-                )
-                .at("/type");
+                let (zh, en) =
+                    with_vendor_hint("记录缺少字符串成员 `type`", "the record has no string member `type`", obj);
+                let f = Finding::new("missing-record-type", Level::Error, Some("COR-002"), zh, en).at("/type");
                 return RecordOutcome { id, findings: vec![f], ..Default::default() };
             }
         };

@@ -124,7 +124,10 @@ impl RunError {
         RunError::input(
             label,
             f.code(),
-            format!("这是{what_zh}，不是 Linli 记录（NDJSON 或 JSON），未校验。{hint_zh}"),
+            format!(
+                "{}，不是 Linli 记录（NDJSON 或 JSON），未校验。{hint_zh}",
+                crate::finding::zh_then("这是", what_zh)
+            ),
             format!("this is {what_en}, not Linli records (NDJSON or JSON); not validated. Hint: {hint_en}"),
         )
     }
@@ -1378,12 +1381,23 @@ fn read_manifest(run: &mut Run<'_>, body: &str, manifest_label: &str) -> Option<
     match serde_json::from_str::<Manifest>(body) {
         Ok(m) => Some(m),
         Err(e) => {
-            let code = if e.is_syntax() || e.is_eof() { "manifest-syntax" } else { "manifest-invalid" };
+            let syntax = e.is_syntax() || e.is_eof();
+            let code = if syntax { "manifest-syntax" } else { "manifest-invalid" };
+            // The place in each language, serde's own words after it in parentheses [CON-055].
+            let msg = e.to_string();
+            let at = format!(" at line {} column {}", e.line(), e.column());
+            let words = msg.strip_suffix(&at).unwrap_or(&msg);
+            let what_zh = if syntax { "不是合法的 JSON" } else { "不符合清单的格式" };
+            let zh = if e.line() > 0 {
+                format!("manifest.json {what_zh}：第 {} 行第 {} 列（{words}）", e.line(), e.column())
+            } else {
+                format!("manifest.json {what_zh}（{words}）")
+            };
             let mut f = manifest_finding(
                 code,
                 Level::Error,
                 "DAT-010",
-                format!("manifest.json 无效：{e}"),
+                zh,
                 format!("manifest.json is not valid: {e}"),
                 String::new(),
             );

@@ -273,19 +273,21 @@ fn describe(kind: &jsonschema::error::ValidationErrorKind, instance: &Value) -> 
         K::Constant { expected_value } => (format!("must be {expected_value}"), format!("必须为 {expected_value}")),
         K::Type { kind } => {
             let (en, zh) = type_names(kind);
-            (format!("wrong JSON type; expected {en}"), format!("JSON 类型错误，应为{zh}"))
+            (format!("wrong JSON type; expected {en}"), crate::finding::zh_then("JSON 类型错误，应为", &zh))
         }
         K::Pattern { .. } | K::Format { .. } if time_form(kind) == Some("date-time") => timestamp_hint(instance)
             .unwrap_or_else(|| {
                 let (en, zh) = pattern_words(linli_model::datetime::TIMESTAMP_PATTERN).unwrap_or_default();
-                (format!("not a valid time; expected {en}"), format!("不是有效的时间；应为{zh}"))
+                (format!("not a valid time; expected {en}"), crate::finding::zh_then("不是有效的时间；应为", zh))
             }),
         K::Pattern { .. } | K::Format { .. } if time_form(kind) == Some("date") => {
             let (en, zh) = pattern_words(linli_model::datetime::DATE_PATTERN).unwrap_or_default();
-            (format!("not a valid date; expected {en}"), format!("不是有效的日期；应为{zh}"))
+            (format!("not a valid date; expected {en}"), crate::finding::zh_then("不是有效的日期；应为", zh))
         }
         K::Pattern { pattern } => match pattern_words(pattern) {
-            Some((en, zh)) => (format!("not of the expected form; expected {en}"), format!("形式不对；应为{zh}")),
+            Some((en, zh)) => {
+                (format!("not of the expected form; expected {en}"), crate::finding::zh_then("形式不对；应为", zh))
+            }
             None => (format!("does not match the pattern {pattern}"), format!("不符合格式 {pattern}")),
         },
         K::Format { format } => (format!("not a valid `{format}`"), format!("不是有效的 `{format}`")),

@@ -121,8 +121,11 @@ pub fn render_junit(r: &Report, lang: Lang) -> String {
             r.records, r.records_valid, r.records_invalid, r.errors, r.warnings, r.infos
         ),
         Lang::En => format!(
-            "records {}: {} valid, {} invalid; {} errors, {} warnings, {} info",
-            r.records, r.records_valid, r.records_invalid, r.errors, r.warnings, r.infos
+            "records {}: {} valid, {} invalid; {}",
+            r.records,
+            r.records_valid,
+            r.records_invalid,
+            super::levels_en(r)
         ),
     };
     let verdict = verdict_line(r, lang);
@@ -194,8 +197,11 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
             )
         } else {
             format!(
-                "{} records: {} valid, {} invalid; {} errors, {} warnings, {} info.",
-                r.records, r.records_valid, r.records_invalid, r.errors, r.warnings, r.infos
+                "{}: {} valid, {} invalid; {}.",
+                super::count_en(r.records, "record"),
+                r.records_valid,
+                r.records_invalid,
+                super::levels_en(r)
             )
         }
     );
@@ -262,7 +268,7 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            e(ty),
+            e(super::type_label(ty, lang)),
             s.records,
             s.records_valid,
             s.records_invalid

@@ -362,7 +362,7 @@ impl Report {
         } else {
             self.records_invalid += 1;
         }
-        let key = ty.map_or("(unknown)", |t| linli_model::codes::CodeTable::code(t));
+        let key = ty.map_or(UNKNOWN_TYPE, |t| linli_model::codes::CodeTable::code(t));
         if !self.by_type.contains_key(key) {
             self.by_type.insert(key.to_owned(), TypeStats::default());
         }
@@ -387,7 +387,7 @@ impl Report {
         }
         self.records_valid -= 1;
         self.records_invalid += 1;
-        let key = ty.map_or("(unknown)", |t| linli_model::codes::CodeTable::code(t));
+        let key = ty.map_or(UNKNOWN_TYPE, |t| linli_model::codes::CodeTable::code(t));
         if let Some(s) = self.by_type.get_mut(key) {
             if s.records_valid > 0 {
                 s.records_valid -= 1;
@@ -596,10 +596,28 @@ pub fn verdict_line(r: &Report, lang: Lang) -> String {
             if r.valid {
                 format!("Result: {word} (no finding at {level} or above; --fail-on {level})")
             } else {
-                format!("Result: {word} ({} findings at {level} or above; --fail-on {level})", r.failing())
+                format!("Result: {word} ({} at {level} or above; --fail-on {level})", count_en(r.failing(), "finding"))
             }
         }
     }
+}
+
+/// The key of `by_type` for records whose type could not be read.
+pub(crate) const UNKNOWN_TYPE: &str = "(unknown)";
+
+/// A `by_type` key as shown to a reader: the record type, or "type unknown" in `lang`.
+pub(crate) fn type_label(key: &str, lang: Lang) -> &str {
+    if key == UNKNOWN_TYPE { lang.pick("（类型不明）", "(unknown)") } else { key }
+}
+
+/// `n` and `word` in English, with an `s` unless `n` is 1: `1 finding`, `2 findings`.
+pub(crate) fn count_en(n: u64, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+/// The counts of findings in English: `1 error, 2 warnings, 0 info`.
+pub(crate) fn levels_en(r: &Report) -> String {
+    format!("{}, {}, {} info", count_en(r.errors, "error"), count_en(r.warnings, "warning"), r.infos)
 }
 
 /// The label of a sharing level in `lang`.

@@ -124,15 +124,16 @@ pub fn render_text(r: &Report, lang: Lang, color: bool) -> String {
         }
     }
     for (ty, s) in &r.by_type {
+        // Padded to 13 columns, a Chinese character taking two.
+        let label = super::type_label(ty, lang);
+        let width: usize = label.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+        let ty = format!("{label}{}", " ".repeat(13usize.saturating_sub(width)));
         let line = match lang {
             Lang::Zh => {
-                format!(
-                    "  {ty:<13} 记录 {:>9}  合格 {:>9}  不合格 {:>9}",
-                    s.records, s.records_valid, s.records_invalid
-                )
+                format!("  {ty} 记录 {:>9}  合格 {:>9}  不合格 {:>9}", s.records, s.records_valid, s.records_invalid)
             }
             Lang::En => format!(
-                "  {ty:<13} records {:>9}  valid {:>9}  invalid {:>9}",
+                "  {ty} records {:>9}  valid {:>9}  invalid {:>9}",
                 s.records, s.records_valid, s.records_invalid
             ),
         };

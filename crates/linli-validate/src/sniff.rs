@@ -85,9 +85,13 @@ impl Foreign {
     /// What to do instead, in Chinese and English.
     pub(crate) fn hint(self) -> (&'static str, &'static str) {
         match self {
-            Foreign::Csv | Foreign::Tsv | Foreign::Xlsx | Foreign::Ole2 => (
-                "台账请先转换：`linli convert --init-mapping 文件 -o 映射.toml` 生成列映射，再用 `linli convert --from csv（或 xlsx）--mapping 映射.toml 文件 -o 输出.ndjson` 转换后校验",
-                "convert a register first: `linli convert --init-mapping FILE -o mapping.toml` writes a column mapping, then `linli convert --from csv (or xlsx) --mapping mapping.toml FILE -o out.ndjson`; validate its output",
+            Foreign::Csv | Foreign::Tsv => (
+                "台账请先转换：`linli convert --init-mapping FILE -o mapping.toml` 生成列映射（检查并补全），再用 `linli convert --from csv --mapping mapping.toml FILE -o out.ndjson` 转换，然后校验 out.ndjson",
+                "convert a register first: `linli convert --init-mapping FILE -o mapping.toml` writes a column mapping (check and complete it), then `linli convert --from csv --mapping mapping.toml FILE -o out.ndjson`; validate out.ndjson",
+            ),
+            Foreign::Xlsx | Foreign::Ole2 => (
+                "台账请先转换：`linli convert --init-mapping FILE -o mapping.toml` 生成列映射（检查并补全），再用 `linli convert --from xlsx --mapping mapping.toml FILE -o out.ndjson` 转换，然后校验 out.ndjson",
+                "convert a register first: `linli convert --init-mapping FILE -o mapping.toml` writes a column mapping (check and complete it), then `linli convert --from xlsx --mapping mapping.toml FILE -o out.ndjson`; validate out.ndjson",
             ),
             Foreign::OfficeDocument | Foreign::Pdf => (
                 "校验器只读取 Linli 记录（NDJSON、JSON）、数据集目录及其 zip/tar 压缩包；请向数据提供方索取 Linli 导出",

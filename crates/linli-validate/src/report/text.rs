@@ -140,23 +140,23 @@ pub fn render_text(r: &Report, lang: Lang, color: bool) -> String {
         let _ = writeln!(out, "{line}");
     }
     if !r.rule_filter.is_all() {
-        let pick = r.rule_filter.pick.join(" ");
-        let skip = r.rule_filter.skip.join(" ");
+        let mut options = Vec::new();
+        if !r.rule_filter.pick.is_empty() {
+            options.push(format!("--pick {}", r.rule_filter.pick.join(",")));
+        }
+        if !r.rule_filter.skip.is_empty() {
+            options.push(format!("--skip {}", r.rule_filter.skip.join(",")));
+        }
+        let options = options.join(" ");
+        let n = r.findings_filtered;
         let _ = writeln!(
             out,
             "{}",
             esc(&match lang {
-                Lang::Zh => format!(
-                    "只检查部分规则（--pick {}  --skip {}）：另有 {} 处问题属于未检查的规则，未计入",
-                    if pick.is_empty() { "-" } else { &pick },
-                    if skip.is_empty() { "-" } else { &skip },
-                    r.findings_filtered
-                ),
+                Lang::Zh => format!("只检查部分规则（{options}）：另有 {n} 处问题属于未检查的规则，未计入"),
                 Lang::En => format!(
-                    "some rules not checked (--pick {}  --skip {}): {} findings of those rules are not counted",
-                    if pick.is_empty() { "-" } else { &pick },
-                    if skip.is_empty() { "-" } else { &skip },
-                    r.findings_filtered
+                    "some rules not checked ({options}): {n} finding{} of those rules not counted",
+                    if n == 1 { "" } else { "s" }
                 ),
             })
         );

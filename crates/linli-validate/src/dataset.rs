@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 
+use hashbrown::HashTable;
 use linli_model::check::Level;
 use linli_model::codes::{CodeTable, IdentifierScheme, PlaceKind};
 use linli_model::{Record, RecordType};
@@ -25,30 +26,236 @@ pub struct Loc {
     pub line: u64,
 }
 
+/// Elements per chunk of a [`Chunked`] vector: growing never copies what is stored, so the
+/// index never holds two copies of itself while it grows.
+const CHUNK: usize = 1 << 16;
+
+/// A vector of small `Copy` values stored in fixed chunks.
 #[derive(Debug, Default)]
-struct Key {
-    defined: Option<Loc>,
-    /// First place the key was referred to, with the pointer, and how often.
-    first_ref: Option<(Loc, Box<str>)>,
-    refs: u32,
-    /// For places: kind and parent key.
-    place: Option<(PlaceKind, Option<u32>)>,
-    /// For organizations: parent key.
-    org_parent: Option<u32>,
-    /// For places in a dataset at `public`: the first residence that refers to it (with its
-    /// pointer), and how many do `[SHR-051]`.
-    residence_ref: Option<(Loc, Box<str>)>,
-    residence_refs: u32,
+struct Chunked<T> {
+    chunks: Vec<Box<[T]>>,
+    len: usize,
 }
 
+impl<T: Copy + Default> Chunked<T> {
+    fn push(&mut self, v: T) {
+        if self.len % CHUNK == 0 {
+            self.chunks.push(vec![T::default(); CHUNK].into_boxed_slice());
+        }
+        let (c, i) = (self.len / CHUNK, self.len % CHUNK);
+        if let Some(slot) = self.chunks.get_mut(c).and_then(|c| c.get_mut(i)) {
+            *slot = v;
+        }
+        self.len += 1;
+    }
+    fn get(&self, at: usize) -> T {
+        self.chunks.get(at / CHUNK).and_then(|c| c.get(at % CHUNK)).copied().unwrap_or_default()
+    }
+    fn set(&mut self, at: usize, v: T) {
+        if let Some(slot) = self.chunks.get_mut(at / CHUNK).and_then(|c| c.get_mut(at % CHUNK)) {
+            *slot = v;
+        }
+    }
+}
+
+/// Bytes per chunk of the string arena; a longer string gets a chunk of its own.
+const ARENA_CHUNK: usize = 1 << 20;
+/// In a string reference: the length field's value for "the whole chunk" (a long string).
+const LONG: u64 = (1 << 20) - 1;
+
+/// The ids, one after the other in chunks of 1 MiB; a string is named by a `u64`:
+/// chunk (21 bits), record type (3 bits), offset (20 bits), length (20 bits).
+#[derive(Debug, Default)]
+struct Arena {
+    chunks: Vec<Vec<u8>>,
+}
+
+impl Arena {
+    fn push(&mut self, ty: u8, s: &str) -> u64 {
+        let b = s.as_bytes();
+        let long = b.len() as u64 >= LONG;
+        let fits = self.chunks.last().is_some_and(|c| c.capacity() - c.len() >= b.len());
+        if long || !fits {
+            self.chunks.push(Vec::with_capacity(if long { b.len() } else { ARENA_CHUNK }));
+        }
+        let c = self.chunks.len() - 1;
+        let chunk = &mut self.chunks[c];
+        let off = chunk.len() as u64;
+        chunk.extend_from_slice(b);
+        let len = if long { LONG } else { b.len() as u64 };
+        ((c as u64) << 43) | (u64::from(ty) << 40) | (off << 20) | len
+    }
+    fn get(&self, r: u64) -> (u8, &str) {
+        let (c, ty, off, len) = ((r >> 43) as usize, ((r >> 40) & 7) as u8, ((r >> 20) & 0xF_FFFF) as usize, r & LONG);
+        let chunk = self.chunks.get(c).map_or(&[][..], Vec::as_slice);
+        let bytes = if len == LONG { chunk } else { chunk.get(off..off + len as usize).unwrap_or_default() };
+        // Only whole `str`s are stored.
+        (ty, std::str::from_utf8(bytes).unwrap_or_default())
+    }
+}
+
+/// What a key's location word says: the two top bits.
+const TAG_NONE: u64 = 0;
+const TAG_DEFINED: u64 = 1;
+const TAG_REFERRED: u64 = 2;
+const TAG_EXTERNAL: u64 = 3;
+/// Below the tag: one bit "location kept aside", then file (21 bits) and line (40 bits).
+const LOC_ASIDE: u64 = 1 << 61;
+const FILE_BITS: u32 = 21;
+const LINE_BITS: u32 = 40;
+
+/// Shards of the id tables: a shard grows on its own, so growing never needs twice the memory.
+const SHARDS: usize = 256;
+
+fn shard_of(h: u64) -> usize {
+    ((h >> 32) as usize) % SHARDS
+}
+
+/// Interned `(type, id)` keys, numbered in the order they were first met: per key 16 bytes (a
+/// string reference and a location word) plus the id itself and about 6 bytes of hash table.
+#[derive(Debug)]
+struct Keys {
+    shards: Vec<HashTable<u32>>,
+    state: std::collections::hash_map::RandomState,
+    strs: Chunked<u64>,
+    locs: Chunked<u64>,
+    arena: Arena,
+    /// Locations too far out to pack (more than 2 million files or 10¹² lines).
+    aside: Vec<Loc>,
+}
+
+impl Default for Keys {
+    fn default() -> Self {
+        Keys {
+            shards: (0..SHARDS).map(|_| HashTable::new()).collect(),
+            state: std::collections::hash_map::RandomState::new(),
+            strs: Chunked::default(),
+            locs: Chunked::default(),
+            arena: Arena::default(),
+            aside: Vec::new(),
+        }
+    }
+}
+
+fn type_index(ty: RecordType) -> u8 {
+    RecordType::ALL.iter().position(|t| *t == ty).unwrap_or(0) as u8
+}
+
+impl Keys {
+    fn hash(&self, ty: u8, id: &str) -> u64 {
+        let mut h = self.state.build_hasher();
+        ty.hash(&mut h);
+        id.hash(&mut h);
+        h.finish()
+    }
+
+    fn len(&self) -> usize {
+        self.strs.len
+    }
+
+    /// The key's number, adding it when new.
+    fn key(&mut self, ty: u8, id: &str) -> u32 {
+        let h = self.hash(ty, id);
+        let Keys { shards, state, strs, arena, locs, .. } = self;
+        let shard = &mut shards[shard_of(h)];
+        let eq = |k: &u32| arena.get(strs.get(*k as usize)) == (ty, id);
+        if let Some(k) = shard.find(h, eq) {
+            return *k;
+        }
+        let k = u32::try_from(strs.len).unwrap_or(u32::MAX);
+        let rehash = |k: &u32| {
+            let (t, s) = arena.get(strs.get(*k as usize));
+            let mut hs = state.build_hasher();
+            t.hash(&mut hs);
+            s.hash(&mut hs);
+            hs.finish()
+        };
+        shard.insert_unique(h, k, rehash);
+        let r = arena.push(ty, id);
+        strs.push(r);
+        locs.push(TAG_NONE << 62);
+        k
+    }
+
+    fn id(&self, k: u32) -> (RecordType, &str) {
+        let (t, s) = self.arena.get(self.strs.get(k as usize));
+        (RecordType::ALL.get(t as usize).copied().unwrap_or(RecordType::Person), s)
+    }
+
+    fn tag(&self, k: u32) -> u64 {
+        self.locs.get(k as usize) >> 62
+    }
+
+    fn loc(&self, k: u32) -> Loc {
+        let w = self.locs.get(k as usize);
+        if w & LOC_ASIDE != 0 {
+            return self.aside.get((w & (LOC_ASIDE - 1)) as usize).copied().unwrap_or(Loc { file: 0, line: 0 });
+        }
+        Loc { file: ((w >> LINE_BITS) & ((1 << FILE_BITS) - 1)) as u32, line: w & ((1 << LINE_BITS) - 1) }
+    }
+
+    fn set(&mut self, k: u32, tag: u64, loc: Loc) {
+        let packed = if u64::from(loc.file) < (1 << FILE_BITS) && loc.line < (1 << LINE_BITS) {
+            (u64::from(loc.file) << LINE_BITS) | loc.line
+        } else {
+            self.aside.push(loc);
+            LOC_ASIDE | (self.aside.len() as u64 - 1)
+        };
+        self.locs.set(k as usize, (tag << 62) | packed);
+    }
+}
+
+/// Interned JSON pointers (few distinct ones in a dataset).
+#[derive(Debug, Default)]
+struct Pointers {
+    ids: HashMap<Box<str>, u32>,
+    all: Vec<Box<str>>,
+}
+
+impl Pointers {
+    fn id(&mut self, p: &str) -> u32 {
+        if let Some(i) = self.ids.get(p) {
+            return *i;
+        }
+        let i = u32::try_from(self.all.len()).unwrap_or(u32::MAX);
+        self.all.push(Box::from(p));
+        self.ids.insert(Box::from(p), i);
+        i
+    }
+    fn get(&self, i: u32) -> &str {
+        self.all.get(i as usize).map_or("", |p| &**p)
+    }
+}
+
+/// "No parent" in the place and organization logs.
+const NO_PARENT: u32 = u32::MAX;
+
 /// The dataset index, filled record by record in input order.
+///
+/// Memory is proportional to the number of distinct ids (records and the targets of
+/// references), persons with identifiers, households and places — never to the number of
+/// references or to the size of the input. Each id is kept once, in an arena, with 16 bytes of
+/// bookkeeping; a reference is remembered only while its target is not (yet) in the dataset.
 #[derive(Debug)]
 pub struct DatasetIndex {
-    keys: HashMap<(RecordType, Box<str>), u32>,
-    entries: Vec<Key>,
-    /// Hash of (scheme, value) of person identifiers → first person that had it.
-    identities: HashMap<u64, (Loc, Box<str>)>,
-    households: HashMap<Box<str>, (u32, Loc)>,
+    keys: Keys,
+    /// Keys referred to but not (yet) defined: the first reference's pointer and how many.
+    /// The first reference's place is the key's location word (tagged `TAG_REFERRED`).
+    pending: HashMap<u32, (u32, u32)>,
+    pointers: Pointers,
+    /// Each Place record's key, parent key (or `NO_PARENT`) and kind, in input order.
+    places: Chunked<(u32, u32, u8)>,
+    /// Each Organization record's key and parent key (or `NO_PARENT`), in input order.
+    orgs: Chunked<(u32, u32)>,
+    /// Hash of (scheme, value) of person identifiers → the key of the first person that had it.
+    identities: HashTable<(u64, u32)>,
+    /// For identities first seen on a record that repeats an id: that record's place.
+    identity_locs: HashMap<u64, Loc>,
+    /// Household ids (the type field unused), first place met, and the number of heads.
+    households: Keys,
+    heads: Chunked<u32>,
+    /// Places referred to by residences at `public`: first residence, its pointer, how many.
+    residence_refs: HashMap<u32, (Loc, u32, u32)>,
     external_types: Vec<RecordType>,
     hash_state: std::collections::hash_map::RandomState,
     /// Whether residences must refer to communities (a dataset at `public`, `[SHR-051]`).
@@ -58,10 +265,16 @@ pub struct DatasetIndex {
 impl Default for DatasetIndex {
     fn default() -> Self {
         DatasetIndex {
-            keys: HashMap::new(),
-            entries: Vec::new(),
-            identities: HashMap::new(),
-            households: HashMap::new(),
+            keys: Keys::default(),
+            pending: HashMap::new(),
+            pointers: Pointers::default(),
+            places: Chunked::default(),
+            orgs: Chunked::default(),
+            identities: HashTable::new(),
+            identity_locs: HashMap::new(),
+            households: Keys::default(),
+            heads: Chunked::default(),
+            residence_refs: HashMap::new(),
             external_types: Vec::new(),
             hash_state: std::collections::hash_map::RandomState::new(),
             residences_at_community: false,
@@ -72,6 +285,21 @@ impl Default for DatasetIndex {
 /// A finding located by file index and line; the caller turns the index into a file name.
 pub type LocatedFinding = (Option<Loc>, Finding);
 
+/// The kind and parent of each place, last record wins, sorted by key.
+fn last_by_key<T: Copy + Default>(log: &Chunked<T>, key: impl Fn(&T) -> u32) -> Vec<T> {
+    let mut v: Vec<T> = (0..log.len).map(|i| log.get(i)).collect();
+    // Stable: of the records with one key, the last one stays last.
+    v.sort_by_key(|e| key(e));
+    let mut out: Vec<T> = Vec::with_capacity(v.len());
+    for e in v {
+        match out.last_mut() {
+            Some(last) if key(last) == key(&e) => *last = e,
+            _ => out.push(e),
+        }
+    }
+    out
+}
+
 impl DatasetIndex {
     /// Declare references to `ty` external (they need not resolve), or one `(ty, id)` when `id`
     /// is given `[DAT-016]`.
@@ -79,8 +307,11 @@ impl DatasetIndex {
         match id {
             None => self.external_types.push(ty),
             Some(id) => {
-                let k = self.key(ty, id);
-                self.entries[k as usize].defined.get_or_insert(Loc { file: u32::MAX, line: 0 });
+                let k = self.keys.key(type_index(ty), id);
+                if matches!(self.keys.tag(k), TAG_NONE | TAG_REFERRED) {
+                    self.pending.remove(&k);
+                    self.keys.set(k, TAG_EXTERNAL, Loc { file: 0, line: 0 });
+                }
             }
         }
     }
@@ -91,45 +322,42 @@ impl DatasetIndex {
         self.residences_at_community = true;
     }
 
-    fn key(&mut self, ty: RecordType, id: &str) -> u32 {
-        if let Some(k) = self.keys.get(&(ty, Box::from(id))) {
-            return *k;
-        }
-        let k = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
-        self.keys.insert((ty, Box::from(id)), k);
-        self.entries.push(Key::default());
-        k
-    }
-
     /// Number of distinct ids known (records and reference targets).
     pub fn distinct_ids(&self) -> usize {
-        self.entries.len()
+        self.keys.len()
+    }
+
+    /// Where key `k` is defined, as the findings name it (an external id: nowhere in the files).
+    fn defined(&self, k: u32) -> Option<Loc> {
+        match self.keys.tag(k) {
+            TAG_DEFINED => Some(self.keys.loc(k)),
+            TAG_EXTERNAL => Some(Loc { file: u32::MAX, line: 0 }),
+            _ => None,
+        }
     }
 
     /// Register a record's id, also for a record that the typed model could not read but whose
     /// `type` and `id` are known; returns a `duplicate-id` finding when the id was seen before
     /// `[DAT-003]`.
     pub fn add_id(&mut self, ty: RecordType, id: &str, loc: Loc, files: &[String]) -> Option<Finding> {
-        let k = self.key(ty, id);
-        match self.entries[k as usize].defined {
-            Some(first) if first.file != u32::MAX => {
-                let name = files.get(first.file as usize).map_or("-", String::as_str);
-                Some(
-                    Finding::new(
-                        "duplicate-id",
-                        Level::Error,
-                        Some("DAT-003"),
-                        format!("{ty} 标识 `{id}` 重复（首次出现于 {name}:{}）", first.line),
-                        format!("{ty} id `{id}` appears again (first at {name}:{})", first.line),
-                    )
-                    .at("/id"),
+        let k = self.keys.key(type_index(ty), id);
+        if self.keys.tag(k) == TAG_DEFINED {
+            let first = self.keys.loc(k);
+            let name = files.get(first.file as usize).map_or("-", String::as_str);
+            return Some(
+                Finding::new(
+                    "duplicate-id",
+                    Level::Error,
+                    Some("DAT-003"),
+                    format!("{ty} 标识 `{id}` 重复（首次出现于 {name}:{}）", first.line),
+                    format!("{ty} id `{id}` appears again (first at {name}:{})", first.line),
                 )
-            }
-            _ => {
-                self.entries[k as usize].defined = Some(loc);
-                None
-            }
+                .at("/id"),
+            );
         }
+        self.pending.remove(&k);
+        self.keys.set(k, TAG_DEFINED, loc);
+        None
     }
 
     /// Add one record that the typed model could read. Returns the findings that can be decided
@@ -138,18 +366,24 @@ impl DatasetIndex {
         let name = |l: &Loc| files.get(l.file as usize).map_or("-", String::as_str).to_owned();
         let ty = record.record_type();
         let id = record.id().as_str();
-        let k = self.key(ty, id);
         let mut out: Vec<Finding> = self.add_id(ty, id, loc, files).into_iter().collect();
-        let mut refs = Vec::new();
-        record.for_each_ref(&mut |ptr, rty, rid| refs.push((ptr, rty, rid.as_str().to_owned())));
-        for (ptr, rty, rid) in refs {
-            let rk = self.key(rty, &rid);
-            let e = &mut self.entries[rk as usize];
-            e.refs = e.refs.saturating_add(1);
-            if e.first_ref.is_none() {
-                e.first_ref = Some((loc, ptr.into_boxed_str()));
+        let k = self.keys.key(type_index(ty), id);
+        record.for_each_ref(&mut |ptr, rty, rid| {
+            let rk = self.keys.key(type_index(rty), rid.as_str());
+            match self.keys.tag(rk) {
+                TAG_NONE => {
+                    let p = self.pointers.id(&ptr);
+                    self.pending.insert(rk, (p, 1));
+                    self.keys.set(rk, TAG_REFERRED, loc);
+                }
+                TAG_REFERRED => {
+                    if let Some(e) = self.pending.get_mut(&rk) {
+                        e.1 = e.1.saturating_add(1);
+                    }
+                }
+                _ => {}
             }
-        }
+        });
         match record {
             Record::Person(p) => {
                 for (i, ident) in p.identifiers.iter().enumerate() {
@@ -158,8 +392,10 @@ impl DatasetIndex {
                     ident.scheme.code().hash(&mut h);
                     ident.value.as_str().hash(&mut h);
                     let hv = h.finish();
-                    match self.identities.get(&hv) {
-                        Some((first, first_id)) if first_id.as_ref() != id => {
+                    match self.identities.find(hv, |e| e.0 == hv).map(|e| e.1) {
+                        Some(first_k) if first_k != k => {
+                            let first = self.identity_locs.get(&hv).copied().unwrap_or_else(|| self.keys.loc(first_k));
+                            let first_id = self.keys.id(first_k).1;
                             let scheme = if ident.scheme == IdentifierScheme::ResidentId {
                                 "居民身份证号码"
                             } else {
@@ -172,12 +408,12 @@ impl DatasetIndex {
                                     Some("DAT-015"),
                                     format!(
                                         "重复录入：{scheme}与人员 `{first_id}`（{}:{}）相同",
-                                        name(first),
+                                        name(&first),
                                         first.line
                                     ),
                                     format!(
                                         "entered twice: same identifier as person `{first_id}` ({}:{})",
-                                        name(first),
+                                        name(&first),
                                         first.line
                                     ),
                                 )
@@ -186,24 +422,35 @@ impl DatasetIndex {
                         }
                         Some(_) => {}
                         None => {
-                            self.identities.insert(hv, (loc, Box::from(id)));
+                            self.identities.insert_unique(hv, (hv, k), |e| e.0);
+                            // Usually the person's own place; kept aside when this record
+                            // repeats an id seen before.
+                            if self.keys.loc(k) != loc {
+                                self.identity_locs.insert(hv, loc);
+                            }
                         }
                     }
                 }
                 if self.residences_at_community {
                     for (i, r) in p.residences.iter().enumerate() {
-                        let rk = self.key(RecordType::Place, r.place.id.as_str());
-                        let e = &mut self.entries[rk as usize];
-                        e.residence_refs = e.residence_refs.saturating_add(1);
-                        if e.residence_ref.is_none() {
-                            e.residence_ref = Some((loc, format!("/residences/{i}/place").into_boxed_str()));
+                        let rk = self.keys.key(type_index(RecordType::Place), r.place.id.as_str());
+                        match self.residence_refs.get_mut(&rk) {
+                            Some(e) => e.2 = e.2.saturating_add(1),
+                            None => {
+                                let ptr = self.pointers.id(&format!("/residences/{i}/place"));
+                                self.residence_refs.insert(rk, (loc, ptr, 1));
+                            }
                         }
                     }
                 }
                 if let Some(h) = &p.household {
-                    let e = self.households.entry(Box::from(h.household_id.as_str())).or_insert((0, loc));
+                    let hk = self.households.key(0, h.household_id.as_str());
+                    if hk as usize == self.heads.len {
+                        self.heads.push(0);
+                        self.households.set(hk, TAG_DEFINED, loc);
+                    }
                     if h.is_head() {
-                        e.0 += 1;
+                        self.heads.set(hk as usize, self.heads.get(hk as usize).saturating_add(1));
                     }
                 }
             }
@@ -213,12 +460,16 @@ impl DatasetIndex {
                     .parent
                     .as_ref()
                     .filter(|r| r.id.as_str() != id)
-                    .map(|r| self.key(RecordType::Place, r.id.as_str()));
-                self.entries[k as usize].place = Some((p.kind, parent));
+                    .map_or(NO_PARENT, |r| self.keys.key(type_index(RecordType::Place), r.id.as_str()));
+                let kind = PlaceKind::ALL.iter().position(|x| *x == p.kind).unwrap_or(0) as u8;
+                self.places.push((k, parent, kind));
             }
             Record::Organization(o) => {
-                let parent = o.parent.as_ref().map(|r| self.key(RecordType::Organization, r.id.as_str()));
-                self.entries[k as usize].org_parent = parent;
+                let parent = o
+                    .parent
+                    .as_ref()
+                    .map_or(NO_PARENT, |r| self.keys.key(type_index(RecordType::Organization), r.id.as_str()));
+                self.orgs.push((k, parent));
             }
             _ => {}
         }
@@ -231,10 +482,10 @@ impl DatasetIndex {
         if locs.is_empty() {
             return out;
         }
-        for ((ty, id), k) in &self.keys {
-            if let Some(loc) = self.entries[*k as usize].defined {
+        for k in 0..self.keys.len() as u32 {
+            if let Some(loc) = self.defined(k) {
                 if locs.contains(&loc) {
-                    out.insert(loc, (*ty, &**id));
+                    out.insert(loc, self.keys.id(k));
                 }
             }
         }
@@ -245,65 +496,71 @@ impl DatasetIndex {
     /// one head, and the place hierarchy (order of kinds, cycles).
     pub fn finish(&self, _files: &[String]) -> Vec<LocatedFinding> {
         let mut out = Vec::new();
-        let mut by_key: Vec<(&(RecordType, Box<str>), &u32)> = self.keys.iter().collect();
-        by_key.sort_by_key(|(_, k)| **k);
-        for ((ty, id), k) in &by_key {
-            let e = &self.entries[**k as usize];
-            if e.defined.is_none() && !self.external_types.contains(ty) {
-                if let Some((loc, ptr)) = &e.first_ref {
-                    out.push((
-                        Some(*loc),
-                        Finding::new(
-                            "ref-unresolved",
-                            Level::Error,
-                            Some("DAT-004"),
-                            format!("引用的 {ty} `{id}` 不在数据集中（共被引用 {} 次，此处为第一次）", e.refs),
-                            format!(
-                                "referenced {ty} `{id}` is not in the dataset ({} reference(s); this is the first)",
-                                e.refs
-                            ),
-                        )
-                        .at(ptr.to_string()),
-                    ));
-                }
+        let kind_of = |i: u8| PlaceKind::ALL.get(i as usize).copied().unwrap_or(PlaceKind::Community);
+        let mut pending: Vec<(u32, (u32, u32))> = self.pending.iter().map(|(k, v)| (*k, *v)).collect();
+        pending.sort_unstable_by_key(|(k, _)| *k);
+        for (k, (ptr, refs)) in pending {
+            let (ty, id) = self.keys.id(k);
+            if self.keys.tag(k) != TAG_REFERRED || self.external_types.contains(&ty) {
+                continue;
             }
+            out.push((
+                Some(self.keys.loc(k)),
+                Finding::new(
+                    "ref-unresolved",
+                    Level::Error,
+                    Some("DAT-004"),
+                    format!("引用的 {ty} `{id}` 不在数据集中（共被引用 {refs} 次，此处为第一次）"),
+                    format!("referenced {ty} `{id}` is not in the dataset ({refs} reference(s); this is the first)"),
+                )
+                .at(self.pointers.get(ptr).to_owned()),
+            ));
         }
+        let places = last_by_key(&self.places, |p| p.0);
+        let place_at = |k: u32| places.binary_search_by_key(&k, |p| p.0).ok();
         // At `public`, a residence refers to a community: one finding per place of another kind,
         // at the first residence that refers to it `[SHR-051]`. A place not in the dataset
         // cannot be judged (it is unresolved, or declared external).
-        for (_, k) in &by_key {
-            let e = &self.entries[**k as usize];
-            if let (Some((loc, ptr)), Some((kind, _))) = (&e.residence_ref, e.place) {
-                if kind != PlaceKind::Community {
-                    out.push((
-                        Some(*loc),
-                        Finding::new(
-                            "shared-residence-not-community",
-                            Level::Error,
-                            Some("SHR-051"),
-                            format!(
-                                "公开级别的数据集中，居住地须泛化到社区，此处为{}（{}）（共 {} 处居住地指向该地点）",
-                                kind.label_zh(),
-                                kind.code(),
-                                e.residence_refs
-                            ),
-                            format!(
-                                "in a dataset at public a residence is generalised to its community; this one is a {} ({} residence(s) refer to that place)",
-                                kind.code(),
-                                e.residence_refs
-                            ),
-                        )
-                        .at(ptr.to_string()),
-                    ));
-                }
+        let mut residences: Vec<(u32, (Loc, u32, u32))> = self.residence_refs.iter().map(|(k, v)| (*k, *v)).collect();
+        residences.sort_unstable_by_key(|(k, _)| *k);
+        for (k, (loc, ptr, n)) in residences {
+            let Some(at) = place_at(k) else { continue };
+            let kind = kind_of(places[at].2);
+            if kind != PlaceKind::Community {
+                out.push((
+                    Some(loc),
+                    Finding::new(
+                        "shared-residence-not-community",
+                        Level::Error,
+                        Some("SHR-051"),
+                        format!(
+                            "公开级别的数据集中，居住地须泛化到社区，此处为{}（{}）（共 {} 处居住地指向该地点）",
+                            kind.label_zh(),
+                            kind.code(),
+                            n
+                        ),
+                        format!(
+                            "in a dataset at public a residence is generalised to its community; this one is a {} ({} residence(s) refer to that place)",
+                            kind.code(),
+                            n
+                        ),
+                    )
+                    .at(self.pointers.get(ptr).to_owned()),
+                ));
             }
         }
-        let mut households: Vec<_> = self.households.iter().collect();
-        households.sort_by_key(|(_, (_, loc))| (loc.file, loc.line));
-        for (hid, (heads, loc)) in households {
-            if *heads != 1 {
+        // Households in the order they were first met (stable: ties keep that order).
+        let mut households: Vec<u32> = (0..self.heads.len as u32).collect();
+        households.sort_by_key(|h| {
+            let l = self.households.loc(*h);
+            (l.file, l.line)
+        });
+        for h in households {
+            let heads = self.heads.get(h as usize);
+            if heads != 1 {
+                let hid = self.households.id(h).1;
                 out.push((
-                    Some(*loc),
+                    Some(self.households.loc(h)),
                     Finding::new(
                         "household-head",
                         Level::Error,
@@ -316,16 +573,16 @@ impl DatasetIndex {
             }
         }
         // Place hierarchy: the parent's kind must rank above; no cycles.
-        for (_, k) in &by_key {
-            let e = &self.entries[**k as usize];
-            let Some((kind, Some(parent))) = e.place else {
+        for &(k, parent, kind) in &places {
+            if parent == NO_PARENT {
                 continue;
-            };
-            let loc = e.defined;
-            if let Some((pkind, _)) = self.entries[parent as usize].place {
+            }
+            let kind = kind_of(kind);
+            if let Some(at) = place_at(parent) {
+                let pkind = kind_of(places[at].2);
                 if !kind.may_have_parent(pkind) {
                     out.push((
-                        loc,
+                        self.defined(k),
                         Finding::new(
                             "place-hierarchy-order",
                             Level::Error,
@@ -345,11 +602,11 @@ impl DatasetIndex {
             }
         }
         // Cycles: every place on one is reported, however long the loop `[PLA-004]`.
-        let on_place_cycle = on_cycle(self.entries.len(), |k| self.entries[k].place.and_then(|(_, p)| p));
-        for (_, k) in &by_key {
-            if on_place_cycle[**k as usize] {
+        let on_place_cycle = on_cycle(places.len(), |i| places.get(i).and_then(|p| place_at(p.1)).map(|at| at as u32));
+        for (i, &(k, _, _)) in places.iter().enumerate() {
+            if on_place_cycle[i] {
                 out.push((
-                    self.entries[**k as usize].defined,
+                    self.defined(k),
                     Finding::new(
                         "place-hierarchy-cycle",
                         Level::Error,
@@ -362,11 +619,13 @@ impl DatasetIndex {
             }
         }
         // And every organization on a loop of parents `[ORG-008]`.
-        let on_org_cycle = on_cycle(self.entries.len(), |k| self.entries[k].org_parent);
-        for (_, k) in &by_key {
-            if on_org_cycle[**k as usize] && self.entries[**k as usize].org_parent.is_some() {
+        let orgs = last_by_key(&self.orgs, |o| o.0);
+        let org_at = |k: u32| orgs.binary_search_by_key(&k, |o| o.0).ok();
+        let on_org_cycle = on_cycle(orgs.len(), |i| orgs.get(i).and_then(|o| org_at(o.1)).map(|at| at as u32));
+        for (i, &(k, parent)) in orgs.iter().enumerate() {
+            if on_org_cycle[i] && parent != NO_PARENT {
                 out.push((
-                    self.entries[**k as usize].defined,
+                    self.defined(k),
                     Finding::new(
                         "organization-parent-cycle",
                         Level::Error,

@@ -8,7 +8,7 @@
 //! cell, which is never evaluated). Control characters are written as `\u{..}` escapes
 //! `[CON-072]`.
 
-use super::{Lang, Report, level_word, verdict_line};
+use super::{Lang, Report, level_word};
 use crate::finding::Finding;
 
 /// The columns of the problem list, in order: (Chinese, English) header.
@@ -118,7 +118,7 @@ pub fn render_xlsx(r: &Report, lang: Lang) -> Result<Vec<u8>, crate::Error> {
         n += 1;
         Ok(())
     };
-    line("结论 Result", &verdict_line(r, lang), summary)?;
+    line("结论 Result", &super::verdict_line(r, lang), summary)?;
     line("记录 Records", &r.records.to_string(), summary)?;
     line("合格 Valid", &r.records_valid.to_string(), summary)?;
     line("不合格 Invalid", &r.records_invalid.to_string(), summary)?;

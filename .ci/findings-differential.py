@@ -86,7 +86,7 @@ def linli(recs):
     batch = os.path.join(tempfile.mkdtemp(), "batch.ndjson")
     with open(batch, "w", encoding="utf-8") as f:
         for r in recs: f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    rep = json.loads(subprocess.run([f"{ROOT}/target/debug/linli", "validate", "--format", "json", "--max-findings", "1000000", batch], capture_output=True, text=True).stdout)
+    rep = json.loads(subprocess.run([f"{ROOT}/target/debug/linli", "validate", "--format", "json", "--max-findings", "1000000", "--max-per-rule", "0", batch], capture_output=True, text=True).stdout)
     by = [set() for _ in recs]
     def walk(n):
         if isinstance(n, dict):

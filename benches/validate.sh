@@ -3,11 +3,17 @@
 #
 #   bash benches/validate.sh            # 1,000,000 Person records, 3 runs of each case
 #   RECORDS=200000 REPS=5 bash benches/validate.sh
+#   LINLI_BEFORE=/path/to/another/linli bash benches/validate.sh   # that build measured side by side
 #
 # Data: `linli generate --persons-only --defects 0.02` (about 2 % of records carry one seeded
 # defect). Cases, all on the same NDJSON file:
-#   typed floor     linli-bench typed: each line deserialized into the model's Person, nothing else
+#   syntax floor    linli-bench syntax: each line parsed into serde::de::IgnoredAny (the JSON
+#                   syntax floor: it does not move with Linli's model)
 #   Value floor     linli-bench value: each line parsed into serde_json::Value
+#   typed parse     linli-bench typed: each line deserialized into the model's Person, nothing else
+#                   (informative: it moves with the implementation)
+#   jsonschema-rs   linli-bench jsonschema: Value + jsonschema-rs on the committed schema, every
+#                   violation of an invalid record collected (the best generic peer)
 #   linli 1 core    linli validate --threads 1, pinned to one core (schema + semantic checks, every
 #                   finding collected, completeness statistics)
 #   linli 2 cores   linli validate --threads 2
@@ -57,26 +63,42 @@ cat > "$work/spec.json" <<JSON
   "reps": $REPS,
   "out": "$work/results.json",
   "cases": [
-    {"name": "typed floor (1 core)", "records": $RECORDS, "bytes": $bytes, "cmd": ["taskset", "-c", "0", "$floor", "typed", "$file"]},
+    {"name": "syntax floor (1 core)", "records": $RECORDS, "bytes": $bytes, "cmd": ["taskset", "-c", "0", "$floor", "syntax", "$file"]},
     {"name": "Value floor (1 core)", "records": $RECORDS, "bytes": $bytes, "cmd": ["taskset", "-c", "0", "$floor", "value", "$file"]},
+    {"name": "typed model parse (1 core)", "records": $RECORDS, "bytes": $bytes, "cmd": ["taskset", "-c", "0", "$floor", "typed", "$file"]},
     {"name": "linli validate (1 core)", "records": $RECORDS, "bytes": $bytes, "ok_codes": [1], "cmd": ["taskset", "-c", "0", "$linli", "validate", "--threads", "1", "--max-findings", "0", "--no-progress", "$file"]},
     {"name": "linli validate (2 cores)", "records": $RECORDS, "bytes": $bytes, "ok_codes": [1], "cmd": ["$linli", "validate", "--threads", "2", "--max-findings", "0", "--no-progress", "$file"]},
     {"name": "linli mask public (1 core)", "records": $RECORDS, "bytes": $bytes, "cmd": ["taskset", "-c", "0", "$linli", "mask", "--profile", "public", "$file", "-o", "$work/masked-public.ndjson"]},
     {"name": "linli mask inter-department (1 core)", "records": $RECORDS, "bytes": $bytes, "cmd": ["taskset", "-c", "0", "$linli", "mask", "--profile", "inter-department", "--key-file", "$mask_key", "$file", "-o", "$work/masked-inter.ndjson"]},
+    {"name": "jsonschema-rs on Value (1 core)", "records": $RECORDS, "bytes": $bytes, "cmd": ["taskset", "-c", "0", "$floor", "jsonschema", "$file"]},
     {"name": "ajv 8 (1 core)", "records": $RECORDS, "bytes": $bytes, "reps": 2, "cmd": ["taskset", "-c", "0", "node", "$root/benches/peers/ajv-validate.mjs", "$schema", "$vocab", "$file"]},
     {"name": "python-jsonschema (1 core)", "records": $PY_RECORDS, "bytes": $py_bytes, "reps": 1, "cmd": ["taskset", "-c", "0", "$venv/bin/python", "$root/benches/peers/pyjs-validate.py", "$schema", "$file", "$PY_RECORDS"]}
   ],
   "ratios": [
-    ["linli validate (1 core)", "typed floor (1 core)", "linli (1 core) / typed floor   (target >= 0.6)"],
+    ["linli validate (1 core)", "syntax floor (1 core)", "linli (1 core) / JSON syntax floor   (target >= 0.5, stretch 0.6)"],
     ["linli validate (1 core)", "Value floor (1 core)", "linli (1 core) / Value floor"],
-    ["linli validate (2 cores)", "linli validate (1 core)", "speed-up on 2 cores            (target >= 1.7)"],
-    ["linli mask public (1 core)", "linli validate (1 core)", "linli mask public / validate (1 core)"],
-    ["linli mask inter-department (1 core)", "linli validate (1 core)", "linli mask inter-department / validate (1 core)"],
-    ["linli validate (1 core)", "ajv 8 (1 core)", "linli (1 core) / ajv            (target >= 5)"],
-    ["linli validate (1 core)", "python-jsonschema (1 core)", "linli (1 core) / python-jsonschema (target >= 50)"]
+    ["linli validate (1 core)", "typed model parse (1 core)", "linli (1 core) / typed model parse"],
+    ["linli validate (2 cores)", "linli validate (1 core)", "speed-up on 2 cores                  (target >= 1.9)"],
+    ["linli validate (1 core)", "jsonschema-rs on Value (1 core)", "linli (1 core) / jsonschema-rs"],
+    ["linli validate (1 core)", "ajv 8 (1 core)", "linli (1 core) / ajv"],
+    ["linli validate (1 core)", "python-jsonschema (1 core)", "linli (1 core) / python-jsonschema"],
+    ["linli mask public (1 core)", "linli validate (1 core)", "linli mask public / validate (1 core)   (target >= 0.8)"],
+    ["linli mask inter-department (1 core)", "linli validate (1 core)", "linli mask inter-department / validate (1 core)   (target >= 0.8)"]
   ]
 }
 JSON
+if [ -n "${LINLI_BEFORE:-}" ]; then
+  # Another build of linli (e.g. main before a change) measured in the same run, side by side.
+  python3 - "$work/spec.json" "$LINLI_BEFORE" "$file" "$RECORDS" "$bytes" <<'PY'
+import json, sys
+path, before, file, records, nbytes = sys.argv[1:]
+spec = json.load(open(path))
+spec["cases"].insert(4, {"name": "linli validate, LINLI_BEFORE build (1 core)", "records": int(records), "bytes": int(nbytes), "ok_codes": [1],
+    "cmd": ["taskset", "-c", "0", before, "validate", "--threads", "1", "--max-findings", "0", "--no-progress", file]})
+spec["ratios"].append(["linli validate (1 core)", "linli validate, LINLI_BEFORE build (1 core)", "this build / LINLI_BEFORE build (1 core)"])
+json.dump(spec, open(path, "w"), indent=1)
+PY
+fi
 echo "== measure ($REPS runs each, interleaved)" >&2
 python3 benches/measure.py "$work/spec.json"
 

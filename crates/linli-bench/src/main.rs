@@ -1,10 +1,16 @@
 //! `linli-bench`: the floors and the data of the benchmarks in `benches/`.
 //!
+//! * `syntax FILE` — read every line and parse it into `serde::de::IgnoredAny`: the JSON syntax
+//!   floor, what any reader that looks at every byte pays; it does not move with Linli's model;
 //! * `typed FILE` — read every line and deserialize it straight into the model type of the
 //!   file's records (`Person`, ...; taken from the first line), with no other check: the bare
 //!   typed serde parse, what any Rust consumer of the file pays at least;
 //! * `value FILE` — read every line and parse it into `serde_json::Value` (what a generic JSON
-//!   Schema validator pays before it validates anything).
+//!   Schema validator pays before it validates anything);
+//! * `jsonschema FILE` — the best generic peer: each line parsed into a `Value` and validated by
+//!   jsonschema-rs against the committed schema of its type (through linli-validate's schema
+//!   engine, the one module that holds jsonschema), every violation of an invalid record
+//!   collected, as `linli validate` collects every finding.
 //!
 //!   Both read lines exactly as `linli validate` does (a buffered reader, one line at a time) and
 //!   print `records=N invalid=N bytes=N seconds=S` (`benches/validate.sh`).
@@ -24,7 +30,7 @@ mod register;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage / 用法: linli-bench typed|value FILE
+const USAGE: &str = "usage / 用法: linli-bench syntax|value|typed|jsonschema FILE
        linli-bench register --rows N --seed S -o FILE [--encoding gbk|utf-8]
        linli-bench csv-read FILE";
 
@@ -137,6 +143,18 @@ fn json_floor(args: &[String]) -> ExitCode {
     let mut line = String::new();
     let (mut records, mut invalid, mut bytes) = (0u64, 0u64, 0u64);
     let mut first_type: Option<linli_model::RecordType> = None;
+    let engine = match mode.as_str() {
+        "jsonschema" => match linli_validate::schema_engine::SchemaEngine::new() {
+            Ok(e) => Some(e),
+            Err(e) => {
+                eprintln!("schemas: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        "syntax" | "value" | "typed" => None,
+        _ => return usage(),
+    };
+    let mut violations = 0u64;
     let start = Instant::now();
     loop {
         line.clear();
@@ -162,16 +180,33 @@ fn json_floor(args: &[String]) -> ExitCode {
                 });
                 typed(ty, text)
             }
+            "syntax" => serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok(),
             "value" => serde_json::from_str::<serde_json::Value>(text).is_ok(),
-            _ => {
-                return usage();
-            }
+            _ => match (engine.as_ref(), serde_json::from_str::<serde_json::Value>(text)) {
+                (Some(engine), Ok(v)) => {
+                    let ty = v
+                        .get("type")
+                        .and_then(serde_json::Value::as_str)
+                        .and_then(<linli_model::RecordType as linli_model::codes::CodeTable>::from_code)
+                        .unwrap_or(linli_model::RecordType::Person);
+                    if engine.is_valid(ty, &v) {
+                        true
+                    } else {
+                        violations += engine.violations(ty, &v).len() as u64;
+                        false
+                    }
+                }
+                _ => false,
+            },
         };
         if !ok {
             invalid += 1;
         }
     }
-    println!("records={records} invalid={invalid} bytes={bytes} seconds={:.3}", start.elapsed().as_secs_f64());
+    println!(
+        "records={records} invalid={invalid} violations={violations} bytes={bytes} seconds={:.3}",
+        start.elapsed().as_secs_f64()
+    );
     ExitCode::SUCCESS
 }
 

@@ -54,12 +54,195 @@ impl fmt::Display for TextProblem {
 /// Returns `Ok(())` when neither is found, including for text that is not JSON at all: its
 /// syntax is the parser's to report.
 pub fn check_text(text: &str) -> Result<(), TextProblem> {
+    // Nearly every record is clean: a byte scan says so at a fraction of the cost of the walk
+    // below. It answers "clean" only when it has seen the whole text, no name twice and no deep
+    // nesting; anything else (an escaped name, a large object, text it cannot follow) goes to
+    // the walk, which finds the problem and its pointer.
+    if Scan::clean(text.as_bytes()) {
+        return Ok(());
+    }
+    check_text_walk(text)
+}
+
+/// [`check_text`] without the byte scan: the walk over serde_json's reading of the text.
+fn check_text_walk(text: &str) -> Result<(), TextProblem> {
     let mut state = State { path: Vec::new(), keys: Vec::new(), found: None };
     let mut de = serde_json::Deserializer::from_str(text);
     let _ = Walk { state: &mut state, depth: 0 }.deserialize(&mut de);
     match state.found {
         Some(p) => Err(p),
         None => Ok(()),
+    }
+}
+
+/// A byte scan of JSON text that recognises text free of repeated member names and of deep
+/// nesting. `clean` is conservative: `true` means [`check_text_walk`] finds nothing; `false`
+/// means only "ask the walk". Member names are compared as raw bytes, which equals comparing
+/// their values when neither holds an escape (names with an escape send the text to the walk).
+struct Scan<'a> {
+    b: &'a [u8],
+    i: usize,
+    /// Spans of the member names of the objects being read, innermost last.
+    keys: Vec<(usize, usize)>,
+}
+
+/// The high bit of the lowest byte of `word` equal to `byte` is set, and no bit below it.
+fn byte_in(word: u64, byte: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let x = word ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & (ONES << 7)
+}
+
+/// Objects with more members than this go to the walk (its hash set keeps it linear).
+const SCAN_KEYS: usize = 64;
+
+impl<'a> Scan<'a> {
+    fn clean(b: &'a [u8]) -> bool {
+        let mut s = Scan { b, i: 0, keys: Vec::with_capacity(32) };
+        s.value(0) && {
+            s.ws();
+            s.i == b.len()
+        }
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    /// A value at nesting `depth` (the containers around it).
+    fn value(&mut self, depth: usize) -> bool {
+        self.ws();
+        match self.b.get(self.i) {
+            Some(b'{') => depth < MAX_DEPTH && self.object(depth + 1),
+            Some(b'[') => depth < MAX_DEPTH && self.array(depth + 1),
+            Some(b'"') => self.string().is_some(),
+            Some(_) => self.scalar(),
+            None => false,
+        }
+    }
+
+    /// A string from its opening quote: the span of its content and whether it holds an escape.
+    fn string(&mut self) -> Option<(usize, usize, bool)> {
+        let start = self.i + 1;
+        let mut at = start;
+        let mut escaped = false;
+        loop {
+            // Eight bytes at a time: the first quote or backslash among them, if any.
+            let mut k = at;
+            while let Some(chunk) = self.b.get(k..k + 8) {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                let hit = byte_in(u64::from_le_bytes(word), b'"') | byte_in(u64::from_le_bytes(word), b'\\');
+                if hit != 0 {
+                    k += (hit.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                k += 8;
+            }
+            while !matches!(*self.b.get(k)?, b'"' | b'\\') {
+                k += 1;
+            }
+            if self.b[k] == b'"' {
+                self.i = k + 1;
+                return Some((start, k, escaped));
+            }
+            // A backslash and the character it escapes; `\uXXXX` holds no quote or backslash.
+            escaped = true;
+            at = k + 2;
+            if at > self.b.len() {
+                return None;
+            }
+        }
+    }
+
+    /// A number, `true`, `false` or `null`: the bytes up to the next delimiter (the parser judges them).
+    fn scalar(&mut self) -> bool {
+        let start = self.i;
+        while let Some(&c) = self.b.get(self.i) {
+            if matches!(c, b',' | b'}' | b']' | b':' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'{' | b'[') {
+                break;
+            }
+            self.i += 1;
+        }
+        self.i > start
+    }
+
+    fn array(&mut self, depth: usize) -> bool {
+        self.i += 1;
+        self.ws();
+        if self.b.get(self.i) == Some(&b']') {
+            self.i += 1;
+            return true;
+        }
+        loop {
+            if !self.value(depth) {
+                return false;
+            }
+            self.ws();
+            match self.b.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return true;
+                }
+                _ => return false,
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> bool {
+        self.i += 1;
+        self.ws();
+        if self.b.get(self.i) == Some(&b'}') {
+            self.i += 1;
+            return true;
+        }
+        let first = self.keys.len();
+        // A bit per name (from its length and its first and last bytes): two names can be equal
+        // only when their bits are; the bytes are compared then.
+        let mut seen = 0u64;
+        loop {
+            self.ws();
+            if self.b.get(self.i) != Some(&b'"') {
+                return false;
+            }
+            let Some((start, end, false)) = self.string() else { return false };
+            let name = &self.b[start..end];
+            let bit = 1u64
+                << ((name.len() as u64)
+                    .wrapping_mul(31)
+                    .wrapping_add(u64::from(name.first().copied().unwrap_or(0)))
+                    .wrapping_add(u64::from(name.last().copied().unwrap_or(0)).wrapping_mul(7))
+                    & 63);
+            let b = self.b;
+            if self.keys.len() - first >= SCAN_KEYS
+                || (seen & bit != 0 && self.keys[first..].iter().any(|&(s, e)| &b[s..e] == name))
+            {
+                return false;
+            }
+            seen |= bit;
+            self.keys.push((start, end));
+            self.ws();
+            if self.b.get(self.i) != Some(&b':') {
+                return false;
+            }
+            self.i += 1;
+            if !self.value(depth) {
+                return false;
+            }
+            self.ws();
+            match self.b.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    self.keys.truncate(first);
+                    return true;
+                }
+                _ => return false,
+            }
+        }
     }
 }
 
@@ -370,5 +553,127 @@ mod tests {
         assert_eq!(check_text("{\"a\":"), Ok(()));
         assert_eq!(check_text(""), Ok(()));
         assert_eq!(check_text("{\"a\":1,,}"), Ok(()));
+    }
+
+    /// JSON-like text from a small alphabet, so that repeated names, escapes, deep nesting and
+    /// broken syntax are all frequent.
+    #[derive(Clone, Debug)]
+    struct JsonIsh(String);
+
+    impl quickcheck::Arbitrary for JsonIsh {
+        fn arbitrary(g: &mut quickcheck::Gen) -> Self {
+            // One choice in 24 is broken syntax; names come from three letters, so repeats are common.
+            fn broken(g: &mut quickcheck::Gen) -> bool {
+                u8::arbitrary(g) % 24 == 0
+            }
+            fn value(g: &mut quickcheck::Gen, depth: usize, out: &mut String) {
+                if broken(g) {
+                    out.push_str(g.choose(&[",", "]", "}", ":", "\"", "{", "[", "x", ""]).unwrap());
+                    return;
+                }
+                match u8::arbitrary(g) % if depth > 6 { 2 } else { 5 } {
+                    0 => out.push_str(g.choose(&["1", "-2.5e3", "true", "null"]).unwrap()),
+                    1 => out.push_str(
+                        g.choose(&[
+                            "\"a\"",
+                            "\"\\u0061\"",
+                            "\"q\\\"\"",
+                            "\"中文\"",
+                            "\"\\\\\"",
+                            "\"0123456789\\\"abcdefghij\"",
+                            "\"苏州市姑苏区平江街道\\n\\\\0123\"",
+                        ])
+                        .unwrap(),
+                    ),
+                    2 | 3 => {
+                        out.push('{');
+                        for k in 0..usize::arbitrary(g) % 5 {
+                            if k > 0 {
+                                out.push_str(if broken(g) { "" } else { g.choose(&[",", " , "]).unwrap() });
+                            }
+                            out.push_str(g.choose(&["\"a\"", "\"b\"", "\"c\"", "\"a/b\"", "\"\\u0061\""]).unwrap());
+                            out.push_str(if broken(g) { "" } else { g.choose(&[":", " : "]).unwrap() });
+                            value(g, depth + 1, out);
+                        }
+                        out.push_str(if broken(g) { "" } else { "}" });
+                    }
+                    _ => {
+                        out.push('[');
+                        for k in 0..usize::arbitrary(g) % 4 {
+                            if k > 0 {
+                                out.push(',');
+                            }
+                            value(g, depth + 1, out);
+                        }
+                        out.push_str(if broken(g) { "" } else { "]" });
+                    }
+                }
+            }
+            let mut out = String::new();
+            if bool::arbitrary(g) && bool::arbitrary(g) {
+                // Nesting near the limit.
+                let n = MAX_DEPTH - 2 + usize::arbitrary(g) % 5;
+                out.push_str(&"[".repeat(n));
+                value(g, 7, &mut out);
+                out.push_str(&"]".repeat(n));
+            } else {
+                value(g, 0, &mut out);
+            }
+            JsonIsh(out)
+        }
+    }
+
+    quickcheck::quickcheck! {
+        /// The byte scan never changes the answer: with it or without it, the same problem at
+        /// the same pointer, or none.
+        fn the_byte_scan_agrees_with_the_walk(t: JsonIsh) -> bool {
+            check_text(&t.0) == check_text_walk(&t.0)
+        }
+
+        /// And on every valid record: clean, found clean by the scan alone.
+        fn valid_records_pass_the_byte_scan(p: crate::Person, e: crate::Event, o: crate::Organization) -> bool {
+            [serde_json::to_string(&p), serde_json::to_string(&e), serde_json::to_string(&o)]
+                .into_iter()
+                .all(|t| t.is_ok_and(|t| Scan::clean(t.as_bytes()) && check_text_walk(&t).is_ok()))
+        }
+    }
+
+    quickcheck::quickcheck! {
+        /// The eight-byte string scan ends where a byte-by-byte reading of the string ends.
+        fn the_string_scan_ends_where_a_plain_reading_does(body: Vec<u8>) -> bool {
+            let mut text = vec![b'"'];
+            text.extend(body.iter().map(|&c| if c % 7 == 0 { b'"' } else if c % 11 == 0 { b'\\' } else { c }));
+            let mut plain = None;
+            let mut k = 1;
+            while k < text.len() {
+                match text[k] {
+                    b'"' => {
+                        plain = Some(k);
+                        break;
+                    }
+                    b'\\' => k += 2,
+                    _ => k += 1,
+                }
+            }
+            let mut scan = Scan { b: &text, i: 0, keys: Vec::new() };
+            scan.string().map(|(_, end, _)| end) == plain
+        }
+    }
+
+    #[test]
+    fn the_byte_scan_leaves_problems_to_the_walk() {
+        for text in [
+            r#"{"type":"Person","type":"Place"}"#,
+            r#"{"a":{"k":1,"k":2}}"#,
+            r#"{"type":1,"\u0074ype":2}"#,
+            r#"{"a":1,,}"#,
+            r#"{"a":"unterminated}"#,
+        ] {
+            assert!(!Scan::clean(text.as_bytes()), "{text}");
+        }
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(Scan::clean(deep(MAX_DEPTH).as_bytes()));
+        assert!(!Scan::clean(deep(MAX_DEPTH + 1).as_bytes()));
+        assert!(Scan::clean(r#" {"a" : [1, "x\"y", {"b":null}], "b":{"a":true}} "#.as_bytes()));
     }
 }

@@ -103,6 +103,36 @@ impl Record {
     /// The text is first checked for member names given twice and for nesting deeper than
     /// [`crate::json::MAX_DEPTH`] at any depth `[CON-002]` ([`crate::json::check_text`]).
     pub fn from_json_str(s: &str) -> Result<Self, RecordParseError> {
+        // The common case first: a record whose type leads and whose reading vouches for the
+        // text (no member name twice, no deep nesting; see `strict::from_str_checked`) is read
+        // once. Anything else is read the long way below, which gives the same answer.
+        let leading = s
+            .trim_start()
+            .strip_prefix("{\"type\":\"")
+            .and_then(|rest| rest.split_once('"'))
+            .map(|(t, _)| t)
+            .and_then(<RecordType as crate::codes::CodeTable>::from_code);
+        if let Some(ty) = leading {
+            let read = match ty {
+                RecordType::Person => crate::strict::from_str_checked(s).map(|(r, sure)| (Record::Person(r), sure)),
+                RecordType::Organization => {
+                    crate::strict::from_str_checked(s).map(|(r, sure)| (Record::Organization(r), sure))
+                }
+                RecordType::Place => crate::strict::from_str_checked(s).map(|(r, sure)| (Record::Place(r), sure)),
+                RecordType::Thing => crate::strict::from_str_checked(s).map(|(r, sure)| (Record::Thing(r), sure)),
+                RecordType::Event => crate::strict::from_str_checked(s).map(|(r, sure)| (Record::Event(r), sure)),
+                RecordType::Case => crate::strict::from_str_checked(s).map(|(r, sure)| (Record::Case(r), sure)),
+            };
+            if let Ok((record, true)) = read {
+                return Ok(record);
+            }
+        }
+        Self::from_json_str_checked_first(s)
+    }
+
+    /// [`Record::from_json_str`] the long way: the text checked by [`crate::json::check_text`],
+    /// then read.
+    fn from_json_str_checked_first(s: &str) -> Result<Self, RecordParseError> {
         crate::json::check_text(s).map_err(RecordParseError::Text)?;
         #[derive(Deserialize)]
         struct Peek<'a> {
@@ -260,5 +290,104 @@ impl Record {
                 }
             }
         }
+    }
+}
+
+#[cfg(all(test, feature = "quickcheck"))]
+mod fast_read_tests {
+    use super::*;
+    use quickcheck::{Arbitrary, Gen};
+
+    /// A valid record as text, with one of the changes a reader must see through: a member
+    /// given twice (at the top, in `meta`, in an extension, with an escaped name), nesting past
+    /// the limit inside an extension, an unknown member, or none.
+    #[derive(Clone, Debug)]
+    struct Text(String);
+
+    impl Arbitrary for Text {
+        fn arbitrary(g: &mut Gen) -> Self {
+            let record = match u8::arbitrary(g) % 6 {
+                0 => Record::Person(crate::Person::arbitrary(g)),
+                1 => Record::Organization(crate::Organization::arbitrary(g)),
+                2 => Record::Place(crate::Place::arbitrary(g)),
+                3 => Record::Thing(crate::Thing::arbitrary(g)),
+                4 => Record::Event(crate::Event::arbitrary(g)),
+                _ => Record::Case(crate::Case::arbitrary(g)),
+            };
+            let mut t = serde_json::to_string(&record).unwrap_or_default();
+            let deep = format!("{}1{}", "[".repeat(crate::json::MAX_DEPTH), "]".repeat(crate::json::MAX_DEPTH));
+            let change = u8::arbitrary(g) % 9;
+            let insert_after = |t: &mut String, at: &str, what: &str| {
+                if let Some(i) = t.find(at) {
+                    t.insert_str(i + at.len(), what);
+                }
+            };
+            match change {
+                0 => insert_after(&mut t, "{", "\"id\":\"x.y\","),
+                1 => insert_after(&mut t, "\"meta\":{", "\"version\":1,"),
+                2 => insert_after(&mut t, "\"meta\":{", "\"\\u0076ersion\":1,"),
+                3 => {
+                    let ext = ",\"extensions\":{\"acme\":{\"a\":1,\"b\":{\"c\":1,\"c\":2}}}}";
+                    t.pop();
+                    t.push_str(ext);
+                }
+                4 => {
+                    let ext = format!(",\"extensions\":{{\"acme\":{{\"a\":{deep}}}}}}}");
+                    t.pop();
+                    t.push_str(&ext);
+                }
+                5 => insert_after(&mut t, "{", "\"unknownMember\":true,"),
+                6 => insert_after(&mut t, "\"meta\":{", "\"x\":{\"y\":1,\"y\":1},"),
+                _ => {}
+            }
+            Text(t)
+        }
+    }
+
+    fn same(a: &Result<Record, RecordParseError>, b: &Result<Record, RecordParseError>) -> bool {
+        match (a, b) {
+            (Ok(a), Ok(b)) => a == b,
+            (Err(a), Err(b)) => a.to_string() == b.to_string(),
+            _ => false,
+        }
+    }
+
+    quickcheck::quickcheck! {
+        /// Read once or the long way, the same record or the same error.
+        fn the_one_pass_reading_agrees_with_the_long_way(t: Text) -> bool {
+            same(&Record::from_json_str(&t.0), &Record::from_json_str_checked_first(&t.0))
+        }
+
+        /// And the one pass vouches for every valid record (the long way is the exception).
+        fn valid_records_are_read_in_one_pass(p: crate::Person, e: crate::Event, pl: crate::Place) -> bool {
+            let sure = |t: String, f: fn(&str) -> bool| f(&t);
+            sure(serde_json::to_string(&Record::Person(p)).unwrap_or_default(), |t| {
+                matches!(crate::strict::from_str_checked::<crate::Person>(t), Ok((_, true)))
+            }) && sure(serde_json::to_string(&Record::Event(e)).unwrap_or_default(), |t| {
+                matches!(crate::strict::from_str_checked::<crate::Event>(t), Ok((_, true)))
+            }) && sure(serde_json::to_string(&Record::Place(pl)).unwrap_or_default(), |t| {
+                matches!(crate::strict::from_str_checked::<crate::Place>(t), Ok((_, true)))
+            })
+        }
+    }
+
+    #[test]
+    fn what_the_one_pass_cannot_vouch_for() {
+        let mut v = serde_json::to_value(Record::Person(crate::Person::arbitrary(&mut Gen::new(10)))).unwrap();
+        v.as_object_mut().unwrap().remove("extensions");
+        let p = serde_json::to_string(&v).unwrap();
+        assert!(matches!(crate::strict::from_str_checked::<crate::Person>(&p), Ok((_, true))));
+        let with = |at: &str, what: &str| {
+            let i = p.find(at).unwrap() + at.len();
+            format!("{}{}{}", &p[..i], what, &p[i..])
+        };
+        // An extension member twice is not an error of the typed reading: only the guard sees it.
+        let dup_ext = format!("{},\"extensions\":{{\"acme\":{{\"k\":1,\"k\":2}}}}}}", &p[..p.len() - 1]);
+        assert!(matches!(crate::strict::from_str_checked::<crate::Person>(&dup_ext), Ok((_, false))));
+        assert!(matches!(Record::from_json_str(&dup_ext), Err(RecordParseError::Text(_))));
+        let deep = "[".repeat(101) + "]".repeat(101).as_str();
+        let deep_ext = format!("{},\"extensions\":{{\"acme\":{{\"k\":{deep}}}}}}}", &p[..p.len() - 1]);
+        assert!(matches!(Record::from_json_str(&deep_ext), Err(RecordParseError::Text(_))));
+        assert!(Record::from_json_str(&with("\"meta\":{", "\"version\":1,")).is_err());
     }
 }

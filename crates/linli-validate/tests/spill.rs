@@ -179,8 +179,10 @@ fn spills_alike(seed: u64, ids: u8, records: u16, public: bool) -> TestResult {
     let case = Case {
         inputs: vec![dataset(&tmp.path().join("d"), seed, n, count, level)],
         dataset_checks: false,
-        max_findings: 30,
-        max_per_rule: 5,
+        // Caps that bite at varying places: which findings are listed then depends on the
+        // order of a record's own findings and those the index finds at it.
+        max_findings: 1 + (seed % 40) as usize,
+        max_per_rule: if seed % 3 == 0 { 5 } else { 0 },
     };
     let (memory, spilled, _) = both(&case, 4096, &spill_dir);
     if memory != spilled {

@@ -136,8 +136,12 @@ fn memory_limit(text: &str) -> Result<u64, CliError> {
             format!("--memory-limit {shown} is too small: the least is 1M"),
         )),
         None => Err(CliError::usage(
-            format!("--memory-limit 的值 `{shown}` 不是内存大小：应为整数加单位 K、M、G 或 T（按 1024 进位），例如 512M、2G"),
-            format!("--memory-limit `{shown}` is not a memory size: give a whole number with a unit K, M, G or T (powers of 1024), e.g. 512M or 2G"),
+            format!(
+                "--memory-limit 的值 `{shown}` 不是内存大小：应为整数加单位 K、M、G 或 T（按 1024 进位），例如 512M、2G"
+            ),
+            format!(
+                "--memory-limit `{shown}` is not a memory size: give a whole number with a unit K, M, G or T (powers of 1024), e.g. 512M or 2G"
+            ),
         )),
     }
 }

@@ -564,13 +564,13 @@ impl SpillIndex {
         let mut ident: Option<(Loc, Vec<u8>)> = None;
 
         let finish_group = |space: u8,
-                                key: &[u8],
-                                idf: &mut IdFacts,
-                                member: &mut Option<(u64, Loc, Vec<u8>, u32)>,
-                                found: &mut Sorter,
-                                links: &mut Sorter,
-                                places: &mut Hierarchy,
-                                orgs: &mut Hierarchy|
+                            key: &[u8],
+                            idf: &mut IdFacts,
+                            member: &mut Option<(u64, Loc, Vec<u8>, u32)>,
+                            found: &mut Sorter,
+                            links: &mut Sorter,
+                            places: &mut Hierarchy,
+                            orgs: &mut Hierarchy|
          -> io::Result<()> {
             match space {
                 SPACE_ID => {
@@ -779,8 +779,7 @@ impl SpillIndex {
             let mut d = Dec(&rec);
             let cat = d.u8();
             let at = |loc: Loc, rty: RecordType, rid: &[u8]| {
-                (!repeats.contains(&loc))
-                    .then(|| (rty, std::str::from_utf8(rid).unwrap_or_default().to_owned()))
+                (!repeats.contains(&loc)).then(|| (rty, std::str::from_utf8(rid).unwrap_or_default().to_owned()))
             };
             let item = match cat {
                 CAT_UNRESOLVED | CAT_RESIDENCE => {
@@ -809,7 +808,9 @@ impl SpillIndex {
                     let (what, _, loc, kind, pkind) = (d.u8(), d.u64(), d.loc(), d.u8(), d.u8());
                     let id = d.str().to_owned();
                     let (finding, ty) = match (cat, what) {
-                        (CAT_PLACE, 0) => (dataset::place_order(place_kind(kind), place_kind(pkind)), RecordType::Place),
+                        (CAT_PLACE, 0) => {
+                            (dataset::place_order(place_kind(kind), place_kind(pkind)), RecordType::Place)
+                        }
                         (CAT_PLACE, _) => (dataset::place_cycle(), RecordType::Place),
                         _ => (dataset::organization_cycle(), RecordType::Organization),
                     };
@@ -942,6 +943,12 @@ mod tests {
         let stats = Arc::new(SpillStats::default());
         let parent = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let shared = Shared::new(Some(parent.path()), stats.clone()).unwrap_or_else(|e| panic!("{e}"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(shared.dir.path()).map(|m| m.permissions().mode()).unwrap_or(0);
+            assert_eq!(mode & 0o777, 0o700, "the spill folder is the user's alone");
+        }
         let mut s = Sorter::new(shared.clone(), 4096);
         let mut want: Vec<Vec<u8>> = Vec::new();
         let mut x: u64 = 7;

@@ -51,8 +51,8 @@ fn write_records(dir: &Path, seed: u64, n: u64, count: u64) -> Vec<PathBuf> {
 /// external.
 fn dataset(dir: &Path, seed: u64, n: u64, count: u64, level: &str) -> PathBuf {
     write_records(dir, seed, n, count);
-    let producer = serde_json::from_value(serde_json::json!({"vendor": "V", "product": "P", "productVersion": "1"}))
-        .unwrap();
+    let producer =
+        serde_json::from_value(serde_json::json!({"vendor": "V", "product": "P", "productVersion": "1"})).unwrap();
     let created = serde_json::from_value(serde_json::json!("2024-05-01T09:00:00+08:00")).unwrap();
     let built = linli_validate::dataset::build_manifest(
         dir,
@@ -125,7 +125,12 @@ fn spilling_gives_the_in_memory_report_byte_for_byte() {
         // Every finding listed.
         Case { inputs: vec![public.clone()], dataset_checks: false, max_findings: usize::MAX, max_per_rule: 0 },
         // The default caps: which findings are listed depends on the order they come in.
-        Case { inputs: vec![public.clone(), internal.clone()], dataset_checks: false, max_findings: 1000, max_per_rule: 20 },
+        Case {
+            inputs: vec![public.clone(), internal.clone()],
+            dataset_checks: false,
+            max_findings: 1000,
+            max_per_rule: 20,
+        },
         Case { inputs: vec![internal.clone()], dataset_checks: false, max_findings: 150, max_per_rule: 40 },
         // Loose files checked as one dataset around a dataset of its own (two indexes at once).
         Case {
@@ -201,11 +206,7 @@ fn the_temporary_folder_goes_when_the_run_fails() {
     let tmp = tempfile::tempdir().unwrap();
     let good = dataset(&tmp.path().join("ok"), 3, 50, 200, "internal");
     let v = Validator::new().unwrap();
-    let opts = Options {
-        memory_limit: Some(4096),
-        spill_dir: Some(tmp.path().to_path_buf()),
-        ..Options::default()
-    };
+    let opts = Options { memory_limit: Some(4096), spill_dir: Some(tmp.path().to_path_buf()), ..Options::default() };
     let before: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     let err = validate_paths(&[good, tmp.path().join("missing")], &v, &opts).unwrap_err();
     assert!(err.to_string().contains("missing"), "{err}");
@@ -214,4 +215,3 @@ fn the_temporary_folder_goes_when_the_run_fails() {
     let after: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(before, after, "the spill folder is removed on error");
 }
-

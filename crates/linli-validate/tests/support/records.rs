@@ -84,4 +84,3 @@ pub(crate) fn record(rng: &mut Rng, n: u64) -> String {
         }
     }
 }
-

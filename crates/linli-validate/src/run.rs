@@ -240,8 +240,8 @@ enum Pending {
 
 /// The dataset index: in memory, or spilling to disk within a memory limit.
 enum Index {
-    Memory(DatasetIndex),
-    Spill(crate::spill::SpillIndex),
+    Memory(Box<DatasetIndex>),
+    Spill(Box<crate::spill::SpillIndex>),
 }
 
 impl Index {
@@ -344,15 +344,15 @@ impl Run<'_> {
     /// A new dataset index: in memory, or spilling when the run has a memory limit.
     fn new_index(&mut self) -> Index {
         match self.spill.as_ref() {
-            Some(s) => Index::Spill(crate::spill::SpillIndex::new(s.shared.clone(), s.budget)),
-            None => Index::Memory(DatasetIndex::default()),
+            Some(s) => Index::Spill(Box::new(crate::spill::SpillIndex::new(s.shared.clone(), s.budget))),
+            None => Index::Memory(Box::default()),
         }
     }
 
     /// Run the whole-dataset checks of the current index, if any, and drop it.
     fn finish_index(&mut self) {
         if let Some(Index::Spill(index)) = self.index.take_if(|i| matches!(i, Index::Spill(_))) {
-            self.finish_spilled(index);
+            self.finish_spilled(*index);
             return;
         }
         if let Some(Index::Memory(index)) = self.index.take() {

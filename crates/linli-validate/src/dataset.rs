@@ -248,7 +248,9 @@ pub struct DatasetIndex {
     /// Each Organization record's key and parent key (or `NO_PARENT`), in input order.
     orgs: Chunked<(u32, u32)>,
     /// Hash of (scheme, value) of person identifiers → the key of the first person that had it.
-    identities: HashTable<(u64, u32)>,
+    /// Sharded like the keys, so that growing never holds two copies of a large table; an
+    /// entry is the hash in two halves and the key: 12 bytes, not the 16 of `(u64, u32)`.
+    identities: Vec<HashTable<[u32; 3]>>,
     /// For identities first seen on a record that repeats an id: that record's place.
     identity_locs: HashMap<u64, Loc>,
     /// Household ids (the type field unused), first place met, and the number of heads.
@@ -270,7 +272,7 @@ impl Default for DatasetIndex {
             pointers: Pointers::default(),
             places: Chunked::default(),
             orgs: Chunked::default(),
-            identities: HashTable::new(),
+            identities: (0..SHARDS).map(|_| HashTable::new()).collect(),
             identity_locs: HashMap::new(),
             households: Keys::default(),
             heads: Chunked::default(),
@@ -383,7 +385,9 @@ impl DatasetIndex {
                     ident.scheme.code().hash(&mut h);
                     ident.value.as_str().hash(&mut h);
                     let hv = h.finish();
-                    match self.identities.find(hv, |e| e.0 == hv).map(|e| e.1) {
+                    let (hi, lo) = ((hv >> 32) as u32, hv as u32);
+                    let shard = &mut self.identities[shard_of(hv)];
+                    match shard.find(hv, |e| e[0] == hi && e[1] == lo).map(|e| e[2]) {
                         Some(first_k) if first_k != k => {
                             let first = self.identity_locs.get(&hv).copied().unwrap_or_else(|| self.keys.loc(first_k));
                             let first_id = self.keys.id(first_k).1;
@@ -392,7 +396,7 @@ impl DatasetIndex {
                         }
                         Some(_) => {}
                         None => {
-                            self.identities.insert_unique(hv, (hv, k), |e| e.0);
+                            shard.insert_unique(hv, [hi, lo, k], |e| (u64::from(e[0]) << 32) | u64::from(e[1]));
                             // Usually the person's own place; kept aside when this record
                             // repeats an id seen before.
                             if self.keys.loc(k) != loc {

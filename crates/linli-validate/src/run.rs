@@ -269,6 +269,8 @@ struct Spill {
     budget: usize,
     log: crate::spill::FindingLog,
     at_records: crate::spill::Sorter,
+    /// The places of the records counted invalid (`Run::invalid_at` of a run in memory).
+    invalid: crate::spill::LocFile,
     error: Option<std::io::Error>,
 }
 
@@ -279,6 +281,7 @@ impl Spill {
         Ok(Spill {
             log: crate::spill::FindingLog::new(&shared)?,
             at_records: crate::spill::Sorter::new(shared.clone(), budget / 8),
+            invalid: crate::spill::LocFile::new(&shared)?,
             shared,
             budget,
             error: None,
@@ -390,15 +393,18 @@ impl Run<'_> {
     /// memory, and the findings at records kept aside for [`Spill::replay`].
     fn finish_spilled(&mut self, index: crate::spill::SpillIndex) {
         let Some(spill) = self.spill.as_mut() else { return };
-        let (report, invalid_at, files) = (&mut self.report, &mut self.invalid_at, &self.files);
+        let (report, files) = (&mut self.report, &self.files);
+        // The records that a dataset-level error makes invalid, unless they are already: joined
+        // with the places of the invalid records when the index is done.
+        let mut candidates = crate::spill::Sorter::new(spill.shared.clone(), spill.budget / 8);
         let mut at_record = |item: crate::spill::Out| -> std::io::Result<()> {
             match item {
                 crate::spill::Out::AtRecord { slot, sub, loc, ty, id, mut finding } => {
                     finding.record_type = Some(ty);
                     finding.record_id = Some(id);
                     // As in [`Run::fold`]: an error there makes its record invalid.
-                    if finding.level == Level::Error && report.checks(&finding) && invalid_at.insert(loc) {
-                        report.recount_invalid(Some(ty));
+                    if finding.level == Level::Error && report.checks(&finding) {
+                        candidates.push(&crate::spill::invalid_candidate(loc, ty))?;
                     }
                     finding.file = Some(files.get(loc.file as usize).cloned().unwrap_or_default());
                     if finding.line.is_none() {
@@ -411,8 +417,8 @@ impl Run<'_> {
                 }
                 crate::spill::Out::Dataset { loc, record, finding: mut f } => {
                     if let (Some(l), Some((ty, _))) = (loc, &record) {
-                        if f.level == Level::Error && report.checks(&f) && invalid_at.insert(l) {
-                            report.recount_invalid(Some(*ty));
+                        if f.level == Level::Error && report.checks(&f) {
+                            candidates.push(&crate::spill::invalid_candidate(l, *ty))?;
                         }
                     }
                     if let Some((ty, id)) = record {
@@ -436,7 +442,38 @@ impl Run<'_> {
                 }
             }
         };
-        if let Err(e) = index.finish(files, &mut at_record) {
+        let found = index.finish(files, &mut at_record);
+        let recounted = found.and_then(|()| {
+            let mut invalid = spill.invalid.read()?.peekable();
+            let mut candidates = candidates.finish()?;
+            let mut last = None;
+            while let Some(c) = candidates.next_rec()? {
+                let (loc, ty) = crate::spill::read_candidate(&c);
+                if last == Some(loc) {
+                    continue;
+                }
+                last = Some(loc);
+                // Both in order of place: skip the invalid records before this one.
+                let key = |l: Loc| (l.file, l.line);
+                while let Some(Ok(l)) = invalid.peek() {
+                    if key(*l) >= key(loc) {
+                        break;
+                    }
+                    invalid.next();
+                }
+                match invalid.peek() {
+                    Some(Ok(l)) if *l == loc => {}
+                    Some(Err(_)) => {
+                        if let Some(Err(e)) = invalid.next() {
+                            return Err(e);
+                        }
+                    }
+                    _ => report.recount_invalid(Some(ty)),
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = recounted {
             spill.fail(e);
         }
     }
@@ -567,7 +604,17 @@ impl Run<'_> {
                     }
                     let valid = !wrong_type && !out.findings.iter().any(|f| f.level == Level::Error);
                     if !valid && self.index.is_some() {
-                        self.invalid_at.insert(Loc { file: file_id, line: raw.line });
+                        let loc = Loc { file: file_id, line: raw.line };
+                        match self.spill.as_mut() {
+                            Some(s) => {
+                                if let Err(e) = s.invalid.push(loc) {
+                                    s.fail(e);
+                                }
+                            }
+                            None => {
+                                self.invalid_at.insert(loc);
+                            }
+                        }
                     }
                     self.report.count_record(out.record_type, valid, out.members);
                     for f in out.findings {

@@ -823,6 +823,52 @@ impl SpillIndex {
     }
 }
 
+/// The places of the records counted invalid, in input order — which is their order by file
+/// and line, so a file rather than a set in memory.
+pub(crate) struct LocFile {
+    w: BufWriter<File>,
+    path: PathBuf,
+}
+
+impl LocFile {
+    pub(crate) fn new(shared: &Shared) -> io::Result<Self> {
+        let (path, f) = shared.file()?;
+        Ok(LocFile { w: BufWriter::with_capacity(READ_BUF, f), path })
+    }
+
+    pub(crate) fn push(&mut self, l: Loc) -> io::Result<()> {
+        self.w.write_all(&l.file.to_be_bytes())?;
+        self.w.write_all(&l.line.to_be_bytes())
+    }
+
+    /// The places written so far, in order.
+    pub(crate) fn read(&mut self) -> io::Result<impl Iterator<Item = io::Result<Loc>>> {
+        self.w.flush()?;
+        let mut r = BufReader::with_capacity(READ_BUF, File::open(&self.path)?);
+        Ok(std::iter::from_fn(move || {
+            let mut b = [0u8; 12];
+            match r.read_exact(&mut b) {
+                Ok(()) => Some(Ok(Dec(&b).loc())),
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => None,
+                Err(e) => Some(Err(e)),
+            }
+        }))
+    }
+}
+
+/// A record that a dataset-level error makes invalid, as a sortable key: place, then type.
+pub(crate) fn invalid_candidate(l: Loc, ty: RecordType) -> Vec<u8> {
+    let mut e = Enc::default();
+    e.loc(l).u8(type_index(ty));
+    e.0
+}
+
+/// Back from [`invalid_candidate`].
+pub(crate) fn read_candidate(b: &[u8]) -> (Loc, RecordType) {
+    let mut d = Dec(b);
+    (d.loc(), record_type(d.u8()))
+}
+
 /// The findings pushed into the report while a run spills, in push order, on disk: replayed
 /// into the report at the end with the findings found at records put back in their place.
 pub(crate) struct FindingLog {

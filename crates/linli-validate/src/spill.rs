@@ -15,12 +15,12 @@
 //! (`duplicate-id`, `duplicate-person`) are put back, when the report is written, right after
 //! that record's own findings (see `run.rs`).
 //!
-//! What stays in memory besides the budget: the interned JSON pointers (a few dozen), the
-//! places of records that repeat an id (one `Loc` per such record), and for the hierarchy walks
-//! 5 bytes per Place and Organization record plus the walk's 2 bytes per node.
+//! What stays in memory besides the budget: the interned JSON pointers (a few dozen) and, for
+//! the hierarchy walks, 5 bytes per Place and Organization record plus the walk's 2 bytes per
+//! node. The places of records that repeat an id and of invalid records are on disk too.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -391,6 +391,14 @@ struct IdFacts {
 /// "No parent" in the hierarchy arrays.
 const NONE: u32 = u32::MAX;
 
+/// A finding's record prefixed with its place, to be sorted by place.
+fn located(loc: Loc, rec: &[u8]) -> Vec<u8> {
+    let mut e = Enc::default();
+    e.loc(loc);
+    e.0.extend_from_slice(rec);
+    e.0
+}
+
 /// Whole-dataset findings before they are put in order: categories in report order.
 const CAT_UNRESOLVED: u8 = 0;
 const CAT_RESIDENCE: u8 = 1;
@@ -550,7 +558,10 @@ impl SpillIndex {
         let SpillIndex { shared, budget, facts, pointers, external_types, residences_at_community, .. } = self;
         let name = |l: Loc| files.get(l.file as usize).map_or("-", String::as_str).to_owned();
         let mut merged = facts.finish()?;
-        let mut repeats: HashSet<Loc> = HashSet::new();
+        // The places of records that repeat an id, and the findings at the places of records
+        // (sorted by place, to be joined with them); then all findings, sorted in report order.
+        let mut repeats = Sorter::new(shared.clone(), budget / 16);
+        let mut at_places = Sorter::new(shared.clone(), budget / 16);
         let mut found = Sorter::new(shared.clone(), budget / 8);
         let mut links = Sorter::new(shared.clone(), budget / 8);
         let mut places = Hierarchy::new(&shared)?;
@@ -582,7 +593,7 @@ impl SpillIndex {
                             let mut e = Enc::default();
                             e.u8(CAT_UNRESOLVED).u64(f.first_seq).u8(0).loc(*loc).u32(*ptr).u32(f.refs);
                             e.u8(ty).bytes(id).u8(*rty).bytes(rid);
-                            found.push(&e.0)?;
+                            found.push(&located(*loc, &e.0))?;
                         }
                     }
                     if let (Some((loc, ptr, rid)), Some((kind, _))) = (&f.first_residence, &f.place) {
@@ -590,7 +601,7 @@ impl SpillIndex {
                             let mut e = Enc::default();
                             e.u8(CAT_RESIDENCE).u64(f.first_seq).u8(0).loc(*loc).u32(*ptr).u32(f.residences);
                             e.u8(*kind).bytes(rid);
-                            found.push(&e.0)?;
+                            found.push(&located(*loc, &e.0))?;
                         }
                     }
                     let def = f.first_def.unwrap_or(Loc { file: u32::MAX, line: 0 });
@@ -624,7 +635,7 @@ impl SpillIndex {
                             let mut e = Enc::default();
                             e.u8(CAT_HOUSEHOLD).u32(loc.file).u64(loc.line).u64(seq).u32(heads);
                             e.bytes(key).bytes(&rid);
-                            found.push(&e.0)?;
+                            found.push(&located(loc, &e.0))?;
                         }
                     }
                 }
@@ -642,7 +653,7 @@ impl SpillIndex {
             let new = group.as_ref().is_none_or(|(s, k)| *s != space || k.as_slice() != key);
             if new {
                 if let Some((s, k)) = group.take() {
-                    finish_group(s, &k, &mut idf, &mut member, &mut found, &mut links, &mut places, &mut orgs)?;
+                    finish_group(s, &k, &mut idf, &mut member, &mut at_places, &mut links, &mut places, &mut orgs)?;
                 }
                 group = Some((space, key.to_vec()));
                 idf.first_seq = seq;
@@ -656,7 +667,7 @@ impl SpillIndex {
                         Some(first) => {
                             let ty = record_type(key.first().copied().unwrap_or(0));
                             let id = std::str::from_utf8(key.get(1..).unwrap_or_default()).unwrap_or_default();
-                            repeats.insert(loc);
+                            repeats.push(&Enc::default().loc(loc).0)?;
                             let finding = dataset::duplicate_id(ty, id, &name(first), first.line);
                             out(Out::AtRecord { slot, sub: 0, loc, ty, id: id.to_owned(), finding })?;
                         }
@@ -718,9 +729,25 @@ impl SpillIndex {
             }
         }
         if let Some((s, k)) = group.take() {
-            finish_group(s, &k, &mut idf, &mut member, &mut found, &mut links, &mut places, &mut orgs)?;
+            finish_group(s, &k, &mut idf, &mut member, &mut at_places, &mut links, &mut places, &mut orgs)?;
         }
         drop(merged);
+
+        // A finding at the place of a record that repeats an id names no record: that place
+        // defines no id. Both lists in order of place.
+        let mut repeats = repeats.finish()?;
+        let mut at_places = at_places.finish()?;
+        let mut repeat = repeats.next_rec()?;
+        while let Some(rec) = at_places.next_rec()? {
+            let (key, rest) = rec.split_at(12.min(rec.len()));
+            while repeat.as_deref().is_some_and(|r| r < key) {
+                repeat = repeats.next_rec()?;
+            }
+            let mut e = Enc(rest.to_vec());
+            e.u8(u8::from(repeat.as_deref() == Some(key)));
+            found.push(&e.0)?;
+        }
+        drop((repeats, at_places));
 
         // The parents: each place's (organization's) parent id joined with the place of that id.
         let mut links = links.finish()?;
@@ -778,8 +805,8 @@ impl SpillIndex {
         while let Some(rec) = found.next_rec()? {
             let mut d = Dec(&rec);
             let cat = d.u8();
-            let at = |loc: Loc, rty: RecordType, rid: &[u8]| {
-                (!repeats.contains(&loc)).then(|| (rty, std::str::from_utf8(rid).unwrap_or_default().to_owned()))
+            let at = |rty: RecordType, rid: &[u8], repeat: u8| {
+                (repeat == 0).then(|| (rty, std::str::from_utf8(rid).unwrap_or_default().to_owned()))
             };
             let item = match cat {
                 CAT_UNRESOLVED | CAT_RESIDENCE => {
@@ -789,12 +816,12 @@ impl SpillIndex {
                         let (ty, id) = (record_type(d.u8()), d.str());
                         let (rty, rid) = (record_type(d.u8()), d.bytes());
                         let finding = dataset::ref_unresolved(ty, id, n, pointers.get(ptr));
-                        Out::Dataset { loc: Some(loc), record: at(loc, rty, rid), finding }
+                        Out::Dataset { loc: Some(loc), record: at(rty, rid, d.u8()), finding }
                     } else {
                         let kind = place_kind(d.u8());
                         let rid = d.bytes();
                         let finding = dataset::residence_not_community(kind, n, pointers.get(ptr));
-                        Out::Dataset { loc: Some(loc), record: at(loc, RecordType::Person, rid), finding }
+                        Out::Dataset { loc: Some(loc), record: at(RecordType::Person, rid, d.u8()), finding }
                     }
                 }
                 CAT_HOUSEHOLD => {
@@ -802,7 +829,7 @@ impl SpillIndex {
                     let loc = Loc { file, line };
                     let (hid, rid) = (d.str(), d.bytes());
                     let finding = dataset::household_head(hid, heads);
-                    Out::Dataset { loc: Some(loc), record: at(loc, RecordType::Person, rid), finding }
+                    Out::Dataset { loc: Some(loc), record: at(RecordType::Person, rid, d.u8()), finding }
                 }
                 _ => {
                     let (what, _, loc, kind, pkind) = (d.u8(), d.u64(), d.loc(), d.u8(), d.u8());

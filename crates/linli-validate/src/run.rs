@@ -330,7 +330,7 @@ fn spill_error(e: &std::io::Error) -> RunError {
         code: "spill-io",
         zh: format!(
             "无法写入或读取临时文件夹中的排序文件（{}）：请确认临时文件夹（TMPDIR）可写且空间足够",
-            linli_model::io_text::describe(e, true)
+            linli_model::io_text::describe(e, true).trim_start_matches('：')
         ),
         en: format!(
             "cannot write or read the sorted runs in the temporary folder ({e}): check that the temporary folder (TMPDIR) is writable and has room"

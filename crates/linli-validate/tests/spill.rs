@@ -215,3 +215,25 @@ fn the_temporary_folder_goes_when_the_run_fails() {
     let after: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(before, after, "the spill folder is removed on error");
 }
+
+#[test]
+fn a_temporary_folder_that_cannot_be_made_stops_the_run_in_both_languages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = dataset(&tmp.path().join("ok"), 3, 50, 200, "internal");
+    let v = Validator::new().unwrap();
+    let opts = Options {
+        memory_limit: Some(1 << 20),
+        spill_dir: Some(tmp.path().join("no-such-folder")),
+        ..Options::default()
+    };
+    let err = validate_paths(&[good], &v, &opts).unwrap_err();
+    match &err {
+        linli_validate::RunError::Input { code, .. } => assert_eq!(*code, "spill-io"),
+        other => panic!("{other:?}"),
+    }
+    let (zh, en) = (err.message(true), err.message(false));
+    assert!(en.contains("cannot write or read the sorted runs in the temporary folder"), "{en}");
+    assert!(zh.contains("无法写入或读取临时文件夹中的排序文件（文件或文件夹不存在"), "{zh}");
+    // Every run error code is documented [VAL-026].
+    assert!(linli_validate::codes::RUN_ERRORS.iter().any(|(c, r, _, _)| *c == "spill-io" && *r == "VAL-026"));
+}

@@ -115,6 +115,35 @@ pub struct ValidateArgs {
     /// Most bytes a zip or tar(.gz) archive of a dataset may hold uncompressed (default 1 GiB)
     #[arg(long, value_name = "BYTES", default_value_t = linli_validate::archive::DEFAULT_MAX_BYTES)]
     pub max_archive_bytes: u64,
+    /// Memory for the dataset checks (ids, references, households, hierarchies), e.g. 512M or
+    /// 2G: beyond it they spill to sorted runs in a private temporary folder (TMPDIR), removed
+    /// afterwards; the findings are the same. Peak memory stays under SIZE plus a base of about
+    /// 100 MiB
+    #[arg(long, value_name = "SIZE")]
+    pub memory_limit: Option<String>,
+}
+
+/// The smallest `--memory-limit`: below it the read buffers of the merge alone would not fit.
+const MIN_MEMORY_LIMIT: u64 = 1 << 20;
+
+/// `--memory-limit SIZE` in bytes, or a usage error in both languages `[VAL-025]`.
+fn memory_limit(text: &str) -> Result<u64, CliError> {
+    let shown = crate::printable(text);
+    match linli_validate::spill::parse_size(text) {
+        Some(n) if n >= MIN_MEMORY_LIMIT => Ok(n),
+        Some(_) => Err(CliError::usage(
+            format!("--memory-limit {shown} 太小：至少为 1M"),
+            format!("--memory-limit {shown} is too small: the least is 1M"),
+        )),
+        None => Err(CliError::usage(
+            format!(
+                "--memory-limit 的值 `{shown}` 不是内存大小：应为整数加单位 K、M、G 或 T（按 1024 进位），例如 512M、2G"
+            ),
+            format!(
+                "--memory-limit `{shown}` is not a memory size: give a whole number with a unit K, M, G or T (powers of 1024), e.g. 512M or 2G"
+            ),
+        )),
+    }
 }
 
 fn progress_bar(args: &ValidateArgs) -> Option<indicatif::ProgressBar> {
@@ -178,6 +207,7 @@ pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Resul
             }));
         }
     }
+    let memory_limit = args.memory_limit.as_deref().map(memory_limit).transpose()?;
     let list_all = args.format.is_problem_list();
     let bar = progress_bar(args);
     let mut opts = Options {
@@ -190,6 +220,8 @@ pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Resul
         dataset_checks: args.dataset,
         progress: None,
         max_archive_bytes: args.max_archive_bytes,
+        memory_limit,
+        ..Options::default()
     };
     if let Some(b) = bar.clone() {
         opts.progress = Some(Box::new(move |n| b.set_position(n)));

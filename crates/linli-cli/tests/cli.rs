@@ -472,3 +472,30 @@ fn an_adapters_log_is_kept_private_and_masked() {
     }
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn a_bad_memory_limit_is_a_usage_error_in_both_languages() {
+    let data = path("examples/datasets/gusu-huqiu");
+    for bad in ["lots", "1.5G", "0", "12X", "-1M", "99999999999T"] {
+        let arg = format!("--memory-limit={bad}");
+        let (code, en) = run(&["--lang", "en", "validate", &arg, &data]);
+        assert_eq!(code, ExitCode::from(2), "{bad}: {en}");
+        assert!(
+            en.starts_with("error[usage]") && en.contains(&format!("--memory-limit `{bad}` is not a memory size")),
+            "{en}"
+        );
+        assert!(en.contains("512M or 2G"), "{en}");
+        let (code, zh) = run(&["--lang", "zh", "validate", &arg, &data]);
+        assert_eq!(code, ExitCode::from(2), "{bad}: {zh}");
+        assert!(zh.contains(&format!("--memory-limit 的值 `{bad}` 不是内存大小")), "{zh}");
+    }
+    let (code, en) = run(&["--lang", "en", "validate", "--memory-limit", "512K", &data]);
+    assert_eq!(code, ExitCode::from(2), "{en}");
+    assert!(en.contains("--memory-limit 512K is too small: the least is 1M"), "{en}");
+    let (_, zh) = run(&["--lang", "zh", "validate", "--memory-limit", "512K", &data]);
+    assert!(zh.contains("--memory-limit 512K 太小：至少为 1M"), "{zh}");
+    // A good one: the same report as without.
+    let (code, limited) = run(&["--lang", "en", "validate", "--memory-limit", "1M", &data]);
+    assert_eq!(code, ExitCode::SUCCESS, "{limited}");
+    assert_eq!(limited, run(&["--lang", "en", "validate", &data]).1);
+}

@@ -30,6 +30,9 @@ fn args(case: &ReportCase, format: &str, lang: &str) -> Vec<String> {
     for p in &o.skip {
         a.extend(["--skip".into(), p.clone()]);
     }
+    if let Some(m) = &o.memory_limit {
+        a.extend(["--memory-limit".into(), m.clone()]);
+    }
     let suite = root().join("conformance");
     a.extend(case.inputs.iter().map(|i| suite.join(i).display().to_string()));
     a
@@ -56,6 +59,27 @@ fn check(case: &ReportCase) -> Result<(), String> {
         return Ok(());
     }
     let r: serde_json::Value = serde_json::from_str(&json).map_err(|e| format!("{id}: {e}"))?;
+    // Within a memory limit the report is the one without, timing aside [VAL-025].
+    if case.options.memory_limit.is_some() {
+        let mut unlimited = case.clone();
+        unlimited.options.memory_limit = None;
+        let (c, other) = run_case(&unlimited, "json", "en");
+        let untimed = |text: &str| {
+            let mut v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            for k in ["started_at", "duration_ms"] {
+                v[k] = serde_json::Value::Null;
+            }
+            v
+        };
+        if c != code || untimed(&other) != untimed(&json) {
+            return Err(format!("{id}: the report within --memory-limit differs from the one without"));
+        }
+        for format in ["text", "csv"] {
+            if run_case(case, format, "zh") != run_case(&unlimited, format, "zh") {
+                return Err(format!("{id}: the {format} report within --memory-limit differs from the one without"));
+            }
+        }
+    }
     let pass = case.expected.exit_code == 0;
     if r["valid"].as_bool() != Some(pass) {
         return Err(format!("{id}: JSON valid is {}, the exit code says {pass}", r["valid"]));

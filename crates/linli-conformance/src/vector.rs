@@ -610,6 +610,10 @@ pub struct ReportOptions {
     /// `--skip` patterns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skip: Vec<String>,
+    /// `--memory-limit` (e.g. `1M`): the dataset checks spill to disk; the report is the one of
+    /// the run without it, timing aside `[VAL-025]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_limit: Option<String>,
 }
 
 /// One rule of a report, as a report case expects it.

@@ -90,6 +90,23 @@ impl PrivateDir {
         PrivateDir(Some(dir))
     }
 
+    /// A new private folder named `prefix…` in `parent` (the system's temporary folder when
+    /// `None`): mode 0700 on Unix, removed when dropped and by [`remove_extracted`].
+    pub(crate) fn create(prefix: &str, parent: Option<&Path>) -> std::io::Result<Self> {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(prefix);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o700));
+        }
+        let dir = match parent {
+            Some(p) => builder.tempdir_in(p)?,
+            None => builder.tempdir()?,
+        };
+        Ok(PrivateDir::new(dir))
+    }
+
     /// The folder.
     pub(crate) fn path(&self) -> &Path {
         self.0.as_ref().map_or(Path::new(""), |d| d.path())

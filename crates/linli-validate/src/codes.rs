@@ -146,6 +146,12 @@ pub const RUN_ERRORS: &[(&str, &str, &str, &str)] = &[
         "The archive exceeds an extraction limit (total bytes, entries or compression ratio)",
     ),
     (
+        "spill-io",
+        "VAL-026",
+        "--memory-limit 的临时文件夹无法写入或读取（空间不足或无权限）",
+        "The temporary folder of --memory-limit cannot be written or read (no room or no permission)",
+    ),
+    (
         "archive-unreadable",
         "DAT-021",
         "压缩包无法读取（损坏、加密或压缩方法不受支持）",
@@ -216,6 +222,10 @@ pub fn validation_chapter() -> (&'static str, String) {
     md.push_str("**[VAL-023]** `--pick RULE` and `--skip RULE` (repeated, or comma-separated) choose the rules checked; a RULE is a finding code, a requirement ID (every code that cites it), or either with `*` standing for any text. A pattern that names no finding code or requirement of the validator MUST be refused as a usage error (exit code 2). Findings of a rule not checked MUST NOT be listed or counted, MUST NOT make a record invalid and MUST NOT make the verdict FAIL; the report MUST say which rules were left out and how many findings that left uncounted (`rule_filter` and `findings_filtered` in `json`). `linli codes --findings` lists every rule.\n\n");
     md.push_str("**[VAL-024]** The problem list MUST have one row per finding listed, in report order, with these columns: file, line, record type, record id, member (JSON pointer), member name in Chinese, member name in English (the schema's `x-linli-title-zh` and `title` of the member, or of the nearest member that holds it), level, rule (code), requirement, message in Chinese, message in English, and the value as shown (masked as in every report, [PRI-004]). As `csv` it MUST be UTF-8 starting with a byte order mark, with CRLF line ends and a header row (in both languages under `--lang zh`), so that Excel and WPS open it in the right encoding. No cell MUST start a formula: a cell whose text starts with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a leading `'`, and control characters are written as escapes ([CON-072]). As `xlsx` it is a workbook with the sheet `问题 Problems` (the same rows, every cell a string cell except the line number) and the sheet `汇总 Summary` (the verdict, the counts, the datasets' manifests, and every rule with its count and how many are listed).\n\n");
     md.push_str("| exit code | meaning |\n|---|---|\n| 0 | PASS: no finding at or above `--fail-on` |\n| 1 | FAIL: findings at or above `--fail-on` |\n| 2 | usage or I/O error: nothing was validated |\n");
+    md.push_str("\n## 21.4 Datasets in bounded memory\n\n");
+    md.push_str("The dataset-level checks ([DAT-003], [DAT-004], [DAT-015], [DAT-016], [PER-013], [PLA-004], [ORG-008], [SHR-051]) need facts about every record at once. By default the validator keeps them in memory (a packed index of the ids and their places). `--memory-limit SIZE` (a whole number with a unit `K`, `M`, `G` or `T`, powers of 1024; at least `1M`) bounds that memory: the facts are written as sorted runs to a temporary folder and merged at the end, so that a dataset of any size can be checked on a machine with less memory than the index would take.\n\n");
+    md.push_str("**[VAL-025]** With `--memory-limit`, the validator MUST report exactly what it reports without it: the same findings with the same messages, counts, listed examples and order, the same record counts and the same verdict and exit code — every format byte for byte the same, apart from the run's start time and duration. In this mode ids and person identifiers MUST be matched by comparing them byte by byte, never by a hash alone.\n\n");
+    md.push_str("**[VAL-026]** A SIZE that is not a memory size, or is smaller than `1M`, MUST be refused as a usage error (exit code 2) with a message in zh-CN and English. With `--memory-limit SIZE`, the memory the dataset-level checks hold SHOULD stay within SIZE; the peak resident memory of the run SHOULD stay under SIZE plus a base that does not grow with the dataset (the program, the schemas and the records in flight between reader and checkers; about 100 MiB on two cores), besides a few bytes for each Place and Organization record (the hierarchy walks). The temporary files hold ids and places of records and MUST be written only inside one new folder that only the user running the validator can read (mode 0700 on Unix), under the system's temporary folder (`TMPDIR`); the validator MUST remove that folder when the run ends — after the report, after an error, and when the run is interrupted (Ctrl-C). A temporary folder that cannot be written or read MUST stop the run with exit code 2 and the run error `spill-io`.\n\n");
     ("21-validation.md", md)
 }
 

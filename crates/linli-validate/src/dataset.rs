@@ -137,7 +137,7 @@ impl Default for Keys {
     }
 }
 
-fn type_index(ty: RecordType) -> u8 {
+pub(crate) fn type_index(ty: RecordType) -> u8 {
     RecordType::ALL.iter().position(|t| *t == ty).unwrap_or(0) as u8
 }
 
@@ -207,13 +207,13 @@ impl Keys {
 
 /// Interned JSON pointers (few distinct ones in a dataset).
 #[derive(Debug, Default)]
-struct Pointers {
+pub(crate) struct Pointers {
     ids: HashMap<Box<str>, u32>,
     all: Vec<Box<str>>,
 }
 
 impl Pointers {
-    fn id(&mut self, p: &str) -> u32 {
+    pub(crate) fn id(&mut self, p: &str) -> u32 {
         if let Some(i) = self.ids.get(p) {
             return *i;
         }
@@ -222,7 +222,7 @@ impl Pointers {
         self.ids.insert(Box::from(p), i);
         i
     }
-    fn get(&self, i: u32) -> &str {
+    pub(crate) fn get(&self, i: u32) -> &str {
         self.all.get(i as usize).map_or("", |p| &**p)
     }
 }
@@ -248,7 +248,9 @@ pub struct DatasetIndex {
     /// Each Organization record's key and parent key (or `NO_PARENT`), in input order.
     orgs: Chunked<(u32, u32)>,
     /// Hash of (scheme, value) of person identifiers → the key of the first person that had it.
-    identities: HashTable<(u64, u32)>,
+    /// Sharded like the keys, so that growing never holds two copies of a large table; an
+    /// entry is the hash in two halves and the key: 12 bytes, not the 16 of `(u64, u32)`.
+    identities: Vec<HashTable<[u32; 3]>>,
     /// For identities first seen on a record that repeats an id: that record's place.
     identity_locs: HashMap<u64, Loc>,
     /// Household ids (the type field unused), first place met, and the number of heads.
@@ -270,7 +272,7 @@ impl Default for DatasetIndex {
             pointers: Pointers::default(),
             places: Chunked::default(),
             orgs: Chunked::default(),
-            identities: HashTable::new(),
+            identities: (0..SHARDS).map(|_| HashTable::new()).collect(),
             identity_locs: HashMap::new(),
             households: Keys::default(),
             heads: Chunked::default(),
@@ -344,16 +346,7 @@ impl DatasetIndex {
         if self.keys.tag(k) == TAG_DEFINED {
             let first = self.keys.loc(k);
             let name = files.get(first.file as usize).map_or("-", String::as_str);
-            return Some(
-                Finding::new(
-                    "duplicate-id",
-                    Level::Error,
-                    Some("DAT-003"),
-                    format!("{ty} 标识 `{id}` 重复（首次出现于 {name}:{}）", first.line),
-                    format!("{ty} id `{id}` appears again (first at {name}:{})", first.line),
-                )
-                .at("/id"),
-            );
+            return Some(duplicate_id(ty, id, name, first.line));
         }
         self.pending.remove(&k);
         self.keys.set(k, TAG_DEFINED, loc);
@@ -392,37 +385,18 @@ impl DatasetIndex {
                     ident.scheme.code().hash(&mut h);
                     ident.value.as_str().hash(&mut h);
                     let hv = h.finish();
-                    match self.identities.find(hv, |e| e.0 == hv).map(|e| e.1) {
+                    let (hi, lo) = ((hv >> 32) as u32, hv as u32);
+                    let shard = &mut self.identities[shard_of(hv)];
+                    match shard.find(hv, |e| e[0] == hi && e[1] == lo).map(|e| e[2]) {
                         Some(first_k) if first_k != k => {
                             let first = self.identity_locs.get(&hv).copied().unwrap_or_else(|| self.keys.loc(first_k));
                             let first_id = self.keys.id(first_k).1;
-                            let scheme = if ident.scheme == IdentifierScheme::ResidentId {
-                                "居民身份证号码"
-                            } else {
-                                "证件号码"
-                            };
-                            out.push(
-                                Finding::new(
-                                    "duplicate-person",
-                                    Level::Warning,
-                                    Some("DAT-015"),
-                                    format!(
-                                        "重复录入：{scheme}与人员 `{first_id}`（{}:{}）相同",
-                                        name(&first),
-                                        first.line
-                                    ),
-                                    format!(
-                                        "entered twice: same identifier as person `{first_id}` ({}:{})",
-                                        name(&first),
-                                        first.line
-                                    ),
-                                )
-                                .at(format!("/identifiers/{i}/value")),
-                            );
+                            let resident = ident.scheme == IdentifierScheme::ResidentId;
+                            out.push(duplicate_person(resident, first_id, &name(&first), first.line, i));
                         }
                         Some(_) => {}
                         None => {
-                            self.identities.insert_unique(hv, (hv, k), |e| e.0);
+                            shard.insert_unique(hv, [hi, lo, k], |e| (u64::from(e[0]) << 32) | u64::from(e[1]));
                             // Usually the person's own place; kept aside when this record
                             // repeats an id seen before.
                             if self.keys.loc(k) != loc {
@@ -504,17 +478,7 @@ impl DatasetIndex {
             if self.keys.tag(k) != TAG_REFERRED || self.external_types.contains(&ty) {
                 continue;
             }
-            out.push((
-                Some(self.keys.loc(k)),
-                Finding::new(
-                    "ref-unresolved",
-                    Level::Error,
-                    Some("DAT-004"),
-                    format!("引用的 {ty} `{id}` 不在数据集中（共被引用 {refs} 次，此处为第一次）"),
-                    format!("referenced {ty} `{id}` is not in the dataset ({refs} reference(s); this is the first)"),
-                )
-                .at(self.pointers.get(ptr).to_owned()),
-            ));
+            out.push((Some(self.keys.loc(k)), ref_unresolved(ty, id, refs, self.pointers.get(ptr))));
         }
         let places = last_by_key(&self.places, |p| p.0);
         let place_at = |k: u32| places.binary_search_by_key(&k, |p| p.0).ok();
@@ -527,26 +491,7 @@ impl DatasetIndex {
             let Some(at) = place_at(k) else { continue };
             let kind = kind_of(places[at].2);
             if kind != PlaceKind::Community {
-                out.push((
-                    Some(loc),
-                    Finding::new(
-                        "shared-residence-not-community",
-                        Level::Error,
-                        Some("SHR-051"),
-                        format!(
-                            "公开级别的数据集中，居住地须泛化到社区，此处为{}（{}）（共 {} 处居住地指向该地点）",
-                            kind.label_zh(),
-                            kind.code(),
-                            n
-                        ),
-                        format!(
-                            "in a dataset at public a residence is generalised to its community; this one is a {} ({} residence(s) refer to that place)",
-                            kind.code(),
-                            n
-                        ),
-                    )
-                    .at(self.pointers.get(ptr).to_owned()),
-                ));
+                out.push((Some(loc), residence_not_community(kind, n, self.pointers.get(ptr))));
             }
         }
         // Households in the order they were first met (stable: ties keep that order).
@@ -559,17 +504,7 @@ impl DatasetIndex {
             let heads = self.heads.get(h as usize);
             if heads != 1 {
                 let hid = self.households.id(h).1;
-                out.push((
-                    Some(self.households.loc(h)),
-                    Finding::new(
-                        "household-head",
-                        Level::Error,
-                        Some("PER-013"),
-                        format!("户 `{hid}` 有 {heads} 个户主（应恰好 1 个）"),
-                        format!("household `{hid}` has {heads} heads (exactly one is required)"),
-                    )
-                    .at("/household/householdId"),
-                ));
+                out.push((Some(self.households.loc(h)), household_head(hid, heads)));
             }
         }
         // Place hierarchy: the parent's kind must rank above; no cycles.
@@ -581,23 +516,7 @@ impl DatasetIndex {
             if let Some(at) = place_at(parent) {
                 let pkind = kind_of(places[at].2);
                 if !kind.may_have_parent(pkind) {
-                    out.push((
-                        self.defined(k),
-                        Finding::new(
-                            "place-hierarchy-order",
-                            Level::Error,
-                            Some("PLA-004"),
-                            format!(
-                                "{}（{}）不能位于{}（{}）之下",
-                                kind.label_zh(),
-                                kind.code(),
-                                pkind.label_zh(),
-                                pkind.code()
-                            ),
-                            format!("a {} cannot sit under a {}", kind.code(), pkind.code()),
-                        )
-                        .at("/parent"),
-                    ));
+                    out.push((self.defined(k), place_order(kind, pkind)));
                 }
             }
         }
@@ -605,17 +524,7 @@ impl DatasetIndex {
         let on_place_cycle = on_cycle(places.len(), |i| places.get(i).and_then(|p| place_at(p.1)).map(|at| at as u32));
         for (i, &(k, _, _)) in places.iter().enumerate() {
             if on_place_cycle[i] {
-                out.push((
-                    self.defined(k),
-                    Finding::new(
-                        "place-hierarchy-cycle",
-                        Level::Error,
-                        Some("PLA-004"),
-                        "上级地点链构成循环",
-                        "the chain of parent places loops back to this place",
-                    )
-                    .at("/parent"),
-                ));
+                out.push((self.defined(k), place_cycle()));
             }
         }
         // And every organization on a loop of parents `[ORG-008]`.
@@ -624,21 +533,118 @@ impl DatasetIndex {
         let on_org_cycle = on_cycle(orgs.len(), |i| orgs.get(i).and_then(|o| org_at(o.1)).map(|at| at as u32));
         for (i, &(k, parent)) in orgs.iter().enumerate() {
             if on_org_cycle[i] && parent != NO_PARENT {
-                out.push((
-                    self.defined(k),
-                    Finding::new(
-                        "organization-parent-cycle",
-                        Level::Error,
-                        Some("ORG-008"),
-                        "上级组织链构成循环",
-                        "the chain of parent organizations loops back to this organization",
-                    )
-                    .at("/parent"),
-                ));
+                out.push((self.defined(k), organization_cycle()));
             }
         }
         out
     }
+}
+
+/// `duplicate-id`: the record repeats the id of the record at `name:line` `[DAT-003]`.
+pub(crate) fn duplicate_id(ty: RecordType, id: &str, name: &str, line: u64) -> Finding {
+    Finding::new(
+        "duplicate-id",
+        Level::Error,
+        Some("DAT-003"),
+        format!("{ty} 标识 `{id}` 重复（首次出现于 {name}:{line}）"),
+        format!("{ty} id `{id}` appears again (first at {name}:{line})"),
+    )
+    .at("/id")
+}
+
+/// `duplicate-person`: identifier `i` of the person is that of person `first_id` at
+/// `name:line` `[DAT-015]`.
+pub(crate) fn duplicate_person(resident: bool, first_id: &str, name: &str, line: u64, i: usize) -> Finding {
+    let scheme = if resident { "居民身份证号码" } else { "证件号码" };
+    Finding::new(
+        "duplicate-person",
+        Level::Warning,
+        Some("DAT-015"),
+        format!("重复录入：{scheme}与人员 `{first_id}`（{name}:{line}）相同"),
+        format!("entered twice: same identifier as person `{first_id}` ({name}:{line})"),
+    )
+    .at(format!("/identifiers/{i}/value"))
+}
+
+/// `ref-unresolved`: `refs` references to `(ty, id)`, which is not in the dataset `[DAT-004]`.
+pub(crate) fn ref_unresolved(ty: RecordType, id: &str, refs: u32, pointer: &str) -> Finding {
+    Finding::new(
+        "ref-unresolved",
+        Level::Error,
+        Some("DAT-004"),
+        format!("引用的 {ty} `{id}` 不在数据集中（共被引用 {refs} 次，此处为第一次）"),
+        format!("referenced {ty} `{id}` is not in the dataset ({refs} reference(s); this is the first)"),
+    )
+    .at(pointer.to_owned())
+}
+
+/// `shared-residence-not-community`: `n` residences refer to a place of `kind` `[SHR-051]`.
+pub(crate) fn residence_not_community(kind: PlaceKind, n: u32, pointer: &str) -> Finding {
+    Finding::new(
+        "shared-residence-not-community",
+        Level::Error,
+        Some("SHR-051"),
+        format!(
+            "公开级别的数据集中，居住地须泛化到社区，此处为{}（{}）（共 {} 处居住地指向该地点）",
+            kind.label_zh(),
+            kind.code(),
+            n
+        ),
+        format!(
+            "in a dataset at public a residence is generalised to its community; this one is a {} ({} residence(s) refer to that place)",
+            kind.code(),
+            n
+        ),
+    )
+    .at(pointer.to_owned())
+}
+
+/// `household-head`: household `hid` has `heads` heads `[PER-013]`.
+pub(crate) fn household_head(hid: &str, heads: u32) -> Finding {
+    Finding::new(
+        "household-head",
+        Level::Error,
+        Some("PER-013"),
+        format!("户 `{hid}` 有 {heads} 个户主（应恰好 1 个）"),
+        format!("household `{hid}` has {heads} heads (exactly one is required)"),
+    )
+    .at("/household/householdId")
+}
+
+/// `place-hierarchy-order`: a place of `kind` under one of `pkind` `[PLA-004]`.
+pub(crate) fn place_order(kind: PlaceKind, pkind: PlaceKind) -> Finding {
+    Finding::new(
+        "place-hierarchy-order",
+        Level::Error,
+        Some("PLA-004"),
+        format!("{}（{}）不能位于{}（{}）之下", kind.label_zh(), kind.code(), pkind.label_zh(), pkind.code()),
+        format!("a {} cannot sit under a {}", kind.code(), pkind.code()),
+    )
+    .at("/parent")
+}
+
+/// `place-hierarchy-cycle` `[PLA-004]`.
+pub(crate) fn place_cycle() -> Finding {
+    Finding::new(
+        "place-hierarchy-cycle",
+        Level::Error,
+        Some("PLA-004"),
+        "上级地点链构成循环",
+        "the chain of parent places loops back to this place",
+    )
+    .at("/parent")
+}
+
+/// `organization-parent-cycle` `[ORG-008]`.
+pub(crate) fn organization_cycle() -> Finding {
+    Finding::new(
+        "organization-parent-cycle",
+        Level::Error,
+        Some("ORG-008"),
+        "上级组织链构成循环",
+        "the chain of parent organizations loops back to this organization",
+    )
+    .at("/parent")
 }
 
 /// Which of `n` nodes lie on a cycle of the graph where each node has at most one successor

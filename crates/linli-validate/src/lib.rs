@@ -16,6 +16,7 @@ pub mod report;
 pub mod run;
 pub mod schema_engine;
 mod sniff;
+pub mod spill;
 
 pub use finding::Finding;
 pub use record::{RecordOutcome, Validator};

@@ -36,6 +36,14 @@ pub struct Options {
     pub progress: Option<Box<dyn Fn(u64) + Sync + Send>>,
     /// Most bytes a zip or tar archive may hold uncompressed `[DAT-022]`.
     pub max_archive_bytes: u64,
+    /// Memory for the dataset-level checks (`--memory-limit`): with a limit they keep their
+    /// facts as sorted runs in a private temporary folder and merge them at the end, with the
+    /// same findings in the same order as without `[VAL-025]` `[VAL-026]`.
+    pub memory_limit: Option<u64>,
+    /// Where that temporary folder is made (the system's temporary folder when `None`).
+    pub spill_dir: Option<PathBuf>,
+    /// What spilling did (runs written, merges), for tests and benchmarks.
+    pub spill_stats: std::sync::Arc<crate::spill::SpillStats>,
 }
 
 impl Default for Options {
@@ -50,6 +58,9 @@ impl Default for Options {
             dataset_checks: false,
             progress: None,
             max_archive_bytes: crate::archive::DEFAULT_MAX_BYTES,
+            memory_limit: None,
+            spill_dir: None,
+            spill_stats: std::sync::Arc::default(),
         }
     }
 }
@@ -65,6 +76,7 @@ impl std::fmt::Debug for Options {
             .field("max_line_bytes", &self.max_line_bytes)
             .field("dataset_checks", &self.dataset_checks)
             .field("max_archive_bytes", &self.max_archive_bytes)
+            .field("memory_limit", &self.memory_limit)
             .finish()
     }
 }
@@ -143,7 +155,10 @@ struct Run<'a> {
     opts: &'a Options,
     threads: usize,
     report: Report,
-    index: Option<DatasetIndex>,
+    index: Option<Index>,
+    /// With `--memory-limit`: the temporary folder, the findings in push order and those found
+    /// at records, put back in their place when the run ends `[VAL-025]`.
+    spill: Option<Spill>,
     files: Vec<String>,
     bytes_done: u64,
     /// In a dataset whose manifest declares a sharing level other than `internal`: the built-in
@@ -223,15 +238,127 @@ enum Pending {
     Finding(Finding),
 }
 
+/// The dataset index: in memory, or spilling to disk within a memory limit.
+enum Index {
+    Memory(Box<DatasetIndex>),
+    Spill(Box<crate::spill::SpillIndex>),
+}
+
+impl Index {
+    fn declare_external(&mut self, ty: linli_model::RecordType, id: Option<&str>) {
+        match self {
+            Index::Memory(i) => i.declare_external(ty, id),
+            Index::Spill(i) => i.declare_external(ty, id),
+        }
+    }
+
+    fn require_community_residences(&mut self) {
+        match self {
+            Index::Memory(i) => i.require_community_residences(),
+            Index::Spill(i) => i.require_community_residences(),
+        }
+    }
+}
+
+/// A run within a memory limit: every finding goes to a log on disk, and those the dataset
+/// index finds at a record (a repeated id, a person entered twice) to a sorter keyed by where
+/// they belong in that log; the report is filled from both at the end, in the order the
+/// in-memory run fills it `[VAL-025]`.
+struct Spill {
+    shared: std::sync::Arc<crate::spill::Shared>,
+    budget: usize,
+    log: crate::spill::FindingLog,
+    at_records: crate::spill::Sorter,
+    /// The places of the records counted invalid (`Run::invalid_at` of a run in memory).
+    invalid: crate::spill::LocFile,
+    error: Option<std::io::Error>,
+}
+
+impl Spill {
+    fn new(opts: &Options, limit: u64) -> std::io::Result<Self> {
+        let shared = crate::spill::Shared::new(opts.spill_dir.as_deref(), opts.spill_stats.clone())?;
+        let budget = usize::try_from(limit).unwrap_or(usize::MAX);
+        Ok(Spill {
+            log: crate::spill::FindingLog::new(&shared)?,
+            at_records: crate::spill::Sorter::new(shared.clone(), budget / 8),
+            invalid: crate::spill::LocFile::new(&shared)?,
+            shared,
+            budget,
+            error: None,
+        })
+    }
+
+    fn fail(&mut self, e: std::io::Error) {
+        self.error.get_or_insert(e);
+    }
+
+    /// Fill the report: the logged findings in order, each record's findings from the dataset
+    /// index right after its own.
+    fn replay(mut self, report: &mut Report) -> std::io::Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let mut at_records = self.at_records.finish()?;
+        let mut log = self.log.read()?;
+        let mut next = at_records.next_rec()?;
+        let mut position = 0u64;
+        loop {
+            let f = self.log.next(&mut log)?;
+            while let Some(rec) = &next {
+                let slot = crate::spill::Dec(rec).u64();
+                if f.is_some() && slot > position {
+                    break;
+                }
+                // Slot, file, line and number within the record come first.
+                report.push(self.log.decode(rec.get(24..).unwrap_or_default()));
+                next = at_records.next_rec()?;
+            }
+            match f {
+                Some(f) => report.push(f),
+                None => break,
+            }
+            position += 1;
+        }
+        Ok(())
+    }
+}
+
+/// A spill error as a run error, in both languages `[VAL-026]`.
+fn spill_error(e: &std::io::Error) -> RunError {
+    RunError::Input {
+        label: String::from("--memory-limit"),
+        code: "spill-io",
+        zh: format!(
+            "无法写入或读取临时文件夹中的排序文件（{}）：请确认临时文件夹（TMPDIR）可写且空间足够",
+            linli_model::io_text::describe(e, true).trim_start_matches('：')
+        ),
+        en: format!(
+            "cannot write or read the sorted runs in the temporary folder ({e}): check that the temporary folder (TMPDIR) is writable and has room"
+        ),
+    }
+}
+
 impl Run<'_> {
     fn file_id(&mut self, label: &str) -> u32 {
         self.files.push(label.to_owned());
         u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX)
     }
 
+    /// A new dataset index: in memory, or spilling when the run has a memory limit.
+    fn new_index(&mut self) -> Index {
+        match self.spill.as_ref() {
+            Some(s) => Index::Spill(Box::new(crate::spill::SpillIndex::new(s.shared.clone(), s.budget))),
+            None => Index::Memory(Box::default()),
+        }
+    }
+
     /// Run the whole-dataset checks of the current index, if any, and drop it.
     fn finish_index(&mut self) {
-        if let Some(index) = self.index.take() {
+        if let Some(Index::Spill(index)) = self.index.take_if(|i| matches!(i, Index::Spill(_))) {
+            self.finish_spilled(*index);
+            return;
+        }
+        if let Some(Index::Memory(index)) = self.index.take() {
             let found = index.finish(&self.files);
             // The record each finding is at, by its place: type and id on every finding `[VAL-022]`.
             let at: std::collections::HashSet<Loc> = found.iter().filter_map(|(loc, _)| *loc).collect();
@@ -262,12 +389,113 @@ impl Run<'_> {
         }
     }
 
+    /// The whole-dataset checks of a spilled index: as [`Run::finish_index`] does for one in
+    /// memory, and the findings at records kept aside for [`Spill::replay`].
+    fn finish_spilled(&mut self, index: crate::spill::SpillIndex) {
+        let Some(spill) = self.spill.as_mut() else { return };
+        let (report, files) = (&mut self.report, &self.files);
+        // The records that a dataset-level error makes invalid, unless they are already: joined
+        // with the places of the invalid records when the index is done.
+        let mut candidates = crate::spill::Sorter::new(spill.shared.clone(), spill.budget / 8);
+        let mut at_record = |item: crate::spill::Out| -> std::io::Result<()> {
+            match item {
+                crate::spill::Out::AtRecord { slot, sub, loc, ty, id, mut finding } => {
+                    finding.record_type = Some(ty);
+                    finding.record_id = Some(id);
+                    // As in [`Run::fold`]: an error there makes its record invalid.
+                    if finding.level == Level::Error && report.checks(&finding) {
+                        candidates.push(&crate::spill::invalid_candidate(loc, ty))?;
+                    }
+                    finding.file = Some(files.get(loc.file as usize).cloned().unwrap_or_default());
+                    if finding.line.is_none() {
+                        finding.line = Some(loc.line);
+                    }
+                    let mut e = crate::spill::Enc::default();
+                    e.u64(slot).u32(loc.file).u64(loc.line).u32(sub);
+                    e.0.extend_from_slice(&spill.log.encode(&finding));
+                    spill.at_records.push(&e.0)
+                }
+                crate::spill::Out::Dataset { loc, record, finding: mut f } => {
+                    if let (Some(l), Some((ty, _))) = (loc, &record) {
+                        if f.level == Level::Error && report.checks(&f) {
+                            candidates.push(&crate::spill::invalid_candidate(l, *ty))?;
+                        }
+                    }
+                    if let Some((ty, id)) = record {
+                        if f.record_type.is_none() {
+                            f.record_type = Some(ty);
+                        }
+                        if f.record_id.is_none() {
+                            f.record_id = Some(id);
+                        }
+                    }
+                    match loc {
+                        Some(l) if (l.file as usize) < files.len() => {
+                            f.file = Some(files[l.file as usize].clone());
+                            if f.line.is_none() {
+                                f.line = Some(l.line);
+                            }
+                        }
+                        _ => f.file = Some(String::from("-")),
+                    }
+                    spill.log.push(&f)
+                }
+            }
+        };
+        let found = index.finish(files, &mut at_record);
+        let recounted = found.and_then(|()| {
+            let mut invalid = spill.invalid.read()?.peekable();
+            let mut candidates = candidates.finish()?;
+            let mut last = None;
+            while let Some(c) = candidates.next_rec()? {
+                let (loc, ty) = crate::spill::read_candidate(&c);
+                if last == Some(loc) {
+                    continue;
+                }
+                last = Some(loc);
+                // Both in order of place: skip the invalid records before this one.
+                let key = |l: Loc| (l.file, l.line);
+                while let Some(Ok(l)) = invalid.peek() {
+                    if key(*l) >= key(loc) {
+                        break;
+                    }
+                    invalid.next();
+                }
+                match invalid.peek() {
+                    Some(Ok(l)) if *l == loc => {}
+                    Some(Err(_)) => {
+                        if let Some(Err(e)) = invalid.next() {
+                            return Err(e);
+                        }
+                    }
+                    _ => report.recount_invalid(Some(ty)),
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = recounted {
+            spill.fail(e);
+        }
+    }
+
     fn push(&mut self, mut f: Finding, file: &str, line: Option<u64>) {
         f.file = Some(file.to_owned());
         if f.line.is_none() {
             f.line = line;
         }
-        self.report.push(f);
+        self.emit(f);
+    }
+
+    /// Into the report, or into the log when spilling.
+    fn emit(&mut self, f: Finding) {
+        match self.spill.as_mut() {
+            Some(s) => {
+                if let Err(e) = s.log.push(&f) {
+                    s.fail(e);
+                }
+            }
+            None => self.report.push(f),
+        }
     }
 
     /// Fold one checked batch into the report and the dataset index, in input order.
@@ -327,7 +555,19 @@ impl Run<'_> {
                         out.findings.extend(crate::record::raw_value_findings(record, profile, *today));
                         out.findings.extend(crate::record::name_findings(record, &self.names));
                     }
-                    if let Some(index) = self.index.as_mut() {
+                    if let Some(Index::Spill(index)) = self.index.as_mut() {
+                        // What the index finds at this record goes after the record's own
+                        // findings: the log position they end at.
+                        let own = out.findings.iter().filter(|f| self.report.checks(f)).count() as u64;
+                        let slot = self.spill.as_ref().map_or(0, |s| s.log.len()) + own;
+                        let loc = Loc { file: file_id, line: raw.line };
+                        match (out.record.as_deref(), out.record_type, out.id.as_deref()) {
+                            (Some(record), _, _) => index.add(record, loc, slot),
+                            (None, Some(ty), Some(id)) => index.add_id(ty, id, loc, slot),
+                            _ => {}
+                        }
+                    }
+                    if let Some(Index::Memory(index)) = self.index.as_mut() {
                         let loc = Loc { file: file_id, line: raw.line };
                         match (out.record.as_deref(), out.record_type, out.id.as_deref()) {
                             (Some(record), _, _) => {
@@ -364,7 +604,17 @@ impl Run<'_> {
                     }
                     let valid = !wrong_type && !out.findings.iter().any(|f| f.level == Level::Error);
                     if !valid && self.index.is_some() {
-                        self.invalid_at.insert(Loc { file: file_id, line: raw.line });
+                        let loc = Loc { file: file_id, line: raw.line };
+                        match self.spill.as_mut() {
+                            Some(s) => {
+                                if let Err(e) = s.invalid.push(loc) {
+                                    s.fail(e);
+                                }
+                            }
+                            None => {
+                                self.invalid_at.insert(loc);
+                            }
+                        }
                     }
                     self.report.count_record(out.record_type, valid, out.members);
                     for f in out.findings {
@@ -789,7 +1039,11 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
         opts,
         threads,
         report: Report::new(now_rfc3339()),
-        index: opts.dataset_checks.then(DatasetIndex::default),
+        index: None,
+        spill: match opts.memory_limit {
+            Some(limit) => Some(Spill::new(opts, limit).map_err(|e| spill_error(&e))?),
+            None => None,
+        },
         files: Vec::new(),
         bytes_done: 0,
         sharing: None,
@@ -797,6 +1051,9 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
         invalid_at: std::collections::HashSet::new(),
         repeats: Vec::new(),
     };
+    if opts.dataset_checks {
+        run.index = Some(run.new_index());
+    }
     run.report.dataset_checks = opts.dataset_checks;
     run.report.limits = Limits { max_findings: opts.max_findings as u64, max_per_rule: opts.max_per_rule as u64 };
     run.report.rule_filter = opts.rules.clone();
@@ -842,7 +1099,7 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
                     "no manifest.json in the folder: its files are checked one by one, not as a dataset (use --dataset for that)",
                 );
                 f.file = Some(format!("{label}/{MANIFEST_FILE}"));
-                run.report.push(f);
+                run.emit(f);
                 for rel in data_files(path) {
                     let p = path.join(&rel);
                     folder_file(&mut run, &p, &format!("{label}/{rel}"))?;
@@ -853,6 +1110,9 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
         plain_file(&mut run, path, Source::Named(path), &label, true)?;
     }
     run.finish_index();
+    if let Some(spill) = run.spill.take() {
+        spill.replay(&mut run.report).map_err(|e| spill_error(&e))?;
+    }
     let mut report = run.report;
     report.finalize();
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -863,7 +1123,8 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
 /// refused entries of an archive).
 fn dataset(run: &mut Run<'_>, root: &Path, label: &str, before: Vec<Finding>) -> Result<(), RunError> {
     run.report.dataset_checks = true;
-    let outer = run.index.replace(DatasetIndex::default());
+    let inner = run.new_index();
+    let outer = run.index.replace(inner);
     for f in before {
         let file = f.file.clone().unwrap_or_default();
         run.push(f, &file, None);

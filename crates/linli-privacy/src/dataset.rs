@@ -605,13 +605,39 @@ fn places_and_names(
     struct ContactPeek {
         name: Option<String>,
     }
+    /// Both at once: when it reads, each of the two reads the same.
+    #[derive(serde::Deserialize)]
+    struct BothPeek {
+        #[serde(rename = "type")]
+        t: Option<String>,
+        id: Option<String>,
+        kind: Option<String>,
+        parent: Option<ParentPeek>,
+        name: Option<String>,
+        #[serde(default)]
+        contacts: Vec<ContactPeek>,
+    }
     let (want_places, want_names) = (places.is_some(), names.is_some());
     let place = memchr::memmem::Finder::new(b"\"Place\"");
     let name = memchr::memmem::Finder::new(b"\"name\"");
     let one = |line: &[u8]| -> Found {
         let mut found: Found = (None, Vec::new());
         // Only a line that names the type Place somewhere can be a Place record.
-        if want_places && place.find(line).is_some() {
+        let (is_place, is_named) = (want_places && place.find(line).is_some(), want_names && name.find(line).is_some());
+        if is_place && is_named {
+            if let Ok(p) = serde_json::from_slice::<BothPeek>(line) {
+                if let (Some("Place"), Some(id)) = (p.t.as_deref(), p.id) {
+                    found.0 = Some((id, p.kind, p.parent.and_then(|x| x.id)));
+                }
+                match p.t.as_deref() {
+                    Some("Person") => found.1.push(p.name.unwrap_or_default()),
+                    Some("Organization") => found.1.extend(p.contacts.into_iter().filter_map(|c| c.name)),
+                    _ => {}
+                }
+                return found;
+            }
+        }
+        if is_place {
             if let Ok(p) = serde_json::from_slice::<PlacePeek>(line) {
                 if let (Some("Place"), Some(id)) = (p.t.as_deref(), p.id) {
                     found.0 = Some((id, p.kind, p.parent.and_then(|x| x.id)));
@@ -619,7 +645,7 @@ fn places_and_names(
             }
         }
         // A line of another shape is refused by the masking pass itself.
-        if want_names && name.find(line).is_some() {
+        if is_named {
             if let Ok(p) = serde_json::from_slice::<NamePeek>(line) {
                 match p.t.as_deref() {
                     Some("Person") => found.1.push(p.name.unwrap_or_default()),
@@ -728,17 +754,15 @@ impl<W: Write> Write for Hashing<W> {
 /// noted in `invalid` and the file read to its end; when `stop`, the file is then not written.
 /// On error `out` is removed.
 fn mask_ndjson(
-    masker: &Masker<'_>,
-    check: &SelfCheck<'_>,
+    how: &How<'_>,
     src: &Source,
     out: &Path,
     counts: &mut Counts,
     invalid: &mut Invalid,
     stop: bool,
-    run: Run,
 ) -> Result<(u64, String, Vec<RecordType>), Error> {
     let ((records, types), sha) = write_output(out, |w| {
-        let done = mask_lines(masker, check, src, out, w, counts, invalid, run)?;
+        let done = mask_lines(how, src, out, w, counts, invalid)?;
         match stop.then(|| invalid.error(src.path())).flatten() {
             Some(e) => Err(e),
             None => Ok(done),
@@ -913,17 +937,22 @@ impl Fold<'_, '_> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What masks the lines of a file, and how.
+struct How<'a> {
+    masker: &'a Masker<'a>,
+    check: &'a SelfCheck<'a>,
+    run: Run,
+}
+
 fn mask_lines(
-    masker: &Masker<'_>,
-    check: &SelfCheck<'_>,
+    how: &How<'_>,
     src: &Source,
     out: &Path,
     w: &mut dyn Write,
     counts: &mut Counts,
     invalid: &mut Invalid,
-    run: Run,
 ) -> Result<(u64, Vec<RecordType>), Error> {
+    let (masker, check, run) = (how.masker, how.check, how.run);
     let input = src.path();
     let f: LineMasker = match run.engine {
         Engine::Fast => mask_line_fast,
@@ -1220,7 +1249,8 @@ fn mask_path_with(input: &Path, output: &Path, opts: &Options<'_>, run: Run) -> 
         let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places).with_names(&names), opts);
         let check = SelfCheck::new(opts, &names, &places)?;
         let mut invalid = Invalid::default();
-        mask_ndjson(&masker, &check, &src, output, &mut counts, &mut invalid, true, run)?;
+        let how = How { masker: &masker, check: &check, run };
+        mask_ndjson(&how, &src, output, &mut counts, &mut invalid, true)?;
     }
     summary.counts = counts;
     Ok(summary)
@@ -1471,6 +1501,7 @@ fn write_dataset(
     }
     let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places).with_names(&names), opts);
     let check = SelfCheck::new(opts, &names, &places)?;
+    let how = How { masker: &masker, check: &check, run };
     let mut files = Vec::new();
     let mut invalid = Invalid::default();
     for (f, src) in manifest.files.iter().zip(sources) {
@@ -1480,7 +1511,7 @@ fn write_dataset(
         if let Some(dir) = out.parent() {
             owner_only_dirs(dir).map_err(io(dir))?;
         }
-        let (records, sha, types) = mask_ndjson(&masker, &check, src, &out, counts, &mut invalid, false, run)?;
+        let (records, sha, types) = mask_ndjson(&how, src, &out, counts, &mut invalid, false)?;
         if types.iter().any(|t| *t != f.record_type) {
             return Err(Error::Manifest {
                 path: src.path().display().to_string(),

@@ -23,6 +23,9 @@ pub struct GenerateArgs {
     /// Only Person records (for record-level benchmarks)
     #[arg(long)]
     pub persons_only: bool,
+    /// Threads (0: one per core); the output for a seed is the same whatever the number
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
     /// Output directory (one NDJSON file per record type, and manifest.json)
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
@@ -36,6 +39,7 @@ pub(crate) fn run(args: &GenerateArgs, lang: Lang, out: &mut dyn Write) -> Resul
         seed: args.seed,
         defect_rate: args.defects,
         mix: if args.persons_only { Mix::PersonsOnly } else { Mix::Community },
+        threads: args.threads,
     };
     let summary = generate(&cfg, &args.output).map_err(|e| match e {
         linli_synth::Error::Io { path, source } => CliError::Io { path, source },

@@ -44,6 +44,9 @@ pub struct MaskArgs {
     /// Replace an existing output file (a folder that holds anything is never replaced)
     #[arg(long)]
     pub force: bool,
+    /// Worker threads (0: one per core); the output is the same whatever the number
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
 }
 
 fn fail(e: &linli_privacy::Error, lang: Lang) -> CliError {
@@ -102,7 +105,8 @@ pub(crate) fn run(args: &MaskArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     };
     let tool = linli_model::text::Text::new(format!("linli mask {}", env!("CARGO_PKG_VERSION")))
         .map_err(|e| CliError::usage(crate::model_error_zh(&e), e.to_string()))?;
-    let opts = linli_privacy::Options { profile: &profile, key: key.as_ref(), created_at: None, tool };
+    let opts =
+        linli_privacy::Options { profile: &profile, key: key.as_ref(), created_at: None, tool, threads: args.threads };
     let s = linli_privacy::mask_path(input, output, &opts).map_err(|e| fail(&e, lang))?;
     out.write_all(summary(&s, output, zh).as_bytes()).map_err(CliError::Stdout)?;
     Ok(ExitCode::SUCCESS)

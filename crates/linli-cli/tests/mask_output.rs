@@ -248,3 +248,69 @@ fn masking_leaves_the_classification_of_records_as_it_is() {
     assert_eq!(m["sharingLevel"], "public");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `--threads 1` and `--threads 2`: the same bytes — an NDJSON file, and every file of a dataset
+/// folder and its manifest (but for the run's times) — and the same summary `[SHR-063]`.
+#[test]
+fn one_thread_and_two_write_the_same_bytes() {
+    let dir = tmp("threads");
+    let generated = dir.join("gen");
+    let (code, text) = run(&["generate", "--records", "4000", "--seed", "3", "--threads", "2", "-o", &s(&generated)]);
+    assert_eq!(code, ExitCode::SUCCESS, "{text}");
+    std::fs::write(dir.join("key"), "a key for the threads test, 32 B\n").unwrap();
+    let key = s(&dir.join("key"));
+    // The manifest's times are the run's.
+    let timeless = |text: String| {
+        text.lines()
+            .filter(|l| !l.contains("\"createdAt\"") && !l.contains("\"appliedAt\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for profile in ["public", "inter-department"] {
+        for (input, is_dir) in [(generated.clone(), true), (generated.join("person.ndjson"), false)] {
+            let mut outs = Vec::new();
+            for threads in ["1", "2"] {
+                let o = dir.join(format!("o-{profile}-{is_dir}-{threads}"));
+                let (code, said) = run(&[
+                    "--lang",
+                    "en",
+                    "mask",
+                    "--threads",
+                    threads,
+                    "--profile",
+                    profile,
+                    "--key-file",
+                    &key,
+                    &s(&input),
+                    "-o",
+                    &s(&o),
+                ]);
+                assert_eq!(code, ExitCode::SUCCESS, "{said}");
+                let mut files: Vec<(String, String)> = if is_dir {
+                    std::fs::read_dir(&o)
+                        .unwrap()
+                        .map(|e| e.unwrap().path())
+                        .map(|p| {
+                            (
+                                p.file_name().unwrap().to_string_lossy().into_owned(),
+                                std::fs::read_to_string(&p).unwrap(),
+                            )
+                        })
+                        .map(|(n, t)| if n == "manifest.json" { (n, timeless(t)) } else { (n, t) })
+                        .collect()
+                } else {
+                    vec![(String::new(), std::fs::read_to_string(&o).unwrap())]
+                };
+                files.sort();
+                assert!(files.iter().any(|(_, t)| t.lines().count() > 1000), "{profile}: {files:?}");
+                outs.push((said.replace(&s(&o), "OUT"), files));
+            }
+            assert_eq!(outs[0].0, outs[1].0, "{profile}: summaries differ");
+            assert_eq!(outs[0].1.len(), outs[1].1.len());
+            for ((name, a), (_, b)) in outs[0].1.iter().zip(&outs[1].1) {
+                assert!(a == b, "{profile}: {name} differs between 1 and 2 threads");
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

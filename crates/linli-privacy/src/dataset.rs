@@ -75,6 +75,9 @@ pub struct Options<'a> {
     pub created_at: Option<Timestamp>,
     /// Name and version of the tool, for the manifest's `protection`.
     pub tool: Text,
+    /// Worker threads for NDJSON files; 0: one per core. The output is the same, byte for byte,
+    /// whatever the number `[SHR-063]`.
+    pub threads: usize,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -565,6 +568,116 @@ pub fn names_of(src: &Source, names: &mut Names) -> Result<(), Error> {
     })
 }
 
+/// What one line gives the indexes: a Place's id, kind and parent; the names of a Person or of
+/// an Organization's contacts.
+type Found = (Option<(String, Option<String>, Option<String>)>, Vec<String>);
+
+/// One pass over `src` on `threads` workers collecting what [`places_of`] (when `places`) and
+/// [`names_of`] (when `names`) collect, the same way: lines read as they do, results taken in
+/// input order.
+fn places_and_names(
+    src: &Source,
+    mut places: Option<&mut PlaceIndex>,
+    mut names: Option<&mut Names>,
+    run: Run,
+) -> Result<(), Error> {
+    #[derive(serde::Deserialize)]
+    struct PlacePeek {
+        #[serde(rename = "type")]
+        t: Option<String>,
+        id: Option<String>,
+        kind: Option<String>,
+        parent: Option<ParentPeek>,
+    }
+    #[derive(serde::Deserialize)]
+    struct ParentPeek {
+        id: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct NamePeek {
+        #[serde(rename = "type")]
+        t: Option<String>,
+        name: Option<String>,
+        #[serde(default)]
+        contacts: Vec<ContactPeek>,
+    }
+    #[derive(serde::Deserialize)]
+    struct ContactPeek {
+        name: Option<String>,
+    }
+    /// Both at once: when it reads, each of the two reads the same.
+    #[derive(serde::Deserialize)]
+    struct BothPeek {
+        #[serde(rename = "type")]
+        t: Option<String>,
+        id: Option<String>,
+        kind: Option<String>,
+        parent: Option<ParentPeek>,
+        name: Option<String>,
+        #[serde(default)]
+        contacts: Vec<ContactPeek>,
+    }
+    let (want_places, want_names) = (places.is_some(), names.is_some());
+    let place = memchr::memmem::Finder::new(b"\"Place\"");
+    let name = memchr::memmem::Finder::new(b"\"name\"");
+    let one = |line: &[u8]| -> Found {
+        let mut found: Found = (None, Vec::new());
+        // Only a line that names the type Place somewhere can be a Place record.
+        let (is_place, is_named) = (want_places && place.find(line).is_some(), want_names && name.find(line).is_some());
+        if is_place && is_named {
+            if let Ok(p) = serde_json::from_slice::<BothPeek>(line) {
+                if let (Some("Place"), Some(id)) = (p.t.as_deref(), p.id) {
+                    found.0 = Some((id, p.kind, p.parent.and_then(|x| x.id)));
+                }
+                match p.t.as_deref() {
+                    Some("Person") => found.1.push(p.name.unwrap_or_default()),
+                    Some("Organization") => found.1.extend(p.contacts.into_iter().filter_map(|c| c.name)),
+                    _ => {}
+                }
+                return found;
+            }
+        }
+        if is_place {
+            if let Ok(p) = serde_json::from_slice::<PlacePeek>(line) {
+                if let (Some("Place"), Some(id)) = (p.t.as_deref(), p.id) {
+                    found.0 = Some((id, p.kind, p.parent.and_then(|x| x.id)));
+                }
+            }
+        }
+        // A line of another shape is refused by the masking pass itself.
+        if is_named {
+            if let Ok(p) = serde_json::from_slice::<NamePeek>(line) {
+                match p.t.as_deref() {
+                    Some("Person") => found.1.push(p.name.unwrap_or_default()),
+                    Some("Organization") => found.1.extend(p.contacts.into_iter().filter_map(|c| c.name)),
+                    _ => {}
+                }
+            }
+        }
+        found
+    };
+    let mut take = |found: Found| {
+        if let (Some(index), Some((id, kind, parent))) = (places.as_deref_mut(), found.0) {
+            index.insert(id, kind, parent);
+        }
+        if let Some(names) = names.as_deref_mut() {
+            found.1.iter().for_each(|n| names.add(n));
+        }
+    };
+    if run.threads <= 1 {
+        return src.each_line(&mut |_, line| {
+            take(one(line));
+            Ok(())
+        });
+    }
+    let map =
+        |b: Batch| -> Vec<Found> { b.lines.into_iter().map(|(_, r)| one(b.text.get(r).unwrap_or_default())).collect() };
+    par_lines(src, run.threads, run.batch_bytes, &map, &mut |found: Vec<Found>| {
+        found.into_iter().for_each(&mut take);
+        Ok(())
+    })
+}
+
 /// The leak checks of the sharing level a profile declares — those of the level's built-in
 /// profile, whatever the profile's name —, and the check of ids `[CON-013]`, run on every masked
 /// record before it is written, so that `mask` never writes what a validator of that level
@@ -641,8 +754,7 @@ impl<W: Write> Write for Hashing<W> {
 /// noted in `invalid` and the file read to its end; when `stop`, the file is then not written.
 /// On error `out` is removed.
 fn mask_ndjson(
-    masker: &Masker<'_>,
-    check: &SelfCheck<'_>,
+    how: &How<'_>,
     src: &Source,
     out: &Path,
     counts: &mut Counts,
@@ -650,7 +762,7 @@ fn mask_ndjson(
     stop: bool,
 ) -> Result<(u64, String, Vec<RecordType>), Error> {
     let ((records, types), sha) = write_output(out, |w| {
-        let done = mask_lines(masker, check, src, out, w, counts, invalid)?;
+        let done = mask_lines(how, src, out, w, counts, invalid)?;
         match stop.then(|| invalid.error(src.path())).flatten() {
             Some(e) => Err(e),
             None => Ok(done),
@@ -659,46 +771,330 @@ fn mask_ndjson(
     Ok((records, sha, types))
 }
 
-fn mask_lines(
+/// How records are masked: the fast path, or the one-thread reference path it must match byte for
+/// byte (the oracle of the differential tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Engine {
+    /// [`mask_line_fast`] on [`Options::threads`] workers.
+    Fast,
+    /// [`mask_line_reference`] on this thread.
+    Reference,
+}
+
+/// How a run masks: threads and engine.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Run {
+    threads: usize,
+    engine: Engine,
+    /// Bytes of input lines per batch handed to a worker.
+    batch_bytes: usize,
+}
+
+/// What became of one line of an NDJSON file.
+enum Outcome {
+    /// Masked: its output line is `out[start..end]` of the batch.
+    Masked { ty: RecordType, start: usize, end: usize },
+    /// The line does not read as a Linli record: noted `[SHR-033]`.
+    Invalid(Error),
+    /// Masking it failed (`output-not-conforming`, ...): the run stops there, unless a record
+    /// before it did not read.
+    Failed(Error),
+}
+
+/// Lines handed to a worker: their numbers and bytes.
+struct Batch {
+    index: u64,
+    text: Vec<u8>,
+    lines: Vec<(u64, std::ops::Range<usize>)>,
+}
+
+/// A batch as masked: one outcome per line, the output lines, what masking did.
+struct Done {
+    out: Vec<u8>,
+    items: Vec<(u64, Outcome)>,
+    counts: Counts,
+}
+
+/// Bytes of input lines per batch.
+const BATCH_BYTES: usize = 1 << 20;
+
+/// The per-line masking function of an engine.
+type LineMasker = fn(&Masker<'_>, &SelfCheck<'_>, &Path, u64, &[u8], &mut Counts, &mut Vec<u8>) -> Outcome;
+
+/// Mask one line the reference way: read into a `serde_json::Value` (refused unless it reads as a
+/// Linli record), mask the value, check it, write it with [`write_record`].
+fn mask_line_reference(
     masker: &Masker<'_>,
     check: &SelfCheck<'_>,
+    input: &Path,
+    n: u64,
+    line: &[u8],
+    counts: &mut Counts,
+    out: &mut Vec<u8>,
+) -> Outcome {
+    let read = parse(input, n, line).and_then(|v| check_record(input, n, &v, Some(line)).map(|()| v));
+    let mut v = match read {
+        Ok(v) => v,
+        Err(e) => return Outcome::Invalid(e),
+    };
+    let ty = match masker.mask_value(&mut v, counts) {
+        Ok(ty) => ty,
+        Err(e) => {
+            return Outcome::Failed(bad_record(input, n, "missing-record-type", e, "不是记录：缺少已知的 `type`"));
+        }
+    };
+    if let Err(e) = check.check(input, n, &v) {
+        return Outcome::Failed(e);
+    }
+    let start = out.len();
+    // Writing into memory does not fail.
+    let _ = write_record(out, &v);
+    Outcome::Masked { ty, start, end: out.len() }
+}
+
+/// Mask one line, the fast way; the output is that of [`mask_line_reference`], byte for byte.
+fn mask_line_fast(
+    masker: &Masker<'_>,
+    check: &SelfCheck<'_>,
+    input: &Path,
+    n: u64,
+    line: &[u8],
+    counts: &mut Counts,
+    out: &mut Vec<u8>,
+) -> Outcome {
+    // The way of a record that reads: the text checked once [CON-002] and read into the typed
+    // model (which is what `check_record` asks), then into a value. Anything else — a record
+    // that does not read, whatever the reason — goes the reference way, which says why.
+    let read = std::str::from_utf8(line).ok().filter(|t| linli_model::Record::from_json_str(t).is_ok());
+    let Some(mut v) = read.and_then(|t| serde_json::from_str::<Value>(t).ok()) else {
+        return mask_line_reference(masker, check, input, n, line, counts, out);
+    };
+    let ty = match masker.mask_value(&mut v, counts) {
+        Ok(ty) => ty,
+        Err(e) => {
+            return Outcome::Failed(bad_record(input, n, "missing-record-type", e, "不是记录：缺少已知的 `type`"));
+        }
+    };
+    if let Err(e) = check.check(input, n, &v) {
+        return Outcome::Failed(e);
+    }
+    let start = out.len();
+    // Writing into memory does not fail.
+    let _ = write_record(out, &v);
+    Outcome::Masked { ty, start, end: out.len() }
+}
+
+/// Mask the lines of a batch.
+fn mask_batch(masker: &Masker<'_>, check: &SelfCheck<'_>, input: &Path, f: LineMasker, b: Batch) -> Done {
+    let mut out = Vec::with_capacity(b.text.len() + b.text.len() / 8);
+    let mut counts = Counts::default();
+    let mut items = Vec::with_capacity(b.lines.len());
+    for (n, range) in b.lines {
+        let line = b.text.get(range).unwrap_or_default();
+        items.push((n, f(masker, check, input, n, line, &mut counts, &mut out)));
+    }
+    Done { out, items, counts }
+}
+
+/// What the fold of the outcomes, in input order, has gathered for one file.
+struct Fold<'a, 'w> {
+    w: &'w mut dyn Write,
+    out: &'a Path,
+    counts: &'a mut Counts,
+    invalid: &'a mut Invalid,
+    records: u64,
+    types: Vec<RecordType>,
+}
+
+impl Fold<'_, '_> {
+    /// Take the outcomes of a batch, in order: as the one-thread run would, line by line.
+    fn take(
+        &mut self,
+        items: impl IntoIterator<Item = (u64, Outcome)>,
+        out: &[u8],
+        counts: &Counts,
+    ) -> Result<(), Error> {
+        for (_, outcome) in items {
+            match outcome {
+                // Noted, and the input read on, so that the run says how many there are `[SHR-033]`.
+                Outcome::Invalid(e) => self.invalid.note(e)?,
+                // Once a record did not read, nothing will be written: what is left is only read.
+                _ if self.invalid.count > 0 => {}
+                Outcome::Failed(e) => return Err(e),
+                Outcome::Masked { ty, start, end } => {
+                    if !self.types.contains(&ty) {
+                        self.types.push(ty);
+                    }
+                    self.w.write_all(out.get(start..end).unwrap_or_default()).map_err(io(self.out))?;
+                    self.records += 1;
+                }
+            }
+        }
+        if self.invalid.count == 0 {
+            self.counts.add(counts);
+        }
+        Ok(())
+    }
+}
+
+/// What masks the lines of a file, and how.
+struct How<'a> {
+    masker: &'a Masker<'a>,
+    check: &'a SelfCheck<'a>,
+    run: Run,
+}
+
+fn mask_lines(
+    how: &How<'_>,
     src: &Source,
     out: &Path,
     w: &mut dyn Write,
     counts: &mut Counts,
     invalid: &mut Invalid,
 ) -> Result<(u64, Vec<RecordType>), Error> {
+    let (masker, check, run) = (how.masker, how.check, how.run);
     let input = src.path();
-    let mut records = 0u64;
-    let mut types: Vec<RecordType> = Vec::new();
-    // One line is serialized into this buffer and then written and hashed at once.
-    let mut line_buf: Vec<u8> = Vec::with_capacity(4096);
-    src.each_line(&mut |n, line| {
-        let read = parse(input, n, line).and_then(|v| check_record(input, n, &v, Some(line)).map(|()| v));
-        let mut v = match read {
-            Ok(v) => v,
-            // Noted, and the input read on, so that the run says how many there are `[SHR-033]`.
-            Err(e) => return invalid.note(e),
+    let f: LineMasker = match run.engine {
+        Engine::Fast => mask_line_fast,
+        Engine::Reference => mask_line_reference,
+    };
+    let mut fold = Fold { w, out, counts, invalid, records: 0, types: Vec::new() };
+    if run.threads <= 1 {
+        // One thread: each line masked and written as it is read.
+        let mut buf: Vec<u8> = Vec::with_capacity(4096);
+        src.each_line(&mut |n, line| {
+            buf.clear();
+            let mut counts = Counts::default();
+            // Once a record did not read, the rest is only read and checked, not masked.
+            let outcome = if fold.invalid.count > 0 {
+                match parse(input, n, line).and_then(|v| check_record(input, n, &v, Some(line))) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => Outcome::Invalid(e),
+                }
+            } else {
+                f(masker, check, input, n, line, &mut counts, &mut buf)
+            };
+            fold.take([(n, outcome)], &buf, &counts)
+        })?;
+    } else {
+        mask_lines_parallel(masker, check, src, f, run, &mut fold)?;
+    }
+    fold.w.flush().map_err(io(out))?;
+    Ok((fold.records, fold.types))
+}
+
+/// Several threads: this thread reads the lines (hashing what it reads, as one thread does) and
+/// hands them out in batches; workers mask whole batches; this thread takes the results back in
+/// input order and writes them. Errors come out as on one thread: the first in input order.
+fn mask_lines_parallel(
+    masker: &Masker<'_>,
+    check: &SelfCheck<'_>,
+    src: &Source,
+    f: LineMasker,
+    run: Run,
+    fold: &mut Fold<'_, '_>,
+) -> Result<(), Error> {
+    let input = src.path();
+    par_lines(src, run.threads, run.batch_bytes, &|b| mask_batch(masker, check, input, f, b), &mut |d: Done| {
+        fold.take(d.items, &d.out, &d.counts)
+    })
+}
+
+/// Read the lines of `src` on this thread (hashing what it reads, as [`Source::each_line`] does)
+/// and hand them out in batches of about [`BATCH_BYTES`]; `threads` workers `map` whole
+/// batches; this thread `fold`s the results in input order. At most a few batches are in flight,
+/// so memory stays flat in the size of the input. The first error in input order is returned:
+/// that of `fold`, else that of reading (a line too long comes after the lines before it).
+fn par_lines<R: Send>(
+    src: &Source,
+    threads: usize,
+    batch_bytes: usize,
+    map: &(dyn Fn(Batch) -> R + Sync),
+    fold: &mut dyn FnMut(R) -> Result<(), Error>,
+) -> Result<(), Error> {
+    use std::collections::BTreeMap;
+    use std::sync::mpsc;
+    let in_flight_max = (threads as u64) * 2 + 2;
+    let (work_tx, work_rx) = mpsc::channel::<Batch>();
+    let (done_tx, done_rx) = mpsc::channel::<(u64, R)>();
+    let work_rx = std::sync::Mutex::new(work_rx);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            let work_rx = &work_rx;
+            scope.spawn(move || {
+                loop {
+                    let next = match work_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(batch) = next else { return };
+                    let index = batch.index;
+                    if done_tx.send((index, map(batch))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let mut ahead: BTreeMap<u64, R> = BTreeMap::new();
+        let (mut sent, mut folded) = (0u64, 0u64);
+        // The first error of the fold, in input order.
+        let mut failed: Option<Error> = None;
+        // Take back what is done, in order, while `wait(folded)` says so; false once failed.
+        let mut drain = |sent: u64, folded: &mut u64, failed: &mut Option<Error>, all: bool| -> bool {
+            while failed.is_none() && (if all { *folded < sent } else { sent - *folded >= in_flight_max }) {
+                match done_rx.recv() {
+                    Ok((i, r)) => {
+                        ahead.insert(i, r);
+                    }
+                    Err(_) => {
+                        *failed = Some(Error::Io {
+                            path: src.path().display().to_string(),
+                            source: std::io::Error::other("a worker thread stopped"),
+                        });
+                        break;
+                    }
+                }
+                while let Some(r) = ahead.remove(folded) {
+                    *folded += 1;
+                    if let Err(e) = fold(r) {
+                        *failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            failed.is_none()
         };
-        if invalid.count > 0 {
-            // Nothing will be written: what is left is only read.
-            return Ok(());
+        let new_batch = |index| Batch { index, text: Vec::with_capacity(batch_bytes + 4096), lines: Vec::new() };
+        let mut batch = new_batch(0);
+        let read = src.each_line(&mut |n, line| {
+            let start = batch.text.len();
+            batch.text.extend_from_slice(line);
+            batch.lines.push((n, start..batch.text.len()));
+            if batch.text.len() >= batch_bytes {
+                let full = std::mem::replace(&mut batch, new_batch(sent + 1));
+                sent += 1;
+                let _ = work_tx.send(full);
+                // Stay within a few batches of the fold; stop reading at the first error.
+                if !drain(sent, &mut folded, &mut failed, false) {
+                    return Err(Error::Io { path: String::new(), source: std::io::Error::other("stopped") });
+                }
+            }
+            Ok(())
+        });
+        // Lines read before a reader's error (a line too long) come before it.
+        if failed.is_none() && !batch.lines.is_empty() {
+            sent += 1;
+            let _ = work_tx.send(batch);
         }
-        let ty = masker
-            .mask_value(&mut v, counts)
-            .map_err(|e| bad_record(input, n, "missing-record-type", e, "不是记录：缺少已知的 `type`"))?;
-        check.check(input, n, &v)?;
-        if !types.contains(&ty) {
-            types.push(ty);
+        drop(work_tx);
+        drain(sent, &mut folded, &mut failed, true);
+        match failed {
+            Some(e) => Err(e),
+            None => read,
         }
-        line_buf.clear();
-        write_record(&mut line_buf, &v).map_err(io(out))?;
-        w.write_all(&line_buf).map_err(io(out))?;
-        records += 1;
-        Ok(())
-    })?;
-    w.flush().map_err(io(out))?;
-    Ok((records, types))
+    })
 }
 
 /// Write a record on one line with `type`, `id` and `meta` first, as producers usually do; the
@@ -740,6 +1136,38 @@ fn now() -> Timestamp {
 /// [`Error::Input`]. On any error nothing usable is left: the output file, or the output
 /// directory this call created (or the contents it wrote into an empty one), is removed.
 pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summary, Error> {
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        n => n,
+    };
+    mask_path_with(input, output, opts, Run { threads, engine: Engine::Fast, batch_bytes: BATCH_BYTES })
+}
+
+/// [`mask_path`] with batches of about `batch_bytes` bytes of input lines (so that tests see many
+/// batches in a small file).
+#[doc(hidden)]
+pub fn mask_path_batched(
+    input: &Path,
+    output: &Path,
+    opts: &Options<'_>,
+    batch_bytes: usize,
+) -> Result<Summary, Error> {
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        n => n,
+    };
+    mask_path_with(input, output, opts, Run { threads, engine: Engine::Fast, batch_bytes: batch_bytes.max(1) })
+}
+
+/// [`mask_path`] the reference way — each record read into a `serde_json::Value`, masked and
+/// checked on one thread, whatever [`Options::threads`] says — which the fast path matches byte
+/// for byte, errors and counts included (the oracle of the differential tests).
+#[doc(hidden)]
+pub fn mask_path_reference(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summary, Error> {
+    mask_path_with(input, output, opts, Run { threads: 1, engine: Engine::Reference, batch_bytes: BATCH_BYTES })
+}
+
+fn mask_path_with(input: &Path, output: &Path, opts: &Options<'_>, run: Run) -> Result<Summary, Error> {
     let mut counts = Counts::default();
     let mut places = PlaceIndex::default();
     let mut summary = Summary {
@@ -766,7 +1194,7 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
     }
     if input.is_dir() {
         summary.input = InputKind::Dataset;
-        let (files, renamed, listed) = mask_dataset(input, output, opts, &mut counts)?;
+        let (files, renamed, listed) = mask_dataset(input, output, opts, &mut counts, run)?;
         summary.files = files;
         summary.renamed = renamed;
         (summary.unlisted, summary.unlisted_count) = unlisted(input, &listed);
@@ -808,15 +1236,21 @@ pub fn mask_path(input: &Path, output: &Path, opts: &Options<'_>) -> Result<Summ
         write_output(output, |w| w.write_all(text.as_bytes()).map_err(io(output)))?;
     } else {
         let src = Source::named(input)?;
-        places_of(&src, &mut places)?;
         let mut names = Names::default();
-        if shares(opts) {
-            names_of(&src, &mut names)?;
+        if run.engine == Engine::Reference {
+            places_of(&src, &mut places)?;
+            if shares(opts) {
+                names_of(&src, &mut names)?;
+            }
+        } else {
+            // One pass for both.
+            places_and_names(&src, Some(&mut places), shares(opts).then_some(&mut names), run)?;
         }
         let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places).with_names(&names), opts);
         let check = SelfCheck::new(opts, &names, &places)?;
         let mut invalid = Invalid::default();
-        mask_ndjson(&masker, &check, &src, output, &mut counts, &mut invalid, true)?;
+        let how = How { masker: &masker, check: &check, run };
+        mask_ndjson(&how, &src, output, &mut counts, &mut invalid, true)?;
     }
     summary.counts = counts;
     Ok(summary)
@@ -923,6 +1357,7 @@ fn mask_dataset(
     output: &Path,
     opts: &Options<'_>,
     counts: &mut Counts,
+    run: Run,
 ) -> Result<(usize, usize, Vec<String>), Error> {
     let manifest_path = input.join(MANIFEST_FILE);
     // The manifest and every file it lists: regular files inside the directory, reached
@@ -995,7 +1430,7 @@ fn mask_dataset(
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
         let part = builder.tempdir_in(parent).map_err(io(output))?;
-        let files = write_dataset(input, &sources, part.path(), opts, counts, manifest)?;
+        let files = write_dataset(input, &sources, part.path(), opts, counts, manifest, run)?;
         // An empty output folder that exists is replaced.
         if output.is_dir() {
             std::fs::remove_dir(output).map_err(io(output))?;
@@ -1040,11 +1475,15 @@ fn write_dataset(
     opts: &Options<'_>,
     counts: &mut Counts,
     manifest: Manifest,
+    run: Run,
 ) -> Result<usize, Error> {
     let mut places = PlaceIndex::default();
     for (f, src) in manifest.files.iter().zip(sources) {
         if f.record_type == RecordType::Place {
-            places_of(src, &mut places)?;
+            match run.engine {
+                Engine::Reference => places_of(src, &mut places)?,
+                Engine::Fast => places_and_names(src, Some(&mut places), None, run)?,
+            }
         }
     }
     // The names of the persons and contacts, to mask them in free text `[SHR-043]`.
@@ -1053,12 +1492,16 @@ fn write_dataset(
         let named = |t: RecordType| matches!(t, RecordType::Person | RecordType::Organization);
         for (f, src) in manifest.files.iter().zip(sources) {
             if named(f.record_type) {
-                names_of(src, &mut names)?;
+                match run.engine {
+                    Engine::Reference => names_of(src, &mut names)?,
+                    Engine::Fast => places_and_names(src, None, Some(&mut names), run)?,
+                }
             }
         }
     }
     let masker = with_today(Masker::new(opts.profile, opts.key)?.with_places(&places).with_names(&names), opts);
     let check = SelfCheck::new(opts, &names, &places)?;
+    let how = How { masker: &masker, check: &check, run };
     let mut files = Vec::new();
     let mut invalid = Invalid::default();
     for (f, src) in manifest.files.iter().zip(sources) {
@@ -1068,7 +1511,7 @@ fn write_dataset(
         if let Some(dir) = out.parent() {
             owner_only_dirs(dir).map_err(io(dir))?;
         }
-        let (records, sha, types) = mask_ndjson(&masker, &check, src, &out, counts, &mut invalid, false)?;
+        let (records, sha, types) = mask_ndjson(&how, src, &out, counts, &mut invalid, false)?;
         if types.iter().any(|t| *t != f.record_type) {
             return Err(Error::Manifest {
                 path: src.path().display().to_string(),

@@ -521,8 +521,9 @@ pub fn raw_values(typed: &Record, profile: &Profile, today: Date) -> Vec<Leak> {
     let ty = typed.record_type();
     // The marked members are found by pointer in the record's JSON form; `visit` walks it.
     let mut v = serde_json::to_value(typed).unwrap_or(Value::Null);
-    let record = &v.clone();
-    let minor = ty == RecordType::Person && is_minor(record, today);
+    // `visit` only reads here: what is asked of the whole record is asked before.
+    let minor = ty == RecordType::Person && is_minor(&v, today);
+    let extensions = v.get("extensions").is_some_and(|e| e.as_object().is_none_or(|o| !o.is_empty()));
     let mut out = Vec::new();
     for m in profile.members(ty) {
         if m.kind == Kind::Covered {
@@ -608,9 +609,7 @@ pub fn raw_values(typed: &Record, profile: &Profile, today: Date) -> Vec<Leak> {
             }
         }
     }
-    if profile.extensions == Action::Drop
-        && record.get("extensions").is_some_and(|e| e.as_object().is_none_or(|o| !o.is_empty()))
-    {
+    if profile.extensions == Action::Drop && extensions {
         out.push(leak("shared-raw-value", "/extensions".into(), None));
     }
     out

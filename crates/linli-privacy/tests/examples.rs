@@ -32,7 +32,7 @@ fn tool() -> linli_model::text::Text {
 
 fn mask(profile: &str, k: Option<&Key>, out: &Path) -> Result<linli_privacy::Summary, Error> {
     let profile = Profile::built_in(profile).unwrap();
-    let opts = Options { profile: &profile, key: k, created_at: None, tool: tool() };
+    let opts = Options { profile: &profile, key: k, created_at: None, tool: tool(), threads: 0 };
     mask_path(&example(), out, &opts)
 }
 
@@ -371,6 +371,7 @@ fn numbers_in_kept_free_text_are_masked_at_every_shared_level() {
             key: Some(&k),
             created_at: None,
             tool: linli_model::text::Text::new("test").unwrap(),
+            threads: 0,
         };
         linli_privacy::mask_path(&input, &out, &opts).unwrap();
         let text = std::fs::read_to_string(&out).unwrap();
@@ -392,7 +393,8 @@ fn ages_are_judged_on_the_date_of_the_created_at_written() {
     let person = |at: &str| -> Value {
         let out = tmp(&format!("age-{}", &at[..10]));
         let created_at = Some(linli_model::datetime::Timestamp::parse(at).unwrap());
-        mask_path(&input, &out, &Options { profile: &profile, key: Some(&k), created_at, tool: tool() }).unwrap();
+        mask_path(&input, &out, &Options { profile: &profile, key: Some(&k), created_at, tool: tool(), threads: 0 })
+            .unwrap();
         let manifest: Value =
             serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
         assert_eq!(manifest["createdAt"], at);

@@ -25,7 +25,7 @@ fn run(profile: &str, input: &Path, output: &Path) -> Result<linli_privacy::Summ
     let profile = Profile::built_in(profile).unwrap();
     let key = Key::new(b"hardening test key 0123", "test").unwrap();
     let tool = linli_model::text::Text::new("linli-privacy tests").unwrap();
-    mask_path(input, output, &Options { profile: &profile, key: Some(&key), created_at: None, tool })
+    mask_path(input, output, &Options { profile: &profile, key: Some(&key), created_at: None, tool, threads: 0 })
 }
 
 const HEAD: &str = "name = \"x\"\nsharingLevel = \"public\"\n[defaults]\npersonal = \"mask\"\nsensitive = \"drop\"\nextensions = \"drop\"\n";

@@ -77,8 +77,12 @@ fn masking_a_file_keeps_the_number_of_records() {
         let k = key();
         let profile = Profile::built_in("public").unwrap();
         let tool = linli_model::text::Text::new("t").unwrap();
-        let s =
-            mask_path(&input, &output, &Options { profile: &profile, key: Some(&k), created_at: None, tool }).unwrap();
+        let s = mask_path(
+            &input,
+            &output,
+            &Options { profile: &profile, key: Some(&k), created_at: None, tool, threads: 0 },
+        )
+        .unwrap();
         let text = std::fs::read_to_string(&output).unwrap();
         let out: Vec<Record> = text.lines().map(|l| Record::from_json_str(l).unwrap()).collect();
         let same = out.len() == records.len()

@@ -28,7 +28,7 @@ fn key() -> Key {
 fn mask_with(profile: &Profile, input: &Path, out: &Path) -> Result<linli_privacy::Summary, Error> {
     let k = key();
     let tool = linli_model::text::Text::new("linli-privacy tests").unwrap();
-    mask_path(input, out, &Options { profile, key: Some(&k), created_at: None, tool })
+    mask_path(input, out, &Options { profile, key: Some(&k), created_at: None, tool, threads: 0 })
 }
 
 fn validate(dir: &Path) -> linli_validate::Report {

@@ -71,6 +71,9 @@ pub struct Config {
     pub defect_rate: f64,
     /// Record types.
     pub mix: Mix,
+    /// Threads that write the records out as JSON; 0: one per core. The output is the same,
+    /// byte for byte, whatever the number.
+    pub threads: usize,
 }
 
 /// What was generated.
@@ -174,12 +177,13 @@ const T0: i64 = 1_714_492_800;
 /// 2024-05-21T00:00:00+08:00, the day of the events.
 const EVENT_DAY: i64 = 1_716_220_800;
 
-struct Out {
+/// The output files, written in the order records are made, each hashed as it is written.
+struct Files {
     dir: PathBuf,
     files: Vec<(RecordType, String, std::io::BufWriter<std::fs::File>, sha2::Sha256, u64)>,
 }
 
-impl Out {
+impl Files {
     fn writer(&mut self, ty: RecordType) -> Result<usize, Error> {
         if let Some(i) = self.files.iter().position(|f| f.0 == ty) {
             return Ok(i);
@@ -191,18 +195,109 @@ impl Out {
         Ok(self.files.len() - 1)
     }
 
+    /// Write one line (`bytes` ends with its line break).
     fn line(&mut self, ty: RecordType, bytes: &[u8]) -> Result<(), Error> {
         let i = self.writer(ty)?;
-        let dir = self.dir.clone();
         let f = &mut self.files[i];
-        let io = |source| Error::Io { path: dir.join(&f.1), source };
-        f.2.write_all(bytes).map_err(io)?;
-        f.2.write_all(b"\n").map_err(|source| Error::Io { path: dir.join(&f.1), source })?;
+        f.2.write_all(bytes).map_err(|source| Error::Io { path: self.dir.join(&f.1), source })?;
         f.3.update(bytes);
-        f.3.update(b"\n");
         f.4 += 1;
         Ok(())
     }
+}
+
+/// A record made, to be written out as one line of JSON.
+enum Rec {
+    Person(Box<Person>, Option<Defect>),
+    Organization(Box<Organization>),
+    Place(Box<Place>),
+    Thing(Box<Thing>, Option<Defect>),
+    Event(Box<Event>),
+    Value(Value),
+}
+
+/// A record as JSON, with `defect` (if any) applied to it first.
+fn json_of<T: serde::Serialize>(record: &T, defect: Option<Defect>, out: &mut Vec<u8>) {
+    match defect {
+        None => {
+            let _ = serde_json::to_writer(&mut *out, record);
+        }
+        Some(d) => {
+            let mut v = serde_json::to_value(record).unwrap_or(Value::Null);
+            apply(&mut v, d);
+            let _ = serde_json::to_writer(&mut *out, &v);
+        }
+    }
+}
+
+impl Rec {
+    /// Append the record's line to `out`.
+    fn write(&self, out: &mut Vec<u8>) {
+        match self {
+            Rec::Person(r, d) => json_of(r.as_ref(), *d, out),
+            Rec::Organization(r) => json_of(r.as_ref(), None, out),
+            Rec::Place(r) => json_of(r.as_ref(), None, out),
+            Rec::Thing(r, d) => json_of(r.as_ref(), *d, out),
+            Rec::Event(r) => json_of(r.as_ref(), None, out),
+            Rec::Value(v) => json_of(v, None, out),
+        }
+        out.push(b'\n');
+    }
+}
+
+/// Records handed to the workers at a time.
+const BATCH: usize = 2048;
+
+/// A batch of records made, numbered in the order made.
+type Made = (u64, Vec<(RecordType, Rec)>);
+/// A batch as JSON: the lines and where each ends.
+type Written = (u64, Vec<u8>, Vec<(RecordType, usize)>);
+
+/// Where the records made go: written at once (one thread), or batched to workers that write
+/// them as JSON while the next are made, a writer thread putting the lines into the files in the
+/// order made. At most a few batches are in flight: memory stays flat in the number of records.
+enum Out {
+    Inline(Files, Vec<u8>),
+    Pipeline { batch: Vec<(RecordType, Rec)>, index: u64, tx: std::sync::mpsc::SyncSender<Made> },
+}
+
+impl Out {
+    fn push(&mut self, ty: RecordType, rec: Rec) -> Result<(), Error> {
+        match self {
+            Out::Inline(files, buf) => {
+                buf.clear();
+                rec.write(buf);
+                files.line(ty, buf)
+            }
+            Out::Pipeline { batch, index, tx } => {
+                batch.push((ty, rec));
+                if batch.len() >= BATCH {
+                    let full = std::mem::replace(batch, Vec::with_capacity(BATCH));
+                    tx.send((*index, full)).map_err(|_| stopped())?;
+                    *index += 1;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Hand out the last batch; the files, when written here.
+    fn finish(self) -> Result<Option<Files>, Error> {
+        match self {
+            Out::Inline(files, _) => Ok(Some(files)),
+            Out::Pipeline { batch, index, tx } => {
+                if !batch.is_empty() {
+                    tx.send((index, batch)).map_err(|_| stopped())?;
+                }
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// The writer stopped (its own error is reported).
+fn stopped() -> Error {
+    Error::Io { path: PathBuf::new(), source: std::io::Error::other("the writer thread stopped") }
 }
 
 struct Gen {
@@ -228,19 +323,13 @@ impl Gen {
         m
     }
 
-    /// Write a record, applying `defect` (if any) to its JSON first.
-    fn emit<T: serde::Serialize>(&mut self, ty: RecordType, record: &T, defect: Option<Defect>) -> Result<(), Error> {
-        let bytes = match defect {
-            None => serde_json::to_vec(record).unwrap_or_default(),
-            Some(d) => {
-                let mut v = serde_json::to_value(record).unwrap_or(Value::Null);
-                apply(&mut v, d);
-                *self.summary.defects.entry(d.code().to_owned()).or_default() += 1;
-                serde_json::to_vec(&v).unwrap_or_default()
-            }
-        };
+    /// Write a record; its defect (if any) is applied to its JSON first.
+    fn emit(&mut self, ty: RecordType, record: Rec) -> Result<(), Error> {
+        if let Rec::Person(_, Some(d)) | Rec::Thing(_, Some(d)) = &record {
+            *self.summary.defects.entry(d.code().to_owned()).or_default() += 1;
+        }
         *self.summary.records.entry(ty.to_string()).or_default() += 1;
-        self.out.line(ty, &bytes)
+        self.out.push(ty, record)
     }
 
     fn resident_id(&mut self, birth: Date, gender: Gender) -> String {
@@ -360,8 +449,9 @@ impl Gen {
         if let Some(d) = defect.filter(|d| json_defect != Some(*d)) {
             *self.summary.defects.entry(d.code().to_owned()).or_default() += 1;
         }
-        self.emit(RecordType::Person, &p, json_defect)?;
-        Ok(p.id.as_str() == pid)
+        let referable = p.id.as_str() == pid;
+        self.emit(RecordType::Person, Rec::Person(Box::new(p), json_defect))?;
+        Ok(referable)
     }
 
     fn pick_person_defect(&mut self, rel: Relationship) -> Option<Defect> {
@@ -431,7 +521,9 @@ fn apply(v: &mut Value, d: Defect) {
 }
 
 /// Generate a dataset into `dir` (created if missing): one NDJSON file per record type and a
-/// `manifest.json`.
+/// `manifest.json`. The records are made on this thread, in one sequence from the seed; with more
+/// than one thread, workers write them out as JSON meanwhile and a writer puts the lines into the
+/// files in the order made — the same bytes whatever the number of threads.
 pub fn generate(cfg: &Config, dir: &Path) -> Result<Summary, Error> {
     if !(0.0..=1.0).contains(&cfg.defect_rate) {
         return Err(Error::Config(format!("defect rate {} is not within 0..=1", cfg.defect_rate)));
@@ -440,21 +532,88 @@ pub fn generate(cfg: &Config, dir: &Path) -> Result<Summary, Error> {
         return Err(Error::Config("the number of records must be at least 1".into()));
     }
     std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
-    let mut g = Gen {
-        rng: Rand(rand_chacha::ChaCha8Rng::seed_from_u64(cfg.seed)),
-        cfg: cfg.clone(),
-        out: Out { dir: dir.to_path_buf(), files: Vec::new() },
-        summary: Summary { seed: cfg.seed, ..Default::default() },
-        id_seq: HashMap::new(),
-        earlier_ids: Vec::new(),
-        earlier_person_ids: Vec::new(),
-        missing_refs: 0,
+    let threads = match cfg.threads {
+        0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        n => n,
     };
-    match cfg.mix {
-        Mix::PersonsOnly => persons_only(&mut g)?,
-        Mix::Community => community(&mut g)?,
+    let files = Files { dir: dir.to_path_buf(), files: Vec::new() };
+    let make = |out: Out| {
+        let mut g = Gen {
+            rng: Rand(rand_chacha::ChaCha8Rng::seed_from_u64(cfg.seed)),
+            cfg: cfg.clone(),
+            out,
+            summary: Summary { seed: cfg.seed, ..Default::default() },
+            id_seq: HashMap::new(),
+            earlier_ids: Vec::new(),
+            earlier_person_ids: Vec::new(),
+            missing_refs: 0,
+        };
+        let made = match cfg.mix {
+            Mix::PersonsOnly => persons_only(&mut g),
+            Mix::Community => community(&mut g),
+        };
+        (made, g.summary, g.out)
+    };
+    if threads <= 1 {
+        let (made, summary, out) = make(Out::Inline(files, Vec::with_capacity(4096)));
+        made?;
+        let files = out.finish()?.unwrap_or_else(|| unreachable!("written inline"));
+        return finish(cfg.mix, summary, files, dir);
     }
-    finish(g, dir)
+    let workers = threads;
+    let (made_tx, made_rx) = std::sync::mpsc::sync_channel::<Made>(workers * 2);
+    let (written_tx, written_rx) = std::sync::mpsc::sync_channel::<Written>(workers * 2);
+    // Held by the workers only: once they have all stopped, making stops too.
+    let made_rx = std::sync::Arc::new(std::sync::Mutex::new(made_rx));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let (made_rx, written_tx) = (std::sync::Arc::clone(&made_rx), written_tx.clone());
+            scope.spawn(move || {
+                loop {
+                    let next = match made_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((index, batch)) = next else { return };
+                    let mut bytes = Vec::with_capacity(batch.len() * 600);
+                    let mut ends = Vec::with_capacity(batch.len());
+                    for (ty, rec) in &batch {
+                        rec.write(&mut bytes);
+                        ends.push((*ty, bytes.len()));
+                    }
+                    if written_tx.send((index, bytes, ends)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(written_tx);
+        drop(made_rx);
+        let writer = scope.spawn(move || -> Result<Files, Error> {
+            let mut files = files;
+            let mut ahead = BTreeMap::new();
+            let mut next = 0u64;
+            for (index, bytes, ends) in written_rx {
+                ahead.insert(index, (bytes, ends));
+                while let Some((bytes, ends)) = ahead.remove(&next) {
+                    let mut start = 0;
+                    for (ty, end) in ends {
+                        files.line(ty, bytes.get(start..end).unwrap_or_default())?;
+                        start = end;
+                    }
+                    next += 1;
+                }
+            }
+            Ok(files)
+        });
+        let (made, summary, out) = make(Out::Pipeline { batch: Vec::with_capacity(BATCH), index: 0, tx: made_tx });
+        let handed = out.finish();
+        // The writer's own error first: a send fails only once it has stopped.
+        let files = writer.join().unwrap_or_else(|_| Err(stopped()))?;
+        made?;
+        handed?;
+        finish(cfg.mix, summary, files, dir)
+    })
 }
 
 fn persons_only(g: &mut Gen) -> Result<(), Error> {
@@ -487,6 +646,86 @@ struct Plan {
     buildings_per: u64,
     units_per: u64,
     rooms_per: u64,
+}
+
+/// Compounds, units and rooms are numbered in the order they are made (0, 1, ...); their ids
+/// are worked out from the number, so that no list of them is kept.
+impl Plan {
+    fn compounds(&self) -> u64 {
+        self.communities * self.grids_per * self.compounds_per
+    }
+
+    fn units(&self) -> u64 {
+        self.compounds() * self.buildings_per * self.units_per
+    }
+
+    fn rooms(&self) -> u64 {
+        self.units() * self.rooms_per
+    }
+
+    fn compound_id(&self, i: u64) -> String {
+        let cp = i % self.compounds_per + 1;
+        let gr = (i / self.compounds_per) % self.grids_per + 1;
+        let c = i / self.compounds_per / self.grids_per + 1;
+        format!("L-C{c:03}-G{gr}-P{cp}")
+    }
+
+    fn unit_id(&self, i: u64) -> String {
+        let u = i % self.units_per + 1;
+        let b = (i / self.units_per) % self.buildings_per + 1;
+        format!("{}-B{b}-U{u}", self.compound_id(i / self.units_per / self.buildings_per))
+    }
+
+    fn room_id(&self, i: u64) -> String {
+        let r = i % self.rooms_per;
+        format!("{}-{}{:02}", self.unit_id(i / self.rooms_per), 1 + r / 2, 1 + r % 2)
+    }
+
+    fn place_id(&self, at: At) -> String {
+        match at {
+            At::Unit(i) => self.unit_id(i),
+            At::Compound(i) => self.compound_id(i),
+        }
+    }
+}
+
+/// Where a device is: a unit or a compound, by number.
+#[derive(Debug, Clone, Copy)]
+enum At {
+    Unit(u64),
+    Compound(u64),
+}
+
+/// The persons other records may refer to, without a list of them: persons are numbered 1, 2,
+/// ... as made, and only those that may not be referred to (a duplicate id) are kept.
+#[derive(Debug, Default)]
+struct Persons {
+    count: u64,
+    /// Numbers of the persons that may not be referred to, in increasing order.
+    skipped: Vec<u64>,
+}
+
+impl Persons {
+    fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    fn len(&self) -> u64 {
+        self.count
+    }
+
+    /// The id of the `i`-th (0-based) person that may be referred to: the least `n` with
+    /// `i + 1` such persons up to it.
+    fn nth(&self, i: u64) -> String {
+        let mut n = i + 1;
+        loop {
+            let next = i + 1 + self.skipped.partition_point(|s| *s <= n) as u64;
+            if next == n {
+                return format!("P-{n:07}");
+            }
+            n = next;
+        }
+    }
 }
 
 fn community(g: &mut Gen) -> Result<(), Error> {
@@ -527,7 +766,7 @@ fn community(g: &mut Gen) -> Result<(), Error> {
         let mut p = Place::new(id(pid), g.meta(DataClassification::Internal), kind, text(name));
         p.parent = parent.map(|x| Ref::to(id(x)));
         p.division_code = code.and_then(|c| DivisionCode::new(c).ok());
-        g.emit(RecordType::Place, &p, None)
+        g.emit(RecordType::Place, Rec::Place(Box::new(p)))
     };
     place(g, "L-JS".into(), PlaceKind::Province, "江苏省".into(), None, Some("320000"))?;
     place(g, "L-SZ".into(), PlaceKind::City, "苏州市".into(), Some("L-JS"), Some("320500"))?;
@@ -550,12 +789,9 @@ fn community(g: &mut Gen) -> Result<(), Error> {
         let first17 = format!("{prefix}320508{org_code}");
         let check = linli_model::check::credit_code::check_character(&first17).unwrap_or('0');
         o.credit_code = CreditCode::new(format!("{first17}{check}")).ok();
-        g.emit(RecordType::Organization, &o, None)
+        g.emit(RecordType::Organization, Rec::Organization(Box::new(o)))
     };
     org(g, "O-SD-HQ", "虎丘街道办事处".into(), OrganizationKind::SubDistrictOffice, "L-HQ", None)?;
-    let mut rooms: Vec<(String, String)> = Vec::new(); // (room id, unit id)
-    let mut units: Vec<String> = Vec::new();
-    let mut compounds: Vec<String> = Vec::new();
     for c in 1..=plan.communities {
         let cid = format!("L-C{c:03}");
         place(
@@ -589,14 +825,12 @@ fn community(g: &mut Gen) -> Result<(), Error> {
                     &pid,
                     None,
                 )?;
-                compounds.push(pid.clone());
                 for b in 1..=plan.buildings_per {
                     let bid = format!("{pid}-B{b}");
                     place(g, bid.clone(), PlaceKind::Building, format!("{b}幢"), Some(&pid), None)?;
                     for u in 1..=plan.units_per {
                         let uid = format!("{bid}-U{u}");
                         place(g, uid.clone(), PlaceKind::Unit, format!("{u}单元"), Some(&bid), None)?;
-                        units.push(uid.clone());
                         for r in 0..plan.rooms_per {
                             let rid = format!("{uid}-{}{:02}", 1 + r / 2, 1 + r % 2);
                             let mut p = Place::new(
@@ -628,8 +862,7 @@ fn community(g: &mut Gen) -> Result<(), Error> {
                                     1 + r % 2
                                 )),
                             });
-                            g.emit(RecordType::Place, &p, None)?;
-                            rooms.push((rid, uid.clone()));
+                            g.emit(RecordType::Place, Rec::Place(Box::new(p)))?;
                         }
                     }
                 }
@@ -637,9 +870,10 @@ fn community(g: &mut Gen) -> Result<(), Error> {
         }
     }
     // Persons, household by household.
-    let mut persons: Vec<String> = Vec::new();
+    let mut persons = Persons::default();
     let mut n = 0u64;
-    for (i, (room, _)) in rooms.iter().enumerate() {
+    for i in 0..plan.rooms() {
+        let room = &plan.room_id(i);
         let hid = format!("5022{:07}", i + 1);
         let size = 1 + g.rng.below(4);
         let shape: &[(Relationship, (i32, i32))] = match size {
@@ -661,14 +895,17 @@ fn community(g: &mut Gen) -> Result<(), Error> {
             n += 1;
             let pid = format!("P-{n:07}");
             if g.person(&pid, room, &hid, *rel, *age)? {
-                persons.push(pid);
+                persons.count += 1;
+            } else {
+                persons.skipped.push(n);
             }
         }
     }
     // Things: an access gate and a smoke sensor per unit, a camera per compound.
-    let mut things: Vec<(String, ThingKind, String)> = Vec::new();
+    let mut things: Vec<(u64, ThingKind, At)> = Vec::new();
     let mut thing_no = 0u64;
-    for unit in &units {
+    for ui in 0..plan.units() {
+        let unit = &plan.unit_id(ui);
         for kind in [ThingKind::AccessGate, ThingKind::SmokeSensor] {
             thing_no += 1;
             let tid = format!("T-{thing_no:07}");
@@ -678,27 +915,31 @@ fn community(g: &mut Gen) -> Result<(), Error> {
             t.place = Some(Ref::to(id(unit.clone())));
             t.manufacturer = Some(text(*g.rng.pick(&["海康威视", "大华", "宇视"])));
             let defect = (g.rng.chance(g.cfg.defect_rate)).then_some(Defect::UnknownThingKind);
-            g.emit(RecordType::Thing, &t, defect)?;
+            g.emit(RecordType::Thing, Rec::Thing(Box::new(t), defect))?;
             if defect.is_none() {
-                things.push((tid, kind, unit.clone()));
+                things.push((thing_no, kind, At::Unit(ui)));
             }
         }
     }
-    for compound in &compounds {
+    for ci in 0..plan.compounds() {
+        let compound = &plan.compound_id(ci);
         thing_no += 1;
         let tid = format!("T-{thing_no:07}");
         let mut t = Thing::new(id(tid.clone()), g.meta(DataClassification::Internal), ThingKind::Camera);
         t.place = Some(Ref::to(id(compound.clone())));
         t.device_code =
             linli_model::text::DeviceCode::new(format!("32050800001320{:06}", things.len() % 1_000_000)).ok();
-        g.emit(RecordType::Thing, &t, None)?;
-        things.push((tid, ThingKind::Camera, compound.clone()));
+        g.emit(RecordType::Thing, Rec::Thing(Box::new(t), None))?;
+        things.push((thing_no, ThingKind::Camera, At::Compound(ci)));
     }
     // Events: a day of passages, readings and alarms.
     let events_goal = (g.cfg.records / 5).max(1);
-    let mut events: Vec<(String, String)> = Vec::new(); // (event id, place id)
+    // Per event (numbered as made), the device it came from.
+    let mut events: Vec<u32> = Vec::new();
     for e in 0..events_goal {
-        let Some((tid, kind, place)) = things.get(g.rng.below(things.len() as u64) as usize).cloned() else { break };
+        let which = g.rng.below(things.len() as u64) as usize;
+        let Some(&(thing, kind, at)) = things.get(which) else { break };
+        let (tid, place) = (format!("T-{thing:07}"), plan.place_id(at));
         let at = ts(EVENT_DAY + 6 * 3600 + (e * 57_600 / events_goal) as i64);
         let (category, severity) = match kind {
             ThingKind::AccessGate => (EventCategory::AccessPass, Severity::Info),
@@ -712,7 +953,7 @@ fn community(g: &mut Gen) -> Result<(), Error> {
         ev.source = Some(Ref::to(id(tid)));
         ev.place = Some(Ref::to(id(place.clone())));
         if category == EventCategory::AccessPass && !persons.is_empty() {
-            let who = persons[g.rng.below(persons.len() as u64) as usize].clone();
+            let who = persons.nth(g.rng.below(persons.len()));
             ev.subjects
                 .push(Ref::new(RecordType::Person, id(who)).unwrap_or_else(|_| unreachable!("persons are subjects")));
         }
@@ -730,8 +971,8 @@ fn community(g: &mut Gen) -> Result<(), Error> {
         } else if g.rng.chance(0.2) {
             ev.ended_at = Some(ts(at.unix_timestamp() + 30));
         }
-        g.emit(RecordType::Event, &ev, None)?;
-        events.push((eid, place));
+        g.emit(RecordType::Event, Rec::Event(Box::new(ev)))?;
+        events.push(u32::try_from(which).unwrap_or(u32::MAX));
     }
     // Cases at every stage.
     let cases_goal = (g.cfg.records / 25).max(1);
@@ -768,12 +1009,15 @@ fn community(g: &mut Gen) -> Result<(), Error> {
             ])),
             reported,
         );
-        if let Some((eid, place)) = events.get(g.rng.below(events.len() as u64) as usize).cloned() {
+        let which = g.rng.below(events.len() as u64) as usize;
+        let event = events.get(which).and_then(|t| things.get(*t as usize));
+        if let Some(&(_, _, at)) = event {
+            let (eid, place) = (format!("E-{:08}", which + 1), plan.place_id(at));
             case.events.push(Ref::to(id(eid)));
             case.place = Some(Ref::to(id(place)));
         }
         if !persons.is_empty() && g.rng.chance(0.6) {
-            case.reporter = Some(Ref::to(id(persons[g.rng.below(persons.len() as u64) as usize].clone())));
+            case.reporter = Some(Ref::to(id(persons.nth(g.rng.below(persons.len())))));
         } else {
             case.anonymous = true;
         }
@@ -816,18 +1060,14 @@ fn community(g: &mut Gen) -> Result<(), Error> {
             }
             *g.summary.defects.entry(Defect::IllegalTransition.code().to_owned()).or_default() += 1;
         }
-        *g.summary.records.entry("Case".into()).or_default() += 1;
-        let bytes = serde_json::to_vec(&v).unwrap_or_default();
-        g.out.line(RecordType::Case, &bytes)?;
+        g.emit(RecordType::Case, Rec::Value(v))?;
     }
     Ok(())
 }
 
-fn finish(g: Gen, dir: &Path) -> Result<Summary, Error> {
-    let mix = g.cfg.mix;
-    let mut summary = g.summary;
+fn finish(mix: Mix, mut summary: Summary, out: Files, dir: &Path) -> Result<Summary, Error> {
     let mut files = Vec::new();
-    for (ty, name, mut w, hasher, n) in g.out.files {
+    for (ty, name, mut w, hasher, n) in out.files {
         w.flush().map_err(|source| Error::Io { path: dir.join(&name), source })?;
         let digest = hasher.finalize();
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();

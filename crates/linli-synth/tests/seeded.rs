@@ -34,7 +34,8 @@ fn counts(dir: &PathBuf) -> (BTreeMap<String, u64>, u64) {
 #[test]
 fn a_clean_dataset_validates_clean() {
     let dir = tmp("clean");
-    let s = generate(&Config { records: 3000, seed: 11, defect_rate: 0.0, mix: Mix::Community }, &dir).unwrap();
+    let s =
+        generate(&Config { records: 3000, seed: 11, defect_rate: 0.0, mix: Mix::Community, threads: 0 }, &dir).unwrap();
     let (found, records) = counts(&dir);
     assert!(found.is_empty(), "{found:?}");
     assert_eq!(records, s.records.values().sum::<u64>());
@@ -48,7 +49,7 @@ fn a_clean_dataset_validates_clean() {
 fn seeded_defects_are_reported_exactly() {
     for (seed, mix) in [(1, Mix::Community), (2, Mix::Community), (3, Mix::PersonsOnly)] {
         let dir = tmp(&format!("defects-{seed}"));
-        let s = generate(&Config { records: 5000, seed, defect_rate: 0.05, mix }, &dir).unwrap();
+        let s = generate(&Config { records: 5000, seed, defect_rate: 0.05, mix, threads: 0 }, &dir).unwrap();
         assert!(s.defects.values().sum::<u64>() > 100, "too few defects seeded: {:?}", s.defects);
         let (found, _) = counts(&dir);
         assert_eq!(found, s.defects, "seed {seed}");
@@ -59,7 +60,7 @@ fn seeded_defects_are_reported_exactly() {
 #[test]
 fn the_same_seed_gives_the_same_bytes() {
     let (a, b, c) = (tmp("same-a"), tmp("same-b"), tmp("same-c"));
-    let cfg = Config { records: 1500, seed: 42, defect_rate: 0.02, mix: Mix::Community };
+    let cfg = Config { records: 1500, seed: 42, defect_rate: 0.02, mix: Mix::Community, threads: 0 };
     generate(&cfg, &a).unwrap();
     generate(&cfg, &b).unwrap();
     generate(&Config { seed: 43, ..cfg }, &c).unwrap();
@@ -76,9 +77,43 @@ fn the_same_seed_gives_the_same_bytes() {
     }
 }
 
+/// One thread or several: the same files, byte for byte, and the same summary — for both mixes,
+/// with defects, over many batches of records.
+#[test]
+fn the_same_seed_gives_the_same_bytes_on_any_number_of_threads() {
+    for (mix, records) in [(Mix::Community, 12_000), (Mix::PersonsOnly, 5_000), (Mix::Community, 9)] {
+        let mut runs = Vec::new();
+        for threads in [1, 2, 3] {
+            let dir = tmp(&format!("threads-{records}-{threads}"));
+            let s = generate(&Config { records, seed: 77, defect_rate: 0.03, mix, threads }, &dir).unwrap();
+            let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+                .collect();
+            files.sort();
+            assert!(files.len() >= 2, "{files:?}");
+            runs.push((threads, serde_json::to_string(&s).unwrap(), files));
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+        for (threads, summary, files) in &runs[1..] {
+            assert_eq!(summary, &runs[0].1, "{mix:?} {records}: summary on {threads} threads");
+            for ((name, a), (name_b, b)) in files.iter().zip(&runs[0].2) {
+                assert_eq!(name, name_b);
+                assert!(a == b, "{mix:?} {records}: {name} differs on {threads} threads");
+            }
+            assert_eq!(files.len(), runs[0].2.len());
+        }
+    }
+}
+
 #[test]
 fn bad_configuration_is_an_error() {
     let dir = tmp("bad");
-    assert!(generate(&Config { records: 10, seed: 1, defect_rate: 1.5, mix: Mix::Community }, &dir).is_err());
-    assert!(generate(&Config { records: 0, seed: 1, defect_rate: 0.0, mix: Mix::Community }, &dir).is_err());
+    assert!(
+        generate(&Config { records: 10, seed: 1, defect_rate: 1.5, mix: Mix::Community, threads: 0 }, &dir).is_err()
+    );
+    assert!(
+        generate(&Config { records: 0, seed: 1, defect_rate: 0.0, mix: Mix::Community, threads: 0 }, &dir).is_err()
+    );
 }

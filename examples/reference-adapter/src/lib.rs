@@ -459,6 +459,7 @@ fn share(records: &[Value], req: &ShareRequest<'_>, fault: Option<Fault>) -> Res
             created_at,
             tool: linli_model::text::Text::new(concat!("linli reference adapter ", env!("CARGO_PKG_VERSION")))
                 .map_err(|e| e.to_string())?,
+            threads: 0,
         };
         linli_privacy::mask_path(&staging, dir, &opts).map_err(|e| e.to_string())?;
         match fault {

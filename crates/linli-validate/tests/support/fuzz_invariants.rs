@@ -437,7 +437,7 @@ fn mask_dataset(
     std::fs::write(input.join("data.ndjson"), bytes).expect("write data");
     let output = dir.path().join("out");
     let tool = linli_model::text::Text::new("linli fuzz").expect("tool name");
-    let opts = linli_privacy::Options { profile, key: Some(&fx.key), created_at: Some(fx.run_at), tool };
+    let opts = linli_privacy::Options { profile, key: Some(&fx.key), created_at: Some(fx.run_at), tool, threads: 0 };
     match linli_privacy::mask_path(&input, &output, &opts) {
         Err(e) => {
             assert!(!e.code().is_empty(), "{name}: error without a code");

@@ -62,7 +62,7 @@ mod tag;
 pub mod text;
 pub mod thing;
 
-#[cfg(feature = "quickcheck")]
+#[cfg(any(test, feature = "quickcheck"))]
 pub mod arbitrary;
 
 pub use case::Case;

@@ -293,7 +293,7 @@ impl Record {
     }
 }
 
-#[cfg(all(test, feature = "quickcheck"))]
+#[cfg(test)]
 mod fast_read_tests {
     use super::*;
     use quickcheck::{Arbitrary, Gen};

@@ -46,7 +46,7 @@ macro_rules! const_tag {
             }
         }
 
-        #[cfg(feature = "quickcheck")]
+        #[cfg(any(test, feature = "quickcheck"))]
         impl ::quickcheck::Arbitrary for $name {
             fn arbitrary(_: &mut ::quickcheck::Gen) -> Self {
                 $name

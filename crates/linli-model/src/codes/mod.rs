@@ -223,7 +223,7 @@ macro_rules! code_table {
             }
         }
 
-        #[cfg(feature = "quickcheck")]
+        #[cfg(any(test, feature = "quickcheck"))]
         impl ::quickcheck::Arbitrary for $name {
             fn arbitrary(g: &mut ::quickcheck::Gen) -> Self {
                 *g.choose(<$name as $crate::codes::CodeTable>::ALL).expect("code tables are never empty")

@@ -6,6 +6,7 @@
 //! expected verdict. This crate reads the vectors, checks their coverage of the spec's MUST
 //! requirements, and runs them.
 
+pub mod bundle;
 pub mod compare;
 mod convert;
 pub mod coverage;

@@ -573,7 +573,7 @@ pub fn run(target: &Target, opts: &RunOptions, event: &mut dyn FnMut(&serde_json
     );
     let claimed = match target {
         Target::Adapter(cmd) => run_adapter(cmd, opts, &vectors, &adapters, &mut summary, event),
-        Target::Dataset(dir) => run_dataset(dir, &mut summary, event),
+        Target::Dataset(dir) => run_dataset(dir, &opts.suite.join("../spec"), &mut summary, event),
     };
     finish(&mut summary, &claimed);
     summary.finished_at = now();
@@ -1262,7 +1262,12 @@ fn judge_export(v: &DocumentVector, r: &CaseResponse, dir: &Path, result: &mut C
 
 /// A dataset target: validate the export, and judge each class by the findings on its
 /// requirements.
-fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_json::Value)) -> Vec<Class> {
+fn run_dataset(
+    dir: &Path,
+    spec: &Path,
+    summary: &mut Summary,
+    event: &mut dyn FnMut(&serde_json::Value),
+) -> Vec<Class> {
     let validator = match linli_validate::Validator::new() {
         Ok(v) => v,
         Err(e) => {
@@ -1300,7 +1305,7 @@ fn run_dataset(dir: &Path, summary: &mut Summary, event: &mut dyn FnMut(&serde_j
             judged.push(class);
         }
     }
-    let reqs = crate::coverage::requirements(&summary_spec_dir()).unwrap_or_default();
+    let reqs = crate::coverage::requirements(spec).unwrap_or_default();
     for r in reqs {
         let class = class_of_requirement(&r.id);
         if !Class::DATASET.contains(&class) || r.id.starts_with("CNF-") {
@@ -1381,10 +1386,6 @@ fn dataset_classes(dir: &Path) -> Vec<Class> {
         }
     }
     out
-}
-
-fn summary_spec_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec")
 }
 
 fn finish(summary: &mut Summary, claimed: &[Class]) {

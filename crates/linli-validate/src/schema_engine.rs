@@ -1,4 +1,5 @@
-//! The JSON Schema layer: the committed `schemas/*.schema.json`, embedded at build time and
+//! The JSON Schema layer: the committed `schemas/*.schema.json` (through the crate's `schemas`
+//! link to the top-level folder, which `cargo package` turns into copies), embedded at build time and
 //! compiled once. This module is the only user of the `jsonschema` crate (pinned in the
 //! workspace, built without default features: no network, no file resolution).
 
@@ -9,12 +10,12 @@ use crate::Error;
 
 /// The committed record schemas, embedded at build time.
 const EMBEDDED: [(RecordType, &str, &str); 6] = [
-    (RecordType::Person, "person.schema.json", include_str!("../../../schemas/person.schema.json")),
-    (RecordType::Organization, "organization.schema.json", include_str!("../../../schemas/organization.schema.json")),
-    (RecordType::Place, "place.schema.json", include_str!("../../../schemas/place.schema.json")),
-    (RecordType::Thing, "thing.schema.json", include_str!("../../../schemas/thing.schema.json")),
-    (RecordType::Event, "event.schema.json", include_str!("../../../schemas/event.schema.json")),
-    (RecordType::Case, "case.schema.json", include_str!("../../../schemas/case.schema.json")),
+    (RecordType::Person, "person.schema.json", include_str!("../schemas/person.schema.json")),
+    (RecordType::Organization, "organization.schema.json", include_str!("../schemas/organization.schema.json")),
+    (RecordType::Place, "place.schema.json", include_str!("../schemas/place.schema.json")),
+    (RecordType::Thing, "thing.schema.json", include_str!("../schemas/thing.schema.json")),
+    (RecordType::Event, "event.schema.json", include_str!("../schemas/event.schema.json")),
+    (RecordType::Case, "case.schema.json", include_str!("../schemas/case.schema.json")),
 ];
 
 /// One schema violation.

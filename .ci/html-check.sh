@@ -20,7 +20,7 @@ if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null
 fi
 
-cargo build -q --locked -p linli-cli
+cargo build -q --locked -p linli-cli -p linli-reference-adapter
 linli="$root/target/debug/linli"
 
 chrome() {
@@ -91,7 +91,7 @@ done
 
 # The conformance report (against a faulty adapter, so that it has failures to show).
 set +e
-"$linli" conformance run --adapter "$linli reference-adapter --fault drop-field" --out "$out/conformance" >/dev/null
+"$linli" conformance run --adapter "$root/target/debug/linli-reference-adapter --fault drop-field" --out "$out/conformance" >/dev/null
 code=$?
 set -e
 check "conformance exit code $code" "$([ "$code" = 1 ] && echo 0 || echo 1)"

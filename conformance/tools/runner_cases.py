@@ -100,20 +100,20 @@ def main():
         "The reference adapter claims every class and passes all of them; the seed is in the report",
         ["CNF-002", "CNF-003", "CNF-010", "CNF-011", "CNF-013", "CNF-020", "CNF-021", "CNF-030", "CNF-031", "CNF-033", "CNF-034", "CNF-035", "CNF-036", "CNF-040", "CNF-041",
          "CNF-050"],
-        "valid", ["reference-adapter"],
+        "valid", [],
         {"exit_code": 0, "classes": {c: "pass" for c in ALL}, "others": "pass"}, seed=7))
 
     cases.append(case(
         "RUN-0002", "以 UTC 保存并返回时间的产品（+08:00 变为 Z）符合标准：时间按时刻比较",
         "A product that stores times in UTC and gives them back with Z conforms: times compare as instants",
-        ["CON-024", "CNF-033", "CNF-034"], "valid", ["reference-adapter", "--fault", "utc", "--classes", domain_classes],
+        ["CON-024", "CNF-033", "CNF-034"], "valid", ["--fault", "utc", "--classes", domain_classes],
         {"exit_code": 0, "classes": {c: "pass" for c in DOMAIN}, "others": "pass"}))
 
     cases.append(case(
         "RUN-0003", "省略空数组、空扩展和 anonymous=false 的产品符合标准：它们等同于不存在",
         "A product that drops empty arrays, empty extensions and anonymous false conforms: they are the same as absent",
         ["CON-007", "CNF-033", "CNF-034"], "valid",
-        ["reference-adapter", "--fault", "drop-empty", "--classes", domain_classes],
+        ["--fault", "drop-empty", "--classes", domain_classes],
         {"exit_code": 0, "classes": {c: "pass" for c in DOMAIN}, "others": "pass"}))
 
     outcomes = {}
@@ -126,7 +126,7 @@ def main():
         "A product that gives integers back as 2.0 does not conform: round trips and exports of records with an "
         "integer member (meta.version, evaluation.rating) fail",
         ["CON-008", "CNF-033", "CNF-034"], "invalid",
-        ["reference-adapter", "--fault", "float-int", "--classes", domain_classes],
+        ["--fault", "float-int", "--classes", domain_classes],
         {"exit_code": 1, "outcomes": outcomes, "ops": {"validate": "pass"}}))
 
     outcomes = {}
@@ -138,7 +138,7 @@ def main():
         "export is an error (the product cannot write the record), every lossy conversion fails for an unreported "
         "loss, validation is unaffected",
         ["CNF-021", "CNF-033", "CNF-034", "CNF-035", "ADP-002"], "invalid",
-        ["reference-adapter", "--fault", "drop-field", "--classes", domain_classes + ",adapters"],
+        ["--fault", "drop-field", "--classes", domain_classes + ",adapters"],
         {"exit_code": 1, "outcomes": outcomes,
          "ops": {"validate": "pass", "roundtrip": "fail", "export": "error"}}))
 
@@ -151,7 +151,7 @@ def main():
     cases.append(case(
         "RUN-0006", "返回不带时区偏移的时间的产品：含顶层时间的往返与导出失败",
         "A product that gives times back without their offset: round trips and exports with top-level times fail",
-        ["CON-021", "CNF-033"], "invalid", ["reference-adapter", "--fault", "no-offset", "--classes", domain_classes],
+        ["CON-021", "CNF-033"], "invalid", ["--fault", "no-offset", "--classes", domain_classes],
         {"exit_code": 1, "outcomes": outcomes, "ops": {"validate": "pass"}}))
 
     outcomes = {}
@@ -165,7 +165,7 @@ def main():
         "RUN-0007", "接受校验码错误的居民身份号码的产品：恰好这些校验用例失败，人员类别不通过",
         "A product that accepts resident ID numbers with a wrong check character: exactly those validate cases "
         "fail and the people class fails",
-        ["PER-008", "CNF-002"], "invalid", ["reference-adapter", "--fault", "accept-bad-id", "--classes", "people"],
+        ["PER-008", "CNF-002"], "invalid", ["--fault", "accept-bad-id", "--classes", "people"],
         {"exit_code": 1, "classes": {"people": "fail", "core": "not-claimed"}, "outcomes": outcomes,
          "others": "pass"}))
 
@@ -179,7 +179,7 @@ def main():
          "An adapter that floods its output is stopped at the cap; the run goes on"),
     ]:
         cases.append(case(id_, zh, en, ["CNF-030", "CNF-040"], "invalid",
-                          ["reference-adapter", "--fault", fault, "--classes", "core"],
+                          ["--fault", fault, "--classes", "core"],
                           {"exit_code": 1, "classes": {"core": "fail"}},
                           timeout_ms=1500, max_restarts=1))
 
@@ -187,7 +187,7 @@ def main():
         "RUN-0011", "声明版本为 latest 的产品被拒绝：运行无法进行（退出码 2），摘要中仍记录所声明的产品",
         "A product whose version is `latest` is refused: the run cannot go on (exit 2) and the summary still "
         "records the product as declared",
-        ["CNF-031", "CNF-050"], "invalid", ["reference-adapter", "--fault", "latest"],
+        ["CNF-031", "CNF-050"], "invalid", ["--fault", "latest"],
         {"exit_code": 2, "classes": {c: "not-claimed" for c in ALL}, "run_errors": ["CNF-031"]}))
 
     # The source dataset that holds raw identity numbers and phones (the others are treated already).
@@ -197,20 +197,20 @@ def main():
     cases.append(case(
         "RUN-0012", "只改写清单共享级别而不处理数据的产品：所有共享用例失败",
         "A product that declares the sharing level without treating the data: every share case fails",
-        ["CNF-036", "SHR-050"], "invalid", ["reference-adapter", "--fault", "leak", "--classes", "privacy"],
+        ["CNF-036", "SHR-050"], "invalid", ["--fault", "leak", "--classes", "privacy"],
         {"exit_code": 1, "classes": {"privacy": "fail"},
          "outcomes": {f"{raw}/share-inter-department": "fail", f"{raw}/share-public": "fail"}}))
 
     cases.append(case(
         "RUN-0013", "声明保留类别 api 的产品在 start 时被拒绝（退出码 2）",
         "A product that claims the reserved class `api` is refused at start (exit 2)",
-        ["CNF-002"], "invalid", ["reference-adapter", "--classes", "core,api"],
+        ["CNF-002"], "invalid", ["--classes", "core,api"],
         {"exit_code": 2, "run_errors": ["CNF-002"]}))
 
     cases.append(case(
         "RUN-0014", "只实现标准 9.9.9 版本的产品在 start 时被拒绝（退出码 2）",
         "A product that implements standard version 9.9.9 only is refused at start (exit 2)",
-        ["CNF-031"], "invalid", ["reference-adapter", "--fault", "old-standard", "--classes", "core"],
+        ["CNF-031"], "invalid", ["--fault", "old-standard", "--classes", "core"],
         {"exit_code": 2, "run_errors": ["CNF-031"]}))
 
     first = exports[0][0]
@@ -219,14 +219,14 @@ def main():
         "A skip of one outcome ID skips exactly that outcome; the other outcomes of the same case run; the privacy "
         "class fails",
         ["CNF-003", "CNF-002"], "invalid",
-        ["reference-adapter", "--classes", "privacy", "--skip", f"{first}/share-public=not implemented"],
+        ["--classes", "privacy", "--skip", f"{first}/share-public=not implemented"],
         {"exit_code": 1, "classes": {"privacy": "fail"},
          "outcomes": {f"{first}/share-public": "skip", f"{first}/share-inter-department": "pass"}, "others": "pass"}))
 
     cases.append(case(
         "RUN-0016", "对每个往返请求都应答 error 的产品：这些用例记为出错，其余通过",
         "A product that answers every round trip with `error`: those cases are errors, the others pass",
-        ["CNF-040"], "invalid", ["reference-adapter", "--fault", "error-answer", "--classes", "core"],
+        ["CNF-040"], "invalid", ["--fault", "error-answer", "--classes", "core"],
         {"exit_code": 1, "classes": {"core": "fail"}, "ops": {"roundtrip": "error"}, "others": "pass"}))
 
     outcomes = {}
@@ -240,7 +240,7 @@ def main():
         "A product that folds ids to lower case: round trips and exports of ids with upper-case letters fail (ids "
         "are compared exactly)",
         ["CON-011", "CNF-033"], "invalid",
-        ["reference-adapter", "--fault", "lowercase-ids", "--classes", domain_classes],
+        ["--fault", "lowercase-ids", "--classes", domain_classes],
         {"exit_code": 1, "outcomes": outcomes, "ops": {"validate": "pass"}}))
 
     outcomes = {}
@@ -253,7 +253,7 @@ def main():
         "A product that rejects records for the contents of their extensions: validate cases of valid records with "
         "extensions fail",
         ["COR-041", "CON-053"], "invalid",
-        ["reference-adapter", "--fault", "reject-extensions", "--classes", domain_classes],
+        ["--fault", "reject-extensions", "--classes", domain_classes],
         {"exit_code": 1, "outcomes": outcomes, "others": "pass"}))
 
     outcomes = {}
@@ -264,13 +264,13 @@ def main():
         "A product that resolves references in the order it reads and loses references to later records: exports "
         "with forward references fail",
         ["DAT-005", "CNF-034"], "invalid",
-        ["reference-adapter", "--fault", "order-dependent", "--classes", "core"],
+        ["--fault", "order-dependent", "--classes", "core"],
         {"exit_code": 1, "outcomes": outcomes, "others": "pass"}))
 
     cases.append(case(
         "RUN-0020", "跳过不存在的用例编号的声明在 start 时被拒绝（退出码 2）",
         "A skip that names no case or outcome of the suite is refused at start (exit 2)",
-        ["CNF-003"], "invalid", ["reference-adapter", "--classes", "core", "--skip", "XYZ-9999=typo"],
+        ["CNF-003"], "invalid", ["--classes", "core", "--skip", "XYZ-9999=typo"],
         {"exit_code": 2, "run_errors": ["CNF-003"]}))
 
     def holds_empty(v):
@@ -290,7 +290,7 @@ def main():
         "RUN-0021", "拒绝含空数组、空扩展或 anonymous=false 的记录的产品：这些有效记录的校验用例失败",
         "A product that rejects records holding an empty array, empty extensions or anonymous false: the validate "
         "cases of those valid records fail",
-        ["CON-007"], "invalid", ["reference-adapter", "--fault", "reject-empty", "--classes", domain_classes],
+        ["CON-007"], "invalid", ["--fault", "reject-empty", "--classes", domain_classes],
         {"exit_code": 1, "outcomes": outcomes, "others": "pass"}))
 
     # The harness writes members in no particular order; the reference runner writes them sorted by
@@ -304,7 +304,7 @@ def main():
         "RUN-0022", "依赖成员顺序（要求 type 为第一个成员）的产品：成员顺序不同的有效记录的校验用例失败",
         "A product that depends on member order (it needs `type` first): the validate cases of valid records whose "
         "first member is another fail",
-        ["COR-004"], "invalid", ["reference-adapter", "--fault", "type-first", "--classes", domain_classes],
+        ["COR-004"], "invalid", ["--fault", "type-first", "--classes", domain_classes],
         {"exit_code": 1, "outcomes": outcomes, "others": "pass"}))
 
     outcomes = {}
@@ -315,7 +315,7 @@ def main():
         "RUN-0023", "只按标识（不按类型和标识）保存记录的产品：含跨类型同标识记录的导出失败",
         "A product that keeps records by id alone, not by (type, id): exports with records of different types "
         "sharing an id fail",
-        ["COR-023", "CNF-034"], "invalid", ["reference-adapter", "--fault", "index-by-id", "--classes", "core"],
+        ["COR-023", "CNF-034"], "invalid", ["--fault", "index-by-id", "--classes", "core"],
         {"exit_code": 1, "outcomes": outcomes, "others": "pass"}))
 
     first_vector = os.path.relpath(sorted(glob.glob(os.path.join(ROOT, "vectors", "core", "*.json")))[0], ROOT)
@@ -325,26 +325,26 @@ def main():
     cases.append(case(
         "RUN-0024", "文档向量缺少 schema_verdict 的套件被拒绝运行（退出码 2）",
         "A suite whose document vector lacks `schema_verdict` is refused (exit 2)",
-        ["CNF-010"], "invalid", ["reference-adapter", "--classes", "core"],
+        ["CNF-010"], "invalid", ["--classes", "core"],
         {"exit_code": 2, "run_errors": ["CNF-010"]},
         suite_patch=[{"file": first_vector, "pointer": "/schema_verdict"}]))
     cases.append(case(
         "RUN-0025", "两个向量使用同一用例编号的套件被拒绝运行（退出码 2）",
         "A suite in which two vectors use the same case ID is refused (exit 2)",
-        ["CNF-011"], "invalid", ["reference-adapter", "--classes", "core"],
+        ["CNF-011"], "invalid", ["--classes", "core"],
         {"exit_code": 2, "run_errors": ["CNF-011"]},
         suite_patch=[{"file": second_vector, "pointer": "/id", "value": first_id}]))
     cases.append(case(
         "RUN-0026", "适配器向量缺少预期结果的套件被拒绝运行（退出码 2）",
         "A suite whose adapter vector lacks its `expected` result is refused (exit 2)",
-        ["CNF-013"], "invalid", ["reference-adapter", "--classes", "adapters"],
+        ["CNF-013"], "invalid", ["--classes", "adapters"],
         {"exit_code": 2, "run_errors": ["CNF-013"]},
         suite_patch=[{"file": first_adapter, "pointer": "/expected"}]))
 
     cases.append(case(
         "RUN-0027", "豁免了已有用例覆盖的条款的套件（覆盖门禁不通过）被拒绝运行（退出码 2）",
         "A suite that exempts a requirement its cases cover (the coverage gate fails) is refused (exit 2)",
-        ["CNF-020"], "invalid", ["reference-adapter", "--classes", "core"],
+        ["CNF-020"], "invalid", ["--classes", "core"],
         {"exit_code": 2, "run_errors": ["CNF-020"]},
         suite_patch=[{"file": "coverage-exemptions.json", "pointer": "/0/requirement", "value": "CON-002"},
                      {"file": "coverage-exemptions.json", "pointer": "/0/untestable", "value": "both"}]))

@@ -1,4 +1,4 @@
-//! `linli conformance` and `linli reference-adapter`.
+//! `linli conformance`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,7 +20,7 @@ pub struct ConformanceArgs {
 /// Subcommands of `linli conformance`.
 #[derive(Debug, clap::Subcommand)]
 pub enum ConformanceCommand {
-    /// Run the suite. With no target, against the bundled reference adapter.
+    /// Run the suite against a vendor's adapter (--adapter) or an exported dataset (--dataset).
     #[command(
         after_help = "Reports: events.jsonl (one event per line), summary.json, junit.xml and report.html in --out.\n\
 Exit codes: 0 every claimed class passes; 1 failures; 2 the suite could not run or ran nothing.\n\
@@ -29,7 +29,7 @@ Exit codes: 0 every claimed class passes; 1 failures; 2 the suite could not run 
     Run(RunArgs),
     /// List every outcome of the suite (`CASE/OP`) with its class.
     List {
-        /// The suite folder (default: the `conformance/` folder this build came from)
+        /// The suite folder (default: the suite embedded in this build)
         #[arg(long, value_name = "DIR")]
         suite: Option<PathBuf>,
     },
@@ -68,7 +68,7 @@ pub struct RunArgs {
     /// Time the whole run against an adapter may take, in seconds; outcomes not reached by then are errors
     #[arg(long, value_name = "SECS", default_value_t = 3600)]
     pub max_run_secs: u64,
-    /// The suite folder (default: the `conformance/` folder this build came from)
+    /// The suite folder (default: the suite embedded in this build)
     #[arg(long, value_name = "DIR")]
     pub suite: Option<PathBuf>,
     /// Also write statement.intoto.json: the result signed with this Ed25519 key (PKCS#8 PEM)
@@ -76,33 +76,26 @@ pub struct RunArgs {
     pub sign_key: Option<PathBuf>,
 }
 
-/// Arguments of `linli reference-adapter`.
-#[derive(Debug, clap::Args)]
-pub struct AdapterArgs {
-    /// Behave as a known variant, used by the runner cases (spec 30.6; an unknown name lists them all):
-    /// utc and drop-empty conform; drop-field, no-offset, float-int, accept-bad-id, lowercase-ids,
-    /// reject-extensions, reject-empty, type-first, index-by-id, order-dependent, error-answer, leak,
-    /// keep-media, keep-residences, own-key, wall-clock, loss-source-text, wrong-loss-pointer, latest,
-    /// old-standard, hang, garbage and flood do not
-    #[arg(long)]
-    pub fault: Option<String>,
-    /// Claim only these classes (comma-separated; default: all)
-    #[arg(long, value_delimiter = ',')]
-    pub classes: Vec<String>,
-    /// Declare a case skipped, as CASE=REASON (repeatable)
-    #[arg(long, value_name = "CASE=REASON")]
-    pub skip: Vec<String>,
-}
-
-fn suite_dir(arg: Option<&PathBuf>) -> PathBuf {
-    arg.cloned().unwrap_or_else(linli_conformance::vector::suite_dir)
+/// The suite folder: `--suite DIR`, else the suite embedded in this build, extracted to a
+/// private folder that lives as long as the returned [`linli_conformance::bundle::Bundle`]
+/// (an installed `linli` needs no repository, issue 16).
+pub(crate) fn suite_dir(
+    arg: Option<&PathBuf>,
+) -> Result<(PathBuf, Option<linli_conformance::bundle::Bundle>), CliError> {
+    if let Some(dir) = arg {
+        return Ok((dir.clone(), None));
+    }
+    let bundle = linli_conformance::bundle::Bundle::extract().map_err(|e| {
+        CliError::usage(format!("内置测试套件无法展开：{e}"), format!("cannot extract the built-in suite: {e}"))
+    })?;
+    Ok((bundle.suite(), Some(bundle)))
 }
 
 /// Run `linli conformance ...`.
 pub(crate) fn run_conformance(args: &ConformanceArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     match &args.command {
         ConformanceCommand::List { suite } => {
-            let suite = suite_dir(suite.as_ref());
+            let (suite, _bundle) = suite_dir(suite.as_ref())?;
             let outcomes = linli_conformance::runner::list_outcomes(&suite).map_err(|e| {
                 CliError::usage(
                     format!("{}：测试套件无法读取：{e}", suite.display()),
@@ -129,18 +122,18 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
             )
         })?),
         (None, Some(d)) => Target::Dataset(d.clone()),
+        // The reference adapter is its own program (`linli-reference-adapter`, not shipped with
+        // linli): nothing to run is a usage error that says what to give.
         (None, None) => {
-            let me = std::env::current_exe().map_err(|e| {
-                CliError::usage(
-                    format!("找不到 linli 程序本身{}", crate::io_message(&e, true)),
-                    format!("cannot find the linli binary{}", crate::io_message(&e, false)),
-                )
-            })?;
-            Target::Adapter(vec![me.display().to_string(), "reference-adapter".into()])
+            return Err(CliError::usage(
+                "未指定测试对象：请用 --adapter \"命令 参数\" 指定厂商适配器，或用 --dataset 目录 指定导出的数据集".to_owned(),
+                "nothing to test: give a vendor's adapter with --adapter \"CMD ARGS\" or an exported dataset with --dataset DIR".to_owned(),
+            ));
         }
     };
     let sign_key = a.sign_key.as_deref().map(|k| crate::statement_cmd::read_key(k, lang)).transpose()?;
-    let mut opts = RunOptions::new(suite_dir(a.suite.as_ref()));
+    let (suite, _bundle) = suite_dir(a.suite.as_ref())?;
+    let mut opts = RunOptions::new(suite);
     opts.seed = a.seed;
     opts.case_timeout = Duration::from_millis(a.timeout_ms);
     opts.max_restarts = a.max_restarts;
@@ -256,36 +249,4 @@ fn class_table(classes: &[linli_conformance::runner::ClassVerdict], lang: Lang) 
         text.push('\n');
     }
     text
-}
-
-/// Run `linli reference-adapter`: the bundled vendor adapter, on standard input and output.
-pub(crate) fn run_adapter(a: &AdapterArgs) -> Result<ExitCode, CliError> {
-    let fault = match &a.fault {
-        None => None,
-        Some(f) => Some(linli_reference_adapter::Fault::parse(f).ok_or_else(|| {
-            CliError::usage(
-                format!("未知故障 `{f}`；应为 {} 之一", linli_reference_adapter::Fault::NAMES.join("、")),
-                format!("unknown fault `{f}`; one of {}", linli_reference_adapter::Fault::NAMES.join(", ")),
-            )
-        })?),
-    };
-    let mut declared = linli_reference_adapter::Declared::default();
-    for c in &a.classes {
-        let class = serde_json::from_value(serde_json::Value::String(c.clone()))
-            .map_err(|_| CliError::usage(format!("未知的一致性类别 `{c}`"), format!("unknown class `{c}`")))?;
-        declared.classes.push(class);
-    }
-    for s in &a.skip {
-        let (case, reason) = s.split_once('=').ok_or_else(|| {
-            CliError::usage(
-                format!("--skip {s}：应为 用例=理由（CASE=REASON）"),
-                format!("--skip {s}: expected CASE=REASON"),
-            )
-        })?;
-        declared.skips.push((case.to_owned(), reason.to_owned()));
-    }
-    let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
-    linli_reference_adapter::serve(stdin.lock(), stdout.lock(), fault, &declared).map_err(CliError::Stdout)?;
-    Ok(ExitCode::SUCCESS)
 }

@@ -228,9 +228,6 @@ pub enum Command {
     Convert(convert_cmd::ConvertArgs),
     /// Apply a sharing profile (mask, generalise, pseudonymise, drop) to records or a dataset.
     Mask(mask_cmd::MaskArgs),
-    /// The bundled reference vendor adapter (speaks the harness protocol on stdin/stdout).
-    #[command(hide = true)]
-    ReferenceAdapter(conformance_cmd::AdapterArgs),
 }
 
 /// Run the command line with `args` (the first is the program name), writing to `out`.
@@ -339,7 +336,6 @@ fn dispatch(command: Command, lang: Lang, out: &mut dyn Write) -> Result<ExitCod
         Command::Conformance(a) => conformance_cmd::run_conformance(&a, lang, out),
         Command::Convert(a) => convert_cmd::run(&a, lang, out),
         Command::Mask(a) => mask_cmd::run(&a, lang, out),
-        Command::ReferenceAdapter(a) => conformance_cmd::run_adapter(&a),
     }
 }
 

@@ -87,7 +87,7 @@ pub(crate) fn verify(a: &VerifyArgs, lang: Lang, out: &mut dyn Write) -> Result<
     let envelope = linli_conformance::read_regular(&a.statement, 64 << 20)
         .map_err(|source| CliError::Io { path: a.statement.clone(), source })?;
     let key = statement::read_verifying_key(&a.public_key).map_err(|e| fail(&e, lang))?;
-    let suite = a.suite.clone().unwrap_or_else(linli_conformance::vector::suite_dir);
+    let (suite, _bundle) = crate::conformance_cmd::suite_dir(a.suite.as_ref())?;
     if !suite.join("vectors").is_dir() {
         return Err(CliError::usage(
             format!("{}：不是测试套件文件夹（没有 vectors/）", suite.display()),

@@ -499,3 +499,18 @@ fn a_bad_memory_limit_is_a_usage_error_in_both_languages() {
     assert_eq!(code, ExitCode::SUCCESS, "{limited}");
     assert_eq!(limited, run(&["--lang", "en", "validate", &data]).1);
 }
+
+#[test]
+fn conformance_run_without_a_target_says_what_to_give_in_both_languages() {
+    // The reference adapter is not part of `linli` (issue 16): no target is a usage error.
+    let (code, text) = run(&["--lang", "en", "conformance", "run", "--out", "target/never-written"]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.contains("--adapter") && text.contains("--dataset"), "{text}");
+    let (code, text) = run(&["--lang", "zh", "conformance", "run", "--out", "target/never-written"]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.contains("未指定测试对象"), "{text}");
+    assert!(!Path::new("target/never-written").exists(), "nothing is written before the target is known");
+    // ... and the old hidden subcommand is gone.
+    let (code, _) = run(&["reference-adapter", "--fault", "leak"]);
+    assert_eq!(code, ExitCode::from(2));
+}

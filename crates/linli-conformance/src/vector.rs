@@ -168,7 +168,8 @@ pub struct Registry {
     pub cases: Vec<RegistryEntry>,
 }
 
-/// The `conformance/` folder of the repository.
+/// The `conformance/` folder of the repository this crate was built in: for tests and tools in
+/// a checkout. An installed program uses the embedded copy ([`crate::bundle::Bundle`]).
 pub fn suite_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../conformance")
 }
@@ -402,8 +403,8 @@ pub struct RunnerCase {
     /// `valid`: the product conforms (the run must not fail it); `invalid`: it does not (the run
     /// must catch it, exactly where the case says).
     pub verdict: Verdict,
-    /// The arguments of `linli reference-adapter` that make the product (`--fault NAME`,
-    /// `--classes a,b`, `--skip ID=REASON`).
+    /// The arguments of the `linli-reference-adapter` program that make the product
+    /// (`--fault NAME`, `--classes a,b`, `--skip ID=REASON`; none: the conforming adapter).
     pub adapter: Vec<String>,
     /// The seed of the run.
     #[serde(default = "one")]

@@ -1,4 +1,5 @@
-//! The reference adapter of the Linli conformance suite (`linli reference-adapter`).
+//! The reference adapter of the Linli conformance suite (the `linli-reference-adapter` program;
+//! not part of the shipped `linli`).
 //!
 //! It behaves like a small vendor product that keeps records in its own native shape — flat rows
 //! with Chinese column names, and times as local wall-clock strings with the offset in a column of

@@ -13,7 +13,7 @@ fn adapter(fault: Option<&str>, timeout_ms: u64, max_restarts: u32) -> Summary {
 }
 
 fn adapter_with(fault: Option<&str>, extra: &[&str], timeout_ms: u64, max_restarts: u32) -> Summary {
-    let mut cmd = vec![env!("CARGO_BIN_EXE_linli").to_owned(), "reference-adapter".to_owned()];
+    let mut cmd = vec![env!("CARGO_BIN_EXE_linli-reference-adapter").to_owned()];
     if let Some(f) = fault {
         cmd.push("--fault".into());
         cmd.push(f.into());
@@ -156,8 +156,7 @@ fn a_flood_of_output_is_cut_off() {
     let mut opts = RunOptions::new(suite_dir());
     opts.max_line_bytes = 1 << 20;
     opts.max_restarts = 1;
-    let cmd =
-        vec![env!("CARGO_BIN_EXE_linli").to_owned(), "reference-adapter".into(), "--fault".into(), "flood".into()];
+    let cmd = vec![env!("CARGO_BIN_EXE_linli-reference-adapter").to_owned(), "--fault".into(), "flood".into()];
     let s = run(&Target::Adapter(cmd), &opts, &mut |_| {});
     let capped = s.cases.iter().filter(|c| c.detail_en.contains("output cap")).count();
     assert_eq!(capped, 2, "one per start (1 restart)");
@@ -197,12 +196,7 @@ fn a_product_that_calls_itself_latest_is_refused() {
 }
 
 fn order(seed: u64) -> Vec<String> {
-    let cmd = vec![
-        env!("CARGO_BIN_EXE_linli").to_owned(),
-        "reference-adapter".to_owned(),
-        "--classes".into(),
-        "things".into(),
-    ];
+    let cmd = vec![env!("CARGO_BIN_EXE_linli-reference-adapter").to_owned(), "--classes".into(), "things".into()];
     let mut opts = RunOptions::new(suite_dir());
     opts.seed = seed;
     let mut ids = Vec::new();

@@ -56,7 +56,7 @@ fn suite_for(k: &RunnerCase) -> (PathBuf, Option<PathBuf>) {
 }
 
 fn run_case(k: &RunnerCase) -> Summary {
-    let mut cmd = vec![env!("CARGO_BIN_EXE_linli").to_owned()];
+    let mut cmd = vec![env!("CARGO_BIN_EXE_linli-reference-adapter").to_owned()];
     cmd.extend(k.adapter.iter().cloned());
     let (suite, tmp) = suite_for(k);
     let mut opts = RunOptions::new(suite);

@@ -33,8 +33,9 @@ fn s(p: &Path) -> String {
     p.display().to_string()
 }
 
-fn linli() -> String {
-    env!("CARGO_BIN_EXE_linli").to_owned()
+/// The reference adapter's program (the adapter the statements are about).
+fn adapter_bin() -> String {
+    env!("CARGO_BIN_EXE_linli-reference-adapter").to_owned()
 }
 
 /// One signed run of the reference adapter (classes core and people, to keep it short), shared by
@@ -63,7 +64,7 @@ fn signed() -> &'static Signed {
         let (code, text) = run(&["--lang", "en", "conformance", "keygen", "--out", &s(&dir.join("keys"))]);
         assert_eq!(code, ExitCode::SUCCESS, "{text}");
         let out = dir.join("out");
-        let adapter = format!("{} reference-adapter --classes core,people", linli());
+        let adapter = format!("{} --classes core,people", adapter_bin());
         let key = s(&dir.join("keys/signing-key.pem"));
         let (code, text) =
             run(&["--lang", "en", "conformance", "run", "--adapter", &adapter, "--out", &s(&out), "--sign-key", &key]);
@@ -122,7 +123,8 @@ fn sha256_of(path: &Path) -> String {
 fn a_signed_statement_from_a_run_verifies() {
     let r = signed();
     let summary = s(&r.out.join("summary.json"));
-    let (code, text) = verify(&r.statement(), &r.public(), &["--summary", &summary, "--adapter-binary", &linli()]);
+    let (code, text) =
+        verify(&r.statement(), &r.public(), &["--summary", &summary, "--adapter-binary", &adapter_bin()]);
     assert_eq!(code, ExitCode::SUCCESS, "{text}");
     assert!(text.starts_with("valid: signed by key "), "{text}");
     assert!(text.contains("result: PASSED"), "{text}");
@@ -145,7 +147,7 @@ fn a_signed_statement_from_a_run_verifies() {
     let summary_json: Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
     assert_eq!(st["subject"][0]["digest"]["linliFiles2"], summary_json["vectors_sha256"]);
     assert_eq!(st["subject"][1]["digest"]["linliFiles2"], summary_json["schemas_sha256"]);
-    assert_eq!(st["subject"][2]["digest"]["sha256"].as_str().unwrap(), sha256_of(Path::new(&linli())));
+    assert_eq!(st["subject"][2]["digest"]["sha256"].as_str().unwrap(), sha256_of(Path::new(&adapter_bin())));
     let p = &st["predicate"];
     assert_eq!(p["result"], "PASSED");
     assert_eq!(p["configuration"][0]["name"], "summary.json");
@@ -464,7 +466,7 @@ fn an_interpreted_adapter_binds_its_script() {
     let r = signed();
     let d = scratch("script");
     let script = d.join("adapter.sh");
-    std::fs::write(&script, format!("exec {} reference-adapter --classes core\n", linli())).unwrap();
+    std::fs::write(&script, format!("exec {} --classes core\n", adapter_bin())).unwrap();
     let out = d.join("out");
     let adapter = format!("sh {}", s(&script));
     let key = s(&r.dir.join("keys/signing-key.pem"));
@@ -484,7 +486,7 @@ fn an_interpreted_adapter_binds_its_script() {
     assert!(text.contains(&format!("Linli/reference adapter@0.1.0, {}", s(&script))), "{text}");
     // The same script elsewhere is found by its file name; a changed one is not accepted.
     let moved = scratch("script-moved").join("adapter.sh");
-    std::fs::write(&moved, format!("exec {} reference-adapter\n", linli())).unwrap();
+    std::fs::write(&moved, format!("exec {}\n", adapter_bin())).unwrap();
     let (code, text) = verify(&statement, &r.public(), &["--adapter-file", &s(&moved)]);
     assert_eq!(code, ExitCode::from(1), "{text}");
     assert!(text.contains("error[statement-digest-mismatch]"), "{text}");
@@ -502,7 +504,7 @@ fn failed_and_refused_runs_are_signed_as_failed() {
     let key = s(&r.dir.join("keys/signing-key.pem"));
     for (fault, exit) in [("drop-field", 1u8), ("latest", 2)] {
         let out = scratch(fault).join("out");
-        let adapter = format!("{} reference-adapter --classes core --fault {fault}", linli());
+        let adapter = format!("{} --classes core --fault {fault}", adapter_bin());
         let (code, text) =
             run(&["--lang", "en", "conformance", "run", "--adapter", &adapter, "--out", &s(&out), "--sign-key", &key]);
         assert_eq!(code, ExitCode::from(exit), "{fault}: {text}");

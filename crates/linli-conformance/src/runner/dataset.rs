@@ -1,0 +1,179 @@
+//! The dataset target: an exported dataset validated, each class judged by the findings on its
+//! requirements.
+
+use super::*;
+
+/// Every record of the NDJSON files under `dir`, ordered by type and id.
+pub(crate) fn dataset_records(dir: &Path) -> Vec<serde_json::Value> {
+    let mut records = Vec::new();
+    for f in files_under(dir, "ndjson") {
+        let text = read_text(&f);
+        records.extend(
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()),
+        );
+    }
+    records.sort_by_key(|r| (r["type"].as_str().unwrap_or("").to_owned(), r["id"].as_str().unwrap_or("").to_owned()));
+    records
+}
+
+/// Why an exported directory could not be checked.
+pub(crate) enum ExportUnchecked {
+    /// The validator could not be built (a defect of the harness).
+    NoValidator(String),
+    /// The directory could not be read as a dataset.
+    Unreadable(String),
+}
+
+/// The warning- and error-level findings `linli validate` gives for the dataset in `dir`, one
+/// line each (code, file, line, pointer).
+pub(crate) fn dataset_findings(dir: &Path) -> Result<Vec<String>, ExportUnchecked> {
+    let validator = linli_validate::Validator::new().map_err(|e| ExportUnchecked::NoValidator(e.to_string()))?;
+    let opts = linli_validate::Options { max_findings: 20, threads: 1, ..linli_validate::Options::default() };
+    let report = linli_validate::validate_paths(&[dir.to_path_buf()], &validator, &opts)
+        .map_err(|e| ExportUnchecked::Unreadable(e.to_string()))?;
+    Ok(report
+        .findings
+        .iter()
+        .filter(|f| f.level != linli_model::check::Level::Info)
+        .map(|f| format!("{} {} {}", f.code, place(f), f.pointer))
+        .collect())
+}
+
+/// Where a finding is: `file:line`, or the file alone for a finding of a whole file (a manifest's,
+/// which has no line), never `file:0`.
+pub(super) fn place(f: &linli_validate::finding::Finding) -> String {
+    let file = f.file.as_deref().unwrap_or("-");
+    match f.line {
+        Some(line) if line > 0 => format!("{file}:{line}"),
+        _ => file.to_owned(),
+    }
+}
+/// A dataset target: validate the export, and judge each class by the findings on its
+/// requirements.
+pub(super) fn run_dataset(
+    dir: &Path,
+    spec: &Path,
+    summary: &mut Summary,
+    event: &mut dyn FnMut(&serde_json::Value),
+) -> Vec<Class> {
+    let validator = match linli_validate::Validator::new() {
+        Ok(v) => v,
+        Err(e) => {
+            summary.run_errors.push(RunError::new("dataset-unreadable", format!("无法建立校验器：{e}"), e.to_string()));
+            return Vec::new();
+        }
+    };
+    let opts = linli_validate::Options {
+        max_findings: usize::MAX,
+        max_per_rule: 0,
+        dataset_checks: true,
+        ..linli_validate::Options::default()
+    };
+    let report = match linli_validate::validate_paths(&[dir.to_path_buf()], &validator, &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            summary.run_errors.push(RunError::new("dataset-unreadable", format!("数据集无法读取：{e}"), e.to_string()));
+            return Vec::new();
+        }
+    };
+    if report.records == 0 {
+        summary.run_errors.push(RunError::new("dataset-empty", "数据集中没有任何记录", "the dataset holds no record"));
+    }
+    let mut by_req: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in report.findings.iter().filter(|f| f.level == linli_model::check::Level::Error) {
+        if let Some(r) = f.requirement {
+            by_req.entry(r.to_owned()).or_default().push(format!("{} {} {}", place(f), f.pointer, f.code));
+        }
+    }
+    // A class is judged when the dataset holds what it is about, or when a finding cites it.
+    let mut judged = dataset_classes(dir);
+    for r in by_req.keys() {
+        let class = class_of_requirement(r);
+        if Class::DATASET.contains(&class) && !judged.contains(&class) {
+            judged.push(class);
+        }
+    }
+    let reqs = crate::coverage::requirements(spec).unwrap_or_default();
+    for r in reqs {
+        let class = class_of_requirement(&r.id);
+        if !Class::DATASET.contains(&class) || r.id.starts_with("CNF-") {
+            // Requirements on conversions, on the suite and its runner, and on verifiers are not
+            // judged from a dataset.
+            continue;
+        }
+        let fails = by_req.get(&r.id);
+        let outcome = if !judged.contains(&class) {
+            Outcome::NotApplicable
+        } else if fails.is_some() {
+            Outcome::Fail
+        } else {
+            Outcome::Pass
+        };
+        let result = CaseResult {
+            id: format!("{}/dataset", r.id),
+            case: r.id.clone(),
+            op: "dataset",
+            class,
+            requirements: vec![r.id.clone()],
+            outcome,
+            detail_zh: if outcome == Outcome::NotApplicable {
+                "数据集中没有该类别涉及的内容，不评判".into()
+            } else {
+                fails
+                    .map(|f| {
+                        format!("{} 处违反：{}", f.len(), f.iter().take(5).cloned().collect::<Vec<_>>().join("; "))
+                    })
+                    .unwrap_or_else(|| "未发现违反".into())
+            },
+            detail_en: if outcome == Outcome::NotApplicable {
+                "the dataset holds nothing this class is about: not judged".into()
+            } else {
+                fails
+                    .map(|f| {
+                        format!("{} violations: {}", f.len(), f.iter().take(5).cloned().collect::<Vec<_>>().join("; "))
+                    })
+                    .unwrap_or_else(|| "no violation found".into())
+            },
+            ms: 0,
+        };
+        event(&serde_json::to_value(&result).unwrap_or_default());
+        summary.cases.push(result);
+    }
+    judged
+}
+
+/// The classes a dataset target holds evidence for `[CNF-003]`, so
+/// that a dataset of one Place does not pass `people` for want of people. `core`: any record;
+/// `people`: a Person or an Organization; `places`: a Place; `things`: a Thing; `events`: an
+/// Event; `cases`: a Case; `privacy`: a manifest that declares a sharing level other than
+/// `internal` (the leak checks apply only then).
+pub(super) fn dataset_classes(dir: &Path) -> Vec<Class> {
+    let records = dataset_records(dir);
+    let has = |types: &[&str]| records.iter().any(|r| r["type"].as_str().is_some_and(|t| types.contains(&t)));
+    let manifest = Some(read_text(&dir.join(linli_model::manifest::MANIFEST_FILE)))
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t.trim_start_matches('\u{feff}')).ok());
+    let shared = manifest
+        .as_ref()
+        .and_then(|m| m.get("sharingLevel"))
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|l| l != "internal");
+    let mut out = Vec::new();
+    for class in Class::DATASET {
+        let evidence = match class {
+            Class::Core => !records.is_empty(),
+            Class::People => has(&["Person", "Organization"]),
+            Class::Places => has(&["Place"]),
+            Class::Things => has(&["Thing"]),
+            Class::Events => has(&["Event"]),
+            Class::Cases => has(&["Case"]),
+            Class::Privacy => shared,
+            Class::Adapters | Class::Api => false,
+        };
+        if evidence {
+            out.push(*class);
+        }
+    }
+    out
+}

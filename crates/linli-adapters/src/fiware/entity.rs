@@ -3,12 +3,75 @@
 
 use super::*;
 
-/// Convert one entity; pointers start with `base`.
+/// An entity's parts before any attribute is read (section 18.3): the object, where its
+/// attributes are (a GeoJSON Feature's are its `properties`), its id and its types.
+pub(super) struct Shape<'e> {
+    obj: &'e Map<String, Value>,
+    feature: bool,
+    attrs_obj: &'e Map<String, Value>,
+    attrs_base: String,
+    ngsi_id: &'e str,
+    type_at: String,
+    types: Vec<&'e str>,
+}
+
+/// Convert one entity; pointers start with `base`. The steps: its [`shape`], the mapping of its
+/// type, its [`attributes`] (those without value dropped by [`drop_absent`]), its
+/// [`identifier`], its [`metadata`], its [`other_types`], then the members of its record — by
+/// the reader of a built-in type ([`building`], [`device`], [`alert`], [`case`]) or by the
+/// generic reader of its mapping — and [`finish`]: what is left kept, the record checked.
 pub(super) fn convert(
     entity: &Value,
     base: &str,
     opts: &FromNgsi,
 ) -> Result<(Record, LossReport, Vec<Finding>), Refusal> {
+    let shape = shape(entity, base)?;
+    let registry = opts.registry();
+    // A multi-typed entity is read as its first mapped type [ADP-022].
+    let Some((ty_given, tm)) = shape.types.iter().find_map(|t| registry.get(t).map(|m| (*t, m))) else {
+        return Err(Refusal::unmapped(&shape.type_at, &shape.types));
+    };
+    let ty = mapping::short_type(ty_given).to_owned();
+    if tm.target == Target::None {
+        return Err(Refusal::no_home(&shape.type_at, &ty, tm));
+    }
+    let model = tm.builtin.as_deref().and_then(Model::parse);
+    let mut r = Reader {
+        opts,
+        model,
+        personal: matches!(tm.target, Target::Record(RecordType::Person | RecordType::Organization)),
+        attrs: attributes(&shape, base),
+        ext: Map::new(),
+        metadata: Map::new(),
+        report: LossReport::default(),
+        findings: Vec::new(),
+    };
+    drop_absent(&mut r);
+    let (id, source_id) = identifier(&mut r, &shape, &ty, base)?;
+    let ab = shape.attrs_base.as_str();
+    let (meta, created) = metadata(&mut r, &ty, source_id, base, ab);
+    let mut rec = Map::new();
+    rec.insert("id".into(), Value::String(id.clone()));
+    rec.insert("meta".into(), Value::Object(meta));
+    other_types(&mut r, &shape, ty_given, &ty);
+    match model {
+        None => {
+            for (k, v) in read::mapped(&mut r, tm, &id, created, ab) {
+                rec.insert(k, v);
+            }
+        }
+        Some(Model::Building) => building(&mut r, &mut rec, &id, ab),
+        Some(model @ (Model::Device | Model::Camera)) => device(&mut r, &mut rec, model, ab),
+        Some(Model::Alert) => alert(&mut r, &mut rec, created, ab),
+        Some(model @ (Model::ServiceRequest | Model::IssueReporting)) => {
+            case(&mut r, &mut rec, model, &id, created, ab)
+        }
+    }
+    finish(r, rec, shape.obj, shape.attrs_obj, base, ab, root_label(base))
+}
+
+/// The object, its attributes' place, its id and its types, or why it is no NGSI entity.
+fn shape<'e>(entity: &'e Value, base: &str) -> Result<Shape<'e>, Refusal> {
     let Some(obj) = entity.as_object() else {
         return Err(Refusal::new(base, "an NGSI entity must be a JSON object", "NGSI 实体必须是 JSON 对象"));
     };
@@ -39,22 +102,19 @@ pub(super) fn convert(
             ));
         }
     };
-    let registry = opts.registry();
-    // A multi-typed entity is read as its first mapped type [ADP-022].
-    let Some((ty_given, tm)) = types.iter().find_map(|t| registry.get(t).map(|m| (*t, m))) else {
-        return Err(Refusal::unmapped(&type_at, &types));
-    };
-    let ty = mapping::short_type(ty_given).to_owned();
-    if tm.target == Target::None {
-        return Err(Refusal::no_home(&type_at, &ty, tm));
-    }
-    let model = tm.builtin.as_deref().and_then(Model::parse);
+    Ok(Shape { obj, feature, attrs_obj, attrs_base, ngsi_id, type_at, types })
+}
+
+/// The attributes of the entity; a Feature's `geometry` and other members too (its geometry as
+/// `location` when the properties have none).
+fn attributes(shape: &Shape<'_>, base: &str) -> Vec<Attr> {
+    let Shape { obj, feature, attrs_obj, attrs_base, .. } = shape;
     let mut attrs: Vec<Attr> = attrs_obj
         .iter()
         .filter(|(k, _)| !matches!(k.as_str(), "id" | "type"))
         .map(|(k, v)| Attr::new(k.clone(), format!("{attrs_base}/{}", token(k)), v.clone()))
         .collect();
-    if feature {
+    if *feature {
         for (k, v) in obj.iter().filter(|(k, _)| !matches!(k.as_str(), "id" | "type" | "properties")) {
             let name = if k == "geometry" && !attrs_obj.contains_key("location") { "location" } else { k.as_str() };
             let a = Attr::new(name.to_owned(), format!("{base}/{}", token(k)), v.clone());
@@ -64,17 +124,11 @@ pub(super) fn convert(
             attrs.push(a);
         }
     }
-    let mut r = Reader {
-        opts,
-        model,
-        personal: matches!(tm.target, Target::Record(RecordType::Person | RecordType::Organization)),
-        attrs,
-        ext: Map::new(),
-        metadata: Map::new(),
-        report: LossReport::default(),
-        findings: Vec::new(),
-    };
-    // An attribute without value (`null`, `""`) is read as absent [ADP-025].
+    attrs
+}
+
+/// An attribute without value (`null`, `""`) is read as absent [ADP-025].
+fn drop_absent(r: &mut Reader<'_>) {
     for a in r.attrs.iter().filter(|a| is_absent(&a.value)) {
         let (zh, en) = (
             format!("属性 `{}` 为 null 或空，视为缺失", a.name),
@@ -90,9 +144,17 @@ pub(super) fn convert(
         });
     }
     r.attrs.retain(|a| !is_absent(&a.value));
+}
 
-    // Identifier.
-    let mut rec = Map::new();
+/// The Linli id of the entity (its URN's last part, the id kept whole, or a cleaned id with the
+/// original for `meta.sourceId`) [CON-010].
+fn identifier(
+    r: &mut Reader<'_>,
+    shape: &Shape<'_>,
+    ty: &str,
+    base: &str,
+) -> Result<(String, Option<String>), Refusal> {
+    let (obj, ngsi_id) = (shape.obj, shape.ngsi_id);
     let mut source_id = None;
     let prefix = format!("{URN}{ty}:");
     let id = match ngsi_id.strip_prefix(&prefix).filter(|rest| Id::new(*rest).is_ok()) {
@@ -126,8 +188,19 @@ pub(super) fn convert(
             clean
         }
     };
+    Ok((id, source_id))
+}
 
-    // Metadata.
+/// `meta`: the times of the entity (defaults said, an order mistake rejected [CON-023]), its
+/// source, version and classification; and the creation time, which later defaults use.
+fn metadata(
+    r: &mut Reader<'_>,
+    ty: &str,
+    source_id: Option<String>,
+    base: &str,
+    ab: &str,
+) -> (Map<String, Value>, Timestamp) {
+    let opts = r.opts;
     let created = r.time("dateCreated").or_else(|| r.time("createdAt"));
     let mut updated = r.time("dateModified").or_else(|| r.time("modifiedAt"));
     // Without dateCreated the entity is as old as its last modification, else the conversion.
@@ -143,11 +216,11 @@ pub(super) fn convert(
                 "no `dateCreated` nor `dateModified`: meta.createdAt = the time of conversion",
             )
         };
-        r.normalised(&format!("{attrs_base}/dateCreated"), "/meta/createdAt", "fiware-default-time", zh, en);
+        r.normalised(&format!("{ab}/dateCreated"), "/meta/createdAt", "fiware-default-time", zh, en);
         updated.unwrap_or(opts.default_time)
     });
     if let Some(u) = updated.filter(|u| u.cmp_instant(&created).is_lt()) {
-        let at = format!("{attrs_base}/dateModified");
+        let at = format!("{ab}/dateModified");
         let zh = format!("`dateModified` {u} 早于 `dateCreated` {created}");
         let en = format!("dateModified {u} is before dateCreated {created}");
         r.findings.push(finding("fiware-time-order", "CON-023", &at, None, zh, en));
@@ -164,7 +237,7 @@ pub(super) fn convert(
     let updated = updated.unwrap_or_else(|| {
         let zh = "没有可用的 `dateModified`：更新时间 `meta.updatedAt` 取创建时间 `meta.createdAt`";
         let en = "no usable `dateModified`: meta.updatedAt = meta.createdAt";
-        r.normalised(&format!("{attrs_base}/dateModified"), "/meta/updatedAt", "fiware-default-time", zh, en);
+        r.normalised(&format!("{ab}/dateModified"), "/meta/updatedAt", "fiware-default-time", zh, en);
         created
     });
     let zh = format!("来源 `meta.source` 设为 `{VENDOR}` / `{ty}`");
@@ -173,7 +246,7 @@ pub(super) fn convert(
     let zh = "密级 `meta.classification` 设为 `internal`";
     r.normalised(base, "/meta/classification", "fiware-default-classification", zh, "meta.classification = internal");
     let mut meta = Map::new();
-    meta.insert("source".into(), json!({"vendor": VENDOR, "product": ty.as_str()}));
+    meta.insert("source".into(), json!({"vendor": VENDOR, "product": ty}));
     if let Some(s) = source_id {
         meta.insert("sourceId".into(), Value::String(s));
     }
@@ -181,9 +254,86 @@ pub(super) fn convert(
     meta.insert("updatedAt".into(), Value::String(updated.to_string()));
     meta.insert("version".into(), json!(1));
     meta.insert("classification".into(), json!("internal"));
-    rec.insert("id".into(), Value::String(id.clone()));
-    rec.insert("meta".into(), Value::Object(meta));
+    (meta, created)
+}
 
+/// The entity's other types, kept in the extensions [ADP-022].
+fn other_types(r: &mut Reader<'_>, shape: &Shape<'_>, ty_given: &str, ty: &str) {
+    let (types, type_at) = (&shape.types, &shape.type_at);
+    if types.len() > 1 {
+        let others: Vec<Value> = types.iter().filter(|t| **t != ty_given).map(|t| json!(t)).collect();
+        let zh = format!("实体除 `{ty}` 外的其他类型已保存在扩展 `{NAMESPACE}` 的 `@otherTypes` 中");
+        let en =
+            format!("the entity's other types besides `{ty}` kept in extensions `{NAMESPACE}` under `@otherTypes`");
+        let target = Some(format!("/extensions/{NAMESPACE}/@otherTypes"));
+        r.note(LossKind::KeptInExtensions, type_at, target, "fiware-type-kept", zh, en);
+        r.ext.insert("@otherTypes".into(), Value::Array(others));
+    }
+}
+
+/// A `Building`: a Place of kind `building`.
+fn building(r: &mut Reader<'_>, rec: &mut Map<String, Value>, id: &str, ab: &str) {
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            rec.insert(k.to_owned(), v);
+        }
+    };
+    put("type", Some("Place".into()));
+    put("kind", Some("building".into()));
+    let name = r.text("name").unwrap_or_else(|| {
+        let zh = "没有 `name`：名称取实体标识";
+        r.normalised(&format!("{ab}/name"), "/name", "fiware-default-name", zh, "no `name`: name = the id");
+        id.to_owned()
+    });
+    put("name", Some(Value::String(name)));
+    put("geometry", r.geometry("location", "/geometry", false));
+    put("address", read_address(r));
+}
+
+/// A `Device` or a `Camera`: a Thing.
+fn device(r: &mut Reader<'_>, rec: &mut Map<String, Value>, model: Model, ab: &str) {
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            rec.insert(k.to_owned(), v);
+        }
+    };
+    let s = |v: Option<String>| v.map(Value::String);
+    put("type", Some("Thing".into()));
+    let kind = if model == Model::Camera {
+        "device.camera"
+    } else {
+        device_kind(r.peek("deviceCategory"), r.peek("controlledProperty"))
+    };
+    if kind == "device.other" {
+        let zh = "设备类别无法从 `deviceCategory` 或 `controlledProperty` 得出：`kind` 设为 `device.other`";
+        let en = "no device kind from `deviceCategory` or `controlledProperty`: kind = device.other";
+        r.normalised(ab, "/kind", "fiware-default-kind", zh, en);
+    }
+    put("kind", Some(kind.into()));
+    put("name", s(r.text("name")));
+    put("serialNumber", s(r.text("serialNumber")));
+    put("firmwareVersion", s(r.text("firmwareVersion")));
+    if r.peek("deviceState").and_then(Value::as_str).and_then(ThingStatus::from_code).is_some() {
+        put("status", s(r.text("deviceState")));
+    }
+    put("location", r.geometry("location", "/location", true));
+    put("owner", r.reference("owner", &[RecordType::Person, RecordType::Organization]));
+    if let Some(ts) = r.time("dateInstalled") {
+        if ts.as_offset_datetime().time() != time::Time::MIDNIGHT {
+            r.normalised(
+                &format!("{ab}/dateInstalled"),
+                "/installDate",
+                "fiware-date-from-time",
+                "`dateInstalled` 含一天中的时间：只取其日期作为 `installDate`",
+                "`dateInstalled` has a time of day: installDate = its date only",
+            );
+        }
+        put("installDate", Some(Value::String(ts.local_date().to_string())));
+    }
+}
+
+/// An `Alert`: an Event.
+fn alert(r: &mut Reader<'_>, rec: &mut Map<String, Value>, created: Timestamp, ab: &str) {
     let mut put = |k: &str, v: Option<Value>| {
         if let Some(v) = v {
             rec.insert(k.to_owned(), v);
@@ -191,205 +341,145 @@ pub(super) fn convert(
     };
     let s = |v: Option<String>| v.map(Value::String);
     let t = |v: Option<Timestamp>| v.map(|t| Value::String(t.to_string()));
-    let ab = attrs_base.as_str();
-    if types.len() > 1 {
-        let others: Vec<Value> = types.iter().filter(|t| **t != ty_given).map(|t| json!(t)).collect();
-        let zh = format!("实体除 `{ty}` 外的其他类型已保存在扩展 `{NAMESPACE}` 的 `@otherTypes` 中");
-        let en =
-            format!("the entity's other types besides `{ty}` kept in extensions `{NAMESPACE}` under `@otherTypes`");
-        let target = Some(format!("/extensions/{NAMESPACE}/@otherTypes"));
-        r.note(LossKind::KeptInExtensions, &type_at, target, "fiware-type-kept", zh, en);
-        r.ext.insert("@otherTypes".into(), Value::Array(others));
-    }
-    let Some(model) = model else {
-        for (k, v) in read::mapped(&mut r, tm, &id, created, ab) {
-            put(&k, Some(v));
+    put("type", Some("Event".into()));
+    let sub = r.peek("subCategory").and_then(Value::as_str).map(str::to_owned);
+    let cat = r.peek("category").and_then(Value::as_str).map(str::to_owned);
+    let code = match (&cat, &sub) {
+        (_, Some(s)) if EventCategory::from_code(s).is_some() => Some(s.clone()),
+        (Some(c), Some(s)) => {
+            EVENT_PAIRS.iter().find(|(fc, fs, _)| fc == c && fs == s).map(|(_, _, l)| (*l).to_owned())
         }
-        return finish(r, rec, obj, attrs_obj, base, ab, root_label(base));
+        _ => None,
     };
-    match model {
-        Model::Building => {
-            put("type", Some("Place".into()));
-            put("kind", Some("building".into()));
-            let name = r.text("name").unwrap_or_else(|| {
-                let zh = "没有 `name`：名称取实体标识";
-                r.normalised(&format!("{ab}/name"), "/name", "fiware-default-name", zh, "no `name`: name = the id");
-                id.clone()
-            });
-            put("name", Some(Value::String(name)));
-            put("geometry", r.geometry("location", "/geometry", false));
-            put("address", read_address(&mut r));
+    match code {
+        Some(code) => {
+            let (fc, _) = alert_category(&code);
+            if cat.as_deref() == Some(fc) {
+                r.text("category");
+            }
+            r.text("subCategory");
+            put("category", Some(Value::String(code)));
         }
-        Model::Device | Model::Camera => {
-            put("type", Some("Thing".into()));
-            let kind = if model == Model::Camera {
-                "device.camera"
-            } else {
-                device_kind(r.peek("deviceCategory"), r.peek("controlledProperty"))
-            };
-            if kind == "device.other" {
-                let zh = "设备类别无法从 `deviceCategory` 或 `controlledProperty` 得出：`kind` 设为 `device.other`";
-                let en = "no device kind from `deviceCategory` or `controlledProperty`: kind = device.other";
-                r.normalised(ab, "/kind", "fiware-default-kind", zh, en);
-            }
-            put("kind", Some(kind.into()));
-            put("name", s(r.text("name")));
-            put("serialNumber", s(r.text("serialNumber")));
-            put("firmwareVersion", s(r.text("firmwareVersion")));
-            if r.peek("deviceState").and_then(Value::as_str).and_then(ThingStatus::from_code).is_some() {
-                put("status", s(r.text("deviceState")));
-            }
-            put("location", r.geometry("location", "/location", true));
-            put("owner", r.reference("owner", &[RecordType::Person, RecordType::Organization]));
-            if let Some(ts) = r.time("dateInstalled") {
-                if ts.as_offset_datetime().time() != time::Time::MIDNIGHT {
-                    r.normalised(
-                        &format!("{ab}/dateInstalled"),
-                        "/installDate",
-                        "fiware-date-from-time",
-                        "`dateInstalled` 含一天中的时间：只取其日期作为 `installDate`",
-                        "`dateInstalled` has a time of day: installDate = its date only",
-                    );
-                }
-                put("installDate", Some(Value::String(ts.local_date().to_string())));
-            }
-        }
-        Model::Alert => {
-            put("type", Some("Event".into()));
-            let sub = r.peek("subCategory").and_then(Value::as_str).map(str::to_owned);
-            let cat = r.peek("category").and_then(Value::as_str).map(str::to_owned);
-            let code = match (&cat, &sub) {
-                (_, Some(s)) if EventCategory::from_code(s).is_some() => Some(s.clone()),
-                (Some(c), Some(s)) => {
-                    EVENT_PAIRS.iter().find(|(fc, fs, _)| fc == c && fs == s).map(|(_, _, l)| (*l).to_owned())
-                }
-                _ => None,
-            };
-            match code {
-                Some(code) => {
-                    let (fc, _) = alert_category(&code);
-                    if cat.as_deref() == Some(fc) {
-                        r.text("category");
-                    }
-                    r.text("subCategory");
-                    put("category", Some(Value::String(code)));
-                }
-                None => {
-                    r.normalised(
-                        &format!("{ab}/category"),
-                        "/category",
-                        "fiware-default-category",
-                        "类别无法映射：`category` 设为 `other.other`",
-                        "no mappable category: category = other.other",
-                    );
-                    put("category", Some("other.other".into()));
-                }
-            }
-            let issued = r.time("dateIssued").unwrap_or_else(|| {
-                r.normalised(
-                    &format!("{ab}/dateIssued"),
-                    "/occurredAt",
-                    "fiware-default-time",
-                    "没有 `dateIssued`：发生时间 `occurredAt` 取 `meta.createdAt`",
-                    "no `dateIssued`: occurredAt = meta.createdAt",
-                );
-                created
-            });
-            put("occurredAt", t(Some(issued)));
-            match r.time_attr("validTo") {
-                Some((end, a)) if end.cmp_instant(&issued).is_lt() => {
-                    let zh = format!("`validTo` {end} 早于 `dateIssued` {issued}");
-                    let en = format!("validTo {end} is before dateIssued {issued}");
-                    r.reject(a, "fiware-time-order", "CON-023", zh, en);
-                }
-                Some((end, a)) => {
-                    r.accept(&a);
-                    put("endedAt", t(Some(end)));
-                }
-                None => {}
-            }
-            let severity = r.peek("severity").and_then(Value::as_str).and_then(|s| match s {
-                "informational" => Some("info"),
-                "low" => Some("low"),
-                "medium" => Some("medium"),
-                "high" => Some("high"),
-                "critical" => Some("critical"),
-                _ => None,
-            });
-            match severity {
-                Some(sev) => {
-                    r.text("severity");
-                    put("severity", Some(sev.into()));
-                }
-                None => {
-                    if let Some(a) = r.take("severity") {
-                        let zh = "`severity` 应为 `informational`、`low`、`medium`、`high` 或 `critical`".to_owned();
-                        let en = "`severity` should be informational, low, medium, high or critical".to_owned();
-                        r.reject(a, "fiware-attribute-type", "EVT-006", zh, en);
-                    }
-                    let (zh, en) =
-                        ("没有可用的 `severity`：严重程度设为 `info`", "no usable `severity`: severity = info");
-                    r.normalised(&format!("{ab}/severity"), "/severity", "fiware-default-severity", zh, en);
-                    put("severity", Some("info".into()));
-                }
-            }
-            put("location", r.geometry("location", "/location", true));
-            put("source", r.reference("alertSource", &[RecordType::Thing]));
-            put("description", s(r.text("description")));
-        }
-        Model::ServiceRequest | Model::IssueReporting => {
-            put("type", Some("Case".into()));
-            let sr = model == Model::ServiceRequest;
-            let (title, description) =
-                if sr { (None, r.text("description")) } else { (r.text("title"), r.text("comments")) };
-            let reported = r.time(if sr { "requested_datetime" } else { "observationDateTime" }).unwrap_or(created);
-            if sr {
-                put("deadline", t(r.time("expected_datetime")));
-            }
-            let cat_attr = if sr { "service_code" } else { "category" };
-            let category = r.peek(cat_attr).and_then(Value::as_str).filter(|c| CaseCategory::from_code(c).is_some());
-            match category.map(str::to_owned) {
-                Some(c) => {
-                    r.text(cat_attr);
-                    put("category", Some(Value::String(c)));
-                }
-                None => {
-                    r.normalised(
-                        &format!("{ab}/{cat_attr}"),
-                        "/category",
-                        "fiware-default-category",
-                        "类别无法映射：`category` 设为 `other.other`",
-                        "no mappable category: category = other.other",
-                    );
-                    put("category", Some("other.other".into()));
-                }
-            }
-            let title = match title {
-                Some(t) => t,
-                None => {
-                    let from_name = r.peek("service_name").and_then(Value::as_str).and_then(|s| Text::new(s).ok());
-                    let title = from_name
-                        .map(Text::into_string)
-                        .or_else(|| description.as_ref().map(|d| d.chars().take(100).collect::<String>()))
-                        .filter(|t| Text::new(t.as_str()).is_ok())
-                        .unwrap_or_else(|| id.clone());
-                    let zh = "没有标题：`title` 取 `service_name`、描述的前 100 个字符或实体标识";
-                    let en = "no title: title = service_name, the first 100 characters of the description, or the id";
-                    r.normalised(ab, "/title", "fiware-default-title", zh, en);
-                    title
-                }
-            };
-            put("title", Some(Value::String(title)));
-            put("description", s(description));
-            put("reportedAt", t(Some(reported)));
-            put("channel", Some("other".into()));
-            put("status", Some("reported".into()));
-            put("history", Some(json!([{"at": reported.to_string(), "to": "reported"}])));
-            defaults_of_case(&mut r, ab);
-            put("location", r.geometry("location", "/location", true));
+        None => {
+            r.normalised(
+                &format!("{ab}/category"),
+                "/category",
+                "fiware-default-category",
+                "类别无法映射：`category` 设为 `other.other`",
+                "no mappable category: category = other.other",
+            );
+            put("category", Some("other.other".into()));
         }
     }
-    finish(r, rec, obj, attrs_obj, base, ab, root_label(base))
+    let issued = r.time("dateIssued").unwrap_or_else(|| {
+        r.normalised(
+            &format!("{ab}/dateIssued"),
+            "/occurredAt",
+            "fiware-default-time",
+            "没有 `dateIssued`：发生时间 `occurredAt` 取 `meta.createdAt`",
+            "no `dateIssued`: occurredAt = meta.createdAt",
+        );
+        created
+    });
+    put("occurredAt", t(Some(issued)));
+    match r.time_attr("validTo") {
+        Some((end, a)) if end.cmp_instant(&issued).is_lt() => {
+            let zh = format!("`validTo` {end} 早于 `dateIssued` {issued}");
+            let en = format!("validTo {end} is before dateIssued {issued}");
+            r.reject(a, "fiware-time-order", "CON-023", zh, en);
+        }
+        Some((end, a)) => {
+            r.accept(&a);
+            put("endedAt", t(Some(end)));
+        }
+        None => {}
+    }
+    let severity = r.peek("severity").and_then(Value::as_str).and_then(|s| match s {
+        "informational" => Some("info"),
+        "low" => Some("low"),
+        "medium" => Some("medium"),
+        "high" => Some("high"),
+        "critical" => Some("critical"),
+        _ => None,
+    });
+    match severity {
+        Some(sev) => {
+            r.text("severity");
+            put("severity", Some(sev.into()));
+        }
+        None => {
+            if let Some(a) = r.take("severity") {
+                let zh = "`severity` 应为 `informational`、`low`、`medium`、`high` 或 `critical`".to_owned();
+                let en = "`severity` should be informational, low, medium, high or critical".to_owned();
+                r.reject(a, "fiware-attribute-type", "EVT-006", zh, en);
+            }
+            let (zh, en) = ("没有可用的 `severity`：严重程度设为 `info`", "no usable `severity`: severity = info");
+            r.normalised(&format!("{ab}/severity"), "/severity", "fiware-default-severity", zh, en);
+            put("severity", Some("info".into()));
+        }
+    }
+    put("location", r.geometry("location", "/location", true));
+    put("source", r.reference("alertSource", &[RecordType::Thing]));
+    put("description", s(r.text("description")));
+}
+
+/// A `service_requests` (Open311) or an `IssueReporting`: a Case.
+fn case(r: &mut Reader<'_>, rec: &mut Map<String, Value>, model: Model, id: &str, created: Timestamp, ab: &str) {
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            rec.insert(k.to_owned(), v);
+        }
+    };
+    let s = |v: Option<String>| v.map(Value::String);
+    let t = |v: Option<Timestamp>| v.map(|t| Value::String(t.to_string()));
+    put("type", Some("Case".into()));
+    let sr = model == Model::ServiceRequest;
+    let (title, description) = if sr { (None, r.text("description")) } else { (r.text("title"), r.text("comments")) };
+    let reported = r.time(if sr { "requested_datetime" } else { "observationDateTime" }).unwrap_or(created);
+    if sr {
+        put("deadline", t(r.time("expected_datetime")));
+    }
+    let cat_attr = if sr { "service_code" } else { "category" };
+    let category = r.peek(cat_attr).and_then(Value::as_str).filter(|c| CaseCategory::from_code(c).is_some());
+    match category.map(str::to_owned) {
+        Some(c) => {
+            r.text(cat_attr);
+            put("category", Some(Value::String(c)));
+        }
+        None => {
+            r.normalised(
+                &format!("{ab}/{cat_attr}"),
+                "/category",
+                "fiware-default-category",
+                "类别无法映射：`category` 设为 `other.other`",
+                "no mappable category: category = other.other",
+            );
+            put("category", Some("other.other".into()));
+        }
+    }
+    let title = match title {
+        Some(t) => t,
+        None => {
+            let from_name = r.peek("service_name").and_then(Value::as_str).and_then(|s| Text::new(s).ok());
+            let title = from_name
+                .map(Text::into_string)
+                .or_else(|| description.as_ref().map(|d| d.chars().take(100).collect::<String>()))
+                .filter(|t| Text::new(t.as_str()).is_ok())
+                .unwrap_or_else(|| id.to_owned());
+            let zh = "没有标题：`title` 取 `service_name`、描述的前 100 个字符或实体标识";
+            let en = "no title: title = service_name, the first 100 characters of the description, or the id";
+            r.normalised(ab, "/title", "fiware-default-title", zh, en);
+            title
+        }
+    };
+    put("title", Some(Value::String(title)));
+    put("description", s(description));
+    put("reportedAt", t(Some(reported)));
+    put("channel", Some("other".into()));
+    put("status", Some("reported".into()));
+    put("history", Some(json!([{"at": reported.to_string(), "to": "reported"}])));
+    defaults_of_case(r, ab);
+    put("location", r.geometry("location", "/location", true));
 }
 
 /// The defaults every Case read from FIWARE gets: channel, status and history [ADP-025].

@@ -1003,7 +1003,7 @@ impl Reader<'_> {
         let plate = f.text("PlateNo").and_then(|s| Text::new(s).ok()).filter(|_| !no_plate);
         let id = match &plate {
             Some(p) => {
-                let hash = hex(&sha2::Sha256::digest(p.as_str().as_bytes()));
+                let hash = linli_model::support::hex::encode(&sha2::Sha256::digest(p.as_str().as_bytes()));
                 Id::new(format!("gat1400:plate:{}", hash.get(..16).unwrap_or_default()))
             }
             None => Id::new(format!("gat1400:vehicle:{object_id}")),
@@ -1096,7 +1096,7 @@ impl Reader<'_> {
     /// A media item for decoded image bytes: `urn:gat1400:image:<ImageID>` with the digest; `at`
     /// is the `Data` member.
     fn embedded(&mut self, bytes: &[u8], image_id: Option<&str>, format: &str, at: &str, e: &mut Event) {
-        let sha = hex(&sha2::Sha256::digest(bytes));
+        let sha = linli_model::support::hex::encode(&sha2::Sha256::digest(bytes));
         let uri = match image_id.filter(|i| Uri::new(format!("urn:gat1400:image:{i}")).is_ok()) {
             Some(i) => format!("urn:gat1400:image:{i}"),
             None => format!("urn:gat1400:image:sha256:{sha}"),
@@ -1488,10 +1488,6 @@ fn media_type_of_url(url: &str) -> &'static str {
         "application/octet-stream" if ext.is_empty() => "application/octet-stream",
         m => m,
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The media type of a GA/T 1400 `FileFormat`.

@@ -990,7 +990,8 @@ pub fn requests_to_xml(requests: &Value) -> (String, LossReport) {
                     other.to_string()
                 }
             };
-            m.insert(k.clone(), text);
+            // quick-xml escapes markup; the characters XML 1.0 forbids are replaced here.
+            m.insert(k.clone(), linli_model::support::xml::scrub(&text).into_owned());
         }
         out.request.push(m);
     }

@@ -88,9 +88,7 @@ pub(crate) fn run(args: &ManifestArgs, lang: Lang, out: &mut dyn Write) -> Resul
         Some(s) => s.parse().map_err(|e: linli_model::Error| {
             CliError::usage(format!("--created-at：{}", crate::model_error_zh(&e)), format!("--created-at: {e}"))
         })?,
-        None => linli_model::datetime::Timestamp::from_offset_datetime(
-            time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
-        ),
+        None => linli_model::support::clock::now_utc(),
     };
     let field = |given: &Option<String>, what: &str, old: Option<&Text>| -> Result<Text, CliError> {
         match (given, old) {

@@ -113,87 +113,39 @@ fn normalise(v: &Value, rules: Option<&TypeRules>, is_case: bool, tokens: &mut V
     }
 }
 
-fn token(k: &str) -> String {
-    k.replace('~', "~0").replace('/', "~1")
-}
+use linli_model::support::json_diff::{Change, Walk, pointer};
 
-fn pointer(tokens: &[String]) -> String {
-    if tokens.is_empty() { "/".into() } else { tokens.iter().map(|t| format!("/{}", token(t))).collect() }
-}
-
-struct Walk<'a> {
-    rules: Option<&'a TypeRules>,
-    /// Tokens of the record's own root, within the compared value (a record array has one).
-    root_len: usize,
-}
-
-impl Walk<'_> {
-    fn leaf_equal(&self, a: &Value, b: &Value, tokens: &[String]) -> bool {
-        let pat = || pattern(&tokens[self.root_len..]);
-        match (a, b) {
-            (Value::Number(x), Value::Number(y)) => {
-                let int = |n: &serde_json::Number| n.is_i64() || n.is_u64();
-                if self.rules.is_some_and(|r| r.integers.contains(&pat())) && int(x) != int(y) {
-                    return false;
-                }
-                // Two integers compare exactly: as doubles, 2^53 + 1 would equal 2^53.
-                match (
-                    x.as_i64().map(i128::from).or(x.as_u64().map(i128::from)),
-                    y.as_i64().map(i128::from).or(y.as_u64().map(i128::from)),
-                ) {
-                    (Some(p), Some(q)) => p == q,
-                    _ => x.as_f64() == y.as_f64(),
-                }
+/// Whether two leaves at `tokens` (within a record whose root is `root_len` tokens deep) are
+/// equal under the rules of the record type: numbers by value (an `integer` member must stay an
+/// integer, [CON-008]), Timestamps by instant ([CON-024]), everything else exactly.
+fn leaf_equal(rules: Option<&TypeRules>, root_len: usize, a: &Value, b: &Value, tokens: &[String]) -> bool {
+    let pat = || pattern(&tokens[root_len..]);
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let int = |n: &serde_json::Number| n.is_i64() || n.is_u64();
+            if rules.is_some_and(|r| r.integers.contains(&pat())) && int(x) != int(y) {
+                return false;
             }
-            (Value::String(x), Value::String(y)) if x != y => {
-                if !self.rules.is_some_and(|r| r.timestamps.contains(&pat())) {
-                    return false;
-                }
-                use linli_model::datetime::Timestamp;
-                match (Timestamp::parse(x), Timestamp::parse(y)) {
-                    (Ok(p), Ok(q)) => p.cmp_instant(&q) == std::cmp::Ordering::Equal,
-                    _ => false,
-                }
+            // Two integers compare exactly: as doubles, 2^53 + 1 would equal 2^53.
+            match (
+                x.as_i64().map(i128::from).or(x.as_u64().map(i128::from)),
+                y.as_i64().map(i128::from).or(y.as_u64().map(i128::from)),
+            ) {
+                (Some(p), Some(q)) => p == q,
+                _ => x.as_f64() == y.as_f64(),
             }
-            (x, y) => x == y,
         }
-    }
-
-    fn go(&self, a: &Value, b: &Value, tokens: &mut Vec<String>, d: &mut Diff) {
-        match (a, b) {
-            (Value::Object(x), Value::Object(y)) => {
-                for (k, va) in x {
-                    tokens.push(k.clone());
-                    match y.get(k) {
-                        Some(vb) => self.go(va, vb, tokens, d),
-                        None => d.lost.push(pointer(tokens)),
-                    }
-                    tokens.pop();
-                }
-                for k in y.keys().filter(|k| !x.contains_key(*k)) {
-                    tokens.push(k.clone());
-                    d.added.push(pointer(tokens));
-                    tokens.pop();
-                }
+        (Value::String(x), Value::String(y)) if x != y => {
+            if !rules.is_some_and(|r| r.timestamps.contains(&pat())) {
+                return false;
             }
-            (Value::Array(x), Value::Array(y)) => {
-                for (i, va) in x.iter().enumerate() {
-                    tokens.push(i.to_string());
-                    match y.get(i) {
-                        Some(vb) => self.go(va, vb, tokens, d),
-                        None => d.lost.push(pointer(tokens)),
-                    }
-                    tokens.pop();
-                }
-                for i in x.len()..y.len() {
-                    tokens.push(i.to_string());
-                    d.added.push(pointer(tokens));
-                    tokens.pop();
-                }
+            use linli_model::datetime::Timestamp;
+            match (Timestamp::parse(x), Timestamp::parse(y)) {
+                (Ok(p), Ok(q)) => p.cmp_instant(&q) == std::cmp::Ordering::Equal,
+                _ => false,
             }
-            (x, y) if self.leaf_equal(x, y, tokens) => {}
-            _ => d.changed.push(pointer(tokens)),
         }
+        (x, y) => x == y,
     }
 }
 
@@ -214,9 +166,15 @@ pub fn diff(sent: &Value, back: &Value) -> Diff {
             normalise(a, type_rules, ty == Some("Case"), &mut Vec::new()),
             normalise(b, type_rules, record_type(b) == Some("Case"), &mut Vec::new()),
         );
-        let w = Walk { rules: type_rules, root_len: prefix.len() };
+        let root_len = prefix.len();
+        let leaf = |x: &Value, y: &Value, t: &[String]| leaf_equal(type_rules, root_len, x, y, t);
+        let w = Walk { into_arrays: true, added: true, leaf_equal: &leaf };
         let mut tokens = prefix;
-        w.go(&a, &b, &mut tokens, d);
+        w.run(&a, &b, &mut tokens, &mut |change, t| match change {
+            Change::Lost => d.lost.push(pointer(t)),
+            Change::Added => d.added.push(pointer(t)),
+            Change::Changed => d.changed.push(pointer(t)),
+        });
     };
     match (sent, back) {
         (Value::Array(x), Value::Array(y)) if x.iter().all(|r| record_type(r).is_some()) => {

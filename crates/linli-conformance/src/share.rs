@@ -40,7 +40,7 @@ pub(crate) fn key_id(key: &[u8]) -> String {
     let mut h = Sha256::new();
     h.update(b"linli-key-id\x1f");
     h.update(key);
-    hex(&h.finalize())[..16].to_owned()
+    linli_model::support::hex::encode(&h.finalize())[..16].to_owned()
 }
 
 /// The token of `value` in `domain` under `key` `[SHR-020]`: HMAC-SHA256(key, domain 0x1F value)
@@ -52,11 +52,7 @@ pub(crate) fn token(key: &[u8], domain: &str, value: &str) -> String {
     mac.update(domain.as_bytes());
     mac.update(b"\x1f");
     mac.update(value.as_bytes());
-    hex(&mac.finalize().into_bytes())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    linli_model::support::hex::encode(&mac.finalize().into_bytes())
 }
 
 /// The five-year band `[SHR-012]` holding `year`: from the year divisible by five at or before it.

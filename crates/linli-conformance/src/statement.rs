@@ -128,7 +128,7 @@ pub fn pae(payload_type: &str, body: &[u8]) -> Vec<u8> {
 
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    linli_validate::input::hex(&sha2::Sha256::digest(bytes))
+    linli_model::support::hex::encode(&sha2::Sha256::digest(bytes))
 }
 
 /// The key id of a public key: lowercase hex SHA-256 of its DER SubjectPublicKeyInfo (what

@@ -58,6 +58,8 @@ pub mod schema;
 pub mod sensitivity;
 mod serde_util;
 mod strict;
+#[doc(hidden)]
+pub mod support;
 mod tag;
 pub mod text;
 pub mod thing;

@@ -1125,8 +1125,7 @@ fn write_record(w: &mut dyn Write, v: &Value) -> std::io::Result<()> {
 }
 
 fn now() -> Timestamp {
-    let t = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8));
-    Timestamp::from_offset_datetime(t.replace_nanosecond(0).unwrap_or(t))
+    linli_model::support::clock::now_china()
 }
 
 /// Mask `input` (a `.json` record file, an NDJSON file or a dataset directory) into `output`

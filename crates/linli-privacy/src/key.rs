@@ -82,16 +82,7 @@ impl Key {
     }
 }
 
-/// Lower-case hexadecimal.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    s
-}
+pub(crate) use linli_model::support::hex::encode as hex;
 
 /// Whether `s` looks like a token: 64 lower-case hex digits.
 pub fn is_token(s: &str) -> bool {

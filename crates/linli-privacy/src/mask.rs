@@ -140,8 +140,7 @@ impl PlaceIndex {
 
 /// Today in China (UTC+8), for the age of persons `[PRI-007]`.
 pub fn today() -> Date {
-    let now = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8));
-    linli_model::datetime::Timestamp::from_offset_datetime(now).local_date()
+    linli_model::support::clock::today_china()
 }
 
 /// The date of birth a Person value reveals: `birthDate`, else a valid resident ID number, else

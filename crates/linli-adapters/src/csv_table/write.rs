@@ -12,7 +12,6 @@ use super::mapping::Mapping;
 use super::row::{Converter, RowOutcome};
 use super::targets::Target;
 use super::values::lookup;
-use crate::loss::token;
 use crate::{Error, Loss, LossKind, LossReport};
 
 const FORMAT: &str = "csv";
@@ -254,9 +253,8 @@ fn lost_in_row(
     };
     let original = serde_json::to_value(p).unwrap_or(Value::Null);
     let back = back.and_then(|b| serde_json::to_value(b).ok()).unwrap_or(Value::Null);
-    let mut lost = Vec::new();
-    diff(&original, &back, String::new(), &mut lost);
-    for ptr in lost {
+    // What the table cannot hold: the members that do not come back ([ADP-002], chapter 18).
+    for ptr in linli_model::support::json_diff::lost_members(&original, &back) {
         loss.push(Loss {
             kind: LossKind::NotRepresentable,
             source: format!("{base}{ptr}"),
@@ -265,24 +263,5 @@ fn lost_in_row(
             message_zh: format!("按此映射，表格无法表示 `{ptr}`"),
             message_en: format!("with this mapping, the table cannot hold `{ptr}`"),
         });
-    }
-}
-
-/// The lost members of `a` (under `at`) against the read-back `b` ([ADP-002], chapter 18): a
-/// member `b` lacks, or whose value differs; objects are compared member by member, every
-/// other value (arrays included) as a whole. Members only `b` has are not losses.
-fn diff(a: &Value, b: &Value, at: String, out: &mut Vec<String>) {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for (k, v) in x {
-                let p = format!("{at}/{}", token(k));
-                match y.get(k) {
-                    Some(w) => diff(v, w, p, out),
-                    None => out.push(p),
-                }
-            }
-        }
-        _ if a != b => out.push(if at.is_empty() { "/".to_owned() } else { at }),
-        _ => {}
     }
 }

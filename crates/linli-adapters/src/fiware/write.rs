@@ -80,21 +80,6 @@ pub(super) fn encode(v: &Value, form: Form) -> Value {
     }
 }
 
-/// The lost members of `a` against the read-back `b` ([ADP-002], chapter 18): a member `b`
-/// lacks or whose value differs; objects are compared member by member, every other value
-/// (arrays included) as a whole. Members only `b` has are not losses.
-pub(super) fn diff(a: &Value, b: &Value, at: &str, out: &mut Vec<String>) {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for (k, va) in x {
-                diff(va, y.get(k).unwrap_or(&Value::Null), &format!("{at}/{}", token(k)), out);
-            }
-        }
-        _ if a != b => out.push(at.to_owned()),
-        _ => {}
-    }
-}
-
 /// Write a record as an NGSI-LD entity (see the module documentation), with the members of
 /// the record it cannot hold reported as [`LossKind::NotRepresentable`] (source pointers into
 /// the record). Person and Organization have no Smart Data Model here: only their `id` and
@@ -234,7 +219,7 @@ pub fn to_ngsi(record: &Record, form: Form) -> (Value, LossReport) {
             if let Some(b) = back.as_object_mut() {
                 b.entry("extensions").or_insert_with(|| json!({}));
             }
-            diff(&Value::Object(r), &back, "", &mut lost);
+            lost = linli_model::support::json_diff::lost_members(&Value::Object(r), &back);
         }
         Err(_) => lost.extend(r.keys().map(|k| format!("/{}", token(k)))),
     }

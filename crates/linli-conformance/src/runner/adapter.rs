@@ -292,7 +292,7 @@ pub(super) fn export_dir(seed: u64, seq: u64) -> PathBuf {
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut r = [0u8; 8];
     let _ = getrandom::fill(&mut r);
-    let r = linli_validate::input::hex(&r);
+    let r = linli_model::support::hex::encode(&r);
     std::env::temp_dir().join(format!("linli-conformance-{}-{n}-{seed}-{seq}-{r}", std::process::id()))
 }
 

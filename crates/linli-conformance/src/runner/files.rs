@@ -29,7 +29,7 @@ pub(super) fn digest_files(root: &Path, files: Vec<PathBuf>) -> String {
             Err(_) => h.update(u64::MAX.to_be_bytes()),
         }
     }
-    linli_validate::input::hex(&h.finalize())
+    linli_model::support::hex::encode(&h.finalize())
 }
 
 /// The digest of the vector files of the suite folder `suite` (`vectors_sha256` of the summary,

@@ -210,8 +210,7 @@ impl Summary {
 }
 
 fn now() -> String {
-    let t = time::OffsetDateTime::now_utc();
-    linli_model::datetime::Timestamp::from_offset_datetime(t.replace_nanosecond(0).unwrap_or(t)).to_string()
+    linli_model::support::clock::now_utc().to_string()
 }
 
 fn class_of_requirement(r: &str) -> Class {
@@ -461,7 +460,7 @@ mod tests {
         input.extend_from_slice(b"a");
         input.extend_from_slice(&1u64.to_be_bytes());
         input.extend_from_slice(b"x");
-        assert_eq!(tree_digest(&one), linli_validate::input::hex(&sha2::Sha256::digest(&input)));
+        assert_eq!(tree_digest(&one), linli_model::support::hex::encode(&sha2::Sha256::digest(&input)));
         let _ = std::fs::remove_dir_all(&root);
     }
 

@@ -6,28 +6,13 @@ use std::fmt::Write as _;
 use super::{Lang, Report, level_word, location, record_label, sharing_label, verdict_line, verdict_word};
 use crate::input::InputKind;
 
-/// Escape text for XML and HTML (text and attribute values). Every character of
-/// [`linli_model::text::is_terminal_control`] — control characters, which XML 1.0 forbids and a
-/// terminal would obey, and the bidirectional controls that reorder what a reader or a terminal
-/// shows `[CON-072]` — and the noncharacters U+FFFE and U+FFFF become U+FFFD; line feeds and tabs
-/// stay. One escaper for every report of the workspace.
+/// Escape text for XML and HTML (text and attribute values): the one escaper of the workspace,
+/// [`linli_model::support::xml::escape`]. Markup becomes entities; every character of
+/// [`linli_model::text::is_terminal_control`] but line feed and tab — control characters, which
+/// XML 1.0 forbids and a terminal would obey, and the bidirectional controls that reorder what a
+/// reader or a terminal shows `[CON-072]` — and the noncharacters U+FFFE and U+FFFF become U+FFFD.
 pub fn escape_markup(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' | '\t' => out.push(c),
-            c if linli_model::text::is_terminal_control(c) || c == '\u{FFFE}' || c == '\u{FFFF}' => {
-                out.push('\u{FFFD}');
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    linli_model::support::xml::escape(s)
 }
 
 /// JSON text (as `serde_json` writes it) with every character of

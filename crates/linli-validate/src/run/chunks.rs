@@ -84,7 +84,7 @@ impl Run<'_> {
                         }
                         sha2::Digest::update(&mut h, &buf[..n]);
                     }
-                    Ok(input::hex(&sha2::Digest::finalize(h)))
+                    Ok(linli_model::support::hex::encode(&sha2::Digest::finalize(h)))
                 })
             });
             let (tx, rx) = std::sync::mpsc::channel::<std::io::Result<DoneChunk>>();

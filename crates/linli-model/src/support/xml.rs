@@ -1,0 +1,112 @@
+//! Text made safe for XML 1.0 and HTML: one escaper for every report and every XML document of
+//! the workspace (JUnit, the HTML report, Open311 XML).
+
+use crate::text::is_terminal_control;
+
+/// Whether XML 1.0 allows `c` in a document (production `Char`: tab, line feed, carriage
+/// return, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Whether the escapers replace `c`: every character of [`is_terminal_control`] but line feed
+/// and tab — control characters, which XML 1.0 forbids (C0) or a terminal would obey (C1, DEL),
+/// carriage return, and the bidirectional controls that reorder what a reader sees `[CON-072]` —
+/// and the noncharacters U+FFFE and U+FFFF. Every character XML 1.0 forbids is among them.
+fn replaced(c: char) -> bool {
+    c != '\n' && c != '\t' && (is_terminal_control(c) || c == '\u{FFFE}' || c == '\u{FFFF}')
+}
+
+/// `s` with every character [`escape`] would replace (the control characters XML 1.0 forbids
+/// among them) as U+FFFD, markup left as it is: for text an XML writer escapes itself.
+pub fn scrub(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(replaced) {
+        std::borrow::Cow::Owned(s.chars().map(|c| if replaced(c) { '\u{FFFD}' } else { c }).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// Escape text for XML and HTML (text and attribute values): markup as entities, and every
+/// control character — those XML 1.0 forbids, those a terminal would obey, the bidirectional
+/// controls `[CON-072]` — and the noncharacters U+FFFE and U+FFFF as U+FFFD (visible where the
+/// text had something); line feeds and tabs stay. The result is always well-formed XML text.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if replaced(c) => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Parse `<a v="…">…</a>` strictly: every character an XML 1.0 `Char`, the document read by
+    /// quick-xml, the attribute and the text unescaped back. The text read back, or why not.
+    fn read_back(escaped: &str) -> Result<(String, String), String> {
+        use quick_xml::events::Event;
+        let doc = format!("<a v=\"{escaped}\">{escaped}</a>");
+        if let Some(c) = doc.chars().find(|c| !is_xml_char(*c)) {
+            return Err(format!("U+{:04X} is no XML 1.0 character", u32::from(c)));
+        }
+        let mut reader = quick_xml::Reader::from_str(&doc);
+        let (mut attr, mut text) = (None, String::new());
+        loop {
+            match reader.read_event().map_err(|e| e.to_string())? {
+                Event::Start(e) => {
+                    let a = e.try_get_attribute("v").map_err(|e| e.to_string())?.ok_or("no attribute")?;
+                    attr = Some(a.unescape_value().map_err(|e| e.to_string())?.into_owned());
+                }
+                Event::Text(t) => text.push_str(&t.decode().map_err(|e| e.to_string())?),
+                Event::GeneralRef(r) => {
+                    let name = r.decode().map_err(|e| e.to_string())?;
+                    let c = quick_xml::escape::resolve_predefined_entity(&name)
+                        .map(str::to_owned)
+                        .or_else(|| r.resolve_char_ref().ok().flatten().map(String::from))
+                        .ok_or_else(|| format!("unknown entity {name}"))?;
+                    text.push_str(&c);
+                }
+                Event::End(_) => {}
+                Event::Eof => break,
+                other => return Err(format!("unexpected {other:?}")),
+            }
+        }
+        Ok((attr.ok_or("no element")?, text))
+    }
+
+    #[test]
+    fn controls_and_markup() {
+        let s = escape("a\u{0}\u{1b}[2K\r\u{fffe}\u{ffff}\u{202e}\"<x>&'\n\t");
+        assert_eq!(s, "a\u{fffd}\u{fffd}[2K\u{fffd}\u{fffd}\u{fffd}\u{fffd}&quot;&lt;x&gt;&amp;&#39;\n\t");
+        assert_eq!(scrub("a\u{1}<b>"), "a\u{fffd}<b>");
+        assert!(matches!(scrub("plain <b>"), std::borrow::Cow::Borrowed(_)));
+        assert!(read_back(&escape("x\u{7}y")).is_ok());
+        // The check is strict: a raw control character is caught.
+        assert!(read_back("x\u{7}y").is_err());
+        assert!(read_back("a<b").is_err());
+    }
+
+    quickcheck::quickcheck! {
+        /// Escaped text is always well-formed XML, in an attribute and as element content, and
+        /// reads back as the text with the replaced characters as U+FFFD.
+        fn escaped_text_is_well_formed_xml(s: String) -> bool {
+            let want: String = scrub(&s).replace('\r', "\u{fffd}");
+            match read_back(&escape(&s)) {
+                // An attribute value's line feeds and tabs are normalised to spaces by XML
+                // readers; the text keeps them.
+                Ok((attr, text)) => text == want && attr.replace(['\n', '\t'], " ") == want.replace(['\n', '\t'], " "),
+                Err(_) => false,
+            }
+        }
+    }
+}

@@ -48,7 +48,34 @@ pub struct AdapterCode {
 }
 
 macro_rules! table {
-    ($($code:literal, $kind:ident, $req:literal, $zh:literal, $en:literal;)+) => {
+    ($($variant:ident = $code:literal, $kind:ident, $req:literal, $zh:literal, $en:literal;)+) => {
+        /// A code the adapters report, typed: a mistyped code does not compile.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Code {
+            $(#[doc = concat!("`", $code, "` (", $req, "): ", $en)] $variant,)+
+        }
+
+        impl Code {
+            /// The stable code as reported.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $code,)+
+                }
+            }
+
+            /// Its row of [`CODES`].
+            pub fn info(self) -> &'static AdapterCode {
+                &CODES[self as usize]
+            }
+        }
+
+        impl linli_model::support::code::TableCode for Code {
+            fn as_code_str(self) -> &'static str {
+                self.as_str()
+            }
+        }
+
         /// Every code the adapters report.
         pub const CODES: &[AdapterCode] = &[$(AdapterCode {
             code: $code,
@@ -65,195 +92,195 @@ macro_rules! table {
 
 table! {
     // CSV and Excel tables
-    "csv-column-kept", KeptInExtensions, "ADP-001", "没有映射目标的列，保存在扩展中", "A column without a mapping target, kept in extensions";
-    "csv-address-kept", KeptInExtensions, "ADP-011", "地址文本（无地点标识）作为标准地址保存在扩展中", "Address text without a place id, kept as a standard address in extensions";
-    "csv-date-normalised", Normalised, "ADP-012", "日期写法已规范", "A date written another way, normalised";
-    "csv-phone-cleaned", Normalised, "ADP-012", "电话号码已清理", "A telephone number cleaned";
-    "csv-id-number-normalised", Normalised, "ADP-012", "身份号码写法已规范（全角、小写 x、空格）", "An ID number written another way (full-width, lower-case x, spaces), normalised";
-    "csv-unknown-label", Finding, "ADP-016", "不是代码表的代码或名称，也不在值映射中；本行拒收", "Neither a code nor a label of the code table, nor in the value map; the row is refused";
-    "csv-bad-date", Finding, "ADP-016", "无法识别的日期；本行拒收", "Not a recognisable date; the row is refused";
-    "csv-bad-id-number", Finding, "ADP-016", "无效的公民身份号码；本行拒收", "Invalid resident ID number; the row is refused";
-    "csv-bad-phone", Finding, "ADP-016", "无法识别的电话号码；本行拒收", "Not a recognisable telephone number; the row is refused";
-    "csv-bad-value", Finding, "ADP-016", "目标成员无法容纳的值；本行拒收", "A value the target member cannot hold; the row is refused";
-    "csv-bad-record-id", Finding, "ADP-016", "无效的记录标识；本行拒收", "Invalid record id; the row is refused";
-    "csv-household-incomplete", Finding, "ADP-016", "只有户号或只有与户主关系；本行拒收", "Household number without relationship, or the reverse; the row is refused";
-    "csv-bad-credit-code", Finding, "ADP-016", "无效的统一社会信用代码；本行拒收", "Invalid unified social credit code; the row is refused";
-    "csv-place-conflict", Finding, "ADP-014", "同一地点在不同行的属性不同；本行拒收", "The same place has other attributes in an earlier row; the row is refused";
-    "csv-duplicate-place", Finding, "ADP-014", "以地点为主记录的行，其地点已由前面的行写出；本行拒收", "A row whose primary record is a place already written by an earlier row; the row is refused";
-    "csv-credit-code-normalised", Normalised, "ADP-012", "统一社会信用代码写法已规范（全角、小写、空格）", "A credit code written another way (full-width, lower case, spaces), normalised";
-    "csv-plate-normalised", Normalised, "ADP-012", "号牌号码写法已规范（空格、分隔点、小写）", "A plate number written another way (blanks, separator dots, lower case), normalised";
-    "csv-sensitive-column-not-kept", Finding, "ADP-019", "列名表明是个人信息而映射没有为它指定目标：此列不保存", "A column whose title marks it personal has no target: not kept";
-    "csv-sensitive-value-not-kept", NotRepresentable, "ADP-019", "未映射的列中像身份号码或手机号码的值，不保存", "A value of an unmapped column that looks like an ID or mobile number, not kept";
-    "csv-title-row-skipped", Normalised, "ADP-015", "表头之上的标题行，已跳过", "A title row above the header, skipped";
-    "csv-format-detected", Normalised, "ADP-015", "文件内容与 --from 不符（CSV 或 Excel），按内容读取", "The bytes are another kind of table than --from says (CSV or Excel); read as what they are";
-    "csv-cells-beyond-columns", NotRepresentable, "ADP-015", "工作表中超出读取范围（第 1024 列以右）的非空单元格，未读取", "Non-empty cells of a sheet beyond what is read (right of column 1024), not read";
-    "csv-columns-missing", Refused, "ADP-017", "表头缺少映射中过半的列或必需的姓名列，未转换任何行", "The header lacks most of the mapping's columns or the required name column; nothing converted";
-    "csv-malformed", Finding, "ADP-011", "CSV 格式错误（字段数不符、引号未闭合），本行未转换", "Malformed CSV (ragged row, unclosed quote); the row is not converted";
-    "csv-encoding", Finding, "ADP-010", "无法解码的字节或未知的编码", "Undecodable bytes or an unknown encoding";
-    "csv-missing-required", Finding, "ADP-016", "缺少必需的单元格（姓名、机构名称、物品类型、地点名称）；本行拒收", "A required cell is missing (name, organization name, thing kind, place name); the row is refused";
-    "csv-missing-column", Finding, "ADP-011", "映射中的列不在表头中", "A mapped column is not in the header";
-    "csv-duplicate-column", Finding, "ADP-001", "表头重复，后一列已改名", "A repeated header; the later column is renamed";
-    "csv-not-representable", NotRepresentable, "ADP-013", "按此映射表格无法表示的成员", "A member the table cannot hold with this mapping";
-    "csv-record-type-not-representable", NotRepresentable, "ADP-013", "表格只能容纳 Person 记录", "The table holds Person records only";
-    "csv-encoding-unrepresentable", NotRepresentable, "ADP-013", "输出编码无法表示的字符", "A character the output encoding cannot represent";
+    CsvColumnKept = "csv-column-kept", KeptInExtensions, "ADP-001", "没有映射目标的列，保存在扩展中", "A column without a mapping target, kept in extensions";
+    CsvAddressKept = "csv-address-kept", KeptInExtensions, "ADP-011", "地址文本（无地点标识）作为标准地址保存在扩展中", "Address text without a place id, kept as a standard address in extensions";
+    CsvDateNormalised = "csv-date-normalised", Normalised, "ADP-012", "日期写法已规范", "A date written another way, normalised";
+    CsvPhoneCleaned = "csv-phone-cleaned", Normalised, "ADP-012", "电话号码已清理", "A telephone number cleaned";
+    CsvIdNumberNormalised = "csv-id-number-normalised", Normalised, "ADP-012", "身份号码写法已规范（全角、小写 x、空格）", "An ID number written another way (full-width, lower-case x, spaces), normalised";
+    CsvUnknownLabel = "csv-unknown-label", Finding, "ADP-016", "不是代码表的代码或名称，也不在值映射中；本行拒收", "Neither a code nor a label of the code table, nor in the value map; the row is refused";
+    CsvBadDate = "csv-bad-date", Finding, "ADP-016", "无法识别的日期；本行拒收", "Not a recognisable date; the row is refused";
+    CsvBadIdNumber = "csv-bad-id-number", Finding, "ADP-016", "无效的公民身份号码；本行拒收", "Invalid resident ID number; the row is refused";
+    CsvBadPhone = "csv-bad-phone", Finding, "ADP-016", "无法识别的电话号码；本行拒收", "Not a recognisable telephone number; the row is refused";
+    CsvBadValue = "csv-bad-value", Finding, "ADP-016", "目标成员无法容纳的值；本行拒收", "A value the target member cannot hold; the row is refused";
+    CsvBadRecordId = "csv-bad-record-id", Finding, "ADP-016", "无效的记录标识；本行拒收", "Invalid record id; the row is refused";
+    CsvHouseholdIncomplete = "csv-household-incomplete", Finding, "ADP-016", "只有户号或只有与户主关系；本行拒收", "Household number without relationship, or the reverse; the row is refused";
+    CsvBadCreditCode = "csv-bad-credit-code", Finding, "ADP-016", "无效的统一社会信用代码；本行拒收", "Invalid unified social credit code; the row is refused";
+    CsvPlaceConflict = "csv-place-conflict", Finding, "ADP-014", "同一地点在不同行的属性不同；本行拒收", "The same place has other attributes in an earlier row; the row is refused";
+    CsvDuplicatePlace = "csv-duplicate-place", Finding, "ADP-014", "以地点为主记录的行，其地点已由前面的行写出；本行拒收", "A row whose primary record is a place already written by an earlier row; the row is refused";
+    CsvCreditCodeNormalised = "csv-credit-code-normalised", Normalised, "ADP-012", "统一社会信用代码写法已规范（全角、小写、空格）", "A credit code written another way (full-width, lower case, spaces), normalised";
+    CsvPlateNormalised = "csv-plate-normalised", Normalised, "ADP-012", "号牌号码写法已规范（空格、分隔点、小写）", "A plate number written another way (blanks, separator dots, lower case), normalised";
+    CsvSensitiveColumnNotKept = "csv-sensitive-column-not-kept", Finding, "ADP-019", "列名表明是个人信息而映射没有为它指定目标：此列不保存", "A column whose title marks it personal has no target: not kept";
+    CsvSensitiveValueNotKept = "csv-sensitive-value-not-kept", NotRepresentable, "ADP-019", "未映射的列中像身份号码或手机号码的值，不保存", "A value of an unmapped column that looks like an ID or mobile number, not kept";
+    CsvTitleRowSkipped = "csv-title-row-skipped", Normalised, "ADP-015", "表头之上的标题行，已跳过", "A title row above the header, skipped";
+    CsvFormatDetected = "csv-format-detected", Normalised, "ADP-015", "文件内容与 --from 不符（CSV 或 Excel），按内容读取", "The bytes are another kind of table than --from says (CSV or Excel); read as what they are";
+    CsvCellsBeyondColumns = "csv-cells-beyond-columns", NotRepresentable, "ADP-015", "工作表中超出读取范围（第 1024 列以右）的非空单元格，未读取", "Non-empty cells of a sheet beyond what is read (right of column 1024), not read";
+    CsvColumnsMissing = "csv-columns-missing", Refused, "ADP-017", "表头缺少映射中过半的列或必需的姓名列，未转换任何行", "The header lacks most of the mapping's columns or the required name column; nothing converted";
+    CsvMalformed = "csv-malformed", Finding, "ADP-011", "CSV 格式错误（字段数不符、引号未闭合），本行未转换", "Malformed CSV (ragged row, unclosed quote); the row is not converted";
+    CsvEncoding = "csv-encoding", Finding, "ADP-010", "无法解码的字节或未知的编码", "Undecodable bytes or an unknown encoding";
+    CsvMissingRequired = "csv-missing-required", Finding, "ADP-016", "缺少必需的单元格（姓名、机构名称、物品类型、地点名称）；本行拒收", "A required cell is missing (name, organization name, thing kind, place name); the row is refused";
+    CsvMissingColumn = "csv-missing-column", Finding, "ADP-011", "映射中的列不在表头中", "A mapped column is not in the header";
+    CsvDuplicateColumn = "csv-duplicate-column", Finding, "ADP-001", "表头重复，后一列已改名", "A repeated header; the later column is renamed";
+    CsvNotRepresentable = "csv-not-representable", NotRepresentable, "ADP-013", "按此映射表格无法表示的成员", "A member the table cannot hold with this mapping";
+    CsvRecordTypeNotRepresentable = "csv-record-type-not-representable", NotRepresentable, "ADP-013", "表格只能容纳 Person 记录", "The table holds Person records only";
+    CsvEncodingUnrepresentable = "csv-encoding-unrepresentable", NotRepresentable, "ADP-013", "输出编码无法表示的字符", "A character the output encoding cannot represent";
     // FIWARE NGSI-LD
-    "fiware-bad-unit", Rejected, "ADP-023", "属性给出的 unitCode 不是 UN/CEFACT 单位代码，不作为测量值，原样保存在扩展中", "An attribute's unitCode that is not a UN/CEFACT unit code; not a measurement, kept as given in extensions";
-    "fiware-sensitive-not-kept", NotRepresentable, "ADP-078", "个人信息或密钥属性，不保存在扩展中", "A personal or secret attribute, not kept in extensions";
-    "fiware-attribute-kept", KeptInExtensions, "ADP-001", "没有对应成员的 FIWARE 属性，保存在扩展中", "A FIWARE attribute without a Linli member, kept in extensions";
-    "fiware-metadata-kept", KeptInExtensions, "ADP-001", "属性的元数据（observedAt、unitCode 等）保存在扩展中", "Attribute metadata (observedAt, unitCode, …) kept in extensions";
-    "fiware-context-kept", KeptInExtensions, "ADP-001", "@context 保存在扩展中", "The @context kept in extensions";
-    "fiware-address-kept", KeptInExtensions, "ADP-001", "地址保存在扩展中", "The address kept in extensions";
-    "fiware-id-not-urn", Normalised, "ADP-020", "标识不是 urn:ngsi-ld: 形式，已直接使用", "The id is not an urn:ngsi-ld: URN; used as it is";
-    "fiware-coordinates-to-wgs84", Normalised, "ADP-070", "坐标已换算为 WGS-84", "Coordinates converted to WGS-84";
-    "fiware-date-from-time", Normalised, "ADP-020", "由时间取日期", "A date taken from a time";
-    "fiware-null-absent", Normalised, "ADP-020", "null 值按缺省处理", "A null value read as absent";
-    "fiware-default-category", Normalised, "ADP-020", "缺少类别或类别没有对应的 Linli 代码，使用 other.other", "No category, or one without a Linli code; other.other is used";
-    "fiware-default-channel", Normalised, "ADP-020", "缺少渠道，使用默认值", "No channel; the default is used";
-    "fiware-default-classification", Normalised, "ADP-020", "缺少数据分级，使用默认值", "No classification; the default is used";
-    "fiware-default-history", Normalised, "ADP-020", "缺少办理过程，按状态生成", "No history; generated from the status";
-    "fiware-default-kind", Normalised, "ADP-020", "缺少种类，使用默认值", "No kind; the default is used";
-    "fiware-default-name", Normalised, "ADP-020", "缺少名称，使用标识", "No name; the id is used";
-    "fiware-default-severity", Normalised, "ADP-020", "缺少严重程度，使用默认值", "No severity; the default is used";
-    "fiware-default-source", Normalised, "ADP-020", "缺少来源系统，使用默认值", "No source system; the default is used";
-    "fiware-default-status", Normalised, "ADP-020", "缺少状态，使用默认值", "No status; the default is used";
-    "fiware-default-time", Normalised, "ADP-020", "缺少时间，使用转换时间", "No time; the time of conversion is used";
-    "fiware-default-title", Normalised, "ADP-020", "缺少标题，使用默认值", "No title; the default is used";
-    "fiware-default-version", Normalised, "ADP-020", "缺少版本，使用默认值", "No version; the default is used";
-    "fiware-attribute-type", Rejected, "ADP-020", "FIWARE 属性类型错误", "A FIWARE attribute of the wrong type";
-    "fiware-time-without-offset", Normalised, "ADP-020", "时间缺少时区偏移，按 UTC 处理", "A time without a zone offset, read as UTC";
-    "fiware-time-invalid", Rejected, "ADP-020", "时间格式错误", "A malformed time";
-    "fiware-time-order", Rejected, "ADP-020", "时间先后顺序错误", "Times in the wrong order";
-    "fiware-geometry-invalid", Rejected, "ADP-020", "几何无效", "An invalid geometry";
-    "fiware-id-invalid", Normalised, "ADP-020", "FIWARE 标识不是有效的 Linli 标识", "A FIWARE id that is not a valid Linli id";
-    "fiware-not-converted", Finding, "ADP-003", "此实体未转换", "An entity that could not be converted";
-    "fiware-unmapped-type", Finding, "ADP-021", "实体类型没有映射文件映射，未转换；可用 --mapping 文件添加", "An entity type no mapping file maps; not converted (a --mapping file adds it)";
-    "fiware-type-no-linli-home", Finding, "ADP-021", "映射文件声明该实体类型没有对应的 Linli 记录，未转换", "An entity type the mapping files declare to have no Linli record; not converted";
-    "fiware-type-kept", KeptInExtensions, "ADP-022", "多类型实体的其他类型保存在扩展中", "The other types of a multi-typed entity, kept in extensions";
-    "fiware-envelope-kept", KeptInExtensions, "ADP-022", "通知或批量包装的成员保存在每条记录的扩展中", "A member of a notification or batch wrapper, kept in each record's extensions";
-    "fiware-geometry-kept", KeptInExtensions, "ADP-025", "Linli 几何不能容纳的 GeoJSON 几何（LineString、MultiPolygon 等）保存在扩展中", "A GeoJSON geometry a Linli geometry cannot hold (LineString, MultiPolygon, …), kept in extensions";
-    "fiware-location-unknown", Normalised, "ADP-025", "坐标 0,0 表示未知，不作为位置，原值保存在扩展中", "Coordinates 0,0 mean unknown: no location; the value kept in extensions";
-    "fiware-coordinates-swapped", Normalised, "ADP-025", "纬度写在经度之前，已交换", "Latitude given before longitude; swapped";
-    "fiware-geo-point", Normalised, "ADP-024", "NGSI-v2 geo:point（\"纬度, 经度\"）读为 GeoJSON 点", "An NGSI-v2 geo:point (\"lat, lng\") read as a GeoJSON Point";
-    "fiware-time-normalised", Normalised, "ADP-025", "时间由其他写法转换为 RFC 3339", "A time written in another form, read as RFC 3339";
-    "fiware-time-interval", Normalised, "ADP-023", "ISO 8601 时间区间拆分为开始和结束时间", "An ISO 8601 interval split into start and end";
-    "fiware-unit-default", Normalised, "ADP-023", "测量值没有 unitCode，使用映射文件中的单位", "A measurement without unitCode; the mapping file's unit is used";
-    "fiware-not-representable", NotRepresentable, "ADP-020", "NGSI-LD 实体无法表示的成员", "A member an NGSI-LD entity cannot hold";
+    FiwareBadUnit = "fiware-bad-unit", Rejected, "ADP-023", "属性给出的 unitCode 不是 UN/CEFACT 单位代码，不作为测量值，原样保存在扩展中", "An attribute's unitCode that is not a UN/CEFACT unit code; not a measurement, kept as given in extensions";
+    FiwareSensitiveNotKept = "fiware-sensitive-not-kept", NotRepresentable, "ADP-078", "个人信息或密钥属性，不保存在扩展中", "A personal or secret attribute, not kept in extensions";
+    FiwareAttributeKept = "fiware-attribute-kept", KeptInExtensions, "ADP-001", "没有对应成员的 FIWARE 属性，保存在扩展中", "A FIWARE attribute without a Linli member, kept in extensions";
+    FiwareMetadataKept = "fiware-metadata-kept", KeptInExtensions, "ADP-001", "属性的元数据（observedAt、unitCode 等）保存在扩展中", "Attribute metadata (observedAt, unitCode, …) kept in extensions";
+    FiwareContextKept = "fiware-context-kept", KeptInExtensions, "ADP-001", "@context 保存在扩展中", "The @context kept in extensions";
+    FiwareAddressKept = "fiware-address-kept", KeptInExtensions, "ADP-001", "地址保存在扩展中", "The address kept in extensions";
+    FiwareIdNotUrn = "fiware-id-not-urn", Normalised, "ADP-020", "标识不是 urn:ngsi-ld: 形式，已直接使用", "The id is not an urn:ngsi-ld: URN; used as it is";
+    FiwareCoordinatesToWgs84 = "fiware-coordinates-to-wgs84", Normalised, "ADP-070", "坐标已换算为 WGS-84", "Coordinates converted to WGS-84";
+    FiwareDateFromTime = "fiware-date-from-time", Normalised, "ADP-020", "由时间取日期", "A date taken from a time";
+    FiwareNullAbsent = "fiware-null-absent", Normalised, "ADP-020", "null 值按缺省处理", "A null value read as absent";
+    FiwareDefaultCategory = "fiware-default-category", Normalised, "ADP-020", "缺少类别或类别没有对应的 Linli 代码，使用 other.other", "No category, or one without a Linli code; other.other is used";
+    FiwareDefaultChannel = "fiware-default-channel", Normalised, "ADP-020", "缺少渠道，使用默认值", "No channel; the default is used";
+    FiwareDefaultClassification = "fiware-default-classification", Normalised, "ADP-020", "缺少数据分级，使用默认值", "No classification; the default is used";
+    FiwareDefaultHistory = "fiware-default-history", Normalised, "ADP-020", "缺少办理过程，按状态生成", "No history; generated from the status";
+    FiwareDefaultKind = "fiware-default-kind", Normalised, "ADP-020", "缺少种类，使用默认值", "No kind; the default is used";
+    FiwareDefaultName = "fiware-default-name", Normalised, "ADP-020", "缺少名称，使用标识", "No name; the id is used";
+    FiwareDefaultSeverity = "fiware-default-severity", Normalised, "ADP-020", "缺少严重程度，使用默认值", "No severity; the default is used";
+    FiwareDefaultSource = "fiware-default-source", Normalised, "ADP-020", "缺少来源系统，使用默认值", "No source system; the default is used";
+    FiwareDefaultStatus = "fiware-default-status", Normalised, "ADP-020", "缺少状态，使用默认值", "No status; the default is used";
+    FiwareDefaultTime = "fiware-default-time", Normalised, "ADP-020", "缺少时间，使用转换时间", "No time; the time of conversion is used";
+    FiwareDefaultTitle = "fiware-default-title", Normalised, "ADP-020", "缺少标题，使用默认值", "No title; the default is used";
+    FiwareDefaultVersion = "fiware-default-version", Normalised, "ADP-020", "缺少版本，使用默认值", "No version; the default is used";
+    FiwareAttributeType = "fiware-attribute-type", Rejected, "ADP-020", "FIWARE 属性类型错误", "A FIWARE attribute of the wrong type";
+    FiwareTimeWithoutOffset = "fiware-time-without-offset", Normalised, "ADP-020", "时间缺少时区偏移，按 UTC 处理", "A time without a zone offset, read as UTC";
+    FiwareTimeInvalid = "fiware-time-invalid", Rejected, "ADP-020", "时间格式错误", "A malformed time";
+    FiwareTimeOrder = "fiware-time-order", Rejected, "ADP-020", "时间先后顺序错误", "Times in the wrong order";
+    FiwareGeometryInvalid = "fiware-geometry-invalid", Rejected, "ADP-020", "几何无效", "An invalid geometry";
+    FiwareIdInvalid = "fiware-id-invalid", Normalised, "ADP-020", "FIWARE 标识不是有效的 Linli 标识", "A FIWARE id that is not a valid Linli id";
+    FiwareNotConverted = "fiware-not-converted", Finding, "ADP-003", "此实体未转换", "An entity that could not be converted";
+    FiwareUnmappedType = "fiware-unmapped-type", Finding, "ADP-021", "实体类型没有映射文件映射，未转换；可用 --mapping 文件添加", "An entity type no mapping file maps; not converted (a --mapping file adds it)";
+    FiwareTypeNoLinliHome = "fiware-type-no-linli-home", Finding, "ADP-021", "映射文件声明该实体类型没有对应的 Linli 记录，未转换", "An entity type the mapping files declare to have no Linli record; not converted";
+    FiwareTypeKept = "fiware-type-kept", KeptInExtensions, "ADP-022", "多类型实体的其他类型保存在扩展中", "The other types of a multi-typed entity, kept in extensions";
+    FiwareEnvelopeKept = "fiware-envelope-kept", KeptInExtensions, "ADP-022", "通知或批量包装的成员保存在每条记录的扩展中", "A member of a notification or batch wrapper, kept in each record's extensions";
+    FiwareGeometryKept = "fiware-geometry-kept", KeptInExtensions, "ADP-025", "Linli 几何不能容纳的 GeoJSON 几何（LineString、MultiPolygon 等）保存在扩展中", "A GeoJSON geometry a Linli geometry cannot hold (LineString, MultiPolygon, …), kept in extensions";
+    FiwareLocationUnknown = "fiware-location-unknown", Normalised, "ADP-025", "坐标 0,0 表示未知，不作为位置，原值保存在扩展中", "Coordinates 0,0 mean unknown: no location; the value kept in extensions";
+    FiwareCoordinatesSwapped = "fiware-coordinates-swapped", Normalised, "ADP-025", "纬度写在经度之前，已交换", "Latitude given before longitude; swapped";
+    FiwareGeoPoint = "fiware-geo-point", Normalised, "ADP-024", "NGSI-v2 geo:point（\"纬度, 经度\"）读为 GeoJSON 点", "An NGSI-v2 geo:point (\"lat, lng\") read as a GeoJSON Point";
+    FiwareTimeNormalised = "fiware-time-normalised", Normalised, "ADP-025", "时间由其他写法转换为 RFC 3339", "A time written in another form, read as RFC 3339";
+    FiwareTimeInterval = "fiware-time-interval", Normalised, "ADP-023", "ISO 8601 时间区间拆分为开始和结束时间", "An ISO 8601 interval split into start and end";
+    FiwareUnitDefault = "fiware-unit-default", Normalised, "ADP-023", "测量值没有 unitCode，使用映射文件中的单位", "A measurement without unitCode; the mapping file's unit is used";
+    FiwareNotRepresentable = "fiware-not-representable", NotRepresentable, "ADP-020", "NGSI-LD 实体无法表示的成员", "A member an NGSI-LD entity cannot hold";
     // Open311 GeoReport v2
-    "open311-sensitive-not-kept", NotRepresentable, "ADP-078", "个人信息或密钥字段（请求人的 email、phone、姓名），不保存在扩展中", "A personal or secret field (the requester's email, phone, names), not kept in extensions";
-    "open311-field-kept", KeptInExtensions, "ADP-001", "没有对应成员的 Open311 字段，保存在扩展中", "An Open311 field without a Linli member, kept in extensions";
-    "open311-media-kept", KeptInExtensions, "ADP-001", "media_url 保存在扩展中", "The media_url kept in extensions";
-    "open311-service-code-kept", KeptInExtensions, "ADP-032", "映射文件将 service_code 归入类别，原 service_code 和 service_name 保存在扩展中，写出时还原", "A service_code the mapping file turned into a category; the code and service_name kept in extensions and written back";
-    "open311-unknown-service-code", KeptInExtensions, "ADP-030", "映射表中没有的 service_code，类别记为其他", "A service_code not in the mapping table; category other";
-    "open311-unknown-status", Rejected, "ADP-030", "未知的 status（既非 open 也非 closed），保存在扩展中", "A status neither open nor closed, kept in extensions";
-    "open311-status-step-synthesised", Normalised, "ADP-030", "由 status 生成的办理步骤", "A history step made from the status";
-    "open311-time-without-offset", Normalised, "ADP-072", "时间缺少时区偏移，按 UTC 处理（映射文件可声明 +08:00）", "A time without a zone offset, read as UTC (or +08:00 when the mapping file declares it)";
-    "open311-time-form", Normalised, "ADP-071", "纪元秒/毫秒或纯数字时间，已转为 RFC 3339", "A time written as epoch seconds/milliseconds or digits, converted to RFC 3339";
-    "open311-null-absent", Normalised, "ADP-074", "null 或空字符串按缺省处理", "A null or empty value read as absent";
-    "open311-default-title", Normalised, "ADP-030", "没有 service_name，标题取类别名称", "No service_name; the title is the category's label";
-    "open311-coordinate-text", Normalised, "ADP-073", "坐标以文本写出，已读为数值", "Coordinates written as text, read as numbers";
-    "open311-coordinates-swapped", Normalised, "ADP-073", "lat 与 long 写反，已交换", "lat and long given the other way round, swapped";
-    "open311-coordinates-to-wgs84", Normalised, "ADP-070", "坐标已换算为 WGS-84", "Coordinates converted to WGS-84";
-    "open311-position-unknown", Normalised, "ADP-073", "坐标 0,0 表示未知，不作为位置", "Coordinates 0,0 mean unknown; no location";
-    "open311-post-response", Rejected, "ADP-033", "提交请求（POST）的回应，不是服务请求，未转换", "A POST response, not a service request; not converted";
-    "open311-error-response", Rejected, "ADP-033", "错误回应（code、description），不是服务请求，未转换", "An error response (code, description), not a service request; not converted";
-    "open311-bad-time", Rejected, "ADP-003", "时间格式错误", "A malformed time";
-    "open311-bad-coordinate", Rejected, "ADP-003", "坐标无效", "An invalid coordinate";
-    "open311-bad-text", Rejected, "ADP-003", "文本无效（空白或过长）", "Invalid text (blank or too long)";
-    "open311-bad-id", Rejected, "ADP-003", "service_request_id 不是有效的标识", "A service_request_id that is not a valid id";
-    "open311-missing-id", Rejected, "ADP-003", "缺少 service_request_id，请求未转换", "No service_request_id; the request is not converted";
-    "open311-missing-requested-datetime", Rejected, "ADP-003", "缺少 requested_datetime，请求未转换", "No requested_datetime; the request is not converted";
-    "open311-not-object", Rejected, "ADP-003", "不是 JSON 对象", "Not a JSON object";
-    "open311-not-representable", NotRepresentable, "ADP-030", "Open311 服务请求无法表示的成员", "A member an Open311 service request cannot hold";
-    "open311-record-type-not-representable", NotRepresentable, "ADP-030", "Open311 只能容纳 Case 记录", "Open311 holds Case records only";
-    "open311-xml-json-text", Normalised, "ADP-031", "非标量成员在 XML 中写为 JSON 文本", "A non-scalar member written as JSON text in XML";
-    "open311-extension-conflict", NotRepresentable, "ADP-030", "扩展中的字段与写出的字段冲突", "A kept field that clashes with a written one";
+    Open311SensitiveNotKept = "open311-sensitive-not-kept", NotRepresentable, "ADP-078", "个人信息或密钥字段（请求人的 email、phone、姓名），不保存在扩展中", "A personal or secret field (the requester's email, phone, names), not kept in extensions";
+    Open311FieldKept = "open311-field-kept", KeptInExtensions, "ADP-001", "没有对应成员的 Open311 字段，保存在扩展中", "An Open311 field without a Linli member, kept in extensions";
+    Open311MediaKept = "open311-media-kept", KeptInExtensions, "ADP-001", "media_url 保存在扩展中", "The media_url kept in extensions";
+    Open311ServiceCodeKept = "open311-service-code-kept", KeptInExtensions, "ADP-032", "映射文件将 service_code 归入类别，原 service_code 和 service_name 保存在扩展中，写出时还原", "A service_code the mapping file turned into a category; the code and service_name kept in extensions and written back";
+    Open311UnknownServiceCode = "open311-unknown-service-code", KeptInExtensions, "ADP-030", "映射表中没有的 service_code，类别记为其他", "A service_code not in the mapping table; category other";
+    Open311UnknownStatus = "open311-unknown-status", Rejected, "ADP-030", "未知的 status（既非 open 也非 closed），保存在扩展中", "A status neither open nor closed, kept in extensions";
+    Open311StatusStepSynthesised = "open311-status-step-synthesised", Normalised, "ADP-030", "由 status 生成的办理步骤", "A history step made from the status";
+    Open311TimeWithoutOffset = "open311-time-without-offset", Normalised, "ADP-072", "时间缺少时区偏移，按 UTC 处理（映射文件可声明 +08:00）", "A time without a zone offset, read as UTC (or +08:00 when the mapping file declares it)";
+    Open311TimeForm = "open311-time-form", Normalised, "ADP-071", "纪元秒/毫秒或纯数字时间，已转为 RFC 3339", "A time written as epoch seconds/milliseconds or digits, converted to RFC 3339";
+    Open311NullAbsent = "open311-null-absent", Normalised, "ADP-074", "null 或空字符串按缺省处理", "A null or empty value read as absent";
+    Open311DefaultTitle = "open311-default-title", Normalised, "ADP-030", "没有 service_name，标题取类别名称", "No service_name; the title is the category's label";
+    Open311CoordinateText = "open311-coordinate-text", Normalised, "ADP-073", "坐标以文本写出，已读为数值", "Coordinates written as text, read as numbers";
+    Open311CoordinatesSwapped = "open311-coordinates-swapped", Normalised, "ADP-073", "lat 与 long 写反，已交换", "lat and long given the other way round, swapped";
+    Open311CoordinatesToWgs84 = "open311-coordinates-to-wgs84", Normalised, "ADP-070", "坐标已换算为 WGS-84", "Coordinates converted to WGS-84";
+    Open311PositionUnknown = "open311-position-unknown", Normalised, "ADP-073", "坐标 0,0 表示未知，不作为位置", "Coordinates 0,0 mean unknown; no location";
+    Open311PostResponse = "open311-post-response", Rejected, "ADP-033", "提交请求（POST）的回应，不是服务请求，未转换", "A POST response, not a service request; not converted";
+    Open311ErrorResponse = "open311-error-response", Rejected, "ADP-033", "错误回应（code、description），不是服务请求，未转换", "An error response (code, description), not a service request; not converted";
+    Open311BadTime = "open311-bad-time", Rejected, "ADP-003", "时间格式错误", "A malformed time";
+    Open311BadCoordinate = "open311-bad-coordinate", Rejected, "ADP-003", "坐标无效", "An invalid coordinate";
+    Open311BadText = "open311-bad-text", Rejected, "ADP-003", "文本无效（空白或过长）", "Invalid text (blank or too long)";
+    Open311BadId = "open311-bad-id", Rejected, "ADP-003", "service_request_id 不是有效的标识", "A service_request_id that is not a valid id";
+    Open311MissingId = "open311-missing-id", Rejected, "ADP-003", "缺少 service_request_id，请求未转换", "No service_request_id; the request is not converted";
+    Open311MissingRequestedDatetime = "open311-missing-requested-datetime", Rejected, "ADP-003", "缺少 requested_datetime，请求未转换", "No requested_datetime; the request is not converted";
+    Open311NotObject = "open311-not-object", Rejected, "ADP-003", "不是 JSON 对象", "Not a JSON object";
+    Open311NotRepresentable = "open311-not-representable", NotRepresentable, "ADP-030", "Open311 服务请求无法表示的成员", "A member an Open311 service request cannot hold";
+    Open311RecordTypeNotRepresentable = "open311-record-type-not-representable", NotRepresentable, "ADP-030", "Open311 只能容纳 Case 记录", "Open311 holds Case records only";
+    Open311XmlJsonText = "open311-xml-json-text", Normalised, "ADP-031", "非标量成员在 XML 中写为 JSON 文本", "A non-scalar member written as JSON text in XML";
+    Open311ExtensionConflict = "open311-extension-conflict", NotRepresentable, "ADP-030", "扩展中的字段与写出的字段冲突", "A kept field that clashes with a written one";
     // GA/T 1400
-    "gat1400-field-kept", KeptInExtensions, "ADP-001", "没有对应成员的视图库字段，保存在扩展中", "A GA/T 1400 field without a Linli member, kept in extensions";
-    "gat1400-time-to-cst", Normalised, "ADP-040", "写出时时间转为北京时间 yyyyMMddHHmmss", "A time written as yyyyMMddHHmmss in China Standard Time";
-    "gat1400-plate-color", Normalised, "ADP-040", "号牌颜色代码已转换", "Plate colour code converted";
-    "gat1400-image-by-reference", NotRepresentable, "ADP-041", "图像数据不复制，只保留 sha256 引用", "Image bytes not copied; a sha256 reference kept";
-    "gat1400-image-data-not-restorable", NotRepresentable, "ADP-041", "写出时无法恢复图像数据", "Image bytes cannot be restored when writing";
-    "gat1400-notification-field", NotRepresentable, "ADP-040", "通知包装中的字段", "A field of the notification wrapper";
-    "gat1400-not-representable", NotRepresentable, "ADP-040", "视图库对象无法表示的成员", "A member a GA/T 1400 object cannot hold";
-    "gat1400-record-type-not-representable", NotRepresentable, "ADP-040", "视图库只能容纳 Thing 和 Event 记录", "GA/T 1400 holds Thing and Event records only";
-    "gat1400-event-category", NotRepresentable, "ADP-040", "视图库无法表示的事件类别", "An event category GA/T 1400 cannot hold";
-    "gat1400-thing-kind", NotRepresentable, "ADP-040", "视图库无法表示的物品种类", "A thing kind GA/T 1400 cannot hold";
-    "gat1400-bad-id", Rejected, "ADP-040", "编号格式错误（设备 20 位、来源/图像 41 位、对象 48 位）", "A malformed ID (device 20, source/image 41, object 48 characters)";
-    "gat1400-no-device-code", Normalised, "ADP-040", "没有 20 位国标设备编码，写出记录标识", "No 20-digit national device code; the record id is written instead";
-    "gat1400-bad-time", Rejected, "ADP-040", "时间不是有效的 yyyyMMddHHmmss", "Not a valid yyyyMMddHHmmss time";
-    "gat1400-missing-time", Rejected, "ADP-040", "缺少时间，对象未转换", "No time; the object is not converted";
-    "gat1400-missing-id", Rejected, "ADP-040", "缺少编号，对象未转换", "No ID; the object is not converted";
-    "gat1400-bad-base64", Rejected, "ADP-041", "图像数据不是有效的 base64", "Image data that is not valid base64";
-    "gat1400-bad-coordinate", Rejected, "ADP-003", "坐标无效", "An invalid coordinate";
-    "gat1400-not-object", Rejected, "ADP-003", "不是 JSON 对象", "Not a JSON object";
-    "gat1400-unknown-wrapper", Rejected, "ADP-040", "未知的包装对象", "An unknown wrapper object";
-    "gat1400-null-absent", Normalised, "ADP-074", "null 或空字符串按缺失处理", "A null or empty value read as absent";
-    "gat1400-time-zone-assumed", Normalised, "ADP-072", "无时区的时间按北京时间（+08:00）读取", "A time without a zone read as China Standard Time (+08:00)";
-    "gat1400-time-epoch", Normalised, "ADP-071", "Unix 时间戳转为 RFC 3339", "A Unix timestamp converted to RFC 3339";
-    "gat1400-time-from-image", Normalised, "ADP-040", "对象没有抓拍时间，取图像拍摄时间", "No capture time; the image's ShotTime used";
-    "gat1400-location-unknown", Normalised, "ADP-073", "经纬度 0,0 表示未知，不作为位置", "Longitude/Latitude 0,0 means unknown: no location";
-    "gat1400-coordinate-datum", Normalised, "ADP-070", "坐标按声明的坐标系转换为 WGS-84", "Coordinates converted from the declared datum to WGS-84";
-    "gat1400-coordinate-swapped", Normalised, "ADP-073", "经纬度写反，已交换", "Longitude and latitude given the other way round; swapped";
-    "gat1400-image-url-only", Normalised, "ADP-041", "图像只有存储地址，媒体引用没有摘要", "An image given only by its URL: a media reference without digest";
-    "gat1400-bad-image-uri", Rejected, "ADP-041", "图像地址不是绝对 URI", "An image location that is not an absolute URI";
-    "gat1400-sensitive-not-kept", NotRepresentable, "ADP-042", "无处标记的个人信息字段，不保存", "A personal field no member can mark, not kept";
-    "gat1400-photo-not-copied", NotRepresentable, "ADP-041", "图像数据不复制进记录", "Image bytes not copied into the record";
-    "gat1400-missing-name", Rejected, "ADP-043", "人员登记缺少姓名，对象未转换", "A registered person without a name; not converted";
-    "gat1400-bad-id-number", Rejected, "ADP-042", "证件号码无效，未保留", "An invalid identity number, not kept";
-    "gat1400-gender-mismatch", Rejected, "ADP-042", "性别与证件号码不一致", "A gender that disagrees with the identity number";
-    "gat1400-bad-phone", Rejected, "ADP-042", "电话号码无效，未保留", "An invalid telephone number, not kept";
+    Gat1400FieldKept = "gat1400-field-kept", KeptInExtensions, "ADP-001", "没有对应成员的视图库字段，保存在扩展中", "A GA/T 1400 field without a Linli member, kept in extensions";
+    Gat1400TimeToCst = "gat1400-time-to-cst", Normalised, "ADP-040", "写出时时间转为北京时间 yyyyMMddHHmmss", "A time written as yyyyMMddHHmmss in China Standard Time";
+    Gat1400PlateColor = "gat1400-plate-color", Normalised, "ADP-040", "号牌颜色代码已转换", "Plate colour code converted";
+    Gat1400ImageByReference = "gat1400-image-by-reference", NotRepresentable, "ADP-041", "图像数据不复制，只保留 sha256 引用", "Image bytes not copied; a sha256 reference kept";
+    Gat1400ImageDataNotRestorable = "gat1400-image-data-not-restorable", NotRepresentable, "ADP-041", "写出时无法恢复图像数据", "Image bytes cannot be restored when writing";
+    Gat1400NotificationField = "gat1400-notification-field", NotRepresentable, "ADP-040", "通知包装中的字段", "A field of the notification wrapper";
+    Gat1400NotRepresentable = "gat1400-not-representable", NotRepresentable, "ADP-040", "视图库对象无法表示的成员", "A member a GA/T 1400 object cannot hold";
+    Gat1400RecordTypeNotRepresentable = "gat1400-record-type-not-representable", NotRepresentable, "ADP-040", "视图库只能容纳 Thing 和 Event 记录", "GA/T 1400 holds Thing and Event records only";
+    Gat1400EventCategory = "gat1400-event-category", NotRepresentable, "ADP-040", "视图库无法表示的事件类别", "An event category GA/T 1400 cannot hold";
+    Gat1400ThingKind = "gat1400-thing-kind", NotRepresentable, "ADP-040", "视图库无法表示的物品种类", "A thing kind GA/T 1400 cannot hold";
+    Gat1400BadId = "gat1400-bad-id", Rejected, "ADP-040", "编号格式错误（设备 20 位、来源/图像 41 位、对象 48 位）", "A malformed ID (device 20, source/image 41, object 48 characters)";
+    Gat1400NoDeviceCode = "gat1400-no-device-code", Normalised, "ADP-040", "没有 20 位国标设备编码，写出记录标识", "No 20-digit national device code; the record id is written instead";
+    Gat1400BadTime = "gat1400-bad-time", Rejected, "ADP-040", "时间不是有效的 yyyyMMddHHmmss", "Not a valid yyyyMMddHHmmss time";
+    Gat1400MissingTime = "gat1400-missing-time", Rejected, "ADP-040", "缺少时间，对象未转换", "No time; the object is not converted";
+    Gat1400MissingId = "gat1400-missing-id", Rejected, "ADP-040", "缺少编号，对象未转换", "No ID; the object is not converted";
+    Gat1400BadBase64 = "gat1400-bad-base64", Rejected, "ADP-041", "图像数据不是有效的 base64", "Image data that is not valid base64";
+    Gat1400BadCoordinate = "gat1400-bad-coordinate", Rejected, "ADP-003", "坐标无效", "An invalid coordinate";
+    Gat1400NotObject = "gat1400-not-object", Rejected, "ADP-003", "不是 JSON 对象", "Not a JSON object";
+    Gat1400UnknownWrapper = "gat1400-unknown-wrapper", Rejected, "ADP-040", "未知的包装对象", "An unknown wrapper object";
+    Gat1400NullAbsent = "gat1400-null-absent", Normalised, "ADP-074", "null 或空字符串按缺失处理", "A null or empty value read as absent";
+    Gat1400TimeZoneAssumed = "gat1400-time-zone-assumed", Normalised, "ADP-072", "无时区的时间按北京时间（+08:00）读取", "A time without a zone read as China Standard Time (+08:00)";
+    Gat1400TimeEpoch = "gat1400-time-epoch", Normalised, "ADP-071", "Unix 时间戳转为 RFC 3339", "A Unix timestamp converted to RFC 3339";
+    Gat1400TimeFromImage = "gat1400-time-from-image", Normalised, "ADP-040", "对象没有抓拍时间，取图像拍摄时间", "No capture time; the image's ShotTime used";
+    Gat1400LocationUnknown = "gat1400-location-unknown", Normalised, "ADP-073", "经纬度 0,0 表示未知，不作为位置", "Longitude/Latitude 0,0 means unknown: no location";
+    Gat1400CoordinateDatum = "gat1400-coordinate-datum", Normalised, "ADP-070", "坐标按声明的坐标系转换为 WGS-84", "Coordinates converted from the declared datum to WGS-84";
+    Gat1400CoordinateSwapped = "gat1400-coordinate-swapped", Normalised, "ADP-073", "经纬度写反，已交换", "Longitude and latitude given the other way round; swapped";
+    Gat1400ImageUrlOnly = "gat1400-image-url-only", Normalised, "ADP-041", "图像只有存储地址，媒体引用没有摘要", "An image given only by its URL: a media reference without digest";
+    Gat1400BadImageUri = "gat1400-bad-image-uri", Rejected, "ADP-041", "图像地址不是绝对 URI", "An image location that is not an absolute URI";
+    Gat1400SensitiveNotKept = "gat1400-sensitive-not-kept", NotRepresentable, "ADP-042", "无处标记的个人信息字段，不保存", "A personal field no member can mark, not kept";
+    Gat1400PhotoNotCopied = "gat1400-photo-not-copied", NotRepresentable, "ADP-041", "图像数据不复制进记录", "Image bytes not copied into the record";
+    Gat1400MissingName = "gat1400-missing-name", Rejected, "ADP-043", "人员登记缺少姓名，对象未转换", "A registered person without a name; not converted";
+    Gat1400BadIdNumber = "gat1400-bad-id-number", Rejected, "ADP-042", "证件号码无效，未保留", "An invalid identity number, not kept";
+    Gat1400GenderMismatch = "gat1400-gender-mismatch", Rejected, "ADP-042", "性别与证件号码不一致", "A gender that disagrees with the identity number";
+    Gat1400BadPhone = "gat1400-bad-phone", Rejected, "ADP-042", "电话号码无效，未保留", "An invalid telephone number, not kept";
     // CloudEvents and GeoJSON
-    "cloudevents-sensitive-not-kept", NotRepresentable, "ADP-078", "个人信息或密钥成员，不保存在扩展中", "A personal or secret member, not kept in extensions";
-    "cloudevents-not-converted", Finding, "ADP-003", "此 CloudEvent 未转换", "A CloudEvent that could not be converted";
-    "cloudevents-record-type-not-representable", NotRepresentable, "ADP-050", "CloudEvents 只能容纳 Event 记录", "CloudEvents hold Event records only";
-    "cloudevents-attribute-kept", KeptInExtensions, "ADP-001", "扩展属性保存在扩展中", "An extension attribute kept in extensions";
-    "cloudevents-missing-attribute", Finding, "ADP-052", "缺少必需属性（specversion、id、source、type），未转换", "A required attribute (specversion, id, source, type) missing; not converted";
-    "cloudevents-unsupported-specversion", Finding, "ADP-052", "specversion 不是 1.0，未转换", "A specversion other than 1.0; not converted";
-    "cloudevents-id-generated", Normalised, "ADP-054", "id 不是有效的 Linli 标识，使用生成的标识", "An id that is not a valid Linli id; a generated id used";
-    "cloudevents-default-category", Normalised, "ADP-053", "类型映射中没有的类型，类别记为其他", "A type no mapping names; category other.other";
-    "cloudevents-default-severity", Normalised, "ADP-053", "映射没有给出严重程度，使用 info", "No severity from the mapping; info used";
-    "cloudevents-time-without-offset", Normalised, "ADP-055", "时间缺少时区偏移，按 UTC 处理", "A time without a zone offset, read as UTC";
-    "cloudevents-time-normalised", Normalised, "ADP-055", "时间改写为 RFC 3339", "A time rewritten as RFC 3339";
-    "cloudevents-bad-time", Rejected, "ADP-055", "time 无效，保存在扩展中", "An invalid time, kept in extensions";
-    "cloudevents-default-time", Normalised, "ADP-055", "没有 time，取转换时间", "No time; the time of conversion used";
-    "cloudevents-null-absent", Normalised, "ADP-074", "null 或空属性按缺失处理", "A null or empty attribute read as absent";
-    "cloudevents-data-base64-decoded", Normalised, "ADP-056", "data_base64 解码为 JSON", "data_base64 decoded as JSON";
-    "cloudevents-bad-base64", Rejected, "ADP-056", "data_base64 不是有效的 base64", "data_base64 that is not valid base64";
-    "geojson-not-converted", Finding, "ADP-003", "此 Feature 未转换", "A Feature that could not be converted";
-    "geojson-record-type-not-representable", NotRepresentable, "ADP-060", "GeoJSON 只能容纳 Place 记录", "GeoJSON holds Place records only";
-    "geojson-property-kept", KeptInExtensions, "ADP-001", "没有对应成员的属性，保存在扩展中", "A property without a Linli member, kept in extensions";
-    "geojson-numeric-id", Normalised, "ADP-060", "数字标识已转为文本", "A numeric id turned into text";
-    "geojson-member-dropped", NotRepresentable, "ADP-060", "Feature 无法表示的成员", "A member a Feature cannot hold";
-    "geojson-geometry-not-representable", NotRepresentable, "ADP-066", "Linli 无法表示的几何类型", "A geometry type Linli cannot hold";
-    "geojson-duplicate-member", Finding, "ADP-062", "同一对象中成员名重复，输入未转换", "A member name twice in one object; nothing converted";
-    "geojson-bad-properties", Finding, "ADP-062", "properties 不是对象或 null，Feature 未转换", "properties neither an object nor null; the Feature is not converted";
-    "geojson-bad-id", Finding, "ADP-065", "Feature 的 id 不是字符串或数字，Feature 未转换", "A Feature id neither a string nor a number; the Feature is not converted";
-    "geojson-echarts-decoded", Normalised, "ADP-068", "ECharts 压缩坐标已解码", "ECharts compressed coordinates decoded";
-    "geojson-echarts-undecodable", Finding, "ADP-068", "ECharts 压缩坐标无法解码，输入未转换", "ECharts compressed coordinates that cannot be decoded; nothing converted";
-    "geojson-null-absent", Normalised, "ADP-074", "null 或空值按缺失处理", "A null or empty value read as absent";
-    "geojson-bad-property-value", Rejected, "ADP-063", "属性值不能作为地点成员，保存在扩展中", "A property value that cannot be the place member, kept in extensions";
-    "geojson-bad-geometry", Rejected, "ADP-066", "几何无效，保存在扩展中", "An invalid geometry, kept in extensions";
-    "geojson-bad-coordinate", Rejected, "ADP-066", "坐标无效，几何保存在扩展中", "An invalid position; the geometry kept in extensions";
-    "geojson-id-generated", Normalised, "ADP-065", "缺少有效标识，使用生成的标识", "No valid id; a generated id is used";
-    "geojson-default-name", Normalised, "ADP-064", "没有名称，以标识作为名称", "No name; the id is the name";
-    "geojson-default-kind", Normalised, "ADP-064", "没有地点类型，使用默认值 poi", "No place kind; the default poi is used";
-    "geojson-geometry-merged", Normalised, "ADP-066", "多边形组成的 GeometryCollection 合并为多多边形", "A GeometryCollection of polygons merged into a MultiPolygon";
-    "geojson-zero-position", Normalised, "ADP-073", "坐标 0,0 表示未知，没有几何", "Position 0,0 means unknown; no geometry";
-    "geojson-swapped-position", Normalised, "ADP-073", "经纬度颠倒，已纠正", "Latitude and longitude swapped; put right";
-    "geojson-coordinates-to-wgs84", Normalised, "ADP-070", "坐标已转换为 WGS-84", "Coordinates converted to WGS-84";
-    "geojson-sensitive-not-kept", NotRepresentable, "ADP-078", "个人信息或密钥属性，不保存在扩展中", "A personal or secret property, not kept in extensions";
-    "geojson-read-as-ngsi-ld", Normalised, "ADP-062", "GeoJSON 形式的 NGSI-LD 实体，按 NGSI-LD 读取", "NGSI-LD entities in their GeoJSON form, read as NGSI-LD";
-    "geojson-ngsi-ld-entity", Finding, "ADP-062", "GeoJSON 形式的 NGSI-LD 实体，请用 --from ngsi-ld", "An NGSI-LD entity in GeoJSON form; read it with --from ngsi-ld";
-    "geojson-empty-feature", Finding, "ADP-062", "既无几何也无属性的 Feature，未转换", "A Feature with neither geometry nor properties; not converted";
-    "geojson-ring-closed", Normalised, "ADP-066", "未闭合的环已闭合", "An open ring closed";
+    CloudeventsSensitiveNotKept = "cloudevents-sensitive-not-kept", NotRepresentable, "ADP-078", "个人信息或密钥成员，不保存在扩展中", "A personal or secret member, not kept in extensions";
+    CloudeventsNotConverted = "cloudevents-not-converted", Finding, "ADP-003", "此 CloudEvent 未转换", "A CloudEvent that could not be converted";
+    CloudeventsRecordTypeNotRepresentable = "cloudevents-record-type-not-representable", NotRepresentable, "ADP-050", "CloudEvents 只能容纳 Event 记录", "CloudEvents hold Event records only";
+    CloudeventsAttributeKept = "cloudevents-attribute-kept", KeptInExtensions, "ADP-001", "扩展属性保存在扩展中", "An extension attribute kept in extensions";
+    CloudeventsMissingAttribute = "cloudevents-missing-attribute", Finding, "ADP-052", "缺少必需属性（specversion、id、source、type），未转换", "A required attribute (specversion, id, source, type) missing; not converted";
+    CloudeventsUnsupportedSpecversion = "cloudevents-unsupported-specversion", Finding, "ADP-052", "specversion 不是 1.0，未转换", "A specversion other than 1.0; not converted";
+    CloudeventsIdGenerated = "cloudevents-id-generated", Normalised, "ADP-054", "id 不是有效的 Linli 标识，使用生成的标识", "An id that is not a valid Linli id; a generated id used";
+    CloudeventsDefaultCategory = "cloudevents-default-category", Normalised, "ADP-053", "类型映射中没有的类型，类别记为其他", "A type no mapping names; category other.other";
+    CloudeventsDefaultSeverity = "cloudevents-default-severity", Normalised, "ADP-053", "映射没有给出严重程度，使用 info", "No severity from the mapping; info used";
+    CloudeventsTimeWithoutOffset = "cloudevents-time-without-offset", Normalised, "ADP-055", "时间缺少时区偏移，按 UTC 处理", "A time without a zone offset, read as UTC";
+    CloudeventsTimeNormalised = "cloudevents-time-normalised", Normalised, "ADP-055", "时间改写为 RFC 3339", "A time rewritten as RFC 3339";
+    CloudeventsBadTime = "cloudevents-bad-time", Rejected, "ADP-055", "time 无效，保存在扩展中", "An invalid time, kept in extensions";
+    CloudeventsDefaultTime = "cloudevents-default-time", Normalised, "ADP-055", "没有 time，取转换时间", "No time; the time of conversion used";
+    CloudeventsNullAbsent = "cloudevents-null-absent", Normalised, "ADP-074", "null 或空属性按缺失处理", "A null or empty attribute read as absent";
+    CloudeventsDataBase64Decoded = "cloudevents-data-base64-decoded", Normalised, "ADP-056", "data_base64 解码为 JSON", "data_base64 decoded as JSON";
+    CloudeventsBadBase64 = "cloudevents-bad-base64", Rejected, "ADP-056", "data_base64 不是有效的 base64", "data_base64 that is not valid base64";
+    GeojsonNotConverted = "geojson-not-converted", Finding, "ADP-003", "此 Feature 未转换", "A Feature that could not be converted";
+    GeojsonRecordTypeNotRepresentable = "geojson-record-type-not-representable", NotRepresentable, "ADP-060", "GeoJSON 只能容纳 Place 记录", "GeoJSON holds Place records only";
+    GeojsonPropertyKept = "geojson-property-kept", KeptInExtensions, "ADP-001", "没有对应成员的属性，保存在扩展中", "A property without a Linli member, kept in extensions";
+    GeojsonNumericId = "geojson-numeric-id", Normalised, "ADP-060", "数字标识已转为文本", "A numeric id turned into text";
+    GeojsonMemberDropped = "geojson-member-dropped", NotRepresentable, "ADP-060", "Feature 无法表示的成员", "A member a Feature cannot hold";
+    GeojsonGeometryNotRepresentable = "geojson-geometry-not-representable", NotRepresentable, "ADP-066", "Linli 无法表示的几何类型", "A geometry type Linli cannot hold";
+    GeojsonDuplicateMember = "geojson-duplicate-member", Finding, "ADP-062", "同一对象中成员名重复，输入未转换", "A member name twice in one object; nothing converted";
+    GeojsonBadProperties = "geojson-bad-properties", Finding, "ADP-062", "properties 不是对象或 null，Feature 未转换", "properties neither an object nor null; the Feature is not converted";
+    GeojsonBadId = "geojson-bad-id", Finding, "ADP-065", "Feature 的 id 不是字符串或数字，Feature 未转换", "A Feature id neither a string nor a number; the Feature is not converted";
+    GeojsonEchartsDecoded = "geojson-echarts-decoded", Normalised, "ADP-068", "ECharts 压缩坐标已解码", "ECharts compressed coordinates decoded";
+    GeojsonEchartsUndecodable = "geojson-echarts-undecodable", Finding, "ADP-068", "ECharts 压缩坐标无法解码，输入未转换", "ECharts compressed coordinates that cannot be decoded; nothing converted";
+    GeojsonNullAbsent = "geojson-null-absent", Normalised, "ADP-074", "null 或空值按缺失处理", "A null or empty value read as absent";
+    GeojsonBadPropertyValue = "geojson-bad-property-value", Rejected, "ADP-063", "属性值不能作为地点成员，保存在扩展中", "A property value that cannot be the place member, kept in extensions";
+    GeojsonBadGeometry = "geojson-bad-geometry", Rejected, "ADP-066", "几何无效，保存在扩展中", "An invalid geometry, kept in extensions";
+    GeojsonBadCoordinate = "geojson-bad-coordinate", Rejected, "ADP-066", "坐标无效，几何保存在扩展中", "An invalid position; the geometry kept in extensions";
+    GeojsonIdGenerated = "geojson-id-generated", Normalised, "ADP-065", "缺少有效标识，使用生成的标识", "No valid id; a generated id is used";
+    GeojsonDefaultName = "geojson-default-name", Normalised, "ADP-064", "没有名称，以标识作为名称", "No name; the id is the name";
+    GeojsonDefaultKind = "geojson-default-kind", Normalised, "ADP-064", "没有地点类型，使用默认值 poi", "No place kind; the default poi is used";
+    GeojsonGeometryMerged = "geojson-geometry-merged", Normalised, "ADP-066", "多边形组成的 GeometryCollection 合并为多多边形", "A GeometryCollection of polygons merged into a MultiPolygon";
+    GeojsonZeroPosition = "geojson-zero-position", Normalised, "ADP-073", "坐标 0,0 表示未知，没有几何", "Position 0,0 means unknown; no geometry";
+    GeojsonSwappedPosition = "geojson-swapped-position", Normalised, "ADP-073", "经纬度颠倒，已纠正", "Latitude and longitude swapped; put right";
+    GeojsonCoordinatesToWgs84 = "geojson-coordinates-to-wgs84", Normalised, "ADP-070", "坐标已转换为 WGS-84", "Coordinates converted to WGS-84";
+    GeojsonSensitiveNotKept = "geojson-sensitive-not-kept", NotRepresentable, "ADP-078", "个人信息或密钥属性，不保存在扩展中", "A personal or secret property, not kept in extensions";
+    GeojsonReadAsNgsiLd = "geojson-read-as-ngsi-ld", Normalised, "ADP-062", "GeoJSON 形式的 NGSI-LD 实体，按 NGSI-LD 读取", "NGSI-LD entities in their GeoJSON form, read as NGSI-LD";
+    GeojsonNgsiLdEntity = "geojson-ngsi-ld-entity", Finding, "ADP-062", "GeoJSON 形式的 NGSI-LD 实体，请用 --from ngsi-ld", "An NGSI-LD entity in GeoJSON form; read it with --from ngsi-ld";
+    GeojsonEmptyFeature = "geojson-empty-feature", Finding, "ADP-062", "既无几何也无属性的 Feature，未转换", "A Feature with neither geometry nor properties; not converted";
+    GeojsonRingClosed = "geojson-ring-closed", Normalised, "ADP-066", "未闭合的环已闭合", "An open ring closed";
     // Every format
-    "adapter-duplicate-id", Finding, "ADP-004", "与前面同类记录标识相同的记录，未写出", "A record with the id of an earlier record of its type; not written";
-    "adapter-record-too-large", Finding, "ADP-004", "嵌套过深或超过 16 MiB、无法作为一行 NDJSON 写出的记录，未写出", "A record nested too deep or larger than 16 MiB, which cannot be one NDJSON line; not written";
-    "adapter-record-invalid", Finding, "ADP-004", "读取的记录未通过语义检查，未写出", "A record read fails the semantic checks; not written";
-    "adapter-input", Refused, "ADP-003", "输入无法读取（不是 JSON/XML、缺少列映射或映射文件错误）", "The input cannot be read at all (not JSON/XML, no column mapping, a bad mapping file)";
-    "adapter-wrong-format", Refused, "ADP-076", "输入不是所选格式；若像另一已知格式则提示 --from", "The input is not the format asked for; a hint at --from when it looks like another known format";
-    "adapter-datum-not-honoured", Refused, "ADP-075", "此格式不含坐标，不能按非 WGS-84 的 --datum 处理", "The format carries no coordinates; a --datum other than WGS-84 is refused";
-    "adapter-mapping", Refused, "ADP-003", "--mapping 给出的映射文件有误：列出其中每一处问题（TOML 行号和列号，不在代码表中的代码及其代码表）", "The mapping file given with --mapping is wrong: every problem in it (TOML line and column, a code not in its code table and the table)";
+    AdapterDuplicateId = "adapter-duplicate-id", Finding, "ADP-004", "与前面同类记录标识相同的记录，未写出", "A record with the id of an earlier record of its type; not written";
+    AdapterRecordTooLarge = "adapter-record-too-large", Finding, "ADP-004", "嵌套过深或超过 16 MiB、无法作为一行 NDJSON 写出的记录，未写出", "A record nested too deep or larger than 16 MiB, which cannot be one NDJSON line; not written";
+    AdapterRecordInvalid = "adapter-record-invalid", Finding, "ADP-004", "读取的记录未通过语义检查，未写出", "A record read fails the semantic checks; not written";
+    AdapterInput = "adapter-input", Refused, "ADP-003", "输入无法读取（不是 JSON/XML、缺少列映射或映射文件错误）", "The input cannot be read at all (not JSON/XML, no column mapping, a bad mapping file)";
+    AdapterWrongFormat = "adapter-wrong-format", Refused, "ADP-076", "输入不是所选格式；若像另一已知格式则提示 --from", "The input is not the format asked for; a hint at --from when it looks like another known format";
+    AdapterDatumNotHonoured = "adapter-datum-not-honoured", Refused, "ADP-075", "此格式不含坐标，不能按非 WGS-84 的 --datum 处理", "The format carries no coordinates; a --datum other than WGS-84 is refused";
+    AdapterMapping = "adapter-mapping", Refused, "ADP-003", "--mapping 给出的映射文件有误：列出其中每一处问题（TOML 行号和列号，不在代码表中的代码及其代码表）", "The mapping file given with --mapping is wrong: every problem in it (TOML line and column, a code not in its code table and the table)";
 }
 
 /// Section 22.1 of the generated chapter: the pointers loss entries and findings carry

@@ -190,7 +190,7 @@ impl LinliReader {
             // reader's member, never its words, which quote values.
             findings.push(
                 linli_validate::finding::Finding::new(
-                    "record-structure",
+                    linli_validate::codes::Code::RecordStructure,
                     linli_model::check::Level::Error,
                     Some("CON-004"),
                     "记录结构不符合标准",
@@ -409,7 +409,7 @@ fn refuse_privacy_errors(records: Vec<(Record, Origin)>, lang: Lang) -> (Vec<Rec
         for l in found {
             let code = l.code;
             let mut f = linli_validate::finding::Finding::new(
-                "adapter-record-invalid",
+                linli_adapters::codes::Code::AdapterRecordInvalid,
                 linli_model::check::Level::Error,
                 Some("ADP-004"),
                 format!("记录（{ty}）未通过检查 `{code}`，未写出"),
@@ -509,8 +509,7 @@ pub(crate) fn write_manifest(out: &Path) -> Result<(), CliError> {
         product: text("linli convert")?,
         product_version: text(env!("CARGO_PKG_VERSION"))?,
     };
-    let now = time::OffsetDateTime::now_utc();
-    let created = linli_model::datetime::Timestamp::from_offset_datetime(now.replace_nanosecond(0).unwrap_or(now));
+    let created = linli_model::support::clock::now_utc();
     let manifest =
         linli_validate::dataset::build_manifest(out, producer, linli_model::codes::SharingLevel::Internal, created)
             .map_err(|e| CliError::usage(e.zh, e.en))?;
@@ -519,8 +518,7 @@ pub(crate) fn write_manifest(out: &Path) -> Result<(), CliError> {
 }
 
 pub(crate) fn now() -> linli_model::datetime::Timestamp {
-    let t = time::OffsetDateTime::now_utc();
-    linli_model::datetime::Timestamp::from_offset_datetime(t.replace_nanosecond(0).unwrap_or(t))
+    linli_model::support::clock::now_utc()
 }
 
 /// The column mapping of `--mapping`, required when CSV or Excel is read or written.

@@ -4,6 +4,7 @@
 //! run ends), which is then validated as the dataset directory it holds. The bytes written are
 //! the entries' bytes, so the manifest's digests and counts are checked against the entries.
 
+use crate::codes::Code;
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::path::Path;
@@ -155,7 +156,7 @@ pub(crate) enum Kind {
     Tar { gz: bool },
 }
 
-fn refusal(code: &'static str, zh: String, en: String, name: &str) -> Finding {
+fn refusal(code: Code, zh: String, en: String, name: &str) -> Finding {
     let mut f = Finding::new(code, Level::Error, Some("DAT-021"), zh, en);
     f.file = Some(name.to_owned());
     f
@@ -166,7 +167,7 @@ fn entry_components(name: &str) -> Result<Vec<&str>, Box<Finding>> {
     let trimmed = name.strip_suffix('/').unwrap_or(name);
     let bad = |why_zh: &str, why_en: &str| {
         Box::new(refusal(
-            "archive-entry-path",
+            Code::ArchiveEntryPath,
             format!("压缩包条目的路径{why_zh}，未解压"),
             format!("the archive entry's path {why_en}; not extracted"),
             name,
@@ -271,7 +272,7 @@ impl Sink {
         let key = parts.join("/");
         if !self.files.insert(key) {
             self.refuse(refusal(
-                "archive-entry-duplicate",
+                Code::ArchiveEntryDuplicate,
                 "压缩包中已有同名条目，此条目未解压".into(),
                 "an entry of this name came earlier in the archive; this one is not extracted".into(),
                 name,
@@ -343,7 +344,7 @@ fn too_many(max: u64) -> ArchiveError {
 
 fn in_the_way(name: &str) -> Finding {
     refusal(
-        "archive-entry-path",
+        Code::ArchiveEntryPath,
         "压缩包条目无法放置（同名的文件或文件夹已存在），未解压".into(),
         "the archive entry cannot be placed (a file or folder of that name is in the way); not extracted".into(),
         name,
@@ -352,7 +353,7 @@ fn in_the_way(name: &str) -> Finding {
 
 fn link_refused(name: &str, what_zh: &str, what_en: &str) -> Finding {
     refusal(
-        "archive-entry-type",
+        Code::ArchiveEntryType,
         format!("压缩包条目是{what_zh}，未解压"),
         format!("the archive entry is a {what_en}; not extracted"),
         name,
@@ -437,7 +438,7 @@ fn extract_zip(file: std::fs::File, limits: Limits) -> Result<Extracted, Archive
         }
         if let Some(&times) = seen.get(name.as_str()).filter(|n| **n > 1) {
             sink.refuse(refusal(
-                "archive-entry-duplicate",
+                Code::ArchiveEntryDuplicate,
                 format!("压缩包中有 {times} 个同名条目，无法确定取哪一个，均未解压"),
                 format!("the archive holds {times} entries of this name; which one is meant cannot be told, none is extracted"),
                 &name,

@@ -21,7 +21,35 @@ pub struct CodeInfo {
 }
 
 macro_rules! table {
-    ($($code:literal, $level:ident, $req:literal, $group:literal, $zh:literal, $en:literal;)+) => {
+    ($($variant:ident = $code:literal, $level:ident, $req:literal, $group:literal, $zh:literal, $en:literal;)+) => {
+        /// A code the validator reports besides the model's semantic codes: the only way to name
+        /// one where a finding is made, so that a mistyped code does not compile.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Code {
+            $(#[doc = concat!("`", $code, "` (", $req, "): ", $en)] $variant,)+
+        }
+
+        impl Code {
+            /// The stable code as reported.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $code,)+
+                }
+            }
+
+            /// Its row of [`CODES`].
+            pub fn info(self) -> &'static CodeInfo {
+                &CODES[self as usize]
+            }
+        }
+
+        impl linli_model::support::code::TableCode for Code {
+            fn as_code_str(self) -> &'static str {
+                self.as_str()
+            }
+        }
+
         /// Every code the validator reports besides the model's semantic codes.
         pub const CODES: &[CodeInfo] = &[$(CodeInfo {
             code: $code,
@@ -35,69 +63,69 @@ macro_rules! table {
 }
 
 table! {
-    "utf8-bom", Warning, "CON-002", "input", "文件以 UTF-8 BOM 开头", "The file starts with a UTF-8 byte order mark";
-    "invalid-utf8", Error, "CON-002", "input", "不是有效的 UTF-8", "Not valid UTF-8";
-    "line-too-long", Error, "DAT-002", "input", "行过长，未校验", "Line too long; not checked";
-    "blank-lines", Info, "DAT-002", "input", "跳过的空行", "Blank lines skipped";
-    "empty-input", Error, "DAT-002", "input", "输入中没有记录：空文件或只有空白（清单列出的数据集文件为警告）", "The input holds no record: an empty file or only white space (a warning for a file a manifest lists)";
-    "input-not-linli", Error, "DAT-019", "input", "文件夹或数据集中的文件不是 Linli 记录（CSV、Excel、PDF、压缩包等），未读取", "A file in a folder or dataset is not Linli records (CSV, Excel, PDF, an archive ...); not read";
-    "archive-entry-path", Error, "DAT-021", "input", "压缩包条目的路径为绝对路径、含 `..` 或不允许的字符，未解压", "Archive entry path is absolute, climbs with `..` or has characters not allowed; not extracted";
-    "archive-entry-type", Error, "DAT-021", "input", "压缩包条目是链接、硬链接、设备或管道，未解压", "Archive entry is a link, hard link, device or FIFO; not extracted";
-    "archive-entry-duplicate", Error, "DAT-021", "input", "压缩包中条目名称重复，后者未解压", "Archive entry name given twice; the later one not extracted";
-    "read-error", Error, "DAT-002", "input", "读取失败", "Read error";
-    "json-syntax", Error, "CON-002", "json", "JSON 语法错误", "Malformed JSON";
-    "json-truncated", Error, "CON-002", "json", "JSON 不完整（被截断）", "Truncated JSON";
-    "json-too-deep", Error, "CON-002", "json", "JSON 嵌套过深", "JSON nested too deep";
-    "json-number-range", Error, "CON-002", "json", "数值超出可表示的范围", "Number out of range";
-    "json-duplicate-key", Error, "CON-002", "json", "对象中成员重复", "Member given twice in an object";
-    "not-an-object", Error, "COR-001", "record", "记录不是 JSON 对象", "Record is not a JSON object";
-    "missing-record-type", Error, "COR-002", "record", "缺少记录类型或记录类型不是字符串", "Record type missing or not a string";
-    "unknown-record-type", Error, "COR-002", "record", "未知的记录类型", "Unknown record type";
-    "record-structure", Error, "CON-004", "record", "记录结构不符合标准", "Record does not fit the standard";
-    "schema-unknown-member", Error, "COR-003", "schema", "标准未定义的成员", "Member not defined by the standard";
-    "schema-required", Error, "CON-006", "schema", "缺少必填成员", "Required member missing";
-    "schema-code", Error, "CON-034", "schema", "不是代码表中的代码", "Not a code of the table";
-    "schema-record-type", Error, "COR-002", "schema", "记录类型不符", "Wrong record type";
-    "schema-type", Error, "CON-004", "schema", "JSON 类型错误", "Wrong JSON type";
-    "schema-ref-type", Error, "COR-021", "schema", "引用指向的记录类型不允许", "A reference names a record type the member does not allow";
-    "schema-date", Error, "CON-022", "schema", "日期格式错误", "Malformed date";
-    "schema-timestamp", Error, "CON-020", "schema", "时间格式错误（须带时区偏移）", "Malformed timestamp (an offset is required)";
-    "schema-pattern", Error, "CON-004", "schema", "不符合格式或长度限制", "Breaks the pattern or length limits";
-    "schema-range", Error, "CON-004", "schema", "数值超出范围", "Number out of range";
-    "schema-extension-namespace", Error, "COR-040", "schema", "扩展命名空间不合法", "Invalid extension namespace";
-    "schema-structure", Error, "CON-004", "schema", "结构不符合模式", "Structure does not fit the schema";
-    "duplicate-id", Error, "DAT-003", "dataset", "同类记录标识重复", "Id repeated within a record type";
-    "duplicate-person", Warning, "DAT-015", "dataset", "人员重复录入（证件号码相同）", "Person entered twice (same identifier)";
-    "ref-unresolved", Error, "DAT-004", "dataset", "引用的记录不在数据集中", "Referenced record is not in the dataset";
-    "household-head", Error, "PER-013", "dataset", "户主人数不为一", "Household without exactly one head";
-    "place-hierarchy-order", Error, "PLA-004", "dataset", "地点层级顺序错误", "Place hierarchy out of order";
-    "place-hierarchy-cycle", Error, "PLA-004", "dataset", "上级地点链构成循环", "Parent places loop";
-    "organization-parent-cycle", Error, "ORG-008", "dataset", "上级组织链构成循环", "Parent organizations loop";
-    "manifest-missing", Error, "DAT-010", "manifest", "缺少 manifest.json（未用 --dataset 的普通文件夹只给提示）", "manifest.json missing (info only for a plain folder without --dataset)";
-    "manifest-syntax", Error, "DAT-010", "manifest", "manifest.json 不是合法 JSON", "manifest.json is not well-formed JSON";
-    "manifest-invalid", Error, "DAT-010", "manifest", "manifest.json 不符合清单模式", "manifest.json breaks the manifest schema";
-    "manifest-standard-version", Warning, "DAT-011", "manifest", "标准版本与校验器不符（格式错误时为错误）", "Standard version differs from the validator's (an error when malformed)";
-    "manifest-product-version", Warning, "DAT-010", "manifest", "产品版本不是确定的版本", "Product version is not a definite version";
-    "manifest-duplicate-file", Error, "DAT-013", "manifest", "文件在清单中重复列出", "File listed twice";
-    "manifest-path-escapes", Error, "DAT-014", "manifest", "路径不是数据集目录内的相对路径", "Path is not relative inside the dataset directory";
-    "manifest-path-characters", Error, "DAT-014", "manifest", "路径含有不允许的字符", "Path has characters that are not allowed";
-    "manifest-path-symlink", Error, "DAT-014", "manifest", "路径经过符号链接", "Path goes through a symbolic link";
-    "manifest-path-not-regular", Error, "DAT-014", "manifest", "路径指向的不是普通文件（目录、命名管道、套接字或设备），未打开", "Path names something other than a regular file (a directory, FIFO, socket or device); not opened";
-    "manifest-file-missing", Error, "DAT-013", "manifest", "清单列出的文件不存在", "Listed file does not exist";
-    "manifest-hash-mismatch", Error, "DAT-013", "manifest", "文件摘要与清单不符", "File digest differs from the manifest";
-    "manifest-count-mismatch", Error, "DAT-013", "manifest", "记录数与清单不符", "Record count differs from the manifest";
-    "manifest-extra-file", Error, "DAT-013", "manifest", "文件不在清单中", "File not listed in the manifest";
-    "manifest-protection", Error, "DAT-017", "manifest", "protection 不符：密钥标识格式错误，或内置配置与共享级别不符", "protection is inconsistent: a malformed key id, or a built-in profile that does not give the sharing level";
-    "manifest-protection-missing", Error, "DAT-018", "manifest", "共享级别高于 internal 的数据集清单缺少 protection", "A dataset above internal whose manifest has no protection";
-    "manifest-record-type", Error, "DAT-013", "manifest", "记录类型与清单声明不符（每个文件每种类型报告一次，附记录数）", "Record type differs from the manifest (once per file and type, with the number of records)";
-    "event-text-id-number", Error, "EVT-010", "privacy", "事件描述中含有居民身份证号码", "Event description holds a resident ID number";
-    "case-text-id-number", Error, "CAS-012", "privacy", "案件描述中含有居民身份证号码", "Case description holds a resident ID number";
-    "free-text-id-number", Warning, "SHR-040", "privacy", "自由文本中含有居民身份证号码", "Free text holds a resident ID number";
-    "free-text-mobile", Warning, "SHR-041", "privacy", "自由文本中含有手机号码", "Free text holds a mobile telephone number";
-    "id-holds-personal-number", Error, "CON-013", "privacy", "记录标识、来源标识或引用的标识中含有身份证号码或手机号码", "A record id, meta.sourceId or reference id holds a resident ID or mobile number";
-    "shared-raw-value", Error, "SHR-050", "privacy", "共享级别不允许的原始个人信息", "Raw personal information that the sharing level does not allow";
-    "shared-residence-not-community", Error, "SHR-051", "privacy", "公开级别的居住地不是社区", "A residence at public that is not a community";
-    "shared-person-name", Error, "SHR-052", "privacy", "自由文本中含有本数据集人员或联系人的姓名", "Free text holds the name of a person or contact of the dataset";
+    Utf8Bom = "utf8-bom", Warning, "CON-002", "input", "文件以 UTF-8 BOM 开头", "The file starts with a UTF-8 byte order mark";
+    InvalidUtf8 = "invalid-utf8", Error, "CON-002", "input", "不是有效的 UTF-8", "Not valid UTF-8";
+    LineTooLong = "line-too-long", Error, "DAT-002", "input", "行过长，未校验", "Line too long; not checked";
+    BlankLines = "blank-lines", Info, "DAT-002", "input", "跳过的空行", "Blank lines skipped";
+    EmptyInput = "empty-input", Error, "DAT-002", "input", "输入中没有记录：空文件或只有空白（清单列出的数据集文件为警告）", "The input holds no record: an empty file or only white space (a warning for a file a manifest lists)";
+    InputNotLinli = "input-not-linli", Error, "DAT-019", "input", "文件夹或数据集中的文件不是 Linli 记录（CSV、Excel、PDF、压缩包等），未读取", "A file in a folder or dataset is not Linli records (CSV, Excel, PDF, an archive ...); not read";
+    ArchiveEntryPath = "archive-entry-path", Error, "DAT-021", "input", "压缩包条目的路径为绝对路径、含 `..` 或不允许的字符，未解压", "Archive entry path is absolute, climbs with `..` or has characters not allowed; not extracted";
+    ArchiveEntryType = "archive-entry-type", Error, "DAT-021", "input", "压缩包条目是链接、硬链接、设备或管道，未解压", "Archive entry is a link, hard link, device or FIFO; not extracted";
+    ArchiveEntryDuplicate = "archive-entry-duplicate", Error, "DAT-021", "input", "压缩包中条目名称重复，后者未解压", "Archive entry name given twice; the later one not extracted";
+    ReadError = "read-error", Error, "DAT-002", "input", "读取失败", "Read error";
+    JsonSyntax = "json-syntax", Error, "CON-002", "json", "JSON 语法错误", "Malformed JSON";
+    JsonTruncated = "json-truncated", Error, "CON-002", "json", "JSON 不完整（被截断）", "Truncated JSON";
+    JsonTooDeep = "json-too-deep", Error, "CON-002", "json", "JSON 嵌套过深", "JSON nested too deep";
+    JsonNumberRange = "json-number-range", Error, "CON-002", "json", "数值超出可表示的范围", "Number out of range";
+    JsonDuplicateKey = "json-duplicate-key", Error, "CON-002", "json", "对象中成员重复", "Member given twice in an object";
+    NotAnObject = "not-an-object", Error, "COR-001", "record", "记录不是 JSON 对象", "Record is not a JSON object";
+    MissingRecordType = "missing-record-type", Error, "COR-002", "record", "缺少记录类型或记录类型不是字符串", "Record type missing or not a string";
+    UnknownRecordType = "unknown-record-type", Error, "COR-002", "record", "未知的记录类型", "Unknown record type";
+    RecordStructure = "record-structure", Error, "CON-004", "record", "记录结构不符合标准", "Record does not fit the standard";
+    SchemaUnknownMember = "schema-unknown-member", Error, "COR-003", "schema", "标准未定义的成员", "Member not defined by the standard";
+    SchemaRequired = "schema-required", Error, "CON-006", "schema", "缺少必填成员", "Required member missing";
+    SchemaCode = "schema-code", Error, "CON-034", "schema", "不是代码表中的代码", "Not a code of the table";
+    SchemaRecordType = "schema-record-type", Error, "COR-002", "schema", "记录类型不符", "Wrong record type";
+    SchemaType = "schema-type", Error, "CON-004", "schema", "JSON 类型错误", "Wrong JSON type";
+    SchemaRefType = "schema-ref-type", Error, "COR-021", "schema", "引用指向的记录类型不允许", "A reference names a record type the member does not allow";
+    SchemaDate = "schema-date", Error, "CON-022", "schema", "日期格式错误", "Malformed date";
+    SchemaTimestamp = "schema-timestamp", Error, "CON-020", "schema", "时间格式错误（须带时区偏移）", "Malformed timestamp (an offset is required)";
+    SchemaPattern = "schema-pattern", Error, "CON-004", "schema", "不符合格式或长度限制", "Breaks the pattern or length limits";
+    SchemaRange = "schema-range", Error, "CON-004", "schema", "数值超出范围", "Number out of range";
+    SchemaExtensionNamespace = "schema-extension-namespace", Error, "COR-040", "schema", "扩展命名空间不合法", "Invalid extension namespace";
+    SchemaStructure = "schema-structure", Error, "CON-004", "schema", "结构不符合模式", "Structure does not fit the schema";
+    DuplicateId = "duplicate-id", Error, "DAT-003", "dataset", "同类记录标识重复", "Id repeated within a record type";
+    DuplicatePerson = "duplicate-person", Warning, "DAT-015", "dataset", "人员重复录入（证件号码相同）", "Person entered twice (same identifier)";
+    RefUnresolved = "ref-unresolved", Error, "DAT-004", "dataset", "引用的记录不在数据集中", "Referenced record is not in the dataset";
+    HouseholdHead = "household-head", Error, "PER-013", "dataset", "户主人数不为一", "Household without exactly one head";
+    PlaceHierarchyOrder = "place-hierarchy-order", Error, "PLA-004", "dataset", "地点层级顺序错误", "Place hierarchy out of order";
+    PlaceHierarchyCycle = "place-hierarchy-cycle", Error, "PLA-004", "dataset", "上级地点链构成循环", "Parent places loop";
+    OrganizationParentCycle = "organization-parent-cycle", Error, "ORG-008", "dataset", "上级组织链构成循环", "Parent organizations loop";
+    ManifestMissing = "manifest-missing", Error, "DAT-010", "manifest", "缺少 manifest.json（未用 --dataset 的普通文件夹只给提示）", "manifest.json missing (info only for a plain folder without --dataset)";
+    ManifestSyntax = "manifest-syntax", Error, "DAT-010", "manifest", "manifest.json 不是合法 JSON", "manifest.json is not well-formed JSON";
+    ManifestInvalid = "manifest-invalid", Error, "DAT-010", "manifest", "manifest.json 不符合清单模式", "manifest.json breaks the manifest schema";
+    ManifestStandardVersion = "manifest-standard-version", Warning, "DAT-011", "manifest", "标准版本与校验器不符（格式错误时为错误）", "Standard version differs from the validator's (an error when malformed)";
+    ManifestProductVersion = "manifest-product-version", Warning, "DAT-010", "manifest", "产品版本不是确定的版本", "Product version is not a definite version";
+    ManifestDuplicateFile = "manifest-duplicate-file", Error, "DAT-013", "manifest", "文件在清单中重复列出", "File listed twice";
+    ManifestPathEscapes = "manifest-path-escapes", Error, "DAT-014", "manifest", "路径不是数据集目录内的相对路径", "Path is not relative inside the dataset directory";
+    ManifestPathCharacters = "manifest-path-characters", Error, "DAT-014", "manifest", "路径含有不允许的字符", "Path has characters that are not allowed";
+    ManifestPathSymlink = "manifest-path-symlink", Error, "DAT-014", "manifest", "路径经过符号链接", "Path goes through a symbolic link";
+    ManifestPathNotRegular = "manifest-path-not-regular", Error, "DAT-014", "manifest", "路径指向的不是普通文件（目录、命名管道、套接字或设备），未打开", "Path names something other than a regular file (a directory, FIFO, socket or device); not opened";
+    ManifestFileMissing = "manifest-file-missing", Error, "DAT-013", "manifest", "清单列出的文件不存在", "Listed file does not exist";
+    ManifestHashMismatch = "manifest-hash-mismatch", Error, "DAT-013", "manifest", "文件摘要与清单不符", "File digest differs from the manifest";
+    ManifestCountMismatch = "manifest-count-mismatch", Error, "DAT-013", "manifest", "记录数与清单不符", "Record count differs from the manifest";
+    ManifestExtraFile = "manifest-extra-file", Error, "DAT-013", "manifest", "文件不在清单中", "File not listed in the manifest";
+    ManifestProtection = "manifest-protection", Error, "DAT-017", "manifest", "protection 不符：密钥标识格式错误，或内置配置与共享级别不符", "protection is inconsistent: a malformed key id, or a built-in profile that does not give the sharing level";
+    ManifestProtectionMissing = "manifest-protection-missing", Error, "DAT-018", "manifest", "共享级别高于 internal 的数据集清单缺少 protection", "A dataset above internal whose manifest has no protection";
+    ManifestRecordType = "manifest-record-type", Error, "DAT-013", "manifest", "记录类型与清单声明不符（每个文件每种类型报告一次，附记录数）", "Record type differs from the manifest (once per file and type, with the number of records)";
+    EventTextIdNumber = "event-text-id-number", Error, "EVT-010", "privacy", "事件描述中含有居民身份证号码", "Event description holds a resident ID number";
+    CaseTextIdNumber = "case-text-id-number", Error, "CAS-012", "privacy", "案件描述中含有居民身份证号码", "Case description holds a resident ID number";
+    FreeTextIdNumber = "free-text-id-number", Warning, "SHR-040", "privacy", "自由文本中含有居民身份证号码", "Free text holds a resident ID number";
+    FreeTextMobile = "free-text-mobile", Warning, "SHR-041", "privacy", "自由文本中含有手机号码", "Free text holds a mobile telephone number";
+    IdHoldsPersonalNumber = "id-holds-personal-number", Error, "CON-013", "privacy", "记录标识、来源标识或引用的标识中含有身份证号码或手机号码", "A record id, meta.sourceId or reference id holds a resident ID or mobile number";
+    SharedRawValue = "shared-raw-value", Error, "SHR-050", "privacy", "共享级别不允许的原始个人信息", "Raw personal information that the sharing level does not allow";
+    SharedResidenceNotCommunity = "shared-residence-not-community", Error, "SHR-051", "privacy", "公开级别的居住地不是社区", "A residence at public that is not a community";
+    SharedPersonName = "shared-person-name", Error, "SHR-052", "privacy", "自由文本中含有本数据集人员或联系人的姓名", "Free text holds the name of a person or contact of the dataset";
 }
 
 /// The codes of the errors that stop `linli validate` before it reports (exit code 2) because an

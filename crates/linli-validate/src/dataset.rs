@@ -7,6 +7,7 @@
 //! of bookkeeping; references that do not resolve are reported once per missing target, with the
 //! number of times and the first place it was referred to.
 
+use crate::codes::Code;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 
@@ -543,7 +544,7 @@ impl DatasetIndex {
 /// `duplicate-id`: the record repeats the id of the record at `name:line` `[DAT-003]`.
 pub(crate) fn duplicate_id(ty: RecordType, id: &str, name: &str, line: u64) -> Finding {
     Finding::new(
-        "duplicate-id",
+        Code::DuplicateId,
         Level::Error,
         Some("DAT-003"),
         format!("{ty} 标识 `{id}` 重复（首次出现于 {name}:{line}）"),
@@ -557,7 +558,7 @@ pub(crate) fn duplicate_id(ty: RecordType, id: &str, name: &str, line: u64) -> F
 pub(crate) fn duplicate_person(resident: bool, first_id: &str, name: &str, line: u64, i: usize) -> Finding {
     let scheme = if resident { "居民身份证号码" } else { "证件号码" };
     Finding::new(
-        "duplicate-person",
+        Code::DuplicatePerson,
         Level::Warning,
         Some("DAT-015"),
         format!("重复录入：{scheme}与人员 `{first_id}`（{name}:{line}）相同"),
@@ -569,7 +570,7 @@ pub(crate) fn duplicate_person(resident: bool, first_id: &str, name: &str, line:
 /// `ref-unresolved`: `refs` references to `(ty, id)`, which is not in the dataset `[DAT-004]`.
 pub(crate) fn ref_unresolved(ty: RecordType, id: &str, refs: u32, pointer: &str) -> Finding {
     Finding::new(
-        "ref-unresolved",
+        Code::RefUnresolved,
         Level::Error,
         Some("DAT-004"),
         format!("引用的 {ty} `{id}` 不在数据集中（共被引用 {refs} 次，此处为第一次）"),
@@ -581,7 +582,7 @@ pub(crate) fn ref_unresolved(ty: RecordType, id: &str, refs: u32, pointer: &str)
 /// `shared-residence-not-community`: `n` residences refer to a place of `kind` `[SHR-051]`.
 pub(crate) fn residence_not_community(kind: PlaceKind, n: u32, pointer: &str) -> Finding {
     Finding::new(
-        "shared-residence-not-community",
+        Code::SharedResidenceNotCommunity,
         Level::Error,
         Some("SHR-051"),
         format!(
@@ -602,7 +603,7 @@ pub(crate) fn residence_not_community(kind: PlaceKind, n: u32, pointer: &str) ->
 /// `household-head`: household `hid` has `heads` heads `[PER-013]`.
 pub(crate) fn household_head(hid: &str, heads: u32) -> Finding {
     Finding::new(
-        "household-head",
+        Code::HouseholdHead,
         Level::Error,
         Some("PER-013"),
         format!("户 `{hid}` 有 {heads} 个户主（应恰好 1 个）"),
@@ -614,7 +615,7 @@ pub(crate) fn household_head(hid: &str, heads: u32) -> Finding {
 /// `place-hierarchy-order`: a place of `kind` under one of `pkind` `[PLA-004]`.
 pub(crate) fn place_order(kind: PlaceKind, pkind: PlaceKind) -> Finding {
     Finding::new(
-        "place-hierarchy-order",
+        Code::PlaceHierarchyOrder,
         Level::Error,
         Some("PLA-004"),
         format!("{}（{}）不能位于{}（{}）之下", kind.label_zh(), kind.code(), pkind.label_zh(), pkind.code()),
@@ -626,7 +627,7 @@ pub(crate) fn place_order(kind: PlaceKind, pkind: PlaceKind) -> Finding {
 /// `place-hierarchy-cycle` `[PLA-004]`.
 pub(crate) fn place_cycle() -> Finding {
     Finding::new(
-        "place-hierarchy-cycle",
+        Code::PlaceHierarchyCycle,
         Level::Error,
         Some("PLA-004"),
         "上级地点链构成循环",
@@ -638,7 +639,7 @@ pub(crate) fn place_cycle() -> Finding {
 /// `organization-parent-cycle` `[ORG-008]`.
 pub(crate) fn organization_cycle() -> Finding {
     Finding::new(
-        "organization-parent-cycle",
+        Code::OrganizationParentCycle,
         Level::Error,
         Some("ORG-008"),
         "上级组织链构成循环",

@@ -42,8 +42,23 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding with no location yet.
+    /// A finding with no location yet. The code is typed — one of a code table: the
+    /// validator's ([`crate::codes::Code`]), the model's semantic checks
+    /// ([`linli_model::check::FindingCode`]), the adapters' — so that a mistyped code does not
+    /// compile.
     pub fn new(
+        code: impl linli_model::support::code::TableCode,
+        level: Level,
+        requirement: Option<&'static str>,
+        message_zh: impl Into<String>,
+        message_en: impl Into<String>,
+    ) -> Self {
+        Self::with_code(code.as_code_str(), level, requirement, message_zh, message_en)
+    }
+
+    /// A finding whose code a typed table gave already (a finding of the model's checks, a
+    /// schema violation's code by its table, a finding read back from the spill log).
+    pub(crate) fn with_code(
         code: impl Into<Cow<'static, str>>,
         level: Level,
         requirement: Option<&'static str>,
@@ -151,7 +166,8 @@ fn code_form(value: &str) -> bool {
 
 impl From<(&check::Finding, Option<RecordType>, Option<&str>)> for Finding {
     fn from((f, ty, id): (&check::Finding, Option<RecordType>, Option<&str>)) -> Self {
-        let mut out = Finding::new(f.code, f.level, Some(f.requirement), f.message_zh.clone(), f.message_en.clone());
+        let mut out =
+            Finding::with_code(f.code, f.level, Some(f.requirement), f.message_zh.clone(), f.message_en.clone());
         out.pointer = f.pointer.clone();
         out.record_type = ty;
         out.record_id = id.map(str::to_owned);

@@ -1,6 +1,7 @@
 //! Reading inputs: NDJSON (plain or gzip), JSON documents (one record or an array), with
 //! bounded memory and a finding — never a panic — for every malformed line.
 
+use crate::codes::Code;
 use std::io::{BufRead, Read};
 use std::path::Path;
 
@@ -79,7 +80,7 @@ pub struct FileStats {
     pub sha256: String,
 }
 
-fn input_finding(code: &'static str, level: Level, req: &'static str, line: u64, zh: String, en: String) -> Finding {
+fn input_finding(code: Code, level: Level, req: &'static str, line: u64, zh: String, en: String) -> Finding {
     let mut f = Finding::new(code, level, Some(req), zh, en);
     f.line = Some(line);
     f
@@ -88,7 +89,7 @@ fn input_finding(code: &'static str, level: Level, req: &'static str, line: u64,
 /// The warning for a leading byte order mark.
 pub(crate) fn bom_finding() -> Finding {
     input_finding(
-        "utf8-bom",
+        Code::Utf8Bom,
         Level::Warning,
         "CON-002",
         1,
@@ -101,7 +102,7 @@ pub(crate) fn bom_finding() -> Finding {
 /// white space (a dataset's listed file draws it as a warning, see `run`).
 pub(crate) fn empty_finding(line: u64) -> Finding {
     input_finding(
-        "empty-input",
+        Code::EmptyInput,
         Level::Error,
         "DAT-002",
         line,
@@ -143,7 +144,7 @@ pub fn tail_findings(stats: &FileStats) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Some(first) = stats.first_blank {
         out.push(input_finding(
-            "blank-lines",
+            Code::BlankLines,
             Level::Info,
             "DAT-002",
             first,
@@ -209,7 +210,7 @@ pub fn read_lines<R: BufRead>(
         stats.lines += 1;
         if too_long {
             sink(Item::Finding(input_finding(
-                "line-too-long",
+                Code::LineTooLong,
                 Level::Error,
                 "DAT-002",
                 line_no,
@@ -242,7 +243,7 @@ pub fn read_lines<R: BufRead>(
             Err(e) => {
                 let e = e.utf8_error();
                 sink(Item::Finding(input_finding(
-                    "invalid-utf8",
+                    Code::InvalidUtf8,
                     Level::Error,
                     "CON-002",
                     line_no,
@@ -279,13 +280,9 @@ pub fn read_ndjson_file(
     Ok(stats)
 }
 
-/// Lower-case hexadecimal.
+/// Lower-case hexadecimal ([`linli_model::support::hex::encode`]).
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    linli_model::support::hex::encode(bytes)
 }
 
 /// Read a JSON document: one record, or an array of records (each element reported with the
@@ -304,7 +301,7 @@ pub fn read_json_file(mut file: std::fs::File, sink: &mut dyn FnMut(Item)) -> st
         Err(e) => {
             let line = 1 + body[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64;
             sink(Item::Finding(input_finding(
-                "invalid-utf8",
+                Code::InvalidUtf8,
                 Level::Error,
                 "CON-002",
                 line,
@@ -330,11 +327,11 @@ pub fn read_json_file(mut file: std::fs::File, sink: &mut dyn FnMut(Item)) -> st
             // The array as a whole does not read: the same codes as for one record `[CON-070]`.
             Err(e) => {
                 let (code, zh) = if e.to_string().contains("recursion limit") {
-                    ("json-too-deep", "JSON 嵌套过深")
+                    (Code::JsonTooDeep, "JSON 嵌套过深")
                 } else if e.is_eof() {
-                    ("json-truncated", "JSON 不完整（文件被截断）")
+                    (Code::JsonTruncated, "JSON 不完整（文件被截断）")
                 } else {
-                    ("json-syntax", "JSON 语法错误")
+                    (Code::JsonSyntax, "JSON 语法错误")
                 };
                 sink(Item::Finding(input_finding(
                     code,

@@ -6,6 +6,7 @@
 //! runs the semantic checks. Only when that fails does it parse a `serde_json::Value` and ask the
 //! JSON Schema for every violation, so that each is reported with its pointer.
 
+use crate::codes::Code;
 use std::borrow::Cow;
 
 use linli_model::check::{self, Context, DivisionTable, Level};
@@ -39,7 +40,7 @@ impl RecordOutcome {
 
 /// A leak as a finding; its value is already masked `[PRI-004]`.
 fn leak_finding(l: linli_privacy::leak::Leak, ty: RecordType, id: &str) -> Finding {
-    let mut f = Finding::new(l.code, l.level, Some(l.requirement), l.message_zh, l.message_en);
+    let mut f = Finding::with_code(l.code, l.level, Some(l.requirement), l.message_zh, l.message_en);
     f.pointer = l.pointer;
     f.record_type = Some(ty);
     f.record_id = Some(id.to_owned());
@@ -149,13 +150,13 @@ fn with_vendor_hint(zh: &str, en: &str, obj: &serde_json::Map<String, Value>) ->
 fn json_error(e: &serde_json::Error) -> Finding {
     let msg = e.to_string();
     let (code, zh) = if msg.contains("recursion limit") {
-        ("json-too-deep", "JSON 嵌套过深")
+        (Code::JsonTooDeep, "JSON 嵌套过深")
     } else if msg.contains("number out of range") {
-        ("json-number-range", "数值超出可表示的范围")
+        (Code::JsonNumberRange, "数值超出可表示的范围")
     } else if e.is_eof() {
-        ("json-truncated", "JSON 不完整（行或文件被截断）")
+        (Code::JsonTruncated, "JSON 不完整（行或文件被截断）")
     } else {
-        ("json-syntax", "JSON 语法错误")
+        (Code::JsonSyntax, "JSON 语法错误")
     };
     // serde's place is within the record's own text (line 1 of an NDJSON line), not the file's:
     // said so in each language, serde's own words after it [CON-055].
@@ -178,7 +179,7 @@ fn text_problem(p: &linli_model::json::TextProblem, text: &str) -> RecordOutcome
     use linli_model::json::{MAX_DEPTH, TextProblem};
     let f = match p {
         TextProblem::DuplicateMember { pointer } => Finding::new(
-            "json-duplicate-key",
+            Code::JsonDuplicateKey,
             Level::Error,
             Some("CON-002"),
             "对象中同一成员名出现两次（各读取方可能取不同的值）",
@@ -186,13 +187,13 @@ fn text_problem(p: &linli_model::json::TextProblem, text: &str) -> RecordOutcome
         )
         .at(pointer.clone()),
         TextProblem::TooDeep { .. } => Finding::new(
-            "json-too-deep",
+            Code::JsonTooDeep,
             Level::Error,
             Some("CON-002"),
             format!("JSON 数组与对象嵌套超过 {MAX_DEPTH} 层"),
             format!("arrays and objects nest deeper than {MAX_DEPTH} levels"),
         ),
-        _ => Finding::new("json-syntax", Level::Error, Some("CON-002"), p.to_string(), p.to_string()),
+        _ => Finding::new(Code::JsonSyntax, Level::Error, Some("CON-002"), p.to_string(), p.to_string()),
     };
     let at_fault = |m: &str| matches!(p, TextProblem::DuplicateMember { pointer } if pointer == m);
     let mut out = RecordOutcome { findings: vec![f], ..Default::default() };
@@ -214,28 +215,30 @@ fn text_problem(p: &linli_model::json::TextProblem, text: &str) -> RecordOutcome
 /// Code and requirement for a schema violation, by the table of `[CON-070]`.
 fn schema_code(keyword: &str, pointer: &str, time_form: Option<&str>) -> (&'static str, &'static str) {
     match (keyword, time_form) {
-        ("additionalProperties" | "unevaluatedProperties", _) => ("schema-unknown-member", "COR-003"),
-        ("required", _) => ("schema-required", "CON-006"),
-        ("type", _) => ("schema-type", "CON-004"),
-        ("const", _) if pointer.is_empty() || pointer == "/type" => ("schema-record-type", "COR-002"),
+        ("additionalProperties" | "unevaluatedProperties", _) => (Code::SchemaUnknownMember.as_str(), "COR-003"),
+        ("required", _) => (Code::SchemaRequired.as_str(), "CON-006"),
+        ("type", _) => (Code::SchemaType.as_str(), "CON-004"),
+        ("const", _) if pointer.is_empty() || pointer == "/type" => (Code::SchemaRecordType.as_str(), "COR-002"),
         // The `type` of a geometry is a GeoJSON type, not a record type.
         ("const" | "enum", _)
             if pointer.ends_with("/type")
                 && !pointer.ends_with("/geometry/type")
                 && !pointer.ends_with("/location/type") =>
         {
-            ("schema-ref-type", "COR-021")
+            (Code::SchemaRefType.as_str(), "COR-021")
         }
-        ("enum", _) => ("schema-code", "CON-034"),
-        ("const", _) => ("schema-type", "CON-004"),
-        (_, Some("date")) => ("schema-date", "CON-022"),
-        (_, Some(_)) => ("schema-timestamp", "CON-020"),
-        ("pattern" | "minLength" | "maxLength", _) => ("schema-pattern", "CON-004"),
+        ("enum", _) => (Code::SchemaCode.as_str(), "CON-034"),
+        ("const", _) => (Code::SchemaType.as_str(), "CON-004"),
+        (_, Some("date")) => (Code::SchemaDate.as_str(), "CON-022"),
+        (_, Some(_)) => (Code::SchemaTimestamp.as_str(), "CON-020"),
+        ("pattern" | "minLength" | "maxLength", _) => (Code::SchemaPattern.as_str(), "CON-004"),
         // The schema's bound on a Place's area is the semantic check `place-area`.
-        ("exclusiveMinimum", _) if pointer == "/area" => ("place-area", "PLA-011"),
-        ("minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum", _) => ("schema-range", "CON-004"),
-        ("propertyNames", _) => ("schema-extension-namespace", "COR-040"),
-        _ => ("schema-structure", "CON-004"),
+        ("exclusiveMinimum", _) if pointer == "/area" => {
+            (linli_model::check::FindingCode::PlaceArea.as_str(), "PLA-011")
+        }
+        ("minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum", _) => (Code::SchemaRange.as_str(), "CON-004"),
+        ("propertyNames", _) => (Code::SchemaExtensionNamespace.as_str(), "COR-040"),
+        _ => (Code::SchemaStructure.as_str(), "CON-004"),
     }
 }
 
@@ -333,7 +336,7 @@ impl Validator {
             .into_iter()
             .map(|s| {
                 let (code, req) = schema_code(&s.keyword, &s.pointer, s.time_form);
-                let mut f = Finding::new(code, Level::Error, Some(req), s.message_zh, s.message_en);
+                let mut f = Finding::with_code(code, Level::Error, Some(req), s.message_zh, s.message_en);
                 f.pointer = s.pointer;
                 f.record_type = Some(ty);
                 f.record_id = id.map(str::to_owned);
@@ -364,7 +367,7 @@ impl Validator {
         let Some(obj) = v.as_object() else {
             return RecordOutcome {
                 findings: vec![Finding::new(
-                    "not-an-object",
+                    Code::NotAnObject,
                     Level::Error,
                     Some("COR-001"),
                     "记录必须是 JSON 对象",
@@ -383,7 +386,7 @@ impl Validator {
                         "unknown record type (expected one of Person, Organization, Place, Thing, Event, Case)",
                         obj,
                     );
-                    let f = Finding::new("unknown-record-type", Level::Error, Some("COR-002"), zh, en)
+                    let f = Finding::new(Code::UnknownRecordType, Level::Error, Some("COR-002"), zh, en)
                         .at("/type")
                         .with_value(t);
                     return RecordOutcome { id, findings: vec![f], ..Default::default() };
@@ -392,7 +395,7 @@ impl Validator {
             _ => {
                 let (zh, en) =
                     with_vendor_hint("记录缺少字符串成员 `type`", "the record has no string member `type`", obj);
-                let f = Finding::new("missing-record-type", Level::Error, Some("COR-002"), zh, en).at("/type");
+                let f = Finding::new(Code::MissingRecordType, Level::Error, Some("COR-002"), zh, en).at("/type");
                 return RecordOutcome { id, findings: vec![f], ..Default::default() };
             }
         };
@@ -411,9 +414,9 @@ impl Validator {
                 (None, Ok(_)) => String::from("unknown"),
             };
             let (code, req) = if reason.contains("duplicate field") {
-                ("json-duplicate-key", "CON-002")
+                (Code::JsonDuplicateKey, "CON-002")
             } else {
-                ("record-structure", "CON-004")
+                (Code::RecordStructure, "CON-004")
             };
             // serde's position is that of the value as re-read, not of the input: left out.
             let reason = match reason.rfind(" at line ") {
@@ -434,7 +437,7 @@ impl Validator {
             // version: point at it and say so `[CON-008]`, `[CON-070]`.
             if let Some(p) = INTEGER_MEMBERS
                 .iter()
-                .filter(|_| code == "record-structure")
+                .filter(|_| code == Code::RecordStructure)
                 .find(|p| v.pointer(p).and_then(Value::as_number).is_some_and(|n| n.is_f64()))
             {
                 f = Finding::new(

@@ -962,7 +962,7 @@ impl FindingLog {
         let record_id = opt(&mut d);
         let value = opt(&mut d);
         let (zh, en) = (d.str().to_owned(), d.str().to_owned());
-        let mut f = Finding::new(code, level, self.requirements.get(req as usize).copied(), zh, en).at(pointer);
+        let mut f = Finding::with_code(code, level, self.requirements.get(req as usize).copied(), zh, en).at(pointer);
         f.file = file;
         f.line = has_line.then_some(line);
         f.record_type = (ty != u8::MAX).then(|| record_type(ty));

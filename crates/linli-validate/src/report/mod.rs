@@ -654,7 +654,7 @@ mod tests {
     }
 
     fn finding(code: &'static str, level: Level) -> Finding {
-        Finding::new(code, level, Some("CON-002"), "zh", "en")
+        Finding::with_code(code, level, Some("CON-002"), "zh", "en")
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! What each input is (a dataset, a folder, an archive, a plain file) and how it is read.
 
 use super::*;
+use crate::codes::Code;
 /// Check `root` as a dataset of its own (`before`: findings about how it was found, such as the
 /// refused entries of an archive).
 pub(super) fn dataset(run: &mut Run<'_>, root: &Path, label: &str, before: Vec<Finding>) -> Result<(), RunError> {
@@ -97,7 +98,7 @@ impl Source<'_> {
 
 /// The finding for a file that could not be read to its end.
 pub(super) fn read_error(e: &std::io::Error) -> Finding {
-    Finding::new("read-error", Level::Error, Some("DAT-002"), format!("读取失败：{e}"), format!("read failed: {e}"))
+    Finding::new(Code::ReadError, Level::Error, Some("DAT-002"), format!("读取失败：{e}"), format!("read failed: {e}"))
 }
 
 impl InputSummary {
@@ -127,7 +128,7 @@ pub(super) fn not_linli_finding(err: RunError) -> Finding {
         RunError::Input { zh, en, .. } => (zh, en),
         other => (other.to_string(), other.to_string()),
     };
-    Finding::new("input-not-linli", Level::Error, Some("DAT-019"), zh, en)
+    Finding::new(Code::InputNotLinli, Level::Error, Some("DAT-019"), zh, en)
 }
 
 /// Read one file given on the command line (`top`) or found in a folder without a manifest,

@@ -1,6 +1,7 @@
 //! A dataset directory: its manifest read and checked, its listed files validated against it.
 
 use super::*;
+use crate::codes::Code;
 impl DatasetSummary {
     /// What a manifest says about its dataset.
     pub(super) fn of(label: &str, m: &Manifest) -> Self {
@@ -17,7 +18,7 @@ impl DatasetSummary {
 }
 
 pub(super) fn manifest_finding(
-    code: &'static str,
+    code: Code,
     level: Level,
     req: &'static str,
     zh: String,
@@ -31,12 +32,12 @@ pub(super) fn manifest_finding(
 pub(super) fn member_finding(e: &linli_model::member::MemberError, pointer: String) -> Finding {
     use linli_model::member::Refusal;
     let (code, req) = match e.refusal {
-        Refusal::Characters => ("manifest-path-characters", "DAT-014"),
-        Refusal::NotRelative | Refusal::Escapes | Refusal::Outside => ("manifest-path-escapes", "DAT-014"),
-        Refusal::Symlink | Refusal::Changed => ("manifest-path-symlink", "DAT-014"),
-        Refusal::Missing => ("manifest-file-missing", "DAT-013"),
-        Refusal::Unreadable => ("read-error", "DAT-002"),
-        _ => ("manifest-path-not-regular", "DAT-014"),
+        Refusal::Characters => (Code::ManifestPathCharacters, "DAT-014"),
+        Refusal::NotRelative | Refusal::Escapes | Refusal::Outside => (Code::ManifestPathEscapes, "DAT-014"),
+        Refusal::Symlink | Refusal::Changed => (Code::ManifestPathSymlink, "DAT-014"),
+        Refusal::Missing => (Code::ManifestFileMissing, "DAT-013"),
+        Refusal::Unreadable => (Code::ReadError, "DAT-002"),
+        _ => (Code::ManifestPathNotRegular, "DAT-014"),
     };
     manifest_finding(code, Level::Error, req, e.message_zh(), e.message_en(), pointer)
 }
@@ -88,7 +89,7 @@ pub(super) fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result
         Err(e) if e.refusal == linli_model::member::Refusal::Missing => {
             run.push(
                 manifest_finding(
-                    "manifest-missing",
+                    Code::ManifestMissing,
                     Level::Error,
                     "DAT-010",
                     "数据集目录缺少 manifest.json；仍将校验其中的数据文件".into(),
@@ -113,7 +114,7 @@ pub(super) fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result
         Ok(Err(_)) => {
             run.push(
                 manifest_finding(
-                    "manifest-syntax",
+                    Code::ManifestSyntax,
                     Level::Error,
                     "DAT-010",
                     "manifest.json 无效：不是有效的 UTF-8".into(),
@@ -183,7 +184,7 @@ pub(super) fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result
         if listed.contains(&entry.path) {
             run.push(
                 manifest_finding(
-                    "manifest-duplicate-file",
+                    Code::ManifestDuplicateFile,
                     Level::Error,
                     "DAT-013",
                     format!("文件 `{}` 在清单中重复列出", entry.path),
@@ -232,7 +233,7 @@ pub(super) fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result
                 if stats.sha256 != entry.sha256.as_str() {
                     run.push(
                         manifest_finding(
-                            "manifest-hash-mismatch",
+                            Code::ManifestHashMismatch,
                             Level::Error,
                             "DAT-013",
                             format!("文件 `{}` 的 SHA-256 与清单不符（实际 {}）", entry.path, stats.sha256),
@@ -246,7 +247,7 @@ pub(super) fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result
                 if stats.records != entry.records {
                     run.push(
                         manifest_finding(
-                            "manifest-count-mismatch",
+                            Code::ManifestCountMismatch,
                             Level::Error,
                             "DAT-013",
                             format!("文件 `{}` 有 {} 条记录，清单写 {}", entry.path, stats.records, entry.records),
@@ -272,7 +273,7 @@ pub(super) fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result
         if !listed.contains(&rel) {
             run.push(
                 manifest_finding(
-                    "manifest-extra-file",
+                    Code::ManifestExtraFile,
                     Level::Error,
                     "DAT-013",
                     format!("文件 `{rel}` 不在清单中"),
@@ -292,7 +293,7 @@ pub(super) fn read_manifest(run: &mut Run<'_>, body: &str, manifest_label: &str)
     if let Err(linli_model::json::TextProblem::DuplicateMember { pointer }) = linli_model::json::check_text(body) {
         run.push(
             manifest_finding(
-                "manifest-invalid",
+                Code::ManifestInvalid,
                 Level::Error,
                 "DAT-010",
                 format!("manifest.json 中同一对象的成员名 `{pointer}` 出现两次"),
@@ -309,7 +310,7 @@ pub(super) fn read_manifest(run: &mut Run<'_>, body: &str, manifest_label: &str)
         Ok(m) => Some(m),
         Err(e) => {
             let syntax = e.is_syntax() || e.is_eof();
-            let code = if syntax { "manifest-syntax" } else { "manifest-invalid" };
+            let code = if syntax { Code::ManifestSyntax } else { Code::ManifestInvalid };
             // The place in each language, serde's own words after it in parentheses [CON-055].
             let msg = e.to_string();
             let at = format!(" at line {} column {}", e.line(), e.column());
@@ -341,7 +342,7 @@ pub(super) fn check_manifest_header(run: &mut Run<'_>, m: &Manifest, label: &str
     if theirs.len() != 3 || theirs.iter().any(|p| p.parse::<u32>().is_err()) {
         run.push(
             manifest_finding(
-                "manifest-standard-version",
+                Code::ManifestStandardVersion,
                 Level::Error,
                 "DAT-011",
                 format!("标准版本 `{}` 不是 主.次.修订 形式", m.standard_version),
@@ -354,7 +355,7 @@ pub(super) fn check_manifest_header(run: &mut Run<'_>, m: &Manifest, label: &str
     } else if theirs[..2] != ours[..2] {
         run.push(
             manifest_finding(
-                "manifest-standard-version",
+                Code::ManifestStandardVersion,
                 Level::Warning,
                 "DAT-011",
                 format!("数据集遵循标准 {}，校验器实现 {}", m.standard_version, linli_model::STANDARD_VERSION),
@@ -373,7 +374,7 @@ pub(super) fn check_manifest_header(run: &mut Run<'_>, m: &Manifest, label: &str
     if matches!(v.as_str(), "latest" | "main" | "master" | "head" | "dev" | "snapshot") {
         run.push(
             manifest_finding(
-                "manifest-product-version",
+                Code::ManifestProductVersion,
                 Level::Warning,
                 "DAT-010",
                 format!("产品版本 `{v}` 不是确定的版本"),
@@ -390,7 +391,7 @@ pub(super) fn check_manifest_header(run: &mut Run<'_>, m: &Manifest, label: &str
     if m.protection.is_none() && m.sharing_level != linli_model::codes::SharingLevel::Internal {
         run.push(
             manifest_finding(
-                "manifest-protection-missing",
+                Code::ManifestProtectionMissing,
                 Level::Error,
                 "DAT-018",
                 format!("共享级别为 `{}` 的数据集清单缺少 protection（所用共享配置）", m.sharing_level.code()),
@@ -410,7 +411,7 @@ pub(super) fn check_manifest_header(run: &mut Run<'_>, m: &Manifest, label: &str
                 // Never quoted: a tool that writes something else here may have written the key.
                 run.push(
                     manifest_finding(
-                        "manifest-protection",
+                        Code::ManifestProtection,
                         Level::Error,
                         "DAT-017",
                         "protection.keyId 不是密钥标识（16 位小写十六进制）；清单中不得写入密钥".into(),
@@ -426,7 +427,7 @@ pub(super) fn check_manifest_header(run: &mut Run<'_>, m: &Manifest, label: &str
         if built_in.is_some_and(|level| level != m.sharing_level) {
             run.push(
                 manifest_finding(
-                    "manifest-protection",
+                    Code::ManifestProtection,
                     Level::Error,
                     "DAT-017",
                     format!("内置共享配置 `{}` 与清单的共享级别 `{}` 不符", p.profile, m.sharing_level.code()),

@@ -7,6 +7,7 @@ mod inputs;
 mod manifest;
 mod read;
 
+use crate::codes::Code;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -272,8 +273,7 @@ impl Run<'_> {
 }
 
 fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    linli_model::datetime::Timestamp::from_offset_datetime(now.replace_nanosecond(0).unwrap_or(now)).to_string()
+    linli_model::support::clock::now_utc().to_string()
 }
 
 /// Validate `inputs` (files and dataset directories) and return the report.
@@ -339,7 +339,7 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
             } else {
                 // A folder of record files: each file on its own.
                 let mut f = Finding::new(
-                    "manifest-missing",
+                    Code::ManifestMissing,
                     Level::Info,
                     Some("DAT-010"),
                     "目录中没有 manifest.json：逐个文件校验，不作为数据集（需要时用 --dataset）",

@@ -2,6 +2,7 @@
 //! results are folded back into the report and the dataset index in input order.
 
 use super::*;
+use crate::codes::Code;
 pub(super) enum Pending {
     Record(RawRecord),
     Finding(Finding),
@@ -26,11 +27,11 @@ impl Run<'_> {
                         self.report.count_record(None, !checked, None);
                     }
                     // A file that a manifest lists may hold no record: [DAT-002] says SHOULD.
-                    if f.code == "empty-input" && expect.is_some() {
+                    if f.code == Code::EmptyInput.as_str() && expect.is_some() {
                         f.level = Level::Warning;
                     }
                     // Lines in another encoding: one finding with a count [DAT-023].
-                    if let ("invalid-utf8", Some(line)) = (f.code.as_ref(), f.line) {
+                    if let (true, Some(line)) = (f.code == Code::InvalidUtf8.as_str(), f.line) {
                         self.repeat(Repeated::Encoding, line, || f);
                         continue;
                     }
@@ -44,11 +45,12 @@ impl Run<'_> {
                     if let (Some(want), Some(got)) = (expect, out.record_type) {
                         if want != got {
                             // Unless that rule is not checked (`--skip`) [VAL-023].
-                            wrong_type = self.report.rule_filter.keeps("manifest-record-type", Some("DAT-013"));
+                            wrong_type =
+                                self.report.rule_filter.keeps(Code::ManifestRecordType.as_str(), Some("DAT-013"));
                             let id = out.id.clone();
                             self.repeat(Repeated::RecordType { want, got }, raw.line, || {
                                 let mut f = Finding::new(
-                                    "manifest-record-type",
+                                    Code::ManifestRecordType,
                                     Level::Error,
                                     Some("DAT-013"),
                                     String::new(),

@@ -103,7 +103,7 @@ impl OldIndex {
                 let name = files.get(first.file as usize).map_or("-", String::as_str);
                 Some(
                     Finding::new(
-                        "duplicate-id",
+                        linli_validate::codes::Code::DuplicateId,
                         Level::Error,
                         Some("DAT-003"),
                         format!("{ty} 标识 `{id}` 重复（首次出现于 {name}:{}）", first.line),
@@ -154,7 +154,7 @@ impl OldIndex {
                             };
                             out.push(
                                 Finding::new(
-                                    "duplicate-person",
+                                    linli_validate::codes::Code::DuplicatePerson,
                                     Level::Warning,
                                     Some("DAT-015"),
                                     format!(
@@ -241,7 +241,7 @@ impl OldIndex {
                     out.push((
                         Some(*loc),
                         Finding::new(
-                            "ref-unresolved",
+                            linli_validate::codes::Code::RefUnresolved,
                             Level::Error,
                             Some("DAT-004"),
                             format!("引用的 {ty} `{id}` 不在数据集中（共被引用 {} 次，此处为第一次）", e.refs),
@@ -265,7 +265,7 @@ impl OldIndex {
                     out.push((
                         Some(*loc),
                         Finding::new(
-                            "shared-residence-not-community",
+                            linli_validate::codes::Code::SharedResidenceNotCommunity,
                             Level::Error,
                             Some("SHR-051"),
                             format!(
@@ -292,7 +292,7 @@ impl OldIndex {
                 out.push((
                     Some(*loc),
                     Finding::new(
-                        "household-head",
+                        linli_validate::codes::Code::HouseholdHead,
                         Level::Error,
                         Some("PER-013"),
                         format!("户 `{hid}` 有 {heads} 个户主（应恰好 1 个）"),
@@ -314,7 +314,7 @@ impl OldIndex {
                     out.push((
                         loc,
                         Finding::new(
-                            "place-hierarchy-order",
+                            linli_validate::codes::Code::PlaceHierarchyOrder,
                             Level::Error,
                             Some("PLA-004"),
                             format!(
@@ -338,7 +338,7 @@ impl OldIndex {
                 out.push((
                     self.entries[**k as usize].defined,
                     Finding::new(
-                        "place-hierarchy-cycle",
+                        linli_validate::codes::Code::PlaceHierarchyCycle,
                         Level::Error,
                         Some("PLA-004"),
                         "上级地点链构成循环",
@@ -355,7 +355,7 @@ impl OldIndex {
                 out.push((
                     self.entries[**k as usize].defined,
                     Finding::new(
-                        "organization-parent-cycle",
+                        linli_validate::codes::Code::OrganizationParentCycle,
                         Level::Error,
                         Some("ORG-008"),
                         "上级组织链构成循环",

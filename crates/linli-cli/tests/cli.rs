@@ -164,10 +164,17 @@ fn manifest_writes_a_manifest_the_validator_accepts() {
     let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
     assert!(manifest.contains("\"2024/place.ndjson\"") && !manifest.contains("thing.ndjson"), "{manifest}");
     let (code, out) = run(&["--lang", "en", "validate", dir.to_str().unwrap()]);
-    // Persons refer to organizations and places that are all present here except none: only
-    // places and persons were copied, so references to other types do not resolve.
-    assert!(matches!(code, c if c == ExitCode::SUCCESS || c == ExitCode::from(1)), "{out}");
+    // The persons of the example refer to places only, and every place is here (in `2024/`): the
+    // manifest lists both files rightly and nothing else is found.
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("64 valid, 0 invalid") && out.contains("0 errors, 0 warnings"), "{out}");
     assert!(!out.contains("[manifest-"), "{out}");
+    // The same check fails when the manifest is wrong: the sub-folder dropped from its path, the
+    // file is both missing and extra, and the places are no longer read [DAT-013].
+    std::fs::write(dir.join("manifest.json"), manifest.replace("\"2024/place.ndjson\"", "\"place.ndjson\"")).unwrap();
+    let (code, out) = run(&["--lang", "en", "validate", dir.to_str().unwrap()]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(out.contains("[manifest-file-missing]") && out.contains("[manifest-extra-file]"), "{out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -90,3 +90,22 @@ fn validate_with_the_list_knows_real_codes_and_reports_made_up_ones() {
     assert!(!out.contains("division-code-unknown"), "{out}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A table that does not read is a usage error that names the line and what is wrong, in each
+/// language.
+#[test]
+fn a_division_table_that_does_not_read_names_the_line_in_each_language() {
+    let dir = std::env::temp_dir().join(format!("linli-divisions-bad-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let table = dir.join("d.csv");
+    std::fs::write(&table, "code,name\n320508,姑苏区\nabc,b\n").unwrap();
+    let (table, file) = (table.display().to_string(), root().join("examples/records").display().to_string());
+    let (code, en) = run(&["--lang", "en", "validate", "--divisions", &table, &file]);
+    assert_eq!(code, ExitCode::from(2), "{en}");
+    assert_eq!(en, format!("error[usage]: division table {table}, line 3: `abc` is not a division code"));
+    let (code, zh) = run(&["--lang", "zh", "validate", "--divisions", &table, &file]);
+    assert_eq!(code, ExitCode::from(2), "{zh}");
+    assert_eq!(zh, format!("error[usage]: {table}：行政区划表无法读取：第 3 行：`abc` 不是行政区划代码"));
+    std::fs::remove_dir_all(&dir).ok();
+}

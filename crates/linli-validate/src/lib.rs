@@ -36,6 +36,12 @@ pub enum Error {
         /// The compiler's message.
         message: String,
     },
+    /// A schema given to [`SchemaEngine::violations_against`] does not compile.
+    #[error("the schema does not compile: {message}")]
+    SchemaInvalid {
+        /// The compiler's message.
+        message: String,
+    },
     /// A report could not be rendered in a format.
     #[error("the report cannot be written as {format}: {message}")]
     Render {
@@ -68,6 +74,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::SchemaCompile { .. } => "schema-compile",
+            Error::SchemaInvalid { .. } => "schema-invalid",
             Error::Render { .. } => "render",
             Error::UndocumentedCode { .. } => "code-undocumented",
             Error::RequirementMismatch { .. } => "code-requirement-mismatch",
@@ -81,6 +88,7 @@ impl Error {
         }
         match self {
             Error::SchemaCompile { file, message } => format!("内置模式 {file} 无法编译：{message}"),
+            Error::SchemaInvalid { message } => format!("所给模式无法编译：{message}"),
             Error::Render { format, message } => format!("报告无法写成 {format}：{message}"),
             Error::UndocumentedCode { code } => format!("问题代码 `{code}` 没有文档"),
             Error::RequirementMismatch { code, cited, documented } => format!(

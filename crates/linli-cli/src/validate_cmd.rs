@@ -174,12 +174,15 @@ pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Resul
     if let Some(path) = &args.divisions {
         // A table that cannot be opened is an I/O error, said by its kind [CON-055].
         std::fs::File::open(path).map_err(|source| CliError::Io { path: path.clone(), source })?;
-        let table = DivisionTable::from_csv_path(path).map_err(|e| match e {
-            linli_model::Error::DivisionTable { path, message } => CliError::usage(
-                format!("{path}：行政区划表无法读取：{message}"),
-                format!("division table {path}: {message}"),
-            ),
-            other => CliError::usage(format!("行政区划表无法读取：{other}"), other.to_string()),
+        let table = DivisionTable::from_csv_path(path).map_err(|e| {
+            let zh = match &e {
+                linli_model::Error::DivisionTable { path, line, problem } => {
+                    let at = line.map(|l| format!("第 {l} 行：")).unwrap_or_default();
+                    format!("{path}：行政区划表无法读取：{at}{}", problem.message(true))
+                }
+                other => format!("行政区划表无法读取：{other}"),
+            };
+            CliError::usage(zh, e.to_string())
         })?;
         validator = validator.with_divisions(table);
     }

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 mod support;
 use support::{root, run};
@@ -164,10 +164,17 @@ fn manifest_writes_a_manifest_the_validator_accepts() {
     let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
     assert!(manifest.contains("\"2024/place.ndjson\"") && !manifest.contains("thing.ndjson"), "{manifest}");
     let (code, out) = run(&["--lang", "en", "validate", dir.to_str().unwrap()]);
-    // Persons refer to organizations and places that are all present here except none: only
-    // places and persons were copied, so references to other types do not resolve.
-    assert!(matches!(code, c if c == ExitCode::SUCCESS || c == ExitCode::from(1)), "{out}");
+    // The persons of the example refer to places only, and every place is here (in `2024/`): the
+    // manifest lists both files rightly and nothing else is found.
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("64 valid, 0 invalid") && out.contains("0 errors, 0 warnings"), "{out}");
     assert!(!out.contains("[manifest-"), "{out}");
+    // The same check fails when the manifest is wrong: the sub-folder dropped from its path, the
+    // file is both missing and extra, and the places are no longer read [DAT-013].
+    std::fs::write(dir.join("manifest.json"), manifest.replace("\"2024/place.ndjson\"", "\"place.ndjson\"")).unwrap();
+    let (code, out) = run(&["--lang", "en", "validate", dir.to_str().unwrap()]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(out.contains("[manifest-file-missing]") && out.contains("[manifest-extra-file]"), "{out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -309,13 +316,27 @@ fn mask_the_example_dataset_with_each_profile_and_validate_it() {
     let (code, out) = run(&["--lang", "zh", "mask", "--profile", "public", &input, "-o", &out_dir]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.contains("已按共享配置 `public`"), "{out}");
-    if std::env::var_os("LINLI_MASK_KEY").is_none() {
-        let out_dir = dir.join("nokey").display().to_string();
-        let (code, out) = run(&["--lang", "en", "mask", "--profile", "inter-department", &input, "-o", &out_dir]);
-        assert_eq!(code, ExitCode::from(2), "{out}");
-        assert!(out.contains("error[key-missing]") && out.contains("LINLI_MASK_KEY"), "{out}");
-        assert!(!Path::new(&out_dir).exists(), "{out}");
-    }
+    // Without --key-file the key comes from LINLI_MASK_KEY alone. The binary runs with the variable
+    // removed, whatever the environment of the tests holds: a profile that needs a key is refused
+    // and nothing is written; with the variable set for it, the same command masks.
+    let out_dir = dir.join("nokey");
+    let mask_inter = |key: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_linli"));
+        cmd.args(["--lang", "en", "mask", "--profile", "inter-department", &input, "-o"]).arg(&out_dir);
+        match key {
+            Some(k) => cmd.env("LINLI_MASK_KEY", k),
+            None => cmd.env_remove("LINLI_MASK_KEY"),
+        };
+        let out = cmd.output().unwrap();
+        (out.status.code(), String::from_utf8(out.stderr).unwrap() + &String::from_utf8(out.stdout).unwrap())
+    };
+    let (code, out) = mask_inter(None);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("error[key-missing]") && out.contains("LINLI_MASK_KEY"), "{out}");
+    assert!(!out_dir.exists(), "{out}");
+    let (code, out) = mask_inter(Some("a department key of enough bytes"));
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("masked 120 records") && out_dir.join("manifest.json").is_file(), "{out}");
     // The key is not an accepted argument: clap refuses it before anything runs (a fresh
     // directory, so that an output-exists error cannot stand in for the refusal).
     let out_dir = dir.join("key-arg").display().to_string();

@@ -561,6 +561,7 @@ fn validate_prints_no_planted_value_in_any_format_or_language() {
     std::fs::create_dir_all(&dir).unwrap();
     for input in inputs() {
         let place = input.place.name();
+        let mut codes = Vec::new();
         for format in ["text", "json", "junit", "html", "csv", "xlsx"] {
             let kind = if format == "json" { Kind::Json } else { Kind::Text };
             for lang in ["zh", "en"] {
@@ -572,7 +573,7 @@ fn validate_prints_no_planted_value_in_any_format_or_language() {
                     .arg(&input.dataset)
                     .output()
                     .unwrap();
-                assert!(matches!(out.status.code(), Some(0 | 1)), "{what} on the {place}: {:?}", out.status);
+                codes.push((format!("{what}: {}", String::from_utf8_lossy(&out.stderr)), out.status.code()));
                 check_output(&mut failures, &format!("{what} --output"), place, &out);
                 let written = match format {
                     "xlsx" => xlsx_text(&file),
@@ -581,6 +582,20 @@ fn validate_prints_no_planted_value_in_any_format_or_language() {
                 };
                 check(&mut failures, &format!("{what} --output (file)"), place, &written, kind);
             }
+        }
+        // One verdict in every format and language: exit 1 exactly when the JSON report says the
+        // input is not valid.
+        let report: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(format!("{}-json-en", input.place.slug()))).unwrap(),
+        )
+        .unwrap();
+        let want = match report["valid"].as_bool() {
+            Some(true) => Some(0),
+            Some(false) => Some(1),
+            None => panic!("{place}: no verdict in the JSON report"),
+        };
+        for (what, code) in codes {
+            assert_eq!(code, want, "{what} on the {place}");
         }
         // Not a blind test: the planted ids are seen (and reported masked).
         if input.place == Place::RecordId {
@@ -903,9 +918,17 @@ fn convert_a_register_prints_no_planted_value() {
                 .arg(&loss)
                 .output()
                 .unwrap();
-            assert!(matches!(out.status.code(), Some(0 | 1)), "{what} [{}]: {:?}", plant.name, out.status);
             check_output(&mut failures, &what, "register's cells and column title", &out);
             let bytes = std::fs::read(&loss).unwrap();
+            // Exit 1 exactly when a row was refused, which the loss report lists as an error.
+            let errors =
+                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()["errors"].as_array().map(Vec::len);
+            let want = match errors {
+                Some(0) => Some(0),
+                Some(_) => Some(1),
+                None => panic!("{what} [{}]: no errors in the loss report", plant.name),
+            };
+            assert_eq!(out.status.code(), want, "{what} [{}]", plant.name);
             check(
                 &mut failures,
                 &format!("{what} (loss report)"),

@@ -21,10 +21,38 @@ fn spec_dir() -> std::path::PathBuf {
     suite_dir().join("../spec")
 }
 
+/// Whether `var` asks this test to rewrite the committed file instead of comparing with it. Never
+/// in CI (`CI` set): there a set variable would make the comparison pass whatever the file holds,
+/// so it fails the test instead.
+fn bless(var: &str) -> bool {
+    bless_mode(var, std::env::var_os(var), std::env::var_os("CI")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn bless_mode(var: &str, write: Option<std::ffi::OsString>, ci: Option<std::ffi::OsString>) -> Result<bool, String> {
+    match (write, ci) {
+        (None, _) => Ok(false),
+        (Some(_), Some(ci)) => Err(format!(
+            "{var} is set in CI (CI={}): the committed file would be rewritten, not checked",
+            ci.to_string_lossy()
+        )),
+        (Some(_), None) => Ok(true),
+    }
+}
+
+#[test]
+fn a_bless_variable_fails_the_test_in_ci() {
+    let set = || Some(std::ffi::OsString::from("1"));
+    assert_eq!(bless_mode("LINLI_WRITE_X", None, None), Ok(false));
+    assert_eq!(bless_mode("LINLI_WRITE_X", None, Some("true".into())), Ok(false));
+    assert_eq!(bless_mode("LINLI_WRITE_X", set(), None), Ok(true));
+    let e = bless_mode("LINLI_WRITE_X", set(), Some("true".into())).unwrap_err();
+    assert!(e.starts_with("LINLI_WRITE_X is set in CI (CI=true)"), "{e}");
+}
+
 #[test]
 fn suite_schemas_are_generated_and_vector_files_follow_them() {
     let dir = suite_dir().join("schemas");
-    if std::env::var_os("LINLI_WRITE_SUITE_SCHEMAS").is_some() {
+    if bless("LINLI_WRITE_SUITE_SCHEMAS") {
         for (name, schema) in suite_schemas() {
             std::fs::write(dir.join(name), format!("{}\n", serde_json::to_string_pretty(&schema).unwrap())).unwrap();
         }
@@ -239,7 +267,7 @@ fn coverage_gate_and_table() {
     let cov = coverage(&reqs, cases, &exempt);
     let md = coverage_markdown(&reqs, &cov);
     let committed = std::fs::read_to_string(dir.join("COVERAGE.md")).unwrap_or_default();
-    if std::env::var_os("LINLI_WRITE_COVERAGE").is_some() {
+    if bless("LINLI_WRITE_COVERAGE") {
         std::fs::write(dir.join("COVERAGE.md"), &md).unwrap();
     } else {
         assert!(
@@ -259,7 +287,7 @@ fn protocol_schemas_are_generated() {
     let dir = suite_dir().join("protocol");
     for (name, schema) in linli_conformance::protocol::protocol_schemas() {
         let path = dir.join(name);
-        if std::env::var_os("LINLI_WRITE_SUITE_SCHEMAS").is_some() {
+        if bless("LINLI_WRITE_SUITE_SCHEMAS") {
             std::fs::write(&path, format!("{}\n", serde_json::to_string_pretty(&schema).unwrap())).unwrap();
         }
         let committed: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_default())

@@ -70,13 +70,15 @@ pub enum Error {
         /// Requested status.
         to: CaseStatus,
     },
-    /// A division table file could not be read.
-    #[error("division table {path}: {message}")]
+    /// A division table file could not be read `[PLA-006]`.
+    #[error("division table {path}{}: {problem}", line.map(|l| format!(", line {l}")).unwrap_or_default())]
     DivisionTable {
         /// The file.
         path: String,
-        /// What went wrong, with the line where it applies.
-        message: String,
+        /// The line where it applies (1 is the header), if one does.
+        line: Option<u64>,
+        /// What went wrong.
+        problem: crate::check::DivisionTableProblem,
     },
     /// Schema generation failed (a bug in the types).
     #[error("schema generation: {0}")]

@@ -840,7 +840,7 @@ fn mask_line_reference(
     let ty = match masker.mask_value(&mut v, counts) {
         Ok(ty) => ty,
         Err(e) => {
-            return Outcome::Failed(bad_record(input, n, "missing-record-type", e, "不是记录：缺少已知的 `type`"));
+            return Outcome::Failed(bad_record(input, n, "missing-record-type", e.to_string(), e.message(true)));
         }
     };
     if let Err(e) = check.check(input, n, &v) {
@@ -872,7 +872,7 @@ fn mask_line_fast(
     let ty = match masker.mask_value(&mut v, counts) {
         Ok(ty) => ty,
         Err(e) => {
-            return Outcome::Failed(bad_record(input, n, "missing-record-type", e, "不是记录：缺少已知的 `type`"));
+            return Outcome::Failed(bad_record(input, n, "missing-record-type", e.to_string(), e.message(true)));
         }
     };
     if let Err(e) = check.check(input, n, &v) {
@@ -1225,9 +1225,9 @@ fn mask_path_with(input: &Path, output: &Path, opts: &Options<'_>, run: Run) -> 
             return Err(e);
         }
         for (i, item) in items.into_iter().enumerate() {
-            masker.mask_value(item, &mut counts).map_err(|e| {
-                bad_record(input, i as u64 + 1, "missing-record-type", e, "不是记录：缺少已知的 `type`")
-            })?;
+            masker
+                .mask_value(item, &mut counts)
+                .map_err(|e| bad_record(input, i as u64 + 1, "missing-record-type", e.to_string(), e.message(true)))?;
             check.check(input, i as u64 + 1, item)?;
         }
         let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();

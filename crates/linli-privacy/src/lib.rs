@@ -15,7 +15,7 @@
 //! let mut v = serde_json::json!({"type": "Person", "id": "P-1", "name": "张三", "birthDate": "1978-06-23",
 //!     "phones": ["13812345678"]});
 //! let mut counts = Counts::default();
-//! masker.mask_value(&mut v, &mut counts).map_err(|e| e.to_string()).ok();
+//! masker.mask_value(&mut v, &mut counts)?;
 //! assert_eq!(v["name"], "***");
 //! assert!(v.get("phones").is_none());
 //! assert_eq!(v["birthPeriod"]["start"], "1975-01-01");
@@ -83,6 +83,10 @@ pub enum Error {
         /// Its length.
         len: usize,
     },
+    /// A value given to [`Masker::mask_value`] is not an object with a known `type` (the caller
+    /// says where it was).
+    #[error("not a record: no known `type`")]
+    NotARecord,
     /// An input line is not a record.
     #[error("{path}:{line}: {en}")]
     Input {
@@ -264,7 +268,7 @@ impl Error {
             Error::Profile { .. } => "profile-invalid",
             Error::MissingKey { .. } => "key-missing",
             Error::KeyTooShort { .. } => "key-too-short",
-            Error::Input { .. } | Error::InvalidRecords { .. } => "input-invalid",
+            Error::Input { .. } | Error::InvalidRecords { .. } | Error::NotARecord => "input-invalid",
             Error::Manifest { .. } => "manifest-invalid",
             Error::Refused { .. } => "input-refused",
             Error::OutputExists { .. } => "output-exists",
@@ -292,6 +296,7 @@ impl Error {
             Error::KeyTooShort { source_name, len } => {
                 format!("来自 {source_name} 的密钥只有 {len} 字节，至少需要 16 字节")
             }
+            Error::NotARecord => "不是记录：缺少已知的 `type`".to_owned(),
             Error::Input { path, line, zh, .. } => format!("{path}:{line}：{zh}"),
             Error::Manifest { path, zh, .. } => format!("{path}：{zh}"),
             Error::Refused { path, zh, .. } => format!("{path}：{zh}"),

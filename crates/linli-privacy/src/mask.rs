@@ -344,12 +344,8 @@ impl<'a> Masker<'a> {
 
     /// Mask one record given as a JSON value; returns its type. A value that is not an object
     /// with a known `type` is refused (the caller says where it was).
-    pub fn mask_value(&self, v: &mut Value, counts: &mut Counts) -> Result<RecordType, String> {
-        let ty = v
-            .get("type")
-            .and_then(Value::as_str)
-            .and_then(RecordType::from_code)
-            .ok_or_else(|| String::from("not a record: no known `type`"))?;
+    pub fn mask_value(&self, v: &mut Value, counts: &mut Counts) -> Result<RecordType, Error> {
+        let ty = v.get("type").and_then(Value::as_str).and_then(RecordType::from_code).ok_or(Error::NotARecord)?;
         self.mask_record(ty, v, counts);
         Ok(ty)
     }
@@ -614,6 +610,25 @@ mod tests {
         assert_eq!(round(120.5836, 3), 120.584);
         // Shows no more than the default table, however large the profile's numbers.
         assert_eq!(mask_text("顾福生", Some(usize::MAX), Some(1)), "顾*生");
+    }
+
+    /// A value that is not a record is the crate's typed error, with its code and both messages,
+    /// and is left as it was.
+    #[test]
+    fn a_value_without_a_known_type_is_not_a_record() -> Result<(), Error> {
+        let profile = crate::Profile::built_in("public")?;
+        let masker = Masker::new(&profile, None)?;
+        for mut v in [serde_json::json!({"name": "张三"}), serde_json::json!({"type": "Robot"}), serde_json::json!(3)]
+        {
+            let before = v.clone();
+            let e = masker.mask_value(&mut v, &mut Counts::default()).unwrap_err();
+            assert!(matches!(e, Error::NotARecord), "{e:?}");
+            assert_eq!(e.code(), "input-invalid");
+            assert_eq!(e.to_string(), "not a record: no known `type`");
+            assert_eq!(e.message(true), "不是记录：缺少已知的 `type`");
+            assert_eq!(v, before);
+        }
+        Ok(())
     }
 
     #[test]

@@ -7,8 +7,37 @@ use std::path::PathBuf;
 const BEGIN: &str = "<!-- BEGIN built-in profiles";
 const END: &str = "<!-- END built-in profiles -->";
 
+/// Whether `var` asks this test to rewrite the committed file instead of comparing with it. Never
+/// in CI (`CI` set): there a set variable would make the comparison pass whatever the file holds,
+/// so it fails the test instead.
+fn bless(var: &str) -> bool {
+    bless_mode(var, std::env::var_os(var), std::env::var_os("CI")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn bless_mode(var: &str, write: Option<std::ffi::OsString>, ci: Option<std::ffi::OsString>) -> Result<bool, String> {
+    match (write, ci) {
+        (None, _) => Ok(false),
+        (Some(_), Some(ci)) => Err(format!(
+            "{var} is set in CI (CI={}): the committed file would be rewritten, not checked",
+            ci.to_string_lossy()
+        )),
+        (Some(_), None) => Ok(true),
+    }
+}
+
+#[test]
+fn a_bless_variable_fails_the_test_in_ci() {
+    let set = || Some(std::ffi::OsString::from("1"));
+    assert_eq!(bless_mode("LINLI_WRITE_X", None, None), Ok(false));
+    assert_eq!(bless_mode("LINLI_WRITE_X", None, Some("true".into())), Ok(false));
+    assert_eq!(bless_mode("LINLI_WRITE_X", set(), None), Ok(true));
+    let e = bless_mode("LINLI_WRITE_X", set(), Some("true".into())).unwrap_err();
+    assert!(e.starts_with("LINLI_WRITE_X is set in CI (CI=true)"), "{e}");
+}
+
 #[test]
 fn chapter_19_table_matches_the_profile_files() {
+    let write = bless("LINLI_WRITE_SPEC");
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../spec/19-sharing.md");
     let text = std::fs::read_to_string(&path).unwrap();
     let start = text.find(BEGIN).expect("begin marker");
@@ -17,7 +46,7 @@ fn chapter_19_table_matches_the_profile_files() {
     let table = linli_privacy::profile::built_in_table().unwrap();
     let want = format!("\n{table}\n");
     if text[start..end] != want {
-        if std::env::var_os("LINLI_WRITE_SPEC").is_some() {
+        if write {
             let new = format!("{}{}{}", &text[..start], want, &text[end..]);
             std::fs::write(&path, new).unwrap();
         } else {

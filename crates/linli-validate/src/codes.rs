@@ -199,16 +199,20 @@ pub fn is_documented(code: &str) -> bool {
 
 /// Whether a reported finding is documented with the requirement it cites; `Err` says what is
 /// wrong. Tests run every report through this.
-pub fn check_documented(code: &str, requirement: Option<&str>) -> Result<(), String> {
+pub fn check_documented(code: &str, requirement: Option<&str>) -> Result<(), crate::Error> {
     let want = match (info(code), linli_model::check::FindingCode::from_code(code)) {
         (Some(c), _) => c.requirement,
         (None, Some(c)) => c.requirement(),
-        (None, None) => return Err(format!("code `{code}` is not documented")),
+        (None, None) => return Err(crate::Error::UndocumentedCode { code: code.to_owned() }),
     };
     if requirement == Some(want) {
         Ok(())
     } else {
-        Err(format!("code `{code}` cites {requirement:?}, the table says {want}"))
+        Err(crate::Error::RequirementMismatch {
+            code: code.to_owned(),
+            cited: requirement.map(str::to_owned),
+            documented: want,
+        })
     }
 }
 
@@ -260,6 +264,23 @@ pub fn validation_chapter() -> (&'static str, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A documented code citing its requirement passes; an unknown code and a wrong requirement
+    /// are the crate's typed errors, with stable codes and both messages.
+    #[test]
+    fn check_documented_says_what_is_wrong_with_a_typed_error() {
+        let c = &CODES[0];
+        assert!(check_documented(c.code, Some(c.requirement)).is_ok());
+        let e = check_documented("no-such-code", Some("CON-001")).unwrap_err();
+        assert!(matches!(&e, crate::Error::UndocumentedCode { code } if code == "no-such-code"), "{e:?}");
+        assert_eq!((e.code(), e.to_string()), ("code-undocumented", "code `no-such-code` is not documented".into()));
+        assert_eq!(e.message(true), "问题代码 `no-such-code` 没有文档");
+        let e = check_documented(c.code, None).unwrap_err();
+        assert_eq!(e.code(), "code-requirement-mismatch");
+        assert_eq!(e.to_string(), format!("code `{}` cites no requirement, the table says {}", c.code, c.requirement));
+        let e = check_documented(c.code, Some("XYZ-999")).unwrap_err();
+        assert!(e.message(true).contains("引用了 XYZ-999") && e.message(false).contains("cites XYZ-999"), "{e}");
+    }
 
     #[test]
     fn leak_codes_are_in_the_table() {

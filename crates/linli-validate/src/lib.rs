@@ -36,6 +36,12 @@ pub enum Error {
         /// The compiler's message.
         message: String,
     },
+    /// A schema given to [`SchemaEngine::violations_against`] does not compile.
+    #[error("the schema does not compile: {message}")]
+    SchemaInvalid {
+        /// The compiler's message.
+        message: String,
+    },
     /// A report could not be rendered in a format.
     #[error("the report cannot be written as {format}: {message}")]
     Render {
@@ -44,4 +50,51 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// A reported finding code is documented nowhere: neither among the validator's codes nor
+    /// among the model's semantic codes (a defect of what reported it).
+    #[error("code `{code}` is not documented")]
+    UndocumentedCode {
+        /// The code.
+        code: String,
+    },
+    /// A reported finding cites another requirement than the one its code is documented with.
+    #[error("code `{code}` cites {}, the table says {documented}", cited.as_deref().unwrap_or("no requirement"))]
+    RequirementMismatch {
+        /// The code.
+        code: String,
+        /// The requirement the finding cites, if any.
+        cited: Option<String>,
+        /// The requirement its documentation gives.
+        documented: &'static str,
+    },
+}
+
+impl Error {
+    /// Stable code, never translated.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::SchemaCompile { .. } => "schema-compile",
+            Error::SchemaInvalid { .. } => "schema-invalid",
+            Error::Render { .. } => "render",
+            Error::UndocumentedCode { .. } => "code-undocumented",
+            Error::RequirementMismatch { .. } => "code-requirement-mismatch",
+        }
+    }
+
+    /// The message in Chinese (`zh`) or English.
+    pub fn message(&self, zh: bool) -> String {
+        if !zh {
+            return self.to_string();
+        }
+        match self {
+            Error::SchemaCompile { file, message } => format!("内置模式 {file} 无法编译：{message}"),
+            Error::SchemaInvalid { message } => format!("所给模式无法编译：{message}"),
+            Error::Render { format, message } => format!("报告无法写成 {format}：{message}"),
+            Error::UndocumentedCode { code } => format!("问题代码 `{code}` 没有文档"),
+            Error::RequirementMismatch { code, cited, documented } => format!(
+                "问题代码 `{code}` 引用了 {}，代码表中为 {documented}",
+                cited.as_deref().unwrap_or("空的要求编号")
+            ),
+        }
+    }
 }

@@ -363,12 +363,12 @@ impl SchemaEngine {
 
     /// Violations of `instance` against any other schema (e.g. the report schema), compiled for
     /// this call; an error when the schema does not compile.
-    pub fn violations_against(schema: &Value, instance: &Value) -> Result<Vec<String>, String> {
+    pub fn violations_against(schema: &Value, instance: &Value) -> Result<Vec<String>, Error> {
         let v = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(true)
             .build(schema)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| Error::SchemaInvalid { message: e.to_string() })?;
         Ok(v.iter_errors(instance)
             .map(|e| format!("{}: {}", e.instance_path().as_str(), describe(e.kind(), e.instance()).0))
             .collect())
@@ -409,6 +409,22 @@ impl SchemaEngine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Another schema: its violations, or the crate's typed error when it does not compile.
+    #[test]
+    fn violations_against_another_schema_or_a_typed_error() {
+        let schema = serde_json::json!({"type": "object", "required": ["a"]});
+        assert_eq!(
+            SchemaEngine::violations_against(&schema, &serde_json::json!({"a": 1})).unwrap(),
+            Vec::<String>::new()
+        );
+        assert_eq!(SchemaEngine::violations_against(&schema, &serde_json::json!({})).unwrap().len(), 1);
+        let e = SchemaEngine::violations_against(&serde_json::json!({"type": 3}), &serde_json::json!({})).unwrap_err();
+        assert!(matches!(e, Error::SchemaInvalid { .. }), "{e:?}");
+        assert_eq!(e.code(), "schema-invalid");
+        assert!(e.to_string().starts_with("the schema does not compile: "), "{e}");
+        assert!(e.message(true).starts_with("所给模式无法编译："), "{e}");
+    }
 
     #[test]
     fn embedded_schemas_compile_and_reject_garbage() {

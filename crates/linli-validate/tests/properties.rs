@@ -4,13 +4,12 @@
 //!   deserializes back equal.
 //! * Each kind of defect is rejected, and the tests say by which layer: serde (`S`), the JSON
 //!   Schema (`J`) or the semantic checks (`C`).
-//! * For any random mutation of a valid record: if serde and the semantic checks accept it,
+//! * For any random mutation of a valid record (one that changes it): if serde and the semantic checks accept it,
 //!   the schema accepts it too. This is what lets a typed fast path stand in for the schema.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::LazyLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use linli_model::check::{Context, check_record};
 use linli_model::codes::CaseStatus;
@@ -293,37 +292,104 @@ fn apply(v: &mut Value, m: &Mutation) -> String {
     p
 }
 
-#[test]
-fn serde_and_semantic_acceptance_implies_schema_acceptance() {
-    fn prop(r: Record, muts: Vec<Mutation>) -> TestResult {
-        let mut v = serde_json::to_value(&r).unwrap();
-        let mut applied = Vec::new();
-        for m in muts.iter().take(1) {
-            applied.push(apply(&mut v, m));
-        }
-        let got = verdict(&v);
-        TRIED.fetch_add(1, Ordering::Relaxed);
-        if got.serde && got.semantic {
-            ACCEPTED.fetch_add(1, Ordering::Relaxed);
-        }
-        if got.serde && got.semantic && !got.schema {
-            let ty = r.record_type();
-            return TestResult::error(format!(
-                "typed+semantic accept but the schema rejects after mutating {applied:?}: {:?}\n{v}",
-                ENGINE.violations(ty, &v)
-            ));
-        }
-        TestResult::passed()
-    }
-    QuickCheck::new().tests(2000).max_tests(20000).quickcheck(prop as fn(Record, Vec<Mutation>) -> TestResult);
-    // Not vacuous: a fair share of the mutated documents must still be accepted by serde and the
-    // semantic checks, or the property would hold for lack of cases.
-    let (tried, accepted) = (TRIED.load(Ordering::Relaxed), ACCEPTED.load(Ordering::Relaxed));
-    assert!(accepted * 20 >= tried, "only {accepted} of {tried} mutated documents were accepted");
+/// What a run of the mutation property uses: the schema's verdict and the way a mutation is
+/// applied (the real ones, or deliberately broken ones that show the property can fail).
+#[derive(Clone, Copy)]
+struct Setup {
+    schema: fn(linli_model::RecordType, &Value) -> bool,
+    apply: fn(&mut Value, &Mutation) -> String,
 }
 
-static TRIED: AtomicUsize = AtomicUsize::new(0);
-static ACCEPTED: AtomicUsize = AtomicUsize::new(0);
+fn real_schema(ty: linli_model::RecordType, v: &Value) -> bool {
+    ENGINE.is_valid(ty, v)
+}
+
+thread_local! {
+    static SETUP: std::cell::Cell<Setup> = const { std::cell::Cell::new(Setup { schema: real_schema, apply }) };
+    /// Documents that the mutation changed, and those of them serde and the semantic checks accept.
+    static COUNTS: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+/// For one random mutation of a valid record: if serde and the semantic checks accept the mutated
+/// document, the schema accepts it too. A mutation that leaves the document as it was (a member
+/// replaced by the value it had) says nothing about mutations and is discarded.
+fn mutation_prop(r: Record, m: Mutation) -> TestResult {
+    let setup = SETUP.get();
+    let original = serde_json::to_value(&r).unwrap();
+    let mut v = original.clone();
+    let at = (setup.apply)(&mut v, &m);
+    if v == original {
+        return TestResult::discard();
+    }
+    let ty = r.record_type();
+    let serde_semantic =
+        Record::from_value(v.clone()).is_ok_and(|typed| check_record(&typed, &Context::default()).is_empty());
+    let (mutated, accepted) = COUNTS.get();
+    COUNTS.set((mutated + 1, accepted + usize::from(serde_semantic)));
+    if serde_semantic && !(setup.schema)(ty, &v) {
+        return TestResult::error(format!(
+            "typed+semantic accept but the schema rejects after mutating {at} ({m:?}): {:?}\n{v}",
+            ENGINE.violations(ty, &v)
+        ));
+    }
+    TestResult::passed()
+}
+
+/// Runs the mutation property `tests` times with `setup` on this thread: a failure, or a run that
+/// says little (discards took the place of tests, or too few mutated documents were accepted for
+/// the implication to be tested), is an `Err` that says which.
+fn mutation_property(setup: Setup, tests: u64) -> Result<(usize, usize), String> {
+    SETUP.set(setup);
+    COUNTS.set((0, 0));
+    let passed = QuickCheck::new()
+        .tests(tests)
+        .max_tests(tests * 10)
+        .quicktest(mutation_prop as fn(Record, Mutation) -> TestResult)
+        .map_err(|failure| format!("{failure:?}"))?;
+    let (mutated, accepted) = COUNTS.get();
+    if passed < tests {
+        return Err(format!("vacuous: only {passed} of {tests} tests mutated the document"));
+    }
+    // A fair share of the mutated documents must still be accepted by serde and the semantic
+    // checks, or the property would hold for lack of cases.
+    if accepted * 20 < mutated {
+        return Err(format!("vacuous: only {accepted} of {mutated} mutated documents were accepted"));
+    }
+    Ok((mutated, accepted))
+}
+
+#[test]
+fn serde_and_semantic_acceptance_implies_schema_acceptance() {
+    let result = mutation_property(Setup { schema: real_schema, apply }, 2000);
+    let (mutated, accepted) = result.unwrap();
+    assert_eq!(mutated, 2000);
+    assert!(accepted > 100, "{accepted}");
+}
+
+/// The mutation property fails when it should: against a schema stricter than serde and the
+/// semantic checks (one that also refuses the text `X`, which a name may be), and when no
+/// mutation changes anything.
+#[test]
+fn the_mutation_property_fails_on_a_drifted_schema_and_on_no_mutation() {
+    fn refuses_x(ty: linli_model::RecordType, v: &Value) -> bool {
+        fn holds_x(v: &Value) -> bool {
+            match v {
+                Value::String(s) => s == "X",
+                Value::Array(a) => a.iter().any(holds_x),
+                Value::Object(m) => m.values().any(holds_x),
+                _ => false,
+            }
+        }
+        real_schema(ty, v) && !holds_x(v)
+    }
+    let drifted = mutation_property(Setup { schema: refuses_x, apply }, 2000).unwrap_err();
+    assert!(drifted.contains("typed+semantic accept but the schema rejects"), "{drifted}");
+    fn nothing(_: &mut Value, _: &Mutation) -> String {
+        String::new()
+    }
+    let vacuous = mutation_property(Setup { schema: real_schema, apply: nothing }, 100).unwrap_err();
+    assert_eq!(vacuous, "vacuous: only 0 of 100 tests mutated the document");
+}
 
 /// `Record::for_each_ref` lists exactly the `{type, id}` objects of the serialized record.
 #[test]

@@ -210,18 +210,72 @@ fn order(seed: u64) -> Vec<String> {
     ids
 }
 
+/// What is wrong with a way of ordering a run, given the order it gives for a seed [CNF-041]: each
+/// seed gives the same order twice, three seeds give three different orders of the same outcomes
+/// (so the order depends on the seed, and not only on, say, its parity), and a run has enough
+/// outcomes for orders to differ.
+fn seed_problems(order: &mut dyn FnMut(u64) -> Vec<String>) -> Vec<String> {
+    const SEEDS: [u64; 3] = [7, 8, 1_000_003];
+    let mut problems = Vec::new();
+    let mut orders: Vec<Vec<String>> = Vec::new();
+    for seed in SEEDS {
+        let first = order(seed);
+        if first.len() <= 20 {
+            problems.push(format!("seed {seed}: only {} outcomes", first.len()));
+        }
+        if order(seed) != first {
+            problems.push(format!("seed {seed} gave two orders"));
+        }
+        orders.push(first);
+    }
+    for i in 0..SEEDS.len() {
+        for j in i + 1..SEEDS.len() {
+            if orders[i] == orders[j] {
+                problems.push(format!("seeds {} and {} gave the same order", SEEDS[i], SEEDS[j]));
+            }
+            let (mut x, mut y) = (orders[i].clone(), orders[j].clone());
+            x.sort();
+            y.sort();
+            if x != y {
+                problems.push(format!("seeds {} and {} gave different outcomes", SEEDS[i], SEEDS[j]));
+            }
+        }
+    }
+    problems
+}
+
 #[test]
 fn the_seed_orders_the_run_and_is_reported() {
-    // The order of the outcomes (the event log) depends on the seed, and on the seed only.
-    let a = order(7);
-    assert!(a.len() > 20);
-    assert_eq!(a, order(7));
-    let b = order(8);
-    assert_ne!(a, b, "another seed gives another order");
-    let (mut x, mut y) = (a.clone(), b);
-    x.sort();
-    y.sort();
-    assert_eq!(x, y, "the same outcomes in another order");
+    // The order of the outcomes (the event log) depends on the seed, and on the seed only; `order`
+    // also checks that the summary reports the seed.
+    let problems = seed_problems(&mut order);
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
+/// `seed_problems` catches runners that get the seed wrong: one that ignores it, one that takes
+/// only its parity, and one that orders by something else that changes from run to run.
+#[test]
+fn the_seed_check_fails_runners_that_ignore_the_seed() {
+    let outcomes: Vec<String> = (0..40).map(|i| format!("THG-V-{i:04}/validate")).collect();
+    let shuffled = |key: u64| {
+        let mut v = outcomes.clone();
+        v.sort_by_key(|id| {
+            id.bytes().fold(key ^ 0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+        });
+        v
+    };
+    let ignores = seed_problems(&mut |_| shuffled(1));
+    assert!(ignores.contains(&"seeds 7 and 8 gave the same order".to_owned()), "{ignores:?}");
+    let parity = seed_problems(&mut |seed| shuffled(seed % 2));
+    assert_eq!(parity, ["seeds 7 and 1000003 gave the same order"], "{parity:?}");
+    let mut runs = 0;
+    let clock = seed_problems(&mut |seed| {
+        runs += 1;
+        shuffled(seed + runs)
+    });
+    assert!(clock.contains(&"seed 7 gave two orders".to_owned()), "{clock:?}");
+    // And a right one passes.
+    assert_eq!(seed_problems(&mut |seed| shuffled(seed)), Vec::<String>::new());
 }
 
 #[test]

@@ -12,7 +12,7 @@ pub mod id_number;
 pub mod phone;
 
 pub use codes::{FindingCode, Level};
-pub use division_table::DivisionTable;
+pub use division_table::{DivisionTable, DivisionTableProblem};
 
 use crate::case::Case;
 use crate::codes::{CaseStatus, CodeTable, Gender, IdentifierScheme, Province, Sensitivity};

@@ -255,7 +255,10 @@ impl fmt::Debug for Timestamp {
 impl std::str::FromStr for Timestamp {
     type Err = crate::Error;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Timestamp::parse(s).map_err(|reason| crate::Error::InvalidTime { value: crate::text::truncate(s, 64), reason })
+        Timestamp::parse(s).map_err(|reason| crate::Error::InvalidTime {
+            value: crate::Redacted::new(crate::text::truncate(s, 64)),
+            reason,
+        })
     }
 }
 
@@ -340,7 +343,10 @@ impl fmt::Debug for Date {
 impl std::str::FromStr for Date {
     type Err = crate::Error;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Date::parse(s).map_err(|reason| crate::Error::InvalidTime { value: crate::text::truncate(s, 64), reason })
+        Date::parse(s).map_err(|reason| crate::Error::InvalidTime {
+            value: crate::Redacted::new(crate::text::truncate(s, 64)),
+            reason,
+        })
     }
 }
 

@@ -67,7 +67,7 @@ pub mod arbitrary;
 
 pub use case::Case;
 pub use common::{Extensions, Meta};
-pub use error::Error;
+pub use error::{Error, Redacted};
 pub use event::Event;
 pub use organization::Organization;
 pub use person::Person;

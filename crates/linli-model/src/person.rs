@@ -157,6 +157,13 @@ pub struct Household {
     pub relationship: Relationship,
 }
 
+impl Identifier {
+    /// A document number of `scheme`, without issuer.
+    pub fn new(scheme: IdentifierScheme, value: Text) -> Self {
+        Identifier { scheme, value, issuer: None }
+    }
+}
+
 impl Household {
     /// Whether this member is the head of the household (GB/T 4761 `01` 本人 or `02` 户主).
     pub fn is_head(&self) -> bool {

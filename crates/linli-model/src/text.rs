@@ -35,7 +35,7 @@ macro_rules! constrained_string {
                     Ok(()) => Ok($name(value)),
                     Err(reason) => Err($crate::Error::InvalidText {
                         kind: stringify!($name),
-                        value: $crate::text::truncate(&value, 64),
+                        value: $crate::Redacted::new($crate::text::truncate(&value, 64)),
                         reason,
                     }),
                 }

@@ -14,6 +14,7 @@ pub mod phone;
 pub use codes::{FindingCode, Level};
 pub use division_table::DivisionTable;
 
+use crate::Redacted;
 use crate::case::Case;
 use crate::codes::{CaseStatus, CodeTable, Gender, IdentifierScheme, Province, Sensitivity};
 use crate::event::Event;
@@ -25,7 +26,12 @@ use crate::record::Record;
 use crate::thing::Thing;
 
 /// One problem found in a record.
+///
+/// The offending value is kept [`Redacted`]: `Debug` and `Serialize` show only its masked form
+/// `[PRI-004]`, so that a finding logged or written whole carries no name, phone or ID number;
+/// [`Finding::display_value`] is the form for reports and [`Finding::raw_value`] the value itself.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// Stable code.
     pub code: &'static str,
@@ -35,9 +41,9 @@ pub struct Finding {
     pub requirement: &'static str,
     /// JSON pointer (RFC 6901) to the member concerned, from the record's root.
     pub pointer: String,
-    /// The offending value as text, if there is one.
+    /// The offending value as text, if there is one; serialised masked.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    value: Option<Redacted>,
     /// Sensitivity of the value: reports MUST mask it when set `[PRI-004]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<Sensitivity>,
@@ -62,10 +68,42 @@ impl Finding {
         }
     }
 
+    /// A finding with a code of another crate's table (an adapter's, say) and its messages.
+    pub fn from_parts(
+        code: &'static str,
+        level: Level,
+        requirement: &'static str,
+        pointer: impl Into<String>,
+        message_zh: impl Into<String>,
+        message_en: impl Into<String>,
+    ) -> Self {
+        Finding {
+            code,
+            level,
+            requirement,
+            pointer: pointer.into(),
+            value: None,
+            sensitivity: None,
+            message_zh: message_zh.into(),
+            message_en: message_en.into(),
+        }
+    }
+
     /// Attach the offending value.
     pub fn value(mut self, v: impl ToString) -> Self {
-        self.value = Some(v.to_string());
+        self.value = Some(Redacted::new(v.to_string()));
         self
+    }
+
+    /// The offending value itself, unmasked, for a caller who asks for it (and answers for where
+    /// it goes `[PRI-004]`); reports use [`Finding::display_value`].
+    pub fn raw_value(&self) -> Option<&str> {
+        self.value.as_ref().map(Redacted::expose)
+    }
+
+    /// Take the offending value away, unmasked (see [`Finding::raw_value`]).
+    pub fn take_raw_value(&mut self) -> Option<String> {
+        self.value.take().map(Redacted::into_exposed)
     }
 
     /// Mark the value as personal or sensitive.
@@ -83,7 +121,7 @@ impl Finding {
 
     /// The value for display: masked when sensitive, cut to 64 characters `[PRI-004]`.
     pub fn display_value(&self) -> Option<String> {
-        let v = self.value.as_deref()?;
+        let v = self.raw_value()?;
         Some(match self.sensitivity {
             Some(_) => mask_middle(v),
             None => crate::text::truncate(v, 64),

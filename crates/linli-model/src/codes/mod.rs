@@ -182,7 +182,7 @@ macro_rules! code_table {
             fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
                 <$name as $crate::codes::CodeTable>::from_code(s).ok_or_else(|| $crate::Error::UnknownCode {
                     table: $table,
-                    code: s.to_owned(),
+                    code: $crate::Redacted::new($crate::text::truncate(s, 64)),
                 })
             }
         }
@@ -203,7 +203,11 @@ macro_rules! code_table {
                     }
                     fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<$name, E> {
                         <$name as $crate::codes::CodeTable>::from_code(v).ok_or_else(|| {
-                            E::custom(format_args!("unknown code `{}` in table `{}`", v, $table))
+                            E::custom(format_args!(
+                                "unknown code `{}` in table `{}`",
+                                $crate::Redacted::new($crate::text::truncate(v, 64)),
+                                $table
+                            ))
                         })
                     }
                 }

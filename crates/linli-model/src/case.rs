@@ -24,6 +24,7 @@ const_tag!(
     description = "A governance work order handled under the case state machine [CAS-001].",
     extend("x-linli-title-zh" = "案件")
 )]
+#[non_exhaustive]
 pub struct Case {
     /// Always `Case`.
     #[serde(rename = "type")]
@@ -73,10 +74,10 @@ pub struct Case {
     pub events: Vec<EventRef>,
     /// Current status; equal to the last step of `history` `[CAS-005]`, `[CAS-007]`.
     #[schemars(title = "Status", extend("x-linli-title-zh" = "状态"))]
-    pub status: CaseStatus,
+    status: CaseStatus,
     /// Every status change, oldest first; the first goes to `reported` `[CAS-007]`.
     #[schemars(title = "History", extend("x-linli-title-zh" = "流转记录"))]
-    pub history: Vec<Transition>,
+    history: Vec<Transition>,
     /// Who handles the case `[CAS-010]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[schemars(title = "Assignee", extend("x-linli-title-zh" = "处置责任方"))]
@@ -103,6 +104,7 @@ pub struct Case {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Status transition", extend("x-linli-title-zh" = "状态流转"))]
+#[non_exhaustive]
 pub struct Transition {
     /// When.
     #[schemars(title = "At", extend("x-linli-title-zh" = "时间"))]
@@ -128,6 +130,7 @@ pub struct Transition {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Assignee", extend("x-linli-title-zh" = "处置责任方"))]
+#[non_exhaustive]
 pub struct Assignee {
     /// Responsible organization.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
@@ -143,6 +146,7 @@ pub struct Assignee {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Evaluation", extend("x-linli-title-zh" = "居民评价"))]
+#[non_exhaustive]
 pub struct Evaluation {
     /// Rating from 1 (very dissatisfied) to 5 (very satisfied).
     #[schemars(title = "Rating", extend("x-linli-title-zh" = "评分"))]
@@ -235,6 +239,26 @@ impl Case {
         }
     }
 
+    /// Current status; equal to the last step of [`Case::history`] `[CAS-005]`, `[CAS-007]`.
+    pub fn status(&self) -> CaseStatus {
+        self.status
+    }
+
+    /// Every status change, oldest first; the first goes to `reported` `[CAS-007]`. Changed only
+    /// by [`Case::transition`].
+    pub fn history(&self) -> &[Transition] {
+        &self.history
+    }
+
+    /// Set the note of the latest step of the history (the first step, `reported`, of a case
+    /// that has not moved yet): the note only, the statuses and times of the history stay as
+    /// [`Case::transition`] made them `[CAS-007]`.
+    pub fn set_latest_note(&mut self, note: Option<Text>) {
+        if let Some(last) = self.history.last_mut() {
+            last.note = note;
+        }
+    }
+
     /// Move the case to `to` at `at`, appending to the history; refuses an illegal transition
     /// `[CAS-006]`.
     pub fn transition(
@@ -252,3 +276,47 @@ impl Case {
         Ok(())
     }
 }
+
+crate::setters::with_setters!(Case {
+    opt description => with_description: Text,
+    opt reporter => with_reporter: PersonRef,
+    val anonymous => with_anonymous: bool,
+    opt place => with_place: PlaceRef,
+    opt location => with_location: Point,
+    vec events => with_events: EventRef,
+    opt assignee => with_assignee: Assignee,
+    opt deadline => with_deadline: Timestamp,
+    opt resolution => with_resolution: Text,
+    opt evaluation => with_evaluation: Evaluation,
+    val extensions => with_extensions: Extensions,
+});
+
+impl Assignee {
+    /// An assignee with neither organization nor person yet (give at least one `[CAS-010]`).
+    pub fn new() -> Self {
+        Assignee { organization: None, person: None }
+    }
+}
+
+impl Default for Assignee {
+    fn default() -> Self {
+        Assignee::new()
+    }
+}
+
+crate::setters::with_setters!(Assignee {
+    opt organization => with_organization: OrganizationRef,
+    opt person => with_person: PersonRef,
+});
+
+impl Evaluation {
+    /// A rating with no comment or time `[CAS-011]`.
+    pub fn new(rating: Rating) -> Self {
+        Evaluation { rating, comment: None, at: None }
+    }
+}
+
+crate::setters::with_setters!(Evaluation {
+    opt comment => with_comment: Text,
+    opt at => with_at: Timestamp,
+});

@@ -12,6 +12,7 @@ use crate::text::{Namespace, Text};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Source system", extend("x-linli-title-zh" = "来源系统"))]
+#[non_exhaustive]
 pub struct SourceSystem {
     /// Vendor (company) that makes the system.
     #[schemars(title = "Vendor", extend("x-linli-title-zh" = "供应商"))]
@@ -29,6 +30,7 @@ pub struct SourceSystem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Record metadata", extend("x-linli-title-zh" = "记录元数据"))]
+#[non_exhaustive]
 pub struct Meta {
     /// The system the record comes from.
     #[schemars(title = "Source system", extend("x-linli-title-zh" = "来源系统"))]
@@ -97,3 +99,21 @@ impl schemars::JsonSchema for Extensions {
         })
     }
 }
+
+impl SourceSystem {
+    /// `product` of `vendor`, version unknown `[COR-011]`.
+    pub fn new(vendor: Text, product: Text) -> Self {
+        SourceSystem { vendor, product, version: None }
+    }
+}
+
+crate::setters::with_setters!(SourceSystem {
+    opt version => with_version: Text,
+});
+
+crate::setters::with_setters!(Meta {
+    opt source_id => with_source_id: Text,
+    val source => with_source: SourceSystem,
+    val updated_at => with_updated_at: Timestamp,
+    val version => with_version: std::num::NonZeroU32,
+});

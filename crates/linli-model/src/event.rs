@@ -24,6 +24,7 @@ const_tag!(
     description = "Something that happened: an alarm, a passage, a reading, a patrol finding [EVT-001].",
     extend("x-linli-title-zh" = "事件")
 )]
+#[non_exhaustive]
 pub struct Event {
     /// Always `Event`.
     #[serde(rename = "type")]
@@ -92,6 +93,7 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Measurement", extend("x-linli-title-zh" = "测量值"))]
+#[non_exhaustive]
 pub struct Measurement {
     /// What was measured, e.g. `temperature`, `gasConcentration`, `waterPressure`.
     #[schemars(title = "Quantity", extend("x-linli-title-zh" = "测量项"))]
@@ -108,6 +110,7 @@ pub struct Measurement {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Media reference", extend("x-linli-title-zh" = "媒体引用"))]
+#[non_exhaustive]
 pub struct Media {
     /// Where the object can be fetched.
     #[schemars(title = "URI", extend("x-linli-title-zh" = "地址"))]
@@ -145,3 +148,34 @@ impl Event {
         }
     }
 }
+
+crate::setters::with_setters!(Event {
+    opt ended_at => with_ended_at: Timestamp,
+    opt place => with_place: PlaceRef,
+    opt location => with_location: Point,
+    opt source => with_source: ThingRef,
+    vec subjects => with_subjects: SubjectRef,
+    opt description => with_description: Text,
+    vec measurements => with_measurements: Measurement,
+    vec media => with_media: Media,
+    opt case => with_case: CaseRef,
+    val extensions => with_extensions: Extensions,
+});
+
+impl Measurement {
+    /// `value` of `quantity` in `unit_code` `[EVT-008]`.
+    pub fn new(quantity: Text, value: f64, unit_code: UnitCode) -> Self {
+        Measurement { quantity, value, unit_code }
+    }
+}
+
+impl Media {
+    /// A media object at `uri` of `media_type`, without digest `[EVT-009]`.
+    pub fn new(uri: Uri, media_type: MediaType) -> Self {
+        Media { uri, sha256: None, media_type }
+    }
+}
+
+crate::setters::with_setters!(Media {
+    opt sha256 => with_sha256: Sha256,
+});

@@ -57,6 +57,7 @@ pub mod reference;
 pub mod schema;
 pub mod sensitivity;
 mod serde_util;
+mod setters;
 mod strict;
 mod tag;
 pub mod text;

@@ -21,6 +21,7 @@ const_tag!(
     description = "A committee, office, department, company or social organization [ORG-001].",
     extend("x-linli-title-zh" = "组织")
 )]
+#[non_exhaustive]
 pub struct Organization {
     /// Always `Organization`.
     #[serde(rename = "type")]
@@ -68,6 +69,7 @@ pub struct Organization {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Contact", extend("x-linli-title-zh" = "联系人"))]
+#[non_exhaustive]
 pub struct Contact {
     /// Role, e.g. 书记, 主任, 值班电话.
     #[schemars(title = "Role", extend("x-linli-title-zh" = "职务"))]
@@ -104,3 +106,25 @@ impl Organization {
         }
     }
 }
+
+crate::setters::with_setters!(Organization {
+    opt credit_code => with_credit_code: CreditCode,
+    opt place => with_place: PlaceRef,
+    opt parent => with_parent: OrganizationRef,
+    opt legal_representative => with_legal_representative: PersonRef,
+    vec contacts => with_contacts: Contact,
+    val extensions => with_extensions: Extensions,
+});
+
+impl Contact {
+    /// A contact in `role`, with nothing else yet.
+    pub fn new(role: Text) -> Self {
+        Contact { role, name: None, phone: None, person: None }
+    }
+}
+
+crate::setters::with_setters!(Contact {
+    opt name => with_name: Text,
+    opt phone => with_phone: PhoneNumber,
+    opt person => with_person: PersonRef,
+});

@@ -24,6 +24,7 @@ const_tag!(
     description = "A natural person: resident, worker or visitor [PER-001].",
     extend("x-linli-title-zh" = "人员")
 )]
+#[non_exhaustive]
 pub struct Person {
     /// Always `Person`.
     #[serde(rename = "type")]
@@ -97,6 +98,7 @@ pub struct Person {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Identifier", extend("x-linli-title-zh" = "证件"))]
+#[non_exhaustive]
 pub struct Identifier {
     /// Kind of document.
     #[schemars(title = "Scheme", extend("x-linli-title-zh" = "证件类型"))]
@@ -114,6 +116,7 @@ pub struct Identifier {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Birth period", extend("x-linli-title-zh" = "出生时段"))]
+#[non_exhaustive]
 pub struct BirthPeriod {
     /// First day of the period.
     #[schemars(title = "Start", extend("x-linli-title-zh" = "起始日期"))]
@@ -127,6 +130,7 @@ pub struct BirthPeriod {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Residence", extend("x-linli-title-zh" = "居住信息"))]
+#[non_exhaustive]
 pub struct Residence {
     /// The place (usually a room).
     #[schemars(title = "Place", extend("x-linli-title-zh" = "地点"))]
@@ -148,6 +152,7 @@ pub struct Residence {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Household membership", extend("x-linli-title-zh" = "户籍关系"))]
+#[non_exhaustive]
 pub struct Household {
     /// Household number (户号).
     #[schemars(title = "Household number", extend("x-linli-title-zh" = "户号"))]
@@ -198,5 +203,52 @@ impl Person {
     /// The resident ID number, if the person has one.
     pub fn resident_id(&self) -> Option<&str> {
         self.identifiers.iter().find(|i| i.scheme == IdentifierScheme::ResidentId).map(|i| i.value.as_str())
+    }
+}
+
+crate::setters::with_setters!(Person {
+    opt gender => with_gender: Gender,
+    opt birth_date => with_birth_date: Date,
+    opt birth_period => with_birth_period: BirthPeriod,
+    vec identifiers => with_identifiers: Identifier,
+    opt ethnic_group => with_ethnic_group: EthnicGroup,
+    opt nationality => with_nationality: CountryCode,
+    vec phones => with_phones: PhoneNumber,
+    vec residences => with_residences: Residence,
+    opt household => with_household: Household,
+    opt education => with_education: Education,
+    opt political_status => with_political_status: PoliticalStatus,
+    vec care_tags => with_care_tags: CareTag,
+    val extensions => with_extensions: Extensions,
+});
+
+crate::setters::with_setters!(Identifier {
+    opt issuer => with_issuer: Text,
+});
+
+impl BirthPeriod {
+    /// The period from `start` to `end`, both included; a period that ends before it starts is
+    /// reported by the checks `[PER-017]`.
+    pub fn new(start: Date, end: Date) -> Self {
+        BirthPeriod { start, end }
+    }
+}
+
+impl Residence {
+    /// Living at `place` as `kind`, with no dates `[PER-011]`.
+    pub fn new(place: PlaceRef, kind: ResidenceKind) -> Self {
+        Residence { place, kind, since: None, until: None }
+    }
+}
+
+crate::setters::with_setters!(Residence {
+    opt since => with_since: Date,
+    opt until => with_until: Date,
+});
+
+impl Household {
+    /// Membership of household `household_id` as `relationship` to its head `[PER-012]`.
+    pub fn new(household_id: HouseholdId, relationship: Relationship) -> Self {
+        Household { household_id, relationship }
     }
 }

@@ -23,6 +23,7 @@ const_tag!(
     description = "A place from province down to room, or a facility or point of interest [PLA-001].",
     extend("x-linli-title-zh" = "地点")
 )]
+#[non_exhaustive]
 pub struct Place {
     /// Always `Place`.
     #[serde(rename = "type")]
@@ -78,6 +79,7 @@ pub struct Place {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Standard address", extend("x-linli-title-zh" = "标准地址"))]
+#[non_exhaustive]
 pub struct StandardAddress {
     /// Province (省).
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
@@ -152,3 +154,50 @@ impl Place {
         }
     }
 }
+
+crate::setters::with_setters!(Place {
+    opt parent => with_parent: PlaceRef,
+    opt division_code => with_division_code: DivisionCode,
+    opt address => with_address: StandardAddress,
+    opt geometry => with_geometry: Geometry,
+    opt room_use => with_room_use: RoomUse,
+    opt area => with_area: f64,
+    opt rental_status => with_rental_status: RentalStatus,
+    val extensions => with_extensions: Extensions,
+});
+
+impl StandardAddress {
+    /// An address given only as its full text; the parts are set with the `with_*` setters.
+    pub fn new(full_text: Text) -> Self {
+        StandardAddress {
+            province: None,
+            city: None,
+            district: None,
+            sub_district: None,
+            community: None,
+            road: None,
+            door_number: None,
+            compound: None,
+            building: None,
+            unit: None,
+            floor: None,
+            room: None,
+            full_text,
+        }
+    }
+}
+
+crate::setters::with_setters!(StandardAddress {
+    opt province => with_province: Text,
+    opt city => with_city: Text,
+    opt district => with_district: Text,
+    opt sub_district => with_sub_district: Text,
+    opt community => with_community: Text,
+    opt road => with_road: Text,
+    opt door_number => with_door_number: Text,
+    opt compound => with_compound: Text,
+    opt building => with_building: Text,
+    opt unit => with_unit: Text,
+    opt floor => with_floor: Text,
+    opt room => with_room: Text,
+});

@@ -23,6 +23,7 @@ const_tag!(
     description = "A device, a vehicle or a public facility [THG-001].",
     extend("x-linli-title-zh" = "物品")
 )]
+#[non_exhaustive]
 pub struct Thing {
     /// Always `Thing`.
     #[serde(rename = "type")]
@@ -100,6 +101,7 @@ pub struct Thing {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Vehicle", extend("x-linli-title-zh" = "车辆信息"))]
+#[non_exhaustive]
 pub struct Vehicle {
     /// Plate number, e.g. `苏E12345`; absent for a non-motor vehicle without a plate.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
@@ -136,3 +138,38 @@ impl Thing {
         }
     }
 }
+
+crate::setters::with_setters!(Thing {
+    opt name => with_name: Text,
+    opt manufacturer => with_manufacturer: Text,
+    opt model => with_model: Text,
+    opt serial_number => with_serial_number: Text,
+    opt firmware_version => with_firmware_version: Text,
+    opt device_code => with_device_code: DeviceCode,
+    opt status => with_status: ThingStatus,
+    opt place => with_place: PlaceRef,
+    opt location => with_location: Point,
+    opt owner => with_owner: ActorRef,
+    opt operator => with_operator: OrganizationRef,
+    opt install_date => with_install_date: Date,
+    opt vehicle => with_vehicle: Vehicle,
+    val extensions => with_extensions: Extensions,
+});
+
+impl Vehicle {
+    /// Vehicle details with nothing set yet.
+    pub fn new() -> Self {
+        Vehicle { plate_number: None, plate_color: None }
+    }
+}
+
+impl Default for Vehicle {
+    fn default() -> Self {
+        Vehicle::new()
+    }
+}
+
+crate::setters::with_setters!(Vehicle {
+    opt plate_number => with_plate_number: Text,
+    opt plate_color => with_plate_color: PlateColor,
+});

@@ -53,9 +53,16 @@ impl Personal {
     }
 }
 
-/// Which of `values` `printed` shows whole; for a value of 7 characters or more also its
-/// hidden middle (what `[PRI-004]` masks: everything but the first and last few characters).
+/// Which of `values` `printed` shows whole; for a value whose hidden middle (what `[PRI-004]`
+/// masks: everything but the first and last few characters) has 8 characters or more — an ID
+/// number's birth date and sequence — also that middle, once the masked forms themselves are
+/// taken out. (A shorter middle, the 4 digits of a mobile number, turns up by chance: in
+/// `GB 11643`, or at the end of its own masked form, `150****1817` of `15018171817`.)
 fn leaks<'a>(printed: &str, values: &[&'a str]) -> Vec<&'a str> {
+    let mut rest = printed.to_owned();
+    for v in values {
+        rest = rest.replace(&check::mask_middle(v), "\u{1}");
+    }
     values
         .iter()
         .copied()
@@ -63,7 +70,7 @@ fn leaks<'a>(printed: &str, values: &[&'a str]) -> Vec<&'a str> {
             let chars: Vec<char> = v.chars().collect();
             let (head, tail) = check::mask_shown(chars.len());
             let middle: String = chars[head..chars.len() - tail].iter().collect();
-            printed.contains(v) || (chars.len() >= 7 && printed.contains(&middle))
+            printed.contains(v) || (middle.chars().count() >= 8 && rest.contains(&middle))
         })
         .collect()
 }
@@ -174,7 +181,7 @@ fn leaky_finding_is_caught() {
         values.iter().all(|v| {
             let f = LeakyFinding { code: "phone-shape", value: Some((*v).to_owned()) };
             let printed = format!("{f:?}\n{}", serde_json::to_string(&f).unwrap_or_default());
-            leaks(&printed, &values) == vec![*v]
+            leaks(&printed, &values).contains(v)
         })
     }
     QuickCheck::new().tests(100).quickcheck(prop as fn(Personal) -> bool);

@@ -551,7 +551,7 @@ fn check_case(c: &Case, out: &mut Vec<Finding>) {
     }
     // The first step is the report: a Person as its actor names the anonymous reporter.
     if c.anonymous {
-        if let Some(a) = c.history.first().and_then(|t| t.actor.as_ref()) {
+        if let Some(a) = c.history().first().and_then(|t| t.actor.as_ref()) {
             if a.record_type() == crate::RecordType::Person {
                 out.push(Finding::new(FindingCode::CaseAnonymousReporter, "/history/0/actor"));
             }
@@ -567,12 +567,14 @@ fn check_case(c: &Case, out: &mut Vec<Finding>) {
     }
     check_case_history(c, out);
     if let Some(ev) = &c.evaluation {
-        let resolved =
-            c.history.iter().any(|t| matches!(t.to, CaseStatus::Resolved | CaseStatus::Verified | CaseStatus::Closed));
+        let resolved = c
+            .history()
+            .iter()
+            .any(|t| matches!(t.to, CaseStatus::Resolved | CaseStatus::Verified | CaseStatus::Closed));
         if !resolved {
-            out.push(Finding::new(FindingCode::CaseEvaluationEarly, "/evaluation").value(c.status));
+            out.push(Finding::new(FindingCode::CaseEvaluationEarly, "/evaluation").value(c.status()));
         }
-        if let (Some(at), Some(first)) = (ev.at, c.history.first()) {
+        if let (Some(at), Some(first)) = (ev.at, c.history().first()) {
             if at.cmp_instant(&first.at).is_lt() {
                 out.push(
                     Finding::new(FindingCode::TimeOrder, "/evaluation/at")
@@ -586,7 +588,7 @@ fn check_case(c: &Case, out: &mut Vec<Finding>) {
 
 /// The case state machine over the history `[CAS-005]`–`[CAS-008]`.
 fn check_case_history(c: &Case, out: &mut Vec<Finding>) {
-    let Some(first) = c.history.first() else {
+    let Some(first) = c.history().first() else {
         out.push(Finding::new(FindingCode::CaseHistoryEmpty, "/history"));
         return;
     };
@@ -600,7 +602,7 @@ fn check_case_history(c: &Case, out: &mut Vec<Finding>) {
                 .detail("第一步早于上报时间", "the first step is before reportedAt"),
         );
     }
-    for (i, pair) in c.history.windows(2).enumerate() {
+    for (i, pair) in c.history().windows(2).enumerate() {
         let (prev, step) = (&pair[0], &pair[1]);
         let i = i + 1;
         match step.from {
@@ -634,11 +636,11 @@ fn check_case_history(c: &Case, out: &mut Vec<Finding>) {
             );
         }
     }
-    if let Some(last) = c.history.last() {
-        if last.to != c.status {
+    if let Some(last) = c.history().last() {
+        if last.to != c.status() {
             out.push(
                 Finding::new(FindingCode::CaseStatusMismatch, "/status")
-                    .value(c.status)
+                    .value(c.status())
                     .detail(format!("最后一步为 {}", last.to), format!("the last step is {}", last.to)),
             );
         }

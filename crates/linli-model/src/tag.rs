@@ -34,6 +34,7 @@ macro_rules! const_tag {
             }
         }
 
+        #[cfg(feature = "schema")]
         impl ::schemars::JsonSchema for $name {
             fn inline_schema() -> bool {
                 true

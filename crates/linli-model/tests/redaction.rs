@@ -6,6 +6,8 @@
 //! a derived `Debug` and a plain `String` value — what `Finding` was before issue 16 — and it
 //! reports the leak.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use linli_model::check::{self, FindingCode, id_number};
 use linli_model::codes::{DataClassification, Gender, IdentifierScheme};
 use linli_model::datetime::Timestamp;

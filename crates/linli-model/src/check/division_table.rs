@@ -3,9 +3,11 @@
 //! Linli ships only the 34 province prefixes. When a user has a complete table (for example the
 //! NBS statistical codes as `code,name,...` CSV), codes that are well-formed but absent from the
 //! table are reported as `division-code-unknown`.
+//!
+//! The table itself is always here ([`DivisionTable::from_pairs`]); reading it from CSV is
+//! tooling, behind the `divisions` feature (which brings in `csv`).
 
 use std::collections::HashMap;
-use std::path::Path;
 
 /// Division codes and names.
 #[derive(Debug, Clone, Default)]
@@ -14,14 +16,21 @@ pub struct DivisionTable {
 }
 
 impl DivisionTable {
+    /// A table of `(code, name)` pairs.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        DivisionTable { names: pairs.into_iter().collect() }
+    }
+
     /// Read a CSV file whose header has `code` and `name` columns (other columns are ignored).
-    pub fn from_csv_path(path: &Path) -> Result<Self, crate::Error> {
+    #[cfg(feature = "divisions")]
+    pub fn from_csv_path(path: &std::path::Path) -> Result<Self, crate::Error> {
         let err = |message: String| crate::Error::DivisionTable { path: path.display().to_string(), message };
         let file = std::fs::File::open(path).map_err(|e| err(e.to_string()))?;
         Self::from_csv_reader(file).map_err(err)
     }
 
     /// Read CSV from any reader (see [`DivisionTable::from_csv_path`]); errors name the line.
+    #[cfg(feature = "divisions")]
     pub fn from_csv_reader(r: impl std::io::Read) -> Result<Self, String> {
         let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(r);
         let headers = rdr.headers().map_err(|e| format!("line 1: {e}"))?.clone();
@@ -64,7 +73,7 @@ impl DivisionTable {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "divisions"))]
 mod tests {
     use super::*;
 

@@ -136,7 +136,6 @@ pub fn all_tables() -> Vec<TableInfo> {
 ///     }
 /// }
 /// ```
-#[macro_export]
 macro_rules! code_table {
     (
         $(#[$meta:meta])*
@@ -215,6 +214,7 @@ macro_rules! code_table {
             }
         }
 
+        #[cfg(feature = "schema")]
         impl ::schemars::JsonSchema for $name {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 stringify!($name).into()
@@ -236,7 +236,11 @@ macro_rules! code_table {
     };
 }
 
+/// The macro is the crate's own: code tables are declared here, never by a vendor (issue 16).
+pub(crate) use code_table;
+
 /// The JSON Schema of a code table: `enum` plus both labels of every code.
+#[cfg(feature = "schema")]
 pub fn code_schema<T: CodeTable>() -> schemars::Schema {
     let codes: Vec<&str> = T::ALL.iter().map(|c| c.code()).collect();
     let mut labels = serde_json::Map::new();

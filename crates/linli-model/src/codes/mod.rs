@@ -2,7 +2,7 @@
 //!
 //! Every enumerated value in Linli is a *code* from one of these tables. Codes are exchanged
 //! exactly as listed and are never translated; each code carries a zh-CN and an English label
-//! for people. All tables are declared here, in one place, with the [`code_table!`] macro, which
+//! for people. All tables are declared here, in one place, with the `code_table!` macro (the crate's own), which
 //! gives each table the same behaviour:
 //!
 //! * serde (de)serialization as the code string, rejecting any other string `[CON-034]`;

@@ -1024,7 +1024,10 @@ impl Reader<'_> {
         let thing_kind = if kind == Kind::Motor { ThingKind::MotorVehicle } else { ThingKind::NonMotorVehicle };
         let mut t = Thing::new(id.clone(), self.meta(), thing_kind);
         if plate.is_some() || color.is_some() {
-            t.vehicle = Some(Vehicle { plate_number: plate, plate_color: color });
+            let mut vehicle = Vehicle::new();
+            vehicle.plate_number = plate;
+            vehicle.plate_color = color;
+            t.vehicle = Some(vehicle);
         }
         self.records.things.push(t);
         self.records.thing_at.push(self.at.clone());
@@ -1103,7 +1106,7 @@ impl Reader<'_> {
         };
         let media = (Uri::new(uri), Sha256::new(sha), MediaType::new(media_type(format)));
         if let (Ok(uri), Ok(sha256), Ok(media_type)) = media {
-            e.media.push(Media { uri, sha256: Some(sha256), media_type });
+            e.media.push(Media::new(uri, media_type).with_sha256(sha256));
             self.report.push(Loss {
                 kind: LossKind::NotRepresentable,
                 source: at.to_owned(),
@@ -1132,7 +1135,7 @@ impl Reader<'_> {
         if e.media.iter().any(|m| m.uri == uri) {
             return true;
         }
-        e.media.push(Media { uri, sha256: None, media_type });
+        e.media.push(Media::new(uri, media_type));
         note(
             &mut self.report,
             LossKind::Normalised,
@@ -1209,7 +1212,7 @@ impl Reader<'_> {
             };
             match (ok, scheme, Text::new(number)) {
                 (true, Some(scheme), Ok(value)) => {
-                    p.identifiers.push(linli_model::person::Identifier { scheme, value, issuer: None });
+                    p.identifiers.push(linli_model::person::Identifier::new(scheme, value));
                 }
                 _ => finding(
                     &mut self.report,

@@ -274,9 +274,9 @@ fn not_representable(report: &mut LossReport, base: &str, member: &str, zh: &str
 
 /// The `status_notes` written for a case.
 fn status_notes(case: &Case) -> String {
-    let s = case.status;
+    let s = case.status();
     let mut notes = format!("{} {}", s.code(), s.label_zh());
-    if s == CaseStatus::Closed && case.history.iter().any(|t| t.to == CaseStatus::Rejected) {
+    if s == CaseStatus::Closed && case.history().iter().any(|t| t.to == CaseStatus::Rejected) {
         let r = CaseStatus::Rejected;
         notes.push_str(&format!(" ({} {})", r.code(), r.label_zh()));
     }
@@ -286,7 +286,7 @@ fn status_notes(case: &Case) -> String {
 fn write_request(case: &Case, categories: &CategoryMap, base: &str, report: &mut LossReport) -> Value {
     let mut req = Map::new();
     req.insert("service_request_id".into(), case.id.as_str().into());
-    let closed = case.status == CaseStatus::Closed;
+    let closed = case.status() == CaseStatus::Closed;
     req.insert("status".into(), if closed { "closed" } else { "open" }.into());
     req.insert("status_notes".into(), status_notes(case).into());
     let kept = case.extensions.0.iter().find(|(ns, _)| ns.as_str() == NAMESPACE).map(|(_, m)| m);
@@ -781,14 +781,14 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
         report.push(Loss {
             kind: LossKind::Normalised,
             source: ptr("status"),
-            target: Some(format!("/history/{}", case.history.len().saturating_sub(1))),
+            target: Some(format!("/history/{}", case.history().len().saturating_sub(1))),
             code: "open311-status-step-synthesised",
             message_zh: format!("由 Open311 状态推定的流转步骤：{} {}", to.code(), to.label_zh()),
             message_en: format!("status step synthesised from the Open311 status: {}", to.code()),
         });
     }
-    if let (Some(n), Some(last)) = (notes, case.history.last_mut()) {
-        last.note = Text::new(n).ok();
+    if let Some(n) = notes {
+        case.set_latest_note(Text::new(n).ok());
     }
 
     // Everything else is kept, but for personal or secret members (the requester's `email`,

@@ -447,12 +447,12 @@ fn projection(p: &Person, meta: &linli_model::Meta) -> Person {
     q.identifiers = IdentifierScheme::ALL
         .iter()
         .filter_map(|s| p.identifiers.iter().find(|i| i.scheme == *s))
-        .map(|i| linli_model::person::Identifier { issuer: None, ..i.clone() })
+        .map(|i| linli_model::person::Identifier::new(i.scheme, i.value.clone()))
         .collect();
     q.residences = linli_model::codes::ResidenceKind::ALL
         .iter()
         .filter_map(|k| p.residences.iter().find(|r| r.kind == *k))
-        .map(|r| linli_model::person::Residence { since: None, until: None, ..r.clone() })
+        .map(|r| linli_model::person::Residence::new(r.place.clone(), r.kind))
         .collect();
     q
 }

@@ -179,8 +179,8 @@ fn fixture_faults_are_reported() {
     assert!(c.deadline.is_none());
     assert_eq!(c.title.as_str(), "Aceras");
     assert_eq!(c.reported_at.to_string(), "2010-04-14T06:37:38-08:00");
-    assert_eq!(c.history.len(), 1);
-    assert_eq!(c.status, CaseStatus::Reported);
+    assert_eq!(c.history().len(), 1);
+    assert_eq!(c.status(), CaseStatus::Reported);
     assert_eq!(fiware_ext(&r)["status"], "closed");
 }
 
@@ -198,7 +198,7 @@ fn devices_and_issues() {
     assert_eq!(c.title.as_str(), "Road maintenance");
     assert_eq!(c.description.as_ref().unwrap().as_str(), "Road not in proper condition");
     assert_eq!(c.reported_at.to_string(), "2021-03-11T15:51:02+05:30");
-    assert_eq!(c.history[0].at, c.reported_at);
+    assert_eq!(c.history()[0].at, c.reported_at);
     let (out, lost) = fiware::to_ngsi(&r, Form::Normalized);
     assert_eq!(out["type"], "IssueReporting");
     assert_eq!(out["title"], json!({"type": "Property", "value": "Road maintenance"}));

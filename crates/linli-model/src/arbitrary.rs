@@ -537,7 +537,7 @@ impl Arbitrary for Case {
         // A random walk through the state machine.
         let mut at = reported_at;
         for _ in 0..below(g, 10) {
-            let next: Vec<CaseStatus> = CaseStatus::ALL.iter().copied().filter(|s| c.status.may_become(*s)).collect();
+            let next: Vec<CaseStatus> = CaseStatus::ALL.iter().copied().filter(|s| c.status().may_become(*s)).collect();
             if next.is_empty() {
                 break;
             }
@@ -556,8 +556,10 @@ impl Arbitrary for Case {
             });
         }
         c.deadline = bool::arbitrary(g).then(|| later(g, reported_at, 30 * 86_400));
-        let resolved =
-            c.history.iter().any(|t| matches!(t.to, CaseStatus::Resolved | CaseStatus::Verified | CaseStatus::Closed));
+        let resolved = c
+            .history()
+            .iter()
+            .any(|t| matches!(t.to, CaseStatus::Resolved | CaseStatus::Verified | CaseStatus::Closed));
         if resolved {
             c.resolution = bool::arbitrary(g).then(|| gen_text(g));
             if bool::arbitrary(g) {

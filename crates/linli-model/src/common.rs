@@ -9,45 +9,49 @@ use crate::datetime::Timestamp;
 use crate::text::{Namespace, Text};
 
 /// The system a record comes from `[COR-011]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-#[schemars(title = "Source system", extend("x-linli-title-zh" = "来源系统"))]
+#[cfg_attr(feature = "schema", schemars(title = "Source system", extend("x-linli-title-zh" = "来源系统")))]
+#[non_exhaustive]
 pub struct SourceSystem {
     /// Vendor (company) that makes the system.
-    #[schemars(title = "Vendor", extend("x-linli-title-zh" = "供应商"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Vendor", extend("x-linli-title-zh" = "供应商")))]
     pub vendor: Text,
     /// Product name.
-    #[schemars(title = "Product", extend("x-linli-title-zh" = "产品"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Product", extend("x-linli-title-zh" = "产品")))]
     pub product: Text,
     /// Product version.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Product version", extend("x-linli-title-zh" = "产品版本"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Product version", extend("x-linli-title-zh" = "产品版本")))]
     pub version: Option<Text>,
 }
 
 /// Record metadata `[COR-010]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-#[schemars(title = "Record metadata", extend("x-linli-title-zh" = "记录元数据"))]
+#[cfg_attr(feature = "schema", schemars(title = "Record metadata", extend("x-linli-title-zh" = "记录元数据")))]
+#[non_exhaustive]
 pub struct Meta {
     /// The system the record comes from.
-    #[schemars(title = "Source system", extend("x-linli-title-zh" = "来源系统"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Source system", extend("x-linli-title-zh" = "来源系统")))]
     pub source: SourceSystem,
     /// Identifier of the record in the source system, if it differs from `id`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Id in the source system", extend("x-linli-title-zh" = "源系统标识"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Id in the source system", extend("x-linli-title-zh" = "源系统标识")))]
     pub source_id: Option<Text>,
     /// When the record was created `[COR-013]`.
-    #[schemars(title = "Created at", extend("x-linli-title-zh" = "创建时间"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Created at", extend("x-linli-title-zh" = "创建时间")))]
     pub created_at: Timestamp,
     /// When the record was last updated; not before `createdAt` `[COR-013]`.
-    #[schemars(title = "Updated at", extend("x-linli-title-zh" = "更新时间"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Updated at", extend("x-linli-title-zh" = "更新时间")))]
     pub updated_at: Timestamp,
     /// Version of the record, 1 for the first, increased by one on every change `[COR-014]`.
-    #[schemars(title = "Record version", extend("x-linli-title-zh" = "记录版本"), range(min = 1, max = 4294967295u32))]
+    #[cfg_attr(feature = "schema", schemars(title = "Record version", extend("x-linli-title-zh" = "记录版本"), range(min = 1, max = 4294967295u32)))]
     pub version: std::num::NonZeroU32,
     /// Classification of the record as a whole `[COR-012]`.
-    #[schemars(title = "Data classification", extend("x-linli-title-zh" = "数据分级"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Data classification", extend("x-linli-title-zh" = "数据分级")))]
     pub classification: DataClassification,
 }
 
@@ -78,6 +82,7 @@ impl Extensions {
     }
 }
 
+#[cfg(feature = "schema")]
 impl schemars::JsonSchema for Extensions {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Extensions".into()
@@ -97,3 +102,21 @@ impl schemars::JsonSchema for Extensions {
         })
     }
 }
+
+impl SourceSystem {
+    /// `product` of `vendor`, version unknown `[COR-011]`.
+    pub fn new(vendor: Text, product: Text) -> Self {
+        SourceSystem { vendor, product, version: None }
+    }
+}
+
+crate::setters::with_setters!(SourceSystem {
+    opt version => with_version: Text,
+});
+
+crate::setters::with_setters!(Meta {
+    opt source_id => with_source_id: Text,
+    val source => with_source: SourceSystem,
+    val updated_at => with_updated_at: Timestamp,
+    val version => with_version: std::num::NonZeroU32,
+});

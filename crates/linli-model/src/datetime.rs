@@ -255,7 +255,10 @@ impl fmt::Debug for Timestamp {
 impl std::str::FromStr for Timestamp {
     type Err = crate::Error;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Timestamp::parse(s).map_err(|reason| crate::Error::InvalidTime { value: crate::text::truncate(s, 64), reason })
+        Timestamp::parse(s).map_err(|reason| crate::Error::InvalidTime {
+            value: crate::Redacted::new(crate::text::truncate(s, 64)),
+            reason,
+        })
     }
 }
 
@@ -272,6 +275,7 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
+#[cfg(feature = "schema")]
 impl schemars::JsonSchema for Timestamp {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Timestamp".into()
@@ -340,7 +344,10 @@ impl fmt::Debug for Date {
 impl std::str::FromStr for Date {
     type Err = crate::Error;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Date::parse(s).map_err(|reason| crate::Error::InvalidTime { value: crate::text::truncate(s, 64), reason })
+        Date::parse(s).map_err(|reason| crate::Error::InvalidTime {
+            value: crate::Redacted::new(crate::text::truncate(s, 64)),
+            reason,
+        })
     }
 }
 
@@ -357,6 +364,7 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+#[cfg(feature = "schema")]
 impl schemars::JsonSchema for Date {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Date".into()

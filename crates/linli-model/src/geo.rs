@@ -68,6 +68,7 @@ impl<'de> Deserialize<'de> for Position {
     }
 }
 
+#[cfg(feature = "schema")]
 impl schemars::JsonSchema for Position {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Position".into()
@@ -88,16 +89,17 @@ impl schemars::JsonSchema for Position {
 }
 
 /// A GeoJSON Point geometry `[CON-032]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "Point (GeoJSON)", extend("x-linli-title-zh" = "点（GeoJSON）"))]
+#[cfg_attr(feature = "schema", schemars(title = "Point (GeoJSON)", extend("x-linli-title-zh" = "点（GeoJSON）")))]
 pub struct Point {
     /// Always `Point`.
     #[serde(rename = "type")]
-    #[schemars(title = "Geometry type", extend("x-linli-title-zh" = "几何类型"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Geometry type", extend("x-linli-title-zh" = "几何类型")))]
     pub geometry_type: PointTag,
     /// The position.
-    #[schemars(title = "Coordinates", extend("x-linli-title-zh" = "坐标"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Coordinates", extend("x-linli-title-zh" = "坐标")))]
     pub coordinates: Position,
 }
 
@@ -113,41 +115,44 @@ impl Point {
 pub type LinearRing = Vec<Position>;
 
 /// A GeoJSON Polygon geometry: an outer ring and optional holes `[CON-032]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "Polygon (GeoJSON)", extend("x-linli-title-zh" = "多边形（GeoJSON）"))]
+#[cfg_attr(feature = "schema", schemars(title = "Polygon (GeoJSON)", extend("x-linli-title-zh" = "多边形（GeoJSON）")))]
 pub struct Polygon {
     /// Always `Polygon`.
     #[serde(rename = "type")]
-    #[schemars(title = "Geometry type", extend("x-linli-title-zh" = "几何类型"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Geometry type", extend("x-linli-title-zh" = "几何类型")))]
     pub geometry_type: PolygonTag,
     /// Rings: the first is the outer boundary, the others are holes.
-    #[schemars(title = "Rings", extend("x-linli-title-zh" = "环"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Rings", extend("x-linli-title-zh" = "环")))]
     pub coordinates: Vec<LinearRing>,
 }
 
 /// A GeoJSON MultiPolygon geometry: several polygons, each an outer ring and optional holes,
 /// e.g. a district made of a mainland part and islands `[CON-032]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "MultiPolygon (GeoJSON)", extend("x-linli-title-zh" = "多多边形（GeoJSON）"))]
+#[cfg_attr(feature = "schema", schemars(title = "MultiPolygon (GeoJSON)", extend("x-linli-title-zh" = "多多边形（GeoJSON）")))]
 pub struct MultiPolygon {
     /// Always `MultiPolygon`.
     #[serde(rename = "type")]
-    #[schemars(title = "Geometry type", extend("x-linli-title-zh" = "几何类型"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Geometry type", extend("x-linli-title-zh" = "几何类型")))]
     pub geometry_type: MultiPolygonTag,
     /// Polygons, each a list of rings: the first the outer boundary, the others holes.
-    #[schemars(title = "Polygons", extend("x-linli-title-zh" = "多边形"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Polygons", extend("x-linli-title-zh" = "多边形")))]
     pub coordinates: Vec<Vec<LinearRing>>,
 }
 
 /// The geometry of a place: a point, a polygon or a multi-polygon `[CON-032]`.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
-#[schemars(
+#[cfg_attr(feature = "schema", schemars(
     title = "Geometry (GeoJSON Point, Polygon or MultiPolygon)",
     extend("x-linli-title-zh" = "几何（GeoJSON 点、多边形或多多边形）")
-)]
+))]
 pub enum Geometry {
     /// A point.
     Point(Point),

@@ -20,19 +20,51 @@
 //!     "2024-05-01T09:00:00+08:00".parse().unwrap(),
 //!     DataClassification::Restricted,
 //! );
-//! let mut p = Person::new(Id::new("P-0001").unwrap(), meta, Text::new("张三").unwrap());
-//! p.gender = Some(Gender::Female);
-//! p.birth_date = Some("1949-12-31".parse().unwrap());
-//! p.identifiers.push(Identifier {
-//!     scheme: IdentifierScheme::ResidentId,
-//!     value: Text::new("11010519491231002X").unwrap(),
-//!     issuer: None,
-//! });
+//! let p = Person::new(Id::new("P-0001").unwrap(), meta, Text::new("张三").unwrap())
+//!     .with_gender(Gender::Female)
+//!     .with_birth_date("1949-12-31".parse().unwrap())
+//!     .with_identifiers([Identifier::new(
+//!         IdentifierScheme::ResidentId,
+//!         Text::new("11010519491231002X").unwrap(),
+//!     )]);
 //! let record = Record::from(p);
 //! let json = serde_json::to_string(&record).unwrap();
 //! assert!(json.starts_with(r#"{"type":"Person","id":"P-0001""#));
 //! let findings = linli_model::check::check_record(&record, &Default::default());
 //! assert!(findings.is_empty(), "{findings:?}");
+//! ```
+//!
+//! ## Vendor quick start
+//!
+//! The code of the README's *Vendor quick start (Rust)*, run as a doctest (a test keeps the two
+//! the same: `tests/readme.rs`):
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use linli_model::codes::{DataClassification, Gender, IdentifierScheme};
+//! use linli_model::person::Identifier;
+//! use linli_model::text::{Id, Text};
+//! use linli_model::{Meta, Person, Record};
+//!
+//! let meta = Meta::new(
+//!     Text::new("示例科技")?,                      // vendor
+//!     Text::new("智慧社区平台")?,                  // product
+//!     "2024-05-01T09:00:00+08:00".parse()?,        // created = updated
+//!     DataClassification::Restricted,
+//! );
+//! // Records are built with a constructor (the required members) and `with_*` setters (the
+//! // optional ones): a minor version may add a member without breaking this code [CON-063].
+//! let p = Person::new(Id::new("P-0001")?, meta, Text::new("张三")?)
+//!     .with_gender(Gender::Female)
+//!     .with_birth_date("1949-12-31".parse()?)
+//!     .with_identifiers([Identifier::new(IdentifierScheme::ResidentId, Text::new("11010519491231002X")?)]);
+//!
+//! let record = Record::from(p);
+//! let json = serde_json::to_string(&record)?;                  // {"type":"Person","id":"P-0001",...}
+//! let findings = linli_model::check::check_record(&record, &Default::default());
+//! assert!(findings.is_empty());                                 // check characters, dates, ... all agree
+//! # Ok(())
+//! # }
 //! ```
 
 pub mod case;
@@ -40,6 +72,7 @@ pub mod check;
 pub mod codes;
 pub mod common;
 pub mod datetime;
+#[cfg(feature = "docs")]
 pub mod docs;
 mod error;
 pub mod event;
@@ -57,6 +90,8 @@ pub mod reference;
 pub mod schema;
 pub mod sensitivity;
 mod serde_util;
+mod setters;
+pub(crate) use codes::code_table;
 mod strict;
 #[doc(hidden)]
 pub mod support;
@@ -69,7 +104,7 @@ pub mod arbitrary;
 
 pub use case::Case;
 pub use common::{Extensions, Meta};
-pub use error::Error;
+pub use error::{Error, Redacted};
 pub use event::Event;
 pub use organization::Organization;
 pub use person::Person;

@@ -15,108 +15,113 @@ use crate::text::{Id, Sha256, Text};
 pub const MANIFEST_FILE: &str = "manifest.json";
 
 /// The manifest of a dataset `[DAT-010]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-#[schemars(
+#[cfg_attr(feature = "schema", schemars(
     title = "Dataset manifest",
     description = "The manifest.json of a Linli dataset directory [DAT-010].",
     extend("x-linli-title-zh" = "数据集清单")
-)]
+))]
 pub struct Manifest {
     /// Version of the Linli standard the dataset follows, e.g. `0.1.0` `[DAT-011]`.
-    #[schemars(title = "Standard version", extend("x-linli-title-zh" = "标准版本", "pattern" = "^[0-9]+\\.[0-9]+\\.[0-9]+$"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Standard version", extend("x-linli-title-zh" = "标准版本", "pattern" = "^[0-9]+\\.[0-9]+\\.[0-9]+$")))]
     pub standard_version: String,
     /// Who produced the dataset.
-    #[schemars(title = "Producer", extend("x-linli-title-zh" = "生成方"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Producer", extend("x-linli-title-zh" = "生成方")))]
     pub producer: Producer,
     /// When the dataset was produced.
-    #[schemars(title = "Created at", extend("x-linli-title-zh" = "生成时间"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Created at", extend("x-linli-title-zh" = "生成时间")))]
     pub created_at: Timestamp,
     /// The level at which the dataset may be shared `[DAT-012]`.
-    #[schemars(title = "Sharing level", extend("x-linli-title-zh" = "共享级别"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Sharing level", extend("x-linli-title-zh" = "共享级别")))]
     pub sharing_level: SharingLevel,
     /// The files of the dataset `[DAT-013]`.
-    #[schemars(title = "Files", extend("x-linli-title-zh" = "文件"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Files", extend("x-linli-title-zh" = "文件")))]
     pub files: Vec<ManifestFile>,
     /// References that point outside the dataset on purpose `[DAT-016]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(title = "External references", extend("x-linli-title-zh" = "外部引用"))]
+    #[cfg_attr(feature = "schema", schemars(title = "External references", extend("x-linli-title-zh" = "外部引用")))]
     pub external_refs: Vec<ExternalRef>,
     /// How the dataset was protected before sharing: the sharing profile applied `[DAT-017]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Protection", extend("x-linli-title-zh" = "保护处理"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Protection", extend("x-linli-title-zh" = "保护处理")))]
     pub protection: Option<Protection>,
 }
 
 /// The sharing profile applied to a dataset `[DAT-017]`, `[SHR-030]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-#[schemars(title = "Protection", extend("x-linli-title-zh" = "保护处理"))]
+#[cfg_attr(feature = "schema", schemars(title = "Protection", extend("x-linli-title-zh" = "保护处理")))]
 pub struct Protection {
     /// Name of the sharing profile applied, e.g. `public`.
-    #[schemars(title = "Profile", extend("x-linli-title-zh" = "共享配置"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Profile", extend("x-linli-title-zh" = "共享配置")))]
     pub profile: Text,
     /// Key identifier of the pseudonymisation key (not the key), when values were pseudonymised:
     /// 16 lower-case hexadecimal digits `[SHR-022]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Key id", extend("x-linli-title-zh" = "密钥标识", "pattern" = "^[0-9a-f]{16}$"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Key id", extend("x-linli-title-zh" = "密钥标识", "pattern" = "^[0-9a-f]{16}$")))]
     pub key_id: Option<String>,
     /// When the profile was applied.
-    #[schemars(title = "Applied at", extend("x-linli-title-zh" = "处理时间"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Applied at", extend("x-linli-title-zh" = "处理时间")))]
     pub applied_at: Timestamp,
     /// The tool that applied it, with its version.
-    #[schemars(title = "Tool", extend("x-linli-title-zh" = "处理工具"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Tool", extend("x-linli-title-zh" = "处理工具")))]
     pub tool: Text,
 }
 
 /// The product that produced a dataset `[DAT-010]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-#[schemars(title = "Producer", extend("x-linli-title-zh" = "生成方"))]
+#[cfg_attr(feature = "schema", schemars(title = "Producer", extend("x-linli-title-zh" = "生成方")))]
 pub struct Producer {
     /// Vendor.
-    #[schemars(title = "Vendor", extend("x-linli-title-zh" = "供应商"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Vendor", extend("x-linli-title-zh" = "供应商")))]
     pub vendor: Text,
     /// Product.
-    #[schemars(title = "Product", extend("x-linli-title-zh" = "产品"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Product", extend("x-linli-title-zh" = "产品")))]
     pub product: Text,
     /// Product version; a real version, not `latest` or a branch name `[DAT-010]`.
-    #[schemars(title = "Product version", extend("x-linli-title-zh" = "产品版本"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Product version", extend("x-linli-title-zh" = "产品版本")))]
     pub product_version: Text,
 }
 
 /// One file of a dataset `[DAT-013]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-#[schemars(title = "Dataset file", extend("x-linli-title-zh" = "数据文件"))]
+#[cfg_attr(feature = "schema", schemars(title = "Dataset file", extend("x-linli-title-zh" = "数据文件")))]
 pub struct ManifestFile {
     /// Path relative to the dataset directory, `/`-separated; MUST NOT be absolute, contain `..`
     /// or pass through a symbolic link `[DAT-014]`.
-    #[schemars(title = "Path", extend("x-linli-title-zh" = "路径", "pattern" = "^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Path", extend("x-linli-title-zh" = "路径", "pattern" = "^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$")))]
     pub path: String,
     /// Type of every record in the file.
-    #[schemars(title = "Record type", extend("x-linli-title-zh" = "记录类型"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Record type", extend("x-linli-title-zh" = "记录类型")))]
     pub record_type: RecordType,
     /// Number of records (lines) in the file.
-    #[schemars(title = "Record count", extend("x-linli-title-zh" = "记录数"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Record count", extend("x-linli-title-zh" = "记录数")))]
     pub records: u64,
     /// SHA-256 of the file's bytes.
-    #[schemars(title = "SHA-256", extend("x-linli-title-zh" = "摘要"))]
+    #[cfg_attr(feature = "schema", schemars(title = "SHA-256", extend("x-linli-title-zh" = "摘要")))]
     pub sha256: Sha256,
 }
 
 /// A reference that resolves outside the dataset `[DAT-016]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-#[schemars(title = "External reference", extend("x-linli-title-zh" = "外部引用"))]
+#[cfg_attr(feature = "schema", schemars(title = "External reference", extend("x-linli-title-zh" = "外部引用")))]
 pub struct ExternalRef {
     /// Record type.
     #[serde(rename = "type")]
-    #[schemars(title = "Record type", extend("x-linli-title-zh" = "记录类型"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Record type", extend("x-linli-title-zh" = "记录类型")))]
     pub record_type: RecordType,
     /// Record id; absent: every record of the type is external.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Id", extend("x-linli-title-zh" = "标识"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Id", extend("x-linli-title-zh" = "标识")))]
     pub id: Option<Id>,
 }
 

@@ -281,7 +281,7 @@ impl Record {
                 one(f, "/reporter", &c.reporter);
                 one(f, "/place", &c.place);
                 many(f, "/events", &c.events);
-                for (i, t) in c.history.iter().enumerate() {
+                for (i, t) in c.history().iter().enumerate() {
                     one(f, &format!("/history/{i}/actor"), &t.actor);
                 }
                 if let Some(a) = &c.assignee {

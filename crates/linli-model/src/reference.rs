@@ -120,6 +120,7 @@ impl<'de, T: RefTarget> Deserialize<'de> for Ref<T> {
     }
 }
 
+#[cfg(feature = "schema")]
 impl<T: RefTarget> schemars::JsonSchema for Ref<T> {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         T::SCHEMA_NAME.into()

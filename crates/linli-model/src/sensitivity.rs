@@ -44,27 +44,79 @@ impl SensitiveField {
     }
 }
 
+/// The marks of every record type, as the generated schemas carry them: kept in step with the
+/// types by the test `marks_are_the_schemas_marks` (feature `schema`), which prints this table
+/// anew when a mark changes — so that checking a record needs no schema generator.
+const MARKS: &[(RecordType, &str, Sensitivity)] = &[
+    (RecordType::Person, "/birthDate", Sensitivity::Personal),
+    (RecordType::Person, "/birthPeriod", Sensitivity::Personal),
+    (RecordType::Person, "/careTags", Sensitivity::Sensitive),
+    (RecordType::Person, "/education", Sensitivity::Personal),
+    (RecordType::Person, "/ethnicGroup", Sensitivity::Sensitive),
+    (RecordType::Person, "/gender", Sensitivity::Personal),
+    (RecordType::Person, "/household", Sensitivity::Personal),
+    (RecordType::Person, "/identifiers", Sensitivity::Sensitive),
+    (RecordType::Person, "/identifiers/*/value", Sensitivity::Sensitive),
+    (RecordType::Person, "/name", Sensitivity::Personal),
+    (RecordType::Person, "/nationality", Sensitivity::Personal),
+    (RecordType::Person, "/phones", Sensitivity::Personal),
+    (RecordType::Person, "/politicalStatus", Sensitivity::Personal),
+    (RecordType::Person, "/residences", Sensitivity::Personal),
+    (RecordType::Organization, "/contacts", Sensitivity::Personal),
+    (RecordType::Organization, "/contacts/*/name", Sensitivity::Personal),
+    (RecordType::Organization, "/contacts/*/phone", Sensitivity::Personal),
+    (RecordType::Organization, "/legalRepresentative", Sensitivity::Personal),
+    (RecordType::Thing, "/name", Sensitivity::Personal),
+    (RecordType::Thing, "/owner", Sensitivity::Personal),
+    (RecordType::Thing, "/place", Sensitivity::Personal),
+    (RecordType::Thing, "/vehicle/plateNumber", Sensitivity::Personal),
+    (RecordType::Event, "/description", Sensitivity::Personal),
+    (RecordType::Event, "/location", Sensitivity::Personal),
+    (RecordType::Event, "/media", Sensitivity::Sensitive),
+    (RecordType::Event, "/place", Sensitivity::Personal),
+    (RecordType::Event, "/subjects", Sensitivity::Sensitive),
+    (RecordType::Case, "/description", Sensitivity::Personal),
+    (RecordType::Case, "/evaluation/comment", Sensitivity::Personal),
+    (RecordType::Case, "/history/*/note", Sensitivity::Personal),
+    (RecordType::Case, "/location", Sensitivity::Personal),
+    (RecordType::Case, "/place", Sensitivity::Personal),
+    (RecordType::Case, "/reporter", Sensitivity::Personal),
+];
+
 static FIELDS: LazyLock<Vec<(RecordType, Vec<SensitiveField>)>> = LazyLock::new(|| {
     RecordType::ALL
         .iter()
         .map(|ty| {
-            let schema = crate::schema::schema_for(*ty);
-            let mut found: Vec<SensitiveField> = Vec::new();
-            crate::schema::walk_members(&schema, &mut |path, node| {
-                if let Some(s) =
-                    node.get("x-linli-sensitivity").and_then(|v| v.as_str()).and_then(Sensitivity::from_code)
-                {
-                    if !found.iter().any(|f| f.pointer == path) {
-                        found.push(SensitiveField { pointer: path.to_owned(), sensitivity: s });
-                    }
-                }
-            });
+            let found = MARKS
+                .iter()
+                .filter(|(t, _, _)| t == ty)
+                .map(|(_, p, s)| SensitiveField { pointer: (*p).to_owned(), sensitivity: *s })
+                .collect();
             (*ty, found)
         })
         .collect()
 });
 
-/// The personal-information members of a record type, from its schema.
+/// The marks read out of the generated schemas, in the order the schemas give them.
+#[cfg(feature = "schema")]
+pub fn marks_from_schemas() -> Vec<(RecordType, SensitiveField)> {
+    let mut out = Vec::new();
+    for ty in RecordType::ALL {
+        let schema = crate::schema::schema_for(*ty);
+        let mut found: Vec<SensitiveField> = Vec::new();
+        crate::schema::walk_members(&schema, &mut |path, node| {
+            if let Some(s) = node.get("x-linli-sensitivity").and_then(|v| v.as_str()).and_then(Sensitivity::from_code) {
+                if !found.iter().any(|f| f.pointer == path) {
+                    found.push(SensitiveField { pointer: path.to_owned(), sensitivity: s });
+                }
+            }
+        });
+        out.extend(found.into_iter().map(|f| (*ty, f)));
+    }
+    out
+}
+
+/// The personal-information members of a record type, as its schema marks them.
 pub fn fields(ty: RecordType) -> &'static [SensitiveField] {
     FIELDS.iter().find(|(t, _)| *t == ty).map(|(_, f)| f.as_slice()).unwrap_or(&[])
 }
@@ -77,6 +129,26 @@ pub fn classify(ty: RecordType, pointer: &str) -> Option<Sensitivity> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table the checks use is the schemas' marks, mark for mark; on a difference the test
+    /// prints the table to paste into `MARKS`.
+    #[cfg(feature = "schema")]
+    #[test]
+    fn marks_are_the_schemas_marks() {
+        let want = marks_from_schemas();
+        let have: Vec<(RecordType, SensitiveField)> =
+            MARKS.iter().map(|(t, p, s)| (*t, SensitiveField { pointer: (*p).to_owned(), sensitivity: *s })).collect();
+        if want != have {
+            let mut table = String::new();
+            for (t, f) in &want {
+                table.push_str(&format!(
+                    "    (RecordType::{t:?}, {:?}, Sensitivity::{:?}),\n",
+                    f.pointer, f.sensitivity
+                ));
+            }
+            panic!("MARKS in sensitivity.rs differs from the schemas' marks; it should read:\n{table}");
+        }
+    }
 
     #[test]
     fn person_marks_come_from_the_types() {

@@ -28,12 +28,13 @@ macro_rules! const_tag {
                     Err(<D::Error as ::serde::de::Error>::custom(format_args!(
                         "expected \"{}\", found \"{}\"",
                         $value,
-                        $crate::text::truncate(&s, 32)
+                        $crate::Redacted::new($crate::text::truncate(&s, 32))
                     )))
                 }
             }
         }
 
+        #[cfg(feature = "schema")]
         impl ::schemars::JsonSchema for $name {
             fn inline_schema() -> bool {
                 true

@@ -25,23 +25,26 @@ macro_rules! constrained_string {
             /// Maximum length in Unicode scalar values.
             pub const MAX_LEN: usize = $max;
             /// A hand-written matcher that says exactly what [`Self::PATTERN`] says (a test
-            /// compares them on many strings), used instead of the regex for speed.
+            /// compares them on many strings): what checks a value, instead of a regex. Every
+            /// type with a pattern has one (a test says so); without one, no value would pass.
             pub const FAST: Option<fn(&str) -> bool> = $fast;
 
             /// Check `value` and wrap it.
             pub fn new(value: impl Into<String>) -> Result<Self, $crate::Error> {
                 let value = value.into();
-                match check_text(&value, Self::FAST, Self::regex(), Self::MIN_LEN, Self::MAX_LEN) {
+                match check_text(&value, Self::FAST, Self::PATTERN, Self::MIN_LEN, Self::MAX_LEN) {
                     Ok(()) => Ok($name(value)),
                     Err(reason) => Err($crate::Error::InvalidText {
                         kind: stringify!($name),
-                        value: $crate::text::truncate(&value, 64),
+                        value: $crate::Redacted::new($crate::text::truncate(&value, 64)),
                         reason,
                     }),
                 }
             }
 
-            /// The compiled pattern, built once per process.
+            /// The compiled pattern, built once per process: the tests compare it with the
+            /// matcher [`Self::FAST`], which is what checks a value (no regex engine at run time).
+            #[cfg(test)]
             fn regex() -> Option<&'static regex::Regex> {
                 static RE: ::std::sync::LazyLock<Option<regex::Regex>> =
                     ::std::sync::LazyLock::new(|| {
@@ -98,7 +101,7 @@ macro_rules! constrained_string {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-                match check_text(&s, Self::FAST, Self::regex(), Self::MIN_LEN, Self::MAX_LEN) {
+                match check_text(&s, Self::FAST, Self::PATTERN, Self::MIN_LEN, Self::MAX_LEN) {
                     Ok(()) => Ok($name(s.into_owned())),
                     Err(reason) => Err(<D::Error as ::serde::de::Error>::custom(format_args!(
                         "invalid {}: {}",
@@ -109,6 +112,7 @@ macro_rules! constrained_string {
             }
         }
 
+        #[cfg(feature = "schema")]
         impl ::schemars::JsonSchema for $name {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 stringify!($name).into()
@@ -142,7 +146,7 @@ macro_rules! constrained_string {
 pub(crate) fn check_text(
     value: &str,
     fast: Option<fn(&str) -> bool>,
-    pattern: Option<&regex::Regex>,
+    pattern: Option<&str>,
     min: usize,
     max: usize,
 ) -> Result<(), String> {
@@ -156,13 +160,9 @@ pub(crate) fn check_text(
     if too_long {
         return Err(format!("longer than {max} characters"));
     }
-    let matches = match (fast, pattern) {
-        (Some(f), _) => f(value),
-        (None, Some(re)) => re.is_match(value),
-        (None, None) => true,
-    };
+    let matches = fast.map_or(pattern.is_none(), |f| f(value));
     if !matches {
-        let p = pattern.map_or("", |re| re.as_str());
+        let p = pattern.unwrap_or("");
         return Err(format!("does not match pattern {p}"));
     }
     Ok(())
@@ -170,6 +170,27 @@ pub(crate) fn check_text(
 
 /// Hand-written matchers for the patterns, one per constrained string.
 mod fast {
+    /// `^[a-z0-9][a-z0-9!#$&.+^_-]*/[a-z0-9][a-z0-9!#$&.+^_-]*$`
+    pub(super) fn media_type(s: &str) -> bool {
+        fn part(p: &[u8]) -> bool {
+            let first = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+            p.first().is_some_and(first) && p[1..].iter().all(|c| first(c) || b"!#$&.+^_-".contains(c))
+        }
+        match s.as_bytes().iter().position(|&c| c == b'/') {
+            Some(i) => part(&s.as_bytes()[..i]) && part(&s.as_bytes()[i + 1..]),
+            None => false,
+        }
+    }
+    /// `^[A-Za-z][A-Za-z0-9+.-]*:[!-~]+$`
+    pub(super) fn uri(s: &str) -> bool {
+        let b = s.as_bytes();
+        let Some(colon) = b.iter().position(|&c| c == b':') else { return false };
+        let (scheme, rest) = (&b[..colon], &b[colon + 1..]);
+        scheme.first().is_some_and(u8::is_ascii_alphabetic)
+            && scheme[1..].iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-'))
+            && !rest.is_empty()
+            && rest.iter().all(|c| (b'!'..=b'~').contains(c))
+    }
     fn all(s: &str, f: impl Fn(u8) -> bool) -> bool {
         s.bytes().all(f)
     }
@@ -352,13 +373,13 @@ constrained_string! {
 
 constrained_string! {
     /// Media type (RFC 6838), e.g. `image/jpeg` `[EVT-009]`.
-    MediaType, pattern: Some("^[a-z0-9][a-z0-9!#$&.+^_-]*/[a-z0-9][a-z0-9!#$&.+^_-]*$"), fast: None, min: 3, max: 127,
+    MediaType, pattern: Some("^[a-z0-9][a-z0-9!#$&.+^_-]*/[a-z0-9][a-z0-9!#$&.+^_-]*$"), fast: Some(fast::media_type), min: 3, max: 127,
     title: "Media type", zh: "媒体类型"
 }
 
 constrained_string! {
     /// An absolute URI in ASCII (non-ASCII characters percent-encoded) `[EVT-009]`.
-    Uri, pattern: Some("^[A-Za-z][A-Za-z0-9+.-]*:[!-~]+$"), fast: None, min: 3, max: 2048,
+    Uri, pattern: Some("^[A-Za-z][A-Za-z0-9+.-]*:[!-~]+$"), fast: Some(fast::uri), min: 3, max: 2048,
     title: "URI", zh: "统一资源标识符"
 }
 
@@ -402,6 +423,29 @@ mod tests {
         }
     }
 
+    /// What checks a value is the matcher: a type with a pattern and none would refuse all.
+    #[test]
+    fn every_pattern_has_a_matcher() {
+        macro_rules! each { ($($t:ident),+) => {$(
+            assert_eq!($t::PATTERN.is_some(), $t::FAST.is_some(), "{}", stringify!($t));
+        )+}; }
+        each!(
+            Id,
+            Text,
+            Namespace,
+            PhoneNumber,
+            CountryCode,
+            DivisionCode,
+            CreditCode,
+            UnitCode,
+            Sha256,
+            MediaType,
+            Uri,
+            DeviceCode,
+            HouseholdId
+        );
+    }
+
     #[test]
     fn ids() {
         assert!(Id::new("P-0001").is_ok());
@@ -425,7 +469,7 @@ mod tests {
     const ALPHABET: &[char] = &[
         'a', 'f', 'g', 'z', 'A', 'F', 'I', 'O', 'S', 'V', 'Z', 'X', '0', '1', '9', '.', '_', ':', '~', '-', '+', '/',
         ' ', '\t', '\n', '\r', '\u{85}', '\u{a0}', '\u{2007}', '\u{200b}', '\u{3000}', '\u{feff}', '张', '１', '😀',
-        '!', '#',
+        '!', '#', '$', '&', '^', '%',
     ];
 
     /// A matcher to compare with a pattern: its type's name, the hand-written matcher, the pattern
@@ -440,7 +484,8 @@ mod tests {
             )+]};
         }
         each!(Id, 130; Text, 6; Namespace, 34; PhoneNumber, 22; CountryCode, 4; DivisionCode, 13;
-              CreditCode, 19; UnitCode, 4; Sha256, 66; DeviceCode, 21; HouseholdId, 34)
+              CreditCode, 19; UnitCode, 4; Sha256, 66; DeviceCode, 21; HouseholdId, 34; MediaType, 12;
+              Uri, 12)
     }
 
     /// The first string on which a matcher and its pattern disagree, of 50 per matcher built from
@@ -527,6 +572,19 @@ mod tests {
             "12-",
             "0-0",
             "ab-cd",
+            "a/b",
+            "a/",
+            "/b",
+            "a/b/c",
+            "A/b",
+            "a:b",
+            "a:",
+            ":b",
+            "1a:b",
+            "a+.-:~",
+            "a:b c",
+            "image/svg+xml",
+            "https://example.org/x?y=1#z",
         ] {
             macro_rules! edge { ($($t:ident),+) => {$(
                 if let (Some(fast), Some(re)) = ($t::FAST, $t::regex()) {
@@ -544,7 +602,9 @@ mod tests {
                 UnitCode,
                 Sha256,
                 DeviceCode,
-                HouseholdId
+                HouseholdId,
+                MediaType,
+                Uri
             );
         }
         let long_id = "a".repeat(128);

@@ -16,98 +16,102 @@ const_tag!(
 );
 
 /// A thing: a device, a vehicle or a public facility (部件) `[THG-001]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-#[schemars(
+#[cfg_attr(feature = "schema", schemars(
     title = "Thing",
     description = "A device, a vehicle or a public facility [THG-001].",
     extend("x-linli-title-zh" = "物品")
-)]
+))]
+#[non_exhaustive]
 pub struct Thing {
     /// Always `Thing`.
     #[serde(rename = "type")]
-    #[schemars(title = "Record type", extend("x-linli-title-zh" = "记录类型"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Record type", extend("x-linli-title-zh" = "记录类型")))]
     pub record_type: ThingTag,
     /// Identifier of the record `[CON-010]`.
-    #[schemars(title = "Id", extend("x-linli-title-zh" = "标识"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Id", extend("x-linli-title-zh" = "标识")))]
     pub id: Id,
     /// Record metadata.
-    #[schemars(title = "Metadata", extend("x-linli-title-zh" = "元数据"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Metadata", extend("x-linli-title-zh" = "元数据")))]
     pub meta: Meta,
     /// Kind of thing `[THG-003]`.
-    #[schemars(title = "Kind", extend("x-linli-title-zh" = "物品类型"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Kind", extend("x-linli-title-zh" = "物品类型")))]
     pub kind: ThingKind,
     /// Name or label, e.g. `3幢2单元门禁`; personal, since vendors name a resident's own device
     /// after its owner (`张三的智能手环`) `[PRI-001]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Name", extend("x-linli-title-zh" = "名称", "x-linli-sensitivity" = "personal"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Name", extend("x-linli-title-zh" = "名称", "x-linli-sensitivity" = "personal")))]
     pub name: Option<Text>,
     /// Manufacturer.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Manufacturer", extend("x-linli-title-zh" = "制造商"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Manufacturer", extend("x-linli-title-zh" = "制造商")))]
     pub manufacturer: Option<Text>,
     /// Model.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Model", extend("x-linli-title-zh" = "型号"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Model", extend("x-linli-title-zh" = "型号")))]
     pub model: Option<Text>,
     /// Serial number.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Serial number", extend("x-linli-title-zh" = "序列号"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Serial number", extend("x-linli-title-zh" = "序列号")))]
     pub serial_number: Option<Text>,
     /// Firmware version.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Firmware version", extend("x-linli-title-zh" = "固件版本"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Firmware version", extend("x-linli-title-zh" = "固件版本")))]
     pub firmware_version: Option<Text>,
     /// National device code (GB/T 28181 / GA/T 1400), for devices only `[THG-005]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "National device code", extend("x-linli-title-zh" = "国标设备编码"))]
+    #[cfg_attr(feature = "schema", schemars(title = "National device code", extend("x-linli-title-zh" = "国标设备编码")))]
     pub device_code: Option<DeviceCode>,
     /// Operating status `[THG-006]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Status", extend("x-linli-title-zh" = "运行状态"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Status", extend("x-linli-title-zh" = "运行状态")))]
     pub status: Option<ThingStatus>,
     /// Where the thing is installed or kept; personal, since a place may be a home `[PRI-001]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Place", extend("x-linli-title-zh" = "所在地点", "x-linli-sensitivity" = "personal"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Place", extend("x-linli-title-zh" = "所在地点", "x-linli-sensitivity" = "personal")))]
     pub place: Option<PlaceRef>,
     /// Exact location in WGS-84 `[CON-030]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Location", extend("x-linli-title-zh" = "位置"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Location", extend("x-linli-title-zh" = "位置")))]
     pub location: Option<Point>,
     /// Owner: an organization, or a person (a resident's car or e-bike) `[THG-007]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Owner", extend("x-linli-title-zh" = "所有者", "x-linli-sensitivity" = "personal"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Owner", extend("x-linli-title-zh" = "所有者", "x-linli-sensitivity" = "personal")))]
     pub owner: Option<ActorRef>,
     /// Operator or maintainer.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Operator", extend("x-linli-title-zh" = "运维单位"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Operator", extend("x-linli-title-zh" = "运维单位")))]
     pub operator: Option<OrganizationRef>,
     /// Date of installation.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Install date", extend("x-linli-title-zh" = "安装日期"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Install date", extend("x-linli-title-zh" = "安装日期")))]
     pub install_date: Option<Date>,
     /// Vehicle details; present only for kinds `vehicle.*` `[THG-008]`.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Vehicle", extend("x-linli-title-zh" = "车辆信息"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Vehicle", extend("x-linli-title-zh" = "车辆信息")))]
     pub vehicle: Option<Vehicle>,
     /// Vendor extensions `[COR-040]`.
     #[serde(default, skip_serializing_if = "Extensions::is_empty")]
-    #[schemars(title = "Extensions", extend("x-linli-title-zh" = "扩展"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Extensions", extend("x-linli-title-zh" = "扩展")))]
     pub extensions: Extensions,
 }
 
 /// Plate of a vehicle `[THG-008]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-#[schemars(title = "Vehicle", extend("x-linli-title-zh" = "车辆信息"))]
+#[cfg_attr(feature = "schema", schemars(title = "Vehicle", extend("x-linli-title-zh" = "车辆信息")))]
+#[non_exhaustive]
 pub struct Vehicle {
     /// Plate number, e.g. `苏E12345`; absent for a non-motor vehicle without a plate.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Plate number", extend("x-linli-title-zh" = "号牌号码", "x-linli-sensitivity" = "personal"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Plate number", extend("x-linli-title-zh" = "号牌号码", "x-linli-sensitivity" = "personal")))]
     pub plate_number: Option<Text>,
     /// Plate colour.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
-    #[schemars(title = "Plate colour", extend("x-linli-title-zh" = "号牌颜色"))]
+    #[cfg_attr(feature = "schema", schemars(title = "Plate colour", extend("x-linli-title-zh" = "号牌颜色")))]
     pub plate_color: Option<PlateColor>,
 }
 
@@ -136,3 +140,38 @@ impl Thing {
         }
     }
 }
+
+crate::setters::with_setters!(Thing {
+    opt name => with_name: Text,
+    opt manufacturer => with_manufacturer: Text,
+    opt model => with_model: Text,
+    opt serial_number => with_serial_number: Text,
+    opt firmware_version => with_firmware_version: Text,
+    opt device_code => with_device_code: DeviceCode,
+    opt status => with_status: ThingStatus,
+    opt place => with_place: PlaceRef,
+    opt location => with_location: Point,
+    opt owner => with_owner: ActorRef,
+    opt operator => with_operator: OrganizationRef,
+    opt install_date => with_install_date: Date,
+    opt vehicle => with_vehicle: Vehicle,
+    val extensions => with_extensions: Extensions,
+});
+
+impl Vehicle {
+    /// Vehicle details with nothing set yet.
+    pub fn new() -> Self {
+        Vehicle { plate_number: None, plate_color: None }
+    }
+}
+
+impl Default for Vehicle {
+    fn default() -> Self {
+        Vehicle::new()
+    }
+}
+
+crate::setters::with_setters!(Vehicle {
+    opt plate_number => with_plate_number: Text,
+    opt plate_color => with_plate_color: PlateColor,
+});

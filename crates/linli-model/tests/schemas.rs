@@ -1,6 +1,7 @@
 //! The committed `schemas/` are exactly what the types generate.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+#![cfg(feature = "schema")]
 
 use std::path::{Path, PathBuf};
 

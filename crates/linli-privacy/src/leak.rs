@@ -195,7 +195,7 @@ pub fn free_text(record: &Record) -> Vec<(String, &str)> {
             push("/title".into(), Some(&c.title));
             push("/description".into(), c.description.as_ref());
             push("/resolution".into(), c.resolution.as_ref());
-            for (i, t) in c.history.iter().enumerate() {
+            for (i, t) in c.history().iter().enumerate() {
                 push(format!("/history/{i}/note"), t.note.as_ref());
             }
             push("/evaluation/comment".into(), c.evaluation.as_ref().and_then(|e| e.comment.as_ref()));

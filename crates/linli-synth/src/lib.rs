@@ -371,7 +371,7 @@ impl Gen {
         p.gender = Some(gender);
         p.birth_date = Some(birth);
         let rid = self.resident_id(birth, gender);
-        p.identifiers.push(Identifier { scheme: IdentifierScheme::ResidentId, value: text(rid.clone()), issuer: None });
+        p.identifiers.push(Identifier::new(IdentifierScheme::ResidentId, text(rid.clone())));
         p.ethnic_group = Some(if self.rng.chance(0.95) { EthnicGroup::Han } else { *self.rng.pick(EthnicGroup::ALL) });
         p.nationality = linli_model::text::CountryCode::new("CHN").ok();
         if year < 2010 {
@@ -382,16 +382,14 @@ impl Gen {
             );
             p.phones.push(PhoneNumber::new(&phone[..11]).unwrap_or_else(|_| unreachable!("valid mobile")));
         }
-        p.residences.push(Residence {
-            place: Ref::to(id(room)),
-            kind: if self.rng.chance(0.85) { ResidenceKind::Registered } else { ResidenceKind::Tenant },
-            since: Date::from_ymd(2000 + self.rng.below(24) as i32, 1 + self.rng.below(12) as u8, 1),
-            until: None,
-        });
-        p.household = Some(Household {
-            household_id: HouseholdId::new(hh).unwrap_or_else(|_| unreachable!("valid household id")),
-            relationship: rel,
-        });
+        let mut residence = Residence::new(
+            Ref::to(id(room)),
+            if self.rng.chance(0.85) { ResidenceKind::Registered } else { ResidenceKind::Tenant },
+        );
+        residence.since = Date::from_ymd(2000 + self.rng.below(24) as i32, 1 + self.rng.below(12) as u8, 1);
+        p.residences.push(residence);
+        p.household =
+            Some(Household::new(HouseholdId::new(hh).unwrap_or_else(|_| unreachable!("valid household id")), rel));
         if year < 1950 && self.rng.chance(0.4) {
             p.care_tags.push(CareTag::ElderlyAdvanced);
         }
@@ -842,26 +840,30 @@ fn community(g: &mut Gen) -> Result<(), Error> {
                             p.parent = Some(Ref::to(id(uid.clone())));
                             p.room_use = Some(RoomUse::Residential);
                             p.area = Some(60.0 + g.rng.below(80) as f64 + 0.5);
-                            p.address = Some(StandardAddress {
-                                province: Some(text("江苏省")),
-                                city: Some(text("苏州市")),
-                                district: Some(text("姑苏区")),
-                                sub_district: Some(text("虎丘街道")),
-                                community: Some(text(format!("虎丘第{c}社区"))),
-                                road: Some(text(*g.rng.pick(ROADS))),
-                                door_number: Some(text(format!("{}号", 1 + g.rng.below(300)))),
-                                compound: None,
-                                building: Some(text(format!("{b}幢"))),
-                                unit: Some(text(format!("{u}单元"))),
-                                floor: None,
-                                room: Some(text(format!("{}{:02}室", 1 + r / 2, 1 + r % 2))),
-                                full_text: text(format!(
-                                    "江苏省苏州市姑苏区虎丘街道{}{b}幢{u}单元{}{:02}室",
-                                    g.rng.pick(ROADS),
-                                    1 + r / 2,
-                                    1 + r % 2
-                                )),
-                            });
+                            // The members in the order the generator has always drawn them
+                            // (road, door number, then the road of the full text): same bytes
+                            // for a seed.
+                            let road = text(*g.rng.pick(ROADS));
+                            let door_number = text(format!("{}号", 1 + g.rng.below(300)));
+                            let full_text = text(format!(
+                                "江苏省苏州市姑苏区虎丘街道{}{b}幢{u}单元{}{:02}室",
+                                g.rng.pick(ROADS),
+                                1 + r / 2,
+                                1 + r % 2
+                            ));
+                            p.address = Some(
+                                StandardAddress::new(full_text)
+                                    .with_province(text("江苏省"))
+                                    .with_city(text("苏州市"))
+                                    .with_district(text("姑苏区"))
+                                    .with_sub_district(text("虎丘街道"))
+                                    .with_community(text(format!("虎丘第{c}社区")))
+                                    .with_road(road)
+                                    .with_door_number(door_number)
+                                    .with_building(text(format!("{b}幢")))
+                                    .with_unit(text(format!("{u}单元")))
+                                    .with_room(text(format!("{}{:02}室", 1 + r / 2, 1 + r % 2))),
+                            );
                             g.emit(RecordType::Place, Rec::Place(Box::new(p)))?;
                         }
                     }
@@ -958,11 +960,11 @@ fn community(g: &mut Gen) -> Result<(), Error> {
                 .push(Ref::new(RecordType::Person, id(who)).unwrap_or_else(|_| unreachable!("persons are subjects")));
         }
         if category == EventCategory::SensorReading {
-            ev.measurements.push(Measurement {
-                quantity: text("smokeObscuration"),
-                value: (g.rng.below(50) as f64) / 10.0,
-                unit_code: UnitCode::new("P1").unwrap_or_else(|_| unreachable!("valid unit code")),
-            });
+            ev.measurements.push(Measurement::new(
+                text("smokeObscuration"),
+                (g.rng.below(50) as f64) / 10.0,
+                UnitCode::new("P1").unwrap_or_else(|_| unreachable!("valid unit code")),
+            ));
         }
         let defect = g.rng.chance(g.cfg.defect_rate);
         if defect {
@@ -1028,23 +1030,20 @@ fn community(g: &mut Gen) -> Result<(), Error> {
             let _ = case.transition(*s, ts(at), None, None);
         }
         if path.len() >= 2 && path[0] == CaseStatus::Accepted {
-            case.assignee = Some(Assignee {
-                organization: Some(Ref::to(id(format!("O-RC-{:03}", 1 + c % plan.communities)))),
-                person: None,
-            });
+            case.assignee =
+                Some(Assignee::new().with_organization(Ref::to(id(format!("O-RC-{:03}", 1 + c % plan.communities)))));
         }
-        if case.status == CaseStatus::Closed && path.len() > 2 && g.rng.chance(0.7) {
-            case.evaluation = Some(Evaluation {
-                rating: Rating::new(3 + g.rng.below(3) as u8).unwrap_or_else(|_| unreachable!("3..=5")),
-                comment: None,
-                at: Some(ts(at + 3600)),
-            });
+        if case.status() == CaseStatus::Closed && path.len() > 2 && g.rng.chance(0.7) {
+            case.evaluation = Some(
+                Evaluation::new(Rating::new(3 + g.rng.below(3) as u8).unwrap_or_else(|_| unreachable!("3..=5")))
+                    .with_at(ts(at + 3600)),
+            );
         }
         let mut v = serde_json::to_value(&case).unwrap_or(Value::Null);
         if g.rng.chance(g.cfg.defect_rate) {
             // reported → closed is not a transition the state machine allows.
-            let last = case.history.last().map(|t| t.at.to_string()).unwrap_or_default();
-            let from = case.status;
+            let last = case.history().last().map(|t| t.at.to_string()).unwrap_or_default();
+            let from = case.status();
             let to = CaseStatus::ALL
                 .iter()
                 .copied()

@@ -175,10 +175,9 @@ impl From<(&check::Finding, Option<RecordType>, Option<&str>)> for Finding {
         // code table, unmarked by the check, is no personal data and is shown in full.
         let marked = f.sensitivity.is_some()
             || (ty.is_some_and(|t| linli_model::sensitivity::classify(t, &f.pointer).is_some())
-                && !f.value.as_deref().is_some_and(|v| shown_as_code(v, None)));
+                && !f.raw_value().is_some_and(|v| shown_as_code(v, None)));
         out.value = f
-            .value
-            .as_deref()
+            .raw_value()
             .map(|v| linli_model::text::truncate(&if marked { check::mask_middle(v) } else { v.to_owned() }, 64));
         out
     }

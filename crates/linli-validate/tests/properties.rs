@@ -181,15 +181,15 @@ fn illegal_transition_is_caught_by_the_semantic_checks_only() {
         let illegal: Vec<CaseStatus> = <CaseStatus as linli_model::codes::CodeTable>::ALL
             .iter()
             .copied()
-            .filter(|s| !c.status.may_become(*s))
+            .filter(|s| !c.status().may_become(*s))
             .collect();
         let to = illegal[pick % illegal.len()];
         let mut v = serde_json::to_value(&c).unwrap();
-        let last_at = c.history.last().unwrap().at.to_string();
+        let last_at = c.history().last().unwrap().at.to_string();
         v["history"]
             .as_array_mut()
             .unwrap()
-            .push(json!({"at": last_at, "from": c.status.to_string(), "to": to.to_string()}));
+            .push(json!({"at": last_at, "from": c.status().to_string(), "to": to.to_string()}));
         v["status"] = json!(to.to_string());
         let got = verdict(&v);
         TestResult::from_bool(got.serde && got.schema && got.codes == ["case-transition-illegal"])

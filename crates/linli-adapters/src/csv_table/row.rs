@@ -978,9 +978,7 @@ fn person(
                 });
             }
             Target::ResidencePlace(kind) => match Id::new(*v) {
-                Ok(id) => {
-                    p.residences.push(Residence { place: PlaceRef::to(id), kind: *kind, since: None, until: None })
-                }
+                Ok(id) => p.residences.push(Residence::new(PlaceRef::to(id), *kind)),
                 Err(_) => {
                     b.reason(Some(h), "csv-bad-value", "不是有效的地点标识".into(), "not a valid place id".into())
                 }
@@ -994,7 +992,7 @@ fn person(
             None => Some(ResidenceKind::Permanent),
         };
         if let Some(kind) = kind {
-            p.residences.push(Residence { place: PlaceRef::to(place.clone()), kind, since: None, until: None });
+            p.residences.push(Residence::new(PlaceRef::to(place.clone()), kind));
         }
     }
     let hid = get(Target::HouseholdId);
@@ -1003,7 +1001,9 @@ fn person(
         (Some((hh, hv)), Some((rh, rv))) => {
             let r = b.code::<Relationship>(rh, rv, values(m, rh));
             match (HouseholdId::new(half_width(hv).into_owned()), r) {
-                (Ok(household_id), Some(relationship)) => p.household = Some(Household { household_id, relationship }),
+                (Ok(household_id), Some(relationship)) => {
+                    p.household = Some(Household::new(household_id, relationship))
+                }
                 (Err(_), _) => b.reason(
                     Some(hh),
                     "csv-bad-value",
@@ -1051,7 +1051,7 @@ fn identifier(b: &mut RowBuild, p: &mut Person, column: &str, raw: &str, scheme:
         _ => raw.to_owned(),
     };
     match Text::new(value) {
-        Ok(value) => p.identifiers.push(Identifier { scheme, value, issuer: None }),
+        Ok(value) => p.identifiers.push(Identifier::new(scheme, value)),
         Err(_) => b.reason(Some(column), "csv-bad-value", "证件号码无效".into(), "not a valid identifier".into()),
     }
 }
@@ -1115,7 +1115,10 @@ fn organization(
         });
         let phone = contact_phone.and_then(|(h, v)| b.phone(h, &half_width(v), v, "/contacts/0/phone".into()));
         if let Ok(role) = Text::new("联系人") {
-            o.contacts.push(Contact { role, name, phone, person: None });
+            let mut contact = Contact::new(role);
+            contact.name = name;
+            contact.phone = phone;
+            o.contacts.push(contact);
         }
     }
     o.legal_representative = person.cloned().map(PersonRef::to);
@@ -1186,7 +1189,10 @@ fn thing(b: &mut RowBuild, m: &Mapping, cells: &Cells<'_>, person: Option<&Id>, 
             }
         });
         let plate_color = color.and_then(|(h, v)| b.code::<PlateColor>(h, v, values(m, h)));
-        t.vehicle = Some(Vehicle { plate_number, plate_color });
+        let mut vehicle = Vehicle::new();
+        vehicle.plate_number = plate_number;
+        vehicle.plate_color = plate_color;
+        t.vehicle = Some(vehicle);
     }
     if let Some(p) = person {
         t.owner = ActorRef::new(RecordType::Person, p.clone()).ok();

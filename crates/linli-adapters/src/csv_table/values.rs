@@ -188,21 +188,7 @@ static ADDRESS_NO_DISTRICT: LazyLock<Option<Regex>> = LazyLock::new(|| address_p
 
 /// A standard address of its full text alone.
 pub(crate) fn bare_address(full_text: Text) -> StandardAddress {
-    StandardAddress {
-        province: None,
-        city: None,
-        district: None,
-        sub_district: None,
-        community: None,
-        road: None,
-        door_number: None,
-        compound: None,
-        building: None,
-        unit: None,
-        floor: None,
-        room: None,
-        full_text,
-    }
+    StandardAddress::new(full_text)
 }
 
 /// A standard address from address text: always `fullText`, the parts where the text allows.

@@ -320,15 +320,10 @@ fn finding(
         "fiware-geometry-invalid" => "几何无效",
         _ => "FIWARE 标识不是有效的 Linli 标识",
     };
-    Finding {
-        code,
-        level: Level::Warning,
-        requirement,
-        pointer: pointer.to_owned(),
-        value,
-        sensitivity: None,
-        message_zh: format!("{title}：{zh}"),
-        message_en: en,
+    let f = Finding::from_parts(code, Level::Warning, requirement, pointer, format!("{title}：{zh}"), en);
+    match value {
+        Some(v) => f.value(v),
+        None => f,
     }
 }
 

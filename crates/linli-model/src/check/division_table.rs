@@ -3,9 +3,11 @@
 //! Linli ships only the 34 province prefixes. When a user has a complete table (for example the
 //! NBS statistical codes as `code,name,...` CSV), codes that are well-formed but absent from the
 //! table are reported as `division-code-unknown`.
+//!
+//! The table itself is always here ([`DivisionTable::from_pairs`]); reading it from CSV is
+//! tooling, behind the `divisions` feature (which brings in `csv`).
 
 use std::collections::HashMap;
-use std::path::Path;
 
 /// Why a division table does not read: the `problem` of [`crate::Error::DivisionTable`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,8 +48,14 @@ pub struct DivisionTable {
 }
 
 impl DivisionTable {
+    /// A table of `(code, name)` pairs.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        DivisionTable { names: pairs.into_iter().collect() }
+    }
+
     /// Read a CSV file whose header has `code` and `name` columns (other columns are ignored).
-    pub fn from_csv_path(path: &Path) -> Result<Self, crate::Error> {
+    #[cfg(feature = "divisions")]
+    pub fn from_csv_path(path: &std::path::Path) -> Result<Self, crate::Error> {
         let name = path.display().to_string();
         let file = std::fs::File::open(path).map_err(|e| crate::Error::DivisionTable {
             path: name.clone(),
@@ -59,6 +67,7 @@ impl DivisionTable {
 
     /// Read CSV from any reader (see [`DivisionTable::from_csv_path`]), `name` saying what it is in
     /// errors; errors name the line.
+    #[cfg(feature = "divisions")]
     pub fn from_csv_reader(r: impl std::io::Read, name: &str) -> Result<Self, crate::Error> {
         let err = |line: u64, problem| crate::Error::DivisionTable { path: name.to_owned(), line: Some(line), problem };
         let unreadable = |line: u64, e: csv::Error| err(line, DivisionTableProblem::Unreadable(e.to_string()));
@@ -104,6 +113,7 @@ impl DivisionTable {
 }
 
 #[cfg(test)]
+#[cfg(feature = "divisions")]
 mod tests {
     use super::*;
 
@@ -140,7 +150,7 @@ mod tests {
 
     #[test]
     fn a_missing_file_is_unreadable_with_no_line() {
-        let e = DivisionTable::from_csv_path(Path::new("/nonexistent/divisions.csv")).unwrap_err();
+        let e = DivisionTable::from_csv_path(std::path::Path::new("/nonexistent/divisions.csv")).unwrap_err();
         assert!(
             matches!(&e, crate::Error::DivisionTable { line: None, problem: DivisionTableProblem::Unreadable(_), .. }),
             "{e:?}"

@@ -14,6 +14,7 @@ pub mod phone;
 pub use codes::{FindingCode, Level};
 pub use division_table::{DivisionTable, DivisionTableProblem};
 
+use crate::Redacted;
 use crate::case::Case;
 use crate::codes::{CaseStatus, CodeTable, Gender, IdentifierScheme, Province, Sensitivity};
 use crate::event::Event;
@@ -25,7 +26,12 @@ use crate::record::Record;
 use crate::thing::Thing;
 
 /// One problem found in a record.
+///
+/// The offending value is kept [`Redacted`]: `Debug` and `Serialize` show only its masked form
+/// `[PRI-004]`, so that a finding logged or written whole carries no name, phone or ID number;
+/// [`Finding::display_value`] is the form for reports and [`Finding::raw_value`] the value itself.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// Stable code.
     pub code: &'static str,
@@ -35,9 +41,9 @@ pub struct Finding {
     pub requirement: &'static str,
     /// JSON pointer (RFC 6901) to the member concerned, from the record's root.
     pub pointer: String,
-    /// The offending value as text, if there is one.
+    /// The offending value as text, if there is one; serialised masked.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    value: Option<Redacted>,
     /// Sensitivity of the value: reports MUST mask it when set `[PRI-004]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<Sensitivity>,
@@ -62,10 +68,42 @@ impl Finding {
         }
     }
 
+    /// A finding with a code of another crate's table (an adapter's, say) and its messages.
+    pub fn from_parts(
+        code: &'static str,
+        level: Level,
+        requirement: &'static str,
+        pointer: impl Into<String>,
+        message_zh: impl Into<String>,
+        message_en: impl Into<String>,
+    ) -> Self {
+        Finding {
+            code,
+            level,
+            requirement,
+            pointer: pointer.into(),
+            value: None,
+            sensitivity: None,
+            message_zh: message_zh.into(),
+            message_en: message_en.into(),
+        }
+    }
+
     /// Attach the offending value.
     pub fn value(mut self, v: impl ToString) -> Self {
-        self.value = Some(v.to_string());
+        self.value = Some(Redacted::new(v.to_string()));
         self
+    }
+
+    /// The offending value itself, unmasked, for a caller who asks for it (and answers for where
+    /// it goes `[PRI-004]`); reports use [`Finding::display_value`].
+    pub fn raw_value(&self) -> Option<&str> {
+        self.value.as_ref().map(Redacted::expose)
+    }
+
+    /// Take the offending value away, unmasked (see [`Finding::raw_value`]).
+    pub fn take_raw_value(&mut self) -> Option<String> {
+        self.value.take().map(Redacted::into_exposed)
     }
 
     /// Mark the value as personal or sensitive.
@@ -83,7 +121,7 @@ impl Finding {
 
     /// The value for display: masked when sensitive, cut to 64 characters `[PRI-004]`.
     pub fn display_value(&self) -> Option<String> {
-        let v = self.value.as_deref()?;
+        let v = self.raw_value()?;
         Some(match self.sensitivity {
             Some(_) => mask_middle(v),
             None => crate::text::truncate(v, 64),
@@ -513,7 +551,7 @@ fn check_case(c: &Case, out: &mut Vec<Finding>) {
     }
     // The first step is the report: a Person as its actor names the anonymous reporter.
     if c.anonymous {
-        if let Some(a) = c.history.first().and_then(|t| t.actor.as_ref()) {
+        if let Some(a) = c.history().first().and_then(|t| t.actor.as_ref()) {
             if a.record_type() == crate::RecordType::Person {
                 out.push(Finding::new(FindingCode::CaseAnonymousReporter, "/history/0/actor"));
             }
@@ -529,12 +567,14 @@ fn check_case(c: &Case, out: &mut Vec<Finding>) {
     }
     check_case_history(c, out);
     if let Some(ev) = &c.evaluation {
-        let resolved =
-            c.history.iter().any(|t| matches!(t.to, CaseStatus::Resolved | CaseStatus::Verified | CaseStatus::Closed));
+        let resolved = c
+            .history()
+            .iter()
+            .any(|t| matches!(t.to, CaseStatus::Resolved | CaseStatus::Verified | CaseStatus::Closed));
         if !resolved {
-            out.push(Finding::new(FindingCode::CaseEvaluationEarly, "/evaluation").value(c.status));
+            out.push(Finding::new(FindingCode::CaseEvaluationEarly, "/evaluation").value(c.status()));
         }
-        if let (Some(at), Some(first)) = (ev.at, c.history.first()) {
+        if let (Some(at), Some(first)) = (ev.at, c.history().first()) {
             if at.cmp_instant(&first.at).is_lt() {
                 out.push(
                     Finding::new(FindingCode::TimeOrder, "/evaluation/at")
@@ -548,7 +588,7 @@ fn check_case(c: &Case, out: &mut Vec<Finding>) {
 
 /// The case state machine over the history `[CAS-005]`–`[CAS-008]`.
 fn check_case_history(c: &Case, out: &mut Vec<Finding>) {
-    let Some(first) = c.history.first() else {
+    let Some(first) = c.history().first() else {
         out.push(Finding::new(FindingCode::CaseHistoryEmpty, "/history"));
         return;
     };
@@ -562,7 +602,7 @@ fn check_case_history(c: &Case, out: &mut Vec<Finding>) {
                 .detail("第一步早于上报时间", "the first step is before reportedAt"),
         );
     }
-    for (i, pair) in c.history.windows(2).enumerate() {
+    for (i, pair) in c.history().windows(2).enumerate() {
         let (prev, step) = (&pair[0], &pair[1]);
         let i = i + 1;
         match step.from {
@@ -596,11 +636,11 @@ fn check_case_history(c: &Case, out: &mut Vec<Finding>) {
             );
         }
     }
-    if let Some(last) = c.history.last() {
-        if last.to != c.status {
+    if let Some(last) = c.history().last() {
+        if last.to != c.status() {
             out.push(
                 Finding::new(FindingCode::CaseStatusMismatch, "/status")
-                    .value(c.status)
+                    .value(c.status())
                     .detail(format!("最后一步为 {}", last.to), format!("the last step is {}", last.to)),
             );
         }

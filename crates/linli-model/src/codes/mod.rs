@@ -2,7 +2,7 @@
 //!
 //! Every enumerated value in Linli is a *code* from one of these tables. Codes are exchanged
 //! exactly as listed and are never translated; each code carries a zh-CN and an English label
-//! for people. All tables are declared here, in one place, with the [`code_table!`] macro, which
+//! for people. All tables are declared here, in one place, with the `code_table!` macro (the crate's own), which
 //! gives each table the same behaviour:
 //!
 //! * serde (de)serialization as the code string, rejecting any other string `[CON-034]`;
@@ -136,7 +136,6 @@ pub fn all_tables() -> Vec<TableInfo> {
 ///     }
 /// }
 /// ```
-#[macro_export]
 macro_rules! code_table {
     (
         $(#[$meta:meta])*
@@ -182,7 +181,7 @@ macro_rules! code_table {
             fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
                 <$name as $crate::codes::CodeTable>::from_code(s).ok_or_else(|| $crate::Error::UnknownCode {
                     table: $table,
-                    code: s.to_owned(),
+                    code: $crate::Redacted::new($crate::text::truncate(s, 64)),
                 })
             }
         }
@@ -203,7 +202,11 @@ macro_rules! code_table {
                     }
                     fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<$name, E> {
                         <$name as $crate::codes::CodeTable>::from_code(v).ok_or_else(|| {
-                            E::custom(format_args!("unknown code `{}` in table `{}`", v, $table))
+                            E::custom(format_args!(
+                                "unknown code `{}` in table `{}`",
+                                $crate::Redacted::new($crate::text::truncate(v, 64)),
+                                $table
+                            ))
                         })
                     }
                 }
@@ -211,6 +214,7 @@ macro_rules! code_table {
             }
         }
 
+        #[cfg(feature = "schema")]
         impl ::schemars::JsonSchema for $name {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 stringify!($name).into()
@@ -232,7 +236,11 @@ macro_rules! code_table {
     };
 }
 
+/// The macro is the crate's own: code tables are declared here, never by a vendor (issue 16).
+pub(crate) use code_table;
+
 /// The JSON Schema of a code table: `enum` plus both labels of every code.
+#[cfg(feature = "schema")]
 pub fn code_schema<T: CodeTable>() -> schemars::Schema {
     let codes: Vec<&str> = T::ALL.iter().map(|c| c.code()).collect();
     let mut labels = serde_json::Map::new();

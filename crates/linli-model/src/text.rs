@@ -14,8 +14,16 @@ macro_rules! constrained_string {
         title: $title:literal, zh: $zh:literal
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(String);
+
+        /// Masked as `[PRI-004]` masks (`张*`, `138****5678`): a name, phone or ID number held in
+        /// a record never reaches a log through `Debug`; [`Self::as_str`] gives the value.
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "{}({:?})", stringify!($name), $crate::check::mask_middle(&self.0))
+            }
+        }
 
         impl $name {
             /// The pattern (also written into the JSON Schema), if any.

@@ -198,3 +198,29 @@ fn a_finding_masks_like_a_report() {
     let e = CountryCode::new("11010519491231002X").unwrap_err();
     assert_eq!(e.to_string(), "invalid CountryCode `1101**********002X`: longer than 3 characters");
 }
+
+/// A record's own `Debug` (what a vendor's `{:?}` in a log prints) shows its name, phone and ID
+/// number masked, as every text type prints itself masked; `as_str()` gives them back.
+#[test]
+fn records_never_print_their_values_through_debug() {
+    fn prop(p: Personal) -> TestResult {
+        let values = p.values();
+        let mut person = Person::new(Id::new("P-1").unwrap(), meta(), Text::new(p.name.as_str()).unwrap());
+        person
+            .identifiers
+            .push(Identifier::new(IdentifierScheme::ResidentId, Text::new(p.id_number.as_str()).unwrap()));
+        person.phones.push(PhoneNumber::new(p.mobile.as_str()).unwrap());
+        let record = Record::from(person);
+        let printed = format!("{record:?}\n{record:#?}");
+        let leaked = leaks(&printed, &values);
+        if !leaked.is_empty() {
+            return TestResult::error(format!("{leaked:?} in {printed}"));
+        }
+        let Record::Person(person) = &record else { return TestResult::error("not a person") };
+        if person.phones[0].as_str() != p.mobile || person.name.as_str() != p.name {
+            return TestResult::error("as_str() lost the value");
+        }
+        TestResult::passed()
+    }
+    QuickCheck::new().tests(200).quickcheck(prop as fn(Personal) -> TestResult);
+}

@@ -1077,6 +1077,18 @@ def open311_xml_read(text, mapping=None, datum="wgs84"):
     return open311_read(xml_requests(text), mapping, datum)
 
 
+_XML_START = (
+    "A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_XML_NAME = re.compile(f"[{_XML_START}][{_XML_START}\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040]*")
+
+
+def is_xml_name(name):
+    """ADP-031: XML 1.0 (fifth edition) Name without ':'."""
+    return _XML_NAME.fullmatch(name) is not None
+
+
 def xml_text(requests):
     from xml.sax.saxutils import escape
 
@@ -1084,6 +1096,8 @@ def xml_text(requests):
     for q in requests:
         parts.append("<request>")
         for k in sorted(q):
+            if not is_xml_name(k):
+                continue
             v = q[k]
             parts.append(f"<{k}>{escape(v if isinstance(v, str) else json.dumps(v))}</{k}>")
         parts.append("</request>")
@@ -1095,7 +1109,11 @@ def open311_xml_write(records, mapping=None):
     r, out = open311_requests(records, mapping)
     for i, q in enumerate(out):
         for k, v in q.items():
-            if isinstance(v, (dict, list)):
+            if v is None:
+                continue
+            if not is_xml_name(k):
+                r.lost("not-representable", "open311-xml-name", f"/{i}/extensions/open311/{token(k)}")
+            elif isinstance(v, (dict, list)):
                 r.lost("normalised", "open311-xml-json-text", f"/{i}/extensions/open311/{token(k)}")
     r.output = xml_text(out)
     return r

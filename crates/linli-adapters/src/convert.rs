@@ -743,7 +743,7 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
                 l.source = input_pointer(&l.source, &[("/", &case_at)]);
             }
             if format == Format::Open311Xml {
-                let (xml, mut more) = crate::open311::requests_to_xml(&v);
+                let (xml, mut more) = crate::open311::requests_to_xml(&v)?;
                 for l in &mut more.entries {
                     // A non-scalar request member can only come from the case's
                     // `extensions.open311`: that is where it is in the records given.

@@ -966,13 +966,28 @@ fn grouped(children: Vec<(String, Value)>) -> Value {
 /// Write the JSON form of service requests (as [`cases_to_requests`] gives them) in the XML form.
 /// Every member is a scalar there; a member that is not (a foreign array or object kept in the
 /// extensions) is written as its JSON text and reported as [`LossKind::Normalised`]
-/// (`open311-xml-json-text`).
-pub fn requests_to_xml(requests: &Value) -> (String, LossReport) {
+/// (`open311-xml-json-text`); a member whose name is not an XML element name ([`is_xml_name`]) is
+/// not written and reported as [`LossKind::NotRepresentable`] (`open311-xml-name`) [ADP-031].
+pub fn requests_to_xml(requests: &Value) -> Result<(String, LossReport), crate::Error> {
     let mut report = LossReport::default();
     let mut out = XmlRequests { request: Vec::new() };
     for (i, r) in requests.as_array().into_iter().flatten().enumerate() {
         let mut m = std::collections::BTreeMap::new();
         for (k, v) in r.as_object().into_iter().flatten() {
+            if v.is_null() {
+                continue;
+            }
+            if !is_xml_name(k) {
+                report.push(Loss {
+                    kind: LossKind::NotRepresentable,
+                    source: format!("/{i}/{}", token(k)),
+                    target: None,
+                    code: "open311-xml-name",
+                    message_zh: "成员名不是 XML 元素名，在 XML 中无法写出".to_owned(),
+                    message_en: "the member's name is not an XML element name; not written in XML".to_owned(),
+                });
+                continue;
+            }
             let text = match v {
                 Value::String(s) => s.clone(),
                 Value::Number(n) => n.to_string(),
@@ -995,6 +1010,28 @@ pub fn requests_to_xml(requests: &Value) -> (String, LossReport) {
         }
         out.request.push(m);
     }
-    let xml = quick_xml::se::to_string(&out).unwrap_or_default();
-    (format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{xml}\n"), report)
+    // Every name is an XML name and every value text: the serializer has nothing left to refuse,
+    // but if it did, the document is refused whole, never written empty.
+    let xml = quick_xml::se::to_string(&out).map_err(|e| crate::Error::Input {
+        format: "open311-xml",
+        message: format!("cannot be written as XML: {e}"),
+    })?;
+    Ok((format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{xml}\n"), report))
+}
+
+/// Whether `name` can be an element's name in the XML written [ADP-031]: the `Name` production of
+/// XML 1.0 (fifth edition, §2.3) without `:` (which namespaces reserve).
+pub fn is_xml_name(name: &str) -> bool {
+    fn start(c: char) -> bool {
+        matches!(c,
+            'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+            | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}'
+            | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+            | '\u{10000}'..='\u{EFFFF}')
+    }
+    let mut chars = name.chars();
+    chars.next().is_some_and(start)
+        && chars.all(|c| {
+            start(c) || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+        })
 }

@@ -301,7 +301,7 @@ fn arrays_round_trip() {
 /// the same cases.
 fn xml_round_trips(c: Case) -> bool {
     let (json, _) = open311::cases_to_requests(std::slice::from_ref(&c), &CategoryMap::default());
-    let (xml, loss) = open311::requests_to_xml(&json);
+    let (xml, loss) = open311::requests_to_xml(&json).unwrap();
     let back = open311::requests_from_xml(&xml).unwrap();
     let mut want = json.clone();
     for r in want.as_array_mut().unwrap() {
@@ -364,7 +364,7 @@ fn xml_requests_read_like_json_ones() {
         json!({"title": "Roska", "media_urls": {"media_url": ["https://e.example/a.jpg", "https://e.example/b.jpg"]}})
     );
     // A foreign non-scalar member is written as JSON text, and said so.
-    let (xml, loss) = open311::requests_to_xml(&json!([{"service_request_id": "X-1", "tags": ["a", "b"]}]));
+    let (xml, loss) = open311::requests_to_xml(&json!([{"service_request_id": "X-1", "tags": ["a", "b"]}])).unwrap();
     assert!(
         xml.contains("<tags>[&quot;a&quot;,&quot;b&quot;]</tags>") || xml.contains(r#"<tags>["a","b"]</tags>"#),
         "{xml}"
@@ -431,4 +431,45 @@ fn media_url_message_names_the_real_reason() {
     let l = report.entries.iter().find(|l| l.code == "open311-media-kept").unwrap();
     assert!(l.message_en.contains("no media member") && !l.message_en.contains("SHA-256"), "{}", l.message_en);
     assert!(l.message_zh.contains("没有媒体成员") && !l.message_zh.contains("SHA-256"), "{}", l.message_zh);
+}
+
+/// A kept member whose name is not an XML element name is not written and is reported
+/// `open311-xml-name` [ADP-031]; the rest of the document is written (it used to come out empty).
+#[test]
+fn a_member_name_xml_cannot_hold_is_reported_not_dropped() {
+    let json = json!([{"service_request_id": "X-1", "bad name": "v", "1st": "w", "a:b": "x", "状态": "好"}]);
+    let (xml, loss) = open311::requests_to_xml(&json).unwrap();
+    assert!(xml.contains("<service_request_id>X-1</service_request_id>"), "{xml}");
+    assert!(xml.contains("<状态>好</状态>"), "{xml}");
+    let back = open311::requests_from_xml(&xml).unwrap();
+    assert_eq!(back[0]["service_request_id"], "X-1");
+    let mut got: Vec<(&str, &str)> = loss.entries.iter().map(|l| (l.code, l.source.as_str())).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [("open311-xml-name", "/0/1st"), ("open311-xml-name", "/0/a:b"), ("open311-xml-name", "/0/bad name")]
+    );
+    assert!(loss.entries.iter().all(|l| l.kind == linli_adapters::LossKind::NotRepresentable));
+}
+
+/// Whatever the member names, the XML is written and reads back; every name is either written or
+/// reported, never dropped silently.
+#[test]
+fn any_member_name_is_written_or_reported() {
+    fn prop(names: Vec<String>) -> bool {
+        let mut request = serde_json::Map::new();
+        request.insert("service_request_id".into(), json!("X-1"));
+        for n in &names {
+            request.insert(n.clone(), json!("v"));
+        }
+        let Ok((xml, loss)) = open311::requests_to_xml(&json!([request])) else { return false };
+        let Ok(back) = open311::requests_from_xml(&xml) else { return false };
+        request.keys().all(|k| {
+            let reported = loss.entries.iter().any(|l| {
+                l.code == "open311-xml-name" && l.source == format!("/0/{}", k.replace('~', "~0").replace('/', "~1"))
+            });
+            if open311::is_xml_name(k) { back[0].get(k).is_some() && !reported } else { reported }
+        })
+    }
+    quickcheck::QuickCheck::new().tests(300).quickcheck(prop as fn(Vec<String>) -> bool);
 }

@@ -7,32 +7,10 @@ use std::path::PathBuf;
 const BEGIN: &str = "<!-- BEGIN built-in profiles";
 const END: &str = "<!-- END built-in profiles -->";
 
-/// Whether `var` asks this test to rewrite the committed file instead of comparing with it. Never
-/// in CI (`CI` set): there a set variable would make the comparison pass whatever the file holds,
-/// so it fails the test instead.
+/// Whether `var` asks this test to rewrite the committed file instead of comparing with it; a
+/// set variable fails the test in CI ([`linli_model::support::bless`]).
 fn bless(var: &str) -> bool {
-    bless_mode(var, std::env::var_os(var), std::env::var_os("CI")).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn bless_mode(var: &str, write: Option<std::ffi::OsString>, ci: Option<std::ffi::OsString>) -> Result<bool, String> {
-    match (write, ci) {
-        (None, _) => Ok(false),
-        (Some(_), Some(ci)) => Err(format!(
-            "{var} is set in CI (CI={}): the committed file would be rewritten, not checked",
-            ci.to_string_lossy()
-        )),
-        (Some(_), None) => Ok(true),
-    }
-}
-
-#[test]
-fn a_bless_variable_fails_the_test_in_ci() {
-    let set = || Some(std::ffi::OsString::from("1"));
-    assert_eq!(bless_mode("LINLI_WRITE_X", None, None), Ok(false));
-    assert_eq!(bless_mode("LINLI_WRITE_X", None, Some("true".into())), Ok(false));
-    assert_eq!(bless_mode("LINLI_WRITE_X", set(), None), Ok(true));
-    let e = bless_mode("LINLI_WRITE_X", set(), Some("true".into())).unwrap_err();
-    assert!(e.starts_with("LINLI_WRITE_X is set in CI (CI=true)"), "{e}");
+    linli_model::support::bless::requested(var).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

@@ -317,3 +317,44 @@ fn the_excel_problem_list_has_the_problems_and_a_summary() {
     let first = summary.get((0, 1)).unwrap().to_string();
     assert!(first.starts_with("结论：不合格"), "{first}");
 }
+
+/// A name written into an id — the record's own (`张三`), a reference's (`李四`), a
+/// `meta.sourceId` (`王秀英-01`) — breaks [CON-010]/[CON-013], and no digit rule finds it: every
+/// format names the record and shows the value masked (`张*`), never the name `[PRI-011]`.
+#[test]
+fn a_name_written_into_an_id_is_masked_in_every_format() {
+    let t = Tmp::new("name-in-id");
+    let mut event: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root().join("examples/records/event-smoke-alarm.json")).unwrap())
+            .unwrap();
+    event["id"] = "张三".into();
+    event["place"]["id"] = "李四".into();
+    event["meta"]["sourceId"] = "王秀英-01".into();
+    let mut other = event.clone();
+    other["id"] = "赵六六".into();
+    let input = t.path("names.ndjson");
+    std::fs::write(&input, format!("{event}\n{other}\n")).unwrap();
+    let names = ["张三", "李四", "王秀英", "赵六六"];
+    for format in ["text", "json", "junit", "html", "csv"] {
+        for lang in ["zh", "en"] {
+            let out = t.path(&format!("report.{format}"));
+            let (code, _) = run(&[
+                "--lang",
+                lang,
+                "validate",
+                "--format",
+                format,
+                "-o",
+                out.to_str().unwrap(),
+                input.to_str().unwrap(),
+            ]);
+            assert_eq!(code, ExitCode::from(1), "{format} {lang}");
+            let text = std::fs::read_to_string(&out).unwrap();
+            for name in names {
+                assert!(!text.contains(name), "{format} {lang}: {name} printed:\n{text}");
+            }
+            // The record is still named: its type and the masked id.
+            assert!(text.contains("张*"), "{format} {lang}: the masked id is missing:\n{text}");
+        }
+    }
+}

@@ -119,6 +119,15 @@ impl Finding {
                 *s = o;
             }
         }
+        // An id outside the form of [CON-010] may hold what no digit rule finds — a name
+        // (`张三`, `王秀英-01`): masked as [PRI-004] masks, like the value of an id member.
+        if let Some(id) = self.record_id.as_mut() {
+            mask_unless_id(id);
+        }
+        let id_member = self.pointer.ends_with("/id") || self.pointer.ends_with("/sourceId");
+        if let Some(v) = self.value.as_mut().filter(|_| id_member) {
+            mask_unless_id(v);
+        }
         for s in [self.file.as_mut(), self.record_id.as_mut(), self.value.as_mut()].into_iter().flatten() {
             fix(s);
         }
@@ -131,6 +140,14 @@ impl Finding {
     /// The message in `lang` (`zh` or anything else for English).
     pub fn message(&self, zh: bool) -> &str {
         if zh { &self.message_zh } else { &self.message_en }
+    }
+}
+
+/// Mask `s` as [PRI-004] masks (`张*`) unless it has the form of an id `[CON-010]` — ASCII
+/// letters, digits and `. _ : ~ -` — which cannot hold a name in Chinese characters `[PRI-011]`.
+fn mask_unless_id(s: &mut String) {
+    if !linli_model::text::Id::FAST.is_some_and(|m| m(s)) {
+        *s = check::mask_middle(s);
     }
 }
 

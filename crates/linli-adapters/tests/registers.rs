@@ -81,11 +81,11 @@ fn validate(name: &str, r: &TableResult) -> Vec<String> {
     for (f, text) in &files {
         std::fs::write(out.join(f), text).unwrap();
     }
-    let producer = linli_model::manifest::Producer {
-        vendor: linli_model::text::Text::new("linli tests").unwrap(),
-        product: linli_model::text::Text::new("registers").unwrap(),
-        product_version: linli_model::text::Text::new("1.0").unwrap(),
-    };
+    let producer = linli_model::manifest::Producer::new(
+        linli_model::text::Text::new("linli tests").unwrap(),
+        linli_model::text::Text::new("registers").unwrap(),
+        linli_model::text::Text::new("1.0").unwrap(),
+    );
     let manifest = linli_validate::dataset::build_manifest(
         &out,
         producer,

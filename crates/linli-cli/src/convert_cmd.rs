@@ -504,11 +504,8 @@ pub(crate) fn write_manifest(out: &Path) -> Result<(), CliError> {
     let text = |s: &str| {
         linli_model::text::Text::new(s).map_err(|e| CliError::usage(crate::model_error_zh(&e), e.to_string()))
     };
-    let producer = linli_model::manifest::Producer {
-        vendor: text("Linli")?,
-        product: text("linli convert")?,
-        product_version: text(env!("CARGO_PKG_VERSION"))?,
-    };
+    let producer =
+        linli_model::manifest::Producer::new(text("Linli")?, text("linli convert")?, text(env!("CARGO_PKG_VERSION"))?);
     let created = linli_model::support::clock::now_utc();
     let manifest =
         linli_validate::dataset::build_manifest(out, producer, linli_model::codes::SharingLevel::Internal, created)

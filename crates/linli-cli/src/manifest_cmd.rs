@@ -101,11 +101,11 @@ pub(crate) fn run(args: &ManifestArgs, lang: Lang, out: &mut dyn Write) -> Resul
         }
     };
     let old = existing.as_ref().map(|m| &m.producer);
-    let producer = Producer {
-        vendor: field(&args.vendor, "vendor", old.map(|p| &p.vendor))?,
-        product: field(&args.product, "product", old.map(|p| &p.product))?,
-        product_version: field(&args.product_version, "product-version", old.map(|p| &p.product_version))?,
-    };
+    let producer = Producer::new(
+        field(&args.vendor, "vendor", old.map(|p| &p.vendor))?,
+        field(&args.product, "product", old.map(|p| &p.product))?,
+        field(&args.product_version, "product-version", old.map(|p| &p.product_version))?,
+    );
     let mut manifest = linli_validate::dataset::build_manifest(&args.dir, producer, level, created_at)
         .map_err(|e| CliError::usage(e.zh, e.en))?;
     if let Some(old) = existing {

@@ -23,6 +23,7 @@ pub const MANIFEST_FILE: &str = "manifest.json";
     description = "The manifest.json of a Linli dataset directory [DAT-010].",
     extend("x-linli-title-zh" = "数据集清单")
 ))]
+#[non_exhaustive]
 pub struct Manifest {
     /// Version of the Linli standard the dataset follows, e.g. `0.1.0` `[DAT-011]`.
     #[cfg_attr(feature = "schema", schemars(title = "Standard version", extend("x-linli-title-zh" = "标准版本", "pattern" = "^[0-9]+\\.[0-9]+\\.[0-9]+$")))]
@@ -54,6 +55,7 @@ pub struct Manifest {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[cfg_attr(feature = "schema", schemars(title = "Protection", extend("x-linli-title-zh" = "保护处理")))]
+#[non_exhaustive]
 pub struct Protection {
     /// Name of the sharing profile applied, e.g. `public`.
     #[cfg_attr(feature = "schema", schemars(title = "Profile", extend("x-linli-title-zh" = "共享配置")))]
@@ -76,6 +78,7 @@ pub struct Protection {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[cfg_attr(feature = "schema", schemars(title = "Producer", extend("x-linli-title-zh" = "生成方")))]
+#[non_exhaustive]
 pub struct Producer {
     /// Vendor.
     #[cfg_attr(feature = "schema", schemars(title = "Vendor", extend("x-linli-title-zh" = "供应商")))]
@@ -93,6 +96,7 @@ pub struct Producer {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[cfg_attr(feature = "schema", schemars(title = "Dataset file", extend("x-linli-title-zh" = "数据文件")))]
+#[non_exhaustive]
 pub struct ManifestFile {
     /// Path relative to the dataset directory, `/`-separated; MUST NOT be absolute, contain `..`
     /// or pass through a symbolic link `[DAT-014]`.
@@ -114,6 +118,7 @@ pub struct ManifestFile {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[cfg_attr(feature = "schema", schemars(title = "External reference", extend("x-linli-title-zh" = "外部引用")))]
+#[non_exhaustive]
 pub struct ExternalRef {
     /// Record type.
     #[serde(rename = "type")]
@@ -123,6 +128,90 @@ pub struct ExternalRef {
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::serde_util::some")]
     #[cfg_attr(feature = "schema", schemars(title = "Id", extend("x-linli-title-zh" = "标识")))]
     pub id: Option<Id>,
+}
+
+impl Manifest {
+    /// A manifest of the current standard version ([`crate::STANDARD_VERSION`]) with no external
+    /// references and no protection; add them with [`Manifest::with_external_refs`] and
+    /// [`Manifest::with_protection`] `[DAT-010]`.
+    pub fn new(
+        producer: Producer,
+        created_at: Timestamp,
+        sharing_level: SharingLevel,
+        files: Vec<ManifestFile>,
+    ) -> Self {
+        Manifest {
+            standard_version: crate::STANDARD_VERSION.to_owned(),
+            producer,
+            created_at,
+            sharing_level,
+            files,
+            external_refs: Vec::new(),
+            protection: None,
+        }
+    }
+
+    /// With the standard version the dataset follows `[DAT-011]` (a copy of another manifest's).
+    #[must_use]
+    pub fn with_standard_version(mut self, version: impl Into<String>) -> Self {
+        self.standard_version = version.into();
+        self
+    }
+
+    /// With references that point outside the dataset on purpose `[DAT-016]`.
+    #[must_use]
+    pub fn with_external_refs(mut self, refs: impl IntoIterator<Item = ExternalRef>) -> Self {
+        self.external_refs = refs.into_iter().collect();
+        self
+    }
+
+    /// With the sharing profile applied before sharing `[DAT-017]`.
+    #[must_use]
+    pub fn with_protection(mut self, protection: Protection) -> Self {
+        self.protection = Some(protection);
+        self
+    }
+}
+
+impl Protection {
+    /// The profile `profile` applied at `applied_at` by `tool`, without a key id.
+    pub fn new(profile: Text, applied_at: Timestamp, tool: Text) -> Self {
+        Protection { profile, key_id: None, applied_at, tool }
+    }
+
+    /// With the key identifier of the pseudonymisation key `[SHR-022]`.
+    #[must_use]
+    pub fn with_key_id(mut self, key_id: Option<String>) -> Self {
+        self.key_id = key_id;
+        self
+    }
+}
+
+impl Producer {
+    /// The product `product` of `vendor`, at `product_version` `[DAT-010]`.
+    pub fn new(vendor: Text, product: Text, product_version: Text) -> Self {
+        Producer { vendor, product, product_version }
+    }
+}
+
+impl ManifestFile {
+    /// The file at `path` (relative, `/`-separated `[DAT-014]`) holding `records` records of
+    /// `record_type`, with the SHA-256 of its bytes `[DAT-013]`.
+    pub fn new(path: impl Into<String>, record_type: RecordType, records: u64, sha256: Sha256) -> Self {
+        ManifestFile { path: path.into(), record_type, records, sha256 }
+    }
+}
+
+impl ExternalRef {
+    /// Every record of `record_type` is outside the dataset `[DAT-016]`.
+    pub fn every(record_type: RecordType) -> Self {
+        ExternalRef { record_type, id: None }
+    }
+
+    /// The record (`record_type`, `id`) is outside the dataset `[DAT-016]`.
+    pub fn record(record_type: RecordType, id: Id) -> Self {
+        ExternalRef { record_type, id: Some(id) }
+    }
 }
 
 /// Why a manifest path is refused `[DAT-014]`.

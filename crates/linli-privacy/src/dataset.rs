@@ -1523,7 +1523,7 @@ fn write_dataset(
             zh: e.to_string(),
             en: e.to_string(),
         })?;
-        files.push(ManifestFile { path: rel, record_type: f.record_type, records, sha256 });
+        files.push(ManifestFile::new(rel, f.record_type, records, sha256));
     }
     if let Some(e) = invalid.error(input) {
         return Err(e);
@@ -1536,15 +1536,10 @@ fn write_dataset(
         en: e.to_string(),
     })?;
     let at = run_time(opts);
-    let out_manifest = Manifest {
-        standard_version: manifest.standard_version,
-        producer: manifest.producer,
-        created_at: at,
-        sharing_level: opts.profile.sharing_level,
-        files,
-        external_refs: manifest.external_refs,
-        protection: Some(Protection { profile, key_id: key_id(opts), applied_at: at, tool }),
-    };
+    let out_manifest = Manifest::new(manifest.producer, at, opts.profile.sharing_level, files)
+        .with_standard_version(manifest.standard_version)
+        .with_external_refs(manifest.external_refs)
+        .with_protection(Protection::new(profile, at, tool).with_key_id(key_id(opts)));
     let path = output.join(MANIFEST_FILE);
     let mut json = serde_json::to_string_pretty(&out_manifest).unwrap_or_default();
     json.push('\n');

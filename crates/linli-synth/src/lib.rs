@@ -1070,34 +1070,22 @@ fn finish(mix: Mix, mut summary: Summary, out: Files, dir: &Path) -> Result<Summ
         w.flush().map_err(|source| Error::Io { path: dir.join(&name), source })?;
         let digest = hasher.finalize();
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        files.push(ManifestFile {
-            path: name.clone(),
-            record_type: ty,
-            records: n,
-            sha256: Sha256::new(hex).unwrap_or_else(|_| unreachable!("64 hex digits")),
-        });
+        files.push(ManifestFile::new(
+            name.clone(),
+            ty,
+            n,
+            Sha256::new(hex).unwrap_or_else(|_| unreachable!("64 hex digits")),
+        ));
         summary.files.push(name);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     summary.files.sort();
-    let manifest = Manifest {
-        standard_version: linli_model::STANDARD_VERSION.to_owned(),
-        producer: Producer {
-            vendor: text("Linli"),
-            product: text("linli generate"),
-            product_version: text(env!("CARGO_PKG_VERSION")),
-        },
-        created_at: ts(T0 + 21 * 86_400),
-        sharing_level: SharingLevel::Internal,
-        files,
+    let producer = Producer::new(text("Linli"), text("linli generate"), text(env!("CARGO_PKG_VERSION")));
+    let manifest = Manifest::new(producer, ts(T0 + 21 * 86_400), SharingLevel::Internal, files)
         // Persons-only output refers to rooms it does not hold.
-        external_refs: if mix == Mix::PersonsOnly {
-            vec![linli_model::manifest::ExternalRef { record_type: RecordType::Place, id: None }]
-        } else {
-            Vec::new()
-        },
-        protection: None,
-    };
+        .with_external_refs(
+            (mix == Mix::PersonsOnly).then(|| linli_model::manifest::ExternalRef::every(RecordType::Place)),
+        );
     let path = dir.join(MANIFEST_FILE);
     let mut json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     json.push('\n');

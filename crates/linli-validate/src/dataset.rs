@@ -827,21 +827,9 @@ pub fn build_manifest(
                 ));
             }
         };
-        files.push(ManifestFile {
-            path: name,
-            record_type,
-            records: stats.records,
-            sha256: linli_model::text::Sha256::new(stats.sha256)
-                .map_err(|e| ManifestError::new(e.to_string(), e.to_string()))?,
-        });
+        let sha256 = linli_model::text::Sha256::new(stats.sha256)
+            .map_err(|e| ManifestError::new(e.to_string(), e.to_string()))?;
+        files.push(ManifestFile::new(name, record_type, stats.records, sha256));
     }
-    Ok(Manifest {
-        standard_version: linli_model::STANDARD_VERSION.to_owned(),
-        producer,
-        created_at,
-        sharing_level,
-        files,
-        external_refs: Vec::new(),
-        protection: None,
-    })
+    Ok(Manifest::new(producer, created_at, sharing_level, files))
 }

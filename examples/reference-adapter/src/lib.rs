@@ -378,11 +378,11 @@ fn export(records: &[Value], dir: &std::path::Path, fault: Option<Fault>) -> Res
         std::fs::write(dir.join(format!("{stem}.ndjson")), text).map_err(|e| e.to_string())?;
     }
     let text = |s: &str| linli_model::text::Text::new(s).map_err(|e| e.to_string());
-    let producer = linli_model::manifest::Producer {
-        vendor: text("Linli")?,
-        product: text("reference adapter")?,
-        product_version: text(env!("CARGO_PKG_VERSION"))?,
-    };
+    let producer = linli_model::manifest::Producer::new(
+        text("Linli")?,
+        text("reference adapter")?,
+        text(env!("CARGO_PKG_VERSION"))?,
+    );
     let created: linli_model::datetime::Timestamp =
         "2024-05-22T08:00:00+08:00".parse().map_err(|e: linli_model::Error| e.to_string())?;
     let manifest =

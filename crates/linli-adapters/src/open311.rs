@@ -32,8 +32,9 @@
 //!
 //! # Times
 //!
-//! Times keep their offsets. A time without an offset is read in [`Options::default_offset`]
-//! (`+08:00` unless configured) and reported as [`LossKind::Normalised`].
+//! Times keep their offsets. A time without an offset is read in the zone of
+//! [`Options::zone`] (UTC unless the mapping file declares `zone = "+08:00"`) and reported as
+//! [`LossKind::Normalised`] `[ADP-072]`.
 //! A space in place of the `T` between date and time is accepted.
 //!
 //! # Findings

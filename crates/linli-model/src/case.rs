@@ -17,6 +17,33 @@ const_tag!(
 
 /// A governance work order (案件): reported, handled, verified and closed under a normative
 /// state machine `[CAS-001]`, `[CAS-006]`.
+///
+/// ```
+/// # use linli_model::{Meta, codes::DataClassification, text::Text};
+/// # let meta = Meta::new(Text::new("示例科技")?, Text::new("智慧社区平台")?,
+/// #     "2024-05-01T09:00:00+08:00".parse()?, DataClassification::Internal);
+/// use linli_model::codes::{CaseCategory, CaseChannel, CaseStatus};
+/// use linli_model::{Case, Record, text::Id};
+///
+/// let mut case = Case::reported(
+///     Id::new("C-2024-0001")?,
+///     meta,
+///     CaseCategory::Garbage,
+///     CaseChannel::GridPatrol,
+///     Text::new("3幢门口垃圾堆放")?,
+///     "2024-05-01T09:00:00+08:00".parse()?,
+/// );
+/// // The status changes only by transition(), which keeps the history [CAS-007] and refuses
+/// // what the state machine does not allow [CAS-006].
+/// case.transition(CaseStatus::Accepted, "2024-05-01T09:10:00+08:00".parse()?, None, None)?;
+/// assert!(case.transition(CaseStatus::Closed, "2024-05-01T09:20:00+08:00".parse()?, None, None).is_err());
+/// assert_eq!(case.status(), CaseStatus::Accepted);
+/// assert_eq!(case.history().len(), 2);
+/// let record = Record::from(case);
+/// let json = serde_json::to_string(&record)?;
+/// assert_eq!(Record::from_json_str(&json)?, record);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

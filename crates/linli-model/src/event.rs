@@ -17,6 +17,30 @@ const_tag!(
 
 /// Something that happened at a time and place: an alarm, a passage, a reading, a patrol
 /// finding `[EVT-001]`.
+///
+/// ```
+/// # use linli_model::{Meta, codes::DataClassification, text::Text};
+/// # let meta = Meta::new(Text::new("示例科技")?, Text::new("智慧社区平台")?,
+/// #     "2024-05-01T09:00:00+08:00".parse()?, DataClassification::Internal);
+/// use linli_model::codes::{EventCategory, Severity};
+/// use linli_model::reference::PlaceRef;
+/// use linli_model::{Event, Record, text::Id};
+///
+/// let alarm = Event::new(
+///     Id::new("E-20240521-0014")?,
+///     meta,
+///     EventCategory::Smoke,
+///     "2024-05-21T10:48:36+08:00".parse()?,
+///     Severity::High,
+/// )
+/// .with_place(PlaceRef::to(Id::new("L-ROOM-302")?));
+/// let record = Record::from(alarm);
+/// assert!(linli_model::check::check_record(&record, &Default::default()).is_empty());
+/// let json = serde_json::to_string(&record)?;
+/// assert!(json.contains(r#""category":"alarm.smoke""#));
+/// assert_eq!(Record::from_json_str(&json)?, record);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

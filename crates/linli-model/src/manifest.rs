@@ -150,42 +150,24 @@ impl Manifest {
             protection: None,
         }
     }
-
-    /// With the standard version the dataset follows `[DAT-011]` (a copy of another manifest's).
-    #[must_use]
-    pub fn with_standard_version(mut self, version: impl Into<String>) -> Self {
-        self.standard_version = version.into();
-        self
-    }
-
-    /// With references that point outside the dataset on purpose `[DAT-016]`.
-    #[must_use]
-    pub fn with_external_refs(mut self, refs: impl IntoIterator<Item = ExternalRef>) -> Self {
-        self.external_refs = refs.into_iter().collect();
-        self
-    }
-
-    /// With the sharing profile applied before sharing `[DAT-017]`.
-    #[must_use]
-    pub fn with_protection(mut self, protection: Protection) -> Self {
-        self.protection = Some(protection);
-        self
-    }
 }
+
+crate::setters::with_setters!(Manifest {
+    val standard_version => with_standard_version: String,
+    vec external_refs => with_external_refs: ExternalRef,
+    opt protection => with_protection: Protection,
+});
 
 impl Protection {
     /// The profile `profile` applied at `applied_at` by `tool`, without a key id.
     pub fn new(profile: Text, applied_at: Timestamp, tool: Text) -> Self {
         Protection { profile, key_id: None, applied_at, tool }
     }
-
-    /// With the key identifier of the pseudonymisation key `[SHR-022]`.
-    #[must_use]
-    pub fn with_key_id(mut self, key_id: Option<String>) -> Self {
-        self.key_id = key_id;
-        self
-    }
 }
+
+crate::setters::with_setters!(Protection {
+    opt key_id => with_key_id: String,
+});
 
 impl Producer {
     /// The product `product` of `vendor`, at `product_version` `[DAT-010]`.

@@ -14,6 +14,27 @@ const_tag!(
 );
 
 /// An organization: a committee, an office, a department, a company `[ORG-001]`.
+///
+/// ```
+/// # use linli_model::{Meta, codes::DataClassification, text::Text};
+/// # let meta = Meta::new(Text::new("示例科技")?, Text::new("智慧社区平台")?,
+/// #     "2024-05-01T09:00:00+08:00".parse()?, DataClassification::Internal);
+/// use linli_model::codes::OrganizationKind;
+/// use linli_model::{Organization, Record, text::Id};
+///
+/// let org = Organization::new(
+///     Id::new("O-RC-01")?,
+///     meta,
+///     Text::new("姑苏区平江街道平江社区居民委员会")?,
+///     OrganizationKind::ResidentCommittee,
+/// );
+/// let record = Record::from(org);
+/// assert!(linli_model::check::check_record(&record, &Default::default()).is_empty());
+/// let json = serde_json::to_string(&record)?;
+/// assert!(json.contains(r#""kind":"resident-committee""#));
+/// assert_eq!(Record::from_json_str(&json)?, record);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

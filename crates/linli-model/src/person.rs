@@ -17,6 +17,28 @@ const_tag!(
 );
 
 /// A natural person: a resident, a worker, a visitor `[PER-001]`.
+///
+/// ```
+/// # use linli_model::{Meta, codes::DataClassification, text::Text};
+/// # let meta = Meta::new(Text::new("示例科技")?, Text::new("智慧社区平台")?,
+/// #     "2024-05-01T09:00:00+08:00".parse()?, DataClassification::Internal);
+/// use linli_model::codes::{Gender, IdentifierScheme};
+/// use linli_model::person::Identifier;
+/// use linli_model::{Person, Record, text::Id};
+///
+/// let p = Person::new(Id::new("P-0001")?, meta, Text::new("王秀英")?)
+///     .with_gender(Gender::Female)
+///     .with_birth_date("1949-12-31".parse()?)
+///     .with_identifiers([Identifier::new(IdentifierScheme::ResidentId, Text::new("11010519491231002X")?)]);
+/// // Debug masks the name: a record logged by mistake leaks nothing [PRI-011].
+/// assert!(!format!("{p:?}").contains("王秀英"));
+/// let record = Record::from(p);
+/// assert!(linli_model::check::check_record(&record, &Default::default()).is_empty());
+/// // Written and read back, the record is the same.
+/// let json = serde_json::to_string(&record)?;
+/// assert_eq!(Record::from_json_str(&json)?, record);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

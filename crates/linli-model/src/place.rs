@@ -16,6 +16,25 @@ const_tag!(
 
 /// A place in the hierarchy from province down to room, or a facility or point of interest
 /// `[PLA-001]`.
+///
+/// ```
+/// # use linli_model::{Meta, codes::DataClassification, text::Text};
+/// # let meta = Meta::new(Text::new("示例科技")?, Text::new("智慧社区平台")?,
+/// #     "2024-05-01T09:00:00+08:00".parse()?, DataClassification::Internal);
+/// use linli_model::codes::PlaceKind;
+/// use linli_model::reference::PlaceRef;
+/// use linli_model::{Place, Record, text::Id};
+///
+/// // A building, inside its compound (a reference by type and id [COR-020]).
+/// let building = Place::new(Id::new("L-BLD-3")?, meta, PlaceKind::Building, Text::new("3幢")?)
+///     .with_parent(PlaceRef::to(Id::new("L-CPD-1")?));
+/// let record = Record::from(building);
+/// assert!(linli_model::check::check_record(&record, &Default::default()).is_empty());
+/// let json = serde_json::to_string(&record)?;
+/// assert!(json.contains(r#""parent":{"type":"Place","id":"L-CPD-1"}"#));
+/// assert_eq!(Record::from_json_str(&json)?, record);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

@@ -16,6 +16,25 @@ const_tag!(
 );
 
 /// A thing: a device, a vehicle or a public facility (部件) `[THG-001]`.
+///
+/// ```
+/// # use linli_model::{Meta, codes::DataClassification, text::Text};
+/// # let meta = Meta::new(Text::new("示例科技")?, Text::new("智慧社区平台")?,
+/// #     "2024-05-01T09:00:00+08:00".parse()?, DataClassification::Internal);
+/// use linli_model::codes::ThingKind;
+/// use linli_model::reference::PlaceRef;
+/// use linli_model::{Record, Thing, text::Id};
+///
+/// let sensor = Thing::new(Id::new("T-SMOKE-302")?, meta, ThingKind::SmokeSensor)
+///     .with_name(Text::new("302室烟感")?)
+///     .with_place(PlaceRef::to(Id::new("L-ROOM-302")?));
+/// let record = Record::from(sensor);
+/// assert!(linli_model::check::check_record(&record, &Default::default()).is_empty());
+/// let json = serde_json::to_string(&record)?;
+/// assert!(json.contains(r#""kind":"device.smoke-sensor""#));
+/// assert_eq!(Record::from_json_str(&json)?, record);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

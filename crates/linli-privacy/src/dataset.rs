@@ -1539,7 +1539,13 @@ fn write_dataset(
     let out_manifest = Manifest::new(manifest.producer, at, opts.profile.sharing_level, files)
         .with_standard_version(manifest.standard_version)
         .with_external_refs(manifest.external_refs)
-        .with_protection(Protection::new(profile, at, tool).with_key_id(key_id(opts)));
+        .with_protection({
+            let p = Protection::new(profile, at, tool);
+            match key_id(opts) {
+                Some(k) => p.with_key_id(k),
+                None => p,
+            }
+        });
     let path = output.join(MANIFEST_FILE);
     let mut json = serde_json::to_string_pretty(&out_manifest).unwrap_or_default();
     json.push('\n');

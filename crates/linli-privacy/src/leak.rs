@@ -346,7 +346,7 @@ impl Folded {
 
 /// The names of a dataset's own persons and contacts — a Person's `name`, an Organization's
 /// `/contacts/*/name` — to find them in free text `[SHR-043]`, `[SHR-052]`. Names and text are
-/// matched folded ([`fold_char`]): invisible characters, white space and name dots dropped,
+/// matched folded (character by character): invisible characters, white space and name dots dropped,
 /// full-width ASCII as ASCII, ASCII letters in either case — so that `朱\u{200b}秀兰`, `朱 秀 兰`,
 /// `LiLei`, `Li\u{a0}Lei`, `ＬＩ ＬＥＩ`, `阿卜杜•热合曼` are found for `朱秀兰`, `Li Lei` and
 /// `阿卜杜·热合曼`, and the whole span they cover in the text is given. A name of fewer than two

@@ -3,6 +3,51 @@
 //! Two layers: the published JSON Schemas (embedded in the binary, compiled once, no network
 //! access) and the semantic checks of `linli_model::check`. All use of the `jsonschema` crate is
 //! in [`schema_engine`].
+//!
+//! ## Writing, checking and reading a dataset
+//!
+//! A dataset is a directory of NDJSON files, one record type each, and a `manifest.json`
+//! `[DAT-010]`: write the records, let [`dataset::build_manifest`] count and digest the files,
+//! check the whole with [`validate_paths`] (schemas, semantic checks, references across files
+//! `[DAT-004]`), and read the records back with [`linli_model::Record::from_json_str`].
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use linli_model::codes::{DataClassification, Gender, PlaceKind, SharingLevel};
+//! use linli_model::manifest::{MANIFEST_FILE, Producer};
+//! use linli_model::text::{Id, Text};
+//! use linli_model::{Meta, Person, Place, Record};
+//! use linli_validate::{Options, Validator, dataset::build_manifest, validate_paths};
+//!
+//! let dir = std::env::temp_dir().join(format!("linli-doc-dataset-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir)?;
+//! let meta = || -> Result<Meta, linli_model::Error> {
+//!     Ok(Meta::new(Text::new("示例科技")?, Text::new("智慧社区平台")?,
+//!         "2024-05-01T09:00:00+08:00".parse()?, DataClassification::Internal))
+//! };
+//!
+//! // Write: one NDJSON file per record type.
+//! let building = Place::new(Id::new("L-BLD-3")?, meta()?, PlaceKind::Building, Text::new("3幢")?);
+//! let person = Person::new(Id::new("P-0001")?, meta()?, Text::new("王秀英")?).with_gender(Gender::Female);
+//! for (file, record) in [("places.ndjson", Record::from(building)), ("persons.ndjson", Record::from(person))] {
+//!     std::fs::write(dir.join(file), format!("{}\n", serde_json::to_string(&record)?))?;
+//! }
+//! let producer = Producer::new(Text::new("示例科技")?, Text::new("智慧社区平台")?, Text::new("2.8.0")?);
+//! let manifest = build_manifest(&dir, producer, SharingLevel::Internal, "2024-05-02T08:00:00+08:00".parse()?)?;
+//! std::fs::write(dir.join(MANIFEST_FILE), serde_json::to_string_pretty(&manifest)?)?;
+//!
+//! // Check: the whole dataset, as `linli validate DIR` does.
+//! let report = validate_paths(&[dir.clone()], &Validator::new()?, &Options::default())?;
+//! assert!(report.valid, "{}", report.to_json());
+//!
+//! // Read: every line is one record.
+//! let text = std::fs::read_to_string(dir.join("persons.ndjson"))?;
+//! let records = text.lines().map(Record::from_json_str).collect::<Result<Vec<_>, _>>()?;
+//! assert_eq!(records[0].id().as_str(), "P-0001");
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod archive;
 pub mod codes;

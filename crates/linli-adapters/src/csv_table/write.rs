@@ -65,7 +65,7 @@ fn code_cell<T: CodeTable + PartialEq>(code: T, map: Option<&BTreeMap<String, St
         .to_owned()
 }
 
-/// Write Persons as a table with `mapping`, the reverse of [`read_table`]: one row per Person, the
+/// Write Persons as a table with `mapping`, the reverse of [`super::read_table`]: one row per Person, the
 /// mapped columns in the order of the targets' table above, then the columns kept in
 /// `extensions.csv` (unmapped columns of an earlier import) in the order first met. Codes are
 /// written as the value map's label or the code table's Chinese label; a value an earlier import

@@ -310,7 +310,27 @@ pub fn personal_numbers(s: &str) -> Vec<PersonalNumber> {
         (gap, visible, dot) = (false, false, false);
     }
     run.finish(&mut out);
+    out.retain(|p| !in_digest(s, p.start, p.end));
     out
+}
+
+/// Whether `s[start..end]` lies inside a key id or a digest: a token of exactly 16, 32, 40 or 64
+/// lower-case hexadecimal characters `0-9 a-f`, at least one of them a letter, with no ASCII
+/// letter or digit just before or after it (`3bfb86b1bce3ff0608168429cae1…`). Its digits are no
+/// personal number `[PRI-011]`.
+fn in_digest(s: &str, start: usize, end: usize) -> bool {
+    let b = s.as_bytes();
+    let hex = |c: &u8| c.is_ascii_digit() || (b'a'..=b'f').contains(c);
+    if !b[start..end].iter().all(hex) {
+        return false;
+    }
+    let from = b[..start].iter().rposition(|c| !hex(c)).map_or(0, |i| i + 1);
+    let to = b[end..].iter().position(|c| !hex(c)).map_or(b.len(), |i| end + i);
+    let alnum_at = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    matches!(to - from, 16 | 32 | 40 | 64)
+        && b[from..to].iter().any(u8::is_ascii_lowercase)
+        && (from == 0 || !alnum_at(from - 1))
+        && !alnum_at(to)
 }
 
 /// `s` with every personal number of [`personal_numbers`] masked by the table of `[PRI-004]`
@@ -358,6 +378,20 @@ mod tests {
         // A number glued by a separator to other digits (found by the `record` fuzz target).
         assert_eq!(redact("2023-32050819800315462X09-12"), "2023-3205**********462X09-12");
         assert_eq!(redact("1-13812345678-2"), "1-138****5678-2");
+    }
+
+    #[test]
+    fn digests_and_key_ids_are_no_personal_numbers() {
+        // A SHA-256 with a run of ten digits that reads as a landline, a key id with a mobile.
+        let sha = "3bfb86b1bce3ff0608168429cae1e6b646b27affb9f07da6d77f5a51430b5ed2";
+        assert_eq!(redact(&format!("sha256 {sha}, ok")), format!("sha256 {sha}, ok"));
+        assert_eq!(redact("key id a13812345678bcde"), "key id a13812345678bcde");
+        // Not a digest: another length, upper case, no letter, or glued to more letters.
+        assert_eq!(redact("a13812345678bcd"), "a138****5678bcd");
+        assert_eq!(redact("A13812345678BCDE"), "A138****5678BCDE");
+        assert_ne!(redact("1381234567800000"), "1381234567800000");
+        assert_ne!(redact("xa13812345678bcde"), "xa13812345678bcde");
+        assert_ne!(redact("a13812345678bcdeg"), "a13812345678bcdeg");
     }
 
     #[test]

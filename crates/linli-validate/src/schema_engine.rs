@@ -115,8 +115,8 @@ fn pattern_words(pattern: &str) -> Option<(&'static str, &'static str)> {
             ("2 to 32 characters a–z 0–9 -, starting with a letter", "2 至 32 个字符，只用 a–z 0–9 -，以字母开头")
         }
         "^\\+?[0-9][0-9*-]{2,19}$" => (
-            "a telephone number of 3 to 20 digits and -, an optional leading +, such as 13812345678 or 0512-67238840",
-            "3 至 20 位的电话号码（数字和 -，可以 + 开头），如 13812345678 或 0512-67238840",
+            "a telephone number of 3 to 20 digits and -, an optional leading +, such as 138xxxxxxxx or 0512-6723xxxx",
+            "3 至 20 位的电话号码（数字和 -，可以 + 开头），如 138xxxxxxxx 或 0512-6723xxxx",
         ),
         "^[0-9a-f]{64}$" => ("64 lower-case hexadecimal digits (a SHA-256)", "64 位小写十六进制数字（SHA-256）"),
         "^[0-9a-f]{16}$" => ("16 lower-case hexadecimal digits", "16 位小写十六进制数字"),

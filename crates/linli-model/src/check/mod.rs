@@ -364,8 +364,8 @@ fn check_person(p: &Person, out: &mut Vec<Finding>) {
 fn check_phone(phone: &str, pointer: impl FnOnce() -> String, out: &mut Vec<Finding>) {
     if !phone::is_masked(phone) && phone::classify(phone).is_none() {
         out.push(Finding::new(FindingCode::PhoneShape, pointer()).value(phone).sensitive(Sensitivity::Personal).detail(
-            "应为 11 位手机号码（如 13812345678）、带区号的固定电话（如 0512-67238840）、服务号码（如 12345）或 + 开头的国际号码",
-            "expected an 11-digit mobile number (such as 13812345678), a landline with its area code (such as 0512-67238840), a service number (such as 12345) or + and an international number",
+            "应为 11 位手机号码（如 138xxxxxxxx）、带区号的固定电话（如 0512-6723xxxx）、服务号码（如 12345）或 + 开头的国际号码",
+            "expected an 11-digit mobile number (such as 138xxxxxxxx), a landline with its area code (such as 0512-6723xxxx), a service number (such as 12345) or + and an international number",
         ));
     }
 }

@@ -40,7 +40,7 @@ fn findings(args: &CodesArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCod
                 serde_json::json!({"code": code, "level": level, "requirement": req, "title_zh": zh, "title_en": en})
             })
             .collect();
-        let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+        let text = crate::to_json_pretty(&v)?;
         writeln!(out, "{text}").map_err(CliError::Stdout)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -71,7 +71,7 @@ pub(crate) fn run(args: &CodesArgs, lang: Lang, out: &mut dyn Write) -> Result<E
         }
     }
     if args.json {
-        let text = serde_json::to_string_pretty(&tables).unwrap_or_default();
+        let text = crate::to_json_pretty(&tables)?;
         writeln!(out, "{text}").map_err(CliError::Stdout)?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -83,6 +83,16 @@ pub(crate) fn suite_dir(
     arg: Option<&PathBuf>,
 ) -> Result<(PathBuf, Option<linli_conformance::bundle::Bundle>), CliError> {
     if let Some(dir) = arg {
+        // A suite that is not there is said as such, not as a suite that breaks its rules.
+        if !dir.is_dir() {
+            let p = crate::printable(&dir.display().to_string());
+            let (zh, en) = if dir.exists() {
+                (format!("--suite {p}：不是目录"), format!("--suite {p}: not a directory"))
+            } else {
+                (format!("--suite {p}：找不到该测试套件目录"), format!("--suite {p}: no such suite folder"))
+            };
+            return Err(CliError::Coded { code: "suite-not-found", zh, en });
+        }
         return Ok((dir.clone(), None));
     }
     let bundle = linli_conformance::bundle::Bundle::extract().map_err(|e| {
@@ -113,14 +123,33 @@ pub(crate) fn run_conformance(args: &ConformanceArgs, lang: Lang, out: &mut dyn 
     }
 }
 
+/// The work folder of a run in `--out`: the case directories of `export` and `share` cases (and
+/// what an adapter stages beside them) `[CNF-067]`.
+pub(crate) const WORK_DIR: &str = ".linli-conformance-work";
+
+/// The words of `--adapter CMD`, split as a POSIX shell would: an empty command and unbalanced
+/// quotes each get their own error.
+fn adapter_words(cmd: &str) -> Result<Vec<String>, CliError> {
+    let shown = crate::printable(cmd);
+    match shlex::split(cmd) {
+        None => Err(CliError::usage(
+            format!("--adapter {shown:?}：引号不成对；请按 shell 的读法给出命令"),
+            format!("--adapter {shown:?}: unbalanced quotes; give the command as a shell would read it"),
+        )),
+        Some(words) if words.first().is_none_or(|w| w.is_empty()) => Err(CliError::Coded {
+            code: "adapter-empty",
+            zh: "--adapter 未给出命令：请给出适配器程序及其参数，如 --adapter \"/opt/vendor/adapter --config a.toml\""
+                .to_owned(),
+            en: "--adapter names no command: give the adapter program and its arguments, e.g. --adapter \"/opt/vendor/adapter --config a.toml\""
+                .to_owned(),
+        }),
+        Some(words) => Ok(words),
+    }
+}
+
 fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let target = match (&a.adapter, &a.dataset) {
-        (Some(cmd), _) => Target::Adapter(shlex::split(cmd).filter(|w| !w.is_empty()).ok_or_else(|| {
-            CliError::usage(
-                format!("--adapter {cmd:?}：引号不成对；请按 shell 的读法给出命令"),
-                format!("--adapter {cmd:?}: unbalanced quotes; give the command as a shell would read it"),
-            )
-        })?),
+        (Some(cmd), _) => Target::Adapter(adapter_words(cmd)?),
         (None, Some(d)) => Target::Dataset(d.clone()),
         // The reference adapter is its own program (`linli-reference-adapter`, not shipped with
         // linli): nothing to run is a usage error that says what to give.
@@ -139,6 +168,8 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
     opts.max_restarts = a.max_restarts;
     opts.run_timeout = Duration::from_secs(a.max_run_secs);
     std::fs::create_dir_all(&a.out).map_err(|source| CliError::Io { path: a.out.clone(), source })?;
+    // The case directories beside the reports, where the next run cleans what a killed one left [CNF-067].
+    opts.work_dir = Some(a.out.join(WORK_DIR));
     let stderr_log = a.out.join("adapter-stderr.log");
     // A fresh, private log (the adapter's logs may quote the records it was sent).
     let _ = std::fs::remove_file(&stderr_log);
@@ -155,10 +186,13 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
         let _ = writeln!(log, "{}", json(&e.to_string()));
     });
     log.flush().map_err(|source| CliError::Io { path: log_path.clone(), source })?;
+    // The requirement texts for report.html: a spec that does not read has already refused the
+    // run (`suite-refused`, the coverage gate [CNF-020]), which the reports say; the default, no
+    // texts, then shows the requirement IDs alone.
     let reqs = linli_conformance::coverage::requirements(&opts.suite.join("../spec")).unwrap_or_default();
     let text_of = |id: &str| reqs.iter().find(|r| r.id == id).map(|r| r.text.clone());
     let files: [(&str, String); 3] = [
-        ("summary.json", format!("{}\n", json(&serde_json::to_string_pretty(&summary).unwrap_or_default()))),
+        ("summary.json", format!("{}\n", json(&crate::to_json_pretty(&summary)?))),
         ("junit.xml", linli_conformance::report::junit(&summary)),
         ("report.html", linli_conformance::report::html(&summary, &text_of)),
     ];

@@ -59,8 +59,9 @@ pub struct ConvertArgs {
     /// The input file
     #[arg(value_name = "IN", required_unless_present_any = ["init_mapping", "list_targets"])]
     pub input: Option<PathBuf>,
-    /// The output file or directory (with --init-mapping: the mapping file; default: standard output)
-    #[arg(short, long, value_name = "OUT", required_unless_present_any = ["init_mapping", "list_targets"])]
+    /// The output file or directory (default: standard output, the summary then on standard error; a register
+    /// read with --from csv / xlsx into Linli needs OUT; with --init-mapping: the mapping file)
+    #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
     /// Write a mapping skeleton for the register REGISTER (.csv, .xlsx, .xls) from its header row and sample rows:
     /// every column matched to a target by the built-in synonyms of Chinese and English titles or guessed from its
@@ -178,6 +179,8 @@ impl LinliReader {
             Err(e) => e,
         };
         let validator = self.validator.get_or_insert_with(|| linli_validate::record::Validator::new().ok());
+        // No validator (its schemas did not build): the default, no findings, is handled below
+        // like a validator that found nothing.
         let mut findings: Vec<_> = validator
             .as_ref()
             .map(|v| v.validate_str(text).findings)
@@ -455,27 +458,43 @@ pub(crate) fn private_dirs(dir: &Path) -> Result<(), CliError> {
     b.create(dir).map_err(|source| CliError::Io { path: dir.to_path_buf(), source })
 }
 
+/// `records` as NDJSON, one record a line.
+fn ndjson<'a>(records: impl IntoIterator<Item = &'a Record>) -> Result<String, CliError> {
+    let mut text = String::new();
+    for r in records {
+        text.push_str(&crate::to_json(r)?);
+        text.push('\n');
+    }
+    Ok(text)
+}
+
 pub(crate) fn write_linli(out: &Path, records: &[Record]) -> Result<(), CliError> {
     if out.extension().is_some_and(|x| x == "ndjson") {
-        let mut text = String::new();
-        for r in records {
-            text.push_str(&serde_json::to_string(r).unwrap_or_default());
-            text.push('\n');
-        }
-        return write_private(out, text.as_bytes());
+        return write_private(out, ndjson(records)?.as_bytes());
     }
     private_dirs(out)?;
-    let mut files: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
+    let mut by_type: std::collections::BTreeMap<&str, Vec<&Record>> = std::collections::BTreeMap::new();
     for r in records {
-        let f = files.entry(r.record_type().schema_stem()).or_default();
-        f.push_str(&serde_json::to_string(r).unwrap_or_default());
-        f.push('\n');
+        by_type.entry(r.record_type().schema_stem()).or_default().push(r);
+    }
+    let mut files: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
+    for (stem, rs) in by_type {
+        files.insert(stem, ndjson(rs)?);
     }
     for (stem, text) in &files {
         let p = out.join(format!("{stem}.ndjson"));
         write_private(&p, text.as_bytes())?;
     }
     write_manifest(out)
+}
+
+/// The code of a loss kind as JSON writes it (`not-representable`).
+pub(crate) fn loss_kind(kind: linli_adapters::LossKind) -> String {
+    match serde_json::to_value(kind) {
+        Ok(serde_json::Value::String(s)) => s,
+        // A unit variant serialises as its name; should one ever not, its Debug name still says which.
+        _ => format!("{kind:?}"),
+    }
 }
 
 /// What the summary says when every record was refused and so nothing was written [ADP-077].
@@ -511,7 +530,7 @@ pub(crate) fn write_manifest(out: &Path) -> Result<(), CliError> {
         linli_validate::dataset::build_manifest(out, producer, linli_model::codes::SharingLevel::Internal, created)
             .map_err(|e| CliError::usage(e.zh, e.en))?;
     let p = out.join(linli_model::manifest::MANIFEST_FILE);
-    write_private(&p, format!("{}\n", serde_json::to_string_pretty(&manifest).unwrap_or_default()).as_bytes())
+    write_private(&p, format!("{}\n", crate::to_json_pretty(&manifest)?).as_bytes())
 }
 
 pub(crate) fn now() -> linli_model::datetime::Timestamp {
@@ -559,10 +578,18 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     if let Some(register) = &a.init_mapping {
         return crate::register_cmd::init_mapping(register, a, lang, out);
     }
-    let (Some(from), Some(input), Some(output)) = (a.from, a.input.as_deref(), a.output.as_deref()) else {
-        return Err(CliError::usage("需要 --from、输入 IN 和 -o 输出 OUT", "--from, IN and -o OUT are required"));
+    let (Some(from), Some(input)) = (a.from, a.input.as_deref()) else {
+        return Err(CliError::usage("需要 --from 和输入 IN", "--from and IN are required"));
     };
     if matches!(from, Format::Csv | Format::Xlsx) && a.to == Format::Linli {
+        // A register is converted row by row into a dataset or an NDJSON file, with the refused
+        // rows beside it (OUT.rejects.csv): it needs a place, not standard output.
+        let Some(output) = a.output.as_deref() else {
+            return Err(CliError::usage(
+                "将登记表（csv、xlsx）转换为 Linli 时需要 -o 输出 OUT（数据集目录或 .ndjson 文件）",
+                "a register (csv, xlsx) converted into Linli needs -o OUT (a dataset directory or an .ndjson file)",
+            ));
+        };
         let mapping = read_mapping(a, lang)?;
         return crate::register_cmd::convert(a, &mapping, input, output, lang, out);
     }
@@ -572,17 +599,21 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
             "--sheet and --rejects apply when a register (csv, xlsx) is read",
         ));
     }
-    run_other(a, from, input, output, lang, out)
+    run_other(a, from, input, a.output.as_deref(), lang, out)
 }
 
+/// A conversion other than a register's into Linli: into OUT, else onto standard output (`out`)
+/// with the summary on standard error.
 fn run_other(
     a: &ConvertArgs,
     from: Format,
     input: &Path,
-    output: &Path,
+    output: Option<&Path>,
     lang: Lang,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
+    // What messages call the output: OUT, or standard output.
+    let named = output.unwrap_or(Path::new(if lang == Lang::Zh { "标准输出" } else { "standard output" }));
     let mut loss = LossReport::default();
     let mut errors: Vec<String> = Vec::new();
     // An error of the mapping file names the mapping file; any other the input.
@@ -675,7 +706,10 @@ fn run_other(
     let mut left_out: std::collections::BTreeMap<linli_model::RecordType, usize> = std::collections::BTreeMap::new();
     match a.to.adapter() {
         _ if nothing => {}
-        None => write_linli(output, &records)?,
+        None => match output {
+            Some(p) => write_linli(p, &records)?,
+            None => out.write_all(ndjson(&records)?.as_bytes()).map_err(CliError::Stdout)?,
+        },
         Some(format) => {
             let opts = linli_adapters::convert::WriteOptions {
                 mapping,
@@ -683,7 +717,7 @@ fn run_other(
                 format_mapping: write_format_mapping,
             };
             let written =
-                linli_adapters::convert::write(format, &records, &opts).map_err(|e| adapter_error(output, lang, &e))?;
+                linli_adapters::convert::write(format, &records, &opts).map_err(|e| adapter_error(named, lang, &e))?;
             let mut seen = std::collections::BTreeSet::new();
             for l in &written.loss.entries {
                 let Some(i) = l.source.strip_prefix('/').and_then(|i| i.parse::<usize>().ok()) else { continue };
@@ -695,7 +729,10 @@ fn run_other(
             }
             held = written.records_written;
             loss.entries.extend(written.loss.entries);
-            write_private(output, &written.bytes)?;
+            match output {
+                Some(p) => write_private(p, &written.bytes)?,
+                None => out.write_all(&written.bytes).map_err(CliError::Stdout)?,
+            }
         }
     }
     if let Some(p) = &a.loss_report {
@@ -704,14 +741,16 @@ fn run_other(
         let shown = LossReport { entries: loss.entries.iter().map(shown).collect() };
         let errors: Vec<String> = errors.iter().map(|e| redact(e).into_owned()).collect();
         let json = serde_json::json!({"records": records.len(), "loss": shown, "errors": errors});
-        let text =
-            linli_validate::report::escape_json_controls(&serde_json::to_string_pretty(&json).unwrap_or_default());
+        let text = linli_validate::report::escape_json_controls(&crate::to_json_pretty(&json)?);
         write_private(p, format!("{text}\n").as_bytes())?;
     }
-    // The summary: counts by kind and code.
+    // The summary, on standard error when the converted data went to standard output.
+    let mut stderr = std::io::stderr();
+    let out: &mut dyn Write = if output.is_none() { &mut stderr } else { out };
+    // Counts by kind and code.
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for l in &loss.entries {
-        let kind = serde_json::to_value(l.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let kind = loss_kind(l.kind);
         *counts.entry(format!("{kind} {}", l.code)).or_default() += 1;
     }
     // Records read (those that read as canonical records), written, and left out because the
@@ -733,6 +772,7 @@ fn run_other(
     writeln!(out, "{head}").map_err(CliError::Stdout)?;
     let lost: usize = left_out.values().sum();
     if lost > 0 {
+        // Every format is a possible value (none is skipped): the default is never taken.
         let to = a.to.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();
         let types = left_out.iter().map(|(t, n)| format!("{t} {n}")).collect::<Vec<_>>().join(", ");
         let line = match lang {
@@ -746,7 +786,7 @@ fn run_other(
         writeln!(out, "{line}").map_err(CliError::Stdout)?;
     }
     if nothing {
-        writeln!(out, "  {}", not_written(output, lang)).map_err(CliError::Stdout)?;
+        writeln!(out, "  {}", not_written(named, lang)).map_err(CliError::Stdout)?;
     }
     for (k, n) in &counts {
         writeln!(out, "  {n:>6}  {k}").map_err(CliError::Stdout)?;

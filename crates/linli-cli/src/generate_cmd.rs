@@ -54,7 +54,7 @@ pub(crate) fn run(args: &GenerateArgs, lang: Lang, out: &mut dyn Write) -> Resul
         }
     };
     eprint!("{msg}");
-    let mut json = serde_json::to_string_pretty(&summary).unwrap_or_default();
+    let mut json = crate::to_json_pretty(&summary)?;
     json.push('\n');
     out.write_all(json.as_bytes()).map_err(CliError::Stdout)?;
     Ok(ExitCode::SUCCESS)

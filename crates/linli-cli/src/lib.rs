@@ -52,6 +52,17 @@ pub enum CliError {
         /// The message in English.
         en: String,
     },
+    /// A usage error with a stable code of its own (`adapter-empty`, `suite-not-found`), in both
+    /// languages; [`run`] keeps the run's language `[CON-055]`.
+    #[error("{en}")]
+    Coded {
+        /// Stable code, never translated.
+        code: &'static str,
+        /// The message in Chinese.
+        zh: String,
+        /// The message in English.
+        en: String,
+    },
     /// An error already put into the run's language by [`run`] (an I/O error, say): its stable
     /// code and the message.
     #[error("{message}")]
@@ -79,6 +90,10 @@ pub enum CliError {
         /// The message, in zh-CN or English.
         message: String,
     },
+    /// A value could not be written as JSON (a map whose keys are not strings, a number JSON
+    /// cannot hold): reported, never an empty line or document in its place.
+    #[error("cannot write JSON: {0}")]
+    Serialize(#[source] serde_json::Error),
     /// `linli conformance` could not read a key, a statement or a file to check it against: the
     /// conformance crate's own stable code (`key-invalid`, `input-unreadable`) and the message.
     #[error("{message}")]
@@ -96,10 +111,12 @@ impl CliError {
         match self {
             CliError::Io { .. } => "io",
             CliError::Stdout(_) => "stdout",
+            CliError::Serialize(_) => "serialize",
             CliError::Usage(_) | CliError::UsageIn { .. } => "usage",
             CliError::Privacy { code, .. }
             | CliError::Adapter { code, .. }
             | CliError::Conformance { code, .. }
+            | CliError::Coded { code, .. }
             | CliError::Said { code, .. } => code,
         }
     }
@@ -116,6 +133,7 @@ impl CliError {
         let zh = lang == Lang::Zh;
         match self {
             CliError::UsageIn { zh: z, en } => CliError::Usage(if zh { z } else { en }),
+            CliError::Coded { code, zh: z, en } => CliError::Said { code, message: if zh { z } else { en } },
             CliError::Io { path, source } => {
                 CliError::Said { code: "io", message: format!("{}{}", path.display(), io_message(&source, zh)) }
             }
@@ -124,9 +142,24 @@ impl CliError {
                 code: "stdout",
                 message: format!("{}{}", if zh { "标准输出" } else { "standard output" }, io_message(&e, zh)),
             },
+            CliError::Serialize(e) if zh => {
+                CliError::Said { code: "serialize", message: format!("无法写为 JSON：{e}") }
+            }
             other => other,
         }
     }
+}
+
+/// `value` as one line of JSON; a failure is an error ([`CliError::Serialize`]), never an empty
+/// line.
+pub(crate) fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, CliError> {
+    serde_json::to_string(value).map_err(CliError::Serialize)
+}
+
+/// `value` as indented JSON; a failure is an error ([`CliError::Serialize`]), never an empty
+/// document.
+pub(crate) fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, CliError> {
+    serde_json::to_string_pretty(value).map_err(CliError::Serialize)
 }
 
 /// A model error (an option's value that breaks its type) in Chinese: what is wrong and what is
@@ -363,8 +396,11 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     // Interrupted (Ctrl-C, SIGTERM): archives being validated were extracted to private folders
     // that would outlive the process; they are removed, then the shell's 128 + SIGINT [DAT-022].
     // A second installation (the library run twice in one process) is refused and not needed.
+    // The same for the work folder of a conformance run, which holds the records sent to the
+    // adapter [CNF-067].
     let _ = ctrlc::set_handler(|| {
         linli_validate::archive::remove_extracted();
+        linli_conformance::runner::remove_work_dirs();
         std::process::exit(130);
     });
     let stdout = std::io::stdout();

@@ -149,7 +149,7 @@ pub(crate) fn run(args: &ManifestArgs, lang: Lang, out: &mut dyn Write) -> Resul
         };
         eprint!("{msg}");
     }
-    let mut json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+    let mut json = crate::to_json_pretty(&manifest)?;
     json.push('\n');
     if args.write {
         let path = args.dir.join(MANIFEST_FILE);

@@ -81,7 +81,7 @@ pub(crate) fn init_mapping(
 
 /// Where the records go: one NDJSON file, or one file per record type in a dataset directory.
 enum Sink {
-    One(BufWriter<File>),
+    One(BufWriter<File>, PathBuf),
     Dataset { dir: PathBuf, files: BTreeMap<RecordType, BufWriter<File>> },
 }
 
@@ -89,7 +89,7 @@ impl Sink {
     fn open(output: &Path) -> Result<Sink, CliError> {
         if output.extension().is_some_and(|x| x == "ndjson") {
             let f = crate::convert_cmd::create_private(output)?;
-            return Ok(Sink::One(BufWriter::with_capacity(1 << 16, f)));
+            return Ok(Sink::One(BufWriter::with_capacity(1 << 16, f), output.to_path_buf()));
         }
         crate::convert_cmd::private_dirs(output)?;
         Ok(Sink::Dataset { dir: output.to_path_buf(), files: BTreeMap::new() })
@@ -97,7 +97,7 @@ impl Sink {
 
     fn write(&mut self, r: &linli_model::Record) -> Result<(), CliError> {
         let (w, path) = match self {
-            Sink::One(w) => (w, None),
+            Sink::One(w, path) => (w, path.clone()),
             Sink::Dataset { dir, files } => {
                 let ty = r.record_type();
                 let path = dir.join(format!("{}.ndjson", ty.schema_stem()));
@@ -108,10 +108,10 @@ impl Sink {
                         e.insert(BufWriter::with_capacity(1 << 16, f))
                     }
                 };
-                (w, Some(path))
+                (w, path)
             }
         };
-        let err = |e: std::io::Error| CliError::Io { path: path.clone().unwrap_or_default(), source: e };
+        let err = |e: std::io::Error| CliError::Io { path: path.clone(), source: e };
         serde_json::to_writer(&mut *w, r).map_err(|e| err(std::io::Error::other(e)))?;
         w.write_all(b"\n").map_err(err)
     }
@@ -120,7 +120,7 @@ impl Sink {
     /// the run created it.
     fn discard(self, output: &Path, existed: bool) -> Result<(), CliError> {
         match self {
-            Sink::One(w) => {
+            Sink::One(w, _) => {
                 drop(w);
                 std::fs::remove_file(output).map_err(io(output))
             }
@@ -133,7 +133,7 @@ impl Sink {
 
     fn finish(self, output: &Path) -> Result<(), CliError> {
         match self {
-            Sink::One(mut w) => w.flush().map_err(io(output)),
+            Sink::One(mut w, _) => w.flush().map_err(io(output)),
             Sink::Dataset { dir, files } => {
                 for (_, mut w) in files {
                     w.flush().map_err(io(&dir))?;
@@ -161,7 +161,7 @@ impl LossFile {
         let sep: &[u8] = if self.first { b"\n    " } else { b",\n    " };
         self.first = false;
         self.w.write_all(sep).map_err(io(&self.path))?;
-        let text = serde_json::to_string(&crate::convert_cmd::shown(l)).unwrap_or_default();
+        let text = crate::to_json(&crate::convert_cmd::shown(l))?;
         let text = linli_validate::report::escape_json_controls(&text);
         self.w.write_all(text.as_bytes()).map_err(io(&self.path))
     }
@@ -377,7 +377,7 @@ pub(crate) fn convert(
         writeln!(out, "  {}", crate::convert_cmd::not_written(output, lang)).map_err(CliError::Stdout)?;
     }
     for ((kind, code), n) in &loss_count {
-        let kind = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let kind = crate::convert_cmd::loss_kind(*kind);
         let k = format!("{kind} {code}");
         writeln!(out, "  {n:>6}  {k}").map_err(CliError::Stdout)?;
     }
@@ -402,7 +402,7 @@ pub(crate) fn convert(
 impl LossFile {
     /// One error line, its personal numbers masked `[PRI-011]`.
     fn error(&mut self, line: &str) -> Result<(), CliError> {
-        let text = serde_json::to_string(&linli_model::redact::redact(line)).unwrap_or_default();
+        let text = crate::to_json(&linli_model::redact::redact(line))?;
         let text = linli_validate::report::escape_json_controls(&text);
         self.errors.write_all(text.as_bytes()).map_err(io(&self.errors_path))?;
         self.errors.write_all(b"\n").map_err(io(&self.errors_path))

@@ -56,7 +56,7 @@ pub(crate) fn run(args: &SchemaArgs, lang: Lang, out: &mut dyn Write) -> Result<
             let reports = dir.join("reports");
             std::fs::create_dir_all(&reports).map_err(|source| CliError::Io { path: reports.clone(), source })?;
             let path = reports.join("validation-report.schema.json");
-            let mut text = serde_json::to_string_pretty(&linli_validate::report::report_schema()).unwrap_or_default();
+            let mut text = crate::to_json_pretty(&linli_validate::report::report_schema())?;
             text.push('\n');
             std::fs::write(&path, text).map_err(|source| CliError::Io { path, source })?;
         }
@@ -100,7 +100,7 @@ pub(crate) fn run(args: &SchemaArgs, lang: Lang, out: &mut dyn Write) -> Result<
     } else {
         let bundle: serde_json::Map<String, serde_json::Value> =
             files.into_iter().map(|f| (f.file_name, f.schema)).collect();
-        let text = serde_json::to_string_pretty(&bundle).unwrap_or_default();
+        let text = crate::to_json_pretty(&bundle)?;
         writeln!(out, "{text}").map_err(CliError::Stdout)?;
     }
     Ok(ExitCode::SUCCESS)

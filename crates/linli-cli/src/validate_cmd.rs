@@ -177,6 +177,7 @@ pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Resul
         let table = DivisionTable::from_csv_path(path).map_err(|e| {
             let zh = match &e {
                 linli_model::Error::DivisionTable { path, line, problem } => {
+                    // No line (the table as a whole): the default, no words, says no place.
                     let at = line.map(|l| format!("第 {l} 行：")).unwrap_or_default();
                     format!("{path}：行政区划表无法读取：{at}{}", problem.message(true))
                 }

@@ -535,3 +535,26 @@ fn conformance_run_without_a_target_says_what_to_give_in_both_languages() {
     let (code, _) = run(&["reference-adapter", "--fault", "leak"]);
     assert_eq!(code, ExitCode::from(2));
 }
+
+/// `linli convert` without `-o` writes to standard output, as its help says, the summary then on
+/// standard error; a register converted into Linli needs `-o` and says so.
+#[test]
+fn convert_without_output_writes_to_standard_output() {
+    let place = root().join("examples/records/place-community.json").display().to_string();
+    let (code, help) = run(&["convert", "--help"]);
+    assert_eq!(code, ExitCode::SUCCESS);
+    assert!(help.contains("default: standard output"), "{help}");
+    let (code, out) = run(&["convert", "--from", "linli", "--to", "geojson", &place]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let geo: serde_json::Value = serde_json::from_str(&out).expect("only the GeoJSON on standard output");
+    assert_eq!(geo["type"], "FeatureCollection");
+    let (code, out) = run(&["convert", "--from", "linli", &place]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).expect("NDJSON")).collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["type"], "Place");
+    let register = root().join("examples/registers").display().to_string();
+    let (code, text) = run(&["--lang", "en", "convert", "--from", "csv", &register]);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(text.starts_with("error[usage]: a register (csv, xlsx) converted into Linli needs -o OUT"), "{text}");
+}

@@ -89,6 +89,7 @@ pub(super) fn refuse_start(hello: &StartResponse, plan: &Plan<'_>) -> Vec<RunErr
 pub(super) fn run_adapter(
     cmd: &[String],
     opts: &RunOptions,
+    work_dir: &Path,
     vectors: &[DocumentVector],
     adapters: &[AdapterVector],
     summary: &mut Summary,
@@ -168,7 +169,7 @@ pub(super) fn run_adapter(
             result.detail_en = "the adapter failed too often and was not restarted again".into();
         } else if let Some(s) = session.as_mut() {
             seq += 1;
-            let export_dir = export_dir(opts.seed, seq);
+            let export_dir = export_dir(work_dir, opts.seed, seq);
             if op == "export" || op.starts_with("share-") {
                 let _ = create_export_dir(&export_dir);
             }
@@ -285,7 +286,9 @@ pub(super) fn run_adapter(
     claimed
 }
 
-pub(super) fn export_dir(seed: u64, seq: u64) -> PathBuf {
+/// A new name for the directory of an `export` or `share` case, in the run's work folder `work`
+/// `[CNF-067]`.
+pub(super) fn export_dir(work: &Path, seed: u64, seq: u64) -> PathBuf {
     // Unique per process and call: several runs may share a process (the tests do). The random
     // part makes the name unguessable, so that nothing can be planted there before the case.
     static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -293,7 +296,7 @@ pub(super) fn export_dir(seed: u64, seq: u64) -> PathBuf {
     let mut r = [0u8; 8];
     let _ = getrandom::fill(&mut r);
     let r = linli_model::support::hex::encode(&r);
-    std::env::temp_dir().join(format!("linli-conformance-{}-{n}-{seed}-{seq}-{r}", std::process::id()))
+    work.join(format!("linli-conformance-{}-{n}-{seed}-{seq}-{r}", std::process::id()))
 }
 
 /// Create the empty directory of an `export` or `share` case: new (never one found there), and

@@ -7,6 +7,7 @@ mod files;
 mod judge;
 mod plan;
 mod process;
+mod work;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
@@ -24,6 +25,7 @@ use crate::vector::{AdapterVector, Class, DocumentVector, Verdict, adapter_vecto
 pub(crate) use self::dataset::{ExportUnchecked, dataset_findings, dataset_records};
 pub(crate) use self::files::{export_not_plain, read_text, read_text_result};
 pub use self::files::{schemas_digest, tree_digest, vectors_digest};
+pub use self::work::remove_work_dirs;
 
 use self::adapter::{run_adapter, unknown_classes};
 use self::dataset::run_dataset;
@@ -67,6 +69,11 @@ pub struct RunOptions {
     /// A file that receives what the adapter writes to its standard error (its logs,
     /// `[CNF-030]`), long digit runs masked, at most 16 MiB.
     pub stderr_log: Option<PathBuf>,
+    /// The folder the case directories of `export` and `share` cases are made in `[CNF-067]`:
+    /// one left there by a run that was killed is removed at the start, and the folder is
+    /// removed at the end (and by [`remove_work_dirs`] on an interrupt). `None`: a new private
+    /// folder in the system's temporary folder, which a killed run leaves behind.
+    pub work_dir: Option<PathBuf>,
 }
 
 impl RunOptions {
@@ -81,6 +88,7 @@ impl RunOptions {
             seed: 1,
             run_timeout: Duration::from_secs(3600),
             stderr_log: None,
+            work_dir: None,
         }
     }
 }
@@ -144,7 +152,7 @@ pub struct ClassVerdict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RunError {
     /// Stable code, never translated: `suite-refused`, `adapter-start`, `start-refused`,
-    /// `adapter-restart`, `run-deadline`, `dataset-unreadable`, `dataset-empty`.
+    /// `adapter-restart`, `run-deadline`, `dataset-unreadable`, `dataset-empty`, `work-dir`.
     pub code: &'static str,
     /// What happened, in Chinese.
     pub zh: String,
@@ -271,7 +279,23 @@ pub fn run(target: &Target, opts: &RunOptions, event: &mut dyn FnMut(&serde_json
         &serde_json::json!({"event": "run-started", "target": summary.target, "suite": SUITE_VERSION, "seed": opts.seed}),
     );
     let claimed = match target {
-        Target::Adapter(cmd) => run_adapter(cmd, opts, &vectors, &adapters, &mut summary, event),
+        Target::Adapter(cmd) => match work::WorkDir::create(opts.work_dir.as_deref()) {
+            Ok(work) => run_adapter(cmd, opts, work.path(), &vectors, &adapters, &mut summary, event),
+            Err(e) => {
+                let at = opts.work_dir.as_deref().map_or_else(std::env::temp_dir, Path::to_path_buf);
+                let describe = linli_model::io_text::describe;
+                summary.run_errors.push(RunError::new(
+                    "work-dir",
+                    format!("无法建立用例目录所在的工作目录 {}{} [CNF-067]", at.display(), describe(&e, true)),
+                    format!(
+                        "cannot make the work folder of the case directories {}{} [CNF-067]",
+                        at.display(),
+                        describe(&e, false)
+                    ),
+                ));
+                Vec::new()
+            }
+        },
         Target::Dataset(dir) => run_dataset(dir, &opts.suite.join("../spec"), &mut summary, event),
     };
     finish(&mut summary, &claimed);
@@ -418,7 +442,8 @@ mod tests {
     #[test]
     fn export_directories_are_new_unguessable_and_private() {
         use std::os::unix::fs::PermissionsExt;
-        let (a, b) = (export_dir(1, 5), export_dir(1, 5));
+        let tmp = std::env::temp_dir();
+        let (a, b) = (export_dir(&tmp, 1, 5), export_dir(&tmp, 1, 5));
         assert_ne!(a.file_name(), b.file_name());
         create_export_dir(&a).expect("new");
         assert_eq!(std::fs::metadata(&a).expect("dir").permissions().mode() & 0o777, 0o700);

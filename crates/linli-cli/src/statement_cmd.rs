@@ -68,11 +68,12 @@ pub(crate) fn write_statement(
     out_dir: &Path,
     (lang, out): (Lang, &mut dyn Write),
 ) -> Result<(), CliError> {
-    let envelope = statement::sign(&statement::statement(summary, target, suite, summary_json), key);
+    let envelope = statement::sign(&statement::statement(summary, target, suite, summary_json), key)
+        .map_err(|e| fail(&e, lang))?;
     let path = out_dir.join(STATEMENT_FILE);
     let text = format!("{}\n", crate::to_json_pretty(&envelope)?);
     std::fs::write(&path, text).map_err(|source| CliError::Io { path: path.clone(), source })?;
-    let keyid = statement::keyid(&key.verifying_key());
+    let keyid = statement::keyid(&key.verifying_key()).map_err(|e| fail(&e, lang))?;
     let line = match lang {
         Lang::Zh => format!("已签名的结果声明：{}（公钥标识 {keyid}）", path.display()),
         Lang::En => format!("signed statement: {} (key id {keyid})", path.display()),
@@ -186,7 +187,7 @@ pub(crate) fn keygen(a: &KeygenArgs, lang: Lang, out: &mut dyn Write) -> Result<
     create_private(&private_path).and_then(|mut f| f.write_all(private.as_bytes())).map_err(io(&private_path))?;
     std::fs::write(&public_path, public.as_bytes()).map_err(io(&public_path))?;
     let keyid =
-        statement::read_verifying_key(&public_path).map(|k| statement::keyid(&k)).map_err(|e| fail(&e, lang))?;
+        statement::read_verifying_key(&public_path).and_then(|k| statement::keyid(&k)).map_err(|e| fail(&e, lang))?;
     let lines = if lang == Lang::Zh {
         [
             format!("私钥（仅本人可读，勿外传）：{}", private_path.display()),

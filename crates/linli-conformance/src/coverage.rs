@@ -60,6 +60,7 @@ pub fn requirements(spec_dir: &Path) -> Result<Vec<Requirement>, Error> {
                 out.push(Requirement {
                     id: c[1].to_owned(),
                     level,
+                    // A file read from a folder always has a name; the default is never taken.
                     file: f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
                     text: para.split_whitespace().collect::<Vec<_>>().join(" "),
                 });
@@ -312,8 +313,10 @@ pub fn coverage_markdown(reqs: &[Requirement], cov: &BTreeMap<String, Coverage>)
         "| requirement | level | valid cases | invalid cases | not testable by a vector |\n|---|---|---|---|---|\n",
     );
     for r in reqs {
+        // A requirement no case covers: the default, no cases, is what its row shows (`—`).
         let c = cov.get(&r.id).cloned().unwrap_or_default();
         let list = |v: &[String]| if v.is_empty() { "—".to_owned() } else { v.join(", ") };
+        // No exemption: the default, an empty cell.
         let reason = c.exemption.map(|e| format!("{:?}: {}", e.untestable, e.reason.en)).unwrap_or_default();
         let _ = writeln!(
             md,

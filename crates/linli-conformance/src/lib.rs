@@ -91,6 +91,13 @@ pub enum Error {
         /// The digest of the files.
         actual: String,
     },
+    /// The statement or the key id could not be encoded for signing (never expected: reported
+    /// instead of signing an empty payload, `[CNF-061]`).
+    #[error("the statement cannot be signed: {detail}")]
+    Sign {
+        /// What failed.
+        detail: String,
+    },
 }
 
 impl Error {
@@ -106,6 +113,7 @@ impl Error {
             Error::StatementType { .. } => "statement-type-invalid",
             Error::StatementSubjectMissing { .. } => "statement-subject-missing",
             Error::StatementDigestMismatch { .. } => "statement-digest-mismatch",
+            Error::Sign { .. } => "statement-unsignable",
         }
     }
 
@@ -130,6 +138,7 @@ impl Error {
             Error::StatementDigestMismatch { subject, algorithm, expected, actual } => {
                 format!("{subject}：结果声明中的 {algorithm} 为 {expected}，文件实际为 {actual}")
             }
+            Error::Sign { detail } => format!("结果声明无法签名：{detail}"),
         }
     }
 }

@@ -178,6 +178,7 @@ pub fn html(s: &Summary, requirement_text: &dyn Fn(&str) -> Option<String>) -> S
                 h,
                 "<dt id=\"req-{0}\"><code>{0}</code></dt><dd>{1}</dd>",
                 esc(r),
+                // A requirement whose text is not found: the default, no text, shows its ID alone.
                 esc(&plain(&requirement_text(r).unwrap_or_default()))
             );
         }

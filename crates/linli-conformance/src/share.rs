@@ -81,6 +81,8 @@ pub(crate) struct Shares {
 fn sources(suite: &Path, exports: &[DocumentVector]) -> (Vec<DocumentVector>, BTreeMap<String, String>) {
     let mut out: Vec<DocumentVector> = exports.to_vec();
     let mut times = BTreeMap::new();
+    // A suite whose dataset cases do not read is refused before any case runs (the coverage
+    // gate, `suite-refused` [CNF-020]): the default, no dataset cases, is then never judged.
     for (dir, case) in dataset_cases(suite).unwrap_or_default() {
         let manifest: Value = crate::runner::read_text_result(&dir.join("dataset/manifest.json"))
             .ok()
@@ -139,6 +141,8 @@ impl Shares {
             seq,
             case: v.id.clone(),
             level: level.to_owned(),
+            // Export and share vectors are made by `export_cases` with `record` the array of the
+            // dataset's records: the default, no records, is never taken.
             records: v.record.as_array().cloned().unwrap_or_default(),
             directory: dir.display().to_string(),
             key: test_key(&v.id),
@@ -156,6 +160,8 @@ impl Shares {
         }
         let key = test_key(&v.id);
         let reference = self.reference_time(&v.id);
+        // Export and share vectors are made by `export_cases` with `record` the array of the
+        // dataset's records: the default, no records, is never taken.
         let sent: Vec<Value> = v.record.as_array().cloned().unwrap_or_default();
         let mut p = Problems::default();
         let back = dataset_records(dir);
@@ -304,6 +310,8 @@ fn judge_manifest(dir: &Path, e: &Expected<'_>, p: &mut Problems) {
 }
 
 fn type_id(r: &Value) -> (String, String) {
+    // A record without a string type or id gets the default, empty, which matches no record
+    // sent: it is then reported as one that was not sent.
     let s = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
     (s("type"), s("id"))
 }
@@ -551,6 +559,7 @@ fn judge_values(sent: &[Value], back: &[Value], j: &Judged<'_>, p: &mut Problems
                 let sent_rs: Vec<&Value> =
                     s.get("residences").and_then(Value::as_array).into_iter().flatten().collect();
                 for r in rs {
+                    // A residence without a place id: the default, empty, matches no residence sent.
                     let place = r.pointer("/place/id").and_then(Value::as_str).unwrap_or_default();
                     let ok = if public {
                         sent_rs.iter().any(|x| {

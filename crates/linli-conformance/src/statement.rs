@@ -133,8 +133,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The key id of a public key: lowercase hex SHA-256 of its DER SubjectPublicKeyInfo (what
 /// `openssl pkey -pubin -in pub.pem -outform DER | sha256sum` prints).
-pub fn keyid(key: &VerifyingKey) -> String {
-    key.to_public_key_der().map(|d| sha256_hex(d.as_bytes())).unwrap_or_default()
+pub fn keyid(key: &VerifyingKey) -> Result<String, Error> {
+    key.to_public_key_der().map(|d| sha256_hex(d.as_bytes())).map_err(|e| Error::Sign { detail: e.to_string() })
 }
 
 fn key_error(path: &Path, message: &str) -> Error {
@@ -227,6 +227,7 @@ fn product_subject(summary: &Summary, target: &Target) -> Option<ResourceDescrip
         Target::Adapter(cmd) => {
             let program = resolve_program(cmd.first()?)?;
             let bytes = std::fs::read(&program).ok()?;
+            // A program resolved to a file always has a file name: the default is never taken.
             let file = program.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
             notes.insert("program".into(), Value::from(file));
             digest_set(SHA256, sha256_hex(&bytes))
@@ -325,18 +326,19 @@ pub fn statement(summary: &Summary, target: &Target, suite: &Path, summary_json:
 }
 
 /// Serialize `statement` and sign it into a DSSE envelope `[CNF-061]`.
-pub fn sign(statement: &Statement, key: &SigningKey) -> Envelope {
-    // A statement of plain strings, numbers and maps always serializes.
-    let body = serde_json::to_vec(statement).unwrap_or_default();
+pub fn sign(statement: &Statement, key: &SigningKey) -> Result<Envelope, Error> {
+    // A statement of plain strings, numbers and maps serializes; should it not, nothing is
+    // signed (an empty payload signed would be a valid signature over nothing).
+    let body = serde_json::to_vec(statement).map_err(|e| Error::Sign { detail: e.to_string() })?;
     let sig = key.sign(&pae(PAYLOAD_TYPE, &body));
-    Envelope {
+    Ok(Envelope {
         payload: base64::engine::general_purpose::STANDARD.encode(&body),
         payload_type: PAYLOAD_TYPE.into(),
         signatures: vec![EnvelopeSignature {
-            keyid: keyid(&key.verifying_key()),
+            keyid: keyid(&key.verifying_key())?,
             sig: base64::engine::general_purpose::STANDARD.encode(sig.to_bytes()),
         }],
-    }
+    })
 }
 
 /// What to check a statement's digests against (each optional).
@@ -419,7 +421,7 @@ pub fn verify(envelope: &[u8], key: &VerifyingKey, against: &Against) -> Result<
             .and_then(|b| ed25519_dalek::Signature::from_slice(&b).ok())
             .is_some_and(|sig| key.verify_strict(&signed, &sig).is_ok())
     });
-    let want = keyid(key);
+    let want = keyid(key)?;
     if !ok {
         return Err(Error::StatementSignatureInvalid {
             keyid: want,
@@ -472,6 +474,7 @@ pub fn verify(envelope: &[u8], key: &VerifyingKey, against: &Against) -> Result<
             return Err(Error::StatementDigestMismatch {
                 subject: first.name.clone(),
                 algorithm: SHA256.to_owned(),
+                // A subject with no sha256 digest: the default, empty, is what the statement holds.
                 expected: first.digest.get(SHA256).cloned().unwrap_or_default(),
                 actual,
             });
@@ -540,7 +543,7 @@ mod tests {
                 failed_tests: Vec::new(),
             },
         };
-        let env = sign(&st, &key);
+        let env = sign(&st, &key).unwrap();
         let bytes = serde_json::to_vec(&env).unwrap();
         let v = verify(&bytes, &key.verifying_key(), &Against::default()).unwrap();
         assert_eq!(v.statement, st);

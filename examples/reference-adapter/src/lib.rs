@@ -256,7 +256,10 @@ fn drop_forward_references(records: &mut [Value]) {
     }
     let key = |r: &Value| {
         (
+            // A record without a string type or id (the suite sends none) gets the default,
+            // empty, key: it is then compared under that key like any other.
             r.get("type").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            // (The same default for the id.)
             r.get("id").and_then(Value::as_str).unwrap_or_default().to_owned(),
         )
     };
@@ -356,6 +359,7 @@ fn export(records: &[Value], dir: &std::path::Path, fault: Option<Fault>) -> Res
     if fault == Some(Fault::IndexById) {
         // The last record with an id wins, whatever its type.
         let mut seen = std::collections::BTreeSet::new();
+        // (A record without an id counts under the default, empty id: one of them is kept.)
         let mut kept: Vec<Value> = records
             .into_iter()
             .rev()
@@ -483,6 +487,8 @@ fn restore(records: &[Value], dir: &std::path::Path, ty: &str, member: &str) -> 
     let mut manifest: Value =
         serde_json::from_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     for f in manifest["files"].as_array_mut().into_iter().flatten() {
+        // The manifest was just written by linli-privacy with a path for every file; should one
+        // lack it, the default (the folder itself) fails to read as a file and the error is returned.
         let file = dir.join(f["path"].as_str().unwrap_or_default());
         let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
         let mut out = String::new();
@@ -618,6 +624,7 @@ fn convert(r: &ConvertRequest) -> Result<ConvertAnswer, String> {
 
 fn reported(l: &linli_adapters::Loss) -> linli_conformance::protocol::ReportedLoss {
     linli_conformance::protocol::ReportedLoss {
+        // A unit variant always serialises as its name; the default (empty kind) is never taken.
         kind: serde_json::to_value(l.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
         code: l.code.to_owned(),
         pointer: l.pointer(),
@@ -775,12 +782,14 @@ pub fn serve(
                 serde_json::to_string(&resp)
             }
             Request::Stop { seq } => {
-                writeln!(output, "{}", serde_json::to_string(&StopResponse { seq }).unwrap_or_default())?;
+                let stop = serde_json::to_string(&StopResponse { seq }).map_err(std::io::Error::other)?;
+                writeln!(output, "{stop}")?;
                 output.flush()?;
                 return Ok(());
             }
         };
-        writeln!(output, "{}", answer.unwrap_or_default())?;
+        // An answer that does not serialise ends the session with the error, never an empty line.
+        writeln!(output, "{}", answer.map_err(std::io::Error::other)?)?;
         output.flush()?;
     }
     Ok(())

@@ -13,6 +13,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 
+// linli-cli's own test helpers (running `linli` in-process), one file for both crates: the
+// reference adapter may use linli-cli, never the other way round.
+#[path = "../../../crates/linli-cli/tests/support/mod.rs"]
 mod support;
 use support::{root, run};
 
@@ -292,7 +295,7 @@ fn a_statement_of_another_type_fails_even_when_signed() {
     let key = linli_conformance::statement::read_signing_key(&r.dir.join("keys/signing-key.pem")).unwrap();
     let mut st: linli_conformance::statement::Statement = serde_json::from_value(payload(&r.envelope())).unwrap();
     st.predicate_type = "https://slsa.dev/provenance/v1".into();
-    let env = serde_json::to_value(linli_conformance::statement::sign(&st, &key)).unwrap();
+    let env = serde_json::to_value(linli_conformance::statement::sign(&st, &key).unwrap()).unwrap();
     let (code, text) = verify(&write_envelope(&env, "type"), &r.public(), &[]);
     assert_eq!(code, ExitCode::from(1), "{text}");
     assert!(text.contains("error[statement-type-invalid]"), "{text}");

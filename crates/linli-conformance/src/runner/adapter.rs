@@ -191,6 +191,8 @@ pub(super) fn run_adapter(
                 ("export", _) => Request::Export {
                     seq,
                     case: v.id.clone(),
+                    // Export and share vectors are made by `export_cases` with `record` the array of the
+                    // dataset's records: the default, no records, is never taken.
                     records: v.record.as_array().cloned().unwrap_or_default(),
                     directory: export_dir.display().to_string(),
                 },
@@ -246,14 +248,14 @@ pub(super) fn run_adapter(
                         }
                     }
                 }
-                Ok(r) if r.error.is_some() => {
+                Ok(CaseResponse { error: Some(e), .. }) => {
                     // The product said it could not do it: an error of the case [CNF-040].
-                    let e = r.error.as_deref().unwrap_or_default();
                     result.outcome = Outcome::Error;
                     result.detail_zh = format!("产品报告无法完成：{e}");
                     result.detail_en = format!("the product reported it could not do it: {e}");
                 }
                 Ok(_) if (op == "export" || op.starts_with("share-")) && plain_dir.is_some() => {
+                    // The guard of this arm holds `plain_dir` as Some: the default is never taken.
                     let why = plain_dir.unwrap_or_default();
                     result.outcome = Outcome::Fail;
                     result.detail_zh = format!("导出目录不是普通的数据集目录，未读取：{why} [CNF-034]");
@@ -274,7 +276,7 @@ pub(super) fn run_adapter(
                 let _ = std::fs::remove_dir_all(&export_dir);
             }
         }
-        event(&serde_json::to_value(&result).unwrap_or_default());
+        event(&case_event(&result));
         summary.cases.push(result);
     }
     if let Some(mut s) = session {

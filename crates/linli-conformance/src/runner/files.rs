@@ -55,6 +55,8 @@ pub fn tree_digest(dir: &Path) -> String {
 /// The text of a file the product wrote: only a regular file, never through a link, never
 /// blocking on a FIFO ([`linli_model::member::open_regular`], `[DAT-014]`); empty when refused.
 pub(crate) fn read_text(path: &Path) -> String {
+    // Refused or unreadable: the default, empty text, which the judge then finds wanting
+    // (callers that must say why use `read_text_result`).
     read_text_result(path).unwrap_or_default()
 }
 
@@ -105,6 +107,7 @@ pub(crate) fn export_not_plain(dir: &Path, max_bytes: u64) -> Option<String> {
             if entries > MAX_EXPORT_ENTRIES {
                 return Some(format!("more than {MAX_EXPORT_ENTRIES} entries"));
             }
+            // Every entry is under `dir`, so the prefix strips: the default is never taken.
             let rel = e.path().strip_prefix(dir).map(|p| p.display().to_string()).unwrap_or_default();
             match e.file_type() {
                 Ok(t) if t.is_dir() => stack.push(e.path()),

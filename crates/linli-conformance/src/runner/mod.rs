@@ -134,6 +134,27 @@ pub struct CaseResult {
     pub ms: u64,
 }
 
+impl Outcome {
+    /// The outcome as the reports write it (`not-applicable`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::Error => "error",
+            Outcome::Skip => "skip",
+            Outcome::NotApplicable => "not-applicable",
+        }
+    }
+}
+
+/// A case result as an event of the JSON-lines log `[CNF-050]`; should it not serialise, an
+/// event that says so with the case's ID, never a `null` line.
+fn case_event(result: &CaseResult) -> serde_json::Value {
+    serde_json::to_value(result).unwrap_or_else(|e| {
+        serde_json::json!({"event": "case-unwritable", "id": result.id, "outcome": result.outcome.name(), "error": e.to_string()})
+    })
+}
+
 /// Verdict of a class.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ClassVerdict {
@@ -332,6 +353,8 @@ fn coverage_gate(suite: &Path, vectors: &[DocumentVector], adapters: &[AdapterVe
 /// A case ID used by two cases of the suite, if any `[CNF-011]`.
 fn duplicate_case_id(suite: &Path, vectors: &[DocumentVector], adapters: &[AdapterVector]) -> Option<String> {
     let mut seen = std::collections::BTreeSet::new();
+    // A suite whose dataset cases do not read is refused before any case runs (the coverage
+    // gate, `suite-refused` [CNF-020]): the default, no dataset cases, is then never judged.
     let datasets = dataset_cases(suite).unwrap_or_default();
     let ids = vectors
         .iter()
@@ -386,9 +409,7 @@ fn finish(summary: &mut Summary, claimed: &[Class]) {
     for class in Class::CURRENT {
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
         for c in summary.cases.iter().filter(|c| c.class == *class) {
-            let k =
-                serde_json::to_value(c.outcome).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            *counts.entry(k).or_default() += 1;
+            *counts.entry(c.outcome.name().to_owned()).or_default() += 1;
         }
         let is_claimed = claimed.contains(class);
         let bad = summary

@@ -1,4 +1,5 @@
-//! What the CLI test files share: the workspace root and running `linli` in-process.
+//! What the CLI test files share: the workspace root and running `linli` in-process. The
+//! reference adapter's tests use this file too (`#[path]`), so that there is one copy.
 
 #![allow(dead_code)]
 

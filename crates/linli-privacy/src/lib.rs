@@ -95,7 +95,7 @@ pub enum Error {
         /// 1-based line (or item of a JSON array).
         line: u64,
         /// The code `linli validate` reports for it (`json-syntax`, `schema-required`, ...).
-        finding: &'static str,
+        finding: linli_model::check::SharedCode,
         /// What is wrong, in Chinese.
         zh: String,
         /// What is wrong, in English.
@@ -194,7 +194,7 @@ pub enum Error {
         pointer: String,
         /// The finding code a validator would report (`shared-raw-value`, ...); its requirement
         /// is [`Error::requirement`].
-        finding: &'static str,
+        finding: linli_model::check::SharedCode,
     },
 }
 
@@ -206,7 +206,7 @@ pub struct InvalidRecord {
     /// 1-based line (or item of a JSON array).
     pub line: u64,
     /// The code `linli validate` reports for it.
-    pub finding: &'static str,
+    pub finding: linli_model::check::SharedCode,
     /// What is wrong, in Chinese (never a value).
     pub zh: String,
     /// What is wrong, in English (never a value).
@@ -243,11 +243,11 @@ fn invalid_records(input: &str, count: u64, first: &[InvalidRecord], zh: bool) -
 }
 
 /// The requirement a finding code of [`Error::NotConforming`] stands for.
-fn requirement_of(finding: &str) -> &'static str {
+fn requirement_of(finding: &linli_model::check::SharedCode) -> &'static str {
     match finding {
-        "shared-residence-not-community" => "SHR-051",
-        "record-structure" => "SHR-030",
-        other => leak::CODES.iter().find(|c| c.0 == other).map_or("SHR-032", |c| c.2),
+        // A masked record that no longer reads as a record: the masker's own requirement.
+        linli_model::check::SharedCode::RecordStructure => "SHR-030",
+        other => other.requirement(),
     }
 }
 

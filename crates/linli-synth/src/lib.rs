@@ -107,20 +107,22 @@ enum Defect {
 }
 
 impl Defect {
+    /// The code it produces: a semantic check's ([`FindingCode`]) or one the validator shares with
+    /// this crate ([`SharedCode`]), typed, so that a mistyped code does not compile.
     fn code(self) -> &'static str {
+        use linli_model::check::{FindingCode, SharedCode};
         match self {
-            Defect::IdCheckCharacter => "id-number-check-character",
-            Defect::PhoneShape => "phone-shape",
-            Defect::UnknownGender => "schema-code",
-            Defect::MissingName => "schema-required",
-            Defect::UnknownMember => "schema-unknown-member",
-            Defect::TimeWithoutOffset => "schema-timestamp",
-            Defect::DuplicatePerson => "duplicate-person",
-            Defect::UnresolvedRef => "ref-unresolved",
-            Defect::DuplicateId => "duplicate-id",
-            Defect::EventTimeOrder => "time-order",
-            Defect::IllegalTransition => "case-transition-illegal",
-            Defect::UnknownThingKind => "schema-code",
+            Defect::IdCheckCharacter => FindingCode::IdNumberCheckCharacter.as_str(),
+            Defect::PhoneShape => FindingCode::PhoneShape.as_str(),
+            Defect::UnknownGender | Defect::UnknownThingKind => SharedCode::SchemaCode.as_str(),
+            Defect::MissingName => SharedCode::SchemaRequired.as_str(),
+            Defect::UnknownMember => SharedCode::SchemaUnknownMember.as_str(),
+            Defect::TimeWithoutOffset => SharedCode::SchemaTimestamp.as_str(),
+            Defect::DuplicatePerson => SharedCode::DuplicatePerson.as_str(),
+            Defect::UnresolvedRef => SharedCode::RefUnresolved.as_str(),
+            Defect::DuplicateId => SharedCode::DuplicateId.as_str(),
+            Defect::EventTimeOrder => FindingCode::TimeOrder.as_str(),
+            Defect::IllegalTransition => FindingCode::CaseTransitionIllegal.as_str(),
         }
     }
 }

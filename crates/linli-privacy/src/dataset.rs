@@ -85,6 +85,10 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Io { path: path.display().to_string(), source }
 }
 
+fn serialize(path: &Path) -> impl FnOnce(serde_json::Error) -> Error + '_ {
+    move |source| Error::Serialize { path: path.display().to_string(), source }
+}
+
 fn bad_record(path: &Path, line: u64, finding: SharedCode, en: impl Into<String>, zh: impl Into<String>) -> Error {
     Error::Input { path: path.display().to_string(), line, finding, zh: zh.into(), en: en.into() }
 }
@@ -336,16 +340,18 @@ fn check_record(path: &Path, line: u64, v: &Value, text: Option<&[u8]>) -> Resul
             let p = e.pointer_in(t);
             (e, p)
         }
-        None => {
-            let t = serde_json::to_string(v).unwrap_or_default();
-            match linli_model::Record::from_json_str(&t) {
+        // A value that does not serialise (none does: a `Value` has string keys) is refused all
+        // the same, without a pointer.
+        None => match serde_json::to_string(v) {
+            Ok(t) => match linli_model::Record::from_json_str(&t) {
                 Err(again) => {
                     let p = again.pointer_in(&t);
                     (again, p)
                 }
                 Ok(_) => (e, String::new()),
-            }
-        }
+            },
+            Err(_) => (e, String::new()),
+        },
     };
     let pointer = linli_model::redact::for_output(&pointer_without_values(&pointer)).into_owned();
     let (finding, en, zh) = match &e {
@@ -631,7 +637,7 @@ fn places_and_names(
                     found.0 = Some((id, p.kind, p.parent.and_then(|x| x.id)));
                 }
                 match p.t.as_deref() {
-                    Some("Person") => found.1.push(p.name.unwrap_or_default()),
+                    Some("Person") => found.1.extend(p.name),
                     Some("Organization") => found.1.extend(p.contacts.into_iter().filter_map(|c| c.name)),
                     _ => {}
                 }
@@ -649,7 +655,7 @@ fn places_and_names(
         if is_named {
             if let Ok(p) = serde_json::from_slice::<NamePeek>(line) {
                 match p.t.as_deref() {
-                    Some("Person") => found.1.push(p.name.unwrap_or_default()),
+                    Some("Person") => found.1.extend(p.name),
                     Some("Organization") => found.1.extend(p.contacts.into_iter().filter_map(|c| c.name)),
                     _ => {}
                 }
@@ -671,6 +677,8 @@ fn places_and_names(
             Ok(())
         });
     }
+    // A batch's ranges are its own lines, inside its text: the default (an empty line, which
+    // names nothing) is never taken.
     let map =
         |b: Batch| -> Vec<Found> { b.lines.into_iter().map(|(_, r)| one(b.text.get(r).unwrap_or_default())).collect() };
     par_lines(src, run.threads, run.batch_bytes, &map, &mut |found: Vec<Found>| {
@@ -903,6 +911,8 @@ fn mask_batch(masker: &Masker<'_>, check: &SelfCheck<'_>, input: &Path, f: LineM
     let mut counts = Counts::default();
     let mut items = Vec::with_capacity(b.lines.len());
     for (n, range) in b.lines {
+        // A batch's ranges are its own lines, inside its text: the default (an empty line,
+        // refused as not JSON) is never taken.
         let line = b.text.get(range).unwrap_or_default();
         items.push((n, f(masker, check, input, n, line, &mut counts, &mut out)));
     }
@@ -938,6 +948,8 @@ impl Fold<'_, '_> {
                     if !self.types.contains(&ty) {
                         self.types.push(ty);
                     }
+                    // `start..end` is what masking this line wrote to `out`, so the default (nothing
+                    // written) is never taken.
                     self.w.write_all(out.get(start..end).unwrap_or_default()).map_err(io(self.out))?;
                     self.records += 1;
                 }
@@ -1243,7 +1255,7 @@ fn mask_path_with(input: &Path, output: &Path, opts: &Options<'_>, run: Run) -> 
             })?;
             check.check(input, i as u64 + 1, item)?;
         }
-        let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
+        let mut text = serde_json::to_string_pretty(&v).map_err(serialize(output))?;
         text.push('\n');
         write_output(output, |w| w.write_all(text.as_bytes()).map_err(io(output)))?;
     } else {
@@ -1560,7 +1572,7 @@ fn write_dataset(
             }
         });
     let path = output.join(MANIFEST_FILE);
-    let mut json = serde_json::to_string_pretty(&out_manifest).unwrap_or_default();
+    let mut json = serde_json::to_string_pretty(&out_manifest).map_err(serialize(&path))?;
     json.push('\n');
     write_output(&path, |w| w.write_all(json.as_bytes()).map_err(io(&path)))?;
     Ok(out_manifest.files.len())

@@ -101,6 +101,15 @@ pub enum Error {
         /// What is wrong, in English.
         en: String,
     },
+    /// What was to be written did not serialise as JSON: nothing is written, never an empty file.
+    #[error("{path}: cannot write the JSON: {source}")]
+    Serialize {
+        /// The file that was to be written.
+        path: String,
+        /// The serialiser's error.
+        #[source]
+        source: serde_json::Error,
+    },
     /// The dataset's manifest is missing, invalid or disagrees with a file.
     #[error("{path}: {en}")]
     Manifest {
@@ -264,6 +273,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Io { .. } => "io",
+            Error::Serialize { .. } => "serialize-failed",
             Error::UnknownProfile { .. } => "unknown-profile",
             Error::Profile { .. } => "profile-invalid",
             Error::MissingKey { .. } => "key-missing",
@@ -286,6 +296,7 @@ impl Error {
         }
         match self {
             Error::Io { path, source } => format!("{path}：读写失败：{source}"),
+            Error::Serialize { path, source } => format!("{path}：无法写出 JSON：{source}"),
             Error::UnknownProfile { name, known } => {
                 format!("未知的共享配置 `{name}`（内置：{known}；或给出 TOML 文件的路径）")
             }

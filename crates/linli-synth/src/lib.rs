@@ -598,6 +598,8 @@ pub fn generate(cfg: &Config, dir: &Path) -> Result<Summary, Error> {
                 while let Some((bytes, ends)) = ahead.remove(&next) {
                     let mut start = 0;
                     for (ty, end) in ends {
+                        // `ends` are the ends of the lines written to `bytes`, in order: the default
+                        // (an empty line) is never taken.
                         files.line(ty, bytes.get(start..end).unwrap_or_default())?;
                         start = end;
                     }
@@ -1044,6 +1046,8 @@ fn community(g: &mut Gen) -> Result<(), Error> {
         let mut v = serde_json::to_value(&case).unwrap_or(Value::Null);
         if g.rng.chance(g.cfg.defect_rate) {
             // reported → closed is not a transition the state machine allows.
+            // A case's history always holds its first step, to `reported` [CAS-007]: the default
+            // (no time) is never taken.
             let last = case.history().last().map(|t| t.at.to_string()).unwrap_or_default();
             let from = case.status();
             let to = CaseStatus::ALL
@@ -1089,7 +1093,9 @@ fn finish(mix: Mix, mut summary: Summary, out: Files, dir: &Path) -> Result<Summ
             (mix == Mix::PersonsOnly).then(|| linli_model::manifest::ExternalRef::every(RecordType::Place)),
         );
     let path = dir.join(MANIFEST_FILE);
-    let mut json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+    // A manifest that does not serialise is an error naming the file, never an empty manifest.
+    let mut json =
+        serde_json::to_string_pretty(&manifest).map_err(|e| Error::Io { path: path.clone(), source: e.into() })?;
     json.push('\n');
     std::fs::write(&path, json).map_err(|source| Error::Io { path, source })?;
     Ok(summary)

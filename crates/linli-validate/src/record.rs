@@ -58,6 +58,7 @@ fn id_leaks(v: &Value, ty: RecordType, id: Option<&str>) -> Vec<Finding> {
     linli_privacy::leak::id_texts_holding_numbers(&ids)
         .into_iter()
         .map(|l| {
+            // No id: the default empty id is replaced just below by none, never reported.
             let mut f = leak_finding(l, ty, id.unwrap_or_default());
             f.record_id = id.map(str::to_owned);
             f

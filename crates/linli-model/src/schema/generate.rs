@@ -20,11 +20,12 @@ pub struct SchemaFile {
 }
 
 impl SchemaFile {
-    /// The schema as the bytes committed in `schemas/`: pretty JSON with a final newline.
-    pub fn to_pretty_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(&self.schema).unwrap_or_default();
+    /// The schema as the bytes committed in `schemas/`: pretty JSON with a final newline; a
+    /// serialiser's error is returned, never an empty file.
+    pub fn to_pretty_json(&self) -> Result<String, serde_json::Error> {
+        let mut s = serde_json::to_string_pretty(&self.schema)?;
         s.push('\n');
-        s
+        Ok(s)
     }
 }
 
@@ -139,8 +140,15 @@ pub fn drift(files: &[SchemaFile], dir: &std::path::Path) -> Vec<String> {
     let mut out = Vec::new();
     for f in files {
         let path = dir.join(&f.file_name);
+        let want = match f.to_pretty_json() {
+            Ok(want) => want,
+            Err(e) => {
+                out.push(format!("{}: the generated schema does not serialise: {e}", path.display()));
+                continue;
+            }
+        };
         match std::fs::read_to_string(&path) {
-            Ok(text) if text == f.to_pretty_json() => {}
+            Ok(text) if text == want => {}
             Ok(_) => out.push(format!("{}: differs from the types", path.display())),
             Err(e) => out.push(format!("{}: {e}", path.display())),
         }

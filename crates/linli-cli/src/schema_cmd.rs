@@ -49,8 +49,7 @@ pub(crate) fn run(args: &SchemaArgs, lang: Lang, out: &mut dyn Write) -> Result<
         std::fs::create_dir_all(dir).map_err(|source| CliError::Io { path: dir.clone(), source })?;
         for f in &files {
             let path = dir.join(&f.file_name);
-            let text = f.to_pretty_json().map_err(|e| CliError::Io { path: path.clone(), source: e.into() })?;
-            std::fs::write(&path, text).map_err(|source| CliError::Io { path, source })?;
+            std::fs::write(&path, f.to_pretty_json()).map_err(|source| CliError::Io { path, source })?;
         }
         if args.record_type.is_none() {
             // The tool schemas (the validator's JSON report) live beside the record schemas.
@@ -97,8 +96,7 @@ pub(crate) fn run(args: &SchemaArgs, lang: Lang, out: &mut dyn Write) -> Result<
         return Ok(ExitCode::from(1));
     }
     if files.len() == 1 {
-        let text = files[0].to_pretty_json().map_err(|e| CliError::Stdout(e.into()))?;
-        out.write_all(text.as_bytes()).map_err(CliError::Stdout)?;
+        out.write_all(files[0].to_pretty_json().as_bytes()).map_err(CliError::Stdout)?;
     } else {
         let bundle: serde_json::Map<String, serde_json::Value> =
             files.into_iter().map(|f| (f.file_name, f.schema)).collect();

@@ -379,10 +379,12 @@ pub(crate) fn record_errors(record: &Record, ctx: &linli_model::check::Context<'
         .filter(|f| f.level == linli_model::check::Level::Error)
         .map(|f| (f.code.to_string(), f.pointer))
         .collect();
-    const ERRORS: &[&str] = &["id-holds-personal-number", "event-text-id-number", "case-text-id-number"];
+    use linli_model::check::SharedCode;
+    const ERRORS: &[SharedCode] =
+        &[SharedCode::IdHoldsPersonalNumber, SharedCode::EventTextIdNumber, SharedCode::CaseTextIdNumber];
     for l in linli_privacy::leak::scan_record(record) {
         if ERRORS.contains(&l.code) {
-            out.push((l.code.to_owned(), l.pointer));
+            out.push((l.code.as_str().to_owned(), l.pointer));
         }
     }
     out

@@ -398,7 +398,9 @@ fn read_linli(path: &Path, lang: Lang) -> Result<LinliReader, CliError> {
 /// description `[EVT-010]`, `[CAS-012]`. Each error names the input file, the record's line and
 /// the member's pointer into the input (`/<i>/…` in a JSON array), never a value.
 fn refuse_privacy_errors(records: Vec<(Record, Origin)>, lang: Lang) -> (Vec<Record>, Vec<String>) {
-    const ERRORS: &[&str] = &["id-holds-personal-number", "event-text-id-number", "case-text-id-number"];
+    use linli_model::check::SharedCode;
+    const ERRORS: &[SharedCode] =
+        &[SharedCode::IdHoldsPersonalNumber, SharedCode::EventTextIdNumber, SharedCode::CaseTextIdNumber];
     let mut kept = Vec::with_capacity(records.len());
     let mut errors = Vec::new();
     for (record, origin) in records {

@@ -248,13 +248,15 @@ pub(crate) fn run(args: &ValidateArgs, lang: Lang, out: &mut dyn Write) -> Resul
     let bytes: Vec<u8> = match args.format {
         Format::Text => report::render_text(&report, rlang, color).into_bytes(),
         Format::Json => {
-            let mut s = report.to_json();
+            let mut s = report.to_json().map_err(|e| CliError::usage(e.message(true), e.to_string()))?;
             s.push('\n');
             s.into_bytes()
         }
         Format::Junit => report::render_junit(&report, rlang).into_bytes(),
         Format::Html => report::render_html(&report, rlang).into_bytes(),
-        Format::Csv => report::render_csv(&report, rlang),
+        Format::Csv => {
+            report::render_csv(&report, rlang).map_err(|e| CliError::usage(e.message(true), e.to_string()))?
+        }
         Format::Xlsx => report::render_xlsx(&report, rlang).map_err(|e| {
             CliError::usage(format!("无法写出 xlsx 工作簿：{e}"), format!("cannot write the xlsx workbook: {e}"))
         })?,

@@ -205,4 +205,73 @@ mod tests {
         );
         assert!(s.ends_with("&quot;&lt;x&gt;&amp;"), "{s}");
     }
+
+    /// Every character the escaper must not let through: C0 but tab and line feed, DEL, C1
+    /// (U+0085 among them), U+FFFE, U+FFFF.
+    fn forbidden() -> Vec<char> {
+        let mut cs: Vec<char> = ('\u{0}'..='\u{1f}').filter(|c| !matches!(c, '\t' | '\n')).collect();
+        cs.extend('\u{7f}'..='\u{9f}');
+        cs.extend(['\u{fffe}', '\u{ffff}']);
+        cs
+    }
+
+    /// The JUnit report stays well-formed XML 1.0 whatever a vendor's answers, a case id or a run
+    /// error hold `[CNF-050]`, `[CON-072]`: read back by a strict XML 1.0 reader, the forbidden
+    /// characters gone and `]]>` and markup kept as text.
+    #[test]
+    fn junit_is_well_formed_xml_whatever_the_text_holds() {
+        use crate::runner::{CaseResult, ClassVerdict, RunError};
+        use crate::vector::Class;
+        let hostile = |what: &str| {
+            let mut s = format!("{what}]]><x a=\"'&amp;");
+            s.extend(forbidden());
+            s.push_str("]]>end");
+            s
+        };
+        let case = |outcome| CaseResult {
+            id: hostile("core-001"),
+            case: hostile("case"),
+            op: "validate",
+            class: Class::Core,
+            requirements: vec!["CNF-050".into()],
+            outcome,
+            detail_zh: hostile("说明"),
+            detail_en: hostile("detail"),
+            ms: 1,
+        };
+        let s = Summary {
+            format: "linli-conformance-summary/1",
+            suite_version: "0.1.0",
+            runner_version: "0.1.0",
+            protocol: "1",
+            vectors_sha256: String::new(),
+            schemas_sha256: String::new(),
+            target: hostile("target"),
+            product: None,
+            seed: 1,
+            started_at: hostile("start"),
+            finished_at: hostile("end"),
+            classes: vec![ClassVerdict {
+                class: Class::Core,
+                claimed: true,
+                verdict: "fail",
+                counts: Default::default(),
+            }],
+            requirements: Default::default(),
+            cases: [Outcome::Pass, Outcome::Fail, Outcome::Skip, Outcome::Error, Outcome::NotApplicable]
+                .into_iter()
+                .map(case)
+                .collect(),
+            run_errors: vec![RunError { code: "run-deadline", zh: hostile("中文"), en: hostile("run error") }],
+        };
+        let xml = junit(&s);
+        let texts = linli_model::support::xml::read_well_formed(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+        let all = texts.concat();
+        for c in forbidden() {
+            assert!(!all.contains(c), "U+{:04X} read back", u32::from(c));
+        }
+        for want in ["core-001]]><x a=\"'&amp;\u{fffd}", "detail]]>", "run error]]>", "]]>end"] {
+            assert!(all.contains(want), "{want:?} not read back");
+        }
+    }
 }

@@ -99,7 +99,7 @@ fn json_reports_follow_the_committed_report_schema() {
     let report =
         validate_paths(&[cases_dir().join("manifest-path-characters/dataset")], &v, &Options::default()).unwrap();
     assert!(!report.findings.is_empty());
-    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&report.to_json().unwrap()).unwrap();
     let errors = linli_validate::SchemaEngine::violations_against(&committed, &json).unwrap();
     assert!(errors.is_empty(), "{errors:?}");
     // And the schema is not vacuous.

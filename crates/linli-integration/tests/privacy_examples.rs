@@ -117,7 +117,7 @@ fn output_bytes(dir: &Path) -> String {
 }
 
 fn leak_codes(report: &linli_validate::Report) -> Vec<String> {
-    report.findings.iter().filter(|f| CODES.iter().any(|c| c.0 == f.code)).map(|f| format!("{f:?}")).collect()
+    report.findings.iter().filter(|f| CODES.iter().any(|c| c.as_str() == f.code)).map(|f| format!("{f:?}")).collect()
 }
 
 #[test]

@@ -439,7 +439,7 @@ fn every_invalid_record_is_counted_and_the_first_few_are_listed_in_one_language(
     let Error::InvalidRecords { count, first, .. } = &e else { panic!("{e:?}") };
     assert_eq!(*count, 7, "{e}");
     assert_eq!(first.len(), linli_privacy::INVALID_SHOWN, "{e}");
-    let codes: Vec<&str> = first.iter().map(|r| r.finding).collect();
+    let codes: Vec<&str> = first.iter().map(|r| r.finding.as_str()).collect();
     assert_eq!(codes, ["schema-type", "schema-type", "schema-required", "schema-type", "schema-unknown-member"], "{e}");
     let (en, zh) = (e.message(false), e.message(true));
     assert!(en.contains("7 records are not Linli records") && en.contains("linli validate"), "{en}");

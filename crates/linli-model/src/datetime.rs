@@ -242,7 +242,7 @@ impl fmt::Display for Timestamp {
             two(&mut buf, &mut at, (secs % 3600) / 60);
         }
         // Only ASCII digits and punctuation were written.
-        f.write_str(std::str::from_utf8(buf.get(..at).unwrap_or_default()).map_err(|_| fmt::Error)?)
+        f.write_str(std::str::from_utf8(buf.get(..at).ok_or(fmt::Error)?).map_err(|_| fmt::Error)?)
     }
 }
 

@@ -74,6 +74,7 @@ pub enum Error {
         to: CaseStatus,
     },
     /// A division table file could not be read `[PLA-006]`.
+    // No line (the file as a whole): the default empty text names none.
     #[error("division table {path}{}: {problem}", line.map(|l| format!(", line {l}")).unwrap_or_default())]
     DivisionTable {
         /// The file.

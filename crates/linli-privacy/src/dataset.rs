@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use linli_model::RecordType;
+use linli_model::check::SharedCode;
 use linli_model::codes::CodeTable;
 use linli_model::datetime::Timestamp;
 use linli_model::manifest::{MANIFEST_FILE, Manifest, ManifestFile, Protection};
@@ -84,7 +85,11 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Io { path: path.display().to_string(), source }
 }
 
-fn bad_record(path: &Path, line: u64, finding: &'static str, en: impl Into<String>, zh: impl Into<String>) -> Error {
+fn serialize(path: &Path) -> impl FnOnce(serde_json::Error) -> Error + '_ {
+    move |source| Error::Serialize { path: path.display().to_string(), source }
+}
+
+fn bad_record(path: &Path, line: u64, finding: SharedCode, en: impl Into<String>, zh: impl Into<String>) -> Error {
     Error::Input { path: path.display().to_string(), line, finding, zh: zh.into(), en: en.into() }
 }
 
@@ -246,7 +251,7 @@ fn lines(path: &Path, r: &mut dyn BufRead, f: &mut LineFn<'_>) -> Result<(), Err
         }
         n += 1;
         if buf.len() > MAX_LINE_BYTES + 1 && !buf.ends_with(b"\n") {
-            return Err(bad_record(path, n, "line-too-long", "line longer than 16 MiB", "行超过 16 MiB"));
+            return Err(bad_record(path, n, SharedCode::LineTooLong, "line longer than 16 MiB", "行超过 16 MiB"));
         }
         let mut line: &[u8] = &buf;
         if n == 1 {
@@ -278,7 +283,7 @@ fn parse(path: &Path, line: u64, bytes: &[u8]) -> Result<Value, Error> {
             bad_record(
                 path,
                 line,
-                "json-truncated",
+                SharedCode::JsonTruncated,
                 format!("JSON ends early (truncated) at column {col}"),
                 format!("JSON 不完整（在第 {col} 列中断）"),
             )
@@ -291,7 +296,7 @@ fn parse(path: &Path, line: u64, bytes: &[u8]) -> Result<Value, Error> {
             bad_record(
                 path,
                 line,
-                "json-syntax",
+                SharedCode::JsonSyntax,
                 format!("not JSON: {en} at column {col}"),
                 format!("JSON 语法错误（第 {col} 列）"),
             )
@@ -305,10 +310,10 @@ fn text_problem(path: &Path, line: u64, p: &linli_model::json::TextProblem) -> E
     let en = linli_model::redact::redact(&p.to_string()).into_owned();
     let (finding, zh) = match p {
         linli_model::json::TextProblem::DuplicateMember { pointer } => (
-            "json-duplicate-key",
+            SharedCode::JsonDuplicateKey,
             format!("同一对象中成员名出现两次（`{}`），无法确定取哪个值", linli_model::redact::for_output(pointer)),
         ),
-        _ => ("json-too-deep", format!("数组与对象嵌套超过 {} 层", linli_model::json::MAX_DEPTH)),
+        _ => (SharedCode::JsonTooDeep, format!("数组与对象嵌套超过 {} 层", linli_model::json::MAX_DEPTH)),
     };
     bad_record(path, line, finding, format!("{NOT_A_RECORD_EN}{en}"), format!("{NOT_A_RECORD_ZH}{zh}"))
 }
@@ -335,24 +340,26 @@ fn check_record(path: &Path, line: u64, v: &Value, text: Option<&[u8]>) -> Resul
             let p = e.pointer_in(t);
             (e, p)
         }
-        None => {
-            let t = serde_json::to_string(v).unwrap_or_default();
-            match linli_model::Record::from_json_str(&t) {
+        // A value that does not serialise (none does: a `Value` has string keys) is refused all
+        // the same, without a pointer.
+        None => match serde_json::to_string(v) {
+            Ok(t) => match linli_model::Record::from_json_str(&t) {
                 Err(again) => {
                     let p = again.pointer_in(&t);
                     (again, p)
                 }
                 Ok(_) => (e, String::new()),
-            }
-        }
+            },
+            Err(_) => (e, String::new()),
+        },
     };
     let pointer = linli_model::redact::for_output(&pointer_without_values(&pointer)).into_owned();
     let (finding, en, zh) = match &e {
         linli_model::record::RecordParseError::MissingType => {
-            ("missing-record-type", "no string member `type`".to_owned(), "缺少字符串成员 `type`".to_owned())
+            (SharedCode::MissingRecordType, "no string member `type`".to_owned(), "缺少字符串成员 `type`".to_owned())
         }
         linli_model::record::RecordParseError::UnknownType(_) => {
-            ("unknown-record-type", "unknown `type`".to_owned(), "`type` 不是记录类型".to_owned())
+            (SharedCode::UnknownRecordType, "unknown `type`".to_owned(), "`type` 不是记录类型".to_owned())
         }
         other => reader_words(&other.to_string()),
     };
@@ -389,7 +396,7 @@ fn pointer_without_values(pointer: &str) -> String {
 
 /// What a reader's message says: the code `linli validate` gives that kind of error, in English
 /// (its words, values left out, no position) and in Chinese (by the kind of error).
-fn reader_words(msg: &str) -> (&'static str, String, String) {
+fn reader_words(msg: &str) -> (SharedCode, String, String) {
     // A member name the reader quotes can hold a number: masked like a value [PRI-011].
     let en = linli_model::redact::redact(&without_values(msg)).into_owned();
     let en = match en.rfind(" at line ") {
@@ -397,19 +404,19 @@ fn reader_words(msg: &str) -> (&'static str, String, String) {
         _ => en,
     };
     let (finding, zh) = if en.starts_with("unknown field") {
-        ("schema-unknown-member", "标准未定义的成员（非标准数据应放在 `extensions` 中）".to_owned())
+        (SharedCode::SchemaUnknownMember, "标准未定义的成员（非标准数据应放在 `extensions` 中）".to_owned())
     } else if let Some(rest) = en.strip_prefix("missing field ") {
-        ("schema-required", format!("缺少必需的成员 {rest}"))
+        (SharedCode::SchemaRequired, format!("缺少必需的成员 {rest}"))
     } else if en.starts_with("invalid type") {
-        ("schema-type", "JSON 类型错误".to_owned())
+        (SharedCode::SchemaType, "JSON 类型错误".to_owned())
     } else if en.starts_with("unknown variant") || en.starts_with("unknown code") {
-        ("schema-code", "不是允许的代码值".to_owned())
+        (SharedCode::SchemaCode, "不是允许的代码值".to_owned())
     } else if en.starts_with("invalid length") {
-        ("schema-structure", "数组长度不符合要求".to_owned())
+        (SharedCode::SchemaStructure, "数组长度不符合要求".to_owned())
     } else if en.starts_with("invalid") {
-        ("schema-pattern", "值不符合要求".to_owned())
+        (SharedCode::SchemaPattern, "值不符合要求".to_owned())
     } else {
-        ("record-structure", "形状不符合模式".to_owned())
+        (SharedCode::RecordStructure, "形状不符合模式".to_owned())
     };
     (finding, en, zh)
 }
@@ -630,7 +637,7 @@ fn places_and_names(
                     found.0 = Some((id, p.kind, p.parent.and_then(|x| x.id)));
                 }
                 match p.t.as_deref() {
-                    Some("Person") => found.1.push(p.name.unwrap_or_default()),
+                    Some("Person") => found.1.extend(p.name),
                     Some("Organization") => found.1.extend(p.contacts.into_iter().filter_map(|c| c.name)),
                     _ => {}
                 }
@@ -648,7 +655,7 @@ fn places_and_names(
         if is_named {
             if let Ok(p) = serde_json::from_slice::<NamePeek>(line) {
                 match p.t.as_deref() {
-                    Some("Person") => found.1.push(p.name.unwrap_or_default()),
+                    Some("Person") => found.1.extend(p.name),
                     Some("Organization") => found.1.extend(p.contacts.into_iter().filter_map(|c| c.name)),
                     _ => {}
                 }
@@ -670,6 +677,8 @@ fn places_and_names(
             Ok(())
         });
     }
+    // A batch's ranges are its own lines, inside its text: the default (an empty line, which
+    // names nothing) is never taken.
     let map =
         |b: Batch| -> Vec<Found> { b.lines.into_iter().map(|(_, r)| one(b.text.get(r).unwrap_or_default())).collect() };
     par_lines(src, run.threads, run.batch_bytes, &map, &mut |found: Vec<Found>| {
@@ -702,7 +711,7 @@ impl<'a> SelfCheck<'a> {
 
     fn check(&self, path: &Path, line: u64, v: &Value) -> Result<(), Error> {
         let Some(built_in) = &self.built_in else { return Ok(()) };
-        let fail = |pointer: &str, finding: &'static str| Error::NotConforming {
+        let fail = |pointer: &str, finding: SharedCode| Error::NotConforming {
             path: path.display().to_string(),
             line,
             profile: linli_model::redact::for_output(&self.declared.name).into_owned(),
@@ -710,7 +719,7 @@ impl<'a> SelfCheck<'a> {
             pointer: linli_model::redact::for_output(pointer).into_owned(),
             finding,
         };
-        let record = linli_model::Record::from_value(v.clone()).map_err(|_| fail("", "record-structure"))?;
+        let record = linli_model::Record::from_value(v.clone()).map_err(|_| fail("", SharedCode::RecordStructure))?;
         // Ids are never changed `[SHR-024]`: one that holds a personal number is refused, as a
         // validator reports it at every level `[CON-013]`.
         let ids = crate::leak::ids_holding_numbers(&record);
@@ -724,7 +733,7 @@ impl<'a> SelfCheck<'a> {
             for (i, r) in v.get("residences").and_then(Value::as_array).into_iter().flatten().enumerate() {
                 let kind = r.pointer("/place/id").and_then(Value::as_str).and_then(|id| self.places.kind_of(id));
                 if kind.is_some_and(|k| k != "community") {
-                    return Err(fail(&format!("/residences/{i}/place"), "shared-residence-not-community"));
+                    return Err(fail(&format!("/residences/{i}/place"), SharedCode::SharedResidenceNotCommunity));
                 }
             }
         }
@@ -840,7 +849,13 @@ fn mask_line_reference(
     let ty = match masker.mask_value(&mut v, counts) {
         Ok(ty) => ty,
         Err(e) => {
-            return Outcome::Failed(bad_record(input, n, "missing-record-type", e.to_string(), e.message(true)));
+            return Outcome::Failed(bad_record(
+                input,
+                n,
+                SharedCode::MissingRecordType,
+                e.to_string(),
+                e.message(true),
+            ));
         }
     };
     if let Err(e) = check.check(input, n, &v) {
@@ -872,7 +887,13 @@ fn mask_line_fast(
     let ty = match masker.mask_value(&mut v, counts) {
         Ok(ty) => ty,
         Err(e) => {
-            return Outcome::Failed(bad_record(input, n, "missing-record-type", e.to_string(), e.message(true)));
+            return Outcome::Failed(bad_record(
+                input,
+                n,
+                SharedCode::MissingRecordType,
+                e.to_string(),
+                e.message(true),
+            ));
         }
     };
     if let Err(e) = check.check(input, n, &v) {
@@ -890,6 +911,8 @@ fn mask_batch(masker: &Masker<'_>, check: &SelfCheck<'_>, input: &Path, f: LineM
     let mut counts = Counts::default();
     let mut items = Vec::with_capacity(b.lines.len());
     for (n, range) in b.lines {
+        // A batch's ranges are its own lines, inside its text: the default (an empty line,
+        // refused as not JSON) is never taken.
         let line = b.text.get(range).unwrap_or_default();
         items.push((n, f(masker, check, input, n, line, &mut counts, &mut out)));
     }
@@ -925,6 +948,8 @@ impl Fold<'_, '_> {
                     if !self.types.contains(&ty) {
                         self.types.push(ty);
                     }
+                    // `start..end` is what masking this line wrote to `out`, so the default (nothing
+                    // written) is never taken.
                     self.w.write_all(out.get(start..end).unwrap_or_default()).map_err(io(self.out))?;
                     self.records += 1;
                 }
@@ -1225,12 +1250,12 @@ fn mask_path_with(input: &Path, output: &Path, opts: &Options<'_>, run: Run) -> 
             return Err(e);
         }
         for (i, item) in items.into_iter().enumerate() {
-            masker
-                .mask_value(item, &mut counts)
-                .map_err(|e| bad_record(input, i as u64 + 1, "missing-record-type", e.to_string(), e.message(true)))?;
+            masker.mask_value(item, &mut counts).map_err(|e| {
+                bad_record(input, i as u64 + 1, SharedCode::MissingRecordType, e.to_string(), e.message(true))
+            })?;
             check.check(input, i as u64 + 1, item)?;
         }
-        let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
+        let mut text = serde_json::to_string_pretty(&v).map_err(serialize(output))?;
         text.push('\n');
         write_output(output, |w| w.write_all(text.as_bytes()).map_err(io(output)))?;
     } else {
@@ -1547,7 +1572,7 @@ fn write_dataset(
             }
         });
     let path = output.join(MANIFEST_FILE);
-    let mut json = serde_json::to_string_pretty(&out_manifest).unwrap_or_default();
+    let mut json = serde_json::to_string_pretty(&out_manifest).map_err(serialize(&path))?;
     json.push('\n');
     write_output(&path, |w| w.write_all(json.as_bytes()).map_err(io(&path)))?;
     Ok(out_manifest.files.len())

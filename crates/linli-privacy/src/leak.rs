@@ -9,7 +9,7 @@
 //!
 //! Every [`Leak`] carries the value masked by the [PRI-004] table, never in full.
 
-use linli_model::check::{Level, mask_middle};
+use linli_model::check::{Level, SharedCode, mask_middle};
 use linli_model::datetime::Date;
 use linli_model::redact::{NumberKind, personal_numbers};
 use linli_model::{Record, RecordType};
@@ -22,8 +22,8 @@ use crate::profile::{Action, Generalisation, Kind, Profile};
 /// One leak found.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Leak {
-    /// Stable code.
-    pub code: &'static str,
+    /// Stable code, of the table the validator shares with this crate.
+    pub code: SharedCode,
     /// Level.
     pub level: Level,
     /// The requirement it breaks.
@@ -38,64 +38,28 @@ pub struct Leak {
     pub message_en: String,
 }
 
-/// Stable codes of the leak checks, with level, requirement and titles (for the validator's
-/// code table).
-pub const CODES: &[(&str, Level, &str, &str, &str)] = &[
-    (
-        "event-text-id-number",
-        Level::Error,
-        "EVT-010",
-        "事件描述中含有居民身份证号码",
-        "Event description holds a resident ID number",
-    ),
-    (
-        "case-text-id-number",
-        Level::Error,
-        "CAS-012",
-        "案件描述中含有居民身份证号码",
-        "Case description holds a resident ID number",
-    ),
-    (
-        "free-text-id-number",
-        Level::Warning,
-        "SHR-040",
-        "自由文本中含有居民身份证号码",
-        "Free text holds a resident ID number",
-    ),
-    (
-        "free-text-mobile",
-        Level::Warning,
-        "SHR-041",
-        "自由文本中含有手机号码",
-        "Free text holds a mobile telephone number",
-    ),
-    (
-        "id-holds-personal-number",
-        Level::Error,
-        "CON-013",
-        "记录标识、来源标识或引用的标识中含有身份证号码或手机号码",
-        "A record id, meta.sourceId or reference id holds a resident ID or mobile number",
-    ),
-    (
-        "shared-raw-value",
-        Level::Error,
-        "SHR-050",
-        "共享级别不允许的原始个人信息",
-        "Raw personal information that the sharing level does not allow",
-    ),
-    (
-        "shared-person-name",
-        Level::Error,
-        "SHR-052",
-        "自由文本中含有本数据集人员或联系人的姓名",
-        "Free text holds the name of a person or contact of the dataset",
-    ),
+/// The codes of the leak checks; their level, requirement and titles are rows of the table the
+/// validator shares with this crate ([`SharedCode`]).
+pub const CODES: &[SharedCode] = &[
+    SharedCode::EventTextIdNumber,
+    SharedCode::CaseTextIdNumber,
+    SharedCode::FreeTextIdNumber,
+    SharedCode::FreeTextMobile,
+    SharedCode::IdHoldsPersonalNumber,
+    SharedCode::SharedRawValue,
+    SharedCode::SharedPersonName,
 ];
 
-fn leak(code: &'static str, pointer: String, value: Option<String>) -> Leak {
-    let (level, requirement, zh, en) =
-        CODES.iter().find(|c| c.0 == code).map(|c| (c.1, c.2, c.3, c.4)).unwrap_or((Level::Error, "SHR-050", "", ""));
-    Leak { code, level, requirement, pointer, value, message_zh: zh.to_owned(), message_en: en.to_owned() }
+fn leak(code: SharedCode, pointer: String, value: Option<String>) -> Leak {
+    Leak {
+        code,
+        level: code.level(),
+        requirement: code.requirement(),
+        pointer,
+        value,
+        message_zh: code.title_zh().to_owned(),
+        message_en: code.title_en().to_owned(),
+    }
 }
 
 /// What [`scan_text`] found.
@@ -215,7 +179,7 @@ pub fn ids_holding_numbers(record: &Record) -> Vec<Leak> {
     let mut scan = |pointer: &dyn Fn() -> String, text: &str| {
         for hit in scan_text(text) {
             let value = text.get(hit.start..hit.end).map(mask_number);
-            out.push(leak("id-holds-personal-number", pointer(), value));
+            out.push(leak(SharedCode::IdHoldsPersonalNumber, pointer(), value));
         }
     };
     // Ids are copied into every reference and carry no marks `[CON-013]`.
@@ -235,7 +199,7 @@ pub fn id_texts_holding_numbers(ids: &[(String, String)]) -> Vec<Leak> {
     for (pointer, text) in ids {
         for hit in scan_text(text) {
             let value = text.get(hit.start..hit.end).map(mask_number);
-            out.push(leak("id-holds-personal-number", pointer.clone(), value));
+            out.push(leak(SharedCode::IdHoldsPersonalNumber, pointer.clone(), value));
         }
     }
     out
@@ -250,10 +214,10 @@ pub fn scan_record(record: &Record) -> Vec<Leak> {
         for hit in scan_text(text) {
             let value = text.get(hit.start..hit.end).map(mask_number);
             let code = match (hit.kind, ty, pointer.as_str()) {
-                (TextHitKind::ResidentId, RecordType::Event, "/description") => "event-text-id-number",
-                (TextHitKind::ResidentId, RecordType::Case, "/description") => "case-text-id-number",
-                (TextHitKind::ResidentId, _, _) => "free-text-id-number",
-                (TextHitKind::Mobile, _, _) => "free-text-mobile",
+                (TextHitKind::ResidentId, RecordType::Event, "/description") => SharedCode::EventTextIdNumber,
+                (TextHitKind::ResidentId, RecordType::Case, "/description") => SharedCode::CaseTextIdNumber,
+                (TextHitKind::ResidentId, _, _) => SharedCode::FreeTextIdNumber,
+                (TextHitKind::Mobile, _, _) => SharedCode::FreeTextMobile,
             };
             out.push(leak(code, pointer.clone(), value));
         }
@@ -463,7 +427,7 @@ pub fn names_in_text(record: &Record, names: &Names) -> Vec<Leak> {
     free_text(record)
         .into_iter()
         .filter(|(_, text)| !names.find(text).is_empty())
-        .map(|(pointer, _)| leak("shared-person-name", pointer, None))
+        .map(|(pointer, _)| leak(SharedCode::SharedPersonName, pointer, None))
         .collect()
 }
 
@@ -542,8 +506,9 @@ pub fn raw_values(typed: &Record, profile: &Profile, today: Date) -> Vec<Leak> {
             };
             // A name is never shown, not even masked (`钱*敏` tells two of its three characters).
             let shown = m.kind != Kind::Text;
-            let mut found =
-                |p: String, value: Option<String>| out.push(leak("shared-raw-value", p, value.filter(|_| shown)));
+            let mut found = |p: String, value: Option<String>| {
+                out.push(leak(SharedCode::SharedRawValue, p, value.filter(|_| shown)))
+            };
             match (m.kind, action) {
                 (_, Action::Drop) => found(base(None), masked_string(val)),
                 (Kind::Text | Kind::Phone, Action::Mask { keep_start, keep_end }) => {
@@ -605,12 +570,12 @@ pub fn raw_values(typed: &Record, profile: &Profile, today: Date) -> Vec<Leak> {
         for (pointer, text) in free_text(typed) {
             for hit in scan_text(text) {
                 let value = text.get(hit.start..hit.end).map(mask_number);
-                out.push(leak("shared-raw-value", pointer.clone(), value));
+                out.push(leak(SharedCode::SharedRawValue, pointer.clone(), value));
             }
         }
     }
     if profile.extensions == Action::Drop && extensions {
-        out.push(leak("shared-raw-value", "/extensions".into(), None));
+        out.push(leak(SharedCode::SharedRawValue, "/extensions".into(), None));
     }
     out
 }

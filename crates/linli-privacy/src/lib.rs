@@ -95,11 +95,20 @@ pub enum Error {
         /// 1-based line (or item of a JSON array).
         line: u64,
         /// The code `linli validate` reports for it (`json-syntax`, `schema-required`, ...).
-        finding: &'static str,
+        finding: linli_model::check::SharedCode,
         /// What is wrong, in Chinese.
         zh: String,
         /// What is wrong, in English.
         en: String,
+    },
+    /// What was to be written did not serialise as JSON: nothing is written, never an empty file.
+    #[error("{path}: cannot write the JSON: {source}")]
+    Serialize {
+        /// The file that was to be written.
+        path: String,
+        /// The serialiser's error.
+        #[source]
+        source: serde_json::Error,
     },
     /// The dataset's manifest is missing, invalid or disagrees with a file.
     #[error("{path}: {en}")]
@@ -194,7 +203,7 @@ pub enum Error {
         pointer: String,
         /// The finding code a validator would report (`shared-raw-value`, ...); its requirement
         /// is [`Error::requirement`].
-        finding: &'static str,
+        finding: linli_model::check::SharedCode,
     },
 }
 
@@ -206,7 +215,7 @@ pub struct InvalidRecord {
     /// 1-based line (or item of a JSON array).
     pub line: u64,
     /// The code `linli validate` reports for it.
-    pub finding: &'static str,
+    pub finding: linli_model::check::SharedCode,
     /// What is wrong, in Chinese (never a value).
     pub zh: String,
     /// What is wrong, in English (never a value).
@@ -243,11 +252,11 @@ fn invalid_records(input: &str, count: u64, first: &[InvalidRecord], zh: bool) -
 }
 
 /// The requirement a finding code of [`Error::NotConforming`] stands for.
-fn requirement_of(finding: &str) -> &'static str {
+fn requirement_of(finding: &linli_model::check::SharedCode) -> &'static str {
     match finding {
-        "shared-residence-not-community" => "SHR-051",
-        "record-structure" => "SHR-030",
-        other => leak::CODES.iter().find(|c| c.0 == other).map_or("SHR-032", |c| c.2),
+        // A masked record that no longer reads as a record: the masker's own requirement.
+        linli_model::check::SharedCode::RecordStructure => "SHR-030",
+        other => other.requirement(),
     }
 }
 
@@ -264,6 +273,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Io { .. } => "io",
+            Error::Serialize { .. } => "serialize-failed",
             Error::UnknownProfile { .. } => "unknown-profile",
             Error::Profile { .. } => "profile-invalid",
             Error::MissingKey { .. } => "key-missing",
@@ -286,6 +296,7 @@ impl Error {
         }
         match self {
             Error::Io { path, source } => format!("{path}：读写失败：{source}"),
+            Error::Serialize { path, source } => format!("{path}：无法写出 JSON：{source}"),
             Error::UnknownProfile { name, known } => {
                 format!("未知的共享配置 `{name}`（内置：{known}；或给出 TOML 文件的路径）")
             }

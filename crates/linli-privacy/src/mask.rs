@@ -499,6 +499,8 @@ impl<'a> Masker<'a> {
                     }
                 }
                 (Kind::Residences, Action::Generalise(Generalisation::Community)) => {
+                    // A record read as a Linli record has an array here; were it not, the default
+                    // (no items) writes no residence rather than one not generalised.
                     let items = val.as_array().cloned().unwrap_or_default();
                     let mut out: Vec<Value> = Vec::new();
                     for item in items {

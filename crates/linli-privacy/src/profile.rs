@@ -349,6 +349,8 @@ impl Profile {
         let bad = |key: String, zh: String, en: String| Error::Profile { file: file.to_owned(), key, zh, en };
         let raw: RawProfile = toml::from_str(text).map_err(|e| {
             let msg = e.message().trim_end().to_owned();
+            // An error the parser gives no position: the default, no position, and the message
+            // still names the file and says what is wrong.
             let at = e.span().map(|s| line_col(text, s.start)).unwrap_or_default();
             // A lead in each language saying what kind of mistake it is (and what a profile
             // needs, when a key is missing), the parser's own words after it.
@@ -476,7 +478,9 @@ impl Profile {
         let profile = Profile {
             name: raw.name,
             sharing_level,
+            // `description` is optional: without one, the default empty text (listed as none).
             description_zh: raw.description.as_ref().map(|d| d.zh.clone()).unwrap_or_default(),
+            // The same, in English: the default empty text.
             description_en: raw.description.as_ref().map(|d| d.en.clone()).unwrap_or_default(),
             personal,
             sensitive,

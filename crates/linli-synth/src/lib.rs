@@ -107,20 +107,22 @@ enum Defect {
 }
 
 impl Defect {
+    /// The code it produces: a semantic check's ([`FindingCode`]) or one the validator shares with
+    /// this crate ([`SharedCode`]), typed, so that a mistyped code does not compile.
     fn code(self) -> &'static str {
+        use linli_model::check::{FindingCode, SharedCode};
         match self {
-            Defect::IdCheckCharacter => "id-number-check-character",
-            Defect::PhoneShape => "phone-shape",
-            Defect::UnknownGender => "schema-code",
-            Defect::MissingName => "schema-required",
-            Defect::UnknownMember => "schema-unknown-member",
-            Defect::TimeWithoutOffset => "schema-timestamp",
-            Defect::DuplicatePerson => "duplicate-person",
-            Defect::UnresolvedRef => "ref-unresolved",
-            Defect::DuplicateId => "duplicate-id",
-            Defect::EventTimeOrder => "time-order",
-            Defect::IllegalTransition => "case-transition-illegal",
-            Defect::UnknownThingKind => "schema-code",
+            Defect::IdCheckCharacter => FindingCode::IdNumberCheckCharacter.as_str(),
+            Defect::PhoneShape => FindingCode::PhoneShape.as_str(),
+            Defect::UnknownGender | Defect::UnknownThingKind => SharedCode::SchemaCode.as_str(),
+            Defect::MissingName => SharedCode::SchemaRequired.as_str(),
+            Defect::UnknownMember => SharedCode::SchemaUnknownMember.as_str(),
+            Defect::TimeWithoutOffset => SharedCode::SchemaTimestamp.as_str(),
+            Defect::DuplicatePerson => SharedCode::DuplicatePerson.as_str(),
+            Defect::UnresolvedRef => SharedCode::RefUnresolved.as_str(),
+            Defect::DuplicateId => SharedCode::DuplicateId.as_str(),
+            Defect::EventTimeOrder => FindingCode::TimeOrder.as_str(),
+            Defect::IllegalTransition => FindingCode::CaseTransitionIllegal.as_str(),
         }
     }
 }
@@ -596,6 +598,8 @@ pub fn generate(cfg: &Config, dir: &Path) -> Result<Summary, Error> {
                 while let Some((bytes, ends)) = ahead.remove(&next) {
                     let mut start = 0;
                     for (ty, end) in ends {
+                        // `ends` are the ends of the lines written to `bytes`, in order: the default
+                        // (an empty line) is never taken.
                         files.line(ty, bytes.get(start..end).unwrap_or_default())?;
                         start = end;
                     }
@@ -1042,6 +1046,8 @@ fn community(g: &mut Gen) -> Result<(), Error> {
         let mut v = serde_json::to_value(&case).unwrap_or(Value::Null);
         if g.rng.chance(g.cfg.defect_rate) {
             // reported → closed is not a transition the state machine allows.
+            // A case's history always holds its first step, to `reported` [CAS-007]: the default
+            // (no time) is never taken.
             let last = case.history().last().map(|t| t.at.to_string()).unwrap_or_default();
             let from = case.status();
             let to = CaseStatus::ALL
@@ -1087,7 +1093,9 @@ fn finish(mix: Mix, mut summary: Summary, out: Files, dir: &Path) -> Result<Summ
             (mix == Mix::PersonsOnly).then(|| linli_model::manifest::ExternalRef::every(RecordType::Place)),
         );
     let path = dir.join(MANIFEST_FILE);
-    let mut json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+    // A manifest that does not serialise is an error naming the file, never an empty manifest.
+    let mut json =
+        serde_json::to_string_pretty(&manifest).map_err(|e| Error::Io { path: path.clone(), source: e.into() })?;
     json.push('\n');
     std::fs::write(&path, json).map_err(|source| Error::Io { path, source })?;
     Ok(summary)

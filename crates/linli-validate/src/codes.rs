@@ -20,22 +20,55 @@ pub struct CodeInfo {
     pub title_en: &'static str,
 }
 
+impl CodeInfo {
+    /// The row of a code the validator shares with the crates below it, as written there.
+    const fn shared(c: linli_model::check::SharedCode) -> Self {
+        CodeInfo {
+            code: c.as_str(),
+            level: c.level(),
+            requirement: c.requirement(),
+            group: c.group(),
+            title_zh: c.title_zh(),
+            title_en: c.title_en(),
+        }
+    }
+}
+
+/// A row of the table: written here, or `shared`, a code of the table the validator shares with
+/// the crates below it ([`linli_model::check::SharedCode`]), whose row is written there once.
+macro_rules! row {
+    (doc; $v:ident; shared) => {
+        concat!(
+            "A code shared with the crates below the validator: [`linli_model::check::SharedCode::",
+            stringify!($v),
+            "`]."
+        )
+    };
+    (doc; $v:ident; $code:literal, $level:ident, $req:literal, $group:literal, $zh:literal, $en:literal) => {
+        concat!("`", $code, "` (", $req, "): ", $en)
+    };
+    (info; $v:ident; shared) => {
+        CodeInfo::shared(linli_model::check::SharedCode::$v)
+    };
+    (info; $v:ident; $code:literal, $level:ident, $req:literal, $group:literal, $zh:literal, $en:literal) => {
+        CodeInfo { code: $code, level: Level::$level, requirement: $req, group: $group, title_zh: $zh, title_en: $en }
+    };
+}
+
 macro_rules! table {
-    ($($variant:ident = $code:literal, $level:ident, $req:literal, $group:literal, $zh:literal, $en:literal;)+) => {
+    ($($variant:ident = $($row:tt),+;)+) => {
         /// A code the validator reports besides the model's semantic codes: the only way to name
         /// one where a finding is made, so that a mistyped code does not compile.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum Code {
-            $(#[doc = concat!("`", $code, "` (", $req, "): ", $en)] $variant,)+
+            $(#[doc = row!(doc; $variant; $($row),+)] $variant,)+
         }
 
         impl Code {
             /// The stable code as reported.
             pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Code::$variant => $code,)+
-                }
+                self.info().code
             }
 
             /// Its row of [`CODES`].
@@ -51,21 +84,14 @@ macro_rules! table {
         }
 
         /// Every code the validator reports besides the model's semantic codes.
-        pub const CODES: &[CodeInfo] = &[$(CodeInfo {
-            code: $code,
-            level: Level::$level,
-            requirement: $req,
-            group: $group,
-            title_zh: $zh,
-            title_en: $en,
-        }),+];
+        pub const CODES: &[CodeInfo] = &[$(row!(info; $variant; $($row),+)),+];
     };
 }
 
 table! {
     Utf8Bom = "utf8-bom", Warning, "CON-002", "input", "文件以 UTF-8 BOM 开头", "The file starts with a UTF-8 byte order mark";
     InvalidUtf8 = "invalid-utf8", Error, "CON-002", "input", "不是有效的 UTF-8", "Not valid UTF-8";
-    LineTooLong = "line-too-long", Error, "DAT-002", "input", "行过长，未校验", "Line too long; not checked";
+    LineTooLong = shared;
     BlankLines = "blank-lines", Info, "DAT-002", "input", "跳过的空行", "Blank lines skipped";
     EmptyInput = "empty-input", Error, "DAT-002", "input", "输入中没有记录：空文件或只有空白（清单列出的数据集文件为警告）", "The input holds no record: an empty file or only white space (a warning for a file a manifest lists)";
     InputNotLinli = "input-not-linli", Error, "DAT-019", "input", "文件夹或数据集中的文件不是 Linli 记录（CSV、Excel、PDF、压缩包等），未读取", "A file in a folder or dataset is not Linli records (CSV, Excel, PDF, an archive ...); not read";
@@ -73,30 +99,30 @@ table! {
     ArchiveEntryType = "archive-entry-type", Error, "DAT-021", "input", "压缩包条目是链接、硬链接、设备或管道，未解压", "Archive entry is a link, hard link, device or FIFO; not extracted";
     ArchiveEntryDuplicate = "archive-entry-duplicate", Error, "DAT-021", "input", "压缩包中条目名称重复，后者未解压", "Archive entry name given twice; the later one not extracted";
     ReadError = "read-error", Error, "DAT-002", "input", "读取失败", "Read error";
-    JsonSyntax = "json-syntax", Error, "CON-002", "json", "JSON 语法错误", "Malformed JSON";
-    JsonTruncated = "json-truncated", Error, "CON-002", "json", "JSON 不完整（被截断）", "Truncated JSON";
-    JsonTooDeep = "json-too-deep", Error, "CON-002", "json", "JSON 嵌套过深", "JSON nested too deep";
+    JsonSyntax = shared;
+    JsonTruncated = shared;
+    JsonTooDeep = shared;
     JsonNumberRange = "json-number-range", Error, "CON-002", "json", "数值超出可表示的范围", "Number out of range";
-    JsonDuplicateKey = "json-duplicate-key", Error, "CON-002", "json", "对象中成员重复", "Member given twice in an object";
+    JsonDuplicateKey = shared;
     NotAnObject = "not-an-object", Error, "COR-001", "record", "记录不是 JSON 对象", "Record is not a JSON object";
-    MissingRecordType = "missing-record-type", Error, "COR-002", "record", "缺少记录类型或记录类型不是字符串", "Record type missing or not a string";
-    UnknownRecordType = "unknown-record-type", Error, "COR-002", "record", "未知的记录类型", "Unknown record type";
-    RecordStructure = "record-structure", Error, "CON-004", "record", "记录结构不符合标准", "Record does not fit the standard";
-    SchemaUnknownMember = "schema-unknown-member", Error, "COR-003", "schema", "标准未定义的成员", "Member not defined by the standard";
-    SchemaRequired = "schema-required", Error, "CON-006", "schema", "缺少必填成员", "Required member missing";
-    SchemaCode = "schema-code", Error, "CON-034", "schema", "不是代码表中的代码", "Not a code of the table";
+    MissingRecordType = shared;
+    UnknownRecordType = shared;
+    RecordStructure = shared;
+    SchemaUnknownMember = shared;
+    SchemaRequired = shared;
+    SchemaCode = shared;
     SchemaRecordType = "schema-record-type", Error, "COR-002", "schema", "记录类型不符", "Wrong record type";
-    SchemaType = "schema-type", Error, "CON-004", "schema", "JSON 类型错误", "Wrong JSON type";
+    SchemaType = shared;
     SchemaRefType = "schema-ref-type", Error, "COR-021", "schema", "引用指向的记录类型不允许", "A reference names a record type the member does not allow";
     SchemaDate = "schema-date", Error, "CON-022", "schema", "日期格式错误", "Malformed date";
-    SchemaTimestamp = "schema-timestamp", Error, "CON-020", "schema", "时间格式错误（须带时区偏移）", "Malformed timestamp (an offset is required)";
-    SchemaPattern = "schema-pattern", Error, "CON-004", "schema", "不符合格式或长度限制", "Breaks the pattern or length limits";
+    SchemaTimestamp = shared;
+    SchemaPattern = shared;
     SchemaRange = "schema-range", Error, "CON-004", "schema", "数值超出范围", "Number out of range";
     SchemaExtensionNamespace = "schema-extension-namespace", Error, "COR-040", "schema", "扩展命名空间不合法", "Invalid extension namespace";
-    SchemaStructure = "schema-structure", Error, "CON-004", "schema", "结构不符合模式", "Structure does not fit the schema";
-    DuplicateId = "duplicate-id", Error, "DAT-003", "dataset", "同类记录标识重复", "Id repeated within a record type";
-    DuplicatePerson = "duplicate-person", Warning, "DAT-015", "dataset", "人员重复录入（证件号码相同）", "Person entered twice (same identifier)";
-    RefUnresolved = "ref-unresolved", Error, "DAT-004", "dataset", "引用的记录不在数据集中", "Referenced record is not in the dataset";
+    SchemaStructure = shared;
+    DuplicateId = shared;
+    DuplicatePerson = shared;
+    RefUnresolved = shared;
     HouseholdHead = "household-head", Error, "PER-013", "dataset", "户主人数不为一", "Household without exactly one head";
     PlaceHierarchyOrder = "place-hierarchy-order", Error, "PLA-004", "dataset", "地点层级顺序错误", "Place hierarchy out of order";
     PlaceHierarchyCycle = "place-hierarchy-cycle", Error, "PLA-004", "dataset", "上级地点链构成循环", "Parent places loop";
@@ -118,14 +144,14 @@ table! {
     ManifestProtection = "manifest-protection", Error, "DAT-017", "manifest", "protection 不符：密钥标识格式错误，或内置配置与共享级别不符", "protection is inconsistent: a malformed key id, or a built-in profile that does not give the sharing level";
     ManifestProtectionMissing = "manifest-protection-missing", Error, "DAT-018", "manifest", "共享级别高于 internal 的数据集清单缺少 protection", "A dataset above internal whose manifest has no protection";
     ManifestRecordType = "manifest-record-type", Error, "DAT-013", "manifest", "记录类型与清单声明不符（每个文件每种类型报告一次，附记录数）", "Record type differs from the manifest (once per file and type, with the number of records)";
-    EventTextIdNumber = "event-text-id-number", Error, "EVT-010", "privacy", "事件描述中含有居民身份证号码", "Event description holds a resident ID number";
-    CaseTextIdNumber = "case-text-id-number", Error, "CAS-012", "privacy", "案件描述中含有居民身份证号码", "Case description holds a resident ID number";
-    FreeTextIdNumber = "free-text-id-number", Warning, "SHR-040", "privacy", "自由文本中含有居民身份证号码", "Free text holds a resident ID number";
-    FreeTextMobile = "free-text-mobile", Warning, "SHR-041", "privacy", "自由文本中含有手机号码", "Free text holds a mobile telephone number";
-    IdHoldsPersonalNumber = "id-holds-personal-number", Error, "CON-013", "privacy", "记录标识、来源标识或引用的标识中含有身份证号码或手机号码", "A record id, meta.sourceId or reference id holds a resident ID or mobile number";
-    SharedRawValue = "shared-raw-value", Error, "SHR-050", "privacy", "共享级别不允许的原始个人信息", "Raw personal information that the sharing level does not allow";
-    SharedResidenceNotCommunity = "shared-residence-not-community", Error, "SHR-051", "privacy", "公开级别的居住地不是社区", "A residence at public that is not a community";
-    SharedPersonName = "shared-person-name", Error, "SHR-052", "privacy", "自由文本中含有本数据集人员或联系人的姓名", "Free text holds the name of a person or contact of the dataset";
+    EventTextIdNumber = shared;
+    CaseTextIdNumber = shared;
+    FreeTextIdNumber = shared;
+    FreeTextMobile = shared;
+    IdHoldsPersonalNumber = shared;
+    SharedRawValue = shared;
+    SharedResidenceNotCommunity = shared;
+    SharedPersonName = shared;
 }
 
 /// The codes of the errors that stop `linli validate` before it reports (exit code 2) because an
@@ -282,11 +308,17 @@ mod tests {
         assert!(e.message(true).contains("引用了 XYZ-999") && e.message(false).contains("cites XYZ-999"), "{e}");
     }
 
+    /// Every code the crates below the validator report is a row of the validator's table, with
+    /// the shared table's level, requirement and titles.
     #[test]
-    fn leak_codes_are_in_the_table() {
-        for (code, level, req, zh, en) in linli_privacy::leak::CODES {
-            let c = info(code).unwrap_or_else(|| panic!("{code} missing"));
-            assert_eq!((c.level, c.requirement, c.title_zh, c.title_en), (*level, *req, *zh, *en), "{code}");
+    fn shared_codes_are_in_the_table() {
+        for &s in linli_model::check::SharedCode::ALL {
+            let c = info(s.as_str()).unwrap_or_else(|| panic!("{s} missing"));
+            assert_eq!(
+                (c.level, c.requirement, c.group, c.title_zh, c.title_en),
+                (s.level(), s.requirement(), s.group(), s.title_zh(), s.title_en()),
+                "{s}"
+            );
         }
     }
 

@@ -50,6 +50,7 @@ impl<T: Copy + Default> Chunked<T> {
         self.len += 1;
     }
     fn get(&self, at: usize) -> T {
+        // `at` is an index `push` handed out, below `len`: the default is never taken.
         self.chunks.get(at / CHUNK).and_then(|c| c.get(at % CHUNK)).copied().unwrap_or_default()
     }
     fn set(&mut self, at: usize, v: T) {
@@ -89,8 +90,9 @@ impl Arena {
     fn get(&self, r: u64) -> (u8, &str) {
         let (c, ty, off, len) = ((r >> 43) as usize, ((r >> 40) & 7) as u8, ((r >> 20) & 0xF_FFFF) as usize, r & LONG);
         let chunk = self.chunks.get(c).map_or(&[][..], Vec::as_slice);
+        // A reference `push` made names bytes inside its chunk: the default (empty) is never taken.
         let bytes = if len == LONG { chunk } else { chunk.get(off..off + len as usize).unwrap_or_default() };
-        // Only whole `str`s are stored.
+        // Only whole `str`s are stored, so the default (an empty id) is never taken.
         (ty, std::str::from_utf8(bytes).unwrap_or_default())
     }
 }

@@ -30,6 +30,8 @@ impl InputKind {
     /// and `.geojson` a JSON document; anything else NDJSON. The validator looks at the bytes
     /// first (`crate::sniff`): gzip is recognised by its magic number whatever the name.
     pub fn of(path: &Path) -> InputKind {
+        // A name that is not UTF-8 (or none): the default empty name reads as NDJSON, like any name not
+        // listed here; the bytes are sniffed first anyway.
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
         if path.is_dir() {
             InputKind::Dataset

@@ -38,7 +38,7 @@
 //!
 //! // Check: the whole dataset, as `linli validate DIR` does.
 //! let report = validate_paths(&[dir.clone()], &Validator::new()?, &Options::default())?;
-//! assert!(report.valid, "{}", report.to_json());
+//! assert!(report.valid, "{}", report.to_json()?);
 //!
 //! // Read: every line is one record.
 //! let text = std::fs::read_to_string(dir.join("persons.ndjson"))?;

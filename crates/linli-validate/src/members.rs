@@ -19,6 +19,8 @@ pub fn member_names(ty: linli_model::RecordType) -> &'static [&'static str] {
                     .get("properties")
                     .and_then(|p| p.as_object())
                     .map(|p| p.keys().map(|k| &*Box::leak(k.clone().into_boxed_str())).collect())
+                    // Every record schema has `properties`; one without would have no member names, the
+                    // default empty list.
                     .unwrap_or_default();
                 names.sort_unstable();
                 (*ty, names)

@@ -40,7 +40,7 @@ impl RecordOutcome {
 
 /// A leak as a finding; its value is already masked `[PRI-004]`.
 fn leak_finding(l: linli_privacy::leak::Leak, ty: RecordType, id: &str) -> Finding {
-    let mut f = Finding::with_code(l.code, l.level, Some(l.requirement), l.message_zh, l.message_en);
+    let mut f = Finding::new(l.code, l.level, Some(l.requirement), l.message_zh, l.message_en);
     f.pointer = l.pointer;
     f.record_type = Some(ty);
     f.record_id = Some(id.to_owned());
@@ -58,6 +58,7 @@ fn id_leaks(v: &Value, ty: RecordType, id: Option<&str>) -> Vec<Finding> {
     linli_privacy::leak::id_texts_holding_numbers(&ids)
         .into_iter()
         .map(|l| {
+            // No id: the default empty id is replaced just below by none, never reported.
             let mut f = leak_finding(l, ty, id.unwrap_or_default());
             f.record_id = id.map(str::to_owned);
             f

@@ -240,6 +240,8 @@ fn enum_words(options: &Value) -> (String, String) {
             let list: Vec<String> = options
                 .as_array()
                 .map(|a| a.iter().take(LISTED_CODES).map(|v| v.to_string()).collect())
+                // `enum` is an array in every schema (JSON Schema requires it): the default, no values
+                // listed, is never taken.
                 .unwrap_or_default();
             (
                 format!("not one of the allowed values; expected one of {}", list.join(", ")),
@@ -278,10 +280,12 @@ fn describe(kind: &jsonschema::error::ValidationErrorKind, instance: &Value) -> 
         }
         K::Pattern { .. } | K::Format { .. } if time_form(kind) == Some("date-time") => timestamp_hint(instance)
             .unwrap_or_else(|| {
+                // `pattern_words` knows this pattern: the default (no words) is never taken.
                 let (en, zh) = pattern_words(linli_model::datetime::TIMESTAMP_PATTERN).unwrap_or_default();
                 (format!("not a valid time; expected {en}"), crate::finding::zh_then("不是有效的时间；应为", zh))
             }),
         K::Pattern { .. } | K::Format { .. } if time_form(kind) == Some("date") => {
+            // `pattern_words` knows this pattern: the default (no words) is never taken.
             let (en, zh) = pattern_words(linli_model::datetime::DATE_PATTERN).unwrap_or_default();
             (format!("not a valid date; expected {en}"), crate::finding::zh_then("不是有效的日期；应为", zh))
         }

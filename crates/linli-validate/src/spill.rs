@@ -151,6 +151,7 @@ impl Sorter {
 
     fn sort(&mut self) {
         let data = &self.data;
+        // A span is what `push` appended to `data`: the default (empty) is never taken.
         let at = |s: &(usize, u32)| data.get(s.0..s.0 + s.1 as usize).unwrap_or_default();
         self.spans.sort_unstable_by(|a, b| at(a).cmp(at(b)));
     }
@@ -161,6 +162,7 @@ impl Sorter {
         let mut w = BufWriter::with_capacity(READ_BUF, f);
         let mut bytes = 0u64;
         for &(s, l) in &self.spans {
+            // A span is what `push` appended to `data`: the default (empty) is never taken.
             write_rec(&mut w, self.data.get(s..s + l as usize).unwrap_or_default())?;
             bytes += 4 + u64::from(l);
         }
@@ -256,6 +258,7 @@ impl Merged {
     pub(crate) fn next_rec(&mut self) -> io::Result<Option<Vec<u8>>> {
         match self {
             Merged::Memory { data, spans, .. } => {
+                // A span is what `push` appended to `data`: the default (empty) is never taken.
                 Ok(spans.next().map(|(s, l)| data.get(s..s + l as usize).unwrap_or_default().to_vec()))
             }
             Merged::Disk(m) => m.next_rec(),
@@ -320,6 +323,8 @@ impl<'a> Dec<'a> {
         self.take(n)
     }
     pub(crate) fn str(&mut self) -> &'a str {
+        // The spill files hold this run's own records, in a folder only its user can read; every string in
+        // them was written from a `str`, so the default (empty) is never taken.
         std::str::from_utf8(self.bytes()).unwrap_or_default()
     }
     fn loc(&mut self) -> Loc {
@@ -586,6 +591,8 @@ impl SpillIndex {
             match space {
                 SPACE_ID => {
                     let f = std::mem::take(idf);
+                    // A key is a type byte and the id (this run's own record): the default (no id) is never
+                    // taken.
                     let (ty, id) = (key.first().copied().unwrap_or(0), key.get(1..).unwrap_or_default());
                     let rtype = record_type(ty);
                     if let Some((loc, ptr, rty, rid)) = &f.first_ref {
@@ -666,6 +673,8 @@ impl SpillIndex {
                         None => idf.first_def = Some(loc),
                         Some(first) => {
                             let ty = record_type(key.first().copied().unwrap_or(0));
+                            // A key is a type byte and the id, written from a `str`: the default (no id) is
+                            // never taken.
                             let id = std::str::from_utf8(key.get(1..).unwrap_or_default()).unwrap_or_default();
                             repeats.push(&Enc::default().loc(loc).0)?;
                             let finding = dataset::duplicate_id(ty, id, &name(first), first.line);
@@ -711,6 +720,8 @@ impl SpillIndex {
                     match &ident {
                         None => ident = Some((loc, person.to_vec())),
                         Some((first, first_id)) if first_id.as_slice() != person => {
+                            // Ids in the spill files were written from `str`s: the default (empty) is never
+                            // taken.
                             let first_id = std::str::from_utf8(first_id).unwrap_or_default();
                             let finding = dataset::duplicate_person(
                                 resident == 1,
@@ -719,6 +730,8 @@ impl SpillIndex {
                                 first.line,
                                 sub as usize - 1,
                             );
+                            // Ids in the spill files were written from `str`s: the default (empty) is never
+                            // taken.
                             let id = std::str::from_utf8(person).unwrap_or_default().to_owned();
                             out(Out::AtRecord { slot, sub, loc, ty: RecordType::Person, id, finding })?;
                         }
@@ -806,6 +819,7 @@ impl SpillIndex {
             let mut d = Dec(&rec);
             let cat = d.u8();
             let at = |rty: RecordType, rid: &[u8], repeat: u8| {
+                // Ids in the spill files were written from `str`s: the default (empty) is never taken.
                 (repeat == 0).then(|| (rty, std::str::from_utf8(rid).unwrap_or_default().to_owned()))
             };
             let item = match cat {

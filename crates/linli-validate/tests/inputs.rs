@@ -344,7 +344,7 @@ fn renderings(lines: &str) -> Vec<String> {
     let t = Tmp::new("render");
     let r = run(&[t.file("in.ndjson", lines.as_bytes())]);
     assert!(!r.findings.is_empty());
-    let mut out = vec![r.to_json()];
+    let mut out = vec![r.to_json().unwrap()];
     for lang in [Lang::Zh, Lang::En] {
         out.push(render_text(&r, lang, false));
         out.push(render_text(&r, lang, true));

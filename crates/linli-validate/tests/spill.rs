@@ -74,7 +74,7 @@ fn dataset(dir: &Path, seed: u64, n: u64, count: u64, level: &str) -> PathBuf {
 fn rendered(mut r: Report) -> Vec<String> {
     r.started_at = String::new();
     r.duration_ms = 0;
-    vec![r.to_json(), report::render_text(&r, Lang::En, false), report::render_text(&r, Lang::Zh, false)]
+    vec![r.to_json().unwrap(), report::render_text(&r, Lang::En, false), report::render_text(&r, Lang::Zh, false)]
 }
 
 struct Case {

@@ -81,7 +81,10 @@ impl DivisionTable {
         for (i, row) in rdr.records().enumerate() {
             let line = i as u64 + 2;
             let row = row.map_err(|e| unreadable(line, e))?;
+            // The reader is not flexible: every row has the header's cells, so the default (an
+            // empty cell) is never taken; were it, an empty code is refused just below.
             let code = row.get(code_col).unwrap_or_default().trim();
+            // The same for the name: a row always has its cell (the default is never taken).
             let name = row.get(name_col).unwrap_or_default().trim();
             if crate::codes::division_code_shape(code).is_err() && code.len() != 2 && code.len() != 4 {
                 return Err(err(line, DivisionTableProblem::NotACode(crate::text::truncate(code, 20))));

@@ -10,9 +10,11 @@ pub mod credit_code;
 mod division_table;
 pub mod id_number;
 pub mod phone;
+mod shared_codes;
 
 pub use codes::{FindingCode, Level};
 pub use division_table::{DivisionTable, DivisionTableProblem};
+pub use shared_codes::SharedCode;
 
 use crate::Redacted;
 use crate::case::Case;

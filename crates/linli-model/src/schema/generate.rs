@@ -20,11 +20,12 @@ pub struct SchemaFile {
 }
 
 impl SchemaFile {
-    /// The schema as the bytes committed in `schemas/`: pretty JSON with a final newline.
+    /// The schema as the bytes committed in `schemas/`: pretty JSON (two spaces, as
+    /// `serde_json::to_string_pretty` writes it) with a final newline. Written through the
+    /// `Display` of a `Value`, which cannot fail — its keys are strings and it is written to
+    /// memory — so that no error needs hiding (an empty file was written on one before).
     pub fn to_pretty_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(&self.schema).unwrap_or_default();
-        s.push('\n');
-        s
+        format!("{:#}\n", self.schema)
     }
 }
 

@@ -47,41 +47,81 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Read `doc` as an XML 1.0 document, strictly, for the tests of every XML writer of the
+/// workspace (the validator's and the conformance runner's JUnit reports): every character an
+/// XML 1.0 `Char`, no `]]>` outside a CDATA section, elements and attributes well-formed (read by
+/// quick-xml, end tags matching). Returns the text of every attribute value and text node, each
+/// read back with its references resolved; `Err` says why the document is not well-formed.
+#[cfg(any(test, feature = "xml-read"))]
+pub fn read_well_formed(doc: &str) -> Result<Vec<String>, String> {
+    use quick_xml::events::Event;
+    if let Some((at, c)) = doc.char_indices().find(|(_, c)| !is_xml_char(*c)) {
+        return Err(format!("U+{:04X} at byte {at} is no XML 1.0 character", u32::from(c)));
+    }
+    let mut reader = quick_xml::Reader::from_str(doc);
+    reader.config_mut().check_end_names = true;
+    let (mut out, mut text, mut depth, mut roots) = (Vec::new(), String::new(), 0usize, 0usize);
+    loop {
+        let event = reader.read_event().map_err(|e| format!("at byte {}: {e}", reader.error_position()))?;
+        if !matches!(event, Event::Text(_) | Event::GeneralRef(_)) && !text.is_empty() {
+            out.push(std::mem::take(&mut text));
+        }
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                if depth == 0 {
+                    roots += 1;
+                }
+                for a in e.attributes() {
+                    let a = a.map_err(|e| e.to_string())?;
+                    out.push(a.unescape_value().map_err(|e| e.to_string())?.into_owned());
+                }
+                if matches!(event, Event::Start(_)) {
+                    depth += 1;
+                }
+            }
+            Event::End(_) => depth = depth.checked_sub(1).ok_or("an end tag without its start")?,
+            Event::Text(t) => {
+                let raw = t.decode().map_err(|e| e.to_string())?;
+                if raw.contains("]]>") {
+                    return Err("`]]>` in text".into());
+                }
+                if depth == 0 && !raw.trim().is_empty() {
+                    return Err("text outside the root element".into());
+                }
+                text.push_str(&raw);
+            }
+            Event::GeneralRef(r) => {
+                let name = r.decode().map_err(|e| e.to_string())?;
+                let c = quick_xml::escape::resolve_predefined_entity(&name)
+                    .map(str::to_owned)
+                    .or_else(|| r.resolve_char_ref().ok().flatten().map(String::from))
+                    .ok_or_else(|| format!("unknown entity {name}"))?;
+                text.push_str(&c);
+            }
+            Event::CData(c) => out.push(String::from_utf8_lossy(&c).into_owned()),
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
+            Event::Eof => break,
+        }
+    }
+    match (depth, roots) {
+        (0, 1) => Ok(out),
+        (0, n) => Err(format!("{n} root elements")),
+        _ => Err("the document ends inside an element".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Parse `<a v="…">…</a>` strictly: every character an XML 1.0 `Char`, the document read by
-    /// quick-xml, the attribute and the text unescaped back. The text read back, or why not.
+    /// Parse `<a v="…">…</a>` strictly ([`read_well_formed`]): the attribute and the text read
+    /// back, or why not.
     fn read_back(escaped: &str) -> Result<(String, String), String> {
-        use quick_xml::events::Event;
-        let doc = format!("<a v=\"{escaped}\">{escaped}</a>");
-        if let Some(c) = doc.chars().find(|c| !is_xml_char(*c)) {
-            return Err(format!("U+{:04X} is no XML 1.0 character", u32::from(c)));
+        match read_well_formed(&format!("<a v=\"{escaped}\">{escaped}</a>"))?.as_slice() {
+            [attr] => Ok((attr.clone(), String::new())),
+            [attr, text] => Ok((attr.clone(), text.clone())),
+            other => Err(format!("read back as {other:?}")),
         }
-        let mut reader = quick_xml::Reader::from_str(&doc);
-        let (mut attr, mut text) = (None, String::new());
-        loop {
-            match reader.read_event().map_err(|e| e.to_string())? {
-                Event::Start(e) => {
-                    let a = e.try_get_attribute("v").map_err(|e| e.to_string())?.ok_or("no attribute")?;
-                    attr = Some(a.unescape_value().map_err(|e| e.to_string())?.into_owned());
-                }
-                Event::Text(t) => text.push_str(&t.decode().map_err(|e| e.to_string())?),
-                Event::GeneralRef(r) => {
-                    let name = r.decode().map_err(|e| e.to_string())?;
-                    let c = quick_xml::escape::resolve_predefined_entity(&name)
-                        .map(str::to_owned)
-                        .or_else(|| r.resolve_char_ref().ok().flatten().map(String::from))
-                        .ok_or_else(|| format!("unknown entity {name}"))?;
-                    text.push_str(&c);
-                }
-                Event::End(_) => {}
-                Event::Eof => break,
-                other => return Err(format!("unexpected {other:?}")),
-            }
-        }
-        Ok((attr.ok_or("no element")?, text))
     }
 
     #[test]
@@ -94,6 +134,16 @@ mod tests {
         // The check is strict: a raw control character is caught.
         assert!(read_back("x\u{7}y").is_err());
         assert!(read_back("a<b").is_err());
+    }
+
+    /// The document reader of the tests refuses what XML 1.0 refuses.
+    #[test]
+    fn the_strict_reader_refuses_what_xml_refuses() {
+        assert_eq!(read_well_formed("<a v=\"x&amp;y\">b&lt;c<d/></a>").unwrap(), ["x&y", "b<c"]);
+        for bad in ["<a>\u{1}</a>", "<a>]]></a>", "<a><b></a>", "<a/><b/>", "<a>", "<a v=\"\u{7f}\u{fffe}\"/>"] {
+            assert!(read_well_formed(bad).is_err(), "{bad:?}");
+        }
+        assert!(read_well_formed("<a>\u{7f}</a>").is_ok(), "DEL is an XML 1.0 character");
     }
 
     quickcheck::quickcheck! {

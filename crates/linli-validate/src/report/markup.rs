@@ -75,6 +75,7 @@ pub fn render_junit(r: &Report, lang: Lang) -> String {
         }
         let name = format!("{} — {title}", rule.code);
         let classname = format!("linli.validate.{}", rule.level.as_str());
+        // A rule that cites no requirement: the default, no ` [ID]` after its title.
         let summary =
             format!("{} × {title}{}", rule.count, rule.requirement.map(|q| format!(" [{q}]")).unwrap_or_default());
         if r.fails_at(rule.level) {
@@ -279,6 +280,7 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
             e(title),
             rule.count,
             t("处", "×"),
+            // A rule that cites no requirement: the default, no ` [ID]` after its title.
             rule.requirement.map(|q| format!(" [{q}]")).unwrap_or_default(),
             t("位置", "Location"),
             t("记录", "Record"),
@@ -291,6 +293,7 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
                 .record_type
                 .and_then(|ty| crate::fields::field_label(ty, &f.pointer))
                 .map(|(lz, le)| format!("<small>{}</small>", e(lang.pick(lz, le))))
+                // A member without a label: the default, no label under the pointer.
                 .unwrap_or_default();
             let _ = writeln!(
                 h,
@@ -299,6 +302,7 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
                 e(&record_label(f)),
                 e(&f.pointer),
                 e(f.message(zh)),
+                // A finding without a value: the default empty cell.
                 f.value.as_deref().map(|v| format!("<code>{}</code>", e(v))).unwrap_or_default()
             );
         }
@@ -352,6 +356,8 @@ pub fn render_html(r: &Report, lang: Lang) -> String {
             h,
             "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td><code>{}</code></td></tr>",
             e(&i.path),
+            // The kind is a unit variant named by serde (always a string): the default empty cell is never
+            // taken.
             serde_json::to_value(i.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
             if i.kind == InputKind::Dataset { "—".to_owned() } else { i.records.to_string() },
             i.sha256

@@ -487,9 +487,11 @@ impl Report {
         }
     }
 
-    /// The report as pretty JSON.
-    pub fn to_json(&self) -> String {
-        escape_json_controls(&serde_json::to_string_pretty(self).unwrap_or_default())
+    /// The report as pretty JSON; a serialiser's error is returned, never an empty report.
+    pub fn to_json(&self) -> Result<String, crate::Error> {
+        let json = serde_json::to_string_pretty(self)
+            .map_err(|e| crate::Error::Render { format: "json", message: e.to_string() })?;
+        Ok(escape_json_controls(&json))
     }
 }
 

@@ -47,7 +47,9 @@ fn row(f: &Finding) -> Vec<String> {
     let level = format!("{} {}", level_word(f.level, Lang::Zh), f.level.as_str());
     vec![
         cell(f.file.as_deref().unwrap_or("")),
+        // A finding without a line: the default empty cell, as [VAL-024] lists the columns.
         f.line.map(|l| l.to_string()).unwrap_or_default(),
+        // A finding about no record: the default empty record-type cell.
         f.record_type.map(|t| linli_model::codes::CodeTable::code(t).to_owned()).unwrap_or_default(),
         cell(f.record_id.as_deref().unwrap_or("")),
         cell(&f.pointer),
@@ -63,14 +65,15 @@ fn row(f: &Finding) -> Vec<String> {
 }
 
 /// The problem list as CSV: a byte order mark, a header row (in both languages under `zh`), one
-/// row per listed finding, CRLF line ends.
-pub fn render_csv(r: &Report, lang: Lang) -> Vec<u8> {
+/// row per listed finding, CRLF line ends. A writer's error is returned, never a list cut short.
+pub fn render_csv(r: &Report, lang: Lang) -> Result<Vec<u8>, crate::Error> {
+    let err = |message: String| crate::Error::Render { format: "csv", message };
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(b"\xEF\xBB\xBF".to_vec());
-    let _ = w.write_record(header(lang));
+    w.write_record(header(lang)).map_err(|e| err(e.to_string()))?;
     for f in &r.findings {
-        let _ = w.write_record(row(f));
+        w.write_record(row(f)).map_err(|e| err(e.to_string()))?;
     }
-    w.into_inner().unwrap_or_default()
+    w.into_inner().map_err(|e| err(e.error().to_string()))
 }
 
 /// The problem list as an Excel workbook: sheet `问题 Problems` (the rows of [`render_csv`],

@@ -85,6 +85,7 @@ pub fn render_text(r: &Report, lang: Lang, color: bool) -> String {
             Lang::Zh => format!("{lvl} {}：{title} — 共 {} 处", rule.code, rule.count),
             Lang::En => format!("{lvl} {}: {title} — {} found", rule.code, rule.count),
         };
+        // A rule that cites no requirement: the default, no ` [ID]` after its title.
         let req = rule.requirement.map(|r| format!(" [{r}]")).unwrap_or_default();
         let _ = writeln!(out, "{}{req}", paint("1", &esc(&head)));
         for f in r.findings_of(&rule.code) {

@@ -74,6 +74,8 @@ impl Spill {
                     break;
                 }
                 // Slot, file, line and number within the record come first.
+                // The log's records are this run's own, each with its 24-byte head: the default (an empty
+                // rest) is never taken.
                 report.push(self.log.decode(rec.get(24..).unwrap_or_default()));
                 next = at_records.next_rec()?;
             }
@@ -165,6 +167,8 @@ impl Run<'_> {
                     if finding.level == Level::Error && report.checks(&finding) {
                         candidates.push(&crate::spill::invalid_candidate(loc, ty))?;
                     }
+                    // `loc.file` is the number this run gave the file in `files`: the default (no name) is
+                    // never taken.
                     finding.file = Some(files.get(loc.file as usize).cloned().unwrap_or_default());
                     if finding.line.is_none() {
                         finding.line = Some(loc.line);

@@ -9,8 +9,11 @@ pub(super) fn dataset(run: &mut Run<'_>, root: &Path, label: &str, before: Vec<F
     let inner = run.new_index();
     let outer = run.index.replace(inner);
     for f in before {
-        let file = f.file.clone().unwrap_or_default();
-        run.push(f, &file, None);
+        // A finding that names no file keeps naming none (not an empty file name).
+        match f.file.clone() {
+            Some(file) => run.push(f, &file, None),
+            None => run.emit(f),
+        }
     }
     let done = dataset_dir(run, root, label);
     run.sharing = None;
@@ -219,7 +222,10 @@ pub(super) fn archive(
         .refused
         .into_iter()
         .map(|mut f| {
-            f.file = Some(format!("{label}!/{}", f.file.as_deref().unwrap_or_default()));
+            f.file = Some(match f.file.as_deref() {
+                Some(path) => format!("{label}!/{path}"),
+                None => format!("{label}!"),
+            });
             f
         })
         .collect();

@@ -364,7 +364,7 @@ pub fn check_report(report: &Report, secrets: &[String]) {
     for f in &report.findings {
         check_finding(f, secrets);
     }
-    let json = report.to_json();
+    let json = report.to_json().unwrap();
     serde_json::from_str::<serde_json::Value>(&json).expect("the JSON report is JSON");
     assert_no_secret(secrets, &json, "JSON report");
     for lang in [Lang::Zh, Lang::En] {

@@ -315,9 +315,10 @@ pub fn personal_numbers(s: &str) -> Vec<PersonalNumber> {
 }
 
 /// Whether `s[start..end]` lies inside a key id or a digest: a token of exactly 16, 32, 40 or 64
-/// lower-case hexadecimal characters `0-9 a-f`, at least one of them a letter, with no ASCII
-/// letter or digit just before or after it (`3bfb86b1bce3ff0608168429cae1…`). Its digits are no
-/// personal number `[PRI-011]`.
+/// lower-case hexadecimal characters `0-9 a-f`, with no ASCII letter or digit just before or
+/// after it, that holds a letter before the digits and a letter after them
+/// (`3bfb86b1bce3ff0608168429cae1…`). Such digits are no personal number `[PRI-011]`; a number at
+/// the edge of the token (`8619622688993abc`) still is.
 fn in_digest(s: &str, start: usize, end: usize) -> bool {
     let b = s.as_bytes();
     let hex = |c: &u8| c.is_ascii_digit() || (b'a'..=b'f').contains(c);
@@ -328,7 +329,8 @@ fn in_digest(s: &str, start: usize, end: usize) -> bool {
     let to = b[end..].iter().position(|c| !hex(c)).map_or(b.len(), |i| end + i);
     let alnum_at = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
     matches!(to - from, 16 | 32 | 40 | 64)
-        && b[from..to].iter().any(u8::is_ascii_lowercase)
+        && b[from..start].iter().any(u8::is_ascii_lowercase)
+        && b[end..to].iter().any(u8::is_ascii_lowercase)
         && (from == 0 || !alnum_at(from - 1))
         && !alnum_at(to)
 }
@@ -388,6 +390,7 @@ mod tests {
         assert_eq!(redact("key id a13812345678bcde"), "key id a13812345678bcde");
         // Not a digest: another length, upper case, no letter, or glued to more letters.
         assert_eq!(redact("a13812345678bcd"), "a138****5678bcd");
+        assert_eq!(redact("8619622688993abc"), "8619*****8993abc");
         assert_eq!(redact("A13812345678BCDE"), "A138****5678BCDE");
         assert_ne!(redact("1381234567800000"), "1381234567800000");
         assert_ne!(redact("xa13812345678bcde"), "xa13812345678bcde");

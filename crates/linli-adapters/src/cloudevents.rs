@@ -40,6 +40,7 @@
 //! Loss `source` pointers point into the CloudEvent (prefixed with `/<i>` in a batch);
 //! `target` pointers point into the converted event.
 
+use crate::codes::Code;
 use crate::loss::token;
 use linli_model::Event;
 use linli_model::codes::CodeTable;
@@ -226,7 +227,7 @@ fn convert(ce: &Value, base: &str, report: &mut LossReport) -> Result<Event, Str
             kind: LossKind::KeptInExtensions,
             source: format!("{base}/{}", token(name)),
             target: Some(format!("/extensions/{NAMESPACE}/{}", token(name))),
-            code: "cloudevents-attribute-kept",
+            code: Code::CloudeventsAttributeKept,
             message_zh: format!("CloudEvent 属性 `{name}` 不属于 Linli 事件，已保存在扩展 `{NAMESPACE}` 中"),
             message_en: format!(
                 "CloudEvent attribute `{name}` is not part of a Linli event; kept in extensions `{NAMESPACE}`"
@@ -381,7 +382,7 @@ pub fn read(json: &Value, opts: &crate::convert::ReadOptions) -> Result<ReadOutc
                     out.events.push(e);
                     out.loss.entries.append(&mut one.entries);
                 }
-                Err(e) => out.findings.extend(crate::convert::not_converted("cloudevents-not-converted", vec![e])),
+                Err(e) => out.findings.extend(crate::convert::not_converted(Code::CloudeventsNotConverted, vec![e])),
             }
         } else {
             foreign(ce, &base, &user, &builtin, opts, &mut out);
@@ -393,7 +394,7 @@ pub fn read(json: &Value, opts: &crate::convert::ReadOptions) -> Result<ReadOutc
 
 /// A personal or secret member left out [ADP-078].
 fn not_kept(loss: &mut LossReport, at: String) {
-    loss.push(crate::rules::sensitive_not_kept("cloudevents-sensitive-not-kept", at));
+    loss.push(crate::rules::sensitive_not_kept(Code::CloudeventsSensitiveNotKept, at));
 }
 
 fn kept_attr(loss: &mut LossReport, base: &str, name: &str) {
@@ -401,7 +402,7 @@ fn kept_attr(loss: &mut LossReport, base: &str, name: &str) {
         kind: LossKind::KeptInExtensions,
         source: format!("{base}/{}", token(name)),
         target: Some(format!("/extensions/{NAMESPACE}/{}", token(name))),
-        code: "cloudevents-attribute-kept",
+        code: Code::CloudeventsAttributeKept,
         message_zh: format!("CloudEvent 属性 `{name}` 已保存在扩展 `{NAMESPACE}` 中"),
         message_en: format!("CloudEvent attribute `{name}` kept in extensions `{NAMESPACE}`"),
     });
@@ -412,7 +413,7 @@ fn note(
     kind: LossKind,
     source: String,
     target: Option<&str>,
-    code: &'static str,
+    code: Code,
     zh: String,
     en: String,
 ) {
@@ -429,7 +430,7 @@ fn foreign(
     out: &mut ReadOutcome,
 ) {
     use crate::convert::AdapterFinding;
-    let fail = |out: &mut ReadOutcome, code: &'static str, at: String, zh: String, en: String| {
+    let fail = |out: &mut ReadOutcome, code: Code, at: String, zh: String, en: String| {
         out.findings.push(AdapterFinding {
             code,
             at,
@@ -440,7 +441,7 @@ fn foreign(
     let Some(obj) = ce.as_object() else {
         return fail(
             out,
-            "cloudevents-not-converted",
+            Code::CloudeventsNotConverted,
             base.to_owned(),
             "不是 JSON 对象".into(),
             "not a JSON object".into(),
@@ -451,7 +452,7 @@ fn foreign(
         None => {
             return fail(
                 out,
-                "cloudevents-missing-attribute",
+                Code::CloudeventsMissingAttribute,
                 format!("{base}/specversion"),
                 "缺少 `specversion`，不是 CloudEvent".into(),
                 "`specversion` is missing: not a CloudEvent".into(),
@@ -460,7 +461,7 @@ fn foreign(
         Some(_) => {
             return fail(
                 out,
-                "cloudevents-unsupported-specversion",
+                Code::CloudeventsUnsupportedSpecversion,
                 format!("{base}/specversion"),
                 "只读取 CloudEvents 1.0（`specversion` \"1.0\"）".into(),
                 "only CloudEvents 1.0 (`specversion` \"1.0\") is read".into(),
@@ -471,7 +472,7 @@ fn foreign(
         if obj.get(attr).and_then(Value::as_str).is_none_or(str::is_empty) {
             return fail(
                 out,
-                "cloudevents-missing-attribute",
+                Code::CloudeventsMissingAttribute,
                 format!("{base}/{attr}"),
                 format!("必需属性 `{attr}` 缺失或不是非空字符串"),
                 format!("required attribute `{attr}` is missing or not a non-empty string"),
@@ -496,7 +497,7 @@ fn foreign(
             LossKind::Normalised,
             format!("{base}/id"),
             Some("/id"),
-            "cloudevents-id-generated",
+            Code::CloudeventsIdGenerated,
             format!("CloudEvent id 不是有效的 Linli 标识，改用 `{made}`，原值保存在 meta.sourceId"),
             format!("the CloudEvent id is not a valid Linli id; `{made}` used, the original kept in meta.sourceId"),
         );
@@ -518,7 +519,7 @@ fn foreign(
             LossKind::Normalised,
             format!("{base}/type"),
             Some("/category"),
-            "cloudevents-default-category",
+            Code::CloudeventsDefaultCategory,
             format!("类型映射中没有此 CloudEvent 类型，类别记为 `{DEFAULT_CATEGORY}`"),
             format!("no type mapping names this CloudEvent type; category `{DEFAULT_CATEGORY}`"),
         );
@@ -530,7 +531,7 @@ fn foreign(
             LossKind::Normalised,
             format!("{base}/type"),
             Some("/severity"),
-            "cloudevents-default-severity",
+            Code::CloudeventsDefaultSeverity,
             format!("类型映射没有给出严重程度，使用 `{DEFAULT_SEVERITY}`"),
             format!("the type mapping gives no severity; `{DEFAULT_SEVERITY}` used"),
         );
@@ -547,7 +548,7 @@ fn foreign(
                         LossKind::Normalised,
                         format!("{base}/time"),
                         Some("/occurredAt"),
-                        "cloudevents-time-without-offset",
+                        Code::CloudeventsTimeWithoutOffset,
                         "时间缺少时区偏移，按 UTC 处理".into(),
                         "a time without a zone offset, read as UTC".into(),
                     );
@@ -557,7 +558,7 @@ fn foreign(
                         LossKind::Normalised,
                         format!("{base}/time"),
                         Some("/occurredAt"),
-                        "cloudevents-time-normalised",
+                        Code::CloudeventsTimeNormalised,
                         "时间已改写为 RFC 3339".into(),
                         "the time rewritten as RFC 3339".into(),
                     );
@@ -570,7 +571,7 @@ fn foreign(
                     LossKind::Rejected,
                     format!("{base}/time"),
                     Some(&format!("/extensions/{NAMESPACE}/time")),
-                    "cloudevents-bad-time",
+                    Code::CloudeventsBadTime,
                     "`time` 不是有效时间，保存在扩展中，发生时间取转换时间".into(),
                     "`time` is not a valid time; kept in extensions, the time of conversion used".into(),
                 );
@@ -584,7 +585,7 @@ fn foreign(
                 LossKind::Normalised,
                 format!("{base}/time"),
                 Some("/occurredAt"),
-                "cloudevents-default-time",
+                Code::CloudeventsDefaultTime,
                 "没有 `time`，发生时间取转换时间".into(),
                 "no `time`; the time of conversion is the time it occurred".into(),
             );
@@ -605,7 +606,7 @@ fn foreign(
                     LossKind::Normalised,
                     format!("{base}/{}", token(name)),
                     None,
-                    "cloudevents-null-absent",
+                    Code::CloudeventsNullAbsent,
                     format!("属性 `{name}` 为 null 或空，按缺失处理"),
                     format!("attribute `{name}` is null or empty: read as absent"),
                 );
@@ -621,7 +622,7 @@ fn foreign(
                             LossKind::Normalised,
                             format!("{base}/data_base64"),
                             Some(&format!("/extensions/{NAMESPACE}/data")),
-                            "cloudevents-data-base64-decoded",
+                            Code::CloudeventsDataBase64Decoded,
                             "data_base64 解码为 JSON，保存为扩展中的 data".into(),
                             "data_base64 decoded as JSON and kept as data in extensions".into(),
                         );
@@ -637,7 +638,7 @@ fn foreign(
                             LossKind::Rejected,
                             format!("{base}/data_base64"),
                             Some(&format!("/extensions/{NAMESPACE}/data_base64")),
-                            "cloudevents-bad-base64",
+                            Code::CloudeventsBadBase64,
                             "data_base64 不是有效的 base64，原文保存在扩展中".into(),
                             "data_base64 is not valid base64; kept as given in extensions".into(),
                         );
@@ -697,7 +698,7 @@ fn foreign(
         }
         Err(e) => fail(
             out,
-            "cloudevents-not-converted",
+            Code::CloudeventsNotConverted,
             base.to_owned(),
             format!("不是有效的事件：{e}"),
             format!("not a valid event: {e}"),

@@ -3,6 +3,7 @@
 //! (`spec/18-adapters.md`). `linli convert`, the reference adapter of the conformance suite and
 //! the `adapters` conformance class all go through here.
 
+use crate::codes::Code;
 use linli_model::datetime::Timestamp;
 use linli_model::text::Text;
 use linli_model::{Record, RecordType};
@@ -195,7 +196,7 @@ fn sniff_json(v: &Value) -> Option<Format> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AdapterFinding {
     /// Stable code.
-    pub code: &'static str,
+    pub code: Code,
     /// Where: a JSON pointer into the input, `row R`, `row R column C`, or `file`.
     pub at: String,
     /// Chinese explanation.
@@ -255,7 +256,7 @@ fn parse_json(format: Format, bytes: &[u8]) -> Result<Value, Error> {
 }
 
 /// Errors given as `"<pointer>: <message>"` strings → coded findings.
-pub(crate) fn not_converted(code: &'static str, errors: Vec<String>) -> impl Iterator<Item = AdapterFinding> {
+pub(crate) fn not_converted(code: Code, errors: Vec<String>) -> impl Iterator<Item = AdapterFinding> {
     errors.into_iter().map(move |e| {
         let (at, msg) = match e.split_once(": ") {
             // The input as a whole is the empty JSON pointer (RFC 6901), chapter 22.
@@ -411,7 +412,7 @@ fn enforce_valid_records(format: Format, out: &mut Converted) {
         // ([DAT-003]; e.g. two NGSI entities whose URNs end alike).
         if !seen.insert((ty, record.id().to_owned())) {
             out.findings.push(AdapterFinding {
-                code: "adapter-duplicate-id",
+                code: Code::AdapterDuplicateId,
                 at: at.to_owned(),
                 message_zh: format!("读取的第 {i} 条记录（{ty}，从 0 起计）{i_zh}的标识与前面的同类记录相同，未写出"),
                 message_en: format!(
@@ -422,7 +423,7 @@ fn enforce_valid_records(format: Format, out: &mut Converted) {
         }
         if let Some((zh, en)) = unwritable(&record) {
             out.findings.push(AdapterFinding {
-                code: "adapter-record-too-large",
+                code: Code::AdapterRecordTooLarge,
                 at: at.to_owned(),
                 message_zh: format!(
                     "读取的第 {i} 条记录（{ty}，从 0 起计）{i_zh}{zh}，无法作为一行 NDJSON 写出，未写出"
@@ -441,7 +442,7 @@ fn enforce_valid_records(format: Format, out: &mut Converted) {
         }
         for (code, pointer) in errors {
             out.findings.push(AdapterFinding {
-                code: "adapter-record-invalid",
+                code: Code::AdapterRecordInvalid,
                 at: at.to_owned(),
                 message_zh: format!(
                     "读取的第 {i} 条记录（{ty}，从 0 起计）{i_zh}未通过语义检查 `{code}`（{pointer}），未写出"
@@ -462,7 +463,7 @@ fn enforce_valid_records(format: Format, out: &mut Converted) {
 pub fn is_refusal(finding: &AdapterFinding) -> bool {
     use crate::codes::Reported;
     !matches!(
-        crate::codes::describe(finding.code).map(|c| c.reported),
+        Some(finding.code.info().reported),
         Some(Reported::Loss(LossKind::Normalised | LossKind::KeptInExtensions))
     )
 }
@@ -518,7 +519,7 @@ fn read_with(format: Format, bytes: &[u8], json: Value, opts: &ReadOptions) -> R
                 kind: LossKind::Normalised,
                 source: String::new(),
                 target: None,
-                code: "geojson-read-as-ngsi-ld",
+                code: Code::GeojsonReadAsNgsiLd,
                 message_zh: "输入是 GeoJSON 形式的 NGSI-LD 实体，已按 NGSI-LD 读取（第 18.3 节）".into(),
                 message_en: "the input is NGSI-LD entities in their GeoJSON form, read as NGSI-LD (section 18.3)"
                     .into(),
@@ -599,7 +600,14 @@ fn read_ngsi(format: Format, json: &Value, opts: &ReadOptions, out: &mut Convert
     out.findings = got
         .findings
         .into_iter()
-        .map(|f| AdapterFinding { code: f.code, at: f.pointer, message_zh: f.message_zh, message_en: f.message_en })
+        .map(|f| AdapterFinding {
+            // Every FIWARE finding is made from a typed code (`fiware::finding`), so the lookup
+            // finds it; `fiware-not-converted` only were a model finding ever to carry another.
+            code: Code::from_code(f.code).unwrap_or(Code::FiwareNotConverted),
+            at: f.pointer,
+            message_zh: f.message_zh,
+            message_en: f.message_en,
+        })
         .collect();
     out.findings.extend(got.refused.into_iter().map(|r| AdapterFinding {
         code: r.code,
@@ -651,10 +659,10 @@ fn records_held(count: usize, loss: &LossReport) -> usize {
 
 fn other_types(format: Format, records: &[Record], keep: &[RecordType], loss: &mut LossReport) {
     let code = match format {
-        Format::Geojson => "geojson-record-type-not-representable",
-        Format::Cloudevents => "cloudevents-record-type-not-representable",
-        Format::Open311 | Format::Open311Xml => "open311-record-type-not-representable",
-        _ => "gat1400-record-type-not-representable",
+        Format::Geojson => Code::GeojsonRecordTypeNotRepresentable,
+        Format::Cloudevents => Code::CloudeventsRecordTypeNotRepresentable,
+        Format::Open311 | Format::Open311Xml => Code::Open311RecordTypeNotRepresentable,
+        _ => Code::Gat1400RecordTypeNotRepresentable,
     };
     for (i, r) in records.iter().enumerate().filter(|(_, r)| !keep.contains(&r.record_type())) {
         loss.push(Loss {

@@ -5,6 +5,7 @@
 //! represented in the target, and values that were normalised (a coordinate transformed, a
 //! local time given an offset). An adapter never drops a field silently.
 
+use crate::codes::Code;
 pub mod cloudevents;
 pub mod codes;
 pub mod convert;
@@ -122,12 +123,17 @@ fn hint_en(f: Option<convert::Format>) -> String {
 impl Error {
     /// Stable code of the error.
     pub fn code(&self) -> &'static str {
+        self.typed_code().as_str()
+    }
+
+    /// Stable code of the error, typed.
+    pub fn typed_code(&self) -> Code {
         match self {
-            Error::Input { .. } => "adapter-input",
-            Error::NotThisFormat { .. } => "adapter-wrong-format",
-            Error::DatumNotHonoured { .. } => "adapter-datum-not-honoured",
-            Error::Mapping { .. } => "adapter-mapping",
-            Error::ColumnsMissing { .. } => "csv-columns-missing",
+            Error::Input { .. } => Code::AdapterInput,
+            Error::NotThisFormat { .. } => Code::AdapterWrongFormat,
+            Error::DatumNotHonoured { .. } => Code::AdapterDatumNotHonoured,
+            Error::Mapping { .. } => Code::AdapterMapping,
+            Error::ColumnsMissing { .. } => Code::CsvColumnsMissing,
         }
     }
 

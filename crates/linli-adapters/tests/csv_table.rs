@@ -51,7 +51,7 @@ fn csv_ext<'a>(p: &'a Person, column: &str) -> Option<&'a Value> {
 }
 
 fn codes(r: &TableResult) -> Vec<(usize, &'static str)> {
-    r.findings.iter().map(|f| (f.row, f.code)).collect()
+    r.findings.iter().map(|f| (f.row, f.code.as_str())).collect()
 }
 
 fn utf8_register() -> String {
@@ -334,7 +334,8 @@ fn undecodable_bytes_are_reported() {
 fn xlsx_register_converts() {
     let r = rx(&fixture("population-register.xlsx"), &mapping());
     assert_eq!(r.encoding, "xlsx");
-    let missing: Vec<_> = r.findings.iter().map(|f| (f.row, f.code)).filter(|f| f.1 != "csv-missing-column").collect();
+    let missing: Vec<_> =
+        r.findings.iter().map(|f| (f.row, f.code.as_str())).filter(|f| f.1 != "csv-missing-column").collect();
     assert!(missing.is_empty(), "{:?}", r.findings);
     assert_eq!(r.records.len(), 2);
     assert_valid(&r);
@@ -510,7 +511,7 @@ fn arbitrary_persons_written_and_read_back() {
             .iter()
             .map(|l| {
                 assert_eq!(l.kind, LossKind::NotRepresentable);
-                assert_eq!(l.code, "csv-not-representable");
+                assert_eq!(l.code.as_str(), "csv-not-representable");
                 l.source.trim_start_matches("/0/").split('/').next().unwrap().to_owned()
             })
             .collect();
@@ -557,7 +558,7 @@ fn writing_reports_what_a_table_cannot_hold() {
     let place: Value = serde_json::from_str(include_str!("../../../examples/records/place-room.json")).unwrap();
     recs.push(Record::from_value(place).unwrap());
     let w = write_table(&recs, &m, None).unwrap();
-    let got: Vec<(&str, &str)> = w.loss.entries.iter().map(|l| (l.code, l.source.as_str())).collect();
+    let got: Vec<(&str, &str)> = w.loss.entries.iter().map(|l| (l.code.as_str(), l.source.as_str())).collect();
     assert_eq!(
         got,
         [

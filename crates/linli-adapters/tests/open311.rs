@@ -32,7 +32,7 @@ fn assert_valid(case: &Case) {
 }
 
 fn rejected(report: &LossReport) -> Vec<(&str, &str)> {
-    report.of(LossKind::Rejected).map(|l| (l.source.as_str(), l.code)).collect()
+    report.of(LossKind::Rejected).map(|l| (l.source.as_str(), l.code.as_str())).collect()
 }
 
 fn statuses(c: &Case) -> Vec<CaseStatus> {
@@ -370,7 +370,7 @@ fn xml_requests_read_like_json_ones() {
         "{xml}"
     );
     assert_eq!(loss.entries.len(), 1);
-    assert_eq!((loss.entries[0].code, loss.entries[0].source.as_str()), ("open311-xml-json-text", "/0/tags"));
+    assert_eq!((loss.entries[0].code.as_str(), loss.entries[0].source.as_str()), ("open311-xml-json-text", "/0/tags"));
 }
 
 /// [ADP-032]: a mapping file turns city codes into categories on reading, keeping the original
@@ -444,7 +444,7 @@ fn a_member_name_xml_cannot_hold_is_reported_not_dropped() {
     assert!(xml.contains("<状态>好</状态>"), "{xml}");
     let back = open311::requests_from_xml(&xml).unwrap();
     assert_eq!(back[0]["service_request_id"], "X-1");
-    let mut got: Vec<(&str, &str)> = loss.entries.iter().map(|l| (l.code, l.source.as_str())).collect();
+    let mut got: Vec<(&str, &str)> = loss.entries.iter().map(|l| (l.code.as_str(), l.source.as_str())).collect();
     got.sort();
     assert_eq!(
         got,

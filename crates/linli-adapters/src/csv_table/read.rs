@@ -3,6 +3,7 @@
 //! `[ADP-011]`, `[ADP-015]`.
 
 use super::*;
+use crate::codes::Code;
 
 pub(super) trait RowSource: Iterator<Item = Item> {
     fn consumed(&self) -> u64;
@@ -100,7 +101,7 @@ impl<'a> Register<'a> {
                 kind: crate::LossKind::Normalised,
                 source: String::new(),
                 target: None,
-                code: "csv-format-detected",
+                code: Code::CsvFormatDetected,
                 message_zh: format!(
                     "按 --from {} 读取，但文件内容是 {}，已按 {} 读取",
                     expected.name(),
@@ -135,7 +136,7 @@ impl<'a> Register<'a> {
                         kind: crate::LossKind::NotRepresentable,
                         source: String::new(),
                         target: None,
-                        code: "csv-cells-beyond-columns",
+                        code: Code::CsvCellsBeyondColumns,
                         message_zh: format!(
                             "工作表第 {} 列以右（或第 1048576 行以下）有 {} 个非空单元格，未读取",
                             source::MAX_COLUMNS,
@@ -238,7 +239,7 @@ impl<'a> Register<'a> {
                             kind: crate::LossKind::Normalised,
                             source: format!("row {n}"),
                             target: None,
-                            code: "csv-title-row-skipped",
+                            code: Code::CsvTitleRowSkipped,
                             message_zh: "表头之上的标题行，已跳过".into(),
                             message_en: "a title row above the header; skipped".into(),
                         });

@@ -2,6 +2,7 @@
 //! quoting, line numbers kept for findings) or an Excel sheet (`.xlsx`, `.xls`, `.xlsb`, `.ods`,
 //! read through calamine), and what kind of file the bytes are `[ADP-010]`, `[ADP-015]`.
 
+use crate::codes::Code;
 use std::collections::VecDeque;
 use std::io::{BufRead, Read, Seek, SeekFrom};
 
@@ -65,7 +66,7 @@ pub(crate) fn detect_encoding<R: Read + Seek>(
             finding = Some(RowFinding::new(
                 0,
                 None,
-                "csv-encoding",
+                Code::CsvEncoding,
                 format!("未知的字符编码 `{}`，改为自动识别", l.escape_debug()),
                 format!("unknown encoding `{}`; detecting instead", l.escape_debug()),
             ));
@@ -200,7 +201,7 @@ impl<R: BufRead> CsvRows<R> {
                 self.findings.push_back(RowFinding::new(
                     self.line,
                     None,
-                    "csv-malformed",
+                    Code::CsvMalformed,
                     format!("读取失败：{e}"),
                     format!("cannot read: {e}"),
                 ));
@@ -233,7 +234,7 @@ impl<R: BufRead> CsvRows<R> {
         self.findings.push_back(RowFinding::new(
             line,
             None,
-            "csv-encoding",
+            Code::CsvEncoding,
             format!("第 {line} 行含有无法按 {name} 解码的字节，已替换为 U+FFFD"),
             format!("line {line} has bytes that are not {name}; replaced by U+FFFD"),
         ));
@@ -353,7 +354,7 @@ impl<R: BufRead> Iterator for CsvRows<R> {
                 RowFinding::new(
                     row,
                     None,
-                    "csv-malformed",
+                    Code::CsvMalformed,
                     "引号未闭合，本行未转换".to_owned(),
                     "unclosed quote; the row is not converted".to_owned(),
                 ),

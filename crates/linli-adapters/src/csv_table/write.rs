@@ -1,6 +1,7 @@
 //! Canonical Persons → a register table with the same mapping, the reverse of reading
 //! `[ADP-013]` (Table 18-3).
 
+use crate::codes::Code;
 use std::collections::BTreeMap;
 
 use linli_model::codes::{CodeTable, IdentifierScheme, ResidenceKind};
@@ -106,7 +107,7 @@ pub fn write_table(records: &[Record], mapping: &Mapping, encoding: Option<&str>
                 kind: LossKind::NotRepresentable,
                 source: format!("/{i}"),
                 target: None,
-                code: "csv-record-type-not-representable",
+                code: Code::CsvRecordTypeNotRepresentable,
                 message_zh: format!("表格只能容纳 Person 记录，{} 记录 `{}` 未写出", r.record_type(), r.id()),
                 message_en: format!(
                     "the table holds Person records only; {} `{}` not written",
@@ -140,7 +141,7 @@ pub fn write_table(records: &[Record], mapping: &Mapping, encoding: Option<&str>
                     kind: LossKind::NotRepresentable,
                     source,
                     target: Some(format!("row {}", n + 1)),
-                    code: "csv-encoding-unrepresentable",
+                    code: Code::CsvEncodingUnrepresentable,
                     message_zh: format!("第 {} 行有 {} 无法表示的字符，已写为 &#NNNN;", n + 1, enc.name()),
                     message_en: format!(
                         "row {} has characters {} cannot represent; written as &#NNNN;",
@@ -259,7 +260,7 @@ fn lost_in_row(
             kind: LossKind::NotRepresentable,
             source: format!("{base}{ptr}"),
             target: None,
-            code: "csv-not-representable",
+            code: Code::CsvNotRepresentable,
             message_zh: format!("按此映射，表格无法表示 `{ptr}`"),
             message_en: format!("with this mapping, the table cannot hold `{ptr}`"),
         });

@@ -1,6 +1,7 @@
 //! A record written as an NGSI-LD entity, its losses found by reading the entity back.
 
 use super::*;
+use crate::codes::Code;
 
 /// Builds the attributes of one entity in one form.
 pub(super) struct Writer {
@@ -235,7 +236,7 @@ pub(super) fn not_representable(pointer: &str, ty: &str) -> Loss {
         kind: LossKind::NotRepresentable,
         source: pointer.to_owned(),
         target: None,
-        code: "fiware-not-representable",
+        code: Code::FiwareNotRepresentable,
         message_zh: format!("Linli 成员 `{pointer}` 无法在 FIWARE `{ty}` 实体中表示"),
         message_en: format!("Linli member `{pointer}` cannot be represented in a FIWARE `{ty}` entity"),
     }

@@ -755,10 +755,15 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
             if format == Format::Open311Xml {
                 let (xml, mut more) = crate::open311::requests_to_xml(&v)?;
                 for l in &mut more.entries {
-                    // A non-scalar request member can only come from the case's
-                    // `extensions.open311`: that is where it is in the records given.
+                    // Where the member is in the records given: `description` is the case's
+                    // own; every other member the XML writer can report (a non-scalar, a name
+                    // that is no element name, a null, or text with a character XML forbids —
+                    // the kept `service_code`/`service_name` among them) comes from the case's
+                    // `extensions.open311`; the other members are written from values that
+                    // hold none of these (ids, codes, times, numbers, labels).
                     let p = input_pointer(&l.source, &[("/", &case_at)]);
                     l.source = match p.get(1..).and_then(|r| r.split_once('/')) {
+                        Some((i, "description")) => format!("/{i}/description"),
                         Some((i, k)) => format!("/{i}/extensions/{}/{k}", crate::open311::NAMESPACE),
                         None => p,
                     };

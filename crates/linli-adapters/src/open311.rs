@@ -841,14 +841,6 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
 // ---------------------------------------------------------------------------------------------
 // The XML form of GeoReport v2
 
-/// `<service_requests><request>…</request>…</service_requests>`.
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(rename = "service_requests")]
-struct XmlRequests {
-    #[serde(rename = "request", default)]
-    request: Vec<std::collections::BTreeMap<String, String>>,
-}
-
 /// Read the XML form of GeoReport v2 (`<service_requests><request>…`) into the JSON form that
 /// [`requests_to_cases`] reads: one object per `request`, one member per child element, an
 /// empty element as `""` (absent, reported `open311-null-absent` [ADP-074]), `lat` and `long`
@@ -917,8 +909,12 @@ pub fn requests_from_xml(text: &str) -> Result<Value, crate::Error> {
     if !stack.is_empty() {
         return Err(bad("the document ends inside an element".into()));
     }
-    let Some((_, Value::Object(doc))) = root else {
-        return Err(bad("no <service_requests> element with <request> elements".into()));
+    let doc = match root {
+        Some((_, Value::Object(doc))) => doc,
+        // `<service_requests></service_requests>` (what the writer gives for no request) reads
+        // like `<service_requests/>`: no request.
+        Some((_, Value::String(_))) => Map::new(),
+        _ => return Err(bad("no <service_requests> element with <request> elements".into())),
     };
     let requests = match doc.get("request") {
         Some(Value::Array(items)) => items.clone(),
@@ -973,60 +969,123 @@ fn grouped(children: Vec<(String, Value)>) -> Value {
     Value::Object(out)
 }
 
-/// Write the JSON form of service requests (as [`cases_to_requests`] gives them) in the XML form.
-/// Every member is a scalar there; a member that is not (a foreign array or object kept in the
-/// extensions) is written as its JSON text and reported as [`LossKind::Normalised`]
-/// (`open311-xml-json-text`); a member whose name is not an XML element name ([`is_xml_name`]) is
-/// not written and reported as [`LossKind::NotRepresentable`] (`open311-xml-name`) [ADP-031].
+/// Write the JSON form of service requests (as [`cases_to_requests`] gives them) in the XML form
+/// [ADP-031]: `<?xml …?>`, a line feed, `<service_requests>`, each request as `<request>` with its
+/// members as elements in code point order of their names, `</service_requests>` and a line feed
+/// (no request: `<service_requests></service_requests>`). Every member is a scalar there:
+///
+/// - a member that is not (a foreign array or object kept in the extensions) is written as its
+///   JSON text, [`LossKind::Normalised`] (`open311-xml-json-text`);
+/// - a member whose name is not an XML element name ([`is_xml_name`]) is not written,
+///   [`LossKind::NotRepresentable`] (`open311-xml-name`);
+/// - a `null` member is not written (XML has no null; an empty element reads as `""`),
+///   [`LossKind::NotRepresentable`] (`open311-xml-null`);
+/// - text is escaped by [`xml_text`]; a character XML 1.0 forbids is written as U+FFFD,
+///   [`LossKind::NotRepresentable`] (`open311-xml-char-replaced`, once per member).
+///
+/// The pointers are `/<i>/<member>` into the requests given. Never an error today; the `Result`
+/// is kept for the writers' common shape.
 pub fn requests_to_xml(requests: &Value) -> Result<(String, LossReport), crate::Error> {
     let mut report = LossReport::default();
-    let mut out = XmlRequests { request: Vec::new() };
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<service_requests>");
     for (i, r) in requests.as_array().into_iter().flatten().enumerate() {
-        let mut m = std::collections::BTreeMap::new();
-        for (k, v) in r.as_object().into_iter().flatten() {
-            if v.is_null() {
-                continue;
-            }
+        let mut lost = |code: Code, k: &str, zh: String, en: String| {
+            report.push(Loss {
+                // Only `open311-xml-json-text` changes a value that is still written.
+                kind: if code == Code::Open311XmlJsonText { LossKind::Normalised } else { LossKind::NotRepresentable },
+                source: format!("/{i}/{}", token(k)),
+                target: None,
+                code,
+                message_zh: zh,
+                message_en: en,
+            });
+        };
+        // Code point order of the names, whatever order the object keeps.
+        let members: std::collections::BTreeMap<&String, &Value> = r.as_object().into_iter().flatten().collect();
+        xml.push_str("<request>");
+        for (k, v) in members {
             if !is_xml_name(k) {
-                report.push(Loss {
-                    kind: LossKind::NotRepresentable,
-                    source: format!("/{i}/{}", token(k)),
-                    target: None,
-                    code: Code::Open311XmlName,
-                    message_zh: "成员名不是 XML 元素名，在 XML 中无法写出".to_owned(),
-                    message_en: "the member's name is not an XML element name; not written in XML".to_owned(),
-                });
+                lost(
+                    Code::Open311XmlName,
+                    k,
+                    "成员名不是 XML 元素名，在 XML 中无法写出".to_owned(),
+                    "the member's name is not an XML element name; not written in XML".to_owned(),
+                );
                 continue;
             }
             let text = match v {
                 Value::String(s) => s.clone(),
                 Value::Number(n) => n.to_string(),
                 Value::Bool(b) => b.to_string(),
-                Value::Null => continue,
+                Value::Null => {
+                    lost(
+                        Code::Open311XmlNull,
+                        k,
+                        format!("`{k}` 为 null，XML 无法表示 null（空元素读作空字符串），未写出"),
+                        format!("`{k}` is null, which XML cannot hold (an empty element reads as \"\"); not written"),
+                    );
+                    continue;
+                }
                 other => {
-                    report.push(Loss {
-                        kind: LossKind::Normalised,
-                        source: format!("/{i}/{}", token(k)),
-                        target: None,
-                        code: Code::Open311XmlJsonText,
-                        message_zh: format!("`{k}` 不是标量，在 XML 中写为 JSON 文本"),
-                        message_en: format!("`{k}` is not a scalar; written as JSON text in XML"),
-                    });
+                    lost(
+                        Code::Open311XmlJsonText,
+                        k,
+                        format!("`{k}` 不是标量，在 XML 中写为 JSON 文本"),
+                        format!("`{k}` is not a scalar; written as JSON text in XML"),
+                    );
                     other.to_string()
                 }
             };
-            // quick-xml escapes markup; the characters XML 1.0 forbids are replaced here.
-            m.insert(k.clone(), linli_model::support::xml::scrub(&text).into_owned());
+            let (escaped, replaced) = xml_text(&text);
+            if !replaced.is_empty() {
+                let list = replaced.iter().map(|c| format!("U+{:04X}", u32::from(*c))).collect::<Vec<_>>().join(", ");
+                lost(
+                    Code::Open311XmlCharReplaced,
+                    k,
+                    format!("`{k}` 含有 XML 1.0 不允许的字符（{list}），写为 U+FFFD"),
+                    format!("`{k}` holds characters XML 1.0 does not allow ({list}); written as U+FFFD"),
+                );
+            }
+            xml.push_str(&format!("<{k}>{escaped}</{k}>"));
         }
-        out.request.push(m);
+        xml.push_str("</request>");
     }
-    // Every name is an XML name and every value text: the serializer has nothing left to refuse,
-    // but if it did, the document is refused whole, never written empty.
-    let xml = quick_xml::se::to_string(&out).map_err(|e| crate::Error::Input {
-        format: "open311-xml",
-        message: format!("cannot be written as XML: {e}"),
-    })?;
-    Ok((format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{xml}\n"), report))
+    xml.push_str("</service_requests>\n");
+    Ok((xml, report))
+}
+
+/// The text of an element of the XML written [ADP-031], and the characters that could not be
+/// written (each distinct one once, in order of first appearance):
+///
+/// - `&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;`;
+/// - the characters XML 1.0 allows that a reader would lose or a terminal obey — carriage return
+///   (a parser turns a literal one into a line feed), DEL, the C1 controls (U+0085 among them),
+///   U+061C, U+200E, U+200F, U+2028, U+2029, U+202A–U+202E and U+2066–U+2069 — as decimal
+///   character references (`&#13;`), which every parser gives back as the character [CON-072];
+/// - the characters XML 1.0 forbids (the C0 controls but tab, line feed and carriage return;
+///   U+FFFE, U+FFFF) as U+FFFD: no XML 1.0 document can hold them;
+/// - every other character as itself.
+pub fn xml_text(text: &str) -> (String, Vec<char>) {
+    use linli_model::support::xml::is_xml_char;
+    let mut out = String::with_capacity(text.len());
+    let mut replaced = Vec::new();
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' | '\t' => out.push(c),
+            c if !is_xml_char(c) => {
+                if !replaced.contains(&c) {
+                    replaced.push(c);
+                }
+                out.push('\u{FFFD}');
+            }
+            c if linli_model::text::is_terminal_control(c) => out.push_str(&format!("&#{};", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    (out, replaced)
 }
 
 /// Whether `name` can be an element's name in the XML written [ADP-031]: a letter (ASCII), `_` or

@@ -122,7 +122,8 @@ const OPEN311_MEMBERS: &[&str] =
 ///   (`FaceListObject`, `APEListObject`, `SubscribeNotificationListObject`, …) or a `DeviceID` /
 ///   `ApeID` / `FaceID` / `MotorVehicleID` member → [`Format::Gat1400`];
 /// - other text whose first line has a comma, a tab or a semicolon between two non-empty fields and
-///   is neither JSON nor XML → [`Format::Csv`].
+///   is neither JSON nor XML → [`Format::Csv`] (not when its first 4096 bytes hold a NUL byte:
+///   those are not text).
 pub fn sniff(bytes: &[u8]) -> Option<Format> {
     if bytes.starts_with(b"PK\x03\x04") {
         return Some(Format::Xlsx);
@@ -140,6 +141,8 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
             let v: Value = serde_json::from_slice(body).ok()?;
             sniff_json(&v)
         }
+        // Bytes with a NUL are not text [ADP-010]: never a table, whatever their tabs.
+        Some(_) if body[..body.len().min(4096)].contains(&0) => None,
         Some(_) => {
             let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
             let line = text.lines().next().unwrap_or("");

@@ -581,3 +581,37 @@ fn writing_reports_what_a_table_cannot_hold() {
     );
     assert!(write_table(&recs, &m, Some("klingon")).is_err());
 }
+
+/// [ADP-010]: bytes that are not text are refused as a whole (`csv-not-text`) with the byte
+/// offset and line of the first offending byte, instead of being read as rows of garbage (a
+/// binary file with tabs came out as a TSV); GBK text with tabs still reads as a table.
+#[test]
+fn bytes_that_are_not_text_are_refused_with_offset_and_line() {
+    let m = mapping();
+    // A NUL byte (a binary file, or UTF-16 without a byte-order mark), tabs and all.
+    let binary = b"\x89PNG\t\x1a\n\tIHDR\x00\x00\x10\t\xff";
+    match read_table(binary, &m, None) {
+        Err(e @ linli_adapters::Error::NotText { offset: 12, line: 2, nul: true }) => {
+            assert_eq!(e.code(), "csv-not-text");
+            assert!(e.message(false).contains("byte offset 12 (line 2)"), "{}", e.message(false));
+            assert!(e.message(true).contains("第 2 行（字节偏移 12）"), "{}", e.message(true));
+        }
+        other => panic!("{:?}", other.map(|r| r.records.len())),
+    }
+    // Valid neither as UTF-8 nor as GB18030 (0xFF is no GB18030 lead byte); forced, it is read.
+    let neither = "姓名\t性别\n".as_bytes().iter().chain(b"a\t\xff\xfe\n").copied().collect::<Vec<u8>>();
+    match read_table(&neither, &m, None) {
+        Err(e @ linli_adapters::Error::NotText { offset: 16, line: 2, nul: false }) => {
+            assert!(e.message(false).contains("--encoding"), "{}", e.message(false));
+        }
+        other => panic!("{:?}", other.map(|r| r.records.len())),
+    }
+    // (The mapping's columns are not in this header: what matters is that the bytes are read.)
+    let not_text =
+        |r: &Result<TableResult, linli_adapters::Error>| matches!(r, Err(linli_adapters::Error::NotText { .. }));
+    assert!(!not_text(&read_table(&neither, &m, Some("gb18030"))));
+    // GBK text with tabs is a table (read, not refused).
+    let (gbk, _, _) = encoding_rs::GBK.encode("姓名\t性别\n张三\t男\n");
+    assert!(std::str::from_utf8(&gbk).is_err());
+    assert!(!not_text(&read_table(&gbk, &m, None)));
+}

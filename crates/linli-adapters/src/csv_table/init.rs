@@ -374,8 +374,7 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
     match kind {
         TableKind::Csv => {
             let mut cur = std::io::Cursor::new(bytes);
-            let (enc, bom, _) = source::detect_encoding(&mut cur, opts.encoding.as_deref())
-                .map_err(|e| Error::Input { format: "csv", message: e.to_string() })?;
+            let (enc, bom, _) = source::detect_encoding(&mut cur, opts.encoding.as_deref())?;
             let first_line: String = {
                 let (text, _) = enc.decode_without_bom_handling(
                     bytes.get(bom..).unwrap_or_default().split(|b| *b == b'\n').next().unwrap_or_default(),

@@ -118,7 +118,7 @@ impl<'a> Register<'a> {
         }
         let (rows, encoding, merges): (Box<dyn RowSource + 'a>, &'static str, Vec<calamine::Dimensions>) = match kind {
             TableKind::Csv => {
-                let (enc, bom, f) = source::detect_encoding(&mut input, opts.encoding.as_deref()).map_err(io)?;
+                let (enc, bom, f) = source::detect_encoding(&mut input, opts.encoding.as_deref())?;
                 header_findings.extend(f);
                 let reader = BufReader::with_capacity(1 << 16, input);
                 (Box::new(source::CsvRows::new(reader, enc, bom, mapping.delimiter)), enc.name(), Vec::new())

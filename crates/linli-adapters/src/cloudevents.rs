@@ -91,7 +91,7 @@ pub fn source_of(e: &Event) -> String {
 }
 
 /// The CloudEvent of an event, in structured JSON mode.
-pub fn event_to_cloudevent(e: &Event) -> Value {
+pub fn event_to_cloudevent(e: &Event) -> Result<Value, Error> {
     let mut ce = Map::new();
     ce.insert("specversion".into(), "1.0".into());
     ce.insert("id".into(), e.id.as_str().into());
@@ -103,14 +103,17 @@ pub fn event_to_cloudevent(e: &Event) -> Value {
     if let Some(place) = &e.place {
         ce.insert("subject".into(), place.id.as_str().into());
     }
-    // Serialising an event into a JSON value cannot fail: every map key is a string.
-    ce.insert("data".into(), serde_json::to_value(e).unwrap_or_default());
-    Value::Object(ce)
+    // Serialising an event into a JSON value cannot fail (every map key is a string); should it,
+    // the event is refused, never written with empty data.
+    let data = serde_json::to_value(e)
+        .map_err(|err| Error::Input { format: "cloudevents", message: format!("cannot be written as JSON: {err}") })?;
+    ce.insert("data".into(), data);
+    Ok(Value::Object(ce))
 }
 
 /// The CloudEvents JSON batch (a JSON array) of some events.
-pub fn events_to_batch(events: &[Event]) -> Value {
-    Value::Array(events.iter().map(event_to_cloudevent).collect())
+pub fn events_to_batch(events: &[Event]) -> Result<Value, Error> {
+    Ok(Value::Array(events.iter().map(event_to_cloudevent).collect::<Result<_, _>>()?))
 }
 
 /// The event of a structured-mode CloudEvent, with what could not be carried over unchanged.
@@ -148,6 +151,7 @@ pub fn batch_to_events(v: &Value) -> (Vec<Event>, LossReport, Vec<String>) {
 }
 
 fn is_json_media_type(t: &str) -> bool {
+    // split always yields a first part; the default empty essence is never used.
     let essence = t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
@@ -192,7 +196,7 @@ fn convert(ce: &Value, base: &str, report: &mut LossReport) -> Result<Event, Str
 
     // Attributes the event does not carry: extension attributes, and derived attributes whose
     // value differs from what the scheme would write.
-    let derived = event_to_cloudevent(&event);
+    let derived = event_to_cloudevent(&event).map_err(|e| format!("{base}: {e}"))?;
     let mut foreign: Vec<(&String, &Value)> = Vec::new();
     for (name, v) in obj {
         let keep = if CORE.contains(&name.as_str()) {
@@ -282,6 +286,7 @@ impl TypeMapping {
                 let (category, severity) = match rule {
                     toml::Value::String(c) => (c.clone(), None),
                     toml::Value::Table(r) => (
+                        // a rule without `category` maps to no category: the default empty code is refused just below as not a code of the table.
                         r.get("category").and_then(toml::Value::as_str).unwrap_or_default().to_owned(),
                         r.get("severity").and_then(toml::Value::as_str).map(str::to_owned),
                     ),
@@ -479,6 +484,7 @@ fn foreign(
             );
         }
     }
+    // an attribute absent or not a string is the default empty text, which every check below treats as missing.
     let s = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or_default();
     let (ce_id, ce_type, ce_source) = (s("id"), s("type"), s("source"));
     let mut loss = LossReport::default();
@@ -614,9 +620,10 @@ fn foreign(
             "data_base64" => {
                 use base64::Engine as _;
                 let decoded = v.as_str().and_then(|s| base64::engine::general_purpose::STANDARD.decode(s.trim()).ok());
-                match decoded {
-                    Some(bytes) if json_content && serde_json::from_slice::<Value>(&bytes).is_ok() => {
-                        let data: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+                let json =
+                    decoded.as_deref().filter(|_| json_content).and_then(|b| serde_json::from_slice::<Value>(b).ok());
+                match (decoded, json) {
+                    (Some(_), Some(data)) => {
                         note(
                             &mut loss,
                             LossKind::Normalised,
@@ -628,11 +635,11 @@ fn foreign(
                         );
                         ext.insert("data".into(), data);
                     }
-                    Some(_) => {
+                    (Some(_), None) => {
                         kept_attr(&mut loss, base, name);
                         ext.insert(name.clone(), v.clone());
                     }
-                    None => {
+                    (None, _) => {
                         note(
                             &mut loss,
                             LossKind::Rejected,

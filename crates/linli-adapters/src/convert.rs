@@ -693,10 +693,13 @@ fn input_pointer(source: &str, maps: &[(&str, &[usize])]) -> String {
     source.to_owned()
 }
 
-fn pretty(v: &Value) -> Vec<u8> {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+/// `v` as pretty JSON and a line feed; a serialiser's error refuses the document (never an empty
+/// one).
+fn pretty(format: Format, v: &Value) -> Result<Vec<u8>, Error> {
+    let mut s = serde_json::to_string_pretty(v)
+        .map_err(|e| Error::Input { format: format.name(), message: format!("cannot be written as JSON: {e}") })?;
     s.push('\n');
-    s.into_bytes()
+    Ok(s.into_bytes())
 }
 
 /// Write canonical records in `format`.
@@ -729,7 +732,7 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
             other_types(format, records, &[RecordType::Event], &mut out.loss);
             let events: Vec<_> =
                 records.iter().filter_map(|r| if let Record::Event(e) = r { Some(e.clone()) } else { None }).collect();
-            (crate::cloudevents::events_to_batch(&events), LossReport::default())
+            (crate::cloudevents::events_to_batch(&events)?, LossReport::default())
         }
         Format::NgsiLd | Format::NgsiLdKeyValues => {
             let form =
@@ -798,7 +801,7 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
         }
     };
     out.loss.entries.extend(loss.entries);
-    out.bytes = pretty(&v);
+    out.bytes = pretty(format, &v)?;
     out.records_written = records_held(records.len(), &out.loss);
     Ok(out)
 }

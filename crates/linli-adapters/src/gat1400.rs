@@ -958,6 +958,7 @@ impl Reader<'_> {
             }
         }
         if matches!(kind, Kind::Motor | Kind::NonMotor) {
+            // an object without its id: the default empty id; the vehicle Thing's id comes from the plate, else from this id (an id that does not check makes no Thing).
             self.vehicle(kind, f, raw.as_deref().unwrap_or_default(), &mut e, &mut consumed);
         }
         // Where the capture was taken, in the declared datum [ADP-070], [ADP-073].
@@ -1005,6 +1006,7 @@ impl Reader<'_> {
         let id = match &plate {
             Some(p) => {
                 let hash = linli_model::support::hex::encode(&sha2::Sha256::digest(p.as_str().as_bytes()));
+                // a SHA-256 hex digest has 64 characters: the default empty prefix is never taken.
                 Id::new(format!("gat1400:plate:{}", hash.get(..16).unwrap_or_default()))
             }
             None => Id::new(format!("gat1400:vehicle:{object_id}")),
@@ -1307,6 +1309,7 @@ impl Reader<'_> {
             finding(&mut self.report, format!("{ptr}/CarInfoID"), None, Code::Gat1400MissingId, zh, en);
             return;
         }
+        // an object without its id: the default empty id; the vehicle Thing's id comes from the plate, else from this id (an id that does not check makes no Thing).
         let Some((_, i)) = self.vehicle_thing(Kind::Motor, f, raw.as_deref().unwrap_or_default(), &mut consumed) else {
             let (zh, en) = (
                 "`CarInfoID` 无法作为标识，对象未转换".to_owned(),
@@ -1532,6 +1535,7 @@ fn lost(report: &mut LossReport, source: String, code: Code, zh: String, en: Str
 }
 
 fn kept_fields(ext: &linli_model::Extensions) -> Map<String, Value> {
+    // a record without GA/T 1400 extensions has none: the default empty map.
     ext.0.iter().find(|(ns, _)| ns.as_str() == NAMESPACE).map(|(_, m)| m.clone()).unwrap_or_default()
 }
 

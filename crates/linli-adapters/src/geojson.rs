@@ -436,6 +436,7 @@ pub fn decode_echarts(fc: &mut Value) -> Result<Vec<String>, (String, String)> {
     for (i, f) in features.iter_mut().enumerate() {
         let at = format!("/features/{i}/geometry");
         let Some(g) = f.get_mut("geometry").and_then(Value::as_object_mut) else { continue };
+        // a geometry without a string `type`: the default empty type matches no geometry type and is left as it is.
         let ty = g.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
         let offsets = g.remove("encodeOffsets").unwrap_or(Value::Null);
         let Some(coords) = g.get_mut("coordinates") else { continue };
@@ -510,6 +511,7 @@ pub fn read(json: &Value, bytes: &[u8], opts: &ReadOptions) -> Result<ReadOutcom
             message: "(root): a GeoJSON document must be a JSON object".into(),
         });
     };
+    // a Feature without a string `type`: the default empty type is no GeoJSON type and is refused below.
     let ty = obj.get("type").and_then(Value::as_str).unwrap_or_default();
     let ctx = Ctx { mapping: &mapping, datum: opts.datum, received_at: opts.received_at };
     match ty {
@@ -921,7 +923,7 @@ impl Ctx<'_> {
                 let division = matches!(kind, Some("province" | "city" | "district" | "sub-district" | "community"));
                 let made = match record.get("divisionCode").and_then(Value::as_str).filter(|_| division) {
                     Some(code) => code.to_owned(),
-                    None => format!("geojson-{}", short_hash(&serde_json::to_string(f).unwrap_or_default())),
+                    None => format!("geojson-{}", short_hash(&f.to_string())),
                 };
                 loss.push(Loss {
                     kind: LossKind::Normalised,
@@ -1013,7 +1015,22 @@ impl Ctx<'_> {
         }
         record.insert("meta".into(), meta);
         if let Some(g) = geom {
-            record.insert("geometry".into(), serde_json::to_value(g).unwrap_or_default());
+            match serde_json::to_value(g) {
+                Ok(v) => {
+                    record.insert("geometry".into(), v);
+                }
+                // Cannot happen for a checked geometry; should it, the Feature is refused, never
+                // converted without its geometry.
+                Err(e) => {
+                    return not_converted(
+                        out,
+                        Code::GeojsonNotConverted,
+                        here("/geometry"),
+                        format!("几何无法写出：{e}"),
+                        format!("the geometry cannot be written: {e}"),
+                    );
+                }
+            }
         }
         if !foreign.is_empty() {
             record.insert("extensions".into(), serde_json::json!({ NAMESPACE: foreign }));
@@ -1049,6 +1066,7 @@ impl Ctx<'_> {
         let Some(obj) = g.as_object() else {
             return Err(bad(at.to_owned(), "几何必须是对象", "a geometry must be an object"));
         };
+        // a geometry without a string `type`: the default empty type is refused below as not a geometry type.
         let ty = obj.get("type").and_then(Value::as_str).unwrap_or_default();
         for (name, _) in obj.iter().filter(|(k, _)| !matches!(k.as_str(), "type" | "coordinates" | "geometries")) {
             loss.push(Loss {
@@ -1084,6 +1102,7 @@ impl Ctx<'_> {
                 serde_json::json!({ "type": "MultiPolygon", "coordinates": out })
             }
             "GeometryCollection" => {
+                // a GeometryCollection without `geometries`: the default empty list, refused below as holding no polygon.
                 let members = obj.get("geometries").and_then(Value::as_array).cloned().unwrap_or_default();
                 let all_polygons = !members.is_empty()
                     && members
@@ -1112,7 +1131,15 @@ impl Ctx<'_> {
                     message_zh: "多边形组成的 GeometryCollection 合并为一个多多边形".into(),
                     message_en: "a GeometryCollection of polygons merged into one MultiPolygon".into(),
                 });
-                serde_json::json!({ "type": "MultiPolygon", "coordinates": serde_json::to_value(polys).unwrap_or_default() })
+                let coordinates = serde_json::to_value(polys).map_err(|e| {
+                    (
+                        Code::GeojsonBadGeometry,
+                        at.to_owned(),
+                        format!("几何无法写出：{e}"),
+                        format!("the geometry cannot be written: {e}"),
+                    )
+                })?;
+                serde_json::json!({ "type": "MultiPolygon", "coordinates": coordinates })
             }
             "LineString" | "MultiPoint" | "MultiLineString" => {
                 loss.push(not_representable(at, ty));

@@ -128,6 +128,7 @@ pub(crate) fn not_in_table<T: linli_model::codes::CodeTable>(at: &str, value: &s
 }
 
 fn hint_en(f: Option<convert::Format>) -> String {
+    // no format recognised: the default empty hint.
     f.map(|f| format!("; it looks like {0}: try --from {0}", f.name())).unwrap_or_default()
 }
 
@@ -156,6 +157,7 @@ impl Error {
             Error::Input { format, message } if zh => format!("{format}：输入无法转换：{message}"),
             Error::NotThisFormat { format, looks_like, detail } if zh => {
                 let hint =
+                    // no format recognised: the default empty hint.
                     looks_like.map(|f| format!("；看起来是 {0}，请改用 --from {0}", f.name())).unwrap_or_default();
                 format!("{format}：输入不是 {format} 格式（{detail}）{hint}")
             }

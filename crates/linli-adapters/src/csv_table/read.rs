@@ -87,12 +87,14 @@ impl<'a> Register<'a> {
         let mut head = [0u8; 8];
         let mut got = 0;
         while got < head.len() {
+            // `got` < 8, the buffer's length: the default empty slice is never taken.
             match input.read(head.get_mut(got..).unwrap_or_default()).map_err(io)? {
                 0 => break,
                 n => got += n,
             }
         }
         input.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+        // `got` <= 8, the buffer's length: the default empty slice is never taken.
         let kind = TableKind::sniff(head.get(..got).unwrap_or_default());
         let mut header_findings = Vec::new();
         let mut header_loss = Vec::new();

@@ -569,6 +569,7 @@ impl PlaceState {
         // row gives that differs (none written included) is a conflict [ADP-014].
         let deepest = ids.last().cloned()?;
         let deepest_hash = hash64(&[deepest.as_str()]);
+        // a place chain with no level names no place: the default empty name is refused below (csv-missing-required).
         let name = levels.last().map(|(_, n)| n.as_str()).unwrap_or_default();
         let kind = levels.last().map_or(PlaceKind::Room, |(k, _)| *k);
         let Ok(name_text) = Text::new(name) else {

@@ -85,11 +85,13 @@ pub(crate) fn detect_encoding<R: Read + Seek>(
     let mut head = [0u8; 3];
     let mut got = 0;
     while got < 3 {
+        // `got` < 3, the buffer's length: the default empty slice is never taken.
         match input.read(head.get_mut(got..).unwrap_or_default()).map_err(io)? {
             0 => break,
             n => got += n,
         }
     }
+    // `got` <= 3, the buffer's length: the default empty slice is never taken.
     let bom = encoding_rs::Encoding::for_bom(head.get(..got).unwrap_or_default());
     input.seek(SeekFrom::Start(0)).map_err(io)?;
     if let Some((e, _)) = bom {
@@ -109,7 +111,7 @@ pub(crate) fn detect_encoding<R: Read + Seek>(
     let mut offset: u64 = 0;
     loop {
         let n = input.read(&mut buf).map_err(io)?;
-        let chunk = buf.get(..n).unwrap_or_default();
+        let chunk = &buf[..n.min(buf.len())];
         if n == 0 {
             utf8 &= carry.is_empty();
             break;
@@ -161,7 +163,7 @@ fn first_undecodable<R: Read + Seek>(
     loop {
         let n = input.read(&mut buf)?;
         let last = n == 0;
-        let mut src = buf.get(..n).unwrap_or_default();
+        let mut src = &buf[..n.min(buf.len())];
         loop {
             out.clear();
             out.reserve(decoder.max_utf8_buffer_length_without_replacement(src.len()).unwrap_or(src.len() * 4 + 16));
@@ -173,7 +175,7 @@ fn first_undecodable<R: Read + Seek>(
                 }
                 DecoderResult::OutputFull => {
                     pos += read as u64;
-                    src = src.get(read..).unwrap_or_default();
+                    src = &src[read.min(src.len())..];
                 }
                 DecoderResult::Malformed(bad, after) => {
                     return Ok(Some((pos + read as u64).saturating_sub(u64::from(bad) + u64::from(after))));
@@ -193,12 +195,12 @@ fn not_text<R: Read + Seek>(input: &mut R, offset: u64, nul: bool) -> std::io::R
     let mut left = offset;
     let mut buf = vec![0u8; 1 << 16];
     while left > 0 {
-        let want = usize::try_from(left.min(buf.len() as u64)).unwrap_or(buf.len());
-        let n = input.read(buf.get_mut(..want).unwrap_or_default())?;
+        let want = usize::try_from(left).map_or(buf.len(), |l| l.min(buf.len()));
+        let n = input.read(&mut buf[..want])?;
         if n == 0 {
             break;
         }
-        line += buf.get(..n).unwrap_or_default().iter().filter(|b| **b == b'\n').count() as u64;
+        line += buf[..n.min(want)].iter().filter(|b| **b == b'\n').count() as u64;
         left -= n as u64;
     }
     input.seek(SeekFrom::Start(0))?;
@@ -295,6 +297,7 @@ impl<R: BufRead> CsvRows<R> {
         self.line += 1;
         let bytes = match std::mem::take(&mut self.skip_bom) {
             0 => self.raw.as_slice(),
+            // `k` is the byte-order mark's length, within the first line: the default empty line is never taken.
             k => self.raw.get(k..).unwrap_or_default(),
         };
         let (text, bad) = if self.enc == encoding_rs::UTF_8 {
@@ -426,6 +429,7 @@ impl<R: BufRead> Iterator for CsvRows<R> {
             self.unclosed += 1;
             let row = self.row;
             let mut lines = lines.into_iter();
+            // a record has at least one line; the default empty text is never taken.
             let first = lines.next().map(|(_, l)| l).unwrap_or_default();
             let mut rest = lines.collect::<VecDeque<_>>();
             rest.extend(std::mem::take(&mut self.replay));
@@ -467,7 +471,9 @@ pub(crate) fn excel_rows(bytes: &[u8], sheet: Option<&str>) -> Result<ExcelSheet
         },
     };
     let merges: Vec<calamine::Dimensions> = match &mut wb {
+        // a sheet without merged cells (or whose merge list cannot be read) has none: the default empty list.
         calamine::Sheets::Xlsx(x) => x.worksheet_merge_cells(&name).and_then(Result::ok).unwrap_or_default(),
+        // a sheet without merged cells has none: the default empty list.
         calamine::Sheets::Xls(x) => x.worksheet_merge_cells(&name).unwrap_or_default(),
         _ => Vec::new(),
     };

@@ -171,11 +171,17 @@ fn person_cells(p: &Person, columns: &[(&String, Target)], header: &[String], ma
         let cell = match *t {
             Target::PersonId => p.id.to_string(),
             Target::Name => p.name.to_string(),
+            // an absent member is an empty cell: the default empty string is what the register writes.
             Target::Gender => p.gender.map(|c| code_cell(c, map)).unwrap_or_default(),
+            // an absent member is an empty cell: the default empty string is what the register writes.
             Target::EthnicGroup => p.ethnic_group.map(|c| code_cell(c, map)).unwrap_or_default(),
+            // an absent member is an empty cell: the default empty string is what the register writes.
             Target::Education => p.education.map(|c| code_cell(c, map)).unwrap_or_default(),
+            // an absent member is an empty cell: the default empty string is what the register writes.
             Target::PoliticalStatus => p.political_status.map(|c| code_cell(c, map)).unwrap_or_default(),
+            // an absent member is an empty cell: the default empty string is what the register writes.
             Target::Relationship => p.household.as_ref().map(|h| code_cell(h.relationship, map)).unwrap_or_default(),
+            // an absent member is an empty cell: the default empty string is what the register writes.
             Target::HouseholdId => p.household.as_ref().map(|h| h.household_id.to_string()).unwrap_or_default(),
             Target::CareTags => p.care_tags.iter().map(|c| code_cell(*c, map)).collect::<Vec<_>>().join("；"),
             Target::Nationality => p
@@ -185,15 +191,19 @@ fn person_cells(p: &Person, columns: &[(&String, Target)], header: &[String], ma
                     let label = map.into_iter().flatten().find(|(_, v)| v.as_str() == c.as_str()).map(|(l, _)| l);
                     label.map_or_else(|| c.to_string(), Clone::clone)
                 })
+                // an absent member is an empty cell: the default empty string is what the register writes.
                 .unwrap_or_default(),
+            // an absent member is an empty cell: the default empty string is what the register writes.
             Target::BirthDate => p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
             Target::Identifier(scheme) => {
                 let next = (0..p.identifiers.len())
                     .find(|i| !used_ids.contains(i) && p.identifiers.get(*i).is_some_and(|x| x.scheme == scheme));
                 next.map(|i| {
                     used_ids.push(i);
+                    // an absent member is an empty cell: the default empty string is what the register writes.
                     p.identifiers.get(i).map(|x| x.value.to_string()).unwrap_or_default()
                 })
+                // an absent member is an empty cell: the default empty string is what the register writes.
                 .unwrap_or_default()
             }
             Target::Phones if !phones_written => {
@@ -206,8 +216,10 @@ fn person_cells(p: &Person, columns: &[(&String, Target)], header: &[String], ma
                     .find(|i| !used_res.contains(i) && p.residences.get(*i).is_some_and(|x| x.kind == kind));
                 next.map(|i| {
                     used_res.push(i);
+                    // an absent member is an empty cell: the default empty string is what the register writes.
                     p.residences.get(i).map(|x| x.place.id.to_string()).unwrap_or_default()
                 })
+                // an absent member is an empty cell: the default empty string is what the register writes.
                 .unwrap_or_default()
             }
             Target::ResidenceAddress(kind) => ext
@@ -215,6 +227,7 @@ fn person_cells(p: &Person, columns: &[(&String, Target)], header: &[String], ma
                 .filter(|v| v.get("residenceKind").and_then(Value::as_str) == Some(kind.code()))
                 .and_then(|v| v.pointer("/address/fullText"))
                 .and_then(Value::as_str)
+                // an absent member is an empty cell: the default empty string is what the register writes.
                 .unwrap_or_default()
                 .to_owned(),
             _ => String::new(),

@@ -851,6 +851,7 @@ fn alert_category(code: &str) -> (&'static str, String) {
     if let Some((c, s, _)) = EVENT_PAIRS.iter().find(|(_, _, l)| *l == code) {
         return (c, (*s).to_owned());
     }
+    // split always yields a first part: the default empty family is never taken.
     let family = match code.split('.').next().unwrap_or_default() {
         "vehicle" => "traffic",
         "sensor" => "environment",
@@ -1036,12 +1037,16 @@ impl Refusal {
 
     /// A mapped type with no Linli home [ADP-021].
     fn no_home(at: &str, ty: &str, m: &TypeMapping) -> Self {
-        let (en, zh) = m.reason.clone().unwrap_or_default();
+        // A mapping entry without a reason says no more than that (no dangling colon).
+        let (en, zh) = match &m.reason {
+            Some((en, zh)) => (format!(": {en}"), format!("：{zh}")),
+            None => (String::new(), String::new()),
+        };
         Refusal {
             code: Code::FiwareTypeNoLinliHome,
             at: at.to_owned(),
-            en: format!("entity type `{ty}` has no Linli record: {en}"),
-            zh: format!("实体类型 `{ty}` 没有对应的 Linli 记录：{zh}"),
+            en: format!("entity type `{ty}` has no Linli record{en}"),
+            zh: format!("实体类型 `{ty}` 没有对应的 Linli 记录{zh}"),
         }
     }
 

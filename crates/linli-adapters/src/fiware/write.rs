@@ -58,6 +58,7 @@ pub(super) fn encode(v: &Value, form: Form) -> Value {
     match (form, v.as_object().filter(|_| is_attribute(v))) {
         (Form::Normalized, Some(o)) => {
             let mut o = o.clone();
+            // an entity without a string `type`: the default empty type, written as no known type.
             let ty = o.get("type").and_then(Value::as_str).unwrap_or_default();
             let ld = match ty {
                 "Property" | "Relationship" | "GeoProperty" | "LanguageProperty" | "VocabProperty" | "ListProperty" => {

@@ -1085,17 +1085,51 @@ def is_xml_name(name):
     return _XML_NAME.fullmatch(name) is not None
 
 
-def xml_text(requests):
-    from xml.sax.saxutils import escape
+# ADP-031: characters XML 1.0 allows that a parser would not give back (CR) or a terminal would obey (CON-072),
+# written as decimal character references.
+_XML_REFERENCED = ({0x0D, 0x7F, 0x061C, 0x200E, 0x200F, 0x2028, 0x2029} | set(range(0x80, 0xA0))
+                   | set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)))
 
+
+def xml_forbidden(c):
+    """XML 1.0 production Char: tab, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF."""
+    o = ord(c)
+    return not (o in (0x09, 0x0A, 0x0D) or 0x20 <= o <= 0xD7FF or 0xE000 <= o <= 0xFFFD or o >= 0x10000)
+
+
+def xml_escape(text):
+    """ADP-031: & < > as entities; the referenced characters as &#N;; forbidden ones as U+FFFD."""
+    out = []
+    for c in text:
+        if c == "&":
+            out.append("&amp;")
+        elif c == "<":
+            out.append("&lt;")
+        elif c == ">":
+            out.append("&gt;")
+        elif xml_forbidden(c):
+            out.append("\ufffd")
+        elif ord(c) in _XML_REFERENCED:
+            out.append(f"&#{ord(c)};")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def xml_scalar(v):
+    """The text of a member: a string as it is, a number or Boolean as JSON writes it, else JSON text."""
+    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+
+def xml_text(requests):
     parts = ['<?xml version="1.0" encoding="utf-8"?>\n<service_requests>']
     for q in requests:
         parts.append("<request>")
         for k in sorted(q):
-            if not is_xml_name(k):
-                continue
             v = q[k]
-            parts.append(f"<{k}>{escape(v if isinstance(v, str) else json.dumps(v))}</{k}>")
+            if not is_xml_name(k) or v is None:
+                continue
+            parts.append(f"<{k}>{xml_escape(xml_scalar(v))}</{k}>")
         parts.append("</request>")
     parts.append("</service_requests>\n")
     return "".join(parts)
@@ -1105,12 +1139,19 @@ def open311_xml_write(records, mapping=None):
     r, out = open311_requests(records, mapping)
     for i, q in enumerate(out):
         for k, v in q.items():
-            if v is None:
-                continue
+            # ADP-031: the description is the case's own member; every other one the XML writer reports comes from
+            # the case's extensions.open311.
+            at = f"/{i}/description" if k == "description" else f"/{i}/extensions/open311/{token(k)}"
             if not is_xml_name(k):
-                r.lost("not-representable", "open311-xml-name", f"/{i}/extensions/open311/{token(k)}")
-            elif isinstance(v, (dict, list)):
-                r.lost("normalised", "open311-xml-json-text", f"/{i}/extensions/open311/{token(k)}")
+                r.lost("not-representable", "open311-xml-name", at)
+                continue
+            if v is None:
+                r.lost("not-representable", "open311-xml-null", at)
+                continue
+            if isinstance(v, (dict, list)):
+                r.lost("normalised", "open311-xml-json-text", at)
+            if any(xml_forbidden(c) for c in xml_scalar(v)):
+                r.lost("not-representable", "open311-xml-char-replaced", at)
     r.output = xml_text(out)
     return r
 

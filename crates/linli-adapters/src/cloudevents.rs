@@ -40,6 +40,7 @@
 //! Loss `source` pointers point into the CloudEvent (prefixed with `/<i>` in a batch);
 //! `target` pointers point into the converted event.
 
+use crate::codes::Code;
 use crate::loss::token;
 use linli_model::Event;
 use linli_model::codes::CodeTable;
@@ -90,7 +91,7 @@ pub fn source_of(e: &Event) -> String {
 }
 
 /// The CloudEvent of an event, in structured JSON mode.
-pub fn event_to_cloudevent(e: &Event) -> Value {
+pub fn event_to_cloudevent(e: &Event) -> Result<Value, Error> {
     let mut ce = Map::new();
     ce.insert("specversion".into(), "1.0".into());
     ce.insert("id".into(), e.id.as_str().into());
@@ -102,14 +103,17 @@ pub fn event_to_cloudevent(e: &Event) -> Value {
     if let Some(place) = &e.place {
         ce.insert("subject".into(), place.id.as_str().into());
     }
-    // Serialising an event into a JSON value cannot fail: every map key is a string.
-    ce.insert("data".into(), serde_json::to_value(e).unwrap_or_default());
-    Value::Object(ce)
+    // Serialising an event into a JSON value cannot fail (every map key is a string); should it,
+    // the event is refused, never written with empty data.
+    let data = serde_json::to_value(e)
+        .map_err(|err| Error::Input { format: "cloudevents", message: format!("cannot be written as JSON: {err}") })?;
+    ce.insert("data".into(), data);
+    Ok(Value::Object(ce))
 }
 
 /// The CloudEvents JSON batch (a JSON array) of some events.
-pub fn events_to_batch(events: &[Event]) -> Value {
-    Value::Array(events.iter().map(event_to_cloudevent).collect())
+pub fn events_to_batch(events: &[Event]) -> Result<Value, Error> {
+    Ok(Value::Array(events.iter().map(event_to_cloudevent).collect::<Result<_, _>>()?))
 }
 
 /// The event of a structured-mode CloudEvent, with what could not be carried over unchanged.
@@ -147,6 +151,7 @@ pub fn batch_to_events(v: &Value) -> (Vec<Event>, LossReport, Vec<String>) {
 }
 
 fn is_json_media_type(t: &str) -> bool {
+    // split always yields a first part; the default empty essence is never used.
     let essence = t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
@@ -191,7 +196,7 @@ fn convert(ce: &Value, base: &str, report: &mut LossReport) -> Result<Event, Str
 
     // Attributes the event does not carry: extension attributes, and derived attributes whose
     // value differs from what the scheme would write.
-    let derived = event_to_cloudevent(&event);
+    let derived = event_to_cloudevent(&event).map_err(|e| format!("{base}: {e}"))?;
     let mut foreign: Vec<(&String, &Value)> = Vec::new();
     for (name, v) in obj {
         let keep = if CORE.contains(&name.as_str()) {
@@ -226,7 +231,7 @@ fn convert(ce: &Value, base: &str, report: &mut LossReport) -> Result<Event, Str
             kind: LossKind::KeptInExtensions,
             source: format!("{base}/{}", token(name)),
             target: Some(format!("/extensions/{NAMESPACE}/{}", token(name))),
-            code: "cloudevents-attribute-kept",
+            code: Code::CloudeventsAttributeKept,
             message_zh: format!("CloudEvent 属性 `{name}` 不属于 Linli 事件，已保存在扩展 `{NAMESPACE}` 中"),
             message_en: format!(
                 "CloudEvent attribute `{name}` is not part of a Linli event; kept in extensions `{NAMESPACE}`"
@@ -281,6 +286,7 @@ impl TypeMapping {
                 let (category, severity) = match rule {
                     toml::Value::String(c) => (c.clone(), None),
                     toml::Value::Table(r) => (
+                        // a rule without `category` maps to no category: the default empty code is refused just below as not a code of the table.
                         r.get("category").and_then(toml::Value::as_str).unwrap_or_default().to_owned(),
                         r.get("severity").and_then(toml::Value::as_str).map(str::to_owned),
                     ),
@@ -381,7 +387,7 @@ pub fn read(json: &Value, opts: &crate::convert::ReadOptions) -> Result<ReadOutc
                     out.events.push(e);
                     out.loss.entries.append(&mut one.entries);
                 }
-                Err(e) => out.findings.extend(crate::convert::not_converted("cloudevents-not-converted", vec![e])),
+                Err(e) => out.findings.extend(crate::convert::not_converted(Code::CloudeventsNotConverted, vec![e])),
             }
         } else {
             foreign(ce, &base, &user, &builtin, opts, &mut out);
@@ -393,7 +399,7 @@ pub fn read(json: &Value, opts: &crate::convert::ReadOptions) -> Result<ReadOutc
 
 /// A personal or secret member left out [ADP-078].
 fn not_kept(loss: &mut LossReport, at: String) {
-    loss.push(crate::rules::sensitive_not_kept("cloudevents-sensitive-not-kept", at));
+    loss.push(crate::rules::sensitive_not_kept(Code::CloudeventsSensitiveNotKept, at));
 }
 
 fn kept_attr(loss: &mut LossReport, base: &str, name: &str) {
@@ -401,7 +407,7 @@ fn kept_attr(loss: &mut LossReport, base: &str, name: &str) {
         kind: LossKind::KeptInExtensions,
         source: format!("{base}/{}", token(name)),
         target: Some(format!("/extensions/{NAMESPACE}/{}", token(name))),
-        code: "cloudevents-attribute-kept",
+        code: Code::CloudeventsAttributeKept,
         message_zh: format!("CloudEvent 属性 `{name}` 已保存在扩展 `{NAMESPACE}` 中"),
         message_en: format!("CloudEvent attribute `{name}` kept in extensions `{NAMESPACE}`"),
     });
@@ -412,7 +418,7 @@ fn note(
     kind: LossKind,
     source: String,
     target: Option<&str>,
-    code: &'static str,
+    code: Code,
     zh: String,
     en: String,
 ) {
@@ -429,7 +435,7 @@ fn foreign(
     out: &mut ReadOutcome,
 ) {
     use crate::convert::AdapterFinding;
-    let fail = |out: &mut ReadOutcome, code: &'static str, at: String, zh: String, en: String| {
+    let fail = |out: &mut ReadOutcome, code: Code, at: String, zh: String, en: String| {
         out.findings.push(AdapterFinding {
             code,
             at,
@@ -440,7 +446,7 @@ fn foreign(
     let Some(obj) = ce.as_object() else {
         return fail(
             out,
-            "cloudevents-not-converted",
+            Code::CloudeventsNotConverted,
             base.to_owned(),
             "不是 JSON 对象".into(),
             "not a JSON object".into(),
@@ -451,7 +457,7 @@ fn foreign(
         None => {
             return fail(
                 out,
-                "cloudevents-missing-attribute",
+                Code::CloudeventsMissingAttribute,
                 format!("{base}/specversion"),
                 "缺少 `specversion`，不是 CloudEvent".into(),
                 "`specversion` is missing: not a CloudEvent".into(),
@@ -460,7 +466,7 @@ fn foreign(
         Some(_) => {
             return fail(
                 out,
-                "cloudevents-unsupported-specversion",
+                Code::CloudeventsUnsupportedSpecversion,
                 format!("{base}/specversion"),
                 "只读取 CloudEvents 1.0（`specversion` \"1.0\"）".into(),
                 "only CloudEvents 1.0 (`specversion` \"1.0\") is read".into(),
@@ -471,13 +477,14 @@ fn foreign(
         if obj.get(attr).and_then(Value::as_str).is_none_or(str::is_empty) {
             return fail(
                 out,
-                "cloudevents-missing-attribute",
+                Code::CloudeventsMissingAttribute,
                 format!("{base}/{attr}"),
                 format!("必需属性 `{attr}` 缺失或不是非空字符串"),
                 format!("required attribute `{attr}` is missing or not a non-empty string"),
             );
         }
     }
+    // an attribute absent or not a string is the default empty text, which every check below treats as missing.
     let s = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or_default();
     let (ce_id, ce_type, ce_source) = (s("id"), s("type"), s("source"));
     let mut loss = LossReport::default();
@@ -496,7 +503,7 @@ fn foreign(
             LossKind::Normalised,
             format!("{base}/id"),
             Some("/id"),
-            "cloudevents-id-generated",
+            Code::CloudeventsIdGenerated,
             format!("CloudEvent id 不是有效的 Linli 标识，改用 `{made}`，原值保存在 meta.sourceId"),
             format!("the CloudEvent id is not a valid Linli id; `{made}` used, the original kept in meta.sourceId"),
         );
@@ -518,7 +525,7 @@ fn foreign(
             LossKind::Normalised,
             format!("{base}/type"),
             Some("/category"),
-            "cloudevents-default-category",
+            Code::CloudeventsDefaultCategory,
             format!("类型映射中没有此 CloudEvent 类型，类别记为 `{DEFAULT_CATEGORY}`"),
             format!("no type mapping names this CloudEvent type; category `{DEFAULT_CATEGORY}`"),
         );
@@ -530,7 +537,7 @@ fn foreign(
             LossKind::Normalised,
             format!("{base}/type"),
             Some("/severity"),
-            "cloudevents-default-severity",
+            Code::CloudeventsDefaultSeverity,
             format!("类型映射没有给出严重程度，使用 `{DEFAULT_SEVERITY}`"),
             format!("the type mapping gives no severity; `{DEFAULT_SEVERITY}` used"),
         );
@@ -547,7 +554,7 @@ fn foreign(
                         LossKind::Normalised,
                         format!("{base}/time"),
                         Some("/occurredAt"),
-                        "cloudevents-time-without-offset",
+                        Code::CloudeventsTimeWithoutOffset,
                         "时间缺少时区偏移，按 UTC 处理".into(),
                         "a time without a zone offset, read as UTC".into(),
                     );
@@ -557,7 +564,7 @@ fn foreign(
                         LossKind::Normalised,
                         format!("{base}/time"),
                         Some("/occurredAt"),
-                        "cloudevents-time-normalised",
+                        Code::CloudeventsTimeNormalised,
                         "时间已改写为 RFC 3339".into(),
                         "the time rewritten as RFC 3339".into(),
                     );
@@ -570,7 +577,7 @@ fn foreign(
                     LossKind::Rejected,
                     format!("{base}/time"),
                     Some(&format!("/extensions/{NAMESPACE}/time")),
-                    "cloudevents-bad-time",
+                    Code::CloudeventsBadTime,
                     "`time` 不是有效时间，保存在扩展中，发生时间取转换时间".into(),
                     "`time` is not a valid time; kept in extensions, the time of conversion used".into(),
                 );
@@ -584,7 +591,7 @@ fn foreign(
                 LossKind::Normalised,
                 format!("{base}/time"),
                 Some("/occurredAt"),
-                "cloudevents-default-time",
+                Code::CloudeventsDefaultTime,
                 "没有 `time`，发生时间取转换时间".into(),
                 "no `time`; the time of conversion is the time it occurred".into(),
             );
@@ -605,7 +612,7 @@ fn foreign(
                     LossKind::Normalised,
                     format!("{base}/{}", token(name)),
                     None,
-                    "cloudevents-null-absent",
+                    Code::CloudeventsNullAbsent,
                     format!("属性 `{name}` 为 null 或空，按缺失处理"),
                     format!("attribute `{name}` is null or empty: read as absent"),
                 );
@@ -613,31 +620,32 @@ fn foreign(
             "data_base64" => {
                 use base64::Engine as _;
                 let decoded = v.as_str().and_then(|s| base64::engine::general_purpose::STANDARD.decode(s.trim()).ok());
-                match decoded {
-                    Some(bytes) if json_content && serde_json::from_slice::<Value>(&bytes).is_ok() => {
-                        let data: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+                let json =
+                    decoded.as_deref().filter(|_| json_content).and_then(|b| serde_json::from_slice::<Value>(b).ok());
+                match (decoded, json) {
+                    (Some(_), Some(data)) => {
                         note(
                             &mut loss,
                             LossKind::Normalised,
                             format!("{base}/data_base64"),
                             Some(&format!("/extensions/{NAMESPACE}/data")),
-                            "cloudevents-data-base64-decoded",
+                            Code::CloudeventsDataBase64Decoded,
                             "data_base64 解码为 JSON，保存为扩展中的 data".into(),
                             "data_base64 decoded as JSON and kept as data in extensions".into(),
                         );
                         ext.insert("data".into(), data);
                     }
-                    Some(_) => {
+                    (Some(_), None) => {
                         kept_attr(&mut loss, base, name);
                         ext.insert(name.clone(), v.clone());
                     }
-                    None => {
+                    (None, _) => {
                         note(
                             &mut loss,
                             LossKind::Rejected,
                             format!("{base}/data_base64"),
                             Some(&format!("/extensions/{NAMESPACE}/data_base64")),
-                            "cloudevents-bad-base64",
+                            Code::CloudeventsBadBase64,
                             "data_base64 不是有效的 base64，原文保存在扩展中".into(),
                             "data_base64 is not valid base64; kept as given in extensions".into(),
                         );
@@ -697,7 +705,7 @@ fn foreign(
         }
         Err(e) => fail(
             out,
-            "cloudevents-not-converted",
+            Code::CloudeventsNotConverted,
             base.to_owned(),
             format!("不是有效的事件：{e}"),
             format!("not a valid event: {e}"),

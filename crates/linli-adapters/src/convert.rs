@@ -3,6 +3,7 @@
 //! (`spec/18-adapters.md`). `linli convert`, the reference adapter of the conformance suite and
 //! the `adapters` conformance class all go through here.
 
+use crate::codes::Code;
 use linli_model::datetime::Timestamp;
 use linli_model::text::Text;
 use linli_model::{Record, RecordType};
@@ -121,7 +122,8 @@ const OPEN311_MEMBERS: &[&str] =
 ///   (`FaceListObject`, `APEListObject`, `SubscribeNotificationListObject`, …) or a `DeviceID` /
 ///   `ApeID` / `FaceID` / `MotorVehicleID` member → [`Format::Gat1400`];
 /// - other text whose first line has a comma, a tab or a semicolon between two non-empty fields and
-///   is neither JSON nor XML → [`Format::Csv`].
+///   is neither JSON nor XML → [`Format::Csv`] (not when its first 4096 bytes hold a NUL byte:
+///   those are not text).
 pub fn sniff(bytes: &[u8]) -> Option<Format> {
     if bytes.starts_with(b"PK\x03\x04") {
         return Some(Format::Xlsx);
@@ -139,6 +141,8 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
             let v: Value = serde_json::from_slice(body).ok()?;
             sniff_json(&v)
         }
+        // Bytes with a NUL are not text [ADP-010]: never a table, whatever their tabs.
+        Some(_) if body[..body.len().min(4096)].contains(&0) => None,
         Some(_) => {
             let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
             let line = text.lines().next().unwrap_or("");
@@ -195,7 +199,7 @@ fn sniff_json(v: &Value) -> Option<Format> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AdapterFinding {
     /// Stable code.
-    pub code: &'static str,
+    pub code: Code,
     /// Where: a JSON pointer into the input, `row R`, `row R column C`, or `file`.
     pub at: String,
     /// Chinese explanation.
@@ -255,7 +259,7 @@ fn parse_json(format: Format, bytes: &[u8]) -> Result<Value, Error> {
 }
 
 /// Errors given as `"<pointer>: <message>"` strings → coded findings.
-pub(crate) fn not_converted(code: &'static str, errors: Vec<String>) -> impl Iterator<Item = AdapterFinding> {
+pub(crate) fn not_converted(code: Code, errors: Vec<String>) -> impl Iterator<Item = AdapterFinding> {
     errors.into_iter().map(move |e| {
         let (at, msg) = match e.split_once(": ") {
             // The input as a whole is the empty JSON pointer (RFC 6901), chapter 22.
@@ -411,7 +415,7 @@ fn enforce_valid_records(format: Format, out: &mut Converted) {
         // ([DAT-003]; e.g. two NGSI entities whose URNs end alike).
         if !seen.insert((ty, record.id().to_owned())) {
             out.findings.push(AdapterFinding {
-                code: "adapter-duplicate-id",
+                code: Code::AdapterDuplicateId,
                 at: at.to_owned(),
                 message_zh: format!("读取的第 {i} 条记录（{ty}，从 0 起计）{i_zh}的标识与前面的同类记录相同，未写出"),
                 message_en: format!(
@@ -422,7 +426,7 @@ fn enforce_valid_records(format: Format, out: &mut Converted) {
         }
         if let Some((zh, en)) = unwritable(&record) {
             out.findings.push(AdapterFinding {
-                code: "adapter-record-too-large",
+                code: Code::AdapterRecordTooLarge,
                 at: at.to_owned(),
                 message_zh: format!(
                     "读取的第 {i} 条记录（{ty}，从 0 起计）{i_zh}{zh}，无法作为一行 NDJSON 写出，未写出"
@@ -441,7 +445,7 @@ fn enforce_valid_records(format: Format, out: &mut Converted) {
         }
         for (code, pointer) in errors {
             out.findings.push(AdapterFinding {
-                code: "adapter-record-invalid",
+                code: Code::AdapterRecordInvalid,
                 at: at.to_owned(),
                 message_zh: format!(
                     "读取的第 {i} 条记录（{ty}，从 0 起计）{i_zh}未通过语义检查 `{code}`（{pointer}），未写出"
@@ -462,7 +466,7 @@ fn enforce_valid_records(format: Format, out: &mut Converted) {
 pub fn is_refusal(finding: &AdapterFinding) -> bool {
     use crate::codes::Reported;
     !matches!(
-        crate::codes::describe(finding.code).map(|c| c.reported),
+        Some(finding.code.info().reported),
         Some(Reported::Loss(LossKind::Normalised | LossKind::KeptInExtensions))
     )
 }
@@ -518,7 +522,7 @@ fn read_with(format: Format, bytes: &[u8], json: Value, opts: &ReadOptions) -> R
                 kind: LossKind::Normalised,
                 source: String::new(),
                 target: None,
-                code: "geojson-read-as-ngsi-ld",
+                code: Code::GeojsonReadAsNgsiLd,
                 message_zh: "输入是 GeoJSON 形式的 NGSI-LD 实体，已按 NGSI-LD 读取（第 18.3 节）".into(),
                 message_en: "the input is NGSI-LD entities in their GeoJSON form, read as NGSI-LD (section 18.3)"
                     .into(),
@@ -599,7 +603,14 @@ fn read_ngsi(format: Format, json: &Value, opts: &ReadOptions, out: &mut Convert
     out.findings = got
         .findings
         .into_iter()
-        .map(|f| AdapterFinding { code: f.code, at: f.pointer, message_zh: f.message_zh, message_en: f.message_en })
+        .map(|f| AdapterFinding {
+            // Every FIWARE finding is made from a typed code (`fiware::finding`), so the lookup
+            // finds it; `fiware-not-converted` only were a model finding ever to carry another.
+            code: Code::from_code(f.code).unwrap_or(Code::FiwareNotConverted),
+            at: f.pointer,
+            message_zh: f.message_zh,
+            message_en: f.message_en,
+        })
         .collect();
     out.findings.extend(got.refused.into_iter().map(|r| AdapterFinding {
         code: r.code,
@@ -651,10 +662,10 @@ fn records_held(count: usize, loss: &LossReport) -> usize {
 
 fn other_types(format: Format, records: &[Record], keep: &[RecordType], loss: &mut LossReport) {
     let code = match format {
-        Format::Geojson => "geojson-record-type-not-representable",
-        Format::Cloudevents => "cloudevents-record-type-not-representable",
-        Format::Open311 | Format::Open311Xml => "open311-record-type-not-representable",
-        _ => "gat1400-record-type-not-representable",
+        Format::Geojson => Code::GeojsonRecordTypeNotRepresentable,
+        Format::Cloudevents => Code::CloudeventsRecordTypeNotRepresentable,
+        Format::Open311 | Format::Open311Xml => Code::Open311RecordTypeNotRepresentable,
+        _ => Code::Gat1400RecordTypeNotRepresentable,
     };
     for (i, r) in records.iter().enumerate().filter(|(_, r)| !keep.contains(&r.record_type())) {
         loss.push(Loss {
@@ -682,10 +693,13 @@ fn input_pointer(source: &str, maps: &[(&str, &[usize])]) -> String {
     source.to_owned()
 }
 
-fn pretty(v: &Value) -> Vec<u8> {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+/// `v` as pretty JSON and a line feed; a serialiser's error refuses the document (never an empty
+/// one).
+fn pretty(format: Format, v: &Value) -> Result<Vec<u8>, Error> {
+    let mut s = serde_json::to_string_pretty(v)
+        .map_err(|e| Error::Input { format: format.name(), message: format!("cannot be written as JSON: {e}") })?;
     s.push('\n');
-    s.into_bytes()
+    Ok(s.into_bytes())
 }
 
 /// Write canonical records in `format`.
@@ -718,7 +732,7 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
             other_types(format, records, &[RecordType::Event], &mut out.loss);
             let events: Vec<_> =
                 records.iter().filter_map(|r| if let Record::Event(e) = r { Some(e.clone()) } else { None }).collect();
-            (crate::cloudevents::events_to_batch(&events), LossReport::default())
+            (crate::cloudevents::events_to_batch(&events)?, LossReport::default())
         }
         Format::NgsiLd | Format::NgsiLdKeyValues => {
             let form =
@@ -747,10 +761,15 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
             if format == Format::Open311Xml {
                 let (xml, mut more) = crate::open311::requests_to_xml(&v)?;
                 for l in &mut more.entries {
-                    // A non-scalar request member can only come from the case's
-                    // `extensions.open311`: that is where it is in the records given.
+                    // Where the member is in the records given: `description` is the case's
+                    // own; every other member the XML writer can report (a non-scalar, a name
+                    // that is no element name, a null, or text with a character XML forbids —
+                    // the kept `service_code`/`service_name` among them) comes from the case's
+                    // `extensions.open311`; the other members are written from values that
+                    // hold none of these (ids, codes, times, numbers, labels).
                     let p = input_pointer(&l.source, &[("/", &case_at)]);
                     l.source = match p.get(1..).and_then(|r| r.split_once('/')) {
+                        Some((i, "description")) => format!("/{i}/description"),
                         Some((i, k)) => format!("/{i}/extensions/{}/{k}", crate::open311::NAMESPACE),
                         None => p,
                     };
@@ -782,7 +801,7 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
         }
     };
     out.loss.entries.extend(loss.entries);
-    out.bytes = pretty(&v);
+    out.bytes = pretty(format, &v)?;
     out.records_written = records_held(records.len(), &out.loss);
     Ok(out)
 }

@@ -38,6 +38,7 @@
 //! be restored ([`LossKind::NotRepresentable`]), nor can Linli members GA/T 1400 has no field
 //! for.
 
+use crate::codes::Code;
 use crate::loss::token;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -246,14 +247,7 @@ pub fn is_object_id(s: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-fn finding(
-    report: &mut LossReport,
-    source: String,
-    target: Option<String>,
-    code: &'static str,
-    zh: String,
-    en: String,
-) {
+fn finding(report: &mut LossReport, source: String, target: Option<String>, code: Code, zh: String, en: String) {
     report.push(Loss { kind: LossKind::Rejected, source, target, code, message_zh: zh, message_en: en });
 }
 
@@ -262,7 +256,7 @@ fn note(
     kind: LossKind,
     source: String,
     target: Option<String>,
-    code: &'static str,
+    code: Code,
     zh: String,
     en: String,
 ) {
@@ -451,7 +445,7 @@ pub fn read(doc: &Value, options: &Options) -> (Records, LossReport) {
     };
     let Some(root) = doc.as_object() else {
         let (zh, en) = ("文档必须是 JSON 对象".to_owned(), "the document must be a JSON object".to_owned());
-        finding(&mut r.report, String::new(), None, "gat1400-not-object", zh, en);
+        finding(&mut r.report, String::new(), None, Code::Gat1400NotObject, zh, en);
         return (r.records, r.report);
     };
     for (name, v) in root {
@@ -465,7 +459,7 @@ pub fn read(doc: &Value, options: &Options) -> (Records, LossReport) {
                 format!("未知的 GA/T 1400 包装对象 `{name}`，其内容未转换"),
                 format!("unknown GA/T 1400 wrapper `{name}`; its content is not converted"),
             );
-            finding(&mut r.report, p, None, "gat1400-unknown-wrapper", zh, en);
+            finding(&mut r.report, p, None, Code::Gat1400UnknownWrapper, zh, en);
         }
     }
     (r.records, r.report)
@@ -474,7 +468,7 @@ pub fn read(doc: &Value, options: &Options) -> (Records, LossReport) {
 impl Reader<'_> {
     fn not_object(&mut self, ptr: &str, what: &str) {
         let (zh, en) = (format!("{what} 必须是 JSON 对象"), format!("{what} must be a JSON object"));
-        finding(&mut self.report, ptr.to_owned(), None, "gat1400-not-object", zh, en);
+        finding(&mut self.report, ptr.to_owned(), None, Code::Gat1400NotObject, zh, en);
     }
 
     /// A wrapper `{"<Kind>Object": [...]}` (or the array itself) at `ptr`.
@@ -491,7 +485,7 @@ impl Reader<'_> {
                 _ => {
                     let obj = kind.object();
                     let (zh, en) = (format!("缺少数组 `{obj}`"), format!("missing array `{obj}`"));
-                    finding(&mut self.report, format!("{ptr}/{obj}"), None, "gat1400-not-object", zh, en);
+                    finding(&mut self.report, format!("{ptr}/{obj}"), None, Code::Gat1400NotObject, zh, en);
                     return;
                 }
             },
@@ -531,7 +525,14 @@ impl Reader<'_> {
                 "缺少数组 `SubscribeNotificationObject`".to_owned(),
                 "missing array `SubscribeNotificationObject`".to_owned(),
             );
-            finding(&mut self.report, format!("{ptr}/SubscribeNotificationObject"), None, "gat1400-not-object", zh, en);
+            finding(
+                &mut self.report,
+                format!("{ptr}/SubscribeNotificationObject"),
+                None,
+                Code::Gat1400NotObject,
+                zh,
+                en,
+            );
             return;
         };
         for (i, n) in items.iter().enumerate() {
@@ -553,7 +554,7 @@ impl Reader<'_> {
                         LossKind::NotRepresentable,
                         format!("{p}/{}", token(name)),
                         None,
-                        "gat1400-notification-field",
+                        Code::Gat1400NotificationField,
                         format!("通知字段 `{name}` 不属于任何 Linli 记录"),
                         format!("notification field `{name}` belongs to no Linli record"),
                     );
@@ -568,7 +569,7 @@ impl Reader<'_> {
             LossKind::Normalised,
             at.to_owned(),
             None,
-            "gat1400-null-absent",
+            Code::Gat1400NullAbsent,
             format!("字段 `{name}` 为 null 或空字符串，按缺失处理"),
             format!("field `{name}` is null or empty and is read as absent"),
         );
@@ -601,7 +602,7 @@ impl Reader<'_> {
                 &mut self.report,
                 format!("{ptr}/{}", token(key)),
                 Some(format!("/extensions/{NAMESPACE}/{}", token(key))),
-                "gat1400-bad-id",
+                Code::Gat1400BadId,
                 format!("`{key}` 不符合 GA/T 1400 编码规则，原值保存在扩展中"),
                 format!("`{key}` does not have the GA/T 1400 shape; kept in extensions"),
             );
@@ -624,7 +625,7 @@ impl Reader<'_> {
                 &mut r.report,
                 at.clone(),
                 Some(format!("/extensions/{NAMESPACE}/Latitude")),
-                "gat1400-bad-coordinate",
+                Code::Gat1400BadCoordinate,
                 "经纬度缺失或超出范围，原值保存在扩展中".to_owned(),
                 "Longitude/Latitude missing or out of range; kept in extensions".to_owned(),
             );
@@ -647,7 +648,7 @@ impl Reader<'_> {
                         LossKind::Normalised,
                         at.clone(),
                         Some("/location".into()),
-                        "gat1400-coordinate-datum",
+                        Code::Gat1400CoordinateDatum,
                         format!("坐标按声明的 {} 转换为 WGS-84", datum_label(self.options.datum)),
                         format!(
                             "coordinates converted from the declared {} to WGS-84",
@@ -661,7 +662,7 @@ impl Reader<'_> {
                         LossKind::Normalised,
                         at,
                         Some("/location".into()),
-                        "gat1400-coordinate-swapped",
+                        Code::Gat1400CoordinateSwapped,
                         "经度和纬度写反，已交换".to_owned(),
                         "longitude and latitude were given the other way round; swapped".to_owned(),
                     );
@@ -674,7 +675,7 @@ impl Reader<'_> {
                     LossKind::Normalised,
                     at,
                     None,
-                    "gat1400-location-unknown",
+                    Code::Gat1400LocationUnknown,
                     "经纬度 0,0 表示未知，不作为位置".to_owned(),
                     "Longitude/Latitude 0,0 means unknown; no location".to_owned(),
                 );
@@ -700,7 +701,7 @@ impl Reader<'_> {
                     LossKind::NotRepresentable,
                     at,
                     None,
-                    "gat1400-sensitive-not-kept",
+                    Code::Gat1400SensitiveNotKept,
                     format!("个人信息字段 `{name}` 不保存在扩展中（扩展无法标记敏感级别）"),
                     format!("personal field `{name}` is not kept in extensions (extensions cannot mark it sensitive)"),
                 );
@@ -712,7 +713,7 @@ impl Reader<'_> {
                     LossKind::NotRepresentable,
                     at,
                     None,
-                    "gat1400-photo-not-copied",
+                    Code::Gat1400PhotoNotCopied,
                     format!("图像数据 `{name}` 不复制进记录"),
                     format!("image bytes `{name}` are not copied into the record"),
                 );
@@ -720,7 +721,7 @@ impl Reader<'_> {
             }
             let mut v = if same(name, "SubImageList") { self.kept_sub_images(v, &at) } else { (*v).clone() };
             for p in crate::rules::strip_sensitive(&mut v, &at) {
-                self.report.push(crate::rules::sensitive_not_kept("gat1400-sensitive-not-kept", p));
+                self.report.push(crate::rules::sensitive_not_kept(Code::Gat1400SensitiveNotKept, p));
             }
             ext.insert((*name).to_owned(), v);
             // A rejected value is kept as given and has its one loss entry already [ADP-004].
@@ -731,7 +732,7 @@ impl Reader<'_> {
                 kind: LossKind::KeptInExtensions,
                 source: at,
                 target: Some(format!("/extensions/{NAMESPACE}/{}", token(name))),
-                code: "gat1400-field-kept",
+                code: Code::Gat1400FieldKept,
                 message_zh: format!("GA/T 1400 字段 `{name}` 已保存在扩展 `{NAMESPACE}` 中"),
                 message_en: format!("GA/T 1400 field `{name}` kept in extensions `{NAMESPACE}`"),
             });
@@ -776,7 +777,7 @@ impl Reader<'_> {
                                 LossKind::NotRepresentable,
                                 here,
                                 None,
-                                "gat1400-photo-not-copied",
+                                Code::Gat1400PhotoNotCopied,
                                 format!("图像数据 `{k}` 不复制进记录"),
                                 format!("image bytes `{k}` are not copied into the record"),
                             );
@@ -796,12 +797,12 @@ impl Reader<'_> {
         if id.is_none() {
             let (code, zh, en) = match raw {
                 None => (
-                    "gat1400-missing-id",
+                    Code::Gat1400MissingId,
                     format!("{object} 缺少 `{field}`，对象未转换"),
                     format!("{object} without `{field}`; object not converted"),
                 ),
                 Some(_) => (
-                    "gat1400-bad-id",
+                    Code::Gat1400BadId,
                     format!("`{field}` 无法作为标识，对象未转换"),
                     format!("`{field}` cannot be an id; object not converted"),
                 ),
@@ -822,7 +823,7 @@ impl Reader<'_> {
                 LossKind::Normalised,
                 at,
                 Some(target.to_owned()),
-                "gat1400-time-zone-assumed",
+                Code::Gat1400TimeZoneAssumed,
                 format!("`{key}` 没有时区，按北京时间（+08:00）读取"),
                 format!("`{key}` has no zone; read as China Standard Time (+08:00)"),
             );
@@ -832,7 +833,7 @@ impl Reader<'_> {
                 LossKind::Normalised,
                 at,
                 Some(target.to_owned()),
-                "gat1400-time-epoch",
+                Code::Gat1400TimeEpoch,
                 format!("`{key}` 是 Unix 时间戳，已转为 RFC 3339"),
                 format!("`{key}` is a Unix timestamp; converted to RFC 3339"),
             );
@@ -856,7 +857,7 @@ impl Reader<'_> {
                     format!("`{key}` 不是可识别的时间，对象未转换"),
                     format!("`{key}` is not a time in a known form; object not converted"),
                 );
-                finding(&mut self.report, format!("{ptr}/{}", token(key)), None, "gat1400-bad-time", zh, en);
+                finding(&mut self.report, format!("{ptr}/{}", token(key)), None, Code::Gat1400BadTime, zh, en);
                 return None;
             };
             consumed.push(key.to_owned());
@@ -873,7 +874,7 @@ impl Reader<'_> {
                 LossKind::Normalised,
                 format!("{ptr}/{}/{}/{j}/{}", token(key), token(inner), token(shot_key)),
                 Some("/occurredAt".into()),
-                "gat1400-time-from-image",
+                Code::Gat1400TimeFromImage,
                 format!("{object} 没有抓拍时间（{}），取图像的拍摄时间（北京时间）", candidates.join("/")),
                 format!(
                     "{object} has no capture time ({}); the image's ShotTime is used (China Standard Time)",
@@ -886,7 +887,7 @@ impl Reader<'_> {
             format!("缺少时间（{}），对象未转换", candidates.join("/")),
             format!("no time ({}); object not converted", candidates.join("/")),
         );
-        finding(&mut self.report, ptr.to_owned(), None, "gat1400-missing-time", zh, en);
+        finding(&mut self.report, ptr.to_owned(), None, Code::Gat1400MissingTime, zh, en);
         None
     }
 
@@ -957,6 +958,7 @@ impl Reader<'_> {
             }
         }
         if matches!(kind, Kind::Motor | Kind::NonMotor) {
+            // an object without its id: the default empty id; the vehicle Thing's id comes from the plate, else from this id (an id that does not check makes no Thing).
             self.vehicle(kind, f, raw.as_deref().unwrap_or_default(), &mut e, &mut consumed);
         }
         // Where the capture was taken, in the declared datum [ADP-070], [ADP-073].
@@ -984,7 +986,7 @@ impl Reader<'_> {
                 &mut self.report,
                 format!("{ptr}/{}", token(key)),
                 Some(format!("/extensions/{NAMESPACE}/{}", token(key))),
-                "gat1400-bad-time",
+                Code::Gat1400BadTime,
                 format!("`{key}` 不是可识别的时间或早于开始时间，原值保存在扩展中"),
                 format!("`{key}` is not a time in a known form or is before the start; kept in extensions"),
             ),
@@ -1004,6 +1006,7 @@ impl Reader<'_> {
         let id = match &plate {
             Some(p) => {
                 let hash = linli_model::support::hex::encode(&sha2::Sha256::digest(p.as_str().as_bytes()));
+                // a SHA-256 hex digest has 64 characters: the default empty prefix is never taken.
                 Id::new(format!("gat1400:plate:{}", hash.get(..16).unwrap_or_default()))
             }
             None => Id::new(format!("gat1400:vehicle:{object_id}")),
@@ -1060,7 +1063,14 @@ impl Reader<'_> {
                     "`ImageID` 不符合 GA/T 1400 编码规则".to_owned(),
                     "`ImageID` does not have the GA/T 1400 shape".to_owned(),
                 );
-                finding(&mut self.report, format!("{p}/{}", token(&key_of("ImageID"))), None, "gat1400-bad-id", zh, en);
+                finding(
+                    &mut self.report,
+                    format!("{p}/{}", token(&key_of("ImageID"))),
+                    None,
+                    Code::Gat1400BadId,
+                    zh,
+                    en,
+                );
             }
             let format = present("FileFormat").and_then(Value::as_str);
             let url = present("StoragePath").and_then(Value::as_str);
@@ -1077,7 +1087,7 @@ impl Reader<'_> {
                         let (zh, en) =
                             ("图片数据不是合法的 base64".to_owned(), "image Data is not valid base64".to_owned());
                         let at = format!("{p}/{}", token(&key_of("Data")));
-                        finding(&mut self.report, at, None, "gat1400-bad-base64", zh, en);
+                        finding(&mut self.report, at, None, Code::Gat1400BadBase64, zh, en);
                     }
                 }
             }
@@ -1111,7 +1121,7 @@ impl Reader<'_> {
                 kind: LossKind::NotRepresentable,
                 source: at.to_owned(),
                 target: Some(format!("/media/{}", e.media.len().saturating_sub(1))),
-                code: "gat1400-image-by-reference",
+                code: Code::Gat1400ImageByReference,
                 message_zh: "图片数据不复制进记录，仅保留引用和 SHA-256 摘要".to_owned(),
                 message_en: "image bytes are not copied into the record; kept by reference with a SHA-256 digest"
                     .to_owned(),
@@ -1129,7 +1139,7 @@ impl Reader<'_> {
                 "图像地址不是绝对 URI，未作为媒体引用（原值保存在扩展中）".to_owned(),
                 "the image location is not an absolute URI; no media reference (kept in extensions)".to_owned(),
             );
-            finding(&mut self.report, at.to_owned(), None, "gat1400-bad-image-uri", zh, en);
+            finding(&mut self.report, at.to_owned(), None, Code::Gat1400BadImageUri, zh, en);
             return false;
         };
         if e.media.iter().any(|m| m.uri == uri) {
@@ -1141,7 +1151,7 @@ impl Reader<'_> {
             LossKind::Normalised,
             at.to_owned(),
             Some(format!("/media/{}", e.media.len().saturating_sub(1))),
-            "gat1400-image-url-only",
+            Code::Gat1400ImageUrlOnly,
             "图像只有存储地址，媒体引用没有 SHA-256 摘要".to_owned(),
             "the image is given only by its storage URL; the media reference has no SHA-256 digest".to_owned(),
         );
@@ -1157,7 +1167,7 @@ impl Reader<'_> {
         let Some(name) = f.text("Name").and_then(|n| Text::new(n).ok()) else {
             let (zh, en) =
                 (format!("{object} 缺少 `Name`，对象未转换"), format!("{object} without `Name`; object not converted"));
-            finding(&mut self.report, format!("{ptr}/Name"), None, "gat1400-missing-name", zh, en);
+            finding(&mut self.report, format!("{ptr}/Name"), None, Code::Gat1400MissingName, zh, en);
             return;
         };
         consumed.extend(f.key("Name").map(str::to_owned));
@@ -1218,7 +1228,7 @@ impl Reader<'_> {
                     &mut self.report,
                     format!("{ptr}/{}", token(key)),
                     None,
-                    "gat1400-bad-id-number",
+                    Code::Gat1400BadIdNumber,
                     format!("`{key}` 不是有效的证件号码，未保留（敏感信息）"),
                     format!("`{key}` is not a valid identity number; not kept (sensitive)"),
                 ),
@@ -1230,7 +1240,7 @@ impl Reader<'_> {
                     &mut self.report,
                     format!("{ptr}/{}", token(key)),
                     Some(format!("/extensions/{NAMESPACE}/{}", token(key))),
-                    "gat1400-gender-mismatch",
+                    Code::Gat1400GenderMismatch,
                     format!("`{key}` 与证件号码不一致，原值保存在扩展中"),
                     format!("`{key}` disagrees with the identity number; kept in extensions"),
                 ),
@@ -1252,7 +1262,7 @@ impl Reader<'_> {
                     &mut self.report,
                     format!("{ptr}/{}", token(key)),
                     None,
-                    "gat1400-bad-phone",
+                    Code::Gat1400BadPhone,
                     format!("`{key}` 不是有效的电话号码，未保留（个人信息）"),
                     format!("`{key}` is not a valid telephone number; not kept (personal)"),
                 ),
@@ -1275,7 +1285,7 @@ impl Reader<'_> {
                         &mut self.report,
                         format!("{ptr}/{}", token(key)),
                         None,
-                        "gat1400-bad-time",
+                        Code::Gat1400BadTime,
                         format!("`{key}` 不是有效日期或与证件号码不一致，未保留（个人信息）"),
                         format!(
                             "`{key}` is not a valid date or disagrees with the identity number; not kept (personal)"
@@ -1296,15 +1306,16 @@ impl Reader<'_> {
                 "CarInfo 既无 `PlateNo` 也无 `CarInfoID`，对象未转换".to_owned(),
                 "CarInfo with neither `PlateNo` nor `CarInfoID`; object not converted".to_owned(),
             );
-            finding(&mut self.report, format!("{ptr}/CarInfoID"), None, "gat1400-missing-id", zh, en);
+            finding(&mut self.report, format!("{ptr}/CarInfoID"), None, Code::Gat1400MissingId, zh, en);
             return;
         }
+        // an object without its id: the default empty id; the vehicle Thing's id comes from the plate, else from this id (an id that does not check makes no Thing).
         let Some((_, i)) = self.vehicle_thing(Kind::Motor, f, raw.as_deref().unwrap_or_default(), &mut consumed) else {
             let (zh, en) = (
                 "`CarInfoID` 无法作为标识，对象未转换".to_owned(),
                 "`CarInfoID` cannot be an id; object not converted".to_owned(),
             );
-            finding(&mut self.report, format!("{ptr}/CarInfoID"), None, "gat1400-bad-id", zh, en);
+            finding(&mut self.report, format!("{ptr}/CarInfoID"), None, Code::Gat1400BadId, zh, en);
             return;
         };
         if raw.as_deref().is_some_and(is_device_id) && f.text("PlateNo").is_some() {
@@ -1344,7 +1355,7 @@ impl Reader<'_> {
                     LossKind::NotRepresentable,
                     format!("{ptr}/{}", token(k)),
                     None,
-                    "gat1400-sensitive-not-kept",
+                    Code::Gat1400SensitiveNotKept,
                     format!("个人信息字段 `{k}` 没有车主人员记录可容纳，不保存"),
                     format!("personal field `{k}` has no owner Person to hold it; not kept"),
                 );
@@ -1407,7 +1418,7 @@ impl Reader<'_> {
                 format!("{object} 缺少 `RecordID`，对象未转换"),
                 format!("{object} without `RecordID`; object not converted"),
             );
-            finding(&mut self.report, format!("{ptr}/RecordID"), None, "gat1400-missing-id", zh, en);
+            finding(&mut self.report, format!("{ptr}/RecordID"), None, Code::Gat1400MissingId, zh, en);
             return;
         };
         let raw = f.text(field);
@@ -1519,11 +1530,12 @@ fn file_format(media_type: &str) -> &'static str {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-fn lost(report: &mut LossReport, source: String, code: &'static str, zh: String, en: String) {
+fn lost(report: &mut LossReport, source: String, code: Code, zh: String, en: String) {
     report.push(Loss { kind: LossKind::NotRepresentable, source, target: None, code, message_zh: zh, message_en: en });
 }
 
 fn kept_fields(ext: &linli_model::Extensions) -> Map<String, Value> {
+    // a record without GA/T 1400 extensions has none: the default empty map.
     ext.0.iter().find(|(ns, _)| ns.as_str() == NAMESPACE).map(|(_, m)| m.clone()).unwrap_or_default()
 }
 
@@ -1531,7 +1543,7 @@ fn other_namespaces(ext: &linli_model::Extensions, base: &str, report: &mut Loss
     for ns in ext.0.keys().filter(|ns| ns.as_str() != NAMESPACE) {
         let (zh, en) =
             ("GA/T 1400 无法表示其他厂商扩展".to_owned(), "GA/T 1400 cannot hold other vendor extensions".to_owned());
-        lost(report, format!("{base}/extensions/{}", token(ns.as_str())), "gat1400-not-representable", zh, en);
+        lost(report, format!("{base}/extensions/{}", token(ns.as_str())), Code::Gat1400NotRepresentable, zh, en);
     }
 }
 
@@ -1569,7 +1581,7 @@ pub fn write(things: &[Thing], events: &[Event]) -> (Value, LossReport) {
             k => lost(
                 &mut report,
                 base,
-                "gat1400-thing-kind",
+                Code::Gat1400ThingKind,
                 format!("GA/T 1400 上传对象无法表示物品类型 {}", k.code()),
                 format!("no GA/T 1400 upload object holds a thing of kind {}", k.code()),
             ),
@@ -1596,7 +1608,7 @@ fn write_device(kind: Kind, t: &Thing, base: &str, report: &mut LossReport) -> V
             kind: LossKind::Normalised,
             source: format!("{base}/id"),
             target: None,
-            code: "gat1400-no-device-code",
+            code: Code::Gat1400NoDeviceCode,
             message_zh: zh,
             message_en: en,
         });
@@ -1644,7 +1656,7 @@ fn write_device(kind: Kind, t: &Thing, base: &str, report: &mut LossReport) -> V
     for (member, _) in missing.into_iter().filter(|(_, p)| *p) {
         let (zh, en) =
             (format!("{} 无法表示 {member}", kind.object()), format!("{} cannot hold {member}", kind.object()));
-        lost(report, format!("{base}{member}"), "gat1400-not-representable", zh, en);
+        lost(report, format!("{base}{member}"), Code::Gat1400NotRepresentable, zh, en);
     }
     other_namespaces(&t.extensions, base, report);
     Value::Object(obj)
@@ -1667,7 +1679,7 @@ fn write_event(e: &Event, things: &[Thing], base: &str, report: &mut LossReport)
             lost(
                 report,
                 base.to_owned(),
-                "gat1400-event-category",
+                Code::Gat1400EventCategory,
                 format!("GA/T 1400 上传对象无法表示事件类别 {}", c.code()),
                 format!("no GA/T 1400 upload object holds an event of category {}", c.code()),
             );
@@ -1691,7 +1703,7 @@ fn write_event(e: &Event, things: &[Thing], base: &str, report: &mut LossReport)
                 kind: LossKind::Normalised,
                 source: format!("{base}{member}"),
                 target: Some(format!("/{}/{}/{field}", kind.upload(), kind.object())),
-                code: "gat1400-time-to-cst",
+                code: Code::Gat1400TimeToCst,
                 message_zh: format!("时间 {t} 转为北京时间 {s}（精确到秒）"),
                 message_en: format!("time {t} converted to China Standard Time {s} (whole seconds)"),
             });
@@ -1716,7 +1728,7 @@ fn write_event(e: &Event, things: &[Thing], base: &str, report: &mut LossReport)
                     kind: LossKind::Normalised,
                     source: format!("{base}/subjects"),
                     target: None,
-                    code: "gat1400-plate-color",
+                    code: Code::Gat1400PlateColor,
                     message_zh: zh,
                     message_en: en,
                 });
@@ -1729,7 +1741,7 @@ fn write_event(e: &Event, things: &[Thing], base: &str, report: &mut LossReport)
         if p.coordinates.alt.is_some() {
             let (zh, en) =
                 (format!("{} 无法表示高程", kind.object()), format!("{} cannot hold an altitude", kind.object()));
-            lost(report, format!("{base}/location/coordinates/2"), "gat1400-not-representable", zh, en);
+            lost(report, format!("{base}/location/coordinates/2"), Code::Gat1400NotRepresentable, zh, en);
         }
     }
     if !e.media.is_empty() {
@@ -1757,7 +1769,7 @@ fn write_event(e: &Event, things: &[Thing], base: &str, report: &mut LossReport)
             "图片数据无法还原（记录中只有引用和摘要）".to_owned(),
             "image data cannot be restored (the record holds only references and digests)".to_owned(),
         );
-        lost(report, format!("{base}/media"), "gat1400-image-data-not-restorable", zh, en);
+        lost(report, format!("{base}/media"), Code::Gat1400ImageDataNotRestorable, zh, en);
     }
     let subjects_lost = e.subjects.iter().any(|s| subject.is_none_or(|t| t.id != s.id));
     let missing = [
@@ -1774,7 +1786,7 @@ fn write_event(e: &Event, things: &[Thing], base: &str, report: &mut LossReport)
     for (member, _) in missing.into_iter().filter(|(_, p)| *p) {
         let (zh, en) =
             (format!("{} 无法表示 {member}", kind.object()), format!("{} cannot hold {member}", kind.object()));
-        lost(report, format!("{base}{member}"), "gat1400-not-representable", zh, en);
+        lost(report, format!("{base}{member}"), Code::Gat1400NotRepresentable, zh, en);
     }
     other_namespaces(&e.extensions, base, report);
     Some((kind, Value::Object(obj)))

@@ -22,6 +22,7 @@
 //! Loss `source` pointers point into the input (prefixed with `/features/<i>` in a
 //! collection); `target` pointers point into the converted place.
 
+use crate::codes::Code;
 use std::collections::HashSet;
 
 use crate::loss::token;
@@ -126,7 +127,7 @@ fn kept(report: &mut LossReport, base: &str, name: &str) {
         kind: LossKind::KeptInExtensions,
         source: format!("{base}/properties/{}", token(name)),
         target: Some(format!("/extensions/{NAMESPACE}/{}", token(name))),
-        code: "geojson-property-kept",
+        code: Code::GeojsonPropertyKept,
         message_zh: format!("GeoJSON 属性 `{name}` 不是 Linli 地点的成员，已保存在扩展 `{NAMESPACE}` 中"),
         message_en: format!("GeoJSON property `{name}` is not a Linli place member; kept in extensions `{NAMESPACE}`"),
     });
@@ -147,7 +148,7 @@ fn convert_feature(feature: &Value, base: &str, report: &mut LossReport) -> Resu
                 kind: LossKind::Normalised,
                 source: format!("{base}/id"),
                 target: Some("/id".into()),
-                code: "geojson-numeric-id",
+                code: Code::GeojsonNumericId,
                 message_zh: format!("数字 Feature 标识 {n} 已转为字符串"),
                 message_en: format!("numeric Feature id {n} turned into a string"),
             });
@@ -181,7 +182,7 @@ fn convert_feature(feature: &Value, base: &str, report: &mut LossReport) -> Resu
             kind: LossKind::NotRepresentable,
             source: format!("{base}/{}", token(name)),
             target: None,
-            code: "geojson-member-dropped",
+            code: Code::GeojsonMemberDropped,
             message_zh: format!("Feature 成员 `{name}` 在 Linli 地点中没有对应位置"),
             message_en: format!("Feature member `{name}` has no place in a Linli place"),
         });
@@ -205,7 +206,7 @@ fn convert_feature(feature: &Value, base: &str, report: &mut LossReport) -> Resu
                 kind: LossKind::NotRepresentable,
                 source: format!("{base}/geometry"),
                 target: Some(format!("/extensions/{NAMESPACE}/geometry")),
-                code: "geojson-geometry-not-representable",
+                code: Code::GeojsonGeometryNotRepresentable,
                 message_zh: format!("几何 `{kind}` 不是有效的点、多边形或多多边形，已保存在扩展 `{NAMESPACE}` 中"),
                 message_en: format!(
                     "geometry `{kind}` is not a valid Point, Polygon or MultiPolygon; kept in extensions `{NAMESPACE}`"
@@ -359,7 +360,7 @@ pub struct ReadOutcome {
     pub findings: Vec<AdapterFinding>,
 }
 
-fn finding(code: &'static str, at: impl Into<String>, zh: String, en: String) -> AdapterFinding {
+fn finding(code: Code, at: impl Into<String>, zh: String, en: String) -> AdapterFinding {
     AdapterFinding { code, at: at.into(), message_zh: zh, message_en: en }
 }
 
@@ -435,6 +436,7 @@ pub fn decode_echarts(fc: &mut Value) -> Result<Vec<String>, (String, String)> {
     for (i, f) in features.iter_mut().enumerate() {
         let at = format!("/features/{i}/geometry");
         let Some(g) = f.get_mut("geometry").and_then(Value::as_object_mut) else { continue };
+        // a geometry without a string `type`: the default empty type matches no geometry type and is left as it is.
         let ty = g.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
         let offsets = g.remove("encodeOffsets").unwrap_or(Value::Null);
         let Some(coords) = g.get_mut("coordinates") else { continue };
@@ -496,7 +498,7 @@ pub fn read(json: &Value, bytes: &[u8], opts: &ReadOptions) -> Result<ReadOutcom
     let mut out = ReadOutcome::default();
     if let Some(at) = first_duplicate_member(bytes) {
         out.findings.push(finding(
-            "geojson-duplicate-member",
+            Code::GeojsonDuplicateMember,
             at.clone(),
             format!("成员名 `{at}` 在同一对象中出现两次，无法确定取值；输入未转换"),
             format!("member `{at}` occurs twice in one object, so its value is ambiguous; nothing converted"),
@@ -509,6 +511,7 @@ pub fn read(json: &Value, bytes: &[u8], opts: &ReadOptions) -> Result<ReadOutcom
             message: "(root): a GeoJSON document must be a JSON object".into(),
         });
     };
+    // a Feature without a string `type`: the default empty type is no GeoJSON type and is refused below.
     let ty = obj.get("type").and_then(Value::as_str).unwrap_or_default();
     let ctx = Ctx { mapping: &mapping, datum: opts.datum, received_at: opts.received_at };
     match ty {
@@ -522,7 +525,7 @@ pub fn read(json: &Value, bytes: &[u8], opts: &ReadOptions) -> Result<ReadOutcom
                                 kind: LossKind::Normalised,
                                 source: at,
                                 target: Some("/geometry".into()),
-                                code: "geojson-echarts-decoded",
+                                code: Code::GeojsonEchartsDecoded,
                                 message_zh: "ECharts 压缩坐标（UTF8Encoding）已解码".into(),
                                 message_en: "ECharts compressed coordinates (UTF8Encoding) decoded".into(),
                             });
@@ -531,7 +534,7 @@ pub fn read(json: &Value, bytes: &[u8], opts: &ReadOptions) -> Result<ReadOutcom
                     Err((at, why)) => {
                         out.loss.entries.clear();
                         out.findings.push(finding(
-                            "geojson-echarts-undecodable",
+                            Code::GeojsonEchartsUndecodable,
                             at,
                             format!("ECharts 压缩坐标无法解码：{why}"),
                             format!("ECharts compressed coordinates cannot be decoded: {why}"),
@@ -547,14 +550,14 @@ pub fn read(json: &Value, bytes: &[u8], opts: &ReadOptions) -> Result<ReadOutcom
                     kind: LossKind::NotRepresentable,
                     source: format!("/{}", token(name)),
                     target: None,
-                    code: "geojson-member-dropped",
+                    code: Code::GeojsonMemberDropped,
                     message_zh: format!("FeatureCollection 成员 `{name}` 在 Linli 地点中没有对应位置"),
                     message_en: format!("FeatureCollection member `{name}` has no place in a Linli place"),
                 });
             }
             let Some(features) = fc.get("features").and_then(Value::as_array) else {
                 out.findings.push(finding(
-                    "geojson-not-converted",
+                    Code::GeojsonNotConverted,
                     "/features",
                     "FeatureCollection 必须有数组 `features`".into(),
                     "a FeatureCollection must have an array `features`".into(),
@@ -647,7 +650,7 @@ impl Ctx<'_> {
                     out.places.push(place);
                     out.loss.entries.append(&mut one.entries);
                 }
-                Err(e) => out.findings.extend(crate::convert::not_converted("geojson-not-converted", vec![e])),
+                Err(e) => out.findings.extend(crate::convert::not_converted(Code::GeojsonNotConverted, vec![e])),
             }
         } else {
             self.feature(f, base, false, out);
@@ -671,14 +674,14 @@ impl Ctx<'_> {
     /// A foreign Feature (or a bare geometry wrapped as one when `bare`) [ADP-062]–[ADP-067].
     fn feature(&self, f: &Value, base: &str, bare: bool, out: &mut ReadOutcome) {
         let here = |p: &str| format!("{base}{p}");
-        let not_converted = |out: &mut ReadOutcome, code: &'static str, at: String, zh: String, en: String| {
+        let not_converted = |out: &mut ReadOutcome, code: Code, at: String, zh: String, en: String| {
             out.findings.push(finding(code, at, format!("此 Feature 未转换：{zh}"), format!("not converted: {en}")));
         };
         let Some(obj) = f.as_object() else {
             let at = if base.is_empty() { String::new() } else { base.to_owned() };
             return not_converted(
                 out,
-                "geojson-not-converted",
+                Code::GeojsonNotConverted,
                 at,
                 "Feature 必须是 JSON 对象".into(),
                 "a Feature must be a JSON object".into(),
@@ -687,7 +690,7 @@ impl Ctx<'_> {
         if obj.get("type").and_then(Value::as_str) != Some("Feature") {
             return not_converted(
                 out,
-                "geojson-not-converted",
+                Code::GeojsonNotConverted,
                 here("/type"),
                 "`type` 必须是 \"Feature\"".into(),
                 "a Feature must have `type` \"Feature\"".into(),
@@ -696,7 +699,7 @@ impl Ctx<'_> {
         if ngsi_ld_shaped(f) {
             return not_converted(
                 out,
-                "geojson-ngsi-ld-entity",
+                Code::GeojsonNgsiLdEntity,
                 here(""),
                 "这是 GeoJSON 形式的 NGSI-LD 实体（urn:ngsi-ld: 标识或 GeoProperty 几何），请用 `--from ngsi-ld` 读取".into(),
                 "this is an NGSI-LD entity in its GeoJSON form (a urn:ngsi-ld: id or a GeoProperty geometry): read it with `--from ngsi-ld`".into(),
@@ -709,7 +712,7 @@ impl Ctx<'_> {
             Some(_) => {
                 return not_converted(
                     out,
-                    "geojson-bad-properties",
+                    Code::GeojsonBadProperties,
                     here("/properties"),
                     "`properties` 必须是对象或 null（RFC 7946 §3.2）".into(),
                     "`properties` must be an object or null (RFC 7946 §3.2)".into(),
@@ -725,7 +728,7 @@ impl Ctx<'_> {
             Some(_) => {
                 return not_converted(
                     out,
-                    "geojson-bad-id",
+                    Code::GeojsonBadId,
                     here("/id"),
                     "Feature 的 `id` 必须是字符串或数字（RFC 7946 §3.2）".into(),
                     "a Feature `id` must be a string or a number (RFC 7946 §3.2)".into(),
@@ -737,7 +740,7 @@ impl Ctx<'_> {
                 kind: LossKind::Normalised,
                 source: here("/id"),
                 target: Some("/id".into()),
-                code: "geojson-numeric-id",
+                code: Code::GeojsonNumericId,
                 message_zh: "数字 Feature 标识已转为字符串".into(),
                 message_en: "numeric Feature id turned into a string".into(),
             });
@@ -781,7 +784,7 @@ impl Ctx<'_> {
                     kind: LossKind::Normalised,
                     source: at,
                     target: None,
-                    code: "geojson-null-absent",
+                    code: Code::GeojsonNullAbsent,
                     message_zh: format!("属性 `{key}` 为 null 或空，按缺失处理"),
                     message_en: format!("property `{key}` is null or empty: read as absent"),
                 });
@@ -835,7 +838,7 @@ impl Ctx<'_> {
                     kind: LossKind::Rejected,
                     source: at,
                     target: Some(format!("/extensions/{NAMESPACE}/{}", token(key))),
-                    code: "geojson-bad-property-value",
+                    code: Code::GeojsonBadPropertyValue,
                     message_zh: format!("属性 `{key}` 的值不能作为地点成员（类型或格式不符），已保存在扩展中"),
                     message_en: format!(
                         "property `{key}` has a value that cannot be the place member (wrong type or form); kept in extensions"
@@ -854,7 +857,7 @@ impl Ctx<'_> {
         } else {
             match self.geometry(geometry, &here("/geometry"), &mut loss) {
                 Ok(g) => {
-                    if g.is_none() && loss.entries.iter().any(|l| l.code == "geojson-geometry-not-representable") {
+                    if g.is_none() && loss.entries.iter().any(|l| l.code == Code::GeojsonGeometryNotRepresentable) {
                         kept_geometry = Some(geometry.clone());
                     }
                     g
@@ -880,7 +883,7 @@ impl Ctx<'_> {
             }
             return not_converted(
                 out,
-                "geojson-not-converted",
+                Code::GeojsonNotConverted,
                 String::new(),
                 "单独的几何不是 Linli 地点能容纳的几何，没有可转换的内容".into(),
                 "a bare geometry that no Linli place geometry can hold has nothing to convert".into(),
@@ -890,7 +893,7 @@ impl Ctx<'_> {
         if props.is_empty() && geom.is_none() && kept_geometry.is_none() && !bare {
             return not_converted(
                 out,
-                "geojson-empty-feature",
+                Code::GeojsonEmptyFeature,
                 here(""),
                 "Feature 既没有几何也没有属性，没有可转换的内容".into(),
                 "the Feature has neither a geometry nor any property: nothing to convert".into(),
@@ -905,7 +908,7 @@ impl Ctx<'_> {
                     kind: LossKind::Normalised,
                     source: at,
                     target: Some("/id".into()),
-                    code: "geojson-id-generated",
+                    code: Code::GeojsonIdGenerated,
                     message_zh: format!("标识不是有效的 Linli 标识，改用生成的 `{made}`，原值保存在 meta.sourceId"),
                     message_en: format!(
                         "the id is not a valid Linli id; `{made}` generated, the original kept in meta.sourceId"
@@ -920,13 +923,13 @@ impl Ctx<'_> {
                 let division = matches!(kind, Some("province" | "city" | "district" | "sub-district" | "community"));
                 let made = match record.get("divisionCode").and_then(Value::as_str).filter(|_| division) {
                     Some(code) => code.to_owned(),
-                    None => format!("geojson-{}", short_hash(&serde_json::to_string(f).unwrap_or_default())),
+                    None => format!("geojson-{}", short_hash(&f.to_string())),
                 };
                 loss.push(Loss {
                     kind: LossKind::Normalised,
                     source: here("/id"),
                     target: Some("/id".into()),
-                    code: "geojson-id-generated",
+                    code: Code::GeojsonIdGenerated,
                     message_zh: format!("Feature 没有标识，使用 `{made}`"),
                     message_en: format!("the Feature has no id; `{made}` used"),
                 });
@@ -938,7 +941,7 @@ impl Ctx<'_> {
                 kind: LossKind::Normalised,
                 source: here("/properties"),
                 target: Some("/name".into()),
-                code: "geojson-default-name",
+                code: Code::GeojsonDefaultName,
                 message_zh: "没有名称属性，以标识作为名称".into(),
                 message_en: "no name property; the id is used as the name".into(),
             });
@@ -952,7 +955,7 @@ impl Ctx<'_> {
                     kind: LossKind::Normalised,
                     source: here("/properties"),
                     target: Some("/kind".into()),
-                    code: "geojson-default-kind",
+                    code: Code::GeojsonDefaultKind,
                     message_zh: format!("没有地点类型，使用默认值 `{DEFAULT_KIND}`"),
                     message_en: format!("no place kind; the default `{DEFAULT_KIND}` is used"),
                 });
@@ -964,7 +967,7 @@ impl Ctx<'_> {
                 kind: LossKind::NotRepresentable,
                 source: here(&format!("/{}", token(name))),
                 target: None,
-                code: "geojson-member-dropped",
+                code: Code::GeojsonMemberDropped,
                 message_zh: format!("Feature 成员 `{name}` 在 Linli 地点中没有对应位置"),
                 message_en: format!("Feature member `{name}` has no place in a Linli place"),
             });
@@ -973,13 +976,13 @@ impl Ctx<'_> {
         for name in foreign.keys().filter(|k| crate::rules::is_sensitive_member(k)).cloned().collect::<Vec<_>>() {
             foreign.remove(&name);
             loss.push(crate::rules::sensitive_not_kept(
-                "geojson-sensitive-not-kept",
+                Code::GeojsonSensitiveNotKept,
                 here(&format!("/properties/{}", token(&name))),
             ));
         }
         for (name, v) in foreign.iter_mut() {
             for p in crate::rules::strip_sensitive(v, &here(&format!("/properties/{}", token(name)))) {
-                loss.push(crate::rules::sensitive_not_kept("geojson-sensitive-not-kept", p));
+                loss.push(crate::rules::sensitive_not_kept(Code::GeojsonSensitiveNotKept, p));
             }
         }
         for name in foreign.keys().filter(|k| !rejected_keys.contains(*k)) {
@@ -989,7 +992,7 @@ impl Ctx<'_> {
             if foreign.contains_key("geometry") {
                 return not_converted(
                     out,
-                    "geojson-not-converted",
+                    Code::GeojsonNotConverted,
                     here("/geometry"),
                     "几何无法保存在扩展中：属性 `geometry` 已在那里".into(),
                     "the geometry cannot be kept in extensions: property `geometry` is already there".into(),
@@ -1012,7 +1015,22 @@ impl Ctx<'_> {
         }
         record.insert("meta".into(), meta);
         if let Some(g) = geom {
-            record.insert("geometry".into(), serde_json::to_value(g).unwrap_or_default());
+            match serde_json::to_value(g) {
+                Ok(v) => {
+                    record.insert("geometry".into(), v);
+                }
+                // Cannot happen for a checked geometry; should it, the Feature is refused, never
+                // converted without its geometry.
+                Err(e) => {
+                    return not_converted(
+                        out,
+                        Code::GeojsonNotConverted,
+                        here("/geometry"),
+                        format!("几何无法写出：{e}"),
+                        format!("the geometry cannot be written: {e}"),
+                    );
+                }
+            }
         }
         if !foreign.is_empty() {
             record.insert("extensions".into(), serde_json::json!({ NAMESPACE: foreign }));
@@ -1027,7 +1045,7 @@ impl Ctx<'_> {
             }
             Err(e) => not_converted(
                 out,
-                "geojson-not-converted",
+                Code::GeojsonNotConverted,
                 here("/properties"),
                 format!("不是有效的地点：{e}"),
                 format!("not a valid place: {e}"),
@@ -1043,18 +1061,19 @@ impl Ctx<'_> {
         g: &Value,
         at: &str,
         loss: &mut LossReport,
-    ) -> Result<Option<linli_model::geo::Geometry>, (&'static str, String, String, String)> {
-        let bad = |at: String, zh: &str, en: &str| ("geojson-bad-geometry", at, zh.to_owned(), en.to_owned());
+    ) -> Result<Option<linli_model::geo::Geometry>, (Code, String, String, String)> {
+        let bad = |at: String, zh: &str, en: &str| (Code::GeojsonBadGeometry, at, zh.to_owned(), en.to_owned());
         let Some(obj) = g.as_object() else {
             return Err(bad(at.to_owned(), "几何必须是对象", "a geometry must be an object"));
         };
+        // a geometry without a string `type`: the default empty type is refused below as not a geometry type.
         let ty = obj.get("type").and_then(Value::as_str).unwrap_or_default();
         for (name, _) in obj.iter().filter(|(k, _)| !matches!(k.as_str(), "type" | "coordinates" | "geometries")) {
             loss.push(Loss {
                 kind: LossKind::NotRepresentable,
                 source: format!("{at}/{}", token(name)),
                 target: None,
-                code: "geojson-member-dropped",
+                code: Code::GeojsonMemberDropped,
                 message_zh: format!("几何成员 `{name}` 在 Linli 几何中没有对应位置"),
                 message_en: format!("geometry member `{name}` has no place in a Linli geometry"),
             });
@@ -1083,6 +1102,7 @@ impl Ctx<'_> {
                 serde_json::json!({ "type": "MultiPolygon", "coordinates": out })
             }
             "GeometryCollection" => {
+                // a GeometryCollection without `geometries`: the default empty list, refused below as holding no polygon.
                 let members = obj.get("geometries").and_then(Value::as_array).cloned().unwrap_or_default();
                 let all_polygons = !members.is_empty()
                     && members
@@ -1107,11 +1127,19 @@ impl Ctx<'_> {
                     kind: LossKind::Normalised,
                     source: at.to_owned(),
                     target: Some("/geometry".into()),
-                    code: "geojson-geometry-merged",
+                    code: Code::GeojsonGeometryMerged,
                     message_zh: "多边形组成的 GeometryCollection 合并为一个多多边形".into(),
                     message_en: "a GeometryCollection of polygons merged into one MultiPolygon".into(),
                 });
-                serde_json::json!({ "type": "MultiPolygon", "coordinates": serde_json::to_value(polys).unwrap_or_default() })
+                let coordinates = serde_json::to_value(polys).map_err(|e| {
+                    (
+                        Code::GeojsonBadGeometry,
+                        at.to_owned(),
+                        format!("几何无法写出：{e}"),
+                        format!("the geometry cannot be written: {e}"),
+                    )
+                })?;
+                serde_json::json!({ "type": "MultiPolygon", "coordinates": coordinates })
             }
             "LineString" | "MultiPoint" | "MultiLineString" => {
                 loss.push(not_representable(at, ty));
@@ -1125,7 +1153,7 @@ impl Ctx<'_> {
                 kind: LossKind::Normalised,
                 source: format!("{at}/coordinates"),
                 target: None,
-                code: "geojson-zero-position",
+                code: Code::GeojsonZeroPosition,
                 message_zh: "坐标 0,0 表示未知位置，地点没有几何".into(),
                 message_en: "position 0,0 means an unknown location; the place has no geometry".into(),
             });
@@ -1136,7 +1164,7 @@ impl Ctx<'_> {
                 kind: LossKind::Normalised,
                 source: format!("{at}/coordinates"),
                 target: Some("/geometry/coordinates".into()),
-                code: "geojson-swapped-position",
+                code: Code::GeojsonSwappedPosition,
                 message_zh: "经纬度顺序颠倒，已纠正".into(),
                 message_en: "latitude and longitude were swapped; put right".into(),
             });
@@ -1151,15 +1179,10 @@ impl Ctx<'_> {
     }
 
     #[allow(clippy::type_complexity)]
-    fn position(
-        &self,
-        v: &Value,
-        at: &str,
-        st: &mut Positions,
-    ) -> Result<Value, (&'static str, String, String, String)> {
+    fn position(&self, v: &Value, at: &str, st: &mut Positions) -> Result<Value, (Code, String, String, String)> {
         let bad = || {
             (
-                "geojson-bad-coordinate",
+                Code::GeojsonBadCoordinate,
                 at.to_owned(),
                 "坐标不是 [经度, 纬度] 范围内的数字".to_owned(),
                 "the position is not [longitude, latitude] numbers in range".to_owned(),
@@ -1191,10 +1214,10 @@ impl Ctx<'_> {
         at: &str,
         st: &mut Positions,
         loss: &mut LossReport,
-    ) -> Result<Value, (&'static str, String, String, String)> {
+    ) -> Result<Value, (Code, String, String, String)> {
         let bad = |at: String| {
             (
-                "geojson-bad-geometry",
+                Code::GeojsonBadGeometry,
                 at,
                 "多边形的环无效（至少 4 个位置）".to_owned(),
                 "a polygon ring is invalid (at least 4 positions)".to_owned(),
@@ -1217,7 +1240,7 @@ impl Ctx<'_> {
                         kind: LossKind::Normalised,
                         source: ra.clone(),
                         target: None,
-                        code: "geojson-ring-closed",
+                        code: Code::GeojsonRingClosed,
                         message_zh: "多边形的环未闭合，已补上首个位置".into(),
                         message_en: "an open polygon ring closed by repeating its first position".into(),
                     });
@@ -1244,7 +1267,7 @@ fn not_representable(at: &str, ty: &str) -> Loss {
         kind: LossKind::NotRepresentable,
         source: at.to_owned(),
         target: Some(format!("/extensions/{NAMESPACE}/geometry")),
-        code: "geojson-geometry-not-representable",
+        code: Code::GeojsonGeometryNotRepresentable,
         message_zh: format!("几何 `{ty}` 不是 Linli 地点的几何（点、多边形、多多边形），已保存在扩展 `{NAMESPACE}` 中"),
         message_en: format!(
             "geometry `{ty}` is not a place geometry (Point, Polygon, MultiPolygon); kept in extensions `{NAMESPACE}`"
@@ -1257,7 +1280,7 @@ fn coordinates_converted(at: &str, datum: Datum) -> Loss {
         kind: LossKind::Normalised,
         source: at.to_owned(),
         target: Some("/geometry".into()),
-        code: "geojson-coordinates-to-wgs84",
+        code: Code::GeojsonCoordinatesToWgs84,
         message_zh: format!("坐标已从 {} 转换为 WGS-84", datum.label()),
         message_en: format!("coordinates converted from {} to WGS-84", datum.label()),
     }

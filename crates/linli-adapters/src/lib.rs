@@ -5,6 +5,7 @@
 //! represented in the target, and values that were normalised (a coordinate transformed, a
 //! local time given an offset). An adapter never drops a field silently.
 
+use crate::codes::Code;
 pub mod cloudevents;
 pub mod codes;
 pub mod convert;
@@ -63,6 +64,17 @@ pub enum Error {
         /// Every problem found, in file order (at least one).
         problems: Vec<String>,
     },
+    /// A CSV input that is not text [ADP-010]: a NUL byte, or (the encoding detected) bytes
+    /// valid neither as UTF-8 nor as GB18030. Nothing is converted.
+    #[error("csv: not text: {} at byte offset {offset} (line {line}); nothing converted{}", if *.nul { "a NUL byte" } else { "bytes that are neither UTF-8 nor GB18030/GBK" }, if *.nul { "" } else { " (force an encoding with --encoding to read it with the bad bytes replaced)" })]
+    NotText {
+        /// Byte offset of the first such byte, from 0.
+        offset: u64,
+        /// Its line, from 1.
+        line: u64,
+        /// Whether it is a NUL byte (else undecodable).
+        nul: bool,
+    },
     /// A register's header lacks more than half of the mapping's columns, or the column of the
     /// row's required name [ADP-017]: nothing is converted. Each missing column comes with the
     /// register's header that looks most like it, if any.
@@ -116,18 +128,25 @@ pub(crate) fn not_in_table<T: linli_model::codes::CodeTable>(at: &str, value: &s
 }
 
 fn hint_en(f: Option<convert::Format>) -> String {
+    // no format recognised: the default empty hint.
     f.map(|f| format!("; it looks like {0}: try --from {0}", f.name())).unwrap_or_default()
 }
 
 impl Error {
     /// Stable code of the error.
     pub fn code(&self) -> &'static str {
+        self.typed_code().as_str()
+    }
+
+    /// Stable code of the error, typed.
+    pub fn typed_code(&self) -> Code {
         match self {
-            Error::Input { .. } => "adapter-input",
-            Error::NotThisFormat { .. } => "adapter-wrong-format",
-            Error::DatumNotHonoured { .. } => "adapter-datum-not-honoured",
-            Error::Mapping { .. } => "adapter-mapping",
-            Error::ColumnsMissing { .. } => "csv-columns-missing",
+            Error::Input { .. } => Code::AdapterInput,
+            Error::NotThisFormat { .. } => Code::AdapterWrongFormat,
+            Error::DatumNotHonoured { .. } => Code::AdapterDatumNotHonoured,
+            Error::Mapping { .. } => Code::AdapterMapping,
+            Error::ColumnsMissing { .. } => Code::CsvColumnsMissing,
+            Error::NotText { .. } => Code::CsvNotText,
         }
     }
 
@@ -138,6 +157,7 @@ impl Error {
             Error::Input { format, message } if zh => format!("{format}：输入无法转换：{message}"),
             Error::NotThisFormat { format, looks_like, detail } if zh => {
                 let hint =
+                    // no format recognised: the default empty hint.
                     looks_like.map(|f| format!("；看起来是 {0}，请改用 --from {0}", f.name())).unwrap_or_default();
                 format!("{format}：输入不是 {format} 格式（{detail}）{hint}")
             }
@@ -152,7 +172,13 @@ impl Error {
                 missing.len(),
                 missing_list(missing, true)
             ),
+            Error::NotText { offset, line, nul } if zh => {
+                let what = if *nul { "NUL 字节" } else { "既不是 UTF-8 也不是 GB18030/GBK 的字节" };
+                let hint = if *nul { "" } else { "（可用 --encoding 指定编码，坏字节替换后读取）" };
+                format!("csv：不是文本：第 {line} 行（字节偏移 {offset}）有{what}，未转换任何行{hint}")
+            }
             Error::ColumnsMissing { .. }
+            | Error::NotText { .. }
             | Error::Input { .. }
             | Error::NotThisFormat { .. }
             | Error::DatumNotHonoured { .. }

@@ -1,5 +1,6 @@
 //! The loss report of a conversion.
 
+use crate::codes::Code;
 use serde::Serialize;
 
 /// What happened to one source or target field.
@@ -30,7 +31,7 @@ pub struct Loss {
     /// Where, in the target (JSON pointer), if anywhere.
     pub target: Option<String>,
     /// Stable code, e.g. `coordinate-gcj02-to-wgs84`.
-    pub code: &'static str,
+    pub code: Code,
     /// Chinese explanation.
     pub message_zh: String,
     /// English explanation.
@@ -47,7 +48,7 @@ impl Serialize for Loss {
         if let Some(t) = &self.target {
             s.serialize_field("target", t)?;
         }
-        s.serialize_field("code", self.code)?;
+        s.serialize_field("code", &self.code)?;
         s.serialize_field("message_zh", &self.message_zh)?;
         s.serialize_field("message_en", &self.message_en)?;
         s.end()
@@ -115,7 +116,7 @@ mod tests {
             kind: LossKind::Normalised,
             source: source.into(),
             target: None,
-            code: "x",
+            code: Code::CsvDateNormalised,
             message_zh: String::new(),
             message_en: String::new(),
         }
@@ -138,7 +139,7 @@ mod tests {
             kind: LossKind::Normalised,
             source: "row 2 column 出生日期".into(),
             target: Some("/birthDate".into()),
-            code: "csv-date-normalised",
+            code: Code::CsvDateNormalised,
             message_zh: "日期".into(),
             message_en: "date".into(),
         };

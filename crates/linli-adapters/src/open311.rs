@@ -46,6 +46,7 @@
 //! `requested_datetime` is not converted; any other rejected value is kept, as given, in
 //! `extensions.open311` and the request still converts.
 
+use crate::codes::Code;
 use crate::coords::Datum;
 use crate::loss::token;
 use crate::rules::{self, Located, ZoneRule};
@@ -267,7 +268,7 @@ fn not_representable(report: &mut LossReport, base: &str, member: &str, zh: &str
         kind: LossKind::NotRepresentable,
         source: format!("{base}{member}"),
         target: None,
-        code: "open311-not-representable",
+        code: Code::Open311NotRepresentable,
         message_zh: format!("Open311 服务请求无法表示{zh}"),
         message_en: format!("an Open311 service request cannot hold {en}"),
     });
@@ -333,7 +334,7 @@ fn write_request(case: &Case, categories: &CategoryMap, base: &str, report: &mut
                 kind: LossKind::NotRepresentable,
                 source: format!("{base}/extensions/{NAMESPACE}/{}", token(name)),
                 target: None,
-                code: "open311-extension-conflict",
+                code: Code::Open311ExtensionConflict,
                 message_zh: format!("扩展字段 `{name}` 与已写出的 Open311 字段冲突"),
                 message_en: format!("extension field `{name}` conflicts with an Open311 field already written"),
             });
@@ -417,7 +418,7 @@ pub(crate) fn requests_to_cases_at(requests: &Value, options: &Options) -> (Vec<
     (cases, report)
 }
 
-fn reject(report: &mut LossReport, source: String, target: Option<String>, code: &'static str, zh: String, en: String) {
+fn reject(report: &mut LossReport, source: String, target: Option<String>, code: Code, zh: String, en: String) {
     report.push(Loss { kind: LossKind::Rejected, source, target, code, message_zh: zh, message_en: en });
 }
 
@@ -428,7 +429,7 @@ fn reject_kept(
     base: &str,
     name: &str,
     v: &Value,
-    code: &'static str,
+    code: Code,
     why_en: &str,
 ) {
     ext.insert(name.to_owned(), v.clone());
@@ -456,7 +457,7 @@ fn read_time(v: &Value, ptr: &str, options: &Options, report: &mut LossReport) -
             kind: LossKind::Normalised,
             source: ptr.to_owned(),
             target: None,
-            code: "open311-time-without-offset",
+            code: Code::Open311TimeWithoutOffset,
             message_zh: format!("时间没有时区偏移，按 {zone} 处理（Open311 的时区规则）"),
             message_en: format!("the time has no offset; read as {zone} (the Open311 zone rule)"),
         });
@@ -465,7 +466,7 @@ fn read_time(v: &Value, ptr: &str, options: &Options, report: &mut LossReport) -
             kind: LossKind::Normalised,
             source: ptr.to_owned(),
             target: None,
-            code: "open311-time-form",
+            code: Code::Open311TimeForm,
             message_zh: "时间以纪元秒/毫秒或纯数字写出，已转为 RFC 3339".to_owned(),
             message_en: "the time is written as epoch seconds/milliseconds or digits; converted to RFC 3339".to_owned(),
         });
@@ -514,7 +515,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
             report,
             base.to_owned(),
             None,
-            "open311-not-object",
+            Code::Open311NotObject,
             format!("{here}：服务请求必须是 JSON 对象"),
             format!("{here}: a service request must be a JSON object"),
         );
@@ -526,7 +527,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
             kind: LossKind::Normalised,
             source: format!("{base}/{}", token(name)),
             target: None,
-            code: "open311-null-absent",
+            code: Code::Open311NullAbsent,
             message_zh: format!("`{name}` 为 null 或空，按缺省处理"),
             message_en: format!("`{name}` is null or empty; read as absent"),
         });
@@ -546,7 +547,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
                 "{here}: a GeoReport v2 POST response (an id or token and a notice), not a service request; read the result of GET /requests"
             ),
         );
-        reject(report, base.to_owned(), None, "open311-post-response", zh, en);
+        reject(report, base.to_owned(), None, Code::Open311PostResponse, zh, en);
         return None;
     }
     if only(&["code", "description"]) && field("code").is_some() {
@@ -554,7 +555,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
             format!("{here}：这是 GeoReport v2 错误回应（code、description），不是服务请求"),
             format!("{here}: a GeoReport v2 error response (code, description), not a service request"),
         );
-        reject(report, base.to_owned(), None, "open311-error-response", zh, en);
+        reject(report, base.to_owned(), None, Code::Open311ErrorResponse, zh, en);
         return None;
     }
 
@@ -562,7 +563,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
         None => {
             let p = ptr("service_request_id");
             let (zh, en) = ("缺少 service_request_id".to_owned(), "missing service_request_id".to_owned());
-            reject(report, p, None, "open311-missing-id", zh, en);
+            reject(report, p, None, Code::Open311MissingId, zh, en);
             return None;
         }
         Some(Value::String(s)) => Id::new(s.as_str()).ok(),
@@ -574,7 +575,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
             "service_request_id 不是有效的 Linli 标识".to_owned(),
             "service_request_id is not a valid Linli id".to_owned(),
         );
-        reject(report, ptr("service_request_id"), None, "open311-bad-id", zh, en);
+        reject(report, ptr("service_request_id"), None, Code::Open311BadId, zh, en);
         return None;
     };
     let reported_at =
@@ -582,12 +583,12 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
             Some(Ok(t)) => t,
             None => {
                 let (zh, en) = ("缺少 requested_datetime".to_owned(), "missing requested_datetime".to_owned());
-                reject(report, ptr("requested_datetime"), None, "open311-missing-requested-datetime", zh, en);
+                reject(report, ptr("requested_datetime"), None, Code::Open311MissingRequestedDatetime, zh, en);
                 return None;
             }
             Some(Err(why)) => {
                 let (zh, en) = (format!("requested_datetime 无法解析（{why}）"), format!("requested_datetime: {why}"));
-                reject(report, ptr("requested_datetime"), None, "open311-bad-time", zh, en);
+                reject(report, ptr("requested_datetime"), None, Code::Open311BadTime, zh, en);
                 return None;
             }
         };
@@ -598,7 +599,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
         Some(v) => {
             let t = v.as_str().and_then(|s| Text::new(s).ok());
             if t.is_none() {
-                reject_kept(report, ext, base, name, v, "open311-bad-text", "not a valid text");
+                reject_kept(report, ext, base, name, v, Code::Open311BadText, "not a valid text");
             }
             t
         }
@@ -618,7 +619,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
                     kind: LossKind::KeptInExtensions,
                     source: ptr(name),
                     target: Some(format!("/extensions/{NAMESPACE}/{name}")),
-                    code: "open311-service-code-kept",
+                    code: Code::Open311ServiceCodeKept,
                     message_zh: format!(
                         "映射文件将服务代码归入类别，原 `{name}` 保存在扩展 `{NAMESPACE}` 中，写出时还原"
                     ),
@@ -635,7 +636,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
                 kind: LossKind::KeptInExtensions,
                 source: ptr("service_code"),
                 target: Some(format!("/extensions/{NAMESPACE}/service_code")),
-                code: "open311-unknown-service-code",
+                code: Code::Open311UnknownServiceCode,
                 message_zh: format!("未知的服务代码 `{c}` 归入 other.other，原代码保存在扩展 `{NAMESPACE}` 中"),
                 message_en: format!(
                     "unknown service code `{c}` mapped to other.other; kept in extensions `{NAMESPACE}`"
@@ -645,7 +646,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
         }),
         None => {
             if let Some(v) = field("service_code") {
-                reject_kept(report, &mut ext, base, "service_code", v, "open311-bad-text", "not a string");
+                reject_kept(report, &mut ext, base, "service_code", v, Code::Open311BadText, "not a string");
             }
             CaseCategory::Other
         }
@@ -655,7 +656,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
             kind: LossKind::Normalised,
             source: ptr("service_name"),
             target: Some("/title".to_owned()),
-            code: "open311-default-title",
+            code: Code::Open311DefaultTitle,
             message_zh: "没有可用的 service_name，标题取类别的中文名称".to_owned(),
             message_en: "no usable service_name; the title is the category's Chinese label".to_owned(),
         });
@@ -669,7 +670,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
         match read_time(v, &ptr(name), options, report) {
             Ok(t) => Some(t),
             Err(why) => {
-                reject_kept(report, ext, base, name, v, "open311-bad-time", why);
+                reject_kept(report, ext, base, name, v, Code::Open311BadTime, why);
                 None
             }
         }
@@ -693,7 +694,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
         (None, None) => {}
         (lat, lng) => match (lat.and_then(rules::number), lng.and_then(rules::number)) {
             (Some(la), Some(lo)) => {
-                let mut note = |code: &'static str, zh: &str, en: &str| {
+                let mut note = |code: Code, zh: &str, en: &str| {
                     report.push(Loss {
                         kind: LossKind::Normalised,
                         source: ptr("lat"),
@@ -705,7 +706,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
                 };
                 if lat.is_some_and(Value::is_string) || lng.is_some_and(Value::is_string) {
                     note(
-                        "open311-coordinate-text",
+                        Code::Open311CoordinateText,
                         "坐标以文本写出，已读为数值",
                         "coordinates written as text; read as numbers",
                     );
@@ -714,14 +715,14 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
                     Located::At { lng, lat, converted, swapped } => {
                         if swapped {
                             note(
-                                "open311-coordinates-swapped",
+                                Code::Open311CoordinatesSwapped,
                                 "lat 与 long 写反（纬度超出 ±90），已交换",
                                 "lat and long given the other way round (the latitude is beyond ±90); swapped",
                             );
                         }
                         if converted {
                             note(
-                                "open311-coordinates-to-wgs84",
+                                Code::Open311CoordinatesToWgs84,
                                 "坐标已按声明的坐标系换算为 WGS-84",
                                 "coordinates converted from the declared datum to WGS-84",
                             );
@@ -729,7 +730,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
                         case.location = Point::new(lng, lat).ok();
                     }
                     Located::Unknown => note(
-                        "open311-position-unknown",
+                        Code::Open311PositionUnknown,
                         "坐标为 0,0（表示未知），不作为位置",
                         "coordinates 0,0 (the usual way of writing unknown); no location",
                     ),
@@ -737,7 +738,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
                         for (name, v) in [("lat", lat), ("long", lng)] {
                             if let Some(v) = v {
                                 let why = "latitude must be −90…90 and longitude −180…180";
-                                reject_kept(report, &mut ext, base, name, v, "open311-bad-coordinate", why);
+                                reject_kept(report, &mut ext, base, name, v, Code::Open311BadCoordinate, why);
                             }
                         }
                     }
@@ -747,13 +748,13 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
                 for (name, v) in [("lat", lat), ("long", lng)] {
                     if let Some(v) = v {
                         let why = "latitude must be −90…90 and longitude −180…180, both given";
-                        reject_kept(report, &mut ext, base, name, v, "open311-bad-coordinate", why);
+                        reject_kept(report, &mut ext, base, name, v, Code::Open311BadCoordinate, why);
                     }
                 }
                 if lat.is_none() || lng.is_none() {
                     let missing = if lat.is_none() { "lat" } else { "long" };
                     let (zh, en) = (format!("缺少 `{missing}`"), format!("`{missing}` is missing"));
-                    reject(report, ptr(missing), None, "open311-bad-coordinate", zh, en);
+                    reject(report, ptr(missing), None, Code::Open311BadCoordinate, zh, en);
                 }
             }
         },
@@ -762,14 +763,22 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
     // Status.
     let notes = field("status_notes").and_then(Value::as_str).filter(|s| !s.trim().is_empty());
     if let Some(v) = field("status_notes").filter(|v| !v.is_string()) {
-        reject_kept(report, &mut ext, base, "status_notes", v, "open311-bad-text", "not a string");
+        reject_kept(report, &mut ext, base, "status_notes", v, Code::Open311BadText, "not a string");
     }
     let closed = match field("status") {
         Some(Value::String(s)) if s == "open" => Some(false),
         Some(Value::String(s)) if s == "closed" => Some(true),
         None => None,
         Some(v) => {
-            reject_kept(report, &mut ext, base, "status", v, "open311-unknown-status", "status must be open or closed");
+            reject_kept(
+                report,
+                &mut ext,
+                base,
+                "status",
+                v,
+                Code::Open311UnknownStatus,
+                "status must be open or closed",
+            );
             None
         }
     };
@@ -783,7 +792,7 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
             kind: LossKind::Normalised,
             source: ptr("status"),
             target: Some(format!("/history/{}", case.history().len().saturating_sub(1))),
-            code: "open311-status-step-synthesised",
+            code: Code::Open311StatusStepSynthesised,
             message_zh: format!("由 Open311 状态推定的流转步骤：{} {}", to.code(), to.label_zh()),
             message_en: format!("status step synthesised from the Open311 status: {}", to.code()),
         });
@@ -797,15 +806,15 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
     for (name, v) in obj.iter().filter(|(k, v)| !MAPPED.contains(&k.as_str()) && !rules::is_absent(v)) {
         let at = format!("{base}/{}", token(name));
         if rules::is_sensitive_member(name) {
-            report.push(rules::sensitive_not_kept("open311-sensitive-not-kept", at));
+            report.push(rules::sensitive_not_kept(Code::Open311SensitiveNotKept, at));
             continue;
         }
         let mut v = v.clone();
         for p in rules::strip_sensitive(&mut v, &at) {
-            report.push(rules::sensitive_not_kept("open311-sensitive-not-kept", p));
+            report.push(rules::sensitive_not_kept(Code::Open311SensitiveNotKept, p));
         }
         ext.insert(name.clone(), v);
-        let code = if name == "media_url" { "open311-media-kept" } else { "open311-field-kept" };
+        let code = if name == "media_url" { Code::Open311MediaKept } else { Code::Open311FieldKept };
         let why_zh = if name == "media_url" { "（Linli 案件没有媒体成员）" } else { "" };
         let why_en = if name == "media_url" { " (a Linli case has no media member)" } else { "" };
         report.push(Loss {
@@ -831,14 +840,6 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
 
 // ---------------------------------------------------------------------------------------------
 // The XML form of GeoReport v2
-
-/// `<service_requests><request>…</request>…</service_requests>`.
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(rename = "service_requests")]
-struct XmlRequests {
-    #[serde(rename = "request", default)]
-    request: Vec<std::collections::BTreeMap<String, String>>,
-}
 
 /// Read the XML form of GeoReport v2 (`<service_requests><request>…`) into the JSON form that
 /// [`requests_to_cases`] reads: one object per `request`, one member per child element, an
@@ -908,8 +909,12 @@ pub fn requests_from_xml(text: &str) -> Result<Value, crate::Error> {
     if !stack.is_empty() {
         return Err(bad("the document ends inside an element".into()));
     }
-    let Some((_, Value::Object(doc))) = root else {
-        return Err(bad("no <service_requests> element with <request> elements".into()));
+    let doc = match root {
+        Some((_, Value::Object(doc))) => doc,
+        // `<service_requests></service_requests>` (what the writer gives for no request) reads
+        // like `<service_requests/>`: no request.
+        Some((_, Value::String(_))) => Map::new(),
+        _ => return Err(bad("no <service_requests> element with <request> elements".into())),
     };
     let requests = match doc.get("request") {
         Some(Value::Array(items)) => items.clone(),
@@ -964,60 +969,123 @@ fn grouped(children: Vec<(String, Value)>) -> Value {
     Value::Object(out)
 }
 
-/// Write the JSON form of service requests (as [`cases_to_requests`] gives them) in the XML form.
-/// Every member is a scalar there; a member that is not (a foreign array or object kept in the
-/// extensions) is written as its JSON text and reported as [`LossKind::Normalised`]
-/// (`open311-xml-json-text`); a member whose name is not an XML element name ([`is_xml_name`]) is
-/// not written and reported as [`LossKind::NotRepresentable`] (`open311-xml-name`) [ADP-031].
+/// Write the JSON form of service requests (as [`cases_to_requests`] gives them) in the XML form
+/// [ADP-031]: `<?xml …?>`, a line feed, `<service_requests>`, each request as `<request>` with its
+/// members as elements in code point order of their names, `</service_requests>` and a line feed
+/// (no request: `<service_requests></service_requests>`). Every member is a scalar there:
+///
+/// - a member that is not (a foreign array or object kept in the extensions) is written as its
+///   JSON text, [`LossKind::Normalised`] (`open311-xml-json-text`);
+/// - a member whose name is not an XML element name ([`is_xml_name`]) is not written,
+///   [`LossKind::NotRepresentable`] (`open311-xml-name`);
+/// - a `null` member is not written (XML has no null; an empty element reads as `""`),
+///   [`LossKind::NotRepresentable`] (`open311-xml-null`);
+/// - text is escaped by [`xml_text`]; a character XML 1.0 forbids is written as U+FFFD,
+///   [`LossKind::NotRepresentable`] (`open311-xml-char-replaced`, once per member).
+///
+/// The pointers are `/<i>/<member>` into the requests given. Never an error today; the `Result`
+/// is kept for the writers' common shape.
 pub fn requests_to_xml(requests: &Value) -> Result<(String, LossReport), crate::Error> {
     let mut report = LossReport::default();
-    let mut out = XmlRequests { request: Vec::new() };
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<service_requests>");
     for (i, r) in requests.as_array().into_iter().flatten().enumerate() {
-        let mut m = std::collections::BTreeMap::new();
-        for (k, v) in r.as_object().into_iter().flatten() {
-            if v.is_null() {
-                continue;
-            }
+        let mut lost = |code: Code, k: &str, zh: String, en: String| {
+            report.push(Loss {
+                // Only `open311-xml-json-text` changes a value that is still written.
+                kind: if code == Code::Open311XmlJsonText { LossKind::Normalised } else { LossKind::NotRepresentable },
+                source: format!("/{i}/{}", token(k)),
+                target: None,
+                code,
+                message_zh: zh,
+                message_en: en,
+            });
+        };
+        // Code point order of the names, whatever order the object keeps.
+        let members: std::collections::BTreeMap<&String, &Value> = r.as_object().into_iter().flatten().collect();
+        xml.push_str("<request>");
+        for (k, v) in members {
             if !is_xml_name(k) {
-                report.push(Loss {
-                    kind: LossKind::NotRepresentable,
-                    source: format!("/{i}/{}", token(k)),
-                    target: None,
-                    code: "open311-xml-name",
-                    message_zh: "成员名不是 XML 元素名，在 XML 中无法写出".to_owned(),
-                    message_en: "the member's name is not an XML element name; not written in XML".to_owned(),
-                });
+                lost(
+                    Code::Open311XmlName,
+                    k,
+                    "成员名不是 XML 元素名，在 XML 中无法写出".to_owned(),
+                    "the member's name is not an XML element name; not written in XML".to_owned(),
+                );
                 continue;
             }
             let text = match v {
                 Value::String(s) => s.clone(),
                 Value::Number(n) => n.to_string(),
                 Value::Bool(b) => b.to_string(),
-                Value::Null => continue,
+                Value::Null => {
+                    lost(
+                        Code::Open311XmlNull,
+                        k,
+                        format!("`{k}` 为 null，XML 无法表示 null（空元素读作空字符串），未写出"),
+                        format!("`{k}` is null, which XML cannot hold (an empty element reads as \"\"); not written"),
+                    );
+                    continue;
+                }
                 other => {
-                    report.push(Loss {
-                        kind: LossKind::Normalised,
-                        source: format!("/{i}/{}", token(k)),
-                        target: None,
-                        code: "open311-xml-json-text",
-                        message_zh: format!("`{k}` 不是标量，在 XML 中写为 JSON 文本"),
-                        message_en: format!("`{k}` is not a scalar; written as JSON text in XML"),
-                    });
+                    lost(
+                        Code::Open311XmlJsonText,
+                        k,
+                        format!("`{k}` 不是标量，在 XML 中写为 JSON 文本"),
+                        format!("`{k}` is not a scalar; written as JSON text in XML"),
+                    );
                     other.to_string()
                 }
             };
-            // quick-xml escapes markup; the characters XML 1.0 forbids are replaced here.
-            m.insert(k.clone(), linli_model::support::xml::scrub(&text).into_owned());
+            let (escaped, replaced) = xml_text(&text);
+            if !replaced.is_empty() {
+                let list = replaced.iter().map(|c| format!("U+{:04X}", u32::from(*c))).collect::<Vec<_>>().join(", ");
+                lost(
+                    Code::Open311XmlCharReplaced,
+                    k,
+                    format!("`{k}` 含有 XML 1.0 不允许的字符（{list}），写为 U+FFFD"),
+                    format!("`{k}` holds characters XML 1.0 does not allow ({list}); written as U+FFFD"),
+                );
+            }
+            xml.push_str(&format!("<{k}>{escaped}</{k}>"));
         }
-        out.request.push(m);
+        xml.push_str("</request>");
     }
-    // Every name is an XML name and every value text: the serializer has nothing left to refuse,
-    // but if it did, the document is refused whole, never written empty.
-    let xml = quick_xml::se::to_string(&out).map_err(|e| crate::Error::Input {
-        format: "open311-xml",
-        message: format!("cannot be written as XML: {e}"),
-    })?;
-    Ok((format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{xml}\n"), report))
+    xml.push_str("</service_requests>\n");
+    Ok((xml, report))
+}
+
+/// The text of an element of the XML written [ADP-031], and the characters that could not be
+/// written (each distinct one once, in order of first appearance):
+///
+/// - `&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;`;
+/// - the characters XML 1.0 allows that a reader would lose or a terminal obey — carriage return
+///   (a parser turns a literal one into a line feed), DEL, the C1 controls (U+0085 among them),
+///   U+061C, U+200E, U+200F, U+2028, U+2029, U+202A–U+202E and U+2066–U+2069 — as decimal
+///   character references (`&#13;`), which every parser gives back as the character [CON-072];
+/// - the characters XML 1.0 forbids (the C0 controls but tab, line feed and carriage return;
+///   U+FFFE, U+FFFF) as U+FFFD: no XML 1.0 document can hold them;
+/// - every other character as itself.
+pub fn xml_text(text: &str) -> (String, Vec<char>) {
+    use linli_model::support::xml::is_xml_char;
+    let mut out = String::with_capacity(text.len());
+    let mut replaced = Vec::new();
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' | '\t' => out.push(c),
+            c if !is_xml_char(c) => {
+                if !replaced.contains(&c) {
+                    replaced.push(c);
+                }
+                out.push('\u{FFFD}');
+            }
+            c if linli_model::text::is_terminal_control(c) => out.push_str(&format!("&#{};", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    (out, replaced)
 }
 
 /// Whether `name` can be an element's name in the XML written [ADP-031]: a letter (ASCII), `_` or

@@ -4,6 +4,7 @@
 //! and `""`). Readers call these functions instead of keeping their own copies, so that one input
 //! read by two readers gives the same answer.
 
+use crate::codes::Code;
 use linli_model::datetime::Timestamp;
 use serde_json::Value;
 use time::{PrimitiveDateTime, UtcOffset};
@@ -443,7 +444,7 @@ mod sensitive_tests {
 
 /// The loss entry of a personal or secret member left out [ADP-078]: `code` is the format's
 /// `*-sensitive-not-kept`, `at` the member's pointer in the source.
-pub fn sensitive_not_kept(code: &'static str, at: String) -> crate::Loss {
+pub fn sensitive_not_kept(code: Code, at: String) -> crate::Loss {
     crate::Loss {
         kind: crate::LossKind::NotRepresentable,
         source: at,

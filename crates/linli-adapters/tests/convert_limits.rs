@@ -11,7 +11,7 @@ fn opts() -> ReadOptions {
 }
 
 fn codes(c: &linli_adapters::convert::Converted) -> Vec<&str> {
-    c.findings.iter().map(|f| f.code).collect()
+    c.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
 #[test]
@@ -102,6 +102,6 @@ fn nested_personal_members_are_never_kept() {
         let out = serde_json::to_string(&c.records).expect("json");
         assert!(!out.contains(phone) && !out.contains("hunter2"), "{format:?}: {out}");
         assert!(out.contains("\"note\":\"ok\""), "{format:?}: the rest is kept: {out}");
-        assert!(c.loss.entries.iter().any(|l| l.code.ends_with("-sensitive-not-kept")), "{format:?}");
+        assert!(c.loss.entries.iter().any(|l| l.code.as_str().ends_with("-sensitive-not-kept")), "{format:?}");
     }
 }

@@ -51,7 +51,7 @@ fn csv_ext<'a>(p: &'a Person, column: &str) -> Option<&'a Value> {
 }
 
 fn codes(r: &TableResult) -> Vec<(usize, &'static str)> {
-    r.findings.iter().map(|f| (f.row, f.code)).collect()
+    r.findings.iter().map(|f| (f.row, f.code.as_str())).collect()
 }
 
 fn utf8_register() -> String {
@@ -334,7 +334,8 @@ fn undecodable_bytes_are_reported() {
 fn xlsx_register_converts() {
     let r = rx(&fixture("population-register.xlsx"), &mapping());
     assert_eq!(r.encoding, "xlsx");
-    let missing: Vec<_> = r.findings.iter().map(|f| (f.row, f.code)).filter(|f| f.1 != "csv-missing-column").collect();
+    let missing: Vec<_> =
+        r.findings.iter().map(|f| (f.row, f.code.as_str())).filter(|f| f.1 != "csv-missing-column").collect();
     assert!(missing.is_empty(), "{:?}", r.findings);
     assert_eq!(r.records.len(), 2);
     assert_valid(&r);
@@ -510,7 +511,7 @@ fn arbitrary_persons_written_and_read_back() {
             .iter()
             .map(|l| {
                 assert_eq!(l.kind, LossKind::NotRepresentable);
-                assert_eq!(l.code, "csv-not-representable");
+                assert_eq!(l.code.as_str(), "csv-not-representable");
                 l.source.trim_start_matches("/0/").split('/').next().unwrap().to_owned()
             })
             .collect();
@@ -557,7 +558,7 @@ fn writing_reports_what_a_table_cannot_hold() {
     let place: Value = serde_json::from_str(include_str!("../../../examples/records/place-room.json")).unwrap();
     recs.push(Record::from_value(place).unwrap());
     let w = write_table(&recs, &m, None).unwrap();
-    let got: Vec<(&str, &str)> = w.loss.entries.iter().map(|l| (l.code, l.source.as_str())).collect();
+    let got: Vec<(&str, &str)> = w.loss.entries.iter().map(|l| (l.code.as_str(), l.source.as_str())).collect();
     assert_eq!(
         got,
         [
@@ -579,4 +580,38 @@ fn writing_reports_what_a_table_cannot_hold() {
         w.loss
     );
     assert!(write_table(&recs, &m, Some("klingon")).is_err());
+}
+
+/// [ADP-010]: bytes that are not text are refused as a whole (`csv-not-text`) with the byte
+/// offset and line of the first offending byte, instead of being read as rows of garbage (a
+/// binary file with tabs came out as a TSV); GBK text with tabs still reads as a table.
+#[test]
+fn bytes_that_are_not_text_are_refused_with_offset_and_line() {
+    let m = mapping();
+    // A NUL byte (a binary file, or UTF-16 without a byte-order mark), tabs and all.
+    let binary = b"\x89PNG\t\x1a\n\tIHDR\x00\x00\x10\t\xff";
+    match read_table(binary, &m, None) {
+        Err(e @ linli_adapters::Error::NotText { offset: 12, line: 2, nul: true }) => {
+            assert_eq!(e.code(), "csv-not-text");
+            assert!(e.message(false).contains("byte offset 12 (line 2)"), "{}", e.message(false));
+            assert!(e.message(true).contains("第 2 行（字节偏移 12）"), "{}", e.message(true));
+        }
+        other => panic!("{:?}", other.map(|r| r.records.len())),
+    }
+    // Valid neither as UTF-8 nor as GB18030 (0xFF is no GB18030 lead byte); forced, it is read.
+    let neither = "姓名\t性别\n".as_bytes().iter().chain(b"a\t\xff\xfe\n").copied().collect::<Vec<u8>>();
+    match read_table(&neither, &m, None) {
+        Err(e @ linli_adapters::Error::NotText { offset: 16, line: 2, nul: false }) => {
+            assert!(e.message(false).contains("--encoding"), "{}", e.message(false));
+        }
+        other => panic!("{:?}", other.map(|r| r.records.len())),
+    }
+    // (The mapping's columns are not in this header: what matters is that the bytes are read.)
+    let not_text =
+        |r: &Result<TableResult, linli_adapters::Error>| matches!(r, Err(linli_adapters::Error::NotText { .. }));
+    assert!(!not_text(&read_table(&neither, &m, Some("gb18030"))));
+    // GBK text with tabs is a table (read, not refused).
+    let (gbk, _, _) = encoding_rs::GBK.encode("姓名\t性别\n张三\t男\n");
+    assert!(std::str::from_utf8(&gbk).is_err());
+    assert!(!not_text(&read_table(&gbk, &m, None)));
 }

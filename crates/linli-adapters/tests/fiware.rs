@@ -637,7 +637,7 @@ fn a_measurement_with_a_unit_that_is_no_unit_code_is_rejected_not_relabelled() {
     let opts = ReadOptions::new(linli_model::datetime::Timestamp::parse("2024-05-22T09:00:00+08:00").unwrap());
     let c = read(Format::NgsiLd, doc.to_string().as_bytes(), &opts).unwrap();
     assert_eq!(
-        c.findings.iter().map(|f| (f.code, f.at.as_str())).collect::<Vec<_>>(),
+        c.findings.iter().map(|f| (f.code.as_str(), f.at.as_str())).collect::<Vec<_>>(),
         [("fiware-bad-unit", "/no2/value")]
     );
     let v = serde_json::to_value(&c.records[0]).unwrap();

@@ -88,8 +88,8 @@ fn every_fiware_message_zh_is_chinese() {
                 .loss
                 .entries
                 .iter()
-                .map(|l| (l.code, &l.message_zh))
-                .chain(c.findings.iter().map(|f| (f.code, &f.message_zh)));
+                .map(|l| (l.code.as_str(), &l.message_zh))
+                .chain(c.findings.iter().map(|f| (f.code.as_str(), &f.message_zh)));
             for (code, zh) in messages {
                 checked += 1;
                 let (n, run) = longest_english_run(zh);

@@ -40,7 +40,7 @@ fn assert_valid(records: &Records) {
 }
 
 fn rejected(report: &LossReport) -> Vec<(&str, &str)> {
-    report.of(LossKind::Rejected).map(|l| (l.source.as_str(), l.code)).collect()
+    report.of(LossKind::Rejected).map(|l| (l.source.as_str(), l.code.as_str())).collect()
 }
 
 fn kept(ext: &linli_model::Extensions) -> &serde_json::Map<String, Value> {
@@ -342,7 +342,7 @@ fn other_offsets_are_converted_to_china_time() {
 }
 
 fn codes(report: &LossReport) -> Vec<(&str, &str)> {
-    report.entries.iter().map(|l| (l.source.as_str(), l.code)).collect()
+    report.entries.iter().map(|l| (l.source.as_str(), l.code.as_str())).collect()
 }
 
 /// [ADP-074], Table 18-10a: `null` and `""` are absent, so the documented fall-back is taken, and

@@ -32,7 +32,7 @@ fn assert_valid(case: &Case) {
 }
 
 fn rejected(report: &LossReport) -> Vec<(&str, &str)> {
-    report.of(LossKind::Rejected).map(|l| (l.source.as_str(), l.code)).collect()
+    report.of(LossKind::Rejected).map(|l| (l.source.as_str(), l.code.as_str())).collect()
 }
 
 fn statuses(c: &Case) -> Vec<CaseStatus> {
@@ -370,7 +370,7 @@ fn xml_requests_read_like_json_ones() {
         "{xml}"
     );
     assert_eq!(loss.entries.len(), 1);
-    assert_eq!((loss.entries[0].code, loss.entries[0].source.as_str()), ("open311-xml-json-text", "/0/tags"));
+    assert_eq!((loss.entries[0].code.as_str(), loss.entries[0].source.as_str()), ("open311-xml-json-text", "/0/tags"));
 }
 
 /// [ADP-032]: a mapping file turns city codes into categories on reading, keeping the original
@@ -444,7 +444,7 @@ fn a_member_name_xml_cannot_hold_is_reported_not_dropped() {
     assert!(xml.contains("<状态>好</状态>"), "{xml}");
     let back = open311::requests_from_xml(&xml).unwrap();
     assert_eq!(back[0]["service_request_id"], "X-1");
-    let mut got: Vec<(&str, &str)> = loss.entries.iter().map(|l| (l.code, l.source.as_str())).collect();
+    let mut got: Vec<(&str, &str)> = loss.entries.iter().map(|l| (l.code.as_str(), l.source.as_str())).collect();
     got.sort();
     assert_eq!(
         got,
@@ -479,4 +479,52 @@ fn any_member_name_is_written_or_reported() {
         })
     }
     quickcheck::QuickCheck::new().tests(300).quickcheck(prop as fn(Vec<String>) -> bool);
+}
+
+/// [ADP-031]: the characters XML 1.0 allows but a parser would lose (a carriage return becomes a
+/// line feed) or a terminal would obey (DEL, C1 such as U+0085, bidirectional controls) are
+/// written as character references and read back exactly, with no loss entry; a character XML
+/// 1.0 forbids is written as U+FFFD and reported `open311-xml-char-replaced` (it used to be
+/// replaced silently).
+#[test]
+fn xml_text_keeps_what_xml_can_hold_and_reports_what_it_cannot() {
+    let kept = "a\rb\u{7f}c\u{85}d\u{202e}e\u{2028}f\tg\nh&<>\"'";
+    let json = json!([{"service_request_id": "X-1", "description": kept, "note": "x\u{1}y\u{fffe}z\u{1}"}]);
+    let (xml, loss) = open311::requests_to_xml(&json).unwrap();
+    assert!(
+        xml.contains("<description>a&#13;b&#127;c&#133;d&#8238;e&#8232;f\tg\nh&amp;&lt;&gt;\"'</description>"),
+        "{xml}"
+    );
+    assert!(xml.contains("<note>x\u{fffd}y\u{fffd}z\u{fffd}</note>"), "{xml}");
+    assert!(xml.chars().all(linli_model::support::xml::is_xml_char), "{xml:?}");
+    let back = open311::requests_from_xml(&xml).unwrap();
+    assert_eq!(back[0]["description"], kept);
+    assert_eq!(loss.entries.len(), 1, "{loss:?}");
+    let l = &loss.entries[0];
+    assert_eq!(
+        (l.kind, l.code.as_str(), l.source.as_str()),
+        (LossKind::NotRepresentable, "open311-xml-char-replaced", "/0/note")
+    );
+    assert!(l.message_en.contains("U+0001, U+FFFE") && !l.message_en.contains('x'), "{}", l.message_en);
+}
+
+/// [ADP-031]: a `null` member is not written (XML has no null) and is reported `open311-xml-null`
+/// (it used to be dropped silently).
+#[test]
+fn a_null_member_is_reported_in_xml() {
+    let (xml, loss) = open311::requests_to_xml(&json!([{"service_request_id": "X-1", "zipcode": null}])).unwrap();
+    assert!(!xml.contains("zipcode"), "{xml}");
+    let got: Vec<_> = loss.entries.iter().map(|l| (l.kind, l.code.as_str(), l.source.as_str())).collect();
+    assert_eq!(got, [(LossKind::NotRepresentable, "open311-xml-null", "/0/zipcode")]);
+}
+
+/// [ADP-031]: no request gives `<service_requests></service_requests>`, as the spec writes the
+/// document (the empty container, as every target writes for an empty input), not
+/// `<service_requests/>`; it reads back as no request.
+#[test]
+fn no_request_is_the_empty_list_in_xml() {
+    let (xml, loss) = open311::requests_to_xml(&json!([])).unwrap();
+    assert_eq!(xml, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<service_requests></service_requests>\n");
+    assert!(loss.is_empty());
+    assert_eq!(open311::requests_from_xml(&xml).unwrap(), json!([]));
 }

@@ -101,10 +101,10 @@ fn outcome(dir: &str, key: &str, path: &Path, entry: &Map<String, Value>) -> (Va
         assert!(o.is_valid(), "{dir}/{key}: record {i} is not valid [ADP-004]: {:?}", o.findings);
         *counts.entry(r.record_type().to_string()).or_default() += 1;
     }
-    let mut loss: Vec<&str> = converted.loss.entries.iter().map(|l| l.code).collect();
+    let mut loss: Vec<&str> = converted.loss.entries.iter().map(|l| l.code.as_str()).collect();
     loss.sort_unstable();
     loss.dedup();
-    let mut findings: Vec<&str> = converted.findings.iter().map(|f| f.code).collect();
+    let mut findings: Vec<&str> = converted.findings.iter().map(|f| f.code.as_str()).collect();
     findings.sort_unstable();
     findings.dedup();
     let n = converted.records.len();

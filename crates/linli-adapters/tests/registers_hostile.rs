@@ -23,7 +23,7 @@ fn read(bytes: &[u8], m: &Mapping) -> TableResult {
 }
 
 fn codes(r: &TableResult) -> Vec<&'static str> {
-    r.findings.iter().map(|f| f.code).collect()
+    r.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
 #[test]

@@ -48,7 +48,11 @@ dataset directory (one NDJSON file per record type and manifest.json).\n\
 Exit codes: 0 every record converted (loss-report entries, notes and normalised values included); 1 some records \
 or values were refused (reported; when every record was refused, OUT is not written and the summary says \
 so); 2 the input is not this format at all (with a hint at the right --from when it \
-looks like another), a usage or an I/O error.")]
+looks like another), a usage or an I/O error.\n\
+--lang chooses the language of messages only, never of data written: labels written into OUT (the Open311 \
+service_name and status_notes of a case, say) are the Chinese labels of the code tables [ADP-030].\n\
+--lang 只决定消息的语言，不决定写出的数据：写入 OUT 的名称（如案件的 Open311 service_name、status_notes）\
+总是代码表的中文名称 [ADP-030]。")]
 pub struct ConvertArgs {
     /// The input format
     #[arg(long, value_enum, required_unless_present_any = ["init_mapping", "list_targets"])]

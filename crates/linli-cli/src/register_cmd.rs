@@ -282,7 +282,7 @@ pub(crate) fn convert(
     };
     for l in std::mem::take(&mut reg.header_loss) {
         loss_total += 1;
-        *loss_count.entry((l.kind, l.code)).or_default() += 1;
+        *loss_count.entry((l.kind, l.code.as_str())).or_default() += 1;
         if let Some(lf) = &mut loss_file {
             lf.entry(&l)?;
         }
@@ -310,7 +310,7 @@ pub(crate) fn convert(
                 records += rs.len();
                 for l in &loss {
                     loss_total += 1;
-                    *loss_count.entry((l.kind, l.code)).or_default() += 1;
+                    *loss_count.entry((l.kind, l.code.as_str())).or_default() += 1;
                     if let Some(lf) = &mut loss_file {
                         lf.entry(l)?;
                     }

@@ -600,7 +600,7 @@ fn convert(r: &ConvertRequest) -> Result<ConvertAnswer, String> {
             converted
                 .findings
                 .iter()
-                .map(|f| linli_conformance::protocol::ReportedFinding { code: f.code.to_owned(), at: f.at.clone() }),
+                .map(|f| linli_conformance::protocol::ReportedFinding { code: f.code.as_str().to_owned(), at: f.at.clone() }),
         );
         converted.records
     };
@@ -626,7 +626,7 @@ fn reported(l: &linli_adapters::Loss) -> linli_conformance::protocol::ReportedLo
     linli_conformance::protocol::ReportedLoss {
         // A unit variant always serialises as its name; the default (empty kind) is never taken.
         kind: serde_json::to_value(l.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
-        code: l.code.to_owned(),
+        code: l.code.as_str().to_owned(),
         pointer: l.pointer(),
         source: Some(l.source.clone()),
         target: l.target.clone(),

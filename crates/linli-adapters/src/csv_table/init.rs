@@ -374,10 +374,10 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
     match kind {
         TableKind::Csv => {
             let mut cur = std::io::Cursor::new(bytes);
-            let (enc, bom, _) = source::detect_encoding(&mut cur, opts.encoding.as_deref())
-                .map_err(|e| Error::Input { format: "csv", message: e.to_string() })?;
+            let (enc, bom, _) = source::detect_encoding(&mut cur, opts.encoding.as_deref())?;
             let first_line: String = {
                 let (text, _) = enc.decode_without_bom_handling(
+                    // `bom` is at most 3 and within `bytes`, and split yields a first part: the defaults are never taken.
                     bytes.get(bom..).unwrap_or_default().split(|b| *b == b'\n').next().unwrap_or_default(),
                 );
                 text.into_owned()
@@ -436,6 +436,7 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
             .ok_or_else(|| Error::Input { format: kind.name(), message: "the table has no header row".into() })?,
     };
     let header: Vec<String> =
+        // `header_at` indexes `rows`; an empty register has the default empty header (no column to map).
         rows.get(header_at).cloned().unwrap_or_default().iter().map(|h| h.trim().to_owned()).collect();
     // Titles that read as personal values mean the "header" is a row of data: no skeleton is
     // written from it (it would copy personal data into a file meant to be shared).
@@ -658,6 +659,7 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
                         out,
                         "# {} = \"?\"  # 待填写 / to fill in: `linli codes {}`",
                         toml_str(&label),
+                        // a target without a code table: the default empty table name, which no value map uses.
                         t.table().unwrap_or_default()
                     );
                 }

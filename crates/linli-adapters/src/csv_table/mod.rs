@@ -24,6 +24,7 @@
 //! The mapping file format, every target, and the reading rules are normative in chapter 18;
 //! Table 18-1 there is generated from [`targets::catalogue_markdown`].
 
+use crate::codes::Code;
 pub mod init;
 mod mapping;
 mod read;
@@ -63,7 +64,7 @@ pub struct RowFinding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
     /// Stable code, e.g. `csv-bad-date`.
-    pub code: &'static str,
+    pub code: Code,
     /// Chinese explanation (never a cell value: values may be personal).
     pub message_zh: String,
     /// English explanation.
@@ -71,7 +72,7 @@ pub struct RowFinding {
 }
 
 impl RowFinding {
-    pub(crate) fn new(row: usize, column: Option<&str>, code: &'static str, zh: String, en: String) -> Self {
+    pub(crate) fn new(row: usize, column: Option<&str>, code: Code, zh: String, en: String) -> Self {
         RowFinding { row, column: column.map(str::to_owned), code, message_zh: zh, message_en: en }
     }
 }

@@ -3,6 +3,7 @@
 //! `[ADP-011]`, `[ADP-015]`.
 
 use super::*;
+use crate::codes::Code;
 
 pub(super) trait RowSource: Iterator<Item = Item> {
     fn consumed(&self) -> u64;
@@ -86,12 +87,14 @@ impl<'a> Register<'a> {
         let mut head = [0u8; 8];
         let mut got = 0;
         while got < head.len() {
+            // `got` < 8, the buffer's length: the default empty slice is never taken.
             match input.read(head.get_mut(got..).unwrap_or_default()).map_err(io)? {
                 0 => break,
                 n => got += n,
             }
         }
         input.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+        // `got` <= 8, the buffer's length: the default empty slice is never taken.
         let kind = TableKind::sniff(head.get(..got).unwrap_or_default());
         let mut header_findings = Vec::new();
         let mut header_loss = Vec::new();
@@ -100,7 +103,7 @@ impl<'a> Register<'a> {
                 kind: crate::LossKind::Normalised,
                 source: String::new(),
                 target: None,
-                code: "csv-format-detected",
+                code: Code::CsvFormatDetected,
                 message_zh: format!(
                     "按 --from {} 读取，但文件内容是 {}，已按 {} 读取",
                     expected.name(),
@@ -117,7 +120,7 @@ impl<'a> Register<'a> {
         }
         let (rows, encoding, merges): (Box<dyn RowSource + 'a>, &'static str, Vec<calamine::Dimensions>) = match kind {
             TableKind::Csv => {
-                let (enc, bom, f) = source::detect_encoding(&mut input, opts.encoding.as_deref()).map_err(io)?;
+                let (enc, bom, f) = source::detect_encoding(&mut input, opts.encoding.as_deref())?;
                 header_findings.extend(f);
                 let reader = BufReader::with_capacity(1 << 16, input);
                 (Box::new(source::CsvRows::new(reader, enc, bom, mapping.delimiter)), enc.name(), Vec::new())
@@ -135,7 +138,7 @@ impl<'a> Register<'a> {
                         kind: crate::LossKind::NotRepresentable,
                         source: String::new(),
                         target: None,
-                        code: "csv-cells-beyond-columns",
+                        code: Code::CsvCellsBeyondColumns,
                         message_zh: format!(
                             "工作表第 {} 列以右（或第 1048576 行以下）有 {} 个非空单元格，未读取",
                             source::MAX_COLUMNS,
@@ -238,7 +241,7 @@ impl<'a> Register<'a> {
                             kind: crate::LossKind::Normalised,
                             source: format!("row {n}"),
                             target: None,
-                            code: "csv-title-row-skipped",
+                            code: Code::CsvTitleRowSkipped,
                             message_zh: "表头之上的标题行，已跳过".into(),
                             message_en: "a title row above the header; skipped".into(),
                         });

@@ -4,6 +4,7 @@
 //! required cell, or a record that fails the semantic checks refuses the row, and every reason
 //! is a finding; the row goes to the rejects file, never into the output [ADP-004].
 
+use crate::codes::Code;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
@@ -141,7 +142,7 @@ impl Converter {
                 findings.push(RowFinding::new(
                     header_row,
                     Some(h),
-                    "csv-duplicate-column",
+                    Code::CsvDuplicateColumn,
                     format!("列 `{h}` 重复，后一列改名为 `{name}`"),
                     format!("column `{h}` repeats; the later one is renamed `{name}`"),
                 ));
@@ -194,7 +195,7 @@ impl Converter {
                 findings.push(RowFinding::new(
                     header_row,
                     Some(&c.header),
-                    "csv-sensitive-column-not-kept",
+                    Code::CsvSensitiveColumnNotKept,
                     "列名表明是个人信息，但映射没有为它指定目标：此列不保存（扩展没有敏感标记）；请在映射中指定目标".to_owned(),
                     "the column's title marks it personal but the mapping gives it no target: not kept (extensions carry no sensitivity mark); map it".to_owned(),
                 ));
@@ -204,7 +205,7 @@ impl Converter {
             findings.push(RowFinding::new(
                 header_row,
                 Some(header),
-                "csv-missing-column",
+                Code::CsvMissingColumn,
                 format!("映射中的列 `{header}` 不在表头中"),
                 format!("mapped column `{header}` is not in the header"),
             ));
@@ -251,7 +252,7 @@ impl Converter {
             return RowOutcome::Refused(vec![RowFinding::new(
                 row,
                 None,
-                "csv-malformed",
+                Code::CsvMalformed,
                 format!("本行有 {} 个字段，表头有 {} 个；本行未转换", raw.len(), self.columns.len()),
                 format!(
                     "the row has {} fields, the header {}; the row is not converted",
@@ -275,7 +276,7 @@ impl Converter {
                     if has_control(v) {
                         b.reason(
                             Some(&col.header),
-                            "csv-bad-value",
+                            Code::CsvBadValue,
                             "含有控制字符或文字方向控制符".into(),
                             "holds control characters or text-direction controls".into(),
                         );
@@ -298,7 +299,7 @@ impl Converter {
                             kind: LossKind::NotRepresentable,
                             source: format!("row {row} column {}", col.header),
                             target: None,
-                            code: "csv-sensitive-value-not-kept",
+                            code: Code::CsvSensitiveValueNotKept,
                             message_zh: "未映射的列中的值像身份号码或手机号码，不保存在扩展中".into(),
                             message_en: "a value of an unmapped column looks like an ID or mobile number; not kept in extensions".into(),
                         });
@@ -307,7 +308,7 @@ impl Converter {
                             b.notes.push(RowFinding::new(
                                 row,
                                 Some(&col.header),
-                                "csv-sensitive-value-not-kept",
+                                Code::CsvSensitiveValueNotKept,
                                 "未映射的列中有像身份号码或手机号码的值：这些值不保存（本列其后各行同样处理，见损失报告）；请在映射中为此列指定目标".into(),
                                 "an unmapped column holds values that look like ID or mobile numbers: they are not kept (nor in later rows; see the loss report); map the column".into(),
                             ));
@@ -318,7 +319,7 @@ impl Converter {
                             kind: LossKind::KeptInExtensions,
                             source: format!("row {row} column {}", col.header),
                             target: Some(format!("/extensions/{NAMESPACE}/{}", token(&col.header))),
-                            code: "csv-column-kept",
+                            code: Code::CsvColumnKept,
                             message_zh: format!("列 `{}` 没有映射目标，已保存在扩展 `{NAMESPACE}` 中", col.header),
                             message_en: format!(
                                 "column `{}` has no mapping target; kept in extensions `{NAMESPACE}`",
@@ -399,7 +400,7 @@ impl Converter {
             for (code, pointer) in crate::convert::record_errors(r, &ctx) {
                 b.reason(
                     None,
-                    "adapter-record-invalid",
+                    Code::AdapterRecordInvalid,
                     format!("{} 记录未通过语义检查 `{code}`（{pointer}）", r.record_type()),
                     format!("the {} record fails the semantic check `{code}` at `{pointer}`", r.record_type()),
                 );
@@ -412,7 +413,7 @@ impl Converter {
                 if slot != Slot::Place && !self.ids.insert(hash64(&[slot.prefix(), r.id().as_str()])) {
                     b.reason(
                         None,
-                        "adapter-duplicate-id",
+                        Code::AdapterDuplicateId,
                         format!("{} 记录的标识与前面的行相同", r.record_type()),
                         format!("the {} record has the id of an earlier row's", r.record_type()),
                     );
@@ -503,12 +504,12 @@ impl PlaceState {
             if cells.values.keys().any(|t| t.slot() == Slot::Place && !is_defaulted(cells, *t)) {
                 b.reason(
                     None,
-                    "csv-missing-required",
+                    Code::CsvMissingRequired,
                     "本行有地点属性，但没有任何一级地点名称（小区、楼栋、单元、房号等）".into(),
                     "the row has place attributes but no place level (compound, building, unit, room …)".into(),
                 );
             } else if m.primary == Slot::Place {
-                b.reason(None, "csv-missing-required", "本行没有地点名称".into(), "the row names no place".into());
+                b.reason(None, Code::CsvMissingRequired, "本行没有地点名称".into(), "the row names no place".into());
             }
             return None;
         }
@@ -534,7 +535,7 @@ impl PlaceState {
                     Err(_) => {
                         b.reason(
                             Some(h),
-                            "csv-bad-record-id",
+                            Code::CsvBadRecordId,
                             "不是有效的地点标识".into(),
                             "not a valid place id".into(),
                         );
@@ -568,12 +569,13 @@ impl PlaceState {
         // row gives that differs (none written included) is a conflict [ADP-014].
         let deepest = ids.last().cloned()?;
         let deepest_hash = hash64(&[deepest.as_str()]);
+        // a place chain with no level names no place: the default empty name is refused below (csv-missing-required).
         let name = levels.last().map(|(_, n)| n.as_str()).unwrap_or_default();
         let kind = levels.last().map_or(PlaceKind::Room, |(k, _)| *k);
         let Ok(name_text) = Text::new(name) else {
             b.reason(
                 None,
-                "csv-bad-value",
+                Code::CsvBadValue,
                 "地点名称无效（过长或为空）".into(),
                 "not a valid place name (too long or empty)".into(),
             );
@@ -598,14 +600,14 @@ impl PlaceState {
             if other_path {
                 b.reason(
                     None,
-                    "csv-place-conflict",
+                    Code::CsvPlaceConflict,
                     "本行的地点标识已由前面的行用于另一地点（小区、楼栋、单元、房号不同）".into(),
                     "the row's place id was given by an earlier row to another place (other compound, building, unit or room)".into(),
                 );
             } else if other_attrs {
                 b.reason(
                     None,
-                    "csv-place-conflict",
+                    Code::CsvPlaceConflict,
                     "本行给出的地点属性（用途、出租状态、面积、地址）与前面行写出的同一地点不同".into(),
                     "the row gives its place a use, rental status, area or address other than an earlier row wrote"
                         .into(),
@@ -613,7 +615,7 @@ impl PlaceState {
             } else if m.primary == Slot::Place {
                 b.reason(
                     None,
-                    "csv-duplicate-place",
+                    Code::CsvDuplicatePlace,
                     "本行的地点已由前面的行写出".into(),
                     "the row's place was written by an earlier row".into(),
                 );
@@ -627,13 +629,13 @@ impl PlaceState {
                 continue;
             }
             let Ok(name_text) = Text::new(name.as_str()) else {
-                b.reason(None, "csv-bad-value", "地点名称无效".into(), "not a valid place name".into());
+                b.reason(None, Code::CsvBadValue, "地点名称无效".into(), "not a valid place name".into());
                 return None;
             };
             if !linli_privacy::leak::scan_text(name).is_empty() {
                 b.reason(
                     None,
-                    "csv-bad-value",
+                    Code::CsvBadValue,
                     "地点名称中有像身份号码或手机号码的数字".into(),
                     "a place name holds digits that read as an ID or mobile number".into(),
                 );
@@ -652,7 +654,7 @@ impl PlaceState {
                         Ok(d) => place.division_code = Some(d),
                         Err(_) => b.reason(
                             Some(h),
-                            "csv-bad-value",
+                            Code::CsvBadValue,
                             "不是有效的区划代码（6、9 或 12 位数字）".into(),
                             "not a division code (6, 9 or 12 digits)".into(),
                         ),
@@ -726,7 +728,7 @@ fn place_attributes(b: &mut RowBuild, m: &Mapping, cells: &Cells<'_>, place: &mu
             Ok(a) if a.is_finite() && a >= 0.0 => place.area = Some(a),
             _ => b.reason(
                 Some(h),
-                "csv-bad-value",
+                Code::CsvBadValue,
                 "面积应为非负数（平方米）".into(),
                 "an area is a number of square metres, not negative".into(),
             ),
@@ -788,12 +790,12 @@ struct RowBuild {
 }
 
 impl RowBuild {
-    fn reason(&mut self, column: Option<&str>, code: &'static str, zh: String, en: String) {
+    fn reason(&mut self, column: Option<&str>, code: Code, zh: String, en: String) {
         let column = column.filter(|c| !c.is_empty());
         self.reasons.push(RowFinding::new(self.row, column, code, zh, en));
     }
 
-    fn normalised(&mut self, column: &str, target: String, code: &'static str) {
+    fn normalised(&mut self, column: &str, target: String, code: Code) {
         if column.is_empty() {
             return;
         }
@@ -814,7 +816,7 @@ impl RowBuild {
         if c.is_none() {
             self.reason(
                 Some(column),
-                "csv-unknown-label",
+                Code::CsvUnknownLabel,
                 format!("不是代码表 {} 的代码或名称，也不在值映射中（`linli codes {0}` 列出代码；可在映射的 [values] 中补充）", C::TABLE),
                 format!("neither a code nor a label of code table {}, nor in the value map (`linli codes {0}` lists it; add it under [values])", C::TABLE),
             );
@@ -826,12 +828,17 @@ impl RowBuild {
         match parse_date(v) {
             Some(d) => {
                 if d.to_string() != v {
-                    self.normalised(column, pointer.to_owned(), "csv-date-normalised");
+                    self.normalised(column, pointer.to_owned(), Code::CsvDateNormalised);
                 }
                 Some(d)
             }
             None => {
-                self.reason(Some(column), "csv-bad-date", "不是可识别的日期".into(), "not a recognisable date".into());
+                self.reason(
+                    Some(column),
+                    Code::CsvBadDate,
+                    "不是可识别的日期".into(),
+                    "not a recognisable date".into(),
+                );
                 None
             }
         }
@@ -842,14 +849,14 @@ impl RowBuild {
         match PhoneNumber::new(cleaned.as_str()) {
             Ok(n) if phone::classify(n.as_str()).is_some() => {
                 if cleaned != item || !raw.contains(item) {
-                    self.normalised(column, pointer, "csv-phone-cleaned");
+                    self.normalised(column, pointer, Code::CsvPhoneCleaned);
                 }
                 Some(n)
             }
             _ => {
                 self.reason(
                     Some(column),
-                    "csv-bad-phone",
+                    Code::CsvBadPhone,
                     "不是可识别的电话号码".into(),
                     "not a recognisable telephone number".into(),
                 );
@@ -868,7 +875,7 @@ fn row_id(b: &mut RowBuild, m: &Mapping, slot: Slot, cell: Option<(&str, &str)>)
         Some((h, v)) => match Id::new(v) {
             Ok(id) => Some(id),
             Err(_) => {
-                b.reason(Some(h), "csv-bad-record-id", "不是有效的记录标识".into(), "not a valid record id".into());
+                b.reason(Some(h), Code::CsvBadRecordId, "不是有效的记录标识".into(), "not a valid record id".into());
                 None
             }
         },
@@ -889,13 +896,13 @@ fn person(
 ) -> Option<Person> {
     let get = |t| cells.values.get(&t).copied();
     let Some((name_col, name)) = get(Target::Name) else {
-        b.reason(None, "csv-missing-required", "缺少姓名".into(), "no name".into());
+        b.reason(None, Code::CsvMissingRequired, "缺少姓名".into(), "no name".into());
         return None;
     };
     let name = match Text::new(name) {
         Ok(n) => n,
         Err(_) => {
-            b.reason(Some(name_col), "csv-bad-value", "姓名无效".into(), "not a valid name".into());
+            b.reason(Some(name_col), Code::CsvBadValue, "姓名无效".into(), "not a valid name".into());
             return None;
         }
     };
@@ -919,7 +926,7 @@ fn person(
             Some(t) => p.care_tags = t,
             None => b.reason(
                 Some(h),
-                "csv-unknown-label",
+                Code::CsvUnknownLabel,
                 format!("有一项不是代码表 {} 的代码或名称，也不在值映射中", CareTag::TABLE),
                 format!("an item is neither a code nor a label of code table {}, nor in the value map", CareTag::TABLE),
             ),
@@ -931,7 +938,7 @@ fn person(
             Ok(c) => p.nationality = Some(c),
             Err(_) => b.reason(
                 Some(h),
-                "csv-unknown-label",
+                Code::CsvUnknownLabel,
                 "不是 ISO 3166-1 三字母国家代码，也不在值映射中".into(),
                 "not an ISO 3166-1 alpha-3 country code, nor in the value map".into(),
             ),
@@ -970,7 +977,7 @@ fn person(
                     kind: LossKind::KeptInExtensions,
                     source: format!("row {} column {h}", b.row),
                     target: Some(format!("/extensions/{NAMESPACE}/{}", token(h))),
-                    code: "csv-address-kept",
+                    code: Code::CsvAddressKept,
                     message_zh: format!("地址文本没有地点标识，已作为标准地址保存在扩展 `{NAMESPACE}` 中"),
                     message_en: format!(
                         "address text without a place id; kept as a standard address in extensions `{NAMESPACE}`"
@@ -980,7 +987,7 @@ fn person(
             Target::ResidencePlace(kind) => match Id::new(*v) {
                 Ok(id) => p.residences.push(Residence::new(PlaceRef::to(id), *kind)),
                 Err(_) => {
-                    b.reason(Some(h), "csv-bad-value", "不是有效的地点标识".into(), "not a valid place id".into())
+                    b.reason(Some(h), Code::CsvBadValue, "不是有效的地点标识".into(), "not a valid place id".into())
                 }
             },
             _ => {}
@@ -1006,7 +1013,7 @@ fn person(
                 }
                 (Err(_), _) => b.reason(
                     Some(hh),
-                    "csv-bad-value",
+                    Code::CsvBadValue,
                     "户号只能由字母、数字和 - 组成（至多 32 个）".into(),
                     "a household number is letters, digits and - (at most 32)".into(),
                 ),
@@ -1015,7 +1022,7 @@ fn person(
         }
         (Some((h, _)), None) | (None, Some((h, _))) => b.reason(
             Some(h),
-            "csv-household-incomplete",
+            Code::CsvHouseholdIncomplete,
             "户籍关系需要户号和与户主关系两项，本行只有一项".into(),
             "a household membership needs both the household number and the relationship; the row has one".into(),
         ),
@@ -1037,14 +1044,14 @@ fn identifier(b: &mut RowBuild, p: &mut Person, column: &str, raw: &str, scheme:
                 };
                 b.reason(
                     Some(column),
-                    "csv-bad-id-number",
+                    Code::CsvBadIdNumber,
                     format!("公民身份号码无效：{zh}"),
                     format!("invalid resident ID number: {en}"),
                 );
                 return;
             }
             if v != raw {
-                b.normalised(column, pointer, "csv-id-number-normalised");
+                b.normalised(column, pointer, Code::CsvIdNumberNormalised);
             }
             v
         }
@@ -1052,7 +1059,7 @@ fn identifier(b: &mut RowBuild, p: &mut Person, column: &str, raw: &str, scheme:
     };
     match Text::new(value) {
         Ok(value) => p.identifiers.push(Identifier::new(scheme, value)),
-        Err(_) => b.reason(Some(column), "csv-bad-value", "证件号码无效".into(), "not a valid identifier".into()),
+        Err(_) => b.reason(Some(column), Code::CsvBadValue, "证件号码无效".into(), "not a valid identifier".into()),
     }
 }
 
@@ -1065,11 +1072,11 @@ fn organization(
 ) -> Option<Organization> {
     let get = |t| cells.values.get(&t).copied();
     let Some((nh, name)) = get(Target::OrgName) else {
-        b.reason(None, "csv-missing-required", "缺少机构名称".into(), "no organization name".into());
+        b.reason(None, Code::CsvMissingRequired, "缺少机构名称".into(), "no organization name".into());
         return None;
     };
     let Ok(name) = Text::new(name) else {
-        b.reason(Some(nh), "csv-bad-value", "机构名称无效".into(), "not a valid organization name".into());
+        b.reason(Some(nh), Code::CsvBadValue, "机构名称无效".into(), "not a valid organization name".into());
         return None;
     };
     let kind = match get(Target::OrgKind) {
@@ -1077,7 +1084,7 @@ fn organization(
         None => {
             b.reason(
                 None,
-                "csv-missing-required",
+                Code::CsvMissingRequired,
                 "缺少组织类型（列或 [defaults] 中的 organization.kind）".into(),
                 "no organization kind (a column or organization.kind under [defaults])".into(),
             );
@@ -1091,13 +1098,13 @@ fn organization(
         match (CreditCode::new(c.as_str()), credit_code::verify(&c)) {
             (Ok(code), Ok(())) => {
                 if c != v {
-                    b.normalised(h, "/creditCode".into(), "csv-credit-code-normalised");
+                    b.normalised(h, "/creditCode".into(), Code::CsvCreditCodeNormalised);
                 }
                 o.credit_code = Some(code);
             }
             _ => b.reason(
                 Some(h),
-                "csv-bad-credit-code",
+                Code::CsvBadCreditCode,
                 "统一社会信用代码无效（18 位，校验码按 GB 32100）".into(),
                 "not a valid unified social credit code (18 characters, GB 32100 check)".into(),
             ),
@@ -1109,7 +1116,7 @@ fn organization(
         let name = contact_name.and_then(|(h, v)| match Text::new(v) {
             Ok(t) => Some(t),
             Err(_) => {
-                b.reason(Some(h), "csv-bad-value", "联系人姓名无效".into(), "not a valid contact name".into());
+                b.reason(Some(h), Code::CsvBadValue, "联系人姓名无效".into(), "not a valid contact name".into());
                 None
             }
         });
@@ -1133,7 +1140,7 @@ fn thing(b: &mut RowBuild, m: &Mapping, cells: &Cells<'_>, person: Option<&Id>, 
         None => {
             b.reason(
                 None,
-                "csv-missing-required",
+                Code::CsvMissingRequired,
                 "缺少物品类型（列或 [defaults] 中的 thing.kind）".into(),
                 "no thing kind (a column or thing.kind under [defaults])".into(),
             );
@@ -1147,7 +1154,7 @@ fn thing(b: &mut RowBuild, m: &Mapping, cells: &Cells<'_>, person: Option<&Id>, 
         match Text::new(v) {
             Ok(t) => Some(t),
             Err(_) => {
-                b.reason(Some(h), "csv-bad-value", "文本无效".into(), "not valid text".into());
+                b.reason(Some(h), Code::CsvBadValue, "文本无效".into(), "not valid text".into());
                 None
             }
         }
@@ -1159,9 +1166,12 @@ fn thing(b: &mut RowBuild, m: &Mapping, cells: &Cells<'_>, person: Option<&Id>, 
     if let Some((h, v)) = get(Target::DeviceCode) {
         match DeviceCode::new(half_width(v).into_owned()) {
             Ok(c) => t.device_code = Some(c),
-            Err(_) => {
-                b.reason(Some(h), "csv-bad-value", "设备编码应为 20 位数字".into(), "a device code is 20 digits".into())
-            }
+            Err(_) => b.reason(
+                Some(h),
+                Code::CsvBadValue,
+                "设备编码应为 20 位数字".into(),
+                "a device code is 20 digits".into(),
+            ),
         }
     }
     if let Some((h, v)) = get(Target::ThingStatus) {
@@ -1178,12 +1188,12 @@ fn thing(b: &mut RowBuild, m: &Mapping, cells: &Cells<'_>, person: Option<&Id>, 
                 half_width(v).chars().filter(|c| !c.is_whitespace() && !matches!(c, '·' | '-' | '•')).collect();
             let p = p.to_uppercase();
             if p != v {
-                b.normalised(h, "/vehicle/plateNumber".into(), "csv-plate-normalised");
+                b.normalised(h, "/vehicle/plateNumber".into(), Code::CsvPlateNormalised);
             }
             match Text::new(p) {
                 Ok(t) => Some(t),
                 Err(_) => {
-                    b.reason(Some(h), "csv-bad-value", "号牌号码无效".into(), "not a valid plate number".into());
+                    b.reason(Some(h), Code::CsvBadValue, "号牌号码无效".into(), "not a valid plate number".into());
                     None
                 }
             }

@@ -2,6 +2,7 @@
 //! quoting, line numbers kept for findings) or an Excel sheet (`.xlsx`, `.xls`, `.xlsb`, `.ods`,
 //! read through calamine), and what kind of file the bytes are `[ADP-010]`, `[ADP-015]`.
 
+use crate::codes::Code;
 use std::collections::VecDeque;
 use std::io::{BufRead, Read, Seek, SeekFrom};
 
@@ -52,12 +53,20 @@ impl TableKind {
 
 /// The encoding of CSV bytes [ADP-010]: a byte-order mark wins; else the forced encoding; else
 /// UTF-8 when the whole input is valid UTF-8 (checked in chunks, without holding it), otherwise
-/// GB18030. Returns the encoding, the length of the byte-order mark, and a finding for an
-/// unknown forced label. The reader is left at its start.
+/// GB18030 when the whole input is valid GB18030. Returns the encoding, the length of the
+/// byte-order mark, and a finding for an unknown forced label. The reader is left at its start.
+///
+/// Refused as a whole: UTF-16 text (a UTF-16 byte-order mark, `adapter-input`), and bytes that
+/// are not text (`csv-not-text`, [`crate::Error::NotText`]) — a NUL byte anywhere (no register
+/// in UTF-8 or GB18030 holds one; a binary file, or UTF-16/32 without a byte-order mark, does),
+/// or, when the encoding is detected, bytes valid neither as UTF-8 nor as GB18030; the error
+/// names the byte offset and line of the first such byte. A forced encoding decodes what it can
+/// (bad bytes become U+FFFD with a `csv-encoding` finding per line).
 pub(crate) fn detect_encoding<R: Read + Seek>(
     input: &mut R,
     forced: Option<&str>,
-) -> std::io::Result<(&'static encoding_rs::Encoding, usize, Option<RowFinding>)> {
+) -> Result<(&'static encoding_rs::Encoding, usize, Option<RowFinding>), crate::Error> {
+    let io = |e: std::io::Error| crate::Error::Input { format: "csv", message: e.to_string() };
     let mut finding = None;
     let forced = forced.and_then(|l| {
         let e = encoding_rs::Encoding::for_label(l.trim().as_bytes());
@@ -65,60 +74,137 @@ pub(crate) fn detect_encoding<R: Read + Seek>(
             finding = Some(RowFinding::new(
                 0,
                 None,
-                "csv-encoding",
+                Code::CsvEncoding,
                 format!("未知的字符编码 `{}`，改为自动识别", l.escape_debug()),
                 format!("unknown encoding `{}`; detecting instead", l.escape_debug()),
             ));
         }
         e
     });
-    input.seek(SeekFrom::Start(0))?;
+    input.seek(SeekFrom::Start(0)).map_err(io)?;
     let mut head = [0u8; 3];
     let mut got = 0;
     while got < 3 {
-        match input.read(head.get_mut(got..).unwrap_or_default())? {
+        // `got` < 3, the buffer's length: the default empty slice is never taken.
+        match input.read(head.get_mut(got..).unwrap_or_default()).map_err(io)? {
             0 => break,
             n => got += n,
         }
     }
+    // `got` <= 3, the buffer's length: the default empty slice is never taken.
     let bom = encoding_rs::Encoding::for_bom(head.get(..got).unwrap_or_default());
-    input.seek(SeekFrom::Start(0))?;
-    if let Some((e, n)) = bom {
+    input.seek(SeekFrom::Start(0)).map_err(io)?;
+    if let Some((e, _)) = bom {
         if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE {
-            return Err(std::io::Error::other(
-                "UTF-16 text (Excel's \"Unicode text\") is not read: save the register as CSV in UTF-8 or GBK, or as xlsx",
-            ));
+            return Err(crate::Error::Input {
+                format: "csv",
+                message: "UTF-16 text (Excel's \"Unicode text\") is not read: save the register as CSV in UTF-8 or GBK, or as xlsx".into(),
+            });
         }
+    }
+    let forced_utf16 = forced.is_some_and(|e| e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE);
+    // One pass: the first NUL byte, and whether the whole input is valid UTF-8. A character cut
+    // at a chunk border is carried over.
+    let mut buf = vec![0u8; 1 << 20];
+    let mut carry: Vec<u8> = Vec::new();
+    let mut utf8 = true;
+    let mut offset: u64 = 0;
+    loop {
+        let n = input.read(&mut buf).map_err(io)?;
+        let chunk = &buf[..n.min(buf.len())];
+        if n == 0 {
+            utf8 &= carry.is_empty();
+            break;
+        }
+        if let Some(at) = chunk.iter().position(|b| *b == 0).filter(|_| !forced_utf16) {
+            return Err(not_text(input, offset + at as u64, true).map_err(io)?);
+        }
+        offset += n as u64;
+        if utf8 {
+            carry.extend_from_slice(chunk);
+            match std::str::from_utf8(&carry) {
+                Ok(_) => carry.clear(),
+                Err(e) if e.error_len().is_none() => {
+                    let keep = carry.split_off(e.valid_up_to());
+                    carry = keep;
+                }
+                Err(_) => utf8 = false,
+            }
+        }
+    }
+    input.seek(SeekFrom::Start(0)).map_err(io)?;
+    if let Some((e, n)) = bom {
         return Ok((e, n, finding));
     }
     if let Some(e) = forced {
         return Ok((e, 0, finding));
     }
-    // Valid UTF-8 throughout? Read in chunks; a character cut at a chunk border is carried over.
-    let mut buf = vec![0u8; 1 << 20];
-    let mut carry: Vec<u8> = Vec::new();
-    let mut utf8 = true;
+    if utf8 {
+        return Ok((encoding_rs::UTF_8, 0, finding));
+    }
+    if let Some(at) = first_undecodable(input, encoding_rs::GB18030).map_err(io)? {
+        return Err(not_text(input, at, false).map_err(io)?);
+    }
+    input.seek(SeekFrom::Start(0)).map_err(io)?;
+    Ok((encoding_rs::GB18030, 0, finding))
+}
+
+/// The byte offset of the first byte of `input` (from its start) that `enc` cannot decode, if any.
+fn first_undecodable<R: Read + Seek>(
+    input: &mut R,
+    enc: &'static encoding_rs::Encoding,
+) -> std::io::Result<Option<u64>> {
+    use encoding_rs::DecoderResult;
+    input.seek(SeekFrom::Start(0))?;
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut out = String::new();
+    let mut pos: u64 = 0;
     loop {
         let n = input.read(&mut buf)?;
-        if n == 0 {
-            utf8 &= carry.is_empty();
-            break;
+        let last = n == 0;
+        let mut src = &buf[..n.min(buf.len())];
+        loop {
+            out.clear();
+            out.reserve(decoder.max_utf8_buffer_length_without_replacement(src.len()).unwrap_or(src.len() * 4 + 16));
+            let (result, read) = decoder.decode_to_string_without_replacement(src, &mut out, last);
+            match result {
+                DecoderResult::InputEmpty => {
+                    pos += read as u64;
+                    break;
+                }
+                DecoderResult::OutputFull => {
+                    pos += read as u64;
+                    src = &src[read.min(src.len())..];
+                }
+                DecoderResult::Malformed(bad, after) => {
+                    return Ok(Some((pos + read as u64).saturating_sub(u64::from(bad) + u64::from(after))));
+                }
+            }
         }
-        carry.extend_from_slice(buf.get(..n).unwrap_or_default());
-        match std::str::from_utf8(&carry) {
-            Ok(_) => carry.clear(),
-            Err(e) if e.error_len().is_none() => {
-                let keep = carry.split_off(e.valid_up_to());
-                carry = keep;
-            }
-            Err(_) => {
-                utf8 = false;
-                break;
-            }
+        if last {
+            return Ok(None);
         }
     }
+}
+
+/// [`crate::Error::NotText`] for the byte at `offset`, with its line (1 + the line feeds before it).
+fn not_text<R: Read + Seek>(input: &mut R, offset: u64, nul: bool) -> std::io::Result<crate::Error> {
     input.seek(SeekFrom::Start(0))?;
-    Ok((if utf8 { encoding_rs::UTF_8 } else { encoding_rs::GB18030 }, 0, finding))
+    let mut line = 1u64;
+    let mut left = offset;
+    let mut buf = vec![0u8; 1 << 16];
+    while left > 0 {
+        let want = usize::try_from(left).map_or(buf.len(), |l| l.min(buf.len()));
+        let n = input.read(&mut buf[..want])?;
+        if n == 0 {
+            break;
+        }
+        line += buf[..n.min(want)].iter().filter(|b| **b == b'\n').count() as u64;
+        left -= n as u64;
+    }
+    input.seek(SeekFrom::Start(0))?;
+    Ok(crate::Error::NotText { offset, line, nul })
 }
 
 /// One item a row source yields.
@@ -200,7 +286,7 @@ impl<R: BufRead> CsvRows<R> {
                 self.findings.push_back(RowFinding::new(
                     self.line,
                     None,
-                    "csv-malformed",
+                    Code::CsvMalformed,
                     format!("读取失败：{e}"),
                     format!("cannot read: {e}"),
                 ));
@@ -211,6 +297,7 @@ impl<R: BufRead> CsvRows<R> {
         self.line += 1;
         let bytes = match std::mem::take(&mut self.skip_bom) {
             0 => self.raw.as_slice(),
+            // `k` is the byte-order mark's length, within the first line: the default empty line is never taken.
             k => self.raw.get(k..).unwrap_or_default(),
         };
         let (text, bad) = if self.enc == encoding_rs::UTF_8 {
@@ -233,7 +320,7 @@ impl<R: BufRead> CsvRows<R> {
         self.findings.push_back(RowFinding::new(
             line,
             None,
-            "csv-encoding",
+            Code::CsvEncoding,
             format!("第 {line} 行含有无法按 {name} 解码的字节，已替换为 U+FFFD"),
             format!("line {line} has bytes that are not {name}; replaced by U+FFFD"),
         ));
@@ -342,6 +429,7 @@ impl<R: BufRead> Iterator for CsvRows<R> {
             self.unclosed += 1;
             let row = self.row;
             let mut lines = lines.into_iter();
+            // a record has at least one line; the default empty text is never taken.
             let first = lines.next().map(|(_, l)| l).unwrap_or_default();
             let mut rest = lines.collect::<VecDeque<_>>();
             rest.extend(std::mem::take(&mut self.replay));
@@ -353,7 +441,7 @@ impl<R: BufRead> Iterator for CsvRows<R> {
                 RowFinding::new(
                     row,
                     None,
-                    "csv-malformed",
+                    Code::CsvMalformed,
                     "引号未闭合，本行未转换".to_owned(),
                     "unclosed quote; the row is not converted".to_owned(),
                 ),
@@ -383,7 +471,9 @@ pub(crate) fn excel_rows(bytes: &[u8], sheet: Option<&str>) -> Result<ExcelSheet
         },
     };
     let merges: Vec<calamine::Dimensions> = match &mut wb {
+        // a sheet without merged cells (or whose merge list cannot be read) has none: the default empty list.
         calamine::Sheets::Xlsx(x) => x.worksheet_merge_cells(&name).and_then(Result::ok).unwrap_or_default(),
+        // a sheet without merged cells has none: the default empty list.
         calamine::Sheets::Xls(x) => x.worksheet_merge_cells(&name).unwrap_or_default(),
         _ => Vec::new(),
     };

@@ -368,6 +368,7 @@ impl Target {
             ),
             T::Gender | T::EthnicGroup | T::Education | T::PoliticalStatus | T::CareTags => {
                 let m = self.member();
+                // a code target always has a table; the default empty name is never taken.
                 (m, code(self.table().unwrap_or_default()))
             }
             T::Relationship | T::HouseholdId => (
@@ -439,8 +440,10 @@ impl Target {
                     "standard address of the row's smallest place (full text and the parts it reads as)".into(),
                 ),
             ),
+            // a code target always has a table; the default empty name is never taken.
             T::RoomUse | T::RentalStatus => (self.member(), code(self.table().unwrap_or_default())),
             T::Area => ("area".into(), ("面积（平方米），非负数".into(), "area in square metres, not negative".into())),
+            // a code target always has a table; the default empty name is never taken.
             T::ThingKind | T::OrgKind => ("kind".into(), code(self.table().unwrap_or_default())),
             T::PlateNumber => (
                 "vehicle.plateNumber".into(),

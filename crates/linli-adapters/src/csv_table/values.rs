@@ -138,6 +138,7 @@ pub(crate) fn clean_phone(s: &str) -> String {
 /// Parse a date written as `1990-01-02`, `1990/1/2`, `1990.1.2`, `19900102` or `1990年1月2日`.
 pub(crate) fn parse_date(raw: &str) -> Option<Date> {
     let s = half_width(raw);
+    // split always yields a first part; the default empty date is never taken.
     let s = s.split([' ', 'T']).next().unwrap_or_default();
     let num = |t: &str| t.parse::<u32>().ok().filter(|_| t.bytes().all(|b| b.is_ascii_digit()));
     // An Excel serial date written as a number (a date column formatted "General").

@@ -1,6 +1,7 @@
 //! Canonical Persons → a register table with the same mapping, the reverse of reading
 //! `[ADP-013]` (Table 18-3).
 
+use crate::codes::Code;
 use std::collections::BTreeMap;
 
 use linli_model::codes::{CodeTable, IdentifierScheme, ResidenceKind};
@@ -106,7 +107,7 @@ pub fn write_table(records: &[Record], mapping: &Mapping, encoding: Option<&str>
                 kind: LossKind::NotRepresentable,
                 source: format!("/{i}"),
                 target: None,
-                code: "csv-record-type-not-representable",
+                code: Code::CsvRecordTypeNotRepresentable,
                 message_zh: format!("表格只能容纳 Person 记录，{} 记录 `{}` 未写出", r.record_type(), r.id()),
                 message_en: format!(
                     "the table holds Person records only; {} `{}` not written",
@@ -140,7 +141,7 @@ pub fn write_table(records: &[Record], mapping: &Mapping, encoding: Option<&str>
                     kind: LossKind::NotRepresentable,
                     source,
                     target: Some(format!("row {}", n + 1)),
-                    code: "csv-encoding-unrepresentable",
+                    code: Code::CsvEncodingUnrepresentable,
                     message_zh: format!("第 {} 行有 {} 无法表示的字符，已写为 &#NNNN;", n + 1, enc.name()),
                     message_en: format!(
                         "row {} has characters {} cannot represent; written as &#NNNN;",
@@ -170,11 +171,17 @@ fn person_cells(p: &Person, columns: &[(&String, Target)], header: &[String], ma
         let cell = match *t {
             Target::PersonId => p.id.to_string(),
             Target::Name => p.name.to_string(),
+            // an absent member is an empty cell: the default empty string is what the register writes.
             Target::Gender => p.gender.map(|c| code_cell(c, map)).unwrap_or_default(),
+            // an absent member is an empty cell: the default empty string is what the register writes.
             Target::EthnicGroup => p.ethnic_group.map(|c| code_cell(c, map)).unwrap_or_default(),
+            // an absent member is an empty cell: the default empty string is what the register writes.
             Target::Education => p.education.map(|c| code_cell(c, map)).unwrap_or_default(),
+            // an absent member is an empty cell: the default empty string is what the register writes.
             Target::PoliticalStatus => p.political_status.map(|c| code_cell(c, map)).unwrap_or_default(),
+            // an absent member is an empty cell: the default empty string is what the register writes.
             Target::Relationship => p.household.as_ref().map(|h| code_cell(h.relationship, map)).unwrap_or_default(),
+            // an absent member is an empty cell: the default empty string is what the register writes.
             Target::HouseholdId => p.household.as_ref().map(|h| h.household_id.to_string()).unwrap_or_default(),
             Target::CareTags => p.care_tags.iter().map(|c| code_cell(*c, map)).collect::<Vec<_>>().join("；"),
             Target::Nationality => p
@@ -184,15 +191,19 @@ fn person_cells(p: &Person, columns: &[(&String, Target)], header: &[String], ma
                     let label = map.into_iter().flatten().find(|(_, v)| v.as_str() == c.as_str()).map(|(l, _)| l);
                     label.map_or_else(|| c.to_string(), Clone::clone)
                 })
+                // an absent member is an empty cell: the default empty string is what the register writes.
                 .unwrap_or_default(),
+            // an absent member is an empty cell: the default empty string is what the register writes.
             Target::BirthDate => p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
             Target::Identifier(scheme) => {
                 let next = (0..p.identifiers.len())
                     .find(|i| !used_ids.contains(i) && p.identifiers.get(*i).is_some_and(|x| x.scheme == scheme));
                 next.map(|i| {
                     used_ids.push(i);
+                    // an absent member is an empty cell: the default empty string is what the register writes.
                     p.identifiers.get(i).map(|x| x.value.to_string()).unwrap_or_default()
                 })
+                // an absent member is an empty cell: the default empty string is what the register writes.
                 .unwrap_or_default()
             }
             Target::Phones if !phones_written => {
@@ -205,8 +216,10 @@ fn person_cells(p: &Person, columns: &[(&String, Target)], header: &[String], ma
                     .find(|i| !used_res.contains(i) && p.residences.get(*i).is_some_and(|x| x.kind == kind));
                 next.map(|i| {
                     used_res.push(i);
+                    // an absent member is an empty cell: the default empty string is what the register writes.
                     p.residences.get(i).map(|x| x.place.id.to_string()).unwrap_or_default()
                 })
+                // an absent member is an empty cell: the default empty string is what the register writes.
                 .unwrap_or_default()
             }
             Target::ResidenceAddress(kind) => ext
@@ -214,6 +227,7 @@ fn person_cells(p: &Person, columns: &[(&String, Target)], header: &[String], ma
                 .filter(|v| v.get("residenceKind").and_then(Value::as_str) == Some(kind.code()))
                 .and_then(|v| v.pointer("/address/fullText"))
                 .and_then(Value::as_str)
+                // an absent member is an empty cell: the default empty string is what the register writes.
                 .unwrap_or_default()
                 .to_owned(),
             _ => String::new(),
@@ -259,7 +273,7 @@ fn lost_in_row(
             kind: LossKind::NotRepresentable,
             source: format!("{base}{ptr}"),
             target: None,
-            code: "csv-not-representable",
+            code: Code::CsvNotRepresentable,
             message_zh: format!("按此映射，表格无法表示 `{ptr}`"),
             message_en: format!("with this mapping, the table cannot hold `{ptr}`"),
         });

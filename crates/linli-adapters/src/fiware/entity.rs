@@ -2,6 +2,7 @@
 //! its type (section 18.3).
 
 use super::*;
+use crate::codes::Code;
 
 /// An entity's parts before any attribute is read (section 18.3): the object, where its
 /// attributes are (a GeoJSON Feature's are its `properties`), its id and its types.
@@ -138,7 +139,7 @@ fn drop_absent(r: &mut Reader<'_>) {
             kind: LossKind::Normalised,
             source: a.at.clone(),
             target: None,
-            code: "fiware-null-absent",
+            code: Code::FiwareNullAbsent,
             message_zh: zh,
             message_en: en,
         });
@@ -165,7 +166,7 @@ fn identifier(
                 // depends on the record type it is written as, not on this entity's type.
                 let zh = format!("标识 `{ngsi_id}` 不是 NGSI-LD URN：原样作为 Linli 标识");
                 let en = format!("id `{ngsi_id}` is not an NGSI-LD URN: kept whole as the Linli id");
-                r.normalised(&format!("{base}/id"), "/id", "fiware-id-not-urn", zh, en);
+                r.normalised(&format!("{base}/id"), "/id", Code::FiwareIdNotUrn, zh, en);
             }
             ngsi_id.to_owned()
         }
@@ -181,9 +182,9 @@ fn identifier(
             let zh = format!("`{ngsi_id}` 不是有效的 Linli 标识；读作 `{clean}`，原值保存在 `meta.sourceId`");
             let en =
                 format!("`{ngsi_id}` is not a valid Linli id; read as `{clean}`, the original kept in meta.sourceId");
-            r.findings.push(finding("fiware-id-invalid", "CON-010", &format!("{base}/id"), obj.get("id"), zh, en));
+            r.findings.push(finding(Code::FiwareIdInvalid, "CON-010", &format!("{base}/id"), obj.get("id"), zh, en));
             let (zh, en) = (format!("标识 `{ngsi_id}` 改为 `{clean}`"), format!("id `{ngsi_id}` → `{clean}`"));
-            r.normalised(&format!("{base}/id"), "/id", "fiware-id-invalid", zh, en);
+            r.normalised(&format!("{base}/id"), "/id", Code::FiwareIdInvalid, zh, en);
             source_id = Text::new(ngsi_id).ok().map(Text::into_string);
             clean
         }
@@ -216,19 +217,19 @@ fn metadata(
                 "no `dateCreated` nor `dateModified`: meta.createdAt = the time of conversion",
             )
         };
-        r.normalised(&format!("{ab}/dateCreated"), "/meta/createdAt", "fiware-default-time", zh, en);
+        r.normalised(&format!("{ab}/dateCreated"), "/meta/createdAt", Code::FiwareDefaultTime, zh, en);
         updated.unwrap_or(opts.default_time)
     });
     if let Some(u) = updated.filter(|u| u.cmp_instant(&created).is_lt()) {
         let at = format!("{ab}/dateModified");
         let zh = format!("`dateModified` {u} 早于 `dateCreated` {created}");
         let en = format!("dateModified {u} is before dateCreated {created}");
-        r.findings.push(finding("fiware-time-order", "CON-023", &at, None, zh, en));
+        r.findings.push(finding(Code::FiwareTimeOrder, "CON-023", &at, None, zh, en));
         r.report.push(Loss {
             kind: LossKind::Rejected,
             source: at,
             target: Some("/meta/updatedAt".into()),
-            code: "fiware-time-order",
+            code: Code::FiwareTimeOrder,
             message_zh: "更新时间早于创建时间，已改为创建时间".into(),
             message_en: format!("dateModified {u} is before dateCreated; updatedAt set to dateCreated"),
         });
@@ -237,14 +238,14 @@ fn metadata(
     let updated = updated.unwrap_or_else(|| {
         let zh = "没有可用的 `dateModified`：更新时间 `meta.updatedAt` 取创建时间 `meta.createdAt`";
         let en = "no usable `dateModified`: meta.updatedAt = meta.createdAt";
-        r.normalised(&format!("{ab}/dateModified"), "/meta/updatedAt", "fiware-default-time", zh, en);
+        r.normalised(&format!("{ab}/dateModified"), "/meta/updatedAt", Code::FiwareDefaultTime, zh, en);
         created
     });
     let zh = format!("来源 `meta.source` 设为 `{VENDOR}` / `{ty}`");
-    r.normalised(base, "/meta/source", "fiware-default-source", zh, format!("meta.source = {VENDOR} / {ty}"));
-    r.normalised(base, "/meta/version", "fiware-default-version", "版本 `meta.version` 设为 1", "meta.version = 1");
+    r.normalised(base, "/meta/source", Code::FiwareDefaultSource, zh, format!("meta.source = {VENDOR} / {ty}"));
+    r.normalised(base, "/meta/version", Code::FiwareDefaultVersion, "版本 `meta.version` 设为 1", "meta.version = 1");
     let zh = "密级 `meta.classification` 设为 `internal`";
-    r.normalised(base, "/meta/classification", "fiware-default-classification", zh, "meta.classification = internal");
+    r.normalised(base, "/meta/classification", Code::FiwareDefaultClassification, zh, "meta.classification = internal");
     let mut meta = Map::new();
     meta.insert("source".into(), json!({"vendor": VENDOR, "product": ty}));
     if let Some(s) = source_id {
@@ -266,7 +267,7 @@ fn other_types(r: &mut Reader<'_>, shape: &Shape<'_>, ty_given: &str, ty: &str) 
         let en =
             format!("the entity's other types besides `{ty}` kept in extensions `{NAMESPACE}` under `@otherTypes`");
         let target = Some(format!("/extensions/{NAMESPACE}/@otherTypes"));
-        r.note(LossKind::KeptInExtensions, type_at, target, "fiware-type-kept", zh, en);
+        r.note(LossKind::KeptInExtensions, type_at, target, Code::FiwareTypeKept, zh, en);
         r.ext.insert("@otherTypes".into(), Value::Array(others));
     }
 }
@@ -282,7 +283,7 @@ fn building(r: &mut Reader<'_>, rec: &mut Map<String, Value>, id: &str, ab: &str
     put("kind", Some("building".into()));
     let name = r.text("name").unwrap_or_else(|| {
         let zh = "没有 `name`：名称取实体标识";
-        r.normalised(&format!("{ab}/name"), "/name", "fiware-default-name", zh, "no `name`: name = the id");
+        r.normalised(&format!("{ab}/name"), "/name", Code::FiwareDefaultName, zh, "no `name`: name = the id");
         id.to_owned()
     });
     put("name", Some(Value::String(name)));
@@ -307,7 +308,7 @@ fn device(r: &mut Reader<'_>, rec: &mut Map<String, Value>, model: Model, ab: &s
     if kind == "device.other" {
         let zh = "设备类别无法从 `deviceCategory` 或 `controlledProperty` 得出：`kind` 设为 `device.other`";
         let en = "no device kind from `deviceCategory` or `controlledProperty`: kind = device.other";
-        r.normalised(ab, "/kind", "fiware-default-kind", zh, en);
+        r.normalised(ab, "/kind", Code::FiwareDefaultKind, zh, en);
     }
     put("kind", Some(kind.into()));
     put("name", s(r.text("name")));
@@ -323,7 +324,7 @@ fn device(r: &mut Reader<'_>, rec: &mut Map<String, Value>, model: Model, ab: &s
             r.normalised(
                 &format!("{ab}/dateInstalled"),
                 "/installDate",
-                "fiware-date-from-time",
+                Code::FiwareDateFromTime,
                 "`dateInstalled` 含一天中的时间：只取其日期作为 `installDate`",
                 "`dateInstalled` has a time of day: installDate = its date only",
             );
@@ -364,7 +365,7 @@ fn alert(r: &mut Reader<'_>, rec: &mut Map<String, Value>, created: Timestamp, a
             r.normalised(
                 &format!("{ab}/category"),
                 "/category",
-                "fiware-default-category",
+                Code::FiwareDefaultCategory,
                 "类别无法映射：`category` 设为 `other.other`",
                 "no mappable category: category = other.other",
             );
@@ -375,7 +376,7 @@ fn alert(r: &mut Reader<'_>, rec: &mut Map<String, Value>, created: Timestamp, a
         r.normalised(
             &format!("{ab}/dateIssued"),
             "/occurredAt",
-            "fiware-default-time",
+            Code::FiwareDefaultTime,
             "没有 `dateIssued`：发生时间 `occurredAt` 取 `meta.createdAt`",
             "no `dateIssued`: occurredAt = meta.createdAt",
         );
@@ -386,7 +387,7 @@ fn alert(r: &mut Reader<'_>, rec: &mut Map<String, Value>, created: Timestamp, a
         Some((end, a)) if end.cmp_instant(&issued).is_lt() => {
             let zh = format!("`validTo` {end} 早于 `dateIssued` {issued}");
             let en = format!("validTo {end} is before dateIssued {issued}");
-            r.reject(a, "fiware-time-order", "CON-023", zh, en);
+            r.reject(a, Code::FiwareTimeOrder, "CON-023", zh, en);
         }
         Some((end, a)) => {
             r.accept(&a);
@@ -411,10 +412,10 @@ fn alert(r: &mut Reader<'_>, rec: &mut Map<String, Value>, created: Timestamp, a
             if let Some(a) = r.take("severity") {
                 let zh = "`severity` 应为 `informational`、`low`、`medium`、`high` 或 `critical`".to_owned();
                 let en = "`severity` should be informational, low, medium, high or critical".to_owned();
-                r.reject(a, "fiware-attribute-type", "EVT-006", zh, en);
+                r.reject(a, Code::FiwareAttributeType, "EVT-006", zh, en);
             }
             let (zh, en) = ("没有可用的 `severity`：严重程度设为 `info`", "no usable `severity`: severity = info");
-            r.normalised(&format!("{ab}/severity"), "/severity", "fiware-default-severity", zh, en);
+            r.normalised(&format!("{ab}/severity"), "/severity", Code::FiwareDefaultSeverity, zh, en);
             put("severity", Some("info".into()));
         }
     }
@@ -450,7 +451,7 @@ fn case(r: &mut Reader<'_>, rec: &mut Map<String, Value>, model: Model, id: &str
             r.normalised(
                 &format!("{ab}/{cat_attr}"),
                 "/category",
-                "fiware-default-category",
+                Code::FiwareDefaultCategory,
                 "类别无法映射：`category` 设为 `other.other`",
                 "no mappable category: category = other.other",
             );
@@ -468,7 +469,7 @@ fn case(r: &mut Reader<'_>, rec: &mut Map<String, Value>, model: Model, id: &str
                 .unwrap_or_else(|| id.to_owned());
             let zh = "没有标题：`title` 取 `service_name`、描述的前 100 个字符或实体标识";
             let en = "no title: title = service_name, the first 100 characters of the description, or the id";
-            r.normalised(ab, "/title", "fiware-default-title", zh, en);
+            r.normalised(ab, "/title", Code::FiwareDefaultTitle, zh, en);
             title
         }
     };
@@ -485,11 +486,11 @@ fn case(r: &mut Reader<'_>, rec: &mut Map<String, Value>, model: Model, id: &str
 /// The defaults every Case read from FIWARE gets: channel, status and history [ADP-025].
 pub(super) fn defaults_of_case(r: &mut Reader<'_>, ab: &str) {
     let zh = "受理渠道 `channel` 设为 `other`";
-    r.normalised(ab, "/channel", "fiware-default-channel", zh, "channel = other");
+    r.normalised(ab, "/channel", Code::FiwareDefaultChannel, zh, "channel = other");
     let zh = "状态 `status` 设为 `reported`";
-    r.normalised(ab, "/status", "fiware-default-status", zh, "status = reported");
+    r.normalised(ab, "/status", Code::FiwareDefaultStatus, zh, "status = reported");
     let zh = "处理历史 `history` 设为一步：于 `reportedAt` 变为 `reported`";
-    r.normalised(ab, "/history", "fiware-default-history", zh, "history = one step to reported at reportedAt");
+    r.normalised(ab, "/history", Code::FiwareDefaultHistory, zh, "history = one step to reported at reportedAt");
 }
 
 pub(super) fn root_label(base: &str) -> &str {
@@ -513,7 +514,7 @@ pub(super) fn finish(
             LossKind::KeptInExtensions,
             &format!("{at}/@context"),
             Some(format!("/extensions/{NAMESPACE}/@context")),
-            "fiware-context-kept",
+            Code::FiwareContextKept,
             "@context",
         );
         r.ext.insert("@context".into(), ctx.clone());

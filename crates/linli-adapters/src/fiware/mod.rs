@@ -91,6 +91,7 @@
 //! [`LossKind::NotRepresentable`], exactly the members of the record that would not come back
 //! when the entity is read again: it reads its own output back and compares.
 
+use crate::codes::Code;
 use crate::loss::token;
 use linli_model::check::{Finding, Level};
 use linli_model::codes::{CaseCategory, CodeTable, EventCategory, ThingStatus};
@@ -301,7 +302,7 @@ fn known_kind(model: Option<Model>, name: &str) -> Option<Kind> {
 /// A finding with its Chinese and English detail (the Chinese one is prefixed with the code's
 /// Chinese title).
 fn finding(
-    code: &'static str,
+    code: Code,
     requirement: &'static str,
     pointer: &str,
     value: Option<&Value>,
@@ -313,14 +314,14 @@ fn finding(
         other => linli_model::text::truncate(&other.to_string(), 64),
     });
     let title = match code {
-        "fiware-attribute-type" => "FIWARE 属性类型错误",
-        "fiware-time-without-offset" => "时间缺少时区偏移，按 UTC 处理",
-        "fiware-time-invalid" => "时间格式错误",
-        "fiware-time-order" => "时间先后顺序错误",
-        "fiware-geometry-invalid" => "几何无效",
+        Code::FiwareAttributeType => "FIWARE 属性类型错误",
+        Code::FiwareTimeWithoutOffset => "时间缺少时区偏移，按 UTC 处理",
+        Code::FiwareTimeInvalid => "时间格式错误",
+        Code::FiwareTimeOrder => "时间先后顺序错误",
+        Code::FiwareGeometryInvalid => "几何无效",
         _ => "FIWARE 标识不是有效的 Linli 标识",
     };
-    let f = Finding::from_parts(code, Level::Warning, requirement, pointer, format!("{title}：{zh}"), en);
+    let f = Finding::from_parts(code.as_str(), Level::Warning, requirement, pointer, format!("{title}：{zh}"), en);
     match value {
         Some(v) => f.value(v),
         None => f,
@@ -517,11 +518,11 @@ impl Reader<'_> {
                 "the metadata (sub-attributes) of FIWARE attribute `{}` kept in extensions `{NAMESPACE}` under `{METADATA}`",
                 a.name
             );
-            self.note(LossKind::KeptInExtensions, &a.at, Some(target), "fiware-metadata-kept", zh, en);
+            self.note(LossKind::KeptInExtensions, &a.at, Some(target), Code::FiwareMetadataKept, zh, en);
         }
     }
 
-    fn loss(&mut self, kind: LossKind, source: &str, target: Option<String>, code: &'static str, what: &str) {
+    fn loss(&mut self, kind: LossKind, source: &str, target: Option<String>, code: Code, what: &str) {
         let (zh, en) = match kind {
             LossKind::KeptInExtensions => (
                 format!("FIWARE 属性 `{what}` 在 Linli 中没有对应成员，已保存在扩展 `{NAMESPACE}` 中"),
@@ -539,27 +540,12 @@ impl Reader<'_> {
     }
 
     /// A loss entry with its own Chinese and English message.
-    fn note(
-        &mut self,
-        kind: LossKind,
-        source: &str,
-        target: Option<String>,
-        code: &'static str,
-        zh: String,
-        en: String,
-    ) {
+    fn note(&mut self, kind: LossKind, source: &str, target: Option<String>, code: Code, zh: String, en: String) {
         self.report.push(Loss { kind, source: source.to_owned(), target, code, message_zh: zh, message_en: en });
     }
 
     /// A normalised value: `zh` and `en` say what was done.
-    fn normalised(
-        &mut self,
-        source: &str,
-        target: &str,
-        code: &'static str,
-        zh: impl Into<String>,
-        en: impl Into<String>,
-    ) {
+    fn normalised(&mut self, source: &str, target: &str, code: Code, zh: impl Into<String>, en: impl Into<String>) {
         self.note(LossKind::Normalised, source, Some(target.to_owned()), code, zh.into(), en.into());
     }
 
@@ -576,12 +562,12 @@ impl Reader<'_> {
                 // finding), like a mapped one: one loss entry, `rejected` [ADP-020].
                 let zh = format!("`{}` 应为{}", a.name, kind.name_zh());
                 let en = format!("`{}` should be {}", a.name, kind.name());
-                self.reject(a, "fiware-attribute-type", "COR-040", zh, en);
+                self.reject(a, Code::FiwareAttributeType, "COR-040", zh, en);
                 return;
             }
         }
         let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
-        self.loss(LossKind::KeptInExtensions, &a.at, Some(target), "fiware-attribute-kept", &a.name);
+        self.loss(LossKind::KeptInExtensions, &a.at, Some(target), Code::FiwareAttributeKept, &a.name);
         let mut v = a.kept();
         for at in crate::rules::strip_sensitive(&mut v, &a.at) {
             self.not_kept(&at);
@@ -595,7 +581,7 @@ impl Reader<'_> {
             LossKind::NotRepresentable,
             at,
             None,
-            "fiware-sensitive-not-kept",
+            Code::FiwareSensitiveNotKept,
             "成员名表明是个人信息或密钥，不保存在扩展中（扩展没有敏感标记）".into(),
             "the member's name marks it as personal or secret; not kept in extensions (which carry no sensitivity mark)"
                 .into(),
@@ -610,13 +596,13 @@ impl Reader<'_> {
             "the value of measured attribute `{}` is not a number: not a measurement; kept in extensions `{NAMESPACE}`",
             a.name
         );
-        self.note(LossKind::KeptInExtensions, &a.at, Some(target), "fiware-attribute-kept", zh, en);
+        self.note(LossKind::KeptInExtensions, &a.at, Some(target), Code::FiwareAttributeKept, zh, en);
         let v = a.kept();
         self.ext.insert(a.name, v);
     }
 
     /// A mapped attribute whose value cannot be used: finding, kept in the extensions.
-    fn reject(&mut self, a: Attr, code: &'static str, requirement: &'static str, zh: String, en: String) {
+    fn reject(&mut self, a: Attr, code: Code, requirement: &'static str, zh: String, en: String) {
         // The value of a Person's or Organization's attribute may be a name: never quoted.
         let value = if self.personal { None } else { Some(&a.value) };
         self.findings.push(finding(code, requirement, &a.ptr, value, zh, en));
@@ -632,7 +618,7 @@ impl Reader<'_> {
             let zh = format!("`{}` 声明为 `{declared}`，此处要求 `{expected}`", a.name);
             let en = format!("`{}` is a {declared} where a {expected} is required", a.name);
             let at = format!("{}/type", a.at);
-            self.findings.push(finding("fiware-attribute-type", "COR-040", &at, a.raw.get("type"), zh, en));
+            self.findings.push(finding(Code::FiwareAttributeType, "COR-040", &at, a.raw.get("type"), zh, en));
         }
     }
 
@@ -647,7 +633,7 @@ impl Reader<'_> {
             _ => {
                 let zh = format!("`{name}` 应为非空白、至多 2000 个字符的文本");
                 let en = format!("`{name}` should be a non-blank text of at most 2000 characters");
-                self.reject(a, "fiware-attribute-type", "COR-040", zh, en);
+                self.reject(a, Code::FiwareAttributeType, "COR-040", zh, en);
                 None
             }
         }
@@ -664,7 +650,7 @@ impl Reader<'_> {
         let a = self.take(name)?;
         let Some(s) = a.value.as_str() else {
             let (zh, en) = (format!("`{name}` 应为日期时间文本"), format!("`{name}` should be a date-time text"));
-            self.reject(a, "fiware-attribute-type", "CON-020", zh, en);
+            self.reject(a, Code::FiwareAttributeType, "CON-020", zh, en);
             return None;
         };
         // Times without an offset are UTC in NGSI [ADP-025]; the shared reading rules.
@@ -673,17 +659,23 @@ impl Reader<'_> {
                 if t.zone_assumed {
                     let zh = format!("`{name}` 没有时区偏移，按 UTC 读取：{}", t.at);
                     let en = format!("`{name}` has no time zone offset; read as UTC: {}", t.at);
-                    self.note(LossKind::Normalised, &a.at, None, "fiware-time-without-offset", zh, en);
+                    self.note(LossKind::Normalised, &a.at, None, Code::FiwareTimeWithoutOffset, zh, en);
                 } else if t.changed_form() {
                     let zh = format!("`{name}` 已按 RFC 3339 时间读取：{}", t.at);
                     let en = format!("`{name}` read as an RFC 3339 time: {}", t.at);
-                    self.note(LossKind::Normalised, &a.at, None, "fiware-time-normalised", zh, en);
+                    self.note(LossKind::Normalised, &a.at, None, Code::FiwareTimeNormalised, zh, en);
                 }
                 Some((t.at, a))
             }
             None => {
                 let zh = format!("`{name}` 不是 RFC 3339 日期时间");
-                self.reject(a, "fiware-time-invalid", "CON-020", zh, format!("`{name}` is not an RFC 3339 date-time"));
+                self.reject(
+                    a,
+                    Code::FiwareTimeInvalid,
+                    "CON-020",
+                    zh,
+                    format!("`{name}` is not an RFC 3339 date-time"),
+                );
                 None
             }
         }
@@ -699,7 +691,7 @@ impl Reader<'_> {
             a.value = p;
             let zh = format!("`{name}` 是 NGSI-v2 的 geo:point（\"纬度, 经度\"），已读作 GeoJSON Point [经度, 纬度]");
             let en = format!("`{name}` is an NGSI-v2 geo:point \"lat, lng\"; read as a GeoJSON Point [lng, lat]");
-            self.normalised(&a.at, target, "fiware-geo-point", zh, en);
+            self.normalised(&a.at, target, Code::FiwareGeoPoint, zh, en);
         }
         if other_geometry(&a.value) {
             let gt = a.value.get("type").and_then(Value::as_str).unwrap_or("?");
@@ -708,7 +700,7 @@ impl Reader<'_> {
                 "`{name}` is a GeoJSON `{gt}`, which Linli does not take here; kept in extensions `{NAMESPACE}`"
             );
             let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
-            self.note(LossKind::KeptInExtensions, &a.at, Some(target), "fiware-geometry-kept", zh, en);
+            self.note(LossKind::KeptInExtensions, &a.at, Some(target), Code::FiwareGeometryKept, zh, en);
             let v = a.kept();
             self.ext.insert(a.name, v);
             return None;
@@ -719,7 +711,7 @@ impl Reader<'_> {
                     let target = format!("/extensions/{NAMESPACE}/{}", token(&a.name));
                     let zh = format!("`{name}` 为 0,0，表示位置未知：不设位置");
                     let en = format!("`{name}` is 0,0, which means unknown: no location");
-                    self.note(LossKind::Normalised, &a.at, Some(target), "fiware-location-unknown", zh, en);
+                    self.note(LossKind::Normalised, &a.at, Some(target), Code::FiwareLocationUnknown, zh, en);
                     let v = a.kept();
                     self.ext.insert(a.name, v);
                     return None;
@@ -728,7 +720,7 @@ impl Reader<'_> {
                     a.value = json!({"type": "Point", "coordinates": [x, y]});
                     let zh = format!("`{name}` 把纬度写在经度之前，已交换");
                     let en = format!("`{name}` gave latitude before longitude; swapped");
-                    self.normalised(&a.at, target, "fiware-coordinates-swapped", zh, en);
+                    self.normalised(&a.at, target, Code::FiwareCoordinatesSwapped, zh, en);
                 }
                 _ => {}
             }
@@ -748,7 +740,7 @@ impl Reader<'_> {
         let Some(mut g) = parsed else {
             let zh = format!("`{name}` 不是 WGS-84 范围内有效的 GeoJSON 点或面");
             let en = format!("`{name}` is not a valid GeoJSON Point or Polygon in WGS-84 range");
-            self.reject(a, "fiware-geometry-invalid", "CON-032", zh, en);
+            self.reject(a, Code::FiwareGeometryInvalid, "CON-032", zh, en);
             return None;
         };
         if point_only && matches!(g, Geometry::Polygon(_) | Geometry::MultiPolygon(_)) {
@@ -766,7 +758,7 @@ impl Reader<'_> {
             let datum = self.opts.datum.label();
             let zh = format!("`{name}` 已从 {datum} 转换为 WGS-84");
             let en = format!("`{name}` converted from {datum} to WGS-84");
-            self.normalised(&a.at, target, "fiware-coordinates-to-wgs84", zh, en);
+            self.normalised(&a.at, target, Code::FiwareCoordinatesToWgs84, zh, en);
         }
         self.accept(&a);
         serde_json::to_value(g).ok()
@@ -859,6 +851,7 @@ fn alert_category(code: &str) -> (&'static str, String) {
     if let Some((c, s, _)) = EVENT_PAIRS.iter().find(|(_, _, l)| *l == code) {
         return (c, (*s).to_owned());
     }
+    // split always yields a first part: the default empty family is never taken.
     let family = match code.split('.').next().unwrap_or_default() {
         "vehicle" => "traffic",
         "sensor" => "environment",
@@ -933,7 +926,7 @@ fn read_address(r: &mut Reader<'_>) -> Option<Value> {
     let Some(obj) = a.value.as_object() else {
         let zh = "`address` 应为对象（schema.org PostalAddress）".to_owned();
         let en = "`address` should be an object (schema.org PostalAddress)".to_owned();
-        r.reject(a, "fiware-attribute-type", "PLA-007", zh, en);
+        r.reject(a, Code::FiwareAttributeType, "PLA-007", zh, en);
         return None;
     };
     let mut parts = Map::new();
@@ -955,7 +948,13 @@ fn read_address(r: &mut Reader<'_>) -> Option<Value> {
     parts.insert("fullText".into(), Value::String(full));
     for k in rest.keys() {
         let target = format!("/extensions/{NAMESPACE}/address/{}", token(k));
-        r.loss(LossKind::KeptInExtensions, &format!("{}/{}", a.ptr, token(k)), Some(target), "fiware-address-kept", k);
+        r.loss(
+            LossKind::KeptInExtensions,
+            &format!("{}/{}", a.ptr, token(k)),
+            Some(target),
+            Code::FiwareAddressKept,
+            k,
+        );
     }
     if !rest.is_empty() {
         r.ext.insert("address".into(), Value::Object(rest));
@@ -1005,7 +1004,7 @@ pub fn from_ngsi_batch(input: &Value, opts: &FromNgsi) -> (Vec<Record>, LossRepo
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     /// `fiware-not-converted`, `fiware-unmapped-type` or `fiware-type-no-linli-home`.
-    pub code: &'static str,
+    pub code: Code,
     /// JSON pointer into the input.
     pub at: String,
     /// English message.
@@ -1016,7 +1015,7 @@ pub struct Refusal {
 
 impl Refusal {
     fn new(at: &str, en: &str, zh: &str) -> Self {
-        Refusal { code: "fiware-not-converted", at: at.to_owned(), en: en.to_owned(), zh: zh.to_owned() }
+        Refusal { code: Code::FiwareNotConverted, at: at.to_owned(), en: en.to_owned(), zh: zh.to_owned() }
     }
 
     /// No mapping file maps any of the entity's types [ADP-021].
@@ -1025,7 +1024,7 @@ impl Refusal {
             types.iter().map(|t| format!("`{}`", linli_model::text::truncate(mapping::short_type(t), 64))).collect();
         let names = names.join(", ");
         Refusal {
-            code: "fiware-unmapped-type",
+            code: Code::FiwareUnmappedType,
             at: at.to_owned(),
             en: format!(
                 "entity type {names} is not mapped: no FIWARE mapping file maps it to a Linli record; add it with a mapping file (`linli convert --mapping FILE`, spec chapter 18 section 18.3)"
@@ -1038,12 +1037,16 @@ impl Refusal {
 
     /// A mapped type with no Linli home [ADP-021].
     fn no_home(at: &str, ty: &str, m: &TypeMapping) -> Self {
-        let (en, zh) = m.reason.clone().unwrap_or_default();
+        // A mapping entry without a reason says no more than that (no dangling colon).
+        let (en, zh) = match &m.reason {
+            Some((en, zh)) => (format!(": {en}"), format!("：{zh}")),
+            None => (String::new(), String::new()),
+        };
         Refusal {
-            code: "fiware-type-no-linli-home",
+            code: Code::FiwareTypeNoLinliHome,
             at: at.to_owned(),
-            en: format!("entity type `{ty}` has no Linli record: {en}"),
-            zh: format!("实体类型 `{ty}` 没有对应的 Linli 记录：{zh}"),
+            en: format!("entity type `{ty}` has no Linli record{en}"),
+            zh: format!("实体类型 `{ty}` 没有对应的 Linli 记录{zh}"),
         }
     }
 

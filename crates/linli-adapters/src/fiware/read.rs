@@ -3,6 +3,7 @@
 //! Orion-LD, Stellio, Scorpio, Cygnus and QuantumLeap), an NGSI-v2 batch operation
 //! (`{"actionType", "entities": […]}`) or a GeoJSON FeatureCollection.
 
+use crate::codes::Code;
 use linli_model::check::Finding;
 use linli_model::codes::CodeTable;
 use linli_model::datetime::Timestamp;
@@ -75,7 +76,7 @@ pub fn read_entities(input: &Value, opts: &FromNgsi) -> Entities {
                 out.loss.entries.append(&mut l.entries);
                 out.findings.append(&mut f);
             }
-            Err(refusal) if refusal.code == "fiware-unmapped-type" => {
+            Err(refusal) if refusal.code == Code::FiwareUnmappedType => {
                 // One finding per unmapped type, however many entities have it.
                 match unmapped.iter_mut().find(|(en, _)| *en == refusal.en) {
                     Some((_, n)) => *n += 1,
@@ -114,7 +115,7 @@ fn with_envelope(r: Record, envelope: &Map<String, Value>, loss: &mut LossReport
                     kind: LossKind::KeptInExtensions,
                     source: format!("/{}", token(k)),
                     target: Some(format!("/extensions/{NAMESPACE}/{ENVELOPE}/{}", token(k))),
-                    code: "fiware-envelope-kept",
+                    code: Code::FiwareEnvelopeKept,
                     message_zh: format!("通知或批量包装的成员 `{k}` 已保存在每条记录的扩展中"),
                     message_en: format!(
                         "member `{k}` of the notification or batch wrapper kept in each record's extensions"
@@ -186,11 +187,11 @@ fn interval(r: &mut Reader<'_>, names: &[String]) -> Option<(Timestamp, Timestam
     let attr = r.take(n)?;
     let zh = format!("`{n}` 是时间区间：起点作为 `occurredAt`，终点作为 `endedAt`");
     let en = format!("`{n}` is an interval: its start is occurredAt, its end endedAt");
-    r.normalised(&attr.at, "/occurredAt", "fiware-time-interval", zh, en);
+    r.normalised(&attr.at, "/occurredAt", Code::FiwareTimeInterval, zh, en);
     if start.zone_assumed || end.zone_assumed {
         let (zh, en) =
             (format!("`{n}` 没有时区偏移，按 UTC 读取"), format!("`{n}` has no time zone offset; read as UTC"));
-        r.note(LossKind::Normalised, &attr.at, None, "fiware-time-without-offset", zh, en);
+        r.note(LossKind::Normalised, &attr.at, None, Code::FiwareTimeWithoutOffset, zh, en);
     }
     r.accept(&attr);
     Some((start.at, end.at))
@@ -233,7 +234,13 @@ pub(super) fn mapped(
         text(r, tm.member(member)).unwrap_or_else(|| {
             let at = format!("{ab}/{}", tm.member(member).first().map_or("name", String::as_str));
             let zh = format!("没有名称：`{member}` 取实体标识");
-            r.normalised(&at, &format!("/{member}"), "fiware-default-name", zh, format!("no name: {member} = the id"));
+            r.normalised(
+                &at,
+                &format!("/{member}"),
+                Code::FiwareDefaultName,
+                zh,
+                format!("no name: {member} = the id"),
+            );
             id.to_owned()
         })
     };
@@ -283,7 +290,7 @@ pub(super) fn mapped(
                     let at = format!("{ab}/{}", tm.member("occurredAt").first().map_or("dateObserved", String::as_str));
                     let zh = "没有观测时间：发生时间 `occurredAt` 取 `meta.createdAt`";
                     let en = "no time of observation: occurredAt = meta.createdAt";
-                    r.normalised(&at, "/occurredAt", "fiware-default-time", zh, en);
+                    r.normalised(&at, "/occurredAt", Code::FiwareDefaultTime, zh, en);
                     created
                 }
             };
@@ -295,7 +302,7 @@ pub(super) fn mapped(
                 Some((end, a)) if end.cmp_instant(&occurred).is_lt() => {
                     let zh = format!("`{}` {end} 早于观测时间 {occurred}", a.name);
                     let en = format!("`{}` {end} is before the time of the observation {occurred}", a.name);
-                    r.reject(a, "fiware-time-order", "CON-023", zh, en);
+                    r.reject(a, Code::FiwareTimeOrder, "CON-023", zh, en);
                 }
                 Some((end, a)) => {
                     r.accept(&a);
@@ -308,7 +315,7 @@ pub(super) fn mapped(
                 None => {
                     let zh = "映射文件未给出严重程度：`severity` 设为 `info`";
                     let en = "the mapping file gives no severity: severity = info";
-                    r.normalised(ab, "/severity", "fiware-default-severity", zh, en);
+                    r.normalised(ab, "/severity", Code::FiwareDefaultSeverity, zh, en);
                     "info".into()
                 }
             };
@@ -330,13 +337,13 @@ pub(super) fn mapped(
                     // A unit the source gives but that is no unit code: never relabelled.
                     let zh = format!("`{attr}` 的 `unitCode` 不是 UN/CEFACT 单位代码：不作为测量值");
                     let en = format!("the unitCode of `{attr}` is not a UN/CEFACT unit code: not a measurement");
-                    r.reject(a, "fiware-bad-unit", "EVT-008", zh, en);
+                    r.reject(a, Code::FiwareBadUnit, "EVT-008", zh, en);
                     continue;
                 };
                 let unit = given.unwrap_or_else(|| {
                     let zh = format!("`{attr}` 没有 `unitCode`：使用映射文件给出的单位 `{}`", m.unit);
                     let en = format!("`{attr}` has no unitCode; the mapping file's unit `{}` is used", m.unit);
-                    r.normalised(&a.at, &target, "fiware-unit-default", zh, en);
+                    r.normalised(&a.at, &target, Code::FiwareUnitDefault, zh, en);
                     m.unit.clone()
                 });
                 r.accept(&a);
@@ -351,7 +358,7 @@ pub(super) fn mapped(
                 r.normalised(
                     &format!("{ab}/category"),
                     "/category",
-                    "fiware-default-category",
+                    Code::FiwareDefaultCategory,
                     "映射文件未给出类别：`category` 设为 `other.other`",
                     "the mapping file gives no category: category = other.other",
                 );
@@ -369,7 +376,7 @@ pub(super) fn mapped(
                         .unwrap_or_else(|| id.to_owned());
                     let zh = "没有标题：`title` 取描述的前 100 个字符或实体标识";
                     let en = "no title: title = the first 100 characters of the description, or the id";
-                    r.normalised(ab, "/title", "fiware-default-title", zh, en);
+                    r.normalised(ab, "/title", Code::FiwareDefaultTitle, zh, en);
                     t
                 }
             };
@@ -383,7 +390,7 @@ pub(super) fn mapped(
                 None => {
                     let zh = "没有上报时间：`reportedAt` 取 `meta.createdAt`";
                     let en = "no time of report: reportedAt = meta.createdAt";
-                    r.normalised(ab, "/reportedAt", "fiware-default-time", zh, en);
+                    r.normalised(ab, "/reportedAt", Code::FiwareDefaultTime, zh, en);
                     created
                 }
             };

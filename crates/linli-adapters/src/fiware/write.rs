@@ -1,6 +1,7 @@
 //! A record written as an NGSI-LD entity, its losses found by reading the entity back.
 
 use super::*;
+use crate::codes::Code;
 
 /// Builds the attributes of one entity in one form.
 pub(super) struct Writer {
@@ -57,6 +58,7 @@ pub(super) fn encode(v: &Value, form: Form) -> Value {
     match (form, v.as_object().filter(|_| is_attribute(v))) {
         (Form::Normalized, Some(o)) => {
             let mut o = o.clone();
+            // an entity without a string `type`: the default empty type, written as no known type.
             let ty = o.get("type").and_then(Value::as_str).unwrap_or_default();
             let ld = match ty {
                 "Property" | "Relationship" | "GeoProperty" | "LanguageProperty" | "VocabProperty" | "ListProperty" => {
@@ -235,7 +237,7 @@ pub(super) fn not_representable(pointer: &str, ty: &str) -> Loss {
         kind: LossKind::NotRepresentable,
         source: pointer.to_owned(),
         target: None,
-        code: "fiware-not-representable",
+        code: Code::FiwareNotRepresentable,
         message_zh: format!("Linli 成员 `{pointer}` 无法在 FIWARE `{ty}` 实体中表示"),
         message_en: format!("Linli member `{pointer}` cannot be represented in a FIWARE `{ty}` entity"),
     }

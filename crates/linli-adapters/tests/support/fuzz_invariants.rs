@@ -127,12 +127,20 @@ pub fn check_valid(format: Format, bytes: &[u8], opts: &ReadOptions, adp004: boo
         }
     }
     for f in &converted.findings {
-        assert!(known(f.code), "finding code `{}` is not in codes::CODES", f.code);
-        assert!(!f.message_zh.is_empty() && !f.message_en.is_empty(), "finding `{}` without a message", f.code);
+        assert!(known(f.code.as_str()), "finding code `{}` is not in codes::CODES", f.code.as_str());
+        assert!(
+            !f.message_zh.is_empty() && !f.message_en.is_empty(),
+            "finding `{}` without a message",
+            f.code.as_str()
+        );
     }
     for l in &converted.loss.entries {
-        assert!(known(l.code), "loss code `{}` is not in codes::CODES", l.code);
-        assert!(!l.message_zh.is_empty() && !l.message_en.is_empty(), "loss entry `{}` without a message", l.code);
+        assert!(known(l.code.as_str()), "loss code `{}` is not in codes::CODES", l.code.as_str());
+        assert!(
+            !l.message_zh.is_empty() && !l.message_en.is_empty(),
+            "loss entry `{}` without a message",
+            l.code.as_str()
+        );
     }
     if let Err(e) = serde_json::to_string(&converted.loss) {
         panic!("loss report does not serialise: {e}");

@@ -225,6 +225,69 @@ pub fn scan_record(record: &Record) -> Vec<Leak> {
     out
 }
 
+/// Every string value of `v` (object members and array items, member names not included), with
+/// the segments of its JSON pointer, unescaped.
+pub(crate) fn strings<'v>(v: &'v Value, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, &'v str)>) {
+    match v {
+        Value::String(s) => out.push((path.clone(), s)),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(i.to_string());
+                strings(item, path, out);
+                path.pop();
+            }
+        }
+        Value::Object(m) => {
+            for (k, item) in m {
+                path.push(k.clone());
+                strings(item, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The JSON pointer (RFC 6901) of `segments`.
+pub(crate) fn pointer_of(segments: &[String]) -> String {
+    segments.iter().map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1"))).collect()
+}
+
+/// Whether `path` lies at or inside a member of `ty` that `profile` lists (a marked member, whose
+/// treatment the profile decides `[SHR-050]`).
+pub(crate) fn under_marked(profile: &Profile, ty: RecordType, path: &[String]) -> bool {
+    profile.members(ty).iter().any(|m| {
+        m.segments.len() <= path.len()
+            && m.segments.iter().zip(path).all(|(p, s)| *p == s || (*p == "*" && s.parse::<usize>().is_ok()))
+    })
+}
+
+/// Whether `s` has the form of an id `[CON-010]`.
+pub(crate) fn id_form(s: &str) -> bool {
+    linli_model::text::Id::FAST.is_some_and(|m| m(s))
+}
+
+/// The *other strings* of a record `[SHR-064]`: every string value of its JSON form `v` that is not
+/// in a member the level's built-in `profile` lists (whose treatment the profile decides), not a
+/// free-text member of [`free_text`] (scanned by `[SHR-042]` already), and not an id — the record's
+/// `id`, its `meta.sourceId`, the `id` of a reference, which [`ids_holding_numbers`] scans. With
+/// their pointers.
+pub(crate) fn other_strings<'v>(record: &Record, v: &'v Value, profile: &Profile) -> Vec<(String, &'v str)> {
+    let ty = record.record_type();
+    let mut skip: std::collections::HashSet<String> =
+        free_text(record).into_iter().map(|(p, _)| p).chain(["/id".to_owned(), "/meta/sourceId".to_owned()]).collect();
+    record.for_each_ref(&mut |ptr, _, _| {
+        skip.insert(format!("{ptr}/id"));
+    });
+    let mut all = Vec::new();
+    strings(v, &mut Vec::new(), &mut all);
+    all.into_iter()
+        .filter(|(path, _)| !under_marked(profile, ty, path))
+        .map(|(path, s)| (pointer_of(&path), s))
+        .filter(|(p, _)| !skip.contains(p))
+        .collect()
+}
+
 /// Whether `c` is dropped when names are matched `[SHR-043]`: a Unicode `Default_Ignorable_Code_Point`
 /// (zero-width characters, the soft hyphen, joiners, direction marks, variation selectors, the
 /// invisible separators of `[SHR-062]` among them) — it does not show, so it cannot tell two
@@ -418,14 +481,17 @@ impl Names {
     }
 }
 
-/// The names of `names` in the free-text members of a record of a shared dataset
-/// (`shared-person-name`, `[SHR-052]`): one leak per member holding any, the name never shown.
+/// The names of `names` in the free-text members and the `meta.sourceId` of a record of a shared
+/// dataset (`shared-person-name`, `[SHR-052]`): one leak per member holding any, the name never
+/// shown.
 pub fn names_in_text(record: &Record, names: &Names) -> Vec<Leak> {
     if names.is_empty() {
         return Vec::new();
     }
+    let source_id = record.meta().source_id.as_ref().map(|s| ("/meta/sourceId".to_owned(), s.as_str()));
     free_text(record)
         .into_iter()
+        .chain(source_id)
         .filter(|(_, text)| !names.find(text).is_empty())
         .map(|(pointer, _)| leak(SharedCode::SharedPersonName, pointer, None))
         .collect()
@@ -565,13 +631,21 @@ pub fn raw_values(typed: &Record, profile: &Profile, today: Date) -> Vec<Leak> {
             }
         });
     }
-    // Identity and mobile numbers left in free text the profile keeps `[SHR-042]`.
+    // Identity and mobile numbers left in free text the profile keeps `[SHR-042]`, and in every
+    // other string that no marked member holds `[SHR-064]`.
     if profile.sharing_level != linli_model::codes::SharingLevel::Internal {
-        for (pointer, text) in free_text(typed) {
-            for hit in scan_text(text) {
+        let texts = free_text(typed).into_iter().map(|(p, t)| (p, t.to_owned()));
+        let others = other_strings(typed, &v, profile).into_iter().map(|(p, t)| (p, t.to_owned()));
+        for (pointer, text) in texts.chain(others) {
+            for hit in scan_text(&text) {
                 let value = text.get(hit.start..hit.end).map(mask_number);
                 out.push(leak(SharedCode::SharedRawValue, pointer.clone(), value));
             }
+        }
+        // A `meta.sourceId` not of the form of an id may be a name: dropped by the masker, and
+        // never shown `[SHR-065]`.
+        if typed.meta().source_id.as_ref().is_some_and(|s| !id_form(s.as_str())) {
+            out.push(leak(SharedCode::SharedRawValue, "/meta/sourceId".into(), None));
         }
     }
     if profile.extensions == Action::Drop && extensions {
@@ -632,6 +706,45 @@ mod tests {
         // A masked identity number counts as raw where the level pseudonymises.
         let masked = r#","identifiers":[{"scheme":"resident-id","value":"1101**********002X"}]"#;
         assert_eq!(raw("inter-department", masked), ["/identifiers/0/value"]);
+    }
+
+    #[test]
+    fn numbers_in_other_strings_and_a_source_id_that_is_no_id_are_raw_values() {
+        let meta = |source_id: &str| {
+            Record::from_json_str(&format!(
+                r#"{{"type":"Person","id":"P-1","name":"***","meta":{{"source":{{"vendor":"13962117845","product":"320508197806234733","version":"138 1234 5678"}},"createdAt":"2024-05-01T09:00:00+08:00","updatedAt":"2024-05-01T09:00:00+08:00","version":1,"classification":"restricted","sourceId":"{source_id}"}}}}"#
+            ))
+            .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let today = Date::parse("2024-05-01").unwrap_or_else(|e| panic!("{e}"));
+        for level in ["public", "inter-department"] {
+            let profile = Profile::built_in(level).unwrap_or_else(|e| panic!("{e}"));
+            let found = |r: &Record| {
+                let mut p: Vec<(String, Option<String>)> =
+                    raw_values(r, &profile, today).into_iter().map(|l| (l.pointer, l.value)).collect();
+                p.sort();
+                p
+            };
+            assert_eq!(
+                found(&meta("沈建华")),
+                [
+                    ("/meta/source/product".to_owned(), Some("3205**********4733".to_owned())),
+                    ("/meta/source/vendor".to_owned(), Some("139****7845".to_owned())),
+                    ("/meta/source/version".to_owned(), Some("138****5678".to_owned())),
+                    ("/meta/sourceId".to_owned(), None),
+                ],
+                "{level}"
+            );
+            assert_eq!(found(&meta("RK00000002")).len(), 3, "{level}");
+        }
+        let internal = Profile::built_in("internal").unwrap_or_else(|e| panic!("{e}"));
+        assert!(raw_values(&meta("沈建华"), &internal, today).is_empty());
+        // The person-name check covers `meta.sourceId` [SHR-052].
+        let mut names = Names::default();
+        names.add("沈建华");
+        let leaks = names_in_text(&meta("沈建华"), &names);
+        assert_eq!(leaks.iter().map(|l| l.pointer.as_str()).collect::<Vec<_>>(), ["/meta/sourceId"]);
+        assert!(leaks[0].value.is_none());
     }
 
     #[test]

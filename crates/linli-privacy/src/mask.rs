@@ -394,6 +394,49 @@ impl<'a> Masker<'a> {
                     });
                 }
             }
+            self.scrub_other_strings(ty, v, counts);
+            // A `meta.sourceId` not of the form of an id, or holding a name of the dataset, may
+            // name the person: dropped `[SHR-065]`.
+            if let Some(meta) = v.get_mut("meta").and_then(Value::as_object_mut) {
+                let named = |s: &str| self.names.is_some_and(|n| !n.find(s).is_empty());
+                if meta.get("sourceId").and_then(Value::as_str).is_some_and(|s| !crate::leak::id_form(s) || named(s)) {
+                    meta.remove("sourceId");
+                    counts.dropped += 1;
+                }
+            }
+        }
+    }
+
+    /// Mask, where they stand, the personal numbers of [`linli_model::redact::personal_numbers`]
+    /// in every string of the record that no member of the profile lists, that is no free-text
+    /// member (scrubbed already) and no id — `id`, `meta.sourceId`, the `id` of an object with a
+    /// `type` (a reference), which are never changed `[SHR-024]` — as in free text `[SHR-064]`.
+    fn scrub_other_strings(&self, ty: RecordType, v: &mut Value, counts: &mut Counts) {
+        let mut found = Vec::new();
+        crate::leak::strings(v, &mut Vec::new(), &mut found);
+        let mut fixes = Vec::new();
+        for (path, s) in found {
+            let id = match path.as_slice() {
+                [one] => one == "id",
+                [meta, source_id] if meta == "meta" && source_id == "sourceId" => true,
+                [parent @ .., last] if last == "id" => {
+                    let ptr = crate::leak::pointer_of(parent);
+                    v.pointer(&ptr).and_then(|o| o.get("type")).is_some_and(Value::is_string)
+                }
+                _ => false,
+            };
+            if id || crate::leak::under_marked(self.profile, ty, &path) {
+                continue;
+            }
+            if let std::borrow::Cow::Owned(masked) = linli_model::redact::redact(s) {
+                fixes.push((crate::leak::pointer_of(&path), masked));
+            }
+        }
+        for (ptr, masked) in fixes {
+            if let Some(slot) = v.pointer_mut(&ptr) {
+                *slot = Value::String(masked);
+                counts.masked += 1;
+            }
         }
     }
 
@@ -630,6 +673,54 @@ mod tests {
             assert_eq!(e.message(true), "不是记录：缺少已知的 `type`");
             assert_eq!(v, before);
         }
+        Ok(())
+    }
+
+    /// Personal numbers in strings no marked member holds (`meta.source`) are masked in place at
+    /// every level above `internal`, and a `meta.sourceId` that is no id (a name) is dropped; ids
+    /// and an id-form `sourceId` are kept `[SHR-064]`, `[SHR-065]`.
+    #[test]
+    fn numbers_in_other_strings_are_masked_and_a_source_id_that_is_no_id_is_dropped() -> Result<(), Error> {
+        let record = |source_id: &str| {
+            serde_json::json!({"type": "Person", "id": "P-13812345678", "name": "沈建华",
+                "meta": {"source": {"vendor": "13962117845", "product": "320508197806234733", "version": "1.2.3"},
+                    "createdAt": "2024-05-01T09:00:00+08:00", "updatedAt": "2024-05-01T09:00:00+08:00",
+                    "version": 1, "classification": "restricted", "sourceId": source_id}})
+        };
+        let mut names = Names::default();
+        names.add("沈建华");
+        for level in ["public", "inter-department"] {
+            let profile = crate::Profile::built_in(level)?;
+            let key = Key::new(b"0123456789abcdef0123", "test")?;
+            let masker = Masker::new(&profile, Some(&key))?.with_names(&names);
+            let mut v = record("沈建华");
+            masker.mask_value(&mut v, &mut Counts::default())?;
+            assert_eq!(v.pointer("/meta/source/vendor"), Some(&Value::from("139****7845")), "{level}");
+            assert_eq!(v.pointer("/meta/source/product"), Some(&Value::from("3205**********4733")), "{level}");
+            assert_eq!(v.pointer("/meta/source/version"), Some(&Value::from("1.2.3")), "{level}");
+            assert_eq!(v.pointer("/meta/sourceId"), None, "{level}");
+            // Ids are never changed [SHR-024]; the self-check refuses one that holds a number.
+            assert_eq!(v.pointer("/id"), Some(&Value::from("P-13812345678")), "{level}");
+            for kept in ["RK00000002", "13-A"] {
+                let mut v = record(kept);
+                masker.mask_value(&mut v, &mut Counts::default())?;
+                assert_eq!(v.pointer("/meta/sourceId"), Some(&Value::from(kept)), "{level}");
+            }
+            // An id-form sourceId that holds a name of the dataset is dropped too.
+            let mut ascii = Names::default();
+            ascii.add("LiLei");
+            let masker = Masker::new(&profile, Some(&key))?.with_names(&ascii);
+            let mut v = record("RK-LiLei");
+            masker.mask_value(&mut v, &mut Counts::default())?;
+            assert_eq!(v.pointer("/meta/sourceId"), None, "{level}");
+        }
+        // `internal` changes nothing of them.
+        let profile = crate::Profile::built_in("internal")?;
+        let masker = Masker::new(&profile, None)?;
+        let mut v = record("沈建华");
+        masker.mask_value(&mut v, &mut Counts::default())?;
+        assert_eq!(v.pointer("/meta/source/vendor"), Some(&Value::from("13962117845")));
+        assert_eq!(v.pointer("/meta/sourceId"), Some(&Value::from("沈建华")));
         Ok(())
     }
 

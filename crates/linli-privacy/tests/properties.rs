@@ -452,6 +452,37 @@ fn maybe_minor(v: &serde_json::Value) -> bool {
     births.iter().any(|y| *y > this_year - 16)
 }
 
+/// `v` with the personal numbers of its strings masked by `linli_model::redact`, except the `id`
+/// of an object with a `type` (a record, a reference) and `sourceId` of `meta` (`in_meta`).
+fn expect_other_strings_masked(v: &mut serde_json::Value, in_meta: bool) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            let typed = m.get("type").is_some_and(Value::is_string);
+            for (k, item) in m.iter_mut() {
+                if (typed && k == "id") || (in_meta && k == "sourceId") {
+                    continue;
+                }
+                if let Value::String(s) = item {
+                    *s = linli_model::redact::redact(s).into_owned();
+                } else {
+                    expect_other_strings_masked(item, k == "meta");
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                if let Value::String(s) = item {
+                    *s = linli_model::redact::redact(s).into_owned();
+                } else {
+                    expect_other_strings_masked(item, false);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// What `masked` (the record `original` after `profile`) does against the hand-written table: one
 /// line per member that is not as the spec says.
 fn against_the_spec(profile: &str, original: &serde_json::Value, masked: &serde_json::Value) -> Vec<String> {
@@ -561,7 +592,20 @@ fn against_the_spec(profile: &str, original: &serde_json::Value, masked: &serde_
             }
         }
     }
-    // Everything the table does not name is kept as it was.
+    // Everything the table does not name is kept as it was — except, at a level above `internal`,
+    // the personal numbers in its strings, masked where they stand (ids are never changed), and a
+    // `meta.sourceId` not of the form of an id, dropped [SHR-064], [SHR-065].
+    if profile != "internal" {
+        expect_other_strings_masked(&mut rest_in, false);
+        let not_id = rest_in.pointer("/meta/sourceId").and_then(Value::as_str).is_some_and(|s| {
+            !(s.len() <= 128
+                && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || "._:~-".contains(c)))
+        });
+        if not_id {
+            remove(&mut rest_in, "/meta/sourceId");
+        }
+    }
     if rest_in != rest_out {
         problems.push(format!("{profile} {ty}: a member the profile keeps changed:\n{rest_in}\n{rest_out}"));
     }

@@ -30,8 +30,11 @@ const_tag!(
 ///     .with_gender(Gender::Female)
 ///     .with_birth_date("1949-12-31".parse()?)
 ///     .with_identifiers([Identifier::new(IdentifierScheme::ResidentId, Text::new("11010519491231002X")?)]);
-/// // Debug masks the name: a record logged by mistake leaks nothing [PRI-011].
+/// // Debug masks every text — the name, identifier values, telephone numbers — [PRI-011]; the
+/// // birth date and the members of `extensions` print as they are: log no record.
 /// assert!(!format!("{p:?}").contains("王秀英"));
+/// assert!(!format!("{p:?}").contains("11010519491231002X"));
+/// assert!(format!("{p:?}").contains("1949-12-31"));
 /// let record = Record::from(p);
 /// assert!(linli_model::check::check_record(&record, &Default::default()).is_empty());
 /// // Written and read back, the record is the same.

@@ -185,12 +185,15 @@ impl Record {
     }
 }
 
-/// Why a record could not be read.
-#[derive(Debug, thiserror::Error)]
+/// Why a record could not be read. Its `Display` and `Debug` print no personal number in full:
+/// what the JSON reader quotes of the input (``invalid type: integer `13812345678` ``) is masked by
+/// [`crate::redact::redact`], and an unknown `type` that is not of the id form is masked by the
+/// table of `[PRI-004]` (it may be a name) `[PRI-011]`.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum RecordParseError {
     /// The JSON is malformed or does not fit the record type.
-    #[error("{0}")]
+    #[error("{}", crate::redact::redact(&.0.to_string()))]
     Json(#[source] serde_json::Error),
     /// A member name given twice, or nesting too deep `[CON-002]`.
     #[error("{0}")]
@@ -199,8 +202,30 @@ pub enum RecordParseError {
     #[error("the record has no string member `type`")]
     MissingType,
     /// `type` is not one of the six record types.
-    #[error("unknown record type `{0}`")]
+    #[error("unknown record type `{}`", shown_type(.0))]
     UnknownType(String),
+}
+
+/// An unknown `type` as messages print it: as it is when of the id form `[CON-010]` (with its
+/// personal numbers masked), else masked by the table of `[PRI-004]` `[PRI-011]`.
+fn shown_type(t: &str) -> String {
+    if crate::text::Id::FAST.is_some_and(|m| m(t)) {
+        crate::redact::redact(t).into_owned()
+    } else {
+        crate::check::mask_middle(t)
+    }
+}
+
+impl std::fmt::Debug for RecordParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (variant, shown) = match self {
+            RecordParseError::Json(e) => ("Json", format!("{e:?}")),
+            RecordParseError::Text(p) => ("Text", format!("{p:?}")),
+            RecordParseError::MissingType => return f.write_str("MissingType"),
+            RecordParseError::UnknownType(t) => ("UnknownType", shown_type(t)),
+        };
+        f.debug_tuple(variant).field(&crate::redact::redact(&shown)).finish()
+    }
 }
 
 impl RecordParseError {
@@ -290,6 +315,28 @@ impl Record {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::*;
+
+    /// The reader's errors quote the input: `Display` and `Debug` mask what they quote `[PRI-011]`.
+    #[test]
+    fn parse_errors_print_no_personal_number_nor_name() {
+        let e = Record::from_json_str(r#"{"type":"Person","id":"P-1","name":13812345678}"#).unwrap_err();
+        for shown in [e.to_string(), format!("{e:?}")] {
+            assert!(!shown.contains("13812345678"), "{shown}");
+            assert!(shown.contains("138****5678"), "{shown}");
+        }
+        let e = Record::from_json_str(r#"{"type":"沈建华"}"#).unwrap_err();
+        for shown in [e.to_string(), format!("{e:?}")] {
+            assert!(!shown.contains("沈建华"), "{shown}");
+        }
+        assert_eq!(e.to_string(), "unknown record type `沈*华`");
+        let e = Record::from_json_str(r#"{"type":"Robot"}"#).unwrap_err();
+        assert_eq!(e.to_string(), "unknown record type `Robot`");
     }
 }
 

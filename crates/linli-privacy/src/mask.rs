@@ -407,7 +407,7 @@ impl<'a> Masker<'a> {
         }
     }
 
-    /// Mask, where they stand, the personal numbers of [`linli_model::redact::personal_numbers`]
+    /// Mask, where they stand, the resident ID and mobile numbers of [`crate::leak::scan_text`]
     /// in every string of the record that no member of the profile lists, that is no free-text
     /// member (scrubbed already) and no id — `id`, `meta.sourceId`, the `id` of an object with a
     /// `type` (a reference), which are never changed `[SHR-024]` — as in free text `[SHR-064]`.
@@ -428,7 +428,12 @@ impl<'a> Masker<'a> {
             if id || crate::leak::under_marked(self.profile, ty, &path) {
                 continue;
             }
-            if let std::borrow::Cow::Owned(masked) = linli_model::redact::redact(s) {
+            let hits = crate::leak::scan_text(s);
+            if !hits.is_empty() {
+                let mut masked = s.to_owned();
+                for h in hits.iter().rev() {
+                    masked.replace_range(h.start..h.end, &crate::leak::mask_number(&s[h.start..h.end]));
+                }
                 fixes.push((crate::leak::pointer_of(&path), masked));
             }
         }

@@ -452,7 +452,16 @@ fn maybe_minor(v: &serde_json::Value) -> bool {
     births.iter().any(|y| *y > this_year - 16)
 }
 
-/// `v` with the personal numbers of its strings masked by `linli_model::redact`, except the `id`
+/// `s` with the resident ID and mobile numbers of `scan_text` masked where they stand.
+fn masked_numbers(s: &str) -> String {
+    let mut out = s.to_owned();
+    for h in linli_privacy::leak::scan_text(s).iter().rev() {
+        out.replace_range(h.start..h.end, &linli_privacy::leak::mask_number(&s[h.start..h.end]));
+    }
+    out
+}
+
+/// `v` with the resident ID and mobile numbers of its strings masked, except the `id`
 /// of an object with a `type` (a record, a reference) and `sourceId` of `meta` (`in_meta`).
 fn expect_other_strings_masked(v: &mut serde_json::Value, in_meta: bool) {
     use serde_json::Value;
@@ -464,7 +473,7 @@ fn expect_other_strings_masked(v: &mut serde_json::Value, in_meta: bool) {
                     continue;
                 }
                 if let Value::String(s) = item {
-                    *s = linli_model::redact::redact(s).into_owned();
+                    *s = masked_numbers(s);
                 } else {
                     expect_other_strings_masked(item, k == "meta");
                 }
@@ -473,7 +482,7 @@ fn expect_other_strings_masked(v: &mut serde_json::Value, in_meta: bool) {
         Value::Array(items) => {
             for item in items {
                 if let Value::String(s) = item {
-                    *s = linli_model::redact::redact(s).into_owned();
+                    *s = masked_numbers(s);
                 } else {
                     expect_other_strings_masked(item, false);
                 }

@@ -596,12 +596,10 @@ fn convert(r: &ConvertRequest) -> Result<ConvertAnswer, String> {
             Err(e) => return Err(e.to_string()),
         };
         answer.loss.extend(converted.loss.entries.iter().map(reported));
-        answer.findings.extend(
-            converted
-                .findings
-                .iter()
-                .map(|f| linli_conformance::protocol::ReportedFinding { code: f.code.as_str().to_owned(), at: f.at.clone() }),
-        );
+        answer.findings.extend(converted.findings.iter().map(|f| linli_conformance::protocol::ReportedFinding {
+            code: f.code.as_str().to_owned(),
+            at: f.at.clone(),
+        }));
         converted.records
     };
     if r.to == "linli" {

@@ -5,7 +5,7 @@ Standard library only (hashlib, hmac, json), written from spec chapters 16, 17 a
 the Rust code under test. It writes:
 
 * conformance/datasets/<slug>/dataset/ (NDJSON files and manifest.json, digests computed here)
-  for the cases DS-0038 to DS-0050 and DS-0140 to DS-0145; each case.json is written by hand and kept
+  for the cases DS-0038 to DS-0050, DS-0140 to DS-0145 and DS-0151 to DS-0153; each case.json is written by hand and kept
   as it is;
 * conformance/tools/share-known-answers.json: the test key the harness sends for each share
   case ([CNF-036]), its key id ([SHR-022]), the token of every identifier and household of the
@@ -349,6 +349,33 @@ def leak_cases():
         {"type": "Case", "id": "C-LEAK", "meta": meta(), "category": "environment.garbage", "channel": "hotline-12345",
          "title": "楼道堆放杂物", "reportedAt": "2024-05-21T10:48:40+08:00", "status": "reported",
          "resolution": "回电 139 - 6215 - 5820，证件 " + id_x[:17] + " - " + id_x[17] + "，单号 139/6215/5820",
+         "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
+    ], level="public", protection=prot("public"))
+    # DS-0151: public, a mobile and an ID number left raw in meta.source and in an extension
+    # member: other strings are masked too ([SHR-064]).
+    src = meta()
+    src["source"] = {"vendor": "13962117845", "product": ID_A}
+    write_dataset("shared-public-number-in-meta-source", pl + [
+        {"type": "Case", "id": "C-LEAK", "meta": src, "category": "environment.garbage", "channel": "hotline-12345",
+         "title": "楼道堆放杂物", "reportedAt": "2024-05-21T10:48:40+08:00", "status": "reported",
+         "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
+    ], level="public", protection=prot("public"))
+    # DS-0152: public, the same strings masked where they stand, and a meta.sourceId of the id
+    # form, which is kept ([SHR-064], [SHR-065]).
+    src = meta()
+    src["source"] = {"vendor": "139****7845", "product": ID_A[:4] + "*" * 10 + ID_A[14:]}
+    src["sourceId"] = "GD-2024-0001"
+    write_dataset("shared-public-meta-masked", pl + [
+        {"type": "Case", "id": "C-LEAK", "meta": src, "category": "environment.garbage", "channel": "hotline-12345",
+         "title": "楼道堆放杂物", "reportedAt": "2024-05-21T10:48:40+08:00", "status": "reported",
+         "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
+    ], level="public", protection=prot("public"))
+    # DS-0153: public, a meta.sourceId that is a name, not of the id form ([SHR-065]).
+    src = meta()
+    src["sourceId"] = "沈建华"
+    write_dataset("shared-public-source-id-name", pl + [
+        {"type": "Case", "id": "C-LEAK", "meta": src, "category": "environment.garbage", "channel": "hotline-12345",
+         "title": "楼道堆放杂物", "reportedAt": "2024-05-21T10:48:40+08:00", "status": "reported",
          "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
     ], level="public", protection=prot("public"))
     # DS-0142: public, coordinates within 1e-9 of three decimals, yet with ten ([SHR-014]).

@@ -320,7 +320,8 @@ fn the_excel_problem_list_has_the_problems_and_a_summary() {
 
 /// A name written into an id — the record's own (`张三`), a reference's (`李四`), a
 /// `meta.sourceId` (`王秀英-01`) — breaks [CON-010]/[CON-013], and no digit rule finds it: every
-/// format names the record and shows the value masked (`张*`), never the name `[PRI-011]`.
+/// format names the record and shows the value masked (`张*`), never the name `[PRI-011]`. So is
+/// a name written as a member name or where a time belongs.
 #[test]
 fn a_name_written_into_an_id_is_masked_in_every_format() {
     let t = Tmp::new("name-in-id");
@@ -332,9 +333,12 @@ fn a_name_written_into_an_id_is_masked_in_every_format() {
     event["meta"]["sourceId"] = "王秀英-01".into();
     let mut other = event.clone();
     other["id"] = "赵六六".into();
+    // A name as a member name and where a time belongs (found by review).
+    other["钱七七"] = 1.into();
+    other["meta"]["createdAt"] = "孙八八".into();
     let input = t.path("names.ndjson");
     std::fs::write(&input, format!("{event}\n{other}\n")).unwrap();
-    let names = ["张三", "李四", "王秀英", "赵六六"];
+    let names = ["张三", "李四", "王秀英", "赵六六", "钱七七", "孙八八"];
     for format in ["text", "json", "junit", "html", "csv"] {
         for lang in ["zh", "en"] {
             let out = t.path(&format!("report.{format}"));

@@ -125,8 +125,21 @@ impl Finding {
             mask_unless_id(id);
         }
         let id_member = self.pointer.ends_with("/id") || self.pointer.ends_with("/sourceId");
-        if let Some(v) = self.value.as_mut().filter(|_| id_member) {
-            mask_unless_id(v);
+        if let Some(v) = self.value.as_mut() {
+            if id_member {
+                mask_unless_id(v);
+            } else if !is_plain(v) {
+                *v = check::mask_middle(v);
+            }
+        }
+        // A member name beyond ASCII (`/extensions/acme/沈建华`) is shown as a value is.
+        if !self.pointer.is_ascii() {
+            self.pointer = self
+                .pointer
+                .split('/')
+                .map(|seg| if is_plain(seg) { seg.to_owned() } else { check::mask_middle(seg) })
+                .collect::<Vec<_>>()
+                .join("/");
         }
         for s in [self.file.as_mut(), self.record_id.as_mut(), self.value.as_mut()].into_iter().flatten() {
             fix(s);
@@ -149,6 +162,22 @@ fn mask_unless_id(s: &mut String) {
     if !linli_model::text::Id::FAST.is_some_and(|m| m(s)) {
         *s = check::mask_middle(s);
     }
+}
+
+/// Whether `s` is printed as it is in a finding's value, pointer or quoted member name: ASCII
+/// (a name in Chinese characters cannot hide in it; personal numbers in it are masked by
+/// [`linli_model::redact`]), or a code or a label of a code table (`汉族`). Anything else — a name
+/// where a time belongs, an unknown member `沈建华` — is masked as [PRI-004] masks `[PRI-011]`.
+pub fn is_plain(s: &str) -> bool {
+    s.is_ascii()
+        || linli_model::codes::all_tables()
+            .iter()
+            .any(|t| t.codes.iter().any(|(c, zh, en)| *c == s || *zh == s || *en == s))
+}
+
+/// `s` as [`is_plain`] says it is printed: as it is, or masked.
+pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
+    if is_plain(s) { std::borrow::Cow::Borrowed(s) } else { std::borrow::Cow::Owned(check::mask_middle(s)) }
 }
 
 /// Whether a value found where a code belongs is shown in full although its member is marked

@@ -260,7 +260,7 @@ fn describe(kind: &jsonschema::error::ValidationErrorKind, instance: &Value) -> 
         K::AdditionalProperties { unexpected } | K::UnevaluatedProperties { unexpected } => {
             let list = unexpected
                 .iter()
-                .map(|u| format!("`{}`", linli_model::text::truncate(u, 40)))
+                .map(|u| format!("`{}`", linli_model::text::truncate(&crate::finding::shown(u), 40)))
                 .collect::<Vec<_>>()
                 .join(", ");
             (

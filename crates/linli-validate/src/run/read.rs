@@ -312,10 +312,10 @@ impl Run<'_> {
 pub(super) struct Checked {
     record_type: Option<linli_model::RecordType>,
     /// The id, kept only for the dataset index.
-    id: Option<String>,
+    pub(super) id: Option<String>,
     /// The record, kept only for the dataset index.
-    record: Option<Box<linli_model::Record>>,
-    findings: Vec<Finding>,
+    pub(super) record: Option<Box<linli_model::Record>>,
+    pub(super) findings: Vec<Finding>,
     /// Members present, when the typed model read the record.
     members: Option<u64>,
 }

@@ -151,7 +151,7 @@ fn cost(items: &[Pending], checked: &[Option<Checked>], text: u64) -> u64 {
             + f.record_id.as_ref().map_or(0, String::capacity)
             + f.value.as_ref().map_or(0, String::capacity)
     }
-    let mut bytes = items.len() * size_of::<Pending>() + checked.len() * size_of::<Option<Checked>>();
+    let mut bytes = std::mem::size_of_val(items) + std::mem::size_of_val(checked);
     for p in items {
         if let Pending::Finding(f) = p {
             bytes += finding(f);

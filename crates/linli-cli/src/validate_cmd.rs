@@ -112,7 +112,8 @@ pub struct ValidateArgs {
     /// Never show a progress bar
     #[arg(long)]
     pub no_progress: bool,
-    /// Most bytes a zip or tar(.gz) archive of a dataset may hold uncompressed (default 1 GiB)
+    /// Most bytes a zip or tar(.gz) archive of a dataset, or a gzip file, may hold uncompressed
+    /// (default 1 GiB)
     #[arg(long, value_name = "BYTES", default_value_t = linli_validate::archive::DEFAULT_MAX_BYTES)]
     pub max_archive_bytes: u64,
     /// Memory for the dataset checks (ids, references, households, hierarchies), e.g. 512M or

@@ -48,6 +48,50 @@ pub(crate) struct ArchiveError {
     pub(crate) en: String,
 }
 
+impl std::fmt::Display for ArchiveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+impl std::error::Error for ArchiveError {}
+
+/// A decompressed stream read under `limits` `[DAT-022]`: more than `max_bytes` out, or more than
+/// `max_ratio` times the compressed bytes read so far (`compressed`) once more than
+/// [`RATIO_FLOOR`] bytes are out, is an error holding the [`ArchiveError`] (`archive-limit`).
+pub(crate) struct Bounded<R> {
+    inner: R,
+    limits: Limits,
+    compressed: std::rc::Rc<std::cell::Cell<u64>>,
+    out: u64,
+}
+
+impl<R> Bounded<R> {
+    pub(crate) fn new(inner: R, limits: Limits, compressed: std::rc::Rc<std::cell::Cell<u64>>) -> Self {
+        Bounded { inner, limits, compressed, out: 0 }
+    }
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.out += n as u64;
+        if self.out > self.limits.max_bytes {
+            return Err(std::io::Error::other(ArchiveError::limit(
+                format!("解压后超过 {} 字节", self.limits.max_bytes),
+                format!("more than {} bytes uncompressed", self.limits.max_bytes),
+            )));
+        }
+        if self.out > RATIO_FLOOR && self.out > self.compressed.get().max(1).saturating_mul(self.limits.max_ratio) {
+            return Err(std::io::Error::other(ArchiveError::limit(
+                format!("压缩比超过 {}:1", self.limits.max_ratio),
+                format!("compressed more than {}:1", self.limits.max_ratio),
+            )));
+        }
+        Ok(n)
+    }
+}
+
 impl ArchiveError {
     fn limit(zh: String, en: String) -> Self {
         ArchiveError {
@@ -461,10 +505,11 @@ fn extract_zip(file: std::fs::File, limits: Limits) -> Result<Extracted, Archive
     Ok(sink.finish())
 }
 
-/// A reader that counts the bytes read through it (the compressed size of a tar.gz).
-struct Counting<R> {
-    inner: R,
-    count: std::rc::Rc<std::cell::Cell<u64>>,
+/// A reader that counts the bytes read through it (the compressed size of a tar.gz or a gzip
+/// file).
+pub(crate) struct Counting<R> {
+    pub(crate) inner: R,
+    pub(crate) count: std::rc::Rc<std::cell::Cell<u64>>,
 }
 
 impl<R: Read> Read for Counting<R> {

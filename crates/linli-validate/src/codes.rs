@@ -196,8 +196,8 @@ pub const RUN_ERRORS: &[(&str, &str, &str, &str)] = &[
     (
         "archive-limit",
         "DAT-022",
-        "压缩包超出解压限制（总字节数、条目数或压缩比）",
-        "The archive exceeds an extraction limit (total bytes, entries or compression ratio)",
+        "压缩包或 gzip 文件超出解压限制（总字节数、条目数或压缩比）",
+        "The archive or gzip file exceeds an extraction limit (total bytes, entries or compression ratio)",
     ),
     (
         "spill-io",

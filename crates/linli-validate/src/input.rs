@@ -259,7 +259,9 @@ pub fn read_lines<R: BufRead>(
 }
 
 /// Read a file of NDJSON (gzip-compressed when `gz`); with `hash`, also compute the SHA-256 of
-/// the stored bytes (for manifest checks).
+/// the stored bytes (for manifest checks). A gzip stream is read under the limits of an archive
+/// `[DAT-022]` (1 GiB out, and 200:1 once more than 1 MiB is out): beyond them reading stops with
+/// an error whose inner error is the limit's ([`gzip_limit`] tells it).
 pub fn read_ndjson_file(
     file: std::fs::File,
     gz: bool,
@@ -267,10 +269,26 @@ pub fn read_ndjson_file(
     hash: bool,
     sink: &mut dyn FnMut(Item),
 ) -> std::io::Result<FileStats> {
-    let mut hashing = Hashing { inner: file, hasher: hash.then(Sha256::new), bytes: 0 };
+    read_ndjson_file_within(file, gz, max_line, hash, crate::archive::DEFAULT_MAX_BYTES, sink)
+}
+
+/// [`read_ndjson_file`] with at most `max_bytes` out of a gzip stream (`--max-archive-bytes`).
+pub(crate) fn read_ndjson_file_within(
+    file: std::fs::File,
+    gz: bool,
+    max_line: usize,
+    hash: bool,
+    max_bytes: u64,
+    sink: &mut dyn FnMut(Item),
+) -> std::io::Result<FileStats> {
+    let compressed = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let counted = crate::archive::Counting { inner: file, count: std::rc::Rc::clone(&compressed) };
+    let mut hashing = Hashing { inner: counted, hasher: hash.then(Sha256::new), bytes: 0 };
     let mut stats = if gz {
         let decoder = flate2::read::MultiGzDecoder::new(&mut hashing);
-        read_ndjson(std::io::BufReader::with_capacity(1 << 16, decoder), max_line, sink)?
+        let limits = crate::archive::Limits { max_bytes, ..Default::default() };
+        let bounded = crate::archive::Bounded::new(decoder, limits, compressed);
+        read_ndjson(std::io::BufReader::with_capacity(1 << 16, bounded), max_line, sink)?
     } else {
         read_ndjson(std::io::BufReader::with_capacity(1 << 16, &mut hashing), max_line, sink)?
     };
@@ -280,6 +298,13 @@ pub fn read_ndjson_file(
         stats.sha256 = hex(&h.finalize());
     }
     Ok(stats)
+}
+
+/// The limit a gzip stream broke, when that is why reading `e` failed `[DAT-022]`: its code
+/// (`archive-limit`) and messages in Chinese and English.
+pub fn gzip_limit(e: &std::io::Error) -> Option<(&'static str, &str, &str)> {
+    let a = e.get_ref()?.downcast_ref::<crate::archive::ArchiveError>()?;
+    Some((a.code, &a.zh, &a.en))
 }
 
 /// Lower-case hexadecimal ([`linli_model::support::hex::encode`]).

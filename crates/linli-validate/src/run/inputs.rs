@@ -188,6 +188,7 @@ pub(super) fn plain_file(
     };
     match run.file(src, label, kind, None) {
         Ok(stats) => run.report.inputs.push(InputSummary::read(label.to_owned(), kind, stats)),
+        Err(e) if input::gzip_limit(&e).is_some() => return Err(limit_error(label, &e)),
         Err(e) => {
             let f = read_error(&e);
             run.push(f, label, None);
@@ -233,4 +234,12 @@ pub(super) fn archive(
     let done = dataset(run, &dir, &inner, before);
     drop(extracted.dir);
     done
+}
+
+/// The run error for a gzip stream that broke a limit of an archive `[DAT-022]`.
+pub(super) fn limit_error(label: &str, e: &std::io::Error) -> RunError {
+    match input::gzip_limit(e) {
+        Some((code, zh, en)) => RunError::input(label, code, zh.to_owned(), en.to_owned()),
+        None => RunError::Io { path: PathBuf::from(label), source: std::io::Error::new(e.kind(), e.to_string()) },
+    }
 }

@@ -263,6 +263,8 @@ pub(super) fn dataset_dir(run: &mut Run<'_>, root: &Path, label: &str) -> Result
                 }
                 run.report.inputs.push(InputSummary::read(file_label, kind, stats));
             }
+            // A gzip bomb stops the run, as an archive's does [DAT-022].
+            Err(e) if input::gzip_limit(&e).is_some() => return Err(super::inputs::limit_error(&file_label, &e)),
             Err(e) => {
                 let f = read_error(&e);
                 run.push(f, &file_label, None);

@@ -6,6 +6,8 @@ mod index;
 mod inputs;
 mod manifest;
 mod read;
+#[cfg(test)]
+mod tests;
 
 use crate::codes::Code;
 use std::path::{Path, PathBuf};
@@ -186,6 +188,11 @@ struct Run<'a> {
     /// The manifest-level mistakes of the file being read, reported once each with a count when
     /// the file ends `[DAT-023]`.
     repeats: Vec<Repeat>,
+    /// Bytes of checked results a file's workers may hold ahead of the fold
+    /// ([`chunks::IN_FLIGHT_BYTES`]; lower in tests).
+    in_flight_cap: u64,
+    /// What that bound saw, over all files.
+    flow: chunks::FlowStats,
 }
 
 /// One manifest- or file-level mistake seen in records of a file: the first finding, its line,
@@ -278,6 +285,17 @@ fn now_rfc3339() -> String {
 
 /// Validate `inputs` (files and dataset directories) and return the report.
 pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options) -> Result<Report, RunError> {
+    validate_bounded(inputs, validator, opts, chunks::IN_FLIGHT_BYTES).map(|(report, _)| report)
+}
+
+/// [`validate_paths`] with `cap` bytes of checked results in flight between a file's workers
+/// and the fold, and what that bound saw.
+fn validate_bounded(
+    inputs: &[PathBuf],
+    validator: &Validator,
+    opts: &Options,
+    cap: u64,
+) -> Result<(Report, chunks::FlowStats), RunError> {
     let started = Instant::now();
     let threads =
         if opts.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { opts.threads };
@@ -297,6 +315,8 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
         names: linli_privacy::leak::Names::default(),
         invalid_at: std::collections::HashSet::new(),
         repeats: Vec::new(),
+        in_flight_cap: cap,
+        flow: chunks::FlowStats::default(),
     };
     if opts.dataset_checks {
         run.index = Some(run.new_index());
@@ -360,8 +380,9 @@ pub fn validate_paths(inputs: &[PathBuf], validator: &Validator, opts: &Options)
     if let Some(spill) = run.spill.take() {
         spill.replay(&mut run.report).map_err(|e| spill_error(&e))?;
     }
+    let flow = run.flow;
     let mut report = run.report;
     report.finalize();
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    Ok(report)
+    Ok((report, flow))
 }

@@ -169,6 +169,7 @@ impl Run<'_> {
         let keep_records = self.index.is_some();
         let max_line = self.opts.max_line_bytes;
         let hash = expect.is_some();
+        let max_gz = self.opts.max_archive_bytes;
         if workers == 1 {
             return self.file_inline(path, label, file_id, kind, expect);
         }
@@ -201,7 +202,9 @@ impl Run<'_> {
                 };
                 let r = match kind {
                     InputKind::Json => input::read_json_file(path.open()?, &mut sink),
-                    InputKind::NdjsonGz => input::read_ndjson_file(path.open()?, true, max_line, hash, &mut sink),
+                    InputKind::NdjsonGz => {
+                        input::read_ndjson_file_within(path.open()?, true, max_line, hash, max_gz, &mut sink)
+                    }
                     _ => input::read_ndjson_file(path.open()?, false, max_line, hash, &mut sink),
                 };
                 if !batch.is_empty() {
@@ -274,6 +277,7 @@ impl Run<'_> {
         let keep_records = self.index.is_some();
         let max_line = self.opts.max_line_bytes;
         let hash = expect.is_some();
+        let max_gz = self.opts.max_archive_bytes;
         let mut batch: Vec<Pending> = Vec::with_capacity(INLINE_BATCH);
         let run_batch = |run: &mut Self, batch: Vec<Pending>| {
             let validator = run.validator;
@@ -298,7 +302,9 @@ impl Run<'_> {
         };
         let stats = match kind {
             InputKind::Json => input::read_json_file(path.open()?, &mut sink),
-            InputKind::NdjsonGz => input::read_ndjson_file(path.open()?, true, max_line, hash, &mut sink),
+            InputKind::NdjsonGz => {
+                input::read_ndjson_file_within(path.open()?, true, max_line, hash, max_gz, &mut sink)
+            }
             _ => input::read_ndjson_file(path.open()?, false, max_line, hash, &mut sink),
         };
         if !batch.is_empty() {
@@ -312,10 +318,10 @@ impl Run<'_> {
 pub(super) struct Checked {
     record_type: Option<linli_model::RecordType>,
     /// The id, kept only for the dataset index.
-    id: Option<String>,
+    pub(super) id: Option<String>,
     /// The record, kept only for the dataset index.
-    record: Option<Box<linli_model::Record>>,
-    findings: Vec<Finding>,
+    pub(super) record: Option<Box<linli_model::Record>>,
+    pub(super) findings: Vec<Finding>,
     /// Members present, when the typed model read the record.
     members: Option<u64>,
 }

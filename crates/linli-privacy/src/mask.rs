@@ -396,10 +396,13 @@ impl<'a> Masker<'a> {
             }
             self.scrub_other_strings(ty, v, counts);
             // A `meta.sourceId` not of the form of an id, or holding a name of the dataset, may
-            // name the person: dropped `[SHR-065]`.
+            // name the person: dropped `[SHR-065]` — unless it holds a resident ID or mobile
+            // number: then it stays, and the self-check refuses the record `[CON-013]`.
             if let Some(meta) = v.get_mut("meta").and_then(Value::as_object_mut) {
                 let named = |s: &str| self.names.is_some_and(|n| !n.find(s).is_empty());
-                if meta.get("sourceId").and_then(Value::as_str).is_some_and(|s| !crate::leak::id_form(s) || named(s)) {
+                let droppable =
+                    |s: &str| (!crate::leak::id_form(s) || named(s)) && crate::leak::scan_text(s).is_empty();
+                if meta.get("sourceId").and_then(Value::as_str).is_some_and(droppable) {
                     meta.remove("sourceId");
                     counts.dropped += 1;
                 }

@@ -16,10 +16,7 @@ mod support;
 use support::{root, run};
 
 fn temp(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("linli-conformance-review-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    support::fresh_temp(&format!("conformance-review-{tag}"))
 }
 
 /// An adapter that claims `core`, `people`, `things` and `privacy`, writes every request's
@@ -53,9 +50,7 @@ for line in sys.stdin:
 "#;
 
 fn adapter_cmd(script: &Path, mode: &str) -> String {
-    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let version = linli_conformance::runner::SUITE_VERSION;
-    format!("{python} -B '{}' {version} {mode}", script.display())
+    support::python_adapter(script, &[mode])
 }
 
 /// The names, telephone and identity numbers and plates of the suite's vectors.
@@ -207,13 +202,7 @@ for line in sys.stdin:
         let dir = temp(&format!("slow{signal}"));
         let (script, marker, out) = (dir.join("slow.py"), dir.join("marker"), dir.join("out"));
         std::fs::write(&script, SLOW).unwrap();
-        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-        let cmd = format!(
-            "{python} -B '{}' {} '{}'",
-            script.display(),
-            linli_conformance::runner::SUITE_VERSION,
-            marker.display()
-        );
+        let cmd = support::python_adapter(&script, &[marker.to_str().unwrap()]);
         let mut child = Command::new(env!("CARGO_BIN_EXE_linli"))
             .args(["conformance", "run", "--timeout-ms", "600000", "--adapter", &cmd, "--out"])
             .arg(&out)
@@ -221,18 +210,8 @@ for line in sys.stdin:
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Wait for the adapter to sleep in an export case (the loop only ends the test should
-        // the run never get there; no time is asserted).
-        let mut waited = 0;
-        while std::fs::read_to_string(&marker).map_or(true, |t| t.is_empty()) {
-            if let Some(status) = child.try_wait().unwrap() {
-                panic!("linli ended ({status}) before an export case");
-            }
-            assert!(waited < 6000, "no export case reached");
-            std::thread::sleep(std::time::Duration::from_millis(20));
-            waited += 1;
-        }
-        let adapter = std::fs::read_to_string(&marker).unwrap();
+        // The adapter sleeps in an export case, its pid in the marker.
+        let adapter = support::wait_for_marker(&mut child, &marker);
         let status = Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
         assert!(status.success());
         let status = child.wait().unwrap();

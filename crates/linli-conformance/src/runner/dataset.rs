@@ -54,11 +54,22 @@ pub(super) fn place(f: &linli_validate::finding::Finding, base: &Path) -> String
 }
 
 /// `file` relative to `base` when it lies in it (`person.ndjson`, `sub/a.ndjson`), else as given.
+/// The validator names a file under `base` as `base` joined with the file's path, but masks what
+/// reads as a personal number in it (the random part of a case directory's name may), so a file
+/// that does not start with `base` as written and has more components than `base` loses as many.
 fn relative(file: &str, base: &Path) -> String {
-    match Path::new(file).strip_prefix(base) {
-        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
-        _ => file.to_owned(),
+    let path = Path::new(file);
+    if let Ok(rel) = path.strip_prefix(base) {
+        if !rel.as_os_str().is_empty() {
+            return rel.to_string_lossy().into_owned();
+        }
     }
+    let n = base.components().count();
+    if path.is_absolute() == base.is_absolute() && path.components().count() > n {
+        let rel: PathBuf = path.components().skip(n).collect();
+        return rel.to_string_lossy().into_owned();
+    }
+    file.to_owned()
 }
 /// A dataset target: validate the export, and judge each class by the findings on its
 /// requirements.
@@ -238,4 +249,25 @@ pub(super) fn dataset_classes(dir: &Path) -> Vec<Class> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+    use std::path::Path;
+
+    #[test]
+    fn a_finding_names_its_file_relative_to_the_case_even_when_the_validator_masked_the_folder() {
+        let base = Path::new("/w/.work/linli-conformance-31015-0-1-7-0901c82f52d67e1");
+        assert_eq!(
+            relative("/w/.work/linli-conformance-31015-0-1-7-0901c82f52d67e1/person.ndjson", base),
+            "person.ndjson"
+        );
+        assert_eq!(
+            relative("/w/.work/linli-conformance-3101*********0901c82f52d67e1/person.ndjson", base),
+            "person.ndjson"
+        );
+        assert_eq!(relative("/w/.work/linli-conformance-3101*****/sub/a.ndjson", base), "sub/a.ndjson");
+        assert_eq!(relative("other.ndjson", base), "other.ndjson");
+    }
 }

@@ -107,9 +107,11 @@ fn strings(v: &Value, out: &mut Vec<String>) {
             out.push(s.trim().to_owned());
         }
         Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-        // The scheme of an identifier and the type of a reference say nothing of the person.
+        // The scheme of an identifier and the type and id of a reference say nothing of the person.
         Value::Object(o) => {
-            o.iter().filter(|(k, _)| !matches!(k.as_str(), "scheme" | "type")).for_each(|(_, x)| strings(x, out));
+            o.iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "scheme" | "type" | "id"))
+                .for_each(|(_, x)| strings(x, out));
         }
         _ => {}
     }

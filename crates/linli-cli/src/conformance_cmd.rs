@@ -50,7 +50,8 @@ pub struct RunArgs {
     /// would: quotes group words). Its standard error goes to adapter-stderr.log in --out
     #[arg(long, value_name = "CMD ARGS", conflicts_with = "dataset")]
     pub adapter: Option<String>,
-    /// An exported dataset directory
+    /// An exported dataset directory (a folder with manifest.json and the record files; an
+    /// archive is extracted first, a single file put in a folder)
     #[arg(long, value_name = "DIR")]
     pub dataset: Option<PathBuf>,
     /// Folder for the reports
@@ -224,12 +225,37 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
         };
         writeln!(out, "{}", crate::printable(&note)).map_err(CliError::Stdout)?;
     }
+    writeln!(out, "{}", crate::printable(&verdict_line(&summary, lang))).map_err(CliError::Stdout)?;
+    let mut reports = vec!["summary.json", "events.jsonl", "junit.xml", "report.html"];
+    if sign_key.is_some() {
+        reports.push(linli_conformance::statement::STATEMENT_FILE);
+    }
     let msg = match lang {
-        Lang::Zh => format!("报告已写入 {}（summary.json、events.jsonl、junit.xml、report.html）", a.out.display()),
-        Lang::En => format!("reports in {} (summary.json, events.jsonl, junit.xml, report.html)", a.out.display()),
+        Lang::Zh => format!("报告已写入 {}（{}）", a.out.display(), reports.join("、")),
+        Lang::En => format!("reports in {} ({})", a.out.display(), reports.join(", ")),
     };
-    writeln!(out, "{msg}").map_err(CliError::Stdout)?;
+    writeln!(out, "{}", crate::printable(&msg)).map_err(CliError::Stdout)?;
     Ok(ExitCode::from(summary.exit_code()))
+}
+
+/// The overall verdict of a run, one line `[CNF-071]`: PASS / 合格 when every claimed class
+/// passes, FAIL / 不合格 with the classes that fail, NO VERDICT / 无结论 when the run could not
+/// run or ran nothing; with the product as declared, or the target of a dataset run.
+fn verdict_line(summary: &linli_conformance::runner::Summary, lang: Lang) -> String {
+    let what = match &summary.product {
+        Some(p) => format!("{}/{} {}", p.vendor, p.name, p.version),
+        None => summary.target.clone(),
+    };
+    let failing: Vec<&str> =
+        summary.classes.iter().filter(|c| c.claimed && c.verdict != "pass").map(|c| c.class.name()).collect();
+    match (summary.overall(), lang) {
+        ("pass", Lang::Zh) => format!("结论：合格 — {what}：所有声明的类别均通过"),
+        ("pass", Lang::En) => format!("verdict: PASS — {what}: every claimed class passes"),
+        ("fail", Lang::Zh) => format!("结论：不合格 — {what}：未通过的类别：{}", failing.join("、")),
+        ("fail", Lang::En) => format!("verdict: FAIL — {what}: classes that fail: {}", failing.join(", ")),
+        (_, Lang::Zh) => format!("结论：无结论 — {what}：测试无法运行或未运行任何用例"),
+        (_, Lang::En) => format!("verdict: NO VERDICT — {what}: the suite could not run or ran nothing"),
+    }
 }
 
 /// The verdict of each class as a table with a header row, in one language, its columns aligned

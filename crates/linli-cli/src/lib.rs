@@ -393,13 +393,15 @@ pub(crate) fn printable(text: &str) -> String {
 
 /// Entry point used by `main`: runs, prints errors to stderr, maps them to exit code 2.
 pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    // Interrupted (Ctrl-C, SIGTERM): archives being validated were extracted to private folders
-    // that would outlive the process; they are removed, then the shell's 128 + SIGINT [DAT-022].
-    // A second installation (the library run twice in one process) is refused and not needed.
-    // The same for the work folder of a conformance run, which holds the records sent to the
-    // adapter [CNF-067].
+    // Interrupted (Ctrl-C, SIGTERM, SIGHUP — ctrlc's `termination` feature): archives being
+    // validated were extracted to private folders that would outlive the process; they are
+    // removed, then the shell's 128 + SIGINT [DAT-022]. A second installation (the library run
+    // twice in one process) is refused and not needed. A conformance run's adapter, in a process
+    // group of its own that the terminal's Ctrl-C does not reach, is killed with its group, then
+    // the work folder, which holds the records sent to it, is removed [CNF-067].
     let _ = ctrlc::set_handler(|| {
         linli_validate::archive::remove_extracted();
+        linli_conformance::runner::kill_adapters();
         linli_conformance::runner::remove_work_dirs();
         std::process::exit(130);
     });

@@ -130,6 +130,11 @@ pub(crate) fn verify(a: &VerifyArgs, lang: Lang, out: &mut dyn Write) -> Result<
             for l in lines {
                 writeln!(out, "{}", crate::printable(&l)).map_err(CliError::Stdout)?;
             }
+            // What the statement names and nothing was compared with [CNF-064].
+            if !v.unchecked.is_empty() {
+                let line = unchecked_line(&v.unchecked, zh);
+                writeln!(out, "{}", crate::printable(&line)).map_err(CliError::Stdout)?;
+            }
             if a.require_pass && p.result != "PASSED" {
                 let msg = if zh {
                     format!("结论：声明有效，但运行结果为 {}，未通过（--require-pass）", p.result)
@@ -153,6 +158,29 @@ pub(crate) fn verify(a: &VerifyArgs, lang: Lang, out: &mut dyn Write) -> Result<
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// The line of `verify` naming what was not checked, each with the option that checks it.
+fn unchecked_line(unchecked: &[(String, statement::Unchecked)], zh: bool) -> String {
+    use statement::Unchecked as U;
+    let items: Vec<String> = unchecked
+        .iter()
+        .map(|(name, kind)| {
+            let (what_zh, what_en, option) = match kind {
+                U::Suite => ("测试套件", "the suite", "--suite"),
+                U::Product { dataset: false } => ("产品程序", "the product program", "--adapter-binary"),
+                U::Product { dataset: true } => ("数据集", "the dataset", "--dataset"),
+                U::AdapterFile => ("适配器文件", "an adapter file", "--adapter-file"),
+                U::Summary => ("结果摘要", "the run summary", "--summary"),
+            };
+            if zh {
+                format!("{name}（{what_zh}，用 {option} 核对）")
+            } else {
+                format!("{name} ({what_en}; check it with {option})")
+            }
+        })
+        .collect();
+    if zh { format!("未核对：{}", items.join("、")) } else { format!("not checked: {}", items.join(", ")) }
 }
 
 /// Create `path` for writing with mode 0600 (owner only) where the platform has modes; never

@@ -11,10 +11,7 @@ mod support;
 use support::run;
 
 fn temp(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("linli-conformance-work-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    support::fresh_temp(&format!("conformance-work-{tag}"))
 }
 
 /// A minimal adapter: claims `core`, answers every case with `error`, and for an `export` case
@@ -48,9 +45,7 @@ for line in sys.stdin:
 "#;
 
 fn adapter_cmd(script: &Path, marker: &Path, mode: &str) -> String {
-    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let version = linli_conformance::runner::SUITE_VERSION;
-    format!("{python} -B '{}' {version} '{}' {mode}", script.display(), marker.display())
+    support::python_adapter(script, &[marker.to_str().unwrap(), mode])
 }
 
 #[cfg(unix)]
@@ -69,18 +64,9 @@ fn a_run_killed_with_sigkill_leaves_its_staging_data_in_out_and_the_next_run_rem
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    // Wait for the adapter to hold an export case with staged records (no time is asserted:
-    // the loop only ends the test should the run never get there).
-    let mut waited = 0;
-    while !marker.exists() || std::fs::read_to_string(&marker).unwrap().is_empty() {
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("linli ended ({status}) before an export case");
-        }
-        assert!(waited < 6000, "no export case reached");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        waited += 1;
-    }
-    let case_dir = PathBuf::from(std::fs::read_to_string(&marker).unwrap());
+    // The adapter holds an export case with staged records.
+    let case_dir = support::wait_for_marker(&mut child, &marker);
+    let case_dir = PathBuf::from(case_dir);
     let staging = case_dir.with_file_name(format!("{}.staging", case_dir.file_name().unwrap().to_str().unwrap()));
     // The case directory and what is staged beside it are in the run's work folder in --out,
     // not in the system's temporary folder, where nothing would clean them.

@@ -103,9 +103,19 @@ pub(crate) fn judge_convert(a: &AdapterVector, r: &CaseResponse, result: &mut Ca
             return;
         }
         Some(d) if !d.is_empty() => {
-            problems_zh.push(format!("内容不同：丢失 {:?}，新增 {:?}，改变 {:?}", d.lost, d.added, d.changed));
-            problems_en
-                .push(format!("content differs: lost {:?}, added {:?}, changed {:?}", d.lost, d.added, d.changed));
+            let l = |v: &[String], zh| crate::runner::listed(v, zh);
+            problems_zh.push(format!(
+                "内容不同：丢失 {}；新增 {}；改变 {}",
+                l(&d.lost, true),
+                l(&d.added, true),
+                l(&d.changed, true)
+            ));
+            problems_en.push(format!(
+                "content differs: lost {}; added {}; changed {}",
+                l(&d.lost, false),
+                l(&d.added, false),
+                l(&d.changed, false)
+            ));
         }
         Some(_) => {}
     }
@@ -118,15 +128,23 @@ pub(crate) fn judge_convert(a: &AdapterVector, r: &CaseResponse, result: &mut Ca
         problems_zh.push("应答缺少 loss（损失报告）".into());
         problems_en.push("the answer has no `loss` (loss report)".into());
     } else if !missing.is_empty() || !extra.is_empty() {
-        problems_zh.push(format!("损失报告不同：缺少 {missing:?}，多出 {extra:?}"));
-        problems_en.push(format!("loss report differs: missing {missing:?}, extra {extra:?}"));
+        let one = |(k, c, p): &(String, String, String)| format!("{k} {c} {p}");
+        let (missing, extra): (Vec<String>, Vec<String>) =
+            (missing.iter().map(one).collect(), extra.iter().map(one).collect());
+        let l = |v: &[String], zh| crate::runner::listed(v, zh);
+        problems_zh.push(format!("损失报告不同：缺少 {}；多出 {}", l(&missing, true), l(&extra, true)));
+        problems_en.push(format!("loss report differs: missing {}; extra {}", l(&missing, false), l(&extra, false)));
     }
     let want: Vec<(String, String)> = a.expected.findings.iter().map(|f| (f.code.clone(), f.at.clone())).collect();
     let got: Vec<(String, String)> = r.findings.iter().flatten().map(|f| (f.code.clone(), f.at.clone())).collect();
     let (missing, extra) = missing_and_extra(want, got);
     if !missing.is_empty() || !extra.is_empty() {
-        problems_zh.push(format!("问题不同：缺少 {missing:?}，多出 {extra:?}"));
-        problems_en.push(format!("findings differ: missing {missing:?}, extra {extra:?}"));
+        let one = |(c, at): &(String, String)| format!("{c} {at}");
+        let (missing, extra): (Vec<String>, Vec<String>) =
+            (missing.iter().map(one).collect(), extra.iter().map(one).collect());
+        let l = |v: &[String], zh| crate::runner::listed(v, zh);
+        problems_zh.push(format!("问题不同：缺少 {}；多出 {}", l(&missing, true), l(&extra, true)));
+        problems_en.push(format!("findings differ: missing {}; extra {}", l(&missing, false), l(&extra, false)));
     }
     if problems_en.is_empty() {
         result.outcome = Outcome::Pass;

@@ -263,6 +263,7 @@ mod tests {
                 .map(case)
                 .collect(),
             run_errors: vec![RunError { code: "run-deadline", zh: hostile("中文"), en: hostile("run error") }],
+            verdict: "no-verdict",
         };
         let xml = junit(&s);
         let texts = linli_model::support::xml::read_well_formed(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));

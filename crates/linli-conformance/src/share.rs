@@ -19,7 +19,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::protocol::{CaseResponse, Request};
-use crate::runner::{CaseResult, ExportUnchecked, Outcome, dataset_findings, dataset_records};
+use crate::runner::{CaseResult, ExportUnchecked, Outcome, dataset_findings, dataset_records, listed};
 use crate::vector::{Class, DocumentVector, Verdict, dataset_cases};
 
 /// The requirements every share case verifies, besides those its dataset case cites.
@@ -181,7 +181,10 @@ impl Shares {
                 p.add(format!("导出目录无法读取：{e}"), format!("the export cannot be read: {e}"));
             }
             Ok(found) if !found.is_empty() => {
-                p.add(format!("校验发现问题：{found:?}"), format!("validation findings: {found:?}"));
+                p.add(
+                    format!("校验发现问题：{}", listed(&found, true)),
+                    format!("validation findings: {}", listed(&found, false)),
+                );
             }
             Ok(_) => {}
         }
@@ -201,7 +204,7 @@ impl Shares {
         if files_contain(dir, key.as_bytes()) {
             p.add("导出中出现了密钥本身".into(), "the key itself appears in the export".into());
         }
-        let leaked: BTreeSet<String> = {
+        let leaked: Vec<String> = {
             let forbidden = forbidden(&sent, level);
             let mut texts = Vec::new();
             for b in &back {
@@ -211,12 +214,14 @@ impl Shares {
                 .iter()
                 .filter(|f| texts.iter().any(|t| t.contains(f.as_str())))
                 .map(|f| linli_model::check::mask_middle(f))
+                .collect::<BTreeSet<String>>()
+                .into_iter()
                 .collect()
         };
         if !leaked.is_empty() {
             p.add(
-                format!("导出中仍有原始的个人信息：{leaked:?}"),
-                format!("raw personal information left in the export: {leaked:?}"),
+                format!("导出中仍有原始的个人信息：{}", listed(&leaked, true)),
+                format!("raw personal information left in the export: {}", listed(&leaked, false)),
             );
         }
         // Names of the persons and contacts sent, in kept free text: the check `linli mask`

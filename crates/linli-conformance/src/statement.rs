@@ -366,6 +366,26 @@ pub struct Verified {
     pub keyid: String,
     /// What was compared, by subject or entry name.
     pub checked: Vec<String>,
+    /// What the statement names that was not compared (nothing to compare it with was given),
+    /// by subject or entry name and what it is `[CNF-064]`: a verifier says so, so that a reader
+    /// does not take a signature over a product for a check of the product.
+    pub unchecked: Vec<(String, Unchecked)>,
+}
+
+/// What a subject or entry that was not compared is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unchecked {
+    /// The suite's vectors or schemas.
+    Suite,
+    /// The product: its program (adapter run) or its dataset (dataset run).
+    Product {
+        /// A dataset run's product.
+        dataset: bool,
+    },
+    /// A file of the adapter command (role `adapter-file`).
+    AdapterFile,
+    /// `summary.json`.
+    Summary,
 }
 
 /// Decode base64 in the standard or URL-safe alphabet, padded or not (DSSE allows either).
@@ -481,7 +501,23 @@ pub fn verify(envelope: &[u8], key: &VerifyingKey, against: &Against) -> Result<
         }
         checked.push(first.name.clone());
     }
-    Ok(Verified { statement, keyid: want, checked })
+    let mut unchecked: Vec<(String, Unchecked)> = Vec::new();
+    for d in statement.subject.iter().filter(|d| !checked.contains(&d.name)) {
+        let kind = if d.name == SUBJECT_VECTORS || d.name == SUBJECT_SCHEMAS {
+            Unchecked::Suite
+        } else if d.annotations.get("role").and_then(Value::as_str) == Some(ROLE_ADAPTER_FILE) {
+            Unchecked::AdapterFile
+        } else {
+            Unchecked::Product { dataset: d.annotations.get("kind").and_then(Value::as_str) == Some("dataset") }
+        };
+        unchecked.push((d.name.clone(), kind));
+    }
+    if !checked.iter().any(|c| c == SUMMARY_NAME)
+        && statement.predicate.configuration.iter().any(|d| d.name == SUMMARY_NAME)
+    {
+        unchecked.push((SUMMARY_NAME.to_owned(), Unchecked::Summary));
+    }
+    Ok(Verified { statement, keyid: want, checked, unchecked })
 }
 
 /// The name of the product subject: the first that is neither the vectors, nor the schemas,

@@ -71,7 +71,7 @@ fn dropping_a_field_fails_every_round_trip_export_and_lossy_conversion_and_nothi
     let ex = outcomes(&s, "export");
     assert!(!ex.is_empty());
     assert!(ex.iter().all(|(_, o)| *o == Outcome::Error), "{ex:?}");
-    assert!(s.cases.iter().filter(|c| c.op == "roundtrip").all(|c| c.detail_en.contains("lost [\"/")));
+    assert!(s.cases.iter().filter(|c| c.op == "roundtrip").all(|c| c.detail_en.contains("lost /")));
     assert!(outcomes(&s, "validate").iter().all(|(_, o)| *o == Outcome::Pass));
     // A conversion that leaves one loss entry unreported fails; one with nothing to report passes.
     for a in linli_conformance::vector::adapter_vectors(&suite_dir()).unwrap().into_iter().map(|(_, a)| a) {
@@ -79,7 +79,7 @@ fn dropping_a_field_fails_every_round_trip_export_and_lossy_conversion_and_nothi
         let want = if a.expected.loss.is_empty() { Outcome::Pass } else { Outcome::Fail };
         assert_eq!(c.outcome, want, "{}: {}", a.id, c.detail_en);
         if want == Outcome::Fail {
-            assert!(c.detail_en.contains("loss report differs: missing ["), "{}", c.detail_en);
+            assert!(c.detail_en.contains("loss report differs: missing "), "{}", c.detail_en);
         }
     }
     assert_eq!(s.exit_code(), 1);
@@ -99,7 +99,7 @@ fn times_without_offset_fail_exactly_the_round_trips_with_top_level_times() {
     // Exported datasets with events or cases carry top-level times: those exports fail.
     for c in s.cases.iter().filter(|c| c.op == "export") {
         assert_eq!(c.outcome, Outcome::Fail, "{}: {}", c.case, c.detail_en);
-        assert!(c.detail_en.contains("changed [\"/"), "{}", c.detail_en);
+        assert!(c.detail_en.contains("changed /"), "{}", c.detail_en);
     }
 }
 

@@ -96,7 +96,9 @@ pub(super) fn run_adapter(
     event: &mut dyn FnMut(&serde_json::Value),
 ) -> Vec<Class> {
     let mut seq = 0u64;
-    let (session, hello) = match start(cmd, opts, &mut seq) {
+    // The personal values sent so far: masked wherever the adapter's words are kept [CNF-068].
+    let sent = Sent::default();
+    let (session, hello) = match start(cmd, opts, &mut seq, &sent) {
         Ok(x) => x,
         Err(e) => {
             summary.run_errors.push(RunError::new("adapter-start", format!("适配器未能开始会话：{e}"), e));
@@ -198,6 +200,13 @@ pub(super) fn run_adapter(
                 },
                 _ => Request::Roundtrip { seq, case: v.id.clone(), record: v.record.clone() },
             };
+            // What the case sends is known before the adapter can quote it [CNF-068].
+            if let Ok(sent_now) = serde_json::to_value(&req) {
+                sent.add(&sent_now);
+            }
+            if let Some(records) = by_id.get(v.id.as_str()).and_then(|a| a.expected.records.as_ref()) {
+                sent.add(&serde_json::Value::Array(records.clone()));
+            }
             let t0 = Instant::now();
             let answer = s.ask(&req, opts.case_timeout.min(left));
             result.ms = u64::try_from(t0.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -214,6 +223,7 @@ pub(super) fn run_adapter(
                 .flatten();
             match judged {
                 Err(e) => {
+                    let e = sent.adapter_text(&e);
                     result.outcome = Outcome::Error;
                     result.detail_zh = format!("适配器出错：{e}");
                     result.detail_en = format!("adapter error: {e}");
@@ -224,7 +234,7 @@ pub(super) fn run_adapter(
                     if restarts < opts.max_restarts {
                         restarts += 1;
                         event(&serde_json::json!({"event": "adapter-restarted", "after": v.id, "restarts": restarts}));
-                        match start(cmd, opts, &mut seq) {
+                        match start(cmd, opts, &mut seq, &sent) {
                             // The product that comes back must still be one the run accepts [CNF-031].
                             Ok((s, again)) => {
                                 let refusals = refuse_start(&again, &plan);
@@ -249,7 +259,9 @@ pub(super) fn run_adapter(
                     }
                 }
                 Ok(CaseResponse { error: Some(e), .. }) => {
-                    // The product said it could not do it: an error of the case [CNF-040].
+                    // The product said it could not do it: an error of the case [CNF-040]. Its
+                    // words may quote the records sent: masked and cut [CNF-068].
+                    let e = sent.adapter_text(&e);
                     result.outcome = Outcome::Error;
                     result.detail_zh = format!("产品报告无法完成：{e}");
                     result.detail_en = format!("the product reported it could not do it: {e}");
@@ -275,9 +287,24 @@ pub(super) fn run_adapter(
             if op == "export" || op.starts_with("share-") {
                 let _ = std::fs::remove_dir_all(&export_dir);
             }
+            // The case directory is gone and its name changes with every run: a detail names it
+            // `<case-dir>`, so that summary.json reads the same from one run to the next [CNF-070].
+            for (dir, name) in [(&export_dir, "<case-dir>"), (&work_dir.to_path_buf(), "<work-dir>")] {
+                let shown = dir.display().to_string();
+                result.detail_zh = result.detail_zh.replace(&shown, name);
+                result.detail_en = result.detail_en.replace(&shown, name);
+            }
         }
+        // Whatever else of the adapter's a detail quotes (a skip reason, a value it sent back):
+        // the values sent are never written raw into a report [CNF-068].
+        result.detail_zh = sent.mask(&result.detail_zh);
+        result.detail_en = sent.mask(&result.detail_en);
         event(&case_event(&result));
         summary.cases.push(result);
+    }
+    for e in &mut summary.run_errors {
+        e.zh = sent.mask(&e.zh);
+        e.en = sent.mask(&e.en);
     }
     if let Some(mut s) = session {
         seq += 1;

@@ -37,18 +37,39 @@ pub(crate) fn dataset_findings(dir: &Path) -> Result<Vec<String>, ExportUnchecke
         .findings
         .iter()
         .filter(|f| f.level != linli_model::check::Level::Info)
-        .map(|f| format!("{} {} {}", f.code, place(f), f.pointer))
+        .map(|f| format!("{} {} {}", f.code, place(f, dir), f.pointer))
         .collect())
 }
 
 /// Where a finding is: `file:line`, or the file alone for a finding of a whole file (a manifest's,
-/// which has no line), never `file:0`.
-pub(super) fn place(f: &linli_validate::finding::Finding) -> String {
-    let file = f.file.as_deref().unwrap_or("-");
+/// which has no line), never `file:0`. The file is named relative to `base` (the directory of
+/// the case or the dataset), so that a report names no temporary folder of the run and reads the
+/// same from one run to the next `[CNF-070]`.
+pub(super) fn place(f: &linli_validate::finding::Finding, base: &Path) -> String {
+    let file = f.file.as_deref().map_or_else(|| "-".to_owned(), |file| relative(file, base));
     match f.line {
         Some(line) if line > 0 => format!("{file}:{line}"),
-        _ => file.to_owned(),
+        _ => file,
     }
+}
+
+/// `file` relative to `base` when it lies in it (`person.ndjson`, `sub/a.ndjson`), else as given.
+/// The validator names a file under `base` as `base` joined with the file's path, but masks what
+/// reads as a personal number in it (the random part of a case directory's name may), so a file
+/// that does not start with `base` as written and has more components than `base` loses as many.
+fn relative(file: &str, base: &Path) -> String {
+    let path = Path::new(file);
+    if let Ok(rel) = path.strip_prefix(base) {
+        if !rel.as_os_str().is_empty() {
+            return rel.to_string_lossy().into_owned();
+        }
+    }
+    let n = base.components().count();
+    if path.is_absolute() == base.is_absolute() && path.components().count() > n {
+        let rel: PathBuf = path.components().skip(n).collect();
+        return rel.to_string_lossy().into_owned();
+    }
+    file.to_owned()
 }
 /// A dataset target: validate the export, and judge each class by the findings on its
 /// requirements.
@@ -58,6 +79,10 @@ pub(super) fn run_dataset(
     summary: &mut Summary,
     event: &mut dyn FnMut(&serde_json::Value),
 ) -> Vec<Class> {
+    if let Some(why) = not_a_dataset_folder(dir) {
+        summary.run_errors.push(why);
+        return Vec::new();
+    }
     let validator = match linli_validate::Validator::new() {
         Ok(v) => v,
         Err(e) => {
@@ -79,12 +104,16 @@ pub(super) fn run_dataset(
         }
     };
     if report.records == 0 {
-        summary.run_errors.push(RunError::new("dataset-empty", "数据集中没有任何记录", "the dataset holds no record"));
+        summary.run_errors.push(RunError::new(
+            "dataset-empty",
+            "数据集中没有任何记录 [CNF-069]",
+            "the dataset holds no record [CNF-069]",
+        ));
     }
     let mut by_req: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in report.findings.iter().filter(|f| f.level == linli_model::check::Level::Error) {
         if let Some(r) = f.requirement {
-            by_req.entry(r.to_owned()).or_default().push(format!("{} {} {}", place(f), f.pointer, f.code));
+            by_req.entry(r.to_owned()).or_default().push(format!("{} {} {}", place(f, dir), f.pointer, f.code));
         }
     }
     // A class is judged when the dataset holds what it is about, or when a finding cites it.
@@ -146,6 +175,48 @@ pub(super) fn run_dataset(
     judged
 }
 
+/// Why `dir` is not taken as a dataset target `[CNF-069]`: a file (an archive or a single record
+/// file: the classes are judged from a dataset directory, so the run says what to give instead
+/// of judging nothing) is `dataset-not-directory`; a folder with nothing in it is
+/// `dataset-empty`. A path that is not there is left to the validator (`dataset-unreadable`).
+pub(super) fn not_a_dataset_folder(dir: &Path) -> Option<RunError> {
+    let shown = linli_model::redact::for_output(&dir.display().to_string()).into_owned();
+    // A path without a file name (`/`, `..`) is a folder: the default empty name is no archive's.
+    let name = dir.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    if dir.is_file() {
+        let archive = [".zip", ".tar", ".tar.gz", ".tgz"].iter().any(|x| name.ends_with(x));
+        return Some(if archive {
+            RunError::new(
+                "dataset-not-directory",
+                format!(
+                    "--dataset {shown}：是压缩包，不是数据集目录；请先解压（unzip / tar -x），再以 --dataset 解压后的目录 运行（linli validate 可直接校验压缩包） [CNF-069]"
+                ),
+                format!(
+                    "--dataset {shown}: an archive, not a dataset directory; extract it first (unzip / tar -x) and give the extracted folder to --dataset (linli validate reads the archive itself) [CNF-069]"
+                ),
+            )
+        } else {
+            RunError::new(
+                "dataset-not-directory",
+                format!(
+                    "--dataset {shown}：是单个文件，不是数据集目录；请把记录文件放入一个目录（可用 linli manifest 写出其清单），再以 --dataset 该目录 运行 [CNF-069]"
+                ),
+                format!(
+                    "--dataset {shown}: a single file, not a dataset directory; put the record files in a folder (linli manifest writes its manifest) and give that folder to --dataset [CNF-069]"
+                ),
+            )
+        });
+    }
+    let empty = dir.is_dir() && std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
+    empty.then(|| {
+        RunError::new(
+            "dataset-empty",
+            format!("--dataset {shown}：目录是空的，没有可评判的数据集 [CNF-069]"),
+            format!("--dataset {shown}: the folder is empty; there is no dataset to judge [CNF-069]"),
+        )
+    })
+}
+
 /// The classes a dataset target holds evidence for `[CNF-003]`, so
 /// that a dataset of one Place does not pass `people` for want of people. `core`: any record;
 /// `people`: a Person or an Organization; `places`: a Place; `things`: a Thing; `events`: an
@@ -178,4 +249,25 @@ pub(super) fn dataset_classes(dir: &Path) -> Vec<Class> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+    use std::path::Path;
+
+    #[test]
+    fn a_finding_names_its_file_relative_to_the_case_even_when_the_validator_masked_the_folder() {
+        let base = Path::new("/w/.work/linli-conformance-31015-0-1-7-0901c82f52d67e1");
+        assert_eq!(
+            relative("/w/.work/linli-conformance-31015-0-1-7-0901c82f52d67e1/person.ndjson", base),
+            "person.ndjson"
+        );
+        assert_eq!(
+            relative("/w/.work/linli-conformance-3101*********0901c82f52d67e1/person.ndjson", base),
+            "person.ndjson"
+        );
+        assert_eq!(relative("/w/.work/linli-conformance-3101*****/sub/a.ndjson", base), "sub/a.ndjson");
+        assert_eq!(relative("other.ndjson", base), "other.ndjson");
+    }
 }

@@ -55,11 +55,17 @@ pub(super) fn judge(v: &DocumentVector, op: &str, r: &CaseResponse, result: &mut
                     result.detail_en = "the record came back unchanged".into();
                 } else {
                     result.outcome = Outcome::Fail;
-                    result.detail_zh =
-                        format!("往返转换改变了记录：丢失 {:?}，新增 {:?}，改变 {:?}", d.lost, d.added, d.changed);
+                    result.detail_zh = format!(
+                        "往返转换改变了记录：丢失 {}；新增 {}；改变 {}",
+                        listed(&d.lost, true),
+                        listed(&d.added, true),
+                        listed(&d.changed, true)
+                    );
                     result.detail_en = format!(
-                        "the round trip changed the record: lost {:?}, added {:?}, changed {:?}",
-                        d.lost, d.added, d.changed
+                        "the round trip changed the record: lost {}; added {}; changed {}",
+                        listed(&d.lost, false),
+                        listed(&d.added, false),
+                        listed(&d.changed, false)
                     );
                 }
             }
@@ -103,12 +109,18 @@ pub(super) fn judge_export(v: &DocumentVector, r: &CaseResponse, dir: &Path, res
     } else {
         result.outcome = Outcome::Fail;
         result.detail_zh = format!(
-            "导出的数据集有问题：{:?}；记录差异：丢失 {:?}，新增 {:?}，改变 {:?}",
-            errors, d.lost, d.added, d.changed
+            "导出的数据集有问题：{}；记录差异：丢失 {}；新增 {}；改变 {}",
+            listed(&errors, true),
+            listed(&d.lost, true),
+            listed(&d.added, true),
+            listed(&d.changed, true)
         );
         result.detail_en = format!(
-            "the export has problems: {:?}; records: lost {:?}, added {:?}, changed {:?}",
-            errors, d.lost, d.added, d.changed
+            "the export has problems: {}; records: lost {}; added {}; changed {}",
+            listed(&errors, false),
+            listed(&d.lost, false),
+            listed(&d.added, false),
+            listed(&d.changed, false)
         );
     }
 }

@@ -5,6 +5,7 @@ mod adapter;
 mod dataset;
 mod files;
 mod judge;
+mod mask;
 mod plan;
 mod process;
 mod work;
@@ -25,12 +26,14 @@ use crate::vector::{AdapterVector, Class, DocumentVector, Verdict, adapter_vecto
 pub(crate) use self::dataset::{ExportUnchecked, dataset_findings, dataset_records};
 pub(crate) use self::files::{export_not_plain, read_text, read_text_result};
 pub use self::files::{schemas_digest, tree_digest, vectors_digest};
+pub use self::process::kill_adapters;
 pub use self::work::remove_work_dirs;
 
 use self::adapter::{run_adapter, unknown_classes};
 use self::dataset::run_dataset;
 use self::files::files_under;
 use self::judge::{judge, judge_export};
+use self::mask::Sent;
 use self::plan::{Plan, shuffle};
 use self::process::{invisible, mask_long_numbers, start};
 
@@ -173,7 +176,8 @@ pub struct ClassVerdict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RunError {
     /// Stable code, never translated: `suite-refused`, `adapter-start`, `start-refused`,
-    /// `adapter-restart`, `run-deadline`, `dataset-unreadable`, `dataset-empty`, `work-dir`.
+    /// `adapter-restart`, `run-deadline`, `dataset-unreadable`, `dataset-not-directory`,
+    /// `dataset-empty`, `work-dir`.
     pub code: &'static str,
     /// What happened, in Chinese.
     pub zh: String,
@@ -222,9 +226,22 @@ pub struct Summary {
     /// Problems with the run itself (the adapter could not be started, the suite or the
     /// product was refused, …), each with a stable code and a message in both languages.
     pub run_errors: Vec<RunError>,
+    /// The overall verdict `[CNF-071]`: `pass` when every claimed class passes (exit code 0),
+    /// `fail` when a claimed class fails (1), `no-verdict` when the run could not run or ran
+    /// nothing (2).
+    pub verdict: &'static str,
 }
 
 impl Summary {
+    /// The overall verdict of [`Summary::exit_code`]: `pass`, `fail` or `no-verdict` `[CNF-071]`.
+    pub fn overall(&self) -> &'static str {
+        match self.exit_code() {
+            0 => "pass",
+            1 => "fail",
+            _ => "no-verdict",
+        }
+    }
+
     /// 0 every claimed class passes; 1 failures; 2 the run could not run or ran nothing.
     pub fn exit_code(&self) -> u8 {
         let ran = self.cases.iter().any(|c| c.outcome != Outcome::NotApplicable);
@@ -235,6 +252,17 @@ impl Summary {
         } else {
             0
         }
+    }
+}
+
+/// A list for a report's detail `[CNF-070]`: the items joined, in Chinese by `、`, in English by
+/// `, `; `无` / `none` when there is none. The items are the same in both languages.
+pub(crate) fn listed(items: &[String], zh: bool) -> String {
+    match (items.is_empty(), zh) {
+        (true, true) => "无".to_owned(),
+        (true, false) => "none".to_owned(),
+        (false, true) => items.join("、"),
+        (false, false) => items.join(", "),
     }
 }
 
@@ -295,6 +323,7 @@ pub fn run(target: &Target, opts: &RunOptions, event: &mut dyn FnMut(&serde_json
         requirements: BTreeMap::new(),
         cases: Vec::new(),
         run_errors: Vec::new(),
+        verdict: "no-verdict",
     };
     event(
         &serde_json::json!({"event": "run-started", "target": summary.target, "suite": SUITE_VERSION, "seed": opts.seed}),
@@ -320,6 +349,7 @@ pub fn run(target: &Target, opts: &RunOptions, event: &mut dyn FnMut(&serde_json
         Target::Dataset(dir) => run_dataset(dir, &opts.suite.join("../spec"), &mut summary, event),
     };
     finish(&mut summary, &claimed);
+    summary.verdict = summary.overall();
     summary.finished_at = now();
     event(&serde_json::json!({"event": "run-finished", "exit_code": summary.exit_code()}));
     summary
@@ -402,6 +432,7 @@ fn failed_run(target: &Target, opts: &RunOptions, started_at: String, why: RunEr
         requirements: BTreeMap::new(),
         cases: Vec::new(),
         run_errors: vec![why],
+        verdict: "no-verdict",
     }
 }
 

@@ -19,6 +19,37 @@ pub(super) struct Session {
     stderr_bytes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
+/// The process groups of the adapters alive in this process: what [`kill_adapters`] stops.
+static ADAPTERS: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
+/// Kill the process group `pgid` (the adapter and whatever it started).
+fn kill_group(pgid: u32) {
+    #[cfg(unix)]
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{pgid}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    #[cfg(not(unix))]
+    let _ = pgid;
+}
+
+/// Stop every adapter this process runs, with the processes they started: for a handler of
+/// SIGINT / SIGTERM / SIGHUP, since an adapter runs in a process group of its own and the
+/// terminal's Ctrl-C does not reach it `[CNF-067]`.
+pub fn kill_adapters() {
+    // A lock held by the interrupted thread is not waited for: a poisoned one is still read.
+    let groups = match ADAPTERS.try_lock() {
+        Ok(g) => g.clone(),
+        Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().clone(),
+        Err(std::sync::TryLockError::WouldBlock) => return,
+    };
+    for g in groups {
+        kill_group(g);
+    }
+}
+
 /// An adapter's log may quote the records it was sent: every run of 11 or more digits (a phone
 /// or an identity number, with a final `X`) is masked before the log reaches a report [PRI-004].
 pub(super) fn mask_long_numbers(text: &str) -> String {
@@ -51,7 +82,7 @@ pub(super) const STDERR_LINE: u64 = 64 << 10;
 pub(super) const STDERR_LOG_MAX: u64 = 16 << 20;
 
 impl Session {
-    pub(super) fn spawn(cmd: &[String], opts: &RunOptions) -> Result<Session, String> {
+    pub(super) fn spawn(cmd: &[String], opts: &RunOptions, sent: &Sent) -> Result<Session, String> {
         let (prog, args) = cmd.split_first().ok_or("empty adapter command")?;
         let mut command = Command::new(prog);
         command.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -59,6 +90,10 @@ impl Session {
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let mut child = command.spawn().map_err(|e| format!("cannot start `{prog}`: {e}"))?;
+        if let Ok(mut live) = ADAPTERS.lock() {
+            live.push(child.id());
+        }
+        let sent = sent.clone();
         let stdin = child.stdin.take().ok_or("no stdin")?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
         let stderr = child.stderr.take().ok_or("no stderr")?;
@@ -84,7 +119,8 @@ impl Session {
                     Ok(0) | Err(_) => break,
                     Ok(_) => {}
                 }
-                let masked = mask_long_numbers(&String::from_utf8_lossy(&line));
+                // The values the runner sent in the records, then personal numbers [CNF-068].
+                let masked = sent.mask(&String::from_utf8_lossy(&line));
                 if let Some(w) = log.as_mut() {
                     if logged < STDERR_LOG_MAX {
                         logged += masked.len() as u64;
@@ -186,20 +222,23 @@ impl Session {
     /// Stop the adapter and every process it started (its process group): a child left running
     /// could keep writing into the export directories of a later run.
     pub(super) fn kill(mut self) {
-        #[cfg(unix)]
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.child.id())])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        let id = self.child.id();
+        kill_group(id);
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Ok(mut live) = ADAPTERS.lock() {
+            live.retain(|g| *g != id);
+        }
     }
 }
 
-pub(super) fn start(cmd: &[String], opts: &RunOptions, seq: &mut u64) -> Result<(Session, StartResponse), String> {
-    let mut s = Session::spawn(cmd, opts)?;
+pub(super) fn start(
+    cmd: &[String],
+    opts: &RunOptions,
+    seq: &mut u64,
+    sent: &Sent,
+) -> Result<(Session, StartResponse), String> {
+    let mut s = Session::spawn(cmd, opts, sent)?;
     *seq += 1;
     let req = Request::Start { seq: *seq, protocol: PROTOCOL.into(), suite: SUITE_VERSION.into(), seed: opts.seed };
     // Starting may take longer than answering a case (loading, a busy machine): at least 10 s.

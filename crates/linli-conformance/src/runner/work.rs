@@ -68,8 +68,11 @@ impl Drop for WorkDir {
 }
 
 /// Remove the work folders of the runs alive in this process, with the case directories in
-/// them: for a handler of SIGINT / SIGTERM, just before the process ends `[CNF-067]`.
+/// them: for a handler of SIGINT / SIGTERM / SIGHUP, just before the process ends `[CNF-067]`.
+/// The adapters are stopped first ([`super::kill_adapters`]), so that none writes into a
+/// folder being removed or outlives the run.
 pub fn remove_work_dirs() {
+    super::kill_adapters();
     // A lock held by the interrupted thread is not waited for: the folders are then left, and
     // the next run into the same folder removes them.
     if let Ok(live) = LIVE.try_lock() {

@@ -255,6 +255,7 @@ linli_model::support::code::code_table! {
     // Every format
     AdapterDuplicateId = "adapter-duplicate-id", Finding, "ADP-004", "与前面同类记录标识相同的记录，未写出", "A record with the id of an earlier record of its type; not written";
     AdapterRecordTooLarge = "adapter-record-too-large", Finding, "ADP-004", "嵌套过深或超过 16 MiB、无法作为一行 NDJSON 写出的记录，未写出", "A record nested too deep or larger than 16 MiB, which cannot be one NDJSON line; not written";
+    AdapterNumberNotExact = "adapter-number-not-exact", Normalised, "ADP-080", "JSON 中无法精确读取的数：超出 64 位整数范围的整数按原文保存为字符串，其他数取最接近的双精度值", "A JSON number not read exactly: an integer beyond the 64-bit range kept as its text (a string), any other number taken as the nearest double";
     AdapterRecordInvalid = "adapter-record-invalid", Finding, "ADP-004", "读取的记录未通过语义检查，未写出", "A record read fails the semantic checks; not written";
     CsvNotText = "csv-not-text", Refused, "ADP-010", "不是文本（含 NUL 字节，或自动识别时既不是 UTF-8 也不是 GB18030），给出字节偏移和行号，未转换", "Not text (a NUL byte, or, the encoding detected, bytes neither UTF-8 nor GB18030), with the byte offset and line; nothing converted";
     AdapterInput = "adapter-input", Refused, "ADP-003", "输入无法读取（不是 JSON/XML、缺少列映射或映射文件错误）", "The input cannot be read at all (not JSON/XML, no column mapping, a bad mapping file)";

@@ -253,9 +253,44 @@ fn text(s: &str) -> Result<Text, Error> {
     Text::new(s).map_err(|e| Error::Input { format: "options", message: e.to_string() })
 }
 
-fn parse_json(format: Format, bytes: &[u8]) -> Result<Value, Error> {
+/// The JSON value of `bytes` and a loss entry for each number in it that is not read exactly
+/// [ADP-080]: an integer beyond the `i64`/`u64` ranges (a 20-digit device code) is replaced by
+/// its text as written, a string, so that it is carried over unchanged; any other such number
+/// (more digits than a double holds) stays the nearest double. Either way the change is reported.
+fn parse_json(format: Format, bytes: &[u8]) -> Result<(Value, Vec<Loss>), Error> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    serde_json::from_slice(body).map_err(|e| Error::Input { format: format.name(), message: format!("not JSON: {e}") })
+    let mut value: Value = serde_json::from_slice(body)
+        .map_err(|e| Error::Input { format: format.name(), message: format!("not JSON: {e}") })?;
+    let Ok(text) = std::str::from_utf8(body) else {
+        // Not reached: serde_json read it, so it is UTF-8. No number looked at, none reported.
+        return Ok((value, Vec::new()));
+    };
+    let mut loss = Vec::new();
+    for n in linli_model::json::inexact_numbers(text) {
+        let (zh, en) = if n.integer {
+            if let Some(v) = value.pointer_mut(&n.pointer) {
+                *v = Value::String(n.text.clone());
+            }
+            (
+                "超出 64 位整数范围的整数，按原文保存为字符串（作为数读取会被舍入）",
+                "an integer beyond the 64-bit range, kept as its text, a string (read as a number it would be rounded)",
+            )
+        } else {
+            (
+                "位数多于双精度浮点数所能容纳的数，已舍入为最接近的双精度值",
+                "a number with more digits than a double holds, rounded to the nearest double",
+            )
+        };
+        loss.push(Loss {
+            kind: LossKind::Normalised,
+            source: n.pointer,
+            target: None,
+            code: Code::AdapterNumberNotExact,
+            message_zh: zh.into(),
+            message_en: en.into(),
+        });
+    }
+    Ok((value, loss))
 }
 
 /// Errors given as `"<pointer>: <message>"` strings → coded findings.
@@ -307,14 +342,14 @@ pub fn read(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Converte
     // Another format the bytes look like (never the one asked for, nor one its reader also reads).
     let other = sniff(bytes).filter(|f| !format.same_reader(*f));
     let wrong = |detail: &str| Error::NotThisFormat { format: format.name(), looks_like: other, detail: detail.into() };
-    let json = if format.is_json() {
+    let (json, number_loss) = if format.is_json() {
         match parse_json(format, bytes) {
             Ok(v) => v,
             Err(_) if other.is_some() => return Err(wrong("not JSON")),
             Err(e) => return Err(e),
         }
     } else {
-        Value::Null
+        (Value::Null, Vec::new())
     };
     let mut out = match read_with(format, bytes, json, opts) {
         Err(Error::Input { .. }) if other.is_some() && opts.mapping.is_none() => {
@@ -324,6 +359,10 @@ pub fn read(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Converte
     };
     if out.records.is_empty() && other.is_some() {
         return Err(wrong("nothing of it could be read as this format"));
+    }
+    // Reading the numbers came first: their entries lead the report.
+    if !number_loss.is_empty() {
+        out.loss.entries.splice(0..0, number_loss);
     }
     enforce_valid_records(format, &mut out);
     Ok(out)

@@ -126,3 +126,28 @@ fn notes_and_normalised_values_do_not_count_as_refusals() {
     let bad = br#"[{"service_request_id":"R1","requested_datetime":"2024-05-01T09:00:00Z","status":"pending"}]"#;
     assert!(!read(Format::Open311, bad, &opts()).unwrap().all_converted());
 }
+
+/// [ADP-080]: a number a double cannot hold is not rounded silently. Before, a 20-digit device
+/// code came out as 3.402000000132e19 with only a `kept-in-extensions` entry.
+#[test]
+fn numbers_not_read_exactly_are_kept_as_text_or_reported() {
+    let gj = br#"{"type":"Feature","geometry":{"type":"Point","coordinates":[120.5,31.30000000000000000001]},
+        "properties":{"name":"Gate","kind":"building","deviceCode":34020000001320000001}}"#;
+    let out = read(Format::Geojson, gj, &opts()).unwrap();
+    let place = serde_json::to_value(&out.records[0]).unwrap();
+    let ext = place["extensions"].to_string();
+    assert!(ext.contains(r#""34020000001320000001""#), "{ext}");
+    let codes: Vec<_> = out.loss.entries.iter().filter(|l| l.code.as_str() == "adapter-number-not-exact").collect();
+    assert_eq!(codes.len(), 2, "{:?}", out.loss);
+    assert_eq!(codes[0].source, "/geometry/coordinates/1");
+    assert_eq!(codes[1].source, "/properties/deviceCode");
+    assert!(codes.iter().all(|l| l.kind == linli_adapters::LossKind::Normalised));
+    // Every JSON reader: a CloudEvent's data too.
+    let ce = br#"{"specversion":"1.0","id":"e1","source":"/x","type":"com.example.t","data":{"n":123456789012345678901234}}"#;
+    let out = read(Format::Cloudevents, ce, &opts()).unwrap();
+    assert!(out.loss.entries.iter().any(|l| l.code.as_str() == "adapter-number-not-exact" && l.source == "/data/n"));
+    // Exact numbers give no entry.
+    let fine = br#"{"type":"Feature","geometry":{"type":"Point","coordinates":[120.5,31.3]},"properties":{"name":"G","kind":"building","n":18446744073709551615}}"#;
+    let out = read(Format::Geojson, fine, &opts()).unwrap();
+    assert!(out.loss.entries.iter().all(|l| l.code.as_str() != "adapter-number-not-exact"), "{:?}", out.loss);
+}

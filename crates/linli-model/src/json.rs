@@ -482,6 +482,207 @@ fn pointer_before(b: &[u8]) -> String {
     out
 }
 
+/// A number of JSON text that a reader holding numbers as `i64`, `u64` or `f64` (serde_json
+/// without `arbitrary_precision`, most JSON libraries) does not hold exactly: read, it is another
+/// number. Found by [`inexact_numbers`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InexactNumber {
+    /// JSON pointer (RFC 6901) to the number.
+    pub pointer: String,
+    /// The number as written.
+    pub text: String,
+    /// Whether it is written as an integer (no fraction, no exponent): one outside the `i64` and
+    /// `u64` ranges, such as a 20-digit device code.
+    pub integer: bool,
+}
+
+/// Whether the number lexeme `s` is read exactly: an integer within the `i64` or `u64` range,
+/// or a number whose nearest `f64` prints back as the same decimal number (`0.1`, `1.50`, `1e2`
+/// are exact in this sense; `0.10000000000000001` and `1e400` are not).
+pub fn number_is_exact(s: &str) -> bool {
+    if !s.contains(['.', 'e', 'E']) {
+        return s.parse::<i64>().is_ok() || s.parse::<u64>().is_ok();
+    }
+    match s.parse::<f64>() {
+        Ok(f) if f.is_finite() => decimal(s).is_some_and(|d| decimal(&format!("{f:e}")) == Some(d)),
+        _ => false,
+    }
+}
+
+/// A decimal number lexeme as (negative, significant digits without leading or trailing zeros,
+/// power of ten of the last digit); zero as (false, "", 0). `None` for what is not a number.
+fn decimal(s: &str) -> Option<(bool, String, i64)> {
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let (mantissa, exp) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], s[i + 1..].trim_start_matches('+').parse::<i64>().ok()?),
+        None => (s, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let digits = format!("{int}{frac}");
+    let lead = digits.len() - digits.trim_start_matches('0').len();
+    let digits = &digits[lead..];
+    let trimmed = digits.trim_end_matches('0');
+    if trimmed.is_empty() {
+        return Some((false, String::new(), 0));
+    }
+    let trail = (digits.len() - trimmed.len()) as i64;
+    let power = exp.checked_sub(frac.len() as i64)?.checked_add(trail)?;
+    Some((neg, trimmed.to_owned(), power))
+}
+
+/// Every number of JSON `text` that is not read exactly ([`number_is_exact`]), in text order,
+/// with its pointer. Text that is not JSON gives what was found before the first problem (its
+/// syntax is the parser's to report); nesting deeper than the parser's limit is not followed.
+pub fn inexact_numbers(text: &str) -> Vec<InexactNumber> {
+    let mut n = Numbers { b: text.as_bytes(), text, i: 0, path: Vec::new(), out: Vec::new() };
+    n.value(0);
+    n.out
+}
+
+struct Numbers<'a> {
+    b: &'a [u8],
+    text: &'a str,
+    i: usize,
+    path: Vec<String>,
+    out: Vec<InexactNumber>,
+}
+
+impl Numbers<'_> {
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    fn pointer(&self) -> String {
+        let mut out = String::new();
+        for step in &self.path {
+            out.push('/');
+            out.push_str(&step.replace('~', "~0").replace('/', "~1"));
+        }
+        out
+    }
+
+    /// A string from its opening quote, decoded; `None` when it does not end.
+    fn string(&mut self) -> Option<String> {
+        let start = self.i;
+        self.i += 1;
+        let mut escaped = false;
+        loop {
+            match self.b.get(self.i)? {
+                b'"' => break,
+                b'\\' => {
+                    escaped = true;
+                    self.i += 2;
+                }
+                _ => self.i += 1,
+            }
+        }
+        self.i += 1;
+        let raw = self.text.get(start..self.i)?;
+        if escaped { serde_json::from_str::<String>(raw).ok() } else { Some(raw[1..raw.len() - 1].to_owned()) }
+    }
+
+    /// A value at nesting `depth`; `false` when the text cannot be followed further.
+    fn value(&mut self, depth: usize) -> bool {
+        self.ws();
+        match self.b.get(self.i) {
+            Some(b'{' | b'[') if depth >= 128 => false,
+            Some(b'{') => {
+                self.i += 1;
+                self.ws();
+                if self.b.get(self.i) == Some(&b'}') {
+                    self.i += 1;
+                    return true;
+                }
+                loop {
+                    self.ws();
+                    if self.b.get(self.i) != Some(&b'"') {
+                        return false;
+                    }
+                    let Some(name) = self.string() else { return false };
+                    self.ws();
+                    if self.b.get(self.i) != Some(&b':') {
+                        return false;
+                    }
+                    self.i += 1;
+                    self.path.push(name);
+                    let ok = self.value(depth + 1);
+                    self.path.pop();
+                    if !ok {
+                        return false;
+                    }
+                    self.ws();
+                    match self.b.get(self.i) {
+                        Some(b',') => self.i += 1,
+                        Some(b'}') => {
+                            self.i += 1;
+                            return true;
+                        }
+                        _ => return false,
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.i += 1;
+                self.ws();
+                if self.b.get(self.i) == Some(&b']') {
+                    self.i += 1;
+                    return true;
+                }
+                let mut index = 0usize;
+                loop {
+                    self.path.push(index.to_string());
+                    let ok = self.value(depth + 1);
+                    self.path.pop();
+                    if !ok {
+                        return false;
+                    }
+                    index += 1;
+                    self.ws();
+                    match self.b.get(self.i) {
+                        Some(b',') => self.i += 1,
+                        Some(b']') => {
+                            self.i += 1;
+                            return true;
+                        }
+                        _ => return false,
+                    }
+                }
+            }
+            Some(b'"') => self.string().is_some(),
+            Some(b'-' | b'0'..=b'9') => {
+                let start = self.i;
+                while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') = self.b.get(self.i) {
+                    self.i += 1;
+                }
+                let lexeme = &self.text[start..self.i];
+                if !number_is_exact(lexeme) {
+                    self.out.push(InexactNumber {
+                        pointer: self.pointer(),
+                        text: lexeme.to_owned(),
+                        integer: !lexeme.contains(['.', 'e', 'E']),
+                    });
+                }
+                true
+            }
+            Some(_) => {
+                while let Some(b'a'..=b'z') = self.b.get(self.i) {
+                    self.i += 1;
+                }
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,6 +693,51 @@ mod tests {
             Err(other) => panic!("{other}"),
             Ok(()) => None,
         }
+    }
+
+    #[test]
+    fn numbers_read_as_other_numbers_are_found() {
+        for exact in [
+            "0",
+            "-0",
+            "9223372036854775807",
+            "18446744073709551615",
+            "-9223372036854775808",
+            "0.1",
+            "1.50",
+            "1e2",
+            "120.123456",
+            "-0.0",
+            "1E-7",
+        ] {
+            assert!(number_is_exact(exact), "{exact}");
+        }
+        for inexact in [
+            "34020000001320000001",
+            "-9223372036854775809",
+            "0.10000000000000001",
+            "1e400",
+            "1e-400",
+            "9007199254740993.0",
+        ] {
+            assert!(!number_is_exact(inexact), "{inexact}");
+        }
+        let found = inexact_numbers(
+            r#"{"a~b":[1,{"deviceCode":34020000001320000001}],"x\u0041":0.10000000000000001,"ok":1.5,"s":"99999999999999999999999"}"#,
+        );
+        assert_eq!(
+            found,
+            vec![
+                InexactNumber {
+                    pointer: "/a~0b/1/deviceCode".into(),
+                    text: "34020000001320000001".into(),
+                    integer: true
+                },
+                InexactNumber { pointer: "/xA".into(), text: "0.10000000000000001".into(), integer: false },
+            ]
+        );
+        assert!(inexact_numbers("[1, 2").is_empty());
+        assert!(inexact_numbers(&"[".repeat(10_000)).is_empty());
     }
 
     #[test]

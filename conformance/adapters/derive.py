@@ -1039,20 +1039,26 @@ def open311_write(records, mapping=None):
 
 
 def xml_requests(text):
-    """The members of the XML form, as the JSON form has them ([ADP-031])."""
+    """The members of the XML form, as the JSON form has them ([ADP-031]), and the attributes
+    of the root, which belong to no request."""
     import xml.etree.ElementTree as ET
 
+    def put(obj, k, v):
+        if k in obj:
+            obj[k] = (obj[k] if isinstance(obj[k], list) else [obj[k]]) + [v]
+        else:
+            obj[k] = v
+
     def value(el):
-        """Text, trimmed; an element with elements of its own: an object, repeated names as arrays."""
+        """Text, trimmed; an element with elements of its own: an object, repeated names as arrays;
+        an attribute a of a child c as the member c@a beside it."""
         if len(el) == 0:
             return (el.text or "").strip()
         obj = {}
         for c in el:
-            v = value(c)
-            if c.tag in obj:
-                obj[c.tag] = (obj[c.tag] if isinstance(obj[c.tag], list) else [obj[c.tag]]) + [v]
-            else:
-                obj[c.tag] = v
+            put(obj, c.tag, value(c))
+            for a, av in c.attrib.items():
+                put(obj, f"{c.tag}@{a}", av)
         return obj
 
     root = ET.fromstring(text.encode("utf-8"))
@@ -1060,7 +1066,8 @@ def xml_requests(text):
     for req in root:
         if req.tag != "request":
             continue
-        q = {}
+        # The attributes of a request are its members @a.
+        q = {f"@{a}": av for a, av in req.attrib.items()}
         for el in req:
             v = value(el)
             if el.tag in ("lat", "long"):
@@ -1069,12 +1076,17 @@ def xml_requests(text):
                 except ValueError:
                     pass
             q[el.tag] = v
+            for a, av in el.attrib.items():
+                put(q, f"{el.tag}@{a}", av)
         out.append(q)
-    return out
+    return out, list(root.attrib)
 
 
 def open311_xml_read(text, mapping=None, datum="wgs84"):
-    return open311_read(xml_requests(text), mapping, datum)
+    requests, root_attributes = xml_requests(text)
+    r = open311_read(requests, mapping, datum)
+    r.loss[0:0] = [("not-representable", "open311-xml-attribute-not-read", "/@" + token(a)) for a in root_attributes]
+    return r
 
 
 _XML_NAME = re.compile("[A-Za-z_\u4e00-\u9fa5][A-Za-z_\u4e00-\u9fa5\\-.0-9]*")

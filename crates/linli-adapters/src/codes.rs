@@ -168,6 +168,7 @@ linli_model::support::code::code_table! {
     Open311NotObject = "open311-not-object", Rejected, "ADP-003", "不是 JSON 对象", "Not a JSON object";
     Open311NotRepresentable = "open311-not-representable", NotRepresentable, "ADP-030", "Open311 服务请求无法表示的成员", "A member an Open311 service request cannot hold";
     Open311RecordTypeNotRepresentable = "open311-record-type-not-representable", NotRepresentable, "ADP-030", "Open311 只能容纳 Case 记录", "Open311 holds Case records only";
+    Open311XmlAttributeNotRead = "open311-xml-attribute-not-read", NotRepresentable, "ADP-031", "<service_requests> 元素的属性不属于任何请求，未读取", "An attribute of the <service_requests> element, which belongs to no request; not read";
     Open311XmlJsonText = "open311-xml-json-text", Normalised, "ADP-031", "非标量成员在 XML 中写为 JSON 文本", "A non-scalar member written as JSON text in XML";
     Open311XmlName = "open311-xml-name", NotRepresentable, "ADP-031", "成员名不是 XML 元素名，在 XML 中无法写出", "A member whose name is not an XML element name, not written in XML";
     Open311XmlNull = "open311-xml-null", NotRepresentable, "ADP-031", "值为 null 的成员，XML 无法表示，未写出", "A member whose value is null, which XML cannot hold; not written";

@@ -583,9 +583,9 @@ fn read_with(format: Format, bytes: &[u8], json: Value, opts: &ReadOptions) -> R
         }
         Format::NgsiLd | Format::NgsiLdKeyValues => read_ngsi(format, &json, opts, &mut out)?,
         Format::Open311 | Format::Open311Xml => {
-            let json = match format {
-                Format::Open311Xml => crate::open311::requests_from_xml(&String::from_utf8_lossy(bytes))?,
-                _ => json,
+            let (json, attribute_loss) = match format {
+                Format::Open311Xml => crate::open311::requests_from_xml_with_loss(&String::from_utf8_lossy(bytes))?,
+                _ => (json, LossReport::default()),
             };
             let mut o = crate::open311::Options::new(text("Open311")?, text("GeoReport v2")?);
             o.datum = opts.datum;
@@ -600,7 +600,8 @@ fn read_with(format: Format, bytes: &[u8], json: Value, opts: &ReadOptions) -> R
             let (cases, loss) = crate::open311::requests_to_cases_at(&json, &o);
             out.findings = rejected_findings(&loss);
             (out.records, out.sources) = cases.into_iter().map(|(c, at)| (Record::from(c), at)).unzip();
-            out.loss = loss;
+            out.loss = attribute_loss;
+            out.loss.entries.extend(loss.entries);
         }
         Format::Gat1400 => {
             let mut o = crate::gat1400::Options::new(text("GA/T 1400")?, text("视图库")?, opts.received_at);

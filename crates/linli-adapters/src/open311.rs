@@ -54,7 +54,7 @@ use crate::{Loss, LossKind, LossReport};
 use linli_model::codes::{CaseCategory, CaseChannel, CaseStatus, CodeTable, DataClassification};
 use linli_model::datetime::Timestamp;
 use linli_model::geo::Point;
-use linli_model::text::{Id, Namespace, Text};
+use linli_model::text::{Id, Namespace, Text, escape_controls};
 use linli_model::{Case, Meta};
 use serde_json::{Map, Value};
 
@@ -850,7 +850,19 @@ fn convert(v: &Value, base: &str, options: &Options, report: &mut LossReport) ->
 /// array, and is kept in the extensions like any other member ([ADP-031]). Text is trimmed;
 /// character and predefined entity references are resolved. A document that is not well-formed
 /// XML is an error naming the cause; so is nesting deeper than 64 elements.
+///
+/// Attributes are read too, never dropped [ADP-031]: an attribute `a` of a `request` element
+/// becomes its member `@a`; of an element `e` inside a request, a member `e@a` beside `e`
+/// (`<lat datum="gcj02">` gives `lat@datum`), so that the reader keeps them in the extensions
+/// like any other member. Use [`requests_from_xml_with_loss`] to learn of the attributes of
+/// `<service_requests>` itself, which belong to no request.
 pub fn requests_from_xml(text: &str) -> Result<Value, crate::Error> {
+    requests_from_xml_with_loss(text).map(|(v, _)| v)
+}
+
+/// [`requests_from_xml`], with a `not-representable` loss entry `open311-xml-attribute-not-read`
+/// for each attribute of the `<service_requests>` element (`total="5"`): no request holds it.
+pub fn requests_from_xml_with_loss(text: &str) -> Result<(Value, LossReport), crate::Error> {
     /// The deepest element nesting read.
     const MAX_XML_DEPTH: usize = 64;
     use quick_xml::events::Event;
@@ -858,20 +870,58 @@ pub fn requests_from_xml(text: &str) -> Result<Value, crate::Error> {
     let mut reader = quick_xml::Reader::from_str(text.trim_start_matches('\u{feff}'));
     let mut stack: Vec<XmlFrame> = Vec::new();
     let mut root: Option<(String, Value)> = None;
+    let mut loss = LossReport::default();
     let name_of = |raw: &[u8]| String::from_utf8_lossy(raw).into_owned();
+    let attributes_of = |e: &quick_xml::events::BytesStart<'_>| -> Result<Vec<(String, Value)>, crate::Error> {
+        e.attributes()
+            .map(|a| {
+                let a = a.map_err(|e| bad(e.to_string()))?;
+                let value = a.unescape_value().map_err(|e| bad(e.to_string()))?;
+                Ok((name_of(a.key.as_ref()), Value::String(value.into_owned())))
+            })
+            .collect()
+    };
     loop {
         let event = reader.read_event().map_err(|e| bad(e.to_string()))?;
+        // An element without children or text (`<x/>`) is read as `<x></x>`.
+        let (event, empty) = match event {
+            Event::Empty(e) => (Event::Start(e), true),
+            e => (e, false),
+        };
         match event {
             // GeoReport v2 nests a few levels; deeper input would build a value too deep to hold
             // or drop without exhausting the stack.
             Event::Start(_) if stack.len() >= MAX_XML_DEPTH => {
                 return Err(bad(format!("elements nested deeper than {MAX_XML_DEPTH}")));
             }
-            Event::Start(e) => stack.push((name_of(e.name().as_ref()), Vec::new(), String::new())),
-            Event::Empty(e) => match stack.last_mut() {
-                Some(top) => top.1.push((name_of(e.name().as_ref()), Value::String(String::new()))),
-                None => root = Some((name_of(e.name().as_ref()), Value::Object(Map::new()))),
-            },
+            Event::Start(e) => {
+                let attrs = attributes_of(&e)?;
+                if stack.is_empty() {
+                    for (a, _) in &attrs {
+                        loss.push(Loss {
+                            kind: LossKind::NotRepresentable,
+                            source: format!("/@{}", token(a)),
+                            target: None,
+                            code: Code::Open311XmlAttributeNotRead,
+                            message_zh: format!(
+                                "<service_requests> 元素的属性 `{}` 不属于任何请求，未读取",
+                                escape_controls(a)
+                            ),
+                            message_en: format!(
+                                "attribute `{}` of the <service_requests> element belongs to no request; not read",
+                                escape_controls(a)
+                            ),
+                        });
+                    }
+                }
+                stack.push((name_of(e.name().as_ref()), Vec::new(), String::new(), attrs));
+                if !empty {
+                    continue;
+                }
+                if let Some(done) = end_element(&mut stack, &mut root) {
+                    return Err(bad(done));
+                }
+            }
             Event::Text(t) => {
                 if let Some(top) = stack.last_mut() {
                     top.2.push_str(&t.decode().map_err(|e| bad(e.to_string()))?);
@@ -895,11 +945,8 @@ pub fn requests_from_xml(text: &str) -> Result<Value, crate::Error> {
                 }
             }
             Event::End(_) => {
-                let Some((name, children, text)) = stack.pop() else { return Err(bad("unbalanced end tag".into())) };
-                let value = if children.is_empty() { Value::String(text.trim().to_owned()) } else { grouped(children) };
-                match stack.last_mut() {
-                    Some(top) => top.1.push((name, value)),
-                    None => root = Some((name, value)),
+                if let Some(done) = end_element(&mut stack, &mut root) {
+                    return Err(bad(done));
                 }
             }
             Event::Eof => break,
@@ -944,11 +991,39 @@ pub fn requests_from_xml(text: &str) -> Result<Value, crate::Error> {
             _ => Value::Object(Map::new()),
         })
         .collect();
-    Ok(Value::Array(requests))
+    Ok((Value::Array(requests), loss))
 }
 
-/// An XML element being read: its name, its children in order, its text.
-type XmlFrame = (String, Vec<(String, Value)>, String);
+/// An XML element being read: its name, its children in order, its text, its attributes.
+type XmlFrame = (String, Vec<(String, Value)>, String, Vec<(String, Value)>);
+
+/// The element on top of `stack` ends: its value goes to its parent (or is the root), its
+/// attributes as members (`@a` of a `request`, `e@a` beside any other element `e`). An error
+/// message when there is no element to end.
+fn end_element(stack: &mut Vec<XmlFrame>, root: &mut Option<(String, Value)>) -> Option<String> {
+    let Some((name, children, text, attrs)) = stack.pop() else { return Some("unbalanced end tag".into()) };
+    // A `request` element (the root's child) holds its attributes as `@a` members.
+    let is_request = stack.len() == 1;
+    let value = if is_request && !attrs.is_empty() {
+        let mut members: Vec<(String, Value)> = attrs.iter().map(|(a, v)| (format!("@{a}"), v.clone())).collect();
+        members.extend(children);
+        grouped(members)
+    } else if children.is_empty() {
+        Value::String(text.trim().to_owned())
+    } else {
+        grouped(children)
+    };
+    match stack.last_mut() {
+        Some(top) => {
+            top.1.push((name.clone(), value));
+            if !is_request {
+                top.1.extend(attrs.into_iter().map(|(a, v)| (format!("{name}@{a}"), v)));
+            }
+        }
+        None => *root = Some((name, value)),
+    }
+    None
+}
 
 /// Children of an XML element as a JSON object; a name given more than once becomes an array.
 fn grouped(children: Vec<(String, Value)>) -> Value {

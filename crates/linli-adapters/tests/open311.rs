@@ -528,3 +528,34 @@ fn no_request_is_the_empty_list_in_xml() {
     assert!(loss.is_empty());
     assert_eq!(open311::requests_from_xml(&xml).unwrap(), json!([]));
 }
+
+/// [ADP-031]: XML attributes are read, never dropped silently. Before, `datum="gcj02"`,
+/// `code="x"`, `foo="1"` and `total="5"` appeared nowhere, neither in output nor loss report.
+#[test]
+fn xml_attributes_are_kept_or_reported() {
+    let xml = r#"<service_requests total="5"><request foo="1"><service_request_id>A-1</service_request_id>
+        <status>open</status><service_name>路灯</service_name><requested_datetime>2024-05-02T09:12:30+08:00</requested_datetime>
+        <lat datum="gcj02">31.3262</lat><long>120.5853</long><zipcode code="x"/></request><request foo="2"/></service_requests>"#;
+    let (v, loss) = open311::requests_from_xml_with_loss(xml).unwrap();
+    assert_eq!(v[0]["@foo"], json!("1"));
+    assert_eq!(v[0]["lat@datum"], json!("gcj02"));
+    assert_eq!(v[0]["lat"], json!(31.3262));
+    assert_eq!(v[0]["zipcode@code"], json!("x"));
+    assert_eq!(v[1], json!({"@foo": "2"}));
+    let entries: Vec<_> = loss.entries.iter().map(|l| (l.source.as_str(), l.code.as_str(), l.kind)).collect();
+    assert_eq!(entries, [("/@total", "open311-xml-attribute-not-read", LossKind::NotRepresentable)]);
+    // Through the reader: the attributes of a request are kept in its extensions.
+    let out = linli_adapters::convert::read(
+        linli_adapters::convert::Format::Open311Xml,
+        xml.as_bytes(),
+        &linli_adapters::convert::ReadOptions::new(
+            linli_model::datetime::Timestamp::parse("2026-01-01T00:00:00+08:00").unwrap(),
+        ),
+    )
+    .unwrap();
+    let case = serde_json::to_value(&out.records[0]).unwrap();
+    let ext = &case["extensions"]["open311"];
+    assert_eq!(ext["lat@datum"], json!("gcj02"), "{case}");
+    assert_eq!(ext["@foo"], json!("1"), "{case}");
+    assert!(out.loss.entries.iter().any(|l| l.code.as_str() == "open311-xml-attribute-not-read"));
+}

@@ -166,7 +166,8 @@ fn fixture_faults_are_reported() {
     let p = t.location.as_ref().unwrap().coordinates;
     assert_eq!((p.lng, p.lat), (91.28076, 23.831796));
     assert!(has(&f, "fiware-id-invalid", "/id"), "{}", list(&f));
-    assert_eq!(r.id().as_str(), "urn:ngsi-ld:Smart-Data-Models-Camera");
+    // Changed, so the digest of the original follows (distinct ids stay distinct).
+    assert!(r.id().as_str().starts_with("urn:ngsi-ld:Smart-Data-Models-Camera-"), "{}", r.id().as_str());
     assert_eq!(r.meta().source_id.as_ref().unwrap().as_str(), "urn:ngsi-ld:Smart Data Models-Camera");
     let Record::Thing(t) = &r else { panic!() };
     assert_eq!(t.kind.to_string(), "device.camera");
@@ -643,4 +644,25 @@ fn a_measurement_with_a_unit_that_is_no_unit_code_is_rejected_not_relabelled() {
     let v = serde_json::to_value(&c.records[0]).unwrap();
     assert_eq!(v["measurements"], serde_json::json!([{"quantity": "temperature", "value": 21.5, "unitCode": "CEL"}]));
     assert_eq!(v["extensions"]["fiware"]["no2"]["unitCode"], "ppb-ish");
+}
+
+/// Table 18-5 `id`: two ids that differ only in characters a Linli id cannot hold stay two ids,
+/// and the finding does not show the name in them [PRI-004]. Before, `…:Person:张三` and
+/// `…:Person:李四` both became `urn:ngsi-ld:Person:--`, the second refused as a duplicate, and
+/// the message printed `张三` in clear.
+#[test]
+fn ids_with_chinese_characters_stay_distinct_and_masked() {
+    let person = |id: &str| json!({"id": id, "type": "Person", "name": {"type": "Property", "value": "P"}});
+    let batch = json!([person("urn:ngsi-ld:Person:张三"), person("urn:ngsi-ld:Person:李四")]);
+    let (records, _, findings, _) = fiware::from_ngsi_batch(&batch, &opts());
+    assert_eq!(records.len(), 2, "{}", list(&findings));
+    assert_ne!(records[0].id(), records[1].id());
+    for r in &records {
+        assert!(r.id().as_str().starts_with("urn:ngsi-ld:Person:---"), "{}", r.id().as_str());
+        assert!(linli_model::text::Id::new(r.id().as_str()).is_ok());
+    }
+    assert_eq!(records[0].meta().source_id.as_ref().unwrap().as_str(), "urn:ngsi-ld:Person:张三");
+    let shown = format!("{findings:?}");
+    assert!(!shown.contains("张三") && !shown.contains("李四"), "{shown}");
+    assert!(shown.contains("urn:ngsi-ld:Person:**"), "{shown}");
 }

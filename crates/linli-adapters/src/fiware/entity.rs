@@ -179,11 +179,14 @@ fn identifier(
                     "该标识无法转换为 Linli 标识",
                 ));
             }
-            let zh = format!("`{ngsi_id}` 不是有效的 Linli 标识；读作 `{clean}`，原值保存在 `meta.sourceId`");
+            // The original may hold a name: shown with what an id cannot hold masked [PRI-004].
+            let shown = masked_id(ngsi_id);
+            let zh = format!("`{shown}` 不是有效的 Linli 标识；读作 `{clean}`，原值保存在 `meta.sourceId`");
             let en =
-                format!("`{ngsi_id}` is not a valid Linli id; read as `{clean}`, the original kept in meta.sourceId");
-            r.findings.push(finding(Code::FiwareIdInvalid, "CON-010", &format!("{base}/id"), obj.get("id"), zh, en));
-            let (zh, en) = (format!("标识 `{ngsi_id}` 改为 `{clean}`"), format!("id `{ngsi_id}` → `{clean}`"));
+                format!("`{shown}` is not a valid Linli id; read as `{clean}`, the original kept in meta.sourceId");
+            let value = Value::String(shown.clone());
+            r.findings.push(finding(Code::FiwareIdInvalid, "CON-010", &format!("{base}/id"), Some(&value), zh, en));
+            let (zh, en) = (format!("标识 `{shown}` 改为 `{clean}`"), format!("id `{shown}` → `{clean}`"));
             r.normalised(&format!("{base}/id"), "/id", Code::FiwareIdInvalid, zh, en);
             source_id = Text::new(ngsi_id).ok().map(Text::into_string);
             clean

@@ -831,15 +831,38 @@ fn entity_id(ty: &str, id: &str) -> String {
     if id.starts_with(URN) && !id.starts_with(&prefix) { id.to_owned() } else { format!("{prefix}{id}") }
 }
 
-/// `id` with every character not allowed in a Linli id replaced, cut to 128 characters.
+/// `id` made a Linli id (section 18.3, Table 18-5 `id`): every character not allowed in a Linli
+/// id replaced by `-`, leading characters that are not ASCII letters or digits dropped, and —
+/// as any of that changes it — `-` and the first 16 hex digits of the SHA-256 of the original id
+/// appended (the text before cut to 111 characters; nothing left, nothing appended), so that two ids that differ only in what is
+/// replaced (`urn:ngsi-ld:Person:张三`, `…:李四`) stay two ids.
 fn sanitize_id(id: &str) -> String {
+    use sha2::Digest as _;
     let s: String = id
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '~' | '-') { c } else { '-' })
+        .map(|c| if is_id_char(c) { c } else { '-' })
         .skip_while(|c| !c.is_ascii_alphanumeric())
         .take(128)
         .collect();
-    s
+    if s == id {
+        return s;
+    }
+    let digest = sha2::Sha256::digest(id.as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let head: String = s.chars().take(111).collect();
+    // Nothing of the id left: not made an id at all (the entity is refused).
+    if head.is_empty() { head } else { format!("{head}-{hex}") }
+}
+
+/// A character a Linli id may hold.
+fn is_id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '~' | '-')
+}
+
+/// `id` as a message may show it [PRI-004]: every character a Linli id may not hold (a name in
+/// Chinese characters, say) masked with `*`.
+fn masked_id(id: &str) -> String {
+    id.chars().map(|c| if is_id_char(c) { c } else { '*' }).collect()
 }
 
 /// Event category pairs with a FIWARE counterpart.

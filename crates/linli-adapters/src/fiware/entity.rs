@@ -155,7 +155,7 @@ fn identifier(
     ty: &str,
     base: &str,
 ) -> Result<(String, Option<String>), Refusal> {
-    let (obj, ngsi_id) = (shape.obj, shape.ngsi_id);
+    let ngsi_id = shape.ngsi_id;
     let mut source_id = None;
     let prefix = format!("{URN}{ty}:");
     let id = match ngsi_id.strip_prefix(&prefix).filter(|rest| Id::new(*rest).is_ok()) {

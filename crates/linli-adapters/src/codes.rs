@@ -98,6 +98,7 @@ linli_model::support::code::code_table! {
     CsvDuplicateColumn = "csv-duplicate-column", Finding, "ADP-001", "表头重复，后一列已改名", "A repeated header; the later column is renamed";
     CsvNotRepresentable = "csv-not-representable", NotRepresentable, "ADP-013", "按此映射表格无法表示的成员", "A member the table cannot hold with this mapping";
     CsvRecordTypeNotRepresentable = "csv-record-type-not-representable", NotRepresentable, "ADP-013", "表格只能容纳 Person 记录", "The table holds Person records only";
+    CsvCellNeutralised = "csv-cell-neutralised", Normalised, "ADP-081", "以 =、+、-、@、制表符或回车开头的单元格，写为带前导 ' 的文本，以免被当作公式", "A cell starting with =, +, -, @, a tab or a carriage return, written with a leading ' so that it is not taken for a formula";
     CsvEncodingUnrepresentable = "csv-encoding-unrepresentable", NotRepresentable, "ADP-013", "输出编码无法表示的字符", "A character the output encoding cannot represent";
     // FIWARE NGSI-LD
     FiwareBadUnit = "fiware-bad-unit", Rejected, "ADP-023", "属性给出的 unitCode 不是 UN/CEFACT 单位代码，不作为测量值，原样保存在扩展中", "An attribute's unitCode that is not a UN/CEFACT unit code; not a measurement, kept as given in extensions";

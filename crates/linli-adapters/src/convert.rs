@@ -672,6 +672,9 @@ pub struct WriteOptions {
     /// mapping file of [ADP-032], whose `[service_code]` entries give the preferred
     /// `service_code` of a category. Other formats ignore it; CSV uses [`WriteOptions::mapping`].
     pub format_mapping: Option<String>,
+    /// CSV: write cells that start a formula as they are, not with a leading `'` [ADP-081]
+    /// (an exact round trip, for a consumer that is no spreadsheet program).
+    pub raw_csv_cells: bool,
 }
 
 /// What writing gives.
@@ -751,7 +754,11 @@ pub fn write(format: Format, records: &[Record], opts: &WriteOptions) -> Result<
                 .mapping
                 .as_ref()
                 .ok_or_else(|| Error::Input { format: "csv", message: "a column mapping is required".into() })?;
-            let w = crate::csv_table::write_table(records, mapping, opts.encoding.as_deref())?;
+            let w = if opts.raw_csv_cells {
+                crate::csv_table::write_table_raw(records, mapping, opts.encoding.as_deref())?
+            } else {
+                crate::csv_table::write_table(records, mapping, opts.encoding.as_deref())?
+            };
             let records_written = records_held(records.len(), &w.loss);
             return Ok(Written { bytes: w.bytes, loss: w.loss, records_written });
         }

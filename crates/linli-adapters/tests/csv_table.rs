@@ -615,3 +615,30 @@ fn bytes_that_are_not_text_are_refused_with_offset_and_line() {
     assert!(std::str::from_utf8(&gbk).is_err());
     assert!(!not_text(&read_table(&gbk, &m, None)));
 }
+
+/// [ADP-081]: no cell written starts a formula. Before, a name `=HYPERLINK(…)` was written raw
+/// and a spreadsheet program opening the file ran it.
+#[test]
+fn cells_that_start_a_formula_are_neutralised() {
+    let m = mapping();
+    let mut recs = rt(&fixture("population-register.csv"), &m, None).records;
+    recs.truncate(1);
+    let Some(Record::Person(p)) = recs.first_mut() else { panic!() };
+    p.name = linli_model::text::Text::new("=HYPERLINK(\"http://x.example\",\"a\")").unwrap();
+    let w = write_table(&recs, &m, None).unwrap();
+    let text = String::from_utf8_lossy(&w.bytes);
+    assert!(text.contains("\"'=HYPERLINK("), "{text}");
+    assert!(!text.contains(",=HYPERLINK") && !text.contains("\"=HYPERLINK"), "{text}");
+    assert!(w.loss.entries.iter().any(|l| l.code == "csv-cell-neutralised" && l.source == "/0"), "{:?}", w.loss);
+    // The opt-out writes it as it is, with no entry.
+    let raw = linli_adapters::csv_table::write_table_raw(&recs, &m, None).unwrap();
+    assert!(String::from_utf8_lossy(&raw.bytes).contains("\"=HYPERLINK("));
+    assert!(raw.loss.entries.iter().all(|l| l.code != "csv-cell-neutralised"));
+    // The rejects file too.
+    let mut out = Vec::new();
+    linli_adapters::csv_table::write_rejects_row(&mut out, encoding_rs::UTF_8, 2, &["=1+1".into(), "@x".into()], "r")
+        .unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), "'=1+1,'@x,r\n");
+    assert_eq!(linli_adapters::csv_table::neutralise_cell("-3"), "'-3");
+    assert_eq!(linli_adapters::csv_table::neutralise_cell("张三"), "张三");
+}

@@ -82,6 +82,11 @@ pub struct ConvertArgs {
     /// and convert again with the same mapping (default: OUT.rejects.csv, written only when a row is refused)
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
+    /// --to csv: write cells that start with =, +, -, @, a tab or a carriage return as they are, for an exact round
+    /// trip (default: with a leading ' so that no spreadsheet program runs them as formulas [ADP-081]; the refused
+    /// rows file is always written so)
+    #[arg(long)]
+    pub csv_raw_cells: bool,
     /// No progress bar (shown on a terminal while a large register converts)
     #[arg(long)]
     pub no_progress: bool,
@@ -721,6 +726,7 @@ fn run_other(
                 mapping,
                 encoding: a.encoding.clone(),
                 format_mapping: write_format_mapping,
+                raw_csv_cells: a.csv_raw_cells,
             };
             let written =
                 linli_adapters::convert::write(format, &records, &opts).map_err(|e| adapter_error(named, lang, &e))?;

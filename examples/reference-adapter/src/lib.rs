@@ -610,7 +610,12 @@ fn convert(r: &ConvertRequest) -> Result<ConvertAnswer, String> {
     // An Open311 mapping file also gives the preferred `service_code`s on writing [ADP-032].
     let open311 = |f: &str| f == "open311" || f == "open311-xml";
     let write_mapping = r.mapping.clone().filter(|_| open311(&r.to) && (r.from == "linli" || open311(&r.from)));
-    let opts = c::WriteOptions { mapping, encoding: r.options.encoding.clone(), format_mapping: write_mapping };
+    let opts = c::WriteOptions {
+        mapping,
+        encoding: r.options.encoding.clone(),
+        format_mapping: write_mapping,
+        raw_csv_cells: false,
+    };
     let written = c::write(format, &records, &opts).map_err(|e| e.to_string())?;
     answer.loss.extend(written.loss.entries.iter().map(reported));
     answer.output = Some(match serde_json::from_slice::<Value>(&written.bytes) {

@@ -41,7 +41,7 @@ pub use mapping::Mapping;
 pub use read::{ReadSeek, Register, read_register, read_table, read_xlsx};
 pub use row::{Converter, REASON_COLUMN, RowOutcome, header_key};
 pub use source::{MAX_COLUMNS, MAX_QUOTED_LINES, MAX_UNCLOSED_QUOTES, TableKind};
-pub use write::{WrittenTable, write_table};
+pub use write::{WrittenTable, neutralise_cell, write_table, write_table_raw};
 
 use linli_model::Record;
 use source::Item;
@@ -170,7 +170,7 @@ pub fn reasons_zh(reasons: &[RowFinding]) -> String {
 
 /// Write one line of a rejects file: the cells as read (a row shorter than the header's `width`
 /// padded with empty cells; a row that could not be split is its first line as one cell) and
-/// the reason, as CSV in `enc` [ADP-016]. The header line is written the same way, with
+/// the reason, as CSV in `enc` [ADP-016]; a cell starting a formula with a leading `'` [ADP-081]. The header line is written the same way, with
 /// [`REASON_COLUMN`] as its reason.
 pub fn write_rejects_row(
     out: &mut dyn Write,
@@ -186,7 +186,9 @@ pub fn write_rejects_row(
         record.push("");
     }
     record.push(reason);
-    w.write_record(&record).map_err(std::io::Error::other)?;
+    // No cell starts a formula [ADP-081], as in every table written.
+    let record: Vec<std::borrow::Cow<'_, str>> = record.into_iter().map(write::neutralise_cell).collect();
+    w.write_record(record.iter().map(|c| c.as_ref())).map_err(std::io::Error::other)?;
     let line = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
     if enc == encoding_rs::UTF_8 {
         out.write_all(&line)

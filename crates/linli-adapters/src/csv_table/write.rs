@@ -77,7 +77,37 @@ fn code_cell<T: CodeTable + PartialEq>(code: T, map: Option<&BTreeMap<String, St
 /// [`LossKind::NotRepresentable`] entry (`csv-not-representable`), found by reading the row
 /// back and comparing; records of other types are `csv-record-type-not-representable`; a
 /// character the encoding lacks is `csv-encoding-unrepresentable` (it is written as `&#NNNN;`).
+///
+/// No cell starts a formula [ADP-081]: a cell starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return is written with a leading `'` ([`neutralise_cell`]) and reported `normalised`
+/// (`csv-cell-neutralised`); [`write_table_raw`] writes the cells as they are.
 pub fn write_table(records: &[Record], mapping: &Mapping, encoding: Option<&str>) -> Result<WrittenTable, Error> {
+    write_table_as(records, mapping, encoding, true)
+}
+
+/// [`write_table`] without neutralising formula cells: an exact round trip, for a consumer that
+/// never opens the file in a spreadsheet program (`linli convert --csv-raw-cells`).
+pub fn write_table_raw(records: &[Record], mapping: &Mapping, encoding: Option<&str>) -> Result<WrittenTable, Error> {
+    write_table_as(records, mapping, encoding, false)
+}
+
+/// A cell as a spreadsheet program cannot take it for a formula [ADP-081] (as `linli validate
+/// --format csv` writes its cells, [VAL-024]): with a leading `'` when it starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return.
+pub fn neutralise_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+fn write_table_as(
+    records: &[Record],
+    mapping: &Mapping,
+    encoding: Option<&str>,
+    neutralise: bool,
+) -> Result<WrittenTable, Error> {
     let enc = match encoding {
         None => encoding_rs::UTF_8,
         Some(l) => encoding_rs::Encoding::for_label(l.trim().as_bytes())
@@ -98,7 +128,10 @@ pub fn write_table(records: &[Record], mapping: &Mapping, encoding: Option<&str>
     let mut out = WrittenTable::default();
     let mut w = csv::WriterBuilder::new().delimiter(mapping.delimiter).from_writer(Vec::new());
     let io = |e: csv::Error| Error::Input { format: FORMAT, message: e.to_string() };
-    w.write_record(&header).map_err(io)?;
+    let safe = |cells: &[String]| -> Vec<String> {
+        cells.iter().map(|c| if neutralise { neutralise_cell(c).into_owned() } else { c.clone() }).collect()
+    };
+    w.write_record(safe(&header)).map_err(io)?;
     // The record each written row comes from, for the loss pointers [ADP-002].
     let mut row_record: Vec<usize> = Vec::new();
     for (i, r) in records.iter().enumerate() {
@@ -121,7 +154,22 @@ pub fn write_table(records: &[Record], mapping: &Mapping, encoding: Option<&str>
         row_record.push(i);
         let cells = person_cells(p, &columns, &header, mapping);
         lost_in_row(p, &header, &cells, row, mapping, &format!("/{i}"), &mut out.loss);
-        w.write_record(&cells).map_err(io)?;
+        let written = safe(&cells);
+        for ((w, c), h) in written.iter().zip(&cells).zip(&header) {
+            if w != c {
+                out.loss.push(Loss {
+                    kind: LossKind::Normalised,
+                    source: format!("/{i}"),
+                    target: Some(format!("row {row} column {h}")),
+                    code: Code::CsvCellNeutralised,
+                    message_zh: format!("第 {row} 行「{h}」列的值以公式字符开头，已加前导 '，以免表格软件当作公式执行"),
+                    message_en: format!(
+                        "row {row} column {h} starts with a formula character; written with a leading ' so that no spreadsheet runs it"
+                    ),
+                });
+            }
+        }
+        w.write_record(&written).map_err(io)?;
         out.rows += 1;
     }
     let text = w.into_inner().map_err(|e| Error::Input { format: FORMAT, message: e.to_string() })?;

@@ -41,6 +41,49 @@ pub enum Format {
     Gat1400,
 }
 
+/// A format `linli convert` writes (`--to`): the formats it reads but Excel, each described as
+/// written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ToFormat {
+    /// Canonical Linli records: OUT ending in .ndjson one NDJSON file, any other OUT a dataset directory, no OUT
+    /// NDJSON on standard output
+    Linli,
+    /// A GeoJSON FeatureCollection of the Places
+    Geojson,
+    /// A batch of CloudEvents 1.0, structured JSON mode, of the Events
+    Cloudevents,
+    /// A CSV register of the Persons with the column mapping (--mapping), UTF-8 with BOM or --encoding; cells that
+    /// start a formula written with a leading ' (--csv-raw-cells: as they are)
+    Csv,
+    /// FIWARE NGSI-LD entities in normalized form: Building, Device, Camera, Alert or service_requests
+    NgsiLd,
+    /// FIWARE NGSI-LD entities in key-values form
+    NgsiLdKeyValues,
+    /// Open311 GeoReport v2 service requests, JSON, of the Cases
+    Open311,
+    /// Open311 GeoReport v2 service requests, XML, of the Cases
+    Open311Xml,
+    /// GA/T 1400 (视图库) objects of the captures, devices and vehicles
+    Gat1400,
+}
+
+impl ToFormat {
+    /// The format written.
+    pub fn format(self) -> Format {
+        match self {
+            ToFormat::Linli => Format::Linli,
+            ToFormat::Geojson => Format::Geojson,
+            ToFormat::Cloudevents => Format::Cloudevents,
+            ToFormat::Csv => Format::Csv,
+            ToFormat::NgsiLd => Format::NgsiLd,
+            ToFormat::NgsiLdKeyValues => Format::NgsiLdKeyValues,
+            ToFormat::Open311 => Format::Open311,
+            ToFormat::Open311Xml => Format::Open311Xml,
+            ToFormat::Gat1400 => Format::Gat1400,
+        }
+    }
+}
+
 /// Arguments of `linli convert`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "With --to linli (the default), OUT ending in .ndjson is one NDJSON file; any other OUT is a \
@@ -57,9 +100,9 @@ pub struct ConvertArgs {
     /// The input format
     #[arg(long, value_enum, required_unless_present_any = ["init_mapping", "list_targets"])]
     pub from: Option<Format>,
-    /// The output format
-    #[arg(long, value_enum, default_value_t = Format::Linli)]
-    pub to: Format,
+    /// The output format (every format read but xlsx: a register is written as CSV)
+    #[arg(long, value_enum, default_value_t = ToFormat::Linli)]
+    pub to: ToFormat,
     /// The input file
     #[arg(value_name = "IN", required_unless_present_any = ["init_mapping", "list_targets"])]
     pub input: Option<PathBuf>,
@@ -592,7 +635,8 @@ pub(crate) fn run(a: &ConvertArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     let (Some(from), Some(input)) = (a.from, a.input.as_deref()) else {
         return Err(CliError::usage("需要 --from 和输入 IN", "--from and IN are required"));
     };
-    if matches!(from, Format::Csv | Format::Xlsx) && a.to == Format::Linli {
+    let to = a.to.format();
+    if matches!(from, Format::Csv | Format::Xlsx) && to == Format::Linli {
         // A register is converted row by row into a dataset or an NDJSON file, with the refused
         // rows beside it (OUT.rejects.csv): it needs a place, not standard output.
         let Some(output) = a.output.as_deref() else {
@@ -623,6 +667,7 @@ fn run_other(
     lang: Lang,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
+    let to = a.to.format();
     // What messages call the output: OUT, or standard output.
     let named = output.unwrap_or(Path::new(if lang == Lang::Zh { "标准输出" } else { "standard output" }));
     let mut loss = LossReport::default();
@@ -634,7 +679,7 @@ fn run_other(
     };
     // --mapping is per format: the column mapping of a table, else the format's own mapping
     // file, passed as its TOML text.
-    let needs_mapping = matches!(from, Format::Csv | Format::Xlsx) || a.to == Format::Csv;
+    let needs_mapping = matches!(from, Format::Csv | Format::Xlsx) || to == Format::Csv;
     let mapping = if needs_mapping { Some(read_mapping(a, lang)?) } else { None };
     let format_mapping = match &a.mapping {
         Some(path) if !matches!(from, Format::Csv | Format::Xlsx | Format::Linli) => {
@@ -646,12 +691,12 @@ fn run_other(
     // given to the writer when the records come from canonical Linli or from Open311.
     let open311 = |f: Format| matches!(f, Format::Open311 | Format::Open311Xml);
     let write_format_mapping = match &a.mapping {
-        Some(path) if open311(a.to) && (from == Format::Linli || open311(from)) => {
+        Some(path) if open311(to) && (from == Format::Linli || open311(from)) => {
             Some(std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.clone(), source })?)
         }
         _ => None,
     };
-    if a.mapping.is_some() && from == Format::Linli && a.to != Format::Csv && write_format_mapping.is_none() {
+    if a.mapping.is_some() && from == Format::Linli && to != Format::Csv && write_format_mapping.is_none() {
         return Err(CliError::usage(
             "--mapping 只在读取厂商格式或写出 csv、open311、open311-xml 时适用",
             "--mapping applies when reading a vendor format or writing csv, open311 or open311-xml",
@@ -715,7 +760,7 @@ fn run_other(
     // Records the output holds, and the types of those it cannot hold [ADP-077].
     let mut held = if nothing { 0 } else { records.len() };
     let mut left_out: std::collections::BTreeMap<linli_model::RecordType, usize> = std::collections::BTreeMap::new();
-    match a.to.adapter() {
+    match to.adapter() {
         _ if nothing => {}
         None => match output {
             Some(p) => write_linli(p, &records)?,

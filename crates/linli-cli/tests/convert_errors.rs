@@ -212,3 +212,24 @@ fn mask_names_the_member_of_a_record_that_does_not_read_in_both_languages() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `--to` lists only what is written, each described as written. Before, `--to xlsx` was
+/// offered and then refused, and `--to csv` was described as `--from csv` ("a workbook given
+/// here is read as one").
+#[test]
+fn to_offers_only_the_formats_written() {
+    let (code, text) = run(&["convert", "--from", "linli", "--to", "xlsx", "in.json"]);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(!text.contains("adapter-"), "refused by the argument parser, not by a writer: {text}");
+    use clap::CommandFactory;
+    let mut cli = linli_cli::Cli::command();
+    let convert = cli.find_subcommand_mut("convert").unwrap();
+    let to = convert.get_arguments().find(|a| a.get_id() == "to").unwrap();
+    let to: String = to
+        .get_possible_values()
+        .iter()
+        .map(|v| format!("{}: {}\n", v.get_name(), v.get_help().map(ToString::to_string).unwrap_or_default()))
+        .collect();
+    assert!(!to.contains("xlsx:") && !to.contains("a workbook given here"), "{to}");
+    assert!(to.contains("csv:"), "{to}");
+}

@@ -192,6 +192,11 @@ fn init_mapping_on_each_sample_maps_every_column_of_its_ready_mapping_and_conver
             let opts =
                 InitOptions { file_name: Some(name.clone()), created_at: CREATED_AT.into(), ..Default::default() };
             let text = init_mapping(&bytes(&name), &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
+            // The vendor is the one thing left to fill in [ADP-018]: refused until it is.
+            let unfilled = Mapping::from_toml(&text).expect_err("the placeholder vendor is refused");
+            assert_eq!(unfilled.code(), "adapter-mapping");
+            assert!(unfilled.to_string().contains("meta.vendor"), "{unfilled}");
+            let text = text.replace("vendor = \"待填写 / to be filled in\"", "vendor = \"苏州邻里示例科技有限公司\"");
             let skeleton = Mapping::from_toml(&text).unwrap_or_else(|e| panic!("{name}: skeleton: {e}\n{text}"));
             assert_eq!(skeleton.record_type(), *primary, "{name}: the skeleton's record\n{text}");
             let got: BTreeMap<String, String> = skeleton.columns().map(|(h, t)| (header_key(h), t.name())).collect();

@@ -210,6 +210,8 @@ fn common_education_labels_are_mapped() {
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     let skeleton = std::fs::read_to_string(&mapping).unwrap();
     assert!(skeleton.contains("person.education"), "{skeleton}");
+    // The vendor is for a person to fill in [ADP-018].
+    std::fs::write(&mapping, skeleton.replace("待填写 / to be filled in", "某某科技")).unwrap();
     // No label left for the clerk to fill in, none held back as a possible name.
     assert!(!skeleton.contains("to fill in:") && !skeleton.contains("read as names"), "{skeleton}");
     let o = dir.join("out.ndjson");

@@ -184,6 +184,34 @@ fn init_mapping_writes_a_skeleton_that_converts_the_register() {
     ] {
         assert!(toml.contains(line), "{line} in\n{toml}");
     }
+    // [ADP-018]: the placeholder vendor is not written into records; the conversion is refused
+    // naming the mapping file and the key. Before, it exited 0 with the placeholder in every record.
+    let out = dir.join("out.ndjson");
+    let convert = |lang: &str| {
+        run(&[
+            "--lang",
+            lang,
+            "convert",
+            "--from",
+            "csv",
+            "--mapping",
+            &skeleton.display().to_string(),
+            &r,
+            "-o",
+            &out.display().to_string(),
+        ])
+    };
+    let (code, text) = convert("en");
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(
+        text.contains("adapter-mapping") && text.contains("skeleton.toml") && text.contains("meta.vendor"),
+        "{text}"
+    );
+    assert!(!out.exists());
+    let toml = toml.replace("vendor = \"待填写 / to be filled in\"", "vendor = \"某某科技\"");
+    std::fs::write(&skeleton, &toml).unwrap();
+    let (code, text) = convert("en");
+    assert!(code != ExitCode::from(2), "{text}");
     let m = linli_adapters::csv_table::Mapping::from_toml(&toml).expect("the skeleton is a valid mapping");
     assert_eq!(m.columns().count(), 10, "{toml}");
     // An existing file (perhaps an edited mapping) is never overwritten.

@@ -555,7 +555,7 @@ pub fn init_mapping(bytes: &[u8], opts: &InitOptions) -> Result<String, Error> {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "[meta]");
-    let _ = writeln!(out, "vendor = \"待填写 / to be filled in\"");
+    let _ = writeln!(out, "vendor = {}", toml_str(super::mapping::PLACEHOLDER));
     let _ = writeln!(out, "product = {}", toml_str(file));
     let _ = writeln!(out, "# 数据分级 / data classification: `linli codes data-classification`");
     let personal = matched.iter().flatten().any(|(t, _)| t.personal());

@@ -66,6 +66,10 @@ pub struct Mapping {
     pub(crate) ignored: BTreeSet<String>,
 }
 
+/// What `--init-mapping` writes for `meta.vendor`, which only a person can know: a mapping
+/// still holding it is refused [ADP-018].
+pub(crate) const PLACEHOLDER: &str = "待填写 / to be filled in";
+
 impl Mapping {
     /// Read a mapping from TOML text. Every problem is reported in one [`Error::Mapping`]: the
     /// TOML line and column of a syntax error, each unknown target with the closest valid ones
@@ -82,9 +86,18 @@ impl Mapping {
             .map_err(|e| problems.push(format!("meta.createdAt: {e} (RFC 3339 with an offset)")))
             .ok();
         let mut text_of = |key: &str, v: &str| Text::new(v).map_err(|e| problems.push(format!("meta.{key}: {e}"))).ok();
-        let vendor = text_of("vendor", &file.meta.vendor);
+        // The skeleton's placeholder is no vendor: a mapping still holding it is not filled in
+        // [ADP-018], and would write it into every record.
+        let unfilled = file.meta.vendor.trim() == PLACEHOLDER;
+        let vendor = if unfilled { None } else { text_of("vendor", &file.meta.vendor) };
         let product = text_of("product", &file.meta.product);
         let version = file.meta.version.as_deref().and_then(|v| text_of("version", v));
+        if unfilled {
+            problems.push(format!(
+                "meta.vendor: still `{PLACEHOLDER}` as --init-mapping wrote it; fill in the name of the system's vendor / \
+                 仍是 --init-mapping 写入的占位文字，请填写系统供应商名称"
+            ));
+        }
 
         let delimiter = match file.delimiter.as_deref().map(str::as_bytes) {
             None => b',',

@@ -154,12 +154,12 @@ impl Error {
     /// input) is quoted as it is.
     pub fn message(&self, zh: bool) -> String {
         match self {
-            Error::Input { format, message } if zh => format!("{format}：输入无法转换：{message}"),
+            Error::Input { format, message } if zh => format!("{format}：输入无法转换：{}", input_zh(message)),
             Error::NotThisFormat { format, looks_like, detail } if zh => {
                 let hint =
                     // no format recognised: the default empty hint.
                     looks_like.map(|f| format!("；看起来是 {0}，请改用 --from {0}", f.name())).unwrap_or_default();
-                format!("{format}：输入不是 {format} 格式（{detail}）{hint}")
+                format!("{format}：输入不是 {format} 格式（{}）{hint}", detail_zh(detail))
             }
             Error::DatumNotHonoured { format, datum } if zh => {
                 format!("{format}：无法按 --datum {datum} 处理：此格式不含坐标")
@@ -184,5 +184,36 @@ impl Error {
             | Error::DatumNotHonoured { .. }
             | Error::Mapping { .. } => self.to_string(),
         }
+    }
+}
+
+/// The Chinese of an [`Error::Input`] message: the readers' own English phrases translated, a
+/// parser's detail (serde_json's, quick-xml's) left as it is quoted.
+fn input_zh(message: &str) -> String {
+    const PHRASES: &[(&str, &str)] = &[
+        (
+            " (it has `eventType` and `eventTime`: the Azure Event Grid event schema, not CloudEvents; subscribe with the CloudEvents 1.0 schema instead)",
+            "（它有 `eventType` 和 `eventTime`：这是 Azure Event Grid 事件架构，不是 CloudEvents；请改用 CloudEvents 1.0 架构订阅）",
+        ),
+        ("missing; not a CloudEvent", "缺失：不是 CloudEvent"),
+        ("CloudEvents JSON is one object or a batch array", "CloudEvents JSON 应为一个对象或一个批量数组"),
+        ("not JSON: ", "不是 JSON："),
+    ];
+    let mut out = message.to_owned();
+    for (en, zh) in PHRASES {
+        out = out.replace(en, zh);
+    }
+    out
+}
+
+/// The Chinese of a [`Error::NotThisFormat`] detail: the readers give these few in English;
+/// another (none today) is shown as it is.
+fn detail_zh(detail: &str) -> &str {
+    match detail {
+        "not JSON" => "不是 JSON",
+        "not readable as this format" => "无法按此格式读取",
+        "nothing of it could be read as this format" => "没有任何内容能按此格式读取",
+        "no GeoReport v2 service request in it" => "其中没有 GeoReport v2 服务请求",
+        other => other,
     }
 }

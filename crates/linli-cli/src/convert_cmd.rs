@@ -542,6 +542,24 @@ pub(crate) fn write_linli(out: &Path, records: &[Record]) -> Result<(), CliError
     write_manifest(out)
 }
 
+/// A summary line's name of a loss kind: its code, and under `--lang zh` its Chinese before it
+/// (`保存在扩展中 kept-in-extensions`), so that the line is Chinese around the codes.
+pub(crate) fn loss_kind_shown(kind: linli_adapters::LossKind, lang: Lang) -> String {
+    use linli_adapters::LossKind as K;
+    let code = loss_kind(kind);
+    if lang == Lang::En {
+        return code;
+    }
+    let zh = match kind {
+        K::KeptInExtensions => "保存在扩展中",
+        K::NotRepresentable => "无法表示",
+        K::Normalised => "已规范",
+        K::Rejected => "已拒收",
+        _ => "其他",
+    };
+    format!("{zh} {code}")
+}
+
 /// The code of a loss kind as JSON writes it (`not-representable`).
 pub(crate) fn loss_kind(kind: linli_adapters::LossKind) -> String {
     match serde_json::to_value(kind) {
@@ -807,7 +825,7 @@ fn run_other(
     // Counts by kind and code.
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for l in &loss.entries {
-        let kind = loss_kind(l.kind);
+        let kind = loss_kind_shown(l.kind, lang);
         *counts.entry(format!("{kind} {}", l.code)).or_default() += 1;
     }
     // Records read (those that read as canonical records), written, and left out because the

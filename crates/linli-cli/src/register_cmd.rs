@@ -268,7 +268,14 @@ pub(crate) fn convert(
         let refusal = linli_adapters::convert::is_refusal(&af);
         let what = if refusal { "error" } else { "note" };
         let msg = if lang == Lang::Zh { &af.message_zh } else { &af.message_en };
-        let line = format!("{file}: {what}[{}] {}: {msg}", af.code, af.at);
+        // The place as the language says it; the loss report keeps `row R column C`.
+        let at = match (lang, f.row, &f.column) {
+            (Lang::Zh, 0, _) => "文件".to_owned(),
+            (Lang::Zh, row, None) => format!("第 {row} 行"),
+            (Lang::Zh, row, Some(c)) => format!("第 {row} 行「{c}」列"),
+            _ => af.at.clone(),
+        };
+        let line = format!("{file}: {what}[{}] {at}: {msg}", af.code);
         if refusal {
             *error_total += 1;
         }
@@ -377,7 +384,7 @@ pub(crate) fn convert(
         writeln!(out, "  {}", crate::convert_cmd::not_written(output, lang)).map_err(CliError::Stdout)?;
     }
     for ((kind, code), n) in &loss_count {
-        let kind = crate::convert_cmd::loss_kind(*kind);
+        let kind = crate::convert_cmd::loss_kind_shown(*kind, lang);
         let k = format!("{kind} {code}");
         writeln!(out, "  {n:>6}  {k}").map_err(CliError::Stdout)?;
     }

@@ -233,3 +233,29 @@ fn to_offers_only_the_formats_written() {
     assert!(!to.contains("xlsx:") && !to.contains("a workbook given here"), "{to}");
     assert!(to.contains("csv:"), "{to}");
 }
+
+/// Under `--lang zh` the sentences are Chinese (codes stay codes). Before, the wrong-format
+/// detail, the CloudEvents input error and the summary's loss kinds were English.
+#[test]
+fn chinese_output_has_no_english_sentences() {
+    let d = temp("zh");
+    let gat = d.join("gat.json");
+    std::fs::write(&gat, r#"{"FaceListObject":{"FaceObject":[]}}"#).unwrap();
+    let (_, text) = run(&["--lang", "zh", "convert", "--from", "ngsi-ld", gat.to_str().unwrap()]);
+    assert!(text.contains("没有任何内容能按此格式读取") && !text.contains("nothing of it"), "{text}");
+    let ce = d.join("ce.json");
+    std::fs::write(&ce, r#"{"a":1}"#).unwrap();
+    let (_, text) = run(&["--lang", "zh", "convert", "--from", "cloudevents", ce.to_str().unwrap()]);
+    assert!(text.contains("不是 CloudEvent") && !text.contains("missing; not a"), "{text}");
+    let gj = d.join("gj.json");
+    std::fs::write(
+        &gj,
+        r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[120.5,31.3]},"properties":{"name":"门","kind":"building","colour":"red"}}"#,
+    )
+    .unwrap();
+    let out = d.join("out.ndjson");
+    let (_, text) =
+        run(&["--lang", "zh", "convert", "--from", "geojson", gj.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(text.contains("保存在扩展中 kept-in-extensions"), "{text}");
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -193,7 +193,8 @@ fn a_register_error_names_the_register() {
         let (code, out) =
             run(&["--lang", lang, "convert", "--from", "csv", "--mapping", &mapping, &s(&bad), "-o", &s(&o)]);
         assert_eq!(code, ExitCode::from(1), "{out}");
-        assert!(out.contains(&format!("{}: error[csv-malformed] row 4", s(&bad))), "{out}");
+        let at = if lang == "zh" { "第 4 行" } else { "row 4" };
+        assert!(out.contains(&format!("{}: error[csv-malformed] {at}", s(&bad))), "{out}");
     }
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -69,7 +69,8 @@ fn junit_is_well_formed_xml_whatever_the_text_holds() {
         }
         // What was around them is still there, markup and `]]>` as text, the controls as U+FFFD.
         let message = if lang == Lang::Zh { "消息]]>" } else { "message]]>" };
-        for want in ["data/file.ndjson]]><x a=\"'&amp;\u{fffd}", "/name]]>", message, "vendor]]>", "]]>end"] {
+        // The pointer's segment holds characters beyond ASCII: shown masked [PRI-011], its head kept.
+        for want in ["data/file.ndjson]]><x a=\"'&amp;\u{fffd}", "/name*", message, "vendor]]>", "]]>end"] {
             assert!(all.contains(want), "{lang:?}: {want:?} not read back");
         }
     }

@@ -11,6 +11,16 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 version=0.51.0
 baseline=$(grep -v '^#' .ci/semver-baseline | head -n1 | tr -d '[:space:]')
+# A shallow checkout may not hold the baseline: fetch the history once, else say so and fail.
+if ! git cat-file -e "$baseline^{commit}" 2>/dev/null; then
+    if [ "$(git rev-parse --is-shallow-repository)" = true ]; then
+        git fetch --quiet --unshallow || true
+    fi
+    if ! git cat-file -e "$baseline^{commit}" 2>/dev/null; then
+        echo "semver-check: the baseline $baseline (.ci/semver-baseline) is not in this checkout; clone with history" >&2
+        exit 1
+    fi
+fi
 if ! cargo semver-checks --version 2>/dev/null | grep -qF "$version"; then
     cargo install --quiet --locked cargo-semver-checks --version "$version"
 fi

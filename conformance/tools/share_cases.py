@@ -351,33 +351,25 @@ def leak_cases():
          "resolution": "回电 139 - 6215 - 5820，证件 " + id_x[:17] + " - " + id_x[17] + "，单号 139/6215/5820",
          "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
     ], level="public", protection=prot("public"))
-    # DS-0151: public, a mobile and an ID number left raw in meta.source and in an extension
-    # member: other strings are masked too ([SHR-064]).
-    src = meta()
-    src["source"] = {"vendor": "13962117845", "product": ID_A}
-    write_dataset("shared-public-number-in-meta-source", pl + [
-        {"type": "Case", "id": "C-LEAK", "meta": src, "category": "environment.garbage", "channel": "hotline-12345",
-         "title": "楼道堆放杂物", "reportedAt": "2024-05-21T10:48:40+08:00", "status": "reported",
-         "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
-    ], level="public", protection=prot("public"))
+    def case_with_meta(slug, **meta_members):
+        """A public dataset of the places and one case whose meta has `meta_members`."""
+        m = meta()
+        m.update(meta_members)
+        write_dataset(slug, pl + [
+            {"type": "Case", "id": "C-LEAK", "meta": m, "category": "environment.garbage", "channel": "hotline-12345",
+             "title": "楼道堆放杂物", "reportedAt": "2024-05-21T10:48:40+08:00", "status": "reported",
+             "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
+        ], level="public", protection=prot("public"))
+    # DS-0151: public, a mobile and an ID number left raw in meta.source: other strings are
+    # masked too ([SHR-064]).
+    case_with_meta("shared-public-number-in-meta-source", source={"vendor": "13962117845", "product": ID_A})
     # DS-0152: public, the same strings masked where they stand, and a meta.sourceId of the id
     # form, which is kept ([SHR-064], [SHR-065]).
-    src = meta()
-    src["source"] = {"vendor": "139****7845", "product": ID_A[:4] + "*" * 10 + ID_A[14:]}
-    src["sourceId"] = "GD-2024-0001"
-    write_dataset("shared-public-meta-masked", pl + [
-        {"type": "Case", "id": "C-LEAK", "meta": src, "category": "environment.garbage", "channel": "hotline-12345",
-         "title": "楼道堆放杂物", "reportedAt": "2024-05-21T10:48:40+08:00", "status": "reported",
-         "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
-    ], level="public", protection=prot("public"))
+    case_with_meta("shared-public-meta-masked",
+                   source={"vendor": "139****7845", "product": ID_A[:4] + "*" * 10 + ID_A[14:]},
+                   sourceId="GD-2024-0001")
     # DS-0153: public, a meta.sourceId that is a name, not of the id form ([SHR-065]).
-    src = meta()
-    src["sourceId"] = "沈建华"
-    write_dataset("shared-public-source-id-name", pl + [
-        {"type": "Case", "id": "C-LEAK", "meta": src, "category": "environment.garbage", "channel": "hotline-12345",
-         "title": "楼道堆放杂物", "reportedAt": "2024-05-21T10:48:40+08:00", "status": "reported",
-         "history": [{"at": "2024-05-21T10:48:40+08:00", "to": "reported"}]},
-    ], level="public", protection=prot("public"))
+    case_with_meta("shared-public-source-id-name", sourceId="沈建华")
     # DS-0142: public, coordinates within 1e-9 of three decimals, yet with ten ([SHR-014]).
     write_dataset("shared-public-coordinates-near", pl + [
         {"type": "Event", "id": "E-GATE", "meta": meta(), "category": "access.pass", "occurredAt": "2024-05-21T06:02:31+08:00",

@@ -123,6 +123,9 @@ impl Finding {
         // (`张三`, `王秀英-01`): masked as [PRI-004] masks, like the value of an id member.
         if let Some(id) = self.record_id.as_mut() {
             mask_unless_id(id);
+            if let std::borrow::Cow::Owned(o) = linli_model::redact::redact_id(id) {
+                *id = o;
+            }
         }
         let id_member = self.pointer.ends_with("/id") || self.pointer.ends_with("/sourceId");
         if let Some(v) = self.value.as_mut() {
@@ -169,10 +172,12 @@ fn mask_unless_id(s: &mut String) {
 /// [`linli_model::redact`]), or a code or a label of a code table (`汉族`). Anything else — a name
 /// where a time belongs, an unknown member `沈建华` — is masked as [PRI-004] masks `[PRI-011]`.
 pub fn is_plain(s: &str) -> bool {
-    s.is_ascii()
-        || linli_model::codes::all_tables()
-            .iter()
-            .any(|t| t.codes.iter().any(|(c, zh, en)| *c == s || *zh == s || *en == s))
+    s.is_ascii() || linli_model::codes::all_tables().iter().any(|t| code_or_label_of(t, s))
+}
+
+/// Whether `value` is a code, a Chinese label or an English label (any letter case) of `table`.
+fn code_or_label_of(table: &linli_model::codes::TableInfo, value: &str) -> bool {
+    table.codes.iter().any(|(c, zh, en)| *c == value || *zh == value || en.eq_ignore_ascii_case(value))
 }
 
 /// `s` as [`is_plain`] says it is printed: as it is, or masked.
@@ -190,15 +195,12 @@ pub fn shown_as_code(value: &str, table: Option<&linli_model::codes::TableInfo>)
     if value.is_empty() || value.chars().count() > 32 || linli_model::redact::redact(value) != value {
         return false;
     }
-    let in_table = |t: &linli_model::codes::TableInfo| {
-        t.codes.iter().any(|(c, zh, en)| *c == value || *zh == value || en.eq_ignore_ascii_case(value))
-    };
     let Some(table) = table else {
         // Without a table only a code of some table, which has a code's form.
         return code_form(value)
             && linli_model::codes::all_tables().iter().any(|t| t.codes.iter().any(|c| c.0 == value));
     };
-    in_table(table) || code_form(value)
+    code_or_label_of(table, value) || code_form(value)
 }
 
 /// `A-Z a-z 0-9 . _ -` only, at most 6 digits in a row, and a digit, a separator or at most 4

@@ -19,6 +19,7 @@ mod manifest_cmd;
 mod mask_cmd;
 mod register_cmd;
 mod schema_cmd;
+mod serve_cmd;
 mod statement_cmd;
 mod validate_cmd;
 
@@ -261,6 +262,12 @@ pub enum Command {
     Convert(convert_cmd::ConvertArgs),
     /// Apply a sharing profile (mask, generalise, pseudonymise, drop) to records or a dataset.
     Mask(mask_cmd::MaskArgs),
+    /// Run the exchange node: records in and out over HTTP, a change feed, reads masked to each caller's level.
+    Serve(serve_cmd::ServeArgs),
+    /// Print the audit log of a node (who read which records, when, for what purpose).
+    Audit(serve_cmd::AuditArgs),
+    /// Mirror a node into a dataset folder, fetching only the changes since the last run.
+    Sync(serve_cmd::SyncArgs),
 }
 
 /// Run the command line with `args` (the first is the program name), writing to `out`.
@@ -369,6 +376,9 @@ fn dispatch(command: Command, lang: Lang, out: &mut dyn Write) -> Result<ExitCod
         Command::Conformance(a) => conformance_cmd::run_conformance(&a, lang, out),
         Command::Convert(a) => convert_cmd::run(&a, lang, out),
         Command::Mask(a) => mask_cmd::run(&a, lang, out),
+        Command::Serve(a) => serve_cmd::serve(&a, lang, out),
+        Command::Audit(a) => serve_cmd::audit(&a, lang, out),
+        Command::Sync(a) => serve_cmd::sync(&a, lang, out),
     }
 }
 

@@ -1,0 +1,212 @@
+//! `linli serve`, `linli audit` and `linli sync`: the exchange node of spec chapter 31.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crate::{CliError, Lang};
+
+/// Arguments of `linli serve`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "With only --data DIR the node keeps its records in DIR/linli.db (SQLite) and, on first start, \
+writes DIR/principals.toml with three callers (clerk: internal, civil-affairs: inter-department, open-data: public), \
+their tokens in DIR/tokens/NAME.token and a masking key in DIR/mask.key.\n\
+With --database postgres://… the records are kept in PostgreSQL (several nodes may share one database); \
+--principals and --key-file (or LINLI_MASK_KEY) are then required.\n\
+The API is described at /openapi.json; a page for clerks is at /."
+)]
+pub struct ServeArgs {
+    /// Data folder (SQLite store, principals, tokens, key, work files)
+    #[arg(long, value_name = "DIR", default_value = "linli-data")]
+    pub data: PathBuf,
+    /// Keep the records in PostgreSQL instead of SQLite (postgres://user@host/db)
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// The principals file (default DIR/principals.toml, created on first start)
+    #[arg(long, value_name = "FILE")]
+    pub principals: Option<PathBuf>,
+    /// The masking key file (default DIR/mask.key, created on first start; else LINLI_MASK_KEY)
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+    /// Address to listen on
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Largest record body (and batch line), in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
+    pub max_body: usize,
+    /// Worker threads (0: one per core)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+}
+
+/// Arguments of `linli audit`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Prints the node's audit log, one JSON object a line, oldest first: time, principal, action, \
+level, purpose and the records returned ([API-031]).")]
+pub struct AuditArgs {
+    /// Data folder of a SQLite node
+    #[arg(long, value_name = "DIR", default_value = "linli-data", conflicts_with = "database")]
+    pub data: PathBuf,
+    /// A PostgreSQL node's database
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// Only entries after this one
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub after: u64,
+}
+
+/// Arguments of `linli sync`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Mirrors a node into a dataset folder: the first run fetches every change, later runs only \
+those since the cursor kept in DIR/.linli-sync.json ([API-021]). The records are those the token's read level \
+allows; the folder is a Linli dataset (manifest.json and one NDJSON file per type).")]
+pub struct SyncArgs {
+    /// The node, e.g. http://127.0.0.1:8080
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// The dataset folder
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// File holding the bearer token (else LINLI_TOKEN)
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// The purpose declared to the node (X-Linli-Purpose)
+    #[arg(long, value_name = "TEXT", default_value = "sync")]
+    pub purpose: String,
+}
+
+fn said(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> CliError {
+    CliError::Coded { code, zh: zh.into(), en: en.into() }
+}
+
+fn node_err(e: &linli_node::Error) -> CliError {
+    match e {
+        linli_node::Error::Principals(p) => said("principals-invalid", p.zh.clone(), p.en.clone()),
+        other => said("serve-failed", format!("节点无法启动：{other}"), format!("the node could not start: {other}")),
+    }
+}
+
+fn open_store(
+    data: &std::path::Path,
+    database: Option<&str>,
+) -> Result<(Arc<dyn linli_node::Store>, &'static str), CliError> {
+    let fail = |e: linli_node::store::StoreError| {
+        said("store-unavailable", format!("存储无法打开：{e}"), format!("the store could not be opened: {e}"))
+    };
+    Ok(match database {
+        Some(url) => (Arc::new(linli_node::store::postgres::PostgresStore::connect(url, 8).map_err(fail)?), "postgres"),
+        None => (Arc::new(linli_node::store::sqlite::SqliteStore::open(data).map_err(fail)?), "sqlite"),
+    })
+}
+
+/// Run `linli serve`.
+pub(crate) fn serve(args: &ServeArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let zh = lang == Lang::Zh;
+    let principals_file = match (&args.principals, &args.database) {
+        (Some(p), _) => p.clone(),
+        (None, None) => linli_node::init_data_dir(&args.data).map_err(|e| node_err(&e))?,
+        (None, Some(_)) => {
+            return Err(said(
+                "principals-required",
+                "使用 PostgreSQL 时须给出 --principals",
+                "--principals is required with --database",
+            ));
+        }
+    };
+    std::fs::create_dir_all(&args.data).map_err(|source| CliError::Io { path: args.data.clone(), source })?;
+    let principals = linli_node::Principals::load(&principals_file).map_err(|e| node_err(&e.into()))?;
+    let key_file = args.key_file.clone().or_else(|| {
+        let k = args.data.join("mask.key");
+        (args.database.is_none() && k.exists() && std::env::var_os("LINLI_MASK_KEY").is_none()).then_some(k)
+    });
+    let key = linli_privacy::Key::from_file_or_env(key_file.as_deref())
+        .map_err(|e| CliError::Privacy { code: e.code(), message: e.message(zh) })?;
+    let (store, label) = open_store(&args.data, args.database.as_deref())?;
+    let work = args.data.join("work");
+    std::fs::create_dir_all(&work).map_err(|source| CliError::Io { path: work.clone(), source })?;
+    let mut config = linli_node::Config::new(work, label);
+    config.max_body = args.max_body;
+    let node = Arc::new(linli_node::Node::new(store, principals, key, config).map_err(|e| node_err(&e))?);
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    rt.enable_all();
+    if args.threads > 0 {
+        rt.worker_threads(args.threads);
+    }
+    let rt = rt.build().map_err(|source| CliError::Io { path: PathBuf::from("runtime"), source })?;
+    rt.block_on(async {
+        let listener = linli_node::bind(args.listen).await.map_err(|e| node_err(&e))?;
+        let addr = listener.local_addr().map_err(|source| CliError::Io { path: PathBuf::from("listen"), source })?;
+        let line = if zh {
+            format!(
+                "linli serve：在 http://{addr}/ 上服务（存储 {label}，调用方 {}）；按 Ctrl-C 停止\n",
+                node.principals.len()
+            )
+        } else {
+            format!(
+                "linli serve: serving on http://{addr}/ (storage {label}, {} principals); Ctrl-C stops\n",
+                node.principals.len()
+            )
+        };
+        out.write_all(line.as_bytes()).map_err(CliError::Stdout)?;
+        out.flush().map_err(CliError::Stdout)?;
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        linli_node::serve(node, listener, shutdown).await.map_err(|e| node_err(&e))
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Run `linli audit`.
+pub(crate) fn audit(args: &AuditArgs, _lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    if args.database.is_none() && !args.data.join("linli.db").exists() {
+        let shown = crate::printable(&args.data.display().to_string());
+        return Err(said(
+            "store-unavailable",
+            format!("{shown}：没有节点数据（linli.db）"),
+            format!("{shown}: no node data (linli.db)"),
+        ));
+    }
+    let (store, _) = open_store(&args.data, args.database.as_deref())?;
+    let mut after = args.after;
+    loop {
+        let page = store.audit(after, 1000).map_err(|e| said("store-unavailable", e.to_string(), e.to_string()))?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        let mut text = String::new();
+        for e in &page {
+            text.push_str(&serde_json::to_string(e).map_err(|e| said("io", e.to_string(), e.to_string()))?);
+            text.push('\n');
+        }
+        out.write_all(text.as_bytes()).map_err(CliError::Stdout)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Run `linli sync`.
+pub(crate) fn sync(args: &SyncArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let zh = lang == Lang::Zh;
+    let token = match &args.token_file {
+        Some(f) => std::fs::read_to_string(f).map_err(|source| CliError::Io { path: f.clone(), source })?,
+        None => std::env::var("LINLI_TOKEN").map_err(|_| {
+            said("token-missing", "须给出 --token-file 或 LINLI_TOKEN", "give --token-file or LINLI_TOKEN")
+        })?,
+    };
+    let s = linli_node::sync::sync(&args.url, token.trim(), &args.purpose, &args.dir)
+        .map_err(|e| said(e.code(), e.message(true), e.message(false)))?;
+    let line = if zh {
+        format!(
+            "已同步：{} 条变更（{} 条写入，{} 条删除），现有 {} 条记录；游标 {}\n",
+            s.changes, s.upserts, s.deletes, s.records, s.cursor
+        )
+    } else {
+        format!(
+            "synced: {} changes ({} upserts, {} deletes), {} records now; cursor {}\n",
+            s.changes, s.upserts, s.deletes, s.records, s.cursor
+        )
+    };
+    out.write_all(line.as_bytes()).map_err(CliError::Stdout)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,114 @@
+//! The node's error answers `[API-040]`: every one is `application/json`
+//! `{"code":…,"status":…,"message_zh":…,"message_en":…}` with a stable code from [`CODES`].
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// One documented error code of the exchange API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiCode {
+    /// The stable code.
+    pub code: &'static str,
+    /// The HTTP status it is answered with.
+    pub status: u16,
+    /// The requirement of spec chapter 31 it follows.
+    pub requirement: &'static str,
+    /// Chinese title.
+    pub title_zh: &'static str,
+    /// English title.
+    pub title_en: &'static str,
+}
+
+macro_rules! row {
+    (@doc $status:literal, $req:literal, $zh:literal, $en:literal) => {
+        concat!("(", $req, ", HTTP ", stringify!($status), "): ", $en)
+    };
+    ($code:literal, $status:literal, $req:literal, $zh:literal, $en:literal) => {
+        ApiCode { code: $code, status: $status, requirement: $req, title_zh: $zh, title_en: $en }
+    };
+}
+
+linli_model::support::code::code_table! {
+    /// An error code of the exchange API.
+    pub enum Code;
+    /// Every error code of the exchange API, in the order of spec chapter 31.
+    pub const CODES: [ApiCode] = row!;
+    Unauthenticated = "api-unauthenticated", 401, "API-001", "未提供令牌或令牌无效", "No token, or an unknown token";
+    Forbidden = "api-forbidden", 403, "API-002", "调用方无权执行此操作", "The caller may not do this";
+    Invalid = "api-invalid-record", 422, "API-010", "记录未通过校验，未存储", "The record failed validation and was not stored";
+    PathMismatch = "api-path-mismatch", 422, "API-011", "记录的类型或标识与路径不符", "The record's type or id differs from the path";
+    NotJson = "api-not-json", 400, "API-011", "请求体不是一个 JSON 对象", "The body is not one JSON object";
+    PreconditionFailed = "api-precondition-failed", 412, "API-013", "前提条件不成立（ETag 不符或记录已存在），未存储", "The precondition failed (ETag differs, or the record exists); nothing stored";
+    BadHeader = "api-bad-header", 400, "API-013", "请求头格式不正确", "A request header is malformed";
+    LineTooLong = "api-line-too-long", 413, "API-014", "批量写入中的一行超过长度上限", "A line of the batch is longer than the limit";
+    NotFound = "api-not-found", 404, "API-015", "记录不存在或已删除", "No such record, or it was deleted";
+    BadQuery = "api-bad-query", 400, "API-016", "查询参数不正确", "A query parameter is malformed";
+    BadCursor = "api-bad-cursor", 400, "API-016", "游标无效", "The cursor is malformed";
+    LevelTooHigh = "api-level-not-allowed", 403, "API-032", "所请求的共享级别高于调用方的读取级别", "The level asked for is above the caller's read level";
+    PurposeRequired = "api-purpose-required", 400, "API-031", "读取内部级别的个人信息须在 X-Linli-Purpose 中说明用途", "Reading personal data at level internal needs a purpose in X-Linli-Purpose";
+    UnknownType = "api-unknown-type", 404, "API-040", "未知的记录类型", "Unknown record type";
+    TooLarge = "api-too-large", 413, "API-040", "请求体超过长度上限", "The body is larger than the limit";
+    SlowClient = "api-slow-client", 408, "API-040", "请求体发送过慢，已中止", "The body arrived too slowly; the request was ended";
+    UnsupportedMedia = "api-unsupported-media-type", 415, "API-040", "不支持的内容类型", "Unsupported content type";
+    MethodNotAllowed = "api-method-not-allowed", 405, "API-040", "此路径不支持该方法", "The method is not allowed on this path";
+    NoRoute = "api-no-route", 404, "API-040", "没有这个接口", "No such endpoint";
+    Unavailable = "api-unavailable", 503, "API-040", "存储暂不可用，请稍后重试", "The store is unavailable; try again later";
+    Internal = "api-internal", 503, "API-040", "节点内部错误，请稍后重试（未存储任何内容）", "An internal error of the node; try again later (nothing was stored)";
+}
+
+/// An error answer.
+#[derive(Debug)]
+pub struct ApiError {
+    /// The code.
+    pub code: Code,
+    /// A detail in Chinese, appended to the title (never a record value).
+    pub detail_zh: String,
+    /// The same detail in English.
+    pub detail_en: String,
+}
+
+impl ApiError {
+    /// An error with the code's title only.
+    pub fn new(code: Code) -> Self {
+        ApiError { code, detail_zh: String::new(), detail_en: String::new() }
+    }
+
+    /// An error with a detail in both languages.
+    pub fn with(code: Code, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ApiError { code, detail_zh: zh.into(), detail_en: en.into() }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.info().status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE)
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> serde_json::Value {
+        let info = self.code.info();
+        let join = |title: &str, detail: &str, sep: &str| {
+            if detail.is_empty() { title.to_owned() } else { format!("{title}{sep}{detail}") }
+        };
+        serde_json::json!({
+            "code": info.code,
+            "status": info.status,
+            "requirement": info.requirement,
+            "message_zh": join(info.title_zh, &self.detail_zh, "："),
+            "message_en": join(info.title_en, &self.detail_en, ": "),
+        })
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        // The back-end's message goes to the node's log, not to the caller.
+        eprintln!("linli serve: store error: {e}");
+        ApiError::new(Code::Unavailable)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status(), axum::Json(self.body())).into_response()
+    }
+}

@@ -1,0 +1,251 @@
+//! Callers of the node `[API-001]`, `[API-002]`: principals in a TOML file, each with the
+//! SHA-256 of its token (the token itself is never stored), write scopes and a read level.
+//!
+//! ```toml
+//! [[principal]]
+//! name = "acme-iot"
+//! kind = "vendor"
+//! vendor = "苏州邻里示例科技有限公司"   # a vendor writes only records whose meta.source.vendor is this
+//! token-sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+//! write = ["Event", "Thing"]
+//! read = "public"
+//! ```
+
+use std::path::Path;
+
+use linli_model::RecordType;
+use linli_model::codes::{CodeTable, SharingLevel};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// Who a principal is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A vendor's system: writes only its own records.
+    Vendor,
+    /// A department.
+    Department,
+}
+
+/// One caller.
+#[derive(Clone)]
+pub struct Principal {
+    /// Its name, as the audit log records it.
+    pub name: String,
+    /// Vendor or department.
+    pub kind: Kind,
+    /// A vendor's `meta.source.vendor`.
+    pub vendor: Option<String>,
+    /// The record types it may write.
+    pub write: Vec<RecordType>,
+    /// The level its reads are masked to.
+    pub read: SharingLevel,
+    token_sha256: [u8; 32],
+}
+
+impl std::fmt::Debug for Principal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Principal")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("read", &self.read)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Principal {
+    /// Whether it may write a record of type `ty` from `vendor` (`meta.source.vendor`).
+    pub fn may_write(&self, ty: RecordType, vendor: Option<&str>) -> bool {
+        self.write.contains(&ty)
+            && (self.kind == Kind::Department || (self.vendor.is_some() && self.vendor.as_deref() == vendor))
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct File {
+    #[serde(default)]
+    principal: Vec<Entry>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Entry {
+    name: String,
+    kind: Kind,
+    #[serde(default)]
+    vendor: Option<String>,
+    token_sha256: String,
+    #[serde(default)]
+    write: Vec<String>,
+    read: String,
+}
+
+/// The principals of a node.
+#[derive(Debug, Clone, Default)]
+pub struct Principals {
+    list: Vec<Principal>,
+}
+
+/// Why a principals file was refused: a message in both languages, naming the file and the
+/// entry, never a token.
+#[derive(Debug, thiserror::Error)]
+#[error("{en}")]
+pub struct PrincipalsError {
+    /// Chinese.
+    pub zh: String,
+    /// English.
+    pub en: String,
+}
+
+fn bad(file: &str, zh: String, en: String) -> PrincipalsError {
+    PrincipalsError { zh: format!("{file}：{zh}"), en: format!("{file}: {en}") }
+}
+
+/// The hex SHA-256 of a token, as a principals file holds it.
+pub fn token_hash(token: &str) -> String {
+    linli_model::support::hex::encode(&Sha256::digest(token.trim().as_bytes()))
+}
+
+impl Principals {
+    /// Read a principals file.
+    pub fn load(path: &Path) -> Result<Self, PrincipalsError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| bad(&shown, format!("无法读取：{e}"), format!("cannot be read: {e}")))?;
+        Self::from_toml(&text, &shown)
+    }
+
+    /// Read principals from TOML text; `file` names it in errors.
+    pub fn from_toml(text: &str, file: &str) -> Result<Self, PrincipalsError> {
+        let f: File = toml::from_str(text).map_err(|e| {
+            // toml's message quotes the line; a token is never in the file, only its hash.
+            bad(
+                file,
+                format!("不是有效的调用方文件：{}", e.message()),
+                format!("not a valid principals file: {}", e.message()),
+            )
+        })?;
+        let mut list = Vec::new();
+        for (i, e) in f.principal.into_iter().enumerate() {
+            let at = format!("principal[{i}] ({})", e.name);
+            let hash = linli_model::support::hex::decode(&e.token_sha256)
+                .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+                .ok_or_else(|| {
+                    bad(
+                        file,
+                        format!("{at}：token-sha256 须为 64 位十六进制"),
+                        format!("{at}: token-sha256 must be 64 hex digits"),
+                    )
+                })?;
+            let read = SharingLevel::from_code(&e.read).ok_or_else(|| {
+                bad(
+                    file,
+                    format!("{at}：read 须为 internal、inter-department 或 public"),
+                    format!("{at}: read must be internal, inter-department or public"),
+                )
+            })?;
+            let mut write = Vec::new();
+            for w in &e.write {
+                let ty = RecordType::from_code(w).ok_or_else(|| {
+                    bad(file, format!("{at}：未知的记录类型 {w:?}"), format!("{at}: unknown record type {w:?}"))
+                })?;
+                write.push(ty);
+            }
+            if e.kind == Kind::Vendor && e.vendor.is_none() && !write.is_empty() {
+                return Err(bad(
+                    file,
+                    format!("{at}：可写入的供应商须给出 vendor"),
+                    format!("{at}: a vendor that writes needs `vendor`"),
+                ));
+            }
+            if list.iter().any(|p: &Principal| p.name == e.name || p.token_sha256 == hash) {
+                return Err(bad(file, format!("{at}：名称或令牌重复"), format!("{at}: name or token given twice")));
+            }
+            list.push(Principal { name: e.name, kind: e.kind, vendor: e.vendor, write, read, token_sha256: hash });
+        }
+        Ok(Principals { list })
+    }
+
+    /// The principal whose token this is: every hash compared in constant time `[API-001]`.
+    pub fn authenticate(&self, token: &str) -> Option<&Principal> {
+        let h: [u8; 32] = Sha256::digest(token.trim().as_bytes()).into();
+        let mut found = None;
+        for p in &self.list {
+            if bool::from(p.token_sha256.ct_eq(&h)) {
+                found = Some(p);
+            }
+        }
+        found
+    }
+
+    /// How many principals there are.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+/// A new random token: 32 bytes from the operating system, as 64 hex digits with a `lt_`
+/// prefix (so that it is recognisable in a leaked file).
+pub fn new_token() -> Result<String, std::io::Error> {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(format!("lt_{}", linli_model::support::hex::encode(&b)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_authenticate_by_hash_and_unknown_ones_do_not() {
+        let t = new_token().expect("random");
+        let text = format!(
+            "[[principal]]\nname = \"a\"\nkind = \"department\"\ntoken-sha256 = \"{}\"\nwrite = [\"Person\"]\nread = \"public\"\n",
+            token_hash(&t)
+        );
+        let p = Principals::from_toml(&text, "p.toml").expect("reads");
+        assert_eq!(p.authenticate(&t).map(|p| p.name.as_str()), Some("a"));
+        assert!(p.authenticate("lt_other").is_none());
+        assert!(p.authenticate("").is_none());
+        assert!(!format!("{:?}", p).contains(&token_hash(&t)), "no hash in Debug");
+    }
+
+    #[test]
+    fn vendors_write_only_their_own_records() {
+        let text = format!(
+            "[[principal]]\nname = \"v\"\nkind = \"vendor\"\nvendor = \"甲公司\"\ntoken-sha256 = \"{}\"\nwrite = [\"Event\"]\nread = \"public\"\n",
+            token_hash("x")
+        );
+        let p = Principals::from_toml(&text, "p.toml").expect("reads");
+        let v = p.authenticate("x").expect("known");
+        assert!(v.may_write(RecordType::Event, Some("甲公司")));
+        assert!(!v.may_write(RecordType::Event, Some("乙公司")));
+        assert!(!v.may_write(RecordType::Person, Some("甲公司")));
+    }
+
+    #[test]
+    fn bad_files_say_where() {
+        for (text, want) in [
+            (
+                "[[principal]]\nname = \"a\"\nkind = \"department\"\ntoken-sha256 = \"zz\"\nread = \"public\"\n",
+                "token-sha256",
+            ),
+            (
+                "[[principal]]\nname = \"a\"\nkind = \"department\"\ntoken-sha256 = \"00\"\nread = \"secret\"\n",
+                "not a valid",
+            ),
+            ("[[principal]]\nname = \"a\"\nkind = \"robot\"\n", "not a valid"),
+        ] {
+            let e = Principals::from_toml(text, "p.toml").expect_err("refused");
+            assert!(e.en.starts_with("p.toml: "), "{}", e.en);
+            assert!(e.en.contains(want) || e.en.contains("read must be"), "{}", e.en);
+        }
+    }
+}

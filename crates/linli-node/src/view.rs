@@ -1,0 +1,141 @@
+//! Reads masked to the caller's sharing level `[API-030]`: the built-in profile of the level,
+//! the node's key, and the indexes `linli mask` builds over a dataset (the places, to find a
+//! residence's community; the names of persons and contacts, to find them in free text) built
+//! over the store and brought up to date from the change feed before each read.
+
+use std::sync::{Arc, Mutex};
+
+use linli_model::codes::SharingLevel;
+use linli_privacy::leak::Names;
+use linli_privacy::mask::{Counts, PlaceIndex};
+use linli_privacy::{Key, Masker, Profile};
+use serde_json::Value;
+
+use crate::store::{Store, StoreError};
+
+/// The rank of a level: how much it may see (`public` 0, `inter-department` 1, `internal` 2).
+pub fn rank(level: SharingLevel) -> u8 {
+    match level {
+        SharingLevel::Public => 0,
+        SharingLevel::InterDepartment => 1,
+        _ => 2,
+    }
+}
+
+/// The indexes at one feed position.
+#[derive(Default)]
+struct Index {
+    seq: u64,
+    places: PlaceIndex,
+    names: Names,
+}
+
+/// The masking of a node.
+pub struct Views {
+    key: Option<Key>,
+    profiles: Vec<(SharingLevel, Profile)>,
+    index: Mutex<Arc<Index>>,
+}
+
+impl std::fmt::Debug for Views {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Views").field("key_id", &self.key.as_ref().map(Key::id)).finish_non_exhaustive()
+    }
+}
+
+/// Why a view could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ViewError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The profiles or key.
+    #[error("{0}")]
+    Privacy(String),
+}
+
+impl Views {
+    /// The views of the three levels with `key`.
+    pub fn new(key: Option<Key>) -> Result<Self, ViewError> {
+        let mut profiles = Vec::new();
+        for level in [SharingLevel::Internal, SharingLevel::InterDepartment, SharingLevel::Public] {
+            let p = Profile::for_level(level).map_err(|e| ViewError::Privacy(e.to_string()))?;
+            if p.needs_key() && key.is_none() {
+                return Err(ViewError::Privacy(format!("the profile of level {level:?} needs a key")));
+            }
+            profiles.push((level, p));
+        }
+        Ok(Views { key, profiles, index: Mutex::new(Arc::new(Index::default())) })
+    }
+
+    /// The key.
+    pub fn key(&self) -> Option<&Key> {
+        self.key.as_ref()
+    }
+
+    /// The built-in profile of `level`.
+    pub fn profile(&self, level: SharingLevel) -> &Profile {
+        let i = self.profiles.iter().position(|(l, _)| *l == level).unwrap_or(0);
+        &self.profiles[i].1
+    }
+
+    /// The indexes brought up to the store's head: only the changes since the last read are
+    /// read. A name once seen stays (masking more is safe); a place takes its latest form.
+    fn index(&self, store: &dyn Store) -> Result<Arc<Index>, StoreError> {
+        let head = store.head()?;
+        let mut guard = self.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if guard.seq >= head {
+            return Ok(Arc::clone(&guard));
+        }
+        let mut next = Index { seq: guard.seq, places: guard.places.clone(), names: guard.names.clone() };
+        loop {
+            let batch = store.changes(next.seq, 10_000)?;
+            let Some(last) = batch.last() else { break };
+            next.seq = last.seq;
+            for r in &batch {
+                if let Some(body) = &r.body {
+                    if let Ok(v) = serde_json::from_str::<Value>(body) {
+                        next.places.add(&v);
+                        next.names.add_record(&v);
+                    }
+                }
+            }
+        }
+        *guard = Arc::new(next);
+        Ok(Arc::clone(&guard))
+    }
+
+    /// A masker for `level` with the current indexes (kept alive by the returned guard).
+    pub fn masker(&self, store: &dyn Store, level: SharingLevel) -> Result<LevelMasker<'_>, StoreError> {
+        Ok(LevelMasker { views: self, level, index: self.index(store)? })
+    }
+}
+
+/// Masks records to one level.
+pub struct LevelMasker<'a> {
+    views: &'a Views,
+    level: SharingLevel,
+    index: Arc<Index>,
+}
+
+impl LevelMasker<'_> {
+    /// `body` (a stored record's canonical JSON) masked to the level, as a value.
+    pub fn mask(&self, body: &str) -> Value {
+        let Ok(mut v) = serde_json::from_str::<Value>(body) else { return Value::Null };
+        let profile = self.views.profile(self.level);
+        // The profiles were checked against the key in `Views::new`.
+        if let Ok(m) = Masker::new(profile, self.views.key.as_ref()) {
+            let m = m
+                .with_places(&self.index.places)
+                .with_names(&self.index.names)
+                .with_today(linli_model::support::clock::today_china());
+            let mut counts = Counts::default();
+            if m.mask_value(&mut v, &mut counts).is_err() {
+                return Value::Null;
+            }
+            v
+        } else {
+            Value::Null
+        }
+    }
+}

@@ -44,6 +44,12 @@ pub struct MaskArgs {
     /// Replace an existing output file (a folder that holds anything is never replaced)
     #[arg(long)]
     pub force: bool,
+    /// The reference time of the run (RFC 3339 with offset): the `createdAt` of a dataset written
+    /// and the date ages are judged on [SHR-007] (default: now, in China Standard Time). The
+    /// exchange node's export at a level is this command's output with the export's time here
+    /// [API-032].
+    #[arg(long, value_name = "TIME")]
+    pub created_at: Option<String>,
     /// Worker threads (0: one per core); the output is the same whatever the number
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
@@ -105,8 +111,16 @@ pub(crate) fn run(args: &MaskArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
     };
     let tool = linli_model::text::Text::new(format!("linli mask {}", env!("CARGO_PKG_VERSION")))
         .map_err(|e| CliError::usage(crate::model_error_zh(&e), e.to_string()))?;
-    let opts =
-        linli_privacy::Options { profile: &profile, key: key.as_ref(), created_at: None, tool, threads: args.threads };
+    let created_at = match &args.created_at {
+        None => None,
+        Some(t) => Some(t.parse::<linli_model::datetime::Timestamp>().map_err(|_| {
+            CliError::usage(
+                "--created-at 须为带时区的 RFC 3339 时间，如 2024-05-22T08:00:00+08:00",
+                "--created-at must be an RFC 3339 time with offset, e.g. 2024-05-22T08:00:00+08:00",
+            )
+        })?),
+    };
+    let opts = linli_privacy::Options { profile: &profile, key: key.as_ref(), created_at, tool, threads: args.threads };
     let s = linli_privacy::mask_path(input, output, &opts).map_err(|e| fail(&e, lang))?;
     out.write_all(summary(&s, output, zh).as_bytes()).map_err(CliError::Stdout)?;
     Ok(ExitCode::SUCCESS)

@@ -86,7 +86,8 @@ pub fn export_tar(
     write_store(store, &raw, at)?;
     let out = tmp.path().join("masked");
     let profile: &Profile = views.profile(level);
-    let tool = Text::new(format!("linli serve {}", env!("CARGO_PKG_VERSION")))
+    // The tool `linli mask` names: the export is its output, byte for byte [API-032].
+    let tool = Text::new(format!("linli mask {}", env!("CARGO_PKG_VERSION")))
         .map_err(|e| DatasetError::Other(e.to_string()))?;
     let opts = linli_privacy::Options { profile, key: views.key(), created_at: Some(at), tool, threads: 1 };
     linli_privacy::mask_path(&raw, &out, &opts).map_err(|e| DatasetError::Other(e.message(false)))?;

@@ -1,0 +1,560 @@
+//! The exchange API of spec chapter 31, over HTTP against a node in the test process.
+
+#![allow(missing_docs, clippy::unwrap_used)]
+
+mod common;
+
+use common::{VENDOR, call, example_lines, load_examples, start};
+use serde_json::{Value, json};
+
+fn person_line() -> String {
+    example_lines().into_iter().find(|l| l.starts_with("{\"type\":\"Person\",\"id\":\"P-0001\"")).unwrap()
+}
+
+fn event(id: &str, vendor: &str) -> String {
+    let line = example_lines().into_iter().find(|l| l.starts_with("{\"type\":\"Event\"")).unwrap();
+    let mut v: Value = serde_json::from_str(&line).unwrap();
+    v["id"] = json!(id);
+    v["meta"]["source"]["vendor"] = json!(vendor);
+    v.to_string()
+}
+
+/// Raw personal values of the example persons: ID numbers, phones and names.
+fn raw_values() -> Vec<String> {
+    let mut out = Vec::new();
+    for l in example_lines() {
+        let v: Value = serde_json::from_str(&l).unwrap();
+        if v["type"] != "Person" {
+            continue;
+        }
+        if let Some(n) = v["name"].as_str() {
+            out.push(n.to_owned());
+        }
+        for i in v["identifiers"].as_array().into_iter().flatten() {
+            out.push(i["value"].as_str().unwrap().to_owned());
+        }
+        for p in v["phones"].as_array().into_iter().flatten() {
+            out.push(p.as_str().unwrap().to_owned());
+        }
+    }
+    assert!(out.len() > 40, "the examples have persons with names, numbers and phones");
+    out
+}
+
+fn assert_no_raw(text: &str, what: &str) {
+    for raw in raw_values() {
+        assert!(!text.contains(&raw), "{what}: a raw personal value reached a non-internal reader");
+    }
+}
+
+#[test]
+fn requests_without_a_known_token_are_refused_with_a_stable_code() {
+    let n = start();
+    let url = format!("{}/v1/records/Person/P-0001", n.base);
+    for token in [None, Some("nobody"), Some("")] {
+        let a = call("GET", &url, token, &[], None);
+        assert_eq!(a.status, 401);
+        let v = a.json();
+        assert_eq!(v["code"], "api-unauthenticated");
+        assert!(v["message_zh"].as_str().unwrap().contains("令牌"));
+        assert!(v["message_en"].as_str().unwrap().contains("token"));
+    }
+    // Open without a token: health, the OpenAPI document and the clerk page.
+    assert_eq!(call("GET", &format!("{}/healthz", n.base), None, &[], None).status, 200);
+    assert_eq!(call("GET", &format!("{}/openapi.json", n.base), None, &[], None).status, 200);
+    assert_eq!(call("GET", &format!("{}/", n.base), None, &[], None).status, 200);
+}
+
+#[test]
+fn put_creates_is_idempotent_updates_and_honours_if_match() {
+    let n = start();
+    let url = format!("{}/v1/records/Person/P-0001", n.base);
+    let body = person_line();
+    let a = call("PUT", &url, Some("clerk"), &[], Some(body.as_bytes()));
+    assert_eq!(a.status, 201, "{}", a.text());
+    let etag = a.header("etag").unwrap().to_owned();
+    assert_eq!(a.json()["status"], "created");
+    // The same record with its members in another order: unchanged, same ETag, no change in the feed.
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let reordered = serde_json::to_string_pretty(&v).unwrap();
+    let b = call("PUT", &url, Some("clerk"), &[], Some(reordered.as_bytes()));
+    assert_eq!(b.status, 200);
+    assert_eq!(b.json()["status"], "unchanged");
+    assert_eq!(b.header("etag"), Some(etag.as_str()));
+    let feed = call("GET", &format!("{}/v1/changes", n.base), Some("public"), &[], None).json();
+    assert_eq!(feed["changes"].as_array().unwrap().len(), 1, "an identical re-write adds no change");
+    // A changed record with a stale If-Match: 412 and nothing stored.
+    let mut changed = v.clone();
+    changed["education"] = json!("21");
+    let changed = changed.to_string();
+    let stale = "\"0000000000000000000000000000000000000000000000000000000000000000\"";
+    let c = call("PUT", &url, Some("clerk"), &[("If-Match", stale)], Some(changed.as_bytes()));
+    assert_eq!(c.status, 412);
+    assert_eq!(c.code(), "api-precondition-failed");
+    let got = call("GET", &url, Some("clerk"), &[("X-Linli-Purpose", "test")], None);
+    assert_eq!(got.header("etag"), Some(etag.as_str()), "the stale write stored nothing");
+    // With the right If-Match: updated, a new ETag.
+    let d = call("PUT", &url, Some("clerk"), &[("If-Match", etag.as_str())], Some(changed.as_bytes()));
+    assert_eq!(d.status, 200, "{}", d.text());
+    assert_eq!(d.json()["status"], "updated");
+    assert_ne!(d.header("etag"), Some(etag.as_str()));
+    // If-None-Match: * on an existing record.
+    let e = call("PUT", &url, Some("clerk"), &[("If-None-Match", "*")], Some(changed.as_bytes()));
+    assert_eq!(e.status, 412);
+    // A malformed If-Match.
+    let f = call("PUT", &url, Some("clerk"), &[("If-Match", "abc")], Some(changed.as_bytes()));
+    assert_eq!(f.status, 400);
+    assert_eq!(f.code(), "api-bad-header");
+}
+
+#[test]
+fn invalid_records_are_refused_with_the_validators_findings_and_nothing_is_stored() {
+    let n = start();
+    let mut v: Value = serde_json::from_str(&person_line()).unwrap();
+    v["gender"] = json!("7");
+    v["birthDate"] = json!("1938-02-30");
+    let a = call(
+        "PUT",
+        &format!("{}/v1/records/Person/P-0001", n.base),
+        Some("clerk"),
+        &[],
+        Some(v.to_string().as_bytes()),
+    );
+    assert_eq!(a.status, 422, "{}", a.text());
+    let body = a.json();
+    assert_eq!(body["code"], "api-invalid-record");
+    let report = &body["report"];
+    assert_eq!(report["valid"], false);
+    let codes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert!(codes.len() >= 2, "{codes:?}");
+    // The report is the validator's JSON report: it reads against the report schema.
+    let schema = linli_validate::report::report_schema();
+    assert_eq!(
+        schema["properties"].as_object().unwrap().keys().filter(|k| report.get(k.as_str()).is_none()).count(),
+        0
+    );
+    assert_eq!(call("GET", &format!("{}/v1/records/Person/P-0001", n.base), Some("public"), &[], None).status, 404);
+    // Not JSON at all: still the validator's findings.
+    let b = call("PUT", &format!("{}/v1/records/Person/P-0001", n.base), Some("clerk"), &[], Some(b"{not json"));
+    assert_eq!(b.status, 422);
+    // The body names another record than the path.
+    let c = call(
+        "PUT",
+        &format!("{}/v1/records/Person/P-9999", n.base),
+        Some("clerk"),
+        &[],
+        Some(person_line().as_bytes()),
+    );
+    assert_eq!(c.status, 422);
+    assert_eq!(c.code(), "api-path-mismatch");
+    let d = call("PUT", &format!("{}/v1/records/Robot/R-1", n.base), Some("clerk"), &[], Some(b"{}"));
+    assert_eq!(d.status, 404);
+    assert_eq!(d.code(), "api-unknown-type");
+}
+
+#[test]
+fn vendors_write_only_their_own_records_and_readers_not_at_all() {
+    let n = start();
+    let url = |id: &str| format!("{}/v1/records/Event/{id}", n.base);
+    let own = call("PUT", &url("E-ACME-1"), Some("acme"), &[], Some(event("E-ACME-1", VENDOR).as_bytes()));
+    assert_eq!(own.status, 201, "{}", own.text());
+    let foreign = call("PUT", &url("E-ACME-2"), Some("acme"), &[], Some(event("E-ACME-2", "另一家公司").as_bytes()));
+    assert_eq!(foreign.status, 403);
+    assert_eq!(foreign.code(), "api-forbidden");
+    let person =
+        call("PUT", &format!("{}/v1/records/Person/P-0001", n.base), Some("acme"), &[], Some(person_line().as_bytes()));
+    assert_eq!(person.status, 403, "a vendor without the Person scope");
+    let reader = call("PUT", &url("E-ACME-3"), Some("public"), &[], Some(event("E-ACME-3", VENDOR).as_bytes()));
+    assert_eq!(reader.status, 403);
+    // Another vendor may not delete acme's record; acme may.
+    assert_eq!(call("DELETE", &url("E-ACME-1"), Some("other-vendor"), &[], None).status, 403);
+    assert_eq!(call("DELETE", &url("E-ACME-1"), Some("acme"), &[], None).status, 204);
+}
+
+#[test]
+fn a_batch_answers_one_line_per_input_line_in_order_and_refusals_do_not_undo_others() {
+    let n = start();
+    let mut lines = example_lines()[..5].to_vec();
+    lines.insert(2, "{\"type\":\"Person\",\"id\":\"P-BAD\"}".to_owned());
+    lines.insert(4, String::new());
+    lines.push("not json".to_owned());
+    let body = lines.join("\n");
+    let a = call(
+        "POST",
+        &format!("{}/v1/records", n.base),
+        Some("clerk"),
+        &[("Content-Type", "application/x-ndjson")],
+        Some(body.as_bytes()),
+    );
+    assert_eq!(a.status, 200);
+    assert_eq!(a.header("content-type"), Some("application/x-ndjson"));
+    let results: Vec<Value> = a.text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let line_numbers: Vec<u64> = results.iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    // Blank line 5 has no result; every other line has one, in order.
+    assert_eq!(line_numbers, vec![1, 2, 3, 4, 6, 7, 8]);
+    let statuses: Vec<u64> = results.iter().map(|r| r["status"].as_u64().unwrap()).collect();
+    assert_eq!(statuses, vec![201, 201, 422, 201, 201, 201, 422]);
+    assert!(results[2]["findings"].as_array().is_some_and(|f| !f.is_empty()), "{}", results[2]);
+    let status = call("GET", &format!("{}/v1/status", n.base), Some("public"), &[], None).json();
+    let total: u64 = status["counts"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(total, 5);
+    // The same batch again: unchanged.
+    let again = call(
+        "POST",
+        &format!("{}/v1/records", n.base),
+        Some("clerk"),
+        &[],
+        Some(example_lines()[..5].join("\n").as_bytes()),
+    );
+    assert!(again.text().lines().all(|l| l.contains("\"unchanged\"")), "{}", again.text());
+    // A wrong content type.
+    let ct =
+        call("POST", &format!("{}/v1/records", n.base), Some("clerk"), &[("Content-Type", "image/png")], Some(b"x"));
+    assert_eq!(ct.status, 415);
+}
+
+#[test]
+fn a_line_over_the_limit_is_refused_and_the_batch_goes_on() {
+    let n = start();
+    // The test node's limit is 1 MiB.
+    let long = format!("{{\"pad\":\"{}\"}}", "x".repeat(1_200_000));
+    let lines = [example_lines()[0].clone(), long, example_lines()[1].clone()];
+    let a = call("POST", &format!("{}/v1/records", n.base), Some("clerk"), &[], Some(lines.join("\n").as_bytes()));
+    let results: Vec<Value> = a.text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(results.len(), 3, "{}", a.text());
+    assert_eq!(results[1]["code"], "api-line-too-long");
+    assert_eq!(results[1]["line"], 2);
+    assert_eq!(results[0]["status"], 201);
+    assert_eq!(results[2]["status"], 201);
+    assert_eq!(results[2]["line"], 3);
+    // A single record over the limit.
+    let big = call("PUT", &format!("{}/v1/records/Person/P-1", n.base), Some("clerk"), &[], Some(lines[1].as_bytes()));
+    assert_eq!(big.status, 413);
+    assert_eq!(big.code(), "api-too-large");
+}
+
+#[test]
+fn reads_are_masked_to_the_callers_level_and_public_readers_never_see_raw_values() {
+    let n = start();
+    load_examples(&n);
+    // Internal: the raw record, with a purpose.
+    let url = format!("{}/v1/records/Person/P-0001", n.base);
+    let no_purpose = call("GET", &url, Some("clerk"), &[], None);
+    assert_eq!(no_purpose.status, 400);
+    assert_eq!(no_purpose.code(), "api-purpose-required");
+    let internal = call("GET", &url, Some("clerk"), &[("X-Linli-Purpose", "%E6%A0%B8%E6%9F%A5")], None);
+    assert_eq!(internal.status, 200);
+    let stored: Value = serde_json::from_str(&person_line()).unwrap();
+    assert_eq!(internal.json(), stored, "internal reads the record as written");
+    assert_eq!(internal.header("x-linli-level"), Some("internal"));
+    // Public and inter-department: no raw value anywhere, in single reads, listings and the feed.
+    for who in ["public", "civil"] {
+        let one = call("GET", &url, Some(who), &[], None);
+        assert_eq!(one.status, 200);
+        assert_no_raw(&one.text(), who);
+        let mut cursor: Option<String> = None;
+        let mut seen = 0;
+        loop {
+            let u = match &cursor {
+                Some(c) => format!("{}/v1/records?limit=7&cursor={c}", n.base),
+                None => format!("{}/v1/records?limit=7", n.base),
+            };
+            let page = call("GET", &u, Some(who), &[], None);
+            assert_eq!(page.status, 200, "{}", page.text());
+            assert_no_raw(&page.text(), who);
+            let v = page.json();
+            seen += v["records"].as_array().unwrap().len();
+            match v["next"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(seen, example_lines().len(), "paging returns every record once");
+        let feed = call("GET", &format!("{}/v1/changes?limit=1000", n.base), Some(who), &[], None);
+        assert_no_raw(&feed.text(), who);
+        assert_eq!(feed.json()["changes"].as_array().unwrap().len(), example_lines().len());
+    }
+    // The audit log names who read what, and the purpose.
+    let audit = n.node.store.audit(0, 1000).unwrap();
+    let read = audit.iter().find(|e| e.principal == "clerk" && e.action == "read").unwrap();
+    assert_eq!(read.purpose.as_deref(), Some("核查"));
+    assert_eq!(read.records, vec!["Person/P-0001".to_owned()]);
+    assert!(audit.iter().any(|e| e.principal == "public" && e.action == "list" && e.level == "public"));
+    assert!(audit.iter().any(|e| e.principal == "civil" && e.action == "changes"));
+}
+
+#[test]
+fn listings_filter_by_type_place_and_time_and_refuse_bad_cursors() {
+    let n = start();
+    load_examples(&n);
+    let get = |q: &str| call("GET", &format!("{}/v1/records?{q}", n.base), Some("public"), &[], None);
+    let persons = get("type=Person&limit=1000").json();
+    assert_eq!(persons["records"].as_array().unwrap().len(), 36);
+    assert!(persons["next"].is_null());
+    let ids: Vec<&str> = persons["records"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "in id order");
+    let at_shed = get("place=L-FAC-EBIKE-SHED&limit=1000").json();
+    let expected = example_lines()
+        .iter()
+        .filter(|l| l.contains("\"place\":{\"type\":\"Place\",\"id\":\"L-FAC-EBIKE-SHED\"}"))
+        .count();
+    assert!(expected > 0);
+    assert_eq!(at_shed["records"].as_array().unwrap().len(), expected);
+    assert_eq!(get("updatedSince=2999-01-01T00:00:00%2B08:00").json()["records"].as_array().unwrap().len(), 0);
+    assert_eq!(get("updatedSince=2000-01-01T00:00:00Z&limit=1000").json()["records"].as_array().unwrap().len(), 120);
+    for bad in [
+        "cursor=zzz",
+        "cursor=k1.!!!",
+        "limit=0",
+        "limit=1001",
+        "limit=x",
+        "updatedSince=yesterday",
+        "type=Robot",
+        "colour=red",
+    ] {
+        let a = get(bad);
+        assert!(a.status == 400 || a.status == 404, "{bad}: {}", a.status);
+        assert!(a.code().starts_with("api-"), "{bad}: {}", a.text());
+    }
+    assert_eq!(get("cursor=zzz").code(), "api-bad-cursor");
+}
+
+#[test]
+fn deletes_leave_a_tombstone_in_the_feed_and_the_feed_resumes_from_any_cursor() {
+    let n = start();
+    load_examples(&n);
+    let feed = |since: Option<&str>| {
+        let u = match since {
+            Some(c) => format!("{}/v1/changes?since={c}&limit=50", n.base),
+            None => format!("{}/v1/changes?limit=50", n.base),
+        };
+        call("GET", &u, Some("public"), &[], None).json()
+    };
+    // Read the whole feed in pages.
+    let mut cursor: Option<String> = None;
+    let mut seqs = Vec::new();
+    loop {
+        let page = feed(cursor.as_deref());
+        let changes = page["changes"].as_array().unwrap().clone();
+        if changes.is_empty() {
+            break;
+        }
+        seqs.extend(changes.iter().map(|c| c["seq"].as_str().unwrap().parse::<u64>().unwrap()));
+        cursor = Some(page["next"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(seqs, (1..=120).collect::<Vec<u64>>());
+    let url = format!("{}/v1/records/Thing/T-EBIKE-PILE-01", n.base);
+    assert_eq!(call("DELETE", &url, Some("clerk"), &[], None).status, 204);
+    assert_eq!(call("DELETE", &url, Some("clerk"), &[], None).status, 404);
+    assert_eq!(call("GET", &url, Some("public"), &[], None).status, 404);
+    let after = feed(cursor.as_deref());
+    let changes = after["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0]["op"], "delete");
+    assert_eq!(changes[0]["id"], "T-EBIKE-PILE-01");
+    assert!(changes[0].get("record").is_none());
+    assert_eq!(feed(Some("f1.x"))["code"], "api-bad-cursor");
+}
+
+#[test]
+fn a_long_poll_returns_when_a_change_arrives() {
+    let n = start();
+    let base = n.base.clone();
+    let waiter = std::thread::spawn(move || {
+        let t = std::time::Instant::now();
+        let a = call("GET", &format!("{base}/v1/changes?wait=20"), Some("public"), &[], None);
+        (a.json(), t.elapsed())
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let put = call(
+        "PUT",
+        &format!("{}/v1/records/Person/P-0001", n.base),
+        Some("clerk"),
+        &[],
+        Some(person_line().as_bytes()),
+    );
+    assert_eq!(put.status, 201);
+    let (v, took) = waiter.join().unwrap();
+    assert_eq!(v["changes"].as_array().unwrap().len(), 1, "{v}");
+    // Woken by the write, well before the 20 s wait ran out.
+    assert!(took < std::time::Duration::from_secs(15), "{took:?}");
+    // With nothing to wait for, wait=0 answers at once with no change and the same cursor.
+    let next = v["next"].as_str().unwrap();
+    let empty = call("GET", &format!("{}/v1/changes?since={next}&wait=0", n.base), Some("public"), &[], None).json();
+    assert_eq!(empty["changes"].as_array().unwrap().len(), 0);
+    assert_eq!(empty["next"], next);
+    let bad = call("GET", &format!("{}/v1/changes?wait=61", n.base), Some("public"), &[], None);
+    assert_eq!(bad.status, 400);
+}
+
+#[test]
+fn export_at_a_level_is_byte_identical_to_linli_mask_over_the_stores_dataset() {
+    let n = start();
+    load_examples(&n);
+    let at = "2024-06-01T09:00:00+08:00";
+    // The store's dataset, built here from what was written (spec: one file per type, canonical
+    // lines in id order, manifest by build_manifest with the node as producer).
+    let raw = tempfile::tempdir().unwrap();
+    let mut by_type: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
+    for l in example_lines() {
+        let v: Value = serde_json::from_str(&l).unwrap();
+        let stem = v["type"].as_str().unwrap().to_lowercase();
+        by_type.entry(stem).or_default().push((v["id"].as_str().unwrap().to_owned(), v.to_string()));
+    }
+    for (stem, mut rows) in by_type {
+        rows.sort();
+        let text: String = rows.into_iter().map(|(_, l)| l + "\n").collect();
+        std::fs::write(raw.path().join(format!("{stem}.ndjson")), text).unwrap();
+    }
+    let producer = linli_node::dataset::producer().unwrap();
+    let manifest = linli_validate::dataset::build_manifest(
+        raw.path(),
+        producer,
+        linli_model::codes::SharingLevel::Internal,
+        at.parse().unwrap(),
+    )
+    .unwrap();
+    std::fs::write(raw.path().join("manifest.json"), serde_json::to_string_pretty(&manifest).unwrap()).unwrap();
+    for level in ["public", "inter-department", "internal"] {
+        let who = match level {
+            "public" => "public",
+            "inter-department" => "civil",
+            _ => "clerk",
+        };
+        let a = call(
+            "GET",
+            &format!("{}/v1/export?level={level}&at={}", n.base, at.replace('+', "%2B")),
+            Some(who),
+            &[("X-Linli-Purpose", "export-test")],
+            None,
+        );
+        assert_eq!(a.status, 200, "{level}: {}", a.text());
+        assert_eq!(a.header("content-type"), Some("application/x-tar"));
+        // What linli mask writes for the same dataset, key and time.
+        let out = tempfile::tempdir().unwrap();
+        let masked = out.path().join("m");
+        let profile = linli_privacy::Profile::built_in(level).unwrap();
+        let key = common::key();
+        let opts = linli_privacy::Options {
+            profile: &profile,
+            key: Some(&key),
+            created_at: Some(at.parse().unwrap()),
+            tool: linli_model::text::Text::new(format!("linli mask {}", env!("CARGO_PKG_VERSION"))).unwrap(),
+            threads: 2,
+        };
+        linli_privacy::mask_path(raw.path(), &masked, &opts).unwrap();
+        let mut want: Vec<(String, Vec<u8>)> = std::fs::read_dir(&masked)
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                (p.file_name().unwrap().to_str().unwrap().to_owned(), std::fs::read(&p).unwrap())
+            })
+            .collect();
+        want.sort();
+        let mut got = Vec::new();
+        let mut ar = tar::Archive::new(a.body.as_slice());
+        for e in ar.entries().unwrap() {
+            let mut e = e.unwrap();
+            let name = e.path().unwrap().to_str().unwrap().to_owned();
+            let mut b = Vec::new();
+            std::io::Read::read_to_end(&mut e, &mut b).unwrap();
+            got.push((name, b));
+        }
+        assert_eq!(got.len(), want.len(), "{level}");
+        for ((gn, gb), (wn, wb)) in got.iter().zip(&want) {
+            assert_eq!(gn, wn);
+            assert!(gb == wb, "{level}: {gn} differs from linli mask's");
+        }
+        if level != "internal" {
+            assert_no_raw(&String::from_utf8_lossy(&a.body), level);
+        }
+    }
+    // A public reader may not export at a higher level.
+    let up = call("GET", &format!("{}/v1/export?level=internal", n.base), Some("public"), &[], None);
+    assert_eq!(up.status, 403);
+    assert_eq!(up.code(), "api-level-not-allowed");
+}
+
+#[test]
+fn the_report_runs_the_dataset_checks_over_the_store() {
+    let n = start();
+    load_examples(&n);
+    let a = call("GET", &format!("{}/v1/report", n.base), Some("public"), &[], None);
+    assert_eq!(a.status, 200, "{}", a.text());
+    let r = a.json();
+    assert_eq!(r["records"], 120);
+    assert_eq!(r["dataset_checks"], true);
+    assert_eq!(r["valid"], true, "{}", a.text());
+    // A dangling reference is a dataset-level finding.
+    let mut v: Value = serde_json::from_str(&event("E-DANGLING", VENDOR)).unwrap();
+    v["place"] = json!({"type": "Place", "id": "L-NOWHERE"});
+    let put = call(
+        "PUT",
+        &format!("{}/v1/records/Event/E-DANGLING", n.base),
+        Some("clerk"),
+        &[],
+        Some(v.to_string().as_bytes()),
+    );
+    assert_eq!(put.status, 201, "{}", put.text());
+    let r = call("GET", &format!("{}/v1/report", n.base), Some("public"), &[], None).json();
+    assert_eq!(r["valid"], false);
+    let text = r.to_string();
+    assert!(!text.contains("/tmp/") && !text.contains(".linli-report-"), "no work path in the report");
+}
+
+#[test]
+fn the_clerk_check_validates_an_upload_and_stores_nothing() {
+    let n = start();
+    let body = example_lines().join("\n");
+    let a = call(
+        "POST",
+        &format!("{}/v1/check?format=json&name=export.ndjson", n.base),
+        Some("public"),
+        &[],
+        Some(body.as_bytes()),
+    );
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert_eq!(a.json()["records"], 120);
+    let html = call("POST", &format!("{}/v1/check?lang=zh", n.base), Some("public"), &[], Some(body.as_bytes()));
+    assert!(html.header("content-type").unwrap().starts_with("text/html"));
+    assert!(html.text().contains("<html"));
+    let status = call("GET", &format!("{}/v1/status", n.base), Some("public"), &[], None).json();
+    assert!(status["counts"].as_object().unwrap().is_empty(), "nothing stored");
+}
+
+#[test]
+fn unknown_paths_and_methods_answer_json_errors() {
+    let n = start();
+    let a = call("GET", &format!("{}/v2/whatever", n.base), Some("clerk"), &[], None);
+    assert_eq!(a.status, 404);
+    assert_eq!(a.code(), "api-no-route");
+    let b = call("PATCH", &format!("{}/v1/records/Person/P-1", n.base), Some("clerk"), &[], Some(b"{}"));
+    assert_eq!(b.status, 405);
+    assert_eq!(b.code(), "api-method-not-allowed");
+    // Every code of the table is documented with both languages.
+    for c in linli_node::error::CODES {
+        assert!(
+            c.code.starts_with("api-")
+                && !c.title_zh.is_empty()
+                && !c.title_en.is_empty()
+                && c.requirement.starts_with("API-")
+        );
+    }
+}
+
+#[test]
+fn a_slow_client_is_cut_off_with_a_stable_code() {
+    use std::io::{Read, Write};
+    let n = start();
+    let addr = n.base.trim_start_matches("http://").to_owned();
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    // Headers promise 1000 bytes; 10 arrive, then nothing (the test node waits 2 s).
+    write!(s, "PUT /v1/records/Person/P-1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer clerk\r\nContent-Length: 1000\r\n\r\n{{\"type\":\"P").unwrap();
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("api-slow-client"));
+}

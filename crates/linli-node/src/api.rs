@@ -705,7 +705,11 @@ async fn status(State(node): State<Shared>, headers: HeaderMap) -> ApiResult {
         let counts: serde_json::Map<String, Value> =
             n.store.counts()?.into_iter().map(|(t, c)| (t.code().to_owned(), json!(c))).collect();
         let head = n.store.head()?;
+        // What a mirror at the caller's level names as its protection [API-021], [SHR-022].
+        let profile = n.views.profile(who.read);
+        let key_id = if profile.needs_key() { n.views.key().map(|k| k.id().to_owned()) } else { None };
         Ok(Json(json!({
+            "protection": {"profile": profile.name, "keyId": key_id, "tool": format!("linli serve {}", env!("CARGO_PKG_VERSION"))},
             "principal": who.name,
             "readLevel": who.read.code(),
             "counts": counts,

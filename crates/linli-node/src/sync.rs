@@ -227,9 +227,26 @@ pub fn sync(base: &str, token: &str, purpose: &str, dir: &Path) -> Result<SyncSu
     }
     sum.records = records.len() as u64;
     let producer = crate::dataset::producer().map_err(|e| SyncError::Protocol(e.to_string()))?;
-    let manifest =
-        linli_validate::dataset::build_manifest(dir, producer, level, linli_model::support::clock::now_china())
-            .map_err(|e| SyncError::Protocol(e.to_string()))?;
+    let now = linli_model::support::clock::now_china();
+    let manifest = linli_validate::dataset::build_manifest(dir, producer, level, now)
+        .map_err(|e| SyncError::Protocol(e.to_string()))?;
+    // The node masked the records to the reader's level: the manifest says how [SHR-022].
+    let manifest = match status.get("protection") {
+        Some(p) => {
+            let text = |k: &str| {
+                p.get(k)
+                    .and_then(Value::as_str)
+                    .and_then(|s| linli_model::text::Text::new(s).ok())
+                    .ok_or_else(|| SyncError::Protocol(format!("status.protection without {k}")))
+            };
+            let mut prot = linli_model::manifest::Protection::new(text("profile")?, now, text("tool")?);
+            if let Some(k) = p.get("keyId").and_then(Value::as_str) {
+                prot = prot.with_key_id(k.to_owned());
+            }
+            manifest.with_protection(prot)
+        }
+        None => manifest,
+    };
     let mtext = serde_json::to_string_pretty(&manifest).map_err(|e| SyncError::Protocol(e.to_string()))?;
     let mp = dir.join(MANIFEST_FILE);
     std::fs::write(&mp, mtext).map_err(io(&mp))?;

@@ -54,13 +54,15 @@ fn first_start_writes_callers_tokens_and_a_key_and_the_node_serves_them() {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(data.join("tokens").join(format!("{name}.token"))).unwrap().permissions().mode();
+            let mode =
+                std::fs::metadata(data.join("tokens").join(format!("{name}.token"))).unwrap().permissions().mode();
             assert_eq!(mode & 0o077, 0, "a token file is its owner's only");
         }
     }
     let clerk = std::fs::read_to_string(data.join("tokens/clerk.token")).unwrap();
     let public = std::fs::read_to_string(data.join("tokens/open-data.token")).unwrap();
-    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/datasets/gusu-huqiu/person.ndjson");
+    let examples =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/datasets/gusu-huqiu/person.ndjson");
     let auth = |t: &str| format!("Authorization: Bearer {t}");
     let out = curl(&[
         "-X",
@@ -77,8 +79,13 @@ fn first_start_writes_callers_tokens_and_a_key_and_the_node_serves_them() {
     let public_read = curl(&[&format!("{}/v1/records/Person/P-0001", node.base), "-H", &auth(&public)]);
     assert!(public_read.contains("\"name\":\"***\""), "{public_read}");
     assert!(!public_read.contains("32050419380214311X"));
-    let internal =
-        curl(&[&format!("{}/v1/records/Person/P-0001", node.base), "-H", &auth(&clerk), "-H", "X-Linli-Purpose: review"]);
+    let internal = curl(&[
+        &format!("{}/v1/records/Person/P-0001", node.base),
+        "-H",
+        &auth(&clerk),
+        "-H",
+        "X-Linli-Purpose: review",
+    ]);
     assert!(internal.contains("32050419380214311X"));
     // linli sync with the token file.
     let mirror = tmp.path().join("mirror");
@@ -90,7 +97,11 @@ fn first_start_writes_callers_tokens_and_a_key_and_the_node_serves_them() {
         .output()
         .unwrap();
     assert!(sync.status.success(), "{}", String::from_utf8_lossy(&sync.stderr));
-    assert!(String::from_utf8_lossy(&sync.stdout).starts_with("synced: 36 changes"), "{}", String::from_utf8_lossy(&sync.stdout));
+    assert!(
+        String::from_utf8_lossy(&sync.stdout).starts_with("synced: 36 changes"),
+        "{}",
+        String::from_utf8_lossy(&sync.stdout)
+    );
     drop(node);
     // The audit log, read after the node stopped: who read what, for what purpose.
     let audit = Command::new(LINLI).args(["audit", "--data"]).arg(&data).output().unwrap();
@@ -112,8 +123,13 @@ fn first_start_writes_callers_tokens_and_a_key_and_the_node_serves_them() {
 fn a_bad_principals_file_stops_the_node_with_a_coded_message_in_both_languages() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("p.toml");
-    std::fs::write(&p, "[[principal]]\nname = \"x\"\nkind = \"department\"\ntoken-sha256 = \"abc\"\nread = \"public\"\n").unwrap();
-    for (lang, want) in [("en", "token-sha256 must be 64 hex digits"), ("zh", "token-sha256 须为 64 位十六进制")] {
+    std::fs::write(
+        &p,
+        "[[principal]]\nname = \"x\"\nkind = \"department\"\ntoken-sha256 = \"abc\"\nread = \"public\"\n",
+    )
+    .unwrap();
+    for (lang, want) in [("en", "token-sha256 must be 64 hex digits"), ("zh", "token-sha256 须为 64 位十六进制")]
+    {
         let out = Command::new(LINLI)
             .args(["--lang", lang, "serve", "--data"])
             .arg(tmp.path().join("d"))
@@ -126,7 +142,8 @@ fn a_bad_principals_file_stops_the_node_with_a_coded_message_in_both_languages()
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("principals-invalid") && err.contains(want), "{err}");
     }
-    let out = Command::new(LINLI).args(["--lang", "en", "audit", "--data"]).arg(tmp.path().join("nothing")).output().unwrap();
+    let out =
+        Command::new(LINLI).args(["--lang", "en", "audit", "--data"]).arg(tmp.path().join("nothing")).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("store-unavailable"));
 }

@@ -488,7 +488,16 @@ async fn read(
         let Some(r) = n.store.get(ty, &id)? else { return Err(ApiError::new(Code::NotFound)) };
         let Some(body) = &r.body else { return Err(ApiError::new(Code::NotFound)) };
         let masker = n.views.masker(n.store.as_ref(), who.read)?;
-        let v = masker.mask(body);
+        let v = match masker.mask(body) {
+            crate::view::Masked::Record(v) => v,
+            crate::view::Masked::Withheld(code) => {
+                return Err(ApiError::with(
+                    Code::Withheld,
+                    format!("首个问题 {code}"),
+                    format!("first finding {code}"),
+                ));
+            }
+        };
         audit(&n, &who, "read", who.read, purpose, vec![format!("{}/{}", ty.code(), id)])?;
         let mut resp = Json(v).into_response();
         resp.headers_mut().insert(header::ETAG, quoted(&r.etag));
@@ -583,7 +592,8 @@ async fn list(
         let page = n.store.list(&query)?;
         let next = if page.len() == limit { page.last().map(|r| encode_cursor(r.record_type, &r.id)) } else { None };
         let masker = n.views.masker(n.store.as_ref(), who.read)?;
-        let records: Vec<Value> = page.iter().filter_map(|r| r.body.as_deref().map(|b| masker.mask(b))).collect();
+        let records: Vec<Value> =
+            page.iter().filter_map(|r| r.body.as_deref().map(|b| listed(masker.mask(b), r))).collect();
         audit(
             &n,
             &who,
@@ -632,10 +642,24 @@ async fn delete(
     .await
 }
 
+/// A record of a listing: the masked record, or where it is withheld, its type, id and the
+/// code of the finding that withheld it `[API-034]`.
+fn listed(m: crate::view::Masked, r: &StoredRecord) -> Value {
+    match m {
+        crate::view::Masked::Record(v) => v,
+        crate::view::Masked::Withheld(code) => json!({"type": r.record_type.code(), "id": r.id, "withheld": code}),
+    }
+}
+
 fn change_json(r: &StoredRecord, masker: &crate::view::LevelMasker<'_>) -> Value {
     match &r.body {
         Some(b) => {
-            json!({"seq": r.seq.to_string(), "op": "upsert", "type": r.record_type.code(), "id": r.id, "etag": r.etag, "updatedAt": r.updated_at, "record": masker.mask(b)})
+            let mut v = json!({"seq": r.seq.to_string(), "op": "upsert", "type": r.record_type.code(), "id": r.id, "etag": r.etag, "updatedAt": r.updated_at});
+            match masker.mask(b) {
+                crate::view::Masked::Record(rec) => v["record"] = rec,
+                crate::view::Masked::Withheld(code) => v["withheld"] = json!(code),
+            }
+            v
         }
         None => {
             json!({"seq": r.seq.to_string(), "op": "delete", "type": r.record_type.code(), "id": r.id, "updatedAt": r.updated_at})

@@ -44,6 +44,7 @@ linli_model::support::code::code_table! {
     NotFound = "api-not-found", 404, "API-015", "记录不存在或已删除", "No such record, or it was deleted";
     BadQuery = "api-bad-query", 400, "API-016", "查询参数不正确", "A query parameter is malformed";
     BadCursor = "api-bad-cursor", 400, "API-016", "游标无效", "The cursor is malformed";
+    Withheld = "api-withheld", 451, "API-034", "记录经掩码后仍未通过该级别的泄露检查，不予提供", "Masked, the record would still fail the leak checks of the level; withheld";
     LevelTooHigh = "api-level-not-allowed", 403, "API-032", "所请求的共享级别高于调用方的读取级别", "The level asked for is above the caller's read level";
     PurposeRequired = "api-purpose-required", 400, "API-031", "读取内部级别的个人信息须在 X-Linli-Purpose 中说明用途", "Reading personal data at level internal needs a purpose in X-Linli-Purpose";
     UnknownType = "api-unknown-type", 404, "API-040", "未知的记录类型", "Unknown record type";

@@ -232,20 +232,37 @@ mod tests {
 
     #[test]
     fn bad_files_say_where() {
+        let hash = token_hash("t");
         for (text, want) in [
             (
-                "[[principal]]\nname = \"a\"\nkind = \"department\"\ntoken-sha256 = \"zz\"\nread = \"public\"\n",
-                "token-sha256",
+                "[[principal]]\nname = \"a\"\nkind = \"department\"\ntoken-sha256 = \"zz\"\nread = \"public\"\n"
+                    .to_owned(),
+                "token-sha256 must be",
             ),
             (
-                "[[principal]]\nname = \"a\"\nkind = \"department\"\ntoken-sha256 = \"00\"\nread = \"secret\"\n",
-                "not a valid",
+                format!(
+                    "[[principal]]\nname = \"a\"\nkind = \"department\"\ntoken-sha256 = \"{hash}\"\nread = \"secret\"\n"
+                ),
+                "read must be",
             ),
-            ("[[principal]]\nname = \"a\"\nkind = \"robot\"\n", "not a valid"),
+            (
+                format!(
+                    "[[principal]]\nname = \"a\"\nkind = \"department\"\ntoken-sha256 = \"{hash}\"\nwrite = [\"Robot\"]\nread = \"public\"\n"
+                ),
+                "unknown record type",
+            ),
+            (
+                format!(
+                    "[[principal]]\nname = \"a\"\nkind = \"vendor\"\ntoken-sha256 = \"{hash}\"\nwrite = [\"Event\"]\nread = \"public\"\n"
+                ),
+                "needs `vendor`",
+            ),
+            ("[[principal]]\nname = \"a\"\nkind = \"robot\"\n".to_owned(), "not a valid principals file"),
         ] {
-            let e = Principals::from_toml(text, "p.toml").expect_err("refused");
+            let e = Principals::from_toml(&text, "p.toml").expect_err("refused");
             assert!(e.en.starts_with("p.toml: "), "{}", e.en);
-            assert!(e.en.contains(want) || e.en.contains("read must be"), "{}", e.en);
+            assert!(e.en.contains(want), "{} / {want}", e.en);
+            assert!(e.zh.starts_with("p.toml："), "{}", e.zh);
         }
     }
 }

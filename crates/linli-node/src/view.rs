@@ -118,24 +118,94 @@ pub struct LevelMasker<'a> {
     index: Arc<Index>,
 }
 
+/// A record as a reader at a level receives it.
+#[derive(Debug)]
+pub enum Masked {
+    /// The masked record.
+    Record(Value),
+    /// Withheld: masked, it would still fail the leak checks of the level `[API-034]`; the
+    /// code of the first leak (`shared-raw-value`, `id-holds-personal-number`, …).
+    Withheld(&'static str),
+}
+
 impl LevelMasker<'_> {
-    /// `body` (a stored record's canonical JSON) masked to the level, as a value.
-    pub fn mask(&self, body: &str) -> Value {
-        let Ok(mut v) = serde_json::from_str::<Value>(body) else { return Value::Null };
+    /// `body` (a stored record's canonical JSON) masked to the level. Above `internal` the
+    /// masked record is checked as `linli mask` checks what it writes (the leak checks of the
+    /// level's built-in profile, ids holding personal numbers, names of the store's persons in
+    /// free text, residences at communities for `public`); one that fails is withheld.
+    pub fn mask(&self, body: &str) -> Masked {
+        let Ok(mut v) = serde_json::from_str::<Value>(body) else { return Masked::Withheld("record-structure") };
         let profile = self.views.profile(self.level);
+        let today = linli_model::support::clock::today_china();
         // The profiles were checked against the key in `Views::new`.
-        if let Ok(m) = Masker::new(profile, self.views.key.as_ref()) {
-            let m = m
-                .with_places(&self.index.places)
-                .with_names(&self.index.names)
-                .with_today(linli_model::support::clock::today_china());
-            let mut counts = Counts::default();
-            if m.mask_value(&mut v, &mut counts).is_err() {
-                return Value::Null;
-            }
-            v
-        } else {
-            Value::Null
+        let Ok(m) = Masker::new(profile, self.views.key.as_ref()) else { return Masked::Withheld("record-structure") };
+        let m = m.with_places(&self.index.places).with_names(&self.index.names).with_today(today);
+        let mut counts = Counts::default();
+        if m.mask_value(&mut v, &mut counts).is_err() {
+            return Masked::Withheld("record-structure");
         }
+        match self.leak(&v, today) {
+            Some(code) => Masked::Withheld(code),
+            None => Masked::Record(v),
+        }
+    }
+
+    /// The code of the first leak in a masked record, above `internal`.
+    fn leak(&self, v: &Value, today: linli_model::datetime::Date) -> Option<&'static str> {
+        if self.level == SharingLevel::Internal {
+            return None;
+        }
+        let profile = self.views.profile(self.level);
+        let Ok(record) = linli_model::Record::from_value(v.clone()) else { return Some("record-structure") };
+        let leaks = linli_privacy::leak::ids_holding_numbers(&record)
+            .into_iter()
+            .chain(linli_privacy::leak::raw_values(&record, profile, today))
+            .chain(linli_privacy::leak::names_in_text(&record, &self.index.names));
+        if let Some(l) = leaks.into_iter().next() {
+            return Some(l.code.as_str());
+        }
+        if self.level == SharingLevel::Public {
+            for r in v.get("residences").and_then(Value::as_array).into_iter().flatten() {
+                let kind = r.pointer("/place/id").and_then(Value::as_str).and_then(|id| self.index.places.kind_of(id));
+                if kind.is_some_and(|k| k != "community") {
+                    return Some("shared-residence-not-community");
+                }
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_masking_would_leave_raw_is_withheld_above_internal_only() {
+        let dir = tempfile::tempdir().expect("temp");
+        let store = crate::store::sqlite::SqliteStore::open(dir.path()).expect("store");
+        let key = Key::new(b"a-test-key-of-enough-bytes", "test").expect("key");
+        let views = Views::new(Some(key)).expect("views");
+        let raw = serde_json::json!({
+            "type": "Person", "id": "P-1",
+            "meta": {"source": {"vendor": "甲", "product": "乙", "version": "1.0"},
+                     "createdAt": "2024-01-01T00:00:00+08:00", "updatedAt": "2024-01-01T00:00:00+08:00",
+                     "version": 1, "classification": "restricted"},
+            "name": "王秀英",
+            "identifiers": [{"scheme": "resident-id", "value": "32050419380214311X"}]
+        });
+        let today = linli_model::support::clock::today_china();
+        for level in [SharingLevel::Public, SharingLevel::InterDepartment] {
+            let m = views.masker(&store, level).expect("masker");
+            // The raw record, as if masking had left it unchanged: withheld.
+            assert!(m.leak(&raw, today).is_some(), "{level:?}");
+            // Masked for real: passes.
+            match m.mask(&raw.to_string()) {
+                Masked::Record(v) => assert!(!v.to_string().contains("32050419380214311X")),
+                Masked::Withheld(code) => panic!("{level:?}: withheld {code}"),
+            }
+        }
+        let internal = views.masker(&store, SharingLevel::Internal).expect("masker");
+        assert_eq!(internal.leak(&raw, today), None);
     }
 }

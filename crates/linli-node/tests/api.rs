@@ -558,3 +558,34 @@ fn a_slow_client_is_cut_off_with_a_stable_code() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("api-slow-client"));
 }
+
+#[test]
+fn a_public_read_whose_residence_has_no_community_drops_or_withholds_it_never_shows_the_room() {
+    let n = start();
+    let place = example_lines().into_iter().find(|l| l.starts_with("{\"type\":\"Place\"")).unwrap();
+    let mut room: Value = serde_json::from_str(&place).unwrap();
+    room["id"] = json!("L-LONELY-ROOM");
+    room["kind"] = json!("room");
+    room.as_object_mut().unwrap().remove("parent");
+    let put = call(
+        "PUT",
+        &format!("{}/v1/records/Place/L-LONELY-ROOM", n.base),
+        Some("clerk"),
+        &[],
+        Some(room.to_string().as_bytes()),
+    );
+    assert_eq!(put.status, 201, "{}", put.text());
+    let mut p: Value = serde_json::from_str(&person_line()).unwrap();
+    p["residences"][0]["place"]["id"] = json!("L-LONELY-ROOM");
+    let put = call(
+        "PUT",
+        &format!("{}/v1/records/Person/P-0001", n.base),
+        Some("clerk"),
+        &[],
+        Some(p.to_string().as_bytes()),
+    );
+    assert_eq!(put.status, 201, "{}", put.text());
+    let a = call("GET", &format!("{}/v1/records/Person/P-0001", n.base), Some("public"), &[], None);
+    eprintln!("{} {}", a.status, a.text());
+    assert!(!a.text().contains("L-LONELY-ROOM"));
+}

@@ -521,7 +521,7 @@ impl From<crate::view::ViewError> for ApiError {
 const CURSOR_PREFIX: &str = "k1.";
 
 fn encode_cursor(ty: RecordType, id: &str) -> String {
-    let raw = serde_json::to_vec(&json!([ty.code(), id])).unwrap_or_default();
+    let raw = json!([ty.code(), id]).to_string().into_bytes();
     format!("{CURSOR_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw))
 }
 

@@ -158,7 +158,11 @@ pub fn sync(base: &str, token: &str, purpose: &str, dir: &Path) -> Result<SyncSu
             for line in text.lines().filter(|l| !l.trim().is_empty()) {
                 let v: Value =
                     serde_json::from_str(line).map_err(|e| SyncError::Protocol(format!("{}: {e}", p.display())))?;
-                let id = v.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let id = v
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| SyncError::Protocol(format!("{}: a record without id", p.display())))?
+                    .to_owned();
                 records.insert((*ty, id), line.to_owned());
             }
         }
@@ -250,7 +254,7 @@ pub fn sync(base: &str, token: &str, purpose: &str, dir: &Path) -> Result<SyncSu
     let mtext = serde_json::to_string_pretty(&manifest).map_err(|e| SyncError::Protocol(e.to_string()))?;
     let mp = dir.join(MANIFEST_FILE);
     std::fs::write(&mp, mtext).map_err(io(&mp))?;
-    let cursor = cursor.unwrap_or_default();
+    let cursor = cursor.ok_or_else(|| SyncError::Protocol("the feed gave no cursor".into()))?;
     let st = serde_json::to_string(&State { url: base.to_owned(), cursor: cursor.clone() })
         .map_err(|e| SyncError::Protocol(e.to_string()))?;
     std::fs::write(&state_path, st).map_err(io(&state_path))?;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{VENDOR, call, example_lines, load_examples, start};
+use common::{TestNode, VENDOR, call, example_lines, load_examples};
 use serde_json::{Value, json};
 
 fn person_line() -> String {
@@ -47,9 +47,7 @@ fn assert_no_raw(text: &str, what: &str) {
     }
 }
 
-#[test]
-fn requests_without_a_known_token_are_refused_with_a_stable_code() {
-    let n = start();
+fn requests_without_a_known_token_are_refused_with_a_stable_code(n: TestNode) {
     let url = format!("{}/v1/records/Person/P-0001", n.base);
     for token in [None, Some("nobody"), Some("")] {
         let a = call("GET", &url, token, &[], None);
@@ -65,9 +63,7 @@ fn requests_without_a_known_token_are_refused_with_a_stable_code() {
     assert_eq!(call("GET", &format!("{}/", n.base), None, &[], None).status, 200);
 }
 
-#[test]
-fn put_creates_is_idempotent_updates_and_honours_if_match() {
-    let n = start();
+fn put_creates_is_idempotent_updates_and_honours_if_match(n: TestNode) {
     let url = format!("{}/v1/records/Person/P-0001", n.base);
     let body = person_line();
     let a = call("PUT", &url, Some("clerk"), &[], Some(body.as_bytes()));
@@ -107,9 +103,7 @@ fn put_creates_is_idempotent_updates_and_honours_if_match() {
     assert_eq!(f.code(), "api-bad-header");
 }
 
-#[test]
-fn invalid_records_are_refused_with_the_validators_findings_and_nothing_is_stored() {
-    let n = start();
+fn invalid_records_are_refused_with_the_validators_findings_and_nothing_is_stored(n: TestNode) {
     let mut v: Value = serde_json::from_str(&person_line()).unwrap();
     v["gender"] = json!("7");
     v["birthDate"] = json!("1938-02-30");
@@ -152,9 +146,7 @@ fn invalid_records_are_refused_with_the_validators_findings_and_nothing_is_store
     assert_eq!(d.code(), "api-unknown-type");
 }
 
-#[test]
-fn vendors_write_only_their_own_records_and_readers_not_at_all() {
-    let n = start();
+fn vendors_write_only_their_own_records_and_readers_not_at_all(n: TestNode) {
     let url = |id: &str| format!("{}/v1/records/Event/{id}", n.base);
     let own = call("PUT", &url("E-ACME-1"), Some("acme"), &[], Some(event("E-ACME-1", VENDOR).as_bytes()));
     assert_eq!(own.status, 201, "{}", own.text());
@@ -171,9 +163,7 @@ fn vendors_write_only_their_own_records_and_readers_not_at_all() {
     assert_eq!(call("DELETE", &url("E-ACME-1"), Some("acme"), &[], None).status, 204);
 }
 
-#[test]
-fn a_batch_answers_one_line_per_input_line_in_order_and_refusals_do_not_undo_others() {
-    let n = start();
+fn a_batch_answers_one_line_per_input_line_in_order_and_refusals_do_not_undo_others(n: TestNode) {
     let mut lines = example_lines()[..5].to_vec();
     lines.insert(2, "{\"type\":\"Person\",\"id\":\"P-BAD\"}".to_owned());
     lines.insert(4, String::new());
@@ -213,9 +203,7 @@ fn a_batch_answers_one_line_per_input_line_in_order_and_refusals_do_not_undo_oth
     assert_eq!(ct.status, 415);
 }
 
-#[test]
-fn a_line_over_the_limit_is_refused_and_the_batch_goes_on() {
-    let n = start();
+fn a_line_over_the_limit_is_refused_and_the_batch_goes_on(n: TestNode) {
     // The test node's limit is 1 MiB.
     let long = format!("{{\"pad\":\"{}\"}}", "x".repeat(1_200_000));
     let lines = [example_lines()[0].clone(), long, example_lines()[1].clone()];
@@ -233,9 +221,7 @@ fn a_line_over_the_limit_is_refused_and_the_batch_goes_on() {
     assert_eq!(big.code(), "api-too-large");
 }
 
-#[test]
-fn reads_are_masked_to_the_callers_level_and_public_readers_never_see_raw_values() {
-    let n = start();
+fn reads_are_masked_to_the_callers_level_and_public_readers_never_see_raw_values(n: TestNode) {
     load_examples(&n);
     // Internal: the raw record, with a purpose.
     let url = format!("{}/v1/records/Person/P-0001", n.base);
@@ -283,9 +269,7 @@ fn reads_are_masked_to_the_callers_level_and_public_readers_never_see_raw_values
     assert!(audit.iter().any(|e| e.principal == "civil" && e.action == "changes"));
 }
 
-#[test]
-fn listings_filter_by_type_place_and_time_and_refuse_bad_cursors() {
-    let n = start();
+fn listings_filter_by_type_place_and_time_and_refuse_bad_cursors(n: TestNode) {
     load_examples(&n);
     let get = |q: &str| call("GET", &format!("{}/v1/records?{q}", n.base), Some("public"), &[], None);
     let persons = get("type=Person&limit=1000").json();
@@ -321,9 +305,7 @@ fn listings_filter_by_type_place_and_time_and_refuse_bad_cursors() {
     assert_eq!(get("cursor=zzz").code(), "api-bad-cursor");
 }
 
-#[test]
-fn deletes_leave_a_tombstone_in_the_feed_and_the_feed_resumes_from_any_cursor() {
-    let n = start();
+fn deletes_leave_a_tombstone_in_the_feed_and_the_feed_resumes_from_any_cursor(n: TestNode) {
     load_examples(&n);
     let feed = |since: Option<&str>| {
         let u = match since {
@@ -358,9 +340,7 @@ fn deletes_leave_a_tombstone_in_the_feed_and_the_feed_resumes_from_any_cursor() 
     assert_eq!(feed(Some("f1.x"))["code"], "api-bad-cursor");
 }
 
-#[test]
-fn a_long_poll_returns_when_a_change_arrives() {
-    let n = start();
+fn a_long_poll_returns_when_a_change_arrives(n: TestNode) {
     let base = n.base.clone();
     let waiter = std::thread::spawn(move || {
         let t = std::time::Instant::now();
@@ -389,9 +369,7 @@ fn a_long_poll_returns_when_a_change_arrives() {
     assert_eq!(bad.status, 400);
 }
 
-#[test]
-fn export_at_a_level_is_byte_identical_to_linli_mask_over_the_stores_dataset() {
-    let n = start();
+fn export_at_a_level_is_byte_identical_to_linli_mask_over_the_stores_dataset(n: TestNode) {
     load_examples(&n);
     let at = "2024-06-01T09:00:00+08:00";
     // The store's dataset, built here from what was written (spec: one file per type, canonical
@@ -477,9 +455,7 @@ fn export_at_a_level_is_byte_identical_to_linli_mask_over_the_stores_dataset() {
     assert_eq!(up.code(), "api-level-not-allowed");
 }
 
-#[test]
-fn the_report_runs_the_dataset_checks_over_the_store() {
-    let n = start();
+fn the_report_runs_the_dataset_checks_over_the_store(n: TestNode) {
     load_examples(&n);
     let a = call("GET", &format!("{}/v1/report", n.base), Some("public"), &[], None);
     assert_eq!(a.status, 200, "{}", a.text());
@@ -504,9 +480,7 @@ fn the_report_runs_the_dataset_checks_over_the_store() {
     assert!(!text.contains("/tmp/") && !text.contains(".linli-report-"), "no work path in the report");
 }
 
-#[test]
-fn the_clerk_check_validates_an_upload_and_stores_nothing() {
-    let n = start();
+fn the_clerk_check_validates_an_upload_and_stores_nothing(n: TestNode) {
     let body = example_lines().join("\n");
     let a = call(
         "POST",
@@ -524,9 +498,7 @@ fn the_clerk_check_validates_an_upload_and_stores_nothing() {
     assert!(status["counts"].as_object().unwrap().is_empty(), "nothing stored");
 }
 
-#[test]
-fn unknown_paths_and_methods_answer_json_errors() {
-    let n = start();
+fn unknown_paths_and_methods_answer_json_errors(n: TestNode) {
     let a = call("GET", &format!("{}/v2/whatever", n.base), Some("clerk"), &[], None);
     assert_eq!(a.status, 404);
     assert_eq!(a.code(), "api-no-route");
@@ -544,10 +516,8 @@ fn unknown_paths_and_methods_answer_json_errors() {
     }
 }
 
-#[test]
-fn a_slow_client_is_cut_off_with_a_stable_code() {
+fn a_slow_client_is_cut_off_with_a_stable_code(n: TestNode) {
     use std::io::{Read, Write};
-    let n = start();
     let addr = n.base.trim_start_matches("http://").to_owned();
     let mut s = std::net::TcpStream::connect(&addr).unwrap();
     s.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
@@ -559,9 +529,7 @@ fn a_slow_client_is_cut_off_with_a_stable_code() {
     assert!(answer.contains("api-slow-client"));
 }
 
-#[test]
-fn a_public_read_whose_residence_has_no_community_drops_or_withholds_it_never_shows_the_room() {
-    let n = start();
+fn a_public_read_whose_residence_has_no_community_drops_or_withholds_it_never_shows_the_room(n: TestNode) {
     let place = example_lines().into_iter().find(|l| l.starts_with("{\"type\":\"Place\"")).unwrap();
     let mut room: Value = serde_json::from_str(&place).unwrap();
     room["id"] = json!("L-LONELY-ROOM");
@@ -589,3 +557,42 @@ fn a_public_read_whose_residence_has_no_community_drops_or_withholds_it_never_sh
     assert_eq!(a.status, 200);
     assert!(!a.text().contains("L-LONELY-ROOM"));
 }
+
+/// Every scenario above on both back-ends [API-050], [API-051].
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(crate::common::start());
+            })+
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                if let Some(n) = crate::common::start_postgres() {
+                    super::$name(n);
+                }
+            })+
+        }
+    };
+}
+
+on_both_backends!(
+    requests_without_a_known_token_are_refused_with_a_stable_code,
+    put_creates_is_idempotent_updates_and_honours_if_match,
+    invalid_records_are_refused_with_the_validators_findings_and_nothing_is_stored,
+    vendors_write_only_their_own_records_and_readers_not_at_all,
+    a_batch_answers_one_line_per_input_line_in_order_and_refusals_do_not_undo_others,
+    a_line_over_the_limit_is_refused_and_the_batch_goes_on,
+    reads_are_masked_to_the_callers_level_and_public_readers_never_see_raw_values,
+    listings_filter_by_type_place_and_time_and_refuse_bad_cursors,
+    deletes_leave_a_tombstone_in_the_feed_and_the_feed_resumes_from_any_cursor,
+    a_long_poll_returns_when_a_change_arrives,
+    export_at_a_level_is_byte_identical_to_linli_mask_over_the_stores_dataset,
+    the_report_runs_the_dataset_checks_over_the_store,
+    the_clerk_check_validates_an_upload_and_stores_nothing,
+    unknown_paths_and_methods_answer_json_errors,
+    a_public_read_whose_residence_has_no_community_drops_or_withholds_it_never_shows_the_room,
+    a_slow_client_is_cut_off_with_a_stable_code,
+);

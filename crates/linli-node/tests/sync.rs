@@ -4,15 +4,13 @@
 
 mod common;
 
-use common::{call, example_lines, load_examples, start};
+use common::{TestNode, call, example_lines, load_examples};
 
 fn lines_of(dir: &std::path::Path, file: &str) -> Vec<String> {
     std::fs::read_to_string(dir.join(file)).map(|t| t.lines().map(str::to_owned).collect()).unwrap_or_default()
 }
 
-#[test]
-fn sync_mirrors_the_node_and_later_runs_fetch_only_the_changes() {
-    let n = start();
+fn sync_mirrors_the_node_and_later_runs_fetch_only_the_changes(n: TestNode) {
     load_examples(&n);
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("mirror");
@@ -61,9 +59,7 @@ fn sync_mirrors_the_node_and_later_runs_fetch_only_the_changes() {
     assert!(audit.iter().any(|e| e.principal == "civil" && e.purpose.as_deref() == Some("sync test")));
 }
 
-#[test]
-fn sync_refuses_a_folder_that_mirrors_another_node_and_reports_node_errors() {
-    let n = start();
+fn sync_refuses_a_folder_that_mirrors_another_node_and_reports_node_errors(n: TestNode) {
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("mirror");
     linli_node::sync::sync(&n.base, "public", "t", &dir).unwrap();
@@ -75,4 +71,30 @@ fn sync_refuses_a_folder_that_mirrors_another_node_and_reports_node_errors() {
     assert!(e.message(false).contains("api-unauthenticated"), "{}", e.message(false));
     assert!(e.message(true).contains("节点出错"));
     assert!(!e.message(false).contains("wrong-token"), "the token is never printed");
+}
+
+mod sqlite {
+    #[test]
+    fn sync_mirrors_the_node_and_later_runs_fetch_only_the_changes() {
+        super::sync_mirrors_the_node_and_later_runs_fetch_only_the_changes(crate::common::start());
+    }
+    #[test]
+    fn sync_refuses_a_folder_that_mirrors_another_node_and_reports_node_errors() {
+        super::sync_refuses_a_folder_that_mirrors_another_node_and_reports_node_errors(crate::common::start());
+    }
+}
+
+mod postgres {
+    #[test]
+    fn sync_mirrors_the_node_and_later_runs_fetch_only_the_changes() {
+        if let Some(n) = crate::common::start_postgres() {
+            super::sync_mirrors_the_node_and_later_runs_fetch_only_the_changes(n);
+        }
+    }
+    #[test]
+    fn sync_refuses_a_folder_that_mirrors_another_node_and_reports_node_errors() {
+        if let Some(n) = crate::common::start_postgres() {
+            super::sync_refuses_a_folder_that_mirrors_another_node_and_reports_node_errors(n);
+        }
+    }
 }

@@ -14,6 +14,7 @@ pub const KEY: &[u8] = b"linli-node-test-key-0123456789abcdef";
 
 pub struct TestNode {
     pub base: String,
+    pub database: Option<Database>,
     pub dir: tempfile::TempDir,
     pub node: Arc<Node>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -62,6 +63,56 @@ pub fn start() -> TestNode {
     start_with(store, dir)
 }
 
+/// A node on a fresh PostgreSQL database of its own, made on the server `LINLI_TEST_POSTGRES`
+/// names (a URL whose role may create databases). Unset: `None` with a note — but under CI
+/// (env `CI` set) the test fails, so that no back-end is silently skipped there.
+pub fn start_postgres() -> Option<TestNode> {
+    let Ok(url) = std::env::var("LINLI_TEST_POSTGRES") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI runs the PostgreSQL back-end: set LINLI_TEST_POSTGRES (.ci/run does)"
+        );
+        eprintln!("note: LINLI_TEST_POSTGRES is not set: the PostgreSQL run of this test is skipped");
+        return None;
+    };
+    let db = fresh_database(&url);
+    let store: Arc<dyn linli_node::Store> =
+        Arc::new(linli_node::store::postgres::PostgresStore::connect(&db.url, 4).unwrap());
+    let mut n = start_with(store, tempfile::tempdir().unwrap());
+    n.database = Some(db);
+    Some(n)
+}
+
+/// A database dropped when the test ends.
+pub struct Database {
+    pub url: String,
+    admin: String,
+    name: String,
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+pub fn fresh_database(admin: &str) -> Database {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).unwrap();
+    let name = format!("linli_t_{}", linli_model::support::hex::encode(&b));
+    let mut c = postgres::Client::connect(admin, postgres::NoTls).unwrap();
+    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    // The same server and role, the new database: the URL's path is the database.
+    let (head, tail) = match admin.find('?') {
+        Some(i) => admin.split_at(i),
+        None => (admin, ""),
+    };
+    let base = head.rsplit_once('/').map_or(head, |(b, _)| b);
+    Database { url: format!("{base}/{name}{tail}"), admin: admin.to_owned(), name }
+}
+
 pub fn start_with(store: Arc<dyn linli_node::Store>, dir: tempfile::TempDir) -> TestNode {
     let work = dir.path().join("work");
     std::fs::create_dir_all(&work).unwrap();
@@ -85,7 +136,7 @@ pub fn start_with(store: Arc<dyn linli_node::Store>, dir: tempfile::TempDir) -> 
         });
     });
     let addr = addr_rx.recv().unwrap();
-    TestNode { base: format!("http://{addr}"), dir, node, shutdown: Some(tx), thread: Some(thread) }
+    TestNode { base: format!("http://{addr}"), database: None, dir, node, shutdown: Some(tx), thread: Some(thread) }
 }
 
 pub fn agent() -> ureq::Agent {

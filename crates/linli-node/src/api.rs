@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -275,51 +275,28 @@ async fn batch(State(node): State<Shared>, headers: HeaderMap, body: Body) -> Ap
     }
     let mut stream = body.into_data_stream();
     let mut out: Vec<u8> = Vec::new();
-    let mut line_no = 0u64;
-    let mut buf: Vec<u8> = Vec::new();
-    let mut skipping = false;
+    let mut splitter = crate::lines::Splitter::new(node.config.max_body);
+    let mut pieces = Vec::new();
     let mut pending: Vec<(u64, String)> = Vec::new();
-    let max_line = node.config.max_body;
     loop {
         let next =
             tokio::time::timeout(node.config.idle, stream.next()).await.map_err(|_| ApiError::new(Code::SlowClient))?;
-        let (chunk, end) = match next {
-            Some(Ok(c)) => (c, false),
-            Some(Err(_)) => return Err(ApiError::new(Code::SlowClient)),
-            None => (Bytes::new(), true),
-        };
-        let mut rest: &[u8] = &chunk;
-        loop {
-            match memchr_newline(rest) {
-                Some(i) => {
-                    let (head, tail) = rest.split_at(i);
-                    rest = &tail[1..];
-                    line_no += 1;
-                    if skipping {
-                        skipping = false;
-                        buf.clear();
-                        continue;
-                    }
-                    buf.extend_from_slice(head);
-                    take_line(&mut buf, line_no, &mut pending);
-                }
-                None => {
-                    if !skipping {
-                        buf.extend_from_slice(rest);
-                        if buf.len() > max_line {
-                            // Refused now; the rest of the line is passed over.
-                            skipping = true;
-                            buf.clear();
-                            pending.push((line_no + 1, String::from(TOO_LONG)));
-                        }
-                    }
-                    break;
-                }
+        let end = match next {
+            Some(Ok(c)) => {
+                splitter.push(&c, &mut pieces);
+                false
             }
-        }
-        if end && !buf.is_empty() && !skipping {
-            line_no += 1;
-            take_line(&mut buf, line_no, &mut pending);
+            Some(Err(_)) => return Err(ApiError::new(Code::SlowClient)),
+            None => {
+                splitter.finish(&mut pieces);
+                true
+            }
+        };
+        for p in pieces.drain(..) {
+            match p {
+                crate::lines::Piece::Line(n, bytes) => take_line(bytes, n, &mut pending),
+                crate::lines::Piece::TooLong(n) => pending.push((n, String::from(TOO_LONG))),
+            }
         }
         if pending.len() >= 256 || (end && !pending.is_empty()) {
             let lines = std::mem::take(&mut pending);
@@ -339,18 +316,13 @@ async fn batch(State(node): State<Shared>, headers: HeaderMap, body: Body) -> Ap
 const NOT_UTF8: &str = "\u{0}not-utf8";
 const TOO_LONG: &str = "\u{0}too-long";
 
-fn memchr_newline(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'\n')
-}
-
 fn push_result(out: &mut Vec<u8>, v: Value) {
     out.extend_from_slice(v.to_string().as_bytes());
     out.push(b'\n');
 }
 
 /// A whole line of a batch: blank lines are passed over, others wait to be written in order.
-fn take_line(buf: &mut Vec<u8>, line: u64, pending: &mut Vec<(u64, String)>) {
-    let bytes = std::mem::take(buf);
+fn take_line(bytes: Vec<u8>, line: u64, pending: &mut Vec<(u64, String)>) {
     let trimmed = bytes.strip_suffix(b"\r").unwrap_or(&bytes);
     if trimmed.iter().all(u8::is_ascii_whitespace) {
         return;

@@ -15,6 +15,7 @@ use std::time::Duration;
 pub mod api;
 pub mod dataset;
 pub mod error;
+mod lines;
 pub mod openapi;
 mod page;
 pub mod principal;
@@ -128,17 +129,43 @@ impl Node {
     }
 }
 
-/// Serve `node` on `listener` until `shutdown` resolves.
+/// Serve `node` on `listener` until `shutdown` resolves; then stop accepting, let the requests
+/// in flight finish (at most 30 s) and return. Each connection must send a request's head
+/// within [`Config::idle`] (else it is closed), and its body at the pace `Config::idle` sets
+/// per part (else `408`, `api-slow-client`) `[API-040]`.
 pub async fn serve(
     node: Arc<Node>,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
+    let idle = node.config.idle;
     let app = api::router(node);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|source| Error::Io { what: "serving".into(), source })
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            r = listener.accept() => match r {
+                Ok((s, _)) => s,
+                // Out of file descriptors and the like: wait a little, go on serving.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let svc = hyper_util::service::TowerToHyperService::new(app.clone());
+        let mut b = hyper::server::conn::http1::Builder::new();
+        b.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(idle);
+        let conn = b.serve_connection(hyper_util::rt::TokioIo::new(stream), svc);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(30), graceful.shutdown()).await;
+    Ok(())
 }
 
 /// Bind `addr`.

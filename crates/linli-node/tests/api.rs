@@ -529,6 +529,23 @@ fn a_slow_client_is_cut_off_with_a_stable_code(n: TestNode) {
     assert!(answer.contains("api-slow-client"));
 }
 
+fn a_client_that_never_finishes_its_request_head_is_disconnected(n: TestNode) {
+    use std::io::{Read, Write};
+    let addr = n.base.trim_start_matches("http://").to_owned();
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    let t = std::time::Instant::now();
+    write!(s, "GET /v1/status HTTP/1.1\r\nHost: x\r\nAuthori").unwrap();
+    let mut buf = Vec::new();
+    // The test node allows 2 s for a request head: the node ends the connection, long before
+    // the client's own 20 s.
+    let r = s.read_to_end(&mut buf);
+    assert!(r.is_ok(), "closed by the node, not timed out by the client: {r:?}");
+    assert!(t.elapsed() < std::time::Duration::from_secs(15), "{:?}", t.elapsed());
+    // The node still serves others.
+    assert_eq!(call("GET", &format!("{}/healthz", n.base), None, &[], None).status, 200);
+}
+
 fn a_public_read_whose_residence_has_no_community_drops_or_withholds_it_never_shows_the_room(n: TestNode) {
     let place = example_lines().into_iter().find(|l| l.starts_with("{\"type\":\"Place\"")).unwrap();
     let mut room: Value = serde_json::from_str(&place).unwrap();
@@ -579,6 +596,7 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    a_client_that_never_finishes_its_request_head_is_disconnected,
     requests_without_a_known_token_are_refused_with_a_stable_code,
     put_creates_is_idempotent_updates_and_honours_if_match,
     invalid_records_are_refused_with_the_validators_findings_and_nothing_is_stored,

@@ -757,8 +757,30 @@ async fn export(
         Ok(f)
     })
     .await?;
-    let bytes = blocking(move || std::fs::read(file.path()).map_err(|_| ApiError::new(Code::Internal))).await?;
-    let mut r = ([(header::CONTENT_TYPE, "application/x-tar")], bytes).into_response();
+    // Streamed from the temporary file (removed once sent), in parts of 256 KiB.
+    let reader = file.reopen().map_err(|_| ApiError::new(Code::Internal))?;
+    let len = reader.metadata().map(|m| m.len()).ok();
+    let stream = futures_util::stream::unfold(Some((reader, file)), |state| async move {
+        let (mut reader, file) = state?;
+        let read = tokio::task::spawn_blocking(move || {
+            let mut buf = vec![0u8; 256 << 10];
+            let n = std::io::Read::read(&mut reader, &mut buf);
+            (reader, buf, n)
+        })
+        .await;
+        match read {
+            Ok((reader, mut buf, Ok(n))) if n > 0 => {
+                buf.truncate(n);
+                Some((Ok::<_, std::io::Error>(buf), Some((reader, file))))
+            }
+            Ok((_, _, Err(e))) => Some((Err(e), None)),
+            _ => None,
+        }
+    });
+    let mut r = ([(header::CONTENT_TYPE, "application/x-tar")], Body::from_stream(stream)).into_response();
+    if let Some(len) = len.and_then(|l| HeaderValue::from_str(&l.to_string()).ok()) {
+        r.headers_mut().insert(header::CONTENT_LENGTH, len);
+    }
     if let Ok(v) = HeaderValue::from_str(&at.to_string()) {
         r.headers_mut().insert("x-linli-created-at", v);
     }

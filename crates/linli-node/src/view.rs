@@ -3,7 +3,7 @@
 //! residence's community; the names of persons and contacts, to find them in free text) built
 //! over the store and brought up to date from the change feed before each read.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{RwLock, RwLockReadGuard};
 
 use linli_model::codes::SharingLevel;
 use linli_privacy::leak::Names;
@@ -34,7 +34,7 @@ struct Index {
 pub struct Views {
     key: Option<Key>,
     profiles: Vec<(SharingLevel, Profile)>,
-    index: Mutex<Arc<Index>>,
+    index: RwLock<Index>,
 }
 
 impl std::fmt::Debug for Views {
@@ -65,7 +65,7 @@ impl Views {
             }
             profiles.push((level, p));
         }
-        Ok(Views { key, profiles, index: Mutex::new(Arc::new(Index::default())) })
+        Ok(Views { key, profiles, index: RwLock::new(Index::default()) })
     }
 
     /// The key.
@@ -80,32 +80,39 @@ impl Views {
     }
 
     /// The indexes brought up to the store's head: only the changes since the last read are
-    /// read. A name once seen stays (masking more is safe); a place takes its latest form.
-    fn index(&self, store: &dyn Store) -> Result<Arc<Index>, StoreError> {
+    /// read, and applied in place. A name once seen stays (masking more is safe); a place takes
+    /// its latest form.
+    fn index(&self, store: &dyn Store) -> Result<RwLockReadGuard<'_, Index>, StoreError> {
         let head = store.head()?;
-        let mut guard = self.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if guard.seq >= head {
-            return Ok(Arc::clone(&guard));
+        {
+            let guard = self.index.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if guard.seq >= head {
+                return Ok(guard);
+            }
         }
-        let mut next = Index { seq: guard.seq, places: guard.places.clone(), names: guard.names.clone() };
-        loop {
-            let batch = store.changes(next.seq, 10_000)?;
-            let Some(last) = batch.last() else { break };
-            next.seq = last.seq;
-            for r in &batch {
-                if let Some(body) = &r.body {
-                    if let Ok(v) = serde_json::from_str::<Value>(body) {
-                        next.places.add(&v);
-                        next.names.add_record(&v);
+        {
+            let mut guard = self.index.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+            loop {
+                let batch = store.changes(guard.seq, 10_000)?;
+                let Some(last) = batch.last() else { break };
+                guard.seq = last.seq;
+                for r in &batch {
+                    if let Some(body) = &r.body {
+                        if let Ok(v) = serde_json::from_str::<Value>(body) {
+                            guard.places.add(&v);
+                            guard.names.add_record(&v);
+                        }
                     }
+                }
+                if guard.seq >= head {
+                    break;
                 }
             }
         }
-        *guard = Arc::new(next);
-        Ok(Arc::clone(&guard))
+        Ok(self.index.read().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
-    /// A masker for `level` with the current indexes (kept alive by the returned guard).
+    /// A masker for `level` with the current indexes (held for reading while it lives).
     pub fn masker(&self, store: &dyn Store, level: SharingLevel) -> Result<LevelMasker<'_>, StoreError> {
         Ok(LevelMasker { views: self, level, index: self.index(store)? })
     }
@@ -115,7 +122,7 @@ impl Views {
 pub struct LevelMasker<'a> {
     views: &'a Views,
     level: SharingLevel,
-    index: Arc<Index>,
+    index: RwLockReadGuard<'a, Index>,
 }
 
 /// A record as a reader at a level receives it.

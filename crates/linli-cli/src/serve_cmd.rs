@@ -151,8 +151,27 @@ pub(crate) fn serve(args: &ServeArgs, lang: Lang, out: &mut dyn Write) -> Result
         };
         out.write_all(line.as_bytes()).map_err(CliError::Stdout)?;
         out.flush().map_err(CliError::Stdout)?;
+        // Ctrl-C or SIGTERM: stop accepting, finish the requests in flight, exit.
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+            #[cfg(unix)]
+            {
+                let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+                match term {
+                    Ok(mut term) => {
+                        tokio::select! {
+                            _ = tokio::signal::ctrl_c() => {}
+                            _ = term.recv() => {}
+                        }
+                    }
+                    Err(_) => {
+                        let _ = tokio::signal::ctrl_c().await;
+                    }
+                }
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = tokio::signal::ctrl_c().await;
+            }
         };
         linli_node::serve(node, listener, shutdown).await.map_err(|e| node_err(&e))
     })?;

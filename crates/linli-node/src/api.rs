@@ -50,7 +50,7 @@ async fn page() -> Response {
     // The page loads nothing from elsewhere and sends nothing elsewhere.
     r.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-src 'self' blob:; form-action 'none'"),
+        HeaderValue::from_static("default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'none'"),
     );
     r
 }
@@ -827,38 +827,45 @@ async fn check(
         Some(n) if n.ends_with(".tar.gz") || n.ends_with(".tgz") => "tar.gz",
         Some(n) if n.ends_with(".tar") => "tar",
         Some(n) if n.ends_with(".json") => "json",
+        Some(n) if n.ends_with(".ndjson.gz") || n.ends_with(".jsonl.gz") => "ndjson.gz",
         _ if bytes.starts_with(b"PK") => "zip",
         _ if bytes.starts_with(&[0x1f, 0x8b]) => "tar.gz",
         _ => "ndjson",
     };
+    // The report names the file as the clerk chose it (its last part, in letters, digits and
+    // `._-` only), or `upload.EXT`.
+    let name = q
+        .get("name")
+        .map(|n| n.rsplit(['/', '\\']).next().unwrap_or("").to_owned())
+        .map(|n| {
+            n.chars()
+                .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
+                .collect::<String>()
+        })
+        .filter(|n| !n.starts_with('.') && n.ends_with(ext) && n.len() <= 200)
+        .unwrap_or_else(|| format!("upload.{ext}"));
     let n = Arc::clone(&node);
     blocking(move || {
         let tmp = tempfile::Builder::new()
             .prefix(".linli-check-")
             .tempdir_in(&n.config.work_dir)
             .map_err(|_| ApiError::new(Code::Internal))?;
-        let file = tmp.path().join(format!("upload.{ext}"));
+        let file = tmp.path().join(&name);
         std::fs::write(&file, &bytes).map_err(|_| ApiError::new(Code::Internal))?;
         let opts = linli_validate::Options { dataset_checks: true, threads: 1, ..Default::default() };
+        let prefix = format!("{}/", tmp.path().display());
         let mut r = match linli_validate::validate_paths(std::slice::from_ref(&file), &n.validator, &opts) {
             Ok(r) => r,
             Err(e) => {
-                return Err(ApiError::with(Code::BadQuery, e.message(true), e.message(false)));
+                // Said without the node's own folders.
+                return Err(ApiError::with(
+                    Code::UploadUnreadable,
+                    e.message(true).replace(&prefix, ""),
+                    e.message(false).replace(&prefix, ""),
+                ));
             }
         };
-        let prefix = format!("{}/", tmp.path().display());
-        for f in &mut r.findings {
-            if let Some(p) = f.file.as_mut() {
-                if let Some(rest) = p.strip_prefix(&prefix) {
-                    *p = rest.to_owned();
-                }
-            }
-        }
-        for i in &mut r.inputs {
-            if let Some(rest) = i.path.strip_prefix(&prefix) {
-                i.path = rest.to_owned();
-            }
-        }
+        crate::dataset::relative(&mut r, &prefix);
         if html {
             let lang = if zh { linli_validate::report::Lang::Zh } else { linli_validate::report::Lang::En };
             Ok(Html(linli_validate::report::render_html(&r, lang)).into_response())

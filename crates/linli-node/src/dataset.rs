@@ -125,16 +125,24 @@ pub fn report(
     let opts = linli_validate::Options { dataset_checks: true, threads: 1, ..Default::default() };
     let mut r = linli_validate::validate_paths(std::slice::from_ref(&dir), validator, &opts)
         .map_err(|e| DatasetError::Other(e.message(false)))?;
-    let prefix = format!("{}/", tmp.path().display());
+    relative(&mut r, &format!("{}/", tmp.path().display()));
+    Ok(r)
+}
+
+/// A report's paths without the node's work folder `prefix`: findings' files, inputs and
+/// datasets name what the caller knows (`store/…`, the uploaded file's name).
+pub fn relative(r: &mut linli_validate::Report, prefix: &str) {
     let strip = |s: &mut String| {
-        if let Some(rest) = s.strip_prefix(&prefix) {
-            *s = rest.to_owned();
+        if s.contains(prefix) {
+            *s = s.replace(prefix, "");
         }
     };
     for f in &mut r.findings {
         if let Some(file) = f.file.as_mut() {
             strip(file);
         }
+        strip(&mut f.message_en);
+        strip(&mut f.message_zh);
     }
     for i in &mut r.inputs {
         strip(&mut i.path);
@@ -142,7 +150,6 @@ pub fn report(
     for d in &mut r.datasets {
         strip(&mut d.path);
     }
-    Ok(r)
 }
 
 /// The level named `name` (`internal`, `inter-department`, `public`).

@@ -498,6 +498,43 @@ fn the_clerk_check_validates_an_upload_and_stores_nothing(n: TestNode) {
     assert!(status["counts"].as_object().unwrap().is_empty(), "nothing stored");
 }
 
+fn the_clerk_check_names_the_upload_as_the_clerk_did_and_never_the_nodes_folders(n: TestNode) {
+    // A dataset as a .tar.gz.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    {
+        let mut t = tar::Builder::new(&mut gz);
+        for e in std::fs::read_dir(common::examples()).unwrap() {
+            let p = e.unwrap().path();
+            t.append_path_with_name(&p, format!("gusu/{}", p.file_name().unwrap().to_str().unwrap())).unwrap();
+        }
+        t.finish().unwrap();
+    }
+    let bytes = gz.finish().unwrap();
+    let a = call(
+        "POST",
+        &format!("{}/v1/check?format=json&name=C%3A%5Cexports%5Cgusu.tar.gz", n.base),
+        Some("public"),
+        &[],
+        Some(&bytes),
+    );
+    assert_eq!(a.status, 200, "{}", a.text());
+    let text = a.text();
+    assert_eq!(a.json()["records"], 120, "{text}");
+    assert!(text.contains("gusu.tar.gz"), "the clerk's name: {text}");
+    assert!(!text.contains(".linli-check-") && !text.contains(n.dir.path().to_str().unwrap()), "{text}");
+    // Not an archive at all, named as one.
+    let b = call(
+        "POST",
+        &format!("{}/v1/check?name=broken.zip", n.base),
+        Some("public"),
+        &[],
+        Some(b"PK\x03\x04 not really"),
+    );
+    assert_eq!(b.status, 422, "{}", b.text());
+    assert_eq!(b.code(), "api-upload-unreadable");
+    assert!(!b.text().contains(".linli-check-"), "{}", b.text());
+}
+
 fn unknown_paths_and_methods_answer_json_errors(n: TestNode) {
     let a = call("GET", &format!("{}/v2/whatever", n.base), Some("clerk"), &[], None);
     assert_eq!(a.status, 404);
@@ -596,6 +633,7 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    the_clerk_check_names_the_upload_as_the_clerk_did_and_never_the_nodes_folders,
     a_client_that_never_finishes_its_request_head_is_disconnected,
     requests_without_a_known_token_are_refused_with_a_stable_code,
     put_creates_is_idempotent_updates_and_honours_if_match,

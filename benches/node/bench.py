@@ -15,6 +15,7 @@ Settings come from the environment (DURATION, CLIENTS, BATCH, RATE); only 127.0.
 import http.client
 import json
 import os
+import random
 import re
 import statistics
 import sys
@@ -77,7 +78,11 @@ def batch(url, token, data, out):
     """CLIENTS threads POST batches of BATCH lines: the first pass creates every record (it
     always finishes, HARD_LIMIT aside); then later passes (each line's meta.version changed)
     update them for DURATION seconds. No update starts before the last create is answered."""
+    # Shuffled (the same way every run): every batch holds the same mix of types, so that the
+    # creates and the updates (which do not cover every batch) are measured on like records.
+    # The node checks records one by one: a reference may come before what it names.
     recs = lines(data)
+    random.Random(2026).shuffle(recs)
     chunks = [recs[i : i + BATCH] for i in range(0, len(recs), BATCH)]
     lock = threading.Lock()
     state = {"next": 0, "first_done": None, "round0": 0, "creates": 0, "updates": 0, "unchanged": 0, "refused": 0, "http_errors": 0}

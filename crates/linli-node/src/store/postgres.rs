@@ -54,7 +54,24 @@ impl std::fmt::Debug for PostgresStore {
 }
 
 fn e(err: postgres::Error) -> StoreError {
-    StoreError::postgres(err)
+    // The server's own message (its Display alone says only "db error"); not its detail, which
+    // may quote the values of a row.
+    match err.as_db_error() {
+        Some(db) => StoreError::postgres(format!("{} {}: {}", db.severity(), db.code().code(), db.message())),
+        None => StoreError::postgres(err),
+    }
+}
+
+/// Begin a write: take the feed counter's row lock first. Every writer (of every node on the
+/// database) then runs one at a time, so that
+/// - what a write reads of a record is its latest committed state: two writers racing to create
+///   one record with `If-None-Match: *` cannot both see it absent and both answer `201`;
+/// - a batch never holds a record's row lock while waiting for the counter that another batch
+///   holds while waiting for that record (a deadlock, which failed one of them);
+/// - changes commit in the order of their `seq` `[API-020]`.
+fn lock_feed(tx: &mut postgres::Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute("SELECT seq FROM feed_head WHERE one = 1 FOR UPDATE", &[]).map_err(e)?;
+    Ok(())
 }
 
 impl PostgresStore {
@@ -132,12 +149,12 @@ impl Store for PostgresStore {
     fn put_many(&self, records: &[(NewRecord, Precondition)]) -> Result<Vec<PutOutcome>, StoreError> {
         let mut c = self.client();
         let mut tx = c.transaction().map_err(e)?;
+        lock_feed(&mut tx)?;
         let mut out = Vec::with_capacity(records.len());
         let at = crate::clock::now_utc();
         for (r, pre) in records {
             let ty = type_code(r.record_type);
-            // The row lock orders concurrent writers of one record (and the feed counter below
-            // all writers).
+            // Writers are ordered by the feed counter's lock, taken above.
             let existing = tx
                 .query_opt(
                     "SELECT etag, body IS NULL FROM record WHERE type = $1 AND id = $2 FOR UPDATE",
@@ -190,6 +207,7 @@ impl Store for PostgresStore {
     fn delete(&self, ty: RecordType, id: &str, pre: &Precondition) -> Result<DeleteOutcome, StoreError> {
         let mut c = self.client();
         let mut tx = c.transaction().map_err(e)?;
+        lock_feed(&mut tx)?;
         let t = type_code(ty);
         let live: Option<String> = tx
             .query_opt(

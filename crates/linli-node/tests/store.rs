@@ -73,10 +73,11 @@ fn random_name(prefix: &str) -> String {
 }
 
 /// `url` with the session's search path set to `schema` (the postgres crate passes `options` to
-/// the server at connection time, so every connection of the store's pool uses it).
+/// the server at connection time, so every connection of the store's pool uses it), and the
+/// schema's name as the connections' application name (to find them in `pg_stat_activity`).
 fn with_schema(url: &str, schema: &str) -> String {
     let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}options=-csearch_path%3D{schema}")
+    format!("{url}{sep}options=-csearch_path%3D{schema}&application_name={schema}")
 }
 
 impl Fx {
@@ -162,6 +163,32 @@ both!(
     concurrent_creates_have_one_winner,
     model_round_trip,
 );
+
+/// The server closes every connection of a PostgreSQL store (a restart, an administrator, an idle
+/// timeout): each pooled connection fails at most one call, then the store connects again.
+#[test]
+fn postgres_store_replaces_connections_the_server_closed() {
+    const POOL: usize = 3;
+    let Some(fx) = Fx::postgres(POOL) else { return };
+    let Backend::Postgres { base, schema, .. } = &fx.backend else { panic!("a PostgreSQL fixture") };
+    put(fx.s(), rec(RecordType::Person, "P-1", "1"));
+    let mut admin = ::postgres::Client::connect(base, ::postgres::NoTls).unwrap();
+    let ended: i64 = admin
+        .query_one(
+            "WITH s AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE application_name = $1)
+             SELECT count(*) FROM s WHERE pg_terminate_backend(pid, 10000)",
+            &[schema],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(ended, i64::try_from(POOL).unwrap(), "the store's connections were ended");
+    let failed = (0..POOL).filter(|_| fx.s().head().is_err()).count();
+    assert!(failed <= POOL);
+    for _ in 0..2 * POOL {
+        assert_eq!(fx.s().head().expect("connected again"), 1);
+    }
+    assert_eq!(put(fx.s(), rec(RecordType::Person, "P-2", "1")), PutOutcome::Created { seq: 2 });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

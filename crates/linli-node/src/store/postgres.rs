@@ -43,6 +43,8 @@ const MIGRATIONS: &[&str] = &[
 
 /// The PostgreSQL store.
 pub struct PostgresStore {
+    /// To connect again (never printed: it may hold a password).
+    url: String,
     clients: Vec<Mutex<Client>>,
     next: AtomicUsize,
 }
@@ -54,7 +56,24 @@ impl std::fmt::Debug for PostgresStore {
 }
 
 fn e(err: postgres::Error) -> StoreError {
-    StoreError::postgres(err)
+    // The server's own message (its Display alone says only "db error"); not its detail, which
+    // may quote the values of a row.
+    match err.as_db_error() {
+        Some(db) => StoreError::postgres(format!("{} {}: {}", db.severity(), db.code().code(), db.message())),
+        None => StoreError::postgres(err),
+    }
+}
+
+/// Begin a write: take the feed counter's row lock first. Every writer (of every node on the
+/// database) then runs one at a time, so that
+/// - what a write reads of a record is its latest committed state: two writers racing to create
+///   one record with `If-None-Match: *` cannot both see it absent and both answer `201`;
+/// - a batch never holds a record's row lock while waiting for the counter that another batch
+///   holds while waiting for that record (a deadlock, which failed one of them);
+/// - changes commit in the order of their `seq` `[API-020]`.
+fn lock_feed(tx: &mut postgres::Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute("SELECT seq FROM feed_head WHERE one = 1 FOR UPDATE", &[]).map_err(e)?;
+    Ok(())
 }
 
 impl PostgresStore {
@@ -67,18 +86,22 @@ impl PostgresStore {
         for _ in 1..connections.max(2) {
             clients.push(Mutex::new(Client::connect(url, NoTls).map_err(e)?));
         }
-        Ok(PostgresStore { clients, next: AtomicUsize::new(0) })
+        Ok(PostgresStore { url: url.to_owned(), clients, next: AtomicUsize::new(0) })
     }
 
-    fn client(&self) -> std::sync::MutexGuard<'_, Client> {
+    /// A connection of the pool. One the server has closed (a restart of the database, a
+    /// connection ended by its administrator or an idle timeout) is replaced by a new one: the
+    /// call that found it closed failed, the next ones work.
+    fn client(&self) -> Result<std::sync::MutexGuard<'_, Client>, StoreError> {
         let n = self.clients.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed);
-        for i in 0..n {
-            if let Ok(g) = self.clients[(start + i) % n].try_lock() {
-                return g;
-            }
+        let mut g = (0..n)
+            .find_map(|i| self.clients[(start + i) % n].try_lock().ok())
+            .unwrap_or_else(|| self.clients[start % n].lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        if g.is_closed() {
+            *g = Client::connect(&self.url, NoTls).map_err(e)?;
         }
-        self.clients[start % n].lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        Ok(g)
     }
 }
 
@@ -130,14 +153,14 @@ fn u(n: i64) -> u64 {
 
 impl Store for PostgresStore {
     fn put_many(&self, records: &[(NewRecord, Precondition)]) -> Result<Vec<PutOutcome>, StoreError> {
-        let mut c = self.client();
+        let mut c = self.client()?;
         let mut tx = c.transaction().map_err(e)?;
+        lock_feed(&mut tx)?;
         let mut out = Vec::with_capacity(records.len());
         let at = crate::clock::now_utc();
         for (r, pre) in records {
             let ty = type_code(r.record_type);
-            // The row lock orders concurrent writers of one record (and the feed counter below
-            // all writers).
+            // Writers are ordered by the feed counter's lock, taken above.
             let existing = tx
                 .query_opt(
                     "SELECT etag, body IS NULL FROM record WHERE type = $1 AND id = $2 FOR UPDATE",
@@ -177,7 +200,7 @@ impl Store for PostgresStore {
     }
 
     fn get(&self, ty: RecordType, id: &str) -> Result<Option<StoredRecord>, StoreError> {
-        let mut c = self.client();
+        let mut c = self.client()?;
         let r = c
             .query_opt(
                 "SELECT type, id, body, etag, updated_at, seq FROM record WHERE type = $1 AND id = $2",
@@ -188,8 +211,9 @@ impl Store for PostgresStore {
     }
 
     fn delete(&self, ty: RecordType, id: &str, pre: &Precondition) -> Result<DeleteOutcome, StoreError> {
-        let mut c = self.client();
+        let mut c = self.client()?;
         let mut tx = c.transaction().map_err(e)?;
+        lock_feed(&mut tx)?;
         let t = type_code(ty);
         let live: Option<String> = tx
             .query_opt(
@@ -222,7 +246,7 @@ impl Store for PostgresStore {
     }
 
     fn list(&self, q: &ListQuery) -> Result<Vec<StoredRecord>, StoreError> {
-        let mut c = self.client();
+        let mut c = self.client()?;
         let mut sql = String::from("SELECT r.type, r.id, r.body, r.etag, r.updated_at, r.seq FROM record r");
         let mut args: Vec<Box<dyn postgres::types::ToSql + Sync>> = Vec::new();
         let mut conds = vec!["r.body IS NOT NULL".to_owned()];
@@ -254,7 +278,7 @@ impl Store for PostgresStore {
     }
 
     fn changes(&self, since: u64, limit: usize) -> Result<Vec<StoredRecord>, StoreError> {
-        let mut c = self.client();
+        let mut c = self.client()?;
         let rows = c
             .query(
                 "SELECT type, id, body, etag, updated_at, seq FROM record WHERE seq > $1 ORDER BY seq LIMIT $2",
@@ -265,13 +289,13 @@ impl Store for PostgresStore {
     }
 
     fn head(&self) -> Result<u64, StoreError> {
-        let mut c = self.client();
+        let mut c = self.client()?;
         let s: i64 = c.query_one("SELECT seq FROM feed_head", &[]).map_err(e)?.get(0);
         Ok(u(s))
     }
 
     fn counts(&self) -> Result<Vec<(RecordType, u64)>, StoreError> {
-        let mut c = self.client();
+        let mut c = self.client()?;
         let rows = c
             .query("SELECT type, count(*) FROM record WHERE body IS NOT NULL GROUP BY type ORDER BY type", &[])
             .map_err(e)?;
@@ -280,13 +304,13 @@ impl Store for PostgresStore {
 
     fn append_audit(&self, entry: &AuditEntry) -> Result<u64, StoreError> {
         let text = serde_json::to_string(entry).map_err(StoreError::postgres)?;
-        let mut c = self.client();
+        let mut c = self.client()?;
         let seq: i64 = c.query_one("INSERT INTO audit (entry) VALUES ($1) RETURNING seq", &[&text]).map_err(e)?.get(0);
         Ok(u(seq))
     }
 
     fn audit(&self, after: u64, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
-        let mut c = self.client();
+        let mut c = self.client()?;
         let rows = c
             .query("SELECT seq, entry FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2", &[&i(after), &i(limit as u64)])
             .map_err(e)?;

@@ -214,7 +214,7 @@ pub fn init_data_dir(dir: &Path) -> Result<PathBuf, Error> {
     Ok(file)
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create_new(true);

@@ -191,6 +191,88 @@ impl Principals {
     }
 }
 
+/// A principal to add to a principals file ([`add`]).
+#[derive(Debug, Clone)]
+pub struct NewPrincipal {
+    /// Its name (letters, digits, `-`, `_`, `.`).
+    pub name: String,
+    /// Vendor or department.
+    pub kind: Kind,
+    /// A vendor's `meta.source.vendor`.
+    pub vendor: Option<String>,
+    /// Record types it may write.
+    pub write: Vec<RecordType>,
+    /// Its read level.
+    pub read: SharingLevel,
+}
+
+/// Add `p` to the principals file `file` (created when absent) with a new random token, written
+/// once to `tokens_dir/NAME.token` (mode 0600); the file gets only the token's hash. The whole
+/// file is read back to check it before it replaces the old one. Returns the token file.
+pub fn add(file: &Path, tokens_dir: &Path, p: &NewPrincipal) -> Result<std::path::PathBuf, PrincipalsError> {
+    let shown = file.display().to_string();
+    let ok_name = !p.name.is_empty()
+        && p.name.len() <= 64
+        && p.name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !p.name.starts_with('.');
+    if !ok_name {
+        return Err(bad(
+            &shown,
+            "名称只能由字母、数字和 - _ . 组成（最多 64 个）".into(),
+            "a name is letters, digits, - _ . only (at most 64)".into(),
+        ));
+    }
+    let old = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(bad(&shown, format!("无法读取：{e}"), format!("cannot be read: {e}"))),
+    };
+    let before = Principals::from_toml(&old, &shown)?;
+    if before.list.iter().any(|q| q.name == p.name) {
+        return Err(bad(
+            &shown,
+            format!("已有名为 {} 的调用方", p.name),
+            format!("a principal named {} exists", p.name),
+        ));
+    }
+    let token = new_token().map_err(|e| bad(&shown, format!("无法生成令牌：{e}"), format!("no random token: {e}")))?;
+    let mut entry = format!(
+        "\n[[principal]]\nname = {}\nkind = \"{}\"\n",
+        toml_str(&p.name),
+        match p.kind {
+            Kind::Vendor => "vendor",
+            Kind::Department => "department",
+        }
+    );
+    if let Some(v) = &p.vendor {
+        entry.push_str(&format!("vendor = {}\n", toml_str(v)));
+    }
+    let write: Vec<String> = p.write.iter().map(|t| format!("\"{}\"", t.code())).collect();
+    entry.push_str(&format!(
+        "token-sha256 = \"{}\"\nwrite = [{}]\nread = \"{}\"\n",
+        token_hash(&token),
+        write.join(", "),
+        p.read.code()
+    ));
+    let text = format!("{old}{entry}");
+    // The new file must read, with the new principal in it.
+    Principals::from_toml(&text, &shown)?;
+    let io = |e: std::io::Error| bad(&shown, format!("无法写入：{e}"), format!("cannot be written: {e}"));
+    std::fs::create_dir_all(tokens_dir).map_err(io)?;
+    let token_file = tokens_dir.join(format!("{}.token", p.name));
+    crate::write_private(&token_file, token.as_bytes()).map_err(io)?;
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(io)?;
+    tmp.persist(file).map_err(|e| io(e.error))?;
+    Ok(token_file)
+}
+
+/// A TOML basic string.
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_owned()).to_string()
+}
+
 /// A new random token: 32 bytes from the operating system, as 64 hex digits with a `lt_`
 /// prefix (so that it is recognisable in a leaked file).
 pub fn new_token() -> Result<String, std::io::Error> {
@@ -215,6 +297,29 @@ mod tests {
         assert!(p.authenticate("lt_other").is_none());
         assert!(p.authenticate("").is_none());
         assert!(!format!("{:?}", p).contains(&token_hash(&t)), "no hash in Debug");
+    }
+
+    #[test]
+    fn added_principals_authenticate_and_the_file_keeps_only_hashes() {
+        let dir = tempfile::tempdir().expect("temp");
+        let file = dir.path().join("principals.toml");
+        let p = NewPrincipal {
+            name: "acme-iot".into(),
+            kind: Kind::Vendor,
+            vendor: Some("苏州\"邻里\"科技".into()),
+            write: vec![RecordType::Event],
+            read: SharingLevel::Public,
+        };
+        let token_file = add(&file, &dir.path().join("tokens"), &p).expect("added");
+        let token = std::fs::read_to_string(&token_file).expect("token");
+        let text = std::fs::read_to_string(&file).expect("file");
+        assert!(!text.contains(&token));
+        let all = Principals::load(&file).expect("reads");
+        let who = all.authenticate(&token).expect("known");
+        assert!(who.may_write(RecordType::Event, Some("苏州\"邻里\"科技")));
+        assert!(add(&file, &dir.path().join("tokens"), &p).expect_err("twice").en.contains("exists"));
+        let bad_name = NewPrincipal { name: "a b".into(), ..p };
+        assert!(add(&file, &dir.path().join("tokens"), &bad_name).is_err());
     }
 
     #[test]

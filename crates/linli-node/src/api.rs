@@ -235,7 +235,10 @@ async fn put(
         let rec = match check_record(&n, &who, &text, None, Some((ty, &id))) {
             Checked::Ok(r) => r,
             Checked::Refused(e, Some(report)) => {
-                return Ok((e.status(), Json(json!({"code": e.code.as_str(), "report": report}))).into_response());
+                // The error body of every error answer `[API-040]`, with the report `[API-010]`.
+                let mut body = e.body();
+                body["report"] = report;
+                return Ok((e.status(), Json(body)).into_response());
             }
             Checked::Refused(e, None) => return Err(e),
         };

@@ -1,6 +1,7 @@
 //! Answers of the exchange API that spec chapter 31 and `spec/openapi.json` fix: the 422 of an
 //! invalid record carries the error body of every error answer with the report `[API-010]`,
-//! `[API-040]`; a DELETE under `If-None-Match` is refused and deletes nothing `[API-013]`.
+//! `[API-040]`; a DELETE under `If-None-Match` is refused and deletes nothing `[API-013]`; a
+//! batch line over the limit is refused even when it arrives whole in one chunk `[API-014]`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -26,6 +27,10 @@ impl Drop for Server {
 }
 
 fn server() -> Server {
+    server_with(|_| {})
+}
+
+fn server_with(tune: impl FnOnce(&mut linli_node::Config)) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let token = linli_node::principal::new_token().unwrap();
     let toml = format!(
@@ -35,7 +40,8 @@ fn server() -> Server {
     let principals = linli_node::Principals::from_toml(&toml, "principals.toml").unwrap();
     let store = Arc::new(linli_node::store::sqlite::SqliteStore::open(&dir.path().join("db")).unwrap());
     let key = linli_privacy::Key::new(&[9u8; 32], "test").unwrap();
-    let config = linli_node::Config::new(dir.path().to_path_buf(), "sqlite");
+    let mut config = linli_node::Config::new(dir.path().to_path_buf(), "sqlite");
+    tune(&mut config);
     let node = Arc::new(linli_node::Node::new(store, principals, Some(key), config).unwrap());
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
@@ -48,6 +54,11 @@ fn server() -> Server {
 }
 
 fn send(s: &Server, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, Value) {
+    let (status, text) = send_text(s, method, path, headers, body);
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+fn send_text(s: &Server, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let mut b = ureq::http::Request::builder()
         .method(method)
@@ -59,8 +70,7 @@ fn send(s: &Server, method: &str, path: &str, headers: &[(&str, &str)], body: &s
     }
     let mut resp = agent.run(b.body(body.to_owned()).unwrap()).unwrap();
     let status = resp.status().as_u16();
-    let text = resp.body_mut().read_to_string().unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    (status, resp.body_mut().read_to_string().unwrap())
 }
 
 fn place() -> String {
@@ -98,4 +108,18 @@ fn a_delete_under_if_none_match_is_refused_and_deletes_nothing() {
     assert_eq!(status, 200, "the record is still there");
     let (status, _) = send(&s, "DELETE", &path, &[], "");
     assert_eq!(status, 204);
+}
+
+#[test]
+fn a_batch_line_over_the_limit_is_refused_even_when_it_arrives_whole() {
+    let s = server_with(|c| c.max_body = 200);
+    let long = "x".repeat(300);
+    let body = format!("{long}\n{{}}\n");
+    let (status, text) = send_text(&s, "POST", "/v1/records", &[("Content-Type", "application/x-ndjson")], &body);
+    assert_eq!(status, 200, "{text}");
+    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!((lines[0]["line"].as_u64(), lines[0]["status"].as_u64()), (Some(1), Some(413)), "{text}");
+    assert_eq!(lines[0]["code"], "api-line-too-long");
+    assert_eq!((lines[1]["line"].as_u64(), lines[1]["status"].as_u64()), (Some(2), Some(422)), "{text}");
 }

@@ -1,7 +1,8 @@
 //! Answers of the exchange API that spec chapter 31 and `spec/openapi.json` fix: the 422 of an
 //! invalid record carries the error body of every error answer with the report `[API-010]`,
 //! `[API-040]`; a DELETE under `If-None-Match` is refused and deletes nothing `[API-013]`; a
-//! batch line over the limit is refused even when it arrives whole in one chunk `[API-014]`.
+//! batch line over the limit is refused even when it arrives whole in one chunk `[API-014]`; a
+//! body over the limit is refused `[API-041]`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -122,4 +123,18 @@ fn a_batch_line_over_the_limit_is_refused_even_when_it_arrives_whole() {
     assert_eq!((lines[0]["line"].as_u64(), lines[0]["status"].as_u64()), (Some(1), Some(413)), "{text}");
     assert_eq!(lines[0]["code"], "api-line-too-long");
     assert_eq!((lines[1]["line"].as_u64(), lines[1]["status"].as_u64()), (Some(2), Some(422)), "{text}");
+}
+
+#[test]
+fn a_body_over_the_limit_is_refused_and_nothing_stored() {
+    let s = server_with(|c| c.max_body = 200);
+    let rec = place();
+    assert!(rec.len() > 200, "the example place is longer than the limit");
+    let v: Value = serde_json::from_str(&rec).unwrap();
+    let path = format!("/v1/records/Place/{}", v["id"].as_str().unwrap());
+    let (status, body) = send(&s, "PUT", &path, &[], &rec);
+    assert_eq!((status, body["code"].as_str()), (413, Some("api-too-large")), "{body}");
+    assert_eq!(body["requirement"], "API-041");
+    let (status, _) = send(&s, "GET", &path, &[], "");
+    assert_eq!(status, 404, "nothing stored");
 }

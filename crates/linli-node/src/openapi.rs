@@ -119,7 +119,7 @@ pub const OPERATIONS: &[Operation] = &[
         en: "Read one record, masked to the caller's level",
         zh: "读取一条记录（按调用方级别掩码）",
         auth: true,
-        errors: &[Code::NoRoute, Code::UnknownType, Code::PurposeRequired, Code::NotFound],
+        errors: &[Code::NoRoute, Code::UnknownType, Code::PurposeRequired, Code::NotFound, Code::Withheld],
     },
     Operation {
         method: "get",
@@ -182,7 +182,7 @@ pub const OPERATIONS: &[Operation] = &[
         method: "post",
         path: "/v1/check",
         id: "check",
-        requirement: "API-060",
+        requirement: "API-035",
         en: "Check an uploaded file or dataset as linli validate does; nothing is stored",
         zh: "按 linli validate 的方式检查上传的文件或数据集；不存储任何内容",
         auth: true,
@@ -302,9 +302,9 @@ fn schemas() -> Map<String, Value> {
             "MaskedRecord",
             json!({
                 "type": "object",
-                "description": "A record masked by the built-in profile of the caller's read level [API-030]; at level internal it is the stored record (schema Record). 按调用方读取级别掩码后的记录。",
+                "description": "A record masked by the built-in profile of the caller's read level [API-030]; at level internal it is the stored record (schema Record). In a listing, a record withheld because it would still leak is {type, id, withheld} [API-034]. 按调用方读取级别掩码后的记录。",
                 "required": ["type", "id"],
-                "properties": {"type": {"type": "string", "enum": type_codes()}, "id": {"type": "string"}}
+                "properties": {"type": {"type": "string", "enum": type_codes()}, "id": {"type": "string"}, "withheld": {"type": "string", "description": "The code of the first leak finding of a withheld record [API-034]."}}
             }),
         ),
         ("ListCursor", cursor("列表游标，对调用方不透明", "A listing cursor, opaque to the caller [API-016]")),
@@ -363,7 +363,8 @@ fn schemas() -> Map<String, Value> {
                     "id": {"type": "string"},
                     "etag": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                     "updatedAt": {"type": "string", "format": "date-time"},
-                    "record": {"$ref": "#/components/schemas/MaskedRecord"}
+                    "record": {"$ref": "#/components/schemas/MaskedRecord"},
+                    "withheld": {"type": "string", "description": "Instead of record: the code of the first leak finding of a withheld record [API-034]."}
                 }
             }),
         ),

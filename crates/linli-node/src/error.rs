@@ -53,7 +53,7 @@ linli_model::support::code::code_table! {
     UnsupportedMedia = "api-unsupported-media-type", 415, "API-014", "不支持的内容类型", "Unsupported content type";
     MethodNotAllowed = "api-method-not-allowed", 405, "API-040", "此路径不支持该方法", "The method is not allowed on this path";
     NoRoute = "api-no-route", 404, "API-040", "没有这个接口", "No such endpoint";
-    UploadUnreadable = "api-upload-unreadable", 422, "API-060", "上传的文件无法作为导出读取（不是 NDJSON、JSON、zip 或 tar.gz 数据集）", "The upload does not read as an export (NDJSON, JSON, a zip or tar.gz dataset)";
+    UploadUnreadable = "api-upload-unreadable", 422, "API-035", "上传的文件无法作为导出读取（不是 NDJSON、JSON、zip 或 tar.gz 数据集）", "The upload does not read as an export (NDJSON, JSON, a zip or tar.gz dataset)";
     Unavailable = "api-unavailable", 503, "API-040", "存储暂不可用，请稍后重试", "The store is unavailable; try again later";
     Internal = "api-internal", 503, "API-040", "节点内部错误，请稍后重试（未存储任何内容）", "An internal error of the node; try again later (nothing was stored)";
 }

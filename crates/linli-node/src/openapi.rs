@@ -186,7 +186,7 @@ pub const OPERATIONS: &[Operation] = &[
         en: "Check an uploaded file or dataset as linli validate does; nothing is stored",
         zh: "按 linli validate 的方式检查上传的文件或数据集；不存储任何内容",
         auth: true,
-        errors: &[Code::BadQuery, Code::TooLarge, Code::SlowClient],
+        errors: &[Code::BadQuery, Code::TooLarge, Code::SlowClient, Code::UploadUnreadable],
     },
 ];
 

@@ -38,9 +38,25 @@ pub(crate) fn run(args: &DocsArgs, lang: Lang, out: &mut dyn Write) -> Result<Ex
         })?;
         Ok((name, spliced))
     };
+    // Chapter 31 likewise but for Table 31-1, the exchange API's error codes.
+    let spliced_31 = |dir: &std::path::Path| -> Result<(&'static str, String), CliError> {
+        let name = linli_node::error::CHAPTER;
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path).map_err(|source| CliError::Io { path: path.clone(), source })?;
+        let spliced = linli_node::error::splice_chapter(&text).ok_or_else(|| {
+            CliError::usage(
+                format!("{}：缺少表 31-1 的起止标记", path.display()),
+                format!("{}: the markers of Table 31-1 are missing", path.display()),
+            )
+        })?;
+        Ok((name, spliced))
+    };
     if let Some(dir) = args.write.as_ref().or(args.check.as_ref()) {
         if dir.join(linli_adapters::csv_table::targets::CHAPTER).exists() {
             chapters.push(spliced_18(dir)?);
+        }
+        if dir.join(linli_node::error::CHAPTER).exists() {
+            chapters.push(spliced_31(dir)?);
         }
     }
     if let Some(dir) = &args.write {

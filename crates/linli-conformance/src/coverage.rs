@@ -200,11 +200,27 @@ pub fn coverage(reqs: &[Requirement], cases: Cases<'_>, exempt: &[Exemption]) ->
 /// The largest share of MUST requirements that may be exempted in either half `[CNF-020]`.
 pub const MAX_EXEMPTED_SHARE: f64 = 0.10;
 
+/// Chapters whose conformance class is not yet in the suite, with that class `[CNF-020]`: their
+/// MUST requirements need a recorded reason like any other, but neither they nor their
+/// exemptions count in the one-in-ten share until the class comes (chapter 31, the exchange API:
+/// class `api`, issue 18). Remove a chapter from here when its class is added.
+pub const PENDING_CLASSES: &[(&str, &str)] = &[("31-exchange-api.md", "api")];
+
+/// The class a requirement waits for, when its chapter's class is not yet in the suite.
+pub fn pending_class(r: &Requirement) -> Option<&'static str> {
+    PENDING_CLASSES.iter().find(|(file, _)| *file == r.file).map(|(_, class)| *class)
+}
+
+/// The MUST requirements the one-in-ten share is counted over: those whose class is in the suite.
+fn counted_musts(reqs: &[Requirement]) -> impl Iterator<Item = &Requirement> {
+    reqs.iter().filter(|r| r.level == "MUST" && pending_class(r).is_none())
+}
+
 /// MUST requirements exempted in the valid half and in the invalid half.
 pub fn exempted_per_half(reqs: &[Requirement], cov: &BTreeMap<String, Coverage>) -> (usize, usize) {
     let mut valid = 0;
     let mut invalid = 0;
-    for r in reqs.iter().filter(|r| r.level == "MUST") {
+    for r in counted_musts(reqs) {
         match cov.get(&r.id).and_then(|c| c.exemption.as_ref()).map(|e| e.untestable) {
             Some(Untestable::Both) => {
                 valid += 1;
@@ -275,7 +291,7 @@ pub fn gate(reqs: &[Requirement], cov: &BTreeMap<String, Coverage>, exempt: &[Ex
             out.push(format!("{}: the reason is too short to be checked", e.requirement));
         }
     }
-    let musts = reqs.iter().filter(|r| r.level == "MUST").count();
+    let musts = counted_musts(reqs).count();
     let (valid, invalid) = exempted_per_half(reqs, cov);
     let limit = (musts as f64 * MAX_EXEMPTED_SHARE).floor() as usize;
     for (half, n) in [("valid", valid), ("invalid", invalid)] {
@@ -301,14 +317,22 @@ pub fn coverage_markdown(reqs: &[Requirement], cov: &BTreeMap<String, Coverage>)
         .filter(|r| cov.get(&r.id).is_some_and(|c| !c.valid.is_empty() && !c.invalid.is_empty()))
         .count();
     let (ev, ei) = exempted_per_half(reqs, cov);
-    let pct = |n: usize| if musts == 0 { 0.0 } else { n as f64 * 100.0 / musts as f64 };
+    let counted = counted_musts(reqs).count();
+    let pct = |n: usize| if counted == 0 { 0.0 } else { n as f64 * 100.0 / counted as f64 };
     let _ = writeln!(
         md,
-        "{} requirements, {musts} of them MUST; {covered} MUST requirements have both a valid and an invalid case, the others a recorded reason (`coverage-exemptions.json`).\n\nExempted MUST requirements: valid half {ev} ({:.1} %), invalid half {ei} ({:.1} %); the gate allows at most 10 % in either half.\n",
+        "{} requirements, {musts} of them MUST; {covered} MUST requirements have both a valid and an invalid case, the others a recorded reason (`coverage-exemptions.json`).\n\nExempted MUST requirements: valid half {ev} ({:.1} %), invalid half {ei} ({:.1} %) of the {counted} whose conformance class is in the suite; the gate allows at most 10 % in either half.\n",
         reqs.len(),
         pct(ev),
         pct(ei)
     );
+    for (file, class) in PENDING_CLASSES {
+        let n = reqs.iter().filter(|r| r.level == "MUST" && r.file == *file).count();
+        let _ = writeln!(
+            md,
+            "Pending class `{class}`: the {n} MUST requirements of `{file}` are exempted until the class is in the suite, counted apart from the 10 % ([CNF-020]).\n"
+        );
+    }
     md.push_str(
         "| requirement | level | valid cases | invalid cases | not testable by a vector |\n|---|---|---|---|---|\n",
     );
@@ -329,4 +353,64 @@ pub fn coverage_markdown(reqs: &[Requirement], cov: &BTreeMap<String, Coverage>)
         );
     }
     md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(id: &str, file: &str) -> Requirement {
+        Requirement { id: id.into(), level: "MUST", file: file.into(), text: String::new() }
+    }
+
+    fn exempt(id: &str) -> Exemption {
+        Exemption {
+            requirement: id.into(),
+            untestable: Untestable::Both,
+            reason: Bilingual {
+                zh: format!("{id} 的理由足够长，可供审阅者核对"),
+                en: format!("the reason for {id} is long enough for a reviewer to check it"),
+            },
+        }
+    }
+
+    fn cov(reqs: &[Requirement], ex: &[Exemption]) -> BTreeMap<String, Coverage> {
+        reqs.iter()
+            .map(|r| {
+                let exemption = ex.iter().find(|e| e.requirement == r.id).cloned();
+                let case = if exemption.is_some() { vec![] } else { vec![format!("{}-V", r.id)] };
+                (r.id.clone(), Coverage { valid: case.clone(), invalid: case, exemption })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn exemptions_of_a_pending_class_are_counted_apart_from_the_share() {
+        // Ten covered MUST requirements allow one exemption per half.
+        let mut reqs: Vec<Requirement> = (0..10).map(|i| req(&format!("DAT-{i:03}"), "17-datasets.md")).collect();
+        reqs.extend((0..5).map(|i| req(&format!("API-{i:03}"), "31-exchange-api.md")));
+        let pending: Vec<Exemption> = (0..5).map(|i| exempt(&format!("API-{i:03}"))).collect();
+        let c = cov(&reqs, &pending);
+        assert_eq!(exempted_per_half(&reqs, &c), (0, 0));
+        assert!(gate(&reqs, &c, &pending).is_empty(), "{:?}", gate(&reqs, &c, &pending));
+        // Two exemptions in a counted chapter break the share of 1 in 10.
+        let mut two = pending.clone();
+        two.extend([exempt("DAT-000"), exempt("DAT-001")]);
+        let c = cov(&reqs, &two);
+        assert_eq!(exempted_per_half(&reqs, &c), (2, 2));
+        assert!(gate(&reqs, &c, &two).iter().any(|p| p.contains("at most 1 (10 %)")), "{:?}", gate(&reqs, &c, &two));
+        // A pending requirement still needs its reason.
+        let c = cov(&reqs, &pending[1..]);
+        let c: BTreeMap<String, Coverage> = c
+            .into_iter()
+            .map(|(k, mut v)| {
+                if k == "API-000" {
+                    v.valid.clear();
+                    v.invalid.clear();
+                }
+                (k, v)
+            })
+            .collect();
+        assert!(gate(&reqs, &c, &pending[1..]).iter().any(|p| p.starts_with("API-000")));
+    }
 }

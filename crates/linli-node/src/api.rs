@@ -235,7 +235,10 @@ async fn put(
         let rec = match check_record(&n, &who, &text, None, Some((ty, &id))) {
             Checked::Ok(r) => r,
             Checked::Refused(e, Some(report)) => {
-                return Ok((e.status(), Json(json!({"code": e.code.as_str(), "report": report}))).into_response());
+                // The error body of every error answer `[API-040]`, with the report `[API-010]`.
+                let mut body = e.body();
+                body["report"] = report;
+                return Ok((e.status(), Json(body)).into_response());
             }
             Checked::Refused(e, None) => return Err(e),
         };
@@ -588,6 +591,14 @@ async fn delete(
     let Path((ty, id)) = path.map_err(path_error)?;
     let ty = record_type(&ty)?;
     let pre = precondition(&headers)?;
+    if pre == Precondition::IfNoneMatchAny {
+        // `If-None-Match: *` asks that the record not exist: a delete under it has nothing to do `[API-013]`.
+        return Err(ApiError::with(
+            Code::BadHeader,
+            "DELETE 不接受 If-None-Match",
+            "If-None-Match is not accepted on DELETE",
+        ));
+    }
     let n = Arc::clone(&node);
     blocking(move || {
         // A vendor deletes only its own records: judged on the stored record.

@@ -47,13 +47,13 @@ linli_model::support::code::code_table! {
     Withheld = "api-withheld", 451, "API-034", "记录经掩码后仍未通过该级别的泄露检查，不予提供", "Masked, the record would still fail the leak checks of the level; withheld";
     LevelTooHigh = "api-level-not-allowed", 403, "API-032", "所请求的共享级别高于调用方的读取级别", "The level asked for is above the caller's read level";
     PurposeRequired = "api-purpose-required", 400, "API-031", "读取内部级别的个人信息须在 X-Linli-Purpose 中说明用途", "Reading personal data at level internal needs a purpose in X-Linli-Purpose";
-    UnknownType = "api-unknown-type", 404, "API-040", "未知的记录类型", "Unknown record type";
-    TooLarge = "api-too-large", 413, "API-040", "请求体超过长度上限", "The body is larger than the limit";
-    SlowClient = "api-slow-client", 408, "API-040", "请求体发送过慢，已中止", "The body arrived too slowly; the request was ended";
-    UnsupportedMedia = "api-unsupported-media-type", 415, "API-040", "不支持的内容类型", "Unsupported content type";
+    UnknownType = "api-unknown-type", 404, "API-011", "未知的记录类型", "Unknown record type";
+    TooLarge = "api-too-large", 413, "API-041", "请求体超过长度上限", "The body is larger than the limit";
+    SlowClient = "api-slow-client", 408, "API-041", "请求体发送过慢，已中止", "The body arrived too slowly; the request was ended";
+    UnsupportedMedia = "api-unsupported-media-type", 415, "API-014", "不支持的内容类型", "Unsupported content type";
     MethodNotAllowed = "api-method-not-allowed", 405, "API-040", "此路径不支持该方法", "The method is not allowed on this path";
     NoRoute = "api-no-route", 404, "API-040", "没有这个接口", "No such endpoint";
-    UploadUnreadable = "api-upload-unreadable", 422, "API-060", "上传的文件无法作为导出读取（不是 NDJSON、JSON、zip 或 tar.gz 数据集）", "The upload does not read as an export (NDJSON, JSON, a zip or tar.gz dataset)";
+    UploadUnreadable = "api-upload-unreadable", 422, "API-035", "上传的文件无法作为导出读取（不是 NDJSON、JSON、zip 或 tar.gz 数据集）", "The upload does not read as an export (NDJSON, JSON, a zip or tar.gz dataset)";
     Unavailable = "api-unavailable", 503, "API-040", "存储暂不可用，请稍后重试", "The store is unavailable; try again later";
     Internal = "api-internal", 503, "API-040", "节点内部错误，请稍后重试（未存储任何内容）", "An internal error of the node; try again later (nothing was stored)";
 }
@@ -109,8 +109,69 @@ impl From<crate::store::StoreError> for ApiError {
     }
 }
 
+/// The file of chapter 31 and its markers around Table 31-1.
+pub const CHAPTER: &str = "31-exchange-api.md";
+const BEGIN: &str = "<!-- BEGIN GENERATED: api codes -->\n";
+const END: &str = "<!-- END GENERATED: api codes -->";
+
+/// Table 31-1, every error code of [`CODES`] with its status and requirement, as Markdown.
+pub fn codes_markdown() -> String {
+    let mut md = String::from("| code | HTTP | requirement | 含义 | meaning |\n|---|---|---|---|---|\n");
+    for c in CODES.iter() {
+        md.push_str(&format!(
+            "| `{}` | {} | [{}] | {} | {} |\n",
+            c.code, c.status, c.requirement, c.title_zh, c.title_en
+        ));
+    }
+    md
+}
+
+/// Chapter 31 with Table 31-1 put between its markers (`linli docs --write spec/`); `None` when
+/// the markers are missing.
+pub fn splice_chapter(chapter: &str) -> Option<String> {
+    let a = chapter.find(BEGIN)? + BEGIN.len();
+    let b = chapter.get(a..)?.find(END)? + a;
+    Some(format!("{}{}{}", chapter.get(..a)?, codes_markdown(), chapter.get(b..)?))
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status(), axum::Json(self.body())).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    #[test]
+    fn chapter_31_carries_the_generated_table_of_codes() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/31-exchange-api.md");
+        let text = std::fs::read_to_string(path).expect("spec/31-exchange-api.md is readable");
+        let spliced = splice_chapter(&text).expect("chapter 31 has the markers of Table 31-1");
+        assert!(
+            spliced == text,
+            "{path}: Table 31-1 is out of date: run `cargo run -p linli-cli -- docs --write spec/`"
+        );
+        for c in CODES.iter() {
+            assert!(
+                text.contains(&format!("**[{}]**", c.requirement)),
+                "{} cites {}, not defined in chapter 31",
+                c.code,
+                c.requirement
+            );
+        }
+    }
+
+    #[test]
+    fn codes_are_unique_and_never_500() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in CODES.iter() {
+            assert!(seen.insert(c.code), "{} twice", c.code);
+            assert!(c.code.starts_with("api-"), "{}", c.code);
+            assert!((400..600).contains(&c.status) && c.status != 500, "{} {}", c.code, c.status);
+        }
     }
 }

@@ -264,6 +264,8 @@ pub enum Command {
     Mask(mask_cmd::MaskArgs),
     /// Run the exchange node: records in and out over HTTP, a change feed, reads masked to each caller's level.
     Serve(serve_cmd::ServeArgs),
+    /// Add a caller (vendor or department) to a node's principals file, with a new token.
+    Principal(serve_cmd::PrincipalArgs),
     /// Print the audit log of a node (who read which records, when, for what purpose).
     Audit(serve_cmd::AuditArgs),
     /// Mirror a node into a dataset folder, fetching only the changes since the last run.
@@ -378,6 +380,7 @@ fn dispatch(command: Command, lang: Lang, out: &mut dyn Write) -> Result<ExitCod
         Command::Mask(a) => mask_cmd::run(&a, lang, out),
         Command::Serve(a) => serve_cmd::serve(&a, lang, out),
         Command::Audit(a) => serve_cmd::audit(&a, lang, out),
+        Command::Principal(a) => serve_cmd::principal(&a, lang, out),
         Command::Sync(a) => serve_cmd::sync(&a, lang, out),
     }
 }

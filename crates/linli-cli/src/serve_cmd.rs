@@ -41,6 +41,42 @@ pub struct ServeArgs {
     pub threads: usize,
 }
 
+/// Arguments of `linli principal`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Adds a caller to a node's principals file (default DIR/principals.toml) with a new random token, \
+written once to DIR/tokens/NAME.token (readable by its owner only); the principals file keeps only the token's \
+SHA-256 ([API-001], [API-002]). Hand the token file to the caller; a running node reads the principals file at start, \
+so restart it. To take a token back, delete the principal's entry from the file and restart the node.\n\
+Example: linli principal add --name acme-iot --kind vendor --vendor \"苏州邻里示例科技有限公司\" --write Event,Thing --read public"
+)]
+pub struct PrincipalArgs {
+    /// What to do (only `add` for now)
+    #[arg(value_name = "ACTION", value_parser = ["add"])]
+    pub action: String,
+    /// Data folder of the node
+    #[arg(long, value_name = "DIR", default_value = "linli-data")]
+    pub data: PathBuf,
+    /// The principals file (default DIR/principals.toml)
+    #[arg(long, value_name = "FILE")]
+    pub principals: Option<PathBuf>,
+    /// The caller's name (letters, digits, - _ .), as the audit log records it
+    #[arg(long)]
+    pub name: String,
+    /// vendor (writes only records whose meta.source.vendor is --vendor) or department
+    #[arg(long, value_parser = ["vendor", "department"])]
+    pub kind: String,
+    /// A vendor's name, exactly as its records give meta.source.vendor
+    #[arg(long)]
+    pub vendor: Option<String>,
+    /// Record types it may write, comma-separated (Person,Organization,Place,Thing,Event,Case)
+    #[arg(long, value_delimiter = ',', value_name = "TYPES")]
+    pub write: Vec<String>,
+    /// Its read level: internal, inter-department or public
+    #[arg(long, value_name = "LEVEL", value_parser = ["internal", "inter-department", "public"])]
+    pub read: String,
+}
+
 /// Arguments of `linli audit`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Prints the node's audit log, one JSON object a line, oldest first: time, principal, action, \
@@ -175,6 +211,51 @@ pub(crate) fn serve(args: &ServeArgs, lang: Lang, out: &mut dyn Write) -> Result
         };
         linli_node::serve(node, listener, shutdown).await.map_err(|e| node_err(&e))
     })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Run `linli principal add`.
+pub(crate) fn principal(args: &PrincipalArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    use linli_model::codes::CodeTable;
+    let zh = lang == Lang::Zh;
+    let mut write = Vec::new();
+    for w in &args.write {
+        let ty = linli_model::RecordType::from_code(w.trim()).ok_or_else(|| {
+            let w = crate::printable(w);
+            said("usage", format!("未知的记录类型 {w}"), format!("unknown record type {w}"))
+        })?;
+        write.push(ty);
+    }
+    let kind = if args.kind == "vendor" {
+        linli_node::principal::Kind::Vendor
+    } else {
+        linli_node::principal::Kind::Department
+    };
+    if kind == linli_node::principal::Kind::Vendor && args.vendor.is_none() {
+        return Err(said("usage", "--kind vendor 须给出 --vendor", "--kind vendor needs --vendor"));
+    }
+    let read = linli_model::codes::SharingLevel::from_code(&args.read).ok_or_else(|| {
+        said(
+            "usage",
+            "--read 须为 internal、inter-department 或 public",
+            "--read must be internal, inter-department or public",
+        )
+    })?;
+    let file = args.principals.clone().unwrap_or_else(|| args.data.join("principals.toml"));
+    let p =
+        linli_node::principal::NewPrincipal { name: args.name.clone(), kind, vendor: args.vendor.clone(), write, read };
+    let token_file = linli_node::principal::add(&file, &args.data.join("tokens"), &p)
+        .map_err(|e| said("principals-invalid", e.zh.clone(), e.en.clone()))?;
+    let shown = crate::printable(&token_file.display().to_string());
+    let line = if zh {
+        format!("已添加调用方 {}；令牌已写入 {shown}（仅本人可读）。请重启节点使其生效。\n", args.name)
+    } else {
+        format!(
+            "added principal {}; its token is in {shown} (owner-only). Restart the node to take it in.\n",
+            args.name
+        )
+    };
+    out.write_all(line.as_bytes()).map_err(CliError::Stdout)?;
     Ok(ExitCode::SUCCESS)
 }
 

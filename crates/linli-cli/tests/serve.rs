@@ -147,3 +147,53 @@ fn a_bad_principals_file_stops_the_node_with_a_coded_message_in_both_languages()
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("store-unavailable"));
 }
+
+#[test]
+fn a_vendor_added_with_linli_principal_writes_its_own_records_after_a_restart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    drop(serve(&data, &[]));
+    let vendor = "苏州邻里示例科技有限公司";
+    let out = Command::new(LINLI)
+        .args(["--lang", "en", "principal", "add", "--data"])
+        .arg(&data)
+        .args([
+            "--name",
+            "acme-iot",
+            "--kind",
+            "vendor",
+            "--vendor",
+            vendor,
+            "--write",
+            "Event,Thing",
+            "--read",
+            "public",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("added principal acme-iot"));
+    let token = std::fs::read_to_string(data.join("tokens/acme-iot.token")).unwrap();
+    assert!(!std::fs::read_to_string(data.join("principals.toml")).unwrap().contains(&token));
+    let node = serve(&data, &[]);
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/datasets/gusu-huqiu");
+    let event = std::fs::read_to_string(examples.join("event.ndjson")).unwrap().lines().next().unwrap().to_owned();
+    let id = serde_json::from_str::<serde_json::Value>(&event).unwrap()["id"].as_str().unwrap().to_owned();
+    let auth = format!("Authorization: Bearer {token}");
+    let put =
+        curl(&["-X", "PUT", &format!("{}/v1/records/Event/{id}", node.base), "-H", &auth, "--data-binary", &event]);
+    assert!(put.contains("\"status\":\"created\""), "{put}");
+    let person = std::fs::read_to_string(examples.join("person.ndjson")).unwrap().lines().next().unwrap().to_owned();
+    let refused =
+        curl(&["-X", "PUT", &format!("{}/v1/records/Person/P-0001", node.base), "-H", &auth, "--data-binary", &person]);
+    assert!(refused.contains("api-forbidden"), "{refused}");
+    // The same name twice is refused.
+    let again = Command::new(LINLI)
+        .args(["--lang", "zh", "principal", "add", "--data"])
+        .arg(&data)
+        .args(["--name", "acme-iot", "--kind", "department", "--read", "public"])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("已有名为 acme-iot 的调用方"));
+}

@@ -196,6 +196,29 @@ fn check_record(
             None,
         );
     }
+    // A vendor may not take over another vendor's record: the stored record (live or deleted)
+    // must be its own too [API-002].
+    if who.kind == crate::principal::Kind::Vendor {
+        let stored_vendor = match node.store.get(ty, &id) {
+            Ok(Some(r)) => r
+                .body
+                .as_deref()
+                .and_then(|b| serde_json::from_str::<Value>(b).ok())
+                .and_then(|s| s.pointer("/meta/source/vendor").and_then(Value::as_str).map(str::to_owned)),
+            Ok(None) => None,
+            Err(e) => return Checked::Refused(e.into(), None),
+        };
+        if stored_vendor.is_some_and(|sv| Some(sv.as_str()) != vendor) {
+            return Checked::Refused(
+                ApiError::with(
+                    Code::Forbidden,
+                    "已存储的记录属于另一供应商",
+                    "the stored record belongs to another vendor",
+                ),
+                None,
+            );
+        }
+    }
     // serde_json's map keeps members in key order: the canonical form.
     let body = v.to_string();
     let etag = etag_of(&body);
@@ -544,13 +567,10 @@ async fn list(
         .get("updatedSince")
         .map(|s| {
             s.parse::<linli_model::datetime::Timestamp>()
-                .map(|t| {
-                    linli_model::datetime::Timestamp::from_offset_datetime(
-                        t.as_offset_datetime().to_offset(time::UtcOffset::UTC),
-                    )
-                    .to_string()
-                })
-                .map_err(|_| {
+                .ok()
+                .and_then(|t| t.as_offset_datetime().checked_to_offset(time::UtcOffset::UTC))
+                .map(|t| linli_model::datetime::Timestamp::from_offset_datetime(t).to_string())
+                .ok_or_else(|| {
                     ApiError::with(
                         Code::BadQuery,
                         "updatedSince 须为带时区的 RFC 3339 时间",
@@ -561,6 +581,15 @@ async fn list(
         .transpose()?;
     let after = q.get("cursor").map(|c| decode_cursor(c)).transpose()?;
     let purpose = purpose(&who, &headers)?;
+    // The filter runs on stored places: above internal it would tell where a masked record lies
+    // (a room the record itself shows only as its community) [API-016].
+    if q.contains_key("place") && who.read != SharingLevel::Internal {
+        return Err(ApiError::with(
+            Code::Forbidden,
+            "按地点筛选只对内部级别的调用方开放",
+            "filtering by place is open to callers at level internal only",
+        ));
+    }
     let query = ListQuery { record_type, updated_since, place: q.get("place").cloned(), after, limit };
     let n = Arc::clone(&node);
     blocking(move || {
@@ -752,9 +781,20 @@ async fn export(
     }
     let at = match q.get("at") {
         None => linli_model::support::clock::now_china(),
-        Some(s) => s.parse().map_err(|_| {
-            ApiError::with(Code::BadQuery, "at 须为带时区的 RFC 3339 时间", "at must be an RFC 3339 time with offset")
-        })?,
+        Some(s) => {
+            let at: linli_model::datetime::Timestamp = s.parse().map_err(|_| {
+                ApiError::with(
+                    Code::BadQuery,
+                    "at 须为带时区的 RFC 3339 时间",
+                    "at must be an RFC 3339 time with offset",
+                )
+            })?;
+            // Ages are judged on `at` [SHR-007]: a time to come would show minors as adults.
+            if at.as_offset_datetime() > linli_model::support::clock::now_utc().as_offset_datetime() {
+                return Err(ApiError::with(Code::BadQuery, "at 不能晚于现在", "at cannot be later than now"));
+            }
+            at
+        }
     };
     let purpose = if level == SharingLevel::Internal { purpose(&who, &headers)? } else { purpose_opt(&headers) };
     let n = Arc::clone(&node);
@@ -807,7 +847,15 @@ fn purpose_opt(headers: &HeaderMap) -> Option<String> {
 }
 
 async fn report(State(node): State<Shared>, headers: HeaderMap) -> ApiResult {
-    let _who = auth(&node, &headers)?;
+    let who = auth(&node, &headers)?;
+    // The report speaks of the raw store (household numbers, shared identifiers): internal only.
+    if who.read != SharingLevel::Internal {
+        return Err(ApiError::with(
+            Code::Forbidden,
+            "数据集报告只对内部级别的调用方开放",
+            "the dataset report is open to callers at level internal only",
+        ));
+    }
     let n = Arc::clone(&node);
     blocking(move || {
         let r = crate::dataset::report(n.store.as_ref(), &n.validator, &n.config.work_dir).map_err(|e| {

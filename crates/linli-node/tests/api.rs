@@ -158,6 +158,18 @@ fn vendors_write_only_their_own_records_and_readers_not_at_all(n: TestNode) {
     assert_eq!(person.status, 403, "a vendor without the Person scope");
     let reader = call("PUT", &url("E-ACME-3"), Some("public"), &[], Some(event("E-ACME-3", VENDOR).as_bytes()));
     assert_eq!(reader.status, 403);
+    // Another vendor may not take acme's record over by writing it as its own.
+    let takeover =
+        call("PUT", &url("E-ACME-1"), Some("other-vendor"), &[], Some(event("E-ACME-1", "另一家公司").as_bytes()));
+    assert_eq!(takeover.status, 403, "{}", takeover.text());
+    let batch = call(
+        "POST",
+        &format!("{}/v1/records", n.base),
+        Some("other-vendor"),
+        &[],
+        Some(event("E-ACME-1", "另一家公司").as_bytes()),
+    );
+    assert!(batch.text().contains("\"status\":403"), "{}", batch.text());
     // Another vendor may not delete acme's record; acme may.
     assert_eq!(call("DELETE", &url("E-ACME-1"), Some("other-vendor"), &[], None).status, 403);
     assert_eq!(call("DELETE", &url("E-ACME-1"), Some("acme"), &[], None).status, 204);
@@ -279,13 +291,26 @@ fn listings_filter_by_type_place_and_time_and_refuse_bad_cursors(n: TestNode) {
     let mut sorted = ids.clone();
     sorted.sort();
     assert_eq!(ids, sorted, "in id order");
-    let at_shed = get("place=L-FAC-EBIKE-SHED&limit=1000").json();
+    // Above internal the place filter is refused (it would tell where a masked record lies).
+    let refused = get("place=L-FAC-EBIKE-SHED&limit=1000");
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.code(), "api-forbidden");
+    let at_shed = call(
+        "GET",
+        &format!("{}/v1/records?place=L-FAC-EBIKE-SHED&limit=1000", n.base),
+        Some("clerk"),
+        &[("X-Linli-Purpose", "test")],
+        None,
+    )
+    .json();
     let expected = example_lines()
         .iter()
         .filter(|l| l.contains("\"place\":{\"type\":\"Place\",\"id\":\"L-FAC-EBIKE-SHED\"}"))
         .count();
     assert!(expected > 0);
     assert_eq!(at_shed["records"].as_array().unwrap().len(), expected);
+    // An offset that takes the time out of range in UTC: a coded refusal, not a dropped connection.
+    assert_eq!(get("updatedSince=9999-12-31T23:59:59-12:00").code(), "api-bad-query");
     assert_eq!(get("updatedSince=2999-01-01T00:00:00%2B08:00").json()["records"].as_array().unwrap().len(), 0);
     assert_eq!(get("updatedSince=2000-01-01T00:00:00Z&limit=1000").json()["records"].as_array().unwrap().len(), 120);
     for bad in [
@@ -449,6 +474,11 @@ fn export_at_a_level_is_byte_identical_to_linli_mask_over_the_stores_dataset(n: 
             assert_no_raw(&String::from_utf8_lossy(&a.body), level);
         }
     }
+    // A reference time to come would judge minors as adults: refused.
+    let future =
+        call("GET", &format!("{}/v1/export?level=public&at=2099-01-01T00:00:00Z", n.base), Some("public"), &[], None);
+    assert_eq!(future.status, 400);
+    assert_eq!(future.code(), "api-bad-query");
     // A public reader may not export at a higher level.
     let up = call("GET", &format!("{}/v1/export?level=internal", n.base), Some("public"), &[], None);
     assert_eq!(up.status, 403);
@@ -457,7 +487,9 @@ fn export_at_a_level_is_byte_identical_to_linli_mask_over_the_stores_dataset(n: 
 
 fn the_report_runs_the_dataset_checks_over_the_store(n: TestNode) {
     load_examples(&n);
-    let a = call("GET", &format!("{}/v1/report", n.base), Some("public"), &[], None);
+    let public = call("GET", &format!("{}/v1/report", n.base), Some("public"), &[], None);
+    assert_eq!(public.status, 403, "the report speaks of the raw store: internal only");
+    let a = call("GET", &format!("{}/v1/report", n.base), Some("clerk"), &[], None);
     assert_eq!(a.status, 200, "{}", a.text());
     let r = a.json();
     assert_eq!(r["records"], 120);
@@ -474,7 +506,7 @@ fn the_report_runs_the_dataset_checks_over_the_store(n: TestNode) {
         Some(v.to_string().as_bytes()),
     );
     assert_eq!(put.status, 201, "{}", put.text());
-    let r = call("GET", &format!("{}/v1/report", n.base), Some("public"), &[], None).json();
+    let r = call("GET", &format!("{}/v1/report", n.base), Some("clerk"), &[], None).json();
     assert_eq!(r["valid"], false);
     let text = r.to_string();
     assert!(!text.contains("/tmp/") && !text.contains(".linli-report-"), "no work path in the report");

@@ -53,6 +53,12 @@ pub enum SyncError {
         /// The node it mirrors.
         other: String,
     },
+    /// The folder holds files and is no mirror (no cursor file): nothing is overwritten.
+    #[error("{dir}: holds files and is not a mirror made by linli sync; give a new or empty folder")]
+    NotEmpty {
+        /// The folder.
+        dir: String,
+    },
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -73,6 +79,7 @@ impl SyncError {
         match self {
             SyncError::Node { .. } => "sync-node-error",
             SyncError::OtherNode { .. } => "sync-other-node",
+            SyncError::NotEmpty { .. } => "sync-folder-not-empty",
             SyncError::Io { .. } => "io",
             SyncError::Protocol(_) => "sync-protocol",
         }
@@ -83,6 +90,9 @@ impl SyncError {
         match (self, zh) {
             (SyncError::Node { url, message }, true) => format!("{url}：节点出错：{message}"),
             (SyncError::OtherNode { dir, other }, true) => format!("{dir}：这个目录镜像的是 {other}，不是这个节点"),
+            (SyncError::NotEmpty { dir }, true) => {
+                format!("{dir}：目录中已有文件，且不是 linli sync 生成的镜像；请给出新的或空的目录")
+            }
             (SyncError::Io { path, source }, true) => format!("{path}：读写失败：{source}"),
             (SyncError::Protocol(m), true) => format!("节点的应答无法读取：{m}"),
             (e, false) => e.to_string(),
@@ -134,6 +144,10 @@ pub fn sync(base: &str, token: &str, purpose: &str, dir: &Path) -> Result<SyncSu
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(io(&state_path)(e)),
     };
+    // A folder that holds anything and was never a mirror is not overwritten.
+    if state.is_none() && std::fs::read_dir(dir).map_err(io(dir))?.next().is_some() {
+        return Err(SyncError::NotEmpty { dir: dir.display().to_string() });
+    }
     if let Some(s) = &state {
         if s.url != base {
             return Err(SyncError::OtherNode { dir: dir.display().to_string(), other: s.url.clone() });

@@ -65,6 +65,13 @@ fn sync_refuses_a_folder_that_mirrors_another_node_and_reports_node_errors(n: Te
     linli_node::sync::sync(&n.base, "public", "t", &dir).unwrap();
     let e = linli_node::sync::sync("http://127.0.0.1:9", "public", "t", &dir).unwrap_err();
     assert_eq!(e.code(), "sync-other-node");
+    // A folder that holds files and is no mirror: refused, nothing touched.
+    let full = out.path().join("full");
+    std::fs::create_dir_all(&full).unwrap();
+    std::fs::write(full.join("place.ndjson"), "keep me\n").unwrap();
+    let e = linli_node::sync::sync(&n.base, "public", "t", &full).unwrap_err();
+    assert_eq!(e.code(), "sync-folder-not-empty");
+    assert_eq!(std::fs::read_to_string(full.join("place.ndjson")).unwrap(), "keep me\n");
     let other = out.path().join("other");
     let e = linli_node::sync::sync(&n.base, "wrong-token", "t", &other).unwrap_err();
     assert_eq!(e.code(), "sync-node-error");

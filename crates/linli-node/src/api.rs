@@ -415,15 +415,7 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
 
 /// The purpose of a read `[API-031]`: required at level internal.
 fn purpose(who: &Principal, headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    let p = headers
-        .get("x-linli-purpose")
-        .map(|v| {
-            // Percent-encoding carries a purpose written in Chinese through a header.
-            let raw = v.as_bytes();
-            let decoded: Vec<u8> = percent_decode(raw);
-            String::from_utf8_lossy(&decoded).trim().chars().take(200).collect::<String>()
-        })
-        .filter(|s| !s.is_empty());
+    let p = purpose_opt(headers).filter(|s| !s.is_empty());
     if p.is_none() && who.read == SharingLevel::Internal {
         return Err(ApiError::new(Code::PurposeRequired));
     }
@@ -840,6 +832,8 @@ async fn export(
     Ok(r)
 }
 
+/// The declared purpose as sent (percent-encoding carries one written in Chinese through a
+/// header), trimmed, at most 200 characters.
 fn purpose_opt(headers: &HeaderMap) -> Option<String> {
     headers
         .get("x-linli-purpose")

@@ -36,44 +36,20 @@ echo "-- spec/openapi.json is a valid OpenAPI 3.1 document"
 if [ ! -x target/debug/linli ]; then
     cargo build -q -p linli-cli --locked
 fi
+. .ci/lib/node.sh
 data="$(mktemp -d "${TMPDIR:-/tmp}/linli-api-check.XXXXXX")"
-pid=""
 cleanup() {
-    if [ -n "$pid" ]; then
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
+    node_stop
     rm -rf "$data"
 }
 trap cleanup EXIT
 
-# A free port of the loopback, chosen by the kernel.
-port="$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-base="http://127.0.0.1:$port"
-target/debug/linli serve --data "$data/node" --listen "127.0.0.1:$port" >"$data/serve.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do
-    if curl -fsS "$base/healthz" >/dev/null 2>&1; then break; fi
-    if ! kill -0 "$pid" 2>/dev/null; then
-        echo "api-check: linli serve ended at start:" >&2
-        cat "$data/serve.log" >&2
-        exit 2
-    fi
-    sleep 0.1
-done
+node_start target/debug/linli "$data/node" "$data/serve.log"
+base="$node_url"
 token="$(cat "$data/node/tokens/clerk.token")"
 
 echo "-- load the example dataset"
-for f in examples/datasets/gusu-huqiu/*.ndjson; do
-    out="$(curl -fsS -X POST "$base/v1/records" -H "Authorization: Bearer $token" \
-        -H 'Content-Type: application/x-ndjson' --data-binary "@$f")"
-    # Every line written (201), none refused.
-    if printf '%s\n' "$out" | grep -v '"status":201' | grep -q .; then
-        echo "api-check: $f: a line was not written:" >&2
-        printf '%s\n' "$out" | grep -v '"status":201' | head -5 >&2
-        exit 1
-    fi
-done
+node_load "$base" "$token" examples/datasets/gusu-huqiu
 
 echo "-- schemathesis: $examples examples per operation and phase, at most ${seconds}s"
 rc=0

@@ -25,47 +25,21 @@ fi
 cargo build -q --locked -p linli-cli
 linli="$root/target/debug/linli"
 
+. .ci/lib/node.sh
 work="$(mktemp -d)"
 data="$work/data"
-mkdir -p "$data"
-pid=""
 cleanup() {
-  if [ -n "$pid" ]; then
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
+  node_stop
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-url="http://127.0.0.1:$port"
-"$linli" serve --data "$data" --listen "127.0.0.1:$port" >"$out/serve.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do
-  if curl -fsS "$url/healthz" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$pid" 2>/dev/null; then
-    echo "node-page: linli serve exited; see $out/serve.log" >&2
-    cat "$out/serve.log" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-curl -fsS "$url/healthz" >/dev/null
+node_start "$linli" "$data" "$out/serve.log"
+url="$node_url"
 
 # The example dataset, loaded as a clerk would: one NDJSON batch per file, every line accepted.
 loaded=examples/datasets/gusu-huqiu
-token="$(cat "$data/tokens/clerk.token")"
-for f in place organization person thing event case; do
-  answer="$(curl -fsS -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/x-ndjson' \
-    --data-binary "@$loaded/$f.ndjson" "$url/v1/records")"
-  lines="$(grep -c . "$loaded/$f.ndjson")"
-  if [ "$(printf '%s\n' "$answer" | grep -c '"status":201')" != "$lines" ]; then
-    echo "node-page: loading $f.ndjson failed:" >&2
-    printf '%s\n' "$answer" | head -5 >&2
-    exit 1
-  fi
-done
+node_load "$url" "$(cat "$data/tokens/clerk.token")" "$loaded"
 
 # The uploads: the clean example dataset as a .tar.gz, and one NDJSON file with a wrong ID check character.
 tar -czf "$work/gusu-huqiu.tar.gz" -C "$loaded" .

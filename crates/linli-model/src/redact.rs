@@ -9,7 +9,10 @@
 //! `linli-privacy` report (and its masker masks) those that read as a resident ID number or a
 //! mobile number — the same function, so that what one finds the other finds.
 //!
-//! A *digit group* is a maximal sequence of digits (ASCII or full-width); a *digit run* is a
+//! A *digit* is an ASCII or full-width digit or a Chinese numeral written for a digit
+//! ([`digit_value`]: `一三八…`, `幺`, `〇`, `零`, the capitals `壹贰叁…`); digits in Chinese
+//! numerals and the others never stand in one group or one run (`13812345678三次` holds the mobile
+//! number). A *digit group* is a maximal sequence of digits; a *digit run* is a
 //! sequence of groups where two groups are joined by a *joiner*: any number of white-space and
 //! invisible characters ([`is_soft_separator`]) around at most one visible separator (a dot or a
 //! dash of [`is_number_separator`]) — `139 - 1234 - 5678`, `139 -1234-5678`, `138  1234`,
@@ -62,13 +65,33 @@ pub fn is_soft_separator(c: char) -> bool {
     c.is_whitespace() || is_invisible(c)
 }
 
-/// The ASCII digit of an ASCII or full-width digit.
+/// The ASCII digit that `c` reads as in a personal number `[SHR-041]`: an ASCII digit, a
+/// full-width digit (U+FF10–U+FF19), or a Chinese numeral character written for a digit, as a
+/// number read out or typed by a hotline operator is (`一三八一二三四五六七八`): `〇` and `零` for 0,
+/// `幺` for 1 (how a 1 is read out in a phone number), `一` to `九`, and the capital numerals
+/// `壹 贰 叁 肆 伍 陆 柒 捌 玖` (`貳 參 陸` too). Positional characters (`十 百 千 万`) are
+/// none: a number written with them (`一百三十八`) is a quantity, not a digit string.
+pub fn digit_value(c: char) -> Option<u8> {
+    let d = match c {
+        '0'..='9' => return Some(c as u8),
+        '\u{ff10}'..='\u{ff19}' => return Some(b'0' + (u32::from(c) - 0xff10) as u8),
+        '〇' | '零' => 0,
+        '一' | '幺' | '壹' => 1,
+        '二' | '贰' | '貳' => 2,
+        '三' | '叁' | '參' => 3,
+        '四' | '肆' => 4,
+        '五' | '伍' => 5,
+        '六' | '陆' | '陸' => 6,
+        '七' | '柒' => 7,
+        '八' | '捌' => 8,
+        '九' | '玖' => 9,
+        _ => return None,
+    };
+    Some(b'0' + d)
+}
+
 fn digit(c: char) -> Option<u8> {
-    match c {
-        '0'..='9' => Some(c as u8),
-        '\u{ff10}'..='\u{ff19}' => Some(b'0' + (u32::from(c) - 0xff10) as u8),
-        _ => None,
-    }
+    digit_value(c)
 }
 
 /// `X` or `x`, ASCII or full-width: the check character 10 of a resident ID number.
@@ -275,9 +298,18 @@ pub fn personal_numbers(s: &str) -> Vec<PersonalNumber> {
     // Between two groups: whether a separator was seen, and whether a visible one (a dot or a
     // dash; white space and invisible characters may stand around it in any number).
     let (mut gap, mut visible, mut dot) = (false, false, false);
+    // Whether the run is written in Chinese numerals: a digit of the other writing ends it, so
+    // that `13812345678三次` (called three times) still holds the mobile number.
+    let mut han = false;
     for (i, c) in s.char_indices() {
         let end = i + c.len_utf8();
         if let Some(d) = digit(c) {
+            let c_han = !c.is_ascii_digit() && !matches!(c, '\u{ff10}'..='\u{ff19}');
+            if c_han != han {
+                run.finish(&mut out);
+                dot = false;
+                han = c_han;
+            }
             match run.groups.last_mut() {
                 Some(g) if !gap => {
                     g.end = end;
@@ -394,6 +426,28 @@ mod tests {
         // A number glued by a separator to other digits (found by the `record` fuzz target).
         assert_eq!(redact("2023-32050819800315462X09-12"), "2023-3205**********462X09-12");
         assert_eq!(redact("1-13812345678-2"), "1-138****5678-2");
+    }
+
+    #[test]
+    fn numbers_in_chinese_numerals_are_found_and_masked() {
+        // Read out on a hotline and typed as heard: 幺 for 1, 〇 and 零 for 0, capitals too.
+        assert_eq!(redact("回电 幺三八一二三四五六七八 王先生"), "回电 138****5678 王先生");
+        assert_eq!(redact("电话一三八 一二三四 五六七八"), "电话138****5678");
+        assert_eq!(redact("壹叁捌壹贰叁肆伍陆柒捌"), "138****5678");
+        assert_eq!(redact("身份证三二〇五〇八一九九〇〇一〇一一二三二"), "身份证3205**********1232");
+        assert_eq!(redact("身份证三二零五零八一九九零零一零一一二三二"), "身份证3205**********1232");
+        // A numeral of the other writing ends a number: `三次` is "three times".
+        assert_eq!(redact("拨打13812345678三次未接通"), "拨打138****5678三次未接通");
+        assert_eq!(redact("拨打幺三八一二三四五六七八3次"), "拨打138****56783次");
+        let found = personal_numbers("住户幺三八一二三四五六七八");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, NumberKind::Mobile);
+        // Dates, counts and positional numerals are no numbers.
+        for s in
+            ["二〇二四年五月二十一日", "一百三十八万二千三百四十五", "一一二三四五六七八九十", "第一二三四五六七八九组"]
+        {
+            assert_eq!(redact(s), s, "{s}");
+        }
     }
 
     #[test]

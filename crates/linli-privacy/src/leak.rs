@@ -89,11 +89,9 @@ pub fn mask_number(found: &str) -> String {
     let plain: String = found
         .chars()
         .filter_map(|c| match c {
-            '0'..='9' | '+' => Some(c),
-            '\u{ff10}'..='\u{ff19}' => char::from_u32(u32::from(c) - 0xfee0),
-            '\u{ff0b}' => Some('+'),
+            '+' | '\u{ff0b}' => Some('+'),
             'X' | 'x' | '\u{ff38}' | '\u{ff58}' => Some('X'),
-            _ => None,
+            c => linli_model::redact::digit_value(c).map(char::from),
         })
         .collect();
     mask_middle(&plain)
@@ -814,6 +812,13 @@ mod tests {
         let m = "138\u{a0}1234\u{a0}5678";
         let hit = scan_text(m)[0];
         assert_eq!(mask_number(&m[hit.start..hit.end]), "138****5678");
+        // Typed as read out on a hotline, in Chinese numerals: found, and masked in ASCII digits.
+        let m = "回电幺三八 一二三四 五六七八";
+        let hit = scan_text(m)[0];
+        assert_eq!(hit.kind, TextHitKind::Mobile);
+        assert_eq!(mask_number(&m[hit.start..hit.end]), "138****5678");
+        let id = "证件三二〇五〇八一九九〇〇一〇一一二三二";
+        assert_eq!(scan_text(id)[0].kind, TextHitKind::ResidentId);
         // Dates, decimals and numbers that fail the checksum or the prefix are not numbers.
         assert!(scan_text("2024.05.01 处理 12.5 平方米").is_empty());
         assert!(scan_text("坐标 120.58361234 31.29871234").is_empty());

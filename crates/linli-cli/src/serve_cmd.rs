@@ -39,6 +39,15 @@ pub struct ServeArgs {
     /// Worker threads (0: one per core)
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
+    /// Heavy requests (export, report, check, batch) served at once; more answer 503 api-busy
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_heavy: u32,
+    /// Seconds a record body or an upload (or one line of a batch) may take to arrive; slower: 408
+    #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_deadline: u64,
+    /// Connections served at once; one more is answered 503 api-busy and closed
+    #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
 }
 
 /// Arguments of `linli principal`.
@@ -120,6 +129,14 @@ fn said(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Cli
 fn node_err(e: &linli_node::Error) -> CliError {
     match e {
         linli_node::Error::Principals(p) => said("principals-invalid", p.zh.clone(), p.en.clone()),
+        linli_node::Error::InUse(dir) => {
+            let shown = crate::printable(&dir.display().to_string());
+            said(
+                "data-folder-in-use",
+                format!("数据文件夹 {shown} 正由另一个 linli serve 使用（{shown}/linli.lock 已被锁定）"),
+                format!("the data folder {shown} is in use by another linli serve ({shown}/linli.lock is locked)"),
+            )
+        }
         other => said("serve-failed", format!("节点无法启动：{other}"), format!("the node could not start: {other}")),
     }
 }
@@ -140,6 +157,8 @@ fn open_store(
 /// Run `linli serve`.
 pub(crate) fn serve(args: &ServeArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let zh = lang == Lang::Zh;
+    // One node per data folder [API-074]: held until the process ends.
+    let _lock = linli_node::lock_data_dir(&args.data).map_err(|e| node_err(&e))?;
     let principals_file = match (&args.principals, &args.database) {
         (Some(p), _) => p.clone(),
         (None, None) => linli_node::init_data_dir(&args.data).map_err(|e| node_err(&e))?,
@@ -151,7 +170,7 @@ pub(crate) fn serve(args: &ServeArgs, lang: Lang, out: &mut dyn Write) -> Result
             ));
         }
     };
-    std::fs::create_dir_all(&args.data).map_err(|source| CliError::Io { path: args.data.clone(), source })?;
+    linli_node::create_private_dir(&args.data).map_err(|source| CliError::Io { path: args.data.clone(), source })?;
     let principals = linli_node::Principals::load(&principals_file).map_err(|e| node_err(&e.into()))?;
     let key_file = args.key_file.clone().or_else(|| {
         let k = args.data.join("mask.key");
@@ -161,9 +180,12 @@ pub(crate) fn serve(args: &ServeArgs, lang: Lang, out: &mut dyn Write) -> Result
         .map_err(|e| CliError::Privacy { code: e.code(), message: e.message(zh) })?;
     let (store, label) = open_store(&args.data, args.database.as_deref())?;
     let work = args.data.join("work");
-    std::fs::create_dir_all(&work).map_err(|source| CliError::Io { path: work.clone(), source })?;
+    linli_node::create_private_dir(&work).map_err(|source| CliError::Io { path: work.clone(), source })?;
     let mut config = linli_node::Config::new(work, label);
     config.max_body = args.max_body;
+    config.max_heavy = args.max_heavy as usize;
+    config.body_deadline = std::time::Duration::from_secs(args.body_deadline);
+    config.max_connections = args.max_connections as usize;
     let node = Arc::new(linli_node::Node::new(store, principals, key, config).map_err(|e| node_err(&e))?);
     let mut rt = tokio::runtime::Builder::new_multi_thread();
     rt.enable_all();

@@ -197,3 +197,29 @@ fn a_vendor_added_with_linli_principal_writes_its_own_records_after_a_restart() 
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("已有名为 acme-iot 的调用方"));
 }
+
+/// A second `linli serve` on a data folder in use refuses to start with its code, in both
+/// languages [API-074].
+#[test]
+fn a_second_node_on_the_same_data_folder_refuses_to_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let first = serve(&data, &[]);
+    for (lang, words) in [("en", "in use by another linli serve"), ("zh", "正由另一个 linli serve 使用")] {
+        let out = Command::new(LINLI)
+            .args(["--lang", lang, "serve", "--data"])
+            .arg(&data)
+            .args(["--listen", "127.0.0.1:0"])
+            .env_remove("LINLI_MASK_KEY")
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("data-folder-in-use") && err.contains(words), "{err}");
+    }
+    // The first node still serves.
+    assert!(curl(&[&format!("{}/healthz", first.base)]).contains("ok"));
+    drop(first);
+    // Once it has ended, the folder is free.
+    drop(serve(&data, &[]));
+}

@@ -77,6 +77,8 @@ pub enum Precondition {
     None,
     /// `If-Match`: the stored ETag (without quotes) must be this one.
     IfMatch(String),
+    /// `If-Match: *`: a live record must be stored `[API-077]`.
+    IfMatchAny,
     /// `If-None-Match: *`: the record must not exist.
     IfNoneMatchAny,
 }
@@ -229,6 +231,7 @@ pub(crate) fn decide(existing: Option<(&str, bool)>, new_etag: &str, pre: &Preco
     match pre {
         Precondition::IfMatch(want) if live != Some(want.as_str()) => return Decision::Fail,
         Precondition::IfNoneMatchAny if live.is_some() => return Decision::Fail,
+        Precondition::IfMatchAny if live.is_none() => return Decision::Fail,
         _ => {}
     }
     match live {

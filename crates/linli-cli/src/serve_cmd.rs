@@ -117,9 +117,10 @@ pub struct SyncArgs {
     /// File holding the bearer token (else LINLI_TOKEN)
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
-    /// The purpose declared to the node (X-Linli-Purpose)
-    #[arg(long, value_name = "TEXT", default_value = "sync")]
-    pub purpose: String,
+    /// The purpose declared to the node (X-Linli-Purpose); required when the token reads at level
+    /// internal, else `sync` when not given
+    #[arg(long, value_name = "TEXT")]
+    pub purpose: Option<String>,
 }
 
 fn said(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> CliError {
@@ -316,18 +317,29 @@ pub(crate) fn sync(args: &SyncArgs, lang: Lang, out: &mut dyn Write) -> Result<E
             said("token-missing", "须给出 --token-file 或 LINLI_TOKEN", "give --token-file or LINLI_TOKEN")
         })?,
     };
-    let s = linli_node::sync::sync(&args.url, token.trim(), &args.purpose, &args.dir)
+    let s = linli_node::sync::sync(&args.url, token.trim(), args.purpose.as_deref(), &args.dir)
         .map_err(|e| said(e.code(), e.message(true), e.message(false)))?;
     let line = if zh {
         format!(
             "已同步：{} 条变更（{} 条写入，{} 条删除），现有 {} 条记录；游标 {}\n",
             s.changes, s.upserts, s.deletes, s.records, s.cursor
-        )
+        ) + &if s.withheld > 0 {
+            format!("节点在此级别扣留了 {} 条记录（掩码后仍会泄露，[API-034]），未写入目录\n", s.withheld)
+        } else {
+            String::new()
+        }
     } else {
         format!(
             "synced: {} changes ({} upserts, {} deletes), {} records now; cursor {}\n",
             s.changes, s.upserts, s.deletes, s.records, s.cursor
-        )
+        ) + &if s.withheld > 0 {
+            format!(
+                "{} records withheld by the node at this level (they would leak even masked, [API-034]); not in the folder\n",
+                s.withheld
+            )
+        } else {
+            String::new()
+        }
     };
     out.write_all(line.as_bytes()).map_err(CliError::Stdout)?;
     Ok(ExitCode::SUCCESS)

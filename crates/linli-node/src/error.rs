@@ -188,6 +188,40 @@ mod tests {
         }
     }
 
+    /// Every code of Table 31-1 is answered somewhere in the node's code (not only documented),
+    /// and every `api-…` code chapter 31 speaks of is in the table.
+    #[test]
+    fn every_code_is_emitted_and_every_code_the_chapter_names_is_in_the_table() {
+        let own = include_str!("error.rs");
+        let table = &own[own.find("pub const CODES").unwrap()..own.find("/// An error answer.").unwrap()];
+        // `Variant = "api-code", …` lines of the table.
+        let variants: Vec<(&str, &str)> = table
+            .lines()
+            .filter_map(|l| {
+                let (v, rest) = l.trim().split_once(" = \"")?;
+                Some((v, rest.split('"').next()?))
+            })
+            .collect();
+        assert_eq!(variants.len(), CODES.len(), "every row of the table read");
+        let emitting = [
+            include_str!("api.rs"),
+            include_str!("lib.rs"),
+            include_str!("view.rs"),
+            include_str!("dataset.rs"),
+            &own[own.find("/// An error answer.").unwrap()..],
+        ]
+        .concat();
+        for (v, code) in &variants {
+            assert!(emitting.contains(&format!("Code::{v}")), "{code} (Code::{v}) is in Table 31-1 but never answered");
+        }
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/31-exchange-api.md");
+        let chapter = std::fs::read_to_string(path).unwrap();
+        for (i, _) in chapter.match_indices("`api-") {
+            let code: String = chapter[i + 1..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '-').collect();
+            assert!(CODES.iter().any(|c| c.code == code), "chapter 31 names {code}, which is not in Table 31-1");
+        }
+    }
+
     #[test]
     fn codes_are_unique_and_never_500() {
         let mut seen = std::collections::BTreeSet::new();

@@ -56,12 +56,13 @@ pub struct ServeArgs {
     after_help = "Adds a caller to a node's principals file (default DIR/principals.toml) with a new random token, \
 written once to DIR/tokens/NAME.token (readable by its owner only); the principals file keeps only the token's \
 SHA-256 ([API-001], [API-002]). Hand the token file to the caller; a running node reads the principals file at start, \
-so restart it. To take a token back, delete the principal's entry from the file and restart the node.\n\
+so restart it. `list` prints each caller's name, kind, vendor, write scopes and read level (never a token or its hash). \
+`remove --name NAME` deletes the caller's entry and its token file; the node drops it at its next start ([API-083]).\n\
 Example: linli principal add --name acme-iot --kind vendor --vendor \"苏州邻里示例科技有限公司\" --write Event,Thing --read public"
 )]
 pub struct PrincipalArgs {
-    /// What to do (only `add` for now)
-    #[arg(value_name = "ACTION", value_parser = ["add"])]
+    /// What to do: add, list or remove
+    #[arg(value_name = "ACTION", value_parser = ["add", "list", "remove"])]
     pub action: String,
     /// Data folder of the node
     #[arg(long, value_name = "DIR", default_value = "linli-data")]
@@ -69,21 +70,21 @@ pub struct PrincipalArgs {
     /// The principals file (default DIR/principals.toml)
     #[arg(long, value_name = "FILE")]
     pub principals: Option<PathBuf>,
-    /// The caller's name (letters, digits, - _ .), as the audit log records it
+    /// The caller's name (letters, digits, - _ .), as the audit log records it (add, remove)
     #[arg(long)]
-    pub name: String,
-    /// vendor (writes only records whose meta.source.vendor is --vendor) or department
+    pub name: Option<String>,
+    /// vendor (writes only records whose meta.source.vendor is --vendor) or department (add)
     #[arg(long, value_parser = ["vendor", "department"])]
-    pub kind: String,
+    pub kind: Option<String>,
     /// A vendor's name, exactly as its records give meta.source.vendor
     #[arg(long)]
     pub vendor: Option<String>,
     /// Record types it may write, comma-separated (Person,Organization,Place,Thing,Event,Case)
     #[arg(long, value_delimiter = ',', value_name = "TYPES")]
     pub write: Vec<String>,
-    /// Its read level: internal, inter-department or public
+    /// Its read level: internal, inter-department or public (add)
     #[arg(long, value_name = "LEVEL", value_parser = ["internal", "inter-department", "public"])]
-    pub read: String,
+    pub read: Option<String>,
 }
 
 /// Arguments of `linli audit`.
@@ -237,10 +238,60 @@ pub(crate) fn serve(args: &ServeArgs, lang: Lang, out: &mut dyn Write) -> Result
     Ok(ExitCode::SUCCESS)
 }
 
-/// Run `linli principal add`.
+/// Run `linli principal add|list|remove`.
 pub(crate) fn principal(args: &PrincipalArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     use linli_model::codes::CodeTable;
     let zh = lang == Lang::Zh;
+    let file = args.principals.clone().unwrap_or_else(|| args.data.join("principals.toml"));
+    let needs = |what: &str, v: &Option<String>| {
+        v.clone().ok_or_else(|| {
+            said(
+                "usage",
+                format!("principal {} 须给出 --{what}", args.action),
+                format!("principal {} needs --{what}", args.action),
+            )
+        })
+    };
+    match args.action.as_str() {
+        "list" => {
+            // Names, kinds, vendors, scopes and levels only: never a token or its hash [API-083].
+            let all = linli_node::Principals::load(&file).map_err(|e| said("principals-invalid", e.zh, e.en))?;
+            let mut text = String::new();
+            for p in all.iter() {
+                let kind = match p.kind {
+                    linli_node::principal::Kind::Vendor => "vendor",
+                    linli_node::principal::Kind::Department => "department",
+                };
+                let write: Vec<&str> = p.write.iter().map(|t| t.code()).collect();
+                text.push_str(&format!(
+                    "{}\t{kind}\t{}\twrite={}\tread={}\n",
+                    crate::printable(&p.name),
+                    crate::printable(p.vendor.as_deref().unwrap_or("-")),
+                    if write.is_empty() { "-".to_owned() } else { write.join(",") },
+                    p.read.code()
+                ));
+            }
+            out.write_all(text.as_bytes()).map_err(CliError::Stdout)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        "remove" => {
+            let name = needs("name", &args.name)?;
+            linli_node::principal::remove(&file, &args.data.join("tokens"), &name)
+                .map_err(|e| said("principals-invalid", e.zh, e.en))?;
+            let name = crate::printable(&name);
+            let line = if zh {
+                format!("已删除调用方 {name} 及其令牌文件。请重启节点使其生效。\n")
+            } else {
+                format!("removed principal {name} and its token file. Restart the node to take it out.\n")
+            };
+            out.write_all(line.as_bytes()).map_err(CliError::Stdout)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
+    let name = needs("name", &args.name)?;
+    let kind_arg = needs("kind", &args.kind)?;
+    let read_arg = needs("read", &args.read)?;
     let mut write = Vec::new();
     for w in &args.write {
         let ty = linli_model::RecordType::from_code(w.trim()).ok_or_else(|| {
@@ -249,7 +300,7 @@ pub(crate) fn principal(args: &PrincipalArgs, lang: Lang, out: &mut dyn Write) -
         })?;
         write.push(ty);
     }
-    let kind = if args.kind == "vendor" {
+    let kind = if kind_arg == "vendor" {
         linli_node::principal::Kind::Vendor
     } else {
         linli_node::principal::Kind::Department
@@ -257,26 +308,21 @@ pub(crate) fn principal(args: &PrincipalArgs, lang: Lang, out: &mut dyn Write) -
     if kind == linli_node::principal::Kind::Vendor && args.vendor.is_none() {
         return Err(said("usage", "--kind vendor 须给出 --vendor", "--kind vendor needs --vendor"));
     }
-    let read = linli_model::codes::SharingLevel::from_code(&args.read).ok_or_else(|| {
+    let read = linli_model::codes::SharingLevel::from_code(&read_arg).ok_or_else(|| {
         said(
             "usage",
             "--read 须为 internal、inter-department 或 public",
             "--read must be internal, inter-department or public",
         )
     })?;
-    let file = args.principals.clone().unwrap_or_else(|| args.data.join("principals.toml"));
-    let p =
-        linli_node::principal::NewPrincipal { name: args.name.clone(), kind, vendor: args.vendor.clone(), write, read };
+    let p = linli_node::principal::NewPrincipal { name: name.clone(), kind, vendor: args.vendor.clone(), write, read };
     let token_file = linli_node::principal::add(&file, &args.data.join("tokens"), &p)
         .map_err(|e| said("principals-invalid", e.zh.clone(), e.en.clone()))?;
     let shown = crate::printable(&token_file.display().to_string());
     let line = if zh {
-        format!("已添加调用方 {}；令牌已写入 {shown}（仅本人可读）。请重启节点使其生效。\n", args.name)
+        format!("已添加调用方 {name}；令牌已写入 {shown}（仅本人可读）。请重启节点使其生效。\n")
     } else {
-        format!(
-            "added principal {}; its token is in {shown} (owner-only). Restart the node to take it in.\n",
-            args.name
-        )
+        format!("added principal {name}; its token is in {shown} (owner-only). Restart the node to take it in.\n")
     };
     out.write_all(line.as_bytes()).map_err(CliError::Stdout)?;
     Ok(ExitCode::SUCCESS)

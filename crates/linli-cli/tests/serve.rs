@@ -223,3 +223,54 @@ fn a_second_node_on_the_same_data_folder_refuses_to_start() {
     // Once it has ended, the folder is free.
     drop(serve(&data, &[]));
 }
+
+/// `linli principal list` shows each caller without a token or hash; `remove` deletes the
+/// entry and the token file, and the node refuses the token after a restart [API-083].
+#[test]
+fn principals_are_listed_without_secrets_and_removed_with_their_token() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    drop(serve(&data, &[]));
+    let run = |args: &[&str]| {
+        let out = Command::new(LINLI)
+            .args(["--lang", "en", "principal"])
+            .args(args)
+            .arg("--data")
+            .arg(&data)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, list, err) = run(&["list"]);
+    assert_eq!(code, Some(0), "{err}");
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 3, "{list}");
+    assert!(
+        lines[0].starts_with("clerk\tdepartment\t-\twrite=Person,Organization,Place,Thing,Event,Case\tread=internal"),
+        "{list}"
+    );
+    assert!(lines[2].starts_with("open-data\tdepartment\t-\twrite=-\tread=public"), "{list}");
+    let toml = std::fs::read_to_string(data.join("principals.toml")).unwrap();
+    let token = std::fs::read_to_string(data.join("tokens/open-data.token")).unwrap();
+    for secret in toml.lines().filter_map(|l| l.strip_prefix("token-sha256 = ")).map(|h| h.trim_matches('"')) {
+        assert!(!list.contains(secret), "no hash listed");
+    }
+    assert!(!list.contains(token.trim()), "no token listed");
+    let (code, out, err) = run(&["remove", "--name", "open-data"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("removed principal open-data"), "{out}");
+    assert!(!data.join("tokens/open-data.token").exists());
+    let (_, list, _) = run(&["list"]);
+    assert_eq!(list.lines().count(), 2);
+    let (code, _, err) = run(&["remove", "--name", "open-data"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no principal named open-data"), "{err}");
+    // At the next start, the token is refused.
+    let node = serve(&data, &[]);
+    let status = curl(&["-H", &format!("Authorization: Bearer {}", token.trim()), &format!("{}/v1/status", node.base)]);
+    assert!(status.contains("api-unauthenticated"), "{status}");
+}

@@ -90,7 +90,8 @@ pub struct PrincipalArgs {
 /// Arguments of `linli audit`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Prints the node's audit log, one JSON object a line, oldest first: time, principal, action, \
-level, purpose and the records returned ([API-031]).")]
+level, purpose and the records returned ([API-031]); writes and deletes with each record's result, reads with the \
+records withheld ([API-080]).")]
 pub struct AuditArgs {
     /// Data folder of a SQLite node
     #[arg(long, value_name = "DIR", default_value = "linli-data", conflicts_with = "database")]

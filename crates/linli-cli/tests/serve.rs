@@ -110,6 +110,10 @@ fn first_start_writes_callers_tokens_and_a_key_and_the_node_serves_them() {
         String::from_utf8(audit.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert!(lines.iter().any(|e| e["principal"] == "clerk" && e["purpose"] == "review" && e["action"] == "read"));
     assert!(lines.iter().any(|e| e["principal"] == "open-data" && e["action"] == "changes" && e["purpose"] == "sync"));
+    // And the writes, each record with its result [API-080].
+    let write = lines.iter().find(|e| e["principal"] == "clerk" && e["action"] == "write").unwrap();
+    assert_eq!(write["records"].as_array().unwrap().len(), 36);
+    assert!(write["results"].as_array().unwrap().iter().all(|r| r == "created"), "{write}");
     // A second start keeps the callers and the key.
     let key = std::fs::read(data.join("mask.key")).unwrap();
     let again = serve(&data, &[]);

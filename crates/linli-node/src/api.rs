@@ -371,7 +371,10 @@ async fn put(
     let Path((ty, id)) = path.map_err(path_error)?;
     let ty = record_type(&ty)?;
     if !who.write.contains(&ty) {
-        // Refused before the body is read or validated [API-075].
+        // Refused before the body is read or validated [API-075]; the refusal is audited [API-080].
+        let n = Arc::clone(&node);
+        let rec = format!("{}/{id}", ty.code());
+        blocking(move || audit_writes(&n, &who, "write", vec![(rec, Code::Forbidden.as_str().to_owned())])).await?;
         return Err(forbidden("此调用方不能写入这一类型", "this caller may not write this type"));
     }
     let pre = precondition(&headers)?;
@@ -380,15 +383,21 @@ async fn put(
         String::from_utf8(bytes).map_err(|_| ApiError::with(Code::NotJson, "不是 UTF-8 文本", "not UTF-8 text"))?;
     let n = Arc::clone(&node);
     blocking(move || {
+        let name = format!("{}/{id}", ty.code());
+        let refused = |e: &ApiError| audit_writes(&n, &who, "write", vec![(name.clone(), e.code.as_str().to_owned())]);
         let rec = match check_record(&n, &who, &text, None, Some((ty, &id))) {
             Checked::Ok(r) => r,
             Checked::Refused(e, Some(report)) => {
+                refused(&e)?;
                 // The error body of every error answer `[API-040]`, with the report `[API-010]`.
                 let mut body = e.body();
                 body["report"] = report;
                 return Ok((e.status(), Json(body)).into_response());
             }
-            Checked::Refused(e, None) => return Err(e),
+            Checked::Refused(e, None) => {
+                refused(&e)?;
+                return Err(e);
+            }
         };
         let etag = rec.etag.clone();
         let outcome = crate::store::put_one(n.store.as_ref(), rec, pre)?;
@@ -396,8 +405,13 @@ async fn put(
             PutOutcome::Created { seq } => (StatusCode::CREATED, "created", Some(seq)),
             PutOutcome::Updated { seq } => (StatusCode::OK, "updated", Some(seq)),
             PutOutcome::Unchanged => (StatusCode::OK, "unchanged", None),
-            PutOutcome::PreconditionFailed => return Err(ApiError::new(Code::PreconditionFailed)),
+            PutOutcome::PreconditionFailed => {
+                let e = ApiError::new(Code::PreconditionFailed);
+                refused(&e)?;
+                return Err(e);
+            }
         };
+        audit_writes(&n, &who, "write", vec![(name.clone(), word.to_owned())])?;
         if seq.is_some() {
             n.changed.notify_waiters();
         }
@@ -500,10 +514,13 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
     let mut results: Vec<Option<Value>> = Vec::with_capacity(lines.len());
     let mut writes = Vec::new();
     let mut slots = Vec::new();
+    // What the audit log is told, line by line [API-080].
+    let mut audited: Vec<(usize, String, String)> = Vec::new();
     for (i, (line, text)) in lines.iter().enumerate() {
         if text == NOT_UTF8 || text == TOO_LONG {
             let e = ApiError::new(if text == NOT_UTF8 { Code::NotJson } else { Code::LineTooLong });
             results.push(Some(json!({"line": line, "status": e.status().as_u16(), "code": e.code.as_str()})));
+            audited.push((i, "?/?".into(), e.code.as_str().to_owned()));
             continue;
         }
         match check_record(node, who, text, Some(*line), None) {
@@ -513,6 +530,7 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
                 writes.push((r, Precondition::None));
             }
             Checked::Refused(e, report) => {
+                audited.push((i, named_in(text), e.code.as_str().to_owned()));
                 let mut v = json!({"line": line, "status": e.status().as_u16(), "code": e.code.as_str()});
                 if let Some(report) = report {
                     v["findings"] = report.get("findings").cloned().unwrap_or(Value::Null);
@@ -531,6 +549,7 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
             PutOutcome::PreconditionFailed => (412, "precondition-failed"),
         };
         changed |= status == 201 || word == "updated";
+        audited.push((i, format!("{}/{id}", ty.code()), word.to_owned()));
         results[i] = Some(
             json!({"line": lines[i].0, "status": status, "type": ty.code(), "id": id, "etag": etag, "result": word}),
         );
@@ -538,6 +557,9 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
     if changed {
         node.changed.notify_waiters();
     }
+    // In line order.
+    audited.sort_by_key(|(i, _, _)| *i);
+    audit_writes(node, who, "write", audited.into_iter().map(|(_, r, x)| (r, x)).collect())?;
     for v in results.into_iter().flatten() {
         push_result(&mut out, v);
     }
@@ -579,6 +601,21 @@ fn audit(
     purpose: Option<String>,
     records: Vec<String>,
 ) -> Result<(), ApiError> {
+    audit_entry(node, who, action, level, purpose, records, Vec::new(), Vec::new())
+}
+
+/// Append one entry to the audit log (nothing when `records` is empty) `[API-031]`, `[API-080]`.
+#[allow(clippy::too_many_arguments)]
+fn audit_entry(
+    node: &Node,
+    who: &Principal,
+    action: &str,
+    level: SharingLevel,
+    purpose: Option<String>,
+    records: Vec<String>,
+    results: Vec<String>,
+    withheld: Vec<String>,
+) -> Result<(), ApiError> {
     if records.is_empty() {
         return Ok(());
     }
@@ -590,9 +627,26 @@ fn audit(
         level: level.code().to_owned(),
         purpose,
         records,
+        results,
+        withheld,
     };
     node.store.append_audit(&entry)?;
     Ok(())
+}
+
+/// The audit entry of writes or deletes: each record with its result `[API-080]`. The level is
+/// the caller's read level; writes carry no purpose.
+fn audit_writes(node: &Node, who: &Principal, action: &str, done: Vec<(String, String)>) -> Result<(), ApiError> {
+    let (records, results) = done.into_iter().unzip();
+    audit_entry(node, who, action, who.read, None, records, results, Vec::new())
+}
+
+/// `Type/id` as a body gives them, for the audit of a refused write (`?` where it does not say).
+fn named_in(text: &str) -> String {
+    let v = serde_json::from_str::<Value>(text).ok();
+    let get = |k: &str| v.as_ref().and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_owned);
+    let id: String = get("id").unwrap_or_else(|| "?".into()).chars().filter(|c| !c.is_control()).take(200).collect();
+    format!("{}/{id}", get("type").and_then(|t| RecordType::from_code(&t)).map_or("?", |t| t.code()))
 }
 
 async fn read(
@@ -612,6 +666,9 @@ async fn read(
         let v = match masker.mask(body) {
             crate::view::Masked::Record(v) => v,
             crate::view::Masked::Withheld(code) => {
+                // A read that returned nothing, because the record was withheld, is audited too [API-080].
+                let rec = format!("{}/{}", ty.code(), id);
+                audit_entry(&n, &who, "read", who.read, purpose, vec![rec.clone()], Vec::new(), vec![rec])?;
                 return Err(ApiError::with(
                     Code::Withheld,
                     format!("首个问题 {code}"),
@@ -721,13 +778,16 @@ async fn list(
         let masker = n.views.masker(n.store.as_ref(), who.read)?;
         let records: Vec<Value> =
             page.iter().filter_map(|r| r.body.as_deref().map(|b| listed(masker.mask(b), r))).collect();
-        audit(
+        let withheld = withheld_in(&records, "withheld");
+        audit_entry(
             &n,
             &who,
             "list",
             who.read,
             purpose,
             page.iter().map(|r| format!("{}/{}", r.record_type.code(), r.id)).collect(),
+            Vec::new(),
+            withheld,
         )?;
         Ok(Json(json!({"records": records, "next": next})).into_response())
     })
@@ -760,21 +820,37 @@ async fn delete(
             .and_then(|r| r.body.as_deref())
             .and_then(|b| serde_json::from_str::<Value>(b).ok())
             .and_then(|v| v.pointer("/meta/source/vendor").and_then(Value::as_str).map(str::to_owned));
+        let name = format!("{}/{id}", ty.code());
+        // Every delete, done or refused, is audited [API-080].
+        let refused = |e: ApiError| {
+            audit_writes(&n, &who, "delete", vec![(name.clone(), e.code.as_str().to_owned())])?;
+            Err(e)
+        };
         if !who.write.contains(&ty)
             || (stored.as_ref().is_some_and(|r| r.body.is_some()) && !who.may_write(ty, vendor.as_deref()))
         {
-            return Err(ApiError::new(Code::Forbidden));
+            return refused(ApiError::new(Code::Forbidden));
         }
         match n.store.delete(ty, &id, &pre)? {
             DeleteOutcome::Deleted { .. } => {
                 n.changed.notify_waiters();
+                audit_writes(&n, &who, "delete", vec![(name.clone(), "deleted".to_owned())])?;
                 Ok(StatusCode::NO_CONTENT.into_response())
             }
-            DeleteOutcome::NotFound => Err(ApiError::new(Code::NotFound)),
-            DeleteOutcome::PreconditionFailed => Err(ApiError::new(Code::PreconditionFailed)),
+            DeleteOutcome::NotFound => refused(ApiError::new(Code::NotFound)),
+            DeleteOutcome::PreconditionFailed => refused(ApiError::new(Code::PreconditionFailed)),
         }
     })
     .await
+}
+
+/// `Type/id` of the entries of a listing or feed page that carry `key` (withheld) `[API-080]`.
+fn withheld_in(entries: &[Value], key: &str) -> Vec<String> {
+    entries
+        .iter()
+        .filter(|v| v.get(key).is_some())
+        .filter_map(|v| Some(format!("{}/{}", v.get("type")?.as_str()?, v.get("id")?.as_str()?)))
+        .collect()
 }
 
 /// A record of a listing: the masked record, or where it is withheld, its type, id and the
@@ -846,7 +922,8 @@ async fn changes(
                     .filter(|r| r.body.is_some())
                     .map(|r| format!("{}/{}", r.record_type.code(), r.id))
                     .collect();
-                audit(&n, &w, "changes", w.read, purpose, records)?;
+                let withheld = withheld_in(&list, "withheld");
+                audit_entry(&n, &w, "changes", w.read, purpose, records, Vec::new(), withheld)?;
                 Ok(Json(json!({"changes": list, "next": feed_cursor(next)})).into_response())
             })
             .await;

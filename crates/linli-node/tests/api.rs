@@ -886,6 +886,64 @@ fn a_connection_over_the_bound_is_answered_busy_postgres() {
     }
 }
 
+/// Writes and deletes are audited with each record's result, and reads that withheld records
+/// name them [API-080].
+fn writes_deletes_and_withheld_reads_are_audited(n: TestNode) {
+    let base = &n.base;
+    let person = person_line();
+    let url = format!("{base}/v1/records/Person/P-0001");
+    assert_eq!(call("PUT", &url, Some("clerk"), &[], Some(person.as_bytes())).status, 201);
+    assert_eq!(call("PUT", &url, Some("clerk"), &[], Some(person.as_bytes())).status, 200);
+    assert_eq!(call("PUT", &url, Some("acme"), &[], Some(person.as_bytes())).status, 403);
+    let theirs = event("E-THEIRS", "另一家公司");
+    let put = call("PUT", &format!("{base}/v1/records/Event/E-THEIRS"), Some("acme"), &[], Some(theirs.as_bytes()));
+    assert_eq!(put.status, 403);
+    assert_eq!(call("DELETE", &url, Some("clerk"), &[], None).status, 204);
+    assert_eq!(call("DELETE", &url, Some("clerk"), &[], None).status, 404);
+    let mut bad: Value = serde_json::from_str(&person).unwrap();
+    bad["gender"] = json!("7");
+    let batch = [person.clone(), bad.to_string(), "not json".to_owned()].join("\n");
+    assert_eq!(call("POST", &format!("{base}/v1/records"), Some("clerk"), &[], Some(batch.as_bytes())).status, 200);
+    // A record validation would refuse (its id holds an ID number), put straight into the
+    // store: withheld from every reader above internal.
+    let thing = example_lines().into_iter().find(|l| l.starts_with("{\"type\":\"Thing\"")).unwrap();
+    let mut t: Value = serde_json::from_str(&thing).unwrap();
+    let leaky = "T-32050419380214311X";
+    t["id"] = json!(leaky);
+    let body = t.to_string();
+    let rec = linli_node::store::NewRecord {
+        record_type: linli_model::RecordType::Thing,
+        id: leaky.into(),
+        etag: "0".repeat(64),
+        body,
+        places: vec![],
+    };
+    n.node.store.put_many(&[(rec, linli_node::store::Precondition::None)]).unwrap();
+    let read = call("GET", &format!("{base}/v1/records/Thing/{leaky}"), Some("public"), &[], None);
+    assert_eq!(read.status, 451, "{}", read.text());
+    let list = call("GET", &format!("{base}/v1/records?type=Thing"), Some("civil"), &[], None).json();
+    assert!(list["records"].as_array().unwrap().iter().any(|r| r["id"] == leaky && r["withheld"].is_string()));
+    let log = n.node.store.audit(0, 1000).unwrap();
+    let find = |who: &str, action: &str, rec: &str| {
+        log.iter()
+            .filter(|e| e.principal == who && e.action == action)
+            .flat_map(|e| e.records.iter().zip(&e.results).filter(|(r, _)| *r == rec).map(|(_, x)| x.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(find("clerk", "write", "Person/P-0001"), ["created", "unchanged", "created", "api-invalid-record"]);
+    assert_eq!(find("acme", "write", "Person/P-0001"), ["api-forbidden"]);
+    assert_eq!(find("acme", "write", "Event/E-THEIRS"), ["api-forbidden"]);
+    assert_eq!(find("clerk", "delete", "Person/P-0001"), ["deleted", "api-not-found"]);
+    assert_eq!(find("clerk", "write", "?/?"), ["api-invalid-record"], "a line that is not JSON");
+    let withheld = |who: &str, action: &str| {
+        log.iter().any(|e| e.principal == who && e.action == action && e.withheld == [leaky.replace("T-", "Thing/T-")])
+    };
+    assert!(withheld("public", "read"), "the withheld read is audited");
+    assert!(withheld("civil", "list"), "the listing names what it withheld");
+    // Writes carry no purpose and are at the caller's level.
+    assert!(log.iter().filter(|e| e.action == "write").all(|e| e.purpose.is_none()));
+}
+
 /// Every scenario above on both back-ends [API-050], [API-051].
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
@@ -933,6 +991,7 @@ on_both_backends!(
     if_match_star_writes_only_over_a_live_record,
     a_long_url_and_large_headers_answer_json_errors,
     a_malformed_purpose_is_refused_at_every_level,
+    writes_deletes_and_withheld_reads_are_audited,
 );
 
 /// Two nodes on one PostgreSQL database, as behind a load balancer [API-051]: what one writes,

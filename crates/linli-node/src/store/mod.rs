@@ -150,6 +150,13 @@ pub struct AuditEntry {
     pub purpose: Option<String>,
     /// The records returned, as `Type/id`.
     pub records: Vec<String>,
+    /// For a write or delete, the result for each of `records`, in their order: `created`,
+    /// `updated`, `unchanged`, `deleted`, or the code it was refused with `[API-080]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub results: Vec<String>,
+    /// Of `records`, those withheld from the reader `[API-034]`, `[API-080]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withheld: Vec<String>,
 }
 
 impl std::fmt::Debug for AuditEntry {

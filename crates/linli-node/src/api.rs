@@ -44,6 +44,7 @@ pub fn router(node: Shared) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::new(Code::MethodNotAllowed) })
         .layer(axum::middleware::map_response(no_store))
         .layer(axum::middleware::from_fn_with_state(Arc::clone(&node), head_limits))
+        .layer(axum::middleware::from_fn(close_unless_body_read))
         .with_state(node)
 }
 
@@ -51,6 +52,32 @@ pub fn router(node: Shared) -> Router {
 /// cache on the way or in a browser keeps a copy of what a caller was allowed to read `[API-076]`.
 async fn no_store(mut r: Response) -> Response {
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// An answer given before the request's body was read to its end — a refusal before the body
+/// (`401`, `403`, `405`, `413`, …) — says `Connection: close` `[API-040]`. The connection cannot be
+/// used for another request until the rest of that body has been read, which the node does not
+/// do; without the header hyper would close it after the answer, and a client that kept it for
+/// its next request (as HTTP/1.1 allows) would find it gone ("peer disconnected"). A chunked
+/// body whose last chunk comes in a later packet than the head is the usual case.
+async fn close_unless_body_read(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::body::HttpBody;
+    if req.body().is_end_stream() {
+        return next.run(req).await;
+    }
+    let read = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = Arc::clone(&read);
+    let (parts, body) = req.into_parts();
+    let end = futures_util::stream::poll_fn(move |_| {
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        std::task::Poll::Ready(None)
+    });
+    let body = Body::from_stream(body.into_data_stream().chain(end));
+    let mut r = next.run(axum::extract::Request::from_parts(parts, body)).await;
+    if !read.load(std::sync::atomic::Ordering::SeqCst) {
+        r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     r
 }
 

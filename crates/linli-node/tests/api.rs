@@ -944,6 +944,48 @@ fn writes_deletes_and_withheld_reads_are_audited(n: TestNode) {
     assert!(log.iter().filter(|e| e.action == "write").all(|e| e.purpose.is_none()));
 }
 
+/// The head of the node's answer on a raw connection, read up to the blank line.
+fn raw_head(n: &TestNode, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(n.base.trim_start_matches("http://")).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut got = Vec::new();
+    let mut b = [0u8; 1];
+    while !got.ends_with(b"\r\n\r\n") {
+        assert_eq!(s.read(&mut b).unwrap(), 1, "the node answers: {}", String::from_utf8_lossy(&got));
+        got.push(b[0]);
+    }
+    String::from_utf8(got).unwrap().to_ascii_lowercase()
+}
+
+/// An answer given before the request's body was read says `Connection: close`, so that a client
+/// does not send its next request on a connection the node is closing; an answer after the
+/// whole body keeps the connection [API-040].
+fn an_answer_before_the_body_is_read_closes_the_connection(n: TestNode) {
+    // A chunked body whose last chunk has not come: refused unread (no token; a type outside the scopes).
+    for auth in ["", "Authorization: Bearer acme\r\n"] {
+        let head = raw_head(
+            &n,
+            &format!(
+                "PUT /v1/records/Person/P-1 HTTP/1.1\r\nHost: x\r\n{auth}Transfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n"
+            ),
+        );
+        assert!(head.starts_with("http/1.1 40"), "{head}");
+        assert!(head.contains("connection: close"), "{head}");
+    }
+    // Read whole and refused on its content: the connection stays.
+    let head = raw_head(
+        &n,
+        "PUT /v1/records/Person/P-1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer clerk\r\nContent-Length: 2\r\n\r\n{}",
+    );
+    assert!(head.starts_with("http/1.1 422"), "{head}");
+    assert!(!head.contains("connection: close"), "{head}");
+    // No body at all: the connection stays.
+    let head = raw_head(&n, "GET /v1/records/Person/P-1 HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert!(head.starts_with("http/1.1 401") && !head.contains("connection: close"), "{head}");
+}
+
 /// Every scenario above on both back-ends [API-050], [API-051].
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
@@ -992,6 +1034,7 @@ on_both_backends!(
     a_long_url_and_large_headers_answer_json_errors,
     a_malformed_purpose_is_refused_at_every_level,
     writes_deletes_and_withheld_reads_are_audited,
+    an_answer_before_the_body_is_read_closes_the_connection,
 );
 
 /// Two nodes on one PostgreSQL database, as behind a load balancer [API-051]: what one writes,

@@ -17,6 +17,8 @@ pub(crate) const CHECKS: &[(&str, CheckFn)] = &[
     ("AP-0002", authentication),
     ("AP-0003", idempotent_writes),
     ("AP-0004", preconditions),
+    ("AP-0005", paging),
+    ("AP-0006", feed),
 ];
 
 /// `GET /healthz`, `/openapi.json` and `/v1/status`; a query parameter an endpoint does not
@@ -466,4 +468,408 @@ fn same_findings(c: &mut Check, v: &DocumentVector, findings: &Value) {
             ),
         );
     }
+}
+
+/// Whether seq `a` comes before seq `b`: decimal strings compared as numbers `[API-020]`.
+fn seq_before(a: &str, b: &str) -> bool {
+    (a.len(), a) < (b.len(), b)
+}
+
+fn decimal(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'))
+}
+
+/// The listing followed to its end while another thread writes new records among the case's and
+/// changes the case's: every record live throughout appears exactly once, no record twice, in
+/// ascending (type, id); malformed cursors and limits refused `[API-016]`.
+fn paging(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    const R: &str = "API-016";
+    const N: usize = 120;
+    // The even numbers first, in one batch; the odd ones are written during the listing.
+    let batch: String = (0..N).step_by(2).map(|i| format!("{}\n", place(&ctx.id("AP-0005", i), "1幢"))).collect();
+    let a = ctx.http.send(
+        "POST",
+        "/v1/records",
+        Some(&ctx.target.token),
+        &[("Content-Type", "application/x-ndjson")],
+        Some(batch.into_bytes()),
+    )?;
+    if !c.status(&a, &[200], "API-014") {
+        return Ok(());
+    }
+    let written = a.ndjson()?;
+    if written.len() != N / 2
+        || written.iter().any(|l| !matches!(l.get("status").and_then(Value::as_u64), Some(200 | 201)))
+    {
+        c.fail(
+            "批量写入分页用例的记录未全部成功 [API-014]",
+            "the batch of the paging case was not all written [API-014]",
+        );
+        return Ok(());
+    }
+    let prefix = ctx.id("AP-0005", 0);
+    let prefix = &prefix[..prefix.len() - 4];
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let listing: Result<Vec<(String, String)>, Broken> = std::thread::scope(|s| {
+        let writer = s.spawn(|| -> Result<(), Broken> {
+            let mut round = 0usize;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) && round < 8 {
+                for i in 0..N {
+                    if done.load(std::sync::atomic::Ordering::Relaxed) {
+                        break;
+                    }
+                    // New records between the case's, and changes of the case's.
+                    let name = if i % 2 == 1 { "新".to_owned() } else { format!("{round}幢") };
+                    ctx.put(&place(&ctx.id("AP-0005", i), &name), &[])?;
+                }
+                round += 1;
+            }
+            Ok(())
+        });
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        let mut result = Ok(());
+        for _ in 0..10_000 {
+            let path = match &cursor {
+                Some(k) => format!("/v1/records?type=Place&limit=7&cursor={}", enc(k)),
+                None => "/v1/records?type=Place&limit=7".to_owned(),
+            };
+            let page = match ctx.writer("GET", &path, None).and_then(|a| {
+                if a.status == 200 {
+                    a.json()
+                } else {
+                    Err(Broken::new(
+                        format!("{} 应答 HTTP {}", a.what, a.status),
+                        format!("{} answered HTTP {}", a.what, a.status),
+                    ))
+                }
+            }) {
+                Ok(p) => p,
+                Err(b) => {
+                    result = Err(b);
+                    break;
+                }
+            };
+            for r in page.get("records").and_then(Value::as_array).into_iter().flatten() {
+                let ty = r.get("type").and_then(Value::as_str).unwrap_or("").to_owned();
+                let id = r.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
+                seen.push((ty, id));
+            }
+            match page.get("next") {
+                Some(Value::String(k)) => cursor = Some(k.clone()),
+                _ => break,
+            }
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        let w = writer.join().unwrap_or_else(|_| Err(Broken::new("写入线程失败", "the writing thread failed")));
+        result.and(w).map(|()| seen)
+    });
+    let seen = listing?;
+    let mut order_broken = false;
+    for pair in seen.windows(2) {
+        if pair[0] >= pair[1] {
+            order_broken = true;
+        }
+    }
+    let ours: Vec<&str> =
+        seen.iter().filter(|(t, id)| t == "Place" && id.starts_with(prefix)).map(|(_, id)| id.as_str()).collect();
+    let mut twice: Vec<String> = Vec::new();
+    let mut sorted = seen.clone();
+    sorted.sort();
+    for pair in sorted.windows(2) {
+        if pair[0] == pair[1] {
+            twice.push(format!("{}/{}", pair[0].0, pair[0].1));
+        }
+    }
+    twice.dedup();
+    let missing: Vec<String> =
+        (0..N).step_by(2).map(|i| ctx.id("AP-0005", i)).filter(|id| !ours.contains(&id.as_str())).collect();
+    if !missing.is_empty() {
+        c.fail(
+            format!("写入期间跟随 next 读完列表，缺少始终存在的记录 {} 条 [API-016]", missing.len()),
+            format!(
+                "following next while others wrote, {} records live throughout were missing [API-016]",
+                missing.len()
+            ),
+        );
+    }
+    if !twice.is_empty() {
+        c.fail(
+            format!("写入期间跟随 next 读完列表，{} 条记录出现了不止一次 [API-016]", twice.len()),
+            format!("following next while others wrote, {} records appeared more than once [API-016]", twice.len()),
+        );
+    }
+    if order_broken {
+        c.fail(
+            "列表未按 (类型, 标识) 升序排列 [API-016]",
+            "the listing was not in ascending (type, id) order [API-016]",
+        );
+    }
+    for (path, status, code) in [
+        ("/v1/records?cursor=%21%21not-a-cursor", 400, "api-bad-cursor"),
+        ("/v1/records?limit=0", 400, "api-bad-query"),
+        ("/v1/records?limit=1001", 400, "api-bad-query"),
+        ("/v1/records?type=Spaceship", 404, "api-unknown-type"),
+    ] {
+        let a = ctx.writer("GET", path, None)?;
+        c.error(&a, status, code, R)?;
+    }
+    Ok(())
+}
+
+/// One change as read: (seq, op, type, id, etag).
+struct Read {
+    seq: String,
+    op: String,
+    id: String,
+    etag: Option<String>,
+}
+
+/// Read the feed from `since` until an answer with no change; the changes and the `next` after
+/// each answer (with the number of changes read before it).
+fn read_feed(ctx: &Ctx<'_>, since: &str, limit: usize, c: &mut Check) -> Result<(Vec<Value>, String), Broken> {
+    let mut cursor = since.to_owned();
+    let mut all = Vec::new();
+    for _ in 0..10_000 {
+        let a = ctx.writer("GET", &format!("/v1/changes?since={}&limit={limit}", enc(&cursor)), None)?;
+        if !c.status(&a, &[200], "API-020") {
+            return Ok((all, cursor));
+        }
+        let v = a.json()?;
+        let ch = changes_of(&v);
+        match v.get("next").and_then(Value::as_str) {
+            Some(n) => cursor = n.to_owned(),
+            None => {
+                c.fail("变更流应答没有 next [API-020]", "a feed answer had no next [API-020]");
+                return Ok((all, cursor));
+            }
+        }
+        if ch.is_empty() {
+            break;
+        }
+        all.extend(ch);
+    }
+    Ok((all, cursor))
+}
+
+fn as_read(v: &Value) -> Read {
+    let s = |m: &str| v.get(m).and_then(Value::as_str).unwrap_or("").to_owned();
+    Read { seq: s("seq"), op: s("op"), id: s("id"), etag: v.get("etag").and_then(Value::as_str).map(str::to_owned) }
+}
+
+/// The feed read again and again, following `next`, while three writers write, change and delete
+/// records: ordered by seq, every acknowledged write's final state read by following the cursor
+/// (a feed that shows a change committed later under a lower position loses it), tombstones for
+/// deletes, resumable from a cursor in the middle, compacted `[API-020]` `[API-023]` `[API-051]`.
+fn feed(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+    const WRITERS: usize = 3;
+    const EACH: usize = 30;
+    let head = ctx.feed_head()?;
+    let acked: Mutex<BTreeMap<String, Option<String>>> = Mutex::new(BTreeMap::new());
+    let running = std::sync::atomic::AtomicUsize::new(WRITERS);
+    type Reads = (Vec<Value>, Vec<(usize, String)>);
+    let read: Result<Reads, Broken> = std::thread::scope(|s| {
+        let mut writers = Vec::new();
+        for t in 0..WRITERS {
+            let acked = &acked;
+            let running = &running;
+            writers.push(s.spawn(move || -> Result<(), Broken> {
+                let r = (|| {
+                    for i in 0..EACH {
+                        let id = ctx.id("AP-0006", t * 1000 + i);
+                        let put = |name: &str| -> Result<(), Broken> {
+                            let a = ctx.put(&place(&id, name), &[])?;
+                            if matches!(a.status, 200 | 201) {
+                                let e = a.json()?.get("etag").and_then(Value::as_str).map(str::to_owned);
+                                if let Ok(mut m) = acked.lock() {
+                                    m.insert(id.clone(), e);
+                                }
+                            }
+                            Ok(())
+                        };
+                        put("1幢")?;
+                        if i % 3 == 0 {
+                            put("2幢")?;
+                        }
+                        if i % 5 == 4 {
+                            let a = ctx.http.send(
+                                "DELETE",
+                                &format!("/v1/records/Place/{id}"),
+                                Some(&ctx.target.token),
+                                &[],
+                                None,
+                            )?;
+                            if a.status == 204 {
+                                if let Ok(mut m) = acked.lock() {
+                                    m.insert(id.clone(), None);
+                                }
+                            }
+                        }
+                    }
+                    Ok(())
+                })();
+                running.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                r
+            }));
+        }
+        // The reader: follows `next` while the writers write, then until the feed has no more.
+        let mut all = Vec::new();
+        let mut cursors = Vec::new();
+        let mut cursor = head.clone();
+        let mut result = Ok(());
+        let mut idle_after_end = 0;
+        for _ in 0..20_000 {
+            let writing = running.load(std::sync::atomic::Ordering::SeqCst) > 0;
+            let a = match ctx.writer("GET", &format!("/v1/changes?since={}&limit=7", enc(&cursor)), None) {
+                Ok(a) => a,
+                Err(b) => {
+                    result = Err(b);
+                    break;
+                }
+            };
+            let v = match if a.status == 200 {
+                a.json()
+            } else {
+                Err(Broken::new(
+                    format!("{} 应答 HTTP {}", a.what, a.status),
+                    format!("{} answered HTTP {}", a.what, a.status),
+                ))
+            } {
+                Ok(v) => v,
+                Err(b) => {
+                    result = Err(b);
+                    break;
+                }
+            };
+            let ch = changes_of(&v);
+            let empty = ch.is_empty();
+            all.extend(ch);
+            match v.get("next").and_then(Value::as_str) {
+                Some(n) => cursor = n.to_owned(),
+                None => {
+                    result = Err(Broken::new("变更流应答没有 next [API-020]", "a feed answer had no next [API-020]"));
+                    break;
+                }
+            }
+            cursors.push((all.len(), cursor.clone()));
+            if !writing && empty {
+                idle_after_end += 1;
+                if idle_after_end >= 2 {
+                    break;
+                }
+            }
+        }
+        let mut joined = Ok(());
+        for w in writers {
+            let r = w.join().unwrap_or_else(|_| Err(Broken::new("写入线程失败", "a writing thread failed")));
+            joined = joined.and(r);
+        }
+        result.and(joined).map(|()| (all, cursors))
+    });
+    let (all, cursors) = read?;
+    let acked = acked.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let reads: Vec<Read> = all.iter().map(as_read).collect();
+    // Ordered: seq increasing along the feed.
+    if reads.iter().any(|r| !decimal(&r.seq)) {
+        c.fail("变更的 seq 不是十进制数字串 [API-020]", "a change's seq is not a decimal string [API-020]");
+    } else if reads.windows(2).any(|p| !seq_before(&p[0].seq, &p[1].seq)) {
+        c.fail(
+            "按游标读取的变更未按 seq 递增 [API-020]",
+            "the changes read by following the cursor are not in increasing seq [API-020]",
+        );
+    }
+    // The shape of each change: a tombstone has no etag and no record.
+    for (r, v) in reads.iter().zip(&all) {
+        let shape_ok = match r.op.as_str() {
+            "upsert" => {
+                r.etag.is_some() && (v.get("record").is_some_and(Value::is_object) || v.get("withheld").is_some())
+            }
+            "delete" => r.etag.is_none() && v.get("record").is_none(),
+            _ => false,
+        };
+        if !shape_ok {
+            c.fail(
+                format!("变更 {} 的 op 为 {:?}，其成员不符 [API-020]", r.seq, r.op),
+                format!("change {} has op {:?} and members that do not fit it [API-020]", r.seq, r.op),
+            );
+            break;
+        }
+    }
+    // Every acknowledged write, in its final state, was read by following the cursor.
+    let mut last: BTreeMap<&str, &Read> = BTreeMap::new();
+    for r in &reads {
+        last.insert(r.id.as_str(), r);
+    }
+    let mut lost = 0;
+    let mut stale = 0;
+    for (id, state) in &acked {
+        match (last.get(id.as_str()), state) {
+            (None, _) => lost += 1,
+            (Some(r), Some(e)) if r.op == "upsert" && r.etag.as_deref() == Some(e.as_str()) => {}
+            (Some(r), None) if r.op == "delete" => {}
+            _ => stale += 1,
+        }
+    }
+    if lost > 0 {
+        c.fail(
+            format!("{lost} 条已确认的写入在跟随游标读取的变更流中从未出现（变更流丢失了变更）[API-020]"),
+            format!("{lost} acknowledged writes never appeared in the feed read by following the cursor (the feed lost changes) [API-020]"),
+        );
+    }
+    if stale > 0 {
+        c.fail(
+            format!("{stale} 条记录在跟随游标读取的变更流中的最后状态不是其最后一次确认的写入或删除 [API-020] [API-023]"),
+            format!("for {stale} records the last state read by following the cursor is not their last acknowledged write or delete [API-020] [API-023]"),
+        );
+    }
+    if acked.values().all(Option::is_some) {
+        c.fail(
+            "写入线程未能删除任何记录，无法检查墓碑 [API-017]",
+            "the writers deleted nothing, so no tombstone could be checked [API-017]",
+        );
+    }
+    // Resumed from a cursor in the middle: each record of the case at most once, and exactly
+    // those whose final state was read after that cursor, in that state.
+    if let Some((before, mid)) = cursors.get(cursors.len() / 2).cloned() {
+        let (again, _) = read_feed(ctx, &mid, 50, c)?;
+        let again: Vec<Read> = again.iter().map(as_read).collect();
+        let ours = |id: &str| acked.contains_key(id);
+        let mut seen: BTreeMap<&str, &Read> = BTreeMap::new();
+        let mut twice = 0;
+        for r in again.iter().filter(|r| ours(&r.id)) {
+            if seen.insert(r.id.as_str(), r).is_some() {
+                twice += 1;
+            }
+        }
+        if twice > 0 {
+            c.fail(
+                format!("从中间的游标续读，{twice} 条记录出现了不止一次（变更流未按记录压缩）[API-023]"),
+                format!("resumed from a cursor in the middle, {twice} records appeared more than once (the feed is not compacted by record) [API-023]"),
+            );
+        }
+        let later: Vec<&str> = {
+            let mut pos: BTreeMap<&str, usize> = BTreeMap::new();
+            for (i, r) in reads.iter().enumerate() {
+                pos.insert(r.id.as_str(), i);
+            }
+            pos.into_iter().filter(|(id, i)| *i >= before && ours(id)).map(|(id, _)| id).collect()
+        };
+        let missing = later.iter().filter(|id| !seen.contains_key(*id)).count();
+        let extra = seen.keys().filter(|id| !later.contains(id)).count();
+        if missing > 0 || extra > 0 {
+            c.fail(
+                format!("从中间的游标续读：缺少该游标之后变更的记录 {missing} 条，多出之前的记录 {extra} 条 [API-020]"),
+                format!("resumed from a cursor in the middle: {missing} records changed after it were missing, {extra} records changed only before it appeared [API-020]"),
+            );
+        }
+    }
+    for (path, status, code) in
+        [("/v1/changes?since=%21%21not-a-cursor", 400, "api-bad-cursor"), ("/v1/changes?limit=0", 400, "api-bad-query")]
+    {
+        let a = ctx.writer("GET", path, None)?;
+        c.error(&a, status, code, "API-020")?;
+    }
+    Ok(())
 }

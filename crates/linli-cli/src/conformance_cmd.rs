@@ -20,7 +20,8 @@ pub struct ConformanceArgs {
 /// Subcommands of `linli conformance`.
 #[derive(Debug, clap::Subcommand)]
 pub enum ConformanceCommand {
-    /// Run the suite against a vendor's adapter (--adapter) or an exported dataset (--dataset).
+    /// Run the suite against a vendor's adapter (--adapter), an exported dataset (--dataset) or a
+    /// live exchange node (--api URL: the class api, chapter 31).
     #[command(
         after_help = "Reports: events.jsonl (one event per line), summary.json, junit.xml and report.html in --out.\n\
 Exit codes: 0 every claimed class passes; 1 failures; 2 the suite could not run or ran nothing.\n\
@@ -48,12 +49,26 @@ Exit codes: 0 every claimed class passes; 1 failures; 2 the suite could not run 
 pub struct RunArgs {
     /// A vendor's adapter program and its arguments, as one string (split as a POSIX shell
     /// would: quotes group words). Its standard error goes to adapter-stderr.log in --out
-    #[arg(long, value_name = "CMD ARGS", conflicts_with = "dataset")]
+    #[arg(long, value_name = "CMD ARGS", conflicts_with_all = ["dataset", "api"])]
     pub adapter: Option<String>,
     /// An exported dataset directory (a folder with manifest.json and the record files; an
     /// archive is extracted first, a single file put in a folder)
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "api")]
     pub dataset: Option<PathBuf>,
+    /// A live exchange node's base URL, http://HOST:PORT (the class api, spec chapter 31); needs
+    /// --token-file. The run writes records into the node: use a node set up for the test
+    #[arg(long, value_name = "URL", requires = "token_file")]
+    pub api: Option<String>,
+    /// With --api: the file holding the writer's token (read level internal, writes all six
+    /// record types)
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// With --api: the file holding a token of read level inter-department (cases that need it are skipped without)
+    #[arg(long, value_name = "FILE")]
+    pub token_file_inter_department: Option<PathBuf>,
+    /// With --api: the file holding a token of read level public (cases that need it are skipped without)
+    #[arg(long, value_name = "FILE")]
+    pub token_file_public: Option<PathBuf>,
     /// Folder for the reports
     #[arg(long, value_name = "DIR", default_value = "target/conformance")]
     pub out: PathBuf,
@@ -148,16 +163,53 @@ fn adapter_words(cmd: &str) -> Result<Vec<String>, CliError> {
     }
 }
 
+/// The node of `--api URL` with the tokens of the token files (white space at either end
+/// removed, [API-001]); a file that cannot be read or holds no token is `api-token`. The tokens
+/// are never printed.
+fn api_target(a: &RunArgs, url: &str) -> Result<Target, CliError> {
+    let read = |f: &PathBuf, option: &str| -> Result<String, CliError> {
+        let shown = crate::printable(&f.display().to_string());
+        let text = std::fs::read_to_string(f).map_err(|e| CliError::Coded {
+            code: "api-token",
+            zh: format!("{option} {shown}：无法读取令牌文件（{}）", e.kind()),
+            en: format!("{option} {shown}: cannot read the token file ({})", e.kind()),
+        })?;
+        let t = text.trim();
+        if t.is_empty() || t.contains(char::is_whitespace) {
+            return Err(CliError::Coded {
+                code: "api-token",
+                zh: format!("{option} {shown}：文件中没有一个令牌（应为一行，不含空白）"),
+                en: format!("{option} {shown}: the file holds no single token (one line, no white space)"),
+            });
+        }
+        Ok(t.to_owned())
+    };
+    let Some(tf) = &a.token_file else {
+        return Err(CliError::usage("--api 须同时给出 --token-file".to_owned(), "--api needs --token-file".to_owned()));
+    };
+    Ok(Target::Api(linli_conformance::runner::ApiTarget {
+        url: url.to_owned(),
+        token: read(tf, "--token-file")?,
+        token_inter_department: a
+            .token_file_inter_department
+            .as_ref()
+            .map(|f| read(f, "--token-file-inter-department"))
+            .transpose()?,
+        token_public: a.token_file_public.as_ref().map(|f| read(f, "--token-file-public")).transpose()?,
+    }))
+}
+
 fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, CliError> {
-    let target = match (&a.adapter, &a.dataset) {
-        (Some(cmd), _) => Target::Adapter(adapter_words(cmd)?),
-        (None, Some(d)) => Target::Dataset(d.clone()),
+    let target = match (&a.adapter, &a.dataset, &a.api) {
+        (Some(cmd), _, _) => Target::Adapter(adapter_words(cmd)?),
+        (None, Some(d), _) => Target::Dataset(d.clone()),
+        (None, None, Some(url)) => api_target(a, url)?,
         // The reference adapter is its own program (`linli-reference-adapter`, not shipped with
         // linli): nothing to run is a usage error that says what to give.
-        (None, None) => {
+        (None, None, None) => {
             return Err(CliError::usage(
-                "未指定测试对象：请用 --adapter \"命令 参数\" 指定厂商适配器，或用 --dataset 目录 指定导出的数据集".to_owned(),
-                "nothing to test: give a vendor's adapter with --adapter \"CMD ARGS\" or an exported dataset with --dataset DIR".to_owned(),
+                "未指定测试对象：请用 --adapter \"命令 参数\" 指定厂商适配器，用 --dataset 目录 指定导出的数据集，或用 --api 地址 --token-file 文件 指定运行中的交换节点".to_owned(),
+                "nothing to test: give a vendor's adapter with --adapter \"CMD ARGS\", an exported dataset with --dataset DIR, or a live exchange node with --api URL --token-file FILE".to_owned(),
             ));
         }
     };

@@ -449,7 +449,7 @@ fn unreadable_convert_input_has_the_adapters_code_in_both_languages() {
 fn conformance_list_names_outcomes_and_spec_classes_only() {
     let (code, out) = run(&["conformance", "list"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
-    let classes = ["core", "people", "places", "things", "events", "cases", "adapters", "privacy"];
+    let classes = ["core", "people", "places", "things", "events", "cases", "adapters", "privacy", "api"];
     let mut n = 0;
     for line in out.lines() {
         let (id, class) = line.split_once('\t').unwrap();

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::vector::{
-    AdapterVector, Bilingual, DatasetCase, DocumentVector, ProfileCase, ReportCase, RunnerCase, StatementCase, Verdict,
+    AdapterVector, ApiCase, Bilingual, DatasetCase, DocumentVector, ProfileCase, ReportCase, RunnerCase, StatementCase,
+    Verdict,
 };
 
 /// A normative statement of the spec.
@@ -131,12 +132,25 @@ pub struct Cases<'a> {
     pub profiles: &'a [ProfileCase],
     /// Report cases.
     pub reports: &'a [ReportCase],
+    /// Api cases.
+    pub api: &'a [ApiCase],
 }
 
 /// Coverage of every requirement by the cases of the suite `[CNF-020]`.
 pub fn coverage(reqs: &[Requirement], cases: Cases<'_>, exempt: &[Exemption]) -> BTreeMap<String, Coverage> {
-    let Cases { vectors, datasets, adapters, runner, statements, profiles, reports } = cases;
+    let Cases { vectors, datasets, adapters, runner, statements, profiles, reports, api } = cases;
     let mut map: BTreeMap<String, Coverage> = reqs.iter().map(|r| (r.id.clone(), Coverage::default())).collect();
+    // Every document vector is also written to a node by the class `api`, as its verdict says:
+    // stored and read back, or refused with its findings ([CNF-073], [API-010]).
+    for r in ["API-010", "CNF-073"] {
+        if let Some(c) = map.get_mut(r) {
+            for (verdict, list) in [(Verdict::Valid, &mut c.valid), (Verdict::Invalid, &mut c.invalid)] {
+                if vectors.iter().any(|v| v.verdict == verdict) {
+                    list.push("*/api-write".to_owned());
+                }
+            }
+        }
+    }
     for v in vectors {
         for r in &v.requirements {
             if let Some(c) = map.get_mut(r) {
@@ -185,6 +199,19 @@ pub fn coverage(reqs: &[Requirement], cases: Cases<'_>, exempt: &[Exemption]) ->
                 match verdict {
                     Verdict::Valid => c.valid.push(id.clone()),
                     Verdict::Invalid => c.invalid.push(id.clone()),
+                }
+            }
+        }
+    }
+    // An api case counts in each half it exercises [CNF-072].
+    for k in api {
+        for r in &k.requirements {
+            if let Some(c) = map.get_mut(r) {
+                if k.halves.contains(&Verdict::Valid) {
+                    c.valid.push(k.id.clone());
+                }
+                if k.halves.contains(&Verdict::Invalid) {
+                    c.invalid.push(k.id.clone());
                 }
             }
         }

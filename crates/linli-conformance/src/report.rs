@@ -248,6 +248,7 @@ mod tests {
             schemas_sha256: String::new(),
             target: hostile("target"),
             product: None,
+            node: None,
             seed: 1,
             started_at: hostile("start"),
             finished_at: hostile("end"),

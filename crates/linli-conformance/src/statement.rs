@@ -236,6 +236,28 @@ fn product_subject(summary: &Summary, target: &Target) -> Option<ResourceDescrip
             notes.insert("kind".into(), Value::from("dataset"));
             digest_set(FILES_DIGEST, tree_digest(dir))
         }
+        // A node: named by its URL, with what `/v1/status` said, bound to the OpenAPI document it
+        // served `[CNF-076]`; left out when it served none.
+        Target::Api(api) => {
+            let node = summary.node.as_ref()?;
+            notes.insert("kind".into(), Value::from("api"));
+            notes.insert("url".into(), Value::from(api.url.as_str()));
+            for (k, v) in [("nodeVersion", &node.version), ("storage", &node.storage)] {
+                if let Some(v) = v {
+                    notes.insert(k.into(), Value::from(v.as_str()));
+                }
+            }
+            let sha = node.openapi_sha256.clone()?;
+            if summary.product.is_none() {
+                return Some(ResourceDescriptor {
+                    name: format!("api:{}", api.url),
+                    digest: digest_set(SHA256, sha),
+                    media_type: None,
+                    annotations: notes,
+                });
+            }
+            digest_set(SHA256, sha)
+        }
     };
     Some(ResourceDescriptor { name, digest, media_type: None, annotations: notes })
 }

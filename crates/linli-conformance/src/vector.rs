@@ -27,13 +27,28 @@ pub enum Class {
     Adapters,
     /// Privacy: sharing levels, masking, leak checks.
     Privacy,
-    /// A vendor's API (reserved).
+    /// An exchange node's HTTP interface (chapter 31), judged only by an `--api` run
+    /// `[CNF-072]`.
     Api,
 }
 
 impl Class {
     /// The classes that have cases in this version.
     pub const CURRENT: &'static [Class] = &[
+        Class::Core,
+        Class::People,
+        Class::Places,
+        Class::Things,
+        Class::Events,
+        Class::Cases,
+        Class::Adapters,
+        Class::Privacy,
+        Class::Api,
+    ];
+
+    /// The classes an adapter can claim: every current class but `api`, which only a run against
+    /// a node judges `[CNF-072]`.
+    pub const ADAPTER: &'static [Class] = &[
         Class::Core,
         Class::People,
         Class::Places,
@@ -464,6 +479,38 @@ pub struct RunnerExpectation {
     pub run_errors: Vec<String>,
 }
 
+/// An api case, `conformance/api/<ID>.json`: one check of an exchange node's HTTP interface
+/// (chapter 31) that the runner makes against a live node `[CNF-072]`. The file names the case,
+/// what it shows and the requirements it verifies; what it sends is the runner's, by case ID
+/// (chapter 30 lists each case's requests and judgement).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Linli api case", extend("x-linli-title-zh" = "邻里数据交换接口测试用例"))]
+pub struct ApiCase {
+    /// Stable case ID, e.g. `AP-0004`.
+    #[schemars(regex(pattern = r"^AP-[0-9]{4}$"))]
+    pub id: String,
+    /// What the case shows.
+    pub description: Bilingual,
+    /// Requirement IDs the case verifies.
+    #[schemars(length(min = 1))]
+    pub requirements: Vec<String>,
+    /// The halves of coverage the case exercises `[CNF-020]`: `valid` when it checks that the
+    /// node carries out requests the chapter allows, `invalid` when it checks that the node
+    /// refuses what the chapter refuses or does not do what the chapter forbids.
+    #[schemars(length(min = 1))]
+    pub halves: Vec<Verdict>,
+    /// The tokens the case needs besides the writer's: `inter-department`, `public`. A run
+    /// without one of them reports the case `skip`, with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
+}
+
+/// Every api case under `dir/api/`, sorted by ID, with its path.
+pub fn api_cases(dir: &Path) -> Result<Vec<(PathBuf, ApiCase)>, Error> {
+    cases_in(dir, "api", |c: &ApiCase| c.id.as_str())
+}
+
 /// Every runner case under `dir/runner/`, sorted by ID, with its path.
 pub fn runner_cases(dir: &Path) -> Result<Vec<(PathBuf, RunnerCase)>, Error> {
     cases_in(dir, "runner", |c: &RunnerCase| c.id.as_str())
@@ -687,6 +734,7 @@ pub fn suite_schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("statement-vector.schema.json", one::<StatementCase>("statement-vector.schema.json")),
         ("profile-vector.schema.json", one::<ProfileCase>("profile-vector.schema.json")),
         ("report-case.schema.json", one::<ReportCase>("report-case.schema.json")),
+        ("api-case.schema.json", one::<ApiCase>("api-case.schema.json")),
         ("summary.schema.json", {
             let mut s = schemars::generate::SchemaSettings::draft2020_12()
                 .for_serialize()

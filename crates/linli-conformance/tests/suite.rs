@@ -59,6 +59,10 @@ fn suite_schemas_are_generated_and_vector_files_follow_them() {
         ("profile-vector.schema.json", (profile_cases(&dir).unwrap().into_iter().map(|(p, _)| p).collect())),
         ("statement-vector.schema.json", (statement_cases(&dir).unwrap().into_iter().map(|(p, _)| p).collect())),
         ("report-case.schema.json", (report_cases(&dir).unwrap().into_iter().map(|(p, _)| p).collect())),
+        (
+            "api-case.schema.json",
+            (linli_conformance::vector::api_cases(&dir).unwrap().into_iter().map(|(p, _)| p).collect()),
+        ),
     ];
     for (schema, list) in files {
         assert!(!list.is_empty(), "no files for {schema}");
@@ -178,6 +182,15 @@ fn every_case_id_is_registered_and_never_reused() {
             assert!(reqs.contains(r), "{}: cites unknown requirement {r}", k.id);
         }
     }
+    for (path, k) in linli_conformance::vector::api_cases(&dir).unwrap() {
+        assert!(ids.insert(k.id.clone()), "case id {} used twice", k.id);
+        let rel = path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+        assert_eq!(active.get(k.id.as_str()).copied(), Some(rel.as_str()), "{} is not registered at {rel}", k.id);
+        assert_eq!(path.file_stem().unwrap().to_string_lossy(), k.id, "{}: the file is named after the case", k.id);
+        for r in &k.requirements {
+            assert!(reqs.contains(r), "{}: cites unknown requirement {r}", k.id);
+        }
+    }
     let unregistered: Vec<&&str> = active.keys().filter(|id| !ids.contains(**id)).collect();
     assert!(unregistered.is_empty(), "registered as active but not found: {unregistered:?}");
 }
@@ -233,6 +246,7 @@ fn coverage_gate_and_table() {
     let statements: Vec<_> = statement_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
     let profiles: Vec<_> = profile_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
     let reports: Vec<_> = report_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
+    let api: Vec<_> = linli_conformance::vector::api_cases(&dir).unwrap().into_iter().map(|(_, c)| c).collect();
     let cases = Cases {
         vectors: &vectors,
         datasets: &datasets,
@@ -241,6 +255,7 @@ fn coverage_gate_and_table() {
         statements: &statements,
         profiles: &profiles,
         reports: &reports,
+        api: &api,
     };
     let cov = coverage(&reqs, cases, &exempt);
     let md = coverage_markdown(&reqs, &cov);

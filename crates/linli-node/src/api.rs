@@ -254,6 +254,10 @@ fn precondition(headers: &HeaderMap) -> Result<Precondition, ApiError> {
             return Ok(Precondition::IfMatchAny);
         }
         let inner = s.strip_prefix('"').and_then(|s| s.strip_suffix('"')).ok_or_else(bad)?;
+        // One quoted ETag: a list (`"a", "b"`) is refused, not read as the ETag `a", "b`.
+        if inner.contains('"') {
+            return Err(bad());
+        }
         return Ok(Precondition::IfMatch(inner.to_owned()));
     }
     if let Some(v) = headers.get(header::IF_NONE_MATCH) {

@@ -101,6 +101,12 @@ fn put_creates_is_idempotent_updates_and_honours_if_match(n: TestNode) {
     let f = call("PUT", &url, Some("clerk"), &[("If-Match", "abc")], Some(changed.as_bytes()));
     assert_eq!(f.status, 400);
     assert_eq!(f.code(), "api-bad-header");
+    // A list of ETags is no one quoted ETag, even when it begins and ends with a quote (found by
+    // the conformance class api, AP-0004).
+    let list = format!("{etag}, \"x\"");
+    let g = call("PUT", &url, Some("clerk"), &[("If-Match", list.as_str())], Some(changed.as_bytes()));
+    assert_eq!(g.status, 400, "{}", g.text());
+    assert_eq!(g.code(), "api-bad-header");
 }
 
 fn invalid_records_are_refused_with_the_validators_findings_and_nothing_is_stored(n: TestNode) {

@@ -80,7 +80,7 @@ pub enum Fault {
 /// What the adapter declares at `start` besides its product.
 #[derive(Debug, Clone, Default)]
 pub struct Declared {
-    /// The classes it claims; empty: every current class.
+    /// The classes it claims; empty: every class an adapter can claim.
     pub classes: Vec<Class>,
     /// Cases it skips, with the reason.
     pub skips: Vec<(String, String)>,
@@ -675,7 +675,7 @@ pub fn serve(
                         linli_model::STANDARD_VERSION.into()
                     }],
                     classes: if declared.classes.is_empty() {
-                        Class::CURRENT.to_vec()
+                        Class::ADAPTER.to_vec()
                     } else {
                         declared.classes.clone()
                     },

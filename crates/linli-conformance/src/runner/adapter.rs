@@ -55,7 +55,12 @@ pub(super) fn refuse_start(hello: &StartResponse, plan: &Plan<'_>) -> Vec<RunErr
         refuse("产品未声明任何测试类别 [CNF-002]".into(), "the product claims no class [CNF-002]".into());
     }
     for c in &hello.classes {
-        if !Class::CURRENT.contains(c) {
+        if *c == Class::Api {
+            refuse(
+                "测试类别 `api` 只能以 --api 对运行中的节点测试，不能通过适配器声明 [CNF-002] [CNF-072]".into(),
+                "class `api` is judged only by a run against a live node (--api), never claimed through an adapter [CNF-002] [CNF-072]".into(),
+            );
+        } else if !Class::CURRENT.contains(c) {
             refuse(
                 format!("测试类别 `{}` 为保留类别，本测试套件尚无其用例 [CNF-002]", c.name()),
                 format!("class `{}` is reserved: this suite has no cases for it yet [CNF-002]", c.name()),

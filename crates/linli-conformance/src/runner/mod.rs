@@ -2,6 +2,7 @@
 //! (spec `spec/30-conformance.md`).
 
 mod adapter;
+mod api;
 mod dataset;
 mod files;
 mod judge;
@@ -23,6 +24,7 @@ use sha2::Digest;
 use crate::protocol::{CaseResponse, PROTOCOL, Product, Request, StartResponse, diff};
 use crate::vector::{AdapterVector, Class, DocumentVector, Verdict, adapter_vectors, dataset_cases, document_vectors};
 
+pub use self::api::ApiTarget;
 pub(crate) use self::dataset::{ExportUnchecked, dataset_findings, dataset_records};
 pub(crate) use self::files::{export_not_plain, read_text, read_text_result};
 pub use self::files::{schemas_digest, tree_digest, vectors_digest};
@@ -47,6 +49,8 @@ pub enum Target {
     Adapter(Vec<String>),
     /// An exported dataset directory.
     Dataset(PathBuf),
+    /// A live exchange node (chapter 31): the class `api` `[CNF-072]`.
+    Api(ApiTarget),
 }
 
 /// How to run.
@@ -77,6 +81,9 @@ pub struct RunOptions {
     /// removed at the end (and by [`remove_work_dirs`] on an interrupt). `None`: a new private
     /// folder in the system's temporary folder, which a killed run leaves behind.
     pub work_dir: Option<PathBuf>,
+    /// The longest answer read from a node in an api run (a flood is cut there and the case
+    /// ends `error`) `[CNF-075]`.
+    pub max_answer_bytes: u64,
 }
 
 impl RunOptions {
@@ -92,6 +99,7 @@ impl RunOptions {
             run_timeout: Duration::from_secs(3600),
             stderr_log: None,
             work_dir: None,
+            max_answer_bytes: 64 << 20,
         }
     }
 }
@@ -158,6 +166,19 @@ fn case_event(result: &CaseResult) -> serde_json::Value {
     })
 }
 
+/// What an exchange node said of itself at the start of an api run `[CNF-076]`.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct NodeSeen {
+    /// The base URL.
+    pub url: String,
+    /// `version` of `GET /v1/status`, if it answered.
+    pub version: Option<String>,
+    /// `storage` of `GET /v1/status`, if it answered.
+    pub storage: Option<String>,
+    /// SHA-256 (lower-case hex) of the bytes of `GET /openapi.json`, if it answered `200`.
+    pub openapi_sha256: Option<String>,
+}
+
 /// Verdict of a class.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ClassVerdict {
@@ -177,7 +198,7 @@ pub struct ClassVerdict {
 pub struct RunError {
     /// Stable code, never translated: `suite-refused`, `adapter-start`, `start-refused`,
     /// `adapter-restart`, `run-deadline`, `dataset-unreadable`, `dataset-not-directory`,
-    /// `dataset-empty`, `work-dir`.
+    /// `dataset-empty`, `work-dir`, `api-target`.
     pub code: &'static str,
     /// What happened, in Chinese.
     pub zh: String,
@@ -211,6 +232,9 @@ pub struct Summary {
     pub target: String,
     /// The product as declared (adapter runs).
     pub product: Option<Product>,
+    /// The node as it answered (api runs) `[CNF-076]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<NodeSeen>,
     /// The seed.
     pub seed: u64,
     /// Start (RFC 3339).
@@ -316,6 +340,7 @@ pub fn run(target: &Target, opts: &RunOptions, event: &mut dyn FnMut(&serde_json
         schemas_sha256: schemas_digest(&opts.suite),
         target: target_name(target),
         product: None,
+        node: None,
         seed: opts.seed,
         started_at,
         finished_at: String::new(),
@@ -347,6 +372,7 @@ pub fn run(target: &Target, opts: &RunOptions, event: &mut dyn FnMut(&serde_json
             }
         },
         Target::Dataset(dir) => run_dataset(dir, &opts.suite.join("../spec"), &mut summary, event),
+        Target::Api(api) => api::run_api(api, opts, &vectors, &mut summary, event),
     };
     finish(&mut summary, &claimed);
     summary.verdict = summary.overall();
@@ -366,6 +392,7 @@ fn coverage_gate(suite: &Path, vectors: &[DocumentVector], adapters: &[AdapterVe
     let statements: Vec<_> = crate::vector::statement_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
     let profiles: Vec<_> = crate::vector::profile_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
     let reports: Vec<_> = crate::vector::report_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
+    let api: Vec<_> = crate::vector::api_cases(suite).map_err(text)?.into_iter().map(|(_, c)| c).collect();
     let exempt = exemptions(suite).map_err(text)?;
     let cases = Cases {
         vectors,
@@ -375,6 +402,7 @@ fn coverage_gate(suite: &Path, vectors: &[DocumentVector], adapters: &[AdapterVe
         statements: &statements,
         profiles: &profiles,
         reports: &reports,
+        api: &api,
     };
     let problems = gate(&reqs, &coverage(&reqs, cases, &exempt), &exempt);
     if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
@@ -386,11 +414,14 @@ fn duplicate_case_id(suite: &Path, vectors: &[DocumentVector], adapters: &[Adapt
     // A suite whose dataset cases do not read is refused before any case runs (the coverage
     // gate, `suite-refused` [CNF-020]): the default, no dataset cases, is then never judged.
     let datasets = dataset_cases(suite).unwrap_or_default();
+    // Likewise the api cases (the coverage gate reads them first): the default is never judged.
+    let api = crate::vector::api_cases(suite).unwrap_or_default();
     let ids = vectors
         .iter()
         .map(|v| v.id.as_str())
         .chain(adapters.iter().map(|a| a.id.as_str()))
-        .chain(datasets.iter().map(|(_, c)| c.id.as_str()));
+        .chain(datasets.iter().map(|(_, c)| c.id.as_str()))
+        .chain(api.iter().map(|(_, c)| c.id.as_str()));
     for id in ids {
         if !seen.insert(id) {
             return Some(id.to_owned());
@@ -403,6 +434,8 @@ fn target_name(target: &Target) -> String {
     match target {
         Target::Adapter(cmd) => format!("adapter: {}", cmd.join(" ")),
         Target::Dataset(d) => format!("dataset: {}", d.display()),
+        // The URL only: the tokens are never written into a report.
+        Target::Api(a) => format!("api: {}", a.url),
     }
 }
 
@@ -425,6 +458,7 @@ fn failed_run(target: &Target, opts: &RunOptions, started_at: String, why: RunEr
         schemas_sha256: String::new(),
         target: target_name(target),
         product: None,
+        node: None,
         seed: opts.seed,
         started_at,
         finished_at: now(),
@@ -481,6 +515,10 @@ pub fn list_outcomes(suite: &Path) -> Result<Vec<(String, Class)>, crate::Error>
     let plan = Plan::new(suite, &vectors, &adapters);
     let mut out: Vec<(String, Class)> =
         plan.outcomes().into_iter().map(|(v, op)| (format!("{}/{op}", v.id), v.class)).collect();
+    // The class `api`, run against a node (`--api`) `[CNF-072]`.
+    let api = api::suite_cases(suite)
+        .map_err(|message| crate::Error::Suite { path: suite.join("api").display().to_string(), message })?;
+    out.extend(api::outcomes(&api, &vectors).into_iter().map(|id| (id, Class::Api)));
     out.sort();
     Ok(out)
 }
@@ -598,6 +636,7 @@ mod tests {
                 "export" => &[Class::Core],
                 "share-inter-department" | "share-public" => &[Class::Privacy],
                 "convert" => &[Class::Adapters],
+                "api" | "api-write" => &[Class::Api],
                 "validate" | "roundtrip" => {
                     &[Class::Core, Class::People, Class::Places, Class::Things, Class::Events, Class::Cases]
                 }

@@ -253,7 +253,7 @@ pub(super) fn start(
         s.kill();
         return Err(format!(
             "start: {unknown} is not a class of this specification; the classes are {} [CNF-002]",
-            Class::CURRENT.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
+            Class::ADAPTER.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
         ));
     }
     match serde_json::from_str::<StartResponse>(&answer) {

@@ -1,0 +1,875 @@
+//! The checks of the api cases, by case ID (what each sends and judges is listed in chapter 30,
+//! `[CNF-074]`).
+
+use serde_json::Value;
+
+use super::{Broken, Check, Ctx, etag_of, place, record_path};
+use crate::runner::listed;
+use crate::vector::{DocumentVector, Verdict};
+
+/// A check: it sends its requests and records what is wrong; `Err` when an answer could not be
+/// judged (the case ends `error`).
+pub(crate) type CheckFn = fn(&Ctx<'_>, &mut Check) -> Result<(), Broken>;
+
+/// Every api case the runner can run.
+pub(crate) const CHECKS: &[(&str, CheckFn)] = &[
+    ("AP-0001", status_and_health),
+    ("AP-0002", authentication),
+    ("AP-0003", idempotent_writes),
+    ("AP-0004", preconditions),
+    ("AP-0005", paging),
+    ("AP-0006", feed),
+];
+
+/// `GET /healthz`, `/openapi.json` and `/v1/status`; a query parameter an endpoint does not
+/// define refused `[API-004]` `[API-005]`.
+fn status_and_health(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    let h = ctx.http.send("GET", "/healthz", None, &[], None)?;
+    if c.status(&h, &[200], "API-004") && h.json()?.get("status").and_then(Value::as_str) != Some("ok") {
+        c.fail(
+            "GET /healthz 的应答不是 {\"status\":\"ok\"} [API-004]",
+            "GET /healthz did not answer {\"status\":\"ok\"} [API-004]",
+        );
+    }
+    let o = ctx.http.send("GET", "/openapi.json", None, &[], None)?;
+    if c.status(&o, &[200], "API-004") {
+        let v = o.json()?;
+        if !v.get("openapi").and_then(Value::as_str).is_some_and(|s| s.starts_with("3.1")) {
+            c.fail(
+                "GET /openapi.json 不是 OpenAPI 3.1 文档 [API-004]",
+                "GET /openapi.json is not an OpenAPI 3.1 document [API-004]",
+            );
+        }
+    }
+    let s = ctx.writer("GET", "/v1/status", None)?;
+    if c.status(&s, &[200], "API-005") {
+        let v = s.json()?;
+        let mut bad: Vec<String> = ["principal", "feed", "storage", "version"]
+            .into_iter()
+            .filter(|m| !v.get(*m).is_some_and(Value::is_string))
+            .map(str::to_owned)
+            .collect();
+        if !v.get("counts").is_some_and(Value::is_object) {
+            bad.push("counts".into());
+        }
+        if !matches!(v.get("storage").and_then(Value::as_str), Some("sqlite" | "postgres")) {
+            bad.push("storage".into());
+        }
+        if !bad.is_empty() {
+            bad.dedup();
+            c.fail(
+                format!("GET /v1/status 的应答缺少或错写成员：{} [API-005]", listed(&bad, true)),
+                format!("GET /v1/status lacks or misstates: {} [API-005]", listed(&bad, false)),
+            );
+        }
+        if v.get("readLevel").and_then(Value::as_str) != Some("internal") {
+            c.fail(
+                "写入方令牌的读取级别不是 internal：本类别需要 internal 级别、可写全部六种类型的令牌 [API-005] [CNF-072]",
+                "the writer token's read level is not internal: the class needs a token of level internal that writes all six types [API-005] [CNF-072]",
+            );
+        }
+    }
+    for path in ["/v1/records?colour=red", "/v1/changes?colour=red"] {
+        let a = ctx.writer("GET", path, None)?;
+        c.error(&a, 400, "api-bad-query", "API-004")?;
+    }
+    Ok(())
+}
+
+/// No token, an unknown token: `401` and nothing done; `bearer` in lower case accepted; a token
+/// never echoed `[API-001]` `[API-040]`.
+fn authentication(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    let wrong = format!("lt_wrong_{}_token_of_the_conformance_run", ctx.nonce);
+    let id = ctx.id("AP-0002", 1);
+    let rec = place(&id, "1幢");
+    let path = format!("/v1/records/Place/{id}");
+    let answers = [
+        ctx.http.send("GET", "/v1/status", None, &[], None)?,
+        ctx.http.send("GET", "/v1/status", Some(&wrong), &[], None)?,
+        ctx.http.send("GET", "/v1/records?type=Place", Some(&wrong), &[("X-Linli-Purpose", super::PURPOSE)], None)?,
+        ctx.http.send(
+            "PUT",
+            &path,
+            Some(&wrong),
+            &[("Content-Type", "application/json")],
+            Some(rec.to_string().into_bytes()),
+        )?,
+        ctx.http.send("GET", "/v1/status", None, &[("Authorization", "Basic Y2xlcms6Y2xlcms=")], None)?,
+    ];
+    for a in &answers {
+        c.error(a, 401, "api-unauthenticated", "API-001")?;
+        if String::from_utf8_lossy(&a.body).contains(&wrong) {
+            c.fail(format!("{} 的应答回显了令牌 [API-001]", a.what), format!("{} echoed the token [API-001]", a.what));
+        }
+    }
+    // The refused write stored nothing.
+    let g = ctx.get("Place", &id)?;
+    c.error(&g, 404, "api-not-found", "API-001")?;
+    let lower = format!("bearer {}", ctx.target.token);
+    let a = ctx.http.send("GET", "/v1/status", None, &[("Authorization", &lower)], None)?;
+    c.status(&a, &[200], "API-001");
+    Ok(())
+}
+
+/// A new record `201` `created`; the same record again (another text, the same stored form)
+/// `200` `unchanged` with the same ETag and no change in the feed; a changed one `200`
+/// `updated` with a new ETag and a change `[API-012]`.
+fn idempotent_writes(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    let id = ctx.id("AP-0003", 1);
+    let r1 = place(&id, "1幢");
+    let a = ctx.put(&r1, &[])?;
+    let e1 = write_answer(c, &a, 201, "created", "API-012")?;
+    if let Some(e) = &e1 {
+        if *e != etag_of(&r1) {
+            c.fail(
+                "ETag 不是存储形式的 SHA-256（小写十六进制）[API-012]",
+                "the ETag is not the lower-case hex SHA-256 of the stored form [API-012]",
+            );
+        }
+    }
+    let head = ctx.feed_head()?;
+    // The same record as another text: white space and another member order.
+    // A JSON value always serialises: the default, an empty body, is never taken.
+    let pretty = serde_json::to_string_pretty(&r1).unwrap_or_default();
+    let mut h = vec![("Content-Type", "application/json")];
+    h.truncate(1);
+    let a = ctx.http.send(
+        "PUT",
+        &format!("/v1/records/Place/{id}"),
+        Some(&ctx.target.token),
+        &h,
+        Some(pretty.into_bytes()),
+    )?;
+    let e2 = write_answer(c, &a, 200, "unchanged", "API-012")?;
+    if e1.is_some() && e2.is_some() && e1 != e2 {
+        c.fail("相同记录重写后 ETag 变了 [API-012]", "an identical re-write changed the ETag [API-012]");
+    }
+    let after = ctx.feed_head()?;
+    if after != head {
+        c.fail(
+            "相同记录重写后变更流的位置前进了 [API-012]",
+            "an identical re-write moved the feed's position [API-012]",
+        );
+    }
+    let ch = ctx.writer("GET", &format!("/v1/changes?since={}", enc(&head)), None)?;
+    if c.status(&ch, &[200], "API-020") {
+        let v = ch.json()?;
+        if changes_of(&v).iter().any(|x| x.get("id").and_then(Value::as_str) == Some(id.as_str())) {
+            c.fail(
+                "相同记录重写后变更流中出现了该记录的新变更 [API-012]",
+                "an identical re-write added a change of the record to the feed [API-012]",
+            );
+        }
+    }
+    let r3 = place(&id, "1幢（改）");
+    let a = ctx.put(&r3, &[])?;
+    let e3 = write_answer(c, &a, 200, "updated", "API-012")?;
+    if e3.is_some() && e3 == e1 {
+        c.fail("记录改变后 ETag 未变 [API-012]", "the ETag did not change with the record [API-012]");
+    }
+    let ch = ctx.writer("GET", &format!("/v1/changes?since={}", enc(&head)), None)?;
+    if c.status(&ch, &[200], "API-020") {
+        let v = ch.json()?;
+        if !changes_of(&v).iter().any(|x| x.get("id").and_then(Value::as_str) == Some(id.as_str())) {
+            c.fail(
+                "记录改变后变更流中没有它的变更 [API-012]",
+                "a changed record added no change to the feed [API-012]",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `If-Match` and `If-None-Match`: carried out only when the condition holds, else `412` and
+/// nothing stored; malformed values `400`; of two writes with the same ETag at most one succeeds
+/// `[API-013]`.
+fn preconditions(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    const R: &str = "API-013";
+    let id = ctx.id("AP-0004", 1);
+    let a = ctx.put(&place(&id, "1幢"), &[("If-None-Match", "*")])?;
+    let Some(e1) = write_answer(c, &a, 201, "created", R)? else { return Ok(()) };
+    let a = ctx.put(&place(&id, "2幢"), &[("If-None-Match", "*")])?;
+    c.error(&a, 412, "api-precondition-failed", R)?;
+    let q1 = format!("\"{e1}\"");
+    let a = ctx.put(&place(&id, "3幢"), &[("If-Match", &q1)])?;
+    let Some(e3) = write_answer(c, &a, 200, "updated", R)? else { return Ok(()) };
+    // A stale ETag: refused, nothing stored.
+    let a = ctx.put(&place(&id, "4幢"), &[("If-Match", &q1)])?;
+    c.error(&a, 412, "api-precondition-failed", R)?;
+    let g = ctx.get("Place", &id)?;
+    if c.status(&g, &[200], "API-015") && g.etag().as_deref() != Some(e3.as_str()) {
+        c.fail(
+            "If-Match 不符的写入仍改变了记录 [API-013]",
+            "a write whose If-Match failed changed the record [API-013]",
+        );
+    }
+    for bad in [format!("W/\"{e3}\""), e3.clone(), format!("\"{e3}\", \"{e1}\"")] {
+        let a = ctx.put(&place(&id, "5幢"), &[("If-Match", &bad)])?;
+        c.error(&a, 400, "api-bad-header", R)?;
+    }
+    let a = ctx.put(&place(&id, "5幢"), &[("If-None-Match", "\"x\"")])?;
+    c.error(&a, 400, "api-bad-header", R)?;
+    let a = ctx.http.send(
+        "DELETE",
+        &format!("/v1/records/Place/{id}"),
+        Some(&ctx.target.token),
+        &[("If-None-Match", "*")],
+        None,
+    )?;
+    c.error(&a, 400, "api-bad-header", R)?;
+    let a = ctx.http.send(
+        "DELETE",
+        &format!("/v1/records/Place/{id}"),
+        Some(&ctx.target.token),
+        &[("If-Match", &q1)],
+        None,
+    )?;
+    c.error(&a, 412, "api-precondition-failed", R)?;
+    // If-Match on a record never written.
+    let a = ctx.put(&place(&ctx.id("AP-0004", 2), "1幢"), &[("If-Match", &q1)])?;
+    c.error(&a, 412, "api-precondition-failed", R)?;
+    // Two writers with the same ETag, at once, five times: at most one succeeds each time.
+    let mut current = e3;
+    for round in 0..5 {
+        let q = format!("\"{current}\"");
+        let names = [format!("{round}幢甲"), format!("{round}幢乙")];
+        let answers: Vec<Result<super::Answer, Broken>> = std::thread::scope(|s| {
+            let hs: Vec<_> = names
+                .iter()
+                .map(|n| {
+                    let rec = place(&id, n);
+                    let q = q.clone();
+                    s.spawn(move || ctx.put(&rec, &[("If-Match", q.as_str())]))
+                })
+                .collect();
+            hs.into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(Broken::new("线程失败", "a thread failed"))))
+                .collect()
+        });
+        let mut won = Vec::new();
+        for a in answers {
+            let a = a?;
+            match a.status {
+                200 => won.push(a.json()?.get("etag").and_then(Value::as_str).unwrap_or("").to_owned()),
+                412 => {}
+                _ => {
+                    c.status(&a, &[200, 412], R);
+                }
+            }
+        }
+        if won.len() > 1 {
+            c.fail(
+                "两个携带同一 ETag 的条件写入同时成功 [API-013]",
+                "two conditional writes with the same ETag both succeeded [API-013]",
+            );
+            break;
+        }
+        match won.pop() {
+            Some(e) => current = e,
+            None => {
+                c.fail(
+                    "两个携带当前 ETag 的条件写入都被拒绝 [API-013]",
+                    "both conditional writes with the current ETag were refused [API-013]",
+                );
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The ETag of a write answered `status` with `word` (`created`, `updated`, `unchanged`);
+/// failures recorded when the answer is another, or when the header and the body disagree.
+pub(crate) fn write_answer(
+    c: &mut Check,
+    a: &super::Answer,
+    status: u16,
+    word: &str,
+    req: &str,
+) -> Result<Option<String>, Broken> {
+    if !c.status(a, &[status], req) {
+        return Ok(None);
+    }
+    let v = a.json()?;
+    let got = v.get("status").and_then(Value::as_str).unwrap_or("");
+    if got != word {
+        c.fail(
+            format!("{} 应答的 status 为 {got:?}，应为 {word} [API-012]", a.what),
+            format!("{} answered status {got:?}, expected {word} [API-012]", a.what),
+        );
+    }
+    let body = v.get("etag").and_then(Value::as_str).map(str::to_owned);
+    if body.is_none() || body != a.etag() {
+        c.fail(
+            format!("{} 应答体中的 etag 与 ETag 头不一致或缺失 [API-012]", a.what),
+            format!("{}: the body's etag and the ETag header differ or are missing [API-012]", a.what),
+        );
+    }
+    Ok(body)
+}
+
+/// The `changes` of a feed answer.
+pub(crate) fn changes_of(v: &Value) -> Vec<Value> {
+    // No `changes` array: the default, no change, fails the checks that need one.
+    v.get("changes").and_then(Value::as_array).cloned().unwrap_or_default()
+}
+
+/// A cursor as a query value: the characters a URL query cannot carry as they are, escaped.
+pub(crate) fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// One document vector written: a valid record stored and read back equal (chapter 30's
+/// comparison, [CNF-033]); an invalid one refused `422` `api-invalid-record` with exactly the
+/// expected error findings `[API-010]` `[CNF-073]`.
+pub(crate) fn api_write(ctx: &Ctx<'_>, v: &DocumentVector, c: &mut Check) -> Result<(), Broken> {
+    let path = record_path(&v.record);
+    match (v.verdict, path) {
+        (Verdict::Valid, Some(path)) => {
+            let a = ctx.put(&v.record, &[])?;
+            if !c.status(&a, &[200, 201], "API-010") {
+                return Ok(());
+            }
+            let etag = a.json()?.get("etag").and_then(Value::as_str).map(str::to_owned);
+            let g = ctx.writer("GET", &path, None)?;
+            if !c.status(&g, &[200], "API-015") {
+                return Ok(());
+            }
+            if g.etag() != etag {
+                c.fail(
+                    "读回的 ETag 与写入应答的不同 [API-015]",
+                    "the ETag read back differs from the write's [API-015]",
+                );
+            }
+            let back = g.json()?;
+            let d = crate::compare::diff(&v.record, &back);
+            if !d.is_empty() {
+                let zh = |x: &[String]| listed(x, true);
+                let en = |x: &[String]| listed(x, false);
+                c.fail(
+                    format!(
+                        "读回的记录与所写不同：缺少 {}，多出 {}，改变 {} [CNF-033]",
+                        zh(&d.lost),
+                        zh(&d.added),
+                        zh(&d.changed)
+                    ),
+                    format!(
+                        "the record read back differs from the one written: lost {}, added {}, changed {} [CNF-033]",
+                        en(&d.lost),
+                        en(&d.added),
+                        en(&d.changed)
+                    ),
+                );
+            }
+        }
+        (Verdict::Valid, None) => {
+            c.fail(
+                "有效用例的记录没有可用作路径的类型与标识",
+                "the valid vector's record has no type and id usable in a path",
+            );
+        }
+        (Verdict::Invalid, Some(_)) => {
+            let a = ctx.put(&v.record, &[])?;
+            if a.status != 422 {
+                c.error(&a, 422, "api-invalid-record", "API-010")?;
+                return Ok(());
+            }
+            let body = a.json()?;
+            let code = body.get("code").and_then(Value::as_str).unwrap_or("");
+            if code != "api-invalid-record" {
+                c.error(&a, 422, "api-invalid-record", "API-010")?;
+                return Ok(());
+            }
+            c.error_body(&a, &body);
+            let findings = body.pointer("/report/findings").cloned().unwrap_or(Value::Null);
+            same_findings(c, v, &findings);
+        }
+        (Verdict::Invalid, None) => {
+            // No path can name it: sent as a batch of one line, answered as a PUT would be [API-014].
+            let line = format!("{}\n", v.record);
+            let a = ctx.http.send(
+                "POST",
+                "/v1/records",
+                Some(&ctx.target.token),
+                &[("Content-Type", "application/x-ndjson")],
+                Some(line.into_bytes()),
+            )?;
+            if !c.status(&a, &[200], "API-014") {
+                return Ok(());
+            }
+            let lines = a.ndjson()?;
+            match lines.as_slice() {
+                [one]
+                    if one.get("status").and_then(Value::as_u64) == Some(422)
+                        && one.get("code").and_then(Value::as_str) == Some("api-invalid-record") =>
+                {
+                    same_findings(c, v, one.get("findings").unwrap_or(&Value::Null));
+                }
+                [one] => {
+                    // No status: the default, empty, is what the detail shows.
+                    let st = one.get("status").map(Value::to_string).unwrap_or_default();
+                    c.fail(
+                        format!("批量写入的该行结果为 {st}，应为 422 api-invalid-record [API-010]"),
+                        format!("the batch line's result is {st}, expected 422 api-invalid-record [API-010]"),
+                    );
+                }
+                _ => c.fail(
+                    format!("一行的批量写入得到 {} 个结果 [API-014]", lines.len()),
+                    format!("a batch of one line had {} results [API-014]", lines.len()),
+                ),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The error-level findings of a report are exactly the vector's (code and pointer).
+fn same_findings(c: &mut Check, v: &DocumentVector, findings: &Value) {
+    let mut got: Vec<String> = findings
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f.get("level").and_then(Value::as_str) == Some("error"))
+        .map(|f| {
+            format!(
+                "{} {}",
+                f.get("code").and_then(Value::as_str).unwrap_or("?"),
+                f.get("pointer").and_then(Value::as_str).unwrap_or("?")
+            )
+        })
+        .collect();
+    let mut want: Vec<String> = v.findings.iter().map(|f| format!("{} {}", f.code, f.pointer)).collect();
+    // As sets, as the suite's own check of the vectors compares them [CNF-010].
+    got.sort();
+    got.dedup();
+    want.sort();
+    want.dedup();
+    if got != want {
+        let missing: Vec<String> = want.iter().filter(|w| !got.contains(w)).cloned().collect();
+        let extra: Vec<String> = got.iter().filter(|g| !want.contains(g)).cloned().collect();
+        c.fail(
+            format!(
+                "校验报告的错误与用例不同：缺少 {}，多出 {} [API-010]",
+                listed(&missing, true),
+                listed(&extra, true)
+            ),
+            format!(
+                "the report's errors differ from the vector's: missing {}, unexpected {} [API-010]",
+                listed(&missing, false),
+                listed(&extra, false)
+            ),
+        );
+    }
+}
+
+/// Whether seq `a` comes before seq `b`: decimal strings compared as numbers `[API-020]`.
+fn seq_before(a: &str, b: &str) -> bool {
+    (a.len(), a) < (b.len(), b)
+}
+
+fn decimal(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'))
+}
+
+/// The listing followed to its end while another thread writes new records among the case's and
+/// changes the case's: every record live throughout appears exactly once, no record twice, in
+/// ascending (type, id); malformed cursors and limits refused `[API-016]`.
+fn paging(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    const R: &str = "API-016";
+    const N: usize = 120;
+    // The even numbers first, in one batch; the odd ones are written during the listing.
+    let batch: String = (0..N).step_by(2).map(|i| format!("{}\n", place(&ctx.id("AP-0005", i), "1幢"))).collect();
+    let a = ctx.http.send(
+        "POST",
+        "/v1/records",
+        Some(&ctx.target.token),
+        &[("Content-Type", "application/x-ndjson")],
+        Some(batch.into_bytes()),
+    )?;
+    if !c.status(&a, &[200], "API-014") {
+        return Ok(());
+    }
+    let written = a.ndjson()?;
+    if written.len() != N / 2
+        || written.iter().any(|l| !matches!(l.get("status").and_then(Value::as_u64), Some(200 | 201)))
+    {
+        c.fail(
+            "批量写入分页用例的记录未全部成功 [API-014]",
+            "the batch of the paging case was not all written [API-014]",
+        );
+        return Ok(());
+    }
+    let prefix = ctx.id("AP-0005", 0);
+    let prefix = &prefix[..prefix.len() - 4];
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let listing: Result<Vec<(String, String)>, Broken> = std::thread::scope(|s| {
+        let writer = s.spawn(|| -> Result<(), Broken> {
+            let mut round = 0usize;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) && round < 8 {
+                for i in 0..N {
+                    if done.load(std::sync::atomic::Ordering::Relaxed) {
+                        break;
+                    }
+                    // New records between the case's, and changes of the case's.
+                    let name = if i % 2 == 1 { "新".to_owned() } else { format!("{round}幢") };
+                    ctx.put(&place(&ctx.id("AP-0005", i), &name), &[])?;
+                }
+                round += 1;
+            }
+            Ok(())
+        });
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        let mut result = Ok(());
+        for _ in 0..10_000 {
+            let path = match &cursor {
+                Some(k) => format!("/v1/records?type=Place&limit=7&cursor={}", enc(k)),
+                None => "/v1/records?type=Place&limit=7".to_owned(),
+            };
+            let page = match ctx.writer("GET", &path, None).and_then(|a| {
+                if a.status == 200 {
+                    a.json()
+                } else {
+                    Err(Broken::new(
+                        format!("{} 应答 HTTP {}", a.what, a.status),
+                        format!("{} answered HTTP {}", a.what, a.status),
+                    ))
+                }
+            }) {
+                Ok(p) => p,
+                Err(b) => {
+                    result = Err(b);
+                    break;
+                }
+            };
+            for r in page.get("records").and_then(Value::as_array).into_iter().flatten() {
+                let ty = r.get("type").and_then(Value::as_str).unwrap_or("").to_owned();
+                let id = r.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
+                seen.push((ty, id));
+            }
+            match page.get("next") {
+                Some(Value::String(k)) => cursor = Some(k.clone()),
+                _ => break,
+            }
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        let w = writer.join().unwrap_or_else(|_| Err(Broken::new("写入线程失败", "the writing thread failed")));
+        result.and(w).map(|()| seen)
+    });
+    let seen = listing?;
+    let mut order_broken = false;
+    for pair in seen.windows(2) {
+        if pair[0] >= pair[1] {
+            order_broken = true;
+        }
+    }
+    let ours: Vec<&str> =
+        seen.iter().filter(|(t, id)| t == "Place" && id.starts_with(prefix)).map(|(_, id)| id.as_str()).collect();
+    let mut twice: Vec<String> = Vec::new();
+    let mut sorted = seen.clone();
+    sorted.sort();
+    for pair in sorted.windows(2) {
+        if pair[0] == pair[1] {
+            twice.push(format!("{}/{}", pair[0].0, pair[0].1));
+        }
+    }
+    twice.dedup();
+    let missing: Vec<String> =
+        (0..N).step_by(2).map(|i| ctx.id("AP-0005", i)).filter(|id| !ours.contains(&id.as_str())).collect();
+    if !missing.is_empty() {
+        c.fail(
+            format!("写入期间跟随 next 读完列表，缺少始终存在的记录 {} 条 [API-016]", missing.len()),
+            format!(
+                "following next while others wrote, {} records live throughout were missing [API-016]",
+                missing.len()
+            ),
+        );
+    }
+    if !twice.is_empty() {
+        c.fail(
+            format!("写入期间跟随 next 读完列表，{} 条记录出现了不止一次 [API-016]", twice.len()),
+            format!("following next while others wrote, {} records appeared more than once [API-016]", twice.len()),
+        );
+    }
+    if order_broken {
+        c.fail(
+            "列表未按 (类型, 标识) 升序排列 [API-016]",
+            "the listing was not in ascending (type, id) order [API-016]",
+        );
+    }
+    for (path, status, code) in [
+        ("/v1/records?cursor=%21%21not-a-cursor", 400, "api-bad-cursor"),
+        ("/v1/records?limit=0", 400, "api-bad-query"),
+        ("/v1/records?limit=1001", 400, "api-bad-query"),
+        ("/v1/records?type=Spaceship", 404, "api-unknown-type"),
+    ] {
+        let a = ctx.writer("GET", path, None)?;
+        c.error(&a, status, code, R)?;
+    }
+    Ok(())
+}
+
+/// One change as read: (seq, op, type, id, etag).
+struct Read {
+    seq: String,
+    op: String,
+    id: String,
+    etag: Option<String>,
+}
+
+/// Read the feed from `since` until an answer with no change; the changes and the `next` after
+/// each answer (with the number of changes read before it).
+fn read_feed(ctx: &Ctx<'_>, since: &str, limit: usize, c: &mut Check) -> Result<(Vec<Value>, String), Broken> {
+    let mut cursor = since.to_owned();
+    let mut all = Vec::new();
+    for _ in 0..10_000 {
+        let a = ctx.writer("GET", &format!("/v1/changes?since={}&limit={limit}", enc(&cursor)), None)?;
+        if !c.status(&a, &[200], "API-020") {
+            return Ok((all, cursor));
+        }
+        let v = a.json()?;
+        let ch = changes_of(&v);
+        match v.get("next").and_then(Value::as_str) {
+            Some(n) => cursor = n.to_owned(),
+            None => {
+                c.fail("变更流应答没有 next [API-020]", "a feed answer had no next [API-020]");
+                return Ok((all, cursor));
+            }
+        }
+        if ch.is_empty() {
+            break;
+        }
+        all.extend(ch);
+    }
+    Ok((all, cursor))
+}
+
+fn as_read(v: &Value) -> Read {
+    let s = |m: &str| v.get(m).and_then(Value::as_str).unwrap_or("").to_owned();
+    Read { seq: s("seq"), op: s("op"), id: s("id"), etag: v.get("etag").and_then(Value::as_str).map(str::to_owned) }
+}
+
+/// The feed read again and again, following `next`, while three writers write, change and delete
+/// records: ordered by seq, every acknowledged write's final state read by following the cursor
+/// (a feed that shows a change committed later under a lower position loses it), tombstones for
+/// deletes, resumable from a cursor in the middle, compacted `[API-020]` `[API-023]` `[API-051]`.
+fn feed(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+    const WRITERS: usize = 3;
+    const EACH: usize = 30;
+    let head = ctx.feed_head()?;
+    let acked: Mutex<BTreeMap<String, Option<String>>> = Mutex::new(BTreeMap::new());
+    let running = std::sync::atomic::AtomicUsize::new(WRITERS);
+    type Reads = (Vec<Value>, Vec<(usize, String)>);
+    let read: Result<Reads, Broken> = std::thread::scope(|s| {
+        let mut writers = Vec::new();
+        for t in 0..WRITERS {
+            let acked = &acked;
+            let running = &running;
+            writers.push(s.spawn(move || -> Result<(), Broken> {
+                let r = (|| {
+                    for i in 0..EACH {
+                        let id = ctx.id("AP-0006", t * 1000 + i);
+                        let put = |name: &str| -> Result<(), Broken> {
+                            let a = ctx.put(&place(&id, name), &[])?;
+                            if matches!(a.status, 200 | 201) {
+                                let e = a.json()?.get("etag").and_then(Value::as_str).map(str::to_owned);
+                                if let Ok(mut m) = acked.lock() {
+                                    m.insert(id.clone(), e);
+                                }
+                            }
+                            Ok(())
+                        };
+                        put("1幢")?;
+                        if i % 3 == 0 {
+                            put("2幢")?;
+                        }
+                        if i % 5 == 4 {
+                            let a = ctx.http.send(
+                                "DELETE",
+                                &format!("/v1/records/Place/{id}"),
+                                Some(&ctx.target.token),
+                                &[],
+                                None,
+                            )?;
+                            if a.status == 204 {
+                                if let Ok(mut m) = acked.lock() {
+                                    m.insert(id.clone(), None);
+                                }
+                            }
+                        }
+                    }
+                    Ok(())
+                })();
+                running.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                r
+            }));
+        }
+        // The reader: follows `next` while the writers write, then until the feed has no more.
+        let mut all = Vec::new();
+        let mut cursors = Vec::new();
+        let mut cursor = head.clone();
+        let mut result = Ok(());
+        let mut idle_after_end = 0;
+        for _ in 0..20_000 {
+            let writing = running.load(std::sync::atomic::Ordering::SeqCst) > 0;
+            let a = match ctx.writer("GET", &format!("/v1/changes?since={}&limit=7", enc(&cursor)), None) {
+                Ok(a) => a,
+                Err(b) => {
+                    result = Err(b);
+                    break;
+                }
+            };
+            let v = match if a.status == 200 {
+                a.json()
+            } else {
+                Err(Broken::new(
+                    format!("{} 应答 HTTP {}", a.what, a.status),
+                    format!("{} answered HTTP {}", a.what, a.status),
+                ))
+            } {
+                Ok(v) => v,
+                Err(b) => {
+                    result = Err(b);
+                    break;
+                }
+            };
+            let ch = changes_of(&v);
+            let empty = ch.is_empty();
+            all.extend(ch);
+            match v.get("next").and_then(Value::as_str) {
+                Some(n) => cursor = n.to_owned(),
+                None => {
+                    result = Err(Broken::new("变更流应答没有 next [API-020]", "a feed answer had no next [API-020]"));
+                    break;
+                }
+            }
+            cursors.push((all.len(), cursor.clone()));
+            if !writing && empty {
+                idle_after_end += 1;
+                if idle_after_end >= 2 {
+                    break;
+                }
+            }
+        }
+        let mut joined = Ok(());
+        for w in writers {
+            let r = w.join().unwrap_or_else(|_| Err(Broken::new("写入线程失败", "a writing thread failed")));
+            joined = joined.and(r);
+        }
+        result.and(joined).map(|()| (all, cursors))
+    });
+    let (all, cursors) = read?;
+    let acked = acked.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let reads: Vec<Read> = all.iter().map(as_read).collect();
+    // Ordered: seq increasing along the feed.
+    if reads.iter().any(|r| !decimal(&r.seq)) {
+        c.fail("变更的 seq 不是十进制数字串 [API-020]", "a change's seq is not a decimal string [API-020]");
+    } else if reads.windows(2).any(|p| !seq_before(&p[0].seq, &p[1].seq)) {
+        c.fail(
+            "按游标读取的变更未按 seq 递增 [API-020]",
+            "the changes read by following the cursor are not in increasing seq [API-020]",
+        );
+    }
+    // The shape of each change: a tombstone has no etag and no record.
+    for (r, v) in reads.iter().zip(&all) {
+        let shape_ok = match r.op.as_str() {
+            "upsert" => {
+                r.etag.is_some() && (v.get("record").is_some_and(Value::is_object) || v.get("withheld").is_some())
+            }
+            "delete" => r.etag.is_none() && v.get("record").is_none(),
+            _ => false,
+        };
+        if !shape_ok {
+            c.fail(
+                format!("变更 {} 的 op 为 {:?}，其成员不符 [API-020]", r.seq, r.op),
+                format!("change {} has op {:?} and members that do not fit it [API-020]", r.seq, r.op),
+            );
+            break;
+        }
+    }
+    // Every acknowledged write, in its final state, was read by following the cursor.
+    let mut last: BTreeMap<&str, &Read> = BTreeMap::new();
+    for r in &reads {
+        last.insert(r.id.as_str(), r);
+    }
+    let mut lost = 0;
+    let mut stale = 0;
+    for (id, state) in &acked {
+        match (last.get(id.as_str()), state) {
+            (None, _) => lost += 1,
+            (Some(r), Some(e)) if r.op == "upsert" && r.etag.as_deref() == Some(e.as_str()) => {}
+            (Some(r), None) if r.op == "delete" => {}
+            _ => stale += 1,
+        }
+    }
+    if lost > 0 {
+        c.fail(
+            format!("{lost} 条已确认的写入在跟随游标读取的变更流中从未出现（变更流丢失了变更）[API-020]"),
+            format!("{lost} acknowledged writes never appeared in the feed read by following the cursor (the feed lost changes) [API-020]"),
+        );
+    }
+    if stale > 0 {
+        c.fail(
+            format!("{stale} 条记录在跟随游标读取的变更流中的最后状态不是其最后一次确认的写入或删除 [API-020] [API-023]"),
+            format!("for {stale} records the last state read by following the cursor is not their last acknowledged write or delete [API-020] [API-023]"),
+        );
+    }
+    if acked.values().all(Option::is_some) {
+        c.fail(
+            "写入线程未能删除任何记录，无法检查墓碑 [API-017]",
+            "the writers deleted nothing, so no tombstone could be checked [API-017]",
+        );
+    }
+    // Resumed from a cursor in the middle: each record of the case at most once, and exactly
+    // those whose final state was read after that cursor, in that state.
+    if let Some((before, mid)) = cursors.get(cursors.len() / 2).cloned() {
+        let (again, _) = read_feed(ctx, &mid, 50, c)?;
+        let again: Vec<Read> = again.iter().map(as_read).collect();
+        let ours = |id: &str| acked.contains_key(id);
+        let mut seen: BTreeMap<&str, &Read> = BTreeMap::new();
+        let mut twice = 0;
+        for r in again.iter().filter(|r| ours(&r.id)) {
+            if seen.insert(r.id.as_str(), r).is_some() {
+                twice += 1;
+            }
+        }
+        if twice > 0 {
+            c.fail(
+                format!("从中间的游标续读，{twice} 条记录出现了不止一次（变更流未按记录压缩）[API-023]"),
+                format!("resumed from a cursor in the middle, {twice} records appeared more than once (the feed is not compacted by record) [API-023]"),
+            );
+        }
+        let later: Vec<&str> = {
+            let mut pos: BTreeMap<&str, usize> = BTreeMap::new();
+            for (i, r) in reads.iter().enumerate() {
+                pos.insert(r.id.as_str(), i);
+            }
+            pos.into_iter().filter(|(id, i)| *i >= before && ours(id)).map(|(id, _)| id).collect()
+        };
+        let missing = later.iter().filter(|id| !seen.contains_key(*id)).count();
+        let extra = seen.keys().filter(|id| !later.contains(id)).count();
+        if missing > 0 || extra > 0 {
+            c.fail(
+                format!("从中间的游标续读：缺少该游标之后变更的记录 {missing} 条，多出之前的记录 {extra} 条 [API-020]"),
+                format!("resumed from a cursor in the middle: {missing} records changed after it were missing, {extra} records changed only before it appeared [API-020]"),
+            );
+        }
+    }
+    for (path, status, code) in
+        [("/v1/changes?since=%21%21not-a-cursor", 400, "api-bad-cursor"), ("/v1/changes?limit=0", 400, "api-bad-query")]
+    {
+        let a = ctx.writer("GET", path, None)?;
+        c.error(&a, status, code, "API-020")?;
+    }
+    Ok(())
+}

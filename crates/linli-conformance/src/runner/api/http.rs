@@ -1,0 +1,242 @@
+//! The runner's HTTP client for the class `api`: one deadline per request, a cap on every
+//! answer, no redirect followed, no proxy, no TLS `[CNF-075]`. A request that ends without an
+//! answer the case can judge is [`Broken`]: the case ends `error` and the run goes on.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// Why a request gave no answer a case can judge (the case ends `error`), in both languages.
+/// Never holds a token or a record value.
+#[derive(Debug, Clone)]
+pub(crate) struct Broken {
+    pub(crate) zh: String,
+    pub(crate) en: String,
+}
+
+impl Broken {
+    pub(crate) fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Broken { zh: zh.into(), en: en.into() }
+    }
+}
+
+/// An answer of the node.
+#[derive(Debug, Clone)]
+pub(crate) struct Answer {
+    /// The request, `METHOD /path` (for details; never the query's values of a cursor).
+    pub(crate) what: String,
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Answer {
+    /// A header's value (the first of that name).
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The media type of the answer, lower case, without parameters.
+    pub(crate) fn media_type(&self) -> String {
+        self.header("content-type").and_then(|c| c.split(';').next()).unwrap_or("").trim().to_ascii_lowercase()
+    }
+
+    /// The body as one JSON value: the media type must be `application/json` and the body JSON
+    /// `[API-004]`; otherwise the answer cannot be judged.
+    pub(crate) fn json(&self) -> Result<Value, Broken> {
+        let mt = self.media_type();
+        if mt != "application/json" {
+            return Err(Broken::new(
+                format!(
+                    "{} 的应答（HTTP {}）内容类型为 {:?}，应为 application/json [API-004]",
+                    self.what, self.status, mt
+                ),
+                format!(
+                    "{} answered HTTP {} with content type {:?}, not application/json [API-004]",
+                    self.what, self.status, mt
+                ),
+            ));
+        }
+        serde_json::from_slice(&self.body).map_err(|e| {
+            Broken::new(
+                format!("{} 的应答（HTTP {}）不是 JSON：{e} [API-004]", self.what, self.status),
+                format!("{} answered HTTP {} with a body that is not JSON: {e} [API-004]", self.what, self.status),
+            )
+        })
+    }
+
+    /// The body as NDJSON values `[API-004]`.
+    pub(crate) fn ndjson(&self) -> Result<Vec<Value>, Broken> {
+        let mt = self.media_type();
+        if mt != "application/x-ndjson" {
+            return Err(Broken::new(
+                format!("{} 的应答内容类型为 {:?}，应为 application/x-ndjson [API-004]", self.what, mt),
+                format!("{} answered with content type {:?}, not application/x-ndjson [API-004]", self.what, mt),
+            ));
+        }
+        let text = std::str::from_utf8(&self.body).map_err(|_| {
+            Broken::new(format!("{} 的应答不是 UTF-8", self.what), format!("{} answered non-UTF-8", self.what))
+        })?;
+        let mut out = Vec::new();
+        for (i, line) in text.split('\n').enumerate() {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if line.trim().is_empty() {
+                continue;
+            }
+            out.push(serde_json::from_str(line).map_err(|e| {
+                Broken::new(
+                    format!("{} 的应答第 {} 行不是 JSON：{e}", self.what, i + 1),
+                    format!("{} answered a line {} that is not JSON: {e}", self.what, i + 1),
+                )
+            })?);
+        }
+        Ok(out)
+    }
+
+    /// The ETag header without its quotes, when it is one quoted value.
+    pub(crate) fn etag(&self) -> Option<String> {
+        let e = self.header("etag")?.trim();
+        e.strip_prefix('"').and_then(|x| x.strip_suffix('"')).map(str::to_owned)
+    }
+}
+
+/// The client: a base URL and the limits of the run.
+pub(crate) struct Http {
+    agent: ureq::Agent,
+    base: String,
+    max_body: u64,
+    deadline: Duration,
+    /// Requests that ran past the deadline so far.
+    hangs: AtomicU32,
+    /// After this many, no more requests are sent: the node has stopped answering.
+    max_hangs: u32,
+}
+
+/// Why a base URL cannot be a target (the run error `api-target`).
+pub(crate) fn check_url(url: &str) -> Result<String, Broken> {
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("https://") {
+        return Err(Broken::new(
+            format!(
+                "{url}：本测试工具不含 TLS，不能连接 https 地址；请在节点所在机器上以 http://127.0.0.1:端口 运行，或经本地 TLS 终止代理 [CNF-075]"
+            ),
+            format!(
+                "{url}: this runner has no TLS stack and cannot reach an https URL; run it where the node runs, against http://127.0.0.1:PORT, or through a local TLS-terminating proxy [CNF-075]"
+            ),
+        ));
+    }
+    let Some(rest) = lower.strip_prefix("http://") else {
+        return Err(Broken::new(
+            format!("{url:?} 不是 http:// 地址 [CNF-072]"),
+            format!("{url:?} is not an http:// URL [CNF-072]"),
+        ));
+    };
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || host.contains('@') || url.chars().any(|c| c.is_control() || c == ' ') {
+        return Err(Broken::new(
+            format!("{url:?} 中没有可用的主机名 [CNF-072]"),
+            format!("{url:?} names no usable host [CNF-072]"),
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+impl Http {
+    pub(crate) fn new(base: String, deadline: Duration, max_body: u64, max_hangs: u32) -> Self {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(deadline))
+            // The chapter defines no redirect: none is followed, on or off the host.
+            .max_redirects(0)
+            .proxy(None)
+            .max_response_header_size(64 * 1024)
+            .build()
+            .into();
+        Http { agent, base, max_body, deadline, hangs: AtomicU32::new(0), max_hangs }
+    }
+
+    /// The base URL.
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Send one request; `path` starts with `/` and may hold a query.
+    pub(crate) fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> Result<Answer, Broken> {
+        let what = format!("{method} {}", path.split('?').next().unwrap_or(path));
+        let hung = self.hangs.load(Ordering::Relaxed);
+        if hung >= self.max_hangs {
+            return Err(Broken::new(
+                format!("{what} 未发送：节点已有 {hung} 个请求超过每个请求的时限未应答，视为停止应答 [CNF-075]"),
+                format!(
+                    "{what} not sent: {hung} requests already ran past the per-request deadline; the node is taken to have stopped answering [CNF-075]"
+                ),
+            ));
+        }
+        let mut b = ureq::http::Request::builder().method(method).uri(format!("{}{path}", self.base));
+        if let Some(t) = token {
+            b = b.header("Authorization", format!("Bearer {t}"));
+        }
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let transport = |e: ureq::Error| self.transport(&what, e);
+        let resp = match body {
+            Some(bytes) => {
+                b.body(bytes).map_err(|e| bad_request(&what, &e)).and_then(|r| self.agent.run(r).map_err(transport))
+            }
+            None => b.body(()).map_err(|e| bad_request(&what, &e)).and_then(|r| self.agent.run(r).map_err(transport)),
+        }?;
+        let status = resp.status().as_u16();
+        let headers: Vec<(String, String)> = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        if (300..400).contains(&status) {
+            let to =
+                headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("location")).map(|(_, v)| v.as_str()).unwrap_or("");
+            let host = to.split("//").nth(1).and_then(|r| r.split('/').next()).unwrap_or("");
+            return Err(Broken::new(
+                format!("{what} 应答重定向（HTTP {status}，至 {host:?}）；本测试工具不跟随任何重定向 [CNF-075]"),
+                format!(
+                    "{what} answered a redirect (HTTP {status}, to {host:?}); the runner follows no redirect [CNF-075]"
+                ),
+            ));
+        }
+        let body =
+            resp.into_body().with_config().limit(self.max_body).read_to_vec().map_err(|e| self.transport(&what, e))?;
+        Ok(Answer { what, status, headers, body })
+    }
+
+    fn transport(&self, what: &str, e: ureq::Error) -> Broken {
+        match e {
+            ureq::Error::Timeout(_) => {
+                self.hangs.fetch_add(1, Ordering::Relaxed);
+                let ms = self.deadline.as_millis();
+                Broken::new(
+                    format!("{what} 在每个请求的时限 {ms} 毫秒内未完成应答 [CNF-075]"),
+                    format!("{what} was not answered within the per-request deadline of {ms} ms [CNF-075]"),
+                )
+            }
+            ureq::Error::BodyExceedsLimit(n) => Broken::new(
+                format!("{what} 的应答超过上限 {n} 字节，已中止读取 [CNF-075]"),
+                format!("{what} answered more than the cap of {n} bytes; reading stopped [CNF-075]"),
+            ),
+            other => {
+                Broken::new(format!("{what} 失败：{other} [CNF-075]"), format!("{what} failed: {other} [CNF-075]"))
+            }
+        }
+    }
+}
+
+fn bad_request(what: &str, e: &dyn std::fmt::Display) -> Broken {
+    Broken::new(format!("{what} 无法组成请求：{e}"), format!("{what} cannot be made into a request: {e}"))
+}

@@ -1,0 +1,404 @@
+//! The api target: the class `api` against a live exchange node over HTTP (spec chapter 31),
+//! `[CNF-072]`–`[CNF-075]`. The cases are `conformance/api/AP-*.json` (what each shows and
+//! cites) and the checks of this module (what each sends and judges), plus one outcome
+//! `VECTOR/api-write` per document vector.
+
+mod cases;
+mod http;
+
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use sha2::Digest;
+
+use super::{CaseResult, Outcome, RunError, RunOptions, Summary, case_event, listed};
+use crate::vector::{ApiCase, Class, DocumentVector, Verdict};
+
+pub(crate) use self::http::{Answer, Broken, Http, check_url};
+
+/// An exchange node to run the class `api` against `[CNF-072]`. The tokens are never written
+/// into a report or an event, and `Debug` does not show them.
+#[derive(Clone)]
+pub struct ApiTarget {
+    /// The node's base URL, `http://HOST:PORT` (a path prefix is allowed). An `https` URL is
+    /// refused with the run error `api-target`: the runner has no TLS stack.
+    pub url: String,
+    /// The writer's token: write scopes for all six record types, any source (a department), and
+    /// read level `internal`.
+    pub token: String,
+    /// A token of read level `inter-department`; without it the cases that need it are `skip`.
+    pub token_inter_department: Option<String>,
+    /// A token of read level `public` (no write scopes); without it the cases that need it are
+    /// `skip`.
+    pub token_public: Option<String>,
+}
+
+impl std::fmt::Debug for ApiTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiTarget")
+            .field("url", &self.url)
+            .field("token", &"<hidden>")
+            .field("token_inter_department", &self.token_inter_department.as_ref().map(|_| "<hidden>"))
+            .field("token_public", &self.token_public.as_ref().map(|_| "<hidden>"))
+            .finish()
+    }
+}
+
+/// The purpose the runner declares on every read at level `internal` `[API-031]`.
+pub(crate) const PURPOSE: &str = "linli-conformance";
+
+/// What a case found wrong, in both languages. No message quotes a record value or a token.
+#[derive(Default)]
+pub(crate) struct Check {
+    zh: Vec<String>,
+    en: Vec<String>,
+}
+
+impl Check {
+    pub(crate) fn fail(&mut self, zh: impl Into<String>, en: impl Into<String>) {
+        self.zh.push(zh.into());
+        self.en.push(en.into());
+    }
+
+    pub(crate) fn ok(&self) -> bool {
+        self.en.is_empty()
+    }
+
+    /// The answer has status `want`; otherwise a failure naming the status and the code found.
+    pub(crate) fn status(&mut self, a: &Answer, want: &[u16], req: &str) -> bool {
+        if want.contains(&a.status) {
+            return true;
+        }
+        let code = error_code(a);
+        let wants = want.iter().map(u16::to_string).collect::<Vec<_>>().join("/");
+        self.fail(
+            format!("{} 应答 HTTP {}{code}，应为 {wants} [{req}]", a.what, a.status),
+            format!("{} answered HTTP {}{code}, expected {wants} [{req}]", a.what, a.status),
+        );
+        false
+    }
+
+    /// The answer is the error `status` `code` with the error body of `[API-040]`.
+    pub(crate) fn error(&mut self, a: &Answer, status: u16, code: &str, req: &str) -> Result<(), Broken> {
+        if a.status != status {
+            let found = error_code(a);
+            self.fail(
+                format!("{} 应答 HTTP {}{found}，应为 {status} {code} [{req}]", a.what, a.status),
+                format!("{} answered HTTP {}{found}, expected {status} {code} [{req}]", a.what, a.status),
+            );
+            return Ok(());
+        }
+        let v = a.json()?;
+        let got = v.get("code").and_then(Value::as_str).unwrap_or("");
+        if got != code {
+            self.fail(
+                format!("{} 应答 HTTP {status} 的代码为 {got:?}，应为 {code} [{req}]", a.what),
+                format!("{} answered HTTP {status} with code {got:?}, expected {code} [{req}]", a.what),
+            );
+        }
+        self.error_body(a, &v);
+        Ok(())
+    }
+
+    /// The members of every error body `[API-040]`.
+    pub(crate) fn error_body(&mut self, a: &Answer, v: &Value) {
+        let missing: Vec<String> = ["code", "requirement", "message_zh", "message_en"]
+            .into_iter()
+            .filter(|m| !v.get(*m).is_some_and(Value::is_string))
+            .chain(v.get("status").is_none_or(|s| s.as_u64() != Some(u64::from(a.status))).then_some("status"))
+            .map(str::to_owned)
+            .collect();
+        if !missing.is_empty() {
+            self.fail(
+                format!("{} 的错误应答缺少或错写成员：{} [API-040]", a.what, listed(&missing, true)),
+                format!("{}: the error body lacks or misstates: {} [API-040]", a.what, listed(&missing, false)),
+            );
+        }
+    }
+}
+
+/// ` (code X)` of an answer whose body is a JSON object with a `code`, else empty.
+fn error_code(a: &Answer) -> String {
+    // No readable code: the default, nothing, is added to the detail.
+    serde_json::from_slice::<Value>(&a.body)
+        .ok()
+        .and_then(|v| v.get("code").and_then(Value::as_str).map(|c| format!(" {c}")))
+        .filter(|c| c.len() < 80 && !c.chars().any(char::is_control))
+        .unwrap_or_default()
+}
+
+/// What every check has at hand.
+pub(crate) struct Ctx<'a> {
+    pub(crate) http: Http,
+    pub(crate) target: &'a ApiTarget,
+    /// Part of every id the run makes, so that runs against one node do not meet.
+    pub(crate) nonce: String,
+}
+
+impl Ctx<'_> {
+    /// A record id of this run for case `case`, number `n`.
+    pub(crate) fn id(&self, case: &str, n: usize) -> String {
+        format!("api-{}-{}-{n:04}", self.nonce, case.to_ascii_lowercase().replace('-', ""))
+    }
+
+    /// A request of the writer (read level `internal`: with the purpose).
+    pub(crate) fn writer(&self, method: &str, path: &str, body: Option<Vec<u8>>) -> Result<Answer, Broken> {
+        self.http.send(method, path, Some(&self.target.token), &[("X-Linli-Purpose", PURPOSE)], body)
+    }
+
+    /// `PUT` of a record at its own type and id, with extra headers.
+    pub(crate) fn put(&self, rec: &Value, headers: &[(&str, &str)]) -> Result<Answer, Broken> {
+        let path = record_path(rec).unwrap_or_else(|| "/v1/records/-/-".to_owned());
+        let mut h = vec![("Content-Type", "application/json")];
+        h.extend_from_slice(headers);
+        self.http.send("PUT", &path, Some(&self.target.token), &h, Some(rec.to_string().into_bytes()))
+    }
+
+    /// `GET` of one record by the writer.
+    pub(crate) fn get(&self, ty: &str, id: &str) -> Result<Answer, Broken> {
+        self.writer("GET", &format!("/v1/records/{ty}/{id}"), None)
+    }
+
+    /// The feed cursor of the latest change, from `/v1/status` `[API-005]`.
+    pub(crate) fn feed_head(&self) -> Result<String, Broken> {
+        let a = self.writer("GET", "/v1/status", None)?;
+        let v = a.json()?;
+        v.get("feed").and_then(Value::as_str).map(str::to_owned).ok_or_else(|| {
+            Broken::new(
+                "GET /v1/status 的应答没有字符串成员 feed [API-005]",
+                "GET /v1/status answered without a string member feed [API-005]",
+            )
+        })
+    }
+}
+
+/// `/v1/records/TYPE/ID` of a record whose type is a record type code and whose id can stand in
+/// a path as it is (the pattern of [CON-010]).
+pub(crate) fn record_path(rec: &Value) -> Option<String> {
+    let ty = rec.get("type").and_then(Value::as_str)?;
+    <linli_model::RecordType as linli_model::codes::CodeTable>::from_code(ty)?;
+    let id = rec.get("id").and_then(Value::as_str)?;
+    let ok = !id.is_empty()
+        && id.len() <= 128
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '~' | '-'))
+        && id.starts_with(|c: char| c.is_ascii_alphanumeric());
+    ok.then(|| format!("/v1/records/{ty}/{id}"))
+}
+
+/// The ETag of a record as a node computes it `[API-012]`: the SHA-256 of its stored form (members
+/// in byte order of their names, no white space). Only for records without fractions (the text
+/// of a number is not fixed by the chapter).
+pub(crate) fn etag_of(rec: &Value) -> String {
+    // serde_json's map keeps members in byte order of their names: the stored form.
+    linli_model::support::hex::encode(&sha2::Sha256::digest(rec.to_string().as_bytes()))
+}
+
+/// A small valid Place of this run (the shape of COR-V-0003), named `name`.
+pub(crate) fn place(id: &str, name: &str) -> Value {
+    json!({
+        "type": "Place",
+        "id": id,
+        "meta": {
+            "source": {"vendor": "苏州邻里示例科技有限公司", "product": "社区综合治理平台"},
+            "createdAt": "2024-05-06T08:30:00+08:00",
+            "updatedAt": "2024-05-06T08:30:00+08:00",
+            "version": 1,
+            "classification": "internal"
+        },
+        "kind": "building",
+        "name": name
+    })
+}
+
+/// The api cases the runner has checks for, by ID.
+pub(crate) fn implemented() -> Vec<&'static str> {
+    cases::CHECKS.iter().map(|(id, _)| *id).collect()
+}
+
+/// Every outcome of the class `api`: (outcome ID, class) `[CNF-003]`.
+pub(crate) fn outcomes(api: &[ApiCase], vectors: &[DocumentVector]) -> Vec<String> {
+    api.iter().map(|c| format!("{}/api", c.id)).chain(vectors.iter().map(|v| format!("{}/api-write", v.id))).collect()
+}
+
+/// The api cases of the suite, refused when one has no check or a file does not read.
+pub(crate) fn suite_cases(suite: &std::path::Path) -> Result<Vec<ApiCase>, String> {
+    let cases: Vec<ApiCase> =
+        crate::vector::api_cases(suite).map_err(|e| e.to_string())?.into_iter().map(|(_, c)| c).collect();
+    let known = implemented();
+    for c in &cases {
+        if !known.contains(&c.id.as_str()) {
+            return Err(format!("api case {} has no check in this runner [CNF-072]", c.id));
+        }
+        for n in &c.needs {
+            if !matches!(n.as_str(), "inter-department" | "public") {
+                return Err(format!("api case {}: `needs` names {n:?}, not a token of the run [CNF-072]", c.id));
+            }
+        }
+    }
+    Ok(cases)
+}
+
+/// Run the class `api` against `target`; the classes judged (`api`).
+pub(super) fn run_api(
+    target: &ApiTarget,
+    opts: &RunOptions,
+    vectors: &[DocumentVector],
+    summary: &mut Summary,
+    event: &mut dyn FnMut(&Value),
+) -> Vec<Class> {
+    let base = match check_url(&target.url) {
+        Ok(b) => b,
+        Err(b) => {
+            summary.run_errors.push(RunError::new("api-target", b.zh, b.en));
+            return Vec::new();
+        }
+    };
+    let cases = match suite_cases(&opts.suite) {
+        Ok(c) => c,
+        Err(e) => {
+            summary.run_errors.push(super::suite_refused(e));
+            return Vec::new();
+        }
+    };
+    let http = Http::new(base, opts.case_timeout, opts.max_answer_bytes, 3);
+    // The run's ids: from the seed and the node's feed head, so that two runs against one node
+    // never write the same id, and nothing else is random [CNF-041].
+    let status = http
+        .send("GET", "/v1/status", Some(&target.token), &[("X-Linli-Purpose", PURPOSE)], None)
+        .ok()
+        .filter(|a| a.status == 200)
+        .and_then(|a| a.json().ok());
+    let text = |m: &str| status.as_ref().and_then(|v| v.get(m)).and_then(Value::as_str).map(str::to_owned);
+    // A node that did not answer: the default, no head, still gives the seed's ids.
+    let head = status.as_ref().and_then(|v| v.get("feed")).map(Value::to_string).unwrap_or_default();
+    let openapi = http.send("GET", "/openapi.json", None, &[], None).ok().filter(|a| a.status == 200);
+    summary.node = Some(super::NodeSeen {
+        url: http.base().to_owned(),
+        version: text("version"),
+        storage: text("storage"),
+        openapi_sha256: openapi.map(|a| linli_model::support::hex::encode(&sha2::Sha256::digest(&a.body))),
+    });
+    let nonce = {
+        let d = sha2::Sha256::digest(format!("{}\n{head}", opts.seed).as_bytes());
+        linli_model::support::hex::encode(&d[..4])
+    };
+    let ctx = Ctx { http, target, nonce };
+    event(&json!({"event": "api-started", "url": ctx.http.base()}));
+    let started = Instant::now();
+    let mut deadline_hit = false;
+    let push = |r: CaseResult, summary: &mut Summary, event: &mut dyn FnMut(&Value)| {
+        event(&case_event(&r));
+        summary.cases.push(r);
+    };
+    for case in &cases {
+        let mut r = result(&case.id, "api", case.requirements.clone());
+        if started.elapsed() > opts.run_timeout {
+            deadline_hit = true;
+            late(&mut r);
+        } else if let Some(missing) = case.needs.iter().find(|n| token_of(target, n).is_none()) {
+            r.outcome = Outcome::Skip;
+            r.detail_zh = format!("未提供 {missing} 级别的令牌（--token-file-{missing}），本用例未运行");
+            r.detail_en = format!("no token of read level {missing} was given (--token-file-{missing}); not run");
+        } else {
+            let t = Instant::now();
+            let check = cases::CHECKS.iter().find(|(id, _)| *id == case.id).map(|(_, f)| *f);
+            if let Some(f) = check {
+                let mut c = Check::default();
+                let res = f(&ctx, &mut c);
+                conclude(&mut r, res, c, &case.description);
+            }
+            r.ms = t.elapsed().as_millis() as u64;
+        }
+        push(r, summary, event);
+    }
+    for v in vectors {
+        let mut reqs = v.requirements.clone();
+        reqs.extend(["API-010".to_owned(), "CNF-073".to_owned()]);
+        let mut r = result(&v.id, "api-write", reqs);
+        r.class = Class::Api;
+        if started.elapsed() > opts.run_timeout {
+            deadline_hit = true;
+            late(&mut r);
+        } else {
+            let t = Instant::now();
+            let mut c = Check::default();
+            let res = cases::api_write(&ctx, v, &mut c);
+            let what = match v.verdict {
+                Verdict::Valid => crate::vector::Bilingual {
+                    zh: "写入后读回，与所写记录相同".into(),
+                    en: "written and read back equal to the record written".into(),
+                },
+                Verdict::Invalid => crate::vector::Bilingual {
+                    zh: "被拒绝（422 api-invalid-record），校验报告的错误与用例相同".into(),
+                    en: "refused (422 api-invalid-record) with the expected error findings".into(),
+                },
+            };
+            conclude(&mut r, res, c, &what);
+            r.ms = t.elapsed().as_millis() as u64;
+        }
+        push(r, summary, event);
+    }
+    if deadline_hit {
+        summary.run_errors.push(RunError::new(
+            "run-deadline",
+            format!("运行超过时限 {} 秒，未完成的结果记为 error [CNF-040]", opts.run_timeout.as_secs()),
+            format!(
+                "the run exceeded its deadline of {} s; outcomes not reached are errors [CNF-040]",
+                opts.run_timeout.as_secs()
+            ),
+        ));
+    }
+    vec![Class::Api]
+}
+
+fn token_of<'a>(t: &'a ApiTarget, level: &str) -> Option<&'a str> {
+    match level {
+        "inter-department" => t.token_inter_department.as_deref(),
+        "public" => t.token_public.as_deref(),
+        _ => Some(&t.token),
+    }
+}
+
+fn result(case: &str, op: &'static str, requirements: Vec<String>) -> CaseResult {
+    CaseResult {
+        id: format!("{case}/{op}"),
+        case: case.to_owned(),
+        op,
+        class: Class::Api,
+        requirements,
+        outcome: Outcome::Error,
+        detail_zh: String::new(),
+        detail_en: String::new(),
+        ms: 0,
+    }
+}
+
+fn late(r: &mut CaseResult) {
+    r.outcome = Outcome::Error;
+    r.detail_zh = "运行已超过时限，本结果未运行 [CNF-040]".into();
+    r.detail_en = "the run's deadline had passed; not run [CNF-040]".into();
+}
+
+fn conclude(r: &mut CaseResult, res: Result<(), Broken>, c: Check, what: &crate::vector::Bilingual) {
+    match res {
+        Err(b) => {
+            r.outcome = Outcome::Error;
+            let mut zh = c.zh;
+            let mut en = c.en;
+            zh.push(b.zh);
+            en.push(b.en);
+            r.detail_zh = zh.join("；");
+            r.detail_en = en.join("; ");
+        }
+        Ok(()) if c.ok() => {
+            r.outcome = Outcome::Pass;
+            r.detail_zh = what.zh.clone();
+            r.detail_en = what.en.clone();
+        }
+        Ok(()) => {
+            r.outcome = Outcome::Fail;
+            r.detail_zh = c.zh.join("；");
+            r.detail_en = c.en.join("; ");
+        }
+    }
+}

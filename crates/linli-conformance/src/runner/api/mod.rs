@@ -133,6 +133,10 @@ pub(crate) struct Ctx<'a> {
     pub(crate) target: &'a ApiTarget,
     /// Part of every id the run makes, so that runs against one node do not meet.
     pub(crate) nonce: String,
+    /// The suite folder (the share sources of the level cases).
+    pub(crate) suite: &'a std::path::Path,
+    /// The per-request deadline.
+    pub(crate) deadline: std::time::Duration,
 }
 
 impl Ctx<'_> {
@@ -282,7 +286,7 @@ pub(super) fn run_api(
         let d = sha2::Sha256::digest(format!("{}\n{head}", opts.seed).as_bytes());
         linli_model::support::hex::encode(&d[..4])
     };
-    let ctx = Ctx { http, target, nonce };
+    let ctx = Ctx { http, target, nonce, suite: &opts.suite, deadline: opts.case_timeout };
     event(&json!({"event": "api-started", "url": ctx.http.base()}));
     let started = Instant::now();
     let mut deadline_hit = false;
@@ -379,7 +383,17 @@ fn late(r: &mut CaseResult) {
     r.detail_en = "the run's deadline had passed; not run [CNF-040]".into();
 }
 
-fn conclude(r: &mut CaseResult, res: Result<(), Broken>, c: Check, what: &crate::vector::Bilingual) {
+/// At most this many problems are listed in an outcome's detail; the rest are counted.
+const MAX_LISTED: usize = 8;
+
+fn conclude(r: &mut CaseResult, res: Result<(), Broken>, mut c: Check, what: &crate::vector::Bilingual) {
+    if c.en.len() > MAX_LISTED {
+        let more = c.en.len() - MAX_LISTED;
+        c.zh.truncate(MAX_LISTED);
+        c.en.truncate(MAX_LISTED);
+        c.zh.push(format!("另有 {more} 处问题"));
+        c.en.push(format!("and {more} more problems"));
+    }
     match res {
         Err(b) => {
             r.outcome = Outcome::Error;

@@ -110,6 +110,19 @@ fn the_reference_node_passes_every_api_outcome() {
     let node = s.node.as_ref().unwrap();
     assert_eq!(node.storage.as_deref(), Some("sqlite"));
     assert!(node.openapi_sha256.as_deref().is_some_and(|h| h.len() == 64));
+    // The statement's product subject: the node by URL, bound to the OpenAPI document it served.
+    let t = target(&n.base, true);
+    let summary_json = serde_json::to_vec(&s).unwrap();
+    let st = linli_conformance::statement::statement(&s, &t, &suite_dir(), &summary_json);
+    let v = serde_json::to_value(&st).unwrap();
+    let product = v["subject"].as_array().unwrap().iter().find(|d| d["annotations"]["kind"] == "api").unwrap().clone();
+    assert_eq!(product["name"], format!("api:{}", n.base));
+    assert_eq!(product["annotations"]["storage"], "sqlite");
+    let openapi = ureq::get(&format!("{}/openapi.json", n.base)).call().unwrap().into_body().read_to_vec().unwrap();
+    let want = linli_model::support::hex::encode(&<sha2::Sha256 as sha2::Digest>::digest(&openapi));
+    assert_eq!(product["digest"]["sha256"], want);
+    let text = serde_json::to_string(&v).unwrap() + &String::from_utf8_lossy(&summary_json);
+    assert!(!text.contains("Bearer") && !text.contains("\"clerk\""), "no token in the statement or the summary");
 }
 
 #[test]

@@ -264,7 +264,7 @@ pub enum Command {
     Mask(mask_cmd::MaskArgs),
     /// Run the exchange node: records in and out over HTTP, a change feed, reads masked to each caller's level.
     Serve(serve_cmd::ServeArgs),
-    /// Add a caller (vendor or department) to a node's principals file, with a new token.
+    /// Add, list or remove the callers (vendors, departments) of a node's principals file.
     Principal(serve_cmd::PrincipalArgs),
     /// Print the audit log of a node (who read which records, when, for what purpose).
     Audit(serve_cmd::AuditArgs),

@@ -110,6 +110,10 @@ fn first_start_writes_callers_tokens_and_a_key_and_the_node_serves_them() {
         String::from_utf8(audit.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert!(lines.iter().any(|e| e["principal"] == "clerk" && e["purpose"] == "review" && e["action"] == "read"));
     assert!(lines.iter().any(|e| e["principal"] == "open-data" && e["action"] == "changes" && e["purpose"] == "sync"));
+    // And the writes, each record with its result [API-080].
+    let write = lines.iter().find(|e| e["principal"] == "clerk" && e["action"] == "write").unwrap();
+    assert_eq!(write["records"].as_array().unwrap().len(), 36);
+    assert!(write["results"].as_array().unwrap().iter().all(|r| r == "created"), "{write}");
     // A second start keeps the callers and the key.
     let key = std::fs::read(data.join("mask.key")).unwrap();
     let again = serve(&data, &[]);
@@ -196,4 +200,81 @@ fn a_vendor_added_with_linli_principal_writes_its_own_records_after_a_restart() 
         .unwrap();
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("已有名为 acme-iot 的调用方"));
+}
+
+/// A second `linli serve` on a data folder in use refuses to start with its code, in both
+/// languages [API-074].
+#[test]
+fn a_second_node_on_the_same_data_folder_refuses_to_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let first = serve(&data, &[]);
+    for (lang, words) in [("en", "in use by another linli serve"), ("zh", "正由另一个 linli serve 使用")] {
+        let out = Command::new(LINLI)
+            .args(["--lang", lang, "serve", "--data"])
+            .arg(&data)
+            .args(["--listen", "127.0.0.1:0"])
+            .env_remove("LINLI_MASK_KEY")
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("data-folder-in-use") && err.contains(words), "{err}");
+    }
+    // The first node still serves.
+    assert!(curl(&[&format!("{}/healthz", first.base)]).contains("ok"));
+    drop(first);
+    // Once it has ended, the folder is free.
+    drop(serve(&data, &[]));
+}
+
+/// `linli principal list` shows each caller without a token or hash; `remove` deletes the
+/// entry and the token file, and the node refuses the token after a restart [API-083].
+#[test]
+fn principals_are_listed_without_secrets_and_removed_with_their_token() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    drop(serve(&data, &[]));
+    let run = |args: &[&str]| {
+        let out = Command::new(LINLI)
+            .args(["--lang", "en", "principal"])
+            .args(args)
+            .arg("--data")
+            .arg(&data)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, list, err) = run(&["list"]);
+    assert_eq!(code, Some(0), "{err}");
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 3, "{list}");
+    assert!(
+        lines[0].starts_with("clerk\tdepartment\t-\twrite=Person,Organization,Place,Thing,Event,Case\tread=internal"),
+        "{list}"
+    );
+    assert!(lines[2].starts_with("open-data\tdepartment\t-\twrite=-\tread=public"), "{list}");
+    let toml = std::fs::read_to_string(data.join("principals.toml")).unwrap();
+    let token = std::fs::read_to_string(data.join("tokens/open-data.token")).unwrap();
+    for secret in toml.lines().filter_map(|l| l.strip_prefix("token-sha256 = ")).map(|h| h.trim_matches('"')) {
+        assert!(!list.contains(secret), "no hash listed");
+    }
+    assert!(!list.contains(token.trim()), "no token listed");
+    let (code, out, err) = run(&["remove", "--name", "open-data"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("removed principal open-data"), "{out}");
+    assert!(!data.join("tokens/open-data.token").exists());
+    let (_, list, _) = run(&["list"]);
+    assert_eq!(list.lines().count(), 2);
+    let (code, _, err) = run(&["remove", "--name", "open-data"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no principal named open-data"), "{err}");
+    // At the next start, the token is refused.
+    let node = serve(&data, &[]);
+    let status = curl(&["-H", &format!("Authorization: Bearer {}", token.trim()), &format!("{}/v1/status", node.base)]);
+    assert!(status.contains("api-unauthenticated"), "{status}");
 }

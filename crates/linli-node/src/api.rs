@@ -42,7 +42,78 @@ pub fn router(node: Shared) -> Router {
         .route("/v1/check", axum::routing::post(check))
         .fallback(|| async { ApiError::new(Code::NoRoute) })
         .method_not_allowed_fallback(|| async { ApiError::new(Code::MethodNotAllowed) })
+        .layer(axum::middleware::map_response(no_store))
+        .layer(axum::middleware::from_fn_with_state(Arc::clone(&node), head_limits))
+        .layer(axum::middleware::from_fn(close_unless_body_read))
         .with_state(node)
+}
+
+/// Every answer — records, audit data, errors alike — is `Cache-Control: no-store`, so that no
+/// cache on the way or in a browser keeps a copy of what a caller was allowed to read `[API-076]`.
+async fn no_store(mut r: Response) -> Response {
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// An answer given before the request's body was read to its end — a refusal before the body
+/// (`401`, `403`, `405`, `413`, …) — says `Connection: close` `[API-040]`. The connection cannot be
+/// used for another request until the rest of that body has been read, which the node does not
+/// do; without the header hyper would close it after the answer, and a client that kept it for
+/// its next request (as HTTP/1.1 allows) would find it gone ("peer disconnected"). A chunked
+/// body whose last chunk comes in a later packet than the head is the usual case.
+async fn close_unless_body_read(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::body::HttpBody;
+    if req.body().is_end_stream() {
+        return next.run(req).await;
+    }
+    let read = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = Arc::clone(&read);
+    let (parts, body) = req.into_parts();
+    let end = futures_util::stream::poll_fn(move |_| {
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        std::task::Poll::Ready(None)
+    });
+    let body = Body::from_stream(body.into_data_stream().chain(end));
+    let mut r = next.run(axum::extract::Request::from_parts(parts, body)).await;
+    if !read.load(std::sync::atomic::Ordering::SeqCst) {
+        r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    r
+}
+
+/// A request target over [`crate::Config::max_uri`] is `414` `api-uri-too-long`, header fields
+/// over [`crate::Config::max_header_bytes`] `431` `api-headers-too-large`, both before anything
+/// else is done `[API-078]`.
+async fn head_limits(
+    State(node): State<Shared>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let uri_len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if uri_len > node.config.max_uri {
+        let max = node.config.max_uri;
+        return ApiError::with(Code::UriTooLong, format!("上限 {max} 字节"), format!("the limit is {max} bytes"))
+            .into_response();
+    }
+    let head: usize = req.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
+    if head > node.config.max_header_bytes {
+        let max = node.config.max_header_bytes;
+        return ApiError::with(Code::HeadersTooLarge, format!("上限 {max} 字节"), format!("the limit is {max} bytes"))
+            .into_response();
+    }
+    next.run(req).await
+}
+
+/// A permit of a heavy request (export, report, check, batch), or `503` `api-busy` when
+/// [`crate::Config::max_heavy`] of them are running `[API-071]`.
+fn heavy(node: &Shared) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+    Arc::clone(&node.heavy).try_acquire_owned().map_err(|_| {
+        ApiError::with(
+            Code::Busy,
+            "同时进行的导出、报告、检查与批量写入已达上限",
+            "as many exports, reports, checks and batches as the node allows are running",
+        )
+    })
 }
 
 async fn page() -> Response {
@@ -96,25 +167,75 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + S
     tokio::task::spawn_blocking(f).await.map_err(|_| ApiError::new(Code::Internal))?
 }
 
-/// Read a body of at most `limit` bytes; each chunk must arrive within the node's idle time.
+/// The next part of a body: within the node's idle time `[API-041]` and before `deadline`
+/// `[API-072]`, else `408` `api-slow-client`.
+async fn next_chunk(
+    node: &Node,
+    stream: &mut axum::body::BodyDataStream,
+    deadline: tokio::time::Instant,
+) -> Result<Option<axum::body::Bytes>, ApiError> {
+    let now = tokio::time::Instant::now();
+    let left = deadline.saturating_duration_since(now);
+    let wait = left.min(node.config.idle);
+    match tokio::time::timeout(wait, stream.next()).await {
+        Ok(Some(Ok(c))) => Ok(Some(c)),
+        Ok(None) => Ok(None),
+        Ok(Some(Err(_))) => Err(ApiError::new(Code::SlowClient)),
+        Err(_) if wait < node.config.idle => {
+            let secs = node.config.body_deadline.as_secs();
+            Err(ApiError::with(
+                Code::SlowClient,
+                format!("请求体未在 {secs} 秒内送达"),
+                format!("the body did not arrive within {secs} s"),
+            ))
+        }
+        Err(_) => Err(ApiError::new(Code::SlowClient)),
+    }
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::with(Code::TooLarge, format!("上限 {limit} 字节"), format!("the limit is {limit} bytes"))
+}
+
+/// Read a body of at most `limit` bytes; each chunk must arrive within the node's idle time,
+/// the whole body within its body deadline.
 async fn read_body(node: &Node, body: Body, limit: usize) -> Result<Vec<u8>, ApiError> {
     let mut stream = body.into_data_stream();
+    let deadline = tokio::time::Instant::now() + node.config.body_deadline;
     let mut out = Vec::new();
-    loop {
-        let next =
-            tokio::time::timeout(node.config.idle, stream.next()).await.map_err(|_| ApiError::new(Code::SlowClient))?;
-        let Some(chunk) = next else { break };
-        let chunk = chunk.map_err(|_| ApiError::new(Code::SlowClient))?;
+    while let Some(chunk) = next_chunk(node, &mut stream, deadline).await? {
         if out.len() + chunk.len() > limit {
-            return Err(ApiError::with(
-                Code::TooLarge,
-                format!("上限 {limit} 字节"),
-                format!("the limit is {limit} bytes"),
-            ));
+            return Err(too_large(limit));
         }
         out.extend_from_slice(&chunk);
     }
     Ok(out)
+}
+
+/// Write a body of at most `limit` bytes to `file` as it arrives, under the limits of
+/// [`read_body`]: an upload is never held in memory whole `[API-070]`. Returns its first bytes
+/// (at most 4) for recognising its format.
+async fn spool_body(node: &Node, body: Body, limit: usize, file: &mut std::fs::File) -> Result<Vec<u8>, ApiError> {
+    use std::io::Write;
+    let mut stream = body.into_data_stream();
+    let deadline = tokio::time::Instant::now() + node.config.body_deadline;
+    let mut len = 0usize;
+    let mut first = Vec::new();
+    while let Some(chunk) = next_chunk(node, &mut stream, deadline).await? {
+        len += chunk.len();
+        if len > limit {
+            return Err(too_large(limit));
+        }
+        if first.len() < 4 {
+            first.extend(chunk.iter().take(4 - first.len()));
+        }
+        // Parts are at most a few tens of KiB: written to the page cache, not waited on.
+        file.write_all(&chunk).map_err(|e| {
+            eprintln!("linli serve: spooling an upload: {e}");
+            ApiError::new(Code::Internal)
+        })?;
+    }
+    Ok(first)
 }
 
 fn etag_of(body: &str) -> String {
@@ -129,6 +250,9 @@ fn precondition(headers: &HeaderMap) -> Result<Precondition, ApiError> {
     let bad = || ApiError::with(Code::BadHeader, "If-Match 须为带引号的 ETag", "If-Match must be a quoted ETag");
     if let Some(v) = headers.get(header::IF_MATCH) {
         let s = v.to_str().map_err(|_| bad())?.trim();
+        if s == "*" {
+            return Ok(Precondition::IfMatchAny);
+        }
         let inner = s.strip_prefix('"').and_then(|s| s.strip_suffix('"')).ok_or_else(bad)?;
         // One quoted ETag: a list (`"a", "b"`) is refused, not read as the ETag `a", "b`.
         if inner.contains('"') {
@@ -173,6 +297,9 @@ fn check_record(
     line: Option<u64>,
     want: Option<(RecordType, &str)>,
 ) -> Checked {
+    if let Err(e) = may_write(node, who, text, want) {
+        return Checked::Refused(e, None);
+    }
     let outcome = node.validator.validate_str(text);
     if let (Some((ty, id)), Some(got_ty), Some(got_id)) = (want, outcome.record_type, outcome.id.as_deref()) {
         if ty != got_ty || id != got_id {
@@ -200,33 +327,54 @@ fn check_record(
             None,
         );
     }
-    // A vendor may not take over another vendor's record: the stored record (live or deleted)
-    // must be its own too [API-002].
-    if who.kind == crate::principal::Kind::Vendor {
-        let stored_vendor = match node.store.get(ty, &id) {
-            Ok(Some(r)) => r
-                .body
-                .as_deref()
-                .and_then(|b| serde_json::from_str::<Value>(b).ok())
-                .and_then(|s| s.pointer("/meta/source/vendor").and_then(Value::as_str).map(str::to_owned)),
-            Ok(None) => None,
-            Err(e) => return Checked::Refused(e.into(), None),
-        };
-        if stored_vendor.is_some_and(|sv| Some(sv.as_str()) != vendor) {
-            return Checked::Refused(
-                ApiError::with(
-                    Code::Forbidden,
-                    "已存储的记录属于另一供应商",
-                    "the stored record belongs to another vendor",
-                ),
-                None,
-            );
-        }
-    }
     // serde_json's map keeps members in key order: the canonical form.
     let body = v.to_string();
     let etag = etag_of(&body);
     Checked::Ok(NewRecord { record_type: ty, id, places: places_of(&v), body, etag })
+}
+
+fn forbidden(zh: &str, en: &str) -> ApiError {
+    ApiError::with(Code::Forbidden, zh, en)
+}
+
+/// Whether `who` may make this write, judged before the body is validated, so that a caller
+/// refused learns nothing from the validator's findings `[API-075]`: the type of the path and of
+/// the body (as far as it reads as JSON) must be in its write scopes and, for a vendor, the
+/// body's `meta.source.vendor` its own and the stored record (live or deleted) not another
+/// vendor's `[API-002]`. A body that is not JSON at all is left to validation.
+fn may_write(node: &Node, who: &Principal, text: &str, want: Option<(RecordType, &str)>) -> Result<(), ApiError> {
+    let scope = || forbidden("此调用方不能写入这一类型", "this caller may not write this type");
+    if who.write.is_empty() || want.is_some_and(|(ty, _)| !who.write.contains(&ty)) {
+        return Err(scope());
+    }
+    let Ok(v) = serde_json::from_str::<Value>(text) else { return Ok(()) };
+    let body_type = v.get("type").and_then(Value::as_str).and_then(RecordType::from_code);
+    if body_type.is_some_and(|ty| !who.write.contains(&ty)) {
+        return Err(scope());
+    }
+    if who.kind != crate::principal::Kind::Vendor {
+        return Ok(());
+    }
+    let vendor = v.pointer("/meta/source/vendor").and_then(Value::as_str);
+    if who.vendor.is_none() || who.vendor.as_deref() != vendor {
+        return Err(forbidden(
+            "记录的 meta.source.vendor 不是此调用方自己",
+            "the record's meta.source.vendor is not this caller's own",
+        ));
+    }
+    let ty = want.map(|(t, _)| t).or(body_type);
+    let id = want.map(|(_, id)| id.to_owned()).or_else(|| v.get("id").and_then(Value::as_str).map(str::to_owned));
+    let (Some(ty), Some(id)) = (ty, id) else { return Ok(()) };
+    let stored_vendor = node
+        .store
+        .get(ty, &id)?
+        .and_then(|r| r.body)
+        .and_then(|b| serde_json::from_str::<Value>(&b).ok())
+        .and_then(|s| s.pointer("/meta/source/vendor").and_then(Value::as_str).map(str::to_owned));
+    if stored_vendor.is_some_and(|sv| Some(sv.as_str()) != vendor) {
+        return Err(forbidden("已存储的记录属于另一供应商", "the stored record belongs to another vendor"));
+    }
+    Ok(())
 }
 
 /// The findings of one record as the JSON report of `linli validate --format json` `[API-010]`.
@@ -253,21 +401,34 @@ async fn put(
     let who = auth(&node, &headers)?.clone();
     let Path((ty, id)) = path.map_err(path_error)?;
     let ty = record_type(&ty)?;
+    if !who.write.contains(&ty) {
+        // Refused before the body is read or validated [API-075]; the refusal is audited [API-080].
+        let n = Arc::clone(&node);
+        let rec = format!("{}/{id}", ty.code());
+        blocking(move || audit_writes(&n, &who, "write", vec![(rec, Code::Forbidden.as_str().to_owned())])).await?;
+        return Err(forbidden("此调用方不能写入这一类型", "this caller may not write this type"));
+    }
     let pre = precondition(&headers)?;
     let bytes = read_body(&node, body, node.config.max_body).await?;
     let text =
         String::from_utf8(bytes).map_err(|_| ApiError::with(Code::NotJson, "不是 UTF-8 文本", "not UTF-8 text"))?;
     let n = Arc::clone(&node);
     blocking(move || {
+        let name = format!("{}/{id}", ty.code());
+        let refused = |e: &ApiError| audit_writes(&n, &who, "write", vec![(name.clone(), e.code.as_str().to_owned())]);
         let rec = match check_record(&n, &who, &text, None, Some((ty, &id))) {
             Checked::Ok(r) => r,
             Checked::Refused(e, Some(report)) => {
+                refused(&e)?;
                 // The error body of every error answer `[API-040]`, with the report `[API-010]`.
                 let mut body = e.body();
                 body["report"] = report;
                 return Ok((e.status(), Json(body)).into_response());
             }
-            Checked::Refused(e, None) => return Err(e),
+            Checked::Refused(e, None) => {
+                refused(&e)?;
+                return Err(e);
+            }
         };
         let etag = rec.etag.clone();
         let outcome = crate::store::put_one(n.store.as_ref(), rec, pre)?;
@@ -275,8 +436,13 @@ async fn put(
             PutOutcome::Created { seq } => (StatusCode::CREATED, "created", Some(seq)),
             PutOutcome::Updated { seq } => (StatusCode::OK, "updated", Some(seq)),
             PutOutcome::Unchanged => (StatusCode::OK, "unchanged", None),
-            PutOutcome::PreconditionFailed => return Err(ApiError::new(Code::PreconditionFailed)),
+            PutOutcome::PreconditionFailed => {
+                let e = ApiError::new(Code::PreconditionFailed);
+                refused(&e)?;
+                return Err(e);
+            }
         };
+        audit_writes(&n, &who, "write", vec![(name.clone(), word.to_owned())])?;
         if seq.is_some() {
             n.changed.notify_waiters();
         }
@@ -303,25 +469,27 @@ async fn batch(State(node): State<Shared>, headers: HeaderMap, body: Body) -> Ap
             ));
         }
     }
+    let _permit = heavy(&node)?;
     let mut stream = body.into_data_stream();
     let mut out: Vec<u8> = Vec::new();
     let mut splitter = crate::lines::Splitter::new(node.config.max_body);
     let mut pieces = Vec::new();
     let mut pending: Vec<(u64, String)> = Vec::new();
+    // Each line must arrive within the body deadline, counted from the end of the line before
+    // [API-072]: a batch's length is not limited [API-014], its pace is.
+    let mut deadline = tokio::time::Instant::now() + node.config.body_deadline;
     loop {
-        let next =
-            tokio::time::timeout(node.config.idle, stream.next()).await.map_err(|_| ApiError::new(Code::SlowClient))?;
-        let end = match next {
-            Some(Ok(c)) => {
+        let end = match next_chunk(&node, &mut stream, deadline).await? {
+            Some(c) => {
                 splitter.push(&c, &mut pieces);
                 false
             }
-            Some(Err(_)) => return Err(ApiError::new(Code::SlowClient)),
             None => {
                 splitter.finish(&mut pieces);
                 true
             }
         };
+        let got_lines = !pieces.is_empty();
         for p in pieces.drain(..) {
             match p {
                 crate::lines::Piece::Line(n, bytes) => take_line(bytes, n, &mut pending),
@@ -334,6 +502,10 @@ async fn batch(State(node): State<Shared>, headers: HeaderMap, body: Body) -> Ap
             let w = who.clone();
             let results = blocking(move || write_lines(&n, &w, lines)).await?;
             out.extend_from_slice(&results);
+        }
+        if got_lines {
+            // Counted from here: the time the node spent writing is not the client's.
+            deadline = tokio::time::Instant::now() + node.config.body_deadline;
         }
         if end {
             break;
@@ -373,10 +545,13 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
     let mut results: Vec<Option<Value>> = Vec::with_capacity(lines.len());
     let mut writes = Vec::new();
     let mut slots = Vec::new();
+    // What the audit log is told, line by line [API-080].
+    let mut audited: Vec<(usize, String, String)> = Vec::new();
     for (i, (line, text)) in lines.iter().enumerate() {
         if text == NOT_UTF8 || text == TOO_LONG {
             let e = ApiError::new(if text == NOT_UTF8 { Code::NotJson } else { Code::LineTooLong });
             results.push(Some(json!({"line": line, "status": e.status().as_u16(), "code": e.code.as_str()})));
+            audited.push((i, "?/?".into(), e.code.as_str().to_owned()));
             continue;
         }
         match check_record(node, who, text, Some(*line), None) {
@@ -386,6 +561,7 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
                 writes.push((r, Precondition::None));
             }
             Checked::Refused(e, report) => {
+                audited.push((i, named_in(text), e.code.as_str().to_owned()));
                 let mut v = json!({"line": line, "status": e.status().as_u16(), "code": e.code.as_str()});
                 if let Some(report) = report {
                     v["findings"] = report.get("findings").cloned().unwrap_or(Value::Null);
@@ -404,6 +580,7 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
             PutOutcome::PreconditionFailed => (412, "precondition-failed"),
         };
         changed |= status == 201 || word == "updated";
+        audited.push((i, format!("{}/{id}", ty.code()), word.to_owned()));
         results[i] = Some(
             json!({"line": lines[i].0, "status": status, "type": ty.code(), "id": id, "etag": etag, "result": word}),
         );
@@ -411,6 +588,9 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
     if changed {
         node.changed.notify_waiters();
     }
+    // In line order.
+    audited.sort_by_key(|(i, _, _)| *i);
+    audit_writes(node, who, "write", audited.into_iter().map(|(_, r, x)| (r, x)).collect())?;
     for v in results.into_iter().flatten() {
         push_result(&mut out, v);
     }
@@ -419,7 +599,7 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
 
 /// The purpose of a read `[API-031]`: required at level internal.
 fn purpose(who: &Principal, headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    let p = purpose_opt(headers).filter(|s| !s.is_empty());
+    let p = purpose_opt(headers)?;
     if p.is_none() && who.read == SharingLevel::Internal {
         return Err(ApiError::new(Code::PurposeRequired));
     }
@@ -452,6 +632,21 @@ fn audit(
     purpose: Option<String>,
     records: Vec<String>,
 ) -> Result<(), ApiError> {
+    audit_entry(node, who, action, level, purpose, records, Vec::new(), Vec::new())
+}
+
+/// Append one entry to the audit log (nothing when `records` is empty) `[API-031]`, `[API-080]`.
+#[allow(clippy::too_many_arguments)]
+fn audit_entry(
+    node: &Node,
+    who: &Principal,
+    action: &str,
+    level: SharingLevel,
+    purpose: Option<String>,
+    records: Vec<String>,
+    results: Vec<String>,
+    withheld: Vec<String>,
+) -> Result<(), ApiError> {
     if records.is_empty() {
         return Ok(());
     }
@@ -463,9 +658,26 @@ fn audit(
         level: level.code().to_owned(),
         purpose,
         records,
+        results,
+        withheld,
     };
     node.store.append_audit(&entry)?;
     Ok(())
+}
+
+/// The audit entry of writes or deletes: each record with its result `[API-080]`. The level is
+/// the caller's read level; writes carry no purpose.
+fn audit_writes(node: &Node, who: &Principal, action: &str, done: Vec<(String, String)>) -> Result<(), ApiError> {
+    let (records, results) = done.into_iter().unzip();
+    audit_entry(node, who, action, who.read, None, records, results, Vec::new())
+}
+
+/// `Type/id` as a body gives them, for the audit of a refused write (`?` where it does not say).
+fn named_in(text: &str) -> String {
+    let v = serde_json::from_str::<Value>(text).ok();
+    let get = |k: &str| v.as_ref().and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_owned);
+    let id: String = get("id").unwrap_or_else(|| "?".into()).chars().filter(|c| !c.is_control()).take(200).collect();
+    format!("{}/{id}", get("type").and_then(|t| RecordType::from_code(&t)).map_or("?", |t| t.code()))
 }
 
 async fn read(
@@ -485,6 +697,9 @@ async fn read(
         let v = match masker.mask(body) {
             crate::view::Masked::Record(v) => v,
             crate::view::Masked::Withheld(code) => {
+                // A read that returned nothing, because the record was withheld, is audited too [API-080].
+                let rec = format!("{}/{}", ty.code(), id);
+                audit_entry(&n, &who, "read", who.read, purpose, vec![rec.clone()], Vec::new(), vec![rec])?;
                 return Err(ApiError::with(
                     Code::Withheld,
                     format!("首个问题 {code}"),
@@ -594,13 +809,16 @@ async fn list(
         let masker = n.views.masker(n.store.as_ref(), who.read)?;
         let records: Vec<Value> =
             page.iter().filter_map(|r| r.body.as_deref().map(|b| listed(masker.mask(b), r))).collect();
-        audit(
+        let withheld = withheld_in(&records, "withheld");
+        audit_entry(
             &n,
             &who,
             "list",
             who.read,
             purpose,
             page.iter().map(|r| format!("{}/{}", r.record_type.code(), r.id)).collect(),
+            Vec::new(),
+            withheld,
         )?;
         Ok(Json(json!({"records": records, "next": next})).into_response())
     })
@@ -633,21 +851,37 @@ async fn delete(
             .and_then(|r| r.body.as_deref())
             .and_then(|b| serde_json::from_str::<Value>(b).ok())
             .and_then(|v| v.pointer("/meta/source/vendor").and_then(Value::as_str).map(str::to_owned));
+        let name = format!("{}/{id}", ty.code());
+        // Every delete, done or refused, is audited [API-080].
+        let refused = |e: ApiError| {
+            audit_writes(&n, &who, "delete", vec![(name.clone(), e.code.as_str().to_owned())])?;
+            Err(e)
+        };
         if !who.write.contains(&ty)
             || (stored.as_ref().is_some_and(|r| r.body.is_some()) && !who.may_write(ty, vendor.as_deref()))
         {
-            return Err(ApiError::new(Code::Forbidden));
+            return refused(ApiError::new(Code::Forbidden));
         }
         match n.store.delete(ty, &id, &pre)? {
             DeleteOutcome::Deleted { .. } => {
                 n.changed.notify_waiters();
+                audit_writes(&n, &who, "delete", vec![(name.clone(), "deleted".to_owned())])?;
                 Ok(StatusCode::NO_CONTENT.into_response())
             }
-            DeleteOutcome::NotFound => Err(ApiError::new(Code::NotFound)),
-            DeleteOutcome::PreconditionFailed => Err(ApiError::new(Code::PreconditionFailed)),
+            DeleteOutcome::NotFound => refused(ApiError::new(Code::NotFound)),
+            DeleteOutcome::PreconditionFailed => refused(ApiError::new(Code::PreconditionFailed)),
         }
     })
     .await
+}
+
+/// `Type/id` of the entries of a listing or feed page that carry `key` (withheld) `[API-080]`.
+fn withheld_in(entries: &[Value], key: &str) -> Vec<String> {
+    entries
+        .iter()
+        .filter(|v| v.get(key).is_some())
+        .filter_map(|v| Some(format!("{}/{}", v.get("type")?.as_str()?, v.get("id")?.as_str()?)))
+        .collect()
 }
 
 /// A record of a listing: the masked record, or where it is withheld, its type, id and the
@@ -719,7 +953,8 @@ async fn changes(
                     .filter(|r| r.body.is_some())
                     .map(|r| format!("{}/{}", r.record_type.code(), r.id))
                     .collect();
-                audit(&n, &w, "changes", w.read, purpose, records)?;
+                let withheld = withheld_in(&list, "withheld");
+                audit_entry(&n, &w, "changes", w.read, purpose, records, Vec::new(), withheld)?;
                 Ok(Json(json!({"changes": list, "next": feed_cursor(next)})).into_response())
             })
             .await;
@@ -792,9 +1027,11 @@ async fn export(
             at
         }
     };
-    let purpose = if level == SharingLevel::Internal { purpose(&who, &headers)? } else { purpose_opt(&headers) };
+    let purpose = if level == SharingLevel::Internal { purpose(&who, &headers)? } else { purpose_opt(&headers)? };
+    let permit = heavy(&node)?;
     let n = Arc::clone(&node);
     let file = blocking(move || {
+        let _permit = permit;
         let head = n.store.head()?;
         let f = crate::dataset::export_tar(n.store.as_ref(), &n.views, level, at, &n.config.work_dir).map_err(|e| {
             eprintln!("linli serve: export failed: {e}");
@@ -837,11 +1074,24 @@ async fn export(
 }
 
 /// The declared purpose as sent (percent-encoding carries one written in Chinese through a
-/// header), trimmed, at most 200 characters.
-fn purpose_opt(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("x-linli-purpose")
-        .map(|v| String::from_utf8_lossy(&percent_decode(v.as_bytes())).trim().chars().take(200).collect())
+/// header), trimmed. A header that is sent must hold one: UTF-8 once decoded, not empty, no
+/// control character, at most 200 characters; else `400` `api-purpose-invalid` `[API-081]`.
+fn purpose_opt(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(v) = headers.get("x-linli-purpose") else { return Ok(None) };
+    let bad = |zh: &str, en: &str| ApiError::with(Code::PurposeInvalid, zh, en);
+    let decoded = String::from_utf8(percent_decode(v.as_bytes()))
+        .map_err(|_| bad("解码后不是 UTF-8 文本", "not UTF-8 text once percent-decoded"))?;
+    let p = decoded.trim();
+    if p.is_empty() {
+        return Err(bad("为空", "empty"));
+    }
+    if p.chars().any(char::is_control) {
+        return Err(bad("含控制字符", "holds a control character"));
+    }
+    if p.chars().count() > 200 {
+        return Err(bad("超过 200 个字符", "longer than 200 characters"));
+    }
+    Ok(Some(p.to_owned()))
 }
 
 async fn report(State(node): State<Shared>, headers: HeaderMap) -> ApiResult {
@@ -854,8 +1104,10 @@ async fn report(State(node): State<Shared>, headers: HeaderMap) -> ApiResult {
             "the dataset report is open to callers at level internal only",
         ));
     }
+    let permit = heavy(&node)?;
     let n = Arc::clone(&node);
     blocking(move || {
+        let _permit = permit;
         let r = crate::dataset::report(n.store.as_ref(), &n.validator, &n.config.work_dir).map_err(|e| {
             eprintln!("linli serve: report failed: {e}");
             ApiError::new(Code::Internal)
@@ -867,26 +1119,40 @@ async fn report(State(node): State<Shared>, headers: HeaderMap) -> ApiResult {
 
 /// `POST /v1/check`: the clerk's upload — an NDJSON file, a zip or tar.gz dataset — checked as
 /// `linli validate` checks it; nothing is stored. `?format=html` (default) or `json`; `lang`.
+/// Departments only; the upload is written to a temporary file as it arrives `[API-070]`.
 async fn check(
     State(node): State<Shared>,
     q: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
-    let _who = auth(&node, &headers)?;
+    let who = auth(&node, &headers)?;
+    if who.kind != crate::principal::Kind::Department {
+        return Err(forbidden("检查上传只对部门调用方开放", "the check of an upload is open to departments only"));
+    }
     let Query(q) = q.map_err(query_error)?;
     known_params(&q, &["format", "lang", "name"])?;
     let html = q.get("format").is_none_or(|f| f == "html");
     let zh = q.get("lang").is_none_or(|l| l != "en");
-    let bytes = read_body(&node, body, node.config.max_upload).await?;
+    let permit = heavy(&node)?;
+    let internal = |e: std::io::Error| {
+        eprintln!("linli serve: check: {e}");
+        ApiError::new(Code::Internal)
+    };
+    // Removed with everything in it when the request ends, answered or not.
+    let tmp = tempfile::Builder::new().prefix(".linli-check-").tempdir_in(&node.config.work_dir).map_err(internal)?;
+    let spool = tmp.path().join("upload.part");
+    let mut file = std::fs::File::create(&spool).map_err(internal)?;
+    let first = spool_body(&node, body, node.config.max_upload, &mut file).await?;
+    drop(file);
     let ext = match q.get("name").map(|s| s.to_ascii_lowercase()) {
         Some(n) if n.ends_with(".zip") => "zip",
         Some(n) if n.ends_with(".tar.gz") || n.ends_with(".tgz") => "tar.gz",
         Some(n) if n.ends_with(".tar") => "tar",
         Some(n) if n.ends_with(".json") => "json",
         Some(n) if n.ends_with(".ndjson.gz") || n.ends_with(".jsonl.gz") => "ndjson.gz",
-        _ if bytes.starts_with(b"PK") => "zip",
-        _ if bytes.starts_with(&[0x1f, 0x8b]) => "tar.gz",
+        _ if first.starts_with(b"PK") => "zip",
+        _ if first.starts_with(&[0x1f, 0x8b]) => "tar.gz",
         _ => "ndjson",
     };
     // The report names the file as the clerk chose it (its last part, in letters, digits and
@@ -899,16 +1165,13 @@ async fn check(
                 .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
                 .collect::<String>()
         })
-        .filter(|n| !n.starts_with('.') && n.ends_with(ext) && n.len() <= 200)
+        .filter(|n| !n.starts_with('.') && n.ends_with(ext) && n.len() <= 200 && n != "upload.part")
         .unwrap_or_else(|| format!("upload.{ext}"));
     let n = Arc::clone(&node);
     blocking(move || {
-        let tmp = tempfile::Builder::new()
-            .prefix(".linli-check-")
-            .tempdir_in(&n.config.work_dir)
-            .map_err(|_| ApiError::new(Code::Internal))?;
+        let _permit = permit;
         let file = tmp.path().join(&name);
-        std::fs::write(&file, &bytes).map_err(|_| ApiError::new(Code::Internal))?;
+        std::fs::rename(&spool, &file).map_err(internal)?;
         let opts = linli_validate::Options { dataset_checks: true, threads: 1, ..Default::default() };
         let prefix = format!("{}/", tmp.path().display());
         let mut r = match linli_validate::validate_paths(std::slice::from_ref(&file), &n.validator, &opts) {
@@ -931,4 +1194,47 @@ async fn check(
         }
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    /// An upload over the limit is refused `413` as it is spooled, and the partial file is removed
+    /// with its folder `[API-070]`, `[API-041]`.
+    #[test]
+    fn an_upload_over_the_limit_is_refused_and_its_partial_spool_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(crate::store::sqlite::SqliteStore::open(dir.path()).unwrap());
+        let work = dir.path().join("work");
+        std::fs::create_dir_all(&work).unwrap();
+        let mut config = crate::Config::new(work.clone(), "sqlite");
+        config.max_upload = 1000;
+        let token = "clerk-token";
+        let toml = format!(
+            "[[principal]]\nname = \"clerk\"\nkind = \"department\"\ntoken-sha256 = \"{}\"\nwrite = []\nread = \"public\"\n",
+            crate::principal::token_hash(token)
+        );
+        let principals = crate::Principals::from_toml(&toml, "p.toml").unwrap();
+        let key = linli_privacy::Key::new(&[9u8; 32], "test").unwrap();
+        let node = Arc::new(Node::new(store, principals, Some(key), config).unwrap());
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {token}")).unwrap());
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let over = rt.block_on(check(
+            State(Arc::clone(&node)),
+            Ok(Query(HashMap::new())),
+            headers.clone(),
+            Body::from(vec![b'{'; 1001]),
+        ));
+        let e = over.expect_err("refused");
+        assert_eq!(e.code, Code::TooLarge);
+        assert_eq!(std::fs::read_dir(&work).unwrap().count(), 0, "no partial upload kept");
+        // At the limit: read and checked.
+        let at = rt.block_on(check(State(node), Ok(Query(HashMap::new())), headers, Body::from(vec![b' '; 1000])));
+        assert!(at.is_ok());
+        assert_eq!(std::fs::read_dir(&work).unwrap().count(), 0, "nothing kept after the answer");
+    }
 }

@@ -56,6 +56,10 @@ linli_model::support::code::code_table! {
     UploadUnreadable = "api-upload-unreadable", 422, "API-035", "上传的文件无法作为导出读取（不是 NDJSON、JSON、zip 或 tar.gz 数据集）", "The upload does not read as an export (NDJSON, JSON, a zip or tar.gz dataset)";
     Unavailable = "api-unavailable", 503, "API-040", "存储暂不可用，请稍后重试", "The store is unavailable; try again later";
     Internal = "api-internal", 503, "API-040", "节点内部错误，请稍后重试（未存储任何内容）", "An internal error of the node; try again later (nothing was stored)";
+    Busy = "api-busy", 503, "API-071", "节点繁忙（同时进行的导出、报告、检查或批量写入已达上限，或连接数已满），请稍后重试", "The node is busy (too many exports, reports, checks or batches at once, or too many connections); try again later";
+    UriTooLong = "api-uri-too-long", 414, "API-078", "请求地址过长", "The request URL is too long";
+    HeadersTooLarge = "api-headers-too-large", 431, "API-078", "请求头过大", "The request header fields are too large";
+    PurposeInvalid = "api-purpose-invalid", 400, "API-081", "X-Linli-Purpose 格式不正确（为空、含控制字符或超过 200 个字符）", "X-Linli-Purpose is malformed (empty, control characters or over 200 characters)";
 }
 
 /// An error answer.
@@ -136,8 +140,27 @@ pub fn splice_chapter(chapter: &str) -> Option<String> {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status(), axum::Json(self.body())).into_response()
+        let mut r = (self.status(), axum::Json(self.body())).into_response();
+        if self.code == Code::Busy {
+            // When to ask again `[API-071]`.
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
+        }
+        r
     }
+}
+
+/// The whole raw HTTP/1.1 answer of `api-busy` for a connection the node will not serve
+/// (`--max-connections`, `[API-072]`): written before any request is read, then the
+/// connection is closed.
+pub fn busy_answer() -> Vec<u8> {
+    let body = ApiError::with(Code::Busy, "连接数已达上限", "the node has as many connections as it allows")
+        .body()
+        .to_string();
+    format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 5\r\ncache-control: no-store\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
 }
 
 #[cfg(test)]
@@ -162,6 +185,40 @@ mod tests {
                 c.code,
                 c.requirement
             );
+        }
+    }
+
+    /// Every code of Table 31-1 is answered somewhere in the node's code (not only documented),
+    /// and every `api-…` code chapter 31 speaks of is in the table.
+    #[test]
+    fn every_code_is_emitted_and_every_code_the_chapter_names_is_in_the_table() {
+        let own = include_str!("error.rs");
+        let table = &own[own.find("pub const CODES").unwrap()..own.find("/// An error answer.").unwrap()];
+        // `Variant = "api-code", …` lines of the table.
+        let variants: Vec<(&str, &str)> = table
+            .lines()
+            .filter_map(|l| {
+                let (v, rest) = l.trim().split_once(" = \"")?;
+                Some((v, rest.split('"').next()?))
+            })
+            .collect();
+        assert_eq!(variants.len(), CODES.len(), "every row of the table read");
+        let emitting = [
+            include_str!("api.rs"),
+            include_str!("lib.rs"),
+            include_str!("view.rs"),
+            include_str!("dataset.rs"),
+            &own[own.find("/// An error answer.").unwrap()..],
+        ]
+        .concat();
+        for (v, code) in &variants {
+            assert!(emitting.contains(&format!("Code::{v}")), "{code} (Code::{v}) is in Table 31-1 but never answered");
+        }
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/31-exchange-api.md");
+        let chapter = std::fs::read_to_string(path).unwrap();
+        for (i, _) in chapter.match_indices("`api-") {
+            let code: String = chapter[i + 1..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '-').collect();
+            assert!(CODES.iter().any(|c| c.code == code), "chapter 31 names {code}, which is not in Table 31-1");
         }
     }
 

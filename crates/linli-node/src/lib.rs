@@ -48,12 +48,37 @@ pub struct Config {
     pub work_dir: PathBuf,
     /// `sqlite` or `postgres`, for `/v1/status`.
     pub storage_label: &'static str,
+    /// How many heavy requests (export, report, check, batch) run at once; more answer `503`
+    /// `api-busy` `[API-071]`.
+    pub max_heavy: usize,
+    /// The longest a `PUT` body or a check upload, or one line of a batch, may take to arrive
+    /// (`408` `api-slow-client` after) `[API-072]`.
+    pub body_deadline: Duration,
+    /// How many connections are served at once; one more is answered `503` `api-busy` and
+    /// closed `[API-072]`.
+    pub max_connections: usize,
+    /// The longest request target (path and query), in bytes `[API-078]`.
+    pub max_uri: usize,
+    /// The largest request head's header fields (names and values), in bytes `[API-078]`.
+    pub max_header_bytes: usize,
 }
 
 impl Config {
-    /// The defaults: 16 MiB records, 256 MiB uploads, 30 s idle.
+    /// The defaults: 16 MiB records, 256 MiB uploads, 30 s idle, 4 heavy requests, 300 s a
+    /// body, 512 connections, 8 KiB URLs, 64 KiB of header fields.
     pub fn new(work_dir: PathBuf, storage_label: &'static str) -> Self {
-        Config { max_body: 16 << 20, max_upload: 256 << 20, idle: Duration::from_secs(30), work_dir, storage_label }
+        Config {
+            max_body: 16 << 20,
+            max_upload: 256 << 20,
+            idle: Duration::from_secs(30),
+            work_dir,
+            storage_label,
+            max_heavy: 4,
+            body_deadline: Duration::from_secs(300),
+            max_connections: 512,
+            max_uri: 8 << 10,
+            max_header_bytes: 64 << 10,
+        }
     }
 }
 
@@ -71,6 +96,8 @@ pub struct Node {
     pub changed: tokio::sync::Notify,
     /// Limits.
     pub config: Config,
+    /// Permits of heavy requests `[API-071]`.
+    pub heavy: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Node {
@@ -98,6 +125,9 @@ pub enum Error {
     /// The validator.
     #[error("validator: {0}")]
     Validator(String),
+    /// Another node holds the lock of the data folder `[API-074]`.
+    #[error("{0}: the data folder is in use by another linli serve")]
+    InUse(PathBuf),
     /// Binding or serving.
     #[error("{what}: {source}")]
     Io {
@@ -124,6 +154,7 @@ impl Node {
             validator,
             views: view::Views::new(key)?,
             changed: tokio::sync::Notify::new(),
+            heavy: Arc::new(tokio::sync::Semaphore::new(config.max_heavy)),
             config,
         })
     }
@@ -139,6 +170,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
     let idle = node.config.idle;
+    let connections = Arc::new(tokio::sync::Semaphore::new(node.config.max_connections));
     let app = api::router(node);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -155,17 +187,45 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
+        let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
+            // One connection too many: answered `api-busy` and closed `[API-072]`.
+            tokio::spawn(refuse_connection(stream));
+            continue;
+        };
         let svc = hyper_util::service::TowerToHyperService::new(app.clone());
         let mut b = hyper::server::conn::http1::Builder::new();
-        b.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(idle);
+        // Heads up to hyper's buffer are read, so that the router answers a long URL or large
+        // header fields with its own JSON error `[API-078]`.
+        b.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(idle).max_headers(1000);
         let conn = b.serve_connection(hyper_util::rt::TokioIo::new(stream), svc);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             let _ = conn.await;
+            drop(permit);
         });
     }
     let _ = tokio::time::timeout(Duration::from_secs(30), graceful.shutdown()).await;
     Ok(())
+}
+
+/// Answer `api-busy` on a connection over `--max-connections` and close it; what the client
+/// sent meanwhile is read and dropped first (at most 64 KiB, 2 s), so that closing does not reset
+/// the connection before the client has read the answer.
+async fn refuse_connection(mut stream: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        let _ = stream.write_all(&error::busy_answer()).await;
+        let _ = stream.shutdown().await;
+        let mut buf = [0u8; 4096];
+        let mut seen = 0;
+        while seen < 64 << 10 {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen += n,
+            }
+        }
+    })
+    .await;
 }
 
 /// Bind `addr`.
@@ -182,7 +242,8 @@ pub fn init_data_dir(dir: &Path) -> Result<PathBuf, Error> {
         move |source| Error::Io { what, source }
     };
     let file = dir.join("principals.toml");
-    std::fs::create_dir_all(dir.join("tokens")).map_err(io("creating the data folder"))?;
+    create_private_dir(dir).map_err(io("creating the data folder"))?;
+    create_private_dir(&dir.join("tokens")).map_err(io("creating the data folder"))?;
     let key = dir.join("mask.key");
     if !key.exists() {
         let mut b = [0u8; 32];
@@ -210,10 +271,48 @@ pub fn init_data_dir(dir: &Path) -> Result<PathBuf, Error> {
             principal::token_hash(&token)
         ));
     }
-    std::fs::write(&file, text).map_err(io("writing principals.toml"))?;
+    write_private(&file, text.as_bytes()).map_err(io("writing principals.toml"))?;
     Ok(file)
 }
 
+/// Create `dir` (and its parents) if missing; a folder this creates is readable by its owner only
+/// (mode 0700 on unix) `[API-073]`. An existing folder is left as it is.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
+/// Take the lock of the data folder, `DIR/linli.lock` (an operating-system file lock, `flock`,
+/// released when the returned file is dropped or the process ends) `[API-074]`: a second node on
+/// the same folder gets [`Error::InUse`]. (On other systems than unix the file is made but not
+/// locked.)
+pub fn lock_data_dir(dir: &Path) -> Result<std::fs::File, Error> {
+    create_private_dir(dir).map_err(|source| Error::Io { what: "creating the data folder".into(), source })?;
+    let path = dir.join("linli.lock");
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    let f = o.open(&path).map_err(|source| Error::Io { what: format!("opening {}", path.display()), source })?;
+    #[cfg(unix)]
+    match rustix::fs::flock(&f, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => {}
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => return Err(Error::InUse(dir.to_path_buf())),
+        Err(e) => return Err(Error::Io { what: format!("locking {}", path.display()), source: e.into() }),
+    }
+    Ok(f)
+}
+
+/// Write a new file readable by its owner only (mode 0600 on unix) `[API-073]`.
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut o = std::fs::OpenOptions::new();

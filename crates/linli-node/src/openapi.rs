@@ -38,6 +38,10 @@ pub struct Operation {
 /// an internal error.
 pub const AUTH_ERRORS: &[Code] = &[Code::Unauthenticated, Code::Unavailable, Code::Internal];
 
+/// The errors every operation may answer with: a URL or header fields over the limits
+/// `[API-078]`, a connection over `--max-connections` `[API-072]`.
+pub const EVERY_ERRORS: &[Code] = &[Code::UriTooLong, Code::HeadersTooLarge, Code::Busy];
+
 /// Every operation of the API, in the order of chapter 31.
 pub const OPERATIONS: &[Operation] = &[
     Operation {
@@ -119,7 +123,14 @@ pub const OPERATIONS: &[Operation] = &[
         en: "Read one record, masked to the caller's level",
         zh: "读取一条记录（按调用方级别掩码）",
         auth: true,
-        errors: &[Code::NoRoute, Code::UnknownType, Code::PurposeRequired, Code::NotFound, Code::Withheld],
+        errors: &[
+            Code::NoRoute,
+            Code::UnknownType,
+            Code::PurposeRequired,
+            Code::PurposeInvalid,
+            Code::NotFound,
+            Code::Withheld,
+        ],
     },
     Operation {
         method: "get",
@@ -129,7 +140,14 @@ pub const OPERATIONS: &[Operation] = &[
         en: "List records in (type, id) order, a page at a time",
         zh: "按（类型，标识）顺序分页列出记录",
         auth: true,
-        errors: &[Code::BadQuery, Code::BadCursor, Code::UnknownType, Code::PurposeRequired],
+        errors: &[
+            Code::BadQuery,
+            Code::BadCursor,
+            Code::UnknownType,
+            Code::PurposeRequired,
+            Code::PurposeInvalid,
+            Code::Forbidden,
+        ],
     },
     Operation {
         method: "delete",
@@ -156,7 +174,7 @@ pub const OPERATIONS: &[Operation] = &[
         en: "The change feed after a cursor, oldest first (long poll with wait)",
         zh: "游标之后的变更，按先后顺序（wait 为长轮询）",
         auth: true,
-        errors: &[Code::BadQuery, Code::BadCursor, Code::PurposeRequired],
+        errors: &[Code::BadQuery, Code::BadCursor, Code::PurposeRequired, Code::PurposeInvalid],
     },
     Operation {
         method: "get",
@@ -166,7 +184,7 @@ pub const OPERATIONS: &[Operation] = &[
         en: "The whole store as a dataset masked to a level (tar)",
         zh: "按共享级别掩码后的整个数据集（tar）",
         auth: true,
-        errors: &[Code::BadQuery, Code::LevelTooHigh, Code::PurposeRequired],
+        errors: &[Code::BadQuery, Code::LevelTooHigh, Code::PurposeRequired, Code::PurposeInvalid],
     },
     Operation {
         method: "get",
@@ -176,7 +194,7 @@ pub const OPERATIONS: &[Operation] = &[
         en: "The dataset-level checks over the current store",
         zh: "对当前存储的数据集级检查报告",
         auth: true,
-        errors: &[],
+        errors: &[Code::Forbidden],
     },
     Operation {
         method: "post",
@@ -186,7 +204,7 @@ pub const OPERATIONS: &[Operation] = &[
         en: "Check an uploaded file or dataset as linli validate does; nothing is stored",
         zh: "按 linli validate 的方式检查上传的文件或数据集；不存储任何内容",
         auth: true,
-        errors: &[Code::BadQuery, Code::TooLarge, Code::SlowClient, Code::UploadUnreadable],
+        errors: &[Code::Forbidden, Code::BadQuery, Code::TooLarge, Code::SlowClient, Code::UploadUnreadable],
     },
 ];
 
@@ -673,6 +691,7 @@ fn error_responses(op: &Operation) -> Map<String, Value> {
     if op.auth {
         codes.extend_from_slice(AUTH_ERRORS);
     }
+    codes.extend_from_slice(EVERY_ERRORS);
     let mut by_status: std::collections::BTreeMap<u16, Vec<Code>> = std::collections::BTreeMap::new();
     for c in codes {
         by_status.entry(c.info().status).or_default().push(c);

@@ -168,6 +168,11 @@ impl Principals {
         Ok(Principals { list })
     }
 
+    /// The principals in the order of the file (their tokens' hashes stay inside) `[API-083]`.
+    pub fn iter(&self) -> impl Iterator<Item = &Principal> {
+        self.list.iter()
+    }
+
     /// The principal whose token this is: every hash compared in constant time `[API-001]`.
     pub fn authenticate(&self, token: &str) -> Option<&Principal> {
         let h: [u8; 32] = Sha256::digest(token.trim().as_bytes()).into();
@@ -268,6 +273,63 @@ pub fn add(file: &Path, tokens_dir: &Path, p: &NewPrincipal) -> Result<std::path
     Ok(token_file)
 }
 
+/// Remove the principal `name` from the principals `file` and its token file
+/// `tokens_dir/NAME.token` `[API-083]`: the other entries are kept as they are written (the file
+/// is cut at its `[[principal]]` headers), the new file is read back under `[API-003]` before it
+/// replaces the old one (owner-only), then the token file is deleted. A node running on the file
+/// keeps the caller until its next start.
+pub fn remove(file: &Path, tokens_dir: &Path, name: &str) -> Result<(), PrincipalsError> {
+    let shown = file.display().to_string();
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| bad(&shown, format!("无法读取：{e}"), format!("cannot be read: {e}")))?;
+    let before = Principals::from_toml(&text, &shown)?;
+    if !before.list.iter().any(|p| p.name == name) {
+        let n = name.chars().filter(|c| !c.is_control()).take(64).collect::<String>();
+        return Err(bad(&shown, format!("没有名为 {n} 的调用方"), format!("no principal named {n}")));
+    }
+    // The file in blocks, each beginning at a `[[principal]]` header (the first: what comes
+    // before any); the block whose entry is `name` is left out.
+    let mut starts: Vec<usize> = text
+        .match_indices("[[principal]]")
+        .map(|(i, _)| i)
+        .filter(|&i| i == 0 || text.as_bytes()[i - 1] == b'\n')
+        .collect();
+    starts.push(text.len());
+    let mut kept = String::from(&text[..starts[0]]);
+    for w in starts.windows(2) {
+        let block = &text[w[0]..w[1]];
+        let is_it = Principals::from_toml(block, &shown).ok().is_some_and(|p| p.list.iter().any(|q| q.name == name));
+        if !is_it {
+            kept.push_str(block);
+        }
+    }
+    let after = Principals::from_toml(&kept, &shown)?;
+    if after.list.len() + 1 != before.list.len() || after.list.iter().any(|p| p.name == name) {
+        return Err(bad(
+            &shown,
+            "无法只删除这一条目（文件的写法不是每个条目以 [[principal]] 开头）".into(),
+            "the entry cannot be removed alone (the file does not begin each entry with [[principal]])".into(),
+        ));
+    }
+    let io = |e: std::io::Error| bad(&shown, format!("无法写入：{e}"), format!("cannot be written: {e}"));
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    std::io::Write::write_all(&mut tmp, kept.as_bytes()).map_err(io)?;
+    tmp.persist(file).map_err(|e| io(e.error))?;
+    // Only a name `add` could have written is a file name in tokens/.
+    let file_name = !name.is_empty()
+        && !name.starts_with('.')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !file_name {
+        return Ok(());
+    }
+    match std::fs::remove_file(tokens_dir.join(format!("{name}.token"))) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io(e)),
+    }
+}
+
 /// A TOML basic string.
 fn toml_str(s: &str) -> String {
     toml::Value::String(s.to_owned()).to_string()
@@ -284,6 +346,38 @@ pub fn new_token() -> Result<String, std::io::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn removing_a_principal_keeps_the_others_as_written_and_deletes_its_token() {
+        let dir = tempfile::tempdir().expect("temp");
+        let file = dir.path().join("principals.toml");
+        let tokens = dir.path().join("tokens");
+        std::fs::write(&file, "# callers\n").expect("write");
+        for (name, kind, vendor) in
+            [("a", Kind::Department, None), ("b", Kind::Vendor, Some("V")), ("c", Kind::Department, None)]
+        {
+            let p = NewPrincipal {
+                name: name.into(),
+                kind,
+                vendor: vendor.map(str::to_owned),
+                write: vec![RecordType::Event],
+                read: SharingLevel::Public,
+            };
+            add(&file, &tokens, &p).expect("add");
+        }
+        let before = std::fs::read_to_string(&file).expect("read");
+        remove(&file, &tokens, "b").expect("remove");
+        let after = std::fs::read_to_string(&file).expect("read");
+        let names: Vec<String> = Principals::load(&file).expect("reads").iter().map(|p| p.name.clone()).collect();
+        assert_eq!(names, ["a", "c"]);
+        assert!(after.starts_with("# callers\n"), "the comment is kept");
+        let c_entry = &before[before.rfind("[[principal]]").expect("c")..];
+        assert!(after.ends_with(c_entry), "the other entries as written");
+        assert!(!tokens.join("b.token").exists() && tokens.join("a.token").exists() && tokens.join("c.token").exists());
+        let e = remove(&file, &tokens, "b").expect_err("gone");
+        assert!(e.en.contains("no principal named b"), "{}", e.en);
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), after, "nothing changed");
+    }
 
     #[test]
     fn tokens_authenticate_by_hash_and_unknown_ones_do_not() {

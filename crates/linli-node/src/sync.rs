@@ -27,6 +27,9 @@ pub struct SyncSummary {
     pub upserts: u64,
     /// Of which deletes.
     pub deletes: u64,
+    /// Of the upserts, those the node withheld at the caller's level (`withheld`, [API-034]):
+    /// not in the folder.
+    pub withheld: u64,
     /// Records in the folder now.
     pub records: u64,
     /// The cursor kept.
@@ -68,6 +71,11 @@ pub enum SyncError {
         #[source]
         source: std::io::Error,
     },
+    /// The token's read level is internal and no purpose was given `[API-082]`.
+    #[error(
+        "the token reads at level internal: give the purpose of this copy with --purpose (it goes to the node's audit log)"
+    )]
+    PurposeRequired,
     /// What the node sent does not read.
     #[error("{0}")]
     Protocol(String),
@@ -81,6 +89,7 @@ impl SyncError {
             SyncError::OtherNode { .. } => "sync-other-node",
             SyncError::NotEmpty { .. } => "sync-folder-not-empty",
             SyncError::Io { .. } => "io",
+            SyncError::PurposeRequired => "sync-purpose-required",
             SyncError::Protocol(_) => "sync-protocol",
         }
     }
@@ -95,6 +104,9 @@ impl SyncError {
             }
             (SyncError::Io { path, source }, true) => format!("{path}：读写失败：{source}"),
             (SyncError::Protocol(m), true) => format!("节点的应答无法读取：{m}"),
+            (SyncError::PurposeRequired, true) => {
+                "该令牌的读取级别为 internal：请用 --purpose 说明这次复制的用途（会写入节点的审计日志）".to_owned()
+            }
             (e, false) => e.to_string(),
         }
     }
@@ -111,12 +123,26 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SyncError + '_ {
     move |source| SyncError::Io { path: path.display().to_string(), source }
 }
 
+/// The purpose sent when none is given, below level internal.
+pub const DEFAULT_PURPOSE: &str = "sync";
+
 fn get_json(agent: &ureq::Agent, url: &str, token: &str, purpose: &str) -> Result<Value, SyncError> {
     let fail = |m: String| SyncError::Node { url: url.to_owned(), message: m };
+    // Sent percent-encoded: a header carries only visible ASCII [API-031].
+    let purpose: String = purpose
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b" -_.".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
     let resp = agent
         .get(url)
         .header("Authorization", &format!("Bearer {token}"))
-        .header("X-Linli-Purpose", purpose)
+        .header("X-Linli-Purpose", &purpose)
         .call()
         .map_err(|e| fail(e.to_string()))?;
     let status = resp.status().as_u16();
@@ -129,15 +155,17 @@ fn get_json(agent: &ureq::Agent, url: &str, token: &str, purpose: &str) -> Resul
     Ok(v)
 }
 
-/// Mirror the node at `base` into `dir` with `token`.
-pub fn sync(base: &str, token: &str, purpose: &str, dir: &Path) -> Result<SyncSummary, SyncError> {
+/// Mirror the node at `base` into `dir` with `token`, declaring `purpose` (required when the
+/// token reads at level internal; else [`DEFAULT_PURPOSE`] when `None`) `[API-082]`. A record
+/// the node withholds at the token's level is counted in [`SyncSummary::withheld`] and left out
+/// of the folder (an older copy of it removed), and the sync goes on.
+pub fn sync(base: &str, token: &str, purpose: Option<&str>, dir: &Path) -> Result<SyncSummary, SyncError> {
     let base = base.trim_end_matches('/');
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(std::time::Duration::from_secs(120)))
         .build()
         .into();
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
     let state_path = dir.join(STATE_FILE);
     let state: Option<State> = match std::fs::read_to_string(&state_path) {
         Ok(t) => Some(serde_json::from_str(&t).map_err(|e| SyncError::Protocol(format!("{STATE_FILE}: {e}")))?),
@@ -145,7 +173,12 @@ pub fn sync(base: &str, token: &str, purpose: &str, dir: &Path) -> Result<SyncSu
         Err(e) => return Err(io(&state_path)(e)),
     };
     // A folder that holds anything and was never a mirror is not overwritten.
-    if state.is_none() && std::fs::read_dir(dir).map_err(io(dir))?.next().is_some() {
+    let holds_files = match std::fs::read_dir(dir) {
+        Ok(mut d) => d.next().is_some(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => return Err(io(dir)(e)),
+    };
+    if state.is_none() && holds_files {
         return Err(SyncError::NotEmpty { dir: dir.display().to_string() });
     }
     if let Some(s) = &state {
@@ -153,12 +186,19 @@ pub fn sync(base: &str, token: &str, purpose: &str, dir: &Path) -> Result<SyncSu
             return Err(SyncError::OtherNode { dir: dir.display().to_string(), other: s.url.clone() });
         }
     }
-    let status = get_json(&agent, &format!("{base}/v1/status"), token, purpose)?;
+    // The caller's level before the folder is made: nothing is touched when it cannot go on.
+    let status = get_json(&agent, &format!("{base}/v1/status"), token, purpose.unwrap_or(DEFAULT_PURPOSE))?;
     let level = status
         .get("readLevel")
         .and_then(Value::as_str)
         .and_then(SharingLevel::from_code)
         .ok_or_else(|| SyncError::Protocol("status without readLevel".into()))?;
+    let purpose = match purpose {
+        Some(p) => p,
+        None if level == SharingLevel::Internal => return Err(SyncError::PurposeRequired),
+        None => DEFAULT_PURPOSE,
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
     // The records the folder holds now.
     let mut records: BTreeMap<(RecordType, String), String> = BTreeMap::new();
     if state.is_some() {
@@ -203,6 +243,13 @@ pub fn sync(base: &str, token: &str, purpose: &str, dir: &Path) -> Result<SyncSu
             match c.get("op").and_then(Value::as_str) {
                 Some("delete") => {
                     sum.deletes += 1;
+                    records.remove(&(ty, id.to_owned()));
+                }
+                Some("upsert") if c.get("withheld").is_some() => {
+                    // Masked, it would still leak at this level [API-034]: not mirrored, and an
+                    // older copy is no longer the record's state.
+                    sum.upserts += 1;
+                    sum.withheld += 1;
                     records.remove(&(ty, id.to_owned()));
                 }
                 Some("upsert") => {

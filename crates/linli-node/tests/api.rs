@@ -650,6 +650,348 @@ fn a_public_read_whose_residence_has_no_community_drops_or_withholds_it_never_sh
     assert!(!a.text().contains("L-LONELY-ROOM"));
 }
 
+fn invalid_event(id: &str, vendor: &str) -> String {
+    let mut v: Value = serde_json::from_str(&event(id, vendor)).unwrap();
+    v["occurredAt"] = json!("yesterday");
+    v.to_string()
+}
+
+fn writes_a_caller_may_not_make_are_refused_before_validation(n: TestNode) {
+    let bad_person = {
+        let mut v: Value = serde_json::from_str(&person_line()).unwrap();
+        v["gender"] = json!("7");
+        v.to_string()
+    };
+    let put = |who: &str, path: &str, body: &str| {
+        call("PUT", &format!("{}/v1/records/{path}", n.base), Some(who), &[], Some(body.as_bytes()))
+    };
+    let refused = |a: &common::Answer, what: &str| {
+        assert_eq!(a.status, 403, "{what}: {}", a.text());
+        assert_eq!(a.code(), "api-forbidden", "{what}");
+        assert!(a.json().get("report").is_none(), "{what}: no findings for a forbidden write");
+    };
+    // A type outside the scopes, a reader with no scopes, another vendor's name: 403, not 422.
+    refused(&put("acme", "Person/P-0001", &bad_person), "type not in scopes");
+    refused(&put("civil", "Event/E-X1", &invalid_event("E-X1", VENDOR)), "no write scopes");
+    refused(&put("acme", "Event/E-X1", &invalid_event("E-X1", "另一家公司")), "another vendor");
+    // The body's type counts too, not only the path's.
+    refused(&put("acme", "Event/P-0001", &bad_person), "body type not in scopes");
+    // Another vendor's stored record.
+    let theirs = put("clerk", "Event/E-THEIRS", &event("E-THEIRS", "另一家公司"));
+    assert_eq!(theirs.status, 201, "{}", theirs.text());
+    refused(&put("acme", "Event/E-THEIRS", &invalid_event("E-THEIRS", VENDOR)), "another vendor's stored record");
+    // Its own record, invalid: the findings, as before.
+    let own = put("acme", "Event/E-X2", &invalid_event("E-X2", VENDOR));
+    assert_eq!(own.status, 422, "{}", own.text());
+    assert!(own.json()["report"]["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    // A batch judges each line the same way.
+    let body = [bad_person.clone(), invalid_event("E-THEIRS", VENDOR), invalid_event("E-X3", VENDOR)].join("\n");
+    let a = call("POST", &format!("{}/v1/records", n.base), Some("acme"), &[], Some(body.as_bytes()));
+    assert_eq!(a.status, 200);
+    let lines: Vec<Value> = a.text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    for l in &lines[..2] {
+        assert_eq!(l["status"], 403, "{l}");
+        assert!(l.get("findings").is_none(), "{l}");
+    }
+    assert_eq!(lines[2]["status"], 422, "{}", lines[2]);
+    assert!(lines[2]["findings"].as_array().is_some_and(|f| !f.is_empty()));
+}
+
+fn work_entries(n: &TestNode) -> Vec<String> {
+    std::fs::read_dir(n.dir.path().join("work"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+fn the_check_is_for_departments_and_leaves_no_spooled_upload(n: TestNode) {
+    let body = example_lines().join("\n");
+    let url = format!("{}/v1/check?format=json", n.base);
+    let vendor = call("POST", &url, Some("acme"), &[], Some(body.as_bytes()));
+    assert_eq!(vendor.status, 403, "{}", vendor.text());
+    assert_eq!(vendor.code(), "api-forbidden");
+    let dept = call("POST", &url, Some("civil"), &[], Some(body.as_bytes()));
+    assert_eq!(dept.status, 200, "{}", dept.text());
+    assert_eq!(dept.json()["records"], 120);
+    assert!(work_entries(&n).is_empty(), "no upload kept: {:?}", work_entries(&n));
+    // An upload that does not read: refused, and removed too.
+    let bad = call("POST", &format!("{url}&name=x.zip"), Some("civil"), &[], Some(b"PK\x03\x04 no"));
+    assert_eq!(bad.status, 422, "{}", bad.text());
+    assert!(work_entries(&n).is_empty(), "no upload kept: {:?}", work_entries(&n));
+    // (An upload over the limit is the unit test `api::tests::an_upload_over_the_limit_...`:
+    // over HTTP the client would be cut off mid-send.)
+}
+
+fn answers_with_records_or_audit_data_are_not_stored_by_caches(n: TestNode) {
+    load_examples(&n);
+    let purpose = [("X-Linli-Purpose", "cache-test")];
+    for (path, who) in [
+        ("/v1/records/Person/P-0001", "public"),
+        ("/v1/records/Person/P-0001", "clerk"),
+        ("/v1/records", "civil"),
+        ("/v1/changes", "public"),
+        ("/v1/export", "public"),
+        ("/v1/report", "clerk"),
+        ("/v1/status", "public"),
+        ("/v1/records/Person/P-NONE", "public"),
+        ("/v1/records/Person/P-0001", "nobody"),
+    ] {
+        let a = call("GET", &format!("{}{path}", n.base), Some(who), &purpose, None);
+        assert_eq!(a.header("cache-control"), Some("no-store"), "{path} as {who}: {}", a.status);
+    }
+}
+
+fn heavy_requests_beyond_the_bound_are_busy_and_others_go_on(n: TestNode) {
+    load_examples(&n);
+    let all = u32::try_from(n.node.config.max_heavy).unwrap();
+    let held = std::sync::Arc::clone(&n.node.heavy).try_acquire_many_owned(all).unwrap();
+    let lines = example_lines();
+    let batch = lines[..3].join("\n");
+    for (method, path, who, body) in [
+        ("GET", "/v1/export", "public", None),
+        ("GET", "/v1/report", "clerk", None),
+        ("POST", "/v1/check?format=json", "civil", Some(batch.as_bytes())),
+        ("POST", "/v1/records", "clerk", Some(batch.as_bytes())),
+    ] {
+        let a = call(method, &format!("{}{path}", n.base), Some(who), &[], body);
+        assert_eq!(a.status, 503, "{path}: {}", a.text());
+        assert_eq!(a.code(), "api-busy", "{path}");
+        assert_eq!(a.header("retry-after"), Some("5"), "{path}");
+    }
+    // Light requests are served meanwhile; a caller refused anyway gets its own code.
+    assert_eq!(call("GET", &format!("{}/v1/records/Person/P-0001", n.base), Some("public"), &[], None).status, 200);
+    assert_eq!(call("GET", &format!("{}/v1/report", n.base), Some("public"), &[], None).code(), "api-forbidden");
+    drop(held);
+    assert_eq!(call("GET", &format!("{}/v1/export", n.base), Some("public"), &[], None).status, 200);
+}
+
+fn a_body_slower_than_the_deadline_is_cut_off_though_each_part_is_in_time(n: TestNode) {
+    use std::io::{Read, Write};
+    let addr = n.base.trim_start_matches("http://").to_owned();
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60))).unwrap();
+    write!(
+        s,
+        "PUT /v1/records/Person/P-1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer clerk\r\nContent-Length: 1000\r\n\r\n"
+    )
+    .unwrap();
+    // One byte a second: within the idle time (2 s) each time, never the whole body within
+    // the deadline (5 s). The writer stops when the node has answered and closed.
+    let mut w = s.try_clone().unwrap();
+    let writer = std::thread::spawn(move || {
+        for _ in 0..30 {
+            if w.write_all(b" ").is_err() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+    });
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("api-slow-client") && answer.contains("within 5 s"), "{answer}");
+    drop(s);
+    writer.join().unwrap();
+    let got =
+        call("GET", &format!("{}/v1/records/Person/P-1", n.base), Some("clerk"), &[("X-Linli-Purpose", "t")], None);
+    assert_eq!(got.status, 404, "nothing stored");
+}
+
+fn if_match_star_writes_only_over_a_live_record(n: TestNode) {
+    let url = format!("{}/v1/records/Person/P-0001", n.base);
+    let star = [("If-Match", "*")];
+    let body = person_line();
+    let a = call("PUT", &url, Some("clerk"), &star, Some(body.as_bytes()));
+    assert_eq!(a.status, 412, "no record yet: {}", a.text());
+    assert_eq!(a.code(), "api-precondition-failed");
+    assert_eq!(call("GET", &url, Some("clerk"), &[("X-Linli-Purpose", "t")], None).status, 404, "nothing stored");
+    assert_eq!(call("PUT", &url, Some("clerk"), &[], Some(body.as_bytes())).status, 201);
+    let mut v: Value = serde_json::from_str(&body).unwrap();
+    v["education"] = json!("21");
+    let b = call("PUT", &url, Some("clerk"), &star, Some(v.to_string().as_bytes()));
+    assert_eq!(b.status, 200, "{}", b.text());
+    assert_eq!(b.json()["status"], "updated");
+    assert_eq!(call("DELETE", &url, Some("clerk"), &star, None).status, 204);
+    // A tombstone is no live record.
+    assert_eq!(call("DELETE", &url, Some("clerk"), &star, None).status, 412);
+    assert_eq!(call("PUT", &url, Some("clerk"), &star, Some(body.as_bytes())).status, 412);
+}
+
+fn a_long_url_and_large_headers_answer_json_errors(n: TestNode) {
+    let long = format!("{}/v1/records?cursor={}", n.base, "a".repeat(9000));
+    let a = call("GET", &long, Some("clerk"), &[("X-Linli-Purpose", "t")], None);
+    assert_eq!(a.status, 414, "{}", a.text());
+    assert_eq!(a.code(), "api-uri-too-long");
+    assert!(a.header("content-type").unwrap().starts_with("application/json"));
+    let pad = "x".repeat(70_000);
+    let b = call("GET", &format!("{}/v1/status", n.base), Some("clerk"), &[("X-Pad", pad.as_str())], None);
+    assert_eq!(b.status, 431, "{}", b.text());
+    assert_eq!(b.code(), "api-headers-too-large");
+    assert!(b.json()["message_en"].as_str().unwrap().contains("65536"));
+    // Within the limits, the same requests are served.
+    let c = call("GET", &format!("{}/v1/status", n.base), Some("clerk"), &[("X-Pad", &pad[..1000])], None);
+    assert_eq!(c.status, 200);
+}
+
+fn a_malformed_purpose_is_refused_at_every_level(n: TestNode) {
+    load_examples(&n);
+    let url = format!("{}/v1/records/Person/P-0001", n.base);
+    let long = "目".repeat(201);
+    let long_enc: String = long.bytes().map(|b| format!("%{b:02X}")).collect();
+    for who in ["clerk", "public"] {
+        for bad in ["   ", "a%0Ab", "%FF%FE", "a%00", long_enc.as_str()] {
+            let a = call("GET", &url, Some(who), &[("X-Linli-Purpose", bad)], None);
+            assert_eq!(a.status, 400, "{who} {bad}: {}", a.text());
+            assert_eq!(a.code(), "api-purpose-invalid", "{who} {bad}");
+        }
+    }
+    let ok_enc: String = "目".repeat(200).bytes().map(|b| format!("%{b:02X}")).collect();
+    assert_eq!(call("GET", &url, Some("clerk"), &[("X-Linli-Purpose", ok_enc.as_str())], None).status, 200);
+}
+
+/// `--max-connections 1`: with one connection open, the next is answered `api-busy` and closed
+/// [API-072]; once it is closed, requests are served again.
+fn a_connection_over_the_bound_is_answered_busy(n: TestNode) {
+    use std::io::{Read, Write};
+    let addr = n.base.trim_start_matches("http://").to_owned();
+    let mut a = std::net::TcpStream::connect(&addr).unwrap();
+    a.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    write!(a, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !String::from_utf8_lossy(&got).contains("{\"status\":\"ok\"}") {
+        let k = a.read(&mut buf).unwrap();
+        assert!(k > 0, "the first connection is served");
+        got.extend_from_slice(&buf[..k]);
+    }
+    // The first connection stays open (keep-alive): the second is one too many.
+    let b = call("GET", &format!("{}/healthz", n.base), None, &[], None);
+    assert_eq!(b.status, 503, "{}", b.text());
+    assert_eq!(b.code(), "api-busy");
+    assert_eq!(b.header("retry-after"), Some("5"));
+    drop(a);
+    // The slot frees when the node sees the first connection end.
+    let served = (0..200).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        call("GET", &format!("{}/healthz", n.base), None, &[], None).status == 200
+    });
+    assert!(served, "served again once the first connection closed");
+}
+
+#[test]
+fn a_connection_over_the_bound_is_answered_busy_sqlite() {
+    a_connection_over_the_bound_is_answered_busy(common::start_tuned(|c| c.max_connections = 1));
+}
+
+#[test]
+fn a_connection_over_the_bound_is_answered_busy_postgres() {
+    if let Some(n) = common::start_postgres_tuned(|c| c.max_connections = 1) {
+        a_connection_over_the_bound_is_answered_busy(n);
+    }
+}
+
+/// Writes and deletes are audited with each record's result, and reads that withheld records
+/// name them [API-080].
+fn writes_deletes_and_withheld_reads_are_audited(n: TestNode) {
+    let base = &n.base;
+    let person = person_line();
+    let url = format!("{base}/v1/records/Person/P-0001");
+    assert_eq!(call("PUT", &url, Some("clerk"), &[], Some(person.as_bytes())).status, 201);
+    assert_eq!(call("PUT", &url, Some("clerk"), &[], Some(person.as_bytes())).status, 200);
+    assert_eq!(call("PUT", &url, Some("acme"), &[], Some(person.as_bytes())).status, 403);
+    let theirs = event("E-THEIRS", "另一家公司");
+    let put = call("PUT", &format!("{base}/v1/records/Event/E-THEIRS"), Some("acme"), &[], Some(theirs.as_bytes()));
+    assert_eq!(put.status, 403);
+    assert_eq!(call("DELETE", &url, Some("clerk"), &[], None).status, 204);
+    assert_eq!(call("DELETE", &url, Some("clerk"), &[], None).status, 404);
+    let mut bad: Value = serde_json::from_str(&person).unwrap();
+    bad["gender"] = json!("7");
+    let batch = [person.clone(), bad.to_string(), "not json".to_owned()].join("\n");
+    assert_eq!(call("POST", &format!("{base}/v1/records"), Some("clerk"), &[], Some(batch.as_bytes())).status, 200);
+    // A record validation would refuse (its id holds an ID number), put straight into the
+    // store: withheld from every reader above internal.
+    let thing = example_lines().into_iter().find(|l| l.starts_with("{\"type\":\"Thing\"")).unwrap();
+    let mut t: Value = serde_json::from_str(&thing).unwrap();
+    let leaky = "T-32050419380214311X";
+    t["id"] = json!(leaky);
+    let body = t.to_string();
+    let rec = linli_node::store::NewRecord {
+        record_type: linli_model::RecordType::Thing,
+        id: leaky.into(),
+        etag: "0".repeat(64),
+        body,
+        places: vec![],
+    };
+    n.node.store.put_many(&[(rec, linli_node::store::Precondition::None)]).unwrap();
+    let read = call("GET", &format!("{base}/v1/records/Thing/{leaky}"), Some("public"), &[], None);
+    assert_eq!(read.status, 451, "{}", read.text());
+    let list = call("GET", &format!("{base}/v1/records?type=Thing"), Some("civil"), &[], None).json();
+    assert!(list["records"].as_array().unwrap().iter().any(|r| r["id"] == leaky && r["withheld"].is_string()));
+    let log = n.node.store.audit(0, 1000).unwrap();
+    let find = |who: &str, action: &str, rec: &str| {
+        log.iter()
+            .filter(|e| e.principal == who && e.action == action)
+            .flat_map(|e| e.records.iter().zip(&e.results).filter(|(r, _)| *r == rec).map(|(_, x)| x.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(find("clerk", "write", "Person/P-0001"), ["created", "unchanged", "created", "api-invalid-record"]);
+    assert_eq!(find("acme", "write", "Person/P-0001"), ["api-forbidden"]);
+    assert_eq!(find("acme", "write", "Event/E-THEIRS"), ["api-forbidden"]);
+    assert_eq!(find("clerk", "delete", "Person/P-0001"), ["deleted", "api-not-found"]);
+    assert_eq!(find("clerk", "write", "?/?"), ["api-invalid-record"], "a line that is not JSON");
+    let withheld = |who: &str, action: &str| {
+        log.iter().any(|e| e.principal == who && e.action == action && e.withheld == [leaky.replace("T-", "Thing/T-")])
+    };
+    assert!(withheld("public", "read"), "the withheld read is audited");
+    assert!(withheld("civil", "list"), "the listing names what it withheld");
+    // Writes carry no purpose and are at the caller's level.
+    assert!(log.iter().filter(|e| e.action == "write").all(|e| e.purpose.is_none()));
+}
+
+/// The head of the node's answer on a raw connection, read up to the blank line.
+fn raw_head(n: &TestNode, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(n.base.trim_start_matches("http://")).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut got = Vec::new();
+    let mut b = [0u8; 1];
+    while !got.ends_with(b"\r\n\r\n") {
+        assert_eq!(s.read(&mut b).unwrap(), 1, "the node answers: {}", String::from_utf8_lossy(&got));
+        got.push(b[0]);
+    }
+    String::from_utf8(got).unwrap().to_ascii_lowercase()
+}
+
+/// An answer given before the request's body was read says `Connection: close`, so that a client
+/// does not send its next request on a connection the node is closing; an answer after the
+/// whole body keeps the connection [API-040].
+fn an_answer_before_the_body_is_read_closes_the_connection(n: TestNode) {
+    // A chunked body whose last chunk has not come: refused unread (no token; a type outside the scopes).
+    for auth in ["", "Authorization: Bearer acme\r\n"] {
+        let head = raw_head(
+            &n,
+            &format!(
+                "PUT /v1/records/Person/P-1 HTTP/1.1\r\nHost: x\r\n{auth}Transfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n"
+            ),
+        );
+        assert!(head.starts_with("http/1.1 40"), "{head}");
+        assert!(head.contains("connection: close"), "{head}");
+    }
+    // Read whole and refused on its content: the connection stays.
+    let head = raw_head(
+        &n,
+        "PUT /v1/records/Person/P-1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer clerk\r\nContent-Length: 2\r\n\r\n{}",
+    );
+    assert!(head.starts_with("http/1.1 422"), "{head}");
+    assert!(!head.contains("connection: close"), "{head}");
+    // No body at all: the connection stays.
+    let head = raw_head(&n, "GET /v1/records/Person/P-1 HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert!(head.starts_with("http/1.1 401") && !head.contains("connection: close"), "{head}");
+}
+
 /// Every scenario above on both back-ends [API-050], [API-051].
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
@@ -689,6 +1031,16 @@ on_both_backends!(
     unknown_paths_and_methods_answer_json_errors,
     a_public_read_whose_residence_has_no_community_drops_or_withholds_it_never_shows_the_room,
     a_slow_client_is_cut_off_with_a_stable_code,
+    writes_a_caller_may_not_make_are_refused_before_validation,
+    the_check_is_for_departments_and_leaves_no_spooled_upload,
+    answers_with_records_or_audit_data_are_not_stored_by_caches,
+    heavy_requests_beyond_the_bound_are_busy_and_others_go_on,
+    a_body_slower_than_the_deadline_is_cut_off_though_each_part_is_in_time,
+    if_match_star_writes_only_over_a_live_record,
+    a_long_url_and_large_headers_answer_json_errors,
+    a_malformed_purpose_is_refused_at_every_level,
+    writes_deletes_and_withheld_reads_are_audited,
+    an_answer_before_the_body_is_read_closes_the_connection,
 );
 
 /// Two nodes on one PostgreSQL database, as behind a load balancer [API-051]: what one writes,

@@ -247,6 +247,9 @@ fn audit_entry(n: u32) -> AuditEntry {
         level: "internal".into(),
         purpose: if n % 2 == 0 { Some(format!("purpose {n}")) } else { None },
         records: vec![format!("Person/P-{n}"), "Place/L-1".into()],
+        // Entries of writes carry results, of reads with withheld records those [API-080].
+        results: if n % 3 == 0 { vec!["created".into(), "api-forbidden".into()] } else { vec![] },
+        withheld: if n % 3 == 1 { vec!["Place/L-1".into()] } else { vec![] },
     }
 }
 

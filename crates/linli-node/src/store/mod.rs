@@ -77,6 +77,8 @@ pub enum Precondition {
     None,
     /// `If-Match`: the stored ETag (without quotes) must be this one.
     IfMatch(String),
+    /// `If-Match: *`: a live record must be stored `[API-077]`.
+    IfMatchAny,
     /// `If-None-Match: *`: the record must not exist.
     IfNoneMatchAny,
 }
@@ -148,6 +150,13 @@ pub struct AuditEntry {
     pub purpose: Option<String>,
     /// The records returned, as `Type/id`.
     pub records: Vec<String>,
+    /// For a write or delete, the result for each of `records`, in their order: `created`,
+    /// `updated`, `unchanged`, `deleted`, or the code it was refused with `[API-080]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub results: Vec<String>,
+    /// Of `records`, those withheld from the reader `[API-034]`, `[API-080]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withheld: Vec<String>,
 }
 
 impl std::fmt::Debug for AuditEntry {
@@ -229,6 +238,7 @@ pub(crate) fn decide(existing: Option<(&str, bool)>, new_etag: &str, pre: &Preco
     match pre {
         Precondition::IfMatch(want) if live != Some(want.as_str()) => return Decision::Fail,
         Precondition::IfNoneMatchAny if live.is_some() => return Decision::Fail,
+        Precondition::IfMatchAny if live.is_none() => return Decision::Fail,
         _ => {}
     }
     match live {

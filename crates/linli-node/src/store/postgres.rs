@@ -223,7 +223,7 @@ impl Store for PostgresStore {
             .map_err(e)?
             .map(|r| r.get(0));
         let Some(etag) = live else {
-            return Ok(if matches!(pre, Precondition::IfMatch(_)) {
+            return Ok(if matches!(pre, Precondition::IfMatch(_) | Precondition::IfMatchAny) {
                 DeleteOutcome::PreconditionFailed
             } else {
                 DeleteOutcome::NotFound

@@ -72,8 +72,17 @@ fn open(path: &Path) -> Result<Connection, StoreError> {
 impl SqliteStore {
     /// Open (or create) the store in `dir` (file `linli.db`), bringing its layout up to date.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|err| StoreError::sqlite(format!("{}: {err}", dir.display())))?;
+        crate::create_private_dir(dir).map_err(|err| StoreError::sqlite(format!("{}: {err}", dir.display())))?;
         let path = dir.join("linli.db");
+        // A new store file is made owner-only before SQLite opens it; SQLite gives its
+        // write-ahead log and shared-memory files the mode of the database file [API-073].
+        if !path.exists() {
+            match crate::write_private(&path, b"") {
+                Ok(()) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(err) => return Err(StoreError::sqlite(format!("{}: {err}", path.display()))),
+            }
+        }
         let mut w = open(&path)?;
         migrate(&mut w)?;
         let readers = (0..4).map(|_| open(&path).map(Mutex::new)).collect::<Result<Vec<_>, _>>()?;
@@ -206,7 +215,7 @@ impl Store for SqliteStore {
             .optional()
             .map_err(e)?;
         let Some(etag) = live else {
-            return Ok(if matches!(pre, Precondition::IfMatch(_)) {
+            return Ok(if matches!(pre, Precondition::IfMatch(_) | Precondition::IfMatchAny) {
                 DeleteOutcome::PreconditionFailed
             } else {
                 DeleteOutcome::NotFound

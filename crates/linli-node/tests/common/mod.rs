@@ -58,15 +58,25 @@ pub fn key() -> linli_privacy::Key {
 }
 
 pub fn start() -> TestNode {
+    start_tuned(|_| {})
+}
+
+/// [`start`] with the test limits changed by `tune`.
+pub fn start_tuned(tune: fn(&mut Config)) -> TestNode {
     let dir = tempfile::tempdir().unwrap();
     let store: Arc<dyn linli_node::Store> = Arc::new(linli_node::store::sqlite::SqliteStore::open(dir.path()).unwrap());
-    start_with(store, dir)
+    start_tuned_with(store, dir, tune)
 }
 
 /// A node on a fresh PostgreSQL database of its own, made on the server `LINLI_TEST_POSTGRES`
 /// names (a URL whose role may create databases). Unset: `None` with a note — but under CI
 /// (env `CI` set) the test fails, so that no back-end is silently skipped there.
 pub fn start_postgres() -> Option<TestNode> {
+    start_postgres_tuned(|_| {})
+}
+
+/// [`start_postgres`] with the test limits changed by `tune`.
+pub fn start_postgres_tuned(tune: fn(&mut Config)) -> Option<TestNode> {
     let Ok(url) = std::env::var("LINLI_TEST_POSTGRES") else {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -78,7 +88,7 @@ pub fn start_postgres() -> Option<TestNode> {
     let db = fresh_database(&url);
     let store: Arc<dyn linli_node::Store> =
         Arc::new(linli_node::store::postgres::PostgresStore::connect(&db.url, 4).unwrap());
-    let mut n = start_with(store, tempfile::tempdir().unwrap());
+    let mut n = start_tuned_with(store, tempfile::tempdir().unwrap(), tune);
     n.database = Some(db);
     Some(n)
 }
@@ -114,11 +124,19 @@ pub fn fresh_database(admin: &str) -> Database {
 }
 
 pub fn start_with(store: Arc<dyn linli_node::Store>, dir: tempfile::TempDir) -> TestNode {
+    start_tuned_with(store, dir, |_| {})
+}
+
+/// The test limits: 1 MiB bodies, 4 MiB uploads, 2 s idle, 5 s a body; then `tune`.
+pub fn start_tuned_with(store: Arc<dyn linli_node::Store>, dir: tempfile::TempDir, tune: fn(&mut Config)) -> TestNode {
     let work = dir.path().join("work");
     std::fs::create_dir_all(&work).unwrap();
     let mut config = Config::new(work, "sqlite");
     config.max_body = 1 << 20;
+    config.max_upload = 4 << 20;
     config.idle = std::time::Duration::from_secs(2);
+    config.body_deadline = std::time::Duration::from_secs(5);
+    tune(&mut config);
     let node = Arc::new(Node::new(store, principals(), Some(key()), config).unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();

@@ -30,6 +30,7 @@ pub(crate) const CHECKS: &[(&str, CheckFn)] = &[
     ("AP-0015", upload_check),
     ("AP-0016", limits),
     ("AP-0017", page),
+    ("AP-0018", department_check),
 ];
 
 /// `GET /healthz`, `/openapi.json` and `/v1/status`; a query parameter an endpoint does not
@@ -83,8 +84,30 @@ fn status_and_health(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
     for path in ["/v1/records?colour=red", "/v1/changes?colour=red"] {
         let a = ctx.writer("GET", path, None)?;
         c.error(&a, 400, "api-bad-query", "API-004")?;
+        no_store(c, &a);
+    }
+    // Cache-Control: no-store on what carries records or audit data, errors included [API-076].
+    no_store(c, &s);
+    for path in ["/v1/records?type=Place&limit=1", "/v1/changes?limit=1", "/v1/records/Place/api-never-written"] {
+        let a = ctx.writer("GET", path, None)?;
+        no_store(c, &a);
     }
     Ok(())
+}
+
+/// The answer carries `Cache-Control: no-store` `[API-076]`.
+fn no_store(c: &mut Check, a: &super::Answer) {
+    let ok = a
+        .headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("cache-control"))
+        .any(|(_, v)| v.split(',').any(|d| d.trim().eq_ignore_ascii_case("no-store")));
+    if !ok {
+        c.fail(
+            format!("{} 的应答（HTTP {}）没有 Cache-Control: no-store [API-076]", a.what, a.status),
+            format!("{} answered HTTP {} without Cache-Control: no-store [API-076]", a.what, a.status),
+        );
+    }
 }
 
 /// No token, an unknown token: `401` and nothing done; `bearer` in lower case accepted; a token
@@ -286,6 +309,24 @@ fn preconditions(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
             }
         }
     }
+    // If-Match: * — an update of a live record only, never a create [API-077].
+    write_answer(c, &ctx.put(&place(&id, "星幢"), &[("If-Match", "*")])?, 200, "updated", "API-077")?;
+    let never = ctx.id("AP-0004", 3);
+    c.error(&ctx.put(&place(&never, "1幢"), &[("If-Match", "*")])?, 412, "api-precondition-failed", "API-077")?;
+    c.error(&ctx.get("Place", &never)?, 404, "api-not-found", "API-077")?;
+    let gone = ctx.id("AP-0004", 4);
+    write_answer(c, &ctx.put(&place(&gone, "1幢"), &[])?, 201, "created", "API-012")?;
+    let d = ctx.http.send("DELETE", &format!("/v1/records/Place/{gone}"), Some(&ctx.target.token), &[], None)?;
+    c.status(&d, &[204], "API-017");
+    c.error(&ctx.put(&place(&gone, "2幢"), &[("If-Match", "*")])?, 412, "api-precondition-failed", "API-077")?;
+    let d = ctx.http.send(
+        "DELETE",
+        &format!("/v1/records/Place/{never}"),
+        Some(&ctx.target.token),
+        &[("If-Match", "*")],
+        None,
+    )?;
+    c.error(&d, 412, "api-precondition-failed", "API-077")?;
     Ok(())
 }
 
@@ -1130,9 +1171,19 @@ fn purpose_export_report(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
     write_answer(c, &ctx.put(&place(&id, "1幢"), &[])?, 201, "created", "API-012")?;
     let t = Some(ctx.target.token.as_str());
     let read = format!("/v1/records/Place/{id}");
+    // White space only: no purpose [API-031], or not 1 to 200 characters [API-081].
+    let a = ctx.http.send("GET", &read, t, &[("X-Linli-Purpose", "   ")], None)?;
+    c.error_of(&a, 400, &["api-purpose-required", "api-purpose-invalid"], "API-031")?;
+    // A purpose that is not 1 to 200 characters of text without control characters, at any level [API-081].
+    let long = "a".repeat(201);
+    for (token, purpose) in
+        [(t, "forged%0Aline"), (t, long.as_str()), (Some(public), "%E6%A0%B8%0D%E6%9F%A5"), (t, "%FF%FE")]
+    {
+        let a = ctx.http.send("GET", &read, token, &[("X-Linli-Purpose", purpose)], None)?;
+        c.error(&a, 400, "api-purpose-invalid", "API-081")?;
+    }
     for (path, purpose) in [
         (read.as_str(), None),
-        (read.as_str(), Some("   ")),
         ("/v1/records?type=Place&limit=1", None),
         ("/v1/changes?limit=1", None),
         ("/v1/export?level=internal", None),
@@ -1303,6 +1354,13 @@ fn paths(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
         "API-011",
     )?;
     c.error(&ctx.writer("GET", "/v1/nothing-here", None)?, 404, "api-no-route", "API-040")?;
+    // A target over 8 KiB, header fields over 64 KiB [API-078].
+    let target = format!("/v1/records?type=Place&limit=1&pad={}", "a".repeat(8200));
+    c.error(&ctx.writer("GET", &target, None)?, 414, "api-uri-too-long", "API-078")?;
+    let pad = "b".repeat(66 * 1024);
+    let a =
+        ctx.http.send("GET", "/v1/status", t, &[("X-Linli-Purpose", super::PURPOSE), ("X-Pad", pad.as_str())], None)?;
+    c.error(&a, 431, "api-headers-too-large", "API-078")?;
     c.error(
         &ctx.http.send("POST", &format!("/v1/records/Place/{one}"), t, &json, Some(body.clone()))?,
         405,
@@ -1337,6 +1395,38 @@ fn scopes(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
     )?;
     c.error(&a, 403, "api-forbidden", "API-002")?;
     c.error(&ctx.get("Place", &one)?, 404, "api-not-found", "API-002")?;
+    // An invalid record it may not write: 403 without findings, never a 422 report [API-075].
+    let bad = format!("{{\"type\":\"Place\",\"id\":\"{one}\"}}");
+    let a = ctx.http.send(
+        "PUT",
+        &format!("/v1/records/Place/{one}"),
+        Some(public),
+        &json,
+        Some(bad.clone().into_bytes()),
+    )?;
+    c.error(&a, 403, "api-forbidden", "API-075")?;
+    if a.status == 403 && a.json()?.get("report").is_some() {
+        c.fail(
+            "无权写入的无效记录得到了校验报告 [API-075]",
+            "an invalid record the caller may not write drew a validation report [API-075]",
+        );
+    }
+    let line = format!("{bad}\n").into_bytes();
+    let a =
+        ctx.http.send("POST", "/v1/records", Some(public), &[("Content-Type", "application/x-ndjson")], Some(line))?;
+    if a.status == 200 {
+        let lines = a.ndjson()?;
+        let ok = matches!(lines.as_slice(), [l] if l.get("status").and_then(Value::as_u64) == Some(403)
+            && l.get("code").and_then(Value::as_str) == Some("api-forbidden") && l.get("findings").is_none());
+        if !ok {
+            c.fail(
+                "无权写入的批量行不是 403 api-forbidden（不带 findings）[API-075]",
+                "a batch line the caller may not write is not 403 api-forbidden without findings [API-075]",
+            );
+        }
+    } else {
+        c.status(&a, &[200], "API-014");
+    }
     let a = ctx.http.send("DELETE", &format!("/v1/records/Place/{two}"), Some(public), &[], None)?;
     c.error(&a, 403, "api-forbidden", "API-002")?;
     let g = ctx.get("Place", &two)?;
@@ -1486,6 +1576,20 @@ fn page(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
         c.fail(
             "页面不是中文优先（html 的 lang 不是 zh）[API-060]",
             "the page is not Chinese first (its html lang is not zh) [API-060]",
+        );
+    }
+    Ok(())
+}
+
+/// The upload check answered to a department (the writer) `[API-070]`.
+fn department_check(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    let line = format!("{}\n", place(&ctx.id("AP-0018", 1), "1幢")).into_bytes();
+    let a =
+        ctx.http.send("POST", "/v1/check?format=json&name=upload.ndjson", Some(&ctx.target.token), &[], Some(line))?;
+    if c.status(&a, &[200], "API-070") && !a.json()?.is_object() {
+        c.fail(
+            "部门的上传检查未得到 JSON 报告 [API-070]",
+            "a department's upload check did not answer a JSON report [API-070]",
         );
     }
     Ok(())

@@ -2,7 +2,8 @@
 # fresh data folder and a free loopback port, wait until it answers, load a dataset as the clerk,
 # and stop it again. Sets node_pid, node_url, node_log.
 #
-#   node_start LINLI DATA LOG     start the node (exit 2 if it ends before answering /healthz)
+#   node_start LINLI DATA LOG [ARG…]  start the node, ARGs added to `linli serve` (exit 2 if it ends
+#                                 before answering /healthz)
 #   node_load URL TOKEN DIR       POST every DIR/*.ndjson as one batch; exit 1 unless every line is 201
 #   node_stop                     stop the node if it runs (safe to call twice; call from a trap)
 
@@ -13,10 +14,11 @@ node_log=""
 node_start() {
   local linli="$1" data="$2"
   node_log="$3"
+  shift 3
   local port
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
   node_url="http://127.0.0.1:$port"
-  "$linli" serve --data "$data" --listen "127.0.0.1:$port" >"$node_log" 2>&1 &
+  "$linli" serve --data "$data" --listen "127.0.0.1:$port" "$@" >"$node_log" 2>&1 &
   node_pid=$!
   for _ in $(seq 1 100); do
     if curl -fsS "$node_url/healthz" >/dev/null 2>&1; then return 0; fi

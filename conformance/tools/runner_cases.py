@@ -202,10 +202,10 @@ def main():
          "outcomes": {f"{raw}/share-inter-department": "fail", f"{raw}/share-public": "fail"}}))
 
     cases.append(case(
-        "RUN-0013", "声明保留类别 api 的产品在 start 时被拒绝（退出码 2）",
-        "A product that claims the reserved class `api` is refused at start (exit 2)",
-        ["CNF-002"], "invalid", ["--classes", "core,api"],
-        {"exit_code": 2, "run_errors": ["CNF-002"]}))
+        "RUN-0013", "通过适配器声明 api 类别（只能以 --api 对节点测试）的产品在 start 时被拒绝（退出码 2）",
+        "A product that claims the class `api` through an adapter (judged only against a node, --api) is refused at start (exit 2)",
+        ["CNF-002", "CNF-072"], "invalid", ["--classes", "core,api"],
+        {"exit_code": 2, "run_errors": ["CNF-002", "CNF-072"]}))
 
     cases.append(case(
         "RUN-0014", "只实现标准 9.9.9 版本的产品在 start 时被拒绝（退出码 2）",

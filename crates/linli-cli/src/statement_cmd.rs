@@ -171,6 +171,9 @@ fn unchecked_line(unchecked: &[(String, statement::Unchecked)], zh: bool) -> Str
                 U::Product { dataset: false } => ("产品程序", "the product program", "--adapter-binary"),
                 U::Product { dataset: true } => ("数据集", "the dataset", "--dataset"),
                 U::AdapterFile => ("适配器文件", "an adapter file", "--adapter-file"),
+                U::Node => {
+                    ("节点提供的 OpenAPI 文档", "the OpenAPI document the node served", "--adapter-binary openapi.json")
+                }
                 U::Summary => ("结果摘要", "the run summary", "--summary"),
             };
             if zh {

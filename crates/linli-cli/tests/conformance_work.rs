@@ -130,3 +130,61 @@ fn a_suite_that_is_not_there_is_not_found_naming_the_path_not_refused() {
     let (_, text) = run(&["--lang", "en", "conformance", "list", "--suite", &file]);
     assert!(text.starts_with("error[suite-not-found]:") && text.ends_with("not a directory"), "{text}");
 }
+
+#[test]
+fn an_api_run_needs_a_readable_token_and_an_http_url_and_never_prints_the_token() {
+    let dir = temp("api-args");
+    std::fs::create_dir_all(&dir).unwrap();
+    let token = dir.join("writer.token");
+    std::fs::write(&token, "lt_secret_token_of_the_cli_test\n").unwrap();
+    let out = dir.join("out");
+    let (o, t) = (out.to_str().unwrap(), token.to_str().unwrap());
+    // No token file: refused by the arguments.
+    let (code, _) = run(&["--lang", "en", "conformance", "run", "--api", "http://127.0.0.1:9", "--out", o]);
+    assert_eq!(code, ExitCode::from(2));
+    // A token file that is not there, or holds no single token: api-token, naming the option.
+    let missing = dir.join("missing.token");
+    let (code, text) = run(&[
+        "--lang",
+        "en",
+        "conformance",
+        "run",
+        "--api",
+        "http://127.0.0.1:9",
+        "--token-file",
+        missing.to_str().unwrap(),
+        "--out",
+        o,
+    ]);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(text.starts_with("error[api-token]: --token-file"), "{text}");
+    let empty = dir.join("empty.token");
+    std::fs::write(&empty, "  \n").unwrap();
+    let (code, text) = run(&[
+        "--lang",
+        "en",
+        "conformance",
+        "run",
+        "--api",
+        "http://127.0.0.1:9",
+        "--token-file",
+        t,
+        "--token-file-public",
+        empty.to_str().unwrap(),
+        "--out",
+        o,
+    ]);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(text.starts_with("error[api-token]: --token-file-public"), "{text}");
+    // An https URL: the run error api-target, reports written, no token anywhere.
+    let (code, text) =
+        run(&["--lang", "en", "conformance", "run", "--api", "https://127.0.0.1:9", "--token-file", t, "--out", o]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.contains("error[api-target]") && text.contains("TLS"), "{text}");
+    for f in ["summary.json", "events.jsonl", "junit.xml", "report.html"] {
+        let written = std::fs::read_to_string(out.join(f)).unwrap();
+        assert!(!written.contains("lt_secret"), "{f} holds the token");
+    }
+    assert!(!text.contains("lt_secret"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -82,6 +82,11 @@ pub struct Exemption {
     pub untestable: Untestable,
     /// Why.
     pub reason: Bilingual,
+    /// The requirement binds nothing a conformance class judges — a local command, a client, the
+    /// files and processes of the machine a node runs on — so no class can ever test it; such an
+    /// exemption excuses both halves and is not counted in the one-in-ten share `[CNF-020]`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_class: bool,
 }
 
 /// Which half of the coverage an exemption excuses.
@@ -229,9 +234,9 @@ pub const MAX_EXEMPTED_SHARE: f64 = 0.10;
 
 /// Chapters whose conformance class is not yet in the suite, with that class `[CNF-020]`: their
 /// MUST requirements need a recorded reason like any other, but neither they nor their
-/// exemptions count in the one-in-ten share until the class comes (chapter 31, the exchange API:
-/// class `api`, issue 18). Remove a chapter from here when its class is added.
-pub const PENDING_CLASSES: &[(&str, &str)] = &[("31-exchange-api.md", "api")];
+/// exemptions count in the one-in-ten share until the class comes. Remove a chapter from here
+/// when its class is added (chapter 31 was, with the class `api`, issue 18).
+pub const PENDING_CLASSES: &[(&str, &str)] = &[];
 
 /// The class a requirement waits for, when its chapter's class is not yet in the suite.
 pub fn pending_class(r: &Requirement) -> Option<&'static str> {
@@ -243,11 +248,16 @@ fn counted_musts(reqs: &[Requirement]) -> impl Iterator<Item = &Requirement> {
     reqs.iter().filter(|r| r.level == "MUST" && pending_class(r).is_none())
 }
 
+/// Whether the requirement's exemption says that no class judges it `[CNF-020]`.
+fn no_class(cov: &BTreeMap<String, Coverage>, r: &Requirement) -> bool {
+    cov.get(&r.id).and_then(|c| c.exemption.as_ref()).is_some_and(|e| e.no_class)
+}
+
 /// MUST requirements exempted in the valid half and in the invalid half.
 pub fn exempted_per_half(reqs: &[Requirement], cov: &BTreeMap<String, Coverage>) -> (usize, usize) {
     let mut valid = 0;
     let mut invalid = 0;
-    for r in counted_musts(reqs) {
+    for r in counted_musts(reqs).filter(|r| !no_class(cov, r)) {
         match cov.get(&r.id).and_then(|c| c.exemption.as_ref()).map(|e| e.untestable) {
             Some(Untestable::Both) => {
                 valid += 1;
@@ -288,6 +298,10 @@ pub fn gate(reqs: &[Requirement], cov: &BTreeMap<String, Coverage>, exempt: &[Ex
         if r.level != "MUST" {
             out.push(format!("exemption for {} which is {}, not MUST", r.id, r.level));
         }
+        // A requirement no class judges has neither half.
+        if e.no_class && e.untestable != Untestable::Both {
+            out.push(format!("{}: an exemption that no class judges it excuses both halves", r.id));
+        }
         // A reason contradicted by the cases: that half is covered after all.
         if let Some(c) = cov.get(&e.requirement) {
             let valid_claimed = matches!(e.untestable, Untestable::Valid | Untestable::Both);
@@ -318,7 +332,7 @@ pub fn gate(reqs: &[Requirement], cov: &BTreeMap<String, Coverage>, exempt: &[Ex
             out.push(format!("{}: the reason is too short to be checked", e.requirement));
         }
     }
-    let musts = counted_musts(reqs).count();
+    let musts = counted_musts(reqs).filter(|r| !no_class(cov, r)).count();
     let (valid, invalid) = exempted_per_half(reqs, cov);
     let limit = (musts as f64 * MAX_EXEMPTED_SHARE).floor() as usize;
     for (half, n) in [("valid", valid), ("invalid", invalid)] {
@@ -344,7 +358,9 @@ pub fn coverage_markdown(reqs: &[Requirement], cov: &BTreeMap<String, Coverage>)
         .filter(|r| cov.get(&r.id).is_some_and(|c| !c.valid.is_empty() && !c.invalid.is_empty()))
         .count();
     let (ev, ei) = exempted_per_half(reqs, cov);
-    let counted = counted_musts(reqs).count();
+    let counted = counted_musts(reqs).filter(|r| !no_class(cov, r)).count();
+    let outside: Vec<&str> =
+        reqs.iter().filter(|r| r.level == "MUST" && no_class(cov, r)).map(|r| r.id.as_str()).collect();
     let pct = |n: usize| if counted == 0 { 0.0 } else { n as f64 * 100.0 / counted as f64 };
     let _ = writeln!(
         md,
@@ -353,6 +369,14 @@ pub fn coverage_markdown(reqs: &[Requirement], cov: &BTreeMap<String, Coverage>)
         pct(ev),
         pct(ei)
     );
+    if !outside.is_empty() {
+        let _ = writeln!(
+            md,
+            "Bound to nothing a conformance class judges (a local command, a client, the node's host): {} MUST requirements ({}), exempted in both halves and counted apart from the 10 % ([CNF-020]).\n",
+            outside.len(),
+            outside.join(", ")
+        );
+    }
     for (file, class) in PENDING_CLASSES {
         let n = reqs.iter().filter(|r| r.level == "MUST" && r.file == *file).count();
         let _ = writeln!(
@@ -368,7 +392,10 @@ pub fn coverage_markdown(reqs: &[Requirement], cov: &BTreeMap<String, Coverage>)
         let c = cov.get(&r.id).cloned().unwrap_or_default();
         let list = |v: &[String]| if v.is_empty() { "—".to_owned() } else { v.join(", ") };
         // No exemption: the default, an empty cell.
-        let reason = c.exemption.map(|e| format!("{:?}: {}", e.untestable, e.reason.en)).unwrap_or_default();
+        let reason = c
+            .exemption
+            .map(|e| format!("{:?}{}: {}", e.untestable, if e.no_class { " (no class)" } else { "" }, e.reason.en))
+            .unwrap_or_default();
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} | {} |",
@@ -398,7 +425,32 @@ mod tests {
                 zh: format!("{id} 的理由足够长，可供审阅者核对"),
                 en: format!("the reason for {id} is long enough for a reviewer to check it"),
             },
+            no_class: false,
         }
+    }
+
+    #[test]
+    fn requirements_no_class_judges_are_exempted_apart_from_the_share_and_in_both_halves() {
+        let mut reqs: Vec<Requirement> = (0..10).map(|i| req(&format!("DAT-{i:03}"), "17-datasets.md")).collect();
+        reqs.extend((0..3).map(|i| req(&format!("API-{i:03}"), "31-exchange-api.md")));
+        let outside: Vec<Exemption> =
+            (0..3).map(|i| Exemption { no_class: true, ..exempt(&format!("API-{i:03}")) }).collect();
+        let c = cov(&reqs, &outside);
+        assert_eq!(exempted_per_half(&reqs, &c), (0, 0));
+        assert!(gate(&reqs, &c, &outside).is_empty(), "{:?}", gate(&reqs, &c, &outside));
+        assert!(coverage_markdown(&reqs, &c).contains("3 MUST requirements (API-000, API-001, API-002)"));
+        // The same three counted: over the share of 1 in 10.
+        let counted: Vec<Exemption> = (0..3).map(|i| exempt(&format!("API-{i:03}"))).collect();
+        let c = cov(&reqs, &counted);
+        assert!(gate(&reqs, &c, &counted).iter().any(|p| p.contains("at most 1 (10 %)")));
+        // No class, yet only one half excused: refused.
+        let half = vec![Exemption { untestable: Untestable::Valid, ..outside[0].clone() }];
+        let c = cov(&reqs, &half);
+        assert!(
+            gate(&reqs, &c, &half).iter().any(|p| p.contains("excuses both halves")),
+            "{:?}",
+            gate(&reqs, &c, &half)
+        );
     }
 
     fn cov(reqs: &[Requirement], ex: &[Exemption]) -> BTreeMap<String, Coverage> {
@@ -412,23 +464,21 @@ mod tests {
     }
 
     #[test]
-    fn exemptions_of_a_pending_class_are_counted_apart_from_the_share() {
-        // Ten covered MUST requirements allow one exemption per half.
+    fn exemptions_of_chapter_31_count_in_the_share_now_that_its_class_is_in_the_suite() {
+        assert!(PENDING_CLASSES.is_empty(), "the class api is in the suite (issue 18)");
+        // Ten covered MUST requirements allow one exemption per half; chapter 31 counts too.
         let mut reqs: Vec<Requirement> = (0..10).map(|i| req(&format!("DAT-{i:03}"), "17-datasets.md")).collect();
         reqs.extend((0..5).map(|i| req(&format!("API-{i:03}"), "31-exchange-api.md")));
-        let pending: Vec<Exemption> = (0..5).map(|i| exempt(&format!("API-{i:03}"))).collect();
-        let c = cov(&reqs, &pending);
-        assert_eq!(exempted_per_half(&reqs, &c), (0, 0));
-        assert!(gate(&reqs, &c, &pending).is_empty(), "{:?}", gate(&reqs, &c, &pending));
-        // Two exemptions in a counted chapter break the share of 1 in 10.
-        let mut two = pending.clone();
-        two.extend([exempt("DAT-000"), exempt("DAT-001")]);
+        let one = vec![exempt("API-000")];
+        let c = cov(&reqs, &one);
+        assert_eq!(exempted_per_half(&reqs, &c), (1, 1));
+        assert!(gate(&reqs, &c, &one).is_empty(), "{:?}", gate(&reqs, &c, &one));
+        let two: Vec<Exemption> = (0..2).map(|i| exempt(&format!("API-{i:03}"))).collect();
         let c = cov(&reqs, &two);
         assert_eq!(exempted_per_half(&reqs, &c), (2, 2));
         assert!(gate(&reqs, &c, &two).iter().any(|p| p.contains("at most 1 (10 %)")), "{:?}", gate(&reqs, &c, &two));
-        // A pending requirement still needs its reason.
-        let c = cov(&reqs, &pending[1..]);
-        let c: BTreeMap<String, Coverage> = c
+        // A requirement of chapter 31 without a case needs its reason.
+        let c: BTreeMap<String, Coverage> = cov(&reqs, &[])
             .into_iter()
             .map(|(k, mut v)| {
                 if k == "API-000" {
@@ -438,6 +488,6 @@ mod tests {
                 (k, v)
             })
             .collect();
-        assert!(gate(&reqs, &c, &pending[1..]).iter().any(|p| p.starts_with("API-000")));
+        assert!(gate(&reqs, &c, &[]).iter().any(|p| p.starts_with("API-000")));
     }
 }

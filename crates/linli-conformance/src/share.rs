@@ -617,7 +617,7 @@ fn files_contain(dir: &Path, needle: &[u8]) -> bool {
 /// item or `extensions` holds (dropped at both levels), and the identity and mobile numbers in
 /// free text `[SHR-042]`; at `public` also the names of persons. Values masked (`*`) or
 /// pseudonymised already are not raw and are left out.
-fn forbidden(records: &[Value], level: &str) -> BTreeSet<String> {
+pub(crate) fn forbidden(records: &[Value], level: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut add = |v: Option<&Value>, min: usize| {
         if let Some(s) = v.and_then(Value::as_str) {
@@ -667,7 +667,7 @@ fn forbidden(records: &[Value], level: &str) -> BTreeSet<String> {
 /// sent (type, id, pointer; never the name), as the self-check of `linli mask` finds them
 /// (`linli_privacy::leak::names_in_text` with the names of [`linli_privacy::leak::Names`])
 /// `[SHR-043]`, `[SHR-052]`. At `internal` names may stay.
-fn names_left(sent: &[Value], back: &[Value], level: &str) -> Vec<(String, String, String)> {
+pub(crate) fn names_left(sent: &[Value], back: &[Value], level: &str) -> Vec<(String, String, String)> {
     if level == "internal" {
         return Vec::new();
     }
@@ -685,7 +685,7 @@ fn names_left(sent: &[Value], back: &[Value], level: &str) -> Vec<(String, Strin
 }
 
 /// Every string in a JSON value.
-fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+pub(crate) fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
     match v {
         Value::String(s) => out.push(s),
         Value::Array(a) => a.iter().for_each(|x| strings(x, out)),

@@ -406,6 +406,8 @@ pub enum Unchecked {
     },
     /// A file of the adapter command (role `adapter-file`).
     AdapterFile,
+    /// The node of an api run: the OpenAPI document it served `[CNF-076]`.
+    Node,
     /// `summary.json`.
     Summary,
 }
@@ -529,6 +531,8 @@ pub fn verify(envelope: &[u8], key: &VerifyingKey, against: &Against) -> Result<
             Unchecked::Suite
         } else if d.annotations.get("role").and_then(Value::as_str) == Some(ROLE_ADAPTER_FILE) {
             Unchecked::AdapterFile
+        } else if d.annotations.get("kind").and_then(Value::as_str) == Some("api") {
+            Unchecked::Node
         } else {
             Unchecked::Product { dataset: d.annotations.get("kind").and_then(Value::as_str) == Some("dataset") }
         };

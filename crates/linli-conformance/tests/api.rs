@@ -110,6 +110,19 @@ fn the_reference_node_passes_every_api_outcome() {
     let node = s.node.as_ref().unwrap();
     assert_eq!(node.storage.as_deref(), Some("sqlite"));
     assert!(node.openapi_sha256.as_deref().is_some_and(|h| h.len() == 64));
+    // The statement's product subject: the node by URL, bound to the OpenAPI document it served.
+    let t = target(&n.base, true);
+    let summary_json = serde_json::to_vec(&s).unwrap();
+    let st = linli_conformance::statement::statement(&s, &t, &suite_dir(), &summary_json);
+    let v = serde_json::to_value(&st).unwrap();
+    let product = v["subject"].as_array().unwrap().iter().find(|d| d["annotations"]["kind"] == "api").unwrap().clone();
+    assert_eq!(product["name"], format!("api:{}", n.base));
+    assert_eq!(product["annotations"]["storage"], "sqlite");
+    let openapi = ureq::get(&format!("{}/openapi.json", n.base)).call().unwrap().into_body().read_to_vec().unwrap();
+    let want = linli_model::support::hex::encode(&<sha2::Sha256 as sha2::Digest>::digest(&openapi));
+    assert_eq!(product["digest"]["sha256"], want);
+    let text = serde_json::to_string(&v).unwrap() + &String::from_utf8_lossy(&summary_json);
+    assert!(!text.contains("Bearer") && !text.contains("\"clerk\""), "no token in the statement or the summary");
 }
 
 #[test]
@@ -220,4 +233,210 @@ fn malformed_json_and_a_wrong_content_type_end_in_error() {
     );
     let s = run_against(&target(&url, true), Duration::from_secs(5));
     assert_errors_and_goes_on(&s, "content type", "content type");
+}
+
+/// A request as the proxy received it.
+struct Req {
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+/// An answer as the proxy sends it on.
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+type Hook = fn(&mut Req, Option<&mut Resp>);
+
+/// A proxy in front of `upstream` that lets `hook` change each request (called with `None`)
+/// and each answer: a node made faulty from the outside.
+fn proxy(upstream: String, hook: Hook) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(s) = stream else { continue };
+            let upstream = upstream.clone();
+            std::thread::spawn(move || serve_proxied(s, &upstream, hook));
+        }
+    });
+    url
+}
+
+fn serve_proxied(mut s: std::net::TcpStream, upstream: &str, hook: Hook) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(None)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    let mut buf: Vec<u8> = Vec::new();
+    loop {
+        // The head.
+        let head_end = loop {
+            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i;
+            }
+            let mut chunk = [0u8; 65536];
+            match s.read(&mut chunk) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        };
+        let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+        buf.drain(..head_end + 4);
+        let mut lines = head.split("\r\n");
+        let mut first = lines.next().unwrap_or("").split(' ');
+        let (method, path) = (first.next().unwrap_or("").to_owned(), first.next().unwrap_or("").to_owned());
+        let headers: Vec<(String, String)> =
+            lines.filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))).collect();
+        let len: usize = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
+        while buf.len() < len {
+            let mut chunk = [0u8; 65536];
+            match s.read(&mut chunk) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+        let body: Vec<u8> = buf.drain(..len).collect();
+        let mut req = Req { method, path, headers, body };
+        hook(&mut req, None);
+        let mut b = ureq::http::Request::builder().method(req.method.as_str()).uri(format!("{upstream}{}", req.path));
+        for (k, v) in &req.headers {
+            if !["host", "content-length", "connection", "transfer-encoding"].contains(&k.to_ascii_lowercase().as_str())
+            {
+                b = b.header(k.as_str(), v.as_str());
+            }
+        }
+        let answer = if req.body.is_empty() && req.method != "PUT" && req.method != "POST" {
+            agent.run(b.body(()).unwrap())
+        } else {
+            agent.run(b.body(req.body.clone()).unwrap())
+        };
+        let Ok(answer) = answer else { return };
+        let status = answer.status().as_u16();
+        let headers: Vec<(String, String)> = answer
+            .headers()
+            .iter()
+            .filter(|(k, _)| !["content-length", "connection", "transfer-encoding"].contains(&k.as_str()))
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        let body = answer.into_body().with_config().limit(1 << 30).read_to_vec().unwrap_or_default();
+        let mut resp = Resp { status, headers, body };
+        hook(&mut req, Some(&mut resp));
+        let mut out = format!("HTTP/1.1 {} X\r\n", resp.status);
+        for (k, v) in &resp.headers {
+            out.push_str(&format!("{k}: {v}\r\n"));
+        }
+        out.push_str(&format!("Content-Length: {}\r\n\r\n", resp.body.len()));
+        if s.write_all(out.as_bytes()).is_err() || s.write_all(&resp.body).is_err() {
+            return;
+        }
+    }
+}
+
+fn detail(s: &Summary, id: &str) -> String {
+    s.cases.iter().find(|c| c.id == id).map(|c| c.detail_en.clone()).unwrap()
+}
+
+/// The outcomes that did not pass, by ID.
+fn failing(s: &Summary) -> Vec<String> {
+    s.cases.iter().filter(|c| c.outcome != Outcome::Pass).map(|c| c.id.clone()).collect()
+}
+
+#[test]
+fn the_proxy_alone_changes_nothing() {
+    let n = node();
+    let url = proxy(n.base.clone(), |_, _| {});
+    let s = run_against(&target(&url, true), Duration::from_secs(30));
+    assert_eq!(not_passing(&s), Vec::<String>::new());
+}
+
+#[test]
+fn a_feed_that_loses_changes_fails_the_feed_case_only() {
+    let n = node();
+    // Changes of some of AP-0006's records never shown, the cursor still moving past them.
+    let url = proxy(n.base.clone(), |req, resp| {
+        let Some(resp) = resp else { return };
+        if !req.path.starts_with("/v1/changes") || resp.status != 200 {
+            return;
+        }
+        let mut v: serde_json::Value = serde_json::from_slice(&resp.body).unwrap();
+        if let Some(a) = v["changes"].as_array_mut() {
+            a.retain(|c| !c["id"].as_str().is_some_and(|id| id.contains("ap0006") && id.ends_with('7')));
+        }
+        resp.body = v.to_string().into_bytes();
+    });
+    let s = run_against(&target(&url, true), Duration::from_secs(30));
+    assert_eq!(failing(&s), ["AP-0006/api"], "{:?}", not_passing(&s));
+    assert_eq!(outcome(&s, "AP-0006/api"), Outcome::Fail);
+    assert!(detail(&s, "AP-0006/api").contains("never appeared in the feed"), "{}", detail(&s, "AP-0006/api"));
+}
+
+#[test]
+fn a_node_that_ignores_if_match_fails_the_precondition_case_only() {
+    let n = node();
+    let url = proxy(n.base.clone(), |req, resp| {
+        if resp.is_none() {
+            req.headers
+                .retain(|(k, _)| !k.eq_ignore_ascii_case("if-match") && !k.eq_ignore_ascii_case("if-none-match"));
+        }
+    });
+    let s = run_against(&target(&url, true), Duration::from_secs(30));
+    assert_eq!(failing(&s), ["AP-0004/api"], "{:?}", not_passing(&s));
+    assert!(detail(&s, "AP-0004/api").contains("412"), "{}", detail(&s, "AP-0004/api"));
+}
+
+#[test]
+fn a_node_that_gives_public_readers_raw_values_fails_the_public_level_case() {
+    let n = node();
+    // The public reader served as the internal one: raw values, labelled public.
+    let url = proxy(n.base.clone(), |req, resp| match resp {
+        None => {
+            let public = req.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("authorization") && v == "Bearer open");
+            if public && req.method == "GET" && req.path.starts_with("/v1/records") && !req.path.contains("place=") {
+                req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+                req.headers.push(("Authorization".into(), "Bearer clerk".into()));
+                req.headers.push(("X-Linli-Purpose".into(), "test".into()));
+                req.headers.push(("X-Proxied-Public".into(), "1".into()));
+            }
+        }
+        Some(resp) => {
+            if req.headers.iter().any(|(k, _)| k == "X-Proxied-Public") {
+                resp.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("x-linli-level"));
+                resp.headers.push(("X-Linli-Level".into(), "public".into()));
+            }
+        }
+    });
+    let s = run_against(&target(&url, true), Duration::from_secs(30));
+    assert_eq!(failing(&s), ["AP-0009/api"], "{:?}", not_passing(&s));
+    let d = detail(&s, "AP-0009/api");
+    assert!(d.contains("received raw personal information"), "{d}");
+    // Masked in the detail: no raw number of the share sources.
+    assert!(!d.contains("32050"), "{d}");
+}
+
+#[test]
+fn cases_that_need_a_missing_reader_token_are_skipped_with_the_reason() {
+    let n = node();
+    let s = run_against(&target(&n.base, false), Duration::from_secs(30));
+    let skipped: Vec<&str> = s.cases.iter().filter(|c| c.outcome == Outcome::Skip).map(|c| c.id.as_str()).collect();
+    assert_eq!(skipped, ["AP-0008/api", "AP-0009/api", "AP-0010/api", "AP-0013/api"]);
+    assert!(detail(&s, "AP-0009/api").contains("--token-file-public"));
+    // A skip counts against the class [CNF-002].
+    assert_eq!(s.exit_code(), 1);
+    assert!(
+        s.cases.iter().filter(|c| c.outcome != Outcome::Skip).all(|c| c.outcome == Outcome::Pass),
+        "{:?}",
+        not_passing(&s)
+    );
 }

@@ -7,7 +7,7 @@ mod dataset;
 mod files;
 mod judge;
 mod mask;
-mod plan;
+pub(crate) mod plan;
 mod process;
 mod work;
 

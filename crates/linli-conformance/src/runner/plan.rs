@@ -71,7 +71,7 @@ impl<'a> Plan<'a> {
 }
 
 /// The valid dataset cases, each as a pseudo-vector whose `record` is the array of its records.
-pub(super) fn export_cases(suite: &Path) -> Vec<DocumentVector> {
+pub(crate) fn export_cases(suite: &Path) -> Vec<DocumentVector> {
     let mut out = Vec::new();
     // A suite whose dataset cases do not read is refused before any case runs (the coverage
     // gate, `suite-refused` [CNF-020]): the default, no dataset cases, is then never judged.

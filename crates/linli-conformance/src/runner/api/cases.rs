@@ -19,6 +19,18 @@ pub(crate) const CHECKS: &[(&str, CheckFn)] = &[
     ("AP-0004", preconditions),
     ("AP-0005", paging),
     ("AP-0006", feed),
+    ("AP-0007", delete),
+    ("AP-0008", level_inter_department),
+    ("AP-0009", level_public),
+    ("AP-0010", purpose_export_report),
+    ("AP-0011", batch),
+    ("AP-0012", paths),
+    ("AP-0013", scopes),
+    ("AP-0014", long_poll),
+    ("AP-0015", upload_check),
+    ("AP-0016", limits),
+    ("AP-0017", page),
+    ("AP-0018", department_check),
 ];
 
 /// `GET /healthz`, `/openapi.json` and `/v1/status`; a query parameter an endpoint does not
@@ -72,8 +84,30 @@ fn status_and_health(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
     for path in ["/v1/records?colour=red", "/v1/changes?colour=red"] {
         let a = ctx.writer("GET", path, None)?;
         c.error(&a, 400, "api-bad-query", "API-004")?;
+        no_store(c, &a);
+    }
+    // Cache-Control: no-store on what carries records or audit data, errors included [API-076].
+    no_store(c, &s);
+    for path in ["/v1/records?type=Place&limit=1", "/v1/changes?limit=1", "/v1/records/Place/api-never-written"] {
+        let a = ctx.writer("GET", path, None)?;
+        no_store(c, &a);
     }
     Ok(())
+}
+
+/// The answer carries `Cache-Control: no-store` `[API-076]`.
+fn no_store(c: &mut Check, a: &super::Answer) {
+    let ok = a
+        .headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("cache-control"))
+        .any(|(_, v)| v.split(',').any(|d| d.trim().eq_ignore_ascii_case("no-store")));
+    if !ok {
+        c.fail(
+            format!("{} 的应答（HTTP {}）没有 Cache-Control: no-store [API-076]", a.what, a.status),
+            format!("{} answered HTTP {} without Cache-Control: no-store [API-076]", a.what, a.status),
+        );
+    }
 }
 
 /// No token, an unknown token: `401` and nothing done; `bearer` in lower case accepted; a token
@@ -275,6 +309,24 @@ fn preconditions(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
             }
         }
     }
+    // If-Match: * — an update of a live record only, never a create [API-077].
+    write_answer(c, &ctx.put(&place(&id, "星幢"), &[("If-Match", "*")])?, 200, "updated", "API-077")?;
+    let never = ctx.id("AP-0004", 3);
+    c.error(&ctx.put(&place(&never, "1幢"), &[("If-Match", "*")])?, 412, "api-precondition-failed", "API-077")?;
+    c.error(&ctx.get("Place", &never)?, 404, "api-not-found", "API-077")?;
+    let gone = ctx.id("AP-0004", 4);
+    write_answer(c, &ctx.put(&place(&gone, "1幢"), &[])?, 201, "created", "API-012")?;
+    let d = ctx.http.send("DELETE", &format!("/v1/records/Place/{gone}"), Some(&ctx.target.token), &[], None)?;
+    c.status(&d, &[204], "API-017");
+    c.error(&ctx.put(&place(&gone, "2幢"), &[("If-Match", "*")])?, 412, "api-precondition-failed", "API-077")?;
+    let d = ctx.http.send(
+        "DELETE",
+        &format!("/v1/records/Place/{never}"),
+        Some(&ctx.target.token),
+        &[("If-Match", "*")],
+        None,
+    )?;
+    c.error(&d, 412, "api-precondition-failed", "API-077")?;
     Ok(())
 }
 
@@ -870,6 +922,675 @@ fn feed(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
     {
         let a = ctx.writer("GET", path, None)?;
         c.error(&a, status, code, "API-020")?;
+    }
+    Ok(())
+}
+
+/// A delete: `204` without a body, then `404` on read and on a second delete, a tombstone in the
+/// feed, and a write after it `201` again; a read with the ETag and the level `[API-015]`
+/// `[API-017]`.
+fn delete(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    let id = ctx.id("AP-0007", 1);
+    let rec = place(&id, "1幢");
+    let Some(etag) = write_answer(c, &ctx.put(&rec, &[])?, 201, "created", "API-012")? else { return Ok(()) };
+    let g = ctx.get("Place", &id)?;
+    if c.status(&g, &[200], "API-015") {
+        if g.etag().as_deref() != Some(etag.as_str()) {
+            c.fail("读取的 ETag 与写入的不同 [API-015]", "the ETag read differs from the one written [API-015]");
+        }
+        if g.header("x-linli-level") != Some("internal") {
+            c.fail(
+                "读取应答缺少 X-Linli-Level: internal [API-015]",
+                "the read lacks X-Linli-Level: internal [API-015]",
+            );
+        }
+    }
+    let head = ctx.feed_head()?;
+    let path = format!("/v1/records/Place/{id}");
+    let d = ctx.http.send("DELETE", &path, Some(&ctx.target.token), &[], None)?;
+    if c.status(&d, &[204], "API-017") && !d.body.is_empty() {
+        c.fail("删除的 204 应答带有内容 [API-017]", "the 204 of a delete has a body [API-017]");
+    }
+    c.error(&ctx.get("Place", &id)?, 404, "api-not-found", "API-015")?;
+    c.error(&ctx.http.send("DELETE", &path, Some(&ctx.target.token), &[], None)?, 404, "api-not-found", "API-017")?;
+    c.error(&ctx.get("Place", &ctx.id("AP-0007", 2))?, 404, "api-not-found", "API-015")?;
+    let (changes, _) = read_feed(ctx, &head, 100, c)?;
+    let tomb = changes.iter().map(as_read).find(|r| r.id == id);
+    if !tomb.as_ref().is_some_and(|r| r.op == "delete" && r.etag.is_none()) {
+        c.fail(
+            "删除后变更流中没有该记录的墓碑 [API-017]",
+            "after the delete the feed holds no tombstone of the record [API-017]",
+        );
+    }
+    write_answer(c, &ctx.put(&rec, &[])?, 201, "created", "API-017")?;
+    Ok(())
+}
+
+/// What a reader at `level` receives of the share sources' records — each read, the listing and
+/// the feed — holds none of the raw values the `share` cases forbid at that level (the same
+/// judgement, [CNF-036]); a record the node withholds is `451` `api-withheld` or marked
+/// `withheld` `[API-030]` `[API-034]`.
+fn level_reads(ctx: &Ctx<'_>, c: &mut Check, level: &str) -> Result<(), Broken> {
+    use std::collections::BTreeSet;
+    let token = if level == "public" {
+        ctx.target.token_public.as_deref()
+    } else {
+        ctx.target.token_inter_department.as_deref()
+    };
+    let Some(token) = token else { return Ok(()) };
+    let exports = crate::runner::plan::export_cases(ctx.suite);
+    let shares = crate::share::Shares::new(ctx.suite, &exports);
+    let (mut returned, mut withheld) = (0usize, 0usize);
+    for v in &shares.vectors {
+        // Share vectors are made by `Shares::new` with `record` the array of the dataset's
+        // records: the default, no records, is never taken.
+        let sent: Vec<Value> = v.record.as_array().cloned().unwrap_or_default();
+        let head = ctx.feed_head()?;
+        let mut keys: BTreeSet<(String, String)> = BTreeSet::new();
+        for r in &sent {
+            let a = ctx.put(r, &[])?;
+            if !c.status(&a, &[200, 201], "API-010") {
+                return Ok(());
+            }
+            let ty = r.get("type").and_then(Value::as_str).unwrap_or("").to_owned();
+            let id = r.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
+            keys.insert((ty, id));
+        }
+        let mut back: Vec<Value> = Vec::new();
+        let take = |x: &Value, back: &mut Vec<Value>, returned: &mut usize, withheld: &mut usize| {
+            if x.get("withheld").is_some() {
+                *withheld += 1;
+            } else {
+                *returned += 1;
+                back.push(x.clone());
+            }
+        };
+        for (ty, id) in &keys {
+            let a = ctx.http.send("GET", &format!("/v1/records/{ty}/{id}"), Some(token), &[], None)?;
+            match a.status {
+                200 => {
+                    if a.header("x-linli-level") != Some(level) {
+                        c.fail(
+                            format!("{level} 级别读取的应答没有 X-Linli-Level: {level} [API-015]"),
+                            format!("a read at level {level} lacks X-Linli-Level: {level} [API-015]"),
+                        );
+                    }
+                    let x = a.json()?;
+                    take(&x, &mut back, &mut returned, &mut withheld);
+                }
+                451 => {
+                    c.error(&a, 451, "api-withheld", "API-034")?;
+                    withheld += 1;
+                }
+                _ => {
+                    c.status(&a, &[200, 451], "API-015");
+                }
+            }
+        }
+        let types: BTreeSet<&str> = keys.iter().map(|(t, _)| t.as_str()).collect();
+        for ty in types {
+            let mut cursor: Option<String> = None;
+            for _ in 0..10_000 {
+                let path = match &cursor {
+                    Some(k) => format!("/v1/records?type={ty}&limit=1000&cursor={}", enc(k)),
+                    None => format!("/v1/records?type={ty}&limit=1000"),
+                };
+                let a = ctx.http.send("GET", &path, Some(token), &[], None)?;
+                if !c.status(&a, &[200], "API-016") {
+                    break;
+                }
+                let page = a.json()?;
+                for x in page.get("records").and_then(Value::as_array).into_iter().flatten() {
+                    let k = (
+                        x.get("type").and_then(Value::as_str).unwrap_or("").to_owned(),
+                        x.get("id").and_then(Value::as_str).unwrap_or("").to_owned(),
+                    );
+                    if keys.contains(&k) {
+                        take(x, &mut back, &mut returned, &mut withheld);
+                    }
+                }
+                match page.get("next") {
+                    Some(Value::String(k)) => cursor = Some(k.clone()),
+                    _ => break,
+                }
+            }
+        }
+        let mut cursor = head;
+        for _ in 0..10_000 {
+            let a = ctx.http.send(
+                "GET",
+                &format!("/v1/changes?since={}&limit=1000", enc(&cursor)),
+                Some(token),
+                &[],
+                None,
+            )?;
+            if !c.status(&a, &[200], "API-020") {
+                break;
+            }
+            let page = a.json()?;
+            let ch = changes_of(&page);
+            for x in &ch {
+                let k = (
+                    x.get("type").and_then(Value::as_str).unwrap_or("").to_owned(),
+                    x.get("id").and_then(Value::as_str).unwrap_or("").to_owned(),
+                );
+                if keys.contains(&k) {
+                    match x.get("record") {
+                        Some(r) => take(r, &mut back, &mut returned, &mut withheld),
+                        None if x.get("withheld").is_some() => withheld += 1,
+                        None => {}
+                    }
+                }
+            }
+            match page.get("next").and_then(Value::as_str) {
+                Some(n) if !ch.is_empty() => cursor = n.to_owned(),
+                _ => break,
+            }
+        }
+        let forbidden = crate::share::forbidden(&sent, level);
+        let mut texts = Vec::new();
+        for b in &back {
+            crate::share::strings(b, &mut texts);
+        }
+        let leaked: BTreeSet<String> = forbidden
+            .iter()
+            .filter(|f| texts.iter().any(|t| t.contains(f.as_str())))
+            .map(|f| linli_model::check::mask_middle(f))
+            .collect();
+        if !leaked.is_empty() {
+            let leaked: Vec<String> = leaked.into_iter().collect();
+            c.fail(
+                format!("{}：{level} 级别的读取方收到了原始个人信息：{} [API-030]", v.id, listed(&leaked, true)),
+                format!(
+                    "{}: a reader at level {level} received raw personal information: {} [API-030]",
+                    v.id,
+                    listed(&leaked, false)
+                ),
+            );
+        }
+        let names = crate::share::names_left(&sent, &back, level);
+        if !names.is_empty() {
+            c.fail(
+                format!(
+                    "{}：{level} 级别收到的 {} 条记录的自由文本中仍有所写人员或联系人的姓名 [API-030]",
+                    v.id,
+                    names.len()
+                ),
+                format!(
+                    "{}: {} records received at level {level} still name a person or contact in free text [API-030]",
+                    v.id,
+                    names.len()
+                ),
+            );
+        }
+    }
+    if returned == 0 {
+        c.fail(
+            format!("{level} 级别的读取方没有收到任何记录（全部被扣留）[API-030]"),
+            format!("a reader at level {level} received no record at all (everything withheld) [API-030]"),
+        );
+    }
+    Ok(())
+}
+
+fn level_inter_department(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    level_reads(ctx, c, "inter-department")
+}
+
+fn level_public(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    level_reads(ctx, c, "public")
+}
+
+/// The names of a tar archive's entries, in order; `None` when it is no ustar archive.
+fn tar_names(b: &[u8]) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    while at + 512 <= b.len() {
+        let h = &b[at..at + 512];
+        if h.iter().all(|x| *x == 0) {
+            return Some(out);
+        }
+        if &h[257..262] != b"ustar" {
+            return None;
+        }
+        let name = String::from_utf8_lossy(&h[..100]).trim_end_matches('\0').to_owned();
+        let size_text = String::from_utf8_lossy(&h[124..136]).trim_matches(|c: char| c == '\0' || c == ' ').to_owned();
+        let size = usize::from_str_radix(&size_text, 8).ok()?;
+        out.push(name);
+        at += 512 + size.div_ceil(512) * 512;
+    }
+    None
+}
+
+/// The purpose on reads at level `internal` (percent-encoded too); the export at a level, its
+/// refusals; the dataset report for `internal` only; the place filter for `internal` only
+/// `[API-031]` `[API-032]` `[API-033]` `[API-016]`.
+fn purpose_export_report(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    let Some(public) = ctx.target.token_public.as_deref() else { return Ok(()) };
+    let id = ctx.id("AP-0010", 1);
+    write_answer(c, &ctx.put(&place(&id, "1幢"), &[])?, 201, "created", "API-012")?;
+    let t = Some(ctx.target.token.as_str());
+    let read = format!("/v1/records/Place/{id}");
+    // White space only: no purpose [API-031], or not 1 to 200 characters [API-081].
+    let a = ctx.http.send("GET", &read, t, &[("X-Linli-Purpose", "   ")], None)?;
+    c.error_of(&a, 400, &["api-purpose-required", "api-purpose-invalid"], "API-031")?;
+    // A purpose that is not 1 to 200 characters of text without control characters, at any level [API-081].
+    let long = "a".repeat(201);
+    for (token, purpose) in
+        [(t, "forged%0Aline"), (t, long.as_str()), (Some(public), "%E6%A0%B8%0D%E6%9F%A5"), (t, "%FF%FE")]
+    {
+        let a = ctx.http.send("GET", &read, token, &[("X-Linli-Purpose", purpose)], None)?;
+        c.error(&a, 400, "api-purpose-invalid", "API-081")?;
+    }
+    for (path, purpose) in [
+        (read.as_str(), None),
+        ("/v1/records?type=Place&limit=1", None),
+        ("/v1/changes?limit=1", None),
+        ("/v1/export?level=internal", None),
+    ] {
+        // No purpose: the default, no header, is the request under test.
+        let h: Vec<(&str, &str)> = purpose.map(|p| vec![("X-Linli-Purpose", p)]).unwrap_or_default();
+        let a = ctx.http.send("GET", path, t, &h, None)?;
+        c.error(&a, 400, "api-purpose-required", "API-031")?;
+    }
+    let a = ctx.http.send("GET", &read, t, &[("X-Linli-Purpose", "%E6%A0%B8%E6%9F%A5")], None)?;
+    c.status(&a, &[200], "API-031");
+    // The export at level internal: a ustar archive with the manifest, names in order.
+    let a = ctx.writer("GET", "/v1/export?level=internal", None)?;
+    if c.status(&a, &[200], "API-032") {
+        if a.media_type() != "application/x-tar" {
+            c.fail(
+                "导出的内容类型不是 application/x-tar [API-032]",
+                "the export's content type is not application/x-tar [API-032]",
+            );
+        }
+        if a.header("x-linli-created-at").is_none() {
+            c.fail("导出应答没有 X-Linli-Created-At [API-032]", "the export has no X-Linli-Created-At [API-032]");
+        }
+        match tar_names(&a.body) {
+            None => c.fail("导出不是 ustar 归档 [API-032]", "the export is not a ustar archive [API-032]"),
+            Some(names) => {
+                if !names.iter().any(|n| n == "manifest.json") || !names.iter().any(|n| n == "place.ndjson") {
+                    c.fail(
+                        "导出中没有 manifest.json 或 place.ndjson [API-032]",
+                        "the export lacks manifest.json or place.ndjson [API-032]",
+                    );
+                }
+                if names.windows(2).any(|p| p[0] >= p[1]) {
+                    c.fail(
+                        "导出中的文件未按名称升序排列 [API-032]",
+                        "the export's files are not in ascending order of name [API-032]",
+                    );
+                }
+            }
+        }
+    }
+    for path in [
+        "/v1/export?level=secret",
+        "/v1/export?level=internal&at=2999-01-01T00:00:00%2B08:00",
+        "/v1/export?level=internal&at=2024-01-01",
+    ] {
+        c.error(&ctx.writer("GET", path, None)?, 400, "api-bad-query", "API-032")?;
+    }
+    let p = Some(public);
+    c.error(
+        &ctx.http.send("GET", "/v1/export?level=internal", p, &[], None)?,
+        403,
+        "api-level-not-allowed",
+        "API-032",
+    )?;
+    c.error(&ctx.http.send("GET", "/v1/report", p, &[], None)?, 403, "api-forbidden", "API-033")?;
+    c.error(&ctx.http.send("GET", &format!("/v1/records?place={id}"), p, &[], None)?, 403, "api-forbidden", "API-016")?;
+    let r = ctx.writer("GET", "/v1/report", None)?;
+    if c.status(&r, &[200], "API-033") && !r.json()?.is_object() {
+        c.fail("/v1/report 的应答不是 JSON 报告 [API-033]", "/v1/report did not answer a JSON report [API-033]");
+    }
+    Ok(())
+}
+
+/// A batch: one result per non-blank line in order, refused lines not undoing the others, each
+/// line stored or not; a batch of another media type `415` `[API-014]` `[API-018]`.
+fn batch(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    let (a_id, b_id, bad_id) = (ctx.id("AP-0011", 1), ctx.id("AP-0011", 2), ctx.id("AP-0011", 3));
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("{}\n", place(&a_id, "1幢")).as_bytes());
+    body.extend_from_slice(b"   \n");
+    body.extend_from_slice(format!("{{\"type\":\"Place\",\"id\":\"{bad_id}\"}}\n").as_bytes());
+    body.extend_from_slice(b"{\"type\":\"Place\",\"name\":\"\xff\xfe\"}\n");
+    body.extend_from_slice(format!("{}\r\n", place(&b_id, "2幢")).as_bytes());
+    let send = |b: Vec<u8>, ct: &str| {
+        ctx.http.send("POST", "/v1/records", Some(&ctx.target.token), &[("Content-Type", ct)], Some(b))
+    };
+    let a = send(body.clone(), "application/x-ndjson")?;
+    if !c.status(&a, &[200], "API-014") {
+        return Ok(());
+    }
+    let lines = a.ndjson()?;
+    let got: Vec<(u64, u64, String)> = lines
+        .iter()
+        .map(|l| {
+            let result = l.get("result").or_else(|| l.get("code")).and_then(Value::as_str).unwrap_or("").to_owned();
+            (
+                l.get("line").and_then(Value::as_u64).unwrap_or(0),
+                l.get("status").and_then(Value::as_u64).unwrap_or(0),
+                result,
+            )
+        })
+        .collect();
+    let want: Vec<(u64, u64, String)> = vec![
+        (1, 201, "created".into()),
+        (3, 422, "api-invalid-record".into()),
+        (4, 400, "api-not-json".into()),
+        (5, 201, "created".into()),
+    ];
+    if got != want {
+        let show = |v: &[(u64, u64, String)]| v.iter().map(|(l, s, r)| format!("{l}:{s} {r}")).collect::<Vec<_>>();
+        c.fail(
+            format!("批量写入的结果为 {}，应为 {} [API-014]", listed(&show(&got), true), listed(&show(&want), true)),
+            format!(
+                "the batch's results are {}, expected {} [API-014]",
+                listed(&show(&got), false),
+                listed(&show(&want), false)
+            ),
+        );
+    }
+    if lines.get(1).and_then(|l| l.get("findings")).is_none_or(|f| !f.is_array()) {
+        c.fail("被拒绝的行没有 findings [API-014]", "the refused line has no findings [API-014]");
+    }
+    c.status(&ctx.get("Place", &b_id)?, &[200], "API-018");
+    c.error(&ctx.get("Place", &bad_id)?, 404, "api-not-found", "API-018")?;
+    // Sent again: the written lines unchanged.
+    let a = send(body, "application/x-ndjson")?;
+    if c.status(&a, &[200], "API-014") {
+        let again: Vec<String> =
+            a.ndjson()?.iter().filter_map(|l| l.get("result").and_then(Value::as_str).map(str::to_owned)).collect();
+        if again != ["unchanged", "unchanged"] {
+            c.fail(
+                "同一批量再次写入，已写的行不是 unchanged [API-014]",
+                "the same batch again: the written lines are not unchanged [API-014]",
+            );
+        }
+    }
+    let a = send(format!("{}\n", place(&ctx.id("AP-0011", 4), "4幢")).into_bytes(), "application/xml")?;
+    c.error(&a, 415, "api-unsupported-media-type", "API-014")?;
+    c.error(&ctx.get("Place", &ctx.id("AP-0011", 4))?, 404, "api-not-found", "API-014")?;
+    Ok(())
+}
+
+/// The path and the body: a record at its own path written; a body whose type or id differs from
+/// the path, a type that is no record type, a body that is not UTF-8, a path that is no endpoint
+/// and a method an endpoint lacks refused with their codes `[API-011]` `[API-040]`.
+fn paths(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    let (one, two) = (ctx.id("AP-0012", 1), ctx.id("AP-0012", 2));
+    let t = Some(ctx.target.token.as_str());
+    let json = [("Content-Type", "application/json")];
+    let body = place(&one, "1幢").to_string().into_bytes();
+    c.error(
+        &ctx.http.send("PUT", &format!("/v1/records/Place/{two}"), t, &json, Some(body.clone()))?,
+        422,
+        "api-path-mismatch",
+        "API-011",
+    )?;
+    c.error(
+        &ctx.http.send("PUT", &format!("/v1/records/Thing/{one}"), t, &json, Some(body.clone()))?,
+        422,
+        "api-path-mismatch",
+        "API-011",
+    )?;
+    c.error(&ctx.get("Place", &two)?, 404, "api-not-found", "API-011")?;
+    c.error(&ctx.get("Place", &one)?, 404, "api-not-found", "API-011")?;
+    c.error(
+        &ctx.http.send("PUT", &format!("/v1/records/Spaceship/{one}"), t, &json, Some(body.clone()))?,
+        404,
+        "api-unknown-type",
+        "API-011",
+    )?;
+    c.error(&ctx.writer("GET", &format!("/v1/records/Spaceship/{one}"), None)?, 404, "api-unknown-type", "API-011")?;
+    let not_utf8 = b"{\"type\":\"Place\",\"id\":\"x\",\"name\":\"\xff\"}".to_vec();
+    c.error(
+        &ctx.http.send("PUT", &format!("/v1/records/Place/{one}"), t, &json, Some(not_utf8))?,
+        400,
+        "api-not-json",
+        "API-011",
+    )?;
+    c.error(&ctx.writer("GET", "/v1/nothing-here", None)?, 404, "api-no-route", "API-040")?;
+    // A target over 8 KiB, header fields over 64 KiB [API-078].
+    let target = format!("/v1/records?type=Place&limit=1&pad={}", "a".repeat(8200));
+    c.error(&ctx.writer("GET", &target, None)?, 414, "api-uri-too-long", "API-078")?;
+    let pad = "b".repeat(66 * 1024);
+    let a =
+        ctx.http.send("GET", "/v1/status", t, &[("X-Linli-Purpose", super::PURPOSE), ("X-Pad", pad.as_str())], None)?;
+    c.error(&a, 431, "api-headers-too-large", "API-078")?;
+    c.error(
+        &ctx.http.send("POST", &format!("/v1/records/Place/{one}"), t, &json, Some(body.clone()))?,
+        405,
+        "api-method-not-allowed",
+        "API-040",
+    )?;
+    write_answer(
+        c,
+        &ctx.http.send("PUT", &format!("/v1/records/Place/{one}"), t, &json, Some(body))?,
+        201,
+        "created",
+        "API-011",
+    )?;
+    Ok(())
+}
+
+/// Write scopes: a caller without them (the public reader) may neither write nor delete, and
+/// nothing changes; the writer (a department) writes a record of any source `[API-002]`.
+fn scopes(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    let Some(public) = ctx.target.token_public.as_deref() else { return Ok(()) };
+    let (one, two) = (ctx.id("AP-0013", 1), ctx.id("AP-0013", 2));
+    let mut other = place(&two, "2幢");
+    other["meta"]["source"]["vendor"] = Value::from("另一家公司（一致性测试）");
+    let Some(etag) = write_answer(c, &ctx.put(&other, &[])?, 201, "created", "API-002")? else { return Ok(()) };
+    let json = [("Content-Type", "application/json")];
+    let a = ctx.http.send(
+        "PUT",
+        &format!("/v1/records/Place/{one}"),
+        Some(public),
+        &json,
+        Some(place(&one, "1幢").to_string().into_bytes()),
+    )?;
+    c.error(&a, 403, "api-forbidden", "API-002")?;
+    c.error(&ctx.get("Place", &one)?, 404, "api-not-found", "API-002")?;
+    // An invalid record it may not write: 403 without findings, never a 422 report [API-075].
+    let bad = format!("{{\"type\":\"Place\",\"id\":\"{one}\"}}");
+    let a = ctx.http.send(
+        "PUT",
+        &format!("/v1/records/Place/{one}"),
+        Some(public),
+        &json,
+        Some(bad.clone().into_bytes()),
+    )?;
+    c.error(&a, 403, "api-forbidden", "API-075")?;
+    if a.status == 403 && a.json()?.get("report").is_some() {
+        c.fail(
+            "无权写入的无效记录得到了校验报告 [API-075]",
+            "an invalid record the caller may not write drew a validation report [API-075]",
+        );
+    }
+    let line = format!("{bad}\n").into_bytes();
+    let a =
+        ctx.http.send("POST", "/v1/records", Some(public), &[("Content-Type", "application/x-ndjson")], Some(line))?;
+    if a.status == 200 {
+        let lines = a.ndjson()?;
+        let ok = matches!(lines.as_slice(), [l] if l.get("status").and_then(Value::as_u64) == Some(403)
+            && l.get("code").and_then(Value::as_str) == Some("api-forbidden") && l.get("findings").is_none());
+        if !ok {
+            c.fail(
+                "无权写入的批量行不是 403 api-forbidden（不带 findings）[API-075]",
+                "a batch line the caller may not write is not 403 api-forbidden without findings [API-075]",
+            );
+        }
+    } else {
+        c.status(&a, &[200], "API-014");
+    }
+    let a = ctx.http.send("DELETE", &format!("/v1/records/Place/{two}"), Some(public), &[], None)?;
+    c.error(&a, 403, "api-forbidden", "API-002")?;
+    let g = ctx.get("Place", &two)?;
+    if c.status(&g, &[200], "API-002") && g.etag().as_deref() != Some(etag.as_str()) {
+        c.fail(
+            "无写入范围的删除改变了记录 [API-002]",
+            "a delete by a caller without write scopes changed the record [API-002]",
+        );
+    }
+    Ok(())
+}
+
+/// The long poll: `wait` out of range refused; with no change the answer comes when the time is
+/// up, without a change; a change written during the wait is answered `[API-022]`.
+fn long_poll(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    for w in ["61", "-1", "soon"] {
+        c.error(&ctx.writer("GET", &format!("/v1/changes?wait={w}"), None)?, 400, "api-bad-query", "API-022")?;
+    }
+    let head = ctx.feed_head()?;
+    let started = std::time::Instant::now();
+    let a = ctx.writer("GET", &format!("/v1/changes?since={}&wait=1", enc(&head)), None)?;
+    if c.status(&a, &[200], "API-022") {
+        let v = a.json()?;
+        if !changes_of(&v).is_empty() {
+            c.fail(
+                "等待期间没有写入，应答却带有变更 [API-022]",
+                "no write during the wait, yet the answer held a change [API-022]",
+            );
+        } else if started.elapsed() < std::time::Duration::from_millis(500) {
+            c.fail(
+                "wait=1 且没有变更时，节点未等待即应答 [API-022]",
+                "with wait=1 and no change the node answered without waiting [API-022]",
+            );
+        }
+    }
+    let id = ctx.id("AP-0014", 1);
+    let wait = (ctx.deadline.as_secs() / 2).clamp(1, 5);
+    let answer = std::thread::scope(|s| {
+        let writer = s.spawn(|| {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            ctx.put(&place(&id, "1幢"), &[])
+        });
+        let a = ctx.writer("GET", &format!("/v1/changes?since={}&wait={wait}", enc(&head)), None);
+        let w = writer.join().unwrap_or_else(|_| Err(Broken::new("写入线程失败", "the writing thread failed")));
+        a.and_then(|a| w.map(|_| a))
+    })?;
+    if c.status(&answer, &[200], "API-022") {
+        let v = answer.json()?;
+        let seen = changes_of(&v).iter().any(|x| x.get("id").and_then(Value::as_str) == Some(id.as_str()));
+        // The write may land just before the poll starts: either way the change must be there.
+        if !seen {
+            c.fail(
+                format!("等待（wait={wait}）期间写入的变更未在应答中 [API-022]"),
+                format!("a change written during the wait (wait={wait}) was not in the answer [API-022]"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The clerk's upload check: a JSON or HTML report, nothing stored; an upload that does not read
+/// as its format `422` `api-upload-unreadable` `[API-035]`.
+fn upload_check(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    let id = ctx.id("AP-0015", 1);
+    let line = format!("{}\n", place(&id, "1幢")).into_bytes();
+    let t = Some(ctx.target.token.as_str());
+    let a = ctx.http.send("POST", "/v1/check?format=json&name=upload.ndjson", t, &[], Some(line.clone()))?;
+    if c.status(&a, &[200], "API-035") && !a.json()?.is_object() {
+        c.fail("检查应答不是 JSON 报告 [API-035]", "the check did not answer a JSON report [API-035]");
+    }
+    let a = ctx.http.send("POST", "/v1/check?lang=en", t, &[], Some(line))?;
+    if c.status(&a, &[200], "API-035") && a.media_type() != "text/html" {
+        c.fail(
+            "默认格式的检查应答不是 HTML [API-035]",
+            "the check in the default format did not answer HTML [API-035]",
+        );
+    }
+    c.error(&ctx.get("Place", &id)?, 404, "api-not-found", "API-035")?;
+    let a = ctx.http.send(
+        "POST",
+        "/v1/check?format=json&name=export.zip",
+        t,
+        &[],
+        Some(b"PK\x03\x04 this is no zip archive".to_vec()),
+    )?;
+    c.error(&a, 422, "api-upload-unreadable", "API-035")?;
+    Ok(())
+}
+
+/// A `PUT` body over 16 MiB refused `413` `api-too-large`, nothing stored; one under it judged
+/// `[API-041]`.
+fn limits(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    let id = ctx.id("AP-0016", 1);
+    let small = place(&id, "1幢").to_string();
+    let mut big = small.clone().into_bytes();
+    // White space after the record: the same record, one byte over the limit.
+    big.resize(16 * 1024 * 1024 + 1, b' ');
+    let json = [("Content-Type", "application/json")];
+    let path = format!("/v1/records/Place/{id}");
+    let a = ctx.http.send("PUT", &path, Some(&ctx.target.token), &json, Some(big))?;
+    c.error(&a, 413, "api-too-large", "API-041")?;
+    c.error(&ctx.get("Place", &id)?, 404, "api-not-found", "API-041")?;
+    let mut under = small.into_bytes();
+    under.resize(1024 * 1024, b' ');
+    let a = ctx.http.send("PUT", &path, Some(&ctx.target.token), &json, Some(under))?;
+    write_answer(c, &a, 201, "created", "API-041")?;
+    Ok(())
+}
+
+/// The clerk's page: served without a token, self-contained, Chinese first, and loading nothing
+/// from another origin (its Content-Security-Policy and its markup) `[API-060]`.
+fn page(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    let a = ctx.http.send("GET", "/", None, &[], None)?;
+    if !c.status(&a, &[200], "API-060") {
+        return Ok(());
+    }
+    if a.media_type() != "text/html" {
+        c.fail("GET / 的内容类型不是 text/html [API-060]", "GET / is not text/html [API-060]");
+    }
+    let csp = a.header("content-security-policy").unwrap_or("");
+    let default_self = csp.split(';').any(|d| d.split_whitespace().collect::<Vec<_>>() == ["default-src", "'self'"]);
+    if !default_self || csp.contains("http:") || csp.contains("https:") || csp.contains('*') {
+        c.fail(
+            "页面的 Content-Security-Policy 不是 default-src 'self' 且不含其他来源 [API-060]",
+            "the page's Content-Security-Policy is not default-src 'self' without another origin [API-060]",
+        );
+    }
+    let html = String::from_utf8_lossy(&a.body).to_ascii_lowercase();
+    let outside = [
+        "src=\"http",
+        "src='http",
+        "src=\"//",
+        "href=\"http",
+        "href=\"//",
+        "url(http",
+        "url(\"http",
+        "url(//",
+        "action=\"http",
+    ];
+    if outside.iter().any(|p| html.contains(p)) {
+        c.fail(
+            "页面从其他来源加载或向其发送内容 [API-060]",
+            "the page loads from or sends to another origin [API-060]",
+        );
+    }
+    if !html.contains("lang=\"zh") {
+        c.fail(
+            "页面不是中文优先（html 的 lang 不是 zh）[API-060]",
+            "the page is not Chinese first (its html lang is not zh) [API-060]",
+        );
+    }
+    Ok(())
+}
+
+/// The upload check answered to a department (the writer) `[API-070]`.
+fn department_check(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
+    let line = format!("{}\n", place(&ctx.id("AP-0018", 1), "1幢")).into_bytes();
+    let a =
+        ctx.http.send("POST", "/v1/check?format=json&name=upload.ndjson", Some(&ctx.target.token), &[], Some(line))?;
+    if c.status(&a, &[200], "API-070") && !a.json()?.is_object() {
+        c.fail(
+            "部门的上传检查未得到 JSON 报告 [API-070]",
+            "a department's upload check did not answer a JSON report [API-070]",
+        );
     }
     Ok(())
 }

@@ -170,7 +170,9 @@ impl Http {
         headers: &[(&str, &str)],
         body: Option<Vec<u8>>,
     ) -> Result<Answer, Broken> {
-        let what = format!("{method} {}", path.split('?').next().unwrap_or(path));
+        // The path without its query (cursors, tokens of nothing), personal numbers in an id
+        // masked: what every detail names the request by [PRI-004].
+        let what = format!("{method} {}", linli_model::redact::for_output(path.split('?').next().unwrap_or(path)));
         let hung = self.hangs.load(Ordering::Relaxed);
         if hung >= self.max_hangs {
             return Err(Broken::new(
@@ -239,4 +241,32 @@ impl Http {
 
 fn bad_request(what: &str, e: &dyn std::fmt::Display) -> Broken {
     Broken::new(format!("{what} 无法组成请求：{e}"), format!("{what} cannot be made into a request: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_http_urls_with_a_host_are_targets() {
+        assert_eq!(check_url("http://127.0.0.1:8080/").ok().as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(check_url("HTTP://node.example/base").ok().as_deref(), Some("HTTP://node.example/base"));
+        for bad in
+            ["https://127.0.0.1:8080", "ftp://x", "127.0.0.1:8080", "http://", "http://user@host/", "http://a b/"]
+        {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
+        assert!(check_url("https://x").err().is_some_and(|b| b.en.contains("TLS")));
+    }
+
+    #[test]
+    fn a_request_is_named_without_its_query_and_without_personal_numbers() {
+        // Nothing listens on port 9 of the loopback: the request fails at once.
+        let http = Http::new("http://127.0.0.1:9".into(), Duration::from_secs(2), 1024, 3);
+        let b =
+            http.send("GET", "/v1/records/Person/P-32050419380214311X?cursor=k1.secret", None, &[], None).unwrap_err();
+        assert!(!b.en.contains("32050419380214311X") && !b.zh.contains("32050419380214311X"), "{b:?}");
+        assert!(!b.en.contains("k1.secret"), "{b:?}");
+        assert!(b.en.starts_with("GET /v1/records/Person/"), "{b:?}");
+    }
 }

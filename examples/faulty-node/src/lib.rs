@@ -181,7 +181,13 @@ pub fn build(parts: Parts) -> Result<(Arc<Node>, axum::Router), Error> {
         (Fault::Hang, _) => router.layer(axum::middleware::from_fn(hang)),
         _ => router,
     };
-    Ok((node, router))
+    // The answers a fault makes itself say `Cache-Control: no-store` too, as the node's do `[API-076]`.
+    Ok((node, router.layer(axum::middleware::map_response(no_store))))
+}
+
+async fn no_store(mut r: Response) -> Response {
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -261,6 +267,9 @@ fn stored_form(v: &Value) -> (String, String) {
 
 fn precondition(headers: &HeaderMap) -> Precondition {
     if let Some(v) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
+        if v.trim() == "*" {
+            return Precondition::IfMatchAny;
+        }
         if let Some(inner) = v.trim().strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
             return Precondition::IfMatch(inner.to_owned());
         }
@@ -432,13 +441,13 @@ fn rewrite_batch(node: &Node, token: Option<&str>, input: &[u8], results: &[u8])
 // ---------------------------------------------------------------------------------------------
 // ignore-if-match
 
-/// `ignore-if-match`: a store that drops `If-Match` from every write and delete (and so never
-/// answers `412` to it). `If-None-Match: *` is still honoured.
+/// `ignore-if-match`: a store that drops `If-Match` (an ETag or `*`) from every write and delete
+/// (and so never answers `412` to it). `If-None-Match: *` is still honoured.
 pub struct IfMatchIgnoringStore(pub Arc<dyn Store>);
 
 fn without_if_match(pre: &Precondition) -> Precondition {
     match pre {
-        Precondition::IfMatch(_) => Precondition::None,
+        Precondition::IfMatch(_) | Precondition::IfMatchAny => Precondition::None,
         other => other.clone(),
     }
 }
@@ -530,6 +539,7 @@ impl FeedLosingStore {
         let live = stored.as_ref().filter(|s| s.body.is_some()).map(|s| s.etag.as_str());
         Ok(match pre {
             Precondition::IfMatch(want) if live != Some(want.as_str()) => false,
+            Precondition::IfMatchAny if live.is_none() => false,
             Precondition::IfNoneMatchAny if live.is_some() => false,
             _ => live != Some(r.etag.as_str()),
         })
@@ -577,7 +587,7 @@ impl Store for FeedLosingStore {
         let live = stored.as_ref().filter(|s| s.body.is_some()).map(|s| s.etag.as_str());
         let will = match pre {
             Precondition::IfMatch(want) => live == Some(want.as_str()),
-            _ => live.is_some(),
+            Precondition::None | Precondition::IfMatchAny | Precondition::IfNoneMatchAny => live.is_some(),
         };
         let at = self.take(u64::from(will));
         let mut out = self.inner.delete(ty, id, pre)?;

@@ -8,7 +8,7 @@
 //! |---|---|---|
 //! | `none` | nothing: the reference node as `linli serve` serves it | — |
 //! | `skip-validation` | a write the node refuses as `422 api-invalid-record` is stored anyway and answered `201`/`200` (single `PUT` and batch lines) | `[API-010]` |
-//! | `leak-public` | reads, listings and the feed of a caller at level `public` are served from the `internal` view: raw ID numbers, phones and names | `[API-030]`, `[API-034]` |
+//! | `leak-public` | reads, listings and the feed of a caller at level `public` are served from the `internal` view: raw ID numbers, phones and names (a listing by place is still refused) | `[API-030]`, `[API-034]` |
 //! | `lose-feed` | the feed hands out a change's position *before* the write commits (as a store on a database sequence taken outside the transaction does), so under concurrent writes a change can commit after a later one was read and a reader that resumes from `next` never sees it; with one writer at a time nothing is lost | `[API-020]` |
 //! | `ignore-if-match` | `If-Match` is ignored on `PUT` and `DELETE`: no `412` | `[API-013]` |
 //! | `hang` | `GET /v1/records/Thing/{id}` never answers (the connection stays open) | `[API-040]` |
@@ -217,10 +217,13 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// `leak-public`: a public reader's reads, listings and feed requests are made with the hidden
-/// internal caller's token (and a purpose), and the answer still says level `public`.
+/// internal caller's token (and a purpose), and the answer still says level `public`. Only the
+/// masking is skipped: a listing by place is left to the node, which refuses it to a public
+/// reader `[API-016]`, so that this variant breaks `[API-030]` and nothing else.
 async fn leak_public(State(leak): State<Arc<Leak>>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let reads = req.method() == Method::GET && (path.starts_with("/v1/records") || path == "/v1/changes");
+    let by_place = req.uri().query().is_some_and(|q| q.split('&').any(|p| p == "place" || p.starts_with("place=")));
+    let reads = req.method() == Method::GET && !by_place && (path.starts_with("/v1/records") || path == "/v1/changes");
     let public = bearer(req.headers())
         .and_then(|t| leak.node.principals.authenticate(t))
         .is_some_and(|p| p.read == SharingLevel::Public);

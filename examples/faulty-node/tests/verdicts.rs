@@ -26,7 +26,7 @@ fn outcomes(fault: &str, deadline: Duration) -> Vec<CaseResult> {
     let mut opts = RunOptions::new(suite_dir());
     opts.case_timeout = deadline;
     let summary = run(&target, &opts, &mut |_| {});
-    let errors: Vec<&str> = summary.run_errors.iter().map(|e| e.code).collect();
+    let errors: Vec<(&str, &str)> = summary.run_errors.iter().map(|e| (e.code, e.en.as_str())).collect();
     assert!(errors.is_empty(), "{fault}: run errors {errors:?}");
     let out: Vec<CaseResult> = summary.cases.into_iter().filter(|c| c.class == Class::Api).collect();
     // One outcome per api case and per document vector.
@@ -40,6 +40,11 @@ fn vectors() -> Vec<DocumentVector> {
 
 fn api_case_count() -> usize {
     linli_conformance::vector::api_cases(&suite_dir()).unwrap().len()
+}
+
+/// Whether the suite has the api case `id` (the class grows case by case).
+fn has_case(id: &str) -> bool {
+    linli_conformance::vector::api_cases(&suite_dir()).unwrap().iter().any(|(_, c)| c.id == id)
 }
 
 /// (outcome id, outcome, English detail) of the outcomes that did not pass.
@@ -80,9 +85,20 @@ fn skip_validation_fails_exactly_the_invalid_vectors() {
         .map(|v| format!("{}/api-write", v.id))
         .collect();
     assert!(invalid.len() > 100, "{}", invalid.len());
+    let mut want = invalid;
+    // AP-0011 writes a batch with one invalid line: stored, where it must be refused.
+    let batch = "the batch's results are 1:201 created, 3:201 created, 4:400 api-not-json, 5:201 created, expected 1:201 created, 3:422 api-invalid-record";
+    if has_case("AP-0011") {
+        want.insert("AP-0011/api".to_owned());
+    }
     let failed: BTreeSet<String> = got.iter().map(|(id, _, _)| id.clone()).collect();
-    assert_eq!(failed, invalid);
+    assert_eq!(failed, want);
     for (id, outcome, detail) in &got {
+        if id == "AP-0011/api" {
+            assert_eq!(*outcome, Outcome::Fail, "{id}: {detail}");
+            assert!(detail.contains(batch), "{id}: {detail}");
+            continue;
+        }
         assert_eq!(*outcome, Outcome::Fail, "{id}: {detail}");
         // A PUT answered 200/201, or a batch line's result 201, where 422 was due.
         assert!(
@@ -91,6 +107,18 @@ fn skip_validation_fails_exactly_the_invalid_vectors() {
             "{id}: {detail}"
         );
     }
+}
+
+/// The case that reads as a public reader (AP-0009) catches the raw values; before the suite
+/// had it, no case did (the leak went unseen).
+#[test]
+fn leak_public_fails_exactly_the_public_reads_case() {
+    let want: &[(&str, &str)] = if has_case("AP-0009") {
+        &[("AP-0009/api", "a reader at level public received raw personal information")]
+    } else {
+        &[]
+    };
+    only_failed("leak-public", want);
 }
 
 #[test]
@@ -136,7 +164,8 @@ fn hang_ends_in_error_at_the_first_reads_of_a_thing() {
     for &i in &hung {
         let c = &got[i];
         assert_eq!(c.outcome, Outcome::Error, "{}", c.id);
-        assert!(things.contains(&c.id), "{} is no valid Thing vector", c.id);
+        // A read back of a valid Thing vector, or a case's read of a Thing.
+        assert!(things.contains(&c.id) || c.op == "api", "{} reads no Thing", c.id);
         assert!(c.detail_en.starts_with("GET /v1/records/Thing/"), "{}: {}", c.id, c.detail_en);
     }
     let last = hung[2];

@@ -169,9 +169,20 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
-    let idle = node.config.idle;
-    let connections = Arc::new(tokio::sync::Semaphore::new(node.config.max_connections));
-    let app = api::router(node);
+    let config = node.config.clone();
+    serve_router(&config, api::router(node), listener, shutdown).await
+}
+
+/// Serve `app` as [`serve`] serves a node's router, with `config`'s limits: the hook through
+/// which `examples/faulty-node` serves [`api::router`] with a deliberate fault layered around it.
+pub async fn serve_router(
+    config: &Config,
+    app: axum::Router,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
+    let idle = config.idle;
+    let connections = Arc::new(tokio::sync::Semaphore::new(config.max_connections));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {

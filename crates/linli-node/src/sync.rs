@@ -71,6 +71,21 @@ pub enum SyncError {
         #[source]
         source: std::io::Error,
     },
+    /// The folder mirrors the node at another read level than the token's `[API-021]`: synced
+    /// on, it would hold records of both levels under one manifest (raw values labelled public).
+    #[error("{dir}: mirrors the node at level {mirror}, but the token reads at level {token}; give another folder")]
+    LevelChanged {
+        /// The folder.
+        dir: String,
+        /// The level the folder holds.
+        mirror: String,
+        /// The token's read level.
+        token: String,
+    },
+    /// The URL carries a user name or password, which would be kept in the cursor file
+    /// `[API-021]`: the token goes in `--token-file`.
+    #[error("the node's URL carries a user name or password; give it without them (the token goes in --token-file)")]
+    UrlCredentials,
     /// The token's read level is internal and no purpose was given `[API-082]`.
     #[error(
         "the token reads at level internal: give the purpose of this copy with --purpose (it goes to the node's audit log)"
@@ -90,6 +105,8 @@ impl SyncError {
             SyncError::NotEmpty { .. } => "sync-folder-not-empty",
             SyncError::Io { .. } => "io",
             SyncError::PurposeRequired => "sync-purpose-required",
+            SyncError::LevelChanged { .. } => "sync-level-changed",
+            SyncError::UrlCredentials => "sync-url-credentials",
             SyncError::Protocol(_) => "sync-protocol",
         }
     }
@@ -104,6 +121,12 @@ impl SyncError {
             }
             (SyncError::Io { path, source }, true) => format!("{path}：读写失败：{source}"),
             (SyncError::Protocol(m), true) => format!("节点的应答无法读取：{m}"),
+            (SyncError::LevelChanged { dir, mirror, token }, true) => {
+                format!("{dir}：这个目录按 {mirror} 级别镜像节点，而该令牌的读取级别为 {token}；请给出另一个目录")
+            }
+            (SyncError::UrlCredentials, true) => {
+                "节点地址中含有用户名或密码；请去掉后再给出（令牌用 --token-file 给出）".to_owned()
+            }
             (SyncError::PurposeRequired, true) => {
                 "该令牌的读取级别为 internal：请用 --purpose 说明这次复制的用途（会写入节点的审计日志）".to_owned()
             }
@@ -117,6 +140,10 @@ impl SyncError {
 struct State {
     url: String,
     cursor: String,
+    /// The read level the folder was mirrored at; absent in a folder of an earlier version, whose
+    /// manifest says it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    level: Option<String>,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SyncError + '_ {
@@ -161,6 +188,11 @@ fn get_json(agent: &ureq::Agent, url: &str, token: &str, purpose: &str) -> Resul
 /// of the folder (an older copy of it removed), and the sync goes on.
 pub fn sync(base: &str, token: &str, purpose: Option<&str>, dir: &Path) -> Result<SyncSummary, SyncError> {
     let base = base.trim_end_matches('/');
+    // `scheme://user:password@host`: kept in the cursor file, the password would be on disk.
+    let authority = base.split_once("://").map_or(base, |(_, rest)| rest);
+    if authority.split(['/', '?', '#']).next().is_some_and(|a| a.contains('@')) {
+        return Err(SyncError::UrlCredentials);
+    }
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(std::time::Duration::from_secs(120)))
@@ -193,6 +225,27 @@ pub fn sync(base: &str, token: &str, purpose: Option<&str>, dir: &Path) -> Resul
         .and_then(Value::as_str)
         .and_then(SharingLevel::from_code)
         .ok_or_else(|| SyncError::Protocol("status without readLevel".into()))?;
+    // A folder mirrored at another level is never relabelled: it would hold the records of both
+    // levels under one manifest [API-021].
+    if let Some(s) = &state {
+        let mirror = match &s.level {
+            Some(l) => Some(l.clone()),
+            None => std::fs::read_to_string(dir.join(MANIFEST_FILE))
+                .ok()
+                .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+                .and_then(|m| m.get("sharingLevel").and_then(Value::as_str).map(str::to_owned)),
+        };
+        match mirror {
+            Some(m) if m == level.code() => {}
+            m => {
+                return Err(SyncError::LevelChanged {
+                    dir: dir.display().to_string(),
+                    mirror: m.unwrap_or_else(|| "?".to_owned()),
+                    token: level.code().to_owned(),
+                });
+            }
+        }
+    }
     let purpose = match purpose {
         Some(p) => p,
         None if level == SharingLevel::Internal => return Err(SyncError::PurposeRequired),
@@ -316,8 +369,12 @@ pub fn sync(base: &str, token: &str, purpose: Option<&str>, dir: &Path) -> Resul
     let mp = dir.join(MANIFEST_FILE);
     std::fs::write(&mp, mtext).map_err(io(&mp))?;
     let cursor = cursor.ok_or_else(|| SyncError::Protocol("the feed gave no cursor".into()))?;
-    let st = serde_json::to_string(&State { url: base.to_owned(), cursor: cursor.clone() })
-        .map_err(|e| SyncError::Protocol(e.to_string()))?;
+    let st = serde_json::to_string(&State {
+        url: base.to_owned(),
+        cursor: cursor.clone(),
+        level: Some(level.code().to_owned()),
+    })
+    .map_err(|e| SyncError::Protocol(e.to_string()))?;
     std::fs::write(&state_path, st).map_err(io(&state_path))?;
     sum.cursor = cursor;
     Ok(sum)

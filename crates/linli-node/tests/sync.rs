@@ -102,7 +102,46 @@ fn sync_needs_a_purpose_at_internal_and_goes_on_past_withheld_records(n: TestNod
     assert!(audit.iter().any(|e| e.principal == "clerk" && e.purpose.as_deref() == Some("核查 copy")));
 }
 
+/// A folder mirrored at one level is never synced on with a token of another: it would hold raw
+/// records under a public manifest [API-021]. A URL with a password is refused before anything.
+fn sync_never_relabels_a_mirror_at_another_level(n: TestNode) {
+    load_examples(&n);
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("mirror");
+    linli_node::sync::sync(&n.base, "clerk", Some("核查"), &dir).unwrap();
+    let persons = std::fs::read_to_string(dir.join("person.ndjson")).unwrap();
+    let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    for token in ["public", "civil"] {
+        let e = linli_node::sync::sync(&n.base, token, Some("t"), &dir).unwrap_err();
+        assert_eq!(e.code(), "sync-level-changed", "{}", e.message(false));
+        assert!(e.message(false).contains("internal") && e.message(true).contains("另一个目录"), "{}", e.message(true));
+    }
+    // A cursor file of an earlier version, without the level: the manifest says it.
+    let state_path = dir.join(".linli-sync.json");
+    let mut state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&state_path).unwrap()).unwrap();
+    assert_eq!(state["level"], "internal");
+    state.as_object_mut().unwrap().remove("level");
+    std::fs::write(&state_path, state.to_string()).unwrap();
+    let e = linli_node::sync::sync(&n.base, "public", Some("t"), &dir).unwrap_err();
+    assert_eq!(e.code(), "sync-level-changed");
+    assert_eq!(std::fs::read_to_string(dir.join("person.ndjson")).unwrap(), persons, "nothing touched");
+    assert_eq!(std::fs::read_to_string(dir.join("manifest.json")).unwrap(), manifest, "nothing relabelled");
+    // The same level goes on.
+    assert_eq!(linli_node::sync::sync(&n.base, "clerk", Some("核查"), &dir).unwrap().changes, 0);
+    // user:password@ in the URL would be kept in the cursor file.
+    let with_password = n.base.replacen("http://", "http://someone:secret@", 1);
+    let fresh = out.path().join("fresh");
+    let e = linli_node::sync::sync(&with_password, "public", Some("t"), &fresh).unwrap_err();
+    assert_eq!(e.code(), "sync-url-credentials");
+    assert!(!e.message(false).contains("secret") && !e.message(true).contains("secret"));
+    assert!(!fresh.exists(), "nothing made");
+}
+
 mod sqlite {
+    #[test]
+    fn sync_never_relabels_a_mirror_at_another_level() {
+        super::sync_never_relabels_a_mirror_at_another_level(crate::common::start());
+    }
     #[test]
     fn sync_needs_a_purpose_at_internal_and_goes_on_past_withheld_records() {
         super::sync_needs_a_purpose_at_internal_and_goes_on_past_withheld_records(crate::common::start());
@@ -118,6 +157,12 @@ mod sqlite {
 }
 
 mod postgres {
+    #[test]
+    fn sync_never_relabels_a_mirror_at_another_level() {
+        if let Some(n) = crate::common::start_postgres() {
+            super::sync_never_relabels_a_mirror_at_another_level(n);
+        }
+    }
     #[test]
     fn sync_needs_a_purpose_at_internal_and_goes_on_past_withheld_records() {
         if let Some(n) = crate::common::start_postgres() {

@@ -8,7 +8,7 @@
 //! |---|---|---|
 //! | `none` | nothing: the reference node as `linli serve` serves it | — |
 //! | `skip-validation` | a write the node refuses as `422 api-invalid-record` is stored anyway and answered `201`/`200` (single `PUT` and batch lines) | `[API-010]` |
-//! | `leak-public` | reads, listings and the feed of a caller at level `public` are served from the `internal` view: raw ID numbers, phones and names | `[API-030]`, `[API-034]` |
+//! | `leak-public` | reads, listings and the feed of a caller at level `public` are served from the `internal` view: raw ID numbers, phones and names (a listing by place is still refused) | `[API-030]`, `[API-034]` |
 //! | `lose-feed` | the feed hands out a change's position *before* the write commits (as a store on a database sequence taken outside the transaction does), so under concurrent writes a change can commit after a later one was read and a reader that resumes from `next` never sees it; with one writer at a time nothing is lost | `[API-020]` |
 //! | `ignore-if-match` | `If-Match` is ignored on `PUT` and `DELETE`: no `412` | `[API-013]` |
 //! | `hang` | `GET /v1/records/Thing/{id}` never answers (the connection stays open) | `[API-040]` |
@@ -181,7 +181,13 @@ pub fn build(parts: Parts) -> Result<(Arc<Node>, axum::Router), Error> {
         (Fault::Hang, _) => router.layer(axum::middleware::from_fn(hang)),
         _ => router,
     };
-    Ok((node, router))
+    // The answers a fault makes itself say `Cache-Control: no-store` too, as the node's do `[API-076]`.
+    Ok((node, router.layer(axum::middleware::map_response(no_store))))
+}
+
+async fn no_store(mut r: Response) -> Response {
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,10 +217,13 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// `leak-public`: a public reader's reads, listings and feed requests are made with the hidden
-/// internal caller's token (and a purpose), and the answer still says level `public`.
+/// internal caller's token (and a purpose), and the answer still says level `public`. Only the
+/// masking is skipped: a listing by place is left to the node, which refuses it to a public
+/// reader `[API-016]`, so that this variant breaks `[API-030]` and nothing else.
 async fn leak_public(State(leak): State<Arc<Leak>>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let reads = req.method() == Method::GET && (path.starts_with("/v1/records") || path == "/v1/changes");
+    let by_place = req.uri().query().is_some_and(|q| q.split('&').any(|p| p == "place" || p.starts_with("place=")));
+    let reads = req.method() == Method::GET && !by_place && (path.starts_with("/v1/records") || path == "/v1/changes");
     let public = bearer(req.headers())
         .and_then(|t| leak.node.principals.authenticate(t))
         .is_some_and(|p| p.read == SharingLevel::Public);
@@ -261,6 +270,9 @@ fn stored_form(v: &Value) -> (String, String) {
 
 fn precondition(headers: &HeaderMap) -> Precondition {
     if let Some(v) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
+        if v.trim() == "*" {
+            return Precondition::IfMatchAny;
+        }
         if let Some(inner) = v.trim().strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
             return Precondition::IfMatch(inner.to_owned());
         }
@@ -432,13 +444,13 @@ fn rewrite_batch(node: &Node, token: Option<&str>, input: &[u8], results: &[u8])
 // ---------------------------------------------------------------------------------------------
 // ignore-if-match
 
-/// `ignore-if-match`: a store that drops `If-Match` from every write and delete (and so never
-/// answers `412` to it). `If-None-Match: *` is still honoured.
+/// `ignore-if-match`: a store that drops `If-Match` (an ETag or `*`) from every write and delete
+/// (and so never answers `412` to it). `If-None-Match: *` is still honoured.
 pub struct IfMatchIgnoringStore(pub Arc<dyn Store>);
 
 fn without_if_match(pre: &Precondition) -> Precondition {
     match pre {
-        Precondition::IfMatch(_) => Precondition::None,
+        Precondition::IfMatch(_) | Precondition::IfMatchAny => Precondition::None,
         other => other.clone(),
     }
 }
@@ -530,6 +542,7 @@ impl FeedLosingStore {
         let live = stored.as_ref().filter(|s| s.body.is_some()).map(|s| s.etag.as_str());
         Ok(match pre {
             Precondition::IfMatch(want) if live != Some(want.as_str()) => false,
+            Precondition::IfMatchAny if live.is_none() => false,
             Precondition::IfNoneMatchAny if live.is_some() => false,
             _ => live != Some(r.etag.as_str()),
         })
@@ -577,7 +590,7 @@ impl Store for FeedLosingStore {
         let live = stored.as_ref().filter(|s| s.body.is_some()).map(|s| s.etag.as_str());
         let will = match pre {
             Precondition::IfMatch(want) => live == Some(want.as_str()),
-            _ => live.is_some(),
+            Precondition::None | Precondition::IfMatchAny | Precondition::IfNoneMatchAny => live.is_some(),
         };
         let at = self.take(u64::from(will));
         let mut out = self.inner.delete(ty, id, pre)?;

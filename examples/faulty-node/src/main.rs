@@ -48,7 +48,7 @@ fn run(args: &Args) -> Result<(), Error> {
     let work = args.data.join("work");
     std::fs::create_dir_all(&work).map_err(io("creating the work folder", "创建工作目录"))?;
     let config = linli_node::Config::new(work, "sqlite");
-    let (_node, router) = build(Parts {
+    let (node, router) = build(Parts {
         store,
         principals_toml,
         key,
@@ -66,11 +66,10 @@ fn run(args: &Args) -> Result<(), Error> {
         let mut out = std::io::stdout();
         let _ = writeln!(out, "linli-faulty-node: serving on http://{addr}/ (fault {})", fault.name());
         let _ = out.flush();
-        // No graceful stop: a hung request would hold it for ever. Ctrl-C or SIGTERM ends the process.
-        tokio::select! {
-            r = axum::serve(listener, router) => r.map_err(io("serving", "服务")),
-            () = stop() => Ok(()),
-        }
+        // The reference node's own accept loop (head deadline, connection limit); a stop waits
+        // at most 30 s for the requests in flight, a hung one included.
+        linli_node::serve_router(&node.config, router, listener, stop()).await?;
+        Ok(())
     })
 }
 

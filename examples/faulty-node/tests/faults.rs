@@ -119,6 +119,15 @@ fn leak_public_gives_a_public_reader_the_raw_record() {
     }
 }
 
+#[test]
+fn leak_public_still_refuses_a_public_listing_by_place() {
+    for fault in ["none", "leak-public"] {
+        let n = start(fault, &[]);
+        let a = call("GET", &format!("{}/v1/records?place=L-ROOM-1-1-302", n.base), &n.public(), &[], None);
+        assert_eq!((a.status, a.code()), (403, "api-forbidden".to_owned()), "{fault}");
+    }
+}
+
 // ---- ignore-if-match [API-013]
 
 /// Statuses of: a PUT under a stale If-Match, then a DELETE under a stale If-Match.

@@ -51,9 +51,20 @@ _INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _DOTS_DASHES = set(".\u00b7\u30fb\uff0e\uff65-\u2212\ufe58\ufe63\uff0d") | {chr(c) for c in range(0x2010, 0x2016)}
 
 
+# Chinese numerals written for a digit ([SHR-041]): not the positional 十 百 千 万.
+_HAN_DIGITS = {ord(c): ord(str(d)) for d, cs in enumerate(
+    ["〇零", "一幺壹", "二贰貳", "三叁參", "四肆", "五伍", "六陆陸", "七柒", "八捌", "九玖"]) for c in cs}
+
+
 def normalise_digits(text: str) -> str:
-    """Full-width digits and X read as the ASCII ones ([SHR-041]); length is unchanged."""
-    return text.translate(_FULLWIDTH)
+    """Full-width digits and X, and Chinese numerals written for a digit, read as the ASCII ones
+    ([SHR-041]); length is unchanged."""
+    return text.translate(_FULLWIDTH).translate(_HAN_DIGITS)
+
+
+def _han(c: str) -> bool:
+    """Whether c is a digit written as a Chinese numeral ([SHR-041])."""
+    return ord(c) in _HAN_DIGITS
 
 
 def _id_ok(number: str) -> bool:
@@ -107,8 +118,12 @@ def numbers_in(text: str) -> list[tuple[str, int, int]]:
         state["x_end"] = None
 
     gap = visible = False
+    han = False  # the writing of the current groups: a digit of the other one ends them
     for i, c in enumerate(norm):
         if "0" <= c <= "9":
+            if _han(text[i]) != han:
+                finish()
+                han = _han(text[i])
             if groups and not gap:
                 groups[-1][1] = i + 1
                 groups[-1][2] += c

@@ -167,9 +167,18 @@ pub(crate) fn mask_values(text: &str, values: &[String]) -> String {
     mask_long_numbers(&linli_model::redact::redact(&t))
 }
 
+/// Longest value masked in the manner of a name or number (its first and last characters kept);
+/// a longer one is free text (a description, an address), whose first characters may hold a
+/// name the runner learns only from a later case, and keeps none.
+const MASK_MIDDLE_MAX: usize = 18;
+
 /// The masked form of a value: its first and last characters at most, never the whole of a
-/// short one (`张*`, `苏E*****5`).
+/// short one (`张*`, `苏E*****5`); nothing of a free text longer than [`MASK_MIDDLE_MAX`]
+/// characters (`******…`).
 fn masked(v: &str) -> String {
+    if v.chars().count() > MASK_MIDDLE_MAX {
+        return "******…".to_owned();
+    }
     let m = linli_model::check::mask_middle(v);
     if m == v {
         // Too short for mask_middle to hide anything: all but the first character.
@@ -193,6 +202,19 @@ pub(crate) fn cap(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_free_text_keeps_none_of_its_characters() {
+        // A description that opens with a name the runner has not yet seen as a name.
+        let text = format!("居民王𠮷反映：{}", "楼道内堆放纸箱，".repeat(10));
+        let case = serde_json::json!({"op": "validate", "record": {"type": "Case", "id": "c-1", "description": text}});
+        let sent = Sent::default();
+        sent.add(&case);
+        let out = sent.mask(&format!("refused: {text}"));
+        assert!(!out.contains('王') && !out.contains("纸箱") && out.starts_with("refused: "), "{out}");
+        // A name keeps its first character, as every masked name does.
+        assert_eq!(masked("王玉兰"), "王*兰");
+    }
 
     #[test]
     fn values_of_marked_members_are_found_and_masked() {

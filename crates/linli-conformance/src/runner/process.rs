@@ -40,13 +40,37 @@ fn kill_group(pgid: u32) {
 /// terminal's Ctrl-C does not reach it `[CNF-067]`.
 pub fn kill_adapters() {
     // A lock held by the interrupted thread is not waited for: a poisoned one is still read.
-    let groups = match ADAPTERS.try_lock() {
-        Ok(g) => g.clone(),
-        Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().clone(),
-        Err(std::sync::TryLockError::WouldBlock) => return,
-    };
+    // The case loop holds it only to add or remove a pid: tried again for a moment.
+    let mut groups = None;
+    for _ in 0..100 {
+        match ADAPTERS.try_lock() {
+            Ok(g) => groups = Some(g.clone()),
+            Err(std::sync::TryLockError::Poisoned(p)) => groups = Some(p.into_inner().clone()),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                continue;
+            }
+        }
+        break;
+    }
+    let groups = groups.unwrap_or_default();
+    for g in &groups {
+        kill_group(*g);
+    }
+    // SIGKILL is delivered, not yet carried out, when `kill` returns: the run ends only once each
+    // adapter has stopped (a zombie, never reaped once this process exits, counts as stopped),
+    // so that nothing of the product runs on after the judge (a loaded machine took a moment).
+    #[cfg(target_os = "linux")]
     for g in groups {
-        kill_group(g);
+        for _ in 0..500 {
+            let state = std::fs::read_to_string(format!("/proc/{g}/stat")).unwrap_or_default();
+            // The state follows the parenthesised command name: `pid (comm) S ...`.
+            let gone = state.rsplit_once(") ").is_none_or(|(_, rest)| rest.starts_with(['Z', 'X']));
+            if gone {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
     }
 }
 

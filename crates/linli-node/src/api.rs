@@ -238,8 +238,31 @@ async fn spool_body(node: &Node, body: Body, limit: usize, file: &mut std::fs::F
     Ok(first)
 }
 
-fn etag_of(body: &str) -> String {
+/// The stored digest of a canonical body: never sent, see [`etag_out`].
+fn digest_of(body: &str) -> String {
     linli_model::support::hex::encode(&Sha256::digest(body.as_bytes()))
+}
+
+/// The ETag a record is sent with: HMAC-SHA256, keyed with the node's secret, of its stored
+/// digest — opaque, and not computable from the record's content without the secret, so that a
+/// reader of a masked record cannot test guesses of what was masked against it `[API-012]`.
+/// The same stored form gives the same ETag on every node sharing the key.
+pub fn etag_out(node: &Node, digest: &str) -> String {
+    node.etag_key.token("linli-etag", digest)
+}
+
+/// The precondition as the store judges it: an `If-Match` ETag is mapped back to the stored
+/// digest it was made from (one that matches no live record stays one that matches none). The
+/// store compares digests under its write lock, so a change between this read and the write
+/// still fails the write `[API-013]`.
+fn stored_precondition(node: &Node, ty: RecordType, id: &str, pre: Precondition) -> Result<Precondition, ApiError> {
+    let Precondition::IfMatch(sent) = pre else { return Ok(pre) };
+    let digest = node
+        .store
+        .get(ty, id)?
+        .filter(|r| r.body.is_some() && etag_out(node, &r.etag) == sent)
+        .map_or_else(|| "-".to_owned(), |r| r.etag);
+    Ok(Precondition::IfMatch(digest))
 }
 
 fn quoted(etag: &str) -> HeaderValue {
@@ -329,7 +352,7 @@ fn check_record(
     }
     // serde_json's map keeps members in key order: the canonical form.
     let body = v.to_string();
-    let etag = etag_of(&body);
+    let etag = digest_of(&body);
     Checked::Ok(NewRecord { record_type: ty, id, places: places_of(&v), body, etag })
 }
 
@@ -340,8 +363,9 @@ fn forbidden(zh: &str, en: &str) -> ApiError {
 /// Whether `who` may make this write, judged before the body is validated, so that a caller
 /// refused learns nothing from the validator's findings `[API-075]`: the type of the path and of
 /// the body (as far as it reads as JSON) must be in its write scopes and, for a vendor, the
-/// body's `meta.source.vendor` its own and the stored record (live or deleted) not another
-/// vendor's `[API-002]`. A body that is not JSON at all is left to validation.
+/// body's `meta.source.vendor` its own `[API-002]` (that the stored record, live or deleted, is not
+/// another vendor's is judged by the store under the write's lock: [`owner_guard`]). A body that
+/// is not JSON at all is left to validation.
 fn may_write(node: &Node, who: &Principal, text: &str, want: Option<(RecordType, &str)>) -> Result<(), ApiError> {
     let scope = || forbidden("此调用方不能写入这一类型", "this caller may not write this type");
     if who.write.is_empty() || want.is_some_and(|(ty, _)| !who.write.contains(&ty)) {
@@ -362,19 +386,27 @@ fn may_write(node: &Node, who: &Principal, text: &str, want: Option<(RecordType,
             "the record's meta.source.vendor is not this caller's own",
         ));
     }
+    // The stored record's owner (live or deleted), looked at here so that the refusal comes
+    // before validation [API-075]; the store judges it again in the write's transaction, which is
+    // what holds against a concurrent write [API-002].
     let ty = want.map(|(t, _)| t).or(body_type);
     let id = want.map(|(_, id)| id.to_owned()).or_else(|| v.get("id").and_then(Value::as_str).map(str::to_owned));
     let (Some(ty), Some(id)) = (ty, id) else { return Ok(()) };
-    let stored_vendor = node
-        .store
-        .get(ty, &id)?
-        .and_then(|r| r.body)
-        .and_then(|b| serde_json::from_str::<Value>(&b).ok())
-        .and_then(|s| s.pointer("/meta/source/vendor").and_then(Value::as_str).map(str::to_owned));
-    if stored_vendor.is_some_and(|sv| Some(sv.as_str()) != vendor) {
-        return Err(forbidden("已存储的记录属于另一供应商", "the stored record belongs to another vendor"));
+    if !crate::store::guard_allows(owner_guard(who), node.store.owner(ty, &id)?.as_deref()) {
+        return Err(owned_by_other());
     }
     Ok(())
+}
+
+/// The vendor a vendor's writes and deletes must match on the stored row (live or deleted),
+/// checked by the store in the write's transaction `[API-002]`; `None` for a department. A vendor
+/// principal without a vendor matches no owner.
+fn owner_guard(who: &Principal) -> Option<&str> {
+    (who.kind == crate::principal::Kind::Vendor).then(|| who.vendor.as_deref().unwrap_or("\u{0}"))
+}
+
+fn owned_by_other() -> ApiError {
+    forbidden("已存储的记录属于另一供应商", "the stored record belongs to another vendor")
 }
 
 /// The findings of one record as the JSON report of `linli validate --format json` `[API-010]`.
@@ -430,14 +462,20 @@ async fn put(
                 return Err(e);
             }
         };
-        let etag = rec.etag.clone();
-        let outcome = crate::store::put_one(n.store.as_ref(), rec, pre)?;
+        let etag = etag_out(&n, &rec.etag);
+        let pre = stored_precondition(&n, ty, &id, pre)?;
+        let outcome = crate::store::put_one_as(n.store.as_ref(), rec, pre, owner_guard(&who))?;
         let (status, word, seq) = match outcome {
             PutOutcome::Created { seq } => (StatusCode::CREATED, "created", Some(seq)),
             PutOutcome::Updated { seq } => (StatusCode::OK, "updated", Some(seq)),
             PutOutcome::Unchanged => (StatusCode::OK, "unchanged", None),
             PutOutcome::PreconditionFailed => {
                 let e = ApiError::new(Code::PreconditionFailed);
+                refused(&e)?;
+                return Err(e);
+            }
+            PutOutcome::Forbidden => {
+                let e = owned_by_other();
                 refused(&e)?;
                 return Err(e);
             }
@@ -557,7 +595,7 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
         match check_record(node, who, text, Some(*line), None) {
             Checked::Ok(r) => {
                 results.push(None);
-                slots.push((i, r.record_type, r.id.clone(), r.etag.clone()));
+                slots.push((i, r.record_type, r.id.clone(), etag_out(node, &r.etag)));
                 writes.push((r, Precondition::None));
             }
             Checked::Refused(e, report) => {
@@ -570,7 +608,7 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
             }
         }
     }
-    let outcomes = if writes.is_empty() { Vec::new() } else { node.store.put_many(&writes)? };
+    let outcomes = if writes.is_empty() { Vec::new() } else { node.store.put_many_as(&writes, owner_guard(who))? };
     let mut changed = false;
     for ((i, ty, id, etag), o) in slots.into_iter().zip(outcomes) {
         let (status, word) = match o {
@@ -578,6 +616,12 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
             PutOutcome::Updated { .. } => (200, "updated"),
             PutOutcome::Unchanged => (200, "unchanged"),
             PutOutcome::PreconditionFailed => (412, "precondition-failed"),
+            PutOutcome::Forbidden => {
+                let e = owned_by_other();
+                audited.push((i, format!("{}/{id}", ty.code()), e.code.as_str().to_owned()));
+                results[i] = Some(json!({"line": lines[i].0, "status": e.status().as_u16(), "code": e.code.as_str()}));
+                continue;
+            }
         };
         changed |= status == 201 || word == "updated";
         audited.push((i, format!("{}/{id}", ty.code()), word.to_owned()));
@@ -709,7 +753,7 @@ async fn read(
         };
         audit(&n, &who, "read", who.read, purpose, vec![format!("{}/{}", ty.code(), id)])?;
         let mut resp = Json(v).into_response();
-        resp.headers_mut().insert(header::ETAG, quoted(&r.etag));
+        resp.headers_mut().insert(header::ETAG, quoted(&etag_out(&n, &r.etag)));
         resp.headers_mut().insert("x-linli-level", HeaderValue::from_static(level_str(who.read)));
         Ok(resp)
     })
@@ -844,25 +888,19 @@ async fn delete(
     }
     let n = Arc::clone(&node);
     blocking(move || {
-        // A vendor deletes only its own records: judged on the stored record.
-        let stored = n.store.get(ty, &id)?;
-        let vendor = stored
-            .as_ref()
-            .and_then(|r| r.body.as_deref())
-            .and_then(|b| serde_json::from_str::<Value>(b).ok())
-            .and_then(|v| v.pointer("/meta/source/vendor").and_then(Value::as_str).map(str::to_owned));
         let name = format!("{}/{id}", ty.code());
         // Every delete, done or refused, is audited [API-080].
         let refused = |e: ApiError| {
             audit_writes(&n, &who, "delete", vec![(name.clone(), e.code.as_str().to_owned())])?;
             Err(e)
         };
-        if !who.write.contains(&ty)
-            || (stored.as_ref().is_some_and(|r| r.body.is_some()) && !who.may_write(ty, vendor.as_deref()))
-        {
+        if !who.write.contains(&ty) {
             return refused(ApiError::new(Code::Forbidden));
         }
-        match n.store.delete(ty, &id, &pre)? {
+        let pre = stored_precondition(&n, ty, &id, pre)?;
+        // A vendor deletes only its own records: judged by the store on the stored record, in the
+        // delete's transaction [API-002].
+        match n.store.delete_as(ty, &id, &pre, owner_guard(&who))? {
             DeleteOutcome::Deleted { .. } => {
                 n.changed.notify_waiters();
                 audit_writes(&n, &who, "delete", vec![(name.clone(), "deleted".to_owned())])?;
@@ -870,6 +908,7 @@ async fn delete(
             }
             DeleteOutcome::NotFound => refused(ApiError::new(Code::NotFound)),
             DeleteOutcome::PreconditionFailed => refused(ApiError::new(Code::PreconditionFailed)),
+            DeleteOutcome::Forbidden => refused(owned_by_other()),
         }
     })
     .await
@@ -893,10 +932,10 @@ fn listed(m: crate::view::Masked, r: &StoredRecord) -> Value {
     }
 }
 
-fn change_json(r: &StoredRecord, masker: &crate::view::LevelMasker<'_>) -> Value {
+fn change_json(node: &Node, r: &StoredRecord, masker: &crate::view::LevelMasker<'_>) -> Value {
     match &r.body {
         Some(b) => {
-            let mut v = json!({"seq": r.seq.to_string(), "op": "upsert", "type": r.record_type.code(), "id": r.id, "etag": r.etag, "updatedAt": r.updated_at});
+            let mut v = json!({"seq": r.seq.to_string(), "op": "upsert", "type": r.record_type.code(), "id": r.id, "etag": etag_out(node, &r.etag), "updatedAt": r.updated_at});
             match masker.mask(b) {
                 crate::view::Masked::Record(rec) => v["record"] = rec,
                 crate::view::Masked::Withheld(code) => v["withheld"] = json!(code),
@@ -947,7 +986,7 @@ async fn changes(
             return blocking(move || {
                 let masker = n.views.masker(n.store.as_ref(), w.read)?;
                 let next = page.last().map_or(since, |r| r.seq);
-                let list: Vec<Value> = page.iter().map(|r| change_json(r, &masker)).collect();
+                let list: Vec<Value> = page.iter().map(|r| change_json(&n, r, &masker)).collect();
                 let records = page
                     .iter()
                     .filter(|r| r.body.is_some())

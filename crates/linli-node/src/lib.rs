@@ -98,6 +98,10 @@ pub struct Node {
     pub config: Config,
     /// Permits of heavy requests `[API-071]`.
     pub heavy: Arc<tokio::sync::Semaphore>,
+    /// The secret the ETags are keyed with `[API-012]`: the masking key (all nodes on one
+    /// database share it, as they share their masking), or without one a random key of this
+    /// process.
+    pub(crate) etag_key: linli_privacy::Key,
 }
 
 impl std::fmt::Debug for Node {
@@ -148,7 +152,22 @@ impl Node {
         config: Config,
     ) -> Result<Self, Error> {
         let validator = linli_validate::Validator::new().map_err(|e| Error::Validator(e.to_string()))?;
+        let etag_key = match &key {
+            Some(k) => k.clone(),
+            None => {
+                let mut b = [0u8; 32];
+                getrandom::fill(&mut b).map_err(|e| Error::Io {
+                    what: "random key".into(),
+                    source: std::io::Error::other(e.to_string()),
+                })?;
+                linli_privacy::Key::new(&b, "random").map_err(|e| Error::Io {
+                    what: "random key".into(),
+                    source: std::io::Error::other(e.to_string()),
+                })?
+            }
+        };
         Ok(Node {
+            etag_key,
             store,
             principals,
             validator,

@@ -992,6 +992,95 @@ fn an_answer_before_the_body_is_read_closes_the_connection(n: TestNode) {
     assert!(head.starts_with("http/1.1 401") && !head.contains("connection: close"), "{head}");
 }
 
+/// The ETag is keyed with the node's secret: not the SHA-256 of the stored form (nor of the body
+/// sent), so that a masked reader cannot test guesses of the hidden digits against it; the same at
+/// every level and in the feed, stable for an identical re-write; If-Match takes it and not the
+/// digest it was made from `[API-012]`, `[API-015]`, `[API-020]` (attack finding 1, t9.py).
+fn etags_are_keyed_with_the_nodes_secret_and_not_computable_from_the_record(n: TestNode) {
+    use sha2::Digest;
+    let sha = |b: &str| linli_model::support::hex::encode(&sha2::Sha256::digest(b.as_bytes()));
+    let url = format!("{}/v1/records/Person/P-0001", n.base);
+    let body = person_line();
+    let canonical = serde_json::from_str::<Value>(&body).unwrap().to_string();
+    let a = call("PUT", &url, Some("clerk"), &[], Some(body.as_bytes()));
+    assert_eq!(a.status, 201, "{}", a.text());
+    let etag = a.header("etag").unwrap().trim_matches('"').to_owned();
+    assert_eq!(etag.len(), 64);
+    assert_ne!(etag, sha(&canonical), "the ETag is not the SHA-256 of the stored form");
+    assert_ne!(etag, sha(&body), "the ETag is not the SHA-256 of the body sent");
+    // The same ETag at every level and in the feed.
+    for who in ["clerk", "civil", "public"] {
+        let g = call("GET", &url, Some(who), &[("X-Linli-Purpose", "test")], None);
+        assert_eq!(g.status, 200, "{who}: {}", g.text());
+        assert_eq!(g.header("etag").map(|e| e.trim_matches('"')), Some(etag.as_str()), "{who}");
+        let f = call("GET", &format!("{}/v1/changes", n.base), Some(who), &[("X-Linli-Purpose", "test")], None);
+        assert_eq!(f.json()["changes"][0]["etag"], json!(etag), "{who}");
+    }
+    // An identical re-write: the same ETag.
+    let b = call("PUT", &url, Some("clerk"), &[], Some(body.as_bytes()));
+    assert_eq!((b.status, b.json()["etag"].clone()), (200, json!(etag)));
+    // If-Match with the digest the ETag was made from: refused; with the ETag: written.
+    let mut v: Value = serde_json::from_str(&body).unwrap();
+    v["education"] = json!("21");
+    let changed = v.to_string();
+    let digest = format!("\"{}\"", sha(&canonical));
+    let c = call("PUT", &url, Some("clerk"), &[("If-Match", digest.as_str())], Some(changed.as_bytes()));
+    assert_eq!(c.status, 412, "{}", c.text());
+    let d = call("DELETE", &url, Some("clerk"), &[("If-Match", digest.as_str())], None);
+    assert_eq!(d.status, 412, "{}", d.text());
+    let quoted = format!("\"{etag}\"");
+    let e = call("PUT", &url, Some("clerk"), &[("If-Match", quoted.as_str())], Some(changed.as_bytes()));
+    assert_eq!(e.status, 200, "{}", e.text());
+    let new = e.json()["etag"].as_str().unwrap().to_owned();
+    assert_ne!(new, sha(&serde_json::from_str::<Value>(&changed).unwrap().to_string()));
+    let q = format!("\"{new}\"");
+    assert_eq!(call("DELETE", &url, Some("clerk"), &[("If-Match", quoted.as_str())], None).status, 412);
+    assert_eq!(call("DELETE", &url, Some("clerk"), &[("If-Match", q.as_str())], None).status, 204);
+}
+
+/// A deleted record stays its vendor's: another vendor can neither write over its tombstone by
+/// PUT nor by a batch line; its own vendor can `[API-002]` (attack finding 2, t3.py).
+fn a_deleted_record_stays_its_vendors(n: TestNode) {
+    let url = format!("{}/v1/records/Event/E-TOMB-1", n.base);
+    assert_eq!(call("PUT", &url, Some("acme"), &[], Some(event("E-TOMB-1", VENDOR).as_bytes())).status, 201);
+    assert_eq!(call("DELETE", &url, Some("acme"), &[], None).status, 204);
+    let theirs = event("E-TOMB-1", "另一家公司");
+    let put = call("PUT", &url, Some("other-vendor"), &[], Some(theirs.as_bytes()));
+    assert_eq!((put.status, put.code()), (403, "api-forbidden".to_owned()), "{}", put.text());
+    let batch = call("POST", &format!("{}/v1/records", n.base), Some("other-vendor"), &[], Some(theirs.as_bytes()));
+    assert_eq!(batch.status, 200);
+    let line: Value = serde_json::from_str(batch.text().lines().next().unwrap()).unwrap();
+    assert_eq!((line["status"].clone(), line["code"].clone()), (json!(403), json!("api-forbidden")), "{line}");
+    assert_eq!(call("GET", &url, Some("clerk"), &[("X-Linli-Purpose", "t")], None).status, 404, "still deleted");
+    // Its own vendor writes it again.
+    assert_eq!(call("PUT", &url, Some("acme"), &[], Some(event("E-TOMB-1", VENDOR).as_bytes())).status, 201);
+}
+
+/// Two vendors creating one record at once: the owner is judged in the write's transaction, so
+/// exactly one of them writes it and the other is refused, never both `[API-002]` (attack
+/// finding 3, t4.py: 24 of 150 overwrites while the check ran before the transaction).
+fn two_vendors_racing_to_create_one_record_never_both_write(n: TestNode) {
+    for i in 0..40 {
+        let id = format!("E-RACE-{i}");
+        let url = format!("{}/v1/records/Event/{id}", n.base);
+        let go = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let racer = |token: &'static str, vendor: &'static str| {
+            let (url, body, go) = (url.clone(), event(&id, vendor), std::sync::Arc::clone(&go));
+            std::thread::spawn(move || {
+                go.wait();
+                call("PUT", &url, Some(token), &[], Some(body.as_bytes())).status
+            })
+        };
+        let (a, b) = (racer("acme", VENDOR), racer("other-vendor", "另一家公司"));
+        let mut got = [a.join().unwrap(), b.join().unwrap()];
+        got.sort_unstable();
+        assert_eq!(got, [201, 403], "{id}: one writes, the other is refused");
+        let stored = call("GET", &url, Some("clerk"), &[("X-Linli-Purpose", "t")], None).json();
+        let winner = if got[0] == 201 { stored["meta"]["source"]["vendor"].clone() } else { Value::Null };
+        assert!(winner == json!(VENDOR) || winner == json!("另一家公司"), "{winner}");
+    }
+}
+
 /// Every scenario above on both back-ends [API-050], [API-051].
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
@@ -1041,6 +1130,9 @@ on_both_backends!(
     a_malformed_purpose_is_refused_at_every_level,
     writes_deletes_and_withheld_reads_are_audited,
     an_answer_before_the_body_is_read_closes_the_connection,
+    etags_are_keyed_with_the_nodes_secret_and_not_computable_from_the_record,
+    a_deleted_record_stays_its_vendors,
+    two_vendors_racing_to_create_one_record_never_both_write,
 );
 
 /// Two nodes on one PostgreSQL database, as behind a load balancer [API-051]: what one writes,

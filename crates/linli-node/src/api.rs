@@ -507,9 +507,15 @@ async fn batch(State(node): State<Shared>, headers: HeaderMap, body: Body) -> Ap
             ));
         }
     }
+    // A caller with no write scopes could write no line: refused before its body is read and
+    // before it takes a heavy request's place [API-014], [API-075].
+    if who.write.is_empty() {
+        return Err(forbidden("此调用方没有写入范围", "this caller may write no record type"));
+    }
     let _permit = heavy(&node)?;
     let mut stream = body.into_data_stream();
     let mut out: Vec<u8> = Vec::new();
+    let mut pending_bytes = 0usize;
     let mut splitter = crate::lines::Splitter::new(node.config.max_body);
     let mut pieces = Vec::new();
     let mut pending: Vec<(u64, String)> = Vec::new();
@@ -527,14 +533,24 @@ async fn batch(State(node): State<Shared>, headers: HeaderMap, body: Body) -> Ap
                 true
             }
         };
-        let got_lines = !pieces.is_empty();
+        // Blank lines are no progress: they do not put the deadline off [API-072].
+        let mut got_lines = false;
         for p in pieces.drain(..) {
             match p {
-                crate::lines::Piece::Line(n, bytes) => take_line(bytes, n, &mut pending),
-                crate::lines::Piece::TooLong(n) => pending.push((n, String::from(TOO_LONG))),
+                crate::lines::Piece::Line(n, bytes) => {
+                    pending_bytes += bytes.len();
+                    got_lines |= take_line(bytes, n, &mut pending);
+                }
+                crate::lines::Piece::TooLong(n) => {
+                    got_lines = true;
+                    pending.push((n, String::from(TOO_LONG)));
+                }
             }
         }
-        if pending.len() >= 256 || (end && !pending.is_empty()) {
+        // A group is written at 256 lines or BATCH_GROUP_BYTES, whichever comes first: what a
+        // batch holds in memory is bounded by bytes too [API-014].
+        if pending.len() >= 256 || pending_bytes >= BATCH_GROUP_BYTES || (end && !pending.is_empty()) {
+            pending_bytes = 0;
             let lines = std::mem::take(&mut pending);
             let n = Arc::clone(&node);
             let w = who.clone();
@@ -561,11 +577,15 @@ fn push_result(out: &mut Vec<u8>, v: Value) {
     out.push(b'\n');
 }
 
+/// The bytes of batch lines held before they are validated and written as one group `[API-014]`.
+const BATCH_GROUP_BYTES: usize = 8 << 20;
+
 /// A whole line of a batch: blank lines are passed over, others wait to be written in order.
-fn take_line(bytes: Vec<u8>, line: u64, pending: &mut Vec<(u64, String)>) {
+/// Whether the line was not blank.
+fn take_line(bytes: Vec<u8>, line: u64, pending: &mut Vec<(u64, String)>) -> bool {
     let trimmed = bytes.strip_suffix(b"\r").unwrap_or(&bytes);
     if trimmed.iter().all(u8::is_ascii_whitespace) {
-        return;
+        return false;
     }
     match String::from_utf8(trimmed.to_vec()) {
         Ok(s) => pending.push((line, s)),
@@ -575,6 +595,7 @@ fn take_line(bytes: Vec<u8>, line: u64, pending: &mut Vec<(u64, String)>) {
             pending.push((line, String::from(NOT_UTF8)));
         }
     }
+    true
 }
 
 /// Validate and write a group of batch lines in one transaction; their results in order.

@@ -1081,6 +1081,51 @@ fn two_vendors_racing_to_create_one_record_never_both_write(n: TestNode) {
     }
 }
 
+/// A batch from a caller with no write scopes is refused `403` before its body is read and before
+/// it takes a heavy request's place: with every place taken it is still `403`, not `503`, and the
+/// connection is closed `[API-014]`, `[API-075]` (attack findings 4 and 5, t5.py and t7.py).
+fn a_batch_from_a_caller_with_no_write_scopes_is_refused_before_its_body(n: TestNode) {
+    let all = u32::try_from(n.node.config.max_heavy).unwrap();
+    let held = std::sync::Arc::clone(&n.node.heavy).try_acquire_many_owned(all).unwrap();
+    let head = raw_head(
+        &n,
+        "POST /v1/records HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer public\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n\n\r\n",
+    );
+    assert!(head.starts_with("http/1.1 403") && head.contains("connection: close"), "{head}");
+    drop(held);
+}
+
+/// Blank lines are no progress in a batch: a body of nothing but line breaks, each in time, is cut
+/// off at the body deadline (5 s in the tests), not kept open for ever `[API-072]` (attack
+/// finding 5, t5.py: a line break every 20 s held a heavy place indefinitely).
+fn blank_lines_do_not_put_a_batchs_deadline_off(n: TestNode) {
+    use std::io::{Read, Write};
+    let addr = n.base.trim_start_matches("http://").to_owned();
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60))).unwrap();
+    write!(
+        s,
+        "POST /v1/records HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer clerk\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    .unwrap();
+    let mut w = s.try_clone().unwrap();
+    let writer = std::thread::spawn(move || {
+        for _ in 0..30 {
+            if w.write_all(b"1\r\n\n\r\n").is_err() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+    });
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("api-slow-client") && answer.contains("within 5 s"), "{answer}");
+    drop(s);
+    writer.join().unwrap();
+}
+
 /// Every scenario above on both back-ends [API-050], [API-051].
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
@@ -1133,6 +1178,8 @@ on_both_backends!(
     etags_are_keyed_with_the_nodes_secret_and_not_computable_from_the_record,
     a_deleted_record_stays_its_vendors,
     two_vendors_racing_to_create_one_record_never_both_write,
+    a_batch_from_a_caller_with_no_write_scopes_is_refused_before_its_body,
+    blank_lines_do_not_put_a_batchs_deadline_off,
 );
 
 /// Two nodes on one PostgreSQL database, as behind a load balancer [API-051]: what one writes,

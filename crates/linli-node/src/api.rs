@@ -1148,10 +1148,25 @@ fn purpose_opt(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     if p.chars().any(char::is_control) {
         return Err(bad("含控制字符", "holds a control character"));
     }
+    // Invisible or reordering characters: a zero-width space alone would pass for a purpose, a
+    // right-to-left override would make the audit log read otherwise than what was sent.
+    if p.chars().any(is_format_char) {
+        return Err(bad("含格式字符（不可见或改变方向的字符）", "holds a format character (invisible or reordering)"));
+    }
     if p.chars().count() > 200 {
         return Err(bad("超过 200 个字符", "longer than 200 characters"));
     }
     Ok(Some(p.to_owned()))
+}
+
+/// Whether `c` is of the Unicode general category Cf (format) `[API-081]`.
+fn is_format_char(c: char) -> bool {
+    matches!(c,
+        '\u{ad}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}' | '\u{890}'..='\u{891}' | '\u{8e2}'
+        | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}' | '\u{110bd}' | '\u{110cd}'
+        | '\u{13430}'..='\u{1343f}' | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}' | '\u{e0001}'
+        | '\u{e0020}'..='\u{e007f}')
 }
 
 async fn report(State(node): State<Shared>, headers: HeaderMap) -> ApiResult {

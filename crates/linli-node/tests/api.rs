@@ -841,7 +841,20 @@ fn a_malformed_purpose_is_refused_at_every_level(n: TestNode) {
     let long = "目".repeat(201);
     let long_enc: String = long.bytes().map(|b| format!("%{b:02X}")).collect();
     for who in ["clerk", "public"] {
-        for bad in ["   ", "a%0Ab", "%FF%FE", "a%00", long_enc.as_str()] {
+        // Also format characters (attack finding 6): a zero-width space alone, a right-to-left
+        // override, a soft hyphen, a byte order mark, a word joiner.
+        for bad in [
+            "   ",
+            "a%0Ab",
+            "%FF%FE",
+            "a%00",
+            long_enc.as_str(),
+            "%E2%80%8B",
+            "%E2%80%AEtset",
+            "%C2%AD",
+            "%EF%BB%BF",
+            "audit%E2%81%A0check",
+        ] {
             let a = call("GET", &url, Some(who), &[("X-Linli-Purpose", bad)], None);
             assert_eq!(a.status, 400, "{who} {bad}: {}", a.text());
             assert_eq!(a.code(), "api-purpose-invalid", "{who} {bad}");

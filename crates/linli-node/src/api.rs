@@ -733,8 +733,25 @@ fn audit_entry(
 /// The audit entry of writes or deletes: each record with its result `[API-080]`. The level is
 /// the caller's read level; writes carry no purpose.
 fn audit_writes(node: &Node, who: &Principal, action: &str, done: Vec<(String, String)>) -> Result<(), ApiError> {
-    let (records, results) = done.into_iter().unzip();
+    let (records, results) = done.into_iter().map(|(r, x)| (audit_name(&r), x)).unzip();
     audit_entry(node, who, action, who.read, None, records, results, Vec::new())
+}
+
+/// A `Type/id` of a write or delete as the audit log keeps it: the id is as sent, and a refused
+/// one may be anything — personal numbers in it are masked (`linli_model::redact::redact_id`),
+/// control and format characters written as `\u{…}` escapes, so that the log neither keeps an
+/// ID number nor reads otherwise than what was sent `[API-080]`, `[PRI-011]`.
+fn audit_name(name: &str) -> String {
+    let masked = linli_model::redact::redact_id(name);
+    let mut out = String::with_capacity(masked.len());
+    for c in masked.chars() {
+        if c.is_control() || is_format_char(c) || c == '\\' {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `Type/id` as a body gives them, for the audit of a refused write (`?` where it does not say).

@@ -1139,6 +1139,22 @@ fn blank_lines_do_not_put_a_batchs_deadline_off(n: TestNode) {
     writer.join().unwrap();
 }
 
+/// The ids of refused writes and deletes are kept in the audit log with personal numbers masked and
+/// control and format characters escaped `[API-080]` (attack finding 7).
+fn refused_ids_reach_the_audit_log_masked_and_escaped(n: TestNode) {
+    let number = "32050419380214311X";
+    let path = format!("{}/v1/records/Person/P-{number}%E2%80%AEx", n.base);
+    assert_eq!(call("PUT", &path, Some("acme"), &[], Some(b"{}")).status, 403);
+    assert_eq!(call("DELETE", &path, Some("acme"), &[], None).status, 403);
+    let log = n.node.store.audit(0, 1000).unwrap();
+    let refused: Vec<&String> = log.iter().filter(|e| e.principal == "acme").flat_map(|e| &e.records).collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    for r in refused {
+        assert!(r.starts_with("Person/P-") && !r.contains(number) && !r.contains("2050419380214311"), "{r}");
+        assert!(!r.contains('\u{202e}') && r.contains("\\u{202e}"), "{r}");
+    }
+}
+
 /// Every scenario above on both back-ends [API-050], [API-051].
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
@@ -1193,6 +1209,7 @@ on_both_backends!(
     two_vendors_racing_to_create_one_record_never_both_write,
     a_batch_from_a_caller_with_no_write_scopes_is_refused_before_its_body,
     blank_lines_do_not_put_a_batchs_deadline_off,
+    refused_ids_reach_the_audit_log_masked_and_escaped,
 );
 
 /// Two nodes on one PostgreSQL database, as behind a load balancer [API-051]: what one writes,

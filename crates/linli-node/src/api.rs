@@ -154,8 +154,33 @@ fn record_type(code: &str) -> Result<RecordType, ApiError> {
     })
 }
 
+/// A record path whose segments are not UTF-8 text once percent-decoded names no record: `404`
+/// `api-not-found` `[API-011]`.
 fn path_error(_: PathRejection) -> ApiError {
-    ApiError::new(Code::NoRoute)
+    ApiError::with(
+        Code::NotFound,
+        "路径解码后不是 UTF-8 文本，不指向任何记录",
+        "the path is not UTF-8 text once percent-decoded and names no record",
+    )
+}
+
+/// The query's parameters, each at most once: a repeated one (`limit=1&limit=2`) is `400`
+/// `api-bad-query`, not read as one of its values `[API-016]`.
+fn unique_params(q: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Result<HashMap<String, String>, ApiError> {
+    let Query(pairs) = q.map_err(query_error)?;
+    let mut out = HashMap::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        if out.contains_key(&k) {
+            let k: String = k.chars().filter(char::is_ascii_alphanumeric).take(40).collect();
+            return Err(ApiError::with(
+                Code::BadQuery,
+                format!("参数 {k} 重复"),
+                format!("the parameter {k} is repeated"),
+            ));
+        }
+        out.insert(k, v);
+    }
+    Ok(out)
 }
 
 fn query_error(e: QueryRejection) -> ApiError {
@@ -821,7 +846,12 @@ fn decode_cursor(c: &str) -> Result<(RecordType, String), ApiError> {
     let b64 = c.strip_prefix(CURSOR_PREFIX).ok_or_else(bad)?;
     let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(b64).map_err(|_| bad())?;
     let (t, id): (String, String) = serde_json::from_slice(&raw).map_err(|_| bad())?;
-    Ok((RecordType::from_code(&t).ok_or_else(bad)?, id))
+    let ty = RecordType::from_code(&t).ok_or_else(bad)?;
+    // Exactly as the node writes it: another spelling of the same position is no cursor.
+    if encode_cursor(ty, &id) != c {
+        return Err(bad());
+    }
+    Ok((ty, id))
 }
 
 fn limit_of(q: &HashMap<String, String>, default: usize, max: usize) -> Result<usize, ApiError> {
@@ -848,11 +878,11 @@ fn known_params(q: &HashMap<String, String>, known: &[&str]) -> Result<(), ApiEr
 
 async fn list(
     State(node): State<Shared>,
-    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
     headers: HeaderMap,
 ) -> ApiResult {
     let who = auth(&node, &headers)?.clone();
-    let Query(q) = q.map_err(query_error)?;
+    let q = unique_params(q)?;
     known_params(&q, &["type", "updatedSince", "place", "limit", "cursor"])?;
     let limit = limit_of(&q, 100, 1000)?;
     let record_type = q.get("type").map(|t| record_type(t)).transpose()?;
@@ -990,17 +1020,22 @@ fn feed_cursor(seq: u64) -> String {
     format!("f1.{seq}")
 }
 
+/// A feed cursor, exactly as [`feed_cursor`] writes it: `f1.` and a decimal number without sign or
+/// leading zero `[API-020]`.
 fn decode_feed(c: &str) -> Result<u64, ApiError> {
-    c.strip_prefix("f1.").and_then(|s| s.parse::<u64>().ok()).ok_or_else(|| ApiError::new(Code::BadCursor))
+    c.strip_prefix("f1.")
+        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (*s == "0" || !s.starts_with('0')))
+        .and_then(|s| s.parse::<u64>().ok())
+        .ok_or_else(|| ApiError::new(Code::BadCursor))
 }
 
 async fn changes(
     State(node): State<Shared>,
-    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
     headers: HeaderMap,
 ) -> ApiResult {
     let who = auth(&node, &headers)?.clone();
-    let Query(q) = q.map_err(query_error)?;
+    let q = unique_params(q)?;
     known_params(&q, &["since", "limit", "wait"])?;
     let since = q.get("since").map(|c| decode_feed(c)).transpose()?.unwrap_or(0);
     let limit = limit_of(&q, 100, 1000)?;
@@ -1068,11 +1103,11 @@ async fn status(State(node): State<Shared>, headers: HeaderMap) -> ApiResult {
 
 async fn export(
     State(node): State<Shared>,
-    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
     headers: HeaderMap,
 ) -> ApiResult {
     let who = auth(&node, &headers)?.clone();
-    let Query(q) = q.map_err(query_error)?;
+    let q = unique_params(q)?;
     known_params(&q, &["level", "at"])?;
     let level = match q.get("level") {
         None => who.read,
@@ -1214,7 +1249,7 @@ async fn report(State(node): State<Shared>, headers: HeaderMap) -> ApiResult {
 /// Departments only; the upload is written to a temporary file as it arrives `[API-070]`.
 async fn check(
     State(node): State<Shared>,
-    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
@@ -1222,7 +1257,7 @@ async fn check(
     if who.kind != crate::principal::Kind::Department {
         return Err(forbidden("检查上传只对部门调用方开放", "the check of an upload is open to departments only"));
     }
-    let Query(q) = q.map_err(query_error)?;
+    let q = unique_params(q)?;
     known_params(&q, &["format", "lang", "name"])?;
     let html = q.get("format").is_none_or(|f| f == "html");
     let zh = q.get("lang").is_none_or(|l| l != "en");
@@ -1317,7 +1352,7 @@ mod tests {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let over = rt.block_on(check(
             State(Arc::clone(&node)),
-            Ok(Query(HashMap::new())),
+            Ok(Query(Vec::new())),
             headers.clone(),
             Body::from(vec![b'{'; 1001]),
         ));
@@ -1325,7 +1360,7 @@ mod tests {
         assert_eq!(e.code, Code::TooLarge);
         assert_eq!(std::fs::read_dir(&work).unwrap().count(), 0, "no partial upload kept");
         // At the limit: read and checked.
-        let at = rt.block_on(check(State(node), Ok(Query(HashMap::new())), headers, Body::from(vec![b' '; 1000])));
+        let at = rt.block_on(check(State(node), Ok(Query(Vec::new())), headers, Body::from(vec![b' '; 1000])));
         assert!(at.is_ok());
         assert_eq!(std::fs::read_dir(&work).unwrap().count(), 0, "nothing kept after the answer");
     }

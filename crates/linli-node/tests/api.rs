@@ -1155,6 +1155,44 @@ fn refused_ids_reach_the_audit_log_masked_and_escaped(n: TestNode) {
     }
 }
 
+/// Cursors only as the node writes them, each parameter at most once, and a record path that is
+/// not UTF-8 once decoded `404` `api-not-found` `[API-016]`, `[API-020]`, `[API-011]` (attack
+/// finding 8).
+fn cursors_parameters_and_paths_are_read_exactly(n: TestNode) {
+    load_examples(&n);
+    let get = |path: &str| call("GET", &format!("{}{path}", n.base), Some("public"), &[], None);
+    for since in ["f1.%2B5", "f1.05", "f1.", "f1.-1", "f1.%205"] {
+        let a = get(&format!("/v1/changes?since={since}"));
+        assert_eq!((a.status, a.code()), (400, "api-bad-cursor".to_owned()), "{since}");
+    }
+    assert_eq!(get("/v1/changes?since=f1.0").status, 200);
+    assert_eq!(get("/v1/changes?since=f1.5").status, 200);
+    for q in ["/v1/changes?limit=1&limit=2", "/v1/records?limit=1&limit=2", "/v1/records?type=Person&type=Place"] {
+        let a = get(q);
+        assert_eq!((a.status, a.code()), (400, "api-bad-query".to_owned()), "{q}");
+    }
+    // A listing cursor spelt otherwise (a base64 padding, another JSON spacing): refused.
+    let page = get("/v1/records?limit=1").json();
+    let next = page["next"].as_str().unwrap().to_owned();
+    assert_eq!(get(&format!("/v1/records?limit=1&cursor={next}")).status, 200);
+    use base64::Engine;
+    let spaced = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b"[ \"Person\", \"P-0001\" ]");
+    for c in [format!("{next}%3D"), format!("k1.{spaced}")] {
+        let a = get(&format!("/v1/records?limit=1&cursor={c}"));
+        assert_eq!((a.status, a.code()), (400, "api-bad-cursor".to_owned()), "{c}");
+    }
+    for method in ["GET", "DELETE"] {
+        let a = call(
+            method,
+            &format!("{}/v1/records/Person/%FF%FE", n.base),
+            Some("clerk"),
+            &[("X-Linli-Purpose", "t")],
+            None,
+        );
+        assert_eq!((a.status, a.code()), (404, "api-not-found".to_owned()), "{method}");
+    }
+}
+
 /// Every scenario above on both back-ends [API-050], [API-051].
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
@@ -1210,6 +1248,7 @@ on_both_backends!(
     a_batch_from_a_caller_with_no_write_scopes_is_refused_before_its_body,
     blank_lines_do_not_put_a_batchs_deadline_off,
     refused_ids_reach_the_audit_log_masked_and_escaped,
+    cursors_parameters_and_paths_are_read_exactly,
 );
 
 /// Two nodes on one PostgreSQL database, as behind a load balancer [API-051]: what one writes,

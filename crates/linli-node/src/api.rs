@@ -560,7 +560,7 @@ async fn batch(State(node): State<Shared>, headers: HeaderMap, body: Body) -> Ap
         };
         // Blank lines are no progress: they do not put the deadline off [API-072].
         let mut got_lines = false;
-        for p in pieces.drain(..) {
+        for p in std::mem::take(&mut pieces) {
             match p {
                 crate::lines::Piece::Line(n, bytes) => {
                     pending_bytes += bytes.len();
@@ -571,11 +571,18 @@ async fn batch(State(node): State<Shared>, headers: HeaderMap, body: Body) -> Ap
                     pending.push((n, String::from(TOO_LONG)));
                 }
             }
+            // A group is written at 256 lines or `batch_group_bytes`, whichever comes first,
+            // judged line by line: what a batch holds in memory is bounded by bytes too [API-014].
+            if pending.len() >= 256 || pending_bytes >= node.config.batch_group_bytes {
+                pending_bytes = 0;
+                let lines = std::mem::take(&mut pending);
+                let n = Arc::clone(&node);
+                let w = who.clone();
+                let results = blocking(move || write_lines(&n, &w, lines)).await?;
+                out.extend_from_slice(&results);
+            }
         }
-        // A group is written at 256 lines or BATCH_GROUP_BYTES, whichever comes first: what a
-        // batch holds in memory is bounded by bytes too [API-014].
-        if pending.len() >= 256 || pending_bytes >= BATCH_GROUP_BYTES || (end && !pending.is_empty()) {
-            pending_bytes = 0;
+        if end && !pending.is_empty() {
             let lines = std::mem::take(&mut pending);
             let n = Arc::clone(&node);
             let w = who.clone();
@@ -601,9 +608,6 @@ fn push_result(out: &mut Vec<u8>, v: Value) {
     out.extend_from_slice(v.to_string().as_bytes());
     out.push(b'\n');
 }
-
-/// The bytes of batch lines held before they are validated and written as one group `[API-014]`.
-const BATCH_GROUP_BYTES: usize = 8 << 20;
 
 /// A whole line of a batch: blank lines are passed over, others wait to be written in order.
 /// Whether the line was not blank.

@@ -61,11 +61,14 @@ pub struct Config {
     pub max_uri: usize,
     /// The largest request head's header fields (names and values), in bytes `[API-078]`.
     pub max_header_bytes: usize,
+    /// The bytes of batch lines held before they are validated and written as one group
+    /// `[API-014]`.
+    pub batch_group_bytes: usize,
 }
 
 impl Config {
     /// The defaults: 16 MiB records, 256 MiB uploads, 30 s idle, 4 heavy requests, 300 s a
-    /// body, 512 connections, 8 KiB URLs, 64 KiB of header fields.
+    /// body, 512 connections, 8 KiB URLs, 64 KiB of header fields, batch groups of 8 MiB.
     pub fn new(work_dir: PathBuf, storage_label: &'static str) -> Self {
         Config {
             max_body: 16 << 20,
@@ -78,6 +81,7 @@ impl Config {
             max_connections: 512,
             max_uri: 8 << 10,
             max_header_bytes: 64 << 10,
+            batch_group_bytes: 8 << 20,
         }
     }
 }

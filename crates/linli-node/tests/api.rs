@@ -894,6 +894,18 @@ fn a_connection_over_the_bound_is_answered_busy(n: TestNode) {
 }
 
 #[test]
+fn batch_groups_are_bounded_by_bytes_sqlite() {
+    batch_groups_are_bounded_by_bytes(common::start_tuned(|c| c.batch_group_bytes = 1));
+}
+
+#[test]
+fn batch_groups_are_bounded_by_bytes_postgres() {
+    if let Some(n) = common::start_postgres_tuned(|c| c.batch_group_bytes = 1) {
+        batch_groups_are_bounded_by_bytes(n);
+    }
+}
+
+#[test]
 fn a_connection_over_the_bound_is_answered_busy_sqlite() {
     a_connection_over_the_bound_is_answered_busy(common::start_tuned(|c| c.max_connections = 1));
 }
@@ -1198,6 +1210,20 @@ fn cursors_parameters_and_paths_are_read_exactly(n: TestNode) {
         );
         assert_eq!((a.status, a.code()), (404, "api-not-found".to_owned()), "{method}");
     }
+}
+
+/// A batch's lines are written in groups bounded by bytes as well as by lines: with groups of at
+/// most 1 byte each line is a group of its own, one audit entry each `[API-014]`, `[API-080]`
+/// (attack finding 4, t7.py: 256 lines of up to 16 MiB were held at once).
+fn batch_groups_are_bounded_by_bytes(n: TestNode) {
+    let lines: Vec<String> = (1..=3).map(|i| event(&format!("E-GROUP-{i}"), VENDOR)).collect();
+    // One write, so that every line of the batch below arrives in the part the node reads first.
+    let body = lines.join("\n");
+    let a = call("POST", &format!("{}/v1/records", n.base), Some("clerk"), &[], Some(body.as_bytes()));
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert_eq!(a.text().lines().count(), 3, "{}", a.text());
+    let groups = n.node.store.audit(0, 100).unwrap().into_iter().filter(|e| e.action == "write").count();
+    assert_eq!(groups, 3, "each line over the byte bound is written as a group of its own");
 }
 
 /// Every scenario above on both back-ends [API-050], [API-051].

@@ -1319,6 +1319,14 @@ fn two_nodes_on_one_postgres_database_share_records_and_one_feed() {
     );
     let seen = waiter.join().unwrap();
     assert_eq!(seen["changes"][0]["id"], "P-0001", "{seen}");
+    // Both nodes share the masking key, so they give the record one ETag [API-012].
+    let etag = |base: &str| {
+        let url = format!("{base}/v1/records/Person/P-0001");
+        call("GET", &url, Some("public"), &[], None).header("etag").map(str::to_owned)
+    };
+    assert!(etag(&a.base).is_some());
+    assert_eq!(etag(&a.base), etag(&b.base), "one ETag on every node of one database");
+    assert_eq!(seen["changes"][0]["etag"].as_str().map(|e| format!("\"{e}\"")), etag(&a.base));
     assert_eq!(call("GET", &format!("{}/v1/records/Person/P-0001", b.base), Some("public"), &[], None).status, 200);
     // Writers through both nodes at once.
     let lines: Vec<String> = example_lines();

@@ -280,7 +280,7 @@ pub fn etag_out(node: &Node, digest: &str) -> String {
 /// digest it was made from (one that matches no live record stays one that matches none). The
 /// store compares digests under its write lock, so a change between this read and the write
 /// still fails the write `[API-013]`.
-fn stored_precondition(node: &Node, ty: RecordType, id: &str, pre: Precondition) -> Result<Precondition, ApiError> {
+pub fn stored_precondition(node: &Node, ty: RecordType, id: &str, pre: Precondition) -> Result<Precondition, ApiError> {
     let Precondition::IfMatch(sent) = pre else { return Ok(pre) };
     let digest = node
         .store

@@ -154,8 +154,33 @@ fn record_type(code: &str) -> Result<RecordType, ApiError> {
     })
 }
 
+/// A record path whose segments are not UTF-8 text once percent-decoded names no record: `404`
+/// `api-not-found` `[API-011]`.
 fn path_error(_: PathRejection) -> ApiError {
-    ApiError::new(Code::NoRoute)
+    ApiError::with(
+        Code::NotFound,
+        "路径解码后不是 UTF-8 文本，不指向任何记录",
+        "the path is not UTF-8 text once percent-decoded and names no record",
+    )
+}
+
+/// The query's parameters, each at most once: a repeated one (`limit=1&limit=2`) is `400`
+/// `api-bad-query`, not read as one of its values `[API-016]`.
+fn unique_params(q: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Result<HashMap<String, String>, ApiError> {
+    let Query(pairs) = q.map_err(query_error)?;
+    let mut out = HashMap::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        if out.contains_key(&k) {
+            let k: String = k.chars().filter(char::is_ascii_alphanumeric).take(40).collect();
+            return Err(ApiError::with(
+                Code::BadQuery,
+                format!("参数 {k} 重复"),
+                format!("the parameter {k} is repeated"),
+            ));
+        }
+        out.insert(k, v);
+    }
+    Ok(out)
 }
 
 fn query_error(e: QueryRejection) -> ApiError {
@@ -238,8 +263,31 @@ async fn spool_body(node: &Node, body: Body, limit: usize, file: &mut std::fs::F
     Ok(first)
 }
 
-fn etag_of(body: &str) -> String {
+/// The stored digest of a canonical body: never sent, see [`etag_out`].
+fn digest_of(body: &str) -> String {
     linli_model::support::hex::encode(&Sha256::digest(body.as_bytes()))
+}
+
+/// The ETag a record is sent with: HMAC-SHA256, keyed with the node's secret, of its stored
+/// digest — opaque, and not computable from the record's content without the secret, so that a
+/// reader of a masked record cannot test guesses of what was masked against it `[API-012]`.
+/// The same stored form gives the same ETag on every node sharing the key.
+pub fn etag_out(node: &Node, digest: &str) -> String {
+    node.etag_key.token("linli-etag", digest)
+}
+
+/// The precondition as the store judges it: an `If-Match` ETag is mapped back to the stored
+/// digest it was made from (one that matches no live record stays one that matches none). The
+/// store compares digests under its write lock, so a change between this read and the write
+/// still fails the write `[API-013]`.
+pub fn stored_precondition(node: &Node, ty: RecordType, id: &str, pre: Precondition) -> Result<Precondition, ApiError> {
+    let Precondition::IfMatch(sent) = pre else { return Ok(pre) };
+    let digest = node
+        .store
+        .get(ty, id)?
+        .filter(|r| r.body.is_some() && etag_out(node, &r.etag) == sent)
+        .map_or_else(|| "-".to_owned(), |r| r.etag);
+    Ok(Precondition::IfMatch(digest))
 }
 
 fn quoted(etag: &str) -> HeaderValue {
@@ -329,7 +377,7 @@ fn check_record(
     }
     // serde_json's map keeps members in key order: the canonical form.
     let body = v.to_string();
-    let etag = etag_of(&body);
+    let etag = digest_of(&body);
     Checked::Ok(NewRecord { record_type: ty, id, places: places_of(&v), body, etag })
 }
 
@@ -340,8 +388,9 @@ fn forbidden(zh: &str, en: &str) -> ApiError {
 /// Whether `who` may make this write, judged before the body is validated, so that a caller
 /// refused learns nothing from the validator's findings `[API-075]`: the type of the path and of
 /// the body (as far as it reads as JSON) must be in its write scopes and, for a vendor, the
-/// body's `meta.source.vendor` its own and the stored record (live or deleted) not another
-/// vendor's `[API-002]`. A body that is not JSON at all is left to validation.
+/// body's `meta.source.vendor` its own `[API-002]` (that the stored record, live or deleted, is not
+/// another vendor's is judged by the store under the write's lock: [`owner_guard`]). A body that
+/// is not JSON at all is left to validation.
 fn may_write(node: &Node, who: &Principal, text: &str, want: Option<(RecordType, &str)>) -> Result<(), ApiError> {
     let scope = || forbidden("此调用方不能写入这一类型", "this caller may not write this type");
     if who.write.is_empty() || want.is_some_and(|(ty, _)| !who.write.contains(&ty)) {
@@ -362,19 +411,27 @@ fn may_write(node: &Node, who: &Principal, text: &str, want: Option<(RecordType,
             "the record's meta.source.vendor is not this caller's own",
         ));
     }
+    // The stored record's owner (live or deleted), looked at here so that the refusal comes
+    // before validation [API-075]; the store judges it again in the write's transaction, which is
+    // what holds against a concurrent write [API-002].
     let ty = want.map(|(t, _)| t).or(body_type);
     let id = want.map(|(_, id)| id.to_owned()).or_else(|| v.get("id").and_then(Value::as_str).map(str::to_owned));
     let (Some(ty), Some(id)) = (ty, id) else { return Ok(()) };
-    let stored_vendor = node
-        .store
-        .get(ty, &id)?
-        .and_then(|r| r.body)
-        .and_then(|b| serde_json::from_str::<Value>(&b).ok())
-        .and_then(|s| s.pointer("/meta/source/vendor").and_then(Value::as_str).map(str::to_owned));
-    if stored_vendor.is_some_and(|sv| Some(sv.as_str()) != vendor) {
-        return Err(forbidden("已存储的记录属于另一供应商", "the stored record belongs to another vendor"));
+    if !crate::store::guard_allows(owner_guard(who), node.store.owner(ty, &id)?.as_deref()) {
+        return Err(owned_by_other());
     }
     Ok(())
+}
+
+/// The vendor a vendor's writes and deletes must match on the stored row (live or deleted),
+/// checked by the store in the write's transaction `[API-002]`; `None` for a department. A vendor
+/// principal without a vendor matches no owner.
+fn owner_guard(who: &Principal) -> Option<&str> {
+    (who.kind == crate::principal::Kind::Vendor).then(|| who.vendor.as_deref().unwrap_or("\u{0}"))
+}
+
+fn owned_by_other() -> ApiError {
+    forbidden("已存储的记录属于另一供应商", "the stored record belongs to another vendor")
 }
 
 /// The findings of one record as the JSON report of `linli validate --format json` `[API-010]`.
@@ -430,14 +487,20 @@ async fn put(
                 return Err(e);
             }
         };
-        let etag = rec.etag.clone();
-        let outcome = crate::store::put_one(n.store.as_ref(), rec, pre)?;
+        let etag = etag_out(&n, &rec.etag);
+        let pre = stored_precondition(&n, ty, &id, pre)?;
+        let outcome = crate::store::put_one_as(n.store.as_ref(), rec, pre, owner_guard(&who))?;
         let (status, word, seq) = match outcome {
             PutOutcome::Created { seq } => (StatusCode::CREATED, "created", Some(seq)),
             PutOutcome::Updated { seq } => (StatusCode::OK, "updated", Some(seq)),
             PutOutcome::Unchanged => (StatusCode::OK, "unchanged", None),
             PutOutcome::PreconditionFailed => {
                 let e = ApiError::new(Code::PreconditionFailed);
+                refused(&e)?;
+                return Err(e);
+            }
+            PutOutcome::Forbidden => {
+                let e = owned_by_other();
                 refused(&e)?;
                 return Err(e);
             }
@@ -469,9 +532,15 @@ async fn batch(State(node): State<Shared>, headers: HeaderMap, body: Body) -> Ap
             ));
         }
     }
+    // A caller with no write scopes could write no line: refused before its body is read and
+    // before it takes a heavy request's place [API-014], [API-075].
+    if who.write.is_empty() {
+        return Err(forbidden("此调用方没有写入范围", "this caller may write no record type"));
+    }
     let _permit = heavy(&node)?;
     let mut stream = body.into_data_stream();
     let mut out: Vec<u8> = Vec::new();
+    let mut pending_bytes = 0usize;
     let mut splitter = crate::lines::Splitter::new(node.config.max_body);
     let mut pieces = Vec::new();
     let mut pending: Vec<(u64, String)> = Vec::new();
@@ -489,14 +558,31 @@ async fn batch(State(node): State<Shared>, headers: HeaderMap, body: Body) -> Ap
                 true
             }
         };
-        let got_lines = !pieces.is_empty();
-        for p in pieces.drain(..) {
+        // Blank lines are no progress: they do not put the deadline off [API-072].
+        let mut got_lines = false;
+        for p in std::mem::take(&mut pieces) {
             match p {
-                crate::lines::Piece::Line(n, bytes) => take_line(bytes, n, &mut pending),
-                crate::lines::Piece::TooLong(n) => pending.push((n, String::from(TOO_LONG))),
+                crate::lines::Piece::Line(n, bytes) => {
+                    pending_bytes += bytes.len();
+                    got_lines |= take_line(bytes, n, &mut pending);
+                }
+                crate::lines::Piece::TooLong(n) => {
+                    got_lines = true;
+                    pending.push((n, String::from(TOO_LONG)));
+                }
+            }
+            // A group is written at 256 lines or `batch_group_bytes`, whichever comes first,
+            // judged line by line: what a batch holds in memory is bounded by bytes too [API-014].
+            if pending.len() >= 256 || pending_bytes >= node.config.batch_group_bytes {
+                pending_bytes = 0;
+                let lines = std::mem::take(&mut pending);
+                let n = Arc::clone(&node);
+                let w = who.clone();
+                let results = blocking(move || write_lines(&n, &w, lines)).await?;
+                out.extend_from_slice(&results);
             }
         }
-        if pending.len() >= 256 || (end && !pending.is_empty()) {
+        if end && !pending.is_empty() {
             let lines = std::mem::take(&mut pending);
             let n = Arc::clone(&node);
             let w = who.clone();
@@ -524,10 +610,11 @@ fn push_result(out: &mut Vec<u8>, v: Value) {
 }
 
 /// A whole line of a batch: blank lines are passed over, others wait to be written in order.
-fn take_line(bytes: Vec<u8>, line: u64, pending: &mut Vec<(u64, String)>) {
+/// Whether the line was not blank.
+fn take_line(bytes: Vec<u8>, line: u64, pending: &mut Vec<(u64, String)>) -> bool {
     let trimmed = bytes.strip_suffix(b"\r").unwrap_or(&bytes);
     if trimmed.iter().all(u8::is_ascii_whitespace) {
-        return;
+        return false;
     }
     match String::from_utf8(trimmed.to_vec()) {
         Ok(s) => pending.push((line, s)),
@@ -537,6 +624,7 @@ fn take_line(bytes: Vec<u8>, line: u64, pending: &mut Vec<(u64, String)>) {
             pending.push((line, String::from(NOT_UTF8)));
         }
     }
+    true
 }
 
 /// Validate and write a group of batch lines in one transaction; their results in order.
@@ -557,7 +645,7 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
         match check_record(node, who, text, Some(*line), None) {
             Checked::Ok(r) => {
                 results.push(None);
-                slots.push((i, r.record_type, r.id.clone(), r.etag.clone()));
+                slots.push((i, r.record_type, r.id.clone(), etag_out(node, &r.etag)));
                 writes.push((r, Precondition::None));
             }
             Checked::Refused(e, report) => {
@@ -570,7 +658,7 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
             }
         }
     }
-    let outcomes = if writes.is_empty() { Vec::new() } else { node.store.put_many(&writes)? };
+    let outcomes = if writes.is_empty() { Vec::new() } else { node.store.put_many_as(&writes, owner_guard(who))? };
     let mut changed = false;
     for ((i, ty, id, etag), o) in slots.into_iter().zip(outcomes) {
         let (status, word) = match o {
@@ -578,6 +666,12 @@ fn write_lines(node: &Node, who: &Principal, lines: Vec<(u64, String)>) -> Resul
             PutOutcome::Updated { .. } => (200, "updated"),
             PutOutcome::Unchanged => (200, "unchanged"),
             PutOutcome::PreconditionFailed => (412, "precondition-failed"),
+            PutOutcome::Forbidden => {
+                let e = owned_by_other();
+                audited.push((i, format!("{}/{id}", ty.code()), e.code.as_str().to_owned()));
+                results[i] = Some(json!({"line": lines[i].0, "status": e.status().as_u16(), "code": e.code.as_str()}));
+                continue;
+            }
         };
         changed |= status == 201 || word == "updated";
         audited.push((i, format!("{}/{id}", ty.code()), word.to_owned()));
@@ -668,8 +762,25 @@ fn audit_entry(
 /// The audit entry of writes or deletes: each record with its result `[API-080]`. The level is
 /// the caller's read level; writes carry no purpose.
 fn audit_writes(node: &Node, who: &Principal, action: &str, done: Vec<(String, String)>) -> Result<(), ApiError> {
-    let (records, results) = done.into_iter().unzip();
+    let (records, results) = done.into_iter().map(|(r, x)| (audit_name(&r), x)).unzip();
     audit_entry(node, who, action, who.read, None, records, results, Vec::new())
+}
+
+/// A `Type/id` of a write or delete as the audit log keeps it: the id is as sent, and a refused
+/// one may be anything — personal numbers in it are masked (`linli_model::redact::redact_id`),
+/// control and format characters written as `\u{…}` escapes, so that the log neither keeps an
+/// ID number nor reads otherwise than what was sent `[API-080]`, `[PRI-011]`.
+fn audit_name(name: &str) -> String {
+    let masked = linli_model::redact::redact_id(name);
+    let mut out = String::with_capacity(masked.len());
+    for c in masked.chars() {
+        if c.is_control() || is_format_char(c) || c == '\\' {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `Type/id` as a body gives them, for the audit of a refused write (`?` where it does not say).
@@ -709,7 +820,7 @@ async fn read(
         };
         audit(&n, &who, "read", who.read, purpose, vec![format!("{}/{}", ty.code(), id)])?;
         let mut resp = Json(v).into_response();
-        resp.headers_mut().insert(header::ETAG, quoted(&r.etag));
+        resp.headers_mut().insert(header::ETAG, quoted(&etag_out(&n, &r.etag)));
         resp.headers_mut().insert("x-linli-level", HeaderValue::from_static(level_str(who.read)));
         Ok(resp)
     })
@@ -739,7 +850,12 @@ fn decode_cursor(c: &str) -> Result<(RecordType, String), ApiError> {
     let b64 = c.strip_prefix(CURSOR_PREFIX).ok_or_else(bad)?;
     let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(b64).map_err(|_| bad())?;
     let (t, id): (String, String) = serde_json::from_slice(&raw).map_err(|_| bad())?;
-    Ok((RecordType::from_code(&t).ok_or_else(bad)?, id))
+    let ty = RecordType::from_code(&t).ok_or_else(bad)?;
+    // Exactly as the node writes it: another spelling of the same position is no cursor.
+    if encode_cursor(ty, &id) != c {
+        return Err(bad());
+    }
+    Ok((ty, id))
 }
 
 fn limit_of(q: &HashMap<String, String>, default: usize, max: usize) -> Result<usize, ApiError> {
@@ -766,11 +882,11 @@ fn known_params(q: &HashMap<String, String>, known: &[&str]) -> Result<(), ApiEr
 
 async fn list(
     State(node): State<Shared>,
-    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
     headers: HeaderMap,
 ) -> ApiResult {
     let who = auth(&node, &headers)?.clone();
-    let Query(q) = q.map_err(query_error)?;
+    let q = unique_params(q)?;
     known_params(&q, &["type", "updatedSince", "place", "limit", "cursor"])?;
     let limit = limit_of(&q, 100, 1000)?;
     let record_type = q.get("type").map(|t| record_type(t)).transpose()?;
@@ -844,25 +960,19 @@ async fn delete(
     }
     let n = Arc::clone(&node);
     blocking(move || {
-        // A vendor deletes only its own records: judged on the stored record.
-        let stored = n.store.get(ty, &id)?;
-        let vendor = stored
-            .as_ref()
-            .and_then(|r| r.body.as_deref())
-            .and_then(|b| serde_json::from_str::<Value>(b).ok())
-            .and_then(|v| v.pointer("/meta/source/vendor").and_then(Value::as_str).map(str::to_owned));
         let name = format!("{}/{id}", ty.code());
         // Every delete, done or refused, is audited [API-080].
         let refused = |e: ApiError| {
             audit_writes(&n, &who, "delete", vec![(name.clone(), e.code.as_str().to_owned())])?;
             Err(e)
         };
-        if !who.write.contains(&ty)
-            || (stored.as_ref().is_some_and(|r| r.body.is_some()) && !who.may_write(ty, vendor.as_deref()))
-        {
+        if !who.write.contains(&ty) {
             return refused(ApiError::new(Code::Forbidden));
         }
-        match n.store.delete(ty, &id, &pre)? {
+        let pre = stored_precondition(&n, ty, &id, pre)?;
+        // A vendor deletes only its own records: judged by the store on the stored record, in the
+        // delete's transaction [API-002].
+        match n.store.delete_as(ty, &id, &pre, owner_guard(&who))? {
             DeleteOutcome::Deleted { .. } => {
                 n.changed.notify_waiters();
                 audit_writes(&n, &who, "delete", vec![(name.clone(), "deleted".to_owned())])?;
@@ -870,6 +980,7 @@ async fn delete(
             }
             DeleteOutcome::NotFound => refused(ApiError::new(Code::NotFound)),
             DeleteOutcome::PreconditionFailed => refused(ApiError::new(Code::PreconditionFailed)),
+            DeleteOutcome::Forbidden => refused(owned_by_other()),
         }
     })
     .await
@@ -893,10 +1004,10 @@ fn listed(m: crate::view::Masked, r: &StoredRecord) -> Value {
     }
 }
 
-fn change_json(r: &StoredRecord, masker: &crate::view::LevelMasker<'_>) -> Value {
+fn change_json(node: &Node, r: &StoredRecord, masker: &crate::view::LevelMasker<'_>) -> Value {
     match &r.body {
         Some(b) => {
-            let mut v = json!({"seq": r.seq.to_string(), "op": "upsert", "type": r.record_type.code(), "id": r.id, "etag": r.etag, "updatedAt": r.updated_at});
+            let mut v = json!({"seq": r.seq.to_string(), "op": "upsert", "type": r.record_type.code(), "id": r.id, "etag": etag_out(node, &r.etag), "updatedAt": r.updated_at});
             match masker.mask(b) {
                 crate::view::Masked::Record(rec) => v["record"] = rec,
                 crate::view::Masked::Withheld(code) => v["withheld"] = json!(code),
@@ -913,17 +1024,22 @@ fn feed_cursor(seq: u64) -> String {
     format!("f1.{seq}")
 }
 
+/// A feed cursor, exactly as [`feed_cursor`] writes it: `f1.` and a decimal number without sign or
+/// leading zero `[API-020]`.
 fn decode_feed(c: &str) -> Result<u64, ApiError> {
-    c.strip_prefix("f1.").and_then(|s| s.parse::<u64>().ok()).ok_or_else(|| ApiError::new(Code::BadCursor))
+    c.strip_prefix("f1.")
+        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (*s == "0" || !s.starts_with('0')))
+        .and_then(|s| s.parse::<u64>().ok())
+        .ok_or_else(|| ApiError::new(Code::BadCursor))
 }
 
 async fn changes(
     State(node): State<Shared>,
-    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
     headers: HeaderMap,
 ) -> ApiResult {
     let who = auth(&node, &headers)?.clone();
-    let Query(q) = q.map_err(query_error)?;
+    let q = unique_params(q)?;
     known_params(&q, &["since", "limit", "wait"])?;
     let since = q.get("since").map(|c| decode_feed(c)).transpose()?.unwrap_or(0);
     let limit = limit_of(&q, 100, 1000)?;
@@ -947,7 +1063,7 @@ async fn changes(
             return blocking(move || {
                 let masker = n.views.masker(n.store.as_ref(), w.read)?;
                 let next = page.last().map_or(since, |r| r.seq);
-                let list: Vec<Value> = page.iter().map(|r| change_json(r, &masker)).collect();
+                let list: Vec<Value> = page.iter().map(|r| change_json(&n, r, &masker)).collect();
                 let records = page
                     .iter()
                     .filter(|r| r.body.is_some())
@@ -991,11 +1107,11 @@ async fn status(State(node): State<Shared>, headers: HeaderMap) -> ApiResult {
 
 async fn export(
     State(node): State<Shared>,
-    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
     headers: HeaderMap,
 ) -> ApiResult {
     let who = auth(&node, &headers)?.clone();
-    let Query(q) = q.map_err(query_error)?;
+    let q = unique_params(q)?;
     known_params(&q, &["level", "at"])?;
     let level = match q.get("level") {
         None => who.read,
@@ -1088,10 +1204,25 @@ fn purpose_opt(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     if p.chars().any(char::is_control) {
         return Err(bad("含控制字符", "holds a control character"));
     }
+    // Invisible or reordering characters: a zero-width space alone would pass for a purpose, a
+    // right-to-left override would make the audit log read otherwise than what was sent.
+    if p.chars().any(is_format_char) {
+        return Err(bad("含格式字符（不可见或改变方向的字符）", "holds a format character (invisible or reordering)"));
+    }
     if p.chars().count() > 200 {
         return Err(bad("超过 200 个字符", "longer than 200 characters"));
     }
     Ok(Some(p.to_owned()))
+}
+
+/// Whether `c` is of the Unicode general category Cf (format) `[API-081]`.
+fn is_format_char(c: char) -> bool {
+    matches!(c,
+        '\u{ad}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}' | '\u{890}'..='\u{891}' | '\u{8e2}'
+        | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}' | '\u{110bd}' | '\u{110cd}'
+        | '\u{13430}'..='\u{1343f}' | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}' | '\u{e0001}'
+        | '\u{e0020}'..='\u{e007f}')
 }
 
 async fn report(State(node): State<Shared>, headers: HeaderMap) -> ApiResult {
@@ -1122,7 +1253,7 @@ async fn report(State(node): State<Shared>, headers: HeaderMap) -> ApiResult {
 /// Departments only; the upload is written to a temporary file as it arrives `[API-070]`.
 async fn check(
     State(node): State<Shared>,
-    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
@@ -1130,7 +1261,7 @@ async fn check(
     if who.kind != crate::principal::Kind::Department {
         return Err(forbidden("检查上传只对部门调用方开放", "the check of an upload is open to departments only"));
     }
-    let Query(q) = q.map_err(query_error)?;
+    let q = unique_params(q)?;
     known_params(&q, &["format", "lang", "name"])?;
     let html = q.get("format").is_none_or(|f| f == "html");
     let zh = q.get("lang").is_none_or(|l| l != "en");
@@ -1225,7 +1356,7 @@ mod tests {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let over = rt.block_on(check(
             State(Arc::clone(&node)),
-            Ok(Query(HashMap::new())),
+            Ok(Query(Vec::new())),
             headers.clone(),
             Body::from(vec![b'{'; 1001]),
         ));
@@ -1233,7 +1364,7 @@ mod tests {
         assert_eq!(e.code, Code::TooLarge);
         assert_eq!(std::fs::read_dir(&work).unwrap().count(), 0, "no partial upload kept");
         // At the limit: read and checked.
-        let at = rt.block_on(check(State(node), Ok(Query(HashMap::new())), headers, Body::from(vec![b' '; 1000])));
+        let at = rt.block_on(check(State(node), Ok(Query(Vec::new())), headers, Body::from(vec![b' '; 1000])));
         assert!(at.is_ok());
         assert_eq!(std::fs::read_dir(&work).unwrap().count(), 0, "nothing kept after the answer");
     }

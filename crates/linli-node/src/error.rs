@@ -59,7 +59,7 @@ linli_model::support::code::code_table! {
     Busy = "api-busy", 503, "API-071", "节点繁忙（同时进行的导出、报告、检查或批量写入已达上限，或连接数已满），请稍后重试", "The node is busy (too many exports, reports, checks or batches at once, or too many connections); try again later";
     UriTooLong = "api-uri-too-long", 414, "API-078", "请求地址过长", "The request URL is too long";
     HeadersTooLarge = "api-headers-too-large", 431, "API-078", "请求头过大", "The request header fields are too large";
-    PurposeInvalid = "api-purpose-invalid", 400, "API-081", "X-Linli-Purpose 格式不正确（为空、含控制字符或超过 200 个字符）", "X-Linli-Purpose is malformed (empty, control characters or over 200 characters)";
+    PurposeInvalid = "api-purpose-invalid", 400, "API-081", "X-Linli-Purpose 格式不正确（为空、含控制字符或格式字符、或超过 200 个字符）", "X-Linli-Purpose is malformed (empty, control or format characters, or over 200 characters)";
 }
 
 /// An error answer.

@@ -61,11 +61,14 @@ pub struct Config {
     pub max_uri: usize,
     /// The largest request head's header fields (names and values), in bytes `[API-078]`.
     pub max_header_bytes: usize,
+    /// The bytes of batch lines held before they are validated and written as one group
+    /// `[API-014]`.
+    pub batch_group_bytes: usize,
 }
 
 impl Config {
     /// The defaults: 16 MiB records, 256 MiB uploads, 30 s idle, 4 heavy requests, 300 s a
-    /// body, 512 connections, 8 KiB URLs, 64 KiB of header fields.
+    /// body, 512 connections, 8 KiB URLs, 64 KiB of header fields, batch groups of 8 MiB.
     pub fn new(work_dir: PathBuf, storage_label: &'static str) -> Self {
         Config {
             max_body: 16 << 20,
@@ -78,6 +81,7 @@ impl Config {
             max_connections: 512,
             max_uri: 8 << 10,
             max_header_bytes: 64 << 10,
+            batch_group_bytes: 8 << 20,
         }
     }
 }
@@ -98,6 +102,10 @@ pub struct Node {
     pub config: Config,
     /// Permits of heavy requests `[API-071]`.
     pub heavy: Arc<tokio::sync::Semaphore>,
+    /// The secret the ETags are keyed with `[API-012]`: the masking key (all nodes on one
+    /// database share it, as they share their masking), or without one a random key of this
+    /// process.
+    pub(crate) etag_key: linli_privacy::Key,
 }
 
 impl std::fmt::Debug for Node {
@@ -148,7 +156,22 @@ impl Node {
         config: Config,
     ) -> Result<Self, Error> {
         let validator = linli_validate::Validator::new().map_err(|e| Error::Validator(e.to_string()))?;
+        let etag_key = match &key {
+            Some(k) => k.clone(),
+            None => {
+                let mut b = [0u8; 32];
+                getrandom::fill(&mut b).map_err(|e| Error::Io {
+                    what: "random key".into(),
+                    source: std::io::Error::other(e.to_string()),
+                })?;
+                linli_privacy::Key::new(&b, "random").map_err(|e| Error::Io {
+                    what: "random key".into(),
+                    source: std::io::Error::other(e.to_string()),
+                })?
+            }
+        };
         Ok(Node {
+            etag_key,
             store,
             principals,
             validator,

@@ -449,7 +449,7 @@ fn schema_ref(name: &str) -> Value {
 }
 
 fn etag_header() -> Value {
-    json!({"ETag": {"description": "The record's ETag: the quoted hex SHA-256 of its canonical JSON [API-012].", "schema": {"type": "string"}}})
+    json!({"ETag": {"description": "The record's ETag, quoted: opaque, keyed with a secret of the node, the same at every level [API-012].", "schema": {"type": "string"}}})
 }
 
 /// Parameters, request body and success answers of an operation.

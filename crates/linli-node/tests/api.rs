@@ -841,7 +841,20 @@ fn a_malformed_purpose_is_refused_at_every_level(n: TestNode) {
     let long = "目".repeat(201);
     let long_enc: String = long.bytes().map(|b| format!("%{b:02X}")).collect();
     for who in ["clerk", "public"] {
-        for bad in ["   ", "a%0Ab", "%FF%FE", "a%00", long_enc.as_str()] {
+        // Also format characters (attack finding 6): a zero-width space alone, a right-to-left
+        // override, a soft hyphen, a byte order mark, a word joiner.
+        for bad in [
+            "   ",
+            "a%0Ab",
+            "%FF%FE",
+            "a%00",
+            long_enc.as_str(),
+            "%E2%80%8B",
+            "%E2%80%AEtset",
+            "%C2%AD",
+            "%EF%BB%BF",
+            "audit%E2%81%A0check",
+        ] {
             let a = call("GET", &url, Some(who), &[("X-Linli-Purpose", bad)], None);
             assert_eq!(a.status, 400, "{who} {bad}: {}", a.text());
             assert_eq!(a.code(), "api-purpose-invalid", "{who} {bad}");
@@ -878,6 +891,18 @@ fn a_connection_over_the_bound_is_answered_busy(n: TestNode) {
         call("GET", &format!("{}/healthz", n.base), None, &[], None).status == 200
     });
     assert!(served, "served again once the first connection closed");
+}
+
+#[test]
+fn batch_groups_are_bounded_by_bytes_sqlite() {
+    batch_groups_are_bounded_by_bytes(common::start_tuned(|c| c.batch_group_bytes = 1));
+}
+
+#[test]
+fn batch_groups_are_bounded_by_bytes_postgres() {
+    if let Some(n) = common::start_postgres_tuned(|c| c.batch_group_bytes = 1) {
+        batch_groups_are_bounded_by_bytes(n);
+    }
 }
 
 #[test]
@@ -992,6 +1017,215 @@ fn an_answer_before_the_body_is_read_closes_the_connection(n: TestNode) {
     assert!(head.starts_with("http/1.1 401") && !head.contains("connection: close"), "{head}");
 }
 
+/// The ETag is keyed with the node's secret: not the SHA-256 of the stored form (nor of the body
+/// sent), so that a masked reader cannot test guesses of the hidden digits against it; the same at
+/// every level and in the feed, stable for an identical re-write; If-Match takes it and not the
+/// digest it was made from `[API-012]`, `[API-015]`, `[API-020]` (attack finding 1, t9.py).
+fn etags_are_keyed_with_the_nodes_secret_and_not_computable_from_the_record(n: TestNode) {
+    use sha2::Digest;
+    let sha = |b: &str| linli_model::support::hex::encode(&sha2::Sha256::digest(b.as_bytes()));
+    let url = format!("{}/v1/records/Person/P-0001", n.base);
+    let body = person_line();
+    let canonical = serde_json::from_str::<Value>(&body).unwrap().to_string();
+    let a = call("PUT", &url, Some("clerk"), &[], Some(body.as_bytes()));
+    assert_eq!(a.status, 201, "{}", a.text());
+    let etag = a.header("etag").unwrap().trim_matches('"').to_owned();
+    assert_eq!(etag.len(), 64);
+    assert_ne!(etag, sha(&canonical), "the ETag is not the SHA-256 of the stored form");
+    assert_ne!(etag, sha(&body), "the ETag is not the SHA-256 of the body sent");
+    // The same ETag at every level and in the feed.
+    for who in ["clerk", "civil", "public"] {
+        let g = call("GET", &url, Some(who), &[("X-Linli-Purpose", "test")], None);
+        assert_eq!(g.status, 200, "{who}: {}", g.text());
+        assert_eq!(g.header("etag").map(|e| e.trim_matches('"')), Some(etag.as_str()), "{who}");
+        let f = call("GET", &format!("{}/v1/changes", n.base), Some(who), &[("X-Linli-Purpose", "test")], None);
+        assert_eq!(f.json()["changes"][0]["etag"], json!(etag), "{who}");
+    }
+    // An identical re-write: the same ETag.
+    let b = call("PUT", &url, Some("clerk"), &[], Some(body.as_bytes()));
+    assert_eq!((b.status, b.json()["etag"].clone()), (200, json!(etag)));
+    // If-Match with the digest the ETag was made from: refused; with the ETag: written.
+    let mut v: Value = serde_json::from_str(&body).unwrap();
+    v["education"] = json!("21");
+    let changed = v.to_string();
+    let digest = format!("\"{}\"", sha(&canonical));
+    let c = call("PUT", &url, Some("clerk"), &[("If-Match", digest.as_str())], Some(changed.as_bytes()));
+    assert_eq!(c.status, 412, "{}", c.text());
+    let d = call("DELETE", &url, Some("clerk"), &[("If-Match", digest.as_str())], None);
+    assert_eq!(d.status, 412, "{}", d.text());
+    let quoted = format!("\"{etag}\"");
+    let e = call("PUT", &url, Some("clerk"), &[("If-Match", quoted.as_str())], Some(changed.as_bytes()));
+    assert_eq!(e.status, 200, "{}", e.text());
+    let new = e.json()["etag"].as_str().unwrap().to_owned();
+    assert_ne!(new, sha(&serde_json::from_str::<Value>(&changed).unwrap().to_string()));
+    let q = format!("\"{new}\"");
+    assert_eq!(call("DELETE", &url, Some("clerk"), &[("If-Match", quoted.as_str())], None).status, 412);
+    assert_eq!(call("DELETE", &url, Some("clerk"), &[("If-Match", q.as_str())], None).status, 204);
+}
+
+/// A deleted record stays its vendor's: another vendor can neither write over its tombstone by
+/// PUT nor by a batch line; its own vendor can `[API-002]` (attack finding 2, t3.py).
+fn a_deleted_record_stays_its_vendors(n: TestNode) {
+    let url = format!("{}/v1/records/Event/E-TOMB-1", n.base);
+    assert_eq!(call("PUT", &url, Some("acme"), &[], Some(event("E-TOMB-1", VENDOR).as_bytes())).status, 201);
+    assert_eq!(call("DELETE", &url, Some("acme"), &[], None).status, 204);
+    let theirs = event("E-TOMB-1", "另一家公司");
+    let put = call("PUT", &url, Some("other-vendor"), &[], Some(theirs.as_bytes()));
+    assert_eq!((put.status, put.code()), (403, "api-forbidden".to_owned()), "{}", put.text());
+    let batch = call("POST", &format!("{}/v1/records", n.base), Some("other-vendor"), &[], Some(theirs.as_bytes()));
+    assert_eq!(batch.status, 200);
+    let line: Value = serde_json::from_str(batch.text().lines().next().unwrap()).unwrap();
+    assert_eq!((line["status"].clone(), line["code"].clone()), (json!(403), json!("api-forbidden")), "{line}");
+    assert_eq!(call("GET", &url, Some("clerk"), &[("X-Linli-Purpose", "t")], None).status, 404, "still deleted");
+    // Its own vendor writes it again.
+    assert_eq!(call("PUT", &url, Some("acme"), &[], Some(event("E-TOMB-1", VENDOR).as_bytes())).status, 201);
+}
+
+/// Two vendors creating one record at once: the owner is judged in the write's transaction, so
+/// exactly one of them writes it and the other is refused, never both `[API-002]` (attack
+/// finding 3, t4.py: 24 of 150 overwrites while the check ran before the transaction).
+fn two_vendors_racing_to_create_one_record_never_both_write(n: TestNode) {
+    for i in 0..40 {
+        let id = format!("E-RACE-{i}");
+        let url = format!("{}/v1/records/Event/{id}", n.base);
+        let go = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let racer = |token: &'static str, vendor: &'static str| {
+            let (url, body, go) = (url.clone(), event(&id, vendor), std::sync::Arc::clone(&go));
+            std::thread::spawn(move || {
+                go.wait();
+                call("PUT", &url, Some(token), &[], Some(body.as_bytes())).status
+            })
+        };
+        let (a, b) = (racer("acme", VENDOR), racer("other-vendor", "另一家公司"));
+        let mut got = [a.join().unwrap(), b.join().unwrap()];
+        got.sort_unstable();
+        assert_eq!(got, [201, 403], "{id}: one writes, the other is refused");
+        let stored = call("GET", &url, Some("clerk"), &[("X-Linli-Purpose", "t")], None).json();
+        let winner = if got[0] == 201 { stored["meta"]["source"]["vendor"].clone() } else { Value::Null };
+        assert!(winner == json!(VENDOR) || winner == json!("另一家公司"), "{winner}");
+    }
+}
+
+/// A batch from a caller with no write scopes is refused `403` before its body is read and before
+/// it takes a heavy request's place: with every place taken it is still `403`, not `503`, and the
+/// connection is closed `[API-014]`, `[API-075]` (attack findings 4 and 5, t5.py and t7.py).
+fn a_batch_from_a_caller_with_no_write_scopes_is_refused_before_its_body(n: TestNode) {
+    let all = u32::try_from(n.node.config.max_heavy).unwrap();
+    let held = std::sync::Arc::clone(&n.node.heavy).try_acquire_many_owned(all).unwrap();
+    let head = raw_head(
+        &n,
+        "POST /v1/records HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer public\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n\n\r\n",
+    );
+    assert!(head.starts_with("http/1.1 403") && head.contains("connection: close"), "{head}");
+    drop(held);
+}
+
+/// Blank lines are no progress in a batch: a body of nothing but line breaks, each in time, is cut
+/// off at the body deadline (5 s in the tests), not kept open for ever `[API-072]` (attack
+/// finding 5, t5.py: a line break every 20 s held a heavy place indefinitely).
+fn blank_lines_do_not_put_a_batchs_deadline_off(n: TestNode) {
+    use std::io::{Read, Write};
+    let addr = n.base.trim_start_matches("http://").to_owned();
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60))).unwrap();
+    write!(
+        s,
+        "POST /v1/records HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer clerk\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    .unwrap();
+    let mut w = s.try_clone().unwrap();
+    let writer = std::thread::spawn(move || {
+        for _ in 0..30 {
+            if w.write_all(b"1\r\n\n\r\n").is_err() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+    });
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("api-slow-client") && answer.contains("within 5 s"), "{answer}");
+    drop(s);
+    writer.join().unwrap();
+}
+
+/// The ids of refused writes and deletes are kept in the audit log with personal numbers masked and
+/// control and format characters escaped `[API-080]` (attack finding 7).
+fn refused_ids_reach_the_audit_log_masked_and_escaped(n: TestNode) {
+    let number = "32050419380214311X";
+    let path = format!("{}/v1/records/Person/P-{number}%E2%80%AEx", n.base);
+    assert_eq!(call("PUT", &path, Some("acme"), &[], Some(b"{}")).status, 403);
+    assert_eq!(call("DELETE", &path, Some("acme"), &[], None).status, 403);
+    let log = n.node.store.audit(0, 1000).unwrap();
+    let refused: Vec<&String> = log.iter().filter(|e| e.principal == "acme").flat_map(|e| &e.records).collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    for r in refused {
+        assert!(r.starts_with("Person/P-") && !r.contains(number) && !r.contains("2050419380214311"), "{r}");
+        assert!(!r.contains('\u{202e}') && r.contains("\\u{202e}"), "{r}");
+    }
+}
+
+/// Cursors only as the node writes them, each parameter at most once, and a record path that is
+/// not UTF-8 once decoded `404` `api-not-found` `[API-016]`, `[API-020]`, `[API-011]` (attack
+/// finding 8).
+fn cursors_parameters_and_paths_are_read_exactly(n: TestNode) {
+    load_examples(&n);
+    let get = |path: &str| call("GET", &format!("{}{path}", n.base), Some("public"), &[], None);
+    for since in ["f1.%2B5", "f1.05", "f1.", "f1.-1", "f1.%205"] {
+        let a = get(&format!("/v1/changes?since={since}"));
+        assert_eq!((a.status, a.code()), (400, "api-bad-cursor".to_owned()), "{since}");
+    }
+    assert_eq!(get("/v1/changes?since=f1.0").status, 200);
+    assert_eq!(get("/v1/changes?since=f1.5").status, 200);
+    for q in ["/v1/changes?limit=1&limit=2", "/v1/records?limit=1&limit=2", "/v1/records?type=Person&type=Place"] {
+        let a = get(q);
+        assert_eq!((a.status, a.code()), (400, "api-bad-query".to_owned()), "{q}");
+    }
+    // A listing cursor spelt otherwise (a base64 padding, another JSON spacing): refused.
+    let page = get("/v1/records?limit=1").json();
+    let next = page["next"].as_str().unwrap().to_owned();
+    assert_eq!(get(&format!("/v1/records?limit=1&cursor={next}")).status, 200);
+    use base64::Engine;
+    let spaced = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b"[ \"Person\", \"P-0001\" ]");
+    for c in [format!("{next}%3D"), format!("k1.{spaced}")] {
+        let a = get(&format!("/v1/records?limit=1&cursor={c}"));
+        assert_eq!((a.status, a.code()), (400, "api-bad-cursor".to_owned()), "{c}");
+    }
+    // Both framings of a body: the HTTP library reads the chunked one and closes the connection
+    // after the answer, so no rest of the body is read as a request of its own.
+    let head = raw_head(
+        &n,
+        "POST /v1/records HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer clerk\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    );
+    assert!(head.starts_with("http/1.1 200") && head.contains("connection: close"), "{head}");
+    for method in ["GET", "DELETE"] {
+        let a = call(
+            method,
+            &format!("{}/v1/records/Person/%FF%FE", n.base),
+            Some("clerk"),
+            &[("X-Linli-Purpose", "t")],
+            None,
+        );
+        assert_eq!((a.status, a.code()), (404, "api-not-found".to_owned()), "{method}");
+    }
+}
+
+/// A batch's lines are written in groups bounded by bytes as well as by lines: with groups of at
+/// most 1 byte each line is a group of its own, one audit entry each `[API-014]`, `[API-080]`
+/// (attack finding 4, t7.py: 256 lines of up to 16 MiB were held at once).
+fn batch_groups_are_bounded_by_bytes(n: TestNode) {
+    let lines: Vec<String> = (1..=3).map(|i| event(&format!("E-GROUP-{i}"), VENDOR)).collect();
+    // One write, so that every line of the batch below arrives in the part the node reads first.
+    let body = lines.join("\n");
+    let a = call("POST", &format!("{}/v1/records", n.base), Some("clerk"), &[], Some(body.as_bytes()));
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert_eq!(a.text().lines().count(), 3, "{}", a.text());
+    let groups = n.node.store.audit(0, 100).unwrap().into_iter().filter(|e| e.action == "write").count();
+    assert_eq!(groups, 3, "each line over the byte bound is written as a group of its own");
+}
+
 /// Every scenario above on both back-ends [API-050], [API-051].
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
@@ -1041,6 +1275,13 @@ on_both_backends!(
     a_malformed_purpose_is_refused_at_every_level,
     writes_deletes_and_withheld_reads_are_audited,
     an_answer_before_the_body_is_read_closes_the_connection,
+    etags_are_keyed_with_the_nodes_secret_and_not_computable_from_the_record,
+    a_deleted_record_stays_its_vendors,
+    two_vendors_racing_to_create_one_record_never_both_write,
+    a_batch_from_a_caller_with_no_write_scopes_is_refused_before_its_body,
+    blank_lines_do_not_put_a_batchs_deadline_off,
+    refused_ids_reach_the_audit_log_masked_and_escaped,
+    cursors_parameters_and_paths_are_read_exactly,
 );
 
 /// Two nodes on one PostgreSQL database, as behind a load balancer [API-051]: what one writes,
@@ -1078,6 +1319,14 @@ fn two_nodes_on_one_postgres_database_share_records_and_one_feed() {
     );
     let seen = waiter.join().unwrap();
     assert_eq!(seen["changes"][0]["id"], "P-0001", "{seen}");
+    // Both nodes share the masking key, so they give the record one ETag [API-012].
+    let etag = |base: &str| {
+        let url = format!("{base}/v1/records/Person/P-0001");
+        call("GET", &url, Some("public"), &[], None).header("etag").map(str::to_owned)
+    };
+    assert!(etag(&a.base).is_some());
+    assert_eq!(etag(&a.base), etag(&b.base), "one ETag on every node of one database");
+    assert_eq!(seen["changes"][0]["etag"].as_str().map(|e| format!("\"{e}\"")), etag(&a.base));
     assert_eq!(call("GET", &format!("{}/v1/records/Person/P-0001", b.base), Some("public"), &[], None).status, 200);
     // Writers through both nodes at once.
     let lines: Vec<String> = example_lines();

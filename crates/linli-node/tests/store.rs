@@ -162,6 +162,7 @@ both!(
     crossing_batches_do_not_fail,
     concurrent_creates_have_one_winner,
     model_round_trip,
+    owners_are_kept_through_deletes_and_guard_writes,
 );
 
 /// The server closes every connection of a PostgreSQL store (a restart, an administrator, an idle
@@ -556,6 +557,42 @@ fn migrations_are_versioned(fx: &Fx) {
     fx.set_version(linli_node::store::SCHEMA_VERSION);
     let again = fx.reopen().expect("open at the current version");
     assert_eq!(again.head().unwrap(), 3);
+}
+
+/// Migration 2 gives each row its owning vendor from its body; a tombstone keeps its owner, and a
+/// write or delete under another vendor's guard is refused in the store `[API-002]`.
+fn owners_are_kept_through_deletes_and_guard_writes(fx: &Fx) {
+    let s = fx.s();
+    let owned = |id: &str, vendor: &str| {
+        let body = serde_json::json!({"type": "Event", "id": id, "meta": {"source": {"vendor": vendor}}}).to_string();
+        let etag = etag_of(&body);
+        NewRecord { record_type: RecordType::Event, id: id.to_owned(), body, etag, places: Vec::new() }
+    };
+    put(s, owned("E-1", "A"));
+    // A store of layout 1 (no owner column) brought up to date: the owner comes from the body.
+    fx.raw("ALTER TABLE record DROP COLUMN owner").expect("drop the owner column");
+    fx.set_version(1);
+    let s = fx.reopen().expect("migrate to layout 2");
+    let s = s.as_ref();
+    assert_eq!(s.owner(RecordType::Event, "E-1").unwrap().as_deref(), Some("A"));
+    assert_eq!(
+        s.delete_as(RecordType::Event, "E-1", &Precondition::None, Some("B")).unwrap(),
+        DeleteOutcome::Forbidden
+    );
+    assert!(matches!(
+        s.delete_as(RecordType::Event, "E-1", &Precondition::None, Some("A")).unwrap(),
+        DeleteOutcome::Deleted { .. }
+    ));
+    assert_eq!(s.owner(RecordType::Event, "E-1").unwrap().as_deref(), Some("A"), "the tombstone keeps its owner");
+    let head = s.head().unwrap();
+    let theirs = [(owned("E-1", "B"), Precondition::None)];
+    assert_eq!(s.put_many_as(&theirs, Some("B")).unwrap(), vec![PutOutcome::Forbidden]);
+    assert_eq!(s.head().unwrap(), head, "nothing written");
+    let ours = [(owned("E-1", "A"), Precondition::None)];
+    assert!(matches!(s.put_many_as(&ours, Some("A")).unwrap()[..], [PutOutcome::Created { .. }]));
+    // Without a guard (a department) the owner is whoever the body names.
+    assert!(matches!(s.put_many(&theirs).unwrap()[..], [PutOutcome::Updated { .. }]));
+    assert_eq!(s.owner(RecordType::Event, "E-1").unwrap().as_deref(), Some("B"));
 }
 
 // ---------------------------------------------------------------------------------------------

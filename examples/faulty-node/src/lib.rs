@@ -308,8 +308,14 @@ fn write_unchecked(
     if !who.may_write(ty, vendor) {
         return None;
     }
-    let (body, etag) = stored_form(&v);
-    let rec = NewRecord { record_type: ty, id: id.clone(), places: places_of(&v), body, etag: etag.clone() };
+    let (body, digest) = stored_form(&v);
+    // The ETag as the node sends it, and an If-Match mapped back to the stored digest [API-012].
+    let etag = linli_node::api::etag_out(node, &digest);
+    let pre = match linli_node::api::stored_precondition(node, ty, &id, pre) {
+        Ok(p) => p,
+        Err(e) => return Some(Err(e)),
+    };
+    let rec = NewRecord { record_type: ty, id: id.clone(), places: places_of(&v), body, etag: digest };
     Some(linli_node::store::put_one(node.store.as_ref(), rec, pre).map(|o| (ty, id, etag, o)).map_err(ApiError::from))
 }
 
@@ -391,6 +397,7 @@ fn single_answer(node: &Node, ty: RecordType, id: &str, etag: &str, outcome: Put
         PutOutcome::Updated { .. } => (StatusCode::OK, "updated"),
         PutOutcome::Unchanged => (StatusCode::OK, "unchanged"),
         PutOutcome::PreconditionFailed => return ApiError::new(Code::PreconditionFailed).into_response(),
+        PutOutcome::Forbidden => return ApiError::new(Code::Forbidden).into_response(),
     };
     if word != "unchanged" {
         node.changed.notify_waiters();
@@ -421,6 +428,7 @@ fn rewrite_batch(node: &Node, token: Option<&str>, input: &[u8], results: &[u8])
                         PutOutcome::Updated { .. } => (200, "updated"),
                         PutOutcome::Unchanged => (200, "unchanged"),
                         PutOutcome::PreconditionFailed => (412, "precondition-failed"),
+                        PutOutcome::Forbidden => (403, "forbidden"),
                     };
                     changed |= status == 201 || word == "updated";
                     replaced = Some(
@@ -456,15 +464,28 @@ fn without_if_match(pre: &Precondition) -> Precondition {
 }
 
 impl Store for IfMatchIgnoringStore {
-    fn put_many(&self, records: &[(NewRecord, Precondition)]) -> Result<Vec<PutOutcome>, StoreError> {
+    fn put_many_as(
+        &self,
+        records: &[(NewRecord, Precondition)],
+        guard: Option<&str>,
+    ) -> Result<Vec<PutOutcome>, StoreError> {
         let records: Vec<_> = records.iter().map(|(r, p)| (r.clone(), without_if_match(p))).collect();
-        self.0.put_many(&records)
+        self.0.put_many_as(&records, guard)
+    }
+    fn owner(&self, ty: RecordType, id: &str) -> Result<Option<String>, StoreError> {
+        self.0.owner(ty, id)
     }
     fn get(&self, ty: RecordType, id: &str) -> Result<Option<StoredRecord>, StoreError> {
         self.0.get(ty, id)
     }
-    fn delete(&self, ty: RecordType, id: &str, pre: &Precondition) -> Result<DeleteOutcome, StoreError> {
-        self.0.delete(ty, id, &without_if_match(pre))
+    fn delete_as(
+        &self,
+        ty: RecordType,
+        id: &str,
+        pre: &Precondition,
+        guard: Option<&str>,
+    ) -> Result<DeleteOutcome, StoreError> {
+        self.0.delete_as(ty, id, &without_if_match(pre), guard)
     }
     fn list(&self, q: &ListQuery) -> Result<Vec<StoredRecord>, StoreError> {
         self.0.list(q)
@@ -563,14 +584,21 @@ impl FeedLosingStore {
 }
 
 impl Store for FeedLosingStore {
-    fn put_many(&self, records: &[(NewRecord, Precondition)]) -> Result<Vec<PutOutcome>, StoreError> {
+    fn owner(&self, ty: RecordType, id: &str) -> Result<Option<String>, StoreError> {
+        self.inner.owner(ty, id)
+    }
+    fn put_many_as(
+        &self,
+        records: &[(NewRecord, Precondition)],
+        guard: Option<&str>,
+    ) -> Result<Vec<PutOutcome>, StoreError> {
         let mut n = 0;
         for (r, pre) in records {
             n += u64::from(self.would_change(r, pre)?);
         }
         let first = self.take(n);
         let mut positions = first..first + n;
-        let mut out = self.inner.put_many(records)?;
+        let mut out = self.inner.put_many_as(records, guard)?;
         let mut feed = self.feed();
         for ((r, _), o) in records.iter().zip(out.iter_mut()) {
             if let PutOutcome::Created { seq } | PutOutcome::Updated { seq } = o {
@@ -585,7 +613,13 @@ impl Store for FeedLosingStore {
     fn get(&self, ty: RecordType, id: &str) -> Result<Option<StoredRecord>, StoreError> {
         self.inner.get(ty, id)
     }
-    fn delete(&self, ty: RecordType, id: &str, pre: &Precondition) -> Result<DeleteOutcome, StoreError> {
+    fn delete_as(
+        &self,
+        ty: RecordType,
+        id: &str,
+        pre: &Precondition,
+        guard: Option<&str>,
+    ) -> Result<DeleteOutcome, StoreError> {
         let stored = self.inner.get(ty, id)?;
         let live = stored.as_ref().filter(|s| s.body.is_some()).map(|s| s.etag.as_str());
         let will = match pre {
@@ -593,7 +627,7 @@ impl Store for FeedLosingStore {
             Precondition::None | Precondition::IfMatchAny | Precondition::IfNoneMatchAny => live.is_some(),
         };
         let at = self.take(u64::from(will));
-        let mut out = self.inner.delete(ty, id, pre)?;
+        let mut out = self.inner.delete_as(ty, id, pre, guard)?;
         if let DeleteOutcome::Deleted { seq } = &mut out {
             let at = if will { at } else { self.handed_out.fetch_add(1, Ordering::SeqCst) + 1 };
             *seq = at;

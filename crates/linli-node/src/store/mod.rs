@@ -14,7 +14,7 @@ pub mod postgres;
 pub mod sqlite;
 
 /// The version of the storage layout; migrations bring an older store up to it.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// A record as stored.
 #[derive(Clone, PartialEq, Eq)]
@@ -25,7 +25,9 @@ pub struct StoredRecord {
     pub id: String,
     /// Its canonical JSON (members in key order, no white space); `None` for a tombstone.
     pub body: Option<String>,
-    /// Its ETag without quotes: the hex SHA-256 of `body` `[API-012]`.
+    /// Its stored digest: the hex SHA-256 of `body` (empty for a tombstone). Never sent as it is:
+    /// the node sends [`crate::api::etag_out`] of it, which cannot be computed without the node's
+    /// key `[API-012]`.
     pub etag: String,
     /// The node's time of the last change, RFC 3339 in UTC.
     pub updated_at: String,
@@ -54,7 +56,7 @@ pub struct NewRecord {
     pub id: String,
     /// Its canonical JSON.
     pub body: String,
-    /// Its ETag (hex SHA-256 of `body`).
+    /// Its stored digest (hex SHA-256 of `body`).
     pub etag: String,
     /// The places it lies at (`/place/id`, a Person's `/residences/*/place/id`), for `?place=`.
     pub places: Vec<String>,
@@ -75,7 +77,8 @@ pub enum Precondition {
     /// None.
     #[default]
     None,
-    /// `If-Match`: the stored ETag (without quotes) must be this one.
+    /// `If-Match`: the stored digest must be this one (the API maps the ETag it was sent back
+    /// to the digest it was computed from).
     IfMatch(String),
     /// `If-Match: *`: a live record must be stored `[API-077]`.
     IfMatchAny,
@@ -100,6 +103,9 @@ pub enum PutOutcome {
     Unchanged,
     /// The precondition failed: `412`, nothing stored.
     PreconditionFailed,
+    /// The stored record (live or deleted) belongs to another vendor than the write's owner
+    /// guard: `403`, nothing stored `[API-002]`.
+    Forbidden,
 }
 
 /// What a delete did.
@@ -114,6 +120,8 @@ pub enum DeleteOutcome {
     NotFound,
     /// The precondition failed.
     PreconditionFailed,
+    /// The stored record belongs to another vendor than the owner guard `[API-002]`.
+    Forbidden,
 }
 
 /// A listing query `[API-016]`.
@@ -195,11 +203,36 @@ impl StoreError {
 pub trait Store: Send + Sync + 'static {
     /// Write records, each with its precondition, in one transaction; one outcome per record in
     /// order. A record whose precondition fails is not written and does not undo the others.
-    fn put_many(&self, records: &[(NewRecord, Precondition)]) -> Result<Vec<PutOutcome>, StoreError>;
+    fn put_many(&self, records: &[(NewRecord, Precondition)]) -> Result<Vec<PutOutcome>, StoreError> {
+        self.put_many_as(records, None)
+    }
+    /// [`Store::put_many`] with an owner guard: when `guard` is a vendor, a record whose stored row
+    /// (live or tombstone) is owned by another vendor is not written ([`PutOutcome::Forbidden`]).
+    /// The owner is read under the write's own lock, so that no write between the check and the
+    /// write can slip in `[API-002]`. A stored row keeps its owner (the `meta.source.vendor` of
+    /// its last body) when it is deleted.
+    fn put_many_as(
+        &self,
+        records: &[(NewRecord, Precondition)],
+        guard: Option<&str>,
+    ) -> Result<Vec<PutOutcome>, StoreError>;
+    /// The owning vendor of a stored row, live or deleted (`None` for none or unknown)
+    /// `[API-002]`.
+    fn owner(&self, ty: RecordType, id: &str) -> Result<Option<String>, StoreError>;
     /// The record (or its tombstone).
     fn get(&self, ty: RecordType, id: &str) -> Result<Option<StoredRecord>, StoreError>;
     /// Delete a record: a tombstone in the feed.
-    fn delete(&self, ty: RecordType, id: &str, pre: &Precondition) -> Result<DeleteOutcome, StoreError>;
+    fn delete(&self, ty: RecordType, id: &str, pre: &Precondition) -> Result<DeleteOutcome, StoreError> {
+        self.delete_as(ty, id, pre, None)
+    }
+    /// [`Store::delete`] with an owner guard, checked in the delete's transaction `[API-002]`.
+    fn delete_as(
+        &self,
+        ty: RecordType,
+        id: &str,
+        pre: &Precondition,
+        guard: Option<&str>,
+    ) -> Result<DeleteOutcome, StoreError>;
     /// Live records in (type, id) order.
     fn list(&self, q: &ListQuery) -> Result<Vec<StoredRecord>, StoreError>;
     /// Changes (records and tombstones, each at its latest change) after `since`, oldest first.
@@ -216,7 +249,17 @@ pub trait Store: Send + Sync + 'static {
 
 /// Put one record.
 pub fn put_one(store: &dyn Store, r: NewRecord, pre: Precondition) -> Result<PutOutcome, StoreError> {
-    let mut out = store.put_many(&[(r, pre)])?;
+    put_one_as(store, r, pre, None)
+}
+
+/// Put one record, under `guard` (see [`Store::put_many_as`]).
+pub fn put_one_as(
+    store: &dyn Store,
+    r: NewRecord,
+    pre: Precondition,
+    guard: Option<&str>,
+) -> Result<PutOutcome, StoreError> {
+    let mut out = store.put_many_as(&[(r, pre)], guard)?;
     out.pop().ok_or_else(|| StoreError { backend: "store", message: "no outcome for a write".into() })
 }
 
@@ -255,4 +298,21 @@ pub(crate) enum Decision {
     Unchanged,
     Update,
     Create,
+}
+
+/// The owner of a body: its `meta.source.vendor` `[API-002]`.
+pub(crate) fn owner_of(body: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()?
+        .pointer("/meta/source/vendor")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned)
+}
+
+/// Whether a write under `guard` may touch a row owned by `owner`.
+pub(crate) fn guard_allows(guard: Option<&str>, owner: Option<&str>) -> bool {
+    match (guard, owner) {
+        (Some(g), Some(o)) => g == o,
+        _ => true,
+    }
 }

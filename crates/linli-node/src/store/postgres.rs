@@ -11,7 +11,7 @@ use postgres::{Client, NoTls};
 
 use super::{
     AuditEntry, Decision, DeleteOutcome, ListQuery, NewRecord, Precondition, PutOutcome, SCHEMA_VERSION, Store,
-    StoreError, StoredRecord, decide, type_code, type_of,
+    StoreError, StoredRecord, decide, guard_allows, owner_of, type_code, type_of,
 };
 
 /// The migrations, in order; `linli_schema_version` says how many have run.
@@ -39,6 +39,10 @@ const MIGRATIONS: &[&str] = &[
         $$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
     CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
         FOR EACH ROW EXECUTE FUNCTION linli_audit_append_only();",
+    // 2: each row keeps its owning vendor, tombstones too [API-002]. Tombstones written before
+    // this migration have no body to take it from: their owner stays unknown.
+    "ALTER TABLE record ADD COLUMN owner TEXT;
+    UPDATE record SET owner = body::jsonb #>> '{meta,source,vendor}' WHERE body IS NOT NULL;",
 ];
 
 /// The PostgreSQL store.
@@ -152,7 +156,11 @@ fn u(n: i64) -> u64 {
 }
 
 impl Store for PostgresStore {
-    fn put_many(&self, records: &[(NewRecord, Precondition)]) -> Result<Vec<PutOutcome>, StoreError> {
+    fn put_many_as(
+        &self,
+        records: &[(NewRecord, Precondition)],
+        guard: Option<&str>,
+    ) -> Result<Vec<PutOutcome>, StoreError> {
         let mut c = self.client()?;
         let mut tx = c.transaction().map_err(e)?;
         lock_feed(&mut tx)?;
@@ -163,22 +171,27 @@ impl Store for PostgresStore {
             // Writers are ordered by the feed counter's lock, taken above.
             let existing = tx
                 .query_opt(
-                    "SELECT etag, body IS NULL FROM record WHERE type = $1 AND id = $2 FOR UPDATE",
+                    "SELECT etag, body IS NULL, owner FROM record WHERE type = $1 AND id = $2 FOR UPDATE",
                     &[&ty, &r.id],
                 )
                 .map_err(e)?
-                .map(|x| (x.get::<_, String>(0), x.get::<_, bool>(1)));
-            let d = decide(existing.as_ref().map(|(t, d)| (t.as_str(), *d)), &r.etag, pre);
+                .map(|x| (x.get::<_, String>(0), x.get::<_, bool>(1), x.get::<_, Option<String>>(2)));
+            // Under the feed lock, in the write's transaction [API-002].
+            if !guard_allows(guard, existing.as_ref().and_then(|x| x.2.as_deref())) {
+                out.push(PutOutcome::Forbidden);
+                continue;
+            }
+            let d = decide(existing.as_ref().map(|(t, d, _)| (t.as_str(), *d)), &r.etag, pre);
             if matches!(d, Decision::Fail | Decision::Unchanged) {
                 out.push(if d == Decision::Fail { PutOutcome::PreconditionFailed } else { PutOutcome::Unchanged });
                 continue;
             }
             let seq: i64 = tx.query_one("UPDATE feed_head SET seq = seq + 1 RETURNING seq", &[]).map_err(e)?.get(0);
             tx.execute(
-                "INSERT INTO record (type, id, body, etag, updated_at, seq) VALUES ($1, $2, $3, $4, $5, $6)
+                "INSERT INTO record (type, id, body, etag, updated_at, seq, owner) VALUES ($1, $2, $3, $4, $5, $6, $7)
                  ON CONFLICT (type, id) DO UPDATE SET body = excluded.body, etag = excluded.etag,
-                 updated_at = excluded.updated_at, seq = excluded.seq",
-                &[&ty, &r.id, &r.body, &r.etag, &at, &seq],
+                 updated_at = excluded.updated_at, seq = excluded.seq, owner = excluded.owner",
+                &[&ty, &r.id, &r.body, &r.etag, &at, &seq, &owner_of(&r.body)],
             )
             .map_err(e)?;
             tx.execute("DELETE FROM record_place WHERE type = $1 AND id = $2", &[&ty, &r.id]).map_err(e)?;
@@ -199,6 +212,13 @@ impl Store for PostgresStore {
         Ok(out)
     }
 
+    fn owner(&self, ty: RecordType, id: &str) -> Result<Option<String>, StoreError> {
+        let mut c = self.client()?;
+        let r =
+            c.query_opt("SELECT owner FROM record WHERE type = $1 AND id = $2", &[&type_code(ty), &id]).map_err(e)?;
+        Ok(r.and_then(|r| r.get::<_, Option<String>>(0)))
+    }
+
     fn get(&self, ty: RecordType, id: &str) -> Result<Option<StoredRecord>, StoreError> {
         let mut c = self.client()?;
         let r = c
@@ -210,25 +230,34 @@ impl Store for PostgresStore {
         r.as_ref().map(stored).transpose()
     }
 
-    fn delete(&self, ty: RecordType, id: &str, pre: &Precondition) -> Result<DeleteOutcome, StoreError> {
+    fn delete_as(
+        &self,
+        ty: RecordType,
+        id: &str,
+        pre: &Precondition,
+        guard: Option<&str>,
+    ) -> Result<DeleteOutcome, StoreError> {
         let mut c = self.client()?;
         let mut tx = c.transaction().map_err(e)?;
         lock_feed(&mut tx)?;
         let t = type_code(ty);
-        let live: Option<String> = tx
+        let live: Option<(String, Option<String>)> = tx
             .query_opt(
-                "SELECT etag FROM record WHERE type = $1 AND id = $2 AND body IS NOT NULL FOR UPDATE",
+                "SELECT etag, owner FROM record WHERE type = $1 AND id = $2 AND body IS NOT NULL FOR UPDATE",
                 &[&t, &id],
             )
             .map_err(e)?
-            .map(|r| r.get(0));
-        let Some(etag) = live else {
+            .map(|r| (r.get(0), r.get(1)));
+        let Some((etag, owner)) = live else {
             return Ok(if matches!(pre, Precondition::IfMatch(_) | Precondition::IfMatchAny) {
                 DeleteOutcome::PreconditionFailed
             } else {
                 DeleteOutcome::NotFound
             });
         };
+        if !guard_allows(guard, owner.as_deref()) {
+            return Ok(DeleteOutcome::Forbidden);
+        }
         if let Precondition::IfMatch(want) = pre {
             if *want != etag {
                 return Ok(DeleteOutcome::PreconditionFailed);

@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{
     AuditEntry, Decision, DeleteOutcome, ListQuery, NewRecord, Precondition, PutOutcome, SCHEMA_VERSION, Store,
-    StoreError, StoredRecord, decide, type_code, type_of,
+    StoreError, StoredRecord, decide, guard_allows, owner_of, type_code, type_of,
 };
 
 /// The migrations, in order; the store's `user_version` says how many have run.
@@ -41,6 +41,11 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    // 2: each row keeps its owning vendor, tombstones too [API-002]. Tombstones written before
+    // this migration have no body to take it from: their owner stays unknown.
+    "ALTER TABLE record ADD COLUMN owner TEXT;
+    UPDATE record SET owner = json_extract(body, '$.meta.source.vendor')
+        WHERE body IS NOT NULL AND json_valid(body) AND json_type(body, '$.meta.source.vendor') = 'text';",
 ];
 
 /// The embedded store.
@@ -146,22 +151,31 @@ fn seq_i(seq: u64) -> i64 {
 }
 
 impl Store for SqliteStore {
-    fn put_many(&self, records: &[(NewRecord, Precondition)]) -> Result<Vec<PutOutcome>, StoreError> {
+    fn put_many_as(
+        &self,
+        records: &[(NewRecord, Precondition)],
+        guard: Option<&str>,
+    ) -> Result<Vec<PutOutcome>, StoreError> {
         let mut c = self.writer();
         let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(e)?;
         let mut out = Vec::with_capacity(records.len());
         let at = now();
         for (r, pre) in records {
             let ty = type_code(r.record_type);
-            let existing: Option<(String, bool)> = tx
+            let existing: Option<(String, bool, Option<String>)> = tx
                 .query_row(
-                    "SELECT etag, body IS NULL FROM record WHERE type = ?1 AND id = ?2",
+                    "SELECT etag, body IS NULL, owner FROM record WHERE type = ?1 AND id = ?2",
                     params![ty, r.id],
-                    |x| Ok((x.get(0)?, x.get(1)?)),
+                    |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)),
                 )
                 .optional()
                 .map_err(e)?;
-            let d = decide(existing.as_ref().map(|(t, d)| (t.as_str(), *d)), &r.etag, pre);
+            // Under the writer's lock, in the write's transaction [API-002].
+            if !guard_allows(guard, existing.as_ref().and_then(|x| x.2.as_deref())) {
+                out.push(PutOutcome::Forbidden);
+                continue;
+            }
+            let d = decide(existing.as_ref().map(|(t, d, _)| (t.as_str(), *d)), &r.etag, pre);
             if matches!(d, Decision::Fail | Decision::Unchanged) {
                 out.push(if d == Decision::Fail { PutOutcome::PreconditionFailed } else { PutOutcome::Unchanged });
                 continue;
@@ -169,10 +183,10 @@ impl Store for SqliteStore {
             let seq: i64 =
                 tx.query_row("UPDATE feed_head SET seq = seq + 1 RETURNING seq", [], |x| x.get(0)).map_err(e)?;
             tx.execute(
-                "INSERT INTO record (type, id, body, etag, updated_at, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                "INSERT INTO record (type, id, body, etag, updated_at, seq, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (type, id) DO UPDATE SET body = excluded.body, etag = excluded.etag,
-                 updated_at = excluded.updated_at, seq = excluded.seq",
-                params![ty, r.id, r.body, r.etag, at, seq],
+                 updated_at = excluded.updated_at, seq = excluded.seq, owner = excluded.owner",
+                params![ty, r.id, r.body, r.etag, at, seq, owner_of(&r.body)],
             )
             .map_err(e)?;
             tx.execute("DELETE FROM record_place WHERE type = ?1 AND id = ?2", params![ty, r.id]).map_err(e)?;
@@ -190,6 +204,15 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn owner(&self, ty: RecordType, id: &str) -> Result<Option<String>, StoreError> {
+        let c = self.reader();
+        let o: Option<Option<String>> = c
+            .query_row("SELECT owner FROM record WHERE type = ?1 AND id = ?2", params![type_code(ty), id], |x| x.get(0))
+            .optional()
+            .map_err(e)?;
+        Ok(o.flatten())
+    }
+
     fn get(&self, ty: RecordType, id: &str) -> Result<Option<StoredRecord>, StoreError> {
         let c = self.reader();
         let r = c
@@ -203,24 +226,33 @@ impl Store for SqliteStore {
         r.map(stored).transpose()
     }
 
-    fn delete(&self, ty: RecordType, id: &str, pre: &Precondition) -> Result<DeleteOutcome, StoreError> {
+    fn delete_as(
+        &self,
+        ty: RecordType,
+        id: &str,
+        pre: &Precondition,
+        guard: Option<&str>,
+    ) -> Result<DeleteOutcome, StoreError> {
         let mut c = self.writer();
         let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(e)?;
-        let live: Option<String> = tx
+        let live: Option<(String, Option<String>)> = tx
             .query_row(
-                "SELECT etag FROM record WHERE type = ?1 AND id = ?2 AND body IS NOT NULL",
+                "SELECT etag, owner FROM record WHERE type = ?1 AND id = ?2 AND body IS NOT NULL",
                 params![type_code(ty), id],
-                |x| x.get(0),
+                |x| Ok((x.get(0)?, x.get(1)?)),
             )
             .optional()
             .map_err(e)?;
-        let Some(etag) = live else {
+        let Some((etag, owner)) = live else {
             return Ok(if matches!(pre, Precondition::IfMatch(_) | Precondition::IfMatchAny) {
                 DeleteOutcome::PreconditionFailed
             } else {
                 DeleteOutcome::NotFound
             });
         };
+        if !guard_allows(guard, owner.as_deref()) {
+            return Ok(DeleteOutcome::Forbidden);
+        }
         if let Precondition::IfMatch(want) = pre {
             if *want != etag {
                 return Ok(DeleteOutcome::PreconditionFailed);

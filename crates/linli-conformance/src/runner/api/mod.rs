@@ -196,8 +196,8 @@ pub(crate) fn record_path(rec: &Value) -> Option<String> {
     ok.then(|| format!("/v1/records/{ty}/{id}"))
 }
 
-/// The ETag of a record as a node computes it `[API-012]`: the SHA-256 of its stored form (members
-/// in byte order of their names, no white space). Only for records without fractions (the text
+/// The SHA-256 of a record's stored form (members
+/// in byte order of their names, no white space), which an ETag must not be `[API-012]`. Only for records without fractions (the text
 /// of a number is not fixed by the chapter).
 pub(crate) fn etag_of(rec: &Value) -> String {
     // serde_json's map keeps members in byte order of their names: the stored form.

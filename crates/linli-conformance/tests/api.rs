@@ -440,3 +440,36 @@ fn cases_that_need_a_missing_reader_token_are_skipped_with_the_reason() {
         not_passing(&s)
     );
 }
+
+/// A node that echoes into every answer the run's token, an ID number, a name and a phone number
+/// (as its error `code`, its status word, its `version`), and a code of 1 MB.
+#[test]
+fn what_a_hostile_node_says_is_masked_and_cut_in_every_report() {
+    let secret = "lt_writer_secret_0123456789abcdef";
+    let said = format!("{secret} 320504193802143110 周建国 138 1234 5678");
+    let body = serde_json::json!({
+        "code": format!("{said} {}", "x".repeat(1 << 20)),
+        "status": said, "version": said, "storage": said, "feed": "1",
+        "readLevel": "internal", "principal": "p", "counts": {},
+        "requirement": said, "message_zh": said, "message_en": said,
+    })
+    .to_string();
+    let answer =
+        format!("HTTP/1.1 400 Bad\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+    let url = hostile(Some(Box::leak(answer.into_bytes().into_boxed_slice())), false);
+    let t = Target::Api(ApiTarget { url, token: secret.into(), token_inter_department: None, token_public: None });
+    let mut opts = RunOptions::new(suite_dir());
+    opts.case_timeout = Duration::from_secs(5);
+    opts.max_answer_bytes = 4 << 20;
+    let mut events = Vec::new();
+    let s = run(&t, &opts, &mut |e| events.push(e.to_string()));
+    let text = serde_json::to_string(&s).unwrap() + &events.concat();
+    for raw in [secret, "320504193802143110", "周建国", "1234 5678", "xxxxxxxxxx"] {
+        assert!(!text.contains(raw), "{raw} in the reports");
+    }
+    // Bounded: a 1 MB code does not make the reports grow with it.
+    assert!(text.len() < 2_000_000, "{} bytes", text.len());
+    assert!(s.cases.iter().all(|c| c.outcome != Outcome::Pass));
+    let d = detail(&s, "AP-0002/api");
+    assert!(d.contains("(not a code)"), "{d}");
+}

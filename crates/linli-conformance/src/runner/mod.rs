@@ -435,7 +435,7 @@ fn target_name(target: &Target) -> String {
         Target::Adapter(cmd) => format!("adapter: {}", cmd.join(" ")),
         Target::Dataset(d) => format!("dataset: {}", d.display()),
         // The URL only: the tokens are never written into a report.
-        Target::Api(a) => format!("api: {}", a.url),
+        Target::Api(a) => format!("api: {}", a.shown_url()),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Broken, Check, Ctx, etag_of, place, record_path};
+use super::{Broken, Check, Ctx, code_shown, etag_of, place, record_path};
 use crate::runner::listed;
 use crate::vector::{DocumentVector, Verdict};
 
@@ -345,6 +345,7 @@ pub(crate) fn write_answer(
     let v = a.json()?;
     let got = v.get("status").and_then(Value::as_str).unwrap_or("");
     if got != word {
+        let got = code_shown(got);
         c.fail(
             format!("{} 应答的 status 为 {got:?}，应为 {word} [API-012]", a.what),
             format!("{} answered status {got:?}, expected {word} [API-012]", a.what),
@@ -467,7 +468,8 @@ pub(crate) fn api_write(ctx: &Ctx<'_>, v: &DocumentVector, c: &mut Check) -> Res
                 }
                 [one] => {
                     // No status: the default, empty, is what the detail shows.
-                    let st = one.get("status").map(Value::to_string).unwrap_or_default();
+                    let st =
+                        one.get("status").and_then(Value::as_u64).map_or("(no status)".to_owned(), |n| n.to_string());
                     c.fail(
                         format!("批量写入的该行结果为 {st}，应为 422 api-invalid-record [API-010]"),
                         format!("the batch line's result is {st}, expected 422 api-invalid-record [API-010]"),
@@ -842,9 +844,13 @@ fn feed(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
             _ => false,
         };
         if !shape_ok {
+            let (seq, op) = (
+                if decimal(&r.seq) && r.seq.len() <= 20 { r.seq.clone() } else { "(not a seq)".into() },
+                code_shown(&r.op),
+            );
             c.fail(
-                format!("变更 {} 的 op 为 {:?}，其成员不符 [API-020]", r.seq, r.op),
-                format!("change {} has op {:?} and members that do not fit it [API-020]", r.seq, r.op),
+                format!("变更 {seq} 的 op 为 {op:?}，其成员不符 [API-020]"),
+                format!("change {seq} has op {op:?} and members that do not fit it [API-020]"),
             );
             break;
         }
@@ -1269,7 +1275,7 @@ fn batch(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
     let got: Vec<(u64, u64, String)> = lines
         .iter()
         .map(|l| {
-            let result = l.get("result").or_else(|| l.get("code")).and_then(Value::as_str).unwrap_or("").to_owned();
+            let result = code_shown(l.get("result").or_else(|| l.get("code")).and_then(Value::as_str).unwrap_or(""));
             (
                 l.get("line").and_then(Value::as_u64).unwrap_or(0),
                 l.get("status").and_then(Value::as_u64).unwrap_or(0),

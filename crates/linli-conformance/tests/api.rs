@@ -473,3 +473,66 @@ fn what_a_hostile_node_says_is_masked_and_cut_in_every_report() {
     let d = detail(&s, "AP-0002/api");
     assert!(d.contains("(not a code)"), "{d}");
 }
+
+/// Every string of personal data with a zero-width space between its characters: no raw value
+/// is a substring of the answer any more.
+fn spread(v: &mut serde_json::Value, key: &str) {
+    match v {
+        serde_json::Value::Object(o) => o.iter_mut().for_each(|(k, x)| spread(x, k)),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| spread(x, key)),
+        serde_json::Value::String(s)
+            if ![
+                "type",
+                "id",
+                "etag",
+                "seq",
+                "next",
+                "op",
+                "classification",
+                "scheme",
+                "kind",
+                "updatedAt",
+                "createdAt",
+            ]
+            .contains(&key)
+                && s.chars().count() > 1
+                && s.chars().any(|c| c.is_ascii_digit() || ('\u{4e00}'..='\u{9fff}').contains(&c)) =>
+        {
+            *s = s.chars().map(String::from).collect::<Vec<_>>().join("\u{200b}");
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn raw_values_with_a_zero_width_space_between_their_characters_are_a_leak() {
+    let n = node();
+    // The inter-department reader served as the internal one, each value spread out.
+    let url = proxy(n.base.clone(), |req, resp| match resp {
+        None => {
+            let civil = req.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("authorization") && v == "Bearer civil");
+            if civil
+                && req.method == "GET"
+                && (req.path.starts_with("/v1/records") || req.path.starts_with("/v1/changes"))
+            {
+                req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+                req.headers.push(("Authorization".into(), "Bearer clerk".into()));
+                req.headers.push(("X-Linli-Purpose".into(), "test".into()));
+                req.headers.push(("X-Proxied-Civil".into(), "1".into()));
+            }
+        }
+        Some(resp) => {
+            if req.headers.iter().any(|(k, _)| k == "X-Proxied-Civil") && resp.status == 200 {
+                let mut v: serde_json::Value = serde_json::from_slice(&resp.body).unwrap();
+                spread(&mut v, "");
+                resp.body = v.to_string().into_bytes();
+                resp.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("x-linli-level"));
+                resp.headers.push(("X-Linli-Level".into(), "inter-department".into()));
+            }
+        }
+    });
+    let s = run_against(&target(&url, true), Duration::from_secs(30));
+    assert_eq!(failing(&s), ["AP-0008/api"], "{:?}", not_passing(&s));
+    let d = detail(&s, "AP-0008/api");
+    assert!(d.contains("received raw personal information"), "{d}");
+}

@@ -1098,13 +1098,8 @@ fn level_reads(ctx: &Ctx<'_>, c: &mut Check, level: &str) -> Result<(), Broken> 
         for b in &back {
             crate::share::strings(b, &mut texts);
         }
-        let leaked: BTreeSet<String> = forbidden
-            .iter()
-            .filter(|f| texts.iter().any(|t| t.contains(f.as_str())))
-            .map(|f| linli_model::check::mask_middle(f))
-            .collect();
+        let leaked = crate::share::leaked(&forbidden, &texts);
         if !leaked.is_empty() {
-            let leaked: Vec<String> = leaked.into_iter().collect();
             c.fail(
                 format!("{}：{level} 级别的读取方收到了原始个人信息：{} [API-030]", v.id, listed(&leaked, true)),
                 format!(

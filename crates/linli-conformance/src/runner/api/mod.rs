@@ -511,3 +511,34 @@ fn outcome_of(r: &mut CaseResult, res: Result<(), Broken>, mut c: Check, what: &
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_api_case_without_a_check_or_with_an_unknown_token_refuses_the_suite() {
+        let dir = tempfile::tempdir().expect("temp");
+        std::fs::create_dir_all(dir.path().join("api")).expect("dir");
+        let case = |id: &str, needs: &str| {
+            format!(
+                r#"{{"id":"{id}","description":{{"zh":"甲","en":"a"}},"requirements":["API-001"],"halves":["valid"],"needs":[{needs}]}}"#
+            )
+        };
+        std::fs::write(dir.path().join("api/AP-0001.json"), case("AP-0001", "\"public\"")).expect("write");
+        assert_eq!(suite_cases(dir.path()).expect("known").len(), 1);
+        std::fs::write(dir.path().join("api/AP-9999.json"), case("AP-9999", "")).expect("write");
+        let e = suite_cases(dir.path()).expect_err("no check for AP-9999");
+        assert!(e.contains("AP-9999 has no check"), "{e}");
+        std::fs::remove_file(dir.path().join("api/AP-9999.json")).expect("rm");
+        std::fs::write(dir.path().join("api/AP-0002.json"), case("AP-0002", "\"root\"")).expect("write");
+        assert!(suite_cases(dir.path()).expect_err("unknown token").contains("\"root\""));
+    }
+
+    #[test]
+    fn the_etag_is_the_sha256_of_the_stored_form() {
+        // Members in byte order of their names, no white space: {"a":1,"b":"x"}.
+        let v = json!({"b": "x", "a": 1});
+        assert_eq!(etag_of(&v), linli_model::support::hex::encode(&sha2::Sha256::digest(br#"{"a":1,"b":"x"}"#)));
+    }
+}

@@ -150,8 +150,14 @@ fn the_tokens_are_never_in_the_summary() {
 }
 
 /// A server that answers every request with `answer` (or, `None`, never answers), one thread
-/// per connection, until the test ends.
+/// per connection, until the test ends — but `GET /healthz` and `GET /v1/status` as a node does
+/// (the level of the test's tokens; `version` as given), so that the run gets past its check of
+/// the target and the tokens [CNF-072].
 fn hostile(answer: Option<&'static [u8]>, flood: bool) -> String {
+    hostile_with(answer, flood, "1.0")
+}
+
+fn hostile_with(answer: Option<&'static [u8]>, flood: bool, version: &'static str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
@@ -161,7 +167,33 @@ fn hostile(answer: Option<&'static [u8]>, flood: bool) -> String {
                 let mut buf = [0u8; 65536];
                 let _ = s.set_read_timeout(Some(Duration::from_millis(200)));
                 // Read the request head (and whatever body comes with it).
-                let _ = s.read(&mut buf);
+                let n = s.read(&mut buf).unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]).into_owned();
+                let level = if head.contains("Bearer civil") {
+                    "inter-department"
+                } else if head.contains("Bearer open") {
+                    "public"
+                } else {
+                    "internal"
+                };
+                let good = if head.starts_with("GET /healthz ") {
+                    Some(serde_json::json!({"status": "ok"}))
+                } else if head.starts_with("GET /v1/status ") {
+                    Some(serde_json::json!({"readLevel": level, "version": version, "storage": version, "feed": "1"}))
+                } else {
+                    None
+                };
+                if let Some(v) = good {
+                    let body = v.to_string();
+                    let _ = s.write_all(
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+                            body.len()
+                        )
+                        .as_bytes(),
+                    );
+                    return;
+                }
                 match answer {
                     None => std::thread::sleep(Duration::from_secs(30)),
                     Some(a) => {
@@ -454,9 +486,12 @@ fn what_a_hostile_node_says_is_masked_and_cut_in_every_report() {
         "requirement": said, "message_zh": said, "message_en": said,
     })
     .to_string();
-    let answer =
-        format!("HTTP/1.1 400 Bad\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len());
-    let url = hostile(Some(Box::leak(answer.into_bytes().into_boxed_slice())), false);
+    let answer = format!(
+        "HTTP/1.1 400 Bad\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let said: &'static str = Box::leak(said.into_boxed_str());
+    let url = hostile_with(Some(Box::leak(answer.into_bytes().into_boxed_slice())), false, said);
     let t = Target::Api(ApiTarget { url, token: secret.into(), token_inter_department: None, token_public: None });
     let mut opts = RunOptions::new(suite_dir());
     opts.case_timeout = Duration::from_secs(5);
@@ -470,8 +505,8 @@ fn what_a_hostile_node_says_is_masked_and_cut_in_every_report() {
     // Bounded: a 1 MB code does not make the reports grow with it.
     assert!(text.len() < 2_000_000, "{} bytes", text.len());
     assert!(s.cases.iter().all(|c| c.outcome != Outcome::Pass));
-    let d = detail(&s, "AP-0002/api");
-    assert!(d.contains("(not a code)"), "{d}");
+    // The code is shown as no code (GET requests: the server reads no body, and answers them all).
+    assert!(s.cases.iter().any(|c| c.detail_en.contains("(not a code)")), "{:?}", not_passing(&s));
 }
 
 /// Every string of personal data with a zero-width space between its characters: no raw value
@@ -535,4 +570,53 @@ fn raw_values_with_a_zero_width_space_between_their_characters_are_a_leak() {
     assert_eq!(failing(&s), ["AP-0008/api"], "{:?}", not_passing(&s));
     let d = detail(&s, "AP-0008/api");
     assert!(d.contains("received raw personal information"), "{d}");
+}
+
+/// A node whose feed and listing never end: every answer holds a change and a record and a `next`.
+/// The run's deadline stops the case in its loop; the cases after it are not run [CNF-040].
+#[test]
+fn an_endless_feed_is_stopped_by_the_run_deadline_inside_its_case() {
+    let body = serde_json::json!({
+        "changes": [{"seq": "1", "op": "upsert", "type": "Place", "id": "x", "etag": "e", "record": {}}],
+        "records": [{"type": "Place", "id": "x"}],
+        "next": "k1", "feed": "k1", "status": "ok", "readLevel": "internal", "principal": "p",
+        "storage": "sqlite", "version": "1", "counts": {},
+    })
+    .to_string();
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let url = hostile(Some(Box::leak(answer.into_bytes().into_boxed_slice())), false);
+    let mut opts = RunOptions::new(suite_dir());
+    opts.case_timeout = Duration::from_secs(5);
+    opts.run_timeout = Duration::from_secs(3);
+    let s = run(&target(&url, false), &opts, &mut |_| {});
+    // The case that was in its loop at the deadline ends error, saying so.
+    let cut: Vec<&str> = s
+        .cases
+        .iter()
+        .filter(|c| c.outcome == Outcome::Error && c.detail_en.contains("reached its deadline"))
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(cut.len(), 1, "{:?}", not_passing(&s));
+    assert!(["AP-0005/api", "AP-0006/api", "AP-0007/api"].contains(&cut[0]), "{cut:?}");
+    // Every outcome after it: not run.
+    assert_eq!(outcome(&s, "COR-V-0003/api-write"), Outcome::Error);
+    assert!(detail(&s, "COR-V-0003/api-write").contains("not run"));
+    assert!(s.run_errors.iter().any(|e| e.code == "run-deadline"), "{:?}", s.run_errors);
+    assert_eq!(s.exit_code(), 2);
+}
+
+#[test]
+fn a_url_with_a_user_and_password_is_refused_and_never_written() {
+    let s = run_against(&target("http://clerk:pa55word-secret@127.0.0.1:9/", false), Duration::from_secs(1));
+    assert_eq!(s.run_errors.iter().map(|e| e.code).collect::<Vec<_>>(), ["api-target"]);
+    assert!(s.run_errors[0].en.contains("user name or password"), "{:?}", s.run_errors);
+    assert_eq!(s.exit_code(), 2);
+    let t = target("http://clerk:pa55word-secret@127.0.0.1:9/", false);
+    let text = serde_json::to_string(&s).unwrap() + &format!("{t:?}");
+    assert!(!text.contains("pa55word"), "{text}");
+    let Target::Api(a) = &t else { unreachable!() };
+    assert_eq!(a.shown_url(), "http://127.0.0.1:9/");
 }

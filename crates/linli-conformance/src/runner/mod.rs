@@ -198,7 +198,7 @@ pub struct ClassVerdict {
 pub struct RunError {
     /// Stable code, never translated: `suite-refused`, `adapter-start`, `start-refused`,
     /// `adapter-restart`, `run-deadline`, `dataset-unreadable`, `dataset-not-directory`,
-    /// `dataset-empty`, `work-dir`, `api-target`.
+    /// `dataset-empty`, `work-dir`, `api-target`, `api-token`.
     pub code: &'static str,
     /// What happened, in Chinese.
     pub zh: String,

@@ -350,6 +350,14 @@ pub(super) fn run_api(
         .chain(shares.vectors.iter().flat_map(|v| v.record.as_array().into_iter().flatten()))
         .collect();
     let quote = Quote::new(target, &records);
+    let refused = preflight(&http, target, &quote);
+    if !refused.is_empty() {
+        for e in &refused {
+            event(&json!({"event": "run-error", "code": e.code, "message_zh": e.zh, "message_en": e.en}));
+        }
+        summary.run_errors.extend(refused);
+        return Vec::new();
+    }
     // The run's ids: from the seed and the node's feed head, so that two runs against one node
     // never write the same id, and nothing else is random [CNF-041].
     let status = http
@@ -437,6 +445,103 @@ pub(super) fn run_api(
         ));
     }
     vec![Class::Api]
+}
+
+/// Before any case: the node answers `/healthz` as a Linli node does, and each token of the run
+/// is one of the node's, of the read level its option names (`--token-file` internal,
+/// `--token-file-inter-department`, `--token-file-public`) `[CNF-072]`. A mistake of the one who
+/// runs the suite is a run error (`api-target`, `api-token`), never a failure of the node.
+fn preflight(http: &Http, target: &ApiTarget, quote: &Quote) -> Vec<RunError> {
+    let shown = target.shown_url();
+    let h = match http.send("GET", "/healthz", None, &[], None) {
+        Ok(a) => a,
+        Err(b) => {
+            return vec![RunError::new(
+                "api-target",
+                format!("{shown} 无应答：{}；节点是否在运行？地址应为 http://主机:端口 [CNF-072]", quote.text(&b.zh)),
+                format!(
+                    "nothing answered at {shown}: {}; is the node running, and is the URL http://HOST:PORT? [CNF-072]",
+                    quote.text(&b.en)
+                ),
+            )];
+        }
+    };
+    let healthy = h.status == 200
+        && h.json().ok().and_then(|v| v.get("status").and_then(Value::as_str).map(str::to_owned)).as_deref()
+            == Some("ok");
+    if !healthy {
+        return vec![not_a_node(&shown, &h)];
+    }
+    let mut errors = Vec::new();
+    let tokens = [
+        ("--token-file", Some(target.token.as_str()), "internal"),
+        ("--token-file-inter-department", target.token_inter_department.as_deref(), "inter-department"),
+        ("--token-file-public", target.token_public.as_deref(), "public"),
+    ];
+    for (option, token, want) in tokens {
+        let Some(token) = token else { continue };
+        let a = match http.send("GET", "/v1/status", Some(token), &[("X-Linli-Purpose", PURPOSE)], None) {
+            Ok(a) => a,
+            Err(b) => {
+                errors.push(RunError::new(
+                    "api-target",
+                    format!("{shown} 对 GET /v1/status 无可用应答：{} [CNF-072]", quote.text(&b.zh)),
+                    format!("{shown} gave no usable answer to GET /v1/status: {} [CNF-072]", quote.text(&b.en)),
+                ));
+                return errors;
+            }
+        };
+        if a.status == 401 {
+            errors.push(RunError::new(
+                "api-token",
+                format!("节点拒绝了 {option} 中的令牌（HTTP 401）：它不是该节点的令牌 [CNF-072]"),
+                format!("the node refused the token of {option} (HTTP 401): it is not a token of this node [CNF-072]"),
+            ));
+            continue;
+        }
+        let level = match (a.status, a.json()) {
+            (200, Ok(v)) => v.get("readLevel").and_then(Value::as_str).map(code_shown),
+            _ => None,
+        };
+        match level {
+            None => {
+                errors.push(not_a_node(&shown, &a));
+                return errors;
+            }
+            Some(l) if l == want => {}
+            Some(l) => {
+                let need = if want == "internal" {
+                    (
+                        "写入方令牌须为 internal 级别、可写全部六种记录类型",
+                        "the writer token must have read level internal and write all six record types",
+                    )
+                } else {
+                    ("", "")
+                };
+                errors.push(RunError::new(
+                    "api-token",
+                    format!("{option} 中令牌的读取级别为 {l}，应为 {want}。{} [CNF-072]", need.0),
+                    format!("the token of {option} has read level {l}, not {want}. {} [CNF-072]", need.1),
+                ));
+            }
+        }
+    }
+    errors
+}
+
+/// The run error of a URL whose answers are not a Linli node's.
+fn not_a_node(shown: &str, a: &Answer) -> RunError {
+    RunError::new(
+        "api-target",
+        format!(
+            "{shown} 不是 Linli 交换节点：{} 应答 HTTP {}，与第 31 章不符；请给出节点的根地址（http://主机:端口，不含 /v1）[CNF-072]",
+            a.what, a.status
+        ),
+        format!(
+            "{shown} is not a Linli exchange node: {} answered HTTP {}, not as chapter 31 says; give the node's base URL (http://HOST:PORT, without /v1) [CNF-072]",
+            a.what, a.status
+        ),
+    )
 }
 
 fn token_of<'a>(t: &'a ApiTarget, level: &str) -> Option<&'a str> {

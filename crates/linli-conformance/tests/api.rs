@@ -620,3 +620,41 @@ fn a_url_with_a_user_and_password_is_refused_and_never_written() {
     let Target::Api(a) = &t else { unreachable!() };
     assert_eq!(a.shown_url(), "http://127.0.0.1:9/");
 }
+
+/// The codes of a run's errors, and nothing judged: exit 2, no verdict.
+fn refused(t: &Target) -> Vec<&'static str> {
+    let mut events = Vec::new();
+    let s = run(t, &RunOptions::new(suite_dir()), &mut |e| events.push(e.clone()));
+    assert!(s.cases.is_empty(), "{:?}", not_passing(&s));
+    assert_eq!(s.exit_code(), 2);
+    assert_eq!(s.verdict, "no-verdict");
+    let logged: Vec<String> =
+        events.iter().filter(|e| e["event"] == "run-error").map(|e| e["code"].as_str().unwrap().to_owned()).collect();
+    let codes: Vec<&'static str> = s.run_errors.iter().map(|e| e.code).collect();
+    assert_eq!(logged, codes);
+    codes
+}
+
+#[test]
+fn a_wrong_token_or_url_is_a_run_error_not_a_failure_of_the_node() {
+    let n = node();
+    let api = |url: &str, token: &str, civil: Option<&str>, open: Option<&str>| {
+        Target::Api(ApiTarget {
+            url: url.to_owned(),
+            token: token.into(),
+            token_inter_department: civil.map(str::to_owned),
+            token_public: open.map(str::to_owned),
+        })
+    };
+    // The public reader's token given as the writer's; an unknown token.
+    assert_eq!(refused(&api(&n.base, "open", None, None)), ["api-token"]);
+    assert_eq!(refused(&api(&n.base, "nobody", None, None)), ["api-token"]);
+    // Reader tokens swapped: both of the wrong level.
+    assert_eq!(refused(&api(&n.base, "clerk", Some("open"), Some("civil"))), ["api-token", "api-token"]);
+    // Nothing listens; a URL that is not the node's base.
+    assert_eq!(refused(&api("http://127.0.0.1:9", "clerk", None, None)), ["api-target"]);
+    assert_eq!(refused(&api(&format!("{}/v1/", n.base), "clerk", None, None)), ["api-target"]);
+    // The right tokens: judged.
+    let s = run_against(&api(&n.base, "clerk", Some("civil"), Some("open")), Duration::from_secs(30));
+    assert!(s.run_errors.is_empty() && !s.cases.is_empty(), "{:?}", s.run_errors);
+}

@@ -123,6 +123,11 @@ fn the_reference_node_passes_every_api_outcome() {
     assert_eq!(product["digest"]["sha256"], want);
     let text = serde_json::to_string(&v).unwrap() + &String::from_utf8_lossy(&summary_json);
     assert!(!text.contains("Bearer") && !text.contains("\"clerk\""), "no token in the statement or the summary");
+    // The page names the node tested, not a product through the harness [CNF-076].
+    let html = linli_conformance::report::html(&s, &|_| None);
+    assert!(html.contains("Node") && html.contains(node.openapi_sha256.as_deref().unwrap()), "no node in the page");
+    assert!(html.contains(&n.base) && html.contains("storage sqlite"));
+    assert!(!html.contains("Product") && !html.contains(s.protocol), "harness fields in an api page");
 }
 
 #[test]

@@ -75,13 +75,13 @@ pub struct RunArgs {
     /// Seed for the order of the cases (written into the report)
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Time an adapter has for one answer, in milliseconds
+    /// Time an adapter has for one answer, or (with --api) a node for one request, in milliseconds
     #[arg(long, value_name = "MS", default_value_t = 10_000)]
     pub timeout_ms: u64,
     /// Restarts of a failing adapter before its remaining cases are given up
     #[arg(long, default_value_t = 3)]
     pub max_restarts: u32,
-    /// Time the whole run against an adapter may take, in seconds; outcomes not reached by then are errors
+    /// Time the whole run (against an adapter, or a node with --api) may take, in seconds; outcomes not reached by then are errors
     #[arg(long, value_name = "SECS", default_value_t = 3600)]
     pub max_run_secs: u64,
     /// The suite folder (default: the suite embedded in this build)
@@ -224,11 +224,14 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
     // The case directories beside the reports, where the next run cleans what a killed one left [CNF-067].
     opts.work_dir = Some(a.out.join(WORK_DIR));
     let stderr_log = a.out.join("adapter-stderr.log");
-    // A fresh, private log (the adapter's logs may quote the records it was sent).
+    // A fresh, private log (the adapter's logs may quote the records it was sent); an old one
+    // is never left beside the reports of another run. Only an adapter run has one.
     let _ = std::fs::remove_file(&stderr_log);
-    crate::statement_cmd::create_private(&stderr_log)
-        .map_err(|source| CliError::Io { path: stderr_log.clone(), source })?;
-    opts.stderr_log = Some(stderr_log);
+    if matches!(target, Target::Adapter(_)) {
+        crate::statement_cmd::create_private(&stderr_log)
+            .map_err(|source| CliError::Io { path: stderr_log.clone(), source })?;
+        opts.stderr_log = Some(stderr_log);
+    }
     let log_path = a.out.join("events.jsonl");
     let mut log = std::io::BufWriter::new(
         std::fs::File::create(&log_path).map_err(|source| CliError::Io { path: log_path.clone(), source })?,
@@ -266,6 +269,7 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
     }
     let table = class_table(&summary.classes, lang);
     out.write_all(table.as_bytes()).map_err(CliError::Stdout)?;
+    out.write_all(not_passing(&summary, lang).as_bytes()).map_err(CliError::Stdout)?;
     let errors = summary.cases.iter().filter(|c| c.outcome == linli_conformance::runner::Outcome::Error).count();
     let log = a.out.join("adapter-stderr.log");
     if errors > 0 && std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
@@ -288,6 +292,35 @@ fn run_suite(a: &RunArgs, lang: Lang, out: &mut dyn Write) -> Result<ExitCode, C
     };
     writeln!(out, "{}", crate::printable(&msg)).map_err(CliError::Stdout)?;
     Ok(ExitCode::from(summary.exit_code()))
+}
+
+/// Most outcomes that did not pass listed on the terminal; the rest are counted.
+const LISTED_OUTCOMES: usize = 20;
+
+/// The outcomes that did not pass (`fail`, `error`, `skip`), each with its reason on one line
+/// (already masked by the runner, cut to 200 characters), at most [`LISTED_OUTCOMES`], then
+/// how many more: the terminal says why, the reports say it in full.
+fn not_passing(summary: &linli_conformance::runner::Summary, lang: Lang) -> String {
+    use linli_conformance::runner::Outcome;
+    let bad: Vec<_> =
+        summary.cases.iter().filter(|c| matches!(c.outcome, Outcome::Fail | Outcome::Error | Outcome::Skip)).collect();
+    let mut text = String::new();
+    for c in bad.iter().take(LISTED_OUTCOMES) {
+        let detail = if lang == Lang::Zh { &c.detail_zh } else { &c.detail_en };
+        let one: String = detail.chars().map(|ch| if ch.is_control() { ' ' } else { ch }).collect();
+        let one =
+            if one.chars().count() > 200 { format!("{}…", one.chars().take(200).collect::<String>()) } else { one };
+        text.push_str(&crate::printable(&format!("  {} {}: {one}", c.id, c.outcome.name())));
+        text.push('\n');
+    }
+    if bad.len() > LISTED_OUTCOMES {
+        let more = bad.len() - LISTED_OUTCOMES;
+        text.push_str(&match lang {
+            Lang::Zh => format!("  另有 {more} 个未通过的结果，见 summary.json 与 report.html\n"),
+            Lang::En => format!("  and {more} more outcomes that did not pass: see summary.json and report.html\n"),
+        });
+    }
+    text
 }
 
 /// The overall verdict of a run, one line `[CNF-071]`: PASS / 合格 when every claimed class

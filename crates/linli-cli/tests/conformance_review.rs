@@ -154,6 +154,15 @@ fn failure_details_are_readable_lists_naming_files_in_the_case_and_the_same_in_e
         assert!(text.contains("verdict: FAIL — t/review 1.0.0: classes that fail: "), "{text}");
         let s: Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
         assert_eq!(s["verdict"], "fail");
+        // The terminal lists the outcomes that did not pass, each with its reason.
+        let first = s["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| ["fail", "error", "skip"].contains(&c["outcome"].as_str().unwrap()))
+            .unwrap();
+        let line = format!("  {} {}: ", first["id"].as_str().unwrap(), first["outcome"].as_str().unwrap());
+        assert!(text.contains(&line), "{line:?} not in {text}");
         let mut mine = Vec::new();
         for c in s["cases"].as_array().unwrap() {
             let (zh, en) = (c["detail_zh"].as_str().unwrap(), c["detail_en"].as_str().unwrap());

@@ -186,5 +186,34 @@ fn an_api_run_needs_a_readable_token_and_an_http_url_and_never_prints_the_token(
         assert!(!written.contains("lt_secret"), "{f} holds the token");
     }
     assert!(!text.contains("lt_secret"), "{text}");
+    // An api run keeps no adapter log.
+    assert!(!out.join("adapter-stderr.log").exists());
+    // Nothing listens: a run error of the target, not a failing node [CNF-072].
+    let (code, text) =
+        run(&["--lang", "en", "conformance", "run", "--api", "http://127.0.0.1:9", "--token-file", t, "--out", o]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.contains("error[api-target]: nothing answered") && text.contains("NO VERDICT"), "{text}");
+    let events = std::fs::read_to_string(out.join("events.jsonl")).unwrap();
+    assert!(events.contains("\"run-error\""), "{events}");
+    // A user and password in the URL: refused, and written nowhere.
+    let (code, text) = run(&[
+        "--lang",
+        "en",
+        "conformance",
+        "run",
+        "--api",
+        "http://clerk:pa55word@127.0.0.1:9",
+        "--token-file",
+        t,
+        "--out",
+        o,
+    ]);
+    assert_eq!(code, ExitCode::from(2), "{text}");
+    assert!(text.contains("error[api-target]") && text.contains("user name or password"), "{text}");
+    assert!(!text.contains("pa55word"), "{text}");
+    for f in ["summary.json", "events.jsonl", "junit.xml", "report.html"] {
+        let written = std::fs::read_to_string(out.join(f)).unwrap();
+        assert!(!written.contains("pa55word"), "{f} holds the password");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

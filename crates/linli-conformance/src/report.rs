@@ -95,15 +95,34 @@ pub fn html(s: &Summary, requirement_text: &dyn Fn(&str) -> Option<String>) -> S
         h,
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>邻里一致性测试报告 / Linli conformance report</title>\n<style>body{{font-family:system-ui,\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;margin:2rem;max-width:72rem;color:#1a1a1a}}table{{border-collapse:collapse;margin:1rem 0}}td,th{{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}}th{{background:#f3f3f3}}.pass{{color:#0a7a2f}}.fail,.error{{color:#b00020}}.skip{{color:#a15c00}}.en{{color:#555}}code{{background:#f6f6f6;padding:0 .2rem}}</style></head><body>\n<h1>邻里一致性测试报告 <span class=\"en\">Linli conformance report</span></h1>\n<p id=\"verdict\" class=\"{class}\"><strong>{verdict_zh} / {verdict_en}</strong></p>\n"
     );
-    let product =
-        s.product.as_ref().map(|p| format!("{} {} {}", p.vendor, p.name, p.version)).unwrap_or_else(|| "—".into());
+    // An api run tests a node, not a product through the harness: the node as it answered is
+    // shown, and neither the product row nor the harness protocol [CNF-076].
+    let subject = match &s.node {
+        Some(n) => {
+            let or_dash = |v: &Option<String>| esc(v.as_deref().unwrap_or("—"));
+            format!(
+                "<tr><th>节点 <span class=\"en\">Node</span></th><td>{} · version {} · storage {}<br>OpenAPI sha256 <code>{}</code></td></tr>",
+                esc(&n.url),
+                or_dash(&n.version),
+                or_dash(&n.storage),
+                or_dash(&n.openapi_sha256)
+            )
+        }
+        None => {
+            let product = s
+                .product
+                .as_ref()
+                .map(|p| format!("{} {} {}", p.vendor, p.name, p.version))
+                .unwrap_or_else(|| "—".into());
+            format!("<tr><th>产品 <span class=\"en\">Product</span></th><td>{}</td></tr>", esc(&product))
+        }
+    };
+    let protocol = if s.node.is_some() { String::new() } else { format!("{} · ", s.protocol) };
     let _ = writeln!(
         h,
-        "<table><tr><th>被测对象 <span class=\"en\">Target</span></th><td>{}</td></tr><tr><th>产品 <span class=\"en\">Product</span></th><td>{}</td></tr><tr><th>测试套件 <span class=\"en\">Suite</span></th><td>{} · {} · seed {}</td></tr><tr><th>时间 <span class=\"en\">Time</span></th><td>{} — {}</td></tr><tr><th>摘要 <span class=\"en\">Digests</span></th><td>vectors <code>{}</code><br>schemas <code>{}</code></td></tr></table>",
+        "<table><tr><th>被测对象 <span class=\"en\">Target</span></th><td>{}</td></tr>{subject}<tr><th>测试套件 <span class=\"en\">Suite</span></th><td>{} · {protocol}seed {}</td></tr><tr><th>时间 <span class=\"en\">Time</span></th><td>{} — {}</td></tr><tr><th>摘要 <span class=\"en\">Digests</span></th><td>vectors <code>{}</code><br>schemas <code>{}</code></td></tr></table>",
         esc(&s.target),
-        esc(&product),
         s.suite_version,
-        s.protocol,
         s.seed,
         s.started_at,
         s.finished_at,

@@ -210,13 +210,7 @@ impl Shares {
             for b in &back {
                 strings(b, &mut texts);
             }
-            forbidden
-                .iter()
-                .filter(|f| texts.iter().any(|t| t.contains(f.as_str())))
-                .map(|f| linli_model::check::mask_middle(f))
-                .collect::<BTreeSet<String>>()
-                .into_iter()
-                .collect()
+            leaked(&forbidden, &texts)
         };
         if !leaked.is_empty() {
             p.add(
@@ -663,6 +657,46 @@ pub(crate) fn forbidden(records: &[Value], level: &str) -> BTreeSet<String> {
     out
 }
 
+/// The values of `forbidden` that `texts` hold, masked ([`linli_model::check::mask_middle`]),
+/// however a node wrote them: a personal number found by [`linli_model::redact::personal_numbers`]
+/// (separators, full-width digits, Chinese numerals) whose digits are those of a value, or a value
+/// found once white space, invisible and format characters, dots and dashes are removed from both
+/// (`周·建·国`, `周\u{200b}建\u{200b}国`) `[SHR-042]` `[SHR-062]`. The one judgement of a leak of
+/// the classes `share` and `api` `[CNF-036]`.
+pub(crate) fn leaked(forbidden: &BTreeSet<String>, texts: &[&str]) -> Vec<String> {
+    let squeezed: Vec<String> = texts.iter().map(|t| squeeze(t)).collect();
+    let numbers: BTreeSet<String> = texts
+        .iter()
+        .flat_map(|t| linli_model::redact::personal_numbers(t))
+        .map(|n| n.plain().to_ascii_uppercase())
+        .collect();
+    forbidden
+        .iter()
+        .filter(|f| {
+            let s = squeeze(f);
+            let as_number = linli_model::redact::personal_numbers(f)
+                .iter()
+                .any(|n| numbers.contains(&n.plain().to_ascii_uppercase()));
+            as_number || (!s.is_empty() && squeezed.iter().any(|t| t.contains(s.as_str())))
+        })
+        .map(|f| linli_model::check::mask_middle(f))
+        .collect::<BTreeSet<String>>()
+        .into_iter()
+        .collect()
+}
+
+/// `text` without the characters a node may put between those of a value: white space, the
+/// separators of personal numbers ([`linli_model::redact::is_number_separator`]: dots, dashes,
+/// invisible characters) and the format characters of Unicode (direction marks and the like).
+fn squeeze(text: &str) -> String {
+    text.chars()
+        .filter(|c| {
+            !linli_model::redact::is_number_separator(*c)
+                && !matches!(c, '\u{180e}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2061}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{061c}' | '\u{fff9}'..='\u{fffb}')
+        })
+        .collect()
+}
+
 /// The free-text members of the records exported that hold the name of a person or contact
 /// sent (type, id, pointer; never the name), as the self-check of `linli mask` finds them
 /// (`linli_privacy::leak::names_in_text` with the names of [`linli_privacy::leak::Names`])
@@ -697,6 +731,34 @@ pub(crate) fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_raw_value_is_a_leak_whatever_stands_between_its_characters() {
+        let forbidden: BTreeSet<String> =
+            ["周建国", "320504193802143110", "13812345678", "苏E12345"].into_iter().map(str::to_owned).collect();
+        let leaks = |text: &str| leaked(&forbidden, &[text]);
+        for text in [
+            "周建国",
+            "周\u{200b}建\u{200b}国",
+            "周·建·国",
+            "周 建-国",
+            "周\u{200e}建国",
+            "3·2·0·5·0·4·1·9·3·8·0·2·1·4·3·1·1·0",
+            "3\u{200b}2\u{200b}0504193802143110",
+            "１３８１２３４５６７８",
+            "一三八一二三四五六七八",
+            "138-1234-5678",
+            "苏E·12345",
+        ] {
+            assert_eq!(leaks(text).len(), 1, "{text}");
+        }
+        // Masked, or another person's number: no leak.
+        for text in ["周*国", "320***********3110", "13912345678", "苏E*****5", "周建军"] {
+            assert!(leaks(text).is_empty(), "{text}");
+        }
+        // What is reported is masked.
+        assert_eq!(leaks("周·建·国"), ["周*国"]);
+    }
 
     /// The known answers of `conformance/tools/share-known-answers.json`, computed with Python's
     /// `hmac` and `hashlib` by `conformance/tools/share_known_answers.py`, never by this code.

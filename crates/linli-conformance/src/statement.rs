@@ -241,7 +241,7 @@ fn product_subject(summary: &Summary, target: &Target) -> Option<ResourceDescrip
         Target::Api(api) => {
             let node = summary.node.as_ref()?;
             notes.insert("kind".into(), Value::from("api"));
-            notes.insert("url".into(), Value::from(api.url.as_str()));
+            notes.insert("url".into(), Value::from(api.shown_url()));
             for (k, v) in [("nodeVersion", &node.version), ("storage", &node.storage)] {
                 if let Some(v) = v {
                     notes.insert(k.into(), Value::from(v.as_str()));
@@ -250,7 +250,7 @@ fn product_subject(summary: &Summary, target: &Target) -> Option<ResourceDescrip
             let sha = node.openapi_sha256.clone()?;
             if summary.product.is_none() {
                 return Some(ResourceDescriptor {
-                    name: format!("api:{}", api.url),
+                    name: format!("api:{}", api.shown_url()),
                     digest: digest_set(SHA256, sha),
                     media_type: None,
                     annotations: notes,

@@ -123,6 +123,11 @@ fn the_reference_node_passes_every_api_outcome() {
     assert_eq!(product["digest"]["sha256"], want);
     let text = serde_json::to_string(&v).unwrap() + &String::from_utf8_lossy(&summary_json);
     assert!(!text.contains("Bearer") && !text.contains("\"clerk\""), "no token in the statement or the summary");
+    // The page names the node tested, not a product through the harness [CNF-076].
+    let html = linli_conformance::report::html(&s, &|_| None);
+    assert!(html.contains("Node") && html.contains(node.openapi_sha256.as_deref().unwrap()), "no node in the page");
+    assert!(html.contains(&n.base) && html.contains("storage sqlite"));
+    assert!(!html.contains("Product") && !html.contains(s.protocol), "harness fields in an api page");
 }
 
 #[test]
@@ -150,8 +155,14 @@ fn the_tokens_are_never_in_the_summary() {
 }
 
 /// A server that answers every request with `answer` (or, `None`, never answers), one thread
-/// per connection, until the test ends.
+/// per connection, until the test ends — but `GET /healthz` and `GET /v1/status` as a node does
+/// (the level of the test's tokens; `version` as given), so that the run gets past its check of
+/// the target and the tokens [CNF-072].
 fn hostile(answer: Option<&'static [u8]>, flood: bool) -> String {
+    hostile_with(answer, flood, "1.0")
+}
+
+fn hostile_with(answer: Option<&'static [u8]>, flood: bool, version: &'static str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
@@ -161,7 +172,33 @@ fn hostile(answer: Option<&'static [u8]>, flood: bool) -> String {
                 let mut buf = [0u8; 65536];
                 let _ = s.set_read_timeout(Some(Duration::from_millis(200)));
                 // Read the request head (and whatever body comes with it).
-                let _ = s.read(&mut buf);
+                let n = s.read(&mut buf).unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]).into_owned();
+                let level = if head.contains("Bearer civil") {
+                    "inter-department"
+                } else if head.contains("Bearer open") {
+                    "public"
+                } else {
+                    "internal"
+                };
+                let good = if head.starts_with("GET /healthz ") {
+                    Some(serde_json::json!({"status": "ok"}))
+                } else if head.starts_with("GET /v1/status ") {
+                    Some(serde_json::json!({"readLevel": level, "version": version, "storage": version, "feed": "1"}))
+                } else {
+                    None
+                };
+                if let Some(v) = good {
+                    let body = v.to_string();
+                    let _ = s.write_all(
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+                            body.len()
+                        )
+                        .as_bytes(),
+                    );
+                    return;
+                }
                 match answer {
                     None => std::thread::sleep(Duration::from_secs(30)),
                     Some(a) => {
@@ -439,4 +476,190 @@ fn cases_that_need_a_missing_reader_token_are_skipped_with_the_reason() {
         "{:?}",
         not_passing(&s)
     );
+}
+
+/// A node that echoes into every answer the run's token, an ID number, a name and a phone number
+/// (as its error `code`, its status word, its `version`), and a code of 1 MB.
+#[test]
+fn what_a_hostile_node_says_is_masked_and_cut_in_every_report() {
+    let secret = "lt_writer_secret_0123456789abcdef";
+    let said = format!("{secret} 320504193802143110 周建国 138 1234 5678");
+    let body = serde_json::json!({
+        "code": format!("{said} {}", "x".repeat(1 << 20)),
+        "status": said, "version": said, "storage": said, "feed": "1",
+        "readLevel": "internal", "principal": "p", "counts": {},
+        "requirement": said, "message_zh": said, "message_en": said,
+    })
+    .to_string();
+    let answer = format!(
+        "HTTP/1.1 400 Bad\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let said: &'static str = Box::leak(said.into_boxed_str());
+    let url = hostile_with(Some(Box::leak(answer.into_bytes().into_boxed_slice())), false, said);
+    let t = Target::Api(ApiTarget { url, token: secret.into(), token_inter_department: None, token_public: None });
+    let mut opts = RunOptions::new(suite_dir());
+    opts.case_timeout = Duration::from_secs(5);
+    opts.max_answer_bytes = 4 << 20;
+    let mut events = Vec::new();
+    let s = run(&t, &opts, &mut |e| events.push(e.to_string()));
+    let text = serde_json::to_string(&s).unwrap() + &events.concat();
+    for raw in [secret, "320504193802143110", "周建国", "1234 5678", "xxxxxxxxxx"] {
+        assert!(!text.contains(raw), "{raw} in the reports");
+    }
+    // Bounded: a 1 MB code does not make the reports grow with it.
+    assert!(text.len() < 2_000_000, "{} bytes", text.len());
+    assert!(s.cases.iter().all(|c| c.outcome != Outcome::Pass));
+    // The code is shown as no code (GET requests: the server reads no body, and answers them all).
+    assert!(s.cases.iter().any(|c| c.detail_en.contains("(not a code)")), "{:?}", not_passing(&s));
+}
+
+/// Every string of personal data with a zero-width space between its characters: no raw value
+/// is a substring of the answer any more.
+fn spread(v: &mut serde_json::Value, key: &str) {
+    match v {
+        serde_json::Value::Object(o) => o.iter_mut().for_each(|(k, x)| spread(x, k)),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| spread(x, key)),
+        serde_json::Value::String(s)
+            if ![
+                "type",
+                "id",
+                "etag",
+                "seq",
+                "next",
+                "op",
+                "classification",
+                "scheme",
+                "kind",
+                "updatedAt",
+                "createdAt",
+            ]
+            .contains(&key)
+                && s.chars().count() > 1
+                && s.chars().any(|c| c.is_ascii_digit() || ('\u{4e00}'..='\u{9fff}').contains(&c)) =>
+        {
+            *s = s.chars().map(String::from).collect::<Vec<_>>().join("\u{200b}");
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn raw_values_with_a_zero_width_space_between_their_characters_are_a_leak() {
+    let n = node();
+    // The inter-department reader served as the internal one, each value spread out.
+    let url = proxy(n.base.clone(), |req, resp| match resp {
+        None => {
+            let civil = req.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("authorization") && v == "Bearer civil");
+            if civil
+                && req.method == "GET"
+                && (req.path.starts_with("/v1/records") || req.path.starts_with("/v1/changes"))
+            {
+                req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+                req.headers.push(("Authorization".into(), "Bearer clerk".into()));
+                req.headers.push(("X-Linli-Purpose".into(), "test".into()));
+                req.headers.push(("X-Proxied-Civil".into(), "1".into()));
+            }
+        }
+        Some(resp) => {
+            if req.headers.iter().any(|(k, _)| k == "X-Proxied-Civil") && resp.status == 200 {
+                let mut v: serde_json::Value = serde_json::from_slice(&resp.body).unwrap();
+                spread(&mut v, "");
+                resp.body = v.to_string().into_bytes();
+                resp.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("x-linli-level"));
+                resp.headers.push(("X-Linli-Level".into(), "inter-department".into()));
+            }
+        }
+    });
+    let s = run_against(&target(&url, true), Duration::from_secs(30));
+    assert_eq!(failing(&s), ["AP-0008/api"], "{:?}", not_passing(&s));
+    let d = detail(&s, "AP-0008/api");
+    assert!(d.contains("received raw personal information"), "{d}");
+}
+
+/// A node whose feed and listing never end: every answer holds a change and a record and a `next`.
+/// The run's deadline stops the case in its loop; the cases after it are not run [CNF-040].
+#[test]
+fn an_endless_feed_is_stopped_by_the_run_deadline_inside_its_case() {
+    let body = serde_json::json!({
+        "changes": [{"seq": "1", "op": "upsert", "type": "Place", "id": "x", "etag": "e", "record": {}}],
+        "records": [{"type": "Place", "id": "x"}],
+        "next": "k1", "feed": "k1", "status": "ok", "readLevel": "internal", "principal": "p",
+        "storage": "sqlite", "version": "1", "counts": {},
+    })
+    .to_string();
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let url = hostile(Some(Box::leak(answer.into_bytes().into_boxed_slice())), false);
+    let mut opts = RunOptions::new(suite_dir());
+    opts.case_timeout = Duration::from_secs(5);
+    opts.run_timeout = Duration::from_secs(3);
+    let s = run(&target(&url, false), &opts, &mut |_| {});
+    // The case that was in its loop at the deadline ends error, saying so.
+    let cut: Vec<&str> = s
+        .cases
+        .iter()
+        .filter(|c| c.outcome == Outcome::Error && c.detail_en.contains("reached its deadline"))
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(cut.len(), 1, "{:?}", not_passing(&s));
+    assert!(["AP-0005/api", "AP-0006/api", "AP-0007/api"].contains(&cut[0]), "{cut:?}");
+    // Every outcome after it: not run.
+    assert_eq!(outcome(&s, "COR-V-0003/api-write"), Outcome::Error);
+    assert!(detail(&s, "COR-V-0003/api-write").contains("not run"));
+    assert!(s.run_errors.iter().any(|e| e.code == "run-deadline"), "{:?}", s.run_errors);
+    assert_eq!(s.exit_code(), 2);
+}
+
+#[test]
+fn a_url_with_a_user_and_password_is_refused_and_never_written() {
+    let s = run_against(&target("http://clerk:pa55word-secret@127.0.0.1:9/", false), Duration::from_secs(1));
+    assert_eq!(s.run_errors.iter().map(|e| e.code).collect::<Vec<_>>(), ["api-target"]);
+    assert!(s.run_errors[0].en.contains("user name or password"), "{:?}", s.run_errors);
+    assert_eq!(s.exit_code(), 2);
+    let t = target("http://clerk:pa55word-secret@127.0.0.1:9/", false);
+    let text = serde_json::to_string(&s).unwrap() + &format!("{t:?}");
+    assert!(!text.contains("pa55word"), "{text}");
+    let Target::Api(a) = &t else { unreachable!() };
+    assert_eq!(a.shown_url(), "http://127.0.0.1:9/");
+}
+
+/// The codes of a run's errors, and nothing judged: exit 2, no verdict.
+fn refused(t: &Target) -> Vec<&'static str> {
+    let mut events = Vec::new();
+    let s = run(t, &RunOptions::new(suite_dir()), &mut |e| events.push(e.clone()));
+    assert!(s.cases.is_empty(), "{:?}", not_passing(&s));
+    assert_eq!(s.exit_code(), 2);
+    assert_eq!(s.verdict, "no-verdict");
+    let logged: Vec<String> =
+        events.iter().filter(|e| e["event"] == "run-error").map(|e| e["code"].as_str().unwrap().to_owned()).collect();
+    let codes: Vec<&'static str> = s.run_errors.iter().map(|e| e.code).collect();
+    assert_eq!(logged, codes);
+    codes
+}
+
+#[test]
+fn a_wrong_token_or_url_is_a_run_error_not_a_failure_of_the_node() {
+    let n = node();
+    let api = |url: &str, token: &str, civil: Option<&str>, open: Option<&str>| {
+        Target::Api(ApiTarget {
+            url: url.to_owned(),
+            token: token.into(),
+            token_inter_department: civil.map(str::to_owned),
+            token_public: open.map(str::to_owned),
+        })
+    };
+    // The public reader's token given as the writer's; an unknown token.
+    assert_eq!(refused(&api(&n.base, "open", None, None)), ["api-token"]);
+    assert_eq!(refused(&api(&n.base, "nobody", None, None)), ["api-token"]);
+    // Reader tokens swapped: both of the wrong level.
+    assert_eq!(refused(&api(&n.base, "clerk", Some("open"), Some("civil"))), ["api-token", "api-token"]);
+    // Nothing listens; a URL that is not the node's base.
+    assert_eq!(refused(&api("http://127.0.0.1:9", "clerk", None, None)), ["api-target"]);
+    assert_eq!(refused(&api(&format!("{}/v1/", n.base), "clerk", None, None)), ["api-target"]);
+    // The right tokens: judged.
+    let s = run_against(&api(&n.base, "clerk", Some("civil"), Some("open")), Duration::from_secs(30));
+    assert!(s.run_errors.is_empty() && !s.cases.is_empty(), "{:?}", s.run_errors);
 }

@@ -198,7 +198,7 @@ pub struct ClassVerdict {
 pub struct RunError {
     /// Stable code, never translated: `suite-refused`, `adapter-start`, `start-refused`,
     /// `adapter-restart`, `run-deadline`, `dataset-unreadable`, `dataset-not-directory`,
-    /// `dataset-empty`, `work-dir`, `api-target`.
+    /// `dataset-empty`, `work-dir`, `api-target`, `api-token`.
     pub code: &'static str,
     /// What happened, in Chinese.
     pub zh: String,
@@ -435,7 +435,7 @@ fn target_name(target: &Target) -> String {
         Target::Adapter(cmd) => format!("adapter: {}", cmd.join(" ")),
         Target::Dataset(d) => format!("dataset: {}", d.display()),
         // The URL only: the tokens are never written into a report.
-        Target::Api(a) => format!("api: {}", a.url),
+        Target::Api(a) => format!("api: {}", a.shown_url()),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Broken, Check, Ctx, etag_of, place, record_path};
+use super::{Broken, Check, Ctx, code_shown, etag_of, place, record_path};
 use crate::runner::listed;
 use crate::vector::{DocumentVector, Verdict};
 
@@ -347,6 +347,7 @@ pub(crate) fn write_answer(
     let v = a.json()?;
     let got = v.get("status").and_then(Value::as_str).unwrap_or("");
     if got != word {
+        let got = code_shown(got);
         c.fail(
             format!("{} 应答的 status 为 {got:?}，应为 {word} [API-012]", a.what),
             format!("{} answered status {got:?}, expected {word} [API-012]", a.what),
@@ -469,7 +470,8 @@ pub(crate) fn api_write(ctx: &Ctx<'_>, v: &DocumentVector, c: &mut Check) -> Res
                 }
                 [one] => {
                     // No status: the default, empty, is what the detail shows.
-                    let st = one.get("status").map(Value::to_string).unwrap_or_default();
+                    let st =
+                        one.get("status").and_then(Value::as_u64).map_or("(no status)".to_owned(), |n| n.to_string());
                     c.fail(
                         format!("批量写入的该行结果为 {st}，应为 422 api-invalid-record [API-010]"),
                         format!("the batch line's result is {st}, expected 422 api-invalid-record [API-010]"),
@@ -609,6 +611,10 @@ fn paging(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
                 let id = r.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
                 seen.push((ty, id));
             }
+            if let Err(b) = bounded(seen.len()) {
+                result = Err(b);
+                break;
+            }
             match page.get("next") {
                 Some(Value::String(k)) => cursor = Some(k.clone()),
                 _ => break,
@@ -671,17 +677,63 @@ fn paging(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
     Ok(())
 }
 
-/// One change as read: (seq, op, type, id, etag).
+/// One change as read: (seq, op, id, etag, whether its members fit its op), each text cut to
+/// [`KEPT_CHARS`]: what a case keeps of a change, never the change itself `[CNF-040]`.
 struct Read {
     seq: String,
     op: String,
     id: String,
     etag: Option<String>,
+    shape_ok: bool,
+}
+
+/// Most characters kept of a change's seq, op, id or etag (ids of the run are at most 128).
+const KEPT_CHARS: usize = 200;
+
+/// Most changes a case keeps: a node that answers more is not judged further (the case ends
+/// `error`) `[CNF-040]`.
+const MAX_KEPT: usize = 200_000;
+
+/// Longest `next` followed: a cursor goes into the request target, which a node refuses over
+/// 8 KiB `[API-078]`.
+const MAX_CURSOR: usize = 8 * 1024;
+
+/// Most bytes of cursors a case keeps `[CNF-040]`.
+const MAX_CURSOR_BYTES: usize = 16 << 20;
+
+/// `next` as a cursor to follow, or why it is not one.
+fn cursor_of(what: &str, next: &str) -> Result<String, Broken> {
+    if next.len() > MAX_CURSOR {
+        return Err(Broken::new(
+            format!("{what} 应答的 next 超过 {MAX_CURSOR} 字节，不能放入请求目标 [API-078]"),
+            format!(
+                "{what} answered a next longer than {MAX_CURSOR} bytes, which no request target can carry [API-078]"
+            ),
+        ));
+    }
+    Ok(next.to_owned())
+}
+
+/// Add `reads` to `all`, or why the case keeps no more.
+fn keep(all: &mut Vec<Read>, reads: impl IntoIterator<Item = Read>) -> Result<(), Broken> {
+    all.extend(reads);
+    bounded(all.len())
+}
+
+/// Why a case keeps no more when it holds `n` records or changes of a node's answers.
+fn bounded(n: usize) -> Result<(), Broken> {
+    if n > MAX_KEPT {
+        return Err(Broken::new(
+            format!("节点应答的记录或变更超过 {MAX_KEPT} 条，本用例不再读取 [CNF-040]"),
+            format!("the node answered more than {MAX_KEPT} records or changes; the case reads no more [CNF-040]"),
+        ));
+    }
+    Ok(())
 }
 
 /// Read the feed from `since` until an answer with no change; the changes and the `next` after
 /// each answer (with the number of changes read before it).
-fn read_feed(ctx: &Ctx<'_>, since: &str, limit: usize, c: &mut Check) -> Result<(Vec<Value>, String), Broken> {
+fn read_feed(ctx: &Ctx<'_>, since: &str, limit: usize, c: &mut Check) -> Result<(Vec<Read>, String), Broken> {
     let mut cursor = since.to_owned();
     let mut all = Vec::new();
     for _ in 0..10_000 {
@@ -692,7 +744,7 @@ fn read_feed(ctx: &Ctx<'_>, since: &str, limit: usize, c: &mut Check) -> Result<
         let v = a.json()?;
         let ch = changes_of(&v);
         match v.get("next").and_then(Value::as_str) {
-            Some(n) => cursor = n.to_owned(),
+            Some(n) => cursor = cursor_of(&a.what, n)?,
             None => {
                 c.fail("变更流应答没有 next [API-020]", "a feed answer had no next [API-020]");
                 return Ok((all, cursor));
@@ -701,14 +753,24 @@ fn read_feed(ctx: &Ctx<'_>, since: &str, limit: usize, c: &mut Check) -> Result<
         if ch.is_empty() {
             break;
         }
-        all.extend(ch);
+        keep(&mut all, ch.iter().map(as_read))?;
     }
     Ok((all, cursor))
 }
 
 fn as_read(v: &Value) -> Read {
-    let s = |m: &str| v.get(m).and_then(Value::as_str).unwrap_or("").to_owned();
-    Read { seq: s("seq"), op: s("op"), id: s("id"), etag: v.get("etag").and_then(Value::as_str).map(str::to_owned) }
+    let cut = |t: &str| t.chars().take(KEPT_CHARS).collect::<String>();
+    let s = |m: &str| cut(v.get(m).and_then(Value::as_str).unwrap_or(""));
+    let etag = v.get("etag").and_then(Value::as_str).map(cut);
+    // The shape of each change: a tombstone has no etag and no record.
+    let shape_ok = match v.get("op").and_then(Value::as_str) {
+        Some("upsert") => {
+            etag.is_some() && (v.get("record").is_some_and(Value::is_object) || v.get("withheld").is_some())
+        }
+        Some("delete") => etag.is_none() && v.get("record").is_none(),
+        _ => false,
+    };
+    Read { seq: s("seq"), op: s("op"), id: s("id"), etag, shape_ok }
 }
 
 /// The feed read again and again, following `next`, while three writers write, change and delete
@@ -723,7 +785,7 @@ fn feed(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
     let head = ctx.feed_head()?;
     let acked: Mutex<BTreeMap<String, Option<String>>> = Mutex::new(BTreeMap::new());
     let running = std::sync::atomic::AtomicUsize::new(WRITERS);
-    type Reads = (Vec<Value>, Vec<(usize, String)>);
+    type Reads = (Vec<Read>, Vec<(usize, String)>);
     let read: Result<Reads, Broken> = std::thread::scope(|s| {
         let mut writers = Vec::new();
         for t in 0..WRITERS {
@@ -774,6 +836,7 @@ fn feed(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
         let mut cursor = head.clone();
         let mut result = Ok(());
         let mut idle_after_end = 0;
+        let mut cursor_bytes = 0usize;
         for _ in 0..20_000 {
             let writing = running.load(std::sync::atomic::Ordering::SeqCst) > 0;
             let a = match ctx.writer("GET", &format!("/v1/changes?since={}&limit=7", enc(&cursor)), None) {
@@ -799,13 +862,30 @@ fn feed(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
             };
             let ch = changes_of(&v);
             let empty = ch.is_empty();
-            all.extend(ch);
-            match v.get("next").and_then(Value::as_str) {
-                Some(n) => cursor = n.to_owned(),
+            if let Err(b) = keep(&mut all, ch.iter().map(as_read)) {
+                result = Err(b);
+                break;
+            }
+            match v.get("next").and_then(Value::as_str).map(|n| cursor_of(&a.what, n)) {
+                Some(Err(b)) => {
+                    result = Err(b);
+                    break;
+                }
+                Some(Ok(n)) => cursor = n,
                 None => {
                     result = Err(Broken::new("变更流应答没有 next [API-020]", "a feed answer had no next [API-020]"));
                     break;
                 }
+            }
+            cursor_bytes += cursor.len();
+            if cursor_bytes > MAX_CURSOR_BYTES {
+                result = Err(Broken::new(
+                    format!("变更流应答的游标合计超过 {MAX_CURSOR_BYTES} 字节，本用例不再读取 [CNF-040]"),
+                    format!(
+                        "the feed's cursors came to more than {MAX_CURSOR_BYTES} bytes; the case reads no more [CNF-040]"
+                    ),
+                ));
+                break;
             }
             cursors.push((all.len(), cursor.clone()));
             if !writing && empty {
@@ -824,7 +904,7 @@ fn feed(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
     });
     let (all, cursors) = read?;
     let acked = acked.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let reads: Vec<Read> = all.iter().map(as_read).collect();
+    let reads = all;
     // Ordered: seq increasing along the feed.
     if reads.iter().any(|r| !decimal(&r.seq)) {
         c.fail("变更的 seq 不是十进制数字串 [API-020]", "a change's seq is not a decimal string [API-020]");
@@ -835,18 +915,16 @@ fn feed(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
         );
     }
     // The shape of each change: a tombstone has no etag and no record.
-    for (r, v) in reads.iter().zip(&all) {
-        let shape_ok = match r.op.as_str() {
-            "upsert" => {
-                r.etag.is_some() && (v.get("record").is_some_and(Value::is_object) || v.get("withheld").is_some())
-            }
-            "delete" => r.etag.is_none() && v.get("record").is_none(),
-            _ => false,
-        };
+    for r in &reads {
+        let shape_ok = r.shape_ok;
         if !shape_ok {
+            let (seq, op) = (
+                if decimal(&r.seq) && r.seq.len() <= 20 { r.seq.clone() } else { "(not a seq)".into() },
+                code_shown(&r.op),
+            );
             c.fail(
-                format!("变更 {} 的 op 为 {:?}，其成员不符 [API-020]", r.seq, r.op),
-                format!("change {} has op {:?} and members that do not fit it [API-020]", r.seq, r.op),
+                format!("变更 {seq} 的 op 为 {op:?}，其成员不符 [API-020]"),
+                format!("change {seq} has op {op:?} and members that do not fit it [API-020]"),
             );
             break;
         }
@@ -888,7 +966,6 @@ fn feed(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
     // those whose final state was read after that cursor, in that state.
     if let Some((before, mid)) = cursors.get(cursors.len() / 2).cloned() {
         let (again, _) = read_feed(ctx, &mid, 50, c)?;
-        let again: Vec<Read> = again.iter().map(as_read).collect();
         let ours = |id: &str| acked.contains_key(id);
         let mut seen: BTreeMap<&str, &Read> = BTreeMap::new();
         let mut twice = 0;
@@ -957,7 +1034,7 @@ fn delete(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
     c.error(&ctx.http.send("DELETE", &path, Some(&ctx.target.token), &[], None)?, 404, "api-not-found", "API-017")?;
     c.error(&ctx.get("Place", &ctx.id("AP-0007", 2))?, 404, "api-not-found", "API-015")?;
     let (changes, _) = read_feed(ctx, &head, 100, c)?;
-    let tomb = changes.iter().map(as_read).find(|r| r.id == id);
+    let tomb = changes.into_iter().find(|r| r.id == id);
     if !tomb.as_ref().is_some_and(|r| r.op == "delete" && r.etag.is_none()) {
         c.fail(
             "删除后变更流中没有该记录的墓碑 [API-017]",
@@ -1051,6 +1128,7 @@ fn level_reads(ctx: &Ctx<'_>, c: &mut Check, level: &str) -> Result<(), Broken> 
                         take(x, &mut back, &mut returned, &mut withheld);
                     }
                 }
+                bounded(back.len())?;
                 match page.get("next") {
                     Some(Value::String(k)) => cursor = Some(k.clone()),
                     _ => break,
@@ -1084,6 +1162,7 @@ fn level_reads(ctx: &Ctx<'_>, c: &mut Check, level: &str) -> Result<(), Broken> 
                     }
                 }
             }
+            bounded(back.len())?;
             match page.get("next").and_then(Value::as_str) {
                 Some(n) if !ch.is_empty() => cursor = n.to_owned(),
                 _ => break,
@@ -1094,13 +1173,8 @@ fn level_reads(ctx: &Ctx<'_>, c: &mut Check, level: &str) -> Result<(), Broken> 
         for b in &back {
             crate::share::strings(b, &mut texts);
         }
-        let leaked: BTreeSet<String> = forbidden
-            .iter()
-            .filter(|f| texts.iter().any(|t| t.contains(f.as_str())))
-            .map(|f| linli_model::check::mask_middle(f))
-            .collect();
+        let leaked = crate::share::leaked(&forbidden, &texts);
         if !leaked.is_empty() {
-            let leaked: Vec<String> = leaked.into_iter().collect();
             c.fail(
                 format!("{}：{level} 级别的读取方收到了原始个人信息：{} [API-030]", v.id, listed(&leaked, true)),
                 format!(
@@ -1271,7 +1345,7 @@ fn batch(ctx: &Ctx<'_>, c: &mut Check) -> Result<(), Broken> {
     let got: Vec<(u64, u64, String)> = lines
         .iter()
         .map(|l| {
-            let result = l.get("result").or_else(|| l.get("code")).and_then(Value::as_str).unwrap_or("").to_owned();
+            let result = code_shown(l.get("result").or_else(|| l.get("code")).and_then(Value::as_str).unwrap_or(""));
             (
                 l.get("line").and_then(Value::as_u64).unwrap_or(0),
                 l.get("status").and_then(Value::as_u64).unwrap_or(0),

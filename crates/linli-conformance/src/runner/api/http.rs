@@ -3,7 +3,7 @@
 //! answer the case can judge is [`Broken`]: the case ends `error` and the run goes on.
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -111,32 +111,65 @@ pub(crate) struct Http {
     hangs: AtomicU32,
     /// After this many, no more requests are sent: the node has stopped answering.
     max_hangs: u32,
+    /// The run's deadline `[CNF-040]`: no request is sent after it, and none waits past it.
+    run_end: Option<Instant>,
 }
 
-/// Why a base URL cannot be a target (the run error `api-target`).
+/// A URL as it may be shown in a report: the user information of its authority
+/// (`user:password@`) left out, and at most 200 characters `[CNF-075]`.
+pub(crate) fn shown_url(url: &str) -> String {
+    let shown = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+            match authority.rsplit_once('@') {
+                Some((_, host)) => format!("{scheme}://{host}{path}"),
+                None => url.to_owned(),
+            }
+        }
+        None => url.to_owned(),
+    };
+    let shown: String = shown.chars().filter(|c| !c.is_control()).collect();
+    if shown.chars().count() > 200 { format!("{}…", shown.chars().take(200).collect::<String>()) } else { shown }
+}
+
+/// Whether the authority of `url` holds user information (`user:password@host`).
+fn has_userinfo(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())].contains('@')
+}
+
+/// Why a base URL cannot be a target (the run error `api-target`). No message repeats user
+/// information of the URL `[CNF-075]`.
 pub(crate) fn check_url(url: &str) -> Result<String, Broken> {
+    if has_userinfo(url) {
+        return Err(Broken::new(
+            "--api 的地址中含有用户名或口令（user:password@）：令牌只能经 --token-file 提供，地址中不得含任何凭据；该地址不写入任何报告 [CNF-072] [CNF-075]",
+            "the --api URL holds a user name or password (user:password@): a token is given only with --token-file, never in the URL; the URL is written into no report [CNF-072] [CNF-075]",
+        ));
+    }
+    let shown = shown_url(url);
     let lower = url.to_ascii_lowercase();
     if lower.starts_with("https://") {
         return Err(Broken::new(
             format!(
-                "{url}：本测试工具不含 TLS，不能连接 https 地址；请在节点所在机器上以 http://127.0.0.1:端口 运行，或经本地 TLS 终止代理 [CNF-075]"
+                "{shown}：本测试工具不含 TLS，不能连接 https 地址；请在节点所在机器上以 http://127.0.0.1:端口 运行，或经本地 TLS 终止代理 [CNF-075]"
             ),
             format!(
-                "{url}: this runner has no TLS stack and cannot reach an https URL; run it where the node runs, against http://127.0.0.1:PORT, or through a local TLS-terminating proxy [CNF-075]"
+                "{shown}: this runner has no TLS stack and cannot reach an https URL; run it where the node runs, against http://127.0.0.1:PORT, or through a local TLS-terminating proxy [CNF-075]"
             ),
         ));
     }
     let Some(rest) = lower.strip_prefix("http://") else {
         return Err(Broken::new(
-            format!("{url:?} 不是 http:// 地址 [CNF-072]"),
-            format!("{url:?} is not an http:// URL [CNF-072]"),
+            format!("{shown:?} 不是 http:// 地址 [CNF-072]"),
+            format!("{shown:?} is not an http:// URL [CNF-072]"),
         ));
     };
     let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() || host.contains('@') || url.chars().any(|c| c.is_control() || c == ' ') {
+    if host.is_empty() || url.chars().any(|c| c.is_control() || c == ' ') {
         return Err(Broken::new(
-            format!("{url:?} 中没有可用的主机名 [CNF-072]"),
-            format!("{url:?} names no usable host [CNF-072]"),
+            format!("{shown:?} 中没有可用的主机名 [CNF-072]"),
+            format!("{shown:?} names no usable host [CNF-072]"),
         ));
     }
     Ok(url.trim_end_matches('/').to_owned())
@@ -153,7 +186,19 @@ impl Http {
             .max_response_header_size(64 * 1024)
             .build()
             .into();
-        Http { agent, base, max_body, deadline, hangs: AtomicU32::new(0), max_hangs }
+        Http { agent, base, max_body, deadline, hangs: AtomicU32::new(0), max_hangs, run_end: None }
+    }
+
+    /// The same client, sending nothing after `end` and waiting for no answer past it: a case
+    /// that reaches the run's deadline in the middle of a loop ends `error` there `[CNF-040]`.
+    pub(crate) fn with_run_deadline(mut self, end: Instant) -> Self {
+        self.run_end = Some(end);
+        self
+    }
+
+    /// Whether the run's deadline has passed.
+    pub(crate) fn past_run_deadline(&self) -> bool {
+        self.run_end.is_some_and(|e| Instant::now() >= e)
     }
 
     /// The base URL.
@@ -182,6 +227,17 @@ impl Http {
                 ),
             ));
         }
+        // The run's deadline: nothing sent after it, no answer awaited past it [CNF-040].
+        let timeout = match self.run_end {
+            Some(end) => {
+                let left = end.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(run_deadline(&what));
+                }
+                left.min(self.deadline)
+            }
+            None => self.deadline,
+        };
         let mut b = ureq::http::Request::builder().method(method).uri(format!("{}{path}", self.base));
         if let Some(t) = token {
             b = b.header("Authorization", format!("Bearer {t}"));
@@ -189,12 +245,16 @@ impl Http {
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
-        let transport = |e: ureq::Error| self.transport(&what, e);
+        let transport = |e: ureq::Error| {
+            if self.past_run_deadline() { run_deadline(&what) } else { self.transport(&what, e) }
+        };
         let resp = match body {
             Some(bytes) => {
-                b.body(bytes).map_err(|e| bad_request(&what, &e)).and_then(|r| self.agent.run(r).map_err(transport))
+                b.body(bytes).map_err(|e| bad_request(&what, &e)).and_then(|r| self.run(r, timeout).map_err(transport))
             }
-            None => b.body(()).map_err(|e| bad_request(&what, &e)).and_then(|r| self.agent.run(r).map_err(transport)),
+            None => {
+                b.body(()).map_err(|e| bad_request(&what, &e)).and_then(|r| self.run(r, timeout).map_err(transport))
+            }
         }?;
         let status = resp.status().as_u16();
         let headers: Vec<(String, String)> = resp
@@ -205,7 +265,18 @@ impl Http {
         if (300..400).contains(&status) {
             let to =
                 headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("location")).map(|(_, v)| v.as_str()).unwrap_or("");
-            let host = to.split("//").nth(1).and_then(|r| r.split('/').next()).unwrap_or("");
+            // Only a host name as it may be written (letters, digits, `.-:[]`, at most 100
+            // characters), never the user information or the path of the Location [CNF-075].
+            let host = to.split("//").nth(1).and_then(|r| r.split(['/', '?', '#']).next()).unwrap_or("");
+            let host = host.rsplit('@').next().unwrap_or("");
+            let host = if !host.is_empty()
+                && host.len() <= 100
+                && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+            {
+                linli_model::redact::for_output(host).into_owned()
+            } else {
+                "(not a host)".to_owned()
+            };
             return Err(Broken::new(
                 format!("{what} 应答重定向（HTTP {status}，至 {host:?}）；本测试工具不跟随任何重定向 [CNF-075]"),
                 format!(
@@ -213,9 +284,16 @@ impl Http {
                 ),
             ));
         }
-        let body =
-            resp.into_body().with_config().limit(self.max_body).read_to_vec().map_err(|e| self.transport(&what, e))?;
+        let body = resp.into_body().with_config().limit(self.max_body).read_to_vec().map_err(transport)?;
         Ok(Answer { what, status, headers, body })
+    }
+
+    fn run(
+        &self,
+        r: ureq::http::Request<impl ureq::AsSendBody>,
+        timeout: Duration,
+    ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+        self.agent.run(self.agent.configure_request(r).timeout_global(Some(timeout)).build())
     }
 
     fn transport(&self, what: &str, e: ureq::Error) -> Broken {
@@ -239,6 +317,14 @@ impl Http {
     }
 }
 
+/// The run's deadline passed before or during a request: the case ends `error` `[CNF-040]`.
+fn run_deadline(what: &str) -> Broken {
+    Broken::new(
+        format!("{what}：运行已到时限（--max-run-secs），本用例在此中止 [CNF-040]"),
+        format!("{what}: the run reached its deadline (--max-run-secs); the case stopped here [CNF-040]"),
+    )
+}
+
 fn bad_request(what: &str, e: &dyn std::fmt::Display) -> Broken {
     Broken::new(format!("{what} 无法组成请求：{e}"), format!("{what} cannot be made into a request: {e}"))
 }
@@ -251,12 +337,29 @@ mod tests {
     fn only_plain_http_urls_with_a_host_are_targets() {
         assert_eq!(check_url("http://127.0.0.1:8080/").ok().as_deref(), Some("http://127.0.0.1:8080"));
         assert_eq!(check_url("HTTP://node.example/base").ok().as_deref(), Some("HTTP://node.example/base"));
-        for bad in
-            ["https://127.0.0.1:8080", "ftp://x", "127.0.0.1:8080", "http://", "http://user@host/", "http://a b/"]
-        {
+        for bad in [
+            "https://127.0.0.1:8080",
+            "ftp://x",
+            "127.0.0.1:8080",
+            "http://",
+            "http://user@host/",
+            "http://a b/",
+            "https://u:p@h/",
+            "ftp://u:p@h/",
+        ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
         assert!(check_url("https://x").err().is_some_and(|b| b.en.contains("TLS")));
+        // User information: refused as such, never repeated.
+        for bad in ["http://user:s3cret@127.0.0.1:8080/", "https://user:s3cret@node.example", "ftp://user:s3cret@x"] {
+            let b = check_url(bad).unwrap_err();
+            assert!(
+                b.en.contains("user name or password") && !b.en.contains("s3cret") && !b.zh.contains("s3cret"),
+                "{b:?}"
+            );
+        }
+        assert_eq!(shown_url("http://user:s3cret@127.0.0.1:8080/v1"), "http://127.0.0.1:8080/v1");
+        assert_eq!(shown_url("http://127.0.0.1:8080/a@b"), "http://127.0.0.1:8080/a@b");
     }
 
     #[test]

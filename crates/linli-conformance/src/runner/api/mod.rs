@@ -14,7 +14,7 @@ use sha2::Digest;
 use super::{CaseResult, Outcome, RunError, RunOptions, Summary, case_event, listed};
 use crate::vector::{ApiCase, Class, DocumentVector, Verdict};
 
-pub(crate) use self::http::{Answer, Broken, Http, check_url};
+pub(crate) use self::http::{Answer, Broken, Http, check_url, shown_url};
 
 /// An exchange node to run the class `api` against `[CNF-072]`. The tokens are never written
 /// into a report or an event, and `Debug` does not show them.
@@ -33,10 +33,18 @@ pub struct ApiTarget {
     pub token_public: Option<String>,
 }
 
+impl ApiTarget {
+    /// The URL as reports show it: without user information (`user:password@`), which is never
+    /// written `[CNF-075]`.
+    pub fn shown_url(&self) -> String {
+        shown_url(&self.url)
+    }
+}
+
 impl std::fmt::Debug for ApiTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ApiTarget")
-            .field("url", &self.url)
+            .field("url", &self.shown_url())
             .field("token", &"<hidden>")
             .field("token_inter_department", &self.token_inter_department.as_ref().map(|_| "<hidden>"))
             .field("token_public", &self.token_public.as_ref().map(|_| "<hidden>"))
@@ -98,6 +106,7 @@ impl Check {
         let v = a.json()?;
         let got = v.get("code").and_then(Value::as_str).unwrap_or("");
         if !codes.contains(&got) {
+            let got = code_shown(got);
             self.fail(
                 format!("{} 应答 HTTP {status} 的代码为 {got:?}，应为 {code} [{req}]", a.what),
                 format!("{} answered HTTP {status} with code {got:?}, expected {code} [{req}]", a.what),
@@ -124,14 +133,73 @@ impl Check {
     }
 }
 
-/// ` (code X)` of an answer whose body is a JSON object with a `code`, else empty.
+/// ` (code X)` of an answer whose body is a JSON object with a string `code`, else empty; the code
+/// as [`code_shown`] shows it.
 fn error_code(a: &Answer) -> String {
     // No readable code: the default, nothing, is added to the detail.
     serde_json::from_slice::<Value>(&a.body)
         .ok()
-        .and_then(|v| v.get("code").and_then(Value::as_str).map(|c| format!(" {c}")))
-        .filter(|c| c.len() < 80 && !c.chars().any(char::is_control))
+        .and_then(|v| v.get("code").and_then(Value::as_str).map(|c| format!(" {}", code_shown(c))))
         .unwrap_or_default()
+}
+
+/// Most characters of a code (an error code, a status word, an `op`) a report quotes.
+const CODE_MAX: usize = 64;
+
+/// A code a server answered, as a report may quote it: 1 to [`CODE_MAX`] characters of
+/// `[a-z0-9-]` (every code of chapter 31 is such), else `(not a code)` — never the text itself,
+/// which may hold a token or a personal value `[CNF-075]`.
+pub(crate) fn code_shown(code: &str) -> String {
+    let ok = !code.is_empty()
+        && code.len() <= CODE_MAX
+        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok { code.to_owned() } else { "(not a code)".to_owned() }
+}
+
+/// What the runner quotes of a server's answers, masked before it reaches a report, an event
+/// or the terminal `[CNF-068]` `[CNF-075]`: every token of the run replaced by `[token]`, the
+/// personal values of the records the run sends (the document vectors, the share sources),
+/// personal numbers in any form and long digit runs masked, and the text cut to
+/// [`super::mask::ADAPTER_TEXT_MAX`] characters.
+pub(crate) struct Quote {
+    /// The run's tokens, longest first.
+    tokens: Vec<String>,
+    sent: super::mask::Sent,
+}
+
+impl Quote {
+    pub(crate) fn new(target: &ApiTarget, records: &[&Value]) -> Self {
+        let mut tokens: Vec<String> =
+            [Some(&target.token), target.token_inter_department.as_ref(), target.token_public.as_ref()]
+                .into_iter()
+                .flatten()
+                .map(|t| t.trim().to_owned())
+                .filter(|t| !t.is_empty())
+                .collect();
+        tokens.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        let sent = super::mask::Sent::default();
+        for r in records {
+            sent.add(&json!({"record": r}));
+        }
+        Quote { tokens, sent }
+    }
+
+    /// `text` as a report may hold it.
+    pub(crate) fn text(&self, text: &str) -> String {
+        let mut t = text.to_owned();
+        for tok in &self.tokens {
+            if t.contains(tok.as_str()) {
+                t = t.replace(tok.as_str(), "[token]");
+            }
+        }
+        super::mask::cap(&self.sent.mask(&t))
+    }
+
+    /// A short text (a version, a storage name): quoted, then cut to `max` characters.
+    pub(crate) fn short(&self, text: &str, max: usize) -> String {
+        let t = self.text(text);
+        if t.chars().count() <= max { t } else { format!("{}…", t.chars().take(max).collect::<String>()) }
+    }
 }
 
 /// What every check has at hand.
@@ -271,7 +339,25 @@ pub(super) fn run_api(
             return Vec::new();
         }
     };
-    let http = Http::new(base, opts.case_timeout, opts.max_answer_bytes, 3);
+    let started = Instant::now();
+    let http =
+        Http::new(base, opts.case_timeout, opts.max_answer_bytes, 3).with_run_deadline(started + opts.run_timeout);
+    // Everything quoted of the node is masked with the values the run sends [CNF-068].
+    let shares = crate::share::Shares::new(&opts.suite, &super::plan::export_cases(&opts.suite));
+    let records: Vec<&Value> = vectors
+        .iter()
+        .map(|v| &v.record)
+        .chain(shares.vectors.iter().flat_map(|v| v.record.as_array().into_iter().flatten()))
+        .collect();
+    let quote = Quote::new(target, &records);
+    let refused = preflight(&http, target, &quote);
+    if !refused.is_empty() {
+        for e in &refused {
+            event(&json!({"event": "run-error", "code": e.code, "message_zh": e.zh, "message_en": e.en}));
+        }
+        summary.run_errors.extend(refused);
+        return Vec::new();
+    }
     // The run's ids: from the seed and the node's feed head, so that two runs against one node
     // never write the same id, and nothing else is random [CNF-041].
     let status = http
@@ -285,8 +371,8 @@ pub(super) fn run_api(
     let openapi = http.send("GET", "/openapi.json", None, &[], None).ok().filter(|a| a.status == 200);
     summary.node = Some(super::NodeSeen {
         url: http.base().to_owned(),
-        version: text("version"),
-        storage: text("storage"),
+        version: text("version").map(|v| quote.short(&v, 100)),
+        storage: text("storage").map(|v| quote.short(&v, 100)),
         openapi_sha256: openapi.map(|a| linli_model::support::hex::encode(&sha2::Sha256::digest(&a.body))),
     });
     let nonce = {
@@ -295,7 +381,6 @@ pub(super) fn run_api(
     };
     let ctx = Ctx { http, target, nonce, suite: &opts.suite, deadline: opts.case_timeout };
     event(&json!({"event": "api-started", "url": ctx.http.base()}));
-    let started = Instant::now();
     let mut deadline_hit = false;
     let push = |r: CaseResult, summary: &mut Summary, event: &mut dyn FnMut(&Value)| {
         event(&case_event(&r));
@@ -316,7 +401,7 @@ pub(super) fn run_api(
             if let Some(f) = check {
                 let mut c = Check::default();
                 let res = f(&ctx, &mut c);
-                conclude(&mut r, res, c, &case.description);
+                conclude(&mut r, res, c, &case.description, &quote);
             }
             r.ms = t.elapsed().as_millis() as u64;
         }
@@ -344,12 +429,12 @@ pub(super) fn run_api(
                     en: "refused (422 api-invalid-record) with the expected error findings".into(),
                 },
             };
-            conclude(&mut r, res, c, &what);
+            conclude(&mut r, res, c, &what, &quote);
             r.ms = t.elapsed().as_millis() as u64;
         }
         push(r, summary, event);
     }
-    if deadline_hit {
+    if deadline_hit || ctx.http.past_run_deadline() {
         summary.run_errors.push(RunError::new(
             "run-deadline",
             format!("运行超过时限 {} 秒，未完成的结果记为 error [CNF-040]", opts.run_timeout.as_secs()),
@@ -360,6 +445,103 @@ pub(super) fn run_api(
         ));
     }
     vec![Class::Api]
+}
+
+/// Before any case: the node answers `/healthz` as a Linli node does, and each token of the run
+/// is one of the node's, of the read level its option names (`--token-file` internal,
+/// `--token-file-inter-department`, `--token-file-public`) `[CNF-072]`. A mistake of the one who
+/// runs the suite is a run error (`api-target`, `api-token`), never a failure of the node.
+fn preflight(http: &Http, target: &ApiTarget, quote: &Quote) -> Vec<RunError> {
+    let shown = target.shown_url();
+    let h = match http.send("GET", "/healthz", None, &[], None) {
+        Ok(a) => a,
+        Err(b) => {
+            return vec![RunError::new(
+                "api-target",
+                format!("{shown} 无应答：{}；节点是否在运行？地址应为 http://主机:端口 [CNF-072]", quote.text(&b.zh)),
+                format!(
+                    "nothing answered at {shown}: {}; is the node running, and is the URL http://HOST:PORT? [CNF-072]",
+                    quote.text(&b.en)
+                ),
+            )];
+        }
+    };
+    let healthy = h.status == 200
+        && h.json().ok().and_then(|v| v.get("status").and_then(Value::as_str).map(str::to_owned)).as_deref()
+            == Some("ok");
+    if !healthy {
+        return vec![not_a_node(&shown, &h)];
+    }
+    let mut errors = Vec::new();
+    let tokens = [
+        ("--token-file", Some(target.token.as_str()), "internal"),
+        ("--token-file-inter-department", target.token_inter_department.as_deref(), "inter-department"),
+        ("--token-file-public", target.token_public.as_deref(), "public"),
+    ];
+    for (option, token, want) in tokens {
+        let Some(token) = token else { continue };
+        let a = match http.send("GET", "/v1/status", Some(token), &[("X-Linli-Purpose", PURPOSE)], None) {
+            Ok(a) => a,
+            Err(b) => {
+                errors.push(RunError::new(
+                    "api-target",
+                    format!("{shown} 对 GET /v1/status 无可用应答：{} [CNF-072]", quote.text(&b.zh)),
+                    format!("{shown} gave no usable answer to GET /v1/status: {} [CNF-072]", quote.text(&b.en)),
+                ));
+                return errors;
+            }
+        };
+        if a.status == 401 {
+            errors.push(RunError::new(
+                "api-token",
+                format!("节点拒绝了 {option} 中的令牌（HTTP 401）：它不是该节点的令牌 [CNF-072]"),
+                format!("the node refused the token of {option} (HTTP 401): it is not a token of this node [CNF-072]"),
+            ));
+            continue;
+        }
+        let level = match (a.status, a.json()) {
+            (200, Ok(v)) => v.get("readLevel").and_then(Value::as_str).map(code_shown),
+            _ => None,
+        };
+        match level {
+            None => {
+                errors.push(not_a_node(&shown, &a));
+                return errors;
+            }
+            Some(l) if l == want => {}
+            Some(l) => {
+                let need = if want == "internal" {
+                    (
+                        "写入方令牌须为 internal 级别、可写全部六种记录类型",
+                        "the writer token must have read level internal and write all six record types",
+                    )
+                } else {
+                    ("", "")
+                };
+                errors.push(RunError::new(
+                    "api-token",
+                    format!("{option} 中令牌的读取级别为 {l}，应为 {want}。{} [CNF-072]", need.0),
+                    format!("the token of {option} has read level {l}, not {want}. {} [CNF-072]", need.1),
+                ));
+            }
+        }
+    }
+    errors
+}
+
+/// The run error of a URL whose answers are not a Linli node's.
+fn not_a_node(shown: &str, a: &Answer) -> RunError {
+    RunError::new(
+        "api-target",
+        format!(
+            "{shown} 不是 Linli 交换节点：{} 应答 HTTP {}，与第 31 章不符；请给出节点的根地址（http://主机:端口，不含 /v1）[CNF-072]",
+            a.what, a.status
+        ),
+        format!(
+            "{shown} is not a Linli exchange node: {} answered HTTP {}, not as chapter 31 says; give the node's base URL (http://HOST:PORT, without /v1) [CNF-072]",
+            a.what, a.status
+        ),
+    )
 }
 
 fn token_of<'a>(t: &'a ApiTarget, level: &str) -> Option<&'a str> {
@@ -393,7 +575,18 @@ fn late(r: &mut CaseResult) {
 /// At most this many problems are listed in an outcome's detail; the rest are counted.
 const MAX_LISTED: usize = 8;
 
-fn conclude(r: &mut CaseResult, res: Result<(), Broken>, mut c: Check, what: &crate::vector::Bilingual) {
+/// The outcome of a case from what its check found; every detail masked and cut by `quote`: it
+/// may quote the node.
+fn conclude(r: &mut CaseResult, res: Result<(), Broken>, c: Check, what: &crate::vector::Bilingual, quote: &Quote) {
+    outcome_of(r, res, c, what);
+    // A pass shows the runner's own words only; every other detail may quote the node.
+    if r.outcome != Outcome::Pass {
+        r.detail_zh = quote.text(&r.detail_zh);
+        r.detail_en = quote.text(&r.detail_en);
+    }
+}
+
+fn outcome_of(r: &mut CaseResult, res: Result<(), Broken>, mut c: Check, what: &crate::vector::Bilingual) {
     if c.en.len() > MAX_LISTED {
         let more = c.en.len() - MAX_LISTED;
         c.zh.truncate(MAX_LISTED);

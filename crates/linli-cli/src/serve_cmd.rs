@@ -196,7 +196,11 @@ pub(crate) fn serve(args: &ServeArgs, lang: Lang, out: &mut dyn Write) -> Result
         rt.worker_threads(args.threads);
     }
     let rt = rt.build().map_err(|source| CliError::Io { path: PathBuf::from("runtime"), source })?;
-    rt.block_on(async {
+    // The node (its store: a PostgreSQL client blocks on a runtime of its own when dropped) is
+    // dropped here, after the runtime, never inside it: the last reference dropped by a task of
+    // the runtime panicked now and then at shutdown.
+    let kept = Arc::clone(&node);
+    let served = rt.block_on(async {
         let listener = linli_node::bind(args.listen).await.map_err(|e| node_err(&e))?;
         let addr = listener.local_addr().map_err(|source| CliError::Io { path: PathBuf::from("listen"), source })?;
         let line = if zh {
@@ -235,7 +239,10 @@ pub(crate) fn serve(args: &ServeArgs, lang: Lang, out: &mut dyn Write) -> Result
             }
         };
         linli_node::serve(node, listener, shutdown).await.map_err(|e| node_err(&e))
-    })?;
+    });
+    rt.shutdown_timeout(std::time::Duration::from_secs(10));
+    drop(kept);
+    served?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -535,8 +535,7 @@ fn spread(v: &mut serde_json::Value, key: &str) {
                 "createdAt",
             ]
             .contains(&key)
-                && s.chars().count() > 1
-                && s.chars().any(|c| c.is_ascii_digit() || ('\u{4e00}'..='\u{9fff}').contains(&c)) =>
+                && s.chars().count() > 1 =>
         {
             *s = s.chars().map(String::from).collect::<Vec<_>>().join("\u{200b}");
         }

@@ -53,6 +53,7 @@ pub fn kill_adapters() {
         }
         break;
     }
+    // The lock never came free: the default, no group, kills nothing (the run is ending anyway).
     let groups = groups.unwrap_or_default();
     for g in &groups {
         kill_group(*g);
@@ -63,6 +64,7 @@ pub fn kill_adapters() {
     #[cfg(target_os = "linux")]
     for g in groups {
         for _ in 0..500 {
+            // No such process: the default, empty, reads as gone.
             let state = std::fs::read_to_string(format!("/proc/{g}/stat")).unwrap_or_default();
             // The state follows the parenthesised command name: `pid (comm) S ...`.
             let gone = state.rsplit_once(") ").is_none_or(|(_, rest)| rest.starts_with(['Z', 'X']));

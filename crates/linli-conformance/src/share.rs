@@ -664,8 +664,11 @@ pub(crate) fn forbidden(records: &[Value], level: &str) -> BTreeSet<String> {
 /// (`周·建·国`, `周\u{200b}建\u{200b}国`) `[SHR-042]` `[SHR-062]`. The one judgement of a leak of
 /// the classes `share` and `api` `[CNF-036]`.
 pub(crate) fn leaked(forbidden: &BTreeSet<String>, texts: &[&str]) -> Vec<String> {
-    let squeezed: Vec<String> = texts.iter().map(|t| squeeze(t)).collect();
-    let numbers: BTreeSet<String> = texts
+    // Each text as written and as decoded: a value percent-encoded, written as `\u0033` escapes
+    // inside a string, or in the decimal digits of another script is still the value.
+    let read: Vec<String> = texts.iter().flat_map(|t| [(*t).to_owned(), decoded(t)]).collect();
+    let squeezed: Vec<String> = read.iter().map(|t| squeeze(t)).collect();
+    let numbers: BTreeSet<String> = read
         .iter()
         .flat_map(|t| linli_model::redact::personal_numbers(t))
         .map(|n| n.plain().to_ascii_uppercase())
@@ -683,6 +686,72 @@ pub(crate) fn leaked(forbidden: &BTreeSet<String>, texts: &[&str]) -> Vec<String
         .collect::<BTreeSet<String>>()
         .into_iter()
         .collect()
+}
+
+/// The first code point of each run of ten Unicode decimal digits (general category Nd) but the
+/// ASCII and full-width ones, which the personal-number reading already knows.
+const ND_ZEROS: &[u32] = &[
+    0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0DE6, 0x0E50,
+    0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50,
+    0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0,
+    0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x11F50,
+    0x16A60, 0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E4F0, 0x1E950,
+    0x1FBF0,
+];
+
+/// `text` with `%XX` percent-encoding and literal `\uXXXX` escapes (surrogate pairs too) decoded
+/// and every Unicode decimal digit read as its ASCII digit `[CNF-036]`.
+fn decoded(text: &str) -> String {
+    // Percent-encoding: the bytes decoded, what is not UTF-8 kept as U+FFFD.
+    let bytes = text.as_bytes();
+    let mut raw = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                raw.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        raw.push(bytes[i]);
+        i += 1;
+    }
+    let text = String::from_utf8_lossy(&raw);
+    // `\uXXXX` written as text.
+    let chars: Vec<char> = text.chars().collect();
+    let unit = |at: usize| -> Option<u32> {
+        if chars.get(at) == Some(&'\\') && matches!(chars.get(at + 1), Some('u' | 'U')) {
+            let h: String = chars.get(at + 2..at + 6)?.iter().collect();
+            u32::from_str_radix(&h, 16).ok()
+        } else {
+            None
+        }
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some(u) = unit(i) {
+            let (c, used) = match (u, unit(i + 6)) {
+                (0xD800..=0xDBFF, Some(lo @ 0xDC00..=0xDFFF)) => {
+                    (char::from_u32(0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00)), 12)
+                }
+                _ => (char::from_u32(u), 6),
+            };
+            if let Some(c) = c {
+                out.push(c);
+                i += used;
+                continue;
+            }
+        }
+        let c = chars[i];
+        let cp = u32::from(c);
+        let digit = ND_ZEROS.iter().find(|z| (**z..**z + 10).contains(&cp)).and_then(|z| char::from_digit(cp - z, 10));
+        out.push(digit.unwrap_or(c));
+        i += 1;
+    }
+    out
 }
 
 /// `text` without the characters a node may put between those of a value: white space, the
@@ -749,9 +818,20 @@ mod tests {
             "一三八一二三四五六七八",
             "138-1234-5678",
             "苏E·12345",
+            // Encoded: percent-encoding, `\u` escapes written as text, digits of other scripts.
+            "%33%32%30%35%30%34%31%39%33%38%30%32%31%34%33%31%31%30",
+            "%E5%91%A8%E5%BB%BA%E5%9B%BD",
+            "\\u0031\\u0033\\u0038\\u0031\\u0032\\u0033\\u0034\\u0035\\u0036\\u0037\\u0038",
+            "\\u5468\\u5efa\\u56fd",
+            "\u{663}\u{662}\u{660}\u{665}\u{660}\u{664}\u{661}\u{669}\u{663}\u{668}\u{660}\u{662}\u{661}\u{664}\u{663}\u{661}\u{661}\u{660}",
+            "\u{1d7cf}\u{1d7d1}\u{1d7d6}\u{1d7cf}\u{1d7d0}\u{1d7d1}\u{1d7d2}\u{1d7d3}\u{1d7d4}\u{1d7d5}\u{1d7d6}",
         ] {
             assert_eq!(leaks(text).len(), 1, "{text}");
         }
+        // A surrogate pair written as text is one character.
+        assert_eq!(decoded("\\ud842\\udfb7"), "\u{20bb7}");
+        // A stray `%` or `\u` is kept as it is.
+        assert_eq!(decoded("100% \\uZZ %4"), "100% \\uZZ %4");
         // Masked, or another person's number: no leak.
         for text in ["周*国", "320***********3110", "13912345678", "苏E*****5", "周建军"] {
             assert!(leaks(text).is_empty(), "{text}");

@@ -1209,10 +1209,43 @@ fn purpose_opt(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     if p.chars().any(is_format_char) {
         return Err(bad("含格式字符（不可见或改变方向的字符）", "holds a format character (invisible or reordering)"));
     }
+    // Line and paragraph separators, private-use characters and noncharacters: no reader of the
+    // audit log sees what they say.
+    if p.chars().any(is_unreadable_char) {
+        return Err(bad(
+            "含行或段落分隔符、私用区字符或非字符",
+            "holds a line or paragraph separator, a private-use character or a noncharacter",
+        ));
+    }
+    // Blank fillers and combining marks alone (U+3164 HANGUL FILLER, U+2800 BRAILLE BLANK, a lone
+    // U+0301) show nothing: a purpose has at least one character that is seen.
+    if p.chars().all(|c| c.is_whitespace() || is_blank_or_mark(c)) {
+        return Err(bad("没有可见的字符", "has no visible character"));
+    }
     if p.chars().count() > 200 {
         return Err(bad("超过 200 个字符", "longer than 200 characters"));
     }
     Ok(Some(p.to_owned()))
+}
+
+/// Line and paragraph separators (Zl, Zp), private-use characters (Co) and noncharacters
+/// `[API-081]`.
+fn is_unreadable_char(c: char) -> bool {
+    let cp = u32::from(c);
+    matches!(c, '\u{2028}' | '\u{2029}' | '\u{e000}'..='\u{f8ff}' | '\u{fdd0}'..='\u{fdef}')
+        || cp >= 0xF0000
+        || (cp & 0xFFFE) == 0xFFFE
+}
+
+/// Characters that show nothing by themselves: the blank fillers and variation selectors of
+/// Default_Ignorable_Code_Point that are not format characters, the braille blank, and the
+/// combining diacritical marks `[API-081]`.
+fn is_blank_or_mark(c: char) -> bool {
+    matches!(c,
+        '\u{34f}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}' | '\u{180b}'..='\u{180f}' | '\u{2800}'
+        | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{ffa0}' | '\u{e0100}'..='\u{e01ef}'
+        | '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}'
+        | '\u{fe20}'..='\u{fe2f}' | '\u{3099}' | '\u{309a}')
 }
 
 /// Whether `c` is of the Unicode general category Cf (format) `[API-081]`.

@@ -854,12 +854,24 @@ fn a_malformed_purpose_is_refused_at_every_level(n: TestNode) {
             "%C2%AD",
             "%EF%BB%BF",
             "audit%E2%81%A0check",
+            // Blank fillers, a braille blank, a lone combining mark, a variation selector, a
+            // line separator, a private-use character, a noncharacter (second attack review).
+            "%E3%85%A4",
+            "%E1%85%9F%EF%BE%A0",
+            "%E2%A0%80",
+            "%CC%81",
+            "%EF%B8%8F",
+            "ok%E2%80%A8ok",
+            "audit%EE%80%80",
+            "%EF%B7%90check",
         ] {
             let a = call("GET", &url, Some(who), &[("X-Linli-Purpose", bad)], None);
             assert_eq!(a.status, 400, "{who} {bad}: {}", a.text());
             assert_eq!(a.code(), "api-purpose-invalid", "{who} {bad}");
         }
     }
+    // A combining mark on a letter is text: café written with U+0301.
+    assert_eq!(call("GET", &url, Some("clerk"), &[("X-Linli-Purpose", "cafe%CC%81")], None).status, 200);
     let ok_enc: String = "目".repeat(200).bytes().map(|b| format!("%{b:02X}")).collect();
     assert_eq!(call("GET", &url, Some("clerk"), &[("X-Linli-Purpose", ok_enc.as_str())], None).status, 200);
 }

@@ -317,8 +317,9 @@ fn precondition(headers: &HeaderMap) -> Result<Precondition, ApiError> {
     Ok(Precondition::None)
 }
 
-/// The places a record lies at, for `?place=`.
-fn places_of(v: &Value) -> Vec<String> {
+/// The places a record lies at (`place.id`, each `residences[].place.id`), as the store indexes
+/// them for the listing filter `?place=` `[API-016]`.
+pub fn places_of(v: &Value) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(p) = v.pointer("/place/id").and_then(Value::as_str) {
         out.push(p.to_owned());

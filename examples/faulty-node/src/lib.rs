@@ -247,20 +247,6 @@ async fn leak_public(State(leak): State<Arc<Leak>>, mut req: Request, next: Next
 // ---------------------------------------------------------------------------------------------
 // skip-validation
 
-/// The places a record lies at, as the node indexes them for `?place=`.
-fn places_of(v: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(p) = v.pointer("/place/id").and_then(Value::as_str) {
-        out.push(p.to_owned());
-    }
-    for r in v.get("residences").and_then(Value::as_array).into_iter().flatten() {
-        if let Some(p) = r.pointer("/place/id").and_then(Value::as_str) {
-            out.push(p.to_owned());
-        }
-    }
-    out
-}
-
 /// The stored form and ETag of a JSON object `[API-012]` (serde_json keeps members in key order).
 fn stored_form(v: &Value) -> (String, String) {
     let body = v.to_string();
@@ -315,7 +301,7 @@ fn write_unchecked(
         Ok(p) => p,
         Err(e) => return Some(Err(e)),
     };
-    let rec = NewRecord { record_type: ty, id: id.clone(), places: places_of(&v), body, etag: digest };
+    let rec = NewRecord { record_type: ty, id: id.clone(), places: linli_node::api::places_of(&v), body, etag: digest };
     Some(linli_node::store::put_one(node.store.as_ref(), rec, pre).map(|o| (ty, id, etag, o)).map_err(ApiError::from))
 }
 

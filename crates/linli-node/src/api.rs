@@ -1226,7 +1226,9 @@ fn purpose_opt(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     if p.chars().count() > 200 {
         return Err(bad("超过 200 个字符", "longer than 200 characters"));
     }
-    Ok(Some(p.to_owned()))
+    // A purpose that quotes an ID number or a phone ("核查 3205…"): kept masked, as an id is
+    // ([PRI-011]), so that the audit log holds no personal number.
+    Ok(Some(linli_model::redact::redact(p).into_owned()))
 }
 
 /// Line and paragraph separators (Zl, Zp), private-use characters (Co) and noncharacters

@@ -188,9 +188,10 @@ fn get_json(agent: &ureq::Agent, url: &str, token: &str, purpose: &str) -> Resul
 /// of the folder (an older copy of it removed), and the sync goes on.
 pub fn sync(base: &str, token: &str, purpose: Option<&str>, dir: &Path) -> Result<SyncSummary, SyncError> {
     let base = base.trim_end_matches('/');
-    // `scheme://user:password@host`: kept in the cursor file, the password would be on disk.
-    let authority = base.split_once("://").map_or(base, |(_, rest)| rest);
-    if authority.split(['/', '?', '#']).next().is_some_and(|a| a.contains('@')) {
+    // `scheme://user:password@host` (or a spelling a URL parser reads so, `http:///u:pw@host`):
+    // kept in the cursor file and quoted by errors, the password would be on disk and on screen.
+    // A node's base URL holds no `@` at all.
+    if base.contains('@') {
         return Err(SyncError::UrlCredentials);
     }
     let agent: ureq::Agent = ureq::Agent::config_builder()

@@ -870,6 +870,15 @@ fn a_malformed_purpose_is_refused_at_every_level(n: TestNode) {
             assert_eq!(a.code(), "api-purpose-invalid", "{who} {bad}");
         }
     }
+    // A purpose quoting an ID number and a phone is kept with both masked (second attack review).
+    let quoting = "check%20320508198712180011%2013812345678";
+    assert_eq!(call("GET", &url, Some("clerk"), &[("X-Linli-Purpose", quoting)], None).status, 200);
+    let audit = n.node.store.audit(0, 100_000).unwrap();
+    let kept = audit.iter().rev().find_map(|e| e.purpose.clone().filter(|p| p.starts_with("check "))).unwrap();
+    assert!(
+        !kept.contains("320508198712180011") && !kept.contains("13812345678") && kept.contains("138****5678"),
+        "{kept}"
+    );
     // A combining mark on a letter is text: café written with U+0301.
     assert_eq!(call("GET", &url, Some("clerk"), &[("X-Linli-Purpose", "cafe%CC%81")], None).status, 200);
     let ok_enc: String = "目".repeat(200).bytes().map(|b| format!("%{b:02X}")).collect();

@@ -135,6 +135,12 @@ fn sync_never_relabels_a_mirror_at_another_level(n: TestNode) {
     assert_eq!(e.code(), "sync-url-credentials");
     assert!(!e.message(false).contains("secret") && !e.message(true).contains("secret"));
     assert!(!fresh.exists(), "nothing made");
+    // Spellings a URL parser still reads as user and password (second attack review).
+    for odd in ["http:///someone:secret@127.0.0.1:9", "http:/\\someone:secret@127.0.0.1:9"] {
+        let e = linli_node::sync::sync(odd, "public", Some("t"), &fresh).unwrap_err();
+        assert_eq!(e.code(), "sync-url-credentials", "{odd}");
+        assert!(!e.message(false).contains("secret"), "{odd}");
+    }
 }
 
 mod sqlite {
